@@ -1,0 +1,98 @@
+# feedwatch — see README.md. Outputs go under build/ (build/san with SANITIZE=1).
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/feedwatch
+USERUNITDIR ?= $(PREFIX)/lib/systemd/user
+SYSUNITDIR ?= $(PREFIX)/lib/systemd/system
+DESTDIR ?=
+
+PKG_CONFIG ?= pkg-config
+PKGS = glib-2.0 gio-2.0 libcurl libxml-2.0 sqlite3 libnotify libsystemd json-glib-1.0
+
+CFLAGS ?= -O2 -g
+B = build
+ifeq ($(SANITIZE),1)
+B = build/san
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+FW_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude \
+	-DFW_VERSION='"$(VERSION)"' $(SAN) $(shell $(PKG_CONFIG) --cflags $(PKGS))
+FW_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+
+MAINS = daemon/feedwatch.c daemon/feedwatchd.c
+CORE_SRC = $(filter-out $(MAINS),$(sort $(wildcard daemon/*.c)))
+CORE_OBJ = $(CORE_SRC:daemon/%.c=$(B)/obj/%.o)
+UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+all: $(B)/feedwatch $(B)/feedwatchd
+
+$(B)/obj/%.o: daemon/%.c $(wildcard include/feedwatch/*.h) | $(B)/obj
+	$(CC) $(FW_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libfeedwatch.a: $(CORE_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/feedwatch: $(B)/obj/feedwatch.o $(B)/libfeedwatch.a
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(FW_LIBS)
+
+$(B)/feedwatchd: $(B)/obj/feedwatchd.o $(B)/libfeedwatch.a
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(FW_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libfeedwatch.a | $(B)/tests
+	$(CC) $(FW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libfeedwatch.a $(FW_LIBS)
+
+$(B)/obj $(B)/tests:
+	mkdir -p $@
+
+deps:
+	@sh .ci/deps
+
+# Runs the daemon in the foreground on the example config.
+run: deps all
+	$(B)/feedwatchd -c config/feedwatch.conf
+
+# Every test, through prove (TAP). FW_WRAP runs the binaries under a tool.
+check-build: all $(UNIT_BIN)
+
+test: deps
+	@$(MAKE) --no-print-directory check-build
+	FW_BUILD=$(B) prove -f $(UNIT_BIN) tests/integration/*.t
+
+memcheck: deps
+	@$(MAKE) --no-print-directory check-build
+	FW_BUILD=$(B) FW_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp" \
+		prove -f --exec 'sh tests/helpers/wrap.sh' $(UNIT_BIN) tests/integration/*.t
+
+fuzz:
+	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(SYSUNITDIR)
+	install -m 755 $(B)/feedwatch $(B)/feedwatchd $(DESTDIR)$(BINDIR)
+	install -m 644 man/feedwatch.1 $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/feedwatch.conf.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 man/feedwatchd.8 $(DESTDIR)$(MANDIR)/man8
+	install -m 644 config/feedwatch.conf README.md $(DESTDIR)$(DOCDIR)
+	sed 's|@bindir@|$(BINDIR)|g' systemd/feedwatch.service > $(DESTDIR)$(USERUNITDIR)/feedwatch.service
+	sed 's|@bindir@|$(BINDIR)|g' systemd/feedwatch-system.service > $(DESTDIR)$(SYSUNITDIR)/feedwatch.service
+	chmod 644 $(DESTDIR)$(USERUNITDIR)/feedwatch.service $(DESTDIR)$(SYSUNITDIR)/feedwatch.service
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/feedwatch $(DESTDIR)$(BINDIR)/feedwatchd \
+		$(DESTDIR)$(MANDIR)/man1/feedwatch.1 $(DESTDIR)$(MANDIR)/man5/feedwatch.conf.5 \
+		$(DESTDIR)$(MANDIR)/man8/feedwatchd.8 $(DESTDIR)$(DOCDIR)/feedwatch.conf \
+		$(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(USERUNITDIR)/feedwatch.service \
+		$(DESTDIR)$(SYSUNITDIR)/feedwatch.service
+	-rmdir $(DESTDIR)$(DOCDIR)
+
+clean:
+	rm -rf build
+
+.PHONY: all deps run test check-build memcheck fuzz install uninstall clean

@@ -1,0 +1,87 @@
+/* config — load and validate feedwatch.conf (GKeyFile INI) into plain structs.
+ *
+ * Every problem is collected as one "FILE:LINE[:COL]: message" string so that
+ * `feedwatch check` can print them all; a config with any problem is not
+ * returned. Queries are compiled here (fw_query_parse) to find their errors. */
+#ifndef FW_CONFIG_H
+#define FW_CONFIG_H
+
+#include <glib.h>
+
+#define FW_CONFIG_ERROR (fw_config_error_quark())
+GQuark fw_config_error_quark(void);
+
+enum fw_config_error_code {
+	FW_CONFIG_ERROR_NOT_FOUND,  /* no config in any of the places looked */
+	FW_CONFIG_ERROR_INVALID,    /* one or more problems; see the errors array */
+};
+
+/* Notification channels a topic sends to (a bit set). 0 = none. */
+enum fw_channel {
+	FW_CHANNEL_DESKTOP = 1 << 0,
+	FW_CHANNEL_EXEC    = 1 << 1,
+	FW_CHANNEL_WEBHOOK = 1 << 2,
+};
+
+enum fw_urgency { FW_URGENCY_LOW, FW_URGENCY_NORMAL, FW_URGENCY_CRITICAL };
+
+struct fw_feed_conf {
+	char *key;        /* the group name after "feed " */
+	char *url;        /* http(s):// or file:// */
+	char *title;      /* NULL: use the feed's own title */
+	gint64 interval;  /* seconds */
+	int line;         /* of the [feed ...] header */
+};
+
+struct fw_topic_conf {
+	char *key;        /* the group name after "topic " */
+	char *name;       /* display name (name=); defaults to key */
+	char *query;      /* as written */
+	guint channels;   /* enum fw_channel bits; default FW_CHANNEL_DESKTOP */
+	enum fw_urgency urgency;
+	char **exec_argv; /* NULL unless exec= */
+	char *webhook;    /* NULL unless webhook= */
+	int line;
+};
+
+struct fw_config {
+	char *path;           /* the file read */
+	gint64 interval;      /* default feed interval, seconds */
+	guint max_parallel;
+	guint max_per_host;
+	gint64 timeout;       /* seconds */
+	gint64 max_size;      /* bytes */
+	gboolean notify_initial;
+	gint64 retention;     /* seconds */
+	char *database;       /* absolute path, ~ expanded; default under XDG data dir */
+	char *opml;           /* NULL or absolute path */
+	GPtrArray *feeds;     /* of struct fw_feed_conf *, in file order */
+	GPtrArray *topics;    /* of struct fw_topic_conf *, in file order */
+};
+
+/* Finds the config: cli_path if given, else $XDG_CONFIG_HOME/feedwatch/
+ * feedwatch.conf, else /etc/feedwatch/feedwatch.conf. Returns a new path or
+ * NULL with FW_CONFIG_ERROR_NOT_FOUND naming every path looked in. */
+char *fw_config_find(const char *cli_path, GError **error);
+
+/* Loads and validates path. On success returns a new config (free with
+ * fw_config_free). On failure returns NULL; problems (one string each,
+ * "path:line:col: message") are appended to errors (of char*, g_free'd) and
+ * error is set to FW_CONFIG_ERROR_INVALID, or to a G_FILE_ERROR when the
+ * file cannot be read. */
+struct fw_config *fw_config_load(const char *path, GPtrArray *errors, GError **error);
+
+void fw_config_free(struct fw_config *c);   /* NULL is fine */
+
+/* Parses "90", "15m", "2h", "1d", "30s" into seconds; FALSE when bad. */
+gboolean fw_config_parse_duration(const char *s, gint64 *out);
+
+/* Parses "10M", "512K", "1G", "1000" into bytes; FALSE when bad. */
+gboolean fw_config_parse_size(const char *s, gint64 *out);
+
+/* Parses WHEN for --since/--until: a date (2024-11-26), a date and time
+ * (2024-11-26 14:00, 2024-11-26T14:00:00Z), or an age (36h, 7d) before now.
+ * Local time unless a zone is given. Returns Unix seconds UTC. */
+gboolean fw_config_parse_when(const char *s, gint64 now, gint64 *out);
+
+#endif

@@ -1,0 +1,65 @@
+/* feed — libxml2 -> normalised items (RSS 0.9x/2.0, RSS 1.0, Atom 0.3/1.0).
+ *
+ * Feeds are hostile input: the parser follows DESIGN.md "Untrusted input"
+ * (memory APIs only, no network, no external entities, no DTD loading,
+ * entity-declaring documents refused or capped, strict parse first and a
+ * recover parse marked degraded, encoding decided here, every string valid
+ * UTF-8, only http/https links). All text fields are plain text (HTML turned
+ * into text by fw_html_to_text) — exactly the text that topics match. */
+#ifndef FW_FEED_H
+#define FW_FEED_H
+
+#include <glib.h>
+
+#define FW_FEED_ERROR (fw_feed_error_quark())
+GQuark fw_feed_error_quark(void);
+
+enum fw_feed_error_code {
+	FW_FEED_ERROR_NOT_XML,     /* not a well-formed document, even in recover mode */
+	FW_FEED_ERROR_NOT_FEED,    /* XML or HTML but no rss/rdf/feed root ("not a feed: text/html") */
+	FW_FEED_ERROR_HOSTILE,     /* refused: entity declarations, size, depth */
+};
+
+/* Time value meaning "the feed gave no date". */
+#define FW_TIME_NONE G_MININT64
+
+/* One item of a feed. Every string is owned by the item; any may be NULL
+ * except id. Times are Unix seconds UTC or FW_TIME_NONE. */
+struct fw_item {
+	char *id;          /* guid / atom:id; else link; else "sha1:" hash of title+link+content */
+	char *title;       /* plain text */
+	char *link;        /* absolute http(s) URL (xml:base and feed URL resolved), or NULL */
+	gint64 published;
+	gint64 updated;
+	char *author;      /* plain text */
+	GPtrArray *categories; /* of char*, plain text; never NULL (may be empty) */
+	char *summary;     /* plain text (description / summary) */
+	char *content;     /* plain text (content:encoded / atom:content); NULL if none */
+};
+
+/* A parsed document. Owns its items. */
+struct fw_feed_doc {
+	char *title;       /* the feed's own title, plain text, or NULL */
+	char *link;        /* the site link, or NULL */
+	GPtrArray *items;  /* of struct fw_item *, in document order; never NULL */
+	gboolean degraded; /* the strict parse failed; read in recover mode */
+	char *warning;     /* why degraded, or NULL */
+	gint64 ttl;        /* <ttl> or sy:updatePeriod, in seconds; 0 = none */
+};
+
+/* Parses a feed document from memory. base_url is the URL it was fetched
+ * from (final URL after redirects) or NULL; content_type is the HTTP
+ * Content-Type header (for its charset) or NULL. Returns a new doc (free with
+ * fw_feed_doc_free) or NULL with error set (FW_FEED_ERROR_*), message naming
+ * what is wrong (line:column for XML errors). */
+struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
+                                  const char *content_type, GError **error);
+
+void fw_feed_doc_free(struct fw_feed_doc *doc);  /* NULL is fine */
+void fw_item_free(struct fw_item *item);         /* NULL is fine */
+
+/* Parses an RFC 822 / RFC 3339 / ISO 8601 date (with real-world variants).
+ * Returns Unix seconds UTC, or FW_TIME_NONE for nonsense. */
+gint64 fw_feed_parse_date(const char *s);
+
+#endif

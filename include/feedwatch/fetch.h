@@ -1,0 +1,60 @@
+/* fetch — libcurl multi driven by the GLib main context; conditional GET;
+ * bounded bodies.
+ *
+ * One fetcher owns one CURLM handle. The main loop never blocks on the
+ * network: sockets and the timer are watched through GLib sources (as curl's
+ * docs/examples/multi-event.c). Only http and https, also across redirects;
+ * file:// URLs are read from disk (never reachable through a redirect).
+ * Bodies are capped at max_size decoded bytes, counted in the write callback. */
+#ifndef FW_FETCH_H
+#define FW_FETCH_H
+
+#include <glib.h>
+
+struct fw_fetch_opts {
+	guint max_parallel;   /* transfers at once (default 8) */
+	guint max_per_host;   /* per host (default 2) */
+	gint64 timeout;       /* seconds, total per transfer (default 30) */
+	gint64 max_size;      /* bytes, decoded (default 10 MiB) */
+	const char *user_agent; /* copied; NULL = "feedwatch/VERSION" */
+};
+
+/* What came of one request. Owned by the fetcher, valid only during the
+ * done callback (steal body with g_steal_pointer if you want to keep it). */
+struct fw_fetch_result {
+	gpointer user;        /* as given to fw_fetcher_add */
+	const char *url;      /* as requested */
+	char *final_url;      /* after redirects */
+	long http_status;     /* 0 when no HTTP response (error, file://) */
+	gboolean not_modified;/* 304 */
+	char *etag;           /* of the response, CR/LF removed; NULL if none */
+	char *last_modified;  /* of the response; NULL if none */
+	char *content_type;   /* NULL if none */
+	GBytes *body;         /* NULL on 304 or error */
+	char *error;          /* NULL on success (2xx or 304); else a sentence */
+	gint64 retry_after;   /* seconds from a 429/503 Retry-After, clamped; 0 none */
+	gint64 bytes;         /* body bytes received (decoded) */
+	double seconds;       /* total time */
+};
+
+typedef void (*fw_fetch_done_cb)(struct fw_fetch_result *r, gpointer data);
+
+struct fw_fetcher;
+
+/* Creates a fetcher on ctx (NULL = default context). done is called on ctx
+ * for every request, once. opts is copied. */
+struct fw_fetcher *fw_fetcher_new(GMainContext *ctx, const struct fw_fetch_opts *opts,
+                                  fw_fetch_done_cb done, gpointer data);
+
+/* Queues a GET of url. etag / last_modified (may be NULL) make it
+ * conditional. Never calls done synchronously. */
+void fw_fetcher_add(struct fw_fetcher *f, const char *url, const char *etag,
+                    const char *last_modified, gpointer user);
+
+/* Requests queued or in flight. */
+guint fw_fetcher_pending(struct fw_fetcher *f);
+
+/* Aborts everything in flight (done is not called for them) and frees. */
+void fw_fetcher_free(struct fw_fetcher *f);   /* NULL is fine */
+
+#endif

@@ -1,0 +1,35 @@
+/* hitlog — the hit log as the user reads it: table, JSON Lines, CSV, Atom,
+ * and the long form of `feedwatch show`.
+ *
+ * Formats rows that fw_store_hits() returned; no database access here.
+ * JSON is written with json-glib (DESIGN.md "The command line" fields). */
+#ifndef FW_HITLOG_H
+#define FW_HITLOG_H
+
+#include <stdio.h>
+#include <glib.h>
+#include "feedwatch/store.h"
+
+enum fw_hitlog_format {
+	FW_HITLOG_TABLE,
+	FW_HITLOG_JSON,
+	FW_HITLOG_CSV,
+	FW_HITLOG_ATOM,
+};
+
+/* Parses "table", "json", "csv", "atom"; FALSE for anything else. */
+gboolean fw_hitlog_format_from_name(const char *name, enum fw_hitlog_format *out);
+
+/* Writes rows (struct fw_hit_row *) to out. color: ANSI colors and bold
+ * marks (table only). width: terminal columns for the table (0 = 100). */
+void fw_hitlog_print(GPtrArray *rows, enum fw_hitlog_format format, FILE *out,
+                     gboolean color, guint width);
+
+/* One hit as a JSON object on one line (no newline). Caller frees. */
+char *fw_hitlog_json(const struct fw_hit_row *row);
+
+/* The long form of one hit for `feedwatch show`: topic, feed, dates, title,
+ * link, the snippet with marks (bold when color), the summary. */
+void fw_hitlog_show(const struct fw_hit_row *row, FILE *out, gboolean color);
+
+#endif

@@ -1,0 +1,28 @@
+/* html — HTML to plain text, entity decoding, making text valid UTF-8.
+ *
+ * Pure functions, no I/O. Every returned string is newly allocated, valid
+ * UTF-8 and owned by the caller (g_free). Input need not be valid UTF-8:
+ * invalid bytes become U+FFFD. Output is bounded by a constant factor of the
+ * input. */
+#ifndef FW_HTML_H
+#define FW_HTML_H
+
+#include <glib.h>
+
+/* Turns an HTML fragment into plain text: tags removed, <script>/<style>
+ * dropped with their content, named and numeric entities decoded (all of
+ * HTML's, plus double-escaped "&amp;#8217;"), block elements (p, br, div,
+ * li, h1-h6, tr, td, blockquote...) separate words while inline ones (b, i,
+ * em, span, a...) do not ("Mi<b>lei</b>" is one word), whitespace folded to
+ * single spaces and trimmed. len < 0 means NUL-terminated. */
+char *fw_html_to_text(const char *html, gssize len);
+
+/* Cleans text that is already plain (a title with type="text", an author):
+ * makes it valid UTF-8, decodes stray entities, drops control characters,
+ * folds whitespace, trims. len < 0 means NUL-terminated. */
+char *fw_html_clean(const char *s, gssize len);
+
+/* Makes s valid UTF-8: invalid bytes become U+FFFD, NUL bytes are dropped. */
+char *fw_html_valid_utf8(const char *s, gssize len);
+
+#endif

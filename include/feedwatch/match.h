@@ -1,0 +1,67 @@
+/* match — all topics compiled into one term index (presearch), evaluation
+ * with positions, snippets.
+ *
+ * Pure: no I/O. A matcher is built once per configuration and then only
+ * read, so matching may run on any thread while nobody adds to it. */
+#ifndef FW_MATCH_H
+#define FW_MATCH_H
+
+#include <glib.h>
+#include "feedwatch/topic.h"
+
+/* The text of one item by field, plain text as stored (the offsets of a
+ * match refer to these strings). NULL means empty. Not owned. */
+struct fw_doc {
+	const char *field[FW_FIELD_COUNT];
+};
+
+/* A matched word or phrase: character offsets in a field's text, end exclusive. */
+struct fw_span {
+	guint field;        /* enum fw_field */
+	guint start;
+	guint end;
+};
+
+/* One topic that matched an item, and why. */
+struct fw_match {
+	guint topic;        /* the number given to fw_matcher_add */
+	GArray *spans;      /* of struct fw_span, sorted by field then start, no duplicates */
+};
+
+struct fw_matcher;
+
+struct fw_matcher *fw_matcher_new(void);
+void fw_matcher_free(struct fw_matcher *m);  /* frees the queries too; NULL is fine */
+
+/* Adds topic number `topic` with its compiled query; takes ownership of q. */
+void fw_matcher_add(struct fw_matcher *m, guint topic, struct fw_query *q);
+
+/* Matches one item against every topic. Returns a new array of struct
+ * fw_match * ordered by topic number (free with g_ptr_array_unref: its free
+ * function frees the matches); empty when nothing matched. */
+GPtrArray *fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc);
+
+/* Matches one query against one item (no index); NULL spans means "no". */
+GArray *fw_query_match(const struct fw_query *q, const struct fw_doc *doc);
+
+/* A cut of one field's text around the first span, about `width`
+ * characters, cut at word boundaries, with "…" where text was cut. marks
+ * holds struct fw_span (field = the snippet's field) with offsets into text. */
+struct fw_snippet {
+	guint field;
+	char *text;
+	GArray *marks;
+};
+
+/* Builds the snippet around the first of spans (in field order title,
+ * summary, content, ... : prefers content, then summary, then title for
+ * context). Returns NULL if spans is empty. */
+struct fw_snippet *fw_snippet_make(const struct fw_doc *doc, const GArray *spans, guint width);
+void fw_snippet_free(struct fw_snippet *s);   /* NULL is fine */
+
+/* Renders text with each mark wrapped in open/close. With escape_markup, the
+ * text (not open/close) is escaped for Pango markup. Caller frees. */
+char *fw_snippet_render(const char *text, const GArray *marks, const char *open,
+                        const char *close, gboolean escape_markup);
+
+#endif

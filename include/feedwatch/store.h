@@ -1,0 +1,182 @@
+/* store — the only owner of sqlite3 *: schema, migrations, feeds' poll
+ * state, items, hits, outbox.
+ *
+ * SQLite in WAL mode, synchronous=NORMAL, busy_timeout on every connection,
+ * BEGIN IMMEDIATE for writes, bound parameters only. Readers (the feedwatch
+ * command) never block the writer. A store is used from one thread. */
+#ifndef FW_STORE_H
+#define FW_STORE_H
+
+#include <glib.h>
+#include "feedwatch/feed.h"
+
+#define FW_STORE_ERROR (fw_store_error_quark())
+GQuark fw_store_error_quark(void);
+
+enum fw_store_error_code {
+	FW_STORE_ERROR_OPEN,     /* cannot open or create; corrupt; too new a schema */
+	FW_STORE_ERROR_BUSY,     /* locked by another writer past the busy timeout */
+	FW_STORE_ERROR_FULL,     /* disk full */
+	FW_STORE_ERROR_READONLY, /* read-only file or directory */
+	FW_STORE_ERROR_FAILED,   /* any other SQLite error (message has it) */
+	FW_STORE_ERROR_NOT_FOUND,/* no such hit */
+};
+
+struct fw_store;
+
+/* Opens (creating it and its directories, 0700) the database at path, runs
+ * migrations. Returns a new store (free with fw_store_free) or NULL with
+ * error naming the path. */
+struct fw_store *fw_store_open(const char *path, GError **error);
+void fw_store_free(struct fw_store *s);   /* NULL is fine */
+
+/* Write transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+gboolean fw_store_begin(struct fw_store *s, GError **error);
+gboolean fw_store_commit(struct fw_store *s, GError **error);
+void fw_store_rollback(struct fw_store *s);
+
+/* ---- feeds ------------------------------------------------------------ */
+
+/* The poll state of one feed. Strings owned by the struct (fw_feed_state_clear). */
+struct fw_feed_state {
+	gint64 id;            /* feed row id */
+	char *etag;           /* for the next conditional GET, or NULL */
+	char *last_modified;  /* idem */
+	char *title;          /* the feed's own title as last seen, or NULL */
+	gboolean fetched;     /* at least one successful fetch recorded */
+	gint64 last_poll;     /* Unix seconds, 0 never */
+	gint64 next_poll;     /* Unix seconds, 0 = as soon as possible */
+	int failures;         /* consecutive failed polls */
+};
+void fw_feed_state_clear(struct fw_feed_state *st);
+
+/* Finds or creates the row of feed `key` (updating its url) and fills st. */
+gboolean fw_store_feed_get(struct fw_store *s, const char *key, const char *url,
+                           struct fw_feed_state *st, GError **error);
+
+/* What one poll of a feed came to. */
+struct fw_poll_record {
+	gboolean ok;          /* fetched (200 or 304) and parsed */
+	long http_status;     /* 0 if none */
+	const char *error;    /* NULL when ok */
+	const char *etag;     /* new validators (kept as they were when NULL and ok is FALSE) */
+	const char *last_modified;
+	const char *title;    /* the feed's own title, or NULL to keep */
+	gint64 bytes;
+	double seconds;
+	gint64 next_poll;     /* Unix seconds */
+	gboolean degraded;    /* parsed in recover mode */
+};
+
+/* Records a poll (time now) on the feed row: status, error, validators,
+ * failures (reset when ok, else +1), fetched = TRUE when ok. */
+gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
+                              const struct fw_poll_record *rec, GError **error);
+
+/* The canonical form of a link for joining stories across feeds: scheme and
+ * host lower-cased, default port, fragment, utm_*, fbclid and gclid removed,
+ * trailing slash folded. NULL for NULL. Caller frees. */
+char *fw_store_canonical_link(const char *url);
+
+/* ---- items and hits (inside a transaction) ---------------------------- */
+
+enum fw_item_state {
+	FW_ITEM_NEW,      /* never seen in this feed */
+	FW_ITEM_CHANGED,  /* known, its content hash changed: match again */
+	FW_ITEM_SEEN,     /* known and unchanged: nothing to do */
+};
+
+/* Inserts or updates the item (identity: feed + item->id) with its content
+ * hash; sets *item_rowid and *state. now is the time seen. */
+gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
+                           const char *hash, gint64 now, gint64 *item_rowid,
+                           enum fw_item_state *state, GError **error);
+
+/* TRUE when this item already has a hit for topic. */
+gboolean fw_store_hit_exists(struct fw_store *s, gint64 item_rowid, const char *topic);
+
+/* TRUE when a hit for topic exists on another item with the same canonical
+ * link (the same story in another feed or republished) whose notification
+ * was or is being sent (notified is pending or delivered). */
+gboolean fw_store_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic);
+
+/* A new hit. Strings are copied. */
+struct fw_hit_new {
+	gint64 item_rowid;
+	const char *topic;       /* key */
+	const char *topic_name;  /* display name */
+	const char *snippet;     /* plain text */
+	const char *marks_json;  /* [[start,end],...] character offsets in snippet */
+	const char *matched_json;/* [{"field":"content","start":1,"end":5},...] */
+	const char *notified;    /* "initial", "pending" or "none" */
+};
+
+/* Inserts the hit; sets *hit_id. With notified "pending" also inserts one
+ * outbox row per channel in channels (enum fw_channel bits). */
+gboolean fw_store_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,
+                          gint64 now, gint64 *hit_id, GError **error);
+
+/* ---- outbox ------------------------------------------------------------ */
+
+/* One pending outbox row with what a notification needs. */
+struct fw_outbox_row {
+	gint64 id;
+	gint64 hit_id;
+	gint64 item_rowid;
+	guint channel;           /* one enum fw_channel bit */
+	char *topic, *topic_name, *feed_title, *title, *link, *snippet, *marks_json;
+	int attempts;
+};
+void fw_outbox_row_free(struct fw_outbox_row *r);
+
+/* Pending rows due at now (next_try <= now), oldest first, at most limit;
+ * appended to out (of struct fw_outbox_row *, caller frees). */
+gboolean fw_store_outbox_due(struct fw_store *s, gint64 now, guint limit,
+                             GPtrArray *out, GError **error);
+
+/* Marks a row delivered (ok) or failed once (retry later with backoff;
+ * after FW_STORE_OUTBOX_MAX_ATTEMPTS it stays "failed" with the error). The
+ * hit's notified field follows: delivered when every row of it is. */
+#define FW_STORE_OUTBOX_MAX_ATTEMPTS 8
+gboolean fw_store_outbox_done(struct fw_store *s, gint64 outbox_id, gboolean ok,
+                              const char *error_text, gint64 now, GError **error);
+
+/* ---- reading the hit log ---------------------------------------------- */
+
+struct fw_hit_filter {
+	char **topics;     /* NULL-terminated keys, or NULL for all */
+	char **feeds;      /* idem */
+	gint64 since;      /* found >= since; 0 none */
+	gint64 until;      /* found < until; 0 none */
+	gboolean unread;
+	const char *search;/* substring of title or snippet, case-insensitive; NULL none */
+	guint limit;       /* 0 = no limit */
+	gint64 after_id;   /* id > after_id (for --follow); 0 none */
+	gboolean oldest_first;
+};
+
+/* One row of the hit log, with its item and feed. Owned by the caller. */
+struct fw_hit_row {
+	gint64 id;
+	char *topic, *topic_name, *feed, *feed_title, *item_id, *title, *link;
+	gint64 published;  /* FW_TIME_NONE if the feed gave none */
+	gint64 found;
+	char *snippet, *marks_json, *matched_json;
+	gboolean read;
+	char *notified;    /* initial, pending, delivered, failed, none */
+	char *summary, *content, *author; /* of the item, for show */
+};
+void fw_hit_row_free(struct fw_hit_row *r);
+
+/* Appends the hits matching filter, newest first (or oldest first), to out
+ * (of struct fw_hit_row *). */
+gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
+                       GPtrArray *out, GError **error);
+
+/* One hit by id, or NULL with FW_STORE_ERROR_NOT_FOUND. */
+struct fw_hit_row *fw_store_hit_get(struct fw_store *s, gint64 hit_id, GError **error);
+
+/* Marks hits read (or unread). */
+gboolean fw_store_hit_set_read(struct fw_store *s, gint64 hit_id, gboolean read, GError **error);
+
+#endif

@@ -1,0 +1,72 @@
+# Shared by the integration tests (tests/integration/*.t): TAP output, a
+# scratch directory, the binaries, nginx on loopback. Source it with
+#   . "$(dirname "$0")/../helpers/lib.sh"
+# Environment: FW_BUILD (build dir, default build), FW_WRAP (a command the
+# binaries run under, e.g. valgrind, set by `make memcheck`).
+set -u
+FW_TOP=$(cd "$(dirname "$0")/../.." && pwd)
+FW_BUILD=${FW_BUILD:-build}
+case "$FW_BUILD" in /*) ;; *) FW_BUILD="$FW_TOP/$FW_BUILD" ;; esac
+FW_WRAP=${FW_WRAP:-}
+FW_HELPERS="$FW_TOP/tests/helpers"
+FW_PY=/usr/bin/python3
+T_NUM=0
+T_FAILED=0
+T_TMP=$(mktemp -d /tmp/fwtest.XXXXXX)
+T_CLEANUP=""
+export HOME="$T_TMP/home" XDG_CONFIG_HOME="$T_TMP/home/.config" XDG_DATA_HOME="$T_TMP/home/.local/share"
+mkdir -p "$HOME"
+unset DBUS_SESSION_BUS_ADDRESS NOTIFY_SOCKET WATCHDOG_USEC JOURNAL_STREAM
+
+t_cleanup() {
+	for c in $T_CLEANUP; do eval "$c" >/dev/null 2>&1 || true; done
+	rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# at_exit CMD: runs CMD (one word: a function name) when the test ends.
+at_exit() { T_CLEANUP="$1 $T_CLEANUP"; }
+
+plan() { echo "1..$1"; }
+diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
+
+# ok COND_STATUS NAME: passes when the status is 0.
+ok() {
+	T_NUM=$((T_NUM + 1))
+	if [ "$1" = 0 ]; then echo "ok $T_NUM - $2"
+	else echo "not ok $T_NUM - $2"; T_FAILED=$((T_FAILED + 1)); fi
+}
+
+# is GOT EXPECTED NAME
+is() {
+	if [ "$1" = "$2" ]; then ok 0 "$3"
+	else ok 1 "$3"; diag "got:      $1" "expected: $2"; fi
+}
+
+# like GOT REGEX NAME (grep -E)
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"
+	else ok 1 "$3"; diag "got: $1" "expected to match: $2"; fi
+}
+
+# fw ARGS: runs the feedwatch CLI (under FW_WRAP).
+fw() { $FW_WRAP "$FW_BUILD/feedwatch" "$@"; }
+fwd() { $FW_WRAP "$FW_BUILD/feedwatchd" "$@"; }
+
+# free_port: a TCP port free on 127.0.0.1.
+free_port() {
+	$FW_PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# serve ROOT: starts nginx on ROOT; sets BASE (URL) and NGINX_LOG (access log).
+serve() {
+	NGINX_PORT=$(free_port)
+	BASE=$(sh "$FW_HELPERS/serve.sh" start "$1" "$NGINX_PORT") || { echo "Bail out! nginx did not start"; exit 1; }
+	NGINX_LOG=/tmp/feedwatch-test-nginx-$NGINX_PORT/access.log
+	at_exit serve_stop
+}
+serve_stop() { sh "$FW_HELPERS/serve.sh" stop "$NGINX_PORT"; }
+
+# done_testing: exit status for prove.
+done_testing() { [ "$T_FAILED" = 0 ]; exit $?; }
