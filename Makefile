@@ -19,7 +19,7 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover
 endif
 
 FW_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude \
-	-DFW_VERSION='"$(VERSION)"' $(SAN) $(shell $(PKG_CONFIG) --cflags $(PKGS))
+	-DFW_VERSION='"$(VERSION)"' -DFW_DOCDIR='"$(DOCDIR)"' $(SAN) $(shell $(PKG_CONFIG) --cflags $(PKGS))
 FW_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
 MAINS = daemon/feedwatch.c daemon/feedwatchd.c

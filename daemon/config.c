@@ -1,0 +1,650 @@
+/* config — see include/feedwatch/config.h.
+ *
+ * The file is INI as GKeyFile writes it, read by a small line scanner of our
+ * own: GKeyFile reports neither line numbers nor columns and has no inline
+ * comments, and every error here must name file:line:col. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "feedwatch/config.h"
+#include "feedwatch/topic.h"
+
+G_DEFINE_QUARK(fw-config-error-quark, fw_config_error)
+
+#define CONFIG_MIN_INTERVAL 60
+
+/* One "key = value" line of the file. */
+struct entry {
+	char *key;
+	char *value;
+	int line;
+	int col;       /* 1-based character column of the value */
+	const char *text; /* the whole line, for caret messages (points into lines) */
+	gboolean used;
+};
+
+/* One [group] and its entries. */
+struct group {
+	char *name;
+	int line;
+	GPtrArray *entries;  /* of struct entry * */
+};
+
+struct scan {
+	const char *path;
+	GPtrArray *errors;   /* of char * */
+	GPtrArray *groups;   /* of struct group * */
+	char **lines;
+};
+
+static void
+entry_free(struct entry *e)
+{
+	g_free(e->key);
+	g_free(e->value);
+	g_free(e);
+}
+
+static void
+group_free(struct group *g)
+{
+	g_free(g->name);
+	g_ptr_array_unref(g->entries);
+	g_free(g);
+}
+
+static void G_GNUC_PRINTF(4, 5)
+problem(struct scan *sc, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+	g_autofree char *msg = NULL;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (col > 0)
+		g_ptr_array_add(sc->errors, g_strdup_printf("%s:%d:%d: %s", sc->path, line, col, msg));
+	else
+		g_ptr_array_add(sc->errors, g_strdup_printf("%s:%d: %s", sc->path, line, msg));
+}
+
+/* Cuts an inline comment: '#' or ';' after white space, outside double quotes. */
+static void
+strip_comment(char *v)
+{
+	gboolean quoted = FALSE;
+
+	for (char *p = v; *p; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if ((*p == '#' || *p == ';') && !quoted && p > v &&
+		         (p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	}
+	g_strchomp(v);
+}
+
+/* Splits the file into groups and entries, recording syntax problems. */
+static void
+scan_text(struct scan *sc, const char *text)
+{
+	struct group *cur = NULL;
+
+	sc->lines = g_strsplit(text, "\n", -1);
+	for (int i = 0; sc->lines[i]; i++) {
+		char *raw = sc->lines[i];
+		int line = i + 1;
+		size_t n = strlen(raw);
+		char *s, *eq;
+
+		if (n > 0 && raw[n - 1] == '\r')
+			raw[n - 1] = '\0';
+		if (!g_utf8_validate(raw, -1, NULL)) {
+			problem(sc, line, 0, "not valid UTF-8");
+			continue;
+		}
+		s = raw + strspn(raw, " \t");
+		if (*s == '\0' || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			char *end = strrchr(s, ']');
+			if (end == NULL || end[1 + strspn(end + 1, " \t")] != '\0') {
+				problem(sc, line, 0, "a group header must look like [name]");
+				cur = NULL;
+				continue;
+			}
+			cur = g_new0(struct group, 1);
+			cur->name = g_strstrip(g_strndup(s + 1, end - s - 1));
+			cur->line = line;
+			cur->entries = g_ptr_array_new_with_free_func((GDestroyNotify)entry_free);
+			for (guint g = 0; g < sc->groups->len; g++) {
+				struct group *o = sc->groups->pdata[g];
+				if (strcmp(o->name, cur->name) == 0)
+					problem(sc, line, 0, "group [%s] appears twice (first on line %d)",
+					        cur->name, o->line);
+			}
+			g_ptr_array_add(sc->groups, cur);
+			continue;
+		}
+		eq = strchr(s, '=');
+		if (eq == NULL) {
+			problem(sc, line, 0, "expected \"key = value\", a [group] or a comment");
+			continue;
+		}
+		if (cur == NULL) {
+			problem(sc, line, 0, "\"key = value\" before any [group]");
+			continue;
+		}
+		{
+			struct entry *e = g_new0(struct entry, 1);
+			char *v = eq + 1;
+
+			e->key = g_strstrip(g_strndup(s, eq - s));
+			v += strspn(v, " \t");
+			e->col = (int)g_utf8_pointer_to_offset(raw, v) + 1;
+			e->value = g_strdup(v);
+			strip_comment(e->value);
+			e->line = line;
+			e->text = raw;
+			for (guint k = 0; k < cur->entries->len; k++) {
+				struct entry *o = cur->entries->pdata[k];
+				if (strcmp(o->key, e->key) == 0)
+					problem(sc, line, 0, "key '%s' appears twice in [%s] (first on line %d)",
+					        e->key, cur->name, o->line);
+			}
+			g_ptr_array_add(cur->entries, e);
+		}
+	}
+}
+
+static struct entry *
+group_get(struct group *g, const char *key)
+{
+	for (guint i = 0; i < g->entries->len; i++) {
+		struct entry *e = g->entries->pdata[i];
+		if (strcmp(e->key, key) == 0) {
+			e->used = TRUE;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+gboolean
+fw_config_parse_duration(const char *s, gint64 *out)
+{
+	char *end;
+	gint64 v, mul = 1;
+
+	if (s == NULL || !g_ascii_isdigit(*s))
+		return FALSE;
+	errno = 0;
+	v = g_ascii_strtoll(s, &end, 10);
+	if (errno != 0 || v < 0)
+		return FALSE;
+	while (*end == ' ')
+		end++;
+	switch (*end) {
+	case '\0': case 's': mul = 1; break;
+	case 'm': mul = 60; break;
+	case 'h': mul = 3600; break;
+	case 'd': mul = 86400; break;
+	case 'w': mul = 7 * 86400; break;
+	default: return FALSE;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return FALSE;
+	if (v > G_MAXINT64 / mul / 1000)
+		return FALSE;
+	*out = v * mul;
+	return TRUE;
+}
+
+gboolean
+fw_config_parse_size(const char *s, gint64 *out)
+{
+	char *end;
+	gint64 v, mul = 1;
+
+	if (s == NULL || !g_ascii_isdigit(*s))
+		return FALSE;
+	errno = 0;
+	v = g_ascii_strtoll(s, &end, 10);
+	if (errno != 0 || v < 0)
+		return FALSE;
+	switch (g_ascii_toupper(*end)) {
+	case '\0': mul = 1; break;
+	case 'K': mul = 1024; break;
+	case 'M': mul = 1024 * 1024; break;
+	case 'G': mul = 1024 * 1024 * 1024; break;
+	default: return FALSE;
+	}
+	if (*end != '\0' && end[1] != '\0' && g_ascii_strcasecmp(end + 1, "B") != 0 &&
+	    g_ascii_strcasecmp(end + 1, "iB") != 0)
+		return FALSE;
+	if (v > G_MAXINT64 / mul)
+		return FALSE;
+	*out = v * mul;
+	return TRUE;
+}
+
+static gboolean
+parse_bool(const char *s, gboolean *out)
+{
+	static const char *yes[] = { "true", "yes", "on", "1" }, *no[] = { "false", "no", "off", "0" };
+
+	for (guint i = 0; i < G_N_ELEMENTS(yes); i++) {
+		if (g_ascii_strcasecmp(s, yes[i]) == 0) { *out = TRUE; return TRUE; }
+		if (g_ascii_strcasecmp(s, no[i]) == 0) { *out = FALSE; return TRUE; }
+	}
+	return FALSE;
+}
+
+gboolean
+fw_config_parse_when(const char *s, gint64 now, gint64 *out)
+{
+	gint64 age;
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+	char tail;
+
+	if (s == NULL || *s == '\0')
+		return FALSE;
+	if (fw_config_parse_duration(s, &age) && strchr("smhdw", s[strlen(s) - 1])) {
+		*out = now - age;
+		return TRUE;
+	}
+	{
+		/* With a zone (Z, +01:00) it is exact; without one it is local time. */
+		g_autoptr(GTimeZone) local = g_time_zone_new_local();
+		g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(s, local);
+		if (dt != NULL) {
+			*out = g_date_time_to_unix(dt);
+			return TRUE;
+		}
+	}
+	if (sscanf(s, "%4d-%2d-%2d%c", &y, &mo, &d, &tail) == 3 ||
+	    sscanf(s, "%4d-%2d-%2d %2d:%2d%c", &y, &mo, &d, &h, &mi, &tail) == 5 ||
+	    sscanf(s, "%4d-%2d-%2d %2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &tail) == 6 ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &y, &mo, &d, &h, &mi, &tail) == 5 ||
+	    sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &tail) == 6) {
+		g_autoptr(GDateTime) dt = g_date_time_new_local(y, mo, d, h, mi, sec);
+		if (dt == NULL)
+			return FALSE;
+		*out = g_date_time_to_unix(dt);
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/* Expands ~ and makes a path absolute relative to the config's folder. */
+static char *
+config_path(const char *value, const char *config_path)
+{
+	g_autofree char *dir = NULL;
+
+	if (value[0] == '~' && (value[1] == '/' || value[1] == '\0'))
+		return g_build_filename(g_get_home_dir(), value + 1, NULL);
+	if (g_path_is_absolute(value))
+		return g_strdup(value);
+	dir = g_path_get_dirname(config_path);
+	return g_canonicalize_filename(value, dir);
+}
+
+/* TRUE for an http(s) URL with a host, or a file:// URL with an absolute path. */
+static gboolean
+url_ok(const char *url, gboolean allow_file, const char **why)
+{
+	g_autoptr(GUri) u = g_uri_parse(url, G_URI_FLAGS_ENCODED, NULL);
+	const char *scheme;
+
+	if (u == NULL) {
+		*why = "not a URL";
+		return FALSE;
+	}
+	scheme = g_uri_get_scheme(u);
+	if (g_ascii_strcasecmp(scheme, "http") == 0 || g_ascii_strcasecmp(scheme, "https") == 0) {
+		if (g_uri_get_host(u) == NULL || *g_uri_get_host(u) == '\0') {
+			*why = "URL has no host";
+			return FALSE;
+		}
+		return TRUE;
+	}
+	if (allow_file && g_ascii_strcasecmp(scheme, "file") == 0 && g_uri_get_path(u)[0] == '/')
+		return TRUE;
+	*why = allow_file ? "only http://, https:// and file:// URLs are read"
+	                  : "only http:// and https:// URLs are allowed";
+	return FALSE;
+}
+
+static gboolean
+name_ok(const char *s)
+{
+	if (*s == '\0')
+		return FALSE;
+	for (; *s; s++)
+		if (!g_ascii_isalnum(*s) && *s != '-' && *s != '_' && *s != '.')
+			return FALSE;
+	return TRUE;
+}
+
+static void
+feed_conf_free(struct fw_feed_conf *f)
+{
+	g_free(f->key);
+	g_free(f->url);
+	g_free(f->title);
+	g_free(f);
+}
+
+static void
+topic_conf_free(struct fw_topic_conf *t)
+{
+	g_free(t->key);
+	g_free(t->name);
+	g_free(t->query);
+	g_strfreev(t->exec_argv);
+	g_free(t->webhook);
+	g_free(t);
+}
+
+void
+fw_config_free(struct fw_config *c)
+{
+	if (c == NULL)
+		return;
+	g_free(c->path);
+	g_free(c->database);
+	g_free(c->opml);
+	g_ptr_array_unref(c->feeds);
+	g_ptr_array_unref(c->topics);
+	g_free(c);
+}
+
+static void
+get_duration(struct scan *sc, struct group *g, const char *key, gint64 *out)
+{
+	struct entry *e = group_get(g, key);
+
+	if (e != NULL && !fw_config_parse_duration(e->value, out))
+		problem(sc, e->line, e->col, "%s: bad duration '%s' (use e.g. 30s, 15m, 2h, 1d)",
+		        key, e->value);
+}
+
+static void
+load_main(struct scan *sc, struct group *g, struct fw_config *c)
+{
+	struct entry *e;
+	gint64 n;
+
+	get_duration(sc, g, "interval", &c->interval);
+	get_duration(sc, g, "timeout", &c->timeout);
+	get_duration(sc, g, "retention", &c->retention);
+	if ((e = group_get(g, "max_parallel")) != NULL) {
+		if (!fw_config_parse_size(e->value, &n) || n < 1 || n > 1000)
+			problem(sc, e->line, e->col, "max_parallel: expected a number from 1 to 1000");
+		else
+			c->max_parallel = (guint)n;
+	}
+	if ((e = group_get(g, "max_per_host")) != NULL) {
+		if (!fw_config_parse_size(e->value, &n) || n < 1 || n > 100)
+			problem(sc, e->line, e->col, "max_per_host: expected a number from 1 to 100");
+		else
+			c->max_per_host = (guint)n;
+	}
+	if ((e = group_get(g, "max_size")) != NULL &&
+	    (!fw_config_parse_size(e->value, &c->max_size) || c->max_size < 1024))
+		problem(sc, e->line, e->col, "max_size: bad size '%s' (use e.g. 512K, 10M; at least 1K)",
+		        e->value);
+	if ((e = group_get(g, "notify_initial")) != NULL && !parse_bool(e->value, &c->notify_initial))
+		problem(sc, e->line, e->col, "notify_initial: expected true or false");
+	if ((e = group_get(g, "database")) != NULL) {
+		if (*e->value == '\0')
+			problem(sc, e->line, e->col, "database: empty path");
+		else
+			c->database = config_path(e->value, sc->path);
+	}
+	if ((e = group_get(g, "opml")) != NULL && *e->value != '\0')
+		c->opml = config_path(e->value, sc->path);
+	if (c->interval < CONFIG_MIN_INTERVAL)
+		problem(sc, g->line, 0, "interval: at least 1m");
+	if (c->timeout < 1)
+		problem(sc, g->line, 0, "timeout: at least 1s");
+}
+
+static void
+load_feed(struct scan *sc, struct group *g, const char *name, struct fw_config *c)
+{
+	struct fw_feed_conf *f = g_new0(struct fw_feed_conf, 1);
+	struct entry *e;
+	const char *why = NULL;
+
+	f->key = g_strdup(name);
+	f->line = g->line;
+	f->interval = c->interval;
+	if ((e = group_get(g, "url")) == NULL)
+		problem(sc, g->line, 0, "[feed %s] has no url", name);
+	else if (!url_ok(e->value, TRUE, &why))
+		problem(sc, e->line, e->col, "url: %s: '%s'", why, e->value);
+	else
+		f->url = g_strdup(e->value);
+	if ((e = group_get(g, "title")) != NULL && *e->value != '\0')
+		f->title = g_strdup(e->value);
+	if ((e = group_get(g, "interval")) != NULL) {
+		if (!fw_config_parse_duration(e->value, &f->interval))
+			problem(sc, e->line, e->col, "interval: bad duration '%s'", e->value);
+		else if (f->interval < CONFIG_MIN_INTERVAL &&
+		         !(f->url != NULL && g_str_has_prefix(f->url, "file:")))
+			problem(sc, e->line, e->col, "interval: at least 1m for a remote feed");
+	}
+	g_ptr_array_add(c->feeds, f);
+}
+
+/* Parses a notify= list into channel bits. */
+static gboolean
+parse_channels(const char *s, guint *out, char **bad)
+{
+	g_auto(GStrv) words = g_regex_split_simple("[\\s,]+", s, 0, 0);
+	guint ch = 0;
+
+	for (int i = 0; words[i]; i++) {
+		if (*words[i] == '\0')
+			continue;
+		if (strcmp(words[i], "desktop") == 0)
+			ch |= FW_CHANNEL_DESKTOP;
+		else if (strcmp(words[i], "exec") == 0)
+			ch |= FW_CHANNEL_EXEC;
+		else if (strcmp(words[i], "webhook") == 0)
+			ch |= FW_CHANNEL_WEBHOOK;
+		else if (strcmp(words[i], "none") != 0) {
+			*bad = g_strdup(words[i]);
+			return FALSE;
+		}
+	}
+	*out = ch;
+	return TRUE;
+}
+
+/* The line itself and a caret under column col, for query errors. */
+static char *
+caret(const char *text, int col)
+{
+	GString *s = g_string_new("\n    ");
+
+	g_string_append(s, text);
+	g_string_append(s, "\n    ");
+	for (int i = 1; i < col; i++)
+		g_string_append_c(s, ' ');
+	g_string_append_c(s, '^');
+	return g_string_free(s, FALSE);
+}
+
+static void
+load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config *c)
+{
+	struct fw_topic_conf *t = g_new0(struct fw_topic_conf, 1);
+	struct entry *e, *ex, *wh;
+	const char *why = NULL;
+
+	t->key = g_strdup(name);
+	t->line = g->line;
+	t->urgency = FW_URGENCY_NORMAL;
+	if ((e = group_get(g, "query")) == NULL || *e->value == '\0') {
+		problem(sc, e ? e->line : g->line, 0, "[topic %s] has no query", name);
+	} else {
+		g_autoptr(GError) err = NULL;
+		guint col = 0;
+		struct fw_query *q = fw_query_parse(e->value, &col, &err);
+
+		if (q == NULL) {
+			int at = e->col + (col > 0 ? (int)col - 1 : 0);
+			g_autofree char *c2 = caret(e->text, at);
+			problem(sc, e->line, at, "%s%s", err->message, c2);
+		}
+		fw_query_free(q);
+		t->query = g_strdup(e->value);
+	}
+	e = group_get(g, "name");
+	t->name = g_strdup(e != NULL && *e->value != '\0' ? e->value : name);
+	ex = group_get(g, "exec");
+	wh = group_get(g, "webhook");
+	if (ex != NULL) {
+		g_autoptr(GError) err = NULL;
+		if (!g_shell_parse_argv(ex->value, NULL, &t->exec_argv, &err))
+			problem(sc, ex->line, ex->col, "exec: %s", err->message);
+	}
+	if (wh != NULL) {
+		if (!url_ok(wh->value, FALSE, &why))
+			problem(sc, wh->line, wh->col, "webhook: %s: '%s'", why, wh->value);
+		else
+			t->webhook = g_strdup(wh->value);
+	}
+	t->channels = FW_CHANNEL_DESKTOP | (ex ? FW_CHANNEL_EXEC : 0) | (wh ? FW_CHANNEL_WEBHOOK : 0);
+	if ((e = group_get(g, "notify")) != NULL) {
+		g_autofree char *bad = NULL;
+		if (!parse_channels(e->value, &t->channels, &bad))
+			problem(sc, e->line, e->col,
+			        "notify: unknown channel '%s' (desktop, exec, webhook, none)", bad);
+		else if ((t->channels & FW_CHANNEL_EXEC) && ex == NULL)
+			problem(sc, e->line, e->col, "notify: exec needs an exec = line");
+		else if ((t->channels & FW_CHANNEL_WEBHOOK) && wh == NULL)
+			problem(sc, e->line, e->col, "notify: webhook needs a webhook = line");
+	}
+	if ((e = group_get(g, "urgency")) != NULL) {
+		if (strcmp(e->value, "low") == 0)
+			t->urgency = FW_URGENCY_LOW;
+		else if (strcmp(e->value, "normal") == 0)
+			t->urgency = FW_URGENCY_NORMAL;
+		else if (strcmp(e->value, "critical") == 0)
+			t->urgency = FW_URGENCY_CRITICAL;
+		else
+			problem(sc, e->line, e->col, "urgency: expected low, normal or critical");
+	}
+	g_ptr_array_add(c->topics, t);
+}
+
+char *
+fw_config_find(const char *cli_path, GError **error)
+{
+	g_autofree char *user = NULL;
+	const char *sys = "/etc/feedwatch/feedwatch.conf";
+
+	if (cli_path != NULL)
+		return g_strdup(cli_path);
+	user = g_build_filename(g_get_user_config_dir(), "feedwatch", "feedwatch.conf", NULL);
+	if (g_file_test(user, G_FILE_TEST_EXISTS))
+		return g_steal_pointer(&user);
+	if (g_file_test(sys, G_FILE_TEST_EXISTS))
+		return g_strdup(sys);
+	g_set_error(error, FW_CONFIG_ERROR, FW_CONFIG_ERROR_NOT_FOUND,
+	            "no configuration found: looked for %s and %s (copy the example from "
+	            "config/feedwatch.conf or %s, or give -c FILE)",
+	            user, sys, FW_DOCDIR "/feedwatch.conf");
+	return NULL;
+}
+
+struct fw_config *
+fw_config_load(const char *path, GPtrArray *errors, GError **error)
+{
+	g_autofree char *text = NULL;
+	g_autoptr(GError) err = NULL;
+	struct scan sc = { .path = path, .errors = errors };
+	struct fw_config *c;
+	guint nerr = errors->len;
+	gboolean have_main = FALSE;
+
+	if (!g_file_get_contents(path, &text, NULL, &err)) {
+		g_set_error(error, G_FILE_ERROR, err->code, "%s", err->message);
+		return NULL;
+	}
+	c = g_new0(struct fw_config, 1);
+	c->path = g_strdup(path);
+	c->interval = 15 * 60;
+	c->max_parallel = 8;
+	c->max_per_host = 2;
+	c->timeout = 30;
+	c->max_size = 10 * 1024 * 1024;
+	c->retention = 90 * 86400;
+	c->feeds = g_ptr_array_new_with_free_func((GDestroyNotify)feed_conf_free);
+	c->topics = g_ptr_array_new_with_free_func((GDestroyNotify)topic_conf_free);
+	sc.groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
+	scan_text(&sc, text);
+
+	/* [feedwatch] first: feeds take its interval as their default. */
+	for (guint i = 0; i < sc.groups->len; i++) {
+		struct group *g = sc.groups->pdata[i];
+		if (strcmp(g->name, "feedwatch") == 0) {
+			load_main(&sc, g, c);
+			have_main = TRUE;
+		}
+	}
+	for (guint i = 0; i < sc.groups->len; i++) {
+		struct group *g = sc.groups->pdata[i];
+		const char *name = NULL;
+		gboolean feed = g_str_has_prefix(g->name, "feed ");
+		gboolean topic = g_str_has_prefix(g->name, "topic ");
+
+		if (strcmp(g->name, "feedwatch") == 0)
+			continue;
+		if (!feed && !topic) {
+			problem(&sc, g->line, 0, "unknown group [%s] (expected [feedwatch], [feed NAME] or "
+			        "[topic NAME])", g->name);
+			continue;
+		}
+		name = g->name + (feed ? 5 : 6);
+		name += strspn(name, " ");
+		if (!name_ok(name)) {
+			problem(&sc, g->line, 0, "[%s]: a name is letters, digits, '-', '_' and '.'", g->name);
+			continue;
+		}
+		if (feed)
+			load_feed(&sc, g, name, c);
+		else
+			load_topic(&sc, g, name, c);
+	}
+	/* Every key not consumed above is unknown. */
+	for (guint i = 0; i < sc.groups->len; i++) {
+		struct group *g = sc.groups->pdata[i];
+		for (guint k = 0; k < g->entries->len; k++) {
+			struct entry *e = g->entries->pdata[k];
+			if (!e->used && (strcmp(g->name, "feedwatch") == 0 ||
+			                 g_str_has_prefix(g->name, "feed ") ||
+			                 g_str_has_prefix(g->name, "topic ")))
+				problem(&sc, e->line, 0, "unknown key '%s' in [%s]", e->key, g->name);
+		}
+	}
+	(void)have_main;
+	if (c->database == NULL)
+		c->database = g_build_filename(g_get_user_data_dir(), "feedwatch", "feedwatch.db", NULL);
+	g_ptr_array_unref(sc.groups);
+	g_strfreev(sc.lines);
+	if (errors->len > nerr) {
+		g_set_error(error, FW_CONFIG_ERROR, FW_CONFIG_ERROR_INVALID, "%s: %u error%s", path,
+		            errors->len - nerr, errors->len - nerr == 1 ? "" : "s");
+		fw_config_free(c);
+		return NULL;
+	}
+	return c;
+}

@@ -1,0 +1,199 @@
+/* feedwatchd — the daemon: a GLib main loop that schedules polls, fetches,
+ * parses, matches, stores and notifies. Foreground only; systemd supervises
+ * it (Type=notify). See feedwatchd(8). */
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib-unix.h>
+#include <systemd/sd-daemon.h>
+
+#include "feedwatch/config.h"
+#include "feedwatch/log.h"
+#include "feedwatch/poll.h"
+#include "feedwatch/sched.h"
+#include "feedwatch/store.h"
+
+/* The daemon's state: one config, one store, one poller, one schedule. */
+struct daemon {
+	GMainLoop *loop;
+	struct fw_config *cfg;
+	struct fw_store *store;
+	struct fw_poller *poller;
+	struct fw_sched *sched;
+	gboolean stopping;
+	guint outbox_timer;
+};
+
+static gint64
+now_s(void)
+{
+	return g_get_real_time() / G_USEC_PER_SEC;
+}
+
+static void
+daemon_status(struct daemon *d)
+{
+	struct fw_poll_stats st;
+	gint64 next = fw_sched_next_due(d->sched);
+
+	fw_poller_stats(d->poller, &st);
+	if (next == G_MAXINT64)
+		sd_notifyf(0, "STATUS=%u feeds, %u polls failed, %u new hits", d->cfg->feeds->len,
+		           st.feeds_failed, st.hits_new);
+	else
+		sd_notifyf(0, "STATUS=%u feeds, %u polls failed, %u new hits, next poll in %" G_GINT64_FORMAT " s",
+		           d->cfg->feeds->len, st.feeds_failed, st.hits_new, MAX(0, next - now_s()));
+}
+
+static void
+daemon_due_cb(guint i, gpointer data)
+{
+	struct daemon *d = data;
+
+	if (!d->stopping)
+		fw_poller_poll(d->poller, i);
+}
+
+static void
+daemon_polled_cb(guint i, gint64 next_poll, gpointer data)
+{
+	struct daemon *d = data;
+
+	fw_sched_set(d->sched, i, next_poll);
+	daemon_status(d);
+}
+
+/* Retries what the outbox still holds (a notification server that came back). */
+static gboolean
+daemon_outbox_cb(gpointer data)
+{
+	struct daemon *d = data;
+
+	fw_poller_flush_outbox(d->poller);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+daemon_watchdog_cb(gpointer data)
+{
+	sd_notify(0, "WATCHDOG=1");
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+daemon_stop_cb(gpointer data)
+{
+	struct daemon *d = data;
+
+	if (!d->stopping) {
+		d->stopping = TRUE;
+		fw_log_info("stopping");
+		sd_notify(0, "STOPPING=1");
+		g_main_loop_quit(d->loop);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* Schedules every feed from its stored next poll (due now if never polled). */
+static void
+daemon_schedule(struct daemon *d)
+{
+	gint64 now = now_s();
+
+	for (guint i = 0; i < d->cfg->feeds->len; i++) {
+		const struct fw_feed_conf *fc = d->cfg->feeds->pdata[i];
+		struct fw_feed_state st = { 0 };
+		g_autoptr(GError) err = NULL;
+		gint64 when = now;
+
+		if (fw_store_feed_get(d->store, fc->key, fc->url, &st, &err)) {
+			if (st.next_poll > now && st.next_poll <= now + fc->interval)
+				when = st.next_poll;
+			fw_feed_state_clear(&st);
+		} else {
+			fw_log_err("%s: %s", fc->key, err->message);
+		}
+		fw_sched_set(d->sched, i, when);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static char *config_path;
+	static gboolean verbose, version;
+	static const GOptionEntry entries[] = {
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Read FILE as the config", "FILE" },
+		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
+		{ "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+		{ NULL }
+	};
+	g_autoptr(GOptionContext) octx = g_option_context_new(NULL);
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *path = NULL;
+	struct daemon d = { 0 };
+	guint64 wd_usec = 0;
+	int rc = 0;
+
+	setlocale(LC_ALL, "");
+	signal(SIGPIPE, SIG_IGN);
+	g_option_context_set_summary(octx, "The feedwatch daemon: polls feeds, matches topics, "
+	                             "records and notifies hits. Runs in the foreground.");
+	g_option_context_add_main_entries(octx, entries, NULL);
+	if (!g_option_context_parse(octx, &argc, &argv, &err)) {
+		fprintf(stderr, "feedwatchd: %s\n", err->message);
+		return 2;
+	}
+	if (version) {
+		printf("feedwatchd %s\n", FW_VERSION);
+		return 0;
+	}
+	fw_log_init(verbose);
+	if ((path = fw_config_find(config_path, &err)) == NULL) {
+		fw_log_err("%s", err->message);
+		return 1;
+	}
+	if ((d.cfg = fw_config_load(path, errors, &err)) == NULL) {
+		for (guint i = 0; i < errors->len; i++)
+			fw_log_err("%s", (char *)errors->pdata[i]);
+		fw_log_err("%s", err->message);
+		return 1;
+	}
+	if ((d.store = fw_store_open(d.cfg->database, &err)) == NULL) {
+		fw_log_err("%s", err->message);
+		fw_config_free(d.cfg);
+		return 1;
+	}
+	d.poller = fw_poller_new(NULL, d.cfg, d.store, TRUE, &err);
+	if (d.poller == NULL) {
+		fw_log_err("%s", err->message);
+		rc = 1;
+		goto out;
+	}
+	d.loop = g_main_loop_new(NULL, FALSE);
+	d.sched = fw_sched_new(NULL, d.cfg->feeds->len, daemon_due_cb, &d);
+	fw_poller_set_done_cb(d.poller, daemon_polled_cb, &d);
+	g_unix_signal_add(SIGTERM, daemon_stop_cb, &d);
+	g_unix_signal_add(SIGINT, daemon_stop_cb, &d);
+	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0)
+		g_timeout_add(MAX(wd_usec / 2000, 1), daemon_watchdog_cb, &d);
+	d.outbox_timer = g_timeout_add_seconds(60, daemon_outbox_cb, &d);
+	daemon_schedule(&d);
+	fw_poller_flush_outbox(d.poller);
+	fw_log_info("watching %u feed%s for %u topic%s (config %s, database %s)", d.cfg->feeds->len,
+	            d.cfg->feeds->len == 1 ? "" : "s", d.cfg->topics->len,
+	            d.cfg->topics->len == 1 ? "" : "s", path, d.cfg->database);
+	sd_notify(0, "READY=1");
+	daemon_status(&d);
+	g_main_loop_run(d.loop);
+	g_main_loop_unref(d.loop);
+out:
+	fw_sched_free(d.sched);
+	fw_poller_free(d.poller);
+	fw_store_free(d.store);
+	fw_config_free(d.cfg);
+	return rc;
+}

@@ -1,0 +1,524 @@
+/* poll — see include/feedwatch/poll.h. */
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "feedwatch/feed.h"
+#include "feedwatch/fetch.h"
+#include "feedwatch/log.h"
+#include "feedwatch/match.h"
+#include "feedwatch/notify.h"
+#include "feedwatch/poll.h"
+#include "feedwatch/sched.h"
+
+#define POLL_SNIPPET_WIDTH 200
+#define POLL_OUTBOX_BATCH 200
+
+/* One feed of the config and its poll in flight. */
+struct feed_run {
+	struct fw_poller *p;
+	guint index;
+	gint64 feed_id;
+	gboolean fetched_before;  /* a successful fetch was recorded before this poll */
+	gboolean in_flight;
+	int failures;             /* consecutive, as stored */
+};
+
+struct fw_poller {
+	GMainContext *ctx;
+	const struct fw_config *cfg;
+	struct fw_store *store;
+	gboolean notify;
+	struct fw_fetcher *fetcher;
+	struct fw_matcher *matcher;
+	struct fw_notifier *notifier;
+	struct feed_run *runs;
+	GHashTable *sending;      /* outbox ids handed to a channel, not yet done */
+	fw_poll_done_cb done_cb;
+	gpointer done_data;
+	struct fw_poll_stats stats;
+};
+
+static gint64
+now_s(void)
+{
+	return g_get_real_time() / G_USEC_PER_SEC;
+}
+
+/* The topic config with this key, or NULL (removed since the hit was made). */
+static const struct fw_topic_conf *
+topic_by_key(const struct fw_poller *p, const char *key)
+{
+	for (guint i = 0; i < p->cfg->topics->len; i++) {
+		const struct fw_topic_conf *t = p->cfg->topics->pdata[i];
+		if (strcmp(t->key, key) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+/* A content hash of what matching reads, so an edit is noticed. Caller frees. */
+static char *
+item_hash(const struct fw_item *it)
+{
+	g_autoptr(GChecksum) ck = g_checksum_new(G_CHECKSUM_SHA1);
+	const char *parts[] = { it->title, it->link, it->summary, it->content, it->author };
+
+	for (guint i = 0; i < G_N_ELEMENTS(parts); i++) {
+		if (parts[i] != NULL)
+			g_checksum_update(ck, (const guchar *)parts[i], -1);
+		g_checksum_update(ck, (const guchar *)"\x1f", 1);
+	}
+	for (guint i = 0; i < it->categories->len; i++) {
+		g_checksum_update(ck, it->categories->pdata[i], -1);
+		g_checksum_update(ck, (const guchar *)"\x1e", 1);
+	}
+	return g_strdup(g_checksum_get_string(ck));
+}
+
+/* [[start,end],...] for the snippet's marks. Caller frees. */
+static char *
+marks_json(const struct fw_snippet *sn)
+{
+	GString *s = g_string_new("[");
+
+	for (guint i = 0; sn != NULL && i < sn->marks->len; i++) {
+		const struct fw_span *m = &g_array_index(sn->marks, struct fw_span, i);
+		g_string_append_printf(s, "%s[%u,%u]", i ? "," : "", m->start, m->end);
+	}
+	g_string_append_c(s, ']');
+	return g_string_free(s, FALSE);
+}
+
+/* [{"field":"content","start":1,"end":5},...] for a match. Caller frees. */
+static char *
+matched_json(const GArray *spans)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	json_builder_begin_array(b);
+	for (guint i = 0; i < spans->len; i++) {
+		const struct fw_span *sp = &g_array_index(spans, struct fw_span, i);
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "field");
+		json_builder_add_string_value(b, fw_field_name(sp->field));
+		json_builder_set_member_name(b, "start");
+		json_builder_add_int_value(b, sp->start);
+		json_builder_set_member_name(b, "end");
+		json_builder_add_int_value(b, sp->end);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	return json_generator_to_data(gen, NULL);
+}
+
+/* The categories as one text, one a line (never adjacent for phrases). */
+static char *
+join_categories(const GPtrArray *cats)
+{
+	GString *s = g_string_new(NULL);
+
+	for (guint i = 0; i < cats->len; i++) {
+		if (i > 0)
+			g_string_append(s, " \n ");
+		g_string_append(s, cats->pdata[i]);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* Matches one new or changed item and stores its new hits. */
+static gboolean
+poll_match_item(struct feed_run *run, const struct fw_feed_conf *fc, const char *feed_title,
+                const struct fw_item *it, gint64 item_rowid, gint64 now, GError **error)
+{
+	struct fw_poller *p = run->p;
+	g_autofree char *cats = join_categories(it->categories);
+	struct fw_doc doc = { { NULL } };
+	g_autoptr(GPtrArray) matches = NULL;
+
+	doc.field[FW_FIELD_TITLE] = it->title;
+	doc.field[FW_FIELD_SUMMARY] = it->summary;
+	doc.field[FW_FIELD_CONTENT] = it->content;
+	doc.field[FW_FIELD_CATEGORY] = cats;
+	doc.field[FW_FIELD_AUTHOR] = it->author;
+	doc.field[FW_FIELD_FEED] = feed_title;
+	doc.field[FW_FIELD_LINK] = it->link;
+	matches = fw_matcher_match(p->matcher, &doc);
+	for (guint i = 0; i < matches->len; i++) {
+		const struct fw_match *m = matches->pdata[i];
+		const struct fw_topic_conf *t = p->cfg->topics->pdata[m->topic];
+		struct fw_snippet *sn;
+		g_autofree char *marks = NULL, *matched = NULL;
+		struct fw_hit_new h = { 0 };
+		gint64 hit_id;
+		guint channels = t->channels;
+		gboolean ok;
+
+		if (fw_store_hit_exists(p->store, item_rowid, t->key))
+			continue;
+		sn = fw_snippet_make(&doc, m->spans, POLL_SNIPPET_WIDTH);
+		marks = marks_json(sn);
+		matched = matched_json(m->spans);
+		h.item_rowid = item_rowid;
+		h.topic = t->key;
+		h.topic_name = t->name;
+		h.snippet = sn ? sn->text : "";
+		h.marks_json = marks;
+		h.matched_json = matched;
+		if (channels == 0)
+			h.notified = "none";
+		else if (!run->fetched_before && !p->cfg->notify_initial)
+			h.notified = "initial";
+		else if (fw_store_story_notified(p->store, item_rowid, t->key))
+			h.notified = "none";   /* the same story was notified from another feed */
+		else
+			h.notified = "pending";
+		if (strcmp(h.notified, "pending") != 0)
+			channels = 0;
+		ok = fw_store_hit_add(p->store, &h, channels, now, &hit_id, error);
+		fw_snippet_free(sn);
+		if (!ok)
+			return FALSE;
+		p->stats.hits_new++;
+		fw_log_debug("%s: hit %" G_GINT64_FORMAT " %s: %s", fc->key, hit_id, t->key,
+		             it->title ? it->title : it->id);
+	}
+	return TRUE;
+}
+
+/* Stores every item of a parsed feed in one transaction; matches new and changed ones. */
+static gboolean
+poll_store_doc(struct feed_run *run, const struct fw_feed_doc *doc, gint64 now, GError **error)
+{
+	struct fw_poller *p = run->p;
+	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
+	const char *feed_title = fc->title ? fc->title : doc->title ? doc->title : fc->key;
+
+	if (!fw_store_begin(p->store, error))
+		return FALSE;
+	for (guint i = 0; i < doc->items->len; i++) {
+		const struct fw_item *it = doc->items->pdata[i];
+		g_autofree char *hash = item_hash(it);
+		enum fw_item_state state;
+		gint64 rowid;
+
+		if (!fw_store_item_put(p->store, run->feed_id, it, hash, now, &rowid, &state, error))
+			goto fail;
+		if (state == FW_ITEM_SEEN)
+			continue;
+		if (state == FW_ITEM_NEW)
+			p->stats.items_new++;
+		if (!poll_match_item(run, fc, feed_title, it, rowid, now, error))
+			goto fail;
+	}
+	return fw_store_commit(p->store, error);
+fail:
+	fw_store_rollback(p->store);
+	return FALSE;
+}
+
+/* Records the outcome of a poll and hands the feed back to the caller. */
+static void
+poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after)
+{
+	struct fw_poller *p = run->p;
+	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
+	g_autoptr(GError) err = NULL;
+	gint64 now = now_s();
+	int failures = rec->ok ? 0 : run->failures + 1;
+
+	rec->next_poll = fw_sched_next_poll(now, fc->interval, failures, retry_after, fc->key);
+	if (!fw_store_feed_polled(p->store, run->feed_id, now, rec, &err))
+		fw_log_err("%s: cannot record the poll: %s", fc->key, err->message);
+	if (rec->ok) {
+		p->stats.feeds_ok++;
+		if (run->failures > 0)
+			fw_log_info("%s: recovered after %d failed poll%s", fc->key, run->failures,
+			            run->failures == 1 ? "" : "s");
+	} else {
+		p->stats.feeds_failed++;
+		/* Logged when the feed starts failing, not at every poll. */
+		if (run->failures == 0)
+			fw_log_warn("%s: %s", fc->key, rec->error);
+		else
+			fw_log_debug("%s: still failing (%d): %s", fc->key, failures, rec->error);
+	}
+	run->failures = failures;
+	run->in_flight = FALSE;
+	if (p->notify)
+		fw_poller_flush_outbox(p);
+	if (p->done_cb != NULL)
+		p->done_cb(run->index, rec->next_poll, p->done_data);
+}
+
+static void
+poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
+{
+	struct feed_run *run = r->user;
+	struct fw_poller *p = run->p;
+	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
+	struct fw_poll_record rec = { 0 };
+	g_autoptr(GError) err = NULL;
+	g_autofree char *msg = NULL;
+	struct fw_feed_doc *doc = NULL;
+
+	rec.http_status = r->http_status;
+	rec.bytes = r->bytes;
+	rec.seconds = r->seconds;
+	if (r->error != NULL) {
+		rec.error = r->error;
+		poll_finish(run, &rec, r->retry_after);
+		return;
+	}
+	rec.ok = TRUE;
+	rec.etag = r->etag;
+	rec.last_modified = r->last_modified;
+	if (r->not_modified) {
+		fw_log_debug("%s: not modified", fc->key);
+		poll_finish(run, &rec, 0);
+		return;
+	}
+	{
+		gsize len = 0;
+		const char *body = r->body ? g_bytes_get_data(r->body, &len) : "";
+		doc = fw_feed_parse(body, len, r->final_url ? r->final_url : r->url, r->content_type,
+		                    &err);
+	}
+	if (doc == NULL) {
+		msg = g_strdup_printf("%s", err->message);
+		rec.ok = FALSE;
+		rec.error = msg;
+		rec.etag = rec.last_modified = NULL;
+		poll_finish(run, &rec, 0);
+		return;
+	}
+	if (doc->degraded)
+		fw_log_warn("%s: broken feed read in recover mode: %s", fc->key,
+		            doc->warning ? doc->warning : "");
+	rec.degraded = doc->degraded;
+	rec.title = doc->title;
+	if (!poll_store_doc(run, doc, now_s(), &err)) {
+		/* Nothing of this poll was stored: keep the old validators so the
+		 * next poll fetches the feed again. */
+		msg = g_strdup_printf("cannot store: %s", err->message);
+		fw_log_err("%s: %s", fc->key, msg);
+		rec.ok = FALSE;
+		rec.error = msg;
+		rec.etag = rec.last_modified = NULL;
+	}
+	poll_finish(run, &rec, 0);
+	fw_feed_doc_free(doc);
+}
+
+static void
+poll_notify_done_cb(const struct fw_notice *n, gboolean ok, const char *error, gpointer data)
+{
+	struct fw_poller *p = data;
+	g_autoptr(GError) err = NULL;
+	gint64 now = now_s();
+
+	if (ok)
+		p->stats.notices_sent++;
+	else {
+		p->stats.notices_failed++;
+		fw_log_warn("desktop notification not shown (kept pending): %s", error ? error : "?");
+	}
+	if (fw_store_begin(p->store, &err)) {
+		for (guint i = 0; i < n->outbox_ids->len; i++) {
+			gint64 id = g_array_index(n->outbox_ids, gint64, i);
+			if (!fw_store_outbox_done(p->store, id, ok, error, now, &err))
+				break;
+		}
+		if (err == NULL)
+			fw_store_commit(p->store, &err);
+		else
+			fw_store_rollback(p->store);
+	}
+	if (err != NULL)
+		fw_log_err("cannot record a notification: %s", err->message);
+	for (guint i = 0; i < n->outbox_ids->len; i++)
+		g_hash_table_remove(p->sending, &g_array_index(n->outbox_ids, gint64, i));
+}
+
+/* Builds the desktop notice for the outbox rows rows[from..to) of one item. */
+static struct fw_notice *
+poll_notice(struct fw_poller *p, GPtrArray *rows, guint from, guint to)
+{
+	const struct fw_outbox_row *first = rows->pdata[from];
+	struct fw_notice *n = g_new0(struct fw_notice, 1);
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	g_autoptr(GArray) marks = g_array_new(FALSE, TRUE, sizeof(struct fw_span));
+	g_autoptr(JsonParser) jp = json_parser_new();
+
+	n->outbox_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	n->urgency = FW_URGENCY_LOW;
+	for (guint i = from; i < to; i++) {
+		const struct fw_outbox_row *r = rows->pdata[i];
+		const struct fw_topic_conf *t = topic_by_key(p, r->topic);
+		g_array_append_val(n->outbox_ids, r->id);
+		g_ptr_array_add(names, r->topic_name);
+		n->urgency = MAX(n->urgency, t ? t->urgency : FW_URGENCY_NORMAL);
+	}
+	g_ptr_array_add(names, NULL);
+	if (first->marks_json && json_parser_load_from_data(jp, first->marks_json, -1, NULL) &&
+	    JSON_NODE_HOLDS_ARRAY(json_parser_get_root(jp))) {
+		JsonArray *a = json_node_get_array(json_parser_get_root(jp));
+		for (guint i = 0; i < json_array_get_length(a); i++) {
+			JsonArray *pair = json_array_get_array_element(a, i);
+			struct fw_span sp = { 0 };
+			if (pair == NULL || json_array_get_length(pair) != 2)
+				continue;
+			sp.start = json_array_get_int_element(pair, 0);
+			sp.end = json_array_get_int_element(pair, 1);
+			g_array_append_val(marks, sp);
+		}
+	}
+	n->summary = fw_notice_summary((const char *const *)names->pdata, first->feed_title);
+	n->body = fw_notice_body(first->title ? first->title : "", first->snippet, marks);
+	n->link = g_strdup(first->link);
+	return n;
+}
+
+void
+fw_poller_flush_outbox(struct fw_poller *p)
+{
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) desk = g_ptr_array_new();
+	g_autoptr(GError) err = NULL;
+
+	if (!p->notify)
+		return;
+	if (!fw_store_outbox_due(p->store, now_s(), POLL_OUTBOX_BATCH, rows, &err)) {
+		fw_log_err("cannot read the outbox: %s", err->message);
+		return;
+	}
+	for (guint i = 0; i < rows->len; i++) {
+		struct fw_outbox_row *r = rows->pdata[i];
+		if (g_hash_table_contains(p->sending, &r->id))
+			continue;
+		if (r->channel == FW_CHANNEL_DESKTOP)
+			g_ptr_array_add(desk, r);
+	}
+	/* One notice per item, naming every topic it hit. */
+	for (guint i = 0; i < desk->len;) {
+		const struct fw_outbox_row *r = desk->pdata[i];
+		guint j = i + 1;
+		struct fw_notice *n;
+
+		while (j < desk->len && ((struct fw_outbox_row *)desk->pdata[j])->item_rowid == r->item_rowid)
+			j++;
+		n = poll_notice(p, desk, i, j);
+		for (guint k = 0; k < n->outbox_ids->len; k++)
+			g_hash_table_add(p->sending, g_memdup2(&g_array_index(n->outbox_ids, gint64, k),
+			                                       sizeof(gint64)));
+		fw_notifier_send(p->notifier, n);
+		i = j;
+	}
+}
+
+struct fw_poller *
+fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *store,
+              gboolean notify, GError **error)
+{
+	struct fw_poller *p = g_new0(struct fw_poller, 1);
+	struct fw_fetch_opts fo = { 0 };
+
+	p->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
+	p->cfg = cfg;
+	p->store = store;
+	p->notify = notify;
+	p->matcher = fw_matcher_new();
+	for (guint i = 0; i < cfg->topics->len; i++) {
+		const struct fw_topic_conf *t = cfg->topics->pdata[i];
+		guint col = 0;
+		struct fw_query *q = fw_query_parse(t->query, &col, error);
+		if (q == NULL) {
+			g_prefix_error(error, "topic %s: column %u: ", t->key, col);
+			fw_poller_free(p);
+			return NULL;
+		}
+		fw_matcher_add(p->matcher, i, q);
+	}
+	p->runs = g_new0(struct feed_run, cfg->feeds->len ? cfg->feeds->len : 1);
+	for (guint i = 0; i < cfg->feeds->len; i++) {
+		p->runs[i].p = p;
+		p->runs[i].index = i;
+		p->runs[i].feed_id = -1;
+	}
+	fo.max_parallel = cfg->max_parallel;
+	fo.max_per_host = cfg->max_per_host;
+	fo.timeout = cfg->timeout;
+	fo.max_size = cfg->max_size;
+	p->fetcher = fw_fetcher_new(p->ctx, &fo, poll_fetch_done_cb, p);
+	p->sending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	if (notify)
+		p->notifier = fw_notifier_new(p->ctx, poll_notify_done_cb, p);
+	return p;
+}
+
+void
+fw_poller_free(struct fw_poller *p)
+{
+	if (p == NULL)
+		return;
+	fw_fetcher_free(p->fetcher);
+	fw_notifier_free(p->notifier);
+	fw_matcher_free(p->matcher);
+	if (p->sending)
+		g_hash_table_unref(p->sending);
+	g_main_context_unref(p->ctx);
+	g_free(p->runs);
+	g_free(p);
+}
+
+void
+fw_poller_poll(struct fw_poller *p, guint i)
+{
+	const struct fw_feed_conf *fc;
+	struct feed_run *run;
+	struct fw_feed_state st = { 0 };
+	g_autoptr(GError) err = NULL;
+
+	g_return_if_fail(i < p->cfg->feeds->len);
+	fc = p->cfg->feeds->pdata[i];
+	run = &p->runs[i];
+	if (run->in_flight)
+		return;
+	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
+		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
+		if (p->done_cb != NULL)
+			p->done_cb(i, now_s() + fc->interval, p->done_data);
+		return;
+	}
+	run->feed_id = st.id;
+	run->fetched_before = st.fetched;
+	run->failures = st.failures;
+	run->in_flight = TRUE;
+	fw_fetcher_add(p->fetcher, fc->url, st.etag, st.last_modified, run);
+	fw_feed_state_clear(&st);
+}
+
+void
+fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer data)
+{
+	p->done_cb = cb;
+	p->done_data = data;
+}
+
+gboolean
+fw_poller_busy(struct fw_poller *p)
+{
+	return fw_fetcher_pending(p->fetcher) > 0 ||
+	       (p->notifier != NULL && fw_notifier_pending(p->notifier) > 0) ||
+	       g_hash_table_size(p->sending) > 0;
+}
+
+void
+fw_poller_stats(struct fw_poller *p, struct fw_poll_stats *out)
+{
+	*out = p->stats;
+}
