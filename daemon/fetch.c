@@ -1,0 +1,773 @@
+/* fetch — libcurl multi driven by the GLib main context; conditional GET;
+ * bounded bodies. See include/feedwatch/fetch.h for the contract.
+ *
+ * The API map is curl's docs/examples/ghiper.c: CURLMOPT_SOCKETFUNCTION
+ * keeps one GLib fd source per socket, CURLMOPT_TIMERFUNCTION keeps one
+ * timer source (replaced on every call, -1 deletes it, as multi-event.c).
+ * The fetcher itself queues requests so at most max_parallel easy handles
+ * (and max_per_host per host) are in the multi at once; this bounds memory
+ * and keeps queued requests' timeouts from running. Results that do not come
+ * from curl (file:// URLs, set-up errors) are delivered from an idle source,
+ * so done is never called from inside fw_fetcher_add. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <glib.h>
+#include <glib-unix.h>
+
+#include "feedwatch/fetch.h"
+
+#ifndef FW_VERSION
+#define FW_VERSION "0"
+#endif
+
+#define FW_FETCH_USER_AGENT "feedwatch/" FW_VERSION " (+https://github.com/feedwatch/feedwatch)"
+#define FW_FETCH_ACCEPT "Accept: application/rss+xml, application/atom+xml, " \
+	"application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+#define FW_FETCH_MAX_REDIRS 5L
+#define FW_FETCH_CONNECT_TIMEOUT 15
+#define FW_FETCH_RETRY_MIN 60
+#define FW_FETCH_RETRY_MAX 86400
+#define FW_FETCH_HEADER_MAX 1024      /* longest ETag / Last-Modified / type kept */
+#define FW_FETCH_ERROR_BODY_MAX 65536 /* bytes of a non-2xx body read before giving up */
+
+struct fw_fetcher;
+
+/* One request, from fw_fetcher_add until its done callback. */
+struct xfer {
+	struct fw_fetcher *f;
+	struct fw_fetch_result r;
+	char *host;                 /* per-host accounting key ("" when unknown) */
+	char *req_etag;             /* sanitised conditional headers, or NULL */
+	char *req_last_modified;
+	CURL *easy;
+	struct curl_slist *headers;
+	GByteArray *buf;
+	gint64 body_bytes;          /* decoded body bytes seen (stored or not) */
+	gboolean too_big;
+	gboolean error_body;        /* response is not 2xx: its body is discarded */
+	gboolean has_retry_after;
+	char *retry_after;          /* header value as received */
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* One socket curl asked us to watch. */
+struct sock {
+	curl_socket_t fd;
+	int what;
+	GSource *src;
+};
+
+struct fw_fetcher {
+	GMainContext *ctx;
+	struct fw_fetch_opts opts;
+	char *user_agent;
+	fw_fetch_done_cb done;
+	gpointer data;
+	CURLM *multi;
+	GSource *timer;             /* curl's timeout, or NULL */
+	GSource *idle;              /* delivers `ready`, or NULL */
+	GQueue waiting;             /* of struct xfer *: not started yet */
+	GQueue ready;               /* of struct xfer *: result ready, not delivered */
+	GHashTable *running;        /* struct xfer * set: easy handles in the multi */
+	GHashTable *per_host;       /* host -> GUINT count of running transfers */
+	GHashTable *socks;          /* struct sock * set, to free leftovers */
+	guint dispatching;          /* depth of our own callbacks calling `done` */
+	gboolean dying;             /* fw_fetcher_free called during a callback */
+};
+
+static void pump(struct fw_fetcher *f);
+static void check_multi_info(struct fw_fetcher *f);
+
+/* Frees one request and everything it holds (the easy must be out of the multi). */
+static void xfer_free(struct xfer *x)
+{
+	if (x == NULL)
+		return;
+	if (x->easy != NULL)
+		curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->headers);
+	if (x->buf != NULL)
+		g_byte_array_unref(x->buf);
+	g_free((char *)x->r.url);
+	g_free(x->r.final_url);
+	g_free(x->r.etag);
+	g_free(x->r.last_modified);
+	g_free(x->r.content_type);
+	if (x->r.body != NULL)
+		g_bytes_unref(x->r.body);
+	g_free(x->r.error);
+	g_free(x->host);
+	g_free(x->req_etag);
+	g_free(x->req_last_modified);
+	g_free(x->retry_after);
+	g_free(x);
+}
+
+/* Returns a copy of s with everything but printable ASCII and tabs/spaces
+ * dropped (so no CR/LF can reach a request header), trimmed, at most
+ * FW_FETCH_HEADER_MAX bytes; NULL when nothing is left. */
+static char *sanitize_header_value(const char *s, gsize len)
+{
+	GString *out;
+
+	if (s == NULL)
+		return NULL;
+	out = g_string_sized_new(MIN(len, FW_FETCH_HEADER_MAX) + 1);
+	for (gsize i = 0; i < len && s[i] != '\0' && out->len < FW_FETCH_HEADER_MAX; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\t')
+			c = ' ';
+		if (c >= 0x20 && c < 0x7f)
+			g_string_append_c(out, (char)c);
+	}
+	g_strstrip(out->str);
+	out->len = strlen(out->str);
+	if (out->len == 0) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Schedules delivery of x's result from an idle source on f's context. */
+static void finish_later(struct fw_fetcher *f, struct xfer *x);
+
+/* Sets x's error to a printf-style sentence (first error wins). */
+G_GNUC_PRINTF(2, 3)
+static void set_error(struct xfer *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (x->r.error != NULL)
+		return;
+	va_start(ap, fmt);
+	x->r.error = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* --- GLib side of the multi: sockets and the timer --- */
+
+/* A watched socket is ready: tells curl, then collects finished transfers. */
+static gboolean sock_cb(gint fd, GIOCondition cond, gpointer data)
+{
+	struct fw_fetcher *f = data;
+	int action = 0;
+	int running = 0;
+
+	if (cond & (G_IO_IN | G_IO_HUP))
+		action |= CURL_CSELECT_IN;
+	if (cond & G_IO_OUT)
+		action |= CURL_CSELECT_OUT;
+	if (cond & (G_IO_ERR | G_IO_NVAL))
+		action |= CURL_CSELECT_ERR;
+	curl_multi_socket_action(f->multi, fd, action, &running);
+	check_multi_info(f);
+	return G_SOURCE_CONTINUE;
+}
+
+/* Stops watching one socket and frees its record. */
+static void sock_free(gpointer p)
+{
+	struct sock *s = p;
+
+	if (s->src != NULL) {
+		g_source_destroy(s->src);
+		g_source_unref(s->src);
+	}
+	g_free(s);
+}
+
+/* (Re)creates the fd source of s for what (CURL_POLL_IN/OUT/INOUT). */
+static void sock_watch(struct fw_fetcher *f, struct sock *s, int what)
+{
+	GIOCondition cond = 0;
+
+	if (s->src != NULL) {
+		if (s->what == what)
+			return;
+		g_source_destroy(s->src);
+		g_source_unref(s->src);
+		s->src = NULL;
+	}
+	s->what = what;
+	if (what & CURL_POLL_IN)
+		cond |= G_IO_IN;
+	if (what & CURL_POLL_OUT)
+		cond |= G_IO_OUT;
+	s->src = g_unix_fd_source_new(s->fd, cond);
+	g_source_set_callback(s->src, G_SOURCE_FUNC(sock_cb), f, NULL);
+	g_source_set_name(s->src, "fw_fetch socket");
+	g_source_attach(s->src, f->ctx);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: curl tells which socket to watch for what. */
+static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	struct fw_fetcher *f = userp;
+	struct sock *s = socketp;
+
+	if (what == CURL_POLL_REMOVE) {
+		if (s != NULL) {
+			curl_multi_assign(f->multi, fd, NULL);
+			g_hash_table_remove(f->socks, s);   /* frees s */
+		}
+		return 0;
+	}
+	if (s == NULL) {
+		s = g_new0(struct sock, 1);
+		s->fd = fd;
+		g_hash_table_add(f->socks, s);
+		curl_multi_assign(f->multi, fd, s);
+	}
+	sock_watch(f, s, what);
+	return 0;
+}
+
+/* curl's timer expired: lets curl handle its timeouts. */
+static gboolean timer_cb(gpointer data)
+{
+	struct fw_fetcher *f = data;
+	int running = 0;
+
+	/* The source stays alive while it dispatches; forget it before curl
+	 * can replace it from inside curl_multi_socket_action. */
+	g_source_unref(f->timer);
+	f->timer = NULL;
+	curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_multi_info(f);
+	return G_SOURCE_REMOVE;
+}
+
+/* CURLMOPT_TIMERFUNCTION: replaces the one timer; -1 deletes it. */
+static int timerfunc_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct fw_fetcher *f = userp;
+
+	if (f->timer != NULL) {
+		g_source_destroy(f->timer);
+		g_source_unref(f->timer);
+		f->timer = NULL;
+	}
+	if (timeout_ms < 0)
+		return 0;
+	f->timer = g_timeout_source_new((guint)MIN(timeout_ms, (long)G_MAXINT));
+	g_source_set_callback(f->timer, timer_cb, f, NULL);
+	g_source_set_name(f->timer, "fw_fetch timer");
+	g_source_attach(f->timer, f->ctx);
+	return 0;
+}
+
+/* --- easy handle callbacks --- */
+
+/* CURLOPT_WRITEFUNCTION: appends decoded body bytes, aborting (returns 0)
+ * past max_size; bodies of non-2xx answers are counted and dropped. */
+static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct xfer *x = userdata;
+	size_t n = size * nmemb;
+	long status = 0;
+	gint64 cap = x->f->opts.max_size;
+
+	if (x->body_bytes == 0 && !x->error_body) {
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+		if (status != 0 && (status < 200 || status > 299))
+			x->error_body = TRUE;
+	}
+	if (x->error_body)
+		cap = MIN(cap, FW_FETCH_ERROR_BODY_MAX);
+	if ((gint64)n > cap - x->body_bytes) {
+		x->too_big = TRUE;
+		return 0;
+	}
+	x->body_bytes += (gint64)n;
+	if (!x->error_body)
+		g_byte_array_append(x->buf, (const guint8 *)ptr, (guint)n);
+	return n;
+}
+
+/* Replaces *slot with a sanitised copy of the value. */
+static void take_header(char **slot, const char *value, gsize len)
+{
+	g_free(*slot);
+	*slot = sanitize_header_value(value, len);
+}
+
+/* CURLOPT_HEADERFUNCTION: captures ETag, Last-Modified, Content-Type and
+ * Retry-After of the last response (a new status line resets them). */
+static size_t header_cb(char *buf, size_t size, size_t nitems, void *userdata)
+{
+	struct xfer *x = userdata;
+	size_t n = size * nitems;
+	const char *colon;
+	gsize name_len;
+	const char *value;
+	gsize value_len;
+
+	if (n >= 5 && g_ascii_strncasecmp(buf, "HTTP/", 5) == 0) {
+		g_clear_pointer(&x->r.etag, g_free);
+		g_clear_pointer(&x->r.last_modified, g_free);
+		g_clear_pointer(&x->r.content_type, g_free);
+		g_clear_pointer(&x->retry_after, g_free);
+		x->has_retry_after = FALSE;
+		return n;
+	}
+	colon = memchr(buf, ':', n);
+	if (colon == NULL)
+		return n;
+	name_len = (gsize)(colon - buf);
+	value = colon + 1;
+	value_len = n - name_len - 1;
+#define IS(name) (name_len == sizeof(name) - 1 && g_ascii_strncasecmp(buf, name, name_len) == 0)
+	if (IS("etag")) {
+		take_header(&x->r.etag, value, value_len);
+	} else if (IS("last-modified")) {
+		take_header(&x->r.last_modified, value, value_len);
+	} else if (IS("content-type")) {
+		take_header(&x->r.content_type, value, value_len);
+	} else if (IS("retry-after")) {
+		take_header(&x->retry_after, value, value_len);
+		x->has_retry_after = TRUE;
+	}
+#undef IS
+	return n;
+}
+
+/* Parses a Retry-After value (seconds, or an HTTP date) into seconds from
+ * now, clamped to [FW_FETCH_RETRY_MIN, FW_FETCH_RETRY_MAX]. */
+static gint64 parse_retry_after(const char *v)
+{
+	gint64 secs = 0;
+
+	if (v == NULL || *v == '\0')
+		return FW_FETCH_RETRY_MIN;
+	if (g_ascii_isdigit(*v)) {
+		char *end = NULL;
+		guint64 u = g_ascii_strtoull(v, &end, 10);
+		secs = u > (guint64)FW_FETCH_RETRY_MAX ? FW_FETCH_RETRY_MAX : (gint64)u;
+	} else {
+		time_t t = curl_getdate(v, NULL);
+		if (t != -1)
+			secs = (gint64)t - g_get_real_time() / G_USEC_PER_SEC;
+	}
+	return CLAMP(secs, FW_FETCH_RETRY_MIN, FW_FETCH_RETRY_MAX);
+}
+
+/* --- requests --- */
+
+/* Copies the result fields out of a finished easy handle and sets the error. */
+static void collect_result(struct xfer *x, CURLcode code)
+{
+	char *eff = NULL;
+	long status = 0;
+	double total = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
+	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME, &total);
+	x->r.http_status = status;
+	g_free(x->r.final_url);
+	x->r.final_url = g_strdup(eff != NULL ? eff : x->r.url);
+	x->r.seconds = total;
+	x->r.bytes = x->body_bytes;
+	if (x->has_retry_after && (status == 429 || status == 503))
+		x->r.retry_after = parse_retry_after(x->retry_after);
+
+	gboolean http_error = status != 0 && status != 304 && (status < 200 || status > 299);
+	if (code == CURLE_OK || (http_error && (code == CURLE_WRITE_ERROR ||
+	                                        code == CURLE_FILESIZE_EXCEEDED))) {
+		if (status == 304) {
+			x->r.not_modified = TRUE;
+		} else if (status < 200 || status > 299) {
+			set_error(x, "HTTP %ld", status);
+		}
+	} else if (code == CURLE_WRITE_ERROR && x->too_big) {
+		set_error(x, "body larger than %" G_GINT64_FORMAT " bytes", x->f->opts.max_size);
+	} else if (code == CURLE_FILESIZE_EXCEEDED) {
+		set_error(x, "body larger than %" G_GINT64_FORMAT " bytes", x->f->opts.max_size);
+	} else if (x->errbuf[0] != '\0') {
+		g_autofree char *clean = sanitize_header_value(x->errbuf, strlen(x->errbuf));
+		set_error(x, "%s", clean != NULL ? clean : curl_easy_strerror(code));
+	} else {
+		set_error(x, "%s", curl_easy_strerror(code));
+	}
+	if (x->r.error == NULL && !x->r.not_modified) {
+		x->r.body = g_byte_array_free_to_bytes(g_steal_pointer(&x->buf));
+	} else {
+		x->r.bytes = x->r.error != NULL ? x->body_bytes : 0;
+	}
+}
+
+/* Delivers x's result to the user and frees x. Returns FALSE if the fetcher
+ * was freed from inside the callback (the caller must stop touching it). */
+static gboolean deliver(struct fw_fetcher *f, struct xfer *x)
+{
+	gboolean alive;
+
+	f->dispatching++;
+	f->done(&x->r, f->data);
+	f->dispatching--;
+	xfer_free(x);
+	alive = !f->dying;
+	if (!alive && f->dispatching == 0)
+		fw_fetcher_free(f);
+	return alive;
+}
+
+/* Decrements the running count of host. */
+static void host_release(struct fw_fetcher *f, const char *host)
+{
+	guint n = GPOINTER_TO_UINT(g_hash_table_lookup(f->per_host, host));
+
+	if (n <= 1)
+		g_hash_table_remove(f->per_host, host);
+	else
+		g_hash_table_insert(f->per_host, g_strdup(host), GUINT_TO_POINTER(n - 1));
+}
+
+/* Takes every finished transfer out of the multi and delivers it; then
+ * starts queued ones. */
+static void check_multi_info(struct fw_fetcher *f)
+{
+	CURLMsg *msg;
+	int left = 0;
+
+	while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
+		struct xfer *x = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		CURLcode code = msg->data.result;
+		CURL *easy = msg->easy_handle;
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
+		collect_result(x, code);
+		curl_multi_remove_handle(f->multi, easy);
+		g_hash_table_remove(f->running, x);
+		host_release(f, x->host);
+		if (!deliver(f, x))
+			return;
+	}
+	pump(f);
+}
+
+/* Idle source: delivers every ready result (file:// reads and set-up errors). */
+static gboolean idle_cb(gpointer data)
+{
+	struct fw_fetcher *f = data;
+	struct xfer *x;
+
+	g_source_unref(f->idle);
+	f->idle = NULL;
+	while ((x = g_queue_pop_head(&f->ready)) != NULL) {
+		if (!deliver(f, x))
+			return G_SOURCE_REMOVE;
+	}
+	pump(f);
+	return G_SOURCE_REMOVE;
+}
+
+static void finish_later(struct fw_fetcher *f, struct xfer *x)
+{
+	g_queue_push_tail(&f->ready, x);
+	if (f->idle != NULL)
+		return;
+	f->idle = g_idle_source_new();
+	g_source_set_callback(f->idle, idle_cb, f, NULL);
+	g_source_set_name(f->idle, "fw_fetch idle");
+	g_source_attach(f->idle, f->ctx);
+}
+
+/* Formats t as an HTTP date (RFC 7231 IMF-fixdate). Caller frees. */
+static char *http_date(gint64 t)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc(t);
+
+	if (dt == NULL)
+		return NULL;
+	return g_date_time_format(dt, "%a, %d %b %Y %H:%M:%S GMT");
+}
+
+/* Reads a file:// URL into x's result, at most max_size bytes. Refuses
+ * anything but a regular file (no FIFOs or devices: /dev/zero never ends).
+ * Answers not_modified when the request's ETag matches size and mtime. */
+static void read_file_url(struct fw_fetcher *f, struct xfer *x)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *path = g_filename_from_uri(x->r.url, NULL, &err);
+	struct stat st;
+	int fd;
+	gint64 start = g_get_monotonic_time();
+
+	x->r.final_url = g_strdup(x->r.url);
+	if (path == NULL) {
+		set_error(x, "%s", err->message);
+		return;
+	}
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		set_error(x, "%s: %s", path, g_strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) != 0) {
+		set_error(x, "%s: %s", path, g_strerror(errno));
+		close(fd);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		set_error(x, "%s: not a regular file", path);
+		close(fd);
+		return;
+	}
+	if ((gint64)st.st_size > f->opts.max_size) {
+		set_error(x, "body larger than %" G_GINT64_FORMAT " bytes", f->opts.max_size);
+		close(fd);
+		return;
+	}
+	x->r.etag = g_strdup_printf("\"%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "\"",
+	                            (gint64)st.st_size, (gint64)st.st_mtime);
+	x->r.last_modified = http_date((gint64)st.st_mtime);
+	if (x->req_etag != NULL && strcmp(x->req_etag, x->r.etag) == 0) {
+		x->r.not_modified = TRUE;
+		close(fd);
+		return;
+	}
+	/* The file may grow between fstat and read: the read is bounded anyway. */
+	GByteArray *buf = g_byte_array_sized_new((guint)st.st_size + 1);
+	for (;;) {
+		guint8 chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			set_error(x, "%s: %s", path, g_strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((gint64)n > f->opts.max_size - (gint64)buf->len) {
+			set_error(x, "body larger than %" G_GINT64_FORMAT " bytes", f->opts.max_size);
+			break;
+		}
+		g_byte_array_append(buf, chunk, (guint)n);
+	}
+	close(fd);
+	if (x->r.error != NULL) {
+		g_byte_array_unref(buf);
+		return;
+	}
+	x->r.bytes = buf->len;
+	x->r.body = g_byte_array_free_to_bytes(buf);
+	x->r.seconds = (double)(g_get_monotonic_time() - start) / G_USEC_PER_SEC;
+}
+
+/* Creates and configures the easy handle of x. FALSE (with x's error set)
+ * when curl refuses an option. */
+static gboolean setup_easy(struct fw_fetcher *f, struct xfer *x)
+{
+	CURL *e;
+	CURLcode rc = CURLE_OK;
+	long timeout = (long)MAX(f->opts.timeout, 1);
+
+	e = x->easy = curl_easy_init();
+	if (e == NULL) {
+		set_error(x, "cannot create a curl handle");
+		return FALSE;
+	}
+	x->buf = g_byte_array_new();
+	x->headers = curl_slist_append(x->headers, FW_FETCH_ACCEPT);
+	if (x->req_etag != NULL) {
+		g_autofree char *h = g_strconcat("If-None-Match: ", x->req_etag, NULL);
+		x->headers = curl_slist_append(x->headers, h);
+	}
+	if (x->req_last_modified != NULL) {
+		g_autofree char *h = g_strconcat("If-Modified-Since: ", x->req_last_modified, NULL);
+		x->headers = curl_slist_append(x->headers, h);
+	}
+#define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(e, opt, val); } while (0)
+	SET(CURLOPT_URL, x->r.url);
+	SET(CURLOPT_PRIVATE, (void *)x);
+	SET(CURLOPT_ERRORBUFFER, x->errbuf);
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_FOLLOWLOCATION, 1L);
+	SET(CURLOPT_MAXREDIRS, FW_FETCH_MAX_REDIRS);
+	SET(CURLOPT_CONNECTTIMEOUT, MIN(timeout, (long)FW_FETCH_CONNECT_TIMEOUT));
+	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
+	SET(CURLOPT_LOW_SPEED_TIME, timeout);
+	SET(CURLOPT_TIMEOUT, timeout);
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_ACCEPT_ENCODING, "");
+	SET(CURLOPT_USERAGENT, f->user_agent);
+	SET(CURLOPT_HTTPHEADER, x->headers);
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->opts.max_size);
+	SET(CURLOPT_WRITEFUNCTION, write_cb);
+	SET(CURLOPT_WRITEDATA, (void *)x);
+	SET(CURLOPT_HEADERFUNCTION, header_cb);
+	SET(CURLOPT_HEADERDATA, (void *)x);
+#undef SET
+	if (rc != CURLE_OK) {
+		set_error(x, "%s", curl_easy_strerror(rc));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* Starts queued requests while there is room: max_parallel in all,
+ * max_per_host per host. file:// requests are read right here and their
+ * results delivered from the idle source. */
+static void pump(struct fw_fetcher *f)
+{
+	GList *l = f->waiting.head;
+
+	while (l != NULL && g_hash_table_size(f->running) < f->opts.max_parallel) {
+		GList *next = l->next;
+		struct xfer *x = l->data;
+		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(f->per_host, x->host));
+
+		if (x->host[0] != '\0' && n >= f->opts.max_per_host) {
+			l = next;
+			continue;
+		}
+		g_queue_delete_link(&f->waiting, l);
+		l = next;
+		if (g_ascii_strncasecmp(x->r.url, "file:", 5) == 0) {
+			read_file_url(f, x);
+			finish_later(f, x);
+			continue;
+		}
+		if (!setup_easy(f, x)) {
+			finish_later(f, x);
+			continue;
+		}
+		CURLMcode mc = curl_multi_add_handle(f->multi, x->easy);
+		if (mc != CURLM_OK) {
+			set_error(x, "%s", curl_multi_strerror(mc));
+			finish_later(f, x);
+			continue;
+		}
+		g_hash_table_add(f->running, x);
+		g_hash_table_insert(f->per_host, g_strdup(x->host), GUINT_TO_POINTER(n + 1));
+	}
+}
+
+/* Returns the lower-cased host of an http(s) URL, or "" (no per-host limit). */
+static char *url_host(const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL;
+	char *out;
+
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host != NULL)
+		out = g_ascii_strdown(host, -1);
+	else
+		out = g_strdup("");
+	curl_free(host);
+	curl_url_cleanup(u);
+	return out;
+}
+
+struct fw_fetcher *fw_fetcher_new(GMainContext *ctx, const struct fw_fetch_opts *opts,
+                                  fw_fetch_done_cb done, gpointer data)
+{
+	struct fw_fetcher *f = g_new0(struct fw_fetcher, 1);
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	f->ctx = g_main_context_ref(ctx != NULL ? ctx : g_main_context_default());
+	if (opts != NULL)
+		f->opts = *opts;
+	if (f->opts.max_parallel == 0)
+		f->opts.max_parallel = 8;
+	if (f->opts.max_per_host == 0)
+		f->opts.max_per_host = 2;
+	if (f->opts.timeout <= 0)
+		f->opts.timeout = 30;
+	if (f->opts.max_size <= 0)
+		f->opts.max_size = 10 * 1024 * 1024;
+	f->user_agent = g_strdup(opts != NULL && opts->user_agent != NULL ?
+	                         opts->user_agent : FW_FETCH_USER_AGENT);
+	f->opts.user_agent = f->user_agent;
+	f->done = done;
+	f->data = data;
+	g_queue_init(&f->waiting);
+	g_queue_init(&f->ready);
+	f->running = g_hash_table_new(g_direct_hash, g_direct_equal);
+	f->per_host = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	f->socks = g_hash_table_new_full(g_direct_hash, g_direct_equal, sock_free, NULL);
+	f->multi = curl_multi_init();
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, timerfunc_cb);
+	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->opts.max_parallel);
+	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->opts.max_per_host);
+	return f;
+}
+
+void fw_fetcher_add(struct fw_fetcher *f, const char *url, const char *etag,
+                    const char *last_modified, gpointer user)
+{
+	struct xfer *x = g_new0(struct xfer, 1);
+
+	x->f = f;
+	x->r.user = user;
+	x->r.url = g_strdup(url != NULL ? url : "");
+	x->req_etag = etag != NULL ? sanitize_header_value(etag, strlen(etag)) : NULL;
+	x->req_last_modified = last_modified != NULL ?
+		sanitize_header_value(last_modified, strlen(last_modified)) : NULL;
+	x->host = url_host(x->r.url);
+	g_queue_push_tail(&f->waiting, x);
+	/* Results are never delivered from here: errors and file:// reads go
+	 * through the idle source, curl's through its sockets and timer. */
+	pump(f);
+}
+
+guint fw_fetcher_pending(struct fw_fetcher *f)
+{
+	if (f == NULL)
+		return 0;
+	return f->waiting.length + f->ready.length + g_hash_table_size(f->running);
+}
+
+void fw_fetcher_free(struct fw_fetcher *f)
+{
+	GHashTableIter it;
+	gpointer key;
+
+	if (f == NULL)
+		return;
+	if (f->dispatching > 0) {
+		/* Called from a done callback: finish when it returns. */
+		f->dying = TRUE;
+		return;
+	}
+	g_hash_table_iter_init(&it, f->running);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		struct xfer *x = key;
+		curl_multi_remove_handle(f->multi, x->easy);
+		xfer_free(x);
+	}
+	g_hash_table_remove_all(f->running);
+	g_queue_clear_full(&f->waiting, (GDestroyNotify)xfer_free);
+	g_queue_clear_full(&f->ready, (GDestroyNotify)xfer_free);
+	curl_multi_cleanup(f->multi);
+	if (f->timer != NULL) {
+		g_source_destroy(f->timer);
+		g_source_unref(f->timer);
+	}
+	if (f->idle != NULL) {
+		g_source_destroy(f->idle);
+		g_source_unref(f->idle);
+	}
+	g_hash_table_destroy(f->socks);
+	g_hash_table_destroy(f->per_host);
+	g_hash_table_destroy(f->running);
+	g_main_context_unref(f->ctx);
+	g_free(f->user_agent);
+	g_free(f);
+	curl_global_cleanup();
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/python3
+"""A loopback HTTP server that misbehaves on purpose, for tests/unit/test_fetch.c.
+
+    /usr/bin/python3 tests/helpers/faultserver.py
+
+binds 127.0.0.1 on a free port, prints the port on one line and serves until
+its stdin closes (or 60 s pass). Standard library only. Every handler gives
+up after a few seconds, so a client that never hangs up cannot keep it busy.
+
+Routes:
+  /ok               a small RSS feed with ETag "v1" and a Last-Modified date;
+                    answers 304 to a matching If-None-Match or If-Modified-Since
+  /big              2 MiB with Content-Length
+  /big-chunked      2 MiB, chunked (no Content-Length)
+  /chunked-endless  64 KiB chunks for up to 5 s
+  /gzip-bomb        Content-Encoding: gzip; 32 MiB of zeros in ~32 KiB
+  /redirect-file    302 to file:///etc/passwd
+  /redirect-loop    302 to itself
+  /redirect-ok      301 to /ok
+  /status/NNN       an empty answer with status NNN (429 and 503 with Retry-After: 120)
+  /retry-date       503 with Retry-After as an HTTP date a week ahead
+  /retry-small      429 with Retry-After: 1
+  /slow             Content-Length: 20, one byte a second
+  /hang             reads the request, answers nothing for 5 s
+  /drop             closes the connection without an answer
+  /etag-crlf        an ETag with control characters in it
+  /echo             the request's headers as the body (text/plain)
+  /hold             answers after 200 ms; counts transfers open at once
+  /stats            "max=N" transfers open at once since the last /stats
+"""
+import gzip
+import http.server
+import os
+import socketserver
+import sys
+import threading
+import time
+
+FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Fault server</title><link>http://127.0.0.1/</link>
+<item><title>Milei meets Mercosur</title><link>http://127.0.0.1/1</link>
+<guid>fault-1</guid><description>Argentina and Brazil.</description></item>
+</channel></rss>
+"""
+ETAG = '"v1"'
+LAST_MODIFIED = "Tue, 26 Nov 2024 10:00:00 GMT"
+HANDLER_LIMIT = 5.0
+_bomb = None
+_bomb_lock = threading.Lock()
+_hold_lock = threading.Lock()
+_hold_now = 0
+_hold_max = 0
+
+
+def bomb():
+    global _bomb
+    with _bomb_lock:
+        if _bomb is None:
+            _bomb = gzip.compress(b"\0" * (32 * 1024 * 1024), 9)
+        return _bomb
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "faultserver"
+    sys_version = ""
+
+    def log_message(self, *args):
+        pass
+
+    def send_body(self, status, body, ctype="text/plain", headers=()):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+
+    def do_GET(self):
+        self.connection.settimeout(HANDLER_LIMIT)
+        path = self.path.split("?", 1)[0]
+        try:
+            self.route(path)
+        except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
+            self.close_connection = True
+
+    def route(self, path):
+        global _hold_now, _hold_max
+        if path == "/ok":
+            inm = self.headers.get("If-None-Match")
+            ims = self.headers.get("If-Modified-Since")
+            if inm == ETAG or (inm is None and ims == LAST_MODIFIED):
+                self.send_response(304)
+                self.send_header("ETag", ETAG)
+                self.end_headers()
+                return
+            self.send_body(200, FEED, "application/rss+xml; charset=utf-8",
+                           [("ETag", ETAG), ("Last-Modified", LAST_MODIFIED)])
+        elif path == "/big":
+            self.send_body(200, b"x" * (2 * 1024 * 1024))
+        elif path in ("/big-chunked", "/chunked-endless"):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            block = b"<!-- " + b"y" * 65526 + b" -->"
+            end = time.monotonic() + HANDLER_LIMIT
+            sent = 0
+            while time.monotonic() < end:
+                if path == "/big-chunked" and sent >= 2 * 1024 * 1024:
+                    break
+                self.chunk(block)
+                sent += len(block)
+            self.wfile.write(b"0\r\n\r\n")
+        elif path == "/gzip-bomb":
+            self.send_body(200, bomb(), "application/rss+xml",
+                           [("Content-Encoding", "gzip")])
+        elif path == "/redirect-file":
+            self.send_body(302, b"", headers=[("Location", "file:///etc/passwd")])
+        elif path == "/redirect-loop":
+            self.send_body(302, b"", headers=[("Location", "/redirect-loop")])
+        elif path == "/redirect-ok":
+            self.send_body(301, b"", headers=[("Location", "/ok")])
+        elif path.startswith("/status/") and path[8:].isdigit():
+            code = int(path[8:])
+            headers = [("Retry-After", "120")] if code in (429, 503) else []
+            self.send_body(code, b"status %d\n" % code, headers=headers)
+        elif path == "/retry-date":
+            when = time.strftime("%a, %d %b %Y %H:%M:%S GMT",
+                                 time.gmtime(time.time() + 7 * 86400))
+            self.send_body(503, b"later\n", headers=[("Retry-After", when)])
+        elif path == "/retry-small":
+            self.send_body(429, b"later\n", headers=[("Retry-After", "1")])
+        elif path == "/slow":
+            self.send_response(200)
+            self.send_header("Content-Length", "20")
+            self.end_headers()
+            end = time.monotonic() + HANDLER_LIMIT * 2
+            for _ in range(20):
+                if time.monotonic() > end:
+                    break
+                self.wfile.write(b"z")
+                self.wfile.flush()
+                time.sleep(1)
+        elif path == "/hang":
+            time.sleep(HANDLER_LIMIT)
+            self.close_connection = True
+        elif path == "/drop":
+            self.close_connection = True
+        elif path == "/etag-crlf":
+            self.send_body(200, FEED, "application/rss+xml",
+                           [("ETag", '"a\x01b\x7fc"'), ("Last-Modified", "\tMon,\x02 01 Jan 2024")])
+        elif path == "/echo":
+            self.send_body(200, bytes(self.headers).replace(b"\r\n", b"\n"))
+        elif path == "/hold":
+            with _hold_lock:
+                _hold_now += 1
+                _hold_max = max(_hold_max, _hold_now)
+            time.sleep(0.2)
+            with _hold_lock:
+                _hold_now -= 1
+            self.send_body(200, b"held\n")
+        elif path == "/stats":
+            with _hold_lock:
+                body = b"max=%d" % _hold_max
+                _hold_max = 0
+            self.send_body(200, body)
+        else:
+            self.send_body(404, b"not found\n")
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def handle_error(self, request, client_address):
+        pass  # clients hanging up mid-answer is the point
+
+
+def main():
+    srv = Server(("127.0.0.1", 0), Handler)
+    print(srv.server_address[1], flush=True)
+
+    def watch_stdin():
+        try:
+            while sys.stdin.buffer.read(4096):
+                pass
+        finally:
+            os._exit(0)
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    threading.Timer(60, lambda: os._exit(0)).start()
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
