@@ -1,0 +1,232 @@
+/* Config loader: a table of config texts and what loading them must give. */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "feedwatch/config.h"
+
+static char *tmpdir;
+
+struct row {
+	const char *name;
+	const char *text;
+	const char *error;   /* NULL: loads; else a substring of the first problem ("PATH" = the file) */
+};
+
+static const struct row rows[] = {
+	{ "example", "[feedwatch]\ninterval = 15m # comment\n[feed tac]\nurl = https://x.example/feed/\n"
+	  "[topic milei]\nquery = Milei\n", NULL },
+	{ "empty file", "", NULL },
+	{ "comments only", "# just\n; comments\n\n", NULL },
+	{ "unknown group", "[feedwatch]\n[feeds x]\nurl = http://a.b/\n", "PATH:2: unknown group [feeds x]" },
+	{ "unknown key", "[feedwatch]\nintervall = 5m\n", "PATH:2: unknown key 'intervall' in [feedwatch]" },
+	{ "unknown feed key", "[feed a]\nurl = http://a.b/\nurll = x\n", "PATH:3: unknown key 'urll'" },
+	{ "bad duration", "[feedwatch]\ninterval = 5 minutes\n", "PATH:2:12: interval: bad duration" },
+	{ "bad duration unit", "[feedwatch]\ntimeout = 10y\n", "PATH:2:11: timeout: bad duration" },
+	{ "interval too short", "[feedwatch]\ninterval = 10s\n", "interval: at least 1m" },
+	{ "feed interval too short", "[feed a]\nurl = http://a.b/\ninterval = 30s\n",
+	  "PATH:3:12: interval: at least 1m for a remote feed" },
+	{ "file feed may be fast", "[feed a]\nurl = file:///tmp/x.xml\ninterval = 10s\n", NULL },
+	{ "bad size", "[feedwatch]\nmax_size = ten\n", "PATH:2:12: max_size: bad size" },
+	{ "bad bool", "[feedwatch]\nnotify_initial = maybe\n", "PATH:2:18: notify_initial: expected true or false" },
+	{ "bad parallel", "[feedwatch]\nmax_parallel = 0\n", "max_parallel: expected a number" },
+	{ "no url", "[feed a]\ntitle = A\n", "PATH:1: [feed a] has no url" },
+	{ "ftp url", "[feed a]\nurl = ftp://a.b/x\n", "PATH:2:7: url: only http://, https:// and file:// URLs" },
+	{ "not a url", "[feed a]\nurl = just words\n", "PATH:2:7: url: not a URL" },
+	{ "url without host", "[feed a]\nurl = http:///x\n", "url: URL has no host" },
+	{ "javascript url", "[feed a]\nurl = javascript:alert(1)\n", "url: only http://" },
+	{ "no query", "[topic t]\nname = T\n", "PATH:1: [topic t] has no query" },
+	{ "bad query column", "[topic t]\nquery = (China OR Beijing\n", "PATH:2:" },
+	{ "bad urgency", "[topic t]\nquery = a\nurgency = loud\n", "PATH:3:11: urgency: expected low" },
+	{ "bad channel", "[topic t]\nquery = a\nnotify = pager\n", "notify: unknown channel 'pager'" },
+	{ "exec without exec", "[topic t]\nquery = a\nnotify = exec\n", "notify: exec needs an exec = line" },
+	{ "bad exec quoting", "[topic t]\nquery = a\nexec = /bin/x \"unclosed\n", "PATH:3:8: exec:" },
+	{ "webhook must be http", "[topic t]\nquery = a\nwebhook = file:///etc/passwd\n",
+	  "webhook: only http:// and https://" },
+	{ "duplicate key", "[feedwatch]\ninterval = 5m\ninterval = 6m\n", "PATH:3: key 'interval' appears twice" },
+	{ "duplicate group", "[feed a]\nurl = http://a.b/\n[feed a]\nurl = http://a.c/\n",
+	  "PATH:3: group [feed a] appears twice" },
+	{ "key before group", "interval = 5m\n", "PATH:1: \"key = value\" before any [group]" },
+	{ "not key value", "[feedwatch]\njust text\n", "PATH:2: expected \"key = value\"" },
+	{ "bad header", "[feedwatch\n", "PATH:1: a group header must look like [name]" },
+	{ "bad feed name", "[feed a b]\nurl = http://a.b/\n", "a name is letters, digits" },
+	{ "hash inside quotes kept", "[topic t]\nquery = \"C# language\" OR x\n", NULL },
+	{ "crlf lines", "[feedwatch]\r\ninterval = 5m\r\n", NULL },
+	{ "invalid utf8", "[feedwatch]\n\xff\xfe = 1\n", "PATH:2: not valid UTF-8" },
+};
+
+static char *
+write_conf(const char *name, const char *text)
+{
+	g_autofree char *base = g_strdup_printf("c-%s.conf", name);
+	char *path;
+
+	g_strdelimit(base, " ", '_');
+	path = g_build_filename(tmpdir, base, NULL);
+	g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	return path;
+}
+
+static void
+test_row(gconstpointer data)
+{
+	const struct row *r = data;
+	g_autofree char *path = write_conf(r->name, r->text);
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) err = NULL;
+	struct fw_config *c = fw_config_load(path, errors, &err);
+
+	if (r->error == NULL) {
+		if (c == NULL)
+			g_test_message("unexpected: %s", errors->len ? (char *)errors->pdata[0] : err->message);
+		g_assert_nonnull(c);
+		g_assert_cmpuint(errors->len, ==, 0);
+		fw_config_free(c);
+	} else {
+		g_autoptr(GString) want = g_string_new(r->error);
+		g_assert_null(c);
+		g_assert_error(err, FW_CONFIG_ERROR, FW_CONFIG_ERROR_INVALID);
+		g_assert_cmpuint(errors->len, >, 0);
+		g_string_replace(want, "PATH", path, 0);
+		if (strstr(errors->pdata[0], want->str) == NULL)
+			g_test_message("got: %s\nwant: %s", (char *)errors->pdata[0], want->str);
+		g_assert_nonnull(strstr(errors->pdata[0], want->str));
+	}
+}
+
+/* The example values arrive in the structs. */
+static void
+test_values(void)
+{
+	g_autofree char *path = write_conf("values",
+		"[feedwatch]\ninterval = 10m\nmax_parallel = 4\ntimeout = 20s\nmax_size = 2M\n"
+		"notify_initial = true\nretention = 30d\ndatabase = ~/fw/x.db\n"
+		"[feed tac]\nurl = https://www.theamericanconservative.com/feed/\ntitle = TAC\n"
+		"[feed b]\nurl = http://b.example/rss\ninterval = 2h\n"
+		"[topic china-swaps]\nname = China swaps\nquery = (China OR Chinese OR Beijing) NEAR/8 swap*\n"
+		"urgency = critical\nexec = /bin/echo \"a b\" c\nnotify = desktop, exec\n"
+		"[topic quiet]\nquery = x\nnotify = none\n");
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	struct fw_config *c = fw_config_load(path, errors, NULL);
+	const struct fw_feed_conf *f;
+	const struct fw_topic_conf *t;
+	g_autofree char *db = g_build_filename(g_get_home_dir(), "fw/x.db", NULL);
+
+	g_assert_nonnull(c);
+	g_assert_cmpint(c->interval, ==, 600);
+	g_assert_cmpuint(c->max_parallel, ==, 4);
+	g_assert_cmpint(c->timeout, ==, 20);
+	g_assert_cmpint(c->max_size, ==, 2 * 1024 * 1024);
+	g_assert_true(c->notify_initial);
+	g_assert_cmpint(c->retention, ==, 30 * 86400);
+	g_assert_cmpstr(c->database, ==, db);
+	g_assert_cmpuint(c->feeds->len, ==, 2);
+	f = c->feeds->pdata[0];
+	g_assert_cmpstr(f->key, ==, "tac");
+	g_assert_cmpstr(f->title, ==, "TAC");
+	g_assert_cmpint(f->interval, ==, 600);
+	f = c->feeds->pdata[1];
+	g_assert_cmpint(f->interval, ==, 7200);
+	g_assert_null(f->title);
+	t = c->topics->pdata[0];
+	g_assert_cmpstr(t->key, ==, "china-swaps");
+	g_assert_cmpstr(t->name, ==, "China swaps");
+	g_assert_cmpint(t->urgency, ==, FW_URGENCY_CRITICAL);
+	g_assert_cmpuint(t->channels, ==, FW_CHANNEL_DESKTOP | FW_CHANNEL_EXEC);
+	g_assert_cmpstr(t->exec_argv[1], ==, "a b");
+	t = c->topics->pdata[1];
+	g_assert_cmpstr(t->name, ==, "quiet");
+	g_assert_cmpuint(t->channels, ==, 0);
+	fw_config_free(c);
+}
+
+/* Every problem is reported, not just the first. */
+static void
+test_all_errors(void)
+{
+	g_autofree char *path = write_conf("many", "[feedwatch]\ninterval = x\n[feed a]\n[bogus]\n");
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+
+	g_assert_null(fw_config_load(path, errors, NULL));
+	g_assert_cmpuint(errors->len, ==, 3);
+}
+
+static void
+test_missing_file(void)
+{
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) err = NULL;
+
+	g_assert_null(fw_config_load("/nonexistent/feedwatch.conf", errors, &err));
+	g_assert_error(err, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+	g_assert_nonnull(strstr(err->message, "/nonexistent/feedwatch.conf"));
+}
+
+struct dur { const char *s; gboolean ok; gint64 v; };
+static const struct dur durs[] = {
+	{ "90", TRUE, 90 }, { "30s", TRUE, 30 }, { "15m", TRUE, 900 }, { "2h", TRUE, 7200 },
+	{ "1d", TRUE, 86400 }, { "1w", TRUE, 604800 }, { "", FALSE, 0 }, { "m", FALSE, 0 },
+	{ "-5m", FALSE, 0 }, { "5mm", FALSE, 0 }, { "5 m", TRUE, 300 }, { "1.5h", FALSE, 0 },
+	{ "99999999999999999999", FALSE, 0 },
+};
+
+static void
+test_durations(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(durs); i++) {
+		gint64 v = 0;
+		g_assert_cmpint(fw_config_parse_duration(durs[i].s, &v), ==, durs[i].ok);
+		if (durs[i].ok)
+			g_assert_cmpint(v, ==, durs[i].v);
+	}
+}
+
+static void
+test_when(void)
+{
+	gint64 now = 1732597500, v = 0;   /* 2024-11-26T05:05:00Z */
+
+	g_assert_true(fw_config_parse_when("36h", now, &v));
+	g_assert_cmpint(v, ==, now - 36 * 3600);
+	g_assert_true(fw_config_parse_when("7d", now, &v));
+	g_assert_cmpint(v, ==, now - 7 * 86400);
+	g_assert_true(fw_config_parse_when("2024-11-26T05:00:00Z", now, &v));
+	g_assert_cmpint(v, ==, now - 300);
+	g_setenv("TZ", "UTC", TRUE);
+	g_assert_true(fw_config_parse_when("2024-11-26", now, &v));
+	g_assert_cmpint(v, ==, 1732579200);
+	g_assert_true(fw_config_parse_when("2024-11-26 05:05", now, &v));
+	g_assert_cmpint(v, ==, now);
+	g_assert_false(fw_config_parse_when("yesterday", now, &v));
+	g_assert_false(fw_config_parse_when("2024-13-45", now, &v));
+}
+
+int
+main(int argc, char **argv)
+{
+	int rc;
+
+	g_test_init(&argc, &argv, NULL);
+	tmpdir = g_dir_make_tmp("fwconf-XXXXXX", NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+		g_autofree char *name = g_strdup_printf("/config/row/%s", rows[i].name);
+		g_test_add_data_func(name, &rows[i], test_row);
+	}
+	g_test_add_func("/config/values", test_values);
+	g_test_add_func("/config/all-errors", test_all_errors);
+	g_test_add_func("/config/missing-file", test_missing_file);
+	g_test_add_func("/config/durations", test_durations);
+	g_test_add_func("/config/when", test_when);
+	rc = g_test_run();
+	{
+		g_autoptr(GDir) d = g_dir_open(tmpdir, 0, NULL);
+		const char *n;
+		while (d && (n = g_dir_read_name(d)) != NULL) {
+			g_autofree char *p = g_build_filename(tmpdir, n, NULL);
+			g_unlink(p);
+		}
+		g_rmdir(tmpdir);
+		g_free(tmpdir);
+	}
+	return rc;
+}
