@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <glib.h>
 #include "feedwatch/store.h"
+#include "feedwatch/match.h"
 
 enum fw_hitlog_format {
 	FW_HITLOG_TABLE,
@@ -21,7 +22,10 @@ enum fw_hitlog_format {
 gboolean fw_hitlog_format_from_name(const char *name, enum fw_hitlog_format *out);
 
 /* Writes rows (struct fw_hit_row *) to out. color: ANSI colors and bold
- * marks (table only). width: terminal columns for the table (0 = 100). */
+ * marks (table only). width: terminal columns for the table (0 = 100).
+ * table: nothing for no rows; csv: RFC 4180, header row always, CRLF; json:
+ * one object a line; atom: a whole Atom 1.0 document (also for no rows).
+ * Control characters from feeds never reach the terminal (table, show). */
 void fw_hitlog_print(GPtrArray *rows, enum fw_hitlog_format format, FILE *out,
                      gboolean color, guint width);
 
@@ -31,5 +35,10 @@ char *fw_hitlog_json(const struct fw_hit_row *row);
 /* The long form of one hit for `feedwatch show`: topic, feed, dates, title,
  * link, the snippet with marks (bold when color), the summary. */
 void fw_hitlog_show(const struct fw_hit_row *row, FILE *out, gboolean color);
+
+/* Parses marks_json ([[start,end],...], character offsets) into a new array
+ * of struct fw_span (field 0), sorted by start, bad pairs dropped; empty for
+ * NULL or junk. Free with g_array_unref. */
+GArray *fw_hitlog_marks_parse(const char *marks_json);
 
 #endif

@@ -19,7 +19,8 @@ enum fw_store_error_code {
 	FW_STORE_ERROR_FULL,     /* disk full */
 	FW_STORE_ERROR_READONLY, /* read-only file or directory */
 	FW_STORE_ERROR_FAILED,   /* any other SQLite error (message has it) */
-	FW_STORE_ERROR_NOT_FOUND,/* no such hit */
+	FW_STORE_ERROR_NOT_FOUND,/* no such hit (feed, outbox row) */
+	FW_STORE_ERROR_EXISTS,   /* a hit for this (item, topic) is already recorded */
 };
 
 struct fw_store;
@@ -69,7 +70,9 @@ struct fw_poll_record {
 };
 
 /* Records a poll (time now) on the feed row: status, error, validators,
- * failures (reset when ok, else +1), fetched = TRUE when ok. */
+ * failures (reset when ok, else +1), fetched = TRUE when ok. Validators: given
+ * ones replace the old; when both are NULL they are cleared only by an ok poll
+ * that was not a 304. FW_STORE_ERROR_NOT_FOUND for an unknown feed_id. */
 gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
                               const struct fw_poll_record *rec, GError **error);
 
@@ -77,6 +80,24 @@ gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
  * host lower-cased, default port, fragment, utm_*, fbclid and gclid removed,
  * trailing slash folded. NULL for NULL. Caller frees. */
 char *fw_store_canonical_link(const char *url);
+
+/* The status of one feed for `feedwatch status`. Owned by the caller. */
+struct fw_feed_status {
+	char *key, *url, *title;  /* title: the feed's own, or NULL */
+	gboolean fetched;
+	gint64 last_poll, next_poll;  /* Unix seconds, 0 never / as soon as possible */
+	long http_status;
+	char *error;              /* of the last poll, NULL when it was ok */
+	int failures;
+	gint64 bytes;
+	double seconds;
+	gboolean degraded;
+	gint64 items, hits;       /* stored */
+};
+void fw_feed_status_free(struct fw_feed_status *st);   /* NULL is fine */
+
+/* Appends every feed row, by key, to out (of struct fw_feed_status *). */
+gboolean fw_store_feed_statuses(struct fw_store *s, GPtrArray *out, GError **error);
 
 /* ---- items and hits (inside a transaction) ---------------------------- */
 
@@ -111,8 +132,11 @@ struct fw_hit_new {
 	const char *notified;    /* "initial", "pending" or "none" */
 };
 
-/* Inserts the hit; sets *hit_id. With notified "pending" also inserts one
- * outbox row per channel in channels (enum fw_channel bits). */
+/* Inserts the hit (found = now); sets *hit_id. With notified "pending" also
+ * inserts one outbox row per channel in channels (enum fw_channel bits), due
+ * now; "pending" with channels 0 is stored as "none". A second hit for the
+ * same (item, topic) fails with FW_STORE_ERROR_EXISTS. Outside a transaction
+ * it makes its own. */
 gboolean fw_store_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,
                           gint64 now, gint64 *hit_id, GError **error);
 
@@ -138,6 +162,7 @@ gboolean fw_store_outbox_due(struct fw_store *s, gint64 now, guint limit,
  * after FW_STORE_OUTBOX_MAX_ATTEMPTS it stays "failed" with the error). The
  * hit's notified field follows: delivered when every row of it is. */
 #define FW_STORE_OUTBOX_MAX_ATTEMPTS 8
+#define FW_STORE_OUTBOX_BACKOFF 60   /* seconds; the n-th failure waits 60 * 2^(n-1) */
 gboolean fw_store_outbox_done(struct fw_store *s, gint64 outbox_id, gboolean ok,
                               const char *error_text, gint64 now, GError **error);
 
@@ -164,7 +189,9 @@ struct fw_hit_row {
 	char *snippet, *marks_json, *matched_json;
 	gboolean read;
 	char *notified;    /* initial, pending, delivered, failed, none */
-	char *summary, *content, *author; /* of the item, for show */
+	char *author;      /* of the item */
+	char *summary, *content; /* of the item, for show: fw_store_hit_get only (NULL
+	                          * from fw_store_hits, which lists many) */
 };
 void fw_hit_row_free(struct fw_hit_row *r);
 
@@ -176,7 +203,29 @@ gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 /* One hit by id, or NULL with FW_STORE_ERROR_NOT_FOUND. */
 struct fw_hit_row *fw_store_hit_get(struct fw_store *s, gint64 hit_id, GError **error);
 
-/* Marks hits read (or unread). */
+/* Marks hits read (or unread). FW_STORE_ERROR_NOT_FOUND for no such hit. */
 gboolean fw_store_hit_set_read(struct fw_store *s, gint64 hit_id, gboolean read, GError **error);
+
+/* Marks every hit (of topics, a NULL-terminated list, or all when NULL) read
+ * or unread; *changed (may be NULL) is how many changed. */
+gboolean fw_store_hits_set_read_all(struct fw_store *s, char **topics, gboolean read,
+                                    gint64 *changed, GError **error);
+
+/* ---- maintenance and backtests ------------------------------------------ */
+
+/* Forgets items last seen before `before` that have no hit (retention);
+ * *deleted (may be NULL) is how many. */
+gboolean fw_store_prune(struct fw_store *s, gint64 before, gint64 *deleted, GError **error);
+
+/* Called per stored item; the item and strings are valid during the call
+ * only. Return FALSE to stop. */
+typedef gboolean (*fw_store_item_cb)(gint64 item_rowid, const char *feed_key,
+                                     const char *feed_title, const struct fw_item *item,
+                                     gpointer data);
+
+/* Calls cb for every stored item published (or, without a date, first seen)
+ * at or after since, oldest first (for `feedwatch backtest`). */
+gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_cb cb,
+                                gpointer data, GError **error);
 
 #endif

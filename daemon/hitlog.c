@@ -1,0 +1,696 @@
+/* hitlog — the hit log as the user reads it: table, JSON Lines, CSV, Atom and
+ * the long form of `feedwatch show`. See include/feedwatch/hitlog.h. */
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <libxml/xmlwriter.h>
+
+#include "feedwatch/hitlog.h"
+
+#define BOLD "\033[1m"
+#define CYAN "\033[36m"
+#define DIM "\033[2m"
+#define RESET "\033[0m"
+
+#ifndef FW_VERSION
+#define FW_VERSION "0"
+#endif
+
+/* Longest summary `show` prints, in characters. */
+#define SHOW_SUMMARY_MAX 4000
+
+gboolean fw_hitlog_format_from_name(const char *name, enum fw_hitlog_format *out)
+{
+	static const struct { const char *name; enum fw_hitlog_format f; } names[] = {
+		{ "table", FW_HITLOG_TABLE },
+		{ "json", FW_HITLOG_JSON },
+		{ "csv", FW_HITLOG_CSV },
+		{ "atom", FW_HITLOG_ATOM },
+	};
+
+	for (gsize i = 0; name && i < G_N_ELEMENTS(names); i++) {
+		if (!strcmp(name, names[i].name)) {
+			*out = names[i].f;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* ---- text helpers ------------------------------------------------------ */
+
+/* TRUE for characters that must not reach a terminal: C0/C1 controls and
+ * bidirectional overrides (they reorder what follows them). */
+static gboolean unsafe_char(gunichar c)
+{
+	return g_unichar_iscntrl(c) || (c >= 0x202a && c <= 0x202e) ||
+	       (c >= 0x2066 && c <= 0x2069);
+}
+
+/* A valid UTF-8 copy of s ("" for NULL) with every unsafe character replaced
+ * by one space (character offsets stay the same); newlines kept if asked. */
+static char *clean_text(const char *s, gboolean keep_newlines)
+{
+	g_autofree char *valid = g_utf8_make_valid(s ? s : "", -1);
+	GString *out = g_string_sized_new(strlen(valid));
+
+	for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c == '\n' && keep_newlines)
+			g_string_append_c(out, '\n');
+		else if (unsafe_char(c))
+			g_string_append_c(out, ' ');
+		else
+			g_string_append_unichar(out, c);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Terminal columns of one character. */
+static guint char_width(gunichar c)
+{
+	if (g_unichar_iszerowidth(c))
+		return 0;
+	return g_unichar_iswide(c) ? 2 : 1;
+}
+
+/* Terminal columns of clean text. */
+static guint text_width(const char *s)
+{
+	guint w = 0;
+
+	for (const char *p = s; *p; p = g_utf8_next_char(p))
+		w += char_width(g_utf8_get_char(p));
+	return w;
+}
+
+/* Appends clean text s in at most width columns, cut with "…" when longer,
+ * padded with spaces to width when pad. */
+static void append_fit(GString *out, const char *s, guint width, gboolean pad)
+{
+	guint total = text_width(s), used = 0;
+
+	if (total <= width) {
+		g_string_append(out, s);
+		used = total;
+	} else if (width > 0) {
+		for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+			gunichar c = g_utf8_get_char(p);
+			guint w = char_width(c);
+
+			if (used + w > width - 1)
+				break;
+			g_string_append_unichar(out, c);
+			used += w;
+		}
+		g_string_append(out, "…");
+		used++;
+	}
+	while (pad && used++ < width)
+		g_string_append_c(out, ' ');
+}
+
+/* t as local "2024-11-26 14:05", or "-" for none or out of range. */
+static char *format_local(gint64 t)
+{
+	g_autoptr(GDateTime) dt = NULL;
+
+	if (t != FW_TIME_NONE)
+		dt = g_date_time_new_from_unix_local(t);
+	return dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M") : g_strdup("-");
+}
+
+/* t as RFC 3339 UTC "2024-11-26T05:05:00Z", or NULL for none or out of range. */
+static char *format_utc(gint64 t)
+{
+	g_autoptr(GDateTime) dt = NULL;
+
+	if (t != FW_TIME_NONE)
+		dt = g_date_time_new_from_unix_utc(t);
+	return dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}
+
+/* ---- marks ------------------------------------------------------------- */
+
+/* Orders spans by start, then end. */
+static gint span_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct fw_span *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* TRUE with *out set when node is an integer that fits a guint. */
+static gboolean node_uint(JsonNode *node, guint *out)
+{
+	gint64 v;
+
+	if (!node || !JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_INT64)
+		return FALSE;
+	v = json_node_get_int(node);
+	if (v < 0 || v > G_MAXUINT)
+		return FALSE;
+	*out = (guint)v;
+	return TRUE;
+}
+
+/* The root of a JSON text if it is an array, else NULL; p keeps it alive. */
+static JsonArray *json_array_of(JsonParser *p, const char *json)
+{
+	JsonNode *root;
+
+	if (!json || !*json || !json_parser_load_from_data(p, json, -1, NULL))
+		return NULL;
+	root = json_parser_get_root(p);
+	return root && JSON_NODE_HOLDS_ARRAY(root) ? json_node_get_array(root) : NULL;
+}
+
+GArray *fw_hitlog_marks_parse(const char *marks_json)
+{
+	GArray *marks = g_array_new(FALSE, TRUE, sizeof(struct fw_span));
+	g_autoptr(JsonParser) p = json_parser_new_immutable();
+	JsonArray *a = json_array_of(p, marks_json);
+
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		JsonNode *n = json_array_get_element(a, i);
+		struct fw_span sp = { 0 };
+		JsonArray *pair;
+
+		if (!JSON_NODE_HOLDS_ARRAY(n))
+			continue;
+		pair = json_node_get_array(n);
+		if (json_array_get_length(pair) != 2 ||
+		    !node_uint(json_array_get_element(pair, 0), &sp.start) ||
+		    !node_uint(json_array_get_element(pair, 1), &sp.end) || sp.end <= sp.start)
+			continue;
+		g_array_append_val(marks, sp);
+	}
+	g_array_sort(marks, span_cmp);
+	return marks;
+}
+
+/* Appends clean text with each mark wrapped in open/close; overlapping or
+ * out-of-range marks are skipped. */
+static void append_marked(GString *out, const char *text, const GArray *marks,
+                          const char *open, const char *close)
+{
+	glong len = g_utf8_strlen(text, -1);
+	const char *p = text;
+	guint pos = 0;
+
+	for (guint i = 0; marks && i < marks->len; i++) {
+		const struct fw_span *m = &g_array_index(marks, struct fw_span, i);
+		const char *a, *b;
+
+		if (m->start < pos || m->end <= m->start || (glong)m->end > len)
+			continue;
+		a = g_utf8_offset_to_pointer(p, m->start - pos);
+		b = g_utf8_offset_to_pointer(a, m->end - m->start);
+		g_string_append_len(out, p, a - p);
+		g_string_append(out, open);
+		g_string_append_len(out, a, b - a);
+		g_string_append(out, close);
+		p = b;
+		pos = m->end;
+	}
+	g_string_append(out, p);
+}
+
+/* ---- table ------------------------------------------------------------- */
+
+/* Widest clean text of one string column over rows, at most cap. */
+static guint column_width(GPtrArray *rows, gsize offset, guint min, guint cap)
+{
+	guint w = min;
+
+	for (guint i = 0; i < rows->len; i++) {
+		const char *s = G_STRUCT_MEMBER(const char *, g_ptr_array_index(rows, i), offset);
+		g_autofree char *c = clean_text(s, FALSE);
+
+		w = MAX(w, text_width(c));
+	}
+	return MIN(w, cap);
+}
+
+/* The table: ID, FOUND (local time), TOPIC, FEED, TITLE (cut to fit width). */
+static void print_table(GPtrArray *rows, FILE *out, gboolean color, guint width)
+{
+	g_autoptr(GString) line = g_string_new(NULL);
+	guint wid = 2, wdate = 16, wtopic, wfeed, wtitle, fixed;
+
+	if (rows->len == 0)
+		return;
+	if (width == 0)
+		width = 100;
+	for (guint i = 0; i < rows->len; i++) {
+		const struct fw_hit_row *r = g_ptr_array_index(rows, i);
+		g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, r->id);
+
+		wid = MAX(wid, strlen(id));
+	}
+	wtopic = column_width(rows, G_STRUCT_OFFSET(struct fw_hit_row, topic_name), 5, 20);
+	wfeed = column_width(rows, G_STRUCT_OFFSET(struct fw_hit_row, feed_title), 4, 24);
+	/* The title gets what is left, at least 20 columns: narrow feed, then topic. */
+	for (;;) {
+		fixed = wid + wdate + wtopic + wfeed + 4 * 2;
+		wtitle = width > fixed ? width - fixed : 0;
+		if (wtitle >= 20 || (wfeed <= 8 && wtopic <= 8))
+			break;
+		if (wfeed > 8)
+			wfeed--;
+		else
+			wtopic--;
+	}
+	wtitle = MAX(wtitle, 10);
+
+	g_string_append(line, color ? BOLD : "");
+	g_string_append_printf(line, "%*s  ", (int)wid, "ID");
+	append_fit(line, "FOUND", wdate, TRUE);
+	g_string_append(line, "  ");
+	append_fit(line, "TOPIC", wtopic, TRUE);
+	g_string_append(line, "  ");
+	append_fit(line, "FEED", wfeed, TRUE);
+	g_string_append(line, "  TITLE");
+	g_string_append(line, color ? RESET "\n" : "\n");
+	fputs(line->str, out);
+
+	for (guint i = 0; i < rows->len; i++) {
+		const struct fw_hit_row *r = g_ptr_array_index(rows, i);
+		g_autofree char *date = format_local(r->found);
+		g_autofree char *topic = clean_text(r->topic_name ? r->topic_name : r->topic, FALSE);
+		g_autofree char *feed = clean_text(r->feed_title ? r->feed_title : r->feed, FALSE);
+		g_autofree char *title = clean_text(r->title, FALSE);
+
+		g_string_truncate(line, 0);
+		g_string_append_printf(line, "%*" G_GINT64_FORMAT "  ", (int)wid, r->id);
+		append_fit(line, date, wdate, TRUE);
+		g_string_append(line, color ? "  " CYAN : "  ");
+		append_fit(line, topic, wtopic, TRUE);
+		g_string_append(line, color ? RESET "  " DIM : "  ");
+		append_fit(line, feed, wfeed, TRUE);
+		g_string_append(line, color ? RESET "  " : "  ");
+		if (color && !r->read)
+			g_string_append(line, BOLD);
+		append_fit(line, title, wtitle, FALSE);
+		if (color && !r->read)
+			g_string_append(line, RESET);
+		g_string_append_c(line, '\n');
+		fputs(line->str, out);
+	}
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+/* Adds member name: a string (made valid UTF-8) or null. */
+static void add_string(JsonBuilder *b, const char *name, const char *value)
+{
+	json_builder_set_member_name(b, name);
+	if (value) {
+		g_autofree char *valid = g_utf8_make_valid(value, -1);
+
+		json_builder_add_string_value(b, valid);
+	} else {
+		json_builder_add_null_value(b);
+	}
+}
+
+/* Adds the matched list from matched_json, keeping well-formed entries only. */
+static void add_matched(JsonBuilder *b, const char *matched_json)
+{
+	g_autoptr(JsonParser) p = json_parser_new_immutable();
+	JsonArray *a = json_array_of(p, matched_json);
+
+	json_builder_set_member_name(b, "matched");
+	json_builder_begin_array(b);
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		JsonNode *n = json_array_get_element(a, i);
+		JsonObject *o;
+		const char *field;
+		guint start, end;
+
+		if (!JSON_NODE_HOLDS_OBJECT(n))
+			continue;
+		o = json_node_get_object(n);
+		field = json_object_get_string_member_with_default(o, "field", NULL);
+		if (!field || !node_uint(json_object_get_member(o, "start"), &start) ||
+		    !node_uint(json_object_get_member(o, "end"), &end))
+			continue;
+		json_builder_begin_object(b);
+		add_string(b, "field", field);
+		json_builder_set_member_name(b, "start");
+		json_builder_add_int_value(b, start);
+		json_builder_set_member_name(b, "end");
+		json_builder_add_int_value(b, end);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+char *fw_hitlog_json(const struct fw_hit_row *r)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *published = format_utc(r->published);
+	g_autofree char *found = format_utc(r->found);
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "id");
+	json_builder_add_int_value(b, r->id);
+	add_string(b, "topic", r->topic);
+	add_string(b, "topic_name", r->topic_name ? r->topic_name : r->topic);
+	add_string(b, "feed", r->feed);
+	add_string(b, "feed_title", r->feed_title ? r->feed_title : r->feed);
+	add_string(b, "item_id", r->item_id);
+	add_string(b, "title", r->title);
+	add_string(b, "link", r->link);
+	add_string(b, "published", published);
+	add_string(b, "found", found);
+	add_string(b, "snippet", r->snippet);
+	add_matched(b, r->matched_json);
+	json_builder_set_member_name(b, "read");
+	json_builder_add_boolean_value(b, r->read);
+	add_string(b, "notified", r->notified);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	return json_generator_to_data(gen, NULL);
+}
+
+/* ---- CSV --------------------------------------------------------------- */
+
+/* Appends one RFC 4180 field: quoted (quotes doubled) when it holds a comma,
+ * quote, CR or LF. */
+static void csv_field(GString *line, const char *value, gboolean last)
+{
+	g_autofree char *v = g_utf8_make_valid(value ? value : "", -1);
+
+	if (strpbrk(v, ",\"\r\n")) {
+		g_string_append_c(line, '"');
+		for (const char *p = v; *p; p++) {
+			if (*p == '"')
+				g_string_append_c(line, '"');
+			g_string_append_c(line, *p);
+		}
+		g_string_append_c(line, '"');
+	} else {
+		g_string_append(line, v);
+	}
+	g_string_append(line, last ? "\r\n" : ",");
+}
+
+/* CSV: the JSON fields but matched, header first, CRLF line ends. */
+static void print_csv(GPtrArray *rows, FILE *out)
+{
+	static const char *const header[] = {
+		"id", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
+		"published", "found", "snippet", "read", "notified",
+	};
+	g_autoptr(GString) line = g_string_new(NULL);
+
+	for (gsize i = 0; i < G_N_ELEMENTS(header); i++)
+		csv_field(line, header[i], i + 1 == G_N_ELEMENTS(header));
+	fputs(line->str, out);
+	for (guint i = 0; i < rows->len; i++) {
+		const struct fw_hit_row *r = g_ptr_array_index(rows, i);
+		g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, r->id);
+		g_autofree char *published = format_utc(r->published);
+		g_autofree char *found = format_utc(r->found);
+
+		g_string_truncate(line, 0);
+		csv_field(line, id, FALSE);
+		csv_field(line, r->topic, FALSE);
+		csv_field(line, r->topic_name ? r->topic_name : r->topic, FALSE);
+		csv_field(line, r->feed, FALSE);
+		csv_field(line, r->feed_title ? r->feed_title : r->feed, FALSE);
+		csv_field(line, r->item_id, FALSE);
+		csv_field(line, r->title, FALSE);
+		csv_field(line, r->link, FALSE);
+		csv_field(line, published, FALSE);
+		csv_field(line, found, FALSE);
+		csv_field(line, r->snippet, FALSE);
+		csv_field(line, r->read ? "true" : "false", FALSE);
+		csv_field(line, r->notified, TRUE);
+		fputs(line->str, out);
+	}
+}
+
+/* ---- Atom -------------------------------------------------------------- */
+
+/* A copy of s that XML 1.0 accepts: valid UTF-8 without the control
+ * characters and non-characters XML forbids. */
+static char *xml_text(const char *s)
+{
+	g_autofree char *valid = g_utf8_make_valid(s ? s : "", -1);
+	GString *out = g_string_sized_new(strlen(valid));
+
+	for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xfffe || c == 0xffff)
+			continue;
+		g_string_append_unichar(out, c);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Writes <name>text</name> with text made XML-safe and escaped. */
+static void atom_element(xmlTextWriterPtr w, const char *name, const char *text)
+{
+	g_autofree char *t = xml_text(text);
+
+	xmlTextWriterWriteElement(w, BAD_CAST name, BAD_CAST t);
+}
+
+/* Writes an attribute with its value made XML-safe and escaped. */
+static void atom_attribute(xmlTextWriterPtr w, const char *name, const char *value)
+{
+	g_autofree char *v = xml_text(value);
+
+	xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST v);
+}
+
+/* One <entry> for a hit. */
+static void atom_entry(xmlTextWriterPtr w, const struct fw_hit_row *r)
+{
+	g_autofree char *id = g_strdup_printf("urn:feedwatch:hit:%" G_GINT64_FORMAT, r->id);
+	g_autofree char *title = g_strdup_printf("[%s] %s",
+	                                         r->topic_name ? r->topic_name : r->topic,
+	                                         r->title ? r->title : "");
+	g_autofree char *found = format_utc(r->found);
+	g_autofree char *published = format_utc(r->published);
+	g_autofree char *feed = g_strdup(r->feed_title ? r->feed_title : r->feed);
+
+	xmlTextWriterStartElement(w, BAD_CAST "entry");
+	atom_element(w, "id", id);
+	atom_element(w, "title", title);
+	if (r->link) {
+		xmlTextWriterStartElement(w, BAD_CAST "link");
+		atom_attribute(w, "rel", "alternate");
+		atom_attribute(w, "href", r->link);
+		xmlTextWriterEndElement(w);
+	}
+	atom_element(w, "updated", found ? found : "1970-01-01T00:00:00Z");
+	if (published)
+		atom_element(w, "published", published);
+	if (feed) {
+		xmlTextWriterStartElement(w, BAD_CAST "author");
+		atom_element(w, "name", feed);
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterStartElement(w, BAD_CAST "category");
+	atom_attribute(w, "term", r->topic);
+	atom_attribute(w, "label", r->topic_name ? r->topic_name : r->topic);
+	xmlTextWriterEndElement(w);
+	atom_element(w, "summary", r->snippet);
+	/* An entry without an alternate link must have content (RFC 4287 4.1.2). */
+	if (!r->link) {
+		xmlTextWriterStartElement(w, BAD_CAST "content");
+		atom_attribute(w, "type", "text");
+		{
+			g_autofree char *t = xml_text(r->snippet);
+
+			xmlTextWriterWriteString(w, BAD_CAST t);
+		}
+		xmlTextWriterEndElement(w);
+	}
+	xmlTextWriterEndElement(w);
+}
+
+/* A whole Atom 1.0 feed of the hits; updated is the newest hit's found. */
+static void print_atom(GPtrArray *rows, FILE *out)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	xmlTextWriterPtr w = xmlNewTextWriterMemory(buf, 0);
+	g_autofree char *updated = NULL;
+	gint64 newest = FW_TIME_NONE;
+
+	if (!w) {
+		xmlBufferFree(buf);
+		return;
+	}
+	for (guint i = 0; i < rows->len; i++) {
+		const struct fw_hit_row *r = g_ptr_array_index(rows, i);
+
+		newest = MAX(newest, r->found);
+	}
+	if (newest == FW_TIME_NONE)
+		newest = g_get_real_time() / G_USEC_PER_SEC;
+	updated = format_utc(newest);
+
+	xmlTextWriterSetIndent(w, 1);
+	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
+	xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL);
+	xmlTextWriterStartElementNS(w, NULL, BAD_CAST "feed", BAD_CAST "http://www.w3.org/2005/Atom");
+	atom_element(w, "id", "urn:feedwatch:hits");
+	atom_element(w, "title", "feedwatch hits");
+	atom_element(w, "updated", updated ? updated : "1970-01-01T00:00:00Z");
+	xmlTextWriterStartElement(w, BAD_CAST "author");
+	atom_element(w, "name", "feedwatch");
+	xmlTextWriterEndElement(w);
+	xmlTextWriterStartElement(w, BAD_CAST "generator");
+	atom_attribute(w, "version", FW_VERSION);
+	xmlTextWriterWriteString(w, BAD_CAST "feedwatch");
+	xmlTextWriterEndElement(w);
+	for (guint i = 0; i < rows->len; i++)
+		atom_entry(w, g_ptr_array_index(rows, i));
+	xmlTextWriterEndDocument(w);
+	xmlFreeTextWriter(w);
+	fwrite(xmlBufferContent(buf), 1, (size_t)xmlBufferLength(buf), out);
+	xmlBufferFree(buf);
+}
+
+void fw_hitlog_print(GPtrArray *rows, enum fw_hitlog_format format, FILE *out,
+                     gboolean color, guint width)
+{
+	switch (format) {
+	case FW_HITLOG_TABLE:
+		print_table(rows, out, color, width);
+		break;
+	case FW_HITLOG_JSON:
+		for (guint i = 0; i < rows->len; i++) {
+			g_autofree char *line = fw_hitlog_json(g_ptr_array_index(rows, i));
+
+			fputs(line, out);
+			fputc('\n', out);
+		}
+		break;
+	case FW_HITLOG_CSV:
+		print_csv(rows, out);
+		break;
+	case FW_HITLOG_ATOM:
+		print_atom(rows, out);
+		break;
+	}
+}
+
+/* ---- show -------------------------------------------------------------- */
+
+/* Appends "Label:     value\n" with value cleaned (skipped when NULL). */
+static void show_line(GString *out, const char *label, const char *value)
+{
+	g_autofree char *v = NULL;
+
+	if (!value)
+		return;
+	v = clean_text(value, FALSE);
+	g_string_append_printf(out, "%-11s%s\n", label, v);
+}
+
+/* The matched list as "title 0–5, content 120–125", or NULL when empty. */
+static char *matched_text(const char *matched_json)
+{
+	g_autoptr(JsonParser) p = json_parser_new_immutable();
+	JsonArray *a = json_array_of(p, matched_json);
+	GString *out = g_string_new(NULL);
+
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		JsonNode *n = json_array_get_element(a, i);
+		const char *field;
+		guint start, end;
+		JsonObject *o;
+
+		if (!JSON_NODE_HOLDS_OBJECT(n))
+			continue;
+		o = json_node_get_object(n);
+		field = json_object_get_string_member_with_default(o, "field", NULL);
+		if (!field || !node_uint(json_object_get_member(o, "start"), &start) ||
+		    !node_uint(json_object_get_member(o, "end"), &end))
+			continue;
+		g_string_append_printf(out, "%s%s %u–%u", out->len ? ", " : "", field, start, end);
+	}
+	if (out->len == 0) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Appends text indented by two spaces on every line but empty ones. */
+static void append_indented(GString *out, const char *text)
+{
+	if (*text && *text != '\n')
+		g_string_append(out, "  ");
+	for (const char *p = text; *p; p++) {
+		g_string_append_c(out, *p);
+		if (*p == '\n' && p[1] && p[1] != '\n')
+			g_string_append(out, "  ");
+	}
+	if (out->len && out->str[out->len - 1] != '\n')
+		g_string_append_c(out, '\n');
+}
+
+void fw_hitlog_show(const struct fw_hit_row *r, FILE *out, gboolean color)
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+	g_autofree char *head = NULL, *feed = NULL, *published = NULL, *found = NULL;
+	g_autofree char *matched = matched_text(r->matched_json);
+	g_autoptr(GArray) marks = fw_hitlog_marks_parse(r->marks_json);
+	g_autofree char *snippet = clean_text(r->snippet, FALSE);
+	const char *name = r->topic_name ? r->topic_name : r->topic;
+
+	head = g_strdup_printf("Hit %" G_GINT64_FORMAT " · %s (%s) · %s · notified: %s",
+	                       r->id, name ? name : "", r->topic ? r->topic : "",
+	                       r->read ? "read" : "unread", r->notified ? r->notified : "?");
+	{
+		g_autofree char *h = clean_text(head, FALSE);
+
+		g_string_append_printf(s, "%s%s%s\n", color ? BOLD : "", h, color ? RESET : "");
+	}
+	show_line(s, "Title:", r->title ? r->title : "");
+	feed = g_strdup_printf("%s (%s)", r->feed_title ? r->feed_title : (r->feed ? r->feed : ""),
+	                       r->feed ? r->feed : "");
+	show_line(s, "Feed:", feed);
+	show_line(s, "Link:", r->link);
+	show_line(s, "Author:", r->author);
+	if (r->published != FW_TIME_NONE)
+		published = format_local(r->published);
+	show_line(s, "Published:", published);
+	found = format_local(r->found);
+	show_line(s, "Found:", found);
+	show_line(s, "Matched:", matched);
+	show_line(s, "Item:", r->item_id);
+	if (*snippet) {
+		g_autoptr(GString) marked = g_string_new(NULL);
+
+		append_marked(marked, snippet, marks, color ? BOLD : "", color ? RESET : "");
+		g_string_append_c(s, '\n');
+		append_indented(s, marked->str);
+	}
+	if (r->summary && *r->summary) {
+		g_autofree char *clean = clean_text(r->summary, TRUE);
+		g_autoptr(GString) sum = g_string_new(clean);
+
+		if (g_utf8_strlen(sum->str, -1) > SHOW_SUMMARY_MAX) {
+			g_string_truncate(sum, g_utf8_offset_to_pointer(sum->str, SHOW_SUMMARY_MAX) -
+			                       sum->str);
+			g_string_append(sum, "…");
+		}
+		g_string_append(s, "\nSummary:\n");
+		append_indented(s, sum->str);
+	}
+	fputs(s->str, out);
+}

@@ -1,0 +1,1254 @@
+/* store — the only owner of sqlite3 *: schema, migrations, feeds' poll state,
+ * items, hits, outbox. See include/feedwatch/store.h. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+#include <json-glib/json-glib.h>
+
+#include "feedwatch/store.h"
+#include "feedwatch/config.h"
+
+G_DEFINE_QUARK(fw-store-error-quark, fw_store_error)
+
+/* Schema migrations: entry n takes user_version n to n + 1. A new version is
+ * a new entry at the end; entries already released never change. */
+static const char *const migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE feeds ("
+	"  id INTEGER PRIMARY KEY,"
+	"  key TEXT NOT NULL UNIQUE,"
+	"  url TEXT,"
+	"  title TEXT,"
+	"  etag TEXT,"
+	"  last_modified TEXT,"
+	"  fetched INTEGER NOT NULL DEFAULT 0,"
+	"  last_poll INTEGER NOT NULL DEFAULT 0,"
+	"  next_poll INTEGER NOT NULL DEFAULT 0,"
+	"  http_status INTEGER NOT NULL DEFAULT 0,"
+	"  error TEXT,"
+	"  failures INTEGER NOT NULL DEFAULT 0,"
+	"  bytes INTEGER NOT NULL DEFAULT 0,"
+	"  seconds REAL NOT NULL DEFAULT 0,"
+	"  degraded INTEGER NOT NULL DEFAULT 0"
+	");"
+	"CREATE TABLE items ("
+	"  id INTEGER PRIMARY KEY,"
+	"  feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,"
+	"  item_key TEXT NOT NULL,"
+	"  title TEXT,"
+	"  link TEXT,"
+	"  canon_link TEXT,"
+	"  published INTEGER,"        /* NULL: the feed gave no date */
+	"  updated INTEGER,"
+	"  author TEXT,"
+	"  categories TEXT,"          /* JSON array of strings */
+	"  summary TEXT,"
+	"  content TEXT,"
+	"  hash TEXT,"
+	"  first_seen INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL,"
+	"  UNIQUE (feed_id, item_key)"
+	");"
+	"CREATE INDEX items_canon_link ON items(canon_link) WHERE canon_link IS NOT NULL;"
+	"CREATE INDEX items_last_seen ON items(last_seen);"
+	"CREATE TABLE hits ("
+	"  id INTEGER PRIMARY KEY,"
+	"  item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+	"  topic TEXT NOT NULL,"
+	"  topic_name TEXT NOT NULL,"
+	"  found INTEGER NOT NULL,"
+	"  snippet TEXT,"
+	"  marks TEXT,"               /* JSON [[start,end],...] in snippet characters */
+	"  matched TEXT,"             /* JSON [{field,start,end},...] */
+	"  read INTEGER NOT NULL DEFAULT 0,"
+	"  notified TEXT NOT NULL CHECK (notified IN"
+	"    ('initial','pending','delivered','failed','none')),"
+	"  UNIQUE (item_id, topic)"
+	");"
+	"CREATE INDEX hits_found ON hits(found, id);"
+	"CREATE INDEX hits_topic ON hits(topic, found);"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  hit_id INTEGER NOT NULL REFERENCES hits(id) ON DELETE CASCADE,"
+	"  channel INTEGER NOT NULL,"
+	"  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+	"    ('pending','delivered','failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_try INTEGER NOT NULL,"
+	"  error TEXT,"
+	"  UNIQUE (hit_id, channel)"
+	");"
+	"CREATE INDEX outbox_due ON outbox(state, next_try);",
+};
+
+/* Prepared statements, prepared on first use and kept for the store's life. */
+enum stmt_id {
+	ST_FEED_UPSERT,
+	ST_FEED_SELECT,
+	ST_FEED_POLLED,
+	ST_ITEM_SELECT,
+	ST_ITEM_INSERT,
+	ST_ITEM_UPDATE,
+	ST_ITEM_SEEN,
+	ST_HIT_EXISTS,
+	ST_STORY_NOTIFIED,
+	ST_HIT_INSERT,
+	ST_OUTBOX_INSERT,
+	ST_OUTBOX_DUE,
+	ST_OUTBOX_OK,
+	ST_OUTBOX_RETRY,
+	ST_OUTBOX_HIT_SYNC,
+	ST_HIT_GET,
+	ST_HIT_SET_READ,
+	ST_FEED_STATUS,
+	ST_PRUNE,
+	ST_COUNT
+};
+
+#define HIT_SELECT \
+	"SELECT h.id, h.topic, h.topic_name, f.key, COALESCE(f.title, f.key), i.item_key," \
+	" i.title, i.link, i.published, h.found, h.snippet, h.marks, h.matched, h.read," \
+	" h.notified, i.author"
+#define HIT_FROM \
+	" FROM hits h JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id"
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_FEED_UPSERT] =
+		"INSERT INTO feeds (key, url) VALUES (?1, ?2)"
+		" ON CONFLICT (key) DO UPDATE SET url = excluded.url",
+	[ST_FEED_SELECT] =
+		"SELECT id, etag, last_modified, title, fetched, last_poll, next_poll, failures"
+		" FROM feeds WHERE key = ?1",
+	[ST_FEED_POLLED] =
+		"UPDATE feeds SET last_poll = ?2, http_status = ?3, error = ?4,"
+		" etag = CASE WHEN ?10 THEN ?5 ELSE etag END,"
+		" last_modified = CASE WHEN ?10 THEN ?6 ELSE last_modified END,"
+		" title = COALESCE(?7, title), bytes = ?8, seconds = ?9,"
+		" failures = CASE WHEN ?11 THEN 0 ELSE failures + 1 END,"
+		" fetched = CASE WHEN ?11 THEN 1 ELSE fetched END,"
+		" next_poll = ?12, degraded = ?13 WHERE id = ?1",
+	[ST_ITEM_SELECT] =
+		"SELECT id, hash FROM items WHERE feed_id = ?1 AND item_key = ?2",
+	[ST_ITEM_INSERT] =
+		"INSERT INTO items (feed_id, item_key, title, link, canon_link, published, updated,"
+		" author, categories, summary, content, hash, first_seen, last_seen)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+	[ST_ITEM_UPDATE] =
+		"UPDATE items SET title = ?3, link = ?4, canon_link = ?5, published = ?6,"
+		" updated = ?7, author = ?8, categories = ?9, summary = ?10, content = ?11,"
+		" hash = ?12, last_seen = ?13 WHERE id = ?1",
+	[ST_ITEM_SEEN] =
+		"UPDATE items SET last_seen = ?2 WHERE id = ?1",
+	[ST_HIT_EXISTS] =
+		"SELECT 1 FROM hits WHERE item_id = ?1 AND topic = ?2",
+	[ST_STORY_NOTIFIED] =
+		"SELECT 1 FROM items a JOIN items b ON b.canon_link = a.canon_link AND b.id <> a.id"
+		" JOIN hits h ON h.item_id = b.id"
+		" WHERE a.id = ?1 AND a.canon_link IS NOT NULL AND h.topic = ?2"
+		" AND h.notified IN ('pending', 'delivered') LIMIT 1",
+	[ST_HIT_INSERT] =
+		"INSERT INTO hits (item_id, topic, topic_name, found, snippet, marks, matched,"
+		" notified) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_OUTBOX_INSERT] =
+		"INSERT INTO outbox (hit_id, channel, next_try) VALUES (?1, ?2, ?3)",
+	[ST_OUTBOX_DUE] =
+		"SELECT o.id, o.hit_id, h.item_id, o.channel, h.topic, h.topic_name,"
+		" COALESCE(f.title, f.key), i.title, i.link, h.snippet, h.marks, o.attempts"
+		" FROM outbox o JOIN hits h ON h.id = o.hit_id JOIN items i ON i.id = h.item_id"
+		" JOIN feeds f ON f.id = i.feed_id"
+		" WHERE o.state = 'pending' AND o.next_try <= ?1"
+		" ORDER BY o.next_try, o.id LIMIT ?2",
+	[ST_OUTBOX_OK] =
+		"UPDATE outbox SET state = 'delivered', error = NULL WHERE id = ?1",
+	[ST_OUTBOX_RETRY] =
+		"UPDATE outbox SET attempts = attempts + 1, error = ?2,"
+		" state = CASE WHEN attempts + 1 >= ?3 THEN 'failed' ELSE 'pending' END,"
+		" next_try = ?4 + (?5 << MIN(attempts, 20)) WHERE id = ?1",
+	[ST_OUTBOX_HIT_SYNC] =
+		"UPDATE hits SET notified = CASE"
+		" WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.hit_id = hits.id"
+		"   AND o.state = 'failed') THEN 'failed'"
+		" WHEN NOT EXISTS (SELECT 1 FROM outbox o WHERE o.hit_id = hits.id"
+		"   AND o.state <> 'delivered') THEN 'delivered'"
+		" ELSE notified END"
+		" WHERE id = (SELECT hit_id FROM outbox WHERE id = ?1)",
+	[ST_HIT_GET] =
+		HIT_SELECT ", i.summary, i.content" HIT_FROM " WHERE h.id = ?1",
+	[ST_HIT_SET_READ] =
+		"UPDATE hits SET read = ?2 WHERE id = ?1",
+	[ST_FEED_STATUS] =
+		"SELECT f.key, f.url, f.title, f.fetched, f.last_poll, f.next_poll, f.http_status,"
+		" f.error, f.failures, f.bytes, f.seconds, f.degraded,"
+		" (SELECT COUNT(*) FROM items i WHERE i.feed_id = f.id),"
+		" (SELECT COUNT(*) FROM hits h JOIN items i ON i.id = h.item_id"
+		"   WHERE i.feed_id = f.id)"
+		" FROM feeds f ORDER BY f.key",
+	[ST_PRUNE] =
+		"DELETE FROM items WHERE last_seen < ?1"
+		" AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.item_id = items.id)",
+};
+
+struct fw_store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *stmts[ST_COUNT];
+};
+
+/* Maps an SQLite result code to an FW_STORE_ERROR code. */
+static int error_code(int rc)
+{
+	switch (rc) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		return FW_STORE_ERROR_EXISTS;
+	}
+	switch (rc & 0xff) {
+	case SQLITE_FULL:
+		return FW_STORE_ERROR_FULL;
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+		return FW_STORE_ERROR_READONLY;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return FW_STORE_ERROR_BUSY;
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_CANTOPEN:
+		return FW_STORE_ERROR_OPEN;
+	default:
+		return FW_STORE_ERROR_FAILED;
+	}
+}
+
+/* Sets error from rc and the connection's message, naming the database and
+ * what was being done. Returns FALSE. */
+static gboolean fail(struct fw_store *s, GError **error, int rc, const char *what)
+{
+	const char *msg = s->db ? sqlite3_errmsg(s->db) : NULL;
+
+	if (!msg || !strcmp(msg, "not an error"))
+		msg = sqlite3_errstr(rc);
+	g_set_error(error, FW_STORE_ERROR, error_code(rc), "%s: %s: %s", s->path, what, msg);
+	return FALSE;
+}
+
+/* Returns the cached statement id, reset and unbound, preparing it on first
+ * use; NULL with error. */
+static sqlite3_stmt *stmt(struct fw_store *s, enum stmt_id id, GError **error)
+{
+	sqlite3_stmt *st = s->stmts[id];
+	int rc;
+
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
+	}
+	rc = sqlite3_prepare_v3(s->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		fail(s, error, rc, "preparing a statement");
+		return NULL;
+	}
+	s->stmts[id] = st;
+	return st;
+}
+
+/* Releases a statement after use so that it holds no read snapshot. */
+static void done(sqlite3_stmt *st)
+{
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
+/* Binds a string, or NULL. The string must live until the statement is done. */
+static void bind_text(sqlite3_stmt *st, int i, const char *text)
+{
+	if (text)
+		sqlite3_bind_text(st, i, text, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Binds a time, NULL for FW_TIME_NONE. */
+static void bind_time(sqlite3_stmt *st, int i, gint64 t)
+{
+	if (t == FW_TIME_NONE)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, t);
+}
+
+/* A new copy of column i as text, or NULL. */
+static char *column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? g_strdup((const char *)t) : NULL;
+}
+
+/* Column i as a time, FW_TIME_NONE for NULL. */
+static gint64 column_time(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return FW_TIME_NONE;
+	return sqlite3_column_int64(st, i);
+}
+
+/* Steps a statement that returns no row; done() afterwards. */
+static gboolean run(struct fw_store *s, sqlite3_stmt *st, const char *what, GError **error)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		fail(s, error, sqlite3_extended_errcode(s->db), what);
+		done(st);
+		return FALSE;
+	}
+	done(st);
+	return TRUE;
+}
+
+/* Runs SQL text without results. */
+static gboolean exec(struct fw_store *s, const char *sql, const char *what, GError **error)
+{
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return fail(s, error, sqlite3_extended_errcode(s->db), what);
+	return TRUE;
+}
+
+/* Starts a write transaction unless one is open; *own says whether we did. */
+static gboolean auto_begin(struct fw_store *s, gboolean *own, GError **error)
+{
+	*own = sqlite3_get_autocommit(s->db) != 0;
+	if (*own)
+		return fw_store_begin(s, error);
+	return TRUE;
+}
+
+/* Ends what auto_begin started: commit when ok, else roll back. */
+static gboolean auto_end(struct fw_store *s, gboolean own, gboolean ok, GError **error)
+{
+	if (!own)
+		return ok;
+	if (ok)
+		return fw_store_commit(s, error);
+	fw_store_rollback(s);
+	return FALSE;
+}
+
+/* Folds a string for case-insensitive search. */
+static char *search_fold(const char *text)
+{
+	g_autofree char *valid = g_utf8_make_valid(text, -1);
+	g_autofree char *folded = g_utf8_casefold(valid, -1);
+
+	return g_utf8_normalize(folded, -1, G_NORMALIZE_ALL);
+}
+
+/* SQL fw_contains(haystack, needle): 1 when needle occurs in haystack, ignoring
+ * case (Unicode case folding, compatibility normalisation). */
+static void contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const char *hay = (const char *)sqlite3_value_text(argv[0]);
+	const char *needle = (const char *)sqlite3_value_text(argv[1]);
+	g_autofree char *h = NULL, *folded = NULL;
+	const char *n;
+
+	if (!hay || !needle) {
+		sqlite3_result_int(ctx, 0);
+		return;
+	}
+	/* The needle is the same on every row: fold it once. */
+	n = sqlite3_get_auxdata(ctx, 1);
+	if (!n)
+		n = folded = search_fold(needle);
+	h = search_fold(hay);
+	sqlite3_result_int(ctx, strstr(h, n) != NULL);
+	if (folded)
+		sqlite3_set_auxdata(ctx, 1, g_steal_pointer(&folded), g_free);
+}
+
+/* Brings the schema to the newest version, in one write transaction. */
+static gboolean migrate(struct fw_store *s, GError **error)
+{
+	const int newest = G_N_ELEMENTS(migrations);
+	sqlite3_stmt *st = NULL;
+	int version, rc;
+	gboolean ok = TRUE;
+
+	for (int pass = 0; pass < 2; pass++) {
+		rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			return fail(s, error, sqlite3_extended_errcode(s->db), "reading the schema version");
+		rc = sqlite3_step(st);
+		version = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+		sqlite3_finalize(st);
+		if (version < 0)
+			return fail(s, error, sqlite3_extended_errcode(s->db), "reading the schema version");
+		if (version > newest) {
+			if (pass == 1)
+				fw_store_rollback(s);
+			g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN,
+			            "%s: database schema version %d is newer than this feedwatch "
+			            "knows (%d)", s->path, version, newest);
+			return FALSE;
+		}
+		if (version == newest)
+			return pass == 0 ? TRUE : fw_store_commit(s, error);
+		/* Behind: take the write lock and look again (another process may
+		 * have migrated meanwhile). */
+		if (pass == 0 && !fw_store_begin(s, error))
+			return FALSE;
+	}
+	for (int v = version; v < newest && ok; v++) {
+		g_autofree char *what = g_strdup_printf("migrating the schema to version %d", v + 1);
+		g_autofree char *pragma = g_strdup_printf("PRAGMA user_version = %d", v + 1);
+
+		ok = exec(s, migrations[v], what, error) && exec(s, pragma, what, error);
+	}
+	if (!ok) {
+		fw_store_rollback(s);
+		return FALSE;
+	}
+	return fw_store_commit(s, error);
+}
+
+/* TRUE when errno-like e means "no permission to write". */
+static gboolean errno_readonly(int e)
+{
+	return e == EACCES || e == EPERM || e == EROFS;
+}
+
+struct fw_store *fw_store_open(const char *path, GError **error)
+{
+	g_autofree char *dir = NULL;
+	struct fw_store *s;
+	int rc;
+
+	g_return_val_if_fail(path != NULL, NULL);
+	dir = g_path_get_dirname(path);
+	if (g_mkdir_with_parents(dir, 0700) != 0) {
+		int e = errno;
+
+		g_set_error(error, FW_STORE_ERROR,
+		            errno_readonly(e) ? FW_STORE_ERROR_READONLY : FW_STORE_ERROR_OPEN,
+		            "%s: cannot create directory %s: %s", path, dir, g_strerror(e));
+		return NULL;
+	}
+	s = g_new0(struct fw_store, 1);
+	s->path = g_strdup(path);
+	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
+	if (rc != SQLITE_OK)
+		goto fail_open;
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 5000);
+	if (sqlite3_db_readonly(s->db, "main") == 1) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_READONLY,
+		            "%s: database is read-only (no write permission)", path);
+		fw_store_free(s);
+		return NULL;
+	}
+	/* The first statement reads the header: a corrupt file fails here. */
+	rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		goto fail_open;
+	rc = sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
+	                  NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		goto fail_open;
+	rc = sqlite3_create_function_v2(s->db, "fw_contains", 2,
+	                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	                                NULL, contains_fn, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		goto fail_open;
+	if (!migrate(s, error)) {
+		fw_store_free(s);
+		return NULL;
+	}
+	return s;
+
+fail_open:
+	{
+		int ext = s->db ? sqlite3_extended_errcode(s->db) : rc;
+		int code = error_code(ext ? ext : rc);
+		const char *msg = s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
+
+		/* Cannot create the -wal file or the database in an unwritable
+		 * directory: say read-only, not "unable to open". */
+		if (code == FW_STORE_ERROR_OPEN && (rc & 0xff) == SQLITE_CANTOPEN &&
+		    access(dir, W_OK) != 0 && errno_readonly(errno))
+			code = FW_STORE_ERROR_READONLY;
+		g_set_error(error, FW_STORE_ERROR, code, "%s: cannot open the database: %s",
+		            path, msg);
+		fw_store_free(s);
+		return NULL;
+	}
+}
+
+void fw_store_free(struct fw_store *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(s->stmts[i]);
+	sqlite3_close_v2(s->db);
+	g_free(s->path);
+	g_free(s);
+}
+
+gboolean fw_store_begin(struct fw_store *s, GError **error)
+{
+	return exec(s, "BEGIN IMMEDIATE", "starting a transaction", error);
+}
+
+gboolean fw_store_commit(struct fw_store *s, GError **error)
+{
+	if (!exec(s, "COMMIT", "committing", error)) {
+		fw_store_rollback(s);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void fw_store_rollback(struct fw_store *s)
+{
+	if (s && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* ---- feeds ------------------------------------------------------------ */
+
+void fw_feed_state_clear(struct fw_feed_state *st)
+{
+	if (!st)
+		return;
+	g_clear_pointer(&st->etag, g_free);
+	g_clear_pointer(&st->last_modified, g_free);
+	g_clear_pointer(&st->title, g_free);
+	memset(st, 0, sizeof(*st));
+}
+
+gboolean fw_store_feed_get(struct fw_store *s, const char *key, const char *url,
+                           struct fw_feed_state *st, GError **error)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	g_return_val_if_fail(key != NULL && st != NULL, FALSE);
+	memset(st, 0, sizeof(*st));
+	if (!(q = stmt(s, ST_FEED_UPSERT, error)))
+		return FALSE;
+	bind_text(q, 1, key);
+	bind_text(q, 2, url);
+	if (!run(s, q, "recording a feed", error))
+		return FALSE;
+	if (!(q = stmt(s, ST_FEED_SELECT, error)))
+		return FALSE;
+	bind_text(q, 1, key);
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		fail(s, error, rc == SQLITE_DONE ? SQLITE_ERROR : sqlite3_extended_errcode(s->db),
+		     "reading a feed");
+		done(q);
+		return FALSE;
+	}
+	st->id = sqlite3_column_int64(q, 0);
+	st->etag = column_dup(q, 1);
+	st->last_modified = column_dup(q, 2);
+	st->title = column_dup(q, 3);
+	st->fetched = sqlite3_column_int(q, 4) != 0;
+	st->last_poll = sqlite3_column_int64(q, 5);
+	st->next_poll = sqlite3_column_int64(q, 6);
+	st->failures = sqlite3_column_int(q, 7);
+	done(q);
+	return TRUE;
+}
+
+gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
+                              const struct fw_poll_record *rec, GError **error)
+{
+	sqlite3_stmt *q;
+	gboolean set_validators;
+
+	g_return_val_if_fail(rec != NULL, FALSE);
+	/* New validators replace the old; a failed poll or a 304 that sent none
+	 * keeps the old ones. */
+	set_validators = rec->etag || rec->last_modified ||
+	                 (rec->ok && rec->http_status != 304);
+	if (!(q = stmt(s, ST_FEED_POLLED, error)))
+		return FALSE;
+	sqlite3_bind_int64(q, 1, feed_id);
+	sqlite3_bind_int64(q, 2, now);
+	sqlite3_bind_int64(q, 3, rec->http_status);
+	bind_text(q, 4, rec->ok ? NULL : (rec->error ? rec->error : "failed"));
+	bind_text(q, 5, rec->etag);
+	bind_text(q, 6, rec->last_modified);
+	bind_text(q, 7, rec->title);
+	sqlite3_bind_int64(q, 8, rec->bytes);
+	sqlite3_bind_double(q, 9, rec->seconds);
+	sqlite3_bind_int(q, 10, set_validators);
+	sqlite3_bind_int(q, 11, rec->ok);
+	sqlite3_bind_int64(q, 12, rec->next_poll);
+	sqlite3_bind_int(q, 13, rec->degraded);
+	if (!run(s, q, "recording a poll", error))
+		return FALSE;
+	if (sqlite3_changes(s->db) == 0) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND,
+		            "%s: no feed with id %" G_GINT64_FORMAT, s->path, feed_id);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void fw_feed_status_free(struct fw_feed_status *st)
+{
+	if (!st)
+		return;
+	g_free(st->key);
+	g_free(st->url);
+	g_free(st->title);
+	g_free(st->error);
+	g_free(st);
+}
+
+gboolean fw_store_feed_statuses(struct fw_store *s, GPtrArray *out, GError **error)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (!(q = stmt(s, ST_FEED_STATUS, error)))
+		return FALSE;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct fw_feed_status *st = g_new0(struct fw_feed_status, 1);
+
+		st->key = column_dup(q, 0);
+		st->url = column_dup(q, 1);
+		st->title = column_dup(q, 2);
+		st->fetched = sqlite3_column_int(q, 3) != 0;
+		st->last_poll = sqlite3_column_int64(q, 4);
+		st->next_poll = sqlite3_column_int64(q, 5);
+		st->http_status = (long)sqlite3_column_int64(q, 6);
+		st->error = column_dup(q, 7);
+		st->failures = sqlite3_column_int(q, 8);
+		st->bytes = sqlite3_column_int64(q, 9);
+		st->seconds = sqlite3_column_double(q, 10);
+		st->degraded = sqlite3_column_int(q, 11) != 0;
+		st->items = sqlite3_column_int64(q, 12);
+		st->hits = sqlite3_column_int64(q, 13);
+		g_ptr_array_add(out, st);
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading feeds");
+		done(q);
+		return FALSE;
+	}
+	done(q);
+	return TRUE;
+}
+
+/* ---- canonical links --------------------------------------------------- */
+
+/* TRUE for query parameters that only track the reader. */
+static gboolean tracking_param(const char *param, gsize len)
+{
+	return (len >= 4 && g_ascii_strncasecmp(param, "utm_", 4) == 0) ||
+	       (len == 6 && g_ascii_strncasecmp(param, "fbclid", 6) == 0) ||
+	       (len == 5 && g_ascii_strncasecmp(param, "gclid", 5) == 0);
+}
+
+/* TRUE when a parsed host holds only what a host may (RFC 3986 reg-name,
+ * IP literal, or non-ASCII for IDNs). */
+static gboolean host_ok(const char *host)
+{
+	if (!host || !*host)
+		return FALSE;
+	for (const unsigned char *p = (const unsigned char *)host; *p; p++) {
+		if (*p < 0x80 && !g_ascii_isalnum(*p) && !strchr("-._~%!$&'()*+,;=:[]", *p))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* Upper-cases the hex digits of %-escapes in place. */
+static void upcase_escapes(char *p)
+{
+	for (; *p; p++) {
+		if (p[0] == '%' && g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])) {
+			p[1] = g_ascii_toupper(p[1]);
+			p[2] = g_ascii_toupper(p[2]);
+			p += 2;
+		}
+	}
+}
+
+char *fw_store_canonical_link(const char *url)
+{
+	g_autoptr(GUri) uri = NULL;
+	g_autofree char *scheme = NULL, *host = NULL, *path = NULL;
+	g_autoptr(GString) query = NULL;
+	const char *q;
+	int port;
+
+	if (!url)
+		return NULL;
+	uri = g_uri_parse(url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
+	if (!uri || !host_ok(g_uri_get_host(uri)))
+		return g_strdup(url);
+	scheme = g_ascii_strdown(g_uri_get_scheme(uri), -1);
+	host = g_ascii_strdown(g_uri_get_host(uri), -1);
+	port = g_uri_get_port(uri);
+	if ((port == 80 && !strcmp(scheme, "http")) || (port == 443 && !strcmp(scheme, "https")))
+		port = -1;
+	path = g_strdup(g_uri_get_path(uri));
+	upcase_escapes(path);
+	for (gsize n = strlen(path); n > 0 && path[n - 1] == '/'; n--)
+		path[n - 1] = '\0';
+
+	q = g_uri_get_query(uri);
+	if (q) {
+		g_auto(GStrv) params = g_strsplit(q, "&", -1);
+
+		query = g_string_new(NULL);
+		for (char **p = params; *p; p++) {
+			gsize name_len = strcspn(*p, "=");
+
+			if (!**p || tracking_param(*p, name_len))
+				continue;
+			if (query->len)
+				g_string_append_c(query, '&');
+			g_string_append(query, *p);
+		}
+		upcase_escapes(query->str);
+	}
+	return g_uri_join(G_URI_FLAGS_ENCODED, scheme, g_uri_get_userinfo(uri), host, port,
+	                  path, query && query->len ? query->str : NULL, NULL);
+}
+
+/* ---- items and hits ---------------------------------------------------- */
+
+/* The categories as a JSON array of strings. */
+static char *categories_json(const GPtrArray *cats)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	json_builder_begin_array(b);
+	for (guint i = 0; cats && i < cats->len; i++) {
+		const char *c = g_ptr_array_index(cats, i);
+
+		if (c)
+			json_builder_add_string_value(b, c);
+	}
+	json_builder_end_array(b);
+	root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	return json_generator_to_data(gen, NULL);
+}
+
+/* Binds the item's fields ?3..?13 (shared by insert and update). */
+static void bind_item(sqlite3_stmt *q, const struct fw_item *item, const char *canon,
+                      const char *cats, const char *hash, gint64 now)
+{
+	bind_text(q, 3, item->title);
+	bind_text(q, 4, item->link);
+	bind_text(q, 5, canon);
+	bind_time(q, 6, item->published);
+	bind_time(q, 7, item->updated);
+	bind_text(q, 8, item->author);
+	bind_text(q, 9, cats);
+	bind_text(q, 10, item->summary);
+	bind_text(q, 11, item->content);
+	bind_text(q, 12, hash);
+	sqlite3_bind_int64(q, 13, now);
+}
+
+gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
+                           const char *hash, gint64 now, gint64 *item_rowid,
+                           enum fw_item_state *state, GError **error)
+{
+	g_autofree char *canon = NULL, *cats = NULL, *old_hash = NULL;
+	sqlite3_stmt *q;
+	gint64 rowid = 0;
+	int rc;
+
+	g_return_val_if_fail(item != NULL && item->id != NULL, FALSE);
+	if (!(q = stmt(s, ST_ITEM_SELECT, error)))
+		return FALSE;
+	sqlite3_bind_int64(q, 1, feed_id);
+	bind_text(q, 2, item->id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		rowid = sqlite3_column_int64(q, 0);
+		old_hash = column_dup(q, 1);
+	} else if (rc != SQLITE_DONE) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading an item");
+		done(q);
+		return FALSE;
+	}
+	done(q);
+
+	if (rowid && g_strcmp0(old_hash, hash) == 0) {
+		if (!(q = stmt(s, ST_ITEM_SEEN, error)))
+			return FALSE;
+		sqlite3_bind_int64(q, 1, rowid);
+		sqlite3_bind_int64(q, 2, now);
+		if (!run(s, q, "updating an item", error))
+			return FALSE;
+		*item_rowid = rowid;
+		*state = FW_ITEM_SEEN;
+		return TRUE;
+	}
+
+	canon = fw_store_canonical_link(item->link);
+	cats = categories_json(item->categories);
+	if (!(q = stmt(s, rowid ? ST_ITEM_UPDATE : ST_ITEM_INSERT, error)))
+		return FALSE;
+	if (rowid)
+		sqlite3_bind_int64(q, 1, rowid);
+	else
+		sqlite3_bind_int64(q, 1, feed_id);
+	bind_text(q, 2, item->id);
+	bind_item(q, item, canon, cats, hash, now);
+	if (!run(s, q, rowid ? "updating an item" : "adding an item", error))
+		return FALSE;
+	*item_rowid = rowid ? rowid : sqlite3_last_insert_rowid(s->db);
+	*state = rowid ? FW_ITEM_CHANGED : FW_ITEM_NEW;
+	return TRUE;
+}
+
+/* Steps a "SELECT 1 ..." statement bound to (item_rowid, topic): TRUE on a row. */
+static gboolean exists(struct fw_store *s, enum stmt_id id, gint64 item_rowid,
+                       const char *topic)
+{
+	sqlite3_stmt *q = stmt(s, id, NULL);
+	gboolean found;
+
+	if (!q)
+		return FALSE;
+	sqlite3_bind_int64(q, 1, item_rowid);
+	bind_text(q, 2, topic);
+	found = sqlite3_step(q) == SQLITE_ROW;
+	done(q);
+	return found;
+}
+
+gboolean fw_store_hit_exists(struct fw_store *s, gint64 item_rowid, const char *topic)
+{
+	return exists(s, ST_HIT_EXISTS, item_rowid, topic);
+}
+
+gboolean fw_store_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic)
+{
+	return exists(s, ST_STORY_NOTIFIED, item_rowid, topic);
+}
+
+gboolean fw_store_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,
+                          gint64 now, gint64 *hit_id, GError **error)
+{
+	const char *notified;
+	sqlite3_stmt *q;
+	gboolean own, ok;
+	gint64 id;
+
+	g_return_val_if_fail(h != NULL && h->topic != NULL, FALSE);
+	notified = h->notified ? h->notified : "pending";
+	/* Pending with nowhere to send would stay pending forever. */
+	if (!strcmp(notified, "pending") && channels == 0)
+		notified = "none";
+	if (!auto_begin(s, &own, error))
+		return FALSE;
+	ok = (q = stmt(s, ST_HIT_INSERT, error)) != NULL;
+	if (ok) {
+		sqlite3_bind_int64(q, 1, h->item_rowid);
+		bind_text(q, 2, h->topic);
+		bind_text(q, 3, h->topic_name ? h->topic_name : h->topic);
+		sqlite3_bind_int64(q, 4, now);
+		bind_text(q, 5, h->snippet);
+		bind_text(q, 6, h->marks_json);
+		bind_text(q, 7, h->matched_json);
+		bind_text(q, 8, notified);
+		ok = run(s, q, "adding a hit", error);
+	}
+	id = ok ? sqlite3_last_insert_rowid(s->db) : 0;
+	for (guint bit = 1; ok && bit && bit <= channels && !strcmp(notified, "pending");
+	     bit <<= 1) {
+		if (!(channels & bit))
+			continue;
+		ok = (q = stmt(s, ST_OUTBOX_INSERT, error)) != NULL;
+		if (!ok)
+			break;
+		sqlite3_bind_int64(q, 1, id);
+		sqlite3_bind_int(q, 2, (int)bit);
+		sqlite3_bind_int64(q, 3, now);
+		ok = run(s, q, "adding a notification", error);
+	}
+	if (!auto_end(s, own, ok, error))
+		return FALSE;
+	if (hit_id)
+		*hit_id = id;
+	return TRUE;
+}
+
+/* ---- outbox ------------------------------------------------------------ */
+
+void fw_outbox_row_free(struct fw_outbox_row *r)
+{
+	if (!r)
+		return;
+	g_free(r->topic);
+	g_free(r->topic_name);
+	g_free(r->feed_title);
+	g_free(r->title);
+	g_free(r->link);
+	g_free(r->snippet);
+	g_free(r->marks_json);
+	g_free(r);
+}
+
+gboolean fw_store_outbox_due(struct fw_store *s, gint64 now, guint limit,
+                             GPtrArray *out, GError **error)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (!(q = stmt(s, ST_OUTBOX_DUE, error)))
+		return FALSE;
+	sqlite3_bind_int64(q, 1, now);
+	sqlite3_bind_int64(q, 2, limit ? (sqlite3_int64)limit : -1);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct fw_outbox_row *r = g_new0(struct fw_outbox_row, 1);
+
+		r->id = sqlite3_column_int64(q, 0);
+		r->hit_id = sqlite3_column_int64(q, 1);
+		r->item_rowid = sqlite3_column_int64(q, 2);
+		r->channel = (guint)sqlite3_column_int(q, 3);
+		r->topic = column_dup(q, 4);
+		r->topic_name = column_dup(q, 5);
+		r->feed_title = column_dup(q, 6);
+		r->title = column_dup(q, 7);
+		r->link = column_dup(q, 8);
+		r->snippet = column_dup(q, 9);
+		r->marks_json = column_dup(q, 10);
+		r->attempts = sqlite3_column_int(q, 11);
+		g_ptr_array_add(out, r);
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading the outbox");
+		done(q);
+		return FALSE;
+	}
+	done(q);
+	return TRUE;
+}
+
+gboolean fw_store_outbox_done(struct fw_store *s, gint64 outbox_id, gboolean ok,
+                              const char *error_text, gint64 now, GError **error)
+{
+	sqlite3_stmt *q;
+	gboolean own, good;
+
+	if (!auto_begin(s, &own, error))
+		return FALSE;
+	good = (q = stmt(s, ok ? ST_OUTBOX_OK : ST_OUTBOX_RETRY, error)) != NULL;
+	if (good) {
+		sqlite3_bind_int64(q, 1, outbox_id);
+		if (!ok) {
+			bind_text(q, 2, error_text ? error_text : "failed");
+			sqlite3_bind_int(q, 3, FW_STORE_OUTBOX_MAX_ATTEMPTS);
+			sqlite3_bind_int64(q, 4, now);
+			sqlite3_bind_int64(q, 5, FW_STORE_OUTBOX_BACKOFF);
+		}
+		good = run(s, q, "recording a notification", error);
+	}
+	if (good && sqlite3_changes(s->db) == 0) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND,
+		            "%s: no notification with id %" G_GINT64_FORMAT, s->path, outbox_id);
+		good = FALSE;
+	}
+	if (good && (good = (q = stmt(s, ST_OUTBOX_HIT_SYNC, error)) != NULL)) {
+		sqlite3_bind_int64(q, 1, outbox_id);
+		good = run(s, q, "recording a notification", error);
+	}
+	return auto_end(s, own, good, error);
+}
+
+/* ---- reading the hit log ---------------------------------------------- */
+
+void fw_hit_row_free(struct fw_hit_row *r)
+{
+	if (!r)
+		return;
+	g_free(r->topic);
+	g_free(r->topic_name);
+	g_free(r->feed);
+	g_free(r->feed_title);
+	g_free(r->item_id);
+	g_free(r->title);
+	g_free(r->link);
+	g_free(r->snippet);
+	g_free(r->marks_json);
+	g_free(r->matched_json);
+	g_free(r->notified);
+	g_free(r->summary);
+	g_free(r->content);
+	g_free(r->author);
+	g_free(r);
+}
+
+/* A hit row from the columns of HIT_SELECT (and summary, content if full). */
+static struct fw_hit_row *hit_row_read(sqlite3_stmt *q, gboolean full)
+{
+	struct fw_hit_row *r = g_new0(struct fw_hit_row, 1);
+
+	r->id = sqlite3_column_int64(q, 0);
+	r->topic = column_dup(q, 1);
+	r->topic_name = column_dup(q, 2);
+	r->feed = column_dup(q, 3);
+	r->feed_title = column_dup(q, 4);
+	r->item_id = column_dup(q, 5);
+	r->title = column_dup(q, 6);
+	r->link = column_dup(q, 7);
+	r->published = column_time(q, 8);
+	r->found = sqlite3_column_int64(q, 9);
+	r->snippet = column_dup(q, 10);
+	r->marks_json = column_dup(q, 11);
+	r->matched_json = column_dup(q, 12);
+	r->read = sqlite3_column_int(q, 13) != 0;
+	r->notified = column_dup(q, 14);
+	r->author = column_dup(q, 15);
+	if (full) {
+		r->summary = column_dup(q, 16);
+		r->content = column_dup(q, 17);
+	}
+	return r;
+}
+
+/* Appends " AND column IN (?,...)" for a NULL-terminated list; values to binds. */
+static void where_in(GString *sql, GPtrArray *binds, const char *column, char **list)
+{
+	if (!list || !*list)
+		return;
+	g_string_append_printf(sql, " AND %s IN (", column);
+	for (char **p = list; *p; p++) {
+		g_string_append(sql, p == list ? "?" : ",?");
+		g_ptr_array_add(binds, *p);
+	}
+	g_string_append_c(sql, ')');
+}
+
+gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
+                       GPtrArray *out, GError **error)
+{
+	static const struct fw_hit_filter none = { 0 };
+	g_autoptr(GString) sql = g_string_new(HIT_SELECT HIT_FROM " WHERE 1");
+	g_autoptr(GPtrArray) texts = g_ptr_array_new();
+	const struct fw_hit_filter *f = filter ? filter : &none;
+	sqlite3_stmt *q = NULL;
+	int rc, n = 0;
+
+	where_in(sql, texts, "h.topic", f->topics);
+	where_in(sql, texts, "f.key", f->feeds);
+	if (f->search && *f->search) {
+		g_string_append(sql, " AND (fw_contains(i.title, ?) OR fw_contains(h.snippet, ?))");
+		g_ptr_array_add(texts, (gpointer)f->search);
+		g_ptr_array_add(texts, (gpointer)f->search);
+	}
+	if (f->since)
+		g_string_append(sql, " AND h.found >= ?");
+	if (f->until)
+		g_string_append(sql, " AND h.found < ?");
+	if (f->unread)
+		g_string_append(sql, " AND h.read = 0");
+	if (f->after_id)
+		g_string_append(sql, " AND h.id > ?");
+	g_string_append(sql, f->oldest_first ? " ORDER BY h.found ASC, h.id ASC"
+	                                     : " ORDER BY h.found DESC, h.id DESC");
+	if (f->limit)
+		g_string_append(sql, " LIMIT ?");
+
+	rc = sqlite3_prepare_v2(s->db, sql->str, -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return fail(s, error, sqlite3_extended_errcode(s->db), "reading hits");
+	for (guint i = 0; i < texts->len; i++)
+		bind_text(q, ++n, g_ptr_array_index(texts, i));
+	if (f->since)
+		sqlite3_bind_int64(q, ++n, f->since);
+	if (f->until)
+		sqlite3_bind_int64(q, ++n, f->until);
+	if (f->after_id)
+		sqlite3_bind_int64(q, ++n, f->after_id);
+	if (f->limit)
+		sqlite3_bind_int64(q, ++n, f->limit);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		g_ptr_array_add(out, hit_row_read(q, FALSE));
+	if (rc != SQLITE_DONE) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading hits");
+		sqlite3_finalize(q);
+		return FALSE;
+	}
+	sqlite3_finalize(q);
+	return TRUE;
+}
+
+struct fw_hit_row *fw_store_hit_get(struct fw_store *s, gint64 hit_id, GError **error)
+{
+	struct fw_hit_row *r = NULL;
+	sqlite3_stmt *q;
+	int rc;
+
+	if (!(q = stmt(s, ST_HIT_GET, error)))
+		return NULL;
+	sqlite3_bind_int64(q, 1, hit_id);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		r = hit_row_read(q, TRUE);
+	else if (rc == SQLITE_DONE)
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND,
+		            "no hit %" G_GINT64_FORMAT, hit_id);
+	else
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading a hit");
+	done(q);
+	return r;
+}
+
+gboolean fw_store_hit_set_read(struct fw_store *s, gint64 hit_id, gboolean read, GError **error)
+{
+	sqlite3_stmt *q;
+
+	if (!(q = stmt(s, ST_HIT_SET_READ, error)))
+		return FALSE;
+	sqlite3_bind_int64(q, 1, hit_id);
+	sqlite3_bind_int(q, 2, read ? 1 : 0);
+	if (!run(s, q, "marking a hit read", error))
+		return FALSE;
+	if (sqlite3_changes(s->db) == 0) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND,
+		            "no hit %" G_GINT64_FORMAT, hit_id);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean fw_store_hits_set_read_all(struct fw_store *s, char **topics, gboolean read,
+                                    gint64 *changed, GError **error)
+{
+	g_autoptr(GString) sql = g_string_new("UPDATE hits SET read = ? WHERE read <> ?");
+	g_autoptr(GPtrArray) texts = g_ptr_array_new();
+	sqlite3_stmt *q = NULL;
+	int rc, n = 0;
+
+	where_in(sql, texts, "topic", topics);
+	rc = sqlite3_prepare_v2(s->db, sql->str, -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return fail(s, error, sqlite3_extended_errcode(s->db), "marking hits read");
+	sqlite3_bind_int(q, ++n, read ? 1 : 0);
+	sqlite3_bind_int(q, ++n, read ? 1 : 0);
+	for (guint i = 0; i < texts->len; i++)
+		bind_text(q, ++n, g_ptr_array_index(texts, i));
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_DONE) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "marking hits read");
+		sqlite3_finalize(q);
+		return FALSE;
+	}
+	sqlite3_finalize(q);
+	if (changed)
+		*changed = sqlite3_changes64(s->db);
+	return TRUE;
+}
+
+/* ---- maintenance and backtests ------------------------------------------ */
+
+gboolean fw_store_prune(struct fw_store *s, gint64 before, gint64 *deleted, GError **error)
+{
+	sqlite3_stmt *q;
+
+	if (!(q = stmt(s, ST_PRUNE, error)))
+		return FALSE;
+	sqlite3_bind_int64(q, 1, before);
+	if (!run(s, q, "forgetting old items", error))
+		return FALSE;
+	if (deleted)
+		*deleted = sqlite3_changes64(s->db);
+	return TRUE;
+}
+
+/* Parses the categories column (JSON array) into a new array of strings. */
+static GPtrArray *categories_parse(const char *json)
+{
+	GPtrArray *cats = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(JsonParser) p = NULL;
+	JsonNode *root;
+	JsonArray *a;
+
+	if (!json || !*json)
+		return cats;
+	p = json_parser_new_immutable();
+	if (!json_parser_load_from_data(p, json, -1, NULL))
+		return cats;
+	root = json_parser_get_root(p);
+	if (!root || !JSON_NODE_HOLDS_ARRAY(root))
+		return cats;
+	a = json_node_get_array(root);
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonNode *n = json_array_get_element(a, i);
+
+		if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING)
+			g_ptr_array_add(cats, g_strdup(json_node_get_string(n)));
+	}
+	return cats;
+}
+
+gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_cb cb,
+                                gpointer data, GError **error)
+{
+	static const char sql[] =
+		"SELECT i.id, f.key, COALESCE(f.title, f.key), i.item_key, i.title, i.link,"
+		" i.published, i.updated, i.author, i.categories, i.summary, i.content"
+		" FROM items i JOIN feeds f ON f.id = i.feed_id"
+		" WHERE COALESCE(i.published, i.first_seen) >= ?1"
+		" ORDER BY COALESCE(i.published, i.first_seen), i.id";
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return fail(s, error, sqlite3_extended_errcode(s->db), "reading items");
+	sqlite3_bind_int64(q, 1, since);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct fw_item item = { 0 };
+		gboolean more;
+
+		item.id = (char *)sqlite3_column_text(q, 3);
+		item.title = (char *)sqlite3_column_text(q, 4);
+		item.link = (char *)sqlite3_column_text(q, 5);
+		item.published = column_time(q, 6);
+		item.updated = column_time(q, 7);
+		item.author = (char *)sqlite3_column_text(q, 8);
+		item.categories = categories_parse((const char *)sqlite3_column_text(q, 9));
+		item.summary = (char *)sqlite3_column_text(q, 10);
+		item.content = (char *)sqlite3_column_text(q, 11);
+		more = cb(sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
+		          (const char *)sqlite3_column_text(q, 2), &item, data);
+		g_ptr_array_unref(item.categories);
+		if (!more) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading items");
+		sqlite3_finalize(q);
+		return FALSE;
+	}
+	sqlite3_finalize(q);
+	return TRUE;
+}

@@ -1,0 +1,609 @@
+/* Unit tests for hitlog: every format printed to memory and read back. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "feedwatch/hitlog.h"
+
+#define TITLE3 "Bold \033[31mred\033[0m title\twith a very long tail that will not fit " \
+	"in a narrow terminal at all, not even close"
+#define T_PUB 1732597500   /* 2024-11-26T05:05:00Z */
+#define T_FOUND 1732600000 /* 2024-11-26T05:46:40Z */
+
+/* The rows every format test prints. Strings are not owned (never freed). */
+static struct fw_hit_row rows[] = {
+	{
+		.id = 1, .topic = "milei", .topic_name = "Milei", .feed = "tac",
+		.feed_title = "The American Conservative", .item_id = "https://tac.example/?p=1",
+		.title = "Milei wins", .link = "https://tac.example/milei-wins/",
+		.published = T_PUB, .found = T_FOUND, .snippet = "Javier Milei won the runoff",
+		.marks_json = "[[7,12]]",
+		.matched_json = "[{\"field\":\"title\",\"start\":0,\"end\":5},"
+		                "{\"field\":\"content\",\"start\":1234,\"end\":1239}]",
+		.read = FALSE, .notified = "delivered",
+	},
+	{
+		.id = 22, .topic = "china-swaps", .topic_name = "China swaps", .feed = "ft",
+		.feed_title = "FT, \"World\"", .item_id = "sha1:abc",
+		.title = "<script>alert(1)</script> & \"swaps\",\nsecond line",
+		.link = NULL, .published = FW_TIME_NONE, .found = T_FOUND + 60,
+		.snippet = "Beijing, \"swap\" lines\r\nand more", .marks_json = "junk",
+		.matched_json = "not json", .read = TRUE, .notified = "initial",
+	},
+	{
+		.id = 333, .topic = "mercosur", .topic_name = "Mercado Común del Sur", .feed = "x",
+		.feed_title = NULL, .item_id = "urn:x:1",
+		.title = TITLE3,
+		.link = "https://x.example/a?b=1&c=2", .published = 0, .found = T_FOUND + 120,
+		.snippet = "bell\a and nul-free \x01 control", .marks_json = "[[0,4],[2,6],[99,100]]",
+		.matched_json = "[{\"field\":\"summary\",\"start\":2,\"end\":4,\"extra\":1},"
+		                "{\"field\":3,\"start\":1,\"end\":2},{\"start\":1}]",
+		.read = FALSE, .notified = "pending",
+	},
+};
+
+/* The rows as the array fw_hitlog_print takes. */
+static GPtrArray *rows_array(void)
+{
+	GPtrArray *a = g_ptr_array_new();
+
+	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++)
+		g_ptr_array_add(a, &rows[i]);
+	return a;
+}
+
+/* What fw_hitlog_print wrote, as a new string. */
+static char *print_to_string(GPtrArray *a, enum fw_hitlog_format fmt, gboolean color,
+                             guint width)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	char *copy;
+
+	g_assert_nonnull(f);
+	fw_hitlog_print(a, fmt, f, color, width);
+	fclose(f);
+	copy = g_strndup(buf, len);
+	free(buf);
+	return copy;
+}
+
+/* What fw_hitlog_show wrote, as a new string. */
+static char *show_to_string(const struct fw_hit_row *r, gboolean color)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	char *copy;
+
+	fw_hitlog_show(r, f, color);
+	fclose(f);
+	copy = g_strndup(buf, len);
+	free(buf);
+	return copy;
+}
+
+/* ---- format names ------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	gboolean ok;
+	enum fw_hitlog_format want;
+} name_rows[] = {
+	{ "table", TRUE, FW_HITLOG_TABLE },
+	{ "json", TRUE, FW_HITLOG_JSON },
+	{ "csv", TRUE, FW_HITLOG_CSV },
+	{ "atom", TRUE, FW_HITLOG_ATOM },
+	{ "JSON", FALSE, 0 },
+	{ "", FALSE, 0 },
+	{ "xml", FALSE, 0 },
+	{ NULL, FALSE, 0 },
+};
+
+static void test_format_name(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(name_rows); i++) {
+		enum fw_hitlog_format f = 99;
+
+		g_assert_cmpint(fw_hitlog_format_from_name(name_rows[i].name, &f), ==, name_rows[i].ok);
+		if (name_rows[i].ok)
+			g_assert_cmpint(f, ==, name_rows[i].want);
+	}
+}
+
+/* ---- JSON -------------------------------------------------------------- */
+
+/* Expected JSON per row; NULL strings are JSON null. */
+static const struct {
+	const char *topic_name, *feed_title, *title, *link, *published, *found, *snippet;
+	const char *matched;   /* "field:start:end ..." */
+	gboolean read;
+	const char *notified;
+} json_rows[] = {
+	{ "Milei", "The American Conservative", "Milei wins", "https://tac.example/milei-wins/",
+	  "2024-11-26T05:05:00Z", "2024-11-26T05:46:40Z", "Javier Milei won the runoff",
+	  "title:0:5 content:1234:1239", FALSE, "delivered" },
+	{ "China swaps", "FT, \"World\"", "<script>alert(1)</script> & \"swaps\",\nsecond line",
+	  NULL, NULL, "2024-11-26T05:47:40Z", "Beijing, \"swap\" lines\r\nand more", "", TRUE,
+	  "initial" },
+	{ "Mercado Común del Sur", "x", TITLE3 /* as is: JSON escapes it */,
+	  "https://x.example/a?b=1&c=2", "1970-01-01T00:00:00Z", "2024-11-26T05:48:40Z",
+	  "bell\a and nul-free \x01 control", "summary:2:4", FALSE, "pending" },
+};
+
+static const char *const json_members[] = {
+	"id", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
+	"published", "found", "snippet", "matched", "read", "notified",
+};
+
+/* Asserts member name of o is the string want, or null when want is NULL. */
+static void assert_member(JsonObject *o, const char *name, const char *want)
+{
+	JsonNode *n = json_object_get_member(o, name);
+
+	g_assert_nonnull(n);
+	if (!want) {
+		g_assert_true(JSON_NODE_HOLDS_NULL(n));
+		return;
+	}
+	g_assert_cmpstr(json_node_get_string(n), ==, want);
+}
+
+static void test_json(void)
+{
+	g_autoptr(GPtrArray) a = rows_array();
+	g_autofree char *out = print_to_string(a, FW_HITLOG_JSON, FALSE, 0);
+	g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+
+	g_assert_cmpuint(g_strv_length(lines), ==, G_N_ELEMENTS(rows) + 1);
+	g_assert_cmpstr(lines[G_N_ELEMENTS(rows)], ==, "");
+	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+		g_autoptr(JsonParser) p = json_parser_new();
+		g_autoptr(GError) err = NULL;
+		g_autoptr(GString) matched = g_string_new(NULL);
+		g_autofree char *single = fw_hitlog_json(&rows[i]);
+		JsonObject *o;
+		JsonArray *m;
+
+		g_test_message("json row %zu: %s", i, lines[i]);
+		g_assert_cmpstr(single, ==, lines[i]);
+		g_assert_true(json_parser_load_from_data(p, lines[i], -1, &err));
+		g_assert_no_error(err);
+		o = json_node_get_object(json_parser_get_root(p));
+		g_assert_cmpuint(json_object_get_size(o), ==, G_N_ELEMENTS(json_members));
+		for (gsize k = 0; k < G_N_ELEMENTS(json_members); k++)
+			g_assert_true(json_object_has_member(o, json_members[k]));
+		g_assert_cmpint(json_object_get_int_member(o, "id"), ==, rows[i].id);
+		assert_member(o, "topic", rows[i].topic);
+		assert_member(o, "topic_name", json_rows[i].topic_name);
+		assert_member(o, "feed", rows[i].feed);
+		assert_member(o, "feed_title", json_rows[i].feed_title);
+		assert_member(o, "item_id", rows[i].item_id);
+		assert_member(o, "title", json_rows[i].title);
+		assert_member(o, "link", json_rows[i].link);
+		assert_member(o, "published", json_rows[i].published);
+		assert_member(o, "found", json_rows[i].found);
+		assert_member(o, "snippet", json_rows[i].snippet);
+		g_assert_cmpint(json_object_get_boolean_member(o, "read"), ==, json_rows[i].read);
+		assert_member(o, "notified", json_rows[i].notified);
+		m = json_object_get_array_member(o, "matched");
+		g_assert_nonnull(m);
+		for (guint k = 0; k < json_array_get_length(m); k++) {
+			JsonObject *e = json_array_get_object_element(m, k);
+
+			g_assert_cmpuint(json_object_get_size(e), ==, 3);
+			g_string_append_printf(matched, "%s%s:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
+			                       k ? " " : "", json_object_get_string_member(e, "field"),
+			                       json_object_get_int_member(e, "start"),
+			                       json_object_get_int_member(e, "end"));
+		}
+		g_assert_cmpstr(matched->str, ==, json_rows[i].matched);
+	}
+}
+
+/* Invalid UTF-8 from a database still gives valid JSON. */
+static void test_json_invalid_utf8(void)
+{
+	struct fw_hit_row r = rows[0];
+	g_autoptr(JsonParser) p = json_parser_new();
+	g_autofree char *line = NULL;
+
+	r.title = "caf\xe9 \xff";
+	line = fw_hitlog_json(&r);
+	g_assert_true(g_utf8_validate(line, -1, NULL));
+	g_assert_true(json_parser_load_from_data(p, line, -1, NULL));
+}
+
+/* ---- CSV --------------------------------------------------------------- */
+
+/* Reads RFC 4180 text into records (GPtrArray of GPtrArray of char *). */
+static GPtrArray *csv_parse(const char *s)
+{
+	GPtrArray *records = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+	GPtrArray *rec = g_ptr_array_new_with_free_func(g_free);
+	GString *field = g_string_new(NULL);
+	const char *p = s;
+
+	while (*p) {
+		if (*p == '"') {
+			for (p++; *p; p++) {
+				if (p[0] == '"' && p[1] == '"') {
+					g_string_append_c(field, '"');
+					p++;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					g_string_append_c(field, *p);
+				}
+			}
+		}
+		if (*p == ',') {
+			g_ptr_array_add(rec, g_strdup(field->str));
+			g_string_truncate(field, 0);
+			p++;
+		} else if (p[0] == '\r' && p[1] == '\n') {
+			g_ptr_array_add(rec, g_strdup(field->str));
+			g_string_truncate(field, 0);
+			g_ptr_array_add(records, rec);
+			rec = g_ptr_array_new_with_free_func(g_free);
+			p += 2;
+		} else if (*p) {
+			g_assert_cmpint(*p, !=, '"');    /* a quote inside an unquoted field */
+			g_assert_cmpint(*p, !=, '\n');   /* a bare LF ends nothing */
+			g_string_append_c(field, *p++);
+		}
+	}
+	g_assert_cmpuint(field->len, ==, 0);   /* the last record ended with CRLF */
+	g_assert_cmpuint(rec->len, ==, 0);
+	g_ptr_array_unref(rec);
+	g_string_free(field, TRUE);
+	return records;
+}
+
+static const char *const csv_want[][13] = {
+	{ "id", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
+	  "published", "found", "snippet", "read", "notified" },
+	{ "1", "milei", "Milei", "tac", "The American Conservative", "https://tac.example/?p=1",
+	  "Milei wins", "https://tac.example/milei-wins/", "2024-11-26T05:05:00Z",
+	  "2024-11-26T05:46:40Z", "Javier Milei won the runoff", "false", "delivered" },
+	{ "22", "china-swaps", "China swaps", "ft", "FT, \"World\"", "sha1:abc",
+	  "<script>alert(1)</script> & \"swaps\",\nsecond line", "", "", "2024-11-26T05:47:40Z",
+	  "Beijing, \"swap\" lines\r\nand more", "true", "initial" },
+	{ "333", "mercosur", "Mercado Común del Sur", "x", "x", "urn:x:1", TITLE3,
+	  "https://x.example/a?b=1&c=2", "1970-01-01T00:00:00Z", "2024-11-26T05:48:40Z",
+	  "bell\a and nul-free \x01 control", "false", "pending" },
+};
+
+static void test_csv(void)
+{
+	g_autoptr(GPtrArray) a = rows_array();
+	g_autofree char *out = print_to_string(a, FW_HITLOG_CSV, FALSE, 0);
+	g_autoptr(GPtrArray) recs = csv_parse(out);
+
+	g_assert_cmpuint(recs->len, ==, G_N_ELEMENTS(csv_want));
+	for (gsize i = 0; i < G_N_ELEMENTS(csv_want); i++) {
+		GPtrArray *rec = recs->pdata[i];
+
+		g_assert_cmpuint(rec->len, ==, 13);
+		for (gsize k = 0; k < 13; k++) {
+			g_assert_cmpstr(rec->pdata[k], ==, csv_want[i][k]);
+		}
+	}
+	/* the quoting itself: quotes doubled, the field quoted */
+	g_assert_nonnull(strstr(out, ",\"FT, \"\"World\"\"\","));
+}
+
+static void test_csv_empty(void)
+{
+	g_autoptr(GPtrArray) a = g_ptr_array_new();
+	g_autofree char *out = print_to_string(a, FW_HITLOG_CSV, FALSE, 0);
+
+	g_assert_cmpstr(out, ==, "id,topic,topic_name,feed,feed_title,item_id,title,link,"
+	                "published,found,snippet,read,notified\r\n");
+}
+
+/* ---- Atom -------------------------------------------------------------- */
+
+/* The text of the first child element of node named name, or NULL. */
+static char *child_text(xmlNodePtr node, const char *name)
+{
+	for (xmlNodePtr c = node->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name)) {
+			xmlChar *t = xmlNodeGetContent(c);
+			char *copy = g_strdup((const char *)t);
+
+			xmlFree(t);
+			return copy;
+		}
+	}
+	return NULL;
+}
+
+/* The attribute attr of the first child named name, or NULL. */
+static char *child_attr(xmlNodePtr node, const char *name, const char *attr)
+{
+	for (xmlNodePtr c = node->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE && !strcmp((const char *)c->name, name)) {
+			xmlChar *t = xmlGetProp(c, BAD_CAST attr);
+			char *copy = g_strdup((const char *)t);
+
+			xmlFree(t);
+			return copy;
+		}
+	}
+	return NULL;
+}
+
+static const struct {
+	const char *id, *title, *link, *updated, *summary;
+	gboolean content;   /* no link: the entry carries content */
+} atom_want[] = {
+	{ "urn:feedwatch:hit:1", "[Milei] Milei wins", "https://tac.example/milei-wins/",
+	  "2024-11-26T05:46:40Z", "Javier Milei won the runoff", FALSE },
+	{ "urn:feedwatch:hit:22", "[China swaps] <script>alert(1)</script> & \"swaps\",\nsecond line",
+	  NULL, "2024-11-26T05:47:40Z", "Beijing, \"swap\" lines\r\nand more", TRUE },
+	/* control characters XML forbids are dropped (tab, CR, LF kept) */
+	{ "urn:feedwatch:hit:333", "[Mercado Común del Sur] Bold [31mred[0m title\twith a very "
+	  "long tail that will not fit in a narrow terminal at all, not even close",
+	  "https://x.example/a?b=1&c=2", "2024-11-26T05:48:40Z", "bell and nul-free  control",
+	  FALSE },
+};
+
+static void test_atom(void)
+{
+	g_autoptr(GPtrArray) a = rows_array();
+	g_autofree char *out = print_to_string(a, FW_HITLOG_ATOM, FALSE, 0);
+	xmlDocPtr doc = xmlReadMemory(out, (int)strlen(out), "hits.xml", NULL, XML_PARSE_NONET);
+	xmlNodePtr root;
+	gsize n = 0;
+
+	g_test_message("%s", out);
+	g_assert_nonnull(doc);   /* well-formed */
+	root = xmlDocGetRootElement(doc);
+	g_assert_cmpstr((const char *)root->name, ==, "feed");
+	g_assert_cmpstr((const char *)root->ns->href, ==, "http://www.w3.org/2005/Atom");
+	{
+		g_autofree char *id = child_text(root, "id");
+		g_autofree char *title = child_text(root, "title");
+		g_autofree char *updated = child_text(root, "updated");
+
+		g_assert_cmpstr(id, ==, "urn:feedwatch:hits");
+		g_assert_cmpstr(title, ==, "feedwatch hits");
+		g_assert_cmpstr(updated, ==, "2024-11-26T05:48:40Z");   /* the newest found */
+	}
+	for (xmlNodePtr e = root->children; e; e = e->next) {
+		g_autofree char *id = NULL, *title = NULL, *link = NULL, *updated = NULL;
+		g_autofree char *summary = NULL, *content = NULL, *term = NULL;
+
+		if (e->type != XML_ELEMENT_NODE || strcmp((const char *)e->name, "entry"))
+			continue;
+		g_assert_cmpuint(n, <, G_N_ELEMENTS(atom_want));
+		id = child_text(e, "id");
+		title = child_text(e, "title");
+		link = child_attr(e, "link", "href");
+		updated = child_text(e, "updated");
+		summary = child_text(e, "summary");
+		content = child_text(e, "content");
+		term = child_attr(e, "category", "term");
+		g_assert_cmpstr(id, ==, atom_want[n].id);
+		g_assert_cmpstr(title, ==, atom_want[n].title);
+		g_assert_cmpstr(link, ==, atom_want[n].link);
+		g_assert_cmpstr(updated, ==, atom_want[n].updated);
+		g_assert_cmpstr(summary, ==, atom_want[n].summary);
+		g_assert_cmpint(content != NULL, ==, atom_want[n].content);
+		g_assert_cmpstr(term, ==, rows[n].topic);
+		n++;
+	}
+	g_assert_cmpuint(n, ==, G_N_ELEMENTS(atom_want));
+	/* the hostile title is text, never markup */
+	g_assert_null(strstr(out, "<script>"));
+	g_assert_nonnull(strstr(out, "&lt;script&gt;alert(1)&lt;/script&gt; &amp;"));
+	xmlFreeDoc(doc);
+}
+
+static void test_atom_empty(void)
+{
+	g_autoptr(GPtrArray) a = g_ptr_array_new();
+	g_autofree char *out = print_to_string(a, FW_HITLOG_ATOM, FALSE, 0);
+	xmlDocPtr doc = xmlReadMemory(out, (int)strlen(out), "hits.xml", NULL, XML_PARSE_NONET);
+
+	g_assert_nonnull(doc);
+	g_assert_null(strstr(out, "<entry"));
+	g_assert_nonnull(strstr(out, "<updated>"));
+	xmlFreeDoc(doc);
+}
+
+/* ---- table ------------------------------------------------------------- */
+
+/* Terminal columns of s. */
+static guint columns(const char *s)
+{
+	guint w = 0;
+
+	for (const char *p = s; *p; p = g_utf8_next_char(p))
+		w += g_unichar_iswide(g_utf8_get_char(p)) ? 2 : 1;
+	return w;
+}
+
+static const struct {
+	guint width;
+	const char *want;  /* the whole table, or NULL to check widths only */
+} table_rows[] = {
+	{ 100,
+	  " ID  FOUND             TOPIC                 FEED                      TITLE\n"
+	  "  1  2024-11-26 05:46  Milei                 The American Conservati…  Milei wins\n"
+	  " 22  2024-11-26 05:47  China swaps           FT, \"World\"               "
+	  "<script>alert(1)</script> & …\n"
+	  "333  2024-11-26 05:48  Mercado Común del S…  x                         "
+	  "Bold  [31mred [0m title with…\n" },
+	{ 140,
+	  " ID  FOUND             TOPIC                 FEED                      TITLE\n"
+	  "  1  2024-11-26 05:46  Milei                 The American Conservati…  Milei wins\n"
+	  " 22  2024-11-26 05:47  China swaps           FT, \"World\"               "
+	  "<script>alert(1)</script> & \"swaps\", second line\n"
+	  "333  2024-11-26 05:48  Mercado Común del S…  x                         "
+	  "Bold  [31mred [0m title with a very long tail that will not fit in a…\n" },
+	{ 80, NULL },
+	{ 60, NULL },
+	{ 40, NULL },
+	{ 0, NULL },   /* 100 */
+};
+
+static void test_table(void)
+{
+	g_autoptr(GPtrArray) a = rows_array();
+
+	for (gsize i = 0; i < G_N_ELEMENTS(table_rows); i++) {
+		g_autofree char *out = print_to_string(a, FW_HITLOG_TABLE, FALSE, table_rows[i].width);
+		g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+		guint width = table_rows[i].width ? table_rows[i].width : 100;
+
+		g_test_message("width %u:\n%s", width, out);
+		if (table_rows[i].want)
+			g_assert_cmpstr(out, ==, table_rows[i].want);
+		g_assert_cmpuint(g_strv_length(lines), ==, G_N_ELEMENTS(rows) + 2);
+		g_assert_null(strchr(out, '\033'));
+		g_assert_null(strchr(out, '\t'));
+		g_assert_null(strchr(out, '\a'));
+		for (guint k = 0; lines[k]; k++) {
+			/* narrow terminals: the title keeps at least 10 columns */
+			if (width >= 60)
+				g_assert_cmpuint(columns(lines[k]), <=, width);
+		}
+	}
+}
+
+static void test_table_color(void)
+{
+	g_autoptr(GPtrArray) a = rows_array();
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+	g_autofree char *out = print_to_string(a, FW_HITLOG_TABLE, TRUE, 100);
+	g_autofree char *empty = print_to_string(none, FW_HITLOG_TABLE, TRUE, 100);
+
+	g_assert_true(g_str_has_prefix(out, "\033[1m ID  FOUND"));
+	g_assert_nonnull(strstr(out, "\033[1mMilei wins\033[0m"));      /* unread: bold */
+	g_assert_null(strstr(out, "\033[31m"));                         /* the feed's own: gone */
+	g_assert_cmpstr(empty, ==, "");
+}
+
+/* ---- show and marks ---------------------------------------------------- */
+
+static const struct {
+	const char *snippet, *marks, *want_color;
+} show_rows[] = {
+	{ "Javier Milei won", "[[7,12]]", "Javier \033[1mMilei\033[0m won" },
+	{ "Común Milei", "[[0,5],[6,11]]", "\033[1mComún\033[0m \033[1mMilei\033[0m" },
+	/* overlapping and out of range marks are skipped */
+	{ "abcdef", "[[0,4],[2,6],[5,99]]", "\033[1mabcd\033[0mef" },
+	/* unsorted marks are sorted */
+	{ "one two three", "[[8,13],[0,3]]", "\033[1mone\033[0m two \033[1mthree\033[0m" },
+	{ "no marks", "junk", "no marks" },
+	{ "no marks", NULL, "no marks" },
+	{ "nul", "[[-1,2],[2,1],[1.5,2],[\"a\",1],[0]]", "nul" },
+	/* a control character in the snippet keeps offsets (one space) */
+	{ "a\033b Milei", "[[4,9]]", "a b \033[1mMilei\033[0m" },
+};
+
+static void test_show(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(show_rows); i++) {
+		struct fw_hit_row r = rows[0];
+		g_autofree char *color = NULL, *plain = NULL, *want_plain = NULL;
+		g_autoptr(GRegex) strip = g_regex_new("\033\\[[0-9]*m", 0, 0, NULL);
+
+		r.snippet = (char *)show_rows[i].snippet;
+		r.marks_json = (char *)show_rows[i].marks;
+		color = show_to_string(&r, TRUE);
+		plain = show_to_string(&r, FALSE);
+		want_plain = g_regex_replace_literal(strip, show_rows[i].want_color, -1, 0, "", 0,
+		                                     NULL);
+		g_test_message("show row %zu:\n%s", i, color);
+		g_assert_nonnull(strstr(color, show_rows[i].want_color));
+		g_assert_nonnull(strstr(plain, want_plain));
+		g_assert_null(strchr(plain, '\033'));
+	}
+}
+
+static void test_show_fields(void)
+{
+	struct fw_hit_row r = rows[1];
+	g_autofree char *out = NULL;
+
+	r.summary = "First paragraph.\n\nSecond \033]0;evil\007 paragraph.";
+	r.author = "Jane";
+	out = show_to_string(&r, FALSE);
+	g_test_message("%s", out);
+	g_assert_true(g_str_has_prefix(out, "Hit 22 · China swaps (china-swaps) · read · "
+	                               "notified: initial\n"));
+	g_assert_nonnull(strstr(out, "\nTitle:     <script>alert(1)</script> & \"swaps\", second line\n"));
+	g_assert_nonnull(strstr(out, "\nFeed:      FT, \"World\" (ft)\n"));
+	g_assert_nonnull(strstr(out, "\nAuthor:    Jane\n"));
+	g_assert_nonnull(strstr(out, "\nFound:     2024-11-26 05:47\n"));
+	g_assert_null(strstr(out, "Published:"));
+	g_assert_null(strstr(out, "Link:"));
+	g_assert_nonnull(strstr(out, "\nSummary:\n  First paragraph.\n\n  Second  ]0;evil  paragraph.\n"));
+	g_assert_null(strchr(out, '\033'));
+	g_assert_null(strchr(out, '\007'));
+	r = rows[0];
+	g_free(out);
+	out = show_to_string(&r, FALSE);
+	g_assert_nonnull(strstr(out, "\nMatched:   title 0–5, content 1234–1239\n"));
+	g_assert_nonnull(strstr(out, "\nPublished: 2024-11-26 05:05\n"));
+	g_assert_nonnull(strstr(out, "\nLink:      https://tac.example/milei-wins/\n"));
+}
+
+static const struct {
+	const char *json, *want;
+} marks_rows[] = {
+	{ "[[7,12]]", "7-12" },
+	{ "[[8,13],[0,3]]", "0-3 8-13" },
+	{ "[[0,4],[2,6]]", "0-4 2-6" },     /* kept; overlap is the renderer's business */
+	{ "[[5,5],[6,2]]", "" },            /* empty and reversed dropped */
+	{ "[[-1,2],[1.5,2],[\"a\",1],[0],[1,2,3],{}]", "" },
+	{ "{\"a\":1}", "" },
+	{ "", "" },
+	{ NULL, "" },
+	{ "[[0,4294967296]]", "" },         /* past guint */
+};
+
+static void test_marks_parse(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(marks_rows); i++) {
+		g_autoptr(GArray) m = fw_hitlog_marks_parse(marks_rows[i].json);
+		g_autoptr(GString) got = g_string_new(NULL);
+
+		for (guint k = 0; k < m->len; k++) {
+			struct fw_span *sp = &g_array_index(m, struct fw_span, k);
+
+			g_assert_cmpuint(sp->field, ==, 0);
+			g_string_append_printf(got, "%s%u-%u", k ? " " : "", sp->start, sp->end);
+		}
+		g_assert_cmpstr(got->str, ==, marks_rows[i].want);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	g_setenv("TZ", "UTC", TRUE);
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/hitlog/format-name", test_format_name);
+	g_test_add_func("/hitlog/json", test_json);
+	g_test_add_func("/hitlog/json/invalid-utf8", test_json_invalid_utf8);
+	g_test_add_func("/hitlog/csv", test_csv);
+	g_test_add_func("/hitlog/csv/empty", test_csv_empty);
+	g_test_add_func("/hitlog/atom", test_atom);
+	g_test_add_func("/hitlog/atom/empty", test_atom_empty);
+	g_test_add_func("/hitlog/table", test_table);
+	g_test_add_func("/hitlog/table/color", test_table_color);
+	g_test_add_func("/hitlog/show", test_show);
+	g_test_add_func("/hitlog/show/fields", test_show_fields);
+	g_test_add_func("/hitlog/marks-parse", test_marks_parse);
+	return g_test_run();
+}

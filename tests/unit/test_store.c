@@ -1,0 +1,964 @@
+/* Unit tests for store: a real SQLite file in a temporary directory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "feedwatch/store.h"
+#include "feedwatch/config.h"
+
+struct fixture {
+	char *tmp;    /* the temporary directory */
+	char *path;   /* tmp/data/feedwatch/feedwatch.db (parents not yet made) */
+	struct fw_store *s;
+};
+
+/* Removes a directory tree (only what the tests made). */
+static void rm_rf(const char *path)
+{
+	GDir *d = g_dir_open(path, 0, NULL);
+	const char *name;
+
+	if (d) {
+		while ((name = g_dir_read_name(d))) {
+			g_autofree char *child = g_build_filename(path, name, NULL);
+
+			rm_rf(child);
+		}
+		g_dir_close(d);
+		g_rmdir(path);
+	} else {
+		g_unlink(path);
+	}
+}
+
+static void fixture_setup(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) err = NULL;
+
+	f->tmp = g_dir_make_tmp("fwstore-XXXXXX", &err);
+	g_assert_no_error(err);
+	f->path = g_build_filename(f->tmp, "data", "feedwatch", "feedwatch.db", NULL);
+	if (GPOINTER_TO_INT(data) == 0) {
+		f->s = fw_store_open(f->path, &err);
+		g_assert_no_error(err);
+		g_assert_nonnull(f->s);
+	}
+}
+
+static void fixture_teardown(struct fixture *f, gconstpointer data)
+{
+	fw_store_free(f->s);
+	rm_rf(f->tmp);
+	g_free(f->tmp);
+	g_free(f->path);
+}
+
+/* An integer from a one-row query, read with a separate connection. */
+static gint64 sql_int(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	gint64 v = -1;
+
+	g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Runs SQL with a separate read-write connection. */
+static void sql_exec(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_exec(db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* A stack item with the given id, title, link. */
+static struct fw_item item_make(const char *id, const char *title, const char *link)
+{
+	struct fw_item it = {
+		.id = (char *)id, .title = (char *)title, .link = (char *)link,
+		.published = FW_TIME_NONE, .updated = FW_TIME_NONE,
+	};
+	return it;
+}
+
+/* Puts an item and returns its row id. */
+static gint64 put_item(struct fw_store *s, gint64 feed, const char *id, const char *title,
+                       const char *link, gint64 now)
+{
+	struct fw_item it = item_make(id, title, link);
+	enum fw_item_state state;
+	g_autoptr(GError) err = NULL;
+	gint64 rowid = 0;
+
+	it.categories = g_ptr_array_new();
+	g_assert_true(fw_store_item_put(s, feed, &it, title, now, &rowid, &state, &err));
+	g_assert_no_error(err);
+	g_ptr_array_unref(it.categories);
+	return rowid;
+}
+
+/* Finds or makes a feed and returns its id. */
+static gint64 feed_id(struct fw_store *s, const char *key)
+{
+	struct fw_feed_state st;
+	g_autoptr(GError) err = NULL;
+	gint64 id;
+
+	g_assert_true(fw_store_feed_get(s, key, "https://example.com/feed", &st, &err));
+	g_assert_no_error(err);
+	id = st.id;
+	fw_feed_state_clear(&st);
+	return id;
+}
+
+/* Adds a hit and returns its id. */
+static gint64 add_hit(struct fw_store *s, gint64 item, const char *topic, const char *notified,
+                      guint channels, gint64 now, const char *snippet)
+{
+	struct fw_hit_new h = {
+		.item_rowid = item, .topic = topic, .topic_name = topic, .snippet = snippet,
+		.marks_json = "[[0,1]]", .matched_json = "[]", .notified = notified,
+	};
+	g_autoptr(GError) err = NULL;
+	gint64 id = 0;
+
+	g_assert_true(fw_store_hit_add(s, &h, channels, now, &id, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(id, >, 0);
+	return id;
+}
+
+/* ---- open -------------------------------------------------------------- */
+
+static void test_open(struct fixture *f, gconstpointer data)
+{
+	g_autofree char *dir = g_path_get_dirname(f->path);
+	g_autoptr(GError) err = NULL;
+	GStatBuf sb;
+
+	g_assert_cmpint(g_stat(dir, &sb), ==, 0);
+	g_assert_cmpint(sb.st_mode & 0777, ==, 0700);
+	fw_store_free(f->s);
+	f->s = fw_store_open(f->path, &err);     /* reopen: no migration again */
+	g_assert_no_error(err);
+	g_assert_nonnull(f->s);
+	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, 1);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+	                        " AND name IN ('feeds','items','hits','outbox')"), ==, 4);
+	g_assert_cmpint(sql_int(f->path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"),
+	                ==, 1);
+}
+
+static void test_too_new(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) err = NULL;
+
+	fw_store_free(f->s);
+	f->s = NULL;
+	sql_exec(f->path, "PRAGMA user_version = 99");
+	f->s = fw_store_open(f->path, &err);
+	g_assert_null(f->s);
+	g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_OPEN);
+	g_assert_nonnull(strstr(err->message, f->path));
+	g_assert_nonnull(strstr(err->message, "99"));
+}
+
+/* Files that are not databases: bytes to write (len -1: strlen; 0: random 4096). */
+static const struct {
+	const char *name;
+	const char *bytes;
+	gssize len;
+} corrupt_rows[] = {
+	{ "random", NULL, 0 },
+	{ "text", "hello, this is not a database\n", -1 },
+	{ "header-then-junk", "SQLite format 3\0\x10\x00\x01\x01junkjunkjunkjunkjunkjunk"
+	  "junkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunkjunk"
+	  "junkjunkjunkjunkjunkjunk", 120 },
+};
+
+static void test_corrupt(struct fixture *f, gconstpointer data)
+{
+	g_autofree char *dir = g_path_get_dirname(f->path);
+
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
+	for (gsize i = 0; i < G_N_ELEMENTS(corrupt_rows); i++) {
+		g_autoptr(GError) err = NULL;
+		g_autofree char *junk = NULL;
+		gssize len = corrupt_rows[i].len;
+		struct fw_store *s;
+
+		if (len == 0) {
+			junk = g_malloc(4096);
+			for (int k = 0; k < 4096; k++)
+				junk[k] = (char)g_random_int_range(0, 256);
+			len = 4096;
+		} else {
+			junk = g_memdup2(corrupt_rows[i].bytes,
+			                 len < 0 ? strlen(corrupt_rows[i].bytes) : (gsize)len);
+			if (len < 0)
+				len = strlen(corrupt_rows[i].bytes);
+		}
+		g_assert_true(g_file_set_contents(f->path, junk, len, NULL));
+		s = fw_store_open(f->path, &err);
+		g_test_message("row %s: %s", corrupt_rows[i].name, err ? err->message : "opened");
+		g_assert_null(s);
+		g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_OPEN);
+		g_assert_nonnull(strstr(err->message, f->path));
+		g_unlink(f->path);
+	}
+}
+
+/* Read-only cases: modes of the database file and of its directory. */
+static const struct {
+	const char *name;
+	int file_mode;
+	int dir_mode;
+} readonly_rows[] = {
+	{ "file 0444", 0444, 0755 },
+	{ "directory 0555, file 0666 (no room for the -wal file)", 0666, 0555 },
+};
+
+/* Opens path and returns 0 when it failed with READONLY naming the path,
+ * else a number saying what happened instead. */
+static int open_expect_readonly(const char *path)
+{
+	GError *err = NULL;
+	struct fw_store *s = fw_store_open(path, &err);
+	int rc;
+
+	if (s)
+		rc = 100;
+	else if (err->domain != FW_STORE_ERROR)
+		rc = 101;
+	else if (!strstr(err->message, path))
+		rc = 102;
+	else
+		rc = err->code == FW_STORE_ERROR_READONLY ? 0 : 10 + err->code;
+	if (err && rc)
+		g_printerr("# %s\n", err->message);
+	fw_store_free(s);
+	g_clear_error(&err);
+	return rc;
+}
+
+/* root writes through any mode: the open is tried in a child that drops to
+ * uid/gid 65534 (nobody), so the kernel really refuses the writes. */
+static void test_readonly(struct fixture *f, gconstpointer data)
+{
+	g_autofree char *dir = g_path_get_dirname(f->path);
+	g_autofree char *parent = g_path_get_dirname(dir);
+	g_autofree char *top = g_path_get_dirname(parent);
+	gboolean root = geteuid() == 0;
+
+	fw_store_free(f->s);
+	f->s = NULL;
+	g_assert_cmpint(g_chmod(top, 0755), ==, 0);
+	g_assert_cmpint(g_chmod(parent, 0755), ==, 0);
+	for (gsize i = 0; i < G_N_ELEMENTS(readonly_rows); i++) {
+		int rc, status = 0;
+		pid_t pid;
+
+		g_test_message("row %s", readonly_rows[i].name);
+		g_assert_cmpint(g_chmod(f->path, readonly_rows[i].file_mode), ==, 0);
+		g_assert_cmpint(g_chmod(dir, readonly_rows[i].dir_mode), ==, 0);
+		if (!root) {
+			rc = open_expect_readonly(f->path);
+		} else {
+			pid = fork();
+			g_assert_cmpint(pid, >=, 0);
+			if (pid == 0) {
+				if (setgid(65534) != 0 || setuid(65534) != 0)
+					_exit(77);
+				_exit(open_expect_readonly(f->path));
+			}
+			g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+			g_assert_true(WIFEXITED(status));
+			rc = WEXITSTATUS(status);
+			if (rc == 77) {
+				g_test_skip("running as root and cannot drop to uid 65534");
+				break;
+			}
+		}
+		g_assert_cmpint(rc, ==, 0);
+		g_assert_cmpint(g_chmod(dir, 0700), ==, 0);
+		g_assert_cmpint(g_chmod(f->path, 0644), ==, 0);
+	}
+	g_chmod(dir, 0700);
+}
+
+/* ---- feeds ------------------------------------------------------------- */
+
+/* One poll after another on the same feed, and the state read back after it. */
+static const struct {
+	gboolean ok;
+	long status;
+	const char *etag, *lm, *title, *error;
+	const char *want_etag, *want_lm, *want_title;
+	int want_failures;
+	gboolean want_fetched;
+} poll_rows[] = {
+	/* failed before any success: nothing fetched yet */
+	{ FALSE, 0, NULL, NULL, NULL, "connection refused", NULL, NULL, NULL, 1, FALSE },
+	{ TRUE, 200, "\"v1\"", "Tue, 26 Nov 2024 05:05:00 GMT", "TAC", NULL,
+	  "\"v1\"", "Tue, 26 Nov 2024 05:05:00 GMT", "TAC", 0, TRUE },
+	/* 304 without validators keeps them; title NULL keeps it */
+	{ TRUE, 304, NULL, NULL, NULL, NULL, "\"v1\"", "Tue, 26 Nov 2024 05:05:00 GMT", "TAC", 0, TRUE },
+	/* a failure keeps validators and counts */
+	{ FALSE, 500, NULL, NULL, NULL, "HTTP 500", "\"v1\"", "Tue, 26 Nov 2024 05:05:00 GMT",
+	  "TAC", 1, TRUE },
+	{ FALSE, 503, NULL, NULL, NULL, "HTTP 503", "\"v1\"", "Tue, 26 Nov 2024 05:05:00 GMT",
+	  "TAC", 2, TRUE },
+	/* new validators replace */
+	{ TRUE, 200, "\"v2\"", NULL, "The American Conservative", NULL, "\"v2\"", NULL,
+	  "The American Conservative", 0, TRUE },
+	/* a 200 without validators clears them */
+	{ TRUE, 200, NULL, NULL, NULL, NULL, NULL, NULL, "The American Conservative", 0, TRUE },
+};
+
+static void test_feed_polled(struct fixture *f, gconstpointer data)
+{
+	struct fw_feed_state st;
+	g_autoptr(GError) err = NULL;
+	gint64 id, now = 1732597500;
+
+	g_assert_true(fw_store_feed_get(f->s, "tac", "https://old.example/feed", &st, &err));
+	g_assert_no_error(err);
+	id = st.id;
+	g_assert_false(st.fetched);
+	g_assert_null(st.etag);
+	g_assert_cmpint(st.last_poll, ==, 0);
+	fw_feed_state_clear(&st);
+	g_assert_cmpint(feed_id(f->s, "other"), !=, id);
+
+	for (gsize i = 0; i < G_N_ELEMENTS(poll_rows); i++) {
+		struct fw_poll_record rec = {
+			.ok = poll_rows[i].ok, .http_status = poll_rows[i].status,
+			.error = poll_rows[i].error, .etag = poll_rows[i].etag,
+			.last_modified = poll_rows[i].lm, .title = poll_rows[i].title,
+			.bytes = 1234, .seconds = 0.5, .next_poll = now + 900,
+		};
+
+		g_test_message("poll row %zu", i);
+		g_assert_true(fw_store_feed_polled(f->s, id, now, &rec, &err));
+		g_assert_no_error(err);
+		g_assert_true(fw_store_feed_get(f->s, "tac", "https://www.theamericanconservative.com/feed/",
+		                                &st, &err));
+		g_assert_no_error(err);
+		g_assert_cmpint(st.id, ==, id);
+		g_assert_cmpstr(st.etag, ==, poll_rows[i].want_etag);
+		g_assert_cmpstr(st.last_modified, ==, poll_rows[i].want_lm);
+		g_assert_cmpstr(st.title, ==, poll_rows[i].want_title);
+		g_assert_cmpint(st.failures, ==, poll_rows[i].want_failures);
+		g_assert_cmpint(st.fetched, ==, poll_rows[i].want_fetched);
+		g_assert_cmpint(st.last_poll, ==, now);
+		g_assert_cmpint(st.next_poll, ==, now + 900);
+		fw_feed_state_clear(&st);
+		now += 900;
+	}
+	g_assert_cmpint(sql_int(f->path, "SELECT url = 'https://www.theamericanconservative.com/feed/'"
+	                        " FROM feeds WHERE key = 'tac'"), ==, 1);
+	{
+		struct fw_poll_record rec = { .ok = TRUE, .http_status = 200 };
+
+		g_assert_false(fw_store_feed_polled(f->s, 9999, now, &rec, &err));
+		g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND);
+	}
+}
+
+static void test_feed_statuses(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_feed_status_free);
+	g_autoptr(GError) err = NULL;
+	struct fw_poll_record rec = { .ok = FALSE, .http_status = 404, .error = "HTTP 404" };
+	gint64 a = feed_id(f->s, "a"), b = feed_id(f->s, "b");
+	gint64 item = put_item(f->s, a, "1", "one", NULL, 100);
+
+	put_item(f->s, a, "2", "two", NULL, 100);
+	add_hit(f->s, item, "t", "initial", 0, 100, "one");
+	g_assert_true(fw_store_feed_polled(f->s, b, 100, &rec, &err));
+	g_assert_true(fw_store_feed_statuses(f->s, out, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(out->len, ==, 2);
+	{
+		struct fw_feed_status *sa = out->pdata[0], *sb = out->pdata[1];
+
+		g_assert_cmpstr(sa->key, ==, "a");
+		g_assert_cmpint(sa->items, ==, 2);
+		g_assert_cmpint(sa->hits, ==, 1);
+		g_assert_cmpstr(sb->key, ==, "b");
+		g_assert_cmpint(sb->http_status, ==, 404);
+		g_assert_cmpstr(sb->error, ==, "HTTP 404");
+		g_assert_cmpint(sb->failures, ==, 1);
+		g_assert_cmpint(sb->items, ==, 0);
+	}
+}
+
+/* ---- items ------------------------------------------------------------- */
+
+/* Puts in sequence: (feed, id, title, hash) -> state, and the row id is the
+ * one of row same_as (or new when -1). */
+static const struct {
+	const char *feed, *id, *title, *hash;
+	enum fw_item_state want;
+	int same_as;
+} item_rows[] = {
+	{ "a", "guid-1", "First", "h1", FW_ITEM_NEW, -1 },
+	{ "a", "guid-1", "First", "h1", FW_ITEM_SEEN, 0 },
+	{ "a", "guid-1", "First, edited", "h2", FW_ITEM_CHANGED, 0 },
+	{ "a", "guid-1", "First, edited", "h2", FW_ITEM_SEEN, 0 },
+	{ "a", "guid-2", "Second", "h1", FW_ITEM_NEW, -1 },
+	/* the same id in another feed is another item */
+	{ "b", "guid-1", "First", "h1", FW_ITEM_NEW, -1 },
+	/* no hash at all, twice: unchanged */
+	{ "b", "guid-3", "Third", NULL, FW_ITEM_NEW, -1 },
+	{ "b", "guid-3", "Third", NULL, FW_ITEM_SEEN, 6 },
+	{ "b", "guid-3", "Third", "h3", FW_ITEM_CHANGED, 6 },
+};
+
+static void test_item_put(struct fixture *f, gconstpointer data)
+{
+	gint64 rowids[G_N_ELEMENTS(item_rows)];
+	const char *cats[] = { "Politics", "Latin America" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS(item_rows); i++) {
+		struct fw_item it = item_make(item_rows[i].id, item_rows[i].title,
+		                              "https://example.com/story?utm_source=rss");
+		g_autoptr(GError) err = NULL;
+		enum fw_item_state state = 99;
+
+		it.categories = g_ptr_array_new();
+		for (gsize c = 0; c < G_N_ELEMENTS(cats); c++)
+			g_ptr_array_add(it.categories, (char *)cats[c]);
+		it.published = 1732597500;
+		g_assert_true(fw_store_item_put(f->s, feed_id(f->s, item_rows[i].feed), &it,
+		                                item_rows[i].hash, 1000 + (gint64)i, &rowids[i],
+		                                &state, &err));
+		g_assert_no_error(err);
+		g_ptr_array_unref(it.categories);
+		g_test_message("item row %zu", i);
+		g_assert_cmpint(state, ==, item_rows[i].want);
+		if (item_rows[i].same_as >= 0) {
+			g_assert_cmpint(rowids[i], ==, rowids[item_rows[i].same_as]);
+		} else {
+			for (gsize k = 0; k < i; k++)
+				g_assert_cmpint(rowids[i], !=, rowids[k]);
+		}
+	}
+	/* CHANGED stored the new title; SEEN moved last_seen only */
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE title = 'First, edited'"
+	                        " AND first_seen = 1000 AND last_seen = 1003"), ==, 1);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE canon_link ="
+	                        " 'https://example.com/story'"), ==, 4);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE categories ="
+	                        " '[\"Politics\",\"Latin America\"]'"), ==, 4);
+}
+
+/* Rolled back items are gone; committed ones stay. */
+static void test_transaction(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) err = NULL;
+	gint64 feed = feed_id(f->s, "a");
+
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_item(f->s, feed, "x", "X", NULL, 1);
+	fw_store_rollback(f->s);
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_item(f->s, feed, "y", "Y", NULL, 1);
+	add_hit(f->s, put_item(f->s, feed, "z", "Z", NULL, 1), "t", "pending",
+	        FW_CHANNEL_DESKTOP, 1, "z");
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_no_error(err);
+	fw_store_rollback(f->s);  /* no transaction: nothing happens */
+	g_assert_cmpint(sql_int(f->path, "SELECT group_concat(item_key) FROM items") , !=, -1);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE item_key = 'x'"), ==, 0);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE item_key IN ('y','z')"),
+	                ==, 2);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM outbox"), ==, 1);
+}
+
+/* ---- hits -------------------------------------------------------------- */
+
+static void test_hit_duplicate(struct fixture *f, gconstpointer data)
+{
+	gint64 feed = feed_id(f->s, "a");
+	gint64 item = put_item(f->s, feed, "1", "Milei", NULL, 1);
+	struct fw_hit_new h = { .item_rowid = item, .topic = "milei", .topic_name = "Milei",
+	                        .notified = "pending" };
+	g_autoptr(GError) err = NULL;
+	gint64 id = 0;
+
+	g_assert_false(fw_store_hit_exists(f->s, item, "milei"));
+	add_hit(f->s, item, "milei", "pending", FW_CHANNEL_DESKTOP, 1, "Milei");
+	g_assert_true(fw_store_hit_exists(f->s, item, "milei"));
+	g_assert_false(fw_store_hit_exists(f->s, item, "mercosur"));
+	g_assert_false(fw_store_hit_add(f->s, &h, FW_CHANNEL_DESKTOP, 2, &id, &err));
+	g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_EXISTS);
+	/* the failed insert left no second outbox row behind */
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM outbox"), ==, 1);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM hits"), ==, 1);
+}
+
+/* Pending with no channel is stored as none; initial and none get no outbox. */
+static const struct {
+	const char *notified;
+	guint channels;
+	const char *want;
+	int want_outbox;
+} notified_rows[] = {
+	{ "pending", FW_CHANNEL_DESKTOP, "pending", 1 },
+	{ "pending", FW_CHANNEL_DESKTOP | FW_CHANNEL_EXEC | FW_CHANNEL_WEBHOOK, "pending", 3 },
+	{ "pending", 0, "none", 0 },
+	{ "initial", FW_CHANNEL_DESKTOP, "initial", 0 },
+	{ "none", 0, "none", 0 },
+};
+
+static void test_hit_notified(struct fixture *f, gconstpointer data)
+{
+	gint64 feed = feed_id(f->s, "a");
+
+	for (gsize i = 0; i < G_N_ELEMENTS(notified_rows); i++) {
+		g_autofree char *key = g_strdup_printf("item-%zu", i);
+		gint64 item = put_item(f->s, feed, key, "T", NULL, 1);
+		gint64 id = add_hit(f->s, item, "t", notified_rows[i].notified,
+		                    notified_rows[i].channels, 5, "s");
+		g_autoptr(GError) err = NULL;
+		struct fw_hit_row *r = fw_store_hit_get(f->s, id, &err);
+		g_autofree char *q = g_strdup_printf("SELECT count(*) FROM outbox WHERE hit_id = %"
+		                                     G_GINT64_FORMAT, id);
+
+		g_assert_no_error(err);
+		g_assert_cmpstr(r->notified, ==, notified_rows[i].want);
+		g_assert_cmpint(sql_int(f->path, q), ==, notified_rows[i].want_outbox);
+		fw_hit_row_free(r);
+	}
+}
+
+/* fw_store_story_notified: the same story (canonical link) in another feed. */
+static const struct {
+	const char *name;
+	const char *link1, *link2;  /* item in feed a (hit), item in feed b (asked) */
+	const char *topic_hit, *notified, *topic_asked;
+	gboolean want;
+} story_rows[] = {
+	{ "same link", "https://ex.com/s", "https://ex.com/s", "milei", "pending", "milei", TRUE },
+	{ "tracking differs", "https://ex.com/s?utm_source=a", "HTTPS://EX.com/s/#top",
+	  "milei", "delivered", "milei", TRUE },
+	{ "other topic", "https://ex.com/s", "https://ex.com/s", "milei", "pending", "mercosur",
+	  FALSE },
+	{ "initial not notified", "https://ex.com/s", "https://ex.com/s", "milei", "initial",
+	  "milei", FALSE },
+	{ "failed not notified", "https://ex.com/s", "https://ex.com/s", "milei", "failed",
+	  "milei", FALSE },
+	{ "none not notified", "https://ex.com/s", "https://ex.com/s", "milei", "none", "milei",
+	  FALSE },
+	{ "other story", "https://ex.com/s", "https://ex.com/t", "milei", "pending", "milei", FALSE },
+	{ "no links", NULL, NULL, "milei", "pending", "milei", FALSE },
+};
+
+static void test_story_notified(struct fixture *f, gconstpointer data)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(story_rows); i++) {
+		g_autofree char *name = g_strdup_printf("story-%zu.db", i);
+		g_autofree char *path = g_build_filename(f->tmp, name, NULL);
+		g_autoptr(GError) err = NULL;
+		struct fw_store *s = fw_store_open(path, &err);  /* rows do not meet */
+		gint64 i1, i2, h;
+
+		g_assert_no_error(err);
+		i1 = put_item(s, feed_id(s, "a"), "x", "X", story_rows[i].link1, 1);
+		i2 = put_item(s, feed_id(s, "b"), "x", "X", story_rows[i].link2, 1);
+		g_test_message("story row %s", story_rows[i].name);
+		h = add_hit(s, i1, story_rows[i].topic_hit, story_rows[i].notified,
+		            FW_CHANNEL_DESKTOP, 1, "s");
+		if (!strcmp(story_rows[i].notified, "failed") ||
+		    !strcmp(story_rows[i].notified, "delivered")) {
+			g_autofree char *sql = g_strdup_printf(
+				"UPDATE hits SET notified = '%s' WHERE id = %" G_GINT64_FORMAT,
+				story_rows[i].notified, h);
+
+			sql_exec(path, sql);
+		}
+		g_assert_cmpint(fw_store_story_notified(s, i2, story_rows[i].topic_asked), ==,
+		                story_rows[i].want);
+		/* the item itself is not "another item" */
+		g_assert_false(fw_store_story_notified(s, i1, story_rows[i].topic_hit));
+		fw_store_free(s);
+	}
+}
+
+/* ---- outbox ------------------------------------------------------------ */
+
+static void test_outbox(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GError) err = NULL;
+	struct fw_poll_record rec = { .ok = TRUE, .http_status = 200, .title = "The Feed" };
+	gint64 feed = feed_id(f->s, "tac");
+	gint64 item = put_item(f->s, feed, "1", "Milei and Mercosur", "https://ex.com/1", 10);
+	gint64 hit = add_hit(f->s, item, "milei", "pending", FW_CHANNEL_DESKTOP | FW_CHANNEL_EXEC,
+	                     100, "Milei and");
+	struct fw_outbox_row *r;
+	gint64 ids[2];
+
+	g_assert_true(fw_store_outbox_due(f->s, 99, 0, due, &err));
+	g_assert_cmpuint(due->len, ==, 0);
+	g_assert_true(fw_store_outbox_due(f->s, 100, 1, due, &err));
+	g_assert_cmpuint(due->len, ==, 1);        /* limit */
+	g_ptr_array_set_size(due, 0);
+	g_assert_true(fw_store_outbox_due(f->s, 100, 0, due, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(due->len, ==, 2);
+	r = due->pdata[0];
+	g_assert_cmpint(r->hit_id, ==, hit);
+	g_assert_cmpint(r->item_rowid, ==, item);
+	g_assert_cmpuint(r->channel, ==, FW_CHANNEL_DESKTOP);
+	g_assert_cmpuint(((struct fw_outbox_row *)due->pdata[1])->channel, ==, FW_CHANNEL_EXEC);
+	g_assert_cmpstr(r->topic, ==, "milei");
+	g_assert_cmpstr(r->feed_title, ==, "tac");   /* no title yet: the key */
+	g_assert_cmpstr(r->title, ==, "Milei and Mercosur");
+	g_assert_cmpstr(r->link, ==, "https://ex.com/1");
+	g_assert_cmpstr(r->snippet, ==, "Milei and");
+	g_assert_cmpstr(r->marks_json, ==, "[[0,1]]");
+	g_assert_cmpint(r->attempts, ==, 0);
+	ids[0] = r->id;
+	ids[1] = ((struct fw_outbox_row *)due->pdata[1])->id;
+
+	g_assert_true(fw_store_feed_polled(f->s, feed, 100, &rec, &err));
+	g_ptr_array_set_size(due, 0);
+	g_assert_true(fw_store_outbox_due(f->s, 100, 0, due, &err));
+	g_assert_cmpstr(((struct fw_outbox_row *)due->pdata[0])->feed_title, ==, "The Feed");
+
+	/* one of two delivered: the hit stays pending; both: delivered */
+	g_assert_true(fw_store_outbox_done(f->s, ids[0], TRUE, NULL, 101, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "SELECT notified = 'pending' FROM hits"), ==, 1);
+	g_ptr_array_set_size(due, 0);
+	g_assert_true(fw_store_outbox_due(f->s, 1000, 0, due, &err));
+	g_assert_cmpuint(due->len, ==, 1);
+	g_assert_true(fw_store_outbox_done(f->s, ids[1], TRUE, NULL, 102, &err));
+	g_assert_cmpint(sql_int(f->path, "SELECT notified = 'delivered' FROM hits"), ==, 1);
+	g_ptr_array_set_size(due, 0);
+	g_assert_true(fw_store_outbox_due(f->s, 1000, 0, due, &err));
+	g_assert_cmpuint(due->len, ==, 0);
+
+	g_assert_false(fw_store_outbox_done(f->s, 4242, TRUE, NULL, 1, &err));
+	g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND);
+}
+
+/* Failure n (1-based) waits 60 * 2^(n-1) s; the 8th is final. */
+static const gint64 backoff_rows[FW_STORE_OUTBOX_MAX_ATTEMPTS] = {
+	60, 120, 240, 480, 960, 1920, 3840, 0 /* final */
+};
+
+static void test_outbox_backoff(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GError) err = NULL;
+	gint64 feed = feed_id(f->s, "tac");
+	gint64 item = put_item(f->s, feed, "1", "Milei", NULL, 10);
+	gint64 now = 1000, outbox;
+
+	add_hit(f->s, item, "milei", "pending", FW_CHANNEL_WEBHOOK, now, "Milei");
+	g_assert_true(fw_store_outbox_due(f->s, now, 0, due, &err));
+	g_assert_cmpuint(due->len, ==, 1);
+	outbox = ((struct fw_outbox_row *)due->pdata[0])->id;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(backoff_rows); i++) {
+		g_test_message("failure %zu", i + 1);
+		g_assert_true(fw_store_outbox_done(f->s, outbox, FALSE, "HTTP 502", now, &err));
+		g_assert_no_error(err);
+		g_ptr_array_set_size(due, 0);
+		if (backoff_rows[i] == 0) {
+			g_assert_true(fw_store_outbox_due(f->s, G_MAXINT64 / 2, 0, due, &err));
+			g_assert_cmpuint(due->len, ==, 0);
+			break;
+		}
+		g_assert_true(fw_store_outbox_due(f->s, now + backoff_rows[i] - 1, 0, due, &err));
+		g_assert_cmpuint(due->len, ==, 0);
+		g_assert_cmpint(sql_int(f->path, "SELECT notified = 'pending' FROM hits"), ==, 1);
+		now += backoff_rows[i];
+		g_assert_true(fw_store_outbox_due(f->s, now, 0, due, &err));
+		g_assert_cmpuint(due->len, ==, 1);
+		g_assert_cmpint(((struct fw_outbox_row *)due->pdata[0])->attempts, ==, (int)i + 1);
+	}
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM outbox WHERE state = 'failed'"
+	                        " AND error = 'HTTP 502' AND attempts = 8"), ==, 1);
+	g_assert_cmpint(sql_int(f->path, "SELECT notified = 'failed' FROM hits"), ==, 1);
+}
+
+/* ---- the hit log ------------------------------------------------------- */
+
+/* Hits made by hits_populate: item title, feed, topic, found, snippet. */
+static const struct {
+	const char *feed, *item, *title, *topic, *snippet;
+	gint64 found;
+} populate_rows[] = {
+	{ "a", "a1", "Milei wins", "milei", "Javier Milei won", 1000 },       /* 1 */
+	{ "a", "a2", "Mercosur summit", "mercosur", "the bloc met", 2000 },    /* 2 */
+	{ "b", "b1", "China swap lines", "china-swaps", "swap lines", 3000 }, /* 3 */
+	{ "b", "b2", "Café Común", "mercosur", "Mercado Común del Sur", 3000 }, /* 4 */
+	{ "a", "a1", "Milei wins", "mercosur", "and Mercosur", 4000 },        /* 5, read */
+	{ "b", "b2", "Café Común", "milei", "ÉLECTION DE MILEI", 5000 },      /* 6 */
+};
+
+static void hits_populate(struct fw_store *s)
+{
+	g_autoptr(GError) err = NULL;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(populate_rows); i++) {
+		gint64 item = put_item(s, feed_id(s, populate_rows[i].feed), populate_rows[i].item,
+		                       populate_rows[i].title, NULL, 1);
+		gint64 id = add_hit(s, item, populate_rows[i].topic, "initial", 0,
+		                    populate_rows[i].found, populate_rows[i].snippet);
+
+		g_assert_cmpint(id, ==, (gint64)i + 1);
+	}
+	g_assert_true(fw_store_hit_set_read(s, 5, TRUE, &err));
+	g_assert_no_error(err);
+}
+
+static char *mercosur_only[] = { "mercosur", NULL };
+static char *mercosur_milei[] = { "mercosur", "milei", NULL };
+static char *feed_b[] = { "b", NULL };
+static char *nobody[] = { "nobody", NULL };
+
+static const struct {
+	const char *name;
+	struct fw_hit_filter filter;
+	const char *want;   /* ids in order */
+} filter_rows[] = {
+	{ "all, newest first", { 0 }, "6 5 4 3 2 1" },
+	{ "oldest first", { .oldest_first = TRUE }, "1 2 3 4 5 6" },
+	{ "one topic", { .topics = mercosur_only }, "5 4 2" },
+	{ "two topics", { .topics = mercosur_milei }, "6 5 4 2 1" },
+	{ "unknown topic", { .topics = nobody }, "" },
+	{ "feed", { .feeds = feed_b }, "6 4 3" },
+	{ "feed and topic", { .feeds = feed_b, .topics = mercosur_only }, "4" },
+	{ "since", { .since = 3000 }, "6 5 4 3" },
+	{ "until (exclusive)", { .until = 3000 }, "2 1" },
+	{ "since and until", { .since = 2000, .until = 4000 }, "4 3 2" },
+	{ "unread", { .unread = TRUE }, "6 4 3 2 1" },
+	{ "search title, any case", { .search = "mILEI WINS" }, "5 1" },
+	{ "search title or snippet", { .search = "milei" }, "6 5 1" },
+	{ "search accented, case folded", { .search = "COMÚN" }, "6 4" },
+	{ "search is not LIKE", { .search = "%" }, "" },
+	{ "search underscore", { .search = "_" }, "" },
+	{ "limit", { .limit = 2 }, "6 5" },
+	{ "after id, oldest first", { .after_id = 4, .oldest_first = TRUE }, "5 6" },
+	{ "unread mercosur, one", { .topics = mercosur_only, .unread = TRUE, .limit = 1 }, "4" },
+};
+
+static void test_hits_filter(struct fixture *f, gconstpointer data)
+{
+	hits_populate(f->s);
+	for (gsize i = 0; i < G_N_ELEMENTS(filter_rows); i++) {
+		g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+		g_autoptr(GString) got = g_string_new(NULL);
+		g_autoptr(GError) err = NULL;
+
+		g_assert_true(fw_store_hits(f->s, &filter_rows[i].filter, out, &err));
+		g_assert_no_error(err);
+		for (guint k = 0; k < out->len; k++)
+			g_string_append_printf(got, "%s%" G_GINT64_FORMAT, k ? " " : "",
+			                       ((struct fw_hit_row *)out->pdata[k])->id);
+		g_test_message("filter %s: %s", filter_rows[i].name, got->str);
+		g_assert_cmpstr(got->str, ==, filter_rows[i].want);
+	}
+}
+
+static void test_hit_get(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GError) err = NULL;
+	struct fw_item it = item_make("guid-9", "Milei", "https://ex.com/9");
+	struct fw_hit_new h = {
+		.topic = "milei", .topic_name = "Milei", .snippet = "Milei said",
+		.marks_json = "[[0,5]]", .matched_json = "[{\"field\":\"title\",\"start\":0,\"end\":5}]",
+		.notified = "initial",
+	};
+	enum fw_item_state state;
+	struct fw_poll_record rec = { .ok = TRUE, .http_status = 200, .title = "TAC" };
+	gint64 feed = feed_id(f->s, "tac"), id;
+	struct fw_hit_row *r;
+	gint64 changed = 0;
+	char *topics[] = { "milei", NULL };
+
+	it.published = 1732597500;
+	it.author = "Jane";
+	it.summary = "A summary";
+	it.content = "Content";
+	it.categories = g_ptr_array_new();
+	g_assert_true(fw_store_item_put(f->s, feed, &it, "h", 5, &h.item_rowid, &state, &err));
+	g_ptr_array_unref(it.categories);
+	g_assert_true(fw_store_feed_polled(f->s, feed, 5, &rec, &err));
+	g_assert_true(fw_store_hit_add(f->s, &h, 0, 1732600000, &id, &err));
+	g_assert_no_error(err);
+
+	r = fw_store_hit_get(f->s, id, &err);
+	g_assert_no_error(err);
+	g_assert_cmpint(r->id, ==, id);
+	g_assert_cmpstr(r->topic, ==, "milei");
+	g_assert_cmpstr(r->topic_name, ==, "Milei");
+	g_assert_cmpstr(r->feed, ==, "tac");
+	g_assert_cmpstr(r->feed_title, ==, "TAC");
+	g_assert_cmpstr(r->item_id, ==, "guid-9");
+	g_assert_cmpstr(r->title, ==, "Milei");
+	g_assert_cmpstr(r->link, ==, "https://ex.com/9");
+	g_assert_cmpint(r->published, ==, 1732597500);
+	g_assert_cmpint(r->found, ==, 1732600000);
+	g_assert_cmpstr(r->snippet, ==, "Milei said");
+	g_assert_cmpstr(r->marks_json, ==, "[[0,5]]");
+	g_assert_cmpstr(r->matched_json, ==, h.matched_json);
+	g_assert_false(r->read);
+	g_assert_cmpstr(r->notified, ==, "initial");
+	g_assert_cmpstr(r->author, ==, "Jane");
+	g_assert_cmpstr(r->summary, ==, "A summary");
+	g_assert_cmpstr(r->content, ==, "Content");
+	fw_hit_row_free(r);
+
+	/* listing leaves the long fields out */
+	g_assert_true(fw_store_hits(f->s, NULL, out, &err));
+	g_assert_cmpuint(out->len, ==, 1);
+	g_assert_null(((struct fw_hit_row *)out->pdata[0])->content);
+
+	g_assert_true(fw_store_hit_set_read(f->s, id, TRUE, &err));
+	r = fw_store_hit_get(f->s, id, &err);
+	g_assert_true(r->read);
+	fw_hit_row_free(r);
+	g_assert_true(fw_store_hits_set_read_all(f->s, NULL, FALSE, &changed, &err));
+	g_assert_cmpint(changed, ==, 1);
+	g_assert_true(fw_store_hits_set_read_all(f->s, topics, TRUE, &changed, &err));
+	g_assert_cmpint(changed, ==, 1);
+	g_assert_true(fw_store_hits_set_read_all(f->s, topics, TRUE, &changed, &err));
+	g_assert_cmpint(changed, ==, 0);
+	g_assert_no_error(err);
+
+	g_assert_null(fw_store_hit_get(f->s, 777, &err));
+	g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND);
+	g_clear_error(&err);
+	g_assert_false(fw_store_hit_set_read(f->s, 777, TRUE, &err));
+	g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND);
+}
+
+/* ---- retention and backtests ------------------------------------------- */
+
+static gboolean count_cb(gint64 rowid, const char *feed_key, const char *feed_title,
+                         const struct fw_item *item, gpointer data)
+{
+	GString *seen = data;
+
+	g_string_append_printf(seen, "%s%s/%s:%u", seen->len ? " " : "", feed_key, item->id,
+	                       item->categories->len);
+	return TRUE;
+}
+
+static void test_prune_foreach(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GString) seen = g_string_new(NULL);
+	g_autoptr(GError) err = NULL;
+	gint64 feed = feed_id(f->s, "a"), deleted = -1;
+	gint64 old_hit = put_item(f->s, feed, "old-hit", "Old with hit", NULL, 100);
+
+	put_item(f->s, feed, "old", "Old", NULL, 100);
+	put_item(f->s, feed, "new", "New", NULL, 5000);
+	add_hit(f->s, old_hit, "t", "initial", 0, 100, "s");
+	g_assert_true(fw_store_prune(f->s, 1000, &deleted, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(deleted, ==, 1);
+	g_assert_true(fw_store_items_foreach(f->s, 0, count_cb, seen, &err));
+	g_assert_no_error(err);
+	g_assert_cmpstr(seen->str, ==, "a/old-hit:0 a/new:0");
+	g_string_truncate(seen, 0);
+	g_assert_true(fw_store_items_foreach(f->s, 1000, count_cb, seen, &err));
+	g_assert_cmpstr(seen->str, ==, "a/new:0");
+}
+
+/* ---- canonical links --------------------------------------------------- */
+
+static const struct {
+	const char *in, *want;
+} canon_rows[] = {
+	{ "HTTP://Example.COM/a/b", "http://example.com/a/b" },
+	{ "https://example.com/Path/Case", "https://example.com/Path/Case" },
+	{ "https://example.com/a/?utm_source=x&utm_medium=y", "https://example.com/a" },
+	{ "https://example.com/a?id=3&utm_campaign=z", "https://example.com/a?id=3" },
+	{ "https://example.com/a?UTM_Source=x", "https://example.com/a" },
+	{ "https://example.com/a?utm_source", "https://example.com/a" },
+	{ "https://example.com/a?utm=1", "https://example.com/a?utm=1" },
+	{ "https://example.com/a?fbclid=IwAR0abc", "https://example.com/a" },
+	{ "https://example.com/a?gclid=abc&b=2", "https://example.com/a?b=2" },
+	{ "https://example.com/a?b=1&&c=2", "https://example.com/a?b=1&c=2" },
+	{ "https://example.com/a#section", "https://example.com/a" },
+	{ "https://example.com/a?x=1#frag?utm_source=y", "https://example.com/a?x=1" },
+	{ "https://example.com/a/", "https://example.com/a" },
+	{ "https://example.com/", "https://example.com" },
+	{ "https://example.com", "https://example.com" },
+	{ "http://example.com:80/x", "http://example.com/x" },
+	{ "https://example.com:443/x", "https://example.com/x" },
+	{ "https://example.com:8443/x", "https://example.com:8443/x" },
+	{ "http://example.com:443/x", "http://example.com:443/x" },
+	{ "https://example.com/a%2fb", "https://example.com/a%2Fb" },
+	{ "https://[2001:DB8::1]:443/x", "https://[2001:db8::1]/x" },
+	{ "https://www.theamericanconservative.com/milei-wins/?utm_source=rss&utm_medium=rss"
+	  "&utm_campaign=milei-wins", "https://www.theamericanconservative.com/milei-wins" },
+	/* junk comes back as it was */
+	{ "not a url", "not a url" },
+	{ "", "" },
+	{ "http://", "http://" },
+	{ "javascript:alert(1)", "javascript:alert(1)" },
+	{ "https://exa mple.com/", "https://exa mple.com/" },
+	{ "https://example.com:99999/", "https://example.com:99999/" },
+	{ "%%%", "%%%" },
+};
+
+static void test_canonical(void)
+{
+	g_assert_null(fw_store_canonical_link(NULL));
+	for (gsize i = 0; i < G_N_ELEMENTS(canon_rows); i++) {
+		g_autofree char *got = fw_store_canonical_link(canon_rows[i].in);
+
+		g_test_message("canon %s", canon_rows[i].in);
+		g_assert_cmpstr(got, ==, canon_rows[i].want);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+#define ADD(name, fn, noopen) \
+	g_test_add(name, struct fixture, GINT_TO_POINTER(noopen), fixture_setup, fn, fixture_teardown)
+	ADD("/store/open", test_open, 0);
+	ADD("/store/open/too-new", test_too_new, 0);
+	ADD("/store/open/corrupt", test_corrupt, 1);
+	ADD("/store/open/readonly", test_readonly, 0);
+	ADD("/store/feed/polled", test_feed_polled, 0);
+	ADD("/store/feed/statuses", test_feed_statuses, 0);
+	ADD("/store/item/put", test_item_put, 0);
+	ADD("/store/transaction", test_transaction, 0);
+	ADD("/store/hit/duplicate", test_hit_duplicate, 0);
+	ADD("/store/hit/notified", test_hit_notified, 0);
+	ADD("/store/hit/story-notified", test_story_notified, 0);
+	ADD("/store/hit/get-read", test_hit_get, 0);
+	ADD("/store/hits/filter", test_hits_filter, 0);
+	ADD("/store/outbox/deliver", test_outbox, 0);
+	ADD("/store/outbox/backoff", test_outbox_backoff, 0);
+	ADD("/store/prune-foreach", test_prune_foreach, 0);
+#undef ADD
+	g_test_add_func("/store/canonical-link", test_canonical);
+	return g_test_run();
+}
