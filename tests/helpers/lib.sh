@@ -50,7 +50,8 @@ like() {
 	else ok 1 "$3"; diag "got: $1" "expected to match: $2"; fi
 }
 
-# fw ARGS: runs the feedwatch CLI (under FW_WRAP).
+# fw ARGS: runs the feedwatch CLI (under FW_WRAP). To start feedwatchd in the
+# background, run "$FW_WRAP" "$FW_BUILD/feedwatchd" directly, so that $! is its pid.
 fw() { $FW_WRAP "$FW_BUILD/feedwatch" "$@"; }
 fwd() { $FW_WRAP "$FW_BUILD/feedwatchd" "$@"; }
 

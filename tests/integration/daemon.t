@@ -1,0 +1,69 @@
+#!/bin/bash
+# feedwatchd's first form: it polls its feeds on the main loop, a feed that
+# cannot be reached is logged and does not stop it, it tells systemd READY
+# and STATUS, and it stops cleanly (exit 0) on SIGTERM and SIGINT.
+. "$(dirname "$0")/../helpers/lib.sh"
+plan 11
+
+cp "$FW_TOP/tests/fixtures/tac-feed.xml" "$T_TMP/tac.xml"
+port=$(free_port)   # nothing listens there: connection refused
+conf="$T_TMP/fw.conf"
+cat > "$conf" <<CONF
+[feedwatch]
+database = $T_TMP/fw.db
+timeout = 5s
+[feed local]
+url = file://$T_TMP/tac.xml
+interval = 2s
+[feed down]
+url = http://127.0.0.1:$port/feed.xml
+[topic milei]
+query = Milei
+CONF
+
+sock="$T_TMP/notify.sock"
+$FW_PY "$FW_HELPERS/sdnotify_listen.py" "$sock" "$T_TMP/notify.log" 60 &
+lpid=$!
+for i in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+
+NOTIFY_SOCKET="$sock" $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d.err" &
+dpid=$!
+# Wait until the local feed has been polled twice (its interval is 2 s).
+for i in $(seq 100); do
+	n=$(sqlite3 "$T_TMP/fw.db" "select count(*) from hits" 2>/dev/null || echo 0)
+	[ "${n:-0}" -ge 1 ] && grep -q "down" "$T_TMP/d.err" && break
+	sleep 0.1
+done
+sleep 3
+kill -0 $dpid 2>/dev/null
+ok $? "the daemon keeps running with an unreachable feed"
+like "$(cat "$T_TMP/d.err")" "down: .*(refused|connect)" "the unreachable feed's error is logged, naming the feed"
+is "$(grep -c 'down:' "$T_TMP/d.err")" 1 "and logged once, not at every poll"
+fw -c "$conf" hits --format json > "$T_TMP/hits.json"
+is "$(wc -l < "$T_TMP/hits.json")" 1 "the reachable feed's hit is recorded"
+grep -q '^READY=1$' "$T_TMP/notify.log"
+ok $? "READY=1 sent to NOTIFY_SOCKET"
+like "$(grep '^STATUS=' "$T_TMP/notify.log" | tail -n 1)" "^STATUS=2 feeds" "STATUS= a short line"
+
+kill -TERM $dpid
+wait $dpid
+is "$?" 0 "SIGTERM: exit 0"
+grep -q '^STOPPING=1$' "$T_TMP/notify.log"
+ok $? "STOPPING=1 sent"
+
+$FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d2.err" &
+dpid=$!
+sleep 1
+kill -INT $dpid
+wait $dpid
+is "$?" 0 "SIGINT: exit 0"
+like "$(head -n 1 "$T_TMP/d2.err")" "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} info: " "without JOURNAL_STREAM lines carry timestamps"
+
+JOURNAL_STREAM=8:1234 $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d3.err" &
+dpid=$!
+sleep 1
+kill -TERM $dpid; wait $dpid
+like "$(head -n 1 "$T_TMP/d3.err")" "^<6>watching" "under journald lines carry <N> priorities"
+rm -f "$sock"
+wait $lpid 2>/dev/null
+done_testing
