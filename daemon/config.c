@@ -467,6 +467,17 @@ parse_channels(const char *s, guint *out, char **bad)
 	return TRUE;
 }
 
+/* A topic's display name from its key: "china-swaps" -> "China swaps". */
+static char *
+default_name(const char *key)
+{
+	char *s = g_strdup(key);
+
+	g_strdelimit(s, "-_", ' ');
+	s[0] = g_ascii_toupper(s[0]);
+	return s;
+}
+
 /* The line itself and a caret under column col, for query errors. */
 static char *
 caret(const char *text, int col)
@@ -507,7 +518,7 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 		t->query = g_strdup(e->value);
 	}
 	e = group_get(g, "name");
-	t->name = g_strdup(e != NULL && *e->value != '\0' ? e->value : name);
+	t->name = e != NULL && *e->value != '\0' ? g_strdup(e->value) : default_name(name);
 	ex = group_get(g, "exec");
 	wh = group_get(g, "webhook");
 	if (ex != NULL) {

@@ -35,7 +35,7 @@ struct fw_feed_conf {
 
 struct fw_topic_conf {
 	char *key;        /* the group name after "topic " */
-	char *name;       /* display name (name=); defaults to key */
+	char *name;       /* display name (name=); default: the key capitalised, - and _ as spaces */
 	char *query;      /* as written */
 	guint channels;   /* enum fw_channel bits; default FW_CHANNEL_DESKTOP */
 	enum fw_urgency urgency;

@@ -71,3 +71,27 @@ serve_stop() { sh "$FW_HELPERS/serve.sh" stop "$NGINX_PORT"; }
 
 # done_testing: exit status for prove.
 done_testing() { [ "$T_FAILED" = 0 ]; exit $?; }
+
+# start_bus: a private D-Bus session bus for this test (exported
+# DBUS_SESSION_BUS_ADDRESS), stopped when the test ends.
+start_bus() {
+	dbus-daemon --session --fork --print-address=3 --print-pid=4 \
+		3>"$T_TMP/bus.addr" 4>"$T_TMP/bus.pid" || { echo "Bail out! dbus-daemon did not start"; exit 1; }
+	DBUS_SESSION_BUS_ADDRESS=$(cat "$T_TMP/bus.addr")
+	export DBUS_SESSION_BUS_ADDRESS
+	at_exit stop_bus
+}
+stop_bus() { kill "$(cat "$T_TMP/bus.pid")"; }
+
+# start_notify_server [OPTIONS]: the recording notification server on the
+# test's bus; each Notify call becomes a JSON line in $NOTIFY_LOG.
+start_notify_server() {
+	NOTIFY_LOG="$T_TMP/notify.log"
+	rm -f "$T_TMP/notify.ready"
+	$FW_PY "$FW_HELPERS/notify_server.py" --log "$NOTIFY_LOG" --ready "$T_TMP/notify.ready" "$@" &
+	NOTIFY_PID=$!
+	for i in $(seq 100); do [ -s "$T_TMP/notify.ready" ] && break; sleep 0.05; done
+	[ -s "$T_TMP/notify.ready" ] || { echo "Bail out! notification server did not start"; exit 1; }
+	at_exit stop_notify_server
+}
+stop_notify_server() { kill "$NOTIFY_PID"; }

@@ -105,7 +105,7 @@ test_values(void)
 		"[feed b]\nurl = http://b.example/rss\ninterval = 2h\n"
 		"[topic china-swaps]\nname = China swaps\nquery = (China OR Chinese OR Beijing) NEAR/8 swap*\n"
 		"urgency = critical\nexec = /bin/echo \"a b\" c\nnotify = desktop, exec\n"
-		"[topic quiet]\nquery = x\nnotify = none\n");
+		"[topic quiet-one]\nquery = x\nnotify = none\n");
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
 	struct fw_config *c = fw_config_load(path, errors, NULL);
 	const struct fw_feed_conf *f;
@@ -135,7 +135,7 @@ test_values(void)
 	g_assert_cmpuint(t->channels, ==, FW_CHANNEL_DESKTOP | FW_CHANNEL_EXEC);
 	g_assert_cmpstr(t->exec_argv[1], ==, "a b");
 	t = c->topics->pdata[1];
-	g_assert_cmpstr(t->name, ==, "quiet");
+	g_assert_cmpstr(t->name, ==, "Quiet one");
 	g_assert_cmpuint(t->channels, ==, 0);
 	fw_config_free(c);
 }
