@@ -221,18 +221,12 @@ static void append_marked(GString *out, const char *text, const GArray *marks,
 
 /* ---- table ------------------------------------------------------------- */
 
-/* Widest clean text of one string column over rows, at most cap. */
-static guint column_width(GPtrArray *rows, gsize offset, guint min, guint cap)
+/* Terminal columns of s once cleaned. */
+static guint clean_width(const char *s)
 {
-	guint w = min;
+	g_autofree char *c = clean_text(s, FALSE);
 
-	for (guint i = 0; i < rows->len; i++) {
-		const char *s = G_STRUCT_MEMBER(const char *, g_ptr_array_index(rows, i), offset);
-		g_autofree char *c = clean_text(s, FALSE);
-
-		w = MAX(w, text_width(c));
-	}
-	return MIN(w, cap);
+	return text_width(c);
 }
 
 /* The table: ID, FOUND (local time), TOPIC, FEED, TITLE (cut to fit width). */
@@ -249,10 +243,18 @@ static void print_table(GPtrArray *rows, FILE *out, gboolean color, guint width)
 		const struct fw_hit_row *r = g_ptr_array_index(rows, i);
 		g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, r->id);
 
-		wid = MAX(wid, strlen(id));
+		wid = MAX(wid, (guint)strlen(id));
 	}
-	wtopic = column_width(rows, G_STRUCT_OFFSET(struct fw_hit_row, topic_name), 5, 20);
-	wfeed = column_width(rows, G_STRUCT_OFFSET(struct fw_hit_row, feed_title), 4, 24);
+	wtopic = 5;
+	wfeed = 4;
+	for (guint i = 0; i < rows->len; i++) {
+		const struct fw_hit_row *r = g_ptr_array_index(rows, i);
+
+		wtopic = MAX(wtopic, clean_width(r->topic_name ? r->topic_name : r->topic));
+		wfeed = MAX(wfeed, clean_width(r->feed_title ? r->feed_title : r->feed));
+	}
+	wtopic = MIN(wtopic, 20);
+	wfeed = MIN(wfeed, 24);
 	/* The title gets what is left, at least 20 columns: narrow feed, then topic. */
 	for (;;) {
 		fixed = wid + wdate + wtopic + wfeed + 4 * 2;
@@ -585,6 +587,7 @@ void fw_hitlog_print(GPtrArray *rows, enum fw_hitlog_format format, FILE *out,
 		print_atom(rows, out);
 		break;
 	}
+	fflush(out);   /* --follow prints as hits come */
 }
 
 /* ---- show -------------------------------------------------------------- */

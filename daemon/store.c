@@ -448,7 +448,7 @@ struct fw_store *fw_store_open(const char *path, GError **error)
 	if (rc != SQLITE_OK)
 		goto fail_open;
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_busy_timeout(s->db, FW_STORE_BUSY_TIMEOUT);
 	if (sqlite3_db_readonly(s->db, "main") == 1) {
 		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_READONLY,
 		            "%s: database is read-only (no write permission)", path);
@@ -501,6 +501,11 @@ void fw_store_free(struct fw_store *s)
 	sqlite3_close_v2(s->db);
 	g_free(s->path);
 	g_free(s);
+}
+
+void fw_store_set_busy_timeout(struct fw_store *s, int ms)
+{
+	sqlite3_busy_timeout(s->db, ms);
 }
 
 gboolean fw_store_begin(struct fw_store *s, GError **error)

@@ -31,6 +31,11 @@ struct fw_store;
 struct fw_store *fw_store_open(const char *path, GError **error);
 void fw_store_free(struct fw_store *s);   /* NULL is fine */
 
+/* How long a write waits for another writer's lock before FW_STORE_ERROR_BUSY
+ * (milliseconds; FW_STORE_BUSY_TIMEOUT after open). */
+#define FW_STORE_BUSY_TIMEOUT 5000
+void fw_store_set_busy_timeout(struct fw_store *s, int ms);
+
 /* Write transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 gboolean fw_store_begin(struct fw_store *s, GError **error);
 gboolean fw_store_commit(struct fw_store *s, GError **error);
