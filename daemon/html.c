@@ -1,0 +1,448 @@
+/* html — HTML to plain text, entity decoding, making text valid UTF-8.
+ *
+ * A bounded single-pass scanner (no tree): it runs on every item's content,
+ * and is several times faster than building a libxml2 HTML tree per item.
+ * Named entities come from libxml2's HTML 4 table (htmlEntityLookup). */
+#include <string.h>
+
+#include <libxml/HTMLparser.h>
+
+#include "feedwatch/html.h"
+
+/* Output state: the text so far and whether whitespace is pending. */
+struct out {
+	GString *s;
+	gboolean space;
+};
+
+/* Elements whose content is dropped entirely. */
+static const char *const raw_drop[] = { "script", "style", "template", "noembed", "noframes" };
+
+/* Elements that separate words (sorted for bsearch). */
+static const char *const block_tags[] = {
+	"address", "article", "aside", "audio", "blockquote", "body", "br", "button",
+	"canvas", "caption", "center", "col", "colgroup", "dd", "details", "dialog",
+	"dir", "div", "dl", "dt", "embed", "fieldset", "figcaption", "figure",
+	"footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6",
+	"head", "header", "hgroup", "hr", "html", "iframe", "img", "input", "legend",
+	"li", "link", "main", "menu", "meta", "nav", "object", "ol", "optgroup",
+	"option", "p", "pre", "section", "select", "source", "summary", "table",
+	"tbody", "td", "textarea", "tfoot", "th", "thead", "title", "tr", "track",
+	"ul", "video", "wbr",
+};
+
+/* HTML5 maps these numeric references (0x80-0x9F) through Windows-1252. */
+static const guint16 cp1252_c1[32] = {
+	0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+	0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+};
+
+/* Compares for bsearch over block_tags. */
+static int cmp_tag_cb(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/* Whether code point c is whitespace to fold into one space. */
+static gboolean is_space(gunichar c)
+{
+	switch (c) {
+	case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
+	case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
+	case 0x202F: case 0x205F: case 0x3000:
+		return TRUE;
+	default:
+		return c >= 0x2000 && c <= 0x200A;
+	}
+}
+
+/* Whether code point c is dropped from text (controls, BOM, noncharacters). */
+static gboolean is_dropped(gunichar c)
+{
+	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xFEFF || c == 0xFFFE
+	       || c == 0xFFFF;
+}
+
+/* Appends code point c, folding whitespace and dropping controls. */
+static void out_char(struct out *o, gunichar c)
+{
+	if (is_space(c)) {
+		o->space = TRUE;
+		return;
+	}
+	if (is_dropped(c))
+		return;
+	if (o->space && o->s->len > 0)
+		g_string_append_c(o->s, ' ');
+	o->space = FALSE;
+	g_string_append_unichar(o->s, c);
+}
+
+/* Appends valid UTF-8 text [p, end) with whitespace folded. */
+static void out_text(struct out *o, const char *p, const char *end)
+{
+	while (p < end) {
+		const char *run = p;
+		while (p < end && (guchar)*p > ' ' && (guchar)*p < 0x7F)
+			p++;
+		if (p > run) {
+			if (o->space && o->s->len > 0)
+				g_string_append_c(o->s, ' ');
+			o->space = FALSE;
+			g_string_append_len(o->s, run, p - run);
+		}
+		if (p >= end)
+			break;
+		if ((guchar)*p < 0x80) {
+			out_char(o, (guchar)*p);
+			p++;
+		} else {
+			gunichar c = g_utf8_get_char(p);
+			out_char(o, c);
+			p = g_utf8_next_char(p);
+		}
+	}
+}
+
+/* Maps a numeric character reference value to the code point HTML uses. */
+static gunichar fix_numeric(guint64 v)
+{
+	if (v >= 0x80 && v <= 0x9F)
+		return cp1252_c1[v - 0x80];
+	if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0xFFFD;
+	return (gunichar)v;
+}
+
+/* Looks up a named entity (case-sensitive); returns its code point or 0. */
+static gunichar named_entity(const char *name, gsize len)
+{
+	char buf[16];
+	const htmlEntityDesc *d;
+
+	if (len == 0 || len >= sizeof buf)
+		return 0;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	if (len == 4 && memcmp(buf, "apos", 4) == 0)
+		return '\'';
+	d = htmlEntityLookup((const xmlChar *)buf);
+	return d ? d->value : 0;
+}
+
+/* Length of the named entity HTML still decodes without a semicolon that
+ * starts name (the common ones: "&nbspb" is U+00A0 "b"), or 0. */
+static gsize legacy_nosemi(const char *name, gsize len)
+{
+	static const char *const names[] = { "amp", "lt", "gt", "quot", "nbsp", "copy", "reg" };
+	for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+		gsize n = strlen(names[i]);
+		if (n <= len && memcmp(names[i], name, n) == 0)
+			return n;
+	}
+	return 0;
+}
+
+/* Decodes the character reference at p ('&'), up to end. Sets *c and returns
+ * the bytes consumed, or 0 if there is no reference there. "&amp;" followed
+ * by another reference decodes that one too (double escaping), depth-bounded.
+ * With strict, the reference must end in ';'. */
+static gsize decode_ref(const char *p, const char *end, gunichar *c, gboolean strict, int depth)
+{
+	const char *q = p + 1;
+
+	if (q >= end)
+		return 0;
+	if (*q == '#') {
+		guint64 v = 0;
+		gboolean hex = FALSE;
+		const char *d;
+		q++;
+		if (q < end && (*q == 'x' || *q == 'X')) {
+			hex = TRUE;
+			q++;
+		}
+		d = q;
+		while (q < end && (hex ? g_ascii_isxdigit(*q) : g_ascii_isdigit(*q))) {
+			if (v <= 0x10FFFF)
+				v = v * (hex ? 16 : 10) + (guint64)(hex ? g_ascii_xdigit_value(*q)
+				                                        : *q - '0');
+			q++;
+		}
+		if (q == d)
+			return 0;
+		if (q < end && *q == ';')
+			q++;
+		else if (strict)
+			return 0;
+		*c = fix_numeric(v);
+		return q - p;
+	}
+	const char *n = q;
+	while (q < end && q - n < 12 && g_ascii_isalnum(*q))
+		q++;
+	gsize nlen = q - n;
+	if (nlen == 0)
+		return 0;
+	gboolean semi = q < end && *q == ';';
+	if (!semi) {
+		if (strict || !(nlen = legacy_nosemi(n, nlen)))
+			return 0;
+		q = n + nlen;
+	}
+	gunichar v = named_entity(n, nlen);
+	if (v == 0)
+		return 0;
+	if (semi)
+		q++;
+	if (v == '&' && semi && depth < 4 && q < end) {
+		/* "&amp;#8217;" and "&amp;nbsp;": the text was escaped twice. */
+		gunichar inner;
+		char tmp[24];
+		gsize avail = MIN((gsize)(end - q), sizeof tmp - 1);
+		tmp[0] = '&';
+		memcpy(tmp + 1, q, avail);
+		gsize k = decode_ref(tmp, tmp + 1 + avail, &inner, TRUE, depth + 1);
+		if (k > 0) {
+			*c = inner;
+			return (q - p) + k - 1;
+		}
+	}
+	*c = v;
+	return q - p;
+}
+
+/* Appends [p, end) decoding character references. */
+static void out_decoded(struct out *o, const char *p, const char *end)
+{
+	while (p < end) {
+		const char *amp = memchr(p, '&', end - p);
+		if (!amp) {
+			out_text(o, p, end);
+			return;
+		}
+		out_text(o, p, amp);
+		gunichar c;
+		gsize k = decode_ref(amp, end, &c, FALSE, 0);
+		if (k == 0) {
+			out_char(o, '&');
+			p = amp + 1;
+		} else {
+			out_char(o, c);
+			p = amp + k;
+		}
+	}
+}
+
+/* Finds needle (lower-case ASCII) in [p, end) ignoring case; returns NULL if absent. */
+static const char *find_ci(const char *p, const char *end, const char *needle)
+{
+	gsize n = strlen(needle);
+	while ((gsize)(end - p) >= n) {
+		const char *lt = memchr(p, needle[0], end - p - n + 1);
+		const char *lt2 = (needle[0] >= 'a' && needle[0] <= 'z')
+		                  ? memchr(p, needle[0] - 32, end - p - n + 1) : NULL;
+		if (!lt || (lt2 && lt2 < lt))
+			lt = lt2;
+		if (!lt)
+			return NULL;
+		if (g_ascii_strncasecmp(lt, needle, n) == 0)
+			return lt;
+		p = lt + 1;
+	}
+	return NULL;
+}
+
+/* Skips the attributes of a tag starting at p; returns the position after '>'
+ * or end if the tag is not closed. */
+static const char *skip_tag(const char *p, const char *end)
+{
+	while (p < end) {
+		char ch = *p;
+		if (ch == '>')
+			return p + 1;
+		if (ch == '"' || ch == '\'') {
+			const char *q = memchr(p + 1, ch, end - p - 1);
+			if (!q)
+				return end;
+			p = q + 1;
+		} else {
+			p++;
+		}
+	}
+	return end;
+}
+
+/* Handles markup at p ('<'). Returns the position after it, or NULL if p
+ * does not start markup (a literal '<'). */
+static const char *markup(struct out *o, const char *p, const char *end)
+{
+	const char *q = p + 1;
+	gboolean closing = FALSE;
+
+	if (q >= end)
+		return NULL;
+	if (*q == '!') {
+		if (end - q >= 3 && q[1] == '-' && q[2] == '-') {
+			const char *e = find_ci(q + 3, end, "-->");
+			return e ? e + 3 : end;
+		}
+		if (end - q >= 8 && memcmp(q, "![CDATA[", 8) == 0) {
+			const char *s = q + 8;
+			const char *e = find_ci(s, end, "]]>");
+			out_text(o, s, e ? e : end);
+			return e ? e + 3 : end;
+		}
+		const char *e = memchr(q, '>', end - q);
+		return e ? e + 1 : end;
+	}
+	if (*q == '?') {
+		const char *e = memchr(q, '>', end - q);
+		return e ? e + 1 : end;
+	}
+	if (*q == '/') {
+		closing = TRUE;
+		q++;
+		if (q < end && *q == '>')
+			return q + 1;   /* "</>" is ignored */
+	}
+	if (q >= end || !g_ascii_isalpha(*q))
+		return closing ? skip_tag(q, end) : NULL;
+
+	char name[16];
+	gsize n = 0;
+	while (q < end && !g_ascii_isspace(*q) && *q != '/' && *q != '>') {
+		if (n < sizeof name - 1)
+			name[n] = g_ascii_tolower(*q);
+		n++;
+		q++;
+	}
+	if (n >= sizeof name)
+		n = 0;  /* too long for any known name: inline */
+	name[n] = '\0';
+	q = skip_tag(q, end);
+
+	if (!closing) {
+		for (gsize i = 0; i < G_N_ELEMENTS(raw_drop); i++) {
+			if (strcmp(name, raw_drop[i]) == 0) {
+				char close[20];
+				g_snprintf(close, sizeof close, "</%s", raw_drop[i]);
+				const char *e = find_ci(q, end, close);
+				o->space = TRUE;
+				return e ? skip_tag(e, end) : end;
+			}
+		}
+	}
+	if (n > 0 && bsearch(name, block_tags, G_N_ELEMENTS(block_tags), sizeof block_tags[0],
+	                     cmp_tag_cb))
+		o->space = TRUE;
+	return q;
+}
+
+/* Returns a valid UTF-8 copy of [s, s+len) or NULL if it already is valid
+ * (no NULs, no bad sequences). */
+static char *valid_copy_if_needed(const char *s, gsize len)
+{
+	const char *end;
+	if (g_utf8_validate(s, len, &end))
+		return NULL;
+	return fw_html_valid_utf8(s, len);
+}
+
+/* Trims trailing pending space and returns the string. */
+static char *out_finish(struct out *o)
+{
+	return g_string_free(o->s, FALSE);
+}
+
+char *fw_html_to_text(const char *html, gssize len)
+{
+	struct out o = { NULL, FALSE };
+	g_autofree char *fixed = NULL;
+
+	if (!html)
+		return g_strdup("");
+	if (len < 0)
+		len = strlen(html);
+	fixed = valid_copy_if_needed(html, len);
+	if (fixed) {
+		html = fixed;
+		len = strlen(fixed);
+	}
+	const char *p = html, *end = html + len;
+	o.s = g_string_sized_new(len < 4096 ? len + 1 : len / 2);
+	while (p < end) {
+		const char *lt = p;
+		while (lt < end && *lt != '<' && *lt != '&')
+			lt++;
+		out_text(&o, p, lt);
+		if (lt >= end)
+			break;
+		if (*lt == '&') {
+			gunichar c;
+			gsize k = decode_ref(lt, end, &c, FALSE, 0);
+			if (k == 0) {
+				out_char(&o, '&');
+				p = lt + 1;
+			} else {
+				out_char(&o, c);
+				p = lt + k;
+			}
+			continue;
+		}
+		const char *next = markup(&o, lt, end);
+		if (!next) {
+			out_char(&o, '<');
+			p = lt + 1;
+		} else {
+			p = next;
+		}
+	}
+	return out_finish(&o);
+}
+
+char *fw_html_clean(const char *s, gssize len)
+{
+	struct out o = { NULL, FALSE };
+	g_autofree char *fixed = NULL;
+
+	if (!s)
+		return g_strdup("");
+	if (len < 0)
+		len = strlen(s);
+	fixed = valid_copy_if_needed(s, len);
+	if (fixed) {
+		s = fixed;
+		len = strlen(fixed);
+	}
+	o.s = g_string_sized_new(len + 1);
+	out_decoded(&o, s, s + len);
+	return out_finish(&o);
+}
+
+char *fw_html_valid_utf8(const char *s, gssize len)
+{
+	GString *out;
+	const char *p, *end, *stop;
+
+	if (!s)
+		return g_strdup("");
+	if (len < 0)
+		len = strlen(s);
+	out = g_string_sized_new(len + 1);
+	p = s;
+	end = s + len;
+	while (p < end) {
+		if (g_utf8_validate(p, end - p, &stop)) {
+			g_string_append_len(out, p, end - p);
+			break;
+		}
+		g_string_append_len(out, p, stop - p);
+		if (*stop != '\0')
+			g_string_append(out, "\xEF\xBF\xBD");
+		p = stop + 1;
+	}
+	return g_string_free(out, FALSE);
+}

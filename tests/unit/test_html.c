@@ -1,0 +1,224 @@
+/* Unit tests for html.c: HTML to text, cleaning, UTF-8 repair, as data tables. */
+#include <string.h>
+
+#include "feedwatch/html.h"
+
+struct html_row {
+	const char *in;
+	const char *out;
+};
+
+static const struct html_row text_rows[] = {
+	{ "", "" },
+	{ "plain", "plain" },
+	{ "  padded  \n", "padded" },
+	{ "<p>One</p><p>Two</p>", "One Two" },
+	{ "Mi<b>lei</b>", "Milei" },
+	{ "Mi<i>l</i><em>e</em><span>i</span>", "Milei" },
+	{ "Mi<a href=\"x\">lei</a>", "Milei" },
+	{ "one<br>two", "one two" },
+	{ "one<br/>two<BR />three", "one two three" },
+	{ "a<div>b</div>c", "a b c" },
+	{ "<ul><li>x</li><li>y</li></ul>", "x y" },
+	{ "<ol><li>x<li>y</ol>", "x y" },
+	{ "<h1>T</h1>body", "T body" },
+	{ "<h6>T</h6>body", "T body" },
+	{ "<table><tr><td>a</td><td>b</td></tr><tr><th>c</th></tr></table>", "a b c" },
+	{ "x<blockquote>q</blockquote>y", "x q y" },
+	{ "x<pre>code</pre>y", "x code y" },
+	{ "x<hr>y", "x y" },
+	{ "<section>s</section><article>a</article>", "s a" },
+	{ "<script>alert('Milei')</script>text", "text" },
+	{ "a<SCRIPT type=\"text/javascript\">var x = '</p>';</SCRIPT>b", "a b" },
+	{ "<style>p { color: red }</style>styled", "styled" },
+	{ "a<style>unterminated", "a" },
+	{ "<p class=\"center\">x</p>", "x" },
+	{ "<img src=\"a.png\" alt=\"Milei\">", "" },
+	{ "<a title='a > b'>link</a>", "link" },
+	{ "<a title=\"it's\">q</a>", "q" },
+	{ "<!-- comment Milei -->visible", "visible" },
+	{ "<!-- unterminated comment", "" },
+	{ "<![CDATA[cdata & text]]>", "cdata & text" },
+	{ "<!DOCTYPE html><p>x</p>", "x" },
+	{ "<?php echo 1; ?>y", "y" },
+	{ "a < b", "a < b" },
+	{ "x<3", "x<3" },
+	{ "1 <= 2", "1 <= 2" },
+	{ "</>", "" },
+	{ "a</p >b", "a b" },
+	{ "unclosed <b", "unclosed" },
+	{ "&amp;", "&" },
+	{ "AT&amp;T", "AT&T" },
+	{ "AT&T", "AT&T" },
+	{ "a & b", "a & b" },
+	{ "&lt;p&gt;", "<p>" },
+	{ "&quot;q&quot; &apos;a&apos;", "\"q\" 'a'" },
+	{ "caf&eacute;", "café" },
+	{ "&hellip;", "…" },
+	{ "&rsquo;&lsquo;&ldquo;&rdquo;", "’‘“”" },
+	{ "&mdash;&ndash;", "—–" },
+	{ "&copy; 2024", "© 2024" },
+	{ "&euro;5", "€5" },
+	{ "a&nbsp;b", "a b" },
+	{ "a&nbsp;&nbsp; b", "a b" },
+	{ "&nbsp;lead", "lead" },
+	{ "a&nbspb", "a b" },
+	{ "&#8217;", "’" },
+	{ "&#x2019;", "’" },
+	{ "&#X2019;", "’" },
+	{ "&#8217", "’" },
+	{ "&#150;", "–" },
+	{ "&#0;", "\xEF\xBF\xBD" },
+	{ "&#xD800;", "\xEF\xBF\xBD" },
+	{ "&#x110000;", "\xEF\xBF\xBD" },
+	{ "&#99999999999999999999;", "\xEF\xBF\xBD" },
+	{ "&#;", "&#;" },
+	{ "&#x;", "&#x;" },
+	{ "&unknown;", "&unknown;" },
+	{ "&amp;#8217;", "’" },
+	{ "Milei&amp;#8217;s", "Milei’s" },
+	{ "a&amp;nbsp;b", "a b" },
+	{ "&amp;amp;", "&" },
+	{ "&amp;foo;", "&foo;" },
+	{ "&AMP;", "&AMP;" },
+	{ "tab\there", "tab here" },
+	{ "line\r\nbreak", "line break" },
+	{ "a\xC2\xA0" "b", "a b" },                 /* U+00A0 */
+	{ "a\xE2\x80\x83" "b", "a b" },             /* em space */
+	{ "a\xE3\x80\x80" "b", "a b" },             /* ideographic space */
+	{ "ctl\x01\x02x", "ctlx" },
+	{ "\xEF\xBB\xBF" "bom", "bom" },
+	{ "bad\xFF" "byte", "bad\xEF\xBF\xBD" "byte" },
+	{ "Trump\xE2\x80\x99s", "Trump’s" },
+	{ "<p>Mercado <b>Común</b> del Sur</p>", "Mercado Común del Sur" },
+	{ "<P>Upper</P><DIV>case</DIV>", "Upper case" },
+	{ "<td>a</td><td>b</td>", "a b" },
+	{ "x<wbr>y", "x y" },
+	{ "<p>a</p>\n\n<p>b</p>", "a b" },
+	{ "<noscript>ns</noscript>", "ns" },
+	{ "<template>t</template>u", "u" },
+	{ "<averyveryverylongtagnamethatisunknown>x</averyveryverylongtagnamethatisunknown>y", "xy" },
+	{ "<p>China&#8217;s swap</p>", "China’s swap" },
+	{ "&lt;script&gt;x&lt;/script&gt;", "<script>x</script>" },
+	{ "<a href=\"https://ex.org/?a=1&amp;b=2\">l</a>", "l" },
+};
+
+static const struct html_row clean_rows[] = {
+	{ "", "" },
+	{ "plain", "plain" },
+	{ "  Staff \n", "Staff" },
+	{ "Tom &amp; Jerry", "Tom & Jerry" },
+	{ "Tom & Jerry", "Tom & Jerry" },
+	{ "a <b> c", "a <b> c" },
+	{ "caf&eacute;", "café" },
+	{ "&#8220;q&#8221;", "“q”" },
+	{ "a\tb\nc", "a b c" },
+	{ "ctl\x07" "x", "ctlx" },
+	{ "x\xC3", "x\xEF\xBF\xBD" },
+	{ "a&nbsp;b", "a b" },
+	{ "Milei&amp;#8217;s", "Milei’s" },
+};
+
+static const struct html_row utf8_rows[] = {
+	{ "", "" },
+	{ "abc", "abc" },
+	{ "caf\xC3\xA9", "caf\xC3\xA9" },
+	{ "caf\xE9", "caf\xEF\xBF\xBD" },
+	{ "\xC3", "\xEF\xBF\xBD" },
+	{ "\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" },  /* a surrogate */
+	{ "\xF4\x90\x80\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" },
+	{ "\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD" },                   /* overlong */
+};
+
+/* fw_html_to_text on one row; output must be valid UTF-8. */
+static void test_to_text(gconstpointer data)
+{
+	const struct html_row *r = data;
+	g_autofree char *got = fw_html_to_text(r->in, -1);
+
+	g_assert_true(g_utf8_validate(got, -1, NULL));
+	g_assert_cmpstr(got, ==, r->out);
+}
+
+/* fw_html_clean on one row. */
+static void test_clean(gconstpointer data)
+{
+	const struct html_row *r = data;
+	g_autofree char *got = fw_html_clean(r->in, -1);
+
+	g_assert_true(g_utf8_validate(got, -1, NULL));
+	g_assert_cmpstr(got, ==, r->out);
+}
+
+/* fw_html_valid_utf8 on one row. */
+static void test_valid(gconstpointer data)
+{
+	const struct html_row *r = data;
+	g_autofree char *got = fw_html_valid_utf8(r->in, -1);
+
+	g_assert_true(g_utf8_validate(got, -1, NULL));
+	g_assert_cmpstr(got, ==, r->out);
+}
+
+/* Lengths, NULs, NULL input and the output bound. */
+static void test_edges(void)
+{
+	g_autofree char *null = fw_html_to_text(NULL, -1);
+	g_autofree char *part = fw_html_to_text("<b>Milei</b> and more", 8);
+	g_autofree char *nul = fw_html_valid_utf8("a\0b", 3);
+	g_autofree char *nul2 = fw_html_to_text("a\0b", 3);
+	g_autofree char *clean_null = fw_html_clean(NULL, 0);
+
+	g_assert_cmpstr(null, ==, "");
+	g_assert_cmpstr(part, ==, "Milei");
+	g_assert_cmpstr(nul, ==, "ab");
+	g_assert_cmpstr(nul2, ==, "ab");
+	g_assert_cmpstr(clean_null, ==, "");
+
+	/* output stays within 3x the input, even for all-invalid bytes */
+	char bad[300];
+	memset(bad, 0xFF, sizeof bad);
+	g_autofree char *b = fw_html_to_text(bad, sizeof bad);
+	g_assert_cmpuint(strlen(b), <=, 3 * sizeof bad);
+	g_assert_true(g_utf8_validate(b, -1, NULL));
+}
+
+/* A big document with many tags converts in linear time and stays sane. */
+static void test_big(void)
+{
+	GString *s = g_string_new(NULL);
+	for (int i = 0; i < 20000; i++)
+		g_string_append(s, "<p>Milei &amp; <b>Mercosur</b>&nbsp;talks</p>\n");
+	g_autofree char *t = fw_html_to_text(s->str, s->len);
+	g_assert_true(g_str_has_prefix(t, "Milei & Mercosur talks Milei & Mercosur"));
+	g_assert_cmpuint(strlen(t), ==, 20000 * strlen("Milei & Mercosur talks ") - 1);
+	g_string_free(s, TRUE);
+
+	/* an unclosed comment, then many more: eaten to the end, once */
+	GString *u = g_string_new("text ");
+	for (int i = 0; i < 20000; i++)
+		g_string_append(u, "<!-- x -- <script> <a title=\"q ");
+	g_autofree char *t2 = fw_html_to_text(u->str, u->len);
+	g_assert_cmpstr(t2, ==, "text");
+	g_string_free(u, TRUE);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	for (gsize i = 0; i < G_N_ELEMENTS(text_rows); i++) {
+		g_autofree char *name = g_strdup_printf("/html/to_text/%" G_GSIZE_FORMAT, i);
+		g_test_add_data_func(name, &text_rows[i], test_to_text);
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(clean_rows); i++) {
+		g_autofree char *name = g_strdup_printf("/html/clean/%" G_GSIZE_FORMAT, i);
+		g_test_add_data_func(name, &clean_rows[i], test_clean);
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(utf8_rows); i++) {
+		g_autofree char *name = g_strdup_printf("/html/valid_utf8/%" G_GSIZE_FORMAT, i);
+		g_test_add_data_func(name, &utf8_rows[i], test_valid);
+	}
+	g_test_add_func("/html/edges", test_edges);
+	g_test_add_func("/html/big", test_big);
+	return g_test_run();
+}
