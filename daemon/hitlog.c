@@ -603,17 +603,24 @@ static void show_line(GString *out, const char *label, const char *value)
 	g_string_append_printf(out, "%-11s%s\n", label, v);
 }
 
-/* The matched list as "title 0–5, content 120–125", or NULL when empty. */
+/* Spans `show` lists per field before "and N more". */
+#define SHOW_SPANS_PER_FIELD 5
+
+/* The matched list grouped by field, "title 0–5 · content 120–125, 300–305
+ * and 7 more", or NULL when empty. */
 static char *matched_text(const char *matched_json)
 {
 	g_autoptr(JsonParser) p = json_parser_new_immutable();
 	JsonArray *a = json_array_of(p, matched_json);
-	GString *out = g_string_new(NULL);
+	g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GArray) counts = g_array_new(FALSE, TRUE, sizeof(guint));
+	GString *out;
 
 	for (guint i = 0; a && i < json_array_get_length(a); i++) {
 		JsonNode *n = json_array_get_element(a, i);
 		const char *field;
-		guint start, end;
+		guint start, end, k;
 		JsonObject *o;
 
 		if (!JSON_NODE_HOLDS_OBJECT(n))
@@ -623,11 +630,31 @@ static char *matched_text(const char *matched_json)
 		if (!field || !node_uint(json_object_get_member(o, "start"), &start) ||
 		    !node_uint(json_object_get_member(o, "end"), &end))
 			continue;
-		g_string_append_printf(out, "%s%s %u–%u", out->len ? ", " : "", field, start, end);
+		for (k = 0; k < fields->len && strcmp(fields->pdata[k], field); k++)
+			;
+		if (k == fields->len) {
+			guint zero = 0;
+
+			g_ptr_array_add(fields, g_strdup(field));
+			g_ptr_array_add(texts, g_strdup_printf("%s %u–%u", field, start, end));
+			g_array_append_val(counts, zero);
+		} else if (g_array_index(counts, guint, k) < SHOW_SPANS_PER_FIELD) {
+			char *more = g_strdup_printf("%s, %u–%u", (char *)texts->pdata[k], start, end);
+
+			g_free(texts->pdata[k]);
+			texts->pdata[k] = more;
+		}
+		g_array_index(counts, guint, k)++;
 	}
-	if (out->len == 0) {
-		g_string_free(out, TRUE);
+	if (fields->len == 0)
 		return NULL;
+	out = g_string_new(NULL);
+	for (guint k = 0; k < fields->len; k++) {
+		guint n = g_array_index(counts, guint, k);
+
+		g_string_append_printf(out, "%s%s", k ? " · " : "", (char *)texts->pdata[k]);
+		if (n > SHOW_SPANS_PER_FIELD)
+			g_string_append_printf(out, " and %u more", n - SHOW_SPANS_PER_FIELD);
 	}
 	return g_string_free(out, FALSE);
 }

@@ -554,9 +554,45 @@ static void test_show_fields(void)
 	r = rows[0];
 	g_free(out);
 	out = show_to_string(&r, FALSE);
-	g_assert_nonnull(strstr(out, "\nMatched:   title 0–5, content 1234–1239\n"));
+	g_assert_nonnull(strstr(out, "\nMatched:   title 0–5 · content 1234–1239\n"));
 	g_assert_nonnull(strstr(out, "\nPublished: 2024-11-26 05:05\n"));
 	g_assert_nonnull(strstr(out, "\nLink:      https://tac.example/milei-wins/\n"));
+}
+
+/* The Matched: line of show, from matched_json. */
+static const struct {
+	const char *json, *want;
+} matched_rows[] = {
+	{ "[{\"field\":\"title\",\"start\":0,\"end\":5}]", "title 0–5" },
+	{ "[{\"field\":\"content\",\"start\":1,\"end\":2},{\"field\":\"title\",\"start\":3,"
+	  "\"end\":4},{\"field\":\"content\",\"start\":5,\"end\":6}]",
+	  "content 1–2, 5–6 · title 3–4" },
+	{ "[{\"field\":\"content\",\"start\":1,\"end\":2},{\"field\":\"content\",\"start\":3,\"end\":4},"
+	  "{\"field\":\"content\",\"start\":5,\"end\":6},{\"field\":\"content\",\"start\":7,\"end\":8},"
+	  "{\"field\":\"content\",\"start\":9,\"end\":10},{\"field\":\"content\",\"start\":11,\"end\":12},"
+	  "{\"field\":\"content\",\"start\":13,\"end\":14}]",
+	  "content 1–2, 3–4, 5–6, 7–8, 9–10 and 2 more" },
+	{ "[{\"field\":\"title\",\"start\":\"0\",\"end\":5},{\"field\":null,\"start\":0,\"end\":5}]",
+	  NULL },
+	{ "[]", NULL },
+	{ "nonsense", NULL },
+};
+
+static void test_show_matched(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(matched_rows); i++) {
+		struct fw_hit_row r = rows[0];
+		g_autofree char *out = NULL, *want = NULL;
+
+		r.matched_json = (char *)matched_rows[i].json;
+		out = show_to_string(&r, FALSE);
+		if (matched_rows[i].want) {
+			want = g_strdup_printf("\nMatched:   %s\n", matched_rows[i].want);
+			g_assert_nonnull(strstr(out, want));
+		} else {
+			g_assert_null(strstr(out, "Matched:"));
+		}
+	}
 }
 
 static const struct {
@@ -604,6 +640,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/hitlog/table/color", test_table_color);
 	g_test_add_func("/hitlog/show", test_show);
 	g_test_add_func("/hitlog/show/fields", test_show_fields);
+	g_test_add_func("/hitlog/show/matched", test_show_matched);
 	g_test_add_func("/hitlog/marks-parse", test_marks_parse);
 	return g_test_run();
 }
