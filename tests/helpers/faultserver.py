@@ -14,6 +14,10 @@ Routes:
   /big-chunked      2 MiB, chunked (no Content-Length)
   /chunked-endless  64 KiB chunks for up to 5 s
   /gzip-bomb        Content-Encoding: gzip; 32 MiB of zeros in ~32 KiB
+  /gzip             the /ok feed, Content-Encoding: gzip
+  /size/N           N bytes with Content-Length
+  /chunked/N        N bytes, chunked
+  /gzip-size/N      N bytes (decoded), Content-Encoding: gzip
   /redirect-file    302 to file:///etc/passwd
   /redirect-loop    302 to itself
   /redirect-ok      301 to /ok
@@ -120,6 +124,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/gzip-bomb":
             self.send_body(200, bomb(), "application/rss+xml",
                            [("Content-Encoding", "gzip")])
+        elif path == "/gzip":
+            self.send_body(200, gzip.compress(FEED), "application/rss+xml",
+                           [("Content-Encoding", "gzip")])
+        elif path.startswith("/size/") and path[6:].isdigit():
+            self.send_body(200, b"s" * min(int(path[6:]), 64 << 20))
+        elif path.startswith("/gzip-size/") and path[11:].isdigit():
+            self.send_body(200, gzip.compress(b"g" * min(int(path[11:]), 64 << 20)),
+                           headers=[("Content-Encoding", "gzip")])
+        elif path.startswith("/chunked/") and path[9:].isdigit():
+            left = min(int(path[9:]), 64 << 20)
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            while left > 0:
+                n = min(left, 50000)
+                self.chunk(b"c" * n)
+                left -= n
+            self.wfile.write(b"0\r\n\r\n")
         elif path == "/redirect-file":
             self.send_body(302, b"", headers=[("Location", "file:///etc/passwd")])
         elif path == "/redirect-loop":

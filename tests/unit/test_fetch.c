@@ -52,6 +52,14 @@ static const struct row rows[] = {
 	{ "/slow", NULL, NULL, 200, FALSE, "timed out", NULL, NULL, NULL, -1 },
 	{ "/hang", NULL, NULL, 0, FALSE, "timed out", NULL, NULL, NULL, -1 },
 	{ "/drop", NULL, NULL, 0, FALSE, "Empty reply", NULL, NULL, NULL, -1 },
+	{ "/gzip", NULL, NULL, 200, FALSE, NULL, "Milei meets Mercosur", NULL, NULL, 0 },
+	/* max_size is a bound on decoded bytes: exactly CAP passes, CAP + 1 fails */
+	{ "/size/1048576", NULL, NULL, 200, FALSE, NULL, "sss", NULL, NULL, 0 },
+	{ "/size/1048577", NULL, NULL, 200, FALSE, "body larger than", NULL, NULL, NULL, 0 },
+	{ "/chunked/1048576", NULL, NULL, 200, FALSE, NULL, "ccc", NULL, NULL, 0 },
+	{ "/chunked/1048577", NULL, NULL, 200, FALSE, "body larger than", NULL, NULL, NULL, 0 },
+	{ "/gzip-size/1048576", NULL, NULL, 200, FALSE, NULL, "ggg", NULL, NULL, 0 },
+	{ "/gzip-size/1048577", NULL, NULL, 200, FALSE, "body larger than", NULL, NULL, NULL, 0 },
 	{ "/etag-crlf", NULL, NULL, 200, FALSE, NULL, "<rss", NULL, "\"abc\"", -1 },
 	/* conditional headers are sanitised: no header injection */
 	{ "/echo", "\"x\"\r\nInjected: 1", "Mon\r\nX-Evil: 2", 200, FALSE, NULL,
@@ -59,6 +67,7 @@ static const struct row rows[] = {
 	{ "/echo", NULL, NULL, 200, FALSE, NULL, "User-Agent: feedwatch/", NULL, NULL, -1 },
 	{ "/echo", NULL, NULL, 200, FALSE, NULL, "Accept-Encoding: ", NULL, NULL, -1 },
 	{ "file:feed.xml", NULL, NULL, 0, FALSE, NULL, "<rss version", NULL, NULL, 0 },
+	{ "file:exact.xml", NULL, NULL, 0, FALSE, NULL, "", NULL, NULL, 0 },
 	{ "file:big.xml", NULL, NULL, 0, FALSE, "body larger than 1048576 bytes", NULL, NULL,
 	  NULL, 0 },
 	{ "file:missing.xml", NULL, NULL, 0, FALSE, "No such file", NULL, NULL, NULL, 0 },
@@ -183,6 +192,8 @@ static void table_done_cb(struct fw_fetch_result *res, gpointer data)
 	g_assert_nonnull(res->final_url);
 	if (r->etag_out != NULL)
 		g_assert_cmpstr(res->etag, ==, r->etag_out);
+	if (i == 0)
+		g_assert_cmpstr(res->content_type, ==, "application/rss+xml; charset=utf-8");
 	if (r->retry_after >= 0)
 		g_assert_cmpint(res->retry_after, ==, r->retry_after);
 	g_assert_cmpfloat(res->seconds, <, TIMEOUT + 2);
@@ -382,22 +393,39 @@ static void test_file_conditional(void)
 	g_main_loop_unref(st.loop);
 }
 
+/* opts.user_agent replaces the default one. */
+static void test_user_agent(void)
+{
+	struct fw_fetch_opts opts = { .user_agent = "custom-agent/1.0" };
+	struct count c = { .loop = g_main_loop_new(NULL, FALSE) };
+	struct fw_fetcher *f = fw_fetcher_new(NULL, &opts, count_done_cb, &c);
+
+	fetch_one(f, &c, "/echo");
+	g_assert_nonnull(c.last_body);
+	g_assert_nonnull(strstr(c.last_body, "\nUser-Agent: custom-agent/1.0\n"));
+	fw_fetcher_free(f);
+	g_free(c.last_body);
+	g_main_loop_unref(c.loop);
+}
+
 /* Writes the file fixtures into tmpdir. */
 static void make_files(void)
 {
 	g_autofree char *feed = g_build_filename(tmpdir, "feed.xml", NULL);
 	g_autofree char *big = g_build_filename(tmpdir, "big.xml", NULL);
+	g_autofree char *exact = g_build_filename(tmpdir, "exact.xml", NULL);
 	g_autofree char *data = g_malloc0(CAP + 1);
 
 	g_assert_true(g_file_set_contents(feed, "<rss version=\"2.0\"><channel/></rss>\n", -1,
 	                                  NULL));
 	g_assert_true(g_file_set_contents(big, data, CAP + 1, NULL));
+	g_assert_true(g_file_set_contents(exact, data, CAP, NULL));
 }
 
 /* Removes tmpdir and what is in it. */
 static void remove_files(void)
 {
-	const char *names[] = { "feed.xml", "big.xml" };
+	const char *names[] = { "feed.xml", "big.xml", "exact.xml" };
 
 	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
 		g_autofree char *p = g_build_filename(tmpdir, names[i], NULL);
@@ -422,6 +450,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/fetch/free-in-flight", test_free_in_flight);
 	g_test_add_func("/fetch/free-in-callback", test_free_in_callback);
 	g_test_add_func("/fetch/file-conditional", test_file_conditional);
+	g_test_add_func("/fetch/user-agent", test_user_agent);
 	rc = g_test_run();
 	server_stop();
 	remove_files();
