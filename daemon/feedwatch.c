@@ -1,5 +1,6 @@
 /* feedwatch — the user's tool: review the hit log, test topics, check the
  * config, one poll cycle on demand. See feedwatch(1). */
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "feedwatch/feed.h"
 #include "feedwatch/fetch.h"
 #include "feedwatch/hitlog.h"
+#include "feedwatch/lock.h"
 #include "feedwatch/log.h"
 #include "feedwatch/match.h"
 #include "feedwatch/poll.h"
@@ -41,7 +43,9 @@ static const char usage_text[] =
 	"  read     mark hits read (HIT... or --all [--topic T])\n"
 	"  unread   mark hits unread\n"
 	"  check    validate the config and every query\n"
-	"  poll     one poll cycle now, in the foreground (--feed F, --no-notify)\n"
+	"  poll     one poll cycle now, in the foreground (--feed F, --no-notify);\n"
+	"           when feedwatchd runs, asks it to poll now instead\n"
+	"  reload   make the running feedwatchd reload its config\n"
 	"  parse    show how feedwatch reads a feed (FILE, URL or -)\n"
 	"  match    try a query on a feed or text (QUERY [FILE|URL|-])\n"
 	"\n"
@@ -214,13 +218,16 @@ poll_signal_cb(gpointer data)
 static int
 cmd_poll(int argc, char **argv)
 {
-	static gboolean no_notify;
+	static gboolean no_notify, now_flag;
 	static char **feeds;
 	static const GOptionEntry entries[] = {
 		{ "feed", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &feeds, "Poll only feed F (repeatable)", "F" },
 		{ "no-notify", 0, 0, G_OPTION_ARG_NONE, &no_notify, "Record hits without notifying", NULL },
+		{ "now", 0, 0, G_OPTION_ARG_NONE, &now_flag, "When the daemon runs, ask it to poll now (the default)", NULL },
 		{ NULL }
 	};
+	pid_t holder = 0;
+	int lock_fd;
 	struct fw_config *cfg;
 	struct fw_store *store;
 	struct poll_run r = { 0 };
@@ -246,7 +253,20 @@ cmd_poll(int argc, char **argv)
 			return 1;
 		}
 	}
+	/* The daemon polls its own database: ask it rather than race it. */
+	if ((lock_fd = fw_lock_take(cfg->database, &holder, &err)) < 0) {
+		if (holder > 0 && kill(holder, SIGUSR1) == 0) {
+			printf("feedwatchd (pid %ld) is running on %s: asked it to poll every feed now\n",
+			       (long)holder, cfg->database);
+			fw_config_free(cfg);
+			return 0;
+		}
+		fprintf(stderr, "feedwatch: %s\n", err->message);
+		fw_config_free(cfg);
+		return 1;
+	}
 	if ((store = open_store(cfg)) == NULL) {
+		fw_lock_release(lock_fd);
 		fw_config_free(cfg);
 		return 1;
 	}
@@ -284,6 +304,38 @@ cmd_poll(int argc, char **argv)
 out:
 	fw_poller_free(r.poller);
 	fw_store_free(store);
+	fw_lock_release(lock_fd);
+	fw_config_free(cfg);
+	return rc;
+}
+
+/* ---- reload ------------------------------------------------------------ */
+
+static int
+cmd_reload(int argc, char **argv)
+{
+	struct fw_config *cfg;
+	pid_t pid;
+	int rc = 0;
+
+	if (!parse_options("reload", NULL, "Make the running feedwatchd reload its config (SIGHUP).",
+	                   NULL, &argc, &argv))
+		return EXIT_USAGE;
+	if (argc > 1)
+		return usage_error("reload: unexpected argument '%s'", argv[1]);
+	if ((cfg = load_config()) == NULL)
+		return 1;
+	pid = fw_lock_holder(cfg->database);
+	if (pid <= 0) {
+		fprintf(stderr, "feedwatch: no feedwatchd is running on %s\n", cfg->database);
+		rc = 1;
+	} else if (kill(pid, SIGHUP) < 0) {
+		fprintf(stderr, "feedwatch: cannot signal feedwatchd (pid %ld): %s\n", (long)pid,
+		        g_strerror(errno));
+		rc = 1;
+	} else {
+		printf("asked feedwatchd (pid %ld) to reload %s\n", (long)pid, cfg->path);
+	}
 	fw_config_free(cfg);
 	return rc;
 }
@@ -815,6 +867,8 @@ main(int argc, char **argv)
 		return cmd_read(argc, argv, TRUE);
 	if (strcmp(cmd, "unread") == 0)
 		return cmd_read(argc, argv, FALSE);
+	if (strcmp(cmd, "reload") == 0)
+		return cmd_reload(argc, argv);
 	if (strcmp(cmd, "parse") == 0)
 		return cmd_parse(argc, argv);
 	if (strcmp(cmd, "match") == 0)

@@ -10,6 +10,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "feedwatch/config.h"
+#include "feedwatch/lock.h"
 #include "feedwatch/log.h"
 #include "feedwatch/poll.h"
 #include "feedwatch/sched.h"
@@ -18,12 +19,14 @@
 /* The daemon's state: one config, one store, one poller, one schedule. */
 struct daemon {
 	GMainLoop *loop;
+	char *config_path;
 	struct fw_config *cfg;
 	struct fw_store *store;
 	struct fw_poller *poller;
 	struct fw_sched *sched;
 	gboolean stopping;
 	guint outbox_timer;
+	gint64 status_at;     /* when STATUS= was last sent (µs, monotonic) */
 };
 
 static gint64
@@ -32,19 +35,42 @@ now_s(void)
 	return g_get_real_time() / G_USEC_PER_SEC;
 }
 
+/* Hits found since local midnight. */
+static guint
+hits_today(struct daemon *d)
+{
+	g_autoptr(GDateTime) now = g_date_time_new_now_local();
+	g_autoptr(GDateTime) midnight = g_date_time_new_local(g_date_time_get_year(now),
+		g_date_time_get_month(now), g_date_time_get_day_of_month(now), 0, 0, 0);
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	struct fw_hit_filter f = { .since = g_date_time_to_unix(midnight) };
+
+	if (!fw_store_hits(d->store, &f, rows, NULL))
+		return 0;
+	return rows->len;
+}
+
+/* STATUS= "412 feeds, 3 failing, 17 hits today, next poll in 42 s", at
+ * most once a second unless forced. */
 static void
-daemon_status(struct daemon *d)
+daemon_status(struct daemon *d, gboolean force)
 {
 	struct fw_poll_stats st;
-	gint64 next = fw_sched_next_due(d->sched);
+	gint64 next = fw_sched_next_due(d->sched), mono = g_get_monotonic_time();
+	guint today;
 
+	if (!force && mono - d->status_at < G_USEC_PER_SEC)
+		return;
+	d->status_at = mono;
 	fw_poller_stats(d->poller, &st);
+	today = hits_today(d);
 	if (next == G_MAXINT64)
-		sd_notifyf(0, "STATUS=%u feeds, %u polls failed, %u new hits", d->cfg->feeds->len,
-		           st.feeds_failed, st.hits_new);
+		sd_notifyf(0, "STATUS=%u feeds, %u failing, %u hit%s today", d->cfg->feeds->len,
+		           st.failing, today, today == 1 ? "" : "s");
 	else
-		sd_notifyf(0, "STATUS=%u feeds, %u polls failed, %u new hits, next poll in %" G_GINT64_FORMAT " s",
-		           d->cfg->feeds->len, st.feeds_failed, st.hits_new, MAX(0, next - now_s()));
+		sd_notifyf(0, "STATUS=%u feeds, %u failing, %u hit%s today, next poll in %" G_GINT64_FORMAT " s",
+		           d->cfg->feeds->len, st.failing, today, today == 1 ? "" : "s",
+		           MAX(0, next - now_s()));
 }
 
 static void
@@ -62,7 +88,7 @@ daemon_polled_cb(guint i, gint64 next_poll, gpointer data)
 	struct daemon *d = data;
 
 	fw_sched_set(d->sched, i, next_poll);
-	daemon_status(d);
+	daemon_status(d, FALSE);
 }
 
 /* Retries what the outbox still holds (a notification server that came back). */
@@ -93,6 +119,57 @@ daemon_stop_cb(gpointer data)
 		sd_notify(0, "STOPPING=1");
 		g_main_loop_quit(d->loop);
 	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* SIGUSR1: every feed now. */
+static gboolean
+daemon_poll_now_cb(gpointer data)
+{
+	struct daemon *d = data;
+
+	fw_log_info("polling every feed now (SIGUSR1)");
+	for (guint i = 0; i < d->cfg->feeds->len; i++)
+		fw_poller_poll(d->poller, i);
+	return G_SOURCE_CONTINUE;
+}
+
+static void daemon_schedule(struct daemon *d);
+
+/* SIGHUP: validate the config completely; on any error keep the old one. */
+static gboolean
+daemon_reload_cb(gpointer data)
+{
+	struct daemon *d = data;
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) err = NULL;
+	struct fw_config *cfg;
+
+	sd_notify(0, "RELOADING=1");
+	fw_log_info("reloading %s", d->config_path);
+	cfg = fw_config_load(d->config_path, errors, &err);
+	if (cfg == NULL) {
+		for (guint i = 0; i < errors->len; i++)
+			fw_log_err("%s", (char *)errors->pdata[i]);
+		fw_log_err("%s; keeping the configuration in use", err->message);
+	} else if (!fw_poller_reconfigure(d->poller, cfg, &err)) {
+		fw_log_err("%s; keeping the configuration in use", err->message);
+		fw_config_free(cfg);
+	} else {
+		if (strcmp(cfg->database, d->cfg->database) != 0)
+			fw_log_warn("database changed to %s: takes effect at the next start; "
+			            "still using %s", cfg->database, d->cfg->database);
+		fw_config_free(d->cfg);
+		d->cfg = cfg;
+		fw_sched_free(d->sched);
+		d->sched = fw_sched_new(NULL, d->cfg->feeds->len, daemon_due_cb, d);
+		daemon_schedule(d);
+		fw_log_info("reloaded: %u feed%s, %u topic%s", cfg->feeds->len,
+		            cfg->feeds->len == 1 ? "" : "s", cfg->topics->len,
+		            cfg->topics->len == 1 ? "" : "s");
+	}
+	sd_notify(0, "READY=1");
+	daemon_status(d, TRUE);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -136,7 +213,8 @@ main(int argc, char **argv)
 	g_autofree char *path = NULL;
 	struct daemon d = { 0 };
 	guint64 wd_usec = 0;
-	int rc = 0;
+	int rc = 0, lock_fd = -1;
+	pid_t holder = 0;
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
@@ -162,10 +240,17 @@ main(int argc, char **argv)
 		fw_log_err("%s", err->message);
 		return 1;
 	}
-	if ((d.store = fw_store_open(d.cfg->database, &err)) == NULL) {
+	d.config_path = g_strdup(path);
+	if ((lock_fd = fw_lock_take(d.cfg->database, &holder, &err)) < 0) {
 		fw_log_err("%s", err->message);
 		fw_config_free(d.cfg);
+		g_free(d.config_path);
 		return 1;
+	}
+	if ((d.store = fw_store_open(d.cfg->database, &err)) == NULL) {
+		fw_log_err("%s", err->message);
+		rc = 1;
+		goto out;
 	}
 	d.poller = fw_poller_new(NULL, d.cfg, d.store, TRUE, &err);
 	if (d.poller == NULL) {
@@ -178,6 +263,8 @@ main(int argc, char **argv)
 	fw_poller_set_done_cb(d.poller, daemon_polled_cb, &d);
 	g_unix_signal_add(SIGTERM, daemon_stop_cb, &d);
 	g_unix_signal_add(SIGINT, daemon_stop_cb, &d);
+	g_unix_signal_add(SIGHUP, daemon_reload_cb, &d);
+	g_unix_signal_add(SIGUSR1, daemon_poll_now_cb, &d);
 	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0)
 		g_timeout_add(MAX(wd_usec / 2000, 1), daemon_watchdog_cb, &d);
 	d.outbox_timer = g_timeout_add_seconds(60, daemon_outbox_cb, &d);
@@ -187,7 +274,7 @@ main(int argc, char **argv)
 	            d.cfg->feeds->len == 1 ? "" : "s", d.cfg->topics->len,
 	            d.cfg->topics->len == 1 ? "" : "s", path, d.cfg->database);
 	sd_notify(0, "READY=1");
-	daemon_status(&d);
+	daemon_status(&d, TRUE);
 	g_main_loop_run(d.loop);
 	g_main_loop_unref(d.loop);
 out:
@@ -195,5 +282,7 @@ out:
 	fw_poller_free(d.poller);
 	fw_store_free(d.store);
 	fw_config_free(d.cfg);
+	fw_lock_release(lock_fd);
+	g_free(d.config_path);
 	return rc;
 }

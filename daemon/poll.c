@@ -14,10 +14,14 @@
 #define POLL_SNIPPET_WIDTH 200
 #define POLL_OUTBOX_BATCH 200
 
-/* One feed of the config and its poll in flight. */
+/* One feed of the config and its poll in flight. Heap-allocated, so that a
+ * reload can keep the runs of feeds that stay and orphan those in flight
+ * whose feed was removed (freed when their fetch comes back). */
 struct feed_run {
 	struct fw_poller *p;
-	guint index;
+	guint index;              /* in p->cfg->feeds */
+	char *key;
+	gboolean orphan;          /* its feed left the config while in flight */
 	gint64 feed_id;
 	gboolean fetched_before;  /* a successful fetch was recorded before this poll */
 	gboolean in_flight;
@@ -32,12 +36,15 @@ struct fw_poller {
 	struct fw_fetcher *fetcher;
 	struct fw_matcher *matcher;
 	struct fw_notifier *notifier;
-	struct feed_run *runs;
+	GPtrArray *runs;          /* of struct feed_run *, parallel to cfg->feeds */
+	GPtrArray *orphans;       /* of struct feed_run *, in flight, feed removed */
 	GHashTable *sending;      /* outbox ids handed to a channel, not yet done */
 	fw_poll_done_cb done_cb;
 	gpointer done_data;
 	struct fw_poll_stats stats;
 };
+
+static void run_free(struct feed_run *run);
 
 static gint64
 now_s(void)
@@ -260,11 +267,17 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 {
 	struct feed_run *run = r->user;
 	struct fw_poller *p = run->p;
-	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
+	const struct fw_feed_conf *fc;
 	struct fw_poll_record rec = { 0 };
 	g_autoptr(GError) err = NULL;
 	g_autofree char *msg = NULL;
 	struct fw_feed_doc *doc = NULL;
+
+	if (run->orphan) {
+		g_ptr_array_remove_fast(p->orphans, run);   /* frees it */
+		return;
+	}
+	fc = p->cfg->feeds->pdata[run->index];
 
 	rec.http_status = r->http_status;
 	rec.bytes = r->bytes;
@@ -428,33 +441,20 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	struct fw_fetch_opts fo = { 0 };
 
 	p->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
-	p->cfg = cfg;
 	p->store = store;
 	p->notify = notify;
-	p->matcher = fw_matcher_new();
-	for (guint i = 0; i < cfg->topics->len; i++) {
-		const struct fw_topic_conf *t = cfg->topics->pdata[i];
-		guint col = 0;
-		struct fw_query *q = fw_query_parse(t->query, &col, error);
-		if (q == NULL) {
-			g_prefix_error(error, "topic %s: column %u: ", t->key, col);
-			fw_poller_free(p);
-			return NULL;
-		}
-		fw_matcher_add(p->matcher, i, q);
-	}
-	p->runs = g_new0(struct feed_run, cfg->feeds->len ? cfg->feeds->len : 1);
-	for (guint i = 0; i < cfg->feeds->len; i++) {
-		p->runs[i].p = p;
-		p->runs[i].index = i;
-		p->runs[i].feed_id = -1;
+	p->runs = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
+	p->orphans = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
+	p->sending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	if (!fw_poller_reconfigure(p, cfg, error)) {
+		fw_poller_free(p);
+		return NULL;
 	}
 	fo.max_parallel = cfg->max_parallel;
 	fo.max_per_host = cfg->max_per_host;
 	fo.timeout = cfg->timeout;
 	fo.max_size = cfg->max_size;
 	p->fetcher = fw_fetcher_new(p->ctx, &fo, poll_fetch_done_cb, p);
-	p->sending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	if (notify)
 		p->notifier = fw_notifier_new(p->ctx, poll_notify_done_cb, p);
 	return p;
@@ -468,11 +468,72 @@ fw_poller_free(struct fw_poller *p)
 	fw_fetcher_free(p->fetcher);
 	fw_notifier_free(p->notifier);
 	fw_matcher_free(p->matcher);
-	if (p->sending)
-		g_hash_table_unref(p->sending);
+	g_hash_table_unref(p->sending);
+	g_ptr_array_unref(p->runs);
+	g_ptr_array_unref(p->orphans);
 	g_main_context_unref(p->ctx);
-	g_free(p->runs);
 	g_free(p);
+}
+
+static void
+run_free(struct feed_run *run)
+{
+	g_free(run->key);
+	g_free(run);
+}
+
+gboolean
+fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError **error)
+{
+	struct fw_matcher *m = fw_matcher_new();
+	GPtrArray *runs;
+
+	for (guint i = 0; i < cfg->topics->len; i++) {
+		const struct fw_topic_conf *t = cfg->topics->pdata[i];
+		guint col = 0;
+		struct fw_query *q = fw_query_parse(t->query, &col, error);
+		if (q == NULL) {
+			g_prefix_error(error, "topic %s: column %u: ", t->key, col);
+			fw_matcher_free(m);
+			return FALSE;
+		}
+		fw_matcher_add(m, i, q);
+	}
+	runs = g_ptr_array_new_full(cfg->feeds->len, (GDestroyNotify)run_free);
+	for (guint i = 0; i < cfg->feeds->len; i++) {
+		const struct fw_feed_conf *fc = cfg->feeds->pdata[i];
+		struct feed_run *run = NULL;
+
+		for (guint k = 0; k < p->runs->len && run == NULL; k++) {
+			struct feed_run *old = p->runs->pdata[k];
+			if (old != NULL && strcmp(old->key, fc->key) == 0)
+				run = g_ptr_array_steal_index_fast(p->runs, k);
+		}
+		if (run == NULL) {
+			run = g_new0(struct feed_run, 1);
+			run->p = p;
+			run->key = g_strdup(fc->key);
+			run->feed_id = -1;
+		}
+		run->index = i;
+		g_ptr_array_add(runs, run);
+	}
+	/* What is left belongs to removed feeds. */
+	while (p->runs->len > 0) {
+		struct feed_run *old = g_ptr_array_steal_index_fast(p->runs, 0);
+		if (old->in_flight) {
+			old->orphan = TRUE;
+			g_ptr_array_add(p->orphans, old);
+		} else {
+			run_free(old);
+		}
+	}
+	g_ptr_array_unref(p->runs);
+	p->runs = runs;
+	fw_matcher_free(p->matcher);
+	p->matcher = m;
+	p->cfg = cfg;
+	return TRUE;
 }
 
 void
@@ -485,7 +546,7 @@ fw_poller_poll(struct fw_poller *p, guint i)
 
 	g_return_if_fail(i < p->cfg->feeds->len);
 	fc = p->cfg->feeds->pdata[i];
-	run = &p->runs[i];
+	run = p->runs->pdata[i];
 	if (run->in_flight)
 		return;
 	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
@@ -521,4 +582,7 @@ void
 fw_poller_stats(struct fw_poller *p, struct fw_poll_stats *out)
 {
 	*out = p->stats;
+	out->failing = 0;
+	for (guint i = 0; i < p->runs->len; i++)
+		out->failing += ((struct feed_run *)p->runs->pdata[i])->failures > 0;
 }

@@ -20,6 +20,13 @@ struct fw_poller *fw_poller_new(GMainContext *ctx, const struct fw_config *cfg,
                                 struct fw_store *store, gboolean notify, GError **error);
 void fw_poller_free(struct fw_poller *p);   /* aborts transfers; NULL is fine */
 
+/* Switches to a new config (cfg not owned; must outlive the poller or the
+ * next reconfigure). Feeds are matched by key: those that stay keep their
+ * state, added ones start, removed ones in flight are dropped when their
+ * fetch returns; new topics apply to items arriving from now on. Returns
+ * FALSE (poller unchanged) if a query does not compile. */
+gboolean fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError **error);
+
 /* Starts polling the feed at index i of cfg->feeds (no-op if in flight). */
 void fw_poller_poll(struct fw_poller *p, guint i);
 
@@ -36,6 +43,7 @@ gboolean fw_poller_busy(struct fw_poller *p);
 /* Counters since the poller was made. */
 struct fw_poll_stats {
 	guint feeds_ok, feeds_failed, items_new, hits_new, notices_sent, notices_failed;
+	guint failing;   /* feeds whose last poll failed, now */
 };
 void fw_poller_stats(struct fw_poller *p, struct fw_poll_stats *out);
 
