@@ -49,4 +49,40 @@ const char *fw_field_name(enum fw_field f);
 /* Parses a field name; returns FALSE for an unknown one. */
 gboolean fw_field_from_name(const char *name, enum fw_field *out);
 
+/* The query text as given to fw_query_parse (owned by q). */
+const char *fw_query_source(const struct fw_query *q);
+
+/* The fields any term of q looks at (mask of 1 << enum fw_field). */
+guint fw_query_fields(const struct fw_query *q);
+
+/* The compiled form, read by match.c only; other modules treat a query as
+ * opaque. A word is a phrase of one term. Immutable after parsing. */
+enum fw_qnode_kind {
+	FW_QNODE_PHRASE,    /* terms[0..n): consecutive words, in order */
+	FW_QNODE_REGEX,     /* regex, on the raw text of each field */
+	FW_QNODE_AND,       /* kids[0..n) */
+	FW_QNODE_OR,        /* kids[0..n) */
+	FW_QNODE_NOT,       /* kids[0] */
+	FW_QNODE_NEAR,      /* kids[0], kids[1]: phrases or ORs of them; n = distance */
+};
+
+struct fw_qterm {
+	char *word;         /* normalised (fw_text_normalize), never empty */
+	guint len;          /* strlen(word) */
+	gboolean prefix;    /* `word*`: any word starting with it */
+};
+
+struct fw_qnode {
+	enum fw_qnode_kind kind;
+	guint fields;       /* PHRASE, REGEX: the fields searched (mask) */
+	guint col;          /* 1-based column of the node in the source */
+	guint n;            /* PHRASE: terms; AND, OR: kids; NEAR: distance in words */
+	struct fw_qterm *terms;
+	GRegex *regex;
+	struct fw_qnode **kids;
+};
+
+/* The root node of q. */
+const struct fw_qnode *fw_query_root(const struct fw_query *q);
+
 #endif

@@ -1,0 +1,324 @@
+/* text — Unicode normalisation and tokenising for matching (see text.h). */
+#include <string.h>
+
+#include "feedwatch/text.h"
+
+/* Code points below this have their normalised form precomputed. */
+#define FW_TEXT_TABLE_MAX 0x0600
+
+/* A word's raw bytes looked at by the slow path: longer words are cut. */
+#define FW_TEXT_RAW_MAX (FW_TEXT_WORD_MAX * 8)
+
+struct norm_entry {
+	guint16 off;
+	guint8 len;
+};
+
+static struct norm_entry norm_table[FW_TEXT_TABLE_MAX];
+static char *norm_pool;
+
+/* TRUE for the three kinds of combining mark. */
+static gboolean
+is_mark(GUnicodeType t)
+{
+	return t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_SPACING_MARK ||
+	       t == G_UNICODE_ENCLOSING_MARK;
+}
+
+/* TRUE for invisible characters that do not break a word (soft hyphen,
+ * zero-width joiners, word joiner, BOM): dropped like marks. */
+static gboolean
+is_ignorable(gunichar c)
+{
+	return c == 0x00AD || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF;
+}
+
+/* TRUE for letters and numbers of any script. */
+static gboolean
+is_alnum_type(GUnicodeType t)
+{
+	switch (t) {
+	case G_UNICODE_LOWERCASE_LETTER:
+	case G_UNICODE_MODIFIER_LETTER:
+	case G_UNICODE_OTHER_LETTER:
+	case G_UNICODE_TITLECASE_LETTER:
+	case G_UNICODE_UPPERCASE_LETTER:
+	case G_UNICODE_DECIMAL_NUMBER:
+	case G_UNICODE_LETTER_NUMBER:
+	case G_UNICODE_OTHER_NUMBER:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+/* TRUE for the characters that are a word each: Han ideographs, kana, hangul. */
+static gboolean
+is_cjk(gunichar c)
+{
+	return (c >= 0x1100 && c <= 0x11FF) ||     /* hangul jamo */
+	       (c >= 0x3005 && c <= 0x3007) ||     /* ideographic iteration, zero */
+	       (c >= 0x3021 && c <= 0x3029) ||     /* hangzhou numerals */
+	       (c >= 0x3038 && c <= 0x303B) ||
+	       (c >= 0x3040 && c <= 0x30FF) ||     /* hiragana, katakana */
+	       (c >= 0x3130 && c <= 0x318F) ||     /* hangul compatibility jamo */
+	       (c >= 0x31F0 && c <= 0x31FF) ||     /* katakana extensions */
+	       (c >= 0x3400 && c <= 0x4DBF) ||     /* CJK extension A */
+	       (c >= 0x4E00 && c <= 0x9FFF) ||     /* CJK unified */
+	       (c >= 0xA960 && c <= 0xA97F) ||
+	       (c >= 0xAC00 && c <= 0xD7FF) ||     /* hangul syllables, jamo ext B */
+	       (c >= 0xF900 && c <= 0xFAFF) ||     /* CJK compatibility */
+	       (c >= 0xFF66 && c <= 0xFFDC) ||     /* half-width katakana, hangul */
+	       (c >= 0x1B000 && c <= 0x1B16F) ||   /* kana supplement, extended */
+	       (c >= 0x20000 && c <= 0x3FFFF);     /* CJK extensions B.. */
+}
+
+/* Drops combining marks and ignorable characters from s, in place. */
+static void
+drop_marks(char *s)
+{
+	char *w = s;
+
+	for (const char *p = s; *p;) {
+		const char *n = g_utf8_next_char(p);
+		gunichar c = g_utf8_get_char(p);
+		if (!is_mark(g_unichar_type(c)) && !is_ignorable(c)) {
+			memmove(w, p, n - p);
+			w += n - p;
+		}
+		p = n;
+	}
+	*w = '\0';
+}
+
+char *
+fw_text_normalize(const char *s, gssize len)
+{
+	g_autofree char *valid = NULL;
+	g_autofree char *nfkd = NULL;
+	g_autofree char *fold = NULL;
+	char *out;
+
+	if (s == NULL)
+		return g_strdup("");
+	if (!g_utf8_validate_len(s, len < 0 ? strlen(s) : (gsize)len, NULL)) {
+		valid = g_utf8_make_valid(s, len);
+		s = valid;
+		len = -1;
+	}
+	nfkd = g_utf8_normalize(s, len, G_NORMALIZE_NFKD);
+	if (nfkd == NULL)
+		return g_strdup("");
+	fold = g_utf8_casefold(nfkd, -1);
+	/* Case folding may produce composed characters (rarely): decompose again. */
+	out = g_utf8_normalize(fold, -1, G_NORMALIZE_NFKD);
+	if (out == NULL)
+		out = g_strdup("");
+	drop_marks(out);
+	return out;
+}
+
+/* Fills norm_table with the normalised form of every code point below
+ * FW_TEXT_TABLE_MAX; normalising is context free once marks are dropped. */
+static gpointer
+table_init_cb(gpointer unused)
+{
+	GString *pool = g_string_sized_new(FW_TEXT_TABLE_MAX * 2);
+
+	for (gunichar c = 1; c < FW_TEXT_TABLE_MAX; c++) {
+		char buf[8];
+		int n = g_unichar_to_utf8(c, buf);
+		g_autofree char *norm = fw_text_normalize(buf, n);
+		gsize l = strlen(norm);
+
+		norm_table[c].off = pool->len;
+		norm_table[c].len = l;
+		g_string_append_len(pool, norm, l);
+	}
+	norm_pool = g_string_free(pool, FALSE);
+	return NULL;
+}
+
+static GOnce table_once = G_ONCE_INIT;
+
+/* The state of one tokenising run. */
+struct tok {
+	char buf[FW_TEXT_WORD_MAX + 8];
+	gsize len;          /* bytes in buf */
+	gboolean full;      /* something did not fit: append nothing more */
+	gboolean slow;      /* the word needs full normalisation of its raw bytes */
+	gboolean in_word;
+	const char *raw;    /* first byte of the word */
+	guint start;        /* character offset of the word */
+	guint index;
+	fw_text_token_cb cb;
+	gpointer data;
+};
+
+/* Appends the whole characters of s[0..n) that fit in the word buffer. */
+static void
+tok_append(struct tok *t, const char *s, gsize n)
+{
+	if (t->full)
+		return;
+	if (t->len + n <= FW_TEXT_WORD_MAX) {
+		memcpy(t->buf + t->len, s, n);
+		t->len += n;
+		return;
+	}
+	for (const char *p = s; p < s + n;) {
+		const char *q = g_utf8_next_char(p);
+		if (t->len + (q - p) > FW_TEXT_WORD_MAX)
+			break;
+		memcpy(t->buf + t->len, p, q - p);
+		t->len += q - p;
+		p = q;
+	}
+	t->full = TRUE;
+}
+
+/* Ends the current word at raw byte `end` / character `cend` and reports it. */
+static void
+tok_flush(struct tok *t, const char *end, guint cend)
+{
+	if (!t->in_word)
+		return;
+	if (t->slow) {
+		gsize n = end - t->raw;
+		g_autofree char *norm = NULL;
+
+		if (n > FW_TEXT_RAW_MAX) {
+			n = FW_TEXT_RAW_MAX;
+			while (n > 0 && (t->raw[n] & 0xC0) == 0x80)
+				n--;
+		}
+		norm = fw_text_normalize(t->raw, n);
+		t->len = 0;
+		t->full = FALSE;
+		tok_append(t, norm, strlen(norm));
+	}
+	t->in_word = FALSE;
+	if (t->len == 0)
+		return;   /* only marks, e.g. a lone accent: no word */
+	t->buf[t->len] = '\0';
+	t->cb(t->buf, t->start, cend, t->index++, t->data);
+}
+
+/* Starts a word at raw byte p, character offset ci. */
+static void
+tok_begin(struct tok *t, const char *p, guint ci)
+{
+	t->in_word = TRUE;
+	t->raw = p;
+	t->start = ci;
+	t->len = 0;
+	t->full = FALSE;
+	t->slow = FALSE;
+}
+
+/* Reports one CJK character c (at p, character ci) as a word of its own:
+ * its compatibility decomposition without marks, which is its normal form
+ * (these scripts have no case). */
+static void
+tok_cjk(struct tok *t, gunichar c, guint ci)
+{
+	gunichar dec[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+	gsize n = g_unichar_fully_decompose(c, TRUE, dec, G_N_ELEMENTS(dec));
+
+	t->len = 0;
+	t->full = FALSE;
+	for (gsize i = 0; i < n; i++) {
+		char u[8];
+		if (is_mark(g_unichar_type(dec[i])))
+			continue;
+		tok_append(t, u, g_unichar_to_utf8(dec[i], u));
+	}
+	if (t->len == 0)
+		return;
+	t->buf[t->len] = '\0';
+	t->cb(t->buf, ci, ci + 1, t->index++, t->data);
+}
+
+/* ASCII letters and digits, lower-cased; 0 for everything else. */
+static const char ascii_word[128] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',
+	['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j', ['K'] = 'k', ['L'] = 'l',
+	['M'] = 'm', ['N'] = 'n', ['O'] = 'o', ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r',
+	['S'] = 's', ['T'] = 't', ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x',
+	['Y'] = 'y', ['Z'] = 'z',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e', ['f'] = 'f',
+	['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j', ['k'] = 'k', ['l'] = 'l',
+	['m'] = 'm', ['n'] = 'n', ['o'] = 'o', ['p'] = 'p', ['q'] = 'q', ['r'] = 'r',
+	['s'] = 's', ['t'] = 't', ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x',
+	['y'] = 'y', ['z'] = 'z',
+};
+
+/* ASCII words are lower-cased in place; characters below FW_TEXT_TABLE_MAX
+ * come from the table; only other words go through GLib's normalisation. */
+guint
+fw_text_tokenize(const char *text, fw_text_token_cb cb, gpointer data)
+{
+	struct tok t = { .cb = cb, .data = data };
+	const char *p = text;
+	guint ci = 0;
+
+	if (text == NULL)
+		return 0;
+	g_once(&table_once, table_init_cb, NULL);
+	while (*p) {
+		unsigned char b = *p;
+		const char *next;
+		gunichar c;
+		GUnicodeType type;
+
+		if (b < 0x80) {
+			char l = ascii_word[b];
+			if (l) {
+				if (!t.in_word)
+					tok_begin(&t, p, ci);
+				if (t.len < FW_TEXT_WORD_MAX && !t.full)
+					t.buf[t.len++] = l;
+				else
+					t.full = TRUE;
+			} else {
+				tok_flush(&t, p, ci);
+			}
+			p++;
+			ci++;
+			continue;
+		}
+		c = g_utf8_get_char_validated(p, -1);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			/* Not UTF-8 (the contract says it is): one byte, one separator. */
+			tok_flush(&t, p, ci);
+			p++;
+			ci++;
+			continue;
+		}
+		next = g_utf8_next_char(p);
+		type = g_unichar_type(c);
+		if (is_alnum_type(type) && is_cjk(c)) {
+			tok_flush(&t, p, ci);
+			tok_cjk(&t, c, ci);
+		} else if (is_alnum_type(type) ||
+		           ((is_mark(type) || is_ignorable(c)) && t.in_word)) {
+			if (!t.in_word)
+				tok_begin(&t, p, ci);
+			if (t.slow) {
+				/* normalised at the end of the word */
+			} else if (c < FW_TEXT_TABLE_MAX) {
+				tok_append(&t, norm_pool + norm_table[c].off, norm_table[c].len);
+			} else {
+				t.slow = TRUE;
+			}
+		} else {
+			tok_flush(&t, p, ci);
+		}
+		p = next;
+		ci++;
+	}
+	tok_flush(&t, p, ci);
+	return t.index;
+}

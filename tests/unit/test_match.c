@@ -1,0 +1,710 @@
+/* Unit tests for match.c: queries over items, the matcher index, snippets,
+ * as data tables; and a property test (index agrees with plain evaluation). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "feedwatch/match.h"
+
+#define MILEI "Milei"
+#define MERCOSUR "Mercosur OR Mercosul OR \"Mercado Común del Sur\""
+#define SWAPS "(China OR Chinese OR Beijing) NEAR/8 swap*"
+
+enum { N, Y };
+
+/* Rows leave out the fields they do not need (they are NULL or 0). */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+struct row {
+	const char *query;
+	const char *title;
+	const char *content;
+	gboolean yes;
+	const char *span;       /* the first span "field:start-end", or NULL */
+	guint nspans;           /* how many spans (0: not checked) */
+	const char *summary;
+	const char *author;
+	const char *category;
+	const char *feed;
+	const char *link;
+};
+
+static const struct row rows[] = {
+	/* milei: true mentions */
+	{ MILEI, "Javier Milei wins", NULL, Y, "title:7-12", 1 },
+	{ MILEI, NULL, "President Javier Milei said", Y, "content:17-22" },
+	{ MILEI, NULL, "the Trump-Milei meeting", Y, "content:10-15" },
+	{ MILEI, "MILEI", NULL, Y, "title:0-5" },
+	{ MILEI, NULL, "Milei’s government", Y, "content:0-5" },
+	{ MILEI, NULL, "Milei's reforms", Y, "content:0-5" },
+	{ MILEI, NULL, "milei", Y, "content:0-5" },
+	{ MILEI, NULL, "ＭＩＬＥＩ", Y, "content:0-5" },
+	{ MILEI, NULL, "Miléi", Y, "content:0-5" },
+	{ MILEI, NULL, "Argentina's president, Milei.", Y, "content:23-28" },
+	{ MILEI, NULL, "Milei and Milei", Y, "content:0-5", 2 },
+	{ MILEI, NULL, "Milei\u0301", Y, "content:0-6" },
+	{ MILEI, NULL, "Mi\u00ADlei", Y, "content:0-6" },
+	{ MILEI, "Milei", "milei", Y, "title:0-5", 2 },
+	/* milei: near misses */
+	{ MILEI, NULL, "mileage", N },
+	{ MILEI, NULL, "Milena", N },
+	{ MILEI, NULL, "a mile in", N },
+	{ MILEI, NULL, "Mileto", N },
+	{ MILEI, NULL, "Mi lei", N },
+	{ MILEI, NULL, "Mi\u200Blei", N },
+	{ MILEI, NULL, "", N },
+	{ MILEI, NULL, NULL, N },
+	{ MILEI, "Mileis", NULL, N },
+	{ "milei", "Argentina", "x", N, .author = "Milei" },
+	{ "milei", NULL, NULL, N, .link = "https://x.org/milei" },
+	{ "milei", NULL, NULL, N, .feed = "Milei watch" },
+	{ "milei", NULL, NULL, Y, "category:0-5", .category = "Milei" },
+	{ "milei", NULL, NULL, Y, "summary:6-11", .summary = "About Milei" },
+	/* mercosur: true mentions */
+	{ MERCOSUR, NULL, "Mercosur", Y, "content:0-8" },
+	{ MERCOSUR, NULL, "MERCOSUR", Y, "content:0-8" },
+	{ MERCOSUR, NULL, "the Mercosul bloc", Y, "content:4-12" },
+	{ MERCOSUR, NULL, "Mercado Común del Sur", Y, "content:0-21", 1 },
+	{ MERCOSUR, NULL, "Mercado Comun del Sur", Y, "content:0-21" },
+	{ MERCOSUR, NULL, "mercado común del sur", Y, "content:0-21" },
+	{ MERCOSUR, NULL, "MERCADO COMÚN DEL SUR", Y, "content:0-21" },
+	{ MERCOSUR, NULL, "Mercado  Común,  del Sur", Y, "content:0-24" },
+	{ MERCOSUR, NULL, "el Mercosul", Y, "content:3-11" },
+	{ MERCOSUR, NULL, "Mercosur-EU deal", Y, "content:0-8" },
+	{ MERCOSUR, NULL, "Mercosur y Mercosul", Y, "content:0-8", 2 },
+	{ MERCOSUR, "Mercado Común del Sur", NULL, Y, "title:0-21" },
+	/* mercosur: near misses */
+	{ MERCOSUR, NULL, "Mercury", N },
+	{ MERCOSUR, NULL, "Mercer", N },
+	{ MERCOSUR, NULL, "Mercado Libre", N },
+	{ MERCOSUR, NULL, "common market of the south", N },
+	{ MERCOSUR, NULL, "Mercado Común", N },
+	{ MERCOSUR, NULL, "del Sur Mercado Común", N },
+	{ MERCOSUR, NULL, "Mercado Común de Sur", N },
+	{ MERCOSUR, "Mercado Común", "del Sur", N },
+	{ MERCOSUR, NULL, "Mercosurs", N },
+	/* china swaps: true mentions */
+	{ SWAPS, NULL, "currency swaps with China", Y, "content:9-14", 2 },
+	{ SWAPS, NULL, "China's swap line", Y, "content:0-5", 2 },
+	{ SWAPS, NULL, "a Chinese swap agreement", Y, "content:2-9" },
+	{ SWAPS, NULL, "the swap deal with Beijing", Y, "content:4-8" },
+	{ SWAPS, NULL, "China renewed the yuan swap", Y, "content:0-5" },
+	{ SWAPS, NULL, "swapped its debt with China", Y, "content:0-7" },
+	{ SWAPS, NULL, "a swap facility that China extended", Y, "content:2-6" },
+	{ SWAPS, NULL, "swap China", Y, "content:0-4" },
+	{ SWAPS, NULL, "CHINESE SWAPS", Y, "content:0-7" },
+	{ SWAPS, NULL, "Beijing's currency-swap", Y, "content:0-7" },
+	{ SWAPS, NULL, "Chinese swapmeet", Y, "content:0-7" },
+	{ SWAPS, "China swap", NULL, Y, "title:0-5" },
+	{ SWAPS, "China's swap line", "x", Y, "title:0-5" },
+	{ SWAPS, NULL, "China one two three four five six seven swap", Y, "content:0-5" },
+	{ SWAPS, NULL, "China and Beijing agreed a swap", Y, "content:0-5", 3 },
+	{ SWAPS, NULL, "Beijing\n\nswap", Y, "content:0-7" },
+	/* china swaps: near misses */
+	{ SWAPS, NULL, "Chinatown swap meet", N },
+	{ SWAPS, NULL, "China", N },
+	{ SWAPS, NULL, "a swap", N },
+	{ SWAPS, NULL, "Beijing", N },
+	{ SWAPS, NULL, "swapping seats", N },
+	{ SWAPS, NULL, "Chinatown swapping", N },
+	{ SWAPS, NULL, "China one two three four five six seven eight nine ten eleven swap", N },
+	{ SWAPS, NULL, "China one two three four five six seven eight swap", N },
+	{ SWAPS, "China", "swap", N },
+	{ SWAPS, "swap", "Beijing", N },
+	{ SWAPS, NULL, "China", N, .summary = "swap" },
+	/* word */
+	{ "China", NULL, "Chinatown", N },
+	{ "China", NULL, "in China.", Y, "content:3-8" },
+	{ "comun", NULL, "Común", Y, "content:0-5" },
+	{ "Común", NULL, "comun", Y, "content:0-5" },
+	{ "s", NULL, "China's", Y, "content:6-7" },
+	{ "2024", NULL, "in 2024,", Y, "content:3-7" },
+	{ "2024", NULL, "20245", N },
+	{ "19", NULL, "COVID-19", Y, "content:6-8" },
+	{ "Ελλάδα", NULL, "ΕΛΛΑΔΑ", Y },
+	{ "москва", NULL, "МОСКВА", Y },
+	{ "strasse", NULL, "Straße", Y, "content:0-6" },
+	{ "Straße", NULL, "STRASSE", Y },
+	{ "istanbul", NULL, "İSTANBUL", Y },
+	{ "finance", NULL, "ﬁnance", Y },
+	{ "sur", NULL, "Mercado Común del Sur", Y, "content:18-21" },
+	/* prefix */
+	{ "swap*", NULL, "swap", Y, "content:0-4" },
+	{ "swap*", NULL, "swaps", Y, "content:0-5" },
+	{ "swap*", NULL, "swapped", Y, "content:0-7" },
+	{ "swap*", NULL, "a sw ap", N },
+	{ "swap*", NULL, "unswapped", N },
+	{ "swáp*", NULL, "SWAPPING", Y },
+	{ "20*", NULL, "2024", Y },
+	{ "milei*", "Mileis", NULL, Y },
+	{ "l*", NULL, "Milei", N },
+	{ "x*", NULL, "X-ray", Y, "content:0-1" },
+	{ "mercos*", NULL, "Mercosul", Y },
+	{ "mercos*", NULL, "Mercer", N },
+	{ "mercos*", NULL, "Mercosur and mercosul", Y, "content:0-8", 2 },
+	/* phrase */
+	{ "\"two words\"", NULL, "two words", Y, "content:0-9" },
+	{ "\"two words\"", NULL, "words two", N },
+	{ "\"two words\"", NULL, "two other words", N },
+	{ "\"two words\"", NULL, "two-words", Y, "content:0-9" },
+	{ "\"two words\"", "two", "words", N },
+	{ "\"two words\"", "words", "two", N },
+	{ "\"two words\"", NULL, "two words two words", Y, "content:0-9", 2 },
+	{ "\"two words\"", NULL, "two", N },
+	{ "\"two words\"", NULL, "x two", N },
+	{ "\"del sur\"", NULL, "Del   Sur", Y, "content:0-9" },
+	{ "\"mercado com*\"", NULL, "Mercado Común", Y, "content:0-13" },
+	{ "\"mercado com*\"", NULL, "Mercado Libre común", N },
+	{ "\"China's swap\"", NULL, "China’s swap", Y, "content:0-12" },
+	{ "\"a b\" a", NULL, "a b", Y, "content:0-3", 1 },   /* overlapping spans merge */
+	/* AND */
+	{ "a b", NULL, "b a", Y, "content:0-1", 2 },
+	{ "a b", NULL, "a", N },
+	{ "a AND b", "a", "b", Y, "title:0-1", 2 },
+	{ "a AND b AND c", NULL, "c b", N },
+	{ "milei mercosur", "Milei", "Mercosur", Y, "title:0-5", 2 },
+	/* OR */
+	{ "a OR b", NULL, "b", Y, "content:0-1", 1 },
+	{ "a OR b", NULL, "c", N },
+	{ "a OR b", NULL, "a b", Y, "content:0-1", 2 },
+	{ "milei OR mercosur", "Milei", "Mercosur", Y, "title:0-5", 2 },
+	{ "title:milei OR content:mercosur", "x", "Mercosur", Y, "content:0-8" },
+	{ "title:milei OR content:mercosur", "Mercosur", "Milei", N },
+	/* NOT, - */
+	{ "a NOT b", NULL, "a", Y, "content:0-1" },
+	{ "a NOT b", NULL, "a b", N },
+	{ "a -b", NULL, "a b", N },
+	{ "a -b", NULL, "a c", Y, "content:0-1", 1 },
+	{ "a -b", "b", "a", N },
+	{ "a -b", NULL, "a", N, .summary = "b" },
+	{ "a -b", NULL, "a", Y, .author = "b" },
+	{ "a -title:b", "b", "a", N },
+	{ "a -title:b", "c", "a b", Y },
+	{ "a -\"b c\"", NULL, "a c b", Y },
+	{ "a -\"b c\"", NULL, "a b c", N },
+	{ "NOT x milei", NULL, "milei", Y },
+	{ "NOT x milei", NULL, "milei x", N },
+	{ "(a OR b) -(c OR d)", NULL, "a d", N },
+	{ "(a OR b) -(c OR d)", NULL, "b e", Y, "content:0-1", 1 },
+	{ "a AND (b OR NOT c)", NULL, "a", Y, "content:0-1", 1 },
+	{ "a AND (b OR NOT c)", NULL, "a c", N },
+	{ "a AND (b OR NOT c)", NULL, "a c b", Y, "content:0-1", 2 },
+	{ "milei -/x/", NULL, "milei y", Y },
+	{ "milei -/x/", NULL, "milei x", N },
+	{ "a NOT NOT b", NULL, "a b", Y },
+	{ "a NOT NOT b", NULL, "a", N },
+	/* NEAR */
+	{ "a NEAR/3 b", NULL, "a x x b", Y, "content:0-1", 2 },
+	{ "a NEAR/3 b", NULL, "a x x x b", N },
+	{ "a NEAR/3 b", NULL, "b x x a", Y, "content:0-1" },
+	{ "a NEAR b", NULL, "a 1 2 3 4 5 6 7 8 9 b", Y },
+	{ "a NEAR b", NULL, "a 1 2 3 4 5 6 7 8 9 10 b", N },
+	{ "a NEAR/1 b", NULL, "a b", Y, "content:0-1", 2 },
+	{ "a NEAR/1 b", NULL, "a x b", N },
+	{ "a NEAR/1 b", NULL, "a b x a", Y, "content:0-1", 2 },
+	{ "a NEAR/5 a", NULL, "a", N },
+	{ "a NEAR/5 a", NULL, "a x a", Y, "content:0-1", 2 },
+	{ "a NEAR/5 a*", NULL, "ab", N },
+	{ "\"a b\" NEAR/2 c", NULL, "a b x c", Y, "content:0-3", 2 },
+	{ "\"a b\" NEAR/2 c", NULL, "c x a b", Y, "content:0-1", 2 },
+	{ "\"a b\" NEAR/2 c", NULL, "a x b c", N },
+	{ "\"a b\" NEAR/2 c", NULL, "a b x y c", N },
+	{ "a NEAR/2 \"b c\"", NULL, "b c x a", Y },
+	{ "a NEAR/2 \"b c\"", NULL, "b c x y a", N },
+	{ "a NEAR/3 b", "a", "b", N },
+	{ "a NEAR/3 b", "a", NULL, N, .summary = "b" },
+	{ "title:a NEAR b", "a b", "x", Y, "title:0-1" },
+	{ "title:a NEAR b", "x b", "a b", N },
+	{ "a NEAR/2 (b OR c)", NULL, "a x c", Y, "content:0-1", 2 },
+	{ "a NEAR/2 (b OR c)", NULL, "a x y c", N },
+	{ "a NEAR/2 (b OR c)", NULL, "b a c", Y, "content:0-1", 3 },
+	{ "a* NEAR/1 b*", NULL, "bb aa", Y, "content:0-2", 2 },
+	/* precedence: NOT a NEAR/3 b is NOT (a NEAR/3 b) */
+	{ "x NOT a NEAR/3 b", NULL, "x a b", N },
+	{ "x NOT a NEAR/3 b", NULL, "x a 1 2 3 b", Y, "content:0-1", 1 },
+	{ "x NOT a NEAR/3 b", NULL, "x a", Y },
+	{ "x NOT a NEAR/3 b", NULL, "x b", Y },
+	{ "a OR b c", NULL, "a", Y },
+	{ "a OR b c", NULL, "b", N },
+	{ "a OR b c", NULL, "b c", Y },
+	{ "a b OR c", NULL, "c", Y },
+	{ "a b OR c", NULL, "a", N },
+	/* fields */
+	{ "title:milei", "Milei", NULL, Y, "title:0-5" },
+	{ "title:milei", "x", "Milei", N },
+	{ "content:milei", "Milei", NULL, N },
+	{ "content:milei", NULL, "Milei", Y, "content:0-5" },
+	{ "summary:milei", NULL, NULL, Y, "summary:0-5", .summary = "Milei" },
+	{ "summary:milei", "Milei", "Milei", N },
+	{ "author:smith", NULL, NULL, Y, "author:5-10", .author = "John Smith" },
+	{ "author:smith", "Smith", "Smith", N },
+	{ "category:politics", NULL, NULL, Y, "category:0-8", .category = "Politics" },
+	{ "china", NULL, NULL, Y, "category:0-5", .category = "China" },
+	{ "feed:tac", NULL, NULL, Y, "feed:0-3", .feed = "tac" },
+	{ "feed:\"american conservative\"", NULL, NULL, Y, "feed:4-25",
+	  .feed = "The American Conservative" },
+	{ "link:example", NULL, NULL, Y, "link:12-19", .link = "https://www.example.com/x" },
+	{ "link:\"example com\"", NULL, NULL, Y, "link:12-23", .link = "https://www.example.com/x" },
+	{ "link:https://www.example.com", NULL, NULL, Y, "link:0-23",
+	  .link = "https://www.example.com/x" },
+	{ "title:(a OR b)", "b", "a", Y, "title:0-1", 1 },
+	{ "title:(a OR b)", "c", "a b", N },
+	{ "title:a content:b", "a", "b", Y, "title:0-1", 2 },
+	{ "title:a content:b", "b", "a", N },
+	/* regular expressions */
+	{ "/mil[eé]i/i", NULL, "MILÉI", Y, "content:0-5" },
+	{ "/mil[eé]i/", NULL, "MILEI", N },
+	{ "/mil[eé]i/", NULL, "xmileix", Y, "content:1-6" },
+	{ "/\\bchina\\b/i", NULL, "Chinatown", N },
+	{ "/\\bchina\\b/i", NULL, "big China deal", Y, "content:4-9" },
+	{ "title:/^Breaking/", "Breaking: news", NULL, Y, "title:0-8" },
+	{ "title:/^Breaking/", "Not Breaking", NULL, N },
+	{ "/é+/", NULL, "caféé x é", Y, "content:3-5", 2 },
+	{ "milei /x/", NULL, "milei y", N },
+	{ "/class=/", NULL, "class=center", Y, "content:0-6" },
+	{ "/smith/i", NULL, NULL, N, .author = "Smith" },
+	{ "author:/smith/i", NULL, NULL, Y, "author:0-5", .author = "Smith" },
+	{ "/(a+)+$/", NULL, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", N },
+	/* hyphens, apostrophes, quotes */
+	{ "Trump-Milei", NULL, "Trump Milei", Y, "content:0-11" },
+	{ "Trump-Milei", NULL, "Trump–Milei", Y },
+	{ "Trump-Milei", NULL, "Milei-Trump", N },
+	{ "China's", NULL, "China’s", Y, "content:0-7" },
+	{ "China's", NULL, "China", N },
+	{ "china", NULL, "“China”", Y, "content:1-6" },
+	{ "o'neill", NULL, "O’Neill", Y },
+	/* CJK */
+	{ "中国", NULL, "我们和中国的关系", Y, "content:3-5" },
+	{ "中国", NULL, "国中", N },
+	{ "银行", NULL, "中国银行", Y, "content:2-4" },
+	{ "カタカナ", NULL, "ｶﾀｶﾅ", Y },
+	/* emoji separate words */
+	{ "swap deal", NULL, "swap😀deal", Y, "content:0-4", 2 },
+	{ "\"swap deal\"", NULL, "swap😀deal", Y, "content:0-9" },
+	/* nothing in the item */
+	{ "a", NULL, NULL, N },
+	{ "a OR /a/", NULL, NULL, N },
+};
+
+/* Parses "field:start-end". */
+static void
+parse_span(const char *s, struct fw_span *out)
+{
+	g_auto(GStrv) parts = g_strsplit_set(s, ":-", 3);
+	enum fw_field f;
+
+	g_assert_cmpuint(g_strv_length(parts), ==, 3);
+	g_assert_true(fw_field_from_name(parts[0], &f));
+	out->field = f;
+	out->start = atoi(parts[1]);
+	out->end = atoi(parts[2]);
+}
+
+static void
+doc_of(const struct row *r, struct fw_doc *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->field[FW_FIELD_TITLE] = r->title;
+	d->field[FW_FIELD_SUMMARY] = r->summary;
+	d->field[FW_FIELD_CONTENT] = r->content;
+	d->field[FW_FIELD_AUTHOR] = r->author;
+	d->field[FW_FIELD_CATEGORY] = r->category;
+	d->field[FW_FIELD_FEED] = r->feed;
+	d->field[FW_FIELD_LINK] = r->link;
+}
+
+/* Spans are sorted by field then start, don't overlap, and lie in their text. */
+static void
+check_spans(const struct fw_doc *d, const GArray *spans)
+{
+	for (guint i = 0; i < spans->len; i++) {
+		const struct fw_span *s = &g_array_index(spans, struct fw_span, i);
+		g_assert_cmpuint(s->field, <, FW_FIELD_COUNT);
+		g_assert_nonnull(d->field[s->field]);
+		g_assert_cmpuint(s->start, <, s->end);
+		g_assert_cmpuint(s->end, <=, g_utf8_strlen(d->field[s->field], -1));
+		if (i > 0) {
+			const struct fw_span *p = s - 1;
+			g_assert_true(p->field < s->field ||
+			              (p->field == s->field && p->end <= s->start));
+		}
+	}
+}
+
+static void
+test_row(gconstpointer data)
+{
+	const struct row *r = data;
+	g_autoptr(GError) error = NULL;
+	struct fw_query *q = fw_query_parse(r->query, NULL, &error);
+	struct fw_matcher *m;
+	struct fw_doc d;
+	GArray *spans;
+	GPtrArray *hits;
+
+	g_assert_no_error(error);
+	doc_of(r, &d);
+	spans = fw_query_match(q, &d);
+	if (!r->yes) {
+		g_assert_null(spans);
+	} else {
+		g_assert_nonnull(spans);
+		check_spans(&d, spans);
+		if (r->span) {
+			struct fw_span want, *got;
+			parse_span(r->span, &want);
+			g_assert_cmpuint(spans->len, >, 0);
+			got = &g_array_index(spans, struct fw_span, 0);
+			g_assert_cmpstr(fw_field_name(got->field), ==, fw_field_name(want.field));
+			g_assert_cmpuint(got->start, ==, want.start);
+			g_assert_cmpuint(got->end, ==, want.end);
+		}
+		if (r->nspans)
+			g_assert_cmpuint(spans->len, ==, r->nspans);
+	}
+
+	/* The matcher (with its index) says the same, with the same spans. */
+	m = fw_matcher_new();
+	fw_matcher_add(m, 7, q);
+	hits = fw_matcher_match(m, &d);
+	g_assert_cmpuint(hits->len, ==, r->yes ? 1 : 0);
+	if (r->yes) {
+		struct fw_match *fm = hits->pdata[0];
+		g_assert_cmpuint(fm->topic, ==, 7);
+		g_assert_cmpuint(fm->spans->len, ==, spans->len);
+		g_assert_cmpmem(fm->spans->data, fm->spans->len * sizeof(struct fw_span),
+		                spans->data, spans->len * sizeof(struct fw_span));
+	}
+	g_ptr_array_unref(hits);
+	fw_matcher_free(m);
+	if (spans)
+		g_array_unref(spans);
+}
+
+/* A word occurring very often records a bounded number of spans. */
+static void
+test_many_spans(void)
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+	struct fw_query *q = fw_query_parse("swap", NULL, NULL);
+	struct fw_doc d = { 0 };
+	GArray *spans;
+
+	for (int i = 0; i < 5000; i++)
+		g_string_append(s, "swap ");
+	d.field[FW_FIELD_CONTENT] = s->str;
+	spans = fw_query_match(q, &d);
+	g_assert_nonnull(spans);
+	g_assert_cmpuint(spans->len, >=, 10);
+	g_assert_cmpuint(spans->len, <=, 1000);
+	check_spans(&d, spans);
+	g_array_unref(spans);
+	fw_query_free(q);
+}
+
+/* The matcher: topics come back ordered by number, each with its spans. */
+static void
+test_matcher(void)
+{
+	static const char *const topics[] = { SWAPS, MERCOSUR, MILEI, "/Argentin/", "x -y" };
+	static const guint numbers[] = { 30, 20, 10, 5, 40 };
+	struct fw_matcher *m = fw_matcher_new();
+	struct fw_doc d = { 0 };
+	GPtrArray *hits;
+
+	hits = fw_matcher_match(m, &d);
+	g_assert_cmpuint(hits->len, ==, 0);
+	g_ptr_array_unref(hits);
+	for (guint i = 0; i < G_N_ELEMENTS(topics); i++)
+		fw_matcher_add(m, numbers[i], fw_query_parse(topics[i], NULL, NULL));
+	d.field[FW_FIELD_TITLE] = "Milei and Lula meet in Argentina";
+	d.field[FW_FIELD_CONTENT] = "The Mercosur summit: China's swap line was discussed.";
+	hits = fw_matcher_match(m, &d);
+	g_assert_cmpuint(hits->len, ==, 4);
+	g_assert_cmpuint(((struct fw_match *)hits->pdata[0])->topic, ==, 5);
+	g_assert_cmpuint(((struct fw_match *)hits->pdata[1])->topic, ==, 10);
+	g_assert_cmpuint(((struct fw_match *)hits->pdata[2])->topic, ==, 20);
+	g_assert_cmpuint(((struct fw_match *)hits->pdata[3])->topic, ==, 30);
+	g_assert_cmpuint(((struct fw_match *)hits->pdata[3])->spans->len, ==, 2);
+	g_ptr_array_unref(hits);
+	d.field[FW_FIELD_TITLE] = NULL;
+	d.field[FW_FIELD_CONTENT] = "x";
+	hits = fw_matcher_match(m, &d);
+	g_assert_cmpuint(hits->len, ==, 1);
+	g_assert_cmpuint(((struct fw_match *)hits->pdata[0])->topic, ==, 40);
+	g_ptr_array_unref(hits);
+	fw_matcher_free(m);
+	fw_matcher_free(NULL);
+}
+
+/* Snippets, rendered with [ ] (or <b> </b> and escaping). */
+struct snip_row {
+	const char *query;
+	const char *title;
+	const char *content;
+	guint width;
+	gboolean escape;
+	const char *want;      /* rendered; NULL: no snippet */
+	const char *field;
+};
+
+static const struct snip_row snip_rows[] = {
+	{ MILEI, NULL, "President Javier Milei said on Tuesday that the reforms would continue.",
+	  200, FALSE, "President Javier [Milei] said on Tuesday that the reforms would continue.",
+	  "content" },
+	{ MILEI, NULL, "aaa bbb ccc ddd eee fff Milei ggg hhh iii jjj kkk", 20, FALSE,
+	  "…fff [Milei] ggg hhh…", "content" },
+	{ MILEI, NULL, "Milei said that aaa bbb ccc", 10, FALSE, "[Milei] said…", "content" },
+	{ MILEI, NULL, "aaa bbb ccc Milei", 10, FALSE, "…ccc [Milei]", "content" },
+	{ MILEI, NULL, "a < b & Milei > c", 200, TRUE, "a &lt; b &amp; <b>Milei</b> &gt; c", "content" },
+	{ MILEI, NULL, "x <y> & z, a long text follows Milei, the end of it all <3", 30, TRUE,
+	  "…follows <b>Milei</b>, the end of…", "content" },
+	{ MILEI, NULL, "some text <a & b> Milei, the end of it all and more words", 30, TRUE,
+	  "…a &amp; b&gt; <b>Milei</b>, the end of…", "content" },
+	{ MILEI, "Milei wins", NULL, 200, FALSE, "[Milei] wins", "title" },
+	{ MILEI, "Milei wins", "Javier Milei said", 200, FALSE, "Javier [Milei] said", "content" },
+	{ MILEI, NULL, "Milei and Milei", 200, FALSE, "[Milei] and [Milei]", "content" },
+	{ MILEI, NULL, "Común é Milei", 200, FALSE, "Común é [Milei]", "content" },
+	{ MILEI, NULL, "Milei one two three four five six seven eight nine ten Milei", 20, FALSE,
+	  "[Milei] one two three…", "content" },
+	{ SWAPS, NULL, "currency swaps with China", 200, FALSE, "currency [swaps] with [China]",
+	  "content" },
+	{ MERCOSUR, NULL, "el Mercado Común del Sur hoy", 5, FALSE, "…[Mercado Común del Sur]…",
+	  "content" },
+	{ MERCOSUR, NULL, "(Mercosur) bloc", 200, TRUE, "(<b>Mercosur</b>) bloc", "content" },
+	{ "/a/", NULL, "a", 200, FALSE, "[a]", "content" },
+	{ "x (z OR NOT y)", NULL, "z x", 200, FALSE, "[z] [x]", "content" },
+	{ "/a*/", NULL, "x", 200, FALSE, NULL, NULL },   /* matched, but nothing to mark */
+};
+
+static void
+test_snippet(gconstpointer data)
+{
+	const struct snip_row *r = data;
+	struct fw_query *q = fw_query_parse(r->query, NULL, NULL);
+	struct fw_doc d = { 0 };
+	GArray *spans;
+	struct fw_snippet *sn;
+	g_autofree char *got = NULL;
+
+	g_assert_nonnull(q);
+	d.field[FW_FIELD_TITLE] = r->title;
+	d.field[FW_FIELD_CONTENT] = r->content;
+	spans = fw_query_match(q, &d);
+	g_assert_nonnull(spans);
+	sn = fw_snippet_make(&d, spans, r->width);
+	if (r->want == NULL) {
+		g_assert_null(sn);
+	} else {
+		g_assert_nonnull(sn);
+		g_assert_cmpstr(fw_field_name(sn->field), ==, r->field);
+		for (guint i = 0; i < sn->marks->len; i++) {
+			const struct fw_span *mk = &g_array_index(sn->marks, struct fw_span, i);
+			g_assert_cmpuint(mk->field, ==, sn->field);
+			g_assert_cmpuint(mk->end, <=, g_utf8_strlen(sn->text, -1));
+		}
+		if (r->escape)
+			got = fw_snippet_render(sn->text, sn->marks, "<b>", "</b>", TRUE);
+		else
+			got = fw_snippet_render(sn->text, sn->marks, "[", "]", FALSE);
+		g_assert_cmpstr(got, ==, r->want);
+	}
+	fw_snippet_free(sn);
+	g_array_unref(spans);
+	fw_query_free(q);
+}
+
+/* Rendering on its own: bad marks are skipped, NULLs are fine. */
+static void
+test_render(void)
+{
+	g_autoptr(GArray) marks = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
+	struct fw_span a = { 2, 0, 2 }, b = { 2, 1, 3 }, c = { 2, 4, 99 }, e = { 2, 4, 5 };
+	char *s;
+
+	g_array_append_val(marks, a);
+	g_array_append_val(marks, b);   /* overlaps a: skipped */
+	g_array_append_val(marks, e);
+	g_array_append_val(marks, c);   /* beyond the text: skipped */
+	s = fw_snippet_render("ñé&x<y", marks, "<", ">", FALSE);
+	g_assert_cmpstr(s, ==, "<ñé>&x<<>y");
+	g_free(s);
+	s = fw_snippet_render("ñé&x<y", marks, NULL, NULL, TRUE);
+	g_assert_cmpstr(s, ==, "ñé&amp;x&lt;y");
+	g_free(s);
+	s = fw_snippet_render("a&b", NULL, "[", "]", TRUE);
+	g_assert_cmpstr(s, ==, "a&amp;b");
+	g_free(s);
+	g_assert_null(fw_snippet_make(&(struct fw_doc){ 0 }, marks, 10));
+	g_array_set_size(marks, 0);
+	g_assert_null(fw_snippet_make(&(struct fw_doc){ 0 }, marks, 10));
+	fw_snippet_free(NULL);
+}
+
+/* Property: for random queries over a small vocabulary and random items,
+ * the indexed matcher agrees with fw_query_match topic by topic. */
+static const char *const vocab[] = {
+	"china", "chinese", "swap", "swaps", "milei", "mercosur", "beijing", "deal",
+	"the", "sur", "mercado", "común",
+};
+
+static void
+rand_term(GRand *rng, GString *q, int depth)
+{
+	const char *w = vocab[g_rand_int_range(rng, 0, G_N_ELEMENTS(vocab))];
+	int k = g_rand_int_range(rng, 0, depth > 0 ? 10 : 6);
+
+	if (g_rand_int_range(rng, 0, 8) == 0)
+		g_string_append(q, g_rand_boolean(rng) ? "title:" : "content:");
+	switch (k) {
+	case 0: case 1: case 2:
+		g_string_append(q, w);
+		break;
+	case 3:
+		g_string_append_printf(q, "%.3s*", w);
+		break;
+	case 4:
+		g_string_append_printf(q, "\"%s %s\"", w,
+		                       vocab[g_rand_int_range(rng, 0, G_N_ELEMENTS(vocab))]);
+		break;
+	case 5:
+		g_string_append_printf(q, "/%.4s/i", w);
+		break;
+	case 6:
+		g_string_append_printf(q, "%s NEAR/%d %s*", w, g_rand_int_range(rng, 1, 6),
+		                       vocab[g_rand_int_range(rng, 0, G_N_ELEMENTS(vocab))]);
+		break;
+	default:
+		g_string_append_c(q, '(');
+		rand_term(rng, q, depth - 1);
+		g_string_append(q, g_rand_boolean(rng) ? " OR " : g_rand_boolean(rng) ? " " : " -");
+		rand_term(rng, q, depth - 1);
+		g_string_append_c(q, ')');
+		break;
+	}
+}
+
+static char *
+rand_text(GRand *rng)
+{
+	static const char *const seps[] = { " ", " ", " ", ", ", "-", "'s ", ". " };
+	GString *s = g_string_new(NULL);
+	int n = g_rand_int_range(rng, 0, 14);
+
+	for (int i = 0; i < n; i++) {
+		const char *w = vocab[g_rand_int_range(rng, 0, G_N_ELEMENTS(vocab))];
+		if (g_rand_int_range(rng, 0, 5) == 0)
+			g_string_append(s, "other");
+		else if (g_rand_int_range(rng, 0, 6) == 0)
+			g_string_append_printf(s, "%sx", w);    /* a longer word */
+		else if (g_rand_int_range(rng, 0, 8) == 0)
+			g_string_append_printf(s, "%c%s", g_ascii_toupper(w[0]), w + 1);
+		else
+			g_string_append(s, w);
+		g_string_append(s, seps[g_rand_int_range(rng, 0, G_N_ELEMENTS(seps))]);
+	}
+	return g_string_free(s, FALSE);
+}
+
+static void
+test_property(void)
+{
+	GRand *rng = g_rand_new_with_seed(20241126);
+	struct fw_matcher *m = fw_matcher_new();
+	GPtrArray *queries = g_ptr_array_new();
+	GArray *numbers = g_array_new(FALSE, FALSE, sizeof(guint));
+	guint ntopics = 2000, ndocs = 60, matched = 0, evaluated = 0;
+
+	while (queries->len < ntopics) {
+		g_autoptr(GString) q = g_string_new(NULL);
+		struct fw_query *fq;
+		guint num = g_rand_int_range(rng, 0, 1000000);
+		int parts = g_rand_int_range(rng, 1, 4);
+
+		for (int i = 0; i < parts; i++) {
+			if (i)
+				g_string_append(q, g_rand_int_range(rng, 0, 3) == 0 ? " OR " :
+				                   g_rand_int_range(rng, 0, 3) == 0 ? " NOT " : " ");
+			rand_term(rng, q, 2);
+		}
+		fq = fw_query_parse(q->str, NULL, NULL);
+		if (fq == NULL)
+			continue;   /* e.g. "a OR NOT b" */
+		g_ptr_array_add(queries, fq);
+		g_array_append_val(numbers, num);
+		fw_matcher_add(m, num, fq);
+	}
+	for (guint k = 0; k < ndocs; k++) {
+		g_autofree char *title = rand_text(rng);
+		g_autofree char *content = rand_text(rng);
+		g_autofree char *summary = rand_text(rng);
+		struct fw_doc d = { 0 };
+		GPtrArray *hits;
+		guint h = 0, last = 0;
+
+		d.field[FW_FIELD_TITLE] = title;
+		d.field[FW_FIELD_CONTENT] = content;
+		if (k % 3 == 0)
+			d.field[FW_FIELD_SUMMARY] = summary;
+		hits = fw_matcher_match(m, &d);
+		for (guint i = 0; i < hits->len; i++) {
+			struct fw_match *fm = hits->pdata[i];
+			g_assert_cmpuint(fm->topic, >=, last);
+			last = fm->topic;
+		}
+		/* Every topic: in the hits iff fw_query_match says so, with equal spans. */
+		for (guint t = 0; t < queries->len; t++) {
+			GArray *spans = fw_query_match(queries->pdata[t], &d);
+			gboolean found = FALSE;
+			evaluated++;
+			for (guint i = 0; i < hits->len && !found; i++) {
+				struct fw_match *fm = hits->pdata[i];
+				if (fm->topic != g_array_index(numbers, guint, t))
+					continue;
+				/* topic numbers may repeat: compare with this one's spans */
+				if (spans && fm->spans->len == spans->len &&
+				    memcmp(fm->spans->data, spans->data,
+				           spans->len * sizeof(struct fw_span)) == 0)
+					found = TRUE;
+			}
+			if ((spans != NULL) != found)
+				g_error("topic '%s' on title '%s' content '%s': query_match %s, matcher %s",
+				        fw_query_source(queries->pdata[t]), title, content,
+				        spans ? "yes" : "no", found ? "yes" : "no");
+			if (spans) {
+				matched++;
+				h++;
+				check_spans(&d, spans);
+				g_array_unref(spans);
+			}
+		}
+		g_assert_cmpuint(hits->len, ==, h);
+		g_ptr_array_unref(hits);
+	}
+	/* The test means something: many topics matched, most did not. */
+	g_test_message("%u of %u evaluations matched", matched, evaluated);
+	g_assert_cmpuint(matched, >, evaluated / 50);
+	g_assert_cmpuint(matched, <, evaluated / 2);
+	fw_matcher_free(m);
+	g_ptr_array_unref(queries);
+	g_array_unref(numbers);
+	g_rand_free(rng);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+		g_autofree char *name = g_strdup_printf("/match/row/%u", i);
+		g_test_add_data_func(name, &rows[i], test_row);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(snip_rows); i++) {
+		g_autofree char *name = g_strdup_printf("/match/snippet/%u", i);
+		g_test_add_data_func(name, &snip_rows[i], test_snippet);
+	}
+	g_test_add_func("/match/many-spans", test_many_spans);
+	g_test_add_func("/match/matcher", test_matcher);
+	g_test_add_func("/match/render", test_render);
+	g_test_add_func("/match/property", test_property);
+	return g_test_run();
+}

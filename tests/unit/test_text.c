@@ -1,0 +1,244 @@
+/* Unit tests for text.c: normalisation and tokenising, as data tables. */
+#include <string.h>
+
+#include "feedwatch/text.h"
+
+struct norm_row {
+	const char *in;
+	const char *out;
+};
+
+static const struct norm_row norm_rows[] = {
+	{ "", "" },
+	{ "milei", "milei" },
+	{ "MILEI", "milei" },
+	{ "Milei", "milei" },
+	{ "Común", "comun" },
+	{ "Comu\u0301n", "comun" },              /* decomposed accent */
+	{ "ＭＩＬＥＩ", "milei" },                /* full-width */
+	{ "２０２４", "2024" },
+	{ "ﬁnance", "finance" },                  /* ligature */
+	{ "Straße", "strasse" },
+	{ "STRASSE", "strasse" },
+	{ "İstanbul", "istanbul" },               /* dotted capital I */
+	{ "Ελλάδα", "ελλαδα" },
+	{ "ΣΟΦΟΣ", "σοφοσ" },
+	{ "σοφος", "σοφοσ" },                     /* final sigma folds */
+	{ "Москва", "москва" },
+	{ "Ёлка", "елка" },
+	{ "naïve café", "naive cafe" },
+	{ "São Paulo", "sao paulo" },
+	{ "Ølstykke", "ølstykke" },               /* Ø has no decomposition */
+	{ "\u212B", "a" },                        /* angstrom sign */
+	{ "Ǆemal", "dzemal" },
+	{ "Mercado Común del Sur", "mercado comun del sur" },
+	{ "Trump-Milei", "trump-milei" },
+	{ "ｶﾀｶﾅ", "カタカナ" },                    /* half-width katakana */
+	{ "が", "か" },                           /* dakuten is a combining mark */
+	{ "中国", "中国" },
+	{ "\u0301", "" },                         /* a lone mark */
+	{ "Mi\u00ADlei", "milei" },                /* soft hyphen */
+};
+
+static void
+test_normalize(gconstpointer data)
+{
+	const struct norm_row *r = data;
+	g_autofree char *got = fw_text_normalize(r->in, -1);
+
+	g_assert_cmpstr(got, ==, r->out);
+}
+
+static void
+test_normalize_edge(void)
+{
+	g_autofree char *null = fw_text_normalize(NULL, -1);
+	g_autofree char *part = fw_text_normalize("Común del Sur", 6);
+	g_autofree char *bad = fw_text_normalize("ab\xff" "cd", -1);
+
+	g_assert_cmpstr(null, ==, "");
+	g_assert_cmpstr(part, ==, "comun");
+	g_assert_true(g_utf8_validate(bad, -1, NULL));
+	g_assert_true(g_str_has_prefix(bad, "ab"));
+	g_assert_true(g_str_has_suffix(bad, "cd"));
+}
+
+/* Words as "norm:start-end" separated by spaces. */
+struct tok_row {
+	const char *in;
+	const char *words;
+};
+
+static const struct tok_row tok_rows[] = {
+	{ "", "" },
+	{ "   ", "" },
+	{ "Milei", "milei:0-5" },
+	{ "Javier Milei", "javier:0-6 milei:7-12" },
+	{ "Trump-Milei", "trump:0-5 milei:6-11" },
+	{ "China's", "china:0-5 s:6-7" },
+	{ "Milei’s government", "milei:0-5 s:6-7 government:8-18" },
+	{ "“Mercosur”", "mercosur:1-9" },
+	{ "«Mercosul»", "mercosul:1-9" },
+	{ "Común", "comun:0-5" },
+	{ "Comu\u0301n", "comun:0-6" },
+	{ "\u0301abc", "abc:1-4" },                    /* a mark cannot start a word */
+	{ "ＭＩＬＥＩ", "milei:0-5" },
+	{ "２０２４年", "2024:0-4 年:4-5" },
+	{ "ﬁnance", "finance:0-6" },
+	{ "Straße", "strasse:0-6" },
+	{ "İstanbul", "istanbul:0-8" },
+	{ "Ελλάδα και Κύπρος", "ελλαδα:0-6 και:7-10 κυπροσ:11-17" },
+	{ "Москва и Ёлка", "москва:0-6 и:7-8 елка:9-13" },
+	{ "中国货币互换", "中:0-1 国:1-2 货:2-3 币:3-4 互:4-5 换:5-6" },
+	{ "Xi的China", "xi:0-2 的:2-3 china:3-8" },
+	{ "ひらがなカタカナ", "ひ:0-1 ら:1-2 か:2-3 な:3-4 カ:4-5 タ:5-6 カ:6-7 ナ:7-8" },
+	{ "ｶﾀｶﾅ", "カ:0-1 タ:1-2 カ:2-3 ナ:3-4" },
+	{ "한국", "\u1112\u1161\u11AB:0-1 \u1100\u116E\u11A8:1-2" },
+	{ "COVID-19 in 2024", "covid:0-5 19:6-8 in:9-11 2024:12-16" },
+	{ "3.5%", "3:0-1 5:2-3" },
+	{ "swap😀deal", "swap:0-4 deal:5-9" },        /* emoji separates */
+	{ "😀😀", "" },
+	{ "e-mail_address", "e:0-1 mail:2-6 address:7-14" },
+	{ "  leading and trailing  ", "leading:2-9 and:10-13 trailing:14-22" },
+	{ "l'économie", "l:0-1 economie:2-10" },
+	{ "naïve", "naive:0-5" },
+	{ "a\tb\nc", "a:0-1 b:2-3 c:4-5" },
+	{ "Ølstykke", "ølstykke:0-8" },
+	{ "١٢٣", "١٢٣:0-3" },                          /* Arabic-Indic digits */
+	{ "Ǆemal", "dzemal:0-5" },
+	{ "caféＸ", "cafex:0-5" },                     /* slow path inside a Latin word */
+	{ "ab\xff" "cd", "ab:0-2 cd:3-5" },             /* an invalid byte separates */
+	{ "Mercado Común del Sur", "mercado:0-7 comun:8-13 del:14-17 sur:18-21" },
+	{ "swap, swaps; swapped.", "swap:0-4 swaps:6-11 swapped:13-20" },
+	{ "class=\"center\"", "class:0-5 center:7-13" },
+	{ "O’Neill’s", "o:0-1 neill:2-7 s:8-9" },
+	{ "x—y–z", "x:0-1 y:2-3 z:4-5" },              /* em and en dashes */
+	{ "Mi\u00ADlei", "milei:0-6" },              /* soft hyphen joins */
+	{ "Mi\u200Dlei", "milei:0-6" },              /* zero-width joiner joins */
+	{ "Mi\u200Blei", "mi:0-2 lei:3-6" },         /* zero-width space separates */
+	{ "\u00ADMilei", "milei:1-6" },
+	{ "www.example.com/a?b=1", "www:0-3 example:4-11 com:12-15 a:16-17 b:18-19 1:20-21" },
+};
+
+static void
+tok_cb(const char *norm, guint start, guint end, guint index, gpointer data)
+{
+	GString *s = data;
+	guint n = 0;
+
+	/* index must count words: one more than the spaces so far */
+	for (const char *p = s->str; *p; p++)
+		n += *p == ' ';
+	g_assert_cmpuint(index, ==, s->len ? n + 1 : 0);
+	g_string_append_printf(s, "%s%s:%u-%u", s->len ? " " : "", norm, start, end);
+}
+
+static void
+test_tokenize(gconstpointer data)
+{
+	const struct tok_row *r = data;
+	g_autoptr(GString) s = g_string_new(NULL);
+	guint n = fw_text_tokenize(r->in, tok_cb, s);
+	guint words = 0;
+
+	g_assert_cmpstr(s->str, ==, r->words);
+	for (const char *p = r->words; *p; p++)
+		words += *p == ':';
+	g_assert_cmpuint(n, ==, words);
+}
+
+static void
+count_cb(const char *norm, guint start, guint end, guint index, gpointer data)
+{
+	GString *s = data;
+
+	g_string_append_printf(s, "%zu:%u-%u;", strlen(norm), start, end);
+}
+
+/* A word longer than FW_TEXT_WORD_MAX bytes is cut, keeping its offsets. */
+static void
+test_tokenize_long(void)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autoptr(GString) got = g_string_new(NULL);
+	g_autofree char *want = NULL;
+
+	for (int i = 0; i < 300; i++)
+		g_string_append_c(text, 'A');
+	g_string_append(text, " é");
+	for (int i = 0; i < 200; i++)
+		g_string_append(text, "é");   /* 201 × "e": fits */
+	g_string_append(text, " ");
+	for (int i = 0; i < 300; i++)
+		g_string_append(text, "ж");   /* 2 bytes each: 127 fit */
+	fw_text_tokenize(text->str, count_cb, got);
+	want = g_strdup_printf("%d:0-300;201:301-502;%d:503-803;", FW_TEXT_WORD_MAX,
+	                       (FW_TEXT_WORD_MAX / 2) * 2);
+	g_assert_cmpstr(got->str, ==, want);
+	g_assert_cmpuint(fw_text_tokenize(NULL, count_cb, got), ==, 0);
+}
+
+struct check {
+	const char *text;
+	guint fails;
+};
+
+/* Checks that each word's norm is fw_text_normalize of its original text. */
+static void
+consistent_cb(const char *norm, guint start, guint end, guint index, gpointer data)
+{
+	struct check *c = data;
+	const char *a = g_utf8_offset_to_pointer(c->text, start);
+	const char *b = g_utf8_offset_to_pointer(c->text, end);
+	g_autofree char *want = fw_text_normalize(a, b - a);
+
+	if (strcmp(norm, want) != 0) {
+		if (c->fails++ < 5)
+			g_test_message("word '%.*s': tokenizer '%s', normalize '%s'",
+			               (int)(b - a), a, norm, want);
+	}
+}
+
+/* Property: the fast paths of the tokenizer agree with fw_text_normalize. */
+static void
+test_tokenize_consistent(void)
+{
+	static const char *const pool[] = {
+		"a", "Z", "5", " ", "-", "'", "’", "é", "É", "ß", "ﬁ", "İ", "ı", "Σ", "ς", "ж",
+		"Ё", "\u0301", "\u0308", "Ａ", "１", "中", "が", "ｶ", "한", "😀", "ŉ", "ǰ", "ẞ",
+		"ᾳ", "Ω", "Ω", "µ", "½", "²", "ﬀ", "Ǆ", "ǅ", "Ĳ", "ŀ", "ſ", "ʼn", "ϐ", "ﬆ", "ά",
+		"\u0345", "Ⅻ", "ⓐ", "ǲ", "К", "ӂ", "ԁ", "א", "ب", "ह", "ि", "्", "\u00AD",
+		"\u200D", "\u200B", "\uFEFF",
+	};
+	GRand *rng = g_rand_new_with_seed(42);
+	struct check c = { 0 };
+
+	for (int i = 0; i < 2000; i++) {
+		g_autoptr(GString) s = g_string_new(NULL);
+		int n = g_rand_int_range(rng, 0, 20);
+		for (int j = 0; j < n; j++)
+			g_string_append(s, pool[g_rand_int_range(rng, 0, G_N_ELEMENTS(pool))]);
+		c.text = s->str;
+		fw_text_tokenize(s->str, consistent_cb, &c);
+	}
+	g_rand_free(rng);
+	g_assert_cmpuint(c.fails, ==, 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(norm_rows); i++) {
+		g_autofree char *name = g_strdup_printf("/text/normalize/%u", i);
+		g_test_add_data_func(name, &norm_rows[i], test_normalize);
+	}
+	g_test_add_func("/text/normalize/edge", test_normalize_edge);
+	for (guint i = 0; i < G_N_ELEMENTS(tok_rows); i++) {
+		g_autofree char *name = g_strdup_printf("/text/tokenize/%u", i);
+		g_test_add_data_func(name, &tok_rows[i], test_tokenize);
+	}
+	g_test_add_func("/text/tokenize/long", test_tokenize_long);
+	g_test_add_func("/text/tokenize/consistent", test_tokenize_consistent);
+	return g_test_run();
+}
