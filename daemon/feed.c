@@ -328,11 +328,17 @@ static void prep_fix(struct prep *pp, const char *at, const char *repl, const ch
 	pp->copied = resume;
 }
 
+/* Bytes the byte pass looks at: 1 control characters XML forbids, 2 '&'
+ * and '<'. */
+static const guchar prep_class[256] = {
+	[0 ... 8] = 1, [11 ... 12] = 1, [14 ... 31] = 1, ['&'] = 2, ['<'] = 2,
+};
+
 /* Replaces control characters XML forbids in [p, end) with spaces. */
 static void prep_controls(struct prep *pp, const char *p, const char *end)
 {
 	for (; p < end; p++)
-		if ((guchar)*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+		if (G_UNLIKELY(prep_class[(guchar)*p] == 1))
 			prep_fix(pp, p, " ", p + 1);
 }
 
@@ -512,7 +518,7 @@ static gboolean prep_xml(const char *s, gsize len, gboolean numeric, GString **o
 		prep_fix(&pp, s, "", p);   /* whitespace before the XML declaration */
 	while (p < end && !hostile) {
 		guchar c = *p;
-		if (c != '<' && c != '&' && (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')) {
+		if (!prep_class[c]) {
 			p++;
 			continue;
 		}

@@ -9,11 +9,44 @@
 
 #include "feedwatch/html.h"
 
-/* Output state: the text so far and whether whitespace is pending. */
+/* Output: the text so far and whether whitespace is pending. For valid
+ * UTF-8 input the text never outgrows the input (every construct shrinks or
+ * keeps its size), so the buffer is allocated once; out_room is a guard. */
 struct out {
-	GString *s;
+	char *buf;
+	gsize len, cap;
 	gboolean space;
 };
+
+/* Makes room for n more bytes. */
+static inline void out_room(struct out *o, gsize n)
+{
+	if (G_UNLIKELY(o->len + n + 1 > o->cap)) {
+		o->cap = (o->len + n + 1) * 2;
+		o->buf = g_realloc(o->buf, o->cap);
+	}
+}
+
+/* Starts an output buffer for input of len bytes. */
+static void out_init(struct out *o, gsize len)
+{
+	o->cap = len + 16;
+	o->buf = g_malloc(o->cap);
+	o->len = 0;
+	o->space = FALSE;
+}
+
+/* Emits the pending space (if any text came before). */
+static inline void out_space(struct out *o)
+{
+	if (o->space) {
+		if (o->len > 0) {
+			out_room(o, 1);
+			o->buf[o->len++] = ' ';
+		}
+		o->space = FALSE;
+	}
+}
 
 /* Elements whose content is dropped entirely. */
 static const char *const raw_drop[] = { "script", "style", "template", "noembed", "noframes" };
@@ -74,36 +107,67 @@ static void out_char(struct out *o, gunichar c)
 	}
 	if (is_dropped(c))
 		return;
-	if (o->space && o->s->len > 0)
-		g_string_append_c(o->s, ' ');
-	o->space = FALSE;
-	g_string_append_unichar(o->s, c);
+	out_space(o);
+	out_room(o, 6);
+	o->len += g_unichar_to_utf8(c, o->buf + o->len);
 }
 
-/* Appends valid UTF-8 text [p, end) with whitespace folded. */
-static void out_text(struct out *o, const char *p, const char *end)
+/* Whether byte c is copied as it is in a run of text ('<' and '&' stop
+ * a run when markup is on). */
+static inline gboolean plain_byte(guchar c, gboolean markup)
+{
+	return c > ' ' && c < 0x7F && !(markup && (c == '<' || c == '&'));
+}
+
+/* Appends text from p with whitespace folded, up to end or (with markup)
+ * the next '<' or '&'; returns where it stopped. Invalid UTF-8 bytes become
+ * U+FFFD one by one and NULs are dropped. */
+static const char *scan_text(struct out *o, const char *p, const char *end, gboolean markup)
 {
 	while (p < end) {
 		const char *run = p;
-		while (p < end && (guchar)*p > ' ' && (guchar)*p < 0x7F)
-			p++;
+		/* printable ASCII, with single spaces between words */
+		while (p < end) {
+			guchar c = *p;
+			if (plain_byte(c, markup))
+				p++;
+			else if (c == ' ' && p > run && p + 1 < end && plain_byte(p[1], markup))
+				p++;
+			else
+				break;
+		}
 		if (p > run) {
-			if (o->space && o->s->len > 0)
-				g_string_append_c(o->s, ' ');
-			o->space = FALSE;
-			g_string_append_len(o->s, run, p - run);
+			out_space(o);
+			out_room(o, p - run);
+			memcpy(o->buf + o->len, run, p - run);
+			o->len += p - run;
 		}
 		if (p >= end)
 			break;
-		if ((guchar)*p < 0x80) {
-			out_char(o, (guchar)*p);
+		guchar c = *p;
+		if (c < 0x80) {
+			if (markup && (c == '<' || c == '&'))
+				return p;
+			out_char(o, c);
 			p++;
 		} else {
-			gunichar c = g_utf8_get_char(p);
-			out_char(o, c);
-			p = g_utf8_next_char(p);
+			gunichar u = g_utf8_get_char_validated(p, end - p);
+			if (u == (gunichar)-1 || u == (gunichar)-2) {
+				out_char(o, 0xFFFD);
+				p++;
+			} else {
+				out_char(o, u);
+				p = g_utf8_next_char(p);
+			}
 		}
 	}
+	return end;
+}
+
+/* Appends text [p, end) with whitespace folded (no markup, no references). */
+static void out_text(struct out *o, const char *p, const char *end)
+{
+	scan_text(o, p, end, FALSE);
 }
 
 /* Maps a numeric character reference value to the code point HTML uses. */
@@ -341,43 +405,25 @@ static const char *markup(struct out *o, const char *p, const char *end)
 	return q;
 }
 
-/* Returns a valid UTF-8 copy of [s, s+len) or NULL if it already is valid
- * (no NULs, no bad sequences). */
-static char *valid_copy_if_needed(const char *s, gsize len)
-{
-	const char *end;
-	if (g_utf8_validate(s, len, &end))
-		return NULL;
-	return fw_html_valid_utf8(s, len);
-}
-
-/* Trims trailing pending space and returns the string. */
+/* Terminates the output and returns it. */
 static char *out_finish(struct out *o)
 {
-	return g_string_free(o->s, FALSE);
+	o->buf[o->len] = '\0';
+	return o->buf;
 }
 
 char *fw_html_to_text(const char *html, gssize len)
 {
-	struct out o = { NULL, FALSE };
-	g_autofree char *fixed = NULL;
+	struct out o;
 
 	if (!html)
 		return g_strdup("");
 	if (len < 0)
 		len = strlen(html);
-	fixed = valid_copy_if_needed(html, len);
-	if (fixed) {
-		html = fixed;
-		len = strlen(fixed);
-	}
 	const char *p = html, *end = html + len;
-	o.s = g_string_sized_new(len < 4096 ? len + 1 : len / 2);
+	out_init(&o, len);
 	while (p < end) {
-		const char *lt = p;
-		while (lt < end && *lt != '<' && *lt != '&')
-			lt++;
-		out_text(&o, p, lt);
+		const char *lt = scan_text(&o, p, end, TRUE);
 		if (lt >= end)
 			break;
 		if (*lt == '&') {
@@ -405,19 +451,13 @@ char *fw_html_to_text(const char *html, gssize len)
 
 char *fw_html_clean(const char *s, gssize len)
 {
-	struct out o = { NULL, FALSE };
-	g_autofree char *fixed = NULL;
+	struct out o;
 
 	if (!s)
 		return g_strdup("");
 	if (len < 0)
 		len = strlen(s);
-	fixed = valid_copy_if_needed(s, len);
-	if (fixed) {
-		s = fixed;
-		len = strlen(fixed);
-	}
-	o.s = g_string_sized_new(len + 1);
+	out_init(&o, len);
 	out_decoded(&o, s, s + len);
 	return out_finish(&o);
 }
