@@ -347,6 +347,8 @@ static int
 follow_hits(struct fw_store *store, struct fw_hit_filter *f, enum fw_hitlog_format format,
             gboolean color, guint width)
 {
+	gboolean first = TRUE;
+
 	f->oldest_first = TRUE;
 	f->limit = 0;
 	for (;;) {
@@ -359,7 +361,20 @@ follow_hits(struct fw_store *store, struct fw_hit_filter *f, enum fw_hitlog_form
 		}
 		if (rows->len > 0) {
 			f->after_id = ((struct fw_hit_row *)rows->pdata[rows->len - 1])->id;
-			fw_hitlog_print(rows, format, stdout, color, width);
+			if (first || format == FW_HITLOG_JSON) {
+				fw_hitlog_print(rows, format, stdout, color, width);
+			} else {
+				/* The header line only once. */
+				char *buf = NULL, *nl;
+				size_t len = 0;
+				FILE *mem = open_memstream(&buf, &len);
+				fw_hitlog_print(rows, format, mem, color, width);
+				fclose(mem);
+				nl = strchr(buf, '\n');
+				fputs(nl ? nl + 1 : "", stdout);
+				free(buf);
+			}
+			first = FALSE;
 			fflush(stdout);
 		}
 		g_usleep(500 * 1000);
@@ -400,6 +415,8 @@ cmd_hits(int argc, char **argv)
 		return usage_error("hits: unexpected argument '%s'", argv[1]);
 	if (format != NULL && !fw_hitlog_format_from_name(format, &fmt))
 		return usage_error("hits: unknown format '%s' (table, json, csv, atom)", format);
+	if (follow && fmt == FW_HITLOG_ATOM)
+		return usage_error("hits: --follow works with table, json and csv, not %s", format);
 	if (since != NULL && !fw_config_parse_when(since, now, &f.since))
 		return usage_error("hits: bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
 	if (until != NULL && !fw_config_parse_when(until, now, &f.until))
@@ -521,16 +538,10 @@ cmd_read(int argc, char **argv, gboolean read)
 		return 1;
 	}
 	if (all) {
-		g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
-		struct fw_hit_filter f = { .topics = topics, .unread = read };
-		if (!fw_store_hits(store, &f, rows, &err)) {
-			fprintf(stderr, "feedwatch: %s\n", err->message);
-			rc = 1;
-		}
-		for (guint i = 0; i < rows->len; i++)
-			g_array_append_val(ids, ((struct fw_hit_row *)rows->pdata[i])->id);
-	}
-	if (rc == 0 && ids->len > 0 && fw_store_begin(store, &err)) {
+		gint64 changed = 0;
+		if (fw_store_hits_set_read_all(store, topics, read, &changed, &err))
+			printf("%" G_GINT64_FORMAT " hit%s marked %s\n", changed, changed == 1 ? "" : "s", cmd);
+	} else if (fw_store_begin(store, &err)) {
 		for (guint i = 0; i < ids->len && err == NULL; i++)
 			fw_store_hit_set_read(store, g_array_index(ids, gint64, i), read, &err);
 		if (err == NULL)

@@ -27,6 +27,7 @@ struct daemon {
 	gboolean stopping;
 	guint outbox_timer;
 	gint64 status_at;     /* when STATUS= was last sent (µs, monotonic) */
+	gint64 pruned_at;     /* when old items were last pruned (Unix seconds) */
 };
 
 static gint64
@@ -91,13 +92,24 @@ daemon_polled_cb(guint i, gint64 next_poll, gpointer data)
 	daemon_status(d, FALSE);
 }
 
-/* Retries what the outbox still holds (a notification server that came back). */
+/* Retries what the outbox still holds (a notification server that came
+ * back); once an hour, forgets items past retention that hit nothing. */
 static gboolean
 daemon_outbox_cb(gpointer data)
 {
 	struct daemon *d = data;
+	gint64 now = now_s(), deleted = 0;
+	g_autoptr(GError) err = NULL;
 
 	fw_poller_flush_outbox(d->poller);
+	if (now - d->pruned_at >= 3600) {
+		d->pruned_at = now;
+		if (!fw_store_prune(d->store, now - d->cfg->retention, &deleted, &err))
+			fw_log_err("cannot prune old items: %s", err->message);
+		else if (deleted > 0)
+			fw_log_info("forgot %" G_GINT64_FORMAT " item%s older than the retention",
+			            deleted, deleted == 1 ? "" : "s");
+	}
 	return G_SOURCE_CONTINUE;
 }
 

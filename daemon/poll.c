@@ -5,6 +5,7 @@
 
 #include "feedwatch/feed.h"
 #include "feedwatch/fetch.h"
+#include "feedwatch/hitlog.h"
 #include "feedwatch/log.h"
 #include "feedwatch/match.h"
 #include "feedwatch/notify.h"
@@ -313,7 +314,7 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 		fw_log_warn("%s: broken feed read in recover mode: %s", fc->key,
 		            doc->warning ? doc->warning : "");
 	rec.degraded = doc->degraded;
-	rec.title = doc->title;
+	rec.title = fc->title ? fc->title : doc->title;
 	if (!poll_store_doc(run, doc, now_s(), &err)) {
 		/* Nothing of this poll was stored: keep the old validators so the
 		 * next poll fetches the feed again. */
@@ -364,8 +365,7 @@ poll_notice(struct fw_poller *p, GPtrArray *rows, guint from, guint to)
 	const struct fw_outbox_row *first = rows->pdata[from];
 	struct fw_notice *n = g_new0(struct fw_notice, 1);
 	g_autoptr(GPtrArray) names = g_ptr_array_new();
-	g_autoptr(GArray) marks = g_array_new(FALSE, TRUE, sizeof(struct fw_span));
-	g_autoptr(JsonParser) jp = json_parser_new();
+	g_autoptr(GArray) marks = NULL;
 
 	n->outbox_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	n->urgency = FW_URGENCY_LOW;
@@ -377,19 +377,7 @@ poll_notice(struct fw_poller *p, GPtrArray *rows, guint from, guint to)
 		n->urgency = MAX(n->urgency, t ? t->urgency : FW_URGENCY_NORMAL);
 	}
 	g_ptr_array_add(names, NULL);
-	if (first->marks_json && json_parser_load_from_data(jp, first->marks_json, -1, NULL) &&
-	    JSON_NODE_HOLDS_ARRAY(json_parser_get_root(jp))) {
-		JsonArray *a = json_node_get_array(json_parser_get_root(jp));
-		for (guint i = 0; i < json_array_get_length(a); i++) {
-			JsonArray *pair = json_array_get_array_element(a, i);
-			struct fw_span sp = { 0 };
-			if (pair == NULL || json_array_get_length(pair) != 2)
-				continue;
-			sp.start = json_array_get_int_element(pair, 0);
-			sp.end = json_array_get_int_element(pair, 1);
-			g_array_append_val(marks, sp);
-		}
-	}
+	marks = fw_hitlog_marks_parse(first->marks_json);
 	n->summary = fw_notice_summary((const char *const *)names->pdata, first->feed_title);
 	n->body = fw_notice_body(first->title ? first->title : "", first->snippet, marks);
 	n->link = g_strdup(first->link);
