@@ -82,6 +82,7 @@ struct fw_fetcher {
 
 static void pump(struct fw_fetcher *f);
 static void check_multi_info(struct fw_fetcher *f);
+static void finish_later(struct fw_fetcher *f, struct xfer *x);
 
 /* Frees one request and everything it holds (the easy must be out of the multi). */
 static void xfer_free(struct xfer *x)
@@ -133,9 +134,6 @@ static char *sanitize_header_value(const char *s, gsize len)
 	}
 	return g_string_free(out, FALSE);
 }
-
-/* Schedules delivery of x's result from an idle source on f's context. */
-static void finish_later(struct fw_fetcher *f, struct xfer *x);
 
 /* Sets x's error to a printf-style sentence (first error wins). */
 G_GNUC_PRINTF(2, 3)
@@ -365,6 +363,7 @@ static void collect_result(struct xfer *x, CURLcode code)
 	char *eff = NULL;
 	long status = 0;
 	double total = 0;
+	gboolean http_error;
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
@@ -377,14 +376,14 @@ static void collect_result(struct xfer *x, CURLcode code)
 	if (x->has_retry_after && (status == 429 || status == 503))
 		x->r.retry_after = parse_retry_after(x->retry_after);
 
-	gboolean http_error = status != 0 && status != 304 && (status < 200 || status > 299);
+	/* A non-2xx answer is reported as such, even when its body was too big. */
+	http_error = status != 0 && status != 304 && (status < 200 || status > 299);
 	if (code == CURLE_OK || (http_error && (code == CURLE_WRITE_ERROR ||
 	                                        code == CURLE_FILESIZE_EXCEEDED))) {
-		if (status == 304) {
+		if (status == 304)
 			x->r.not_modified = TRUE;
-		} else if (status < 200 || status > 299) {
+		else if (http_error || status == 0)
 			set_error(x, "HTTP %ld", status);
-		}
 	} else if (code == CURLE_WRITE_ERROR && x->too_big) {
 		set_error(x, "body larger than %" G_GINT64_FORMAT " bytes", x->f->opts.max_size);
 	} else if (code == CURLE_FILESIZE_EXCEEDED) {
@@ -470,6 +469,7 @@ static gboolean idle_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Schedules delivery of x's result from the idle source on f's context. */
 static void finish_later(struct fw_fetcher *f, struct xfer *x)
 {
 	g_queue_push_tail(&f->ready, x);

@@ -18,6 +18,8 @@ Routes:
   /size/N           N bytes with Content-Length
   /chunked/N        N bytes, chunked
   /gzip-size/N      N bytes (decoded), Content-Encoding: gzip
+  /big-404          404 with a 2 MiB body (Content-Length)
+  /big-404-chunked  404 with a 2 MiB body, chunked
   /redirect-file    302 to file:///etc/passwd
   /redirect-loop    302 to itself
   /redirect-ok      301 to /ok
@@ -124,6 +126,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/gzip-bomb":
             self.send_body(200, bomb(), "application/rss+xml",
                            [("Content-Encoding", "gzip")])
+        elif path == "/big-404":
+            self.send_body(404, b"n" * (2 * 1024 * 1024))
+        elif path == "/big-404-chunked":
+            self.send_response(404)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            for _ in range(40):
+                self.chunk(b"n" * 52429)
+            self.wfile.write(b"0\r\n\r\n")
         elif path == "/gzip":
             self.send_body(200, gzip.compress(FEED), "application/rss+xml",
                            [("Content-Encoding", "gzip")])

@@ -44,6 +44,9 @@ static const struct row rows[] = {
 	{ "/redirect-file", NULL, NULL, 302, FALSE, "file", NULL, NULL, NULL, -1 },
 	{ "/redirect-loop", NULL, NULL, 302, FALSE, "redirects", NULL, NULL, NULL, -1 },
 	{ "/status/404", NULL, NULL, 404, FALSE, "HTTP 404", NULL, NULL, NULL, 0 },
+	/* a huge error page is still reported as the HTTP error */
+	{ "/big-404", NULL, NULL, 404, FALSE, "HTTP 404", NULL, NULL, NULL, 0 },
+	{ "/big-404-chunked", NULL, NULL, 404, FALSE, "HTTP 404", NULL, NULL, NULL, 0 },
 	{ "/status/500", NULL, NULL, 500, FALSE, "HTTP 500", NULL, NULL, NULL, 0 },
 	{ "/status/429", NULL, NULL, 429, FALSE, "HTTP 429", NULL, NULL, NULL, 120 },
 	{ "/status/503", NULL, NULL, 503, FALSE, "HTTP 503", NULL, NULL, NULL, 120 },
