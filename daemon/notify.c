@@ -9,6 +9,7 @@
  * back through one custom GSource attached to the caller's context. */
 #include <string.h>
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <libnotify/notify.h>
 
@@ -23,6 +24,8 @@
 #define FW_NOTIFY_NAME_MAX 100       /* characters of one topic name or the feed title */
 #define FW_NOTIFY_SUMMARY_MAX 250    /* characters of the whole summary */
 #define FW_NOTIFY_STOP_WAIT_MS 2000  /* how long free waits for the notice being shown */
+#define FW_NOTIFY_BUS_NAME "org.freedesktop.Notifications"
+#define FW_NOTIFY_BUS_TIMEOUT_MS 5000 /* for questions to the bus daemon itself */
 #define FW_NOTIFY_ELLIPSIS "\xe2\x80\xa6"
 
 /* libnotify keeps global state (app name, proxy): one worker at a time. */
@@ -288,6 +291,50 @@ static int server_has_markup(void)
 	return has;
 }
 
+/* Checks with the bus daemon (which answers at once, unlike a hung server)
+ * that there is a session bus and a notification server on it, running or
+ * activatable. FALSE with *error_out set when not: libnotify is then not
+ * asked at all (it would log a warning of its own every time). */
+static gboolean server_present(char **error_out)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &err);
+	g_autoptr(GVariant) owned = NULL;
+	g_autoptr(GVariant) names = NULL;
+	gboolean has = FALSE;
+
+	if (bus == NULL) {
+		*error_out = g_strdup_printf("no session bus: %s", err->message);
+		return FALSE;
+	}
+	owned = g_dbus_connection_call_sync(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+	                                    "org.freedesktop.DBus", "NameHasOwner",
+	                                    g_variant_new("(s)", FW_NOTIFY_BUS_NAME),
+	                                    G_VARIANT_TYPE("(b)"), G_DBUS_CALL_FLAGS_NONE,
+	                                    FW_NOTIFY_BUS_TIMEOUT_MS, NULL, NULL);
+	if (owned == NULL)
+		return TRUE;    /* an odd bus: let libnotify try and report */
+	g_variant_get(owned, "(b)", &has);
+	if (has)
+		return TRUE;
+	names = g_dbus_connection_call_sync(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+	                                    "org.freedesktop.DBus", "ListActivatableNames", NULL,
+	                                    G_VARIANT_TYPE("(as)"), G_DBUS_CALL_FLAGS_NONE,
+	                                    FW_NOTIFY_BUS_TIMEOUT_MS, NULL, NULL);
+	if (names == NULL)
+		return TRUE;
+	{
+		g_autofree const char **list = NULL;
+		g_variant_get(names, "(^a&s)", &list);
+		for (guint i = 0; list != NULL && list[i] != NULL && !has; i++)
+			has = strcmp(list[i], FW_NOTIFY_BUS_NAME) == 0;
+	}
+	if (!has)
+		*error_out = g_strdup("no notification server (" FW_NOTIFY_BUS_NAME
+		                      ") on the session bus");
+	return has;
+}
+
 /* Shows n (blocking); returns TRUE or FALSE with *error_out set. *markup
  * caches the server's body-markup capability (-1 = not known yet). */
 static gboolean show_notice(const struct fw_notice *n, int *markup, char **error_out)
@@ -297,6 +344,10 @@ static gboolean show_notice(const struct fw_notice *n, int *markup, char **error
 	NotifyNotification *nn;
 	gboolean ok;
 
+	if (!server_present(error_out)) {
+		*markup = -1;
+		return FALSE;
+	}
 	if (*markup < 0)
 		*markup = server_has_markup();
 	if (*markup != 1)

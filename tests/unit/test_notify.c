@@ -457,24 +457,52 @@ static void test_no_server(void)
 	oc = &g_array_index(run->outcomes, struct outcome, 0);
 	g_assert_false(oc->ok);
 	g_assert_nonnull(oc->error);
-	g_assert_cmpstr(oc->error, !=, "");
+	g_assert_cmpstr(oc->error, ==, "no notification server (org.freedesktop.Notifications) "
+	                "on the session bus");
 	fw_notifier_free(nt);
 	run_free(run);
 }
 
-/* Notices queued behind the one being shown are dropped by free, without
- * done; free of an idle notifier is quick; free(NULL) is fine. */
-static void test_free_queued(void)
+/* No session bus at all: done(ok = FALSE) naming it. Runs before any test
+ * connects (GDBus keeps one session connection per process). */
+static void test_no_bus(void)
+{
+	g_autofree char *addr = g_strdup(g_getenv("DBUS_SESSION_BUS_ADDRESS"));
+	struct fw_notifier *nt;
+	struct run *run;
+	struct outcome *oc;
+
+	g_setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/feedwatch-test", TRUE);
+	run = send_and_wait(&nt, 2, 30);
+	fw_notifier_free(nt);
+	if (addr != NULL)
+		g_setenv("DBUS_SESSION_BUS_ADDRESS", addr, TRUE);
+	else
+		g_unsetenv("DBUS_SESSION_BUS_ADDRESS");
+	g_assert_cmpuint(run->outcomes->len, ==, 2);
+	oc = &g_array_index(run->outcomes, struct outcome, 0);
+	g_assert_false(oc->ok);
+	g_assert_true(g_str_has_prefix(oc->error, "no session bus: "));
+	run_free(run);
+}
+
+/* Freeing an idle notifier stops its worker at once; NULL is fine. */
+static void test_free_idle(void)
 {
 	struct fw_notifier *nt = fw_notifier_new(NULL, done_cb, NULL);
+	gint64 t0 = g_get_monotonic_time();
 
-	fw_notifier_free(NULL);
+	g_assert_cmpuint(fw_notifier_pending(nt), ==, 0);
+	g_assert_cmpuint(fw_notifier_pending(NULL), ==, 0);
 	fw_notifier_free(nt);
+	g_assert_cmpint(g_get_monotonic_time() - t0, <, G_USEC_PER_SEC);
+	fw_notifier_free(NULL);
 	fw_notice_free(NULL);
 }
 
-/* A hung server: the main loop keeps running, and free returns within a
- * few seconds (the worker is left to finish on its own). Runs last. */
+/* A hung server: the main loop keeps running, free returns within a few
+ * seconds (the worker is left to finish on its own) and the queued notices
+ * are dropped without done. Runs last. */
 static void test_hang(void)
 {
 	struct server s;
@@ -539,7 +567,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/notify/summary", test_summary);
 	g_test_add_func("/notify/summary-long", test_summary_long);
 	g_test_add_func("/notify/body", test_body);
-	g_test_add_func("/notify/free-queued", test_free_queued);
+	g_test_add_func("/notify/free-idle", test_free_idle);
+	g_test_add_func("/notify/no-bus", test_no_bus);
 	g_test_add_func("/notify/deliver", test_deliver);
 	g_test_add_func("/notify/no-markup", test_no_markup);
 	g_test_add_func("/notify/no-server", test_no_server);
