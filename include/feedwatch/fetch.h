@@ -47,14 +47,16 @@ struct fw_fetcher *fw_fetcher_new(GMainContext *ctx, const struct fw_fetch_opts 
                                   fw_fetch_done_cb done, gpointer data);
 
 /* Queues a GET of url. etag / last_modified (may be NULL) make it
- * conditional. Never calls done synchronously. */
+ * conditional. Never calls done synchronously. For file:// URLs the result
+ * has an ETag made of size and mtime, and not_modified when it matches. */
 void fw_fetcher_add(struct fw_fetcher *f, const char *url, const char *etag,
                     const char *last_modified, gpointer user);
 
 /* Requests queued or in flight. */
 guint fw_fetcher_pending(struct fw_fetcher *f);
 
-/* Aborts everything in flight (done is not called for them) and frees. */
+/* Aborts everything in flight (done is not called for them) and frees.
+ * May be called from inside done: the fetcher is freed when done returns. */
 void fw_fetcher_free(struct fw_fetcher *f);   /* NULL is fine */
 
 #endif

@@ -31,7 +31,9 @@ char *fw_notice_summary(const char *const *topic_names, const char *feed_title);
  * are struct fw_span offsets into snippet (may be NULL). Caller frees. */
 char *fw_notice_body(const char *title, const char *snippet, const GArray *marks);
 
-/* Called on the main context when a notice went out (ok) or failed. */
+/* Called on the main context when a notice went out (ok) or failed (error:
+ * "no session bus: ...", "no notification server ... on the session bus",
+ * or libnotify's D-Bus error). */
 typedef void (*fw_notify_done_cb)(const struct fw_notice *n, gboolean ok,
                                   const char *error, gpointer data);
 
@@ -47,7 +49,8 @@ void fw_notifier_send(struct fw_notifier *nt, struct fw_notice *n);
 guint fw_notifier_pending(struct fw_notifier *nt);
 
 /* Stops the worker after the notice being shown (the rest are dropped: they
- * stay pending in the outbox) and frees. */
+ * stay pending in the outbox) and frees; done is not called any more. Waits
+ * at most ~2 s: a worker stuck on a hung server is left to finish alone. */
 void fw_notifier_free(struct fw_notifier *nt);  /* NULL is fine */
 
 #endif
