@@ -15,6 +15,7 @@
 #include <libxml/tree.h>
 #include <libxml/uri.h>
 #include <libxml/xmlerror.h>
+#include <json-glib/json-glib.h>
 
 #include "feedwatch/feed.h"
 #include "feedwatch/html.h"
@@ -23,6 +24,7 @@
 #define NS_ATOM03   "http://purl.org/atom/ns#"
 #define NS_RSS1     "http://purl.org/rss/1.0/"
 #define NS_RSS090   "http://my.netscape.com/rdf/simple/0.9/"
+#define NS_USERLAND "http://backend.userland.com/rss2"
 #define NS_RDF      "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #define NS_CONTENT  "http://purl.org/rss/1.0/modules/content/"
 #define NS_DC       "http://purl.org/dc/elements/1.1/"
@@ -577,7 +579,8 @@ static gboolean is_el(xmlNodePtr n, const char *ns, const char *name)
 static gboolean is_rss(xmlNodePtr n)
 {
 	const char *u = ns_of(n);
-	return !u || strcmp(u, NS_RSS1) == 0 || strcmp(u, NS_RSS090) == 0;
+	return !u || strcmp(u, NS_RSS1) == 0 || strcmp(u, NS_RSS090) == 0 ||
+	       strcmp(u, NS_USERLAND) == 0;
 }
 
 /* Whether n is in an Atom namespace (1.0 or 0.3). */
@@ -737,6 +740,15 @@ static gboolean http_url_ok(const char *s)
 	return strlen(s) <= FW_FEED_MAX_LINK;
 }
 
+/* Copies an http(s) URL with its scheme in lower case. */
+static char *url_dup(const char *u)
+{
+	char *out = g_strdup(u);
+	for (char *p = out; *p && *p != ':'; p++)
+		*p = g_ascii_tolower(*p);
+	return out;
+}
+
 /* Resolves href against n's xml:base chain and the document URL; returns an
  * http(s) URL or NULL. */
 static char *resolve(xmlNodePtr n, const char *href)
@@ -759,7 +771,7 @@ static char *resolve(xmlNodePtr n, const char *href)
 	base = xmlNodeGetBase(n->doc, n);
 	abs = xmlBuildURI((const xmlChar *)h, base);
 	if (abs && http_url_ok((const char *)abs))
-		out = g_strdup((const char *)abs);
+		out = url_dup((const char *)abs);
 	xmlFree(abs);
 	xmlFree(base);
 	return out;
@@ -783,8 +795,16 @@ static void take(struct pick *p, xmlNodePtr n, int rank)
 	}
 }
 
+/* Keeps the first date element of each rank. */
+static void take_date(xmlNodePtr *slots, xmlNodePtr n, int rank)
+{
+	if (!slots[rank])
+		slots[rank] = n;
+}
+
 struct item_src {
-	struct pick title, guid, summary, content, published, updated;
+	struct pick title, guid, summary, content;
+	xmlNodePtr published[6], updated[3];   /* date sources by rank, first of each */
 	enum kind title_kind, summary_kind, content_kind;
 	GPtrArray *authors;        /* of xmlNodePtr, of the best rank */
 	int author_rank;
@@ -877,11 +897,11 @@ static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 				s->summary_kind = atom_kind(c);
 			take(&s->summary, c, 2);
 		} else if (!strcmp(name, "published") || !strcmp(name, "issued")) {
-			take(&s->published, c, 2);
+			take_date(s->published, c, 2);
 		} else if (!strcmp(name, "created")) {
-			take(&s->published, c, 5);
+			take_date(s->published, c, 5);
 		} else if (!strcmp(name, "updated") || !strcmp(name, "modified")) {
-			take(&s->updated, c, 1);
+			take_date(s->updated, c, 1);
 		} else if (!strcmp(name, "author")) {
 			take_author(s, c, 3);
 		} else if (!strcmp(name, "category")) {
@@ -903,13 +923,16 @@ static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 			take(&s->guid, c, 1);
 			g_autofree char *pl = (char *)xmlGetProp(c, (const xmlChar *)"isPermaLink");
 			if (!s->guid_link && !(pl && g_ascii_strcasecmp(g_strstrip(pl), "false") == 0)) {
+				/* only a guid that is itself an absolute URL is a link */
 				g_autofree char *t = node_text(c);
-				s->guid_link = resolve(c, t);
+				g_strstrip(t);
+				if (http_url_ok(t))
+					s->guid_link = resolve(c, t);
 			}
 		} else if (!strcmp(name, "description")) {
 			take(&s->summary, c, 1);
 		} else if (!strcmp(name, "pubDate")) {
-			take(&s->published, c, 1);
+			take_date(s->published, c, 1);
 		} else if (!strcmp(name, "author")) {
 			take_author(s, c, 2);
 		} else if (!strcmp(name, "category")) {
@@ -924,7 +947,7 @@ static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 		else if (!strcmp(name, "subject"))
 			add_category(s, text_of(c, K_TEXT, FW_FEED_MAX_SHORT));
 		else if (!strcmp(name, "date"))
-			take(&s->published, c, 3);
+			take_date(s->published, c, 3);
 		else if (!strcmp(name, "description"))
 			take(&s->summary, c, 3);
 		else if (!strcmp(name, "title"))
@@ -933,9 +956,9 @@ static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 			take(&s->guid, c, 3);
 	} else if (in_ns(c, NS_DCTERMS)) {
 		if (!strcmp(name, "modified"))
-			take(&s->updated, c, 2);
+			take_date(s->updated, c, 2);
 		else if (!strcmp(name, "issued") || !strcmp(name, "created"))
-			take(&s->published, c, 4);
+			take_date(s->published, c, 4);
 	} else if (in_ns(c, NS_ITUNES)) {
 		if (!strcmp(name, "summary"))
 			take(&s->summary, c, 4);
@@ -990,6 +1013,17 @@ static gint64 date_of(xmlNodePtr n)
 	return fw_feed_parse_date(t);
 }
 
+/* The first date that parses among slots (best rank first), or FW_TIME_NONE. */
+static gint64 first_date(xmlNodePtr *slots, gsize n)
+{
+	for (gsize i = 0; i < n; i++) {
+		gint64 t = date_of(slots[i]);
+		if (t != FW_TIME_NONE)
+			return t;
+	}
+	return FW_TIME_NONE;
+}
+
 /* Raw text of a field for hashing ("" if none). */
 static char *raw_of(xmlNodePtr n)
 {
@@ -1027,8 +1061,8 @@ static struct fw_item *make_item(xmlNodePtr el, gboolean atom_entry)
 	it->link = s.link ? s.link : s.guid_link;
 	if (s.link)
 		g_free(s.guid_link);
-	it->published = date_of(s.published.node);
-	it->updated = date_of(s.updated.node);
+	it->published = first_date(s.published, G_N_ELEMENTS(s.published));
+	it->updated = first_date(s.updated, G_N_ELEMENTS(s.updated));
 	if (it->published == FW_TIME_NONE)
 		it->published = it->updated;
 	if (s.authors->len > 0) {
@@ -1237,7 +1271,7 @@ static char *html_feed_link(const char *buf, gsize len, const char *base_url)
 			continue;
 		xmlChar *abs = xmlBuildURI((const xmlChar *)g_strstrip(href), (const xmlChar *)base_url);
 		if (abs && http_url_ok((const char *)abs))
-			found = g_strdup((const char *)abs);
+			found = url_dup((const char *)abs);
 		xmlFree(abs);
 	}
 	g_queue_clear(&q);
@@ -1271,6 +1305,213 @@ static void not_feed_html(const char *buf, gsize len, const char *base_url, GErr
 		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_FEED, "not a feed: text/html");
 }
 
+/* ------------------------------------------------------------------ */
+/* JSON Feed 1.0 / 1.1                                                 */
+
+#define FW_FEED_MAX_JSON_DEPTH 64
+
+/* Whether the JSON text nests arrays/objects at most max deep (json-glib
+ * recurses without a limit). */
+static gboolean json_depth_ok(const char *s, gsize len, int max)
+{
+	int depth = 0;
+	gboolean in_str = FALSE;
+
+	for (gsize i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = FALSE;
+		} else if (c == '"') {
+			in_str = TRUE;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max)
+				return FALSE;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	return TRUE;
+}
+
+/* String member of o (or NULL if absent or not a string). */
+static const char *jstr(JsonObject *o, const char *name)
+{
+	JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+	if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string(n);
+}
+
+/* Object member of o, or NULL. */
+static JsonObject *jobj(JsonObject *o, const char *name)
+{
+	JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+	return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+}
+
+/* Array member of o, or NULL. */
+static JsonArray *jarr(JsonObject *o, const char *name)
+{
+	JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+	return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+}
+
+/* Resolves a JSON Feed URL against base; http(s) only. */
+static char *json_link(const char *href, const char *base)
+{
+	if (!href || strlen(href) > FW_FEED_MAX_LINK)
+		return NULL;
+	g_autofree char *h = g_strstrip(g_strdup(href));
+	xmlChar *abs = xmlBuildURI((const xmlChar *)h, (const xmlChar *)base);
+	char *out = abs && http_url_ok((const char *)abs) ? url_dup((const char *)abs) : NULL;
+	xmlFree(abs);
+	return out;
+}
+
+/* Plain text of a JSON string member (HTML or text), cut to max; NULL if empty. */
+static char *json_text(JsonObject *o, const char *name, gboolean html, gsize max)
+{
+	const char *v = jstr(o, name);
+	if (!v)
+		return NULL;
+	return nonempty(cap(html ? fw_html_to_text(v, -1) : fw_html_clean(v, -1), max));
+}
+
+/* Builds one item from a JSON Feed item object; NULL if it is empty. */
+static struct fw_item *json_item(JsonObject *o, const char *base)
+{
+	struct fw_item *it = g_new0(struct fw_item, 1);
+	JsonNode *idn = json_object_get_member(o, "id");
+	char *id = NULL;
+
+	it->title = json_text(o, "title", FALSE, FW_FEED_MAX_TITLE);
+	it->link = json_link(jstr(o, "url"), base);
+	if (!it->link)
+		it->link = json_link(jstr(o, "external_url"), base);
+	it->content = json_text(o, "content_html", TRUE, FW_FEED_MAX_TEXT);
+	if (!it->content)
+		it->content = json_text(o, "content_text", FALSE, FW_FEED_MAX_TEXT);
+	it->summary = json_text(o, "summary", FALSE, FW_FEED_MAX_TEXT);
+	it->published = fw_feed_parse_date(jstr(o, "date_published"));
+	it->updated = fw_feed_parse_date(jstr(o, "date_modified"));
+	if (it->published == FW_TIME_NONE)
+		it->published = it->updated;
+	it->categories = g_ptr_array_new_with_free_func(g_free);
+
+	JsonArray *authors = jarr(o, "authors");
+	GString *a = g_string_new(NULL);
+	guint na = authors ? MIN(json_array_get_length(authors), 16) : 0;
+	for (guint i = 0; i < na + 1; i++) {
+		JsonObject *ao = i < na ? (JSON_NODE_HOLDS_OBJECT(json_array_get_element(authors, i))
+		                           ? json_array_get_object_element(authors, i) : NULL)
+		                        : (na ? NULL : jobj(o, "author"));
+		g_autofree char *name = json_text(ao, "name", FALSE, FW_FEED_MAX_SHORT);
+		if (name && !strstr(a->str, name))
+			g_string_append_printf(a, "%s%s", a->len ? ", " : "", name);
+	}
+	it->author = nonempty(cap(g_string_free(a, FALSE), FW_FEED_MAX_SHORT));
+
+	JsonArray *tags = jarr(o, "tags");
+	guint nt = tags ? json_array_get_length(tags) : 0;
+	for (guint i = 0; i < nt && it->categories->len < FW_FEED_MAX_CATS; i++) {
+		JsonNode *t = json_array_get_element(tags, i);
+		if (!JSON_NODE_HOLDS_VALUE(t) || json_node_get_value_type(t) != G_TYPE_STRING)
+			continue;
+		char *c = nonempty(cap(fw_html_clean(json_node_get_string(t), -1), FW_FEED_MAX_SHORT));
+		gboolean dup = FALSE;
+		for (guint j = 0; c && j < it->categories->len; j++)
+			dup = dup || strcmp(c, g_ptr_array_index(it->categories, j)) == 0;
+		if (c && !dup)
+			g_ptr_array_add(it->categories, c);
+		else
+			g_free(c);
+	}
+
+	if (idn && JSON_NODE_HOLDS_VALUE(idn)) {
+		if (json_node_get_value_type(idn) == G_TYPE_STRING)
+			id = nonempty(g_strstrip(fw_html_valid_utf8(json_node_get_string(idn), -1)));
+		else if (json_node_get_value_type(idn) == G_TYPE_INT64)
+			id = g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(idn));
+	}
+	if (id && strlen(id) > FW_FEED_MAX_ID) {
+		char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA1, id, -1);
+		g_free(id);
+		id = g_strconcat("sha1:", h, NULL);
+		g_free(h);
+	}
+	if (!id && it->link)
+		id = g_strdup(it->link);
+	if (!id) {
+		if (!it->title && !it->content && !it->summary) {
+			fw_item_free(it);
+			return NULL;
+		}
+		g_autofree char *all = g_strconcat(jstr(o, "title") ? jstr(o, "title") : "", "\n\n",
+		                                   jstr(o, "content_html") ? jstr(o, "content_html") :
+		                                   jstr(o, "content_text") ? jstr(o, "content_text") : "",
+		                                   NULL);
+		g_autofree char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA1, all, -1);
+		id = g_strconcat("sha1:", h, NULL);
+	}
+	it->id = id;
+	return it;
+}
+
+/* Parses a JSON Feed (text is valid UTF-8). */
+static struct fw_feed_doc *json_feed_parse(const char *text, gsize len, const char *base_url,
+                                           GError **error)
+{
+	g_autoptr(JsonParser) parser = NULL;
+	g_autoptr(GError) e = NULL;
+	JsonNode *root;
+	JsonObject *o;
+
+	if (len > G_MAXSSIZE || !json_depth_ok(text, len, FW_FEED_MAX_JSON_DEPTH)) {
+		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE, "JSON nested too deeply");
+		return NULL;
+	}
+	parser = json_parser_new_immutable();
+	if (!json_parser_load_from_data(parser, text, (gssize)len, &e)) {
+		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML, "not JSON: %s", e->message);
+		return NULL;
+	}
+	root = json_parser_get_root(parser);
+	o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
+	const char *version = jstr(o, "version");
+	if (!version || !strstr(version, "jsonfeed.org/version/")) {
+		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_FEED,
+		            "not a feed: JSON without a JSON Feed version");
+		return NULL;
+	}
+	struct fw_feed_doc *doc = g_new0(struct fw_feed_doc, 1);
+	doc->items = g_ptr_array_new_with_free_func((GDestroyNotify)fw_item_free);
+	doc->title = json_text(o, "title", FALSE, FW_FEED_MAX_TITLE);
+	doc->link = json_link(jstr(o, "home_page_url"), base_url);
+	JsonArray *items = jarr(o, "items");
+	guint n = items ? json_array_get_length(items) : 0;
+	for (guint i = 0; i < n && doc->items->len < FW_FEED_MAX_ITEMS; i++) {
+		JsonNode *in = json_array_get_element(items, i);
+		if (!JSON_NODE_HOLDS_OBJECT(in))
+			continue;
+		struct fw_item *it = json_item(json_node_get_object(in), base_url);
+		if (it)
+			g_ptr_array_add(doc->items, it);
+	}
+	return doc;
+}
+
+/* Whether the text starts (after spaces) with '{': a JSON document. */
+static gboolean looks_json(const char *s, gsize len)
+{
+	gsize i = 0;
+	while (i < len && g_ascii_isspace(s[i]))
+		i++;
+	return i < len && s[i] == '{';
+}
+
 struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
                                   const char *content_type, GError **error)
 {
@@ -1290,6 +1531,8 @@ struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_
 	text = to_utf8(data ? data : "", len, content_type, error);
 	if (!text)
 		return NULL;
+	if (looks_json(text->str, text->len))
+		return json_feed_parse(text->str, text->len, base_url, error);
 	if (!prep_xml(text->str, text->len, FALSE, &fixed)) {
 		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE, "feed declares entities");
 		return NULL;
@@ -1310,6 +1553,13 @@ struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_
 		}
 		xdoc = xml_parse(buf, blen, base_url, TRUE, &rec_err);
 		degraded = TRUE;
+	}
+	if (degraded && strict_err.code == XML_ERR_INTERNAL_ERROR &&
+	    g_str_has_prefix(strict_err.msg, "Excessive depth")) {
+		xmlFreeDoc(xdoc);
+		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE,
+		            "feed nested too deeply (%d:%d)", strict_err.line, strict_err.col);
+		return NULL;
 	}
 	xmlNodePtr root = xdoc ? xmlDocGetRootElement(xdoc) : NULL;
 	enum dialect d = dialect_of(root);

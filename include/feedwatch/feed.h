@@ -23,8 +23,12 @@ enum fw_feed_error_code {
 /* Time value meaning "the feed gave no date". */
 #define FW_TIME_NONE G_MININT64
 
-/* One item of a feed. Every string is owned by the item; any may be NULL
- * except id. Times are Unix seconds UTC or FW_TIME_NONE. */
+/* One item of a feed. Every string is owned by the item, valid UTF-8 and
+ * bounded (title 4 KB, summary and content 1 MB, author and each category
+ * 1 KB, at most 64 categories); any may be NULL except id. Times are Unix
+ * seconds UTC or FW_TIME_NONE; published falls back to updated when the
+ * feed gives only that. Empty items (no id, title, link or text) are
+ * skipped; a document yields at most 10000 items. */
 struct fw_item {
 	char *id;          /* guid / atom:id; else link; else "sha1:" hash of title+link+content */
 	char *title;       /* plain text */
@@ -51,7 +55,12 @@ struct fw_feed_doc {
  * from (final URL after redirects) or NULL; content_type is the HTTP
  * Content-Type header (for its charset) or NULL. Returns a new doc (free with
  * fw_feed_doc_free) or NULL with error set (FW_FEED_ERROR_*), message naming
- * what is wrong (line:column for XML errors). */
+ * what is wrong (line:column for XML errors). Thread-safe: libxml2 is set up
+ * once (external entity loader that refuses everything). Errors used:
+ * NOT_XML ("not XML: L:C: ..."), NOT_FEED ("not a feed: text/html", with
+ * " (it links to a feed: URL)" when the page names one; "not a feed: XML
+ * document with root element <x>"), HOSTILE ("feed declares entities",
+ * "feed too large" over 64 MB). */
 struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
                                   const char *content_type, GError **error);
 

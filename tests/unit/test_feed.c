@@ -7,20 +7,22 @@
 
 #include "feedwatch/feed.h"
 
-#define NOERR -1
-#define ANY G_MAXUINT
+#define NOERR 0
+#define ERR(code) ((code) + 1)
+#define ANY 0                  /* n_items not checked */
+#define NO_ITEMS G_MAXUINT     /* n_items must be 0 */
 
 struct feed_row {
 	const char *name;
 	const char *xml;          /* the document, or NULL to read file */
-	gssize len;               /* -1: NUL-terminated */
+	gssize len;               /* <= 0: NUL-terminated */
 	const char *file;         /* under tests/fixtures/ */
 	const char *base_url;
 	const char *content_type;
-	int error;                /* FW_FEED_ERROR_* or NOERR */
+	int error;                /* ERR(FW_FEED_ERROR_*) or NOERR */
 	const char *error_has;    /* substring of the error message */
 	gboolean degraded;
-	guint n_items;            /* ANY: not checked */
+	guint n_items;            /* ANY: not checked; NO_ITEMS: none */
 	guint item;               /* which item the fields below describe */
 	const char *id, *title, *link;
 	const char *published;    /* RFC 3339 UTC, "(null)" for none */
@@ -30,6 +32,10 @@ struct feed_row {
 	const char *absent;       /* must not occur in any field of any item */
 	const char *feed_title;
 	gint64 ttl;               /* 0: not checked */
+	const char *feed_link;
+	const char *updated;      /* RFC 3339 UTC, "(null)" for none */
+	const char *content;      /* exact content, "(null)" for none */
+	const char *summary;      /* exact summary, "(null)" for none */
 };
 
 /* ---- documents ---- */
@@ -297,142 +303,498 @@ static const char unescaped_html_doc[] = RSS(
 	"<item><title>u</title><link>https://u.example.org/1</link>"
 	"<description><p>Para <b>one</b></p><p>two</p></description></item>");
 
+
+/* ---- more documents (designated-initialiser rows below) ---- */
+
+static const char json_basic[] =
+	"{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"JSON &amp; Co\","
+	" \"home_page_url\": \"https://j.example.org/\", \"items\": [{\"id\": \"j-1\","
+	" \"url\": \"https://j.example.org/1\", \"title\": \"Milei\\u2019s plan\","
+	" \"content_html\": \"<p>Mercosur <b>talks</b></p><p>end</p>\", \"summary\": \"Short\","
+	" \"date_published\": \"2024-11-26T05:05:00Z\", \"date_modified\": \"2024-11-27T00:00:00Z\","
+	" \"authors\": [{\"name\": \"Ana\"}, {\"name\": \"Bo\"}], \"tags\": [\"a\", \"b\", \"a\", 3]}]}";
+static const char json_v10[] =
+	"{\"version\": \"https://jsonfeed.org/version/1\", \"items\": [{\"id\": 42,"
+	" \"content_text\": \"Plain <not a tag> text\", \"author\": {\"name\": \"Old\"},"
+	" \"external_url\": \"https://ext.example.org/x\"}]}";
+static const char json_noid[] =
+	"{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [{\"url\": \"/rel/1\", \"title\": \"r\"},"
+	" {\"title\": \"only title\"}, {\"url\": \"javascript:alert(1)\", \"id\": \"js\"}, {}]}";
+static const char json_plain[] = "{\"hello\": \"world\"}";
+static const char json_broken[] = "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [";
+static const char json_empty[] = "\xEF\xBB\xBF {\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}";
+
+static const char pe_doc[] =
+	"<?xml version=\"1.0\"?><!DOCTYPE rss [<!ENTITY % remote SYSTEM \"file:///etc/passwd\"> %remote;]>"
+	"<rss version=\"2.0\"><channel><item><title>t</title></item></channel></rss>";
+
+static const char subset_noent_doc[] =
+	"<?xml version=\"1.0\"?><!DOCTYPE rss [<!ELEMENT rss ANY>]>"
+	"<rss version=\"2.0\"><channel><item><title>Subset ok</title><guid>s1</guid></item></channel></rss>";
+
+static const char xinclude_doc[] = RSS(
+	"<item><title>xi</title><guid>xi</guid><description><xi:include "
+	"xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"file:///etc/passwd\" parse=\"text\"/>after"
+	"</description></item>");
+
+static const char nul_doc[] = "<rss version=\"2.0\"><channel><item><title>nul\0byte</title>"
+	"<guid>n1</guid></item></channel></rss>";
+
+static const char utf16be_doc[] = "\xFE\xFF"
+	"\0<\0r\0s\0s\0>\0<\0c\0h\0a\0n\0n\0e\0l\0>\0<\0i\0t\0e\0m\0>\0<\0t\0i\0t\0l\0e\0>"
+	"\x04\x1C\x04\x38\x04\x3B\x04\x35\x04\x39"      /* Милей */
+	"\0<\0/\0t\0i\0t\0l\0e\0>\0<\0g\0u\0i\0d\0>\0b\0e\0<\0/\0g\0u\0i\0d\0>"
+	"\0<\0/\0i\0t\0e\0m\0>\0<\0/\0c\0h\0a\0n\0n\0e\0l\0>\0<\0/\0r\0s\0s\0>";
+
+static const char utf16le_nobom_doc[] =
+	"<\0?\0x\0m\0l\0 \0v\0e\0r\0s\0i\0o\0n\0=\0\"\0" "1\0.\0" "0\0\"\0?\0>\0"
+	"<\0r\0s\0s\0>\0<\0c\0h\0a\0n\0n\0e\0l\0>\0<\0i\0t\0e\0m\0>\0<\0t\0i\0t\0l\0e\0>\0"
+	"L\0E\0<\0/\0t\0i\0t\0l\0e\0>\0<\0g\0u\0i\0d\0>\0l\0e\0<\0/\0g\0u\0i\0d\0>\0"
+	"<\0/\0i\0t\0e\0m\0>\0<\0/\0c\0h\0a\0n\0n\0e\0l\0>\0<\0/\0r\0s\0s\0>\0";
+
+static const char utf8bom_doc[] = "\xEF\xBB\xBF\n<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	"<rss version=\"2.0\"><channel><item><title>Bom \xC3\xA9</title><guid>bom</guid></item></channel></rss>";
+
+static const char utf16label_doc[] = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>"
+	"<rss version=\"2.0\"><channel><item><title>Label lies \xC3\xA9</title><guid>l16</guid></item></channel></rss>";
+
+static const char unknown_label_doc[] = "<?xml version=\"1.0\" encoding=\"x-no-such-charset\"?>"
+	"<rss version=\"2.0\"><channel><item><title>Caf\xE9</title><guid>unk</guid></item></channel></rss>";
+
+static const char koi8_doc[] = "<?xml version=\"1.0\" encoding=\"KOI8-R\"?>"
+	"<rss version=\"2.0\"><channel><item><title>\xF0\xD2\xC9\xD7\xC5\xD4</title><guid>koi</guid></item></channel></rss>";
+
+static const char cp1251_doc[] = "<?xml version=\"1.0\" encoding=\"windows-1251\"?>"
+	"<rss version=\"2.0\"><channel><item><title>\xCC\xE8\xEB\xE5\xE9</title><guid>1251</guid></item></channel></rss>";
+
+static const char xmlrefs_doc[] = RSS(
+	"<item><title>en&#150;dash &#x97; nul&#0; ok&#8217;</title><guid>refs</guid></item>");
+
+static const char cdata_split_doc[] = RSS(
+	"<item><title><![CDATA[Milei&#8217;s <b>plan</b>]]></title><guid>cd</guid>"
+	"<content:encoded><![CDATA[<p>a ]]]]><![CDATA[> b</p>]]></content:encoded></item>");
+
+static const char escaped_title_doc[] = RSS(
+	"<item><title>&lt;b&gt;Bold&lt;/b&gt; title &amp;lt; 3</title><guid>et</guid>"
+	"<description>&lt;!-- hidden --&gt;&lt;script&gt;evil()&lt;/script&gt;Shown</description></item>");
+
+static const char xhtml_page[] =
+	"<?xml version=\"1.0\"?><html xmlns=\"http://www.w3.org/1999/xhtml\"><head>"
+	"<link rel=\"alternate\" type=\"application/atom+xml\" href=\"https://x.example.org/atom.xml\"/>"
+	"</head><body><p>hi</p></body></html>";
+
+static const char html_rel_nobase[] =
+	"<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed\"></head></html>";
+
+static const char text_garbage[] = "This is not a feed at all.\n";
+
+static const char trunc_cdata_doc[] = RSS_HEAD
+	"<item><title>One</title><guid>tc1</guid></item>"
+	"<item><title>Two</title><guid>tc2</guid><content:encoded><![CDATA[<p>cut off here";
+
+static const char trailing_amp_doc[] = RSS(
+	"<item><title>ends with &amp</title><guid>amp</guid></item>");
+
+static const char nochannel_doc[] =
+	"<rss version=\"2.0\"><item><title>Loose item</title><guid>loose</guid></item></rss>";
+
+static const char rss090_doc[] =
+	"<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" "
+	"xmlns=\"http://my.netscape.com/rdf/simple/0.9/\"><channel><title>Ninety</title>"
+	"<link>http://ninety.example.org/</link></channel>"
+	"<item><title>Old one</title><link>http://ninety.example.org/1</link></item></rdf:RDF>";
+
+static const char rdf_content_doc[] = RDF(
+	"<item rdf:about=\"https://r.example.org/c\"><title>c</title>"
+	"<content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
+	"&lt;p&gt;Full &lt;i&gt;text&lt;/i&gt;&lt;/p&gt;</content:encoded></item>"
+	"<item><title>no about</title><link>https://r.example.org/na</link></item>");
+
+static const char atom_links_doc[] = ATOM(
+	"<link href=\"https://al.example.org/\"/>"
+	"<entry><id>l1</id><title>t</title><link rel=\"alternate\" type=\"application/pdf\" "
+	"href=\"https://al.example.org/1.pdf\"/><link rel=\"alternate\" type=\"text/html\" "
+	"href=\"https://al.example.org/1.html\"/></entry>"
+	"<entry><id>l2</id><title>t</title><link rel=\"related\" href=\"https://al.example.org/rel\"/>"
+	"<link rel=\"self\" href=\"https://al.example.org/self\"/></entry>"
+	"<entry><id>l3</id><title>t</title><link rel=\"enclosure\" href=\"https://al.example.org/a.mp3\"/>"
+	"<link rel=\"edit\" href=\"https://al.example.org/edit\"/></entry>");
+
+static const char atom_people_doc[] = ATOM(
+	"<entry><id>p1</id><title>t</title><author><email>only@mail.example.org</email></author>"
+	"<updated>2024-11-26T05:05:00Z</updated></entry>"
+	"<entry><id>p2</id><title>t</title><author><name>A</name></author><author><name>B</name></author>"
+	"<category label=\"Label only\"/><summary>Just a summary &amp; more</summary></entry>");
+
+static const char atom_types_doc[] = ATOM(
+	"<entry><id>ty1</id><title type=\"html\">Tom &amp;amp; Jerry &amp;lt;3</title>"
+	"<content type=\"text/plain\">x &lt;b&gt; y</content></entry>"
+	"<entry><id>ty2</id><title>b64</title><content type=\"application/octet-stream\">AAAA</content></entry>"
+	"<entry><id>ty3</id><title>xml</title><content type=\"application/xml\"><data><v>Val</v> one</data></content></entry>");
+
+static const char atom_base_doc[] =
+	"<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:base=\"/blog/\"><title>b</title>"
+	"<link rel=\"alternate\" href=\"home\"/>"
+	"<entry><id>ab1</id><title>t</title><link href=\"post/1\"/></entry></feed>";
+
+static const char rss_rel_channel_doc[] =
+	"<rss version=\"2.0\"><channel><title>rel</title><link>/home</link>"
+	"<item><title>t</title><link>\n\t  https://ws.example.org/spaced  \n</link></item>"
+	"<item><title>u</title><link>HTTPS://UP.EXAMPLE.ORG/X</link></item>"
+	"<item><title>v</title><link>http:/nohost</link><guid>nohost</guid></item>"
+	"<item><title>w</title><link>https://</link><guid>empty-host</guid></item>"
+	"</channel></rss>";
+
+static const char guid_edge_doc[] = RSS(
+	"<item><title>e</title><guid></guid><link>https://g.example.org/1</link></item>"
+	"<item><title>w</title><guid>   </guid><link>https://g.example.org/2</link></item>"
+	"<item><title>plain guid</title><guid>12345</guid></item>");
+
+static const char enclosure_only_doc[] = RSS(
+	"<item><enclosure url=\"https://e.example.org/a.mp3\" type=\"audio/mpeg\" length=\"1\"/></item>");
+
+static const char date_fallback_doc[] = RSS(
+	"<item><title>d</title><guid>df</guid><pubDate>\n  Tue, 26 Nov 2024 05:05:00 GMT \n</pubDate></item>"
+	"<item><title>d2</title><guid>df2</guid><pubDate>garbage</pubDate>"
+	"<dc:date>2024-11-25T00:00:00Z</dc:date></item>");
+
+static const char precedence_doc[] =
+	"<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" "
+	"xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\" "
+	"xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:atom=\"http://www.w3.org/2005/Atom\">"
+	"<channel><item><title>p</title><guid>prec</guid>"
+	"<itunes:summary>itunes sum</itunes:summary><description>desc sum</description>"
+	"<atom:author><atom:name>Atom Name</atom:name></atom:author><dc:creator>DC Name</dc:creator>"
+	"<content:encoded>&lt;p&gt;full&lt;/p&gt;</content:encoded>"
+	"<category>x</category><dc:subject>x</dc:subject><dc:subject>y</dc:subject></item></channel></rss>";
+
+static const char recover_html_doc[] = RSS(
+	"<item><title>r</title><guid>rh</guid><description><p><b>bold</p></b> &amp; A&nbsp;B</description></item>");
+
+static const char unescaped_amp_doc[] = RSS(
+	"<item><title>AT&T</title><guid>ua</guid><description>Q&A <b>x</b> &c</description>"
+	"<link>https://ua.example.org/?a=1&b=2</link></item>");
+
+static const char attr_entity_doc[] =
+	"<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>a</title><entry><id>ae</id>"
+	"<title type=\"html\">t</title><category term=\"Caf&eacute; &rsquo;n&apos; more\"/>"
+	"<link href=\"https://ae.example.org/?q=a&nbsp;b\"/></entry></feed>";
+
+static const char scripts_doc[] = RSS(
+	"<item><title>\xF0\x9F\x98\x80 \xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A \xE4\xB8\xAD\xE6\x96\x87</title>"
+	"<guid>sc</guid><description>form\x0C" "feed</description></item>");
+
+static const char empty_rss_doc[] = "<rss version=\"2.0\"><channel><title>Empty</title></channel></rss>";
+static const char empty_atom_doc[] = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>E</title></feed>";
+static const char rdf_nons_doc[] = "<RDF><item><title>x</title></item></RDF>";
+static const char channel_root_doc[] = "<channel><item><title>x</title></item></channel>";
+static const char atom_nons_doc[] = "<feed><entry><title>x</title></entry></feed>";
+
+static const char ttl_both_doc[] =
+	"<rss version=\"2.0\" xmlns:sy=\"http://purl.org/rss/1.0/modules/syndication/\"><channel>"
+	"<sy:updatePeriod>hourly</sy:updatePeriod><ttl>120</ttl>"
+	"<item><title>t</title><guid>tb</guid></item></channel></rss>";
+static const char sy_weekly_doc[] =
+	"<rss version=\"2.0\" xmlns:sy=\"http://purl.org/rss/1.0/modules/syndication/\"><channel>"
+	"<sy:updatePeriod> weekly </sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>"
+	"<item><title>t</title><guid>sw</guid></item></channel></rss>";
+
+static const char userland_doc[] =
+	"<rss version=\"2.0\" xmlns=\"http://backend.userland.com/rss2\"><channel><title>U</title>"
+	"<item><title>Userland</title><link>https://ul.example.org/1</link></item></channel></rss>";
+
+static const char feed_title_html_doc[] =
+	"<feed xmlns=\"http://www.w3.org/2005/Atom\"><title type=\"html\">&lt;b&gt;Big&lt;/b&gt; &amp;amp; bold</title>"
+	"<entry><id>fth</id><title>t</title></entry></feed>";
+
+static const char long_guid_doc_head[] = RSS_HEAD "<item><title>lg</title><guid>";
+
+static const char mixed_content_doc[] = RSS(
+	"<item><title>mix</title><guid>mix</guid><content:encoded>Text <![CDATA[<b>cdata</b>]]> &amp; "
+	"more<!-- c --> end</content:encoded></item>");
+
+static const char pi_doc[] =
+	"<?xml version=\"1.0\"?><?xml-stylesheet type=\"text/xsl\" href=\"file:///etc/passwd\"?>"
+	"<rss version=\"2.0\"><channel><item><title>pi</title><guid>pi</guid></item></channel></rss>";
+
+static const char latin1_http_only_doc[] =
+	"<rss version=\"2.0\"><channel><item><title>Se\xF1or</title><guid>ho</guid></item></channel></rss>";
+
 /* ---- the table ---- */
 
 static const struct feed_row rows[] = {
-	{ "tac", NULL, 0, "tac-feed.xml", "https://www.theamericanconservative.com/feed/", "application/rss+xml; charset=UTF-8",
-	  NOERR, NULL, FALSE, 1, 0,
-	  "https://www.theamericanconservative.com/?p=241207", "The Limits to a Trump-Milei Alignment",
-	  "https://www.theamericanconservative.com/the-limits-to-a-trump-milei-alignment/",
-	  "2024-11-26T05:05:00Z", "Staff", "Foreign Affairs|Argentina|Javier Milei",
-	  "There are fundamental tensions", "Argentina’s President Javier Milei", "<p>",
-	  "The American Conservative", 3600 },
-	{ "wp", wp_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 2, 0,
-	  "https://news.example.org/?p=1", "China’s swap line – and Milei", "https://news.example.org/1/story",
-	  "2024-11-26T05:05:00Z", "Desk 3", "Foreign Affairs|Argentina", "Short summary […]",
-	  "First para. President Javier Milei spoke.", "var Milei", "Chan", 0 },
-	{ "wp-second", wp_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 2, 1,
-	  "https://news.example.org/?p=2", "Second", "https://news.example.org/2/story",
-	  "(null)", "(null)", "", NULL, NULL, NULL, NULL, 0 },
-	{ "atom", atom_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  "tag:a.example.org,2024:entry-7", "Mercosur & the bloc", "https://a.example.org/7/story",
-	  "2024-11-26T05:05:00Z", "Desk 4", "economy|trade", "The Mercado Común del Sur",
-	  "Para one. Para two.", "&lt;", "Atom Feed", 0 },
-	{ "rdf", rdf_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  "https://r.example.org/5/story", "Beijing & swaps", "https://r.example.org/5/story",
-	  "2024-11-26T05:05:00Z", "(null)", "Asia", "Chinese swap agreement", NULL, "<p>", "RDF Feed", 0 },
-	{ "escaped", escaped_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  "https://news.example.org/9/story", "Milei & Lula", "https://news.example.org/9/story",
-	  "2024-11-26T02:05:00Z", "Desk 5", "", "The Trump-Milei meeting Second & last.", NULL, "&amp;",
-	  NULL, 0 },
-	{ "latin1", latin1_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  "https://es.example.org/3/story", "Reunião do Mercosul em São Paulo", NULL, "(null)", NULL, NULL,
-	  "Mercado Común del Sur — la inflación", NULL, NULL, "Noticias", 0 },
-	{ "cp1252-labelled-latin1", cp1252_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, "“Quoted” – Milei’s", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "utf8-labelled-latin1", mislabel_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, "Mercado Común", NULL, NULL, NULL, NULL, NULL, NULL, "Ã", NULL, 0 },
-	{ "bad-utf8", badutf8_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, "Común and “fine”", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "http-charset", latin1_doc + 44, -1, NULL, NULL, "text/xml; charset=iso-8859-1", NOERR, NULL, FALSE, 1, 0,
-	  NULL, "Reunião do Mercosul em São Paulo", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "utf16-bom", utf16_doc, sizeof utf16_doc - 1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  "g1", "Ça", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "xml-base-nested", base_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 3, 0,
-	  "e1", NULL, "https://b.example.org/blog/2024/post.html", NULL, NULL, NULL, NULL, NULL, NULL, "Base", 0 },
-	{ "xml-base-absolute-path", base_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 3, 1,
-	  "e2", NULL, "https://b.example.org/root/x?a=1&b=2", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "xml-base-scheme-relative", base_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 3, 2,
-	  "e3", NULL, "https://cdn.example.org/p", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "xml-base-javascript", jsbase_doc, -1, NULL, "https://ok.example.org/feed", NULL, NOERR, NULL, FALSE, 1, 0,
-	  "j1", NULL, "(null)", NULL, NULL, NULL, NULL, NULL, "javascript", NULL, 0 },
-	{ "link-javascript", badlinks_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 6, 0,
-	  "g-js", NULL, "(null)", NULL, NULL, NULL, NULL, NULL, "javascript:", NULL, 0 },
-	{ "link-data", badlinks_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 6, 1,
-	  "g-data", NULL, "(null)", NULL, NULL, NULL, NULL, NULL, "data:", NULL, 0 },
-	{ "link-file", badlinks_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 6, 2,
-	  "g-file", NULL, "(null)", NULL, NULL, NULL, NULL, NULL, "file:", NULL, 0 },
-	{ "link-relative-no-base", badlinks_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 6, 3,
-	  "g-rel", NULL, "(null)", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "link-spaces", badlinks_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 6, 4,
-	  "g-sp", NULL, "https://news.example.org/a%20b", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "link-ftp", badlinks_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 6, 5,
-	  "g-ftp", NULL, "(null)", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "link-relative-base-url", relative_rss_doc, -1, NULL, "https://rel.example.org/feed/", NULL,
-	  NOERR, NULL, FALSE, 1, 0, "https://rel.example.org/2024/11/story", NULL,
-	  "https://rel.example.org/2024/11/story", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "link-relative-file-base", relative_rss_doc, -1, NULL, "file:///tmp/feed.xml", NULL,
-	  NOERR, NULL, FALSE, 1, 0, NULL, NULL, "(null)", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "entities", entities_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, "A B & C… Milei’s ©", NULL, NULL, NULL, NULL,
-	  "x & y ’ z &unknownent; AT&T AT&T", NULL, NULL, NULL, 0 },
-	{ "xxe-internal-subset", xxe_doc, -1, NULL, NULL, NULL, FW_FEED_ERROR_HOSTILE,
-	  "feed declares entities", FALSE, ANY, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "xxe-external-dtd", xxe_dtd_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, "t &passwd;", NULL, NULL, NULL, NULL, NULL, NULL, "root:", NULL, 0 },
-	{ "billion-laughs", laughs_doc, -1, NULL, NULL, NULL, FW_FEED_ERROR_HOSTILE,
-	  "feed declares entities", FALSE, ANY, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "html-page-with-feed-link", html_page, -1, NULL, "https://site.example.org/news/", "text/html",
-	  FW_FEED_ERROR_NOT_FEED, "not a feed: text/html (it links to a feed: https://site.example.org/feed/)",
-	  FALSE, ANY, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "html-page", html_nolink, -1, NULL, NULL, NULL, FW_FEED_ERROR_NOT_FEED, "not a feed: text/html",
-	  FALSE, ANY, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "opml", opml_doc, -1, NULL, NULL, NULL, FW_FEED_ERROR_NOT_FEED, "<opml>",
-	  FALSE, ANY, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "json", json_doc, -1, NULL, NULL, NULL, FW_FEED_ERROR_NOT_XML, "not XML",
-	  FALSE, ANY, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "empty", empty_doc, -1, NULL, NULL, NULL, FW_FEED_ERROR_NOT_XML, NULL,
-	  FALSE, ANY, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "truncated", truncated_doc, -1, NULL, NULL, NULL, NOERR, NULL, TRUE, ANY, 0,
-	  "https://t.example.org/1", "Complete A B & C", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "mismatch-recover-keeps-entities", mismatch_doc, -1, NULL, NULL, NULL, NOERR, NULL, TRUE, ANY, 2,
-	  "https://t.example.org/c", "After & A B", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "id-from-link", idlink_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  "https://i.example.org/only-link", NULL, "https://i.example.org/only-link",
-	  NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "id-hash", idhash_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  "sha1:", "Only a title", "(null)", NULL, NULL, NULL, "and text", NULL, NULL, NULL, 0 },
-	{ "guid-permalink", permalink_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 2, 0,
-	  "https://i.example.org/perma", NULL, "https://i.example.org/perma", NULL, NULL, NULL,
-	  NULL, NULL, NULL, NULL, 0 },
-	{ "guid-not-permalink", permalink_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 2, 1,
-	  "https://i.example.org/np", NULL, "(null)", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "atom-xhtml", xhtml_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 3, 0,
-	  "x1", "Milei & co", NULL, NULL, NULL, NULL, NULL, "One Two <3", NULL, NULL, 0 },
-	{ "atom-text", xhtml_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 3, 1,
-	  "x2", "Use <b> tags", NULL, NULL, NULL, NULL, NULL, "a <p> b", NULL, NULL, 0 },
-	{ "atom-content-src", xhtml_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 3, 2,
-	  "x3", "Out of line", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "atom03", atom03_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  "tag:old,2004:1", "Old entry", "https://old.example.org/1", "2004-05-06T07:08:09Z", "Ancient",
-	  NULL, NULL, "Old content", NULL, "Old", 0 },
-	{ "rss091-doctype", rss091_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  "http://n.example.org/1", "Café item", "http://n.example.org/1", NULL, NULL, NULL,
-	  "Old & simple", NULL, NULL, "Ninety-one", 0 },
-	{ "ttl", ttl_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1800 },
-	{ "sy-update", sy_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 21600 },
-	{ "rss-author-email-name", authors_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 2, 0,
-	  NULL, NULL, NULL, NULL, "Jane Doe", NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "dc-creators", authors_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 2, 1,
-	  NULL, NULL, NULL, NULL, "One, Two", NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "categories", cats_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, NULL, NULL, NULL, NULL, "Politics|Economy & Trade|atomcat|Subject", NULL, NULL, NULL, NULL, 0 },
-	{ "leading-whitespace", whitespace_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  "g-ws", "Spaced out", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "control-chars", controls_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, "ctl char here", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "stray-lt-amp", lt_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, "1 < 2 and AT&T", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "dc-date", dcdate_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, NULL, NULL, "2024-11-26T08:05:00Z", NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "bad-date", nodate_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, NULL, NULL, "(null)", NULL, NULL, NULL, NULL, NULL, NULL, 0 },
-	{ "itunes", summary_itunes_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  "ep1", "ep", "(null)", NULL, "Host", NULL, "Podcast & talk", NULL, NULL, NULL, 0 },
-	{ "unescaped-html-description", unescaped_html_doc, -1, NULL, NULL, NULL, NOERR, NULL, FALSE, 1, 0,
-	  NULL, NULL, NULL, NULL, NULL, NULL, "Para one two", NULL, NULL, NULL, 0 },
+	{ .name = "tac", .file = "tac-feed.xml",
+	  .base_url = "https://www.theamericanconservative.com/feed/",
+	  .content_type = "application/rss+xml; charset=UTF-8", .n_items = 1,
+	  .id = "https://www.theamericanconservative.com/?p=241207",
+	  .title = "The Limits to a Trump-Milei Alignment",
+	  .link = "https://www.theamericanconservative.com/the-limits-to-a-trump-milei-alignment/",
+	  .published = "2024-11-26T05:05:00Z", .author = "Staff",
+	  .categories = "Foreign Affairs|Argentina|Javier Milei",
+	  .summary_has = "There are fundamental tensions",
+	  .content_has = "Argentina’s President Javier Milei", .absent = "<p>",
+	  .feed_title = "The American Conservative", .ttl = 3600 },
+	{ .name = "wp", .xml = wp_doc, .n_items = 2, .id = "https://news.example.org/?p=1",
+	  .title = "China’s swap line – and Milei", .link = "https://news.example.org/1/story",
+	  .published = "2024-11-26T05:05:00Z", .author = "Desk 3",
+	  .categories = "Foreign Affairs|Argentina", .summary_has = "Short summary […]",
+	  .content_has = "First para. President Javier Milei spoke.", .absent = "var Milei",
+	  .feed_title = "Chan" },
+	{ .name = "wp-second", .xml = wp_doc, .n_items = 2, .item = 1,
+	  .id = "https://news.example.org/?p=2", .title = "Second",
+	  .link = "https://news.example.org/2/story", .published = "(null)", .author = "(null)",
+	  .categories = "" },
+	{ .name = "atom", .xml = atom_doc, .n_items = 1, .id = "tag:a.example.org,2024:entry-7",
+	  .title = "Mercosur & the bloc", .link = "https://a.example.org/7/story",
+	  .published = "2024-11-26T05:05:00Z", .author = "Desk 4", .categories = "economy|trade",
+	  .summary_has = "The Mercado Común del Sur", .content_has = "Para one. Para two.",
+	  .absent = "&lt;", .feed_title = "Atom Feed" },
+	{ .name = "rdf", .xml = rdf_doc, .n_items = 1, .id = "https://r.example.org/5/story",
+	  .title = "Beijing & swaps", .link = "https://r.example.org/5/story",
+	  .published = "2024-11-26T05:05:00Z", .author = "(null)", .categories = "Asia",
+	  .summary_has = "Chinese swap agreement", .absent = "<p>", .feed_title = "RDF Feed" },
+	{ .name = "escaped", .xml = escaped_doc, .n_items = 1,
+	  .id = "https://news.example.org/9/story", .title = "Milei & Lula",
+	  .link = "https://news.example.org/9/story", .published = "2024-11-26T02:05:00Z",
+	  .author = "Desk 5", .categories = "",
+	  .summary_has = "The Trump-Milei meeting Second & last.", .absent = "&amp;" },
+	{ .name = "latin1", .xml = latin1_doc, .n_items = 1,
+	  .id = "https://es.example.org/3/story", .title = "Reunião do Mercosul em São Paulo",
+	  .published = "(null)", .summary_has = "Mercado Común del Sur — la inflación",
+	  .feed_title = "Noticias" },
+	{ .name = "cp1252-labelled-latin1", .xml = cp1252_doc, .n_items = 1,
+	  .title = "“Quoted” – Milei’s" },
+	{ .name = "utf8-labelled-latin1", .xml = mislabel_doc, .n_items = 1,
+	  .title = "Mercado Común", .absent = "Ã" },
+	{ .name = "bad-utf8", .xml = badutf8_doc, .n_items = 1, .title = "Común and “fine”" },
+	{ .name = "http-charset", .xml = latin1_doc + 44,
+	  .content_type = "text/xml; charset=iso-8859-1", .n_items = 1,
+	  .title = "Reunião do Mercosul em São Paulo" },
+	{ .name = "utf16-bom", .xml = utf16_doc, .len = sizeof utf16_doc - 1, .n_items = 1,
+	  .id = "g1", .title = "Ça" },
+	{ .name = "xml-base-nested", .xml = base_doc, .n_items = 3, .id = "e1",
+	  .link = "https://b.example.org/blog/2024/post.html", .feed_title = "Base" },
+	{ .name = "xml-base-absolute-path", .xml = base_doc, .n_items = 3, .item = 1, .id = "e2",
+	  .link = "https://b.example.org/root/x?a=1&b=2" },
+	{ .name = "xml-base-scheme-relative", .xml = base_doc, .n_items = 3, .item = 2, .id = "e3",
+	  .link = "https://cdn.example.org/p" },
+	{ .name = "xml-base-javascript", .xml = jsbase_doc,
+	  .base_url = "https://ok.example.org/feed", .n_items = 1, .id = "j1", .link = "(null)",
+	  .absent = "javascript" },
+	{ .name = "link-javascript", .xml = badlinks_doc, .n_items = 6, .id = "g-js",
+	  .link = "(null)", .absent = "javascript:" },
+	{ .name = "link-data", .xml = badlinks_doc, .n_items = 6, .item = 1, .id = "g-data",
+	  .link = "(null)", .absent = "data:" },
+	{ .name = "link-file", .xml = badlinks_doc, .n_items = 6, .item = 2, .id = "g-file",
+	  .link = "(null)", .absent = "file:" },
+	{ .name = "link-relative-no-base", .xml = badlinks_doc, .n_items = 6, .item = 3,
+	  .id = "g-rel", .link = "(null)" },
+	{ .name = "link-spaces", .xml = badlinks_doc, .n_items = 6, .item = 4, .id = "g-sp",
+	  .link = "https://news.example.org/a%20b" },
+	{ .name = "link-ftp", .xml = badlinks_doc, .n_items = 6, .item = 5, .id = "g-ftp",
+	  .link = "(null)" },
+	{ .name = "link-relative-base-url", .xml = relative_rss_doc,
+	  .base_url = "https://rel.example.org/feed/", .n_items = 1,
+	  .id = "https://rel.example.org/2024/11/story",
+	  .link = "https://rel.example.org/2024/11/story" },
+	{ .name = "link-relative-file-base", .xml = relative_rss_doc,
+	  .base_url = "file:///tmp/feed.xml", .n_items = 1, .link = "(null)" },
+	{ .name = "entities", .xml = entities_doc, .n_items = 1, .title = "A B & C… Milei’s ©",
+	  .summary_has = "x & y ’ z &unknownent; AT&T AT&T" },
+	{ .name = "xxe-internal-subset", .xml = xxe_doc, .error = ERR(FW_FEED_ERROR_HOSTILE),
+	  .error_has = "feed declares entities" },
+	{ .name = "xxe-external-dtd", .xml = xxe_dtd_doc, .n_items = 1, .title = "t &passwd;",
+	  .absent = "root:" },
+	{ .name = "billion-laughs", .xml = laughs_doc, .error = ERR(FW_FEED_ERROR_HOSTILE),
+	  .error_has = "feed declares entities" },
+	{ .name = "html-page-with-feed-link", .xml = html_page,
+	  .base_url = "https://site.example.org/news/", .content_type = "text/html",
+	  .error = ERR(FW_FEED_ERROR_NOT_FEED),
+	  .error_has = "not a feed: text/html (it links to a feed: https://site.example.org/feed/)" },
+	{ .name = "html-page", .xml = html_nolink, .error = ERR(FW_FEED_ERROR_NOT_FEED),
+	  .error_has = "not a feed: text/html" },
+	{ .name = "opml", .xml = opml_doc, .error = ERR(FW_FEED_ERROR_NOT_FEED),
+	  .error_has = "<opml>" },
+	{ .name = "json-no-items", .xml = json_doc, .n_items = NO_ITEMS },
+	{ .name = "empty", .xml = empty_doc, .error = ERR(FW_FEED_ERROR_NOT_XML) },
+	{ .name = "truncated", .xml = truncated_doc, .degraded = TRUE,
+	  .id = "https://t.example.org/1", .title = "Complete A B & C" },
+	{ .name = "mismatch-recover-keeps-entities", .xml = mismatch_doc, .degraded = TRUE,
+	  .item = 2, .id = "https://t.example.org/c", .title = "After & A B" },
+	{ .name = "id-from-link", .xml = idlink_doc, .n_items = 1,
+	  .id = "https://i.example.org/only-link", .link = "https://i.example.org/only-link" },
+	{ .name = "id-hash", .xml = idhash_doc, .n_items = 1, .id = "sha1:",
+	  .title = "Only a title", .link = "(null)", .summary_has = "and text" },
+	{ .name = "guid-permalink", .xml = permalink_doc, .n_items = 2,
+	  .id = "https://i.example.org/perma", .link = "https://i.example.org/perma" },
+	{ .name = "guid-not-permalink", .xml = permalink_doc, .n_items = 2, .item = 1,
+	  .id = "https://i.example.org/np", .link = "(null)" },
+	{ .name = "atom-xhtml", .xml = xhtml_doc, .n_items = 3, .id = "x1", .title = "Milei & co",
+	  .content_has = "One Two <3" },
+	{ .name = "atom-text", .xml = xhtml_doc, .n_items = 3, .item = 1, .id = "x2",
+	  .title = "Use <b> tags", .content_has = "a <p> b" },
+	{ .name = "atom-content-src", .xml = xhtml_doc, .n_items = 3, .item = 2, .id = "x3",
+	  .title = "Out of line" },
+	{ .name = "atom03", .xml = atom03_doc, .n_items = 1, .id = "tag:old,2004:1",
+	  .title = "Old entry", .link = "https://old.example.org/1",
+	  .published = "2004-05-06T07:08:09Z", .author = "Ancient", .content_has = "Old content",
+	  .feed_title = "Old" },
+	{ .name = "rss091-doctype", .xml = rss091_doc, .n_items = 1,
+	  .id = "http://n.example.org/1", .title = "Café item", .link = "http://n.example.org/1",
+	  .summary_has = "Old & simple", .feed_title = "Ninety-one" },
+	{ .name = "ttl", .xml = ttl_doc, .n_items = 1, .ttl = 1800 },
+	{ .name = "sy-update", .xml = sy_doc, .n_items = 1, .ttl = 21600 },
+	{ .name = "rss-author-email-name", .xml = authors_doc, .n_items = 2, .author = "Jane Doe" },
+	{ .name = "dc-creators", .xml = authors_doc, .n_items = 2, .item = 1,
+	  .author = "One, Two" },
+	{ .name = "categories", .xml = cats_doc, .n_items = 1,
+	  .categories = "Politics|Economy & Trade|atomcat|Subject" },
+	{ .name = "leading-whitespace", .xml = whitespace_doc, .n_items = 1, .id = "g-ws",
+	  .title = "Spaced out" },
+	{ .name = "control-chars", .xml = controls_doc, .n_items = 1, .title = "ctl char here" },
+	{ .name = "stray-lt-amp", .xml = lt_doc, .n_items = 1, .title = "1 < 2 and AT&T" },
+	{ .name = "dc-date", .xml = dcdate_doc, .n_items = 1, .published = "2024-11-26T08:05:00Z" },
+	{ .name = "bad-date", .xml = nodate_doc, .n_items = 1, .published = "(null)" },
+	{ .name = "itunes", .xml = summary_itunes_doc, .n_items = 1, .id = "ep1", .title = "ep",
+	  .link = "(null)", .author = "Host", .summary_has = "Podcast & talk" },
+	{ .name = "unescaped-html-description", .xml = unescaped_html_doc, .n_items = 1,
+	  .summary_has = "Para one two" },
+	/* JSON Feed */
+	{ .name = "json-basic", .xml = json_basic, .n_items = 1, .id = "j-1", .title = "Milei’s plan",
+	  .link = "https://j.example.org/1", .published = "2024-11-26T05:05:00Z",
+	  .updated = "2024-11-27T00:00:00Z", .author = "Ana, Bo", .categories = "a|b",
+	  .content = "Mercosur talks end", .summary = "Short", .feed_title = "JSON & Co",
+	  .feed_link = "https://j.example.org/" },
+	{ .name = "json-1.0", .xml = json_v10, .n_items = 1, .id = "42", .author = "Old",
+	  .content = "Plain <not a tag> text", .link = "https://ext.example.org/x", .published = "(null)" },
+	{ .name = "json-url-id", .xml = json_noid, .base_url = "https://jb.example.org/feed.json",
+	  .n_items = 3, .id = "https://jb.example.org/rel/1", .link = "https://jb.example.org/rel/1" },
+	{ .name = "json-hash-id", .xml = json_noid, .n_items = 3, .item = 1, .id = "sha1:",
+	  .title = "only title", .link = "(null)" },
+	{ .name = "json-js-url", .xml = json_noid, .n_items = 3, .item = 2, .id = "js", .link = "(null)",
+	  .absent = "javascript" },
+	{ .name = "json-not-feed", .xml = json_plain, .error = ERR(FW_FEED_ERROR_NOT_FEED),
+	  .error_has = "not a feed: JSON" },
+	{ .name = "json-broken", .xml = json_broken, .error = ERR(FW_FEED_ERROR_NOT_XML),
+	  .error_has = "not JSON" },
+	{ .name = "json-bom-empty", .xml = json_empty, .n_items = NO_ITEMS },
+
+	/* hostile and odd XML */
+	{ .name = "parameter-entity", .xml = pe_doc, .error = ERR(FW_FEED_ERROR_HOSTILE),
+	  .error_has = "feed declares entities" },
+	{ .name = "subset-without-entities", .xml = subset_noent_doc, .n_items = 1, .id = "s1",
+	  .title = "Subset ok" },
+	{ .name = "xinclude-ignored", .xml = xinclude_doc, .n_items = 1, .summary = "after",
+	  .absent = "root:" },
+	{ .name = "processing-instructions", .xml = pi_doc, .n_items = 1, .id = "pi", .absent = "root:" },
+	{ .name = "nul-byte", .xml = nul_doc, .len = sizeof nul_doc - 1, .n_items = 1, .id = "n1",
+	  .title = "nulbyte" },
+	{ .name = "utf16be-bom", .xml = utf16be_doc, .len = sizeof utf16be_doc - 1, .n_items = 1,
+	  .id = "be", .title = "Милей" },
+	{ .name = "utf16le-no-bom", .xml = utf16le_nobom_doc, .len = sizeof utf16le_nobom_doc - 1,
+	  .n_items = 1, .id = "le", .title = "LE" },
+	{ .name = "utf8-bom-then-space", .xml = utf8bom_doc, .n_items = 1, .title = "Bom é" },
+	{ .name = "utf16-label-on-bytes", .xml = utf16label_doc, .n_items = 1, .title = "Label lies é" },
+	{ .name = "unknown-label", .xml = unknown_label_doc, .n_items = 1, .title = "Café" },
+	{ .name = "koi8-r", .xml = koi8_doc, .n_items = 1, .title = "Привет" },
+	{ .name = "windows-1251", .xml = cp1251_doc, .n_items = 1, .title = "Милей" },
+	{ .name = "http-charset-only", .xml = latin1_http_only_doc, .content_type = "text/xml;charset=\"ISO-8859-1\"",
+	  .n_items = 1, .title = "Señor" },
+	{ .name = "xml-char-refs", .xml = xmlrefs_doc, .n_items = 1, .title = "en–dash — nul\xEF\xBF\xBD ok’" },
+	{ .name = "cdata-split", .xml = cdata_split_doc, .n_items = 1, .title = "Milei’s plan",
+	  .content = "a ]]> b" },
+	{ .name = "escaped-title", .xml = escaped_title_doc, .n_items = 1, .title = "Bold title < 3",
+	  .summary = "Shown" },
+	{ .name = "deep-nesting", .xml = NULL, .file = "feeds/deep.xml", .error = ERR(FW_FEED_ERROR_HOSTILE),
+	  .error_has = "nested too deeply" },
+
+	/* not feeds */
+	{ .name = "xhtml-page", .xml = xhtml_page, .error = ERR(FW_FEED_ERROR_NOT_FEED),
+	  .error_has = "not a feed: text/html (it links to a feed: https://x.example.org/atom.xml)" },
+	{ .name = "html-relative-feed-link-no-base", .xml = html_rel_nobase, .error = ERR(FW_FEED_ERROR_NOT_FEED),
+	  .error_has = "not a feed: text/html" },
+	{ .name = "html-relative-feed-link", .xml = html_rel_nobase, .base_url = "https://h.example.org/a/b",
+	  .error = ERR(FW_FEED_ERROR_NOT_FEED), .error_has = "(it links to a feed: https://h.example.org/feed)" },
+	{ .name = "plain-text", .xml = text_garbage, .error = ERR(FW_FEED_ERROR_NOT_XML), .error_has = "1:1" },
+	{ .name = "rdf-without-namespace", .xml = rdf_nons_doc, .error = ERR(FW_FEED_ERROR_NOT_FEED),
+	  .error_has = "<RDF>" },
+	{ .name = "channel-root", .xml = channel_root_doc, .error = ERR(FW_FEED_ERROR_NOT_FEED) },
+	{ .name = "atom-without-namespace", .xml = atom_nons_doc, .error = ERR(FW_FEED_ERROR_NOT_FEED) },
+
+	/* broken documents */
+	{ .name = "truncated-in-cdata", .xml = trunc_cdata_doc, .degraded = TRUE, .item = 0, .id = "tc1",
+	  .title = "One" },
+	{ .name = "trailing-amp", .xml = trailing_amp_doc, .n_items = 1, .title = "ends with &" },
+	{ .name = "recover-html-in-description", .xml = recover_html_doc, .degraded = TRUE, .n_items = 1,
+	  .summary_has = "& A B" },
+	{ .name = "unescaped-ampersands", .xml = unescaped_amp_doc, .n_items = 1, .title = "AT&T",
+	  .summary = "Q&A x &c", .link = "https://ua.example.org/?a=1&b=2" },
+	{ .name = "entities-in-attributes", .xml = attr_entity_doc, .n_items = 1,
+	  .categories = "Café ’n' more" },
+
+	/* dialects and structure */
+	{ .name = "items-without-channel", .xml = nochannel_doc, .n_items = 1, .id = "loose",
+	  .title = "Loose item" },
+	{ .name = "rss-0.90", .xml = rss090_doc, .n_items = 1, .id = "http://ninety.example.org/1",
+	  .title = "Old one", .feed_title = "Ninety", .feed_link = "http://ninety.example.org/" },
+	{ .name = "rdf-content-encoded", .xml = rdf_content_doc, .n_items = 2, .id = "https://r.example.org/c",
+	  .content = "Full text" },
+	{ .name = "rdf-without-about", .xml = rdf_content_doc, .n_items = 2, .item = 1,
+	  .id = "https://r.example.org/na" },
+	{ .name = "userland-namespace", .xml = userland_doc, .n_items = 1, .title = "Userland",
+	  .link = "https://ul.example.org/1" },
+	{ .name = "empty-rss", .xml = empty_rss_doc, .n_items = NO_ITEMS, .feed_title = "Empty" },
+	{ .name = "empty-atom", .xml = empty_atom_doc, .n_items = NO_ITEMS },
+	{ .name = "enclosure-only-item", .xml = enclosure_only_doc, .n_items = NO_ITEMS },
+	{ .name = "mixed-content", .xml = mixed_content_doc, .n_items = 1, .content = "Text cdata & more end" },
+
+	/* Atom */
+	{ .name = "atom-alternate-html-first", .xml = atom_links_doc, .n_items = 3,
+	  .link = "https://al.example.org/1.html", .feed_link = "https://al.example.org/" },
+	{ .name = "atom-related-fallback", .xml = atom_links_doc, .n_items = 3, .item = 1,
+	  .link = "https://al.example.org/rel" },
+	{ .name = "atom-enclosure-edit-not-links", .xml = atom_links_doc, .n_items = 3, .item = 2,
+	  .link = "(null)" },
+	{ .name = "atom-author-email", .xml = atom_people_doc, .n_items = 2, .author = "only@mail.example.org",
+	  .published = "2024-11-26T05:05:00Z", .updated = "2024-11-26T05:05:00Z" },
+	{ .name = "atom-two-authors", .xml = atom_people_doc, .n_items = 2, .item = 1, .author = "A, B",
+	  .categories = "Label only", .summary = "Just a summary & more", .content = "(null)",
+	  .published = "(null)" },
+	{ .name = "atom-html-title", .xml = atom_types_doc, .n_items = 3, .title = "Tom & Jerry <3",
+	  .content = "x <b> y" },
+	{ .name = "atom-base64-content", .xml = atom_types_doc, .n_items = 3, .item = 1, .content = "(null)" },
+	{ .name = "atom-xml-content", .xml = atom_types_doc, .n_items = 3, .item = 2, .content = "Val one" },
+	{ .name = "atom-relative-base", .xml = atom_base_doc, .base_url = "https://ab.example.org/feeds/atom",
+	  .n_items = 1, .link = "https://ab.example.org/blog/post/1",
+	  .feed_link = "https://ab.example.org/blog/home" },
+	{ .name = "atom-feed-title-html", .xml = feed_title_html_doc, .n_items = 1, .feed_title = "Big & bold" },
+
+	/* links and ids */
+	{ .name = "channel-link-relative", .xml = rss_rel_channel_doc, .base_url = "https://rc.example.org/feed",
+	  .n_items = 4, .feed_link = "https://rc.example.org/home", .link = "https://ws.example.org/spaced" },
+	{ .name = "link-upper-case-scheme", .xml = rss_rel_channel_doc, .n_items = 4, .item = 1,
+	  .link = "https://UP.EXAMPLE.ORG/X" },
+	{ .name = "link-no-host", .xml = rss_rel_channel_doc, .n_items = 4, .item = 2, .link = "(null)",
+	  .id = "nohost" },
+	{ .name = "link-empty-host", .xml = rss_rel_channel_doc, .n_items = 4, .item = 3, .link = "(null)" },
+	{ .name = "guid-empty", .xml = guid_edge_doc, .n_items = 3, .id = "https://g.example.org/1" },
+	{ .name = "guid-blank", .xml = guid_edge_doc, .n_items = 3, .item = 1, .id = "https://g.example.org/2" },
+	{ .name = "guid-not-url-permalink", .xml = guid_edge_doc, .n_items = 3, .item = 2, .id = "12345",
+	  .link = "(null)" },
+	{ .name = "guid-not-url-with-base", .xml = guid_edge_doc, .base_url = "https://gb.example.org/",
+	  .n_items = 3, .item = 2, .id = "12345", .link = "(null)" },
+
+	/* precedence */
+	{ .name = "date-trimmed", .xml = date_fallback_doc, .n_items = 2, .published = "2024-11-26T05:05:00Z" },
+	{ .name = "date-falls-back", .xml = date_fallback_doc, .n_items = 2, .item = 1,
+	  .published = "2024-11-25T00:00:00Z" },
+	{ .name = "precedence", .xml = precedence_doc, .n_items = 1, .summary = "desc sum", .content = "full",
+	  .author = "DC Name", .categories = "x|y" },
+	{ .name = "ttl-over-sy", .xml = ttl_both_doc, .n_items = 1, .ttl = 7200 },
+	{ .name = "sy-weekly", .xml = sy_weekly_doc, .n_items = 1, .ttl = 302400 },
+	{ .name = "scripts-and-controls", .xml = scripts_doc, .n_items = 1,
+	  .title = "\xF0\x9F\x98\x80 \xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A \xE4\xB8\xAD\xE6\x96\x87",
+	  .summary = "form feed" },
 };
 
 /* Reads a fixture file (relative to the source tree). */
@@ -484,6 +846,22 @@ static void check_has(const char *field, const char *got, const char *want)
 	g_assert_nonnull(strstr(got, want));
 }
 
+/* Checks a time against RFC 3339 UTC text or "(null)" (FW_TIME_NONE). */
+static void check_time(const char *field, gint64 got, const char *want)
+{
+	if (!want)
+		return;
+	if (strcmp(want, "(null)") == 0) {
+		if (got != FW_TIME_NONE)
+			g_test_message("%s: expected none, got %" G_GINT64_FORMAT, field, got);
+		g_assert_true(got == FW_TIME_NONE);
+		return;
+	}
+	g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(want, NULL);
+	g_assert_nonnull(dt);
+	g_assert_cmpint(got, ==, g_date_time_to_unix(dt));
+}
+
 /* Asserts s does not contain bad. */
 static void check_absent(const char *s, const char *bad)
 {
@@ -520,7 +898,7 @@ static void test_row(gconstpointer data)
 		file = read_fixture(r->file, &len);
 		xml = file;
 	} else {
-		len = r->len < 0 ? strlen(xml) : (gsize)r->len;
+		len = r->len <= 0 ? strlen(xml) : (gsize)r->len;
 	}
 	gint64 t0 = g_get_monotonic_time();
 	struct fw_feed_doc *doc = fw_feed_parse(xml, len, r->base_url, r->content_type, &error);
@@ -529,7 +907,7 @@ static void test_row(gconstpointer data)
 
 	if (r->error != NOERR) {
 		g_assert_null(doc);
-		g_assert_error(error, FW_FEED_ERROR, r->error);
+		g_assert_error(error, FW_FEED_ERROR, r->error - 1);
 		if (r->error_has)
 			check_has("error", error->message, r->error_has);
 		return;
@@ -541,8 +919,15 @@ static void test_row(gconstpointer data)
 	g_assert_cmpint(doc->degraded, ==, r->degraded);
 	if (r->degraded)
 		g_assert_nonnull(doc->warning);
-	if (r->n_items != ANY)
+	if (r->n_items == NO_ITEMS)
+		g_assert_cmpuint(doc->items->len, ==, 0);
+	else if (r->n_items != ANY)
 		g_assert_cmpuint(doc->items->len, ==, r->n_items);
+	check_str("feed link", doc->link, r->feed_link);
+	if (r->n_items == NO_ITEMS) {
+		fw_feed_doc_free(doc);
+		return;
+	}
 	if (r->feed_title)
 		g_assert_cmpstr(doc->title, ==, r->feed_title);
 	if (r->ttl)
@@ -569,14 +954,10 @@ static void test_row(gconstpointer data)
 	check_str("author", it->author, r->author);
 	check_has("summary", it->summary, r->summary_has);
 	check_has("content", it->content, r->content_has);
-	if (r->published) {
-		if (strcmp(r->published, "(null)") == 0) {
-			g_assert_true(it->published == FW_TIME_NONE);
-		} else {
-			g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601(r->published, NULL);
-			g_assert_cmpint(it->published, ==, g_date_time_to_unix(dt));
-		}
-	}
+	check_time("published", it->published, r->published);
+	check_time("updated", it->updated, r->updated);
+	check_str("content", it->content, r->content);
+	check_str("summary", it->summary, r->summary);
 	if (r->categories) {
 		GString *joined = g_string_new(NULL);
 		for (guint i = 0; i < it->categories->len; i++)
@@ -643,6 +1024,28 @@ static void test_deep(void)
 	g_string_free(s, TRUE);
 }
 
+/* A guid longer than 1 KB becomes a hash of it; a document over 64 MB is
+ * refused before anything reads it. */
+static void test_long_guid(void)
+{
+	GString *s = g_string_new(long_guid_doc_head);
+	for (int i = 0; i < 3000; i++)
+		g_string_append_c(s, 'g');
+	g_string_append(s, "</guid></item>" RSS_TAIL);
+	struct fw_feed_doc *doc = fw_feed_parse(s->str, s->len, NULL, NULL, NULL);
+	g_assert_nonnull(doc);
+	const struct fw_item *it = g_ptr_array_index(doc->items, 0);
+	g_assert_true(g_str_has_prefix(it->id, "sha1:"));
+	g_assert_cmpuint(strlen(it->id), ==, 45);
+	fw_feed_doc_free(doc);
+	g_string_free(s, TRUE);
+
+	g_autoptr(GError) error = NULL;
+	doc = fw_feed_parse("<rss/>", (gsize)65 * 1024 * 1024, NULL, NULL, &error);
+	g_assert_null(doc);
+	g_assert_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE);
+}
+
 /* Huge content is capped: titles 4 KB, content 1 MB. */
 static void test_caps(void)
 {
@@ -675,5 +1078,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/feed/quadratic", test_quadratic);
 	g_test_add_func("/feed/deep", test_deep);
 	g_test_add_func("/feed/caps", test_caps);
+	g_test_add_func("/feed/long_guid", test_long_guid);
 	return g_test_run();
 }
