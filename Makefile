@@ -64,10 +64,16 @@ test: deps
 	@$(MAKE) --no-print-directory check-build
 	FW_BUILD=$(B) prove -f $(UNIT_BIN) tests/integration/*.t
 
+# Every test again with every binary under valgrind; each process logs to
+# build/valgrind/PID.log, and any error or definite leak there fails the run.
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite \
+	--errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp \
+	--log-file=$(CURDIR)/$(B)/valgrind/%p.log
 memcheck: deps
 	@$(MAKE) --no-print-directory check-build
-	FW_BUILD=$(B) FW_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp" \
-		prove -f --exec 'sh tests/helpers/wrap.sh' $(UNIT_BIN) tests/integration/*.t
+	rm -rf $(B)/valgrind && mkdir -p $(B)/valgrind
+	FW_BUILD=$(B) FW_WRAP="$(VALGRIND)" prove -f --exec 'sh tests/helpers/wrap.sh' $(UNIT_BIN) tests/integration/*.t
+	sh tests/helpers/vgcheck.sh $(B)/valgrind
 
 fuzz:
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk

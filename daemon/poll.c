@@ -5,10 +5,9 @@
 
 #include "feedwatch/feed.h"
 #include "feedwatch/fetch.h"
-#include "feedwatch/hitlog.h"
 #include "feedwatch/log.h"
 #include "feedwatch/match.h"
-#include "feedwatch/notify.h"
+#include "feedwatch/outbox.h"
 #include "feedwatch/poll.h"
 #include "feedwatch/sched.h"
 
@@ -36,10 +35,9 @@ struct fw_poller {
 	gboolean notify;
 	struct fw_fetcher *fetcher;
 	struct fw_matcher *matcher;
-	struct fw_notifier *notifier;
+	struct fw_outbox *outbox;     /* NULL with notify = FALSE */
 	GPtrArray *runs;          /* of struct feed_run *, parallel to cfg->feeds */
 	GPtrArray *orphans;       /* of struct feed_run *, in flight, feed removed */
-	GHashTable *sending;      /* outbox ids handed to a channel, not yet done */
 	fw_poll_done_cb done_cb;
 	gpointer done_data;
 	struct fw_poll_stats stats;
@@ -51,18 +49,6 @@ static gint64
 now_s(void)
 {
 	return g_get_real_time() / G_USEC_PER_SEC;
-}
-
-/* The topic config with this key, or NULL (removed since the hit was made). */
-static const struct fw_topic_conf *
-topic_by_key(const struct fw_poller *p, const char *key)
-{
-	for (guint i = 0; i < p->cfg->topics->len; i++) {
-		const struct fw_topic_conf *t = p->cfg->topics->pdata[i];
-		if (strcmp(t->key, key) == 0)
-			return t;
-	}
-	return NULL;
 }
 
 /* A content hash of what matching reads, so an edit is noticed. Caller frees. */
@@ -328,97 +314,11 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	fw_feed_doc_free(doc);
 }
 
-static void
-poll_notify_done_cb(const struct fw_notice *n, gboolean ok, const char *error, gpointer data)
-{
-	struct fw_poller *p = data;
-	g_autoptr(GError) err = NULL;
-	gint64 now = now_s();
-
-	if (ok)
-		p->stats.notices_sent++;
-	else {
-		p->stats.notices_failed++;
-		fw_log_warn("desktop notification not shown (kept pending): %s", error ? error : "?");
-	}
-	if (fw_store_begin(p->store, &err)) {
-		for (guint i = 0; i < n->outbox_ids->len; i++) {
-			gint64 id = g_array_index(n->outbox_ids, gint64, i);
-			if (!fw_store_outbox_done(p->store, id, ok, error, now, &err))
-				break;
-		}
-		if (err == NULL)
-			fw_store_commit(p->store, &err);
-		else
-			fw_store_rollback(p->store);
-	}
-	if (err != NULL)
-		fw_log_err("cannot record a notification: %s", err->message);
-	for (guint i = 0; i < n->outbox_ids->len; i++)
-		g_hash_table_remove(p->sending, &g_array_index(n->outbox_ids, gint64, i));
-}
-
-/* Builds the desktop notice for the outbox rows rows[from..to) of one item. */
-static struct fw_notice *
-poll_notice(struct fw_poller *p, GPtrArray *rows, guint from, guint to)
-{
-	const struct fw_outbox_row *first = rows->pdata[from];
-	struct fw_notice *n = g_new0(struct fw_notice, 1);
-	g_autoptr(GPtrArray) names = g_ptr_array_new();
-	g_autoptr(GArray) marks = NULL;
-
-	n->outbox_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	n->urgency = FW_URGENCY_LOW;
-	for (guint i = from; i < to; i++) {
-		const struct fw_outbox_row *r = rows->pdata[i];
-		const struct fw_topic_conf *t = topic_by_key(p, r->topic);
-		g_array_append_val(n->outbox_ids, r->id);
-		g_ptr_array_add(names, r->topic_name);
-		n->urgency = MAX(n->urgency, t ? t->urgency : FW_URGENCY_NORMAL);
-	}
-	g_ptr_array_add(names, NULL);
-	marks = fw_hitlog_marks_parse(first->marks_json);
-	n->summary = fw_notice_summary((const char *const *)names->pdata, first->feed_title);
-	n->body = fw_notice_body(first->title ? first->title : "", first->snippet, marks);
-	n->link = g_strdup(first->link);
-	return n;
-}
-
 void
 fw_poller_flush_outbox(struct fw_poller *p)
 {
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
-	g_autoptr(GPtrArray) desk = g_ptr_array_new();
-	g_autoptr(GError) err = NULL;
-
-	if (!p->notify)
-		return;
-	if (!fw_store_outbox_due(p->store, now_s(), POLL_OUTBOX_BATCH, rows, &err)) {
-		fw_log_err("cannot read the outbox: %s", err->message);
-		return;
-	}
-	for (guint i = 0; i < rows->len; i++) {
-		struct fw_outbox_row *r = rows->pdata[i];
-		if (g_hash_table_contains(p->sending, &r->id))
-			continue;
-		if (r->channel == FW_CHANNEL_DESKTOP)
-			g_ptr_array_add(desk, r);
-	}
-	/* One notice per item, naming every topic it hit. */
-	for (guint i = 0; i < desk->len;) {
-		const struct fw_outbox_row *r = desk->pdata[i];
-		guint j = i + 1;
-		struct fw_notice *n;
-
-		while (j < desk->len && ((struct fw_outbox_row *)desk->pdata[j])->item_rowid == r->item_rowid)
-			j++;
-		n = poll_notice(p, desk, i, j);
-		for (guint k = 0; k < n->outbox_ids->len; k++)
-			g_hash_table_add(p->sending, g_memdup2(&g_array_index(n->outbox_ids, gint64, k),
-			                                       sizeof(gint64)));
-		fw_notifier_send(p->notifier, n);
-		i = j;
-	}
+	if (p->outbox != NULL)
+		fw_outbox_flush(p->outbox);
 }
 
 struct fw_poller *
@@ -433,7 +333,6 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	p->notify = notify;
 	p->runs = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
 	p->orphans = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
-	p->sending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	if (!fw_poller_reconfigure(p, cfg, error)) {
 		fw_poller_free(p);
 		return NULL;
@@ -444,7 +343,7 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	fo.max_size = cfg->max_size;
 	p->fetcher = fw_fetcher_new(p->ctx, &fo, poll_fetch_done_cb, p);
 	if (notify)
-		p->notifier = fw_notifier_new(p->ctx, poll_notify_done_cb, p);
+		p->outbox = fw_outbox_new(p->ctx, cfg, store);
 	return p;
 }
 
@@ -454,9 +353,8 @@ fw_poller_free(struct fw_poller *p)
 	if (p == NULL)
 		return;
 	fw_fetcher_free(p->fetcher);
-	fw_notifier_free(p->notifier);
+	fw_outbox_free(p->outbox);
 	fw_matcher_free(p->matcher);
-	g_hash_table_unref(p->sending);
 	g_ptr_array_unref(p->runs);
 	g_ptr_array_unref(p->orphans);
 	g_main_context_unref(p->ctx);
@@ -521,6 +419,8 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 	fw_matcher_free(p->matcher);
 	p->matcher = m;
 	p->cfg = cfg;
+	if (p->outbox != NULL)
+		fw_outbox_reconfigure(p->outbox, cfg);
 	return TRUE;
 }
 
@@ -561,15 +461,15 @@ fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer data)
 gboolean
 fw_poller_busy(struct fw_poller *p)
 {
-	return fw_fetcher_pending(p->fetcher) > 0 ||
-	       (p->notifier != NULL && fw_notifier_pending(p->notifier) > 0) ||
-	       g_hash_table_size(p->sending) > 0;
+	return fw_fetcher_pending(p->fetcher) > 0 || (p->outbox != NULL && fw_outbox_busy(p->outbox));
 }
 
 void
 fw_poller_stats(struct fw_poller *p, struct fw_poll_stats *out)
 {
 	*out = p->stats;
+	if (p->outbox != NULL)
+		fw_outbox_stats(p->outbox, &out->notices_sent, &out->notices_failed);
 	out->failing = 0;
 	for (guint i = 0; i < p->runs->len; i++)
 		out->failing += ((struct feed_run *)p->runs->pdata[i])->failures > 0;
