@@ -279,6 +279,72 @@ fw_config_parse_when(const char *s, gint64 now, gint64 *out)
 	return FALSE;
 }
 
+/* Parses "HH:MM" into minutes after midnight. */
+static gboolean
+parse_clock(const char *s, int *out)
+{
+	int h, m, n = 0;
+
+	if (sscanf(s, "%2d:%2d%n", &h, &m, &n) != 2 || s[n] != '\0' || h > 23 || m > 59 || h < 0 || m < 0)
+		return FALSE;
+	*out = h * 60 + m;
+	return TRUE;
+}
+
+/* Parses "22:00-07:00" into start and end minutes. */
+static gboolean
+parse_clock_range(const char *s, int *start, int *end)
+{
+	g_auto(GStrv) parts = g_strsplit(s, "-", 3);
+
+	if (g_strv_length(parts) != 2)
+		return FALSE;
+	g_strstrip(parts[0]);
+	g_strstrip(parts[1]);
+	return parse_clock(parts[0], start) && parse_clock(parts[1], end) && *start != *end;
+}
+
+/* Splits an also= list at commas outside double quotes. */
+static char **
+split_also(const char *v)
+{
+	GPtrArray *out = g_ptr_array_new();
+	GString *cur = g_string_new(NULL);
+	gboolean quoted = FALSE;
+
+	for (const char *p = v;; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		if (*p == '\0' || (*p == ',' && !quoted)) {
+			g_strstrip(cur->str);
+			if (*cur->str != '\0')
+				g_ptr_array_add(out, g_strdup(cur->str));
+			g_string_truncate(cur, 0);
+			if (*p == '\0')
+				break;
+			continue;
+		}
+		g_string_append_c(cur, *p);
+	}
+	g_string_free(cur, TRUE);
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+char *
+fw_topic_conf_query(const struct fw_topic_conf *t)
+{
+	GString *s;
+
+	if (t->also == NULL || t->also[0] == NULL)
+		return g_strdup(t->query);
+	s = g_string_new(NULL);
+	g_string_append_printf(s, "(%s)", t->query);
+	for (int i = 0; t->also[i]; i++)
+		g_string_append_printf(s, " OR (%s)", t->also[i]);
+	return g_string_free(s, FALSE);
+}
+
 /* Expands ~ and makes a path absolute relative to the config's folder. */
 static char *
 config_path(const char *value, const char *config_path)
@@ -347,6 +413,8 @@ topic_conf_free(struct fw_topic_conf *t)
 	g_free(t->query);
 	g_strfreev(t->exec_argv);
 	g_free(t->webhook);
+	g_free(t->webhook_format);
+	g_strfreev(t->also);
 	g_free(t);
 }
 
@@ -408,6 +476,11 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 	}
 	if ((e = group_get(g, "opml")) != NULL && *e->value != '\0')
 		c->opml = config_path(e->value, sc->path);
+	if ((e = group_get(g, "durable")) != NULL && !parse_bool(e->value, &c->durable))
+		problem(sc, e->line, e->col, "durable: expected true or false");
+	if ((e = group_get(g, "quiet_hours")) != NULL &&
+	    !parse_clock_range(e->value, &c->quiet_start, &c->quiet_end))
+		problem(sc, e->line, e->col, "quiet_hours: expected HH:MM-HH:MM (e.g. 22:00-07:00)");
 	if (c->interval < CONFIG_MIN_INTERVAL)
 		problem(sc, g->line, 0, "interval: at least 1m");
 	if (c->timeout < 1)
@@ -444,7 +517,7 @@ load_feed(struct scan *sc, struct group *g, const char *name, struct fw_config *
 
 /* Parses a notify= list into channel bits. */
 static gboolean
-parse_channels(const char *s, guint *out, char **bad)
+parse_channels(const char *s, guint *out, gboolean *digest, char **bad)
 {
 	g_auto(GStrv) words = g_regex_split_simple("[\\s,]+", s, 0, 0);
 	guint ch = 0;
@@ -458,6 +531,8 @@ parse_channels(const char *s, guint *out, char **bad)
 			ch |= FW_CHANNEL_EXEC;
 		else if (strcmp(words[i], "webhook") == 0)
 			ch |= FW_CHANNEL_WEBHOOK;
+		else if (strcmp(words[i], "digest") == 0)
+			*digest = TRUE;
 		else if (strcmp(words[i], "none") != 0) {
 			*bad = g_strdup(words[i]);
 			return FALSE;
@@ -502,6 +577,9 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 	t->key = g_strdup(name);
 	t->line = g->line;
 	t->urgency = FW_URGENCY_NORMAL;
+	t->digest_at = 8 * 60;
+	t->quiet_start = c->quiet_start;
+	t->quiet_end = c->quiet_end;
 	if ((e = group_get(g, "query")) == NULL || *e->value == '\0') {
 		problem(sc, e ? e->line : g->line, 0, "[topic %s] has no query", name);
 	} else {
@@ -517,6 +595,49 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 		fw_query_free(q);
 		t->query = g_strdup(e->value);
 	}
+	if ((e = group_get(g, "also")) != NULL) {
+		t->also = split_also(e->value);
+		for (int i = 0; t->also[i]; i++) {
+			g_autoptr(GError) err = NULL;
+			guint col = 0;
+			struct fw_query *q = fw_query_parse(t->also[i], &col, &err);
+
+			if (q == NULL) {
+				const char *at = strstr(e->value, t->also[i]);
+				int base = e->col + (at ? (int)g_utf8_pointer_to_offset(e->value, at) : 0);
+				int where = base + (col > 0 ? (int)col - 1 : 0);
+				g_autofree char *c2 = caret(e->text, where);
+				problem(sc, e->line, where, "also: %s%s", err->message, c2);
+			}
+			fw_query_free(q);
+		}
+	}
+	{
+		struct entry *mh = group_get(g, "max_per_hour");
+		gint64 n;
+		if (mh != NULL) {
+			if (!fw_config_parse_size(mh->value, &n) || n > 10000)
+				problem(sc, mh->line, mh->col, "max_per_hour: expected a number from 0 to 10000");
+			else
+				t->max_per_hour = (guint)n;
+		}
+	}
+	if ((e = group_get(g, "quiet_hours")) != NULL) {
+		if (strcmp(e->value, "none") == 0)
+			t->quiet_start = t->quiet_end = -1;
+		else if (!parse_clock_range(e->value, &t->quiet_start, &t->quiet_end))
+			problem(sc, e->line, e->col, "quiet_hours: expected HH:MM-HH:MM or none");
+	}
+	if ((e = group_get(g, "digest_at")) != NULL && !parse_clock(e->value, &t->digest_at))
+		problem(sc, e->line, e->col, "digest_at: expected HH:MM");
+	if ((e = group_get(g, "webhook_format")) != NULL) {
+		if (strcmp(e->value, "json") != 0 && strcmp(e->value, "ntfy") != 0)
+			problem(sc, e->line, e->col, "webhook_format: expected json or ntfy");
+		else
+			t->webhook_format = g_strdup(e->value);
+	}
+	if (t->webhook_format == NULL)
+		t->webhook_format = g_strdup("json");
 	e = group_get(g, "name");
 	t->name = e != NULL && *e->value != '\0' ? g_strdup(e->value) : default_name(name);
 	ex = group_get(g, "exec");
@@ -535,14 +656,16 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 	t->channels = FW_CHANNEL_DESKTOP | (ex ? FW_CHANNEL_EXEC : 0) | (wh ? FW_CHANNEL_WEBHOOK : 0);
 	if ((e = group_get(g, "notify")) != NULL) {
 		g_autofree char *bad = NULL;
-		if (!parse_channels(e->value, &t->channels, &bad))
+		if (!parse_channels(e->value, &t->channels, &t->digest, &bad))
 			problem(sc, e->line, e->col,
-			        "notify: unknown channel '%s' (desktop, exec, webhook, none)", bad);
+			        "notify: unknown channel '%s' (desktop, exec, webhook, digest, none)", bad);
 		else if ((t->channels & FW_CHANNEL_EXEC) && ex == NULL)
 			problem(sc, e->line, e->col, "notify: exec needs an exec = line");
 		else if ((t->channels & FW_CHANNEL_WEBHOOK) && wh == NULL)
 			problem(sc, e->line, e->col, "notify: webhook needs a webhook = line");
 	}
+	if (t->digest && t->channels == 0)
+		t->channels = FW_CHANNEL_DESKTOP;   /* "notify = digest": a daily desktop summary */
 	if ((e = group_get(g, "urgency")) != NULL) {
 		if (strcmp(e->value, "low") == 0)
 			t->urgency = FW_URGENCY_LOW;
@@ -598,6 +721,7 @@ fw_config_load(const char *path, GPtrArray *errors, GError **error)
 	c->timeout = 30;
 	c->max_size = 10 * 1024 * 1024;
 	c->retention = 90 * 86400;
+	c->quiet_start = c->quiet_end = -1;
 	c->feeds = g_ptr_array_new_with_free_func((GDestroyNotify)feed_conf_free);
 	c->topics = g_ptr_array_new_with_free_func((GDestroyNotify)topic_conf_free);
 	sc.groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);

@@ -377,7 +377,8 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 	for (guint i = 0; i < cfg->topics->len; i++) {
 		const struct fw_topic_conf *t = cfg->topics->pdata[i];
 		guint col = 0;
-		struct fw_query *q = fw_query_parse(t->query, &col, error);
+		g_autofree char *text = fw_topic_conf_query(t);
+		struct fw_query *q = fw_query_parse(text, &col, error);
 		if (q == NULL) {
 			g_prefix_error(error, "topic %s: column %u: ", t->key, col);
 			fw_matcher_free(m);

@@ -41,6 +41,13 @@ struct fw_topic_conf {
 	enum fw_urgency urgency;
 	char **exec_argv; /* NULL unless exec= */
 	char *webhook;    /* NULL unless webhook= */
+	char *webhook_format; /* "json" (default) or "ntfy" */
+	char **also;      /* also= extra queries ORed in (NULL-terminated), or NULL */
+	guint max_per_hour;   /* desktop notifications an hour for this topic; 0 = no cap */
+	gboolean digest;  /* notify = digest: one summary a day instead of one per hit */
+	int digest_at;    /* minutes after local midnight for the digest (default 8:00) */
+	int quiet_start, quiet_end; /* quiet_hours in minutes after midnight; -1 = none
+	                               (the topic's, else [feedwatch]'s) */
 	int line;
 };
 
@@ -55,6 +62,8 @@ struct fw_config {
 	gint64 retention;     /* seconds */
 	char *database;       /* absolute path, ~ expanded; default under XDG data dir */
 	char *opml;           /* NULL or absolute path */
+	gboolean durable;     /* synchronous=FULL (survives power loss) instead of NORMAL */
+	int quiet_start, quiet_end; /* quiet_hours = 22:00-07:00 in minutes; -1 = none */
 	GPtrArray *feeds;     /* of struct fw_feed_conf *, in file order */
 	GPtrArray *topics;    /* of struct fw_topic_conf *, in file order */
 };
@@ -72,6 +81,10 @@ char *fw_config_find(const char *cli_path, GError **error);
 struct fw_config *fw_config_load(const char *path, GPtrArray *errors, GError **error);
 
 void fw_config_free(struct fw_config *c);   /* NULL is fine */
+
+/* The query a topic matches with: its query, ORed with each also= query
+ * ("(Q) OR (A1) OR (A2)"), or a copy of the query alone. Caller frees. */
+char *fw_topic_conf_query(const struct fw_topic_conf *t);
 
 /* Parses "90", "15m", "2h", "1d", "30s" into seconds; FALSE when bad. */
 gboolean fw_config_parse_duration(const char *s, gint64 *out);

@@ -52,6 +52,14 @@ static const struct row rows[] = {
 	{ "bad feed name", "[feed a b]\nurl = http://a.b/\n", "a name is letters, digits" },
 	{ "hash inside quotes kept", "[topic t]\nquery = \"C# language\" OR x\n", NULL },
 	{ "crlf lines", "[feedwatch]\r\ninterval = 5m\r\n", NULL },
+	{ "also", "[topic m]\nquery = Mercosur\nalso = Mercosul, \"Mercado Común, del Sur\"\n", NULL },
+	{ "bad also column", "[topic m]\nquery = Mercosur\nalso = Mercosul, (swap\n", "PATH:3:18: also: " },
+	{ "quiet hours", "[feedwatch]\nquiet_hours = 22:00-07:00\n[topic t]\nquery = a\nquiet_hours = none\n", NULL },
+	{ "bad quiet hours", "[feedwatch]\nquiet_hours = 22-7\n", "PATH:2:15: quiet_hours: expected HH:MM-HH:MM" },
+	{ "bad digest_at", "[topic t]\nquery = a\nnotify = digest\ndigest_at = 25:00\n", "PATH:4:13: digest_at: expected HH:MM" },
+	{ "bad webhook_format", "[topic t]\nquery = a\nwebhook_format = xml\n", "webhook_format: expected json or ntfy" },
+	{ "bad max_per_hour", "[topic t]\nquery = a\nmax_per_hour = lots\n", "PATH:3:16: max_per_hour:" },
+	{ "durable", "[feedwatch]\ndurable = yes\n", NULL },
 	{ "invalid utf8", "[feedwatch]\n\xff\xfe = 1\n", "PATH:2: not valid UTF-8" },
 };
 
@@ -140,6 +148,32 @@ test_values(void)
 	fw_config_free(c);
 }
 
+/* also= queries are ORed into the query; notify = digest keeps desktop. */
+static void
+test_also_digest(void)
+{
+	g_autofree char *path = write_conf("also2",
+		"[feedwatch]\nquiet_hours = 22:00-07:00\n"
+		"[topic m]\nquery = Mercosur\nalso = Mercosul, \"Mercado Común del Sur\"\n"
+		"notify = digest\ndigest_at = 07:30\nmax_per_hour = 5\n");
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	struct fw_config *c = fw_config_load(path, errors, NULL);
+	const struct fw_topic_conf *t;
+	g_autofree char *q = NULL;
+
+	g_assert_nonnull(c);
+	t = c->topics->pdata[0];
+	q = fw_topic_conf_query(t);
+	g_assert_cmpstr(q, ==, "(Mercosur) OR (Mercosul) OR (\"Mercado Común del Sur\")");
+	g_assert_true(t->digest);
+	g_assert_cmpuint(t->channels, ==, FW_CHANNEL_DESKTOP);
+	g_assert_cmpint(t->digest_at, ==, 7 * 60 + 30);
+	g_assert_cmpuint(t->max_per_hour, ==, 5);
+	g_assert_cmpint(t->quiet_start, ==, 22 * 60);
+	g_assert_cmpint(t->quiet_end, ==, 7 * 60);
+	fw_config_free(c);
+}
+
 /* Every problem is reported, not just the first. */
 static void
 test_all_errors(void)
@@ -214,6 +248,7 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/config/values", test_values);
 	g_test_add_func("/config/all-errors", test_all_errors);
+	g_test_add_func("/config/also-digest", test_also_digest);
 	g_test_add_func("/config/missing-file", test_missing_file);
 	g_test_add_func("/config/durations", test_durations);
 	g_test_add_func("/config/when", test_when);
