@@ -53,7 +53,16 @@ struct fw_feed_state {
 	gint64 last_poll;     /* Unix seconds, 0 never */
 	gint64 next_poll;     /* Unix seconds, 0 = as soon as possible */
 	int failures;         /* consecutive failed polls */
+	char *moved_to;       /* fetch this URL instead of the config's: the feed
+	                         answered a permanent redirect (301/308) to it on
+	                         FW_STORE_MOVED_AFTER consecutive polls; or NULL */
+	gboolean gone;        /* the server said 410 Gone: not polled again until
+	                         its url in the config changes */
 };
+
+/* Consecutive polls that must end in the same permanent redirect before the
+ * stored URL follows it. */
+#define FW_STORE_MOVED_AFTER 3
 void fw_feed_state_clear(struct fw_feed_state *st);
 
 /* Finds or creates the row of feed `key` (updating its url) and fills st. */
@@ -72,6 +81,10 @@ struct fw_poll_record {
 	double seconds;
 	gint64 next_poll;     /* Unix seconds */
 	gboolean degraded;    /* parsed in recover mode */
+	const char *permanent_url; /* the target when every redirect of this poll was
+	                              permanent (301/308), else NULL; counted towards
+	                              moved_to (a poll without one resets the count) */
+	gboolean gone;        /* HTTP 410: sets gone */
 };
 
 /* Records a poll (time now) on the feed row: status, error, validators,
@@ -98,6 +111,8 @@ struct fw_feed_status {
 	double seconds;
 	gboolean degraded;
 	gint64 items, hits;       /* stored */
+	char *moved_to;           /* as in struct fw_feed_state */
+	gboolean gone;
 };
 void fw_feed_status_free(struct fw_feed_status *st);   /* NULL is fine */
 
