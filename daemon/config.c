@@ -173,11 +173,31 @@ group_get(struct group *g, const char *key)
 	return NULL;
 }
 
-gboolean
-fw_config_parse_duration(const char *s, gint64 *out)
+/* A unit suffix and what it multiplies by. */
+struct unit {
+	const char *suffix;
+	gint64 mul;
+};
+
+static const struct unit duration_units[] = {
+	{ "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 3600 }, { "d", 86400 }, { "w", 7 * 86400 },
+	{ NULL, 0 }
+};
+
+static const struct unit size_units[] = {
+	{ "", 1 }, { "B", 1 }, { "K", 1024 }, { "KB", 1024 }, { "KiB", 1024 },
+	{ "M", 1024 * 1024 }, { "MB", 1024 * 1024 }, { "MiB", 1024 * 1024 },
+	{ "G", 1024 * 1024 * 1024 }, { "GB", 1024 * 1024 * 1024 }, { "GiB", 1024 * 1024 * 1024 },
+	{ NULL, 0 }
+};
+
+/* Parses a non-negative integer with an optional unit (case-insensitive,
+ * after optional spaces). FALSE on anything else or on overflow. */
+static gboolean
+parse_scaled(const char *s, const struct unit *units, gint64 *out)
 {
 	char *end;
-	gint64 v, mul = 1;
+	gint64 v;
 
 	if (s == NULL || !g_ascii_isdigit(*s))
 		return FALSE;
@@ -187,48 +207,27 @@ fw_config_parse_duration(const char *s, gint64 *out)
 		return FALSE;
 	while (*end == ' ')
 		end++;
-	switch (*end) {
-	case '\0': case 's': mul = 1; break;
-	case 'm': mul = 60; break;
-	case 'h': mul = 3600; break;
-	case 'd': mul = 86400; break;
-	case 'w': mul = 7 * 86400; break;
-	default: return FALSE;
+	for (const struct unit *u = units; u->suffix != NULL; u++) {
+		if (g_ascii_strcasecmp(end, u->suffix) != 0)
+			continue;
+		if (v > G_MAXINT64 / u->mul / 1000)
+			return FALSE;
+		*out = v * u->mul;
+		return TRUE;
 	}
-	if (*end != '\0' && end[1] != '\0')
-		return FALSE;
-	if (v > G_MAXINT64 / mul / 1000)
-		return FALSE;
-	*out = v * mul;
-	return TRUE;
+	return FALSE;
+}
+
+gboolean
+fw_config_parse_duration(const char *s, gint64 *out)
+{
+	return parse_scaled(s, duration_units, out);
 }
 
 gboolean
 fw_config_parse_size(const char *s, gint64 *out)
 {
-	char *end;
-	gint64 v, mul = 1;
-
-	if (s == NULL || !g_ascii_isdigit(*s))
-		return FALSE;
-	errno = 0;
-	v = g_ascii_strtoll(s, &end, 10);
-	if (errno != 0 || v < 0)
-		return FALSE;
-	switch (g_ascii_toupper(*end)) {
-	case '\0': mul = 1; break;
-	case 'K': mul = 1024; break;
-	case 'M': mul = 1024 * 1024; break;
-	case 'G': mul = 1024 * 1024 * 1024; break;
-	default: return FALSE;
-	}
-	if (*end != '\0' && end[1] != '\0' && g_ascii_strcasecmp(end + 1, "B") != 0 &&
-	    g_ascii_strcasecmp(end + 1, "iB") != 0)
-		return FALSE;
-	if (v > G_MAXINT64 / mul)
-		return FALSE;
-	*out = v * mul;
-	return TRUE;
+	return parse_scaled(s, size_units, out);
 }
 
 static gboolean
