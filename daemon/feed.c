@@ -32,6 +32,7 @@
 #define NS_SY       "http://purl.org/rss/1.0/modules/syndication/"
 #define NS_ITUNES   "http://www.itunes.com/dtds/podcast-1.0.dtd"
 #define NS_XHTML    "http://www.w3.org/1999/xhtml"
+#define NS_FEEDBURNER "http://rssnamespace.org/feedburner/ext/1.0"
 
 #define FW_FEED_MAX_DOC     (64 * 1024 * 1024)  /* refuse larger documents */
 #define FW_FEED_MAX_TITLE   4096
@@ -964,6 +965,11 @@ static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 			take(&s->summary, c, 4);
 		else if (!strcmp(name, "author"))
 			take_author(s, c, 4);
+	} else if (in_ns(c, NS_FEEDBURNER)) {
+		if (!strcmp(name, "origLink")) {
+			g_autofree char *t = node_text(c);
+			offer_link(s, c, t, 0);   /* the article itself, not the proxy */
+		}
 	} else if (in_ns(c, NS_XHTML)) {
 		if (!strcmp(name, "body") || !strcmp(name, "div"))
 			take(&s->content, c, 2);

@@ -520,6 +520,63 @@ static const char pi_doc[] =
 static const char latin1_http_only_doc[] =
 	"<rss version=\"2.0\"><channel><item><title>Se\xF1or</title><guid>ho</guid></item></channel></rss>";
 
+
+static const char feedburner_doc[] =
+	"<rss version=\"2.0\" xmlns:feedburner=\"http://rssnamespace.org/feedburner/ext/1.0\"><channel>"
+	"<item><title>fb</title><link>https://feedproxy.example.org/~r/x/1</link>"
+	"<feedburner:origLink>https://orig.example.org/story/1</feedburner:origLink></item>"
+	"</channel></rss>";
+
+static const char cdata_double_doc[] = RSS(
+	"<item><title>cd</title><guid>cdd</guid><description><![CDATA[A&amp;nbsp;B &amp;#8220;q&amp;#8221; "
+	"&Eacute;t&eacute;]]></description></item>");
+
+static const char blank_fields_doc[] = RSS(
+	"<item><title>   </title><description> </description><link>https://bf.example.org/1</link></item>"
+	"<item><title>Title only</title></item>");
+
+static const char charset_conflict_doc[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><item>"
+	"<title>Ni\xC3\xB1o</title><guid>cc</guid></item></channel></rss>";
+
+static const char latin1_nodecl_doc[] =
+	"<rss version=\"2.0\"><channel><item><title>Ni\xF1o \x80</title><guid>ln</guid></item></channel></rss>";
+
+static const char rss_atom_link_doc[] = RSS(
+	"<item><title>al</title><guid isPermaLink=\"false\">al</guid>"
+	"<atom:link rel=\"alternate\" href=\"https://ral.example.org/1\"/></item>"
+	"<item><title>empty link</title><link></link><guid>https://ral.example.org/g</guid></item>");
+
+static const char atom_misc_doc[] = ATOM(
+	"<entry><id>\n   tag:misc,2024:1  \n</id><summary type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\">"
+	"<p>X<b>ht</b>ml</p><p>sum</p></div></summary></entry>"
+	"<entry><id>m2</id><title type=\"html\"><![CDATA[<em>Cdata</em> &amp; html]]></title>"
+	"<content type=\"html\"><![CDATA[<p>Para</p><script>bad()</script>]]></content>"
+	"<link type=\"text/html\" href=\"https://am.example.org/2\"/></entry>");
+
+static const char upper_entities_doc[] = RSS(
+	"<item><title>&Eacute;COLE &Uuml;ber &AElig; &szlig; &euro; &trade;</title><guid>ue</guid></item>");
+
+static const char html5_entity_doc[] = RSS(
+	"<item><title>check &check; mark</title><guid>h5</guid></item>");
+
+static const char ws_before_decl_bom_doc[] = "\xEF\xBB\xBF  \r\n<?xml version=\"1.0\"?><rss version=\"2.0\">"
+	"<channel><item><title>ws</title><guid>wsb</guid></item></channel></rss>";
+
+static const char rdf_dc_doc[] = RDF(
+	"<item rdf:about=\"https://r.example.org/dc\"><title>dc</title><link>https://r.example.org/dc</link>"
+	"<dc:creator>Creator</dc:creator><dc:date>2024-11-26</dc:date><dc:subject>One</dc:subject>"
+	"<dc:subject>Two</dc:subject><dc:description>DC described</dc:description></item>");
+
+static const char atom_dates_doc[] = ATOM(
+	"<entry><id>d1</id><title>t</title><published>bogus</published><updated>2024-11-26T05:05:00+01:00</updated></entry>");
+
+static const char comments_link_doc[] = RSS(
+	"<item><title>c</title><guid>cm</guid><comments>https://cm.example.org/comments</comments>"
+	"<source url=\"https://src.example.org/feed\">Source</source></item>");
+
+static const char many_items_doc_head[] = RSS_HEAD;
+
 /* ---- the table ---- */
 
 static const struct feed_row rows[] = {
@@ -795,6 +852,40 @@ static const struct feed_row rows[] = {
 	{ .name = "scripts-and-controls", .xml = scripts_doc, .n_items = 1,
 	  .title = "\xF0\x9F\x98\x80 \xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A \xE4\xB8\xAD\xE6\x96\x87",
 	  .summary = "form feed" },
+
+	/* more real-world shapes */
+	{ .name = "feedburner-origlink", .xml = feedburner_doc, .n_items = 1,
+	  .id = "https://orig.example.org/story/1", .link = "https://orig.example.org/story/1" },
+	{ .name = "cdata-double-escaped", .xml = cdata_double_doc, .n_items = 1,
+	  .summary = "A B “q” Été" },
+	{ .name = "blank-title-and-description", .xml = blank_fields_doc, .n_items = 2, .title = "(null)",
+	  .summary = "(null)", .id = "https://bf.example.org/1" },
+	{ .name = "title-only-item", .xml = blank_fields_doc, .n_items = 2, .item = 1, .id = "sha1:",
+	  .title = "Title only", .link = "(null)", .summary = "(null)", .content = "(null)" },
+	{ .name = "declaration-beats-http-charset", .xml = charset_conflict_doc,
+	  .content_type = "text/xml; charset=ISO-8859-1", .n_items = 1, .title = "Niño" },
+	{ .name = "http-utf8-but-latin1-bytes", .xml = latin1_nodecl_doc,
+	  .content_type = "application/rss+xml; charset=utf-8", .n_items = 1, .title = "Niño €" },
+	{ .name = "rss-item-atom-link", .xml = rss_atom_link_doc, .n_items = 2,
+	  .link = "https://ral.example.org/1", .id = "al" },
+	{ .name = "empty-link-guid-permalink", .xml = rss_atom_link_doc, .n_items = 2, .item = 1,
+	  .link = "https://ral.example.org/g" },
+	{ .name = "atom-id-trimmed-xhtml-summary", .xml = atom_misc_doc, .n_items = 2,
+	  .id = "tag:misc,2024:1", .title = "(null)", .summary = "Xhtml sum" },
+	{ .name = "atom-cdata-html", .xml = atom_misc_doc, .n_items = 2, .item = 1,
+	  .title = "Cdata & html", .content = "Para", .link = "https://am.example.org/2",
+	  .absent = "bad()" },
+	{ .name = "upper-case-entities", .xml = upper_entities_doc, .n_items = 1,
+	  .title = "ÉCOLE Über Æ ß € ™" },
+	{ .name = "html5-only-entity-literal", .xml = html5_entity_doc, .n_items = 1,
+	  .title = "check &check; mark" },
+	{ .name = "bom-whitespace-declaration", .xml = ws_before_decl_bom_doc, .n_items = 1, .id = "wsb" },
+	{ .name = "rdf-dublin-core", .xml = rdf_dc_doc, .n_items = 1, .author = "Creator",
+	  .published = "2024-11-26T00:00:00Z", .categories = "One|Two", .summary = "DC described" },
+	{ .name = "atom-bogus-published-uses-updated", .xml = atom_dates_doc, .n_items = 1,
+	  .published = "2024-11-26T04:05:00Z", .updated = "2024-11-26T04:05:00Z" },
+	{ .name = "comments-and-source-not-links", .xml = comments_link_doc, .n_items = 1,
+	  .link = "(null)", .summary = "(null)" },
 };
 
 /* Reads a fixture file (relative to the source tree). */
@@ -1063,6 +1154,36 @@ static void test_caps(void)
 	g_assert_cmpuint(strlen(it->title), >, 4000);
 	g_assert_cmpuint(strlen(it->content), <=, 1024 * 1024);
 	g_assert_cmpuint(strlen(it->content), >, 1000 * 1000);
+	fw_feed_doc_free(doc);
+	g_string_free(s, TRUE);
+
+	/* multi-byte title cut on a character boundary; categories capped at 64 */
+	s = g_string_new(many_items_doc_head);
+	g_string_append(s, "<item><guid>mb</guid><title>");
+	for (int i = 0; i < 3000; i++)
+		g_string_append(s, "\xC3\xA9");
+	g_string_append(s, "</title>");
+	for (int i = 0; i < 200; i++)
+		g_string_append_printf(s, "<category>c%d</category>", i);
+	g_string_append(s, "</item>" RSS_TAIL);
+	doc = fw_feed_parse(s->str, s->len, NULL, NULL, NULL);
+	g_assert_nonnull(doc);
+	it = g_ptr_array_index(doc->items, 0);
+	g_assert_true(g_utf8_validate(it->title, -1, NULL));
+	g_assert_cmpuint(strlen(it->title), <=, 4096);
+	g_assert_cmpuint(strlen(it->title), >=, 4094);
+	g_assert_cmpuint(it->categories->len, ==, 64);
+	fw_feed_doc_free(doc);
+	g_string_free(s, TRUE);
+
+	/* at most 10000 items */
+	s = g_string_new(many_items_doc_head);
+	for (int i = 0; i < 10050; i++)
+		g_string_append_printf(s, "<item><guid>%d</guid></item>", i);
+	g_string_append(s, RSS_TAIL);
+	doc = fw_feed_parse(s->str, s->len, NULL, NULL, NULL);
+	g_assert_nonnull(doc);
+	g_assert_cmpuint(doc->items->len, ==, 10000);
 	fw_feed_doc_free(doc);
 	g_string_free(s, TRUE);
 }
