@@ -750,6 +750,29 @@ static char *url_dup(const char *u)
 	return out;
 }
 
+/* Percent-encodes what a URI may not hold (spaces, non-ASCII as in IRIs,
+ * <>"\^`{|}) so that xmlBuildURI accepts it. Takes and returns ownership. */
+static char *escape_iri(char *h)
+{
+	GString *out = NULL;
+	for (const char *p = h; *p; p++) {
+		guchar c = *p;
+		if (c > ' ' && c < 0x7F && !strchr("<>\"\\^`{|}", c))
+			continue;
+		if (!out)
+			out = g_string_new_len(h, p - h);
+		g_string_append_printf(out, "%%%02X", c);
+		const char *next = p + 1;
+		while (*next && (guchar)*next > ' ' && (guchar)*next < 0x7F && !strchr("<>\"\\^`{|}", *next))
+			g_string_append_c(out, *next++);
+		p = next - 1;
+	}
+	if (!out)
+		return h;
+	g_free(h);
+	return g_string_free(out, FALSE);
+}
+
 /* Resolves href against n's xml:base chain and the document URL; returns an
  * http(s) URL or NULL. */
 static char *resolve(xmlNodePtr n, const char *href)
@@ -763,12 +786,7 @@ static char *resolve(xmlNodePtr n, const char *href)
 	h = g_strstrip(g_strdup(href));
 	if (!*h || strlen(h) > FW_FEED_MAX_LINK)
 		return NULL;
-	if (strchr(h, ' ')) {
-		char *esc = (char *)xmlURIEscapeStr((const xmlChar *)h, (const xmlChar *)":/?#[]@!$&'()*+,;=%~");
-		g_free(h);
-		h = g_strdup(esc);
-		xmlFree(esc);
-	}
+	h = escape_iri(h);
 	base = xmlNodeGetBase(n->doc, n);
 	abs = xmlBuildURI((const xmlChar *)h, base);
 	if (abs && http_url_ok((const char *)abs))
@@ -1370,7 +1388,9 @@ static char *json_link(const char *href, const char *base)
 {
 	if (!href || strlen(href) > FW_FEED_MAX_LINK)
 		return NULL;
-	g_autofree char *h = g_strstrip(g_strdup(href));
+	g_autofree char *h = escape_iri(g_strstrip(g_strdup(href)));
+	if (!*h)
+		return NULL;
 	xmlChar *abs = xmlBuildURI((const xmlChar *)h, (const xmlChar *)base);
 	char *out = abs && http_url_ok((const char *)abs) ? url_dup((const char *)abs) : NULL;
 	xmlFree(abs);

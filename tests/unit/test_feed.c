@@ -577,6 +577,26 @@ static const char comments_link_doc[] = RSS(
 
 static const char many_items_doc_head[] = RSS_HEAD;
 
+
+static const char atom_source_doc[] = ATOM(
+	"<entry><id>own</id><title>Own title</title><link href=\"https://own.example.org/1\"/>"
+	"<source><id>src</id><title>Source title</title><link href=\"https://src.example.org/\"/>"
+	"<author><name>Src author</name></author></source></entry>"
+	"<entry><id>emp</id><title>t</title><link rel=\"alternate\" href=\"\"/></entry>");
+
+static const char odd_links_doc[] = RSS(
+	"<item><title>iri</title><link>https://ex.example.org/caf\xC3\xA9?q=\xC3\xB1 x</link></item>"
+	"<item><title>v6</title><link>https://[::1]:8080/x</link></item>"
+	"<item><title>frag</title><link>#frag</link><guid isPermaLink=\"FALSE\">https://ex.example.org/np</guid></item>");
+
+static const char guid_amp_doc[] = RSS(
+	"<item><title>First title</title><title>Second title</title><guid>a&amp;b</guid></item>");
+
+static const char json_more[] =
+	"{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [{\"id\": \" jm \", "
+	"\"content_html\": \"<b>html</b> wins\", \"content_text\": \"text loses\", "
+	"\"date_published\": \"2024-11-26T05:05:00-03:00\", \"url\": \"https://jm.example.org/caf\\u00e9\"}]}";
+
 /* ---- the table ---- */
 
 static const struct feed_row rows[] = {
@@ -886,6 +906,27 @@ static const struct feed_row rows[] = {
 	  .published = "2024-11-26T04:05:00Z", .updated = "2024-11-26T04:05:00Z" },
 	{ .name = "comments-and-source-not-links", .xml = comments_link_doc, .n_items = 1,
 	  .link = "(null)", .summary = "(null)" },
+
+	{ .name = "atom-source-ignored", .xml = atom_source_doc, .n_items = 2, .id = "own",
+	  .title = "Own title", .link = "https://own.example.org/1", .author = "(null)" },
+	{ .name = "atom-empty-href", .xml = atom_source_doc, .base_url = "https://eh.example.org/feed",
+	  .n_items = 2, .item = 1, .link = "(null)" },
+	{ .name = "link-iri", .xml = odd_links_doc, .n_items = 3,
+	  .link = "https://ex.example.org/caf%C3%A9?q=%C3%B1%20x" },
+	{ .name = "link-ipv6", .xml = odd_links_doc, .n_items = 3, .item = 1, .link = "https://[::1]:8080/x" },
+	{ .name = "link-fragment-permalink-false-upper", .xml = odd_links_doc,
+	  .base_url = "https://fr.example.org/feed", .n_items = 3, .item = 2,
+	  .link = "https://fr.example.org/feed#frag", .id = "https://ex.example.org/np" },
+	{ .name = "guid-with-amp-first-title", .xml = guid_amp_doc, .n_items = 1, .id = "a&b",
+	  .title = "First title" },
+	{ .name = "json-html-over-text", .xml = json_more, .n_items = 1, .id = "jm",
+	  .content = "html wins", .published = "2024-11-26T08:05:00Z",
+	  .link = "https://jm.example.org/caf%C3%A9" },
+	{ .name = "rdf-feed-link", .xml = rdf_doc, .n_items = 1, .feed_link = "https://r.example.org/" },
+	{ .name = "rss-feed-link", .xml = wp_doc, .n_items = 2, .feed_link = "https://news.example.org/" },
+	{ .name = "tac-no-base", .file = "tac-feed.xml", .n_items = 1,
+	  .id = "https://www.theamericanconservative.com/?p=241207",
+	  .feed_link = "https://www.theamericanconservative.com", .absent = "&#124;" },
 };
 
 /* Reads a fixture file (relative to the source tree). */
