@@ -1,0 +1,362 @@
+/* report — the hit log as one self-contained HTML page. See include/feedwatch/report.h. */
+#include <string.h>
+
+#include "feedwatch/hitlog.h"
+#include "feedwatch/report.h"
+#include "feedwatch/stats.h"
+#include "feedwatch/store.h"
+
+#ifndef FW_VERSION
+#define FW_VERSION "0"
+#endif
+
+/* The timeline's drawing area, in SVG user units. */
+#define PLOT_W 880
+#define PLOT_H 180
+#define PLOT_LEFT 44
+#define PLOT_TOP 12
+#define PLOT_BOTTOM 28
+
+/* Topic colors, reused in turn (readable on white, distinct for the colour-blind first). */
+static const char *const palette[] = {
+	"#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#8c6d31", "#7f7f7f",
+};
+
+static const char page_style[] =
+	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#222;"
+	"background:#fafafa;margin:0}\n"
+	"main{max-width:60rem;margin:0 auto;padding:1.5rem}\n"
+	"h1{font-size:1.6rem;margin:0 0 .2rem}\n"
+	"h2{font-size:1.25rem;margin:2rem 0 .6rem;padding-bottom:.2rem;border-bottom:3px solid var(--c)}\n"
+	"h3{font-size:1rem;margin:0 0 .15rem}\n"
+	".period,.meta{color:#666;font-size:.85rem}\n"
+	"figure{margin:1rem 0;background:#fff;border:1px solid #ddd;border-radius:6px;padding:.6rem}\n"
+	"svg{width:100%;height:auto;display:block}\n"
+	"svg text{font:11px sans-serif;fill:#555}\n"
+	"ul.legend{list-style:none;padding:0;margin:.4rem 0 0;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem}\n"
+	"ul.legend li::before{content:'';display:inline-block;width:.8em;height:.8em;"
+	"margin-right:.35em;background:var(--c);border-radius:2px}\n"
+	"table.summary{border-collapse:collapse;margin:.5rem 0}\n"
+	"table.summary td,table.summary th{padding:.15rem .8rem;text-align:left;"
+	"border-bottom:1px solid #e4e4e4}\n"
+	"table.summary td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	"article{background:#fff;border:1px solid #e2e2e2;border-left:4px solid var(--c);"
+	"border-radius:4px;padding:.55rem .8rem;margin:.5rem 0}\n"
+	"article.unread h3::after{content:' \\2022';color:var(--c)}\n"
+	".snippet{margin:.3rem 0 0}\n"
+	"mark{background:#fff1a8;padding:0 .1em;border-radius:2px}\n"
+	"a{color:#0b57a4}\n"
+	"footer{margin-top:2.5rem;color:#888;font-size:.8rem}\n";
+
+char *fw_report_escape(const char *s)
+{
+	g_autofree char *valid = g_utf8_make_valid(s ? s : "", -1);
+	GString *out = g_string_sized_new(strlen(valid) + 16);
+
+	for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		switch (c) {
+		case '&': g_string_append(out, "&amp;"); break;
+		case '<': g_string_append(out, "&lt;"); break;
+		case '>': g_string_append(out, "&gt;"); break;
+		case '"': g_string_append(out, "&quot;"); break;
+		case '\'': g_string_append(out, "&#39;"); break;
+		default:
+			if ((g_unichar_iscntrl(c) && c != '\t' && c != '\n') ||
+			    (c >= 0xfdd0 && c <= 0xfdef) || (c & 0xfffe) == 0xfffe)
+				break;
+			g_string_append_unichar(out, c);
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Writes s escaped. */
+static void put_text(FILE *out, const char *s)
+{
+	g_autofree char *e = fw_report_escape(s);
+
+	fputs(e, out);
+}
+
+/* t as local "2024-11-26 14:05", or NULL for none. */
+static char *local_time(gint64 t)
+{
+	g_autoptr(GDateTime) dt = NULL;
+
+	if (t == FW_TIME_NONE || (dt = g_date_time_new_from_unix_local(t)) == NULL)
+		return NULL;
+	return g_date_time_format(dt, "%Y-%m-%d %H:%M");
+}
+
+/* t as RFC 3339 UTC for <time datetime>, or NULL for none. */
+static char *utc_time(gint64 t)
+{
+	g_autoptr(GDateTime) dt = NULL;
+
+	if (t == FW_TIME_NONE || (dt = g_date_time_new_from_unix_utc(t)) == NULL)
+		return NULL;
+	return g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* Writes <time> for t in local time (nothing for none). */
+static void put_time(FILE *out, gint64 t)
+{
+	g_autofree char *local = local_time(t), *utc = utc_time(t);
+
+	if (local)
+		fprintf(out, "<time datetime=\"%s\">%s</time>", utc, local);
+}
+
+/* TRUE for links the page may point to: http and https only. */
+static gboolean link_ok(const char *link)
+{
+	return link && (g_ascii_strncasecmp(link, "http://", 7) == 0 ||
+	                g_ascii_strncasecmp(link, "https://", 8) == 0);
+}
+
+/* Writes the snippet escaped with each mark as <mark>; bad marks are skipped. */
+static void put_marked(FILE *out, const char *snippet, const char *marks_json)
+{
+	g_autofree char *text = g_utf8_make_valid(snippet ? snippet : "", -1);
+	g_autoptr(GArray) marks = fw_hitlog_marks_parse(marks_json);
+	glong len = g_utf8_strlen(text, -1);
+	const char *p = text;
+	guint pos = 0;
+
+	for (guint i = 0; i < marks->len; i++) {
+		const struct fw_span *m = &g_array_index(marks, struct fw_span, i);
+		const char *a, *b;
+		g_autofree char *before = NULL, *inside = NULL;
+
+		if (m->start < pos || m->end <= m->start || (glong)m->end > len)
+			continue;
+		a = g_utf8_offset_to_pointer(p, m->start - pos);
+		b = g_utf8_offset_to_pointer(a, m->end - m->start);
+		before = g_strndup(p, a - p);
+		inside = g_strndup(a, b - a);
+		put_text(out, before);
+		fputs("<mark>", out);
+		put_text(out, inside);
+		fputs("</mark>", out);
+		p = b;
+		pos = m->end;
+	}
+	put_text(out, p);
+}
+
+/* The topics in section order: those given, then any other of rows, by first appearance. */
+static struct fw_stats *collect_topics(GPtrArray *rows, const struct fw_report_opts *o,
+                                       guint first_day, guint ndays)
+{
+	struct fw_stats *s = fw_stats_new(first_day, ndays);
+
+	for (guint i = 0; o->topics && i < o->topics->len; i++) {
+		const struct fw_report_topic *t = o->topics->pdata[i];
+
+		fw_stats_topic(s, t->key, t->name);
+	}
+	/* Oldest first, so a topic's name is its latest. */
+	for (guint i = rows->len; i-- > 0;) {
+		const struct fw_hit_row *r = rows->pdata[i];
+
+		fw_stats_count(s, r->topic ? r->topic : "", r->topic_name, r->found);
+	}
+	return s;
+}
+
+/* A valid id for an element from a topic key. */
+static char *section_id(const char *key)
+{
+	GString *id = g_string_new("topic-");
+
+	for (const char *p = key; *p; p++)
+		if (g_ascii_isalnum(*p) || *p == '-' || *p == '_' || *p == '.')
+			g_string_append_c(id, *p);
+		else
+			g_string_append_printf(id, "_%02x", (guchar)*p);
+	return g_string_free(id, FALSE);
+}
+
+/* The timeline: one column a day, hits stacked by topic, with tooltips. */
+static void put_timeline(FILE *out, const struct fw_stats *s)
+{
+	guint max = 0, plot_h = PLOT_H - PLOT_TOP - PLOT_BOTTOM, plot_w = PLOT_W - PLOT_LEFT - 8;
+	double col = (double)plot_w / s->ndays, bar = col > 3 ? col * 0.8 : col;
+	g_autofree char *first = fw_stats_day_label(s->first_day);
+	g_autofree char *last = fw_stats_day_label(s->first_day + s->ndays - 1);
+
+	for (guint d = 0; d < s->ndays; d++) {
+		guint sum = 0;
+
+		for (guint i = 0; i < s->series->len; i++)
+			sum += ((struct fw_stats_series *)s->series->pdata[i])->counts[d];
+		max = MAX(max, sum);
+	}
+	fprintf(out, "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+	        "role=\"img\" aria-labelledby=\"timeline-title\">\n"
+	        "<title id=\"timeline-title\">Hits a day per topic, %s to %s</title>\n",
+	        PLOT_W, PLOT_H, first, last);
+	/* Axes and the scale: 0 and the busiest day. */
+	fprintf(out, "<line x1=\"%d\" y1=\"%u\" x2=\"%d\" y2=\"%u\" stroke=\"#999\"/>\n", PLOT_LEFT,
+	        PLOT_TOP + plot_h, PLOT_W - 4, PLOT_TOP + plot_h);
+	fprintf(out, "<text x=\"%d\" y=\"%u\" text-anchor=\"end\">0</text>\n", PLOT_LEFT - 6,
+	        PLOT_TOP + plot_h + 4);
+	if (max > 0) {
+		fprintf(out, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#e4e4e4\"/>\n",
+		        PLOT_LEFT, PLOT_TOP, PLOT_W - 4, PLOT_TOP);
+		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%u</text>\n", PLOT_LEFT - 6,
+		        PLOT_TOP + 4, max);
+	}
+	fprintf(out, "<text x=\"%d\" y=\"%d\">%s</text>\n", PLOT_LEFT, PLOT_H - 6, first);
+	if (s->ndays > 1)
+		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", PLOT_W - 4,
+		        PLOT_H - 6, last);
+	for (guint d = 0; max > 0 && d < s->ndays; d++) {
+		double x = PLOT_LEFT + d * col + (col - bar) / 2, y = PLOT_TOP + plot_h;
+		g_autofree char *day = fw_stats_day_label(s->first_day + d);
+
+		for (guint i = 0; i < s->series->len; i++) {
+			const struct fw_stats_series *se = s->series->pdata[i];
+			double h = (double)se->counts[d] * plot_h / max;
+
+			if (se->counts[d] == 0)
+				continue;
+			y -= h;
+			fprintf(out, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+			        "height=\"%.1f\" fill=\"%s\"><title>", x, y, MAX(bar, 0.5), h,
+			        palette[i % G_N_ELEMENTS(palette)]);
+			put_text(out, se->name);
+			fprintf(out, ", %s: %u hit%s</title></rect>\n", day, se->counts[d],
+			        se->counts[d] == 1 ? "" : "s");
+		}
+	}
+	fputs("</svg>\n<ul class=\"legend\">\n", out);
+	for (guint i = 0; i < s->series->len; i++) {
+		const struct fw_stats_series *se = s->series->pdata[i];
+
+		fprintf(out, "<li style=\"--c:%s\">", palette[i % G_N_ELEMENTS(palette)]);
+		put_text(out, se->name);
+		fprintf(out, " (%u)</li>\n", se->total);
+	}
+	fputs("</ul>\n</figure>\n", out);
+}
+
+/* One hit as an <article>. */
+static void put_hit(FILE *out, const struct fw_hit_row *r)
+{
+	fprintf(out, "<article id=\"hit-%" G_GINT64_FORMAT "\" class=\"hit%s\">\n<h3>", r->id,
+	        r->read ? "" : " unread");
+	if (link_ok(r->link)) {
+		fputs("<a href=\"", out);
+		put_text(out, r->link);
+		fputs("\" rel=\"noreferrer\">", out);
+	}
+	put_text(out, r->title && *r->title ? r->title : "(no title)");
+	if (link_ok(r->link))
+		fputs("</a>", out);
+	fputs("</h3>\n<div class=\"meta\">", out);
+	put_text(out, r->feed_title ? r->feed_title : r->feed);
+	if (r->published != FW_TIME_NONE) {
+		fputs(" · published ", out);
+		put_time(out, r->published);
+	}
+	fputs(" · found ", out);
+	put_time(out, r->found);
+	fprintf(out, " · hit %" G_GINT64_FORMAT "</div>\n<p class=\"snippet\">", r->id);
+	put_marked(out, r->snippet, r->marks_json);
+	fputs("</p>\n</article>\n", out);
+}
+
+void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
+{
+	guint last = fw_stats_day(o->now), first = last;
+	struct fw_stats *s;
+	g_autofree char *generated = local_time(o->now);
+	g_autofree char *from = NULL, *to = NULL;
+	const char *title = o->title ? o->title : "feedwatch report";
+
+	if (o->since > 0) {
+		first = fw_stats_day(o->since);
+	} else {
+		for (guint i = 0; i < rows->len; i++) {
+			guint d = fw_stats_day(((struct fw_hit_row *)rows->pdata[i])->found);
+
+			if (d > 0 && d < first)
+				first = d;
+		}
+	}
+	if (first == 0 || first > last)
+		first = last;
+	if (last - first + 1 > FW_STATS_MAX_DAYS)
+		first = last + 1 - FW_STATS_MAX_DAYS;
+	s = collect_topics(rows, o, first, last - first + 1);
+	from = fw_stats_day_label(first);
+	to = fw_stats_day_label(last);
+
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	      "style-src 'unsafe-inline'; img-src data:\">\n"
+	      "<meta name=\"generator\" content=\"feedwatch " FW_VERSION "\">\n<title>", out);
+	put_text(out, title);
+	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n<header>\n<h1>", page_style);
+	put_text(out, title);
+	fprintf(out, "</h1>\n<p class=\"period\">%u hit%s from %s to %s (local time), generated %s</p>\n"
+	        "</header>\n", rows->len, rows->len == 1 ? "" : "s", from, to,
+	        generated ? generated : "?");
+
+	fputs("<section id=\"timeline\">\n<h2 style=\"--c:#bbb\">Hits a day</h2>\n", out);
+	put_timeline(out, s);
+	fputs("<table class=\"summary\">\n<thead><tr><th>Topic</th><th>Hits</th><th>Unread</th>"
+	      "<th>Latest</th></tr></thead>\n<tbody>\n", out);
+	for (guint i = 0; i < s->series->len; i++) {
+		const struct fw_stats_series *se = s->series->pdata[i];
+		g_autofree char *id = section_id(se->key);
+		guint n = 0, unread = 0;
+		gint64 latest = FW_TIME_NONE;
+
+		for (guint k = 0; k < rows->len; k++) {
+			const struct fw_hit_row *r = rows->pdata[k];
+
+			if (g_strcmp0(r->topic ? r->topic : "", se->key) != 0)
+				continue;
+			n++;
+			unread += !r->read;
+			latest = MAX(latest, r->found);
+		}
+		fprintf(out, "<tr><td><a href=\"#%s\">", id);
+		put_text(out, se->name);
+		fprintf(out, "</a></td><td class=\"n\">%u</td><td class=\"n\">%u</td><td>", n, unread);
+		put_time(out, latest);
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</tbody>\n</table>\n</section>\n", out);
+
+	for (guint i = 0; i < s->series->len; i++) {
+		const struct fw_stats_series *se = s->series->pdata[i];
+		g_autofree char *id = section_id(se->key);
+		guint n = 0;
+
+		fprintf(out, "<section class=\"topic\" id=\"%s\" style=\"--c:%s\">\n<h2>", id,
+		        palette[i % G_N_ELEMENTS(palette)]);
+		put_text(out, se->name);
+		fputs("</h2>\n", out);
+		for (guint k = 0; k < rows->len; k++) {
+			const struct fw_hit_row *r = rows->pdata[k];
+
+			if (g_strcmp0(r->topic ? r->topic : "", se->key) != 0)
+				continue;
+			put_hit(out, r);
+			n++;
+		}
+		if (n == 0)
+			fputs("<p class=\"meta\">No hits in this period.</p>\n", out);
+		fputs("</section>\n", out);
+	}
+	fputs("<footer>Made by feedwatch " FW_VERSION ". Dates are local time.</footer>\n"
+	      "</main>\n</body>\n</html>\n", out);
+	fflush(out);
+	fw_stats_free(s);
+}

@@ -1,0 +1,38 @@
+/* report — the hit log as one self-contained HTML page for `feedwatch report`:
+ * a timeline of hits per topic per day (inline SVG) and the hits grouped by
+ * topic with their marked snippets and links.
+ *
+ * No external assets and no JavaScript: the page carries its own style and a
+ * Content-Security-Policy that forbids scripts. Everything from feeds is
+ * escaped (a title "<script>" shows as text); only http(s) links become
+ * hrefs. Dates are shown in the local time zone. No database access here. */
+#ifndef FW_REPORT_H
+#define FW_REPORT_H
+
+#include <stdio.h>
+#include <glib.h>
+
+/* A topic as the report names it: sections follow the order given. */
+struct fw_report_topic {
+	const char *key;
+	const char *name;
+};
+
+struct fw_report_opts {
+	const char *title;     /* the page's heading; NULL: "feedwatch report" */
+	gint64 since;          /* start of the period (Unix s); 0: the day of the first hit */
+	gint64 now;            /* end of the period and "generated at" (Unix s) */
+	GPtrArray *topics;     /* of struct fw_report_topic *, or NULL: topics (from the
+	                          config) in section order; topics of rows not listed here
+	                          get a section after them */
+};
+
+/* Writes the page for rows (of struct fw_hit_row *, newest first, as
+ * fw_store_hits returns them) to out. */
+void fw_report_write(GPtrArray *rows, const struct fw_report_opts *opts, FILE *out);
+
+/* Text made safe for HTML text and attribute values: valid UTF-8, control
+ * characters (but tab and newline) dropped, & < > " ' escaped. Caller frees. */
+char *fw_report_escape(const char *s);
+
+#endif
