@@ -7,7 +7,6 @@
 #define FW_TOPIC_NEAR_DEFAULT 10
 #define FW_TOPIC_NEAR_MAX 1000
 #define FW_TOPIC_DEPTH_MAX 100
-#define FW_TOPIC_TERMS_MAX 64      /* words in one phrase */
 
 static const char *const field_names[FW_FIELD_COUNT] = {
 	[FW_FIELD_TITLE] = "title",
@@ -337,8 +336,8 @@ advance(struct parser *ps)
 }
 
 struct collect {
-	struct fw_qterm terms[FW_TOPIC_TERMS_MAX];
-	guint ends[FW_TOPIC_TERMS_MAX];   /* character offset of each word's end */
+	struct fw_qterm terms[FW_TOPIC_PHRASE_MAX];
+	guint ends[FW_TOPIC_PHRASE_MAX];   /* character offset of each word's end */
 	guint n;
 	gboolean overflow;
 };
@@ -349,7 +348,7 @@ collect_cb(const char *norm, guint start, guint end, guint index, gpointer data)
 {
 	struct collect *c = data;
 
-	if (c->n == FW_TOPIC_TERMS_MAX) {
+	if (c->n == FW_TOPIC_PHRASE_MAX) {
 		c->overflow = TRUE;
 		return;
 	}
@@ -374,7 +373,7 @@ make_phrase(struct parser *ps, const struct token *t, gboolean quoted)
 	if (c.overflow) {
 		for (guint i = 0; i < c.n; i++)
 			g_free(c.terms[i].word);
-		return fail_at(ps, t->col, "a phrase has at most %d words", FW_TOPIC_TERMS_MAX);
+		return fail_at(ps, t->col, "a phrase has at most %d words", FW_TOPIC_PHRASE_MAX);
 	}
 	if (c.n == 0) {
 		if (!quoted && t->prefix)

@@ -66,6 +66,9 @@ enum fw_qnode_kind {
 	FW_QNODE_NEAR,      /* kids[0], kids[1]: phrases or ORs of them; n = distance */
 };
 
+/* Words in one phrase at most. */
+#define FW_TOPIC_PHRASE_MAX 64
+
 struct fw_qterm {
 	char *word;         /* normalised (fw_text_normalize), never empty */
 	guint len;          /* strlen(word) */

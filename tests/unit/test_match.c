@@ -544,14 +544,14 @@ test_render(void)
  * the indexed matcher agrees with fw_query_match topic by topic. */
 static const char *const vocab[] = {
 	"china", "chinese", "swap", "swaps", "milei", "mercosur", "beijing", "deal",
-	"the", "sur", "mercado", "común",
+	"the", "sur", "mercado", "común", "supercalifragilisticexpialidociousness",
 };
 
 static void
 rand_term(GRand *rng, GString *q, int depth)
 {
 	const char *w = vocab[g_rand_int_range(rng, 0, G_N_ELEMENTS(vocab))];
-	int k = g_rand_int_range(rng, 0, depth > 0 ? 10 : 6);
+	int k = g_rand_int_range(rng, 0, depth > 0 ? 11 : 8);
 
 	if (g_rand_int_range(rng, 0, 8) == 0)
 		g_string_append(q, g_rand_boolean(rng) ? "title:" : "content:");
@@ -559,9 +559,14 @@ rand_term(GRand *rng, GString *q, int depth)
 	case 0: case 1: case 2:
 		g_string_append(q, w);
 		break;
-	case 3:
-		g_string_append_printf(q, "%.3s*", w);
+	case 3: {
+		/* prefixes of 1 to 33 characters (short ones, the filter's long bit) */
+		static const int lens[] = { 1, 2, 3, 3, 4, 6, 33 };
+		glong l = lens[g_rand_int_range(rng, 0, G_N_ELEMENTS(lens))];
+		g_autofree char *p = g_utf8_substring(w, 0, MIN(g_utf8_strlen(w, -1), l));
+		g_string_append_printf(q, "%s*", p);
 		break;
+	}
 	case 4:
 		g_string_append_printf(q, "\"%s %s\"", w,
 		                       vocab[g_rand_int_range(rng, 0, G_N_ELEMENTS(vocab))]);
@@ -570,7 +575,13 @@ rand_term(GRand *rng, GString *q, int depth)
 		g_string_append_printf(q, "/%.4s/i", w);
 		break;
 	case 6:
-		g_string_append_printf(q, "%s NEAR/%d %s*", w, g_rand_int_range(rng, 1, 6),
+		g_string_append_printf(q, "%s NEAR/%d %.3s*", w, g_rand_int_range(rng, 1, 6),
+		                       vocab[g_rand_int_range(rng, 0, G_N_ELEMENTS(vocab))]);
+		break;
+	case 7:
+		g_string_append_printf(q, "(%s OR \"%s %s\") NEAR %s", w,
+		                       vocab[g_rand_int_range(rng, 0, G_N_ELEMENTS(vocab))],
+		                       vocab[g_rand_int_range(rng, 0, G_N_ELEMENTS(vocab))],
 		                       vocab[g_rand_int_range(rng, 0, G_N_ELEMENTS(vocab))]);
 		break;
 	default:
