@@ -59,7 +59,8 @@ guint fw_query_fields(const struct fw_query *q);
  * opaque. A word is a phrase of one term. Immutable after parsing. */
 enum fw_qnode_kind {
 	FW_QNODE_PHRASE,    /* terms[0..n): consecutive words, in order */
-	FW_QNODE_REGEX,     /* regex, on the raw text of each field */
+	FW_QNODE_REGEX,     /* regex (G_REGEX_OPTIMIZE: JIT), on the raw text of each
+	                     * field; PCRE2's match limit stops runaway backtracking */
 	FW_QNODE_AND,       /* kids[0..n) */
 	FW_QNODE_OR,        /* kids[0..n) */
 	FW_QNODE_NOT,       /* kids[0] */
