@@ -30,8 +30,8 @@
 	"application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 #define FW_FETCH_MAX_REDIRS 5L
 #define FW_FETCH_CONNECT_TIMEOUT 15
-#define FW_FETCH_RETRY_MIN 60
-#define FW_FETCH_RETRY_MAX 86400
+#define FW_FETCH_LOW_SPEED_LIMIT 64L  /* bytes a second, averaged over ... */
+#define FW_FETCH_LOW_SPEED_TIME 20    /* ... this many seconds (at most the timeout) */
 #define FW_FETCH_HEADER_MAX 1024      /* longest ETag / Last-Modified / type kept */
 #define FW_FETCH_ERROR_BODY_MAX 65536 /* bytes of a non-2xx body read before giving up */
 
@@ -41,7 +41,7 @@ struct fw_fetcher;
 struct xfer {
 	struct fw_fetcher *f;
 	struct fw_fetch_result r;
-	char *host;                 /* per-host accounting key ("" when unknown) */
+	char *host;                 /* per-host key, host:port ("" when unknown) */
 	char *req_etag;             /* sanitised conditional headers, or NULL */
 	char *req_last_modified;
 	CURL *easy;
@@ -52,6 +52,13 @@ struct xfer {
 	gboolean error_body;        /* response is not 2xx: its body is discarded */
 	gboolean has_retry_after;
 	char *retry_after;          /* header value as received */
+	long cur_status;            /* of the last final (non-1xx) answer seen */
+	guint redirects;            /* answers followed by another one */
+	gboolean all_permanent;     /* every one of them was 301 or 308 */
+	gboolean downgraded;        /* an https request was redirected to http */
+	char **last_slot;           /* the header kept last, for obs-fold lines, or NULL */
+	gint64 max_age;             /* Cache-Control of the last answer, 0 none */
+	gboolean no_cache;          /* idem: no-cache or no-store */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -75,6 +82,7 @@ struct fw_fetcher {
 	GQueue ready;               /* of struct xfer *: result ready, not delivered */
 	GHashTable *running;        /* struct xfer * set: easy handles in the multi */
 	GHashTable *per_host;       /* host -> GUINT count of running transfers */
+	GHashTable *host_wait;      /* host -> gint64 *: monotonic usec it waits until */
 	GHashTable *socks;          /* struct sock * set, to free leftovers */
 	guint dispatching;          /* depth of our own callbacks calling `done` */
 	gboolean dying;             /* fw_fetcher_free called during a callback */
@@ -106,6 +114,7 @@ static void xfer_free(struct xfer *x)
 	g_free(x->req_etag);
 	g_free(x->req_last_modified);
 	g_free(x->retry_after);
+	g_free(x->r.permanent_url);
 	g_free(x);
 }
 
@@ -295,8 +304,72 @@ static void take_header(char **slot, const char *value, gsize len)
 	*slot = sanitize_header_value(value, len);
 }
 
-/* CURLOPT_HEADERFUNCTION: captures ETag, Last-Modified, Content-Type and
- * Retry-After of the last response (a new status line resets them). */
+/* Counts redirects from the status lines: an answer followed by another
+ * one was a redirect (1xx interim answers are not). */
+static void note_status_line(struct xfer *x, const char *buf, gsize n)
+{
+	const char *sp = memchr(buf, ' ', n);
+	long code = 0;
+	char *eff = NULL;
+
+	for (const char *c = sp != NULL ? sp + 1 : buf + n; c < buf + n && g_ascii_isdigit(*c) &&
+	     code < 1000; c++)
+		code = code * 10 + (*c - '0');
+	if (code < 200)
+		return;
+	if (x->cur_status != 0) {
+		x->redirects++;
+		if (x->cur_status != 301 && x->cur_status != 308)
+			x->all_permanent = FALSE;
+	}
+	x->cur_status = code;
+	if (curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK && eff != NULL &&
+	    g_ascii_strncasecmp(x->r.url, "https:", 6) == 0 &&
+	    g_ascii_strncasecmp(eff, "http:", 5) == 0)
+		x->downgraded = TRUE;
+}
+
+/* Reads max-age, no-cache and no-store from one Cache-Control header
+ * (several headers add up); max-age is bounded by FW_FETCH_RETRY_MAX. */
+static void parse_cache_control(struct xfer *x, const char *value, gsize len)
+{
+	g_autofree char *v = sanitize_header_value(value, len);
+	g_auto(GStrv) parts = NULL;
+
+	if (v == NULL)
+		return;
+	parts = g_strsplit(v, ",", 64);
+	for (guint i = 0; parts[i] != NULL; i++) {
+		char *d = g_strstrip(parts[i]);
+		char *eq = strchr(d, '=');
+		char *arg;
+		char *end = NULL;
+		guint64 secs;
+
+		if (eq == NULL) {
+			if (g_ascii_strcasecmp(d, "no-cache") == 0 ||
+			    g_ascii_strcasecmp(d, "no-store") == 0)
+				x->no_cache = TRUE;
+			continue;
+		}
+		*eq = '\0';
+		if (g_ascii_strcasecmp(g_strstrip(d), "max-age") != 0)
+			continue;
+		arg = g_strstrip(eq + 1);
+		if (*arg == '"')
+			arg++;
+		if (!g_ascii_isdigit(*arg))
+			continue;
+		secs = g_ascii_strtoull(arg, &end, 10);
+		if (*end != '\0' && *end != '"')
+			continue;
+		x->max_age = (gint64)MIN(secs, (guint64)FW_FETCH_RETRY_MAX);
+	}
+}
+
+/* CURLOPT_HEADERFUNCTION: captures ETag, Last-Modified, Content-Type,
+ * Retry-After and Cache-Control of the last response (a new status line
+ * resets them); a folded header line is joined to the one before it. */
 static size_t header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 {
 	struct xfer *x = userdata;
@@ -307,13 +380,31 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 	gsize value_len;
 
 	if (n >= 5 && g_ascii_strncasecmp(buf, "HTTP/", 5) == 0) {
+		note_status_line(x, buf, n);
 		g_clear_pointer(&x->r.etag, g_free);
 		g_clear_pointer(&x->r.last_modified, g_free);
 		g_clear_pointer(&x->r.content_type, g_free);
 		g_clear_pointer(&x->retry_after, g_free);
 		x->has_retry_after = FALSE;
+		x->max_age = 0;
+		x->no_cache = FALSE;
+		x->last_slot = NULL;
 		return n;
 	}
+	if (n > 0 && (buf[0] == ' ' || buf[0] == '\t')) {
+		/* obs-fold (RFC 9112 5.2): the line continues the header before it. */
+		gsize skip = 0;
+
+		while (skip < n && (buf[skip] == ' ' || buf[skip] == '\t'))
+			skip++;
+		if (x->last_slot != NULL && *x->last_slot != NULL) {
+			g_autofree char *joined = g_strdup_printf("%s %.*s", *x->last_slot,
+			                                          (int)(n - skip), buf + skip);
+			take_header(x->last_slot, joined, strlen(joined));
+		}
+		return n;
+	}
+	x->last_slot = NULL;
 	colon = memchr(buf, ':', n);
 	if (colon == NULL)
 		return n;
@@ -322,16 +413,20 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 	value_len = n - name_len - 1;
 #define IS(name) (name_len == sizeof(name) - 1 && g_ascii_strncasecmp(buf, name, name_len) == 0)
 	if (IS("etag")) {
-		take_header(&x->r.etag, value, value_len);
+		x->last_slot = &x->r.etag;
 	} else if (IS("last-modified")) {
-		take_header(&x->r.last_modified, value, value_len);
+		x->last_slot = &x->r.last_modified;
 	} else if (IS("content-type")) {
-		take_header(&x->r.content_type, value, value_len);
+		x->last_slot = &x->r.content_type;
 	} else if (IS("retry-after")) {
-		take_header(&x->retry_after, value, value_len);
+		x->last_slot = &x->retry_after;
 		x->has_retry_after = TRUE;
+	} else if (IS("cache-control")) {
+		parse_cache_control(x, value, value_len);
 	}
 #undef IS
+	if (x->last_slot != NULL)
+		take_header(x->last_slot, value, value_len);
 	return n;
 }
 
@@ -355,6 +450,42 @@ static gint64 parse_retry_after(const char *v)
 	return CLAMP(secs, FW_FETCH_RETRY_MIN, FW_FETCH_RETRY_MAX);
 }
 
+/* --- Retry-After per host --- */
+
+/* Makes every request to host wait secs seconds from now (the longest wait wins). */
+static void host_wait_set(struct fw_fetcher *f, const char *host, gint64 secs)
+{
+	gint64 until = g_get_monotonic_time() + secs * G_USEC_PER_SEC;
+	gint64 *old;
+
+	if (host[0] == '\0' || secs <= 0)
+		return;
+	old = g_hash_table_lookup(f->host_wait, host);
+	if (old != NULL) {
+		*old = MAX(*old, until);
+		return;
+	}
+	old = g_new(gint64, 1);
+	*old = until;
+	g_hash_table_insert(f->host_wait, g_strdup(host), old);
+}
+
+/* Seconds host still has to wait (rounded up), 0 when none; forgets waits past. */
+static gint64 host_wait_left(struct fw_fetcher *f, const char *host)
+{
+	gint64 *until = g_hash_table_lookup(f->host_wait, host);
+	gint64 left;
+
+	if (until == NULL)
+		return 0;
+	left = *until - g_get_monotonic_time();
+	if (left <= 0) {
+		g_hash_table_remove(f->host_wait, host);
+		return 0;
+	}
+	return (left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
+}
+
 /* --- requests --- */
 
 /* Copies the result fields out of a finished easy handle and sets the error. */
@@ -373,8 +504,11 @@ static void collect_result(struct xfer *x, CURLcode code)
 	x->r.final_url = g_strdup(eff != NULL ? eff : x->r.url);
 	x->r.seconds = total;
 	x->r.bytes = x->body_bytes;
-	if (x->has_retry_after && (status == 429 || status == 503))
+	if (x->has_retry_after && (status == 429 || status == 503)) {
 		x->r.retry_after = parse_retry_after(x->retry_after);
+		host_wait_set(x->f, x->host, x->r.retry_after);
+	}
+	x->r.max_age = x->no_cache ? 0 : x->max_age;
 
 	/* A non-2xx answer is reported as such, even when its body was too big. */
 	http_error = status != 0 && status != 304 && (status < 200 || status > 299);
@@ -382,6 +516,9 @@ static void collect_result(struct xfer *x, CURLcode code)
 	                                        code == CURLE_FILESIZE_EXCEEDED))) {
 		if (status == 304)
 			x->r.not_modified = TRUE;
+		else if (x->r.retry_after > 0)
+			set_error(x, "HTTP %ld, retry after %" G_GINT64_FORMAT " s", status,
+			          x->r.retry_after);
 		else if (http_error || status == 0)
 			set_error(x, "HTTP %ld", status);
 	} else if (code == CURLE_WRITE_ERROR && x->too_big) {
@@ -398,6 +535,13 @@ static void collect_result(struct xfer *x, CURLcode code)
 		x->r.body = g_byte_array_free_to_bytes(g_steal_pointer(&x->buf));
 	} else {
 		x->r.bytes = x->r.error != NULL ? x->body_bytes : 0;
+	}
+	if (x->r.error == NULL && x->redirects > 0 && x->all_permanent && !x->downgraded) {
+		long count = -1;
+		/* Trust our count of hops only when curl agrees with it. */
+		curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_COUNT, &count);
+		if (count == (long)x->redirects)
+			x->r.permanent_url = g_strdup(x->r.final_url);
 	}
 }
 
@@ -596,11 +740,14 @@ static gboolean setup_easy(struct fw_fetcher *f, struct xfer *x)
 	SET(CURLOPT_FOLLOWLOCATION, 1L);
 	SET(CURLOPT_MAXREDIRS, FW_FETCH_MAX_REDIRS);
 	SET(CURLOPT_CONNECTTIMEOUT, MIN(timeout, (long)FW_FETCH_CONNECT_TIMEOUT));
-	SET(CURLOPT_LOW_SPEED_LIMIT, 1L);
-	SET(CURLOPT_LOW_SPEED_TIME, timeout);
+	SET(CURLOPT_LOW_SPEED_LIMIT, FW_FETCH_LOW_SPEED_LIMIT);
+	SET(CURLOPT_LOW_SPEED_TIME, MIN(timeout, (long)FW_FETCH_LOW_SPEED_TIME));
 	SET(CURLOPT_TIMEOUT, timeout);
 	SET(CURLOPT_NOSIGNAL, 1L);
-	SET(CURLOPT_ACCEPT_ENCODING, "");
+	SET(CURLOPT_ACCEPT_ENCODING, "");   /* every encoding libcurl decodes */
+	SET(CURLOPT_SSL_VERIFYPEER, 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, 2L);
+	SET(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);   /* a proxy's CONNECT answer is no hop */
 	SET(CURLOPT_USERAGENT, f->user_agent);
 	SET(CURLOPT_HTTPHEADER, x->headers);
 	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->opts.max_size);
@@ -627,7 +774,19 @@ static void pump(struct fw_fetcher *f)
 		GList *next = l->next;
 		struct xfer *x = l->data;
 		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(f->per_host, x->host));
+		gint64 wait = x->host[0] != '\0' ? host_wait_left(f, x->host) : 0;
 
+		if (wait > 0) {
+			g_queue_delete_link(&f->waiting, l);
+			l = next;
+			x->r.deferred = TRUE;
+			x->r.retry_after = wait;
+			x->r.final_url = g_strdup(x->r.url);
+			set_error(x, "not requested: %s asked to wait (Retry-After), %" G_GINT64_FORMAT
+			          " s more", x->host, wait);
+			finish_later(f, x);
+			continue;
+		}
 		if (x->host[0] != '\0' && n >= f->opts.max_per_host) {
 			l = next;
 			continue;
@@ -654,19 +813,26 @@ static void pump(struct fw_fetcher *f)
 	}
 }
 
-/* Returns the lower-cased host of an http(s) URL, or "" (no per-host limit). */
+/* Returns "host:port" of an http(s) URL, host lower-cased and the default
+ * port filled in, or "" (no per-host limit) for anything else. */
 static char *url_host(const char *url)
 {
 	CURLU *u = curl_url();
 	char *host = NULL;
+	char *port = NULL;
 	char *out;
 
 	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host != NULL)
-		out = g_ascii_strdown(host, -1);
-	else
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host != NULL &&
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
+	    port != NULL) {
+		g_autofree char *h = g_ascii_strdown(host, -1);
+		out = g_strconcat(h, ":", port, NULL);
+	} else {
 		out = g_strdup("");
+	}
 	curl_free(host);
+	curl_free(port);
 	curl_url_cleanup(u);
 	return out;
 }
@@ -697,6 +863,7 @@ struct fw_fetcher *fw_fetcher_new(GMainContext *ctx, const struct fw_fetch_opts 
 	g_queue_init(&f->ready);
 	f->running = g_hash_table_new(g_direct_hash, g_direct_equal);
 	f->per_host = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	f->host_wait = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	f->socks = g_hash_table_new_full(g_direct_hash, g_direct_equal, sock_free, NULL);
 	f->multi = curl_multi_init();
 	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
@@ -705,6 +872,7 @@ struct fw_fetcher *fw_fetcher_new(GMainContext *ctx, const struct fw_fetch_opts 
 	curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->opts.max_parallel);
 	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->opts.max_per_host);
+	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
 	return f;
 }
 
@@ -714,6 +882,7 @@ void fw_fetcher_add(struct fw_fetcher *f, const char *url, const char *etag,
 	struct xfer *x = g_new0(struct xfer, 1);
 
 	x->f = f;
+	x->all_permanent = TRUE;
 	x->r.user = user;
 	x->r.url = g_strdup(url != NULL ? url : "");
 	x->req_etag = etag != NULL ? sanitize_header_value(etag, strlen(etag)) : NULL;
@@ -765,6 +934,7 @@ void fw_fetcher_free(struct fw_fetcher *f)
 	}
 	g_hash_table_destroy(f->socks);
 	g_hash_table_destroy(f->per_host);
+	g_hash_table_destroy(f->host_wait);
 	g_hash_table_destroy(f->running);
 	g_main_context_unref(f->ctx);
 	g_free(f->user_agent);

@@ -26,6 +26,10 @@ struct feed_run {
 	gboolean fetched_before;  /* a successful fetch was recorded before this poll */
 	gboolean in_flight;
 	int failures;             /* consecutive, as stored */
+	char *url;                /* fetched by the poll in flight: the config's or moved_to */
+	char *moved_to;           /* as stored when the poll started, or NULL */
+	gint64 ttl;               /* <ttl> / sy:updatePeriod of the last parse, 0 none */
+	gboolean gone_logged;     /* "gone, not polled" said once in this process */
 };
 
 struct fw_poller {
@@ -215,20 +219,65 @@ fail:
 	return FALSE;
 }
 
-/* Records the outcome of a poll and hands the feed back to the caller. */
+/* TRUE for URLs fetched over the network (publisher hints apply to them). */
+static gboolean
+is_remote(const char *url)
+{
+	return g_ascii_strncasecmp(url, "http:", 5) == 0 ||
+	       g_ascii_strncasecmp(url, "https:", 6) == 0;
+}
+
+/* After a poll that saw a permanent redirect: logs once when the store has
+ * just started to follow it (moved_to changed to the target). */
 static void
-poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after)
+poll_note_move(struct feed_run *run, const struct fw_feed_conf *fc, const char *target)
+{
+	struct fw_feed_state st = { 0 };
+	g_autoptr(GError) err = NULL;
+
+	if (g_strcmp0(run->moved_to, target) == 0)
+		return;
+	if (!fw_store_feed_get(run->p->store, fc->key, fc->url, &st, &err)) {
+		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
+		return;
+	}
+	if (g_strcmp0(st.moved_to, target) == 0)
+		fw_log_info("%s: moved permanently to %s (HTTP 301/308 on %d polls in a row): "
+		            "polling that instead of %s from now on; update its url in %s",
+		            fc->key, target, FW_STORE_MOVED_AFTER, fc->url, run->p->cfg->path);
+	fw_feed_state_clear(&st);
+}
+
+/* Records the outcome of a poll and hands the feed back to the caller.
+ * hint: the publisher's (ttl, max-age), retry_after: from a 429/503. */
+static void
+poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 hint, gint64 retry_after)
 {
 	struct fw_poller *p = run->p;
 	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
 	g_autoptr(GError) err = NULL;
 	gint64 now = now_s();
 	int failures = rec->ok ? 0 : run->failures + 1;
+	gint64 next;
 
-	rec->next_poll = fw_sched_next_poll(now, fc->interval, failures, retry_after, fc->key);
+	if (!is_remote(run->url))
+		hint = 0;   /* a local file costs nothing to read: the interval rules */
+	next = fw_sched_next_poll(now, fc->interval, failures, hint, retry_after, fc->key);
+	/* A gone feed is never due; the store has no "never", so 0 is recorded
+	 * and the gone flag says why. */
+	rec->next_poll = rec->gone ? 0 : next;
 	if (!fw_store_feed_polled(p->store, run->feed_id, now, rec, &err))
 		fw_log_err("%s: cannot record the poll: %s", fc->key, err->message);
-	if (rec->ok) {
+	else if (rec->permanent_url != NULL)
+		poll_note_move(run, fc, rec->permanent_url);
+	if (rec->gone) {
+		p->stats.feeds_failed++;
+		fw_log_warn("%s: gone: %s answered HTTP 410; it will not be polled again "
+		            "(change its url in %s to poll it again)", fc->key, run->url,
+		            p->cfg->path);
+		run->gone_logged = TRUE;
+		next = G_MAXINT64;
+	} else if (rec->ok) {
 		p->stats.feeds_ok++;
 		if (run->failures > 0)
 			fw_log_info("%s: recovered after %d failed poll%s", fc->key, run->failures,
@@ -243,10 +292,27 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after
 	}
 	run->failures = failures;
 	run->in_flight = FALSE;
+	g_clear_pointer(&run->url, g_free);
+	g_clear_pointer(&run->moved_to, g_free);
 	if (p->notify)
 		fw_poller_flush_outbox(p);
 	if (p->done_cb != NULL)
-		p->done_cb(run->index, rec->next_poll, p->done_data);
+		p->done_cb(run->index, next, p->done_data);
+}
+
+/* A poll that did not happen (gone, or its host asked to wait): nothing is
+ * recorded; the feed is handed back due at next. */
+static void
+poll_skip(struct feed_run *run, gint64 next)
+{
+	struct fw_poller *p = run->p;
+
+	p->stats.feeds_skipped++;
+	run->in_flight = FALSE;
+	g_clear_pointer(&run->url, g_free);
+	g_clear_pointer(&run->moved_to, g_free);
+	if (p->done_cb != NULL)
+		p->done_cb(run->index, next, p->done_data);
 }
 
 static void
@@ -266,25 +332,35 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	}
 	fc = p->cfg->feeds->pdata[run->index];
 
+	if (r->deferred) {
+		fw_log_debug("%s: %s", fc->key, r->error);
+		poll_skip(run, now_s() + r->retry_after);
+		return;
+	}
 	rec.http_status = r->http_status;
 	rec.bytes = r->bytes;
 	rec.seconds = r->seconds;
 	if (r->error != NULL) {
 		rec.error = r->error;
-		poll_finish(run, &rec, r->retry_after);
+		rec.gone = r->http_status == 410;
+		poll_finish(run, &rec, run->ttl, r->retry_after);
 		return;
 	}
 	rec.ok = TRUE;
 	rec.etag = r->etag;
 	rec.last_modified = r->last_modified;
+	rec.permanent_url = r->permanent_url;
 	if (r->not_modified) {
 		fw_log_debug("%s: not modified", fc->key);
-		poll_finish(run, &rec, 0);
+		poll_finish(run, &rec, MAX(run->ttl, r->max_age), 0);
 		return;
 	}
 	{
 		gsize len = 0;
-		const char *body = r->body ? g_bytes_get_data(r->body, &len) : "";
+		const char *body = r->body ? g_bytes_get_data(r->body, &len) : NULL;
+
+		if (body == NULL)
+			body = "";   /* an empty body has no data pointer */
 		doc = fw_feed_parse(body, len, r->final_url ? r->final_url : r->url, r->content_type,
 		                    &err);
 	}
@@ -293,9 +369,11 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 		rec.ok = FALSE;
 		rec.error = msg;
 		rec.etag = rec.last_modified = NULL;
-		poll_finish(run, &rec, 0);
+		rec.permanent_url = NULL;
+		poll_finish(run, &rec, run->ttl, 0);
 		return;
 	}
+	run->ttl = doc->ttl;
 	if (doc->degraded)
 		fw_log_warn("%s: broken feed read in recover mode: %s", fc->key,
 		            doc->warning ? doc->warning : "");
@@ -309,8 +387,9 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 		rec.ok = FALSE;
 		rec.error = msg;
 		rec.etag = rec.last_modified = NULL;
+		rec.permanent_url = NULL;
 	}
-	poll_finish(run, &rec, 0);
+	poll_finish(run, &rec, MAX(run->ttl, r->max_age), 0);
 	fw_feed_doc_free(doc);
 }
 
@@ -365,6 +444,8 @@ static void
 run_free(struct feed_run *run)
 {
 	g_free(run->key);
+	g_free(run->url);
+	g_free(run->moved_to);
 	g_free(run);
 }
 
@@ -448,7 +529,20 @@ fw_poller_poll(struct fw_poller *p, guint i)
 	run->fetched_before = st.fetched;
 	run->failures = st.failures;
 	run->in_flight = TRUE;
-	fw_fetcher_add(p->fetcher, fc->url, st.etag, st.last_modified, run);
+	run->url = g_strdup(st.moved_to != NULL ? st.moved_to : fc->url);
+	run->moved_to = g_strdup(st.moved_to);
+	if (st.gone) {
+		if (!run->gone_logged)
+			fw_log_info("%s: gone (HTTP 410): not polled; change its url in %s to poll "
+			            "it again", fc->key, p->cfg->path);
+		run->gone_logged = TRUE;
+		fw_feed_state_clear(&st);
+		poll_skip(run, G_MAXINT64);
+		return;
+	}
+	if (st.moved_to != NULL)
+		fw_log_debug("%s: polling %s (moved from %s)", fc->key, st.moved_to, fc->url);
+	fw_fetcher_add(p->fetcher, run->url, st.etag, st.last_modified, run);
 	fw_feed_state_clear(&st);
 }
 

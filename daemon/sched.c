@@ -1,8 +1,6 @@
 /* sched — see include/feedwatch/sched.h. */
 #include "feedwatch/sched.h"
 
-#define SCHED_MAX_BACKOFF 86400
-
 struct fw_sched {
 	GMainContext *ctx;
 	guint n;
@@ -111,21 +109,27 @@ fw_sched_set(struct fw_sched *s, guint i, gint64 when)
 }
 
 gint64
-fw_sched_next_poll(gint64 now, gint64 interval, int failures, gint64 retry_after,
-                   const char *key)
+fw_sched_next_poll(gint64 now, gint64 interval, int failures, gint64 hint,
+                   gint64 retry_after, const char *key)
 {
-	gint64 wait = interval;
+	gint64 wait;
 
+	interval = MAX(interval, 1);
+	wait = interval;
 	if (failures > 0) {
-		for (int i = 1; i < failures && wait < SCHED_MAX_BACKOFF; i++)
+		for (int i = 1; i < failures && wait < FW_SCHED_DAY; i++)
 			wait *= 2;
-		if (wait > SCHED_MAX_BACKOFF)
-			wait = MAX(interval, SCHED_MAX_BACKOFF);
-	} else if (key != NULL) {
+		if (wait > FW_SCHED_DAY)
+			wait = MAX(interval, FW_SCHED_DAY);
+	}
+	if (hint > 0)
+		wait = MAX(wait, MIN(hint, FW_SCHED_DAY));
+	if (failures <= 0 && key != NULL) {
 		/* Jitter stable per feed, so a thousand feeds do not fire at once. */
-		wait += (gint64)(g_str_hash(key) % 1000) * interval / 20000;
+		gint64 h = (gint64)(g_str_hash(key) % 1000);
+		wait += wait / 20000 * h + wait % 20000 * h / 20000;
 	}
 	if (retry_after > 0)
-		wait = MAX(wait, CLAMP(retry_after, 60, 86400));
+		wait = MAX(wait, CLAMP(retry_after, FW_SCHED_RETRY_MIN, FW_SCHED_DAY));
 	return now + wait;
 }

@@ -5,7 +5,18 @@
  * network: sockets and the timer are watched through GLib sources (as curl's
  * docs/examples/multi-event.c). Only http and https, also across redirects;
  * file:// URLs are read from disk (never reachable through a redirect).
- * Bodies are capped at max_size decoded bytes, counted in the write callback. */
+ * Bodies are capped at max_size decoded bytes, counted in the write callback.
+ *
+ * A "host" here is the authority of the URL, host:port (lower-cased host,
+ * default port filled in): max_per_host counts transfers per host:port, and a
+ * 429 or 503 with Retry-After makes every later request to that host:port
+ * wait (it is answered `deferred` without being sent) until the time has
+ * passed. Requests already in flight are not touched.
+ *
+ * Every request sends Accept-Encoding with what libcurl decodes (Debian's:
+ * gzip, deflate, br, zstd), User-Agent "feedwatch/VERSION (+project URL)",
+ * verifies TLS peers and host names, and shares the multi handle's
+ * connection pool, DNS cache and HTTP/2 connections (multiplexed). */
 #ifndef FW_FETCH_H
 #define FW_FETCH_H
 
@@ -32,10 +43,25 @@ struct fw_fetch_result {
 	char *content_type;   /* NULL if none */
 	GBytes *body;         /* NULL on 304 or error */
 	char *error;          /* NULL on success (2xx or 304); else a sentence */
-	gint64 retry_after;   /* seconds from a 429/503 Retry-After, clamped; 0 none */
+	gint64 retry_after;   /* seconds from a 429/503 Retry-After (seconds or HTTP
+	                         date; garbage counts as the minimum), clamped to
+	                         [FW_FETCH_RETRY_MIN, FW_FETCH_RETRY_MAX]; 0 none.
+	                         With deferred: the seconds the host still waits */
+	gint64 max_age;       /* Cache-Control: max-age of the final answer, seconds,
+	                         at most FW_FETCH_RETRY_MAX; 0 when none, no-cache
+	                         or no-store */
+	char *permanent_url;  /* the final URL when the request was redirected and
+	                         every redirect was permanent (301/308), the final
+	                         answer was 2xx or 304 and https never became
+	                         http; else NULL */
+	gboolean deferred;    /* not sent: its host asked to wait (Retry-After of an
+	                         earlier answer); error says so, retry_after how long */
 	gint64 bytes;         /* body bytes received (decoded) */
 	double seconds;       /* total time */
 };
+
+#define FW_FETCH_RETRY_MIN 60      /* seconds: bounds of Retry-After */
+#define FW_FETCH_RETRY_MAX 86400
 
 typedef void (*fw_fetch_done_cb)(struct fw_fetch_result *r, gpointer data);
 

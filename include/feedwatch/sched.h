@@ -22,11 +22,24 @@ void fw_sched_set(struct fw_sched *s, guint i, gint64 when);
 /* The earliest due time of any feed (G_MAXINT64 if none). */
 gint64 fw_sched_next_due(struct fw_sched *s);
 
-/* When a feed polled at now is next due: interval plus up to 5% jitter
- * (stable per key) after success; after `failures` consecutive failures,
- * interval * 2^(failures-1) capped at one day; never before retry_after
- * seconds (clamped to [60, 86400]) when one was given. */
-gint64 fw_sched_next_poll(gint64 now, gint64 interval, int failures, gint64 retry_after,
-                          const char *key);
+#define FW_SCHED_DAY 86400        /* cap of the backoff and of hints */
+#define FW_SCHED_RETRY_MIN 60     /* Retry-After is clamped to [60, 86400] */
+
+/* When a feed polled at now is next due: now + wait, where
+ *
+ *   base = interval                                   after a success
+ *        = interval * 2^(failures-1), at most one day   after `failures`
+ *          (but never less than interval)              consecutive failures
+ *   wait = max(base, min(hint, one day))
+ *        + jitter (after a success only): 0 to 5% of it, stable per key
+ *   wait = max(wait, clamp(retry_after, 60, 86400))    when retry_after > 0
+ *
+ * hint is the publisher's own idea of how often to come back (RSS <ttl>,
+ * sy:updatePeriod, Cache-Control: max-age; 0 = none). It is a lower bound:
+ * it can make polling slower than the interval, never faster than the user
+ * asked; it is capped at a day so a misconfigured max-age of a year cannot
+ * silence a feed. interval <= 0 counts as 1 s. */
+gint64 fw_sched_next_poll(gint64 now, gint64 interval, int failures, gint64 hint,
+                          gint64 retry_after, const char *key);
 
 #endif

@@ -1,11 +1,17 @@
 #!/usr/bin/python3
-"""A loopback HTTP server that misbehaves on purpose, for tests/unit/test_fetch.c.
+"""A loopback HTTP server that misbehaves on purpose, for tests/unit/test_fetch.c
+and tests/integration/fetch_*.t.
 
-    /usr/bin/python3 tests/helpers/faultserver.py
+    /usr/bin/python3 tests/helpers/faultserver.py [--ports N] [--ipv6]
+                                                  [--no-stdin] [--lifetime S]
 
 binds 127.0.0.1 on a free port, prints the port on one line and serves until
-its stdin closes (or 60 s pass). Standard library only. Every handler gives
-up after a few seconds, so a client that never hangs up cannot keep it busy.
+its stdin closes (or --lifetime seconds pass, default 60). --ports N listens
+on N ports of 127.0.0.1 (separate hosts for per-host Retry-After tests),
+--ipv6 on one more port of ::1; the line then holds every port, separated by
+spaces, the ::1 one last. --no-stdin does not watch stdin (stop it with a
+signal). Standard library only. Every handler gives up after a few seconds,
+so a client that never hangs up cannot keep it busy.
 
 Routes:
   /ok               a small RSS feed with ETag "v1" and a Last-Modified date;
@@ -13,7 +19,7 @@ Routes:
   /big              2 MiB with Content-Length
   /big-chunked      2 MiB, chunked (no Content-Length)
   /chunked-endless  64 KiB chunks for up to 5 s
-  /gzip-bomb        Content-Encoding: gzip; 32 MiB of zeros in ~32 KiB
+  /gzip-bomb        Content-Encoding: gzip; 100 MiB of zeros in ~100 KiB
   /gzip             the /ok feed, Content-Encoding: gzip
   /size/N           N bytes with Content-Length
   /chunked/N        N bytes, chunked
@@ -21,26 +27,49 @@ Routes:
   /big-404          404 with a 2 MiB body (Content-Length)
   /big-404-chunked  404 with a 2 MiB body, chunked
   /redirect-file    302 to file:///etc/passwd
+  /redirect-ftp     302 to ftp://127.0.0.1/feed.xml
   /redirect-loop    302 to itself
   /redirect-ok      301 to /ok
+  /redirect-308     308 to /ok
+  /redirect-302     302 to /ok
+  /redirect-mixed   301 to /redirect-302 (so: 301, 302, then /ok)
+  /chain/N          301 to /chain/N-1 ... /chain/0 301 to /ok (N at most 20)
   /status/NNN       an empty answer with status NNN (429 and 503 with Retry-After: 120)
   /retry-date       503 with Retry-After as an HTTP date a week ahead
   /retry-small      429 with Retry-After: 1
+  /retry/NNN/FORM   status NNN with Retry-After in FORM: seconds (120), date (an
+                    HTTP date 120 s ahead), past (a date a day ago), garbage,
+                    decade (315360000 seconds), decade-date (a date 10 years
+                    ahead), none (no Retry-After)
   /slow             Content-Length: 20, one byte a second
   /hang             reads the request, answers nothing for 5 s
   /drop             closes the connection without an answer
+  /reset            Content-Length: 1000, 100 bytes, then a TCP reset
+  /truncated        Content-Length: 1000, the /ok feed (shorter), then closes
+  /empty            200, application/rss+xml, no body
+  /html             200, an HTML page
+  /wrong-type       the /ok feed as application/octet-stream
+  /ignores-conditional  the /ok feed with its ETag and Last-Modified, always 200
+  /cache-control/V  the /ok feed with Cache-Control: V (URL-decoded)
   /etag-crlf        an ETag with control characters in it
+  /etag-fold        an ETag folded over two lines (CR LF SP); answers 304 when
+                    If-None-Match is the unfolded value "crlf folded"
   /echo             the request's headers as the body (text/plain)
   /hold             answers after 200 ms; counts transfers open at once
   /stats            "max=N" transfers open at once since the last /stats
 """
+import argparse
 import gzip
 import http.server
 import os
+import socket
 import socketserver
+import struct
 import sys
 import threading
 import time
+import urllib.parse
+import zlib
 
 FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Fault server</title><link>http://127.0.0.1/</link>
@@ -59,11 +88,31 @@ _hold_max = 0
 
 
 def bomb():
+    """100 MiB of zeros, gzipped (~100 KiB), made once, in 1 MiB steps."""
     global _bomb
     with _bomb_lock:
         if _bomb is None:
-            _bomb = gzip.compress(b"\0" * (32 * 1024 * 1024), 9)
+            c = zlib.compressobj(9, zlib.DEFLATED, 31)
+            zeros = b"\0" * (1 << 20)
+            parts = [c.compress(zeros) for _ in range(100)]
+            parts.append(c.flush())
+            _bomb = b"".join(parts)
         return _bomb
+
+
+def http_date(t):
+    return time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(t))
+
+
+RETRY_FORMS = {
+    "seconds": lambda: "120",
+    "date": lambda: http_date(time.time() + 120),
+    "past": lambda: http_date(time.time() - 86400),
+    "garbage": lambda: "soon, maybe",
+    "decade": lambda: "315360000",
+    "decade-date": lambda: http_date(time.time() + 10 * 365 * 86400),
+    "none": lambda: None,
+}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -155,10 +204,72 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"0\r\n\r\n")
         elif path == "/redirect-file":
             self.send_body(302, b"", headers=[("Location", "file:///etc/passwd")])
+        elif path == "/redirect-ftp":
+            self.send_body(302, b"", headers=[("Location", "ftp://127.0.0.1/feed.xml")])
         elif path == "/redirect-loop":
             self.send_body(302, b"", headers=[("Location", "/redirect-loop")])
         elif path == "/redirect-ok":
             self.send_body(301, b"", headers=[("Location", "/ok")])
+        elif path == "/redirect-308":
+            self.send_body(308, b"", headers=[("Location", "/ok")])
+        elif path == "/redirect-302":
+            self.send_body(302, b"", headers=[("Location", "/ok")])
+        elif path == "/redirect-mixed":
+            self.send_body(301, b"", headers=[("Location", "/redirect-302")])
+        elif path.startswith("/chain/") and path[7:].isdigit() and int(path[7:]) <= 20:
+            n = int(path[7:])
+            self.send_body(301, b"", headers=[("Location", "/chain/%d" % (n - 1) if n else "/ok")])
+        elif path.startswith("/retry/"):
+            parts = path.split("/")
+            if len(parts) != 4 or not parts[2].isdigit() or parts[3] not in RETRY_FORMS:
+                self.send_body(404, b"not found\n")
+                return
+            value = RETRY_FORMS[parts[3]]()
+            self.send_body(int(parts[2]), b"later\n",
+                           headers=[("Retry-After", value)] if value is not None else [])
+        elif path == "/reset":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(FEED[:100])
+            self.wfile.flush()
+            time.sleep(0.1)
+            # SO_LINGER with a zero timeout: close() sends RST, not FIN. The fd
+            # is closed here, before socketserver's shutdown() could send a FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            os.close(self.connection.detach())
+            self.close_connection = True
+        elif path == "/truncated":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(FEED)
+            self.wfile.flush()
+            self.close_connection = True
+        elif path == "/empty":
+            self.send_body(200, b"", "application/rss+xml")
+        elif path == "/html":
+            self.send_body(200, b"<!DOCTYPE html>\n<html><head><title>Not a feed</title></head>"
+                           b"<body><p>Milei meets Mercosur</p></body></html>\n",
+                           "text/html; charset=utf-8")
+        elif path == "/wrong-type":
+            self.send_body(200, FEED, "application/octet-stream")
+        elif path == "/ignores-conditional":
+            self.send_body(200, FEED, "application/rss+xml",
+                           [("ETag", ETAG), ("Last-Modified", LAST_MODIFIED)])
+        elif path.startswith("/cache-control/"):
+            value = urllib.parse.unquote(path[len("/cache-control/"):])
+            self.send_body(200, FEED, "application/rss+xml", [("Cache-Control", value)])
+        elif path == "/etag-fold":
+            if self.headers.get("If-None-Match") == '"crlf folded"':
+                self.send_response(304)
+                self.end_headers()
+                return
+            self.send_body(200, FEED, "application/rss+xml",
+                           [("ETag", '"crlf\r\n folded"'), ("X-After", "1")])
         elif path.startswith("/status/") and path[8:].isdigit():
             code = int(path[8:])
             headers = [("Retry-After", "120")] if code in (429, 503) else []
@@ -216,9 +327,22 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         pass  # clients hanging up mid-answer is the point
 
 
+class Server6(Server):
+    address_family = socket.AF_INET6
+
+
 def main():
-    srv = Server(("127.0.0.1", 0), Handler)
-    print(srv.server_address[1], flush=True)
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ports", type=int, default=1)
+    ap.add_argument("--ipv6", action="store_true")
+    ap.add_argument("--no-stdin", action="store_true")
+    ap.add_argument("--lifetime", type=float, default=60)
+    args = ap.parse_args()
+    servers = [Server(("127.0.0.1", 0), Handler) for _ in range(max(1, min(args.ports, 32)))]
+    if args.ipv6:
+        servers.append(Server6(("::1", 0), Handler))
+    print(" ".join(str(s.server_address[1]) for s in servers), flush=True)
+    threading.Thread(target=bomb, daemon=True).start()
 
     def watch_stdin():
         try:
@@ -227,9 +351,12 @@ def main():
         finally:
             os._exit(0)
 
-    threading.Thread(target=watch_stdin, daemon=True).start()
-    threading.Timer(60, lambda: os._exit(0)).start()
-    srv.serve_forever()
+    if not args.no_stdin:
+        threading.Thread(target=watch_stdin, daemon=True).start()
+    threading.Timer(max(1.0, min(args.lifetime, 600)), lambda: os._exit(0)).start()
+    for s in servers[1:]:
+        threading.Thread(target=s.serve_forever, daemon=True).start()
+    servers[0].serve_forever()
 
 
 if __name__ == "__main__":

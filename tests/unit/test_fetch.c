@@ -15,6 +15,7 @@
 static GPid server_pid;
 static int server_stdin = -1;
 static char *base;          /* http://127.0.0.1:PORT */
+static char *base2;         /* the same server on another port (another host) */
 static char *tmpdir;
 
 struct row {
@@ -28,57 +29,113 @@ struct row {
 	const char *final_path; /* final_url ends with it; NULL = no check */
 	const char *etag_out;   /* expected r->etag; NULL = no check */
 	gint64 retry_after;     /* expected; -1 = no check */
+	gint64 max_age;         /* expected Cache-Control: max-age */
+	const char *permanent;  /* permanent_url ends with it; NULL = expect NULL */
+	gint64 retry_slack;     /* retry_after may be this much lower (dates) */
 };
 
+#define UA "User-Agent: feedwatch/" FW_VERSION \
+	" (+https://github.com/feedwatch/feedwatch)\n"
+
 static const struct row rows[] = {
-	{ "/ok", NULL, NULL, 200, FALSE, NULL, "Milei meets Mercosur", "/ok", "\"v1\"", 0 },
-	{ "/ok", "\"v1\"", NULL, 304, TRUE, NULL, NULL, NULL, NULL, 0 },
-	{ "/ok", NULL, "Tue, 26 Nov 2024 10:00:00 GMT", 304, TRUE, NULL, NULL, NULL, NULL, 0 },
-	{ "/ok", "\"v0\"", NULL, 200, FALSE, NULL, "<rss", NULL, NULL, 0 },
-	{ "/redirect-ok", NULL, NULL, 200, FALSE, NULL, "<rss", "/ok", NULL, 0 },
-	{ "/big", NULL, NULL, 200, FALSE, "body larger than 1048576 bytes", NULL, NULL, NULL, -1 },
-	{ "/big-chunked", NULL, NULL, 200, FALSE, "body larger than 1048576 bytes", NULL, NULL,
-	  NULL, -1 },
-	{ "/chunked-endless", NULL, NULL, 200, FALSE, "body larger than", NULL, NULL, NULL, -1 },
-	{ "/gzip-bomb", NULL, NULL, 200, FALSE, "body larger than", NULL, NULL, NULL, -1 },
-	{ "/redirect-file", NULL, NULL, 302, FALSE, "file", NULL, NULL, NULL, -1 },
-	{ "/redirect-loop", NULL, NULL, 302, FALSE, "redirects", NULL, NULL, NULL, -1 },
-	{ "/status/404", NULL, NULL, 404, FALSE, "HTTP 404", NULL, NULL, NULL, 0 },
+	{ "/ok", .status = 200, .body = "Milei meets Mercosur", .final_path = "/ok",
+	  .etag_out = "\"v1\"" },
+	{ "/ok", .etag = "\"v1\"", .status = 304, .not_modified = TRUE },
+	{ "/ok", .last_modified = "Tue, 26 Nov 2024 10:00:00 GMT", .status = 304,
+	  .not_modified = TRUE },
+	{ "/ok", .etag = "\"v0\"", .status = 200, .body = "<rss" },
+	/* redirects: permanent_url only when every hop was 301/308 */
+	{ "/redirect-ok", .status = 200, .body = "<rss", .final_path = "/ok",
+	  .permanent = "/ok" },
+	{ "/redirect-308", .status = 200, .body = "<rss", .final_path = "/ok",
+	  .permanent = "/ok" },
+	{ "/redirect-302", .status = 200, .body = "<rss", .final_path = "/ok" },
+	{ "/redirect-mixed", .status = 200, .body = "<rss", .final_path = "/ok" },
+	{ "/chain/3", .status = 200, .body = "<rss", .final_path = "/ok", .permanent = "/ok" },
+	{ "/chain/4", .etag = "\"v1\"", .status = 304, .not_modified = TRUE,
+	  .final_path = "/ok", .permanent = "/ok" },
+	{ "/chain/5", .status = 301, .error = "Maximum (5) redirects" },
+	{ "/redirect-ftp", .status = 302, .error = "ftp" },
+	{ "/big", .status = 200, .error = "body larger than 1048576 bytes", .retry_after = -1 },
+	{ "/big-chunked", .status = 200, .error = "body larger than 1048576 bytes",
+	  .retry_after = -1 },
+	{ "/chunked-endless", .status = 200, .error = "body larger than", .retry_after = -1 },
+	{ "/gzip-bomb", .status = 200, .error = "body larger than", .retry_after = -1 },
+	{ "/redirect-file", .status = 302, .error = "file", .retry_after = -1 },
+	{ "/redirect-loop", .status = 302, .error = "redirects", .retry_after = -1 },
+	{ "/status/404", .status = 404, .error = "HTTP 404" },
 	/* a huge error page is still reported as the HTTP error */
-	{ "/big-404", NULL, NULL, 404, FALSE, "HTTP 404", NULL, NULL, NULL, 0 },
-	{ "/big-404-chunked", NULL, NULL, 404, FALSE, "HTTP 404", NULL, NULL, NULL, 0 },
-	{ "/status/500", NULL, NULL, 500, FALSE, "HTTP 500", NULL, NULL, NULL, 0 },
-	{ "/status/429", NULL, NULL, 429, FALSE, "HTTP 429", NULL, NULL, NULL, 120 },
-	{ "/status/503", NULL, NULL, 503, FALSE, "HTTP 503", NULL, NULL, NULL, 120 },
-	{ "/retry-date", NULL, NULL, 503, FALSE, "HTTP 503", NULL, NULL, NULL, 86400 },
-	{ "/retry-small", NULL, NULL, 429, FALSE, "HTTP 429", NULL, NULL, NULL, 60 },
-	{ "/slow", NULL, NULL, 200, FALSE, "timed out", NULL, NULL, NULL, -1 },
-	{ "/hang", NULL, NULL, 0, FALSE, "timed out", NULL, NULL, NULL, -1 },
-	{ "/drop", NULL, NULL, 0, FALSE, "Empty reply", NULL, NULL, NULL, -1 },
-	{ "/gzip", NULL, NULL, 200, FALSE, NULL, "Milei meets Mercosur", NULL, NULL, 0 },
+	{ "/big-404", .status = 404, .error = "HTTP 404" },
+	{ "/big-404-chunked", .status = 404, .error = "HTTP 404" },
+	{ "/status/500", .status = 500, .error = "HTTP 500" },
+	{ "/status/429", .status = 429, .error = "HTTP 429", .retry_after = 120 },
+	{ "/status/503", .status = 503, .error = "HTTP 503, retry after 120 s",
+	  .retry_after = 120 },
+	{ "/status/410", .status = 410, .error = "HTTP 410" },
+	/* Retry-After in every form, clamped to [60, 86400]; only on 429 and 503 */
+	{ "/retry-date", .status = 503, .error = "HTTP 503", .retry_after = 86400 },
+	{ "/retry-small", .status = 429, .error = "HTTP 429", .retry_after = 60 },
+	{ "/retry/429/seconds", .status = 429, .error = "HTTP 429", .retry_after = 120 },
+	{ "/retry/503/date", .status = 503, .error = "HTTP 503", .retry_after = 120,
+	  .retry_slack = 3 },
+	{ "/retry/429/past", .status = 429, .error = "HTTP 429", .retry_after = 60 },
+	{ "/retry/503/garbage", .status = 503, .error = "HTTP 503", .retry_after = 60 },
+	{ "/retry/429/decade", .status = 429, .error = "HTTP 429", .retry_after = 86400 },
+	{ "/retry/503/decade-date", .status = 503, .error = "HTTP 503", .retry_after = 86400 },
+	{ "/retry/503/none", .status = 503, .error = "HTTP 503" },
+	{ "/retry/500/seconds", .status = 500, .error = "HTTP 500" },
+	{ "/slow", .status = 200, .error = "timed out", .retry_after = -1 },
+	{ "/hang", .error = "timed out", .retry_after = -1 },
+	{ "/drop", .error = "Empty reply", .retry_after = -1 },
+	{ "/reset", .status = 200, .error = "reset", .retry_after = -1 },
+	{ "/truncated", .status = 200, .error = "transfer closed", .retry_after = -1 },
+	{ "/empty", .status = 200, .body = "" },
+	{ "/html", .status = 200, .body = "<html>" },
+	{ "/wrong-type", .status = 200, .body = "Milei" },
+	{ "/ignores-conditional", .etag = "\"v1\"",
+	  .last_modified = "Tue, 26 Nov 2024 10:00:00 GMT", .status = 200, .body = "Milei",
+	  .etag_out = "\"v1\"" },
+	/* Cache-Control: max-age, bounded; no-cache / no-store win */
+	{ "/cache-control/max-age=3600", .status = 200, .max_age = 3600 },
+	{ "/cache-control/public,%20MAX-AGE=%22600%22", .status = 200, .max_age = 600 },
+	{ "/cache-control/no-cache,%20max-age=60", .status = 200 },
+	{ "/cache-control/max-age=60,%20no-store", .status = 200 },
+	{ "/cache-control/s-maxage=100", .status = 200 },
+	{ "/cache-control/max-age=31536000", .status = 200, .max_age = 86400 },
+	{ "/cache-control/max-age=99999999999999999999999", .status = 200, .max_age = 86400 },
+	{ "/cache-control/max-age=abc", .status = 200 },
+	{ "/cache-control/max-age=-5", .status = 200 },
+	{ "/cache-control/max-age=12x", .status = 200 },
+	{ "/gzip", .status = 200, .body = "Milei meets Mercosur" },
 	/* max_size is a bound on decoded bytes: exactly CAP passes, CAP + 1 fails */
-	{ "/size/1048576", NULL, NULL, 200, FALSE, NULL, "sss", NULL, NULL, 0 },
-	{ "/size/1048577", NULL, NULL, 200, FALSE, "body larger than", NULL, NULL, NULL, 0 },
-	{ "/chunked/1048576", NULL, NULL, 200, FALSE, NULL, "ccc", NULL, NULL, 0 },
-	{ "/chunked/1048577", NULL, NULL, 200, FALSE, "body larger than", NULL, NULL, NULL, 0 },
-	{ "/gzip-size/1048576", NULL, NULL, 200, FALSE, NULL, "ggg", NULL, NULL, 0 },
-	{ "/gzip-size/1048577", NULL, NULL, 200, FALSE, "body larger than", NULL, NULL, NULL, 0 },
-	{ "/etag-crlf", NULL, NULL, 200, FALSE, NULL, "<rss", NULL, "\"abc\"", -1 },
+	{ "/size/1048576", .status = 200, .body = "sss" },
+	{ "/size/1048577", .status = 200, .error = "body larger than" },
+	{ "/chunked/1048576", .status = 200, .body = "ccc" },
+	{ "/chunked/1048577", .status = 200, .error = "body larger than" },
+	{ "/gzip-size/1048576", .status = 200, .body = "ggg" },
+	{ "/gzip-size/1048577", .status = 200, .error = "body larger than" },
+	{ "/etag-crlf", .status = 200, .body = "<rss", .etag_out = "\"abc\"",
+	  .retry_after = -1 },
+	/* a folded ETag is unfolded (CR LF SP becomes one space), then echoed back */
+	{ "/etag-fold", .status = 200, .body = "<rss", .etag_out = "\"crlf folded\"",
+	  .retry_after = -1 },
+	{ "/etag-fold", .etag = "\"crlf folded\"", .status = 304, .not_modified = TRUE,
+	  .retry_after = -1 },
 	/* conditional headers are sanitised: no header injection */
-	{ "/echo", "\"x\"\r\nInjected: 1", "Mon\r\nX-Evil: 2", 200, FALSE, NULL,
-	  "If-None-Match: \"x\"Injected: 1\n", NULL, NULL, -1 },
-	{ "/echo", NULL, NULL, 200, FALSE, NULL, "User-Agent: feedwatch/", NULL, NULL, -1 },
-	{ "/echo", NULL, NULL, 200, FALSE, NULL, "Accept-Encoding: ", NULL, NULL, -1 },
-	{ "file:feed.xml", NULL, NULL, 0, FALSE, NULL, "<rss version", NULL, NULL, 0 },
-	{ "file:exact.xml", NULL, NULL, 0, FALSE, NULL, "", NULL, NULL, 0 },
-	{ "file:big.xml", NULL, NULL, 0, FALSE, "body larger than 1048576 bytes", NULL, NULL,
-	  NULL, 0 },
-	{ "file:missing.xml", NULL, NULL, 0, FALSE, "No such file", NULL, NULL, NULL, 0 },
-	{ "file:///dev/zero", NULL, NULL, 0, FALSE, "not a regular file", NULL, NULL, NULL, 0 },
-	{ "file:.", NULL, NULL, 0, FALSE, "not a regular file", NULL, NULL, NULL, 0 },
-	{ "gopher://127.0.0.1/", NULL, NULL, 0, FALSE, "gopher", NULL, NULL, NULL, 0 },
-	{ "not a url", NULL, NULL, 0, FALSE, "", NULL, NULL, NULL, 0 },
-	{ "http://127.0.0.1:1/", NULL, NULL, 0, FALSE, "onnect", NULL, NULL, NULL, 0 },
+	{ "/echo", .etag = "\"x\"\r\nInjected: 1", .last_modified = "Mon\r\nX-Evil: 2",
+	  .status = 200, .body = "If-None-Match: \"x\"Injected: 1\n", .retry_after = -1 },
+	{ "/echo", .status = 200, .body = "\n" UA, .retry_after = -1 },
+	{ "/echo", .status = 200, .body = "Accept-Encoding: deflate, gzip, br, zstd\n",
+	  .retry_after = -1 },
+	{ "file:feed.xml", .body = "<rss version" },
+	{ "file:exact.xml", .body = "" },
+	{ "file:big.xml", .error = "body larger than 1048576 bytes" },
+	{ "file:missing.xml", .error = "No such file" },
+	{ "file:///dev/zero", .error = "not a regular file" },
+	{ "file:.", .error = "not a regular file" },
+	{ "gopher://127.0.0.1/", .error = "gopher" },
+	{ "not a url", .error = "" },
+	{ "http://127.0.0.1:1/", .error = "onnect" },
 };
 
 static char *argv0;
@@ -106,7 +163,8 @@ static void server_start(void)
 {
 	g_autoptr(GError) err = NULL;
 	g_autofree char *script = find_helper("faultserver.py");
-	const char *argv[] = { "/usr/bin/python3", script, NULL };
+	const char *argv[] = { "/usr/bin/python3", script, "--ports", "2", NULL };
+	char *space;
 	int out = -1;
 	char line[64] = "";
 	gsize n = 0;
@@ -124,7 +182,11 @@ static void server_start(void)
 	line[n] = '\0';
 	close(out);
 	g_assert_cmpuint(n, >, 0);
+	space = strchr(line, ' ');
+	g_assert_nonnull(space);
+	*space = '\0';
 	base = g_strdup_printf("http://127.0.0.1:%s", line);
+	base2 = g_strdup_printf("http://127.0.0.1:%s", space + 1);
 }
 
 /* Closing its stdin ends the server. */
@@ -134,6 +196,7 @@ static void server_stop(void)
 		close(server_stdin);
 	g_spawn_close_pid(server_pid);
 	g_free(base);
+	g_free(base2);
 }
 
 /* Turns a row's url into a real one. Caller frees. */
@@ -183,7 +246,7 @@ static void table_done_cb(struct fw_fetch_result *res, gpointer data)
 	if (r->body != NULL) {
 		gsize len = 0;
 		const char *b = g_bytes_get_data(res->body, &len);
-		g_autofree char *s = g_strndup(b, len);
+		g_autofree char *s = g_strndup(b != NULL ? b : "", len);
 		g_assert_cmpint(res->bytes, ==, (gint64)len);
 		if (strstr(s, r->body) == NULL)
 			g_error("row %u: body lacks \"%s\":\n%s", i, r->body, s);
@@ -197,8 +260,17 @@ static void table_done_cb(struct fw_fetch_result *res, gpointer data)
 		g_assert_cmpstr(res->etag, ==, r->etag_out);
 	if (i == 0)
 		g_assert_cmpstr(res->content_type, ==, "application/rss+xml; charset=utf-8");
-	if (r->retry_after >= 0)
-		g_assert_cmpint(res->retry_after, ==, r->retry_after);
+	if (r->retry_after >= 0) {
+		g_assert_cmpint(res->retry_after, <=, r->retry_after);
+		g_assert_cmpint(res->retry_after, >=, r->retry_after - r->retry_slack);
+	}
+	g_assert_cmpint(res->max_age, ==, r->max_age);
+	if (r->permanent == NULL)
+		g_assert_null(res->permanent_url);
+	else
+		g_assert_true(res->permanent_url != NULL &&
+		              g_str_has_suffix(res->permanent_url, r->permanent));
+	g_assert_false(res->deferred);
 	g_assert_cmpfloat(res->seconds, <, TIMEOUT + 2);
 	if (++run->done == run->expected)
 		g_main_loop_quit(run->loop);
@@ -207,8 +279,9 @@ static void table_done_cb(struct fw_fetch_result *res, gpointer data)
 /* Every row at once through one fetcher; done must never run inside add. */
 static void test_table(void)
 {
+	/* Every row starts at once: none waits behind a 429 of another row. */
 	struct fw_fetch_opts opts = {
-		.max_parallel = 64, .max_per_host = 64, .timeout = TIMEOUT, .max_size = CAP,
+		.max_parallel = 256, .max_per_host = 256, .timeout = TIMEOUT, .max_size = CAP,
 	};
 	struct run run = { .loop = g_main_loop_new(NULL, FALSE), .expected = G_N_ELEMENTS(rows) };
 	struct fw_fetcher *f = fw_fetcher_new(NULL, &opts, table_done_cb, &run);
@@ -271,9 +344,9 @@ static void fetch_one(struct fw_fetcher *f, struct count *c, const char *path)
 static void test_limits(void)
 {
 	struct { guint parallel, per_host, requests, max_seen; } cases[] = {
-		{ 8, 2, 5, 2 },
-		{ 3, 8, 5, 3 },
-		{ 1, 1, 2, 1 },
+	{ 8, 2, 5, 2 },
+	{ 3, 8, 5, 3 },
+	{ 1, 1, 2, 1 },
 	};
 
 	for (guint k = 0; k < G_N_ELEMENTS(cases); k++) {
@@ -411,6 +484,73 @@ static void test_user_agent(void)
 	g_main_loop_unref(c.loop);
 }
 
+struct wait_state {
+	GMainLoop *loop;
+	guint done;
+	struct fw_fetch_result got[5];   /* copies of the scalar fields */
+	char *error[5];
+};
+
+/* Keeps each result by its index. */
+static void wait_done_cb(struct fw_fetch_result *res, gpointer data)
+{
+	struct wait_state *w = data;
+	guint i = GPOINTER_TO_UINT(res->user);
+
+	w->got[i] = *res;
+	w->error[i] = g_strdup(res->error);
+	g_assert_true(res->body == NULL || !res->deferred);
+	if (++w->done == G_N_ELEMENTS(w->got))
+		g_main_loop_quit(w->loop);
+}
+
+/* A 429 with Retry-After makes the later requests to the same host:port
+ * wait (answered deferred, not sent); other hosts go on. */
+static void test_host_wait(void)
+{
+	struct fw_fetch_opts opts = { .max_parallel = 8, .max_per_host = 1, .timeout = 5,
+	                              .max_size = CAP };
+	struct wait_state w = { .loop = g_main_loop_new(NULL, FALSE) };
+	struct fw_fetcher *f = fw_fetcher_new(NULL, &opts, wait_done_cb, &w);
+	struct { const char *base, *path; long status; gboolean deferred; } rows[] = {
+	{ base, "/retry/429/seconds", 429, FALSE },
+	{ base, "/ok", 0, TRUE },      /* queued behind the 429 (one per host) */
+	{ base, "/hold", 0, TRUE },
+	{ base2, "/ok", 200, FALSE },  /* another port: another host */
+	{ base2, "/hold", 200, FALSE },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+		g_autofree char *url = g_strconcat(rows[i].base, rows[i].path, NULL);
+		fw_fetcher_add(f, url, NULL, NULL, GUINT_TO_POINTER(i));
+	}
+	g_main_loop_run(w.loop);
+	for (guint i = 0; i < G_N_ELEMENTS(rows); i++) {
+		g_test_message("host-wait row %u: %ld %s", i, w.got[i].http_status,
+		               w.error[i] ? w.error[i] : "-");
+		g_assert_cmpint(w.got[i].http_status, ==, rows[i].status);
+		g_assert_cmpint(w.got[i].deferred, ==, rows[i].deferred);
+		if (rows[i].deferred) {
+			g_assert_nonnull(strstr(w.error[i], "asked to wait"));
+			g_assert_cmpint(w.got[i].retry_after, >, 100);
+			g_assert_cmpint(w.got[i].retry_after, <=, 120);
+		}
+		g_free(w.error[i]);
+	}
+	g_assert_cmpint(w.got[0].retry_after, ==, 120);
+	/* Added later, still waiting. */
+	{
+		g_autofree char *url = g_strconcat(base, "/ok", NULL);
+		w.done = G_N_ELEMENTS(w.got) - 1;
+		fw_fetcher_add(f, url, NULL, NULL, GUINT_TO_POINTER(0));
+		g_main_loop_run(w.loop);
+		g_assert_true(w.got[0].deferred);
+		g_free(w.error[0]);
+	}
+	fw_fetcher_free(f);
+	g_main_loop_unref(w.loop);
+}
+
 /* Writes the file fixtures into tmpdir. */
 static void make_files(void)
 {
@@ -454,6 +594,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/fetch/free-in-callback", test_free_in_callback);
 	g_test_add_func("/fetch/file-conditional", test_file_conditional);
 	g_test_add_func("/fetch/user-agent", test_user_agent);
+	g_test_add_func("/fetch/host-wait", test_host_wait);
 	rc = g_test_run();
 	server_stop();
 	remove_files();
