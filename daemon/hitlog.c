@@ -675,11 +675,29 @@ static void append_indented(GString *out, const char *text)
 
 void fw_hitlog_show(const struct fw_hit_row *r, FILE *out, gboolean color)
 {
+	fw_hitlog_show_item(r, NULL, out, color);
+}
+
+/* Appends the snippet of r with its marks, indented, after an empty line. */
+static void append_snippet(GString *s, const struct fw_hit_row *r, gboolean color)
+{
+	g_autofree char *snippet = clean_text(r->snippet, FALSE);
+	g_autoptr(GArray) marks = fw_hitlog_marks_parse(r->marks_json);
+	g_autoptr(GString) marked = g_string_new(NULL);
+
+	if (*snippet == '\0')
+		return;
+	append_marked(marked, snippet, marks, color ? BOLD : "", color ? RESET : "");
+	g_string_append_c(s, '\n');
+	append_indented(s, marked->str);
+}
+
+void fw_hitlog_show_item(const struct fw_hit_row *r, GPtrArray *others, FILE *out,
+                         gboolean color)
+{
 	g_autoptr(GString) s = g_string_new(NULL);
 	g_autofree char *head = NULL, *feed = NULL, *published = NULL, *found = NULL;
 	g_autofree char *matched = matched_text(r->matched_json);
-	g_autoptr(GArray) marks = fw_hitlog_marks_parse(r->marks_json);
-	g_autofree char *snippet = clean_text(r->snippet, FALSE);
 	const char *name = r->topic_name ? r->topic_name : r->topic;
 
 	head = g_strdup_printf("Hit %" G_GINT64_FORMAT " · %s (%s) · %s · notified: %s",
@@ -694,6 +712,7 @@ void fw_hitlog_show(const struct fw_hit_row *r, FILE *out, gboolean color)
 	feed = g_strdup_printf("%s (%s)", r->feed_title ? r->feed_title : (r->feed ? r->feed : ""),
 	                       r->feed ? r->feed : "");
 	show_line(s, "Feed:", feed);
+	show_line(s, "Also in:", r->also_in);
 	show_line(s, "Link:", r->link);
 	show_line(s, "Author:", r->author);
 	if (r->published != FW_TIME_NONE)
@@ -701,14 +720,32 @@ void fw_hitlog_show(const struct fw_hit_row *r, FILE *out, gboolean color)
 	show_line(s, "Published:", published);
 	found = format_local(r->found);
 	show_line(s, "Found:", found);
+	if (others != NULL && others->len > 0) {
+		g_autoptr(GString) topics = g_string_new(NULL);
+
+		g_string_append_printf(topics, "%s (hit %" G_GINT64_FORMAT ")", name ? name : "", r->id);
+		for (guint i = 0; i < others->len; i++) {
+			const struct fw_hit_row *o = others->pdata[i];
+
+			g_string_append_printf(topics, ", %s (hit %" G_GINT64_FORMAT ")",
+			                       o->topic_name ? o->topic_name : o->topic, o->id);
+		}
+		show_line(s, "Topics:", topics->str);
+	}
 	show_line(s, "Matched:", matched);
 	show_line(s, "Item:", r->item_id);
-	if (*snippet) {
-		g_autoptr(GString) marked = g_string_new(NULL);
+	append_snippet(s, r, color);
+	/* The same item's hits for other topics: why each matched. */
+	for (guint i = 0; others != NULL && i < others->len; i++) {
+		const struct fw_hit_row *o = others->pdata[i];
+		g_autofree char *om = matched_text(o->matched_json);
+		g_autofree char *line = g_strdup_printf("%s (hit %" G_GINT64_FORMAT ")%s%s",
+		                                        o->topic_name ? o->topic_name : o->topic,
+		                                        o->id, om ? " matched " : "", om ? om : "");
+		g_autofree char *clean = clean_text(line, FALSE);
 
-		append_marked(marked, snippet, marks, color ? BOLD : "", color ? RESET : "");
-		g_string_append_c(s, '\n');
-		append_indented(s, marked->str);
+		g_string_append_printf(s, "\n%s%s:%s\n", color ? BOLD : "", clean, color ? RESET : "");
+		append_snippet(s, o, color);
 	}
 	if (r->summary && *r->summary) {
 		g_autofree char *clean = clean_text(r->summary, TRUE);

@@ -36,6 +36,13 @@ char *fw_hitlog_json(const struct fw_hit_row *row);
  * link, the snippet with marks (bold when color), the summary. */
 void fw_hitlog_show(const struct fw_hit_row *row, FILE *out, gboolean color);
 
+/* fw_hitlog_show for an item that hit several topics: others (of struct
+ * fw_hit_row *, the item's other hits; NULL or empty for none) add a
+ * "Topics:" line and, after the snippet, each one's matched words and marked
+ * snippet. row->also_in becomes an "Also in:" line. */
+void fw_hitlog_show_item(const struct fw_hit_row *row, GPtrArray *others, FILE *out,
+                         gboolean color);
+
 /* Parses marks_json ([[start,end],...], character offsets) into a new array
  * of struct fw_span (field 0), sorted by start, bad pairs dropped; empty for
  * NULL or junk. Free with g_array_unref. */
