@@ -1,0 +1,98 @@
+#!/bin/bash
+# show, read, unread and open on a polled database: show gives the item,
+# every topic it hit, the marked snippets, summary, link and the feeds the
+# story also appeared in; read/unread change --unread; open runs $BROWSER
+# (or xdg-open) on the link, without a shell, and marks the hit read.
+. "$(dirname "$0")/../helpers/lib.sh"
+. "$(dirname "$0")/review_setup.sh"
+plan 35
+export TZ=America/Argentina/Buenos_Aires
+review_setup
+
+# Our item hit two topics: milei and mercosur.
+ids=$(fw -c "$CONF" hits --feed review --format json | "$FW_PY" -c '
+import json,sys
+h = sorted((json.loads(l) for l in sys.stdin), key=lambda h: h["topic"])
+print(" ".join("%d" % x["id"] for x in h))')
+set -- $ids
+mercosur=$1 milei=$2
+like "$ids" '^[0-9]+ [0-9]+$' "the review item has two hits ($ids)"
+
+fw -c "$CONF" show "$milei" > "$T_TMP/show" 2> "$T_TMP/show.err"
+ok $? "show exits 0"
+show=$(cat "$T_TMP/show")
+like "$(head -n 1 "$T_TMP/show")" "^Hit $milei · Milei \(milei\) · unread · notified: initial$" "show: the heading"
+like "$show" $'\nTitle: +<script>alert\\(1\\)</script> Milei meets Mercosur\n' "show: the title as text"
+like "$show" $'\nFeed: +Review & Test Desk \\(review\\)\n' "show: the feed"
+like "$show" $'\nAlso in: +Mirror Wire\n' "show: the feeds the story also appeared in"
+like "$show" $'\nLink: +https://review.example/2024/milei-mercosur\n' "show: the link"
+like "$show" $'\nPublished: +2024-11-26 07:00\n' "show: the date in the local time zone"
+like "$show" $'\nTopics: +Milei \\(hit '"$milei"$'\\), Mercosur \\(hit '"$mercosur"$'\\)\n' \
+	"show: every topic the item hit"
+like "$show" $'\nMatched: +title 26–31' "show: what matched, field and offsets"
+like "$show" $'\nMercosur \\(hit '"$mercosur"$'\\) matched title 38–46' "show: why the other topic matched"
+like "$show" $'\n  <script>alert\\(1\\)</script> Milei meets Mercosur\n' "show: the snippet"
+like "$show" $'\nSummary:\n  President Javier Milei said the Mercosur deal is close.' "show: the summary"
+grep -q $'\033' "$T_TMP/show"
+ok $([ $? = 0 ] && echo 1 || echo 0) "show: no escape sequences off a terminal"
+script -qec "$FW_WRAP '$FW_BUILD/feedwatch' -c '$CONF' show $milei" /dev/null > "$T_TMP/show.tty" 2>&1
+grep -q $'\033\\[1mMilei\033\\[0m' "$T_TMP/show.tty"
+ok $? "show on a terminal: the matched words in bold"
+
+fw -c "$CONF" show --format json "$milei" "$mercosur" > "$T_TMP/show.json"
+is "$("$FW_PY" -c '
+import json,sys
+print(" ".join("%s:%s:%s" % (h["id"], h["topic"], h["link"]) for h in map(json.loads, open(sys.argv[1]))))' \
+	"$T_TMP/show.json")" "$milei:milei:https://review.example/2024/milei-mercosur $mercosur:mercosur:https://review.example/2024/milei-mercosur" \
+	"show --format json: one object a hit, the fields of hits"
+
+fw -c "$CONF" show 99999 > /dev/null 2> "$T_TMP/err"
+is "$?" 1 "show of no such hit: exit 1"
+like "$(cat "$T_TMP/err")" "^feedwatch show: no hit 99999" "the error names the hit"
+fw -c "$CONF" show abc > /dev/null 2> "$T_TMP/err"
+is "$?" 2 "show abc: usage error"
+fw -c "$CONF" show > /dev/null 2>&1
+is "$?" 2 "show without a hit: usage error"
+
+unread() { fw -c "$CONF" hits --unread --format json --limit 0 | wc -l; }
+total=$(unread)
+fw -c "$CONF" read "$milei" "$mercosur"
+ok $? "read two hits"
+is "$(unread)" "$((total - 2))" "they are no longer unread"
+like "$(fw -c "$CONF" show "$milei" | head -n 1)" ' · read · ' "show says read"
+fw -c "$CONF" unread "$mercosur"
+is "$(unread)" "$((total - 1))" "unread makes one unread again"
+fw -c "$CONF" read "$milei" 99999 2> "$T_TMP/err"
+is "$?" 1 "read of a missing hit: exit 1"
+like "$(cat "$T_TMP/err")" "no hit 99999" "the error names it"
+is "$(fw -c "$CONF" read --all --topic mercosur)" \
+	"$(($(grep -c $'\tmercosur$' "$CORPUS/truth.tsv") + 2)) hits marked read" "read --all --topic"
+fw -c "$CONF" unread --all > /dev/null
+is "$(unread)" "$(fw -c "$CONF" hits --format json --limit 0 | wc -l)" "unread --all"
+
+# open: $BROWSER (with and without %s), else xdg-open from PATH; no shell.
+mkdir -p "$T_TMP/bin"
+cat > "$T_TMP/bin/recorder" <<EOF
+#!/bin/sh
+printf '%s\n' "\$@" > "$T_TMP/opened"
+EOF
+printf '#!/bin/sh\nexit 3\n' > "$T_TMP/bin/broken"
+cp "$T_TMP/bin/recorder" "$T_TMP/bin/xdg-open"
+chmod +x "$T_TMP/bin/"*
+BROWSER="$T_TMP/bin/recorder" fw -c "$CONF" open "$milei"
+ok $? "open with \$BROWSER exits 0"
+is "$(cat "$T_TMP/opened")" "https://review.example/2024/milei-mercosur" "\$BROWSER got the link as its argument"
+like "$(fw -c "$CONF" show "$milei" | head -n 1)" ' · read · ' "open marked the hit read"
+rm -f "$T_TMP/opened"
+BROWSER="$T_TMP/bin/recorder --new-tab=%s;x:other-browser" fw -c "$CONF" open "$mercosur"
+is "$(cat "$T_TMP/opened")" "--new-tab=https://review.example/2024/milei-mercosur;x" \
+	"\$BROWSER: the first of the list, %s replaced, no shell"
+rm -f "$T_TMP/opened"
+fw -c "$CONF" unread "$milei"
+env -u BROWSER PATH="$T_TMP/bin:$PATH" "$FW_BUILD/feedwatch" -c "$CONF" open "$milei"
+is "$(cat "$T_TMP/opened" 2>/dev/null)" "https://review.example/2024/milei-mercosur" "without \$BROWSER: xdg-open"
+fw -c "$CONF" unread "$milei"
+BROWSER="$T_TMP/bin/broken" fw -c "$CONF" open "$milei" 2> "$T_TMP/err"
+is "$?" 1 "a browser that fails: exit 1"
+like "$(fw -c "$CONF" show "$milei" | head -n 1)" ' · unread · ' "and the hit stays unread"
+done_testing
