@@ -1,0 +1,134 @@
+#!/bin/bash
+# status (failing feeds first, never-polled feeds, the daemon running or
+# not, JSON), stats (hits per topic per day, sparklines, JSON, CSV) and
+# backtest (a topic with its also= queries, or a query, over every stored item).
+. "$(dirname "$0")/../helpers/lib.sh"
+. "$(dirname "$0")/review_setup.sh"
+plan 32
+review_setup
+
+cat >> "$CONF" <<EOF
+
+[feed broken]
+url = $BASE/missing.xml
+
+[feed later]
+url = $BASE/later.xml
+
+[topic argentina]
+query = Milei
+also = Mercosur OR Mercosul, "Mercado Común del Sur"
+EOF
+fw -c "$CONF" poll --no-notify --feed broken > "$T_TMP/poll2.log" 2>&1
+is "$?" 1 "a poll with a failing feed exits 1"
+
+fw -c "$CONF" status > "$T_TMP/status" 2> "$T_TMP/status.err"
+ok $? "status exits 0"
+is "$(sed -n 1p "$T_TMP/status")" "feedwatchd is not running (database $DB)" "status: the daemon is not running"
+is "$(sed -n 2p "$T_TMP/status")" "24 feeds, 1 failing" "status: counts"
+like "$(sed -n 3p "$T_TMP/status")" '^HEALTH +FEED +LAST POLL +HTTP +NEXT POLL +ITEMS +HITS +ERROR$' "status: the heading"
+like "$(sed -n 4p "$T_TMP/status")" '^failing +broken +(just now|[0-9]+s ago) +404 +in [0-9]+[smh] +0 +0 +HTTP 404' \
+	"status: the failing feed first, with its HTTP status and error"
+like "$(sed -n 5p "$T_TMP/status")" '^never +later +- +- +- +0 +0 *$' "status: a feed never polled"
+is "$(grep -c '^ok ' "$T_TMP/status")" 22 "status: every other feed is ok"
+like "$(grep '^ok  *review ' "$T_TMP/status")" ' 200 .* 1 +2 *$' "status: items and hits of a feed"
+
+fw -c "$CONF" status --format json > "$T_TMP/status.json"
+out=$("$FW_PY" - "$T_TMP/status.json" "$DB" <<'PY' 2>&1
+import json, sys
+s = json.load(open(sys.argv[1]))
+bad = []
+if s["database"] != sys.argv[2]: bad.append("database %r" % s["database"])
+if s["daemon"] != {"running": False, "pid": None}: bad.append("daemon %r" % s["daemon"])
+f = s["feeds"]
+if len(f) != 24: bad.append("%d feeds" % len(f))
+b = f[0]
+if (b["feed"], b["health"], b["http_status"], b["failures"]) != ("broken", "failing", 404, 1):
+    bad.append("first %r" % b)
+if not b["error"] or not b["last_poll"].endswith("Z"): bad.append("broken %r" % b)
+if f[1]["feed"] != "later" or f[1]["last_poll"] is not None or f[1]["health"] != "never":
+    bad.append("second %r" % f[1])
+ok = [x for x in f[2:] if x["health"] == "ok" and x["http_status"] == 200 and x["error"] is None]
+if len(ok) != 22: bad.append("%d ok" % len(ok))
+if sum(x["items"] for x in f) != 202: bad.append("items %d" % sum(x["items"] for x in f))
+keys = {"feed", "url", "title", "health", "last_poll", "next_poll", "http_status", "error",
+        "failures", "items", "hits", "moved_to", "gone", "degraded"}
+for x in f:
+    if set(x) != keys: bad.append("keys %r" % sorted(x))
+print("\n".join(bad[:10]))
+sys.exit(1 if bad else 0)
+PY
+)
+ok $? "status --format json: database, daemon, each feed's fields, failing first"
+[ -z "$out" ] || diag "$out"
+hits_total=$(fw -c "$CONF" hits --format json --limit 0 | wc -l)
+is "$("$FW_PY" -c 'import json,sys; print(sum(f["hits"] for f in json.load(open(sys.argv[1]))["feeds"]))' \
+	"$T_TMP/status.json")" "$hits_total" "status: the hits of all feeds add up to the hit log"
+
+# The daemon running on this database.
+$FW_WRAP "$FW_BUILD/feedwatchd" -c "$CONF" > "$T_TMP/daemon.log" 2>&1 &
+daemon=$!
+stop_daemon() { kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null; }
+at_exit stop_daemon
+for i in $(seq 200); do
+	fw -c "$CONF" status | head -n 1 | grep -q 'is running' && break
+	sleep 0.1
+done
+is "$(fw -c "$CONF" status | head -n 1)" "feedwatchd is running (pid $daemon) on $DB" "status: the daemon is running, with its pid"
+is "$(fw -c "$CONF" status --format json | "$FW_PY" -c 'import json,sys; print(json.load(sys.stdin)["daemon"])')" \
+	"{'running': True, 'pid': $daemon}" "status --format json: the daemon and its pid"
+kill -TERM "$daemon"
+wait "$daemon"
+is "$?" 0 "the daemon stops on SIGTERM"
+
+# stats
+fw -c "$CONF" stats > "$T_TMP/stats"
+ok $? "stats exits 0"
+like "$(sed -n 1p "$T_TMP/stats")" '^Hits a day, [0-9-]+ to [0-9-]+ \(14 days, local time\)$' "stats: 14 days by default"
+like "$(grep '^Milei ' "$T_TMP/stats")" '^Milei +12 +12 +▁{13}█( |$)' "stats: Milei, total, busiest day, sparkline"
+like "$(grep '^Argentina ' "$T_TMP/stats")" '^Argentina +0 +0 +▁{14}' "stats: a topic without hits"
+fw -c "$CONF" stats --days 3 --format json > "$T_TMP/stats.json"
+out=$("$FW_PY" - "$T_TMP/stats.json" "$T_TMP/hits.json" <<'PY' 2>&1
+import json, sys, datetime
+rows = [json.loads(l) for l in open(sys.argv[1])]
+bad = []
+if [r["topic"] for r in rows] != ["milei", "mercosur", "china-swaps", "argentina"]: bad.append([r["topic"] for r in rows])
+today = datetime.date.today().isoformat()
+for r in rows:
+    if len(r["days"]) != 3 or r["days"][-1]["date"] != today: bad.append(r["days"])
+    if sum(d["hits"] for d in r["days"]) != r["total"]: bad.append(r)
+print(" ".join("%s=%d" % (r["topic"], r["total"]) for r in rows))
+if bad: print(bad[:5]); sys.exit(1)
+PY
+)
+ok $? "stats --format json: 3 days ending today, totals add up"
+is "$out" "milei=12 mercosur=14 china-swaps=$(grep -c $'\tchina-swaps$' "$CORPUS/truth.tsv") argentina=0" \
+	"stats --format json: each topic's hits"
+fw -c "$CONF" stats --days 2 --format csv > "$T_TMP/stats.csv"
+is "$("$FW_PY" -c '
+import csv,sys; r=list(csv.DictReader(open(sys.argv[1],newline=""))); print(len(r), sum(int(x["hits"]) for x in r))' \
+	"$T_TMP/stats.csv")" "8 $hits_total" "stats --format csv: a row a day and topic"
+fw -c "$CONF" stats --days 0 > /dev/null 2>&1
+is "$?" 2 "stats --days 0: usage error"
+
+# backtest: a topic with its also= queries, a query, --since, JSON
+fw -c "$CONF" backtest milei > "$T_TMP/bt"
+ok $? "backtest milei exits 0"
+is "$(sed -n 1p "$T_TMP/bt")" "Topic milei (Milei): Milei" "backtest: names the topic and its query"
+is "$(tail -n 1 "$T_TMP/bt")" "12 of 202 stored items matched" "backtest milei: the items its hits came from"
+like "$(cat "$T_TMP/bt")" $'\nMatches a day \\(published, local time\\):\n  2024-11-' "backtest: matches a day"
+fw -c "$CONF" backtest argentina > "$T_TMP/bt2"
+like "$(sed -n 1p "$T_TMP/bt2")" '^Topic argentina \(Argentina\): \(Milei\) OR \(Mercosur OR Mercosul\) OR \("Mercado Común del Sur"\)$' \
+	"backtest of a topic with also=: its whole query"
+is "$(tail -n 1 "$T_TMP/bt2")" "$(fw -c "$CONF" hits --format json --limit 0 --topic milei --topic mercosur | "$FW_PY" -c '
+import json,sys; print(len({(h["feed"], h["item_id"]) for h in map(json.loads, sys.stdin)}))') of 202 stored items matched" \
+	"backtest with also=: the items of either topic"
+fw -c "$CONF" backtest --format json '"meets Mercosur"' > "$T_TMP/bt.json"
+is "$("$FW_PY" -c '
+import json,sys; print(sorted(json.loads(l)["feed"] for l in open(sys.argv[1])))' "$T_TMP/bt.json")" \
+	"['mirror', 'review']" "backtest of a query, --format json"
+is "$(fw -c "$CONF" backtest --since 2099-01-01 milei | tail -n 1)" "0 of 0 stored items matched" "backtest --since"
+fw -c "$CONF" backtest 'China NEAR/x swap' > /dev/null 2> "$T_TMP/err"
+is "$?" 1 "backtest of a bad query: exit 1"
+like "$(cat "$T_TMP/err")" "is no topic of .*, and as a query:" "the error says it is neither a topic nor a query"
+done_testing
