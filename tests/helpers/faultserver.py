@@ -2,7 +2,7 @@
 """A loopback HTTP server that misbehaves on purpose, for tests/unit/test_fetch.c
 and tests/integration/fetch_*.t.
 
-    /usr/bin/python3 tests/helpers/faultserver.py [--ports N] [--ipv6]
+    /usr/bin/python3 tests/helpers/faultserver.py [--ports N] [--ipv6] [--log FILE]
                                                   [--no-stdin] [--lifetime S]
 
 binds 127.0.0.1 on a free port, prints the port on one line and serves until
@@ -10,7 +10,8 @@ its stdin closes (or --lifetime seconds pass, default 60). --ports N listens
 on N ports of 127.0.0.1 (separate hosts for per-host Retry-After tests),
 --ipv6 on one more port of ::1; the line then holds every port, separated by
 spaces, the ::1 one last. --no-stdin does not watch stdin (stop it with a
-signal). Standard library only. Every handler gives up after a few seconds,
+signal). --log appends "PORT PATH" for every request to FILE. Standard
+library only. Every handler gives up after a few seconds,
 so a client that never hangs up cannot keep it busy.
 
 Routes:
@@ -85,6 +86,8 @@ _bomb_lock = threading.Lock()
 _hold_lock = threading.Lock()
 _hold_now = 0
 _hold_max = 0
+_log = None
+_log_lock = threading.Lock()
 
 
 def bomb():
@@ -139,6 +142,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         self.connection.settimeout(HANDLER_LIMIT)
         path = self.path.split("?", 1)[0]
+        if _log is not None:
+            with _log_lock:
+                _log.write("%d %s\n" % (self.server.server_address[1], self.path))
+                _log.flush()
         try:
             self.route(path)
         except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
@@ -337,7 +344,11 @@ def main():
     ap.add_argument("--ipv6", action="store_true")
     ap.add_argument("--no-stdin", action="store_true")
     ap.add_argument("--lifetime", type=float, default=60)
+    ap.add_argument("--log")
     args = ap.parse_args()
+    global _log
+    if args.log:
+        _log = open(args.log, "a", encoding="utf-8")
     servers = [Server(("127.0.0.1", 0), Handler) for _ in range(max(1, min(args.ports, 32)))]
     if args.ipv6:
         servers.append(Server6(("::1", 0), Handler))
