@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <json-glib/json-glib.h>
 
@@ -81,7 +82,18 @@ static const char *const migrations[] = {
 	"  UNIQUE (hit_id, channel)"
 	");"
 	"CREATE INDEX outbox_due ON outbox(state, next_try);",
+	/* 1 -> 2: permanent redirects and 410 Gone; retention by feed (an item
+	 * is gone from its feed when it was last seen well before the feed's
+	 * newest one), which needs (feed_id, last_seen) instead of last_seen. */
+	"ALTER TABLE feeds ADD COLUMN moved_to TEXT;"
+	"ALTER TABLE feeds ADD COLUMN moved_next TEXT;"     /* the last permanent target */
+	"ALTER TABLE feeds ADD COLUMN moved_count INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;"
+	"DROP INDEX items_last_seen;"
+	"CREATE INDEX items_feed_seen ON items(feed_id, last_seen);",
 };
+
+G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == FW_STORE_SCHEMA_VERSION);
 
 /* Prepared statements, prepared on first use and kept for the store's life. */
 enum stmt_id {
@@ -89,6 +101,7 @@ enum stmt_id {
 	ST_FEED_SELECT,
 	ST_FEED_POLLED,
 	ST_ITEM_SELECT,
+	ST_ITEM_BY_LINK,
 	ST_ITEM_INSERT,
 	ST_ITEM_UPDATE,
 	ST_ITEM_SEEN,
@@ -110,17 +123,24 @@ enum stmt_id {
 #define HIT_SELECT \
 	"SELECT h.id, h.topic, h.topic_name, f.key, COALESCE(f.title, f.key), i.item_key," \
 	" i.title, i.link, i.published, h.found, h.snippet, h.marks, h.matched, h.read," \
-	" h.notified, i.author"
+	" h.notified, i.author," \
+	" (SELECT group_concat(t, ', ') FROM (SELECT DISTINCT COALESCE(f2.title, f2.key) AS t" \
+	"   FROM items i2 JOIN feeds f2 ON f2.id = i2.feed_id" \
+	"   WHERE i2.canon_link = i.canon_link AND i2.feed_id <> i.feed_id ORDER BY t))"
 #define HIT_FROM \
 	" FROM hits h JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id"
 
 static const char *const stmt_sql[ST_COUNT] = {
+	/* A new url in the config: where it moved or that it was gone no
+	 * longer holds. The same url: nothing written. */
 	[ST_FEED_UPSERT] =
 		"INSERT INTO feeds (key, url) VALUES (?1, ?2)"
-		" ON CONFLICT (key) DO UPDATE SET url = excluded.url",
+		" ON CONFLICT (key) DO UPDATE SET url = excluded.url, moved_to = NULL,"
+		" moved_next = NULL, moved_count = 0, gone = 0"
+		" WHERE feeds.url IS NOT excluded.url",
 	[ST_FEED_SELECT] =
-		"SELECT id, etag, last_modified, title, fetched, last_poll, next_poll, failures"
-		" FROM feeds WHERE key = ?1",
+		"SELECT id, etag, last_modified, title, fetched, last_poll, next_poll, failures,"
+		" moved_to, gone FROM feeds WHERE key = ?1",
 	[ST_FEED_POLLED] =
 		"UPDATE feeds SET last_poll = ?2, http_status = ?3, error = ?4,"
 		" etag = CASE WHEN ?10 THEN ?5 ELSE etag END,"
@@ -128,9 +148,22 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" title = COALESCE(?7, title), bytes = ?8, seconds = ?9,"
 		" failures = CASE WHEN ?11 THEN 0 ELSE failures + 1 END,"
 		" fetched = CASE WHEN ?11 THEN 1 ELSE fetched END,"
-		" next_poll = ?12, degraded = ?13 WHERE id = ?1",
+		" next_poll = ?12, degraded = ?13,"
+		/* ?14 permanent target: counted while it stays the same */
+		" moved_count = CASE WHEN ?14 IS NULL THEN 0"
+		"   WHEN ?14 IS moved_next THEN moved_count + 1 ELSE 1 END,"
+		" moved_to = CASE WHEN ?14 IS NOT NULL AND ?15 <= CASE WHEN ?14 IS moved_next"
+		"   THEN moved_count + 1 ELSE 1 END"
+		"   THEN CASE WHEN ?14 IS url THEN NULL ELSE ?14 END ELSE moved_to END,"
+		" moved_next = ?14,"
+		" gone = CASE WHEN ?16 THEN 1 WHEN ?11 THEN 0 ELSE gone END"
+		" WHERE id = ?1",
 	[ST_ITEM_SELECT] =
-		"SELECT id, hash FROM items WHERE feed_id = ?1 AND item_key = ?2",
+		"SELECT id, hash, last_seen FROM items WHERE feed_id = ?1 AND item_key = ?2",
+	/* The same link and title in the same feed (through the canon_link index). */
+	[ST_ITEM_BY_LINK] =
+		"SELECT id, hash, last_seen FROM items WHERE canon_link = ?1 AND feed_id = ?2"
+		" AND link = ?3 AND title IS ?4 ORDER BY id",
 	[ST_ITEM_INSERT] =
 		"INSERT INTO items (feed_id, item_key, title, link, canon_link, published, updated,"
 		" author, categories, summary, content, hash, first_seen, last_seen)"
@@ -180,20 +213,24 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"UPDATE hits SET read = ?2 WHERE id = ?1",
 	[ST_FEED_STATUS] =
 		"SELECT f.key, f.url, f.title, f.fetched, f.last_poll, f.next_poll, f.http_status,"
-		" f.error, f.failures, f.bytes, f.seconds, f.degraded,"
+		" f.error, f.failures, f.bytes, f.seconds, f.degraded, f.moved_to, f.gone,"
 		" (SELECT COUNT(*) FROM items i WHERE i.feed_id = f.id),"
 		" (SELECT COUNT(*) FROM hits h JOIN items i ON i.id = h.item_id"
 		"   WHERE i.feed_id = f.id)"
 		" FROM feeds f ORDER BY f.key",
+	/* Old, without a hit, and no longer in the feed (?2: FW_STORE_SEEN_STEP). */
 	[ST_PRUNE] =
-		"DELETE FROM items WHERE last_seen < ?1"
-		" AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.item_id = items.id)",
+		"DELETE FROM items WHERE id IN (SELECT i.id FROM feeds f JOIN items i"
+		" ON i.feed_id = f.id AND i.last_seen < MIN(?1,"
+		"   (SELECT MAX(j.last_seen) FROM items j WHERE j.feed_id = f.id) - ?2)"
+		" WHERE NOT EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id))",
 };
 
 struct fw_store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *stmts[ST_COUNT];
+	GHashTable *touched;   /* item row ids put in the open transaction */
 };
 
 /* Maps an SQLite result code to an FW_STORE_ERROR code. */
@@ -429,6 +466,8 @@ struct fw_store *fw_store_open(const char *path, GError **error)
 {
 	g_autofree char *dir = NULL;
 	struct fw_store *s;
+	GStatBuf sb;
+	gboolean fresh;
 	int rc;
 
 	g_return_val_if_fail(path != NULL, NULL);
@@ -441,8 +480,10 @@ struct fw_store *fw_store_open(const char *path, GError **error)
 		            "%s: cannot create directory %s: %s", path, dir, g_strerror(e));
 		return NULL;
 	}
+	fresh = g_stat(path, &sb) != 0 || sb.st_size == 0;
 	s = g_new0(struct fw_store, 1);
 	s->path = g_strdup(path);
+	s->touched = g_hash_table_new(g_direct_hash, g_direct_equal);
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
 	if (rc != SQLITE_OK)
@@ -455,12 +496,25 @@ struct fw_store *fw_store_open(const char *path, GError **error)
 		fw_store_free(s);
 		return NULL;
 	}
-	/* The first statement reads the header: a corrupt file fails here. */
+	/* Page size and auto_vacuum take only on a file without tables and
+	 * before WAL is set: a new database, about to be made by the migrations
+	 * (on an older one they would wait for a manual VACUUM, and take a write
+	 * lock). 8 KiB pages hold items (2 kB of text, typically) with less
+	 * slack: a database 17% smaller than with 4 KiB. */
+	if (fresh) {
+		rc = sqlite3_exec(s->db, "PRAGMA page_size = 8192; PRAGMA auto_vacuum = INCREMENTAL",
+		                  NULL, NULL, NULL);
+		if (rc != SQLITE_OK)
+			goto fail_open;
+	}
+	/* The first statement that reads the header: a corrupt file fails here. */
 	rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail_open;
-	rc = sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
-	                  NULL, NULL, NULL);
+	/* The WAL file is cut back to 4 MiB after a checkpoint (a cold cycle
+	 * can grow it far beyond). */
+	rc = sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+	                  " PRAGMA journal_size_limit = 4194304", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail_open;
 	rc = sqlite3_create_function_v2(s->db, "fw_contains", 2,
@@ -499,6 +553,8 @@ void fw_store_free(struct fw_store *s)
 	for (int i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmts[i]);
 	sqlite3_close_v2(s->db);
+	if (s->touched)
+		g_hash_table_unref(s->touched);
 	g_free(s->path);
 	g_free(s);
 }
@@ -508,13 +564,21 @@ void fw_store_set_busy_timeout(struct fw_store *s, int ms)
 	sqlite3_busy_timeout(s->db, ms);
 }
 
+void fw_store_set_durable(struct fw_store *s, gboolean durable)
+{
+	sqlite3_exec(s->db, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+	             NULL, NULL, NULL);
+}
+
 gboolean fw_store_begin(struct fw_store *s, GError **error)
 {
+	g_hash_table_remove_all(s->touched);
 	return exec(s, "BEGIN IMMEDIATE", "starting a transaction", error);
 }
 
 gboolean fw_store_commit(struct fw_store *s, GError **error)
 {
+	g_hash_table_remove_all(s->touched);
 	if (!exec(s, "COMMIT", "committing", error)) {
 		fw_store_rollback(s);
 		return FALSE;
@@ -524,7 +588,10 @@ gboolean fw_store_commit(struct fw_store *s, GError **error)
 
 void fw_store_rollback(struct fw_store *s)
 {
-	if (s && !sqlite3_get_autocommit(s->db))
+	if (!s)
+		return;
+	g_hash_table_remove_all(s->touched);
+	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -537,6 +604,7 @@ void fw_feed_state_clear(struct fw_feed_state *st)
 	g_clear_pointer(&st->etag, g_free);
 	g_clear_pointer(&st->last_modified, g_free);
 	g_clear_pointer(&st->title, g_free);
+	g_clear_pointer(&st->moved_to, g_free);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -572,6 +640,8 @@ gboolean fw_store_feed_get(struct fw_store *s, const char *key, const char *url,
 	st->last_poll = sqlite3_column_int64(q, 5);
 	st->next_poll = sqlite3_column_int64(q, 6);
 	st->failures = sqlite3_column_int(q, 7);
+	st->moved_to = column_dup(q, 8);
+	st->gone = sqlite3_column_int(q, 9) != 0;
 	done(q);
 	return TRUE;
 }
@@ -602,6 +672,9 @@ gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
 	sqlite3_bind_int(q, 11, rec->ok);
 	sqlite3_bind_int64(q, 12, rec->next_poll);
 	sqlite3_bind_int(q, 13, rec->degraded);
+	bind_text(q, 14, rec->permanent_url && *rec->permanent_url ? rec->permanent_url : NULL);
+	sqlite3_bind_int(q, 15, FW_STORE_MOVED_AFTER);
+	sqlite3_bind_int(q, 16, rec->gone);
 	if (!run(s, q, "recording a poll", error))
 		return FALSE;
 	if (sqlite3_changes(s->db) == 0) {
@@ -620,6 +693,7 @@ void fw_feed_status_free(struct fw_feed_status *st)
 	g_free(st->url);
 	g_free(st->title);
 	g_free(st->error);
+	g_free(st->moved_to);
 	g_free(st);
 }
 
@@ -645,8 +719,10 @@ gboolean fw_store_feed_statuses(struct fw_store *s, GPtrArray *out, GError **err
 		st->bytes = sqlite3_column_int64(q, 9);
 		st->seconds = sqlite3_column_double(q, 10);
 		st->degraded = sqlite3_column_int(q, 11) != 0;
-		st->items = sqlite3_column_int64(q, 12);
-		st->hits = sqlite3_column_int64(q, 13);
+		st->moved_to = column_dup(q, 12);
+		st->gone = sqlite3_column_int(q, 13) != 0;
+		st->items = sqlite3_column_int64(q, 14);
+		st->hits = sqlite3_column_int64(q, 15);
 		g_ptr_array_add(out, st);
 	}
 	if (rc != SQLITE_DONE) {
@@ -775,16 +851,53 @@ static void bind_item(sqlite3_stmt *q, const struct fw_item *item, const char *c
 	sqlite3_bind_int64(q, 13, now);
 }
 
+/* TRUE when column i holds hash (both may be NULL); no copy made. */
+static gboolean column_is(sqlite3_stmt *q, int i, const char *hash)
+{
+	const char *old = (const char *)sqlite3_column_text(q, i);
+
+	return old == hash || (old && hash && strcmp(old, hash) == 0);
+}
+
+/* Looks an item up with a statement bound by the caller: the first row not
+ * yet put in this transaction (any row outside one) fills *rowid, *same
+ * (its hash is hash) and *last_seen. FALSE with error on an SQLite error. */
+static gboolean item_find(struct fw_store *s, sqlite3_stmt *q, gboolean in_txn, const char *hash,
+                          gint64 *rowid, gboolean *same, gint64 *last_seen, GError **error)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		gint64 id = sqlite3_column_int64(q, 0);
+
+		if (in_txn && g_hash_table_contains(s->touched, GSIZE_TO_POINTER(id)))
+			continue;
+		*rowid = id;
+		*same = column_is(q, 1, hash);
+		*last_seen = sqlite3_column_int64(q, 2);
+		break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading an item");
+		done(q);
+		return FALSE;
+	}
+	done(q);
+	return TRUE;
+}
+
 gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
                            const char *hash, gint64 now, gint64 *item_rowid,
                            enum fw_item_state *state, GError **error)
 {
-	g_autofree char *canon = NULL, *cats = NULL, *old_hash = NULL;
+	g_autofree char *canon = NULL, *cats = NULL;
+	gboolean in_txn = !sqlite3_get_autocommit(s->db), same = FALSE;
+	gint64 rowid = 0, last_seen = 0;
 	sqlite3_stmt *q;
-	gint64 rowid = 0;
 	int rc;
 
 	g_return_val_if_fail(item != NULL && item->id != NULL, FALSE);
+	/* By its id. Already put in this poll: a duplicate, ignored. */
 	if (!(q = stmt(s, ST_ITEM_SELECT, error)))
 		return FALSE;
 	sqlite3_bind_int64(q, 1, feed_id);
@@ -792,40 +905,61 @@ gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_i
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		rowid = sqlite3_column_int64(q, 0);
-		old_hash = column_dup(q, 1);
+		same = column_is(q, 1, hash);
+		last_seen = sqlite3_column_int64(q, 2);
 	} else if (rc != SQLITE_DONE) {
 		fail(s, error, sqlite3_extended_errcode(s->db), "reading an item");
 		done(q);
 		return FALSE;
 	}
 	done(q);
-
-	if (rowid && g_strcmp0(old_hash, hash) == 0) {
-		if (!(q = stmt(s, ST_ITEM_SEEN, error)))
-			return FALSE;
-		sqlite3_bind_int64(q, 1, rowid);
-		sqlite3_bind_int64(q, 2, now);
-		if (!run(s, q, "updating an item", error))
-			return FALSE;
+	if (rowid && in_txn && g_hash_table_contains(s->touched, GSIZE_TO_POINTER(rowid))) {
 		*item_rowid = rowid;
 		*state = FW_ITEM_SEEN;
 		return TRUE;
 	}
 
-	canon = fw_store_canonical_link(item->link);
-	cats = categories_json(item->categories);
-	if (!(q = stmt(s, rowid ? ST_ITEM_UPDATE : ST_ITEM_INSERT, error)))
-		return FALSE;
-	if (rowid)
-		sqlite3_bind_int64(q, 1, rowid);
-	else
-		sqlite3_bind_int64(q, 1, feed_id);
-	bind_text(q, 2, item->id);
-	bind_item(q, item, canon, cats, hash, now);
-	if (!run(s, q, rowid ? "updating an item" : "adding an item", error))
-		return FALSE;
-	*item_rowid = rowid ? rowid : sqlite3_last_insert_rowid(s->db);
-	*state = rowid ? FW_ITEM_CHANGED : FW_ITEM_NEW;
+	/* Else by link and title: a guid that changes on every fetch. */
+	if (!rowid && item->link) {
+		canon = fw_store_canonical_link(item->link);
+		if (!(q = stmt(s, ST_ITEM_BY_LINK, error)))
+			return FALSE;
+		bind_text(q, 1, canon);
+		sqlite3_bind_int64(q, 2, feed_id);
+		bind_text(q, 3, item->link);
+		bind_text(q, 4, item->title);
+		if (!item_find(s, q, in_txn, hash, &rowid, &same, &last_seen, error))
+			return FALSE;
+	}
+
+	if (rowid && same) {
+		if (last_seen <= now - FW_STORE_SEEN_STEP) {
+			if (!(q = stmt(s, ST_ITEM_SEEN, error)))
+				return FALSE;
+			sqlite3_bind_int64(q, 1, rowid);
+			sqlite3_bind_int64(q, 2, now);
+			if (!run(s, q, "updating an item", error))
+				return FALSE;
+		}
+		*state = FW_ITEM_SEEN;
+	} else {
+		if (!canon)
+			canon = fw_store_canonical_link(item->link);
+		cats = categories_json(item->categories);
+		if (!(q = stmt(s, rowid ? ST_ITEM_UPDATE : ST_ITEM_INSERT, error)))
+			return FALSE;
+		sqlite3_bind_int64(q, 1, rowid ? rowid : feed_id);
+		bind_text(q, 2, item->id);
+		bind_item(q, item, canon, cats, hash, now);
+		if (!run(s, q, rowid ? "updating an item" : "adding an item", error))
+			return FALSE;
+		*state = rowid ? FW_ITEM_CHANGED : FW_ITEM_NEW;
+		if (!rowid)
+			rowid = sqlite3_last_insert_rowid(s->db);
+	}
+	if (in_txn)
+		g_hash_table_add(s->touched, GSIZE_TO_POINTER(rowid));
+	*item_rowid = rowid;
 	return TRUE;
 }
 
@@ -1005,6 +1139,7 @@ void fw_hit_row_free(struct fw_hit_row *r)
 	g_free(r->summary);
 	g_free(r->content);
 	g_free(r->author);
+	g_free(r->also_in);
 	g_free(r);
 }
 
@@ -1029,9 +1164,10 @@ static struct fw_hit_row *hit_row_read(sqlite3_stmt *q, gboolean full)
 	r->read = sqlite3_column_int(q, 13) != 0;
 	r->notified = column_dup(q, 14);
 	r->author = column_dup(q, 15);
+	r->also_in = column_dup(q, 16);
 	if (full) {
-		r->summary = column_dup(q, 16);
-		r->content = column_dup(q, 17);
+		r->summary = column_dup(q, 17);
+		r->content = column_dup(q, 18);
 	}
 	return r;
 }
@@ -1179,11 +1315,19 @@ gboolean fw_store_prune(struct fw_store *s, gint64 before, gint64 *deleted, GErr
 	if (!(q = stmt(s, ST_PRUNE, error)))
 		return FALSE;
 	sqlite3_bind_int64(q, 1, before);
+	sqlite3_bind_int64(q, 2, FW_STORE_SEEN_STEP);
 	if (!run(s, q, "forgetting old items", error))
 		return FALSE;
 	if (deleted)
 		*deleted = sqlite3_changes64(s->db);
 	return TRUE;
+}
+
+gboolean fw_store_maintain(struct fw_store *s, GError **error)
+{
+	/* analysis_limit bounds the ANALYZE that optimize may run on big tables. */
+	return exec(s, "PRAGMA analysis_limit = 1000; PRAGMA optimize", "optimizing", error) &&
+	       exec(s, "PRAGMA incremental_vacuum", "vacuuming", error);
 }
 
 /* Parses the categories column (JSON array) into a new array of strings. */

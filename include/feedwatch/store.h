@@ -1,9 +1,14 @@
 /* store — the only owner of sqlite3 *: schema, migrations, feeds' poll
  * state, items, hits, outbox.
  *
- * SQLite in WAL mode, synchronous=NORMAL, busy_timeout on every connection,
- * BEGIN IMMEDIATE for writes, bound parameters only. Readers (the feedwatch
- * command) never block the writer. A store is used from one thread. */
+ * SQLite in WAL mode, synchronous=NORMAL (FULL with fw_store_set_durable),
+ * busy_timeout on every connection, BEGIN IMMEDIATE for writes, bound
+ * parameters only, prepared statements made once. Readers (the feedwatch
+ * command) never block the writer. A store is used from one thread.
+ *
+ * Schema: PRAGMA user_version, brought forward at open by migrations that run
+ * in one write transaction. A new database gets auto_vacuum=INCREMENTAL; one
+ * made before version 2 keeps auto_vacuum=NONE until a manual VACUUM. */
 #ifndef FW_STORE_H
 #define FW_STORE_H
 
@@ -25,6 +30,9 @@ enum fw_store_error_code {
 
 struct fw_store;
 
+/* The schema version this code writes (PRAGMA user_version). */
+#define FW_STORE_SCHEMA_VERSION 2
+
 /* Opens (creating it and its directories, 0700) the database at path, runs
  * migrations. Returns a new store (free with fw_store_free) or NULL with
  * error naming the path. */
@@ -35,6 +43,11 @@ void fw_store_free(struct fw_store *s);   /* NULL is fine */
  * (milliseconds; FW_STORE_BUSY_TIMEOUT after open). */
 #define FW_STORE_BUSY_TIMEOUT 5000
 void fw_store_set_busy_timeout(struct fw_store *s, int ms);
+
+/* durable: synchronous=FULL, every commit is on disk before it returns
+ * (survives a power cut); else NORMAL (the default: a power cut may lose the
+ * last commits, a crash of the process never does). Config `durable = true`. */
+void fw_store_set_durable(struct fw_store *s, gboolean durable);
 
 /* Write transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
 gboolean fw_store_begin(struct fw_store *s, GError **error);
@@ -65,7 +78,9 @@ struct fw_feed_state {
 #define FW_STORE_MOVED_AFTER 3
 void fw_feed_state_clear(struct fw_feed_state *st);
 
-/* Finds or creates the row of feed `key` (updating its url) and fills st. */
+/* Finds or creates the row of feed `key` (updating its url) and fills st.
+ * When the url differs from the stored one (the config changed), moved_to,
+ * gone and the redirect count are reset first. */
 gboolean fw_store_feed_get(struct fw_store *s, const char *key, const char *url,
                            struct fw_feed_state *st, GError **error);
 
@@ -127,8 +142,17 @@ enum fw_item_state {
 	FW_ITEM_SEEN,     /* known and unchanged: nothing to do */
 };
 
-/* Inserts or updates the item (identity: feed + item->id) with its content
- * hash; sets *item_rowid and *state. now is the time seen. */
+/* Inserts or updates the item with its content hash; sets *item_rowid and
+ * *state. now is the time seen. Identity, within the feed:
+ *  - item->id (guid / atom:id, else link, else hash), else
+ *  - the same link and title as a stored item (a guid that changes on every
+ *    fetch): that item, which keeps its first id;
+ *  - inside one transaction (one poll), an item whose identity was already
+ *    put is a duplicate: SEEN, nothing stored (the first one wins);
+ *  - an item that left the feed and comes back, or moves in the feed's
+ *    order, is the stored one: SEEN (or CHANGED when its hash differs).
+ * SEEN refreshes last_seen when it is FW_STORE_SEEN_STEP or more old (a poll
+ * of an unchanged feed writes nothing). */
 gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
                            const char *hash, gint64 now, gint64 *item_rowid,
                            enum fw_item_state *state, GError **error);
@@ -212,6 +236,9 @@ struct fw_hit_row {
 	char *author;      /* of the item */
 	char *summary, *content; /* of the item, for show: fw_store_hit_get only (NULL
 	                          * from fw_store_hits, which lists many) */
+	char *also_in;     /* the same story elsewhere: titles of the other feeds
+	                      with an item of the same canonical link, joined with
+	                      ", " in title order; NULL when none */
 };
 void fw_hit_row_free(struct fw_hit_row *r);
 
@@ -233,9 +260,20 @@ gboolean fw_store_hits_set_read_all(struct fw_store *s, char **topics, gboolean 
 
 /* ---- maintenance and backtests ------------------------------------------ */
 
-/* Forgets items last seen before `before` that have no hit (retention);
- * *deleted (may be NULL) is how many. */
+/* last_seen granularity, seconds: see fw_store_item_put. */
+#define FW_STORE_SEEN_STEP 3600
+
+/* Forgets items last seen before `before` that have no hit (retention) and
+ * are no longer in their feed (last seen more than FW_STORE_SEEN_STEP before
+ * the newest item seen in the feed: an item still present, even in a feed
+ * that answered 304 or failed for months, is kept); *deleted (may be NULL) is
+ * how many. */
 gboolean fw_store_prune(struct fw_store *s, gint64 before, gint64 *deleted, GError **error);
+
+/* Periodic upkeep (the daemon: hourly, after fw_store_prune): PRAGMA
+ * optimize, and an incremental vacuum that gives freed pages back to the file
+ * system (a no-op on databases made with auto_vacuum=NONE). */
+gboolean fw_store_maintain(struct fw_store *s, GError **error);
 
 /* Called per stored item; the item and strings are valid during the call
  * only. Return FALSE to stop. */

@@ -157,7 +157,10 @@ static void test_open(struct fixture *f, gconstpointer data)
 	f->s = fw_store_open(f->path, &err);     /* reopen: no migration again */
 	g_assert_no_error(err);
 	g_assert_nonnull(f->s);
-	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, 1);
+	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, FW_STORE_SCHEMA_VERSION);
+	/* a new database can give pages back (fw_store_maintain) */
+	g_assert_cmpint(sql_int(f->path, "PRAGMA auto_vacuum"), ==, 2);
+	g_assert_cmpint(sql_int(f->path, "PRAGMA page_size"), ==, 8192);
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
 	                        " AND name IN ('feeds','items','hits','outbox')"), ==, 4);
 	g_assert_cmpint(sql_int(f->path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"),
@@ -465,9 +468,10 @@ static void test_item_put(struct fixture *f, gconstpointer data)
 				g_assert_cmpint(rowids[i], !=, rowids[k]);
 		}
 	}
-	/* CHANGED stored the new title; SEEN moved last_seen only */
+	/* CHANGED stored the new title and last_seen; SEEN a second later left
+	 * last_seen alone (refreshed only every FW_STORE_SEEN_STEP) */
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE title = 'First, edited'"
-	                        " AND first_seen = 1000 AND last_seen = 1003"), ==, 1);
+	                        " AND first_seen = 1000 AND last_seen = 1002"), ==, 1);
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE canon_link ="
 	                        " 'https://example.com/story'"), ==, 4);
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE categories ="
@@ -950,6 +954,724 @@ static void test_prune_foreach(struct fixture *f, gconstpointer data)
 	g_assert_cmpstr(seen->str, ==, "a/new:0");
 }
 
+/* ---- identity and newness ---------------------------------------------- */
+
+/* Polls of feeds, one transaction per poll number: each row puts one item
+ * and expects its state; rows with the same label must be the same stored
+ * item, different labels different items. */
+static const struct {
+	int poll;
+	const char *feed, *id, *title, *link, *hash;
+	enum fw_item_state want;
+	const char *label;
+} identity_rows[] = {
+	/* a guid that changes on every fetch: same link and title, same item */
+	{ 1, "a", "g-1", "Story A", "https://ex.com/a", "ha", FW_ITEM_NEW, "A" },
+	{ 2, "a", "g-2", "Story A", "https://ex.com/a", "ha", FW_ITEM_SEEN, "A" },
+	{ 3, "a", "g-3", "Story A", "https://ex.com/a", "ha2", FW_ITEM_CHANGED, "A" },
+	{ 4, "a", "g-4", "Story A", "https://ex.com/a", "ha2", FW_ITEM_SEEN, "A" },
+	/* ... but another title or another link is another item */
+	{ 4, "a", "g-5", "Story A, part 2", "https://ex.com/a", "ha3", FW_ITEM_NEW, "A2" },
+	{ 4, "a", "g-6", "Story A", "https://ex.com/a#more", "ha", FW_ITEM_NEW, "A3" },
+	/* ... and without a link only the id counts */
+	{ 4, "a", "nolink-1", "Story N", NULL, "hn", FW_ITEM_NEW, "N1" },
+	{ 5, "a", "nolink-2", "Story N", NULL, "hn", FW_ITEM_NEW, "N2" },
+	/* ... the same link and title in another feed is another item */
+	{ 5, "b", "g-7", "Story A", "https://ex.com/a", "ha", FW_ITEM_NEW, "B-A" },
+
+	/* a guid twice in one feed: the first wins, the second is ignored */
+	{ 6, "a", "dup", "First copy", "https://ex.com/d1", "hd1", FW_ITEM_NEW, "D" },
+	{ 6, "a", "dup", "Second copy", "https://ex.com/d2", "hd2", FW_ITEM_SEEN, "D" },
+	{ 7, "a", "dup", "First copy", "https://ex.com/d1", "hd1", FW_ITEM_SEEN, "D" },
+	{ 7, "a", "dup", "Second copy", "https://ex.com/d2", "hd2", FW_ITEM_SEEN, "D" },
+	/* the same item twice, identical: still one */
+	{ 8, "a", "twice", "Twice", "https://ex.com/t", "ht", FW_ITEM_NEW, "T" },
+	{ 8, "a", "twice", "Twice", "https://ex.com/t", "ht", FW_ITEM_SEEN, "T" },
+
+	/* two items with the same link and title but their own stable guids:
+	 * two items, in the poll they first appear and after */
+	{ 9, "a", "same-1", "Open thread", "https://ex.com/open", "ho1", FW_ITEM_NEW, "O1" },
+	{ 9, "a", "same-2", "Open thread", "https://ex.com/open", "ho2", FW_ITEM_NEW, "O2" },
+	{ 10, "a", "same-1", "Open thread", "https://ex.com/open", "ho1", FW_ITEM_SEEN, "O1" },
+	{ 10, "a", "same-2", "Open thread", "https://ex.com/open", "ho2", FW_ITEM_SEEN, "O2" },
+	/* ... and when both their guids change, each still finds one of them */
+	{ 11, "a", "same-3", "Open thread", "https://ex.com/open", "ho1", FW_ITEM_SEEN, "O1" },
+	{ 11, "a", "same-4", "Open thread", "https://ex.com/open", "ho2", FW_ITEM_SEEN, "O2" },
+
+	/* an item that leaves the feed and comes back is not new */
+	{ 12, "c", "x", "X", "https://ex.com/x", "hx", FW_ITEM_NEW, "X" },
+	{ 12, "c", "y", "Y", "https://ex.com/y", "hy", FW_ITEM_NEW, "Y" },
+	{ 13, "c", "y", "Y", "https://ex.com/y", "hy", FW_ITEM_SEEN, "Y" },
+	{ 14, "c", "y", "Y", "https://ex.com/y", "hy", FW_ITEM_SEEN, "Y" },
+	{ 15, "c", "x", "X", "https://ex.com/x", "hx", FW_ITEM_SEEN, "X" },
+	{ 15, "c", "y", "Y", "https://ex.com/y", "hy", FW_ITEM_SEEN, "Y" },
+	/* ... even edited meanwhile: changed, not new */
+	{ 16, "c", "x", "X (updated)", "https://ex.com/x", "hx2", FW_ITEM_CHANGED, "X" },
+
+	/* a feed that reorders its items: nothing new */
+	{ 17, "d", "p", "P", "https://ex.com/p", "hp", FW_ITEM_NEW, "P" },
+	{ 17, "d", "q", "Q", "https://ex.com/q", "hq", FW_ITEM_NEW, "Q" },
+	{ 17, "d", "r", "R", "https://ex.com/r", "hr", FW_ITEM_NEW, "R" },
+	{ 18, "d", "r", "R", "https://ex.com/r", "hr", FW_ITEM_SEEN, "R" },
+	{ 18, "d", "p", "P", "https://ex.com/p", "hp", FW_ITEM_SEEN, "P" },
+	{ 18, "d", "q", "Q", "https://ex.com/q", "hq", FW_ITEM_SEEN, "Q" },
+	{ 19, "d", "q", "Q", "https://ex.com/q", "hq", FW_ITEM_SEEN, "Q" },
+	{ 19, "d", "r", "R", "https://ex.com/r", "hr", FW_ITEM_SEEN, "R" },
+	{ 19, "d", "p", "P", "https://ex.com/p", "hp", FW_ITEM_SEEN, "P" },
+	/* ... nor when the reordered feed also has guids that change */
+	{ 20, "a", "g-8", "Story A", "https://ex.com/a", "ha2", FW_ITEM_SEEN, "A" },
+	{ 20, "a", "g-9", "Story A, part 2", "https://ex.com/a", "ha3", FW_ITEM_SEEN, "A2" },
+	/* no guid at all (the id is the link): the link is the identity */
+	{ 21, "e", "https://ex.com/l", "L", "https://ex.com/l", "hl", FW_ITEM_NEW, "L" },
+	{ 22, "e", "https://ex.com/l", "L (fixed typo)", "https://ex.com/l", "hl2",
+	  FW_ITEM_CHANGED, "L" },
+};
+
+/* What each item stored in identity_rows holds at the end. */
+static const struct {
+	const char *label, *item_key, *title;
+} identity_stored[] = {
+	{ "A", "g-1", "Story A" },              /* keeps its first id */
+	{ "D", "dup", "First copy" },           /* the duplicate changed nothing */
+	{ "O1", "same-1", "Open thread" },
+	{ "X", "x", "X (updated)" },
+	{ "L", "https://ex.com/l", "L (fixed typo)" },
+};
+
+/* A text from a one-row query, read with a separate connection; caller frees. */
+static char *sql_text(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	char *v = NULL;
+
+	g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = g_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* Asserts that PRAGMA integrity_check says ok. */
+static void assert_integrity(const char *path)
+{
+	g_autofree char *ic = sql_text(path, "PRAGMA integrity_check");
+
+	g_assert_cmpstr(ic, ==, "ok");
+}
+
+static void test_identity(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GHashTable) ids = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GError) err = NULL;
+	int poll = 0;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(identity_rows); i++) {
+		struct fw_item it = item_make(identity_rows[i].id, identity_rows[i].title,
+		                              identity_rows[i].link);
+		enum fw_item_state state = 99;
+		gpointer known;
+		gint64 rowid = 0;
+
+		if (identity_rows[i].poll != poll) {
+			if (poll)
+				g_assert_true(fw_store_commit(f->s, &err));
+			poll = identity_rows[i].poll;
+			g_assert_true(fw_store_begin(f->s, &err));
+		}
+		g_test_message("identity row %zu (poll %d, %s %s)", i, poll, identity_rows[i].feed,
+		               identity_rows[i].id);
+		it.categories = g_ptr_array_new();
+		g_assert_true(fw_store_item_put(f->s, feed_id(f->s, identity_rows[i].feed), &it,
+		                                identity_rows[i].hash, 100000 + poll * 10000,
+		                                &rowid, &state, &err));
+		g_assert_no_error(err);
+		g_ptr_array_unref(it.categories);
+		g_assert_cmpint(state, ==, identity_rows[i].want);
+		g_assert_cmpint(rowid, >, 0);
+		known = g_hash_table_lookup(ids, identity_rows[i].label);
+		if (known) {
+			g_assert_cmpint(rowid, ==, GPOINTER_TO_SIZE(known));
+		} else {
+			GHashTableIter iter;
+			gpointer other;
+
+			g_hash_table_iter_init(&iter, ids);
+			while (g_hash_table_iter_next(&iter, NULL, &other))
+				g_assert_cmpint(rowid, !=, GPOINTER_TO_SIZE(other));
+			g_hash_table_insert(ids, (gpointer)identity_rows[i].label, GSIZE_TO_POINTER(rowid));
+		}
+	}
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items"), ==, g_hash_table_size(ids));
+	for (gsize i = 0; i < G_N_ELEMENTS(identity_stored); i++) {
+		gint64 rowid = GPOINTER_TO_SIZE(g_hash_table_lookup(ids, identity_stored[i].label));
+		g_autofree char *q1 = g_strdup_printf("SELECT item_key FROM items WHERE id = %"
+		                                      G_GINT64_FORMAT, rowid);
+		g_autofree char *q2 = g_strdup_printf("SELECT title FROM items WHERE id = %"
+		                                      G_GINT64_FORMAT, rowid);
+		g_autofree char *key = sql_text(f->path, q1), *title = sql_text(f->path, q2);
+
+		g_test_message("stored %s", identity_stored[i].label);
+		g_assert_cmpstr(key, ==, identity_stored[i].item_key);
+		g_assert_cmpstr(title, ==, identity_stored[i].title);
+	}
+}
+
+/* Outside a transaction every put stands alone: the same id twice is the
+ * same item (no duplicate detection across separate writes). */
+static void test_identity_autocommit(struct fixture *f, gconstpointer data)
+{
+	gint64 feed = feed_id(f->s, "a");
+	gint64 a = put_item(f->s, feed, "1", "One", "https://ex.com/1", 10);
+	struct fw_item it = item_make("1", "One, edited", "https://ex.com/1");
+	enum fw_item_state state;
+	g_autoptr(GError) err = NULL;
+	gint64 rowid = 0;
+
+	it.categories = g_ptr_array_new();
+	g_assert_true(fw_store_item_put(f->s, feed, &it, "other", 11, &rowid, &state, &err));
+	g_ptr_array_unref(it.categories);
+	g_assert_cmpint(state, ==, FW_ITEM_CHANGED);
+	g_assert_cmpint(rowid, ==, a);
+}
+
+/* ---- stories across feeds: "also in" ------------------------------------ */
+
+/* Items (feed, id, link) and the also_in their hit must show. */
+static const struct {
+	const char *feed, *id, *link, *want_also_in;
+} also_rows[] = {
+	{ "tac", "1", "https://ex.com/story?utm_source=rss", "MercoPress, zz-untitled" },
+	{ "mp", "m1", "HTTPS://EX.com/story/#comments", "TAC, zz-untitled" },
+	{ "zz-untitled", "z1", "https://ex.com/story?fbclid=abc", "MercoPress, TAC" },
+	/* a second item of the same story in tac: its own feed is not "also" */
+	{ "tac", "2", "https://ex.com/story", "MercoPress, zz-untitled" },
+	{ "tac", "3", "https://ex.com/other", NULL },
+	{ "mp", "m2", NULL, NULL },
+	/* a query parameter that matters makes another story */
+	{ "mp", "m3", "https://ex.com/story?id=2", NULL },
+};
+
+static void test_also_in(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	struct fw_poll_record tac = { .ok = TRUE, .http_status = 200, .title = "TAC" };
+	struct fw_poll_record mp = { .ok = TRUE, .http_status = 200, .title = "MercoPress" };
+	g_autoptr(GError) err = NULL;
+	gint64 hits[G_N_ELEMENTS(also_rows)];
+
+	g_assert_true(fw_store_feed_polled(f->s, feed_id(f->s, "tac"), 1, &tac, &err));
+	g_assert_true(fw_store_feed_polled(f->s, feed_id(f->s, "mp"), 1, &mp, &err));
+	for (gsize i = 0; i < G_N_ELEMENTS(also_rows); i++) {
+		gint64 item = put_item(f->s, feed_id(f->s, also_rows[i].feed), also_rows[i].id,
+		                       also_rows[i].id, also_rows[i].link, 10);
+
+		hits[i] = add_hit(f->s, item, "milei", "initial", 0, 10 + (gint64)i, "Milei");
+	}
+	g_assert_true(fw_store_hits(f->s, &(struct fw_hit_filter){ .oldest_first = TRUE }, out,
+	                            &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(out->len, ==, G_N_ELEMENTS(also_rows));
+	for (gsize i = 0; i < G_N_ELEMENTS(also_rows); i++) {
+		struct fw_hit_row *r = out->pdata[i], *one;
+
+		g_test_message("also in row %zu", i);
+		g_assert_cmpint(r->id, ==, hits[i]);
+		g_assert_cmpstr(r->also_in, ==, also_rows[i].want_also_in);
+		one = fw_store_hit_get(f->s, hits[i], &err);
+		g_assert_no_error(err);
+		g_assert_cmpstr(one->also_in, ==, also_rows[i].want_also_in);
+		fw_hit_row_free(one);
+	}
+}
+
+/* ---- permanent redirects and 410 Gone ----------------------------------- */
+
+/* Polls in sequence (url: the config's url for the feed get before the poll). */
+static const struct {
+	const char *url;
+	gboolean ok;
+	long status;
+	const char *permanent_url;
+	gboolean gone;
+	const char *want_moved_to;
+	gboolean want_gone;
+} moved_rows[] = {
+	{ "https://a.example/feed", TRUE, 200, "https://b.example/feed", FALSE, NULL, FALSE },
+	{ "https://a.example/feed", TRUE, 200, "https://b.example/feed", FALSE, NULL, FALSE },
+	/* the third in a row moves it */
+	{ "https://a.example/feed", TRUE, 200, "https://b.example/feed", FALSE,
+	  "https://b.example/feed", FALSE },
+	/* fetched at the new place without a redirect: stays moved */
+	{ "https://a.example/feed", TRUE, 304, NULL, FALSE, "https://b.example/feed", FALSE },
+	/* two to c, then a poll without one: the count starts again */
+	{ "https://a.example/feed", TRUE, 200, "https://c.example/feed", FALSE,
+	  "https://b.example/feed", FALSE },
+	{ "https://a.example/feed", TRUE, 200, "https://c.example/feed", FALSE,
+	  "https://b.example/feed", FALSE },
+	{ "https://a.example/feed", FALSE, 0, NULL, FALSE, "https://b.example/feed", FALSE },
+	{ "https://a.example/feed", TRUE, 200, "https://c.example/feed", FALSE,
+	  "https://b.example/feed", FALSE },
+	/* two to d break the count for c */
+	{ "https://a.example/feed", TRUE, 200, "https://d.example/feed", FALSE,
+	  "https://b.example/feed", FALSE },
+	{ "https://a.example/feed", TRUE, 200, "https://c.example/feed", FALSE,
+	  "https://b.example/feed", FALSE },
+	{ "https://a.example/feed", TRUE, 200, "https://c.example/feed", FALSE,
+	  "https://b.example/feed", FALSE },
+	{ "https://a.example/feed", TRUE, 200, "https://c.example/feed", FALSE,
+	  "https://c.example/feed", FALSE },
+	/* 410: gone, and stays gone while the config's url is the same */
+	{ "https://a.example/feed", FALSE, 410, NULL, TRUE, "https://c.example/feed", TRUE },
+	{ "https://a.example/feed", FALSE, 0, NULL, FALSE, "https://c.example/feed", TRUE },
+	/* a new url in the config: neither moved nor gone any more */
+	{ "https://e.example/feed", FALSE, 0, NULL, FALSE, NULL, FALSE },
+	{ "https://e.example/feed", FALSE, 410, NULL, TRUE, NULL, TRUE },
+	/* a successful poll (the user asked for it) clears gone */
+	{ "https://e.example/feed", TRUE, 200, NULL, FALSE, NULL, FALSE },
+	/* moved back to where the config points: not moved */
+	{ "https://e.example/feed", TRUE, 200, "https://f.example/feed", FALSE, NULL, FALSE },
+	{ "https://e.example/feed", TRUE, 200, "https://f.example/feed", FALSE, NULL, FALSE },
+	{ "https://e.example/feed", TRUE, 200, "https://f.example/feed", FALSE,
+	  "https://f.example/feed", FALSE },
+	{ "https://e.example/feed", TRUE, 200, "https://e.example/feed", FALSE,
+	  "https://f.example/feed", FALSE },
+	{ "https://e.example/feed", TRUE, 200, "https://e.example/feed", FALSE,
+	  "https://f.example/feed", FALSE },
+	{ "https://e.example/feed", TRUE, 200, "https://e.example/feed", FALSE, NULL, FALSE },
+};
+
+static void test_moved(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) err = NULL;
+	gint64 now = 1000;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(moved_rows); i++) {
+		struct fw_poll_record rec = {
+			.ok = moved_rows[i].ok, .http_status = moved_rows[i].status,
+			.error = moved_rows[i].ok ? NULL : "failed",
+			.permanent_url = moved_rows[i].permanent_url, .gone = moved_rows[i].gone,
+		};
+		g_autoptr(GPtrArray) out =
+			g_ptr_array_new_with_free_func((GDestroyNotify)fw_feed_status_free);
+		struct fw_feed_status *fs;
+		struct fw_feed_state st;
+
+		g_test_message("moved row %zu", i);
+		g_assert_true(fw_store_feed_get(f->s, "f", moved_rows[i].url, &st, &err));
+		g_assert_no_error(err);
+		g_assert_true(fw_store_feed_polled(f->s, st.id, now++, &rec, &err));
+		g_assert_no_error(err);
+		fw_feed_state_clear(&st);
+		g_assert_true(fw_store_feed_get(f->s, "f", moved_rows[i].url, &st, &err));
+		g_assert_cmpstr(st.moved_to, ==, moved_rows[i].want_moved_to);
+		g_assert_cmpint(st.gone, ==, moved_rows[i].want_gone);
+		fw_feed_state_clear(&st);
+		g_assert_null(st.moved_to);
+		g_assert_true(fw_store_feed_statuses(f->s, out, &err));
+		fs = out->pdata[0];
+		g_assert_cmpstr(fs->moved_to, ==, moved_rows[i].want_moved_to);
+		g_assert_cmpint(fs->gone, ==, moved_rows[i].want_gone);
+		g_assert_cmpstr(fs->url, ==, moved_rows[i].url);
+	}
+}
+
+/* ---- schema versions ----------------------------------------------------- */
+
+/* Reads a file under tests/fixtures/. Caller frees. */
+static char *read_fixture(const char *name)
+{
+	g_autofree char *dir = g_path_get_dirname(__FILE__);
+	g_autofree char *path = g_build_filename(dir, "..", "fixtures", name, NULL);
+	g_autoptr(GError) e = NULL;
+	char *data = NULL;
+
+	if (!g_file_get_contents(path, &data, NULL, &e)) {
+		g_autofree char *alt = g_test_build_filename(G_TEST_DIST, "..", "fixtures", name, NULL);
+
+		g_clear_error(&e);
+		if (!g_file_get_contents(alt, &data, NULL, &e))
+			g_error("fixture %s: %s", name, e->message);
+	}
+	return data;
+}
+
+/* Databases made by every earlier schema version (as SQL text; NULL: an empty
+ * file, version 0), and what must hold once the current code opened them. */
+static const struct {
+	const char *name, *sql;
+	const char *spoil;    /* run on the old database first, or NULL */
+	gboolean want_open;
+	int want_version;     /* user_version afterwards */
+	int want_auto_vacuum;
+	int feeds, items, hits, outbox;
+} migrate_rows[] = {
+	{ "version 0: an empty file", NULL, NULL, TRUE, FW_STORE_SCHEMA_VERSION, 2, 0, 0, 0, 0 },
+	{ "version 1", "db/v1.sql", NULL, TRUE, FW_STORE_SCHEMA_VERSION, 0, 2, 5, 4, 3 },
+	/* a migration that fails leaves the database as it was */
+	{ "version 1, a migration fails", "db/v1.sql", "DROP INDEX items_last_seen", FALSE, 1, 0,
+	  2, 5, 4, 3 },
+};
+
+/* The v1 fixture's data, read back through the current code. */
+static void check_v1_data(struct fw_store *s, const char *path)
+{
+	g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GError) err = NULL;
+	struct fw_feed_state st;
+	struct fw_hit_row *h;
+	enum fw_item_state state;
+	struct fw_item it = item_make("https://www.theamericanconservative.com/?p=1",
+	                              "The Limits to a Trump-Milei Alignment",
+	                              "https://www.theamericanconservative.com/trump-milei/"
+	                              "?utm_source=rss");
+	gint64 rowid = 0;
+
+	g_assert_true(fw_store_feed_get(s, "tac", "https://www.theamericanconservative.com/feed/",
+	                                &st, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(st.id, ==, 1);
+	g_assert_cmpstr(st.etag, ==, "\"abc\"");
+	g_assert_cmpstr(st.last_modified, ==, "Tue, 26 Nov 2024 05:05:00 GMT");
+	g_assert_true(st.fetched);
+	g_assert_null(st.moved_to);
+	g_assert_false(st.gone);
+	fw_feed_state_clear(&st);
+
+	g_assert_true(fw_store_hits(s, &(struct fw_hit_filter){ .oldest_first = TRUE }, hits, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(hits->len, ==, 4);
+	h = hits->pdata[0];
+	g_assert_cmpstr(h->topic, ==, "milei");
+	g_assert_cmpstr(h->feed_title, ==, "The American Conservative");
+	g_assert_cmpstr(h->title, ==, "The Limits to a Trump-Milei Alignment");
+	g_assert_cmpstr(h->author, ==, "Ana Pérez");
+	g_assert_cmpstr(h->also_in, ==, "MercoPress");   /* the reprint in the other feed */
+	g_assert_true(h->read);
+	g_assert_cmpstr(h->notified, ==, "initial");
+	g_assert_cmpstr(((struct fw_hit_row *)hits->pdata[2])->notified, ==, "delivered");
+	g_assert_cmpstr(((struct fw_hit_row *)hits->pdata[3])->notified, ==, "pending");
+	/* the webhook that failed twice is retried */
+	g_assert_true(fw_store_outbox_due(s, G_MAXINT32, 0, due, &err));
+	g_assert_cmpuint(due->len, ==, 1);
+	g_assert_cmpint(((struct fw_outbox_row *)due->pdata[0])->attempts, ==, 2);
+	/* a known item is still known */
+	it.categories = g_ptr_array_new();
+	g_assert_true(fw_store_item_put(s, 1, &it, "h1", 1732600000, &rowid, &state, &err));
+	g_ptr_array_unref(it.categories);
+	g_assert_no_error(err);
+	g_assert_cmpint(rowid, ==, 1);
+	g_assert_cmpint(state, ==, FW_ITEM_SEEN);
+	g_assert_cmpint(sql_int(path, "SELECT count(*) FROM sqlite_master WHERE name ="
+	                        " 'items_feed_seen'"), ==, 1);
+}
+
+static void test_migrate(struct fixture *f, gconstpointer data)
+{
+	g_autofree char *dir = g_path_get_dirname(f->path);
+
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
+	for (gsize i = 0; i < G_N_ELEMENTS(migrate_rows); i++) {
+		g_autoptr(GError) err = NULL;
+		struct fw_store *s;
+
+		g_test_message("migrate row %s", migrate_rows[i].name);
+		g_assert_true(g_file_set_contents(f->path, "", 0, NULL));
+		if (migrate_rows[i].sql) {
+			g_autofree char *sql = read_fixture(migrate_rows[i].sql);
+
+			sql_exec(f->path, sql);
+			g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), <,
+			                FW_STORE_SCHEMA_VERSION);
+		}
+		if (migrate_rows[i].spoil)
+			sql_exec(f->path, migrate_rows[i].spoil);
+		s = fw_store_open(f->path, &err);
+		if (migrate_rows[i].want_open) {
+			g_assert_no_error(err);
+			g_assert_nonnull(s);
+		} else {
+			g_assert_null(s);
+			g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_FAILED);
+			g_assert_nonnull(strstr(err->message, f->path));
+			g_assert_nonnull(strstr(err->message, "migrating the schema to version 2"));
+		}
+		g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==,
+		                migrate_rows[i].want_version);
+		g_assert_cmpint(sql_int(f->path, "PRAGMA auto_vacuum"), ==,
+		                migrate_rows[i].want_auto_vacuum);
+		g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM feeds"), ==,
+		                migrate_rows[i].feeds);
+		g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items"), ==,
+		                migrate_rows[i].items);
+		g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM hits"), ==,
+		                migrate_rows[i].hits);
+		g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM outbox"), ==,
+		                migrate_rows[i].outbox);
+		assert_integrity(f->path);
+		if (s && migrate_rows[i].items)
+			check_v1_data(s, f->path);
+		fw_store_free(s);
+		/* opening again migrates nothing */
+		if (migrate_rows[i].want_open) {
+			s = fw_store_open(f->path, &err);
+			g_assert_no_error(err);
+			fw_store_free(s);
+			g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==,
+			                FW_STORE_SCHEMA_VERSION);
+		}
+		g_unlink(f->path);
+	}
+}
+
+/* ---- durable, maintenance ------------------------------------------------ */
+
+/* The connection every store opens is spied on through an SQLite auto
+ * extension (run for each new connection of this process): the tests read
+ * its per-connection settings, and may give it a page limit. */
+static sqlite3 *spy_db;
+static int spy_max_pages;
+
+static int spy_init(sqlite3 *db, char **msg, const sqlite3_api_routines *api)
+{
+	spy_db = db;
+	if (spy_max_pages > 0) {
+		g_autofree char *sql = g_strdup_printf("PRAGMA max_page_count = %d", spy_max_pages);
+
+		sqlite3_exec(db, sql, NULL, NULL, NULL);
+	}
+	return SQLITE_OK;
+}
+
+/* An integer from a one-row query on the spied connection db. */
+static gint64 db_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	gint64 v = -1;
+
+	g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Opens the store at path and returns its connection in *db. */
+static struct fw_store *open_spied(const char *path, sqlite3 **db)
+{
+	g_autoptr(GError) err = NULL;
+	struct fw_store *s;
+
+	spy_db = NULL;
+	s = fw_store_open(path, &err);
+	g_assert_no_error(err);
+	g_assert_nonnull(spy_db);
+	*db = spy_db;
+	return s;
+}
+
+static void test_durable(struct fixture *f, gconstpointer data)
+{
+	sqlite3 *db;
+
+	fw_store_free(f->s);
+	f->s = open_spied(f->path, &db);
+	g_assert_cmpint(db_int(db, "PRAGMA synchronous"), ==, 1);   /* NORMAL */
+	g_assert_cmpint(db_int(db, "PRAGMA busy_timeout"), ==, FW_STORE_BUSY_TIMEOUT);
+	g_assert_cmpint(db_int(db, "PRAGMA foreign_keys"), ==, 1);
+	fw_store_set_durable(f->s, TRUE);
+	g_assert_cmpint(db_int(db, "PRAGMA synchronous"), ==, 2);   /* FULL */
+	fw_store_set_durable(f->s, FALSE);
+	g_assert_cmpint(db_int(db, "PRAGMA synchronous"), ==, 1);
+}
+
+/* Pruning frees pages; maintenance gives them back to the file system. */
+static void test_maintain(struct fixture *f, gconstpointer data)
+{
+	g_autofree char *big = g_strnfill(3000, 'x');
+	g_autoptr(GError) err = NULL;
+	gint64 feed = feed_id(f->s, "a"), deleted = 0, pages;
+
+	g_assert_true(fw_store_begin(f->s, &err));
+	for (int i = 0; i < 300; i++) {
+		g_autofree char *id = g_strdup_printf("old-%d", i);
+		struct fw_item it = item_make(id, "Old", NULL);
+		enum fw_item_state state;
+		gint64 rowid;
+
+		it.content = big;
+		it.categories = g_ptr_array_new();
+		g_assert_true(fw_store_item_put(f->s, feed, &it, id, 100, &rowid, &state, &err));
+		g_ptr_array_unref(it.categories);
+	}
+	g_assert_true(fw_store_commit(f->s, &err));
+	put_item(f->s, feed, "new", "New", NULL, 100 + 10 * FW_STORE_SEEN_STEP);
+	pages = sql_int(f->path, "PRAGMA page_count");
+	g_assert_true(fw_store_prune(f->s, 1000, &deleted, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(deleted, ==, 300);
+	g_assert_cmpint(sql_int(f->path, "PRAGMA freelist_count"), >, pages / 2);
+	g_assert_true(fw_store_maintain(f->s, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "PRAGMA freelist_count"), ==, 0);
+	g_assert_cmpint(sql_int(f->path, "PRAGMA page_count"), <, pages / 4);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items"), ==, 1);
+}
+
+/* ---- retention ----------------------------------------------------------- */
+
+#define DAY 86400
+
+/* Items of feed "live" polled daily from day 0 to day 100 (present from day
+ * `from` to day `to`), and of feed "quiet", fetched once on day 0 and 304
+ * since; a hit or not; kept or pruned by retention 90 days on day 100. */
+static const struct {
+	const char *feed, *id;
+	int from, to;
+	gboolean hit, want_kept;
+} retention_rows[] = {
+	{ "live", "always", 0, 100, FALSE, TRUE },        /* old, but still in the feed */
+	{ "live", "left-day-9", 0, 9, FALSE, FALSE },
+	{ "live", "left-day-9-hit", 0, 9, TRUE, TRUE },   /* hits are kept */
+	{ "live", "left-day-90", 0, 90, FALSE, TRUE },    /* not 90 days ago yet */
+	{ "live", "day-50-to-70", 50, 70, FALSE, TRUE },
+	{ "live", "back-on-day-95", 0, 5, FALSE, TRUE },  /* and from 95 again, below */
+	{ "live", "back-on-day-95", 95, 100, FALSE, TRUE },
+	{ "quiet", "q1", 0, 0, FALSE, TRUE },             /* 304 for 100 days: still there */
+	{ "quiet", "q2", 0, 0, FALSE, TRUE },
+};
+
+static void test_retention(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) err = NULL;
+	gint64 t0 = 1700000000, deleted = -1;
+
+	/* a poll (transaction) every 7 hours */
+	for (gint64 t = t0; t <= t0 + 100 * DAY + 23 * 3600; t += 7 * 3600) {
+		int day = (int)((t - t0) / DAY);
+
+		g_assert_true(fw_store_begin(f->s, &err));
+		for (gsize i = 0; i < G_N_ELEMENTS(retention_rows); i++) {
+			gint64 item;
+
+			if (day < retention_rows[i].from || day > retention_rows[i].to)
+				continue;
+			item = put_item(f->s, feed_id(f->s, retention_rows[i].feed),
+			                retention_rows[i].id, retention_rows[i].id, NULL, t);
+			if (retention_rows[i].hit && !fw_store_hit_exists(f->s, item, "t"))
+				add_hit(f->s, item, "t", "initial", 0, t, "s");
+		}
+		g_assert_true(fw_store_commit(f->s, &err));
+	}
+	g_assert_true(fw_store_prune(f->s, t0 + 100 * DAY - 90 * DAY, &deleted, &err));
+	g_assert_no_error(err);
+	for (gsize i = 0; i < G_N_ELEMENTS(retention_rows); i++) {
+		g_autofree char *sql = g_strdup_printf("SELECT count(*) FROM items WHERE item_key = '%s'",
+		                                       retention_rows[i].id);
+
+		g_test_message("retention row %s", retention_rows[i].id);
+		g_assert_cmpint(sql_int(f->path, sql), ==, retention_rows[i].want_kept ? 1 : 0);
+	}
+	g_assert_cmpint(deleted, ==, 1);
+	/* an item still present keeps a last_seen within FW_STORE_SEEN_STEP of the poll */
+	g_assert_cmpint(sql_int(f->path, "SELECT last_seen FROM items WHERE item_key = 'always'"),
+	                >, t0 + 100 * DAY + 23 * 3600 - 7 * 3600 - FW_STORE_SEEN_STEP);
+}
+
+/* SEEN refreshes last_seen once it is FW_STORE_SEEN_STEP old: (now, want last_seen). */
+static const gint64 seen_rows[][2] = {
+	{ 1000, 1000 },                                  /* new */
+	{ 1001, 1000 },
+	{ 1000 + FW_STORE_SEEN_STEP - 1, 1000 },
+	{ 1000 + FW_STORE_SEEN_STEP, 1000 + FW_STORE_SEEN_STEP },
+	{ 1000 + FW_STORE_SEEN_STEP + 5, 1000 + FW_STORE_SEEN_STEP },
+	{ 1000 + 5 * FW_STORE_SEEN_STEP, 1000 + 5 * FW_STORE_SEEN_STEP },
+};
+
+static void test_last_seen(struct fixture *f, gconstpointer data)
+{
+	gint64 feed = feed_id(f->s, "a");
+
+	for (gsize i = 0; i < G_N_ELEMENTS(seen_rows); i++) {
+		put_item(f->s, feed, "1", "One", NULL, seen_rows[i][0]);
+		g_test_message("last seen row %zu", i);
+		g_assert_cmpint(sql_int(f->path, "SELECT last_seen FROM items"), ==, seen_rows[i][1]);
+	}
+}
+
+/* ---- disk full ------------------------------------------------------------ */
+
+/* Items of 2 kB, 5 a transaction, into a database SQLite may not grow past
+ * 60 pages (a real SQLITE_FULL from the pager): the write that does not fit
+ * fails with FULL naming the database, and every committed one is there. */
+static void test_full(struct fixture *f, gconstpointer data)
+{
+	g_autofree char *body = g_strnfill(2000, 'y');
+	g_autoptr(GError) err = NULL;
+	struct fw_store *s;
+	sqlite3 *db;
+	gint64 feed, committed = 0;
+	gboolean full = FALSE;
+
+	fw_store_free(f->s);
+	f->s = NULL;
+	spy_max_pages = 60;
+	s = open_spied(f->path, &db);
+	spy_max_pages = 0;
+	g_assert_cmpint(db_int(db, "PRAGMA max_page_count"), ==, 60);
+	feed = feed_id(s, "a");
+	for (int poll = 0; poll < 200 && !full; poll++) {
+		gboolean ok = fw_store_begin(s, &err);
+
+		for (int i = 0; ok && i < 5; i++) {
+			g_autofree char *id = g_strdup_printf("%d-%d", poll, i);
+			struct fw_item it = item_make(id, id, NULL);
+			enum fw_item_state state;
+			gint64 rowid;
+
+			it.content = body;
+			it.categories = g_ptr_array_new();
+			ok = fw_store_item_put(s, feed, &it, id, 100, &rowid, &state, &err);
+			if (ok)
+				ok = fw_store_hit_add(s, &(struct fw_hit_new){
+					.item_rowid = rowid, .topic = "t", .notified = "pending" },
+					FW_CHANNEL_DESKTOP, 100, NULL, &err);
+			g_ptr_array_unref(it.categories);
+		}
+		if (ok && fw_store_commit(s, &err)) {
+			committed += 5;
+			continue;
+		}
+		fw_store_rollback(s);
+		g_test_message("poll %d: %s", poll, err->message);
+		g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_FULL);
+		g_assert_nonnull(strstr(err->message, f->path));
+		g_assert_nonnull(strstr(err->message, "full"));
+		full = TRUE;
+	}
+	g_assert_true(full);
+	g_assert_cmpint(committed, >, 0);
+	/* the store still reads, and writes what fits */
+	g_clear_error(&err);
+	g_assert_true(fw_store_hit_set_read(s, 1, TRUE, &err));
+	g_assert_no_error(err);
+	fw_store_free(s);
+	/* reopened without the limit: everything committed, nothing else */
+	assert_integrity(f->path);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items"), ==, committed);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM hits"), ==, committed);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM outbox"), ==, committed);
+	f->s = fw_store_open(f->path, &err);
+	g_assert_no_error(err);
+	put_item(f->s, feed, "after", "After", NULL, 200);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items"), ==, committed + 1);
+}
+
 /* ---- canonical links --------------------------------------------------- */
 
 static const struct {
@@ -1002,6 +1724,7 @@ static void test_canonical(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	sqlite3_auto_extension((void (*)(void))spy_init);
 #define ADD(name, fn, noopen) \
 	g_test_add(name, struct fixture, GINT_TO_POINTER(noopen), fixture_setup, fn, fixture_teardown)
 	ADD("/store/open", test_open, 0);
@@ -1022,6 +1745,16 @@ int main(int argc, char **argv)
 	ADD("/store/outbox/deliver", test_outbox, 0);
 	ADD("/store/outbox/backoff", test_outbox_backoff, 0);
 	ADD("/store/prune-foreach", test_prune_foreach, 0);
+	ADD("/store/item/identity", test_identity, 0);
+	ADD("/store/item/identity-autocommit", test_identity_autocommit, 0);
+	ADD("/store/hits/also-in", test_also_in, 0);
+	ADD("/store/feed/moved-gone", test_moved, 0);
+	ADD("/store/open/migrate", test_migrate, 1);
+	ADD("/store/durable", test_durable, 0);
+	ADD("/store/maintain", test_maintain, 0);
+	ADD("/store/retention", test_retention, 0);
+	ADD("/store/item/last-seen", test_last_seen, 0);
+	ADD("/store/full", test_full, 0);
 #undef ADD
 	g_test_add_func("/store/canonical-link", test_canonical);
 	return g_test_run();
