@@ -109,6 +109,9 @@ daemon_outbox_cb(gpointer data)
 		else if (deleted > 0)
 			fw_log_info("forgot %" G_GINT64_FORMAT " item%s older than the retention",
 			            deleted, deleted == 1 ? "" : "s");
+		g_clear_error(&err);
+		if (!fw_store_maintain(d->store, &err))
+			fw_log_warn("database maintenance: %s", err->message);
 	}
 	return G_SOURCE_CONTINUE;
 }
@@ -173,6 +176,7 @@ daemon_reload_cb(gpointer data)
 			            "still using %s", cfg->database, d->cfg->database);
 		fw_config_free(d->cfg);
 		d->cfg = cfg;
+		fw_store_set_durable(d->store, cfg->durable);
 		fw_sched_free(d->sched);
 		d->sched = fw_sched_new(NULL, d->cfg->feeds->len, daemon_due_cb, d);
 		daemon_schedule(d);
@@ -264,6 +268,7 @@ main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
+	fw_store_set_durable(d.store, d.cfg->durable);
 	d.poller = fw_poller_new(NULL, d.cfg, d.store, TRUE, &err);
 	if (d.poller == NULL) {
 		fw_log_err("%s", err->message);
