@@ -82,9 +82,11 @@ static gboolean
 parse_options(const char *cmd, const char *params, const char *summary,
               const GOptionEntry *entries, int *argc, char ***argv)
 {
-	g_autofree char *title = g_strdup_printf("%s%s%s", cmd, params ? " " : "", params ? params : "");
-	g_autoptr(GOptionContext) ctx = g_option_context_new(title);
+	g_autofree char *prg = g_strdup_printf("feedwatch %s", cmd);
+	g_autoptr(GOptionContext) ctx = g_option_context_new(params);
 	g_autoptr(GError) err = NULL;
+
+	g_set_prgname(prg);   /* "Usage: feedwatch hits [OPTION…]" */
 
 	g_option_context_set_summary(ctx, summary);
 	if (entries != NULL)
@@ -2159,6 +2161,7 @@ int
 main(int argc, char **argv)
 {
 	const char *cmd;
+	char *help_argv[3] = { NULL };
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
@@ -2177,7 +2180,13 @@ main(int argc, char **argv)
 	cmd = argv[1];
 	argv++;
 	argc--;
-	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+	if (strcmp(cmd, "help") == 0 && argc == 2) {
+		/* feedwatch help CMD: CMD --help */
+		help_argv[0] = argv[1];
+		help_argv[1] = (char *)"--help";
+		argv = help_argv;
+		cmd = argv[0];
+	} else if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		return 0;
 	}

@@ -1,0 +1,124 @@
+# bash completion for feedwatch(1): commands, each command's options, the
+# values of --format, topic and feed keys from the config (-c FILE, else
+# $XDG_CONFIG_HOME/feedwatch/feedwatch.conf, else /etc/feedwatch/feedwatch.conf),
+# unread hit numbers for show/open/read, and file names where a file goes.
+# Installed as $(PREFIX)/share/bash-completion/completions/feedwatch.
+
+# The config file the command line names, or the default one.
+_feedwatch_config()
+{
+	local i
+	for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
+		case ${COMP_WORDS[i]} in
+		-c | --config) printf '%s\n' "${COMP_WORDS[i + 1]/#\~/$HOME}"; return ;;
+		--config=*) local v=${COMP_WORDS[i]#--config=}; printf '%s\n' "${v/#\~/$HOME}"; return ;;
+		esac
+	done
+	local user=${XDG_CONFIG_HOME:-$HOME/.config}/feedwatch/feedwatch.conf
+	if [[ -r $user ]]; then printf '%s\n' "$user"; else printf '%s\n' /etc/feedwatch/feedwatch.conf; fi
+}
+
+# The keys of the config's [KIND NAME] groups (KIND: feed or topic).
+_feedwatch_keys()
+{
+	local conf
+	conf=$(_feedwatch_config)
+	[[ -r $conf ]] || return
+	sed -n "s/^[[:space:]]*\[[[:space:]]*$1[[:space:]]\{1,\}\([A-Za-z0-9._-]\{1,\}\)[[:space:]]*\][[:space:]]*\$/\1/p" "$conf"
+}
+
+# Numbers of the latest unread hits (the command asked, quietly).
+_feedwatch_hits()
+{
+	local conf
+	conf=$(_feedwatch_config)
+	feedwatch -c "$conf" hits --unread --limit 50 --format csv 2>/dev/null | sed -n '2,$s/,.*//p'
+}
+
+_feedwatch()
+{
+	local cur prev cmd i
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	local commands="hits show open read unread stats report status check match backtest parse
+		add import export poll reload help"
+
+	# The command: the first word that is not -c FILE.
+	cmd=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-c | --config) ((i++)) ;;
+		-*) ;;
+		*) cmd=${COMP_WORDS[i]}; break ;;
+		esac
+	done
+
+	case $prev in
+	-c | --config | -o | --output)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		return ;;
+	-t | --topic)
+		COMPREPLY=($(compgen -W "$(_feedwatch_keys topic)" -- "$cur"))
+		return ;;
+	-f | --feed)
+		COMPREPLY=($(compgen -W "$(_feedwatch_keys feed)" -- "$cur"))
+		return ;;
+	--format)
+		local formats
+		case $cmd in
+		hits) formats="table json csv atom" ;;
+		stats) formats="table json csv" ;;
+		show | parse) formats="text json" ;;
+		*) formats="table json" ;;
+		esac
+		COMPREPLY=($(compgen -W "$formats" -- "$cur"))
+		return ;;
+	--since | --until | -d | --days | -n | --limit | -s | --search | --name | --title)
+		return ;;
+	esac
+
+	if [[ -z $cmd ]]; then
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "-c --config --help --version" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+		fi
+		return
+	fi
+
+	local opts="-c --config -v --verbose -h --help"
+	case $cmd in
+	hits) opts+=" -t --topic -f --feed --since --until -u --unread -s --search -n --limit --format -F --follow" ;;
+	show) opts+=" --format" ;;
+	read | unread) opts+=" -a --all -t --topic" ;;
+	stats) opts+=" -d --days --format" ;;
+	report) opts+=" --since --until -t --topic --title -o --output" ;;
+	status) opts+=" --format" ;;
+	backtest) opts+=" --since --format" ;;
+	parse) opts+=" --format" ;;
+	add) opts+=" --name --title -n --dry-run" ;;
+	import) opts+=" -n --dry-run" ;;
+	export) opts+=" -o --output" ;;
+	poll) opts+=" -f --feed --no-notify --now" ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+	case $cmd in
+	show | open | read | unread)
+		COMPREPLY=($(compgen -W "$(_feedwatch_hits)" -- "$cur")) ;;
+	backtest)
+		COMPREPLY=($(compgen -W "$(_feedwatch_keys topic)" -- "$cur")) ;;
+	help)
+		COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
+	import)
+		COMPREPLY=($(compgen -f -X '!*.opml' -- "$cur") $(compgen -d -- "$cur"))
+		compopt -o filenames 2>/dev/null ;;
+	parse | match)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		compopt -o filenames 2>/dev/null ;;
+	esac
+}
+complete -F _feedwatch feedwatch
