@@ -678,8 +678,8 @@ void fw_hitlog_show(const struct fw_hit_row *r, FILE *out, gboolean color)
 	fw_hitlog_show_item(r, NULL, out, color);
 }
 
-/* Appends the snippet of r with its marks, indented, after an empty line. */
-static void append_snippet(GString *s, const struct fw_hit_row *r, gboolean color)
+/* Appends the snippet of r with its marks, indented (after an empty line when blank). */
+static void append_snippet(GString *s, const struct fw_hit_row *r, gboolean color, gboolean blank)
 {
 	g_autofree char *snippet = clean_text(r->snippet, FALSE);
 	g_autoptr(GArray) marks = fw_hitlog_marks_parse(r->marks_json);
@@ -688,7 +688,8 @@ static void append_snippet(GString *s, const struct fw_hit_row *r, gboolean colo
 	if (*snippet == '\0')
 		return;
 	append_marked(marked, snippet, marks, color ? BOLD : "", color ? RESET : "");
-	g_string_append_c(s, '\n');
+	if (blank)
+		g_string_append_c(s, '\n');
 	append_indented(s, marked->str);
 }
 
@@ -734,7 +735,7 @@ void fw_hitlog_show_item(const struct fw_hit_row *r, GPtrArray *others, FILE *ou
 	}
 	show_line(s, "Matched:", matched);
 	show_line(s, "Item:", r->item_id);
-	append_snippet(s, r, color);
+	append_snippet(s, r, color, TRUE);
 	/* The same item's hits for other topics: why each matched. */
 	for (guint i = 0; others != NULL && i < others->len; i++) {
 		const struct fw_hit_row *o = others->pdata[i];
@@ -745,7 +746,7 @@ void fw_hitlog_show_item(const struct fw_hit_row *r, GPtrArray *others, FILE *ou
 		g_autofree char *clean = clean_text(line, FALSE);
 
 		g_string_append_printf(s, "\n%s%s:%s\n", color ? BOLD : "", clean, color ? RESET : "");
-		append_snippet(s, o, color);
+		append_snippet(s, o, color, FALSE);
 	}
 	if (r->summary && *r->summary) {
 		g_autofree char *clean = clean_text(r->summary, TRUE);

@@ -595,6 +595,76 @@ static void test_show_matched(void)
 	}
 }
 
+
+/* show_item: the item's other hits (other topics) and the feeds it also
+ * appeared in. Each row: the others' ids and what must be in the output. */
+static const struct {
+	int others;           /* how many of rows[1], rows[2] are the item's other hits */
+	const char *also_in;
+	const char *want[4];  /* substrings, in order */
+	const char *not_want;
+} item_rows[] = {
+	{ 0, NULL, { "\nFeed:      The American Conservative (tac)\nLink:", NULL }, "Topics:" },
+	{ 0, "FT, Mirror \033[31mWire", { "\nAlso in:   FT, Mirror  [31mWire\nLink:", NULL }, "\033" },
+	{ 1, NULL, { "\nTopics:    Milei (hit 1), China swaps (hit 22)\n",
+	             "\n  Javier Milei won the runoff\n",
+	             "\nChina swaps (hit 22):\n  Beijing, \"swap\" lines  and more\n", NULL }, NULL },
+	{ 2, "Other", { "\nTopics:    Milei (hit 1), China swaps (hit 22), Mercado Común del Sur (hit 333)\n",
+	                "\nMercado Común del Sur (hit 333) matched summary 2–4:\n  bell  and nul-free   control\n",
+	                NULL }, NULL },
+};
+
+static void test_show_item(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(item_rows); i++) {
+		struct fw_hit_row r = rows[0];
+		g_autoptr(GPtrArray) others = g_ptr_array_new();
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		const char *at;
+
+		r.also_in = (char *)item_rows[i].also_in;
+		for (int k = 0; k < item_rows[i].others; k++)
+			g_ptr_array_add(others, &rows[1 + k]);
+		fw_hitlog_show_item(&r, i == 0 ? NULL : others, f, FALSE);
+		fclose(f);
+		g_test_message("item row %zu:\n%s", i, buf);
+		at = buf;
+		for (int k = 0; item_rows[i].want[k]; k++) {
+			const char *hit = strstr(at, item_rows[i].want[k]);
+
+			g_assert_nonnull(hit);
+			at = hit + strlen(item_rows[i].want[k]);
+		}
+		if (item_rows[i].not_want)
+			g_assert_null(strstr(buf, item_rows[i].not_want));
+		free(buf);
+	}
+}
+
+/* With color the other topics' snippets are marked too. */
+static void test_show_item_color(void)
+{
+	struct fw_hit_row r = rows[0], o = rows[0];
+	g_autoptr(GPtrArray) others = g_ptr_array_new();
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	o.id = 2;
+	o.topic = "mercosur";
+	o.topic_name = "Mercosur";
+	o.snippet = "Mercosur deal";
+	o.marks_json = "[[0,8]]";
+	g_ptr_array_add(others, &o);
+	fw_hitlog_show_item(&r, others, f, TRUE);
+	fclose(f);
+	g_assert_nonnull(strstr(buf, "  \033[1mMercosur\033[0m deal\n"));
+	g_assert_nonnull(strstr(buf, "  Javier \033[1mMilei\033[0m won the runoff\n"));
+	free(buf);
+}
+
 static const struct {
 	const char *json, *want;
 } marks_rows[] = {
@@ -641,6 +711,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/hitlog/show", test_show);
 	g_test_add_func("/hitlog/show/fields", test_show_fields);
 	g_test_add_func("/hitlog/show/matched", test_show_matched);
+	g_test_add_func("/hitlog/show/item", test_show_item);
+	g_test_add_func("/hitlog/show/item-color", test_show_item_color);
 	g_test_add_func("/hitlog/marks-parse", test_marks_parse);
 	return g_test_run();
 }
