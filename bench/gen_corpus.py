@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Writes a deterministic feed corpus for feedwatch's benchmarks and tests.
 
-    gen_corpus.py OUT --feeds N --items M [--revision R] [--topics K] [--seed S]
-                  [--verify]
+    gen_corpus.py OUT --feeds N --items M [--revision R] [--topics K[,K...]]
+                  [--seed S] [--verify]
 
 Under OUT:
   feeds/fNNNN.xml  N feeds of M items each, in seven dialects (feed f has
@@ -30,7 +30,8 @@ Under OUT:
                    every item (absolute link after xml:base, plain-text title)
   feedwatch.conf   [feedwatch] interval = 5m, the three seed topics of DESIGN.md,
                    one [feed fNNNN] group a feed with url = @BASE@/feeds/fNNNN.xml
-  topics-K.conf    K synthetic [topic tNNNNN] groups, all query forms (--topics K)
+  topics-K.conf    K synthetic [topic tNNNNN] groups, all query forms (--topics K;
+                   --topics 10,10000 writes topics-10.conf and topics-10000.conf)
   urls.txt         feeds/fNNNN.xml, one a line (relative to the served root)
   changed.txt      the feed files this run (re)wrote, one a line
   stats.txt        counts and sizes (also printed)
@@ -829,11 +830,15 @@ def main(argv=None):
     ap.add_argument("--feeds", type=int, default=200)
     ap.add_argument("--items", type=int, default=20)
     ap.add_argument("--revision", type=int, default=0)
-    ap.add_argument("--topics", type=int, default=0)
+    ap.add_argument("--topics", default="0", help="K or a comma-separated list of K")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--verify", action="store_true", help="parse every feed written (slower)")
     a = ap.parse_args(argv)
-    if a.feeds < 1 or a.items < 1 or a.revision < 0 or a.topics < 0:
+    try:
+        topic_counts = [int(k) for k in a.topics.split(",")]
+    except ValueError:
+        ap.error("--topics: expected a number or a comma-separated list of numbers")
+    if a.feeds < 1 or a.items < 1 or a.revision < 0 or min(topic_counts) < 0:
         ap.error("--feeds and --items must be positive, --revision and --topics not negative")
     started = time.time()
     os.makedirs(os.path.join(a.out, "feeds"), exist_ok=True)
@@ -880,11 +885,13 @@ def main(argv=None):
     write_text(os.path.join(a.out, "truth.tsv"), "".join(t + "\n" for t in truth))
     write_text(os.path.join(a.out, "items.tsv"), "".join(t + "\n" for t in items_tsv))
     write_text(os.path.join(a.out, "changed.txt"), "".join(c + "\n" for c in changed))
-    if a.topics:
+    for k in topic_counts:
+        if k == 0:
+            continue
         lines = []
-        for name, q in synthetic_topics(a.seed, a.topics):
+        for name, q in synthetic_topics(a.seed, k):
             lines += ["[topic %s]" % name, "query = %s" % q, "notify = none", ""]
-        write_text(os.path.join(a.out, "topics-%d.conf" % a.topics), "\n".join(lines))
+        write_text(os.path.join(a.out, "topics-%d.conf" % k), "\n".join(lines))
     stats = ("feeds %d items/feed %d items %d revision %d seed %d bytes %d rewritten %d "
              "truth %d (%s) new-items %d edited-feeds %d dialects %s seconds %.1f\n"
              % (a.feeds, a.items, n_items, a.revision, a.seed, total_bytes, len(changed), len(truth),

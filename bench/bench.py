@@ -1,0 +1,1032 @@
+#!/usr/bin/env python3
+"""feedwatch benchmarks: one table, every figure a median of several runs
+next to its floor measured in the same go (issue 10, DESIGN.md "Benchmarks").
+
+    sh bench/run.sh [--quick] [--runs N] [--skip WHAT,...] [--profile] ...
+
+Generates the corpus once (bench/gen_corpus.py, 1000 feeds x 20 items, into
+bench/out/corpus), serves it with nginx on 127.0.0.1 (tests/helpers/serve.sh),
+builds bench/parse_bench.c and bench/match_bench.c against
+BUILD/libfeedwatch.a, then measures:
+
+  cold      `feedwatch poll --no-notify` on a fresh database, vs curl
+            --parallel --parallel-max 8 --compressed of the same URLs plus
+            xmllint --stream --noout of the downloaded files
+  warm      the same poll again (every feed answers 304), vs curl --parallel
+            with the If-None-Match / If-Modified-Since nginx gave
+  peers     sfeed_update (maxjobs=16) and newsboat -x reload (reload-threads
+            16), cold and warm, when installed
+  parse     parse_bench (fw_feed_parse over every file, in memory) vs
+            xmllint --stream --noout of the same files, in MB/s
+  match     match_bench (fw_matcher_match over every item) with 10 and 10,000
+            topics vs LC_ALL=C grep -F -w -i -f of the topics' words over the
+            items' text
+  revision  gen_corpus.py --revision 1 in place (10% of feeds change), polled
+            from the database of a revision-0 poll, vs the conditional curl
+            plus xmllint of the feeds that changed
+  idle      feedwatchd with every feed at 15m, all polled once, then a quiet
+            window: CPU seconds and wakeups a minute, resident memory
+
+The table goes to stdout and (full runs only) to bench/last-run.md, with the
+figures in bench/last-run.json; the next run shows the change against them.
+--profile instead runs valgrind --tool=callgrind on the cold cycle and the
+two drivers (a smaller corpus) and prints the top functions of each.
+Standard library only; Python 3.9 or later.
+"""
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(TOP, "bench")
+SERVE = os.path.join(TOP, "tests", "helpers", "serve.sh")
+GEN = os.path.join(BENCH, "gen_corpus.py")
+PARALLEL = 8          # curl --parallel-max and feedwatch max_parallel / max_per_host
+PEER_JOBS = 16        # sfeed maxjobs, newsboat reload-threads
+
+
+def log(msg):
+    sys.stderr.write("bench: %s\n" % msg)
+    sys.stderr.flush()
+
+
+class Run:
+    """One finished command: wall seconds, peak RSS (kB), CPU seconds, exit code."""
+
+    def __init__(self, wall, rss_kb, cpu, rc, out, err):
+        self.wall, self.rss_kb, self.cpu, self.rc, self.out, self.err = wall, rss_kb, cpu, rc, out, err
+
+
+def run(cmd, env=None, cwd=None, capture=True, check=True):
+    """Runs cmd, timing it. The peak RSS is /usr/bin/time -f %M's: the largest
+    process of cmd's tree (not this script's, which a vfork'd child would
+    report through wait4)."""
+    outp = os.path.join(WORK, "cmd.out")
+    errp = os.path.join(WORK, "cmd.err")
+    rssp = os.path.join(WORK, "cmd.rss")
+    full = ([TIME, "-f", "%M", "-o", rssp] if TIME else []) + list(cmd)
+    with open(outp if capture else os.devnull, "wb") as out, open(errp, "wb") as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(full, stdout=out, stderr=err, env=env, cwd=cwd)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    rss = None
+    if TIME:
+        try:
+            lines = open(rssp).read().split()
+            rss = int(lines[-1]) if lines and lines[-1].isdigit() else None
+        except OSError:
+            pass
+    r = Run(wall, rss, ru.ru_utime + ru.ru_stime, p.returncode,
+            open(outp, "rb").read().decode("utf-8", "replace") if capture else "",
+            open(errp, "rb").read().decode("utf-8", "replace"))
+    if check and r.rc != 0:
+        raise SystemExit("bench: %s exited %d:\n%s" % (" ".join(cmd[:4]), r.rc, r.err[-2000:]))
+    return r
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True, **kw).stdout
+
+
+def median(xs):
+    return statistics.median(xs) if xs and None not in xs else None
+
+
+def mx(*xs):
+    return None if None in xs else max(xs)
+
+
+def fmt_s(v):
+    if v is None:
+        return "—"
+    return "%.2f s" % v if v >= 0.995 else "%.0f ms" % (v * 1000) if v >= 0.0095 else "%.1f ms" % (v * 1000)
+
+
+def fmt_mb(kb):
+    return "—" if kb is None else "%.0f" % (kb / 1024) if kb >= 10240 else "%.1f" % (kb / 1024)
+
+
+def fmt_ratio(r):
+    return "—" if r is None else "%.2f×" % r if r < 10 else "%.0f×" % r
+
+
+def fmt_rate(v, unit):
+    if v >= 1e6:
+        return "%.2f M%s" % (v / 1e6, unit)
+    if v >= 1e4:
+        return "%.0f k%s" % (v / 1e3, unit)
+    return "%.0f %s" % (v, unit)
+
+
+# ---------------------------------------------------------------------------
+# Set-up: machine, build, corpus, server.
+
+def machine():
+    model = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = 0
+    try:
+        for line in open("/proc/meminfo"):
+            if line.startswith("MemTotal:"):
+                ram = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    ncpu = len(os.sched_getaffinity(0))
+    commit = "unknown"
+    try:
+        commit = sh(["git", "-C", TOP, "rev-parse", "--short", "HEAD"]).strip()
+        dirty = sh(["git", "-C", TOP, "status", "--porcelain", "--untracked-files=no", "--",
+                    "daemon", "include", "Makefile"]).strip()
+        if dirty:
+            commit += " + uncommitted changes in daemon/ include/"
+    except (subprocess.CalledProcessError, OSError):
+        pass
+    return {"nproc": ncpu, "cpu": model, "ram_gb": ram, "commit": commit,
+            "kernel": platform.release(),
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def tool_versions():
+    out = []
+    for name, cmd, rx in [("curl", ["curl", "--version"], r"curl (\S+)"),
+                          ("libxml2", ["xmllint", "--version"], r"libxml version (\d+)"),
+                          ("nginx", ["nginx", "-v"], r"nginx/(\S+)"),
+                          ("grep", ["grep", "--version"], r"grep \(GNU grep\) (\S+)"),
+                          ("newsboat", ["newsboat", "-v"], r"newsboat (\S+)")]:
+        try:
+            p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            m = re.search(rx, p.stdout)
+            if m:
+                v = m.group(1)
+                if name == "libxml2" and v.isdigit():
+                    v = "%d.%d.%d" % (int(v) // 10000, int(v) // 100 % 100, int(v) % 100)
+                out.append("%s %s" % (name, v))
+        except OSError:
+            pass
+    try:
+        v = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "sfeed"], stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, text=True).stdout.strip()
+        if v and shutil.which("sfeed_update"):
+            out.append("sfeed %s" % v)
+    except OSError:
+        pass
+    return ", ".join(out)
+
+
+def pkgs_from_makefile():
+    text = open(os.path.join(TOP, "Makefile")).read()
+    m = re.search(r"^PKGS\s*=\s*(.+)$", text, re.M)
+    if not m:
+        raise SystemExit("bench: no PKGS line in the Makefile")
+    return m.group(1).split()
+
+
+def build_drivers(build):
+    lib = os.path.join(build, "libfeedwatch.a")
+    if not os.path.exists(lib):
+        raise SystemExit("bench: %s is missing: run make first" % lib)
+    pkgs = pkgs_from_makefile()
+    cflags = sh(["pkg-config", "--cflags"] + pkgs).split()
+    libs = sh(["pkg-config", "--libs"] + pkgs).split()
+    outdir = os.path.join(build, "bench")
+    os.makedirs(outdir, exist_ok=True)
+    bins = {}
+    for name in ("parse_bench", "match_bench"):
+        src = os.path.join(BENCH, name + ".c")
+        exe = os.path.join(outdir, name)
+        if (not os.path.exists(exe) or os.path.getmtime(exe) < os.path.getmtime(src)
+                or os.path.getmtime(exe) < os.path.getmtime(lib)):
+            cmd = [os.environ.get("CC", "cc"), "-std=gnu11", "-O2", "-g", "-Wall", "-Wextra",
+                   "-Wno-unused-parameter", "-I" + os.path.join(TOP, "include")] + cflags + \
+                  ["-o", exe, src, lib] + libs + ["-lm"]
+            subprocess.run(cmd, check=True)
+        bins[name] = exe
+    return bins
+
+
+def gen_corpus(out, feeds, items, revision, topics):
+    cmd = [sys.executable, GEN, out, "--feeds", str(feeds), "--items", str(items),
+           "--revision", str(revision), "--seed", "1"]
+    if topics:
+        cmd += ["--topics", ",".join(str(k) for k in topics)]
+    stats = sh(cmd).strip()
+    d = dict(re.findall(r"([a-z/-]+) (\d+)", stats))
+    return {"bytes": int(d["bytes"]), "items": int(d["items"]), "rewritten": int(d["rewritten"]),
+            "new_items": int(d["new-items"])}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, root):
+        self.port = free_port()
+        self.base = sh(["sh", SERVE, "start", root, str(self.port)]).strip()
+        self.log = "/tmp/feedwatch-test-nginx-%d/access.log" % self.port
+
+    def mark(self):
+        try:
+            return os.path.getsize(self.log)
+        except OSError:
+            return 0
+
+    def statuses(self, since):
+        """Counts of the HTTP statuses logged since mark `since`."""
+        counts = {}
+        with open(self.log, "rb") as fh:
+            fh.seek(since)
+            for line in fh:
+                st = line.split(b" ", 1)[0].decode()
+                counts[st] = counts.get(st, 0) + 1
+        return counts
+
+    def stop(self):
+        subprocess.run(["sh", SERVE, "stop", str(self.port)], stdout=subprocess.DEVNULL)
+
+
+# ---------------------------------------------------------------------------
+# curl floors.
+
+def curl_block(url, output, headers=(), write_out=None):
+    lines = ['url = "%s"' % url, 'output = "%s"' % output, "compressed"]
+    for h in headers:
+        lines.append('header = "%s"' % h.replace("\\", "\\\\").replace('"', '\\"'))
+    if write_out:
+        lines.append('write-out = "%s"' % write_out)
+    return "\n".join(lines)
+
+
+def write_curl(path, blocks):
+    with open(path, "w") as fh:
+        fh.write("\nnext\n".join(blocks) + "\n")
+
+
+def curl(conf):
+    return run(["curl", "-s", "--no-progress-meter", "--parallel", "--parallel-max", str(PARALLEL),
+                "-K", conf])
+
+
+def fresh_dir(d):
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+
+
+# ---------------------------------------------------------------------------
+# feedwatch.
+
+def fw_conf(corpus, base, path, db, interval=None):
+    text = open(os.path.join(corpus, "feedwatch.conf")).read().replace("@BASE@", base)
+    extra = "database = %s\nmax_parallel = %d\nmax_per_host = %d\n" % (db, PARALLEL, PARALLEL)
+    text = text.replace("[feedwatch]\n", "[feedwatch]\n" + extra, 1)
+    if interval:
+        text = re.sub(r"^interval = .*$", "interval = %s" % interval, text, count=1, flags=re.M)
+    with open(path, "w") as fh:
+        fh.write(text)
+
+
+def rm_db(db):
+    for suffix in ("", "-wal", "-shm", "-journal", ".lock"):
+        try:
+            os.unlink(db + suffix)
+        except FileNotFoundError:
+            pass
+
+
+def copy_db(src, dst):
+    rm_db(dst)
+    for suffix in ("", "-wal"):
+        if os.path.exists(src + suffix):
+            shutil.copyfile(src + suffix, dst + suffix)
+
+
+POLLED = re.compile(r"polled (\d+) feeds? \((\d+) failed\): (\d+) new items?")
+
+
+def fw_poll(fw, conf, feeds, problems, what):
+    r = run([fw, "-c", conf, "poll", "--no-notify"], check=False)
+    m = POLLED.search(r.err)
+    if r.rc != 0 or not m or int(m.group(1)) != feeds or int(m.group(2)) != 0:
+        problems.append("%s: feedwatch poll exited %d: %s" % (what, r.rc, r.err.strip()[-300:]))
+    r.new_items = int(m.group(3)) if m else None
+    return r
+
+
+# ---------------------------------------------------------------------------
+# Figures.
+
+class Table:
+    def __init__(self):
+        self.rows = []      # dicts
+        self.goals = []     # (text, met or None)
+        self.notes = []
+        self.problems = []
+
+    def add(self, key, label, value, floor=None, ratio=None, mem=None, mem_floor=None, goal="",
+            raw=None):
+        self.rows.append({"key": key, "label": label, "value": value, "floor": floor or "—",
+                          "ratio": ratio, "mem": mem, "mem_floor": mem_floor, "goal": goal,
+                          "raw": raw})
+
+
+def cycle_floors(ctx):
+    """Cold and warm floors (also used by the peers and the revision rows)."""
+    return ctx["floor_cold"], ctx["floor_warm"]
+
+
+def bench_cold_warm(ctx, t):
+    fw, corpus, srv, runs, feeds = ctx["fw"], ctx["corpus"], ctx["srv"], ctx["runs"], ctx["feeds"]
+    work = ctx["work"]
+    db = os.path.join(work, "fw.db")
+    conf = os.path.join(work, "fw.conf")
+    fw_conf(corpus, srv.base, conf, db)
+    dl = os.path.join(work, "dl")
+    cold_curl = os.path.join(work, "cold.curl")
+    warm_curl = os.path.join(work, "warm.curl")
+    names = [os.path.basename(u) for u in ctx["urls"]]
+    write_curl(cold_curl, [curl_block("%s/%s" % (srv.base, u), os.path.join(dl, n))
+                           for u, n in zip(ctx["urls"], names)])
+    write_curl(warm_curl, [curl_block("%s/%s" % (srv.base, u), "/dev/null",
+                                      ["If-None-Match: " + ctx["etags"][u][0],
+                                       "If-Modified-Since: " + ctx["etags"][u][1]],
+                                      "%{http_code}\\n")
+                           for u in ctx["urls"]])
+
+    fw_cold, fl_curl, fl_xml, fl_cold, fl_mem = [], [], [], [], []
+    for i in range(runs):
+        log("cold cycle %d/%d" % (i + 1, runs))
+        rm_db(db)
+        mark = srv.mark()
+        r = fw_poll(fw, conf, feeds, t.problems, "cold")
+        st = srv.statuses(mark)
+        if st.get("200", 0) != feeds:
+            t.problems.append("cold: nginx answered %s to feedwatch" % st)
+        fw_cold.append(r)
+        fresh_dir(dl)
+        c = curl(cold_curl)
+        files = sorted(glob.glob(os.path.join(dl, "*.xml")))
+        if len(files) != feeds:
+            t.problems.append("cold floor: curl saved %d of %d feeds" % (len(files), feeds))
+        x = run(["xmllint", "--stream", "--noout"] + files)
+        fl_curl.append(c.wall)
+        fl_xml.append(x.wall)
+        fl_cold.append(c.wall + x.wall)
+        fl_mem.append(mx(c.rss_kb, x.rss_kb))
+    cold = median([r.wall for r in fw_cold])
+    floor_cold = median(fl_cold)
+    ctx["floor_cold"] = floor_cold
+    ctx["fw_cold"] = cold
+    ratio = cold / floor_cold
+    t.add("cold", "cold poll cycle, %d feeds × %d items (%.1f MB)"
+          % (feeds, ctx["items"], ctx["bytes"] / 1e6), fmt_s(cold),
+          "%s (curl %s + xmllint %s)" % (fmt_s(floor_cold), fmt_s(median(fl_curl)),
+                                          fmt_s(median(fl_xml))),
+          ratio, median([r.rss_kb for r in fw_cold]), median(fl_mem), "≤ 2× floor",
+          raw={"fw": cold, "floor": floor_cold, "cpu": median([r.cpu for r in fw_cold])})
+    t.goals.append(("cold cycle within 2× of its floor: %s" % fmt_ratio(ratio), ratio <= 2))
+    t.notes.append("cold: feedwatch used %.2f CPU s a cycle (user+sys, median); the floor's "
+                   "curl and xmllint run one after the other." % median([r.cpu for r in fw_cold]))
+
+    # Warm: the database of the last cold run; every feed must answer 304.
+    fw_warm, fl_warm, fl_wmem = [], [], []
+    for i in range(runs):
+        log("warm cycle %d/%d" % (i + 1, runs))
+        mark = srv.mark()
+        r = fw_poll(fw, conf, feeds, t.problems, "warm")
+        st = srv.statuses(mark)
+        if st.get("304", 0) != feeds:
+            t.problems.append("warm: nginx answered %s to feedwatch (want %d × 304)" % (st, feeds))
+        fw_warm.append(r)
+        c = curl(warm_curl)
+        codes = c.out.split()
+        if codes.count("304") != feeds:
+            t.problems.append("warm floor: %d of %d answers were 304" % (codes.count("304"), feeds))
+        fl_warm.append(c.wall)
+        fl_wmem.append(c.rss_kb)
+    warm = median([r.wall for r in fw_warm])
+    floor_warm = median(fl_warm)
+    ctx["floor_warm"] = floor_warm
+    ctx["fw_warm"] = warm
+    ratio = warm / floor_warm
+    t.add("warm", "warm poll cycle, every feed 304", fmt_s(warm),
+          "%s (conditional curl)" % fmt_s(floor_warm), ratio,
+          median([r.rss_kb for r in fw_warm]), median(fl_wmem), "≤ 2× floor",
+          raw={"fw": warm, "floor": floor_warm})
+    t.goals.append(("warm cycle within 2× of its floor: %s" % fmt_ratio(ratio), ratio <= 2))
+    ctx["rev0_db"] = os.path.join(work, "rev0.db")
+    copy_db(db, ctx["rev0_db"])
+
+
+def bench_revision(ctx, t):
+    fw, srv, runs, feeds, work = ctx["fw"], ctx["srv"], ctx["runs"], ctx["feeds"], ctx["work"]
+    corpus = ctx["corpus"]
+    log("writing revision 1 of the corpus")
+    stats = gen_corpus(corpus, feeds, ctx["items"], 1, None)
+    changed = stats["rewritten"]
+    db = os.path.join(work, "rev.db")
+    conf = os.path.join(work, "rev.conf")
+    fw_conf(corpus, srv.base, conf, db)
+    dl = os.path.join(work, "dlrev")
+    rev_curl = os.path.join(work, "rev.curl")
+    write_curl(rev_curl, [curl_block("%s/%s" % (srv.base, u), os.path.join(dl, os.path.basename(u)),
+                                     ["If-None-Match: " + ctx["etags"][u][0],
+                                      "If-Modified-Since: " + ctx["etags"][u][1]])
+                          for u in ctx["urls"]])
+    fw_rev, fl_rev, fl_mem = [], [], []
+    for i in range(runs):
+        log("revision cycle %d/%d" % (i + 1, runs))
+        copy_db(ctx["rev0_db"], db)
+        mark = srv.mark()
+        r = fw_poll(fw, conf, feeds, t.problems, "revision")
+        st = srv.statuses(mark)
+        if st.get("200", 0) != changed or st.get("304", 0) != feeds - changed:
+            t.problems.append("revision: nginx answered %s to feedwatch (want %d × 200)" % (st, changed))
+        fw_rev.append(r)
+        fresh_dir(dl)
+        c = curl(rev_curl)
+        files = sorted(glob.glob(os.path.join(dl, "*.xml")))
+        if len(files) != changed:
+            t.problems.append("revision floor: %d feeds fetched, %d changed" % (len(files), changed))
+        x = run(["xmllint", "--stream", "--noout"] + files) if files else None
+        fl_rev.append(c.wall + (x.wall if x else 0))
+        fl_mem.append(mx(c.rss_kb, x.rss_kb if x else 0))
+    rev = median([r.wall for r in fw_rev])
+    floor = median(fl_rev)
+    ratio = rev / floor
+    t.add("revision", "revision 1: %d of %d feeds changed, %d new items" % (changed, feeds,
+          stats["new_items"]), fmt_s(rev),
+          "%s (conditional curl + xmllint of the %d); cold %s, warm %s"
+          % (fmt_s(floor), changed, fmt_s(ctx.get("floor_cold")), fmt_s(ctx.get("floor_warm"))),
+          ratio, median([r.rss_kb for r in fw_rev]), median(fl_mem), "≤ 2× floor",
+          raw={"fw": rev, "floor": floor})
+    t.goals.append(("revision cycle within 2× of its floor: %s" % fmt_ratio(ratio), ratio <= 2))
+
+
+def bench_peers(ctx, t):
+    srv, feeds, work, prun = ctx["srv"], ctx["feeds"], ctx["work"], ctx["peer_runs"]
+    floor_cold, floor_warm = cycle_floors(ctx)
+    urls = ["%s/%s" % (srv.base, u) for u in ctx["urls"]]
+    if shutil.which("sfeed_update"):
+        d = os.path.join(work, "sfeed")
+        fresh_dir(d)
+        rc = os.path.join(d, "sfeedrc")
+        with open(rc, "w") as fh:
+            fh.write('sfeedpath="%s/feeds"\nmaxjobs=%d\nfeeds() {\n' % (d, PEER_JOBS))
+            for u in urls:
+                fh.write('\tfeed "%s" "%s"\n' % (os.path.basename(u)[:-4], u))
+            fh.write("}\n")
+        for phase in ("cold", "warm"):
+            rs = []
+            for i in range(prun):
+                log("sfeed_update %s %d/%d" % (phase, i + 1, prun))
+                if phase == "cold":
+                    shutil.rmtree(os.path.join(d, "feeds"), ignore_errors=True)
+                mark = srv.mark()
+                r = run(["sfeed_update", rc], check=False)
+                if r.rc != 0:
+                    t.problems.append("sfeed_update %s exited %d: %s" % (phase, r.rc, r.err[-300:]))
+                if i == 0 and phase == "warm":
+                    t.notes.append("sfeed_update (sfeed %s) sends no conditional headers: its warm "
+                                   "cycle fetches everything again (nginx: %s)."
+                                   % (ctx["sfeed_version"], srv.statuses(mark)))
+                rs.append(r)
+            v = median([r.wall for r in rs])
+            fl = floor_cold if phase == "cold" else floor_warm
+            t.add("sfeed_" + phase, "%s cycle: sfeed_update, maxjobs=%d" % (phase, PEER_JOBS),
+                  fmt_s(v), "%s; feedwatch %s" % (fmt_s(fl), fmt_s(ctx["fw_" + phase])), v / fl,
+                  median([r.rss_kb for r in rs]), None, "—", raw={"peer": v, "floor": fl})
+    else:
+        t.notes.append("sfeed_update is not installed (apt-get install sfeed): its rows are left out.")
+    if shutil.which("newsboat"):
+        d = os.path.join(work, "newsboat")
+        fresh_dir(os.path.join(d, "home"))
+        with open(os.path.join(d, "urls"), "w") as fh:
+            fh.write("".join(u + "\n" for u in urls))
+        with open(os.path.join(d, "config"), "w") as fh:
+            fh.write("reload-threads %d\n" % PEER_JOBS)
+        cache = os.path.join(d, "cache.db")
+        env = dict(os.environ, HOME=os.path.join(d, "home"))
+        env.pop("XDG_CONFIG_HOME", None)
+        env.pop("XDG_DATA_HOME", None)
+        cmd = ["newsboat", "-u", os.path.join(d, "urls"), "-c", cache, "-C", os.path.join(d, "config"),
+               "-x", "reload"]
+        for phase in ("cold", "warm"):
+            rs = []
+            if phase == "warm":
+                # newsboat keeps a feed's ETag and Last-Modified only from its
+                # second reload on: one untimed reload first.
+                run(cmd, env=env, check=False)
+                t.notes.append("newsboat saves validators only from a feed's second reload: one "
+                               "untimed reload precedes its warm runs.")
+            for i in range(prun):
+                log("newsboat %s %d/%d" % (phase, i + 1, prun))
+                if phase == "cold":
+                    rm_db(cache)
+                mark = srv.mark()
+                r = run(cmd, env=env, check=False)
+                st = srv.statuses(mark)
+                if r.rc != 0 or len(st) == 0:
+                    t.problems.append("newsboat %s exited %d (nginx: %s): %s"
+                                      % (phase, r.rc, st, r.err[-300:]))
+                elif phase == "warm" and st.get("304", 0) != feeds:
+                    t.problems.append("newsboat warm: nginx answered %s" % st)
+                rs.append(r)
+            v = median([r.wall for r in rs])
+            fl = floor_cold if phase == "cold" else floor_warm
+            t.add("newsboat_" + phase, "%s cycle: newsboat -x reload, reload-threads %d"
+                  % (phase, PEER_JOBS), fmt_s(v),
+                  "%s; feedwatch %s" % (fmt_s(fl), fmt_s(ctx["fw_" + phase])), v / fl,
+                  median([r.rss_kb for r in rs]), None, "—", raw={"peer": v, "floor": fl})
+    else:
+        t.notes.append("newsboat is not installed (apt-get install newsboat): its rows are left out.")
+
+
+def bench_parse(ctx, t):
+    runs, files, size = ctx["runs"], ctx["files"], ctx["bytes"]
+    log("parse: parse_bench × %d passes" % runs)
+    r = run([ctx["bins"]["parse_bench"], "-r", str(runs)] + files)
+    passes = [dict(re.findall(r"(\w+) ([\d.]+)", l)) for l in r.out.splitlines() if l.startswith("pass")]
+    if any(p["failed"] != "0" for p in passes):
+        t.problems.append("parse_bench: some files did not parse: %s" % r.err[-300:])
+    secs = median([float(p["seconds"]) for p in passes])
+    xs = []
+    for i in range(runs):
+        log("parse floor: xmllint %d/%d" % (i + 1, runs))
+        xs.append(run(["xmllint", "--stream", "--noout"] + files))
+    xsec = median([x.wall for x in xs])
+    rate, xrate = size / secs / 1e6, size / xsec / 1e6
+    t.add("parse", "parse, %d files, %.1f MB (MB/s)" % (len(files), size / 1e6),
+          "%.0f MB/s" % rate, "%.0f MB/s (xmllint --stream --noout)" % xrate, xrate / rate,
+          r.rss_kb, median([x.rss_kb for x in xs]), "—",
+          raw={"fw": rate, "floor": xrate})
+    t.notes.append("parse: parse_bench holds all %.0f MB of input in memory, counted in its peak; "
+                   "its time covers fw_feed_parse only, xmllint's its whole run." % (size / 1e6))
+
+
+def bench_match(ctx, t):
+    runs, files, work, corpus = ctx["runs"], ctx["files"], ctx["work"], ctx["corpus"]
+    text = os.path.join(work, "items.txt")
+    per_k = {}
+    for k in ctx["topics"]:
+        conf = os.path.join(corpus, "topics-%d.conf" % k)
+        words = os.path.join(work, "words-%d.txt" % k)
+        passes = runs if k <= 1000 else min(runs, 3)
+        log("match: %d topics, %d passes" % (k, passes))
+        r = run([ctx["bins"]["match_bench"], "-r", str(passes), "-d", text, "-w", words, conf] + files)
+        lines = [dict(re.findall(r"(\w+) ([\d.]+)", l)) for l in r.out.splitlines()]
+        head = lines[0]
+        ps = [l for l in lines if "pass" in l]
+        hwm = [l for l in lines if "hwm_kb" in l][0]
+        if head["failed"] != "0":
+            t.problems.append("match_bench: %s of %d topics did not compile" % (head["failed"], k))
+        secs = median([float(p["seconds"]) for p in ps])
+        items, nbytes, hits = int(ps[0]["items"]), int(ps[0]["bytes"]), int(ps[0]["hits"])
+        gs = []
+        env = dict(os.environ, LC_ALL="C")
+        nwords = sum(1 for _ in open(words))
+        for i in range(runs):
+            log("match floor: grep -F -w -i, %d words, %d/%d" % (nwords, i + 1, runs))
+            g = run(["grep", "-F", "-w", "-i", "-f", words, text], env=env, check=False)
+            if g.rc > 1:
+                t.problems.append("grep exited %d: %s" % (g.rc, g.err[-200:]))
+            gs.append(g)
+        gsec = median([g.wall for g in gs])
+        per_k[k] = secs
+        idx_kb = int(head["index_bytes"]) / 1024
+        t.add("match_%d" % k, "match, %d topics: items/s (MB/s of text)" % k,
+              "%s (%.0f MB/s)" % (fmt_rate(items / secs, "items/s"), nbytes / secs / 1e6),
+              "%s (%.0f MB/s; grep -F -w -i, %d words)" % (fmt_rate(items / gsec, "items/s"),
+                                                          nbytes / gsec / 1e6, nwords),
+              secs / gsec, int(hwm["hwm_kb"]), median([g.rss_kb for g in gs]),
+              "≤ 2× 10 topics" if k != min(ctx["topics"]) else "—",
+              raw={"fw": items / secs, "floor": items / gsec, "index_kb": idx_kb, "hits": hits})
+        t.add("index_%d" % k, "match, %d topics: compiled index (heap)" % k,
+              "%s MB" % fmt_mb(idx_kb) if idx_kb >= 1024 else "%.0f kB" % idx_kb, "—", None, None,
+              None, "—", raw={"fw": idx_kb})
+    ks = sorted(per_k)
+    if len(ks) >= 2:
+        lo, hi = ks[0], ks[-1]
+        ratio = per_k[hi] / per_k[lo]
+        t.goals.append(("%d topics at most 2× slower than %d: %s" % (hi, lo, fmt_ratio(ratio)),
+                        ratio <= 2))
+    t.notes.append("match: %d items; the text is the items' title, summary, content and categories "
+                   "(what the default fields search); grep runs with LC_ALL=C (ASCII case folding, "
+                   "faster than a UTF-8 locale) and stops at a line's first match. Regex topics are "
+                   "left out of grep's word list." % (len(files) * ctx["items"]))
+
+
+def proc_cpu(pid):
+    fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def proc_switches(pid):
+    vol = invol = 0
+    for st in glob.glob("/proc/%d/task/*/status" % pid):
+        try:
+            for line in open(st):
+                if line.startswith("voluntary_ctxt_switches:"):
+                    vol += int(line.split()[1])
+                elif line.startswith("nonvoluntary_ctxt_switches:"):
+                    invol += int(line.split()[1])
+        except OSError:
+            pass
+    return vol, invol
+
+
+def proc_status_kb(pid, key):
+    for line in open("/proc/%d/status" % pid):
+        if line.startswith(key + ":"):
+            return int(line.split()[1])
+    return None
+
+
+PERF_EVENTS = ["context-switches", "syscalls:sys_enter_poll", "syscalls:sys_enter_ppoll",
+               "syscalls:sys_enter_epoll_wait", "syscalls:sys_enter_epoll_pwait"]
+
+
+def perf_usable():
+    if not shutil.which("perf"):
+        return None
+    p = subprocess.run(["perf", "stat", "-x", ",", "-e", ",".join(PERF_EVENTS), "--", "true"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if p.returncode == 0:
+        return PERF_EVENTS
+    p = subprocess.run(["perf", "stat", "-x", ",", "-e", "context-switches", "--", "true"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return ["context-switches"] if p.returncode == 0 else None
+
+
+def bench_idle(ctx, t):
+    fwd, srv, feeds, work, secs = ctx["fwd"], ctx["srv"], ctx["feeds"], ctx["work"], ctx["idle"]
+    db = os.path.join(work, "idle.db")
+    conf = os.path.join(work, "idle.conf")
+    rm_db(db)
+    fw_conf(ctx["corpus"], srv.base, conf, db, interval="15m")
+    env = dict(os.environ)
+    env.pop("NOTIFY_SOCKET", None)
+    env.pop("WATCHDOG_USEC", None)
+    mark = srv.mark()
+    log("idle: feedwatchd polls %d feeds once" % feeds)
+    errlog = open(os.path.join(work, "feedwatchd.log"), "wb")
+    p = subprocess.Popen([fwd, "-c", conf], stdout=errlog, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if p.poll() is not None:
+                raise SystemExit("bench: feedwatchd exited %d (see %s)" % (p.returncode, errlog.name))
+            n = sum(srv.statuses(mark).values())
+            if n >= feeds:
+                break
+            if time.monotonic() > deadline:
+                raise SystemExit("bench: feedwatchd fetched %d of %d feeds in 300 s" % (n, feeds))
+            time.sleep(0.2)
+        # Quiet: no CPU tick for a whole second, twice in a row.
+        quiet, last = 0, proc_cpu(p.pid)
+        while quiet < 2 and time.monotonic() < deadline:
+            time.sleep(1)
+            now = proc_cpu(p.pid)
+            quiet = quiet + 1 if now == last else 0
+            last = now
+        polled = srv.statuses(mark)
+        log("idle: measuring %d s" % secs)
+        events = perf_usable()
+        perf = None
+        if events:
+            perf = subprocess.Popen(["perf", "stat", "-x", ",", "-e", ",".join(events), "-p",
+                                     str(p.pid), "--", "sleep", str(secs)],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        cpu0, sw0, t0 = proc_cpu(p.pid), proc_switches(p.pid), time.monotonic()
+        mark2 = srv.mark()
+        if perf:
+            perf_err = perf.communicate()[1]
+        else:
+            time.sleep(secs)
+        cpu1, sw1, t1 = proc_cpu(p.pid), proc_switches(p.pid), time.monotonic()
+        rss, hwm = proc_status_kb(p.pid, "VmRSS"), proc_status_kb(p.pid, "VmHWM")
+        anon, filek = proc_status_kb(p.pid, "RssAnon"), proc_status_kb(p.pid, "RssFile")
+        threads = len(glob.glob("/proc/%d/task/*" % p.pid))
+        fetched = sum(srv.statuses(mark2).values())
+    finally:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+        errlog.close()
+    per_min = 60 / (t1 - t0)
+    cpu_min = (cpu1 - cpu0) * per_min
+    wake_min = (sw1[0] - sw0[0]) * per_min
+    counts = {}
+    if perf:
+        for line in perf_err.splitlines():
+            f = line.split(",")
+            if len(f) > 2 and f[0].strip().isdigit():
+                counts[f[2]] = int(f[0])
+    polls = sum(v for k, v in counts.items() if k.startswith("syscalls:"))
+    t.add("idle", "idle daemon, %d feeds every 15m, nothing due (%d s window)" % (feeds, secs),
+          "%.3f CPU s/min, %.1f wakeups/min, %s MB resident"
+          % (cpu_min, wake_min, fmt_mb(rss)), "—", None, hwm, None,
+          "≤ 60 wakeups/min, < 20 MB",
+          raw={"cpu_min": cpu_min, "wakeups_min": wake_min, "rss_kb": rss, "hwm_kb": hwm})
+    t.goals.append(("idle: at most one wakeup a second: %.1f a minute" % wake_min, wake_min <= 60))
+    t.goals.append(("idle: under 20 MB resident with %d feeds: %s MB" % (feeds, fmt_mb(rss)),
+                    rss < 20 * 1024))
+    note = ("idle: wakeups are the daemon's voluntary context switches (all %d threads, "
+            "/proc/PID/task/*/status); resident is VmRSS (RssAnon %s MB + RssFile %s MB, the "
+            "latter mostly shared libraries); peak memory is VmHWM, reached while polling all %d "
+            "feeds (nginx: %s); %d requests in the window."
+            % (threads, fmt_mb(anon), fmt_mb(filek), feeds, polled, fetched))
+    if counts:
+        note += " perf stat: %d context switches, %d poll/ppoll/epoll_wait calls." % (
+            counts.get("context-switches", 0), polls)
+    t.notes.append(note)
+
+
+# ---------------------------------------------------------------------------
+# Output.
+
+def render(ctx, t, mach, prev):
+    out = []
+    out.append("feedwatch benchmarks, %s, commit %s" % (mach["date"], mach["commit"]))
+    out.append("machine: %d CPUs (nproc), %s, %.1f GB RAM, Linux %s"
+               % (mach["nproc"], mach["cpu"], mach["ram_gb"], mach["kernel"]))
+    out.append("tools: %s" % ctx["versions"])
+    out.append("command: %s" % ctx["command"])
+    out.append("corpus: bench/gen_corpus.py --feeds %d --items %d --seed 1 (%.1f MB), served by "
+               "nginx on 127.0.0.1 (gzip on); feedwatch and curl fetch %d at a time "
+               "(max_parallel = max_per_host = %d); each figure is the median of %d runs "
+               "(peers %d), its floor measured in the same go."
+               % (ctx["feeds"], ctx["items"], ctx["bytes"] / 1e6, PARALLEL, PARALLEL, ctx["runs"],
+                  ctx["peer_runs"]))
+    out.append("")
+    has_prev = bool(prev)
+    hdr = ["figure", "feedwatch", "floor", "× floor", "peak MB (run / floor)", "goal"]
+    if has_prev:
+        hdr.append("last run")
+    out.append("| " + " | ".join(hdr) + " |")
+    out.append("|" + "|".join("---" for _ in hdr) + "|")
+    for r in t.rows:
+        mem = "%s / %s" % (fmt_mb(r["mem"]), fmt_mb(r["mem_floor"])) if r["mem_floor"] else fmt_mb(r["mem"])
+        cells = [r["label"], r["value"], r["floor"], fmt_ratio(r["ratio"]), mem, r["goal"]]
+        if has_prev:
+            cells.append(change(r, prev.get(r["key"])))
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    out.append("Goals:")
+    for text, met in t.goals:
+        out.append("- %s: %s" % (text, "met" if met else "NOT met"))
+    out.append("")
+    out.append("Notes:")
+    for n in t.notes:
+        out.append("- " + n)
+    for p in t.problems:
+        out.append("- PROBLEM: " + p)
+    return "\n".join(out) + "\n"
+
+
+# Which raw figure a row is compared on, and whether more is better.
+COMPARE = {"cold": ("fw", False), "warm": ("fw", False), "revision": ("fw", False),
+           "parse": ("fw", True), "idle": ("wakeups_min", False)}
+
+
+def change(row, old):
+    if not old or not row.get("raw"):
+        return "—"
+    key, more_better = COMPARE.get(row["key"], ("fw", row["key"].startswith("match_")))
+    if row["key"].startswith("sfeed") or row["key"].startswith("newsboat"):
+        key = "peer"
+    a, b = old.get(key), row["raw"].get(key)
+    if not a or b is None:
+        return "—"
+    pct = (b - a) / a * 100
+    worse = pct < 0 if more_better else pct > 0
+    flag = " (worse)" if worse and abs(pct) >= 10 else ""
+    return "%+.0f%%%s" % (pct, flag)
+
+
+# ---------------------------------------------------------------------------
+# Profiling.
+
+SKIP_FRAMES = re.compile(r"\(below main\)|_start\b|__libc_start|^main$")
+ADDRESS = re.compile(r"^0x[0-9a-f]+('\d+)?$")
+
+
+def top_functions(cg_out, inclusive, n=10):
+    """The n costliest functions of a callgrind profile, by inclusive or self
+    instructions. A function listed under several files counts once; startup
+    frames and (for inclusive) unnamed addresses and recursion cycles are left
+    out."""
+    args = ["callgrind_annotate", "--threshold=100"]
+    if inclusive:
+        args.append("--inclusive=yes")
+    text = subprocess.run(args + [cg_out], stdout=subprocess.PIPE, text=True, check=True).stdout
+    total = None
+    best = {}
+    for line in text.splitlines():
+        m = re.match(r"^\s*([\d,]+)\s+(?:\(\s*[\d.]+%\)\s+)?PROGRAM TOTALS", line)
+        if m:
+            total = int(m.group(1).replace(",", ""))
+            continue
+        m = re.match(r"^\s*([\d,]+)\s+(?:\(\s*[\d.]+%\)\s+)?(\S.*?):(\S+?)(?: \[(.*)\])?\s*$", line)
+        if not m or total is None:
+            continue
+        ir = int(m.group(1).replace(",", ""))
+        fn = m.group(3)
+        if SKIP_FRAMES.search(fn) or (inclusive and (ADDRESS.match(fn) or "'" in fn)):
+            continue
+        obj = os.path.basename(m.group(4)) if m.group(4) else ""
+        old = best.get(fn)
+        if old is None or ir > old[0] or (ir == old[0] and not old[2]):
+            best[fn] = (ir, fn, obj or (old[2] if old else ""))
+    rows = sorted(best.values(), key=lambda r: -r[0])[:n]
+    return total, rows
+
+
+def profile(args, bins, build):
+    if not shutil.which("valgrind"):
+        raise SystemExit("bench: --profile needs valgrind (apt-get install valgrind)")
+    out = os.path.join(args.out, "profile")
+    corpus = os.path.join(out, "corpus")
+    os.makedirs(out, exist_ok=True)
+    feeds = args.profile_feeds
+    log("profile: corpus of %d feeds" % feeds)
+    gen_corpus(corpus, feeds, args.items, 0, [10, 10000])
+    files = sorted(glob.glob(os.path.join(corpus, "feeds", "*.xml")))
+    srv = Server(corpus)
+    report = ["Profiles (valgrind --tool=callgrind, instructions; corpus of %d feeds × %d items)"
+              % (feeds, args.items), ""]
+    try:
+        db = os.path.join(out, "fw.db")
+        conf = os.path.join(out, "fw.conf")
+        fw_conf(corpus, srv.base, conf, db)
+        rm_db(db)
+        jobs = [("cold poll cycle (feedwatch poll --no-notify, fresh database)", "cold", None,
+                 [os.path.join(build, "feedwatch"), "-c", conf, "poll", "--no-notify"]),
+                ("parse (parse_bench, one pass; inside fw_feed_parse)", "parse", "fw_feed_parse",
+                 [bins["parse_bench"]] + files),
+                ("match, 10 topics (match_bench, one pass; inside fw_matcher_match)", "match10",
+                 "fw_matcher_match", [bins["match_bench"], os.path.join(corpus, "topics-10.conf")] + files),
+                ("match, 10000 topics (match_bench, one pass; inside fw_matcher_match)", "match10000",
+                 "fw_matcher_match",
+                 [bins["match_bench"], os.path.join(corpus, "topics-10000.conf")] + files)]
+        for title, name, toggle, cmd in jobs:
+            log("profile: %s" % title)
+            cg = os.path.join(out, "callgrind.%s.out" % name)
+            vg = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + cg]
+            if toggle:
+                vg.append("--toggle-collect=" + toggle)
+            subprocess.run(vg + cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for inclusive in (True, False):
+                total, rows = top_functions(cg, inclusive)
+                report.append("%s — top %d by %s cost (total %s Ir; %s)"
+                              % (title, len(rows), "inclusive" if inclusive else "self",
+                                 "{:,}".format(total), os.path.relpath(cg, TOP)))
+                report.append("")
+                report.append("| Ir | % | function | object |")
+                report.append("|---:|---:|---|---|")
+                for ir, fn, obj in rows:
+                    report.append("| %s | %.1f | %s | %s |" % ("{:,}".format(ir), ir * 100 / total, fn, obj))
+                report.append("")
+    finally:
+        srv.stop()
+    text = "\n".join(report)
+    with open(os.path.join(out, "profile.md"), "w") as fh:
+        fh.write(text + "\n")
+    sys.stdout.write(text + "\n")
+
+
+# ---------------------------------------------------------------------------
+
+def main():
+    global WORK
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0], epilog=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default=os.environ.get("FW_BUILD", os.path.join(TOP, "build")),
+                    help="where feedwatch, feedwatchd and libfeedwatch.a are (default build/)")
+    ap.add_argument("--out", default=os.path.join(BENCH, "out"), help="work folder (default bench/out)")
+    ap.add_argument("--feeds", type=int, default=1000)
+    ap.add_argument("--items", type=int, default=20)
+    ap.add_argument("--runs", type=int, default=5, help="runs a figure (median; default 5)")
+    ap.add_argument("--peer-runs", type=int, default=3, help="runs of sfeed and newsboat (default 3)")
+    ap.add_argument("--idle", type=int, default=60, help="seconds of the idle window (default 60)")
+    ap.add_argument("--topics", default="10,10000", help="topic counts for match (default 10,10000)")
+    ap.add_argument("--skip", default="", help="comma list of: peers, parse, match, revision, idle")
+    ap.add_argument("--quick", action="store_true",
+                    help="a smoke run: 100 feeds, 3 runs, 1 peer run, 10 s idle, 10,1000 topics")
+    ap.add_argument("--profile", action="store_true", help="callgrind profiles instead of the table")
+    ap.add_argument("--profile-feeds", type=int, default=200)
+    args = ap.parse_args()
+    if args.quick:
+        args.feeds, args.runs, args.peer_runs, args.idle, args.topics = 100, 3, 1, 10, "10,1000"
+    full = not args.quick and not args.skip and args.feeds == 1000 and args.items == 20
+    skip = set(s for s in args.skip.split(",") if s)
+    args.out = os.path.abspath(args.out)
+    build = os.path.abspath(args.build)
+    WORK = os.path.join(args.out, "run")
+    fresh_dir(WORK)
+    started = time.monotonic()
+    for tool in ("curl", "xmllint", "grep", "nginx" if shutil.which("nginx") else "/usr/sbin/nginx"):
+        if not shutil.which(tool):
+            raise SystemExit("bench: %s is not installed" % tool)
+    fw, fwd = os.path.join(build, "feedwatch"), os.path.join(build, "feedwatchd")
+    for exe in (fw, fwd):
+        if not os.access(exe, os.X_OK):
+            raise SystemExit("bench: %s is not built (make all)" % exe)
+    bins = build_drivers(build)
+    if args.profile:
+        profile(args, bins, build)
+        return
+    mach = machine()
+    topics = [int(k) for k in args.topics.split(",") if k]
+    corpus = os.path.join(args.out, "corpus")
+    log("generating the corpus: %d feeds × %d items, topics %s" % (args.feeds, args.items, args.topics))
+    stats = gen_corpus(corpus, args.feeds, args.items, 0, topics)
+    urls = open(os.path.join(corpus, "urls.txt")).read().split()
+    ctx = {"fw": fw, "fwd": fwd, "bins": bins, "corpus": corpus, "work": WORK, "feeds": args.feeds,
+           "items": args.items, "runs": args.runs, "peer_runs": args.peer_runs, "idle": args.idle,
+           "topics": topics, "bytes": stats["bytes"], "urls": urls,
+           "files": [os.path.join(corpus, u) for u in urls], "versions": tool_versions(),
+           "command": "make bench" if full else "sh bench/run.sh " + " ".join(sys.argv[1:])}
+    ctx["sfeed_version"] = re.search(r"sfeed (\S+)", ctx["versions"] + " sfeed ?").group(1)
+    t = Table()
+    srv = Server(corpus)
+    ctx["srv"] = srv
+    try:
+        # The validators nginx gives, collected once for the conditional floors.
+        probe = os.path.join(WORK, "probe.curl")
+        write_curl(probe, [curl_block("%s/%s" % (srv.base, u), "/dev/null", (),
+                                      "%{url_effective}\\t%header{etag}\\t%header{last-modified}\\n")
+                           for u in urls])
+        ctx["etags"] = {}
+        for line in curl(probe).out.splitlines():
+            url, etag, lm = line.split("\t")
+            ctx["etags"][url[len(srv.base) + 1:]] = (etag, lm)
+        if len(ctx["etags"]) != len(urls) or not all(e and l for e, l in ctx["etags"].values()):
+            raise SystemExit("bench: nginx gave no ETag or Last-Modified for some feeds")
+        bench_cold_warm(ctx, t)
+        if "peers" not in skip:
+            bench_peers(ctx, t)
+        if "parse" not in skip:
+            bench_parse(ctx, t)
+        if "match" not in skip:
+            bench_match(ctx, t)
+        if "revision" not in skip:
+            bench_revision(ctx, t)
+        if "idle" not in skip:
+            bench_idle(ctx, t)
+    finally:
+        srv.stop()
+    t.notes.append("the whole run took %.0f s." % (time.monotonic() - started))
+    last_json = os.path.join(BENCH, "last-run.json")
+    prev = {}
+    if os.path.exists(last_json):
+        try:
+            old = json.load(open(last_json))
+            if old.get("feeds") == args.feeds:
+                prev = {k: v for k, v in old.get("figures", {}).items()}
+        except (OSError, ValueError):
+            prev = {}
+    text = render(ctx, t, mach, prev)
+    sys.stdout.write(text)
+    md = os.path.join(BENCH if full else args.out, "last-run.md")
+    with open(md, "w") as fh:
+        fh.write(text)
+    if full:
+        with open(last_json, "w") as fh:
+            json.dump({"date": mach["date"], "commit": mach["commit"], "feeds": args.feeds,
+                       "figures": {r["key"]: r["raw"] for r in t.rows if r["raw"]}}, fh, indent=1,
+                      sort_keys=True)
+            fh.write("\n")
+    log("table written to %s" % os.path.relpath(md, TOP))
+    if t.problems:
+        sys.exit(1)
+
+
+WORK = None
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+if __name__ == "__main__":
+    main()
