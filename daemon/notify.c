@@ -1,21 +1,37 @@
-/* notify — desktop notifications through libnotify on a worker thread.
- * See include/feedwatch/notify.h for the contract.
+/* notify — the notification channels. See include/feedwatch/notify.h.
  *
- * notify_notification_show is a synchronous D-Bus call (25 s on a hung
- * server), so it runs on a worker thread fed by a GAsyncQueue. The worker
- * pushes a private GMainContext as its thread-default before libnotify
- * creates its D-Bus proxy, so the proxy's signals (NotificationClosed...)
- * are dispatched on the worker, never on the caller's main loop. Outcomes go
- * back through one custom GSource attached to the caller's context. */
+ * Desktop: notify_notification_show is a synchronous D-Bus call (25 s on a
+ * hung server), so it runs on a worker thread. The worker owns a private
+ * GMainContext, pushed as its thread default before libnotify makes its
+ * D-Bus proxy, and runs a main loop on it: notices arrive through a
+ * GAsyncQueue watched by a custom source (one notice per dispatch, so the
+ * server's signals are handled between two notices), and ActionInvoked,
+ * NotificationClosed and the bus name watch are dispatched there. Everything
+ * the caller must hear about goes back as events through one custom GSource
+ * attached to the caller's context.
+ *
+ * Exec hooks and webhooks run on the caller's context: GSubprocess with the
+ * input in a memfd, and a small libcurl multi driven by GLib sources (curl's
+ * ghiper.c map, as in fetch.c). */
+#define _GNU_SOURCE
+#include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include <curl/curl.h>
 #include <gio/gio.h>
 #include <glib.h>
+#include <glib-unix.h>
 #include <libnotify/notify.h>
 
 #include "feedwatch/html.h"
 #include "feedwatch/match.h"
 #include "feedwatch/notify.h"
+
+#ifndef FW_VERSION
+#define FW_VERSION "0"
+#endif
 
 #define FW_NOTIFY_APP_NAME "feedwatch"
 #define FW_NOTIFY_CATEGORY "x-feedwatch.hit"
@@ -27,6 +43,10 @@
 #define FW_NOTIFY_BUS_NAME "org.freedesktop.Notifications"
 #define FW_NOTIFY_BUS_TIMEOUT_MS 5000 /* for questions to the bus daemon itself */
 #define FW_NOTIFY_ELLIPSIS "\xe2\x80\xa6"
+#define FW_NOTIFY_NO_SERVER_TEXT "no notification server (" FW_NOTIFY_BUS_NAME \
+	") on the session bus"
+#define FW_NOTIFY_HEADER_MAX 250     /* characters of one webhook header value */
+#define FW_NOTIFY_CONNECT_TIMEOUT 10L /* seconds, webhooks */
 
 /* libnotify keeps global state (app name, proxy): one worker at a time. */
 static GMutex lib_lock;
@@ -189,35 +209,89 @@ static char *markup_to_plain(const char *markup)
 	return g_string_free(out, FALSE);
 }
 
+struct fw_notice *fw_notice_new(void)
+{
+	struct fw_notice *n = g_new0(struct fw_notice, 1);
+
+	n->outbox_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	n->hit_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	n->urgency = FW_URGENCY_NORMAL;
+	return n;
+}
+
+/* A copy of a (possibly NULL) array of gint64. */
+static GArray *ids_copy(const GArray *a)
+{
+	GArray *c = g_array_new(FALSE, FALSE, sizeof(gint64));
+
+	if (a != NULL)
+		g_array_append_vals(c, a->data, a->len);
+	return c;
+}
+
+struct fw_notice *fw_notice_copy(const struct fw_notice *n)
+{
+	struct fw_notice *c = g_new0(struct fw_notice, 1);
+
+	c->outbox_ids = ids_copy(n->outbox_ids);
+	c->hit_ids = ids_copy(n->hit_ids);
+	c->topics = g_strdupv(n->topics);
+	c->summary = g_strdup(n->summary);
+	c->body = g_strdup(n->body);
+	c->link = g_strdup(n->link);
+	c->replace_key = g_strdup(n->replace_key);
+	c->urgency = n->urgency;
+	return c;
+}
+
 void fw_notice_free(struct fw_notice *n)
 {
 	if (n == NULL)
 		return;
 	if (n->outbox_ids != NULL)
 		g_array_unref(n->outbox_ids);
+	if (n->hit_ids != NULL)
+		g_array_unref(n->hit_ids);
+	g_strfreev(n->topics);
 	g_free(n->summary);
 	g_free(n->body);
 	g_free(n->link);
+	g_free(n->replace_key);
 	g_free(n);
 }
 
+char *fw_notice_line(const char *s, glong max)
+{
+	g_autofree char *clean = clean_text(s, FALSE);
+
+	return cut_with_ellipsis(g_strstrip(clean), max);
+}
+
+
 /* --- the worker --- */
 
-/* What came of one notice, from the worker to the main context. */
-struct outcome {
-	struct fw_notice *n;
-	gboolean ok;
-	char *error;
+/* What the worker tells the caller's context. */
+enum event_kind { EV_DONE, EV_ACTION, EV_SERVER };
+
+struct event {
+	enum event_kind kind;
+	struct fw_notice *n;            /* EV_DONE, EV_ACTION */
+	enum fw_notify_result result;   /* EV_DONE */
+	enum fw_notify_action action;   /* EV_ACTION */
+	gboolean present;               /* EV_SERVER */
+	char *text;                     /* the error (EV_DONE) or why (EV_SERVER) */
 };
 
 /* State shared by the notifier and its worker; freed by whoever lets go
  * last (the worker may outlive the notifier when a server hangs). */
 struct shared {
 	gint ref;
-	GAsyncQueue *in;       /* struct fw_notice *, or the stop sentinel */
+	GAsyncQueue *in;       /* struct fw_notice *, or the probe or stop sentinel */
+	GMainContext *wctx;    /* the worker's context */
+	gint actions;          /* (atomic) show notices with actions */
 	GMutex lock;           /* guards everything below */
 	GCond cond;
-	GQueue out;            /* struct outcome * */
+	GQueue out;            /* struct event * */
 	GSource *src;          /* on the caller's context; NULL once freed */
 	gboolean stopped;      /* the worker returned */
 };
@@ -227,21 +301,48 @@ struct fw_notifier {
 	GThread *thread;
 	GMainContext *ctx;
 	fw_notify_done_cb done;
+	fw_notify_action_cb action;
+	fw_notify_server_cb server;
 	gpointer data;
 	guint pending;         /* sent, done not called yet */
 };
 
-static char stop_sentinel;
+/* A notification kept on the worker while it is on screen: for its actions
+ * and for updates in place. */
+struct live {
+	struct worker *w;
+	char *key;
+	NotifyNotification *nn;
+	struct fw_notice *n;   /* as last shown */
+	gboolean closed;       /* the server closed it; let go at the next idle */
+};
+
+/* The worker's own state (its thread only). */
+struct worker {
+	struct shared *sh;
+	GMainLoop *loop;
+	int markup;            /* the server renders body markup: 1, 0, -1 not known */
+	int actions;           /* the server has "actions": 1, 0, -1 not known */
+	GHashTable *live;      /* key -> struct live * */
+	GQueue order;          /* struct live *, oldest first */
+	guint serial;
+	guint watch;           /* the bus name watch */
+	gboolean watch_done;   /* its user data was let go */
+	GSource *reap;         /* idle source letting closed notifications go */
+};
+
+static char stop_sentinel, probe_sentinel;
 #define STOP ((gpointer)&stop_sentinel)
+#define PROBE ((gpointer)&probe_sentinel)
 
-/* Frees one outcome and its notice. */
-static void outcome_free(gpointer p)
+/* Frees one event and its notice. */
+static void event_free(gpointer p)
 {
-	struct outcome *o = p;
+	struct event *e = p;
 
-	fw_notice_free(o->n);
-	g_free(o->error);
-	g_free(o);
+	fw_notice_free(e->n);
+	g_free(e->text);
+	g_free(e);
 }
 
 /* Drops a reference to sh; the last one frees it and what is still queued. */
@@ -252,14 +353,36 @@ static void shared_unref(struct shared *sh)
 	if (!g_atomic_int_dec_and_test(&sh->ref))
 		return;
 	while ((n = g_async_queue_try_pop(sh->in)) != NULL) {
-		if (n != STOP)
+		if (n != STOP && n != PROBE)
 			fw_notice_free(n);
 	}
 	g_async_queue_unref(sh->in);
-	g_queue_clear_full(&sh->out, outcome_free);
+	g_main_context_unref(sh->wctx);
+	g_queue_clear_full(&sh->out, event_free);
 	g_mutex_clear(&sh->lock);
 	g_cond_clear(&sh->cond);
 	g_free(sh);
+}
+
+/* Queues an event for the caller's context and wakes it; takes e. */
+static void post_event(struct shared *sh, struct event *e)
+{
+	g_mutex_lock(&sh->lock);
+	g_queue_push_tail(&sh->out, e);
+	if (sh->src != NULL)
+		g_source_set_ready_time(sh->src, 0);
+	g_mutex_unlock(&sh->lock);
+}
+
+/* Posts a server event. */
+static void post_server(struct shared *sh, gboolean present, const char *why)
+{
+	struct event *e = g_new0(struct event, 1);
+
+	e->kind = EV_SERVER;
+	e->present = present;
+	e->text = g_strdup(why);
+	post_event(sh, e);
 }
 
 /* Maps our urgency to libnotify's. */
@@ -275,20 +398,31 @@ static NotifyUrgency urgency_of(enum fw_urgency u)
 	}
 }
 
-/* Asks the server whether it renders body markup: 1 yes, 0 no, -1 no answer. */
-static int server_has_markup(void)
+/* Asks the server for its capabilities: sets w->markup and w->actions
+ * (-1 both when it does not answer). */
+static void server_caps(struct worker *w)
 {
 	GList *caps = notify_get_server_caps();
-	int has = 0;
 
-	if (caps == NULL)
-		return -1;
+	w->markup = w->actions = caps != NULL ? 0 : -1;
 	for (GList *l = caps; l != NULL; l = l->next) {
 		if (g_strcmp0(l->data, "body-markup") == 0)
-			has = 1;
+			w->markup = 1;
+		else if (g_strcmp0(l->data, "actions") == 0)
+			w->actions = 1;
 	}
 	g_list_free_full(caps, g_free);
-	return has;
+}
+
+/* The session bus (the process-wide connection), set not to end the
+ * process when it closes; NULL with error when there is none. */
+static GDBusConnection *session_bus(GError **error)
+{
+	GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, error);
+
+	if (bus != NULL)
+		g_dbus_connection_set_exit_on_close(bus, FALSE);
+	return bus;
 }
 
 /* Checks with the bus daemon (which answers at once, unlike a hung server)
@@ -298,7 +432,7 @@ static int server_has_markup(void)
 static gboolean server_present(char **error_out)
 {
 	g_autoptr(GError) err = NULL;
-	g_autoptr(GDBusConnection) bus = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, &err);
+	g_autoptr(GDBusConnection) bus = session_bus(&err);
 	g_autoptr(GVariant) owned = NULL;
 	g_autoptr(GVariant) names = NULL;
 	gboolean has = FALSE;
@@ -330,82 +464,337 @@ static gboolean server_present(char **error_out)
 			has = strcmp(list[i], FW_NOTIFY_BUS_NAME) == 0;
 	}
 	if (!has)
-		*error_out = g_strdup("no notification server (" FW_NOTIFY_BUS_NAME
-		                      ") on the session bus");
+		*error_out = g_strdup(FW_NOTIFY_NO_SERVER_TEXT);
 	return has;
 }
 
-/* Shows n (blocking); returns TRUE or FALSE with *error_out set. *markup
- * caches the server's body-markup capability (-1 = not known yet). */
-static gboolean show_notice(const struct fw_notice *n, int *markup, char **error_out)
+/* Frees a live record and lets its notification go (under lib_lock: the
+ * notification's dispose talks to libnotify's proxy). */
+static void live_free(gpointer p)
 {
-	g_autoptr(GError) err = NULL;
-	g_autofree char *plain = NULL;
-	NotifyNotification *nn;
-	gboolean ok;
+	struct live *lv = p;
 
-	if (!server_present(error_out)) {
-		*markup = -1;
-		return FALSE;
+	g_mutex_lock(&lib_lock);
+	g_signal_handlers_disconnect_by_data(lv->nn, lv);
+	g_object_unref(lv->nn);
+	g_mutex_unlock(&lib_lock);
+	fw_notice_free(lv->n);
+	g_free(lv->key);
+	g_free(lv);
+}
+
+/* Forgets a live record. */
+static void live_remove(struct worker *w, struct live *lv)
+{
+	g_queue_remove(&w->order, lv);
+	g_hash_table_remove(w->live, lv->key);   /* frees lv */
+}
+
+/* Idle on the worker: lets go of the notifications the server closed (never
+ * from inside their own "closed" emission). */
+static gboolean reap_cb(gpointer data)
+{
+	struct worker *w = data;
+	GList *l = w->order.head;
+
+	while (l != NULL) {
+		struct live *lv = l->data;
+		l = l->next;
+		if (lv->closed)
+			live_remove(w, lv);
 	}
-	if (*markup < 0)
-		*markup = server_has_markup();
-	if (*markup != 1)
+	g_source_unref(w->reap);
+	w->reap = NULL;
+	return G_SOURCE_REMOVE;
+}
+
+/* Posts an action (or the close) of a live notification to the caller. */
+static void post_action(struct live *lv, enum fw_notify_action action)
+{
+	struct event *e = g_new0(struct event, 1);
+
+	e->kind = EV_ACTION;
+	e->action = action;
+	e->n = fw_notice_copy(lv->n);
+	post_event(lv->w->sh, e);
+}
+
+/* libnotify's action callback (on the worker, from ActionInvoked). */
+static void action_cb(NotifyNotification *nn, char *action, gpointer data)
+{
+	struct live *lv = data;
+
+	if (strcmp(action, "read") == 0)
+		post_action(lv, FW_NOTIFY_READ);
+	else if (strcmp(action, "mute") == 0)
+		post_action(lv, FW_NOTIFY_MUTE);
+	else
+		post_action(lv, FW_NOTIFY_OPEN);   /* "default" and "open" */
+}
+
+/* The "closed" signal: reports it and lets the notification go soon. */
+static void closed_cb(NotifyNotification *nn, gpointer data)
+{
+	struct live *lv = data;
+	struct worker *w = lv->w;
+
+	if (lv->closed)
+		return;
+	lv->closed = TRUE;
+	post_action(lv, FW_NOTIFY_CLOSED);
+	if (w->reap == NULL) {
+		w->reap = g_idle_source_new();
+		g_source_set_callback(w->reap, reap_cb, w, NULL);
+		g_source_attach(w->reap, w->sh->wctx);
+	}
+}
+
+/* Sets text, hints and actions of nn for n. */
+static void notification_fill(struct worker *w, NotifyNotification *nn, struct live *lv,
+                              const struct fw_notice *n, gboolean with_actions)
+{
+	g_autofree char *plain = NULL;
+	const char *summary = n->summary != NULL && *n->summary != '\0' ? n->summary
+	                      : FW_NOTIFY_APP_NAME;
+
+	if (w->markup != 1)
 		plain = markup_to_plain(n->body != NULL ? n->body : "");
-	nn = notify_notification_new(n->summary != NULL ? n->summary : "",
-	                             plain != NULL ? plain : n->body, NULL);
+	notify_notification_update(nn, summary, plain != NULL ? plain : n->body, NULL);
 	notify_notification_set_urgency(nn, urgency_of(n->urgency));
 	notify_notification_set_category(nn, FW_NOTIFY_CATEGORY);
 	notify_notification_set_app_name(nn, FW_NOTIFY_APP_NAME);
 	notify_notification_set_hint_string(nn, "desktop-entry", FW_NOTIFY_APP_NAME);
-	ok = notify_notification_show(nn, &err);
-	g_object_unref(nn);
-	if (!ok) {
-		*error_out = g_strdup(err != NULL ? err->message : "notification not shown");
-		*markup = -1;   /* ask again: the server may be another one next time */
+	notify_notification_clear_actions(nn);
+	if (!with_actions)
+		return;
+	if (n->link != NULL) {
+		notify_notification_add_action(nn, "default", "Open", action_cb, lv, NULL);
+		notify_notification_add_action(nn, "open", "Open", action_cb, lv, NULL);
 	}
-	return ok;
+	if (n->hit_ids != NULL && n->hit_ids->len > 0)
+		notify_notification_add_action(nn, "read", "Mark read", action_cb, lv, NULL);
+	if (n->topics != NULL && n->topics[0] != NULL)
+		notify_notification_add_action(nn, "mute", "Mute topic for 24 h", action_cb, lv, NULL);
 }
 
-/* The worker: shows notices until the sentinel, posting each outcome. */
+/* Shows n (blocking), in place of the live notification with its
+ * replace_key if there is one, and posts the outcome; takes n. */
+static void show_notice(struct worker *w, struct fw_notice *n)
+{
+	g_autoptr(GError) err = NULL;
+	struct event *e = g_new0(struct event, 1);
+	struct live *lv = NULL;
+	gboolean with_actions, keep, ok;
+
+	e->kind = EV_DONE;
+	e->n = n;
+	if (!server_present(&e->text)) {
+		e->result = FW_NOTIFY_NO_SERVER;
+		w->markup = w->actions = -1;
+		post_event(w->sh, e);
+		return;
+	}
+	if (n->replace_key != NULL) {
+		lv = g_hash_table_lookup(w->live, n->replace_key);
+		if (lv != NULL && lv->closed) {
+			live_remove(w, lv);   /* closed and not reaped yet: a new one */
+			lv = NULL;
+		}
+	}
+	g_mutex_lock(&lib_lock);
+	if (w->markup < 0)
+		server_caps(w);
+	with_actions = g_atomic_int_get(&w->sh->actions) && w->actions == 1;
+	keep = with_actions || n->replace_key != NULL;
+	if (lv == NULL && keep) {
+		lv = g_new0(struct live, 1);
+		lv->w = w;
+		lv->key = n->replace_key != NULL ? g_strdup(n->replace_key)
+		          : g_strdup_printf("#%u", ++w->serial);
+		lv->nn = notify_notification_new(FW_NOTIFY_APP_NAME, NULL, NULL);
+		g_signal_connect(lv->nn, "closed", G_CALLBACK(closed_cb), lv);
+		g_hash_table_insert(w->live, lv->key, lv);
+		g_queue_push_tail(&w->order, lv);
+	}
+	if (lv != NULL) {
+		notification_fill(w, lv->nn, lv, n, with_actions);
+		ok = notify_notification_show(lv->nn, &err);
+	} else {
+		NotifyNotification *nn = notify_notification_new(FW_NOTIFY_APP_NAME, NULL, NULL);
+		notification_fill(w, nn, NULL, n, FALSE);
+		ok = notify_notification_show(nn, &err);
+		g_object_unref(nn);
+	}
+	g_mutex_unlock(&lib_lock);
+	if (lv != NULL) {
+		if (ok) {
+			fw_notice_free(lv->n);
+			lv->n = fw_notice_copy(n);
+			g_queue_remove(&w->order, lv);   /* the newest now */
+			g_queue_push_tail(&w->order, lv);
+		} else {
+			live_remove(w, lv);
+		}
+	}
+	while (g_hash_table_size(w->live) > FW_NOTIFY_LIVE_MAX)
+		live_remove(w, g_queue_peek_head(&w->order));
+	if (ok) {
+		e->result = FW_NOTIFY_SHOWN;
+	} else {
+		e->result = FW_NOTIFY_FAILED;
+		e->text = g_strdup(err != NULL ? err->message : "notification not shown");
+		w->markup = w->actions = -1;   /* ask again: the server may be another one next time */
+	}
+	post_event(w->sh, e);
+}
+
+/* The name watch: a server took org.freedesktop.Notifications. */
+static void name_appeared_cb(GDBusConnection *bus, const char *name, const char *owner,
+                             gpointer data)
+{
+	struct worker *w = data;
+
+	w->markup = w->actions = -1;
+	post_server(w->sh, TRUE, NULL);
+}
+
+/* The name watch: nobody owns the name (or there is no bus). The server
+ * may still be activatable: asks the bus daemon before saying it is gone. */
+static void name_vanished_cb(GDBusConnection *bus, const char *name, gpointer data)
+{
+	struct worker *w = data;
+	g_autofree char *why = NULL;
+
+	w->markup = w->actions = -1;
+	if (bus == NULL)
+		why = g_strdup("no session bus");
+	else if (server_present(&why))
+		return;
+	post_server(w->sh, FALSE, why);
+}
+
+/* The name watch let go of its user data: nothing of it is in flight. */
+static void watch_done_cb(gpointer data)
+{
+	struct worker *w = data;
+
+	w->watch_done = TRUE;
+}
+
+/* A time limit: does nothing but end (its source is then destroyed). */
+static gboolean limit_cb(gpointer data)
+{
+	return G_SOURCE_REMOVE;
+}
+
+/* Answers a probe: is there a server now? */
+static void probe(struct worker *w)
+{
+	g_autofree char *why = NULL;
+	gboolean present = server_present(&why);
+
+	post_server(w->sh, present, why);
+}
+
+/* GSourceFuncs.prepare and .check of the input source: ready while the
+ * queue holds something. */
+static gboolean input_prepare(GSource *src, gint *timeout)
+{
+	struct worker *w = ((struct worker **)(src + 1))[0];
+
+	*timeout = -1;
+	return g_async_queue_length(w->sh->in) > 0;
+}
+
+static gboolean input_check(GSource *src)
+{
+	struct worker *w = ((struct worker **)(src + 1))[0];
+
+	return g_async_queue_length(w->sh->in) > 0;
+}
+
+/* GSourceFuncs.dispatch of the input source: one item per dispatch. */
+static gboolean input_dispatch(GSource *src, GSourceFunc cb, gpointer data)
+{
+	struct worker *w = ((struct worker **)(src + 1))[0];
+	gpointer item = g_async_queue_try_pop(w->sh->in);
+
+	if (item == STOP)
+		g_main_loop_quit(w->loop);
+	else if (item == PROBE)
+		probe(w);
+	else if (item != NULL)
+		show_notice(w, item);
+	return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs input_source_funcs = {
+	.prepare = input_prepare,
+	.check = input_check,
+	.dispatch = input_dispatch,
+};
+
+/* The worker: a main loop on its own context until the stop sentinel. */
 static gpointer worker_main(gpointer data)
 {
 	struct shared *sh = data;
-	GMainContext *wctx = g_main_context_new();
-	int markup = -1;
-	gpointer item;
+	struct worker w = { .sh = sh, .markup = -1, .actions = -1 };
+	GSource *input;
 
-	g_main_context_push_thread_default(wctx);
+	g_main_context_push_thread_default(sh->wctx);
 	g_mutex_lock(&lib_lock);
 	lib_users++;
 	notify_init(FW_NOTIFY_APP_NAME);   /* does nothing when already done */
 	g_mutex_unlock(&lib_lock);
-
-	while ((item = g_async_queue_pop(sh->in)) != STOP) {
-		struct outcome *o = g_new0(struct outcome, 1);
-
-		o->n = item;
-		g_mutex_lock(&lib_lock);
-		o->ok = show_notice(o->n, &markup, &o->error);
-		g_mutex_unlock(&lib_lock);
-		/* Signals from the server (NotificationClosed) queue up here. */
-		while (g_main_context_iteration(wctx, FALSE))
-			;
-		g_mutex_lock(&sh->lock);
-		g_queue_push_tail(&sh->out, o);
-		if (sh->src != NULL)
-			g_source_set_ready_time(sh->src, 0);
-		g_mutex_unlock(&sh->lock);
+	w.loop = g_main_loop_new(sh->wctx, FALSE);
+	w.live = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, live_free);
+	g_queue_init(&w.order);
+	input = g_source_new(&input_source_funcs, sizeof(GSource) + sizeof(struct worker *));
+	((struct worker **)(input + 1))[0] = &w;
+	g_source_set_name(input, "fw_notify input");
+	g_source_attach(input, sh->wctx);
+	{
+		/* Connect first, so that the process-wide connection is made here
+		 * and does not end the process when the bus goes away. */
+		g_autoptr(GError) err = NULL;
+		g_autoptr(GDBusConnection) bus = session_bus(&err);
+		w.watch = g_bus_watch_name(G_BUS_TYPE_SESSION, FW_NOTIFY_BUS_NAME,
+		                           G_BUS_NAME_WATCHER_FLAGS_NONE, name_appeared_cb,
+		                           name_vanished_cb, &w, watch_done_cb);
 	}
 
+	g_main_loop_run(w.loop);
+
+	/* Unwatch and wait (a little) until the watch lets go: a bus connection
+	 * in the making would otherwise stay behind with its error cached. */
+	g_bus_unwatch_name(w.watch);
+	{
+		GSource *limit = g_timeout_source_new(FW_NOTIFY_STOP_WAIT_MS / 2);
+		g_source_set_callback(limit, limit_cb, NULL, NULL);
+		g_source_attach(limit, sh->wctx);
+		while (!w.watch_done && !g_source_is_destroyed(limit))
+			g_main_context_iteration(sh->wctx, TRUE);
+		g_source_destroy(limit);
+		g_source_unref(limit);
+	}
+	g_source_destroy(input);
+	g_source_unref(input);
+	if (w.reap != NULL) {
+		g_source_destroy(w.reap);
+		g_source_unref(w.reap);
+	}
+	/* Let go of the notifications before notify_uninit, which would close
+	 * those with actions (a D-Bus call each): they stay on screen. */
+	g_queue_clear(&w.order);
+	g_hash_table_unref(w.live);
 	g_mutex_lock(&lib_lock);
 	if (--lib_users == 0 && notify_is_initted())
 		notify_uninit();
 	g_mutex_unlock(&lib_lock);
-	while (g_main_context_iteration(wctx, FALSE))
+	while (g_main_context_iteration(sh->wctx, FALSE))
 		;
-	g_main_context_pop_thread_default(wctx);
-	g_main_context_unref(wctx);
+	g_main_loop_unref(w.loop);
+	g_main_context_pop_thread_default(sh->wctx);
 
 	g_mutex_lock(&sh->lock);
 	sh->stopped = TRUE;
@@ -415,35 +804,47 @@ static gpointer worker_main(gpointer data)
 	return NULL;
 }
 
-/* GSourceFuncs.dispatch of the outcome source: one shot per wake-up. */
-static gboolean outcome_source_dispatch(GSource *src, GSourceFunc cb, gpointer data)
+/* GSourceFuncs.dispatch of the event source: one shot per wake-up. */
+static gboolean event_source_dispatch(GSource *src, GSourceFunc cb, gpointer data)
 {
 	g_source_set_ready_time(src, -1);
 	return cb(data);
 }
 
-static GSourceFuncs outcome_source_funcs = {
-	.dispatch = outcome_source_dispatch,
+static GSourceFuncs event_source_funcs = {
+	.dispatch = event_source_dispatch,
 };
 
-/* On the caller's context: reports every outcome the worker posted. */
-static gboolean outcomes_cb(gpointer data)
+/* On the caller's context: reports every event the worker posted. */
+static gboolean events_cb(gpointer data)
 {
 	struct fw_notifier *nt = data;
 
 	for (;;) {
-		struct outcome *o;
+		struct event *e;
 
 		g_mutex_lock(&nt->sh->lock);
-		o = g_queue_pop_head(&nt->sh->out);
+		e = g_queue_pop_head(&nt->sh->out);
 		g_mutex_unlock(&nt->sh->lock);
-		if (o == NULL)
+		if (e == NULL)
 			break;
-		if (nt->pending > 0)
-			nt->pending--;
-		if (nt->done != NULL)
-			nt->done(o->n, o->ok, o->error, nt->data);
-		outcome_free(o);
+		switch (e->kind) {
+		case EV_DONE:
+			if (nt->pending > 0)
+				nt->pending--;
+			if (nt->done != NULL)
+				nt->done(e->n, e->result, e->text, nt->data);
+			break;
+		case EV_ACTION:
+			if (nt->action != NULL)
+				nt->action(e->n, e->action, nt->data);
+			break;
+		case EV_SERVER:
+			if (nt->server != NULL)
+				nt->server(e->present, e->text, nt->data);
+			break;
+		}
+		event_free(e);
 	}
 	return G_SOURCE_CONTINUE;
 }
@@ -453,22 +854,30 @@ struct fw_notifier *fw_notifier_new(GMainContext *ctx, fw_notify_done_cb done, g
 	struct fw_notifier *nt = g_new0(struct fw_notifier, 1);
 	struct shared *sh = g_new0(struct shared, 1);
 
-
 	sh->ref = 2;   /* the notifier and the worker */
 	sh->in = g_async_queue_new();
+	sh->wctx = g_main_context_new();
 	g_mutex_init(&sh->lock);
 	g_cond_init(&sh->cond);
 	g_queue_init(&sh->out);
 	nt->sh = sh;
-	nt->ctx = g_main_context_ref(ctx != NULL ? ctx : g_main_context_default());
+	nt->ctx = ctx != NULL ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
 	nt->done = done;
 	nt->data = data;
-	sh->src = g_source_new(&outcome_source_funcs, sizeof(GSource));
-	g_source_set_callback(sh->src, outcomes_cb, nt, NULL);
-	g_source_set_name(sh->src, "fw_notify outcomes");
+	sh->src = g_source_new(&event_source_funcs, sizeof(GSource));
+	g_source_set_callback(sh->src, events_cb, nt, NULL);
+	g_source_set_name(sh->src, "fw_notify events");
 	g_source_attach(sh->src, nt->ctx);
 	nt->thread = g_thread_new("fw-notify", worker_main, sh);
 	return nt;
+}
+
+void fw_notifier_set_callbacks(struct fw_notifier *nt, fw_notify_action_cb action,
+                               fw_notify_server_cb server)
+{
+	nt->action = action;
+	nt->server = server;
+	g_atomic_int_set(&nt->sh->actions, action != NULL);
 }
 
 void fw_notifier_send(struct fw_notifier *nt, struct fw_notice *n)
@@ -477,6 +886,13 @@ void fw_notifier_send(struct fw_notifier *nt, struct fw_notice *n)
 		return;
 	nt->pending++;
 	g_async_queue_push(nt->sh->in, n);
+	g_main_context_wakeup(nt->sh->wctx);
+}
+
+void fw_notifier_probe(struct fw_notifier *nt)
+{
+	g_async_queue_push(nt->sh->in, PROBE);
+	g_main_context_wakeup(nt->sh->wctx);
 }
 
 guint fw_notifier_pending(struct fw_notifier *nt)
@@ -494,6 +910,7 @@ void fw_notifier_free(struct fw_notifier *nt)
 		return;
 	sh = nt->sh;
 	g_async_queue_push_front(sh->in, STOP);
+	g_main_context_wakeup(sh->wctx);
 	deadline = g_get_monotonic_time() + FW_NOTIFY_STOP_WAIT_MS * G_TIME_SPAN_MILLISECOND;
 	g_mutex_lock(&sh->lock);
 	while (!sh->stopped && g_cond_wait_until(&sh->cond, &sh->lock, deadline))
@@ -510,4 +927,514 @@ void fw_notifier_free(struct fw_notifier *nt)
 	shared_unref(sh);
 	g_main_context_unref(nt->ctx);
 	g_free(nt);
+}
+
+/* The process environment without what must not reach a child (systemd's
+ * NOTIFY_SOCKET and WATCHDOG_*), plus extra NAME=VALUE strings. Free with
+ * g_strfreev. */
+static char **child_environ(const char *const *extra)
+{
+	char **env = g_get_environ();
+
+	env = g_environ_unsetenv(env, "NOTIFY_SOCKET");
+	env = g_environ_unsetenv(env, "WATCHDOG_USEC");
+	env = g_environ_unsetenv(env, "WATCHDOG_PID");
+	for (guint i = 0; extra != NULL && extra[i] != NULL; i++) {
+		const char *eq = strchr(extra[i], '=');
+		g_autofree char *name = NULL;
+		if (eq == NULL || eq == extra[i])
+			continue;
+		name = g_strndup(extra[i], eq - extra[i]);
+		env = g_environ_setenv(env, name, eq + 1, TRUE);
+	}
+	return env;
+}
+
+gboolean fw_notify_open_link(const char *link, GError **error)
+{
+	g_autofree char *scheme = link != NULL ? g_uri_parse_scheme(link) : NULL;
+	g_auto(GStrv) env = NULL;
+	const char *argv[] = { "xdg-open", link, NULL };
+
+	if (scheme == NULL || (g_ascii_strcasecmp(scheme, "http") != 0 &&
+	                       g_ascii_strcasecmp(scheme, "https") != 0)) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+		            "not an http or https link: %s", link != NULL ? link : "(none)");
+		return FALSE;
+	}
+	env = child_environ(NULL);
+	return g_spawn_async(NULL, (char **)argv, env,
+	                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+	                     G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, NULL, error);
+}
+
+/* --- exec hooks and webhooks --- */
+
+/* One exec run or webhook POST. */
+struct job {
+	struct fw_jobs *j;        /* NULL once the jobs were freed (exec only) */
+	gpointer tag;
+	GDestroyNotify tag_free;
+	char *error;              /* set when it failed before starting */
+	/* exec */
+	GSubprocess *proc;
+	GCancellable *cancel;
+	GSource *timer;
+	guint timeout_s;
+	gboolean timed_out;
+	/* webhook */
+	CURL *easy;
+	struct curl_slist *headers;
+	char *body;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* A socket curl asked us to watch. */
+struct sock {
+	curl_socket_t fd;
+	int what;
+	GSource *src;
+};
+
+struct fw_jobs {
+	GMainContext *ctx;
+	fw_job_done_cb done;
+	gpointer data;
+	GHashTable *running;      /* struct job *, started and not reported */
+	GQueue ready;             /* struct job *, failed at the start: reported from idle */
+	GSource *idle;
+	CURLM *multi;             /* made at the first webhook */
+	GHashTable *socks;        /* struct sock * */
+	GSource *timer;
+};
+
+/* Frees a job (its tag too when free_tag). */
+static void job_free(struct job *x, gboolean free_tag)
+{
+	if (free_tag && x->tag_free != NULL)
+		x->tag_free(x->tag);
+	if (x->timer != NULL) {
+		g_source_destroy(x->timer);
+		g_source_unref(x->timer);
+	}
+	g_clear_object(&x->proc);
+	g_clear_object(&x->cancel);
+	if (x->easy != NULL)
+		curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->headers);
+	g_free(x->body);
+	g_free(x->error);
+	g_free(x);
+}
+
+/* Reports x (ok, or error) and frees it. */
+static void job_report(struct fw_jobs *j, struct job *x, gboolean ok, const char *error)
+{
+	g_hash_table_remove(j->running, x);
+	if (j->done != NULL)
+		j->done(x->tag, ok, error, j->data);
+	job_free(x, TRUE);
+}
+
+/* Idle: reports the jobs that failed before they started. */
+static gboolean jobs_idle_cb(gpointer data)
+{
+	struct fw_jobs *j = data;
+	struct job *x;
+
+	g_source_unref(j->idle);
+	j->idle = NULL;
+	while ((x = g_queue_pop_head(&j->ready)) != NULL)
+		job_report(j, x, FALSE, x->error);
+	return G_SOURCE_REMOVE;
+}
+
+/* Reports x as failed with its error from the idle source (never from
+ * inside the caller's call). */
+static void job_fail_later(struct fw_jobs *j, struct job *x)
+{
+	g_queue_push_tail(&j->ready, x);
+	if (j->idle != NULL)
+		return;
+	j->idle = g_idle_source_new();
+	g_source_set_callback(j->idle, jobs_idle_cb, j, NULL);
+	g_source_attach(j->idle, j->ctx);
+}
+
+/* A new job in the running set. */
+static struct job *job_new(struct fw_jobs *j, gpointer tag, GDestroyNotify tag_free)
+{
+	struct job *x = g_new0(struct job, 1);
+
+	x->j = j;
+	x->tag = tag;
+	x->tag_free = tag_free;
+	g_hash_table_add(j->running, x);
+	return x;
+}
+
+/* The exec timeout: kills the program (its wait then reports). */
+static gboolean exec_timeout_cb(gpointer data)
+{
+	struct job *x = data;
+
+	x->timed_out = TRUE;
+	g_subprocess_force_exit(x->proc);
+	g_source_unref(x->timer);
+	x->timer = NULL;
+	return G_SOURCE_REMOVE;
+}
+
+/* The program ended (or the jobs were freed: then only frees). */
+static void exec_wait_cb(GObject *obj, GAsyncResult *res, gpointer data)
+{
+	struct job *x = data;
+	g_autoptr(GError) err = NULL;
+	g_autofree char *why = NULL;
+	gboolean waited = g_subprocess_wait_finish(G_SUBPROCESS(obj), res, &err);
+
+	if (x->j == NULL) {
+		job_free(x, FALSE);
+		return;
+	}
+	if (!waited)
+		why = g_strdup(err->message);
+	else if (x->timed_out)
+		why = g_strdup_printf("killed after %u s", x->timeout_s);
+	else if (g_subprocess_get_if_signaled(x->proc))
+		why = g_strdup_printf("killed by signal %d", g_subprocess_get_term_sig(x->proc));
+	else if (g_subprocess_get_exit_status(x->proc) != 0)
+		why = g_strdup_printf("exited with status %d", g_subprocess_get_exit_status(x->proc));
+	job_report(x->j, x, why == NULL, why);
+}
+
+/* A memfd holding input, at offset 0; -1 with error. */
+static int input_fd(const char *input, GError **error)
+{
+	int fd = memfd_create("feedwatch-input", MFD_CLOEXEC);
+	gsize len = input != NULL ? strlen(input) : 0, done = 0;
+
+	if (fd < 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "memfd: %s",
+		            g_strerror(errno));
+		return -1;
+	}
+	while (done < len) {
+		ssize_t n = write(fd, input + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "memfd: %s",
+			            g_strerror(errno));
+			close(fd);
+			return -1;
+		}
+		done += (gsize)n;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		close(fd);
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "memfd: cannot rewind");
+		return -1;
+	}
+	return fd;
+}
+
+void fw_jobs_exec(struct fw_jobs *j, const char *const *argv, const char *const *env,
+                  const char *input, guint timeout_s, gpointer tag, GDestroyNotify tag_free)
+{
+	struct job *x = job_new(j, tag, tag_free);
+	g_autoptr(GSubprocessLauncher) l = NULL;
+	g_autoptr(GError) err = NULL;
+	g_auto(GStrv) envp = NULL;
+	int fd;
+
+	if (argv == NULL || argv[0] == NULL) {
+		x->error = g_strdup("no program to run");
+		job_fail_later(j, x);
+		return;
+	}
+	if ((fd = input_fd(input, &err)) < 0) {
+		x->error = g_strdup(err->message);
+		job_fail_later(j, x);
+		return;
+	}
+	l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+	envp = child_environ(env);
+	g_subprocess_launcher_set_environ(l, envp);
+	g_subprocess_launcher_take_stdin_fd(l, fd);
+	x->proc = g_subprocess_launcher_spawnv(l, argv, &err);
+	if (x->proc == NULL) {
+		x->error = g_strdup(err->message);
+		job_fail_later(j, x);
+		return;
+	}
+	x->timeout_s = MAX(timeout_s, 1);
+	x->cancel = g_cancellable_new();
+	g_main_context_push_thread_default(j->ctx);
+	g_subprocess_wait_async(x->proc, x->cancel, exec_wait_cb, x);
+	g_main_context_pop_thread_default(j->ctx);
+	x->timer = g_timeout_source_new_seconds(x->timeout_s);
+	g_source_set_callback(x->timer, exec_timeout_cb, x, NULL);
+	g_source_attach(x->timer, j->ctx);
+}
+
+/* The webhook multi: the GLib side, as in fetch.c. */
+static void multi_check(struct fw_jobs *j);
+
+/* A watched socket is ready: tells curl. */
+static gboolean jobs_sock_cb(gint fd, GIOCondition cond, gpointer data)
+{
+	struct fw_jobs *j = data;
+	int action = 0, running = 0;
+
+	if (cond & (G_IO_IN | G_IO_HUP))
+		action |= CURL_CSELECT_IN;
+	if (cond & G_IO_OUT)
+		action |= CURL_CSELECT_OUT;
+	if (cond & (G_IO_ERR | G_IO_NVAL))
+		action |= CURL_CSELECT_ERR;
+	curl_multi_socket_action(j->multi, fd, action, &running);
+	multi_check(j);
+	return G_SOURCE_CONTINUE;
+}
+
+/* Stops watching one socket and frees its record. */
+static void jobs_sock_free(gpointer p)
+{
+	struct sock *s = p;
+
+	if (s->src != NULL) {
+		g_source_destroy(s->src);
+		g_source_unref(s->src);
+	}
+	g_free(s);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: which socket to watch for what. */
+static int jobs_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	struct fw_jobs *j = userp;
+	struct sock *s = socketp;
+	GIOCondition cond = 0;
+
+	if (what == CURL_POLL_REMOVE) {
+		if (s != NULL) {
+			curl_multi_assign(j->multi, fd, NULL);
+			g_hash_table_remove(j->socks, s);
+		}
+		return 0;
+	}
+	if (s == NULL) {
+		s = g_new0(struct sock, 1);
+		s->fd = fd;
+		g_hash_table_add(j->socks, s);
+		curl_multi_assign(j->multi, fd, s);
+	} else if (s->what == what && s->src != NULL) {
+		return 0;
+	}
+	if (s->src != NULL) {
+		g_source_destroy(s->src);
+		g_source_unref(s->src);
+	}
+	s->what = what;
+	if (what & CURL_POLL_IN)
+		cond |= G_IO_IN;
+	if (what & CURL_POLL_OUT)
+		cond |= G_IO_OUT;
+	s->src = g_unix_fd_source_new(fd, cond);
+	g_source_set_callback(s->src, G_SOURCE_FUNC(jobs_sock_cb), j, NULL);
+	g_source_attach(s->src, j->ctx);
+	return 0;
+}
+
+/* curl's timer expired. */
+static gboolean jobs_timer_cb(gpointer data)
+{
+	struct fw_jobs *j = data;
+	int running = 0;
+
+	g_source_unref(j->timer);   /* forgotten before curl may set a new one */
+	j->timer = NULL;
+	curl_multi_socket_action(j->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	multi_check(j);
+	return G_SOURCE_REMOVE;
+}
+
+/* CURLMOPT_TIMERFUNCTION: replaces the one timer; -1 deletes it. */
+static int jobs_timerfunc_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct fw_jobs *j = userp;
+
+	if (j->timer != NULL) {
+		g_source_destroy(j->timer);
+		g_source_unref(j->timer);
+		j->timer = NULL;
+	}
+	if (timeout_ms < 0)
+		return 0;
+	j->timer = g_timeout_source_new((guint)MIN(timeout_ms, (long)G_MAXINT));
+	g_source_set_callback(j->timer, jobs_timer_cb, j, NULL);
+	g_source_attach(j->timer, j->ctx);
+	return 0;
+}
+
+/* Reports every finished POST. */
+static void multi_check(struct fw_jobs *j)
+{
+	CURLMsg *msg;
+	int left = 0;
+
+	while ((msg = curl_multi_info_read(j->multi, &left)) != NULL) {
+		struct job *x = NULL;
+		CURLcode code;
+		long status = 0;
+		g_autofree char *why = NULL;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		code = msg->data.result;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
+		curl_multi_remove_handle(j->multi, msg->easy_handle);
+		if (code != CURLE_OK)
+			why = g_strdup(*x->errbuf != '\0' ? x->errbuf : curl_easy_strerror(code));
+		else if (status < 200 || status > 299)
+			why = g_strdup_printf("HTTP %ld", status);
+		job_report(j, x, why == NULL, why);
+	}
+}
+
+/* CURLOPT_WRITEFUNCTION: the answer's body is not kept. */
+static size_t discard_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	return size * nmemb;
+}
+
+void fw_jobs_post(struct fw_jobs *j, const char *url, const char *const *headers,
+                  const char *body, gsize len, guint timeout_s,
+                  gpointer tag, GDestroyNotify tag_free)
+{
+	struct job *x = job_new(j, tag, tag_free);
+	CURLcode rc = CURLE_OK;
+	CURL *e;
+
+	if (j->multi == NULL) {
+		j->multi = curl_multi_init();
+		curl_multi_setopt(j->multi, CURLMOPT_SOCKETFUNCTION, jobs_socket_cb);
+		curl_multi_setopt(j->multi, CURLMOPT_SOCKETDATA, j);
+		curl_multi_setopt(j->multi, CURLMOPT_TIMERFUNCTION, jobs_timerfunc_cb);
+		curl_multi_setopt(j->multi, CURLMOPT_TIMERDATA, j);
+	}
+	e = x->easy = curl_easy_init();
+	if (e == NULL) {
+		x->error = g_strdup("cannot create a curl handle");
+		job_fail_later(j, x);
+		return;
+	}
+	x->body = g_memdup2(body != NULL ? body : "", len + 1);
+	for (guint i = 0; headers != NULL && headers[i] != NULL; i++)
+		x->headers = curl_slist_append(x->headers, headers[i]);
+	x->headers = curl_slist_append(x->headers, "Expect:");
+#define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(e, opt, val); } while (0)
+	SET(CURLOPT_URL, url);
+	SET(CURLOPT_PRIVATE, (void *)x);
+	SET(CURLOPT_ERRORBUFFER, x->errbuf);
+	SET(CURLOPT_PROTOCOLS_STR, "http,https");
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+	SET(CURLOPT_POST, 1L);
+	SET(CURLOPT_POSTFIELDS, x->body);
+	SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+	SET(CURLOPT_HTTPHEADER, x->headers);
+	SET(CURLOPT_USERAGENT, "feedwatch/" FW_VERSION);
+	SET(CURLOPT_CONNECTTIMEOUT, MIN((long)MAX(timeout_s, 1), FW_NOTIFY_CONNECT_TIMEOUT));
+	SET(CURLOPT_TIMEOUT, (long)MAX(timeout_s, 1));
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_WRITEFUNCTION, discard_cb);
+#undef SET
+	if (rc != CURLE_OK) {
+		x->error = g_strdup(curl_easy_strerror(rc));
+		job_fail_later(j, x);
+		return;
+	}
+	if (curl_multi_add_handle(j->multi, e) != CURLM_OK) {
+		x->error = g_strdup("cannot start the request");
+		job_fail_later(j, x);
+	}
+}
+
+struct fw_jobs *fw_jobs_new(GMainContext *ctx, fw_job_done_cb done, gpointer data)
+{
+	struct fw_jobs *j = g_new0(struct fw_jobs, 1);
+
+	j->ctx = ctx != NULL ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
+	j->done = done;
+	j->data = data;
+	j->running = g_hash_table_new(g_direct_hash, g_direct_equal);
+	j->socks = g_hash_table_new_full(g_direct_hash, g_direct_equal, jobs_sock_free, NULL);
+	g_queue_init(&j->ready);
+	return j;
+}
+
+guint fw_jobs_pending(struct fw_jobs *j)
+{
+	return j != NULL ? g_hash_table_size(j->running) : 0;
+}
+
+void fw_jobs_free(struct fw_jobs *j)
+{
+	GHashTableIter it;
+	gpointer key;
+
+	if (j == NULL)
+		return;
+	if (j->idle != NULL) {
+		g_source_destroy(j->idle);
+		g_source_unref(j->idle);
+	}
+	g_hash_table_iter_init(&it, j->running);
+	while (g_hash_table_iter_next(&it, &key, NULL)) {
+		struct job *x = key;
+		if (x->easy != NULL && j->multi != NULL)
+			curl_multi_remove_handle(j->multi, x->easy);
+		if (x->proc != NULL && x->cancel != NULL) {
+			/* the program runs on; its wait callback frees the job */
+			if (x->timer != NULL) {
+				g_source_destroy(x->timer);
+				g_source_unref(x->timer);
+				x->timer = NULL;
+			}
+			if (x->tag_free != NULL)
+				x->tag_free(x->tag);
+			x->tag_free = NULL;
+			x->j = NULL;
+			g_cancellable_cancel(x->cancel);
+		} else {
+			job_free(x, TRUE);
+		}
+	}
+	g_hash_table_unref(j->running);
+	g_queue_clear(&j->ready);   /* their jobs were in running */
+	g_hash_table_unref(j->socks);
+	if (j->timer != NULL) {
+		g_source_destroy(j->timer);
+		g_source_unref(j->timer);
+	}
+	if (j->multi != NULL)
+		curl_multi_cleanup(j->multi);
+	g_main_context_unref(j->ctx);
+	g_free(j);
+}
+
+char *fw_notify_header(const char *name, const char *value)
+{
+	g_autofree char *line = fw_notice_line(value != NULL ? value : "", FW_NOTIFY_HEADER_MAX);
+	g_autofree char *b64 = NULL;
+	gboolean ascii = TRUE;
+
+	for (const char *p = line; *p != '\0'; p++)
+		ascii = ascii && (guchar)*p >= 0x20 && (guchar)*p < 0x7f;
+	if (ascii)
+		return g_strdup_printf("%s: %s", name, line);
+	b64 = g_base64_encode((const guchar *)line, strlen(line));
+	return g_strdup_printf("%s: =?UTF-8?B?%s?=", name, b64);
 }

@@ -1,170 +1,1210 @@
-/* outbox — see include/feedwatch/outbox.h. */
+/* outbox — the dispatcher and the per-topic policy. See include/feedwatch/outbox.h. */
 #include <string.h>
+
+#include <json-glib/json-glib.h>
 
 #include "feedwatch/hitlog.h"
 #include "feedwatch/log.h"
 #include "feedwatch/notify.h"
 #include "feedwatch/outbox.h"
 
-#define OUTBOX_BATCH 200
+#define FW_OUTBOX_BATCH 1000          /* due rows read per flush */
+#define FW_OUTBOX_TITLES 5            /* titles listed in a summary's body */
+#define FW_OUTBOX_TITLE_MAX 80        /* characters of one title in a summary line */
+#define FW_OUTBOX_SUMMARY_MAX 250     /* characters of a summary line */
+#define FW_OUTBOX_HOUR 3600
+#define FW_OUTBOX_FOUND_MAX 10000     /* cached hit times (digests) */
+#define FW_OUTBOX_TOPIC_KEY "topic:"
+#define FW_OUTBOX_DASH " \xe2\x80\x94 "
+
+enum server_state { SERVER_UNKNOWN, SERVER_ON, SERVER_OFF };
+
+/* What the dispatcher remembers of one topic (by key; survives reloads). */
+struct topic_state {
+	gint64 muted_until;       /* Unix seconds; 0 not muted */
+	gboolean held_quiet;      /* rows were held for quiet hours */
+	gboolean held_mute;       /* rows were held for the mute */
+	gboolean held_cap;        /* rows were held for max_per_hour */
+	GArray *shown;            /* gint64: when notices naming it were shown (last hour) */
+	gboolean coal_on;         /* its coalesced notification is on screen */
+	guint coal_count;         /* items it counts */
+	GPtrArray *coal_titles;   /* char *: its first titles */
+	GArray *coal_hits;        /* gint64: the hits it shows */
+};
 
 struct fw_outbox {
 	GMainContext *ctx;
 	const struct fw_config *cfg;
 	struct fw_store *store;
 	struct fw_notifier *notifier;
-	GHashTable *sending;      /* outbox ids handed to a channel, not yet done */
+	struct fw_jobs *jobs;
+	GHashTable *sending;      /* gint64 outbox ids handed to a channel, not yet done */
+	GHashTable *topics;       /* key -> struct topic_state * */
+	GHashTable *found;        /* gint64 hit id -> gint64 found (digests) */
+	enum server_state server;
+	char *off_why;            /* why there is no server */
+	gboolean off_warned;      /* the warning for this off period was logged */
+	gboolean held_off;        /* desktop rows were held for want of a server */
+	gboolean release;         /* the next flush summarises every desktop row */
+	const char *release_why;  /* "while notifications were off" */
+	gint64 probed_at;         /* monotonic µs of the last probe */
+	GSource *flush_idle;
 	guint sent, failed;
+	gboolean test_clock;      /* FEEDWATCH_TEST_NOW */
+	gint64 test_now, test_mono;
 };
 
-static gint64
-now_s(void)
+/* A tag of an exec or webhook job: the rows it delivers. */
+struct job_tag {
+	GArray *ids;              /* gint64 */
+	char *what;               /* "exec" or "webhook" */
+	char *topic;
+};
+
+/* One item's desktop rows in a flush. */
+struct item {
+	GPtrArray *rows;          /* struct fw_outbox_row *, borrowed */
+	gboolean taken;           /* already in a notice */
+};
+
+gint64
+fw_outbox_now(struct fw_outbox *o)
 {
+	if (o->test_clock)
+		return o->test_now + (g_get_monotonic_time() - o->test_mono) / G_USEC_PER_SEC;
 	return g_get_real_time() / G_USEC_PER_SEC;
 }
 
 /* The topic config with this key, or NULL (removed since the hit was made). */
 static const struct fw_topic_conf *
-topic_by_key(const struct fw_outbox *p, const char *key)
+topic_by_key(const struct fw_outbox *o, const char *key)
 {
-	for (guint i = 0; i < p->cfg->topics->len; i++) {
-		const struct fw_topic_conf *t = p->cfg->topics->pdata[i];
+	for (guint i = 0; i < o->cfg->topics->len; i++) {
+		const struct fw_topic_conf *t = o->cfg->topics->pdata[i];
 		if (strcmp(t->key, key) == 0)
 			return t;
 	}
 	return NULL;
 }
 
+/* Frees a topic state. */
 static void
-outbox_notify_done_cb(const struct fw_notice *n, gboolean ok, const char *error, gpointer data)
+topic_state_free(gpointer p)
 {
-	struct fw_outbox *p = data;
-	g_autoptr(GError) err = NULL;
-	gint64 now = now_s();
+	struct topic_state *ts = p;
 
-	if (ok)
-		p->sent++;
-	else {
-		p->failed++;
-		fw_log_warn("desktop notification not shown (kept pending): %s", error ? error : "?");
+	g_array_unref(ts->shown);
+	g_ptr_array_unref(ts->coal_titles);
+	g_array_unref(ts->coal_hits);
+	g_free(ts);
+}
+
+/* The state of topic key, made on first use. */
+static struct topic_state *
+topic_state(struct fw_outbox *o, const char *key)
+{
+	struct topic_state *ts = g_hash_table_lookup(o->topics, key);
+
+	if (ts == NULL) {
+		ts = g_new0(struct topic_state, 1);
+		ts->shown = g_array_new(FALSE, FALSE, sizeof(gint64));
+		ts->coal_titles = g_ptr_array_new_with_free_func(g_free);
+		ts->coal_hits = g_array_new(FALSE, FALSE, sizeof(gint64));
+		g_hash_table_insert(o->topics, g_strdup(key), ts);
 	}
-	if (fw_store_begin(p->store, &err)) {
-		for (guint i = 0; i < n->outbox_ids->len; i++) {
-			gint64 id = g_array_index(n->outbox_ids, gint64, i);
-			if (!fw_store_outbox_done(p->store, id, ok, error, now, &err))
+	return ts;
+}
+
+/* Forgets the coalesced notification of a topic (it left the screen). */
+static void
+coal_reset(struct topic_state *ts)
+{
+	ts->coal_on = FALSE;
+	ts->coal_count = 0;
+	g_ptr_array_set_size(ts->coal_titles, 0);
+	g_array_set_size(ts->coal_hits, 0);
+}
+
+/* Minutes after local midnight at Unix time t. */
+static int
+local_minutes(gint64 t)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(t);
+
+	return dt != NULL ? g_date_time_get_hour(dt) * 60 + g_date_time_get_minute(dt) : 0;
+}
+
+/* TRUE when t's quiet hours hold at now (a range may wrap past midnight). */
+static gboolean
+in_quiet_hours(const struct fw_topic_conf *t, gint64 now)
+{
+	int m;
+
+	if (t == NULL || t->quiet_start < 0 || t->quiet_end < 0 || t->quiet_start == t->quiet_end)
+		return FALSE;
+	m = local_minutes(now);
+	if (t->quiet_start < t->quiet_end)
+		return m >= t->quiet_start && m < t->quiet_end;
+	return m >= t->quiet_start || m < t->quiet_end;
+}
+
+/* The latest moment at or before now when the local clock read at
+ * (minutes after midnight): the digest's cut-off. */
+static gint64
+digest_moment(int at, gint64 now)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(now);
+	g_autoptr(GDateTime) d = NULL;
+	gint64 t;
+
+	if (dt == NULL)
+		return now;
+	d = g_date_time_new_local(g_date_time_get_year(dt), g_date_time_get_month(dt),
+	                          g_date_time_get_day_of_month(dt), at / 60, at % 60, 0);
+	if (d == NULL)
+		return now;
+	t = g_date_time_to_unix(d);
+	if (t > now) {
+		g_autoptr(GDateTime) y = g_date_time_add_days(d, -1);
+		t = g_date_time_to_unix(y);
+	}
+	return t;
+}
+
+/* Notices naming the topic in the hour before now (old times dropped). */
+static guint
+shown_last_hour(struct topic_state *ts, gint64 now)
+{
+	guint keep = 0;
+
+	for (guint i = 0; i < ts->shown->len; i++) {
+		gint64 at = g_array_index(ts->shown, gint64, i);
+		if (at > now - FW_OUTBOX_HOUR)
+			g_array_index(ts->shown, gint64, keep++) = at;
+	}
+	g_array_set_size(ts->shown, keep);
+	return keep;
+}
+
+/* TRUE when topic key may show no more notices this hour. */
+static gboolean
+cap_full(struct fw_outbox *o, const char *key, gint64 now)
+{
+	const struct fw_topic_conf *t = topic_by_key(o, key);
+
+	return t != NULL && t->max_per_hour > 0 &&
+	       shown_last_hour(topic_state(o, key), now) >= t->max_per_hour;
+}
+
+/* Records the outcome of rows in one transaction; forgets them as in flight. */
+static void
+record(struct fw_outbox *o, const GArray *ids, gboolean ok, const char *error)
+{
+	g_autoptr(GError) err = NULL;
+	gint64 now = fw_outbox_now(o);
+
+	if (fw_store_begin(o->store, &err)) {
+		for (guint i = 0; i < ids->len; i++) {
+			if (!fw_store_outbox_done(o->store, g_array_index(ids, gint64, i), ok, error,
+			                          now, &err))
 				break;
 		}
 		if (err == NULL)
-			fw_store_commit(p->store, &err);
+			fw_store_commit(o->store, &err);
 		else
-			fw_store_rollback(p->store);
+			fw_store_rollback(o->store);
 	}
 	if (err != NULL)
 		fw_log_err("cannot record a notification: %s", err->message);
-	for (guint i = 0; i < n->outbox_ids->len; i++)
-		g_hash_table_remove(p->sending, &g_array_index(n->outbox_ids, gint64, i));
+	for (guint i = 0; i < ids->len; i++)
+		g_hash_table_remove(o->sending, &g_array_index(ids, gint64, i));
 }
 
-/* Builds the desktop notice for the outbox rows rows[from..to) of one item. */
-static struct fw_notice *
-outbox_notice(struct fw_outbox *p, GPtrArray *rows, guint from, guint to)
+/* Marks ids as in flight. */
+static void
+mark_sending(struct fw_outbox *o, const GArray *ids)
 {
-	const struct fw_outbox_row *first = rows->pdata[from];
-	struct fw_notice *n = g_new0(struct fw_notice, 1);
-	g_autoptr(GPtrArray) names = g_ptr_array_new();
-	g_autoptr(GArray) marks = NULL;
+	for (guint i = 0; i < ids->len; i++)
+		g_hash_table_add(o->sending, g_memdup2(&g_array_index(ids, gint64, i), sizeof(gint64)));
+}
 
-	n->outbox_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-	n->urgency = FW_URGENCY_LOW;
-	for (guint i = from; i < to; i++) {
-		const struct fw_outbox_row *r = rows->pdata[i];
-		const struct fw_topic_conf *t = topic_by_key(p, r->topic);
+/* Forgets ids as in flight without recording anything (they stay pending). */
+static void
+unmark_sending(struct fw_outbox *o, const GArray *ids)
+{
+	for (guint i = 0; i < ids->len; i++)
+		g_hash_table_remove(o->sending, &g_array_index(ids, gint64, i));
+}
+
+/* Runs a flush from the idle source (after a server came back). */
+static gboolean
+flush_idle_cb(gpointer data)
+{
+	struct fw_outbox *o = data;
+
+	g_source_unref(o->flush_idle);
+	o->flush_idle = NULL;
+	fw_outbox_flush(o);
+	return G_SOURCE_REMOVE;
+}
+
+/* Schedules a flush on the dispatcher's context. */
+static void
+flush_later(struct fw_outbox *o)
+{
+	if (o->flush_idle != NULL)
+		return;
+	o->flush_idle = g_idle_source_new();
+	g_source_set_callback(o->flush_idle, flush_idle_cb, o, NULL);
+	g_source_attach(o->flush_idle, o->ctx);
+}
+
+/* No server (or no bus) from now on: desktop rows are held. */
+static void
+server_off(struct fw_outbox *o, const char *why)
+{
+	GHashTableIter it;
+	gpointer ts;
+
+	if (o->server != SERVER_OFF) {
+		o->server = SERVER_OFF;
+		o->off_warned = FALSE;
+		/* whatever was on screen went with the server */
+		g_hash_table_iter_init(&it, o->topics);
+		while (g_hash_table_iter_next(&it, NULL, &ts))
+			coal_reset(ts);
+	}
+	g_free(o->off_why);
+	o->off_why = g_strdup(why != NULL ? why : "no notification server");
+}
+
+/* Logs, once per off period, that desktop notifications are held. */
+static void
+warn_off(struct fw_outbox *o)
+{
+	if (o->off_warned)
+		return;
+	o->off_warned = TRUE;
+	fw_log_warn("desktop notification not shown (kept pending): %s", o->off_why);
+}
+
+static void outbox_server_cb(gboolean present, const char *why, gpointer data);
+
+/* The key of the topic a replace_key names, or NULL. */
+static const char *
+replace_topic(const struct fw_notice *n)
+{
+	if (n->replace_key != NULL && g_str_has_prefix(n->replace_key, FW_OUTBOX_TOPIC_KEY))
+		return n->replace_key + strlen(FW_OUTBOX_TOPIC_KEY);
+	return NULL;
+}
+
+/* The notifier's report on one notice. */
+static void
+outbox_notice_done_cb(const struct fw_notice *n, enum fw_notify_result result, const char *error,
+                      gpointer data)
+{
+	struct fw_outbox *o = data;
+	const char *topic = replace_topic(n);
+
+	switch (result) {
+	case FW_NOTIFY_SHOWN:
+		o->sent++;
+		record(o, n->outbox_ids, TRUE, NULL);
+		outbox_server_cb(TRUE, NULL, o);
+		return;
+	case FW_NOTIFY_FAILED:
+		o->failed++;
+		fw_log_warn("desktop notification failed (tried again later): %s",
+		            error != NULL ? error : "?");
+		record(o, n->outbox_ids, FALSE, error);
+		break;
+	case FW_NOTIFY_NO_SERVER:
+		o->failed++;
+		server_off(o, error);
+		warn_off(o);
+		o->held_off = TRUE;
+		unmark_sending(o, n->outbox_ids);
+		break;
+	}
+	if (topic != NULL)
+		coal_reset(topic_state(o, topic));
+}
+
+/* The notifier's report on the server. */
+static void
+outbox_server_cb(gboolean present, const char *why, gpointer data)
+{
+	struct fw_outbox *o = data;
+
+	if (!present) {
+		server_off(o, why);
+		return;
+	}
+	if (o->server == SERVER_OFF && o->held_off) {
+		fw_log_info("a notification server is there now: what was held comes as one summary");
+		o->held_off = FALSE;
+		o->release = TRUE;
+		o->release_why = "while notifications were off";
+		flush_later(o);
+	}
+	o->server = SERVER_ON;
+}
+
+/* The user acted on a notification. */
+static void
+outbox_action_cb(const struct fw_notice *n, enum fw_notify_action action, gpointer data)
+{
+	struct fw_outbox *o = data;
+	g_autoptr(GError) err = NULL;
+	const char *topic;
+
+	switch (action) {
+	case FW_NOTIFY_OPEN:
+		if (n->link != NULL && !fw_notify_open_link(n->link, &err)) {
+			fw_log_warn("cannot open %s: %s", n->link, err->message);
+			g_clear_error(&err);
+		}
+		G_GNUC_FALLTHROUGH;   /* opening marks read */
+	case FW_NOTIFY_READ:
+		for (guint i = 0; n->hit_ids != NULL && i < n->hit_ids->len; i++) {
+			gint64 id = g_array_index(n->hit_ids, gint64, i);
+			if (!fw_store_hit_set_read(o->store, id, TRUE, &err)) {
+				fw_log_warn("cannot mark hit %" G_GINT64_FORMAT " read: %s", id,
+				            err->message);
+				g_clear_error(&err);
+			}
+		}
+		break;
+	case FW_NOTIFY_MUTE:
+		for (guint i = 0; n->topics != NULL && n->topics[i] != NULL; i++) {
+			topic_state(o, n->topics[i])->muted_until = fw_outbox_now(o) +
+			                                            FW_OUTBOX_MUTE_SECONDS;
+			fw_log_info("topic %s muted for 24 h", n->topics[i]);
+		}
+		break;
+	case FW_NOTIFY_CLOSED:
+		if ((topic = replace_topic(n)) != NULL)
+			coal_reset(topic_state(o, topic));
+		break;
+	}
+}
+
+/* --- exec and webhook --- */
+
+/* Frees a job tag. */
+static void
+job_tag_free(gpointer p)
+{
+	struct job_tag *t = p;
+
+	g_array_unref(t->ids);
+	g_free(t->what);
+	g_free(t->topic);
+	g_free(t);
+}
+
+/* A tag for rows (gint64 ids), marked in flight. */
+static struct job_tag *
+job_tag_new(struct fw_outbox *o, const char *what, const char *topic, const GArray *ids)
+{
+	struct job_tag *t = g_new0(struct job_tag, 1);
+
+	t->ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	g_array_append_vals(t->ids, ids->data, ids->len);
+	t->what = g_strdup(what);
+	t->topic = g_strdup(topic);
+	mark_sending(o, t->ids);
+	return t;
+}
+
+/* An exec run or a POST ended. */
+static void
+outbox_job_done_cb(gpointer tag, gboolean ok, const char *error, gpointer data)
+{
+	struct fw_outbox *o = data;
+	struct job_tag *t = tag;
+	g_autofree char *why = NULL;
+
+	if (ok) {
+		o->sent++;
+	} else {
+		o->failed++;
+		why = g_strdup_printf("%s: %s", t->what, error != NULL ? error : "failed");
+		fw_log_warn("topic %s: %s (tried again later)", t->topic, why);
+	}
+	record(o, t->ids, ok, why);
+}
+
+/* Fails rows now (a row that cannot even be tried), for a retry later. */
+static void
+fail_rows(struct fw_outbox *o, const GArray *ids, const char *why)
+{
+	o->failed++;
+	fw_log_warn("%s", why);
+	record(o, ids, FALSE, why);
+}
+
+/* The hit of a row, for JSON and the environment; NULL (logged) when gone. */
+static struct fw_hit_row *
+row_hit(struct fw_outbox *o, const struct fw_outbox_row *r)
+{
+	g_autoptr(GError) err = NULL;
+	struct fw_hit_row *h = fw_store_hit_get(o->store, r->hit_id, &err);
+
+	if (h == NULL)
+		fw_log_err("hit %" G_GINT64_FORMAT ": %s", r->hit_id, err->message);
+	return h;
+}
+
+/* Adds NAME=value to env (NULL value as empty). */
+static void
+env_add(GPtrArray *env, const char *name, const char *value)
+{
+	g_ptr_array_add(env, g_strconcat(name, "=", value != NULL ? value : "", NULL));
+}
+
+/* The numeric priority ntfy takes for an urgency. */
+static const char *
+ntfy_priority(enum fw_urgency u)
+{
+	return u == FW_URGENCY_LOW ? "2" : u == FW_URGENCY_CRITICAL ? "5" : "3";
+}
+
+/* Adds a header line made safe. */
+static void
+header_add(GPtrArray *hdrs, const char *name, const char *value)
+{
+	g_ptr_array_add(hdrs, fw_notify_header(name, value));
+}
+
+/* Adds a Click header when link is http(s) and plain ASCII. */
+static void
+click_add(GPtrArray *hdrs, const char *link)
+{
+	if (link == NULL || (!g_str_has_prefix(link, "http://") && !g_str_has_prefix(link, "https://")))
+		return;
+	for (const char *p = link; *p != '\0'; p++) {
+		if ((guchar)*p <= 0x20 || (guchar)*p >= 0x7f)
+			return;
+	}
+	header_add(hdrs, "Click", link);
+}
+
+/* POSTs a webhook for rows (ids) of topic t: body JSON or ntfy text. */
+static void
+post_webhook(struct fw_outbox *o, const struct fw_topic_conf *t, const GArray *ids,
+             const char *json, const char *ntfy_title, const char *ntfy_text, const char *link)
+{
+	g_autoptr(GPtrArray) hdrs = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *idem = g_strdup_printf("%" G_GINT64_FORMAT, g_array_index(ids, gint64, 0));
+	gboolean ntfy = g_strcmp0(t->webhook_format, "ntfy") == 0;
+	const char *body = ntfy ? ntfy_text : json;
+
+	header_add(hdrs, "Idempotency-Key", idem);
+	if (ntfy) {
+		g_ptr_array_add(hdrs, g_strdup("Content-Type: text/plain; charset=utf-8"));
+		header_add(hdrs, "Title", ntfy_title);
+		header_add(hdrs, "Priority", ntfy_priority(t->urgency));
+		header_add(hdrs, "Tags", t->key);
+		click_add(hdrs, link);
+	} else {
+		g_ptr_array_add(hdrs, g_strdup("Content-Type: application/json"));
+	}
+	g_ptr_array_add(hdrs, NULL);
+	fw_jobs_post(o->jobs, t->webhook, (const char *const *)hdrs->pdata, body, strlen(body),
+	             (guint)MAX(o->cfg->timeout, 1), job_tag_new(o, "webhook", t->key, ids),
+	             job_tag_free);
+}
+
+/* Sends one exec or webhook row. */
+static void
+send_job_row(struct fw_outbox *o, const struct fw_outbox_row *r)
+{
+	const struct fw_topic_conf *t = topic_by_key(o, r->topic);
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	struct fw_hit_row *h;
+	g_autofree char *json = NULL;
+
+	g_array_append_val(ids, r->id);
+	if (t == NULL || (r->channel == FW_CHANNEL_EXEC && t->exec_argv == NULL) ||
+	    (r->channel == FW_CHANNEL_WEBHOOK && t->webhook == NULL)) {
+		g_autofree char *why = g_strdup_printf("topic %s: no %s configured any more", r->topic,
+		                                       r->channel == FW_CHANNEL_EXEC ? "exec" : "webhook");
+		fail_rows(o, ids, why);
+		return;
+	}
+	if ((h = row_hit(o, r)) == NULL) {
+		fail_rows(o, ids, "the hit is gone");
+		return;
+	}
+	json = fw_hitlog_json(h);
+	if (r->channel == FW_CHANNEL_EXEC) {
+		g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func(g_free);
+		g_autofree char *hid = g_strdup_printf("%" G_GINT64_FORMAT, h->id);
+		g_autofree char *oid = g_strdup_printf("%" G_GINT64_FORMAT, r->id);
+		g_autofree char *input = g_strconcat(json, "\n", NULL);
+		env_add(env, "FEEDWATCH_TOPIC", h->topic);
+		env_add(env, "FEEDWATCH_TOPIC_NAME", h->topic_name);
+		env_add(env, "FEEDWATCH_TITLE", h->title);
+		env_add(env, "FEEDWATCH_LINK", h->link);
+		env_add(env, "FEEDWATCH_FEED", h->feed);
+		env_add(env, "FEEDWATCH_FEED_TITLE", h->feed_title);
+		env_add(env, "FEEDWATCH_SNIPPET", h->snippet);
+		env_add(env, "FEEDWATCH_HIT_ID", hid);
+		env_add(env, "FEEDWATCH_OUTBOX_ID", oid);
+		g_ptr_array_add(env, NULL);
+		fw_jobs_exec(o->jobs, (const char *const *)t->exec_argv,
+		             (const char *const *)env->pdata, input, FW_OUTBOX_EXEC_TIMEOUT,
+		             job_tag_new(o, "exec", t->key, ids), job_tag_free);
+	} else {
+		const char *names[] = { h->topic_name, NULL };
+		g_autofree char *title = fw_notice_summary(names, h->feed_title);
+		g_autofree char *text = g_strconcat(h->title != NULL ? h->title : "", "\n",
+		                                    h->snippet != NULL ? h->snippet : "", NULL);
+		post_webhook(o, t, ids, json, title, text, h->link);
+	}
+	fw_hit_row_free(h);
+}
+
+/* --- desktop notices --- */
+
+/* The urgency of topic key (normal when it left the config). */
+static enum fw_urgency
+topic_urgency(struct fw_outbox *o, const char *key)
+{
+	const struct fw_topic_conf *t = topic_by_key(o, key);
+
+	return t != NULL ? t->urgency : FW_URGENCY_NORMAL;
+}
+
+/* The display name of topic key (the config's, else the row's). */
+static const char *
+topic_name(struct fw_outbox *o, const char *key, const char *fallback)
+{
+	const struct fw_topic_conf *t = topic_by_key(o, key);
+
+	return t != NULL ? t->name : fallback;
+}
+
+/* TRUE when item has a row of topic key. */
+static gboolean
+item_has(const struct item *it, const char *key)
+{
+	for (guint i = 0; i < it->rows->len; i++) {
+		if (strcmp(((struct fw_outbox_row *)it->rows->pdata[i])->topic, key) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Adds an item's rows and hits to n (its urgency too). */
+static void
+notice_add_item(struct fw_outbox *o, struct fw_notice *n, const struct item *it)
+{
+	for (guint i = 0; i < it->rows->len; i++) {
+		const struct fw_outbox_row *r = it->rows->pdata[i];
 		g_array_append_val(n->outbox_ids, r->id);
-		g_ptr_array_add(names, r->topic_name);
-		n->urgency = MAX(n->urgency, t ? t->urgency : FW_URGENCY_NORMAL);
+		g_array_append_val(n->hit_ids, r->hit_id);
+		n->urgency = MAX(n->urgency, topic_urgency(o, r->topic));
+	}
+}
+
+/* The topic keys of an item, NULL-terminated. Caller frees. */
+static char **
+item_topics(const struct item *it)
+{
+	GPtrArray *keys = g_ptr_array_new();
+
+	for (guint i = 0; i < it->rows->len; i++)
+		g_ptr_array_add(keys, g_strdup(((struct fw_outbox_row *)it->rows->pdata[i])->topic));
+	g_ptr_array_add(keys, NULL);
+	return (char **)g_ptr_array_free(keys, FALSE);
+}
+
+/* The title of an item, plain and short (for summaries). Caller frees. */
+static char *
+item_title(const struct item *it)
+{
+	const struct fw_outbox_row *r = it->rows->pdata[0];
+
+	return fw_notice_line(r->title != NULL && *r->title != '\0' ? r->title : r->link,
+	                      FW_OUTBOX_TITLE_MAX);
+}
+
+/* Sends n (held when every topic it names is over its hourly cap, unless
+ * force); records it as shown for its topics. Takes n. */
+static void
+notice_send(struct fw_outbox *o, struct fw_notice *n, const char *const *topics, gboolean force)
+{
+	gint64 now = fw_outbox_now(o);
+	gboolean held = !force && topics != NULL && topics[0] != NULL;
+
+	for (guint i = 0; held && topics[i] != NULL; i++)
+		held = cap_full(o, topics[i], now);
+	if (held) {
+		for (guint i = 0; topics[i] != NULL; i++)
+			topic_state(o, topics[i])->held_cap = TRUE;
+		fw_notice_free(n);
+		return;
+	}
+	for (guint i = 0; topics != NULL && topics[i] != NULL; i++) {
+		struct topic_state *ts = topic_state(o, topics[i]);
+		shown_last_hour(ts, now);
+		g_array_append_val(ts->shown, now);
+		ts->held_cap = FALSE;
+	}
+	mark_sending(o, n->outbox_ids);
+	fw_notifier_send(o->notifier, n);
+}
+
+/* One item's own notice: its topics, the feed, its title and snippet. */
+static void
+send_item(struct fw_outbox *o, struct item *it)
+{
+	const struct fw_outbox_row *first = it->rows->pdata[0];
+	struct fw_notice *n = fw_notice_new();
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	g_autoptr(GArray) marks = fw_hitlog_marks_parse(first->marks_json);
+	g_auto(GStrv) topics = item_topics(it);
+
+	n->urgency = FW_URGENCY_LOW;
+	notice_add_item(o, n, it);
+	for (guint i = 0; i < it->rows->len; i++) {
+		const struct fw_outbox_row *r = it->rows->pdata[i];
+		g_ptr_array_add(names, (gpointer)topic_name(o, r->topic, r->topic_name));
 	}
 	g_ptr_array_add(names, NULL);
-	marks = fw_hitlog_marks_parse(first->marks_json);
 	n->summary = fw_notice_summary((const char *const *)names->pdata, first->feed_title);
-	n->body = fw_notice_body(first->title ? first->title : "", first->snippet, marks);
+	n->body = fw_notice_body(first->title != NULL ? first->title : "", first->snippet, marks);
 	n->link = g_strdup(first->link);
-	return n;
+	n->topics = g_strdupv(topics);
+	it->taken = TRUE;
+	notice_send(o, n, (const char *const *)topics, FALSE);
+}
+
+/* "head — t1; t2; t3…" cut to a summary line. Caller frees. */
+static char *
+summary_with_titles(const char *head, GPtrArray *titles)
+{
+	GString *s = g_string_new(head);
+
+	for (guint i = 0; i < titles->len && i < FW_OUTBOX_TITLES; i++) {
+		g_string_append(s, i == 0 ? FW_OUTBOX_DASH : "; ");
+		g_string_append(s, titles->pdata[i]);
+	}
+	{
+		g_autofree char *all = g_string_free(s, FALSE);
+		return fw_notice_line(all, FW_OUTBOX_SUMMARY_MAX);
+	}
+}
+
+/* The body of a summary: its first titles (escaped), one a line, then
+ * "and N more". Caller frees. */
+static char *
+summary_body(GPtrArray *titles, guint count)
+{
+	GString *b = g_string_new(NULL);
+	guint shown = MIN(titles->len, FW_OUTBOX_TITLES);
+
+	for (guint i = 0; i < shown; i++) {
+		g_autofree char *esc = g_markup_escape_text(titles->pdata[i], -1);
+		if (i > 0)
+			g_string_append_c(b, '\n');
+		g_string_append(b, esc);
+	}
+	if (count > shown)
+		g_string_append_printf(b, "\nand %u more", count - shown);
+	return g_string_free(b, FALSE);
+}
+
+/* One notice for a topic's items, updating the one on screen in place:
+ * "Mercosur: 4 new — <first titles>". how ("" or " while muted") follows "new". */
+static void
+send_topic_summary(struct fw_outbox *o, const char *key, GPtrArray *items, const char *how)
+{
+	struct topic_state *ts = topic_state(o, key);
+	struct fw_notice *n = fw_notice_new();
+	const char *topics[] = { key, NULL };
+	g_autofree char *head = NULL;
+	const char *name = key;
+
+	n->urgency = FW_URGENCY_LOW;
+	if (!ts->coal_on)
+		coal_reset(ts);
+	for (guint i = 0; i < items->len; i++) {
+		struct item *it = items->pdata[i];
+		notice_add_item(o, n, it);
+		if (ts->coal_titles->len < FW_OUTBOX_TITLES)
+			g_ptr_array_add(ts->coal_titles, item_title(it));
+		for (guint k = 0; k < it->rows->len; k++) {
+			const struct fw_outbox_row *rk = it->rows->pdata[k];
+			if (strcmp(rk->topic, key) == 0)
+				name = topic_name(o, key, rk->topic_name);
+		}
+		it->taken = TRUE;
+	}
+	g_array_append_vals(ts->coal_hits, n->hit_ids->data, n->hit_ids->len);
+	g_array_set_size(n->hit_ids, 0);
+	g_array_append_vals(n->hit_ids, ts->coal_hits->data, ts->coal_hits->len);
+	ts->coal_count += items->len;
+	ts->coal_on = TRUE;
+	head = g_strdup_printf("%s: %u new%s", name, ts->coal_count, how);
+	n->summary = summary_with_titles(head, ts->coal_titles);
+	n->body = summary_body(ts->coal_titles, ts->coal_count);
+	n->topics = g_strdupv((char **)topics);
+	n->replace_key = g_strconcat(FW_OUTBOX_TOPIC_KEY, key, NULL);
+	notice_send(o, n, topics, FALSE);
+}
+
+/* One notice for items of several topics: "feedwatch: 12 hits while
+ * notifications were off — Milei 5, Mercosur 7". A single item gets its
+ * own notice instead. */
+static void
+send_summary(struct fw_outbox *o, GPtrArray *items, const char *why)
+{
+	struct fw_notice *n;
+	g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) order = g_ptr_array_new();   /* topic keys, first seen first */
+	g_autoptr(GHashTable) counts = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+	GString *s;
+	guint hits = 0;
+
+	if (items->len == 0)
+		return;
+	if (items->len == 1) {
+		send_item(o, items->pdata[0]);
+		return;
+	}
+	n = fw_notice_new();
+	n->urgency = FW_URGENCY_LOW;
+	for (guint i = 0; i < items->len; i++) {
+		struct item *it = items->pdata[i];
+		notice_add_item(o, n, it);
+		if (titles->len < FW_OUTBOX_TITLES)
+			g_ptr_array_add(titles, item_title(it));
+		for (guint k = 0; k < it->rows->len; k++) {
+			const struct fw_outbox_row *r = it->rows->pdata[k];
+			guint c = GPOINTER_TO_UINT(g_hash_table_lookup(counts, r->topic));
+			if (c == 0) {
+				g_ptr_array_add(order, r->topic);
+				g_hash_table_insert(names, r->topic,
+				                    (gpointer)topic_name(o, r->topic, r->topic_name));
+			}
+			g_hash_table_insert(counts, r->topic, GUINT_TO_POINTER(c + 1));
+			hits++;
+		}
+		it->taken = TRUE;
+	}
+	s = g_string_new(NULL);
+	g_string_append_printf(s, "feedwatch: %u hit%s %s", hits, hits == 1 ? "" : "s", why);
+	for (guint i = 0; i < order->len; i++) {
+		g_string_append(s, i == 0 ? FW_OUTBOX_DASH : ", ");
+		g_string_append_printf(s, "%s %u", (char *)g_hash_table_lookup(names, order->pdata[i]),
+		                       GPOINTER_TO_UINT(g_hash_table_lookup(counts, order->pdata[i])));
+	}
+	{
+		g_autofree char *all = g_string_free(s, FALSE);
+		n->summary = fw_notice_line(all, FW_OUTBOX_SUMMARY_MAX);
+	}
+	n->body = summary_body(titles, items->len);
+	n->replace_key = g_strdup("summary");
+	g_ptr_array_add(order, NULL);
+	/* shown whatever the caps: it replaces many */
+	notice_send(o, n, (const char *const *)order->pdata, TRUE);
+}
+
+/* Groups desktop rows by item, in order. Returns struct item * (free with
+ * item_free). */
+static void
+item_free(gpointer p)
+{
+	struct item *it = p;
+
+	g_ptr_array_unref(it->rows);
+	g_free(it);
+}
+
+static GPtrArray *
+group_items(GPtrArray *rows)
+{
+	GPtrArray *items = g_ptr_array_new_with_free_func(item_free);
+	g_autoptr(GHashTable) by_item = g_hash_table_new(g_int64_hash, g_int64_equal);
+
+	for (guint i = 0; i < rows->len; i++) {
+		struct fw_outbox_row *r = rows->pdata[i];
+		struct item *it = g_hash_table_lookup(by_item, &r->item_rowid);
+		if (it == NULL) {
+			it = g_new0(struct item, 1);
+			it->rows = g_ptr_array_new();
+			g_ptr_array_add(items, it);
+			g_hash_table_insert(by_item, &r->item_rowid, it);
+		}
+		g_ptr_array_add(it->rows, r);
+	}
+	return items;
+}
+
+/* The desktop part of a flush: holds, summaries, coalescing, then one
+ * notice per item. */
+static void
+flush_desktop(struct fw_outbox *o, GPtrArray *desk, gint64 now)
+{
+	g_autoptr(GPtrArray) eligible = g_ptr_array_new();
+	g_autoptr(GPtrArray) items = NULL;
+	g_autoptr(GPtrArray) quiet_items = g_ptr_array_new();
+	g_autoptr(GHashTable) quiet_rel = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) mute_rel = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTableIter hit;
+	gpointer key, val;
+
+	if (o->server == SERVER_OFF) {
+		if (desk->len > 0) {
+			warn_off(o);
+			o->held_off = TRUE;
+			if (g_get_monotonic_time() - o->probed_at >=
+			    FW_OUTBOX_PROBE_EVERY * G_USEC_PER_SEC) {
+				o->probed_at = g_get_monotonic_time();
+				fw_notifier_probe(o->notifier);
+			}
+		}
+		return;
+	}
+	/* Topics whose quiet hours or mute just ended: what they held comes now. */
+	g_hash_table_iter_init(&hit, o->topics);
+	while (g_hash_table_iter_next(&hit, &key, &val)) {
+		struct topic_state *ts = val;
+		if (ts->held_quiet && !in_quiet_hours(topic_by_key(o, key), now)) {
+			ts->held_quiet = FALSE;
+			g_hash_table_add(quiet_rel, key);
+		}
+		if (ts->held_mute && ts->muted_until <= now) {
+			ts->held_mute = FALSE;
+			g_hash_table_add(mute_rel, key);
+		}
+	}
+	for (guint i = 0; i < desk->len; i++) {
+		struct fw_outbox_row *r = desk->pdata[i];
+		const struct fw_topic_conf *t = topic_by_key(o, r->topic);
+		struct topic_state *ts = topic_state(o, r->topic);
+		if (ts->muted_until > now) {
+			ts->held_mute = TRUE;
+			continue;
+		}
+		if (in_quiet_hours(t, now)) {
+			ts->held_quiet = TRUE;
+			continue;
+		}
+		g_ptr_array_add(eligible, r);
+	}
+	items = group_items(eligible);
+	if (items->len == 0)
+		return;
+	if (o->release) {
+		o->release = FALSE;
+		send_summary(o, items, o->release_why);
+		return;
+	}
+	for (guint i = 0; i < items->len; i++) {
+		struct item *it = items->pdata[i];
+		for (guint k = 0; k < it->rows->len; k++) {
+			if (g_hash_table_contains(quiet_rel,
+			                          ((struct fw_outbox_row *)it->rows->pdata[k])->topic)) {
+				g_ptr_array_add(quiet_items, it);
+				break;
+			}
+		}
+	}
+	send_summary(o, quiet_items, "during quiet hours");
+	for (guint ti = 0; ti < o->cfg->topics->len; ti++) {
+		const struct fw_topic_conf *t = o->cfg->topics->pdata[ti];
+		struct topic_state *ts = topic_state(o, t->key);
+		g_autoptr(GPtrArray) its = g_ptr_array_new();
+		gboolean muted = g_hash_table_contains(mute_rel, t->key);
+
+		for (guint i = 0; i < items->len; i++) {
+			struct item *it = items->pdata[i];
+			if (!it->taken && item_has(it, t->key))
+				g_ptr_array_add(its, it);
+		}
+		if (its->len == 0)
+			continue;
+		if (ts->coal_on || its->len > FW_OUTBOX_COALESCE ||
+		    (its->len > 1 && (muted || (ts->held_cap && !cap_full(o, t->key, now)))))
+			send_topic_summary(o, t->key, its, muted ? " while muted" : "");
+	}
+	for (guint i = 0; i < items->len; i++) {
+		struct item *it = items->pdata[i];
+		if (!it->taken)
+			send_item(o, it);
+	}
+}
+
+/* --- digests --- */
+
+/* When hit id was found (cached). */
+static gint64
+hit_found(struct fw_outbox *o, gint64 hit_id)
+{
+	gint64 *cached = g_hash_table_lookup(o->found, &hit_id);
+	g_autoptr(GError) err = NULL;
+	struct fw_hit_row *h;
+	gint64 found;
+
+	if (cached != NULL)
+		return cached[1];
+	if ((h = fw_store_hit_get(o->store, hit_id, &err)) == NULL)
+		return 0;
+	found = h->found;
+	fw_hit_row_free(h);
+	if (g_hash_table_size(o->found) >= FW_OUTBOX_FOUND_MAX)
+		g_hash_table_remove_all(o->found);
+	{
+		gint64 *pair = g_new(gint64, 2);
+		pair[0] = hit_id;
+		pair[1] = found;
+		g_hash_table_add(o->found, pair);
+	}
+	return found;
+}
+
+/* The digest JSON: {"digest": true, "topic", "topic_name", "count", "hits": [...]}. */
+static char *
+digest_json(const struct fw_topic_conf *t, GPtrArray *hits)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "digest");
+	json_builder_add_boolean_value(b, TRUE);
+	json_builder_set_member_name(b, "topic");
+	json_builder_add_string_value(b, t->key);
+	json_builder_set_member_name(b, "topic_name");
+	json_builder_add_string_value(b, t->name);
+	json_builder_set_member_name(b, "count");
+	json_builder_add_int_value(b, hits->len);
+	json_builder_set_member_name(b, "hits");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < hits->len; i++) {
+		g_autofree char *line = fw_hitlog_json(hits->pdata[i]);
+		JsonNode *node = json_from_string(line, NULL);
+		if (node != NULL)
+			json_builder_add_value(b, node);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	return json_generator_to_data(gen, NULL);
+}
+
+/* Sends one digest of topic t through channel: rows are its ready rows. */
+static void
+send_digest(struct fw_outbox *o, const struct fw_topic_conf *t, guint channel, GPtrArray *rows)
+{
+	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+	g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *head = NULL, *summary = NULL;
+	GString *hid = g_string_new(NULL), *text = g_string_new(NULL);
+
+	for (guint i = 0; i < rows->len; i++) {
+		const struct fw_outbox_row *r = rows->pdata[i];
+		struct fw_hit_row *h = row_hit(o, r);
+		g_array_append_val(ids, r->id);
+		if (h == NULL)
+			continue;
+		g_ptr_array_add(hits, h);
+		g_ptr_array_add(titles, fw_notice_line(h->title != NULL && *h->title != '\0'
+		                                       ? h->title : h->link, FW_OUTBOX_TITLE_MAX));
+		g_string_append_printf(hid, "%s%" G_GINT64_FORMAT, hid->len ? " " : "", h->id);
+		g_string_append_printf(text, "%s%s", text->len ? "\n" : "", (char *)titles->pdata[
+		                       titles->len - 1]);
+	}
+	head = g_strdup_printf("%s digest: %u hit%s", t->name, ids->len, ids->len == 1 ? "" : "s");
+	summary = summary_with_titles(head, titles);
+	if (channel == FW_CHANNEL_DESKTOP) {
+		struct fw_notice *n = fw_notice_new();
+		const char *topics[] = { t->key, NULL };
+		n->urgency = t->urgency;
+		g_array_append_vals(n->outbox_ids, ids->data, ids->len);
+		for (guint i = 0; i < hits->len; i++)
+			g_array_append_val(n->hit_ids, ((struct fw_hit_row *)hits->pdata[i])->id);
+		n->summary = g_strdup(summary);
+		n->body = summary_body(titles, ids->len);
+		n->topics = g_strdupv((char **)topics);
+		n->replace_key = g_strconcat("digest:", t->key, NULL);
+		notice_send(o, n, topics, TRUE);
+	} else if (hits->len == 0) {
+		fail_rows(o, ids, "the digest's hits are gone");
+	} else {
+		g_autofree char *json = digest_json(t, hits);
+		if (channel == FW_CHANNEL_EXEC) {
+			g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func(g_free);
+			g_autofree char *count = g_strdup_printf("%u", hits->len);
+			g_autofree char *input = g_strconcat(json, "\n", NULL);
+			env_add(env, "FEEDWATCH_TOPIC", t->key);
+			env_add(env, "FEEDWATCH_TOPIC_NAME", t->name);
+			env_add(env, "FEEDWATCH_TITLE", head);
+			env_add(env, "FEEDWATCH_DIGEST", count);
+			env_add(env, "FEEDWATCH_HIT_ID", hid->str);
+			g_ptr_array_add(env, NULL);
+			fw_jobs_exec(o->jobs, (const char *const *)t->exec_argv,
+			             (const char *const *)env->pdata, input, FW_OUTBOX_EXEC_TIMEOUT,
+			             job_tag_new(o, "exec", t->key, ids), job_tag_free);
+		} else {
+			post_webhook(o, t, ids, json, head, text->str, NULL);
+		}
+	}
+	g_string_free(hid, TRUE);
+	g_string_free(text, TRUE);
+}
+
+/* The digest part of a flush: rows of digest topics wait for digest_at;
+ * then each channel gets one notice of the hits found before it. */
+static void
+flush_digests(struct fw_outbox *o, GPtrArray *rows, gint64 now)
+{
+	static const guint channels[] = { FW_CHANNEL_DESKTOP, FW_CHANNEL_EXEC, FW_CHANNEL_WEBHOOK };
+
+	for (guint ti = 0; ti < o->cfg->topics->len && rows->len > 0; ti++) {
+		const struct fw_topic_conf *t = o->cfg->topics->pdata[ti];
+		gint64 cut = digest_moment(t->digest_at, now);
+
+		if (!t->digest)
+			continue;
+		for (guint c = 0; c < G_N_ELEMENTS(channels); c++) {
+			g_autoptr(GPtrArray) ready = g_ptr_array_new();
+			for (guint i = 0; i < rows->len; i++) {
+				struct fw_outbox_row *r = rows->pdata[i];
+				if (r->channel == channels[c] && strcmp(r->topic, t->key) == 0 &&
+				    hit_found(o, r->hit_id) <= cut)
+					g_ptr_array_add(ready, r);
+			}
+			if (ready->len == 0)
+				continue;
+			if (channels[c] == FW_CHANNEL_DESKTOP &&
+			    (o->server == SERVER_OFF || in_quiet_hours(t, now))) {
+				if (o->server == SERVER_OFF) {
+					warn_off(o);
+					o->held_off = TRUE;
+				}
+				continue;
+			}
+			if (channels[c] == FW_CHANNEL_EXEC && t->exec_argv == NULL)
+				continue;
+			if (channels[c] == FW_CHANNEL_WEBHOOK && t->webhook == NULL)
+				continue;
+			send_digest(o, t, channels[c], ready);
+		}
+	}
 }
 
 void
-fw_outbox_flush(struct fw_outbox *p)
+fw_outbox_flush(struct fw_outbox *o)
 {
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
 	g_autoptr(GPtrArray) desk = g_ptr_array_new();
+	g_autoptr(GPtrArray) digest = g_ptr_array_new();
 	g_autoptr(GError) err = NULL;
+	gint64 now = fw_outbox_now(o);
 
-	if (!fw_store_outbox_due(p->store, now_s(), OUTBOX_BATCH, rows, &err)) {
+	if (!fw_store_outbox_due(o->store, now, FW_OUTBOX_BATCH, rows, &err)) {
 		fw_log_err("cannot read the outbox: %s", err->message);
 		return;
 	}
 	for (guint i = 0; i < rows->len; i++) {
 		struct fw_outbox_row *r = rows->pdata[i];
-		if (g_hash_table_contains(p->sending, &r->id))
+		const struct fw_topic_conf *t;
+		if (g_hash_table_contains(o->sending, &r->id))
 			continue;
-		if (r->channel == FW_CHANNEL_DESKTOP)
+		t = topic_by_key(o, r->topic);
+		if (t != NULL && t->digest)
+			g_ptr_array_add(digest, r);
+		else if (r->channel == FW_CHANNEL_DESKTOP)
 			g_ptr_array_add(desk, r);
+		else
+			send_job_row(o, r);
 	}
-	/* One notice per item, naming every topic it hit. */
-	for (guint i = 0; i < desk->len;) {
-		const struct fw_outbox_row *r = desk->pdata[i];
-		guint j = i + 1;
-		struct fw_notice *n;
-
-		while (j < desk->len && ((struct fw_outbox_row *)desk->pdata[j])->item_rowid == r->item_rowid)
-			j++;
-		n = outbox_notice(p, desk, i, j);
-		for (guint k = 0; k < n->outbox_ids->len; k++)
-			g_hash_table_add(p->sending, g_memdup2(&g_array_index(n->outbox_ids, gint64, k),
-			                                       sizeof(gint64)));
-		fw_notifier_send(p->notifier, n);
-		i = j;
-	}
+	flush_digests(o, digest, now);
+	flush_desktop(o, desk, now);
+	/* A release summarises what one flush finds due, no more. */
+	if (o->server != SERVER_OFF)
+		o->release = FALSE;
 }
 
 struct fw_outbox *
 fw_outbox_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *store)
 {
-	struct fw_outbox *p = g_new0(struct fw_outbox, 1);
+	struct fw_outbox *o = g_new0(struct fw_outbox, 1);
+	const char *test_now = g_getenv("FEEDWATCH_TEST_NOW");
 
-	p->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
-	p->cfg = cfg;
-	p->store = store;
-	p->sending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-	p->notifier = fw_notifier_new(p->ctx, outbox_notify_done_cb, p);
-	return p;
+	o->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
+	o->cfg = cfg;
+	o->store = store;
+	o->sending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	o->topics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, topic_state_free);
+	o->found = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	o->release = TRUE;
+	o->release_why = "not shown yet";
+	if (test_now != NULL && *test_now != '\0') {
+		char *end = NULL;
+		gint64 t = g_ascii_strtoll(test_now, &end, 10);
+		if (end != NULL && *end == '\0' && t > 0) {
+			o->test_clock = TRUE;
+			o->test_now = t;
+			o->test_mono = g_get_monotonic_time();
+		} else {
+			fw_log_warn("FEEDWATCH_TEST_NOW=%s is not Unix seconds: ignored", test_now);
+		}
+	}
+	o->notifier = fw_notifier_new(o->ctx, outbox_notice_done_cb, o);
+	/* Only the daemon stays to answer actions. */
+	fw_notifier_set_callbacks(o->notifier,
+	                          g_strcmp0(g_get_prgname(), "feedwatchd") == 0 ? outbox_action_cb : NULL,
+	                          outbox_server_cb);
+	o->jobs = fw_jobs_new(o->ctx, outbox_job_done_cb, o);
+	return o;
 }
 
 void
-fw_outbox_free(struct fw_outbox *p)
+fw_outbox_free(struct fw_outbox *o)
 {
-	if (p == NULL)
+	if (o == NULL)
 		return;
-	fw_notifier_free(p->notifier);
-	g_hash_table_unref(p->sending);
-	g_main_context_unref(p->ctx);
-	g_free(p);
+	fw_notifier_free(o->notifier);
+	fw_jobs_free(o->jobs);
+	if (o->flush_idle != NULL) {
+		g_source_destroy(o->flush_idle);
+		g_source_unref(o->flush_idle);
+	}
+	g_hash_table_unref(o->sending);
+	g_hash_table_unref(o->topics);
+	g_hash_table_unref(o->found);
+	g_free(o->off_why);
+	g_main_context_unref(o->ctx);
+	g_free(o);
 }
 
 void
-fw_outbox_reconfigure(struct fw_outbox *p, const struct fw_config *cfg)
+fw_outbox_reconfigure(struct fw_outbox *o, const struct fw_config *cfg)
 {
-	p->cfg = cfg;
+	o->cfg = cfg;
 }
 
 gboolean
-fw_outbox_busy(struct fw_outbox *p)
+fw_outbox_busy(struct fw_outbox *o)
 {
-	return fw_notifier_pending(p->notifier) > 0 || g_hash_table_size(p->sending) > 0;
+	return fw_notifier_pending(o->notifier) > 0 || fw_jobs_pending(o->jobs) > 0 ||
+	       g_hash_table_size(o->sending) > 0;
 }
 
 void
-fw_outbox_stats(struct fw_outbox *p, guint *sent, guint *failed)
+fw_outbox_stats(struct fw_outbox *o, guint *sent, guint *failed)
 {
-	*sent = p->sent;
-	*failed = p->failed;
+	*sent = o->sent;
+	*failed = o->failed;
 }

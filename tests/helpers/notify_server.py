@@ -11,8 +11,15 @@ SIGTERM/SIGINT.
 
 Options:
   --no-markup   GetCapabilities lacks "body-markup" (the client must send plain text)
+  --no-actions  GetCapabilities lacks "actions"
   --hang        never reply to Notify (the call is still logged)
   --delay SECS  reply to Notify after SECS seconds
+  --invoke ACTION  right after each reply, emit ActionInvoked(id, ACTION) and then
+                NotificationClosed(id, 2), as a server does when the user clicks
+  --control FILE  read commands appended to FILE (checked every 0.1 s), one a line:
+                  invoke ID|last ACTION   ActionInvoked, then NotificationClosed(id, 2)
+                  close ID|last           NotificationClosed(id, 1: expired)
+                "last" is the id of the latest Notify call.
 
 Needs /usr/bin/python3 with python3-gi (Debian: python3-gi, gir1.2-glib-2.0).
 
@@ -93,7 +100,42 @@ class Server:
         self.loop = loop
         self.next_id = 1
         self.hung = []          # invocations never answered (--hang)
+        self.last_id = 0
         self.log = open(opts.log, "a", encoding="utf-8") if opts.log else None
+        self.control_pos = 0
+
+    def emit_action(self, nid, action):
+        self.conn.emit_signal(None, PATH, NAME, "ActionInvoked", GLib.Variant("(us)", (nid, action)))
+        self.emit_closed(nid, 2)
+
+    def emit_closed(self, nid, reason):
+        self.conn.emit_signal(None, PATH, NAME, "NotificationClosed",
+                              GLib.Variant("(uu)", (nid, reason)))
+
+    def poll_control(self):
+        try:
+            with open(self.opts.control, encoding="utf-8") as f:
+                f.seek(self.control_pos)
+                data = f.read()
+        except FileNotFoundError:
+            return True
+        end = data.rfind("\n")
+        if end < 0:
+            return True
+        self.control_pos += len(data[:end + 1].encode("utf-8"))
+        for line in data[:end].splitlines():
+            words = line.split()
+            if not words:
+                continue
+            nid = self.last_id if len(words) > 1 and words[1] == "last" else (
+                int(words[1]) if len(words) > 1 else 0)
+            if words[0] == "invoke" and len(words) == 3:
+                self.emit_action(nid, words[2])
+            elif words[0] == "close" and len(words) == 2:
+                self.emit_closed(nid, 1)
+            else:
+                print("notify_server.py: bad control line: %r" % line, file=sys.stderr)
+        return True
 
     def record(self, params, nid):
         (app_name, replaces_id, app_icon, summary, body, actions, hints,
@@ -119,6 +161,7 @@ class Server:
             nid = replaces if replaces else self.next_id
             if not replaces:
                 self.next_id += 1
+            self.last_id = nid
             self.record(params, nid)
             reply = GLib.Variant("(u)", (nid,))
             if self.opts.hang:
@@ -128,10 +171,14 @@ class Server:
                                  lambda: inv.return_value(reply) and False)
             else:
                 inv.return_value(reply)
+                if self.opts.invoke:
+                    GLib.timeout_add(100, lambda: self.emit_action(nid, self.opts.invoke) and False)
         elif method == "GetCapabilities":
             caps = ["body", "body-hyperlinks", "persistence"]
             if not self.opts.no_markup:
                 caps.append("body-markup")
+            if not self.opts.no_actions:
+                caps.append("actions")
             inv.return_value(GLib.Variant("(as)", (caps,)))
         elif method == "GetServerInformation":
             inv.return_value(GLib.Variant("(ssss)", ("feedwatch-test", "feedwatch", "1.0", "1.2")))
@@ -151,6 +198,9 @@ def main():
     ap.add_argument("--no-markup", action="store_true")
     ap.add_argument("--hang", action="store_true")
     ap.add_argument("--delay", type=float, default=0.0)
+    ap.add_argument("--no-actions", action="store_true")
+    ap.add_argument("--invoke", metavar="ACTION")
+    ap.add_argument("--control", metavar="FILE")
     opts = ap.parse_args()
 
     addr = GLib.getenv("DBUS_SESSION_BUS_ADDRESS")
@@ -184,6 +234,8 @@ def main():
         status[0] = 1
         loop.quit()
 
+    if opts.control:
+        GLib.timeout_add(100, srv.poll_control)
     Gio.bus_own_name_on_connection(conn, NAME, Gio.BusNameOwnerFlags.DO_NOT_QUEUE,
                                    acquired, lost)
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -265,6 +265,7 @@ static void server_stop(struct server *s)
 
 struct outcome {
 	gboolean ok;
+	enum fw_notify_result result;
 	char *error;
 	gint64 first_id;
 };
@@ -276,12 +277,15 @@ struct run {
 };
 
 /* Records one outcome; quits after `expected`. */
-static void done_cb(const struct fw_notice *n, gboolean ok, const char *error, gpointer data)
+static void done_cb(const struct fw_notice *n, enum fw_notify_result result, const char *error,
+                    gpointer data)
 {
 	struct run *run = data;
-	struct outcome o = { ok, g_strdup(error), g_array_index(n->outbox_ids, gint64, 0) };
+	struct outcome o = { result == FW_NOTIFY_SHOWN, result, g_strdup(error),
+	                     g_array_index(n->outbox_ids, gint64, 0) };
 
-	g_test_message("done: %" G_GINT64_FORMAT " ok=%d %s", o.first_id, ok, error ? error : "");
+	g_test_message("done: %" G_GINT64_FORMAT " result=%d %s", o.first_id, result,
+	               error ? error : "");
 	g_array_append_val(run->outcomes, o);
 	if (run->outcomes->len == run->expected)
 		g_main_loop_quit(run->loop);
@@ -297,13 +301,12 @@ static gboolean timeout_cb(gpointer data)
 /* A notice for outbox row id. */
 static struct fw_notice *make_notice(gint64 id, const char *title, enum fw_urgency u)
 {
-	struct fw_notice *n = g_new0(struct fw_notice, 1);
+	struct fw_notice *n = fw_notice_new();
 	const char *topics[] = { "Milei", "Mercosur", NULL };
 	g_autoptr(GArray) marks = g_array_new(FALSE, TRUE, sizeof(struct fw_span));
 	struct fw_span sp = { 0, 0, 5 };
 
 	g_array_append_val(marks, sp);
-	n->outbox_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_array_append_val(n->outbox_ids, id);
 	n->summary = fw_notice_summary(topics, "The American Conservative");
 	n->body = fw_notice_body(title, "Milei & Lula <3", marks);
@@ -456,6 +459,7 @@ static void test_no_server(void)
 	g_assert_cmpuint(run->outcomes->len, ==, 1);
 	oc = &g_array_index(run->outcomes, struct outcome, 0);
 	g_assert_false(oc->ok);
+	g_assert_cmpint(oc->result, ==, FW_NOTIFY_NO_SERVER);
 	g_assert_nonnull(oc->error);
 	g_assert_cmpstr(oc->error, ==, "no notification server (org.freedesktop.Notifications) "
 	                "on the session bus");
@@ -482,6 +486,7 @@ static void test_no_bus(void)
 	g_assert_cmpuint(run->outcomes->len, ==, 2);
 	oc = &g_array_index(run->outcomes, struct outcome, 0);
 	g_assert_false(oc->ok);
+	g_assert_cmpint(oc->result, ==, FW_NOTIFY_NO_SERVER);
 	g_assert_true(g_str_has_prefix(oc->error, "no session bus: "));
 	run_free(run);
 }
@@ -567,8 +572,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/notify/summary", test_summary);
 	g_test_add_func("/notify/summary-long", test_summary_long);
 	g_test_add_func("/notify/body", test_body);
-	g_test_add_func("/notify/free-idle", test_free_idle);
 	g_test_add_func("/notify/no-bus", test_no_bus);
+	g_test_add_func("/notify/free-idle", test_free_idle);
 	g_test_add_func("/notify/deliver", test_deliver);
 	g_test_add_func("/notify/no-markup", test_no_markup);
 	g_test_add_func("/notify/no-server", test_no_server);
