@@ -218,12 +218,14 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" (SELECT COUNT(*) FROM hits h JOIN items i ON i.id = h.item_id"
 		"   WHERE i.feed_id = f.id)"
 		" FROM feeds f ORDER BY f.key",
-	/* Old, without a hit, and no longer in the feed (?2: FW_STORE_SEEN_STEP). */
+	/* Old, without a hit, and no longer in the feed (?2: FW_STORE_SEEN_STEP)
+	 * or of a feed not polled since ?1 (gone from the config). */
 	[ST_PRUNE] =
 		"DELETE FROM items WHERE id IN (SELECT i.id FROM feeds f JOIN items i"
-		" ON i.feed_id = f.id AND i.last_seen < MIN(?1,"
+		" ON i.feed_id = f.id AND i.last_seen < ?1"
+		" WHERE (f.last_poll < ?1 OR i.last_seen <"
 		"   (SELECT MAX(j.last_seen) FROM items j WHERE j.feed_id = f.id) - ?2)"
-		" WHERE NOT EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id))",
+		" AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id))",
 };
 
 struct fw_store {

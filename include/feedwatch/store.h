@@ -266,8 +266,9 @@ gboolean fw_store_hits_set_read_all(struct fw_store *s, char **topics, gboolean 
 /* Forgets items last seen before `before` that have no hit (retention) and
  * are no longer in their feed (last seen more than FW_STORE_SEEN_STEP before
  * the newest item seen in the feed: an item still present, even in a feed
- * that answered 304 or failed for months, is kept); *deleted (may be NULL) is
- * how many. */
+ * that answered 304 or failed for months, is kept) or whose feed was not
+ * polled since `before` (it left the config); *deleted (may be NULL) is how
+ * many. */
 gboolean fw_store_prune(struct fw_store *s, gint64 before, gint64 *deleted, GError **error);
 
 /* Periodic upkeep (the daemon: hourly, after fw_store_prune): PRAGMA

@@ -1527,9 +1527,10 @@ static void test_maintain(struct fixture *f, gconstpointer data)
 
 #define DAY 86400
 
-/* Items of feed "live" polled daily from day 0 to day 100 (present from day
- * `from` to day `to`), and of feed "quiet", fetched once on day 0 and 304
- * since; a hit or not; kept or pruned by retention 90 days on day 100. */
+/* Items of feed "live" polled every 7 hours from day 0 to day 100 (present
+ * from day `from` to day `to`), of feed "quiet", fetched on day 0 and 304
+ * since, and of feed "removed", polled on days 0 to 5 only (it left the
+ * config); a hit or not; kept or pruned by retention 90 days on day 100. */
 static const struct {
 	const char *feed, *id;
 	int from, to;
@@ -1544,6 +1545,16 @@ static const struct {
 	{ "live", "back-on-day-95", 95, 100, FALSE, TRUE },
 	{ "quiet", "q1", 0, 0, FALSE, TRUE },             /* 304 for 100 days: still there */
 	{ "quiet", "q2", 0, 0, FALSE, TRUE },
+	{ "removed", "r1", 0, 5, FALSE, FALSE },
+	{ "removed", "r2", 0, 5, TRUE, TRUE },
+};
+
+/* The last day each feed of retention_rows is polled (ok, 200 or 304). */
+static const struct {
+	const char *feed;
+	int last_day;
+} retention_feeds[] = {
+	{ "live", 100 }, { "quiet", 100 }, { "removed", 5 },
 };
 
 static void test_retention(struct fixture *f, gconstpointer data)
@@ -1566,6 +1577,13 @@ static void test_retention(struct fixture *f, gconstpointer data)
 			if (retention_rows[i].hit && !fw_store_hit_exists(f->s, item, "t"))
 				add_hit(f->s, item, "t", "initial", 0, t, "s");
 		}
+		for (gsize i = 0; i < G_N_ELEMENTS(retention_feeds); i++) {
+			struct fw_poll_record rec = { .ok = TRUE, .http_status = t > t0 ? 304 : 200 };
+
+			if (day <= retention_feeds[i].last_day)
+				g_assert_true(fw_store_feed_polled(f->s, feed_id(f->s, retention_feeds[i].feed),
+				                                   t, &rec, &err));
+		}
 		g_assert_true(fw_store_commit(f->s, &err));
 	}
 	g_assert_true(fw_store_prune(f->s, t0 + 100 * DAY - 90 * DAY, &deleted, &err));
@@ -1577,7 +1595,7 @@ static void test_retention(struct fixture *f, gconstpointer data)
 		g_test_message("retention row %s", retention_rows[i].id);
 		g_assert_cmpint(sql_int(f->path, sql), ==, retention_rows[i].want_kept ? 1 : 0);
 	}
-	g_assert_cmpint(deleted, ==, 1);
+	g_assert_cmpint(deleted, ==, 2);
 	/* an item still present keeps a last_seen within FW_STORE_SEEN_STEP of the poll */
 	g_assert_cmpint(sql_int(f->path, "SELECT last_seen FROM items WHERE item_key = 'always'"),
 	                >, t0 + 100 * DAY + 23 * 3600 - 7 * 3600 - FW_STORE_SEEN_STEP);
