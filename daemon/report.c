@@ -209,10 +209,19 @@ static void put_timeline(FILE *out, const struct fw_stats *s)
 		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%u</text>\n", PLOT_LEFT - 6,
 		        PLOT_TOP + 4, max);
 	}
-	fprintf(out, "<text x=\"%d\" y=\"%d\">%s</text>\n", PLOT_LEFT, PLOT_H - 6, first);
-	if (s->ndays > 1)
-		fprintf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n", PLOT_W - 4,
-		        PLOT_H - 6, last);
+	if (max > 1)
+		fprintf(out, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%u</text>\n",
+		        PLOT_LEFT - 6, PLOT_TOP + plot_h - (double)(max / 2) * plot_h / max + 4, max / 2);
+	/* Day labels (MM-DD) under about ten columns, the last day always. */
+	for (guint d = 0, step = (s->ndays + 9) / 10; d < s->ndays; d++) {
+		g_autofree char *day = NULL;
+
+		if ((s->ndays - 1 - d) % step != 0)
+			continue;
+		day = fw_stats_day_label(s->first_day + d);
+		fprintf(out, "<text class=\"day\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+		        PLOT_LEFT + (d + 0.5) * col, PLOT_H - 8, day + 5);
+	}
 	for (guint d = 0; max > 0 && d < s->ndays; d++) {
 		double x = PLOT_LEFT + d * col + (col - bar) / 2, y = PLOT_TOP + plot_h;
 		g_autofree char *day = fw_stats_day_label(s->first_day + d);
