@@ -1320,7 +1320,7 @@ cmd_status(int argc, char **argv)
 			                                        now, FALSE);
 			g_autofree char *http = st && st->http_status > 0
 			                        ? g_strdup_printf("%ld", st->http_status) : g_strdup("-");
-			g_autofree char *note = NULL, *cut = NULL;
+			g_autofree char *note = NULL, *cut = NULL, *line = NULL;
 			const char *hc = !color ? "" : l->rank == 0 || l->rank == 1 ? "\033[31m"
 			                 : l->rank == 5 ? "\033[32m" : "\033[33m";
 
@@ -1331,10 +1331,12 @@ cmd_status(int argc, char **argv)
 			else if (st && st->degraded)
 				note = g_strdup("read in recover mode (broken XML)");
 			cut = term_cut(note ? note : "", werr);
-			printf("%s%-8s%s  %s%*s  %-10s  %4s  %-9s  %6" G_GINT64_FORMAT "  %5" G_GINT64_FORMAT
-			       "  %s\n", hc, l->health, color ? "\033[0m" : "", key,
-			       (int)(wkey - g_utf8_strlen(key, -1)), "", last, http, next,
-			       st ? st->items : 0, st ? st->hits : 0, cut);
+			line = g_strdup_printf("%s%-8s%s  %s%*s  %-10s  %4s  %-9s  %6" G_GINT64_FORMAT
+			                       "  %5" G_GINT64_FORMAT "  %s", hc, l->health,
+			                       color ? "\033[0m" : "", key,
+			                       (int)(wkey - g_utf8_strlen(key, -1)), "", last, http, next,
+			                       st ? st->items : 0, st ? st->hits : 0, cut);
+			puts(g_strchomp(line));
 		}
 	}
 	fw_store_free(store);
