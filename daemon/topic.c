@@ -8,6 +8,12 @@
 #define FW_TOPIC_NEAR_MAX 1000
 #define FW_TOPIC_DEPTH_MAX 100
 
+/* Regex literals for the presearch: at least this long, at most this many
+ * (top-level branches), cut to this length. */
+#define FW_TOPIC_LITERAL_MIN 3
+#define FW_TOPIC_LITERALS_MAX 8
+#define FW_TOPIC_LITERAL_MAX 64
+
 static const char *const field_names[FW_FIELD_COUNT] = {
 	[FW_FIELD_TITLE] = "title",
 	[FW_FIELD_SUMMARY] = "summary",
@@ -405,20 +411,239 @@ make_phrase(struct parser *ps, const struct token *t, gboolean quoted)
 	return n;
 }
 
-/* Compiles the regular expression of token t. */
+/* ---- literals a regular expression requires (for the presearch) ---- */
+
+/* Skips a character class from its '['; returns the byte after its ']', or NULL. */
+static const char *
+skip_class(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;   /* a leading ']' is a member */
+	while (*p && *p != ']') {
+		if (*p == '\\' && p[1]) {
+			p += 2;
+		} else if (*p == '[' && p[1] == ':' && strstr(p + 2, ":]")) {
+			p = strstr(p + 2, ":]") + 2;
+		} else {
+			p++;
+		}
+	}
+	return *p ? p + 1 : NULL;
+}
+
+/* Skips a group from its '('; returns the byte after its ')', or NULL. */
+static const char *
+skip_group(const char *p)
+{
+	guint depth = 0;
+
+	while (*p) {
+		if (*p == '\\' && p[1]) {
+			p += 2;
+		} else if (*p == '[') {
+			if ((p = skip_class(p)) == NULL)
+				return NULL;
+		} else if (*p == '(') {
+			depth++;
+			p++;
+		} else if (*p == ')') {
+			p++;
+			if (--depth == 0)
+				return p;
+		} else {
+			p++;
+		}
+	}
+	return NULL;
+}
+
+/* If p is a counted repeat {n}, {n,}, {n,m} or {,m}, returns the byte after it. */
+static const char *
+skip_count(const char *p)
+{
+	const char *q = p + 1;
+	gboolean digits = FALSE;
+
+	while (g_ascii_isdigit(*q) || *q == ',') {
+		digits = digits || g_ascii_isdigit(*q);
+		q++;
+	}
+	return *q == '}' && digits ? q + 1 : NULL;
+}
+
+/* Ends the run of literal characters in cur, keeping it in *best if longer. */
+static void
+run_end(GString *cur, GString *best)
+{
+	if (cur->len > best->len)
+		g_string_assign(best, cur->str);
+	g_string_truncate(cur, 0);
+}
+
+/* The longest run of ASCII letters and digits (lower-cased) that every match
+ * of the top-level branch [p, e) must contain, in *best; FALSE when the
+ * branch holds something this does not follow (verbs, \Q, option x). Being
+ * unsure always ends a run: a shorter literal is still required. */
+static gboolean
+branch_literal(const char *p, const char *e, GString *best)
+{
+	g_autoptr(GString) cur = g_string_new(NULL);
+	gboolean tainted = FALSE;   /* after an escape's argument: skip letters and digits */
+
+	while (p < e) {
+		const char *q;
+
+		if (g_ascii_isalnum(*p)) {
+			if (!tainted)
+				g_string_append_c(cur, g_ascii_tolower(*p));
+			p++;
+			/* The character a repeat applies to may be absent: drop it. */
+			if (p < e && (*p == '?' || *p == '*' || *p == '{')) {
+				if (!tainted && cur->len > 0)
+					g_string_truncate(cur, cur->len - 1);
+				run_end(cur, best);
+			} else if (p < e && *p == '+') {
+				run_end(cur, best);
+			}
+			continue;
+		}
+		tainted = FALSE;
+		run_end(cur, best);
+		switch (*p) {
+		case '\\':
+			if (p + 1 >= e || p[1] == 'Q')
+				return FALSE;
+			if (strchr("xo0123456789cpPgkN", p[1]) != NULL) {
+				/* an argument follows: letters, digits or a bracketed name */
+				tainted = TRUE;
+				p += 2;
+				if (p < e && strchr("{<'", *p) != NULL) {
+					char close = *p == '{' ? '}' : *p == '<' ? '>' : '\'';
+					while (p < e && *p != close)
+						p++;
+					if (p < e)
+						p++;
+				}
+				continue;
+			}
+			p += 2;   /* \b \d \w \. ...: one item */
+			continue;
+		case '[':
+			if ((q = skip_class(p)) == NULL || q > e)
+				return FALSE;
+			p = q;
+			continue;
+		case '(':
+			if (p[1] == '*')
+				return FALSE;   /* (*ACCEPT), (*UTF), ... */
+			if (p[1] == '?') {
+				/* (?x) and (?x: ...) change how the rest reads: give up */
+				for (q = p + 2; g_ascii_isalpha(*q) || *q == '-' || *q == '^'; q++)
+					if (*q == 'x')
+						return FALSE;
+			}
+			if ((q = skip_group(p)) == NULL || q > e)
+				return FALSE;
+			p = q;
+			continue;
+		case '{':
+			if ((q = skip_count(p)) != NULL)
+				p = q;
+			else
+				p++;
+			continue;
+		default:
+			p = g_utf8_next_char(p);   /* . ^ $ punctuation, spaces, non-ASCII */
+			continue;
+		}
+	}
+	run_end(cur, best);
+	return TRUE;
+}
+
+/* Fills regex node n's terms with the literals (one per top-level branch)
+ * one of which any match holds, as lower-case ASCII; none when a branch has
+ * no literal of FW_TOPIC_LITERAL_MIN bytes or the pattern is beyond reading. */
+static void
+regex_literals(struct fw_qnode *n, const char *pat)
+{
+	struct fw_qterm terms[FW_TOPIC_LITERALS_MAX];
+	guint count = 0;
+	const char *p = pat;
+
+	for (;;) {
+		const char *e = p;
+		g_autoptr(GString) best = g_string_new(NULL);
+
+		/* the end of this top-level branch */
+		while (*e && *e != '|') {
+			const char *q = NULL;
+			if (*e == '\\' && e[1])
+				q = e + 2;
+			else if (*e == '[')
+				q = skip_class(e);
+			else if (*e == '(')
+				q = skip_group(e);
+			else
+				q = e + 1;
+			if (q == NULL)
+				goto none;
+			e = q;
+		}
+		if (count == FW_TOPIC_LITERALS_MAX || !branch_literal(p, e, best) ||
+		    best->len < FW_TOPIC_LITERAL_MIN)
+			goto none;
+		terms[count].len = MIN(best->len, FW_TOPIC_LITERAL_MAX);
+		terms[count].word = g_strndup(best->str, terms[count].len);
+		terms[count].prefix = FALSE;
+		terms[count].infix = TRUE;
+		count++;
+		if (*e == '\0')
+			break;
+		p = e + 1;
+	}
+	n->n = count;
+	n->terms = g_memdup2(terms, sizeof(terms[0]) * count);
+	return;
+none:
+	for (guint i = 0; i < count; i++)
+		g_free(terms[i].word);
+}
+
+/* Compiles the regular expression of token t, with the match limit in front. */
 static struct fw_qnode *
 make_regex(struct parser *ps, const struct token *t)
 {
 	g_autofree char *pat = g_strndup(t->s, t->len);
+	g_autofree char *limited = g_strdup_printf("(*LIMIT_MATCH=%d)%s", FW_TOPIC_REGEX_LIMIT, pat);
 	g_autoptr(GError) err = NULL;
 	GRegexCompileFlags flags = G_REGEX_OPTIMIZE | (t->caseless ? G_REGEX_CASELESS : 0);
-	GRegex *re = g_regex_new(pat, flags, 0, &err);
+	GRegex *re = g_regex_new(limited, flags, 0, NULL);
 	struct fw_qnode *n;
 
-	if (re == NULL)
-		return fail_at(ps, t->col, "bad regular expression: %s", err->message);
+	if (re == NULL) {
+		/* the message about the pattern as the user wrote it, at the
+		 * character GLib names ("... at char N: missing )") */
+		const char *at;
+		char *end;
+		guint64 off;
+
+		re = g_regex_new(pat, flags, 0, &err);
+		if (re == NULL && (at = g_strrstr(err->message, " at char ")) != NULL &&
+		    (off = g_ascii_strtoull(at + 9, &end, 10)) <= (guint64)g_utf8_strlen(pat, -1) &&
+		    end > at + 9 && g_str_has_prefix(end, ": "))
+			return fail_at(ps, t->col + 1 + (guint)off, "bad regular expression: %s", end + 2);
+		if (re == NULL)
+			return fail_at(ps, t->col, "bad regular expression: %s", err->message);
+		g_regex_unref(re);
+		return fail_at(ps, t->col, "bad regular expression");
+	}
 	n = node_new(FW_QNODE_REGEX, t->col);
 	n->regex = re;
+	regex_literals(n, pat);
 	return n;
 }
 
@@ -526,6 +751,8 @@ parse_primary(struct parser *ps)
 	case TK_WORD:
 	case TK_PHRASE:
 		n = make_phrase(ps, &t, t.kind == TK_PHRASE);
+		if (n)
+			n->end = col_of(ps, ps->p);   /* ps->p is past the token */
 		if (n && !advance(ps)) {
 			node_free(n);
 			return NULL;
@@ -533,6 +760,8 @@ parse_primary(struct parser *ps)
 		return n;
 	case TK_REGEX:
 		n = make_regex(ps, &t);
+		if (n)
+			n->end = col_of(ps, ps->p);
 		if (n && !advance(ps)) {
 			node_free(n);
 			return NULL;
@@ -552,6 +781,7 @@ parse_primary(struct parser *ps)
 			node_free(n);
 			return fail_at(ps, t.col, "unbalanced parenthesis");
 		}
+		n->end = col_of(ps, ps->p);
 		if (!advance(ps)) {
 			node_free(n);
 			return NULL;
@@ -614,6 +844,7 @@ parse_near(struct parser *ps)
 			return fail_at(ps, col, "NEAR needs words, prefixes or phrases on both sides");
 		}
 		n = node_new(FW_QNODE_NEAR, left->col);
+		n->end = right->end;
 		n->n = op.near;
 		n->kids = g_new(struct fw_qnode *, 2);
 		n->kids[0] = left;
@@ -641,6 +872,7 @@ parse_not(struct parser *ps)
 	if (kid == NULL)
 		return NULL;
 	n = node_new(FW_QNODE_NOT, t.col);
+	n->end = kid->end;
 	n->kids = g_new(struct fw_qnode *, 1);
 	n->kids[0] = kid;
 	return n;
@@ -663,6 +895,7 @@ make_list(enum fw_qnode_kind kind, GPtrArray *kids)
 	if (kids->len == 1)
 		return g_ptr_array_steal_index(kids, 0);
 	n = node_new(kind, ((struct fw_qnode *)kids->pdata[0])->col);
+	n->end = ((struct fw_qnode *)kids->pdata[kids->len - 1])->end;
 	n->n = kids->len;
 	n->kids = (struct fw_qnode **)g_ptr_array_steal(kids, NULL);
 	return n;

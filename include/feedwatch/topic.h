@@ -59,13 +59,35 @@ guint fw_query_fields(const struct fw_query *q);
  * opaque. A word is a phrase of one term. Immutable after parsing. */
 enum fw_qnode_kind {
 	FW_QNODE_PHRASE,    /* terms[0..n): consecutive words, in order */
-	FW_QNODE_REGEX,     /* regex (G_REGEX_OPTIMIZE: JIT), on the raw text of each
-	                     * field; PCRE2's match limit stops runaway backtracking */
+	FW_QNODE_REGEX,     /* regex on the raw text of each field (see "Regular
+	                     * expressions" below); terms[0..n) (infix): literals
+	                     * one of which any match holds, n = 0 if none is known */
 	FW_QNODE_AND,       /* kids[0..n) */
 	FW_QNODE_OR,        /* kids[0..n) */
 	FW_QNODE_NOT,       /* kids[0] */
 	FW_QNODE_NEAR,      /* kids[0], kids[1]: phrases or ORs of them; n = distance */
 };
+
+/* Regular expressions. A pattern is compiled once with GRegex (PCRE2 10.42
+ * under GLib 2.74, UTF-8, G_REGEX_OPTIMIZE: JIT) as "(*LIMIT_MATCH=N)pattern"
+ * (g_regex_get_pattern shows that). GRegex has no match-limit API and no
+ * G_REGEX_MATCH_ flag for one: GLib 2.74 gives PCRE2 a default match context,
+ * whose match limit (10,000,000) PCRE2 counts per start position; the
+ * (*LIMIT_MATCH=N) in front lowers it (a pattern can lower it further, not
+ * raise it). A match attempt that reaches it fails with an error, which
+ * counts as no match ("gave up" in fw_query_explain).
+ *
+ * Measured on the 2-core test machine (JIT): /(a+)+$/ on 30 a's and a b
+ * takes 0.13 ms with N = 100,000 (14 ms at PCRE2's default, 95 ms without
+ * the JIT). That bounds one start position, not a search: a text made of
+ * many runs of 14 a's each followed by a b costs about 8 us a byte (16 KB:
+ * 130 ms; at PCRE2's default, runs of 18 cost 0.8 s for 2 KB). So a
+ * catastrophic pattern on a hostile field can still hold matching for a
+ * while, in proportion to the field's size; a real per-item budget needs
+ * PCRE2 itself (offset-limited windows), which GRegex does not expose.
+ * Also: GLib 2.74 gives the JIT no stack of its own (32 KB), so a deeply
+ * recursive pattern on a long text fails the same way (no match). */
+#define FW_TOPIC_REGEX_LIMIT 100000
 
 /* Words in one phrase at most. */
 #define FW_TOPIC_PHRASE_MAX 64
@@ -74,13 +96,16 @@ struct fw_qterm {
 	char *word;         /* normalised (fw_text_normalize), never empty */
 	guint len;          /* strlen(word) */
 	gboolean prefix;    /* `word*`: any word starting with it */
+	gboolean infix;     /* REGEX literals only: somewhere inside a normalised word
+	                     * (lower-case ASCII letters and digits, 3 bytes or more) */
 };
 
 struct fw_qnode {
 	enum fw_qnode_kind kind;
 	guint fields;       /* PHRASE, REGEX: the fields searched (mask) */
 	guint col;          /* 1-based column of the node in the source */
-	guint n;            /* PHRASE: terms; AND, OR: kids; NEAR: distance in words */
+	guint end;          /* 1-based column just past the node's text in the source */
+	guint n;            /* PHRASE, REGEX: terms; AND, OR: kids; NEAR: distance in words */
 	struct fw_qterm *terms;
 	GRegex *regex;
 	struct fw_qnode **kids;

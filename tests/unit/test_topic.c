@@ -37,11 +37,23 @@ dump(GString *s, const struct fw_qnode *n)
 		if (n->n > 1)
 			g_string_append_c(s, '"');
 		return;
-	case FW_QNODE_REGEX:
+	case FW_QNODE_REGEX: {
+		/* the pattern without the match limit in front */
+		const char *pat = strchr(g_regex_get_pattern(n->regex), ')') + 1;
+
+		g_assert_true(g_str_has_prefix(g_regex_get_pattern(n->regex), "(*LIMIT_MATCH="));
 		dump_fields(s, n->fields);
-		g_string_append_printf(s, "/%s/%s", g_regex_get_pattern(n->regex),
+		g_string_append_printf(s, "/%s/%s", pat,
 		                       (g_regex_get_compile_flags(n->regex) & G_REGEX_CASELESS) ? "i" : "");
+		/* the literals the presearch uses: {a|b} */
+		for (guint i = 0; i < n->n; i++) {
+			g_assert_true(n->terms[i].infix);
+			g_string_append_printf(s, "%s%s", i ? "|" : "{", n->terms[i].word);
+		}
+		if (n->n)
+			g_string_append_c(s, '}');
 		return;
+	}
 	case FW_QNODE_NOT:
 		g_string_append(s, "(NOT ");
 		dump(s, n->kids[0]);
@@ -151,8 +163,44 @@ static const struct ok_row ok_rows[] = {
 	{ "Común:x", "\"comun x\"" },           /* not a field name: a word */
 	{ "10:30", "\"10 30\"" },
 	/* regular expressions */
-	{ "/mil[eé]i/i", "/mil[eé]i/i" },
-	{ "/foo/", "/foo/" },
+	{ "/mil[eé]i/i", "/mil[eé]i/i{mil}" },
+	{ "/foo/", "/foo/{foo}" },
+	/* regular expressions: the literals any match holds {a|b}, for the presearch */
+	{ "/\\bjutri[a-z]*\\b/i", "/\\bjutri[a-z]*\\b/i{jutri}" },
+	{ "/MILEI/", "/MILEI/{milei}" },
+	{ "/Swaps?/", "/Swaps?/{swap}" },
+	{ "/colou?r/", "/colou?r/{colo}" },
+	{ "/abcd+e/", "/abcd+e/{abcd}" },
+	{ "/abc*de/", "/abc*de/" },
+	{ "/abc{2}/", "/abc{2}/" },
+	{ "/abc{x/", "/abc{x/" },
+	{ "/x{2,3}yyy/", "/x{2,3}yyy/{yyy}" },
+	{ "/foo|barbaz/", "/foo|barbaz/{foo|barbaz}" },
+	{ "/foo|ba/", "/foo|ba/" },
+	{ "/abc|/", "/abc|/" },
+	{ "/(foo|bar)bazz/", "/(foo|bar)bazz/{bazz}" },
+	{ "/(foo|bar)+|quux/", "/(foo|bar)+|quux/" },
+	{ "/[abc]def/", "/[abc]def/{def}" },
+	{ "/[]abc]defg/", "/[]abc]defg/{defg}" },
+	{ "/[[:alpha:]x]yzw/", "/[[:alpha:]x]yzw/{yzw}" },
+	{ "/a.b.c/", "/a.b.c/" },
+	{ "/\\x41bcd efgh/", "/\\x41bcd efgh/{efgh}" },
+	{ "/\\x{41}bcdef/", "/\\x{41}bcdef/" },
+	{ "/\\p{L}abcd/", "/\\p{L}abcd/" },
+	{ "/(a)\\1xyz/", "/(a)\\1xyz/" },
+	{ "/x\\d{3}milei/", "/x\\d{3}milei/{milei}" },
+	{ "/mil\\bei/", "/mil\\bei/{mil}" },
+	{ "/Común/", "/Común/{com}" },
+	{ "/(?i)milei/", "/(?i)milei/{milei}" },
+	{ "/(?x) foo bar/", "/(?x) foo bar/" },
+	{ "/(?x:a)foo/", "/(?x:a)foo/" },
+	{ "/(*UTF)milei/", "/(*UTF)milei/" },
+	{ "/\\Qmilei\\E/", "/\\Qmilei\\E/" },
+	{ "/(?=abc)def/", "/(?=abc)def/{def}" },
+	{ "/ab(cd|ef)gh/", "/ab(cd|ef)gh/" },
+	{ "/a1234567890123456789012345678901234567890123456789012345678901234567890z/",
+	  "/a1234567890123456789012345678901234567890123456789012345678901234567890z/"
+	  "{a123456789012345678901234567890123456789012345678901234567890123}" },
 	{ "content:/a\\/b/", "content:/a\\/b/" },
 	{ "/a b/ milei", "(AND /a b/ milei)" },
 	{ "milei -/x+y/", "(AND milei (NOT /x+y/))" },
@@ -249,8 +297,12 @@ static const struct err_row err_rows[] = {
 	{ "/abc", "unterminated regular expression", 1 },
 	{ "a /ab\\/", "unterminated regular expression", 3 },
 	{ "//", "empty regular expression", 1 },
-	{ "/a(/", "bad regular expression", 1 },
-	{ "x /a[/", "bad regular expression", 3 },
+	{ "/a(/", "bad regular expression: missing terminating )", 4 },
+	{ "x /a[/", "bad regular expression: missing terminating ] for character class", 6 },
+	{ "x /*a/", "bad regular expression: nothing to repeat", 4 },
+	{ "x /éé(/i", "bad regular expression: missing terminating )", 7 },
+	{ "/a{2,1}/", "bad regular expression: numbers out of order", 7 },
+	{ "/a)b/", "bad regular expression: missing terminating )", 3 },
 	{ "/a/x", "unknown regular expression flag 'x'", 4 },
 	{ "/a/i2", "a regular expression must end with / or /i", 5 },
 	{ "!!!", "'!!!' has no letters or digits", 1 },
@@ -361,6 +413,56 @@ test_query_fields(void)
 	fw_query_free(q);
 }
 
+/* Where a node is in the source: [col, end) of the node at a path of kid
+ * numbers ("" the root, "1" its second kid, "10" that one's first). */
+struct span_row {
+	const char *query;
+	const char *path;
+	const char *text;
+};
+
+static const struct span_row span_rows[] = {
+	{ "Milei", "", "Milei" },
+	{ "  Milei  ", "", "Milei" },
+	{ "swap*", "", "swap*" },
+	{ "\"Mercado Común del Sur\"", "", "\"Mercado Común del Sur\"" },
+	{ "Común OR Milei", "1", "Milei" },
+	{ "Común OR Milei", "", "Común OR Milei" },
+	{ "(China OR Chinese OR Beijing) NEAR/8 swap*", "", "(China OR Chinese OR Beijing) NEAR/8 swap*" },
+	{ "(China OR Chinese OR Beijing) NEAR/8 swap*", "0", "(China OR Chinese OR Beijing)" },
+	{ "(China OR Chinese OR Beijing) NEAR/8 swap*", "02", "Beijing" },
+	{ "(China OR Chinese OR Beijing) NEAR/8 swap*", "1", "swap*" },
+	{ "Mercosur NOT \"Mercado Libre\"", "1", "NOT \"Mercado Libre\"" },
+	{ "Mercosur -\"Mercado Libre\"", "10", "\"Mercado Libre\"" },
+	{ "title:Milei x", "0", "Milei" },
+	{ "title:(a OR b) c", "0", "(a OR b)" },
+	{ "a /x+y/i b", "1", "/x+y/i" },
+	{ "((a))", "", "((a))" },
+	{ "中国 a", "0", "中国" },
+};
+
+static void
+test_span(gconstpointer data)
+{
+	const struct span_row *r = data;
+	struct fw_query *q = fw_query_parse(r->query, NULL, NULL);
+	const struct fw_qnode *n;
+	g_autofree char *text = NULL;
+
+	g_assert_nonnull(q);
+	n = fw_query_root(q);
+	for (const char *p = r->path; *p; p++) {
+		g_assert_true(n->kids != NULL);
+		n = n->kids[*p - '0'];
+	}
+	g_assert_cmpuint(n->col, >=, 1);
+	g_assert_cmpuint(n->end, >, n->col);
+	g_assert_cmpuint(n->end - 1, <=, g_utf8_strlen(r->query, -1));
+	text = g_utf8_substring(r->query, n->col - 1, n->end - 1);
+	g_assert_cmpstr(text, ==, r->text);
+	fw_query_free(q);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -372,6 +474,10 @@ main(int argc, char **argv)
 	for (guint i = 0; i < G_N_ELEMENTS(err_rows); i++) {
 		g_autofree char *name = g_strdup_printf("/topic/error/%u", i);
 		g_test_add_data_func(name, &err_rows[i], test_err);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(span_rows); i++) {
+		g_autofree char *name = g_strdup_printf("/topic/span/%u", i);
+		g_test_add_data_func(name, &span_rows[i], test_span);
 	}
 	g_test_add_func("/topic/deep", test_deep);
 	g_test_add_func("/topic/fields", test_fields);
