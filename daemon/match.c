@@ -145,17 +145,16 @@ strtab_add(struct strtab *t, const char *s, guint32 len, guint32 hash)
 /* Zero bytes after a field's text for the regex JIT (see regex_text). */
 #define FW_MATCH_REGEX_PAD 64
 
-/* Prefix lookups in one item done by scanning its words before sorting them. */
-#define FW_MATCH_SCANS_MAX 16
+/* Slots of the matcher's prefix and infix filters (a power of two). */
+#define FW_MATCH_FILTER 16384
 
-/* Slots of the matcher's prefix filter (a power of two). */
-#define FW_MATCH_FILTER 4096
-
-/* The prefix filter slot of a word's first 3 bytes. */
+/* The filter slot of a word's first 3 bytes. */
 static inline guint
 filter_slot(const char *w)
 {
-	return ((guchar)w[0] * 31u * 31u + (guchar)w[1] * 31u + (guchar)w[2]) & (FW_MATCH_FILTER - 1);
+	guint32 x = (guchar)w[0] | (guchar)w[1] << 8 | (guchar)w[2] << 16;
+
+	return (x * 2654435761u) >> 18;   /* the top 14 bits: FW_MATCH_FILTER slots */
 }
 
 /* One word of the item. */
@@ -166,16 +165,25 @@ struct dtok {
 	guint32 end;
 };
 
+/* A word of the item that starts with a prefix some topic uses. */
+struct pair {
+	guint32 entry;      /* in the matcher's table of prefixes */
+	guint32 wid;
+};
+
 /* An item tokenised. */
 struct docidx {
 	const struct fw_doc *doc;
 	struct strtab words;    /* distinct normalised words (word ids) */
 	GArray *toks;           /* struct dtok, field by field */
 	guint base[FW_FIELD_COUNT + 1];   /* words of field f: [base[f], base[f + 1]) */
-	guint32 *sorted;        /* word ids in word order, or NULL: see docidx_sort */
+	guint8 *wfields;        /* word id -> mask of the fields it occurs in */
 	guint32 *post;          /* word numbers grouped by word id, in document order */
 	guint32 *post_at;       /* word id -> its first in post; [nwords] = words */
-	guint prefix_lookups;   /* so far: the first few scan instead of sorting */
+	const struct strtab *ptab;  /* the matcher's prefixes (see candidates), or NULL */
+	struct pair *pfx;       /* (prefix entry, word id starting with it), sorted */
+	guint npfx;
+	gboolean long_words;    /* a word may have been cut (see build_cb) */
 	char *padded[FW_FIELD_COUNT];   /* see regex_text */
 };
 
@@ -185,40 +193,6 @@ struct occ {
 	guint last;
 	guint16 field;
 	gboolean used;
-};
-
-struct topic {
-	guint number;
-	struct fw_query *q;
-	guint check_at;         /* its checks: clauses[check_at .. check_at + nchecks) */
-	guint nchecks;
-};
-
-/* A check: one of these words must be in the item (terms[at .. at + n)). */
-struct clause {
-	guint at;
-	guint n;
-};
-
-/* A word of a check, hashed as the doc index hashes its words. */
-struct cterm {
-	const char *word;       /* in the query (owned by the matcher) */
-	guint32 len;
-	guint32 hash;
-};
-
-struct fw_matcher {
-	GArray *topics;         /* struct topic, in the order added */
-	struct strtab words;    /* normalised word -> lists[val] */
-	struct strtab prefixes; /* normalised prefix -> lists[val] */
-	GPtrArray *lists;       /* GArray of topic slots */
-	guint8 prefix_short[3]; /* [l]: 1 if some prefix has l (1 or 2) bytes */
-	guint32 *prefix_filter; /* FW_MATCH_FILTER slots by the first 3 bytes: bit l
-	                         * (31: 31 or more) if some prefix of l bytes starts so */
-	GArray *always;         /* slots of topics evaluated on every item */
-	GArray *clauses;        /* struct clause: the checks of every topic */
-	GArray *cterms;         /* struct cterm: the words of the checks */
-	guint fields;           /* the fields any topic looks at */
 };
 
 static inline const struct dtok *
@@ -243,26 +217,11 @@ build_cb(const char *norm, guint start, guint end, guint index, gpointer data)
 		.field = b->field, .start = start, .end = end,
 	};
 
+	/* The tokenizer cuts words past FW_TEXT_WORD_MAX bytes (and reads at
+	 * most 8 times that): a regex literal may be in the part cut off. */
+	if (len > FW_TEXT_WORD_MAX - 8 || end - start > FW_TEXT_WORD_MAX - 8)
+		b->d->long_words = TRUE;
 	g_array_append_val(b->d->toks, t);
-}
-
-/* A word id with the first 8 bytes of its word, for sorting. */
-struct skey {
-	guint64 key;
-	guint32 wid;
-	const char *word;
-};
-
-/* Orders words as strcmp does, mostly by comparing 8 bytes at once. */
-static int
-skey_cmp_cb(const void *a, const void *b)
-{
-	const struct skey *x = a, *y = b;
-
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	/* Same first 8 bytes and distinct words: both are at least 8 long. */
-	return strcmp(x->word + 8, y->word + 8);
 }
 
 /* Tokenises the fields in mask of doc into d. */
@@ -272,6 +231,7 @@ docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask)
 	struct build b = { .d = d };
 	guint n, nw;
 
+	memset(d, 0, sizeof(*d));
 	d->doc = doc;
 	strtab_init(&d->words, 256);
 	d->toks = g_array_sized_new(FALSE, FALSE, sizeof(struct dtok), 512);
@@ -288,8 +248,11 @@ docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask)
 	/* Postings: counting sort of the words by word id. */
 	d->post_at = g_new0(guint32, nw + 1);
 	d->post = g_new(guint32, n ? n : 1);
-	for (guint i = 0; i < n; i++)
+	d->wfields = g_new0(guint8, nw ? nw : 1);
+	for (guint i = 0; i < n; i++) {
 		d->post_at[tok_at(d, i)->wid + 1]++;
+		d->wfields[tok_at(d, i)->wid] |= 1u << tok_at(d, i)->field;
+	}
 	for (guint w = 0; w < nw; w++)
 		d->post_at[w + 1] += d->post_at[w];
 	for (guint i = 0; i < n; i++) {
@@ -297,35 +260,6 @@ docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask)
 		/* val (0 when added) counts the word's postings filled so far */
 		d->post[d->post_at[w] + g_array_index(d->words.ents, struct sent, w).val++] = i;
 	}
-
-	d->sorted = NULL;   /* sorted when prefixes are looked up often */
-	memset(d->padded, 0, sizeof(d->padded));
-	d->prefix_lookups = 0;
-}
-
-/* Sorts the distinct words of d, once (only prefix lookups need it). */
-static void
-docidx_sort(struct docidx *d)
-{
-	guint nw = d->words.ents->len;
-	struct skey *keys;
-
-	if (d->sorted)
-		return;
-	keys = g_new(struct skey, nw ? nw : 1);
-	for (guint w = 0; w < nw; w++) {
-		const char *s = strtab_key(&d->words, w);
-		guint64 k = 0;
-		guint l = strtab_ent(&d->words, w)->len;
-		for (guint i = 0; i < 8; i++)
-			k = (k << 8) | (i < l ? (guchar)s[i] : 0);
-		keys[w] = (struct skey){ .key = k, .wid = w, .word = s };
-	}
-	qsort(keys, nw, sizeof(*keys), skey_cmp_cb);
-	d->sorted = g_new(guint32, nw ? nw : 1);
-	for (guint w = 0; w < nw; w++)
-		d->sorted[w] = keys[w].wid;
-	g_free(keys);
 }
 
 static void
@@ -333,9 +267,10 @@ docidx_clear(struct docidx *d)
 {
 	strtab_clear(&d->words);
 	g_array_unref(d->toks);
-	g_free(d->sorted);
+	g_free(d->wfields);
 	g_free(d->post);
 	g_free(d->post_at);
+	g_free(d->pfx);
 	for (guint f = 0; f < FW_FIELD_COUNT; f++)
 		g_free(d->padded[f]);
 }
@@ -347,22 +282,23 @@ word_id(const struct docidx *d, const char *w, guint32 len)
 	return strtab_find(&d->words, w, len, fnv(w, len));
 }
 
-/* The first position in d->sorted whose word is >= key (sorting d first). */
-static guint
-lower_bound(const struct docidx *d, const char *key)
+/* The range [*lo, *hi) of d->pfx holding prefix entry e. */
+static void
+pfx_range(const struct docidx *d, guint32 e, guint *lo, guint *hi)
 {
-	guint lo = 0, hi = d->words.ents->len;
+	guint a = 0, b = d->npfx;
 
-	/* Sorting is a cache: d is logically unchanged. */
-	docidx_sort((struct docidx *)d);
-	while (lo < hi) {
-		guint mid = lo + (hi - lo) / 2;
-		if (strcmp(strtab_key(&d->words, d->sorted[mid]), key) < 0)
-			lo = mid + 1;
+	while (a < b) {
+		guint mid = a + (b - a) / 2;
+		if (d->pfx[mid].entry < e)
+			a = mid + 1;
 		else
-			hi = mid;
+			b = mid;
 	}
-	return lo;
+	*lo = a;
+	for (b = a; b < d->npfx && d->pfx[b].entry == e; b++)
+		;
+	*hi = b;
 }
 
 /* TRUE if word id w starts with t's word. */
@@ -393,6 +329,19 @@ phrase_at(const struct docidx *d, const struct fw_qnode *n, const gint64 *wids, 
 	return TRUE;
 }
 
+/* phrase_each for the occurrences that start with word id w. */
+static gboolean
+phrase_each_at(const struct docidx *d, const struct fw_qnode *n, const gint64 *wids, guint32 w,
+               occ_cb found, gpointer data)
+{
+	for (guint32 p = d->post_at[w]; p < d->post_at[w + 1]; p++) {
+		guint i = d->post[p];
+		if (phrase_at(d, n, wids, i) && !found(i, i + n->n - 1, tok_at(d, i)->field, data))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static gboolean
 phrase_each(const struct docidx *d, const struct fw_qnode *n, occ_cb found, gpointer data)
 {
@@ -405,39 +354,24 @@ phrase_each(const struct docidx *d, const struct fw_qnode *n, occ_cb found, gpoi
 		if (!n->terms[j].prefix && wids[j] < 0)
 			return TRUE;
 	}
-	if (!t0->prefix) {
-		for (guint32 p = d->post_at[wids[0]]; p < d->post_at[wids[0] + 1]; p++) {
-			guint i = d->post[p];
-			if (phrase_at(d, n, wids, i) && !found(i, i + n->n - 1, tok_at(d, i)->field, data))
-				return FALSE;
-		}
-		return TRUE;
-	}
-	/* The words starting with t0: a scan of the distinct words, or after a
-	 * few prefix lookups in this item a run of the sorted words. */
-	if (((struct docidx *)d)->prefix_lookups++ < FW_MATCH_SCANS_MAX) {
-		for (guint32 w = 0; w < d->words.ents->len; w++) {
-			if (!has_prefix(d, w, t0))
-				continue;
-			for (guint32 p = d->post_at[w]; p < d->post_at[w + 1]; p++) {
-				guint i = d->post[p];
-				if (phrase_at(d, n, wids, i) &&
-				    !found(i, i + n->n - 1, tok_at(d, i)->field, data))
+	if (!t0->prefix)
+		return phrase_each_at(d, n, wids, wids[0], found, data);
+	/* The words starting with t0: listed by the matcher, or a scan of the
+	 * distinct words (both in word id order). */
+	if (d->ptab != NULL) {
+		gint64 e = strtab_find(d->ptab, t0->word, t0->len, fnv(t0->word, t0->len));
+		if (e >= 0) {
+			guint lo, hi;
+			pfx_range(d, e, &lo, &hi);
+			for (guint k = lo; k < hi; k++)
+				if (!phrase_each_at(d, n, wids, d->pfx[k].wid, found, data))
 					return FALSE;
-			}
-		}
-		return TRUE;
-	}
-	for (guint s = lower_bound(d, t0->word); s < d->words.ents->len; s++) {
-		guint32 w = d->sorted[s];
-		if (!has_prefix(d, w, t0))
-			break;
-		for (guint32 p = d->post_at[w]; p < d->post_at[w + 1]; p++) {
-			guint i = d->post[p];
-			if (phrase_at(d, n, wids, i) && !found(i, i + n->n - 1, tok_at(d, i)->field, data))
-				return FALSE;
+			return TRUE;
 		}
 	}
+	for (guint32 w = 0; w < d->words.ents->len; w++)
+		if (has_prefix(d, w, t0) && !phrase_each_at(d, n, wids, w, found, data))
+			return FALSE;
 	return TRUE;
 }
 
@@ -594,9 +528,9 @@ regex_text(const struct docidx *d, guint f, gsize *len)
 	return dd->padded[f];
 }
 
-/* A regular expression on the raw text of each of its fields. PCRE2's
- * default match limit (10 million backtracking steps) stops catastrophic
- * patterns; a match that hits it counts as no match. */
+/* A regular expression on the raw text of each of its fields. The match
+ * limit compiled into it (topic.h) stops runaway backtracking at one start
+ * position; a match that hits it counts as no match. */
 static gboolean
 eval_regex(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 {
@@ -745,7 +679,483 @@ fw_query_match(const struct fw_query *q, const struct fw_doc *doc)
 	return spans;
 }
 
+/* ---- explanations ---- */
+
+/* Items of a list named in an explanation at most ("and N more" after). */
+#define FW_MATCH_EXPLAIN_LIST 5
+/* Characters of an explanation at most (cut with "…"). */
+#define FW_MATCH_EXPLAIN_MAX 1000
+/* Characters of quoted item text (a regex match, a word form) at most. */
+#define FW_MATCH_EXPLAIN_QUOTE 40
+
+#define FW_FIELDS_ALL ((1u << FW_FIELD_COUNT) - 1)
+
+struct explain {
+	const struct docidx *d;
+	const char *src;        /* the query's source */
+};
+
+/* What an explanation of one node says. */
+struct why {
+	GString *text;
+	gboolean plain_miss;    /* just "X not found": ORs list such kids as "none of ..." */
+};
+
+/* The query text of node n; a word or phrase without parentheses around it. */
+static char *
+node_text(const struct explain *x, const struct fw_qnode *n)
+{
+	char *s = g_utf8_substring(x->src, n->col - 1, n->end - 1);
+	gsize len = strlen(s);
+
+	while ((n->kind == FW_QNODE_PHRASE || n->kind == FW_QNODE_REGEX) && len >= 2 &&
+	       s[0] == '(' && s[len - 1] == ')') {
+		memmove(s, s + 1, len - 2);
+		len -= 2;
+		s[len] = '\0';
+		g_strstrip(s);
+		len = strlen(s);
+	}
+	return s;
+}
+
+/* Appends the names of the fields in mask: "title", "title and content". */
+static void
+append_fields(GString *out, guint mask)
+{
+	guint n = 0, total = 0;
+
+	for (guint f = 0; f < FW_FIELD_COUNT; f++)
+		total += (mask >> f) & 1;
+	for (guint f = 0; f < FW_FIELD_COUNT; f++) {
+		if (!(mask & (1u << f)))
+			continue;
+		if (n > 0)
+			g_string_append(out, n + 1 == total ? " and " : ", ");
+		g_string_append(out, fw_field_name(f));
+		n++;
+	}
+}
+
+/* The item's text of word numbers first..last, cut to FW_MATCH_EXPLAIN_QUOTE. */
+static char *
+occ_text(const struct docidx *d, guint first, guint last)
+{
+	const struct dtok *a = tok_at(d, first), *b = tok_at(d, last);
+	const char *text = d->doc->field[a->field];
+	const char *s = g_utf8_offset_to_pointer(text, a->start);
+	glong n = MIN(b->end - a->start, FW_MATCH_EXPLAIN_QUOTE);
+	const char *e = g_utf8_offset_to_pointer(s, n);
+	char *out = g_strndup(s, e - s);
+
+	if (b->end - a->start > FW_MATCH_EXPLAIN_QUOTE) {
+		char *cut = g_strconcat(out, "…", NULL);
+		g_free(out);
+		out = cut;
+	}
+	return out;
+}
+
+/* Where a phrase occurs: its fields, its first occurrence, a few forms. */
+struct seen_occ {
+	const struct docidx *d;
+	guint fields;
+	guint count;
+	gint first;             /* word number of the first occurrence, or -1 */
+	gint last;
+	GPtrArray *forms;       /* distinct texts of occurrences (prefixes), or NULL */
+};
+
+static gboolean
+seen_occ_cb(guint first, guint last, guint field, gpointer data)
+{
+	struct seen_occ *s = data;
+
+	s->fields |= 1u << field;
+	if (s->count++ == 0) {
+		s->first = first;
+		s->last = last;
+	}
+	if (s->forms && s->forms->len <= FW_MATCH_EXPLAIN_LIST) {
+		g_autofree char *t = occ_text(s->d, first, last);
+		gboolean dup = FALSE;
+		g_autofree char *ft = g_utf8_casefold(t, -1);
+		for (guint i = 0; i < s->forms->len && !dup; i++) {
+			g_autofree char *fi = g_utf8_casefold(s->forms->pdata[i], -1);
+			dup = strcmp(fi, ft) == 0;
+		}
+		if (!dup)
+			g_ptr_array_add(s->forms, g_steal_pointer(&t));
+	}
+	return TRUE;
+}
+
+/* Appends up to FW_MATCH_EXPLAIN_LIST strings joined by sep, then "and N more". */
+static void
+append_list(GString *out, GPtrArray *items, const char *sep)
+{
+	for (guint i = 0; i < items->len && i < FW_MATCH_EXPLAIN_LIST; i++)
+		g_string_append_printf(out, "%s%s", i ? sep : "", (char *)items->pdata[i]);
+	if (items->len > FW_MATCH_EXPLAIN_LIST)
+		g_string_append_printf(out, " and %u more", items->len - FW_MATCH_EXPLAIN_LIST);
+}
+
+static struct why explain_node(const struct explain *x, const struct fw_qnode *n);
+
+/* A word or phrase: where it was found, or why not. */
+static struct why
+explain_phrase(const struct explain *x, const struct fw_qnode *n)
+{
+	struct why w = { g_string_new(NULL), FALSE };
+	g_autofree char *text = node_text(x, n);
+	g_autoptr(GPtrArray) forms = g_ptr_array_new_with_free_func(g_free);
+	struct seen_occ s = { .d = x->d, .first = -1, .forms = forms };
+	struct fw_qnode all = *n;
+	gboolean prefix = FALSE;
+
+	for (guint i = 0; i < n->n; i++)
+		prefix = prefix || n->terms[i].prefix;
+	phrase_each(x->d, n, seen_occ_cb, &s);
+	if (s.count > 0) {
+		g_string_append_printf(w.text, "%s found in ", text);
+		append_fields(w.text, s.fields);
+		if (prefix) {
+			g_string_append(w.text, " (");
+			append_list(w.text, forms, ", ");
+			g_string_append_c(w.text, ')');
+		}
+		return w;
+	}
+	g_string_append_printf(w.text, "%s not found", text);
+	if (n->fields != FW_FIELDS_DEFAULT) {
+		g_string_append(w.text, " in ");
+		append_fields(w.text, n->fields);
+	}
+	/* Near misses: in fields the query does not look at, words apart, or
+	 * only as the start of longer words (China in Chinatown). */
+	all.fields = FW_FIELDS_ALL;
+	g_ptr_array_set_size(forms, 0);
+	phrase_each(x->d, &all, seen_occ_cb, &s);
+	if (s.count > 0) {
+		g_string_append(w.text, " (only in ");
+		append_fields(w.text, s.fields);
+		g_string_append_c(w.text, ')');
+		return w;
+	}
+	if (n->n > 1) {
+		gboolean all_there = TRUE;
+		for (guint i = 0; i < n->n && all_there; i++) {
+			const struct fw_qterm *t = &n->terms[i];
+			gboolean there = FALSE;
+			for (guint32 v = 0; v < x->d->words.ents->len && !there; v++)
+				there = t->prefix ? has_prefix(x->d, v, t)
+				                  : strcmp(strtab_key(&x->d->words, v), t->word) == 0;
+			all_there = there;
+		}
+		if (all_there) {
+			g_string_append(w.text, " (its words are there, not in that order)");
+			return w;
+		}
+	}
+	if (n->n == 1 && !n->terms[0].prefix) {
+		const struct fw_qterm *t = &n->terms[0];
+		for (guint32 v = 0; v < x->d->words.ents->len; v++) {
+			if (strtab_ent(&x->d->words, v)->len > t->len && has_prefix(x->d, v, t)) {
+				guint i = x->d->post[x->d->post_at[v]];
+				g_autofree char *form = occ_text(x->d, i, i);
+				if (forms->len < FW_MATCH_EXPLAIN_LIST)
+					g_ptr_array_add(forms, g_steal_pointer(&form));
+			}
+		}
+		if (forms->len > 0) {
+			g_string_append(w.text, " (only inside other words: ");
+			append_list(w.text, forms, ", ");
+			g_string_append_c(w.text, ')');
+			return w;
+		}
+	}
+	w.plain_miss = n->fields == FW_FIELDS_DEFAULT;
+	return w;
+}
+
+/* A regular expression: the first match and its field, or why not. */
+static struct why
+explain_regex(const struct explain *x, const struct fw_qnode *n)
+{
+	struct why w = { g_string_new(NULL), FALSE };
+	g_autofree char *text = node_text(x, n);
+	gboolean limit = FALSE;
+
+	for (guint f = 0; f < FW_FIELD_COUNT; f++) {
+		g_autoptr(GMatchInfo) mi = NULL;
+		g_autoptr(GError) err = NULL;
+		const char *s;
+		gsize len;
+		gint a, b;
+
+		if (!(n->fields & (1u << f)) || x->d->doc->field[f] == NULL)
+			continue;
+		s = regex_text(x->d, f, &len);
+		if (!g_regex_match_full(n->regex, s, len, 0, 0, &mi, &err)) {
+			limit = limit || err != NULL;
+			continue;
+		}
+		g_match_info_fetch_pos(mi, 0, &a, &b);
+		{
+			g_autofree char *m = g_strndup(s + a, b - a);
+			glong chars = g_utf8_strlen(m, -1);
+			g_autofree char *cut = g_utf8_substring(m, 0, MIN(chars, FW_MATCH_EXPLAIN_QUOTE));
+			g_string_append_printf(w.text, "%s matched \"%s%s\" in %s", text, cut,
+			                       chars > FW_MATCH_EXPLAIN_QUOTE ? "…" : "",
+			                       fw_field_name(f));
+		}
+		return w;
+	}
+	if (limit)
+		g_string_append_printf(w.text, "%s gave up (too much backtracking), counted as no match",
+		                       text);
+	else
+		g_string_append_printf(w.text, "%s did not match", text);
+	return w;
+}
+
+/* Collects the occurrences of NEAR operand n in the item (sorted). */
+static GArray *
+near_occs(const struct docidx *d, const struct fw_qnode *n)
+{
+	GArray *o = g_array_new(FALSE, FALSE, sizeof(struct occ));
+
+	near_collect(d, n, o);
+	g_array_sort(o, occ_cmp_cb);
+	return o;
+}
+
+/* "China found in content" for a NEAR operand found at occurrence o. */
+static void
+append_found(GString *out, const struct docidx *d, const struct occ *o)
+{
+	g_autofree char *t = occ_text(d, o->first, o->last);
+
+	g_string_append_printf(out, "%s found in %s", t, fw_field_name(o->field));
+}
+
+/* a NEAR/n b: the pair that made it, or what was missing or too far. */
+static struct why
+explain_near(const struct explain *x, const struct fw_qnode *n)
+{
+	struct why w = { g_string_new(NULL), FALSE };
+	g_autoptr(GArray) L = near_occs(x->d, n->kids[0]);
+	g_autoptr(GArray) R = near_occs(x->d, n->kids[1]);
+	g_autofree char *rtext = node_text(x, n->kids[1]);
+	const struct occ *ba = NULL, *bb = NULL;
+	guint best = G_MAXUINT;
+
+	if (L->len == 0 || R->len == 0) {
+		/* what was found first, then what was not */
+		for (guint k = 0; k < 2; k++) {
+			if ((k ? R : L)->len > 0) {
+				append_found(w.text, x->d, &g_array_index(k ? R : L, struct occ, 0));
+				g_string_append(w.text, ", but ");
+			}
+		}
+		for (guint k = 0; k < 2; k++) {
+			if ((k ? R : L)->len == 0) {
+				struct why m = explain_node(x, n->kids[k]);
+				if (k && L->len == 0)
+					g_string_append(w.text, ", ");
+				g_string_append_len(w.text, m.text->str, m.text->len);
+				g_string_free(m.text, TRUE);
+			}
+		}
+		return w;
+	}
+	/* The closest pair in one field (not overlapping). */
+	for (guint i = 0; i < L->len; i++) {
+		const struct occ *a = &g_array_index(L, struct occ, i);
+		for (guint j = 0; j < R->len; j++) {
+			const struct occ *b = &g_array_index(R, struct occ, j);
+			guint gap;
+			if (a->field != b->field)
+				continue;
+			if (b->first > a->last)
+				gap = b->first - a->last;
+			else if (a->first > b->last)
+				gap = a->first - b->last;
+			else
+				continue;
+			if (gap < best) {
+				best = gap;
+				ba = a;
+				bb = b;
+			}
+		}
+	}
+	if (ba != NULL && best <= n->n) {
+		g_autofree char *ta = occ_text(x->d, ba->first, ba->last);
+		g_autofree char *tb = occ_text(x->d, bb->first, bb->last);
+		if (best == 1)
+			g_string_append_printf(w.text, "%s and %s found next to each other in %s", ta, tb,
+			                       fw_field_name(ba->field));
+		else
+			g_string_append_printf(w.text, "%s and %s found %u words apart in %s (NEAR/%u)",
+			                       ta, tb, best, fw_field_name(ba->field), n->n);
+		return w;
+	}
+	append_found(w.text, x->d, ba ? ba : &g_array_index(L, struct occ, 0));
+	g_string_append_printf(w.text, ", no %s within %u word%s", rtext, n->n, n->n == 1 ? "" : "s");
+	if (ba != NULL) {
+		g_string_append_printf(w.text, " (the nearest is %u words away)", best);
+	} else {
+		guint rf = 0;
+		for (guint j = 0; j < R->len; j++)
+			rf |= 1u << g_array_index(R, struct occ, j).field;
+		g_string_append(w.text, " (it is only in ");
+		append_fields(w.text, rf);
+		g_string_append(w.text, ": words in different fields are never near)");
+	}
+	return w;
+}
+
+/* AND, OR: the kids that decided it. */
+static struct why
+explain_list(const struct explain *x, const struct fw_qnode *n, gboolean value)
+{
+	struct why w = { g_string_new(NULL), FALSE };
+	g_autoptr(GPtrArray) yes = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) no = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func(g_free);
+
+	for (guint i = 0; i < n->n; i++) {
+		gboolean v = eval(x->d, n->kids[i], NULL);
+		struct why k;
+
+		/* A true OR and a false AND are decided by some kids only. */
+		if ((n->kind == FW_QNODE_OR && value && !v))
+			continue;
+		k = explain_node(x, n->kids[i]);
+		if (!v && k.plain_miss && n->kind == FW_QNODE_OR) {
+			g_ptr_array_add(missing, node_text(x, n->kids[i]));
+			g_string_free(k.text, TRUE);
+			continue;
+		}
+		g_ptr_array_add(v ? yes : no, g_string_free(k.text, FALSE));
+	}
+	if (n->kind == FW_QNODE_OR && value) {
+		append_list(w.text, yes, "; ");
+		return w;
+	}
+	if (n->kind == FW_QNODE_OR) {
+		/* "none of A, B found" for the plain misses, then the others */
+		if (missing->len > 1) {
+			g_string_append(w.text, "none of ");
+			append_list(w.text, missing, ", ");
+			g_string_append(w.text, " found");
+		} else if (missing->len == 1) {
+			g_string_append_printf(w.text, "%s not found", (char *)missing->pdata[0]);
+		}
+		if (no->len > 0 && missing->len > 0)
+			g_string_append(w.text, "; ");
+		append_list(w.text, no, "; ");
+		return w;
+	}
+	append_list(w.text, yes, ", ");
+	if (no->len > 0) {
+		if (yes->len > 0)
+			g_string_append(w.text, ", but ");
+		append_list(w.text, no, ", ");
+	}
+	return w;
+}
+
+static struct why
+explain_node(const struct explain *x, const struct fw_qnode *n)
+{
+	struct why w;
+
+	switch (n->kind) {
+	case FW_QNODE_PHRASE:
+		return explain_phrase(x, n);
+	case FW_QNODE_REGEX:
+		return explain_regex(x, n);
+	case FW_QNODE_NEAR:
+		return explain_near(x, n);
+	case FW_QNODE_NOT:
+		w = explain_node(x, n->kids[0]);
+		if (eval(x->d, n->kids[0], NULL))
+			g_string_prepend(w.text, "NOT excluded it: ");
+		w.plain_miss = FALSE;
+		return w;
+	case FW_QNODE_AND:
+	case FW_QNODE_OR:
+	default:
+		return explain_list(x, n, eval(x->d, n, NULL));
+	}
+}
+
+char *
+fw_query_explain(const struct fw_query *q, const struct fw_doc *doc)
+{
+	struct docidx d;
+	struct explain x = { .d = &d, .src = fw_query_source(q) };
+	struct why w;
+
+	docidx_init(&d, doc, FW_FIELDS_ALL);
+	w = explain_node(&x, fw_query_root(q));
+	docidx_clear(&d);
+	if (g_utf8_strlen(w.text->str, -1) > FW_MATCH_EXPLAIN_MAX) {
+		char *cut = g_utf8_substring(w.text->str, 0, FW_MATCH_EXPLAIN_MAX - 1);
+		g_string_assign(w.text, cut);
+		g_string_append(w.text, "…");
+		g_free(cut);
+	}
+	return g_string_free(w.text, FALSE);
+}
+
 /* ---- the matcher ---- */
+
+/* The three kinds of index term: a whole word, a prefix, a regex literal
+ * (anywhere inside a word). */
+enum { TERM_WORD, TERM_PREFIX, TERM_INFIX, TERM_KINDS };
+
+/* A topic filed under a term, and the fields the term counts in for it. */
+struct posting {
+	guint32 slot;
+	guint32 fields;
+};
+
+struct topic {
+	guint number;
+	struct fw_query *q;
+	guint check_at;         /* its checks: clauses[check_at .. check_at + nchecks) */
+	guint nchecks;
+};
+
+/* A check: one of these terms must be in the item (cterms[at .. at + n)). */
+struct clause {
+	guint at;
+	guint n;
+};
+
+/* A term of a check: an entry of the matcher's table of its kind. */
+struct cterm {
+	guint32 kind;
+	guint32 entry;
+};
+
+struct fw_matcher {
+	GArray *topics;         /* struct topic, in the order added */
+	struct strtab tab[TERM_KINDS];  /* normalised term -> lists[val - 1] (val 0: none) */
+	GPtrArray *lists;       /* GArray of struct posting */
+	guint8 prefix_short[3]; /* [l]: 1 if some prefix has l (1 or 2) bytes */
+	guint32 *filter[TERM_KINDS];    /* [TERM_PREFIX], [TERM_INFIX]: FW_MATCH_FILTER slots
+	                         * by the first 3 bytes: bit l (31: 31 or more) if
+	                         * some term of l bytes starts so */
+	GArray *infix_all;      /* slots of topics filed under an infix */
+	GArray *always;         /* slots of topics evaluated on every item */
+	GArray *clauses;        /* struct clause: the checks of every topic */
+	GArray *cterms;         /* struct cterm: the terms of the checks */
+	guint fields;           /* the fields any topic looks at */
+};
 
 struct fw_matcher *
 fw_matcher_new(void)
@@ -753,10 +1163,13 @@ fw_matcher_new(void)
 	struct fw_matcher *m = g_new0(struct fw_matcher, 1);
 
 	m->topics = g_array_new(FALSE, FALSE, sizeof(struct topic));
-	strtab_init(&m->words, 64);
-	strtab_init(&m->prefixes, 16);
+	strtab_init(&m->tab[TERM_WORD], 64);
+	strtab_init(&m->tab[TERM_PREFIX], 16);
+	strtab_init(&m->tab[TERM_INFIX], 16);
 	m->lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
-	m->prefix_filter = g_new0(guint32, FW_MATCH_FILTER);
+	m->filter[TERM_PREFIX] = g_new0(guint32, FW_MATCH_FILTER);
+	m->filter[TERM_INFIX] = g_new0(guint32, FW_MATCH_FILTER);
+	m->infix_all = g_array_new(FALSE, FALSE, sizeof(guint));
 	m->always = g_array_new(FALSE, FALSE, sizeof(guint));
 	m->clauses = g_array_new(FALSE, FALSE, sizeof(struct clause));
 	m->cterms = g_array_new(FALSE, FALSE, sizeof(struct cterm));
@@ -771,35 +1184,52 @@ fw_matcher_free(struct fw_matcher *m)
 	for (guint i = 0; i < m->topics->len; i++)
 		fw_query_free(g_array_index(m->topics, struct topic, i).q);
 	g_array_unref(m->topics);
-	strtab_clear(&m->words);
-	strtab_clear(&m->prefixes);
+	for (guint k = 0; k < TERM_KINDS; k++) {
+		strtab_clear(&m->tab[k]);
+		g_free(m->filter[k]);
+	}
 	g_ptr_array_unref(m->lists);
-	g_free(m->prefix_filter);
+	g_array_unref(m->infix_all);
 	g_array_unref(m->always);
 	g_array_unref(m->clauses);
 	g_array_unref(m->cterms);
 	g_free(m);
 }
 
-/* Requirements: a query is turned into clauses (GPtrArray of const struct
- * fw_qterm *), each a set of terms one of which any matching item holds; all
- * clauses hold at once (a conjunctive normal form of what the query needs,
- * NOT and regexes needing nothing). A topic is filed under the words of its
- * most selective clause and the others are checked before evaluating it. */
+/* Requirements: a query is turned into clauses (GArray of struct req), each
+ * a set of terms one of which any matching item holds in the fields given;
+ * all clauses hold at once (a conjunctive normal form of what the query
+ * needs, NOT needing nothing, a regex its literals). A topic is filed under
+ * the terms of its most selective clause and a few others are checked
+ * before evaluating it. */
 #define FW_MATCH_CLAUSES_MAX 16
 #define FW_MATCH_CHECKS_MAX 4
 #define FW_MATCH_CLAUSE_TERMS_MAX 16
 
-/* How common a clause's words are likely to be: lower is better (fewer
- * terms, longer words, words rather than prefixes). */
-static double
-clause_cost(GPtrArray *c)
+/* A term a clause is met by, in these fields. */
+struct req {
+	const struct fw_qterm *t;
+	guint fields;
+};
+
+/* The kind of index term of a query term. */
+static inline guint
+term_kind(const struct fw_qterm *t)
 {
+	return t->infix ? TERM_INFIX : t->prefix ? TERM_PREFIX : TERM_WORD;
+}
+
+/* How common a clause's terms are likely to be: lower is better (fewer
+ * terms, longer words, words rather than prefixes or literals). */
+static double
+clause_cost(GArray *c)
+{
+	static const double weight[TERM_KINDS] = { 1.0, 3.0, 6.0 };
 	double cost = 0;
 
 	for (guint i = 0; i < c->len; i++) {
-		const struct fw_qterm *t = c->pdata[i];
-		cost += (t->prefix ? 3.0 : 1.0) / t->len;
+		const struct fw_qterm *t = g_array_index(c, struct req, i).t;
+		cost += weight[term_kind(t)] / t->len;
 	}
 	return cost;
 }
@@ -807,7 +1237,7 @@ clause_cost(GPtrArray *c)
 static gint
 clause_cmp_cb(gconstpointer a, gconstpointer b)
 {
-	double x = clause_cost(*(GPtrArray **)a), y = clause_cost(*(GPtrArray **)b);
+	double x = clause_cost(*(GArray **)a), y = clause_cost(*(GArray **)b);
 
 	return x < y ? -1 : x > y;
 }
@@ -822,33 +1252,49 @@ clauses_prune(GPtrArray *cs)
 		g_ptr_array_set_size(cs, FW_MATCH_CLAUSES_MAX);
 }
 
-/* Adds term t to clause c unless it is there. */
+/* Adds r to clause c, or its fields to the same term already there. */
 static void
-clause_add(GPtrArray *c, const struct fw_qterm *t)
+clause_add(GArray *c, struct req r)
 {
 	for (guint i = 0; i < c->len; i++) {
-		const struct fw_qterm *u = c->pdata[i];
-		if (u->prefix == t->prefix && strcmp(u->word, t->word) == 0)
+		struct req *u = &g_array_index(c, struct req, i);
+		if (term_kind(u->t) == term_kind(r.t) && strcmp(u->t->word, r.t->word) == 0) {
+			u->fields |= r.fields;
 			return;
+		}
 	}
-	g_ptr_array_add(c, (gpointer)t);
+	g_array_append_val(c, r);
+}
+
+static GArray *
+clause_new(void)
+{
+	return g_array_new(FALSE, FALSE, sizeof(struct req));
 }
 
 /* The clauses of node n (empty: n needs nothing). */
 static GPtrArray *
 clauses_of(const struct fw_qnode *n)
 {
-	GPtrArray *cs = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+	GPtrArray *cs = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
 
 	switch (n->kind) {
 	case FW_QNODE_PHRASE:
 		for (guint i = 0; i < n->n; i++) {
-			GPtrArray *c = g_ptr_array_new();
-			g_ptr_array_add(c, &n->terms[i]);
+			GArray *c = clause_new();
+			clause_add(c, (struct req){ &n->terms[i], n->fields });
 			g_ptr_array_add(cs, c);
 		}
 		break;
 	case FW_QNODE_REGEX:
+		/* one of its literals is inside some word of any item it matches */
+		if (n->n > 0) {
+			GArray *c = clause_new();
+			for (guint i = 0; i < n->n; i++)
+				clause_add(c, (struct req){ &n->terms[i], n->fields });
+			g_ptr_array_add(cs, c);
+		}
+		break;
 	case FW_QNODE_NOT:
 		break;
 	case FW_QNODE_AND:
@@ -861,21 +1307,21 @@ clauses_of(const struct fw_qnode *n)
 		break;
 	case FW_QNODE_OR:
 		/* (a AND b) OR c = (a OR c) AND (b OR c): the cross product. */
-		g_ptr_array_add(cs, g_ptr_array_new());
+		g_ptr_array_add(cs, clause_new());
 		for (guint i = 0; i < n->n && cs->len; i++) {
 			g_autoptr(GPtrArray) k = clauses_of(n->kids[i]);
 			g_autoptr(GPtrArray) next = g_ptr_array_new_with_free_func(
-				(GDestroyNotify)g_ptr_array_unref);
+				(GDestroyNotify)g_array_unref);
 			for (guint x = 0; x < cs->len; x++) {
 				for (guint y = 0; y < k->len; y++) {
-					GPtrArray *a = cs->pdata[x], *b = k->pdata[y];
-					GPtrArray *c = g_ptr_array_new();
+					GArray *a = cs->pdata[x], *b = k->pdata[y];
+					GArray *c = clause_new();
 					for (guint j = 0; j < a->len; j++)
-						clause_add(c, a->pdata[j]);
+						clause_add(c, g_array_index(a, struct req, j));
 					for (guint j = 0; j < b->len; j++)
-						clause_add(c, b->pdata[j]);
+						clause_add(c, g_array_index(b, struct req, j));
 					if (c->len > FW_MATCH_CLAUSE_TERMS_MAX)
-						g_ptr_array_unref(c);   /* too wide to be worth it */
+						g_array_unref(c);   /* too wide to be worth it */
 					else
 						g_ptr_array_add(next, c);
 				}
@@ -891,31 +1337,71 @@ clauses_of(const struct fw_qnode *n)
 	return cs;
 }
 
-/* Files topic slot under a word or prefix (once). */
-static void
-file_under(struct fw_matcher *m, struct strtab *t, const struct fw_qterm *qt, guint slot)
+/* The entry of term t in the matcher's table of its kind (added if new,
+ * with the filter bits the candidate scan needs to find it). */
+static guint32
+term_entry(struct fw_matcher *m, const struct fw_qterm *t)
 {
-	guint32 e = strtab_add(t, qt->word, qt->len, fnv(qt->word, qt->len));
-	struct sent *x = &g_array_index(t->ents, struct sent, e);
+	guint kind = term_kind(t);
+	guint32 e = strtab_add(&m->tab[kind], t->word, t->len, fnv(t->word, t->len));
+
+	if (kind == TERM_PREFIX && t->len < 3)
+		m->prefix_short[t->len] = 1;
+	else if (kind != TERM_WORD)
+		m->filter[kind][filter_slot(t->word)] |= 1u << MIN(t->len, 31);
+	return e;
+}
+
+/* Enters every prefix of the query into the table (so that the candidate
+ * scan lists the item's words for each, see phrase_each). */
+static void
+enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n)
+{
+	switch (n->kind) {
+	case FW_QNODE_PHRASE:
+		for (guint i = 0; i < n->n; i++)
+			if (n->terms[i].prefix)
+				term_entry(m, &n->terms[i]);
+		return;
+	case FW_QNODE_REGEX:
+		return;
+	case FW_QNODE_NOT:
+		enter_prefixes(m, n->kids[0]);
+		return;
+	case FW_QNODE_NEAR:
+		enter_prefixes(m, n->kids[0]);
+		enter_prefixes(m, n->kids[1]);
+		return;
+	case FW_QNODE_AND:
+	case FW_QNODE_OR:
+		for (guint i = 0; i < n->n; i++)
+			enter_prefixes(m, n->kids[i]);
+		return;
+	}
+}
+
+/* Files topic slot under term r (once). */
+static void
+file_under(struct fw_matcher *m, struct req r, guint slot)
+{
+	guint kind = term_kind(r.t);
+	guint32 e = term_entry(m, r.t);
+	struct sent *x = &g_array_index(m->tab[kind].ents, struct sent, e);
+	struct posting p = { .slot = slot, .fields = r.fields };
 	GArray *a;
 
 	if (x->val == 0) {
-		g_ptr_array_add(m->lists, g_array_new(FALSE, FALSE, sizeof(guint)));
+		g_ptr_array_add(m->lists, g_array_new(FALSE, FALSE, sizeof(struct posting)));
 		x->val = m->lists->len;   /* list number + 1 */
 	}
 	a = m->lists->pdata[x->val - 1];
-	if (a->len == 0 || g_array_index(a, guint, a->len - 1) != slot)
-		g_array_append_val(a, slot);
-}
-
-/* TRUE if every term of clause c is a whole word (checkable by lookup). */
-static gboolean
-clause_exact(GPtrArray *c)
-{
-	for (guint i = 0; i < c->len; i++)
-		if (((const struct fw_qterm *)c->pdata[i])->prefix)
-			return FALSE;
-	return TRUE;
+	if (a->len > 0 && g_array_index(a, struct posting, a->len - 1).slot == slot)
+		g_array_index(a, struct posting, a->len - 1).fields |= r.fields;
+	else
+		g_array_append_val(a, p);
+	if (kind == TERM_INFIX && (m->infix_all->len == 0 ||
+	                           g_array_index(m->infix_all, guint, m->infix_all->len - 1) != slot))
+		g_array_append_val(m->infix_all, slot);
 }
 
 void
@@ -924,44 +1410,33 @@ fw_matcher_add(struct fw_matcher *m, guint topic, struct fw_query *q)
 	g_autoptr(GPtrArray) cs = NULL;
 	struct topic t = { .number = topic, .q = q, .check_at = m->clauses->len };
 	guint slot = m->topics->len;
-	GPtrArray *file;
+	GArray *file;
 
 	g_return_if_fail(q != NULL);
 	m->fields |= fw_query_fields(q);
+	enter_prefixes(m, fw_query_root(q));
 	cs = clauses_of(fw_query_root(q));
 	if (cs->len == 0) {
 		g_array_append_val(m->topics, t);
 		g_array_append_val(m->always, slot);
 		return;
 	}
-	/* File under the cheapest clause; check (some of) the others. */
+	/* File under the cheapest clause; check the next few. */
 	file = cs->pdata[0];
 	for (guint i = 1; i < cs->len && t.nchecks < FW_MATCH_CHECKS_MAX; i++) {
-		GPtrArray *c = cs->pdata[i];
+		GArray *c = cs->pdata[i];
 		struct clause cl = { .at = m->cterms->len, .n = c->len };
-		if (!clause_exact(c))
-			continue;
 		for (guint j = 0; j < c->len; j++) {
-			const struct fw_qterm *qt = c->pdata[j];
-			struct cterm ct = { qt->word, qt->len, fnv(qt->word, qt->len) };
+			const struct fw_qterm *qt = g_array_index(c, struct req, j).t;
+			struct cterm ct = { term_kind(qt), term_entry(m, qt) };
 			g_array_append_val(m->cterms, ct);
 		}
 		g_array_append_val(m->clauses, cl);
 		t.nchecks++;
 	}
 	g_array_append_val(m->topics, t);
-	for (guint i = 0; i < file->len; i++) {
-		const struct fw_qterm *qt = file->pdata[i];
-		if (qt->prefix) {
-			file_under(m, &m->prefixes, qt, slot);
-			if (qt->len < 3)
-				m->prefix_short[qt->len] = 1;
-			else
-				m->prefix_filter[filter_slot(qt->word)] |= 1u << MIN(qt->len, 31);
-		} else {
-			file_under(m, &m->words, qt, slot);
-		}
-	}
+	for (guint i = 0; i < file->len; i++)
+		file_under(m, g_array_index(file, struct req, i), slot);
 }
 
 static void
@@ -973,23 +1448,129 @@ match_free(gpointer p)
 	g_free(fm);
 }
 
-/* TRUE if the filter bits name a prefix length beyond l (bit 31: 31 or more). */
+/* TRUE if the filter bits name a term length beyond l (bit 31: 31 or more). */
 static inline gboolean
 longer_bits(guint32 bits, guint l)
 {
 	return l >= 31 ? (bits >> 31) != 0 : (bits >> (l + 1)) != 0;
 }
 
-/* TRUE if the item holds a word of every check of topic t. */
-static gboolean
-checks_pass(const struct fw_matcher *m, const struct topic *t, const struct docidx *d)
+/* The state of one item's candidate scan. */
+struct scan {
+	const struct fw_matcher *m;
+	struct docidx *d;
+	guint8 *seen;           /* bit slot: a candidate already */
+	GArray *cand;           /* candidate slots */
+	GArray *pairs;          /* struct pair: the item's words by prefix entry */
+	guint8 *infix;          /* infix entry -> 1 if inside some word of the item */
+};
+
+static inline gboolean
+seen_test(const guint8 *seen, guint slot)
 {
+	return (seen[slot >> 3] >> (slot & 7)) & 1;
+}
+
+static inline void
+seen_set(guint8 *seen, guint slot)
+{
+	seen[slot >> 3] |= 1u << (slot & 7);
+}
+
+/* Orders prefix hits by entry, then word id. */
+static gint
+pair_cmp_cb(gconstpointer a, gconstpointer b)
+{
+	const struct pair *x = a, *y = b;
+
+	if (x->entry != y->entry)
+		return x->entry < y->entry ? -1 : 1;
+	return x->wid < y->wid ? -1 : x->wid > y->wid;
+}
+
+/* Adds the topics of entry e of table kind (if it has any) whose term counts
+ * in one of `fields` to the candidates. */
+static void
+add_cands(struct scan *sc, guint kind, guint32 e, guint fields)
+{
+	guint32 val = strtab_ent(&sc->m->tab[kind], e)->val;
+	GArray *a;
+
+	if (val == 0)
+		return;
+	a = sc->m->lists->pdata[val - 1];
+	for (guint i = 0; i < a->len; i++) {
+		const struct posting *p = &g_array_index(a, struct posting, i);
+		if (seen_test(sc->seen, p->slot) || !(p->fields & fields))
+			continue;
+		seen_set(sc->seen, p->slot);
+		g_array_append_val(sc->cand, p->slot);
+	}
+}
+
+/* Looks up the prefixes (kind TERM_PREFIX) or literals starting the text
+ * (TERM_INFIX) of word id w at byte `from` that some topic uses: with the
+ * filter bits of its first 3 bytes, only the lengths entered. FNV hashes
+ * them on the way. */
+static void
+scan_terms(struct scan *sc, guint kind, guint32 w, guint from)
+{
+	const struct strtab *t = &sc->m->tab[kind];
+	const char *word = strtab_key(&sc->d->words, w) + from;
+	guint len = strtab_ent(&sc->d->words, w)->len - from;
+	guint32 bits = len >= 3 ? sc->m->filter[kind][filter_slot(word)] : 0;
+	guint32 h = FNV_INIT;
+
+	for (guint l = 1; l <= len; l++) {
+		gint64 e;
+
+		h = fnv_step(h, word[l - 1]);
+		if (l < 3 ? !(kind == TERM_PREFIX && sc->m->prefix_short[l]) :
+		            !(bits & (1u << MIN(l, 31)))) {
+			if (l >= 3 && !longer_bits(bits, l))
+				break;
+			continue;
+		}
+		if ((e = strtab_find(t, word, l, h)) < 0)
+			continue;
+		if (kind == TERM_PREFIX) {
+			struct pair p = { (guint32)e, w };
+			g_array_append_val(sc->pairs, p);
+		} else {
+			sc->infix[e] = 1;
+		}
+		add_cands(sc, kind, e, sc->d->wfields[w]);
+	}
+}
+
+/* TRUE if the item holds a term of every check of topic t. */
+static gboolean
+checks_pass(const struct scan *sc, const struct topic *t)
+{
+	const struct fw_matcher *m = sc->m;
+	const struct docidx *d = sc->d;
+
 	for (guint i = 0; i < t->nchecks; i++) {
 		const struct clause *c = &g_array_index(m->clauses, struct clause, t->check_at + i);
 		gboolean any = FALSE;
 		for (guint j = 0; j < c->n && !any; j++) {
 			const struct cterm *ct = &g_array_index(m->cterms, struct cterm, c->at + j);
-			any = strtab_find(&d->words, ct->word, ct->len, ct->hash) >= 0;
+			const struct sent *x = strtab_ent(&m->tab[ct->kind], ct->entry);
+			switch (ct->kind) {
+			case TERM_WORD:
+				any = strtab_find(&d->words, strtab_key(&m->tab[TERM_WORD], ct->entry),
+				                  x->len, x->hash) >= 0;
+				break;
+			case TERM_PREFIX: {
+				guint lo, hi;
+				pfx_range(d, ct->entry, &lo, &hi);
+				any = hi > lo;
+				break;
+			}
+			default:
+				any = sc->infix[ct->entry];
+				break;
+			}
 		}
 		if (!any)
 			return FALSE;
@@ -997,25 +1578,69 @@ checks_pass(const struct fw_matcher *m, const struct topic *t, const struct doci
 	return TRUE;
 }
 
-/* Adds the topics of list entry e of table t (if found) that were not seen
- * yet and pass their checks to cand. */
-static void
-add_cands(const struct fw_matcher *m, const struct strtab *t, gint64 e, guint8 *seen,
-          const struct docidx *d, GArray *cand)
+/* The topics that may match d (slots, in no order): those evaluated always
+ * and those filed under one of its words, under a prefix of one or under a
+ * literal inside one, that pass their checks. Lists d's words by the
+ * prefixes topics use (d->pfx). */
+static GArray *
+candidates(const struct fw_matcher *m, struct docidx *d)
 {
-	GArray *a;
+	guint nw = d->words.ents->len;
+	guint npfx = m->tab[TERM_PREFIX].ents->len, nifx = m->tab[TERM_INFIX].ents->len;
+	struct scan sc = { .m = m, .d = d };
+	guint keep = 0;
 
-	if (e < 0)
-		return;
-	a = m->lists->pdata[strtab_ent(t, e)->val - 1];
-	for (guint i = 0; i < a->len; i++) {
-		guint s = g_array_index(a, guint, i);
-		if (seen[s])
-			continue;
-		seen[s] = 1;
-		if (checks_pass(m, &g_array_index(m->topics, struct topic, s), d))
-			g_array_append_val(cand, s);
+	sc.cand = g_array_new(FALSE, FALSE, sizeof(guint));
+	sc.seen = g_malloc0(m->topics->len / 8 + 1);
+	sc.pairs = g_array_new(FALSE, FALSE, sizeof(struct pair));
+	sc.infix = g_malloc0(nifx ? nifx : 1);
+	for (guint i = 0; i < m->always->len; i++) {
+		guint s = g_array_index(m->always, guint, i);
+		seen_set(sc.seen, s);
+		g_array_append_val(sc.cand, s);
 	}
+	if (nifx > 0 && d->long_words) {
+		/* a literal may be in the part of a word that was cut off */
+		memset(sc.infix, 1, nifx);
+		for (guint i = 0; i < m->infix_all->len; i++) {
+			guint s = g_array_index(m->infix_all, guint, i);
+			if (!seen_test(sc.seen, s))
+				g_array_append_val(sc.cand, s);
+			seen_set(sc.seen, s);
+		}
+		nifx = 0;
+	}
+	for (guint32 w = 0; w < nw; w++) {
+		const struct sent *e = strtab_ent(&d->words, w);
+		gint64 x = strtab_find(&m->tab[TERM_WORD], strtab_key(&d->words, w), e->len, e->hash);
+
+		if (x >= 0)
+			add_cands(&sc, TERM_WORD, x, d->wfields[w]);
+		if (npfx > 0)
+			scan_terms(&sc, TERM_PREFIX, w, 0);
+		/* literals start anywhere in the word */
+		for (guint i = 0; nifx > 0 && i + 3 <= e->len; i++)
+			if (m->filter[TERM_INFIX][filter_slot(strtab_key(&d->words, w) + i)])
+				scan_terms(&sc, TERM_INFIX, w, i);
+	}
+
+	/* The words by prefix entry (pairs come in word id order). */
+	g_array_sort(sc.pairs, pair_cmp_cb);
+	d->ptab = &m->tab[TERM_PREFIX];
+	d->npfx = sc.pairs->len;
+	d->pfx = (struct pair *)g_array_free(sc.pairs, FALSE);
+
+	/* The checks, now that every term of the item is known. */
+	for (guint i = 0; i < sc.cand->len; i++) {
+		guint s = g_array_index(sc.cand, guint, i);
+		if (checks_pass(&sc, &g_array_index(m->topics, struct topic, s)))
+			g_array_index(sc.cand, guint, keep++) = s;
+	}
+	g_array_set_size(sc.cand, keep);
+
+	g_free(sc.seen);
+	g_free(sc.infix);
+	return sc.cand;
 }
 
 /* A match found, with the slot of its topic (for ordering). */
@@ -1034,44 +1659,6 @@ found_cmp_cb(gconstpointer a, gconstpointer b)
 	if (x->number != y->number)
 		return x->number < y->number ? -1 : 1;
 	return x->slot < y->slot ? -1 : x->slot > y->slot;
-}
-
-/* The topics that may match d: those filed under one of its words or under
- * a prefix of one, and those evaluated always (slots, in no order). */
-static GArray *
-candidates(const struct fw_matcher *m, const struct docidx *d)
-{
-	GArray *cand = g_array_new(FALSE, FALSE, sizeof(guint));
-	g_autofree guint8 *seen = g_malloc0(m->topics->len);
-	gboolean any_prefix = m->prefixes.ents->len > 0;
-
-	for (guint i = 0; i < m->always->len; i++) {
-		guint s = g_array_index(m->always, guint, i);
-		seen[s] = 1;
-		g_array_append_val(cand, s);
-	}
-	for (guint w = 0; w < d->words.ents->len; w++) {
-		const struct sent *e = strtab_ent(&d->words, w);
-		const char *word = strtab_key(&d->words, w);
-		guint32 h = FNV_INIT, bits;
-
-		add_cands(m, &m->words, strtab_find(&m->words, word, e->len, e->hash), seen, d,
-		          cand);
-		if (!any_prefix)
-			continue;
-		/* The prefixes of the word some topic may use (by length, and for 3
-		 * bytes or more by the filter); FNV hashes them on the way. */
-		bits = e->len >= 3 ? m->prefix_filter[filter_slot(word)] : 0;
-		for (guint l = 1; l <= e->len; l++) {
-			h = fnv_step(h, word[l - 1]);
-			if (l < 3 ? m->prefix_short[l] : (bits & (1u << MIN(l, 31))) != 0)
-				add_cands(m, &m->prefixes, strtab_find(&m->prefixes, word, l, h), seen,
-				          d, cand);
-			else if (l >= 3 && !longer_bits(bits, l))
-				break;
-		}
-	}
-	return cand;
 }
 
 GPtrArray *

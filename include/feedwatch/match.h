@@ -44,6 +44,16 @@ GPtrArray *fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc);
 /* Matches one query against one item (no index); NULL spans means "no". */
 GArray *fw_query_match(const struct fw_query *q, const struct fw_doc *doc);
 
+/* Says in a few words why q did or did not match doc, for people: the terms
+ * found and their fields, and for a miss what was missing ("Milei not
+ * found"), too far ("China found in content, no swap* within 8 words (the
+ * nearest is 12 words away)"), excluded ("Mercosur found in title, but NOT
+ * excluded it: \"Mercado Libre\" found in content"), or nearly there (a
+ * field the query does not look at, a phrase's words apart, a word only
+ * inside longer ones). Query terms are quoted as written, item text as it
+ * is. Looks at every field of doc. At most about 1000 characters. Caller frees. */
+char *fw_query_explain(const struct fw_query *q, const struct fw_doc *doc);
+
 /* A cut of one field's text around the first span, about `width`
  * characters, cut at word boundaries, with "…" where text was cut. marks
  * holds struct fw_span (field = the snippet's field) with offsets into text. */

@@ -513,6 +513,140 @@ test_snippet(gconstpointer data)
 	fw_query_free(q);
 }
 
+/* Explanations: what fw_query_explain says, for a hit or a miss. */
+struct why_row {
+	const char *query;
+	const char *title;
+	const char *content;
+	gboolean yes;
+	const char *want;
+	const char *summary;
+	const char *author;
+	const char *category;
+};
+
+static const struct why_row why_rows[] = {
+	/* words */
+	{ MILEI, "Javier Milei wins", NULL, Y, "Milei found in title" },
+	{ MILEI, "Milei", "Milei said", Y, "Milei found in title and content" },
+	{ MILEI, "Argentina", "The president said", N, "Milei not found" },
+	{ MILEI, NULL, NULL, N, "Milei not found" },
+	{ MILEI, "x", "mileage", N, "Milei not found" },
+	{ MILEI, "x", NULL, N, "Milei not found (only in author)", .author = "Javier Milei" },
+	{ "title:Milei", "Argentina", "Milei said", N, "Milei not found in title (only in content)" },
+	{ "category:Milei", "Milei", NULL, Y, "Milei found in category", .category = "Milei" },
+	{ "China", "Chinatown news", "in Chinatown and Chinatowns", N,
+	  "China not found (only inside other words: Chinatown, Chinatowns)" },
+	{ "Común", NULL, "el mercado comun", Y, "Común found in content" },
+	/* prefixes: the forms found */
+	{ "swap*", NULL, "swaps, swap and swapped; Swaps", Y,
+	  "swap* found in content (swaps, swap, swapped)" },
+	{ "milei swap*", "Milei", "currency swaps", Y,
+	  "milei found in title, swap* found in content (swaps)" },
+	{ "swap*", NULL, "a swamp", N, "swap* not found" },
+	/* phrases */
+	{ MERCOSUR, NULL, "el Mercado Común del Sur", Y, "\"Mercado Común del Sur\" found in content" },
+	{ "\"Mercado Común del Sur\"", NULL, "el Mercado del Sur Común", N,
+	  "\"Mercado Común del Sur\" not found (its words are there, not in that order)" },
+	{ "\"Mercado Común del Sur\"", "Mercado Común", "del Sur", N,
+	  "\"Mercado Común del Sur\" not found (its words are there, not in that order)" },
+	{ "\"Mercado Común del Sur\"", NULL, "Mercado Libre", N, "\"Mercado Común del Sur\" not found" },
+	/* OR: the kids that matched; for a miss the plain misses listed together */
+	{ MERCOSUR, NULL, "the Mercosul bloc", Y, "Mercosul found in content" },
+	{ MERCOSUR, "Mercosur", "el Mercosul", Y, "Mercosur found in title; Mercosul found in content" },
+	{ MERCOSUR, NULL, "Mercado Libre and Mercury", N,
+	  "none of Mercosur, Mercosul, \"Mercado Común del Sur\" found" },
+	{ MERCOSUR, NULL, "el Mercado del Sur Común", N,
+	  "none of Mercosur, Mercosul found; \"Mercado Común del Sur\" not found "
+	  "(its words are there, not in that order)" },
+	{ "a OR title:b", "x", "b", N, "a not found; b not found in title (only in content)" },
+	/* AND and NOT */
+	{ "milei argentina", "Milei", "in Argentina", Y, "milei found in title, argentina found in content" },
+	{ "milei argentina", "Milei", "in Chile", N, "milei found in title, but argentina not found" },
+	{ "milei argentina", NULL, NULL, N, "milei not found, argentina not found" },
+	{ "Mercosur -\"Mercado Libre\"", "Mercosur talks", "Mercado Libre shares rose", N,
+	  "Mercosur found in title, but NOT excluded it: \"Mercado Libre\" found in content" },
+	{ "Mercosur NOT \"Mercado Libre\"", "Mercosur talks", "Mercado and Libre", Y,
+	  "Mercosur found in title, \"Mercado Libre\" not found (its words are there, not in that order)" },
+	{ "Mercosur -Libre", "Mercosur talks", NULL, Y, "Mercosur found in title, Libre not found" },
+	{ "a (b OR c) -d", "a c d", NULL, N,
+	  "a found in title, c found in title, but NOT excluded it: d found in title" },
+	{ "(a b) OR c", "a", NULL, N, "c not found; a found in title, but b not found" },
+	/* NEAR */
+	{ SWAPS, NULL, "China agreed to currency swaps", Y,
+	  "China and swaps found 4 words apart in content (NEAR/8)" },
+	{ SWAPS, NULL, "Beijing swaps", Y, "Beijing and swaps found next to each other in content" },
+	{ SWAPS, NULL, "China said on Monday that the central bank, after a long and difficult meeting, "
+	               "had agreed to new currency swaps.", N,
+	  "China found in content, no swap* within 8 words (the nearest is 19 words away)" },
+	{ SWAPS, NULL, "China agreed", N, "China found in content, but swap* not found" },
+	{ SWAPS, "Argentina", "dollar swaps", N,
+	  "swaps found in content, but none of China, Chinese, Beijing found" },
+	{ SWAPS, "Argentina", "dollars", N, "none of China, Chinese, Beijing found, swap* not found" },
+	{ SWAPS, "China agreed", "swaps", N,
+	  "China found in title, no swap* within 8 words "
+	  "(it is only in content: words in different fields are never near)" },
+	{ "\"currency swap\" NEAR/3 China", NULL, "China's currency swap", Y,
+	  "currency swap and China found 2 words apart in content (NEAR/3)" },
+	/* regular expressions: the first match, or why not */
+	{ "/argentin[ao]/i", NULL, "The ARGENTINA peso", Y, "/argentin[ao]/i matched \"ARGENTINA\" in content" },
+	{ "/argentin[ao]/i", "x", "The Argentine peso", N, "/argentin[ao]/i did not match" },
+	{ "/(a+)+$/", NULL, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab", N,
+	  "/(a+)+$/ gave up (too much backtracking), counted as no match" },
+	{ "/a.{60}/", NULL, "a123456789012345678901234567890123456789012345678901234567890", Y,
+	  "/a.{60}/ matched \"a123456789012345678901234567890123456789…\" in content" },
+	/* long lists are cut */
+	{ "a OR b OR c OR d OR e OR f OR g", "x", NULL, N, "none of a, b, c, d, e and 2 more found" },
+};
+
+static void
+test_why(gconstpointer data)
+{
+	const struct why_row *r = data;
+	g_autoptr(GError) error = NULL;
+	struct fw_query *q = fw_query_parse(r->query, NULL, &error);
+	struct fw_doc d = { 0 };
+	g_autofree char *why = NULL;
+	GArray *spans;
+
+	g_assert_no_error(error);
+	d.field[FW_FIELD_TITLE] = r->title;
+	d.field[FW_FIELD_CONTENT] = r->content;
+	d.field[FW_FIELD_SUMMARY] = r->summary;
+	d.field[FW_FIELD_AUTHOR] = r->author;
+	d.field[FW_FIELD_CATEGORY] = r->category;
+	spans = fw_query_match(q, &d);
+	g_assert_cmpint(spans != NULL, ==, r->yes);
+	why = fw_query_explain(q, &d);
+	g_assert_cmpstr(why, ==, r->want);
+	if (spans)
+		g_array_unref(spans);
+	fw_query_free(q);
+}
+
+/* An explanation stays short however long the query or the text. */
+static void
+test_why_long(void)
+{
+	g_autoptr(GString) query = g_string_new("x");
+	g_autoptr(GString) text = g_string_new(NULL);
+	struct fw_query *q;
+	struct fw_doc d = { 0 };
+	g_autofree char *why = NULL;
+
+	for (int i = 0; i < 60; i++)
+		g_string_append_printf(query, " (w%dxxxxxxxxxxxxxxxxxxxxxxxxxxxxx OR title:v%d)", i, i);
+	for (int i = 0; i < 60; i++)
+		g_string_append_printf(text, "w%dxxxxxxxxxxxxxxxxxxxxxxxxxxxxx ", i);
+	q = fw_query_parse(query->str, NULL, NULL);
+	g_assert_nonnull(q);
+	d.field[FW_FIELD_CONTENT] = text->str;
+	why = fw_query_explain(q, &d);
+	g_assert_cmpuint(g_utf8_strlen(why, -1), <=, 1000);
+	g_assert_true(g_str_has_prefix(why, "w0x"));
+	fw_query_free(q);
+}
+
 /* Rendering on its own: bad marks are skipped, NULLs are fine. */
 static void
 test_render(void)
@@ -713,6 +847,11 @@ main(int argc, char **argv)
 		g_autofree char *name = g_strdup_printf("/match/snippet/%u", i);
 		g_test_add_data_func(name, &snip_rows[i], test_snippet);
 	}
+	for (guint i = 0; i < G_N_ELEMENTS(why_rows); i++) {
+		g_autofree char *name = g_strdup_printf("/match/why/%u", i);
+		g_test_add_data_func(name, &why_rows[i], test_why);
+	}
+	g_test_add_func("/match/why-long", test_why_long);
 	g_test_add_func("/match/many-spans", test_many_spans);
 	g_test_add_func("/match/matcher", test_matcher);
 	g_test_add_func("/match/render", test_render);
