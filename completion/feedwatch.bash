@@ -97,6 +97,7 @@ _feedwatch()
 	status) opts+=" --format" ;;
 	backtest) opts+=" --since --format" ;;
 	parse) opts+=" --format" ;;
+	match) opts+=" -w --why" ;;
 	add) opts+=" --name --title -n --dry-run" ;;
 	import) opts+=" -n --dry-run" ;;
 	export) opts+=" -o --output" ;;

@@ -993,77 +993,143 @@ cmd_parse(int argc, char **argv)
 	return 0;
 }
 
+static char *term_cut(const char *s, guint max);
+
+/* The item as the matcher sees it (categories one a line, as the poller joins them). */
+static void item_doc(const struct fw_item *it, const char *feed_title, char **cats,
+                     struct fw_doc *d);
+
+/* Prints one item's match (title, link, marked snippet, matched words) or,
+ * with why, its miss and the reason. Returns TRUE when it matched. */
+static gboolean
+match_one(const struct fw_query *q, const struct fw_item *it, const char *feed_title,
+          gboolean why, gboolean color)
+{
+	g_autofree char *cats = NULL;
+	struct fw_doc d;
+	GArray *spans;
+	const char *name = it->title ? it->title : it->id;
+
+	item_doc(it, feed_title, &cats, &d);
+	spans = fw_query_match(q, &d);
+	if (spans == NULL) {
+		if (why) {
+			g_autofree char *reason = fw_query_explain(q, &d);
+			g_autofree char *t = term_cut(name, 200);
+			printf("%sno match:%s %s\n", color ? "\033[2m" : "", color ? "\033[0m" : "", t);
+			if (it->link)
+				printf("  %s\n", it->link);
+			printf("  why not: %s\n\n", reason ? reason : "?");
+		}
+		return FALSE;
+	}
+	{
+		struct fw_snippet *sn = fw_snippet_make(&d, spans, 200);
+		g_autofree char *text = sn ? fw_snippet_render(sn->text, sn->marks,
+		                                               color ? "\033[1m" : "[",
+		                                               color ? "\033[0m" : "]", FALSE) : NULL;
+		g_autofree char *t = term_cut(name, 200);
+		g_autofree char *snip = text ? term_cut(text, 1000) : NULL;
+
+		printf("%s\n", t);
+		if (it->link)
+			printf("  %s\n", it->link);
+		if (snip)
+			printf("  %s\n", snip);
+		printf("  matched:");
+		for (guint s = 0; s < spans->len; s++) {
+			const struct fw_span *sp = &g_array_index(spans, struct fw_span, s);
+			const char *f = d.field[sp->field] ? d.field[sp->field] : "";
+			const char *a = g_utf8_offset_to_pointer(f, sp->start);
+			const char *b = g_utf8_offset_to_pointer(f, sp->end);
+			g_autofree char *w = g_strndup(a, b - a);
+			g_autofree char *wc = term_cut(w, 80);
+			printf(" %s:%u-%u \"%s\"", fw_field_name(sp->field), sp->start, sp->end, wc);
+		}
+		printf("\n");
+		if (why) {
+			g_autofree char *reason = fw_query_explain(q, &d);
+			printf("  why: %s\n", reason ? reason : "?");
+		}
+		printf("\n");
+		fw_snippet_free(sn);
+	}
+	g_array_unref(spans);
+	return TRUE;
+}
+
 static int
 cmd_match(int argc, char **argv)
 {
+	static gboolean why;
+	static const GOptionEntry entries[] = {
+		{ "why", 'w', 0, G_OPTION_ARG_NONE, &why, "Also say why each item did or did not match", NULL },
+		{ NULL }
+	};
 	g_autoptr(GError) err = NULL;
 	struct fw_query *q;
-	struct fw_feed_doc *doc;
-	guint col = 0, hits = 0;
+	struct fw_feed_doc *doc = NULL;
+	g_autofree char *text = NULL;
+	const char *src;
+	guint col = 0, hits = 0, total;
 	gboolean color = use_color();
 
 	if (!parse_options("match", "QUERY [FILE|URL|-]",
-	                   "Try a query on a feed (or on plain text with -) and show what matches and why.",
-	                   NULL, &argc, &argv))
+	                   "Try a query on a feed, or on plain text, and show what matches and why "
+	                   "(standard input when no FILE or URL is given).",
+	                   entries, &argc, &argv))
 		return EXIT_USAGE;
 	if (argc < 2 || argc > 3)
 		return usage_error("match: give a QUERY and a FILE, URL or - (%s)", "stdin");
+	src = argc == 3 ? argv[2] : "-";
 	q = fw_query_parse(argv[1], &col, &err);
 	if (q == NULL) {
-		fprintf(stderr, "feedwatch: query:%u: %s\n    %s\n    %*s^\n", col, err->message, argv[1],
-		        (int)(col > 0 ? col - 1 : 0), "");
+		fprintf(stderr, "feedwatch match: query:%u: %s\n    %s\n    %*s^\n", col, err->message,
+		        argv[1], (int)(col > 0 ? col - 1 : 0), "");
 		return 1;
 	}
-	doc = read_feed(argc == 3 ? argv[2] : "-", &err);
-	if (doc == NULL) {
-		fprintf(stderr, "feedwatch: %s: %s\n", argc == 3 ? argv[2] : "-", err->message);
-		fw_query_free(q);
-		return 1;
-	}
-	for (guint i = 0; i < doc->items->len; i++) {
-		const struct fw_item *it = doc->items->pdata[i];
-		struct fw_doc d = { { NULL } };
-		GArray *spans;
-		g_autofree char *cats = NULL;
-		GString *cs = g_string_new(NULL);
+	if (strcmp(src, "-") == 0 || !g_str_has_prefix(src, "http")) {
+		/* A file or standard input: a feed, else plain text (one item). */
+		gsize len = 0;
 
-		for (guint c = 0; c < it->categories->len; c++)
-			g_string_append_printf(cs, "%s%s", c ? " \n " : "", (char *)it->categories->pdata[c]);
-		cats = g_string_free(cs, FALSE);
-		d.field[FW_FIELD_TITLE] = it->title;
-		d.field[FW_FIELD_SUMMARY] = it->summary;
-		d.field[FW_FIELD_CONTENT] = it->content;
-		d.field[FW_FIELD_CATEGORY] = cats;
-		d.field[FW_FIELD_AUTHOR] = it->author;
-		d.field[FW_FIELD_FEED] = doc->title;
-		d.field[FW_FIELD_LINK] = it->link;
-		spans = fw_query_match(q, &d);
-		if (spans == NULL)
-			continue;
-		hits++;
-		{
-			struct fw_snippet *sn = fw_snippet_make(&d, spans, 200);
-			g_autofree char *text = sn ? fw_snippet_render(sn->text, sn->marks,
-			                                               color ? "\033[1m" : "[",
-			                                               color ? "\033[0m" : "]", FALSE) : NULL;
-			printf("%s\n  %s\n", it->title ? it->title : it->id, it->link ? it->link : it->id);
-			if (text)
-				printf("  %s\n", text);
-			printf("  matched:");
-			for (guint s = 0; s < spans->len; s++) {
-				const struct fw_span *sp = &g_array_index(spans, struct fw_span, s);
-				const char *f = d.field[sp->field] ? d.field[sp->field] : "";
-				const char *a = g_utf8_offset_to_pointer(f, sp->start);
-				const char *b = g_utf8_offset_to_pointer(f, sp->end);
-				printf(" %s:%u-%u \"%.*s\"", fw_field_name(sp->field), sp->start, sp->end,
-				       (int)(b - a), a);
-			}
-			printf("\n\n");
-			fw_snippet_free(sn);
+		if (strcmp(src, "-") == 0) {
+			GString *s = g_string_new(NULL);
+			char buf[65536];
+			size_t n;
+			while ((n = fread(buf, 1, sizeof buf, stdin)) > 0)
+				g_string_append_len(s, buf, n);
+			len = s->len;
+			text = g_string_free(s, FALSE);
+		} else if (!g_file_get_contents(src, &text, &len, &err)) {
+			fw_query_free(q);
+			return fail("match", "%s", err->message);
 		}
-		g_array_unref(spans);
+		doc = fw_feed_parse(text, len, NULL, NULL, &err);
+		if (doc == NULL && !g_error_matches(err, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML)) {
+			fw_query_free(q);
+			return fail("match", "%s: %s", src, err->message);
+		}
+	} else if ((doc = read_feed(src, &err)) == NULL) {
+		fw_query_free(q);
+		return fail("match", "%s: %s", src, err->message);
 	}
-	printf("%u of %u item%s matched\n", hits, doc->items->len, doc->items->len == 1 ? "" : "s");
+	if (doc != NULL) {
+		for (guint i = 0; i < doc->items->len; i++)
+			hits += match_one(q, doc->items->pdata[i], doc->title, why, color);
+		total = doc->items->len;
+	} else {
+		struct fw_item it = { 0 };
+		g_autofree char *valid = g_utf8_make_valid(text, -1);
+
+		it.id = (char *)"(text)";
+		it.content = valid;
+		it.published = it.updated = FW_TIME_NONE;
+		it.categories = g_ptr_array_new();
+		hits = match_one(q, &it, NULL, why, color);
+		g_ptr_array_unref(it.categories);
+		total = 1;
+	}
+	printf("%u of %u item%s matched\n", hits, total, total == 1 ? "" : "s");
 	fw_feed_doc_free(doc);
 	fw_query_free(q);
 	return 0;

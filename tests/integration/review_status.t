@@ -4,7 +4,7 @@
 # backtest (a topic with its also= queries, or a query, over every stored item).
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 32
+plan 36
 review_setup
 
 cat >> "$CONF" <<EOF
@@ -131,4 +131,13 @@ is "$(fw -c "$CONF" backtest --since 2099-01-01 milei | tail -n 1)" "0 of 0 stor
 fw -c "$CONF" backtest 'China NEAR/x swap' > /dev/null 2> "$T_TMP/err"
 is "$?" 1 "backtest of a bad query: exit 1"
 like "$(cat "$T_TMP/err")" "is no topic of .*, and as a query:" "the error says it is neither a topic nor a query"
+
+# match --why, on plain text and on a feed
+out=$(echo "Milei met the Mercosur leaders" | fw match --why 'Mercosur NEAR/2 Milei')
+like "$out" $'^no match: \\(text\\)\n  why not: Mercosur found in content, no Milei within 2 words' \
+	"match --why on plain text: why it did not match"
+like "$out" '0 of 1 item matched$' "match: plain text is one item"
+out=$(fw match --why 'Milei' "$CORPUS/extra/review.xml")
+like "$out" $'\n  why: Milei found in title' "match --why: why it matched too"
+like "$(fw match 'Milei OR' - < /dev/null 2>&1)" '^feedwatch match: query:[0-9]+: ' "match: a bad query names the column"
 done_testing
