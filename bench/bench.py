@@ -56,8 +56,11 @@ PARALLEL = 8          # curl --parallel-max and feedwatch max_parallel / max_per
 PEER_JOBS = 16        # sfeed maxjobs, newsboat reload-threads
 
 
+STARTED = time.monotonic()
+
+
 def log(msg):
-    sys.stderr.write("bench: %s\n" % msg)
+    sys.stderr.write("bench: [%3.0f s] %s\n" % (time.monotonic() - STARTED, msg))
     sys.stderr.flush()
 
 
@@ -986,20 +989,19 @@ def main():
             ctx["etags"][url[len(srv.base) + 1:]] = (etag, lm)
         if len(ctx["etags"]) != len(urls) or not all(e and l for e, l in ctx["etags"].values()):
             raise SystemExit("bench: nginx gave no ETag or Last-Modified for some feeds")
-        bench_cold_warm(ctx, t)
-        if "peers" not in skip:
-            bench_peers(ctx, t)
-        if "parse" not in skip:
-            bench_parse(ctx, t)
-        if "match" not in skip:
-            bench_match(ctx, t)
-        if "revision" not in skip:
-            bench_revision(ctx, t)
-        if "idle" not in skip:
-            bench_idle(ctx, t)
+        spent = [("corpus", time.monotonic() - started)]
+        for name, fn in [("cold+warm", bench_cold_warm), ("peers", bench_peers),
+                         ("parse", bench_parse), ("match", bench_match),
+                         ("revision", bench_revision), ("idle", bench_idle)]:
+            if name in skip:
+                continue
+            t0 = time.monotonic()
+            fn(ctx, t)
+            spent.append((name, time.monotonic() - t0))
     finally:
         srv.stop()
-    t.notes.append("the whole run took %.0f s." % (time.monotonic() - started))
+    t.notes.append("the whole run took %.0f s (%s)." % (time.monotonic() - started,
+                   ", ".join("%s %.0f s" % kv for kv in spent)))
     last_json = os.path.join(BENCH, "last-run.json")
     prev = {}
     if os.path.exists(last_json):
