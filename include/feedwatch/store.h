@@ -7,8 +7,9 @@
  * command) never block the writer. A store is used from one thread.
  *
  * Schema: PRAGMA user_version, brought forward at open by migrations that run
- * in one write transaction. A new database gets auto_vacuum=INCREMENTAL; one
- * made before version 2 keeps auto_vacuum=NONE until a manual VACUUM. */
+ * in one write transaction. A new database gets 8 KiB pages and
+ * auto_vacuum=INCREMENTAL; one made before version 2 keeps 4 KiB pages and
+ * auto_vacuum=NONE until a manual VACUUM. */
 #ifndef FW_STORE_H
 #define FW_STORE_H
 
