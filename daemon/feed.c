@@ -6,8 +6,12 @@
  * and '<' and removes control characters. Only then does libxml2 see it:
  * strictly first, in recover mode (with every reference numeric, because
  * 2.9 drops named references after an error) if that fails. */
+#include <errno.h>
 #include <string.h>
 #include <stdlib.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -42,6 +46,7 @@
 #define FW_FEED_MAX_LINK    4096                /* longer links are dropped */
 #define FW_FEED_MAX_CATS    64
 #define FW_FEED_MAX_ITEMS   10000
+#define FW_FEED_MAX_RUN     (4 * 1024 * 1024)  /* longer text runs, CDATA, comments are cut */
 
 G_DEFINE_QUARK(fw-feed-error-quark, fw_feed_error)
 
@@ -73,12 +78,32 @@ static void xml_init_once(void)
 	}
 }
 
-/* First error seen by a parse. */
+/* First error seen by a parse, and the document its items stream into. */
 struct parse_err {
 	gboolean set;
 	int line, col, code;
 	char msg[200];
+	struct fw_feed_doc *doc;
 };
+
+static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur);
+
+/* Ends an element as libxml2 would, then lets stream_element read a finished
+ * item and free it, so that the tree never holds more than one item. */
+static void end_element_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                           const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct parse_err *pe = ctxt->_private;
+	xmlNodePtr cur = ctxt->node;
+
+	xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+	/* libxml2 appends the next text to the last child at ctxt->nodelen when
+	 * nodemem != 0; with cur gone that child is another node: 0 makes it
+	 * concatenate safely (xmlTextConcat) instead. */
+	if (cur && pe && pe->doc && cur->doc == ctxt->myDoc && stream_element(pe->doc, cur))
+		ctxt->nodemem = 0;
+}
 
 /* Records the first error of a parse (structured error handler). */
 static void record_error_cb(void *data, xmlErrorPtr e)
@@ -92,41 +117,57 @@ static void record_error_cb(void *data, xmlErrorPtr e)
 	pe->line = e->line;
 	pe->col = e->int2;
 	pe->code = e->code;
-	g_strlcpy(pe->msg, e->message ? e->message : "error", sizeof pe->msg);
+	if (e->code == XML_ERR_DOCUMENT_END && ctxt->nameNr > 0 && ctxt->name)
+		/* the push parser's words for a document cut short */
+		g_snprintf(pe->msg, sizeof pe->msg, "document cut short (<%s> not closed)",
+		           ctxt->name);
+	else
+		g_strlcpy(pe->msg, e->message ? e->message : "error", sizeof pe->msg);
 	g_strchomp(pe->msg);
 }
 
-/* Parses UTF-8 XML from memory, never touching the network or files. */
-static xmlDocPtr xml_parse(const char *buf, gsize len, const char *url, gboolean recover,
-                           struct parse_err *pe)
+static gboolean prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxtPtr ctxt);
+
+/* Parses the text t (after the byte pass) with libxml2's push parser, never
+ * touching the network or files; items are read into doc as they end and
+ * removed from the tree (see stream_element). Returns the rest of the tree,
+ * or NULL: not well-formed (unless recover), or *hostile set. */
+static xmlDocPtr xml_parse(const char *text, gsize len, const char *url, gboolean recover,
+                           struct parse_err *pe, struct fw_feed_doc *doc, gboolean *hostile)
 {
 	int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC |
 	           XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
 	           XML_PARSE_COMPACT;
 	xmlParserCtxtPtr ctxt;
-	xmlDocPtr doc;
+	xmlDocPtr xdoc;
 
-	if (len > G_MAXINT)
-		return NULL;
+	memset(pe, 0, sizeof *pe);
+	*hostile = FALSE;
 	if (recover)
 		opts |= XML_PARSE_RECOVER;
-	ctxt = xmlNewParserCtxt();
+	ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, url);
 	if (!ctxt)
 		return NULL;
-	memset(pe, 0, sizeof *pe);
+	xmlCtxtUseOptions(ctxt, opts);
+	pe->doc = doc;
 	ctxt->_private = pe;
 	ctxt->sax->serror = record_error_cb;
-	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, url, "UTF-8", opts);
-	if (doc && !recover && !ctxt->wellFormed) {
-		xmlFreeDoc(doc);
-		doc = NULL;
+	ctxt->sax->endElementNs = end_element_cb;
+	/* recover mode turns every reference numeric: 2.9 drops named ones
+	 * after an error */
+	*hostile = !prep_xml(text, len, recover, ctxt);
+	xdoc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+	if (xdoc && (*hostile || (!recover && !ctxt->wellFormed))) {
+		xmlFreeDoc(xdoc);
+		xdoc = NULL;
 	}
-	if (!doc && !pe->set) {
+	if (!xdoc && !pe->set) {
 		pe->set = TRUE;
 		g_strlcpy(pe->msg, "not well-formed", sizeof pe->msg);
 	}
 	xmlFreeParserCtxt(ctxt);
-	return doc;
+	return xdoc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -135,41 +176,152 @@ static xmlDocPtr xml_parse(const char *buf, gsize len, const char *url, gboolean
 /* Appends bytes decoded as Windows-1252 (NUL dropped). */
 static void append_cp1252(GString *out, const guchar *p, gsize n)
 {
-	for (gsize i = 0; i < n; i++) {
-		guchar b = p[i];
+	gsize i = 0;
+
+	while (i < n) {
+		gsize run = i;
+		while (run < n && p[run] > 0 && p[run] < 0x80)
+			run++;
+		if (run > i) {
+			g_string_append_len(out, (const char *)p + i, run - i);
+			i = run;
+			continue;
+		}
+		guchar b = p[i++];
 		if (b == 0)
 			continue;
-		if (b < 0x80)
-			g_string_append_c(out, b);
-		else if (b < 0xA0)
-			g_string_append_unichar(out, cp1252_c1[b - 0x80]);
-		else
-			g_string_append_unichar(out, b);
+		char u[4];
+		gunichar c = b < 0xA0 ? cp1252_c1[b - 0x80] : b;
+		g_string_append_len(out, u, g_unichar_to_utf8(c, u));
 	}
 }
 
-/* UTF-8 with every invalid byte read as Windows-1252 and NULs dropped. */
-static GString *repair_utf8(const char *s, gsize len)
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+#ifndef __SSE2__
+/* Whether the 8 bytes of v hold a zero byte. */
+static inline guint64 word_has_zero(guint64 v)
 {
-	GString *out = g_string_sized_new(len + len / 8 + 1);
-	const char *p = s, *end = s + len, *stop;
+	return (v - ONES) & ~v & HIGHS;
+}
+#endif
+
+/* Length of the longest prefix of [s, s+len) that is valid UTF-8 without
+ * NUL bytes (RFC 3629: no overlongs, surrogates or code points past
+ * U+10FFFF). ASCII runs go 8 bytes at a time. */
+static gsize utf8_valid_len(const char *s, gsize len)
+{
+	const guchar *p = (const guchar *)s, *end = p + len;
 
 	while (p < end) {
-		if (g_utf8_validate(p, end - p, &stop)) {
-			g_string_append_len(out, p, end - p);
+#ifdef __SSE2__
+		if (end - p >= 16) {
+			/* skip to the first byte that is NUL or >= 0x80 */
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			guint m = (guint)_mm_movemask_epi8(v) |
+			          (guint)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+			if (!m) {
+				p += 16;
+				continue;
+			}
+			p += __builtin_ctz(m);
+		}
+#else
+		if (end - p >= 8) {
+			guint64 v;
+			memcpy(&v, p, 8);
+			if (!((v & HIGHS) | word_has_zero(v))) {
+				p += 8;
+				continue;
+			}
+		}
+#endif
+		guchar c = *p;
+		if (c < 0x80) {
+			if (c == 0)
+				break;
+			p++;
+			continue;
+		}
+		gsize n;
+		guchar lo = 0x80, hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 2;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 3;
+			if (c == 0xE0)
+				lo = 0xA0;
+			else if (c == 0xED)
+				hi = 0x9F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 4;
+			if (c == 0xF0)
+				lo = 0x90;
+			else if (c == 0xF4)
+				hi = 0x8F;
+		} else {
 			break;
 		}
-		g_string_append_len(out, p, stop - p);
-		append_cp1252(out, (const guchar *)stop, 1);
-		p = stop + 1;
+		if ((gsize)(end - p) < n || p[1] < lo || p[1] > hi)
+			break;
+		if (n >= 3 && (p[2] & 0xC0) != 0x80)
+			break;
+		if (n == 4 && (p[3] & 0xC0) != 0x80)
+			break;
+		p += n;
 	}
-	return out;
+	return (const char *)p - s;
+}
+
+/* Decoded text: [str, str+len), valid UTF-8 without NULs, either the
+ * caller's bytes (owned NULL) or a string of ours. */
+struct text {
+	const char *str;
+	gsize len;
+	char *owned;
+};
+
+/* Sets t to s itself if it is valid UTF-8, else to a copy with every invalid
+ * byte read as Windows-1252 and NULs dropped. With own (s itself), the text
+ * takes s over (and frees it if a copy is made). */
+static void repair_utf8(struct text *t, const char *s, gsize len, char *own)
+{
+	gsize ok = utf8_valid_len(s, len);
+	if (ok == len) {
+		t->str = s;
+		t->len = len;
+		t->owned = own;
+		return;
+	}
+	GString *out = g_string_sized_new(len + len / 8 + 1);
+	const char *p = s, *end = s + len;
+	while (p < end) {
+		g_string_append_len(out, p, ok);
+		p += ok;
+		if (p >= end)
+			break;
+		append_cp1252(out, (const guchar *)p, 1);
+		p++;
+		ok = utf8_valid_len(p, end - p);
+	}
+	g_free(own);
+	t->len = out->len;
+	t->owned = g_string_free(out, FALSE);
+	t->str = t->owned;
 }
 
 /* Whether [s, s+len) has any byte >= 0x80. */
 static gboolean has_high(const char *s, gsize len)
 {
-	for (gsize i = 0; i < len; i++)
+	gsize i = 0;
+	for (; i + 8 <= len; i += 8) {
+		guint64 v;
+		memcpy(&v, s + i, 8);
+		if (v & HIGHS)
+			return TRUE;
+	}
+	for (; i < len; i++)
 		if ((guchar)s[i] >= 0x80)
 			return TRUE;
 	return FALSE;
@@ -253,17 +405,98 @@ static gboolean is_utf8_label(const char *l)
 	       g_ascii_strncasecmp(l, "ucs-", 4) == 0 || g_ascii_strcasecmp(l, "unicode") == 0;
 }
 
-/* Decodes the document to UTF-8: BOM, then the XML declaration, then the
- * HTTP charset; valid UTF-8 wins over a wrong label. Returns a new string. */
-static GString *to_utf8(const char *data, gsize len, const char *content_type, GError **error)
+/* The iconv name for an encoding label: as browsers do (WHATWG Encoding
+ * Standard), labels of legacy encodings read with their common superset
+ * (GB2312 as GB18030, Shift_JIS as Windows-31J, Big5 as Big5-HKSCS...);
+ * other labels are passed to iconv as they are. */
+static const char *iconv_name(const char *label)
+{
+	static const struct { const char *label, *name; } map[] = {
+		{ "gb2312", "GB18030" }, { "csgb2312", "GB18030" }, { "chinese", "GB18030" },
+		{ "gbk", "GB18030" }, { "x-gbk", "GB18030" }, { "cp936", "GB18030" },
+		{ "gb_2312", "GB18030" }, { "gb_2312-80", "GB18030" }, { "iso-ir-58", "GB18030" },
+		{ "csiso58gb231280", "GB18030" }, { "euc-cn", "GB18030" }, { "windows-936", "GB18030" },
+		{ "shift_jis", "CP932" }, { "shift-jis", "CP932" }, { "sjis", "CP932" },
+		{ "ms_kanji", "CP932" }, { "csshiftjis", "CP932" }, { "x-sjis", "CP932" },
+		{ "windows-31j", "CP932" }, { "big5", "BIG5-HKSCS" }, { "cn-big5", "BIG5-HKSCS" },
+		{ "csbig5", "BIG5-HKSCS" }, { "x-x-big5", "BIG5-HKSCS" }, { "iso-8859-9", "CP1254" },
+		{ "latin5", "CP1254" }, { "iso8859-9", "CP1254" }, { "tis-620", "CP874" },
+		{ "iso-8859-11", "CP874" },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(map); i++)
+		if (g_ascii_strcasecmp(label, map[i].label) == 0)
+			return map[i].name;
+	return label;
+}
+
+/* Converts [data, data+len) from encoding from to UTF-8 with iconv; a
+ * sequence that does not decode becomes U+FFFD and decoding goes on unit
+ * bytes later. Returns a new string (length in *out_len), or NULL if iconv
+ * does not know the encoding. */
+static char *convert_lossy(const char *data, gsize len, const char *from, gsize unit,
+                           gsize *out_len)
+{
+	GIConv cd = g_iconv_open("UTF-8", from);
+	gchar *in = (gchar *)data;
+	gsize inleft = len;
+	char buf[8192];
+
+	if (cd == (GIConv)-1)
+		return NULL;
+	GString *out = g_string_sized_new(len + len / 2 + 16);
+	while (inleft > 0) {
+		gchar *o = buf;
+		gsize oleft = sizeof buf;
+		gsize r = g_iconv(cd, &in, &inleft, &o, &oleft);
+		int err = errno;
+		g_string_append_len(out, buf, o - buf);
+		if (r != (gsize)-1 || err == E2BIG)
+			continue;
+		g_string_append(out, "\xEF\xBF\xBD");   /* EILSEQ, EINVAL: skip a unit */
+		gsize skip = MIN(unit, inleft);
+		in += skip;
+		inleft -= skip;
+		g_iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	gchar *o = buf;
+	gsize oleft = sizeof buf;
+	g_iconv(cd, NULL, NULL, &o, &oleft);   /* the end of a shift state */
+	g_string_append_len(out, buf, o - buf);
+	g_iconv_close(cd);
+	*out_len = out->len;
+	return g_string_free(out, FALSE);
+}
+
+/* Whether label names an encoding that reads XML's ASCII markup as ASCII
+ * (not EBCDIC, UTF-7 and the like, which a readable declaration belies). */
+static gboolean ascii_compatible(const char *label)
+{
+	static const char probe[] =
+		"<?xml version=\"1.0\" encoding='x'?>\n<a b=\"c\">&amp;#;/+-</a>";
+	gsize n = 0;
+	g_autofree char *conv = convert_lossy(probe, sizeof probe - 1, label, 1, &n);
+	return conv && n == sizeof probe - 1 && memcmp(conv, probe, n) == 0;
+}
+
+/* Decodes the document to UTF-8 into t: the byte order mark decides, then
+ * the XML declaration, then the HTTP charset; bytes that are valid UTF-8 are
+ * read as UTF-8 whatever the label says; bytes invalid in UTF-8 are read as
+ * Windows-1252; a label iconv does not know, or one that would not read
+ * the declaration itself as written (EBCDIC, UTF-7), is ignored; bytes that
+ * do not decode in the labelled encoding become U+FFFD. FALSE (error set)
+ * only if iconv lacks UTF-16/32. */
+static gboolean to_utf8(struct text *t, const char *data, gsize len, const char *content_type,
+                        GError **error)
 {
 	const guchar *u = (const guchar *)data;
 	const char *from = NULL;
 	gsize skip = 0;
 	char label[64];
 
+	memset(t, 0, sizeof *t);
 	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
-		return repair_utf8(data + 3, len - 3);
+		repair_utf8(t, data + 3, len - 3, NULL);
+		return TRUE;
 	} else if (len >= 4 && u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0) {
 		from = "UTF-32LE", skip = 4;
 	} else if (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF) {
@@ -278,57 +511,91 @@ static GString *to_utf8(const char *data, gsize len, const char *content_type, G
 		from = "UTF-16BE";
 	}
 	if (from) {
-		gsize n = len - skip;
-		n -= n % (from[4] == '3' ? 4 : 2);
-		gsize out_len = 0;
-		g_autoptr(GError) e = NULL;
-		g_autofree char *conv = g_convert(data + skip, n, "UTF-8", from, NULL, &out_len, &e);
+		gsize unit = from[4] == '3' ? 4 : 2, out_len = 0;
+		char *conv = convert_lossy(data + skip, len - skip, from, unit, &out_len);
 		if (!conv) {
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML,
-			            "cannot decode %s: %s", from, e->message);
-			return NULL;
+			            "cannot decode %s: iconv does not know it", from);
+			return FALSE;
 		}
-		return repair_utf8(conv, out_len);
+		repair_utf8(t, conv, out_len, conv);
+		return TRUE;
 	}
 
 	gboolean labelled = xml_decl_encoding(data, len, label, sizeof label) ||
 	                    http_charset(content_type, label, sizeof label);
-	if (!labelled || is_utf8_label(label))
-		return repair_utf8(data, len);
-	if (!has_high(data, len))
-		return g_string_new_len(data, len);
-	if (g_utf8_validate(data, len, NULL))
-		return g_string_new_len(data, len);   /* valid UTF-8 wins over the label */
+	if (!labelled || is_utf8_label(label) || !has_high(data, len)) {
+		repair_utf8(t, data, len, NULL);
+		return TRUE;
+	}
+	if (utf8_valid_len(data, len) == len) {
+		t->str = data;   /* valid UTF-8 wins over the label */
+		t->len = len;
+		return TRUE;
+	}
 	if (is_latin1_label(label)) {
 		GString *out = g_string_sized_new(len + len / 4 + 1);
 		append_cp1252(out, u, len);
-		return out;
+		t->len = out->len;
+		t->owned = g_string_free(out, FALSE);
+		t->str = t->owned;
+		return TRUE;
 	}
 	gsize out_len = 0;
-	g_autofree char *conv = g_convert(data, len, "UTF-8", label, NULL, &out_len, NULL);
+	const char *name = iconv_name(label);
+	char *conv = ascii_compatible(name) ? convert_lossy(data, len, name, 1, &out_len) : NULL;
 	if (conv)
-		return repair_utf8(conv, out_len);
-	return repair_utf8(data, len);   /* unknown label or bad bytes: not fatal */
+		repair_utf8(t, conv, out_len, conv);
+	else
+		repair_utf8(t, data, len, NULL);   /* unknown or bogus label: not fatal */
+	return TRUE;
 }
 
 /* ------------------------------------------------------------------ */
 /* Byte pass before libxml2                                            */
 
-/* Lazily built copy of a buffer with fixes applied. */
+#define FW_FEED_CHUNK (256 * 1024)   /* the byte pass feeds libxml2 this much at a time */
+
+/* The byte pass over a document, feeding libxml2's push parser as it goes:
+ * the text not yet fed is out (fixed text, if any) then [copied, p). */
 struct prep {
-	const char *src;
-	const char *copied;   /* src bytes before this are in out */
-	GString *out;         /* NULL while nothing changed */
+	const char *copied;      /* source bytes before this are in out or fed */
+	GString *out;            /* fixed text not fed yet; NULL until the first fix */
+	xmlParserCtxtPtr ctxt;   /* the parser fed, or NULL */
+	gboolean stop;           /* the parser gave up: no use going on */
 };
 
 /* Replaces [at, resume) of the source with repl. */
 static void prep_fix(struct prep *pp, const char *at, const char *repl, const char *resume)
 {
 	if (!pp->out)
-		pp->out = g_string_sized_new((resume - pp->src) + 4096);
+		pp->out = g_string_sized_new(FW_FEED_CHUNK + 4096);
 	g_string_append_len(pp->out, pp->copied, at - pp->copied);
 	g_string_append(pp->out, repl);
 	pp->copied = resume;
+}
+
+/* Feeds the pending text up to p to the parser (terminate: and ends the
+ * document). */
+static void prep_feed(struct prep *pp, const char *p, gboolean terminate)
+{
+	const char *data = pp->copied;
+	gsize n = p - pp->copied;
+
+	if (pp->out && pp->out->len) {
+		g_string_append_len(pp->out, pp->copied, n);
+		data = pp->out->str;
+		n = pp->out->len;
+	}
+	pp->copied = p;
+	if (pp->ctxt && !pp->stop) {
+		xmlParseChunk(pp->ctxt, data, (int)n, terminate);
+		if (pp->ctxt->instate == XML_PARSER_EOF ||
+		    (!pp->ctxt->recovery && !pp->ctxt->wellFormed))
+			pp->stop = TRUE;
+	}
+	if (pp->out)
+		g_string_truncate(pp->out, 0);
 }
 
 /* Bytes the byte pass looks at: 1 control characters XML forbids, 2 '&'
@@ -337,12 +604,59 @@ static const guchar prep_class[256] = {
 	[0 ... 8] = 1, [11 ... 12] = 1, [14 ... 31] = 1, ['&'] = 2, ['<'] = 2,
 };
 
+#ifndef __SSE2__
+/* Whether the 8 bytes of v hold a byte below 0x20 (any control character,
+ * tab and newlines too). */
+static inline guint64 word_has_control(guint64 v)
+{
+	return (v - 0x20 * ONES) & ~v & HIGHS;
+}
+#endif
+
+#ifdef __SSE2__
+/* Index of the first of the 16 bytes at p that the byte pass looks at: a
+ * control character XML forbids, or (with amp_lt) '&' or '<'; 16 if none. */
+static inline guint prep_block(const char *p, gboolean amp_lt)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	__m128i ctl = _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x1F)), _mm_set1_epi8(0x1F));
+	__m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+	                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+	                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
+	__m128i m = _mm_andnot_si128(ok, ctl);
+	if (amp_lt)
+		m = _mm_or_si128(m, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
+		                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))));
+	guint mask = (guint)_mm_movemask_epi8(m);
+	return mask ? (guint)__builtin_ctz(mask) : 16;
+}
+#endif
+
 /* Replaces control characters XML forbids in [p, end) with spaces. */
 static void prep_controls(struct prep *pp, const char *p, const char *end)
 {
-	for (; p < end; p++)
+	while (p < end) {
+#ifdef __SSE2__
+		if (end - p >= 16) {
+			guint k = prep_block(p, FALSE);
+			p += k;
+			if (k == 16)
+				continue;
+		}
+#else
+		if (end - p >= 8) {
+			guint64 v;
+			memcpy(&v, p, 8);
+			if (!word_has_control(v)) {
+				p += 8;
+				continue;
+			}
+		}
+#endif
 		if (G_UNLIKELY(prep_class[(guchar)*p] == 1))
 			prep_fix(pp, p, " ", p + 1);
+		p++;
+	}
 }
 
 /* Whether code point v may appear in XML 1.0 (as a character reference). */
@@ -456,13 +770,49 @@ static const char *find(const char *p, const char *end, const char *needle)
 }
 
 /* Skips a construct [p, close...) verbatim (controls fixed); returns its end. */
+/* Where a cut at p should start: p moved back to a UTF-8 character
+ * boundary, not before what the pass has copied. */
+static const char *cut_point(const struct prep *pp, const char *p)
+{
+	while (p > pp->copied && ((guchar)*p & 0xC0) == 0x80)
+		p--;
+	return p;
+}
+
+/* Skips a construct [p, close...) verbatim (controls fixed); returns its
+ * end. One longer than FW_FEED_MAX_RUN is cut: CDATA to its first
+ * FW_FEED_MAX_RUN bytes, a comment or processing instruction (keep FALSE)
+ * dropped (libxml2 would give up on it and lose the rest of the feed). */
 static const char *prep_skip(struct prep *pp, const char *p, const char *end, gsize open,
-                             const char *close)
+                             const char *close, gboolean keep)
 {
 	const char *e = find(p + open, end, close);
+	const char *body_end = e ? e : end;
 	e = e ? e + strlen(close) : end;
+	if (G_UNLIKELY((gsize)(body_end - (p + open)) > FW_FEED_MAX_RUN)) {
+		if (!keep) {
+			prep_fix(pp, p, "", e);
+			return e;
+		}
+		const char *cut = cut_point(pp, p + open + FW_FEED_MAX_RUN);
+		prep_controls(pp, p, cut);
+		prep_fix(pp, cut, "", body_end);
+		prep_controls(pp, body_end, e);
+		return e;
+	}
 	prep_controls(pp, p, e);
 	return e;
+}
+
+/* Cuts a run of text or markup longer than FW_FEED_MAX_RUN at p: drops
+ * everything up to the next '<'. Returns where scanning resumes. */
+static const char *prep_cut(struct prep *pp, const char *p, const char *end)
+{
+	const char *lt = memchr(p, '<', end - p);
+	if (!lt)
+		lt = end;
+	prep_fix(pp, cut_point(pp, p), "", lt);
+	return lt;
 }
 
 /* Handles a DOCTYPE at p; sets *hostile if its internal subset declares
@@ -506,20 +856,45 @@ static const char *prep_doctype(struct prep *pp, const char *p, const char *end,
 	return q;
 }
 
-/* The byte pass (see the top of the file). numeric also turns the five XML
- * entities into character references (for recover mode). Returns the fixed
- * text in *out (NULL if unchanged); FALSE if the document declares entities. */
-static gboolean prep_xml(const char *s, gsize len, gboolean numeric, GString **out)
+/* The byte pass (see the top of the file) over [s, s+len), feeding the
+ * result to ctxt in chunks that end before a tag, and ending the document.
+ * numeric also turns the five XML entities into character references (for
+ * recover mode). FALSE if the document declares entities (the rest is then
+ * not fed). */
+static gboolean prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxtPtr ctxt)
 {
-	struct prep pp = { s, s, NULL };
+	struct prep pp = { s, NULL, ctxt, FALSE };
 	const char *p = s, *end = s + len;
 	gboolean hostile = FALSE;
 
 	while (p < end && g_ascii_isspace(*p))
 		p++;
 	if (p > s && p < end && *p == '<')
-		prep_fix(&pp, s, "", p);   /* whitespace before the XML declaration */
+		pp.copied = p;   /* whitespace before the XML declaration */
+	const char *mark = p;   /* the last '<' */
 	while (p < end && !hostile) {
+		if (G_UNLIKELY((gsize)(p - mark) > FW_FEED_MAX_RUN))
+			mark = p = prep_cut(&pp, p, end);
+#ifdef __SSE2__
+		if (end - p >= 16) {
+			/* on to the next control character, '&' or '<' */
+			guint k = prep_block(p, TRUE);
+			p += k;
+			if (k == 16)
+				continue;
+		}
+#else
+		if (end - p >= 8) {
+			/* skip 8 bytes at a time while there is no control, '&' or '<' */
+			guint64 v;
+			memcpy(&v, p, 8);
+			if (!(word_has_control(v) | word_has_zero(v ^ ('&' * ONES)) |
+			      word_has_zero(v ^ ('<' * ONES)))) {
+				p += 8;
+				continue;
+			}
+		}
+#endif
 		guchar c = *p;
 		if (!prep_class[c]) {
 			p++;
@@ -527,35 +902,42 @@ static gboolean prep_xml(const char *s, gsize len, gboolean numeric, GString **o
 		}
 		if (c == '&') {
 			p = prep_ref(&pp, p, end, numeric);
+			continue;
 		} else if (c != '<') {
 			prep_fix(&pp, p, " ", p + 1);
 			p++;
+			continue;
+		}
+		mark = p;
+		if (end - p >= 2 && (g_ascii_isalpha(p[1]) || p[1] == '/' || p[1] == '_' ||
+		                            p[1] == ':' || (guchar)p[1] >= 0x80)) {
+			/* a tag: a chunk may end before it */
+			if ((pp.out ? pp.out->len : 0) + (gsize)(p - pp.copied) >= FW_FEED_CHUNK) {
+				prep_feed(&pp, p, FALSE);
+				if (pp.stop)
+					break;
+			}
+			p++;
 		} else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
-			p = prep_skip(&pp, p, end, 4, "-->");
+			mark = p = prep_skip(&pp, p, end, 4, "-->", FALSE);
 		} else if (end - p >= 9 && memcmp(p, "<![CDATA[", 9) == 0) {
-			p = prep_skip(&pp, p, end, 9, "]]>");
+			mark = p = prep_skip(&pp, p, end, 9, "]]>", TRUE);
 		} else if (end - p >= 2 && p[1] == '?') {
-			p = prep_skip(&pp, p, end, 2, "?>");
+			mark = p = prep_skip(&pp, p, end, 2, "?>", FALSE);
 		} else if (end - p >= 9 && g_ascii_strncasecmp(p, "<!DOCTYPE", 9) == 0) {
-			p = prep_doctype(&pp, p, end, &hostile);
-		} else if (end - p >= 2 && (g_ascii_isalpha(p[1]) || p[1] == '/' || p[1] == '_' ||
-		                            p[1] == ':' || p[1] == '!' || (guchar)p[1] >= 0x80)) {
+			mark = p = prep_doctype(&pp, p, end, &hostile);
+		} else if (end - p >= 2 && p[1] == '!') {
 			p++;
 		} else {
 			prep_fix(&pp, p, "&#60;", p + 1);   /* "a < b" in text */
 			p++;
 		}
 	}
-	if (hostile) {
-		if (pp.out)
-			g_string_free(pp.out, TRUE);
-		*out = NULL;
-		return FALSE;
-	}
+	if (!hostile)
+		prep_feed(&pp, end, TRUE);
 	if (pp.out)
-		g_string_append_len(pp.out, pp.copied, end - pp.copied);
-	*out = pp.out;
-	return TRUE;
+		g_string_free(pp.out, TRUE);
+	return !hostile;
 }
 
 /* ------------------------------------------------------------------ */
@@ -621,6 +1003,23 @@ static char *node_text(xmlNodePtr n)
 	return s ? g_string_free(s, FALSE) : g_strdup("");
 }
 
+/* The text of n's direct text children, like node_text, without a copy
+ * when there is only one: returns it, or a string stored in *tmp. */
+static const char *node_text_ref(xmlNodePtr n, char **tmp)
+{
+	xmlNodePtr only = NULL;
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+			if (only) {
+				*tmp = node_text(n);
+				return *tmp;
+			}
+			only = c;
+		}
+	}
+	return only ? (const char *)only->content : "";
+}
+
 /* Serialises the children of n as markup. */
 static char *node_markup(xmlNodePtr n)
 {
@@ -632,6 +1031,41 @@ static char *node_markup(xmlNodePtr n)
 	out = g_strndup((const char *)xmlBufferContent(buf), xmlBufferLength(buf));
 	xmlBufferFree(buf);
 	return out;
+}
+
+/* Appends text escaped for markup ('&' and '<'). */
+static void append_escaped(GString *out, const char *t)
+{
+	for (;;) {
+		gsize n = strcspn(t, "&<");
+		g_string_append_len(out, t, n);
+		t += n;
+		if (!*t)
+			return;
+		g_string_append(out, *t == '&' ? "&amp;" : "&lt;");
+		t++;
+	}
+}
+
+/* Appends the markup of n's children that HTML-to-text reads: element tags
+ * without attributes and escaped text (comments and PIs dropped), depth-
+ * bounded (libxml2 stops documents at 256 levels). */
+static void append_markup(GString *out, xmlNodePtr n, int depth)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (c->content)
+				append_escaped(out, (const char *)c->content);
+		} else if (c->type == XML_ELEMENT_NODE && depth < 512) {
+			g_string_append_c(out, '<');
+			g_string_append(out, (const char *)c->name);
+			g_string_append_c(out, '>');
+			append_markup(out, c, depth + 1);
+			g_string_append(out, "</");
+			g_string_append(out, (const char *)c->name);
+			g_string_append_c(out, '>');
+		}
+	}
 }
 
 /* Cuts s (valid UTF-8) to at most max bytes at a character boundary. */
@@ -689,7 +1123,8 @@ static enum kind atom_kind(xmlNodePtr n)
  * HTML), cut to max bytes. Returns NULL if empty. */
 static char *text_of(xmlNodePtr n, enum kind kind, gsize max)
 {
-	g_autofree char *raw = NULL;
+	g_autofree char *tmp = NULL;
+	const char *raw;
 	char *out;
 
 	if (!n || kind == K_SKIP)
@@ -705,10 +1140,12 @@ static char *text_of(xmlNodePtr n, enum kind kind, gsize max)
 		}
 		if (nel != 1 || !is_el(div, NS_XHTML, "div"))
 			div = NULL;
-		raw = node_markup(div ? div : n);
+		GString *m = g_string_new(NULL);
+		append_markup(m, div ? div : n, 0);
+		raw = tmp = g_string_free(m, FALSE);
 		kind = K_HTML;
 	} else {
-		raw = node_text(n);
+		raw = node_text_ref(n, &tmp);
 	}
 	out = kind == K_HTML ? fw_html_to_text(raw, -1) : fw_html_clean(raw, -1);
 	return nonempty(cap(out, max));
@@ -750,27 +1187,46 @@ static char *url_dup(const char *u)
 	return out;
 }
 
-/* Percent-encodes what a URI may not hold (spaces, non-ASCII as in IRIs,
- * <>"\^`{|}) so that xmlBuildURI accepts it. Takes and returns ownership. */
+/* Bytes a URI may not hold as they are: controls, space, non-ASCII (IRIs)
+ * and <>"\^`{|}. */
+static const guchar iri_escape[256] = {
+	[0 ... 0x20] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\\'] = 1, ['^'] = 1, ['`'] = 1,
+	['{'] = 1, ['|'] = 1, ['}'] = 1, [0x7F ... 0xFF] = 1,
+};
+
+/* Percent-encodes what a URI may not hold (see iri_escape) so that
+ * xmlBuildURI accepts it. Takes and returns ownership. */
 static char *escape_iri(char *h)
 {
-	GString *out = NULL;
-	for (const char *p = h; *p; p++) {
-		guchar c = *p;
-		if (c > ' ' && c < 0x7F && !strchr("<>\"\\^`{|}", c))
-			continue;
-		if (!out)
-			out = g_string_new_len(h, p - h);
-		g_string_append_printf(out, "%%%02X", c);
-		const char *next = p + 1;
-		while (*next && (guchar)*next > ' ' && (guchar)*next < 0x7F && !strchr("<>\"\\^`{|}", *next))
-			g_string_append_c(out, *next++);
-		p = next - 1;
-	}
-	if (!out)
+	const char *p = h;
+	while (*p && !iri_escape[(guchar)*p])
+		p++;
+	if (!*p)
 		return h;
+	GString *out = g_string_new_len(h, p - h);
+	for (; *p; p++) {
+		if (iri_escape[(guchar)*p])
+			g_string_append_printf(out, "%%%02X", (guchar)*p);
+		else
+			g_string_append_c(out, *p);
+	}
 	g_free(h);
 	return g_string_free(out, FALSE);
+}
+
+/* Whether h starts with a URI scheme ("x:"), which makes it absolute: then
+ * xmlBuildURI returns it as it is (or NULL), whatever the base. */
+static gboolean has_scheme(const char *h)
+{
+	if (!g_ascii_isalpha(*h))
+		return FALSE;
+	for (h++; *h; h++) {
+		if (*h == ':')
+			return TRUE;
+		if (!g_ascii_isalnum(*h) && *h != '+' && *h != '-' && *h != '.')
+			return FALSE;
+	}
+	return FALSE;
 }
 
 /* Resolves href against n's xml:base chain and the document URL; returns an
@@ -787,7 +1243,7 @@ static char *resolve(xmlNodePtr n, const char *href)
 	if (!*h || strlen(h) > FW_FEED_MAX_LINK)
 		return NULL;
 	h = escape_iri(h);
-	base = xmlNodeGetBase(n->doc, n);
+	base = has_scheme(h) ? NULL : xmlNodeGetBase(n->doc, n);
 	abs = xmlBuildURI((const xmlChar *)h, base);
 	if (abs && http_url_ok((const char *)abs))
 		out = url_dup((const char *)abs);
@@ -1056,6 +1512,19 @@ static char *raw_of(xmlNodePtr n)
 	return has_elements(n) ? node_markup(n) : node_text(n);
 }
 
+/* Returns id, or (freeing it) "sha1:" and its hash if it is longer than
+ * FW_FEED_MAX_ID: a long guid or link still identifies the item. */
+static char *bounded_id(char *id)
+{
+	if (strlen(id) <= FW_FEED_MAX_ID)
+		return id;
+	char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA1, id, -1);
+	g_free(id);
+	id = g_strconcat("sha1:", h, NULL);
+	g_free(h);
+	return id;
+}
+
 /* Builds one item from an item/entry element; NULL if it is empty. */
 static struct fw_item *make_item(xmlNodePtr el, gboolean atom_entry)
 {
@@ -1116,15 +1585,9 @@ static struct fw_item *make_item(xmlNodePtr el, gboolean atom_entry)
 	if (id) {
 		char *v = fw_html_valid_utf8(id, -1);
 		g_free(id);
-		id = v;
-		if (strlen(id) > FW_FEED_MAX_ID) {
-			char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA1, id, -1);
-			g_free(id);
-			id = g_strconcat("sha1:", h, NULL);
-			g_free(h);
-		}
+		id = bounded_id(v);
 	} else if (it->link) {
-		id = g_strdup(it->link);
+		id = bounded_id(g_strdup(it->link));
 	} else {
 		if (!it->title && !it->summary && !it->content) {
 			fw_item_free(it);
@@ -1258,6 +1721,68 @@ static void read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum dialect d)
 		}
 	}
 	collect_items(doc, root, FALSE);   /* RSS 1.0 items are siblings of channel */
+}
+
+/* Whether a container child named name is one channel_fields reads. */
+static gboolean channel_field_name(const char *name)
+{
+	return !strcmp(name, "title") || !strcmp(name, "link") || !strcmp(name, "ttl") ||
+	       !strcmp(name, "updatePeriod") || !strcmp(name, "updateFrequency");
+}
+
+/* Called as each element ends during the parse: an item or entry that is a
+ * child of the item container (the channel, or the root) becomes an item of
+ * doc, and every finished container child that read_tree would not read is
+ * freed at once. What is left (the channel fields, an item cut off by the end
+ * of a broken document) is read by read_tree after the parse. Returns whether
+ * cur was freed. */
+static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur)
+{
+	xmlNodePtr parent = cur->parent, root;
+	gboolean in_channel;
+
+	if (cur->type != XML_ELEMENT_NODE || !parent || parent->type != XML_ELEMENT_NODE)
+		return FALSE;
+	if (parent->parent && parent->parent->type == XML_DOCUMENT_NODE) {
+		root = parent;
+		in_channel = FALSE;
+	} else if (parent->parent && parent->parent->type == XML_ELEMENT_NODE &&
+	           parent->parent->parent && parent->parent->parent->type == XML_DOCUMENT_NODE) {
+		root = parent->parent;
+		in_channel = TRUE;
+	} else {
+		return FALSE;
+	}
+	enum dialect d = dialect_of(root);
+	const char *name = (const char *)cur->name;
+	gboolean item = FALSE, keep = FALSE;
+
+	if (d == D_NONE) {
+		keep = in_channel;   /* only the root's name matters */
+	} else if (d == D_ATOM) {
+		if (in_channel)
+			return FALSE;
+		item = is_atom(cur) && !strcmp(name, "entry");
+		keep = !item && channel_field_name(name);
+	} else if (in_channel) {
+		if (!is_rss(parent) || strcmp((const char *)parent->name, "channel") != 0)
+			return FALSE;
+		item = is_rss(cur) && !strcmp(name, "item");
+		keep = !item && channel_field_name(name);
+	} else {
+		item = is_rss(cur) && !strcmp(name, "item");
+		keep = !item && is_rss(cur) && !strcmp(name, "channel");
+	}
+	if (keep)
+		return FALSE;
+	if (item && doc->items->len < FW_FEED_MAX_ITEMS) {
+		struct fw_item *it = make_item(cur, d == D_ATOM);
+		if (it)
+			g_ptr_array_add(doc->items, it);
+	}
+	xmlUnlinkNode(cur);
+	xmlFreeNode(cur);
+	return TRUE;
 }
 
 /* Finds a feed link (<link rel=alternate type=rss/atom>) in an HTML page. */
@@ -1462,14 +1987,10 @@ static struct fw_item *json_item(JsonObject *o, const char *base)
 		else if (json_node_get_value_type(idn) == G_TYPE_INT64)
 			id = g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(idn));
 	}
-	if (id && strlen(id) > FW_FEED_MAX_ID) {
-		char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA1, id, -1);
-		g_free(id);
-		id = g_strconcat("sha1:", h, NULL);
-		g_free(h);
-	}
+	if (id)
+		id = bounded_id(id);
 	if (!id && it->link)
-		id = g_strdup(it->link);
+		id = bounded_id(g_strdup(it->link));
 	if (!id) {
 		if (!it->title && !it->content && !it->summary) {
 			fw_item_free(it);
@@ -1541,11 +2062,11 @@ static gboolean looks_json(const char *s, gsize len)
 struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
                                   const char *content_type, GError **error)
 {
-	g_autoptr(GString) text = NULL;
-	g_autoptr(GString) fixed = NULL;
+	struct text text;
 	struct parse_err strict_err, rec_err;
 	xmlDocPtr xdoc;
-	gboolean degraded = FALSE;
+	gboolean degraded = FALSE, hostile;
+	struct fw_feed_doc *doc = NULL;
 
 	g_return_val_if_fail(data != NULL || len == 0, NULL);
 	xml_init_once();
@@ -1554,63 +2075,50 @@ struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_
 		            "feed too large (%" G_GSIZE_FORMAT " bytes)", len);
 		return NULL;
 	}
-	text = to_utf8(data ? data : "", len, content_type, error);
-	if (!text)
+	if (!to_utf8(&text, data ? data : "", len, content_type, error))
 		return NULL;
-	if (looks_json(text->str, text->len))
-		return json_feed_parse(text->str, text->len, base_url, error);
-	if (!prep_xml(text->str, text->len, FALSE, &fixed)) {
-		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE, "feed declares entities");
-		return NULL;
+	if (looks_json(text.str, text.len)) {
+		doc = json_feed_parse(text.str, text.len, base_url, error);
+		goto out;
 	}
-	const char *buf = fixed ? fixed->str : text->str;
-	gsize blen = fixed ? fixed->len : text->len;
 
-	xdoc = xml_parse(buf, blen, base_url, FALSE, &strict_err);
-	if (!xdoc) {
-		g_autoptr(GString) numeric = NULL;
-		prep_xml(text->str, text->len, TRUE, &numeric);
-		if (numeric) {
-			if (fixed)
-				g_string_free(fixed, TRUE);
-			fixed = g_steal_pointer(&numeric);
-			buf = fixed->str;
-			blen = fixed->len;
-		}
-		xdoc = xml_parse(buf, blen, base_url, TRUE, &rec_err);
+	doc = g_new0(struct fw_feed_doc, 1);
+	doc->items = g_ptr_array_new_with_free_func((GDestroyNotify)fw_item_free);
+	xdoc = xml_parse(text.str, text.len, base_url, FALSE, &strict_err, doc, &hostile);
+	if (!xdoc && !hostile) {
+		g_ptr_array_set_size(doc->items, 0);
+		xdoc = xml_parse(text.str, text.len, base_url, TRUE, &rec_err, doc, &hostile);
 		degraded = TRUE;
+	}
+	if (hostile) {
+		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE, "feed declares entities");
+		goto fail;
 	}
 	if (degraded && strict_err.code == XML_ERR_INTERNAL_ERROR &&
 	    g_str_has_prefix(strict_err.msg, "Excessive depth")) {
-		xmlFreeDoc(xdoc);
 		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE,
 		            "feed nested too deeply (%d:%d)", strict_err.line, strict_err.col);
-		return NULL;
+		goto fail;
 	}
 	xmlNodePtr root = xdoc ? xmlDocGetRootElement(xdoc) : NULL;
 	enum dialect d = dialect_of(root);
 	if (d == D_NONE) {
 		gboolean html = root ? g_ascii_strcasecmp((const char *)root->name, "html") == 0
-		                     : looks_html(buf, blen);
+		                     : looks_html(text.str, text.len);
 		if (html)
-			not_feed_html(text->str, text->len, base_url, error);
+			not_feed_html(text.str, text.len, base_url, error);
 		else if (root)
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_FEED,
 			            "not a feed: XML document with root element <%s>", root->name);
 		else
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML, "not XML: %d:%d: %s",
 			            strict_err.line, strict_err.col, strict_err.msg);
-		xmlFreeDoc(xdoc);
-		return NULL;
+		goto fail;
 	}
 	if (xdoc->intSubset && xdoc->intSubset->entities) {
-		xmlFreeDoc(xdoc);
 		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE, "feed declares entities");
-		return NULL;
+		goto fail;
 	}
-
-	struct fw_feed_doc *doc = g_new0(struct fw_feed_doc, 1);
-	doc->items = g_ptr_array_new_with_free_func((GDestroyNotify)fw_item_free);
 	if (degraded) {
 		doc->degraded = TRUE;
 		doc->warning = g_strdup_printf("XML error at %d:%d: %s (read in recover mode)",
@@ -1618,6 +2126,13 @@ struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_
 	}
 	read_tree(doc, root, d);
 	xmlFreeDoc(xdoc);
+	goto out;
+fail:
+	xmlFreeDoc(xdoc);
+	fw_feed_doc_free(doc);
+	doc = NULL;
+out:
+	g_free(text.owned);
 	return doc;
 }
 

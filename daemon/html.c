@@ -4,6 +4,9 @@
  * and is several times faster than building a libxml2 HTML tree per item.
  * Named entities come from libxml2's HTML 4 table (htmlEntityLookup). */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include <libxml/HTMLparser.h>
 
@@ -51,18 +54,42 @@ static inline void out_space(struct out *o)
 /* Elements whose content is dropped entirely. */
 static const char *const raw_drop[] = { "script", "style", "template", "noembed", "noframes" };
 
-/* Elements that separate words (sorted for bsearch). */
-static const char *const block_tags[] = {
-	"address", "article", "aside", "audio", "blockquote", "body", "br", "button",
-	"canvas", "caption", "center", "col", "colgroup", "dd", "details", "dialog",
-	"dir", "div", "dl", "dt", "embed", "fieldset", "figcaption", "figure",
-	"footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6",
-	"head", "header", "hgroup", "hr", "html", "iframe", "img", "input", "legend",
-	"li", "link", "main", "menu", "meta", "nav", "object", "ol", "optgroup",
-	"option", "p", "pre", "section", "select", "source", "summary", "table",
-	"tbody", "td", "textarea", "tfoot", "th", "thead", "title", "tr", "track",
-	"ul", "video", "wbr",
+/* Elements that separate words, by first letter: "|name|name|". */
+static const char *const block_tags[26] = {
+	['a' - 'a'] = "|address|article|aside|audio|",
+	['b' - 'a'] = "|blockquote|body|br|button|",
+	['c' - 'a'] = "|canvas|caption|center|col|colgroup|",
+	['d' - 'a'] = "|dd|details|dialog|dir|div|dl|dt|",
+	['e' - 'a'] = "|embed|",
+	['f' - 'a'] = "|fieldset|figcaption|figure|footer|form|frame|frameset|",
+	['h' - 'a'] = "|h1|h2|h3|h4|h5|h6|head|header|hgroup|hr|html|",
+	['i' - 'a'] = "|iframe|img|input|",
+	['l' - 'a'] = "|legend|li|link|",
+	['m' - 'a'] = "|main|menu|meta|",
+	['n' - 'a'] = "|nav|",
+	['o' - 'a'] = "|object|ol|optgroup|option|",
+	['p' - 'a'] = "|p|pre|",
+	['s' - 'a'] = "|section|select|source|summary|",
+	['t' - 'a'] = "|table|tbody|td|textarea|tfoot|th|thead|title|tr|track|",
+	['u' - 'a'] = "|ul|",
+	['v' - 'a'] = "|video|",
+	['w' - 'a'] = "|wbr|",
 };
+
+/* Whether the lower-case tag name (n bytes, n < 16) is a block element. */
+static gboolean is_block(const char *name, gsize n)
+{
+	char key[20];
+
+	if (n == 0 || name[0] < 'a' || name[0] > 'z' || !block_tags[name[0] - 'a'] ||
+	    memchr(name, '|', n))
+		return FALSE;
+	key[0] = '|';
+	memcpy(key + 1, name, n);
+	key[n + 1] = '|';
+	key[n + 2] = '\0';
+	return strstr(block_tags[name[0] - 'a'], key) != NULL;
+}
 
 /* HTML5 maps these numeric references (0x80-0x9F) through Windows-1252. */
 static const guint16 cp1252_c1[32] = {
@@ -71,12 +98,6 @@ static const guint16 cp1252_c1[32] = {
 	0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
 };
-
-/* Compares for bsearch over block_tags. */
-static int cmp_tag_cb(const void *key, const void *elem)
-{
-	return strcmp(key, *(const char *const *)elem);
-}
 
 /* Whether code point c is whitespace to fold into one space. */
 static gboolean is_space(gunichar c)
@@ -119,6 +140,71 @@ static inline gboolean plain_byte(guchar c, gboolean markup)
 	return c > ' ' && c < 0x7F && !(markup && (c == '<' || c == '&'));
 }
 
+#ifdef __SSE2__
+/* How many bytes from p (of the 16 there) can join the current run as they
+ * are, by plain_byte and the rule for spaces in scan_text: printable ASCII,
+ * and a space only when a printable byte follows it (and not first in an
+ * empty run). */
+static inline gsize plain_block(const char *p, gboolean run_empty, gboolean markup)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	/* signed: bytes below 0x20 and from 0x80 up */
+	__m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+	                           _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F)));
+	if (markup)
+		bad = _mm_or_si128(bad, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('<')),
+		                                     _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))));
+	guint special = (guint)_mm_movemask_epi8(bad);
+	guint space = (guint)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+	/* a space followed by a space, a special byte or the end of the block */
+	guint stop = special | (space & (((space | special) >> 1) | 0x8000));
+	if (run_empty)
+		stop |= space & 1;
+	return stop ? (gsize)__builtin_ctz(stop) : 16;
+}
+#endif
+
+/* Decodes the UTF-8 sequence at p (a byte >= 0x80) before end: returns its
+ * code point and sets *n to its length, or returns -1 if it is invalid
+ * (overlong, surrogate, past U+10FFFF, cut short). */
+static inline gunichar utf8_char(const char *s, const char *end, gsize *n)
+{
+	const guchar *p = (const guchar *)s;
+	gsize avail = end - s;
+	guchar c = p[0], lo = 0x80, hi = 0xBF;
+	gunichar u;
+
+	if (c >= 0xC2 && c <= 0xDF) {
+		*n = 2;
+		u = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		*n = 3;
+		u = c & 0x0F;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		*n = 4;
+		u = c & 0x07;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else {
+		return (gunichar)-1;
+	}
+	if (avail < *n || p[1] < lo || p[1] > hi)
+		return (gunichar)-1;
+	u = (u << 6) | (p[1] & 0x3F);
+	for (gsize i = 2; i < *n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return (gunichar)-1;
+		u = (u << 6) | (p[i] & 0x3F);
+	}
+	return u;
+}
+
 /* Appends text from p with whitespace folded, up to end or (with markup)
  * the next '<' or '&'; returns where it stopped. Invalid UTF-8 bytes become
  * U+FFFD one by one and NULs are dropped. */
@@ -128,6 +214,14 @@ static const char *scan_text(struct out *o, const char *p, const char *end, gboo
 		const char *run = p;
 		/* printable ASCII, with single spaces between words */
 		while (p < end) {
+#ifdef __SSE2__
+			if (end - p >= 16) {
+				gsize k = plain_block(p, p == run, markup);
+				p += k;
+				if (k == 16)
+					continue;
+			}
+#endif
 			guchar c = *p;
 			if (plain_byte(c, markup))
 				p++;
@@ -151,13 +245,20 @@ static const char *scan_text(struct out *o, const char *p, const char *end, gboo
 			out_char(o, c);
 			p++;
 		} else {
-			gunichar u = g_utf8_get_char_validated(p, end - p);
-			if (u == (gunichar)-1 || u == (gunichar)-2) {
+			gsize n;
+			gunichar u = utf8_char(p, end, &n);
+			if (u == (gunichar)-1) {
 				out_char(o, 0xFFFD);
 				p++;
-			} else {
+			} else if (is_space(u) || is_dropped(u)) {
 				out_char(o, u);
-				p = g_utf8_next_char(p);
+				p += n;
+			} else {
+				out_space(o);
+				out_room(o, n);
+				memcpy(o->buf + o->len, p, n);
+				o->len += n;
+				p += n;
 			}
 		}
 	}
@@ -388,7 +489,7 @@ static const char *markup(struct out *o, const char *p, const char *end)
 	name[n] = '\0';
 	q = skip_tag(q, end);
 
-	if (!closing) {
+	if (!closing && n > 0 && strchr("stn", name[0])) {
 		for (gsize i = 0; i < G_N_ELEMENTS(raw_drop); i++) {
 			if (strcmp(name, raw_drop[i]) == 0) {
 				char close[20];
@@ -399,8 +500,7 @@ static const char *markup(struct out *o, const char *p, const char *end)
 			}
 		}
 	}
-	if (n > 0 && bsearch(name, block_tags, G_N_ELEMENTS(block_tags), sizeof block_tags[0],
-	                     cmp_tag_cb))
+	if (is_block(name, n))
 		o->space = TRUE;
 	return q;
 }
