@@ -1,0 +1,101 @@
+#!/bin/bash
+# The feed parser against the corpus generator: bench/gen_corpus.py writes 60
+# feeds of 10 items in its seven dialects (WordPress RSS, Atom with escaped
+# HTML, RSS 1.0, entity-escaped RSS, ISO-8859-1, Atom with nested xml:base,
+# Windows-1252 labelled ISO-8859-1) and items.tsv with what each item is;
+# `feedwatch parse FILE --format json` of every feed must give each item's id,
+# title, link and date exactly as written there, and no other item. Then the
+# same through nginx (`feedwatch parse URL`, the feed URL as base) for a feed
+# of each dialect. FW_CORPUS_FEEDS changes the size (default 60; 20 under
+# FW_WRAP, where each run is slow).
+. "$(dirname "$0")/../helpers/lib.sh"
+if [ -n "$FW_WRAP" ]; then feeds=${FW_CORPUS_FEEDS:-20}; else feeds=${FW_CORPUS_FEEDS:-60}; fi
+plan 11
+
+gen="$FW_TOP/bench/gen_corpus.py"
+out="$T_TMP/corpus"
+[ -x "$FW_BUILD/feedwatch" ] || { echo "Bail out! $FW_BUILD/feedwatch is not built"; exit 1; }
+
+# compare DIR FIELD...: checks the parse output DIR/fNNNN.json of every feed
+# against items.tsv; prints one line per difference, exits 1 if any.
+compare() {
+	"$FW_PY" - "$out/items.tsv" "$@" <<'EOF'
+import datetime, json, os, sys
+items, outdir, fields = sys.argv[1], sys.argv[2], sys.argv[3:]
+want = {}
+for line in open(items, encoding="utf-8"):
+    f, i, link, title, pub = line.rstrip("\n").split("\t")
+    want.setdefault(f, {})[i] = {"title": title, "link": link, "published": int(pub)}
+bad = []
+for f in sorted(want):
+    path = os.path.join(outdir, f + ".json")
+    if not os.path.exists(path):
+        continue
+    got = {}
+    for line in open(path, encoding="utf-8"):
+        o = json.loads(line)
+        got[o["id"]] = o
+    if "id" in fields and set(got) != set(want[f]):
+        bad.append("%s: ids missing %s, extra %s" % (f, sorted(set(want[f]) - set(got))[:3],
+                                                       sorted(set(got) - set(want[f]))[:3]))
+    for i, w in sorted(want[f].items()):
+        o = got.get(i)
+        if o is None:
+            continue
+        for k in fields:
+            if k == "id":
+                continue
+            v = o[k]
+            if k == "published" and v is not None:
+                d = datetime.datetime.strptime(v, "%Y-%m-%dT%H:%M:%SZ")
+                v = int(d.replace(tzinfo=datetime.timezone.utc).timestamp())
+            if v != w[k]:
+                bad.append("%s %s %s: got %r, expected %r" % (f, i, k, v, w[k]))
+print("\n".join(bad[:20]))
+sys.exit(1 if bad else 0)
+EOF
+}
+
+# check NAME CMD...: one test point passing when CMD exits 0 (output as diag).
+check() {
+	local name=$1 res st
+	shift
+	res=$("$@" 2>&1)
+	st=$?
+	ok "$st" "$name"
+	[ "$st" = 0 ] || diag "$res"
+}
+
+check "gen_corpus.py writes $feeds feeds x 10 items" \
+	"$FW_PY" "$gen" "$out" --feeds "$feeds" --items 10 --seed 3
+n_items=$(wc -l < "$out/items.tsv")
+
+mkdir -p "$T_TMP/file"
+fails=""
+for path in "$out"/feeds/f*.xml; do
+	key=$(basename "$path" .xml)
+	fw parse "$path" --format json > "$T_TMP/file/$key.json" 2> "$T_TMP/file/$key.err" ||
+		fails="$fails $key"
+done
+is "$fails" "" "every feed file parses"
+is "$(cat "$T_TMP"/file/*.err)" "" "no feed is degraded or warned about"
+is "$(cat "$T_TMP"/file/*.json | wc -l)" "$n_items" "as many items as items.tsv ($n_items)"
+check "each feed's item ids are exactly the generator's" compare "$T_TMP/file" id
+check "every title is the generator's plain-text title" compare "$T_TMP/file" title
+check "every link is the generator's absolute link (xml:base resolved)" compare "$T_TMP/file" link
+check "every published date is the generator's" compare "$T_TMP/file" published
+
+# Through HTTP: one feed of each dialect (dialect = feed number % 10).
+serve "$out"
+mkdir -p "$T_TMP/url"
+fails=""
+for f in $(seq 0 $((feeds < 10 ? feeds - 1 : 9))); do
+	key=$(printf 'f%04d' "$f")
+	fw parse "$BASE/feeds/$key.xml" --format json > "$T_TMP/url/$key.json" 2> "$T_TMP/url/$key.err" ||
+		fails="$fails $key"
+done
+is "$fails" "" "every dialect parses from its URL"
+is "$(cat "$T_TMP"/url/*.err)" "" "no warning from the URL parses"
+check "from the URL: ids, titles, links and dates are the generator's" \
+	compare "$T_TMP/url" id title link published
+done_testing

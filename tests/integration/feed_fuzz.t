@@ -1,0 +1,45 @@
+#!/bin/bash
+# The libFuzzer harnesses (tests/fuzz/): `make fuzz` builds them with clang
+# (ASan+UBSan, leak checking on) and each replays its seed corpus and the
+# other's (-runs=0: no new inputs, just every file once); any crash, leak,
+# sanitizer report or broken contract fails. Skipped when clang cannot build
+# a libFuzzer program (Debian: packages clang and libclang-rt-14-dev).
+. "$(dirname "$0")/../helpers/lib.sh"
+corpus="$FW_TOP/tests/fuzz/corpus"
+fb="$FW_TOP/build/fuzz"
+
+if ! command -v clang >/dev/null 2>&1; then
+	echo "1..0 # skip clang is not installed"
+	exit 0
+fi
+printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+	'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { return 0; }' > "$T_TMP/probe.c"
+if ! clang -fsanitize=fuzzer -o "$T_TMP/probe" "$T_TMP/probe.c" > "$T_TMP/probe.log" 2>&1; then
+	echo "1..0 # skip clang cannot link libFuzzer (libclang-rt-14-dev missing?)"
+	exit 0
+fi
+plan 8
+
+(cd "$FW_TOP" && make -s fuzz) > "$T_TMP/build.log" 2>&1
+st=$?
+ok $st "make fuzz builds the harnesses"
+[ $st = 0 ] || diag "$(tail -n 20 "$T_TMP/build.log")"
+
+# replay NAME HARNESS DIR: one test point for HARNESS over every file of DIR.
+replay() {
+	local name=$1 harness=$2 dir=$3 log st
+	log="$T_TMP/$(basename "$harness")-$(basename "$dir").log"
+	timeout 300 "$harness" -runs=0 -timeout=30 -rss_limit_mb=2048 "$dir" > "$log" 2>&1
+	st=$?
+	ok $st "$name (exit $st)"
+	[ $st = 0 ] || diag "$(grep -E 'ERROR|SUMMARY|error|#0|#1|#2|#3' "$log" | head -n 20)"
+	like "$(grep -E '^Done [0-9]+ runs' "$log")" '^Done [0-9]+ runs' "$name: libFuzzer ran it to the end"
+}
+
+nfeed=$(find "$corpus/feed" -type f | wc -l)
+nhtml=$(find "$corpus/html" -type f | wc -l)
+replay "fuzz_feed replays corpus/feed ($nfeed files)" "$fb/fuzz_feed" "$corpus/feed"
+replay "fuzz_html replays corpus/html ($nhtml files)" "$fb/fuzz_html" "$corpus/html"
+replay "fuzz_feed replays corpus/html" "$fb/fuzz_feed" "$corpus/html"
+ok $([ "$nfeed" -ge 10 ] && [ "$nhtml" -ge 4 ]; echo $?) "the seed corpus is there ($nfeed + $nhtml files)"
+done_testing
