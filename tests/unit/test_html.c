@@ -101,6 +101,25 @@ static const struct html_row text_rows[] = {
 	{ "<p>China&#8217;s swap</p>", "China’s swap" },
 	{ "&lt;script&gt;x&lt;/script&gt;", "<script>x</script>" },
 	{ "<a href=\"https://ex.org/?a=1&amp;b=2\">l</a>", "l" },
+	/* runs of text go 16 bytes at a time: spaces and stops at every place */
+	{ "0123456789abcde  fghij", "0123456789abcde fghij" },
+	{ "0123456789abcdef 0123456789abcdef ", "0123456789abcdef 0123456789abcdef" },
+	{ "0123456789abcde <b>x</b>", "0123456789abcde x" },
+	{ "0123456789abcde <p>x</p>", "0123456789abcde x" },
+	{ " 0123456789abcdefghijklmnop", "0123456789abcdefghijklmnop" },
+	{ "0123456789abcdef\t0123456789abcdef", "0123456789abcdef 0123456789abcdef" },
+	{ "0123456789abcdef\xC2\xA0" "0123456789abcdef", "0123456789abcdef 0123456789abcdef" },
+	{ "0123456789abcdef\x7F" "0123456789abcdef", "0123456789abcdef0123456789abcdef" },
+	{ "aaaaaaaaaaaaaaaaaaaa&amp;bbbbbbbbbbbbbbbbbbbb", "aaaaaaaaaaaaaaaaaaaa&bbbbbbbbbbbbbbbbbbbb" },
+	{ "caf\xC3\xA9 na\xC3\xAFve \xE2\x80\x94 \xF0\x9F\x98\x80 0123456789abcdef",
+	  "caf\xC3\xA9 na\xC3\xAFve \xE2\x80\x94 \xF0\x9F\x98\x80 0123456789abcdef" },
+	{ "0123456789abcdef\xE2\x80\x8B\xEF\xBB\xBF" "0123456789abcdef", "0123456789abcdef\xE2\x80\x8B" "0123456789abcdef" },
+	{ "0123456789abcdef\xED\xA0\x80" "0123456789abcdef", "0123456789abcdef\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "0123456789abcdef" },
+	/* block and inline elements by name, any case */
+	{ "<DIV>Block</DIV><Span>in</Span>line<H2>Head</H2>", "Block inline Head" },
+	{ "a<textarea>b</textarea>c<figcaption>d</figcaption>e", "a b c d e" },
+	{ "a<tt>b</tt>c<s>d</s>e<n>f</n>", "abcdef" },
+	{ "a<p|pre>b", "ab" },
 };
 
 static const struct html_row clean_rows[] = {
