@@ -6,6 +6,7 @@ MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/feedwatch
 USERUNITDIR ?= $(PREFIX)/lib/systemd/user
 SYSUNITDIR ?= $(PREFIX)/lib/systemd/system
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
@@ -75,17 +76,23 @@ memcheck: deps
 	FW_BUILD=$(B) FW_WRAP="$(VALGRIND)" prove -f --exec 'sh tests/helpers/wrap.sh' $(UNIT_BIN) tests/integration/*.t
 	sh tests/helpers/vgcheck.sh $(B)/valgrind
 
+# Benchmarks against their floors, one table (bench/run.sh; bench/last-run.md).
+bench: deps all
+	sh bench/run.sh
+
 fuzz:
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(SYSUNITDIR)
+		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(SYSUNITDIR) \
+		$(DESTDIR)$(COMPLETIONDIR)
 	install -m 755 $(B)/feedwatch $(B)/feedwatchd $(DESTDIR)$(BINDIR)
 	install -m 644 man/feedwatch.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/feedwatch.conf.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/feedwatchd.8 $(DESTDIR)$(MANDIR)/man8
 	install -m 644 config/feedwatch.conf README.md $(DESTDIR)$(DOCDIR)
+	install -m 644 completion/feedwatch.bash $(DESTDIR)$(COMPLETIONDIR)/feedwatch
 	sed 's|@bindir@|$(BINDIR)|g' systemd/feedwatch.service > $(DESTDIR)$(USERUNITDIR)/feedwatch.service
 	sed 's|@bindir@|$(BINDIR)|g' systemd/feedwatch-system.service > $(DESTDIR)$(SYSUNITDIR)/feedwatch.service
 	chmod 644 $(DESTDIR)$(USERUNITDIR)/feedwatch.service $(DESTDIR)$(SYSUNITDIR)/feedwatch.service
@@ -95,10 +102,10 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man1/feedwatch.1 $(DESTDIR)$(MANDIR)/man5/feedwatch.conf.5 \
 		$(DESTDIR)$(MANDIR)/man8/feedwatchd.8 $(DESTDIR)$(DOCDIR)/feedwatch.conf \
 		$(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(USERUNITDIR)/feedwatch.service \
-		$(DESTDIR)$(SYSUNITDIR)/feedwatch.service
+		$(DESTDIR)$(SYSUNITDIR)/feedwatch.service $(DESTDIR)$(COMPLETIONDIR)/feedwatch
 	-rmdir $(DESTDIR)$(DOCDIR)
 
 clean:
 	rm -rf build
 
-.PHONY: all deps run test check-build memcheck fuzz install uninstall clean
+.PHONY: all deps run test check-build memcheck bench fuzz install uninstall clean

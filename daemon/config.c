@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "feedwatch/config.h"
+#include "feedwatch/opml.h"
 #include "feedwatch/topic.h"
 
 G_DEFINE_QUARK(fw-config-error-quark, fw_config_error)
@@ -401,6 +402,8 @@ feed_conf_free(struct fw_feed_conf *f)
 	g_free(f->key);
 	g_free(f->url);
 	g_free(f->title);
+	g_free(f->site);
+	g_free(f->category);
 	g_free(f);
 }
 
@@ -504,6 +507,14 @@ load_feed(struct scan *sc, struct group *g, const char *name, struct fw_config *
 		f->url = g_strdup(e->value);
 	if ((e = group_get(g, "title")) != NULL && *e->value != '\0')
 		f->title = g_strdup(e->value);
+	if ((e = group_get(g, "site")) != NULL) {
+		if (!url_ok(e->value, FALSE, &why))
+			problem(sc, e->line, e->col, "site: %s: '%s'", why, e->value);
+		else
+			f->site = g_strdup(e->value);
+	}
+	if ((e = group_get(g, "category")) != NULL && *e->value != '\0')
+		f->category = g_strdup(e->value);
 	if ((e = group_get(g, "interval")) != NULL) {
 		if (!fw_config_parse_duration(e->value, &f->interval))
 			problem(sc, e->line, e->col, "interval: bad duration '%s'", e->value);
@@ -512,6 +523,51 @@ load_feed(struct scan *sc, struct group *g, const char *name, struct fw_config *
 			problem(sc, e->line, e->col, "interval: at least 1m for a remote feed");
 	}
 	g_ptr_array_add(c->feeds, f);
+}
+
+/* Adds the feeds of the opml= file that the config does not already have
+ * (same url); their keys are made from their titles. */
+static void
+load_opml(struct scan *sc, struct fw_config *c, int line)
+{
+	g_autofree char *data = NULL;
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GPtrArray) feeds = g_ptr_array_new_with_free_func((GDestroyNotify)fw_opml_feed_free);
+	g_autoptr(GHashTable) taken = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) urls = g_hash_table_new(g_str_hash, g_str_equal);
+	gsize len = 0;
+
+	if (!g_file_get_contents(c->opml, &data, &len, &err)) {
+		problem(sc, line, 0, "opml: %s", err->message);
+		return;
+	}
+	if (!fw_opml_parse(data, len, feeds, NULL, NULL, &err)) {
+		problem(sc, line, 0, "opml: %s: %s", c->opml, err->message);
+		return;
+	}
+	for (guint i = 0; i < c->feeds->len; i++) {
+		struct fw_feed_conf *f = c->feeds->pdata[i];
+		g_hash_table_add(taken, f->key);
+		if (f->url != NULL)
+			g_hash_table_add(urls, f->url);
+	}
+	for (guint i = 0; i < feeds->len; i++) {
+		const struct fw_opml_feed *o = feeds->pdata[i];
+		struct fw_feed_conf *f;
+
+		if (g_hash_table_contains(urls, o->xml_url))
+			continue;
+		f = g_new0(struct fw_feed_conf, 1);
+		f->key = fw_opml_feed_name(o->title, o->xml_url, taken);
+		f->url = g_strdup(o->xml_url);
+		f->title = g_strdup(o->title);
+		f->site = g_strdup(o->html_url);
+		f->category = g_strdup(o->category);
+		f->interval = c->interval;
+		g_ptr_array_add(c->feeds, f);
+		g_hash_table_add(taken, f->key);
+		g_hash_table_add(urls, f->url);
+	}
 }
 
 /* Parses a notify= list into channel bits. */
@@ -757,6 +813,15 @@ fw_config_load(const char *path, GPtrArray *errors, GError **error)
 			load_feed(&sc, g, name, c);
 		else
 			load_topic(&sc, g, name, c);
+	}
+	if (c->opml != NULL) {
+		int line = 0;
+		for (guint i = 0; i < sc.groups->len && line == 0; i++) {
+			struct group *g = sc.groups->pdata[i];
+			struct entry *e = strcmp(g->name, "feedwatch") == 0 ? group_get(g, "opml") : NULL;
+			line = e ? e->line : 0;
+		}
+		load_opml(&sc, c, line);
 	}
 	/* Every key not consumed above is unknown. */
 	for (guint i = 0; i < sc.groups->len; i++) {

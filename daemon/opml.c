@@ -522,9 +522,9 @@ char *fw_opml_config_group(const struct fw_opml_feed *f, const char *name)
 	if (title)
 		g_string_append_printf(s, "title = %s\n", title);
 	if (site)
-		g_string_append_printf(s, "# site = %s\n", site);
+		g_string_append_printf(s, "site = %s\n", site);
 	if (cat)
-		g_string_append_printf(s, "# category = %s\n", cat);
+		g_string_append_printf(s, "category = %s\n", cat);
 	return g_string_free(s, FALSE);
 }
 

@@ -29,8 +29,10 @@ struct fw_feed_conf {
 	char *key;        /* the group name after "feed " */
 	char *url;        /* http(s):// or file:// */
 	char *title;      /* NULL: use the feed's own title */
+	char *site;       /* the site's page (site=, OPML htmlUrl), or NULL */
+	char *category;   /* a folder path "News/Argentina" (category=, OPML nesting), or NULL */
 	gint64 interval;  /* seconds */
-	int line;         /* of the [feed ...] header */
+	int line;         /* of the [feed ...] header; 0 for a feed from opml= */
 };
 
 struct fw_topic_conf {

@@ -62,7 +62,7 @@ char *fw_opml_write(GPtrArray *feeds, const char *title, gint64 now);
 char *fw_opml_feed_name(const char *title, const char *url, GHashTable *taken);
 
 /* The config text of a [feed NAME] group for f, ending in a newline:
- * "[feed NAME]\nurl = ...\ntitle = ...\n# site = ...\n# category = ...\n".
+ * "[feed NAME]\nurl = ...\ntitle = ...\nsite = ...\ncategory = ...\n".
  * Values are made single-line; a " #" or " ;" in a title (which the config
  * would read as a comment) gets a no-break space before the # or ;. Caller frees. */
 char *fw_opml_config_group(const struct fw_opml_feed *f, const char *name);

@@ -60,6 +60,9 @@ static const struct row rows[] = {
 	{ "bad webhook_format", "[topic t]\nquery = a\nwebhook_format = xml\n", "webhook_format: expected json or ntfy" },
 	{ "bad max_per_hour", "[topic t]\nquery = a\nmax_per_hour = lots\n", "PATH:3:16: max_per_hour:" },
 	{ "durable", "[feedwatch]\ndurable = yes\n", NULL },
+	{ "site and category", "[feed a]\nurl = http://a.b/rss\nsite = http://a.b/\ncategory = News/Argentina\n", NULL },
+	{ "bad site", "[feed a]\nurl = http://a.b/rss\nsite = javascript:x\n", "PATH:3:8: site: only http://" },
+	{ "missing opml", "[feedwatch]\nopml = /nonexistent/feeds.opml\n", "PATH:2: opml: " },
 	{ "invalid utf8", "[feedwatch]\n\xff\xfe = 1\n", "PATH:2: not valid UTF-8" },
 };
 
@@ -174,6 +177,37 @@ test_also_digest(void)
 	fw_config_free(c);
 }
 
+/* opml= adds the OPML file's feeds that the config lacks. */
+static void
+test_opml(void)
+{
+	g_autofree char *opml = g_build_filename(tmpdir, "feeds.opml", NULL);
+	g_autofree char *path = NULL, *text = NULL;
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	struct fw_config *c;
+	const struct fw_feed_conf *f;
+
+	g_assert_true(g_file_set_contents(opml,
+		"<?xml version=\"1.0\"?><opml version=\"2.0\"><head><title>x</title></head><body>"
+		"<outline text=\"News\"><outline text=\"Argentina\">"
+		"<outline type=\"rss\" text=\"Buenos Aires Times\" xmlUrl=\"https://batimes.example/rss\" "
+		"htmlUrl=\"https://batimes.example/\"/></outline></outline>"
+		"<outline type=\"rss\" text=\"Dup\" xmlUrl=\"http://a.b/rss\"/>"
+		"</body></opml>", -1, NULL));
+	text = g_strdup_printf("[feedwatch]\nopml = %s\n[feed a]\nurl = http://a.b/rss\n", opml);
+	path = write_conf("opml", text);
+	c = fw_config_load(path, errors, NULL);
+	g_assert_nonnull(c);
+	g_assert_cmpuint(c->feeds->len, ==, 2);
+	f = c->feeds->pdata[1];
+	g_assert_cmpstr(f->url, ==, "https://batimes.example/rss");
+	g_assert_cmpstr(f->title, ==, "Buenos Aires Times");
+	g_assert_cmpstr(f->site, ==, "https://batimes.example/");
+	g_assert_cmpstr(f->category, ==, "News/Argentina");
+	g_assert_cmpstr(f->key, ==, "buenos-aires-times");
+	fw_config_free(c);
+}
+
 /* Every problem is reported, not just the first. */
 static void
 test_all_errors(void)
@@ -249,6 +283,7 @@ main(int argc, char **argv)
 	g_test_add_func("/config/values", test_values);
 	g_test_add_func("/config/all-errors", test_all_errors);
 	g_test_add_func("/config/also-digest", test_also_digest);
+	g_test_add_func("/config/opml", test_opml);
 	g_test_add_func("/config/missing-file", test_missing_file);
 	g_test_add_func("/config/durations", test_durations);
 	g_test_add_func("/config/when", test_when);

@@ -262,7 +262,7 @@ static const struct group_case group_cases[] = {
 	{ "BA Times", "https://batimes.example/rss", "https://batimes.example/", "News/Argentina",
 	  "ba-times",
 	  "[feed ba-times]\nurl = https://batimes.example/rss\ntitle = BA Times\n"
-	  "# site = https://batimes.example/\n# category = News/Argentina\n" },
+	  "site = https://batimes.example/\ncategory = News/Argentina\n" },
 	{ NULL, "https://x.example/", NULL, NULL, "x",
 	  "[feed x]\nurl = https://x.example/\n" },
 	{ "Issue #12 ; daily\nnews\t#hash", "https://y.example/", NULL, NULL, "y",
