@@ -30,7 +30,8 @@ BUILD/libfeedwatch.a, then measures:
 The table goes to stdout and (full runs only) to bench/last-run.md, with the
 figures in bench/last-run.json; the next run shows the change against them.
 --profile instead runs valgrind --tool=callgrind on the cold cycle and the
-two drivers (a smaller corpus) and prints the top functions of each.
+two drivers (a smaller corpus) and prints the top functions of each (also
+written to bench/last-profile.md).
 Standard library only; Python 3.9 or later.
 """
 import argparse
@@ -879,8 +880,10 @@ def profile(args, bins, build):
     gen_corpus(corpus, feeds, args.items, 0, [10, 10000])
     files = sorted(glob.glob(os.path.join(corpus, "feeds", "*.xml")))
     srv = Server(corpus)
-    report = ["Profiles (valgrind --tool=callgrind, instructions; corpus of %d feeds × %d items)"
-              % (feeds, args.items), ""]
+    mach = machine()
+    report = ["Profiles, %s, commit %s (valgrind --tool=callgrind, instructions; corpus of %d "
+              "feeds × %d items; `sh bench/run.sh --profile`)" % (mach["date"], mach["commit"],
+                                                                   feeds, args.items), ""]
     try:
         db = os.path.join(out, "fw.db")
         conf = os.path.join(out, "fw.conf")
@@ -916,8 +919,9 @@ def profile(args, bins, build):
     finally:
         srv.stop()
     text = "\n".join(report)
-    with open(os.path.join(out, "profile.md"), "w") as fh:
-        fh.write(text + "\n")
+    for path in (os.path.join(out, "profile.md"), os.path.join(BENCH, "last-profile.md")):
+        with open(path, "w") as fh:
+            fh.write(text + "\n")
     sys.stdout.write(text + "\n")
 
 
