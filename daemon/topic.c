@@ -24,6 +24,9 @@ static const char *const field_names[FW_FIELD_COUNT] = {
 	[FW_FIELD_LINK] = "link",
 };
 
+/* A parsed query is one block of memory: this struct, then its nodes,
+ * their kids, terms and words (see compact), so that matching it touches
+ * a few neighbouring cache lines; the source follows them. */
 struct fw_query {
 	struct fw_qnode *root;
 	char *src;
@@ -951,6 +954,66 @@ parse_or(struct parser *ps)
 	return make_list(FW_QNODE_OR, kids);
 }
 
+#define ALIGN8(x) (((x) + 7) & ~(gsize)7)
+
+/* The number of kids of n. */
+static guint
+kid_count(const struct fw_qnode *n)
+{
+	if (n->kids == NULL)
+		return 0;
+	return n->kind == FW_QNODE_NOT ? 1 : n->kind == FW_QNODE_NEAR ? 2 : n->n;
+}
+
+/* Bytes compact() needs for the tree under n. */
+static gsize
+compact_size(const struct fw_qnode *n)
+{
+	gsize size = ALIGN8(sizeof(*n)) + ALIGN8(kid_count(n) * sizeof(n->kids[0]));
+
+	if (n->terms) {
+		size += ALIGN8(n->n * sizeof(n->terms[0]));
+		for (guint i = 0; i < n->n; i++)
+			size += n->terms[i].len + 1;
+		size = ALIGN8(size);
+	}
+	for (guint i = 0; i < kid_count(n); i++)
+		size += compact_size(n->kids[i]);
+	return size;
+}
+
+/* Copies the tree under n to *at (advancing it): the node, its kids array,
+ * its terms and their words, then the kids, depth first. The regexes move
+ * over (the old tree keeps no reference). */
+static struct fw_qnode *
+compact(struct fw_qnode *n, char **at)
+{
+	struct fw_qnode *c = (struct fw_qnode *)*at;
+	guint nk = kid_count(n);
+
+	*c = *n;
+	*at += ALIGN8(sizeof(*n));
+	n->regex = NULL;
+	if (nk) {
+		c->kids = (struct fw_qnode **)*at;
+		*at += ALIGN8(nk * sizeof(c->kids[0]));
+	}
+	if (n->terms) {
+		char *words;
+		c->terms = (struct fw_qterm *)*at;
+		words = *at + ALIGN8(n->n * sizeof(n->terms[0]));
+		for (guint i = 0; i < n->n; i++) {
+			c->terms[i] = n->terms[i];
+			c->terms[i].word = memcpy(words, n->terms[i].word, n->terms[i].len + 1);
+			words += n->terms[i].len + 1;
+		}
+		*at = (char *)ALIGN8((gsize)words);
+	}
+	for (guint i = 0; i < nk; i++)
+		c->kids[i] = compact(n->kids[i], at);
+	return c;
+}
+
 /* Returns a node under n that can be true without any term being present
  * (n "requires nothing"), or NULL if n requires something. */
 static const struct fw_qnode *
@@ -1042,11 +1105,32 @@ fw_query_parse(const char *src, guint *err_col, GError **error)
 		return NULL;
 	}
 	apply_fields(root, FW_FIELDS_DEFAULT);
-	q = g_new0(struct fw_query, 1);
-	q->root = root;
-	q->src = g_strdup(src);
-	q->fields = fields_of(root);
+	{
+		gsize size = ALIGN8(sizeof(struct fw_query)) + compact_size(root);
+		gsize slen = strlen(src) + 1;
+		char *block = g_malloc(size + slen);
+		char *at = block + ALIGN8(sizeof(struct fw_query));
+
+		q = (struct fw_query *)block;
+		q->root = compact(root, &at);
+		q->src = memcpy(block + size, src, slen);
+		q->fields = fields_of(q->root);
+		node_free(root);   /* its regexes moved to the block */
+	}
 	return q;
+}
+
+/* Drops the regexes under a compacted node (the rest is in the block). */
+static void
+unref_regexes(struct fw_qnode *n)
+{
+	if (n->regex)
+		g_regex_unref(n->regex);
+	if (n->kids) {
+		guint k = n->kind == FW_QNODE_NOT ? 1 : n->kind == FW_QNODE_NEAR ? 2 : n->n;
+		for (guint i = 0; i < k; i++)
+			unref_regexes(n->kids[i]);
+	}
 }
 
 void
@@ -1054,9 +1138,8 @@ fw_query_free(struct fw_query *q)
 {
 	if (q == NULL)
 		return;
-	node_free(q->root);
-	g_free(q->src);
-	g_free(q);
+	unref_regexes(q->root);
+	g_free(q);   /* the block */
 }
 
 const char *

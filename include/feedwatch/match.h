@@ -2,7 +2,9 @@
  * with positions, snippets.
  *
  * Pure: no I/O. A matcher is built once per configuration and then only
- * read, so matching may run on any thread while nobody adds to it. */
+ * read, so matching may run on any thread while nobody adds to it (the
+ * first match files the topics, under a lock; each thread keeps a little
+ * scratch memory for its next item). */
 #ifndef FW_MATCH_H
 #define FW_MATCH_H
 

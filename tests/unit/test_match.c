@@ -283,6 +283,9 @@ static const struct row rows[] = {
 	/* nothing in the item */
 	{ "a", NULL, NULL, N },
 	{ "a OR /a/", NULL, NULL, N },
+	/* regex spans are in characters, after multi-byte text */
+	{ "/argentin[ao]/i", NULL, "Común, é ñandú — «ARGENTINA» y Argentino", Y, "content:18-27", 2 },
+	{ "/xx/", NULL, "ÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿxxñññññññññxx", Y, "content:20-22", 2 },
 };
 
 /* Parses "field:start-end". */
@@ -835,6 +838,73 @@ test_property(void)
 	g_rand_free(rng);
 }
 
+/* Threads matching with one matcher at once (the first match files the
+ * topics) get what one thread gets. */
+struct thread_job {
+	struct fw_matcher *m;
+	char **texts;
+	guint ntexts;
+	guint hits;
+};
+
+static gpointer
+match_thread_cb(gpointer data)
+{
+	struct thread_job *j = data;
+
+	for (guint rep = 0; rep < 3; rep++) {
+		for (guint i = 0; i < j->ntexts; i++) {
+			struct fw_doc d = { 0 };
+			GPtrArray *hits;
+			d.field[FW_FIELD_CONTENT] = j->texts[i];
+			hits = fw_matcher_match(j->m, &d);
+			if (rep == 0)
+				j->hits += hits->len;
+			g_ptr_array_unref(hits);
+		}
+	}
+	return NULL;
+}
+
+static void
+test_threads(void)
+{
+	GRand *rng = g_rand_new_with_seed(7);
+	struct fw_matcher *m = fw_matcher_new();
+	char *texts[40];
+	struct thread_job jobs[4];
+	GThread *th[4];
+	guint want = 0;
+
+	for (guint t = 0; t < 300; t++) {
+		g_autoptr(GString) q = g_string_new(NULL);
+		struct fw_query *fq;
+		rand_term(rng, q, 1);
+		if ((fq = fw_query_parse(q->str, NULL, NULL)) != NULL)
+			fw_matcher_add(m, t, fq);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(texts); i++)
+		texts[i] = rand_text(rng);
+	for (guint k = 0; k < G_N_ELEMENTS(th); k++) {
+		jobs[k] = (struct thread_job){ m, texts, G_N_ELEMENTS(texts), 0 };
+		th[k] = g_thread_new("match", match_thread_cb, &jobs[k]);
+	}
+	for (guint k = 0; k < G_N_ELEMENTS(th); k++)
+		g_thread_join(th[k]);
+	{
+		struct thread_job one = { m, texts, G_N_ELEMENTS(texts), 0 };
+		match_thread_cb(&one);
+		want = one.hits;
+	}
+	g_assert_cmpuint(want, >, 0);
+	for (guint k = 0; k < G_N_ELEMENTS(th); k++)
+		g_assert_cmpuint(jobs[k].hits, ==, want);
+	for (guint i = 0; i < G_N_ELEMENTS(texts); i++)
+		g_free(texts[i]);
+	fw_matcher_free(m);
+	g_rand_free(rng);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -856,5 +926,6 @@ main(int argc, char **argv)
 	g_test_add_func("/match/matcher", test_matcher);
 	g_test_add_func("/match/render", test_render);
 	g_test_add_func("/match/property", test_property);
+	g_test_add_func("/match/threads", test_threads);
 	return g_test_run();
 }
