@@ -167,11 +167,274 @@ static void test_body(void)
 	g_assert_cmpstr(plain, ==, "T\ns &amp; t");
 }
 
+struct line_row {
+	const char *in;
+	glong max;
+	const char *expected;
+};
+
+static const struct line_row line_rows[] = {
+	{ "  a\nb\t ", 10, "a b" },
+	{ "abcdef", 3, "abc" ELL },
+	{ "abc", 3, "abc" },
+	{ "caf\xe9", 10, "caf" R },
+	{ "<b>&amp;</b>", 20, "<b>&amp;</b>" },   /* plain text: left as it is */
+	{ NULL, 5, "" },
+};
+
+/* fw_notice_line over line_rows. */
+static void test_line(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(line_rows); i++) {
+		g_autofree char *got = fw_notice_line(line_rows[i].in, line_rows[i].max);
+		g_assert_cmpstr(got, ==, line_rows[i].expected);
+	}
+}
+
+struct header_row {
+	const char *name, *value;
+	const char *expected;     /* exact, or (when prefix) the start */
+	gboolean prefix;
+};
+
+static const struct header_row header_rows[] = {
+	{ "Title", "plain words", "Title: plain words", FALSE },
+	{ "Title", "Urgent \xe2\x80\x94 News", "Title: =?UTF-8?B?VXJnZW50IOKAlCBOZXdz?=", FALSE },
+	/* no header injection: CR and LF become spaces */
+	{ "Title", "a\r\nX-Evil: 1", "Title: a  X-Evil: 1", FALSE },
+	{ "Tags", " padded ", "Tags: padded", FALSE },
+	{ "Click", NULL, "Click: ", FALSE },
+	{ "Title", "\xff", "Title: =?UTF-8?B?77+9?=", FALSE },
+	/* cut to 250 characters and an ellipsis (not ASCII: encoded) */
+	{ "Title", NULL, "Title: =?UTF-8?B?YWFhYWFhYWFhYWFhYWFh", TRUE },
+};
+
+/* fw_notify_header over header_rows (the last row: 1000 'a'). */
+static void test_header(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(header_rows); i++) {
+		const struct header_row *r = &header_rows[i];
+		g_autofree char *big = g_strnfill(1000, 'a');
+		g_autofree char *got = fw_notify_header(r->name, r->prefix ? big : r->value);
+		g_test_message("header row %u: %s", i, got);
+		if (r->prefix) {
+			g_assert_true(g_str_has_prefix(got, r->expected));
+			g_assert_cmpuint(strlen(got), <, 400);
+		} else {
+			g_assert_cmpstr(got, ==, r->expected);
+		}
+		g_assert_null(strpbrk(got, "\r\n"));
+	}
+}
+
+/* A copy is deep and equal; free of NULL fields is fine. */
+static void test_copy(void)
+{
+	struct fw_notice *n = fw_notice_new(), *c;
+	const char *topics[] = { "milei", "mercosur", NULL };
+	gint64 id = 7;
+
+	g_array_append_val(n->outbox_ids, id);
+	g_array_append_val(n->hit_ids, id);
+	n->topics = g_strdupv((char **)topics);
+	n->summary = g_strdup("s");
+	n->replace_key = g_strdup("topic:milei");
+	n->urgency = FW_URGENCY_CRITICAL;
+	c = fw_notice_copy(n);
+	fw_notice_free(n);
+	g_assert_cmpuint(c->outbox_ids->len, ==, 1);
+	g_assert_cmpint(g_array_index(c->hit_ids, gint64, 0), ==, 7);
+	g_assert_cmpstr(c->topics[1], ==, "mercosur");
+	g_assert_cmpstr(c->replace_key, ==, "topic:milei");
+	g_assert_null(c->body);
+	g_assert_null(c->link);
+	g_assert_cmpint(c->urgency, ==, FW_URGENCY_CRITICAL);
+	fw_notice_free(c);
+}
+
+/* --- exec and webhook jobs --- */
+
+static gboolean timeout_cb(gpointer data);
+
+struct job_run {
+	GMainLoop *loop;
+	guint done;
+	gboolean ok;
+	char *error;
+	gpointer tag;
+};
+
+/* Records a job's outcome and quits. */
+static void job_done_cb(gpointer tag, gboolean ok, const char *error, gpointer data)
+{
+	struct job_run *jr = data;
+
+	jr->done++;
+	jr->ok = ok;
+	jr->tag = tag;
+	g_free(jr->error);
+	jr->error = g_strdup(error);
+	g_main_loop_quit(jr->loop);
+}
+
+static char *tmpdir;
+
+struct exec_row {
+	const char *script;       /* for sh -c; $OUT is the output file */
+	const char *arg;          /* $1 */
+	const char *env;          /* NAME=VALUE or NULL */
+	gsize input_fill;         /* this many bytes of input, else input */
+	const char *input;
+	guint timeout_s;
+	gboolean ok;
+	const char *error;        /* prefix */
+	const char *output;       /* $OUT's content, or NULL */
+};
+
+static const struct exec_row exec_rows[] = {
+	/* hostile values reach the program verbatim, in env, argv and stdin */
+	{ "printf '%s|%s|%s' \"$A\" \"$1\" \"$(cat)\" > \"$OUT\"", "-rf --help",
+	  "A=x\n$(touch y); z `w` \"q\"", 0, "stdin\n$(data)", 5, TRUE, NULL,
+	  "x\n$(touch y); z `w` \"q\"|-rf --help|stdin\n$(data)" },
+	{ "exit 3", NULL, NULL, 0, "", 5, FALSE, "exited with status 3", NULL },
+	{ "kill -9 $$", NULL, NULL, 0, "", 5, FALSE, "killed by signal 9", NULL },
+	/* systemd's variables are not passed on (the test process has them set) */
+	{ "[ -z \"${NOTIFY_SOCKET+x}${WATCHDOG_USEC+x}${WATCHDOG_PID+x}\" ] && [ \"$KEEP\" = kept ]",
+	  NULL, NULL, 0, "", 5, TRUE, NULL, NULL },
+	{ "sleep 20", NULL, NULL, 0, "", 1, FALSE, "killed after 1 s", NULL },
+	/* a program that never reads a 4 MB input is fine (a memfd, no pipe) */
+	{ "exit 0", NULL, NULL, 4 << 20, NULL, 5, TRUE, NULL, NULL },
+	{ "wc -c > \"$OUT\"", NULL, NULL, 100000, NULL, 5, TRUE, NULL, "100000\n" },
+};
+
+/* Runs one job and the loop until it is done (limit 30 s). */
+static void job_wait(struct job_run *jr)
+{
+	guint tid = g_timeout_add_seconds(30, timeout_cb, jr->loop);
+
+	g_main_loop_run(jr->loop);
+	g_source_remove(tid);
+}
+
+/* fw_jobs_exec over exec_rows. */
+static void test_exec(void)
+{
+	struct job_run jr = { .loop = g_main_loop_new(NULL, FALSE) };
+	struct fw_jobs *j = fw_jobs_new(NULL, job_done_cb, &jr);
+	g_autofree char *out = g_build_filename(tmpdir, "exec.out", NULL);
+
+	g_setenv("NOTIFY_SOCKET", "/run/x", TRUE);
+	g_setenv("WATCHDOG_USEC", "1000", TRUE);
+	g_setenv("WATCHDOG_PID", "1", TRUE);
+	g_setenv("KEEP", "kept", TRUE);
+	g_setenv("OUT", out, TRUE);
+	for (guint i = 0; i < G_N_ELEMENTS(exec_rows); i++) {
+		const struct exec_row *r = &exec_rows[i];
+		const char *argv[] = { "/bin/sh", "-c", r->script, "sh", r->arg, NULL };
+		const char *env[] = { r->env, NULL };
+		g_autofree char *fill = r->input_fill ? g_strnfill(r->input_fill, 'i') : NULL;
+		g_autofree char *got = NULL;
+		gint64 t0 = g_get_monotonic_time();
+
+		g_unlink(out);
+		jr.done = 0;
+		fw_jobs_exec(j, argv, env, fill != NULL ? fill : r->input, r->timeout_s,
+		             GUINT_TO_POINTER(i + 1), NULL);
+		g_assert_cmpuint(fw_jobs_pending(j), ==, 1);
+		g_assert_cmpuint(jr.done, ==, 0);   /* never from inside the call */
+		job_wait(&jr);
+		g_test_message("exec row %u: ok=%d %s", i, jr.ok, jr.error ? jr.error : "");
+		g_assert_cmpuint(jr.done, ==, 1);
+		g_assert_cmpuint(GPOINTER_TO_UINT(jr.tag), ==, i + 1);
+		g_assert_cmpint(jr.ok, ==, r->ok);
+		if (r->error != NULL)
+			g_assert_true(g_str_has_prefix(jr.error, r->error));
+		else
+			g_assert_null(jr.error);
+		if (r->output != NULL) {
+			g_assert_true(g_file_get_contents(out, &got, NULL, NULL));
+			g_assert_cmpstr(got, ==, r->output);
+		}
+		g_assert_cmpint(g_get_monotonic_time() - t0, <, 15 * G_USEC_PER_SEC);
+	}
+	g_unsetenv("NOTIFY_SOCKET");
+	g_unsetenv("WATCHDOG_USEC");
+	g_unsetenv("WATCHDOG_PID");
+	g_unlink(out);
+	fw_jobs_free(j);
+	g_free(jr.error);
+	g_main_loop_unref(jr.loop);
+}
+
+/* A missing program and no program fail, reported from the loop. */
+static void test_exec_missing(void)
+{
+	struct job_run jr = { .loop = g_main_loop_new(NULL, FALSE) };
+	struct fw_jobs *j = fw_jobs_new(NULL, job_done_cb, &jr);
+	const char *argv[] = { "/nonexistent/feedwatch-hook", NULL };
+	const char *none[] = { NULL };
+
+	fw_jobs_exec(j, argv, NULL, "x", 5, g_strdup("tag"), g_free);
+	g_assert_cmpuint(jr.done, ==, 0);
+	job_wait(&jr);
+	g_assert_false(jr.ok);
+	g_assert_nonnull(strstr(jr.error, "No such file"));
+	fw_jobs_exec(j, none, NULL, "x", 5, NULL, NULL);
+	job_wait(&jr);
+	g_assert_false(jr.ok);
+	g_assert_cmpstr(jr.error, ==, "no program to run");
+	/* freeing with a program still running leaves it to run; its tag is freed */
+	{
+		const char *sleeper[] = { "/bin/sleep", "1", NULL };
+		fw_jobs_exec(j, sleeper, NULL, "", 5, g_strdup("tag"), g_free);
+	}
+	fw_jobs_free(j);
+	fw_jobs_free(NULL);
+	g_free(jr.error);
+	g_main_loop_unref(jr.loop);
+}
+
+struct post_row {
+	const char *url;
+	const char *error;        /* a substring of the error */
+};
+
+/* Only http and https; a refused connection is an error. Port 9 (discard)
+ * is assumed closed on loopback. */
+static const struct post_row post_rows[] = {
+	{ "file:///etc/passwd", "Protocol" },
+	{ "ftp://127.0.0.1/x", "Protocol" },
+	{ "http://127.0.0.1:9/hook", "onnect" },
+	{ "not a url", "" },
+};
+
+/* fw_jobs_post over post_rows: every one fails, reported from the loop. */
+static void test_post_errors(void)
+{
+	struct job_run jr = { .loop = g_main_loop_new(NULL, FALSE) };
+	struct fw_jobs *j = fw_jobs_new(NULL, job_done_cb, &jr);
+	const char *hdrs[] = { "Content-Type: application/json", NULL };
+
+	for (guint i = 0; i < G_N_ELEMENTS(post_rows); i++) {
+		jr.done = 0;
+		fw_jobs_post(j, post_rows[i].url, hdrs, "{}", 2, 5, NULL, NULL);
+		g_assert_cmpuint(jr.done, ==, 0);
+		job_wait(&jr);
+		g_test_message("post row %u: %s", i, jr.error ? jr.error : "");
+		g_assert_cmpuint(jr.done, ==, 1);
+		g_assert_false(jr.ok);
+		g_assert_nonnull(strstr(jr.error, post_rows[i].error));
+	}
+	g_assert_cmpuint(fw_jobs_pending(j), ==, 0);
+	fw_jobs_free(j);
+	g_free(jr.error);
+	g_main_loop_unref(jr.loop);
+}
+
 /* --- the notifier on a private session bus --- */
 
 static char *argv0;
 static char *bus_pid;          /* of dbus-daemon, or NULL: D-Bus tests skipped */
-static char *tmpdir;
 
 /* Finds tests/helpers/NAME from the working directory or the binary's. */
 static char *find_helper(const char *name)
@@ -533,6 +796,159 @@ static void test_hang(void)
 	run_free(run);
 }
 
+struct events {
+	GMainLoop *loop;
+	GArray *actions;          /* enum fw_notify_action */
+	GPtrArray *keys;          /* replace_key of each action's notice */
+	guint present;            /* server callbacks saying present */
+	guint wanted;             /* quit after this many actions */
+	guint done;
+};
+
+/* Records an action; quits after `wanted`. */
+static void ev_action_cb(const struct fw_notice *n, enum fw_notify_action a, gpointer data)
+{
+	struct events *ev = data;
+
+	g_array_append_val(ev->actions, a);
+	g_ptr_array_add(ev->keys, g_strdup(n->replace_key));
+	if (ev->actions->len == ev->wanted)
+		g_main_loop_quit(ev->loop);
+}
+
+/* Counts server appearances. */
+static void ev_server_cb(gboolean present, const char *why, gpointer data)
+{
+	struct events *ev = data;
+
+	ev->present += present;
+}
+
+/* Counts notices done. */
+static void ev_done_cb(const struct fw_notice *n, enum fw_notify_result r, const char *error,
+                       gpointer data)
+{
+	struct events *ev = data;
+
+	g_assert_cmpint(r, ==, FW_NOTIFY_SHOWN);
+	ev->done++;
+	if (ev->wanted == 0 && ev->done == 2)
+		g_main_loop_quit(ev->loop);
+}
+
+/* A notice for the action tests: hits, topics and a link, replace_key. */
+static struct fw_notice *action_notice(const char *key)
+{
+	struct fw_notice *n = fw_notice_new();
+	const char *topics[] = { "milei", NULL };
+	gint64 id = 1;
+
+	g_array_append_val(n->outbox_ids, id);
+	g_array_append_val(n->hit_ids, id);
+	n->topics = g_strdupv((char **)topics);
+	n->summary = g_strdup("Milei \xe2\x80\x94 Feed");
+	n->body = g_strdup("Title");
+	n->link = g_strdup("https://example.com/a");
+	n->replace_key = g_strdup(key);
+	return n;
+}
+
+struct action_row {
+	const char *invoke;       /* the server's --invoke */
+	enum fw_notify_action expected;
+};
+
+static const struct action_row action_rows[] = {
+	{ "open", FW_NOTIFY_OPEN },
+	{ "default", FW_NOTIFY_OPEN },
+	{ "read", FW_NOTIFY_READ },
+	{ "mute", FW_NOTIFY_MUTE },
+};
+
+/* The server invokes an action: it comes back on the caller's context,
+ * then the close; the notice was sent with all four actions. */
+static void test_actions(void)
+{
+	if (!have_bus) {
+		g_test_skip("no dbus-daemon or python3-gi");
+		return;
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(action_rows); i++) {
+		struct events ev = { g_main_loop_new(NULL, FALSE),
+		                     g_array_new(FALSE, FALSE, sizeof(enum fw_notify_action)),
+		                     g_ptr_array_new_with_free_func(g_free), 0, 2, 0 };
+		g_autofree char *opt = g_strconcat("--invoke=", action_rows[i].invoke, NULL);
+		struct server s;
+		struct fw_notifier *nt;
+		g_autoptr(GPtrArray) log = NULL;
+		JsonArray *acts;
+		guint tid;
+
+		server_start(&s, opt, NULL);
+		nt = fw_notifier_new(NULL, ev_done_cb, &ev);
+		fw_notifier_set_callbacks(nt, ev_action_cb, ev_server_cb);
+		fw_notifier_send(nt, action_notice(i % 2 ? "topic:milei" : NULL));
+		tid = g_timeout_add_seconds(20, timeout_cb, ev.loop);
+		g_main_loop_run(ev.loop);
+		g_source_remove(tid);
+		g_assert_cmpuint(ev.done, ==, 1);
+		g_assert_cmpuint(ev.actions->len, ==, 2);
+		g_assert_cmpint(g_array_index(ev.actions, enum fw_notify_action, 0), ==,
+		                action_rows[i].expected);
+		g_assert_cmpint(g_array_index(ev.actions, enum fw_notify_action, 1), ==,
+		                FW_NOTIFY_CLOSED);
+		g_assert_cmpstr(ev.keys->pdata[0], ==, i % 2 ? "topic:milei" : NULL);
+		g_assert_cmpuint(ev.present, >=, 1);
+		fw_notifier_free(nt);
+		log = read_log(s.log);
+		g_assert_cmpuint(log->len, ==, 1);
+		acts = json_object_get_array_member(log_obj(log, 0), "actions");
+		g_assert_cmpuint(json_array_get_length(acts), ==, 8);
+		server_stop(&s);
+		g_array_unref(ev.actions);
+		g_ptr_array_unref(ev.keys);
+		g_main_loop_unref(ev.loop);
+	}
+}
+
+/* Two notices with one replace_key: the second replaces the first (the
+ * same id); without actions wanted, none are sent. */
+static void test_replace(void)
+{
+	struct events ev = { g_main_loop_new(NULL, FALSE),
+	                     g_array_new(FALSE, FALSE, sizeof(enum fw_notify_action)),
+	                     g_ptr_array_new_with_free_func(g_free), 0, 0, 0 };
+	struct server s;
+	struct fw_notifier *nt;
+	g_autoptr(GPtrArray) log = NULL;
+	guint tid;
+
+	if (!have_bus) {
+		g_test_skip("no dbus-daemon or python3-gi");
+		return;
+	}
+	server_start(&s, NULL, NULL);
+	nt = fw_notifier_new(NULL, ev_done_cb, &ev);
+	fw_notifier_send(nt, action_notice("topic:milei"));
+	fw_notifier_send(nt, action_notice("topic:milei"));
+	tid = g_timeout_add_seconds(20, timeout_cb, ev.loop);
+	g_main_loop_run(ev.loop);
+	g_source_remove(tid);
+	g_assert_cmpuint(ev.done, ==, 2);
+	fw_notifier_free(nt);
+	log = read_log(s.log);
+	g_assert_cmpuint(log->len, ==, 2);
+	g_assert_cmpint(json_object_get_int_member(log_obj(log, 0), "replaces_id"), ==, 0);
+	g_assert_cmpint(json_object_get_int_member(log_obj(log, 1), "replaces_id"), ==,
+	                json_object_get_int_member(log_obj(log, 0), "id"));
+	g_assert_cmpuint(json_array_get_length(json_object_get_array_member(log_obj(log, 1),
+	                                                                    "actions")), ==, 0);
+	server_stop(&s);
+	g_array_unref(ev.actions);
+	g_ptr_array_unref(ev.keys);
+	g_main_loop_unref(ev.loop);
+}
+
 /* libnotify warns from the worker when there is no server ("Failed to
  * connect to proxy"; structured logging, so only a writer sees it): those are
  * shown as test messages; any other warning fails the test. */
@@ -559,6 +975,7 @@ int main(int argc, char **argv)
 	g_autofree char *script = NULL;
 
 	g_test_init(&argc, &argv, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	argv0 = argv[0];
 	g_log_set_writer_func(writer_cb, NULL, NULL);
 	g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
@@ -572,11 +989,19 @@ int main(int argc, char **argv)
 	g_test_add_func("/notify/summary", test_summary);
 	g_test_add_func("/notify/summary-long", test_summary_long);
 	g_test_add_func("/notify/body", test_body);
+	g_test_add_func("/notify/line", test_line);
+	g_test_add_func("/notify/header", test_header);
+	g_test_add_func("/notify/copy", test_copy);
 	g_test_add_func("/notify/no-bus", test_no_bus);
 	g_test_add_func("/notify/free-idle", test_free_idle);
 	g_test_add_func("/notify/deliver", test_deliver);
 	g_test_add_func("/notify/no-markup", test_no_markup);
 	g_test_add_func("/notify/no-server", test_no_server);
+	g_test_add_func("/notify/actions", test_actions);
+	g_test_add_func("/notify/replace", test_replace);
+	g_test_add_func("/notify/exec", test_exec);
+	g_test_add_func("/notify/exec-missing", test_exec_missing);
+	g_test_add_func("/notify/post-errors", test_post_errors);
 	g_test_add_func("/notify/hang", test_hang);
 	rc = g_test_run();
 	bus_stop();
