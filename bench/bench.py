@@ -349,6 +349,8 @@ class Table:
 
     def add(self, key, label, value, floor=None, ratio=None, mem=None, mem_floor=None, goal="",
             raw=None):
+        if raw is not None and ratio is not None:
+            raw["ratio"] = ratio
         self.rows.append({"key": key, "label": label, "value": value, "floor": floor or "—",
                           "ratio": ratio, "mem": mem, "mem_floor": mem_floor, "goal": goal,
                           "raw": raw})
@@ -591,24 +593,26 @@ def bench_parse(ctx, t):
 def bench_match(ctx, t):
     runs, files, work, corpus = ctx["runs"], ctx["files"], ctx["work"], ctx["corpus"]
     text = os.path.join(work, "items.txt")
+    ks = ctx["topics"]
+    log("match: %s topics, %d passes each, taking turns" % (" and ".join(map(str, ks)), runs))
+    cmd = [ctx["bins"]["match_bench"], "-r", str(runs), "-d", text, "-w", work]
+    for k in ks:
+        cmd += ["-t", os.path.join(corpus, "topics-%d.conf" % k)]
+    r = run(cmd + files)
+    lines = [dict(re.findall(r"(\w+) ([\d.]+)", l)) for l in r.out.splitlines()]
+    hwm = int([l for l in lines if "hwm_kb" in l][0]["hwm_kb"])
     per_k = {}
-    for k in ctx["topics"]:
-        conf = os.path.join(corpus, "topics-%d.conf" % k)
-        words = os.path.join(work, "words-%d.txt" % k)
-        passes = runs if k <= 1000 else min(runs, 3)
-        log("match: %d topics, %d passes" % (k, passes))
-        r = run([ctx["bins"]["match_bench"], "-r", str(passes), "-d", text, "-w", words, conf] + files)
-        lines = [dict(re.findall(r"(\w+) ([\d.]+)", l)) for l in r.out.splitlines()]
-        head = lines[0]
-        ps = [l for l in lines if "pass" in l]
-        hwm = [l for l in lines if "hwm_kb" in l][0]
+    for si, k in enumerate(ks):
+        head = [l for l in lines if "topics" in l and l["set"] == str(si)][0]
+        ps = [l for l in lines if "pass" in l and l["set"] == str(si)]
         if head["failed"] != "0":
             t.problems.append("match_bench: %s of %d topics did not compile" % (head["failed"], k))
         secs = median([float(p["seconds"]) for p in ps])
         items, nbytes, hits = int(ps[0]["items"]), int(ps[0]["bytes"]), int(ps[0]["hits"])
+        words = os.path.join(work, "words-%d.txt" % si)
+        nwords = sum(1 for _ in open(words))
         gs = []
         env = dict(os.environ, LC_ALL="C")
-        nwords = sum(1 for _ in open(words))
         for i in range(runs):
             log("match floor: grep -F -w -i, %d words, %d/%d" % (nwords, i + 1, runs))
             g = run(["grep", "-F", "-w", "-i", "-f", words, text], env=env, check=False)
@@ -622,22 +626,23 @@ def bench_match(ctx, t):
               "%s (%.0f MB/s)" % (fmt_rate(items / secs, "items/s"), nbytes / secs / 1e6),
               "%s (%.0f MB/s; grep -F -w -i, %d words)" % (fmt_rate(items / gsec, "items/s"),
                                                           nbytes / gsec / 1e6, nwords),
-              secs / gsec, int(hwm["hwm_kb"]), median([g.rss_kb for g in gs]),
-              "≤ 2× 10 topics" if k != min(ctx["topics"]) else "—",
+              secs / gsec, hwm, median([g.rss_kb for g in gs]),
+              "≤ 2× %d topics" % ks[0] if si > 0 else "—",
               raw={"fw": items / secs, "floor": items / gsec, "index_kb": idx_kb, "hits": hits})
         t.add("index_%d" % k, "match, %d topics: compiled index (heap)" % k,
               "%s MB" % fmt_mb(idx_kb) if idx_kb >= 1024 else "%.0f kB" % idx_kb, "—", None, None,
               None, "—", raw={"fw": idx_kb})
-    ks = sorted(per_k)
     if len(ks) >= 2:
         lo, hi = ks[0], ks[-1]
         ratio = per_k[hi] / per_k[lo]
         t.goals.append(("%d topics at most 2× slower than %d: %s" % (hi, lo, fmt_ratio(ratio)),
                         ratio <= 2))
-    t.notes.append("match: %d items; the text is the items' title, summary, content and categories "
+    t.notes.append("match: %d items; one match_bench process compiles every topic set and takes "
+                   "turns between them pass by pass (its peak memory holds the parsed corpus and "
+                   "all the sets); the text is the items' title, summary, content and categories "
                    "(what the default fields search); grep runs with LC_ALL=C (ASCII case folding, "
-                   "faster than a UTF-8 locale) and stops at a line's first match. Regex topics are "
-                   "left out of grep's word list." % (len(files) * ctx["items"]))
+                   "faster than a UTF-8 locale) and stops at a line's first match; regex topics "
+                   "are left out of grep's word list." % (len(files) * ctx["items"]))
 
 
 def proc_cpu(pid):
@@ -772,7 +777,7 @@ def bench_idle(ctx, t):
 # ---------------------------------------------------------------------------
 # Output.
 
-def render(ctx, t, mach, prev):
+def render(ctx, t, mach, prev, prev_commit):
     out = []
     out.append("feedwatch benchmarks, %s, commit %s" % (mach["date"], mach["commit"]))
     out.append("machine: %d CPUs (nproc), %s, %.1f GB RAM, Linux %s"
@@ -789,7 +794,7 @@ def render(ctx, t, mach, prev):
     has_prev = bool(prev)
     hdr = ["figure", "feedwatch", "floor", "× floor", "peak MB (run / floor)", "goal"]
     if has_prev:
-        hdr.append("last run")
+        hdr.append("last run (%s)" % prev_commit)
     out.append("| " + " | ".join(hdr) + " |")
     out.append("|" + "|".join("---" for _ in hdr) + "|")
     for r in t.rows:
@@ -811,24 +816,36 @@ def render(ctx, t, mach, prev):
     return "\n".join(out) + "\n"
 
 
-# Which raw figure a row is compared on, and whether more is better.
-COMPARE = {"cold": ("fw", False), "warm": ("fw", False), "revision": ("fw", False),
-           "parse": ("fw", True), "idle": ("wakeups_min", False)}
+def old_ratio(key, old):
+    """The × floor of a row of an older last-run.json (which may lack "ratio")."""
+    if "ratio" in old:
+        return old["ratio"]
+    if old.get("floor") and (old.get("fw") or old.get("peer")):
+        v = old.get("fw") or old.get("peer")
+        return old["floor"] / v if key == "parse" or key.startswith("match_") else v / old["floor"]
+    return None
 
 
 def change(row, old):
-    if not old or not row.get("raw"):
+    """The last run's figure beside this one: its × floor where the row has a
+    floor (ratios measured in the same go move less than times on a shared
+    machine), else the change of the value; "worse" past 10%."""
+    raw = row.get("raw")
+    if not old or not raw:
         return "—"
-    key, more_better = COMPARE.get(row["key"], ("fw", row["key"].startswith("match_")))
-    if row["key"].startswith("sfeed") or row["key"].startswith("newsboat"):
-        key = "peer"
-    a, b = old.get(key), row["raw"].get(key)
-    if not a or b is None:
+    if raw.get("ratio") is not None:
+        was = old_ratio(row["key"], old)
+        if not was:
+            return "—"
+        return "was %s%s" % (fmt_ratio(was), " (worse)" if raw["ratio"] > was * 1.1 else "")
+    key = "wakeups_min" if row["key"] == "idle" else "fw"
+    a, b = old.get(key), raw.get(key)
+    if a is None or b is None:
         return "—"
+    if a == 0:
+        return "was 0" if b == 0 else "was 0 (worse)"
     pct = (b - a) / a * 100
-    worse = pct < 0 if more_better else pct > 0
-    flag = " (worse)" if worse and abs(pct) >= 10 else ""
-    return "%+.0f%%%s" % (pct, flag)
+    return "%+.0f%%%s" % (pct, " (worse)" if pct >= 10 else "")
 
 
 # ---------------------------------------------------------------------------
@@ -1007,15 +1024,16 @@ def main():
     t.notes.append("the whole run took %.0f s (%s)." % (time.monotonic() - started,
                    ", ".join("%s %.0f s" % kv for kv in spent)))
     last_json = os.path.join(BENCH, "last-run.json")
-    prev = {}
+    prev, prev_commit = {}, ""
     if os.path.exists(last_json):
         try:
             old = json.load(open(last_json))
             if old.get("feeds") == args.feeds:
                 prev = {k: v for k, v in old.get("figures", {}).items()}
+                prev_commit = "%s, %s" % (old.get("commit", "?"), old.get("date", "?"))
         except (OSError, ValueError):
             prev = {}
-    text = render(ctx, t, mach, prev)
+    text = render(ctx, t, mach, prev, prev_commit)
     sys.stdout.write(text)
     md = os.path.join(BENCH if full else args.out, "last-run.md")
     with open(md, "w") as fh:

@@ -1,20 +1,22 @@
 /* match_bench — times fw_matcher_match over the items of feed files, for
  * `make bench`.
  *
- *   match_bench [-r PASSES] [-d TEXT] [-w WORDS] TOPICS.conf FILE...
+ *   match_bench [-r PASSES] [-d TEXT] [-w DIR] -t TOPICS.conf [-t ...] FILE...
  *
- * Parses every FILE once (untimed), compiles every `query =` line of
- * TOPICS.conf into one matcher, then matches every item PASSES times
- * (default 1). Prints
- *   topics T failed F index_bytes X rss_before_kb A rss_after_kb B
- *   pass P items I bytes Y hits H seconds S          (one line a pass)
+ * Parses every FILE once (untimed), compiles every `query =` line of each
+ * TOPICS.conf into a matcher of its own (set 0, 1, ... in the order given),
+ * then matches every item PASSES times (default 1) with each matcher in
+ * turn, so that a busy machine slows every set alike. Prints
+ *   set S topics T failed F index_bytes X rss_before_kb A rss_after_kb B
+ *   pass P set S items I bytes Y hits H seconds S    (a line a pass and set)
  *   hwm_kb M
  * index_bytes is the heap the compiled matcher holds (mallinfo2); rss_* are
- * VmRSS before and after compiling; Y is the size of the items' text in the
- * default fields, exactly as -d writes it. -d writes that text, one item a
- * line (title, summary, content, categories; tabs and newlines as spaces),
- * for the grep floor; -w writes every word and phrase of the queries,
- * normalised, one a line (regex terms left out), for `grep -F -w -i -f`. */
+ * VmRSS before and after compiling it; Y is the size of the items' text in
+ * the default fields, exactly as -d writes it. -d writes that text, one
+ * item a line (title, summary, content, categories; tabs and newlines as
+ * spaces), for the grep floor; -w writes DIR/words-S.txt: every word and
+ * phrase of set S's queries, normalised, one a line (regex terms left out),
+ * for `grep -F -w -i -f`. */
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,18 +158,17 @@ write_or_die(const char *path, const char *text, gsize len)
 	}
 }
 
+#define MAX_SETS 8
+
 int
 main(int argc, char **argv)
 {
-	guint passes = 1, ntopics, failed = 0, first;
-	const char *dump = NULL, *words_path = NULL;
+	guint passes = 1, nsets = 0;
+	const char *dump = NULL, *words_dir = NULL, *sets[MAX_SETS];
+	struct fw_matcher *m[MAX_SETS];
 	g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func((GDestroyNotify)fw_feed_doc_free);
 	g_autoptr(GArray) items = g_array_new(FALSE, TRUE, sizeof(struct bench_item));
-	g_autoptr(GHashTable) words = NULL;
 	GString *text = g_string_new(NULL);
-	struct fw_matcher *m;
-	size_t heap0, heap1;
-	long rss0, rss1;
 	int a = 1;
 
 	for (; a + 1 < argc && argv[a][0] == '-'; a += 2) {
@@ -176,16 +177,18 @@ main(int argc, char **argv)
 		else if (strcmp(argv[a], "-d") == 0)
 			dump = argv[a + 1];
 		else if (strcmp(argv[a], "-w") == 0)
-			words_path = argv[a + 1];
+			words_dir = argv[a + 1];
+		else if (strcmp(argv[a], "-t") == 0 && nsets < MAX_SETS)
+			sets[nsets++] = argv[a + 1];
 		else
 			break;
 	}
-	if (passes < 1 || passes > 1000 || argc - a < 2) {
-		fprintf(stderr, "usage: match_bench [-r PASSES] [-d TEXT] [-w WORDS] TOPICS.conf FILE...\n");
+	if (passes < 1 || passes > 1000 || nsets == 0 || a >= argc || argv[a][0] == '-') {
+		fprintf(stderr, "usage: match_bench [-r PASSES] [-d TEXT] [-w DIR] -t TOPICS.conf "
+		        "[-t TOPICS.conf...] FILE...\n");
 		return 2;
 	}
-	first = (guint)a + 1;
-	for (guint i = first; i < (guint)argc; i++) {
+	for (int i = a; i < argc; i++) {
 		g_autofree char *data = NULL, *base = g_path_get_basename(argv[i]);
 		g_autofree char *url = g_strdup_printf("http://127.0.0.1/feeds/%s", base);
 		g_autoptr(GError) err = NULL;
@@ -220,47 +223,58 @@ main(int argc, char **argv)
 	if (dump)
 		write_or_die(dump, text->str, text->len);
 
-	if (words_path)
-		words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	rss0 = status_kb("VmRSS");
-	heap0 = mallinfo2().uordblks;
-	m = fw_matcher_new();
-	ntopics = load_topics(argv[a], m, words, &failed);
-	heap1 = mallinfo2().uordblks;
-	rss1 = status_kb("VmRSS");
-	printf("topics %u failed %u index_bytes %zu rss_before_kb %ld rss_after_kb %ld\n", ntopics,
-	       failed, heap1 > heap0 ? heap1 - heap0 : 0, rss0, rss1);
-	if (words) {
-		GString *w = g_string_new(NULL);
-		GHashTableIter it;
-		gpointer key;
+	for (guint s = 0; s < nsets; s++) {
+		g_autoptr(GHashTable) words = NULL;
+		guint ntopics, failed = 0;
+		size_t heap0, heap1;
+		long rss0, rss1;
 
-		g_hash_table_iter_init(&it, words);
-		while (g_hash_table_iter_next(&it, &key, NULL))
-			g_string_append_printf(w, "%s\n", (char *)key);
-		write_or_die(words_path, w->str, w->len);
-		g_string_free(w, TRUE);
+		if (words_dir)
+			words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		rss0 = status_kb("VmRSS");
+		heap0 = mallinfo2().uordblks;
+		m[s] = fw_matcher_new();
+		ntopics = load_topics(sets[s], m[s], words, &failed);
+		heap1 = mallinfo2().uordblks;
+		rss1 = status_kb("VmRSS");
+		printf("set %u topics %u failed %u index_bytes %zu rss_before_kb %ld rss_after_kb %ld\n",
+		       s, ntopics, failed, heap1 > heap0 ? heap1 - heap0 : 0, rss0, rss1);
+		if (words) {
+			g_autofree char *path = g_strdup_printf("%s/words-%u.txt", words_dir, s);
+			GString *w = g_string_new(NULL);
+			GHashTableIter it;
+			gpointer key;
+
+			g_hash_table_iter_init(&it, words);
+			while (g_hash_table_iter_next(&it, &key, NULL))
+				g_string_append_printf(w, "%s\n", (char *)key);
+			write_or_die(path, w->str, w->len);
+			g_string_free(w, TRUE);
+		}
 	}
 
 	for (guint p = 1; p <= passes; p++) {
-		guint64 hits = 0;
-		gint64 t0 = g_get_monotonic_time();
-		double s;
+		for (guint s = 0; s < nsets; s++) {
+			guint64 hits = 0;
+			gint64 t0 = g_get_monotonic_time();
+			double secs;
 
-		for (guint i = 0; i < items->len; i++) {
-			GPtrArray *r = fw_matcher_match(m, &g_array_index(items, struct bench_item, i).doc);
+			for (guint i = 0; i < items->len; i++) {
+				GPtrArray *r = fw_matcher_match(m[s], &g_array_index(items, struct bench_item, i).doc);
 
-			hits += r->len;
-			g_ptr_array_unref(r);
+				hits += r->len;
+				g_ptr_array_unref(r);
+			}
+			secs = (g_get_monotonic_time() - t0) / 1e6;
+			printf("pass %u set %u items %u bytes %zu hits %" G_GUINT64_FORMAT " seconds %.6f\n",
+			       p, s, items->len, text->len, hits, secs);
+			fflush(stdout);
 		}
-		s = (g_get_monotonic_time() - t0) / 1e6;
-		printf("pass %u items %u bytes %zu hits %" G_GUINT64_FORMAT " seconds %.6f\n", p,
-		       items->len, text->len, hits, s);
-		fflush(stdout);
 	}
 	printf("hwm_kb %ld\n", status_kb("VmHWM"));
 
-	fw_matcher_free(m);
+	for (guint s = 0; s < nsets; s++)
+		fw_matcher_free(m[s]);
 	for (guint i = 0; i < items->len; i++)
 		g_free(g_array_index(items, struct bench_item, i).cats);
 	g_string_free(text, TRUE);
