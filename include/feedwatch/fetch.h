@@ -11,7 +11,9 @@
  * default port filled in): max_per_host counts transfers per host:port, and a
  * 429 or 503 with Retry-After makes every later request to that host:port
  * wait (it is answered `deferred` without being sent) until the time has
- * passed. Requests already in flight are not touched.
+ * passed. Requests already in flight are not touched. The waits live in the
+ * fetcher's memory (a new process starts afresh; each feed's own next poll
+ * is stored by poll).
  *
  * Every request sends Accept-Encoding with what libcurl decodes (Debian's:
  * gzip, deflate, br, zstd), User-Agent "feedwatch/VERSION (+project URL)",

@@ -5,7 +5,7 @@
 # Then a second poll: conditional GETs (304), a server that ignores them, an
 # ETag that had CR LF in it, Retry-After feeds that are not due.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 67
+plan 68
 
 # The fault server on 10 ports of 127.0.0.1 (the Retry-After feeds each get
 # their own host:port: a 429 makes its whole host wait) and one of ::1.
@@ -141,6 +141,17 @@ is "$(sqlite3 "$db" "select count(*) from feeds where etag like '%'||char(13)||'
 	"no stored ETag holds CR or LF"
 is "$(col crlf etag)" '"crlf folded"' "a folded ETag is stored unfolded"
 is "$(sqlite3 "$db" "select count(*) from feeds where error like '%'||char(10)||'%'")" 0 "no error text holds a newline"
+
+# `feedwatch status` shows the failing feeds as failing, the gone one as gone.
+fw -c "$conf" status --format json > "$T_TMP/status.json" 2> /dev/null
+is "$("$FW_PY" - "$T_TMP/status.json" <<'PY'
+import json, sys
+feeds = {f["feed"]: f for f in json.load(open(sys.argv[1]))["feeds"]}
+print(" ".join([feeds["good1"]["health"] == "ok" and "ok" or "?",
+                feeds["e500"]["health"] != "ok" and feeds["e500"]["failures"] == 1 and "failing" or "?",
+                feeds["e410"]["gone"] and "gone" or "?", str(len(feeds))]))
+PY
+)" "ok failing gone 33" "feedwatch status --format json: good ok, failing marked, gone marked"
 
 # Logged once each, naming the feed.
 is "$(grep -c 'e500: HTTP 500' "$T_TMP/poll.err")" 1 "a failing feed is logged, once"
