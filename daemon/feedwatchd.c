@@ -202,7 +202,9 @@ daemon_schedule(struct daemon *d)
 		gint64 when = now;
 
 		if (fw_store_feed_get(d->store, fc->key, fc->url, &st, &err)) {
-			if (st.next_poll > now && st.next_poll <= now + fc->interval)
+			/* Keep a stored backoff, Retry-After or publisher hint across
+			 * restarts; anything further out than the longest of those is stale. */
+			if (st.next_poll > now && st.next_poll <= now + MAX(fc->interval, 86400) * 21 / 20)
 				when = st.next_poll;
 			fw_feed_state_clear(&st);
 		} else {

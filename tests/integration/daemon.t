@@ -53,7 +53,7 @@ ok $? "STOPPING=1 sent"
 
 $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d2.err" &
 dpid=$!
-sleep 1
+for i in $(seq 300); do grep -qs "watching" "$T_TMP/d2.err" && break; sleep 0.1; done
 kill -INT $dpid
 wait $dpid
 is "$?" 0 "SIGINT: exit 0"
@@ -61,7 +61,7 @@ like "$(head -n 1 "$T_TMP/d2.err")" "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} info:
 
 JOURNAL_STREAM=8:1234 $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d3.err" &
 dpid=$!
-sleep 1
+for i in $(seq 300); do grep -qs "watching" "$T_TMP/d3.err" && break; sleep 0.1; done
 kill -TERM $dpid; wait $dpid
 like "$(head -n 1 "$T_TMP/d3.err")" "^<6>watching" "under journald lines carry <N> priorities"
 rm -f "$sock"
