@@ -7,28 +7,28 @@ next to its floor measured in the same go (issue 10, DESIGN.md "Benchmarks").
 Generates the corpus once (bench/gen_corpus.py, 1000 feeds x 20 items, into
 bench/out/corpus), serves it with nginx on 127.0.0.1 (tests/helpers/serve.sh),
 builds bench/parse_bench.c and bench/match_bench.c against
-BUILD/libfeedwatch.a, then measures:
+BUILD/libfeedwatch.a, then measures, in this order:
 
   cold      `feedwatch poll --no-notify` on a fresh database, vs curl
             --parallel --parallel-max 8 --compressed of the same URLs plus
             xmllint --stream --noout of the downloaded files
   warm      the same poll again (every feed answers 304), vs curl --parallel
             with the If-None-Match / If-Modified-Since nginx gave
-  peers     sfeed_update (maxjobs=16) and newsboat -x reload (reload-threads
-            16), cold and warm, when installed
   parse     parse_bench (fw_feed_parse over every file, in memory) vs
             xmllint --stream --noout of the same files, in MB/s
   match     match_bench (fw_matcher_match over every item) with 10 and 10,000
-            topics vs LC_ALL=C grep -F -w -i -f of the topics' words over the
-            items' text
+            topics, taking turns in one process, vs LC_ALL=C grep -F -w -i -f
+            of the topics' words over the items' text
+  idle      feedwatchd with every feed at 15m, all polled once, then a quiet
+            window: CPU seconds and wakeups a minute, resident memory
+  peers     sfeed_update (maxjobs=16) and newsboat -x reload (reload-threads
+            16), cold and warm, when installed; fewer runs past --budget
   revision  gen_corpus.py --revision 1 in place (10% of feeds change), polled
             from the database of a revision-0 poll, vs the conditional curl
             plus xmllint of the feeds that changed
-  idle      feedwatchd with every feed at 15m, all polled once, then a quiet
-            window: CPU seconds and wakeups a minute, resident memory
 
 The table goes to stdout and (full runs only) to bench/last-run.md, with the
-figures in bench/last-run.json; the next run shows the change against them.
+figures in bench/last-run.json; the next run shows its × floor beside them.
 --profile instead runs valgrind --tool=callgrind on the cold cycle and the
 two drivers (a smaller corpus) and prints the top functions of each (also
 written to bench/last-profile.md).
@@ -55,6 +55,7 @@ SERVE = os.path.join(TOP, "tests", "helpers", "serve.sh")
 GEN = os.path.join(BENCH, "gen_corpus.py")
 PARALLEL = 8          # curl --parallel-max and feedwatch max_parallel / max_per_host
 PEER_JOBS = 16        # sfeed maxjobs, newsboat reload-threads
+REVISION_RESERVE = 40  # seconds the revision stage, after the peers, is given
 
 
 STARTED = time.monotonic()
@@ -356,11 +357,6 @@ class Table:
                           "raw": raw})
 
 
-def cycle_floors(ctx):
-    """Cold and warm floors (also used by the peers and the revision rows)."""
-    return ctx["floor_cold"], ctx["floor_warm"]
-
-
 def bench_cold_warm(ctx, t):
     fw, corpus, srv, runs, feeds = ctx["fw"], ctx["corpus"], ctx["srv"], ctx["runs"], ctx["feeds"]
     work = ctx["work"]
@@ -489,83 +485,93 @@ def bench_revision(ctx, t):
     t.goals.append(("revision cycle within 2× of its floor: %s" % fmt_ratio(ratio), ratio <= 2))
 
 
+def setup_sfeed(ctx, urls):
+    """An sfeedrc listing every feed; returns (command, reset for a cold run)."""
+    d = os.path.join(ctx["work"], "sfeed")
+    fresh_dir(d)
+    rc = os.path.join(d, "sfeedrc")
+    with open(rc, "w") as fh:
+        fh.write('sfeedpath="%s/feeds"\nmaxjobs=%d\nfeeds() {\n' % (d, PEER_JOBS))
+        for u in urls:
+            fh.write('\tfeed "%s" "%s"\n' % (os.path.basename(u)[:-4], u))
+        fh.write("}\n")
+    return ["sfeed_update", rc], None, lambda: shutil.rmtree(os.path.join(d, "feeds"),
+                                                             ignore_errors=True)
+
+
+def setup_newsboat(ctx, urls):
+    """A urls file, a config with reload-threads and a private HOME; returns
+    (command, environment, reset for a cold run)."""
+    d = os.path.join(ctx["work"], "newsboat")
+    fresh_dir(os.path.join(d, "home"))
+    with open(os.path.join(d, "urls"), "w") as fh:
+        fh.write("".join(u + "\n" for u in urls))
+    with open(os.path.join(d, "config"), "w") as fh:
+        fh.write("reload-threads %d\n" % PEER_JOBS)
+    cache = os.path.join(d, "cache.db")
+    env = dict(os.environ, HOME=os.path.join(d, "home"))
+    env.pop("XDG_CONFIG_HOME", None)
+    env.pop("XDG_DATA_HOME", None)
+    return (["newsboat", "-u", os.path.join(d, "urls"), "-c", cache, "-C",
+             os.path.join(d, "config"), "-x", "reload"], env, lambda: rm_db(cache))
+
+
+PEERS = [("sfeed_update", "sfeed", "sfeed_update, maxjobs=%d" % PEER_JOBS, setup_sfeed),
+         ("newsboat", "newsboat", "newsboat -x reload, reload-threads %d" % PEER_JOBS,
+          setup_newsboat)]
+
+
 def bench_peers(ctx, t):
-    srv, feeds, work, prun = ctx["srv"], ctx["feeds"], ctx["work"], ctx["peer_runs"]
-    floor_cold, floor_warm = cycle_floors(ctx)
+    """sfeed_update and newsboat, cold then warm, where installed. They run
+    last; past the time budget a phase stops after the runs it has."""
+    srv, feeds, prun = ctx["srv"], ctx["feeds"], ctx["peer_runs"]
     urls = ["%s/%s" % (srv.base, u) for u in ctx["urls"]]
-    if shutil.which("sfeed_update"):
-        d = os.path.join(work, "sfeed")
-        fresh_dir(d)
-        rc = os.path.join(d, "sfeedrc")
-        with open(rc, "w") as fh:
-            fh.write('sfeedpath="%s/feeds"\nmaxjobs=%d\nfeeds() {\n' % (d, PEER_JOBS))
-            for u in urls:
-                fh.write('\tfeed "%s" "%s"\n' % (os.path.basename(u)[:-4], u))
-            fh.write("}\n")
+    tools = []
+    for exe, key, label, setup in PEERS:
+        if shutil.which(exe):
+            tools.append((exe, key, label, setup))
+        else:
+            t.notes.append("%s is not installed (apt-get install %s): its rows are left out."
+                           % (exe, key))
+    phases_left = 2 * len(tools)
+    for exe, key, label, setup in tools:
+        cmd, env, reset = setup(ctx, urls)
         for phase in ("cold", "warm"):
+            phases_left -= 1
             rs = []
-            for i in range(prun):
-                log("sfeed_update %s %d/%d" % (phase, i + 1, prun))
-                if phase == "cold":
-                    shutil.rmtree(os.path.join(d, "feeds"), ignore_errors=True)
-                mark = srv.mark()
-                r = run(["sfeed_update", rc], check=False)
-                if r.rc != 0:
-                    t.problems.append("sfeed_update %s exited %d: %s" % (phase, r.rc, r.err[-300:]))
-                if i == 0 and phase == "warm":
-                    t.notes.append("sfeed_update (sfeed %s) sends no conditional headers: its warm "
-                                   "cycle fetches everything again (nginx: %s)."
-                                   % (ctx["sfeed_version"], srv.statuses(mark)))
-                rs.append(r)
-            v = median([r.wall for r in rs])
-            fl = floor_cold if phase == "cold" else floor_warm
-            t.add("sfeed_" + phase, "%s cycle: sfeed_update, maxjobs=%d" % (phase, PEER_JOBS),
-                  fmt_s(v), "%s; feedwatch %s" % (fmt_s(fl), fmt_s(ctx["fw_" + phase])), v / fl,
-                  median([r.rss_kb for r in rs]), None, "—", raw={"peer": v, "floor": fl})
-    else:
-        t.notes.append("sfeed_update is not installed (apt-get install sfeed): its rows are left out.")
-    if shutil.which("newsboat"):
-        d = os.path.join(work, "newsboat")
-        fresh_dir(os.path.join(d, "home"))
-        with open(os.path.join(d, "urls"), "w") as fh:
-            fh.write("".join(u + "\n" for u in urls))
-        with open(os.path.join(d, "config"), "w") as fh:
-            fh.write("reload-threads %d\n" % PEER_JOBS)
-        cache = os.path.join(d, "cache.db")
-        env = dict(os.environ, HOME=os.path.join(d, "home"))
-        env.pop("XDG_CONFIG_HOME", None)
-        env.pop("XDG_DATA_HOME", None)
-        cmd = ["newsboat", "-u", os.path.join(d, "urls"), "-c", cache, "-C", os.path.join(d, "config"),
-               "-x", "reload"]
-        for phase in ("cold", "warm"):
-            rs = []
-            if phase == "warm":
+            if key == "newsboat" and phase == "warm":
                 # newsboat keeps a feed's ETag and Last-Modified only from its
                 # second reload on: one untimed reload first.
                 run(cmd, env=env, check=False)
                 t.notes.append("newsboat saves validators only from a feed's second reload: one "
                                "untimed reload precedes its warm runs.")
             for i in range(prun):
-                log("newsboat %s %d/%d" % (phase, i + 1, prun))
+                if rs and time.monotonic() + rs[-1].wall * (1 + phases_left) > ctx["deadline"]:
+                    t.notes.append("%s %s: %d run%s, not %d: the time budget (--budget %d s) "
+                                   "would be passed." % (exe, phase, len(rs), "" if len(rs) == 1
+                                                         else "s", prun, ctx["budget"]))
+                    break
+                log("%s %s %d/%d" % (exe, phase, i + 1, prun))
                 if phase == "cold":
-                    rm_db(cache)
+                    reset()
                 mark = srv.mark()
                 r = run(cmd, env=env, check=False)
                 st = srv.statuses(mark)
-                if r.rc != 0 or len(st) == 0:
-                    t.problems.append("newsboat %s exited %d (nginx: %s): %s"
-                                      % (phase, r.rc, st, r.err[-300:]))
-                elif phase == "warm" and st.get("304", 0) != feeds:
+                if r.rc != 0 or not st:
+                    t.problems.append("%s %s exited %d (nginx: %s): %s"
+                                      % (exe, phase, r.rc, st, r.err[-300:]))
+                elif key == "newsboat" and phase == "warm" and st.get("304", 0) != feeds:
                     t.problems.append("newsboat warm: nginx answered %s" % st)
+                if key == "sfeed" and phase == "warm" and i == 0:
+                    t.notes.append("sfeed_update (sfeed %s) sends no conditional headers: its "
+                                   "warm cycle fetches everything again (nginx: %s)."
+                                   % (ctx["sfeed_version"], st))
                 rs.append(r)
             v = median([r.wall for r in rs])
-            fl = floor_cold if phase == "cold" else floor_warm
-            t.add("newsboat_" + phase, "%s cycle: newsboat -x reload, reload-threads %d"
-                  % (phase, PEER_JOBS), fmt_s(v),
+            fl = ctx["floor_" + phase]
+            t.add("%s_%s" % (key, phase), "%s cycle: %s" % (phase, label), fmt_s(v),
                   "%s; feedwatch %s" % (fmt_s(fl), fmt_s(ctx["fw_" + phase])), v / fl,
                   median([r.rss_kb for r in rs]), None, "—", raw={"peer": v, "floor": fl})
-    else:
-        t.notes.append("newsboat is not installed (apt-get install newsboat): its rows are left out.")
 
 
 def bench_parse(ctx, t):
@@ -957,6 +963,9 @@ def main():
     ap.add_argument("--peer-runs", type=int, default=3, help="runs of sfeed and newsboat (default 3)")
     ap.add_argument("--idle", type=int, default=60, help="seconds of the idle window (default 60)")
     ap.add_argument("--topics", default="10,10000", help="topic counts for match (default 10,10000)")
+    ap.add_argument("--budget", type=int, default=560,
+                    help="seconds the whole run may take; the peers, measured last, get fewer "
+                         "runs past it (default 560)")
     ap.add_argument("--skip", default="", help="comma list of: peers, parse, match, revision, idle")
     ap.add_argument("--quick", action="store_true",
                     help="a smoke run: 100 feeds, 3 runs, 1 peer run, 10 s idle, 10,1000 topics")
@@ -991,7 +1000,8 @@ def main():
     urls = open(os.path.join(corpus, "urls.txt")).read().split()
     ctx = {"fw": fw, "fwd": fwd, "bins": bins, "corpus": corpus, "work": WORK, "feeds": args.feeds,
            "items": args.items, "runs": args.runs, "peer_runs": args.peer_runs, "idle": args.idle,
-           "topics": topics, "bytes": stats["bytes"], "urls": urls,
+           "topics": topics, "bytes": stats["bytes"], "urls": urls, "budget": args.budget,
+           "deadline": STARTED + args.budget - REVISION_RESERVE,
            "files": [os.path.join(corpus, u) for u in urls], "versions": tool_versions(),
            "command": "make bench" if full else "sh bench/run.sh " + " ".join(sys.argv[1:])}
     ctx["sfeed_version"] = re.search(r"sfeed (\S+)", ctx["versions"] + " sfeed ?").group(1)
@@ -1011,9 +1021,11 @@ def main():
         if len(ctx["etags"]) != len(urls) or not all(e and l for e, l in ctx["etags"].values()):
             raise SystemExit("bench: nginx gave no ETag or Last-Modified for some feeds")
         spent = [("corpus", time.monotonic() - started)]
-        for name, fn in [("cold+warm", bench_cold_warm), ("peers", bench_peers),
-                         ("parse", bench_parse), ("match", bench_match),
-                         ("revision", bench_revision), ("idle", bench_idle)]:
+        # The peers come late (they take most of the time and stop at the
+        # budget) and the revision last (it rewrites the corpus in place).
+        for name, fn in [("cold+warm", bench_cold_warm), ("parse", bench_parse),
+                         ("match", bench_match), ("idle", bench_idle),
+                         ("peers", bench_peers), ("revision", bench_revision)]:
             if name in skip:
                 continue
             t0 = time.monotonic()
