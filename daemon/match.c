@@ -774,11 +774,11 @@ eval(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 	return FALSE;
 }
 
-/* Sorts a small array in place (insertion sort), or with g_array_sort. */
-static void
-sort_small(GArray *a, GCompareFunc cmp)
+/* Sorts an array of elements of `size` bytes in place: insertion sort for a
+ * few (inlined at each use, with its comparison), g_array_sort for more. */
+static inline __attribute__((always_inline)) void
+sort_small(GArray *a, gsize size, GCompareFunc cmp)
 {
-	guint size = g_array_get_element_size(a);
 	char tmp[32];
 
 	if (a->len > 32 || size > sizeof(tmp)) {
@@ -2003,7 +2003,7 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 	}
 
 	/* The words by prefix entry (pairs come in word id order). */
-	sort_small(sc.pairs, pair_cmp_cb);
+	sort_small(sc.pairs, sizeof(struct pair), pair_cmp_cb);
 	d->npfx = sc.pairs->len;
 	d->pfx = (struct pair *)g_array_free(sc.pairs, FALSE);
 
@@ -2070,7 +2070,7 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc)
 			g_array_append_val(found, f);
 	}
 	docidx_clear(&d);
-	sort_small(found, found_cmp_cb);
+	sort_small(found, sizeof(struct found), found_cmp_cb);
 	for (guint i = 0; i < found->len; i++) {
 		struct fw_match *fm = g_new(struct fw_match, 1);
 		fm->topic = g_array_index(found, struct found, i).number;

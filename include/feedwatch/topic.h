@@ -81,7 +81,7 @@ enum fw_qnode_kind {
  * takes 0.13 ms with N = 100,000 (14 ms at PCRE2's default, 95 ms without
  * the JIT). That bounds one start position, not a search: a text made of
  * many runs of 14 a's each followed by a b costs about 8 us a byte (16 KB:
- * 130 ms; at PCRE2's default, runs of 18 cost 0.8 s for 2 KB). So a
+ * 130 ms; at PCRE2's default, runs of 20 cost 0.8 s for 2.2 KB). So a
  * catastrophic pattern on a hostile field can still hold matching for a
  * while, in proportion to the field's size; a real per-item budget needs
  * PCRE2 itself (offset-limited windows), which GRegex does not expose.
