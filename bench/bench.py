@@ -869,7 +869,8 @@ def top_functions(cg_out, inclusive, n=10):
     args = ["callgrind_annotate", "--threshold=100"]
     if inclusive:
         args.append("--inclusive=yes")
-    text = subprocess.run(args + [cg_out], stdout=subprocess.PIPE, text=True, check=True).stdout
+    text = subprocess.run(args + [cg_out], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True, check=True).stdout
     total = None
     best = {}
     for line in text.splitlines():
@@ -917,17 +918,20 @@ def profile(args, bins, build):
                 ("parse (parse_bench, one pass; inside fw_feed_parse)", "parse", "fw_feed_parse",
                  [bins["parse_bench"]] + files),
                 ("match, 10 topics (match_bench, one pass; inside fw_matcher_match)", "match10",
-                 "fw_matcher_match", [bins["match_bench"], os.path.join(corpus, "topics-10.conf")] + files),
+                 "fw_matcher_match", [bins["match_bench"], "-t", os.path.join(corpus, "topics-10.conf")] + files),
                 ("match, 10000 topics (match_bench, one pass; inside fw_matcher_match)", "match10000",
                  "fw_matcher_match",
-                 [bins["match_bench"], os.path.join(corpus, "topics-10000.conf")] + files)]
+                 [bins["match_bench"], "-t", os.path.join(corpus, "topics-10000.conf")] + files)]
         for title, name, toggle, cmd in jobs:
             log("profile: %s" % title)
             cg = os.path.join(out, "callgrind.%s.out" % name)
             vg = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + cg]
             if toggle:
                 vg.append("--toggle-collect=" + toggle)
-            subprocess.run(vg + cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            p = subprocess.run(vg + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            if p.returncode != 0:
+                raise SystemExit("bench: callgrind of %s exited %d:\n%s"
+                                 % (os.path.basename(cmd[0]), p.returncode, p.stderr[-1500:]))
             for inclusive in (True, False):
                 total, rows = top_functions(cg, inclusive)
                 report.append("%s — top %d by %s cost (total %s Ir; %s)"
