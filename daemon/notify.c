@@ -10,13 +10,17 @@
  * the caller must hear about goes back as events through one custom GSource
  * attached to the caller's context.
  *
- * Exec hooks and webhooks run on the caller's context: GSubprocess with the
- * input in a memfd, and a small libcurl multi driven by GLib sources (curl's
- * ghiper.c map, as in fetch.c). */
+ * Exec hooks and webhooks run on the caller's context: g_spawn with the
+ * input in a memfd and the exit polled with waitpid(WNOHANG) on a short
+ * timer (no child watch: GLib's pidfd child watch makes valgrind warn about
+ * an unknown syscall in every process log), and a small libcurl multi driven
+ * by GLib sources (curl's ghiper.c map, as in fetch.c). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -47,6 +51,7 @@
 	") on the session bus"
 #define FW_NOTIFY_HEADER_MAX 250     /* characters of one webhook header value */
 #define FW_NOTIFY_CONNECT_TIMEOUT 10L /* seconds, webhooks */
+#define FW_NOTIFY_REAP_MS 50          /* how often a running hook's exit is looked for */
 
 /* libnotify keeps global state (app name, proxy): one worker at a time. */
 static GMutex lib_lock;
@@ -950,11 +955,22 @@ static char **child_environ(const char *const *extra)
 	return env;
 }
 
+/* Reaps a program fw_notify_open_link started, once it ended. */
+static gboolean reap_link_cb(gpointer data)
+{
+	pid_t pid = (pid_t)GPOINTER_TO_INT(data);
+
+	return waitpid(pid, NULL, WNOHANG) == 0 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
 gboolean fw_notify_open_link(const char *link, GError **error)
 {
 	g_autofree char *scheme = link != NULL ? g_uri_parse_scheme(link) : NULL;
+	g_autofree char *prog = g_find_program_in_path("xdg-open");
 	g_auto(GStrv) env = NULL;
-	const char *argv[] = { "xdg-open", link, NULL };
+	const char *argv[] = { prog, link, NULL };
+	GPid pid = 0;
+	GSource *src;
 
 	if (scheme == NULL || (g_ascii_strcasecmp(scheme, "http") != 0 &&
 	                       g_ascii_strcasecmp(scheme, "https") != 0)) {
@@ -962,24 +978,39 @@ gboolean fw_notify_open_link(const char *link, GError **error)
 		            "not an http or https link: %s", link != NULL ? link : "(none)");
 		return FALSE;
 	}
+	if (prog == NULL) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "xdg-open is not in PATH");
+		return FALSE;
+	}
+	/* One fork that execs (GLib's reaping double fork would be a copy of
+	 * this process that exits); reaped from a timer, not a child watch. */
 	env = child_environ(NULL);
-	return g_spawn_async(NULL, (char **)argv, env,
-	                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
-	                     G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, NULL, error);
+	if (!g_spawn_async(NULL, (char **)argv, env,
+	                   G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL |
+	                   G_SPAWN_STDIN_FROM_DEV_NULL, NULL, NULL, &pid, error))
+		return FALSE;
+	src = g_timeout_source_new(FW_NOTIFY_REAP_MS * 4);
+	g_source_set_callback(src, reap_link_cb, GINT_TO_POINTER(pid), NULL);
+	{
+		g_autoptr(GMainContext) ctx = g_main_context_ref_thread_default();
+		g_source_attach(src, ctx);
+	}
+	g_source_unref(src);
+	return TRUE;
 }
 
 /* --- exec hooks and webhooks --- */
 
 /* One exec run or webhook POST. */
 struct job {
-	struct fw_jobs *j;        /* NULL once the jobs were freed (exec only) */
+	struct fw_jobs *j;
 	gpointer tag;
 	GDestroyNotify tag_free;
 	char *error;              /* set when it failed before starting */
 	/* exec */
-	GSubprocess *proc;
-	GCancellable *cancel;
-	GSource *timer;
+	GPid pid;                 /* 0 when none */
+	GSource *timer;           /* polls for the exit */
+	gint64 deadline;          /* monotonic µs: killed then */
 	guint timeout_s;
 	gboolean timed_out;
 	/* webhook */
@@ -1017,8 +1048,6 @@ static void job_free(struct job *x, gboolean free_tag)
 		g_source_destroy(x->timer);
 		g_source_unref(x->timer);
 	}
-	g_clear_object(&x->proc);
-	g_clear_object(&x->cancel);
 	if (x->easy != NULL)
 		curl_easy_cleanup(x->easy);
 	curl_slist_free_all(x->headers);
@@ -1073,39 +1102,34 @@ static struct job *job_new(struct fw_jobs *j, gpointer tag, GDestroyNotify tag_f
 	return x;
 }
 
-/* The exec timeout: kills the program (its wait then reports). */
-static gboolean exec_timeout_cb(gpointer data)
+/* The exec poll: reports the program's end, kills it at its deadline. */
+static gboolean exec_poll_cb(gpointer data)
 {
 	struct job *x = data;
-
-	x->timed_out = TRUE;
-	g_subprocess_force_exit(x->proc);
-	g_source_unref(x->timer);
-	x->timer = NULL;
-	return G_SOURCE_REMOVE;
-}
-
-/* The program ended (or the jobs were freed: then only frees). */
-static void exec_wait_cb(GObject *obj, GAsyncResult *res, gpointer data)
-{
-	struct job *x = data;
-	g_autoptr(GError) err = NULL;
 	g_autofree char *why = NULL;
-	gboolean waited = g_subprocess_wait_finish(G_SUBPROCESS(obj), res, &err);
+	int status = 0;
+	pid_t r = waitpid(x->pid, &status, WNOHANG);
 
-	if (x->j == NULL) {
-		job_free(x, FALSE);
-		return;
+	if (r == 0) {
+		if (!x->timed_out && g_get_monotonic_time() >= x->deadline) {
+			x->timed_out = TRUE;
+			kill(x->pid, SIGKILL);
+		}
+		return G_SOURCE_CONTINUE;
 	}
-	if (!waited)
-		why = g_strdup(err->message);
+	if (r < 0)
+		why = g_strdup_printf("cannot wait for it: %s", g_strerror(errno));
 	else if (x->timed_out)
 		why = g_strdup_printf("killed after %u s", x->timeout_s);
-	else if (g_subprocess_get_if_signaled(x->proc))
-		why = g_strdup_printf("killed by signal %d", g_subprocess_get_term_sig(x->proc));
-	else if (g_subprocess_get_exit_status(x->proc) != 0)
-		why = g_strdup_printf("exited with status %d", g_subprocess_get_exit_status(x->proc));
+	else if (WIFSIGNALED(status))
+		why = g_strdup_printf("killed by signal %d", WTERMSIG(status));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		why = g_strdup_printf("exited with status %d", WEXITSTATUS(status));
+	x->pid = 0;
+	g_source_unref(x->timer);
+	x->timer = NULL;
 	job_report(x->j, x, why == NULL, why);
+	return G_SOURCE_REMOVE;
 }
 
 /* A memfd holding input, at offset 0; -1 with error. */
@@ -1143,13 +1167,23 @@ void fw_jobs_exec(struct fw_jobs *j, const char *const *argv, const char *const 
                   const char *input, guint timeout_s, gpointer tag, GDestroyNotify tag_free)
 {
 	struct job *x = job_new(j, tag, tag_free);
-	g_autoptr(GSubprocessLauncher) l = NULL;
 	g_autoptr(GError) err = NULL;
+	g_autoptr(GPtrArray) args = g_ptr_array_new();
 	g_auto(GStrv) envp = NULL;
+	g_autofree char *path = NULL;
 	int fd;
 
 	if (argv == NULL || argv[0] == NULL) {
 		x->error = g_strdup("no program to run");
+		job_fail_later(j, x);
+		return;
+	}
+	/* Checked here, not by a fork that fails to exec (a clearer error, and
+	 * no half-started child). */
+	path = strchr(argv[0], '/') != NULL ? g_strdup(argv[0]) : g_find_program_in_path(argv[0]);
+	if (path == NULL || !g_file_test(path, G_FILE_TEST_IS_EXECUTABLE) ||
+	    g_file_test(path, G_FILE_TEST_IS_DIR)) {
+		x->error = g_strdup_printf("cannot run %s: no such executable file", argv[0]);
 		job_fail_later(j, x);
 		return;
 	}
@@ -1158,23 +1192,27 @@ void fw_jobs_exec(struct fw_jobs *j, const char *const *argv, const char *const 
 		job_fail_later(j, x);
 		return;
 	}
-	l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+	g_ptr_array_add(args, path);
+	for (guint i = 0; argv[i] != NULL; i++)
+		g_ptr_array_add(args, (gpointer)argv[i]);
+	g_ptr_array_add(args, NULL);
 	envp = child_environ(env);
-	g_subprocess_launcher_set_environ(l, envp);
-	g_subprocess_launcher_take_stdin_fd(l, fd);
-	x->proc = g_subprocess_launcher_spawnv(l, argv, &err);
-	if (x->proc == NULL) {
+	if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)args->pdata,
+	                                      (const char *const *)envp,
+	                                      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_FILE_AND_ARGV_ZERO |
+	                                      G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+	                                      fd, -1, -1, NULL, NULL, 0, &x->pid,
+	                                      NULL, NULL, NULL, &err)) {
+		close(fd);
 		x->error = g_strdup(err->message);
 		job_fail_later(j, x);
 		return;
 	}
+	close(fd);
 	x->timeout_s = MAX(timeout_s, 1);
-	x->cancel = g_cancellable_new();
-	g_main_context_push_thread_default(j->ctx);
-	g_subprocess_wait_async(x->proc, x->cancel, exec_wait_cb, x);
-	g_main_context_pop_thread_default(j->ctx);
-	x->timer = g_timeout_source_new_seconds(x->timeout_s);
-	g_source_set_callback(x->timer, exec_timeout_cb, x, NULL);
+	x->deadline = g_get_monotonic_time() + (gint64)x->timeout_s * G_USEC_PER_SEC;
+	x->timer = g_timeout_source_new(FW_NOTIFY_REAP_MS);
+	g_source_set_callback(x->timer, exec_poll_cb, x, NULL);
 	g_source_attach(x->timer, j->ctx);
 }
 
@@ -1396,21 +1434,10 @@ void fw_jobs_free(struct fw_jobs *j)
 		struct job *x = key;
 		if (x->easy != NULL && j->multi != NULL)
 			curl_multi_remove_handle(j->multi, x->easy);
-		if (x->proc != NULL && x->cancel != NULL) {
-			/* the program runs on; its wait callback frees the job */
-			if (x->timer != NULL) {
-				g_source_destroy(x->timer);
-				g_source_unref(x->timer);
-				x->timer = NULL;
-			}
-			if (x->tag_free != NULL)
-				x->tag_free(x->tag);
-			x->tag_free = NULL;
-			x->j = NULL;
-			g_cancellable_cancel(x->cancel);
-		} else {
-			job_free(x, TRUE);
-		}
+		/* a program runs on, unwatched (reaped if it already ended) */
+		if (x->pid > 0)
+			waitpid(x->pid, NULL, WNOHANG);
+		job_free(x, TRUE);
 	}
 	g_hash_table_unref(j->running);
 	g_queue_clear(&j->ready);   /* their jobs were in running */

@@ -378,7 +378,7 @@ static void test_exec_missing(void)
 	g_assert_cmpuint(jr.done, ==, 0);
 	job_wait(&jr);
 	g_assert_false(jr.ok);
-	g_assert_nonnull(strstr(jr.error, "No such file"));
+	g_assert_cmpstr(jr.error, ==, "cannot run /nonexistent/feedwatch-hook: no such executable file");
 	fw_jobs_exec(j, none, NULL, "x", 5, NULL, NULL);
 	job_wait(&jr);
 	g_assert_false(jr.ok);
