@@ -334,6 +334,8 @@ struct worker {
 	guint watch;           /* the bus name watch */
 	gboolean watch_done;   /* its user data was let go */
 	GSource *reap;         /* idle source letting closed notifications go */
+	gboolean start_failed; /* the bus could not start the (activatable) server:
+	                          it counts as absent until one owns the name */
 };
 
 static char stop_sentinel, probe_sentinel;
@@ -432,9 +434,10 @@ static GDBusConnection *session_bus(GError **error)
 
 /* Checks with the bus daemon (which answers at once, unlike a hung server)
  * that there is a session bus and a notification server on it, running or
- * activatable. FALSE with *error_out set when not: libnotify is then not
- * asked at all (it would log a warning of its own every time). */
-static gboolean server_present(char **error_out)
+ * activatable (unless starting it failed before). FALSE with *error_out set
+ * when not: libnotify is then not asked at all (it would log a warning of
+ * its own every time). */
+static gboolean server_present(struct worker *w, char **error_out)
 {
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GDBusConnection) bus = session_bus(&err);
@@ -456,6 +459,11 @@ static gboolean server_present(char **error_out)
 	g_variant_get(owned, "(b)", &has);
 	if (has)
 		return TRUE;
+	if (w->start_failed) {
+		*error_out = g_strdup("no notification server (" FW_NOTIFY_BUS_NAME
+		                      ") running, and starting one failed");
+		return FALSE;
+	}
 	names = g_dbus_connection_call_sync(bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
 	                                    "org.freedesktop.DBus", "ListActivatableNames", NULL,
 	                                    G_VARIANT_TYPE("(as)"), G_DBUS_CALL_FLAGS_NONE,
@@ -582,6 +590,33 @@ static void notification_fill(struct worker *w, NotifyNotification *nn, struct l
 		notify_notification_add_action(nn, "mute", "Mute topic for 24 h", action_cb, lv, NULL);
 }
 
+/* TRUE for the D-Bus errors that mean nobody is there to answer: the name
+ * has no owner and could not be started. */
+static gboolean no_server_error(const GError *err)
+{
+	if (err == NULL || err->domain != G_DBUS_ERROR)
+		return FALSE;
+	switch (err->code) {
+	case G_DBUS_ERROR_SERVICE_UNKNOWN:
+	case G_DBUS_ERROR_NAME_HAS_NO_OWNER:
+	case G_DBUS_ERROR_SPAWN_EXEC_FAILED:
+	case G_DBUS_ERROR_SPAWN_FORK_FAILED:
+	case G_DBUS_ERROR_SPAWN_CHILD_EXITED:
+	case G_DBUS_ERROR_SPAWN_CHILD_SIGNALED:
+	case G_DBUS_ERROR_SPAWN_FAILED:
+	case G_DBUS_ERROR_SPAWN_SETUP_FAILED:
+	case G_DBUS_ERROR_SPAWN_CONFIG_INVALID:
+	case G_DBUS_ERROR_SPAWN_SERVICE_INVALID:
+	case G_DBUS_ERROR_SPAWN_SERVICE_NOT_FOUND:
+	case G_DBUS_ERROR_SPAWN_PERMISSIONS_INVALID:
+	case G_DBUS_ERROR_SPAWN_FILE_INVALID:
+	case G_DBUS_ERROR_SPAWN_NO_MEMORY:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
 /* Shows n (blocking), in place of the live notification with its
  * replace_key if there is one, and posts the outcome; takes n. */
 static void show_notice(struct worker *w, struct fw_notice *n)
@@ -593,7 +628,7 @@ static void show_notice(struct worker *w, struct fw_notice *n)
 
 	e->kind = EV_DONE;
 	e->n = n;
-	if (!server_present(&e->text)) {
+	if (!server_present(w, &e->text)) {
 		e->result = FW_NOTIFY_NO_SERVER;
 		w->markup = w->actions = -1;
 		post_event(w->sh, e);
@@ -645,6 +680,13 @@ static void show_notice(struct worker *w, struct fw_notice *n)
 		live_remove(w, g_queue_peek_head(&w->order));
 	if (ok) {
 		e->result = FW_NOTIFY_SHOWN;
+	} else if (no_server_error(err)) {
+		/* activatable, but the bus could not start it (no display...) */
+		e->result = FW_NOTIFY_NO_SERVER;
+		e->text = g_strdup_printf("no notification server (" FW_NOTIFY_BUS_NAME
+		                          ") could be started: %s", err->message);
+		w->start_failed = TRUE;
+		w->markup = w->actions = -1;
 	} else {
 		e->result = FW_NOTIFY_FAILED;
 		e->text = g_strdup(err != NULL ? err->message : "notification not shown");
@@ -660,6 +702,7 @@ static void name_appeared_cb(GDBusConnection *bus, const char *name, const char 
 	struct worker *w = data;
 
 	w->markup = w->actions = -1;
+	w->start_failed = FALSE;
 	post_server(w->sh, TRUE, NULL);
 }
 
@@ -673,7 +716,7 @@ static void name_vanished_cb(GDBusConnection *bus, const char *name, gpointer da
 	w->markup = w->actions = -1;
 	if (bus == NULL)
 		why = g_strdup("no session bus");
-	else if (server_present(&why))
+	else if (server_present(w, &why))
 		return;
 	post_server(w->sh, FALSE, why);
 }
@@ -696,7 +739,7 @@ static gboolean limit_cb(gpointer data)
 static void probe(struct worker *w)
 {
 	g_autofree char *why = NULL;
-	gboolean present = server_present(&why);
+	gboolean present = server_present(w, &why);
 
 	post_server(w->sh, present, why);
 }

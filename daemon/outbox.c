@@ -14,6 +14,7 @@
 #define FW_OUTBOX_SUMMARY_MAX 250     /* characters of a summary line */
 #define FW_OUTBOX_HOUR 3600
 #define FW_OUTBOX_FOUND_MAX 10000     /* cached hit times (digests) */
+#define FW_OUTBOX_COAL_MAX 1000       /* hits one coalesced notification counts, at most */
 #define FW_OUTBOX_TOPIC_KEY "topic:"
 #define FW_OUTBOX_DASH " \xe2\x80\x94 "
 
@@ -730,7 +731,9 @@ send_topic_summary(struct fw_outbox *o, const char *key, GPtrArray *items, const
 	const char *name = key;
 
 	n->urgency = FW_URGENCY_LOW;
-	if (!ts->coal_on)
+	/* A notification the server never closes would grow without end: past
+	 * FW_OUTBOX_COAL_MAX it starts counting afresh (still in place). */
+	if (!ts->coal_on || ts->coal_hits->len > FW_OUTBOX_COAL_MAX)
 		coal_reset(ts);
 	for (guint i = 0; i < items->len; i++) {
 		struct item *it = items->pdata[i];

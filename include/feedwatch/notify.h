@@ -5,8 +5,9 @@
  * server: it never runs on the caller's main loop). The worker runs its own
  * GMainContext, so the server's signals (ActionInvoked, NotificationClosed)
  * and the org.freedesktop.Notifications name watch are received there and
- * handed to the caller's context. Exec hooks (GSubprocess, never a shell) and
- * webhooks (a small libcurl multi of their own) run on the caller's context.
+ * handed to the caller's context. Exec hooks (g_spawn, never a shell; the
+ * exit polled with waitpid) and webhooks (a small libcurl multi of their own,
+ * not the fetcher's: its API only does GET) run on the caller's context.
  *
  * Nothing here touches the store: outcomes, actions and server changes are
  * reported through callbacks on the caller's context, and the caller (outbox)
