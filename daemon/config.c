@@ -70,17 +70,38 @@ problem(struct scan *sc, int line, int col, const char *fmt, ...)
 		g_ptr_array_add(sc->errors, g_strdup_printf("%s:%d: %s", sc->path, line, msg));
 }
 
-/* Cuts an inline comment: '#' or ';' after white space, outside double quotes. */
+/* If p starts a /regex/ term of a query (a '/' at the start of a term),
+ * returns the character after its closing '/'; else NULL. */
+static const char *
+skip_regex(const char *start, const char *p)
+{
+	if (*p != '/' || (p > start && !strchr(" \t(:,-", p[-1])))
+		return NULL;
+	for (const char *q = p + 1; *q; q++) {
+		if (*q == '\\' && q[1] != '\0')
+			q++;
+		else if (*q == '/')
+			return q + 1;
+	}
+	return NULL;
+}
+
+/* Cuts an inline comment: '#' or ';' after white space, outside double
+ * quotes and /regexes/. */
 static void
 strip_comment(char *v)
 {
 	gboolean quoted = FALSE;
 
 	for (char *p = v; *p; p++) {
-		if (*p == '"')
+		const char *end = quoted ? NULL : skip_regex(v, p);
+
+		if (end != NULL) {
+			p = (char *)end - 1;
+		} else if (*p == '"') {
 			quoted = !quoted;
-		else if ((*p == '#' || *p == ';') && !quoted && p > v &&
-		         (p[-1] == ' ' || p[-1] == '\t')) {
+		} else if ((*p == '#' || *p == ';') && !quoted && p > v &&
+		           (p[-1] == ' ' || p[-1] == '\t')) {
 			*p = '\0';
 			break;
 		}
@@ -304,29 +325,41 @@ parse_clock_range(const char *s, int *start, int *end)
 	return parse_clock(parts[0], start) && parse_clock(parts[1], end) && *start != *end;
 }
 
-/* Splits an also= list at commas outside double quotes. */
+/* Splits an also= list at commas outside double quotes and /regexes/;
+ * offsets (may be NULL) gets each item's character offset in v. */
 static char **
-split_also(const char *v)
+split_also(const char *v, GArray *offsets)
 {
 	GPtrArray *out = g_ptr_array_new();
-	GString *cur = g_string_new(NULL);
 	gboolean quoted = FALSE;
+	const char *item = v;
 
 	for (const char *p = v;; p++) {
+		const char *end = quoted ? NULL : skip_regex(v, p);
+
+		if (end != NULL) {
+			p = end - 1;
+			continue;
+		}
 		if (*p == '"')
 			quoted = !quoted;
 		if (*p == '\0' || (*p == ',' && !quoted)) {
-			g_strstrip(cur->str);
-			if (*cur->str != '\0')
-				g_ptr_array_add(out, g_strdup(cur->str));
-			g_string_truncate(cur, 0);
+			const char *a = item, *b = p;
+			while (a < b && (*a == ' ' || *a == '\t'))
+				a++;
+			while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+				b--;
+			if (b > a) {
+				int off = (int)g_utf8_pointer_to_offset(v, a);
+				g_ptr_array_add(out, g_strndup(a, b - a));
+				if (offsets != NULL)
+					g_array_append_val(offsets, off);
+			}
 			if (*p == '\0')
 				break;
-			continue;
+			item = p + 1;
 		}
-		g_string_append_c(cur, *p);
 	}
-	g_string_free(cur, TRUE);
 	g_ptr_array_add(out, NULL);
 	return (char **)g_ptr_array_free(out, FALSE);
 }
@@ -608,16 +641,21 @@ default_name(const char *key)
 	return s;
 }
 
-/* The line itself and a caret under column col, for query errors. */
+/* The line itself and a caret under column col, for query errors; tabs
+ * before the column are kept so the caret lines up on a terminal. */
 static char *
 caret(const char *text, int col)
 {
 	GString *s = g_string_new("\n    ");
+	const char *p = text;
 
 	g_string_append(s, text);
 	g_string_append(s, "\n    ");
-	for (int i = 1; i < col; i++)
-		g_string_append_c(s, ' ');
+	for (int i = 1; i < col; i++) {
+		g_string_append_c(s, *p == '\t' ? '\t' : ' ');
+		if (*p != '\0')
+			p = g_utf8_next_char(p);
+	}
 	g_string_append_c(s, '^');
 	return g_string_free(s, FALSE);
 }
@@ -651,16 +689,16 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 		t->query = g_strdup(e->value);
 	}
 	if ((e = group_get(g, "also")) != NULL) {
-		t->also = split_also(e->value);
+		g_autoptr(GArray) offsets = g_array_new(FALSE, FALSE, sizeof(int));
+
+		t->also = split_also(e->value, offsets);
 		for (int i = 0; t->also[i]; i++) {
 			g_autoptr(GError) err = NULL;
 			guint col = 0;
 			struct fw_query *q = fw_query_parse(t->also[i], &col, &err);
 
 			if (q == NULL) {
-				const char *at = strstr(e->value, t->also[i]);
-				int base = e->col + (at ? (int)g_utf8_pointer_to_offset(e->value, at) : 0);
-				int where = base + (col > 0 ? (int)col - 1 : 0);
+				int where = e->col + g_array_index(offsets, int, i) + (col > 0 ? (int)col - 1 : 0);
 				g_autofree char *c2 = caret(e->text, where);
 				problem(sc, e->line, where, "also: %s%s", err->message, c2);
 			}

@@ -3,8 +3,8 @@
 # on a small feed of near misses, matching items are printed with their
 # snippet and matched spans, the others not; a bad query exits 1 naming the
 # column, with a caret under it; `feedwatch check` names file:line:col of each
-# kind of query error, in query = and also = lines; `match --why` (when the
-# CLI has it) says why an item did not match.
+# kind of query error, in query = and also = lines; `match --why`
+# says why an item did not match.
 . "$(dirname "$0")/../helpers/lib.sh"
 plan 55
 
@@ -153,14 +153,8 @@ check_at 21 15 "also: OR needs a term on both sides"
 like "$out" "^$conf:23:9: unterminated phrase" "line 23 col 9: unterminated phrase"
 like "$out" "^$conf:25:16: NEAR needs words" "line 25 col 16: NEAR needs words"
 
-# match --why: the reason an item did not match (once the CLI has the option).
-if fw match --help 2>&1 | grep -q -- '--why'; then
-	out=$(fw match --why '(China OR Chinese OR Beijing) NEAR/8 swap*' "$small")
-	like "$out" "China found in (summary|content), but swap\* not found" "--why: China without swaps (item 2)"
-	like "$out" "none of China, Chinese, Beijing found, swap\* not found" "--why: neither (item 1)"
-else
-	echo "ok $((T_NUM + 1)) # skip match --why is not in feedwatch yet"
-	echo "ok $((T_NUM + 2)) # skip match --why is not in feedwatch yet"
-	T_NUM=$((T_NUM + 2))
-fi
+# match --why: the reason an item did not match.
+out=$(fw match --why '(China OR Chinese OR Beijing) NEAR/8 swap*' "$small")
+like "$out" "China found in (summary|content), but swap\\* not found" "--why: China without swaps (item 2)"
+like "$out" "none of China, Chinese, Beijing found, swap\\* not found" "--why: neither (item 1)"
 done_testing

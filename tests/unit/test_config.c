@@ -63,6 +63,9 @@ static const struct row rows[] = {
 	{ "site and category", "[feed a]\nurl = http://a.b/rss\nsite = http://a.b/\ncategory = News/Argentina\n", NULL },
 	{ "bad site", "[feed a]\nurl = http://a.b/rss\nsite = javascript:x\n", "PATH:3:8: site: only http://" },
 	{ "missing opml", "[feedwatch]\nopml = /nonexistent/feeds.opml\n", "PATH:2: opml: " },
+	{ "second also item column", "[topic m]\nquery = x\nalso = z OR, z OR\n", "PATH:3:" },
+	{ "regex comma not split", "[topic m]\nquery = x\nalso = /a,b/, y\n", NULL },
+	{ "regex hash not a comment", "[topic m]\nquery = /C# ;x/ milei\n", NULL },
 	{ "invalid utf8", "[feedwatch]\n\xff\xfe = 1\n", "PATH:2: not valid UTF-8" },
 };
 
@@ -208,6 +211,27 @@ test_opml(void)
 	fw_config_free(c);
 }
 
+/* Error columns: the second of two equal also= items, tabs before a query. */
+static void
+test_columns(void)
+{
+	g_autofree char *p1 = write_conf("col1", "[topic m]\nquery = x\nalso = z OR, z OR\n");
+	g_autofree char *p2 = write_conf("col2", "[topic m]\n\tquery = (x\n");
+	g_autoptr(GPtrArray) e1 = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) e2 = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *w1a = NULL, *w1b = NULL;
+
+	g_assert_null(fw_config_load(p1, e1, NULL));
+	g_assert_cmpuint(e1->len, ==, 2);
+	w1a = g_strdup_printf("%s:3:10: also:", p1);
+	w1b = g_strdup_printf("%s:3:16: also:", p1);
+	g_assert_true(g_str_has_prefix(e1->pdata[0], w1a));
+	g_assert_true(g_str_has_prefix(e1->pdata[1], w1b));
+	g_assert_null(fw_config_load(p2, e2, NULL));
+	/* The caret line keeps the tab: "\t" then spaces up to the column. */
+	g_assert_nonnull(strstr(e2->pdata[0], "\n    \t        ^"));
+}
+
 /* Every problem is reported, not just the first. */
 static void
 test_all_errors(void)
@@ -284,6 +308,7 @@ main(int argc, char **argv)
 	g_test_add_func("/config/all-errors", test_all_errors);
 	g_test_add_func("/config/also-digest", test_also_digest);
 	g_test_add_func("/config/opml", test_opml);
+	g_test_add_func("/config/columns", test_columns);
 	g_test_add_func("/config/missing-file", test_missing_file);
 	g_test_add_func("/config/durations", test_durations);
 	g_test_add_func("/config/when", test_when);
