@@ -32,23 +32,68 @@ struct feed_run {
 	gboolean gone_logged;     /* "gone, not polled" said once in this process */
 };
 
+/* The compiled topics of one config, shared with the parse worker: a reload
+ * makes a new one while a job may still use the old. */
+struct poll_gen {
+	gint ref;
+	struct fw_matcher *matcher;
+};
+
+/* What matching one item gave for one topic, ready to store. */
+struct item_hit {
+	guint topic;
+	char *snippet;
+	char *marks;
+	char *matched;
+};
+
+/* A fetched body on its way through the parse worker and back: the worker
+ * parses it and hashes and matches every item (pure work), the main loop
+ * stores the result (the store is used from one thread). */
+struct parse_job {
+	struct feed_run *run;
+	struct poll_gen *gen;
+	char *feed_title;         /* the config's title= or NULL (the feed's own is in doc) */
+	char *feed_key;
+	GBytes *body;
+	char *base_url, *content_type;
+	struct fw_poll_record rec; /* its strings point into the fields below */
+	char *etag, *last_modified, *permanent_url;
+	gint64 max_age;
+	/* results */
+	struct fw_feed_doc *doc;
+	GError *error;
+	GPtrArray *hashes;        /* of char *, parallel to doc->items */
+	GPtrArray *hits;          /* of GPtrArray * (of struct item_hit *), parallel */
+};
+
 struct fw_poller {
 	GMainContext *ctx;
 	const struct fw_config *cfg;
 	struct fw_store *store;
 	gboolean notify;
 	struct fw_fetcher *fetcher;
-	struct fw_matcher *matcher;
+	struct poll_gen *gen;
 	struct fw_outbox *outbox;     /* NULL with notify = FALSE */
 	GPtrArray *runs;          /* of struct feed_run *, parallel to cfg->feeds */
 	GPtrArray *orphans;       /* of struct feed_run *, in flight, feed removed */
 	fw_poll_done_cb done_cb;
 	gpointer done_data;
 	struct fw_poll_stats stats;
-	GString *hashbuf;         /* scratch for item_hash */
+	GThreadPool *pool;        /* one parse worker */
+	GAsyncQueue *done_jobs;   /* of struct parse_job *, back from the worker */
+	GSource *done_source;     /* made ready by the worker; drains done_jobs */
+	gint stopping;            /* atomic: the worker only hands jobs back */
+	GQueue backlog;           /* of struct feed_run *, waiting for room */
+	guint outstanding;        /* fetches and jobs not yet finished */
+	guint max_outstanding;    /* bounds the bodies held in memory */
 };
 
 static void run_free(struct feed_run *run);
+static void poll_start_waiting(struct fw_poller *p, struct feed_run *run);
+static gboolean poll_done_source_cb(GSource *source, GSourceFunc cb, gpointer data);
+
+static GSourceFuncs poll_done_source_funcs = { .dispatch = poll_done_source_cb };
 
 static gint64
 now_s(void)
@@ -200,15 +245,40 @@ join_categories(const GPtrArray *cats)
 	return g_string_free(s, FALSE);
 }
 
-/* Matches one new or changed item and stores its new hits. */
-static gboolean
-poll_match_item(struct feed_run *run, const struct fw_feed_conf *fc, const char *feed_title,
-                const struct fw_item *it, gint64 item_rowid, gint64 now, GError **error)
+static void
+item_hit_free(struct item_hit *h)
 {
-	struct fw_poller *p = run->p;
+	g_free(h->snippet);
+	g_free(h->marks);
+	g_free(h->matched);
+	g_free(h);
+}
+
+static struct poll_gen *
+gen_ref(struct poll_gen *g)
+{
+	g_atomic_int_inc(&g->ref);
+	return g;
+}
+
+static void
+gen_unref(struct poll_gen *g)
+{
+	if (g != NULL && g_atomic_int_dec_and_test(&g->ref)) {
+		fw_matcher_free(g->matcher);
+		g_free(g);
+	}
+}
+
+/* Matches one item against every topic; returns what each matching topic
+ * needs to be stored (of struct item_hit *). Pure: runs on the worker. */
+static GPtrArray *
+item_hits_compute(struct fw_matcher *matcher, const struct fw_item *it, const char *feed_title)
+{
 	g_autofree char *cats = join_categories(it->categories);
 	struct fw_doc doc = { { NULL } };
 	g_autoptr(GPtrArray) matches = NULL;
+	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)item_hit_free);
 
 	doc.field[FW_FIELD_TITLE] = it->title;
 	doc.field[FW_FIELD_SUMMARY] = it->summary;
@@ -217,28 +287,44 @@ poll_match_item(struct feed_run *run, const struct fw_feed_conf *fc, const char 
 	doc.field[FW_FIELD_AUTHOR] = it->author;
 	doc.field[FW_FIELD_FEED] = feed_title;
 	doc.field[FW_FIELD_LINK] = it->link;
-	matches = fw_matcher_match(p->matcher, &doc);
+	matches = fw_matcher_match(matcher, &doc);
 	for (guint i = 0; i < matches->len; i++) {
 		const struct fw_match *m = matches->pdata[i];
-		const struct fw_topic_conf *t = p->cfg->topics->pdata[m->topic];
-		struct fw_snippet *sn;
-		g_autofree char *marks = NULL, *matched = NULL;
+		struct fw_snippet *sn = fw_snippet_make(&doc, m->spans, POLL_SNIPPET_WIDTH);
+		struct item_hit *h = g_new0(struct item_hit, 1);
+
+		h->topic = m->topic;
+		h->snippet = g_strdup(sn ? sn->text : "");
+		h->marks = marks_json(sn);
+		h->matched = matched_json(m->spans);
+		fw_snippet_free(sn);
+		g_ptr_array_add(out, h);
+	}
+	return out;
+}
+
+/* Stores the hits of one new or changed item for topics it did not hit before. */
+static gboolean
+item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struct fw_item *it,
+                gint64 item_rowid, GPtrArray *hits, gint64 now, GError **error)
+{
+	struct fw_poller *p = run->p;
+
+	for (guint i = 0; i < hits->len; i++) {
+		const struct item_hit *ih = hits->pdata[i];
+		const struct fw_topic_conf *t = p->cfg->topics->pdata[ih->topic];
 		struct fw_hit_new h = { 0 };
 		gint64 hit_id;
 		guint channels = t->channels;
-		gboolean ok;
 
 		if (fw_store_hit_exists(p->store, item_rowid, t->key))
 			continue;
-		sn = fw_snippet_make(&doc, m->spans, POLL_SNIPPET_WIDTH);
-		marks = marks_json(sn);
-		matched = matched_json(m->spans);
 		h.item_rowid = item_rowid;
 		h.topic = t->key;
 		h.topic_name = t->name;
-		h.snippet = sn ? sn->text : "";
-		h.marks_json = marks;
-		h.matched_json = matched;
+		h.snippet = ih->snippet;
+		h.marks_json = ih->marks;
+		h.matched_json = ih->matched;
 		if (channels == 0)
 			h.notified = "none";
 		else if (!run->fetched_before && !p->cfg->notify_initial)
@@ -249,9 +335,7 @@ poll_match_item(struct feed_run *run, const struct fw_feed_conf *fc, const char 
 			h.notified = "pending";
 		if (strcmp(h.notified, "pending") != 0)
 			channels = 0;
-		ok = fw_store_hit_add(p->store, &h, channels, now, &hit_id, error);
-		fw_snippet_free(sn);
-		if (!ok)
+		if (!fw_store_hit_add(p->store, &h, channels, now, &hit_id, error))
 			return FALSE;
 		p->stats.hits_new++;
 		fw_log_debug("%s: hit %" G_GINT64_FORMAT " %s: %s", fc->key, hit_id, t->key,
@@ -260,29 +344,36 @@ poll_match_item(struct feed_run *run, const struct fw_feed_conf *fc, const char 
 	return TRUE;
 }
 
-/* Stores every item of a parsed feed in one transaction; matches new and changed ones. */
+/* Stores every item of a parsed feed in one transaction, and the hits of
+ * new and changed ones. The job's matches are used when they were made with
+ * the topics in force; after a reload they are made again. */
 static gboolean
-poll_store_doc(struct feed_run *run, const struct fw_feed_doc *doc, gint64 now, GError **error)
+poll_store_job(struct feed_run *run, struct parse_job *job, gint64 now, GError **error)
 {
 	struct fw_poller *p = run->p;
 	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
+	const struct fw_feed_doc *doc = job->doc;
 	const char *feed_title = fc->title ? fc->title : doc->title ? doc->title : fc->key;
+	gboolean fresh = job->gen == p->gen;
 
 	if (!fw_store_begin(p->store, error))
 		return FALSE;
 	for (guint i = 0; i < doc->items->len; i++) {
 		const struct fw_item *it = doc->items->pdata[i];
-		g_autofree char *hash = item_hash(p->hashbuf, it);
+		g_autoptr(GPtrArray) redo = NULL;
 		enum fw_item_state state;
 		gint64 rowid;
 
-		if (!fw_store_item_put(p->store, run->feed_id, it, hash, now, &rowid, &state, error))
+		if (!fw_store_item_put(p->store, run->feed_id, it, job->hashes->pdata[i], now, &rowid,
+		                       &state, error))
 			goto fail;
 		if (state == FW_ITEM_SEEN)
 			continue;
 		if (state == FW_ITEM_NEW)
 			p->stats.items_new++;
-		if (!poll_match_item(run, fc, feed_title, it, rowid, now, error))
+		if (!fresh)
+			redo = item_hits_compute(p->gen->matcher, it, feed_title);
+		if (!item_hits_store(run, fc, it, rowid, fresh ? job->hits->pdata[i] : redo, now, error))
 			goto fail;
 	}
 	return fw_store_commit(p->store, error);
@@ -387,6 +478,120 @@ poll_skip(struct feed_run *run, gint64 next)
 		p->done_cb(run->index, next, p->done_data);
 }
 
+static void poll_release(struct fw_poller *p);
+
+static void
+parse_job_free(struct parse_job *job)
+{
+	gen_unref(job->gen);
+	g_free(job->feed_title);
+	g_free(job->feed_key);
+	if (job->body)
+		g_bytes_unref(job->body);
+	g_free(job->base_url);
+	g_free(job->content_type);
+	g_free(job->etag);
+	g_free(job->last_modified);
+	g_free(job->permanent_url);
+	fw_feed_doc_free(job->doc);
+	g_clear_error(&job->error);
+	if (job->hashes)
+		g_ptr_array_unref(job->hashes);
+	if (job->hits)
+		g_ptr_array_unref(job->hits);
+	g_free(job);
+}
+
+/* The worker: parses a body, hashes and matches every item. Touches nothing
+ * of the poller but its queue and source. */
+static void
+poll_worker_cb(gpointer data, gpointer user_data)
+{
+	struct parse_job *job = data;
+	struct fw_poller *p = user_data;
+
+	if (!g_atomic_int_get(&p->stopping)) {
+		gsize len = 0;
+		const char *body = job->body ? g_bytes_get_data(job->body, &len) : NULL;
+
+		job->doc = fw_feed_parse(body ? body : "", len, job->base_url, job->content_type,
+		                         &job->error);
+	}
+	if (job->doc != NULL) {
+		const char *title = job->feed_title ? job->feed_title
+		                  : job->doc->title ? job->doc->title : job->feed_key;
+		g_autoptr(GString) buf = g_string_sized_new(4096);
+
+		job->hashes = g_ptr_array_new_full(job->doc->items->len, g_free);
+		job->hits = g_ptr_array_new_full(job->doc->items->len, (GDestroyNotify)g_ptr_array_unref);
+		for (guint i = 0; i < job->doc->items->len; i++) {
+			const struct fw_item *it = job->doc->items->pdata[i];
+			g_ptr_array_add(job->hashes, item_hash(buf, it));
+			g_ptr_array_add(job->hits, item_hits_compute(job->gen->matcher, it, title));
+		}
+	}
+	g_async_queue_push(p->done_jobs, job);
+	g_source_set_ready_time(p->done_source, 0);
+}
+
+/* Back on the main loop: stores a parsed job and records the poll. */
+static void
+poll_job_done(struct fw_poller *p, struct parse_job *job)
+{
+	struct feed_run *run = job->run;
+	const struct fw_feed_conf *fc;
+	g_autoptr(GError) err = NULL;
+	g_autofree char *msg = NULL;
+	struct fw_poll_record *rec = &job->rec;
+
+	if (run->orphan) {
+		g_ptr_array_remove_fast(p->orphans, run);   /* frees it */
+		return;
+	}
+	fc = p->cfg->feeds->pdata[run->index];
+	if (job->doc == NULL) {
+		rec->ok = FALSE;
+		rec->error = job->error ? job->error->message : "not parsed";
+		rec->etag = rec->last_modified = NULL;
+		rec->permanent_url = NULL;
+		poll_finish(run, rec, run->ttl, 0);
+		return;
+	}
+	run->ttl = job->doc->ttl;
+	if (job->doc->degraded)
+		fw_log_warn("%s: broken feed read in recover mode: %s", fc->key,
+		            job->doc->warning ? job->doc->warning : "");
+	rec->degraded = job->doc->degraded;
+	rec->title = fc->title ? fc->title : job->doc->title;
+	if (!poll_store_job(run, job, now_s(), &err)) {
+		/* Nothing of this poll was stored: keep the old validators so the
+		 * next poll fetches the feed again. */
+		msg = g_strdup_printf("cannot store: %s", err->message);
+		fw_log_err("%s: %s", fc->key, msg);
+		rec->ok = FALSE;
+		rec->error = msg;
+		rec->etag = rec->last_modified = NULL;
+		rec->permanent_url = NULL;
+	}
+	poll_finish(run, rec, MAX(run->ttl, job->max_age), 0);
+}
+
+/* Drains what the worker handed back. */
+static gboolean
+poll_done_source_cb(GSource *source, GSourceFunc cb, gpointer data)
+{
+	struct fw_poller *p = data;
+	struct parse_job *job;
+
+	g_source_set_ready_time(source, -1);
+	while ((job = g_async_queue_try_pop(p->done_jobs)) != NULL) {
+		poll_job_done(p, job);
+		parse_job_free(job);
+		poll_release(p);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
 static void
 poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 {
@@ -394,12 +599,11 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	struct fw_poller *p = run->p;
 	const struct fw_feed_conf *fc;
 	struct fw_poll_record rec = { 0 };
-	g_autoptr(GError) err = NULL;
-	g_autofree char *msg = NULL;
-	struct fw_feed_doc *doc = NULL;
+	struct parse_job *job;
 
 	if (run->orphan) {
 		g_ptr_array_remove_fast(p->orphans, run);   /* frees it */
+		poll_release(p);
 		return;
 	}
 	fc = p->cfg->feeds->pdata[run->index];
@@ -407,6 +611,7 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	if (r->deferred) {
 		fw_log_debug("%s: %s", fc->key, r->error);
 		poll_skip(run, now_s() + r->retry_after);
+		poll_release(p);
 		return;
 	}
 	rec.http_status = r->http_status;
@@ -416,6 +621,7 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 		rec.error = r->error;
 		rec.gone = r->http_status == 410;
 		poll_finish(run, &rec, run->ttl, r->retry_after);
+		poll_release(p);
 		return;
 	}
 	rec.ok = TRUE;
@@ -425,44 +631,52 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	if (r->not_modified) {
 		fw_log_debug("%s: not modified", fc->key);
 		poll_finish(run, &rec, MAX(run->ttl, r->max_age), 0);
+		poll_release(p);
 		return;
 	}
-	{
-		gsize len = 0;
-		const char *body = r->body ? g_bytes_get_data(r->body, &len) : NULL;
+	/* A body: parse and match it on the worker; the slot stays taken. */
+	job = g_new0(struct parse_job, 1);
+	job->run = run;
+	job->gen = gen_ref(p->gen);
+	job->feed_title = g_strdup(fc->title);
+	job->feed_key = g_strdup(fc->key);
+	job->body = g_steal_pointer(&r->body);
+	job->base_url = g_strdup(r->final_url ? r->final_url : r->url);
+	job->content_type = g_strdup(r->content_type);
+	job->etag = g_strdup(r->etag);
+	job->last_modified = g_strdup(r->last_modified);
+	job->permanent_url = g_strdup(r->permanent_url);
+	job->max_age = r->max_age;
+	job->rec = rec;
+	job->rec.etag = job->etag;
+	job->rec.last_modified = job->last_modified;
+	job->rec.permanent_url = job->permanent_url;
+	g_thread_pool_push(p->pool, job, NULL);
+}
 
-		if (body == NULL)
-			body = "";   /* an empty body has no data pointer */
-		doc = fw_feed_parse(body, len, r->final_url ? r->final_url : r->url, r->content_type,
-		                    &err);
+/* Starts the fetch of a run whose state was read. */
+static void
+poll_start(struct fw_poller *p, struct feed_run *run, const char *etag, const char *last_modified)
+{
+	p->outstanding++;
+	fw_fetcher_add(p->fetcher, run->url, etag, last_modified, run);
+}
+
+/* A fetch or a job finished: lets a waiting feed start. */
+static void
+poll_release(struct fw_poller *p)
+{
+	if (p->outstanding > 0)
+		p->outstanding--;
+	while (p->outstanding < p->max_outstanding && !g_queue_is_empty(&p->backlog)) {
+		struct feed_run *run = g_queue_pop_head(&p->backlog);
+
+		if (run->orphan) {
+			g_ptr_array_remove_fast(p->orphans, run);
+			continue;
+		}
+		poll_start_waiting(p, run);
 	}
-	if (doc == NULL) {
-		msg = g_strdup_printf("%s", err->message);
-		rec.ok = FALSE;
-		rec.error = msg;
-		rec.etag = rec.last_modified = NULL;
-		rec.permanent_url = NULL;
-		poll_finish(run, &rec, run->ttl, 0);
-		return;
-	}
-	run->ttl = doc->ttl;
-	if (doc->degraded)
-		fw_log_warn("%s: broken feed read in recover mode: %s", fc->key,
-		            doc->warning ? doc->warning : "");
-	rec.degraded = doc->degraded;
-	rec.title = fc->title ? fc->title : doc->title;
-	if (!poll_store_doc(run, doc, now_s(), &err)) {
-		/* Nothing of this poll was stored: keep the old validators so the
-		 * next poll fetches the feed again. */
-		msg = g_strdup_printf("cannot store: %s", err->message);
-		fw_log_err("%s: %s", fc->key, msg);
-		rec.ok = FALSE;
-		rec.error = msg;
-		rec.etag = rec.last_modified = NULL;
-		rec.permanent_url = NULL;
-	}
-	poll_finish(run, &rec, MAX(run->ttl, r->max_age), 0);
-	fw_feed_doc_free(doc);
 }
 
 void
@@ -483,8 +697,14 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	p->store = store;
 	p->notify = notify;
 	p->runs = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
-	p->hashbuf = g_string_sized_new(4096);
 	p->orphans = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
+	g_queue_init(&p->backlog);
+	p->max_outstanding = 2 * MAX(cfg->max_parallel, 1u);
+	p->done_jobs = g_async_queue_new();
+	p->done_source = g_source_new(&poll_done_source_funcs, sizeof(GSource));
+	g_source_set_callback(p->done_source, NULL, p, NULL);
+	g_source_attach(p->done_source, p->ctx);
+	p->pool = g_thread_pool_new(poll_worker_cb, p, 1, FALSE, NULL);
 	if (!fw_poller_reconfigure(p, cfg, error)) {
 		fw_poller_free(p);
 		return NULL;
@@ -504,12 +724,27 @@ fw_poller_free(struct fw_poller *p)
 {
 	if (p == NULL)
 		return;
+	struct parse_job *job;
+
+	/* The worker finishes what it holds without parsing; its jobs are dropped. */
+	g_atomic_int_set(&p->stopping, 1);
+	if (p->pool != NULL)
+		g_thread_pool_free(p->pool, FALSE, TRUE);
+	if (p->done_jobs != NULL) {
+		while ((job = g_async_queue_try_pop(p->done_jobs)) != NULL)
+			parse_job_free(job);
+		g_async_queue_unref(p->done_jobs);
+	}
+	if (p->done_source != NULL) {
+		g_source_destroy(p->done_source);
+		g_source_unref(p->done_source);
+	}
+	g_queue_clear(&p->backlog);
 	fw_fetcher_free(p->fetcher);
 	fw_outbox_free(p->outbox);
-	fw_matcher_free(p->matcher);
+	gen_unref(p->gen);
 	g_ptr_array_unref(p->runs);
 	g_ptr_array_unref(p->orphans);
-	g_string_free(p->hashbuf, TRUE);
 	g_main_context_unref(p->ctx);
 	g_free(p);
 }
@@ -572,8 +807,10 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 	}
 	g_ptr_array_unref(p->runs);
 	p->runs = runs;
-	fw_matcher_free(p->matcher);
-	p->matcher = m;
+	gen_unref(p->gen);
+	p->gen = g_new0(struct poll_gen, 1);
+	p->gen->ref = 1;
+	p->gen->matcher = m;
 	p->cfg = cfg;
 	if (p->outbox != NULL)
 		fw_outbox_reconfigure(p->outbox, cfg);
@@ -616,7 +853,27 @@ fw_poller_poll(struct fw_poller *p, guint i)
 	}
 	if (st.moved_to != NULL)
 		fw_log_debug("%s: polling %s (moved from %s)", fc->key, st.moved_to, fc->url);
-	fw_fetcher_add(p->fetcher, run->url, st.etag, st.last_modified, run);
+	if (p->outstanding < p->max_outstanding)
+		poll_start(p, run, st.etag, st.last_modified);
+	else
+		g_queue_push_tail(&p->backlog, run);
+	fw_feed_state_clear(&st);
+}
+
+/* Starts a run that waited in the backlog: reads its validators again. */
+static void
+poll_start_waiting(struct fw_poller *p, struct feed_run *run)
+{
+	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
+	struct fw_feed_state st = { 0 };
+	g_autoptr(GError) err = NULL;
+
+	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
+		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
+		poll_skip(run, now_s() + fc->interval);
+		return;
+	}
+	poll_start(p, run, st.etag, st.last_modified);
 	fw_feed_state_clear(&st);
 }
 
@@ -630,7 +887,8 @@ fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer data)
 gboolean
 fw_poller_busy(struct fw_poller *p)
 {
-	return fw_fetcher_pending(p->fetcher) > 0 || (p->outbox != NULL && fw_outbox_busy(p->outbox));
+	return p->outstanding > 0 || !g_queue_is_empty(&p->backlog) ||
+	       fw_fetcher_pending(p->fetcher) > 0 || (p->outbox != NULL && fw_outbox_busy(p->outbox));
 }
 
 void
