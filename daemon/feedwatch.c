@@ -202,6 +202,16 @@ struct poll_run {
 	gboolean interrupted;
 };
 
+static gboolean poll_check_cb(gpointer data);
+
+/* One check, then the 20 ms timer carries on if something is still in flight. */
+static gboolean
+poll_check_once_cb(gpointer data)
+{
+	poll_check_cb(data);
+	return G_SOURCE_REMOVE;
+}
+
 static void
 poll_done_cb(guint feed_index, gint64 next_poll, gpointer data)
 {
@@ -209,6 +219,10 @@ poll_done_cb(guint feed_index, gint64 next_poll, gpointer data)
 
 	if (r->waiting > 0)
 		r->waiting--;
+	/* The last feed: check at once (after this dispatch) rather than at the
+	 * next tick of the timer, which waits for notifications in flight. */
+	if (r->waiting == 0)
+		g_idle_add(poll_check_once_cb, r);
 }
 
 /* Quits the loop once every feed is done and nothing is being sent. */
