@@ -4,7 +4,10 @@
  * An item is tokenised once into a doc index: every word of every field in
  * document order (fields one after the other, so a global word number and the
  * field tell positions apart), its distinct words in a hash table with their
- * positions and fields. The matcher files each topic under the terms of one
+ * positions and fields. Under a matcher only the words some topic can use
+ * (its words, words starting with its prefixes, words the regex literal scan
+ * looks at) get ids of their own; the rest share one id, still counted as
+ * words so that distances stay exact. The matcher files each topic under the terms of one
  * clause of what it requires (words, prefixes, regex literals: one of them
  * is in any item it matches), chosen when matching starts: the clause whose
  * terms fewest topics use (words many topics use are taken to be common).
@@ -202,6 +205,7 @@ struct dbuf {
 	guint32 *post;
 	guint32 *post_at;
 	guint8 *wfields;
+	guint cap_toks;         /* entries toks holds room for (at least) */
 	guint cap_post;         /* entries of post */
 	guint cap_words;        /* entries of post_at (and wfields) */
 	gboolean busy;          /* lent to a doc index now */
@@ -245,7 +249,16 @@ tok_at(const struct docidx *d, guint i)
 struct build {
 	struct docidx *d;
 	guint field;
+	const struct fw_matcher *keep;  /* index only the words its topics can use, or NULL */
+	guint cap;              /* entries d->toks holds room for (at least) */
 };
+
+struct fw_matcher;
+static gboolean token_wanted(const struct fw_matcher *m, const char *w, guint32 len,
+                             guint32 hash);
+
+/* The word id of the words a matcher's topics cannot use (see build_cb). */
+#define FW_MATCH_OTHER 0
 
 /* Appends one word of a field to the doc index. */
 static void
@@ -253,16 +266,28 @@ build_cb(const char *norm, guint start, guint end, guint index, gpointer data)
 {
 	struct build *b = data;
 	gsize len = strlen(norm);
-	struct dtok t = {
-		.wid = strtab_add(&b->d->words, norm, len, fnv(norm, len)),
-		.field = b->field, .start = start, .end = end,
-	};
+	guint32 h = fnv(norm, len);
+	struct dtok t = { .field = b->field, .start = start, .end = end };
+
+	/* Words no topic can use all share one id (an empty word): they still
+	 * count as words, so phrase and NEAR distances stay exact. */
+	if (b->keep != NULL && !token_wanted(b->keep, norm, len, h))
+		t.wid = FW_MATCH_OTHER;
+	else
+		t.wid = strtab_add(&b->d->words, norm, len, h);
 
 	/* The tokenizer cuts words past FW_TEXT_WORD_MAX bytes (and reads at
 	 * most 8 times that): a regex literal may be in the part cut off. */
 	if (len > FW_TEXT_WORD_MAX - 8 || end - start > FW_TEXT_WORD_MAX - 8)
 		b->d->long_words = TRUE;
-	g_array_append_val(b->d->toks, t);
+	/* Appending in place while there is room: g_array_append_val is a call
+	 * per word, and this is the hottest loop of matching. */
+	if (b->d->toks->len < b->cap) {
+		((struct dtok *)(void *)b->d->toks->data)[b->d->toks->len++] = t;
+	} else {
+		g_array_append_val(b->d->toks, t);
+		b->cap = b->d->toks->len;
+	}
 }
 
 /* Slots of a doc index's word table kept between items at most. */
@@ -298,6 +323,7 @@ dbuf_get(void)
 		b = g_new0(struct dbuf, 1);
 		strtab_init(&b->words, 256);
 		b->toks = g_array_sized_new(FALSE, FALSE, sizeof(struct dtok), 512);
+		b->cap_toks = 512;
 		if (keep)
 			g_private_set(&dbuf_key, b);
 	} else {
@@ -326,11 +352,13 @@ dbuf_put(struct dbuf *b)
 		dbuf_free(b);
 }
 
-/* Tokenises the fields in mask of doc into d. */
+/* Tokenises the fields in mask of doc into d: with keep, only the words
+ * keep's topics can use get ids of their own (see build_cb). */
 static void
-docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask)
+docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
+            const struct fw_matcher *keep)
 {
-	struct build b = { .d = d };
+	struct build b = { .d = d, .keep = keep };
 	struct dbuf *buf = dbuf_get();
 	guint n, nw;
 
@@ -339,6 +367,9 @@ docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask)
 	d->buf = buf;
 	d->words = buf->words;
 	d->toks = buf->toks;
+	b.cap = buf->cap_toks;
+	if (keep != NULL)
+		strtab_add(&d->words, "", 0, fnv("", 0));   /* FW_MATCH_OTHER */
 	for (guint f = 0; f < FW_FIELD_COUNT; f++) {
 		d->base[f] = d->toks->len;
 		if (!(mask & (1u << f)) || doc->field[f] == NULL)
@@ -347,6 +378,7 @@ docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask)
 		fw_text_tokenize(doc->field[f], build_cb, &b);
 	}
 	buf->words = d->words;   /* the table may have grown */
+	buf->cap_toks = b.cap;
 	n = d->base[FW_FIELD_COUNT] = d->toks->len;
 	nw = d->words.ents->len;
 
@@ -868,7 +900,7 @@ fw_query_match(const struct fw_query *q, const struct fw_doc *doc)
 
 	g_autoptr(GArray) scratch = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
 
-	docidx_init(&d, doc, fw_query_fields(q));
+	docidx_init(&d, doc, fw_query_fields(q), NULL);
 	spans = query_eval(fw_query_root(q), &d, scratch);
 	docidx_clear(&d);
 	return spans;
@@ -1293,7 +1325,7 @@ fw_query_explain(const struct fw_query *q, const struct fw_doc *doc)
 	struct explain x = { .d = &d, .src = fw_query_source(q) };
 	struct why w;
 
-	docidx_init(&d, doc, FW_FIELDS_ALL);
+	docidx_init(&d, doc, FW_FIELDS_ALL, NULL);
 	w = explain_node(&x, fw_query_root(q));
 	docidx_clear(&d);
 	if (g_utf8_strlen(w.text->str, -1) > FW_MATCH_EXPLAIN_MAX) {
@@ -1374,6 +1406,7 @@ struct fw_matcher {
 	guint64 *slot_bits[TERM_KINDS];  /* [TERM_PREFIX], [TERM_INFIX]: bit s if filter[s] != 0
 	                         * (2 KB: the candidate scan tests this first) */
 	guint64 *word_bloom;    /* FW_MATCH_BLOOM bits: 2 per word that has topics filed */
+	guint64 *term_bloom;    /* FW_MATCH_BLOOM bits: 2 per word of tab[TERM_WORD] */
 	GArray *always;         /* slots of topics evaluated on every item */
 	GArray *clauses;        /* struct clause: the checks of every topic */
 	GArray *cterms;         /* struct cterm: the terms of the checks */
@@ -1414,6 +1447,7 @@ fw_matcher_new(void)
 	m->slot_bits[TERM_PREFIX] = g_new0(guint64, FW_MATCH_FILTER / 64);
 	m->slot_bits[TERM_INFIX] = g_new0(guint64, FW_MATCH_FILTER / 64);
 	m->word_bloom = g_new0(guint64, FW_MATCH_BLOOM / 64);
+	m->term_bloom = g_new0(guint64, FW_MATCH_BLOOM / 64);
 	m->always = g_array_new(FALSE, FALSE, sizeof(guint));
 	m->clauses = g_array_new(FALSE, FALSE, sizeof(struct clause));
 	m->cterms = g_array_new(FALSE, FALSE, sizeof(struct cterm));
@@ -1442,6 +1476,7 @@ fw_matcher_free(struct fw_matcher *m)
 	g_ptr_array_unref(m->pending);
 	g_mutex_clear(&m->lock);
 	g_free(m->word_bloom);
+	g_free(m->term_bloom);
 	g_ptr_array_unref(m->lists);
 	g_array_unref(m->always);
 	g_array_unref(m->clauses);
@@ -1596,9 +1631,13 @@ static guint32
 term_entry(struct fw_matcher *m, const struct fw_qterm *t)
 {
 	guint kind = term_kind(t);
-	guint32 e = strtab_add(&m->tab[kind], t->word, t->len, fnv(t->word, t->len));
+	guint32 h = fnv(t->word, t->len);
+	guint32 e = strtab_add(&m->tab[kind], t->word, t->len, h);
 
-	if (kind == TERM_PREFIX && t->len < 3) {
+	if (kind == TERM_WORD) {
+		bits_set(m->term_bloom, bloom_bit(h, 0));
+		bits_set(m->term_bloom, bloom_bit(h, 1));
+	} else if (kind == TERM_PREFIX && t->len < 3) {
 		m->prefix_short[t->len] = 1;
 	} else if (kind != TERM_WORD) {
 		guint slot = filter_slot(t->word);
@@ -1609,15 +1648,24 @@ term_entry(struct fw_matcher *m, const struct fw_qterm *t)
 }
 
 /* Enters every prefix of the query into the table (so that the candidate
- * scan lists the item's words for each, see phrase_each). */
+ * scan lists the item's words for each, see phrase_each), and every word
+ * (so that the doc index keeps it, see token_wanted). */
 static void
 enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n)
 {
 	switch (n->kind) {
 	case FW_QNODE_PHRASE:
-		for (guint i = 0; i < n->n; i++)
-			if (n->terms[i].prefix)
-				term_entry(m, &n->terms[i]);
+		for (guint i = 0; i < n->n; i++) {
+			const struct fw_qterm *t = &n->terms[i];
+			guint32 h = fnv(t->word, t->len);
+			if (t->prefix) {
+				term_entry(m, t);
+			} else {
+				strtab_add(&m->tab[TERM_WORD], t->word, t->len, h);
+				bits_set(m->term_bloom, bloom_bit(h, 0));
+				bits_set(m->term_bloom, bloom_bit(h, 1));
+			}
+		}
 		return;
 	case FW_QNODE_REGEX:
 		return;
@@ -1784,6 +1832,40 @@ static inline gboolean
 longer_bits(guint32 bits, guint l)
 {
 	return l >= 31 ? (bits >> 31) != 0 : (bits >> (l + 1)) != 0;
+}
+
+/* TRUE if normalised word w (len bytes, FNV hash) may matter to some topic
+ * of m: one of its words, a word starting with one of its prefixes, or one
+ * the candidate scan looks at for regex literals (see scan_terms). */
+static gboolean
+token_wanted(const struct fw_matcher *m, const char *w, guint32 len, guint32 hash)
+{
+	const struct strtab *pt = &m->tab[TERM_PREFIX];
+
+	if (bits_test(m->term_bloom, bloom_bit(hash, 0)) &&
+	    bits_test(m->term_bloom, bloom_bit(hash, 1)) &&
+	    strtab_find(&m->tab[TERM_WORD], w, len, hash) >= 0)
+		return TRUE;
+	if (pt->ents->len > 0) {
+		for (guint l = 1; (m->prefix_short[1] | m->prefix_short[2]) && l < 3 && l <= len; l++)
+			if (m->prefix_short[l] && strtab_find(pt, w, l, fnv(w, l)) >= 0)
+				return TRUE;
+		if (len >= 3 && bits_test(m->slot_bits[TERM_PREFIX], filter_slot(w))) {
+			guint32 bits = m->filter[TERM_PREFIX][filter_slot(w)];
+			guint32 h = fnv(w, 2);
+			for (guint l = 3; l <= len; l++) {
+				h = fnv_step(h, w[l - 1]);
+				if ((bits & (1u << MIN(l, 31))) && strtab_find(pt, w, l, h) >= 0)
+					return TRUE;
+				if (!longer_bits(bits, l))
+					break;
+			}
+		}
+	}
+	for (guint i = 0; m->tab[TERM_INFIX].ents->len > 0 && i + 3 <= len; i++)
+		if (bits_test(m->slot_bits[TERM_INFIX], filter_slot(w + i)))
+			return TRUE;
+	return FALSE;
 }
 
 /* Per-thread memory of the candidate scan, reused from item to item: a
@@ -2056,7 +2138,7 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc)
 		}
 		g_mutex_unlock(&m->lock);
 	}
-	docidx_init(&d, doc, m->fields);
+	docidx_init(&d, doc, m->fields, m);
 	cand = candidates(m, &d);
 	scratch = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
 	found = g_array_new(FALSE, FALSE, sizeof(struct found));
