@@ -75,7 +75,23 @@ done_testing() { [ "$T_FAILED" = 0 ]; exit $?; }
 # start_bus: a private D-Bus session bus for this test (exported
 # DBUS_SESSION_BUS_ADDRESS), stopped when the test ends.
 start_bus() {
-	dbus-daemon --session --fork --print-address=3 --print-pid=4 \
+	# Like the session bus, but without the machine's service files: no
+	# notification daemon installed here can be started on the test's bus.
+	cat > "$T_TMP/bus.conf" <<BUS
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=$T_TMP</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+BUS
+	dbus-daemon --config-file="$T_TMP/bus.conf" --fork --print-address=3 --print-pid=4 \
 		3>"$T_TMP/bus.addr" 4>"$T_TMP/bus.pid" || { echo "Bail out! dbus-daemon did not start"; exit 1; }
 	DBUS_SESSION_BUS_ADDRESS=$(cat "$T_TMP/bus.addr")
 	export DBUS_SESSION_BUS_ADDRESS
