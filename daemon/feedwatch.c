@@ -303,6 +303,7 @@ cmd_poll(int argc, char **argv)
 		fw_config_free(cfg);
 		return 1;
 	}
+	fw_store_set_durable(store, cfg->durable);
 	r.poller = fw_poller_new(NULL, cfg, store, !no_notify, &err);
 	if (r.poller == NULL) {
 		fprintf(stderr, "feedwatch: %s\n", err->message);
