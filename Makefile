@@ -78,7 +78,7 @@ memcheck: deps
 
 # Benchmarks against their floors, one table (bench/run.sh; bench/last-run.md).
 bench: deps all
-	sh bench/run.sh
+	FW_BUILD=$(B) sh bench/run.sh
 
 fuzz:
 	@$(MAKE) --no-print-directory -f tests/fuzz/fuzz.mk

@@ -657,17 +657,27 @@ def proc_cpu(pid):
 
 
 def proc_switches(pid):
-    vol = invol = 0
+    """Voluntary and involuntary context switches per thread: {tid: (vol, invol)}."""
+    out = {}
     for st in glob.glob("/proc/%d/task/*/status" % pid):
+        vol = invol = 0
         try:
             for line in open(st):
                 if line.startswith("voluntary_ctxt_switches:"):
-                    vol += int(line.split()[1])
+                    vol = int(line.split()[1])
                 elif line.startswith("nonvoluntary_ctxt_switches:"):
-                    invol += int(line.split()[1])
+                    invol = int(line.split()[1])
         except OSError:
-            pass
-    return vol, invol
+            continue
+        out[st.split("/")[4]] = (vol, invol)
+    return out
+
+
+def switches_between(before, after):
+    """Voluntary switches in a window, thread by thread: a thread that started
+    in the window counts from 0; one that ended in it is not counted (its
+    exit cannot be read), so the figure never goes below zero."""
+    return sum(v - before.get(tid, (0, 0))[0] for tid, (v, _) in after.items())
 
 
 def proc_status_kb(pid, key):
@@ -753,7 +763,7 @@ def bench_idle(ctx, t):
         errlog.close()
     per_min = 60 / (t1 - t0)
     cpu_min = (cpu1 - cpu0) * per_min
-    wake_min = (sw1[0] - sw0[0]) * per_min
+    wake_min = switches_between(sw0, sw1) * per_min
     counts = {}
     if perf:
         for line in perf_err.splitlines():
