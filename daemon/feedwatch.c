@@ -65,6 +65,7 @@ static const char usage_text[] =
 	"  poll      one poll cycle now, in the foreground (--feed F, --no-notify);\n"
 	"            when feedwatchd runs, asks it to poll now instead\n"
 	"  reload    make the running feedwatchd reload its config\n"
+	"  prune     forget old items that hit nothing (--hits-before WHEN: hits too)\n"
 	"\n"
 	"Run 'feedwatch COMMAND --help' for a command's options. See feedwatch(1).\n";
 
@@ -339,6 +340,53 @@ out:
 	fw_poller_free(r.poller);
 	fw_store_free(store);
 	fw_lock_release(lock_fd);
+	fw_config_free(cfg);
+	return rc;
+}
+
+/* ---- prune ------------------------------------------------------------- */
+
+static int
+cmd_prune(int argc, char **argv)
+{
+	static char *hits_before;
+	static const GOptionEntry entries[] = {
+		{ "hits-before", 0, 0, G_OPTION_ARG_STRING, &hits_before,
+		  "Also forget hits found before WHEN (date, time or age: 365d)", "WHEN" },
+		{ NULL }
+	};
+	struct fw_config *cfg;
+	struct fw_store *store;
+	g_autoptr(GError) err = NULL;
+	gint64 now = now_s(), before = 0, hits = 0, items = 0;
+	int rc = 0;
+
+	if (!parse_options("prune", NULL, "Forget items past the retention that hit nothing; with "
+	                   "--hits-before, hits too. The daemon prunes items hourly by itself.",
+	                   entries, &argc, &argv))
+		return EXIT_USAGE;
+	if (argc > 1)
+		return usage_error("prune: unexpected argument '%s'", argv[1]);
+	if (hits_before != NULL && !fw_config_parse_when(hits_before, now, &before))
+		return usage_error("prune: bad --hits-before '%s' (e.g. 2024-01-01, 365d)", hits_before);
+	if ((cfg = load_config()) == NULL)
+		return 1;
+	if ((store = open_store(cfg)) == NULL) {
+		fw_config_free(cfg);
+		return 1;
+	}
+	if (fw_store_begin(store, &err) &&
+	    (hits_before == NULL || fw_store_prune_hits(store, before, &hits, &err)) &&
+	    fw_store_prune(store, now - cfg->retention, &items, &err) &&
+	    fw_store_commit(store, &err) && fw_store_maintain(store, &err)) {
+		printf("forgot %" G_GINT64_FORMAT " hit%s and %" G_GINT64_FORMAT " item%s\n", hits,
+		       hits == 1 ? "" : "s", items, items == 1 ? "" : "s");
+	} else {
+		fw_store_rollback(store);
+		fprintf(stderr, "feedwatch prune: %s\n", err ? err->message : "failed");
+		rc = 1;
+	}
+	fw_store_free(store);
 	fw_config_free(cfg);
 	return rc;
 }
@@ -2293,6 +2341,8 @@ main(int argc, char **argv)
 		return cmd_read(argc, argv, FALSE);
 	if (strcmp(cmd, "reload") == 0)
 		return cmd_reload(argc, argv);
+	if (strcmp(cmd, "prune") == 0)
+		return cmd_prune(argc, argv);
 	if (strcmp(cmd, "status") == 0)
 		return cmd_status(argc, argv);
 	if (strcmp(cmd, "stats") == 0)

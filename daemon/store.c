@@ -117,6 +117,7 @@ enum stmt_id {
 	ST_HIT_SET_READ,
 	ST_FEED_STATUS,
 	ST_PRUNE,
+	ST_PRUNE_HITS,
 	ST_COUNT
 };
 
@@ -226,6 +227,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" WHERE (f.last_poll < ?1 OR i.last_seen <"
 		"   (SELECT MAX(j.last_seen) FROM items j WHERE j.feed_id = f.id) - ?2)"
 		" AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id))",
+	/* Hits found before ?1 (their outbox rows go with them). */
+	[ST_PRUNE_HITS] =
+		"DELETE FROM hits WHERE found < ?1",
 };
 
 struct fw_store {
@@ -1319,6 +1323,20 @@ gboolean fw_store_prune(struct fw_store *s, gint64 before, gint64 *deleted, GErr
 	sqlite3_bind_int64(q, 1, before);
 	sqlite3_bind_int64(q, 2, FW_STORE_SEEN_STEP);
 	if (!run(s, q, "forgetting old items", error))
+		return FALSE;
+	if (deleted)
+		*deleted = sqlite3_changes64(s->db);
+	return TRUE;
+}
+
+gboolean fw_store_prune_hits(struct fw_store *s, gint64 before, gint64 *deleted, GError **error)
+{
+	sqlite3_stmt *q;
+
+	if (!(q = stmt(s, ST_PRUNE_HITS, error)))
+		return FALSE;
+	sqlite3_bind_int64(q, 1, before);
+	if (!run(s, q, "forgetting old hits", error))
 		return FALSE;
 	if (deleted)
 		*deleted = sqlite3_changes64(s->db);

@@ -272,6 +272,11 @@ gboolean fw_store_hits_set_read_all(struct fw_store *s, char **topics, gboolean 
  * many. */
 gboolean fw_store_prune(struct fw_store *s, gint64 before, gint64 *deleted, GError **error);
 
+/* Forgets the hits found before `before`, with their outbox rows (only on
+ * the user's word: `feedwatch prune --hits-before`); *deleted (may be NULL)
+ * is how many. Their items then fall to fw_store_prune like any other. */
+gboolean fw_store_prune_hits(struct fw_store *s, gint64 before, gint64 *deleted, GError **error);
+
 /* Periodic upkeep (the daemon: hourly, after fw_store_prune): PRAGMA
  * optimize, and an incremental vacuum that gives freed pages back to the file
  * system (a no-op on databases made with auto_vacuum=NONE). */
