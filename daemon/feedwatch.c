@@ -856,7 +856,7 @@ cmd_read(int argc, char **argv, gboolean read)
 
 /* ---- parse and match --------------------------------------------------- */
 
-struct fetch_one {
+struct fetched {
 	GMainLoop *loop;
 	GBytes *body;
 	char *final_url;
@@ -865,9 +865,9 @@ struct fetch_one {
 };
 
 static void
-fetch_one_cb(struct fw_fetch_result *r, gpointer data)
+fetched_cb(struct fw_fetch_result *r, gpointer data)
 {
-	struct fetch_one *f = data;
+	struct fetched *f = data;
 
 	if (r->error != NULL)
 		f->error = g_strdup(r->error);
@@ -876,6 +876,40 @@ fetch_one_cb(struct fw_fetch_result *r, gpointer data)
 	f->final_url = g_strdup(r->final_url ? r->final_url : r->url);
 	f->content_type = g_strdup(r->content_type);
 	g_main_loop_quit(f->loop);
+}
+
+static void
+fetched_clear(struct fetched *f)
+{
+	if (f->body)
+		g_bytes_unref(f->body);
+	g_free(f->final_url);
+	g_free(f->content_type);
+	g_free(f->error);
+	memset(f, 0, sizeof *f);
+}
+
+/* GETs url (http, https) on a main loop of its own; FALSE with f->error set
+ * when it fails. Clear f with fetched_clear. */
+static gboolean
+fetch_url(const char *url, gint64 timeout, gint64 max_size, struct fetched *f)
+{
+	struct fw_fetch_opts o = { .max_parallel = 1, .max_per_host = 1,
+	                           .timeout = timeout > 0 ? timeout : 30,
+	                           .max_size = max_size > 0 ? max_size : 10 * 1024 * 1024 };
+	struct fw_fetcher *ft;
+
+	memset(f, 0, sizeof *f);
+	f->loop = g_main_loop_new(NULL, FALSE);
+	ft = fw_fetcher_new(NULL, &o, fetched_cb, f);
+	fw_fetcher_add(ft, url, NULL, NULL, NULL);
+	g_main_loop_run(f->loop);
+	fw_fetcher_free(ft);
+	g_main_loop_unref(f->loop);
+	f->loop = NULL;
+	if (f->error == NULL && f->body == NULL)
+		f->error = g_strdup("empty answer");
+	return f->error == NULL;
 }
 
 /* Reads a feed document from a file, a URL or "-" (stdin) and parses it. */
@@ -897,18 +931,9 @@ read_feed(const char *src, GError **error)
 		return fw_feed_parse(data, len, NULL, NULL, error);
 	}
 	if (g_str_has_prefix(src, "http://") || g_str_has_prefix(src, "https://")) {
-		struct fw_fetch_opts o = { .max_parallel = 1, .max_per_host = 1, .timeout = 30,
-		                           .max_size = 10 * 1024 * 1024 };
-		struct fetch_one f = { 0 };
-		struct fw_fetcher *ft;
+		struct fetched f;
 
-		f.loop = g_main_loop_new(NULL, FALSE);
-		ft = fw_fetcher_new(NULL, &o, fetch_one_cb, &f);
-		fw_fetcher_add(ft, src, NULL, NULL, NULL);
-		g_main_loop_run(f.loop);
-		fw_fetcher_free(ft);
-		g_main_loop_unref(f.loop);
-		if (f.error != NULL) {
+		if (!fetch_url(src, 30, 10 * 1024 * 1024, &f)) {
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML, "%s: %s", src, f.error);
 			doc = NULL;
 		} else {
@@ -916,11 +941,7 @@ read_feed(const char *src, GError **error)
 			const char *d = g_bytes_get_data(f.body, &n);
 			doc = fw_feed_parse(d ? d : "", n, f.final_url, f.content_type, error);
 		}
-		if (f.body)
-			g_bytes_unref(f.body);
-		g_free(f.final_url);
-		g_free(f.content_type);
-		g_free(f.error);
+		fetched_clear(&f);
 		return doc;
 	}
 	if (!g_file_get_contents(src, &data, &len, error))
@@ -2082,62 +2103,6 @@ cmd_import(int argc, char **argv)
 		reload_hint(cfg);
 	fw_config_free(cfg);
 	return 0;
-}
-
-struct fetched {
-	GMainLoop *loop;
-	GBytes *body;
-	char *final_url;
-	char *content_type;
-	char *error;
-};
-
-static void
-fetched_cb(struct fw_fetch_result *r, gpointer data)
-{
-	struct fetched *f = data;
-
-	if (r->error != NULL)
-		f->error = g_strdup(r->error);
-	else
-		f->body = g_steal_pointer(&r->body);
-	f->final_url = g_strdup(r->final_url ? r->final_url : r->url);
-	f->content_type = g_strdup(r->content_type);
-	g_main_loop_quit(f->loop);
-}
-
-static void
-fetched_clear(struct fetched *f)
-{
-	if (f->body)
-		g_bytes_unref(f->body);
-	g_free(f->final_url);
-	g_free(f->content_type);
-	g_free(f->error);
-	memset(f, 0, sizeof *f);
-}
-
-/* GETs url (http, https) on a main loop of its own; FALSE with f->error set
- * when it fails. Clear f with fetched_clear. */
-static gboolean
-fetch_url(const char *url, gint64 timeout, gint64 max_size, struct fetched *f)
-{
-	struct fw_fetch_opts o = { .max_parallel = 1, .max_per_host = 1,
-	                           .timeout = timeout > 0 ? timeout : 30,
-	                           .max_size = max_size > 0 ? max_size : 10 * 1024 * 1024 };
-	struct fw_fetcher *ft;
-
-	memset(f, 0, sizeof *f);
-	f->loop = g_main_loop_new(NULL, FALSE);
-	ft = fw_fetcher_new(NULL, &o, fetched_cb, f);
-	fw_fetcher_add(ft, url, NULL, NULL, NULL);
-	g_main_loop_run(f->loop);
-	fw_fetcher_free(ft);
-	g_main_loop_unref(f->loop);
-	f->loop = NULL;
-	if (f->error == NULL && f->body == NULL)
-		f->error = g_strdup("empty answer");
-	return f->error == NULL;
 }
 
 /* The feed at url parsed, or NULL with error. */
