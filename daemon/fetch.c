@@ -59,6 +59,9 @@ struct xfer {
 	char **last_slot;           /* the header kept last, for obs-fold lines, or NULL */
 	gint64 max_age;             /* Cache-Control of the last answer, 0 none */
 	gboolean no_cache;          /* idem: no-cache or no-store */
+	GBytes *post;               /* a POST's body, or NULL for a GET */
+	char **post_headers;        /* a POST's extra header lines, or NULL */
+	fw_fetch_done_cb done;      /* this request's callback, or NULL for the fetcher's */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -115,6 +118,9 @@ static void xfer_free(struct xfer *x)
 	g_free(x->req_last_modified);
 	g_free(x->retry_after);
 	g_free(x->r.permanent_url);
+	if (x->post != NULL)
+		g_bytes_unref(x->post);
+	g_strfreev(x->post_headers);
 	g_free(x);
 }
 
@@ -552,7 +558,10 @@ static gboolean deliver(struct fw_fetcher *f, struct xfer *x)
 	gboolean alive;
 
 	f->dispatching++;
-	f->done(&x->r, f->data);
+	if (x->done != NULL)
+		x->done(&x->r, x->r.user);
+	else
+		f->done(&x->r, f->data);
 	f->dispatching--;
 	xfer_free(x);
 	alive = !f->dying;
@@ -723,6 +732,10 @@ static gboolean setup_easy(struct fw_fetcher *f, struct xfer *x)
 	}
 	x->buf = g_byte_array_new();
 	x->headers = curl_slist_append(x->headers, FW_FETCH_ACCEPT);
+	for (guint i = 0; x->post_headers != NULL && x->post_headers[i] != NULL; i++)
+		x->headers = curl_slist_append(x->headers, x->post_headers[i]);
+	if (x->post != NULL)
+		x->headers = curl_slist_append(x->headers, "Expect:");   /* no 100-continue wait */
 	if (x->req_etag != NULL) {
 		g_autofree char *h = g_strconcat("If-None-Match: ", x->req_etag, NULL);
 		x->headers = curl_slist_append(x->headers, h);
@@ -755,6 +768,14 @@ static gboolean setup_easy(struct fw_fetcher *f, struct xfer *x)
 	SET(CURLOPT_WRITEDATA, (void *)x);
 	SET(CURLOPT_HEADERFUNCTION, header_cb);
 	SET(CURLOPT_HEADERDATA, (void *)x);
+	if (x->post != NULL) {
+		gsize len = 0;
+		const void *body = g_bytes_get_data(x->post, &len);
+		SET(CURLOPT_POST, 1L);
+		SET(CURLOPT_POSTFIELDS, body != NULL ? body : "");
+		SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
+		SET(CURLOPT_FOLLOWLOCATION, 0L);   /* a POST is not repeated elsewhere */
+	}
 #undef SET
 	if (rc != CURLE_OK) {
 		set_error(x, "%s", curl_easy_strerror(rc));
@@ -892,6 +913,28 @@ void fw_fetcher_add(struct fw_fetcher *f, const char *url, const char *etag,
 	g_queue_push_tail(&f->waiting, x);
 	/* Results are never delivered from here: errors and file:// reads go
 	 * through the idle source, curl's through its sockets and timer. */
+	pump(f);
+}
+
+void fw_fetcher_post(struct fw_fetcher *f, const char *url, const char *const *headers,
+                     const char *body, gsize len, fw_fetch_done_cb done, gpointer user)
+{
+	struct xfer *x = g_new0(struct xfer, 1);
+
+	x->f = f;
+	x->r.user = user;
+	x->r.url = g_strdup(url != NULL ? url : "");
+	x->host = url_host(x->r.url);
+	x->done = done;
+	x->post = g_bytes_new(body != NULL ? body : "", body != NULL ? len : 0);
+	x->post_headers = g_strdupv((char **)headers);
+	if (g_ascii_strncasecmp(x->r.url, "http://", 7) != 0 &&
+	    g_ascii_strncasecmp(x->r.url, "https://", 8) != 0) {
+		set_error(x, "Protocol not allowed for a POST: only http:// and https://");
+		finish_later(f, x);
+		return;
+	}
+	g_queue_push_tail(&f->waiting, x);
 	pump(f);
 }
 

@@ -13,8 +13,8 @@
  * Exec hooks and webhooks run on the caller's context: g_spawn with the
  * input in a memfd and the exit polled with waitpid(WNOHANG) on a short
  * timer (no child watch: GLib's pidfd child watch makes valgrind warn about
- * an unknown syscall in every process log), and a small libcurl multi driven
- * by GLib sources (curl's ghiper.c map, as in fetch.c). */
+ * an unknown syscall in every process log); webhooks are POSTs through a
+ * fetcher (fetch.h), the poller's when fw_jobs_set_fetcher gave it. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -23,12 +23,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <gio/gio.h>
 #include <glib.h>
 #include <glib-unix.h>
 #include <libnotify/notify.h>
 
+#include "feedwatch/fetch.h"
 #include "feedwatch/html.h"
 #include "feedwatch/match.h"
 #include "feedwatch/notify.h"
@@ -1056,18 +1056,6 @@ struct job {
 	gint64 deadline;          /* monotonic µs: killed then */
 	guint timeout_s;
 	gboolean timed_out;
-	/* webhook */
-	CURL *easy;
-	struct curl_slist *headers;
-	char *body;
-	char errbuf[CURL_ERROR_SIZE];
-};
-
-/* A socket curl asked us to watch. */
-struct sock {
-	curl_socket_t fd;
-	int what;
-	GSource *src;
 };
 
 struct fw_jobs {
@@ -1077,9 +1065,8 @@ struct fw_jobs {
 	GHashTable *running;      /* struct job *, started and not reported */
 	GQueue ready;             /* struct job *, failed at the start: reported from idle */
 	GSource *idle;
-	CURLM *multi;             /* made at the first webhook */
-	GHashTable *socks;        /* struct sock * */
-	GSource *timer;
+	struct fw_fetcher *fetcher;   /* webhooks go through it */
+	gboolean own_fetcher;     /* made at the first webhook (no fw_jobs_set_fetcher) */
 };
 
 /* Frees a job (its tag too when free_tag). */
@@ -1091,10 +1078,6 @@ static void job_free(struct job *x, gboolean free_tag)
 		g_source_destroy(x->timer);
 		g_source_unref(x->timer);
 	}
-	if (x->easy != NULL)
-		curl_easy_cleanup(x->easy);
-	curl_slist_free_all(x->headers);
-	g_free(x->body);
 	g_free(x->error);
 	g_free(x);
 }
@@ -1259,136 +1242,25 @@ void fw_jobs_exec(struct fw_jobs *j, const char *const *argv, const char *const 
 	g_source_attach(x->timer, j->ctx);
 }
 
-/* The webhook multi: the GLib side, as in fetch.c. */
-static void multi_check(struct fw_jobs *j);
-
-/* A watched socket is ready: tells curl. */
-static gboolean jobs_sock_cb(gint fd, GIOCondition cond, gpointer data)
+/* A webhook's answer: reports its job. */
+static void job_post_done_cb(struct fw_fetch_result *r, gpointer user)
 {
-	struct fw_jobs *j = data;
-	int action = 0, running = 0;
+	struct job *x = user;
 
-	if (cond & (G_IO_IN | G_IO_HUP))
-		action |= CURL_CSELECT_IN;
-	if (cond & G_IO_OUT)
-		action |= CURL_CSELECT_OUT;
-	if (cond & (G_IO_ERR | G_IO_NVAL))
-		action |= CURL_CSELECT_ERR;
-	curl_multi_socket_action(j->multi, fd, action, &running);
-	multi_check(j);
-	return G_SOURCE_CONTINUE;
+	job_report(x->j, x, r->error == NULL, r->error);
 }
 
-/* Stops watching one socket and frees its record. */
-static void jobs_sock_free(gpointer p)
+/* The fetcher's callback for GETs: jobs make none. */
+static void jobs_no_get_cb(struct fw_fetch_result *r, gpointer data)
 {
-	struct sock *s = p;
-
-	if (s->src != NULL) {
-		g_source_destroy(s->src);
-		g_source_unref(s->src);
-	}
-	g_free(s);
 }
 
-/* CURLMOPT_SOCKETFUNCTION: which socket to watch for what. */
-static int jobs_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+void fw_jobs_set_fetcher(struct fw_jobs *j, struct fw_fetcher *f)
 {
-	struct fw_jobs *j = userp;
-	struct sock *s = socketp;
-	GIOCondition cond = 0;
-
-	if (what == CURL_POLL_REMOVE) {
-		if (s != NULL) {
-			curl_multi_assign(j->multi, fd, NULL);
-			g_hash_table_remove(j->socks, s);
-		}
-		return 0;
-	}
-	if (s == NULL) {
-		s = g_new0(struct sock, 1);
-		s->fd = fd;
-		g_hash_table_add(j->socks, s);
-		curl_multi_assign(j->multi, fd, s);
-	} else if (s->what == what && s->src != NULL) {
-		return 0;
-	}
-	if (s->src != NULL) {
-		g_source_destroy(s->src);
-		g_source_unref(s->src);
-	}
-	s->what = what;
-	if (what & CURL_POLL_IN)
-		cond |= G_IO_IN;
-	if (what & CURL_POLL_OUT)
-		cond |= G_IO_OUT;
-	s->src = g_unix_fd_source_new(fd, cond);
-	g_source_set_callback(s->src, G_SOURCE_FUNC(jobs_sock_cb), j, NULL);
-	g_source_attach(s->src, j->ctx);
-	return 0;
-}
-
-/* curl's timer expired. */
-static gboolean jobs_timer_cb(gpointer data)
-{
-	struct fw_jobs *j = data;
-	int running = 0;
-
-	g_source_unref(j->timer);   /* forgotten before curl may set a new one */
-	j->timer = NULL;
-	curl_multi_socket_action(j->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	multi_check(j);
-	return G_SOURCE_REMOVE;
-}
-
-/* CURLMOPT_TIMERFUNCTION: replaces the one timer; -1 deletes it. */
-static int jobs_timerfunc_cb(CURLM *multi, long timeout_ms, void *userp)
-{
-	struct fw_jobs *j = userp;
-
-	if (j->timer != NULL) {
-		g_source_destroy(j->timer);
-		g_source_unref(j->timer);
-		j->timer = NULL;
-	}
-	if (timeout_ms < 0)
-		return 0;
-	j->timer = g_timeout_source_new((guint)MIN(timeout_ms, (long)G_MAXINT));
-	g_source_set_callback(j->timer, jobs_timer_cb, j, NULL);
-	g_source_attach(j->timer, j->ctx);
-	return 0;
-}
-
-/* Reports every finished POST. */
-static void multi_check(struct fw_jobs *j)
-{
-	CURLMsg *msg;
-	int left = 0;
-
-	while ((msg = curl_multi_info_read(j->multi, &left)) != NULL) {
-		struct job *x = NULL;
-		CURLcode code;
-		long status = 0;
-		g_autofree char *why = NULL;
-
-		if (msg->msg != CURLMSG_DONE)
-			continue;
-		code = msg->data.result;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &status);
-		curl_multi_remove_handle(j->multi, msg->easy_handle);
-		if (code != CURLE_OK)
-			why = g_strdup(*x->errbuf != '\0' ? x->errbuf : curl_easy_strerror(code));
-		else if (status < 200 || status > 299)
-			why = g_strdup_printf("HTTP %ld", status);
-		job_report(j, x, why == NULL, why);
-	}
-}
-
-/* CURLOPT_WRITEFUNCTION: the answer's body is not kept. */
-static size_t discard_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-	return size * nmemb;
+	if (j->own_fetcher)
+		fw_fetcher_free(j->fetcher);
+	j->fetcher = f;
+	j->own_fetcher = FALSE;
 }
 
 void fw_jobs_post(struct fw_jobs *j, const char *url, const char *const *headers,
@@ -1396,51 +1268,14 @@ void fw_jobs_post(struct fw_jobs *j, const char *url, const char *const *headers
                   gpointer tag, GDestroyNotify tag_free)
 {
 	struct job *x = job_new(j, tag, tag_free);
-	CURLcode rc = CURLE_OK;
-	CURL *e;
 
-	if (j->multi == NULL) {
-		j->multi = curl_multi_init();
-		curl_multi_setopt(j->multi, CURLMOPT_SOCKETFUNCTION, jobs_socket_cb);
-		curl_multi_setopt(j->multi, CURLMOPT_SOCKETDATA, j);
-		curl_multi_setopt(j->multi, CURLMOPT_TIMERFUNCTION, jobs_timerfunc_cb);
-		curl_multi_setopt(j->multi, CURLMOPT_TIMERDATA, j);
+	if (j->fetcher == NULL) {
+		struct fw_fetch_opts o = { .max_parallel = 4, .max_per_host = 2,
+		                           .timeout = MAX(timeout_s, 1u), .max_size = 1024 * 1024 };
+		j->fetcher = fw_fetcher_new(j->ctx, &o, jobs_no_get_cb, NULL);
+		j->own_fetcher = TRUE;
 	}
-	e = x->easy = curl_easy_init();
-	if (e == NULL) {
-		x->error = g_strdup("cannot create a curl handle");
-		job_fail_later(j, x);
-		return;
-	}
-	x->body = g_memdup2(body != NULL ? body : "", len + 1);
-	for (guint i = 0; headers != NULL && headers[i] != NULL; i++)
-		x->headers = curl_slist_append(x->headers, headers[i]);
-	x->headers = curl_slist_append(x->headers, "Expect:");
-#define SET(opt, val) do { if (rc == CURLE_OK) rc = curl_easy_setopt(e, opt, val); } while (0)
-	SET(CURLOPT_URL, url);
-	SET(CURLOPT_PRIVATE, (void *)x);
-	SET(CURLOPT_ERRORBUFFER, x->errbuf);
-	SET(CURLOPT_PROTOCOLS_STR, "http,https");
-	SET(CURLOPT_FOLLOWLOCATION, 0L);
-	SET(CURLOPT_POST, 1L);
-	SET(CURLOPT_POSTFIELDS, x->body);
-	SET(CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len);
-	SET(CURLOPT_HTTPHEADER, x->headers);
-	SET(CURLOPT_USERAGENT, "feedwatch/" FW_VERSION);
-	SET(CURLOPT_CONNECTTIMEOUT, MIN((long)MAX(timeout_s, 1), FW_NOTIFY_CONNECT_TIMEOUT));
-	SET(CURLOPT_TIMEOUT, (long)MAX(timeout_s, 1));
-	SET(CURLOPT_NOSIGNAL, 1L);
-	SET(CURLOPT_WRITEFUNCTION, discard_cb);
-#undef SET
-	if (rc != CURLE_OK) {
-		x->error = g_strdup(curl_easy_strerror(rc));
-		job_fail_later(j, x);
-		return;
-	}
-	if (curl_multi_add_handle(j->multi, e) != CURLM_OK) {
-		x->error = g_strdup("cannot start the request");
-		job_fail_later(j, x);
-	}
+	fw_fetcher_post(j->fetcher, url, headers, body, len, job_post_done_cb, x);
 }
 
 struct fw_jobs *fw_jobs_new(GMainContext *ctx, fw_job_done_cb done, gpointer data)
@@ -1451,7 +1286,6 @@ struct fw_jobs *fw_jobs_new(GMainContext *ctx, fw_job_done_cb done, gpointer dat
 	j->done = done;
 	j->data = data;
 	j->running = g_hash_table_new(g_direct_hash, g_direct_equal);
-	j->socks = g_hash_table_new_full(g_direct_hash, g_direct_equal, jobs_sock_free, NULL);
 	g_queue_init(&j->ready);
 	return j;
 }
@@ -1472,11 +1306,13 @@ void fw_jobs_free(struct fw_jobs *j)
 		g_source_destroy(j->idle);
 		g_source_unref(j->idle);
 	}
+	/* Webhooks in flight on our own fetcher are aborted without a report;
+	 * a shared fetcher must have been freed first (fw_jobs_set_fetcher). */
+	if (j->own_fetcher)
+		fw_fetcher_free(j->fetcher);
 	g_hash_table_iter_init(&it, j->running);
 	while (g_hash_table_iter_next(&it, &key, NULL)) {
 		struct job *x = key;
-		if (x->easy != NULL && j->multi != NULL)
-			curl_multi_remove_handle(j->multi, x->easy);
 		/* a program runs on, unwatched (reaped if it already ended) */
 		if (x->pid > 0)
 			waitpid(x->pid, NULL, WNOHANG);
@@ -1484,13 +1320,6 @@ void fw_jobs_free(struct fw_jobs *j)
 	}
 	g_hash_table_unref(j->running);
 	g_queue_clear(&j->ready);   /* their jobs were in running */
-	g_hash_table_unref(j->socks);
-	if (j->timer != NULL) {
-		g_source_destroy(j->timer);
-		g_source_unref(j->timer);
-	}
-	if (j->multi != NULL)
-		curl_multi_cleanup(j->multi);
 	g_main_context_unref(j->ctx);
 	g_free(j);
 }

@@ -1193,6 +1193,12 @@ fw_outbox_free(struct fw_outbox *o)
 }
 
 void
+fw_outbox_set_fetcher(struct fw_outbox *o, struct fw_fetcher *f)
+{
+	fw_jobs_set_fetcher(o->jobs, f);
+}
+
+void
 fw_outbox_reconfigure(struct fw_outbox *o, const struct fw_config *cfg)
 {
 	o->cfg = cfg;

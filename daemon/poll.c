@@ -714,8 +714,10 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	fo.timeout = cfg->timeout;
 	fo.max_size = cfg->max_size;
 	p->fetcher = fw_fetcher_new(p->ctx, &fo, poll_fetch_done_cb, p);
-	if (notify)
+	if (notify) {
 		p->outbox = fw_outbox_new(p->ctx, cfg, store);
+		fw_outbox_set_fetcher(p->outbox, p->fetcher);   /* webhooks on the same multi */
+	}
 	return p;
 }
 

@@ -80,6 +80,16 @@ struct fw_fetcher *fw_fetcher_new(GMainContext *ctx, const struct fw_fetch_opts 
 void fw_fetcher_add(struct fw_fetcher *f, const char *url, const char *etag,
                     const char *last_modified, gpointer user);
 
+/* POSTs len bytes of body (copied) to url, http or https only, with the
+ * given header lines ("Name: value", NULL-terminated, may be NULL; values
+ * already safe); no redirect is followed. It shares the queue, connections
+ * and per-host limits of feed fetches. done(r, user) is called once, on the
+ * fetcher's context, instead of the fetcher's callback; r->error is NULL
+ * only for a 2xx answer (whose body is read, bounded, and dropped by the
+ * caller's not keeping r->body). Never calls done synchronously. */
+void fw_fetcher_post(struct fw_fetcher *f, const char *url, const char *const *headers,
+                     const char *body, gsize len, fw_fetch_done_cb done, gpointer user);
+
 /* Requests queued or in flight. */
 guint fw_fetcher_pending(struct fw_fetcher *f);
 

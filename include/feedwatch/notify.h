@@ -141,11 +141,19 @@ void fw_jobs_exec(struct fw_jobs *j, const char *const *argv, const char *const 
                   const char *input, guint timeout_s, gpointer tag, GDestroyNotify tag_free);
 
 /* POSTs body to url (http and https only, no redirects followed) with the
- * given header lines ("Name: value", already safe) and timeout_s; the answer's
- * body is read and dropped. ok = a 2xx status. */
+ * given header lines ("Name: value", already safe) through the fetcher given
+ * to fw_jobs_set_fetcher (the poller's: one multi handle for feeds and
+ * webhooks), else a fetcher of the jobs' own with timeout_s; the answer's
+ * body is dropped. ok = a 2xx status. */
 void fw_jobs_post(struct fw_jobs *j, const char *url, const char *const *headers,
                   const char *body, gsize len, guint timeout_s,
                   gpointer tag, GDestroyNotify tag_free);
+
+struct fw_fetcher;
+
+/* Sends webhooks through f (not owned) from now on. f must be freed before
+ * the jobs (its transfers then end without a report). */
+void fw_jobs_set_fetcher(struct fw_jobs *j, struct fw_fetcher *f);
 
 /* Jobs started and not reported yet. */
 guint fw_jobs_pending(struct fw_jobs *j);

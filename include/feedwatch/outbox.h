@@ -83,6 +83,13 @@ struct fw_outbox *fw_outbox_new(GMainContext *ctx, const struct fw_config *cfg,
 /* Stops the channels (what is in flight stays pending in the store) and frees. */
 void fw_outbox_free(struct fw_outbox *o);   /* NULL is fine */
 
+struct fw_fetcher;
+
+/* Posts webhooks through f (the poller's fetcher: one multi handle for feeds
+ * and webhooks); f is borrowed and must be freed before the outbox. Without
+ * it the outbox makes a fetcher of its own at the first webhook. */
+void fw_outbox_set_fetcher(struct fw_outbox *o, struct fw_fetcher *f);
+
 /* Uses cfg (borrowed) from now on: topics' names, urgency, channels, policy. */
 void fw_outbox_reconfigure(struct fw_outbox *o, const struct fw_config *cfg);
 
