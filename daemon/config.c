@@ -418,8 +418,8 @@ url_ok(const char *url, gboolean allow_file, const char **why)
 	return FALSE;
 }
 
-static gboolean
-name_ok(const char *s)
+gboolean
+fw_config_name_ok(const char *s)
 {
 	if (*s == '\0')
 		return FALSE;
@@ -843,7 +843,7 @@ fw_config_load(const char *path, GPtrArray *errors, GError **error)
 		}
 		name = g->name + (feed ? 5 : 6);
 		name += strspn(name, " ");
-		if (!name_ok(name)) {
+		if (!fw_config_name_ok(name)) {
 			problem(&sc, g->line, 0, "[%s]: a name is letters, digits, '-', '_' and '.'", g->name);
 			continue;
 		}

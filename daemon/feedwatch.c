@@ -1080,8 +1080,6 @@ cmd_parse(int argc, char **argv)
 static char *term_cut(const char *s, guint max);
 
 /* The item as the matcher sees it (categories one a line, as the poller joins them). */
-static void item_doc(const struct fw_item *it, const char *feed_title, char **cats,
-                     struct fw_doc *d);
 
 /* Prints one item's match (title, link, marked snippet, matched words) or,
  * with why, its miss and the reason. Returns TRUE when it matched. */
@@ -1094,7 +1092,7 @@ match_one(const struct fw_query *q, const struct fw_item *it, const char *feed_t
 	GArray *spans;
 	const char *name = it->title ? it->title : it->id;
 
-	item_doc(it, feed_title, &cats, &d);
+	fw_doc_from_item(&d, it, feed_title, &cats);
 	spans = fw_query_match(q, &d);
 	if (spans == NULL) {
 		if (why) {
@@ -1563,26 +1561,6 @@ cmd_stats(int argc, char **argv)
 
 /* ---- backtest ----------------------------------------------------------- */
 
-/* An item as the matcher sees it (the categories joined one a line, as the
- * poller does); doc points into item and cats. */
-static void
-item_doc(const struct fw_item *it, const char *feed_title, char **cats, struct fw_doc *d)
-{
-	GString *cs = g_string_new(NULL);
-
-	for (guint c = 0; c < it->categories->len; c++)
-		g_string_append_printf(cs, "%s%s", c ? " \n " : "", (char *)it->categories->pdata[c]);
-	*cats = g_string_free(cs, FALSE);
-	memset(d, 0, sizeof *d);
-	d->field[FW_FIELD_TITLE] = it->title;
-	d->field[FW_FIELD_SUMMARY] = it->summary;
-	d->field[FW_FIELD_CONTENT] = it->content;
-	d->field[FW_FIELD_CATEGORY] = *cats;
-	d->field[FW_FIELD_AUTHOR] = it->author;
-	d->field[FW_FIELD_FEED] = feed_title;
-	d->field[FW_FIELD_LINK] = it->link;
-}
-
 struct backtest {
 	const struct fw_query *query;
 	gboolean json, color;
@@ -1605,7 +1583,7 @@ backtest_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 	guint day;
 
 	bt->items++;
-	item_doc(it, feed_title, &cats, &d);
+	fw_doc_from_item(&d, it, feed_title, &cats);
 	if ((spans = fw_query_match(bt->query, &d)) == NULL)
 		return TRUE;
 	bt->matched++;
@@ -2129,17 +2107,6 @@ fetch_feed(const char *url, const struct fw_config *cfg, char **final_url, GByte
 	return doc;
 }
 
-static gboolean
-feed_name_ok(const char *s)
-{
-	if (*s == '\0')
-		return FALSE;
-	for (; *s; s++)
-		if (!g_ascii_isalnum(*s) && *s != '-' && *s != '_' && *s != '.')
-			return FALSE;
-	return TRUE;
-}
-
 static int
 cmd_add(int argc, char **argv)
 {
@@ -2171,7 +2138,7 @@ cmd_add(int argc, char **argv)
 		return usage_error("add: give one URL (%s)", "a feed or a site's page");
 	if (!g_str_has_prefix(argv[1], "http://") && !g_str_has_prefix(argv[1], "https://"))
 		return usage_error("add: '%s' is not an http:// or https:// URL", argv[1]);
-	if (name != NULL && !feed_name_ok(name))
+	if (name != NULL && !fw_config_name_ok(name))
 		return usage_error("add: bad --name '%s' (letters, digits, '-', '_' and '.')", name);
 	if ((cfg = load_config()) == NULL)
 		return 1;

@@ -2309,3 +2309,24 @@ fw_snippet_render(const char *text, const GArray *marks, const char *open,
 	render_append(out, p, p + strlen(p), escape_markup);
 	return g_string_free(out, FALSE);
 }
+
+void
+fw_doc_from_item(struct fw_doc *d, const struct fw_item *it, const char *feed_title, char **cats)
+{
+	GString *cs = g_string_new(NULL);
+
+	for (guint i = 0; i < it->categories->len; i++) {
+		if (i > 0)
+			g_string_append(cs, " \n ");
+		g_string_append(cs, it->categories->pdata[i]);
+	}
+	*cats = g_string_free(cs, FALSE);
+	memset(d, 0, sizeof *d);
+	d->field[FW_FIELD_TITLE] = it->title;
+	d->field[FW_FIELD_SUMMARY] = it->summary;
+	d->field[FW_FIELD_CONTENT] = it->content;
+	d->field[FW_FIELD_CATEGORY] = *cats;
+	d->field[FW_FIELD_AUTHOR] = it->author;
+	d->field[FW_FIELD_FEED] = feed_title;
+	d->field[FW_FIELD_LINK] = it->link;
+}

@@ -231,20 +231,6 @@ matched_json(const GArray *spans)
 	return json_generator_to_data(gen, NULL);
 }
 
-/* The categories as one text, one a line (never adjacent for phrases). */
-static char *
-join_categories(const GPtrArray *cats)
-{
-	GString *s = g_string_new(NULL);
-
-	for (guint i = 0; i < cats->len; i++) {
-		if (i > 0)
-			g_string_append(s, " \n ");
-		g_string_append(s, cats->pdata[i]);
-	}
-	return g_string_free(s, FALSE);
-}
-
 static void
 item_hit_free(struct item_hit *h)
 {
@@ -275,18 +261,12 @@ gen_unref(struct poll_gen *g)
 static GPtrArray *
 item_hits_compute(struct fw_matcher *matcher, const struct fw_item *it, const char *feed_title)
 {
-	g_autofree char *cats = join_categories(it->categories);
-	struct fw_doc doc = { { NULL } };
+	g_autofree char *cats = NULL;
+	struct fw_doc doc;
 	g_autoptr(GPtrArray) matches = NULL;
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)item_hit_free);
 
-	doc.field[FW_FIELD_TITLE] = it->title;
-	doc.field[FW_FIELD_SUMMARY] = it->summary;
-	doc.field[FW_FIELD_CONTENT] = it->content;
-	doc.field[FW_FIELD_CATEGORY] = cats;
-	doc.field[FW_FIELD_AUTHOR] = it->author;
-	doc.field[FW_FIELD_FEED] = feed_title;
-	doc.field[FW_FIELD_LINK] = it->link;
+	fw_doc_from_item(&doc, it, feed_title, &cats);
 	matches = fw_matcher_match(matcher, &doc);
 	for (guint i = 0; i < matches->len; i++) {
 		const struct fw_match *m = matches->pdata[i];

@@ -88,6 +88,9 @@ void fw_config_free(struct fw_config *c);   /* NULL is fine */
  * ("(Q) OR (A1) OR (A2)"), or a copy of the query alone. Caller frees. */
 char *fw_topic_conf_query(const struct fw_topic_conf *t);
 
+/* TRUE for a valid feed or topic name: letters, digits, '-', '_' and '.'. */
+gboolean fw_config_name_ok(const char *s);
+
 /* Parses "90", "15m", "2h", "1d", "30s" into seconds; FALSE when bad. */
 gboolean fw_config_parse_duration(const char *s, gint64 *out);
 

@@ -9,6 +9,7 @@
 #define FW_MATCH_H
 
 #include <glib.h>
+#include "feedwatch/feed.h"
 #include "feedwatch/topic.h"
 
 /* The text of one item by field, plain text as stored (the offsets of a
@@ -16,6 +17,13 @@
 struct fw_doc {
 	const char *field[FW_FIELD_COUNT];
 };
+
+/* Fills d with an item as every matcher user sees it (the poller, match,
+ * backtest): its fields, the categories joined one a line (so no phrase
+ * spans two of them) and feed_title. *cats receives the joined categories,
+ * which d points into: the caller frees it after d. */
+void fw_doc_from_item(struct fw_doc *d, const struct fw_item *it, const char *feed_title,
+                      char **cats);
 
 /* A matched word or phrase: character offsets in a field's text, end exclusive. */
 struct fw_span {
