@@ -2,6 +2,7 @@
  * parses, matches, stores and notifies. Foreground only; systemd supervises
  * it (Type=notify). See feedwatchd(8). */
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct daemon {
 	guint outbox_timer;
 	gint64 status_at;     /* when STATUS= was last sent (µs, monotonic) */
 	gint64 pruned_at;     /* when old items were last pruned (Unix seconds) */
+	guint settle_id;      /* idle source of daemon_settle_cb, or 0 */
 };
 
 static gint64
@@ -83,6 +85,22 @@ daemon_due_cb(guint i, gpointer data)
 		fw_poller_poll(d->poller, i);
 }
 
+/* Once the poller is quiet: SQLite's page cache and the heap's free pages
+ * (every thread's arena) go back to the system, so an idle daemon stays
+ * small between cycles. Returns G_SOURCE_REMOVE. */
+static gboolean
+daemon_settle_cb(gpointer data)
+{
+	struct daemon *d = data;
+
+	d->settle_id = 0;
+	if (fw_poller_busy(d->poller))
+		return G_SOURCE_REMOVE;   /* the last poll to finish asks again */
+	fw_store_release_memory(d->store);
+	malloc_trim(0);
+	return G_SOURCE_REMOVE;
+}
+
 static void
 daemon_polled_cb(guint i, gint64 next_poll, gpointer data)
 {
@@ -90,6 +108,8 @@ daemon_polled_cb(guint i, gint64 next_poll, gpointer data)
 
 	fw_sched_set(d->sched, i, next_poll);
 	daemon_status(d, FALSE);
+	if (d->settle_id == 0)
+		d->settle_id = g_idle_add_full(G_PRIORITY_LOW, daemon_settle_cb, d, NULL);
 }
 
 /* Retries what the outbox still holds (a notification server that came
@@ -296,6 +316,8 @@ main(int argc, char **argv)
 	daemon_status(&d, TRUE);
 	g_main_loop_run(d.loop);
 	g_main_loop_unref(d.loop);
+	if (d.settle_id != 0)
+		g_source_remove(d.settle_id);
 out:
 	fw_sched_free(d.sched);
 	fw_poller_free(d.poller);

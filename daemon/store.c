@@ -1350,6 +1350,11 @@ gboolean fw_store_maintain(struct fw_store *s, GError **error)
 	       exec(s, "PRAGMA incremental_vacuum", "vacuuming", error);
 }
 
+void fw_store_release_memory(struct fw_store *s)
+{
+	sqlite3_db_release_memory(s->db);
+}
+
 /* Parses the categories column (JSON array) into a new array of strings. */
 static GPtrArray *categories_parse(const char *json)
 {

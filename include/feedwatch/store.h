@@ -282,6 +282,10 @@ gboolean fw_store_prune_hits(struct fw_store *s, gint64 before, gint64 *deleted,
  * system (a no-op on databases made with auto_vacuum=NONE). */
 gboolean fw_store_maintain(struct fw_store *s, GError **error);
 
+/* Gives SQLite's page cache back to the heap (the daemon: when a poll cycle
+ * has ended and nothing is in flight); the next query reads pages again. */
+void fw_store_release_memory(struct fw_store *s);
+
 /* Called per stored item; the item and strings are valid during the call
  * only. Return FALSE to stop. */
 typedef gboolean (*fw_store_item_cb)(gint64 item_rowid, const char *feed_key,
