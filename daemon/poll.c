@@ -87,13 +87,70 @@ struct fw_poller {
 	GQueue backlog;           /* of struct feed_run *, waiting for room */
 	guint outstanding;        /* fetches and jobs not yet finished */
 	guint max_outstanding;    /* bounds the bodies held in memory */
+	GSource *batch_timer;     /* ends the store's group POLL_BATCH_MS after it opened */
 };
+
+/* Polls that end within this many milliseconds share one transaction (one
+ * WAL write of the pages they all touch): see poll_batch_open. */
+#define POLL_BATCH_MS 250
 
 static void run_free(struct feed_run *run);
 static void poll_start_waiting(struct fw_poller *p, struct feed_run *run);
 static gboolean poll_done_source_cb(GSource *source, GSourceFunc cb, gpointer data);
 
 static GSourceFuncs poll_done_source_funcs = { .dispatch = poll_done_source_cb };
+
+static gboolean poll_batch_timer_cb(gpointer data);
+
+/* Group commit (fw_store_group_begin): the polls that end while a group is
+ * open are written in its one transaction, committed when POLL_BATCH_MS have
+ * passed, when nothing is in flight, or before anything else writes in a
+ * transaction of its own (a delivery). A feed's items and its validators are
+ * in the same group, so a lost group means those feeds are fetched again in
+ * full. Returns FALSE if it cannot open. */
+static gboolean
+poll_batch_open(struct fw_poller *p, GError **error)
+{
+	if (!fw_store_group_begin(p->store, error))
+		return FALSE;
+	if (p->batch_timer == NULL) {
+		p->batch_timer = g_timeout_source_new(POLL_BATCH_MS);
+		g_source_set_callback(p->batch_timer, poll_batch_timer_cb, p, NULL);
+		g_source_attach(p->batch_timer, p->ctx);
+	}
+	return TRUE;
+}
+
+/* Commits the open group, if any. */
+static void
+poll_batch_commit(struct fw_poller *p)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (p->batch_timer != NULL) {
+		g_source_destroy(p->batch_timer);
+		g_clear_pointer(&p->batch_timer, g_source_unref);
+	}
+	if (!fw_store_group_end(p->store, &err))
+		fw_log_err("cannot store the last polls (their feeds are fetched again in full "
+		           "at their next poll): %s", err->message);
+}
+
+/* Commits the open group, then lets the outbox send what it holds. */
+static void
+poll_batch_close(struct fw_poller *p)
+{
+	poll_batch_commit(p);
+	if (p->outbox != NULL)
+		fw_outbox_flush(p->outbox);
+}
+
+static gboolean
+poll_batch_timer_cb(gpointer data)
+{
+	poll_batch_close(data);
+	return G_SOURCE_REMOVE;
+}
 
 static gint64
 now_s(void)
@@ -336,7 +393,7 @@ poll_store_job(struct feed_run *run, struct parse_job *job, gint64 now, GError *
 	const char *feed_title = fc->title ? fc->title : doc->title ? doc->title : fc->key;
 	gboolean fresh = job->gen == p->gen;
 
-	if (!fw_store_begin(p->store, error))
+	if (!poll_batch_open(p, error) || !fw_store_savepoint(p->store, error))
 		return FALSE;
 	for (guint i = 0; i < doc->items->len; i++) {
 		const struct fw_item *it = doc->items->pdata[i];
@@ -356,9 +413,9 @@ poll_store_job(struct feed_run *run, struct parse_job *job, gint64 now, GError *
 		if (!item_hits_store(run, fc, it, rowid, fresh ? job->hits->pdata[i] : redo, now, error))
 			goto fail;
 	}
-	return fw_store_commit(p->store, error);
+	return fw_store_release(p->store, error);
 fail:
-	fw_store_rollback(p->store);
+	fw_store_rollback_to(p->store);
 	return FALSE;
 }
 
@@ -409,7 +466,7 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 hint, gint6
 	/* A gone feed is never due; the store has no "never", so 0 is recorded
 	 * and the gone flag says why. */
 	rec->next_poll = rec->gone ? 0 : next;
-	if (!fw_store_feed_polled(p->store, run->feed_id, now, rec, &err))
+	if (!poll_batch_open(p, &err) || !fw_store_feed_polled(p->store, run->feed_id, now, rec, &err))
 		fw_log_err("%s: cannot record the poll: %s", fc->key, err->message);
 	else if (rec->permanent_url != NULL)
 		poll_note_move(run, fc, rec->permanent_url);
@@ -437,8 +494,8 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 hint, gint6
 	run->in_flight = FALSE;
 	g_clear_pointer(&run->url, g_free);
 	g_clear_pointer(&run->moved_to, g_free);
-	if (p->notify)
-		fw_poller_flush_outbox(p);
+	if (p->cfg->durable)
+		poll_batch_close(p);   /* every poll on disk before anything is sent */
 	if (p->done_cb != NULL)
 		p->done_cb(run->index, next, p->done_data);
 }
@@ -657,13 +714,14 @@ poll_release(struct fw_poller *p)
 		}
 		poll_start_waiting(p, run);
 	}
+	if (p->outstanding == 0)
+		poll_batch_close(p);   /* the cycle is over: no reason to wait */
 }
 
 void
 fw_poller_flush_outbox(struct fw_poller *p)
 {
-	if (p->outbox != NULL)
-		fw_outbox_flush(p->outbox);
+	poll_batch_close(p);
 }
 
 struct fw_poller *
@@ -722,6 +780,7 @@ fw_poller_free(struct fw_poller *p)
 		g_source_unref(p->done_source);
 	}
 	g_queue_clear(&p->backlog);
+	poll_batch_commit(p);
 	fw_fetcher_free(p->fetcher);
 	fw_outbox_free(p->outbox);
 	gen_unref(p->gen);

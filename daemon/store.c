@@ -237,6 +237,7 @@ struct fw_store {
 	char *path;
 	sqlite3_stmt *stmts[ST_COUNT];
 	GHashTable *touched;   /* item row ids put in the open transaction */
+	gboolean group;        /* the open transaction is a group (fw_store_group_begin) */
 };
 
 /* Maps an SQLite result code to an FW_STORE_ERROR code. */
@@ -518,9 +519,12 @@ struct fw_store *fw_store_open(const char *path, GError **error)
 	if (rc != SQLITE_OK)
 		goto fail_open;
 	/* The WAL file is cut back to 4 MiB after a checkpoint (a cold cycle
-	 * can grow it far beyond). */
+	 * can grow it far beyond). Statement and savepoint journals stay in
+	 * memory: on disk (/var/tmp) they were written more than the database
+	 * itself, 3 MB for every MB stored. */
 	rc = sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-	                  " PRAGMA journal_size_limit = 4194304", NULL, NULL, NULL);
+	                  " PRAGMA journal_size_limit = 4194304; PRAGMA temp_store = MEMORY",
+	                  NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail_open;
 	rc = sqlite3_create_function_v2(s->db, "fw_contains", 2,
@@ -578,6 +582,8 @@ void fw_store_set_durable(struct fw_store *s, gboolean durable)
 
 gboolean fw_store_begin(struct fw_store *s, GError **error)
 {
+	if (s->group && !fw_store_group_end(s, error))
+		return FALSE;
 	g_hash_table_remove_all(s->touched);
 	return exec(s, "BEGIN IMMEDIATE", "starting a transaction", error);
 }
@@ -596,9 +602,61 @@ void fw_store_rollback(struct fw_store *s)
 {
 	if (!s)
 		return;
+	s->group = FALSE;
 	g_hash_table_remove_all(s->touched);
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gboolean fw_store_savepoint(struct fw_store *s, GError **error)
+{
+	g_hash_table_remove_all(s->touched);
+	return exec(s, "SAVEPOINT fw_unit", "starting a savepoint", error);
+}
+
+gboolean fw_store_release(struct fw_store *s, GError **error)
+{
+	g_hash_table_remove_all(s->touched);
+	if (!exec(s, "RELEASE fw_unit", "committing", error)) {
+		fw_store_rollback_to(s);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void fw_store_rollback_to(struct fw_store *s)
+{
+	g_hash_table_remove_all(s->touched);
+	/* SQLite may have rolled the whole transaction back already (SQLITE_FULL). */
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK TO fw_unit; RELEASE fw_unit", NULL, NULL, NULL);
+}
+
+gboolean fw_store_group_begin(struct fw_store *s, GError **error)
+{
+	if (s->group && sqlite3_get_autocommit(s->db) && !fw_store_group_end(s, error))
+		return FALSE;   /* undone by SQLite: said once, then a new group */
+	if (!sqlite3_get_autocommit(s->db))
+		return TRUE;
+	g_hash_table_remove_all(s->touched);
+	if (!exec(s, "BEGIN IMMEDIATE", "starting a transaction", error))
+		return FALSE;
+	s->group = TRUE;
+	return TRUE;
+}
+
+gboolean fw_store_group_end(struct fw_store *s, GError **error)
+{
+	if (!s->group)
+		return TRUE;
+	s->group = FALSE;
+	g_hash_table_remove_all(s->touched);
+	if (sqlite3_get_autocommit(s->db)) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_FAILED,
+		            "a storage error undid the writes of the open group");
+		return FALSE;
+	}
+	return fw_store_commit(s, error);
 }
 
 /* ---- feeds ------------------------------------------------------------ */

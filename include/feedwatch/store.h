@@ -50,10 +50,26 @@ void fw_store_set_busy_timeout(struct fw_store *s, int ms);
  * last commits, a crash of the process never does). Config `durable = true`. */
 void fw_store_set_durable(struct fw_store *s, gboolean durable);
 
-/* Write transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. */
+/* Write transactions: BEGIN IMMEDIATE / COMMIT / ROLLBACK. Begin first
+ * commits an open group (below): what is written in a transaction of its
+ * own, such as a delivery, is never held back. */
 gboolean fw_store_begin(struct fw_store *s, GError **error);
 gboolean fw_store_commit(struct fw_store *s, GError **error);
 void fw_store_rollback(struct fw_store *s);
+
+/* A unit inside the open transaction (or its own transaction when none is
+ * open): SAVEPOINT. Release keeps its writes (committing them when it was
+ * its own transaction); rollback_to undoes them only. One at a time. */
+gboolean fw_store_savepoint(struct fw_store *s, GError **error);
+gboolean fw_store_release(struct fw_store *s, GError **error);
+void fw_store_rollback_to(struct fw_store *s);
+
+/* Group commit: writes made while a group is open share its one
+ * transaction (one WAL write of the pages they all touch). group_begin opens
+ * one unless a transaction is open; group_end commits it, or fails when a
+ * storage error (disk full) undid it. TRUE from group_end with none open. */
+gboolean fw_store_group_begin(struct fw_store *s, GError **error);
+gboolean fw_store_group_end(struct fw_store *s, GError **error);
 
 /* ---- feeds ------------------------------------------------------------ */
 

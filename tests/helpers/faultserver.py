@@ -4,6 +4,7 @@ and tests/integration/fetch_*.t.
 
     /usr/bin/python3 tests/helpers/faultserver.py [--ports N] [--ipv6] [--log FILE]
                                                   [--no-stdin] [--lifetime S]
+                                                  [--root DIR]
 
 binds 127.0.0.1 on a free port, prints the port on one line and serves until
 its stdin closes (or --lifetime seconds pass, default 60). --ports N listens
@@ -57,6 +58,8 @@ Routes:
                     If-None-Match is the unfolded value "crlf folded"
   /echo             the request's headers as the body (text/plain)
   /hold             answers after 200 ms; counts transfers open at once
+  /delayed/MS/NAME  the file NAME of --root DIR (application/rss+xml) after MS
+                    milliseconds (at most 10000)
   /stats            "max=N" transfers open at once since the last /stats
 """
 import argparse
@@ -87,6 +90,7 @@ _hold_lock = threading.Lock()
 _hold_now = 0
 _hold_max = 0
 _log = None
+_root = None                # --root: where /delayed/ reads its files
 _log_lock = threading.Lock()
 
 
@@ -301,6 +305,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/hang":
             time.sleep(HANDLER_LIMIT)
             self.close_connection = True
+        elif path.startswith("/delayed/") and _root is not None:
+            ms, _, name = path[9:].partition("/")
+            if not ms.isdigit() or "/" in name or name in ("", ".", ".."):
+                self.send_body(404, b"no such file\n")
+                return
+            time.sleep(min(int(ms), 10000) / 1000)
+            try:
+                with open(os.path.join(_root, name), "rb") as fh:
+                    body = fh.read()
+            except OSError:
+                self.send_body(404, b"no such file\n")
+                return
+            self.send_body(200, body, "application/rss+xml")
         elif path == "/drop":
             self.close_connection = True
         elif path == "/etag-crlf":
@@ -345,8 +362,10 @@ def main():
     ap.add_argument("--no-stdin", action="store_true")
     ap.add_argument("--lifetime", type=float, default=60)
     ap.add_argument("--log")
+    ap.add_argument("--root")
     args = ap.parse_args()
-    global _log
+    global _log, _root
+    _root = args.root
     if args.log:
         _log = open(args.log, "a", encoding="utf-8")
     servers = [Server(("127.0.0.1", 0), Handler) for _ in range(max(1, min(args.ports, 32)))]

@@ -3,13 +3,25 @@
 # recording server: hostile titles are escaped and cut, markup is stripped
 # for a server without body-markup, urgency is the highest of the item's
 # topics, more than three items of a topic become one notification updated
-# in place, and max_per_hour holds the rest for one summary.
+# in place, and max_per_hour holds the rest for one summary. Polls that end
+# within the poller's group-commit window (250 ms) are notified in one go, so
+# the feeds meant for separate flushes come late from the fault server.
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/notify_setup.sh"
-plan 27
+plan 29
 
 W="$T_TMP/www"
 mkdir -p "$W"
+"$FW_PY" "$FW_HELPERS/faultserver.py" --root "$W" --no-stdin --lifetime 120 \
+	> "$T_TMP/fault.port" 2> "$T_TMP/fault.err" &
+FAULT_PID=$!
+stop_faultserver() { kill "$FAULT_PID"; }
+at_exit stop_faultserver
+for i in $(seq 100); do [ -s "$T_TMP/fault.port" ] && break; sleep 0.05; done
+read -r PORT < "$T_TMP/fault.port"
+[ -n "$PORT" ] || { echo "Bail out! the fault server did not start"; cat "$T_TMP/fault.err"; exit 1; }
+# delayed MS NAME: the URL of $W/NAME, answered after MS milliseconds.
+delayed() { echo "http://127.0.0.1:$PORT/delayed/$1/$2"; }
 conf="$T_TMP/fw.conf"
 cat > "$conf" <<CONF
 [feedwatch]
@@ -68,19 +80,21 @@ is "$(nlog 1 'n["body"]')" $'Milei <i>&</i> co\nMilei & <b>bold</b> 5 < 6' \
 	"without body-markup: the text itself, no tags added, no entities"
 
 # Coalescing: two feeds with four Mercosur items each, one poll; the second
-# feed updates the first's notification in place.
+# feed comes 1.2 s later and updates the first's notification in place.
 restart_server
-for f in c1 c2; do
-	cat >> "$conf" <<CONF
-[feed $f]
-url = file://$W/$f.xml
+cat >> "$conf" <<CONF
+[feed c1]
+url = file://$W/c1.xml
+[feed c2]
+url = $(delayed 1200 c2.xml)
 CONF
+for f in c1 c2; do
 	write_feed "$W/$f.xml" "Feed $f" "Mercosur $f one|x" "Mercosur $f two|x" \
 		"Mercosur $f three|x" "Mercosur $f four|x"
 done
 fw -c "$conf" poll --feed c1 --feed c2 2> /dev/null
 is "$(ncount)" 2 "eight items of one topic in two flushes: two Notify calls"
-like "$(nlog 1 'n["summary"]')" '^Mercosur: 4 new — Mercosur c[12] one; Mercosur c[12] two' \
+like "$(nlog 1 'n["summary"]')" '^Mercosur: 4 new — Mercosur c1 one; Mercosur c1 two' \
 	"the first says how many and the first titles"
 is "$(nlog 1 'n["replaces_id"]')" 0 "the first is new"
 like "$(nlog 2 'n["summary"]')" '^Mercosur: 8 new — ' "the second counts all eight"
@@ -99,13 +113,28 @@ fw -c "$conf" poll --feed c3 2> /dev/null
 is "$(nlog 3 'n["summary"]') / $(nlog 4 'n["summary"]') $(nlog 4 'n["replaces_id"]')" \
 	"Mercosur — Feed c3 / Mercosur — Feed c3 0" "two items: two notifications of their own"
 
-# max_per_hour = 2: five feeds with one Capped item each in one poll: two
-# are shown, three held (still pending); an hour later one summary of them.
+# Feeds that end together are one flush: four Mercosur items from two feeds
+# in one poll make one notification.
+for f in c4 c5; do
+	cat >> "$conf" <<CONF
+[feed $f]
+url = file://$W/$f.xml
+CONF
+	write_feed "$W/$f.xml" "Feed $f" "Mercosur $f one|x" "Mercosur $f two|x"
+done
+before=$(ncount)
+fw -c "$conf" poll --feed c4 --feed c5 2> /dev/null
+is "$(( $(ncount) - before ))" 1 "two feeds ending together, four items: one notification"
+like "$(nlog "$(ncount)" 'n["summary"]')" '^Mercosur: 4 new — ' "it counts the four"
+
+# max_per_hour = 2: five feeds with one Capped item each in one poll, 1.2 s
+# apart: two are shown, three held (still pending); an hour later one summary
+# of them.
 now=$(date +%s)
 for i in 1 2 3 4 5; do
 	cat >> "$conf" <<CONF
 [feed k$i]
-url = file://$W/k$i.xml
+url = $(delayed $(( (i - 1) * 1200 )) k$i.xml)
 CONF
 	write_feed "$W/k$i.xml" "Cap feed $i" "Capped story $i|x"
 done
