@@ -27,24 +27,22 @@
 
 /* ---- string tables: open addressing over a pool of strings ---- */
 
-#define FNV_INIT 2166136261u
+/* The tables hash with the tokenizer's hash (FNV-1a, see text.h), so that
+ * words come with their hash and query terms carry theirs. */
+#define FNV_INIT FW_TEXT_HASH_INIT
 
-/* One step of the FNV-1a hash: incremental, so prefixes hash on the way. */
+/* One step of the hash: incremental, so prefixes hash on the way. */
 static inline guint32
 fnv_step(guint32 h, guchar c)
 {
-	return (h ^ c) * 16777619u;
+	return FW_TEXT_HASH_STEP(h, c);
 }
 
-/* FNV-1a of s[0..len). */
-static guint32
+/* The hash of s[0..len). */
+static inline guint32
 fnv(const char *s, gsize len)
 {
-	guint32 h = FNV_INIT;
-
-	for (gsize i = 0; i < len; i++)
-		h = fnv_step(h, s[i]);
-	return h;
+	return fw_text_hash(s, len);
 }
 
 /* An entry of a string table. */
@@ -58,6 +56,7 @@ struct sent {
 struct strtab {
 	GString *pool;
 	GArray *ents;       /* struct sent, in insertion order */
+	guint cap;          /* entries ents has room for */
 	guint32 *slots;     /* entry number + 1; 0 is empty */
 	guint32 mask;       /* number of slots - 1 (a power of two - 1) */
 };
@@ -71,6 +70,7 @@ strtab_init(struct strtab *t, guint hint)
 		n *= 2;
 	t->pool = g_string_sized_new(hint * 8);
 	t->ents = g_array_sized_new(FALSE, FALSE, sizeof(struct sent), hint);
+	t->cap = hint;
 	t->slots = g_new0(guint32, n);
 	t->mask = n - 1;
 }
@@ -145,23 +145,42 @@ strtab_grow(struct strtab *t)
 	}
 }
 
-/* The entry for s[0..len), added (with val 0) if new. */
+/* The entry for s[0..len), added (with val 0) if new. Copies in place
+ * while the pool and the entries have room (the doc index adds a word for
+ * most words of an item under many topics). */
 static guint32
 strtab_add(struct strtab *t, const char *s, guint32 len, guint32 hash)
 {
-	gint64 f = strtab_find(t, s, len, hash);
 	struct sent x = { .off = t->pool->len, .len = len, .hash = hash };
-	guint32 i;
+	gsize at = t->pool->len;
+	guint32 i, e;
 
-	if (f >= 0)
-		return f;
-	if ((t->ents->len + 1) * 2 > t->mask + 1)
+	for (i = hash & t->mask; (e = t->slots[i]) != 0; i = (i + 1) & t->mask) {
+		const struct sent *y = strtab_ent(t, e - 1);
+		if (y->hash == hash && y->len == len && memcmp(t->pool->str + y->off, s, len) == 0)
+			return e - 1;
+	}
+	if ((t->ents->len + 1) * 2 > t->mask + 1) {
 		strtab_grow(t);
-	g_string_append_len(t->pool, s, len);
-	g_string_append_c(t->pool, '\0');
-	g_array_append_val(t->ents, x);
-	for (i = hash & t->mask; t->slots[i]; i = (i + 1) & t->mask)
-		;
+		for (i = hash & t->mask; t->slots[i]; i = (i + 1) & t->mask)
+			;
+	}
+	if (at + len + 1 < t->pool->allocated_len) {
+		memcpy(t->pool->str + at, s, len);
+		t->pool->str[at + len] = '\0';
+		t->pool->len = at + len + 1;
+		t->pool->str[t->pool->len] = '\0';
+	} else {
+		g_string_append_len(t->pool, s, len);
+		g_string_append_c(t->pool, '\0');
+	}
+	if (t->ents->len == t->cap) {
+		guint n = t->ents->len;
+		t->cap = MAX(2 * t->cap, 16);
+		g_array_set_size(t->ents, t->cap);
+		g_array_set_size(t->ents, n);
+	}
+	((struct sent *)(void *)t->ents->data)[t->ents->len++] = x;
 	t->slots[i] = t->ents->len;
 	return t->ents->len - 1;
 }
@@ -262,19 +281,18 @@ static gboolean token_wanted(const struct fw_matcher *m, const char *w, guint32 
 
 /* Appends one word of a field to the doc index. */
 static void
-build_cb(const char *norm, guint start, guint end, guint index, gpointer data)
+build_cb(const struct fw_text_word *w, gpointer data)
 {
 	struct build *b = data;
-	gsize len = strlen(norm);
-	guint32 h = fnv(norm, len);
+	guint len = w->len, start = w->start, end = w->end;
 	struct dtok t = { .field = b->field, .start = start, .end = end };
 
 	/* Words no topic can use all share one id (an empty word): they still
 	 * count as words, so phrase and NEAR distances stay exact. */
-	if (b->keep != NULL && !token_wanted(b->keep, norm, len, h))
+	if (b->keep != NULL && !token_wanted(b->keep, w->norm, len, w->hash))
 		t.wid = FW_MATCH_OTHER;
 	else
-		t.wid = strtab_add(&b->d->words, norm, len, h);
+		t.wid = strtab_add(&b->d->words, w->norm, len, w->hash);
 
 	/* The tokenizer cuts words past FW_TEXT_WORD_MAX bytes (and reads at
 	 * most 8 times that): a regex literal may be in the part cut off. */
@@ -427,11 +445,11 @@ docidx_clear(struct docidx *d)
 			g_array_unref(d->near[k]);
 }
 
-/* The word id of a normalised word, or -1 if the item does not hold it. */
-static gint64
-word_id(const struct docidx *d, const char *w, guint32 len)
+/* The word id of query term t (a whole word), or -1 if the item does not hold it. */
+static inline gint64
+word_id(const struct docidx *d, const struct fw_qterm *t)
 {
-	return strtab_find(&d->words, w, len, fnv(w, len));
+	return strtab_find(&d->words, t->word, t->len, t->hash);
 }
 
 /* The range [*lo, *hi) of d->pfx holding prefix entry e. */
@@ -502,7 +520,7 @@ phrase_each(const struct docidx *d, const struct fw_qnode *n, occ_cb found, gpoi
 
 	/* Every whole word of the phrase must be in the item. */
 	for (guint j = 0; j < n->n; j++) {
-		wids[j] = n->terms[j].prefix ? -1 : word_id(d, n->terms[j].word, n->terms[j].len);
+		wids[j] = n->terms[j].prefix ? -1 : word_id(d, &n->terms[j]);
 		if (!n->terms[j].prefix && wids[j] < 0)
 			return TRUE;
 	}
@@ -511,7 +529,7 @@ phrase_each(const struct docidx *d, const struct fw_qnode *n, occ_cb found, gpoi
 	/* The words starting with t0: listed by the matcher, or a scan of the
 	 * distinct words (both in word id order). */
 	if (d->ptab != NULL) {
-		gint64 e = strtab_find(d->ptab, t0->word, t0->len, fnv(t0->word, t0->len));
+		gint64 e = strtab_find(d->ptab, t0->word, t0->len, t0->hash);
 		if (e >= 0) {
 			guint lo, hi;
 			pfx_range(d, e, &lo, &hi);
@@ -721,7 +739,7 @@ eval_regex(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 		guint in = 0;
 		for (guint i = 0; i < n->n; i++) {
 			const struct fw_qterm *t = &n->terms[i];
-			gint64 e = strtab_find(d->itab, t->word, t->len, fnv(t->word, t->len));
+			gint64 e = strtab_find(d->itab, t->word, t->len, t->hash);
 			in |= e >= 0 ? d->ifx_fields[e] : FW_FIELDS_ALL;
 		}
 		fields &= in;
@@ -1631,7 +1649,7 @@ static guint32
 term_entry(struct fw_matcher *m, const struct fw_qterm *t)
 {
 	guint kind = term_kind(t);
-	guint32 h = fnv(t->word, t->len);
+	guint32 h = t->hash;
 	guint32 e = strtab_add(&m->tab[kind], t->word, t->len, h);
 
 	if (kind == TERM_WORD) {
@@ -1657,7 +1675,7 @@ enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n)
 	case FW_QNODE_PHRASE:
 		for (guint i = 0; i < n->n; i++) {
 			const struct fw_qterm *t = &n->terms[i];
-			guint32 h = fnv(t->word, t->len);
+			guint32 h = t->hash;
 			if (t->prefix) {
 				term_entry(m, t);
 			} else {
@@ -1716,7 +1734,7 @@ static guint32
 term_uses(const struct fw_matcher *m, struct req r)
 {
 	guint kind = term_kind(r.t);
-	gint64 e = strtab_find(&m->tab[kind], r.t->word, r.t->len, fnv(r.t->word, r.t->len));
+	gint64 e = strtab_find(&m->tab[kind], r.t->word, r.t->len, r.t->hash);
 
 	return e >= 0 && (guint)e < m->uses[kind]->len ? MAX(g_array_index(m->uses[kind], guint32, e), 1) : 1;
 }
@@ -1766,7 +1784,7 @@ matcher_build(struct fw_matcher *m)
 			struct clause cl = { .at = m->cterms->len, .n = c->len };
 			for (guint j = 0; j < c->len; j++) {
 				const struct fw_qterm *qt = g_array_index(c, struct req, j).t;
-				struct cterm ct = { term_kind(qt), term_entry(m, qt), fnv(qt->word, qt->len),
+				struct cterm ct = { term_kind(qt), term_entry(m, qt), qt->hash,
 				                    qt->len };
 				g_array_append_val(m->cterms, ct);
 			}
@@ -1834,33 +1852,30 @@ longer_bits(guint32 bits, guint l)
 	return l >= 31 ? (bits >> 31) != 0 : (bits >> (l + 1)) != 0;
 }
 
-/* TRUE if normalised word w (len bytes, FNV hash) may matter to some topic
+/* TRUE if normalised word w (len bytes, its hash) may matter to some topic
  * of m: one of its words, a word starting with one of its prefixes, or one
- * the candidate scan looks at for regex literals (see scan_terms). */
+ * the candidate scan looks at for regex literals (see scan_terms). Looks at
+ * the matcher's bit filters only (its tables are large: probing them for
+ * every word of an item costs more than it saves), so it may say yes for a
+ * word no topic uses, which then only gets an id of its own; never no for
+ * one that matters. */
 static gboolean
 token_wanted(const struct fw_matcher *m, const char *w, guint32 len, guint32 hash)
 {
 	const struct strtab *pt = &m->tab[TERM_PREFIX];
 
 	if (bits_test(m->term_bloom, bloom_bit(hash, 0)) &&
-	    bits_test(m->term_bloom, bloom_bit(hash, 1)) &&
-	    strtab_find(&m->tab[TERM_WORD], w, len, hash) >= 0)
+	    bits_test(m->term_bloom, bloom_bit(hash, 1)))
 		return TRUE;
 	if (pt->ents->len > 0) {
 		for (guint l = 1; (m->prefix_short[1] | m->prefix_short[2]) && l < 3 && l <= len; l++)
 			if (m->prefix_short[l] && strtab_find(pt, w, l, fnv(w, l)) >= 0)
 				return TRUE;
-		if (len >= 3 && bits_test(m->slot_bits[TERM_PREFIX], filter_slot(w))) {
-			guint32 bits = m->filter[TERM_PREFIX][filter_slot(w)];
-			guint32 h = fnv(w, 2);
-			for (guint l = 3; l <= len; l++) {
-				h = fnv_step(h, w[l - 1]);
-				if ((bits & (1u << MIN(l, 31))) && strtab_find(pt, w, l, h) >= 0)
-					return TRUE;
-				if (!longer_bits(bits, l))
-					break;
-			}
-		}
+		/* some prefix of 3 to len bytes starts like w (filter bit l: length l) */
+		if (len >= 3 && bits_test(m->slot_bits[TERM_PREFIX], filter_slot(w)) &&
+		    (m->filter[TERM_PREFIX][filter_slot(w)] &
+		     (len >= 31 ? G_MAXUINT32 : (2u << len) - 1)))
+			return TRUE;
 	}
 	for (guint i = 0; m->tab[TERM_INFIX].ents->len > 0 && i + 3 <= len; i++)
 		if (bits_test(m->slot_bits[TERM_INFIX], filter_slot(w + i)))
