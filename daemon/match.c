@@ -216,6 +216,13 @@ struct pair {
 	guint32 wid;
 };
 
+/* A match found, with the slot of its topic (for ordering). */
+struct found {
+	guint number;
+	guint slot;
+	GArray *spans;
+};
+
 /* The buffers of a doc index, kept for the thread's next item (allocating
  * them for each item costs more than filling them). */
 struct dbuf {
@@ -227,6 +234,18 @@ struct dbuf {
 	guint cap_toks;         /* entries toks holds room for (at least) */
 	guint cap_post;         /* entries of post */
 	guint cap_words;        /* entries of post_at (and wfields) */
+	/* the matcher's per-item arrays (see candidates) and regex_text's copies */
+	GArray *pairs;          /* struct pair */
+	GArray *cand;           /* candidate slots */
+	GArray *spans;          /* struct fw_span: query_eval's scratch */
+	GArray *found;          /* struct found */
+	GArray *near[2];        /* struct occ: eval_near's */
+	guint8 *pfx_in;
+	guint cap_pfx_in;
+	guint8 *ifx_fields;
+	guint cap_ifx;
+	char *pad[FW_FIELD_COUNT];
+	gsize cap_pad[FW_FIELD_COUNT];
 	gboolean busy;          /* lent to a doc index now */
 };
 
@@ -247,8 +266,8 @@ struct docidx {
 	const struct strtab *itab;  /* the matcher's regex literals, or NULL */
 	guint8 *ifx_fields;     /* literal entry -> the fields of the words holding it */
 	gboolean long_words;    /* a word may have been cut (see build_cb) */
-	char *padded[FW_FIELD_COUNT];   /* see regex_text */
-	GArray *near[2];        /* struct occ: eval_near's, reused within the item */
+	char *padded[FW_FIELD_COUNT];   /* see regex_text (in buf), NULL until made */
+	GArray **near;          /* buf's: eval_near's, reused within the item */
 };
 
 /* An occurrence of a phrase: word numbers first..last (inclusive). */
@@ -319,6 +338,16 @@ dbuf_free(struct dbuf *b)
 	g_free(b->post);
 	g_free(b->post_at);
 	g_free(b->wfields);
+	g_array_unref(b->pairs);
+	g_array_unref(b->cand);
+	g_array_unref(b->spans);
+	g_array_unref(b->found);
+	g_array_unref(b->near[0]);
+	g_array_unref(b->near[1]);
+	g_free(b->pfx_in);
+	g_free(b->ifx_fields);
+	for (guint f = 0; f < FW_FIELD_COUNT; f++)
+		g_free(b->pad[f]);
 	g_free(b);
 }
 
@@ -342,6 +371,12 @@ dbuf_get(void)
 		strtab_init(&b->words, 256);
 		b->toks = g_array_sized_new(FALSE, FALSE, sizeof(struct dtok), 512);
 		b->cap_toks = 512;
+		b->pairs = g_array_new(FALSE, FALSE, sizeof(struct pair));
+		b->cand = g_array_new(FALSE, FALSE, sizeof(guint));
+		b->spans = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
+		b->found = g_array_new(FALSE, FALSE, sizeof(struct found));
+		b->near[0] = g_array_new(FALSE, FALSE, sizeof(struct occ));
+		b->near[1] = g_array_new(FALSE, FALSE, sizeof(struct occ));
 		if (keep)
 			g_private_set(&dbuf_key, b);
 	} else {
@@ -383,6 +418,7 @@ docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
 	memset(d, 0, sizeof(*d));
 	d->doc = doc;
 	d->buf = buf;
+	d->near = buf->near;
 	d->words = buf->words;
 	d->toks = buf->toks;
 	b.cap = buf->cap_toks;
@@ -435,14 +471,6 @@ static void
 docidx_clear(struct docidx *d)
 {
 	dbuf_put(d->buf);
-	g_free(d->pfx);
-	g_free(d->pfx_in);
-	g_free(d->ifx_fields);
-	for (guint f = 0; f < FW_FIELD_COUNT; f++)
-		g_free(d->padded[f]);
-	for (guint k = 0; k < 2; k++)
-		if (d->near[k])
-			g_array_unref(d->near[k]);
 }
 
 /* The word id of query term t (a whole word), or -1 if the item does not hold it. */
@@ -630,11 +658,8 @@ eval_near(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 	guint dist = n->n, maxspan = 0, lo = 0;
 	gboolean hit = FALSE;
 
-	for (guint k = 0; k < 2; k++) {
-		if (dd->near[k] == NULL)
-			dd->near[k] = g_array_new(FALSE, FALSE, sizeof(struct occ));
+	for (guint k = 0; k < 2; k++)
 		g_array_set_size(dd->near[k], 0);
-	}
 	L = dd->near[0];
 	R = dd->near[1];
 
@@ -698,10 +723,18 @@ regex_text(const struct docidx *d, guint f, gsize *len)
 	struct docidx *dd = (struct docidx *)d;   /* a cache: d is logically unchanged */
 	const char *text = d->doc->field[f];
 
+	struct dbuf *b = d->buf;
+
 	*len = strlen(text);
 	if (dd->padded[f] == NULL) {
-		dd->padded[f] = g_malloc0(*len + FW_MATCH_REGEX_PAD);
-		memcpy(dd->padded[f], text, *len);
+		if (b->cap_pad[f] < *len + FW_MATCH_REGEX_PAD) {
+			g_free(b->pad[f]);
+			b->cap_pad[f] = MAX(*len + FW_MATCH_REGEX_PAD, 1024);
+			b->pad[f] = g_malloc(b->cap_pad[f]);
+		}
+		memcpy(b->pad[f], text, *len);
+		memset(b->pad[f] + *len, 0, FW_MATCH_REGEX_PAD);
+		dd->padded[f] = b->pad[f];
 	}
 	return dd->padded[f];
 }
@@ -2051,7 +2084,7 @@ checks_pass(const struct scan *sc, const struct topic *t)
 /* The topics that may match d (slots, in no order): those evaluated always
  * and those filed under one of its words, under a prefix of one or under a
  * literal inside one, that pass their checks. Lists d's words by the
- * prefixes topics use (d->pfx). */
+ * prefixes topics use (d->pfx). The array is d's buffers' (not the caller's). */
 static GArray *
 candidates(const struct fw_matcher *m, struct docidx *d)
 {
@@ -2060,13 +2093,25 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 	struct scan sc = { .m = m, .d = d };
 	guint keep = 0;
 
-	sc.cand = g_array_new(FALSE, FALSE, sizeof(guint));
+	sc.cand = d->buf->cand;
+	g_array_set_size(sc.cand, 0);
 	sc.got = scratch_get(m->topics->len);
-	sc.pairs = g_array_new(FALSE, FALSE, sizeof(struct pair));
+	sc.pairs = d->buf->pairs;
+	g_array_set_size(sc.pairs, 0);
 	d->ptab = &m->tab[TERM_PREFIX];
-	d->pfx_in = g_malloc0(npfx ? npfx : 1);
+	if (d->buf->cap_pfx_in < npfx + 1) {
+		g_free(d->buf->pfx_in);
+		d->buf->cap_pfx_in = npfx + 1;
+		d->buf->pfx_in = g_malloc(npfx + 1);
+	}
+	d->pfx_in = memset(d->buf->pfx_in, 0, npfx + 1);
 	d->itab = &m->tab[TERM_INFIX];
-	d->ifx_fields = g_malloc0(nifx ? nifx : 1);
+	if (d->buf->cap_ifx < nifx + 1) {
+		g_free(d->buf->ifx_fields);
+		d->buf->cap_ifx = nifx + 1;
+		d->buf->ifx_fields = g_malloc(nifx + 1);
+	}
+	d->ifx_fields = memset(d->buf->ifx_fields, 0, nifx + 1);
 	for (guint i = 0; i < m->always->len; i++) {
 		guint s = g_array_index(m->always, guint, i);
 		scratch_take(sc.got, s);
@@ -2102,7 +2147,7 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 	/* The words by prefix entry (pairs come in word id order). */
 	sort_small(sc.pairs, sizeof(struct pair), pair_cmp_cb);
 	d->npfx = sc.pairs->len;
-	d->pfx = (struct pair *)g_array_free(sc.pairs, FALSE);
+	d->pfx = (struct pair *)(void *)sc.pairs->data;
 
 	/* The checks, now that every term of the item is known. */
 	for (guint i = 0; i < sc.cand->len; i++) {
@@ -2115,13 +2160,6 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 
 	return sc.cand;
 }
-
-/* A match found, with the slot of its topic (for ordering). */
-struct found {
-	guint number;
-	guint slot;
-	GArray *spans;
-};
 
 /* Orders matches by topic number, then slot. */
 static gint
@@ -2137,14 +2175,12 @@ found_cmp_cb(gconstpointer a, gconstpointer b)
 GPtrArray *
 fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc)
 {
-	GPtrArray *out = g_ptr_array_new_with_free_func(match_free);
-	g_autoptr(GArray) cand = NULL;
-	g_autoptr(GArray) scratch = NULL;
-	g_autoptr(GArray) found = NULL;
+	GPtrArray *out;
+	GArray *cand, *scratch, *found;
 	struct docidx d;
 
 	if (m->topics->len == 0)
-		return out;
+		return g_ptr_array_new_with_free_func(match_free);
 	if (!g_atomic_int_get(&m->built)) {
 		g_mutex_lock(&m->lock);
 		if (!g_atomic_int_get(&m->built)) {
@@ -2155,8 +2191,9 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc)
 	}
 	docidx_init(&d, doc, m->fields, m);
 	cand = candidates(m, &d);
-	scratch = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
-	found = g_array_new(FALSE, FALSE, sizeof(struct found));
+	scratch = d.buf->spans;
+	found = d.buf->found;
+	g_array_set_size(found, 0);
 	for (guint i = 0; i < cand->len; i++) {
 		guint slot = g_array_index(cand, guint, i);
 		const struct topic *t = &g_array_index(m->topics, struct topic, slot);
@@ -2166,14 +2203,15 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc)
 		if (f.spans)
 			g_array_append_val(found, f);
 	}
-	docidx_clear(&d);
 	sort_small(found, sizeof(struct found), found_cmp_cb);
+	out = g_ptr_array_new_full(found->len, match_free);
 	for (guint i = 0; i < found->len; i++) {
 		struct fw_match *fm = g_new(struct fw_match, 1);
 		fm->topic = g_array_index(found, struct found, i).number;
 		fm->spans = g_array_index(found, struct found, i).spans;
 		g_ptr_array_add(out, fm);
 	}
+	docidx_clear(&d);
 	return out;
 }
 
