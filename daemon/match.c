@@ -27,24 +27,22 @@
 
 /* ---- string tables: open addressing over a pool of strings ---- */
 
-#define FNV_INIT 2166136261u
+/* The tables hash with the tokenizer's hash (FNV-1a, see text.h), so that
+ * words come with their hash and query terms carry theirs. */
+#define FNV_INIT FW_TEXT_HASH_INIT
 
-/* One step of the FNV-1a hash: incremental, so prefixes hash on the way. */
+/* One step of the hash: incremental, so prefixes hash on the way. */
 static inline guint32
 fnv_step(guint32 h, guchar c)
 {
-	return (h ^ c) * 16777619u;
+	return FW_TEXT_HASH_STEP(h, c);
 }
 
-/* FNV-1a of s[0..len). */
-static guint32
+/* The hash of s[0..len). */
+static inline guint32
 fnv(const char *s, gsize len)
 {
-	guint32 h = FNV_INIT;
-
-	for (gsize i = 0; i < len; i++)
-		h = fnv_step(h, s[i]);
-	return h;
+	return fw_text_hash(s, len);
 }
 
 /* An entry of a string table. */
@@ -58,6 +56,7 @@ struct sent {
 struct strtab {
 	GString *pool;
 	GArray *ents;       /* struct sent, in insertion order */
+	guint cap;          /* entries ents has room for */
 	guint32 *slots;     /* entry number + 1; 0 is empty */
 	guint32 mask;       /* number of slots - 1 (a power of two - 1) */
 };
@@ -71,6 +70,7 @@ strtab_init(struct strtab *t, guint hint)
 		n *= 2;
 	t->pool = g_string_sized_new(hint * 8);
 	t->ents = g_array_sized_new(FALSE, FALSE, sizeof(struct sent), hint);
+	t->cap = hint;
 	t->slots = g_new0(guint32, n);
 	t->mask = n - 1;
 }
@@ -145,23 +145,42 @@ strtab_grow(struct strtab *t)
 	}
 }
 
-/* The entry for s[0..len), added (with val 0) if new. */
+/* The entry for s[0..len), added (with val 0) if new. Copies in place
+ * while the pool and the entries have room (the doc index adds a word for
+ * most words of an item under many topics). */
 static guint32
 strtab_add(struct strtab *t, const char *s, guint32 len, guint32 hash)
 {
-	gint64 f = strtab_find(t, s, len, hash);
 	struct sent x = { .off = t->pool->len, .len = len, .hash = hash };
-	guint32 i;
+	gsize at = t->pool->len;
+	guint32 i, e;
 
-	if (f >= 0)
-		return f;
-	if ((t->ents->len + 1) * 2 > t->mask + 1)
+	for (i = hash & t->mask; (e = t->slots[i]) != 0; i = (i + 1) & t->mask) {
+		const struct sent *y = strtab_ent(t, e - 1);
+		if (y->hash == hash && y->len == len && memcmp(t->pool->str + y->off, s, len) == 0)
+			return e - 1;
+	}
+	if ((t->ents->len + 1) * 2 > t->mask + 1) {
 		strtab_grow(t);
-	g_string_append_len(t->pool, s, len);
-	g_string_append_c(t->pool, '\0');
-	g_array_append_val(t->ents, x);
-	for (i = hash & t->mask; t->slots[i]; i = (i + 1) & t->mask)
-		;
+		for (i = hash & t->mask; t->slots[i]; i = (i + 1) & t->mask)
+			;
+	}
+	if (at + len + 1 < t->pool->allocated_len) {
+		memcpy(t->pool->str + at, s, len);
+		t->pool->str[at + len] = '\0';
+		t->pool->len = at + len + 1;
+		t->pool->str[t->pool->len] = '\0';
+	} else {
+		g_string_append_len(t->pool, s, len);
+		g_string_append_c(t->pool, '\0');
+	}
+	if (t->ents->len == t->cap) {
+		guint n = t->ents->len;
+		t->cap = MAX(2 * t->cap, 16);
+		g_array_set_size(t->ents, t->cap);
+		g_array_set_size(t->ents, n);
+	}
+	((struct sent *)(void *)t->ents->data)[t->ents->len++] = x;
 	t->slots[i] = t->ents->len;
 	return t->ents->len - 1;
 }
@@ -197,6 +216,13 @@ struct pair {
 	guint32 wid;
 };
 
+/* A match found, with the slot of its topic (for ordering). */
+struct found {
+	guint number;
+	guint slot;
+	GArray *spans;
+};
+
 /* The buffers of a doc index, kept for the thread's next item (allocating
  * them for each item costs more than filling them). */
 struct dbuf {
@@ -208,6 +234,18 @@ struct dbuf {
 	guint cap_toks;         /* entries toks holds room for (at least) */
 	guint cap_post;         /* entries of post */
 	guint cap_words;        /* entries of post_at (and wfields) */
+	/* the matcher's per-item arrays (see candidates) and regex_text's copies */
+	GArray *pairs;          /* struct pair */
+	GArray *cand;           /* candidate slots */
+	GArray *spans;          /* struct fw_span: query_eval's scratch */
+	GArray *found;          /* struct found */
+	GArray *near[2];        /* struct occ: eval_near's */
+	guint8 *pfx_in;
+	guint cap_pfx_in;
+	guint8 *ifx_fields;
+	guint cap_ifx;
+	char *pad[FW_FIELD_COUNT];
+	gsize cap_pad[FW_FIELD_COUNT];
 	gboolean busy;          /* lent to a doc index now */
 };
 
@@ -228,8 +266,8 @@ struct docidx {
 	const struct strtab *itab;  /* the matcher's regex literals, or NULL */
 	guint8 *ifx_fields;     /* literal entry -> the fields of the words holding it */
 	gboolean long_words;    /* a word may have been cut (see build_cb) */
-	char *padded[FW_FIELD_COUNT];   /* see regex_text */
-	GArray *near[2];        /* struct occ: eval_near's, reused within the item */
+	char *padded[FW_FIELD_COUNT];   /* see regex_text (in buf), NULL until made */
+	GArray **near;          /* buf's: eval_near's, reused within the item */
 };
 
 /* An occurrence of a phrase: word numbers first..last (inclusive). */
@@ -262,19 +300,18 @@ static gboolean token_wanted(const struct fw_matcher *m, const char *w, guint32 
 
 /* Appends one word of a field to the doc index. */
 static void
-build_cb(const char *norm, guint start, guint end, guint index, gpointer data)
+build_cb(const struct fw_text_word *w, gpointer data)
 {
 	struct build *b = data;
-	gsize len = strlen(norm);
-	guint32 h = fnv(norm, len);
+	guint len = w->len, start = w->start, end = w->end;
 	struct dtok t = { .field = b->field, .start = start, .end = end };
 
 	/* Words no topic can use all share one id (an empty word): they still
 	 * count as words, so phrase and NEAR distances stay exact. */
-	if (b->keep != NULL && !token_wanted(b->keep, norm, len, h))
+	if (b->keep != NULL && !token_wanted(b->keep, w->norm, len, w->hash))
 		t.wid = FW_MATCH_OTHER;
 	else
-		t.wid = strtab_add(&b->d->words, norm, len, h);
+		t.wid = strtab_add(&b->d->words, w->norm, len, w->hash);
 
 	/* The tokenizer cuts words past FW_TEXT_WORD_MAX bytes (and reads at
 	 * most 8 times that): a regex literal may be in the part cut off. */
@@ -301,6 +338,16 @@ dbuf_free(struct dbuf *b)
 	g_free(b->post);
 	g_free(b->post_at);
 	g_free(b->wfields);
+	g_array_unref(b->pairs);
+	g_array_unref(b->cand);
+	g_array_unref(b->spans);
+	g_array_unref(b->found);
+	g_array_unref(b->near[0]);
+	g_array_unref(b->near[1]);
+	g_free(b->pfx_in);
+	g_free(b->ifx_fields);
+	for (guint f = 0; f < FW_FIELD_COUNT; f++)
+		g_free(b->pad[f]);
 	g_free(b);
 }
 
@@ -324,6 +371,12 @@ dbuf_get(void)
 		strtab_init(&b->words, 256);
 		b->toks = g_array_sized_new(FALSE, FALSE, sizeof(struct dtok), 512);
 		b->cap_toks = 512;
+		b->pairs = g_array_new(FALSE, FALSE, sizeof(struct pair));
+		b->cand = g_array_new(FALSE, FALSE, sizeof(guint));
+		b->spans = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
+		b->found = g_array_new(FALSE, FALSE, sizeof(struct found));
+		b->near[0] = g_array_new(FALSE, FALSE, sizeof(struct occ));
+		b->near[1] = g_array_new(FALSE, FALSE, sizeof(struct occ));
 		if (keep)
 			g_private_set(&dbuf_key, b);
 	} else {
@@ -365,6 +418,7 @@ docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
 	memset(d, 0, sizeof(*d));
 	d->doc = doc;
 	d->buf = buf;
+	d->near = buf->near;
 	d->words = buf->words;
 	d->toks = buf->toks;
 	b.cap = buf->cap_toks;
@@ -417,21 +471,13 @@ static void
 docidx_clear(struct docidx *d)
 {
 	dbuf_put(d->buf);
-	g_free(d->pfx);
-	g_free(d->pfx_in);
-	g_free(d->ifx_fields);
-	for (guint f = 0; f < FW_FIELD_COUNT; f++)
-		g_free(d->padded[f]);
-	for (guint k = 0; k < 2; k++)
-		if (d->near[k])
-			g_array_unref(d->near[k]);
 }
 
-/* The word id of a normalised word, or -1 if the item does not hold it. */
-static gint64
-word_id(const struct docidx *d, const char *w, guint32 len)
+/* The word id of query term t (a whole word), or -1 if the item does not hold it. */
+static inline gint64
+word_id(const struct docidx *d, const struct fw_qterm *t)
 {
-	return strtab_find(&d->words, w, len, fnv(w, len));
+	return strtab_find(&d->words, t->word, t->len, t->hash);
 }
 
 /* The range [*lo, *hi) of d->pfx holding prefix entry e. */
@@ -502,7 +548,7 @@ phrase_each(const struct docidx *d, const struct fw_qnode *n, occ_cb found, gpoi
 
 	/* Every whole word of the phrase must be in the item. */
 	for (guint j = 0; j < n->n; j++) {
-		wids[j] = n->terms[j].prefix ? -1 : word_id(d, n->terms[j].word, n->terms[j].len);
+		wids[j] = n->terms[j].prefix ? -1 : word_id(d, &n->terms[j]);
 		if (!n->terms[j].prefix && wids[j] < 0)
 			return TRUE;
 	}
@@ -511,7 +557,7 @@ phrase_each(const struct docidx *d, const struct fw_qnode *n, occ_cb found, gpoi
 	/* The words starting with t0: listed by the matcher, or a scan of the
 	 * distinct words (both in word id order). */
 	if (d->ptab != NULL) {
-		gint64 e = strtab_find(d->ptab, t0->word, t0->len, fnv(t0->word, t0->len));
+		gint64 e = strtab_find(d->ptab, t0->word, t0->len, t0->hash);
 		if (e >= 0) {
 			guint lo, hi;
 			pfx_range(d, e, &lo, &hi);
@@ -612,11 +658,8 @@ eval_near(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 	guint dist = n->n, maxspan = 0, lo = 0;
 	gboolean hit = FALSE;
 
-	for (guint k = 0; k < 2; k++) {
-		if (dd->near[k] == NULL)
-			dd->near[k] = g_array_new(FALSE, FALSE, sizeof(struct occ));
+	for (guint k = 0; k < 2; k++)
 		g_array_set_size(dd->near[k], 0);
-	}
 	L = dd->near[0];
 	R = dd->near[1];
 
@@ -680,10 +723,18 @@ regex_text(const struct docidx *d, guint f, gsize *len)
 	struct docidx *dd = (struct docidx *)d;   /* a cache: d is logically unchanged */
 	const char *text = d->doc->field[f];
 
+	struct dbuf *b = d->buf;
+
 	*len = strlen(text);
 	if (dd->padded[f] == NULL) {
-		dd->padded[f] = g_malloc0(*len + FW_MATCH_REGEX_PAD);
-		memcpy(dd->padded[f], text, *len);
+		if (b->cap_pad[f] < *len + FW_MATCH_REGEX_PAD) {
+			g_free(b->pad[f]);
+			b->cap_pad[f] = MAX(*len + FW_MATCH_REGEX_PAD, 1024);
+			b->pad[f] = g_malloc(b->cap_pad[f]);
+		}
+		memcpy(b->pad[f], text, *len);
+		memset(b->pad[f] + *len, 0, FW_MATCH_REGEX_PAD);
+		dd->padded[f] = b->pad[f];
 	}
 	return dd->padded[f];
 }
@@ -721,7 +772,7 @@ eval_regex(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 		guint in = 0;
 		for (guint i = 0; i < n->n; i++) {
 			const struct fw_qterm *t = &n->terms[i];
-			gint64 e = strtab_find(d->itab, t->word, t->len, fnv(t->word, t->len));
+			gint64 e = strtab_find(d->itab, t->word, t->len, t->hash);
 			in |= e >= 0 ? d->ifx_fields[e] : FW_FIELDS_ALL;
 		}
 		fields &= in;
@@ -1631,7 +1682,7 @@ static guint32
 term_entry(struct fw_matcher *m, const struct fw_qterm *t)
 {
 	guint kind = term_kind(t);
-	guint32 h = fnv(t->word, t->len);
+	guint32 h = t->hash;
 	guint32 e = strtab_add(&m->tab[kind], t->word, t->len, h);
 
 	if (kind == TERM_WORD) {
@@ -1657,7 +1708,7 @@ enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n)
 	case FW_QNODE_PHRASE:
 		for (guint i = 0; i < n->n; i++) {
 			const struct fw_qterm *t = &n->terms[i];
-			guint32 h = fnv(t->word, t->len);
+			guint32 h = t->hash;
 			if (t->prefix) {
 				term_entry(m, t);
 			} else {
@@ -1716,7 +1767,7 @@ static guint32
 term_uses(const struct fw_matcher *m, struct req r)
 {
 	guint kind = term_kind(r.t);
-	gint64 e = strtab_find(&m->tab[kind], r.t->word, r.t->len, fnv(r.t->word, r.t->len));
+	gint64 e = strtab_find(&m->tab[kind], r.t->word, r.t->len, r.t->hash);
 
 	return e >= 0 && (guint)e < m->uses[kind]->len ? MAX(g_array_index(m->uses[kind], guint32, e), 1) : 1;
 }
@@ -1766,7 +1817,7 @@ matcher_build(struct fw_matcher *m)
 			struct clause cl = { .at = m->cterms->len, .n = c->len };
 			for (guint j = 0; j < c->len; j++) {
 				const struct fw_qterm *qt = g_array_index(c, struct req, j).t;
-				struct cterm ct = { term_kind(qt), term_entry(m, qt), fnv(qt->word, qt->len),
+				struct cterm ct = { term_kind(qt), term_entry(m, qt), qt->hash,
 				                    qt->len };
 				g_array_append_val(m->cterms, ct);
 			}
@@ -1834,33 +1885,30 @@ longer_bits(guint32 bits, guint l)
 	return l >= 31 ? (bits >> 31) != 0 : (bits >> (l + 1)) != 0;
 }
 
-/* TRUE if normalised word w (len bytes, FNV hash) may matter to some topic
+/* TRUE if normalised word w (len bytes, its hash) may matter to some topic
  * of m: one of its words, a word starting with one of its prefixes, or one
- * the candidate scan looks at for regex literals (see scan_terms). */
+ * the candidate scan looks at for regex literals (see scan_terms). Looks at
+ * the matcher's bit filters only (its tables are large: probing them for
+ * every word of an item costs more than it saves), so it may say yes for a
+ * word no topic uses, which then only gets an id of its own; never no for
+ * one that matters. */
 static gboolean
 token_wanted(const struct fw_matcher *m, const char *w, guint32 len, guint32 hash)
 {
 	const struct strtab *pt = &m->tab[TERM_PREFIX];
 
 	if (bits_test(m->term_bloom, bloom_bit(hash, 0)) &&
-	    bits_test(m->term_bloom, bloom_bit(hash, 1)) &&
-	    strtab_find(&m->tab[TERM_WORD], w, len, hash) >= 0)
+	    bits_test(m->term_bloom, bloom_bit(hash, 1)))
 		return TRUE;
 	if (pt->ents->len > 0) {
 		for (guint l = 1; (m->prefix_short[1] | m->prefix_short[2]) && l < 3 && l <= len; l++)
 			if (m->prefix_short[l] && strtab_find(pt, w, l, fnv(w, l)) >= 0)
 				return TRUE;
-		if (len >= 3 && bits_test(m->slot_bits[TERM_PREFIX], filter_slot(w))) {
-			guint32 bits = m->filter[TERM_PREFIX][filter_slot(w)];
-			guint32 h = fnv(w, 2);
-			for (guint l = 3; l <= len; l++) {
-				h = fnv_step(h, w[l - 1]);
-				if ((bits & (1u << MIN(l, 31))) && strtab_find(pt, w, l, h) >= 0)
-					return TRUE;
-				if (!longer_bits(bits, l))
-					break;
-			}
-		}
+		/* some prefix of 3 to len bytes starts like w (filter bit l: length l) */
+		if (len >= 3 && bits_test(m->slot_bits[TERM_PREFIX], filter_slot(w)) &&
+		    (m->filter[TERM_PREFIX][filter_slot(w)] &
+		     (len >= 31 ? G_MAXUINT32 : (2u << len) - 1)))
+			return TRUE;
 	}
 	for (guint i = 0; m->tab[TERM_INFIX].ents->len > 0 && i + 3 <= len; i++)
 		if (bits_test(m->slot_bits[TERM_INFIX], filter_slot(w + i)))
@@ -2036,7 +2084,7 @@ checks_pass(const struct scan *sc, const struct topic *t)
 /* The topics that may match d (slots, in no order): those evaluated always
  * and those filed under one of its words, under a prefix of one or under a
  * literal inside one, that pass their checks. Lists d's words by the
- * prefixes topics use (d->pfx). */
+ * prefixes topics use (d->pfx). The array is d's buffers' (not the caller's). */
 static GArray *
 candidates(const struct fw_matcher *m, struct docidx *d)
 {
@@ -2045,13 +2093,25 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 	struct scan sc = { .m = m, .d = d };
 	guint keep = 0;
 
-	sc.cand = g_array_new(FALSE, FALSE, sizeof(guint));
+	sc.cand = d->buf->cand;
+	g_array_set_size(sc.cand, 0);
 	sc.got = scratch_get(m->topics->len);
-	sc.pairs = g_array_new(FALSE, FALSE, sizeof(struct pair));
+	sc.pairs = d->buf->pairs;
+	g_array_set_size(sc.pairs, 0);
 	d->ptab = &m->tab[TERM_PREFIX];
-	d->pfx_in = g_malloc0(npfx ? npfx : 1);
+	if (d->buf->cap_pfx_in < npfx + 1) {
+		g_free(d->buf->pfx_in);
+		d->buf->cap_pfx_in = npfx + 1;
+		d->buf->pfx_in = g_malloc(npfx + 1);
+	}
+	d->pfx_in = memset(d->buf->pfx_in, 0, npfx + 1);
 	d->itab = &m->tab[TERM_INFIX];
-	d->ifx_fields = g_malloc0(nifx ? nifx : 1);
+	if (d->buf->cap_ifx < nifx + 1) {
+		g_free(d->buf->ifx_fields);
+		d->buf->cap_ifx = nifx + 1;
+		d->buf->ifx_fields = g_malloc(nifx + 1);
+	}
+	d->ifx_fields = memset(d->buf->ifx_fields, 0, nifx + 1);
 	for (guint i = 0; i < m->always->len; i++) {
 		guint s = g_array_index(m->always, guint, i);
 		scratch_take(sc.got, s);
@@ -2087,7 +2147,7 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 	/* The words by prefix entry (pairs come in word id order). */
 	sort_small(sc.pairs, sizeof(struct pair), pair_cmp_cb);
 	d->npfx = sc.pairs->len;
-	d->pfx = (struct pair *)g_array_free(sc.pairs, FALSE);
+	d->pfx = (struct pair *)(void *)sc.pairs->data;
 
 	/* The checks, now that every term of the item is known. */
 	for (guint i = 0; i < sc.cand->len; i++) {
@@ -2100,13 +2160,6 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 
 	return sc.cand;
 }
-
-/* A match found, with the slot of its topic (for ordering). */
-struct found {
-	guint number;
-	guint slot;
-	GArray *spans;
-};
 
 /* Orders matches by topic number, then slot. */
 static gint
@@ -2122,14 +2175,12 @@ found_cmp_cb(gconstpointer a, gconstpointer b)
 GPtrArray *
 fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc)
 {
-	GPtrArray *out = g_ptr_array_new_with_free_func(match_free);
-	g_autoptr(GArray) cand = NULL;
-	g_autoptr(GArray) scratch = NULL;
-	g_autoptr(GArray) found = NULL;
+	GPtrArray *out;
+	GArray *cand, *scratch, *found;
 	struct docidx d;
 
 	if (m->topics->len == 0)
-		return out;
+		return g_ptr_array_new_with_free_func(match_free);
 	if (!g_atomic_int_get(&m->built)) {
 		g_mutex_lock(&m->lock);
 		if (!g_atomic_int_get(&m->built)) {
@@ -2140,8 +2191,9 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc)
 	}
 	docidx_init(&d, doc, m->fields, m);
 	cand = candidates(m, &d);
-	scratch = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
-	found = g_array_new(FALSE, FALSE, sizeof(struct found));
+	scratch = d.buf->spans;
+	found = d.buf->found;
+	g_array_set_size(found, 0);
 	for (guint i = 0; i < cand->len; i++) {
 		guint slot = g_array_index(cand, guint, i);
 		const struct topic *t = &g_array_index(m->topics, struct topic, slot);
@@ -2151,14 +2203,15 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc)
 		if (f.spans)
 			g_array_append_val(found, f);
 	}
-	docidx_clear(&d);
 	sort_small(found, sizeof(struct found), found_cmp_cb);
+	out = g_ptr_array_new_full(found->len, match_free);
 	for (guint i = 0; i < found->len; i++) {
 		struct fw_match *fm = g_new(struct fw_match, 1);
 		fm->topic = g_array_index(found, struct found, i).number;
 		fm->spans = g_array_index(found, struct found, i).spans;
 		g_ptr_array_add(out, fm);
 	}
+	docidx_clear(&d);
 	return out;
 }
 

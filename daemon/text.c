@@ -145,6 +145,7 @@ static GOnce table_once = G_ONCE_INIT;
 struct tok {
 	char buf[FW_TEXT_WORD_MAX + 8];
 	gsize len;          /* bytes in buf */
+	guint32 hash;       /* fw_text_hash of buf[0..len) */
 	gboolean full;      /* something did not fit: append nothing more */
 	gboolean slow;      /* the word needs full normalisation of its raw bytes */
 	gboolean in_word;
@@ -162,19 +163,36 @@ tok_append(struct tok *t, const char *s, gsize n)
 	if (t->full)
 		return;
 	if (t->len + n <= FW_TEXT_WORD_MAX) {
-		memcpy(t->buf + t->len, s, n);
-		t->len += n;
+		for (gsize i = 0; i < n; i++) {
+			t->buf[t->len++] = s[i];
+			t->hash = FW_TEXT_HASH_STEP(t->hash, s[i]);
+		}
 		return;
 	}
 	for (const char *p = s; p < s + n;) {
 		const char *q = g_utf8_next_char(p);
 		if (t->len + (q - p) > FW_TEXT_WORD_MAX)
 			break;
-		memcpy(t->buf + t->len, p, q - p);
-		t->len += q - p;
+		for (const char *r = p; r < q; r++) {
+			t->buf[t->len++] = *r;
+			t->hash = FW_TEXT_HASH_STEP(t->hash, *r);
+		}
 		p = q;
 	}
 	t->full = TRUE;
+}
+
+/* Reports the word in buf, from character start to cend. */
+static void
+tok_report(struct tok *t, guint start, guint cend)
+{
+	struct fw_text_word w = {
+		.norm = t->buf, .len = t->len, .hash = t->hash,
+		.start = start, .end = cend, .index = t->index++,
+	};
+
+	t->buf[t->len] = '\0';
+	t->cb(&w, t->data);
 }
 
 /* Ends the current word at raw byte `end` / character `cend` and reports it. */
@@ -194,14 +212,14 @@ tok_flush(struct tok *t, const char *end, guint cend)
 		}
 		norm = fw_text_normalize(t->raw, n);
 		t->len = 0;
+		t->hash = FW_TEXT_HASH_INIT;
 		t->full = FALSE;
 		tok_append(t, norm, strlen(norm));
 	}
 	t->in_word = FALSE;
 	if (t->len == 0)
 		return;   /* only marks, e.g. a lone accent: no word */
-	t->buf[t->len] = '\0';
-	t->cb(t->buf, t->start, cend, t->index++, t->data);
+	tok_report(t, t->start, cend);
 }
 
 /* Starts a word at raw byte p, character offset ci. */
@@ -212,6 +230,7 @@ tok_begin(struct tok *t, const char *p, guint ci)
 	t->raw = p;
 	t->start = ci;
 	t->len = 0;
+	t->hash = FW_TEXT_HASH_INIT;
 	t->full = FALSE;
 	t->slow = FALSE;
 }
@@ -226,6 +245,7 @@ tok_cjk(struct tok *t, gunichar c, guint ci)
 	gsize n = g_unichar_fully_decompose(c, TRUE, dec, G_N_ELEMENTS(dec));
 
 	t->len = 0;
+	t->hash = FW_TEXT_HASH_INIT;
 	t->full = FALSE;
 	for (gsize i = 0; i < n; i++) {
 		char u[8];
@@ -235,8 +255,7 @@ tok_cjk(struct tok *t, gunichar c, guint ci)
 	}
 	if (t->len == 0)
 		return;
-	t->buf[t->len] = '\0';
-	t->cb(t->buf, ci, ci + 1, t->index++, t->data);
+	tok_report(t, ci, ci + 1);
 }
 
 /* ASCII letters and digits, lower-cased; 0 for everything else. */
@@ -278,10 +297,12 @@ fw_text_tokenize(const char *text, fw_text_token_cb cb, gpointer data)
 			if (l) {
 				if (!t.in_word)
 					tok_begin(&t, p, ci);
-				if (t.len < FW_TEXT_WORD_MAX && !t.full)
+				if (t.len < FW_TEXT_WORD_MAX && !t.full) {
 					t.buf[t.len++] = l;
-				else
+					t.hash = FW_TEXT_HASH_STEP(t.hash, l);
+				} else {
 					t.full = TRUE;
+				}
 			} else {
 				tok_flush(&t, p, ci);
 			}

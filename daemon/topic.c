@@ -353,7 +353,7 @@ struct collect {
 
 /* Collects the words of a term's text. */
 static void
-collect_cb(const char *norm, guint start, guint end, guint index, gpointer data)
+collect_cb(const struct fw_text_word *w, gpointer data)
 {
 	struct collect *c = data;
 
@@ -361,10 +361,11 @@ collect_cb(const char *norm, guint start, guint end, guint index, gpointer data)
 		c->overflow = TRUE;
 		return;
 	}
-	c->terms[c->n].word = g_strdup(norm);
-	c->terms[c->n].len = strlen(norm);
+	c->terms[c->n].word = g_strndup(w->norm, w->len);
+	c->terms[c->n].len = w->len;
+	c->terms[c->n].hash = w->hash;
 	c->terms[c->n].prefix = FALSE;
-	c->ends[c->n] = end;
+	c->ends[c->n] = w->end;
 	c->n++;
 }
 
@@ -601,6 +602,7 @@ regex_literals(struct fw_qnode *n, const char *pat)
 			goto none;
 		terms[count].len = MIN(best->len, FW_TOPIC_LITERAL_MAX);
 		terms[count].word = g_strndup(best->str, terms[count].len);
+		terms[count].hash = fw_text_hash(terms[count].word, terms[count].len);
 		terms[count].prefix = FALSE;
 		terms[count].infix = TRUE;
 		count++;

@@ -16,12 +16,37 @@
  * Invalid UTF-8 is repaired first; NULL gives "". Caller frees. */
 char *fw_text_normalize(const char *s, gssize len);
 
-/* Called once per word of a text, in order. norm is the normalised word
- * (NUL-terminated, valid only during the call); start/end are character
- * offsets of the word in the original text (end exclusive); index counts
- * words from 0. */
-typedef void (*fw_text_token_cb)(const char *norm, guint start, guint end,
-                                 guint index, gpointer data);
+/* The hash of a normalised word that the tokenizer hands out (FNV-1a, 32
+ * bits), so that word tables built from queries and from texts agree. */
+#define FW_TEXT_HASH_INIT 2166136261u
+#define FW_TEXT_HASH_STEP(h, c) (((h) ^ (guchar)(c)) * 16777619u)
+
+/* FW_TEXT_HASH of s[0..len). */
+static inline guint32
+fw_text_hash(const char *s, gsize len)
+{
+	guint32 h = FW_TEXT_HASH_INIT;
+
+	for (gsize i = 0; i < len; i++)
+		h = FW_TEXT_HASH_STEP(h, s[i]);
+	return h;
+}
+
+/* One word of a text, as the tokenizer reports it: norm is the normalised
+ * word (NUL-terminated, len bytes, valid only during the call), hash its
+ * fw_text_hash; start/end are character offsets of the word in the original
+ * text (end exclusive); index counts words from 0. */
+struct fw_text_word {
+	const char *norm;
+	guint len;
+	guint32 hash;
+	guint start;
+	guint end;
+	guint index;
+};
+
+/* Called once per word of a text, in order (w valid only during the call). */
+typedef void (*fw_text_token_cb)(const struct fw_text_word *w, gpointer data);
 
 /* Splits text into words: a word is a run of letters and digits (any
  * script); everything else separates words ("Trump-Milei" holds "milei",

@@ -95,6 +95,7 @@ enum fw_qnode_kind {
 struct fw_qterm {
 	char *word;         /* normalised (fw_text_normalize), never empty */
 	guint len;          /* strlen(word) */
+	guint32 hash;       /* fw_text_hash(word, len) */
 	gboolean prefix;    /* `word*`: any word starting with it */
 	gboolean infix;     /* REGEX literals only: somewhere inside a normalised word
 	                     * (lower-case ASCII letters and digits, 3 bytes or more) */

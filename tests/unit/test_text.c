@@ -121,7 +121,7 @@ static const struct tok_row tok_rows[] = {
 };
 
 static void
-tok_cb(const char *norm, guint start, guint end, guint index, gpointer data)
+tok_cb(const struct fw_text_word *w, gpointer data)
 {
 	GString *s = data;
 	guint n = 0;
@@ -129,8 +129,8 @@ tok_cb(const char *norm, guint start, guint end, guint index, gpointer data)
 	/* index must count words: one more than the spaces so far */
 	for (const char *p = s->str; *p; p++)
 		n += *p == ' ';
-	g_assert_cmpuint(index, ==, s->len ? n + 1 : 0);
-	g_string_append_printf(s, "%s%s:%u-%u", s->len ? " " : "", norm, start, end);
+	g_assert_cmpuint(w->index, ==, s->len ? n + 1 : 0);
+	g_string_append_printf(s, "%s%s:%u-%u", s->len ? " " : "", w->norm, w->start, w->end);
 }
 
 static void
@@ -148,11 +148,13 @@ test_tokenize(gconstpointer data)
 }
 
 static void
-count_cb(const char *norm, guint start, guint end, guint index, gpointer data)
+count_cb(const struct fw_text_word *w, gpointer data)
 {
 	GString *s = data;
 
-	g_string_append_printf(s, "%zu:%u-%u;", strlen(norm), start, end);
+	g_assert_cmpuint(w->len, ==, strlen(w->norm));
+	g_assert_cmpuint(w->hash, ==, fw_text_hash(w->norm, w->len));
+	g_string_append_printf(s, "%zu:%u-%u;", strlen(w->norm), w->start, w->end);
 }
 
 /* A word longer than FW_TEXT_WORD_MAX bytes is cut, keeping its offsets. */
@@ -183,19 +185,21 @@ struct check {
 	guint fails;
 };
 
-/* Checks that each word's norm is fw_text_normalize of its original text. */
+/* Checks that each word's norm is fw_text_normalize of its original text,
+ * and that its length and hash are those of norm. */
 static void
-consistent_cb(const char *norm, guint start, guint end, guint index, gpointer data)
+consistent_cb(const struct fw_text_word *w, gpointer data)
 {
 	struct check *c = data;
-	const char *a = g_utf8_offset_to_pointer(c->text, start);
-	const char *b = g_utf8_offset_to_pointer(c->text, end);
+	const char *a = g_utf8_offset_to_pointer(c->text, w->start);
+	const char *b = g_utf8_offset_to_pointer(c->text, w->end);
 	g_autofree char *want = fw_text_normalize(a, b - a);
 
-	if (strcmp(norm, want) != 0) {
+	if (strcmp(w->norm, want) != 0 || w->len != strlen(w->norm) ||
+	    w->hash != fw_text_hash(w->norm, w->len)) {
 		if (c->fails++ < 5)
-			g_test_message("word '%.*s': tokenizer '%s', normalize '%s'",
-			               (int)(b - a), a, norm, want);
+			g_test_message("word '%.*s': tokenizer '%s' (%u bytes, hash %08x), normalize '%s'",
+			               (int)(b - a), a, w->norm, w->len, w->hash, want);
 	}
 }
 
