@@ -5,6 +5,7 @@ and tests/integration/fetch_*.t.
     /usr/bin/python3 tests/helpers/faultserver.py [--ports N] [--ipv6] [--log FILE]
                                                   [--no-stdin] [--lifetime S]
                                                   [--root DIR]
+                                                  [--tls CERT KEY]
 
 binds 127.0.0.1 on a free port, prints the port on one line and serves until
 its stdin closes (or --lifetime seconds pass, default 60). --ports N listens
@@ -14,6 +15,9 @@ spaces, the ::1 one last. --no-stdin does not watch stdin (stop it with a
 signal). --log appends "PORT PATH" for every request to FILE. Standard
 library only. Every handler gives up after a few seconds,
 so a client that never hangs up cannot keep it busy.
+
+--tls serves HTTPS on every port with the certificate CERT (PEM) and its
+key KEY (a client that refuses the certificate gets no answer).
 
 Routes:
   /ok               a small RSS feed with ETag "v1" and a Last-Modified date;
@@ -68,6 +72,7 @@ import http.server
 import os
 import socket
 import socketserver
+import ssl
 import struct
 import sys
 import threading
@@ -363,6 +368,7 @@ def main():
     ap.add_argument("--lifetime", type=float, default=60)
     ap.add_argument("--log")
     ap.add_argument("--root")
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     args = ap.parse_args()
     global _log, _root
     _root = args.root
@@ -371,6 +377,11 @@ def main():
     servers = [Server(("127.0.0.1", 0), Handler) for _ in range(max(1, min(args.ports, 32)))]
     if args.ipv6:
         servers.append(Server6(("::1", 0), Handler))
+    if args.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls[0], args.tls[1])
+        for s in servers:
+            s.socket = ctx.wrap_socket(s.socket, server_side=True)
     print(" ".join(str(s.server_address[1]) for s in servers), flush=True)
     threading.Thread(target=bomb, daemon=True).start()
 

@@ -501,6 +501,39 @@ static void test_transaction(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM outbox"), ==, 1);
 }
 
+/* A group: savepoints inside it keep or undo their own writes; a reader sees
+ * nothing until the group ends; an explicit transaction ends it first. */
+static void test_group(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) err = NULL;
+	gint64 feed = feed_id(f->s, "a");
+
+	g_assert_true(fw_store_group_end(f->s, &err));   /* none open: nothing to do */
+	g_assert_true(fw_store_group_begin(f->s, &err));
+	g_assert_true(fw_store_group_begin(f->s, &err));   /* already open: the same one */
+	g_assert_true(fw_store_savepoint(f->s, &err));
+	put_item(f->s, feed, "x", "X", NULL, 1);
+	g_assert_true(fw_store_release(f->s, &err));
+	g_assert_true(fw_store_savepoint(f->s, &err));
+	put_item(f->s, feed, "y", "Y", NULL, 1);
+	fw_store_rollback_to(f->s);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items"), ==, 0);
+	/* a delivery's transaction commits the group before it starts */
+	g_assert_true(fw_store_begin(f->s, &err));
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE item_key = 'x'"), ==, 1);
+	put_item(f->s, feed, "z", "Z", NULL, 1);
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_true(fw_store_group_end(f->s, &err));   /* ended already */
+	/* a savepoint with no group around it is its own transaction */
+	g_assert_true(fw_store_savepoint(f->s, &err));
+	put_item(f->s, feed, "w", "W", NULL, 1);
+	g_assert_true(fw_store_release(f->s, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE item_key IN ('x','z','w')"),
+	                ==, 3);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE item_key = 'y'"), ==, 0);
+}
+
 /* A reader (the feedwatch command) is not blocked by the daemon's open write
  * transaction and sees the last committed state. */
 static void test_wal_reader(struct fixture *f, gconstpointer data)
@@ -1753,6 +1786,7 @@ int main(int argc, char **argv)
 	ADD("/store/feed/statuses", test_feed_statuses, 0);
 	ADD("/store/item/put", test_item_put, 0);
 	ADD("/store/transaction", test_transaction, 0);
+	ADD("/store/group", test_group, 0);
 	ADD("/store/wal-reader", test_wal_reader, 0);
 	ADD("/store/busy", test_busy, 0);
 	ADD("/store/hit/duplicate", test_hit_duplicate, 0);
