@@ -342,7 +342,7 @@ test_row(gconstpointer data)
 	struct fw_matcher *m;
 	struct fw_doc d;
 	GArray *spans;
-	GPtrArray *hits;
+	struct fw_matches *hits = fw_matches_new();
 
 	g_assert_no_error(error);
 	doc_of(r, &d);
@@ -368,16 +368,16 @@ test_row(gconstpointer data)
 	/* The matcher (with its index) says the same, with the same spans. */
 	m = fw_matcher_new();
 	fw_matcher_add(m, 7, q);
-	hits = fw_matcher_match(m, &d);
-	g_assert_cmpuint(hits->len, ==, r->yes ? 1 : 0);
+	g_assert_cmpuint(fw_matcher_match(m, &d, hits), ==, r->yes ? 1 : 0);
+	g_assert_cmpuint(hits->hits->len, ==, r->yes ? 1 : 0);
 	if (r->yes) {
-		struct fw_match *fm = hits->pdata[0];
+		struct fw_match *fm = &g_array_index(hits->hits, struct fw_match, 0);
 		g_assert_cmpuint(fm->topic, ==, 7);
-		g_assert_cmpuint(fm->spans->len, ==, spans->len);
-		g_assert_cmpmem(fm->spans->data, fm->spans->len * sizeof(struct fw_span),
+		g_assert_cmpuint(fm->nspans, ==, spans->len);
+		g_assert_cmpmem(fw_match_spans(hits, fm), fm->nspans * sizeof(struct fw_span),
 		                spans->data, spans->len * sizeof(struct fw_span));
 	}
-	g_ptr_array_unref(hits);
+	fw_matches_free(hits);
 	fw_matcher_free(m);
 	if (spans)
 		g_array_unref(spans);
@@ -412,29 +412,33 @@ test_matcher(void)
 	static const guint numbers[] = { 30, 20, 10, 5, 40 };
 	struct fw_matcher *m = fw_matcher_new();
 	struct fw_doc d = { 0 };
-	GPtrArray *hits;
+	struct fw_matches *hits = fw_matches_new();
+	struct fw_match *h;
 
-	hits = fw_matcher_match(m, &d);
-	g_assert_cmpuint(hits->len, ==, 0);
-	g_ptr_array_unref(hits);
+	g_assert_cmpuint(fw_matcher_match(m, &d, hits), ==, 0);
+	g_assert_cmpuint(hits->hits->len, ==, 0);
 	for (guint i = 0; i < G_N_ELEMENTS(topics); i++)
 		fw_matcher_add(m, numbers[i], fw_query_parse(topics[i], NULL, NULL));
 	d.field[FW_FIELD_TITLE] = "Milei and Lula meet in Argentina";
 	d.field[FW_FIELD_CONTENT] = "The Mercosur summit: China's swap line was discussed.";
-	hits = fw_matcher_match(m, &d);
-	g_assert_cmpuint(hits->len, ==, 4);
-	g_assert_cmpuint(((struct fw_match *)hits->pdata[0])->topic, ==, 5);
-	g_assert_cmpuint(((struct fw_match *)hits->pdata[1])->topic, ==, 10);
-	g_assert_cmpuint(((struct fw_match *)hits->pdata[2])->topic, ==, 20);
-	g_assert_cmpuint(((struct fw_match *)hits->pdata[3])->topic, ==, 30);
-	g_assert_cmpuint(((struct fw_match *)hits->pdata[3])->spans->len, ==, 2);
-	g_ptr_array_unref(hits);
+	g_assert_cmpuint(fw_matcher_match(m, &d, hits), ==, 4);
+	h = (struct fw_match *)(void *)hits->hits->data;
+	g_assert_cmpuint(h[0].topic, ==, 5);
+	g_assert_cmpuint(h[1].topic, ==, 10);
+	g_assert_cmpuint(h[2].topic, ==, 20);
+	g_assert_cmpuint(h[3].topic, ==, 30);
+	g_assert_cmpuint(h[3].nspans, ==, 2);
+	/* "swap" in content: the first of its spans, in the shared array */
+	g_assert_cmpuint(fw_match_spans(hits, &h[3])[0].field, ==, FW_FIELD_CONTENT);
+	/* the result is reused: emptied, then filled */
 	d.field[FW_FIELD_TITLE] = NULL;
 	d.field[FW_FIELD_CONTENT] = "x";
-	hits = fw_matcher_match(m, &d);
-	g_assert_cmpuint(hits->len, ==, 1);
-	g_assert_cmpuint(((struct fw_match *)hits->pdata[0])->topic, ==, 40);
-	g_ptr_array_unref(hits);
+	g_assert_cmpuint(fw_matcher_match(m, &d, hits), ==, 1);
+	h = (struct fw_match *)(void *)hits->hits->data;
+	g_assert_cmpuint(h[0].topic, ==, 40);
+	g_assert_cmpuint(hits->spans->len, ==, h[0].nspans);
+	fw_matches_free(hits);
+	fw_matches_free(NULL);
 	fw_matcher_free(m);
 	fw_matcher_free(NULL);
 }
@@ -760,6 +764,7 @@ test_property(void)
 	struct fw_matcher *m = fw_matcher_new();
 	GPtrArray *queries = g_ptr_array_new();
 	GArray *numbers = g_array_new(FALSE, FALSE, sizeof(guint));
+	struct fw_matches *hits = fw_matches_new();   /* reused doc after doc */
 	guint ntopics = 2000, ndocs = 60, matched = 0, evaluated = 0;
 
 	while (queries->len < ntopics) {
@@ -786,16 +791,15 @@ test_property(void)
 		g_autofree char *content = rand_text(rng);
 		g_autofree char *summary = rand_text(rng);
 		struct fw_doc d = { 0 };
-		GPtrArray *hits;
 		guint h = 0, last = 0;
 
 		d.field[FW_FIELD_TITLE] = title;
 		d.field[FW_FIELD_CONTENT] = content;
 		if (k % 3 == 0)
 			d.field[FW_FIELD_SUMMARY] = summary;
-		hits = fw_matcher_match(m, &d);
-		for (guint i = 0; i < hits->len; i++) {
-			struct fw_match *fm = hits->pdata[i];
+		fw_matcher_match(m, &d, hits);
+		for (guint i = 0; i < hits->hits->len; i++) {
+			struct fw_match *fm = &g_array_index(hits->hits, struct fw_match, i);
 			g_assert_cmpuint(fm->topic, >=, last);
 			last = fm->topic;
 		}
@@ -804,13 +808,13 @@ test_property(void)
 			GArray *spans = fw_query_match(queries->pdata[t], &d);
 			gboolean found = FALSE;
 			evaluated++;
-			for (guint i = 0; i < hits->len && !found; i++) {
-				struct fw_match *fm = hits->pdata[i];
+			for (guint i = 0; i < hits->hits->len && !found; i++) {
+				struct fw_match *fm = &g_array_index(hits->hits, struct fw_match, i);
 				if (fm->topic != g_array_index(numbers, guint, t))
 					continue;
 				/* topic numbers may repeat: compare with this one's spans */
-				if (spans && fm->spans->len == spans->len &&
-				    memcmp(fm->spans->data, spans->data,
+				if (spans && fm->nspans == spans->len &&
+				    memcmp(fw_match_spans(hits, fm), spans->data,
 				           spans->len * sizeof(struct fw_span)) == 0)
 					found = TRUE;
 			}
@@ -825,9 +829,9 @@ test_property(void)
 				g_array_unref(spans);
 			}
 		}
-		g_assert_cmpuint(hits->len, ==, h);
-		g_ptr_array_unref(hits);
+		g_assert_cmpuint(hits->hits->len, ==, h);
 	}
+	fw_matches_free(hits);
 	/* The test means something: many topics matched, most did not. */
 	g_test_message("%u of %u evaluations matched", matched, evaluated);
 	g_assert_cmpuint(matched, >, evaluated / 50);
@@ -852,17 +856,18 @@ match_thread_cb(gpointer data)
 {
 	struct thread_job *j = data;
 
+	struct fw_matches *hits = fw_matches_new();
+
 	for (guint rep = 0; rep < 3; rep++) {
 		for (guint i = 0; i < j->ntexts; i++) {
 			struct fw_doc d = { 0 };
-			GPtrArray *hits;
 			d.field[FW_FIELD_CONTENT] = j->texts[i];
-			hits = fw_matcher_match(j->m, &d);
+			fw_matcher_match(j->m, &d, hits);
 			if (rep == 0)
-				j->hits += hits->len;
-			g_ptr_array_unref(hits);
+				j->hits += hits->hits->len;
 		}
 	}
+	fw_matches_free(hits);
 	return NULL;
 }
 
