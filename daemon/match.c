@@ -206,10 +206,16 @@ filter_slot(const char *w)
 /* One word of the item. */
 struct dtok {
 	guint32 wid;        /* its distinct word */
-	guint32 field;
+	guint16 field;
+	guint16 wide;       /* FW_MATCH_WORD_WIDE if it is not all ASCII letters and digits */
 	guint32 start;      /* character offsets in the field's text */
 	guint32 end;
 };
+
+/* A bit of a doc index's word fields (beside the field bits): some
+ * occurrence of the word is not all ASCII letters and digits, so a regex
+ * word boundary may fall inside it (see scan_terms). */
+#define FW_MATCH_WORD_WIDE 0x80
 
 /* A word of the item that starts with a prefix some topic uses. */
 struct pair {
@@ -258,7 +264,8 @@ struct docidx {
 	struct strtab words;    /* distinct normalised words (word ids) */
 	GArray *toks;           /* struct dtok, field by field */
 	guint base[FW_FIELD_COUNT + 1];   /* words of field f: [base[f], base[f + 1]) */
-	guint8 *wfields;        /* word id -> mask of the fields it occurs in */
+	guint8 *wfields;        /* word id -> mask of the fields it occurs in, and
+	                         * FW_MATCH_WORD_WIDE */
 	guint32 *post;          /* word numbers grouped by word id, in document order */
 	guint32 *post_at;       /* word id -> its first in post; [nwords] = words */
 	const struct strtab *ptab;  /* the matcher's prefixes (see candidates), or NULL */
@@ -267,6 +274,9 @@ struct docidx {
 	guint8 *pfx_in;         /* prefix entry -> 1 if some word starts with it */
 	const struct strtab *itab;  /* the matcher's regex literals, or NULL */
 	guint8 *ifx_fields;     /* literal entry -> the fields of the words holding it */
+	guint8 *ifx_start;      /* literal entry -> the fields where it may start a
+	                         * regex word: starts a word, or is inside a word
+	                         * that is not all ASCII letters and digits */
 	gboolean long_words;    /* a word may have been cut (see build_cb) */
 	char *padded[FW_FIELD_COUNT];   /* see regex_text (in buf), NULL until made */
 	GArray **near;          /* buf's: eval_near's, reused within the item */
@@ -306,7 +316,8 @@ build_cb(const struct fw_text_word *w, gpointer data)
 {
 	struct build *b = data;
 	guint len = w->len, start = w->start, end = w->end;
-	struct dtok t = { .field = b->field, .start = start, .end = end };
+	struct dtok t = { .field = b->field, .wide = w->ascii ? 0 : FW_MATCH_WORD_WIDE,
+	                  .start = start, .end = end };
 
 	/* Words no topic can use all share one id (an empty word): they still
 	 * count as words, so phrase and NEAR distances stay exact. */
@@ -456,7 +467,7 @@ docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
 	memset(d->wfields, 0, nw + 1);
 	for (guint i = 0; i < n; i++) {
 		d->post_at[tok_at(d, i)->wid + 1]++;
-		d->wfields[tok_at(d, i)->wid] |= 1u << tok_at(d, i)->field;
+		d->wfields[tok_at(d, i)->wid] |= (1u << tok_at(d, i)->field) | tok_at(d, i)->wide;
 	}
 	for (guint w = 0; w < nw; w++)
 		d->post_at[w + 1] += d->post_at[w];
@@ -767,13 +778,14 @@ eval_regex(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 	gboolean hit = FALSE;
 	guint fields = n->fields;
 
-	/* After the matcher's scan: only the fields where one of its literals is. */
+	/* After the matcher's scan: only the fields where one of its literals is
+	 * (where a match starts, for a literal after \b). */
 	if (d->itab != NULL && n->n > 0) {
 		guint in = 0;
 		for (guint i = 0; i < n->n; i++) {
 			const struct fw_qterm *t = &n->terms[i];
 			gint64 e = strtab_find(d->itab, t->word, t->len, t->hash);
-			in |= e >= 0 ? d->ifx_fields[e] : FW_FIELDS_ALL;
+			in |= e < 0 ? FW_FIELDS_ALL : t->word_start ? d->ifx_start[e] : d->ifx_fields[e];
 		}
 		fields &= in;
 	}
@@ -2055,9 +2067,13 @@ scan_terms(struct scan *sc, guint kind, guint32 w, guint from)
 			g_array_append_val(sc->pairs, p);
 			sc->d->pfx_in[e] = 1;
 		} else {
-			sc->d->ifx_fields[e] |= sc->d->wfields[w];
+			guint8 wf = sc->d->wfields[w];
+			sc->d->ifx_fields[e] |= wf & FW_FIELDS_ALL;
+			/* in an all-ASCII word no regex \b falls after its start */
+			if (from == 0 || (wf & FW_MATCH_WORD_WIDE))
+				sc->d->ifx_start[e] |= wf & FW_FIELDS_ALL;
 		}
-		add_cands(sc, kind, e, sc->d->wfields[w]);
+		add_cands(sc, kind, e, sc->d->wfields[w] & FW_FIELDS_ALL);
 	}
 }
 
@@ -2119,9 +2135,10 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 	if (d->buf->cap_ifx < nifx + 1) {
 		g_free(d->buf->ifx_fields);
 		d->buf->cap_ifx = nifx + 1;
-		d->buf->ifx_fields = g_malloc(nifx + 1);
+		d->buf->ifx_fields = g_malloc(2 * (nifx + 1));   /* and ifx_start */
 	}
-	d->ifx_fields = memset(d->buf->ifx_fields, 0, nifx + 1);
+	d->ifx_fields = memset(d->buf->ifx_fields, 0, 2 * (nifx + 1));
+	d->ifx_start = d->ifx_fields + nifx + 1;
 	for (guint i = 0; i < m->always->len; i++) {
 		guint s = g_array_index(m->always, guint, i);
 		scratch_take(sc.got, s);
@@ -2130,6 +2147,7 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 	if (nifx > 0 && d->long_words) {
 		/* a literal may be in the part of a word that was cut off */
 		memset(d->ifx_fields, FW_FIELDS_ALL, nifx);
+		memset(d->ifx_start, FW_FIELDS_ALL, nifx);
 		for (guint32 e = 0; e < nifx; e++)
 			add_cands(&sc, TERM_INFIX, e, FW_FIELDS_ALL);
 		nifx = 0;
@@ -2143,7 +2161,7 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 		    bits_test(m->word_bloom, bloom_bit(e->hash, 1))) {
 			gint64 x = strtab_find(&m->tab[TERM_WORD], word, e->len, e->hash);
 			if (x >= 0)
-				add_cands(&sc, TERM_WORD, x, d->wfields[w]);
+				add_cands(&sc, TERM_WORD, x, d->wfields[w] & FW_FIELDS_ALL);
 		}
 		if (npfx > 0 && (m->prefix_short[1] || m->prefix_short[2] ||
 		                 (e->len >= 3 && bits_test(m->slot_bits[TERM_PREFIX], filter_slot(word)))))

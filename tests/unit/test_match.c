@@ -256,6 +256,18 @@ static const struct row rows[] = {
 	{ "/mil[eé]i/", NULL, "xmileix", Y, "content:1-6" },
 	{ "/\\bchina\\b/i", NULL, "Chinatown", N },
 	{ "/\\bchina\\b/i", NULL, "big China deal", Y, "content:4-9" },
+	/* a literal after \b: the matcher searches only where it starts a word,
+	 * or is inside a word that is not all ASCII (a \b may fall there) */
+	{ "/\\bjutri/i", NULL, "skojutri", N },
+	{ "/\\bjutri/i", NULL, "skojutri sko JUTRIgor", Y, "content:13-18" },
+	{ "/\\bjutri/i", "jutri", "skojutri", Y, "title:0-5" },
+	{ "/\\bjutri/i", NULL, "JUTRI’s", Y, "content:0-5" },
+	{ "/\\bjutri/i", NULL, "e\u0301jutri", Y, "content:2-7" },   /* a mark is no \w */
+	{ "/\\bjutri/i", NULL, "x\u00ADjutri", Y, "content:2-7" },   /* nor a soft hyphen */
+	{ "/\\bjutri/i", NULL, "a\u200Djutri", Y, "content:2-7" },   /* nor a joiner */
+	{ "/\\bjutri/i", NULL, "éjutri", N },                         /* é is */
+	{ "/\\bjutri/i", NULL, "x_jutri", N },
+	{ "/\\bkelvin/i", NULL, "x \u212Aelvin", Y, "content:2-8" },
 	{ "title:/^Breaking/", "Breaking: news", NULL, Y, "title:0-8" },
 	{ "title:/^Breaking/", "Not Breaking", NULL, N },
 	{ "/é+/", NULL, "caféé x é", Y, "content:3-5", 2 },
