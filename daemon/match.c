@@ -1439,7 +1439,13 @@ struct topic {
 	const struct fw_qnode *root;    /* q's, here to save a step */
 	guint check_at;         /* its checks: clauses[check_at .. check_at + nchecks) */
 	guint nchecks;
+	guint twin;             /* the next topic with an equal query that is filed
+	                         * under this one and matches when it does, or
+	                         * FW_MATCH_NO_TWIN (see matcher_build) */
+	gboolean filed;         /* in the index (not evaluated always, not a twin) */
 };
+
+#define FW_MATCH_NO_TWIN G_MAXUINT
 
 /* A check: one of these terms must be in the item (cterms[at .. at + n)). */
 struct clause {
@@ -1811,15 +1817,69 @@ clause_rank_cb(gconstpointer a, gconstpointer b, gpointer data)
 	return clause_cmp_cb(a, b);
 }
 
+/* TRUE if query nodes a and b match the same items with the same spans. */
+static gboolean
+qnode_equal(const struct fw_qnode *a, const struct fw_qnode *b)
+{
+	if (a->kind != b->kind || a->fields != b->fields || a->n != b->n)
+		return FALSE;
+	switch (a->kind) {
+	case FW_QNODE_REGEX:
+		return strcmp(g_regex_get_pattern(a->regex), g_regex_get_pattern(b->regex)) == 0 &&
+		       g_regex_get_compile_flags(a->regex) == g_regex_get_compile_flags(b->regex) &&
+		       g_regex_get_match_flags(a->regex) == g_regex_get_match_flags(b->regex);
+	case FW_QNODE_PHRASE:
+		for (guint i = 0; i < a->n; i++)
+			if (a->terms[i].prefix != b->terms[i].prefix ||
+			    strcmp(a->terms[i].word, b->terms[i].word) != 0)
+				return FALSE;
+		return TRUE;
+	case FW_QNODE_NOT:
+		return qnode_equal(a->kids[0], b->kids[0]);
+	case FW_QNODE_NEAR:
+		return qnode_equal(a->kids[0], b->kids[0]) && qnode_equal(a->kids[1], b->kids[1]);
+	case FW_QNODE_AND:
+	case FW_QNODE_OR:
+		for (guint i = 0; i < a->n; i++)
+			if (!qnode_equal(a->kids[i], b->kids[i]))
+				return FALSE;
+		return TRUE;
+	}
+	return FALSE;
+}
+
 /* Files the topics added since the last build: each under its most
- * selective clause, the next few as checks. Called with m->lock held. */
+ * selective clause, the next few as checks; a topic whose query equals one
+ * filed already (many users watch the same thing) is only chained to it as
+ * its twin, evaluated once for both. Called with m->lock held. */
 static void
 matcher_build(struct fw_matcher *m)
 {
+	/* query source -> the first filed topic's slot + 1 */
+	g_autoptr(GHashTable) filed = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint s = 0; s < m->topics->len; s++) {
+		const struct topic *t = &g_array_index(m->topics, struct topic, s);
+		if (t->filed && !g_hash_table_contains(filed, fw_query_source(t->q)))
+			g_hash_table_insert(filed, (gpointer)fw_query_source(t->q), GUINT_TO_POINTER(s + 1));
+	}
 	for (guint p = 0; p < m->pending->len; p++) {
 		struct pending *pd = m->pending->pdata[p];
 		struct topic *t = &g_array_index(m->topics, struct topic, pd->slot);
 		GPtrArray *cs = pd->cs;
+		guint first = GPOINTER_TO_UINT(g_hash_table_lookup(filed, fw_query_source(t->q)));
+
+		if (first > 0 && first - 1 != pd->slot) {
+			struct topic *f = &g_array_index(m->topics, struct topic, first - 1);
+			if (qnode_equal(f->root, t->root)) {
+				t->twin = f->twin;
+				f->twin = pd->slot;
+				continue;
+			}
+		}
+		if (first == 0)
+			g_hash_table_insert(filed, (gpointer)fw_query_source(t->q),
+			                    GUINT_TO_POINTER(pd->slot + 1));
 
 		g_ptr_array_sort_with_data(cs, clause_rank_cb, m);
 		t->check_at = m->clauses->len;
@@ -1837,6 +1897,7 @@ matcher_build(struct fw_matcher *m)
 		}
 		for (guint i = 0; i < ((GArray *)cs->pdata[0])->len; i++)
 			file_under(m, g_array_index((GArray *)cs->pdata[0], struct req, i), pd->slot);
+		t->filed = TRUE;
 	}
 	g_ptr_array_set_size(m->pending, 0);
 }
@@ -1846,7 +1907,8 @@ matcher_build(struct fw_matcher *m)
 void
 fw_matcher_add(struct fw_matcher *m, guint topic, struct fw_query *q)
 {
-	struct topic t = { .number = topic, .q = q, .root = fw_query_root(q) };
+	struct topic t = { .number = topic, .q = q, .root = fw_query_root(q),
+	                   .twin = FW_MATCH_NO_TWIN };
 	guint slot = m->topics->len;
 	GPtrArray *cs;
 
@@ -2230,6 +2292,13 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc, struct fw_match
 		if (query_eval(t->root, &d, r->spans)) {
 			f.nspans = r->spans->len - f.first;
 			g_array_append_val(found, f);
+			/* its twins match too, with the same spans */
+			for (guint s = t->twin; s != FW_MATCH_NO_TWIN;
+			     s = g_array_index(m->topics, struct topic, s).twin) {
+				f.number = g_array_index(m->topics, struct topic, s).number;
+				f.slot = s;
+				g_array_append_val(found, f);
+			}
 		}
 	}
 	sort_small(found, sizeof(struct found), found_cmp_cb);

@@ -416,6 +416,42 @@ test_many_spans(void)
 	fw_query_free(q);
 }
 
+/* Topics with equal queries (evaluated once) all match, each with the same
+ * spans, also when added after the first match. */
+static void
+test_twins(void)
+{
+	static const struct {
+		const char *query;
+		guint number;
+	} topics[] = {
+		{ "swap*", 7 }, { "/\\bswap/i", 4 }, { "swap*", 2 }, { "swap* AND china", 9 },
+		{ "/\\bswap/i", 4 }, { "title:swap*", 1 },
+	}, later[] = { { "swap*", 3 }, { "/\\bswap/i", 8 } };
+	static const guint want[] = { 2, 3, 4, 4, 7, 8 };
+	struct fw_matcher *m = fw_matcher_new();
+	struct fw_matches *r = fw_matches_new();
+	struct fw_doc d = { 0 };
+	const struct fw_match *h;
+
+	for (guint i = 0; i < G_N_ELEMENTS(topics); i++)
+		fw_matcher_add(m, topics[i].number, fw_query_parse(topics[i].query, NULL, NULL));
+	d.field[FW_FIELD_CONTENT] = "The swaps and a swap line";
+	g_assert_cmpuint(fw_matcher_match(m, &d, r), ==, 4);
+	for (guint i = 0; i < G_N_ELEMENTS(later); i++)
+		fw_matcher_add(m, later[i].number, fw_query_parse(later[i].query, NULL, NULL));
+	g_assert_cmpuint(fw_matcher_match(m, &d, r), ==, G_N_ELEMENTS(want));
+	h = (const struct fw_match *)(void *)r->hits->data;
+	for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+		g_assert_cmpuint(h[i].topic, ==, want[i]);
+		g_assert_cmpuint(h[i].nspans, ==, 2);
+		g_assert_cmpuint(fw_match_spans(r, &h[i])[0].start, ==, 4);
+		g_assert_cmpuint(fw_match_spans(r, &h[i])[1].start, ==, 16);
+	}
+	fw_matches_free(r);
+	fw_matcher_free(m);
+}
+
 /* The matcher: topics come back ordered by number, each with its spans. */
 static void
 test_matcher(void)
@@ -941,6 +977,7 @@ main(int argc, char **argv)
 	g_test_add_func("/match/why-long", test_why_long);
 	g_test_add_func("/match/many-spans", test_many_spans);
 	g_test_add_func("/match/matcher", test_matcher);
+	g_test_add_func("/match/twins", test_twins);
 	g_test_add_func("/match/render", test_render);
 	g_test_add_func("/match/property", test_property);
 	g_test_add_func("/match/threads", test_threads);
