@@ -1473,6 +1473,9 @@ struct fw_matcher {
 	                         * some term of l bytes starts so */
 	guint64 *slot_bits[TERM_KINDS];  /* [TERM_PREFIX], [TERM_INFIX]: bit s if filter[s] != 0
 	                         * (2 KB: the candidate scan tests this first) */
+	guint64 *ifx_bits;      /* FW_MATCH_FILTER bits: the slot of every 3 bytes of
+	                         * every regex literal (see infix_maybe) */
+	guint ifx_stride;       /* the shortest regex literal's length - 2 (at least 1) */
 	guint64 *word_bloom;    /* FW_MATCH_BLOOM bits: 2 per word that has topics filed */
 	guint64 *term_bloom;    /* FW_MATCH_BLOOM bits: 2 per word of tab[TERM_WORD] */
 	GArray *always;         /* slots of topics evaluated on every item */
@@ -1514,6 +1517,8 @@ fw_matcher_new(void)
 	m->filter[TERM_INFIX] = g_new0(guint32, FW_MATCH_FILTER);
 	m->slot_bits[TERM_PREFIX] = g_new0(guint64, FW_MATCH_FILTER / 64);
 	m->slot_bits[TERM_INFIX] = g_new0(guint64, FW_MATCH_FILTER / 64);
+	m->ifx_bits = g_new0(guint64, FW_MATCH_FILTER / 64);
+	m->ifx_stride = G_MAXUINT;
 	m->word_bloom = g_new0(guint64, FW_MATCH_BLOOM / 64);
 	m->term_bloom = g_new0(guint64, FW_MATCH_BLOOM / 64);
 	m->always = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -1543,6 +1548,7 @@ fw_matcher_free(struct fw_matcher *m)
 	}
 	g_ptr_array_unref(m->pending);
 	g_mutex_clear(&m->lock);
+	g_free(m->ifx_bits);
 	g_free(m->word_bloom);
 	g_free(m->term_bloom);
 	g_ptr_array_unref(m->lists);
@@ -1711,6 +1717,11 @@ term_entry(struct fw_matcher *m, const struct fw_qterm *t)
 		guint slot = filter_slot(t->word);
 		m->filter[kind][slot] |= 1u << MIN(t->len, 31);
 		bits_set(m->slot_bits[kind], slot);
+	}
+	if (kind == TERM_INFIX) {
+		for (guint i = 0; i + 3 <= t->len; i++)
+			bits_set(m->ifx_bits, filter_slot(t->word + i));
+		m->ifx_stride = MAX(MIN(m->ifx_stride, t->len < 3 ? 1 : t->len - 2), 1);
 	}
 	return e;
 }
@@ -1969,9 +1980,21 @@ longer_bits(guint32 bits, guint l)
 	return l >= 31 ? (bits >> 31) != 0 : (bits >> (l + 1)) != 0;
 }
 
+/* FALSE if no regex literal of m is inside word w (len bytes): a literal of
+ * L bytes covers L - 2 windows of 3 bytes, so one of them starts at a
+ * multiple of the stride; TRUE if such a window is in some literal. */
+static inline gboolean
+infix_maybe(const struct fw_matcher *m, const char *w, guint len)
+{
+	for (guint i = 0; i + 3 <= len; i += m->ifx_stride)
+		if (bits_test(m->ifx_bits, filter_slot(w + i)))
+			return TRUE;
+	return FALSE;
+}
+
 /* TRUE if normalised word w (len bytes, its hash) may matter to some topic
  * of m: one of its words, a word starting with one of its prefixes, or one
- * the candidate scan looks at for regex literals (see scan_terms). Looks at
+ * that may hold one of its regex literals (see infix_maybe). Looks at
  * the matcher's bit filters only (its tables are large: probing them for
  * every word of an item costs more than it saves), so it may say yes for a
  * word no topic uses, which then only gets an id of its own; never no for
@@ -1994,10 +2017,7 @@ token_wanted(const struct fw_matcher *m, const char *w, guint32 len, guint32 has
 		     (len >= 31 ? G_MAXUINT32 : (2u << len) - 1)))
 			return TRUE;
 	}
-	for (guint i = 0; m->tab[TERM_INFIX].ents->len > 0 && i + 3 <= len; i++)
-		if (bits_test(m->slot_bits[TERM_INFIX], filter_slot(w + i)))
-			return TRUE;
-	return FALSE;
+	return m->tab[TERM_INFIX].ents->len > 0 && infix_maybe(m, w, len);
 }
 
 /* Per-thread memory of the candidate scan, reused from item to item: a
@@ -2228,10 +2248,11 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 		if (npfx > 0 && (m->prefix_short[1] || m->prefix_short[2] ||
 		                 (e->len >= 3 && bits_test(m->slot_bits[TERM_PREFIX], filter_slot(word)))))
 			scan_terms(&sc, TERM_PREFIX, w, 0);
-		/* literals start anywhere in the word */
-		for (guint i = 0; nifx > 0 && i + 3 <= e->len; i++)
-			if (bits_test(m->slot_bits[TERM_INFIX], filter_slot(word + i)))
-				scan_terms(&sc, TERM_INFIX, w, i);
+		/* literals start anywhere in the word (most words hold none) */
+		if (nifx > 0 && infix_maybe(m, word, e->len))
+			for (guint i = 0; i + 3 <= e->len; i++)
+				if (bits_test(m->slot_bits[TERM_INFIX], filter_slot(word + i)))
+					scan_terms(&sc, TERM_INFIX, w, i);
 	}
 
 	/* The words by prefix entry (pairs come in word id order). */
