@@ -1405,8 +1405,8 @@ fw_query_explain(const struct fw_query *q, const struct fw_doc *doc)
  * (anywhere inside a word). */
 enum { TERM_WORD, TERM_PREFIX, TERM_INFIX, TERM_KINDS };
 
-/* Bits of the matcher's word Bloom filter (2 of them a word): 16 KB. */
-#define FW_MATCH_BLOOM 131072
+/* 64-bit words of the matcher's word Bloom filter (32 KB), see bloom_mask. */
+#define FW_MATCH_BLOOM 4096
 
 static inline void
 bits_set(guint64 *bits, guint i)
@@ -1420,11 +1420,38 @@ bits_test(const guint64 *bits, guint i)
 	return (bits[i >> 6] >> (i & 63)) & 1;
 }
 
-/* Bloom bit k (0 or 1) of a word's FNV hash. */
+/* The Bloom filter word of a word's FNV hash: one word (one cache line)
+ * answers both questions about a word, with its bits of bloom_mask in the
+ * low half for "some topic uses it" and in the high half for "topics are
+ * filed under it" (the high half only if the low one). */
 static inline guint
-bloom_bit(guint32 hash, guint k)
+bloom_word(guint32 hash)
 {
-	return (k ? (hash * 0x9E3779B1u) >> 15 : hash) & (FW_MATCH_BLOOM - 1);
+	return (hash * 0x9E3779B1u) >> 20;   /* the top 12 bits: FW_MATCH_BLOOM words */
+}
+
+/* The two bits of a word's FNV hash in a half of its Bloom filter word. */
+static inline guint64
+bloom_mask(guint32 hash)
+{
+	return (G_GUINT64_CONSTANT(1) << (hash & 31)) | (G_GUINT64_CONSTANT(1) << ((hash >> 5) & 31));
+}
+
+/* Enters a word some topic uses (filed: and has topics filed under it). */
+static inline void
+bloom_add(guint64 *bloom, guint32 hash, gboolean filed)
+{
+	bloom[bloom_word(hash)] |= bloom_mask(hash) << (filed ? 32 : 0);
+}
+
+/* TRUE if a word may be used by some topic (filed: may have topics filed
+ * under it); never FALSE for one that is. */
+static inline gboolean
+bloom_has(const guint64 *bloom, guint32 hash, gboolean filed)
+{
+	guint64 mask = bloom_mask(hash) << (filed ? 32 : 0);
+
+	return (bloom[bloom_word(hash)] & mask) == mask;
 }
 
 /* A topic filed under a term, and the fields the term counts in for it. */
@@ -1466,7 +1493,10 @@ struct cterm {
 struct fw_matcher {
 	GArray *topics;         /* struct topic, in the order added */
 	struct strtab tab[TERM_KINDS];  /* normalised term -> lists[val - 1] (val 0: none) */
-	GPtrArray *lists;       /* GArray of struct posting */
+	GPtrArray *lists;       /* GArray of struct posting (filled while filing) */
+	struct posting *posts;  /* every list one after the other, for the scan: list i
+	                         * is posts[post_at[i] .. post_at[i + 1]) */
+	guint32 *post_at;
 	guint8 prefix_short[3]; /* [l]: 1 if some prefix has l (1 or 2) bytes */
 	guint32 *filter[TERM_KINDS];    /* [TERM_PREFIX], [TERM_INFIX]: FW_MATCH_FILTER slots
 	                         * by the first 3 bytes: bit l (31: 31 or more) if
@@ -1476,8 +1506,8 @@ struct fw_matcher {
 	guint64 *ifx_bits;      /* FW_MATCH_FILTER bits: the slot of every 3 bytes of
 	                         * every regex literal (see infix_maybe) */
 	guint ifx_stride;       /* the shortest regex literal's length - 2 (at least 1) */
-	guint64 *word_bloom;    /* FW_MATCH_BLOOM bits: 2 per word that has topics filed */
-	guint64 *term_bloom;    /* FW_MATCH_BLOOM bits: 2 per word of tab[TERM_WORD] */
+	guint64 *bloom;         /* FW_MATCH_BLOOM words: the words of tab[TERM_WORD],
+	                         * and those that have topics filed (bloom_add) */
 	GArray *always;         /* slots of topics evaluated on every item */
 	GArray *clauses;        /* struct clause: the checks of every topic */
 	GArray *cterms;         /* struct cterm: the terms of the checks */
@@ -1519,8 +1549,7 @@ fw_matcher_new(void)
 	m->slot_bits[TERM_INFIX] = g_new0(guint64, FW_MATCH_FILTER / 64);
 	m->ifx_bits = g_new0(guint64, FW_MATCH_FILTER / 64);
 	m->ifx_stride = G_MAXUINT;
-	m->word_bloom = g_new0(guint64, FW_MATCH_BLOOM / 64);
-	m->term_bloom = g_new0(guint64, FW_MATCH_BLOOM / 64);
+	m->bloom = g_new0(guint64, FW_MATCH_BLOOM);
 	m->always = g_array_new(FALSE, FALSE, sizeof(guint));
 	m->clauses = g_array_new(FALSE, FALSE, sizeof(struct clause));
 	m->cterms = g_array_new(FALSE, FALSE, sizeof(struct cterm));
@@ -1549,9 +1578,10 @@ fw_matcher_free(struct fw_matcher *m)
 	g_ptr_array_unref(m->pending);
 	g_mutex_clear(&m->lock);
 	g_free(m->ifx_bits);
-	g_free(m->word_bloom);
-	g_free(m->term_bloom);
+	g_free(m->bloom);
 	g_ptr_array_unref(m->lists);
+	g_free(m->posts);
+	g_free(m->post_at);
 	g_array_unref(m->always);
 	g_array_unref(m->clauses);
 	g_array_unref(m->cterms);
@@ -1709,8 +1739,7 @@ term_entry(struct fw_matcher *m, const struct fw_qterm *t)
 	guint32 e = strtab_add(&m->tab[kind], t->word, t->len, h);
 
 	if (kind == TERM_WORD) {
-		bits_set(m->term_bloom, bloom_bit(h, 0));
-		bits_set(m->term_bloom, bloom_bit(h, 1));
+		bloom_add(m->bloom, h, FALSE);
 	} else if (kind == TERM_PREFIX && t->len < 3) {
 		m->prefix_short[t->len] = 1;
 	} else if (kind != TERM_WORD) {
@@ -1741,8 +1770,7 @@ enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n)
 				term_entry(m, t);
 			} else {
 				strtab_add(&m->tab[TERM_WORD], t->word, t->len, h);
-				bits_set(m->term_bloom, bloom_bit(h, 0));
-				bits_set(m->term_bloom, bloom_bit(h, 1));
+				bloom_add(m->bloom, h, FALSE);
 			}
 		}
 		return;
@@ -1785,8 +1813,7 @@ file_under(struct fw_matcher *m, struct req r, guint slot)
 	}
 	g_array_append_val(a, p);
 	if (kind == TERM_WORD) {
-		bits_set(m->word_bloom, bloom_bit(x->hash, 0));
-		bits_set(m->word_bloom, bloom_bit(x->hash, 1));
+		bloom_add(m->bloom, x->hash, TRUE);
 	}
 }
 
@@ -1911,6 +1938,19 @@ matcher_build(struct fw_matcher *m)
 		t->filed = TRUE;
 	}
 	g_ptr_array_set_size(m->pending, 0);
+
+	/* The lists in one array (a scattered GArray each costs the scan misses). */
+	g_free(m->posts);
+	g_free(m->post_at);
+	m->post_at = g_new(guint32, m->lists->len + 1);
+	m->post_at[0] = 0;
+	for (guint i = 0; i < m->lists->len; i++)
+		m->post_at[i + 1] = m->post_at[i] + ((GArray *)m->lists->pdata[i])->len;
+	m->posts = g_new(struct posting, MAX(m->post_at[m->lists->len], 1));
+	for (guint i = 0; i < m->lists->len; i++) {
+		GArray *a = m->lists->pdata[i];
+		memcpy(m->posts + m->post_at[i], a->data, a->len * sizeof(struct posting));
+	}
 }
 
 /* Topics are filed when matching starts (then every topic's terms are
@@ -2004,8 +2044,7 @@ token_wanted(const struct fw_matcher *m, const char *w, guint32 len, guint32 has
 {
 	const struct strtab *pt = &m->tab[TERM_PREFIX];
 
-	if (bits_test(m->term_bloom, bloom_bit(hash, 0)) &&
-	    bits_test(m->term_bloom, bloom_bit(hash, 1)))
+	if (bloom_has(m->bloom, hash, FALSE))
 		return TRUE;
 	if (pt->ents->len > 0) {
 		for (guint l = 1; (m->prefix_short[1] | m->prefix_short[2]) && l < 3 && l <= len; l++)
@@ -2106,13 +2145,11 @@ static void
 add_cands(struct scan *sc, guint kind, guint32 e, guint fields)
 {
 	guint32 val = strtab_ent(&sc->m->tab[kind], e)->val;
-	GArray *a;
 
 	if (val == 0)
 		return;
-	a = sc->m->lists->pdata[val - 1];
-	for (guint i = 0; i < a->len; i++) {
-		const struct posting *p = &g_array_index(a, struct posting, i);
+	for (guint32 i = sc->m->post_at[val - 1]; i < sc->m->post_at[val]; i++) {
+		const struct posting *p = &sc->m->posts[i];
 
 		if ((p->fields & fields) && scratch_take(sc->got, p->slot))
 			g_array_append_val(sc->cand, p->slot);
@@ -2239,8 +2276,7 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 		const char *word = strtab_key(&d->words, w);
 
 		/* The small bit sets first: most words have no topic filed under them. */
-		if (bits_test(m->word_bloom, bloom_bit(e->hash, 0)) &&
-		    bits_test(m->word_bloom, bloom_bit(e->hash, 1))) {
+		if (bloom_has(m->bloom, e->hash, TRUE)) {
 			gint64 x = strtab_find(&m->tab[TERM_WORD], word, e->len, e->hash);
 			if (x >= 0)
 				add_cands(&sc, TERM_WORD, x, d->wfields[w] & FW_FIELDS_ALL);
