@@ -274,6 +274,8 @@ struct docidx {
 	guint8 *pfx_in;         /* prefix entry -> 1 if some word starts with it */
 	const struct strtab *itab;  /* the matcher's regex literals, or NULL */
 	guint8 *ifx_fields;     /* literal entry -> the fields of the words holding it */
+	gboolean ifx_partial;   /* ifx_fields lacks literals inside all-ASCII words
+	                         * (the matcher's are all word_start) */
 	guint8 *ifx_start;      /* literal entry -> the fields where it may start a
 	                         * regex word: starts a word, or is inside a word
 	                         * that is not all ASCII letters and digits */
@@ -305,7 +307,7 @@ struct build {
 
 struct fw_matcher;
 static gboolean token_wanted(const struct fw_matcher *m, const char *w, guint32 len,
-                             guint32 hash);
+                             guint32 hash, gboolean ascii);
 
 /* The word id of the words a matcher's topics cannot use (see build_cb). */
 #define FW_MATCH_OTHER 0
@@ -321,7 +323,7 @@ build_cb(const struct fw_text_word *w, gpointer data)
 
 	/* Words no topic can use all share one id (an empty word): they still
 	 * count as words, so phrase and NEAR distances stay exact. */
-	if (b->keep != NULL && !token_wanted(b->keep, w->norm, len, w->hash))
+	if (b->keep != NULL && !token_wanted(b->keep, w->norm, len, w->hash, w->ascii))
 		t.wid = FW_MATCH_OTHER;
 	else
 		t.wid = strtab_add(&b->d->words, w->norm, len, w->hash);
@@ -785,7 +787,8 @@ eval_regex(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 		for (guint i = 0; i < n->n; i++) {
 			const struct fw_qterm *t = &n->terms[i];
 			gint64 e = strtab_find(d->itab, t->word, t->len, t->hash);
-			in |= e < 0 ? FW_FIELDS_ALL : t->word_start ? d->ifx_start[e] : d->ifx_fields[e];
+			in |= e < 0 ? FW_FIELDS_ALL : t->word_start ? d->ifx_start[e] :
+			      d->ifx_partial ? FW_FIELDS_ALL : d->ifx_fields[e];
 		}
 		fields &= in;
 	}
@@ -1506,6 +1509,9 @@ struct fw_matcher {
 	guint64 *ifx_bits;      /* FW_MATCH_FILTER bits: the slot of every 3 bytes of
 	                         * every regex literal (see infix_maybe) */
 	guint ifx_stride;       /* the shortest regex literal's length - 2 (at least 1) */
+	gboolean ifx_anywhere;  /* some regex literal entered is not word_start (topic.h):
+	                         * without one, the scan looks for literals inside
+	                         * words only where a regex \b may fall */
 	guint64 *bloom;         /* FW_MATCH_BLOOM words: the words of tab[TERM_WORD],
 	                         * and those that have topics filed (bloom_add) */
 	GArray *always;         /* slots of topics evaluated on every item */
@@ -1748,6 +1754,7 @@ term_entry(struct fw_matcher *m, const struct fw_qterm *t)
 		bits_set(m->slot_bits[kind], slot);
 	}
 	if (kind == TERM_INFIX) {
+		m->ifx_anywhere = m->ifx_anywhere || !t->word_start;
 		for (guint i = 0; i + 3 <= t->len; i++)
 			bits_set(m->ifx_bits, filter_slot(t->word + i));
 		m->ifx_stride = MAX(MIN(m->ifx_stride, t->len < 3 ? 1 : t->len - 2), 1);
@@ -2040,7 +2047,8 @@ infix_maybe(const struct fw_matcher *m, const char *w, guint len)
  * word no topic uses, which then only gets an id of its own; never no for
  * one that matters. */
 static gboolean
-token_wanted(const struct fw_matcher *m, const char *w, guint32 len, guint32 hash)
+token_wanted(const struct fw_matcher *m, const char *w, guint32 len, guint32 hash,
+             gboolean ascii)
 {
 	const struct strtab *pt = &m->tab[TERM_PREFIX];
 
@@ -2056,7 +2064,13 @@ token_wanted(const struct fw_matcher *m, const char *w, guint32 len, guint32 has
 		     (len >= 31 ? G_MAXUINT32 : (2u << len) - 1)))
 			return TRUE;
 	}
-	return m->tab[TERM_INFIX].ents->len > 0 && infix_maybe(m, w, len);
+	if (m->tab[TERM_INFIX].ents->len == 0)
+		return FALSE;
+	/* all literals after a \b: in a word of ASCII letters and digits, only
+	 * one at its start matters (see ifx_anywhere) */
+	if (!m->ifx_anywhere && ascii)
+		return len >= 3 && bits_test(m->slot_bits[TERM_INFIX], filter_slot(w));
+	return infix_maybe(m, w, len);
 }
 
 /* Per-thread memory of the candidate scan, reused from item to item: a
@@ -2258,6 +2272,7 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 	}
 	d->ifx_fields = memset(d->buf->ifx_fields, 0, 2 * (nifx + 1));
 	d->ifx_start = d->ifx_fields + nifx + 1;
+	d->ifx_partial = !m->ifx_anywhere;
 	for (guint i = 0; i < m->always->len; i++) {
 		guint s = g_array_index(m->always, guint, i);
 		scratch_take(sc.got, s);
@@ -2284,11 +2299,16 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 		if (npfx > 0 && (m->prefix_short[1] || m->prefix_short[2] ||
 		                 (e->len >= 3 && bits_test(m->slot_bits[TERM_PREFIX], filter_slot(word)))))
 			scan_terms(&sc, TERM_PREFIX, w, 0);
-		/* literals start anywhere in the word (most words hold none) */
-		if (nifx > 0 && infix_maybe(m, word, e->len))
+		/* literals start anywhere in the word (most words hold none); if
+		 * every literal is word_start, in an all-ASCII word only at its start */
+		if (nifx > 0 && !m->ifx_anywhere && !(d->wfields[w] & FW_MATCH_WORD_WIDE)) {
+			if (e->len >= 3 && bits_test(m->slot_bits[TERM_INFIX], filter_slot(word)))
+				scan_terms(&sc, TERM_INFIX, w, 0);
+		} else if (nifx > 0 && infix_maybe(m, word, e->len)) {
 			for (guint i = 0; i + 3 <= e->len; i++)
 				if (bits_test(m->slot_bits[TERM_INFIX], filter_slot(word + i)))
 					scan_terms(&sc, TERM_INFIX, w, i);
+		}
 	}
 
 	/* The words by prefix entry (pairs come in word id order). */

@@ -416,6 +416,61 @@ test_many_spans(void)
 	fw_query_free(q);
 }
 
+/* The matcher's regex literal scan (only word starts while every literal
+ * follows a \b) agrees with fw_query_match topic by topic, with literals
+ * after \b only, mixed with others, and with a literal inside a word whose
+ * clause was dropped (its query is too long) while another topic files it. */
+static void
+test_literal_scan(void)
+{
+	static const char *const sets[][3] = {
+		{ "/\\bjutri/i", "/\\bgorfe[a-z]*\\b/", NULL },
+		{ "/\\bjutri/i", "/[a-z]jutri/", "/\\bgorfe[a-z]*\\b/" },
+		{ "/\\bjutri/i", "abcdefgh bcdefghi cdefghij defghijk efghijkl fghijklm ghijklmn "
+		  "hijklmno ijklmnop jklmnopq klmnopqr lmnopqrs mnopqrst nopqrstu opqrstuv "
+		  "pqrstuvw qrstuvwx /[a-z]jutri/", NULL },
+	};
+	static const char *const texts[] = {
+		"skojutri", "sko jutri", "skoJUTRI gorfemu", "xgorfe", "e\u0301jutri",
+		"abcdefgh bcdefghi cdefghij defghijk efghijkl fghijklm ghijklmn hijklmno ijklmnop "
+		"jklmnopq klmnopqr lmnopqrs mnopqrst nopqrstu opqrstuv pqrstuvw qrstuvwx skojutri",
+	};
+
+	for (guint k = 0; k < G_N_ELEMENTS(sets); k++) {
+		struct fw_matcher *m = fw_matcher_new();
+		struct fw_matches *r = fw_matches_new();
+		GPtrArray *qs = g_ptr_array_new_with_free_func((GDestroyNotify)fw_query_free);
+
+		for (guint i = 0; i < G_N_ELEMENTS(sets[k]) && sets[k][i]; i++) {
+			g_autoptr(GError) err = NULL;
+			g_ptr_array_add(qs, fw_query_parse(sets[k][i], NULL, &err));
+			g_assert_no_error(err);
+			fw_matcher_add(m, i, fw_query_parse(sets[k][i], NULL, NULL));
+		}
+		for (guint t = 0; t < G_N_ELEMENTS(texts); t++) {
+			struct fw_doc d = { 0 };
+			guint want = 0;
+
+			d.field[FW_FIELD_CONTENT] = texts[t];
+			fw_matcher_match(m, &d, r);
+			for (guint i = 0; i < qs->len; i++) {
+				g_autoptr(GArray) spans = fw_query_match(qs->pdata[i], &d);
+				gboolean found = FALSE;
+				for (guint h = 0; h < r->hits->len; h++)
+					found = found || g_array_index(r->hits, struct fw_match, h).topic == i;
+				if ((spans != NULL) != found)
+					g_error("set %u topic %u on '%s': query_match %s, matcher %s", k, i,
+					        texts[t], spans ? "yes" : "no", found ? "yes" : "no");
+				want += spans != NULL;
+			}
+			g_assert_cmpuint(r->hits->len, ==, want);
+		}
+		g_ptr_array_unref(qs);
+		fw_matches_free(r);
+		fw_matcher_free(m);
+	}
+}
+
 /* Topics with equal queries (evaluated once) all match, each with the same
  * spans, also when added after the first match. */
 static void
@@ -978,6 +1033,7 @@ main(int argc, char **argv)
 	g_test_add_func("/match/many-spans", test_many_spans);
 	g_test_add_func("/match/matcher", test_matcher);
 	g_test_add_func("/match/twins", test_twins);
+	g_test_add_func("/match/literal-scan", test_literal_scan);
 	g_test_add_func("/match/render", test_render);
 	g_test_add_func("/match/property", test_property);
 	g_test_add_func("/match/threads", test_threads);
