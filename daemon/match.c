@@ -206,8 +206,7 @@ filter_slot(const char *w)
 /* One word of the item. */
 struct dtok {
 	guint32 wid;        /* its distinct word */
-	guint16 field;
-	guint16 wide;       /* FW_MATCH_WORD_WIDE if it is not all ASCII letters and digits */
+	guint32 field;
 	guint32 start;      /* character offsets in the field's text */
 	guint32 end;
 };
@@ -247,6 +246,8 @@ struct dbuf {
 	GArray *pairs;          /* struct pair */
 	GArray *cand;           /* candidate slots */
 	GArray *found;          /* struct found */
+	GArray *wide;           /* word ids of words not all ASCII letters and digits
+	                         * (repeats possible) */
 	GArray *near[2];        /* struct occ: eval_near's */
 	guint8 *pfx_in;
 	guint cap_pfx_in;
@@ -318,15 +319,18 @@ build_cb(const struct fw_text_word *w, gpointer data)
 {
 	struct build *b = data;
 	guint len = w->len, start = w->start, end = w->end;
-	struct dtok t = { .field = b->field, .wide = w->ascii ? 0 : FW_MATCH_WORD_WIDE,
-	                  .start = start, .end = end };
+	struct dtok t = { .field = b->field, .start = start, .end = end };
 
 	/* Words no topic can use all share one id (an empty word): they still
 	 * count as words, so phrase and NEAR distances stay exact. */
-	if (b->keep != NULL && !token_wanted(b->keep, w->norm, len, w->hash, w->ascii))
+	if (b->keep != NULL && !token_wanted(b->keep, w->norm, len, w->hash, w->ascii)) {
 		t.wid = FW_MATCH_OTHER;
-	else
+	} else {
 		t.wid = strtab_add(&b->d->words, w->norm, len, w->hash);
+		/* the few words not all ASCII letters and digits (see docidx_init) */
+		if (G_UNLIKELY(!w->ascii))
+			g_array_append_val(b->d->buf->wide, t.wid);
+	}
 
 	/* The tokenizer cuts words past FW_TEXT_WORD_MAX bytes (and reads at
 	 * most 8 times that): a regex literal may be in the part cut off. */
@@ -356,6 +360,7 @@ dbuf_free(struct dbuf *b)
 	g_array_unref(b->pairs);
 	g_array_unref(b->cand);
 	g_array_unref(b->found);
+	g_array_unref(b->wide);
 	g_array_unref(b->near[0]);
 	g_array_unref(b->near[1]);
 	g_free(b->pfx_in);
@@ -388,6 +393,7 @@ dbuf_get(void)
 		b->pairs = g_array_new(FALSE, FALSE, sizeof(struct pair));
 		b->cand = g_array_new(FALSE, FALSE, sizeof(guint));
 		b->found = g_array_new(FALSE, FALSE, sizeof(struct found));
+		b->wide = g_array_new(FALSE, FALSE, sizeof(guint32));
 		b->near[0] = g_array_new(FALSE, FALSE, sizeof(struct occ));
 		b->near[1] = g_array_new(FALSE, FALSE, sizeof(struct occ));
 		if (keep)
@@ -403,6 +409,7 @@ dbuf_get(void)
 			memset(b->words.slots, 0, sizeof(guint32) * (b->words.mask + 1));
 		}
 		g_array_set_size(b->toks, 0);
+		g_array_set_size(b->wide, 0);
 	}
 	b->busy = TRUE;
 	return b;
@@ -469,8 +476,10 @@ docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
 	memset(d->wfields, 0, nw + 1);
 	for (guint i = 0; i < n; i++) {
 		d->post_at[tok_at(d, i)->wid + 1]++;
-		d->wfields[tok_at(d, i)->wid] |= (1u << tok_at(d, i)->field) | tok_at(d, i)->wide;
+		d->wfields[tok_at(d, i)->wid] |= 1u << tok_at(d, i)->field;
 	}
+	for (guint i = 0; i < buf->wide->len; i++)
+		d->wfields[g_array_index(buf->wide, guint32, i)] |= FW_MATCH_WORD_WIDE;
 	for (guint w = 0; w < nw; w++)
 		d->post_at[w + 1] += d->post_at[w];
 	for (guint i = 0; i < n; i++) {
@@ -1430,7 +1439,7 @@ bits_test(const guint64 *bits, guint i)
 static inline guint
 bloom_word(guint32 hash)
 {
-	return (hash * 0x9E3779B1u) >> 20;   /* the top 12 bits: FW_MATCH_BLOOM words */
+	return hash >> 20;   /* the top 12 bits (the best mixed): FW_MATCH_BLOOM words */
 }
 
 /* The two bits of a word's FNV hash in a half of its Bloom filter word. */
@@ -1448,13 +1457,16 @@ bloom_add(guint64 *bloom, guint32 hash, gboolean filed)
 }
 
 /* TRUE if a word may be used by some topic (filed: may have topics filed
- * under it); never FALSE for one that is. */
+ * under it); never FALSE for one that is. Tests one bit, then the other
+ * (with few topics the first is mostly clear). */
 static inline gboolean
 bloom_has(const guint64 *bloom, guint32 hash, gboolean filed)
 {
-	guint64 mask = bloom_mask(hash) << (filed ? 32 : 0);
+	guint64 x = bloom[bloom_word(hash)] >> (filed ? 32 : 0);
 
-	return (bloom[bloom_word(hash)] & mask) == mask;
+	if (!((x >> (hash & 31)) & 1))
+		return FALSE;
+	return (x >> ((hash >> 5) & 31)) & 1;
 }
 
 /* A topic filed under a term, and the fields the term counts in for it. */
