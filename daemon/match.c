@@ -307,8 +307,7 @@ struct build {
 };
 
 struct fw_matcher;
-static gboolean token_wanted(const struct fw_matcher *m, const char *w, guint32 len,
-                             guint32 hash, gboolean ascii);
+static gboolean token_wanted(const struct fw_matcher *m, const struct fw_text_word *tw);
 
 /* The word id of the words a matcher's topics cannot use (see build_cb). */
 #define FW_MATCH_OTHER 0
@@ -323,7 +322,7 @@ build_cb(const struct fw_text_word *w, gpointer data)
 
 	/* Words no topic can use all share one id (an empty word): they still
 	 * count as words, so phrase and NEAR distances stay exact. */
-	if (b->keep != NULL && !token_wanted(b->keep, w->norm, len, w->hash, w->ascii)) {
+	if (b->keep != NULL && !token_wanted(b->keep, w)) {
 		t.wid = FW_MATCH_OTHER;
 	} else {
 		t.wid = strtab_add(&b->d->words, w->norm, len, w->hash);
@@ -1417,8 +1416,8 @@ fw_query_explain(const struct fw_query *q, const struct fw_doc *doc)
  * (anywhere inside a word). */
 enum { TERM_WORD, TERM_PREFIX, TERM_INFIX, TERM_KINDS };
 
-/* 64-bit words of the matcher's word Bloom filter (32 KB), see bloom_mask. */
-#define FW_MATCH_BLOOM 4096
+/* Bits of the matcher's word Bloom filters (2 of them a word): 16 KB each. */
+#define FW_MATCH_BLOOM 131072
 
 static inline void
 bits_set(guint64 *bits, guint i)
@@ -1432,41 +1431,27 @@ bits_test(const guint64 *bits, guint i)
 	return (bits[i >> 6] >> (i & 63)) & 1;
 }
 
-/* The Bloom filter word of a word's FNV hash: one word (one cache line)
- * answers both questions about a word, with its bits of bloom_mask in the
- * low half for "some topic uses it" and in the high half for "topics are
- * filed under it" (the high half only if the low one). */
+/* Bloom bit k (0 or 1) of a word's FNV hash (the tokenizer tests bit 0
+ * of every word: with few topics, one shift and load). */
 static inline guint
-bloom_word(guint32 hash)
+bloom_bit(guint32 hash, guint k)
 {
-	return hash >> 20;   /* the top 12 bits (the best mixed): FW_MATCH_BLOOM words */
+	return (k ? (hash * 0x9E3779B1u) >> 15 : hash) & (FW_MATCH_BLOOM - 1);
 }
 
-/* The two bits of a word's FNV hash in a half of its Bloom filter word. */
-static inline guint64
-bloom_mask(guint32 hash)
-{
-	return (G_GUINT64_CONSTANT(1) << (hash & 31)) | (G_GUINT64_CONSTANT(1) << ((hash >> 5) & 31));
-}
-
-/* Enters a word some topic uses (filed: and has topics filed under it). */
+/* Enters a word's hash into a Bloom filter. */
 static inline void
-bloom_add(guint64 *bloom, guint32 hash, gboolean filed)
+bloom_add(guint64 *bloom, guint32 hash)
 {
-	bloom[bloom_word(hash)] |= bloom_mask(hash) << (filed ? 32 : 0);
+	bits_set(bloom, bloom_bit(hash, 0));
+	bits_set(bloom, bloom_bit(hash, 1));
 }
 
-/* TRUE if a word may be used by some topic (filed: may have topics filed
- * under it); never FALSE for one that is. Tests one bit, then the other
- * (with few topics the first is mostly clear). */
+/* TRUE if a word's hash may be in a Bloom filter; never FALSE if it is. */
 static inline gboolean
-bloom_has(const guint64 *bloom, guint32 hash, gboolean filed)
+bloom_has(const guint64 *bloom, guint32 hash)
 {
-	guint64 x = bloom[bloom_word(hash)] >> (filed ? 32 : 0);
-
-	if (!((x >> (hash & 31)) & 1))
-		return FALSE;
-	return (x >> ((hash >> 5) & 31)) & 1;
+	return bits_test(bloom, bloom_bit(hash, 0)) && bits_test(bloom, bloom_bit(hash, 1));
 }
 
 /* A topic filed under a term, and the fields the term counts in for it. */
@@ -1524,8 +1509,8 @@ struct fw_matcher {
 	gboolean ifx_anywhere;  /* some regex literal entered is not word_start (topic.h):
 	                         * without one, the scan looks for literals inside
 	                         * words only where a regex \b may fall */
-	guint64 *bloom;         /* FW_MATCH_BLOOM words: the words of tab[TERM_WORD],
-	                         * and those that have topics filed (bloom_add) */
+	guint64 *word_bloom;    /* FW_MATCH_BLOOM bits: 2 per word that has topics filed */
+	guint64 *term_bloom;    /* FW_MATCH_BLOOM bits: 2 per word of tab[TERM_WORD] */
 	GArray *always;         /* slots of topics evaluated on every item */
 	GArray *clauses;        /* struct clause: the checks of every topic */
 	GArray *cterms;         /* struct cterm: the terms of the checks */
@@ -1567,7 +1552,8 @@ fw_matcher_new(void)
 	m->slot_bits[TERM_INFIX] = g_new0(guint64, FW_MATCH_FILTER / 64);
 	m->ifx_bits = g_new0(guint64, FW_MATCH_FILTER / 64);
 	m->ifx_stride = G_MAXUINT;
-	m->bloom = g_new0(guint64, FW_MATCH_BLOOM);
+	m->word_bloom = g_new0(guint64, FW_MATCH_BLOOM / 64);
+	m->term_bloom = g_new0(guint64, FW_MATCH_BLOOM / 64);
 	m->always = g_array_new(FALSE, FALSE, sizeof(guint));
 	m->clauses = g_array_new(FALSE, FALSE, sizeof(struct clause));
 	m->cterms = g_array_new(FALSE, FALSE, sizeof(struct cterm));
@@ -1596,7 +1582,8 @@ fw_matcher_free(struct fw_matcher *m)
 	g_ptr_array_unref(m->pending);
 	g_mutex_clear(&m->lock);
 	g_free(m->ifx_bits);
-	g_free(m->bloom);
+	g_free(m->word_bloom);
+	g_free(m->term_bloom);
 	g_ptr_array_unref(m->lists);
 	g_free(m->posts);
 	g_free(m->post_at);
@@ -1757,7 +1744,7 @@ term_entry(struct fw_matcher *m, const struct fw_qterm *t)
 	guint32 e = strtab_add(&m->tab[kind], t->word, t->len, h);
 
 	if (kind == TERM_WORD) {
-		bloom_add(m->bloom, h, FALSE);
+		bloom_add(m->term_bloom, h);
 	} else if (kind == TERM_PREFIX && t->len < 3) {
 		m->prefix_short[t->len] = 1;
 	} else if (kind != TERM_WORD) {
@@ -1789,7 +1776,7 @@ enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n)
 				term_entry(m, t);
 			} else {
 				strtab_add(&m->tab[TERM_WORD], t->word, t->len, h);
-				bloom_add(m->bloom, h, FALSE);
+				bloom_add(m->term_bloom, h);
 			}
 		}
 		return;
@@ -1832,7 +1819,7 @@ file_under(struct fw_matcher *m, struct req r, guint slot)
 	}
 	g_array_append_val(a, p);
 	if (kind == TERM_WORD) {
-		bloom_add(m->bloom, x->hash, TRUE);
+		bloom_add(m->word_bloom, x->hash);
 	}
 }
 
@@ -2051,7 +2038,7 @@ infix_maybe(const struct fw_matcher *m, const char *w, guint len)
 	return FALSE;
 }
 
-/* TRUE if normalised word w (len bytes, its hash) may matter to some topic
+/* TRUE if the tokenizer's word tw (normalised) may matter to some topic
  * of m: one of its words, a word starting with one of its prefixes, or one
  * that may hold one of its regex literals (see infix_maybe). Looks at
  * the matcher's bit filters only (its tables are large: probing them for
@@ -2059,12 +2046,13 @@ infix_maybe(const struct fw_matcher *m, const char *w, guint len)
  * word no topic uses, which then only gets an id of its own; never no for
  * one that matters. */
 static gboolean
-token_wanted(const struct fw_matcher *m, const char *w, guint32 len, guint32 hash,
-             gboolean ascii)
+token_wanted(const struct fw_matcher *m, const struct fw_text_word *tw)
 {
 	const struct strtab *pt = &m->tab[TERM_PREFIX];
+	const char *w = tw->norm;
+	guint32 len = tw->len, hash = tw->hash;
 
-	if (bloom_has(m->bloom, hash, FALSE))
+	if (bloom_has(m->term_bloom, hash))
 		return TRUE;
 	if (pt->ents->len > 0) {
 		for (guint l = 1; (m->prefix_short[1] | m->prefix_short[2]) && l < 3 && l <= len; l++)
@@ -2080,7 +2068,7 @@ token_wanted(const struct fw_matcher *m, const char *w, guint32 len, guint32 has
 		return FALSE;
 	/* all literals after a \b: in a word of ASCII letters and digits, only
 	 * one at its start matters (see ifx_anywhere) */
-	if (!m->ifx_anywhere && ascii)
+	if (!m->ifx_anywhere && tw->ascii)
 		return len >= 3 && bits_test(m->slot_bits[TERM_INFIX], filter_slot(w));
 	return infix_maybe(m, w, len);
 }
@@ -2303,7 +2291,7 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 		const char *word = strtab_key(&d->words, w);
 
 		/* The small bit sets first: most words have no topic filed under them. */
-		if (bloom_has(m->bloom, e->hash, TRUE)) {
+		if (bloom_has(m->word_bloom, e->hash)) {
 			gint64 x = strtab_find(&m->tab[TERM_WORD], word, e->len, e->hash);
 			if (x >= 0)
 				add_cands(&sc, TERM_WORD, x, d->wfields[w] & FW_FIELDS_ALL);
