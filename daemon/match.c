@@ -231,6 +231,27 @@ struct found {
 	guint nspans;
 };
 
+/* Makes room in a for at least twice its length, 64 elements at least, and
+ * records the room in *room (see FW_MATCH_PUSH). */
+static void
+array_grow(GArray *a, guint *room)
+{
+	guint n = a->len;
+
+	*room = MAX(2 * n, 64);
+	g_array_set_size(a, *room);
+	g_array_set_size(a, n);   /* GArray keeps what it allocated */
+}
+
+/* Appends v (of type) to GArray a (not zero-terminated) whose room the
+ * caller keeps in *room: in place, where g_array_append_val is a call per
+ * element (millions of candidates and matches in a run). */
+#define FW_MATCH_PUSH(a, room, type, v) do { \
+	if (G_UNLIKELY((a)->len >= *(room))) \
+		array_grow((a), (room)); \
+	((type *)(void *)(a)->data)[(a)->len++] = (v); \
+} while (0)
+
 /* The buffers of a doc index, kept for the thread's next item (allocating
  * them for each item costs more than filling them). */
 struct dbuf {
@@ -245,6 +266,7 @@ struct dbuf {
 	/* the matcher's per-item arrays (see candidates) and regex_text's copies */
 	GArray *pairs;          /* struct pair */
 	GArray *cand;           /* candidate slots */
+	guint room_pairs, room_cand, room_found;    /* see FW_MATCH_PUSH */
 	GArray *found;          /* struct found */
 	GArray *wide;           /* word ids of words not all ASCII letters and digits
 	                         * (repeats possible) */
@@ -2080,6 +2102,7 @@ struct scratch {
 	guint8 *bits;
 	guint cap;
 	GArray *touched;        /* slots whose byte is 1 */
+	guint room;             /* touched's, see FW_MATCH_PUSH */
 };
 
 static void
@@ -2120,7 +2143,7 @@ scratch_take(struct scratch *s, guint slot)
 	if (s->bits[slot])
 		return FALSE;
 	s->bits[slot] = 1;
-	g_array_append_val(s->touched, slot);
+	FW_MATCH_PUSH(s->touched, &s->room, guint, slot);
 	return TRUE;
 }
 
@@ -2166,7 +2189,7 @@ add_cands(struct scan *sc, guint kind, guint32 e, guint fields)
 		const struct posting *p = &sc->m->posts[i];
 
 		if ((p->fields & fields) && scratch_take(sc->got, p->slot))
-			g_array_append_val(sc->cand, p->slot);
+			FW_MATCH_PUSH(sc->cand, &sc->d->buf->room_cand, guint, p->slot);
 	}
 }
 
@@ -2197,7 +2220,7 @@ scan_terms(struct scan *sc, guint kind, guint32 w, guint from)
 			continue;
 		if (kind == TERM_PREFIX) {
 			struct pair p = { (guint32)e, w };
-			g_array_append_val(sc->pairs, p);
+			FW_MATCH_PUSH(sc->pairs, &sc->d->buf->room_pairs, struct pair, p);
 			sc->d->pfx_in[e] = 1;
 		} else {
 			guint8 wf = sc->d->wfields[w];
@@ -2276,7 +2299,7 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 	for (guint i = 0; i < m->always->len; i++) {
 		guint s = g_array_index(m->always, guint, i);
 		scratch_take(sc.got, s);
-		g_array_append_val(sc.cand, s);
+		FW_MATCH_PUSH(sc.cand, &d->buf->room_cand, guint, s);
 	}
 	if (nifx > 0 && d->long_words) {
 		/* a literal may be in the part of a word that was cut off */
@@ -2368,13 +2391,13 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc, struct fw_match
 
 		if (query_eval(t->root, &d, r->spans)) {
 			f.nspans = r->spans->len - f.first;
-			g_array_append_val(found, f);
+			FW_MATCH_PUSH(found, &d.buf->room_found, struct found, f);
 			/* its twins match too, with the same spans */
 			for (guint s = t->twin; s != FW_MATCH_NO_TWIN;
 			     s = g_array_index(m->topics, struct topic, s).twin) {
 				f.number = g_array_index(m->topics, struct topic, s).number;
 				f.slot = s;
-				g_array_append_val(found, f);
+				FW_MATCH_PUSH(found, &d.buf->room_found, struct found, f);
 			}
 		}
 	}
