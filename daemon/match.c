@@ -691,6 +691,9 @@ occ_span(const struct docidx *d, const struct occ *o, GArray *spans)
 	g_array_append_val(spans, sp);
 }
 
+static inline __attribute__((always_inline)) void sort_small(GArray *a, gsize size,
+                                                             GCompareFunc cmp);
+
 /* a NEAR/n b: some occurrence of each, in the same field, not overlapping,
  * at most n words apart (from the end of one to the start of the other). */
 static gboolean
@@ -712,8 +715,8 @@ eval_near(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 	near_collect(d, n->kids[1], R);
 	if (R->len == 0)
 		return FALSE;
-	g_array_sort(L, occ_cmp_cb);
-	g_array_sort(R, occ_cmp_cb);
+	sort_small(L, sizeof(struct occ), occ_cmp_cb);   /* stable, as g_array_sort */
+	sort_small(R, sizeof(struct occ), occ_cmp_cb);
 	for (guint j = 0; j < R->len; j++)
 		maxspan = MAX(maxspan, g_array_index(R, struct occ, j).last -
 		                       g_array_index(R, struct occ, j).first);
