@@ -15,6 +15,7 @@
  * under their prefixes and under literals inside them, and lists the words
  * under each prefix topics use; a few more clauses are checked before a
  * topic is evaluated. Measured in bench (10,000 topics against 10). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "feedwatch/match.h"
@@ -210,18 +211,46 @@ struct dtok {
 	guint32 end;
 };
 
+/* A bit of a doc index's word fields (beside the field bits): some
+ * occurrence of the word is not all ASCII letters and digits, so a regex
+ * word boundary may fall inside it (see scan_terms). */
+#define FW_MATCH_WORD_WIDE 0x80
+
 /* A word of the item that starts with a prefix some topic uses. */
 struct pair {
 	guint32 entry;      /* in the matcher's table of prefixes */
 	guint32 wid;
 };
 
-/* A match found, with the slot of its topic (for ordering). */
+/* A match found, with the slot of its topic (for ordering) and its run of
+ * the result's spans. */
 struct found {
 	guint number;
 	guint slot;
-	GArray *spans;
+	guint first;
+	guint nspans;
 };
+
+/* Makes room in a for at least twice its length, 64 elements at least, and
+ * records the room in *room (see FW_MATCH_PUSH). */
+static void
+array_grow(GArray *a, guint *room)
+{
+	guint n = a->len;
+
+	*room = MAX(2 * n, 64);
+	g_array_set_size(a, *room);
+	g_array_set_size(a, n);   /* GArray keeps what it allocated */
+}
+
+/* Appends v (of type) to GArray a (not zero-terminated) whose room the
+ * caller keeps in *room: in place, where g_array_append_val is a call per
+ * element (millions of candidates and matches in a run). */
+#define FW_MATCH_PUSH(a, room, type, v) do { \
+	if (G_UNLIKELY((a)->len >= *(room))) \
+		array_grow((a), (room)); \
+	((type *)(void *)(a)->data)[(a)->len++] = (v); \
+} while (0)
 
 /* The buffers of a doc index, kept for the thread's next item (allocating
  * them for each item costs more than filling them). */
@@ -237,8 +266,10 @@ struct dbuf {
 	/* the matcher's per-item arrays (see candidates) and regex_text's copies */
 	GArray *pairs;          /* struct pair */
 	GArray *cand;           /* candidate slots */
-	GArray *spans;          /* struct fw_span: query_eval's scratch */
+	guint room_pairs, room_cand, room_found;    /* see FW_MATCH_PUSH */
 	GArray *found;          /* struct found */
+	GArray *wide;           /* word ids of words not all ASCII letters and digits
+	                         * (repeats possible) */
 	GArray *near[2];        /* struct occ: eval_near's */
 	guint8 *pfx_in;
 	guint cap_pfx_in;
@@ -256,7 +287,8 @@ struct docidx {
 	struct strtab words;    /* distinct normalised words (word ids) */
 	GArray *toks;           /* struct dtok, field by field */
 	guint base[FW_FIELD_COUNT + 1];   /* words of field f: [base[f], base[f + 1]) */
-	guint8 *wfields;        /* word id -> mask of the fields it occurs in */
+	guint8 *wfields;        /* word id -> mask of the fields it occurs in, and
+	                         * FW_MATCH_WORD_WIDE */
 	guint32 *post;          /* word numbers grouped by word id, in document order */
 	guint32 *post_at;       /* word id -> its first in post; [nwords] = words */
 	const struct strtab *ptab;  /* the matcher's prefixes (see candidates), or NULL */
@@ -265,6 +297,11 @@ struct docidx {
 	guint8 *pfx_in;         /* prefix entry -> 1 if some word starts with it */
 	const struct strtab *itab;  /* the matcher's regex literals, or NULL */
 	guint8 *ifx_fields;     /* literal entry -> the fields of the words holding it */
+	gboolean ifx_partial;   /* ifx_fields lacks literals inside all-ASCII words
+	                         * (the matcher's are all word_start) */
+	guint8 *ifx_start;      /* literal entry -> the fields where it may start a
+	                         * regex word: starts a word, or is inside a word
+	                         * that is not all ASCII letters and digits */
 	gboolean long_words;    /* a word may have been cut (see build_cb) */
 	char *padded[FW_FIELD_COUNT];   /* see regex_text (in buf), NULL until made */
 	GArray **near;          /* buf's: eval_near's, reused within the item */
@@ -292,8 +329,7 @@ struct build {
 };
 
 struct fw_matcher;
-static gboolean token_wanted(const struct fw_matcher *m, const char *w, guint32 len,
-                             guint32 hash);
+static gboolean token_wanted(const struct fw_matcher *m, const struct fw_text_word *tw);
 
 /* The word id of the words a matcher's topics cannot use (see build_cb). */
 #define FW_MATCH_OTHER 0
@@ -308,10 +344,14 @@ build_cb(const struct fw_text_word *w, gpointer data)
 
 	/* Words no topic can use all share one id (an empty word): they still
 	 * count as words, so phrase and NEAR distances stay exact. */
-	if (b->keep != NULL && !token_wanted(b->keep, w->norm, len, w->hash))
+	if (b->keep != NULL && !token_wanted(b->keep, w)) {
 		t.wid = FW_MATCH_OTHER;
-	else
+	} else {
 		t.wid = strtab_add(&b->d->words, w->norm, len, w->hash);
+		/* the few words not all ASCII letters and digits (see docidx_init) */
+		if (G_UNLIKELY(!w->ascii))
+			g_array_append_val(b->d->buf->wide, t.wid);
+	}
 
 	/* The tokenizer cuts words past FW_TEXT_WORD_MAX bytes (and reads at
 	 * most 8 times that): a regex literal may be in the part cut off. */
@@ -340,8 +380,8 @@ dbuf_free(struct dbuf *b)
 	g_free(b->wfields);
 	g_array_unref(b->pairs);
 	g_array_unref(b->cand);
-	g_array_unref(b->spans);
 	g_array_unref(b->found);
+	g_array_unref(b->wide);
 	g_array_unref(b->near[0]);
 	g_array_unref(b->near[1]);
 	g_free(b->pfx_in);
@@ -373,8 +413,8 @@ dbuf_get(void)
 		b->cap_toks = 512;
 		b->pairs = g_array_new(FALSE, FALSE, sizeof(struct pair));
 		b->cand = g_array_new(FALSE, FALSE, sizeof(guint));
-		b->spans = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
 		b->found = g_array_new(FALSE, FALSE, sizeof(struct found));
+		b->wide = g_array_new(FALSE, FALSE, sizeof(guint32));
 		b->near[0] = g_array_new(FALSE, FALSE, sizeof(struct occ));
 		b->near[1] = g_array_new(FALSE, FALSE, sizeof(struct occ));
 		if (keep)
@@ -390,6 +430,7 @@ dbuf_get(void)
 			memset(b->words.slots, 0, sizeof(guint32) * (b->words.mask + 1));
 		}
 		g_array_set_size(b->toks, 0);
+		g_array_set_size(b->wide, 0);
 	}
 	b->busy = TRUE;
 	return b;
@@ -458,6 +499,8 @@ docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
 		d->post_at[tok_at(d, i)->wid + 1]++;
 		d->wfields[tok_at(d, i)->wid] |= 1u << tok_at(d, i)->field;
 	}
+	for (guint i = 0; i < buf->wide->len; i++)
+		d->wfields[g_array_index(buf->wide, guint32, i)] |= FW_MATCH_WORD_WIDE;
 	for (guint w = 0; w < nw; w++)
 		d->post_at[w + 1] += d->post_at[w];
 	for (guint i = 0; i < n; i++) {
@@ -648,6 +691,9 @@ occ_span(const struct docidx *d, const struct occ *o, GArray *spans)
 	g_array_append_val(spans, sp);
 }
 
+static inline __attribute__((always_inline)) void sort_small(GArray *a, gsize size,
+                                                             GCompareFunc cmp);
+
 /* a NEAR/n b: some occurrence of each, in the same field, not overlapping,
  * at most n words apart (from the end of one to the start of the other). */
 static gboolean
@@ -669,8 +715,8 @@ eval_near(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 	near_collect(d, n->kids[1], R);
 	if (R->len == 0)
 		return FALSE;
-	g_array_sort(L, occ_cmp_cb);
-	g_array_sort(R, occ_cmp_cb);
+	sort_small(L, sizeof(struct occ), occ_cmp_cb);   /* stable, as g_array_sort */
+	sort_small(R, sizeof(struct occ), occ_cmp_cb);
 	for (guint j = 0; j < R->len; j++)
 		maxspan = MAX(maxspan, g_array_index(R, struct occ, j).last -
 		                       g_array_index(R, struct occ, j).first);
@@ -767,13 +813,15 @@ eval_regex(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 	gboolean hit = FALSE;
 	guint fields = n->fields;
 
-	/* After the matcher's scan: only the fields where one of its literals is. */
+	/* After the matcher's scan: only the fields where one of its literals is
+	 * (where a match starts, for a literal after \b). */
 	if (d->itab != NULL && n->n > 0) {
 		guint in = 0;
 		for (guint i = 0; i < n->n; i++) {
 			const struct fw_qterm *t = &n->terms[i];
 			gint64 e = strtab_find(d->itab, t->word, t->len, t->hash);
-			in |= e >= 0 ? d->ifx_fields[e] : FW_FIELDS_ALL;
+			in |= e < 0 ? FW_FIELDS_ALL : t->word_start ? d->ifx_start[e] :
+			      d->ifx_partial ? FW_FIELDS_ALL : d->ifx_fields[e];
 		}
 		fields &= in;
 	}
@@ -892,18 +940,18 @@ span_cmp_cb(gconstpointer a, gconstpointer b)
 	return x->end < y->end ? -1 : x->end > y->end;
 }
 
-/* Sorts spans and merges the ones that overlap (or repeat). */
-static void
-spans_tidy(GArray *spans)
+/* Sorts the n spans at a and merges the ones that overlap (or repeat);
+ * returns how many are left (at the start of a). */
+static guint
+spans_tidy(struct fw_span *a, guint n)
 {
 	guint w = 0;
 
 	/* usually a few spans, nearly in order: insertion sort */
-	if (spans->len > 32) {
-		g_array_sort(spans, span_cmp_cb);
+	if (n > 32) {
+		qsort(a, n, sizeof(*a), span_cmp_cb);
 	} else {
-		struct fw_span *a = (struct fw_span *)spans->data;
-		for (guint i = 1; i < spans->len; i++) {
+		for (guint i = 1; i < n; i++) {
 			struct fw_span x = a[i];
 			guint j = i;
 			while (j > 0 && span_cmp_cb(&a[j - 1], &x) > 0) {
@@ -913,47 +961,46 @@ spans_tidy(GArray *spans)
 			a[j] = x;
 		}
 	}
-	for (guint i = 0; i < spans->len; i++) {
-		struct fw_span *s = &g_array_index(spans, struct fw_span, i);
-		struct fw_span *p = w ? &g_array_index(spans, struct fw_span, w - 1) : NULL;
+	for (guint i = 0; i < n; i++) {
+		struct fw_span *p = w ? &a[w - 1] : NULL;
 
-		if (p && p->field == s->field && s->start < p->end) {
-			p->end = MAX(p->end, s->end);
+		if (p && p->field == a[i].field && a[i].start < p->end) {
+			p->end = MAX(p->end, a[i].end);
 			continue;
 		}
-		g_array_index(spans, struct fw_span, w++) = *s;
+		a[w++] = a[i];
 	}
-	g_array_set_size(spans, w);
+	return w;
 }
 
-/* Evaluates the query of root node `root` on an indexed item: the tidy
- * spans in a new array, or NULL for no match. scratch (emptied) collects
- * spans on the way. */
-static GArray *
-query_eval(const struct fw_qnode *root, const struct docidx *d, GArray *scratch)
+/* Evaluates the query of root node `root` on an indexed item: TRUE if it
+ * matches, with its spans (tidy) appended to spans; FALSE appends nothing. */
+static gboolean
+query_eval(const struct fw_qnode *root, const struct docidx *d, GArray *spans)
 {
-	GArray *spans;
+	guint mark = spans->len;
 
-	g_array_set_size(scratch, 0);
-	if (!eval(d, root, scratch))
-		return NULL;
-	spans_tidy(scratch);
-	spans = g_array_sized_new(FALSE, FALSE, sizeof(struct fw_span), scratch->len);
-	g_array_append_vals(spans, scratch->data, scratch->len);
-	return spans;
+	if (!eval(d, root, spans))
+		return FALSE;
+	g_array_set_size(spans, mark + spans_tidy(&g_array_index(spans, struct fw_span, mark),
+	                                          spans->len - mark));
+	return TRUE;
 }
 
 GArray *
 fw_query_match(const struct fw_query *q, const struct fw_doc *doc)
 {
 	struct docidx d;
-	GArray *spans;
-
-	g_autoptr(GArray) scratch = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
+	GArray *spans = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
+	gboolean yes;
 
 	docidx_init(&d, doc, fw_query_fields(q), NULL);
-	spans = query_eval(fw_query_root(q), &d, scratch);
+	yes = query_eval(fw_query_root(q), &d, spans);
 	docidx_clear(&d);
+	if (!yes) {
+		g_array_unref(spans);
+		return NULL;
+	}
 	return spans;
 }
 
@@ -1394,7 +1441,7 @@ fw_query_explain(const struct fw_query *q, const struct fw_doc *doc)
  * (anywhere inside a word). */
 enum { TERM_WORD, TERM_PREFIX, TERM_INFIX, TERM_KINDS };
 
-/* Bits of the matcher's word Bloom filter (2 of them a word): 16 KB. */
+/* Bits of the matcher's word Bloom filters (2 of them a word): 16 KB each. */
 #define FW_MATCH_BLOOM 131072
 
 static inline void
@@ -1409,11 +1456,27 @@ bits_test(const guint64 *bits, guint i)
 	return (bits[i >> 6] >> (i & 63)) & 1;
 }
 
-/* Bloom bit k (0 or 1) of a word's FNV hash. */
+/* Bloom bit k (0 or 1) of a word's FNV hash (the tokenizer tests bit 0
+ * of every word: with few topics, one shift and load). */
 static inline guint
 bloom_bit(guint32 hash, guint k)
 {
 	return (k ? (hash * 0x9E3779B1u) >> 15 : hash) & (FW_MATCH_BLOOM - 1);
+}
+
+/* Enters a word's hash into a Bloom filter. */
+static inline void
+bloom_add(guint64 *bloom, guint32 hash)
+{
+	bits_set(bloom, bloom_bit(hash, 0));
+	bits_set(bloom, bloom_bit(hash, 1));
+}
+
+/* TRUE if a word's hash may be in a Bloom filter; never FALSE if it is. */
+static inline gboolean
+bloom_has(const guint64 *bloom, guint32 hash)
+{
+	return bits_test(bloom, bloom_bit(hash, 0)) && bits_test(bloom, bloom_bit(hash, 1));
 }
 
 /* A topic filed under a term, and the fields the term counts in for it. */
@@ -1428,7 +1491,13 @@ struct topic {
 	const struct fw_qnode *root;    /* q's, here to save a step */
 	guint check_at;         /* its checks: clauses[check_at .. check_at + nchecks) */
 	guint nchecks;
+	guint twin;             /* the next topic with an equal query that is filed
+	                         * under this one and matches when it does, or
+	                         * FW_MATCH_NO_TWIN (see matcher_build) */
+	gboolean filed;         /* in the index (not evaluated always, not a twin) */
 };
+
+#define FW_MATCH_NO_TWIN G_MAXUINT
 
 /* A check: one of these terms must be in the item (cterms[at .. at + n)). */
 struct clause {
@@ -1449,13 +1518,22 @@ struct cterm {
 struct fw_matcher {
 	GArray *topics;         /* struct topic, in the order added */
 	struct strtab tab[TERM_KINDS];  /* normalised term -> lists[val - 1] (val 0: none) */
-	GPtrArray *lists;       /* GArray of struct posting */
+	GPtrArray *lists;       /* GArray of struct posting (filled while filing) */
+	struct posting *posts;  /* every list one after the other, for the scan: list i
+	                         * is posts[post_at[i] .. post_at[i + 1]) */
+	guint32 *post_at;
 	guint8 prefix_short[3]; /* [l]: 1 if some prefix has l (1 or 2) bytes */
 	guint32 *filter[TERM_KINDS];    /* [TERM_PREFIX], [TERM_INFIX]: FW_MATCH_FILTER slots
 	                         * by the first 3 bytes: bit l (31: 31 or more) if
 	                         * some term of l bytes starts so */
 	guint64 *slot_bits[TERM_KINDS];  /* [TERM_PREFIX], [TERM_INFIX]: bit s if filter[s] != 0
 	                         * (2 KB: the candidate scan tests this first) */
+	guint64 *ifx_bits;      /* FW_MATCH_FILTER bits: the slot of every 3 bytes of
+	                         * every regex literal (see infix_maybe) */
+	guint ifx_stride;       /* the shortest regex literal's length - 2 (at least 1) */
+	gboolean ifx_anywhere;  /* some regex literal entered is not word_start (topic.h):
+	                         * without one, the scan looks for literals inside
+	                         * words only where a regex \b may fall */
 	guint64 *word_bloom;    /* FW_MATCH_BLOOM bits: 2 per word that has topics filed */
 	guint64 *term_bloom;    /* FW_MATCH_BLOOM bits: 2 per word of tab[TERM_WORD] */
 	GArray *always;         /* slots of topics evaluated on every item */
@@ -1497,6 +1575,8 @@ fw_matcher_new(void)
 	m->filter[TERM_INFIX] = g_new0(guint32, FW_MATCH_FILTER);
 	m->slot_bits[TERM_PREFIX] = g_new0(guint64, FW_MATCH_FILTER / 64);
 	m->slot_bits[TERM_INFIX] = g_new0(guint64, FW_MATCH_FILTER / 64);
+	m->ifx_bits = g_new0(guint64, FW_MATCH_FILTER / 64);
+	m->ifx_stride = G_MAXUINT;
 	m->word_bloom = g_new0(guint64, FW_MATCH_BLOOM / 64);
 	m->term_bloom = g_new0(guint64, FW_MATCH_BLOOM / 64);
 	m->always = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -1526,9 +1606,12 @@ fw_matcher_free(struct fw_matcher *m)
 	}
 	g_ptr_array_unref(m->pending);
 	g_mutex_clear(&m->lock);
+	g_free(m->ifx_bits);
 	g_free(m->word_bloom);
 	g_free(m->term_bloom);
 	g_ptr_array_unref(m->lists);
+	g_free(m->posts);
+	g_free(m->post_at);
 	g_array_unref(m->always);
 	g_array_unref(m->clauses);
 	g_array_unref(m->cterms);
@@ -1686,14 +1769,19 @@ term_entry(struct fw_matcher *m, const struct fw_qterm *t)
 	guint32 e = strtab_add(&m->tab[kind], t->word, t->len, h);
 
 	if (kind == TERM_WORD) {
-		bits_set(m->term_bloom, bloom_bit(h, 0));
-		bits_set(m->term_bloom, bloom_bit(h, 1));
+		bloom_add(m->term_bloom, h);
 	} else if (kind == TERM_PREFIX && t->len < 3) {
 		m->prefix_short[t->len] = 1;
 	} else if (kind != TERM_WORD) {
 		guint slot = filter_slot(t->word);
 		m->filter[kind][slot] |= 1u << MIN(t->len, 31);
 		bits_set(m->slot_bits[kind], slot);
+	}
+	if (kind == TERM_INFIX) {
+		m->ifx_anywhere = m->ifx_anywhere || !t->word_start;
+		for (guint i = 0; i + 3 <= t->len; i++)
+			bits_set(m->ifx_bits, filter_slot(t->word + i));
+		m->ifx_stride = MAX(MIN(m->ifx_stride, t->len < 3 ? 1 : t->len - 2), 1);
 	}
 	return e;
 }
@@ -1713,8 +1801,7 @@ enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n)
 				term_entry(m, t);
 			} else {
 				strtab_add(&m->tab[TERM_WORD], t->word, t->len, h);
-				bits_set(m->term_bloom, bloom_bit(h, 0));
-				bits_set(m->term_bloom, bloom_bit(h, 1));
+				bloom_add(m->term_bloom, h);
 			}
 		}
 		return;
@@ -1757,8 +1844,7 @@ file_under(struct fw_matcher *m, struct req r, guint slot)
 	}
 	g_array_append_val(a, p);
 	if (kind == TERM_WORD) {
-		bits_set(m->word_bloom, bloom_bit(x->hash, 0));
-		bits_set(m->word_bloom, bloom_bit(x->hash, 1));
+		bloom_add(m->word_bloom, x->hash);
 	}
 }
 
@@ -1800,15 +1886,69 @@ clause_rank_cb(gconstpointer a, gconstpointer b, gpointer data)
 	return clause_cmp_cb(a, b);
 }
 
+/* TRUE if query nodes a and b match the same items with the same spans. */
+static gboolean
+qnode_equal(const struct fw_qnode *a, const struct fw_qnode *b)
+{
+	if (a->kind != b->kind || a->fields != b->fields || a->n != b->n)
+		return FALSE;
+	switch (a->kind) {
+	case FW_QNODE_REGEX:
+		return strcmp(g_regex_get_pattern(a->regex), g_regex_get_pattern(b->regex)) == 0 &&
+		       g_regex_get_compile_flags(a->regex) == g_regex_get_compile_flags(b->regex) &&
+		       g_regex_get_match_flags(a->regex) == g_regex_get_match_flags(b->regex);
+	case FW_QNODE_PHRASE:
+		for (guint i = 0; i < a->n; i++)
+			if (a->terms[i].prefix != b->terms[i].prefix ||
+			    strcmp(a->terms[i].word, b->terms[i].word) != 0)
+				return FALSE;
+		return TRUE;
+	case FW_QNODE_NOT:
+		return qnode_equal(a->kids[0], b->kids[0]);
+	case FW_QNODE_NEAR:
+		return qnode_equal(a->kids[0], b->kids[0]) && qnode_equal(a->kids[1], b->kids[1]);
+	case FW_QNODE_AND:
+	case FW_QNODE_OR:
+		for (guint i = 0; i < a->n; i++)
+			if (!qnode_equal(a->kids[i], b->kids[i]))
+				return FALSE;
+		return TRUE;
+	}
+	return FALSE;
+}
+
 /* Files the topics added since the last build: each under its most
- * selective clause, the next few as checks. Called with m->lock held. */
+ * selective clause, the next few as checks; a topic whose query equals one
+ * filed already (many users watch the same thing) is only chained to it as
+ * its twin, evaluated once for both. Called with m->lock held. */
 static void
 matcher_build(struct fw_matcher *m)
 {
+	/* query source -> the first filed topic's slot + 1 */
+	g_autoptr(GHashTable) filed = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint s = 0; s < m->topics->len; s++) {
+		const struct topic *t = &g_array_index(m->topics, struct topic, s);
+		if (t->filed && !g_hash_table_contains(filed, fw_query_source(t->q)))
+			g_hash_table_insert(filed, (gpointer)fw_query_source(t->q), GUINT_TO_POINTER(s + 1));
+	}
 	for (guint p = 0; p < m->pending->len; p++) {
 		struct pending *pd = m->pending->pdata[p];
 		struct topic *t = &g_array_index(m->topics, struct topic, pd->slot);
 		GPtrArray *cs = pd->cs;
+		guint first = GPOINTER_TO_UINT(g_hash_table_lookup(filed, fw_query_source(t->q)));
+
+		if (first > 0 && first - 1 != pd->slot) {
+			struct topic *f = &g_array_index(m->topics, struct topic, first - 1);
+			if (qnode_equal(f->root, t->root)) {
+				t->twin = f->twin;
+				f->twin = pd->slot;
+				continue;
+			}
+		}
+		if (first == 0)
+			g_hash_table_insert(filed, (gpointer)fw_query_source(t->q),
+			                    GUINT_TO_POINTER(pd->slot + 1));
 
 		g_ptr_array_sort_with_data(cs, clause_rank_cb, m);
 		t->check_at = m->clauses->len;
@@ -1826,8 +1966,22 @@ matcher_build(struct fw_matcher *m)
 		}
 		for (guint i = 0; i < ((GArray *)cs->pdata[0])->len; i++)
 			file_under(m, g_array_index((GArray *)cs->pdata[0], struct req, i), pd->slot);
+		t->filed = TRUE;
 	}
 	g_ptr_array_set_size(m->pending, 0);
+
+	/* The lists in one array (a scattered GArray each costs the scan misses). */
+	g_free(m->posts);
+	g_free(m->post_at);
+	m->post_at = g_new(guint32, m->lists->len + 1);
+	m->post_at[0] = 0;
+	for (guint i = 0; i < m->lists->len; i++)
+		m->post_at[i + 1] = m->post_at[i] + ((GArray *)m->lists->pdata[i])->len;
+	m->posts = g_new(struct posting, MAX(m->post_at[m->lists->len], 1));
+	for (guint i = 0; i < m->lists->len; i++) {
+		GArray *a = m->lists->pdata[i];
+		memcpy(m->posts + m->post_at[i], a->data, a->len * sizeof(struct posting));
+	}
 }
 
 /* Topics are filed when matching starts (then every topic's terms are
@@ -1835,7 +1989,8 @@ matcher_build(struct fw_matcher *m)
 void
 fw_matcher_add(struct fw_matcher *m, guint topic, struct fw_query *q)
 {
-	struct topic t = { .number = topic, .q = q, .root = fw_query_root(q) };
+	struct topic t = { .number = topic, .q = q, .root = fw_query_root(q),
+	                   .twin = FW_MATCH_NO_TWIN };
 	guint slot = m->topics->len;
 	GPtrArray *cs;
 
@@ -1869,13 +2024,24 @@ fw_matcher_add(struct fw_matcher *m, guint topic, struct fw_query *q)
 	g_atomic_int_set(&m->built, 0);
 }
 
-static void
-match_free(gpointer p)
+struct fw_matches *
+fw_matches_new(void)
 {
-	struct fw_match *fm = p;
+	struct fw_matches *r = g_new(struct fw_matches, 1);
 
-	g_array_unref(fm->spans);
-	g_free(fm);
+	r->hits = g_array_new(FALSE, FALSE, sizeof(struct fw_match));
+	r->spans = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
+	return r;
+}
+
+void
+fw_matches_free(struct fw_matches *r)
+{
+	if (r == NULL)
+		return;
+	g_array_unref(r->hits);
+	g_array_unref(r->spans);
+	g_free(r);
 }
 
 /* TRUE if the filter bits name a term length beyond l (bit 31: 31 or more). */
@@ -1885,20 +2051,33 @@ longer_bits(guint32 bits, guint l)
 	return l >= 31 ? (bits >> 31) != 0 : (bits >> (l + 1)) != 0;
 }
 
-/* TRUE if normalised word w (len bytes, its hash) may matter to some topic
+/* FALSE if no regex literal of m is inside word w (len bytes): a literal of
+ * L bytes covers L - 2 windows of 3 bytes, so one of them starts at a
+ * multiple of the stride; TRUE if such a window is in some literal. */
+static inline gboolean
+infix_maybe(const struct fw_matcher *m, const char *w, guint len)
+{
+	for (guint i = 0; i + 3 <= len; i += m->ifx_stride)
+		if (bits_test(m->ifx_bits, filter_slot(w + i)))
+			return TRUE;
+	return FALSE;
+}
+
+/* TRUE if the tokenizer's word tw (normalised) may matter to some topic
  * of m: one of its words, a word starting with one of its prefixes, or one
- * the candidate scan looks at for regex literals (see scan_terms). Looks at
+ * that may hold one of its regex literals (see infix_maybe). Looks at
  * the matcher's bit filters only (its tables are large: probing them for
  * every word of an item costs more than it saves), so it may say yes for a
  * word no topic uses, which then only gets an id of its own; never no for
  * one that matters. */
 static gboolean
-token_wanted(const struct fw_matcher *m, const char *w, guint32 len, guint32 hash)
+token_wanted(const struct fw_matcher *m, const struct fw_text_word *tw)
 {
 	const struct strtab *pt = &m->tab[TERM_PREFIX];
+	const char *w = tw->norm;
+	guint32 len = tw->len, hash = tw->hash;
 
-	if (bits_test(m->term_bloom, bloom_bit(hash, 0)) &&
-	    bits_test(m->term_bloom, bloom_bit(hash, 1)))
+	if (bloom_has(m->term_bloom, hash))
 		return TRUE;
 	if (pt->ents->len > 0) {
 		for (guint l = 1; (m->prefix_short[1] | m->prefix_short[2]) && l < 3 && l <= len; l++)
@@ -1910,10 +2089,13 @@ token_wanted(const struct fw_matcher *m, const char *w, guint32 len, guint32 has
 		     (len >= 31 ? G_MAXUINT32 : (2u << len) - 1)))
 			return TRUE;
 	}
-	for (guint i = 0; m->tab[TERM_INFIX].ents->len > 0 && i + 3 <= len; i++)
-		if (bits_test(m->slot_bits[TERM_INFIX], filter_slot(w + i)))
-			return TRUE;
-	return FALSE;
+	if (m->tab[TERM_INFIX].ents->len == 0)
+		return FALSE;
+	/* all literals after a \b: in a word of ASCII letters and digits, only
+	 * one at its start matters (see ifx_anywhere) */
+	if (!m->ifx_anywhere && tw->ascii)
+		return len >= 3 && bits_test(m->slot_bits[TERM_INFIX], filter_slot(w));
+	return infix_maybe(m, w, len);
 }
 
 /* Per-thread memory of the candidate scan, reused from item to item: a
@@ -1923,6 +2105,7 @@ struct scratch {
 	guint8 *bits;
 	guint cap;
 	GArray *touched;        /* slots whose byte is 1 */
+	guint room;             /* touched's, see FW_MATCH_PUSH */
 };
 
 static void
@@ -1963,7 +2146,7 @@ scratch_take(struct scratch *s, guint slot)
 	if (s->bits[slot])
 		return FALSE;
 	s->bits[slot] = 1;
-	g_array_append_val(s->touched, slot);
+	FW_MATCH_PUSH(s->touched, &s->room, guint, slot);
 	return TRUE;
 }
 
@@ -2002,16 +2185,14 @@ static void
 add_cands(struct scan *sc, guint kind, guint32 e, guint fields)
 {
 	guint32 val = strtab_ent(&sc->m->tab[kind], e)->val;
-	GArray *a;
 
 	if (val == 0)
 		return;
-	a = sc->m->lists->pdata[val - 1];
-	for (guint i = 0; i < a->len; i++) {
-		const struct posting *p = &g_array_index(a, struct posting, i);
+	for (guint32 i = sc->m->post_at[val - 1]; i < sc->m->post_at[val]; i++) {
+		const struct posting *p = &sc->m->posts[i];
 
 		if ((p->fields & fields) && scratch_take(sc->got, p->slot))
-			g_array_append_val(sc->cand, p->slot);
+			FW_MATCH_PUSH(sc->cand, &sc->d->buf->room_cand, guint, p->slot);
 	}
 }
 
@@ -2042,12 +2223,16 @@ scan_terms(struct scan *sc, guint kind, guint32 w, guint from)
 			continue;
 		if (kind == TERM_PREFIX) {
 			struct pair p = { (guint32)e, w };
-			g_array_append_val(sc->pairs, p);
+			FW_MATCH_PUSH(sc->pairs, &sc->d->buf->room_pairs, struct pair, p);
 			sc->d->pfx_in[e] = 1;
 		} else {
-			sc->d->ifx_fields[e] |= sc->d->wfields[w];
+			guint8 wf = sc->d->wfields[w];
+			sc->d->ifx_fields[e] |= wf & FW_FIELDS_ALL;
+			/* in an all-ASCII word no regex \b falls after its start */
+			if (from == 0 || (wf & FW_MATCH_WORD_WIDE))
+				sc->d->ifx_start[e] |= wf & FW_FIELDS_ALL;
 		}
-		add_cands(sc, kind, e, sc->d->wfields[w]);
+		add_cands(sc, kind, e, sc->d->wfields[w] & FW_FIELDS_ALL);
 	}
 }
 
@@ -2109,17 +2294,20 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 	if (d->buf->cap_ifx < nifx + 1) {
 		g_free(d->buf->ifx_fields);
 		d->buf->cap_ifx = nifx + 1;
-		d->buf->ifx_fields = g_malloc(nifx + 1);
+		d->buf->ifx_fields = g_malloc(2 * (nifx + 1));   /* and ifx_start */
 	}
-	d->ifx_fields = memset(d->buf->ifx_fields, 0, nifx + 1);
+	d->ifx_fields = memset(d->buf->ifx_fields, 0, 2 * (nifx + 1));
+	d->ifx_start = d->ifx_fields + nifx + 1;
+	d->ifx_partial = !m->ifx_anywhere;
 	for (guint i = 0; i < m->always->len; i++) {
 		guint s = g_array_index(m->always, guint, i);
 		scratch_take(sc.got, s);
-		g_array_append_val(sc.cand, s);
+		FW_MATCH_PUSH(sc.cand, &d->buf->room_cand, guint, s);
 	}
 	if (nifx > 0 && d->long_words) {
 		/* a literal may be in the part of a word that was cut off */
 		memset(d->ifx_fields, FW_FIELDS_ALL, nifx);
+		memset(d->ifx_start, FW_FIELDS_ALL, nifx);
 		for (guint32 e = 0; e < nifx; e++)
 			add_cands(&sc, TERM_INFIX, e, FW_FIELDS_ALL);
 		nifx = 0;
@@ -2129,19 +2317,24 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 		const char *word = strtab_key(&d->words, w);
 
 		/* The small bit sets first: most words have no topic filed under them. */
-		if (bits_test(m->word_bloom, bloom_bit(e->hash, 0)) &&
-		    bits_test(m->word_bloom, bloom_bit(e->hash, 1))) {
+		if (bloom_has(m->word_bloom, e->hash)) {
 			gint64 x = strtab_find(&m->tab[TERM_WORD], word, e->len, e->hash);
 			if (x >= 0)
-				add_cands(&sc, TERM_WORD, x, d->wfields[w]);
+				add_cands(&sc, TERM_WORD, x, d->wfields[w] & FW_FIELDS_ALL);
 		}
 		if (npfx > 0 && (m->prefix_short[1] || m->prefix_short[2] ||
 		                 (e->len >= 3 && bits_test(m->slot_bits[TERM_PREFIX], filter_slot(word)))))
 			scan_terms(&sc, TERM_PREFIX, w, 0);
-		/* literals start anywhere in the word */
-		for (guint i = 0; nifx > 0 && i + 3 <= e->len; i++)
-			if (bits_test(m->slot_bits[TERM_INFIX], filter_slot(word + i)))
-				scan_terms(&sc, TERM_INFIX, w, i);
+		/* literals start anywhere in the word (most words hold none); if
+		 * every literal is word_start, in an all-ASCII word only at its start */
+		if (nifx > 0 && !m->ifx_anywhere && !(d->wfields[w] & FW_MATCH_WORD_WIDE)) {
+			if (e->len >= 3 && bits_test(m->slot_bits[TERM_INFIX], filter_slot(word)))
+				scan_terms(&sc, TERM_INFIX, w, 0);
+		} else if (nifx > 0 && infix_maybe(m, word, e->len)) {
+			for (guint i = 0; i + 3 <= e->len; i++)
+				if (bits_test(m->slot_bits[TERM_INFIX], filter_slot(word + i)))
+					scan_terms(&sc, TERM_INFIX, w, i);
+		}
 	}
 
 	/* The words by prefix entry (pairs come in word id order). */
@@ -2172,15 +2365,16 @@ found_cmp_cb(gconstpointer a, gconstpointer b)
 	return x->slot < y->slot ? -1 : x->slot > y->slot;
 }
 
-GPtrArray *
-fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc)
+guint
+fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc, struct fw_matches *r)
 {
-	GPtrArray *out;
-	GArray *cand, *scratch, *found;
+	GArray *cand, *found;
 	struct docidx d;
 
+	g_array_set_size(r->hits, 0);
+	g_array_set_size(r->spans, 0);
 	if (m->topics->len == 0)
-		return g_ptr_array_new_with_free_func(match_free);
+		return 0;
 	if (!g_atomic_int_get(&m->built)) {
 		g_mutex_lock(&m->lock);
 		if (!g_atomic_int_get(&m->built)) {
@@ -2191,28 +2385,37 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc)
 	}
 	docidx_init(&d, doc, m->fields, m);
 	cand = candidates(m, &d);
-	scratch = d.buf->spans;
 	found = d.buf->found;
 	g_array_set_size(found, 0);
 	for (guint i = 0; i < cand->len; i++) {
 		guint slot = g_array_index(cand, guint, i);
 		const struct topic *t = &g_array_index(m->topics, struct topic, slot);
-		struct found f = { .number = t->number, .slot = slot };
+		struct found f = { .number = t->number, .slot = slot, .first = r->spans->len };
 
-		f.spans = query_eval(t->root, &d, scratch);
-		if (f.spans)
-			g_array_append_val(found, f);
+		if (query_eval(t->root, &d, r->spans)) {
+			f.nspans = r->spans->len - f.first;
+			FW_MATCH_PUSH(found, &d.buf->room_found, struct found, f);
+			/* its twins match too, with the same spans */
+			for (guint s = t->twin; s != FW_MATCH_NO_TWIN;
+			     s = g_array_index(m->topics, struct topic, s).twin) {
+				f.number = g_array_index(m->topics, struct topic, s).number;
+				f.slot = s;
+				FW_MATCH_PUSH(found, &d.buf->room_found, struct found, f);
+			}
+		}
 	}
 	sort_small(found, sizeof(struct found), found_cmp_cb);
-	out = g_ptr_array_new_full(found->len, match_free);
+	g_array_set_size(r->hits, found->len);
 	for (guint i = 0; i < found->len; i++) {
-		struct fw_match *fm = g_new(struct fw_match, 1);
-		fm->topic = g_array_index(found, struct found, i).number;
-		fm->spans = g_array_index(found, struct found, i).spans;
-		g_ptr_array_add(out, fm);
+		const struct found *f = &g_array_index(found, struct found, i);
+		struct fw_match *h = &g_array_index(r->hits, struct fw_match, i);
+
+		h->topic = f->number;
+		h->first = f->first;
+		h->nspans = f->nspans;
 	}
 	docidx_clear(&d);
-	return out;
+	return r->hits->len;
 }
 
 /* ---- snippets ---- */

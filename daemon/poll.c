@@ -320,23 +320,28 @@ item_hits_compute(struct fw_matcher *matcher, const struct fw_item *it, const ch
 {
 	g_autofree char *cats = NULL;
 	struct fw_doc doc;
-	g_autoptr(GPtrArray) matches = NULL;
+	struct fw_matches *matches = fw_matches_new();
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)item_hit_free);
 
 	fw_doc_from_item(&doc, it, feed_title, &cats);
-	matches = fw_matcher_match(matcher, &doc);
-	for (guint i = 0; i < matches->len; i++) {
-		const struct fw_match *m = matches->pdata[i];
-		struct fw_snippet *sn = fw_snippet_make(&doc, m->spans, POLL_SNIPPET_WIDTH);
+	fw_matcher_match(matcher, &doc, matches);
+	for (guint i = 0; i < matches->hits->len; i++) {
+		const struct fw_match *m = &g_array_index(matches->hits, struct fw_match, i);
+		g_autoptr(GArray) spans = g_array_sized_new(FALSE, FALSE, sizeof(struct fw_span),
+		                                            m->nspans);
+		struct fw_snippet *sn;
 		struct item_hit *h = g_new0(struct item_hit, 1);
 
+		g_array_append_vals(spans, fw_match_spans(matches, m), m->nspans);
+		sn = fw_snippet_make(&doc, spans, POLL_SNIPPET_WIDTH);
 		h->topic = m->topic;
 		h->snippet = g_strdup(sn ? sn->text : "");
 		h->marks = marks_json(sn);
-		h->matched = matched_json(m->spans);
+		h->matched = matched_json(spans);
 		fw_snippet_free(sn);
 		g_ptr_array_add(out, h);
 	}
+	fw_matches_free(matches);
 	return out;
 }
 

@@ -149,6 +149,7 @@ struct tok {
 	gboolean full;      /* something did not fit: append nothing more */
 	gboolean slow;      /* the word needs full normalisation of its raw bytes */
 	gboolean in_word;
+	gboolean ascii;     /* only ASCII letters and digits so far */
 	const char *raw;    /* first byte of the word */
 	guint start;        /* character offset of the word */
 	guint index;
@@ -188,7 +189,7 @@ tok_report(struct tok *t, guint start, guint cend)
 {
 	struct fw_text_word w = {
 		.norm = t->buf, .len = t->len, .hash = t->hash,
-		.start = start, .end = cend, .index = t->index++,
+		.start = start, .end = cend, .index = t->index++, .ascii = t->ascii,
 	};
 
 	t->buf[t->len] = '\0';
@@ -227,6 +228,7 @@ static void
 tok_begin(struct tok *t, const char *p, guint ci)
 {
 	t->in_word = TRUE;
+	t->ascii = TRUE;
 	t->raw = p;
 	t->start = ci;
 	t->len = 0;
@@ -247,6 +249,7 @@ tok_cjk(struct tok *t, gunichar c, guint ci)
 	t->len = 0;
 	t->hash = FW_TEXT_HASH_INIT;
 	t->full = FALSE;
+	t->ascii = FALSE;
 	for (gsize i = 0; i < n; i++) {
 		char u[8];
 		if (is_mark(g_unichar_type(dec[i])))
@@ -327,6 +330,7 @@ fw_text_tokenize(const char *text, fw_text_token_cb cb, gpointer data)
 		           ((is_mark(type) || is_ignorable(c)) && t.in_word)) {
 			if (!t.in_word)
 				tok_begin(&t, p, ci);
+			t.ascii = FALSE;
 			if (t.slow) {
 				/* normalised at the end of the word */
 			} else if (c < FW_TEXT_TABLE_MAX) {

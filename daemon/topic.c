@@ -568,6 +568,24 @@ branch_literal(const char *p, const char *e, GString *best)
 	return TRUE;
 }
 
+/* TRUE if every match of the top-level branch [p, e) starts with lit[0..len)
+ * (lower-case ASCII): the branch opens with \b and then these characters,
+ * the last not made optional by a repeat after it. */
+static gboolean
+branch_starts_with(const char *p, const char *e, const char *lit, gsize len)
+{
+	gsize n = 0;
+
+	if (e - p < 2 || p[0] != '\\' || p[1] != 'b')
+		return FALSE;
+	p += 2;
+	while (p + n < e && g_ascii_isalnum(p[n]))
+		n++;
+	if (n > 0 && p + n < e && strchr("?*{", p[n]) != NULL)
+		n--;
+	return len <= n && g_ascii_strncasecmp(p, lit, len) == 0;
+}
+
 /* Fills regex node n's terms with the literals (one per top-level branch)
  * one of which any match holds, as lower-case ASCII; none when a branch has
  * no literal of FW_TOPIC_LITERAL_MIN bytes or the pattern is beyond reading. */
@@ -605,6 +623,8 @@ regex_literals(struct fw_qnode *n, const char *pat)
 		terms[count].hash = fw_text_hash(terms[count].word, terms[count].len);
 		terms[count].prefix = FALSE;
 		terms[count].infix = TRUE;
+		terms[count].word_start = branch_starts_with(p, e, terms[count].word,
+		                                             terms[count].len);
 		count++;
 		if (*e == '\0')
 			break;

@@ -32,11 +32,33 @@ struct fw_span {
 	guint end;
 };
 
-/* One topic that matched an item, and why. */
+/* One topic that matched an item, and why: its spans are
+ * r->spans[first .. first + nspans) of the struct fw_matches r holding it,
+ * sorted by field then start, no duplicates. */
 struct fw_match {
 	guint topic;        /* the number given to fw_matcher_add */
-	GArray *spans;      /* of struct fw_span, sorted by field then start, no duplicates */
+	guint first;
+	guint nspans;
 };
+
+/* What fw_matcher_match found for one item, flat: a hit costs no
+ * allocation, and one result is reused from item to item. Owns both arrays
+ * (fw_matches_free frees them); their contents live until the next match
+ * into it. */
+struct fw_matches {
+	GArray *hits;       /* struct fw_match, ordered by topic number */
+	GArray *spans;      /* struct fw_span: each hit's in one run (runs in no order) */
+};
+
+struct fw_matches *fw_matches_new(void);
+void fw_matches_free(struct fw_matches *r);   /* NULL is fine */
+
+/* The spans of hit h of r (h->nspans of them; not owned). */
+static inline const struct fw_span *
+fw_match_spans(const struct fw_matches *r, const struct fw_match *h)
+{
+	return &g_array_index(r->spans, struct fw_span, h->first);
+}
 
 struct fw_matcher;
 
@@ -46,10 +68,9 @@ void fw_matcher_free(struct fw_matcher *m);  /* frees the queries too; NULL is f
 /* Adds topic number `topic` with its compiled query; takes ownership of q. */
 void fw_matcher_add(struct fw_matcher *m, guint topic, struct fw_query *q);
 
-/* Matches one item against every topic. Returns a new array of struct
- * fw_match * ordered by topic number (free with g_ptr_array_unref: its free
- * function frees the matches); empty when nothing matched. */
-GPtrArray *fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc);
+/* Matches one item against every topic into r (emptied first, its arrays
+ * reused). Returns the number of hits (r->hits->len). */
+guint fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc, struct fw_matches *r);
 
 /* Matches one query against one item (no index); NULL spans means "no". */
 GArray *fw_query_match(const struct fw_query *q, const struct fw_doc *doc);

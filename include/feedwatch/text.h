@@ -35,7 +35,9 @@ fw_text_hash(const char *s, gsize len)
 /* One word of a text, as the tokenizer reports it: norm is the normalised
  * word (NUL-terminated, len bytes, valid only during the call), hash its
  * fw_text_hash; start/end are character offsets of the word in the original
- * text (end exclusive); index counts words from 0. */
+ * text (end exclusive); index counts words from 0; ascii says every
+ * character of the word in the text is an ASCII letter or digit (so no
+ * regex word boundary falls inside it). */
 struct fw_text_word {
 	const char *norm;
 	guint len;
@@ -43,6 +45,7 @@ struct fw_text_word {
 	guint start;
 	guint end;
 	guint index;
+	gboolean ascii;
 };
 
 /* Called once per word of a text, in order (w valid only during the call). */

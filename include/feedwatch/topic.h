@@ -96,9 +96,11 @@ struct fw_qterm {
 	char *word;         /* normalised (fw_text_normalize), never empty */
 	guint len;          /* strlen(word) */
 	guint32 hash;       /* fw_text_hash(word, len) */
-	gboolean prefix;    /* `word*`: any word starting with it */
-	gboolean infix;     /* REGEX literals only: somewhere inside a normalised word
+	guint8 prefix;      /* `word*`: any word starting with it (a gboolean) */
+	guint8 infix;       /* REGEX literals only: somewhere inside a normalised word
 	                     * (lower-case ASCII letters and digits, 3 bytes or more) */
+	guint8 word_start;  /* REGEX literals only: every match of its branch starts
+	                     * with it, at a word boundary (\bliteral...) */
 };
 
 struct fw_qnode {

@@ -256,6 +256,18 @@ static const struct row rows[] = {
 	{ "/mil[eé]i/", NULL, "xmileix", Y, "content:1-6" },
 	{ "/\\bchina\\b/i", NULL, "Chinatown", N },
 	{ "/\\bchina\\b/i", NULL, "big China deal", Y, "content:4-9" },
+	/* a literal after \b: the matcher searches only where it starts a word,
+	 * or is inside a word that is not all ASCII (a \b may fall there) */
+	{ "/\\bjutri/i", NULL, "skojutri", N },
+	{ "/\\bjutri/i", NULL, "skojutri sko JUTRIgor", Y, "content:13-18" },
+	{ "/\\bjutri/i", "jutri", "skojutri", Y, "title:0-5" },
+	{ "/\\bjutri/i", NULL, "JUTRI’s", Y, "content:0-5" },
+	{ "/\\bjutri/i", NULL, "e\u0301jutri", Y, "content:2-7" },   /* a mark is no \w */
+	{ "/\\bjutri/i", NULL, "x\u00ADjutri", Y, "content:2-7" },   /* nor a soft hyphen */
+	{ "/\\bjutri/i", NULL, "a\u200Djutri", Y, "content:2-7" },   /* nor a joiner */
+	{ "/\\bjutri/i", NULL, "éjutri", N },                         /* é is */
+	{ "/\\bjutri/i", NULL, "x_jutri", N },
+	{ "/\\bkelvin/i", NULL, "x \u212Aelvin", Y, "content:2-8" },
 	{ "title:/^Breaking/", "Breaking: news", NULL, Y, "title:0-8" },
 	{ "title:/^Breaking/", "Not Breaking", NULL, N },
 	{ "/é+/", NULL, "caféé x é", Y, "content:3-5", 2 },
@@ -342,7 +354,7 @@ test_row(gconstpointer data)
 	struct fw_matcher *m;
 	struct fw_doc d;
 	GArray *spans;
-	GPtrArray *hits;
+	struct fw_matches *hits = fw_matches_new();
 
 	g_assert_no_error(error);
 	doc_of(r, &d);
@@ -368,16 +380,16 @@ test_row(gconstpointer data)
 	/* The matcher (with its index) says the same, with the same spans. */
 	m = fw_matcher_new();
 	fw_matcher_add(m, 7, q);
-	hits = fw_matcher_match(m, &d);
-	g_assert_cmpuint(hits->len, ==, r->yes ? 1 : 0);
+	g_assert_cmpuint(fw_matcher_match(m, &d, hits), ==, r->yes ? 1 : 0);
+	g_assert_cmpuint(hits->hits->len, ==, r->yes ? 1 : 0);
 	if (r->yes) {
-		struct fw_match *fm = hits->pdata[0];
+		struct fw_match *fm = &g_array_index(hits->hits, struct fw_match, 0);
 		g_assert_cmpuint(fm->topic, ==, 7);
-		g_assert_cmpuint(fm->spans->len, ==, spans->len);
-		g_assert_cmpmem(fm->spans->data, fm->spans->len * sizeof(struct fw_span),
+		g_assert_cmpuint(fm->nspans, ==, spans->len);
+		g_assert_cmpmem(fw_match_spans(hits, fm), fm->nspans * sizeof(struct fw_span),
 		                spans->data, spans->len * sizeof(struct fw_span));
 	}
-	g_ptr_array_unref(hits);
+	fw_matches_free(hits);
 	fw_matcher_free(m);
 	if (spans)
 		g_array_unref(spans);
@@ -404,6 +416,97 @@ test_many_spans(void)
 	fw_query_free(q);
 }
 
+/* The matcher's regex literal scan (only word starts while every literal
+ * follows a \b) agrees with fw_query_match topic by topic, with literals
+ * after \b only, mixed with others, and with a literal inside a word whose
+ * clause was dropped (its query is too long) while another topic files it. */
+static void
+test_literal_scan(void)
+{
+	static const char *const sets[][3] = {
+		{ "/\\bjutri/i", "/\\bgorfe[a-z]*\\b/", NULL },
+		{ "/\\bjutri/i", "/[a-z]jutri/", "/\\bgorfe[a-z]*\\b/" },
+		{ "/\\bjutri/i", "abcdefgh bcdefghi cdefghij defghijk efghijkl fghijklm ghijklmn "
+		  "hijklmno ijklmnop jklmnopq klmnopqr lmnopqrs mnopqrst nopqrstu opqrstuv "
+		  "pqrstuvw qrstuvwx /[a-z]jutri/", NULL },
+	};
+	static const char *const texts[] = {
+		"skojutri", "sko jutri", "skoJUTRI gorfemu", "xgorfe", "e\u0301jutri",
+		"abcdefgh bcdefghi cdefghij defghijk efghijkl fghijklm ghijklmn hijklmno ijklmnop "
+		"jklmnopq klmnopqr lmnopqrs mnopqrst nopqrstu opqrstuv pqrstuvw qrstuvwx skojutri",
+	};
+
+	for (guint k = 0; k < G_N_ELEMENTS(sets); k++) {
+		struct fw_matcher *m = fw_matcher_new();
+		struct fw_matches *r = fw_matches_new();
+		GPtrArray *qs = g_ptr_array_new_with_free_func((GDestroyNotify)fw_query_free);
+
+		for (guint i = 0; i < G_N_ELEMENTS(sets[k]) && sets[k][i]; i++) {
+			g_autoptr(GError) err = NULL;
+			g_ptr_array_add(qs, fw_query_parse(sets[k][i], NULL, &err));
+			g_assert_no_error(err);
+			fw_matcher_add(m, i, fw_query_parse(sets[k][i], NULL, NULL));
+		}
+		for (guint t = 0; t < G_N_ELEMENTS(texts); t++) {
+			struct fw_doc d = { 0 };
+			guint want = 0;
+
+			d.field[FW_FIELD_CONTENT] = texts[t];
+			fw_matcher_match(m, &d, r);
+			for (guint i = 0; i < qs->len; i++) {
+				g_autoptr(GArray) spans = fw_query_match(qs->pdata[i], &d);
+				gboolean found = FALSE;
+				for (guint h = 0; h < r->hits->len; h++)
+					found = found || g_array_index(r->hits, struct fw_match, h).topic == i;
+				if ((spans != NULL) != found)
+					g_error("set %u topic %u on '%s': query_match %s, matcher %s", k, i,
+					        texts[t], spans ? "yes" : "no", found ? "yes" : "no");
+				want += spans != NULL;
+			}
+			g_assert_cmpuint(r->hits->len, ==, want);
+		}
+		g_ptr_array_unref(qs);
+		fw_matches_free(r);
+		fw_matcher_free(m);
+	}
+}
+
+/* Topics with equal queries (evaluated once) all match, each with the same
+ * spans, also when added after the first match. */
+static void
+test_twins(void)
+{
+	static const struct {
+		const char *query;
+		guint number;
+	} topics[] = {
+		{ "swap*", 7 }, { "/\\bswap/i", 4 }, { "swap*", 2 }, { "swap* AND china", 9 },
+		{ "/\\bswap/i", 4 }, { "title:swap*", 1 },
+	}, later[] = { { "swap*", 3 }, { "/\\bswap/i", 8 } };
+	static const guint want[] = { 2, 3, 4, 4, 7, 8 };
+	struct fw_matcher *m = fw_matcher_new();
+	struct fw_matches *r = fw_matches_new();
+	struct fw_doc d = { 0 };
+	const struct fw_match *h;
+
+	for (guint i = 0; i < G_N_ELEMENTS(topics); i++)
+		fw_matcher_add(m, topics[i].number, fw_query_parse(topics[i].query, NULL, NULL));
+	d.field[FW_FIELD_CONTENT] = "The swaps and a swap line";
+	g_assert_cmpuint(fw_matcher_match(m, &d, r), ==, 4);
+	for (guint i = 0; i < G_N_ELEMENTS(later); i++)
+		fw_matcher_add(m, later[i].number, fw_query_parse(later[i].query, NULL, NULL));
+	g_assert_cmpuint(fw_matcher_match(m, &d, r), ==, G_N_ELEMENTS(want));
+	h = (const struct fw_match *)(void *)r->hits->data;
+	for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+		g_assert_cmpuint(h[i].topic, ==, want[i]);
+		g_assert_cmpuint(h[i].nspans, ==, 2);
+		g_assert_cmpuint(fw_match_spans(r, &h[i])[0].start, ==, 4);
+		g_assert_cmpuint(fw_match_spans(r, &h[i])[1].start, ==, 16);
+	}
+	fw_matches_free(r);
+	fw_matcher_free(m);
+}
+
 /* The matcher: topics come back ordered by number, each with its spans. */
 static void
 test_matcher(void)
@@ -412,29 +515,33 @@ test_matcher(void)
 	static const guint numbers[] = { 30, 20, 10, 5, 40 };
 	struct fw_matcher *m = fw_matcher_new();
 	struct fw_doc d = { 0 };
-	GPtrArray *hits;
+	struct fw_matches *hits = fw_matches_new();
+	struct fw_match *h;
 
-	hits = fw_matcher_match(m, &d);
-	g_assert_cmpuint(hits->len, ==, 0);
-	g_ptr_array_unref(hits);
+	g_assert_cmpuint(fw_matcher_match(m, &d, hits), ==, 0);
+	g_assert_cmpuint(hits->hits->len, ==, 0);
 	for (guint i = 0; i < G_N_ELEMENTS(topics); i++)
 		fw_matcher_add(m, numbers[i], fw_query_parse(topics[i], NULL, NULL));
 	d.field[FW_FIELD_TITLE] = "Milei and Lula meet in Argentina";
 	d.field[FW_FIELD_CONTENT] = "The Mercosur summit: China's swap line was discussed.";
-	hits = fw_matcher_match(m, &d);
-	g_assert_cmpuint(hits->len, ==, 4);
-	g_assert_cmpuint(((struct fw_match *)hits->pdata[0])->topic, ==, 5);
-	g_assert_cmpuint(((struct fw_match *)hits->pdata[1])->topic, ==, 10);
-	g_assert_cmpuint(((struct fw_match *)hits->pdata[2])->topic, ==, 20);
-	g_assert_cmpuint(((struct fw_match *)hits->pdata[3])->topic, ==, 30);
-	g_assert_cmpuint(((struct fw_match *)hits->pdata[3])->spans->len, ==, 2);
-	g_ptr_array_unref(hits);
+	g_assert_cmpuint(fw_matcher_match(m, &d, hits), ==, 4);
+	h = (struct fw_match *)(void *)hits->hits->data;
+	g_assert_cmpuint(h[0].topic, ==, 5);
+	g_assert_cmpuint(h[1].topic, ==, 10);
+	g_assert_cmpuint(h[2].topic, ==, 20);
+	g_assert_cmpuint(h[3].topic, ==, 30);
+	g_assert_cmpuint(h[3].nspans, ==, 2);
+	/* "swap" in content: the first of its spans, in the shared array */
+	g_assert_cmpuint(fw_match_spans(hits, &h[3])[0].field, ==, FW_FIELD_CONTENT);
+	/* the result is reused: emptied, then filled */
 	d.field[FW_FIELD_TITLE] = NULL;
 	d.field[FW_FIELD_CONTENT] = "x";
-	hits = fw_matcher_match(m, &d);
-	g_assert_cmpuint(hits->len, ==, 1);
-	g_assert_cmpuint(((struct fw_match *)hits->pdata[0])->topic, ==, 40);
-	g_ptr_array_unref(hits);
+	g_assert_cmpuint(fw_matcher_match(m, &d, hits), ==, 1);
+	h = (struct fw_match *)(void *)hits->hits->data;
+	g_assert_cmpuint(h[0].topic, ==, 40);
+	g_assert_cmpuint(hits->spans->len, ==, h[0].nspans);
+	fw_matches_free(hits);
+	fw_matches_free(NULL);
 	fw_matcher_free(m);
 	fw_matcher_free(NULL);
 }
@@ -760,6 +867,7 @@ test_property(void)
 	struct fw_matcher *m = fw_matcher_new();
 	GPtrArray *queries = g_ptr_array_new();
 	GArray *numbers = g_array_new(FALSE, FALSE, sizeof(guint));
+	struct fw_matches *hits = fw_matches_new();   /* reused doc after doc */
 	guint ntopics = 2000, ndocs = 60, matched = 0, evaluated = 0;
 
 	while (queries->len < ntopics) {
@@ -786,16 +894,15 @@ test_property(void)
 		g_autofree char *content = rand_text(rng);
 		g_autofree char *summary = rand_text(rng);
 		struct fw_doc d = { 0 };
-		GPtrArray *hits;
 		guint h = 0, last = 0;
 
 		d.field[FW_FIELD_TITLE] = title;
 		d.field[FW_FIELD_CONTENT] = content;
 		if (k % 3 == 0)
 			d.field[FW_FIELD_SUMMARY] = summary;
-		hits = fw_matcher_match(m, &d);
-		for (guint i = 0; i < hits->len; i++) {
-			struct fw_match *fm = hits->pdata[i];
+		fw_matcher_match(m, &d, hits);
+		for (guint i = 0; i < hits->hits->len; i++) {
+			struct fw_match *fm = &g_array_index(hits->hits, struct fw_match, i);
 			g_assert_cmpuint(fm->topic, >=, last);
 			last = fm->topic;
 		}
@@ -804,13 +911,13 @@ test_property(void)
 			GArray *spans = fw_query_match(queries->pdata[t], &d);
 			gboolean found = FALSE;
 			evaluated++;
-			for (guint i = 0; i < hits->len && !found; i++) {
-				struct fw_match *fm = hits->pdata[i];
+			for (guint i = 0; i < hits->hits->len && !found; i++) {
+				struct fw_match *fm = &g_array_index(hits->hits, struct fw_match, i);
 				if (fm->topic != g_array_index(numbers, guint, t))
 					continue;
 				/* topic numbers may repeat: compare with this one's spans */
-				if (spans && fm->spans->len == spans->len &&
-				    memcmp(fm->spans->data, spans->data,
+				if (spans && fm->nspans == spans->len &&
+				    memcmp(fw_match_spans(hits, fm), spans->data,
 				           spans->len * sizeof(struct fw_span)) == 0)
 					found = TRUE;
 			}
@@ -825,9 +932,9 @@ test_property(void)
 				g_array_unref(spans);
 			}
 		}
-		g_assert_cmpuint(hits->len, ==, h);
-		g_ptr_array_unref(hits);
+		g_assert_cmpuint(hits->hits->len, ==, h);
 	}
+	fw_matches_free(hits);
 	/* The test means something: many topics matched, most did not. */
 	g_test_message("%u of %u evaluations matched", matched, evaluated);
 	g_assert_cmpuint(matched, >, evaluated / 50);
@@ -852,17 +959,18 @@ match_thread_cb(gpointer data)
 {
 	struct thread_job *j = data;
 
+	struct fw_matches *hits = fw_matches_new();
+
 	for (guint rep = 0; rep < 3; rep++) {
 		for (guint i = 0; i < j->ntexts; i++) {
 			struct fw_doc d = { 0 };
-			GPtrArray *hits;
 			d.field[FW_FIELD_CONTENT] = j->texts[i];
-			hits = fw_matcher_match(j->m, &d);
+			fw_matcher_match(j->m, &d, hits);
 			if (rep == 0)
-				j->hits += hits->len;
-			g_ptr_array_unref(hits);
+				j->hits += hits->hits->len;
 		}
 	}
+	fw_matches_free(hits);
 	return NULL;
 }
 
@@ -924,6 +1032,8 @@ main(int argc, char **argv)
 	g_test_add_func("/match/why-long", test_why_long);
 	g_test_add_func("/match/many-spans", test_many_spans);
 	g_test_add_func("/match/matcher", test_matcher);
+	g_test_add_func("/match/twins", test_twins);
+	g_test_add_func("/match/literal-scan", test_literal_scan);
 	g_test_add_func("/match/render", test_render);
 	g_test_add_func("/match/property", test_property);
 	g_test_add_func("/match/threads", test_threads);

@@ -45,10 +45,11 @@ dump(GString *s, const struct fw_qnode *n)
 		dump_fields(s, n->fields);
 		g_string_append_printf(s, "/%s/%s", pat,
 		                       (g_regex_get_compile_flags(n->regex) & G_REGEX_CASELESS) ? "i" : "");
-		/* the literals the presearch uses: {a|b} */
+		/* the literals the presearch uses: {a|b}, ^a if a match starts with it */
 		for (guint i = 0; i < n->n; i++) {
 			g_assert_true(n->terms[i].infix);
-			g_string_append_printf(s, "%s%s", i ? "|" : "{", n->terms[i].word);
+			g_string_append_printf(s, "%s%s%s", i ? "|" : "{",
+			                       n->terms[i].word_start ? "^" : "", n->terms[i].word);
 		}
 		if (n->n)
 			g_string_append_c(s, '}');
@@ -166,7 +167,15 @@ static const struct ok_row ok_rows[] = {
 	{ "/mil[eé]i/i", "/mil[eé]i/i{mil}" },
 	{ "/foo/", "/foo/{foo}" },
 	/* regular expressions: the literals any match holds {a|b}, for the presearch */
-	{ "/\\bjutri[a-z]*\\b/i", "/\\bjutri[a-z]*\\b/i{jutri}" },
+	{ "/\\bjutri[a-z]*\\b/i", "/\\bjutri[a-z]*\\b/i{^jutri}" },
+	{ "/\\bJutri/", "/\\bJutri/{^jutri}" },
+	{ "/\\bjutri?x/", "/\\bjutri?x/{^jutr}" },
+	{ "/\\bjutri+/", "/\\bjutri+/{^jutri}" },
+	{ "/\\bab{0}abcd/", "/\\bab{0}abcd/{abcd}" },    /* not "ab...": b may be absent */
+	{ "/\\bfoo|\\bbarbaz|quux/", "/\\bfoo|\\bbarbaz|quux/{^foo|^barbaz|quux}" },
+	{ "/\\b(x)jutri/", "/\\b(x)jutri/{jutri}" },
+	{ "/x\\bjutri/", "/x\\bjutri/{jutri}" },
+	{ "/\\Bjutri/", "/\\Bjutri/{jutri}" },
 	{ "/MILEI/", "/MILEI/{milei}" },
 	{ "/Swaps?/", "/Swaps?/{swap}" },
 	{ "/colou?r/", "/colou?r/{colo}" },
