@@ -78,6 +78,11 @@ static void xml_init_once(void)
 	}
 }
 
+void fw_feed_init(void)
+{
+	xml_init_once();
+}
+
 /* First error seen by a parse, and the document its items stream into. */
 struct parse_err {
 	gboolean set;

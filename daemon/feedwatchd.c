@@ -2,7 +2,6 @@
  * parses, matches, stores and notifies. Foreground only; systemd supervises
  * it (Type=notify). See feedwatchd(8). */
 #include <locale.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,8 +84,8 @@ daemon_due_cb(guint i, gpointer data)
 		fw_poller_poll(d->poller, i);
 }
 
-/* Once the poller is quiet: SQLite's page cache and the heap's free pages
- * (every thread's arena) go back to the system, so an idle daemon stays
+/* Once the poller is quiet: SQLite's page cache, the worker's buffers and
+ * the heap's free pages go back to the system, so an idle daemon stays
  * small between cycles. Returns G_SOURCE_REMOVE. */
 static gboolean
 daemon_settle_cb(gpointer data)
@@ -97,7 +96,7 @@ daemon_settle_cb(gpointer data)
 	if (fw_poller_busy(d->poller))
 		return G_SOURCE_REMOVE;   /* the last poll to finish asks again */
 	fw_store_release_memory(d->store);
-	malloc_trim(0);
+	fw_poller_settle(d->poller);   /* then malloc_trim, on the worker */
 	return G_SOURCE_REMOVE;
 }
 

@@ -2354,6 +2354,26 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 	return sc.cand;
 }
 
+void
+fw_matcher_build(struct fw_matcher *m)
+{
+	if (g_atomic_int_get(&m->built))
+		return;
+	g_mutex_lock(&m->lock);
+	if (!g_atomic_int_get(&m->built)) {
+		matcher_build(m);
+		g_atomic_int_set(&m->built, 1);
+	}
+	g_mutex_unlock(&m->lock);
+}
+
+void
+fw_match_thread_release(void)
+{
+	g_private_replace(&dbuf_key, NULL);
+	g_private_replace(&scratch_key, NULL);
+}
+
 /* Orders matches by topic number, then slot. */
 static gint
 found_cmp_cb(gconstpointer a, gconstpointer b)
@@ -2375,14 +2395,7 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc, struct fw_match
 	g_array_set_size(r->spans, 0);
 	if (m->topics->len == 0)
 		return 0;
-	if (!g_atomic_int_get(&m->built)) {
-		g_mutex_lock(&m->lock);
-		if (!g_atomic_int_get(&m->built)) {
-			matcher_build(m);
-			g_atomic_int_set(&m->built, 1);
-		}
-		g_mutex_unlock(&m->lock);
-	}
+	fw_matcher_build(m);
 	docidx_init(&d, doc, m->fields, m);
 	cand = candidates(m, &d);
 	found = d.buf->found;

@@ -1,4 +1,5 @@
 /* poll — see include/feedwatch/poll.h. */
+#include <malloc.h>
 #include <string.h>
 
 #include <json-glib/json-glib.h>
@@ -51,6 +52,7 @@ struct item_hit {
  * parses it and hashes and matches every item (pure work), the main loop
  * stores the result (the store is used from one thread). */
 struct parse_job {
+	gboolean settle;          /* not a feed: fw_poller_settle's job */
 	struct feed_run *run;
 	struct poll_gen *gen;
 	char *feed_title;         /* the config's title= or NULL (the feed's own is in doc) */
@@ -552,6 +554,13 @@ poll_worker_cb(gpointer data, gpointer user_data)
 	struct parse_job *job = data;
 	struct fw_poller *p = user_data;
 
+	if (job->settle) {
+		/* The worker's buffers go, then every arena's free pages. */
+		fw_match_thread_release();
+		malloc_trim(0);
+		g_free(job);
+		return;
+	}
 	if (!g_atomic_int_get(&p->stopping)) {
 		gsize len = 0;
 		const char *body = job->body ? g_bytes_get_data(job->body, &len) : NULL;
@@ -747,6 +756,7 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	p->done_source = g_source_new(&poll_done_source_funcs, sizeof(GSource));
 	g_source_set_callback(p->done_source, NULL, p, NULL);
 	g_source_attach(p->done_source, p->ctx);
+	fw_feed_init();
 	p->pool = g_thread_pool_new(poll_worker_cb, p, 1, FALSE, NULL);
 	if (!fw_poller_reconfigure(p, cfg, error)) {
 		fw_poller_free(p);
@@ -822,6 +832,7 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 		}
 		fw_matcher_add(m, i, q);
 	}
+	fw_matcher_build(m);   /* on this thread: the worker's memory stays transient */
 	runs = g_ptr_array_new_full(cfg->feeds->len, (GDestroyNotify)run_free);
 	for (guint i = 0; i < cfg->feeds->len; i++) {
 		const struct fw_feed_conf *fc = cfg->feeds->pdata[i];
@@ -928,6 +939,15 @@ fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer data)
 {
 	p->done_cb = cb;
 	p->done_data = data;
+}
+
+void
+fw_poller_settle(struct fw_poller *p)
+{
+	struct parse_job *job = g_new0(struct parse_job, 1);
+
+	job->settle = TRUE;
+	g_thread_pool_push(p->pool, job, NULL);
 }
 
 gboolean

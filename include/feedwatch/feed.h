@@ -89,6 +89,10 @@ struct fw_feed_doc {
 struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
                                   const char *content_type, GError **error);
 
+/* Initialises libxml2 for the process now (else the first parse does, on
+ * its thread): its global tables are then the caller's thread's memory. */
+void fw_feed_init(void);
+
 void fw_feed_doc_free(struct fw_feed_doc *doc);  /* NULL is fine */
 void fw_item_free(struct fw_item *item);         /* NULL is fine */
 

@@ -68,6 +68,14 @@ void fw_matcher_free(struct fw_matcher *m);  /* frees the queries too; NULL is f
 /* Adds topic number `topic` with its compiled query; takes ownership of q. */
 void fw_matcher_add(struct fw_matcher *m, guint topic, struct fw_query *q);
 
+/* Files the topics added so far into the index now (else the first match
+ * does it): the index is then allocated by the caller's thread. */
+void fw_matcher_build(struct fw_matcher *m);
+
+/* Frees the calling thread's scratch buffers (the next match on this thread
+ * makes them again): for a thread about to idle. */
+void fw_match_thread_release(void);
+
 /* Matches one item against every topic into r (emptied first, its arrays
  * reused). Returns the number of hits (r->hits->len). */
 guint fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc, struct fw_matches *r);

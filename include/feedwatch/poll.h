@@ -51,6 +51,10 @@ void fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer dat
 /* Sends what is due in the outbox (pending notifications). */
 void fw_poller_flush_outbox(struct fw_poller *p);
 
+/* For a quiet poller: the worker thread frees its buffers, then the heap's
+ * free pages (every thread's arena) go back to the system (malloc_trim). */
+void fw_poller_settle(struct fw_poller *p);
+
 /* TRUE while a fetch or a notification is in flight. */
 gboolean fw_poller_busy(struct fw_poller *p);
 
