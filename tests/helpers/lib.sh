@@ -55,6 +55,21 @@ like() {
 fw() { $FW_WRAP "$FW_BUILD/feedwatch" "$@"; }
 fwd() { $FW_WRAP "$FW_BUILD/feedwatchd" "$@"; }
 
+# start_faultserver N [ARGS...]: tests/helpers/faultserver.py with ARGS,
+# serving until the test ends; N ports expected, in the array P.
+start_faultserver() {
+	local n=$1
+	shift
+	"$FW_PY" "$FW_HELPERS/faultserver.py" --no-stdin --lifetime 120 "$@" \
+		> "$T_TMP/fault.ports" 2> "$T_TMP/fault.err" &
+	FAULT_PID=$!
+	at_exit stop_faultserver
+	for i in $(seq 100); do [ -s "$T_TMP/fault.ports" ] && break; sleep 0.05; done
+	read -r -a P < "$T_TMP/fault.ports"
+	[ "${#P[@]}" = "$n" ] || { echo "Bail out! the fault server did not start"; cat "$T_TMP/fault.err"; exit 1; }
+}
+stop_faultserver() { kill "$FAULT_PID" 2>/dev/null; }
+
 # free_port: a TCP port free on 127.0.0.1.
 free_port() {
 	$FW_PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

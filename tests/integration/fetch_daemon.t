@@ -6,14 +6,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 plan 14
 
-"$FW_PY" "$FW_HELPERS/faultserver.py" --ports 3 --no-stdin --lifetime 120 \
-	--log "$T_TMP/fault.log" > "$T_TMP/fault.ports" 2> "$T_TMP/fault.err" &
-FAULT_PID=$!
-stop_faultserver() { kill "$FAULT_PID"; }
-at_exit stop_faultserver
-for i in $(seq 100); do [ -s "$T_TMP/fault.ports" ] && break; sleep 0.05; done
-read -r -a P < "$T_TMP/fault.ports"
-[ "${#P[@]}" = 3 ] || { echo "Bail out! the fault server did not start"; cat "$T_TMP/fault.err"; exit 1; }
+start_faultserver 3 --ports 3 --log "$T_TMP/fault.log"
 
 mkdir -p "$T_TMP/www"
 for n in 1 2 3 4 5 6; do

@@ -9,14 +9,7 @@ plan 68
 
 # The fault server on 10 ports of 127.0.0.1 (the Retry-After feeds each get
 # their own host:port: a 429 makes its whole host wait) and one of ::1.
-"$FW_PY" "$FW_HELPERS/faultserver.py" --ports 10 --ipv6 --no-stdin --lifetime 120 \
-	--log "$T_TMP/fault.log" > "$T_TMP/fault.ports" 2> "$T_TMP/fault.err" &
-FAULT_PID=$!
-stop_faultserver() { kill "$FAULT_PID"; }
-at_exit stop_faultserver
-for i in $(seq 100); do [ -s "$T_TMP/fault.ports" ] && break; sleep 0.05; done
-read -r -a P < "$T_TMP/fault.ports"
-[ "${#P[@]}" = 11 ] || { echo "Bail out! the fault server did not start"; cat "$T_TMP/fault.err"; exit 1; }
+start_faultserver 11 --ports 10 --ipv6 --log "$T_TMP/fault.log"
 F="http://127.0.0.1:${P[0]}"
 V6="http://[::1]:${P[10]}"
 

@@ -7,15 +7,9 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 plan 6
 
-"$FW_PY" "$FW_HELPERS/faultserver.py" --tls "$FW_TOP/tests/fixtures/tls/cert.pem" \
-	"$FW_TOP/tests/fixtures/tls/key.pem" --no-stdin --lifetime 60 --log "$T_TMP/fault.log" \
-	> "$T_TMP/fault.port" 2> "$T_TMP/fault.err" &
-FAULT_PID=$!
-stop_faultserver() { kill "$FAULT_PID"; }
-at_exit stop_faultserver
-for i in $(seq 100); do [ -s "$T_TMP/fault.port" ] && break; sleep 0.05; done
-read -r PORT < "$T_TMP/fault.port"
-[ -n "$PORT" ] || { echo "Bail out! the fault server did not start"; cat "$T_TMP/fault.err"; exit 1; }
+start_faultserver 1 --tls "$FW_TOP/tests/fixtures/tls/cert.pem" \
+	"$FW_TOP/tests/fixtures/tls/key.pem" --log "$T_TMP/fault.log"
+PORT=${P[0]}
 : >> "$T_TMP/fault.log"
 
 mkdir -p "$T_TMP/www"

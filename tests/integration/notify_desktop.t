@@ -12,14 +12,8 @@ plan 29
 
 W="$T_TMP/www"
 mkdir -p "$W"
-"$FW_PY" "$FW_HELPERS/faultserver.py" --root "$W" --no-stdin --lifetime 120 \
-	> "$T_TMP/fault.port" 2> "$T_TMP/fault.err" &
-FAULT_PID=$!
-stop_faultserver() { kill "$FAULT_PID"; }
-at_exit stop_faultserver
-for i in $(seq 100); do [ -s "$T_TMP/fault.port" ] && break; sleep 0.05; done
-read -r PORT < "$T_TMP/fault.port"
-[ -n "$PORT" ] || { echo "Bail out! the fault server did not start"; cat "$T_TMP/fault.err"; exit 1; }
+start_faultserver 1 --root "$W"
+PORT=${P[0]}
 # delayed MS NAME: the URL of $W/NAME, answered after MS milliseconds.
 delayed() { echo "http://127.0.0.1:$PORT/delayed/$1/$2"; }
 conf="$T_TMP/fw.conf"
