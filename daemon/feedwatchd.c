@@ -2,6 +2,7 @@
  * parses, matches, stores and notifies. Foreground only; systemd supervises
  * it (Type=notify). See feedwatchd(8). */
 #include <locale.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -131,6 +132,9 @@ daemon_outbox_cb(gpointer data)
 		g_clear_error(&err);
 		if (!fw_store_maintain(d->store, &err))
 			fw_log_warn("database maintenance: %s", err->message);
+		/* pruning read much of the database into SQLite's cache */
+		fw_store_release_memory(d->store);
+		malloc_trim(0);
 	}
 	return G_SOURCE_CONTINUE;
 }
