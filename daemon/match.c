@@ -1456,27 +1456,30 @@ bits_test(const guint64 *bits, guint i)
 	return (bits[i >> 6] >> (i & 63)) & 1;
 }
 
-/* Bloom bit k (0 or 1) of a word's FNV hash (the tokenizer tests bit 0
- * of every word: with few topics, one shift and load). */
-static inline guint
-bloom_bit(guint32 hash, guint k)
+/* A word's two Bloom bits lie in one 64-bit word of the filter (a blocked
+ * Bloom filter: one load a test, one cache line a word): the word chosen by
+ * the FNV hash's low bits, the bits by its high bits and a multiplied copy. */
+static inline guint64
+bloom_mask(guint32 hash)
 {
-	return (k ? (hash * 0x9E3779B1u) >> 15 : hash) & (FW_MATCH_BLOOM - 1);
+	return (G_GUINT64_CONSTANT(1) << (hash >> 26)) |
+	       (G_GUINT64_CONSTANT(1) << ((hash * 0x9E3779B1u) >> 26));
 }
 
 /* Enters a word's hash into a Bloom filter. */
 static inline void
 bloom_add(guint64 *bloom, guint32 hash)
 {
-	bits_set(bloom, bloom_bit(hash, 0));
-	bits_set(bloom, bloom_bit(hash, 1));
+	bloom[hash & (FW_MATCH_BLOOM / 64 - 1)] |= bloom_mask(hash);
 }
 
 /* TRUE if a word's hash may be in a Bloom filter; never FALSE if it is. */
 static inline gboolean
 bloom_has(const guint64 *bloom, guint32 hash)
 {
-	return bits_test(bloom, bloom_bit(hash, 0)) && bits_test(bloom, bloom_bit(hash, 1));
+	guint64 m = bloom_mask(hash);
+
+	return (bloom[hash & (FW_MATCH_BLOOM / 64 - 1)] & m) == m;
 }
 
 /* A topic filed under a term, and the fields the term counts in for it. */
