@@ -315,14 +315,15 @@ gen_unref(struct poll_gen *g)
 	}
 }
 
-/* Matches one item against every topic; returns what each matching topic
- * needs to be stored (of struct item_hit *). Pure: runs on the worker. */
+/* Matches one item against every topic, into matches (the caller's, reused
+ * item after item); returns what each matching topic needs to be stored (of
+ * struct item_hit *). Pure: runs on the worker. */
 static GPtrArray *
-item_hits_compute(struct fw_matcher *matcher, const struct fw_item *it, const char *feed_title)
+item_hits_compute(struct fw_matcher *matcher, struct fw_matches *matches,
+                  const struct fw_item *it, const char *feed_title)
 {
 	g_autofree char *cats = NULL;
 	struct fw_doc doc;
-	struct fw_matches *matches = fw_matches_new();
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)item_hit_free);
 
 	fw_doc_from_item(&doc, it, feed_title, &cats);
@@ -343,7 +344,6 @@ item_hits_compute(struct fw_matcher *matcher, const struct fw_item *it, const ch
 		fw_snippet_free(sn);
 		g_ptr_array_add(out, h);
 	}
-	fw_matches_free(matches);
 	return out;
 }
 
@@ -399,6 +399,7 @@ poll_store_job(struct feed_run *run, struct parse_job *job, gint64 now, GError *
 	const struct fw_feed_doc *doc = job->doc;
 	const char *feed_title = fc->title ? fc->title : doc->title ? doc->title : fc->key;
 	gboolean fresh = job->gen == p->gen;
+	struct fw_matches *matches = NULL;   /* for matching again after a reload */
 
 	if (!poll_batch_open(p, error) || !fw_store_savepoint(p->store, error))
 		return FALSE;
@@ -415,13 +416,18 @@ poll_store_job(struct feed_run *run, struct parse_job *job, gint64 now, GError *
 			continue;
 		if (state == FW_ITEM_NEW)
 			p->stats.items_new++;
-		if (!fresh)
-			redo = item_hits_compute(p->gen->matcher, it, feed_title);
+		if (!fresh) {
+			if (matches == NULL)
+				matches = fw_matches_new();
+			redo = item_hits_compute(p->gen->matcher, matches, it, feed_title);
+		}
 		if (!item_hits_store(run, fc, it, rowid, fresh ? job->hits->pdata[i] : redo, now, error))
 			goto fail;
 	}
+	fw_matches_free(matches);
 	return fw_store_release(p->store, error);
 fail:
+	fw_matches_free(matches);
 	fw_store_rollback_to(p->store);
 	return FALSE;
 }
@@ -572,14 +578,16 @@ poll_worker_cb(gpointer data, gpointer user_data)
 		const char *title = job->feed_title ? job->feed_title
 		                  : job->doc->title ? job->doc->title : job->feed_key;
 		g_autoptr(GString) buf = g_string_sized_new(4096);
+		struct fw_matches *matches = fw_matches_new();
 
 		job->hashes = g_ptr_array_new_full(job->doc->items->len, g_free);
 		job->hits = g_ptr_array_new_full(job->doc->items->len, (GDestroyNotify)g_ptr_array_unref);
 		for (guint i = 0; i < job->doc->items->len; i++) {
 			const struct fw_item *it = job->doc->items->pdata[i];
 			g_ptr_array_add(job->hashes, item_hash(buf, it));
-			g_ptr_array_add(job->hits, item_hits_compute(job->gen->matcher, it, title));
+			g_ptr_array_add(job->hits, item_hits_compute(job->gen->matcher, matches, it, title));
 		}
+		fw_matches_free(matches);
 	}
 	g_async_queue_push(p->done_jobs, job);
 	g_source_set_ready_time(p->done_source, 0);
