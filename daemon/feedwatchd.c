@@ -2,7 +2,6 @@
  * parses, matches, stores and notifies. Foreground only; systemd supervises
  * it (Type=notify). See feedwatchd(8). */
 #include <locale.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,6 +100,14 @@ daemon_settle_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Runs daemon_settle_cb once the main loop has nothing more urgent to do. */
+static void
+daemon_settle_later(struct daemon *d)
+{
+	if (d->settle_id == 0)
+		d->settle_id = g_idle_add_full(G_PRIORITY_LOW, daemon_settle_cb, d, NULL);
+}
+
 static void
 daemon_polled_cb(guint i, gint64 next_poll, gpointer data)
 {
@@ -108,8 +115,7 @@ daemon_polled_cb(guint i, gint64 next_poll, gpointer data)
 
 	fw_sched_set(d->sched, i, next_poll);
 	daemon_status(d, FALSE);
-	if (d->settle_id == 0)
-		d->settle_id = g_idle_add_full(G_PRIORITY_LOW, daemon_settle_cb, d, NULL);
+	daemon_settle_later(d);
 }
 
 /* Retries what the outbox still holds (a notification server that came
@@ -132,9 +138,7 @@ daemon_outbox_cb(gpointer data)
 		g_clear_error(&err);
 		if (!fw_store_maintain(d->store, &err))
 			fw_log_warn("database maintenance: %s", err->message);
-		/* pruning read much of the database into SQLite's cache */
-		fw_store_release_memory(d->store);
-		malloc_trim(0);
+		daemon_settle_later(d);   /* pruning read much of the database into the cache */
 	}
 	return G_SOURCE_CONTINUE;
 }
