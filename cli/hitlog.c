@@ -5,7 +5,7 @@
 #include <json-glib/json-glib.h>
 #include <libxml/xmlwriter.h>
 
-#include "feedwatch/hitlog.h"
+#include "hitlog.h"
 
 #define BOLD "\033[1m"
 #define CYAN "\033[36m"

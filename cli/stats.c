@@ -4,7 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "feedwatch/feed.h"
-#include "feedwatch/stats.h"
+#include "stats.h"
 
 #define BOLD "\033[1m"
 #define GREEN "\033[32m"
