@@ -1,5 +1,5 @@
 /* hitlog — the hit log as the user reads it: table, JSON Lines, CSV, Atom and
- * the long form of `feedwatch show`. See include/feedwatch/hitlog.h. */
+ * the long form of `feedwatch show`. See cli/hitlog.h. */
 #include <string.h>
 
 #include <json-glib/json-glib.h>

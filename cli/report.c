@@ -1,4 +1,4 @@
-/* report — the hit log as one self-contained HTML page. See include/feedwatch/report.h. */
+/* report — the hit log as one self-contained HTML page. See cli/report.h. */
 #include <string.h>
 
 #include "hitlog.h"

@@ -1,4 +1,4 @@
-/* stats — hits per topic per local day and sparklines. See include/feedwatch/stats.h. */
+/* stats — hits per topic per local day and sparklines. See cli/stats.h. */
 #include <string.h>
 
 #include <json-glib/json-glib.h>
