@@ -2,7 +2,9 @@
 # values of --format, topic and feed keys from the config (-c FILE, else
 # $XDG_CONFIG_HOME/feedwatch/feedwatch.conf, else /etc/feedwatch/feedwatch.conf),
 # unread hit numbers for show/open/read, and file names where a file goes.
-# Installed as $(PREFIX)/share/bash-completion/completions/feedwatch.
+# Installed as $(PREFIX)/share/bash-completion/completions/feedwatch. Written by
+# hand: tests/integration/completion.t fails when its commands or a command's
+# options differ from what `feedwatch help` and `feedwatch COMMAND --help` list.
 
 # The config file the command line names, or the default one.
 _feedwatch_config()
@@ -74,7 +76,7 @@ _feedwatch()
 		esac
 		COMPREPLY=($(compgen -W "$formats" -- "$cur"))
 		return ;;
-	--since | --until | -d | --days | -n | --limit | -s | --search | --name | --title)
+	--since | --until | --hits-before | -d | --days | -n | --limit | -s | --search | --name | --title)
 		return ;;
 	esac
 
@@ -102,6 +104,7 @@ _feedwatch()
 	import) opts+=" -n --dry-run" ;;
 	export) opts+=" -o --output" ;;
 	poll) opts+=" -f --feed --no-notify --now" ;;
+	prune) opts+=" --hits-before" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

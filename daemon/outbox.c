@@ -3,7 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "feedwatch/hitlog.h"
+#include "hitlog.h"
 #include "feedwatch/log.h"
 #include "feedwatch/notify.h"
 #include "feedwatch/outbox.h"

@@ -8,7 +8,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
-#include "feedwatch/hitlog.h"
+#include "hitlog.h"
 
 #define TITLE3 "Bold \033[31mred\033[0m title\twith a very long tail that will not fit " \
 	"in a narrow terminal at all, not even close"

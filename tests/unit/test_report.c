@@ -8,7 +8,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
 
-#include "feedwatch/report.h"
+#include "report.h"
 #include "feedwatch/store.h"
 
 #define T_FOUND 1732600000   /* 2024-11-26T05:46:40Z: 02:46 in Buenos Aires */

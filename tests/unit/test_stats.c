@@ -9,7 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "feedwatch/feed.h"
-#include "feedwatch/stats.h"
+#include "stats.h"
 
 /* 2024-11-26T02:30:00Z is 2024-11-25 23:30 in Buenos Aires. */
 #define T_0230Z 1732588200

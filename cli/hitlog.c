@@ -1,11 +1,11 @@
 /* hitlog — the hit log as the user reads it: table, JSON Lines, CSV, Atom and
- * the long form of `feedwatch show`. See include/feedwatch/hitlog.h. */
+ * the long form of `feedwatch show`. See cli/hitlog.h. */
 #include <string.h>
 
 #include <json-glib/json-glib.h>
 #include <libxml/xmlwriter.h>
 
-#include "feedwatch/hitlog.h"
+#include "hitlog.h"
 
 #define BOLD "\033[1m"
 #define CYAN "\033[36m"

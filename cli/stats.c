@@ -1,10 +1,10 @@
-/* stats — hits per topic per local day and sparklines. See include/feedwatch/stats.h. */
+/* stats — hits per topic per local day and sparklines. See cli/stats.h. */
 #include <string.h>
 
 #include <json-glib/json-glib.h>
 
 #include "feedwatch/feed.h"
-#include "feedwatch/stats.h"
+#include "stats.h"
 
 #define BOLD "\033[1m"
 #define GREEN "\033[32m"

@@ -1,9 +1,9 @@
-/* report — the hit log as one self-contained HTML page. See include/feedwatch/report.h. */
+/* report — the hit log as one self-contained HTML page. See cli/report.h. */
 #include <string.h>
 
-#include "feedwatch/hitlog.h"
-#include "feedwatch/report.h"
-#include "feedwatch/stats.h"
+#include "hitlog.h"
+#include "report.h"
+#include "stats.h"
 #include "feedwatch/store.h"
 
 #ifndef FW_VERSION

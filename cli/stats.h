@@ -1,8 +1,9 @@
 /* stats — hits counted per topic per local day, and sparklines, for
  * `feedwatch stats`, `feedwatch backtest` and the HTML report.
  *
- * Pure: no I/O but the FILE the printers write to. Days are local calendar
- * days (the time zone of the process), numbered as GDate Julian days. */
+ * Pure: no I/O but the FILE the printers write to, no errors (a count out
+ * of range goes to s->outside). Days are local calendar days (the time zone
+ * of the process), numbered as GDate Julian days. Used by the tool only. */
 #ifndef FW_STATS_H
 #define FW_STATS_H
 

@@ -5,7 +5,8 @@
  * No external assets and no JavaScript: the page carries its own style and a
  * Content-Security-Policy that forbids scripts. Everything from feeds is
  * escaped (a title "<script>" shows as text); only http(s) links become
- * hrefs. Dates are shown in the local time zone. No database access here. */
+ * hrefs. Dates are shown in the local time zone. No database access and no
+ * errors here: a failed write shows in ferror(out). Used by the tool only. */
 #ifndef FW_REPORT_H
 #define FW_REPORT_H
 

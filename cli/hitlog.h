@@ -1,8 +1,9 @@
 /* hitlog — the hit log as the user reads it: table, JSON Lines, CSV, Atom,
- * and the long form of `feedwatch show`.
+ * and the long form of `feedwatch show`; used by the tool only.
  *
- * Formats rows that fw_store_hits() returned; no database access here.
- * JSON is written with json-glib (DESIGN.md "The command line" fields). */
+ * Formats rows that fw_store_hits() returned: no database access, no errors
+ * (stored JSON that does not read is left out). JSON is written with
+ * json-glib; its fields: feedwatch(1) "JSON FIELDS" and docs/design.md. */
 #ifndef FW_HITLOG_H
 #define FW_HITLOG_H
 

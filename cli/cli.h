@@ -1,0 +1,152 @@
+/* cli — what the commands of the feedwatch tool share: the command table's
+ * entry, option parsing, opening the config and the store, the terminal, and
+ * fetching or reading a feed once. One command a file (cli/cmd-*.c), the
+ * table in cli/feedwatch.c. Single-threaded; errors are printed on stderr
+ * here, and the commands return the exit status (0, 1, or FW_EXIT_USAGE). */
+#ifndef FW_CLI_H
+#define FW_CLI_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "feedwatch/config.h"
+#include "feedwatch/feed.h"
+#include "feedwatch/store.h"
+
+/* The exit status of a bad option or argument. */
+#define FW_EXIT_USAGE 2
+
+/* One command of the tool: a row of fw_cmd_table. */
+struct fw_cmd_entry {
+	const char *name;
+	const char *synopsis;   /* its arguments after [OPTION…], or NULL */
+	const char *group;      /* the heading it is listed under in the usage text */
+	const char *summary;    /* its line in the usage text ('\n' continues it) */
+	const char *help;       /* what `feedwatch NAME --help` says it does */
+	/* Runs the command on argv (argv[0] is its name); returns the exit status. */
+	int (*run)(const struct fw_cmd_entry *cmd, int argc, char **argv);
+};
+
+/* Every command, in the usage text's order; ends with a NULL name. */
+extern const struct fw_cmd_entry fw_cmd_table[];
+
+/* The options every command takes (-c FILE, -v), in cli/feedwatch.c. */
+extern char *fw_cli_opt_config;
+extern gboolean fw_cli_opt_verbose;
+extern const GOptionEntry fw_cli_common_entries[];
+
+int fw_cmd_add(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_export(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_import(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_match(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_open(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_parse(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_prune(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_read(const struct fw_cmd_entry *cmd, int argc, char **argv);   /* read, unread */
+int fw_cmd_reload(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_show(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv);
+
+/* ---- options and errors ------------------------------------------------ */
+
+/* Parses cmd's options (entries, NULL for none, plus the common ones); --help
+ * prints cmd's synopsis and help and exits 0. FALSE on a usage error (printed). */
+gboolean fw_cli_parse_options(const struct fw_cmd_entry *cmd, const GOptionEntry *entries,
+                              int *argc, char ***argv);
+
+/* Prints "feedwatch: " fmt (with arg) and a hint on stderr; returns FW_EXIT_USAGE. */
+int fw_cli_usage_error(const char *fmt, const char *arg);
+
+/* Prints "feedwatch CMD: message" on stderr; returns 1 (the error exit status). */
+int fw_cli_fail(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Parses a hit number (> 0) into *out; FALSE for anything else. */
+gboolean fw_cli_hit_id(const char *s, gint64 *out);
+
+/* The time now, Unix seconds. */
+gint64 fw_cli_now(void);
+
+/* ---- config and store -------------------------------------------------- */
+
+/* Loads the config (-c FILE, else the default); prints its problems.
+ * Returns NULL on failure. */
+struct fw_config *fw_cli_load_config(void);
+
+/* A command's config and store, opened together and freed together. */
+struct fw_cli_db {
+	struct fw_config *cfg;
+	struct fw_store *store;
+};
+
+/* Loads the config and opens its store into db; prints what failed and
+ * returns FALSE (db then holds nothing). */
+gboolean fw_cli_db_open(struct fw_cli_db *db);
+
+/* Opens cfg's store into db (db takes cfg, also on failure: freed then);
+ * prints what failed and returns FALSE. */
+gboolean fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg);
+
+/* Frees what db holds; returns rc (a command's last line: return fw_cli_db_close(&db, rc)). */
+int fw_cli_db_close(struct fw_cli_db *db, int rc);
+
+/* ---- the terminal ------------------------------------------------------ */
+
+/* TRUE when stdout is a terminal and NO_COLOR is unset or empty. */
+gboolean fw_cli_use_color(void);
+
+/* The terminal's columns: $COLUMNS, else the terminal's, else 100. */
+guint fw_cli_term_width(void);
+
+/* s for the terminal: control characters as spaces, cut to max columns with
+ * "…". Caller frees. */
+char *fw_cli_term_cut(const char *s, guint max);
+
+/* ---- JSON -------------------------------------------------------------- */
+
+/* Adds member name: v, or null for NULL. */
+void fw_cli_json_str(JsonBuilder *b, const char *name, const char *v);
+
+/* Adds member name: Unix seconds t as RFC 3339 UTC, or null for FW_TIME_NONE
+ * (and for 0 when zero_is_none). */
+void fw_cli_json_time(JsonBuilder *b, const char *name, gint64 t, gboolean zero_is_none);
+
+/* Prints the builder's value as one line of JSON on stdout. */
+void fw_cli_json_puts(JsonBuilder *b);
+
+/* ---- feeds and files --------------------------------------------------- */
+
+/* All of standard input (reading stops once it holds more than max bytes;
+ * 0: no limit) in a new string; its length in *len. */
+char *fw_cli_read_stdin(gsize max, gsize *len);
+
+/* GETs url (timeout s, at most max_size bytes) and parses it as a feed.
+ * final_url, body (optional): where it ended and what it said, set whenever
+ * the fetch succeeded. NULL with error: G_IO_ERROR_FAILED when the fetch
+ * failed, else the parser's. */
+struct fw_feed_doc *fw_cli_fetch_feed(const char *url, gint64 timeout, gint64 max_size,
+                                      char **final_url, GBytes **body, GError **error);
+
+/* Reads and parses a feed from a file, an http(s) URL or "-" (stdin). */
+struct fw_feed_doc *fw_cli_read_feed(const char *src, GError **error);
+
+/* ---- editing the config ------------------------------------------------ */
+
+/* Appends block to the config file at path, after checking that the config
+ * with it still loads; never rewrites a byte already there. FALSE with the
+ * reason printed (as "feedwatch CMD: ..."). */
+gboolean fw_cli_config_append(const char *cmd, const char *path, const char *block);
+
+/* Adds the config's feed names to names and their canonical URLs (to the
+ * name) to urls. */
+void fw_cli_config_taken(const struct fw_config *cfg, GHashTable *names, GHashTable *urls);
+
+/* Prints "run 'feedwatch reload'" when feedwatchd runs on cfg's database. */
+void fw_cli_reload_hint(const struct fw_config *cfg);
+
+#endif

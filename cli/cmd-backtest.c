@@ -1,0 +1,199 @@
+/* feedwatch backtest — run a topic or a query over every stored item.
+ * See feedwatch(1). */
+#include <stdio.h>
+#include <string.h>
+
+#include "feedwatch/match.h"
+#include "feedwatch/topic.h"
+
+#include "cli.h"
+#include "stats.h"
+
+/* A run: the query, how to print, and the counts so far. */
+struct backtest {
+	const struct fw_query *query;
+	gboolean json, color;
+	guint width;
+	guint items, matched, undated;
+	GHashTable *days;    /* local day -> count (GUINT_TO_POINTER) */
+	guint first_day, last_day;
+};
+
+/* One stored item: counts it and, when it matches, prints it (a line of
+ * JSON, or a heading and the marked snippet). Returns TRUE: carry on. */
+static gboolean
+backtest_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title,
+                 const struct fw_item *it, gpointer data)
+{
+	struct backtest *bt = data;
+	g_autofree char *cats = NULL, *text = NULL;
+	struct fw_doc d;
+	GArray *spans;
+	struct fw_snippet *sn;
+	gint64 when = it->published != FW_TIME_NONE ? it->published : it->updated;
+	guint day;
+
+	bt->items++;
+	fw_doc_from_item(&d, it, feed_title, &cats);
+	if ((spans = fw_query_match(bt->query, &d)) == NULL)
+		return TRUE;
+	bt->matched++;
+	day = fw_stats_day(when);
+	if (day == 0) {
+		bt->undated++;
+	} else {
+		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(bt->days, GUINT_TO_POINTER(day)));
+		g_hash_table_insert(bt->days, GUINT_TO_POINTER(day), GUINT_TO_POINTER(n + 1));
+		bt->first_day = bt->first_day ? MIN(bt->first_day, day) : day;
+		bt->last_day = MAX(bt->last_day, day);
+	}
+	sn = fw_snippet_make(&d, spans, 200);
+	if (bt->json) {
+		g_autoptr(JsonBuilder) b = json_builder_new_immutable();
+
+		json_builder_begin_object(b);
+		fw_cli_json_str(b, "feed", feed_key);
+		fw_cli_json_str(b, "feed_title", feed_title);
+		fw_cli_json_str(b, "item_id", it->id);
+		fw_cli_json_str(b, "title", it->title);
+		fw_cli_json_str(b, "link", it->link);
+		fw_cli_json_time(b, "published", it->published, TRUE);
+		fw_cli_json_str(b, "snippet", sn ? sn->text : NULL);
+		json_builder_set_member_name(b, "matched");
+		json_builder_begin_array(b);
+		for (guint s = 0; s < spans->len; s++) {
+			const struct fw_span *sp = &g_array_index(spans, struct fw_span, s);
+			json_builder_begin_object(b);
+			fw_cli_json_str(b, "field", fw_field_name(sp->field));
+			json_builder_set_member_name(b, "start");
+			json_builder_add_int_value(b, sp->start);
+			json_builder_set_member_name(b, "end");
+			json_builder_add_int_value(b, sp->end);
+			json_builder_end_object(b);
+		}
+		json_builder_end_array(b);
+		json_builder_end_object(b);
+		fw_cli_json_puts(b);
+	} else {
+		g_autoptr(GDateTime) dt = when != FW_TIME_NONE ? g_date_time_new_from_unix_local(when) : NULL;
+		g_autofree char *date = dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M") : g_strdup("(no date)");
+		g_autofree char *head = g_strdup_printf("%s  %s  %s", date, feed_title ? feed_title : feed_key,
+		                                        it->title ? it->title : it->id);
+		g_autofree char *cut = fw_cli_term_cut(head, bt->width);
+		g_autofree char *clean = NULL;
+
+		text = sn ? fw_snippet_render(sn->text, sn->marks, bt->color ? "\033[1m" : "[",
+		                              bt->color ? "\033[0m" : "]", FALSE) : NULL;
+		printf("%s%s%s\n", bt->color ? "\033[1m" : "", cut, bt->color ? "\033[0m" : "");
+		if (text) {
+			clean = g_strdup(text);
+			for (char *p = clean; *p; p++)
+				if (*p == '\n' || *p == '\r' || *p == '\t')
+					*p = ' ';
+			printf("    %s\n", clean);
+		}
+	}
+	fw_snippet_free(sn);
+	g_array_unref(spans);
+	return TRUE;
+}
+
+/* The matches a day as bars, and the totals. */
+static void
+backtest_days(const struct backtest *bt)
+{
+	guint max = 0, span = bt->last_day - bt->first_day + 1;
+
+	if (bt->matched > 0)
+		printf("\nMatches a day (published, local time):\n");
+	for (guint d = bt->first_day; bt->matched > bt->undated && d <= bt->last_day; d++) {
+		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(bt->days, GUINT_TO_POINTER(d)));
+		max = MAX(max, n);
+	}
+	for (guint d = bt->first_day; bt->matched > bt->undated && d <= bt->last_day; d++) {
+		guint n = GPOINTER_TO_UINT(g_hash_table_lookup(bt->days, GUINT_TO_POINTER(d)));
+		g_autofree char *label = fw_stats_day_label(d);
+		guint bar = max ? (n * 40 + max - 1) / max : 0;
+		g_autoptr(GString) bars = g_string_new(NULL);
+
+		if (n == 0 && span > 62)
+			continue;   /* a long range: the days with matches only */
+		for (guint k = 0; k < bar; k++)
+			g_string_append(bars, "█");
+		printf("  %s  %4u  %s\n", label, n, bars->str);
+	}
+	if (bt->undated)
+		printf("  (no date)   %4u\n", bt->undated);
+	printf("%s%u of %u stored item%s matched\n", bt->matched ? "\n" : "", bt->matched,
+	       bt->items, bt->items == 1 ? "" : "s");
+}
+
+/* Runs a topic of the config (argv[1] names it) or else the query argv[1]
+ * over the stored items (published since --since) and prints the matches. */
+int
+fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
+{
+	static char *since, *format;
+	static const GOptionEntry entries[] = {
+		{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Only items published at or after WHEN", "WHEN" },
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, "table (the default) or json (the matches, one a line)", "FORMAT" },
+		{ NULL }
+	};
+	struct backtest bt = { 0 };
+	struct fw_config *cfg;
+	struct fw_cli_db db;
+	const struct fw_topic_conf *topic = NULL;
+	g_autofree char *qtext = NULL;
+	g_autoptr(GError) err = NULL;
+	struct fw_query *q;
+	gint64 from = 0;
+	guint col = 0;
+	int rc = 0;
+
+	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
+		return FW_EXIT_USAGE;
+	if (argc != 2)
+		return fw_cli_usage_error("backtest: give one TOPIC or QUERY (%s)", "quote a query with spaces");
+	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "table") != 0)
+		return fw_cli_usage_error("backtest: unknown format '%s' (table, json)", format);
+	if (since != NULL && !fw_config_parse_when(since, fw_cli_now(), &from))
+		return fw_cli_usage_error("backtest: bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
+	if ((cfg = fw_cli_load_config()) == NULL)
+		return 1;
+	for (guint i = 0; i < cfg->topics->len; i++) {
+		const struct fw_topic_conf *t = cfg->topics->pdata[i];
+		if (strcmp(t->key, argv[1]) == 0)
+			topic = t;
+	}
+	qtext = topic ? fw_topic_conf_query(topic) : g_strdup(argv[1]);
+	q = fw_query_parse(qtext, &col, &err);
+	if (q == NULL) {
+		fprintf(stderr, "feedwatch backtest: '%s' is no topic of %s, and as a query:%u: %s\n"
+		        "    %s\n    %*s^\n", argv[1], cfg->path, col, err->message, qtext,
+		        (int)(col > 0 ? col - 1 : 0), "");
+		fw_config_free(cfg);
+		return 1;
+	}
+	if (!fw_cli_db_open_store(&db, cfg)) {
+		fw_query_free(q);
+		return 1;
+	}
+	bt.query = q;
+	bt.json = format != NULL && strcmp(format, "json") == 0;
+	bt.color = fw_cli_use_color();
+	bt.width = fw_cli_term_width();
+	bt.days = g_hash_table_new(g_direct_hash, g_direct_equal);
+	if (!bt.json) {
+		if (topic)
+			printf("Topic %s (%s): %s\n\n", topic->key, topic->name, qtext);
+		else
+			printf("Query: %s\n\n", qtext);
+	}
+	if (!fw_store_items_foreach(db.store, from, backtest_item_cb, &bt, &err))
+		rc = fw_cli_fail("backtest", "%s", err->message);
+	else if (!bt.json)
+		backtest_days(&bt);
+	g_hash_table_unref(bt.days);
+	fw_query_free(q);
+	return fw_cli_db_close(&db, rc);
+}

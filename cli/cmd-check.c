@@ -1,0 +1,37 @@
+/* feedwatch check — validate the config and every query. See feedwatch(1). */
+#include <stdio.h>
+
+#include "cli.h"
+
+/* Loads the config as feedwatchd would; prints every problem on stdout, or
+ * a one-line summary. 1 when the config does not load. */
+int
+fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *path = NULL;
+	struct fw_config *cfg;
+
+	if (!fw_cli_parse_options(cmd, NULL, &argc, &argv))
+		return FW_EXIT_USAGE;
+	if (argc > 1)
+		return fw_cli_usage_error("check: unexpected argument '%s'", argv[1]);
+	path = fw_config_find(fw_cli_opt_config, &err);
+	if (path == NULL) {
+		fprintf(stderr, "feedwatch: %s\n", err->message);
+		return 1;
+	}
+	cfg = fw_config_load(path, errors, &err);
+	if (cfg == NULL) {
+		for (guint i = 0; i < errors->len; i++)
+			printf("%s\n", (char *)errors->pdata[i]);
+		fprintf(stderr, "feedwatch: %s\n", err->message);
+		return 1;
+	}
+	printf("%s: ok, %u feed%s, %u topic%s, database %s\n", path, cfg->feeds->len,
+	       cfg->feeds->len == 1 ? "" : "s", cfg->topics->len, cfg->topics->len == 1 ? "" : "s",
+	       cfg->database);
+	fw_config_free(cfg);
+	return 0;
+}

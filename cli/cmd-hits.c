@@ -1,0 +1,176 @@
+/* feedwatch hits — list the hit log, or follow it (--follow). See feedwatch(1). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib-unix.h>
+
+#include "cli.h"
+#include "hitlog.h"
+
+/* State of `hits --follow`. */
+struct follow {
+	GMainLoop *loop;
+	struct fw_store *store;
+	struct fw_hit_filter *filter;
+	enum fw_hitlog_format format;
+	gboolean color, header_done;
+	guint width;
+	int rc;
+};
+
+/* Prints rows; the CSV header and table heading only the first time. */
+static void
+follow_print(struct follow *fl, GPtrArray *rows)
+{
+	char *buf = NULL, *nl;
+	size_t len = 0;
+	FILE *mem;
+
+	if (!fl->header_done || fl->format == FW_HITLOG_JSON) {
+		fw_hitlog_print(rows, fl->format, stdout, fl->color, fl->width);
+		fl->header_done = TRUE;
+		return;
+	}
+	mem = open_memstream(&buf, &len);
+	fw_hitlog_print(rows, fl->format, mem, fl->color, fl->width);
+	fclose(mem);
+	nl = strchr(buf, '\n');
+	fputs(nl ? nl + 1 : "", stdout);
+	free(buf);
+}
+
+/* Every 0.5 s: prints the hits stored since the last look. Stops on a read
+ * error, or quietly when stdout is gone (a closed pipe). */
+static gboolean
+follow_tick_cb(gpointer data)
+{
+	struct follow *fl = data;
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GError) err = NULL;
+
+	if (!fw_store_hits(fl->store, fl->filter, rows, &err)) {
+		fl->rc = fw_cli_fail("hits", "%s", err->message);
+		g_main_loop_quit(fl->loop);
+		return G_SOURCE_REMOVE;
+	}
+	if (rows->len > 0) {
+		fl->filter->after_id = ((struct fw_hit_row *)rows->pdata[rows->len - 1])->id;
+		follow_print(fl, rows);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		g_main_loop_quit(fl->loop);
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* SIGINT, SIGTERM: stop following. */
+static gboolean
+follow_signal_cb(gpointer data)
+{
+	struct follow *fl = data;
+
+	g_main_loop_quit(fl->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+/* `hits --follow`: the last hits (--limit of them, else all that match),
+ * oldest first, then every new hit as the daemon stores it, until SIGINT or
+ * SIGTERM (exit 0). */
+static int
+follow_hits(struct fw_store *store, struct fw_hit_filter *f, enum fw_hitlog_format format,
+            gboolean color, guint width)
+{
+	struct follow fl = { .store = store, .filter = f, .format = format, .color = color,
+	                     .width = width };
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GError) err = NULL;
+	guint sigint, sigterm, timer;
+
+	if (!fw_store_hits(store, f, rows, &err))
+		return fw_cli_fail("hits", "%s", err->message);
+	if (rows->len > 0) {
+		f->after_id = ((struct fw_hit_row *)rows->pdata[0])->id;
+		for (guint i = 0; i < rows->len / 2; i++) {
+			gpointer t = rows->pdata[i];
+			rows->pdata[i] = rows->pdata[rows->len - 1 - i];
+			rows->pdata[rows->len - 1 - i] = t;
+		}
+	}
+	follow_print(&fl, rows);
+	fl.header_done = fl.header_done || format != FW_HITLOG_TABLE || rows->len > 0;
+	fflush(stdout);
+	f->oldest_first = TRUE;
+	f->limit = 0;
+	fl.loop = g_main_loop_new(NULL, FALSE);
+	timer = g_timeout_add(500, follow_tick_cb, &fl);
+	sigint = g_unix_signal_add(SIGINT, follow_signal_cb, &fl);
+	sigterm = g_unix_signal_add(SIGTERM, follow_signal_cb, &fl);
+	g_main_loop_run(fl.loop);
+	g_source_remove(sigint);
+	g_source_remove(sigterm);
+	if (g_main_context_find_source_by_id(NULL, timer))
+		g_source_remove(timer);
+	g_main_loop_unref(fl.loop);
+	return fl.rc;
+}
+
+/* Prints the hits the options select (table, json, csv or atom); with
+ * --follow, keeps printing new ones. */
+int
+fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
+{
+	static char **topics, **feeds, *since, *until, *format, *search;
+	static gboolean unread, follow;
+	static int limit = -1;
+	static const GOptionEntry entries[] = {
+		{ "topic", 't', 0, G_OPTION_ARG_STRING_ARRAY, &topics, "Only topic T (repeatable)", "T" },
+		{ "feed", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &feeds, "Only feed F (repeatable)", "F" },
+		{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Found at or after WHEN (date, time or age: 36h, 7d)", "WHEN" },
+		{ "until", 0, 0, G_OPTION_ARG_STRING, &until, "Found before WHEN", "WHEN" },
+		{ "unread", 'u', 0, G_OPTION_ARG_NONE, &unread, "Only unread hits", NULL },
+		{ "search", 's', 0, G_OPTION_ARG_STRING, &search, "Only hits whose title or snippet contains TEXT", "TEXT" },
+		{ "limit", 'n', 0, G_OPTION_ARG_INT, &limit, "At most N hits (0: all)", "N" },
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, "table, json, csv or atom", "FORMAT" },
+		{ "follow", 'F', 0, G_OPTION_ARG_NONE, &follow, "Keep printing new hits as they are stored", NULL },
+		{ NULL }
+	};
+	struct fw_hit_filter f = { 0 };
+	enum fw_hitlog_format fmt = FW_HITLOG_TABLE;
+	struct fw_cli_db db;
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GError) err = NULL;
+	gint64 now = fw_cli_now();
+	int rc = 0;
+
+	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
+		return FW_EXIT_USAGE;
+	if (argc > 1)
+		return fw_cli_usage_error("hits: unexpected argument '%s'", argv[1]);
+	if (format != NULL && !fw_hitlog_format_from_name(format, &fmt))
+		return fw_cli_usage_error("hits: unknown format '%s' (table, json, csv, atom)", format);
+	if (follow && fmt == FW_HITLOG_ATOM)
+		return fw_cli_usage_error("hits: --follow works with table, json and csv, not %s", format);
+	if (since != NULL && !fw_config_parse_when(since, now, &f.since))
+		return fw_cli_usage_error("hits: bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
+	if (until != NULL && !fw_config_parse_when(until, now, &f.until))
+		return fw_cli_usage_error("hits: bad --until '%s' (e.g. 2024-11-26, 36h, 7d)", until);
+	if (limit < -1)
+		return fw_cli_usage_error("hits: bad --limit '%s' (a number, 0 for all)", "negative");
+	f.topics = topics;
+	f.feeds = feeds;
+	f.unread = unread;
+	f.search = search;
+	f.limit = limit < 0 ? 0 : (guint)limit;
+	if (!fw_cli_db_open(&db))
+		return 1;
+	if (follow) {
+		rc = follow_hits(db.store, &f, fmt, fw_cli_use_color(), fw_cli_term_width());
+	} else if (!fw_store_hits(db.store, &f, rows, &err)) {
+		rc = fw_cli_fail("hits", "%s", err->message);
+	} else {
+		fw_hitlog_print(rows, fmt, stdout, fw_cli_use_color(), fw_cli_term_width());
+	}
+	return fw_cli_db_close(&db, rc);
+}

@@ -1,0 +1,96 @@
+/* feedwatch open — open a hit's link in the browser and mark it read.
+ * See feedwatch(1). */
+#include <string.h>
+#include <sys/wait.h>
+
+#include "cli.h"
+
+/* Runs the browser on url: $BROWSER (the first of a colon-separated list;
+ * "%s" in it is the URL, else the URL is added), else xdg-open. No shell.
+ * Waits up to 5 s for it to fail; a browser still running then is fine. */
+static gboolean
+launch_browser(const char *url, GError **error)
+{
+	const char *browser = g_getenv("BROWSER");
+	g_auto(GStrv) argv = NULL;
+	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+	GPid pid;
+	int status;
+
+	if (browser != NULL && *browser != '\0') {
+		g_auto(GStrv) list = g_strsplit(browser, ":", 2);
+		g_auto(GStrv) words = NULL;
+		gboolean placed = FALSE;
+
+		if (!g_shell_parse_argv(list[0], NULL, &words, error))
+			return FALSE;
+		for (int i = 0; words[i]; i++) {
+			if (strstr(words[i], "%s") != NULL) {
+				g_autoptr(GString) w = g_string_new(words[i]);
+				g_string_replace(w, "%s", url, 0);
+				g_strv_builder_add(b, w->str);
+				placed = TRUE;
+			} else {
+				g_strv_builder_add(b, words[i]);
+			}
+		}
+		if (!placed)
+			g_strv_builder_add(b, url);
+	} else {
+		g_strv_builder_add_many(b, "xdg-open", url, NULL);
+	}
+	argv = g_strv_builder_end(b);
+	if (!g_spawn_async(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL,
+	                   NULL, &pid, error))
+		return FALSE;
+	for (int i = 0; i < 100; i++) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid) {
+			if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+				return TRUE;
+			g_set_error(error, G_SPAWN_ERROR, G_SPAWN_ERROR_FAILED, "%s failed (%s %d)",
+			            argv[0], WIFEXITED(status) ? "exit status" : "signal",
+			            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+			return FALSE;
+		}
+		if (r < 0)
+			return TRUE;
+		g_usleep(50 * 1000);
+	}
+	return TRUE;
+}
+
+/* Opens hit argv[1]'s http(s) link; marks the hit read once the browser
+ * started. */
+int
+fw_cmd_open(const struct fw_cmd_entry *cmd, int argc, char **argv)
+{
+	struct fw_cli_db db;
+	struct fw_hit_row *row;
+	g_autoptr(GError) err = NULL;
+	gint64 id;
+	int rc = 0;
+
+	if (!fw_cli_parse_options(cmd, NULL, &argc, &argv))
+		return FW_EXIT_USAGE;
+	if (argc != 2)
+		return fw_cli_usage_error("open: give one hit number (%s)", "feedwatch open HIT");
+	if (!fw_cli_hit_id(argv[1], &id))
+		return fw_cli_usage_error("open: '%s' is not a hit number", argv[1]);
+	if (!fw_cli_db_open(&db))
+		return 1;
+	row = fw_store_hit_get(db.store, id, &err);
+	if (row == NULL) {
+		rc = fw_cli_fail("open", "%s", err->message);
+	} else if (row->link == NULL || (!g_str_has_prefix(row->link, "http://") &&
+	                                 !g_str_has_prefix(row->link, "https://"))) {
+		rc = fw_cli_fail("open", "hit %" G_GINT64_FORMAT " has no link to open", id);
+	} else if (!launch_browser(row->link, &err)) {
+		rc = fw_cli_fail("open", "cannot open %s: %s", row->link, err->message);
+	} else if (!fw_store_hit_set_read(db.store, id, TRUE, &err)) {
+		rc = fw_cli_fail("open", "%s", err->message);
+	}
+	fw_hit_row_free(row);
+	return fw_cli_db_close(&db, rc);
+}

@@ -1,0 +1,100 @@
+/* feedwatch parse — show how feedwatch reads a feed. See feedwatch(1). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* One item as a JSON object on one line. */
+static void
+print_item_json(const struct fw_feed_doc *doc, const struct fw_item *it)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
+
+	json_builder_begin_object(b);
+	fw_cli_json_str(b, "id", it->id);
+	fw_cli_json_str(b, "title", it->title);
+	fw_cli_json_str(b, "link", it->link);
+	fw_cli_json_time(b, "published", it->published, FALSE);
+	fw_cli_json_time(b, "updated", it->updated, FALSE);
+	fw_cli_json_str(b, "author", it->author);
+	json_builder_set_member_name(b, "categories");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < it->categories->len; i++)
+		json_builder_add_string_value(b, it->categories->pdata[i]);
+	json_builder_end_array(b);
+	fw_cli_json_str(b, "summary", it->summary);
+	fw_cli_json_str(b, "content", it->content);
+	fw_cli_json_str(b, "feed_title", doc->title);
+	json_builder_end_object(b);
+	fw_cli_json_puts(b);
+}
+
+/* "  label      2024-11-26 14:05:00 +0100" (local time); nothing for no time. */
+static void
+print_time(const char *label, gint64 t)
+{
+	if (t != FW_TIME_NONE) {
+		g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local(t);
+		g_autofree char *s = dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M:%S %z") : NULL;
+		printf("  %-10s %s\n", label, s ? s : "?");
+	}
+}
+
+/* Parses the feed in argv[1] and prints its title and items, the fields as
+ * text or one JSON object an item. */
+int
+fw_cmd_parse(const struct fw_cmd_entry *cmd, int argc, char **argv)
+{
+	static char *format;
+	static const GOptionEntry entries[] = {
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, "text or json", "FORMAT" },
+		{ NULL }
+	};
+	g_autoptr(GError) err = NULL;
+	struct fw_feed_doc *doc;
+	gboolean json;
+
+	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
+		return FW_EXIT_USAGE;
+	if (argc != 2)
+		return fw_cli_usage_error("parse: give one FILE, URL or - (%s)", "stdin");
+	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
+		return fw_cli_usage_error("parse: unknown format '%s' (text, json)", format);
+	json = format != NULL && strcmp(format, "json") == 0;
+	doc = fw_cli_read_feed(argv[1], &err);
+	if (doc == NULL) {
+		fprintf(stderr, "feedwatch: %s: %s\n", argv[1], err->message);
+		return 1;
+	}
+	if (doc->degraded)
+		fprintf(stderr, "feedwatch: %s: broken feed read in recover mode: %s\n", argv[1],
+		        doc->warning ? doc->warning : "");
+	if (!json)
+		printf("feed: %s (%u item%s)\n", doc->title ? doc->title : "(no title)", doc->items->len,
+		       doc->items->len == 1 ? "" : "s");
+	for (guint i = 0; i < doc->items->len; i++) {
+		const struct fw_item *it = doc->items->pdata[i];
+		if (json) {
+			print_item_json(doc, it);
+			continue;
+		}
+		printf("\n%s\n", it->title ? it->title : "(no title)");
+		printf("  %-10s %s\n", "id", it->id);
+		if (it->link)
+			printf("  %-10s %s\n", "link", it->link);
+		print_time("published", it->published);
+		print_time("updated", it->updated);
+		if (it->author)
+			printf("  %-10s %s\n", "author", it->author);
+		for (guint c = 0; c < it->categories->len; c++)
+			printf("  %-10s %s\n", "category", (char *)it->categories->pdata[c]);
+		if (it->summary)
+			printf("  %-10s %.300s%s\n", "summary", it->summary,
+			       g_utf8_strlen(it->summary, -1) > 300 ? "…" : "");
+		if (it->content)
+			printf("  %-10s %.300s%s\n", "content", it->content,
+			       strlen(it->content) > 300 ? "…" : "");
+	}
+	fw_feed_doc_free(doc);
+	return 0;
+}

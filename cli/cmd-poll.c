@@ -1,0 +1,164 @@
+/* feedwatch poll — one poll cycle now, in the foreground; or, when
+ * feedwatchd runs, ask it to poll now. See feedwatch(1). */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib-unix.h>
+
+#include "feedwatch/lock.h"
+#include "feedwatch/log.h"
+#include "feedwatch/poll.h"
+
+#include "cli.h"
+
+/* A foreground cycle: how many feeds are still to finish. */
+struct poll_run {
+	GMainLoop *loop;
+	struct fw_poller *poller;
+	guint waiting;
+	gboolean interrupted;
+};
+
+static gboolean poll_check_cb(gpointer data);
+
+/* One check, then the 20 ms timer carries on if something is still in flight. */
+static gboolean
+poll_check_once_cb(gpointer data)
+{
+	poll_check_cb(data);
+	return G_SOURCE_REMOVE;
+}
+
+/* A feed is done: one fewer to wait for. */
+static void
+poll_done_cb(guint feed_index, gint64 next_poll, gpointer data)
+{
+	struct poll_run *r = data;
+
+	if (r->waiting > 0)
+		r->waiting--;
+	/* The last feed: check at once (after this dispatch) rather than at the
+	 * next tick of the timer, which waits for notifications in flight. */
+	if (r->waiting == 0)
+		g_idle_add(poll_check_once_cb, r);
+}
+
+/* Quits the loop once every feed is done and nothing is being sent. */
+static gboolean
+poll_check_cb(gpointer data)
+{
+	struct poll_run *r = data;
+
+	if (r->interrupted || (r->waiting == 0 && !fw_poller_busy(r->poller))) {
+		g_main_loop_quit(r->loop);
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* SIGINT, SIGTERM: stop waiting (the command then exits 1). */
+static gboolean
+poll_signal_cb(gpointer data)
+{
+	struct poll_run *r = data;
+
+	r->interrupted = TRUE;
+	g_main_loop_quit(r->loop);
+	return G_SOURCE_REMOVE;
+}
+
+/* Polls the config's feeds (or --feed ones) once with the daemon's poller,
+ * waits for their notifications, prints the figures on stderr. 1 when a feed
+ * failed or the run was interrupted. */
+int
+fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
+{
+	static gboolean no_notify, now_flag;
+	static char **feeds;
+	static const GOptionEntry entries[] = {
+		{ "feed", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &feeds, "Poll only feed F (repeatable)", "F" },
+		{ "no-notify", 0, 0, G_OPTION_ARG_NONE, &no_notify, "Record hits without notifying", NULL },
+		{ "now", 0, 0, G_OPTION_ARG_NONE, &now_flag, "When the daemon runs, ask it to poll now (the default)", NULL },
+		{ NULL }
+	};
+	pid_t holder = 0;
+	int lock_fd;
+	struct fw_config *cfg;
+	struct fw_cli_db db;
+	struct poll_run r = { 0 };
+	struct fw_poll_stats st;
+	g_autoptr(GError) err = NULL;
+	int rc = 0;
+
+	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
+		return FW_EXIT_USAGE;
+	if (argc > 1)
+		return fw_cli_usage_error("poll: unexpected argument '%s'", argv[1]);
+	fw_log_init(fw_cli_opt_verbose);
+	if ((cfg = fw_cli_load_config()) == NULL)
+		return 1;
+	for (int k = 0; feeds && feeds[k]; k++) {
+		gboolean found = FALSE;
+		for (guint i = 0; i < cfg->feeds->len; i++)
+			found |= strcmp(((struct fw_feed_conf *)cfg->feeds->pdata[i])->key, feeds[k]) == 0;
+		if (!found) {
+			fprintf(stderr, "feedwatch poll: no feed '%s' in %s\n", feeds[k], cfg->path);
+			fw_config_free(cfg);
+			return 1;
+		}
+	}
+	/* The daemon polls its own database: ask it rather than race it. */
+	if ((lock_fd = fw_lock_take(cfg->database, &holder, &err)) < 0) {
+		if (holder > 0 && kill(holder, SIGUSR1) == 0) {
+			printf("feedwatchd (pid %ld) is running on %s: asked it to poll every feed now\n",
+			       (long)holder, cfg->database);
+			fw_config_free(cfg);
+			return 0;
+		}
+		fprintf(stderr, "feedwatch: %s\n", err->message);
+		fw_config_free(cfg);
+		return 1;
+	}
+	if (!fw_cli_db_open_store(&db, cfg)) {
+		fw_lock_release(lock_fd);
+		return 1;
+	}
+	fw_store_set_durable(db.store, cfg->durable);
+	r.poller = fw_poller_new(NULL, cfg, db.store, !no_notify, &err);
+	if (r.poller == NULL) {
+		fprintf(stderr, "feedwatch: %s\n", err->message);
+		rc = 1;
+		goto out;
+	}
+	r.loop = g_main_loop_new(NULL, FALSE);
+	fw_poller_set_done_cb(r.poller, poll_done_cb, &r);
+	if (!no_notify)
+		fw_poller_flush_outbox(r.poller);  /* what an earlier run could not send */
+	for (guint i = 0; i < cfg->feeds->len; i++) {
+		const struct fw_feed_conf *fc = cfg->feeds->pdata[i];
+		if (feeds != NULL && !g_strv_contains((const char *const *)feeds, fc->key))
+			continue;
+		r.waiting++;
+		fw_poller_poll(r.poller, i);
+	}
+	g_timeout_add(20, poll_check_cb, &r);
+	g_unix_signal_add(SIGINT, poll_signal_cb, &r);
+	g_unix_signal_add(SIGTERM, poll_signal_cb, &r);
+	g_main_loop_run(r.loop);
+	fw_poller_stats(r.poller, &st);
+	fprintf(stderr, "feedwatch: polled %u feed%s (%u failed): %u new item%s, %u new hit%s, "
+	        "%u notification%s sent%s\n",
+	        st.feeds_ok + st.feeds_failed, st.feeds_ok + st.feeds_failed == 1 ? "" : "s",
+	        st.feeds_failed, st.items_new, st.items_new == 1 ? "" : "s", st.hits_new,
+	        st.hits_new == 1 ? "" : "s", st.notices_sent, st.notices_sent == 1 ? "" : "s",
+	        st.notices_failed ? " (some could not be shown: kept pending)" : "");
+	if (st.feeds_failed > 0 || r.interrupted)
+		rc = 1;
+	g_main_loop_unref(r.loop);
+out:
+	fw_poller_free(r.poller);
+	rc = fw_cli_db_close(&db, rc);
+	fw_lock_release(lock_fd);
+	return rc;
+}

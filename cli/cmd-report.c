@@ -1,0 +1,88 @@
+/* feedwatch report — the hit log as one self-contained HTML page. See feedwatch(1). */
+#include <errno.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "report.h"
+
+/* Writes the page for the hits of --since .. --until (of --topic) to stdout
+ * (never a terminal) or, through a temporary file renamed, to --output. */
+int
+fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
+{
+	static char *since, *until, *output, *title;
+	static char **topics;
+	static const GOptionEntry entries[] = {
+		{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Hits found at or after WHEN (default: 30d)", "WHEN" },
+		{ "until", 0, 0, G_OPTION_ARG_STRING, &until, "Hits found before WHEN", "WHEN" },
+		{ "topic", 't', 0, G_OPTION_ARG_STRING_ARRAY, &topics, "Only topic T (repeatable)", "T" },
+		{ "title", 0, 0, G_OPTION_ARG_STRING, &title, "The page's heading", "TEXT" },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE instead of standard output", "FILE" },
+		{ NULL }
+	};
+	struct fw_hit_filter f = { 0 };
+	struct fw_report_opts o = { 0 };
+	struct fw_cli_db db;
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GPtrArray) rtopics = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) err = NULL;
+	g_autofree char *tmp = NULL;
+	gint64 now = fw_cli_now();
+	FILE *out = stdout;
+	int rc = 0;
+
+	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
+		return FW_EXIT_USAGE;
+	if (argc > 1)
+		return fw_cli_usage_error("report: unexpected argument '%s'", argv[1]);
+	if (!fw_config_parse_when(since ? since : "30d", now, &f.since))
+		return fw_cli_usage_error("report: bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
+	if (until != NULL && !fw_config_parse_when(until, now, &f.until))
+		return fw_cli_usage_error("report: bad --until '%s' (e.g. 2024-11-26, 36h, 7d)", until);
+	if (output == NULL && isatty(STDOUT_FILENO))
+		return fw_cli_usage_error("report: %s", "this is HTML: redirect it (feedwatch report > report.html) or use -o FILE");
+	if (!fw_cli_db_open(&db))
+		return 1;
+	f.topics = topics;
+	if (!fw_store_hits(db.store, &f, rows, &err)) {
+		rc = fw_cli_fail("report", "%s", err->message);
+		goto done;
+	}
+	for (guint i = 0; i < db.cfg->topics->len; i++) {
+		const struct fw_topic_conf *t = db.cfg->topics->pdata[i];
+		struct fw_report_topic *rt;
+
+		if (topics != NULL && !g_strv_contains((const char *const *)topics, t->key))
+			continue;
+		rt = g_new0(struct fw_report_topic, 1);
+		rt->key = t->key;
+		rt->name = t->name;
+		g_ptr_array_add(rtopics, rt);
+	}
+	o.title = title;
+	o.since = f.since;
+	o.now = f.until > 0 ? f.until : now;
+	o.topics = rtopics;
+	if (output != NULL) {
+		tmp = g_strdup_printf("%s.tmp%ld", output, (long)getpid());
+		if ((out = fopen(tmp, "w")) == NULL) {
+			rc = fw_cli_fail("report", "cannot write %s: %s", tmp, g_strerror(errno));
+			goto done;
+		}
+	}
+	fw_report_write(rows, &o, out);
+	if (output != NULL) {
+		if (ferror(out) | (fclose(out) != 0) || rename(tmp, output) != 0) {
+			rc = fw_cli_fail("report", "cannot write %s: %s", output, g_strerror(errno));
+			unlink(tmp);
+		} else {
+			fprintf(stderr, "feedwatch report: %u hit%s written to %s\n", rows->len,
+			        rows->len == 1 ? "" : "s", output);
+		}
+	} else if (fflush(stdout) != 0 || ferror(stdout)) {
+		rc = fw_cli_fail("report", "cannot write: %s", g_strerror(errno));
+	}
+done:
+	return fw_cli_db_close(&db, rc);
+}

@@ -1,0 +1,167 @@
+/* feedwatch — the user's tool: review the hit log, test topics, check the
+ * config, one poll cycle on demand. See feedwatch(1).
+ *
+ * main, the options every command takes, and the one table of commands: the
+ * usage text, `feedwatch help [COMMAND]` and the dispatch all read it. Each
+ * command is a file of its own, cli/cmd-NAME.c. */
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "feedwatch/log.h"
+
+#include "cli.h"
+
+char *fw_cli_opt_config;
+gboolean fw_cli_opt_verbose;
+
+const GOptionEntry fw_cli_common_entries[] = {
+	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &fw_cli_opt_config, "Read FILE as the config", "FILE" },
+	{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &fw_cli_opt_verbose, "Log debug messages", NULL },
+	{ NULL }
+};
+
+#define REVIEW "Review the hit log"
+#define FEEDS "Feeds and topics"
+
+const struct fw_cmd_entry fw_cmd_table[] = {
+	{ "hits", NULL, REVIEW,
+	  "list hits, newest first (--topic, --feed, --since, --until, --unread,\n"
+	  "--search, --limit, --format table|json|csv|atom, --follow)",
+	  "List the hit log, newest first.", fw_cmd_hits },
+	{ "show", "HIT...", REVIEW,
+	  "one hit: the item, every topic it hit, the marked snippets, the link",
+	  "Show hits: the item, every topic it hit, the marked snippets, the summary, the link "
+	  "and the feeds it also appeared in.", fw_cmd_show },
+	{ "open", "HIT", REVIEW,
+	  "open a hit's link in the browser and mark it read",
+	  "Open a hit's link in the browser ($BROWSER, else xdg-open) and mark it read.",
+	  fw_cmd_open },
+	{ "read", "HIT... | --all", REVIEW,
+	  "mark hits read (HIT... or --all [--topic T])",
+	  "Mark hits read.", fw_cmd_read },
+	{ "unread", "HIT... | --all", REVIEW,
+	  "mark hits unread",
+	  "Mark hits unread.", fw_cmd_read },
+	{ "stats", NULL, REVIEW,
+	  "hits per topic per day, with sparklines (--days N)",
+	  "Hits per topic per day for the last N days, with a sparkline a topic.", fw_cmd_stats },
+	{ "report", NULL, REVIEW,
+	  "one self-contained HTML page of the hits (--since WHEN)",
+	  "One self-contained HTML page of the hit log: a timeline of hits per topic and the "
+	  "hits by topic with their snippets and links.", fw_cmd_report },
+	{ "status", NULL, FEEDS,
+	  "each feed: health, last poll, HTTP status, error, next poll; the daemon",
+	  "Each feed: health, last poll, HTTP status, next poll, items, hits, error (failing "
+	  "feeds first); and whether feedwatchd is running.", fw_cmd_status },
+	{ "check", NULL, FEEDS,
+	  "validate the config and every query",
+	  "Validate the config and every query; exit 1 on any error.", fw_cmd_check },
+	{ "match", "QUERY [FILE|URL|-]", FEEDS,
+	  "try a query on a feed or text (QUERY [FILE|URL|-])",
+	  "Try a query on a feed, or on plain text, and show what matches and why (standard "
+	  "input when no FILE or URL is given).", fw_cmd_match },
+	{ "backtest", "TOPIC|QUERY", FEEDS,
+	  "run a topic or a query over every stored item (TOPIC|QUERY)",
+	  "Run a topic of the config (with its also= queries) or a query over every stored "
+	  "item; print the matches and the matches a day.", fw_cmd_backtest },
+	{ "parse", "FILE|URL|-", FEEDS,
+	  "show how feedwatch reads a feed (FILE, URL or -)",
+	  "Show how feedwatch reads a feed: its items, fields as text.", fw_cmd_parse },
+	{ "add", "URL", FEEDS,
+	  "add a feed to the config, found from a site's page (URL)",
+	  "Add a feed to the config: URL is the feed, or a page that announces it "
+	  "(<link rel=\"alternate\">). Comments and other lines are kept.", fw_cmd_add },
+	{ "import", "FILE.opml", FEEDS,
+	  "add the feeds of an OPML file to the config (FILE.opml)",
+	  "Append a [feed NAME] group to the config for each feed of an OPML file that is not "
+	  "there yet (same URL). Comments and other lines are kept.", fw_cmd_import },
+	{ "export", NULL, FEEDS,
+	  "write the config's feeds as OPML",
+	  "Write the config's feeds as an OPML 2.0 subscription list (categories as folders).",
+	  fw_cmd_export },
+	{ "poll", NULL, FEEDS,
+	  "one poll cycle now, in the foreground (--feed F, --no-notify);\n"
+	  "when feedwatchd runs, asks it to poll now instead",
+	  "One poll cycle of every feed now, in the foreground.", fw_cmd_poll },
+	{ "reload", NULL, FEEDS,
+	  "make the running feedwatchd reload its config",
+	  "Make the running feedwatchd reload its config (SIGHUP).", fw_cmd_reload },
+	{ "prune", NULL, FEEDS,
+	  "forget old items that hit nothing (--hits-before WHEN: hits too)",
+	  "Forget items past the retention that hit nothing; with --hits-before, hits too. The "
+	  "daemon prunes items hourly by itself.", fw_cmd_prune },
+	{ NULL }
+};
+
+/* The usage text: the commands of fw_cmd_table by group, a line each. */
+static void
+usage(FILE *out)
+{
+	const char *group = NULL;
+
+	fputs("Usage: feedwatch [-c FILE] COMMAND [ARGS]\n", out);
+	for (const struct fw_cmd_entry *c = fw_cmd_table; c->name != NULL; c++) {
+		g_auto(GStrv) lines = g_strsplit(c->summary, "\n", 0);
+
+		if (g_strcmp0(group, c->group) != 0)
+			fprintf(out, "\n%s:\n", c->group);
+		group = c->group;
+		fprintf(out, "  %-8s  %s\n", c->name, lines[0]);
+		for (int i = 1; lines[i] != NULL; i++)
+			fprintf(out, "  %-8s  %s\n", "", lines[i]);
+	}
+	fputs("\nRun 'feedwatch COMMAND --help' for a command's options. See feedwatch(1).\n", out);
+}
+
+/* The command called name, or NULL. */
+static const struct fw_cmd_entry *
+cmd_find(const char *name)
+{
+	for (const struct fw_cmd_entry *c = fw_cmd_table; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct fw_cmd_entry *cmd;
+	char *help_argv[3] = { NULL };
+
+	setlocale(LC_ALL, "");
+	signal(SIGPIPE, SIG_IGN);
+	fw_log_init(FALSE);
+	/* Global -c before the command: feedwatch -c FILE hits */
+	while (argc > 2 && (strcmp(argv[1], "-c") == 0 || strcmp(argv[1], "--config") == 0)) {
+		fw_cli_opt_config = g_strdup(argv[2]);
+		argv[2] = argv[0];
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return FW_EXIT_USAGE;
+	}
+	argv++;
+	argc--;
+	if (strcmp(argv[0], "help") == 0 && argc == 2) {
+		/* feedwatch help CMD: CMD --help */
+		help_argv[0] = argv[1];
+		help_argv[1] = (char *)"--help";
+		argv = help_argv;
+	} else if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
+	           strcmp(argv[0], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[0], "--version") == 0) {
+		printf("feedwatch %s\n", FW_VERSION);
+		return 0;
+	}
+	if ((cmd = cmd_find(argv[0])) == NULL)
+		return fw_cli_usage_error("unknown command '%s'", argv[0]);
+	return cmd->run(cmd, argc, argv);
+}

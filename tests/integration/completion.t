@@ -1,0 +1,32 @@
+#!/bin/bash
+# completion/feedwatch.bash is checked in, and written by hand: this test
+# holds it to the command table of cli/feedwatch.c as the binary prints it.
+# The commands it completes are those `feedwatch help` lists (and help), and
+# each command's options are those `feedwatch COMMAND --help` lists.
+. "$(dirname "$0")/../helpers/lib.sh"
+comp="$FW_TOP/completion/feedwatch.bash"
+commands=$(fw help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
+set -- $commands
+plan $((3 + $#))
+
+# complete WORDS...: what the completion offers for the last word, sorted.
+complete_words() {
+	PATH="$FW_BUILD:$PATH" bash -c '
+		source "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		_feedwatch; [ ${#COMPREPLY[@]} = 0 ] || printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$comp" "$@"
+}
+# help_options CMD: the options `feedwatch CMD --help` lists, sorted.
+help_options() {
+	fw "$1" --help | sed -n 's/^  \(-[a-zA-Z]\), \(--[a-z-]*\).*/\1\n\2/p; s/^  \(--[a-z-]*\).*/\1/p' |
+		sort | tr '\n' ' '
+}
+
+ok $([ $# -gt 0 ]; echo $?) "feedwatch help lists commands ($#)"
+want=$(printf '%s\n' $commands help | sort | tr '\n' ' ')
+is "$(complete_words feedwatch '')" "$want" "completion: the commands of 'feedwatch help', and help"
+is "$(complete_words feedwatch help '')" "$want" "completion: feedwatch help COMMAND"
+for c in $commands; do
+	is "$(complete_words feedwatch "$c" -)" "$(help_options "$c")" "completion: $c's options are those of its --help"
+done
+done_testing
