@@ -9,7 +9,7 @@
 #include "feed-int.h"
 
 /* Windows-1252 0x80-0x9F; the five undefined bytes become U+FFFD. */
-const guint16 cp1252_c1[32] = {
+const guint16 feed_cp1252_c1[32] = {
 	0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
 	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
 	0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
@@ -37,7 +37,7 @@ static void append_cp1252(GString *out, const guchar *p, gsize n)
 		if (b == 0)
 			continue;
 		char u[4];
-		gunichar c = b < 0xA0 ? cp1252_c1[b - 0x80] : b;
+		gunichar c = b < 0xA0 ? feed_cp1252_c1[b - 0x80] : b;
 		g_string_append_len(out, u, g_unichar_to_utf8(c, u));
 	}
 }
@@ -112,7 +112,7 @@ static gsize utf8_valid_len(const char *s, gsize len)
 /* Sets t to s itself if it is valid UTF-8, else to a copy with every invalid
  * byte read as Windows-1252 and NULs dropped. With own (s itself), the text
  * takes s over (and frees it if a copy is made). */
-static void repair_utf8(struct text *t, const char *s, gsize len, char *own)
+static void repair_utf8(struct feed_text *t, const char *s, gsize len, char *own)
 {
 	gsize ok = utf8_valid_len(s, len);
 	if (ok == len) {
@@ -312,8 +312,8 @@ static gboolean ascii_compatible(const char *label)
  * the declaration itself as written (EBCDIC, UTF-7), is ignored; bytes that
  * do not decode in the labelled encoding become U+FFFD. FALSE (error set)
  * only if iconv lacks UTF-16/32. */
-gboolean to_utf8(struct text *t, const char *data, gsize len, const char *content_type,
-                        GError **error)
+gboolean feed_to_utf8(struct feed_text *t, const char *data, gsize len, const char *content_type,
+                      GError **error)
 {
 	const guchar *u = (const guchar *)data;
 	const char *from = NULL;

@@ -47,14 +47,14 @@ static inline guint64 word_has_zero(guint64 v)
 
 /* Decoded text: [str, str+len), valid UTF-8 without NULs, either the
  * caller's bytes (owned NULL) or a string of ours. */
-struct text {
+struct feed_text {
 	const char *str;
 	gsize len;
 	char *owned;
 };
 
 /* First error seen by a parse, and the document its items stream into. */
-struct parse_err {
+struct feed_parse_err {
 	gboolean set;
 	int line, col, code;
 	char msg[200];
@@ -62,51 +62,51 @@ struct parse_err {
 };
 
 /* Text kinds of an element's content. */
-enum kind { K_TEXT, K_HTML, K_XHTML, K_SKIP };
+enum feed_kind { K_TEXT, K_HTML, K_XHTML, K_SKIP };
 
-enum dialect { D_NONE, D_RSS, D_RDF, D_ATOM };
+enum feed_dialect { D_NONE, D_RSS, D_RDF, D_ATOM };
 
 
 /* feed-xml.c */
-void xml_init_once(void);
-xmlDocPtr xml_parse(const char *text, gsize len, const char *url, gboolean recover,
-                    struct parse_err *pe, struct fw_feed_doc *doc, gboolean *hostile);
-gboolean is_rss(xmlNodePtr n);
-gboolean is_atom(xmlNodePtr n);
-gboolean in_ns(xmlNodePtr n, const char *ns);
-gboolean has_elements(xmlNodePtr n);
-char *node_text(xmlNodePtr n);
-char *node_markup(xmlNodePtr n);
-char *cap(char *s, gsize max);
-char *nonempty(char *s);
-enum kind atom_kind(xmlNodePtr n);
-char *text_of(xmlNodePtr n, enum kind kind, gsize max);
-char *trimmed(xmlNodePtr n);
-gboolean http_url_ok(const char *s);
-char *url_dup(const char *u);
-char *escape_iri(char *h);
-char *resolve(xmlNodePtr n, const char *href);
-enum dialect dialect_of(xmlNodePtr root);
-void read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum dialect d);
-gboolean looks_html(const char *s, gsize len);
-void not_feed_html(const char *buf, gsize len, const char *base_url, GError **error);
+void feed_xml_init(void);
+xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean recover,
+                         struct feed_parse_err *pe, struct fw_feed_doc *doc, gboolean *hostile);
+gboolean feed_is_rss(xmlNodePtr n);
+gboolean feed_is_atom(xmlNodePtr n);
+gboolean feed_in_ns(xmlNodePtr n, const char *ns);
+gboolean feed_has_elements(xmlNodePtr n);
+char *feed_node_text(xmlNodePtr n);
+char *feed_node_markup(xmlNodePtr n);
+char *feed_cap(char *s, gsize max);
+char *feed_nonempty(char *s);
+enum feed_kind feed_atom_kind(xmlNodePtr n);
+char *feed_text_of(xmlNodePtr n, enum feed_kind kind, gsize max);
+char *feed_trimmed(xmlNodePtr n);
+gboolean feed_http_url_ok(const char *s);
+char *feed_url_dup(const char *u);
+char *feed_escape_iri(char *h);
+char *feed_resolve(xmlNodePtr n, const char *href);
+enum feed_dialect feed_dialect_of(xmlNodePtr root);
+void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d);
+gboolean feed_looks_html(const char *s, gsize len);
+void feed_not_feed_html(const char *buf, gsize len, const char *base_url, GError **error);
 
 /* feed.c */
-struct fw_item *make_item(xmlNodePtr el, gboolean atom_entry);
-int atom_link_rank(xmlNodePtr n);
-char *bounded_id(char *id);
+struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry);
+int feed_atom_link_rank(xmlNodePtr n);
+char *feed_bounded_id(char *id);
 
 /* feed-encoding.c */
-extern const guint16 cp1252_c1[32];
-gboolean to_utf8(struct text *t, const char *data, gsize len, const char *content_type,
-                 GError **error);
+extern const guint16 feed_cp1252_c1[32];
+gboolean feed_to_utf8(struct feed_text *t, const char *data, gsize len, const char *content_type,
+                      GError **error);
 
 /* feed-prep.c */
-gboolean prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxtPtr ctxt);
+gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxtPtr ctxt);
 
 /* feed-json.c */
-struct fw_feed_doc *json_feed_parse(const char *text, gsize len, const char *base_url,
+struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *base_url,
                                     GError **error);
-gboolean looks_json(const char *s, gsize len);
+gboolean feed_looks_json(const char *s, gsize len);
 
 #endif

@@ -66,11 +66,11 @@ static char *json_link(const char *href, const char *base)
 {
 	if (!href || strlen(href) > FW_FEED_MAX_LINK)
 		return NULL;
-	g_autofree char *h = escape_iri(g_strstrip(g_strdup(href)));
+	g_autofree char *h = feed_escape_iri(g_strstrip(g_strdup(href)));
 	if (!*h)
 		return NULL;
 	xmlChar *abs = xmlBuildURI((const xmlChar *)h, (const xmlChar *)base);
-	char *out = abs && http_url_ok((const char *)abs) ? url_dup((const char *)abs) : NULL;
+	char *out = abs && feed_http_url_ok((const char *)abs) ? feed_url_dup((const char *)abs) : NULL;
 	xmlFree(abs);
 	return out;
 }
@@ -81,7 +81,7 @@ static char *json_text(JsonObject *o, const char *name, gboolean html, gsize max
 	const char *v = jstr(o, name);
 	if (!v)
 		return NULL;
-	return nonempty(cap(html ? fw_html_to_text(v, -1) : fw_html_clean(v, -1), max));
+	return feed_nonempty(feed_cap(html ? fw_html_to_text(v, -1) : fw_html_clean(v, -1), max));
 }
 
 /* Builds one item from a JSON Feed item object; NULL if it is empty. */
@@ -116,7 +116,7 @@ static struct fw_item *json_item(JsonObject *o, const char *base)
 		if (name && !strstr(a->str, name))
 			g_string_append_printf(a, "%s%s", a->len ? ", " : "", name);
 	}
-	it->author = nonempty(cap(g_string_free(a, FALSE), FW_FEED_MAX_SHORT));
+	it->author = feed_nonempty(feed_cap(g_string_free(a, FALSE), FW_FEED_MAX_SHORT));
 
 	JsonArray *tags = jarr(o, "tags");
 	guint nt = tags ? json_array_get_length(tags) : 0;
@@ -124,7 +124,7 @@ static struct fw_item *json_item(JsonObject *o, const char *base)
 		JsonNode *t = json_array_get_element(tags, i);
 		if (!JSON_NODE_HOLDS_VALUE(t) || json_node_get_value_type(t) != G_TYPE_STRING)
 			continue;
-		char *c = nonempty(cap(fw_html_clean(json_node_get_string(t), -1), FW_FEED_MAX_SHORT));
+		char *c = feed_nonempty(feed_cap(fw_html_clean(json_node_get_string(t), -1), FW_FEED_MAX_SHORT));
 		gboolean dup = FALSE;
 		for (guint j = 0; c && j < it->categories->len; j++)
 			dup = dup || strcmp(c, g_ptr_array_index(it->categories, j)) == 0;
@@ -136,14 +136,14 @@ static struct fw_item *json_item(JsonObject *o, const char *base)
 
 	if (idn && JSON_NODE_HOLDS_VALUE(idn)) {
 		if (json_node_get_value_type(idn) == G_TYPE_STRING)
-			id = nonempty(g_strstrip(fw_html_valid_utf8(json_node_get_string(idn), -1)));
+			id = feed_nonempty(g_strstrip(fw_html_valid_utf8(json_node_get_string(idn), -1)));
 		else if (json_node_get_value_type(idn) == G_TYPE_INT64)
 			id = g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(idn));
 	}
 	if (id)
-		id = bounded_id(id);
+		id = feed_bounded_id(id);
 	if (!id && it->link)
-		id = bounded_id(g_strdup(it->link));
+		id = feed_bounded_id(g_strdup(it->link));
 	if (!id) {
 		if (!it->title && !it->content && !it->summary) {
 			fw_item_free(it);
@@ -161,8 +161,8 @@ static struct fw_item *json_item(JsonObject *o, const char *base)
 }
 
 /* Parses a JSON Feed (text is valid UTF-8). */
-struct fw_feed_doc *json_feed_parse(const char *text, gsize len, const char *base_url,
-                                           GError **error)
+struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *base_url,
+                                    GError **error)
 {
 	g_autoptr(JsonParser) parser = NULL;
 	g_autoptr(GError) e = NULL;
@@ -204,7 +204,7 @@ struct fw_feed_doc *json_feed_parse(const char *text, gsize len, const char *bas
 }
 
 /* Whether the text starts (after spaces) with '{': a JSON document. */
-gboolean looks_json(const char *s, gsize len)
+gboolean feed_looks_json(const char *s, gsize len)
 {
 	gsize i = 0;
 	while (i < len && g_ascii_isspace(s[i]))

@@ -167,7 +167,7 @@ static const char *prep_ref(struct prep *pp, const char *p, const char *end, gbo
 		}
 		gboolean semi = q < end && *q == ';';
 		if (v >= 0x80 && v <= 0x9F)
-			v = cp1252_c1[v - 0x80];
+			v = feed_cp1252_c1[v - 0x80];
 		if (!xml_char_ok(v))
 			v = 0xFFFD;
 		if (semi && q - p < 12 && v == strtoull(hex ? p + 3 : p + 2, NULL, hex ? 16 : 10))
@@ -321,7 +321,7 @@ static const char *prep_doctype(struct prep *pp, const char *p, const char *end,
  * numeric also turns the five XML entities into character references (for
  * recover mode). FALSE if the document declares entities (the rest is then
  * not fed). */
-gboolean prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxtPtr ctxt)
+gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxtPtr ctxt)
 {
 	struct prep pp = { s, NULL, ctxt, FALSE };
 	const char *p = s, *end = s + len;

@@ -23,7 +23,7 @@ static xmlParserInputPtr refuse_loader_cb(const char *url, const char *id, xmlPa
 }
 
 /* Initialises libxml2 once per process (thread-safe). */
-void xml_init_once(void)
+void feed_xml_init(void)
 {
 	static gsize done = 0;
 	if (g_once_init_enter(&done)) {
@@ -41,7 +41,7 @@ static void end_element_cb(void *ctx, const xmlChar *localname, const xmlChar *p
                            const xmlChar *uri)
 {
 	xmlParserCtxtPtr ctxt = ctx;
-	struct parse_err *pe = ctxt->_private;
+	struct feed_parse_err *pe = ctxt->_private;
 	xmlNodePtr cur = ctxt->node;
 
 	xmlSAX2EndElementNs(ctx, localname, prefix, uri);
@@ -56,7 +56,7 @@ static void end_element_cb(void *ctx, const xmlChar *localname, const xmlChar *p
 static void record_error_cb(void *data, xmlErrorPtr e)
 {
 	xmlParserCtxtPtr ctxt = data;
-	struct parse_err *pe = ctxt ? ctxt->_private : NULL;
+	struct feed_parse_err *pe = ctxt ? ctxt->_private : NULL;
 
 	if (!pe || pe->set || !e || e->level < XML_ERR_ERROR)
 		return;
@@ -77,8 +77,8 @@ static void record_error_cb(void *data, xmlErrorPtr e)
  * touching the network or files; items are read into doc as they end and
  * removed from the tree (see stream_element). Returns the rest of the tree,
  * or NULL: not well-formed (unless recover), or *hostile set. */
-xmlDocPtr xml_parse(const char *text, gsize len, const char *url, gboolean recover,
-                           struct parse_err *pe, struct fw_feed_doc *doc, gboolean *hostile)
+xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean recover,
+                         struct feed_parse_err *pe, struct fw_feed_doc *doc, gboolean *hostile)
 {
 	int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC |
 	           XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
@@ -100,7 +100,7 @@ xmlDocPtr xml_parse(const char *text, gsize len, const char *url, gboolean recov
 	ctxt->sax->endElementNs = end_element_cb;
 	/* recover mode turns every reference numeric: 2.9 drops named ones
 	 * after an error */
-	*hostile = !prep_xml(text, len, recover, ctxt);
+	*hostile = !feed_prep_xml(text, len, recover, ctxt);
 	xdoc = ctxt->myDoc;
 	ctxt->myDoc = NULL;
 	if (xdoc && (*hostile || (!recover && !ctxt->wellFormed))) {
@@ -134,7 +134,7 @@ static gboolean is_el(xmlNodePtr n, const char *ns, const char *name)
 }
 
 /* Whether n is in the RSS vocabulary (no namespace, RSS 1.0 or 0.90). */
-gboolean is_rss(xmlNodePtr n)
+gboolean feed_is_rss(xmlNodePtr n)
 {
 	const char *u = ns_of(n);
 	return !u || strcmp(u, NS_RSS1) == 0 || strcmp(u, NS_RSS090) == 0 ||
@@ -142,21 +142,21 @@ gboolean is_rss(xmlNodePtr n)
 }
 
 /* Whether n is in an Atom namespace (1.0 or 0.3). */
-gboolean is_atom(xmlNodePtr n)
+gboolean feed_is_atom(xmlNodePtr n)
 {
 	const char *u = ns_of(n);
 	return u && (strcmp(u, NS_ATOM) == 0 || strcmp(u, NS_ATOM03) == 0);
 }
 
 /* Whether n's namespace is ns. */
-gboolean in_ns(xmlNodePtr n, const char *ns)
+gboolean feed_in_ns(xmlNodePtr n, const char *ns)
 {
 	const char *u = ns_of(n);
 	return u && strcmp(u, ns) == 0;
 }
 
 /* Whether n has element children (markup that was not escaped). */
-gboolean has_elements(xmlNodePtr n)
+gboolean feed_has_elements(xmlNodePtr n)
 {
 	for (xmlNodePtr c = n->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE)
@@ -165,7 +165,7 @@ gboolean has_elements(xmlNodePtr n)
 }
 
 /* Concatenated text of n's direct text children (raw, not trimmed). */
-char *node_text(xmlNodePtr n)
+char *feed_node_text(xmlNodePtr n)
 {
 	GString *s = NULL;
 	for (xmlNodePtr c = n->children; c; c = c->next) {
@@ -178,7 +178,7 @@ char *node_text(xmlNodePtr n)
 	return s ? g_string_free(s, FALSE) : g_strdup("");
 }
 
-/* The text of n's direct text children, like node_text, without a copy
+/* The text of n's direct text children, like feed_node_text, without a copy
  * when there is only one: returns it, or a string stored in *tmp. */
 static const char *node_text_ref(xmlNodePtr n, char **tmp)
 {
@@ -186,7 +186,7 @@ static const char *node_text_ref(xmlNodePtr n, char **tmp)
 	for (xmlNodePtr c = n->children; c; c = c->next) {
 		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
 			if (only) {
-				*tmp = node_text(n);
+				*tmp = feed_node_text(n);
 				return *tmp;
 			}
 			only = c;
@@ -196,7 +196,7 @@ static const char *node_text_ref(xmlNodePtr n, char **tmp)
 }
 
 /* Serialises the children of n as markup. */
-char *node_markup(xmlNodePtr n)
+char *feed_node_markup(xmlNodePtr n)
 {
 	xmlBufferPtr buf = xmlBufferCreate();
 	char *out;
@@ -244,7 +244,7 @@ static void append_markup(GString *out, xmlNodePtr n, int depth)
 }
 
 /* Cuts s (valid UTF-8) to at most max bytes at a character boundary. */
-char *cap(char *s, gsize max)
+char *feed_cap(char *s, gsize max)
 {
 	gsize n;
 	if (!s || (n = strlen(s)) <= max)
@@ -258,7 +258,7 @@ char *cap(char *s, gsize max)
 }
 
 /* Returns s, or NULL (freeing it) if it is empty. */
-char *nonempty(char *s)
+char *feed_nonempty(char *s)
 {
 	if (s && !*s) {
 		g_free(s);
@@ -268,7 +268,7 @@ char *nonempty(char *s)
 }
 
 /* Kind of an Atom text construct from its type (and 0.3 mode) attributes. */
-enum kind atom_kind(xmlNodePtr n)
+enum feed_kind feed_atom_kind(xmlNodePtr n)
 {
 	g_autofree char *type = (char *)xmlGetProp(n, (const xmlChar *)"type");
 	g_autofree char *mode = (char *)xmlGetProp(n, (const xmlChar *)"mode");
@@ -293,7 +293,7 @@ enum kind atom_kind(xmlNodePtr n)
 
 /* Plain text of element n read as kind (markup children always count as
  * HTML), cut to max bytes. Returns NULL if empty. */
-char *text_of(xmlNodePtr n, enum kind kind, gsize max)
+char *feed_text_of(xmlNodePtr n, enum feed_kind kind, gsize max)
 {
 	g_autofree char *tmp = NULL;
 	const char *raw;
@@ -301,7 +301,7 @@ char *text_of(xmlNodePtr n, enum kind kind, gsize max)
 
 	if (!n || kind == K_SKIP)
 		return NULL;
-	if (kind == K_XHTML || has_elements(n)) {
+	if (kind == K_XHTML || feed_has_elements(n)) {
 		xmlNodePtr div = NULL;
 		int nel = 0;
 		for (xmlNodePtr c = n->children; c; c = c->next) {
@@ -320,20 +320,20 @@ char *text_of(xmlNodePtr n, enum kind kind, gsize max)
 		raw = node_text_ref(n, &tmp);
 	}
 	out = kind == K_HTML ? fw_html_to_text(raw, -1) : fw_html_clean(raw, -1);
-	return nonempty(cap(out, max));
+	return feed_nonempty(feed_cap(out, max));
 }
 
 /* Trimmed raw text of n (valid UTF-8), or NULL if empty. */
-char *trimmed(xmlNodePtr n)
+char *feed_trimmed(xmlNodePtr n)
 {
 	if (!n)
 		return NULL;
-	g_autofree char *raw = node_text(n);
-	return nonempty(g_strdup(g_strstrip(raw)));
+	g_autofree char *raw = feed_node_text(n);
+	return feed_nonempty(g_strdup(g_strstrip(raw)));
 }
 
 /* Whether s is an absolute http(s) URL with a host. */
-gboolean http_url_ok(const char *s)
+gboolean feed_http_url_ok(const char *s)
 {
 	const char *h;
 	if (g_ascii_strncasecmp(s, "http://", 7) == 0)
@@ -351,7 +351,7 @@ gboolean http_url_ok(const char *s)
 }
 
 /* Copies an http(s) URL with its scheme in lower case. */
-char *url_dup(const char *u)
+char *feed_url_dup(const char *u)
 {
 	char *out = g_strdup(u);
 	for (char *p = out; *p && *p != ':'; p++)
@@ -368,7 +368,7 @@ static const guchar iri_escape[256] = {
 
 /* Percent-encodes what a URI may not hold (see iri_escape) so that
  * xmlBuildURI accepts it. Takes and returns ownership. */
-char *escape_iri(char *h)
+char *feed_escape_iri(char *h)
 {
 	const char *p = h;
 	while (*p && !iri_escape[(guchar)*p])
@@ -403,7 +403,7 @@ static gboolean has_scheme(const char *h)
 
 /* Resolves href against n's xml:base chain and the document URL; returns an
  * http(s) URL or NULL. */
-char *resolve(xmlNodePtr n, const char *href)
+char *feed_resolve(xmlNodePtr n, const char *href)
 {
 	g_autofree char *h = NULL;
 	xmlChar *base, *abs;
@@ -414,11 +414,11 @@ char *resolve(xmlNodePtr n, const char *href)
 	h = g_strstrip(g_strdup(href));
 	if (!*h || strlen(h) > FW_FEED_MAX_LINK)
 		return NULL;
-	h = escape_iri(h);
+	h = feed_escape_iri(h);
 	base = has_scheme(h) ? NULL : xmlNodeGetBase(n->doc, n);
 	abs = xmlBuildURI((const xmlChar *)h, base);
-	if (abs && http_url_ok((const char *)abs))
-		out = url_dup((const char *)abs);
+	if (abs && feed_http_url_ok((const char *)abs))
+		out = feed_url_dup((const char *)abs);
 	xmlFree(abs);
 	xmlFree(base);
 	return out;
@@ -428,15 +428,15 @@ char *resolve(xmlNodePtr n, const char *href)
 /* Documents                                                           */
 
 /* Which feed dialect a root element is. */
-enum dialect dialect_of(xmlNodePtr root)
+enum feed_dialect feed_dialect_of(xmlNodePtr root)
 {
 	if (!root)
 		return D_NONE;
-	if (!strcmp((const char *)root->name, "rss") && is_rss(root))
+	if (!strcmp((const char *)root->name, "rss") && feed_is_rss(root))
 		return D_RSS;
-	if (!strcmp((const char *)root->name, "RDF") && in_ns(root, NS_RDF))
+	if (!strcmp((const char *)root->name, "RDF") && feed_in_ns(root, NS_RDF))
 		return D_RDF;
-	if (!strcmp((const char *)root->name, "feed") && is_atom(root))
+	if (!strcmp((const char *)root->name, "feed") && feed_is_atom(root))
 		return D_ATOM;
 	return D_NONE;
 }
@@ -467,37 +467,37 @@ static void channel_fields(struct fw_feed_doc *doc, xmlNodePtr el)
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
 		const char *name = (const char *)c->name;
-		if (!strcmp(name, "title") && (is_rss(c) || is_atom(c)) && !doc->title) {
-			doc->title = text_of(c, is_atom(c) ? atom_kind(c) : K_HTML, FW_FEED_MAX_TITLE);
-		} else if (!strcmp(name, "link") && is_rss(c) && link_rank > 1) {
-			g_autofree char *t = node_text(c);
-			char *l = resolve(c, t);
+		if (!strcmp(name, "title") && (feed_is_rss(c) || feed_is_atom(c)) && !doc->title) {
+			doc->title = feed_text_of(c, feed_is_atom(c) ? feed_atom_kind(c) : K_HTML, FW_FEED_MAX_TITLE);
+		} else if (!strcmp(name, "link") && feed_is_rss(c) && link_rank > 1) {
+			g_autofree char *t = feed_node_text(c);
+			char *l = feed_resolve(c, t);
 			if (l) {
 				g_free(doc->link);
 				doc->link = l;
 				link_rank = 1;
 			}
-		} else if (!strcmp(name, "link") && is_atom(c)) {
-			int r = atom_link_rank(c);
+		} else if (!strcmp(name, "link") && feed_is_atom(c)) {
+			int r = feed_atom_link_rank(c);
 			g_autofree char *href = (char *)xmlGetProp(c, (const xmlChar *)"href");
 			if (r >= 0 && r < link_rank) {
-				char *l = resolve(c, href);
+				char *l = feed_resolve(c, href);
 				if (l) {
 					g_free(doc->link);
 					doc->link = l;
 					link_rank = r;
 				}
 			}
-		} else if (!strcmp(name, "ttl") && is_rss(c)) {
-			g_autofree char *t = node_text(c);
+		} else if (!strcmp(name, "ttl") && feed_is_rss(c)) {
+			g_autofree char *t = feed_node_text(c);
 			gint64 v = g_ascii_strtoll(g_strstrip(t), NULL, 10);
 			if (v > 0 && v <= 525600)
 				ttl = v * 60;
-		} else if (in_ns(c, NS_SY) && !strcmp(name, "updatePeriod")) {
-			g_autofree char *t = node_text(c);
+		} else if (feed_in_ns(c, NS_SY) && !strcmp(name, "updatePeriod")) {
+			g_autofree char *t = feed_node_text(c);
 			period = sy_period(g_strstrip(t));
-		} else if (in_ns(c, NS_SY) && !strcmp(name, "updateFrequency")) {
-			g_autofree char *t = node_text(c);
+		} else if (feed_in_ns(c, NS_SY) && !strcmp(name, "updateFrequency")) {
+			g_autofree char *t = feed_node_text(c);
 			gint64 v = g_ascii_strtoll(g_strstrip(t), NULL, 10);
 			if (v >= 1 && v <= 100000)
 				freq = v;
@@ -515,10 +515,10 @@ static void collect_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom)
 	for (xmlNodePtr c = el->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE || doc->items->len >= FW_FEED_MAX_ITEMS)
 			continue;
-		gboolean is_item = atom ? is_atom(c) && !strcmp((const char *)c->name, "entry")
-		                        : is_rss(c) && !strcmp((const char *)c->name, "item");
+		gboolean is_item = atom ? feed_is_atom(c) && !strcmp((const char *)c->name, "entry")
+		                        : feed_is_rss(c) && !strcmp((const char *)c->name, "item");
 		if (is_item) {
-			struct fw_item *it = make_item(c, atom);
+			struct fw_item *it = feed_make_item(c, atom);
 			if (it)
 				g_ptr_array_add(doc->items, it);
 		}
@@ -526,7 +526,7 @@ static void collect_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom)
 }
 
 /* Fills doc from a parsed feed tree. */
-void read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum dialect d)
+void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d)
 {
 	if (d == D_ATOM) {
 		channel_fields(doc, root);
@@ -534,7 +534,7 @@ void read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum dialect d)
 		return;
 	}
 	for (xmlNodePtr c = root->children; c; c = c->next) {
-		if (c->type == XML_ELEMENT_NODE && is_rss(c) && !strcmp((const char *)c->name, "channel")) {
+		if (c->type == XML_ELEMENT_NODE && feed_is_rss(c) && !strcmp((const char *)c->name, "channel")) {
 			channel_fields(doc, c);
 			collect_items(doc, c, FALSE);
 		}
@@ -551,9 +551,9 @@ static gboolean channel_field_name(const char *name)
 
 /* Called as each element ends during the parse: an item or entry that is a
  * child of the item container (the channel, or the root) becomes an item of
- * doc, and every finished container child that read_tree would not read is
+ * doc, and every finished container child that feed_read_tree would not read is
  * freed at once. What is left (the channel fields, an item cut off by the end
- * of a broken document) is read by read_tree after the parse. Returns whether
+ * of a broken document) is read by feed_read_tree after the parse. Returns whether
  * cur was freed. */
 static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur)
 {
@@ -572,7 +572,7 @@ static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur)
 	} else {
 		return FALSE;
 	}
-	enum dialect d = dialect_of(root);
+	enum feed_dialect d = feed_dialect_of(root);
 	const char *name = (const char *)cur->name;
 	gboolean item = FALSE, keep = FALSE;
 
@@ -581,21 +581,21 @@ static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur)
 	} else if (d == D_ATOM) {
 		if (in_channel)
 			return FALSE;
-		item = is_atom(cur) && !strcmp(name, "entry");
+		item = feed_is_atom(cur) && !strcmp(name, "entry");
 		keep = !item && channel_field_name(name);
 	} else if (in_channel) {
-		if (!is_rss(parent) || strcmp((const char *)parent->name, "channel") != 0)
+		if (!feed_is_rss(parent) || strcmp((const char *)parent->name, "channel") != 0)
 			return FALSE;
-		item = is_rss(cur) && !strcmp(name, "item");
+		item = feed_is_rss(cur) && !strcmp(name, "item");
 		keep = !item && channel_field_name(name);
 	} else {
-		item = is_rss(cur) && !strcmp(name, "item");
-		keep = !item && is_rss(cur) && !strcmp(name, "channel");
+		item = feed_is_rss(cur) && !strcmp(name, "item");
+		keep = !item && feed_is_rss(cur) && !strcmp(name, "channel");
 	}
 	if (keep)
 		return FALSE;
 	if (item && doc->items->len < FW_FEED_MAX_ITEMS) {
-		struct fw_item *it = make_item(cur, d == D_ATOM);
+		struct fw_item *it = feed_make_item(cur, d == D_ATOM);
 		if (it)
 			g_ptr_array_add(doc->items, it);
 	}
@@ -638,8 +638,8 @@ static char *html_feed_link(const char *buf, gsize len, const char *base_url)
 		    g_ascii_strcasecmp(type, "application/rdf+xml") && g_ascii_strcasecmp(type, "application/feed+json"))
 			continue;
 		xmlChar *abs = xmlBuildURI((const xmlChar *)g_strstrip(href), (const xmlChar *)base_url);
-		if (abs && http_url_ok((const char *)abs))
-			found = url_dup((const char *)abs);
+		if (abs && feed_http_url_ok((const char *)abs))
+			found = feed_url_dup((const char *)abs);
 		xmlFree(abs);
 	}
 	g_queue_clear(&q);
@@ -648,7 +648,7 @@ static char *html_feed_link(const char *buf, gsize len, const char *base_url)
 }
 
 /* Whether the text looks like an HTML page. */
-gboolean looks_html(const char *s, gsize len)
+gboolean feed_looks_html(const char *s, gsize len)
 {
 	gsize lim = MIN(len, 4096);
 	for (gsize i = 0; i + 5 < lim; i++) {
@@ -663,7 +663,7 @@ gboolean looks_html(const char *s, gsize len)
 }
 
 /* Sets the NOT_FEED error for an HTML page, naming a feed it links to. */
-void not_feed_html(const char *buf, gsize len, const char *base_url, GError **error)
+void feed_not_feed_html(const char *buf, gsize len, const char *base_url, GError **error)
 {
 	g_autofree char *l = html_feed_link(buf, len, base_url);
 	if (l)

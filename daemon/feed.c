@@ -30,7 +30,7 @@ G_DEFINE_QUARK(fw-feed-error-quark, fw_feed_error)
 
 void fw_feed_init(void)
 {
-	xml_init_once();
+	feed_xml_init();
 }
 
 /* ------------------------------------------------------------------ */
@@ -61,7 +61,7 @@ static void take_date(xmlNodePtr *slots, xmlNodePtr n, int rank)
 struct item_src {
 	struct pick title, guid, summary, content;
 	xmlNodePtr published[6], updated[3];   /* date sources by rank, first of each */
-	enum kind title_kind, summary_kind, content_kind;
+	enum feed_kind title_kind, summary_kind, content_kind;
 	GPtrArray *authors;        /* of xmlNodePtr, of the best rank */
 	int author_rank;
 	GPtrArray *cats;           /* of char*, plain text */
@@ -105,7 +105,7 @@ static void offer_link(struct item_src *s, xmlNodePtr n, const char *href, int r
 {
 	if (s->link && rank >= s->link_rank)
 		return;
-	char *l = resolve(n, href);
+	char *l = feed_resolve(n, href);
 	if (l) {
 		g_free(s->link);
 		s->link = l;
@@ -114,7 +114,7 @@ static void offer_link(struct item_src *s, xmlNodePtr n, const char *href, int r
 }
 
 /* Rank of an Atom link by its rel: alternate first, self/edit never. */
-int atom_link_rank(xmlNodePtr n)
+int feed_atom_link_rank(xmlNodePtr n)
 {
 	g_autofree char *rel = (char *)xmlGetProp(n, (const xmlChar *)"rel");
 	g_autofree char *type = (char *)xmlGetProp(n, (const xmlChar *)"type");
@@ -132,25 +132,25 @@ static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 {
 	const char *name = (const char *)c->name;
 
-	if (is_atom(c)) {
+	if (feed_is_atom(c)) {
 		if (!strcmp(name, "id")) {
 			take(&s->guid, c, 1);
 		} else if (!strcmp(name, "title")) {
 			if (!s->title.node || s->title.rank > 1)
-				s->title_kind = atom_kind(c);
+				s->title_kind = feed_atom_kind(c);
 			take(&s->title, c, 1);
 		} else if (!strcmp(name, "link")) {
 			g_autofree char *href = (char *)xmlGetProp(c, (const xmlChar *)"href");
-			int r = atom_link_rank(c);
+			int r = feed_atom_link_rank(c);
 			if (r >= 0)
 				offer_link(s, c, href, r);
 		} else if (!strcmp(name, "content")) {
 			if (!s->content.node || s->content.rank > 1)
-				s->content_kind = atom_kind(c);
+				s->content_kind = feed_atom_kind(c);
 			take(&s->content, c, 1);
 		} else if (!strcmp(name, "summary")) {
 			if (!s->summary.node || s->summary.rank > 2)
-				s->summary_kind = atom_kind(c);
+				s->summary_kind = feed_atom_kind(c);
 			take(&s->summary, c, 2);
 		} else if (!strcmp(name, "published") || !strcmp(name, "issued")) {
 			take_date(s->published, c, 2);
@@ -167,23 +167,24 @@ static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 				t = (char *)xmlGetProp(c, (const xmlChar *)"label");
 			}
 			if (t)
-				add_category(s, nonempty(cap(fw_html_clean(t, -1), FW_FEED_MAX_SHORT)));
+				add_category(s, feed_nonempty(feed_cap(fw_html_clean(t, -1),
+				                                       FW_FEED_MAX_SHORT)));
 		}
-	} else if (is_rss(c) && !atom_entry) {
+	} else if (feed_is_rss(c) && !atom_entry) {
 		if (!strcmp(name, "title")) {
 			take(&s->title, c, 1);
 		} else if (!strcmp(name, "link")) {
-			g_autofree char *t = node_text(c);
+			g_autofree char *t = feed_node_text(c);
 			offer_link(s, c, t, 1);
 		} else if (!strcmp(name, "guid")) {
 			take(&s->guid, c, 1);
 			g_autofree char *pl = (char *)xmlGetProp(c, (const xmlChar *)"isPermaLink");
 			if (!s->guid_link && !(pl && g_ascii_strcasecmp(g_strstrip(pl), "false") == 0)) {
 				/* only a guid that is itself an absolute URL is a link */
-				g_autofree char *t = node_text(c);
+				g_autofree char *t = feed_node_text(c);
 				g_strstrip(t);
-				if (http_url_ok(t))
-					s->guid_link = resolve(c, t);
+				if (feed_http_url_ok(t))
+					s->guid_link = feed_resolve(c, t);
 			}
 		} else if (!strcmp(name, "description")) {
 			take(&s->summary, c, 1);
@@ -192,16 +193,16 @@ static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 		} else if (!strcmp(name, "author")) {
 			take_author(s, c, 2);
 		} else if (!strcmp(name, "category")) {
-			add_category(s, text_of(c, K_TEXT, FW_FEED_MAX_SHORT));
+			add_category(s, feed_text_of(c, K_TEXT, FW_FEED_MAX_SHORT));
 		}
-	} else if (in_ns(c, NS_CONTENT)) {
+	} else if (feed_in_ns(c, NS_CONTENT)) {
 		if (!strcmp(name, "encoded"))
 			take(&s->content, c, 0);
-	} else if (in_ns(c, NS_DC)) {
+	} else if (feed_in_ns(c, NS_DC)) {
 		if (!strcmp(name, "creator"))
 			take_author(s, c, 1);
 		else if (!strcmp(name, "subject"))
-			add_category(s, text_of(c, K_TEXT, FW_FEED_MAX_SHORT));
+			add_category(s, feed_text_of(c, K_TEXT, FW_FEED_MAX_SHORT));
 		else if (!strcmp(name, "date"))
 			take_date(s->published, c, 3);
 		else if (!strcmp(name, "description"))
@@ -210,22 +211,22 @@ static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 			take(&s->title, c, 3);
 		else if (!strcmp(name, "identifier"))
 			take(&s->guid, c, 3);
-	} else if (in_ns(c, NS_DCTERMS)) {
+	} else if (feed_in_ns(c, NS_DCTERMS)) {
 		if (!strcmp(name, "modified"))
 			take_date(s->updated, c, 2);
 		else if (!strcmp(name, "issued") || !strcmp(name, "created"))
 			take_date(s->published, c, 4);
-	} else if (in_ns(c, NS_ITUNES)) {
+	} else if (feed_in_ns(c, NS_ITUNES)) {
 		if (!strcmp(name, "summary"))
 			take(&s->summary, c, 4);
 		else if (!strcmp(name, "author"))
 			take_author(s, c, 4);
-	} else if (in_ns(c, NS_FEEDBURNER)) {
+	} else if (feed_in_ns(c, NS_FEEDBURNER)) {
 		if (!strcmp(name, "origLink")) {
-			g_autofree char *t = node_text(c);
+			g_autofree char *t = feed_node_text(c);
 			offer_link(s, c, t, 0);   /* the article itself, not the proxy */
 		}
-	} else if (in_ns(c, NS_XHTML)) {
+	} else if (feed_in_ns(c, NS_XHTML)) {
 		if (!strcmp(name, "body") || !strcmp(name, "div"))
 			take(&s->content, c, 2);
 	}
@@ -235,7 +236,7 @@ static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
  * "mail@x (Name)": Name). */
 static char *author_text(xmlNodePtr n)
 {
-	if (is_atom(n)) {
+	if (feed_is_atom(n)) {
 		xmlNodePtr name = NULL, email = NULL;
 		for (xmlNodePtr c = n->children; c; c = c->next) {
 			if (c->type != XML_ELEMENT_NODE)
@@ -245,17 +246,17 @@ static char *author_text(xmlNodePtr n)
 			else if (!email && !strcmp((const char *)c->name, "email"))
 				email = c;
 		}
-		return text_of(name ? name : email, K_TEXT, FW_FEED_MAX_SHORT);
+		return feed_text_of(name ? name : email, K_TEXT, FW_FEED_MAX_SHORT);
 	}
-	char *t = text_of(n, K_TEXT, FW_FEED_MAX_SHORT);
-	if (t && is_rss(n)) {
+	char *t = feed_text_of(n, K_TEXT, FW_FEED_MAX_SHORT);
+	if (t && feed_is_rss(n)) {
 		char *open = strchr(t, '(');
 		char *close = strrchr(t, ')');
 		char *at = strchr(t, '@');
 		if (open && close && close > open + 1 && at && at < open) {
 			char *name = g_strndup(open + 1, close - open - 1);
 			g_free(t);
-			t = nonempty(g_strstrip(name)) ? name : NULL;
+			t = feed_nonempty(g_strstrip(name)) ? name : NULL;
 			if (!t)
 				g_free(name);
 		}
@@ -268,7 +269,7 @@ static gint64 date_of(xmlNodePtr n)
 {
 	if (!n)
 		return FW_TIME_NONE;
-	g_autofree char *t = node_text(n);
+	g_autofree char *t = feed_node_text(n);
 	if (strlen(t) > 200)
 		return FW_TIME_NONE;
 	return fw_feed_parse_date(t);
@@ -290,12 +291,12 @@ static char *raw_of(xmlNodePtr n)
 {
 	if (!n)
 		return g_strdup("");
-	return has_elements(n) ? node_markup(n) : node_text(n);
+	return feed_has_elements(n) ? feed_node_markup(n) : feed_node_text(n);
 }
 
 /* Returns id, or (freeing it) "sha1:" and its hash if it is longer than
  * FW_FEED_MAX_ID: a long guid or link still identifies the item. */
-char *bounded_id(char *id)
+char *feed_bounded_id(char *id)
 {
 	if (strlen(id) <= FW_FEED_MAX_ID)
 		return id;
@@ -307,7 +308,7 @@ char *bounded_id(char *id)
 }
 
 /* Builds one item from an item/entry element; NULL if it is empty. */
-struct fw_item *make_item(xmlNodePtr el, gboolean atom_entry)
+struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry)
 {
 	struct item_src s = { 0 };
 	struct fw_item *it;
@@ -323,15 +324,15 @@ struct fw_item *make_item(xmlNodePtr el, gboolean atom_entry)
 
 	it = g_new0(struct fw_item, 1);
 	/* RSS titles and descriptions may hold escaped HTML; Atom says which. */
-	if (s.title.node && !is_atom(s.title.node))
+	if (s.title.node && !feed_is_atom(s.title.node))
 		s.title_kind = K_HTML;
-	if (s.summary.node && !is_atom(s.summary.node))
+	if (s.summary.node && !feed_is_atom(s.summary.node))
 		s.summary_kind = K_HTML;
-	if (s.content.node && !is_atom(s.content.node))
+	if (s.content.node && !feed_is_atom(s.content.node))
 		s.content_kind = K_HTML;
-	it->title = text_of(s.title.node, s.title_kind, FW_FEED_MAX_TITLE);
-	it->summary = text_of(s.summary.node, s.summary_kind, FW_FEED_MAX_TEXT);
-	it->content = text_of(s.content.node, s.content_kind, FW_FEED_MAX_TEXT);
+	it->title = feed_text_of(s.title.node, s.title_kind, FW_FEED_MAX_TITLE);
+	it->summary = feed_text_of(s.summary.node, s.summary_kind, FW_FEED_MAX_TEXT);
+	it->content = feed_text_of(s.content.node, s.content_kind, FW_FEED_MAX_TEXT);
 	it->link = s.link ? s.link : s.guid_link;
 	if (s.link)
 		g_free(s.guid_link);
@@ -349,26 +350,26 @@ struct fw_item *make_item(xmlNodePtr el, gboolean atom_entry)
 				g_string_append(a, ", ");
 			g_string_append(a, t);
 		}
-		it->author = nonempty(cap(g_string_free(a, FALSE), FW_FEED_MAX_SHORT));
+		it->author = feed_nonempty(feed_cap(g_string_free(a, FALSE), FW_FEED_MAX_SHORT));
 	}
 	it->categories = s.cats;
 	g_ptr_array_free(s.authors, TRUE);
 
 	/* identity: guid / atom:id / rdf:about, else link, else a hash */
-	char *id = trimmed(s.guid.node);
+	char *id = feed_trimmed(s.guid.node);
 	if (!id) {
 		xmlChar *about = xmlGetNsProp(el, (const xmlChar *)"about", (const xmlChar *)NS_RDF);
 		if (about) {
-			id = nonempty(g_strstrip(g_strdup((const char *)about)));
+			id = feed_nonempty(g_strstrip(g_strdup((const char *)about)));
 			xmlFree(about);
 		}
 	}
 	if (id) {
 		char *v = fw_html_valid_utf8(id, -1);
 		g_free(id);
-		id = bounded_id(v);
+		id = feed_bounded_id(v);
 	} else if (it->link) {
-		id = bounded_id(g_strdup(it->link));
+		id = feed_bounded_id(g_strdup(it->link));
 	} else {
 		if (!it->title && !it->summary && !it->content) {
 			fw_item_free(it);
@@ -387,32 +388,32 @@ struct fw_item *make_item(xmlNodePtr el, gboolean atom_entry)
 struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
                                   const char *content_type, GError **error)
 {
-	struct text text;
-	struct parse_err strict_err, rec_err;
+	struct feed_text text;
+	struct feed_parse_err strict_err, rec_err;
 	xmlDocPtr xdoc;
 	gboolean degraded = FALSE, hostile;
 	struct fw_feed_doc *doc = NULL;
 
 	g_return_val_if_fail(data != NULL || len == 0, NULL);
-	xml_init_once();
+	feed_xml_init();
 	if (len > FW_FEED_MAX_DOC) {
 		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE,
 		            "feed too large (%" G_GSIZE_FORMAT " bytes)", len);
 		return NULL;
 	}
-	if (!to_utf8(&text, data ? data : "", len, content_type, error))
+	if (!feed_to_utf8(&text, data ? data : "", len, content_type, error))
 		return NULL;
-	if (looks_json(text.str, text.len)) {
-		doc = json_feed_parse(text.str, text.len, base_url, error);
+	if (feed_looks_json(text.str, text.len)) {
+		doc = feed_json_parse(text.str, text.len, base_url, error);
 		goto out;
 	}
 
 	doc = g_new0(struct fw_feed_doc, 1);
 	doc->items = g_ptr_array_new_with_free_func((GDestroyNotify)fw_item_free);
-	xdoc = xml_parse(text.str, text.len, base_url, FALSE, &strict_err, doc, &hostile);
+	xdoc = feed_xml_parse(text.str, text.len, base_url, FALSE, &strict_err, doc, &hostile);
 	if (!xdoc && !hostile) {
 		g_ptr_array_set_size(doc->items, 0);
-		xdoc = xml_parse(text.str, text.len, base_url, TRUE, &rec_err, doc, &hostile);
+		xdoc = feed_xml_parse(text.str, text.len, base_url, TRUE, &rec_err, doc, &hostile);
 		degraded = TRUE;
 	}
 	if (hostile) {
@@ -426,12 +427,12 @@ struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_
 		goto fail;
 	}
 	xmlNodePtr root = xdoc ? xmlDocGetRootElement(xdoc) : NULL;
-	enum dialect d = dialect_of(root);
+	enum feed_dialect d = feed_dialect_of(root);
 	if (d == D_NONE) {
 		gboolean html = root ? g_ascii_strcasecmp((const char *)root->name, "html") == 0
-		                     : looks_html(text.str, text.len);
+		                     : feed_looks_html(text.str, text.len);
 		if (html)
-			not_feed_html(text.str, text.len, base_url, error);
+			feed_not_feed_html(text.str, text.len, base_url, error);
 		else if (root)
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_FEED,
 			            "not a feed: XML document with root element <%s>", root->name);
@@ -449,7 +450,7 @@ struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_
 		doc->warning = g_strdup_printf("XML error at %d:%d: %s (read in recover mode)",
 		                               strict_err.line, strict_err.col, strict_err.msg);
 	}
-	read_tree(doc, root, d);
+	feed_read_tree(doc, root, d);
 	xmlFreeDoc(xdoc);
 	goto out;
 fail:
