@@ -7,8 +7,8 @@
 #endif
 
 #include <libxml/parser.h>
-#include <libxml/HTMLparser.h>
 
+#include "feedwatch/html.h"
 #include "feed-int.h"
 
 /* ------------------------------------------------------------------ */
@@ -126,22 +126,6 @@ static gboolean xml_char_ok(guint64 v)
 	       (v >= 0xE000 && v <= 0xFFFD) || (v >= 0x10000 && v <= 0x10FFFF);
 }
 
-/* Code point of an HTML entity name (HTML 4 table plus apos), or 0. */
-static gunichar html_entity(const char *name, gsize len)
-{
-	char buf[40];
-	const htmlEntityDesc *d;
-
-	if (len == 0 || len >= sizeof buf)
-		return 0;
-	memcpy(buf, name, len);
-	buf[len] = '\0';
-	if (strcmp(buf, "apos") == 0)
-		return '\'';
-	d = htmlEntityLookup((const xmlChar *)buf);
-	return d ? d->value : 0;
-}
-
 /* Handles the reference at p ('&'); returns where scanning resumes. */
 static const char *prep_ref(struct prep *pp, const char *p, const char *end, gboolean numeric)
 {
@@ -193,7 +177,7 @@ static const char *prep_ref(struct prep *pp, const char *p, const char *end, gbo
 				return q + 1;
 			}
 		}
-		gunichar c = html_entity(n, nlen);
+		gunichar c = fw_html_entity_lookup(n, nlen);
 		if (c) {
 			g_snprintf(rep, sizeof rep, "&#%u;", c);
 			prep_fix(pp, p, rep, q + 1);
@@ -204,7 +188,7 @@ static const char *prep_ref(struct prep *pp, const char *p, const char *end, gbo
 		static const char *const legacy[] = { "amp", "lt", "gt", "quot", "nbsp", "copy", "reg" };
 		for (gsize i = 0; i < G_N_ELEMENTS(legacy); i++) {
 			if (strlen(legacy[i]) == nlen && memcmp(legacy[i], n, nlen) == 0) {
-				g_snprintf(rep, sizeof rep, "&#%u;", html_entity(n, nlen));
+				g_snprintf(rep, sizeof rep, "&#%u;", fw_html_entity_lookup(n, nlen));
 				prep_fix(pp, p, rep, q);
 				return q;
 			}

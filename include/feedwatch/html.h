@@ -25,4 +25,8 @@ char *fw_html_clean(const char *s, gssize len);
 /* Makes s valid UTF-8: invalid bytes become U+FFFD, NUL bytes are dropped. */
 char *fw_html_valid_utf8(const char *s, gssize len);
 
+/* Code point of the named entity name[0, len) without '&' and ';' (HTML 4's
+ * table through libxml2, case-sensitive, plus "apos"), or 0 if unknown. */
+gunichar fw_html_entity_lookup(const char *name, gsize len);
+
 #endif
