@@ -6,15 +6,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "feedwatch/html.h"
 #include "feed-int.h"
-
-/* Windows-1252 0x80-0x9F; the five undefined bytes become U+FFFD. */
-const guint16 feed_cp1252_c1[32] = {
-	0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-	0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
-};
 
 /* ------------------------------------------------------------------ */
 /* Encoding                                                            */
@@ -37,7 +30,7 @@ static void append_cp1252(GString *out, const guchar *p, gsize n)
 		if (b == 0)
 			continue;
 		char u[4];
-		gunichar c = b < 0xA0 ? feed_cp1252_c1[b - 0x80] : b;
+		gunichar c = fw_html_cp1252(b);
 		g_string_append_len(out, u, g_unichar_to_utf8(c, u));
 	}
 }

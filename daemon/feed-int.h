@@ -97,7 +97,6 @@ int feed_atom_link_rank(xmlNodePtr n);
 char *feed_bounded_id(char *id);
 
 /* feed-encoding.c */
-extern const guint16 feed_cp1252_c1[32];
 gboolean feed_to_utf8(struct feed_text *t, const char *data, gsize len, const char *content_type,
                       GError **error);
 

@@ -151,7 +151,7 @@ static const char *prep_ref(struct prep *pp, const char *p, const char *end, gbo
 		}
 		gboolean semi = q < end && *q == ';';
 		if (v >= 0x80 && v <= 0x9F)
-			v = feed_cp1252_c1[v - 0x80];
+			v = fw_html_cp1252((guchar)v);
 		if (!xml_char_ok(v))
 			v = 0xFFFD;
 		if (semi && q - p < 12 && v == strtoull(hex ? p + 3 : p + 2, NULL, hex ? 16 : 10))

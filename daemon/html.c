@@ -92,7 +92,8 @@ static gboolean is_block(const char *name, gsize n)
 	return strstr(block_tags[name[0] - 'a'], key) != NULL;
 }
 
-/* HTML5 maps these numeric references (0x80-0x9F) through Windows-1252. */
+/* Windows-1252 0x80-0x9F, as HTML5 also reads numeric references there; the
+ * five undefined bytes become U+FFFD. */
 static const guint16 cp1252_c1[32] = {
 	0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
 	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
@@ -270,6 +271,11 @@ static const char *scan_text(struct out *o, const char *p, const char *end, gboo
 static void out_text(struct out *o, const char *p, const char *end)
 {
 	scan_text(o, p, end, FALSE);
+}
+
+gunichar fw_html_cp1252(guchar b)
+{
+	return b >= 0x80 && b <= 0x9F ? cp1252_c1[b - 0x80] : b;
 }
 
 /* Maps a numeric character reference value to the code point HTML uses. */

@@ -29,4 +29,9 @@ char *fw_html_valid_utf8(const char *s, gssize len);
  * table through libxml2, case-sensitive, plus "apos"), or 0 if unknown. */
 gunichar fw_html_entity_lookup(const char *name, gsize len);
 
+/* Code point of byte b read as Windows-1252 (0x80-0x9F; the five bytes it
+ * leaves undefined give U+FFFD), else as Latin-1: how HTML reads numeric
+ * references 0x80-0x9F and the feed parser bytes invalid in UTF-8. */
+gunichar fw_html_cp1252(guchar b);
+
 #endif
