@@ -2,10 +2,7 @@
  * real-world variants) to Unix seconds. */
 #include <string.h>
 
-#include "feed-int.h"
-
-/* ------------------------------------------------------------------ */
-/* Dates                                                               */
+#include "feedwatch/feed.h"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
 static gint64 days_from_civil(gint64 y, int m, int d)

@@ -1,5 +1,6 @@
-/* feed-encoding — decoding a feed document to UTF-8 (see fw_feed_parse in
- * include/feedwatch/feed.h for the rules). */
+/* feed-encoding — a feed document decoded to UTF-8 (feed_to_utf8: byte
+ * order mark, XML declaration, HTTP charset, then repair), with iconv for
+ * what is neither UTF-8 nor Windows-1252. */
 #include <errno.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -8,9 +9,6 @@
 
 #include "feedwatch/html.h"
 #include "feed-int.h"
-
-/* ------------------------------------------------------------------ */
-/* Encoding                                                            */
 
 /* Appends bytes decoded as Windows-1252 (NUL dropped). */
 static void append_cp1252(GString *out, const guchar *p, gsize n)

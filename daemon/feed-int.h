@@ -1,15 +1,15 @@
-/* feed-int.h — what the files of the feed parser (daemon/feed*.c) share:
- * limits, namespaces and their internal functions. Only feed*.c may
- * include it; everything else uses include/feedwatch/feed.h. */
+/* feed-int.h — private to the feed parser: only daemon/feed*.c may include
+ * it (everything else uses include/feedwatch/feed.h). Limits, namespaces,
+ * shared types and the functions one feed*.c calls in another, grouped by
+ * the file that defines them. */
 #ifndef FW_FEED_INT_H
 #define FW_FEED_INT_H
-
-#include <string.h>
 
 #include <libxml/parser.h>
 
 #include "feedwatch/feed.h"
 
+/* Namespaces the parser reads. */
 #define NS_ATOM     "http://www.w3.org/2005/Atom"
 #define NS_ATOM03   "http://purl.org/atom/ns#"
 #define NS_RSS1     "http://purl.org/rss/1.0/"
@@ -24,6 +24,7 @@
 #define NS_XHTML    "http://www.w3.org/1999/xhtml"
 #define NS_FEEDBURNER "http://rssnamespace.org/feedburner/ext/1.0"
 
+/* Bounds on a document and what it yields (feed.h states them to callers). */
 #define FW_FEED_MAX_DOC     (64 * 1024 * 1024)  /* refuse larger documents */
 #define FW_FEED_MAX_TITLE   4096
 #define FW_FEED_MAX_TEXT    (1024 * 1024)       /* summary, content */
@@ -34,6 +35,7 @@
 #define FW_FEED_MAX_ITEMS   10000
 #define FW_FEED_MAX_RUN     (4 * 1024 * 1024)  /* longer text runs, CDATA, comments are cut */
 
+/* Eight bytes at a time (the decoder; the byte pass without SSE2). */
 #define ONES  0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
 
@@ -64,8 +66,8 @@ struct feed_parse_err {
 /* Text kinds of an element's content. */
 enum feed_kind { K_TEXT, K_HTML, K_XHTML, K_SKIP };
 
+/* Feed dialects, by root element (feed_dialect_of). */
 enum feed_dialect { D_NONE, D_RSS, D_RDF, D_ATOM };
-
 
 /* feed-xml.c */
 void feed_xml_init(void);

@@ -1,4 +1,5 @@
-/* feed-json — JSON Feed 1.0 / 1.1 documents, through json-glib. */
+/* feed-json — JSON Feed 1.0 / 1.1 documents, through json-glib, to the
+ * same items as XML feeds. */
 #include <string.h>
 
 #include <libxml/uri.h>
@@ -6,9 +7,6 @@
 
 #include "feedwatch/html.h"
 #include "feed-int.h"
-
-/* ------------------------------------------------------------------ */
-/* JSON Feed 1.0 / 1.1                                                 */
 
 #define FW_FEED_MAX_JSON_DEPTH 64
 

@@ -1,5 +1,8 @@
-/* feed-prep — the byte pass before libxml2 (see feed.c): feeds the push
- * parser as it goes. */
+/* feed-prep — the byte pass before libxml2 (feed_prep_xml). It refuses
+ * entity declarations, turns undeclared HTML entities into character
+ * references (so no getEntity hook and no entity nodes), escapes stray '&'
+ * and '<', replaces control characters and cuts runs libxml2 would give up
+ * on, feeding libxml2's push parser in chunks as it goes. */
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -10,9 +13,6 @@
 
 #include "feedwatch/html.h"
 #include "feed-int.h"
-
-/* ------------------------------------------------------------------ */
-/* Byte pass before libxml2                                            */
 
 #define FW_FEED_CHUNK (256 * 1024)   /* the byte pass feeds libxml2 this much at a time */
 

@@ -1,6 +1,8 @@
-/* feed-xml — the XML side of the feed parser: libxml2's push parser set up
- * so that it never loads anything, the tree helpers items are read with,
- * and documents (dialects, channel fields, items streamed as they end). */
+/* feed-xml — the XML side of the feed parser: libxml2's push parser, set
+ * up so that it never loads anything and fed by the byte pass
+ * (feed-prep.c), with each item handed to feed_make_item (feed.c) and freed
+ * as its element ends; the tree helpers items are read with; documents
+ * (dialects, channel fields, an HTML page's feed link). */
 #include <string.h>
 
 #include <libxml/parser.h>

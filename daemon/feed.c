@@ -1,37 +1,26 @@
-/* feed — libxml2 -> normalised items (RSS 0.9x/2.0, RSS 1.0, Atom 0.3/1.0).
+/* feed — a feed document in memory -> normalised items (RSS 0.9x/2.0,
+ * RSS 1.0, Atom 0.3/1.0, JSON Feed 1.0/1.1).
  *
- * The document is decoded to UTF-8 here, then a byte pass ("prep") refuses
- * entity declarations, turns undeclared HTML entities into character
- * references (so no getEntity hook and no entity nodes), escapes stray '&'
- * and '<' and removes control characters. Only then does libxml2 see it:
- * strictly first, in recover mode (with every reference numeric, because
- * 2.9 drops named references after an error) if that fails. */
-#include <errno.h>
+ * A parse: feed-encoding.c decodes the document to UTF-8; a JSON Feed goes
+ * to feed-json.c; anything else goes through the byte pass (feed-prep.c)
+ * into libxml2's push parser (feed-xml.c), strictly first and in recover
+ * mode if that fails, and each item is read as its element ends by
+ * feed_make_item here; dates are read by feed-date.c. The files share
+ * daemon/feed-int.h.
+ *
+ * This file: the entry points, the one table that ranks an item's sources
+ * across namespaces (item_child) and an item's identity, and the lifecycle
+ * of items and documents. */
 #include <string.h>
-#include <stdlib.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
-#include <libxml/uri.h>
 #include <libxml/xmlerror.h>
-#include <json-glib/json-glib.h>
 
 #include "feedwatch/feed.h"
 #include "feedwatch/html.h"
-
 #include "feed-int.h"
 
 G_DEFINE_QUARK(fw-feed-error-quark, fw_feed_error)
-
-void fw_feed_init(void)
-{
-	feed_xml_init();
-}
 
 /* ------------------------------------------------------------------ */
 /* Items                                                               */
@@ -127,7 +116,8 @@ int feed_atom_link_rank(xmlNodePtr n)
 	return 30;
 }
 
-/* Looks at one child element of an item or entry. */
+/* Looks at one child element of an item or entry: the one table of which
+ * element gives which field, ranked across namespaces (lower rank wins). */
 static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 {
 	const char *name = (const char *)c->name;
@@ -383,6 +373,14 @@ struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry)
 	}
 	it->id = id;
 	return it;
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry points                                                        */
+
+void fw_feed_init(void)
+{
+	feed_xml_init();
 }
 
 struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
