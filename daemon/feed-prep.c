@@ -213,7 +213,6 @@ static const char *find(const char *p, const char *end, const char *needle)
 	return NULL;
 }
 
-/* Skips a construct [p, close...) verbatim (controls fixed); returns its end. */
 /* Where a cut at p should start: p moved back to a UTF-8 character
  * boundary, not before what the pass has copied. */
 static const char *cut_point(const struct prep *pp, const char *p)

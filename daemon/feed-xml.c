@@ -75,10 +75,11 @@ static void record_error_cb(void *data, xmlErrorPtr e)
 	g_strchomp(pe->msg);
 }
 
-/* Parses the text t (after the byte pass) with libxml2's push parser, never
- * touching the network or files; items are read into doc as they end and
- * removed from the tree (see stream_element). Returns the rest of the tree,
- * or NULL: not well-formed (unless recover), or *hostile set. */
+/* Parses [text, text+len) with libxml2's push parser, fed by the byte pass
+ * (feed_prep_xml), never touching the network or files; items are read into
+ * doc as they end and removed from the tree (see stream_element). Returns
+ * the rest of the tree, or NULL: not well-formed (unless recover), or
+ * *hostile set; pe gets the first error. */
 xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean recover,
                          struct feed_parse_err *pe, struct fw_feed_doc *doc, gboolean *hostile)
 {
