@@ -40,7 +40,7 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 all: $(B)/feedwatch $(B)/feedwatchd
 
-$(B)/obj/%.o: daemon/%.c $(wildcard include/feedwatch/*.h) | $(B)/obj
+$(B)/obj/%.o: daemon/%.c $(wildcard include/feedwatch/*.h daemon/*.h) | $(B)/obj
 	$(CC) $(FW_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/obj/cli/%.o: cli/%.c $(wildcard include/feedwatch/*.h cli/*.h) | $(B)/obj/cli

@@ -2,7 +2,8 @@
  *
  * A bounded single-pass scanner (no tree): it runs on every item's content,
  * and is several times faster than building a libxml2 HTML tree per item.
- * Named entities come from libxml2's HTML 4 table (htmlEntityLookup). */
+ * Named entities come from libxml2's HTML 4 table (htmlEntityLookup), through
+ * fw_html_entity_lookup, which the feed parser's byte pass uses too. */
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -91,7 +92,8 @@ static gboolean is_block(const char *name, gsize n)
 	return strstr(block_tags[name[0] - 'a'], key) != NULL;
 }
 
-/* HTML5 maps these numeric references (0x80-0x9F) through Windows-1252. */
+/* Windows-1252 0x80-0x9F, as HTML5 also reads numeric references there; the
+ * five undefined bytes become U+FFFD. */
 static const guint16 cp1252_c1[32] = {
 	0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
 	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
@@ -271,6 +273,11 @@ static void out_text(struct out *o, const char *p, const char *end)
 	scan_text(o, p, end, FALSE);
 }
 
+gunichar fw_html_cp1252(guchar b)
+{
+	return b >= 0x80 && b <= 0x9F ? cp1252_c1[b - 0x80] : b;
+}
+
 /* Maps a numeric character reference value to the code point HTML uses. */
 static gunichar fix_numeric(guint64 v)
 {
@@ -281,10 +288,9 @@ static gunichar fix_numeric(guint64 v)
 	return (gunichar)v;
 }
 
-/* Looks up a named entity (case-sensitive); returns its code point or 0. */
-static gunichar named_entity(const char *name, gsize len)
+gunichar fw_html_entity_lookup(const char *name, gsize len)
 {
-	char buf[16];
+	char buf[16];   /* HTML 4's longest name has 8 letters */
 	const htmlEntityDesc *d;
 
 	if (len == 0 || len >= sizeof buf)
@@ -357,7 +363,7 @@ static gsize decode_ref(const char *p, const char *end, gunichar *c, gboolean st
 			return 0;
 		q = n + nlen;
 	}
-	gunichar v = named_entity(n, nlen);
+	gunichar v = fw_html_entity_lookup(n, nlen);
 	if (v == 0)
 		return 0;
 	if (semi)

@@ -25,4 +25,13 @@ char *fw_html_clean(const char *s, gssize len);
 /* Makes s valid UTF-8: invalid bytes become U+FFFD, NUL bytes are dropped. */
 char *fw_html_valid_utf8(const char *s, gssize len);
 
+/* Code point of the named entity name[0, len) without '&' and ';' (HTML 4's
+ * table through libxml2, case-sensitive, plus "apos"), or 0 if unknown. */
+gunichar fw_html_entity_lookup(const char *name, gsize len);
+
+/* Code point of byte b read as Windows-1252 (0x80-0x9F; the five bytes it
+ * leaves undefined give U+FFFD), else as Latin-1: how HTML reads numeric
+ * references 0x80-0x9F and the feed parser bytes invalid in UTF-8. */
+gunichar fw_html_cp1252(guchar b);
+
 #endif

@@ -13,8 +13,10 @@ FB = build/fuzz
 
 all: $(FB)/fuzz_feed $(FB)/fuzz_html
 
-$(FB)/fuzz_feed: tests/fuzz/fuzz_feed.c daemon/feed.c daemon/html.c include/feedwatch/feed.h include/feedwatch/html.h | $(FB)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_feed.c daemon/feed.c daemon/html.c $(FUZZ_LIBS)
+FEED_SRC = daemon/feed.c $(wildcard daemon/feed-*.c)
+
+$(FB)/fuzz_feed: tests/fuzz/fuzz_feed.c $(FEED_SRC) daemon/feed-int.h daemon/html.c include/feedwatch/feed.h include/feedwatch/html.h | $(FB)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_feed.c $(FEED_SRC) daemon/html.c $(FUZZ_LIBS)
 
 $(FB)/fuzz_html: tests/fuzz/fuzz_html.c daemon/html.c include/feedwatch/html.h | $(FB)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_html.c daemon/html.c $(FUZZ_LIBS)

@@ -1,5 +1,6 @@
-/* Unit tests for feed.c: documents in, normalised items out, as a data table
- * (Liferea's parse_rss.c style). A row names the document (inline or a
+/* Unit tests for the feed parser (fw_feed_parse, daemon/feed*.c):
+ * documents in, normalised items out, as a data table (Liferea's
+ * parse_rss.c style). A row names the document (inline or a
  * fixture file), the base URL and Content-Type it came with, and what one of
  * its items must look like. NULL expectations are not checked; "(null)"
  * means the field must be NULL. */

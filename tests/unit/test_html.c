@@ -202,6 +202,38 @@ static void test_edges(void)
 	g_assert_true(g_utf8_validate(b, -1, NULL));
 }
 
+/* The one entity table (the feed parser's byte pass uses it too): names are
+ * case-sensitive and bounded by len; apos is there though HTML 4 lacks it. */
+static void test_entity_lookup(void)
+{
+	g_assert_cmpuint(fw_html_entity_lookup("amp", 3), ==, '&');
+	g_assert_cmpuint(fw_html_entity_lookup("apos", 4), ==, '\'');
+	g_assert_cmpuint(fw_html_entity_lookup("nbspx", 4), ==, 0xA0);
+	g_assert_cmpuint(fw_html_entity_lookup("rsquo;", 5), ==, 0x2019);
+	g_assert_cmpuint(fw_html_entity_lookup("thetasym", 8), ==, 0x3D1);
+	g_assert_cmpuint(fw_html_entity_lookup("Eacute", 6), ==, 0xC9);
+	g_assert_cmpuint(fw_html_entity_lookup("eacute", 6), ==, 0xE9);
+	g_assert_cmpuint(fw_html_entity_lookup("AMP", 3), ==, 0);
+	g_assert_cmpuint(fw_html_entity_lookup("amp", 0), ==, 0);
+	g_assert_cmpuint(fw_html_entity_lookup("nosuchentity", 12), ==, 0);
+	g_assert_cmpuint(fw_html_entity_lookup("ampampampampampampampamp", 24), ==, 0);
+}
+
+/* Bytes read as Windows-1252: 0x80-0x9F mapped (undefined ones to U+FFFD),
+ * the rest as Latin-1. */
+static void test_cp1252(void)
+{
+	g_assert_cmpuint(fw_html_cp1252('a'), ==, 'a');
+	g_assert_cmpuint(fw_html_cp1252(0x7F), ==, 0x7F);
+	g_assert_cmpuint(fw_html_cp1252(0x80), ==, 0x20AC);
+	g_assert_cmpuint(fw_html_cp1252(0x81), ==, 0xFFFD);
+	g_assert_cmpuint(fw_html_cp1252(0x92), ==, 0x2019);
+	g_assert_cmpuint(fw_html_cp1252(0x9F), ==, 0x0178);
+	g_assert_cmpuint(fw_html_cp1252(0xA0), ==, 0xA0);
+	g_assert_cmpuint(fw_html_cp1252(0xE9), ==, 0xE9);
+	g_assert_cmpuint(fw_html_cp1252(0xFF), ==, 0xFF);
+}
+
 /* A big document with many tags converts in linear time and stays sane. */
 static void test_big(void)
 {
@@ -238,6 +270,8 @@ int main(int argc, char **argv)
 		g_test_add_data_func(name, &utf8_rows[i], test_valid);
 	}
 	g_test_add_func("/html/edges", test_edges);
+	g_test_add_func("/html/entity_lookup", test_entity_lookup);
+	g_test_add_func("/html/cp1252", test_cp1252);
 	g_test_add_func("/html/big", test_big);
 	return g_test_run();
 }

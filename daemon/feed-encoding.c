@@ -1,0 +1,370 @@
+/* feed-encoding — a feed document decoded to UTF-8 (feed_to_utf8: byte
+ * order mark, XML declaration, HTTP charset, then repair), with iconv for
+ * what is neither UTF-8 nor Windows-1252. */
+#include <errno.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "feedwatch/html.h"
+#include "feed-int.h"
+
+/* Appends bytes decoded as Windows-1252 (NUL dropped). */
+static void append_cp1252(GString *out, const guchar *p, gsize n)
+{
+	gsize i = 0;
+
+	while (i < n) {
+		gsize run = i;
+		while (run < n && p[run] > 0 && p[run] < 0x80)
+			run++;
+		if (run > i) {
+			g_string_append_len(out, (const char *)p + i, run - i);
+			i = run;
+			continue;
+		}
+		guchar b = p[i++];
+		if (b == 0)
+			continue;
+		char u[4];
+		gunichar c = fw_html_cp1252(b);
+		g_string_append_len(out, u, g_unichar_to_utf8(c, u));
+	}
+}
+
+/* Length of the longest prefix of [s, s+len) that is valid UTF-8 without
+ * NUL bytes (RFC 3629: no overlongs, surrogates or code points past
+ * U+10FFFF). ASCII runs go 8 bytes at a time. */
+static gsize utf8_valid_len(const char *s, gsize len)
+{
+	const guchar *p = (const guchar *)s, *end = p + len;
+
+	while (p < end) {
+#ifdef __SSE2__
+		if (end - p >= 16) {
+			/* skip to the first byte that is NUL or >= 0x80 */
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			guint m = (guint)_mm_movemask_epi8(v) |
+			          (guint)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+			if (!m) {
+				p += 16;
+				continue;
+			}
+			p += __builtin_ctz(m);
+		}
+#else
+		if (end - p >= 8) {
+			guint64 v;
+			memcpy(&v, p, 8);
+			if (!((v & HIGHS) | word_has_zero(v))) {
+				p += 8;
+				continue;
+			}
+		}
+#endif
+		guchar c = *p;
+		if (c < 0x80) {
+			if (c == 0)
+				break;
+			p++;
+			continue;
+		}
+		gsize n;
+		guchar lo = 0x80, hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 2;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 3;
+			if (c == 0xE0)
+				lo = 0xA0;
+			else if (c == 0xED)
+				hi = 0x9F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 4;
+			if (c == 0xF0)
+				lo = 0x90;
+			else if (c == 0xF4)
+				hi = 0x8F;
+		} else {
+			break;
+		}
+		if ((gsize)(end - p) < n || p[1] < lo || p[1] > hi)
+			break;
+		if (n >= 3 && (p[2] & 0xC0) != 0x80)
+			break;
+		if (n == 4 && (p[3] & 0xC0) != 0x80)
+			break;
+		p += n;
+	}
+	return (const char *)p - s;
+}
+
+/* Sets t to s itself if it is valid UTF-8, else to a copy with every invalid
+ * byte read as Windows-1252 and NULs dropped. With own (s itself), the text
+ * takes s over (and frees it if a copy is made). */
+static void repair_utf8(struct feed_text *t, const char *s, gsize len, char *own)
+{
+	gsize ok = utf8_valid_len(s, len);
+	if (ok == len) {
+		t->str = s;
+		t->len = len;
+		t->owned = own;
+		return;
+	}
+	GString *out = g_string_sized_new(len + len / 8 + 1);
+	const char *p = s, *end = s + len;
+	while (p < end) {
+		g_string_append_len(out, p, ok);
+		p += ok;
+		if (p >= end)
+			break;
+		append_cp1252(out, (const guchar *)p, 1);
+		p++;
+		ok = utf8_valid_len(p, end - p);
+	}
+	g_free(own);
+	t->len = out->len;
+	t->owned = g_string_free(out, FALSE);
+	t->str = t->owned;
+}
+
+/* Whether [s, s+len) has any byte >= 0x80. */
+static gboolean has_high(const char *s, gsize len)
+{
+	gsize i = 0;
+	for (; i + 8 <= len; i += 8) {
+		guint64 v;
+		memcpy(&v, s + i, 8);
+		if (v & HIGHS)
+			return TRUE;
+	}
+	for (; i < len; i++)
+		if ((guchar)s[i] >= 0x80)
+			return TRUE;
+	return FALSE;
+}
+
+/* Reads the encoding label of an XML declaration into buf; FALSE if none. */
+static gboolean xml_decl_encoding(const char *s, gsize len, char *buf, gsize size)
+{
+	gsize lim = MIN(len, 512);
+	const char *end, *e, *q;
+
+	if (lim < 6 || memcmp(s, "<?xml", 5) != 0)
+		return FALSE;
+	end = g_strstr_len(s, lim, "?>");
+	if (!end)
+		return FALSE;
+	e = g_strstr_len(s, end - s, "encoding");
+	if (!e)
+		return FALSE;
+	q = e + 8;
+	while (q < end && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n' || *q == '='))
+		q++;
+	if (q >= end || (*q != '"' && *q != '\''))
+		return FALSE;
+	char quote = *q++;
+	const char *v = q;
+	while (q < end && *q != quote)
+		q++;
+	if (q >= end || q == v || (gsize)(q - v) >= size)
+		return FALSE;
+	memcpy(buf, v, q - v);
+	buf[q - v] = '\0';
+	return TRUE;
+}
+
+/* Reads the charset parameter of a Content-Type into buf; FALSE if none. */
+static gboolean http_charset(const char *ct, char *buf, gsize size)
+{
+	const char *p;
+	gsize n = 0;
+
+	if (!ct)
+		return FALSE;
+	for (p = ct; *p; p++)
+		if (g_ascii_strncasecmp(p, "charset=", 8) == 0)
+			break;
+	if (!*p)
+		return FALSE;
+	p += 8;
+	if (*p == '"' || *p == '\'')
+		p++;
+	while (p[n] && p[n] != '"' && p[n] != '\'' && p[n] != ';' && !g_ascii_isspace(p[n]))
+		n++;
+	if (n == 0 || n >= size)
+		return FALSE;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return TRUE;
+}
+
+/* Whether label names an encoding Windows-1252 stands in for. */
+static gboolean is_latin1_label(const char *l)
+{
+	static const char *const names[] = {
+		"iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1",
+		"us-ascii", "ascii", "windows-1252", "cp1252", "x-cp1252", "iso-ir-100",
+		"ibm819", "cp819", "csisolatin1",
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
+		if (g_ascii_strcasecmp(l, names[i]) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Whether label names UTF-8 (or a 16/32-bit encoding, impossible for a
+ * document whose declaration we could read as bytes). */
+static gboolean is_utf8_label(const char *l)
+{
+	return g_ascii_strcasecmp(l, "utf-8") == 0 || g_ascii_strcasecmp(l, "utf8") == 0 ||
+	       g_ascii_strncasecmp(l, "utf-16", 6) == 0 || g_ascii_strncasecmp(l, "utf-32", 6) == 0 ||
+	       g_ascii_strncasecmp(l, "ucs-", 4) == 0 || g_ascii_strcasecmp(l, "unicode") == 0;
+}
+
+/* The iconv name for an encoding label: as browsers do (WHATWG Encoding
+ * Standard), labels of legacy encodings read with their common superset
+ * (GB2312 as GB18030, Shift_JIS as Windows-31J, Big5 as Big5-HKSCS...);
+ * other labels are passed to iconv as they are. */
+static const char *iconv_name(const char *label)
+{
+	static const struct { const char *label, *name; } map[] = {
+		{ "gb2312", "GB18030" }, { "csgb2312", "GB18030" }, { "chinese", "GB18030" },
+		{ "gbk", "GB18030" }, { "x-gbk", "GB18030" }, { "cp936", "GB18030" },
+		{ "gb_2312", "GB18030" }, { "gb_2312-80", "GB18030" }, { "iso-ir-58", "GB18030" },
+		{ "csiso58gb231280", "GB18030" }, { "euc-cn", "GB18030" }, { "windows-936", "GB18030" },
+		{ "shift_jis", "CP932" }, { "shift-jis", "CP932" }, { "sjis", "CP932" },
+		{ "ms_kanji", "CP932" }, { "csshiftjis", "CP932" }, { "x-sjis", "CP932" },
+		{ "windows-31j", "CP932" }, { "big5", "BIG5-HKSCS" }, { "cn-big5", "BIG5-HKSCS" },
+		{ "csbig5", "BIG5-HKSCS" }, { "x-x-big5", "BIG5-HKSCS" }, { "iso-8859-9", "CP1254" },
+		{ "latin5", "CP1254" }, { "iso8859-9", "CP1254" }, { "tis-620", "CP874" },
+		{ "iso-8859-11", "CP874" },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(map); i++)
+		if (g_ascii_strcasecmp(label, map[i].label) == 0)
+			return map[i].name;
+	return label;
+}
+
+/* Converts [data, data+len) from encoding from to UTF-8 with iconv; a
+ * sequence that does not decode becomes U+FFFD and decoding goes on unit
+ * bytes later. Returns a new string (length in *out_len), or NULL if iconv
+ * does not know the encoding. */
+static char *convert_lossy(const char *data, gsize len, const char *from, gsize unit,
+                           gsize *out_len)
+{
+	GIConv cd = g_iconv_open("UTF-8", from);
+	gchar *in = (gchar *)data;
+	gsize inleft = len;
+	char buf[8192];
+
+	if (cd == (GIConv)-1)
+		return NULL;
+	GString *out = g_string_sized_new(len + len / 2 + 16);
+	while (inleft > 0) {
+		gchar *o = buf;
+		gsize oleft = sizeof buf;
+		gsize r = g_iconv(cd, &in, &inleft, &o, &oleft);
+		int err = errno;
+		g_string_append_len(out, buf, o - buf);
+		if (r != (gsize)-1 || err == E2BIG)
+			continue;
+		g_string_append(out, "\xEF\xBF\xBD");   /* EILSEQ, EINVAL: skip a unit */
+		gsize skip = MIN(unit, inleft);
+		in += skip;
+		inleft -= skip;
+		g_iconv(cd, NULL, NULL, NULL, NULL);
+	}
+	gchar *o = buf;
+	gsize oleft = sizeof buf;
+	g_iconv(cd, NULL, NULL, &o, &oleft);   /* the end of a shift state */
+	g_string_append_len(out, buf, o - buf);
+	g_iconv_close(cd);
+	*out_len = out->len;
+	return g_string_free(out, FALSE);
+}
+
+/* Whether label names an encoding that reads XML's ASCII markup as ASCII
+ * (not EBCDIC, UTF-7 and the like, which a readable declaration belies). */
+static gboolean ascii_compatible(const char *label)
+{
+	static const char probe[] =
+		"<?xml version=\"1.0\" encoding='x'?>\n<a b=\"c\">&amp;#;/+-</a>";
+	gsize n = 0;
+	g_autofree char *conv = convert_lossy(probe, sizeof probe - 1, label, 1, &n);
+	return conv && n == sizeof probe - 1 && memcmp(conv, probe, n) == 0;
+}
+
+/* Decodes the document to UTF-8 into t: the byte order mark decides, then
+ * the XML declaration, then the HTTP charset; bytes that are valid UTF-8 are
+ * read as UTF-8 whatever the label says; bytes invalid in UTF-8 are read as
+ * Windows-1252; a label iconv does not know, or one that would not read
+ * the declaration itself as written (EBCDIC, UTF-7), is ignored; bytes that
+ * do not decode in the labelled encoding become U+FFFD. FALSE (error set)
+ * only if iconv lacks UTF-16/32. */
+gboolean feed_to_utf8(struct feed_text *t, const char *data, gsize len, const char *content_type,
+                      GError **error)
+{
+	const guchar *u = (const guchar *)data;
+	const char *from = NULL;
+	gsize skip = 0;
+	char label[64];
+
+	memset(t, 0, sizeof *t);
+	if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+		repair_utf8(t, data + 3, len - 3, NULL);
+		return TRUE;
+	} else if (len >= 4 && u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0) {
+		from = "UTF-32LE", skip = 4;
+	} else if (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF) {
+		from = "UTF-32BE", skip = 4;
+	} else if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE) {
+		from = "UTF-16LE", skip = 2;
+	} else if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF) {
+		from = "UTF-16BE", skip = 2;
+	} else if (len >= 4 && u[0] == '<' && u[1] == 0 && u[2] != 0 && u[3] == 0) {
+		from = "UTF-16LE";
+	} else if (len >= 4 && u[0] == 0 && u[1] == '<' && u[2] == 0 && u[3] != 0) {
+		from = "UTF-16BE";
+	}
+	if (from) {
+		gsize unit = from[4] == '3' ? 4 : 2, out_len = 0;
+		char *conv = convert_lossy(data + skip, len - skip, from, unit, &out_len);
+		if (!conv) {
+			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML,
+			            "cannot decode %s: iconv does not know it", from);
+			return FALSE;
+		}
+		repair_utf8(t, conv, out_len, conv);
+		return TRUE;
+	}
+
+	gboolean labelled = xml_decl_encoding(data, len, label, sizeof label) ||
+	                    http_charset(content_type, label, sizeof label);
+	if (!labelled || is_utf8_label(label) || !has_high(data, len)) {
+		repair_utf8(t, data, len, NULL);
+		return TRUE;
+	}
+	if (utf8_valid_len(data, len) == len) {
+		t->str = data;   /* valid UTF-8 wins over the label */
+		t->len = len;
+		return TRUE;
+	}
+	if (is_latin1_label(label)) {
+		GString *out = g_string_sized_new(len + len / 4 + 1);
+		append_cp1252(out, u, len);
+		t->len = out->len;
+		t->owned = g_string_free(out, FALSE);
+		t->str = t->owned;
+		return TRUE;
+	}
+	gsize out_len = 0;
+	const char *name = iconv_name(label);
+	char *conv = ascii_compatible(name) ? convert_lossy(data, len, name, 1, &out_len) : NULL;
+	if (conv)
+		repair_utf8(t, conv, out_len, conv);
+	else
+		repair_utf8(t, data, len, NULL);   /* unknown or bogus label: not fatal */
+	return TRUE;
+}

@@ -1,0 +1,113 @@
+/* feed-int.h — private to the feed parser: only daemon/feed*.c may include
+ * it (everything else uses include/feedwatch/feed.h). Limits, namespaces,
+ * shared types and the functions one feed*.c calls in another, grouped by
+ * the file that defines them. */
+#ifndef FW_FEED_INT_H
+#define FW_FEED_INT_H
+
+#include <libxml/parser.h>
+
+#include "feedwatch/feed.h"
+
+/* Namespaces the parser reads. */
+#define NS_ATOM     "http://www.w3.org/2005/Atom"
+#define NS_ATOM03   "http://purl.org/atom/ns#"
+#define NS_RSS1     "http://purl.org/rss/1.0/"
+#define NS_RSS090   "http://my.netscape.com/rdf/simple/0.9/"
+#define NS_USERLAND "http://backend.userland.com/rss2"
+#define NS_RDF      "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define NS_CONTENT  "http://purl.org/rss/1.0/modules/content/"
+#define NS_DC       "http://purl.org/dc/elements/1.1/"
+#define NS_DCTERMS  "http://purl.org/dc/terms/"
+#define NS_SY       "http://purl.org/rss/1.0/modules/syndication/"
+#define NS_ITUNES   "http://www.itunes.com/dtds/podcast-1.0.dtd"
+#define NS_XHTML    "http://www.w3.org/1999/xhtml"
+#define NS_FEEDBURNER "http://rssnamespace.org/feedburner/ext/1.0"
+
+/* Bounds on a document and what it yields (feed.h states them to callers). */
+#define FW_FEED_MAX_DOC     (64 * 1024 * 1024)  /* refuse larger documents */
+#define FW_FEED_MAX_TITLE   4096
+#define FW_FEED_MAX_TEXT    (1024 * 1024)       /* summary, content */
+#define FW_FEED_MAX_SHORT   1024                /* author, one category */
+#define FW_FEED_MAX_ID      1024                /* longer ids are hashed */
+#define FW_FEED_MAX_LINK    4096                /* longer links are dropped */
+#define FW_FEED_MAX_CATS    64
+#define FW_FEED_MAX_ITEMS   10000
+#define FW_FEED_MAX_RUN     (4 * 1024 * 1024)  /* longer text runs, CDATA, comments are cut */
+
+/* Eight bytes at a time (the decoder; the byte pass without SSE2). */
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+#ifndef __SSE2__
+/* Whether the 8 bytes of v hold a zero byte. */
+static inline guint64 word_has_zero(guint64 v)
+{
+	return (v - ONES) & ~v & HIGHS;
+}
+#endif
+
+/* Decoded text: [str, str+len), valid UTF-8 without NULs, either the
+ * caller's bytes (owned NULL) or a string of ours. */
+struct feed_text {
+	const char *str;
+	gsize len;
+	char *owned;
+};
+
+/* First error seen by a parse, and the document its items stream into. */
+struct feed_parse_err {
+	gboolean set;
+	int line, col, code;
+	char msg[200];
+	struct fw_feed_doc *doc;
+};
+
+/* Text kinds of an element's content. */
+enum feed_kind { K_TEXT, K_HTML, K_XHTML, K_SKIP };
+
+/* Feed dialects, by root element (feed_dialect_of). */
+enum feed_dialect { D_NONE, D_RSS, D_RDF, D_ATOM };
+
+/* feed-xml.c */
+void feed_xml_init(void);
+xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean recover,
+                         struct feed_parse_err *pe, struct fw_feed_doc *doc, gboolean *hostile);
+gboolean feed_is_rss(xmlNodePtr n);
+gboolean feed_is_atom(xmlNodePtr n);
+gboolean feed_in_ns(xmlNodePtr n, const char *ns);
+gboolean feed_has_elements(xmlNodePtr n);
+char *feed_node_text(xmlNodePtr n);
+char *feed_node_markup(xmlNodePtr n);
+char *feed_cap(char *s, gsize max);
+char *feed_nonempty(char *s);
+enum feed_kind feed_atom_kind(xmlNodePtr n);
+char *feed_text_of(xmlNodePtr n, enum feed_kind kind, gsize max);
+char *feed_trimmed(xmlNodePtr n);
+gboolean feed_http_url_ok(const char *s);
+char *feed_url_dup(const char *u);
+char *feed_escape_iri(char *h);
+char *feed_resolve(xmlNodePtr n, const char *href);
+enum feed_dialect feed_dialect_of(xmlNodePtr root);
+void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d);
+gboolean feed_looks_html(const char *s, gsize len);
+void feed_not_feed_html(const char *buf, gsize len, const char *base_url, GError **error);
+
+/* feed.c */
+struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry);
+int feed_atom_link_rank(xmlNodePtr n);
+char *feed_bounded_id(char *id);
+
+/* feed-encoding.c */
+gboolean feed_to_utf8(struct feed_text *t, const char *data, gsize len, const char *content_type,
+                      GError **error);
+
+/* feed-prep.c */
+gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxtPtr ctxt);
+
+/* feed-json.c */
+struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *base_url,
+                                    GError **error);
+gboolean feed_looks_json(const char *s, gsize len);
+
+#endif

@@ -1,0 +1,211 @@
+/* feed-json — JSON Feed 1.0 / 1.1 documents, through json-glib, to the
+ * same items as XML feeds. */
+#include <string.h>
+
+#include <libxml/uri.h>
+#include <json-glib/json-glib.h>
+
+#include "feedwatch/html.h"
+#include "feed-int.h"
+
+#define FW_FEED_MAX_JSON_DEPTH 64
+
+/* Whether the JSON text nests arrays/objects at most max deep (json-glib
+ * recurses without a limit). */
+static gboolean json_depth_ok(const char *s, gsize len, int max)
+{
+	int depth = 0;
+	gboolean in_str = FALSE;
+
+	for (gsize i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_str) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_str = FALSE;
+		} else if (c == '"') {
+			in_str = TRUE;
+		} else if (c == '{' || c == '[') {
+			if (++depth > max)
+				return FALSE;
+		} else if (c == '}' || c == ']') {
+			depth--;
+		}
+	}
+	return TRUE;
+}
+
+/* String member of o (or NULL if absent or not a string). */
+static const char *jstr(JsonObject *o, const char *name)
+{
+	JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+	if (!n || !JSON_NODE_HOLDS_VALUE(n) || json_node_get_value_type(n) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string(n);
+}
+
+/* Object member of o, or NULL. */
+static JsonObject *jobj(JsonObject *o, const char *name)
+{
+	JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+	return n && JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+}
+
+/* Array member of o, or NULL. */
+static JsonArray *jarr(JsonObject *o, const char *name)
+{
+	JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+	return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+}
+
+/* Resolves a JSON Feed URL against base; http(s) only. */
+static char *json_link(const char *href, const char *base)
+{
+	if (!href || strlen(href) > FW_FEED_MAX_LINK)
+		return NULL;
+	g_autofree char *h = feed_escape_iri(g_strstrip(g_strdup(href)));
+	if (!*h)
+		return NULL;
+	xmlChar *abs = xmlBuildURI((const xmlChar *)h, (const xmlChar *)base);
+	char *out = abs && feed_http_url_ok((const char *)abs) ? feed_url_dup((const char *)abs) : NULL;
+	xmlFree(abs);
+	return out;
+}
+
+/* Plain text of a JSON string member (HTML or text), cut to max; NULL if empty. */
+static char *json_text(JsonObject *o, const char *name, gboolean html, gsize max)
+{
+	const char *v = jstr(o, name);
+	if (!v)
+		return NULL;
+	return feed_nonempty(feed_cap(html ? fw_html_to_text(v, -1) : fw_html_clean(v, -1), max));
+}
+
+/* Builds one item from a JSON Feed item object; NULL if it is empty. */
+static struct fw_item *json_item(JsonObject *o, const char *base)
+{
+	struct fw_item *it = g_new0(struct fw_item, 1);
+	JsonNode *idn = json_object_get_member(o, "id");
+	char *id = NULL;
+
+	it->title = json_text(o, "title", FALSE, FW_FEED_MAX_TITLE);
+	it->link = json_link(jstr(o, "url"), base);
+	if (!it->link)
+		it->link = json_link(jstr(o, "external_url"), base);
+	it->content = json_text(o, "content_html", TRUE, FW_FEED_MAX_TEXT);
+	if (!it->content)
+		it->content = json_text(o, "content_text", FALSE, FW_FEED_MAX_TEXT);
+	it->summary = json_text(o, "summary", FALSE, FW_FEED_MAX_TEXT);
+	it->published = fw_feed_parse_date(jstr(o, "date_published"));
+	it->updated = fw_feed_parse_date(jstr(o, "date_modified"));
+	if (it->published == FW_TIME_NONE)
+		it->published = it->updated;
+	it->categories = g_ptr_array_new_with_free_func(g_free);
+
+	JsonArray *authors = jarr(o, "authors");
+	GString *a = g_string_new(NULL);
+	guint na = authors ? MIN(json_array_get_length(authors), 16) : 0;
+	for (guint i = 0; i < na + 1; i++) {
+		JsonObject *ao = i < na ? (JSON_NODE_HOLDS_OBJECT(json_array_get_element(authors, i))
+		                           ? json_array_get_object_element(authors, i) : NULL)
+		                        : (na ? NULL : jobj(o, "author"));
+		g_autofree char *name = json_text(ao, "name", FALSE, FW_FEED_MAX_SHORT);
+		if (name && !strstr(a->str, name))
+			g_string_append_printf(a, "%s%s", a->len ? ", " : "", name);
+	}
+	it->author = feed_nonempty(feed_cap(g_string_free(a, FALSE), FW_FEED_MAX_SHORT));
+
+	JsonArray *tags = jarr(o, "tags");
+	guint nt = tags ? json_array_get_length(tags) : 0;
+	for (guint i = 0; i < nt && it->categories->len < FW_FEED_MAX_CATS; i++) {
+		JsonNode *t = json_array_get_element(tags, i);
+		if (!JSON_NODE_HOLDS_VALUE(t) || json_node_get_value_type(t) != G_TYPE_STRING)
+			continue;
+		char *c = feed_nonempty(feed_cap(fw_html_clean(json_node_get_string(t), -1), FW_FEED_MAX_SHORT));
+		gboolean dup = FALSE;
+		for (guint j = 0; c && j < it->categories->len; j++)
+			dup = dup || strcmp(c, g_ptr_array_index(it->categories, j)) == 0;
+		if (c && !dup)
+			g_ptr_array_add(it->categories, c);
+		else
+			g_free(c);
+	}
+
+	if (idn && JSON_NODE_HOLDS_VALUE(idn)) {
+		if (json_node_get_value_type(idn) == G_TYPE_STRING)
+			id = feed_nonempty(g_strstrip(fw_html_valid_utf8(json_node_get_string(idn), -1)));
+		else if (json_node_get_value_type(idn) == G_TYPE_INT64)
+			id = g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(idn));
+	}
+	if (id)
+		id = feed_bounded_id(id);
+	if (!id && it->link)
+		id = feed_bounded_id(g_strdup(it->link));
+	if (!id) {
+		if (!it->title && !it->content && !it->summary) {
+			fw_item_free(it);
+			return NULL;
+		}
+		g_autofree char *all = g_strconcat(jstr(o, "title") ? jstr(o, "title") : "", "\n\n",
+		                                   jstr(o, "content_html") ? jstr(o, "content_html") :
+		                                   jstr(o, "content_text") ? jstr(o, "content_text") : "",
+		                                   NULL);
+		g_autofree char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA1, all, -1);
+		id = g_strconcat("sha1:", h, NULL);
+	}
+	it->id = id;
+	return it;
+}
+
+/* Parses a JSON Feed (text is valid UTF-8). */
+struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *base_url,
+                                    GError **error)
+{
+	g_autoptr(JsonParser) parser = NULL;
+	g_autoptr(GError) e = NULL;
+	JsonNode *root;
+	JsonObject *o;
+
+	if (len > G_MAXSSIZE || !json_depth_ok(text, len, FW_FEED_MAX_JSON_DEPTH)) {
+		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE, "JSON nested too deeply");
+		return NULL;
+	}
+	parser = json_parser_new_immutable();
+	if (!json_parser_load_from_data(parser, text, (gssize)len, &e)) {
+		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML, "not JSON: %s", e->message);
+		return NULL;
+	}
+	root = json_parser_get_root(parser);
+	o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
+	const char *version = jstr(o, "version");
+	if (!version || !strstr(version, "jsonfeed.org/version/")) {
+		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_FEED,
+		            "not a feed: JSON without a JSON Feed version");
+		return NULL;
+	}
+	struct fw_feed_doc *doc = g_new0(struct fw_feed_doc, 1);
+	doc->items = g_ptr_array_new_with_free_func((GDestroyNotify)fw_item_free);
+	doc->title = json_text(o, "title", FALSE, FW_FEED_MAX_TITLE);
+	doc->link = json_link(jstr(o, "home_page_url"), base_url);
+	JsonArray *items = jarr(o, "items");
+	guint n = items ? json_array_get_length(items) : 0;
+	for (guint i = 0; i < n && doc->items->len < FW_FEED_MAX_ITEMS; i++) {
+		JsonNode *in = json_array_get_element(items, i);
+		if (!JSON_NODE_HOLDS_OBJECT(in))
+			continue;
+		struct fw_item *it = json_item(json_node_get_object(in), base_url);
+		if (it)
+			g_ptr_array_add(doc->items, it);
+	}
+	return doc;
+}
+
+/* Whether the text starts (after spaces) with '{': a JSON document. */
+gboolean feed_looks_json(const char *s, gsize len)
+{
+	gsize i = 0;
+	while (i < len && g_ascii_isspace(s[i]))
+		i++;
+	return i < len && s[i] == '{';
+}

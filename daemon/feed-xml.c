@@ -1,0 +1,677 @@
+/* feed-xml — the XML side of the feed parser: libxml2's push parser, set
+ * up so that it never loads anything and fed by the byte pass
+ * (feed-prep.c), with each item handed to feed_make_item (feed.c) and freed
+ * as its element ends; the tree helpers items are read with; documents
+ * (dialects, channel fields, an HTML page's feed link). */
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+#include <libxml/uri.h>
+#include <libxml/xmlerror.h>
+
+#include "feedwatch/html.h"
+#include "feed-int.h"
+
+/* ------------------------------------------------------------------ */
+/* libxml2 set-up                                                      */
+
+/* Refuses every external entity, DTD and XInclude load. */
+static xmlParserInputPtr refuse_loader_cb(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	return NULL;
+}
+
+/* Initialises libxml2 once per process (thread-safe). */
+void feed_xml_init(void)
+{
+	static gsize done = 0;
+	if (g_once_init_enter(&done)) {
+		xmlInitParser();
+		xmlSetExternalEntityLoader(refuse_loader_cb);
+		g_once_init_leave(&done, 1);
+	}
+}
+
+static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur);
+
+/* Ends an element as libxml2 would, then lets stream_element read a finished
+ * item and free it, so that the tree never holds more than one item. */
+static void end_element_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                           const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct feed_parse_err *pe = ctxt->_private;
+	xmlNodePtr cur = ctxt->node;
+
+	xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+	/* libxml2 appends the next text to the last child at ctxt->nodelen when
+	 * nodemem != 0; with cur gone that child is another node: 0 makes it
+	 * concatenate safely (xmlTextConcat) instead. */
+	if (cur && pe && pe->doc && cur->doc == ctxt->myDoc && stream_element(pe->doc, cur))
+		ctxt->nodemem = 0;
+}
+
+/* Records the first error of a parse (structured error handler). */
+static void record_error_cb(void *data, xmlErrorPtr e)
+{
+	xmlParserCtxtPtr ctxt = data;
+	struct feed_parse_err *pe = ctxt ? ctxt->_private : NULL;
+
+	if (!pe || pe->set || !e || e->level < XML_ERR_ERROR)
+		return;
+	pe->set = TRUE;
+	pe->line = e->line;
+	pe->col = e->int2;
+	pe->code = e->code;
+	if (e->code == XML_ERR_DOCUMENT_END && ctxt->nameNr > 0 && ctxt->name)
+		/* the push parser's words for a document cut short */
+		g_snprintf(pe->msg, sizeof pe->msg, "document cut short (<%s> not closed)",
+		           ctxt->name);
+	else
+		g_strlcpy(pe->msg, e->message ? e->message : "error", sizeof pe->msg);
+	g_strchomp(pe->msg);
+}
+
+/* Parses [text, text+len) with libxml2's push parser, fed by the byte pass
+ * (feed_prep_xml), never touching the network or files; items are read into
+ * doc as they end and removed from the tree (see stream_element). Returns
+ * the rest of the tree, or NULL: not well-formed (unless recover), or
+ * *hostile set; pe gets the first error. */
+xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean recover,
+                         struct feed_parse_err *pe, struct fw_feed_doc *doc, gboolean *hostile)
+{
+	int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC |
+	           XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
+	           XML_PARSE_COMPACT;
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr xdoc;
+
+	memset(pe, 0, sizeof *pe);
+	*hostile = FALSE;
+	if (recover)
+		opts |= XML_PARSE_RECOVER;
+	ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, url);
+	if (!ctxt)
+		return NULL;
+	xmlCtxtUseOptions(ctxt, opts);
+	pe->doc = doc;
+	ctxt->_private = pe;
+	ctxt->sax->serror = record_error_cb;
+	ctxt->sax->endElementNs = end_element_cb;
+	/* recover mode turns every reference numeric: 2.9 drops named ones
+	 * after an error */
+	*hostile = !feed_prep_xml(text, len, recover, ctxt);
+	xdoc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+	if (xdoc && (*hostile || (!recover && !ctxt->wellFormed))) {
+		xmlFreeDoc(xdoc);
+		xdoc = NULL;
+	}
+	if (!xdoc && !pe->set) {
+		pe->set = TRUE;
+		g_strlcpy(pe->msg, "not well-formed", sizeof pe->msg);
+	}
+	xmlFreeParserCtxt(ctxt);
+	return xdoc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tree helpers                                                        */
+
+/* Namespace URI of a node, or NULL. */
+static const char *ns_of(xmlNodePtr n)
+{
+	return n->ns ? (const char *)n->ns->href : NULL;
+}
+
+/* Whether n is element name in namespace ns (NULL: no namespace). */
+static gboolean is_el(xmlNodePtr n, const char *ns, const char *name)
+{
+	const char *u = ns_of(n);
+	if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, name) != 0)
+		return FALSE;
+	return ns ? (u && strcmp(u, ns) == 0) : u == NULL;
+}
+
+/* Whether n is in the RSS vocabulary (no namespace, RSS 1.0 or 0.90). */
+gboolean feed_is_rss(xmlNodePtr n)
+{
+	const char *u = ns_of(n);
+	return !u || strcmp(u, NS_RSS1) == 0 || strcmp(u, NS_RSS090) == 0 ||
+	       strcmp(u, NS_USERLAND) == 0;
+}
+
+/* Whether n is in an Atom namespace (1.0 or 0.3). */
+gboolean feed_is_atom(xmlNodePtr n)
+{
+	const char *u = ns_of(n);
+	return u && (strcmp(u, NS_ATOM) == 0 || strcmp(u, NS_ATOM03) == 0);
+}
+
+/* Whether n's namespace is ns. */
+gboolean feed_in_ns(xmlNodePtr n, const char *ns)
+{
+	const char *u = ns_of(n);
+	return u && strcmp(u, ns) == 0;
+}
+
+/* Whether n has element children (markup that was not escaped). */
+gboolean feed_has_elements(xmlNodePtr n)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			return TRUE;
+	return FALSE;
+}
+
+/* Concatenated text of n's direct text children (raw, not trimmed). */
+char *feed_node_text(xmlNodePtr n)
+{
+	GString *s = NULL;
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+			if (!s)
+				s = g_string_new(NULL);
+			g_string_append(s, (const char *)c->content);
+		}
+	}
+	return s ? g_string_free(s, FALSE) : g_strdup("");
+}
+
+/* The text of n's direct text children, like feed_node_text, without a copy
+ * when there is only one: returns it, or a string stored in *tmp. */
+static const char *node_text_ref(xmlNodePtr n, char **tmp)
+{
+	xmlNodePtr only = NULL;
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+			if (only) {
+				*tmp = feed_node_text(n);
+				return *tmp;
+			}
+			only = c;
+		}
+	}
+	return only ? (const char *)only->content : "";
+}
+
+/* Serialises the children of n as markup. */
+char *feed_node_markup(xmlNodePtr n)
+{
+	xmlBufferPtr buf = xmlBufferCreate();
+	char *out;
+
+	for (xmlNodePtr c = n->children; c; c = c->next)
+		xmlNodeDump(buf, n->doc, c, 0, 0);
+	out = g_strndup((const char *)xmlBufferContent(buf), xmlBufferLength(buf));
+	xmlBufferFree(buf);
+	return out;
+}
+
+/* Appends text escaped for markup ('&' and '<'). */
+static void append_escaped(GString *out, const char *t)
+{
+	for (;;) {
+		gsize n = strcspn(t, "&<");
+		g_string_append_len(out, t, n);
+		t += n;
+		if (!*t)
+			return;
+		g_string_append(out, *t == '&' ? "&amp;" : "&lt;");
+		t++;
+	}
+}
+
+/* Appends the markup of n's children that HTML-to-text reads: element tags
+ * without attributes and escaped text (comments and PIs dropped), depth-
+ * bounded (libxml2 stops documents at 256 levels). */
+static void append_markup(GString *out, xmlNodePtr n, int depth)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+			if (c->content)
+				append_escaped(out, (const char *)c->content);
+		} else if (c->type == XML_ELEMENT_NODE && depth < 512) {
+			g_string_append_c(out, '<');
+			g_string_append(out, (const char *)c->name);
+			g_string_append_c(out, '>');
+			append_markup(out, c, depth + 1);
+			g_string_append(out, "</");
+			g_string_append(out, (const char *)c->name);
+			g_string_append_c(out, '>');
+		}
+	}
+}
+
+/* Cuts s (valid UTF-8) to at most max bytes at a character boundary. */
+char *feed_cap(char *s, gsize max)
+{
+	gsize n;
+	if (!s || (n = strlen(s)) <= max)
+		return s;
+	char *e = s + max;
+	while (e > s && ((guchar)*e & 0xC0) == 0x80)
+		e--;
+	*e = '\0';
+	g_strchomp(s);
+	return s;
+}
+
+/* Returns s, or NULL (freeing it) if it is empty. */
+char *feed_nonempty(char *s)
+{
+	if (s && !*s) {
+		g_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Kind of an Atom text construct from its type (and 0.3 mode) attributes. */
+enum feed_kind feed_atom_kind(xmlNodePtr n)
+{
+	g_autofree char *type = (char *)xmlGetProp(n, (const xmlChar *)"type");
+	g_autofree char *mode = (char *)xmlGetProp(n, (const xmlChar *)"mode");
+	g_autofree char *src = (char *)xmlGetProp(n, (const xmlChar *)"src");
+
+	if (src || (mode && strcmp(mode, "base64") == 0))
+		return K_SKIP;
+	if (mode && strcmp(mode, "xml") == 0)
+		return K_XHTML;
+	if (!type || !*type || strcmp(type, "text") == 0 || strcmp(type, "text/plain") == 0)
+		return (mode && strcmp(mode, "escaped") == 0) ? K_HTML : K_TEXT;
+	if (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0)
+		return K_HTML;
+	if (strcmp(type, "xhtml") == 0 || strcmp(type, "application/xhtml+xml") == 0)
+		return K_XHTML;
+	if (g_str_has_prefix(type, "text/"))
+		return K_TEXT;
+	if (g_str_has_suffix(type, "+xml") || g_str_has_suffix(type, "/xml"))
+		return K_XHTML;
+	return K_SKIP;
+}
+
+/* Plain text of element n read as kind (markup children always count as
+ * HTML), cut to max bytes. Returns NULL if empty. */
+char *feed_text_of(xmlNodePtr n, enum feed_kind kind, gsize max)
+{
+	g_autofree char *tmp = NULL;
+	const char *raw;
+	char *out;
+
+	if (!n || kind == K_SKIP)
+		return NULL;
+	if (kind == K_XHTML || feed_has_elements(n)) {
+		xmlNodePtr div = NULL;
+		int nel = 0;
+		for (xmlNodePtr c = n->children; c; c = c->next) {
+			if (c->type == XML_ELEMENT_NODE) {
+				nel++;
+				div = c;
+			}
+		}
+		if (nel != 1 || !is_el(div, NS_XHTML, "div"))
+			div = NULL;
+		GString *m = g_string_new(NULL);
+		append_markup(m, div ? div : n, 0);
+		raw = tmp = g_string_free(m, FALSE);
+		kind = K_HTML;
+	} else {
+		raw = node_text_ref(n, &tmp);
+	}
+	out = kind == K_HTML ? fw_html_to_text(raw, -1) : fw_html_clean(raw, -1);
+	return feed_nonempty(feed_cap(out, max));
+}
+
+/* Trimmed raw text of n (valid UTF-8), or NULL if empty. */
+char *feed_trimmed(xmlNodePtr n)
+{
+	if (!n)
+		return NULL;
+	g_autofree char *raw = feed_node_text(n);
+	return feed_nonempty(g_strdup(g_strstrip(raw)));
+}
+
+/* Whether s is an absolute http(s) URL with a host. */
+gboolean feed_http_url_ok(const char *s)
+{
+	const char *h;
+	if (g_ascii_strncasecmp(s, "http://", 7) == 0)
+		h = s + 7;
+	else if (g_ascii_strncasecmp(s, "https://", 8) == 0)
+		h = s + 8;
+	else
+		return FALSE;
+	if (!*h || *h == '/' || *h == '?' || *h == '#')
+		return FALSE;
+	for (const char *p = s; *p; p++)
+		if ((guchar)*p <= ' ' || *p == 0x7F)
+			return FALSE;
+	return strlen(s) <= FW_FEED_MAX_LINK;
+}
+
+/* Copies an http(s) URL with its scheme in lower case. */
+char *feed_url_dup(const char *u)
+{
+	char *out = g_strdup(u);
+	for (char *p = out; *p && *p != ':'; p++)
+		*p = g_ascii_tolower(*p);
+	return out;
+}
+
+/* Bytes a URI may not hold as they are: controls, space, non-ASCII (IRIs)
+ * and <>"\^`{|}. */
+static const guchar iri_escape[256] = {
+	[0 ... 0x20] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\\'] = 1, ['^'] = 1, ['`'] = 1,
+	['{'] = 1, ['|'] = 1, ['}'] = 1, [0x7F ... 0xFF] = 1,
+};
+
+/* Percent-encodes what a URI may not hold (see iri_escape) so that
+ * xmlBuildURI accepts it. Takes and returns ownership. */
+char *feed_escape_iri(char *h)
+{
+	const char *p = h;
+	while (*p && !iri_escape[(guchar)*p])
+		p++;
+	if (!*p)
+		return h;
+	GString *out = g_string_new_len(h, p - h);
+	for (; *p; p++) {
+		if (iri_escape[(guchar)*p])
+			g_string_append_printf(out, "%%%02X", (guchar)*p);
+		else
+			g_string_append_c(out, *p);
+	}
+	g_free(h);
+	return g_string_free(out, FALSE);
+}
+
+/* Whether h starts with a URI scheme ("x:"), which makes it absolute: then
+ * xmlBuildURI returns it as it is (or NULL), whatever the base. */
+static gboolean has_scheme(const char *h)
+{
+	if (!g_ascii_isalpha(*h))
+		return FALSE;
+	for (h++; *h; h++) {
+		if (*h == ':')
+			return TRUE;
+		if (!g_ascii_isalnum(*h) && *h != '+' && *h != '-' && *h != '.')
+			return FALSE;
+	}
+	return FALSE;
+}
+
+/* Resolves href against n's xml:base chain and the document URL; returns an
+ * http(s) URL or NULL. */
+char *feed_resolve(xmlNodePtr n, const char *href)
+{
+	g_autofree char *h = NULL;
+	xmlChar *base, *abs;
+	char *out = NULL;
+
+	if (!href)
+		return NULL;
+	h = g_strstrip(g_strdup(href));
+	if (!*h || strlen(h) > FW_FEED_MAX_LINK)
+		return NULL;
+	h = feed_escape_iri(h);
+	base = has_scheme(h) ? NULL : xmlNodeGetBase(n->doc, n);
+	abs = xmlBuildURI((const xmlChar *)h, base);
+	if (abs && feed_http_url_ok((const char *)abs))
+		out = feed_url_dup((const char *)abs);
+	xmlFree(abs);
+	xmlFree(base);
+	return out;
+}
+
+/* ------------------------------------------------------------------ */
+/* Documents                                                           */
+
+/* Which feed dialect a root element is. */
+enum feed_dialect feed_dialect_of(xmlNodePtr root)
+{
+	if (!root)
+		return D_NONE;
+	if (!strcmp((const char *)root->name, "rss") && feed_is_rss(root))
+		return D_RSS;
+	if (!strcmp((const char *)root->name, "RDF") && feed_in_ns(root, NS_RDF))
+		return D_RDF;
+	if (!strcmp((const char *)root->name, "feed") && feed_is_atom(root))
+		return D_ATOM;
+	return D_NONE;
+}
+
+/* Seconds in a sy:updatePeriod, or 0. */
+static gint64 sy_period(const char *p)
+{
+	if (!g_ascii_strcasecmp(p, "hourly"))
+		return 3600;
+	if (!g_ascii_strcasecmp(p, "daily"))
+		return 86400;
+	if (!g_ascii_strcasecmp(p, "weekly"))
+		return 7 * 86400;
+	if (!g_ascii_strcasecmp(p, "monthly"))
+		return 30 * 86400;
+	if (!g_ascii_strcasecmp(p, "yearly"))
+		return 365 * 86400;
+	return 0;
+}
+
+/* Reads the channel-level fields (title, link, ttl) of container el. */
+static void channel_fields(struct fw_feed_doc *doc, xmlNodePtr el)
+{
+	gint64 ttl = 0, period = 0, freq = 1;
+	int link_rank = 100;
+
+	for (xmlNodePtr c = el->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)c->name;
+		if (!strcmp(name, "title") && (feed_is_rss(c) || feed_is_atom(c)) && !doc->title) {
+			doc->title = feed_text_of(c, feed_is_atom(c) ? feed_atom_kind(c) : K_HTML, FW_FEED_MAX_TITLE);
+		} else if (!strcmp(name, "link") && feed_is_rss(c) && link_rank > 1) {
+			g_autofree char *t = feed_node_text(c);
+			char *l = feed_resolve(c, t);
+			if (l) {
+				g_free(doc->link);
+				doc->link = l;
+				link_rank = 1;
+			}
+		} else if (!strcmp(name, "link") && feed_is_atom(c)) {
+			int r = feed_atom_link_rank(c);
+			g_autofree char *href = (char *)xmlGetProp(c, (const xmlChar *)"href");
+			if (r >= 0 && r < link_rank) {
+				char *l = feed_resolve(c, href);
+				if (l) {
+					g_free(doc->link);
+					doc->link = l;
+					link_rank = r;
+				}
+			}
+		} else if (!strcmp(name, "ttl") && feed_is_rss(c)) {
+			g_autofree char *t = feed_node_text(c);
+			gint64 v = g_ascii_strtoll(g_strstrip(t), NULL, 10);
+			if (v > 0 && v <= 525600)
+				ttl = v * 60;
+		} else if (feed_in_ns(c, NS_SY) && !strcmp(name, "updatePeriod")) {
+			g_autofree char *t = feed_node_text(c);
+			period = sy_period(g_strstrip(t));
+		} else if (feed_in_ns(c, NS_SY) && !strcmp(name, "updateFrequency")) {
+			g_autofree char *t = feed_node_text(c);
+			gint64 v = g_ascii_strtoll(g_strstrip(t), NULL, 10);
+			if (v >= 1 && v <= 100000)
+				freq = v;
+		}
+	}
+	if (ttl)
+		doc->ttl = ttl;
+	else if (period && !doc->ttl)
+		doc->ttl = MAX(period / freq, 60);
+}
+
+/* Adds the item elements that are children of el. */
+static void collect_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom)
+{
+	for (xmlNodePtr c = el->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || doc->items->len >= FW_FEED_MAX_ITEMS)
+			continue;
+		gboolean is_item = atom ? feed_is_atom(c) && !strcmp((const char *)c->name, "entry")
+		                        : feed_is_rss(c) && !strcmp((const char *)c->name, "item");
+		if (is_item) {
+			struct fw_item *it = feed_make_item(c, atom);
+			if (it)
+				g_ptr_array_add(doc->items, it);
+		}
+	}
+}
+
+/* Fills doc from a parsed feed tree. */
+void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d)
+{
+	if (d == D_ATOM) {
+		channel_fields(doc, root);
+		collect_items(doc, root, TRUE);
+		return;
+	}
+	for (xmlNodePtr c = root->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE && feed_is_rss(c) && !strcmp((const char *)c->name, "channel")) {
+			channel_fields(doc, c);
+			collect_items(doc, c, FALSE);
+		}
+	}
+	collect_items(doc, root, FALSE);   /* RSS 1.0 items are siblings of channel */
+}
+
+/* Whether a container child named name is one channel_fields reads. */
+static gboolean channel_field_name(const char *name)
+{
+	return !strcmp(name, "title") || !strcmp(name, "link") || !strcmp(name, "ttl") ||
+	       !strcmp(name, "updatePeriod") || !strcmp(name, "updateFrequency");
+}
+
+/* Called as each element ends during the parse: an item or entry that is a
+ * child of the item container (the channel, or the root) becomes an item of
+ * doc, and every finished container child that feed_read_tree would not read is
+ * freed at once. What is left (the channel fields, an item cut off by the end
+ * of a broken document) is read by feed_read_tree after the parse. Returns whether
+ * cur was freed. */
+static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur)
+{
+	xmlNodePtr parent = cur->parent, root;
+	gboolean in_channel;
+
+	if (cur->type != XML_ELEMENT_NODE || !parent || parent->type != XML_ELEMENT_NODE)
+		return FALSE;
+	if (parent->parent && parent->parent->type == XML_DOCUMENT_NODE) {
+		root = parent;
+		in_channel = FALSE;
+	} else if (parent->parent && parent->parent->type == XML_ELEMENT_NODE &&
+	           parent->parent->parent && parent->parent->parent->type == XML_DOCUMENT_NODE) {
+		root = parent->parent;
+		in_channel = TRUE;
+	} else {
+		return FALSE;
+	}
+	enum feed_dialect d = feed_dialect_of(root);
+	const char *name = (const char *)cur->name;
+	gboolean item = FALSE, keep = FALSE;
+
+	if (d == D_NONE) {
+		keep = in_channel;   /* only the root's name matters */
+	} else if (d == D_ATOM) {
+		if (in_channel)
+			return FALSE;
+		item = feed_is_atom(cur) && !strcmp(name, "entry");
+		keep = !item && channel_field_name(name);
+	} else if (in_channel) {
+		if (!feed_is_rss(parent) || strcmp((const char *)parent->name, "channel") != 0)
+			return FALSE;
+		item = feed_is_rss(cur) && !strcmp(name, "item");
+		keep = !item && channel_field_name(name);
+	} else {
+		item = feed_is_rss(cur) && !strcmp(name, "item");
+		keep = !item && feed_is_rss(cur) && !strcmp(name, "channel");
+	}
+	if (keep)
+		return FALSE;
+	if (item && doc->items->len < FW_FEED_MAX_ITEMS) {
+		struct fw_item *it = feed_make_item(cur, d == D_ATOM);
+		if (it)
+			g_ptr_array_add(doc->items, it);
+	}
+	xmlUnlinkNode(cur);
+	xmlFreeNode(cur);
+	return TRUE;
+}
+
+/* Finds a feed link (<link rel=alternate type=rss/atom>) in an HTML page. */
+static char *html_feed_link(const char *buf, gsize len, const char *base_url)
+{
+	htmlDocPtr h;
+	char *found = NULL;
+	GQueue q = G_QUEUE_INIT;
+	guint seen = 0;
+
+	if (len > G_MAXINT)
+		return NULL;
+	h = htmlReadMemory(buf, (int)len, base_url, "UTF-8",
+	                   HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	                   HTML_PARSE_RECOVER);
+	if (!h)
+		return NULL;
+	if (xmlDocGetRootElement(h))
+		g_queue_push_tail(&q, xmlDocGetRootElement(h));
+	while (!found && !g_queue_is_empty(&q) && seen++ < 100000) {
+		xmlNodePtr n = g_queue_pop_head(&q);
+		for (xmlNodePtr c = n->children; c; c = c->next)
+			if (c->type == XML_ELEMENT_NODE)
+				g_queue_push_tail(&q, c);
+		if (g_ascii_strcasecmp((const char *)n->name, "link") != 0)
+			continue;
+		g_autofree char *rel = (char *)xmlGetProp(n, (const xmlChar *)"rel");
+		g_autofree char *type = (char *)xmlGetProp(n, (const xmlChar *)"type");
+		g_autofree char *href = (char *)xmlGetProp(n, (const xmlChar *)"href");
+		g_autofree char *rel_low = rel ? g_ascii_strdown(rel, -1) : NULL;
+		if (!rel_low || !type || !href || !strstr(rel_low, "alternate"))
+			continue;
+		if (g_ascii_strcasecmp(type, "application/rss+xml") && g_ascii_strcasecmp(type, "application/atom+xml") &&
+		    g_ascii_strcasecmp(type, "application/rdf+xml") && g_ascii_strcasecmp(type, "application/feed+json"))
+			continue;
+		xmlChar *abs = xmlBuildURI((const xmlChar *)g_strstrip(href), (const xmlChar *)base_url);
+		if (abs && feed_http_url_ok((const char *)abs))
+			found = feed_url_dup((const char *)abs);
+		xmlFree(abs);
+	}
+	g_queue_clear(&q);
+	xmlFreeDoc(h);
+	return found;
+}
+
+/* Whether the text looks like an HTML page. */
+gboolean feed_looks_html(const char *s, gsize len)
+{
+	gsize lim = MIN(len, 4096);
+	for (gsize i = 0; i + 5 < lim; i++) {
+		if (s[i] != '<')
+			continue;
+		if (g_ascii_strncasecmp(s + i, "<!doctype html", MIN(14, lim - i)) == 0 ||
+		    g_ascii_strncasecmp(s + i, "<html", 5) == 0 || g_ascii_strncasecmp(s + i, "<head", 5) == 0 ||
+		    g_ascii_strncasecmp(s + i, "<body", 5) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Sets the NOT_FEED error for an HTML page, naming a feed it links to. */
+void feed_not_feed_html(const char *buf, gsize len, const char *base_url, GError **error)
+{
+	g_autofree char *l = html_feed_link(buf, len, base_url);
+	if (l)
+		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_FEED,
+		            "not a feed: text/html (it links to a feed: %s)", l);
+	else
+		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_FEED, "not a feed: text/html");
+}
