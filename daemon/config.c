@@ -4,8 +4,11 @@
  * own: GKeyFile reports neither line numbers nor columns and has no inline
  * comments, and every error here must name file:line:col. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "feedwatch/config.h"
 #include "feedwatch/opml.h"
@@ -21,7 +24,8 @@ struct entry {
 	char *value;
 	int line;
 	int col;       /* 1-based character column of the value */
-	const char *text; /* the whole line, for caret messages (points into lines) */
+	const char *text; /* the whole line, for caret messages (points into buf) */
+	const struct group *group;
 	gboolean used;
 };
 
@@ -30,14 +34,35 @@ struct group {
 	char *name;
 	int line;
 	GPtrArray *entries;  /* of struct entry * */
+	GHashTable *keys;    /* the scan's index of first entries (below) */
 };
 
 struct scan {
 	const char *path;
 	GPtrArray *errors;   /* of char * */
 	GPtrArray *groups;   /* of struct group * */
-	char **lines;
+	GHashTable *names;   /* group name -> its first struct group * */
+	GHashTable *keys;    /* (group, key) -> its first struct entry *, a set of entries */
+	char *buf;           /* the text, its lines cut at '\n' */
+	GHashTable *nul_lines; /* lines with a NUL (reported once), or NULL */
 };
+
+/* The (group, key) index: an entry hashes and compares by both. */
+static guint
+entry_hash(gconstpointer p)
+{
+	const struct entry *e = p;
+
+	return g_str_hash(e->key) ^ g_direct_hash(e->group);
+}
+
+static gboolean
+entry_equal(gconstpointer a, gconstpointer b)
+{
+	const struct entry *x = a, *y = b;
+
+	return x->group == y->group && strcmp(x->key, y->key) == 0;
+}
 
 static void
 entry_free(struct entry *e)
@@ -61,6 +86,9 @@ problem(struct scan *sc, int line, int col, const char *fmt, ...)
 	va_list ap;
 	g_autofree char *msg = NULL;
 
+	/* A line with a NUL has that one problem: what the NUL cut is noise. */
+	if (sc->nul_lines != NULL && g_hash_table_contains(sc->nul_lines, GINT_TO_POINTER(line)))
+		return;
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
@@ -109,90 +137,128 @@ strip_comment(char *v)
 	g_strchomp(v);
 }
 
-/* Splits the file into groups and entries, recording syntax problems. */
+/* Scans one line (NUL-terminated, its '\n' cut) into sc; cur is the open
+ * group, updated at a header. */
 static void
-scan_text(struct scan *sc, const char *text)
+scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 {
-	struct group *cur = NULL;
+	size_t n = strlen(raw);
+	char *s, *eq;
 
-	sc->lines = g_strsplit(text, "\n", -1);
-	for (int i = 0; sc->lines[i]; i++) {
-		char *raw = sc->lines[i];
-		int line = i + 1;
-		size_t n = strlen(raw);
-		char *s, *eq;
+	if (n > 0 && raw[n - 1] == '\r')
+		raw[n - 1] = '\0';
+	if (!g_utf8_validate(raw, -1, NULL)) {
+		problem(sc, line, 0, "not valid UTF-8");
+		return;
+	}
+	s = raw + strspn(raw, " \t");
+	if (*s == '\0' || *s == '#' || *s == ';')
+		return;
+	if (*s == '[') {
+		char *end = strrchr(s, ']');
+		struct group *g, *first;
 
-		if (n > 0 && raw[n - 1] == '\r')
-			raw[n - 1] = '\0';
-		if (!g_utf8_validate(raw, -1, NULL)) {
-			problem(sc, line, 0, "not valid UTF-8");
-			continue;
+		if (end == NULL || end[1 + strspn(end + 1, " \t")] != '\0') {
+			problem(sc, line, 0, "a group header must look like [name]");
+			*cur = NULL;
+			return;
 		}
-		s = raw + strspn(raw, " \t");
-		if (*s == '\0' || *s == '#' || *s == ';')
-			continue;
-		if (*s == '[') {
-			char *end = strrchr(s, ']');
-			if (end == NULL || end[1 + strspn(end + 1, " \t")] != '\0') {
-				problem(sc, line, 0, "a group header must look like [name]");
-				cur = NULL;
-				continue;
-			}
-			cur = g_new0(struct group, 1);
-			cur->name = g_strstrip(g_strndup(s + 1, end - s - 1));
-			cur->line = line;
-			cur->entries = g_ptr_array_new_with_free_func((GDestroyNotify)entry_free);
-			for (guint g = 0; g < sc->groups->len; g++) {
-				struct group *o = sc->groups->pdata[g];
-				if (strcmp(o->name, cur->name) == 0)
-					problem(sc, line, 0, "group [%s] appears twice (first on line %d)",
-					        cur->name, o->line);
-			}
-			g_ptr_array_add(sc->groups, cur);
-			continue;
-		}
-		eq = strchr(s, '=');
-		if (eq == NULL) {
-			problem(sc, line, 0, "expected \"key = value\", a [group] or a comment");
-			continue;
-		}
-		if (cur == NULL) {
-			problem(sc, line, 0, "\"key = value\" before any [group]");
-			continue;
-		}
-		{
-			struct entry *e = g_new0(struct entry, 1);
-			char *v = eq + 1;
+		g = g_new0(struct group, 1);
+		g->name = g_strstrip(g_strndup(s + 1, end - s - 1));
+		g->line = line;
+		g->entries = g_ptr_array_new_with_free_func((GDestroyNotify)entry_free);
+		g->keys = sc->keys;
+		if ((first = g_hash_table_lookup(sc->names, g->name)) != NULL)
+			problem(sc, line, 0, "group [%s] appears twice (first on line %d)",
+			        g->name, first->line);
+		else
+			g_hash_table_insert(sc->names, g->name, g);
+		g_ptr_array_add(sc->groups, g);
+		*cur = g;
+		return;
+	}
+	eq = strchr(s, '=');
+	if (eq == NULL) {
+		problem(sc, line, 0, "expected \"key = value\", a [group] or a comment");
+		return;
+	}
+	if (*cur == NULL) {
+		problem(sc, line, 0, "\"key = value\" before any [group]");
+		return;
+	}
+	{
+		struct entry *e = g_new0(struct entry, 1), *first;
+		char *v = eq + 1;
 
-			e->key = g_strstrip(g_strndup(s, eq - s));
-			v += strspn(v, " \t");
-			e->col = (int)g_utf8_pointer_to_offset(raw, v) + 1;
-			e->value = g_strdup(v);
-			strip_comment(e->value);
-			e->line = line;
-			e->text = raw;
-			for (guint k = 0; k < cur->entries->len; k++) {
-				struct entry *o = cur->entries->pdata[k];
-				if (strcmp(o->key, e->key) == 0)
-					problem(sc, line, 0, "key '%s' appears twice in [%s] (first on line %d)",
-					        e->key, cur->name, o->line);
-			}
-			g_ptr_array_add(cur->entries, e);
+		e->key = g_strstrip(g_strndup(s, eq - s));
+		v += strspn(v, " \t");
+		e->col = (int)g_utf8_pointer_to_offset(raw, v) + 1;
+		e->value = g_strdup(v);
+		strip_comment(e->value);
+		e->line = line;
+		e->text = raw;
+		e->group = *cur;
+		if ((first = g_hash_table_lookup(sc->keys, e)) != NULL) {
+			problem(sc, line, 0, "key '%s' appears twice in [%s] (first on line %d)",
+			        e->key, (*cur)->name, first->line);
+			e->used = TRUE;   /* reported once, not again as unknown */
+		} else {
+			g_hash_table_add(sc->keys, e);
 		}
+		g_ptr_array_add((*cur)->entries, e);
 	}
 }
 
+/* Splits the text (len bytes) into groups and entries, recording syntax
+ * problems. A line with a NUL byte is one problem at the first NUL's column,
+ * and is read with its NULs as spaces (a header there still opens its group,
+ * so that what follows does not cascade into more problems). Groups and keys
+ * are indexed by hash: linear in the size of the file. */
+static void
+scan_text(struct scan *sc, const char *text, gsize len)
+{
+	struct group *cur = NULL;
+	char *p, *end;
+	int line = 1;
+
+	sc->buf = g_malloc(len + 1);
+	memcpy(sc->buf, text, len);
+	sc->buf[len] = '\0';
+	for (p = sc->buf, end = sc->buf + len; p <= end; line++) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *stop = nl != NULL ? nl : end;
+		char *nul = memchr(p, '\0', (size_t)(stop - p));
+
+		*stop = '\0';
+		if (nul != NULL) {
+			gsize before = (gsize)(nul - p);
+			int col = g_utf8_validate(p, (gssize)before, NULL)
+			          ? (int)g_utf8_strlen(p, (gssize)before) + 1 : (int)before + 1;
+			problem(sc, line, col, "a NUL byte: a config is text (is this the right file?)");
+			if (sc->nul_lines == NULL)
+				sc->nul_lines = g_hash_table_new(g_direct_hash, g_direct_equal);
+			g_hash_table_add(sc->nul_lines, GINT_TO_POINTER(line));
+			for (char *q = nul; q < stop; q++)
+				if (*q == '\0')
+					*q = ' ';
+		}
+		scan_line(sc, p, line, &cur);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+/* The group's (first) entry for key, marked used; NULL when none. */
 static struct entry *
 group_get(struct group *g, const char *key)
 {
-	for (guint i = 0; i < g->entries->len; i++) {
-		struct entry *e = g->entries->pdata[i];
-		if (strcmp(e->key, key) == 0) {
-			e->used = TRUE;
-			return e;
-		}
-	}
-	return NULL;
+	struct entry probe = { .key = (char *)key, .group = g };
+	struct entry *e = g_hash_table_lookup(g->keys, &probe);
+
+	if (e != NULL)
+		e->used = TRUE;
+	return e;
 }
 
 /* A unit suffix and what it multiplies by. */
@@ -376,6 +442,73 @@ fw_topic_conf_query(const struct fw_topic_conf *t)
 	for (int i = 0; t->also[i]; i++)
 		g_string_append_printf(s, " OR (%s)", t->also[i]);
 	return g_string_free(s, FALSE);
+}
+
+/* Reads path whole into *data (NUL-terminated, *len bytes) when it is a
+ * regular file of at most max bytes. A FIFO or device is refused at once,
+ * never read (-c /dev/zero). FALSE with a G_FILE_ERROR naming path. */
+static gboolean
+read_bounded(const char *path, gsize max, char **data, gsize *len, GError **error)
+{
+	g_autoptr(GByteArray) buf = NULL;
+	struct stat st;
+	int fd, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		e = errno;
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot read %s: %s",
+		            path, g_strerror(e));
+		return FALSE;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (guint64)st.st_size > max) {
+		e = errno;
+		if (S_ISDIR(st.st_mode))
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "%s is a directory", path);
+		else if (!S_ISREG(st.st_mode))
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			            "%s is not a regular file (only one is read)", path);
+		else if ((guint64)st.st_size > max)
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			            "%s is larger than %" G_GSIZE_FORMAT " MiB, the most that is read",
+			            path, max / (1024 * 1024));
+		else
+			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot read %s: %s",
+			            path, g_strerror(e));
+		close(fd);
+		return FALSE;
+	}
+	/* The file may grow after fstat: the read stops at max + 1 bytes. */
+	buf = g_byte_array_sized_new((guint)st.st_size + 1);
+	for (;;) {
+		guint8 chunk[65536];
+		gsize want = MIN(sizeof chunk, max + 1 - buf->len);
+		ssize_t n = want > 0 ? read(fd, chunk, want) : 0;
+
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0) {
+			e = errno;
+			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot read %s: %s",
+			            path, g_strerror(e));
+			close(fd);
+			return FALSE;
+		}
+		if (n == 0)
+			break;
+		g_byte_array_append(buf, chunk, (guint)n);
+	}
+	close(fd);
+	if (buf->len > max) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+		            "%s is larger than %" G_GSIZE_FORMAT " MiB, the most that is read",
+		            path, max / (1024 * 1024));
+		return FALSE;
+	}
+	*len = buf->len;
+	g_byte_array_append(buf, (const guint8 *)"", 1);
+	*data = (char *)g_byte_array_free(g_steal_pointer(&buf), FALSE);
+	return TRUE;
 }
 
 /* Expands ~ and makes a path absolute relative to the config's folder. */
@@ -570,7 +703,7 @@ load_opml(struct scan *sc, struct fw_config *c, int line)
 	g_autoptr(GHashTable) urls = g_hash_table_new(g_str_hash, g_str_equal);
 	gsize len = 0;
 
-	if (!g_file_get_contents(c->opml, &data, &len, &err)) {
+	if (!read_bounded(c->opml, FW_CONFIG_MAX_SIZE, &data, &len, &err)) {
 		problem(sc, line, 0, "opml: %s", err->message);
 		return;
 	}
@@ -796,14 +929,26 @@ struct fw_config *
 fw_config_load(const char *path, GPtrArray *errors, GError **error)
 {
 	g_autofree char *text = NULL;
-	g_autoptr(GError) err = NULL;
+	gsize len = 0;
+
+	if (!read_bounded(path, FW_CONFIG_MAX_SIZE, &text, &len, error))
+		return NULL;
+	return fw_config_load_data(path, text, len, errors, error);
+}
+
+struct fw_config *
+fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *errors,
+                    GError **error)
+{
 	struct scan sc = { .path = path, .errors = errors };
 	struct fw_config *c;
 	guint nerr = errors->len;
 	gboolean have_main = FALSE;
 
-	if (!g_file_get_contents(path, &text, NULL, &err)) {
-		g_set_error(error, G_FILE_ERROR, err->code, "%s", err->message);
+	if (len > FW_CONFIG_MAX_SIZE) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+		            "%s is larger than %d MiB, the most that is read", path,
+		            FW_CONFIG_MAX_SIZE / (1024 * 1024));
 		return NULL;
 	}
 	c = g_new0(struct fw_config, 1);
@@ -818,7 +963,9 @@ fw_config_load(const char *path, GPtrArray *errors, GError **error)
 	c->feeds = g_ptr_array_new_with_free_func((GDestroyNotify)feed_conf_free);
 	c->topics = g_ptr_array_new_with_free_func((GDestroyNotify)topic_conf_free);
 	sc.groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
-	scan_text(&sc, text);
+	sc.names = g_hash_table_new(g_str_hash, g_str_equal);
+	sc.keys = g_hash_table_new(entry_hash, entry_equal);
+	scan_text(&sc, text, len);
 
 	/* [feedwatch] first: feeds take its interval as their default. */
 	for (guint i = 0; i < sc.groups->len; i++) {
@@ -875,8 +1022,12 @@ fw_config_load(const char *path, GPtrArray *errors, GError **error)
 	(void)have_main;
 	if (c->database == NULL)
 		c->database = g_build_filename(g_get_user_data_dir(), "feedwatch", "feedwatch.db", NULL);
+	g_hash_table_unref(sc.keys);
+	g_hash_table_unref(sc.names);
+	if (sc.nul_lines != NULL)
+		g_hash_table_unref(sc.nul_lines);
 	g_ptr_array_unref(sc.groups);
-	g_strfreev(sc.lines);
+	g_free(sc.buf);
 	if (errors->len > nerr) {
 		g_set_error(error, FW_CONFIG_ERROR, FW_CONFIG_ERROR_INVALID, "%s: %u error%s", path,
 		            errors->len - nerr, errors->len - nerr == 1 ? "" : "s");

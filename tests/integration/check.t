@@ -1,8 +1,10 @@
 #!/bin/bash
 # `feedwatch check` and the daemon on good and bad configs: every problem
 # named by file:line[:col], exit 1; no config at all names the paths looked in.
+# A NUL byte is an error at its line:column; only a
+# regular file of at most 4 MiB is read.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 12
+plan 21
 
 fw -c "$FW_TOP/config/feedwatch.conf" check > "$T_TMP/out"
 ok $? "the shipped example config is valid"
@@ -36,4 +38,26 @@ like "$(cat "$T_TMP/derr")" "bad.conf:2:12" "feedwatchd logs the problems"
 fwd 2> "$T_TMP/none"
 is "$?" 1 "feedwatchd without a config exits 1"
 like "$(cat "$T_TMP/none")" "feedwatch/feedwatch.conf and /etc/feedwatch/feedwatch.conf" "and names the paths it looked in"
+# A NUL byte: an error at its line and column, not the rest of the file dropped.
+printf '[feedwatch]\n[topic a]\nquery = x\n[topic b]\nquery = ok\0(\n[topic c]\nquery = (\n' > "$T_TMP/nul.conf"
+fw -c "$T_TMP/nul.conf" check > "$T_TMP/out" 2> "$T_TMP/err"
+is "$?" 1 "check fails on a config with a NUL byte"
+like "$(cat "$T_TMP/out")" "nul.conf:5:11: a NUL byte" "the NUL is named at line 5, column 11"
+like "$(cat "$T_TMP/out")" "nul.conf:7:9: " "and the bad query after it is still found"
+
+# Only a regular file up to 4 MiB: /dev/zero, a FIFO, a 5 MB file fail at once.
+mkfifo "$T_TMP/fifo.conf"
+head -c 5000000 /dev/zero | tr '\0' '#' > "$T_TMP/big.conf"
+for f in /dev/zero "$T_TMP/fifo.conf" "$T_TMP/big.conf"; do
+	start=$(date +%s%N)
+	timeout 20 "$FW_BUILD/feedwatch" -c "$f" check > /dev/null 2> "$T_TMP/err"
+	st=$?
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	diag "check -c $f: exit $st in $ms ms"
+	is "$st" 1 "check -c $(basename "$f") fails (not a hang or a 9 GB read)"
+done
+like "$(cat "$T_TMP/err")" "big.conf is larger than 4 MiB" "the error says why"
+timeout 20 "$FW_BUILD/feedwatchd" -c /dev/zero 2> "$T_TMP/err"
+is "$?" 1 "feedwatchd -c /dev/zero fails at once"
+like "$(cat "$T_TMP/err")" "/dev/zero is not a regular file" "and says it is not a regular file"
 done_testing
