@@ -38,7 +38,8 @@ struct group {
 };
 
 struct scan {
-	const char *path;
+	const char *path;    /* as given, for messages */
+	char *dir;           /* its folder, absolute: relative paths start here */
 	GPtrArray *errors;   /* of char * */
 	GPtrArray *groups;   /* of struct group * */
 	GHashTable *names;   /* group name -> its first struct group * */
@@ -511,21 +512,34 @@ read_bounded(const char *path, gsize max, char **data, gsize *len, GError **erro
 	return TRUE;
 }
 
-/* Expands ~ and makes a path absolute relative to the config's folder. */
+/* Expands ~ and makes a path absolute relative to dir (the config's folder,
+ * absolute), whatever the working directory. */
 static char *
-config_path(const char *value, const char *config_path)
+config_path(const char *value, const char *dir)
 {
-	g_autofree char *dir = NULL;
-
 	if (value[0] == '~' && (value[1] == '/' || value[1] == '\0'))
 		return g_build_filename(g_get_home_dir(), value + 1, NULL);
-	if (g_path_is_absolute(value))
-		return g_strdup(value);
-	dir = g_path_get_dirname(config_path);
 	return g_canonicalize_filename(value, dir);
 }
 
-/* TRUE for an http(s) URL with a host, or a file:// URL with an absolute path. */
+/* A file: URL made absolute: "file:feeds/a.xml" (no "//") is a path from
+ * dir; file:///abs is kept. Returns a new URL or NULL when url is not a
+ * relative file: URL. */
+static char *
+file_url_resolve(const char *url, const char *dir)
+{
+	g_autofree char *rel = NULL, *abs = NULL;
+
+	if (g_ascii_strncasecmp(url, "file:", 5) != 0 || url[5] == '/' || url[5] == '\0')
+		return NULL;
+	if ((rel = g_uri_unescape_string(url + 5, NULL)) == NULL || *rel == '\0')
+		return NULL;
+	abs = config_path(rel, dir);
+	return g_filename_to_uri(abs, NULL, NULL);
+}
+
+/* TRUE for an http(s) URL with a host, or a file:// URL with an absolute path
+ * and no host but localhost. */
 static gboolean
 url_ok(const char *url, gboolean allow_file, const char **why)
 {
@@ -544,8 +558,15 @@ url_ok(const char *url, gboolean allow_file, const char **why)
 		}
 		return TRUE;
 	}
-	if (allow_file && g_ascii_strcasecmp(scheme, "file") == 0 && g_uri_get_path(u)[0] == '/')
-		return TRUE;
+	if (allow_file && g_ascii_strcasecmp(scheme, "file") == 0) {
+		const char *host = g_uri_get_host(u);
+
+		if (g_uri_get_path(u)[0] == '/' &&
+		    (host == NULL || *host == '\0' || g_ascii_strcasecmp(host, "localhost") == 0))
+			return TRUE;
+		*why = "a file URL is file:///ABSOLUTE/PATH, or file:PATH from the config's folder";
+		return FALSE;
+	}
 	*why = allow_file ? "only http://, https:// and file:// URLs are read"
 	                  : "only http:// and https:// URLs are allowed";
 	return FALSE;
@@ -640,10 +661,10 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 		if (*e->value == '\0')
 			problem(sc, e->line, e->col, "database: empty path");
 		else
-			c->database = config_path(e->value, sc->path);
+			c->database = config_path(e->value, sc->dir);
 	}
 	if ((e = group_get(g, "opml")) != NULL && *e->value != '\0')
-		c->opml = config_path(e->value, sc->path);
+		c->opml = config_path(e->value, sc->dir);
 	if ((e = group_get(g, "durable")) != NULL && !parse_bool(e->value, &c->durable))
 		problem(sc, e->line, e->col, "durable: expected true or false");
 	if ((e = group_get(g, "quiet_hours")) != NULL &&
@@ -667,6 +688,8 @@ load_feed(struct scan *sc, struct group *g, const char *name, struct fw_config *
 	f->interval = c->interval;
 	if ((e = group_get(g, "url")) == NULL)
 		problem(sc, g->line, 0, "[feed %s] has no url", name);
+	else if ((f->url = file_url_resolve(e->value, sc->dir)) != NULL)
+		;   /* file:PATH, from the config's folder */
 	else if (!url_ok(e->value, TRUE, &why))
 		problem(sc, e->line, e->col, "url: %s: '%s'", why, e->value);
 	else
@@ -870,8 +893,15 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 	wh = group_get(g, "webhook");
 	if (ex != NULL) {
 		g_autoptr(GError) err = NULL;
-		if (!g_shell_parse_argv(ex->value, NULL, &t->exec_argv, &err))
+		if (!g_shell_parse_argv(ex->value, NULL, &t->exec_argv, &err)) {
 			problem(sc, ex->line, ex->col, "exec: %s", err->message);
+		} else if (strchr(t->exec_argv[0], '/') != NULL || t->exec_argv[0][0] == '~') {
+			/* A path (not a bare name looked up in PATH) is from the
+			 * config's folder, like every other path in it. */
+			char *prog = config_path(t->exec_argv[0], sc->dir);
+			g_free(t->exec_argv[0]);
+			t->exec_argv[0] = prog;
+		}
 	}
 	if (wh != NULL) {
 		if (!url_ok(wh->value, FALSE, &why))
@@ -940,7 +970,9 @@ struct fw_config *
 fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *errors,
                     GError **error)
 {
-	struct scan sc = { .path = path, .errors = errors };
+	g_autofree char *abs = g_canonicalize_filename(path, NULL);
+	g_autofree char *dir = g_path_get_dirname(abs);
+	struct scan sc = { .path = path, .dir = dir, .errors = errors };
 	struct fw_config *c;
 	guint nerr = errors->len;
 	gboolean have_main = FALSE;

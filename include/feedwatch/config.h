@@ -87,7 +87,8 @@ char *fw_config_find(const char *cli_path, GError **error);
 struct fw_config *fw_config_load(const char *path, GPtrArray *errors, GError **error);
 
 /* The same for len bytes of text already read (a NUL among them is a
- * problem at its line:column); path names it in problems. */
+ * problem at its line:column); path names it in problems, and relative
+ * paths in it are taken from path's folder. */
 struct fw_config *fw_config_load_data(const char *path, const char *text, gsize len,
                                       GPtrArray *errors, GError **error);
 

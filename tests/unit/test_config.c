@@ -69,6 +69,9 @@ static const struct row rows[] = {
 	{ "regex comma not split", "[topic m]\nquery = x\nalso = /a,b/, y\n", NULL },
 	{ "regex hash not a comment", "[topic m]\nquery = /C# ;x/ milei\n", NULL },
 	{ "invalid utf8", "[feedwatch]\n\xff\xfe = 1\n", "PATH:2: not valid UTF-8" },
+	{ "file url with a host", "[feed a]\nurl = file://a.xml\n",
+	  "PATH:2:7: url: a file URL is file:///ABSOLUTE/" },
+	{ "file url relative", "[feed a]\nurl = file:feeds/a.xml\n", NULL },
 };
 
 static char *
@@ -312,6 +315,90 @@ test_not_regular(void)
 	}
 }
 
+/* Every relative path (database, opml, file: feeds, exec programs) is taken
+ * from the config file's folder, whatever the working directory and however
+ * the config's path is written; ~ is home; a bare program name is left for
+ * PATH. */
+static void
+test_relative_paths(void)
+{
+	g_autofree char *cwd = g_get_current_dir();
+	g_autofree char *conf_dir = g_build_filename(tmpdir, "rel", NULL);
+	g_autofree char *elsewhere = g_build_filename(tmpdir, "elsewhere", NULL);
+	g_autofree char *conf = g_build_filename(conf_dir, "t.conf", NULL);
+	g_autofree char *opml = g_build_filename(conf_dir, "feeds.opml", NULL);
+	g_autofree char *db = g_build_filename(conf_dir, "t.db", NULL);
+	g_autofree char *feed = g_build_filename(conf_dir, "feeds", "a b.xml", NULL);
+	g_autofree char *feed_url = g_filename_to_uri(feed, NULL, NULL);
+	g_autofree char *hook = g_build_filename(conf_dir, "hooks", "on-hit", NULL);
+	g_autofree char *parent_db = g_build_filename(tmpdir, "up.db", NULL);
+	g_autofree char *home_db = g_build_filename(g_get_home_dir(), "x.db", NULL);
+	/* The same file named four ways, each from the other folder. */
+	const char *names[] = { "../rel/t.conf", "./../rel/t.conf", conf, "../rel/../rel/t.conf" };
+
+	g_assert_cmpint(g_mkdir_with_parents(conf_dir, 0700), ==, 0);
+	g_assert_cmpint(g_mkdir_with_parents(elsewhere, 0700), ==, 0);
+	g_assert_true(g_file_set_contents(opml, "<?xml version=\"1.0\"?><opml version=\"2.0\"><head/>"
+		"<body><outline text=\"O\" xmlUrl=\"https://o.example/rss\"/></body></opml>", -1, NULL));
+	g_assert_true(g_file_set_contents(conf,
+		"[feedwatch]\ndatabase = t.db\nopml = feeds.opml\n"
+		"[feed a]\nurl = file:feeds/a%20b.xml\ninterval = 10s\n"
+		"[feed b]\nurl = file:///abs/b.xml\n"
+		"[topic t]\nquery = x\nexec = hooks/on-hit --flag ./not-a-path\n"
+		"[topic u]\nquery = y\nexec = notify-send hi\n"
+		"[topic v]\nquery = z\nexec = ../up/hook\n", -1, NULL));
+	g_assert_cmpint(chdir(elsewhere), ==, 0);
+	for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+		g_autoptr(GError) err = NULL;
+		g_autofree char *up_hook = g_build_filename(tmpdir, "up", "hook", NULL);
+		struct fw_config *c = fw_config_load(names[i], errors, &err);
+		const struct fw_feed_conf *f;
+		const struct fw_topic_conf *t;
+
+		g_test_message("-c %s", names[i]);
+		if (c == NULL)
+			g_test_message("%s", errors->len ? (char *)errors->pdata[0] : err->message);
+		g_assert_nonnull(c);
+		g_assert_cmpstr(c->database, ==, db);
+		g_assert_cmpstr(c->opml, ==, opml);
+		g_assert_cmpuint(c->feeds->len, ==, 3);   /* a, b and the OPML's */
+		f = c->feeds->pdata[0];
+		g_assert_cmpstr(f->url, ==, feed_url);
+		f = c->feeds->pdata[1];
+		g_assert_cmpstr(f->url, ==, "file:///abs/b.xml");
+		t = c->topics->pdata[0];
+		g_assert_cmpstr(t->exec_argv[0], ==, hook);
+		g_assert_cmpstr(t->exec_argv[2], ==, "./not-a-path");   /* arguments are left alone */
+		t = c->topics->pdata[1];
+		g_assert_cmpstr(t->exec_argv[0], ==, "notify-send");
+		t = c->topics->pdata[2];
+		g_assert_cmpstr(t->exec_argv[0], ==, up_hook);
+		fw_config_free(c);
+	}
+	/* ".." and "~" in database =. */
+	{
+		g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+		struct fw_config *c;
+
+		g_assert_true(g_file_set_contents(conf, "[feedwatch]\ndatabase = ../up.db\n", -1, NULL));
+		c = fw_config_load("../rel/t.conf", errors, NULL);
+		g_assert_nonnull(c);
+		g_assert_cmpstr(c->database, ==, parent_db);
+		fw_config_free(c);
+		g_assert_true(g_file_set_contents(conf, "[feedwatch]\ndatabase = ~/x.db\n", -1, NULL));
+		c = fw_config_load("../rel/t.conf", errors, NULL);
+		g_assert_nonnull(c);
+		g_assert_cmpstr(c->database, ==, home_db);
+		fw_config_free(c);
+	}
+	g_assert_cmpint(chdir(cwd), ==, 0);
+	g_unlink(conf);
+	g_unlink(opml);
+	g_rmdir(conf_dir);
+	g_rmdir(elsewhere);
+}
+
 /* Loading is linear in the number of groups: 100,000 topics, with a
  * duplicate group and a duplicate key at the very end still found. The time
  * is logged (g_test_message); only a run 25 times the 0.7 s measured on a
@@ -414,6 +501,7 @@ main(int argc, char **argv)
 	g_test_add_func("/config/missing-file", test_missing_file);
 	g_test_add_func("/config/nul", test_nul);
 	g_test_add_func("/config/not-regular", test_not_regular);
+	g_test_add_func("/config/relative-paths", test_relative_paths);
 	g_test_add_func("/config/many-topics", test_many_topics);
 	g_test_add_func("/config/durations", test_durations);
 	g_test_add_func("/config/when", test_when);
