@@ -133,6 +133,23 @@ open_store(const struct fw_config *cfg)
 	return st;
 }
 
+/* open_store for a command that only reads: a database it cannot write (a
+ * read-only file or folder) is opened read-only instead of refused. */
+static struct fw_store *
+open_store_reader(const struct fw_config *cfg)
+{
+	g_autoptr(GError) err = NULL;
+	struct fw_store *st = fw_store_open(cfg->database, &err);
+
+	if (st == NULL && g_error_matches(err, FW_STORE_ERROR, FW_STORE_ERROR_READONLY)) {
+		g_clear_error(&err);
+		st = fw_store_open_readonly(cfg->database, &err);
+	}
+	if (st == NULL)
+		fprintf(stderr, "feedwatch: %s\n", err->message);
+	return st;
+}
+
 static gboolean
 use_color(void)
 {
@@ -593,7 +610,7 @@ cmd_hits(int argc, char **argv)
 	f.limit = limit < 0 ? 0 : (guint)limit;
 	if ((cfg = load_config()) == NULL)
 		return 1;
-	if ((store = open_store(cfg)) == NULL) {
+	if ((store = open_store_reader(cfg)) == NULL) {
 		fw_config_free(cfg);
 		return 1;
 	}
@@ -668,7 +685,7 @@ cmd_show(int argc, char **argv)
 	}
 	if ((cfg = load_config()) == NULL)
 		return 1;
-	if ((store = open_store(cfg)) == NULL) {
+	if ((store = open_store_reader(cfg)) == NULL) {
 		fw_config_free(cfg);
 		return 1;
 	}
@@ -1356,7 +1373,7 @@ cmd_status(int argc, char **argv)
 	json = format != NULL && strcmp(format, "json") == 0;
 	if ((cfg = load_config()) == NULL)
 		return 1;
-	if ((store = open_store(cfg)) == NULL) {
+	if ((store = open_store_reader(cfg)) == NULL) {
 		fw_config_free(cfg);
 		return 1;
 	}
@@ -1535,7 +1552,7 @@ cmd_stats(int argc, char **argv)
 		return usage_error("stats: unknown format '%s' (table, json, csv)", format);
 	if ((cfg = load_config()) == NULL)
 		return 1;
-	if ((store = open_store(cfg)) == NULL) {
+	if ((store = open_store_reader(cfg)) == NULL) {
 		fw_config_free(cfg);
 		return 1;
 	}
@@ -1700,7 +1717,7 @@ cmd_backtest(int argc, char **argv)
 		fw_config_free(cfg);
 		return 1;
 	}
-	if ((store = open_store(cfg)) == NULL) {
+	if ((store = open_store_reader(cfg)) == NULL) {
 		fw_query_free(q);
 		fw_config_free(cfg);
 		return 1;
@@ -1793,7 +1810,7 @@ cmd_report(int argc, char **argv)
 		return usage_error("report: %s", "this is HTML: redirect it (feedwatch report > report.html) or use -o FILE");
 	if ((cfg = load_config()) == NULL)
 		return 1;
-	if ((store = open_store(cfg)) == NULL) {
+	if ((store = open_store_reader(cfg)) == NULL) {
 		fw_config_free(cfg);
 		return 1;
 	}
