@@ -660,11 +660,15 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 	if ((e = group_get(g, "database")) != NULL) {
 		if (*e->value == '\0')
 			problem(sc, e->line, e->col, "database: empty path");
-		else
+		else {
+			g_free(c->database);   /* a second [feedwatch] (reported) */
 			c->database = config_path(e->value, sc->dir);
+		}
 	}
-	if ((e = group_get(g, "opml")) != NULL && *e->value != '\0')
+	if ((e = group_get(g, "opml")) != NULL && *e->value != '\0') {
+		g_free(c->opml);
 		c->opml = config_path(e->value, sc->dir);
+	}
 	if ((e = group_get(g, "durable")) != NULL && !parse_bool(e->value, &c->durable))
 		problem(sc, e->line, e->col, "durable: expected true or false");
 	if ((e = group_get(g, "quiet_hours")) != NULL &&

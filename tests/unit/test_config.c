@@ -69,6 +69,8 @@ static const struct row rows[] = {
 	{ "regex comma not split", "[topic m]\nquery = x\nalso = /a,b/, y\n", NULL },
 	{ "regex hash not a comment", "[topic m]\nquery = /C# ;x/ milei\n", NULL },
 	{ "invalid utf8", "[feedwatch]\n\xff\xfe = 1\n", "PATH:2: not valid UTF-8" },
+	{ "feedwatch group twice", "[feedwatch]\ndatabase = a.db\nopml = a.opml\n[feedwatch]\n"
+	  "database = b.db\nopml = b.opml\n", "PATH:4: group [feedwatch] appears twice" },
 	{ "file url with a host", "[feed a]\nurl = file://a.xml\n",
 	  "PATH:2:7: url: a file URL is file:///ABSOLUTE/" },
 	{ "file url relative", "[feed a]\nurl = file:feeds/a.xml\n", NULL },
