@@ -462,20 +462,23 @@ read_bounded(const char *path, gsize max, char **data, gsize *len, GError **erro
 		            path, g_strerror(e));
 		return FALSE;
 	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (guint64)st.st_size > max) {
+	if (fstat(fd, &st) != 0) {
 		e = errno;
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot read %s: %s",
+		            path, g_strerror(e));
+		close(fd);
+		return FALSE;
+	}
+	if (!S_ISREG(st.st_mode) || (guint64)st.st_size > max) {
 		if (S_ISDIR(st.st_mode))
 			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "%s is a directory", path);
 		else if (!S_ISREG(st.st_mode))
 			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
 			            "%s is not a regular file (only one is read)", path);
-		else if ((guint64)st.st_size > max)
+		else
 			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
 			            "%s is larger than %" G_GSIZE_FORMAT " MiB, the most that is read",
 			            path, max / (1024 * 1024));
-		else
-			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot read %s: %s",
-			            path, g_strerror(e));
 		close(fd);
 		return FALSE;
 	}
@@ -486,7 +489,7 @@ read_bounded(const char *path, gsize max, char **data, gsize *len, GError **erro
 		gsize want = MIN(sizeof chunk, max + 1 - buf->len);
 		ssize_t n = want > 0 ? read(fd, chunk, want) : 0;
 
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			e = errno;
