@@ -7,6 +7,8 @@ DOCDIR ?= $(PREFIX)/share/doc/feedwatch
 USERUNITDIR ?= $(PREFIX)/lib/systemd/user
 SYSUNITDIR ?= $(PREFIX)/lib/systemd/system
 COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+# The system service's config: /etc for a system-wide PREFIX, else PREFIX/etc.
+SYSCONFDIR ?= $(if $(filter /usr /usr/local,$(PREFIX)),/etc,$(PREFIX)/etc)
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
@@ -110,24 +112,33 @@ fuzz:
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(SYSUNITDIR) \
-		$(DESTDIR)$(COMPLETIONDIR)
+		$(DESTDIR)$(COMPLETIONDIR) $(DESTDIR)$(SYSCONFDIR)/feedwatch
 	install -m 755 $(B)/feedwatch $(B)/feedwatchd $(DESTDIR)$(BINDIR)
 	install -m 644 man/feedwatch.1 $(DESTDIR)$(MANDIR)/man1
 	install -m 644 man/feedwatch.conf.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 644 man/feedwatchd.8 $(DESTDIR)$(MANDIR)/man8
-	install -m 644 config/feedwatch.conf README.md $(DESTDIR)$(DOCDIR)
+	install -m 644 config/feedwatch.conf config/feedwatch-system.conf README.md $(DESTDIR)$(DOCDIR)
+# The system service's config: installed once, never over the admin's own.
+	[ -e $(DESTDIR)$(SYSCONFDIR)/feedwatch/feedwatch.conf ] || \
+		install -m 644 config/feedwatch-system.conf $(DESTDIR)$(SYSCONFDIR)/feedwatch/feedwatch.conf
 	install -m 644 completion/feedwatch.bash $(DESTDIR)$(COMPLETIONDIR)/feedwatch
 	sed 's|@bindir@|$(BINDIR)|g' systemd/feedwatch.service > $(DESTDIR)$(USERUNITDIR)/feedwatch.service
-	sed 's|@bindir@|$(BINDIR)|g' systemd/feedwatch-system.service > $(DESTDIR)$(SYSUNITDIR)/feedwatch.service
+	sed -e 's|@bindir@|$(BINDIR)|g' -e 's|@sysconfdir@|$(SYSCONFDIR)|g' systemd/feedwatch-system.service \
+		> $(DESTDIR)$(SYSUNITDIR)/feedwatch.service
 	chmod 644 $(DESTDIR)$(USERUNITDIR)/feedwatch.service $(DESTDIR)$(SYSUNITDIR)/feedwatch.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/feedwatch $(DESTDIR)$(BINDIR)/feedwatchd \
 		$(DESTDIR)$(MANDIR)/man1/feedwatch.1 $(DESTDIR)$(MANDIR)/man5/feedwatch.conf.5 \
 		$(DESTDIR)$(MANDIR)/man8/feedwatchd.8 $(DESTDIR)$(DOCDIR)/feedwatch.conf \
+		$(DESTDIR)$(DOCDIR)/feedwatch-system.conf \
 		$(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(USERUNITDIR)/feedwatch.service \
 		$(DESTDIR)$(SYSUNITDIR)/feedwatch.service $(DESTDIR)$(COMPLETIONDIR)/feedwatch
 	-rmdir $(DESTDIR)$(DOCDIR)
+# The system config only when it is still the one installed.
+	-cmp -s config/feedwatch-system.conf $(DESTDIR)$(SYSCONFDIR)/feedwatch/feedwatch.conf && \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/feedwatch/feedwatch.conf
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/feedwatch
 
 clean:
 	rm -rf build

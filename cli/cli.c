@@ -99,12 +99,17 @@ fw_cli_load_config(void)
 }
 
 gboolean
-fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg)
+fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg, gboolean reader)
 {
 	g_autoptr(GError) err = NULL;
 
 	db->cfg = cfg;
 	db->store = fw_store_open(cfg->database, &err);
+	if (db->store == NULL && reader &&
+	    g_error_matches(err, FW_STORE_ERROR, FW_STORE_ERROR_READONLY)) {
+		g_clear_error(&err);
+		db->store = fw_store_open_readonly(cfg->database, &err);
+	}
 	if (db->store == NULL) {
 		fprintf(stderr, "feedwatch: %s\n", err->message);
 		fw_cli_db_close(db, 1);
@@ -114,13 +119,13 @@ fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg)
 }
 
 gboolean
-fw_cli_db_open(struct fw_cli_db *db)
+fw_cli_db_open(struct fw_cli_db *db, gboolean reader)
 {
 	struct fw_config *cfg;
 
 	memset(db, 0, sizeof *db);
 	cfg = fw_cli_load_config();
-	return cfg != NULL && fw_cli_db_open_store(db, cfg);
+	return cfg != NULL && fw_cli_db_open_store(db, cfg, reader);
 }
 
 int

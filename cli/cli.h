@@ -85,12 +85,13 @@ struct fw_cli_db {
 };
 
 /* Loads the config and opens its store into db; prints what failed and
- * returns FALSE (db then holds nothing). */
-gboolean fw_cli_db_open(struct fw_cli_db *db);
+ * returns FALSE (db then holds nothing). reader: the command only reads, so a
+ * database it cannot write is opened read-only instead of refused. */
+gboolean fw_cli_db_open(struct fw_cli_db *db, gboolean reader);
 
 /* Opens cfg's store into db (db takes cfg, also on failure: freed then);
- * prints what failed and returns FALSE. */
-gboolean fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg);
+ * reader as for fw_cli_db_open. Prints what failed and returns FALSE. */
+gboolean fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg, gboolean reader);
 
 /* Frees what db holds; returns rc (a command's last line: return fw_cli_db_close(&db, rc)). */
 int fw_cli_db_close(struct fw_cli_db *db, int rc);

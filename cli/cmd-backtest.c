@@ -174,7 +174,7 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		fw_config_free(cfg);
 		return 1;
 	}
-	if (!fw_cli_db_open_store(&db, cfg)) {
+	if (!fw_cli_db_open_store(&db, cfg, TRUE)) {
 		fw_query_free(q);
 		return 1;
 	}

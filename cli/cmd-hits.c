@@ -163,7 +163,7 @@ fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	f.unread = unread;
 	f.search = search;
 	f.limit = limit < 0 ? 0 : (guint)limit;
-	if (!fw_cli_db_open(&db))
+	if (!fw_cli_db_open(&db, TRUE))
 		return 1;
 	if (follow) {
 		rc = follow_hits(db.store, &f, fmt, fw_cli_use_color(), fw_cli_term_width());

@@ -78,7 +78,7 @@ fw_cmd_open(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage_error("open: give one hit number (%s)", "feedwatch open HIT");
 	if (!fw_cli_hit_id(argv[1], &id))
 		return fw_cli_usage_error("open: '%s' is not a hit number", argv[1]);
-	if (!fw_cli_db_open(&db))
+	if (!fw_cli_db_open(&db, FALSE))
 		return 1;
 	row = fw_store_hit_get(db.store, id, &err);
 	if (row == NULL) {

@@ -120,7 +120,7 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		fw_config_free(cfg);
 		return 1;
 	}
-	if (!fw_cli_db_open_store(&db, cfg)) {
+	if (!fw_cli_db_open_store(&db, cfg, FALSE)) {
 		fw_lock_release(lock_fd);
 		return 1;
 	}

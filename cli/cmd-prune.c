@@ -26,7 +26,7 @@ fw_cmd_prune(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage_error("prune: unexpected argument '%s'", argv[1]);
 	if (hits_before != NULL && !fw_config_parse_when(hits_before, now, &before))
 		return fw_cli_usage_error("prune: bad --hits-before '%s' (e.g. 2024-01-01, 365d)", hits_before);
-	if (!fw_cli_db_open(&db))
+	if (!fw_cli_db_open(&db, FALSE))
 		return 1;
 	if (fw_store_begin(db.store, &err) &&
 	    (hits_before == NULL || fw_store_prune_hits(db.store, before, &hits, &err)) &&

@@ -37,7 +37,7 @@ fw_cmd_read(const struct fw_cmd_entry *cmd, int argc, char **argv)
 			return fw_cli_usage_error("'%s' is not a hit number", argv[i]);
 		g_array_append_val(ids, id);
 	}
-	if (!fw_cli_db_open(&db))
+	if (!fw_cli_db_open(&db, FALSE))
 		return 1;
 	if (all) {
 		gint64 changed = 0;

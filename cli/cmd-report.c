@@ -42,7 +42,7 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage_error("report: bad --until '%s' (e.g. 2024-11-26, 36h, 7d)", until);
 	if (output == NULL && isatty(STDOUT_FILENO))
 		return fw_cli_usage_error("report: %s", "this is HTML: redirect it (feedwatch report > report.html) or use -o FILE");
-	if (!fw_cli_db_open(&db))
+	if (!fw_cli_db_open(&db, TRUE))
 		return 1;
 	f.topics = topics;
 	if (!fw_store_hits(db.store, &f, rows, &err)) {

@@ -52,7 +52,7 @@ fw_cmd_show(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		if (!fw_cli_hit_id(argv[i], &id))
 			return fw_cli_usage_error("show: '%s' is not a hit number", argv[i]);
 	}
-	if (!fw_cli_db_open(&db))
+	if (!fw_cli_db_open(&db, TRUE))
 		return 1;
 	for (int i = 1; i < argc; i++) {
 		g_autoptr(GError) err = NULL;

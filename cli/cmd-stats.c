@@ -43,7 +43,7 @@ fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage_error("stats: --days must be from 1 to %s", G_STRINGIFY(FW_STATS_MAX_DAYS));
 	if (format != NULL && !fw_stats_format_from_name(format, &fmt))
 		return fw_cli_usage_error("stats: unknown format '%s' (table, json, csv)", format);
-	if (!fw_cli_db_open(&db))
+	if (!fw_cli_db_open(&db, TRUE))
 		return 1;
 	today = fw_stats_day(fw_cli_now());
 	s = fw_stats_new(today - (guint)days + 1, (guint)days);

@@ -211,7 +211,7 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "table") != 0)
 		return fw_cli_usage_error("status: unknown format '%s' (table, json)", format);
 	json = format != NULL && strcmp(format, "json") == 0;
-	if (!fw_cli_db_open(&db))
+	if (!fw_cli_db_open(&db, TRUE))
 		return 1;
 	if (!fw_store_feed_statuses(db.store, statuses, &err))
 		return fw_cli_db_close(&db, fw_cli_fail("status", "%s", err->message));

@@ -4,8 +4,11 @@
  * own: GKeyFile reports neither line numbers nor columns and has no inline
  * comments, and every error here must name file:line:col. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "feedwatch/config.h"
 #include "feedwatch/opml.h"
@@ -21,7 +24,8 @@ struct entry {
 	char *value;
 	int line;
 	int col;       /* 1-based character column of the value */
-	const char *text; /* the whole line, for caret messages (points into lines) */
+	const char *text; /* the whole line, for caret messages (points into buf) */
+	const struct group *group;
 	gboolean used;
 };
 
@@ -30,14 +34,36 @@ struct group {
 	char *name;
 	int line;
 	GPtrArray *entries;  /* of struct entry * */
+	GHashTable *keys;    /* the scan's index of first entries (below) */
 };
 
 struct scan {
-	const char *path;
+	const char *path;    /* as given, for messages */
+	char *dir;           /* its folder, absolute: relative paths start here */
 	GPtrArray *errors;   /* of char * */
 	GPtrArray *groups;   /* of struct group * */
-	char **lines;
+	GHashTable *names;   /* group name -> its first struct group * */
+	GHashTable *keys;    /* (group, key) -> its first struct entry *, a set of entries */
+	char *buf;           /* the text, its lines cut at '\n' */
+	GHashTable *nul_lines; /* lines with a NUL (reported once), or NULL */
 };
+
+/* The (group, key) index: an entry hashes and compares by both. */
+static guint
+entry_hash(gconstpointer p)
+{
+	const struct entry *e = p;
+
+	return g_str_hash(e->key) ^ g_direct_hash(e->group);
+}
+
+static gboolean
+entry_equal(gconstpointer a, gconstpointer b)
+{
+	const struct entry *x = a, *y = b;
+
+	return x->group == y->group && strcmp(x->key, y->key) == 0;
+}
 
 static void
 entry_free(struct entry *e)
@@ -61,6 +87,9 @@ problem(struct scan *sc, int line, int col, const char *fmt, ...)
 	va_list ap;
 	g_autofree char *msg = NULL;
 
+	/* A line with a NUL has that one problem: what the NUL cut is noise. */
+	if (sc->nul_lines != NULL && g_hash_table_contains(sc->nul_lines, GINT_TO_POINTER(line)))
+		return;
 	va_start(ap, fmt);
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
@@ -109,90 +138,128 @@ strip_comment(char *v)
 	g_strchomp(v);
 }
 
-/* Splits the file into groups and entries, recording syntax problems. */
+/* Scans one line (NUL-terminated, its '\n' cut) into sc; cur is the open
+ * group, updated at a header. */
 static void
-scan_text(struct scan *sc, const char *text)
+scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 {
-	struct group *cur = NULL;
+	size_t n = strlen(raw);
+	char *s, *eq;
 
-	sc->lines = g_strsplit(text, "\n", -1);
-	for (int i = 0; sc->lines[i]; i++) {
-		char *raw = sc->lines[i];
-		int line = i + 1;
-		size_t n = strlen(raw);
-		char *s, *eq;
+	if (n > 0 && raw[n - 1] == '\r')
+		raw[n - 1] = '\0';
+	if (!g_utf8_validate(raw, -1, NULL)) {
+		problem(sc, line, 0, "not valid UTF-8");
+		return;
+	}
+	s = raw + strspn(raw, " \t");
+	if (*s == '\0' || *s == '#' || *s == ';')
+		return;
+	if (*s == '[') {
+		char *end = strrchr(s, ']');
+		struct group *g, *first;
 
-		if (n > 0 && raw[n - 1] == '\r')
-			raw[n - 1] = '\0';
-		if (!g_utf8_validate(raw, -1, NULL)) {
-			problem(sc, line, 0, "not valid UTF-8");
-			continue;
+		if (end == NULL || end[1 + strspn(end + 1, " \t")] != '\0') {
+			problem(sc, line, 0, "a group header must look like [name]");
+			*cur = NULL;
+			return;
 		}
-		s = raw + strspn(raw, " \t");
-		if (*s == '\0' || *s == '#' || *s == ';')
-			continue;
-		if (*s == '[') {
-			char *end = strrchr(s, ']');
-			if (end == NULL || end[1 + strspn(end + 1, " \t")] != '\0') {
-				problem(sc, line, 0, "a group header must look like [name]");
-				cur = NULL;
-				continue;
-			}
-			cur = g_new0(struct group, 1);
-			cur->name = g_strstrip(g_strndup(s + 1, end - s - 1));
-			cur->line = line;
-			cur->entries = g_ptr_array_new_with_free_func((GDestroyNotify)entry_free);
-			for (guint g = 0; g < sc->groups->len; g++) {
-				struct group *o = sc->groups->pdata[g];
-				if (strcmp(o->name, cur->name) == 0)
-					problem(sc, line, 0, "group [%s] appears twice (first on line %d)",
-					        cur->name, o->line);
-			}
-			g_ptr_array_add(sc->groups, cur);
-			continue;
-		}
-		eq = strchr(s, '=');
-		if (eq == NULL) {
-			problem(sc, line, 0, "expected \"key = value\", a [group] or a comment");
-			continue;
-		}
-		if (cur == NULL) {
-			problem(sc, line, 0, "\"key = value\" before any [group]");
-			continue;
-		}
-		{
-			struct entry *e = g_new0(struct entry, 1);
-			char *v = eq + 1;
+		g = g_new0(struct group, 1);
+		g->name = g_strstrip(g_strndup(s + 1, end - s - 1));
+		g->line = line;
+		g->entries = g_ptr_array_new_with_free_func((GDestroyNotify)entry_free);
+		g->keys = sc->keys;
+		if ((first = g_hash_table_lookup(sc->names, g->name)) != NULL)
+			problem(sc, line, 0, "group [%s] appears twice (first on line %d)",
+			        g->name, first->line);
+		else
+			g_hash_table_insert(sc->names, g->name, g);
+		g_ptr_array_add(sc->groups, g);
+		*cur = g;
+		return;
+	}
+	eq = strchr(s, '=');
+	if (eq == NULL) {
+		problem(sc, line, 0, "expected \"key = value\", a [group] or a comment");
+		return;
+	}
+	if (*cur == NULL) {
+		problem(sc, line, 0, "\"key = value\" before any [group]");
+		return;
+	}
+	{
+		struct entry *e = g_new0(struct entry, 1), *first;
+		char *v = eq + 1;
 
-			e->key = g_strstrip(g_strndup(s, eq - s));
-			v += strspn(v, " \t");
-			e->col = (int)g_utf8_pointer_to_offset(raw, v) + 1;
-			e->value = g_strdup(v);
-			strip_comment(e->value);
-			e->line = line;
-			e->text = raw;
-			for (guint k = 0; k < cur->entries->len; k++) {
-				struct entry *o = cur->entries->pdata[k];
-				if (strcmp(o->key, e->key) == 0)
-					problem(sc, line, 0, "key '%s' appears twice in [%s] (first on line %d)",
-					        e->key, cur->name, o->line);
-			}
-			g_ptr_array_add(cur->entries, e);
+		e->key = g_strstrip(g_strndup(s, eq - s));
+		v += strspn(v, " \t");
+		e->col = (int)g_utf8_pointer_to_offset(raw, v) + 1;
+		e->value = g_strdup(v);
+		strip_comment(e->value);
+		e->line = line;
+		e->text = raw;
+		e->group = *cur;
+		if ((first = g_hash_table_lookup(sc->keys, e)) != NULL) {
+			problem(sc, line, 0, "key '%s' appears twice in [%s] (first on line %d)",
+			        e->key, (*cur)->name, first->line);
+			e->used = TRUE;   /* reported once, not again as unknown */
+		} else {
+			g_hash_table_add(sc->keys, e);
 		}
+		g_ptr_array_add((*cur)->entries, e);
 	}
 }
 
+/* Splits the text (len bytes) into groups and entries, recording syntax
+ * problems. A line with a NUL byte is one problem at the first NUL's column,
+ * and is read with its NULs as spaces (a header there still opens its group,
+ * so that what follows does not cascade into more problems). Groups and keys
+ * are indexed by hash: linear in the size of the file. */
+static void
+scan_text(struct scan *sc, const char *text, gsize len)
+{
+	struct group *cur = NULL;
+	char *p, *end;
+	int line = 1;
+
+	sc->buf = g_malloc(len + 1);
+	memcpy(sc->buf, text, len);
+	sc->buf[len] = '\0';
+	for (p = sc->buf, end = sc->buf + len; p <= end; line++) {
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *stop = nl != NULL ? nl : end;
+		char *nul = memchr(p, '\0', (size_t)(stop - p));
+
+		*stop = '\0';
+		if (nul != NULL) {
+			gsize before = (gsize)(nul - p);
+			int col = g_utf8_validate(p, (gssize)before, NULL)
+			          ? (int)g_utf8_strlen(p, (gssize)before) + 1 : (int)before + 1;
+			problem(sc, line, col, "a NUL byte: a config is text (is this the right file?)");
+			if (sc->nul_lines == NULL)
+				sc->nul_lines = g_hash_table_new(g_direct_hash, g_direct_equal);
+			g_hash_table_add(sc->nul_lines, GINT_TO_POINTER(line));
+			for (char *q = nul; q < stop; q++)
+				if (*q == '\0')
+					*q = ' ';
+		}
+		scan_line(sc, p, line, &cur);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+/* The group's (first) entry for key, marked used; NULL when none. */
 static struct entry *
 group_get(struct group *g, const char *key)
 {
-	for (guint i = 0; i < g->entries->len; i++) {
-		struct entry *e = g->entries->pdata[i];
-		if (strcmp(e->key, key) == 0) {
-			e->used = TRUE;
-			return e;
-		}
-	}
-	return NULL;
+	struct entry probe = { .key = (char *)key, .group = g };
+	struct entry *e = g_hash_table_lookup(g->keys, &probe);
+
+	if (e != NULL)
+		e->used = TRUE;
+	return e;
 }
 
 /* A unit suffix and what it multiplies by. */
@@ -378,21 +445,104 @@ fw_topic_conf_query(const struct fw_topic_conf *t)
 	return g_string_free(s, FALSE);
 }
 
-/* Expands ~ and makes a path absolute relative to the config's folder. */
-static char *
-config_path(const char *value, const char *config_path)
+/* Reads path whole into *data (NUL-terminated, *len bytes) when it is a
+ * regular file of at most max bytes. A FIFO or device is refused at once,
+ * never read (-c /dev/zero). FALSE with a G_FILE_ERROR naming path. */
+static gboolean
+read_bounded(const char *path, gsize max, char **data, gsize *len, GError **error)
 {
-	g_autofree char *dir = NULL;
+	g_autoptr(GByteArray) buf = NULL;
+	struct stat st;
+	int fd, e;
 
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		e = errno;
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot read %s: %s",
+		            path, g_strerror(e));
+		return FALSE;
+	}
+	if (fstat(fd, &st) != 0) {
+		e = errno;
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot read %s: %s",
+		            path, g_strerror(e));
+		close(fd);
+		return FALSE;
+	}
+	if (!S_ISREG(st.st_mode) || (guint64)st.st_size > max) {
+		if (S_ISDIR(st.st_mode))
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "%s is a directory", path);
+		else if (!S_ISREG(st.st_mode))
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			            "%s is not a regular file (only one is read)", path);
+		else
+			g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			            "%s is larger than %" G_GSIZE_FORMAT " MiB, the most that is read",
+			            path, max / (1024 * 1024));
+		close(fd);
+		return FALSE;
+	}
+	/* The file may grow after fstat: the read stops at max + 1 bytes. */
+	buf = g_byte_array_sized_new((guint)st.st_size + 1);
+	for (;;) {
+		guint8 chunk[65536];
+		gsize want = MIN(sizeof chunk, max + 1 - buf->len);
+		ssize_t n = want > 0 ? read(fd, chunk, want) : 0;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			e = errno;
+			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(e), "cannot read %s: %s",
+			            path, g_strerror(e));
+			close(fd);
+			return FALSE;
+		}
+		if (n == 0)
+			break;
+		g_byte_array_append(buf, chunk, (guint)n);
+	}
+	close(fd);
+	if (buf->len > max) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+		            "%s is larger than %" G_GSIZE_FORMAT " MiB, the most that is read",
+		            path, max / (1024 * 1024));
+		return FALSE;
+	}
+	*len = buf->len;
+	g_byte_array_append(buf, (const guint8 *)"", 1);
+	*data = (char *)g_byte_array_free(g_steal_pointer(&buf), FALSE);
+	return TRUE;
+}
+
+/* Expands ~ and makes a path absolute relative to dir (the config's folder,
+ * absolute), whatever the working directory. */
+static char *
+config_path(const char *value, const char *dir)
+{
 	if (value[0] == '~' && (value[1] == '/' || value[1] == '\0'))
 		return g_build_filename(g_get_home_dir(), value + 1, NULL);
-	if (g_path_is_absolute(value))
-		return g_strdup(value);
-	dir = g_path_get_dirname(config_path);
 	return g_canonicalize_filename(value, dir);
 }
 
-/* TRUE for an http(s) URL with a host, or a file:// URL with an absolute path. */
+/* A file: URL made absolute: "file:feeds/a.xml" (no "//") is a path from
+ * dir; file:///abs is kept. Returns a new URL or NULL when url is not a
+ * relative file: URL. */
+static char *
+file_url_resolve(const char *url, const char *dir)
+{
+	g_autofree char *rel = NULL, *abs = NULL;
+
+	if (g_ascii_strncasecmp(url, "file:", 5) != 0 || url[5] == '/' || url[5] == '\0')
+		return NULL;
+	if ((rel = g_uri_unescape_string(url + 5, NULL)) == NULL || *rel == '\0')
+		return NULL;
+	abs = config_path(rel, dir);
+	return g_filename_to_uri(abs, NULL, NULL);
+}
+
+/* TRUE for an http(s) URL with a host, or a file:// URL with an absolute path
+ * and no host but localhost. */
 static gboolean
 url_ok(const char *url, gboolean allow_file, const char **why)
 {
@@ -411,8 +561,15 @@ url_ok(const char *url, gboolean allow_file, const char **why)
 		}
 		return TRUE;
 	}
-	if (allow_file && g_ascii_strcasecmp(scheme, "file") == 0 && g_uri_get_path(u)[0] == '/')
-		return TRUE;
+	if (allow_file && g_ascii_strcasecmp(scheme, "file") == 0) {
+		const char *host = g_uri_get_host(u);
+
+		if (g_uri_get_path(u)[0] == '/' &&
+		    (host == NULL || *host == '\0' || g_ascii_strcasecmp(host, "localhost") == 0))
+			return TRUE;
+		*why = "a file URL is file:///ABSOLUTE/PATH, or file:PATH from the config's folder";
+		return FALSE;
+	}
 	*why = allow_file ? "only http://, https:// and file:// URLs are read"
 	                  : "only http:// and https:// URLs are allowed";
 	return FALSE;
@@ -506,11 +663,15 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 	if ((e = group_get(g, "database")) != NULL) {
 		if (*e->value == '\0')
 			problem(sc, e->line, e->col, "database: empty path");
-		else
-			c->database = config_path(e->value, sc->path);
+		else {
+			g_free(c->database);   /* a second [feedwatch] (reported) */
+			c->database = config_path(e->value, sc->dir);
+		}
 	}
-	if ((e = group_get(g, "opml")) != NULL && *e->value != '\0')
-		c->opml = config_path(e->value, sc->path);
+	if ((e = group_get(g, "opml")) != NULL && *e->value != '\0') {
+		g_free(c->opml);
+		c->opml = config_path(e->value, sc->dir);
+	}
 	if ((e = group_get(g, "durable")) != NULL && !parse_bool(e->value, &c->durable))
 		problem(sc, e->line, e->col, "durable: expected true or false");
 	if ((e = group_get(g, "quiet_hours")) != NULL &&
@@ -534,6 +695,8 @@ load_feed(struct scan *sc, struct group *g, const char *name, struct fw_config *
 	f->interval = c->interval;
 	if ((e = group_get(g, "url")) == NULL)
 		problem(sc, g->line, 0, "[feed %s] has no url", name);
+	else if ((f->url = file_url_resolve(e->value, sc->dir)) != NULL)
+		;   /* file:PATH, from the config's folder */
 	else if (!url_ok(e->value, TRUE, &why))
 		problem(sc, e->line, e->col, "url: %s: '%s'", why, e->value);
 	else
@@ -570,7 +733,7 @@ load_opml(struct scan *sc, struct fw_config *c, int line)
 	g_autoptr(GHashTable) urls = g_hash_table_new(g_str_hash, g_str_equal);
 	gsize len = 0;
 
-	if (!g_file_get_contents(c->opml, &data, &len, &err)) {
+	if (!read_bounded(c->opml, FW_CONFIG_MAX_SIZE, &data, &len, &err)) {
 		problem(sc, line, 0, "opml: %s", err->message);
 		return;
 	}
@@ -737,8 +900,15 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 	wh = group_get(g, "webhook");
 	if (ex != NULL) {
 		g_autoptr(GError) err = NULL;
-		if (!g_shell_parse_argv(ex->value, NULL, &t->exec_argv, &err))
+		if (!g_shell_parse_argv(ex->value, NULL, &t->exec_argv, &err)) {
 			problem(sc, ex->line, ex->col, "exec: %s", err->message);
+		} else if (strchr(t->exec_argv[0], '/') != NULL || t->exec_argv[0][0] == '~') {
+			/* A path (not a bare name looked up in PATH) is from the
+			 * config's folder, like every other path in it. */
+			char *prog = config_path(t->exec_argv[0], sc->dir);
+			g_free(t->exec_argv[0]);
+			t->exec_argv[0] = prog;
+		}
 	}
 	if (wh != NULL) {
 		if (!url_ok(wh->value, FALSE, &why))
@@ -796,14 +966,28 @@ struct fw_config *
 fw_config_load(const char *path, GPtrArray *errors, GError **error)
 {
 	g_autofree char *text = NULL;
-	g_autoptr(GError) err = NULL;
-	struct scan sc = { .path = path, .errors = errors };
+	gsize len = 0;
+
+	if (!read_bounded(path, FW_CONFIG_MAX_SIZE, &text, &len, error))
+		return NULL;
+	return fw_config_load_data(path, text, len, errors, error);
+}
+
+struct fw_config *
+fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *errors,
+                    GError **error)
+{
+	g_autofree char *abs = g_canonicalize_filename(path, NULL);
+	g_autofree char *dir = g_path_get_dirname(abs);
+	struct scan sc = { .path = path, .dir = dir, .errors = errors };
 	struct fw_config *c;
 	guint nerr = errors->len;
 	gboolean have_main = FALSE;
 
-	if (!g_file_get_contents(path, &text, NULL, &err)) {
-		g_set_error(error, G_FILE_ERROR, err->code, "%s", err->message);
+	if (len > FW_CONFIG_MAX_SIZE) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+		            "%s is larger than %d MiB, the most that is read", path,
+		            FW_CONFIG_MAX_SIZE / (1024 * 1024));
 		return NULL;
 	}
 	c = g_new0(struct fw_config, 1);
@@ -818,7 +1002,9 @@ fw_config_load(const char *path, GPtrArray *errors, GError **error)
 	c->feeds = g_ptr_array_new_with_free_func((GDestroyNotify)feed_conf_free);
 	c->topics = g_ptr_array_new_with_free_func((GDestroyNotify)topic_conf_free);
 	sc.groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
-	scan_text(&sc, text);
+	sc.names = g_hash_table_new(g_str_hash, g_str_equal);
+	sc.keys = g_hash_table_new(entry_hash, entry_equal);
+	scan_text(&sc, text, len);
 
 	/* [feedwatch] first: feeds take its interval as their default. */
 	for (guint i = 0; i < sc.groups->len; i++) {
@@ -875,8 +1061,12 @@ fw_config_load(const char *path, GPtrArray *errors, GError **error)
 	(void)have_main;
 	if (c->database == NULL)
 		c->database = g_build_filename(g_get_user_data_dir(), "feedwatch", "feedwatch.db", NULL);
+	g_hash_table_unref(sc.keys);
+	g_hash_table_unref(sc.names);
+	if (sc.nul_lines != NULL)
+		g_hash_table_unref(sc.nul_lines);
 	g_ptr_array_unref(sc.groups);
-	g_strfreev(sc.lines);
+	g_free(sc.buf);
 	if (errors->len > nerr) {
 		g_set_error(error, FW_CONFIG_ERROR, FW_CONFIG_ERROR_INVALID, "%s: %u error%s", path,
 		            errors->len - nerr, errors->len - nerr == 1 ? "" : "s");

@@ -556,6 +556,80 @@ fail_open:
 	}
 }
 
+/* Opens uri (a file: URI) read-only into s; an SQLite result code. */
+static int open_ro(struct fw_store *s, const char *uri)
+{
+	int rc;
+
+	rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+	                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "PRAGMA user_version", NULL, NULL, NULL);
+	return rc;
+}
+
+struct fw_store *fw_store_open_readonly(const char *path, GError **error)
+{
+	g_autofree char *abs = g_canonicalize_filename(path, NULL);
+	g_autofree char *uri = g_filename_to_uri(abs, NULL, NULL);
+	g_autofree char *ro = NULL, *shm = NULL;
+	struct fw_store *s;
+	sqlite3_stmt *st = NULL;
+	GStatBuf sb;
+	int rc, version = -1;
+
+	g_return_val_if_fail(path != NULL, NULL);
+	if (uri == NULL || g_stat(path, &sb) != 0) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN,
+		            "%s: cannot open the database: %s", path, g_strerror(errno));
+		return NULL;
+	}
+	s = g_new0(struct fw_store, 1);
+	s->path = g_strdup(path);
+	s->touched = g_hash_table_new(g_direct_hash, g_direct_equal);
+	/* A WAL database is read through its -shm file, which exists while any
+	 * connection has it open. Without one, no writer has it open and all of
+	 * it is in the database file: that is read as is (immutable), so that
+	 * the reader makes no -wal or -shm file of its own (one made read-only,
+	 * in a folder it can write, would then stop the writer). */
+	shm = g_strconcat(path, "-shm", NULL);
+	ro = g_strconcat(uri, g_file_test(shm, G_FILE_TEST_EXISTS) ? "?mode=ro" : "?mode=ro&immutable=1",
+	                 NULL);
+	rc = open_ro(s, ro);
+	if (rc != SQLITE_OK) {
+		g_set_error(error, FW_STORE_ERROR, error_code(sqlite3_extended_errcode(s->db)),
+		            "%s: cannot open the database read-only: %s", path,
+		            s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		fw_store_free(s);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, FW_STORE_BUSY_TIMEOUT);
+	sqlite3_exec(s->db, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version != (int)G_N_ELEMENTS(migrations)) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_READONLY,
+		            "%s: database is read-only and its schema (version %d) is not this "
+		            "feedwatch's (%d): open it once with write access", path, version,
+		            (int)G_N_ELEMENTS(migrations));
+		fw_store_free(s);
+		return NULL;
+	}
+	rc = sqlite3_create_function_v2(s->db, "fw_contains", 2,
+	                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	                                NULL, contains_fn, NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN, "%s: %s", path,
+		            sqlite3_errmsg(s->db));
+		fw_store_free(s);
+		return NULL;
+	}
+	return s;
+}
+
 void fw_store_free(struct fw_store *s)
 {
 	if (!s)

@@ -75,12 +75,22 @@ struct fw_config {
  * NULL with FW_CONFIG_ERROR_NOT_FOUND naming every path looked in. */
 char *fw_config_find(const char *cli_path, GError **error);
 
-/* Loads and validates path. On success returns a new config (free with
- * fw_config_free). On failure returns NULL; problems (one string each,
- * "path:line:col: message") are appended to errors (of char*, g_free'd) and
- * error is set to FW_CONFIG_ERROR_INVALID, or to a G_FILE_ERROR when the
- * file cannot be read. */
+/* The largest config (and opml= file) that is read, in bytes. */
+#define FW_CONFIG_MAX_SIZE (4 * 1024 * 1024)
+
+/* Loads and validates path, a regular file of at most FW_CONFIG_MAX_SIZE
+ * bytes (a FIFO or device is refused unread). On success returns a new
+ * config (free with fw_config_free). On failure returns NULL; problems (one
+ * string each, "path:line:col: message") are appended to errors (of char*,
+ * g_free'd) and error is set to FW_CONFIG_ERROR_INVALID, or to a
+ * G_FILE_ERROR when the file cannot be read. Linear in the file's size. */
 struct fw_config *fw_config_load(const char *path, GPtrArray *errors, GError **error);
+
+/* The same for len bytes of text already read (a NUL among them is a
+ * problem at its line:column); path names it in problems, and relative
+ * paths in it are taken from path's folder. */
+struct fw_config *fw_config_load_data(const char *path, const char *text, gsize len,
+                                      GPtrArray *errors, GError **error);
 
 void fw_config_free(struct fw_config *c);   /* NULL is fine */
 

@@ -40,6 +40,12 @@ struct fw_store;
 struct fw_store *fw_store_open(const char *path, GError **error);
 void fw_store_free(struct fw_store *s);   /* NULL is fine */
 
+/* Opens an existing database read-only, for a reader that cannot write it
+ * (a read-only file or folder): nothing is created or migrated, its schema
+ * must be current. Reads work; any write fails with FW_STORE_ERROR_READONLY.
+ * Returns a new store or NULL with error naming the path. */
+struct fw_store *fw_store_open_readonly(const char *path, GError **error);
+
 /* How long a write waits for another writer's lock before FW_STORE_ERROR_BUSY
  * (milliseconds; FW_STORE_BUSY_TIMEOUT after open). */
 #define FW_STORE_BUSY_TIMEOUT 5000

@@ -1,10 +1,13 @@
 #!/bin/bash
 # The systemd units and the install: `make install` puts everything in place
-# with @bindir@ substituted, both units pass `systemd-analyze verify` without
-# a single warning, the system unit's exposure is scored, and `make
-# uninstall` leaves nothing behind.
+# with @bindir@ and @sysconfdir@ substituted, both units pass `systemd-analyze
+# verify` without a single warning, the system unit's exposure is scored,
+# both units make files private (UMask=0077), the user unit does not order
+# itself after a target a user manager does not have, the system unit and an
+# admin's `feedwatch -c CONFIG hits` find the same database, and `make
+# uninstall` leaves nothing behind (but an admin's edited system config).
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 11
+plan 22
 
 prefix="$T_TMP/prefix"
 make -s -C "$FW_TOP" install PREFIX="$prefix" > "$T_TMP/install.out" 2>&1
@@ -16,6 +19,30 @@ for f in bin/feedwatch bin/feedwatchd lib/systemd/user/feedwatch.service \
 done
 is "${missing:-}" "" "binaries, units, man pages and the example config are installed"
 like "$(grep ^ExecStart= "$prefix/lib/systemd/user/feedwatch.service")" "^ExecStart=$prefix/bin/feedwatchd$" "@bindir@ is substituted"
+user="$prefix/lib/systemd/user/feedwatch.service"
+sys="$prefix/lib/systemd/system/feedwatch.service"
+is "$(grep -c '@[a-z]*@' "$user" "$sys" | tr '\n' ' ')" "$user:0 $sys:0 " "no @placeholder@ is left in either unit"
+
+# The user manager has no network-online.target: ordering after it does nothing.
+is "$(grep -cE '^(After|Wants|Requires)=.*network-online' "$user")" 0 "the user unit is not ordered after network-online.target"
+
+# The system unit's config: installed, and naming the StateDirectory's database.
+conf=$(sed -n 's/^ExecStart=.* -c \([^ ]*\).*/\1/p' "$sys")
+is "$conf" "$prefix/etc/feedwatch/feedwatch.conf" "the system unit reads SYSCONFDIR/feedwatch/feedwatch.conf (PREFIX/etc here)"
+[ -f "$conf" ]
+ok $? "make install installed that system config"
+state=$(sed -n 's/^StateDirectory=//p' "$sys")
+db=$(cd / && HOME=/nonexistent XDG_DATA_HOME= "$prefix/bin/feedwatch" -c "$conf" check 2>&1 | sed -n 's/.*, database //p')
+is "$db" "/var/lib/$state/feedwatch.db" "an admin's feedwatch -c $conf finds /var/lib/$state/feedwatch.db, the unit's StateDirectory"
+# Loaded as the service loads it (its Environment=, a DynamicUser's HOME of /).
+env_line=$(sed -n 's/^Environment=//p' "$sys")
+dbd=$(cd / && env -i HOME=/ $env_line "$prefix/bin/feedwatch" -c "$conf" check 2>&1 | sed -n 's/.*, database //p')
+is "$dbd" "$db" "and so does the service's environment ($env_line)"
+
+# A second install keeps an admin's edited config.
+case $conf in "$prefix"/*) echo "# edited" >> "$conf" ;; esac
+make -s -C "$FW_TOP" install PREFIX="$prefix" > /dev/null 2>&1
+like "$(tail -n 1 "$conf")" "^# edited$" "make install never overwrites the admin's system config"
 
 if command -v systemd-analyze > /dev/null; then
 	export MANPATH="$prefix/share/man" XDG_RUNTIME_DIR="$T_TMP/run"
@@ -30,9 +57,16 @@ if command -v systemd-analyze > /dev/null; then
 		sed -n 's/.*Overall exposure level for feedwatch.service: \([0-9.]*\).*/\1/p')
 	diag "system unit exposure (systemd-analyze security --offline=true): $score"
 	like "$score" "^[0-2]\.[0-9]$" "the system unit's exposure is below 3 (got $score)"
+	# UMask=0077 as systemd itself reads it: files only for the service's user.
+	for u in system user; do
+		flag=; [ $u = user ] && flag=--user
+		line=$(systemd-analyze security $flag --offline=true "$prefix/lib/systemd/$u/feedwatch.service" 2>&1 |
+			grep -E '^. UMask=')
+		like "$line" "^✓ UMask=" "the $u unit's files are private (systemd-analyze security: UMask=)"
+	done
 else
-	for i in 1 2 3 4 5; do echo "ok $((T_NUM + i)) # skip systemd-analyze is not installed"; done
-	T_NUM=$((T_NUM + 5))
+	for i in 1 2 3 4 5 6 7; do echo "ok $((T_NUM + i)) # skip systemd-analyze is not installed"; done
+	T_NUM=$((T_NUM + 7))
 fi
 
 dest="$T_TMP/dest"
@@ -42,4 +76,11 @@ make -s -C "$FW_TOP" uninstall DESTDIR="$dest" > /dev/null 2>&1
 ok $? "make uninstall DESTDIR=... succeeds"
 left=$(find "$dest" -type f -o -type l)
 is "$left" "" "uninstall leaves no file behind"
+make -s -C "$FW_TOP" install DESTDIR="$dest" > /dev/null 2>&1
+find "$dest" -path '*etc/feedwatch/feedwatch.conf' | grep -q .
+ok $? "make install DESTDIR=... (PREFIX=/usr/local) puts the system config under DESTDIR/etc"
+echo "# edited" >> "$(find "$dest" -path '*etc/feedwatch/feedwatch.conf')"
+make -s -C "$FW_TOP" uninstall DESTDIR="$dest" > /dev/null 2>&1
+left=$(cd "$dest" && find . -type f)
+is "$left" "./etc/feedwatch/feedwatch.conf" "uninstall keeps an edited system config, and only that"
 done_testing
