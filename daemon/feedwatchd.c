@@ -31,12 +31,6 @@ struct daemon {
 	guint settle_id;      /* idle source of daemon_settle_cb, or 0 */
 };
 
-static gint64
-now_s(void)
-{
-	return g_get_real_time() / G_USEC_PER_SEC;
-}
-
 /* Hits found since local midnight. */
 static guint
 hits_today(struct daemon *d)
@@ -72,7 +66,7 @@ daemon_status(struct daemon *d, gboolean force)
 	else
 		sd_notifyf(0, "STATUS=%u feeds, %u failing, %u hit%s today, next poll in %" G_GINT64_FORMAT " s",
 		           d->cfg->feeds->len, st.failing, today, today == 1 ? "" : "s",
-		           MAX(0, next - now_s()));
+		           MAX(0, next - fw_now()));
 }
 
 static void
@@ -124,7 +118,7 @@ static gboolean
 daemon_outbox_cb(gpointer data)
 {
 	struct daemon *d = data;
-	gint64 now = now_s(), deleted = 0;
+	gint64 now = fw_now(), deleted = 0;
 	g_autoptr(GError) err = NULL;
 
 	fw_poller_flush_outbox(d->poller);
@@ -220,7 +214,7 @@ daemon_reload_cb(gpointer data)
 static void
 daemon_schedule(struct daemon *d)
 {
-	gint64 now = now_s();
+	gint64 now = fw_now();
 
 	for (guint i = 0; i < d->cfg->feeds->len; i++) {
 		const struct fw_feed_conf *fc = d->cfg->feeds->pdata[i];

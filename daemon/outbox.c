@@ -7,6 +7,7 @@
 #include "feedwatch/log.h"
 #include "feedwatch/notify.h"
 #include "feedwatch/outbox.h"
+#include "feedwatch/sched.h"
 
 #define FW_OUTBOX_BATCH 1000          /* due rows read per flush */
 #define FW_OUTBOX_TITLES 5            /* titles listed in a summary's body */
@@ -73,7 +74,7 @@ fw_outbox_now(struct fw_outbox *o)
 {
 	if (o->test_clock)
 		return o->test_now + (g_get_monotonic_time() - o->test_mono) / G_USEC_PER_SEC;
-	return g_get_real_time() / G_USEC_PER_SEC;
+	return fw_now();
 }
 
 /* The topic config with this key, or NULL (removed since the hit was made). */

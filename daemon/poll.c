@@ -154,12 +154,6 @@ poll_batch_timer_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static gint64
-now_s(void)
-{
-	return g_get_real_time() / G_USEC_PER_SEC;
-}
-
 #define ROTL64(x, r) (((x) << (r)) | ((x) >> (64 - (r))))
 
 /* MurmurHash3's 64-bit finaliser. */
@@ -469,7 +463,7 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 hint, gint6
 	struct fw_poller *p = run->p;
 	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
 	g_autoptr(GError) err = NULL;
-	gint64 now = now_s();
+	gint64 now = fw_now();
 	int failures = rec->ok ? 0 : run->failures + 1;
 	gint64 next;
 
@@ -622,7 +616,7 @@ poll_job_done(struct fw_poller *p, struct parse_job *job)
 		            job->doc->warning ? job->doc->warning : "");
 	rec->degraded = job->doc->degraded;
 	rec->title = fc->title ? fc->title : job->doc->title;
-	if (!poll_store_job(run, job, now_s(), &err)) {
+	if (!poll_store_job(run, job, fw_now(), &err)) {
 		/* Nothing of this poll was stored: keep the old validators so the
 		 * next poll fetches the feed again. */
 		msg = g_strdup_printf("cannot store: %s", err->message);
@@ -669,7 +663,7 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 
 	if (r->deferred) {
 		fw_log_debug("%s: %s", fc->key, r->error);
-		poll_skip(run, now_s() + r->retry_after);
+		poll_skip(run, fw_now() + r->retry_after);
 		poll_release(p);
 		return;
 	}
@@ -898,7 +892,7 @@ fw_poller_poll(struct fw_poller *p, guint i)
 	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
 		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
 		if (p->done_cb != NULL)
-			p->done_cb(i, now_s() + fc->interval, p->done_data);
+			p->done_cb(i, fw_now() + fc->interval, p->done_data);
 		return;
 	}
 	run->feed_id = st.id;
@@ -935,7 +929,7 @@ poll_start_waiting(struct fw_poller *p, struct feed_run *run)
 
 	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
 		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
-		poll_skip(run, now_s() + fc->interval);
+		poll_skip(run, fw_now() + fc->interval);
 		return;
 	}
 	poll_start(p, run, st.etag, st.last_modified);

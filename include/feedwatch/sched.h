@@ -7,6 +7,9 @@
 
 #include <glib.h>
 
+/* Unix seconds now: the one wall clock the library reads. */
+gint64 fw_now(void);
+
 /* Called on the scheduler's context for each feed whose time has come. */
 typedef void (*fw_sched_due_cb)(guint feed_index, gpointer data);
 
