@@ -1336,7 +1336,7 @@ cmd_status(int argc, char **argv)
 	};
 	struct fw_config *cfg;
 	struct fw_store *store;
-	g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func((GDestroyNotify)fw_feed_status_free);
+	g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_feed_status_free);
 	g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) err = NULL;
 	gboolean json, color = use_color();
@@ -1854,7 +1854,7 @@ cmd_export(int argc, char **argv)
 	};
 	struct fw_config *cfg;
 	g_autoptr(GPtrArray) feeds = g_ptr_array_new_with_free_func((GDestroyNotify)fw_opml_feed_free);
-	g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func((GDestroyNotify)fw_feed_status_free);
+	g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_feed_status_free);
 	g_autoptr(GHashTable) extras = NULL;
 	g_autofree char *text = NULL, *doc = NULL;
 	g_autoptr(GError) err = NULL;

@@ -227,7 +227,7 @@ daemon_schedule(struct daemon *d)
 			 * restarts; anything further out than the longest of those is stale. */
 			if (st.next_poll > now && st.next_poll <= now + MAX(fc->interval, 86400) * 21 / 20)
 				when = st.next_poll;
-			fw_feed_state_clear(&st);
+			fw_store_feed_state_clear(&st);
 		} else {
 			fw_log_err("%s: %s", fc->key, err->message);
 		}

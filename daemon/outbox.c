@@ -1110,7 +1110,7 @@ flush_digests(struct fw_outbox *o, GPtrArray *rows, gint64 now)
 void
 fw_outbox_flush(struct fw_outbox *o)
 {
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
 	g_autoptr(GPtrArray) desk = g_ptr_array_new();
 	g_autoptr(GPtrArray) digest = g_ptr_array_new();
 	g_autoptr(GError) err = NULL;

@@ -452,7 +452,7 @@ poll_note_move(struct feed_run *run, const struct fw_feed_conf *fc, const char *
 		fw_log_info("%s: moved permanently to %s (HTTP 301/308 on %d polls in a row): "
 		            "polling that instead of %s from now on; update its url in %s",
 		            fc->key, target, FW_STORE_MOVED_AFTER, fc->url, run->p->cfg->path);
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 }
 
 /* Records the outcome of a poll and hands the feed back to the caller.
@@ -906,7 +906,7 @@ fw_poller_poll(struct fw_poller *p, guint i)
 			fw_log_info("%s: gone (HTTP 410): not polled; change its url in %s to poll "
 			            "it again", fc->key, p->cfg->path);
 		run->gone_logged = TRUE;
-		fw_feed_state_clear(&st);
+		fw_store_feed_state_clear(&st);
 		poll_skip(run, G_MAXINT64);
 		return;
 	}
@@ -916,7 +916,7 @@ fw_poller_poll(struct fw_poller *p, guint i)
 		poll_start(p, run, st.etag, st.last_modified);
 	else
 		g_queue_push_tail(&p->backlog, run);
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 }
 
 /* Starts a run that waited in the backlog: reads its validators again. */
@@ -933,7 +933,7 @@ poll_start_waiting(struct fw_poller *p, struct feed_run *run)
 		return;
 	}
 	poll_start(p, run, st.etag, st.last_modified);
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 }
 
 void

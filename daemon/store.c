@@ -661,7 +661,7 @@ gboolean fw_store_group_end(struct fw_store *s, GError **error)
 
 /* ---- feeds ------------------------------------------------------------ */
 
-void fw_feed_state_clear(struct fw_feed_state *st)
+void fw_store_feed_state_clear(struct fw_feed_state *st)
 {
 	if (!st)
 		return;
@@ -749,7 +749,7 @@ gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
 	return TRUE;
 }
 
-void fw_feed_status_free(struct fw_feed_status *st)
+void fw_store_feed_status_free(struct fw_feed_status *st)
 {
 	if (!st)
 		return;
@@ -1102,7 +1102,7 @@ gboolean fw_store_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint 
 
 /* ---- outbox ------------------------------------------------------------ */
 
-void fw_outbox_row_free(struct fw_outbox_row *r)
+void fw_store_outbox_row_free(struct fw_outbox_row *r)
 {
 	if (!r)
 		return;

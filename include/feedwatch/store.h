@@ -73,7 +73,7 @@ gboolean fw_store_group_end(struct fw_store *s, GError **error);
 
 /* ---- feeds ------------------------------------------------------------ */
 
-/* The poll state of one feed. Strings owned by the struct (fw_feed_state_clear). */
+/* The poll state of one feed. Strings owned by the struct (fw_store_feed_state_clear). */
 struct fw_feed_state {
 	gint64 id;            /* feed row id */
 	char *etag;           /* for the next conditional GET, or NULL */
@@ -93,7 +93,7 @@ struct fw_feed_state {
 /* Consecutive polls that must end in the same permanent redirect before the
  * stored URL follows it. */
 #define FW_STORE_MOVED_AFTER 3
-void fw_feed_state_clear(struct fw_feed_state *st);
+void fw_store_feed_state_clear(struct fw_feed_state *st);
 
 /* Finds or creates the row of feed `key` (updating its url) and fills st.
  * When the url differs from the stored one (the config changed), moved_to,
@@ -146,7 +146,7 @@ struct fw_feed_status {
 	char *moved_to;           /* as in struct fw_feed_state */
 	gboolean gone;
 };
-void fw_feed_status_free(struct fw_feed_status *st);   /* NULL is fine */
+void fw_store_feed_status_free(struct fw_feed_status *st);   /* NULL is fine */
 
 /* Appends every feed row, by key, to out (of struct fw_feed_status *). */
 gboolean fw_store_feed_statuses(struct fw_store *s, GPtrArray *out, GError **error);
@@ -212,7 +212,7 @@ struct fw_outbox_row {
 	char *topic, *topic_name, *feed_title, *title, *link, *snippet, *marks_json;
 	int attempts;
 };
-void fw_outbox_row_free(struct fw_outbox_row *r);
+void fw_store_outbox_row_free(struct fw_outbox_row *r);
 
 /* Pending rows due at now (next_try <= now), oldest first, at most limit;
  * appended to out (of struct fw_outbox_row *, caller frees). */

@@ -76,7 +76,7 @@ static void fixture_init(struct fixture *f)
 	g_assert_no_error(err);
 	g_assert_true(fw_store_feed_get(f->store, "news", "file:///news.xml", &st, &err));
 	f->feed_id = st.id;
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 	f->cfg.topics = g_ptr_array_new_with_free_func(topic_free);
 	f->cfg.feeds = g_ptr_array_new();
 	f->cfg.timeout = 5;
@@ -248,7 +248,7 @@ static void test_digest(void)
 static void test_exec_backoff(void)
 {
 	const char *argv[] = { "/bin/false", NULL };
-	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
 	struct fixture f;
 	struct fw_topic_conf *t;
 	struct fw_outbox *o;
@@ -282,7 +282,7 @@ static void test_exec_backoff(void)
 static void test_no_bus(void)
 {
 	g_autofree char *addr = g_strdup(g_getenv("DBUS_SESSION_BUS_ADDRESS"));
-	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
 	const char *argv[] = { "/bin/true", NULL };
 	struct fixture f;
 	struct fw_topic_conf *t;

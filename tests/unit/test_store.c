@@ -122,7 +122,7 @@ static gint64 feed_id(struct fw_store *s, const char *key)
 	g_assert_true(fw_store_feed_get(s, key, "https://example.com/feed", &st, &err));
 	g_assert_no_error(err);
 	id = st.id;
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 	return id;
 }
 
@@ -351,7 +351,7 @@ static void test_feed_polled(struct fixture *f, gconstpointer data)
 	g_assert_false(st.fetched);
 	g_assert_null(st.etag);
 	g_assert_cmpint(st.last_poll, ==, 0);
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 	g_assert_cmpint(feed_id(f->s, "other"), !=, id);
 
 	for (gsize i = 0; i < G_N_ELEMENTS(poll_rows); i++) {
@@ -376,7 +376,7 @@ static void test_feed_polled(struct fixture *f, gconstpointer data)
 		g_assert_cmpint(st.fetched, ==, poll_rows[i].want_fetched);
 		g_assert_cmpint(st.last_poll, ==, now);
 		g_assert_cmpint(st.next_poll, ==, now + 900);
-		fw_feed_state_clear(&st);
+		fw_store_feed_state_clear(&st);
 		now += 900;
 	}
 	g_assert_cmpint(sql_int(f->path, "SELECT url = 'https://www.theamericanconservative.com/feed/'"
@@ -391,7 +391,7 @@ static void test_feed_polled(struct fixture *f, gconstpointer data)
 
 static void test_feed_statuses(struct fixture *f, gconstpointer data)
 {
-	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_feed_status_free);
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_feed_status_free);
 	g_autoptr(GError) err = NULL;
 	struct fw_poll_record rec = { .ok = FALSE, .http_status = 404, .error = "HTTP 404" };
 	gint64 a = feed_id(f->s, "a"), b = feed_id(f->s, "b");
@@ -704,7 +704,7 @@ static void test_story_notified(struct fixture *f, gconstpointer data)
 
 static void test_outbox(struct fixture *f, gconstpointer data)
 {
-	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
 	g_autoptr(GError) err = NULL;
 	struct fw_poll_record rec = { .ok = TRUE, .http_status = 200, .title = "The Feed" };
 	gint64 feed = feed_id(f->s, "tac");
@@ -766,7 +766,7 @@ static const gint64 backoff_rows[FW_STORE_OUTBOX_MAX_ATTEMPTS] = {
 
 static void test_outbox_backoff(struct fixture *f, gconstpointer data)
 {
-	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
 	g_autoptr(GError) err = NULL;
 	gint64 feed = feed_id(f->s, "tac");
 	gint64 item = put_item(f->s, feed, "1", "Milei", NULL, 10);
@@ -1290,7 +1290,7 @@ static void test_moved(struct fixture *f, gconstpointer data)
 			.permanent_url = moved_rows[i].permanent_url, .gone = moved_rows[i].gone,
 		};
 		g_autoptr(GPtrArray) out =
-			g_ptr_array_new_with_free_func((GDestroyNotify)fw_feed_status_free);
+			g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_feed_status_free);
 		struct fw_feed_status *fs;
 		struct fw_feed_state st;
 
@@ -1299,11 +1299,11 @@ static void test_moved(struct fixture *f, gconstpointer data)
 		g_assert_no_error(err);
 		g_assert_true(fw_store_feed_polled(f->s, st.id, now++, &rec, &err));
 		g_assert_no_error(err);
-		fw_feed_state_clear(&st);
+		fw_store_feed_state_clear(&st);
 		g_assert_true(fw_store_feed_get(f->s, "f", moved_rows[i].url, &st, &err));
 		g_assert_cmpstr(st.moved_to, ==, moved_rows[i].want_moved_to);
 		g_assert_cmpint(st.gone, ==, moved_rows[i].want_gone);
-		fw_feed_state_clear(&st);
+		fw_store_feed_state_clear(&st);
 		g_assert_null(st.moved_to);
 		g_assert_true(fw_store_feed_statuses(f->s, out, &err));
 		fs = out->pdata[0];
@@ -1354,7 +1354,7 @@ static const struct {
 static void check_v1_data(struct fw_store *s, const char *path)
 {
 	g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
-	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
 	g_autoptr(GError) err = NULL;
 	struct fw_feed_state st;
 	struct fw_hit_row *h;
@@ -1374,7 +1374,7 @@ static void check_v1_data(struct fw_store *s, const char *path)
 	g_assert_true(st.fetched);
 	g_assert_null(st.moved_to);
 	g_assert_false(st.gone);
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 
 	g_assert_true(fw_store_hits(s, &(struct fw_hit_filter){ .oldest_first = TRUE }, hits, &err));
 	g_assert_no_error(err);
