@@ -685,7 +685,7 @@ cmd_show(int argc, char **argv)
 			continue;
 		}
 		if (json) {
-			g_autofree char *line = fw_hitlog_json(row);
+			g_autofree char *line = fw_hit_json(row);
 			puts(line);
 		} else {
 			others = item_other_hits(store, row);

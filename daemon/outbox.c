@@ -3,7 +3,7 @@
 
 #include <json-glib/json-glib.h>
 
-#include "feedwatch/hitlog.h"
+#include "feedwatch/hit.h"
 #include "feedwatch/log.h"
 #include "feedwatch/notify.h"
 #include "feedwatch/outbox.h"
@@ -540,7 +540,7 @@ send_job_row(struct fw_outbox *o, const struct fw_outbox_row *r)
 		fail_rows(o, ids, "the hit is gone");
 		return;
 	}
-	json = fw_hitlog_json(h);
+	json = fw_hit_json(h);
 	if (r->channel == FW_CHANNEL_EXEC) {
 		g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func(g_free);
 		g_autofree char *hid = g_strdup_printf("%" G_GINT64_FORMAT, h->id);
@@ -667,7 +667,7 @@ send_item(struct fw_outbox *o, struct item *it)
 	const struct fw_outbox_row *first = it->rows->pdata[0];
 	struct fw_notice *n = fw_notice_new();
 	g_autoptr(GPtrArray) names = g_ptr_array_new();
-	g_autoptr(GArray) marks = fw_hitlog_marks_parse(first->marks_json);
+	g_autoptr(GArray) marks = fw_hit_marks_parse(first->marks_json);
 	g_auto(GStrv) topics = item_topics(it);
 
 	n->urgency = FW_URGENCY_LOW;
@@ -993,7 +993,7 @@ digest_json(const struct fw_topic_conf *t, GPtrArray *hits)
 	json_builder_set_member_name(b, "hits");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < hits->len; i++) {
-		g_autofree char *line = fw_hitlog_json(hits->pdata[i]);
+		g_autofree char *line = fw_hit_json(hits->pdata[i]);
 		JsonNode *node = json_from_string(line, NULL);
 		if (node != NULL)
 			json_builder_add_value(b, node);

@@ -1185,28 +1185,6 @@ gboolean fw_store_outbox_done(struct fw_store *s, gint64 outbox_id, gboolean ok,
 
 /* ---- reading the hit log ---------------------------------------------- */
 
-void fw_hit_row_free(struct fw_hit_row *r)
-{
-	if (!r)
-		return;
-	g_free(r->topic);
-	g_free(r->topic_name);
-	g_free(r->feed);
-	g_free(r->feed_title);
-	g_free(r->item_id);
-	g_free(r->title);
-	g_free(r->link);
-	g_free(r->snippet);
-	g_free(r->marks_json);
-	g_free(r->matched_json);
-	g_free(r->notified);
-	g_free(r->summary);
-	g_free(r->content);
-	g_free(r->author);
-	g_free(r->also_in);
-	g_free(r);
-}
-
 /* A hit row from the columns of HIT_SELECT (and summary, content if full). */
 static struct fw_hit_row *hit_row_read(sqlite3_stmt *q, gboolean full)
 {

@@ -15,6 +15,7 @@
 
 #include <glib.h>
 #include "feedwatch/feed.h"
+#include "feedwatch/hit.h"
 
 #define FW_STORE_ERROR (fw_store_error_quark())
 GQuark fw_store_error_quark(void);
@@ -241,23 +242,6 @@ struct fw_hit_filter {
 	gboolean oldest_first;
 };
 
-/* One row of the hit log, with its item and feed. Owned by the caller. */
-struct fw_hit_row {
-	gint64 id;
-	char *topic, *topic_name, *feed, *feed_title, *item_id, *title, *link;
-	gint64 published;  /* FW_TIME_NONE if the feed gave none */
-	gint64 found;
-	char *snippet, *marks_json, *matched_json;
-	gboolean read;
-	char *notified;    /* initial, pending, delivered, failed, none */
-	char *author;      /* of the item */
-	char *summary, *content; /* of the item, for show: fw_store_hit_get only (NULL
-	                          * from fw_store_hits, which lists many) */
-	char *also_in;     /* the same story elsewhere: titles of the other feeds
-	                      with an item of the same canonical link, joined with
-	                      ", " in title order; NULL when none */
-};
-void fw_hit_row_free(struct fw_hit_row *r);
 
 /* Appends the hits matching filter, newest first (or oldest first), to out
  * (of struct fw_hit_row *). */

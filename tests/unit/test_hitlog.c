@@ -167,7 +167,7 @@ static void test_json(void)
 		g_autoptr(JsonParser) p = json_parser_new();
 		g_autoptr(GError) err = NULL;
 		g_autoptr(GString) matched = g_string_new(NULL);
-		g_autofree char *single = fw_hitlog_json(&rows[i]);
+		g_autofree char *single = fw_hit_json(&rows[i]);
 		JsonObject *o;
 		JsonArray *m;
 
@@ -215,7 +215,7 @@ static void test_json_invalid_utf8(void)
 	g_autofree char *line = NULL;
 
 	r.title = "caf\xe9 \xff";
-	line = fw_hitlog_json(&r);
+	line = fw_hit_json(&r);
 	g_assert_true(g_utf8_validate(line, -1, NULL));
 	g_assert_true(json_parser_load_from_data(p, line, -1, NULL));
 }
@@ -682,7 +682,7 @@ static const struct {
 static void test_marks_parse(void)
 {
 	for (gsize i = 0; i < G_N_ELEMENTS(marks_rows); i++) {
-		g_autoptr(GArray) m = fw_hitlog_marks_parse(marks_rows[i].json);
+		g_autoptr(GArray) m = fw_hit_marks_parse(marks_rows[i].json);
 		g_autoptr(GString) got = g_string_new(NULL);
 
 		for (guint k = 0; k < m->len; k++) {

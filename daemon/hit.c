@@ -1,0 +1,199 @@
+/* hit — the hit record, its JSON and its stored lists. See include/feedwatch/hit.h. */
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "feedwatch/feed.h"
+#include "feedwatch/hit.h"
+#include "feedwatch/match.h"
+
+void fw_hit_row_free(struct fw_hit_row *r)
+{
+	if (!r)
+		return;
+	g_free(r->topic);
+	g_free(r->topic_name);
+	g_free(r->feed);
+	g_free(r->feed_title);
+	g_free(r->item_id);
+	g_free(r->title);
+	g_free(r->link);
+	g_free(r->snippet);
+	g_free(r->marks_json);
+	g_free(r->matched_json);
+	g_free(r->notified);
+	g_free(r->summary);
+	g_free(r->content);
+	g_free(r->author);
+	g_free(r->also_in);
+	g_free(r);
+}
+
+char *fw_hit_time_utc(gint64 t)
+{
+	g_autoptr(GDateTime) dt = NULL;
+
+	if (t != FW_TIME_NONE)
+		dt = g_date_time_new_from_unix_utc(t);
+	return dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
+}
+
+/* ---- reading the stored lists ------------------------------------------ */
+
+/* Orders spans by start, then end. */
+static gint span_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct fw_span *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* TRUE with *out set when node is an integer that fits a guint. */
+static gboolean node_uint(JsonNode *node, guint *out)
+{
+	gint64 v;
+
+	if (!node || !JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_INT64)
+		return FALSE;
+	v = json_node_get_int(node);
+	if (v < 0 || v > G_MAXUINT)
+		return FALSE;
+	*out = (guint)v;
+	return TRUE;
+}
+
+/* The root of a JSON text if it is an array, else NULL; p keeps it alive. */
+static JsonArray *json_array_of(JsonParser *p, const char *json)
+{
+	JsonNode *root;
+
+	if (!json || !*json || !json_parser_load_from_data(p, json, -1, NULL))
+		return NULL;
+	root = json_parser_get_root(p);
+	return root && JSON_NODE_HOLDS_ARRAY(root) ? json_node_get_array(root) : NULL;
+}
+
+GArray *fw_hit_marks_parse(const char *marks_json)
+{
+	GArray *marks = g_array_new(FALSE, TRUE, sizeof(struct fw_span));
+	g_autoptr(JsonParser) p = json_parser_new_immutable();
+	JsonArray *a = json_array_of(p, marks_json);
+
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		JsonNode *n = json_array_get_element(a, i);
+		struct fw_span sp = { 0 };
+		JsonArray *pair;
+
+		if (!JSON_NODE_HOLDS_ARRAY(n))
+			continue;
+		pair = json_node_get_array(n);
+		if (json_array_get_length(pair) != 2 ||
+		    !node_uint(json_array_get_element(pair, 0), &sp.start) ||
+		    !node_uint(json_array_get_element(pair, 1), &sp.end) || sp.end <= sp.start)
+			continue;
+		g_array_append_val(marks, sp);
+	}
+	g_array_sort(marks, span_cmp);
+	return marks;
+}
+
+/* Frees the field of a struct fw_hit_match (the array's clear function). */
+static void hit_match_clear(gpointer p)
+{
+	g_free(((struct fw_hit_match *)p)->field);
+}
+
+GArray *fw_hit_matched_parse(const char *matched_json)
+{
+	GArray *out = g_array_new(FALSE, TRUE, sizeof(struct fw_hit_match));
+	g_autoptr(JsonParser) p = json_parser_new_immutable();
+	JsonArray *a = json_array_of(p, matched_json);
+
+	g_array_set_clear_func(out, hit_match_clear);
+	for (guint i = 0; a && i < json_array_get_length(a); i++) {
+		JsonNode *n = json_array_get_element(a, i);
+		JsonObject *o;
+		const char *field;
+		struct fw_hit_match m = { 0 };
+
+		if (!JSON_NODE_HOLDS_OBJECT(n))
+			continue;
+		o = json_node_get_object(n);
+		field = json_object_get_string_member_with_default(o, "field", NULL);
+		if (!field || !node_uint(json_object_get_member(o, "start"), &m.start) ||
+		    !node_uint(json_object_get_member(o, "end"), &m.end))
+			continue;
+		m.field = g_strdup(field);
+		g_array_append_val(out, m);
+	}
+	return out;
+}
+
+/* ---- the hit as JSON ---------------------------------------------------- */
+
+/* Adds member name: a string (made valid UTF-8) or null. */
+static void add_string(JsonBuilder *b, const char *name, const char *value)
+{
+	json_builder_set_member_name(b, name);
+	if (value) {
+		g_autofree char *valid = g_utf8_make_valid(value, -1);
+
+		json_builder_add_string_value(b, valid);
+	} else {
+		json_builder_add_null_value(b);
+	}
+}
+
+/* Adds the matched list from matched_json, keeping well-formed entries only. */
+static void add_matched(JsonBuilder *b, const char *matched_json)
+{
+	g_autoptr(GArray) matched = fw_hit_matched_parse(matched_json);
+
+	json_builder_set_member_name(b, "matched");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < matched->len; i++) {
+		const struct fw_hit_match *m = &g_array_index(matched, struct fw_hit_match, i);
+
+		json_builder_begin_object(b);
+		add_string(b, "field", m->field);
+		json_builder_set_member_name(b, "start");
+		json_builder_add_int_value(b, m->start);
+		json_builder_set_member_name(b, "end");
+		json_builder_add_int_value(b, m->end);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+}
+
+char *fw_hit_json(const struct fw_hit_row *r)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *published = fw_hit_time_utc(r->published);
+	g_autofree char *found = fw_hit_time_utc(r->found);
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "id");
+	json_builder_add_int_value(b, r->id);
+	add_string(b, "topic", r->topic);
+	add_string(b, "topic_name", r->topic_name ? r->topic_name : r->topic);
+	add_string(b, "feed", r->feed);
+	add_string(b, "feed_title", r->feed_title ? r->feed_title : r->feed);
+	add_string(b, "item_id", r->item_id);
+	add_string(b, "title", r->title);
+	add_string(b, "link", r->link);
+	add_string(b, "published", published);
+	add_string(b, "found", found);
+	add_string(b, "snippet", r->snippet);
+	add_matched(b, r->matched_json);
+	json_builder_set_member_name(b, "read");
+	json_builder_add_boolean_value(b, r->read);
+	add_string(b, "notified", r->notified);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	return json_generator_to_data(gen, NULL);
+}

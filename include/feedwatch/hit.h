@@ -1,0 +1,57 @@
+/* hit — the hit record and every form it takes outside memory: the row
+ * (struct fw_hit_row), its JSON object (`feedwatch hits --format json`,
+ * exec's stdin, the webhook body), the stored marks and matched lists.
+ *
+ * Pure functions of their arguments: no I/O, any thread. Text is made valid
+ * UTF-8 before it is written as JSON; parsers keep only well-formed entries
+ * and never fail. What they return belongs to the caller. */
+#ifndef FW_HIT_H
+#define FW_HIT_H
+
+#include <glib.h>
+
+/* One row of the hit log, with its item and feed. Owned by the caller. */
+struct fw_hit_row {
+	gint64 id;
+	char *topic, *topic_name, *feed, *feed_title, *item_id, *title, *link;
+	gint64 published;  /* FW_TIME_NONE if the feed gave none */
+	gint64 found;
+	char *snippet, *marks_json, *matched_json;
+	gboolean read;
+	char *notified;    /* initial, pending, delivered, failed, none */
+	char *author;      /* of the item */
+	char *summary, *content; /* of the item, for show: fw_store_hit_get only (NULL
+	                          * from fw_store_hits, which lists many) */
+	char *also_in;     /* the same story elsewhere: titles of the other feeds
+	                      with an item of the same canonical link, joined with
+	                      ", " in title order; NULL when none */
+};
+void fw_hit_row_free(struct fw_hit_row *r);   /* NULL is fine */
+
+/* One hit as a JSON object on one line (no newline): id, topic, topic_name,
+ * feed, feed_title, item_id, title, link, published, found, snippet,
+ * matched, read, notified. Caller frees. */
+char *fw_hit_json(const struct fw_hit_row *r);
+
+/* t as the hit's JSON writes times, RFC 3339 UTC "2024-11-26T05:05:00Z";
+ * NULL for FW_TIME_NONE or out of range. Caller frees. */
+char *fw_hit_time_utc(gint64 t);
+
+/* Parses marks_json ([[start,end],...], character offsets in the snippet)
+ * into a new array of struct fw_span (field 0), sorted by start, bad pairs
+ * dropped; empty for NULL or junk. Free with g_array_unref. */
+GArray *fw_hit_marks_parse(const char *marks_json);
+
+/* One entry of a hit's matched list: where a query term matched. */
+struct fw_hit_match {
+	char *field;            /* "title", "content", ... as stored */
+	guint start, end;       /* character offsets in that field */
+};
+
+/* Parses matched_json ([{"field":"content","start":1,"end":5},...]) into a
+ * new array of struct fw_hit_match, in order, entries without a string field
+ * and two offsets dropped; empty for NULL or junk. Free with g_array_unref
+ * (it frees the fields). */
+GArray *fw_hit_matched_parse(const char *matched_json);
+
+#endif
