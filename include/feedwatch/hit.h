@@ -1,6 +1,7 @@
 /* hit — the hit record and every form it takes outside memory: the row
  * (struct fw_hit_row), its JSON object (`feedwatch hits --format json`,
- * exec's stdin, the webhook body), the stored marks and matched lists.
+ * exec's stdin, the webhook body), the stored marks and matched lists, and
+ * the hash that tells an edited item.
  *
  * Pure functions of their arguments: no I/O, any thread. Text is made valid
  * UTF-8 before it is written as JSON; parsers keep only well-formed entries
@@ -9,6 +10,8 @@
 #define FW_HIT_H
 
 #include <glib.h>
+
+struct fw_item;
 
 /* One row of the hit log, with its item and feed. Owned by the caller. */
 struct fw_hit_row {
@@ -37,6 +40,10 @@ char *fw_hit_json(const struct fw_hit_row *r);
  * NULL for FW_TIME_NONE or out of range. Caller frees. */
 char *fw_hit_time_utc(gint64 t);
 
+/* marks (of struct fw_span, character offsets in the snippet; NULL for
+ * none) as stored: [[start,end],...]. Caller frees. */
+char *fw_hit_marks_json(const GArray *marks);
+
 /* Parses marks_json ([[start,end],...], character offsets in the snippet)
  * into a new array of struct fw_span (field 0), sorted by start, bad pairs
  * dropped; empty for NULL or junk. Free with g_array_unref. */
@@ -48,10 +55,21 @@ struct fw_hit_match {
 	guint start, end;       /* character offsets in that field */
 };
 
+/* spans (of struct fw_span: where a query matched) as the stored matched
+ * list: [{"field":"content","start":1,"end":5},...]. Caller frees. */
+char *fw_hit_matched_json(const GArray *spans);
+
 /* Parses matched_json ([{"field":"content","start":1,"end":5},...]) into a
  * new array of struct fw_hit_match, in order, entries without a string field
  * and two offsets dropped; empty for NULL or junk. Free with g_array_unref
  * (it frees the fields). */
 GArray *fw_hit_matched_parse(const char *matched_json);
+
+/* A content hash of what matching reads (title, link, summary, content,
+ * author, categories), so that an edited item is matched again: 32 hex
+ * digits of MurmurHash3_x64_128 over the length-prefixed fields. Stored with
+ * every item: changing it makes every stored item look edited once. buf is
+ * scratch space the caller reuses. Caller frees. */
+char *fw_hit_item_hash(GString *buf, const struct fw_item *it);
 
 #endif
