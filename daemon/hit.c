@@ -205,11 +205,9 @@ static void add_matched(JsonBuilder *b, const char *matched_json)
 	json_builder_end_array(b);
 }
 
-char *fw_hit_json(const struct fw_hit_row *r)
+/* Adds r as one object: the members of fw_hit_json. */
+static void add_hit(JsonBuilder *b, const struct fw_hit_row *r)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
 	g_autofree char *published = fw_hit_time_utc(r->published);
 	g_autofree char *found = fw_hit_time_utc(r->found);
 
@@ -231,9 +229,44 @@ char *fw_hit_json(const struct fw_hit_row *r)
 	json_builder_add_boolean_value(b, r->read);
 	add_string(b, "notified", r->notified);
 	json_builder_end_object(b);
-	root = json_builder_get_root(b);
+}
+
+/* The builder's document as one line of JSON. Caller frees. */
+static char *to_json(JsonBuilder *b)
+{
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = json_builder_get_root(b);
+
 	json_generator_set_root(gen, root);
 	return json_generator_to_data(gen, NULL);
+}
+
+char *fw_hit_json(const struct fw_hit_row *r)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
+
+	add_hit(b, r);
+	return to_json(b);
+}
+
+char *fw_hit_digest_json(const char *topic, const char *topic_name, GPtrArray *hits)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "digest");
+	json_builder_add_boolean_value(b, TRUE);
+	add_string(b, "topic", topic);
+	add_string(b, "topic_name", topic_name);
+	json_builder_set_member_name(b, "count");
+	json_builder_add_int_value(b, hits->len);
+	json_builder_set_member_name(b, "hits");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < hits->len; i++)
+		add_hit(b, hits->pdata[i]);
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	return to_json(b);
 }
 
 /* ---- the item hash ------------------------------------------------------ */

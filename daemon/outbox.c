@@ -1,8 +1,6 @@
 /* outbox — the dispatcher and the per-topic policy. See include/feedwatch/outbox.h. */
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
 #include "feedwatch/hit.h"
 #include "feedwatch/log.h"
 #include "feedwatch/notify.h"
@@ -973,38 +971,6 @@ hit_found(struct fw_outbox *o, gint64 hit_id)
 	return found;
 }
 
-/* The digest JSON: {"digest": true, "topic", "topic_name", "count", "hits": [...]}. */
-static char *
-digest_json(const struct fw_topic_conf *t, GPtrArray *hits)
-{
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "digest");
-	json_builder_add_boolean_value(b, TRUE);
-	json_builder_set_member_name(b, "topic");
-	json_builder_add_string_value(b, t->key);
-	json_builder_set_member_name(b, "topic_name");
-	json_builder_add_string_value(b, t->name);
-	json_builder_set_member_name(b, "count");
-	json_builder_add_int_value(b, hits->len);
-	json_builder_set_member_name(b, "hits");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < hits->len; i++) {
-		g_autofree char *line = fw_hit_json(hits->pdata[i]);
-		JsonNode *node = json_from_string(line, NULL);
-		if (node != NULL)
-			json_builder_add_value(b, node);
-	}
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	return json_generator_to_data(gen, NULL);
-}
-
 /* Sends one digest of topic t through channel: rows are its ready rows. */
 static void
 send_digest(struct fw_outbox *o, const struct fw_topic_conf *t, guint channel, GPtrArray *rows)
@@ -1045,7 +1011,7 @@ send_digest(struct fw_outbox *o, const struct fw_topic_conf *t, guint channel, G
 	} else if (hits->len == 0) {
 		fail_rows(o, ids, "the digest's hits are gone");
 	} else {
-		g_autofree char *json = digest_json(t, hits);
+		g_autofree char *json = fw_hit_digest_json(t->key, t->name, hits);
 		if (channel == FW_CHANNEL_EXEC) {
 			g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func(g_free);
 			g_autofree char *count = g_strdup_printf("%u", hits->len);

@@ -1,7 +1,7 @@
 /* hit — the hit record and every form it takes outside memory: the row
  * (struct fw_hit_row), its JSON object (`feedwatch hits --format json`,
- * exec's stdin, the webhook body), the stored marks and matched lists, and
- * the hash that tells an edited item.
+ * exec's stdin, the webhook body; a digest of them), the stored marks and
+ * matched lists, and the hash that tells an edited item.
  *
  * Pure functions of their arguments: no I/O, any thread. Text is made valid
  * UTF-8 before it is written as JSON; parsers keep only well-formed entries
@@ -35,6 +35,11 @@ void fw_hit_row_free(struct fw_hit_row *r);   /* NULL is fine */
  * feed, feed_title, item_id, title, link, published, found, snippet,
  * matched, read, notified. Caller frees. */
 char *fw_hit_json(const struct fw_hit_row *r);
+
+/* A digest of one topic's hits (of struct fw_hit_row *) as one JSON object
+ * on one line: {"digest": true, "topic", "topic_name", "count", "hits": [the
+ * objects of fw_hit_json]}. Caller frees. */
+char *fw_hit_digest_json(const char *topic, const char *topic_name, GPtrArray *hits);
 
 /* t as the hit's JSON writes times, RFC 3339 UTC "2024-11-26T05:05:00Z";
  * NULL for FW_TIME_NONE or out of range. Caller frees. */

@@ -197,6 +197,46 @@ static void test_json(void)
 	                ==, "title");
 }
 
+/* A digest: its head, then each hit exactly as fw_hit_json writes it. */
+static void test_digest_json(void)
+{
+	struct fw_hit_row rows[] = {
+		{ .id = 1, .topic = "daily", .feed = "f", .title = "One", .found = 10,
+		  .published = FW_TIME_NONE, .notified = "pending" },
+		{ .id = 2, .topic = "daily", .feed = "f", .title = "Two \xff", .found = 20,
+		  .published = 5, .matched_json = "[{\"field\":\"title\",\"start\":0,\"end\":3}]",
+		  .notified = "pending" },
+	};
+	g_autoptr(GPtrArray) hits = g_ptr_array_new();
+	g_autoptr(JsonParser) p = json_parser_new();
+	g_autofree char *json = NULL;
+	JsonObject *o;
+	JsonArray *a;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++)
+		g_ptr_array_add(hits, &rows[i]);
+	json = fw_hit_digest_json("daily", "Daily \"news\"", hits);
+	g_test_message("%s", json);
+	g_assert_true(g_str_has_prefix(json, "{\"digest\":true,\"topic\":\"daily\","
+	                                     "\"topic_name\":\"Daily \\\"news\\\"\",\"count\":2,"
+	                                     "\"hits\":["));
+	g_assert_true(json_parser_load_from_data(p, json, -1, NULL));
+	o = json_node_get_object(json_parser_get_root(p));
+	a = json_object_get_array_member(o, "hits");
+	g_assert_cmpuint(json_array_get_length(a), ==, G_N_ELEMENTS(rows));
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		g_autofree char *one = fw_hit_json(&rows[i]);
+		g_autofree char *elem = json_to_string(json_array_get_element(a, i), FALSE);
+
+		g_assert_cmpstr(elem, ==, one);
+	}
+	g_ptr_array_set_size(hits, 0);
+	g_clear_pointer(&json, g_free);
+	json = fw_hit_digest_json("daily", "Daily", hits);
+	g_assert_cmpstr(json, ==, "{\"digest\":true,\"topic\":\"daily\",\"topic_name\":\"Daily\","
+	                          "\"count\":0,\"hits\":[]}");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -206,5 +246,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/hit/matched", test_matched);
 	g_test_add_func("/hit/time-utc", test_time_utc);
 	g_test_add_func("/hit/json", test_json);
+	g_test_add_func("/hit/digest-json", test_digest_json);
 	return g_test_run();
 }
