@@ -7,6 +7,30 @@
 #include "feedwatch/hit.h"
 #include "feedwatch/match.h"
 
+static const char *const notified_names[] = {
+	[FW_HIT_NOTIFIED_PENDING] = "pending",
+	[FW_HIT_NOTIFIED_INITIAL] = "initial",
+	[FW_HIT_NOTIFIED_DELIVERED] = "delivered",
+	[FW_HIT_NOTIFIED_FAILED] = "failed",
+	[FW_HIT_NOTIFIED_NONE] = "none",
+};
+
+const char *fw_hit_notified_name(enum fw_hit_notified n)
+{
+	return (guint)n < G_N_ELEMENTS(notified_names) ? notified_names[n] : "?";
+}
+
+gboolean fw_hit_notified_from_name(const char *name, enum fw_hit_notified *out)
+{
+	for (guint i = 0; name != NULL && i < G_N_ELEMENTS(notified_names); i++) {
+		if (strcmp(name, notified_names[i]) == 0) {
+			*out = (enum fw_hit_notified)i;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 void fw_hit_row_free(struct fw_hit_row *r)
 {
 	if (!r)
@@ -21,7 +45,6 @@ void fw_hit_row_free(struct fw_hit_row *r)
 	g_free(r->snippet);
 	g_free(r->marks_json);
 	g_free(r->matched_json);
-	g_free(r->notified);
 	g_free(r->summary);
 	g_free(r->content);
 	g_free(r->author);
@@ -227,7 +250,7 @@ static void add_hit(JsonBuilder *b, const struct fw_hit_row *r)
 	add_matched(b, r->matched_json);
 	json_builder_set_member_name(b, "read");
 	json_builder_add_boolean_value(b, r->read);
-	add_string(b, "notified", r->notified);
+	add_string(b, "notified", fw_hit_notified_name(r->notified));
 	json_builder_end_object(b);
 }
 

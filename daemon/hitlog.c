@@ -287,7 +287,7 @@ static void print_csv(GPtrArray *rows, FILE *out)
 		csv_field(line, found, FALSE);
 		csv_field(line, r->snippet, FALSE);
 		csv_field(line, r->read ? "true" : "false", FALSE);
-		csv_field(line, r->notified, TRUE);
+		csv_field(line, fw_hit_notified_name(r->notified), TRUE);
 		fputs(line->str, out);
 	}
 }
@@ -546,7 +546,7 @@ void fw_hitlog_show_item(const struct fw_hit_row *r, GPtrArray *others, FILE *ou
 
 	head = g_strdup_printf("Hit %" G_GINT64_FORMAT " · %s (%s) · %s · notified: %s",
 	                       r->id, name ? name : "", r->topic ? r->topic : "",
-	                       r->read ? "read" : "unread", r->notified ? r->notified : "?");
+	                       r->read ? "read" : "unread", fw_hit_notified_name(r->notified));
 	{
 		g_autofree char *h = clean_text(head, FALSE);
 

@@ -233,14 +233,14 @@ item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struc
 		h.marks_json = ih->marks;
 		h.matched_json = ih->matched;
 		if (channels == 0)
-			h.notified = "none";
+			h.notified = FW_HIT_NOTIFIED_NONE;
 		else if (!run->fetched_before && !p->cfg->notify_initial)
-			h.notified = "initial";
+			h.notified = FW_HIT_NOTIFIED_INITIAL;
 		else if (fw_store_story_notified(p->store, item_rowid, t->key))
-			h.notified = "none";   /* the same story was notified from another feed */
+			h.notified = FW_HIT_NOTIFIED_NONE;   /* the same story, notified from another feed */
 		else
-			h.notified = "pending";
-		if (strcmp(h.notified, "pending") != 0)
+			h.notified = FW_HIT_NOTIFIED_PENDING;
+		if (h.notified != FW_HIT_NOTIFIED_PENDING)
 			channels = 0;
 		if (!fw_store_hit_add(p->store, &h, channels, now, &hit_id, error))
 			return FALSE;

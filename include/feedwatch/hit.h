@@ -1,7 +1,8 @@
 /* hit — the hit record and every form it takes outside memory: the row
- * (struct fw_hit_row), its JSON object (`feedwatch hits --format json`,
- * exec's stdin, the webhook body; a digest of them), the stored marks and
- * matched lists, and the hash that tells an edited item.
+ * (struct fw_hit_row), the names of its delivery state (`notified`), its
+ * JSON object (`feedwatch hits --format json`, exec's stdin, the webhook
+ * body; a digest of them), the stored marks and matched lists, and the
+ * hash that tells an edited item.
  *
  * Pure functions of their arguments: no I/O, any thread. Text is made valid
  * UTF-8 before it is written as JSON; parsers keep only well-formed entries
@@ -13,6 +14,23 @@
 
 struct fw_item;
 
+/* Where a hit's notification stands; stored by name (hits.notified). */
+enum fw_hit_notified {
+	FW_HIT_NOTIFIED_PENDING,   /* its outbox rows wait to be sent (or are held) */
+	FW_HIT_NOTIFIED_INITIAL,   /* found by its feed's first fetch: not sent */
+	FW_HIT_NOTIFIED_DELIVERED, /* every channel delivered it */
+	FW_HIT_NOTIFIED_FAILED,    /* a channel gave up on it */
+	FW_HIT_NOTIFIED_NONE,      /* nothing to send, or sent for the same story elsewhere */
+};
+
+/* The stored and printed name of n: "pending", "initial", "delivered",
+ * "failed", "none" ("?" for a value out of the enum). */
+const char *fw_hit_notified_name(enum fw_hit_notified n);
+
+/* Parses a name of fw_hit_notified_name into *out; FALSE (*out unchanged)
+ * for anything else. */
+gboolean fw_hit_notified_from_name(const char *name, enum fw_hit_notified *out);
+
 /* One row of the hit log, with its item and feed. Owned by the caller. */
 struct fw_hit_row {
 	gint64 id;
@@ -21,7 +39,7 @@ struct fw_hit_row {
 	gint64 found;
 	char *snippet, *marks_json, *matched_json;
 	gboolean read;
-	char *notified;    /* initial, pending, delivered, failed, none */
+	enum fw_hit_notified notified;
 	char *author;      /* of the item */
 	char *summary, *content; /* of the item, for show: fw_store_hit_get only (NULL
 	                          * from fw_store_hits, which lists many) */

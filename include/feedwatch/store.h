@@ -191,12 +191,12 @@ struct fw_hit_new {
 	const char *snippet;     /* plain text */
 	const char *marks_json;  /* [[start,end],...] character offsets in snippet */
 	const char *matched_json;/* [{"field":"content","start":1,"end":5},...] */
-	const char *notified;    /* "initial", "pending" or "none" */
+	enum fw_hit_notified notified; /* pending (0), initial or none */
 };
 
-/* Inserts the hit (found = now); sets *hit_id. With notified "pending" also
+/* Inserts the hit (found = now); sets *hit_id. With notified pending also
  * inserts one outbox row per channel in channels (enum fw_channel bits), due
- * now; "pending" with channels 0 is stored as "none". A second hit for the
+ * now; pending with channels 0 is stored as none. A second hit for the
  * same (item, topic) fails with FW_STORE_ERROR_EXISTS. Outside a transaction
  * it makes its own. */
 gboolean fw_store_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,

@@ -78,6 +78,42 @@ static void test_item_hash_fields(void)
 	g_assert_cmpuint(strlen(ha), ==, 32);
 }
 
+/* ---- notified ---------------------------------------------------------- */
+
+/* The names are the schema's CHECK list and the JSON's values. */
+static const struct {
+	const char *name;
+	enum fw_hit_notified n;
+} notified_rows[] = {
+	{ "pending", FW_HIT_NOTIFIED_PENDING },
+	{ "initial", FW_HIT_NOTIFIED_INITIAL },
+	{ "delivered", FW_HIT_NOTIFIED_DELIVERED },
+	{ "failed", FW_HIT_NOTIFIED_FAILED },
+	{ "none", FW_HIT_NOTIFIED_NONE },
+};
+
+static void test_notified_names(void)
+{
+	static const char *const bad[] = { "", "Pending", "pending ", "sent", "?" };
+	enum fw_hit_notified n;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(notified_rows); i++) {
+		g_assert_cmpstr(fw_hit_notified_name(notified_rows[i].n), ==, notified_rows[i].name);
+		n = 99;
+		g_assert_true(fw_hit_notified_from_name(notified_rows[i].name, &n));
+		g_assert_cmpint(n, ==, notified_rows[i].n);
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+		n = FW_HIT_NOTIFIED_FAILED;
+		g_assert_false(fw_hit_notified_from_name(bad[i], &n));
+		g_assert_cmpint(n, ==, FW_HIT_NOTIFIED_FAILED);
+	}
+	g_assert_false(fw_hit_notified_from_name(NULL, &n));
+	g_assert_cmpstr(fw_hit_notified_name((enum fw_hit_notified)42), ==, "?");
+	/* zero, as in a struct fw_hit_new = { 0 }, is pending */
+	g_assert_cmpstr(fw_hit_notified_name(0), ==, "pending");
+}
+
 /* ---- marks and matched -------------------------------------------------- */
 
 static void test_marks(void)
@@ -159,7 +195,7 @@ static void test_json(void)
 		.item_id = "urn:1", .title = "caf\xe9 \"x\"", .link = NULL,
 		.published = FW_TIME_NONE, .found = 1732600000, .snippet = "Milei\nwon",
 		.marks_json = "[[0,5]]", .matched_json = "[{\"field\":\"title\",\"start\":0,\"end\":5},1]",
-		.read = TRUE, .notified = "delivered",
+		.read = TRUE, .notified = FW_HIT_NOTIFIED_DELIVERED,
 	};
 	static const char *const members[] = {
 		"id", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
@@ -202,10 +238,10 @@ static void test_digest_json(void)
 {
 	struct fw_hit_row rows[] = {
 		{ .id = 1, .topic = "daily", .feed = "f", .title = "One", .found = 10,
-		  .published = FW_TIME_NONE, .notified = "pending" },
+		  .published = FW_TIME_NONE, .notified = FW_HIT_NOTIFIED_PENDING },
 		{ .id = 2, .topic = "daily", .feed = "f", .title = "Two \xff", .found = 20,
 		  .published = 5, .matched_json = "[{\"field\":\"title\",\"start\":0,\"end\":3}]",
-		  .notified = "pending" },
+		  .notified = FW_HIT_NOTIFIED_PENDING },
 	};
 	g_autoptr(GPtrArray) hits = g_ptr_array_new();
 	g_autoptr(JsonParser) p = json_parser_new();
@@ -242,6 +278,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/hit/item-hash", test_item_hash);
 	g_test_add_func("/hit/item-hash/fields", test_item_hash_fields);
+	g_test_add_func("/hit/notified-names", test_notified_names);
 	g_test_add_func("/hit/marks", test_marks);
 	g_test_add_func("/hit/matched", test_matched);
 	g_test_add_func("/hit/time-utc", test_time_utc);

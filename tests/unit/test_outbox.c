@@ -120,7 +120,7 @@ static gint64 hit_add(struct fixture *f, const char *topic, guint channels, gint
 	h.snippet = title;
 	h.marks_json = "[]";
 	h.matched_json = "[]";
-	h.notified = "pending";
+	h.notified = FW_HIT_NOTIFIED_PENDING;
 	g_assert_true(fw_store_hit_add(f->store, &h, channels, found, &hit_id, &err));
 	g_assert_true(fw_store_commit(f->store, &err));
 	g_assert_no_error(err);
@@ -135,9 +135,11 @@ static char *notified(struct fixture *f)
 	GString *s = g_string_new(NULL);
 
 	g_assert_true(fw_store_hits(f->store, &flt, rows, NULL));
-	for (guint i = 0; i < rows->len; i++)
-		g_string_append_printf(s, "%s%s", i ? " " : "",
-		                       ((struct fw_hit_row *)rows->pdata[i])->notified);
+	for (guint i = 0; i < rows->len; i++) {
+		const struct fw_hit_row *r = rows->pdata[i];
+
+		g_string_append_printf(s, "%s%s", i ? " " : "", fw_hit_notified_name(r->notified));
+	}
 	return g_string_free(s, FALSE);
 }
 
