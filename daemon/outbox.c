@@ -1106,6 +1106,25 @@ fw_outbox_flush(struct fw_outbox *o)
 		o->release = FALSE;
 }
 
+enum fw_hit_notified
+fw_outbox_admit(struct fw_store *store, const struct fw_config *cfg,
+                const struct fw_topic_conf *t, gint64 item_rowid, gboolean feed_fetched,
+                guint *channels)
+{
+	enum fw_hit_notified n;
+
+	if (t->channels == 0)
+		n = FW_HIT_NOTIFIED_NONE;
+	else if (!feed_fetched && !cfg->notify_initial)
+		n = FW_HIT_NOTIFIED_INITIAL;
+	else if (fw_store_story_notified(store, item_rowid, t->key))
+		n = FW_HIT_NOTIFIED_NONE;   /* the same story, notified from another feed */
+	else
+		n = FW_HIT_NOTIFIED_PENDING;
+	*channels = n == FW_HIT_NOTIFIED_PENDING ? t->channels : 0;
+	return n;
+}
+
 struct fw_outbox *
 fw_outbox_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *store)
 {

@@ -222,7 +222,7 @@ item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struc
 		const struct fw_topic_conf *t = p->cfg->topics->pdata[ih->topic];
 		struct fw_hit_new h = { 0 };
 		gint64 hit_id;
-		guint channels = t->channels;
+		guint channels;
 
 		if (fw_store_hit_exists(p->store, item_rowid, t->key))
 			continue;
@@ -232,16 +232,8 @@ item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struc
 		h.snippet = ih->snippet;
 		h.marks_json = ih->marks;
 		h.matched_json = ih->matched;
-		if (channels == 0)
-			h.notified = FW_HIT_NOTIFIED_NONE;
-		else if (!run->fetched_before && !p->cfg->notify_initial)
-			h.notified = FW_HIT_NOTIFIED_INITIAL;
-		else if (fw_store_story_notified(p->store, item_rowid, t->key))
-			h.notified = FW_HIT_NOTIFIED_NONE;   /* the same story, notified from another feed */
-		else
-			h.notified = FW_HIT_NOTIFIED_PENDING;
-		if (h.notified != FW_HIT_NOTIFIED_PENDING)
-			channels = 0;
+		h.notified = fw_outbox_admit(p->store, p->cfg, t, item_rowid, run->fetched_before,
+		                             &channels);
 		if (!fw_store_hit_add(p->store, &h, channels, now, &hit_id, error))
 			return FALSE;
 		p->stats.hits_new++;

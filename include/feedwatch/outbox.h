@@ -102,6 +102,16 @@ gboolean fw_outbox_busy(struct fw_outbox *o);
 /* Notices sent and failed (including "no server") since the dispatcher was made. */
 void fw_outbox_stats(struct fw_outbox *o, guint *sent, guint *failed);
 
+/* The state a new hit of topic t on item item_rowid starts in, the rule
+ * poll applies before fw_store_hit_add: none when t has no channel; initial
+ * when its feed had no successful fetch before (feed_fetched FALSE) and
+ * cfg->notify_initial is off; none when the same story (canonical link) was
+ * or is being notified for t from another feed; else pending. *channels
+ * gets the channels to send on (t's when pending, else 0). */
+enum fw_hit_notified fw_outbox_admit(struct fw_store *store, const struct fw_config *cfg,
+                                     const struct fw_topic_conf *t, gint64 item_rowid,
+                                     gboolean feed_fetched, guint *channels);
+
 /* This dispatcher's clock: Unix seconds (FEEDWATCH_TEST_NOW aware). */
 gint64 fw_outbox_now(struct fw_outbox *o);
 

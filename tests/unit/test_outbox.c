@@ -318,6 +318,69 @@ static void test_no_bus(void)
 	g_setenv("DBUS_SESSION_BUS_ADDRESS", addr, TRUE);
 }
 
+/* --- a new hit's starting state --- */
+
+static const struct {
+	const char *name;
+	guint channels;           /* the topic's */
+	gboolean fetched;         /* the feed had a successful fetch before */
+	gboolean notify_initial;
+	int elsewhere;            /* the same link in another feed: -1 none, else its hit's state */
+	enum fw_hit_notified want;
+} admit_rows[] = {
+	{ "pending", FW_CHANNEL_DESKTOP | FW_CHANNEL_EXEC, TRUE, FALSE, -1,
+	  FW_HIT_NOTIFIED_PENDING },
+	{ "no channel", 0, TRUE, FALSE, -1, FW_HIT_NOTIFIED_NONE },
+	{ "no channel, first fetch", 0, FALSE, FALSE, -1, FW_HIT_NOTIFIED_NONE },
+	{ "first fetch", FW_CHANNEL_WEBHOOK, FALSE, FALSE, -1, FW_HIT_NOTIFIED_INITIAL },
+	{ "first fetch, notify_initial", FW_CHANNEL_WEBHOOK, FALSE, TRUE, -1,
+	  FW_HIT_NOTIFIED_PENDING },
+	{ "story pending elsewhere", FW_CHANNEL_DESKTOP, TRUE, FALSE, FW_HIT_NOTIFIED_PENDING,
+	  FW_HIT_NOTIFIED_NONE },
+	{ "story initial elsewhere", FW_CHANNEL_DESKTOP, TRUE, FALSE, FW_HIT_NOTIFIED_INITIAL,
+	  FW_HIT_NOTIFIED_PENDING },
+	{ "first fetch wins over the story", FW_CHANNEL_DESKTOP, FALSE, FALSE,
+	  FW_HIT_NOTIFIED_PENDING, FW_HIT_NOTIFIED_INITIAL },
+};
+
+/* fw_outbox_admit over admit_rows, on a real store. */
+static void test_admit(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(admit_rows); i++) {
+		struct fixture f;
+		struct fw_topic_conf *t;
+		struct fw_feed_state st = { 0 };
+		g_autoptr(GError) err = NULL;
+		g_autoptr(GPtrArray) cats = g_ptr_array_new();
+		struct fw_item it = { .id = "x", .title = "X", .link = "https://example.com/story",
+		                      .categories = cats };
+		enum fw_item_state state;
+		gint64 rowid, other;
+		guint channels = 99;
+
+		g_test_message("admit row: %s", admit_rows[i].name);
+		fixture_init(&f);
+		f.cfg.notify_initial = admit_rows[i].notify_initial;
+		t = topic_add(&f, "milei", admit_rows[i].channels);
+		if (admit_rows[i].elsewhere >= 0) {
+			struct fw_hit_new h = { .topic = "milei", .notified = admit_rows[i].elsewhere };
+
+			g_assert_true(fw_store_feed_get(f.store, "other", "file:///o.xml", &st, &err));
+			g_assert_true(fw_store_item_put(f.store, st.id, &it, "h", 1, &other, &state, &err));
+			h.item_rowid = other;
+			g_assert_true(fw_store_hit_add(f.store, &h, FW_CHANNEL_DESKTOP, 1, NULL, &err));
+			fw_store_feed_state_clear(&st);
+		}
+		g_assert_true(fw_store_item_put(f.store, f.feed_id, &it, "h", 1, &rowid, &state, &err));
+		g_assert_no_error(err);
+		g_assert_cmpint(fw_outbox_admit(f.store, &f.cfg, t, rowid, admit_rows[i].fetched,
+		                                &channels), ==, admit_rows[i].want);
+		g_assert_cmpuint(channels, ==, admit_rows[i].want == FW_HIT_NOTIFIED_PENDING
+		                               ? admit_rows[i].channels : 0);
+		fixture_clear(&f);
+	}
+}
+
 /* --- on a private bus with the recording server --- */
 
 static gboolean bus_start(void);
@@ -627,6 +690,7 @@ int main(int argc, char **argv)
 	day = (g_get_real_time() / G_USEC_PER_SEC / DAY + 2) * DAY;
 	tmpdir = g_dir_make_tmp("fwoutbox.XXXXXX", NULL);
 	script = find_helper("notify_server.py");
+	g_test_add_func("/outbox/admit", test_admit);
 	g_test_add_func("/outbox/digest", test_digest);
 	g_test_add_func("/outbox/exec-backoff", test_exec_backoff);
 	g_test_add_func("/outbox/no-bus", test_no_bus);
