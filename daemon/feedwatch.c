@@ -33,10 +33,13 @@
 
 static char *opt_config;
 static gboolean opt_verbose;
+static gint64 opt_test_now;
 
 static const GOptionEntry common_entries[] = {
 	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, "Read FILE as the config", "FILE" },
 	{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Log debug messages", NULL },
+	/* tests: the notifications' clock starts at this time and runs on */
+	{ "test-now", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &opt_test_now, NULL, "UNIX_SECONDS" },
 	{ NULL }
 };
 
@@ -265,6 +268,7 @@ cmd_poll(int argc, char **argv)
 	struct fw_config *cfg;
 	struct fw_store *store;
 	struct poll_run r = { 0 };
+	struct fw_outbox_opts notify = { 0 };
 	struct fw_poll_stats st;
 	g_autoptr(GError) err = NULL;
 	int rc = 0;
@@ -305,7 +309,9 @@ cmd_poll(int argc, char **argv)
 		return 1;
 	}
 	fw_store_set_durable(store, cfg->durable);
-	r.poller = fw_poller_new(NULL, cfg, store, !no_notify, &err);
+	if (opt_test_now > 0)
+		notify.clock_offset = opt_test_now - now_s();
+	r.poller = fw_poller_new(NULL, cfg, store, no_notify ? NULL : &notify, &err);
 	if (r.poller == NULL) {
 		fprintf(stderr, "feedwatch: %s\n", err->message);
 		rc = 1;

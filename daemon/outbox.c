@@ -50,8 +50,7 @@ struct fw_outbox {
 	gint64 probed_at;         /* monotonic µs of the last probe */
 	GSource *flush_idle;
 	guint sent, failed;
-	gboolean test_clock;      /* FEEDWATCH_TEST_NOW */
-	gint64 test_now, test_mono;
+	struct fw_outbox_opts opts;
 };
 
 /* A tag of an exec or webhook job: the rows it delivers. */
@@ -70,9 +69,7 @@ struct item {
 gint64
 fw_outbox_now(struct fw_outbox *o)
 {
-	if (o->test_clock)
-		return o->test_now + (g_get_monotonic_time() - o->test_mono) / G_USEC_PER_SEC;
-	return fw_now();
+	return fw_now() + o->opts.clock_offset;
 }
 
 /* The topic config with this key, or NULL (removed since the hit was made). */
@@ -1126,10 +1123,10 @@ fw_outbox_admit(struct fw_store *store, const struct fw_config *cfg,
 }
 
 struct fw_outbox *
-fw_outbox_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *store)
+fw_outbox_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *store,
+              const struct fw_outbox_opts *opts)
 {
 	struct fw_outbox *o = g_new0(struct fw_outbox, 1);
-	const char *test_now = g_getenv("FEEDWATCH_TEST_NOW");
 
 	o->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
 	o->cfg = cfg;
@@ -1139,21 +1136,10 @@ fw_outbox_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	o->found = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	o->release = TRUE;
 	o->release_why = "not shown yet";
-	if (test_now != NULL && *test_now != '\0') {
-		char *end = NULL;
-		gint64 t = g_ascii_strtoll(test_now, &end, 10);
-		if (end != NULL && *end == '\0' && t > 0) {
-			o->test_clock = TRUE;
-			o->test_now = t;
-			o->test_mono = g_get_monotonic_time();
-		} else {
-			fw_log_warn("FEEDWATCH_TEST_NOW=%s is not Unix seconds: ignored", test_now);
-		}
-	}
+	if (opts != NULL)
+		o->opts = *opts;
 	o->notifier = fw_notifier_new(o->ctx, outbox_notice_done_cb, o);
-	/* Only the daemon stays to answer actions. */
-	fw_notifier_set_callbacks(o->notifier,
-	                          g_strcmp0(g_get_prgname(), "feedwatchd") == 0 ? outbox_action_cb : NULL,
+	fw_notifier_set_callbacks(o->notifier, o->opts.actions ? outbox_action_cb : NULL,
 	                          outbox_server_cb);
 	o->jobs = fw_jobs_new(o->ctx, outbox_job_done_cb, o);
 	return o;

@@ -72,10 +72,9 @@ struct fw_poller {
 	GMainContext *ctx;
 	const struct fw_config *cfg;
 	struct fw_store *store;
-	gboolean notify;
 	struct fw_fetcher *fetcher;
 	struct poll_gen *gen;
-	struct fw_outbox *outbox;     /* NULL with notify = FALSE */
+	struct fw_outbox *outbox;     /* NULL without notify options */
 	GPtrArray *runs;          /* of struct feed_run *, parallel to cfg->feeds */
 	GPtrArray *orphans;       /* of struct feed_run *, in flight, feed removed */
 	fw_poll_done_cb done_cb;
@@ -603,14 +602,13 @@ fw_poller_flush_outbox(struct fw_poller *p)
 
 struct fw_poller *
 fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *store,
-              gboolean notify, GError **error)
+              const struct fw_outbox_opts *notify, GError **error)
 {
 	struct fw_poller *p = g_new0(struct fw_poller, 1);
 	struct fw_fetch_opts fo = { 0 };
 
 	p->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
 	p->store = store;
-	p->notify = notify;
 	p->runs = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
 	p->orphans = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
 	g_queue_init(&p->backlog);
@@ -630,8 +628,8 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	fo.timeout = cfg->timeout;
 	fo.max_size = cfg->max_size;
 	p->fetcher = fw_fetcher_new(p->ctx, &fo, poll_fetch_done_cb, p);
-	if (notify) {
-		p->outbox = fw_outbox_new(p->ctx, cfg, store);
+	if (notify != NULL) {
+		p->outbox = fw_outbox_new(p->ctx, cfg, store, notify);
 		fw_outbox_set_fetcher(p->outbox, p->fetcher);   /* webhooks on the same multi */
 	}
 	return p;

@@ -34,8 +34,9 @@
  * starts afresh (mutes last until feedwatchd stops).
  *
  * Actions (default/"Open": open the link with xdg-open and mark the hits
- * read; "Mark read"; "Mute topic for 24 h") are offered only by feedwatchd
- * (g_get_prgname() = "feedwatchd"), the process that stays to answer them.
+ * read; "Mark read"; "Mute topic for 24 h") are offered only when the
+ * program asks (fw_outbox_opts.actions): feedwatchd, the process that stays
+ * to answer them.
  *
  * exec: the topic's exec_argv runs once per hit (no shell) with
  * FEEDWATCH_TOPIC (key), FEEDWATCH_TOPIC_NAME, FEEDWATCH_TITLE,
@@ -57,11 +58,11 @@
  * (FEEDWATCH_DIGEST = the count, FEEDWATCH_HIT_ID = the ids separated by
  * spaces), or ntfy's text form.
  *
- * FEEDWATCH_TEST_NOW (tests only): Unix seconds; when set, this module's
- * clock starts there and runs on with real time. It is used for due rows,
- * backoff, quiet hours, caps, mutes and digests. It must not be earlier than
- * the real time, or rows that poll created (due at the real time) are not
- * due yet. */
+ * The test clock (fw_outbox_opts.clock_offset; the programs' hidden
+ * --test-now=UNIX_SECONDS): this module's clock starts there and runs on
+ * with real time. It is used for due rows, backoff, quiet hours, caps, mutes
+ * and digests. It must not be earlier than the real time, or rows that poll
+ * created (due at the real time) are not due yet. */
 #ifndef FW_OUTBOX_H
 #define FW_OUTBOX_H
 
@@ -76,9 +77,19 @@
 
 struct fw_outbox;
 
-/* A dispatcher on ctx (NULL = thread default); cfg and store are borrowed. */
+/* What the program decides for its dispatcher. */
+struct fw_outbox_opts {
+	gboolean actions;       /* offer Open, Mark read and Mute on desktop notices:
+	                           only a process that stays to answer them (feedwatchd) */
+	gint64 clock_offset;    /* seconds added to fw_now() for every time this
+	                           module reads (due rows, backoff, quiet hours, caps,
+	                           mutes, digests): 0 but in tests (--test-now) */
+};
+
+/* A dispatcher on ctx (NULL = thread default); cfg and store are borrowed,
+ * opts is copied (NULL: no actions, the real clock). */
 struct fw_outbox *fw_outbox_new(GMainContext *ctx, const struct fw_config *cfg,
-                                struct fw_store *store);
+                                struct fw_store *store, const struct fw_outbox_opts *opts);
 
 /* Stops the channels (what is in flight stays pending in the store) and frees. */
 void fw_outbox_free(struct fw_outbox *o);   /* NULL is fine */
@@ -112,7 +123,7 @@ enum fw_hit_notified fw_outbox_admit(struct fw_store *store, const struct fw_con
                                      const struct fw_topic_conf *t, gint64 item_rowid,
                                      gboolean feed_fetched, guint *channels);
 
-/* This dispatcher's clock: Unix seconds (FEEDWATCH_TEST_NOW aware). */
+/* This dispatcher's clock: Unix seconds, fw_now() + its clock_offset. */
 gint64 fw_outbox_now(struct fw_outbox *o);
 
 #endif

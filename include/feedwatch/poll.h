@@ -9,15 +9,18 @@
 
 #include <glib.h>
 #include "feedwatch/config.h"
+#include "feedwatch/outbox.h"
 #include "feedwatch/store.h"
 
 struct fw_poller;
 
 /* Builds a poller for cfg (not owned; must outlive it) writing to store
- * (not owned). notify = FALSE records hits without sending anything (they
- * stay pending). Returns NULL with error if a query does not compile. */
+ * (not owned). notify: the options of its outbox (copied), or NULL to
+ * record hits without sending anything (they stay pending). Returns NULL
+ * with error if a query does not compile. */
 struct fw_poller *fw_poller_new(GMainContext *ctx, const struct fw_config *cfg,
-                                struct fw_store *store, gboolean notify, GError **error);
+                                struct fw_store *store, const struct fw_outbox_opts *notify,
+                                GError **error);
 void fw_poller_free(struct fw_poller *p);   /* aborts transfers; NULL is fine */
 
 /* Switches to a new config (cfg not owned; must outlive the poller or the

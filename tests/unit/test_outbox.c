@@ -1,9 +1,10 @@
-/* Tests for outbox: the dispatcher's policy over a real store, with the
- * test clock (FEEDWATCH_TEST_NOW): digests (exec channel), exec failures
- * and the store's backoff, desktop rows held without a bus; then, on a
- * private session bus with the recording server (tests/helpers/
- * notify_server.py), quiet hours, coalescing and max_per_hour. The D-Bus
- * part is skipped when dbus-daemon or python3-gi is missing. */
+/* Tests for outbox: the dispatcher's policy over a real store, with its
+ * clock moved (clock_offset): a new hit's starting state, digests (exec
+ * channel), exec failures and the store's backoff, desktop rows held
+ * without a bus; then, on a private session bus with the recording server
+ * (tests/helpers/notify_server.py), quiet hours, coalescing and
+ * max_per_hour. The D-Bus part is skipped when dbus-daemon or python3-gi
+ * is missing. */
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -14,6 +15,7 @@
 
 #include "feedwatch/config.h"
 #include "feedwatch/outbox.h"
+#include "feedwatch/sched.h"
 #include "feedwatch/store.h"
 
 static char *argv0;
@@ -170,13 +172,12 @@ static void settle(struct fw_outbox *o)
 	g_assert_false(late);
 }
 
-/* A dispatcher whose clock reads now. */
+/* A dispatcher whose clock reads now (and runs on). */
 static struct fw_outbox *outbox_at(struct fixture *f, gint64 now)
 {
-	g_autofree char *s = g_strdup_printf("%" G_GINT64_FORMAT, now);
+	struct fw_outbox_opts opts = { .clock_offset = now - fw_now() };
 
-	g_setenv("FEEDWATCH_TEST_NOW", s, TRUE);
-	return fw_outbox_new(NULL, &f->cfg, f->store);
+	return fw_outbox_new(NULL, &f->cfg, f->store, &opts);
 }
 
 /* --- without a bus --- */
