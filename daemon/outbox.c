@@ -7,6 +7,10 @@
 #include "feedwatch/outbox.h"
 #include "feedwatch/sched.h"
 
+#define FW_OUTBOX_COALESCE 3          /* items of one topic in one flush shown one by one */
+#define FW_OUTBOX_MUTE_SECONDS (24 * 3600)
+#define FW_OUTBOX_EXEC_TIMEOUT 30     /* seconds */
+#define FW_OUTBOX_PROBE_EVERY 10      /* seconds between server probes while there is none */
 #define FW_OUTBOX_BATCH 1000          /* due rows read per flush */
 #define FW_OUTBOX_TITLES 5            /* titles listed in a summary's body */
 #define FW_OUTBOX_TITLE_MAX 80        /* characters of one title in a summary line */
@@ -66,8 +70,9 @@ struct item {
 	gboolean taken;           /* already in a notice */
 };
 
-gint64
-fw_outbox_now(struct fw_outbox *o)
+/* This dispatcher's clock: Unix seconds, fw_now() + its clock_offset. */
+static gint64
+outbox_now(struct fw_outbox *o)
 {
 	return fw_now() + o->opts.clock_offset;
 }
@@ -198,7 +203,7 @@ static void
 record(struct fw_outbox *o, const GArray *ids, gboolean ok, const char *error)
 {
 	g_autoptr(GError) err = NULL;
-	gint64 now = fw_outbox_now(o);
+	gint64 now = outbox_now(o);
 
 	if (fw_store_begin(o->store, &err)) {
 		for (guint i = 0; i < ids->len; i++) {
@@ -375,7 +380,7 @@ outbox_action_cb(const struct fw_notice *n, enum fw_notify_action action, gpoint
 		break;
 	case FW_NOTIFY_MUTE:
 		for (guint i = 0; n->topics != NULL && n->topics[i] != NULL; i++) {
-			topic_state(o, n->topics[i])->muted_until = fw_outbox_now(o) +
+			topic_state(o, n->topics[i])->muted_until = outbox_now(o) +
 			                                            FW_OUTBOX_MUTE_SECONDS;
 			fw_log_info("topic %s muted for 24 h", n->topics[i]);
 		}
@@ -634,7 +639,7 @@ item_title(const struct item *it)
 static void
 notice_send(struct fw_outbox *o, struct fw_notice *n, const char *const *topics, gboolean force)
 {
-	gint64 now = fw_outbox_now(o);
+	gint64 now = outbox_now(o);
 	gboolean held = !force && topics != NULL && topics[0] != NULL;
 
 	for (guint i = 0; held && topics[i] != NULL; i++)
@@ -1077,7 +1082,7 @@ fw_outbox_flush(struct fw_outbox *o)
 	g_autoptr(GPtrArray) desk = g_ptr_array_new();
 	g_autoptr(GPtrArray) digest = g_ptr_array_new();
 	g_autoptr(GError) err = NULL;
-	gint64 now = fw_outbox_now(o);
+	gint64 now = outbox_now(o);
 
 	if (!fw_store_outbox_due(o->store, now, FW_OUTBOX_BATCH, rows, &err)) {
 		fw_log_err("cannot read the outbox: %s", err->message);

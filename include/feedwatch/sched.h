@@ -1,7 +1,10 @@
-/* sched — when each feed is due: interval, jitter, backoff, Retry-After.
+/* sched — when each feed is due: interval, jitter, backoff, Retry-After;
+ * and the library's clock (fw_now).
  *
  * One timer for all feeds (the earliest due), so an idle daemon with a
- * thousand feeds wakes once per due feed, not once per feed per tick. */
+ * thousand feeds wakes once per due feed, not once per feed per tick. A
+ * scheduler runs on the main context it is given; fw_now and
+ * fw_sched_next_poll are safe on any thread. */
 #ifndef FW_SCHED_H
 #define FW_SCHED_H
 

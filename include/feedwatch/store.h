@@ -94,6 +94,8 @@ struct fw_feed_state {
 /* Consecutive polls that must end in the same permanent redirect before the
  * stored URL follows it. */
 #define FW_STORE_MOVED_AFTER 3
+
+/* Frees st's strings and zeroes it (st itself is the caller's). NULL is fine. */
 void fw_store_feed_state_clear(struct fw_feed_state *st);
 
 /* Finds or creates the row of feed `key` (updating its url) and fills st.
@@ -213,7 +215,7 @@ struct fw_outbox_row {
 	char *topic, *topic_name, *feed_title, *title, *link, *snippet, *marks_json;
 	int attempts;
 };
-void fw_store_outbox_row_free(struct fw_outbox_row *r);
+void fw_store_outbox_row_free(struct fw_outbox_row *r);   /* NULL is fine */
 
 /* Pending rows due at now (next_try <= now), oldest first, at most limit;
  * appended to out (of struct fw_outbox_row *, caller frees). */
