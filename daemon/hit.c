@@ -61,6 +61,43 @@ char *fw_hit_time_utc(gint64 t)
 	return dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
 }
 
+/* ---- JSON helpers ------------------------------------------------------- */
+
+/* Adds member name: a string (made valid UTF-8) or null. */
+static void add_string(JsonBuilder *b, const char *name, const char *value)
+{
+	json_builder_set_member_name(b, name);
+	if (value) {
+		g_autofree char *valid = g_utf8_make_valid(value, -1);
+
+		json_builder_add_string_value(b, valid);
+	} else {
+		json_builder_add_null_value(b);
+	}
+}
+
+/* Adds one entry of a matched list: {"field", "start", "end"}. */
+static void add_match(JsonBuilder *b, const char *field, guint start, guint end)
+{
+	json_builder_begin_object(b);
+	add_string(b, "field", field);
+	json_builder_set_member_name(b, "start");
+	json_builder_add_int_value(b, start);
+	json_builder_set_member_name(b, "end");
+	json_builder_add_int_value(b, end);
+	json_builder_end_object(b);
+}
+
+/* The builder's document as one line of JSON. Caller frees. */
+static char *to_json(JsonBuilder *b)
+{
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = json_builder_get_root(b);
+
+	json_generator_set_root(gen, root);
+	return json_generator_to_data(gen, NULL);
+}
+
 /* ---- writing the stored lists ------------------------------------------ */
 
 char *fw_hit_marks_json(const GArray *marks)
@@ -77,26 +114,15 @@ char *fw_hit_marks_json(const GArray *marks)
 
 char *fw_hit_matched_json(const GArray *spans)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
 
 	json_builder_begin_array(b);
 	for (guint i = 0; i < spans->len; i++) {
 		const struct fw_span *sp = &g_array_index(spans, struct fw_span, i);
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "field");
-		json_builder_add_string_value(b, fw_field_name(sp->field));
-		json_builder_set_member_name(b, "start");
-		json_builder_add_int_value(b, sp->start);
-		json_builder_set_member_name(b, "end");
-		json_builder_add_int_value(b, sp->end);
-		json_builder_end_object(b);
+		add_match(b, fw_field_name(sp->field), sp->start, sp->end);
 	}
 	json_builder_end_array(b);
-	root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	return json_generator_to_data(gen, NULL);
+	return to_json(b);
 }
 
 /* ---- reading the stored lists ------------------------------------------ */
@@ -194,19 +220,6 @@ GArray *fw_hit_matched_parse(const char *matched_json)
 
 /* ---- the hit as JSON ---------------------------------------------------- */
 
-/* Adds member name: a string (made valid UTF-8) or null. */
-static void add_string(JsonBuilder *b, const char *name, const char *value)
-{
-	json_builder_set_member_name(b, name);
-	if (value) {
-		g_autofree char *valid = g_utf8_make_valid(value, -1);
-
-		json_builder_add_string_value(b, valid);
-	} else {
-		json_builder_add_null_value(b);
-	}
-}
-
 /* Adds the matched list from matched_json, keeping well-formed entries only. */
 static void add_matched(JsonBuilder *b, const char *matched_json)
 {
@@ -216,14 +229,7 @@ static void add_matched(JsonBuilder *b, const char *matched_json)
 	json_builder_begin_array(b);
 	for (guint i = 0; i < matched->len; i++) {
 		const struct fw_hit_match *m = &g_array_index(matched, struct fw_hit_match, i);
-
-		json_builder_begin_object(b);
-		add_string(b, "field", m->field);
-		json_builder_set_member_name(b, "start");
-		json_builder_add_int_value(b, m->start);
-		json_builder_set_member_name(b, "end");
-		json_builder_add_int_value(b, m->end);
-		json_builder_end_object(b);
+		add_match(b, m->field, m->start, m->end);
 	}
 	json_builder_end_array(b);
 }
@@ -252,16 +258,6 @@ static void add_hit(JsonBuilder *b, const struct fw_hit_row *r)
 	json_builder_add_boolean_value(b, r->read);
 	add_string(b, "notified", fw_hit_notified_name(r->notified));
 	json_builder_end_object(b);
-}
-
-/* The builder's document as one line of JSON. Caller frees. */
-static char *to_json(JsonBuilder *b)
-{
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = json_builder_get_root(b);
-
-	json_generator_set_root(gen, root);
-	return json_generator_to_data(gen, NULL);
 }
 
 char *fw_hit_json(const struct fw_hit_row *r)
