@@ -27,13 +27,9 @@ FW_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
 # libfeedwatch.a: the service's pipeline (daemon/ but feedwatchd.c).
 # libfeedwatch-cli.a: the tool's commands and presenters (cli/ but feedwatch.c).
-# INTERIM: cli/hitlog.c still holds fw_hitlog_json and fw_hitlog_marks_parse,
-# which daemon/outbox.c calls (with -Icli), so it is built into libfeedwatch.a
-# until daemon/hit.c owns them; then drop INTERIM_SRC and outbox.o's -Icli.
-INTERIM_SRC = cli/hitlog.c
-CORE_SRC = $(filter-out daemon/feedwatchd.c,$(sort $(wildcard daemon/*.c))) $(INTERIM_SRC)
-CORE_OBJ = $(patsubst cli/%.c,$(B)/obj/cli/%.o,$(CORE_SRC:daemon/%.c=$(B)/obj/%.o))
-CLI_SRC = $(filter-out cli/feedwatch.c $(INTERIM_SRC),$(sort $(wildcard cli/*.c)))
+CORE_SRC = $(filter-out daemon/feedwatchd.c,$(sort $(wildcard daemon/*.c)))
+CORE_OBJ = $(CORE_SRC:daemon/%.c=$(B)/obj/%.o)
+CLI_SRC = $(filter-out cli/feedwatch.c,$(sort $(wildcard cli/*.c)))
 CLI_OBJ = $(CLI_SRC:cli/%.c=$(B)/obj/cli/%.o)
 CLI_TESTS = $(B)/tests/test_hitlog $(B)/tests/test_report $(B)/tests/test_stats
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
@@ -47,9 +43,6 @@ $(B)/obj/%.o: daemon/%.c $(wildcard include/feedwatch/*.h daemon/*.h) | $(B)/obj
 
 $(B)/obj/cli/%.o: cli/%.c $(wildcard include/feedwatch/*.h cli/*.h) | $(B)/obj/cli
 	$(CC) $(FW_CFLAGS) $(CFLAGS) -c -o $@ $<
-
-$(B)/obj/outbox.o: cli/hitlog.h
-$(B)/obj/outbox.o: FW_CFLAGS += -Icli
 
 $(B)/libfeedwatch.a: $(CORE_OBJ)
 	rm -f $@

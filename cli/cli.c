@@ -69,12 +69,6 @@ fw_cli_hit_id(const char *s, gint64 *out)
 	return *s != '\0' && *end == '\0' && *out > 0;
 }
 
-gint64
-fw_cli_now(void)
-{
-	return g_get_real_time() / G_USEC_PER_SEC;
-}
-
 /* ---- config and store -------------------------------------------------- */
 
 struct fw_config *

@@ -11,6 +11,7 @@
 
 #include "feedwatch/config.h"
 #include "feedwatch/feed.h"
+#include "feedwatch/sched.h"
 #include "feedwatch/store.h"
 
 /* The exit status of a bad option or argument. */
@@ -30,9 +31,11 @@ struct fw_cmd_entry {
 /* Every command, in the usage text's order; ends with a NULL name. */
 extern const struct fw_cmd_entry fw_cmd_table[];
 
-/* The options every command takes (-c FILE, -v), in cli/feedwatch.c. */
+/* The options every command takes (-c FILE, -v; the tests' hidden
+ * --test-now=UNIX_SECONDS), in cli/feedwatch.c. */
 extern char *fw_cli_opt_config;
 extern gboolean fw_cli_opt_verbose;
+extern gint64 fw_cli_opt_test_now;
 extern const GOptionEntry fw_cli_common_entries[];
 
 int fw_cmd_add(const struct fw_cmd_entry *cmd, int argc, char **argv);
@@ -68,9 +71,6 @@ int fw_cli_fail(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* Parses a hit number (> 0) into *out; FALSE for anything else. */
 gboolean fw_cli_hit_id(const char *s, gint64 *out);
-
-/* The time now, Unix seconds. */
-gint64 fw_cli_now(void);
 
 /* ---- config and store -------------------------------------------------- */
 

@@ -156,7 +156,7 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage_error("backtest: give one TOPIC or QUERY (%s)", "quote a query with spaces");
 	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "table") != 0)
 		return fw_cli_usage_error("backtest: unknown format '%s' (table, json)", format);
-	if (since != NULL && !fw_config_parse_when(since, fw_cli_now(), &from))
+	if (since != NULL && !fw_config_parse_when(since, fw_now(), &from))
 		return fw_cli_usage_error("backtest: bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
 	if ((cfg = fw_cli_load_config()) == NULL)
 		return 1;

@@ -19,7 +19,7 @@ fw_cmd_export(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	};
 	struct fw_config *cfg;
 	g_autoptr(GPtrArray) feeds = g_ptr_array_new_with_free_func((GDestroyNotify)fw_opml_feed_free);
-	g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func((GDestroyNotify)fw_feed_status_free);
+	g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_feed_status_free);
 	g_autoptr(GHashTable) extras = NULL;
 	g_autofree char *text = NULL, *doc = NULL;
 	g_autoptr(GError) err = NULL;
@@ -64,7 +64,7 @@ fw_cmd_export(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		g_ptr_array_add(feeds, fw_opml_feed_new(t->str, fc->url, ex ? ex->html_url : NULL,
 		                                        ex ? ex->category : NULL));
 	}
-	doc = fw_opml_write(feeds, "feedwatch feeds", fw_cli_now());
+	doc = fw_opml_write(feeds, "feedwatch feeds", fw_now());
 	if (output != NULL) {
 		if (!g_file_set_contents(output, doc, -1, &err))
 			rc = fw_cli_fail("export", "%s", err->message);

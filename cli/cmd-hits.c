@@ -141,7 +141,7 @@ fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	struct fw_cli_db db;
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
 	g_autoptr(GError) err = NULL;
-	gint64 now = fw_cli_now();
+	gint64 now = fw_now();
 	int rc = 0;
 
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))

@@ -87,6 +87,7 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	struct fw_config *cfg;
 	struct fw_cli_db db;
 	struct poll_run r = { 0 };
+	struct fw_outbox_opts notify = { 0 };
 	struct fw_poll_stats st;
 	g_autoptr(GError) err = NULL;
 	int rc = 0;
@@ -125,7 +126,9 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return 1;
 	}
 	fw_store_set_durable(db.store, cfg->durable);
-	r.poller = fw_poller_new(NULL, cfg, db.store, !no_notify, &err);
+	if (fw_cli_opt_test_now > 0)
+		notify.clock_offset = fw_cli_opt_test_now - fw_now();
+	r.poller = fw_poller_new(NULL, cfg, db.store, no_notify ? NULL : &notify, &err);
 	if (r.poller == NULL) {
 		fprintf(stderr, "feedwatch: %s\n", err->message);
 		rc = 1;

@@ -17,7 +17,7 @@ fw_cmd_prune(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	};
 	struct fw_cli_db db;
 	g_autoptr(GError) err = NULL;
-	gint64 now = fw_cli_now(), before = 0, hits = 0, items = 0;
+	gint64 now = fw_now(), before = 0, hits = 0, items = 0;
 	int rc = 0;
 
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))

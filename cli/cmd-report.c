@@ -28,7 +28,7 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_autoptr(GPtrArray) rtopics = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) err = NULL;
 	g_autofree char *tmp = NULL;
-	gint64 now = fw_cli_now();
+	gint64 now = fw_now();
 	FILE *out = stdout;
 	int rc = 0;
 

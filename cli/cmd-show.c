@@ -67,7 +67,7 @@ fw_cmd_show(const struct fw_cmd_entry *cmd, int argc, char **argv)
 			continue;
 		}
 		if (json) {
-			g_autofree char *line = fw_hitlog_json(row);
+			g_autofree char *line = fw_hit_json(row);
 			puts(line);
 		} else {
 			others = item_other_hits(db.store, row);

@@ -45,7 +45,7 @@ fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage_error("stats: unknown format '%s' (table, json, csv)", format);
 	if (!fw_cli_db_open(&db, TRUE))
 		return 1;
-	today = fw_stats_day(fw_cli_now());
+	today = fw_stats_day(fw_now());
 	s = fw_stats_new(today - (guint)days + 1, (guint)days);
 	stats_add_topics(s, db.cfg);
 	f.since = fw_stats_day_start(s->first_day);

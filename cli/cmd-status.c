@@ -137,7 +137,7 @@ status_table(const struct fw_config *cfg, GPtrArray *lines, pid_t pid, guint fai
              guint wkey)
 {
 	gboolean color = fw_cli_use_color();
-	gint64 now = fw_cli_now();
+	gint64 now = fw_now();
 	guint fixed, werr, width = fw_cli_term_width();
 
 	if (pid > 0)
@@ -197,7 +197,7 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		{ NULL }
 	};
 	struct fw_cli_db db;
-	g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func((GDestroyNotify)fw_feed_status_free);
+	g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_feed_status_free);
 	g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) err = NULL;
 	gboolean json;

@@ -15,10 +15,13 @@
 
 char *fw_cli_opt_config;
 gboolean fw_cli_opt_verbose;
+gint64 fw_cli_opt_test_now;
 
 const GOptionEntry fw_cli_common_entries[] = {
 	{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &fw_cli_opt_config, "Read FILE as the config", "FILE" },
 	{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &fw_cli_opt_verbose, "Log debug messages", NULL },
+	/* tests: the notifications' clock starts at this time and runs on */
+	{ "test-now", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &fw_cli_opt_test_now, NULL, "UNIX_SECONDS" },
 	{ NULL }
 };
 

@@ -2,7 +2,6 @@
  * the long form of `feedwatch show`. See cli/hitlog.h. */
 #include <string.h>
 
-#include <json-glib/json-glib.h>
 #include <libxml/xmlwriter.h>
 
 #include "hitlog.h"
@@ -121,76 +120,7 @@ static char *format_local(gint64 t)
 	return dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M") : g_strdup("-");
 }
 
-/* t as RFC 3339 UTC "2024-11-26T05:05:00Z", or NULL for none or out of range. */
-static char *format_utc(gint64 t)
-{
-	g_autoptr(GDateTime) dt = NULL;
-
-	if (t != FW_TIME_NONE)
-		dt = g_date_time_new_from_unix_utc(t);
-	return dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : NULL;
-}
-
 /* ---- marks ------------------------------------------------------------- */
-
-/* Orders spans by start, then end. */
-static gint span_cmp(gconstpointer a, gconstpointer b)
-{
-	const struct fw_span *x = a, *y = b;
-
-	if (x->start != y->start)
-		return x->start < y->start ? -1 : 1;
-	return x->end < y->end ? -1 : x->end > y->end;
-}
-
-/* TRUE with *out set when node is an integer that fits a guint. */
-static gboolean node_uint(JsonNode *node, guint *out)
-{
-	gint64 v;
-
-	if (!node || !JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_INT64)
-		return FALSE;
-	v = json_node_get_int(node);
-	if (v < 0 || v > G_MAXUINT)
-		return FALSE;
-	*out = (guint)v;
-	return TRUE;
-}
-
-/* The root of a JSON text if it is an array, else NULL; p keeps it alive. */
-static JsonArray *json_array_of(JsonParser *p, const char *json)
-{
-	JsonNode *root;
-
-	if (!json || !*json || !json_parser_load_from_data(p, json, -1, NULL))
-		return NULL;
-	root = json_parser_get_root(p);
-	return root && JSON_NODE_HOLDS_ARRAY(root) ? json_node_get_array(root) : NULL;
-}
-
-GArray *fw_hitlog_marks_parse(const char *marks_json)
-{
-	GArray *marks = g_array_new(FALSE, TRUE, sizeof(struct fw_span));
-	g_autoptr(JsonParser) p = json_parser_new_immutable();
-	JsonArray *a = json_array_of(p, marks_json);
-
-	for (guint i = 0; a && i < json_array_get_length(a); i++) {
-		JsonNode *n = json_array_get_element(a, i);
-		struct fw_span sp = { 0 };
-		JsonArray *pair;
-
-		if (!JSON_NODE_HOLDS_ARRAY(n))
-			continue;
-		pair = json_node_get_array(n);
-		if (json_array_get_length(pair) != 2 ||
-		    !node_uint(json_array_get_element(pair, 0), &sp.start) ||
-		    !node_uint(json_array_get_element(pair, 1), &sp.end) || sp.end <= sp.start)
-			continue;
-		g_array_append_val(marks, sp);
-	}
-	g_array_sort(marks, span_cmp);
-	return marks;
-}
 
 /* Appends clean text with each mark wrapped in open/close; overlapping or
  * out-of-range marks are skipped. */
@@ -304,84 +234,6 @@ static void print_table(GPtrArray *rows, FILE *out, gboolean color, guint width)
 	}
 }
 
-/* ---- JSON -------------------------------------------------------------- */
-
-/* Adds member name: a string (made valid UTF-8) or null. */
-static void add_string(JsonBuilder *b, const char *name, const char *value)
-{
-	json_builder_set_member_name(b, name);
-	if (value) {
-		g_autofree char *valid = g_utf8_make_valid(value, -1);
-
-		json_builder_add_string_value(b, valid);
-	} else {
-		json_builder_add_null_value(b);
-	}
-}
-
-/* Adds the matched list from matched_json, keeping well-formed entries only. */
-static void add_matched(JsonBuilder *b, const char *matched_json)
-{
-	g_autoptr(JsonParser) p = json_parser_new_immutable();
-	JsonArray *a = json_array_of(p, matched_json);
-
-	json_builder_set_member_name(b, "matched");
-	json_builder_begin_array(b);
-	for (guint i = 0; a && i < json_array_get_length(a); i++) {
-		JsonNode *n = json_array_get_element(a, i);
-		JsonObject *o;
-		const char *field;
-		guint start, end;
-
-		if (!JSON_NODE_HOLDS_OBJECT(n))
-			continue;
-		o = json_node_get_object(n);
-		field = json_object_get_string_member_with_default(o, "field", NULL);
-		if (!field || !node_uint(json_object_get_member(o, "start"), &start) ||
-		    !node_uint(json_object_get_member(o, "end"), &end))
-			continue;
-		json_builder_begin_object(b);
-		add_string(b, "field", field);
-		json_builder_set_member_name(b, "start");
-		json_builder_add_int_value(b, start);
-		json_builder_set_member_name(b, "end");
-		json_builder_add_int_value(b, end);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
-}
-
-char *fw_hitlog_json(const struct fw_hit_row *r)
-{
-	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree char *published = format_utc(r->published);
-	g_autofree char *found = format_utc(r->found);
-
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "id");
-	json_builder_add_int_value(b, r->id);
-	add_string(b, "topic", r->topic);
-	add_string(b, "topic_name", r->topic_name ? r->topic_name : r->topic);
-	add_string(b, "feed", r->feed);
-	add_string(b, "feed_title", r->feed_title ? r->feed_title : r->feed);
-	add_string(b, "item_id", r->item_id);
-	add_string(b, "title", r->title);
-	add_string(b, "link", r->link);
-	add_string(b, "published", published);
-	add_string(b, "found", found);
-	add_string(b, "snippet", r->snippet);
-	add_matched(b, r->matched_json);
-	json_builder_set_member_name(b, "read");
-	json_builder_add_boolean_value(b, r->read);
-	add_string(b, "notified", r->notified);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	return json_generator_to_data(gen, NULL);
-}
-
 /* ---- CSV --------------------------------------------------------------- */
 
 /* Appends one RFC 4180 field: quoted (quotes doubled) when it holds a comma,
@@ -419,8 +271,8 @@ static void print_csv(GPtrArray *rows, FILE *out)
 	for (guint i = 0; i < rows->len; i++) {
 		const struct fw_hit_row *r = g_ptr_array_index(rows, i);
 		g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, r->id);
-		g_autofree char *published = format_utc(r->published);
-		g_autofree char *found = format_utc(r->found);
+		g_autofree char *published = fw_hit_time_utc(r->published);
+		g_autofree char *found = fw_hit_time_utc(r->found);
 
 		g_string_truncate(line, 0);
 		csv_field(line, id, FALSE);
@@ -435,7 +287,7 @@ static void print_csv(GPtrArray *rows, FILE *out)
 		csv_field(line, found, FALSE);
 		csv_field(line, r->snippet, FALSE);
 		csv_field(line, r->read ? "true" : "false", FALSE);
-		csv_field(line, r->notified, TRUE);
+		csv_field(line, fw_hit_notified_name(r->notified), TRUE);
 		fputs(line->str, out);
 	}
 }
@@ -482,8 +334,8 @@ static void atom_entry(xmlTextWriterPtr w, const struct fw_hit_row *r)
 	g_autofree char *title = g_strdup_printf("[%s] %s",
 	                                         r->topic_name ? r->topic_name : r->topic,
 	                                         r->title ? r->title : "");
-	g_autofree char *found = format_utc(r->found);
-	g_autofree char *published = format_utc(r->published);
+	g_autofree char *found = fw_hit_time_utc(r->found);
+	g_autofree char *published = fw_hit_time_utc(r->published);
 	g_autofree char *feed = g_strdup(r->feed_title ? r->feed_title : r->feed);
 
 	xmlTextWriterStartElement(w, BAD_CAST "entry");
@@ -541,7 +393,7 @@ static void print_atom(GPtrArray *rows, FILE *out)
 	}
 	if (newest == FW_TIME_NONE)
 		newest = g_get_real_time() / G_USEC_PER_SEC;
-	updated = format_utc(newest);
+	updated = fw_hit_time_utc(newest);
 
 	xmlTextWriterSetIndent(w, 1);
 	xmlTextWriterSetIndentString(w, BAD_CAST "  ");
@@ -574,7 +426,7 @@ void fw_hitlog_print(GPtrArray *rows, enum fw_hitlog_format format, FILE *out,
 		break;
 	case FW_HITLOG_JSON:
 		for (guint i = 0; i < rows->len; i++) {
-			g_autofree char *line = fw_hitlog_json(g_ptr_array_index(rows, i));
+			g_autofree char *line = fw_hit_json(g_ptr_array_index(rows, i));
 
 			fputs(line, out);
 			fputc('\n', out);
@@ -610,26 +462,17 @@ static void show_line(GString *out, const char *label, const char *value)
  * and 7 more", or NULL when empty. */
 static char *matched_text(const char *matched_json)
 {
-	g_autoptr(JsonParser) p = json_parser_new_immutable();
-	JsonArray *a = json_array_of(p, matched_json);
+	g_autoptr(GArray) matched = fw_hit_matched_parse(matched_json);
 	g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GArray) counts = g_array_new(FALSE, TRUE, sizeof(guint));
 	GString *out;
 
-	for (guint i = 0; a && i < json_array_get_length(a); i++) {
-		JsonNode *n = json_array_get_element(a, i);
-		const char *field;
-		guint start, end, k;
-		JsonObject *o;
+	for (guint i = 0; i < matched->len; i++) {
+		const struct fw_hit_match *m = &g_array_index(matched, struct fw_hit_match, i);
+		const char *field = m->field;
+		guint start = m->start, end = m->end, k;
 
-		if (!JSON_NODE_HOLDS_OBJECT(n))
-			continue;
-		o = json_node_get_object(n);
-		field = json_object_get_string_member_with_default(o, "field", NULL);
-		if (!field || !node_uint(json_object_get_member(o, "start"), &start) ||
-		    !node_uint(json_object_get_member(o, "end"), &end))
-			continue;
 		for (k = 0; k < fields->len && strcmp(fields->pdata[k], field); k++)
 			;
 		if (k == fields->len) {
@@ -682,7 +525,7 @@ void fw_hitlog_show(const struct fw_hit_row *r, FILE *out, gboolean color)
 static void append_snippet(GString *s, const struct fw_hit_row *r, gboolean color, gboolean blank)
 {
 	g_autofree char *snippet = clean_text(r->snippet, FALSE);
-	g_autoptr(GArray) marks = fw_hitlog_marks_parse(r->marks_json);
+	g_autoptr(GArray) marks = fw_hit_marks_parse(r->marks_json);
 	g_autoptr(GString) marked = g_string_new(NULL);
 
 	if (*snippet == '\0')
@@ -703,7 +546,7 @@ void fw_hitlog_show_item(const struct fw_hit_row *r, GPtrArray *others, FILE *ou
 
 	head = g_strdup_printf("Hit %" G_GINT64_FORMAT " · %s (%s) · %s · notified: %s",
 	                       r->id, name ? name : "", r->topic ? r->topic : "",
-	                       r->read ? "read" : "unread", r->notified ? r->notified : "?");
+	                       r->read ? "read" : "unread", fw_hit_notified_name(r->notified));
 	{
 		g_autofree char *h = clean_text(head, FALSE);
 

@@ -2,8 +2,8 @@
  * and the long form of `feedwatch show`; used by the tool only.
  *
  * Formats rows that fw_store_hits() returned: no database access, no errors
- * (stored JSON that does not read is left out). JSON is written with
- * json-glib; its fields: feedwatch(1) "JSON FIELDS" and docs/design.md. */
+ * (stored JSON that does not read is left out). JSON lines are fw_hit_json's
+ * (feedwatch/hit.h); their fields: feedwatch(1) "JSON FIELDS" and docs/design.md. */
 #ifndef FW_HITLOG_H
 #define FW_HITLOG_H
 
@@ -30,9 +30,6 @@ gboolean fw_hitlog_format_from_name(const char *name, enum fw_hitlog_format *out
 void fw_hitlog_print(GPtrArray *rows, enum fw_hitlog_format format, FILE *out,
                      gboolean color, guint width);
 
-/* One hit as a JSON object on one line (no newline). Caller frees. */
-char *fw_hitlog_json(const struct fw_hit_row *row);
-
 /* The long form of one hit for `feedwatch show`: topic, feed, dates, title,
  * link, the snippet with marks (bold when color), the summary. */
 void fw_hitlog_show(const struct fw_hit_row *row, FILE *out, gboolean color);
@@ -43,10 +40,5 @@ void fw_hitlog_show(const struct fw_hit_row *row, FILE *out, gboolean color);
  * snippet. row->also_in becomes an "Also in:" line. */
 void fw_hitlog_show_item(const struct fw_hit_row *row, GPtrArray *others, FILE *out,
                          gboolean color);
-
-/* Parses marks_json ([[start,end],...], character offsets) into a new array
- * of struct fw_span (field 0), sorted by start, bad pairs dropped; empty for
- * NULL or junk. Free with g_array_unref. */
-GArray *fw_hitlog_marks_parse(const char *marks_json);
 
 #endif

@@ -120,7 +120,7 @@ static gboolean link_ok(const char *link)
 static void put_marked(FILE *out, const char *snippet, const char *marks_json)
 {
 	g_autofree char *text = g_utf8_make_valid(snippet ? snippet : "", -1);
-	g_autoptr(GArray) marks = fw_hitlog_marks_parse(marks_json);
+	g_autoptr(GArray) marks = fw_hit_marks_parse(marks_json);
 	glong len = g_utf8_strlen(text, -1);
 	const char *p = text;
 	guint pos = 0;

@@ -21,6 +21,7 @@
 #include <glib-unix.h>
 
 #include "feedwatch/fetch.h"
+#include "feedwatch/sched.h"
 
 /* libssh2_init's LIBSSH2_INIT_NO_CRYPTO (libssh2.h, not a build dependency). */
 #define FETCH_LIBSSH2_INIT_NO_CRYPTO 0x0001
@@ -455,7 +456,7 @@ static gint64 parse_retry_after(const char *v)
 	} else {
 		time_t t = curl_getdate(v, NULL);
 		if (t != -1)
-			secs = (gint64)t - g_get_real_time() / G_USEC_PER_SEC;
+			secs = (gint64)t - fw_now();
 	}
 	return CLAMP(secs, FW_FETCH_RETRY_MIN, FW_FETCH_RETRY_MAX);
 }

@@ -1,13 +1,16 @@
 /* outbox — the dispatcher and the per-topic policy. See include/feedwatch/outbox.h. */
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
-#include "hitlog.h"
+#include "feedwatch/hit.h"
 #include "feedwatch/log.h"
 #include "feedwatch/notify.h"
 #include "feedwatch/outbox.h"
+#include "feedwatch/sched.h"
 
+#define FW_OUTBOX_COALESCE 3          /* items of one topic in one flush shown one by one */
+#define FW_OUTBOX_MUTE_SECONDS (24 * 3600)
+#define FW_OUTBOX_EXEC_TIMEOUT 30     /* seconds */
+#define FW_OUTBOX_PROBE_EVERY 10      /* seconds between server probes while there is none */
 #define FW_OUTBOX_BATCH 1000          /* due rows read per flush */
 #define FW_OUTBOX_TITLES 5            /* titles listed in a summary's body */
 #define FW_OUTBOX_TITLE_MAX 80        /* characters of one title in a summary line */
@@ -51,8 +54,7 @@ struct fw_outbox {
 	gint64 probed_at;         /* monotonic µs of the last probe */
 	GSource *flush_idle;
 	guint sent, failed;
-	gboolean test_clock;      /* FEEDWATCH_TEST_NOW */
-	gint64 test_now, test_mono;
+	struct fw_outbox_opts opts;
 };
 
 /* A tag of an exec or webhook job: the rows it delivers. */
@@ -68,12 +70,11 @@ struct item {
 	gboolean taken;           /* already in a notice */
 };
 
-gint64
-fw_outbox_now(struct fw_outbox *o)
+/* This dispatcher's clock: Unix seconds, fw_now() + its clock_offset. */
+static gint64
+outbox_now(struct fw_outbox *o)
 {
-	if (o->test_clock)
-		return o->test_now + (g_get_monotonic_time() - o->test_mono) / G_USEC_PER_SEC;
-	return g_get_real_time() / G_USEC_PER_SEC;
+	return fw_now() + o->opts.clock_offset;
 }
 
 /* The topic config with this key, or NULL (removed since the hit was made). */
@@ -202,7 +203,7 @@ static void
 record(struct fw_outbox *o, const GArray *ids, gboolean ok, const char *error)
 {
 	g_autoptr(GError) err = NULL;
-	gint64 now = fw_outbox_now(o);
+	gint64 now = outbox_now(o);
 
 	if (fw_store_begin(o->store, &err)) {
 		for (guint i = 0; i < ids->len; i++) {
@@ -379,7 +380,7 @@ outbox_action_cb(const struct fw_notice *n, enum fw_notify_action action, gpoint
 		break;
 	case FW_NOTIFY_MUTE:
 		for (guint i = 0; n->topics != NULL && n->topics[i] != NULL; i++) {
-			topic_state(o, n->topics[i])->muted_until = fw_outbox_now(o) +
+			topic_state(o, n->topics[i])->muted_until = outbox_now(o) +
 			                                            FW_OUTBOX_MUTE_SECONDS;
 			fw_log_info("topic %s muted for 24 h", n->topics[i]);
 		}
@@ -539,7 +540,7 @@ send_job_row(struct fw_outbox *o, const struct fw_outbox_row *r)
 		fail_rows(o, ids, "the hit is gone");
 		return;
 	}
-	json = fw_hitlog_json(h);
+	json = fw_hit_json(h);
 	if (r->channel == FW_CHANNEL_EXEC) {
 		g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func(g_free);
 		g_autofree char *hid = g_strdup_printf("%" G_GINT64_FORMAT, h->id);
@@ -638,7 +639,7 @@ item_title(const struct item *it)
 static void
 notice_send(struct fw_outbox *o, struct fw_notice *n, const char *const *topics, gboolean force)
 {
-	gint64 now = fw_outbox_now(o);
+	gint64 now = outbox_now(o);
 	gboolean held = !force && topics != NULL && topics[0] != NULL;
 
 	for (guint i = 0; held && topics[i] != NULL; i++)
@@ -666,7 +667,7 @@ send_item(struct fw_outbox *o, struct item *it)
 	const struct fw_outbox_row *first = it->rows->pdata[0];
 	struct fw_notice *n = fw_notice_new();
 	g_autoptr(GPtrArray) names = g_ptr_array_new();
-	g_autoptr(GArray) marks = fw_hitlog_marks_parse(first->marks_json);
+	g_autoptr(GArray) marks = fw_hit_marks_parse(first->marks_json);
 	g_auto(GStrv) topics = item_topics(it);
 
 	n->urgency = FW_URGENCY_LOW;
@@ -972,38 +973,6 @@ hit_found(struct fw_outbox *o, gint64 hit_id)
 	return found;
 }
 
-/* The digest JSON: {"digest": true, "topic", "topic_name", "count", "hits": [...]}. */
-static char *
-digest_json(const struct fw_topic_conf *t, GPtrArray *hits)
-{
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "digest");
-	json_builder_add_boolean_value(b, TRUE);
-	json_builder_set_member_name(b, "topic");
-	json_builder_add_string_value(b, t->key);
-	json_builder_set_member_name(b, "topic_name");
-	json_builder_add_string_value(b, t->name);
-	json_builder_set_member_name(b, "count");
-	json_builder_add_int_value(b, hits->len);
-	json_builder_set_member_name(b, "hits");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < hits->len; i++) {
-		g_autofree char *line = fw_hitlog_json(hits->pdata[i]);
-		JsonNode *node = json_from_string(line, NULL);
-		if (node != NULL)
-			json_builder_add_value(b, node);
-	}
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	return json_generator_to_data(gen, NULL);
-}
-
 /* Sends one digest of topic t through channel: rows are its ready rows. */
 static void
 send_digest(struct fw_outbox *o, const struct fw_topic_conf *t, guint channel, GPtrArray *rows)
@@ -1044,7 +1013,7 @@ send_digest(struct fw_outbox *o, const struct fw_topic_conf *t, guint channel, G
 	} else if (hits->len == 0) {
 		fail_rows(o, ids, "the digest's hits are gone");
 	} else {
-		g_autofree char *json = digest_json(t, hits);
+		g_autofree char *json = fw_hit_digest_json(t->key, t->name, hits);
 		if (channel == FW_CHANNEL_EXEC) {
 			g_autoptr(GPtrArray) env = g_ptr_array_new_with_free_func(g_free);
 			g_autofree char *count = g_strdup_printf("%u", hits->len);
@@ -1109,11 +1078,11 @@ flush_digests(struct fw_outbox *o, GPtrArray *rows, gint64 now)
 void
 fw_outbox_flush(struct fw_outbox *o)
 {
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
 	g_autoptr(GPtrArray) desk = g_ptr_array_new();
 	g_autoptr(GPtrArray) digest = g_ptr_array_new();
 	g_autoptr(GError) err = NULL;
-	gint64 now = fw_outbox_now(o);
+	gint64 now = outbox_now(o);
 
 	if (!fw_store_outbox_due(o->store, now, FW_OUTBOX_BATCH, rows, &err)) {
 		fw_log_err("cannot read the outbox: %s", err->message);
@@ -1139,11 +1108,30 @@ fw_outbox_flush(struct fw_outbox *o)
 		o->release = FALSE;
 }
 
+enum fw_hit_notified
+fw_outbox_admit(struct fw_store *store, const struct fw_config *cfg,
+                const struct fw_topic_conf *t, gint64 item_rowid, gboolean feed_fetched,
+                guint *channels)
+{
+	enum fw_hit_notified n;
+
+	if (t->channels == 0)
+		n = FW_HIT_NOTIFIED_NONE;
+	else if (!feed_fetched && !cfg->notify_initial)
+		n = FW_HIT_NOTIFIED_INITIAL;
+	else if (fw_store_story_notified(store, item_rowid, t->key))
+		n = FW_HIT_NOTIFIED_NONE;   /* the same story, notified from another feed */
+	else
+		n = FW_HIT_NOTIFIED_PENDING;
+	*channels = n == FW_HIT_NOTIFIED_PENDING ? t->channels : 0;
+	return n;
+}
+
 struct fw_outbox *
-fw_outbox_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *store)
+fw_outbox_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *store,
+              const struct fw_outbox_opts *opts)
 {
 	struct fw_outbox *o = g_new0(struct fw_outbox, 1);
-	const char *test_now = g_getenv("FEEDWATCH_TEST_NOW");
 
 	o->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
 	o->cfg = cfg;
@@ -1153,21 +1141,10 @@ fw_outbox_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	o->found = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	o->release = TRUE;
 	o->release_why = "not shown yet";
-	if (test_now != NULL && *test_now != '\0') {
-		char *end = NULL;
-		gint64 t = g_ascii_strtoll(test_now, &end, 10);
-		if (end != NULL && *end == '\0' && t > 0) {
-			o->test_clock = TRUE;
-			o->test_now = t;
-			o->test_mono = g_get_monotonic_time();
-		} else {
-			fw_log_warn("FEEDWATCH_TEST_NOW=%s is not Unix seconds: ignored", test_now);
-		}
-	}
+	if (opts != NULL)
+		o->opts = *opts;
 	o->notifier = fw_notifier_new(o->ctx, outbox_notice_done_cb, o);
-	/* Only the daemon stays to answer actions. */
-	fw_notifier_set_callbacks(o->notifier,
-	                          g_strcmp0(g_get_prgname(), "feedwatchd") == 0 ? outbox_action_cb : NULL,
+	fw_notifier_set_callbacks(o->notifier, o->opts.actions ? outbox_action_cb : NULL,
 	                          outbox_server_cb);
 	o->jobs = fw_jobs_new(o->ctx, outbox_job_done_cb, o);
 	return o;

@@ -2,10 +2,9 @@
 #include <malloc.h>
 #include <string.h>
 
-#include <json-glib/json-glib.h>
-
 #include "feedwatch/feed.h"
 #include "feedwatch/fetch.h"
+#include "feedwatch/hit.h"
 #include "feedwatch/log.h"
 #include "feedwatch/match.h"
 #include "feedwatch/outbox.h"
@@ -73,10 +72,9 @@ struct fw_poller {
 	GMainContext *ctx;
 	const struct fw_config *cfg;
 	struct fw_store *store;
-	gboolean notify;
 	struct fw_fetcher *fetcher;
 	struct poll_gen *gen;
-	struct fw_outbox *outbox;     /* NULL with notify = FALSE */
+	struct fw_outbox *outbox;     /* NULL without notify options */
 	GPtrArray *runs;          /* of struct feed_run *, parallel to cfg->feeds */
 	GPtrArray *orphans;       /* of struct feed_run *, in flight, feed removed */
 	fw_poll_done_cb done_cb;
@@ -154,142 +152,6 @@ poll_batch_timer_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static gint64
-now_s(void)
-{
-	return g_get_real_time() / G_USEC_PER_SEC;
-}
-
-#define ROTL64(x, r) (((x) << (r)) | ((x) >> (64 - (r))))
-
-/* MurmurHash3's 64-bit finaliser. */
-static guint64
-fmix64(guint64 k)
-{
-	k ^= k >> 33;
-	k *= G_GUINT64_CONSTANT(0xff51afd7ed558ccd);
-	k ^= k >> 33;
-	k *= G_GUINT64_CONSTANT(0xc4ceb9fe1a85ec53);
-	k ^= k >> 33;
-	return k;
-}
-
-/* MurmurHash3_x64_128 (Austin Appleby, public domain) of len bytes, seed 0,
- * into out[2]: ~1 instruction a byte where SHA-1 took ~20, and no
- * adversary gains anything from a collision in an edit detector. */
-static void
-murmur3_128(const guint8 *data, gsize len, guint64 out[2])
-{
-	const guint64 c1 = G_GUINT64_CONSTANT(0x87c37b91114253d5);
-	const guint64 c2 = G_GUINT64_CONSTANT(0x4cf5ad432745937f);
-	guint64 h1 = 0, h2 = 0, k1, k2;
-	gsize nblocks = len / 16, rem = len % 16;
-	guint8 tail[16] = { 0 };
-
-	for (gsize i = 0; i < nblocks; i++) {
-		memcpy(&k1, data + i * 16, 8);
-		memcpy(&k2, data + i * 16 + 8, 8);
-		k1 = GUINT64_FROM_LE(k1);
-		k2 = GUINT64_FROM_LE(k2);
-		k1 *= c1; k1 = ROTL64(k1, 31); k1 *= c2; h1 ^= k1;
-		h1 = ROTL64(h1, 27); h1 += h2; h1 = h1 * 5 + 0x52dce729;
-		k2 *= c2; k2 = ROTL64(k2, 33); k2 *= c1; h2 ^= k2;
-		h2 = ROTL64(h2, 31); h2 += h1; h2 = h2 * 5 + 0x38495ab5;
-	}
-	/* The tail, zero-padded: the same as the reference's byte switch. */
-	memcpy(tail, data + nblocks * 16, rem);
-	memcpy(&k1, tail, 8);
-	memcpy(&k2, tail + 8, 8);
-	k1 = GUINT64_FROM_LE(k1);
-	k2 = GUINT64_FROM_LE(k2);
-	if (rem > 8) {
-		k2 *= c2; k2 = ROTL64(k2, 33); k2 *= c1; h2 ^= k2;
-	}
-	if (rem > 0) {
-		k1 *= c1; k1 = ROTL64(k1, 31); k1 *= c2; h1 ^= k1;
-	}
-	h1 ^= (guint64)len;
-	h2 ^= (guint64)len;
-	h1 += h2;
-	h2 += h1;
-	h1 = fmix64(h1);
-	h2 = fmix64(h2);
-	h1 += h2;
-	h2 += h1;
-	out[0] = h1;
-	out[1] = h2;
-}
-
-/* Appends one field to the hash input: its length (or ~0 for NULL), then its bytes. */
-static void
-hash_part(GString *buf, const char *s)
-{
-	guint32 n = s != NULL ? (guint32)MIN(strlen(s), (gsize)G_MAXUINT32 - 1) : G_MAXUINT32;
-	guint32 le = GUINT32_TO_LE(n);
-
-	g_string_append_len(buf, (const char *)&le, sizeof le);
-	if (s != NULL)
-		g_string_append_len(buf, s, n);
-}
-
-/* A content hash of what matching reads, so an edit is noticed: 32 hex
- * digits of MurmurHash3_x64_128 over the length-prefixed fields. buf is
- * reused scratch space. Caller frees. */
-static char *
-item_hash(GString *buf, const struct fw_item *it)
-{
-	const char *parts[] = { it->title, it->link, it->summary, it->content, it->author };
-	guint64 h[2];
-
-	g_string_truncate(buf, 0);
-	for (guint i = 0; i < G_N_ELEMENTS(parts); i++)
-		hash_part(buf, parts[i]);
-	for (guint i = 0; i < it->categories->len; i++)
-		hash_part(buf, it->categories->pdata[i]);
-	murmur3_128((const guint8 *)buf->str, buf->len, h);
-	return g_strdup_printf("%016" G_GINT64_MODIFIER "x%016" G_GINT64_MODIFIER "x", h[0], h[1]);
-}
-
-/* [[start,end],...] for the snippet's marks. Caller frees. */
-static char *
-marks_json(const struct fw_snippet *sn)
-{
-	GString *s = g_string_new("[");
-
-	for (guint i = 0; sn != NULL && i < sn->marks->len; i++) {
-		const struct fw_span *m = &g_array_index(sn->marks, struct fw_span, i);
-		g_string_append_printf(s, "%s[%u,%u]", i ? "," : "", m->start, m->end);
-	}
-	g_string_append_c(s, ']');
-	return g_string_free(s, FALSE);
-}
-
-/* [{"field":"content","start":1,"end":5},...] for a match. Caller frees. */
-static char *
-matched_json(const GArray *spans)
-{
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-
-	json_builder_begin_array(b);
-	for (guint i = 0; i < spans->len; i++) {
-		const struct fw_span *sp = &g_array_index(spans, struct fw_span, i);
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "field");
-		json_builder_add_string_value(b, fw_field_name(sp->field));
-		json_builder_set_member_name(b, "start");
-		json_builder_add_int_value(b, sp->start);
-		json_builder_set_member_name(b, "end");
-		json_builder_add_int_value(b, sp->end);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
-	root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	return json_generator_to_data(gen, NULL);
-}
-
 static void
 item_hit_free(struct item_hit *h)
 {
@@ -339,8 +201,8 @@ item_hits_compute(struct fw_matcher *matcher, struct fw_matches *matches,
 		sn = fw_snippet_make(&doc, spans, POLL_SNIPPET_WIDTH);
 		h->topic = m->topic;
 		h->snippet = g_strdup(sn ? sn->text : "");
-		h->marks = marks_json(sn);
-		h->matched = matched_json(spans);
+		h->marks = fw_hit_marks_json(sn ? sn->marks : NULL);
+		h->matched = fw_hit_matched_json(spans);
 		fw_snippet_free(sn);
 		g_ptr_array_add(out, h);
 	}
@@ -359,7 +221,7 @@ item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struc
 		const struct fw_topic_conf *t = p->cfg->topics->pdata[ih->topic];
 		struct fw_hit_new h = { 0 };
 		gint64 hit_id;
-		guint channels = t->channels;
+		guint channels;
 
 		if (fw_store_hit_exists(p->store, item_rowid, t->key))
 			continue;
@@ -369,16 +231,8 @@ item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struc
 		h.snippet = ih->snippet;
 		h.marks_json = ih->marks;
 		h.matched_json = ih->matched;
-		if (channels == 0)
-			h.notified = "none";
-		else if (!run->fetched_before && !p->cfg->notify_initial)
-			h.notified = "initial";
-		else if (fw_store_story_notified(p->store, item_rowid, t->key))
-			h.notified = "none";   /* the same story was notified from another feed */
-		else
-			h.notified = "pending";
-		if (strcmp(h.notified, "pending") != 0)
-			channels = 0;
+		h.notified = fw_outbox_admit(p->store, p->cfg, t, item_rowid, run->fetched_before,
+		                             &channels);
 		if (!fw_store_hit_add(p->store, &h, channels, now, &hit_id, error))
 			return FALSE;
 		p->stats.hits_new++;
@@ -458,7 +312,7 @@ poll_note_move(struct feed_run *run, const struct fw_feed_conf *fc, const char *
 		fw_log_info("%s: moved permanently to %s (HTTP 301/308 on %d polls in a row): "
 		            "polling that instead of %s from now on; update its url in %s",
 		            fc->key, target, FW_STORE_MOVED_AFTER, fc->url, run->p->cfg->path);
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 }
 
 /* Records the outcome of a poll and hands the feed back to the caller.
@@ -469,7 +323,7 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 hint, gint6
 	struct fw_poller *p = run->p;
 	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
 	g_autoptr(GError) err = NULL;
-	gint64 now = now_s();
+	gint64 now = fw_now();
 	int failures = rec->ok ? 0 : run->failures + 1;
 	gint64 next;
 
@@ -584,7 +438,7 @@ poll_worker_cb(gpointer data, gpointer user_data)
 		job->hits = g_ptr_array_new_full(job->doc->items->len, (GDestroyNotify)g_ptr_array_unref);
 		for (guint i = 0; i < job->doc->items->len; i++) {
 			const struct fw_item *it = job->doc->items->pdata[i];
-			g_ptr_array_add(job->hashes, item_hash(buf, it));
+			g_ptr_array_add(job->hashes, fw_hit_item_hash(buf, it));
 			g_ptr_array_add(job->hits, item_hits_compute(job->gen->matcher, matches, it, title));
 		}
 		fw_matches_free(matches);
@@ -622,7 +476,7 @@ poll_job_done(struct fw_poller *p, struct parse_job *job)
 		            job->doc->warning ? job->doc->warning : "");
 	rec->degraded = job->doc->degraded;
 	rec->title = fc->title ? fc->title : job->doc->title;
-	if (!poll_store_job(run, job, now_s(), &err)) {
+	if (!poll_store_job(run, job, fw_now(), &err)) {
 		/* Nothing of this poll was stored: keep the old validators so the
 		 * next poll fetches the feed again. */
 		msg = g_strdup_printf("cannot store: %s", err->message);
@@ -669,7 +523,7 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 
 	if (r->deferred) {
 		fw_log_debug("%s: %s", fc->key, r->error);
-		poll_skip(run, now_s() + r->retry_after);
+		poll_skip(run, fw_now() + r->retry_after);
 		poll_release(p);
 		return;
 	}
@@ -748,14 +602,13 @@ fw_poller_flush_outbox(struct fw_poller *p)
 
 struct fw_poller *
 fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *store,
-              gboolean notify, GError **error)
+              const struct fw_outbox_opts *notify, GError **error)
 {
 	struct fw_poller *p = g_new0(struct fw_poller, 1);
 	struct fw_fetch_opts fo = { 0 };
 
 	p->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
 	p->store = store;
-	p->notify = notify;
 	p->runs = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
 	p->orphans = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
 	g_queue_init(&p->backlog);
@@ -775,8 +628,8 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	fo.timeout = cfg->timeout;
 	fo.max_size = cfg->max_size;
 	p->fetcher = fw_fetcher_new(p->ctx, &fo, poll_fetch_done_cb, p);
-	if (notify) {
-		p->outbox = fw_outbox_new(p->ctx, cfg, store);
+	if (notify != NULL) {
+		p->outbox = fw_outbox_new(p->ctx, cfg, store, notify);
 		fw_outbox_set_fetcher(p->outbox, p->fetcher);   /* webhooks on the same multi */
 	}
 	return p;
@@ -898,7 +751,7 @@ fw_poller_poll(struct fw_poller *p, guint i)
 	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
 		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
 		if (p->done_cb != NULL)
-			p->done_cb(i, now_s() + fc->interval, p->done_data);
+			p->done_cb(i, fw_now() + fc->interval, p->done_data);
 		return;
 	}
 	run->feed_id = st.id;
@@ -912,7 +765,7 @@ fw_poller_poll(struct fw_poller *p, guint i)
 			fw_log_info("%s: gone (HTTP 410): not polled; change its url in %s to poll "
 			            "it again", fc->key, p->cfg->path);
 		run->gone_logged = TRUE;
-		fw_feed_state_clear(&st);
+		fw_store_feed_state_clear(&st);
 		poll_skip(run, G_MAXINT64);
 		return;
 	}
@@ -922,7 +775,7 @@ fw_poller_poll(struct fw_poller *p, guint i)
 		poll_start(p, run, st.etag, st.last_modified);
 	else
 		g_queue_push_tail(&p->backlog, run);
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 }
 
 /* Starts a run that waited in the backlog: reads its validators again. */
@@ -935,11 +788,11 @@ poll_start_waiting(struct fw_poller *p, struct feed_run *run)
 
 	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
 		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
-		poll_skip(run, now_s() + fc->interval);
+		poll_skip(run, fw_now() + fc->interval);
 		return;
 	}
 	poll_start(p, run, st.etag, st.last_modified);
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 }
 
 void

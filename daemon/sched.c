@@ -12,8 +12,8 @@ struct fw_sched {
 
 static void sched_arm(struct fw_sched *s);
 
-static gint64
-now_s(void)
+gint64
+fw_now(void)
 {
 	return g_get_real_time() / G_USEC_PER_SEC;
 }
@@ -23,7 +23,7 @@ static gboolean
 sched_timer_cb(gpointer data)
 {
 	struct fw_sched *s = data;
-	gint64 now = now_s();
+	gint64 now = fw_now();
 
 	g_source_unref(s->timer);
 	s->timer = NULL;
@@ -61,7 +61,7 @@ sched_arm(struct fw_sched *s)
 	}
 	if (next == G_MAXINT64)
 		return;
-	wait = next - now_s();
+	wait = next - fw_now();
 	if (wait < 0)
 		wait = 0;
 	if (wait > 86400)

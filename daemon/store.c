@@ -735,7 +735,7 @@ gboolean fw_store_group_end(struct fw_store *s, GError **error)
 
 /* ---- feeds ------------------------------------------------------------ */
 
-void fw_feed_state_clear(struct fw_feed_state *st)
+void fw_store_feed_state_clear(struct fw_feed_state *st)
 {
 	if (!st)
 		return;
@@ -823,7 +823,7 @@ gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
 	return TRUE;
 }
 
-void fw_feed_status_free(struct fw_feed_status *st)
+void fw_store_feed_status_free(struct fw_feed_status *st)
 {
 	if (!st)
 		return;
@@ -1130,16 +1130,16 @@ gboolean fw_store_story_notified(struct fw_store *s, gint64 item_rowid, const ch
 gboolean fw_store_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,
                           gint64 now, gint64 *hit_id, GError **error)
 {
-	const char *notified;
+	enum fw_hit_notified notified;
 	sqlite3_stmt *q;
 	gboolean own, ok;
 	gint64 id;
 
 	g_return_val_if_fail(h != NULL && h->topic != NULL, FALSE);
-	notified = h->notified ? h->notified : "pending";
+	notified = h->notified;
 	/* Pending with nowhere to send would stay pending forever. */
-	if (!strcmp(notified, "pending") && channels == 0)
-		notified = "none";
+	if (notified == FW_HIT_NOTIFIED_PENDING && channels == 0)
+		notified = FW_HIT_NOTIFIED_NONE;
 	if (!auto_begin(s, &own, error))
 		return FALSE;
 	ok = (q = stmt(s, ST_HIT_INSERT, error)) != NULL;
@@ -1151,11 +1151,11 @@ gboolean fw_store_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint 
 		bind_text(q, 5, h->snippet);
 		bind_text(q, 6, h->marks_json);
 		bind_text(q, 7, h->matched_json);
-		bind_text(q, 8, notified);
+		bind_text(q, 8, fw_hit_notified_name(notified));
 		ok = run(s, q, "adding a hit", error);
 	}
 	id = ok ? sqlite3_last_insert_rowid(s->db) : 0;
-	for (guint bit = 1; ok && bit && bit <= channels && !strcmp(notified, "pending");
+	for (guint bit = 1; ok && bit && bit <= channels && notified == FW_HIT_NOTIFIED_PENDING;
 	     bit <<= 1) {
 		if (!(channels & bit))
 			continue;
@@ -1176,7 +1176,7 @@ gboolean fw_store_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint 
 
 /* ---- outbox ------------------------------------------------------------ */
 
-void fw_outbox_row_free(struct fw_outbox_row *r)
+void fw_store_outbox_row_free(struct fw_outbox_row *r)
 {
 	if (!r)
 		return;
@@ -1259,28 +1259,6 @@ gboolean fw_store_outbox_done(struct fw_store *s, gint64 outbox_id, gboolean ok,
 
 /* ---- reading the hit log ---------------------------------------------- */
 
-void fw_hit_row_free(struct fw_hit_row *r)
-{
-	if (!r)
-		return;
-	g_free(r->topic);
-	g_free(r->topic_name);
-	g_free(r->feed);
-	g_free(r->feed_title);
-	g_free(r->item_id);
-	g_free(r->title);
-	g_free(r->link);
-	g_free(r->snippet);
-	g_free(r->marks_json);
-	g_free(r->matched_json);
-	g_free(r->notified);
-	g_free(r->summary);
-	g_free(r->content);
-	g_free(r->author);
-	g_free(r->also_in);
-	g_free(r);
-}
-
 /* A hit row from the columns of HIT_SELECT (and summary, content if full). */
 static struct fw_hit_row *hit_row_read(sqlite3_stmt *q, gboolean full)
 {
@@ -1300,7 +1278,9 @@ static struct fw_hit_row *hit_row_read(sqlite3_stmt *q, gboolean full)
 	r->marks_json = column_dup(q, 11);
 	r->matched_json = column_dup(q, 12);
 	r->read = sqlite3_column_int(q, 13) != 0;
-	r->notified = column_dup(q, 14);
+	/* the schema's CHECK allows the enum's names only */
+	if (!fw_hit_notified_from_name((const char *)sqlite3_column_text(q, 14), &r->notified))
+		r->notified = FW_HIT_NOTIFIED_NONE;
 	r->author = column_dup(q, 15);
 	r->also_in = column_dup(q, 16);
 	if (full) {

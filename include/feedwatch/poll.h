@@ -1,23 +1,30 @@
-/* poll — one poll of feeds: fetch -> feed -> match -> store -> notify.
+/* poll — strings the pipeline together for each feed, fetch -> feed ->
+ * match -> store -> outbox, for `feedwatch poll` and feedwatchd.
  *
- * Shared by `feedwatch poll` and feedwatchd. A poller owns the fetcher, the
- * matcher and the notifier built from one config; it borrows the store.
- * Everything runs on the given main context; a failing feed is recorded on
- * the feed and logged, never fatal. */
+ * A poller owns the fetcher, the matcher and the outbox built from one
+ * config, and borrows the config and the store. Parsing, hashing and
+ * matching run on one worker thread; everything else (the store, the
+ * outbox, the callbacks) on the given main context. Polls that end within
+ * 250 ms share one transaction (durable = true: each its own), committed
+ * before anything is sent. A failing feed is recorded on the feed and
+ * logged, never fatal. */
 #ifndef FW_POLL_H
 #define FW_POLL_H
 
 #include <glib.h>
 #include "feedwatch/config.h"
+#include "feedwatch/outbox.h"
 #include "feedwatch/store.h"
 
 struct fw_poller;
 
 /* Builds a poller for cfg (not owned; must outlive it) writing to store
- * (not owned). notify = FALSE records hits without sending anything (they
- * stay pending). Returns NULL with error if a query does not compile. */
+ * (not owned). notify: the options of its outbox (copied), or NULL to
+ * record hits without sending anything (they stay pending). Returns NULL
+ * with error if a query does not compile. */
 struct fw_poller *fw_poller_new(GMainContext *ctx, const struct fw_config *cfg,
-                                struct fw_store *store, gboolean notify, GError **error);
+                                struct fw_store *store, const struct fw_outbox_opts *notify,
+                                GError **error);
 void fw_poller_free(struct fw_poller *p);   /* aborts transfers; NULL is fine */
 
 /* Switches to a new config (cfg not owned; must outlive the poller or the
@@ -27,19 +34,13 @@ void fw_poller_free(struct fw_poller *p);   /* aborts transfers; NULL is fine */
  * FALSE (poller unchanged) if a query does not compile. */
 gboolean fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError **error);
 
-/* Starts polling the feed at index i of cfg->feeds (no-op if in flight).
- * It fetches the store's moved_to instead of the config's url when set. A
- * feed the store marks gone is not fetched (done is called at once, with
- * G_MAXINT64). A feed whose host is waiting out a Retry-After is not
- * fetched either, and nothing is recorded: done says when to try again.
- * Otherwise every poll is recorded (fw_store_feed_polled: status, bytes,
- * time, error, failures, next poll, validators, permanent redirect, 410),
- * and a feed is logged when it starts failing and when it recovers, not at
- * every failed poll. Next poll: fw_sched_next_poll with the feed's interval,
- * failures, Retry-After and, for http(s) feeds, the larger of the feed's
- * <ttl>/sy:updatePeriod (as of its last parse) and the answer's
- * Cache-Control: max-age as the hint. A 410 is recorded with next_poll 0
- * and gone set. */
+/* Starts polling the feed at index i of cfg->feeds (no-op if in flight),
+ * at the store's moved_to when set, else at the config's url. A feed the
+ * store marks gone, or whose host is waiting out a Retry-After, is not
+ * fetched and nothing is recorded: done comes at once with G_MAXINT64 or
+ * the time to try again. Otherwise the poll is recorded
+ * (fw_store_feed_polled) with its next poll (fw_sched_next_poll) and its
+ * new items and hits, then done is called. */
 void fw_poller_poll(struct fw_poller *p, guint i);
 
 /* Called when a feed's poll is done (recorded or skipped): index and when it
@@ -48,7 +49,7 @@ void fw_poller_poll(struct fw_poller *p, guint i);
 typedef void (*fw_poll_done_cb)(guint feed_index, gint64 next_poll, gpointer data);
 void fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer data);
 
-/* Sends what is due in the outbox (pending notifications). */
+/* Commits the polls stored so far, then sends what is due in the outbox. */
 void fw_poller_flush_outbox(struct fw_poller *p);
 
 /* For a quiet poller: the worker thread frees its buffers, then the heap's

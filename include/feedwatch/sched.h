@@ -1,11 +1,17 @@
-/* sched — when each feed is due: interval, jitter, backoff, Retry-After.
+/* sched — when each feed is due: interval, jitter, backoff, Retry-After;
+ * and the library's clock (fw_now).
  *
  * One timer for all feeds (the earliest due), so an idle daemon with a
- * thousand feeds wakes once per due feed, not once per feed per tick. */
+ * thousand feeds wakes once per due feed, not once per feed per tick. A
+ * scheduler runs on the main context it is given; fw_now and
+ * fw_sched_next_poll are safe on any thread. */
 #ifndef FW_SCHED_H
 #define FW_SCHED_H
 
 #include <glib.h>
+
+/* Unix seconds now: the one wall clock the library reads. */
+gint64 fw_now(void);
 
 /* Called on the scheduler's context for each feed whose time has come. */
 typedef void (*fw_sched_due_cb)(guint feed_index, gpointer data);

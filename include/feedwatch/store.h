@@ -15,6 +15,7 @@
 
 #include <glib.h>
 #include "feedwatch/feed.h"
+#include "feedwatch/hit.h"
 
 #define FW_STORE_ERROR (fw_store_error_quark())
 GQuark fw_store_error_quark(void);
@@ -79,7 +80,7 @@ gboolean fw_store_group_end(struct fw_store *s, GError **error);
 
 /* ---- feeds ------------------------------------------------------------ */
 
-/* The poll state of one feed. Strings owned by the struct (fw_feed_state_clear). */
+/* The poll state of one feed. Strings owned by the struct (fw_store_feed_state_clear). */
 struct fw_feed_state {
 	gint64 id;            /* feed row id */
 	char *etag;           /* for the next conditional GET, or NULL */
@@ -99,7 +100,9 @@ struct fw_feed_state {
 /* Consecutive polls that must end in the same permanent redirect before the
  * stored URL follows it. */
 #define FW_STORE_MOVED_AFTER 3
-void fw_feed_state_clear(struct fw_feed_state *st);
+
+/* Frees st's strings and zeroes it (st itself is the caller's). NULL is fine. */
+void fw_store_feed_state_clear(struct fw_feed_state *st);
 
 /* Finds or creates the row of feed `key` (updating its url) and fills st.
  * When the url differs from the stored one (the config changed), moved_to,
@@ -152,7 +155,7 @@ struct fw_feed_status {
 	char *moved_to;           /* as in struct fw_feed_state */
 	gboolean gone;
 };
-void fw_feed_status_free(struct fw_feed_status *st);   /* NULL is fine */
+void fw_store_feed_status_free(struct fw_feed_status *st);   /* NULL is fine */
 
 /* Appends every feed row, by key, to out (of struct fw_feed_status *). */
 gboolean fw_store_feed_statuses(struct fw_store *s, GPtrArray *out, GError **error);
@@ -196,12 +199,12 @@ struct fw_hit_new {
 	const char *snippet;     /* plain text */
 	const char *marks_json;  /* [[start,end],...] character offsets in snippet */
 	const char *matched_json;/* [{"field":"content","start":1,"end":5},...] */
-	const char *notified;    /* "initial", "pending" or "none" */
+	enum fw_hit_notified notified; /* pending (0), initial or none */
 };
 
-/* Inserts the hit (found = now); sets *hit_id. With notified "pending" also
+/* Inserts the hit (found = now); sets *hit_id. With notified pending also
  * inserts one outbox row per channel in channels (enum fw_channel bits), due
- * now; "pending" with channels 0 is stored as "none". A second hit for the
+ * now; pending with channels 0 is stored as none. A second hit for the
  * same (item, topic) fails with FW_STORE_ERROR_EXISTS. Outside a transaction
  * it makes its own. */
 gboolean fw_store_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,
@@ -218,7 +221,7 @@ struct fw_outbox_row {
 	char *topic, *topic_name, *feed_title, *title, *link, *snippet, *marks_json;
 	int attempts;
 };
-void fw_outbox_row_free(struct fw_outbox_row *r);
+void fw_store_outbox_row_free(struct fw_outbox_row *r);   /* NULL is fine */
 
 /* Pending rows due at now (next_try <= now), oldest first, at most limit;
  * appended to out (of struct fw_outbox_row *, caller frees). */
@@ -247,23 +250,6 @@ struct fw_hit_filter {
 	gboolean oldest_first;
 };
 
-/* One row of the hit log, with its item and feed. Owned by the caller. */
-struct fw_hit_row {
-	gint64 id;
-	char *topic, *topic_name, *feed, *feed_title, *item_id, *title, *link;
-	gint64 published;  /* FW_TIME_NONE if the feed gave none */
-	gint64 found;
-	char *snippet, *marks_json, *matched_json;
-	gboolean read;
-	char *notified;    /* initial, pending, delivered, failed, none */
-	char *author;      /* of the item */
-	char *summary, *content; /* of the item, for show: fw_store_hit_get only (NULL
-	                          * from fw_store_hits, which lists many) */
-	char *also_in;     /* the same story elsewhere: titles of the other feeds
-	                      with an item of the same canonical link, joined with
-	                      ", " in title order; NULL when none */
-};
-void fw_hit_row_free(struct fw_hit_row *r);
 
 /* Appends the hits matching filter, newest first (or oldest first), to out
  * (of struct fw_hit_row *). */

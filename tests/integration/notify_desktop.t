@@ -133,11 +133,11 @@ CONF
 	write_feed "$W/k$i.xml" "Cap feed $i" "Capped story $i|x"
 done
 before=$(ncount)
-FEEDWATCH_TEST_NOW=$((now + 60)) fw -c "$conf" poll --feed k1 --feed k2 --feed k3 --feed k4 --feed k5 2> /dev/null
+fw -c "$conf" poll --test-now=$((now + 60)) --feed k1 --feed k2 --feed k3 --feed k4 --feed k5 2> /dev/null
 is "$(( $(ncount) - before ))" 2 "max_per_hour = 2: two notifications"
 is "$(hits "$conf" 'sorted(x["notified"] for x in h if x["topic"] == "capped")')" \
 	'["delivered", "delivered", "pending", "pending", "pending"]' "the other three are held, pending"
-FEEDWATCH_TEST_NOW=$((now + 2 * 3600)) fw -c "$conf" poll --feed k1 2> /dev/null
+fw -c "$conf" poll --test-now=$((now + 2 * 3600)) --feed k1 2> /dev/null
 is "$(( $(ncount) - before ))" 3 "an hour later: one more notification"
 like "$(nlog "$(ncount)" 'n["summary"]')" '^feedwatch: 3 hits not shown yet — Capped 3$' \
 	"one summary of the three held"

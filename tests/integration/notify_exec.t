@@ -105,13 +105,13 @@ notify = exec
 exec = $T_TMP/flaky.sh
 CONF
 write_feed "$W/flaky.xml" "Flaky" "Flaky story|x"
-FEEDWATCH_TEST_NOW=$((now + 60)) fw -c "$conf" poll --feed flaky 2> "$T_TMP/flaky.err"
+fw -c "$conf" poll --test-now=$((now + 60)) --feed flaky 2> "$T_TMP/flaky.err"
 like "$(cat "$T_TMP/flaky.err")" "topic flaky: exec: exited with status 3" "a non-zero exit is logged"
 is "$(hits "$conf" '[x["notified"] for x in h if x["topic"] == "flaky"]')" '["pending"]' \
 	"and the hit stays pending"
-FEEDWATCH_TEST_NOW=$((now + 90)) fw -c "$conf" poll --feed flaky 2> /dev/null
+fw -c "$conf" poll --test-now=$((now + 90)) --feed flaky 2> /dev/null
 is "$(cat "$R/flaky.count")" 1 "not tried again before the backoff"
-FEEDWATCH_TEST_NOW=$((now + 200)) fw -c "$conf" poll --feed flaky 2> /dev/null
+fw -c "$conf" poll --test-now=$((now + 200)) --feed flaky 2> /dev/null
 is "$(cat "$R/flaky.count")" 2 "tried again after it"
 is "$(hits "$conf" '[x["notified"] for x in h if x["topic"] == "flaky"]')" '["delivered"]' \
 	"and delivered"
@@ -129,8 +129,8 @@ exec = $T_TMP/rec.sh
 digest_at = $at
 CONF
 write_feed "$W/daily.xml" "Daily" "Daily one|x" "Daily two|x"
-FEEDWATCH_TEST_NOW=$((D - 60)) fw -c "$conf" poll --feed daily 2> /dev/null
-FEEDWATCH_TEST_NOW=$((D + 60)) fw -c "$conf" poll --feed daily 2> /dev/null
+fw -c "$conf" poll --test-now=$((D - 60)) --feed daily 2> /dev/null
+fw -c "$conf" poll --test-now=$((D + 60)) --feed daily 2> /dev/null
 ids=$(hits "$conf" '" ".join(str(x["id"]) for x in h if x["topic"] == "daily")')
 is "$(cat "$R/$ids/DIGEST") $(cat "$R/$ids/TITLE") $($FW_PY -c 'import json,sys; j=json.load(open(sys.argv[1])); print(j["digest"], j["count"], [x["title"] for x in j["hits"]])' "$R/$ids/stdin")" \
 	"2 Daily digest: 2 hits True 2 ['Daily one', 'Daily two']" "one run with both hits (JSON on stdin)"

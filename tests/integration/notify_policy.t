@@ -1,5 +1,5 @@
 #!/bin/bash
-# Per-topic policy with the test clock (FEEDWATCH_TEST_NOW): quiet hours
+# Per-topic policy with the test clock (--test-now): quiet hours
 # hold a topic's desktop notifications in feedwatchd and one summary follows
 # when they end; notify = digest waits for digest_at and sends one summary
 # of the day's hits.
@@ -32,7 +32,7 @@ write_feed "$W/news.xml" "News" "Quiet one|x" "Quiet two|x" "Loud three|x"
 start_bus
 start_notify_server
 # 06:59:52 tomorrow: quiet for 8 more seconds.
-start_daemon "$conf" FEEDWATCH_TEST_NOW=$((day + 7 * 3600 - 8))
+start_daemon "$conf" -- --test-now=$((day + 7 * 3600 - 8))
 wait_until 20 at_least 1
 ok $? "a topic without quiet hours is shown at once"
 is "$(nlog 1 'n["summary"]')" "Loud — News" "the Loud one"
@@ -63,11 +63,11 @@ notify = digest
 digest_at = $at
 CONF
 write_feed "$W/daily.xml" "Daily" "Daily one|x" "Daily two|x" "Daily three|x"
-FEEDWATCH_TEST_NOW=$((D - 600)) fw -c "$conf" poll --feed daily 2> /dev/null
+fw -c "$conf" poll --test-now=$((D - 600)) --feed daily 2> /dev/null
 is "$(ncount)" 2 "ten minutes before digest_at: nothing shown"
 is "$(hits "$conf" 'sorted({x["notified"] for x in h if x["topic"] == "daily"})')" '["pending"]' \
 	"the digest topic's hits are pending"
-FEEDWATCH_TEST_NOW=$((D + 600)) fw -c "$conf" poll --feed daily 2> /dev/null
+fw -c "$conf" poll --test-now=$((D + 600)) --feed daily 2> /dev/null
 is "$(nlog 3 'n["summary"]')" "Daily digest: 3 hits — Daily one; Daily two; Daily three" \
 	"after digest_at: one digest"
 is "$(hits "$conf" 'sorted({x["notified"] for x in h if x["topic"] == "daily"})')" '["delivered"]' \

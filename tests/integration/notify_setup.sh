@@ -84,12 +84,15 @@ wait_until() {
 # at_least N: the notify log holds at least N calls.
 at_least() { [ "$(ncount)" -ge "$1" ]; }
 
-# start_daemon CONF [ENV=VALUE...]: feedwatchd in the background (DPID,
-# stderr in $T_TMP/d.err); stopped when the test ends.
+# start_daemon CONF [ENV=VALUE...] [-- OPTION...]: feedwatchd in the
+# background with those variables and options (DPID, stderr in
+# $T_TMP/d.err); stopped when the test ends.
 start_daemon() {
-	local conf=$1
+	local conf=$1 vars=()
 	shift
-	env "$@" $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2>> "$T_TMP/d.err" &
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	env "${vars[@]}" $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" "$@" 2>> "$T_TMP/d.err" &
 	DPID=$!
 	at_exit stop_daemon
 }

@@ -121,15 +121,15 @@ notify = webhook
 webhook = http://127.0.0.1:$dead/x
 CONF
 write_feed "$W/f.xml" "F" "Flaky story|x" "Gone story|x"
-FEEDWATCH_TEST_NOW=$((now + 60)) fw -c "$conf" poll --feed f 2> "$T_TMP/f.err"
+fw -c "$conf" poll --test-now=$((now + 60)) --feed f 2> "$T_TMP/f.err"
 like "$(cat "$T_TMP/f.err")" "topic flaky: webhook: HTTP 500" "a 500 is logged"
 like "$(cat "$T_TMP/f.err")" "topic gone: webhook: .*(onnect|refused)" "so is an unreachable receiver"
 is "$(hits "$conf" '[x["notified"] for x in h if x["topic"] in ("flaky", "gone")]')" '["pending", "pending"]' \
 	"both hits stay pending"
 k1=$(req "$(nreq)" 'r["headers"]["Idempotency-Key"]')
-FEEDWATCH_TEST_NOW=$((now + 90)) fw -c "$conf" poll --feed f 2> /dev/null
+fw -c "$conf" poll --test-now=$((now + 90)) --feed f 2> /dev/null
 is "$(nreq)" 3 "not sent again before the backoff"
-FEEDWATCH_TEST_NOW=$((now + 200)) fw -c "$conf" poll --feed f 2> /dev/null
+fw -c "$conf" poll --test-now=$((now + 200)) --feed f 2> /dev/null
 is "$(nreq)" 4 "sent again after it"
 is "$(req 4 'r["path"] + " " + str(r["status"])')" "/fail 200" "and taken"
 is "$(req 4 'r["headers"]["Idempotency-Key"]')" "$k1" "with the same Idempotency-Key"

@@ -25,7 +25,7 @@ static struct fw_hit_row rows[] = {
 		.marks_json = "[[7,12]]",
 		.matched_json = "[{\"field\":\"title\",\"start\":0,\"end\":5},"
 		                "{\"field\":\"content\",\"start\":1234,\"end\":1239}]",
-		.read = FALSE, .notified = "delivered",
+		.read = FALSE, .notified = FW_HIT_NOTIFIED_DELIVERED,
 	},
 	{
 		.id = 22, .topic = "china-swaps", .topic_name = "China swaps", .feed = "ft",
@@ -33,7 +33,7 @@ static struct fw_hit_row rows[] = {
 		.title = "<script>alert(1)</script> & \"swaps\",\nsecond line",
 		.link = NULL, .published = FW_TIME_NONE, .found = T_FOUND + 60,
 		.snippet = "Beijing, \"swap\" lines\r\nand more", .marks_json = "junk",
-		.matched_json = "not json", .read = TRUE, .notified = "initial",
+		.matched_json = "not json", .read = TRUE, .notified = FW_HIT_NOTIFIED_INITIAL,
 	},
 	{
 		.id = 333, .topic = "mercosur", .topic_name = "Mercado Común del Sur", .feed = "x",
@@ -43,7 +43,7 @@ static struct fw_hit_row rows[] = {
 		.snippet = "bell\a and nul-free \x01 control", .marks_json = "[[0,4],[2,6],[99,100]]",
 		.matched_json = "[{\"field\":\"summary\",\"start\":2,\"end\":4,\"extra\":1},"
 		                "{\"field\":3,\"start\":1,\"end\":2},{\"start\":1}]",
-		.read = FALSE, .notified = "pending",
+		.read = FALSE, .notified = FW_HIT_NOTIFIED_PENDING,
 	},
 };
 
@@ -167,7 +167,7 @@ static void test_json(void)
 		g_autoptr(JsonParser) p = json_parser_new();
 		g_autoptr(GError) err = NULL;
 		g_autoptr(GString) matched = g_string_new(NULL);
-		g_autofree char *single = fw_hitlog_json(&rows[i]);
+		g_autofree char *single = fw_hit_json(&rows[i]);
 		JsonObject *o;
 		JsonArray *m;
 
@@ -215,7 +215,7 @@ static void test_json_invalid_utf8(void)
 	g_autofree char *line = NULL;
 
 	r.title = "caf\xe9 \xff";
-	line = fw_hitlog_json(&r);
+	line = fw_hit_json(&r);
 	g_assert_true(g_utf8_validate(line, -1, NULL));
 	g_assert_true(json_parser_load_from_data(p, line, -1, NULL));
 }
@@ -682,7 +682,7 @@ static const struct {
 static void test_marks_parse(void)
 {
 	for (gsize i = 0; i < G_N_ELEMENTS(marks_rows); i++) {
-		g_autoptr(GArray) m = fw_hitlog_marks_parse(marks_rows[i].json);
+		g_autoptr(GArray) m = fw_hit_marks_parse(marks_rows[i].json);
 		g_autoptr(GString) got = g_string_new(NULL);
 
 		for (guint k = 0; k < m->len; k++) {

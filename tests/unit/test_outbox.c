@@ -1,9 +1,10 @@
-/* Tests for outbox: the dispatcher's policy over a real store, with the
- * test clock (FEEDWATCH_TEST_NOW): digests (exec channel), exec failures
- * and the store's backoff, desktop rows held without a bus; then, on a
- * private session bus with the recording server (tests/helpers/
- * notify_server.py), quiet hours, coalescing and max_per_hour. The D-Bus
- * part is skipped when dbus-daemon or python3-gi is missing. */
+/* Tests for outbox: the dispatcher's policy over a real store, with its
+ * clock moved (clock_offset): a new hit's starting state, digests (exec
+ * channel), exec failures and the store's backoff, desktop rows held
+ * without a bus; then, on a private session bus with the recording server
+ * (tests/helpers/notify_server.py), quiet hours, coalescing and
+ * max_per_hour. The D-Bus part is skipped when dbus-daemon or python3-gi
+ * is missing. */
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -14,6 +15,7 @@
 
 #include "feedwatch/config.h"
 #include "feedwatch/outbox.h"
+#include "feedwatch/sched.h"
 #include "feedwatch/store.h"
 
 static char *argv0;
@@ -76,7 +78,7 @@ static void fixture_init(struct fixture *f)
 	g_assert_no_error(err);
 	g_assert_true(fw_store_feed_get(f->store, "news", "file:///news.xml", &st, &err));
 	f->feed_id = st.id;
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 	f->cfg.topics = g_ptr_array_new_with_free_func(topic_free);
 	f->cfg.feeds = g_ptr_array_new();
 	f->cfg.timeout = 5;
@@ -120,7 +122,7 @@ static gint64 hit_add(struct fixture *f, const char *topic, guint channels, gint
 	h.snippet = title;
 	h.marks_json = "[]";
 	h.matched_json = "[]";
-	h.notified = "pending";
+	h.notified = FW_HIT_NOTIFIED_PENDING;
 	g_assert_true(fw_store_hit_add(f->store, &h, channels, found, &hit_id, &err));
 	g_assert_true(fw_store_commit(f->store, &err));
 	g_assert_no_error(err);
@@ -135,9 +137,11 @@ static char *notified(struct fixture *f)
 	GString *s = g_string_new(NULL);
 
 	g_assert_true(fw_store_hits(f->store, &flt, rows, NULL));
-	for (guint i = 0; i < rows->len; i++)
-		g_string_append_printf(s, "%s%s", i ? " " : "",
-		                       ((struct fw_hit_row *)rows->pdata[i])->notified);
+	for (guint i = 0; i < rows->len; i++) {
+		const struct fw_hit_row *r = rows->pdata[i];
+
+		g_string_append_printf(s, "%s%s", i ? " " : "", fw_hit_notified_name(r->notified));
+	}
 	return g_string_free(s, FALSE);
 }
 
@@ -168,13 +172,12 @@ static void settle(struct fw_outbox *o)
 	g_assert_false(late);
 }
 
-/* A dispatcher whose clock reads now. */
+/* A dispatcher whose clock reads now (and runs on). */
 static struct fw_outbox *outbox_at(struct fixture *f, gint64 now)
 {
-	g_autofree char *s = g_strdup_printf("%" G_GINT64_FORMAT, now);
+	struct fw_outbox_opts opts = { .clock_offset = now - fw_now() };
 
-	g_setenv("FEEDWATCH_TEST_NOW", s, TRUE);
-	return fw_outbox_new(NULL, &f->cfg, f->store);
+	return fw_outbox_new(NULL, &f->cfg, f->store, &opts);
 }
 
 /* --- without a bus --- */
@@ -248,7 +251,7 @@ static void test_digest(void)
 static void test_exec_backoff(void)
 {
 	const char *argv[] = { "/bin/false", NULL };
-	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
 	struct fixture f;
 	struct fw_topic_conf *t;
 	struct fw_outbox *o;
@@ -282,7 +285,7 @@ static void test_exec_backoff(void)
 static void test_no_bus(void)
 {
 	g_autofree char *addr = g_strdup(g_getenv("DBUS_SESSION_BUS_ADDRESS"));
-	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
 	const char *argv[] = { "/bin/true", NULL };
 	struct fixture f;
 	struct fw_topic_conf *t;
@@ -314,6 +317,69 @@ static void test_no_bus(void)
 	}
 	fixture_clear(&f);
 	g_setenv("DBUS_SESSION_BUS_ADDRESS", addr, TRUE);
+}
+
+/* --- a new hit's starting state --- */
+
+static const struct {
+	const char *name;
+	guint channels;           /* the topic's */
+	gboolean fetched;         /* the feed had a successful fetch before */
+	gboolean notify_initial;
+	int elsewhere;            /* the same link in another feed: -1 none, else its hit's state */
+	enum fw_hit_notified want;
+} admit_rows[] = {
+	{ "pending", FW_CHANNEL_DESKTOP | FW_CHANNEL_EXEC, TRUE, FALSE, -1,
+	  FW_HIT_NOTIFIED_PENDING },
+	{ "no channel", 0, TRUE, FALSE, -1, FW_HIT_NOTIFIED_NONE },
+	{ "no channel, first fetch", 0, FALSE, FALSE, -1, FW_HIT_NOTIFIED_NONE },
+	{ "first fetch", FW_CHANNEL_WEBHOOK, FALSE, FALSE, -1, FW_HIT_NOTIFIED_INITIAL },
+	{ "first fetch, notify_initial", FW_CHANNEL_WEBHOOK, FALSE, TRUE, -1,
+	  FW_HIT_NOTIFIED_PENDING },
+	{ "story pending elsewhere", FW_CHANNEL_DESKTOP, TRUE, FALSE, FW_HIT_NOTIFIED_PENDING,
+	  FW_HIT_NOTIFIED_NONE },
+	{ "story initial elsewhere", FW_CHANNEL_DESKTOP, TRUE, FALSE, FW_HIT_NOTIFIED_INITIAL,
+	  FW_HIT_NOTIFIED_PENDING },
+	{ "first fetch wins over the story", FW_CHANNEL_DESKTOP, FALSE, FALSE,
+	  FW_HIT_NOTIFIED_PENDING, FW_HIT_NOTIFIED_INITIAL },
+};
+
+/* fw_outbox_admit over admit_rows, on a real store. */
+static void test_admit(void)
+{
+	for (guint i = 0; i < G_N_ELEMENTS(admit_rows); i++) {
+		struct fixture f;
+		struct fw_topic_conf *t;
+		struct fw_feed_state st = { 0 };
+		g_autoptr(GError) err = NULL;
+		g_autoptr(GPtrArray) cats = g_ptr_array_new();
+		struct fw_item it = { .id = "x", .title = "X", .link = "https://example.com/story",
+		                      .categories = cats };
+		enum fw_item_state state;
+		gint64 rowid, other;
+		guint channels = 99;
+
+		g_test_message("admit row: %s", admit_rows[i].name);
+		fixture_init(&f);
+		f.cfg.notify_initial = admit_rows[i].notify_initial;
+		t = topic_add(&f, "milei", admit_rows[i].channels);
+		if (admit_rows[i].elsewhere >= 0) {
+			struct fw_hit_new h = { .topic = "milei", .notified = admit_rows[i].elsewhere };
+
+			g_assert_true(fw_store_feed_get(f.store, "other", "file:///o.xml", &st, &err));
+			g_assert_true(fw_store_item_put(f.store, st.id, &it, "h", 1, &other, &state, &err));
+			h.item_rowid = other;
+			g_assert_true(fw_store_hit_add(f.store, &h, FW_CHANNEL_DESKTOP, 1, NULL, &err));
+			fw_store_feed_state_clear(&st);
+		}
+		g_assert_true(fw_store_item_put(f.store, f.feed_id, &it, "h", 1, &rowid, &state, &err));
+		g_assert_no_error(err);
+		g_assert_cmpint(fw_outbox_admit(f.store, &f.cfg, t, rowid, admit_rows[i].fetched,
+		                                &channels), ==, admit_rows[i].want);
+		g_assert_cmpuint(channels, ==, admit_rows[i].want == FW_HIT_NOTIFIED_PENDING
+		                               ? admit_rows[i].channels : 0);
+		fixture_clear(&f);
+	}
 }
 
 /* --- on a private bus with the recording server --- */
@@ -625,6 +691,7 @@ int main(int argc, char **argv)
 	day = (g_get_real_time() / G_USEC_PER_SEC / DAY + 2) * DAY;
 	tmpdir = g_dir_make_tmp("fwoutbox.XXXXXX", NULL);
 	script = find_helper("notify_server.py");
+	g_test_add_func("/outbox/admit", test_admit);
 	g_test_add_func("/outbox/digest", test_digest);
 	g_test_add_func("/outbox/exec-backoff", test_exec_backoff);
 	g_test_add_func("/outbox/no-bus", test_no_bus);

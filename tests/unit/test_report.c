@@ -47,20 +47,20 @@ static struct fw_hit_row rows[] = {
 		.feed_title = "FT <b>World</b>", .item_id = "x1",
 		.title = "<script>alert('t')</script> swaps", .link = "javascript:alert(1)",
 		.published = FW_TIME_NONE, .found = T_FOUND, .snippet = "Beijing <img src=x> swap",
-		.marks_json = "[[0,7],[20,24]]", .read = FALSE, .notified = "initial",
+		.marks_json = "[[0,7],[20,24]]", .read = FALSE, .notified = FW_HIT_NOTIFIED_INITIAL,
 	},
 	{
 		.id = 5, .topic = "milei", .topic_name = "Milei", .feed = "tac",
 		.feed_title = "The American Conservative", .item_id = "x2",
 		.title = "Milei & the \"peso\"", .link = "https://tac.example/a?b=1&c=2",
 		.published = T_FOUND - 3600, .found = T_FOUND - DAY, .snippet = "Javier Milei won",
-		.marks_json = "[[7,12]]", .read = TRUE, .notified = "delivered",
+		.marks_json = "[[7,12]]", .read = TRUE, .notified = FW_HIT_NOTIFIED_DELIVERED,
 	},
 	{
 		.id = 3, .topic = "odd topic\"><script>", .topic_name = NULL, .feed = "x",
 		.feed_title = NULL, .item_id = "x3", .title = NULL, .link = NULL,
 		.published = FW_TIME_NONE, .found = T_FOUND - 2 * DAY, .snippet = NULL,
-		.marks_json = "junk", .read = FALSE, .notified = "none",
+		.marks_json = "junk", .read = FALSE, .notified = FW_HIT_NOTIFIED_NONE,
 	},
 };
 

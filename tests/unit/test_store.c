@@ -122,13 +122,14 @@ static gint64 feed_id(struct fw_store *s, const char *key)
 	g_assert_true(fw_store_feed_get(s, key, "https://example.com/feed", &st, &err));
 	g_assert_no_error(err);
 	id = st.id;
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 	return id;
 }
 
 /* Adds a hit and returns its id. */
-static gint64 add_hit(struct fw_store *s, gint64 item, const char *topic, const char *notified,
-                      guint channels, gint64 now, const char *snippet)
+static gint64 add_hit(struct fw_store *s, gint64 item, const char *topic,
+                      enum fw_hit_notified notified, guint channels, gint64 now,
+                      const char *snippet)
 {
 	struct fw_hit_new h = {
 		.item_rowid = item, .topic = topic, .topic_name = topic, .snippet = snippet,
@@ -351,7 +352,7 @@ static void test_feed_polled(struct fixture *f, gconstpointer data)
 	g_assert_false(st.fetched);
 	g_assert_null(st.etag);
 	g_assert_cmpint(st.last_poll, ==, 0);
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 	g_assert_cmpint(feed_id(f->s, "other"), !=, id);
 
 	for (gsize i = 0; i < G_N_ELEMENTS(poll_rows); i++) {
@@ -376,7 +377,7 @@ static void test_feed_polled(struct fixture *f, gconstpointer data)
 		g_assert_cmpint(st.fetched, ==, poll_rows[i].want_fetched);
 		g_assert_cmpint(st.last_poll, ==, now);
 		g_assert_cmpint(st.next_poll, ==, now + 900);
-		fw_feed_state_clear(&st);
+		fw_store_feed_state_clear(&st);
 		now += 900;
 	}
 	g_assert_cmpint(sql_int(f->path, "SELECT url = 'https://www.theamericanconservative.com/feed/'"
@@ -391,14 +392,14 @@ static void test_feed_polled(struct fixture *f, gconstpointer data)
 
 static void test_feed_statuses(struct fixture *f, gconstpointer data)
 {
-	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_feed_status_free);
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_feed_status_free);
 	g_autoptr(GError) err = NULL;
 	struct fw_poll_record rec = { .ok = FALSE, .http_status = 404, .error = "HTTP 404" };
 	gint64 a = feed_id(f->s, "a"), b = feed_id(f->s, "b");
 	gint64 item = put_item(f->s, a, "1", "one", NULL, 100);
 
 	put_item(f->s, a, "2", "two", NULL, 100);
-	add_hit(f->s, item, "t", "initial", 0, 100, "one");
+	add_hit(f->s, item, "t", FW_HIT_NOTIFIED_INITIAL, 0, 100, "one");
 	g_assert_true(fw_store_feed_polled(f->s, b, 100, &rec, &err));
 	g_assert_true(fw_store_feed_statuses(f->s, out, &err));
 	g_assert_no_error(err);
@@ -489,7 +490,7 @@ static void test_transaction(struct fixture *f, gconstpointer data)
 	fw_store_rollback(f->s);
 	g_assert_true(fw_store_begin(f->s, &err));
 	put_item(f->s, feed, "y", "Y", NULL, 1);
-	add_hit(f->s, put_item(f->s, feed, "z", "Z", NULL, 1), "t", "pending",
+	add_hit(f->s, put_item(f->s, feed, "z", "Z", NULL, 1), "t", FW_HIT_NOTIFIED_PENDING,
 	        FW_CHANNEL_DESKTOP, 1, "z");
 	g_assert_true(fw_store_commit(f->s, &err));
 	g_assert_no_error(err);
@@ -544,9 +545,11 @@ static void test_wal_reader(struct fixture *f, gconstpointer data)
 	struct fw_store *reader;
 	gint64 t0 = g_get_monotonic_time();
 
-	add_hit(f->s, put_item(f->s, feed, "1", "One", NULL, 1), "t", "initial", 0, 1, "one");
+	add_hit(f->s, put_item(f->s, feed, "1", "One", NULL, 1), "t", FW_HIT_NOTIFIED_INITIAL, 0, 1,
+	        "one");
 	g_assert_true(fw_store_begin(f->s, &err));
-	add_hit(f->s, put_item(f->s, feed, "2", "Two", NULL, 2), "t", "initial", 0, 2, "two");
+	add_hit(f->s, put_item(f->s, feed, "2", "Two", NULL, 2), "t", FW_HIT_NOTIFIED_INITIAL, 0, 2,
+	        "two");
 	reader = fw_store_open(f->path, &err);
 	g_assert_no_error(err);
 	g_assert_true(fw_store_hits(reader, NULL, out, &err));
@@ -597,12 +600,12 @@ static void test_hit_duplicate(struct fixture *f, gconstpointer data)
 	gint64 feed = feed_id(f->s, "a");
 	gint64 item = put_item(f->s, feed, "1", "Milei", NULL, 1);
 	struct fw_hit_new h = { .item_rowid = item, .topic = "milei", .topic_name = "Milei",
-	                        .notified = "pending" };
+	                        .notified = FW_HIT_NOTIFIED_PENDING };
 	g_autoptr(GError) err = NULL;
 	gint64 id = 0;
 
 	g_assert_false(fw_store_hit_exists(f->s, item, "milei"));
-	add_hit(f->s, item, "milei", "pending", FW_CHANNEL_DESKTOP, 1, "Milei");
+	add_hit(f->s, item, "milei", FW_HIT_NOTIFIED_PENDING, FW_CHANNEL_DESKTOP, 1, "Milei");
 	g_assert_true(fw_store_hit_exists(f->s, item, "milei"));
 	g_assert_false(fw_store_hit_exists(f->s, item, "mercosur"));
 	g_assert_false(fw_store_hit_add(f->s, &h, FW_CHANNEL_DESKTOP, 2, &id, &err));
@@ -614,16 +617,17 @@ static void test_hit_duplicate(struct fixture *f, gconstpointer data)
 
 /* Pending with no channel is stored as none; initial and none get no outbox. */
 static const struct {
-	const char *notified;
+	enum fw_hit_notified notified;
 	guint channels;
 	const char *want;
 	int want_outbox;
 } notified_rows[] = {
-	{ "pending", FW_CHANNEL_DESKTOP, "pending", 1 },
-	{ "pending", FW_CHANNEL_DESKTOP | FW_CHANNEL_EXEC | FW_CHANNEL_WEBHOOK, "pending", 3 },
-	{ "pending", 0, "none", 0 },
-	{ "initial", FW_CHANNEL_DESKTOP, "initial", 0 },
-	{ "none", 0, "none", 0 },
+	{ FW_HIT_NOTIFIED_PENDING, FW_CHANNEL_DESKTOP, "pending", 1 },
+	{ FW_HIT_NOTIFIED_PENDING, FW_CHANNEL_DESKTOP | FW_CHANNEL_EXEC | FW_CHANNEL_WEBHOOK,
+	  "pending", 3 },
+	{ FW_HIT_NOTIFIED_PENDING, 0, "none", 0 },
+	{ FW_HIT_NOTIFIED_INITIAL, FW_CHANNEL_DESKTOP, "initial", 0 },
+	{ FW_HIT_NOTIFIED_NONE, 0, "none", 0 },
 };
 
 static void test_hit_notified(struct fixture *f, gconstpointer data)
@@ -639,9 +643,13 @@ static void test_hit_notified(struct fixture *f, gconstpointer data)
 		struct fw_hit_row *r = fw_store_hit_get(f->s, id, &err);
 		g_autofree char *q = g_strdup_printf("SELECT count(*) FROM outbox WHERE hit_id = %"
 		                                     G_GINT64_FORMAT, id);
+		g_autofree char *stored = g_strdup_printf("SELECT notified = '%s' FROM hits"
+		                                          " WHERE id = %" G_GINT64_FORMAT,
+		                                          notified_rows[i].want, id);
 
 		g_assert_no_error(err);
-		g_assert_cmpstr(r->notified, ==, notified_rows[i].want);
+		g_assert_cmpstr(fw_hit_notified_name(r->notified), ==, notified_rows[i].want);
+		g_assert_cmpint(sql_int(f->path, stored), ==, 1);
 		g_assert_cmpint(sql_int(f->path, q), ==, notified_rows[i].want_outbox);
 		fw_hit_row_free(r);
 	}
@@ -651,22 +659,26 @@ static void test_hit_notified(struct fixture *f, gconstpointer data)
 static const struct {
 	const char *name;
 	const char *link1, *link2;  /* item in feed a (hit), item in feed b (asked) */
-	const char *topic_hit, *notified, *topic_asked;
+	const char *topic_hit;
+	enum fw_hit_notified notified;
+	const char *topic_asked;
 	gboolean want;
 } story_rows[] = {
-	{ "same link", "https://ex.com/s", "https://ex.com/s", "milei", "pending", "milei", TRUE },
+	{ "same link", "https://ex.com/s", "https://ex.com/s", "milei", FW_HIT_NOTIFIED_PENDING,
+	  "milei", TRUE },
 	{ "tracking differs", "https://ex.com/s?utm_source=a", "HTTPS://EX.com/s/#top",
-	  "milei", "delivered", "milei", TRUE },
-	{ "other topic", "https://ex.com/s", "https://ex.com/s", "milei", "pending", "mercosur",
-	  FALSE },
-	{ "initial not notified", "https://ex.com/s", "https://ex.com/s", "milei", "initial",
+	  "milei", FW_HIT_NOTIFIED_DELIVERED, "milei", TRUE },
+	{ "other topic", "https://ex.com/s", "https://ex.com/s", "milei", FW_HIT_NOTIFIED_PENDING,
+	  "mercosur", FALSE },
+	{ "initial not notified", "https://ex.com/s", "https://ex.com/s", "milei",
+	  FW_HIT_NOTIFIED_INITIAL, "milei", FALSE },
+	{ "failed not notified", "https://ex.com/s", "https://ex.com/s", "milei",
+	  FW_HIT_NOTIFIED_FAILED, "milei", FALSE },
+	{ "none not notified", "https://ex.com/s", "https://ex.com/s", "milei", FW_HIT_NOTIFIED_NONE,
 	  "milei", FALSE },
-	{ "failed not notified", "https://ex.com/s", "https://ex.com/s", "milei", "failed",
+	{ "other story", "https://ex.com/s", "https://ex.com/t", "milei", FW_HIT_NOTIFIED_PENDING,
 	  "milei", FALSE },
-	{ "none not notified", "https://ex.com/s", "https://ex.com/s", "milei", "none", "milei",
-	  FALSE },
-	{ "other story", "https://ex.com/s", "https://ex.com/t", "milei", "pending", "milei", FALSE },
-	{ "no links", NULL, NULL, "milei", "pending", "milei", FALSE },
+	{ "no links", NULL, NULL, "milei", FW_HIT_NOTIFIED_PENDING, "milei", FALSE },
 };
 
 static void test_story_notified(struct fixture *f, gconstpointer data)
@@ -684,11 +696,11 @@ static void test_story_notified(struct fixture *f, gconstpointer data)
 		g_test_message("story row %s", story_rows[i].name);
 		h = add_hit(s, i1, story_rows[i].topic_hit, story_rows[i].notified,
 		            FW_CHANNEL_DESKTOP, 1, "s");
-		if (!strcmp(story_rows[i].notified, "failed") ||
-		    !strcmp(story_rows[i].notified, "delivered")) {
+		if (story_rows[i].notified == FW_HIT_NOTIFIED_FAILED ||
+		    story_rows[i].notified == FW_HIT_NOTIFIED_DELIVERED) {
 			g_autofree char *sql = g_strdup_printf(
 				"UPDATE hits SET notified = '%s' WHERE id = %" G_GINT64_FORMAT,
-				story_rows[i].notified, h);
+				fw_hit_notified_name(story_rows[i].notified), h);
 
 			sql_exec(path, sql);
 		}
@@ -704,12 +716,13 @@ static void test_story_notified(struct fixture *f, gconstpointer data)
 
 static void test_outbox(struct fixture *f, gconstpointer data)
 {
-	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
 	g_autoptr(GError) err = NULL;
 	struct fw_poll_record rec = { .ok = TRUE, .http_status = 200, .title = "The Feed" };
 	gint64 feed = feed_id(f->s, "tac");
 	gint64 item = put_item(f->s, feed, "1", "Milei and Mercosur", "https://ex.com/1", 10);
-	gint64 hit = add_hit(f->s, item, "milei", "pending", FW_CHANNEL_DESKTOP | FW_CHANNEL_EXEC,
+	gint64 hit = add_hit(f->s, item, "milei", FW_HIT_NOTIFIED_PENDING,
+	                     FW_CHANNEL_DESKTOP | FW_CHANNEL_EXEC,
 	                     100, "Milei and");
 	struct fw_outbox_row *r;
 	gint64 ids[2];
@@ -766,13 +779,13 @@ static const gint64 backoff_rows[FW_STORE_OUTBOX_MAX_ATTEMPTS] = {
 
 static void test_outbox_backoff(struct fixture *f, gconstpointer data)
 {
-	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
 	g_autoptr(GError) err = NULL;
 	gint64 feed = feed_id(f->s, "tac");
 	gint64 item = put_item(f->s, feed, "1", "Milei", NULL, 10);
 	gint64 now = 1000, outbox;
 
-	add_hit(f->s, item, "milei", "pending", FW_CHANNEL_WEBHOOK, now, "Milei");
+	add_hit(f->s, item, "milei", FW_HIT_NOTIFIED_PENDING, FW_CHANNEL_WEBHOOK, now, "Milei");
 	g_assert_true(fw_store_outbox_due(f->s, now, 0, due, &err));
 	g_assert_cmpuint(due->len, ==, 1);
 	outbox = ((struct fw_outbox_row *)due->pdata[0])->id;
@@ -822,7 +835,7 @@ static void hits_populate(struct fw_store *s)
 	for (gsize i = 0; i < G_N_ELEMENTS(populate_rows); i++) {
 		gint64 item = put_item(s, feed_id(s, populate_rows[i].feed), populate_rows[i].item,
 		                       populate_rows[i].title, NULL, 1);
-		gint64 id = add_hit(s, item, populate_rows[i].topic, "initial", 0,
+		gint64 id = add_hit(s, item, populate_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
 		                    populate_rows[i].found, populate_rows[i].snippet);
 
 		g_assert_cmpint(id, ==, (gint64)i + 1);
@@ -888,7 +901,7 @@ static void test_hit_get(struct fixture *f, gconstpointer data)
 	struct fw_hit_new h = {
 		.topic = "milei", .topic_name = "Milei", .snippet = "Milei said",
 		.marks_json = "[[0,5]]", .matched_json = "[{\"field\":\"title\",\"start\":0,\"end\":5}]",
-		.notified = "initial",
+		.notified = FW_HIT_NOTIFIED_INITIAL,
 	};
 	enum fw_item_state state;
 	struct fw_poll_record rec = { .ok = TRUE, .http_status = 200, .title = "TAC" };
@@ -924,7 +937,7 @@ static void test_hit_get(struct fixture *f, gconstpointer data)
 	g_assert_cmpstr(r->marks_json, ==, "[[0,5]]");
 	g_assert_cmpstr(r->matched_json, ==, h.matched_json);
 	g_assert_false(r->read);
-	g_assert_cmpstr(r->notified, ==, "initial");
+	g_assert_cmpint(r->notified, ==, FW_HIT_NOTIFIED_INITIAL);
 	g_assert_cmpstr(r->author, ==, "Jane");
 	g_assert_cmpstr(r->summary, ==, "A summary");
 	g_assert_cmpstr(r->content, ==, "Content");
@@ -975,7 +988,7 @@ static void test_prune_foreach(struct fixture *f, gconstpointer data)
 
 	put_item(f->s, feed, "old", "Old", NULL, 100);
 	put_item(f->s, feed, "new", "New", NULL, 5000);
-	add_hit(f->s, old_hit, "t", "initial", 0, 100, "s");
+	add_hit(f->s, old_hit, "t", FW_HIT_NOTIFIED_INITIAL, 0, 100, "s");
 	g_assert_true(fw_store_prune(f->s, 1000, &deleted, &err));
 	g_assert_no_error(err);
 	g_assert_cmpint(deleted, ==, 1);
@@ -1203,7 +1216,8 @@ static void test_also_in(struct fixture *f, gconstpointer data)
 		gint64 item = put_item(f->s, feed_id(f->s, also_rows[i].feed), also_rows[i].id,
 		                       also_rows[i].id, also_rows[i].link, 10);
 
-		hits[i] = add_hit(f->s, item, "milei", "initial", 0, 10 + (gint64)i, "Milei");
+		hits[i] = add_hit(f->s, item, "milei", FW_HIT_NOTIFIED_INITIAL, 0, 10 + (gint64)i,
+		                  "Milei");
 	}
 	g_assert_true(fw_store_hits(f->s, &(struct fw_hit_filter){ .oldest_first = TRUE }, out,
 	                            &err));
@@ -1290,7 +1304,7 @@ static void test_moved(struct fixture *f, gconstpointer data)
 			.permanent_url = moved_rows[i].permanent_url, .gone = moved_rows[i].gone,
 		};
 		g_autoptr(GPtrArray) out =
-			g_ptr_array_new_with_free_func((GDestroyNotify)fw_feed_status_free);
+			g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_feed_status_free);
 		struct fw_feed_status *fs;
 		struct fw_feed_state st;
 
@@ -1299,11 +1313,11 @@ static void test_moved(struct fixture *f, gconstpointer data)
 		g_assert_no_error(err);
 		g_assert_true(fw_store_feed_polled(f->s, st.id, now++, &rec, &err));
 		g_assert_no_error(err);
-		fw_feed_state_clear(&st);
+		fw_store_feed_state_clear(&st);
 		g_assert_true(fw_store_feed_get(f->s, "f", moved_rows[i].url, &st, &err));
 		g_assert_cmpstr(st.moved_to, ==, moved_rows[i].want_moved_to);
 		g_assert_cmpint(st.gone, ==, moved_rows[i].want_gone);
-		fw_feed_state_clear(&st);
+		fw_store_feed_state_clear(&st);
 		g_assert_null(st.moved_to);
 		g_assert_true(fw_store_feed_statuses(f->s, out, &err));
 		fs = out->pdata[0];
@@ -1354,7 +1368,7 @@ static const struct {
 static void check_v1_data(struct fw_store *s, const char *path)
 {
 	g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
-	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_outbox_row_free);
+	g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
 	g_autoptr(GError) err = NULL;
 	struct fw_feed_state st;
 	struct fw_hit_row *h;
@@ -1374,7 +1388,7 @@ static void check_v1_data(struct fw_store *s, const char *path)
 	g_assert_true(st.fetched);
 	g_assert_null(st.moved_to);
 	g_assert_false(st.gone);
-	fw_feed_state_clear(&st);
+	fw_store_feed_state_clear(&st);
 
 	g_assert_true(fw_store_hits(s, &(struct fw_hit_filter){ .oldest_first = TRUE }, hits, &err));
 	g_assert_no_error(err);
@@ -1386,9 +1400,11 @@ static void check_v1_data(struct fw_store *s, const char *path)
 	g_assert_cmpstr(h->author, ==, "Ana Pérez");
 	g_assert_cmpstr(h->also_in, ==, "MercoPress");   /* the reprint in the other feed */
 	g_assert_true(h->read);
-	g_assert_cmpstr(h->notified, ==, "initial");
-	g_assert_cmpstr(((struct fw_hit_row *)hits->pdata[2])->notified, ==, "delivered");
-	g_assert_cmpstr(((struct fw_hit_row *)hits->pdata[3])->notified, ==, "pending");
+	g_assert_cmpint(h->notified, ==, FW_HIT_NOTIFIED_INITIAL);
+	g_assert_cmpint(((struct fw_hit_row *)hits->pdata[2])->notified, ==,
+	                FW_HIT_NOTIFIED_DELIVERED);
+	g_assert_cmpint(((struct fw_hit_row *)hits->pdata[3])->notified, ==,
+	                FW_HIT_NOTIFIED_PENDING);
 	/* the webhook that failed twice is retried */
 	g_assert_true(fw_store_outbox_due(s, G_MAXINT32, 0, due, &err));
 	g_assert_cmpuint(due->len, ==, 1);
@@ -1608,7 +1624,7 @@ static void test_retention(struct fixture *f, gconstpointer data)
 			item = put_item(f->s, feed_id(f->s, retention_rows[i].feed),
 			                retention_rows[i].id, retention_rows[i].id, NULL, t);
 			if (retention_rows[i].hit && !fw_store_hit_exists(f->s, item, "t"))
-				add_hit(f->s, item, "t", "initial", 0, t, "s");
+				add_hit(f->s, item, "t", FW_HIT_NOTIFIED_INITIAL, 0, t, "s");
 		}
 		for (gsize i = 0; i < G_N_ELEMENTS(retention_feeds); i++) {
 			struct fw_poll_record rec = { .ok = TRUE, .http_status = t > t0 ? 304 : 200 };
@@ -1690,7 +1706,8 @@ static void test_full(struct fixture *f, gconstpointer data)
 			ok = fw_store_item_put(s, feed, &it, id, 100, &rowid, &state, &err);
 			if (ok)
 				ok = fw_store_hit_add(s, &(struct fw_hit_new){
-					.item_rowid = rowid, .topic = "t", .notified = "pending" },
+					.item_rowid = rowid, .topic = "t",
+					.notified = FW_HIT_NOTIFIED_PENDING },
 					FW_CHANNEL_DESKTOP, 100, NULL, &err);
 			g_ptr_array_unref(it.categories);
 		}
