@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """feedwatch benchmarks: one table, every figure a median of several runs
-next to its floor measured in the same go (issue 10, DESIGN.md "Benchmarks").
+next to its floor measured in the same go (issue 10, docs/design.md "Benchmarks").
 
     sh bench/run.sh [--quick] [--runs N] [--skip WHAT,...] [--profile] ...
 

@@ -28,7 +28,7 @@ Under OUT:
   items.tsv        feed key <TAB> item id <TAB> link <TAB> title <TAB> published
                    (Unix seconds): what `feedwatch hits` should report for
                    every item (absolute link after xml:base, plain-text title)
-  feedwatch.conf   [feedwatch] interval = 5m, the three seed topics of DESIGN.md,
+  feedwatch.conf   [feedwatch] interval = 5m, the three seed topics of docs/design.md,
                    one [feed fNNNN] group a feed with url = @BASE@/feeds/fNNNN.xml
   topics-K.conf    K synthetic [topic tNNNNN] groups, all query forms (--topics K;
                    --topics 10,10000 writes topics-10.conf and topics-10000.conf)
@@ -57,7 +57,7 @@ Mercado Libre, "Mercado Común Europeo", Chinatown, China or swap alone, China
 and swap far apart or in different fields, "milei" inside tag attributes,
 <script> and <style>, the author and the link, which are not default fields).
 Every item is checked by an independent reference matcher written from
-DESIGN.md "Topic queries" (whole words after HTML-to-text, NFKD, case folding,
+docs/design.md "The query language" (whole words after HTML-to-text, NFKD, case folding,
 marks removed; NEAR distances are kept clear of the 8-word boundary: planted
 pairs are at most 7 words apart, near misses at least 13); a disagreement
 with the planted set aborts the run.
@@ -182,7 +182,7 @@ STEMS = ("milei", "mercosur", "mercosul", "mercado", "china", "chinese", "beijin
 
 
 def normalize(word):
-    """NFKD, case fold, combining marks removed (DESIGN.md "Topic queries")."""
+    """NFKD, case fold, combining marks removed (docs/design.md "The query language")."""
     d = unicodedata.normalize("NFKD", word).casefold()
     return "".join(c for c in d if not unicodedata.combining(c))
 
@@ -524,7 +524,7 @@ def published_time(seed, f, n):
 
 
 def ident(it, seed, f, n, dialect, slug_extra):
-    """Sets id, link (absolute), rel_link and base (atom-base) as DESIGN.md defines identity."""
+    """Sets id, link (absolute), rel_link and base (atom-base) as docs/design.md defines identity."""
     host = "news%d.example.org" % f
     day = datetime.fromtimestamp(it.published, timezone.utc).strftime("%Y/%m/%d")
     it.rel_link, it.base = None, None

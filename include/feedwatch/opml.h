@@ -2,7 +2,7 @@
  * autodiscovery in HTML pages, and the [feed NAME] groups that `feedwatch
  * import` and `feedwatch add` append to the config.
  *
- * OPML is untrusted input read like feeds (DESIGN.md "Untrusted input"):
+ * OPML is untrusted input read like feeds (docs/design.md "Hostile input"):
  * memory API only, no network, no DTD loading, no entity substitution, a
  * document declaring entities is refused, size and nesting are bounded.
  * Folders (outlines without xmlUrl) become a feed's category path

@@ -1,4 +1,4 @@
-/* topic — the query language of DESIGN.md "Topic queries": parse (with error
+/* topic — the query language (docs/design.md "The query language", README "Topic queries"): parse (with error
  * positions) and compile.
  *
  * Grammar, tightest first: `field:` and `*`, NEAR/n, NOT (and `-`), AND

@@ -27,7 +27,7 @@ rows=[json.loads(l) for l in open(sys.argv[1])]
 print(" ".join(sorted(r["topic"] for r in rows)))' "$T_TMP/hits.json")
 is "$topics" "china-swaps mercosur milei" "milei, mercosur and china-swaps"
 
-# Every DESIGN.md field, with the values this item must give.
+# Every field of a hit (docs/design.md "A hit as JSON"), with the values this item must give.
 check=$($FW_PY - "$T_TMP/hits.json" <<'PY'
 import json, sys, re
 rows = [json.loads(l) for l in open(sys.argv[1])]
@@ -56,7 +56,7 @@ for r in rows:
 print("ok" if not bad else "; ".join(bad))
 PY
 )
-is "$check" ok "JSON fields and values as DESIGN.md says"
+is "$check" ok "JSON fields and values as docs/design.md says"
 
 # The matched offsets point at the words in the stored text.
 spans=$($FW_PY - "$T_TMP/hits.json" <<'PY'
