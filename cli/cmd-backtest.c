@@ -6,6 +6,8 @@
 #include "feedwatch/match.h"
 #include "feedwatch/topic.h"
 
+#include "feedwatch/hit.h"
+
 #include "cli.h"
 #include "stats.h"
 
@@ -26,7 +28,7 @@ backtest_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
                  const struct fw_item *it, gpointer data)
 {
 	struct backtest *bt = data;
-	g_autofree char *cats = NULL, *text = NULL;
+	g_autofree char *cats = NULL, *text = NULL, *matched = NULL;
 	struct fw_doc d;
 	GArray *spans;
 	struct fw_snippet *sn;
@@ -59,19 +61,9 @@ backtest_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 		fw_cli_json_str(b, "link", it->link);
 		fw_cli_json_time(b, "published", it->published, TRUE);
 		fw_cli_json_str(b, "snippet", sn ? sn->text : NULL);
+		matched = fw_hit_matched_json(spans);
 		json_builder_set_member_name(b, "matched");
-		json_builder_begin_array(b);
-		for (guint s = 0; s < spans->len; s++) {
-			const struct fw_span *sp = &g_array_index(spans, struct fw_span, s);
-			json_builder_begin_object(b);
-			fw_cli_json_str(b, "field", fw_field_name(sp->field));
-			json_builder_set_member_name(b, "start");
-			json_builder_add_int_value(b, sp->start);
-			json_builder_set_member_name(b, "end");
-			json_builder_add_int_value(b, sp->end);
-			json_builder_end_object(b);
-		}
-		json_builder_end_array(b);
+		json_builder_add_value(b, json_from_string(matched, NULL));
 		json_builder_end_object(b);
 		fw_cli_json_puts(b);
 	} else {
