@@ -12,6 +12,9 @@ DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 PKGS = glib-2.0 gio-2.0 libcurl libxml-2.0 sqlite3 libnotify libsystemd json-glib-1.0
 
+# CFLAGS, CPPFLAGS and LDFLAGS are the builder's (Debian's from dpkg-buildflags:
+# fortify, stack protector, relro, now); every compile gets CPPFLAGS and CFLAGS,
+# every link LDFLAGS.
 CFLAGS ?= -O2 -g
 B = build
 ifeq ($(SANITIZE),1)
@@ -33,7 +36,7 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 all: $(B)/feedwatch $(B)/feedwatchd
 
 $(B)/obj/%.o: daemon/%.c $(wildcard include/feedwatch/*.h) | $(B)/obj
-	$(CC) $(FW_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(FW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/libfeedwatch.a: $(CORE_OBJ)
 	rm -f $@
@@ -46,7 +49,7 @@ $(B)/feedwatchd: $(B)/obj/feedwatchd.o $(B)/libfeedwatch.a
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(FW_LIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libfeedwatch.a | $(B)/tests
-	$(CC) $(FW_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libfeedwatch.a $(FW_LIBS)
+	$(CC) $(FW_CFLAGS) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libfeedwatch.a $(FW_LIBS)
 
 $(B)/obj $(B)/tests:
 	mkdir -p $@
