@@ -108,7 +108,23 @@ uninstall:
 		$(DESTDIR)$(SYSUNITDIR)/feedwatch.service $(DESTDIR)$(COMPLETIONDIR)/feedwatch
 	-rmdir $(DESTDIR)$(DOCDIR)
 
+# The Debian package (debian/): dpkg-buildpackage cleans and writes in the
+# tree it builds, so it builds a copy of the tree's files (tracked and not
+# ignored) in DEBDIR/src. Output: DEBDIR/feedwatch_*.deb and DEBDIR/build.log.
+DEBDIR ?= $(B)/deb
+deb:
+	rm -rf $(DEBDIR)/src $(DEBDIR)/build.log $(DEBDIR)/feedwatch_* $(DEBDIR)/feedwatch-dbgsym_*
+	mkdir -p $(DEBDIR)/src
+	{ git ls-files -z -co --exclude-standard 2>/dev/null || \
+	  find . -path ./build -prune -o -path ./.git -prune -o -type f -print0; } | \
+	  tar --null --ignore-failed-read -T - -cf - | tar -xf - -C $(DEBDIR)/src
+	@echo "dpkg-buildpackage -us -uc -b in $(DEBDIR)/src, log in $(DEBDIR)/build.log"
+	@cd $(DEBDIR)/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -Jauto > ../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; exit 1; }
+	@ls $(DEBDIR)/*.deb
+
 clean:
 	rm -rf build
 
-.PHONY: all deps run test check-build memcheck bench fuzz install uninstall clean
+.PHONY: all deps run test check-build memcheck bench fuzz install uninstall deb clean
