@@ -14,6 +14,9 @@ DESTDIR ?=
 PKG_CONFIG ?= pkg-config
 PKGS = glib-2.0 gio-2.0 libcurl libxml-2.0 sqlite3 libnotify libsystemd json-glib-1.0
 
+# CFLAGS, CPPFLAGS and LDFLAGS are the builder's (Debian's from dpkg-buildflags:
+# fortify, stack protector, relro, now); every compile gets CPPFLAGS and CFLAGS,
+# every link LDFLAGS.
 CFLAGS ?= -O2 -g
 B = build
 ifeq ($(SANITIZE),1)
@@ -39,10 +42,10 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 all: $(B)/feedwatch $(B)/feedwatchd
 
 $(B)/obj/%.o: daemon/%.c $(wildcard include/feedwatch/*.h daemon/*.h) | $(B)/obj
-	$(CC) $(FW_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(FW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/obj/cli/%.o: cli/%.c $(wildcard include/feedwatch/*.h cli/*.h) | $(B)/obj/cli
-	$(CC) $(FW_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(FW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/libfeedwatch.a: $(CORE_OBJ)
 	rm -f $@
@@ -60,7 +63,7 @@ $(B)/feedwatchd: $(B)/obj/feedwatchd.o $(B)/libfeedwatch.a
 
 # The presenters' tests see cli/ and link its library too.
 $(B)/tests/%: tests/unit/%.c $(B)/libfeedwatch.a | $(B)/tests
-	$(CC) $(FW_CFLAGS) $(TEST_CLI_INC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_CLI_LIB) \
+	$(CC) $(FW_CFLAGS) $(TEST_CLI_INC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(TEST_CLI_LIB) \
 		$(B)/libfeedwatch.a $(FW_LIBS)
 
 $(CLI_TESTS): $(B)/libfeedwatch-cli.a $(wildcard cli/*.h)
@@ -133,7 +136,23 @@ uninstall:
 		rm -f $(DESTDIR)$(SYSCONFDIR)/feedwatch/feedwatch.conf
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/feedwatch
 
+# The Debian package (debian/): dpkg-buildpackage cleans and writes in the
+# tree it builds, so it builds a copy of the tree's files (tracked and not
+# ignored) in DEBDIR/src. Output: DEBDIR/feedwatch_*.deb and DEBDIR/build.log.
+DEBDIR ?= $(B)/deb
+deb:
+	rm -rf $(DEBDIR)/src $(DEBDIR)/build.log $(DEBDIR)/feedwatch_* $(DEBDIR)/feedwatch-dbgsym_*
+	mkdir -p $(DEBDIR)/src
+	{ git ls-files -z -co --exclude-standard 2>/dev/null || \
+	  find . -path ./build -prune -o -path ./.git -prune -o -type f -print0; } | \
+	  tar --null --ignore-failed-read -T - -cf - | tar -xf - -C $(DEBDIR)/src
+	@echo "dpkg-buildpackage -us -uc -b in $(DEBDIR)/src, log in $(DEBDIR)/build.log"
+	@cd $(DEBDIR)/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+		dpkg-buildpackage -us -uc -b -Jauto > ../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; exit 1; }
+	@ls $(DEBDIR)/*.deb
+
 clean:
 	rm -rf build
 
-.PHONY: all deps run test check-build memcheck bench fuzz install uninstall clean
+.PHONY: all deps run test check-build memcheck bench fuzz install uninstall deb clean
