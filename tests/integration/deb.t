@@ -10,15 +10,11 @@
 # tests once.
 . "$(dirname "$0")/../helpers/lib.sh"
 
-if ! command -v dpkg-buildpackage > /dev/null; then
-	echo "1..0 # SKIP not a Debian system (no dpkg-buildpackage)"
-	exit 0
-fi
-for t in dh lintian blhc hardening-check systemd-analyze readelf objdump; do
+for t in dpkg-buildpackage dh lintian blhc hardening-check systemd-analyze readelf objdump; do
 	command -v $t > /dev/null || missing="${missing:-} $t"
 done
 [ -z "${missing:-}" ] || { echo "Bail out! missing:$missing (make deps installs them)"; exit 1; }
-plan 31
+plan 32
 
 # Not the jobs or variables of a make that runs this test (make test
 # SANITIZE=1 must not build the package with sanitizers).
@@ -49,12 +45,16 @@ for f in /usr/bin/feedwatch /usr/bin/feedwatchd \
          /usr/share/man/man8/feedwatchd.8.gz /usr/share/bash-completion/completions/feedwatch \
          /usr/share/doc/feedwatch/examples/feedwatch.conf /usr/share/doc/feedwatch/copyright \
          /usr/share/doc/feedwatch/changelog.Debian.gz /usr/lib/systemd/user/feedwatch.service \
-         /lib/systemd/system/feedwatch.service /lib/systemd/system/feedwatch.service.d/debian.conf; do
+         /lib/systemd/system/feedwatch.service /lib/systemd/system/feedwatch.service.d/debian.conf \
+         /etc/feedwatch/feedwatch.conf; do
 	grep -qxF "$f" "$T_TMP/files" || lacking="${lacking:-} $f"
 done
-is "${lacking:-}" "" "dpkg-deb -c: programs, man pages, completion, example config, both units"
-stray=$(grep -vE '^/$|^/usr/$|^/usr/bin/|^/usr/share/$|^/usr/share/(man|bash-completion)/|^/usr/share/lintian/(overrides/(feedwatch)?)?$|^/usr/share/doc/(feedwatch/.*)?$|^/usr/lib/$|^/usr/lib/systemd/(user/.*)?$|^/lib/$|^/lib/systemd/(system/.*)?$' "$T_TMP/files")
-is "$stray" "" "nothing outside those directories (no /etc, no /usr/local)"
+is "${lacking:-}" "" "dpkg-deb -c: programs, man pages, completion, example and system config, both units"
+stray=$(grep -vE '^/$|^/usr/$|^/usr/bin/|^/usr/share/$|^/usr/share/(man|bash-completion)/|^/usr/share/lintian/(overrides/(feedwatch)?)?$|^/usr/share/doc/(feedwatch/.*)?$|^/usr/lib/$|^/usr/lib/systemd/(user/.*)?$|^/lib/$|^/lib/systemd/(system/.*)?$|^/etc/$|^/etc/feedwatch/(feedwatch\.conf)?$' "$T_TMP/files")
+is "$stray" "" "nothing outside those directories (in /etc only the system config; no /usr/local)"
+# The system config is a conffile: an upgrade keeps the admin's edits.
+is "$(dpkg-deb -I "$D/feedwatch_${debversion}_$arch.deb" conffiles 2>&1)" "/etc/feedwatch/feedwatch.conf" \
+	"the system config is the package's one conffile"
 
 # --- lintian ----------------------------------------------------------------
 lintian --pedantic --display-info "$D/feedwatch_${debversion}_$arch.changes" > "$T_TMP/lintian" 2>&1
