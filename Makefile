@@ -32,7 +32,7 @@ FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 all: $(B)/feedwatch $(B)/feedwatchd
 
-$(B)/obj/%.o: daemon/%.c $(wildcard include/feedwatch/*.h) | $(B)/obj
+$(B)/obj/%.o: daemon/%.c $(wildcard include/feedwatch/*.h) $(wildcard daemon/*.h) | $(B)/obj
 	$(CC) $(FW_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B)/libfeedwatch.a: $(CORE_OBJ)
