@@ -5,7 +5,7 @@
 #include "match-int.h"
 
 void
-strtab_init(struct strtab *t, guint hint)
+fw_match_strtab_init(struct strtab *t, guint hint)
 {
 	guint n = 16;
 
@@ -19,7 +19,7 @@ strtab_init(struct strtab *t, guint hint)
 }
 
 void
-strtab_clear(struct strtab *t)
+fw_match_strtab_clear(struct strtab *t)
 {
 	g_string_free(t->pool, TRUE);
 	g_array_unref(t->ents);
@@ -47,7 +47,7 @@ strtab_grow(struct strtab *t)
  * while the pool and the entries have room (the doc index adds a word for
  * most words of an item under many topics). */
 guint32
-strtab_add(struct strtab *t, const char *s, guint32 len, guint32 hash)
+fw_match_strtab_add(struct strtab *t, const char *s, guint32 len, guint32 hash)
 {
 	struct sent x = { .off = t->pool->len, .len = len, .hash = hash };
 	gsize at = t->pool->len;
@@ -141,8 +141,8 @@ build_cb(const struct fw_text_word *w, gpointer data)
 	if (b->keep != NULL && !token_wanted(b->keep, w)) {
 		t.wid = FW_MATCH_OTHER;
 	} else {
-		t.wid = strtab_add(&b->d->words, w->norm, len, w->hash);
-		/* the few words not all ASCII letters and digits (see docidx_init) */
+		t.wid = fw_match_strtab_add(&b->d->words, w->norm, len, w->hash);
+		/* the few words not all ASCII letters and digits (see fw_match_docidx_init) */
 		if (G_UNLIKELY(!w->ascii))
 			g_array_append_val(b->d->buf->wide, t.wid);
 	}
@@ -167,7 +167,7 @@ build_cb(const struct fw_text_word *w, gpointer data)
 static void
 dbuf_free(struct dbuf *b)
 {
-	strtab_clear(&b->words);
+	fw_match_strtab_clear(&b->words);
 	g_array_unref(b->toks);
 	g_free(b->post);
 	g_free(b->post_at);
@@ -191,7 +191,7 @@ dbuf_free_cb(gpointer p)
 	dbuf_free(p);
 }
 
-GPrivate dbuf_key = G_PRIVATE_INIT(dbuf_free_cb);
+static GPrivate dbuf_key = G_PRIVATE_INIT(dbuf_free_cb);
 
 /* This thread's buffers, emptied, or new ones if they are lent already. */
 static struct dbuf *
@@ -202,7 +202,7 @@ dbuf_get(void)
 
 	if (b == NULL || b->busy) {
 		b = g_new0(struct dbuf, 1);
-		strtab_init(&b->words, 256);
+		fw_match_strtab_init(&b->words, 256);
 		b->toks = g_array_sized_new(FALSE, FALSE, sizeof(struct dtok), 512);
 		b->cap_toks = 512;
 		b->pairs = g_array_new(FALSE, FALSE, sizeof(struct pair));
@@ -243,8 +243,8 @@ dbuf_put(struct dbuf *b)
 /* Tokenises the fields in mask of doc into d: with keep, only the words
  * keep's topics can use get ids of their own (see build_cb). */
 void
-docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
-            const struct fw_matcher *keep)
+fw_match_docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
+                     const struct fw_matcher *keep)
 {
 	struct build b = { .d = d, .keep = keep };
 	struct dbuf *buf = dbuf_get();
@@ -258,7 +258,7 @@ docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
 	d->toks = buf->toks;
 	b.cap = buf->cap_toks;
 	if (keep != NULL)
-		strtab_add(&d->words, "", 0, fnv("", 0));   /* FW_MATCH_OTHER */
+		fw_match_strtab_add(&d->words, "", 0, fnv("", 0));   /* FW_MATCH_OTHER */
 	for (guint f = 0; f < FW_FIELD_COUNT; f++) {
 		d->base[f] = d->toks->len;
 		if (!(mask & (1u << f)) || doc->field[f] == NULL)
@@ -305,9 +305,16 @@ docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
 }
 
 void
-docidx_clear(struct docidx *d)
+fw_match_docidx_clear(struct docidx *d)
 {
 	dbuf_put(d->buf);
+}
+
+/* Frees the calling thread's doc index buffers (see fw_match_thread_release). */
+void
+fw_match_docidx_release(void)
+{
+	g_private_replace(&dbuf_key, NULL);
 }
 
 void

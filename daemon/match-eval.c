@@ -8,7 +8,7 @@
 /* Spans recorded per leaf of a query at most (a word can occur thousands of times). */
 #define FW_MATCH_SPANS_MAX 100
 
-/* Zero bytes after a field's text for the regex JIT (see regex_text). */
+/* Zero bytes after a field's text for the regex JIT (see fw_match_regex_text). */
 #define FW_MATCH_REGEX_PAD 64
 
 /* The word id of query term t (a whole word), or -1 if the item does not hold it. */
@@ -53,7 +53,7 @@ phrase_at(const struct docidx *d, const struct fw_qnode *n, const gint64 *wids, 
 	return TRUE;
 }
 
-/* phrase_each for the occurrences that start with word id w. */
+/* fw_match_phrase_each for the occurrences that start with word id w. */
 static gboolean
 phrase_each_at(const struct docidx *d, const struct fw_qnode *n, const gint64 *wids, guint32 w,
                occ_cb found, gpointer data)
@@ -67,7 +67,7 @@ phrase_each_at(const struct docidx *d, const struct fw_qnode *n, const gint64 *w
 }
 
 gboolean
-phrase_each(const struct docidx *d, const struct fw_qnode *n, occ_cb found, gpointer data)
+fw_match_phrase_each(const struct docidx *d, const struct fw_qnode *n, occ_cb found, gpointer data)
 {
 	gint64 wids[FW_TOPIC_PHRASE_MAX];
 	const struct fw_qterm *t0 = &n->terms[0];
@@ -140,19 +140,19 @@ occ_add_cb(guint first, guint last, guint field, gpointer data)
 
 /* Collects every occurrence of a NEAR operand (a phrase or an OR of them). */
 void
-near_collect(const struct docidx *d, const struct fw_qnode *n, GArray *out)
+fw_match_near_collect(const struct docidx *d, const struct fw_qnode *n, GArray *out)
 {
 	if (n->kind == FW_QNODE_PHRASE) {
-		phrase_each(d, n, occ_add_cb, out);
+		fw_match_phrase_each(d, n, occ_add_cb, out);
 		return;
 	}
 	for (guint i = 0; i < n->n; i++)
-		near_collect(d, n->kids[i], out);
+		fw_match_near_collect(d, n->kids[i], out);
 }
 
 /* Orders occurrences by first word, then last. */
 gint
-occ_cmp_cb(gconstpointer a, gconstpointer b)
+fw_match_occ_cmp_cb(gconstpointer a, gconstpointer b)
 {
 	const struct occ *x = a, *y = b;
 
@@ -189,14 +189,14 @@ eval_near(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 	L = dd->near[0];
 	R = dd->near[1];
 
-	near_collect(d, n->kids[0], L);
+	fw_match_near_collect(d, n->kids[0], L);
 	if (L->len == 0)
 		return FALSE;
-	near_collect(d, n->kids[1], R);
+	fw_match_near_collect(d, n->kids[1], R);
 	if (R->len == 0)
 		return FALSE;
-	sort_small(L, sizeof(struct occ), occ_cmp_cb);   /* stable, as g_array_sort */
-	sort_small(R, sizeof(struct occ), occ_cmp_cb);
+	sort_small(L, sizeof(struct occ), fw_match_occ_cmp_cb);   /* stable, as g_array_sort */
+	sort_small(R, sizeof(struct occ), fw_match_occ_cmp_cb);
 	for (guint j = 0; j < R->len; j++)
 		maxspan = MAX(maxspan, g_array_index(R, struct occ, j).last -
 		                       g_array_index(R, struct occ, j).first);
@@ -244,7 +244,7 @@ eval_near(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
  * because PCRE2's JIT reads a few bytes past the end of its subject (within
  * the same machine word: harmless, but valgrind reports it). Made once. */
 const char *
-regex_text(const struct docidx *d, guint f, gsize *len)
+fw_match_regex_text(const struct docidx *d, guint f, gsize *len)
 {
 	struct docidx *dd = (struct docidx *)d;   /* a cache: d is logically unchanged */
 	const char *text = d->doc->field[f];
@@ -313,7 +313,7 @@ eval_regex(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 
 		if (!(fields & (1u << f)) || d->doc->field[f] == NULL)
 			continue;
-		last = text = regex_text(d, f, &len);
+		last = text = fw_match_regex_text(d, f, &len);
 		if (!g_regex_match_full(n->regex, text, len, 0, 0, &mi, NULL))
 			continue;
 		hit = TRUE;
@@ -340,7 +340,7 @@ eval_regex(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 /* Evaluates node n on d; with spans non-NULL, appends the spans of what
  * matched (nothing when it returns FALSE). */
 gboolean
-eval(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
+fw_match_eval(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 {
 	gboolean any = FALSE;
 	guint mark;
@@ -348,12 +348,12 @@ eval(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 	switch (n->kind) {
 	case FW_QNODE_PHRASE:
 		if (spans == NULL) {
-			phrase_each(d, n, stop_cb, &any);
+			fw_match_phrase_each(d, n, stop_cb, &any);
 			return any;
 		} else {
 			struct span_sink s = { .d = d, .spans = spans };
 			mark = spans->len;
-			phrase_each(d, n, span_cb, &s);
+			fw_match_phrase_each(d, n, span_cb, &s);
 			return spans->len > mark;
 		}
 	case FW_QNODE_REGEX:
@@ -361,11 +361,11 @@ eval(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 	case FW_QNODE_NEAR:
 		return eval_near(d, n, spans);
 	case FW_QNODE_NOT:
-		return !eval(d, n->kids[0], NULL);
+		return !fw_match_eval(d, n->kids[0], NULL);
 	case FW_QNODE_AND:
 		mark = spans ? spans->len : 0;
 		for (guint i = 0; i < n->n; i++) {
-			if (!eval(d, n->kids[i], spans)) {
+			if (!fw_match_eval(d, n->kids[i], spans)) {
 				if (spans)
 					g_array_set_size(spans, mark);
 				return FALSE;
@@ -374,7 +374,7 @@ eval(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 		return TRUE;
 	case FW_QNODE_OR:
 		for (guint i = 0; i < n->n; i++) {
-			if (eval(d, n->kids[i], spans)) {
+			if (fw_match_eval(d, n->kids[i], spans)) {
 				any = TRUE;
 				if (spans == NULL)
 					return TRUE;
@@ -434,11 +434,11 @@ spans_tidy(struct fw_span *a, guint n)
 /* Evaluates the query of root node `root` on an indexed item: TRUE if it
  * matches, with its spans (tidy) appended to spans; FALSE appends nothing. */
 gboolean
-query_eval(const struct fw_qnode *root, const struct docidx *d, GArray *spans)
+fw_match_query_eval(const struct fw_qnode *root, const struct docidx *d, GArray *spans)
 {
 	guint mark = spans->len;
 
-	if (!eval(d, root, spans))
+	if (!fw_match_eval(d, root, spans))
 		return FALSE;
 	g_array_set_size(spans, mark + spans_tidy(&g_array_index(spans, struct fw_span, mark),
 	                                          spans->len - mark));
@@ -452,9 +452,9 @@ fw_query_match(const struct fw_query *q, const struct fw_doc *doc)
 	GArray *spans = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
 	gboolean yes;
 
-	docidx_init(&d, doc, fw_query_fields(q), NULL);
-	yes = query_eval(fw_query_root(q), &d, spans);
-	docidx_clear(&d);
+	fw_match_docidx_init(&d, doc, fw_query_fields(q), NULL);
+	yes = fw_match_query_eval(fw_query_root(q), &d, spans);
+	fw_match_docidx_clear(&d);
 	if (!yes) {
 		g_array_unref(spans);
 		return NULL;

@@ -137,7 +137,7 @@ explain_phrase(const struct explain *x, const struct fw_qnode *n)
 
 	for (guint i = 0; i < n->n; i++)
 		prefix = prefix || n->terms[i].prefix;
-	phrase_each(x->d, n, seen_occ_cb, &s);
+	fw_match_phrase_each(x->d, n, seen_occ_cb, &s);
 	if (s.count > 0) {
 		g_string_append_printf(w.text, "%s found in ", text);
 		append_fields(w.text, s.fields);
@@ -157,7 +157,7 @@ explain_phrase(const struct explain *x, const struct fw_qnode *n)
 	 * only as the start of longer words (China in Chinatown). */
 	all.fields = FW_FIELDS_ALL;
 	g_ptr_array_set_size(forms, 0);
-	phrase_each(x->d, &all, seen_occ_cb, &s);
+	fw_match_phrase_each(x->d, &all, seen_occ_cb, &s);
 	if (s.count > 0) {
 		g_string_append(w.text, " (only in ");
 		append_fields(w.text, s.fields);
@@ -217,7 +217,7 @@ explain_regex(const struct explain *x, const struct fw_qnode *n)
 
 		if (!(n->fields & (1u << f)) || x->d->doc->field[f] == NULL)
 			continue;
-		s = regex_text(x->d, f, &len);
+		s = fw_match_regex_text(x->d, f, &len);
 		if (!g_regex_match_full(n->regex, s, len, 0, 0, &mi, &err)) {
 			limit = limit || err != NULL;
 			continue;
@@ -247,8 +247,8 @@ near_occs(const struct docidx *d, const struct fw_qnode *n)
 {
 	GArray *o = g_array_new(FALSE, FALSE, sizeof(struct occ));
 
-	near_collect(d, n, o);
-	g_array_sort(o, occ_cmp_cb);
+	fw_match_near_collect(d, n, o);
+	g_array_sort(o, fw_match_occ_cmp_cb);
 	return o;
 }
 
@@ -348,7 +348,7 @@ explain_list(const struct explain *x, const struct fw_qnode *n, gboolean value)
 	g_autoptr(GPtrArray) missing = g_ptr_array_new_with_free_func(g_free);
 
 	for (guint i = 0; i < n->n; i++) {
-		gboolean v = eval(x->d, n->kids[i], NULL);
+		gboolean v = fw_match_eval(x->d, n->kids[i], NULL);
 		struct why k;
 
 		/* A true OR and a false AND are decided by some kids only. */
@@ -403,14 +403,14 @@ explain_node(const struct explain *x, const struct fw_qnode *n)
 		return explain_near(x, n);
 	case FW_QNODE_NOT:
 		w = explain_node(x, n->kids[0]);
-		if (eval(x->d, n->kids[0], NULL))
+		if (fw_match_eval(x->d, n->kids[0], NULL))
 			g_string_prepend(w.text, "NOT excluded it: ");
 		w.plain_miss = FALSE;
 		return w;
 	case FW_QNODE_AND:
 	case FW_QNODE_OR:
 	default:
-		return explain_list(x, n, eval(x->d, n, NULL));
+		return explain_list(x, n, fw_match_eval(x->d, n, NULL));
 	}
 }
 
@@ -421,9 +421,9 @@ fw_query_explain(const struct fw_query *q, const struct fw_doc *doc)
 	struct explain x = { .d = &d, .src = fw_query_source(q) };
 	struct why w;
 
-	docidx_init(&d, doc, FW_FIELDS_ALL, NULL);
+	fw_match_docidx_init(&d, doc, FW_FIELDS_ALL, NULL);
 	w = explain_node(&x, fw_query_root(q));
-	docidx_clear(&d);
+	fw_match_docidx_clear(&d);
 	if (g_utf8_strlen(w.text->str, -1) > FW_MATCH_EXPLAIN_MAX) {
 		char *cut = g_utf8_substring(w.text->str, 0, FW_MATCH_EXPLAIN_MAX - 1);
 		g_string_assign(w.text, cut);

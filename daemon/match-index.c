@@ -7,11 +7,11 @@
 /* The entry of term t in the matcher's table of its kind (added if new,
  * with the filter bits the candidate scan needs to find it). */
 guint32
-term_entry(struct fw_matcher *m, const struct fw_qterm *t)
+fw_match_term_entry(struct fw_matcher *m, const struct fw_qterm *t)
 {
 	guint kind = term_kind(t);
 	guint32 h = t->hash;
-	guint32 e = strtab_add(&m->tab[kind], t->word, t->len, h);
+	guint32 e = fw_match_strtab_add(&m->tab[kind], t->word, t->len, h);
 
 	if (kind == TERM_WORD) {
 		bloom_add(m->term_bloom, h);
@@ -32,10 +32,10 @@ term_entry(struct fw_matcher *m, const struct fw_qterm *t)
 }
 
 /* Enters every prefix of the query into the table (so that the candidate
- * scan lists the item's words for each, see phrase_each), and every word
+ * scan lists the item's words for each, see fw_match_phrase_each), and every word
  * (so that the doc index keeps it, see token_wanted). */
 void
-enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n)
+fw_match_enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n)
 {
 	switch (n->kind) {
 	case FW_QNODE_PHRASE:
@@ -43,9 +43,9 @@ enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n)
 			const struct fw_qterm *t = &n->terms[i];
 			guint32 h = t->hash;
 			if (t->prefix) {
-				term_entry(m, t);
+				fw_match_term_entry(m, t);
 			} else {
-				strtab_add(&m->tab[TERM_WORD], t->word, t->len, h);
+				fw_match_strtab_add(&m->tab[TERM_WORD], t->word, t->len, h);
 				bloom_add(m->term_bloom, h);
 			}
 		}
@@ -53,26 +53,26 @@ enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n)
 	case FW_QNODE_REGEX:
 		return;
 	case FW_QNODE_NOT:
-		enter_prefixes(m, n->kids[0]);
+		fw_match_enter_prefixes(m, n->kids[0]);
 		return;
 	case FW_QNODE_NEAR:
-		enter_prefixes(m, n->kids[0]);
-		enter_prefixes(m, n->kids[1]);
+		fw_match_enter_prefixes(m, n->kids[0]);
+		fw_match_enter_prefixes(m, n->kids[1]);
 		return;
 	case FW_QNODE_AND:
 	case FW_QNODE_OR:
 		for (guint i = 0; i < n->n; i++)
-			enter_prefixes(m, n->kids[i]);
+			fw_match_enter_prefixes(m, n->kids[i]);
 		return;
 	}
 }
 
 /* Files topic slot under term r (once). */
 void
-file_under(struct fw_matcher *m, struct req r, guint slot)
+fw_match_file_under(struct fw_matcher *m, struct req r, guint slot)
 {
 	guint kind = term_kind(r.t);
-	guint32 e = term_entry(m, r.t);
+	guint32 e = fw_match_term_entry(m, r.t);
 	struct sent *x = &g_array_index(m->tab[kind].ents, struct sent, e);
 	struct posting p = { .slot = slot, .fields = r.fields };
 	GArray *a;
@@ -120,7 +120,7 @@ scratch_free_cb(gpointer p)
 	g_free(s);
 }
 
-GPrivate scratch_key = G_PRIVATE_INIT(scratch_free_cb);
+static GPrivate scratch_key = G_PRIVATE_INIT(scratch_free_cb);
 
 /* This thread's scratch, for n topics. */
 static struct scratch *
@@ -273,7 +273,7 @@ checks_pass(const struct scan *sc, const struct topic *t)
  * literal inside one, that pass their checks. Lists d's words by the
  * prefixes topics use (d->pfx). The array is d's buffers' (not the caller's). */
 GArray *
-candidates(const struct fw_matcher *m, struct docidx *d)
+fw_match_candidates(const struct fw_matcher *m, struct docidx *d)
 {
 	guint nw = d->words.ents->len;
 	guint npfx = m->tab[TERM_PREFIX].ents->len, nifx = m->tab[TERM_INFIX].ents->len;
@@ -354,4 +354,11 @@ candidates(const struct fw_matcher *m, struct docidx *d)
 	scratch_done(sc.got);
 
 	return sc.cand;
+}
+
+/* Frees the calling thread's scan scratch (see fw_match_thread_release). */
+void
+fw_match_candidates_release(void)
+{
+	g_private_replace(&scratch_key, NULL);
 }

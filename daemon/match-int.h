@@ -93,9 +93,9 @@ strtab_has_hash(const struct strtab *t, guint32 len, guint32 hash)
 }
 
 /* match-doc.c */
-void strtab_init(struct strtab *t, guint hint);
-void strtab_clear(struct strtab *t);
-guint32 strtab_add(struct strtab *t, const char *s, guint32 len, guint32 hash);
+void fw_match_strtab_init(struct strtab *t, guint hint);
+void fw_match_strtab_clear(struct strtab *t);
+guint32 fw_match_strtab_add(struct strtab *t, const char *s, guint32 len, guint32 hash);
 
 /* ---- the doc index ---- */
 
@@ -171,7 +171,7 @@ struct dbuf {
 	guint cap_toks;         /* entries toks holds room for (at least) */
 	guint cap_post;         /* entries of post */
 	guint cap_words;        /* entries of post_at (and wfields) */
-	/* the matcher's per-item arrays (see candidates) and regex_text's copies */
+	/* the matcher's per-item arrays (see fw_match_candidates) and fw_match_regex_text's copies */
 	GArray *pairs;          /* struct pair */
 	GArray *cand;           /* candidate slots */
 	guint room_pairs, room_cand, room_found;    /* see FW_MATCH_PUSH */
@@ -199,7 +199,7 @@ struct docidx {
 	                         * FW_MATCH_WORD_WIDE */
 	guint32 *post;          /* word numbers grouped by word id, in document order */
 	guint32 *post_at;       /* word id -> its first in post; [nwords] = words */
-	const struct strtab *ptab;  /* the matcher's prefixes (see candidates), or NULL */
+	const struct strtab *ptab;  /* the matcher's prefixes (see fw_match_candidates), or NULL */
 	struct pair *pfx;       /* (prefix entry, word id starting with it), sorted */
 	guint npfx;
 	guint8 *pfx_in;         /* prefix entry -> 1 if some word starts with it */
@@ -211,7 +211,7 @@ struct docidx {
 	                         * regex word: starts a word, or is inside a word
 	                         * that is not all ASCII letters and digits */
 	gboolean long_words;    /* a word may have been cut (see build_cb) */
-	char *padded[FW_FIELD_COUNT];   /* see regex_text (in buf), NULL until made */
+	char *padded[FW_FIELD_COUNT];   /* see fw_match_regex_text (in buf), NULL until made */
 	GArray **near;          /* buf's: eval_near's, reused within the item */
 };
 
@@ -230,10 +230,10 @@ tok_at(const struct docidx *d, guint i)
 }
 
 /* match-doc.c */
-void docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
-                 const struct fw_matcher *keep);
-void docidx_clear(struct docidx *d);
-extern GPrivate dbuf_key;
+void fw_match_docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
+                          const struct fw_matcher *keep);
+void fw_match_docidx_clear(struct docidx *d);
+void fw_match_docidx_release(void);
 
 /* TRUE if word id w starts with t's word. */
 static inline gboolean
@@ -248,12 +248,13 @@ has_prefix(const struct docidx *d, guint32 w, const struct fw_qterm *t)
 typedef gboolean (*occ_cb)(guint first, guint last, guint field, gpointer data);
 
 /* match-eval.c */
-gboolean phrase_each(const struct docidx *d, const struct fw_qnode *n, occ_cb found, gpointer data);
-void near_collect(const struct docidx *d, const struct fw_qnode *n, GArray *out);
-gint occ_cmp_cb(gconstpointer a, gconstpointer b);
-const char *regex_text(const struct docidx *d, guint f, gsize *len);
-gboolean eval(const struct docidx *d, const struct fw_qnode *n, GArray *spans);
-gboolean query_eval(const struct fw_qnode *root, const struct docidx *d, GArray *spans);
+gboolean fw_match_phrase_each(const struct docidx *d, const struct fw_qnode *n, occ_cb found,
+                              gpointer data);
+void fw_match_near_collect(const struct docidx *d, const struct fw_qnode *n, GArray *out);
+gint fw_match_occ_cmp_cb(gconstpointer a, gconstpointer b);
+const char *fw_match_regex_text(const struct docidx *d, guint f, gsize *len);
+gboolean fw_match_eval(const struct docidx *d, const struct fw_qnode *n, GArray *spans);
+gboolean fw_match_query_eval(const struct fw_qnode *root, const struct docidx *d, GArray *spans);
 
 /* Sorts an array of elements of `size` bytes in place: insertion sort for a
  * few (inlined at each use, with its comparison), g_array_sort for more. */
@@ -417,10 +418,10 @@ infix_maybe(const struct fw_matcher *m, const char *w, guint len)
 }
 
 /* match-index.c */
-guint32 term_entry(struct fw_matcher *m, const struct fw_qterm *t);
-void enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n);
-void file_under(struct fw_matcher *m, struct req r, guint slot);
-GArray *candidates(const struct fw_matcher *m, struct docidx *d);
-extern GPrivate scratch_key;
+guint32 fw_match_term_entry(struct fw_matcher *m, const struct fw_qterm *t);
+void fw_match_enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n);
+void fw_match_file_under(struct fw_matcher *m, struct req r, guint slot);
+GArray *fw_match_candidates(const struct fw_matcher *m, struct docidx *d);
+void fw_match_candidates_release(void);
 
 #endif

@@ -40,9 +40,9 @@ fw_matcher_new(void)
 	struct fw_matcher *m = g_new0(struct fw_matcher, 1);
 
 	m->topics = g_array_new(FALSE, FALSE, sizeof(struct topic));
-	strtab_init(&m->tab[TERM_WORD], 64);
-	strtab_init(&m->tab[TERM_PREFIX], 16);
-	strtab_init(&m->tab[TERM_INFIX], 16);
+	fw_match_strtab_init(&m->tab[TERM_WORD], 64);
+	fw_match_strtab_init(&m->tab[TERM_PREFIX], 16);
+	fw_match_strtab_init(&m->tab[TERM_INFIX], 16);
 	m->lists = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
 	m->filter[TERM_PREFIX] = g_new0(guint32, FW_MATCH_FILTER);
 	m->filter[TERM_INFIX] = g_new0(guint32, FW_MATCH_FILTER);
@@ -72,7 +72,7 @@ fw_matcher_free(struct fw_matcher *m)
 		fw_query_free(g_array_index(m->topics, struct topic, i).q);
 	g_array_unref(m->topics);
 	for (guint k = 0; k < TERM_KINDS; k++) {
-		strtab_clear(&m->tab[k]);
+		fw_match_strtab_clear(&m->tab[k]);
 		g_free(m->filter[k]);
 		g_free(m->slot_bits[k]);
 		g_array_unref(m->uses[k]);
@@ -328,7 +328,7 @@ matcher_build(struct fw_matcher *m)
 			struct clause cl = { .at = m->cterms->len, .n = c->len };
 			for (guint j = 0; j < c->len; j++) {
 				const struct fw_qterm *qt = g_array_index(c, struct req, j).t;
-				struct cterm ct = { term_kind(qt), term_entry(m, qt), qt->hash,
+				struct cterm ct = { term_kind(qt), fw_match_term_entry(m, qt), qt->hash,
 				                    qt->len };
 				g_array_append_val(m->cterms, ct);
 			}
@@ -336,7 +336,7 @@ matcher_build(struct fw_matcher *m)
 			t->nchecks++;
 		}
 		for (guint i = 0; i < ((GArray *)cs->pdata[0])->len; i++)
-			file_under(m, g_array_index((GArray *)cs->pdata[0], struct req, i), pd->slot);
+			fw_match_file_under(m, g_array_index((GArray *)cs->pdata[0], struct req, i), pd->slot);
 		t->filed = TRUE;
 	}
 	g_ptr_array_set_size(m->pending, 0);
@@ -367,7 +367,7 @@ fw_matcher_add(struct fw_matcher *m, guint topic, struct fw_query *q)
 
 	g_return_if_fail(q != NULL);
 	m->fields |= fw_query_fields(q);
-	enter_prefixes(m, fw_query_root(q));
+	fw_match_enter_prefixes(m, fw_query_root(q));
 	cs = clauses_of(fw_query_root(q));
 	g_array_append_val(m->topics, t);
 	if (cs->len == 0) {
@@ -380,7 +380,7 @@ fw_matcher_add(struct fw_matcher *m, guint topic, struct fw_query *q)
 		for (guint j = 0; j < c->len; j++) {
 			const struct fw_qterm *qt = g_array_index(c, struct req, j).t;
 			guint kind = term_kind(qt);
-			guint32 e = term_entry(m, qt);
+			guint32 e = fw_match_term_entry(m, qt);
 			if (e >= m->uses[kind]->len)
 				g_array_set_size(m->uses[kind], e + 1);
 			g_array_index(m->uses[kind], guint32, e)++;
@@ -431,8 +431,8 @@ fw_matcher_build(struct fw_matcher *m)
 void
 fw_match_thread_release(void)
 {
-	g_private_replace(&dbuf_key, NULL);
-	g_private_replace(&scratch_key, NULL);
+	fw_match_docidx_release();
+	fw_match_candidates_release();
 }
 
 /* Orders matches by topic number, then slot. */
@@ -457,8 +457,8 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc, struct fw_match
 	if (m->topics->len == 0)
 		return 0;
 	fw_matcher_build(m);
-	docidx_init(&d, doc, m->fields, m);
-	cand = candidates(m, &d);
+	fw_match_docidx_init(&d, doc, m->fields, m);
+	cand = fw_match_candidates(m, &d);
 	found = d.buf->found;
 	g_array_set_size(found, 0);
 	for (guint i = 0; i < cand->len; i++) {
@@ -466,7 +466,7 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc, struct fw_match
 		const struct topic *t = &g_array_index(m->topics, struct topic, slot);
 		struct found f = { .number = t->number, .slot = slot, .first = r->spans->len };
 
-		if (query_eval(t->root, &d, r->spans)) {
+		if (fw_match_query_eval(t->root, &d, r->spans)) {
 			f.nspans = r->spans->len - f.first;
 			FW_MATCH_PUSH(found, &d.buf->room_found, struct found, f);
 			/* its twins match too, with the same spans */
@@ -488,6 +488,6 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc, struct fw_match
 		h->first = f->first;
 		h->nspans = f->nspans;
 	}
-	docidx_clear(&d);
+	fw_match_docidx_clear(&d);
 	return r->hits->len;
 }
