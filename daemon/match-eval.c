@@ -440,8 +440,11 @@ fw_match_query_eval(const struct fw_qnode *root, const struct docidx *d, GArray 
 
 	if (!fw_match_eval(d, root, spans))
 		return FALSE;
-	g_array_set_size(spans, mark + spans_tidy(&g_array_index(spans, struct fw_span, mark),
-	                                          spans->len - mark));
+	/* Nothing appended (a NOT) leaves spans->data NULL if it was: no
+	 * pointer into it then (NULL + 0 is undefined). */
+	if (spans->len > mark)
+		g_array_set_size(spans, mark + spans_tidy(&g_array_index(spans, struct fw_span, mark),
+		                                          spans->len - mark));
 	return TRUE;
 }
 

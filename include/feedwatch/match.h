@@ -53,11 +53,12 @@ struct fw_matches {
 struct fw_matches *fw_matches_new(void);
 void fw_matches_free(struct fw_matches *r);   /* NULL is fine */
 
-/* The spans of hit h of r (h->nspans of them; not owned). */
+/* The spans of hit h of r (h->nspans of them; not owned). NULL when no hit
+ * of r has spans (r->spans->data is NULL then, and NULL + 0 is undefined). */
 static inline const struct fw_span *
 fw_match_spans(const struct fw_matches *r, const struct fw_match *h)
 {
-	return &g_array_index(r->spans, struct fw_span, h->first);
+	return r->spans->data != NULL ? &g_array_index(r->spans, struct fw_span, h->first) : NULL;
 }
 
 struct fw_matcher;
