@@ -1,9 +1,18 @@
-/* match-doc — string tables, and the doc index: an item tokenised once
- * (see match-int.h). */
+/* match-doc — string tables, and the doc index of an item (types in
+ * match-int.h).
+ *
+ * An item is tokenised once into a doc index: every word of every field in
+ * document order (fields one after the other, so a global word number and
+ * the field tell positions apart), its distinct words in a hash table with
+ * their positions and fields. Under a matcher only the words some topic can
+ * use (its words, words starting with its prefixes, words the regex literal
+ * scan looks at) get ids of their own; the rest share one id, still counted
+ * as words so that distances stay exact. */
 #include <string.h>
 
 #include "match-int.h"
 
+/* An empty table with room for about hint entries. */
 void
 fw_match_strtab_init(struct strtab *t, guint hint)
 {
@@ -18,6 +27,7 @@ fw_match_strtab_init(struct strtab *t, guint hint)
 	t->mask = n - 1;
 }
 
+/* Frees what t holds (not t). */
 void
 fw_match_strtab_clear(struct strtab *t)
 {
@@ -164,6 +174,7 @@ build_cb(const struct fw_text_word *w, gpointer data)
 /* Slots of a doc index's word table kept between items at most. */
 #define FW_MATCH_KEEP_SLOTS 4096
 
+/* Frees buffers and what they hold. */
 static void
 dbuf_free(struct dbuf *b)
 {
@@ -185,6 +196,7 @@ dbuf_free(struct dbuf *b)
 	g_free(b);
 }
 
+/* The thread key's destructor. */
 static void
 dbuf_free_cb(gpointer p)
 {
@@ -304,6 +316,7 @@ fw_match_docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
 	}
 }
 
+/* Lets go of d (its buffers go back to the thread). */
 void
 fw_match_docidx_clear(struct docidx *d)
 {

@@ -66,6 +66,8 @@ phrase_each_at(const struct docidx *d, const struct fw_qnode *n, const gint64 *w
 	return TRUE;
 }
 
+/* See match-int.h: the occurrences of phrase n, its first word found by its
+ * postings (or, for a prefix, by the words listed under it). */
 gboolean
 fw_match_phrase_each(const struct docidx *d, const struct fw_qnode *n, occ_cb found, gpointer data)
 {

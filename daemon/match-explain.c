@@ -88,6 +88,7 @@ struct seen_occ {
 	GPtrArray *forms;       /* distinct texts of occurrences (prefixes), or NULL */
 };
 
+/* Records one occurrence of a phrase in a struct seen_occ. */
 static gboolean
 seen_occ_cb(guint first, guint last, guint field, gpointer data)
 {
@@ -389,6 +390,7 @@ explain_list(const struct explain *x, const struct fw_qnode *n, gboolean value)
 	return w;
 }
 
+/* Any node: why it is TRUE or FALSE. */
 static struct why
 explain_node(const struct explain *x, const struct fw_qnode *n)
 {

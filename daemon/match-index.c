@@ -1,5 +1,10 @@
 /* match-index — the presearch index over all topics: their terms in
- * tables, filters and Bloom bits, and the candidate scan of an item. */
+ * tables, filters and Bloom bits, and the candidate scan of an item.
+ *
+ * One scan of the item's distinct words finds the topics filed under them,
+ * under their prefixes and under literals inside them, and lists the words
+ * under each prefix topics use; a few more clauses are checked before a
+ * topic is evaluated. Measured in bench (10,000 topics against 10). */
 #include <string.h>
 
 #include "match-int.h"
@@ -110,6 +115,7 @@ struct scratch {
 	guint room;             /* touched's, see FW_MATCH_PUSH */
 };
 
+/* The thread key's destructor. */
 static void
 scratch_free_cb(gpointer p)
 {

@@ -1,6 +1,15 @@
-/* match-int.h — the matcher's private types and helpers, shared by the
- * files of the match module: only daemon/match*.c may include it (every
- * other file sees include/feedwatch/match.h). */
+/* match-int.h — the match module's private types and helpers, shared by
+ * its files: only daemon/match*.c may include it (every other file sees
+ * include/feedwatch/match.h).
+ *
+ *   match-doc.c      string tables; the doc index (an item tokenised once)
+ *   match-eval.c     evaluation of a query over a doc index
+ *   match-explain.c  fw_query_explain
+ *   match-index.c    the presearch index over all topics, the candidate scan
+ *   match-snippet.c  snippets
+ *   match.c          the matcher: topics, clauses, filing, fw_matcher_match
+ *
+ * The helpers the hot path calls across files are static inline here. */
 #ifndef FW_MATCH_INT_H
 #define FW_MATCH_INT_H
 
@@ -39,6 +48,8 @@ struct sent {
 	guint32 val;        /* the owner's */
 };
 
+/* A string table: open addressing over a pool of strings, entries in
+ * insertion order. */
 struct strtab {
 	GString *pool;
 	GArray *ents;       /* struct sent, in insertion order */
@@ -47,12 +58,14 @@ struct strtab {
 	guint32 mask;       /* number of slots - 1 (a power of two - 1) */
 };
 
+/* Entry e of t. */
 static inline const struct sent *
 strtab_ent(const struct strtab *t, guint32 e)
 {
 	return &g_array_index(t->ents, struct sent, e);
 }
 
+/* The string of entry e of t (NUL-terminated). */
 static inline const char *
 strtab_key(const struct strtab *t, guint32 e)
 {
@@ -92,7 +105,8 @@ strtab_has_hash(const struct strtab *t, guint32 len, guint32 hash)
 	}
 }
 
-/* match-doc.c */
+/* In match-doc.c: an empty table with room for about hint entries; its
+ * memory freed (not t); the entry of s[0..len), added if new. */
 void fw_match_strtab_init(struct strtab *t, guint hint);
 void fw_match_strtab_clear(struct strtab *t);
 guint32 fw_match_strtab_add(struct strtab *t, const char *s, guint32 len, guint32 hash);
@@ -121,7 +135,7 @@ struct dtok {
 
 /* A bit of a doc index's word fields (beside the field bits): some
  * occurrence of the word is not all ASCII letters and digits, so a regex
- * word boundary may fall inside it (see scan_terms). */
+ * word boundary may fall inside it (see scan_terms, match-index.c). */
 #define FW_MATCH_WORD_WIDE 0x80
 
 /* A word of the item that starts with a prefix some topic uses. */
@@ -210,7 +224,7 @@ struct docidx {
 	guint8 *ifx_start;      /* literal entry -> the fields where it may start a
 	                         * regex word: starts a word, or is inside a word
 	                         * that is not all ASCII letters and digits */
-	gboolean long_words;    /* a word may have been cut (see build_cb) */
+	gboolean long_words;    /* a word may have been cut (see build_cb, match-doc.c) */
 	char *padded[FW_FIELD_COUNT];   /* see fw_match_regex_text (in buf), NULL until made */
 	GArray **near;          /* buf's: eval_near's, reused within the item */
 };
@@ -223,17 +237,22 @@ struct occ {
 	gboolean used;
 };
 
+/* Word number i of the item. */
 static inline const struct dtok *
 tok_at(const struct docidx *d, guint i)
 {
 	return &g_array_index(d->toks, struct dtok, i);
 }
 
-/* match-doc.c */
+/* In match-doc.c: tokenises the fields in mask of doc into d (with keep,
+ * only the words keep's topics can use get ids of their own); gives d's
+ * buffers back to the thread; frees the thread's buffers. */
 void fw_match_docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
                           const struct fw_matcher *keep);
 void fw_match_docidx_clear(struct docidx *d);
 void fw_match_docidx_release(void);
+
+/* ---- evaluation (match-eval.c) ---- */
 
 /* TRUE if word id w starts with t's word. */
 static inline gboolean
@@ -243,17 +262,23 @@ has_prefix(const struct docidx *d, guint32 w, const struct fw_qterm *t)
 	       memcmp(strtab_key(&d->words, w), t->word, t->len) == 0;
 }
 
-/* Calls found(first, last) for each occurrence of phrase n (in its fields)
- * until it returns FALSE. Returns FALSE if stopped. */
+/* Told of one occurrence of a phrase: word numbers first..last (inclusive)
+ * in field; FALSE stops the search. */
 typedef gboolean (*occ_cb)(guint first, guint last, guint field, gpointer data);
 
-/* match-eval.c */
+/* Calls found for each occurrence of phrase n (in its fields) until it
+ * returns FALSE. Returns FALSE if stopped. */
 gboolean fw_match_phrase_each(const struct docidx *d, const struct fw_qnode *n, occ_cb found,
                               gpointer data);
+/* Appends every occurrence (struct occ) of a NEAR operand to out. */
 void fw_match_near_collect(const struct docidx *d, const struct fw_qnode *n, GArray *out);
+/* Orders struct occ by first word, then last. */
 gint fw_match_occ_cmp_cb(gconstpointer a, gconstpointer b);
+/* Field f's text padded for the regex JIT (made once an item); *len its length. */
 const char *fw_match_regex_text(const struct docidx *d, guint f, gsize *len);
+/* Node n on d: TRUE if it matches, appending its spans when spans is not NULL. */
 gboolean fw_match_eval(const struct docidx *d, const struct fw_qnode *n, GArray *spans);
+/* A query on d: TRUE if it matches, its spans tidy (sorted, merged) appended. */
 gboolean fw_match_query_eval(const struct fw_qnode *root, const struct docidx *d, GArray *spans);
 
 /* Sorts an array of elements of `size` bytes in place: insertion sort for a
@@ -287,12 +312,14 @@ enum { TERM_WORD, TERM_PREFIX, TERM_INFIX, TERM_KINDS };
 /* Bits of the matcher's word Bloom filters (2 of them a word): 16 KB each. */
 #define FW_MATCH_BLOOM 131072
 
+/* Sets bit i of a bit set. */
 static inline void
 bits_set(guint64 *bits, guint i)
 {
 	bits[i >> 6] |= G_GUINT64_CONSTANT(1) << (i & 63);
 }
 
+/* Bit i of a bit set. */
 static inline gboolean
 bits_test(const guint64 *bits, guint i)
 {
@@ -417,11 +444,17 @@ infix_maybe(const struct fw_matcher *m, const char *w, guint len)
 	return FALSE;
 }
 
-/* match-index.c */
+/* ---- the presearch index (match-index.c) ---- */
+
+/* The entry of term t in m's table of its kind, added with its filter bits if new. */
 guint32 fw_match_term_entry(struct fw_matcher *m, const struct fw_qterm *t);
+/* Enters every prefix and word of a query (so that the doc index keeps them). */
 void fw_match_enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n);
+/* Files topic slot under the term of r (once). */
 void fw_match_file_under(struct fw_matcher *m, struct req r, guint slot);
+/* The slots of the topics that may match d (d's buffers' array, not the caller's). */
 GArray *fw_match_candidates(const struct fw_matcher *m, struct docidx *d);
+/* Frees the calling thread's scan scratch. */
 void fw_match_candidates_release(void);
 
 #endif

@@ -1,20 +1,14 @@
-/* match — evaluation of compiled queries over an item, the presearch index
- * over all topics, snippets, explanations (see match.h).
+/* match — the matcher: its topics, what each requires, their filing, and
+ * fw_matcher_match (see match.h; the module's files in match-int.h).
  *
- * An item is tokenised once into a doc index: every word of every field in
- * document order (fields one after the other, so a global word number and the
- * field tell positions apart), its distinct words in a hash table with their
- * positions and fields. Under a matcher only the words some topic can use
- * (its words, words starting with its prefixes, words the regex literal scan
- * looks at) get ids of their own; the rest share one id, still counted as
- * words so that distances stay exact. The matcher files each topic under the terms of one
- * clause of what it requires (words, prefixes, regex literals: one of them
- * is in any item it matches), chosen when matching starts: the clause whose
- * terms fewest topics use (words many topics use are taken to be common).
- * One scan of the item's distinct words finds the topics filed under them,
- * under their prefixes and under literals inside them, and lists the words
- * under each prefix topics use; a few more clauses are checked before a
- * topic is evaluated. Measured in bench (10,000 topics against 10). */
+ * A query is turned into clauses of terms it requires (words, prefixes,
+ * regex literals: one term of each clause is in any item it matches). The
+ * matcher files each topic under the terms of one clause, chosen when
+ * matching starts: the clause whose terms fewest topics use (words many
+ * topics use are taken to be common); a few more are kept as checks. To
+ * match an item, fw_matcher_match tokenises it (match-doc.c), lists the
+ * topics filed under its terms that pass their checks (match-index.c) and
+ * evaluates each of them (match-eval.c). */
 #include <string.h>
 
 #include "match-int.h"
@@ -25,6 +19,7 @@ struct pending {
 	GPtrArray *cs;
 };
 
+/* Frees a struct pending. */
 static void
 pending_free(gpointer p)
 {
@@ -116,6 +111,7 @@ clause_cost(GArray *c)
 	return cost;
 }
 
+/* Orders clauses by clause_cost. */
 static gint
 clause_cmp_cb(gconstpointer a, gconstpointer b)
 {
@@ -148,6 +144,7 @@ clause_add(GArray *c, struct req r)
 	g_array_append_val(c, r);
 }
 
+/* An empty clause. */
 static GArray *
 clause_new(void)
 {
@@ -226,7 +223,8 @@ term_uses(const struct fw_matcher *m, struct req r)
 	guint kind = term_kind(r.t);
 	gint64 e = strtab_find(&m->tab[kind], r.t->word, r.t->len, r.t->hash);
 
-	return e >= 0 && (guint)e < m->uses[kind]->len ? MAX(g_array_index(m->uses[kind], guint32, e), 1) : 1;
+	return e >= 0 && (guint)e < m->uses[kind]->len ?
+	       MAX(g_array_index(m->uses[kind], guint32, e), 1) : 1;
 }
 
 /* How often a clause is likely to be met: terms used by many topics are

@@ -1,5 +1,6 @@
-/* Unit tests for match.c: queries over items, the matcher index, snippets,
- * as data tables; and a property test (index agrees with plain evaluation). */
+/* Unit tests for the match module (daemon/match*.c): queries over items,
+ * the matcher index, snippets, explanations, as data tables; and a property
+ * test (index agrees with plain evaluation). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -432,8 +433,8 @@ test_literal_scan(void)
 	};
 	static const char *const texts[] = {
 		"skojutri", "sko jutri", "skoJUTRI gorfemu", "xgorfe", "e\u0301jutri",
-		"abcdefgh bcdefghi cdefghij defghijk efghijkl fghijklm ghijklmn hijklmno ijklmnop "
-		"jklmnopq klmnopqr lmnopqrs mnopqrst nopqrstu opqrstuv pqrstuvw qrstuvwx skojutri",
+		("abcdefgh bcdefghi cdefghij defghijk efghijkl fghijklm ghijklmn hijklmno ijklmnop "
+		 "jklmnopq klmnopqr lmnopqrs mnopqrst nopqrstu opqrstuv pqrstuvw qrstuvwx skojutri"),
 	};
 
 	for (guint k = 0; k < G_N_ELEMENTS(sets); k++) {
