@@ -587,6 +587,8 @@ static gpointer worker_main(gpointer data)
 		 * and does not end the process when the bus goes away. */
 		g_autoptr(GError) err = NULL;
 		g_autoptr(GDBusConnection) bus = session_bus(&err);
+
+		(void)bus;   /* only kept until the watch is set up */
 		w.watch = g_bus_watch_name(G_BUS_TYPE_SESSION, FW_NOTIFY_BUS_NAME,
 		                           G_BUS_NAME_WATCHER_FLAGS_NONE, name_appeared_cb,
 		                           name_vanished_cb, &w, watch_done_cb);

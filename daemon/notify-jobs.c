@@ -20,7 +20,6 @@
 #include "feedwatch/fetch.h"
 #include "feedwatch/notify.h"
 
-#define FW_NOTIFY_CONNECT_TIMEOUT 10L /* seconds, webhooks */
 #define FW_NOTIFY_REAP_MS 50          /* how often a running hook's exit is looked for */
 
 /* The process environment without what must not reach a child (systemd's

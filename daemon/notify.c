@@ -8,10 +8,6 @@
 #include "feedwatch/match.h"
 #include "feedwatch/notify.h"
 
-#ifndef FW_VERSION
-#define FW_VERSION "0"
-#endif
-
 #define FW_NOTIFY_TITLE_MAX 300      /* characters */
 #define FW_NOTIFY_SNIPPET_MAX 400    /* characters */
 #define FW_NOTIFY_NAME_MAX 100       /* characters of one topic name or the feed title */
