@@ -1,10 +1,13 @@
-/* match — all topics compiled into one term index (presearch), evaluation
- * with positions, snippets.
+/* match — queries against items: all topics compiled into one term index
+ * (presearch), evaluation with positions, explanations, snippets
+ * (daemon/match*.c).
  *
- * Pure: no I/O. A matcher is built once per configuration and then only
- * read, so matching may run on any thread while nobody adds to it (the
- * first match files the topics, under a lock; each thread keeps a little
- * scratch memory for its next item). */
+ * Pure: no I/O, no errors (queries come compiled, see topic.h). A matcher
+ * is built once per configuration and then only read, so matching may run
+ * on any thread while nobody adds to it (the first match files the topics,
+ * under a lock; each thread keeps a little scratch memory for its next
+ * item, freed by fw_match_thread_release or when the thread ends). What a
+ * function returns is the caller's unless said otherwise. */
 #ifndef FW_MATCH_H
 #define FW_MATCH_H
 
@@ -53,11 +56,12 @@ struct fw_matches {
 struct fw_matches *fw_matches_new(void);
 void fw_matches_free(struct fw_matches *r);   /* NULL is fine */
 
-/* The spans of hit h of r (h->nspans of them; not owned). */
+/* The spans of hit h of r (h->nspans of them; not owned). NULL when no hit
+ * of r has spans (r->spans->data is NULL then, and NULL + 0 is undefined). */
 static inline const struct fw_span *
 fw_match_spans(const struct fw_matches *r, const struct fw_match *h)
 {
-	return &g_array_index(r->spans, struct fw_span, h->first);
+	return r->spans->data != NULL ? &g_array_index(r->spans, struct fw_span, h->first) : NULL;
 }
 
 struct fw_matcher;

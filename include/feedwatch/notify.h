@@ -1,17 +1,16 @@
-/* notify — the notification channels.
+/* notify — the notification channels: a notice's text (fw_notice,
+ * daemon/notify.c), desktop notifications (fw_notifier, notify-desktop.c),
+ * exec hooks and webhooks (fw_jobs, notify-jobs.c).
  *
- * Desktop notifications go through libnotify on a worker thread
- * (notify_notification_show is synchronous and may block 25 s on a hung
- * server: it never runs on the caller's main loop). The worker runs its own
- * GMainContext, so the server's signals (ActionInvoked, NotificationClosed)
- * and the org.freedesktop.Notifications name watch are received there and
- * handed to the caller's context. Exec hooks (g_spawn, never a shell; the
- * exit polled with waitpid) and webhooks (a small libcurl multi of their own,
- * not the fetcher's: its API only does GET) run on the caller's context.
- *
- * Nothing here touches the store: outcomes, actions and server changes are
- * reported through callbacks on the caller's context, and the caller (outbox)
- * records them. */
+ * Threads: call everything from one thread; callbacks come on the context
+ * given (NULL: that thread's default). Desktop notices are shown by a worker
+ * thread of the notifier's own (notify_notification_show may block 25 s on
+ * a hung server). Exec hooks (g_spawn, never a shell) and webhooks run on
+ * the caller's context, webhooks as POSTs through a fetcher (fetch.h): the
+ * poller's, given with fw_jobs_set_fetcher, else one of the jobs' own.
+ * Errors reach the callbacks as text. Nothing here touches the store: the
+ * caller (outbox) records outcomes, actions and server changes. The
+ * notification design: docs/design.md. */
 #ifndef FW_NOTIFY_H
 #define FW_NOTIFY_H
 
@@ -52,6 +51,11 @@ char *fw_notice_body(const char *title, const char *snippet, const GArray *marks
 /* Plain text made safe for one line of a notification: valid UTF-8, control
  * characters as spaces, trimmed, cut to max characters with "…". Caller frees. */
 char *fw_notice_line(const char *s, glong max);
+
+/* A header line "Name: value" (for a webhook) with value made safe for
+ * HTTP: valid UTF-8, control characters as spaces, and as an RFC 2047
+ * encoded word (=?UTF-8?B?...?=) when it is not plain ASCII. Caller frees. */
+char *fw_notify_header(const char *name, const char *value);
 
 /* What became of one notice. */
 enum fw_notify_result {
@@ -115,12 +119,13 @@ guint fw_notifier_pending(struct fw_notifier *nt);
  * at most ~2 s: a worker stuck on a hung server is left to finish alone. */
 void fw_notifier_free(struct fw_notifier *nt);  /* NULL is fine */
 
-/* Opens an http(s) link with xdg-open (found in PATH, run without a shell,
- * NOTIFY_SOCKET and WATCHDOG_* removed from its environment); does not wait.
- * FALSE with error for another scheme or when it cannot be started. */
-gboolean fw_notify_open_link(const char *link, GError **error);
+/* ---- programs and webhooks, on the caller's context ------------------- */
 
-/* ---- exec hooks and webhooks, on the caller's context ------------------ */
+/* Opens an http(s) link with xdg-open (found in PATH, run without a shell,
+ * NOTIFY_SOCKET and WATCHDOG_* removed from its environment); does not wait
+ * (reaped from a timer on the thread's default context). FALSE with error
+ * for another scheme or when it cannot be started. */
+gboolean fw_notify_open_link(const char *link, GError **error);
 
 /* Called once per job with the tag given to it (then tag_free(tag)).
  * error: "exited with status 3", "killed after 30 s", "HTTP 500", curl's or
@@ -143,8 +148,9 @@ void fw_jobs_exec(struct fw_jobs *j, const char *const *argv, const char *const 
 /* POSTs body to url (http and https only, no redirects followed) with the
  * given header lines ("Name: value", already safe) through the fetcher given
  * to fw_jobs_set_fetcher (the poller's: one multi handle for feeds and
- * webhooks), else a fetcher of the jobs' own with timeout_s; the answer's
- * body is dropped. ok = a 2xx status. */
+ * webhooks, with its timeout), else a fetcher of the jobs' own, made at the
+ * first POST with its timeout_s; the answer's body is dropped. ok = a 2xx
+ * status. */
 void fw_jobs_post(struct fw_jobs *j, const char *url, const char *const *headers,
                   const char *body, gsize len, guint timeout_s,
                   gpointer tag, GDestroyNotify tag_free);
@@ -158,13 +164,9 @@ void fw_jobs_set_fetcher(struct fw_jobs *j, struct fw_fetcher *f);
 /* Jobs started and not reported yet. */
 guint fw_jobs_pending(struct fw_jobs *j);
 
-/* Stops reporting and frees: transfers are aborted, programs are left to
- * run (their outbox rows stay pending). Tags are freed without done. */
+/* Stops reporting and frees: transfers on the jobs' own fetcher are aborted
+ * (a shared fetcher is freed before, see fw_jobs_set_fetcher), programs are
+ * left to run (their outbox rows stay pending). Tags are freed without done. */
 void fw_jobs_free(struct fw_jobs *j);   /* NULL is fine */
-
-/* A header line "Name: value" with value made safe for HTTP: valid UTF-8,
- * control characters as spaces, and as an RFC 2047 encoded word
- * (=?UTF-8?B?...?=) when it is not plain ASCII. Caller frees. */
-char *fw_notify_header(const char *name, const char *value);
 
 #endif

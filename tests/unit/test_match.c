@@ -1,5 +1,6 @@
-/* Unit tests for match.c: queries over items, the matcher index, snippets,
- * as data tables; and a property test (index agrees with plain evaluation). */
+/* Unit tests for the match module (daemon/match*.c): queries over items,
+ * the matcher index, snippets, explanations, as data tables; and a property
+ * test (index agrees with plain evaluation). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -432,8 +433,8 @@ test_literal_scan(void)
 	};
 	static const char *const texts[] = {
 		"skojutri", "sko jutri", "skoJUTRI gorfemu", "xgorfe", "e\u0301jutri",
-		"abcdefgh bcdefghi cdefghij defghijk efghijkl fghijklm ghijklmn hijklmno ijklmnop "
-		"jklmnopq klmnopqr lmnopqrs mnopqrst nopqrstu opqrstuv pqrstuvw qrstuvwx skojutri",
+		("abcdefgh bcdefghi cdefghij defghijk efghijkl fghijklm ghijklmn hijklmno ijklmnop "
+		 "jklmnopq klmnopqr lmnopqrs mnopqrst nopqrstu opqrstuv pqrstuvw qrstuvwx skojutri"),
 	};
 
 	for (guint k = 0; k < G_N_ELEMENTS(sets); k++) {
@@ -544,6 +545,47 @@ test_matcher(void)
 	fw_matches_free(NULL);
 	fw_matcher_free(m);
 	fw_matcher_free(NULL);
+}
+
+/* A hit without spans (a regex that matched only the empty string) in a
+ * result that holds none: the result's span array was never allocated, and
+ * neither the matcher nor fw_match_spans does arithmetic on its NULL
+ * (clang's UBSan checks it). */
+static void
+test_no_spans(void)
+{
+	struct fw_matcher *m = fw_matcher_new();
+	struct fw_matches *r = fw_matches_new();
+	g_autoptr(GArray) copy = g_array_new(FALSE, FALSE, sizeof(struct fw_span));
+	struct fw_doc d = { 0 };
+	struct fw_query *q = fw_query_parse("/z*/", NULL, NULL);
+	const struct fw_match *h;
+	GArray *spans;
+
+	g_assert_nonnull(q);
+	fw_matcher_add(m, 3, fw_query_parse("/z*/", NULL, NULL));
+	d.field[FW_FIELD_TITLE] = "Lions on the savanna";   /* no z: "" matched */
+	g_assert_cmpuint(fw_matcher_match(m, &d, r), ==, 1);
+	h = &g_array_index(r->hits, struct fw_match, 0);
+	g_assert_cmpuint(h->topic, ==, 3);
+	g_assert_cmpuint(h->nspans, ==, 0);
+	g_assert_cmpuint(r->spans->len, ==, 0);
+	g_assert_null(fw_match_spans(r, h));
+	/* as the poller copies a hit's spans */
+	g_array_append_vals(copy, fw_match_spans(r, h), h->nspans);
+	g_assert_cmpuint(copy->len, ==, 0);
+	spans = fw_query_match(q, &d);
+	g_assert_nonnull(spans);
+	g_assert_cmpuint(spans->len, ==, 0);
+	g_array_unref(spans);
+	d.field[FW_FIELD_TITLE] = "A zebra on the savanna";
+	g_assert_cmpuint(fw_matcher_match(m, &d, r), ==, 1);
+	h = &g_array_index(r->hits, struct fw_match, 0);
+	g_assert_cmpuint(h->nspans, ==, 1);
+	g_assert_cmpuint(fw_match_spans(r, h)[0].start, ==, 2);
+	fw_query_free(q);
+	fw_matches_free(r);
+	fw_matcher_free(m);
 }
 
 /* Snippets, rendered with [ ] (or <b> </b> and escaping). */
@@ -1032,6 +1074,7 @@ main(int argc, char **argv)
 	g_test_add_func("/match/why-long", test_why_long);
 	g_test_add_func("/match/many-spans", test_many_spans);
 	g_test_add_func("/match/matcher", test_matcher);
+	g_test_add_func("/match/no-spans", test_no_spans);
 	g_test_add_func("/match/twins", test_twins);
 	g_test_add_func("/match/literal-scan", test_literal_scan);
 	g_test_add_func("/match/render", test_render);
