@@ -316,7 +316,7 @@ eval_regex(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 		if (!(fields & (1u << f)) || d->doc->field[f] == NULL)
 			continue;
 		last = text = fw_match_regex_text(d, f, &len);
-		if (!g_regex_match_full(n->regex, text, len, 0, 0, &mi, NULL))
+		if (!g_regex_match_full(n->regex, text, len, 0, G_REGEX_MATCH_NOTEMPTY, &mi, NULL))
 			continue;
 		hit = TRUE;
 		if (spans == NULL)

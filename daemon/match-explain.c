@@ -219,7 +219,7 @@ explain_regex(const struct explain *x, const struct fw_qnode *n)
 		if (!(n->fields & (1u << f)) || x->d->doc->field[f] == NULL)
 			continue;
 		s = fw_match_regex_text(x->d, f, &len);
-		if (!g_regex_match_full(n->regex, s, len, 0, 0, &mi, &err)) {
+		if (!g_regex_match_full(n->regex, s, len, 0, G_REGEX_MATCH_NOTEMPTY, &mi, &err)) {
 			limit = limit || err != NULL;
 			continue;
 		}
