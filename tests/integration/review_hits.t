@@ -26,7 +26,7 @@ for l in open(sys.argv[3], encoding="utf-8"):
 names = {"milei": "Milei", "mercosur": "Mercosur", "china-swaps": "China swaps"}
 rfc = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 bad = []
-fields = ["id", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
+fields = ["id", "story", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
           "published", "found", "snippet", "matched", "read", "notified"]
 got = set()
 ids = [h["id"] for h in hits]

@@ -138,7 +138,7 @@ static const struct {
 };
 
 static const char *const json_members[] = {
-	"id", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
+	"id", "story", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
 	"published", "found", "snippet", "matched", "read", "notified",
 };
 
