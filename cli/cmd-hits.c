@@ -40,6 +40,17 @@ follow_print(struct follow *fl, GPtrArray *rows)
 	free(buf);
 }
 
+/* The highest hit id of rows (they come by time, not id). */
+static gint64
+max_id(GPtrArray *rows)
+{
+	gint64 id = 0;
+
+	for (guint i = 0; i < rows->len; i++)
+		id = MAX(id, ((struct fw_hit_row *)rows->pdata[i])->id);
+	return id;
+}
+
 /* Every 0.5 s: prints the hits stored since the last look. Stops on a read
  * error, or quietly when stdout is gone (a closed pipe). */
 static gboolean
@@ -55,7 +66,7 @@ follow_tick_cb(gpointer data)
 		return G_SOURCE_REMOVE;
 	}
 	if (rows->len > 0) {
-		fl->filter->after_id = ((struct fw_hit_row *)rows->pdata[rows->len - 1])->id;
+		fl->filter->after_id = MAX(fl->filter->after_id, max_id(rows));
 		follow_print(fl, rows);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -91,7 +102,7 @@ follow_hits(struct fw_store *store, struct fw_hit_filter *f, enum fw_hitlog_form
 	if (!fw_store_hits(store, f, rows, &err))
 		return fw_cli_fail("hits", "%s", err->message);
 	if (rows->len > 0) {
-		f->after_id = ((struct fw_hit_row *)rows->pdata[0])->id;
+		f->after_id = max_id(rows);
 		for (guint i = 0; i < rows->len / 2; i++) {
 			gpointer t = rows->pdata[i];
 			rows->pdata[i] = rows->pdata[rows->len - 1 - i];
@@ -127,11 +138,11 @@ fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	static const GOptionEntry entries[] = {
 		{ "topic", 't', 0, G_OPTION_ARG_STRING_ARRAY, &topics, "Only topic T (repeatable)", "T" },
 		{ "feed", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &feeds, "Only feed F (repeatable)", "F" },
-		{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Found at or after WHEN (date, time or age: 36h, 7d)", "WHEN" },
-		{ "until", 0, 0, G_OPTION_ARG_STRING, &until, "Found before WHEN", "WHEN" },
+		{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Published at or after WHEN (date, time or age: 36h, 7d; found when undated)", "WHEN" },
+		{ "until", 0, 0, G_OPTION_ARG_STRING, &until, "Published before WHEN", "WHEN" },
 		{ "unread", 'u', 0, G_OPTION_ARG_NONE, &unread, "Only unread hits", NULL },
 		{ "search", 's', 0, G_OPTION_ARG_STRING, &search, "Only hits whose title or snippet contains TEXT", "TEXT" },
-		{ "limit", 'n', 0, G_OPTION_ARG_INT, &limit, "At most N hits (0: all)", "N" },
+		{ "limit", 'n', 0, G_OPTION_ARG_INT, &limit, "At most N stories (table) or hits (0: all)", "N" },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, "table, json, csv or atom", "FORMAT" },
 		{ "follow", 'F', 0, G_OPTION_ARG_NONE, &follow, "Keep printing new hits as they are stored", NULL },
 		{ NULL }
@@ -163,6 +174,9 @@ fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	f.unread = unread;
 	f.search = search;
 	f.limit = limit < 0 ? 0 : (guint)limit;
+	/* the reader's time; the table lists stories, the other formats hits */
+	f.published = TRUE;
+	f.stories = fmt == FW_HITLOG_TABLE && !follow;
 	if (!fw_cli_db_open(&db, TRUE))
 		return 1;
 	if (follow) {

@@ -1,4 +1,4 @@
-/* feedwatch open — open a hit's link in the browser and mark it read.
+/* feedwatch open — open a hit's link in the browser and mark its story read.
  * See feedwatch(1). */
 #include <string.h>
 #include <sys/wait.h>
@@ -61,8 +61,8 @@ launch_browser(const char *url, GError **error)
 	return TRUE;
 }
 
-/* Opens hit argv[1]'s http(s) link; marks the hit read once the browser
- * started. */
+/* Opens hit argv[1]'s http(s) link; marks its story (every topic and
+ * feed) read once the browser started. */
 int
 fw_cmd_open(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -88,7 +88,7 @@ fw_cmd_open(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		rc = fw_cli_fail("open", "hit %" G_GINT64_FORMAT " has no link to open", id);
 	} else if (!launch_browser(row->link, &err)) {
 		rc = fw_cli_fail("open", "cannot open %s: %s", row->link, err->message);
-	} else if (!fw_store_hit_set_read(db.store, id, TRUE, &err)) {
+	} else if (!fw_store_story_set_read(db.store, id, TRUE, NULL, &err)) {
 		rc = fw_cli_fail("open", "%s", err->message);
 	}
 	fw_hit_row_free(row);

@@ -4,8 +4,9 @@
 
 #include "cli.h"
 
-/* Marks the hits given (in one transaction), or --all of them (of --topic),
- * read for `read` and unread for `unread`. */
+/* Marks the stories of the hits given (every topic and feed of each, in one
+ * transaction), or --all hits (of --topic), read for `read` and unread for
+ * `unread`. */
 int
 fw_cmd_read(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -45,7 +46,7 @@ fw_cmd_read(const struct fw_cmd_entry *cmd, int argc, char **argv)
 			printf("%" G_GINT64_FORMAT " hit%s marked %s\n", changed, changed == 1 ? "" : "s", name);
 	} else if (fw_store_begin(db.store, &err)) {
 		for (guint i = 0; i < ids->len && err == NULL; i++)
-			fw_store_hit_set_read(db.store, g_array_index(ids, gint64, i), read, &err);
+			fw_store_story_set_read(db.store, g_array_index(ids, gint64, i), read, NULL, &err);
 		if (err == NULL)
 			fw_store_commit(db.store, &err);
 		else

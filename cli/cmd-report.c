@@ -14,8 +14,8 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	static char *since, *until, *output, *title;
 	static char **topics;
 	static const GOptionEntry entries[] = {
-		{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Hits found at or after WHEN (default: 30d)", "WHEN" },
-		{ "until", 0, 0, G_OPTION_ARG_STRING, &until, "Hits found before WHEN", "WHEN" },
+		{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Stories published at or after WHEN (default: 30d; found when undated)", "WHEN" },
+		{ "until", 0, 0, G_OPTION_ARG_STRING, &until, "Stories published before WHEN", "WHEN" },
 		{ "topic", 't', 0, G_OPTION_ARG_STRING_ARRAY, &topics, "Only topic T (repeatable)", "T" },
 		{ "title", 0, 0, G_OPTION_ARG_STRING, &title, "The page's heading", "TEXT" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE instead of standard output", "FILE" },
@@ -45,6 +45,7 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_db_open(&db, TRUE))
 		return 1;
 	f.topics = topics;
+	f.published = TRUE;
 	if (!fw_store_hits(db.store, &f, rows, &err)) {
 		rc = fw_cli_fail("report", "%s", err->message);
 		goto done;

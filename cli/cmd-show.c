@@ -1,33 +1,15 @@
-/* feedwatch show — hits in full: the item, every topic it hit, the marked
- * snippets, the link. See feedwatch(1). */
+/* feedwatch show — stories in full: the item, every topic and feed of its
+ * story, the marked snippets, the link. See feedwatch(1). */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "hitlog.h"
 
-/* The other hits of row's item (its hits for other topics), by id. */
-static GPtrArray *
-item_other_hits(struct fw_store *store, const struct fw_hit_row *row)
-{
-	GPtrArray *others = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
-	g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
-	char *feeds[] = { row->feed, NULL };
-	struct fw_hit_filter f = { .feeds = feeds, .oldest_first = TRUE };
-
-	if (row->feed == NULL || !fw_store_hits(store, &f, all, NULL))
-		return others;
-	for (guint i = 0; i < all->len; i++) {
-		struct fw_hit_row *o = all->pdata[i];
-
-		if (o->id != row->id && g_strcmp0(o->item_id, row->item_id) == 0)
-			g_ptr_array_add(others, g_ptr_array_steal_index(all, i--));
-	}
-	return others;
-}
-
-/* Prints each hit asked for (text or JSON); 1 when one of them is not there,
- * after printing the others. */
+/* Prints the story of each hit asked for (text, wrapped at the terminal's
+ * width on a terminal; or the hit as JSON); 1 when one of them is not
+ * there, after printing the others. */
 int
 fw_cmd_show(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -56,26 +38,33 @@ fw_cmd_show(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return 1;
 	for (int i = 1; i < argc; i++) {
 		g_autoptr(GError) err = NULL;
-		g_autoptr(GPtrArray) others = NULL;
+		g_autoptr(GPtrArray) story = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+		struct fw_hitlog_show_opts o = { .color = fw_cli_use_color(), .verbose = fw_cli_opt_verbose };
 		gint64 id;
-		struct fw_hit_row *row;
+		struct fw_hit_row *row = NULL;
 
 		fw_cli_hit_id(argv[i], &id);
-		row = fw_store_hit_get(db.store, id, &err);
+		if (json) {
+			row = fw_store_hit_get(db.store, id, &err);
+		} else if (fw_store_story_hits(db.store, id, story, &err)) {
+			for (guint k = 0; k < story->len; k++)
+				if (((struct fw_hit_row *)story->pdata[k])->id == id)
+					row = story->pdata[k];
+		}
 		if (row == NULL) {
-			rc = fw_cli_fail("show", "%s", err->message);
+			rc = fw_cli_fail("show", "%s", err ? err->message : "no such hit");
 			continue;
 		}
 		if (json) {
 			g_autofree char *line = fw_hit_json(row);
 			puts(line);
+			fw_hit_row_free(row);
 		} else {
-			others = item_other_hits(db.store, row);
+			o.width = isatty(STDOUT_FILENO) ? fw_cli_term_width() : 0;
 			if (i > 1)
 				putchar('\n');
-			fw_hitlog_show_item(row, others, stdout, fw_cli_use_color());
+			fw_hitlog_show_story(row, story, &o, stdout);
 		}
-		fw_hit_row_free(row);
 	}
 	return fw_cli_db_close(&db, rc);
 }

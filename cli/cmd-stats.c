@@ -14,8 +14,8 @@ stats_add_topics(struct fw_stats *s, const struct fw_config *cfg)
 	}
 }
 
-/* Counts the hits of the last --days days per topic and day and prints
- * them (table, json or csv). */
+/* Counts the stories of the last --days days per topic and day published
+ * (found when undated) and prints them (table, json or csv). */
 int
 fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -32,6 +32,7 @@ fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	struct fw_hit_filter f = { 0 };
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
 	g_autoptr(GError) err = NULL;
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	guint today;
 	int rc = 0;
 
@@ -50,12 +51,20 @@ fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	stats_add_topics(s, db.cfg);
 	f.since = fw_stats_day_start(s->first_day);
 	f.oldest_first = TRUE;
+	f.published = TRUE;
 	if (!fw_store_hits(db.store, &f, rows, &err)) {
 		rc = fw_cli_fail("stats", "%s", err->message);
 	} else {
 		for (guint i = 0; i < rows->len; i++) {
 			const struct fw_hit_row *r = rows->pdata[i];
-			fw_stats_count(s, r->topic, r->topic_name, r->found);
+			gint64 t = r->published != FW_TIME_NONE && r->published < r->found ?
+			           r->published : r->found;
+			char *key = g_strdup_printf("%" G_GINT64_FORMAT "/%s",
+			                            r->story > 0 ? r->story : -r->id, r->topic);
+
+			/* a story once a topic (not once a feed), on its published day */
+			if (g_hash_table_add(seen, key))
+				fw_stats_count(s, r->topic, r->topic_name, t);
 		}
 		fw_stats_print(s, fmt, stdout, fw_cli_use_color(), fw_cli_term_width());
 	}

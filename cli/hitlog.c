@@ -151,86 +151,148 @@ static void append_marked(GString *out, const char *text, const GArray *marks,
 
 /* ---- table ------------------------------------------------------------- */
 
-/* Terminal columns of s once cleaned. */
-static guint clean_width(const char *s)
+/* The reader's time of a hit: published, or found when it has none or a
+ * later one (as fw_store_hits orders with filter->published). */
+static gint64 hit_time(const struct fw_hit_row *r)
 {
-	g_autofree char *c = clean_text(s, FALSE);
-
-	return text_width(c);
+	return r->published != FW_TIME_NONE && r->published < r->found ? r->published : r->found;
 }
 
-/* The table: ID, FOUND (local time), TOPIC, FEED, TITLE (cut to fit width). */
-static void print_table(GPtrArray *rows, FILE *out, gboolean color, guint width)
+/* t as local "11-26 14:05" in the current year, else "2023-11-26"; "-" for none. */
+static char *format_short(gint64 t)
 {
-	g_autoptr(GString) line = g_string_new(NULL);
-	guint wid = 2, wdate = 16, wtopic, wfeed, wtitle, fixed;
+	g_autoptr(GDateTime) dt = NULL, now = g_date_time_new_now_local();
 
-	if (rows->len == 0)
-		return;
+	if (t != FW_TIME_NONE)
+		dt = g_date_time_new_from_unix_local(t);
+	if (!dt)
+		return g_strdup("-");
+	if (g_date_time_get_year(dt) == g_date_time_get_year(now))
+		return g_date_time_format(dt, "%m-%d %H:%M");
+	return g_date_time_format(dt, "%Y-%m-%d");
+}
+
+void fw_hitlog_layout(guint width, struct fw_hitlog_layout *l)
+{
+	guint fixed;
+
 	if (width == 0)
 		width = 100;
-	for (guint i = 0; i < rows->len; i++) {
-		const struct fw_hit_row *r = g_ptr_array_index(rows, i);
-		g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, r->id);
+	l->id = 5;
+	l->date = 11;
+	l->feed = CLAMP(width / 7, 8, 20);
+	l->topics = CLAMP(width / 6, 10, 28);
+	fixed = l->id + 1 + l->date + 2 + l->feed + 2 + 2 + l->topics;
+	l->title = width >= fixed + 12 ? width - fixed : 12;
+}
 
-		wid = MAX(wid, (guint)strlen(id));
+/* Appends names (clean text) joined with ", " in at most width columns:
+ * the names that fit and "+N" for the others, the first cut with "…" when
+ * even it does not fit. */
+static void append_names(GString *out, GPtrArray *names, guint width)
+{
+	g_autoptr(GString) s = g_string_new(NULL);
+
+	for (guint k = names->len; k > 0; k--) {
+		g_string_truncate(s, 0);
+		for (guint i = 0; i < k; i++)
+			g_string_append_printf(s, "%s%s", i ? ", " : "", (char *)names->pdata[i]);
+		if (k < names->len)
+			g_string_append_printf(s, " +%u", names->len - k);
+		if (text_width(s->str) <= width) {
+			g_string_append(out, s->str);
+			return;
+		}
 	}
-	wtopic = 5;
-	wfeed = 4;
-	for (guint i = 0; i < rows->len; i++) {
-		const struct fw_hit_row *r = g_ptr_array_index(rows, i);
+	if (names->len > 0) {
+		g_autofree char *more = names->len > 1 ? g_strdup_printf(" +%u", names->len - 1)
+		                                        : g_strdup("");
+		guint w = (guint)strlen(more);
 
-		wtopic = MAX(wtopic, clean_width(r->topic_name ? r->topic_name : r->topic));
-		wfeed = MAX(wfeed, clean_width(r->feed_title ? r->feed_title : r->feed));
+		append_fit(out, names->pdata[0], width > w ? width - w : 1, FALSE);
+		g_string_append(out, more);
 	}
-	wtopic = MIN(wtopic, 20);
-	wfeed = MIN(wfeed, 24);
-	/* The title gets what is left, at least 20 columns: narrow feed, then topic. */
-	for (;;) {
-		fixed = wid + wdate + wtopic + wfeed + 4 * 2;
-		wtitle = width > fixed ? width - fixed : 0;
-		if (wtitle >= 20 || (wfeed <= 8 && wtopic <= 8))
-			break;
-		if (wfeed > 8)
-			wfeed--;
-		else
-			wtopic--;
+}
+
+/* Adds clean text of s to names unless there. */
+static void add_name(GPtrArray *names, const char *s)
+{
+	char *c = clean_text(s, FALSE);
+
+	for (guint i = 0; i < names->len; i++) {
+		if (strcmp(names->pdata[i], c) == 0) {
+			g_free(c);
+			return;
+		}
 	}
-	wtitle = MAX(wtitle, 10);
+	g_ptr_array_add(names, c);
+}
 
-	g_string_append(line, color ? BOLD : "");
-	g_string_append_printf(line, "%*s  ", (int)wid, "ID");
-	append_fit(line, "FOUND", wdate, TRUE);
-	g_string_append(line, "  ");
-	append_fit(line, "TOPIC", wtopic, TRUE);
-	g_string_append(line, "  ");
-	append_fit(line, "FEED", wfeed, TRUE);
-	g_string_append(line, "  TITLE");
-	g_string_append(line, color ? RESET "\n" : "\n");
-	fputs(line->str, out);
+/* The table, a row a story (the rows of one story are adjacent, as
+ * fw_store_hits gives them with filter->stories): its number, date (the
+ * reader's time), feed(s), title, topics. Widths come from the terminal's
+ * alone (fw_hitlog_layout), so that rows printed later line up. */
+static void print_table(GPtrArray *rows, FILE *out, gboolean color, guint width, gboolean head)
+{
+	g_autoptr(GString) line = g_string_new(NULL);
+	struct fw_hitlog_layout l;
 
-	for (guint i = 0; i < rows->len; i++) {
-		const struct fw_hit_row *r = g_ptr_array_index(rows, i);
-		g_autofree char *date = format_local(r->found);
-		g_autofree char *topic = clean_text(r->topic_name ? r->topic_name : r->topic, FALSE);
-		g_autofree char *feed = clean_text(r->feed_title ? r->feed_title : r->feed, FALSE);
-		g_autofree char *title = clean_text(r->title, FALSE);
-
-		g_string_truncate(line, 0);
-		g_string_append_printf(line, "%*" G_GINT64_FORMAT "  ", (int)wid, r->id);
-		append_fit(line, date, wdate, TRUE);
-		g_string_append(line, color ? "  " CYAN : "  ");
-		append_fit(line, topic, wtopic, TRUE);
-		g_string_append(line, color ? RESET "  " DIM : "  ");
-		append_fit(line, feed, wfeed, TRUE);
-		g_string_append(line, color ? RESET "  " : "  ");
-		if (color && !r->read)
-			g_string_append(line, BOLD);
-		append_fit(line, title, wtitle, FALSE);
-		if (color && !r->read)
-			g_string_append(line, RESET);
-		g_string_append_c(line, '\n');
+	fw_hitlog_layout(width, &l);
+	if (head && rows->len > 0) {
+		g_string_append(line, color ? BOLD : "");
+		g_string_append_printf(line, "%*s ", (int)l.id, "ID");
+		append_fit(line, "DATE", l.date, TRUE);
+		g_string_append(line, "  ");
+		append_fit(line, "FEED", l.feed, TRUE);
+		g_string_append(line, "  ");
+		append_fit(line, "TITLE", l.title, TRUE);
+		g_string_append(line, "  TOPICS");
+		g_string_append(line, color ? RESET "\n" : "\n");
 		fputs(line->str, out);
+	}
+	for (guint i = 0; i < rows->len;) {
+		const struct fw_hit_row *r = g_ptr_array_index(rows, i);
+		g_autoptr(GPtrArray) topics = g_ptr_array_new_with_free_func(g_free);
+		g_autoptr(GPtrArray) feeds = g_ptr_array_new_with_free_func(g_free);
+		g_autofree char *date = NULL, *title = clean_text(r->title, FALSE);
+		gint64 t = hit_time(r);
+		gboolean unread = FALSE;
+		guint k = i;
+
+		for (; k < rows->len; k++) {
+			const struct fw_hit_row *o = g_ptr_array_index(rows, k);
+
+			if (k > i && (r->story <= 0 || o->story != r->story))
+				break;
+			add_name(topics, o->topic_name ? o->topic_name : o->topic);
+			add_name(feeds, o->feed_title ? o->feed_title : o->feed);
+			unread |= !o->read;
+			t = MAX(t, hit_time(o));
+		}
+		date = format_short(t);
+		g_string_truncate(line, 0);
+		g_string_append_printf(line, "%*" G_GINT64_FORMAT " ", (int)l.id,
+		                       r->story > 0 ? r->story : r->id);
+		append_fit(line, date, l.date, TRUE);
+		g_string_append(line, color ? "  " DIM : "  ");
+		{
+			g_autoptr(GString) cell = g_string_new(NULL);
+
+			append_names(cell, feeds, l.feed);
+			append_fit(line, cell->str, l.feed, TRUE);
+		}
+		g_string_append(line, color ? RESET "  " : "  ");
+		if (color && unread)
+			g_string_append(line, BOLD);
+		append_fit(line, title, l.title, TRUE);
+		if (color && unread)
+			g_string_append(line, RESET);
+		g_string_append(line, color ? "  " CYAN : "  ");
+		append_names(line, topics, l.topics);
+		g_string_append(line, color ? RESET "\n" : "\n");
+		/* no trailing blanks */
+		fputs(line->str, out);
+		i = k;
 	}
 }
 
@@ -422,7 +484,7 @@ void fw_hitlog_print(GPtrArray *rows, enum fw_hitlog_format format, FILE *out,
 {
 	switch (format) {
 	case FW_HITLOG_TABLE:
-		print_table(rows, out, color, width);
+		print_table(rows, out, color, width, TRUE);
 		break;
 	case FW_HITLOG_JSON:
 		for (guint i = 0; i < rows->len; i++) {
@@ -444,15 +506,119 @@ void fw_hitlog_print(GPtrArray *rows, enum fw_hitlog_format format, FILE *out,
 
 /* ---- show -------------------------------------------------------------- */
 
-/* Appends "Label:     value\n" with value cleaned (skipped when NULL). */
-static void show_line(GString *out, const char *label, const char *value)
+/* Columns of s on a terminal: escape sequences (our own bold marks) take none. */
+static guint ansi_width(const char *s, gsize len)
 {
-	g_autofree char *v = NULL;
+	guint w = 0;
+
+	for (const char *p = s; p < s + len && *p;) {
+		if (*p == '\033') {
+			while (p < s + len && *p && *p != 'm')
+				p++;
+			if (p < s + len && *p)
+				p++;
+			continue;
+		}
+		w += char_width(g_utf8_get_char(p));
+		p = g_utf8_next_char(p);
+	}
+	return w;
+}
+
+void fw_hitlog_wrap(GString *out, const char *text, guint width, const char *first,
+                    const char *hang)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+
+	for (guint n = 0; lines[n]; n++) {
+		const char *lead = n == 0 ? first : hang;
+		guint col = ansi_width(lead, strlen(lead)), start = col;
+		const char *p = lines[n];
+
+		if (*p == '\0') {
+			/* an empty line stays empty, without the indent's blanks; the
+			 * text's last newline ends its last line */
+			if (lines[n + 1] != NULL)
+				g_string_append_c(out, '\n');
+			continue;
+		}
+		g_string_append(out, lead);
+		if (width == 0) {
+			g_string_append(out, p);
+			g_string_append_c(out, '\n');
+			continue;
+		}
+		while (*p) {
+			const char *end = strchr(p, ' ');
+			gsize len = end ? (gsize)(end - p) : strlen(p);
+			guint w = ansi_width(p, len);
+
+			if (width > 0 && col > start && col + 1 + w > width) {
+				g_string_append_c(out, '\n');
+				g_string_append(out, hang);
+				col = start = ansi_width(hang, strlen(hang));
+			} else if (col > start) {
+				g_string_append_c(out, ' ');
+				col++;
+			}
+			g_string_append_len(out, p, len);
+			col += w;
+			p += len;
+			while (*p == ' ')
+				p++;
+		}
+		g_string_append_c(out, '\n');
+	}
+}
+
+/* Appends "Label:     value\n" with value cleaned (skipped when NULL),
+ * wrapped at width (0: not) under the value's column. */
+static void show_line(GString *out, const char *label, const char *value, guint width)
+{
+	g_autofree char *v = NULL, *lead = NULL;
 
 	if (!value)
 		return;
 	v = clean_text(value, FALSE);
-	g_string_append_printf(out, "%-11s%s\n", label, v);
+	lead = g_strdup_printf("%-11s", label);
+	if (width == 0) {
+		g_string_append_printf(out, "%s%s\n", lead, v);
+		return;
+	}
+	fw_hitlog_wrap(out, v, width, lead, "           ");
+}
+
+/* The words a hit's snippet marks, each once (case aside), joined with
+ * ", "; or NULL when it marks none. */
+static char *marked_words(const struct fw_hit_row *r)
+{
+	g_autofree char *snippet = clean_text(r->snippet, FALSE);
+	g_autoptr(GArray) marks = fw_hit_marks_parse(r->marks_json);
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GString *out = g_string_new(NULL);
+	glong len = g_utf8_strlen(snippet, -1);
+
+	for (guint i = 0; i < marks->len; i++) {
+		const struct fw_span *m = &g_array_index(marks, struct fw_span, i);
+		const char *a, *b;
+		g_autofree char *word = NULL;
+		char *fold;
+
+		if (m->end <= m->start || (glong)m->end > len)
+			continue;
+		a = g_utf8_offset_to_pointer(snippet, m->start);
+		b = g_utf8_offset_to_pointer(a, m->end - m->start);
+		word = g_strndup(a, b - a);
+		fold = g_utf8_casefold(word, -1);
+		if (!g_hash_table_add(seen, fold))
+			continue;
+		g_string_append_printf(out, "%s%s", out->len ? ", " : "", word);
+	}
+	if (out->len == 0) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
 }
 
 /* Spans `show` lists per field before "and N more". */
@@ -502,27 +668,15 @@ static char *matched_text(const char *matched_json)
 	return g_string_free(out, FALSE);
 }
 
-/* Appends text indented by two spaces on every line but empty ones. */
-static void append_indented(GString *out, const char *text)
+/* Appends text (lines of it) indented by two spaces, wrapped at width (0: not). */
+static void append_indented(GString *out, const char *text, guint width)
 {
-	if (*text && *text != '\n')
-		g_string_append(out, "  ");
-	for (const char *p = text; *p; p++) {
-		g_string_append_c(out, *p);
-		if (*p == '\n' && p[1] && p[1] != '\n')
-			g_string_append(out, "  ");
-	}
-	if (out->len && out->str[out->len - 1] != '\n')
-		g_string_append_c(out, '\n');
-}
-
-void fw_hitlog_show(const struct fw_hit_row *r, FILE *out, gboolean color)
-{
-	fw_hitlog_show_item(r, NULL, out, color);
+	fw_hitlog_wrap(out, text, width, "  ", "  ");
 }
 
 /* Appends the snippet of r with its marks, indented (after an empty line when blank). */
-static void append_snippet(GString *s, const struct fw_hit_row *r, gboolean color, gboolean blank)
+static void append_snippet(GString *s, const struct fw_hit_row *r, gboolean color, gboolean blank,
+                           guint width)
 {
 	g_autofree char *snippet = clean_text(r->snippet, FALSE);
 	g_autoptr(GArray) marks = fw_hit_marks_parse(r->marks_json);
@@ -533,63 +687,105 @@ static void append_snippet(GString *s, const struct fw_hit_row *r, gboolean colo
 	append_marked(marked, snippet, marks, color ? BOLD : "", color ? RESET : "");
 	if (blank)
 		g_string_append_c(s, '\n');
-	append_indented(s, marked->str);
+	append_indented(s, marked->str, width);
 }
 
-void fw_hitlog_show_item(const struct fw_hit_row *r, GPtrArray *others, FILE *out,
-                         gboolean color)
+/* What matched in hit r: the words its snippet marks, or with verbose (or
+ * no marks) the fields and character offsets. NULL when nothing is known. */
+static char *why_text(const struct fw_hit_row *r, gboolean verbose)
+{
+	char *words = verbose ? NULL : marked_words(r);
+
+	return words ? words : matched_text(r->matched_json);
+}
+
+/* "Milei (hit 5)", with the feed's title when o is of another item than r. */
+static char *hit_label(const struct fw_hit_row *r, const struct fw_hit_row *o)
+{
+	const char *name = o->topic_name ? o->topic_name : o->topic;
+
+	if (g_strcmp0(o->feed, r->feed) != 0 || g_strcmp0(o->item_id, r->item_id) != 0)
+		return g_strdup_printf("%s (hit %" G_GINT64_FORMAT ", %s)", name ? name : "", o->id,
+		                       o->feed_title ? o->feed_title : (o->feed ? o->feed : ""));
+	return g_strdup_printf("%s (hit %" G_GINT64_FORMAT ")", name ? name : "", o->id);
+}
+
+void fw_hitlog_show_story(const struct fw_hit_row *r, GPtrArray *story,
+                          const struct fw_hitlog_show_opts *o, FILE *out)
 {
 	g_autoptr(GString) s = g_string_new(NULL);
+	g_autoptr(GPtrArray) others = g_ptr_array_new();
 	g_autofree char *head = NULL, *feed = NULL, *published = NULL, *found = NULL;
-	g_autofree char *matched = matched_text(r->matched_json);
+	g_autofree char *matched = why_text(r, o->verbose);
 	const char *name = r->topic_name ? r->topic_name : r->topic;
+	gboolean color = o->color;
+	guint width = o->width;
 
+	/* the item's other topics first, then the story in other items */
+	for (int pass = 0; pass < 2; pass++) {
+		for (guint i = 0; story != NULL && i < story->len; i++) {
+			const struct fw_hit_row *h = story->pdata[i];
+			gboolean same = g_strcmp0(h->feed, r->feed) == 0 &&
+			                g_strcmp0(h->item_id, r->item_id) == 0;
+
+			if (h->id != r->id && same == (pass == 0))
+				g_ptr_array_add(others, story->pdata[i]);
+		}
+	}
 	head = g_strdup_printf("Hit %" G_GINT64_FORMAT " · %s (%s) · %s · notified: %s",
 	                       r->id, name ? name : "", r->topic ? r->topic : "",
 	                       r->read ? "read" : "unread", fw_hit_notified_name(r->notified));
 	{
 		g_autofree char *h = clean_text(head, FALSE);
 
-		g_string_append_printf(s, "%s%s%s\n", color ? BOLD : "", h, color ? RESET : "");
+		fw_hitlog_wrap(s, h, width, color ? BOLD : "", "");
+		if (color)
+			g_string_insert(s, s->len - 1, RESET);
 	}
-	show_line(s, "Title:", r->title ? r->title : "");
+	show_line(s, "Title:", r->title ? r->title : "", width);
 	feed = g_strdup_printf("%s (%s)", r->feed_title ? r->feed_title : (r->feed ? r->feed : ""),
 	                       r->feed ? r->feed : "");
-	show_line(s, "Feed:", feed);
-	show_line(s, "Also in:", r->also_in);
-	show_line(s, "Link:", r->link);
-	show_line(s, "Author:", r->author);
+	show_line(s, "Feed:", feed, width);
+	show_line(s, "Also in:", r->also_in, width);
+	show_line(s, "Link:", r->link, width);
+	show_line(s, "Author:", r->author, width);
 	if (r->published != FW_TIME_NONE)
 		published = format_local(r->published);
-	show_line(s, "Published:", published);
+	show_line(s, "Published:", published, width);
 	found = format_local(r->found);
-	show_line(s, "Found:", found);
-	if (others != NULL && others->len > 0) {
+	show_line(s, "Found:", found, width);
+	if (others->len > 0) {
 		g_autoptr(GString) topics = g_string_new(NULL);
+		g_autofree char *self = hit_label(r, r);
 
-		g_string_append_printf(topics, "%s (hit %" G_GINT64_FORMAT ")", name ? name : "", r->id);
+		g_string_append(topics, self);
 		for (guint i = 0; i < others->len; i++) {
-			const struct fw_hit_row *o = others->pdata[i];
+			g_autofree char *l = hit_label(r, others->pdata[i]);
 
-			g_string_append_printf(topics, ", %s (hit %" G_GINT64_FORMAT ")",
-			                       o->topic_name ? o->topic_name : o->topic, o->id);
+			g_string_append_printf(topics, ", %s", l);
 		}
-		show_line(s, "Topics:", topics->str);
+		show_line(s, "Topics:", topics->str, width);
 	}
-	show_line(s, "Matched:", matched);
-	show_line(s, "Item:", r->item_id);
-	append_snippet(s, r, color, TRUE);
-	/* The same item's hits for other topics: why each matched. */
-	for (guint i = 0; others != NULL && i < others->len; i++) {
-		const struct fw_hit_row *o = others->pdata[i];
-		g_autofree char *om = matched_text(o->matched_json);
-		g_autofree char *line = g_strdup_printf("%s (hit %" G_GINT64_FORMAT ")%s%s",
-		                                        o->topic_name ? o->topic_name : o->topic,
-		                                        o->id, om ? " matched " : "", om ? om : "");
+	show_line(s, "Matched:", matched, width);
+	if (o->verbose)
+		show_line(s, "Item:", r->item_id, width);
+	append_snippet(s, r, color, TRUE, width);
+	/* The story's other hits (topics, feeds): why each matched. */
+	for (guint i = 0; i < others->len; i++) {
+		const struct fw_hit_row *h = others->pdata[i];
+		g_autofree char *om = why_text(h, o->verbose);
+		g_autofree char *l = hit_label(r, h);
+		g_autofree char *line = g_strdup_printf("%s%s%s", l, om ? " matched " : "",
+		                                        om ? om : "");
 		g_autofree char *clean = clean_text(line, FALSE);
 
-		g_string_append_printf(s, "\n%s%s:%s\n", color ? BOLD : "", clean, color ? RESET : "");
-		append_snippet(s, o, color, FALSE);
+		g_autofree char *colon = g_strconcat(clean, ":", NULL);
+
+		g_string_append_c(s, '\n');
+		fw_hitlog_wrap(s, colon, width, color ? BOLD : "", "");
+		if (color)
+			g_string_insert(s, s->len - 1, RESET);
+		append_snippet(s, h, color, FALSE, width);
 	}
 	if (r->summary && *r->summary) {
 		g_autofree char *clean = clean_text(r->summary, TRUE);
@@ -601,7 +797,20 @@ void fw_hitlog_show_item(const struct fw_hit_row *r, GPtrArray *others, FILE *ou
 			g_string_append(sum, "…");
 		}
 		g_string_append(s, "\nSummary:\n");
-		append_indented(s, sum->str);
+		append_indented(s, sum->str, width);
 	}
 	fputs(s->str, out);
+}
+
+void fw_hitlog_show(const struct fw_hit_row *r, FILE *out, gboolean color)
+{
+	fw_hitlog_show_item(r, NULL, out, color);
+}
+
+void fw_hitlog_show_item(const struct fw_hit_row *r, GPtrArray *others, FILE *out,
+                         gboolean color)
+{
+	const struct fw_hitlog_show_opts o = { .color = color, .width = 0, .verbose = TRUE };
+
+	fw_hitlog_show_story(r, others, &o, out);
 }

@@ -19,14 +19,25 @@ enum fw_hitlog_format {
 	FW_HITLOG_ATOM,
 };
 
+/* The table's column widths at a terminal width (0 = 100): from the width
+ * alone, so that `hits --follow` keeps its columns. The title gets what the
+ * others leave; at 80 columns: id 5, date 11, feed 11, title 33, topics 13. */
+struct fw_hitlog_layout {
+	guint id, date, feed, title, topics;
+};
+void fw_hitlog_layout(guint width, struct fw_hitlog_layout *l);
+
 /* Parses "table", "json", "csv", "atom"; FALSE for anything else. */
 gboolean fw_hitlog_format_from_name(const char *name, enum fw_hitlog_format *out);
 
 /* Writes rows (struct fw_hit_row *) to out. color: ANSI colors and bold
  * marks (table only). width: terminal columns for the table (0 = 100).
- * table: nothing for no rows; csv: RFC 4180, header row always, CRLF; json:
- * one object a line; atom: a whole Atom 1.0 document (also for no rows).
- * Control characters from feeds never reach the terminal (table, show). */
+ * table: a row a story (adjacent rows of the same story number, as
+ * fw_store_hits gives them with filter->stories): its number, date
+ * (published, else found), feeds, title, topics; nothing for no rows; csv:
+ * RFC 4180, header row always, CRLF; json: one object a line (a hit each);
+ * atom: a whole Atom 1.0 document (also for no rows). Control characters
+ * from feeds never reach the terminal (table, show). */
 void fw_hitlog_print(GPtrArray *rows, enum fw_hitlog_format format, FILE *out,
                      gboolean color, guint width);
 
@@ -40,5 +51,28 @@ void fw_hitlog_show(const struct fw_hit_row *row, FILE *out, gboolean color);
  * snippet. row->also_in becomes an "Also in:" line. */
 void fw_hitlog_show_item(const struct fw_hit_row *row, GPtrArray *others, FILE *out,
                          gboolean color);
+
+/* How `feedwatch show` lays a story out. */
+struct fw_hitlog_show_opts {
+	gboolean color;    /* bold heading and marks */
+	guint width;       /* wrap words at this many columns; 0: no wrap (a pipe) */
+	gboolean verbose;  /* what matched as fields and character offsets, the item id;
+	                      else the matched words */
+};
+
+/* The long form of a story for `feedwatch show`: hit r in full (as
+ * fw_hitlog_show), a "Topics:" line naming every hit of story (of struct
+ * fw_hit_row *, from fw_store_story_hits; r among them or not; NULL for
+ * none) with the feed of those of other items, and each one's matched words
+ * and marked snippet. */
+void fw_hitlog_show_story(const struct fw_hit_row *r, GPtrArray *story,
+                          const struct fw_hitlog_show_opts *o, FILE *out);
+
+/* Appends text to out a line at a time: the first line after first, the
+ * others after hang; words wrapped at width columns (0: lines as they are),
+ * a word longer than a line on a line of its own (never cut); our own ANSI
+ * escapes take no columns. Empty lines stay empty. */
+void fw_hitlog_wrap(GString *out, const char *text, guint width, const char *first,
+                    const char *hang);
 
 #endif

@@ -146,11 +146,52 @@ static void put_marked(FILE *out, const char *snippet, const char *marks_json)
 	put_text(out, p);
 }
 
-/* The topics in section order: those given, then any other of rows, by first appearance. */
+/* The reader's time of a hit: published, found when it has none or a later one. */
+static gint64 hit_time(const struct fw_hit_row *r)
+{
+	return r->published != FW_TIME_NONE && r->published < r->found ? r->published : r->found;
+}
+
+/* "story/topic" of a hit: a story counts once per topic, whatever its feeds. */
+static char *story_topic_key(const struct fw_hit_row *r)
+{
+	return g_strdup_printf("%" G_GINT64_FORMAT "/%s", r->story > 0 ? r->story : -r->id,
+	                       r->topic ? r->topic : "");
+}
+
+/* TRUE the first time seen meets r's story in r's topic (then remembered). */
+static gboolean story_first(GHashTable *seen, const struct fw_hit_row *r)
+{
+	return g_hash_table_add(seen, story_topic_key(r));
+}
+
+/* "story/topic" -> the hit that shows the story in the topic's section: the
+ * earliest published (the original before its copies), then the lowest id. */
+static GHashTable *story_representatives(GPtrArray *rows)
+{
+	GHashTable *rep = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint i = 0; i < rows->len; i++) {
+		struct fw_hit_row *r = rows->pdata[i], *old;
+		char *key = story_topic_key(r);
+
+		old = g_hash_table_lookup(rep, key);
+		if (old == NULL || hit_time(r) < hit_time(old) ||
+		    (hit_time(r) == hit_time(old) && r->id < old->id))
+			g_hash_table_insert(rep, key, r);
+		else
+			g_free(key);
+	}
+	return rep;
+}
+
+/* The topics in section order: those given, then any other of rows, by first
+ * appearance; each story counted once a topic, on its published day. */
 static struct fw_stats *collect_topics(GPtrArray *rows, const struct fw_report_opts *o,
                                        guint first_day, guint ndays)
 {
 	struct fw_stats *s = fw_stats_new(first_day, ndays);
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	for (guint i = 0; o->topics && i < o->topics->len; i++) {
 		const struct fw_report_topic *t = o->topics->pdata[i];
@@ -161,7 +202,8 @@ static struct fw_stats *collect_topics(GPtrArray *rows, const struct fw_report_o
 	for (guint i = rows->len; i-- > 0;) {
 		const struct fw_hit_row *r = rows->pdata[i];
 
-		fw_stats_count(s, r->topic ? r->topic : "", r->topic_name, r->found);
+		if (story_first(seen, r))
+			fw_stats_count(s, r->topic ? r->topic : "", r->topic_name, hit_time(r));
 	}
 	return s;
 }
@@ -196,7 +238,7 @@ static void put_timeline(FILE *out, const struct fw_stats *s)
 	}
 	fprintf(out, "<figure>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
 	        "role=\"img\" aria-labelledby=\"timeline-title\">\n"
-	        "<title id=\"timeline-title\">Hits a day per topic, %s to %s</title>\n",
+	        "<title id=\"timeline-title\">Stories a day per topic (by date published), %s to %s</title>\n",
 	        PLOT_W, PLOT_H, first, last);
 	/* Axes and the scale: 0 and the busiest day. */
 	fprintf(out, "<line x1=\"%d\" y1=\"%u\" x2=\"%d\" y2=\"%u\" stroke=\"#999\"/>\n", PLOT_LEFT,
@@ -237,8 +279,8 @@ static void put_timeline(FILE *out, const struct fw_stats *s)
 			        "height=\"%.1f\" fill=\"%s\"><title>", x, y, MAX(bar, 0.5), h,
 			        palette[i % G_N_ELEMENTS(palette)]);
 			put_text(out, se->name);
-			fprintf(out, ", %s: %u hit%s</title></rect>\n", day, se->counts[d],
-			        se->counts[d] == 1 ? "" : "s");
+			fprintf(out, ", %s: %u stor%s</title></rect>\n", day, se->counts[d],
+			        se->counts[d] == 1 ? "y" : "ies");
 		}
 	}
 	fputs("</svg>\n<ul class=\"legend\">\n", out);
@@ -252,7 +294,7 @@ static void put_timeline(FILE *out, const struct fw_stats *s)
 	fputs("</ul>\n</figure>\n", out);
 }
 
-/* One hit as an <article>. */
+/* One story of a topic as an <article>: hit r, and the feeds it is also in. */
 static void put_hit(FILE *out, const struct fw_hit_row *r)
 {
 	fprintf(out, "<article id=\"hit-%" G_GINT64_FORMAT "\" class=\"hit%s\">\n<h3>", r->id,
@@ -273,6 +315,10 @@ static void put_hit(FILE *out, const struct fw_hit_row *r)
 	}
 	fputs(" · found ", out);
 	put_time(out, r->found);
+	if (r->also_in != NULL) {
+		fputs(" · also in ", out);
+		put_text(out, r->also_in);
+	}
 	fprintf(out, " · hit %" G_GINT64_FORMAT "</div>\n<p class=\"snippet\">", r->id);
 	put_marked(out, r->snippet, r->marks_json);
 	fputs("</p>\n</article>\n", out);
@@ -290,7 +336,7 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 		first = fw_stats_day(o->since);
 	} else {
 		for (guint i = 0; i < rows->len; i++) {
-			guint d = fw_stats_day(((struct fw_hit_row *)rows->pdata[i])->found);
+			guint d = fw_stats_day(hit_time(rows->pdata[i]));
 
 			if (d > 0 && d < first)
 				first = d;
@@ -312,28 +358,39 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 	put_text(out, title);
 	fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n<header>\n<h1>", page_style);
 	put_text(out, title);
-	fprintf(out, "</h1>\n<p class=\"period\">%u hit%s from %s to %s (local time), generated %s</p>\n"
-	        "</header>\n", rows->len, rows->len == 1 ? "" : "s", from, to,
-	        generated ? generated : "?");
+	{
+		g_autoptr(GHashTable) stories = g_hash_table_new(g_int64_hash, g_int64_equal);
 
-	fputs("<section id=\"timeline\">\n<h2 style=\"--c:#bbb\">Hits a day</h2>\n", out);
+		for (guint i = 0; i < rows->len; i++) {
+			struct fw_hit_row *r = rows->pdata[i];
+
+			g_hash_table_add(stories, r->story > 0 ? &r->story : &r->id);
+		}
+		fprintf(out, "</h1>\n<p class=\"period\">%u stor%s (%u hit%s) published from %s to %s "
+		        "(local time), generated %s</p>\n</header>\n",
+		        g_hash_table_size(stories), g_hash_table_size(stories) == 1 ? "y" : "ies",
+		        rows->len, rows->len == 1 ? "" : "s", from, to, generated ? generated : "?");
+	}
+
+	fputs("<section id=\"timeline\">\n<h2 style=\"--c:#bbb\">Stories a day</h2>\n", out);
 	put_timeline(out, s);
-	fputs("<table class=\"summary\">\n<thead><tr><th>Topic</th><th>Hits</th><th>Unread</th>"
+	fputs("<table class=\"summary\">\n<thead><tr><th>Topic</th><th>Stories</th><th>Unread</th>"
 	      "<th>Latest</th></tr></thead>\n<tbody>\n", out);
 	for (guint i = 0; i < s->series->len; i++) {
 		const struct fw_stats_series *se = s->series->pdata[i];
 		g_autofree char *id = section_id(se->key);
 		guint n = 0, unread = 0;
 		gint64 latest = FW_TIME_NONE;
+		g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 		for (guint k = 0; k < rows->len; k++) {
 			const struct fw_hit_row *r = rows->pdata[k];
 
-			if (g_strcmp0(r->topic ? r->topic : "", se->key) != 0)
+			if (g_strcmp0(r->topic ? r->topic : "", se->key) != 0 || !story_first(seen, r))
 				continue;
 			n++;
 			unread += !r->read;
-			latest = MAX(latest, r->found);
+			latest = MAX(latest, hit_time(r));
 		}
 		fprintf(out, "<tr><td><a href=\"#%s\">", id);
 		put_text(out, se->name);
@@ -347,6 +404,7 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 		const struct fw_stats_series *se = s->series->pdata[i];
 		g_autofree char *id = section_id(se->key);
 		guint n = 0;
+		g_autoptr(GHashTable) rep = story_representatives(rows);
 
 		fprintf(out, "<section class=\"topic\" id=\"%s\" style=\"--c:%s\">\n<h2>", id,
 		        palette[i % G_N_ELEMENTS(palette)]);
@@ -355,7 +413,10 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 		for (guint k = 0; k < rows->len; k++) {
 			const struct fw_hit_row *r = rows->pdata[k];
 
-			if (g_strcmp0(r->topic ? r->topic : "", se->key) != 0)
+			g_autofree char *key = story_topic_key(r);
+
+			if (g_strcmp0(r->topic ? r->topic : "", se->key) != 0 ||
+			    g_hash_table_lookup(rep, key) != r)
 				continue;
 			put_hit(out, r);
 			n++;
@@ -364,7 +425,8 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 			fputs("<p class=\"meta\">No hits in this period.</p>\n", out);
 		fputs("</section>\n", out);
 	}
-	fputs("<footer>Made by feedwatch " FW_VERSION ". Dates are local time.</footer>\n"
+	fputs("<footer>Made by feedwatch " FW_VERSION ". Dates are local time; a story is counted "
+	      "on the day it was published (found, when its feed gives no date).</footer>\n"
 	      "</main>\n</body>\n</html>\n", out);
 	fflush(out);
 	fw_stats_free(s);

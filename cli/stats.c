@@ -197,7 +197,8 @@ static void print_table(const struct fw_stats *s, FILE *out, gboolean color, gui
 {
 	g_autofree char *from = fw_stats_day_label(s->first_day);
 	g_autofree char *to = fw_stats_day_label(s->first_day + s->ndays - 1);
-	guint wname = 5, wnum = 1, fixed;
+	guint wname = 5, wnum = 1, fixed, per = 1, nmarks;
+	g_autofree guint *sums = NULL;
 	gboolean figures;
 
 	if (width == 0)
@@ -210,17 +211,26 @@ static void print_table(const struct fw_stats *s, FILE *out, gboolean color, gui
 		for (guint d = 0; d < s->ndays; d++)
 			wnum = MAX(wnum, (guint)snprintf(NULL, 0, "%u", se->counts[d]));
 	}
-	fixed = wname + 2 + 5 + 2 + 3 + 2 + s->ndays;
-	figures = fixed + 2 + s->ndays * (wnum + 1) <= width;
-	fprintf(out, "%sHits a day, %s to %s (%u day%s, local time)%s\n", color ? BOLD : "", from,
-	        to, s->ndays, s->ndays == 1 ? "" : "s", color ? RESET : "");
+	/* The sparkline fits the terminal: a mark for `per` days when a mark a
+	 * day does not (then no per-day figures). */
+	fixed = wname + 2 + 5 + 2 + 3 + 2;
+	if (width > fixed + 4 && fixed + s->ndays > width)
+		per = (s->ndays + (width - fixed) - 1) / (width - fixed);
+	else if (fixed + s->ndays > width)
+		per = (s->ndays + 3) / 4;
+	nmarks = (s->ndays + per - 1) / per;
+	figures = per == 1 && fixed + nmarks + 2 + s->ndays * (wnum + 1) <= width;
+	fprintf(out, "%sStories a day, %s to %s (%u day%s, date published, local time)%s\n",
+	        color ? BOLD : "", from, to, s->ndays, s->ndays == 1 ? "" : "s", color ? RESET : "");
+	if (per > 1)
+		fprintf(out, "(a mark of the sparkline is %u days)\n", per);
 	if (s->series->len == 0) {
 		fputs("no topics\n", out);
 		return;
 	}
 	{
 		g_autofree char *h = term_text("TOPIC", wname, wname);
-		g_autofree char *days = term_text(s->ndays >= 4 ? "DAYS" : "", s->ndays, s->ndays);
+		g_autofree char *days = term_text(nmarks >= 4 ? "DAYS" : "", nmarks, nmarks);
 
 		g_autofree char *line = g_strdup_printf("%s  TOTAL  MAX  %s%s", h, days,
 		                                        figures ? "  PER DAY, OLDEST FIRST" : "");
@@ -230,7 +240,13 @@ static void print_table(const struct fw_stats *s, FILE *out, gboolean color, gui
 	for (guint i = 0; i < s->series->len; i++) {
 		const struct fw_stats_series *se = s->series->pdata[i];
 		g_autofree char *name = term_text(se->name, STATS_NAME_MAX, wname);
-		g_autofree char *spark = fw_stats_sparkline(se->counts, s->ndays);
+		g_autofree char *spark = NULL;
+
+		g_free(sums);
+		sums = g_new0(guint, nmarks);
+		for (guint d = 0; d < s->ndays; d++)
+			sums[d / per] += se->counts[d];
+		spark = fw_stats_sparkline(sums, nmarks);
 
 		fprintf(out, "%s  %5u  %3u  %s%s%s", name, se->total, se->max,
 		        color && se->total ? GREEN : "", spark, color && se->total ? RESET : "");

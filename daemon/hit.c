@@ -243,6 +243,8 @@ static void add_hit(JsonBuilder *b, const struct fw_hit_row *r)
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "id");
 	json_builder_add_int_value(b, r->id);
+	json_builder_set_member_name(b, "story");
+	json_builder_add_int_value(b, r->story > 0 ? r->story : r->id);
 	add_string(b, "topic", r->topic);
 	add_string(b, "topic_name", r->topic_name ? r->topic_name : r->topic);
 	add_string(b, "feed", r->feed);

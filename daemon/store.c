@@ -115,19 +115,31 @@ enum stmt_id {
 	ST_OUTBOX_HIT_SYNC,
 	ST_HIT_GET,
 	ST_HIT_SET_READ,
+	ST_STORY_HITS,
+	ST_STORY_SET_READ,
 	ST_FEED_STATUS,
 	ST_PRUNE,
 	ST_PRUNE_HITS,
 	ST_COUNT
 };
 
+/* A hit's story: the lowest hit id among the hits of its item and of every
+ * item with the same canonical link (the same story in other feeds). */
+#define HIT_STORY \
+	"COALESCE((SELECT MIN(hs.id) FROM items si JOIN hits hs ON hs.item_id = si.id" \
+	"   WHERE si.canon_link = i.canon_link)," \
+	" (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))"
+/* A hit's time for the reader: published, found when it has none or claims
+ * a time after it was found. */
+#define HIT_TIME "MIN(COALESCE(i.published, h.found), h.found)"
 #define HIT_SELECT \
 	"SELECT h.id, h.topic, h.topic_name, f.key, COALESCE(f.title, f.key), i.item_key," \
 	" i.title, i.link, i.published, h.found, h.snippet, h.marks, h.matched, h.read," \
 	" h.notified, i.author," \
 	" (SELECT group_concat(t, ', ') FROM (SELECT DISTINCT COALESCE(f2.title, f2.key) AS t" \
 	"   FROM items i2 JOIN feeds f2 ON f2.id = i2.feed_id" \
-	"   WHERE i2.canon_link = i.canon_link AND i2.feed_id <> i.feed_id ORDER BY t))"
+	"   WHERE i2.canon_link = i.canon_link AND i2.feed_id <> i.feed_id ORDER BY t))," \
+	" " HIT_STORY
 #define HIT_FROM \
 	" FROM hits h JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id"
 
@@ -210,6 +222,16 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" WHERE id = (SELECT hit_id FROM outbox WHERE id = ?1)",
 	[ST_HIT_GET] =
 		HIT_SELECT ", i.summary, i.content" HIT_FROM " WHERE h.id = ?1",
+	/* Every hit of the story of hit ?1, with the item's text, by id. */
+	[ST_STORY_HITS] =
+		HIT_SELECT ", i.summary, i.content" HIT_FROM
+		" WHERE i.id IN (SELECT si.id FROM hits sh JOIN items sa ON sa.id = sh.item_id"
+		"   JOIN items si ON si.id = sa.id OR si.canon_link = sa.canon_link"
+		"   WHERE sh.id = ?1) ORDER BY h.id",
+	[ST_STORY_SET_READ] =
+		"UPDATE hits SET read = ?2 WHERE read <> ?2 AND item_id IN (SELECT si.id"
+		" FROM hits sh JOIN items sa ON sa.id = sh.item_id"
+		" JOIN items si ON si.id = sa.id OR si.canon_link = sa.canon_link WHERE sh.id = ?1)",
 	[ST_HIT_SET_READ] =
 		"UPDATE hits SET read = ?2 WHERE id = ?1",
 	[ST_FEED_STATUS] =
@@ -1283,9 +1305,10 @@ static struct fw_hit_row *hit_row_read(sqlite3_stmt *q, gboolean full)
 		r->notified = FW_HIT_NOTIFIED_NONE;
 	r->author = column_dup(q, 15);
 	r->also_in = column_dup(q, 16);
+	r->story = sqlite3_column_int64(q, 17);
 	if (full) {
-		r->summary = column_dup(q, 17);
-		r->content = column_dup(q, 18);
+		r->summary = column_dup(q, 18);
+		r->content = column_dup(q, 19);
 	}
 	return r;
 }
@@ -1307,31 +1330,49 @@ gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
                        GPtrArray *out, GError **error)
 {
 	static const struct fw_hit_filter none = { 0 };
-	g_autoptr(GString) sql = g_string_new(HIT_SELECT HIT_FROM " WHERE 1");
+	g_autoptr(GString) sql = g_string_new(NULL);
+	g_autoptr(GString) where = g_string_new(" WHERE 1");
 	g_autoptr(GPtrArray) texts = g_ptr_array_new();
 	const struct fw_hit_filter *f = filter ? filter : &none;
+	const char *t = f->published || f->stories ? HIT_TIME : "h.found";
+	const char *dir = f->oldest_first ? "ASC" : "DESC";
 	sqlite3_stmt *q = NULL;
 	int rc, n = 0;
 
-	where_in(sql, texts, "h.topic", f->topics);
-	where_in(sql, texts, "f.key", f->feeds);
+	where_in(where, texts, "h.topic", f->topics);
+	where_in(where, texts, "f.key", f->feeds);
 	if (f->search && *f->search) {
-		g_string_append(sql, " AND (fw_contains(i.title, ?) OR fw_contains(h.snippet, ?))");
+		g_string_append(where, " AND (fw_contains(i.title, ?) OR fw_contains(h.snippet, ?))");
 		g_ptr_array_add(texts, (gpointer)f->search);
 		g_ptr_array_add(texts, (gpointer)f->search);
 	}
 	if (f->since)
-		g_string_append(sql, " AND h.found >= ?");
+		g_string_append_printf(where, " AND %s >= ?", t);
 	if (f->until)
-		g_string_append(sql, " AND h.found < ?");
+		g_string_append_printf(where, " AND %s < ?", t);
 	if (f->unread)
-		g_string_append(sql, " AND h.read = 0");
+		g_string_append(where, " AND h.read = 0");
 	if (f->after_id)
-		g_string_append(sql, " AND h.id > ?");
-	g_string_append(sql, f->oldest_first ? " ORDER BY h.found ASC, h.id ASC"
-	                                     : " ORDER BY h.found DESC, h.id DESC");
-	if (f->limit)
-		g_string_append(sql, " LIMIT ?");
+		g_string_append(where, " AND h.id > ?");
+	if (f->stories) {
+		/* The stories with a hit that matches, newest (latest hit) first,
+		 * then every hit of each, a story's hits together in id order. */
+		g_string_append_printf(sql, "WITH hx AS (SELECT h.id AS hid, " HIT_STORY " AS story,"
+		                       " " HIT_TIME " AS t" HIT_FROM "%s),"
+		                       " sel AS (SELECT hx.story AS story, MAX(hx.t) AS st FROM hx"
+		                       " JOIN hits h ON h.id = hx.hid JOIN items i ON i.id = h.item_id"
+		                       " JOIN feeds f ON f.id = i.feed_id%s GROUP BY hx.story"
+		                       " ORDER BY st %s, hx.story %s%s)"
+		                       " SELECT * FROM (" HIT_SELECT ", sel.st AS st, sel.story AS ss"
+		                       " FROM sel JOIN hx ON hx.story = sel.story"
+		                       " JOIN hits h ON h.id = hx.hid JOIN items i ON i.id = h.item_id"
+		                       " JOIN feeds f ON f.id = i.feed_id)"
+		                       " ORDER BY st %s, ss %s, 1 ASC",
+		                       "", where->str, dir, dir, f->limit ? " LIMIT ?" : "", dir, dir);
+	} else {
+		g_string_append_printf(sql, HIT_SELECT HIT_FROM "%s ORDER BY %s %s, h.id %s%s",
+		                       where->str, t, dir, dir, f->limit ? " LIMIT ?" : "");
+	}
 
 	rc = sqlite3_prepare_v2(s->db, sql->str, -1, &q, NULL);
 	if (rc != SQLITE_OK)
@@ -1355,6 +1396,53 @@ gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 	}
 	sqlite3_finalize(q);
 	return TRUE;
+}
+
+gboolean fw_store_story_hits(struct fw_store *s, gint64 hit_id, GPtrArray *out, GError **error)
+{
+	sqlite3_stmt *q;
+	guint before = out->len;
+	int rc;
+
+	if (!(q = stmt(s, ST_STORY_HITS, error)))
+		return FALSE;
+	sqlite3_bind_int64(q, 1, hit_id);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		g_ptr_array_add(out, hit_row_read(q, TRUE));
+	if (rc != SQLITE_DONE) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading a story");
+		done(q);
+		return FALSE;
+	}
+	done(q);
+	if (out->len == before) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND,
+		            "no hit %" G_GINT64_FORMAT, hit_id);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean fw_store_story_set_read(struct fw_store *s, gint64 hit_id, gboolean read,
+                                 gint64 *changed, GError **error)
+{
+	sqlite3_stmt *q;
+	gboolean own;
+
+	if (!auto_begin(s, &own, error))
+		return FALSE;
+	if (!(q = stmt(s, ST_STORY_SET_READ, error)))
+		return auto_end(s, own, FALSE, error);
+	sqlite3_bind_int64(q, 1, hit_id);
+	sqlite3_bind_int(q, 2, read ? 1 : 0);
+	if (!run(s, q, "marking a story read", error))
+		return auto_end(s, own, FALSE, error);
+	if (changed)
+		*changed = sqlite3_changes64(s->db);
+	/* Nothing changed: a story already marked, or no such hit (NOT_FOUND). */
+	if (sqlite3_changes(s->db) == 0 && !fw_store_hit_set_read(s, hit_id, read, error))
+		return auto_end(s, own, FALSE, error);
+	return auto_end(s, own, TRUE, error);
 }
 
 struct fw_hit_row *fw_store_hit_get(struct fw_store *s, gint64 hit_id, GError **error)

@@ -46,12 +46,14 @@ struct fw_hit_row {
 	char *also_in;     /* the same story elsewhere: titles of the other feeds
 	                      with an item of the same canonical link, joined with
 	                      ", " in title order; NULL when none */
+	gint64 story;      /* the number of its story (fw_store_story_hits): the
+	                      lowest hit id of the story; 0 unknown (JSON: id) */
 };
 void fw_hit_row_free(struct fw_hit_row *r);   /* NULL is fine */
 
-/* One hit as a JSON object on one line (no newline): id, topic, topic_name,
- * feed, feed_title, item_id, title, link, published, found, snippet,
- * matched, read, notified. Caller frees. */
+/* One hit as a JSON object on one line (no newline): id, story, topic,
+ * topic_name, feed, feed_title, item_id, title, link, published, found,
+ * snippet, matched, read, notified. Caller frees. */
 char *fw_hit_json(const struct fw_hit_row *r);
 
 /* A digest of one topic's hits (of struct fw_hit_row *) as one JSON object

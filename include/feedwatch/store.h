@@ -241,20 +241,40 @@ gboolean fw_store_outbox_done(struct fw_store *s, gint64 outbox_id, gboolean ok,
 struct fw_hit_filter {
 	char **topics;     /* NULL-terminated keys, or NULL for all */
 	char **feeds;      /* idem */
-	gint64 since;      /* found >= since; 0 none */
-	gint64 until;      /* found < until; 0 none */
+	gint64 since;      /* time >= since; 0 none */
+	gint64 until;      /* time < until; 0 none */
 	gboolean unread;
 	const char *search;/* substring of title or snippet, case-insensitive; NULL none */
-	guint limit;       /* 0 = no limit */
+	guint limit;       /* 0 = no limit (of stories when stories is set) */
 	gint64 after_id;   /* id > after_id (for --follow); 0 none */
 	gboolean oldest_first;
+	gboolean published;/* time (since, until, the order) is the reader's: the
+	                      item's published time, or found when it has none or a
+	                      later one; else found */
+	gboolean stories;  /* select stories (published time): each story with a
+	                      hit that matches, with every hit it has */
 };
 
-
 /* Appends the hits matching filter, newest first (or oldest first), to out
- * (of struct fw_hit_row *). */
+ * (of struct fw_hit_row *). With filter->stories: every hit of each story
+ * that has a hit matching, a story's hits together (by id), stories in the
+ * order of their latest hit's time. */
 gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
                        GPtrArray *out, GError **error);
+
+/* A story is a hit's item together with every item of the same canonical
+ * link (the same story in other feeds, or republished); its number (struct
+ * fw_hit_row's story) is the lowest id of its hits. */
+
+/* Appends every hit of the story of hit hit_id (with summary and content, as
+ * fw_store_hit_get), by id, to out. FW_STORE_ERROR_NOT_FOUND for no such hit. */
+gboolean fw_store_story_hits(struct fw_store *s, gint64 hit_id, GPtrArray *out, GError **error);
+
+/* Marks every hit of the story of hit hit_id (all its topics and feeds) read
+ * or unread; *changed (may be NULL) is how many changed. FW_STORE_ERROR_NOT_FOUND
+ * for no such hit. Outside a transaction it makes its own. */
+gboolean fw_store_story_set_read(struct fw_store *s, gint64 hit_id, gboolean read,
+                                 gint64 *changed, GError **error);
 
 /* One hit by id, or NULL with FW_STORE_ERROR_NOT_FOUND. */
 struct fw_hit_row *fw_store_hit_get(struct fw_store *s, gint64 hit_id, GError **error);

@@ -5,7 +5,7 @@
 # xmllint and our own feed parser, the table's widths and colors).
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 41
+plan 43
 export TZ=America/Argentina/Buenos_Aires
 review_setup
 
@@ -26,11 +26,16 @@ for l in open(sys.argv[3], encoding="utf-8"):
 names = {"milei": "Milei", "mercosur": "Mercosur", "china-swaps": "China swaps"}
 rfc = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 bad = []
-fields = ["id", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
+fields = ["id", "story", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
           "published", "found", "snippet", "matched", "read", "notified"]
 got = set()
-ids = [h["id"] for h in hits]
-if ids != sorted(ids, reverse=True): bad.append("not newest first")
+import datetime
+def ts(v): return datetime.datetime.strptime(v, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc).timestamp()
+def t(h): return min(ts(h["published"]), ts(h["found"])) if h["published"] else ts(h["found"])
+keys = [(t(h), h["id"]) for h in hits]
+if keys != sorted(keys, reverse=True): bad.append("not newest (published) first")
+for h in hits:
+    if not isinstance(h["story"], int) or not 0 < h["story"] <= h["id"]: bad.append("%d story %r" % (h["id"], h["story"]))
 for h in hits:
     for k in fields:
         if k not in h: bad.append("%s: no %s" % (h.get("id"), k))
@@ -76,9 +81,19 @@ is "$(fw -c "$CONF" hits --format json --feed f0003 | "$FW_PY" -c '
 import json,sys; print(sorted({json.loads(l)["feed"] for l in sys.stdin}))')" "['f0003']" \
 	"--feed f0003: only f0003"
 is "$(count --feed review --feed mirror)" 4 "--feed twice: either"
-is "$(count --since 1h)" "$total" "--since 1h: everything was found just now"
+# --since and --until: the time published (found when undated, or a later date)
+recent=$("$FW_PY" -c '
+import json,sys,time,datetime
+def ts(v): return datetime.datetime.strptime(v, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc).timestamp()
+n = 0
+for l in open(sys.argv[1]):
+    h = json.loads(l); t = min(ts(h["published"]), ts(h["found"])) if h["published"] else ts(h["found"])
+    n += t >= time.time() - 3600
+print(n)' "$T_TMP/all.json")
+like "$recent" '^[0-9]+$' "the hits published in the last hour: $recent"
+is "$(count --since 1h)" "$recent" "--since 1h: the hits published in the last hour"
 is "$(count --since 2099-01-01)" 0 "--since a future date: nothing"
-is "$(count --until 1h)" 0 "--until 1h: nothing was found before"
+is "$(count --until 1h)" "$((total - recent))" "--until 1h: the others"
 is "$(count --since 2020-01-01 --until '2099-01-01 00:00')" "$total" "--since and --until as dates"
 is "$(count --search 'meets mercosur')" 4 "--search: title or snippet, ignoring case"
 is "$(count --search 'no such words anywhere')" 0 "--search without a match: nothing"
@@ -93,7 +108,13 @@ first5=$(head -n 5 "$T_TMP/all.json" | "$FW_PY" -c '
 import json,sys; print(" ".join(str(json.loads(l)["id"]) for l in sys.stdin))')
 is "$ids" "$first5" "--limit 5: the 5 newest"
 fw -c "$CONF" read $(echo "$ids" | cut -d' ' -f1-2)
-is "$(count --unread)" "$((total - 2))" "--unread after two were read"
+story_hits=$("$FW_PY" -c '
+import json,sys
+hits = [json.loads(l) for l in open(sys.argv[1])]
+ids = {int(x) for x in sys.argv[2:]}
+stories = {h["story"] for h in hits if h["id"] in ids}
+print(sum(h["story"] in stories for h in hits))' "$T_TMP/all.json" $(echo "$ids" | cut -d' ' -f1-2))
+is "$(count --unread)" "$((total - story_hits))" "--unread after two stories were read ($story_hits hits)"
 is "$(count --unread --limit 3)" 3 "--unread with --limit"
 
 # CSV, read back with python's csv module: the same hits and fields as JSON.
@@ -171,8 +192,13 @@ def w(s): return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unic
 print(max(w(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")))' "$T_TMP/table.$cols")
 	ok $([ "$widest" -le "$cols" ] && echo 0 || echo 1) "table with COLUMNS=$cols: no line wider (widest $widest)"
 done
-is "$(wc -l < "$T_TMP/table.100")" "$((total + 1))" "table: a heading and a line a hit"
-like "$(head -n 1 "$T_TMP/table.100")" '^ *ID +FOUND +TOPIC +FEED +TITLE$' "table: the heading"
+stories=$("$FW_PY" -c '
+import json,sys; print(len({json.loads(l)["story"] for l in open(sys.argv[1])}))' "$T_TMP/all.json")
+is "$(wc -l < "$T_TMP/table.100")" "$((stories + 1))" "table: a heading and a line a story ($stories)"
+like "$(head -n 1 "$T_TMP/table.100")" '^ *ID +DATE +FEED +TITLE +TOPICS$' "table: the heading"
+like "$(grep 'Milei meets Mercosur' "$T_TMP/table.100")" \
+	'Review & T.* \+1 +<script>alert\(1\)</script> Milei meets Mercosur +Milei, Mercosur$' \
+	"table: the story in two feeds and two topics is one row"
 grep -q '…$' "$T_TMP/table.60"
 ok $? "table: long titles are cut with …"
 "$FW_PY" - "$T_TMP/table.100" <<'PY'
@@ -193,12 +219,17 @@ ok $? "table: colored on a terminal (bold heading and unread titles)"
 script -qec "env NO_COLOR=1 COLUMNS=100 $FW_WRAP '$FW_BUILD/feedwatch' -c '$CONF' hits --limit 3" /dev/null > "$T_TMP/tty2.out" 2>&1
 grep -q $'\033' "$T_TMP/tty2.out"
 ok $([ $? = 0 ] && echo 1 || echo 0) "table: NO_COLOR turns color off on a terminal"
-found_local=$(fw -c "$CONF" hits --limit 1 | sed -n 2p | awk '{print $2" "$3}')
-found_utc=$(head -n 1 "$T_TMP/all.json" | "$FW_PY" -c '
+row=$(fw -c "$CONF" hits --limit 1 | sed -n 2p)
+date_utc=$("$FW_PY" -c '
 import json,sys,datetime,zoneinfo
-h=json.loads(sys.stdin.readline()); t=datetime.datetime.strptime(h["found"],"%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
-print(t.astimezone(zoneinfo.ZoneInfo("America/Argentina/Buenos_Aires")).strftime("%Y-%m-%d %H:%M"))')
-is "$found_local" "$found_utc" "table: FOUND in the local time zone (JSON has UTC)"
+def ts(v): return datetime.datetime.strptime(v, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+story = int(sys.argv[2])
+hs = [h for h in map(json.loads, open(sys.argv[1])) if h["story"] == story]
+t = max(min(ts(h["published"]), ts(h["found"])) if h["published"] else ts(h["found"]) for h in hs)
+z = zoneinfo.ZoneInfo("America/Argentina/Buenos_Aires"); l = t.astimezone(z)
+print(l.strftime("%m-%d %H:%M") if l.year == datetime.datetime.now(z).year else l.strftime("%Y-%m-%d"))' \
+	"$T_TMP/all.json" "$(echo "$row" | awk '{print $1}')")
+like "$row" "^ *[0-9]+ $date_utc " "table: DATE is published, in the local time zone (JSON has UTC)"
 
 fw -c "$CONF" hits --format yaml > /dev/null 2> "$T_TMP/err"
 is "$?" 2 "an unknown --format is a usage error"

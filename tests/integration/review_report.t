@@ -6,17 +6,21 @@
 # element. Without chromium the browser checks are skipped.
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 19
+plan 21
 review_setup
 
-fw -c "$CONF" report > "$T_TMP/report.html" 2> "$T_TMP/report.err"
+# The corpus' items were published in 2024: the report counts by the date published.
+fw -c "$CONF" report > "$T_TMP/recent.html" 2> /dev/null
+grep -q '<article' "$T_TMP/recent.html"
+ok $([ $? = 0 ] && echo 1 || echo 0) "report (the last 30 days by date published): none of the 2024 stories"
+fw -c "$CONF" report --since 2020-01-01 > "$T_TMP/report.html" 2> "$T_TMP/report.err"
 ok $? "report exits 0"
 like "$(head -n 1 "$T_TMP/report.html")" '^<!DOCTYPE html>$' "report: an HTML document"
 grep -qiE '<script|src=|<link|@import|url\(' "$T_TMP/report.html"
 ok $([ $? = 0 ] && echo 1 || echo 0) "report: no script, no external asset"
 fw -c "$CONF" report --since 2099-01-01 -o "$T_TMP/empty.html" 2> "$T_TMP/err"
 ok $? "report -o FILE"
-grep -q '0 hits from' "$T_TMP/empty.html"
+grep -q '0 stories (0 hits) published from' "$T_TMP/empty.html"
 ok $? "report --since the future: a page with no hits"
 script -qec "$FW_WRAP '$FW_BUILD/feedwatch' -c '$CONF' report" /dev/null > "$T_TMP/tty" 2>&1
 like "$(cat "$T_TMP/tty")" "redirect it" "report to a terminal: refused, with the way to do it"
@@ -81,8 +85,12 @@ is "$(q 'd["tags"].get("script", 0)')" 0 "DOM: no script element (none from the 
 like "$(q 'd["text"]')" '<script>alert\(1\)</script> Milei meets Mercosur' "DOM: the <script> title is text"
 is "$(q '[i for i in d["ids"] if i.startswith("topic-")]')" "['topic-milei', 'topic-mercosur', 'topic-china-swaps']" \
 	"DOM: a section a topic, in config order"
-is "$(q 'd["h2"]')" "['Hits a day', 'Milei', 'Mercosur', 'China swaps']" "DOM: the headings"
-is "$(q 'd["tags"].get("article")')" "$(fw -c "$CONF" hits --format json --limit 0 | wc -l)" "DOM: an article a hit"
+is "$(q 'd["h2"]')" "['Stories a day', 'Milei', 'Mercosur', 'China swaps']" "DOM: the headings"
+is "$(q 'd["tags"].get("article")')" "$(fw -c "$CONF" hits --format json --limit 0 | "$FW_PY" -c '
+import json,sys; print(len({(h["story"], h["topic"]) for h in map(json.loads, sys.stdin)}))')" \
+	"DOM: an article a story and topic (a story in two feeds once, also in the other)"
+grep -q ' · also in Mirror Wire · hit [0-9]*</div>' "$T_TMP/report.html"
+ok $? "report: the story names the feed it is also in"
 like "$(q 'd["tags"].get("rect", 0) > 0 and d["tags"].get("svg")')" '^1$' "DOM: the inline SVG timeline has bars"
 like "$(q 'sorted(set(m.lower() for m in d["marks"]))')" "'milei'.*'swap" "DOM: matched words in <mark>"
 is "$(q 'all(h.startswith(("https://", "http://", "#")) for h in d["hrefs"]) and len(d["hrefs"]) > 30')" True \

@@ -84,30 +84,48 @@ is "$?" 0 "the daemon stops on SIGTERM"
 # stats
 fw -c "$CONF" stats > "$T_TMP/stats"
 ok $? "stats exits 0"
-like "$(sed -n 1p "$T_TMP/stats")" '^Hits a day, [0-9-]+ to [0-9-]+ \(14 days, local time\)$' "stats: 14 days by default"
-like "$(grep '^Milei ' "$T_TMP/stats")" '^Milei +12 +12 +▁{13}█( |$)' "stats: Milei, total, busiest day, sparkline"
-like "$(grep '^Argentina ' "$T_TMP/stats")" '^Argentina +0 +0 +▁{14}' "stats: a topic without hits"
-fw -c "$CONF" stats --days 3 --format json > "$T_TMP/stats.json"
-out=$("$FW_PY" - "$T_TMP/stats.json" "$T_TMP/hits.json" <<'PY' 2>&1
+like "$(sed -n 1p "$T_TMP/stats")" '^Stories a day, [0-9-]+ to [0-9-]+ \(14 days, date published, local time\)$' "stats: 14 days by default"
+# stats counts a story once a topic, on the local day it was published (the
+# corpus' items are of 2024: the last 14 days hold none of them).
+fw -c "$CONF" hits --format json --limit 0 > "$T_TMP/hits.json"
+cat > "$T_TMP/expect.py" <<'PY'
+import json, sys, datetime
+days = {}
+for h in map(json.loads, open(sys.argv[1])):
+    ts = lambda v: datetime.datetime.strptime(v, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    t = min(ts(h["published"]), ts(h["found"])) if h["published"] else ts(h["found"])
+    days.setdefault(h["topic"], {})[h["story"]] = t.astimezone().date()
+if sys.argv[2] == "span":
+    first = min(d for t in days.values() for d in t.values())
+    print((datetime.date.today() - first).days + 1)
+else:
+    print(" ".join("%s=%d" % (k, len(days.get(k, {}))) for k in ["milei", "mercosur", "china-swaps", "argentina"]))
+PY
+span=$("$FW_PY" "$T_TMP/expect.py" "$T_TMP/hits.json" span)
+want=$("$FW_PY" "$T_TMP/expect.py" "$T_TMP/hits.json" totals)
+like "$(grep '^Milei ' "$T_TMP/stats")" '^Milei +0 +0 +▁{14}( |$)' "stats: the last 14 days hold no story published in 2024"
+COLUMNS=80 fw -c "$CONF" stats --days "$span" > "$T_TMP/stats.all"
+like "$(grep '^Milei ' "$T_TMP/stats.all")" "^Milei +$(echo "$want" | sed 's/^milei=\([0-9]*\) .*/\1/') " "stats --days $span: Milei's stories, by date published"
+fw -c "$CONF" stats --days "$span" --format json > "$T_TMP/stats.json"
+out=$("$FW_PY" - "$T_TMP/stats.json" "$span" <<'PY' 2>&1
 import json, sys, datetime
 rows = [json.loads(l) for l in open(sys.argv[1])]
 bad = []
 if [r["topic"] for r in rows] != ["milei", "mercosur", "china-swaps", "argentina"]: bad.append([r["topic"] for r in rows])
 today = datetime.date.today().isoformat()
 for r in rows:
-    if len(r["days"]) != 3 or r["days"][-1]["date"] != today: bad.append(r["days"])
-    if sum(d["hits"] for d in r["days"]) != r["total"]: bad.append(r)
+    if len(r["days"]) != int(sys.argv[2]) or r["days"][-1]["date"] != today: bad.append(len(r["days"]))
+    if sum(d["hits"] for d in r["days"]) != r["total"]: bad.append(r["topic"])
 print(" ".join("%s=%d" % (r["topic"], r["total"]) for r in rows))
 if bad: print(bad[:5]); sys.exit(1)
 PY
 )
-ok $? "stats --format json: 3 days ending today, totals add up"
-is "$out" "milei=12 mercosur=14 china-swaps=$(grep -c $'\tchina-swaps$' "$CORPUS/truth.tsv") argentina=0" \
-	"stats --format json: each topic's hits"
-fw -c "$CONF" stats --days 2 --format csv > "$T_TMP/stats.csv"
-is "$("$FW_PY" -c '
-import csv,sys; r=list(csv.DictReader(open(sys.argv[1],newline=""))); print(len(r), sum(int(x["hits"]) for x in r))' \
-	"$T_TMP/stats.csv")" "8 $hits_total" "stats --format csv: a row a day and topic"
+ok $? "stats --format json: $span days ending today, totals add up"
+is "$out" "$want" "stats --format json: each topic's stories (a story in two feeds once)"
+"$FW_PY" -c '
+import sys
+sys.exit(0 if max(len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8")) <= 80 else 1)' "$T_TMP/stats.all"
+ok $? "stats --days $span at COLUMNS=80: no line wider than 80"
 fw -c "$CONF" stats --days 0 > /dev/null 2>&1
 is "$?" 2 "stats --days 0: usage error"
 

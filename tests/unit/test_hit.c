@@ -198,7 +198,7 @@ static void test_json(void)
 		.read = TRUE, .notified = FW_HIT_NOTIFIED_DELIVERED,
 	};
 	static const char *const members[] = {
-		"id", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
+		"id", "story", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
 		"published", "found", "snippet", "matched", "read", "notified",
 	};
 	g_autofree char *line = fw_hit_json(&r);
@@ -218,6 +218,7 @@ static void test_json(void)
 		g_assert_cmpstr(l->data, ==, members[k]);
 	g_assert_cmpuint(k, ==, G_N_ELEMENTS(members));
 	g_assert_cmpint(json_object_get_int_member(o, "id"), ==, 7);
+	g_assert_cmpint(json_object_get_int_member(o, "story"), ==, 7);   /* unknown: its own */
 	g_assert_cmpstr(json_object_get_string_member(o, "topic_name"), ==, "milei");
 	g_assert_cmpstr(json_object_get_string_member(o, "feed_title"), ==, "tac");
 	g_assert_cmpstr(json_object_get_string_member(o, "title"), ==, "caf\xef\xbf\xbd \"x\"");

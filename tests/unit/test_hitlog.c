@@ -1,7 +1,10 @@
+#define _XOPEN_SOURCE 700
 /* Unit tests for hitlog: every format printed to memory and read back. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <locale.h>
+#include <wchar.h>
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
@@ -138,7 +141,7 @@ static const struct {
 };
 
 static const char *const json_members[] = {
-	"id", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
+	"id", "story", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
 	"published", "found", "snippet", "matched", "read", "notified",
 };
 
@@ -436,23 +439,20 @@ static const struct {
 	guint width;
 	const char *want;  /* the whole table, or NULL to check widths only */
 } table_rows[] = {
+	{ 80,
+	  "   ID DATE         FEED         TITLE                              TOPICS\n"
+	  "    1 2024-11-26   The Americ…  Milei wins                         Milei\n"
+	  "   22 2024-11-26   FT, \"World\"  <script>alert(1)</script> & \"swa…  China swaps\n"
+	  "  333 1970-01-01   x            Bold  [31mred [0m title with a v…  Mercado Comú…\n" },
 	{ 100,
-	  " ID  FOUND             TOPIC                 FEED                      TITLE\n"
-	  "  1  2024-11-26 05:46  Milei                 The American Conservati…  Milei wins\n"
-	  " 22  2024-11-26 05:47  China swaps           FT, \"World\"               "
-	  "<script>alert(1)</script> & …\n"
-	  "333  2024-11-26 05:48  Mercado Común del S…  x                         "
-	  "Bold  [31mred [0m title with…\n" },
-	{ 140,
-	  " ID  FOUND             TOPIC                 FEED                      TITLE\n"
-	  "  1  2024-11-26 05:46  Milei                 The American Conservati…  Milei wins\n"
-	  " 22  2024-11-26 05:47  China swaps           FT, \"World\"               "
-	  "<script>alert(1)</script> & \"swaps\", second line\n"
-	  "333  2024-11-26 05:48  Mercado Común del S…  x                         "
-	  "Bold  [31mred [0m title with a very long tail that will not fit in a…\n" },
-	{ 80, NULL },
+	  "   ID DATE         FEED            TITLE                                            TOPICS\n"
+	  "    1 2024-11-26   The American …  Milei wins                                       Milei\n"
+	  "   22 2024-11-26   FT, \"World\"     <script>alert(1)</script> & \"swaps\", second li…  "
+	  "China swaps\n"
+	  "  333 1970-01-01   x               Bold  [31mred [0m title with a very long tail …  "
+	  "Mercado Común d…\n" },
+	{ 140, NULL },
 	{ 60, NULL },
-	{ 40, NULL },
 	{ 0, NULL },   /* 100 */
 };
 
@@ -472,11 +472,105 @@ static void test_table(void)
 		g_assert_null(strchr(out, '\033'));
 		g_assert_null(strchr(out, '\t'));
 		g_assert_null(strchr(out, '\a'));
-		for (guint k = 0; lines[k]; k++) {
-			/* narrow terminals: the title keeps at least 10 columns */
-			if (width >= 60)
-				g_assert_cmpuint(columns(lines[k]), <=, width);
+		for (guint k = 0; lines[k]; k++)
+			g_assert_cmpuint(columns(lines[k]), <=, width);
+	}
+}
+
+/* Stories at 80 columns: a story of two topics in two feeds is one row;
+ * wide characters (CJK, emoji) and long topic lists keep the columns. */
+#define T_S 1732600000
+#define PESO "🇦🇷 Peso falls 😱 again"
+static struct fw_hit_row story_rows[] = {
+	{ .id = 5, .story = 5, .topic = "milei", .topic_name = "Milei", .feed = "tac",
+	  .feed_title = "The American Conservative", .title = "Milei and Mercosur sign the deal",
+	  .published = T_S - 3600, .found = T_S },
+	{ .id = 6, .story = 5, .topic = "mercosur", .topic_name = "Mercosur", .feed = "tac",
+	  .feed_title = "The American Conservative", .title = "Milei and Mercosur sign the deal",
+	  .published = T_S - 3600, .found = T_S, .read = TRUE },
+	{ .id = 9, .story = 5, .topic = "milei", .topic_name = "Milei", .feed = "mp",
+	  .feed_title = "MercoPress", .title = "Milei, Mercosur sign", .published = T_S - 1800,
+	  .found = T_S + 600 },
+	{ .id = 7, .story = 7, .topic = "china", .topic_name = "China swaps", .feed = "xh",
+	  .feed_title = "新华网", .title = "中国与阿根廷续签货币互换协议，规模达到一千三百亿元人民币，为期三年",
+	  .published = FW_TIME_NONE, .found = T_S - 7200, .read = TRUE },
+	/* published after found (a clock ahead): the date is found */
+	{ .id = 8, .story = 8, .topic = "a", .topic_name = "Argentina economy", .feed = "x",
+	  .title = PESO, .published = T_S + 99999, .found = T_S - 9000 },
+	{ .id = 10, .story = 8, .topic = "b", .topic_name = "Inflation", .feed = "x", .title = PESO,
+	  .published = T_S + 99999, .found = T_S - 9000 },
+	{ .id = 11, .story = 8, .topic = "c", .topic_name = "Central bank", .feed = "x",
+	  .title = PESO, .published = T_S + 99999, .found = T_S - 9000 },
+	{ .id = 12, .story = 8, .topic = "d", .topic_name = "IMF", .feed = "x", .title = PESO,
+	  .published = T_S + 99999, .found = T_S - 9000 },
+};
+
+static const struct {
+	guint width;
+	const char *want[5];   /* the lines, without their trailing blanks */
+} story_tables[] = {
+	{ 80, {
+	  "   ID DATE         FEED         TITLE                              TOPICS",
+	  "    5 2024-11-26   The Ame… +1  Milei and Mercosur sign the deal   Milei +1",
+	  "    7 2024-11-26   新华网       中国与阿根廷续签货币互换协议，规…  China swaps",
+	  "    8 2024-11-26   x            " PESO "             Argentina… +3",
+	  NULL } },
+	{ 132, {
+	  "   ID DATE         FEED                TITLE                                             "
+	  "                     TOPICS",
+	  "    5 2024-11-26   The American C… +1  Milei and Mercosur sign the deal                  "
+	  "                     Milei, Mercosur",
+	  "    7 2024-11-26   新华网              中国与阿根廷续签货币互换协议，规模达到一千三百亿元"
+	  "人民币，为期三年     China swaps",
+	  "    8 2024-11-26   x                   " PESO "                                          "
+	  "       Argentina economy +3",
+	  NULL } },
+};
+
+/* Display columns by the C library's wcwidth (not the code under test's). */
+static int wc_columns(const char *s)
+{
+	int w = 0;
+
+	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+		int c = wcwidth((wchar_t)g_utf8_get_char(p));
+
+		w += c < 0 ? 1 : c;
+	}
+	return w;
+}
+
+static void test_table_stories(void)
+{
+	g_autoptr(GPtrArray) a = g_ptr_array_new();
+
+	for (gsize i = 0; i < G_N_ELEMENTS(story_rows); i++)
+		g_ptr_array_add(a, &story_rows[i]);
+	for (gsize i = 0; i < G_N_ELEMENTS(story_tables); i++) {
+		g_autofree char *out = print_to_string(a, FW_HITLOG_TABLE, FALSE, story_tables[i].width);
+		g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+		struct fw_hitlog_layout l;
+		guint k;
+
+		g_test_message("stories at %u:\n%s", story_tables[i].width, out);
+		fw_hitlog_layout(story_tables[i].width, &l);
+		for (k = 0; story_tables[i].want[k]; k++) {
+			g_autofree char *line = g_strchomp(g_strdup(lines[k]));
+			g_autofree char *head = NULL;
+			const char *topics;
+
+			g_assert_cmpstr(line, ==, story_tables[i].want[k]);
+			g_assert_cmpint(wc_columns(lines[k]), <=, (int)story_tables[i].width);
+			/* TOPICS starts at the same column on every line, by wcwidth */
+			topics = g_utf8_offset_to_pointer(lines[k], g_utf8_strlen(lines[k], -1));
+			while (topics > lines[k] && !(topics[-1] == ' ' && topics[-2] == ' '))
+				topics--;
+			head = g_strndup(lines[k], topics - lines[k]);
+			g_assert_cmpint(wc_columns(head), ==,
+			                (int)(l.id + 1 + l.date + 2 + l.feed + 2 + l.title + 2));
 		}
+		g_assert_cmpstr(lines[k], ==, "");
+		g_assert_null(lines[k + 1]);
 	}
 }
 
@@ -487,8 +581,8 @@ static void test_table_color(void)
 	g_autofree char *out = print_to_string(a, FW_HITLOG_TABLE, TRUE, 100);
 	g_autofree char *empty = print_to_string(none, FW_HITLOG_TABLE, TRUE, 100);
 
-	g_assert_true(g_str_has_prefix(out, "\033[1m ID  FOUND"));
-	g_assert_nonnull(strstr(out, "\033[1mMilei wins\033[0m"));      /* unread: bold */
+	g_assert_true(g_str_has_prefix(out, "\033[1m   ID DATE"));
+	g_assert_nonnull(strstr(out, "\033[1mMilei wins   "));      /* unread: bold */
 	g_assert_null(strstr(out, "\033[31m"));                         /* the feed's own: gone */
 	g_assert_cmpstr(empty, ==, "");
 }
@@ -606,11 +700,12 @@ static const struct {
 } item_rows[] = {
 	{ 0, NULL, { "\nFeed:      The American Conservative (tac)\nLink:", NULL }, "Topics:" },
 	{ 0, "FT, Mirror \033[31mWire", { "\nAlso in:   FT, Mirror  [31mWire\nLink:", NULL }, "\033" },
-	{ 1, NULL, { "\nTopics:    Milei (hit 1), China swaps (hit 22)\n",
+	/* hits of other items (another feed) name their feed */
+	{ 1, NULL, { "\nTopics:    Milei (hit 1), China swaps (hit 22, FT, \"World\")\n",
 	             "\n  Javier Milei won the runoff\n",
-	             "\nChina swaps (hit 22):\n  Beijing, \"swap\" lines  and more\n", NULL }, NULL },
-	{ 2, "Other", { "\nTopics:    Milei (hit 1), China swaps (hit 22), Mercado Común del Sur (hit 333)\n",
-	                "\nMercado Común del Sur (hit 333) matched summary 2–4:\n  bell  and nul-free   control\n",
+	             "\nChina swaps (hit 22, FT, \"World\"):\n  Beijing, \"swap\" lines  and more\n", NULL }, NULL },
+	{ 2, "Other", { "\nTopics:    Milei (hit 1), China swaps (hit 22, FT, \"World\"), Mercado Común del Sur (hit 333, x)\n",
+	                "\nMercado Común del Sur (hit 333, x) matched summary 2–4:\n  bell  and nul-free   control\n",
 	                NULL }, NULL },
 };
 
@@ -697,6 +792,7 @@ static void test_marks_parse(void)
 
 int main(int argc, char **argv)
 {
+	setlocale(LC_ALL, "C.UTF-8");
 	g_setenv("TZ", "UTC", TRUE);
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/hitlog/format-name", test_format_name);
@@ -708,6 +804,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/hitlog/atom/empty", test_atom_empty);
 	g_test_add_func("/hitlog/table", test_table);
 	g_test_add_func("/hitlog/table/color", test_table_color);
+	g_test_add_func("/hitlog/table/stories", test_table_stories);
 	g_test_add_func("/hitlog/show", test_show);
 	g_test_add_func("/hitlog/show/fields", test_show_fields);
 	g_test_add_func("/hitlog/show/matched", test_show_matched);

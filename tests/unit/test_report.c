@@ -132,14 +132,14 @@ static const struct dom_case dom_cases[] = {
 	{ "//article[@class='hit unread']", 2, NULL },
 	{ "//article[@id='hit-3']/h3", 1, "(no title)" },
 	{ "//svg", 1, NULL },
-	{ "//svg/title", 1, "Hits a day per topic, 2024-11-24 to 2024-11-26" },
+	{ "//svg/title", 1, "Stories a day per topic (by date published), 2024-11-24 to 2024-11-26" },
 	{ "//svg/rect[@class='bar']", 3, NULL },
-	{ "//svg/rect[@class='bar'][1]/title", 1, "odd topic\"><script>, 2024-11-24: 1 hit" },
+	{ "//svg/rect[@class='bar'][1]/title", 1, "odd topic\"><script>, 2024-11-24: 1 story" },
 	{ "//ul[@class='legend']/li", 4, NULL },
 	{ "//ul[@class='legend']/li[1]", 1, "Milei (1)" },
 	{ "//table[@class='summary']/tbody/tr", 4, NULL },
 	{ "//p[@class='period']", 1,
-	  "3 hits from 2024-11-24 to 2024-11-26 (local time), generated 2024-11-26 03:46" },
+	  "3 stories (3 hits) published from 2024-11-24 to 2024-11-26 (local time), generated 2024-11-26 03:46" },
 	{ "//meta[@http-equiv='Content-Security-Policy']/@content", 1,
 	  "default-src 'none'; style-src 'unsafe-inline'; img-src data:" },
 };
@@ -200,7 +200,7 @@ static void test_empty(void)
 	fw_report_write(none, &o, f);
 	fclose(f);
 	g_assert_nonnull(strstr(buf, "<title>feedwatch report</title>"));
-	g_assert_nonnull(strstr(buf, "0 hits from 2024-11-26 to 2024-11-26"));
+	g_assert_nonnull(strstr(buf, "0 stories (0 hits) published from 2024-11-26 to 2024-11-26"));
 	g_assert_null(strstr(buf, "<rect"));
 	g_assert_true(g_str_has_suffix(buf, "</html>\n"));
 	free(buf);

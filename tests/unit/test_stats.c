@@ -161,7 +161,7 @@ struct table_case {
 
 static const struct table_case table_cases[] = {
 	{ FALSE, 100, {
-		"Hits a day, 2024-11-24 to 2024-11-26 (3 days, local time)",
+		"Stories a day, 2024-11-24 to 2024-11-26 (3 days, date published, local time)",
 		"TOPIC           TOTAL  MAX       PER DAY, OLDEST FIRST",
 		"Mercosur            0    0  ▁▁▁  0 0 0",
 		"Milei               3    2  ▁▅█  0 1 2",
@@ -169,7 +169,7 @@ static const struct table_case table_cases[] = {
 		"new                 0    0  ▁▁▁  0 0 0",
 	} },
 	{ FALSE, 30, {
-		"Hits a day, 2024-11-24 to 2024-11-26 (3 days, local time)",
+		"Stories a day, 2024-11-24 to 2024-11-26 (3 days, date published, local time)",
 		"TOPIC           TOTAL  MAX",
 		"Mercosur            0    0  ▁▁▁",
 		"Milei               3    2  ▁▅█",
@@ -191,12 +191,34 @@ static void test_table(gconstpointer data)
 	fw_stats_free(s);
 }
 
+/* 100 days at 80 columns: a mark for 2 days, no line wider than 80. */
+static void test_table_fit(void)
+{
+	struct fw_stats *s = fw_stats_new(fw_stats_day(1732600000) - 99, 100);
+	g_autofree char *out = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	fw_stats_count(s, "milei", "Milei", 1732600000);
+	fw_stats_count(s, "milei", "Milei", 1732600000 - 99 * 86400);
+	fw_stats_topic(s, "mercosur", "Mercosur");
+	out = print_to_string(s, FW_STATS_TABLE, FALSE, 80);
+	g_test_message("%s", out);
+	lines = g_strsplit(out, "\n", -1);
+	g_assert_cmpstr(lines[1], ==, "(a mark of the sparkline is 2 days)");
+	for (guint i = 0; lines[i]; i++)
+		g_assert_cmpuint(g_utf8_strlen(lines[i], -1), <=, 80);
+	g_assert_true(g_str_has_prefix(lines[3], "Milei         2    1  █▁"));
+	g_assert_true(g_str_has_suffix(lines[3], "▁█"));
+	g_assert_cmpuint(g_utf8_strlen(lines[3], -1), ==, 8 + 14 + 50);
+	fw_stats_free(s);
+}
+
 static void test_table_color(void)
 {
 	struct fw_stats *s = counted();
 	g_autofree char *out = print_to_string(s, FW_STATS_TABLE, TRUE, 100);
 
-	g_assert_nonnull(strstr(out, "\033[1mHits a day"));
+	g_assert_nonnull(strstr(out, "\033[1mStories a day"));
 	g_assert_nonnull(strstr(out, "\033[32m▁▅█\033[0m"));
 	g_assert_nonnull(strstr(out, "  ▁▁▁  0 0 0"));   /* no color without hits */
 	fw_stats_free(s);
@@ -283,6 +305,7 @@ int main(int argc, char **argv)
 		g_test_add_data_func(name, &table_cases[i], test_table);
 	}
 	g_test_add_func("/stats/table/color", test_table_color);
+	g_test_add_func("/stats/table/fit", test_table_fit);
 	g_test_add_func("/stats/json", test_json);
 	g_test_add_func("/stats/csv", test_csv);
 	g_test_add_func("/stats/format-names", test_format_names);

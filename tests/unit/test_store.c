@@ -1236,6 +1236,168 @@ static void test_also_in(struct fixture *f, gconstpointer data)
 	}
 }
 
+/* ---- stories ------------------------------------------------------------ */
+
+/* The hits of the story test, in the order they are added: an item that hits
+ * two topics, the same story in another feed (its link differs only in
+ * tracking and case), an item edited to hit another topic, that story again
+ * under a new guid and title in the same feed, an item without a link (a
+ * story of its own), and an unrelated one. published: FW_TIME_NONE or Unix s. */
+static const struct {
+	const char *feed, *id, *title, *link, *topic;
+	gint64 published, found;
+	int story;   /* index (in this table) of the hit whose id numbers the story */
+} grouping_rows[] = {
+	{ "tac", "a1", "Milei and Mercosur", "https://x.example/s1", "milei", 100, 1000, 0 },
+	{ "tac", "a1", "Milei and Mercosur", "https://x.example/s1", "mercosur", 100, 1000, 0 },
+	{ "mp", "b1", "Milei, Mercosur", "https://X.example/s1?utm_source=rss", "milei", 200, 1001, 0 },
+	{ "tac", "a2", "Swaps", "https://x.example/s2", "milei", 500, 1002, 3 },
+	/* the same item edited: a new title (hash), now it hits china too */
+	{ "tac", "a2", "Swaps with China", "https://x.example/s2", "china", 500, 1100, 3 },
+	/* republished under a new guid and title: the same story by its link */
+	{ "tac", "a2-v2", "Swaps with China (updated)", "https://x.example/s2#top", "mercosur",
+	  FW_TIME_NONE, 1200, 3 },
+	{ "mp", "c1", "No link", NULL, "milei", FW_TIME_NONE, 1300, 6 },
+	{ "mp", "d1", "Other", "https://x.example/other", "milei", 5000, 1400, 7 },
+};
+
+/* Puts an item with a published time; returns its row id. */
+static gint64 put_dated(struct fw_store *s, gint64 feed, const char *id, const char *title,
+                        const char *link, gint64 published, gint64 now)
+{
+	struct fw_item it = item_make(id, title, link);
+	enum fw_item_state state;
+	g_autoptr(GError) err = NULL;
+	gint64 rowid = 0;
+
+	it.published = published;
+	it.categories = g_ptr_array_new();
+	g_assert_true(fw_store_item_put(s, feed, &it, title, now, &rowid, &state, &err));
+	g_assert_no_error(err);
+	g_ptr_array_unref(it.categories);
+	return rowid;
+}
+
+/* Asserts out holds exactly the hits (by grouping_rows index) of want, -1 ended, in order. */
+static void assert_hits(GPtrArray *out, const gint64 *ids, const int *want)
+{
+	guint n = 0;
+
+	for (; want[n] >= 0; n++) {
+		g_assert_cmpuint(n, <, out->len);
+		g_assert_cmpint(((struct fw_hit_row *)out->pdata[n])->id, ==, ids[want[n]]);
+	}
+	g_assert_cmpuint(out->len, ==, n);
+}
+
+/* Stories: two topics, two feeds, an edit and a republished copy group
+ * under the lowest hit id; listing, reading and marking them read. */
+static void test_stories(struct fixture *f, gconstpointer data)
+{
+	gint64 ids[G_N_ELEMENTS(grouping_rows)];
+	g_autoptr(GError) err = NULL;
+	gint64 changed = -1;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
+		gint64 item = put_dated(f->s, feed_id(f->s, grouping_rows[i].feed), grouping_rows[i].id,
+		                        grouping_rows[i].title, grouping_rows[i].link,
+		                        grouping_rows[i].published, grouping_rows[i].found);
+
+		ids[i] = add_hit(f->s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
+		                 grouping_rows[i].found, grouping_rows[i].title);
+	}
+	/* Each hit knows its story, and the story lists every hit of it. */
+	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
+		g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+		struct fw_hit_row *r = fw_store_hit_get(f->s, ids[i], &err);
+		guint n = 0;
+
+		g_test_message("story of row %zu", i);
+		g_assert_no_error(err);
+		g_assert_cmpint(r->story, ==, ids[grouping_rows[i].story]);
+		fw_hit_row_free(r);
+		g_assert_true(fw_store_story_hits(f->s, ids[i], out, &err));
+		g_assert_no_error(err);
+		for (gsize k = 0; k < G_N_ELEMENTS(grouping_rows); k++) {
+			if (grouping_rows[k].story != grouping_rows[i].story)
+				continue;
+			g_assert_cmpuint(n, <, out->len);
+			g_assert_cmpint(((struct fw_hit_row *)out->pdata[n])->id, ==, ids[k]);
+			g_assert_cmpint(((struct fw_hit_row *)out->pdata[n])->story, ==,
+			                ids[grouping_rows[i].story]);
+			n++;
+		}
+		g_assert_cmpuint(out->len, ==, n);
+	}
+	{
+		g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+
+		g_assert_false(fw_store_story_hits(f->s, 999, out, &err));
+		g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND);
+		g_clear_error(&err);
+		g_assert_cmpuint(out->len, ==, 0);
+	}
+	/* Listing stories, by the time of their latest hit: story 0 at 200,
+	 * story 3 at 1200 (the copy without a date: found), c1 at 1300 (found),
+	 * d1 at 1400 (published 5000 is after it was found: found). */
+	{
+		static char *mercosur[] = { "mercosur", NULL }, *china[] = { "china", NULL };
+		static char *mp[] = { "mp", NULL };
+		const struct {
+			struct fw_hit_filter filter;
+			int want[12];
+		} lists[] = {
+			{ { .stories = TRUE }, { 7, 6, 3, 4, 5, 0, 1, 2, -1 } },
+			{ { .stories = TRUE, .oldest_first = TRUE }, { 0, 1, 2, 3, 4, 5, 6, 7, -1 } },
+			{ { .stories = TRUE, .limit = 2 }, { 7, 6, -1 } },
+			/* a topic selects stories, each with all its hits */
+			{ { .stories = TRUE, .topics = mercosur },
+			  { 3, 4, 5, 0, 1, 2, -1 } },
+			{ { .stories = TRUE, .topics = china }, { 3, 4, 5, -1 } },
+			{ { .stories = TRUE, .feeds = mp, .limit = 3 },
+			  { 7, 6, 0, 1, 2, -1 } },
+			/* time is published (found without one): story 0 is of 100..200 */
+			{ { .stories = TRUE, .until = 300 }, { 0, 1, 2, -1 } },
+			{ { .stories = TRUE, .since = 300, .until = 1250 }, { 3, 4, 5, -1 } },
+			{ { .published = TRUE, .since = 300, .until = 1250 }, { 5, 4, 3, -1 } },
+			{ { .published = TRUE, .since = 1000, .until = 1250 }, { 5, -1 } },
+			/* found, as before */
+			{ { .since = 1000, .until = 1101 }, { 4, 3, 2, 1, 0, -1 } },
+		};
+
+		for (gsize i = 0; i < G_N_ELEMENTS(lists); i++) {
+			g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+
+			g_test_message("story list %zu", i);
+			g_assert_true(fw_store_hits(f->s, &lists[i].filter, out, &err));
+			g_assert_no_error(err);
+			assert_hits(out, ids, lists[i].want);
+		}
+	}
+	/* Marking a story read marks every topic and feed of it, nothing else. */
+	g_assert_true(fw_store_story_set_read(f->s, ids[2], TRUE, &changed, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(changed, ==, 3);
+	g_assert_cmpint(sql_int(f->path, "SELECT COUNT(*) FROM hits WHERE read = 1"), ==, 3);
+	g_assert_true(fw_store_story_set_read(f->s, ids[0], TRUE, &changed, &err));
+	g_assert_cmpint(changed, ==, 0);
+	{
+		g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+		static const int unread[] = { 7, 6, 3, 4, 5, -1 };
+
+		g_assert_true(fw_store_hits(f->s, &(struct fw_hit_filter){ .stories = TRUE, .unread = TRUE },
+		                            out, &err));
+		assert_hits(out, ids, unread);
+	}
+	g_assert_true(fw_store_story_set_read(f->s, ids[5], TRUE, &changed, &err));
+	g_assert_cmpint(changed, ==, 3);
+	g_assert_true(fw_store_story_set_read(f->s, ids[1], FALSE, &changed, &err));
+	g_assert_cmpint(changed, ==, 3);
+	g_assert_cmpint(sql_int(f->path, "SELECT COUNT(*) FROM hits WHERE read = 1"), ==, 3);
+	g_assert_false(fw_store_story_set_read(f->s, 999, TRUE, &changed, &err));
+	g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND);
+}
+
 /* ---- permanent redirects and 410 Gone ----------------------------------- */
 
 /* Polls in sequence (url: the config's url for the feed get before the poll). */
@@ -1817,6 +1979,7 @@ int main(int argc, char **argv)
 	ADD("/store/item/identity", test_identity, 0);
 	ADD("/store/item/identity-autocommit", test_identity_autocommit, 0);
 	ADD("/store/hits/also-in", test_also_in, 0);
+	ADD("/store/hits/stories", test_stories, 0);
 	ADD("/store/feed/moved-gone", test_moved, 0);
 	ADD("/store/open/migrate", test_migrate, 1);
 	ADD("/store/durable", test_durable, 0);
