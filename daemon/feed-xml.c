@@ -110,11 +110,16 @@ static void end_element_cb(void *ctx, const xmlChar *localname, const xmlChar *p
 	xmlSAX2EndElementNs(ctx, localname, prefix, uri);
 	if (!cur || !pe || !pe->doc || cur->doc != ctxt->myDoc)
 		return;
-	gsize k = count_nodes(cur);
+	/* only a child or grandchild of the root is ever freed: count those
+	 * (each node is then counted at most twice in all) */
+	xmlNodePtr up = cur->parent && cur->parent->parent ? cur->parent->parent : NULL;
+	gboolean may_free = up && (up->type == XML_DOCUMENT_NODE ||
+	                           (up->parent && up->parent->type == XML_DOCUMENT_NODE));
+	gsize k = may_free ? count_nodes(cur) : 0;
 	/* libxml2 appends the next text to the last child at ctxt->nodelen when
 	 * nodemem != 0; with cur gone that child is another node: 0 makes it
 	 * concatenate safely (xmlTextConcat) instead. */
-	if (stream_element(pe->doc, cur)) {
+	if (may_free && stream_element(pe->doc, cur)) {
 		ctxt->nodemem = 0;
 		pe->nodes -= MIN(k, pe->nodes);
 	}
