@@ -161,16 +161,18 @@ fw_cli_term_cut(const char *s, guint max)
 	GString *out = g_string_new(NULL);
 	guint n = 0, len;
 
-	for (char *p = v; *p; p = g_utf8_next_char(p))
-		if (g_unichar_iscntrl(g_utf8_get_char(p)))
-			*p = ' ';
 	len = (guint)g_utf8_strlen(v, -1);
 	for (const char *p = v; *p && max > 0; p = g_utf8_next_char(p), n++) {
+		gunichar c = g_utf8_get_char(p);
+
 		if (len > max && n + 1 >= max) {
 			g_string_append(out, "…");
 			break;
 		}
-		g_string_append_unichar(out, g_utf8_get_char(p));
+		/* a control (a C1 one is two bytes) or bidi override: one space */
+		if (g_unichar_iscntrl(c) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+			c = ' ';
+		g_string_append_unichar(out, c);
 	}
 	return g_string_free(out, FALSE);
 }

@@ -104,7 +104,7 @@ gboolean fw_cli_use_color(void);
 /* The terminal's columns: $COLUMNS, else the terminal's, else 100. */
 guint fw_cli_term_width(void);
 
-/* s for the terminal: control characters as spaces, cut to max columns with
+/* s for the terminal: control characters and bidi overrides as spaces, cut to max columns with
  * "…". Caller frees. */
 char *fw_cli_term_cut(const char *s, guint max);
 

@@ -298,11 +298,11 @@ static void print_table(GPtrArray *rows, FILE *out, gboolean color, guint width,
 
 /* ---- CSV --------------------------------------------------------------- */
 
-/* Appends one RFC 4180 field: quoted (quotes doubled) when it holds a comma,
- * quote, CR or LF. */
+/* Appends one RFC 4180 field: controls and bidi overrides made spaces
+ * (clean_text), quoted (quotes doubled) when it holds a comma or quote. */
 static void csv_field(GString *line, const char *value, gboolean last)
 {
-	g_autofree char *v = g_utf8_make_valid(value ? value : "", -1);
+	g_autofree char *v = clean_text(value, FALSE);
 
 	if (strpbrk(v, ",\"\r\n")) {
 		g_string_append_c(line, '"');

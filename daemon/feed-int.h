@@ -34,6 +34,10 @@
 #define FW_FEED_MAX_CATS    64
 #define FW_FEED_MAX_ITEMS   10000
 #define FW_FEED_MAX_RUN     (4 * 1024 * 1024)  /* longer text runs, CDATA, comments are cut */
+#define FW_FEED_MAX_JSON_VALUES 100000         /* a JSON Feed with more is refused */
+#define FW_FEED_MAX_NODES   200000  /* elements, attributes, comments, PIs held at once */
+#define FW_FEED_MAX_ATTRS   512     /* attributes (and xmlns) of one element */
+#define FW_FEED_MAX_LINKTAGS 1000   /* <link> tags an HTML page is searched for */
 
 /* Eight bytes at a time (the decoder; the byte pass without SSE2). */
 #define ONES  0x0101010101010101ULL
@@ -55,12 +59,24 @@ struct feed_text {
 	char *owned;
 };
 
+/* The limits of one fw_feed_parse_limited: its CPU budget, its cancel
+ * flag, and why it was stopped (then the parse fails with that). */
+struct feed_guard {
+	gint64 deadline;        /* thread CPU time (us) the parse must end by; 0 none */
+	const gint *cancel;     /* stops the parse once non-zero; NULL none */
+	guint calls;            /* of feed_guard_stop, to read the clock every 64th */
+	const char *why;        /* NULL, or the message of the error it fails with */
+	int code;               /* its FW_FEED_ERROR code */
+};
+
 /* First error seen by a parse, and the document its items stream into. */
 struct feed_parse_err {
 	gboolean set;
 	int line, col, code;
 	char msg[200];
 	struct fw_feed_doc *doc;
+	struct feed_guard *guard;
+	gsize nodes;            /* elements, attributes, comments and PIs in the tree now */
 };
 
 /* Text kinds of an element's content. */
@@ -72,7 +88,8 @@ enum feed_dialect { D_NONE, D_RSS, D_RDF, D_ATOM };
 /* feed-xml.c */
 void feed_xml_init(void);
 xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean recover,
-                         struct feed_parse_err *pe, struct fw_feed_doc *doc, gboolean *hostile);
+                         struct feed_parse_err *pe, struct fw_feed_doc *doc,
+                         struct feed_guard *guard);
 gboolean feed_is_rss(xmlNodePtr n);
 gboolean feed_is_atom(xmlNodePtr n);
 gboolean feed_in_ns(xmlNodePtr n, const char *ns);
@@ -97,17 +114,21 @@ void feed_not_feed_html(const char *buf, gsize len, const char *base_url, GError
 struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry);
 int feed_atom_link_rank(xmlNodePtr n);
 char *feed_bounded_id(char *id);
+gboolean feed_guard_stop(struct feed_guard *g);
+void feed_guard_refuse(struct feed_guard *g, const char *why);
 
 /* feed-encoding.c */
 gboolean feed_to_utf8(struct feed_text *t, const char *data, gsize len, const char *content_type,
                       GError **error);
 
 /* feed-prep.c */
-gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxtPtr ctxt);
+gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxtPtr ctxt,
+                       struct feed_guard *guard);
+gboolean feed_tag_too_wide(const char *p, const char *end, const char **tag_end);
 
 /* feed-json.c */
 struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *base_url,
-                                    GError **error);
+                                    struct feed_guard *guard, GError **error);
 gboolean feed_looks_json(const char *s, gsize len);
 
 #endif

@@ -10,30 +10,102 @@
 
 #define FW_FEED_MAX_JSON_DEPTH 64
 
-/* Whether the JSON text nests arrays/objects at most max deep (json-glib
- * recurses without a limit). */
-static gboolean json_depth_ok(const char *s, gsize len, int max)
-{
-	int depth = 0;
-	gboolean in_str = FALSE;
+/* What json_scan found in a JSON text. */
+struct json_scan {
+	gsize values;        /* objects, arrays, strings, numbers, literals */
+	gboolean too_deep;   /* nested over FW_FEED_MAX_JSON_DEPTH */
+	GArray *num_ids;     /* of gsize pairs: [start, end) of each item's numeric "id" */
+};
 
-	for (gsize i = 0; i < len; i++) {
+/* Whether [s, s+n) is the member name (with quotes) name. */
+static gboolean json_key_is(const char *s, gsize n, const char *name)
+{
+	return n == strlen(name) + 2 && memcmp(s + 1, name, n - 2) == 0;
+}
+
+/* Counts the values of a JSON text, checks its depth (json-glib recurses
+ * without a limit and builds a node of ~100-300 bytes a value) and finds the
+ * numeric ids of the items (json-glib reads one over int64 as -1). Stops
+ * counting at FW_FEED_MAX_JSON_VALUES + 1; syntax is json-glib's business. */
+static void json_scan(const char *s, gsize len, struct json_scan *js)
+{
+	char stack[FW_FEED_MAX_JSON_DEPTH + 1];   /* '{' or '[' of each open level */
+	int depth = 0, items = 0;   /* items: depth of the items array, 0 outside */
+	gboolean key_next = FALSE;  /* a string here is a member name */
+	const char *key = NULL;     /* the last member name (with quotes) */
+	gsize key_len = 0;
+	int key_depth = 0;
+
+	js->values = 0;
+	js->too_deep = FALSE;
+	for (gsize i = 0; i < len && js->values <= FW_FEED_MAX_JSON_VALUES; i++) {
 		char c = s[i];
-		if (in_str) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				in_str = FALSE;
-		} else if (c == '"') {
-			in_str = TRUE;
+		if (c == '"') {
+			gsize b = i++;
+			while (i < len && s[i] != '"')
+				i += s[i] == '\\' ? 2 : 1;
+			if (key_next) {
+				key = s + b;
+				key_len = MIN(i, len - 1) - b + 1;
+				key_depth = depth;
+				key_next = FALSE;
+			} else {
+				js->values++;
+			}
 		} else if (c == '{' || c == '[') {
-			if (++depth > max)
-				return FALSE;
+			js->values++;
+			if (depth == FW_FEED_MAX_JSON_DEPTH) {
+				js->too_deep = TRUE;
+				return;
+			}
+			if (c == '[' && depth == 1 && key_depth == 1 && json_key_is(key, key_len, "items"))
+				items = depth + 1;
+			stack[++depth] = c;
+			key_next = c == '{';
 		} else if (c == '}' || c == ']') {
-			depth--;
+			if (depth > 0)
+				depth--;
+			if (depth < items)
+				items = 0;
+			key_next = FALSE;
+		} else if (c == ',') {
+			key_next = depth > 0 && stack[depth] == '{';
+		} else if (c == '-' || g_ascii_isdigit(c)) {
+			gsize b = i;
+			while (i + 1 < len && (g_ascii_isdigit(s[i + 1]) || strchr("+-.eE", s[i + 1])))
+				i++;
+			js->values++;
+			if (items && depth == items + 1 && stack[depth] == '{' && key_depth == depth &&
+			    json_key_is(key, key_len, "id")) {
+				gsize span[2] = { b, i + 1 };
+				g_array_append_vals(js->num_ids, span, 2);
+			}
+		} else if (g_ascii_isalpha(c)) {
+			while (i + 1 < len && g_ascii_isalpha(s[i + 1]))
+				i++;
+			js->values++;
 		}
 	}
-	return TRUE;
+}
+
+/* A copy of text with each numeric id of js quoted: the literal text is
+ * the id, however large the number. */
+static char *json_quote_ids(const char *text, gsize len, const struct json_scan *js, gsize *out_len)
+{
+	GString *out = g_string_sized_new(len + js->num_ids->len + 1);
+	gsize done = 0;
+
+	for (guint i = 0; i + 1 < js->num_ids->len; i += 2) {
+		gsize b = g_array_index(js->num_ids, gsize, i), e = g_array_index(js->num_ids, gsize, i + 1);
+		g_string_append_len(out, text + done, b - done);
+		g_string_append_c(out, '"');
+		g_string_append_len(out, text + b, e - b);
+		g_string_append_c(out, '"');
+		done = e;
+	}
+	g_string_append_len(out, text + done, len - done);
+	*out_len = out->len;
+	return g_string_free(out, FALSE);
 }
 
 /* String member of o (or NULL if absent or not a string). */
@@ -132,12 +204,9 @@ static struct fw_item *json_item(JsonObject *o, const char *base)
 			g_free(c);
 	}
 
-	if (idn && JSON_NODE_HOLDS_VALUE(idn)) {
-		if (json_node_get_value_type(idn) == G_TYPE_STRING)
-			id = feed_nonempty(g_strstrip(fw_html_valid_utf8(json_node_get_string(idn), -1)));
-		else if (json_node_get_value_type(idn) == G_TYPE_INT64)
-			id = g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(idn));
-	}
+	/* a numeric id arrives here as its literal text (json_quote_ids) */
+	if (idn && JSON_NODE_HOLDS_VALUE(idn) && json_node_get_value_type(idn) == G_TYPE_STRING)
+		id = feed_nonempty(g_strstrip(fw_html_valid_utf8(json_node_get_string(idn), -1)));
 	if (id)
 		id = feed_bounded_id(id);
 	if (!id && it->link)
@@ -160,20 +229,34 @@ static struct fw_item *json_item(JsonObject *o, const char *base)
 
 /* Parses a JSON Feed (text is valid UTF-8). */
 struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *base_url,
-                                    GError **error)
+                                    struct feed_guard *guard, GError **error)
 {
 	g_autoptr(JsonParser) parser = NULL;
 	g_autoptr(GError) e = NULL;
 	JsonNode *root;
 	JsonObject *o;
 
-	if (len > G_MAXSSIZE || !json_depth_ok(text, len, FW_FEED_MAX_JSON_DEPTH)) {
-		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE, "JSON nested too deeply");
+	struct json_scan js = { .num_ids = g_array_new(FALSE, FALSE, sizeof(gsize)) };
+	g_autofree char *quoted = NULL;
+	gboolean loaded;
+
+	json_scan(text, len, &js);
+	if (js.too_deep || js.values > FW_FEED_MAX_JSON_VALUES) {
+		if (js.too_deep)
+			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE, "JSON nested too deeply");
+		else
+			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE,
+			            "JSON Feed too large: over %d values", FW_FEED_MAX_JSON_VALUES);
+		g_array_free(js.num_ids, TRUE);
 		return NULL;
 	}
+	if (js.num_ids->len)
+		text = quoted = json_quote_ids(text, len, &js, &len);
+	g_array_free(js.num_ids, TRUE);
 	parser = json_parser_new_immutable();
-	if (!json_parser_load_from_data(parser, text, (gssize)len, &e)) {
-		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML, "not JSON: %s", e->message);
+	loaded = len <= G_MAXSSIZE && json_parser_load_from_data(parser, text, (gssize)len, &e);
+	if (!loaded) {
+		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML, "not JSON: %s", e ? e->message : "too large");
 		return NULL;
 	}
 	root = json_parser_get_root(parser);
@@ -191,6 +274,11 @@ struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *bas
 	JsonArray *items = jarr(o, "items");
 	guint n = items ? json_array_get_length(items) : 0;
 	for (guint i = 0; i < n && doc->items->len < FW_FEED_MAX_ITEMS; i++) {
+		if (feed_guard_stop(guard)) {
+			g_set_error(error, FW_FEED_ERROR, guard->code, "%s", guard->why);
+			fw_feed_doc_free(doc);
+			return NULL;
+		}
 		JsonNode *in = json_array_get_element(items, i);
 		if (!JSON_NODE_HOLDS_OBJECT(in))
 			continue;

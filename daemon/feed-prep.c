@@ -22,7 +22,8 @@ struct prep {
 	const char *copied;      /* source bytes before this are in out or fed */
 	GString *out;            /* fixed text not fed yet; NULL until the first fix */
 	xmlParserCtxtPtr ctxt;   /* the parser fed, or NULL */
-	gboolean stop;           /* the parser gave up: no use going on */
+	gboolean stop;           /* the parser gave up or the guard stopped it */
+	struct feed_guard *guard;
 };
 
 /* Replaces [at, resume) of the source with repl. */
@@ -48,6 +49,8 @@ static void prep_feed(struct prep *pp, const char *p, gboolean terminate)
 		n = pp->out->len;
 	}
 	pp->copied = p;
+	if (pp->guard && feed_guard_stop(pp->guard))
+		pp->stop = TRUE;
 	if (pp->ctxt && !pp->stop) {
 		xmlParseChunk(pp->ctxt, data, (int)n, terminate);
 		if (pp->ctxt->instate == XML_PARSER_EOF ||
@@ -258,8 +261,42 @@ static const char *prep_cut(struct prep *pp, const char *p, const char *end)
 	return lt;
 }
 
+/* Whether the tag at p ('<' and a name) has more than FW_FEED_MAX_ATTRS
+ * attributes: counts the words outside quotes up to its '>' (or the next
+ * '<', which no attribute value may hold), where *tag_end (if not NULL) is
+ * set. Each byte is read once whatever the tags (no quadratic rescans). */
+gboolean feed_tag_too_wide(const char *p, const char *end, const char **tag_end)
+{
+	guint words = 0;
+	char quote = 0;
+	gboolean in_word = FALSE;
+
+	for (p++; p < end && *p != '<'; p++) {
+		char c = *p;
+		if (quote) {
+			if (c == quote)
+				quote = 0;
+		} else if (c == '"' || c == '\'') {
+			quote = c;
+		} else if (c == '>') {
+			break;
+		} else if (g_ascii_isspace(c)) {
+			in_word = FALSE;
+		} else if (!in_word) {
+			in_word = TRUE;
+			if (++words > FW_FEED_MAX_ATTRS + 1)   /* the name is a word */
+				break;
+		}
+	}
+	if (tag_end)
+		*tag_end = p;
+	return words > FW_FEED_MAX_ATTRS + 1;
+}
+
 /* Handles a DOCTYPE at p; sets *hostile if its internal subset declares
- * entities. Returns where scanning resumes. */
+ * entities. The subset is dropped (its newlines kept for line numbers):
+ * nothing in it is used, and libxml2 would keep all of it in memory.
+ * Returns where scanning resumes. */
 static const char *prep_doctype(struct prep *pp, const char *p, const char *end, gboolean *hostile)
 {
 	const char *q = p + 9;
@@ -291,8 +328,14 @@ static const char *prep_doctype(struct prep *pp, const char *p, const char *end,
 				e = end;
 			if (g_strstr_len(q, e - q, "<!ENTITY") || g_strstr_len(q, e - q, "<!entity"))
 				*hostile = TRUE;
-			q = e;
-			break;
+			prep_controls(pp, p, q);
+			GString *nl = g_string_new(NULL);
+			for (const char *c = q; (c = memchr(c, '\n', e - c)) != NULL; c++)
+				g_string_append_c(nl, '\n');
+			g_string_append_c(nl, '>');
+			prep_fix(pp, q, nl->str, e);
+			g_string_free(nl, TRUE);
+			return e;
 		}
 	}
 	prep_controls(pp, p, q);
@@ -302,11 +345,13 @@ static const char *prep_doctype(struct prep *pp, const char *p, const char *end,
 /* The byte pass (see the top of the file) over [s, s+len), feeding the
  * result to ctxt in chunks that end before a tag, and ending the document.
  * numeric also turns the five XML entities into character references (for
- * recover mode). FALSE if the document declares entities (the rest is then
- * not fed). */
-gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxtPtr ctxt)
+ * recover mode). FALSE, with guard->why set, if the document declares
+ * entities or has an element over FW_FEED_MAX_ATTRS attributes, or the
+ * guard stopped the parse (the rest is then not fed). */
+gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxtPtr ctxt,
+                       struct feed_guard *guard)
 {
-	struct prep pp = { s, NULL, ctxt, FALSE };
+	struct prep pp = { s, NULL, ctxt, FALSE, guard };
 	const char *p = s, *end = s + len;
 	gboolean hostile = FALSE;
 
@@ -354,7 +399,12 @@ gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxt
 		mark = p;
 		if (end - p >= 2 && (g_ascii_isalpha(p[1]) || p[1] == '/' || p[1] == '_' ||
 		                            p[1] == ':' || (guchar)p[1] >= 0x80)) {
-			/* a tag: a chunk may end before it */
+			/* a tag: libxml2 checks its attributes for duplicates in
+			 * quadratic time; a chunk may end before it */
+			if (G_UNLIKELY(feed_tag_too_wide(p, end, NULL))) {
+				feed_guard_refuse(guard, "feed has an element with over 512 attributes");
+				break;
+			}
 			if ((pp.out ? pp.out->len : 0) + (gsize)(p - pp.copied) >= FW_FEED_CHUNK) {
 				prep_feed(&pp, p, FALSE);
 				if (pp.stop)
@@ -376,9 +426,11 @@ gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxt
 			p++;
 		}
 	}
-	if (!hostile)
+	if (hostile)
+		feed_guard_refuse(guard, "feed declares entities");
+	if (!guard->why)
 		prep_feed(&pp, end, TRUE);
 	if (pp.out)
 		g_string_free(pp.out, TRUE);
-	return !hostile;
+	return !guard->why;
 }

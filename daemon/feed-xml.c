@@ -37,6 +37,67 @@ void feed_xml_init(void)
 
 static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur);
 
+/* Nodes of the tree under and including element n that the parse counts
+ * (pe->nodes): elements, attributes, namespace declarations, comments and
+ * processing instructions. Recursion is bounded by libxml2's depth limit. */
+static gsize count_nodes(xmlNodePtr n)
+{
+	gsize k = 1;
+	if (n->type != XML_ELEMENT_NODE)
+		return n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE;
+	for (xmlAttrPtr a = n->properties; a; a = a->next)
+		k++;
+	for (xmlNsPtr ns = n->nsDef; ns; ns = ns->next)
+		k++;
+	for (xmlNodePtr c = n->children; c; c = c->next)
+		k += count_nodes(c);
+	return k;
+}
+
+/* Adds k nodes to the parse's count; stops the parse over FW_FEED_MAX_NODES
+ * or its budget. */
+static void add_nodes(xmlParserCtxtPtr ctxt, gsize k)
+{
+	struct feed_parse_err *pe = ctxt->_private;
+
+	pe->nodes += k;
+	if (pe->nodes > FW_FEED_MAX_NODES)
+		feed_guard_refuse(pe->guard, "feed too large: over 200000 XML nodes in one item");
+	if (feed_guard_stop(pe->guard))
+		xmlStopParser(ctxt);
+}
+
+/* Starts an element as libxml2 would, counting it; stops the parse at a
+ * root that is no feed's (its name is all the caller reads then). */
+static void start_element_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                             const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                             int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+	                      nb_attributes, nb_defaulted, attributes);
+	add_nodes(ctxt, 1 + (gsize)nb_namespaces + (gsize)nb_attributes);
+	xmlNodePtr n = ctxt->node;
+	if (n && n->parent && n->parent->type == XML_DOCUMENT_NODE &&
+	    feed_dialect_of(n) == D_NONE)
+		xmlStopParser(ctxt);
+}
+
+/* A comment as libxml2 would add it, counted. */
+static void comment_cb(void *ctx, const xmlChar *value)
+{
+	xmlSAX2Comment(ctx, value);
+	add_nodes(ctx, 1);
+}
+
+/* A processing instruction as libxml2 would add it, counted. */
+static void pi_cb(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	xmlSAX2ProcessingInstruction(ctx, target, data);
+	add_nodes(ctx, 1);
+}
+
 /* Ends an element as libxml2 would, then lets stream_element read a finished
  * item and free it, so that the tree never holds more than one item. */
 static void end_element_cb(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -47,11 +108,23 @@ static void end_element_cb(void *ctx, const xmlChar *localname, const xmlChar *p
 	xmlNodePtr cur = ctxt->node;
 
 	xmlSAX2EndElementNs(ctx, localname, prefix, uri);
+	if (!cur || !pe || !pe->doc || cur->doc != ctxt->myDoc)
+		return;
+	/* only a child or grandchild of the root is ever freed: count those
+	 * (each node is then counted at most twice in all) */
+	xmlNodePtr up = cur->parent && cur->parent->parent ? cur->parent->parent : NULL;
+	gboolean may_free = up && (up->type == XML_DOCUMENT_NODE ||
+	                           (up->parent && up->parent->type == XML_DOCUMENT_NODE));
+	gsize k = may_free ? count_nodes(cur) : 0;
 	/* libxml2 appends the next text to the last child at ctxt->nodelen when
 	 * nodemem != 0; with cur gone that child is another node: 0 makes it
 	 * concatenate safely (xmlTextConcat) instead. */
-	if (cur && pe && pe->doc && cur->doc == ctxt->myDoc && stream_element(pe->doc, cur))
+	if (may_free && stream_element(pe->doc, cur)) {
 		ctxt->nodemem = 0;
+		pe->nodes -= MIN(k, pe->nodes);
+	}
+	if (feed_guard_stop(pe->guard))
+		xmlStopParser(ctxt);
 }
 
 /* Records the first error of a parse (structured error handler). */
@@ -81,7 +154,8 @@ static void record_error_cb(void *data, xmlErrorPtr e)
  * the rest of the tree, or NULL: not well-formed (unless recover), or
  * *hostile set; pe gets the first error. */
 xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean recover,
-                         struct feed_parse_err *pe, struct fw_feed_doc *doc, gboolean *hostile)
+                         struct feed_parse_err *pe, struct fw_feed_doc *doc,
+                         struct feed_guard *guard)
 {
 	int opts = XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC |
 	           XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES |
@@ -90,7 +164,7 @@ xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean 
 	xmlDocPtr xdoc;
 
 	memset(pe, 0, sizeof *pe);
-	*hostile = FALSE;
+	pe->guard = guard;
 	if (recover)
 		opts |= XML_PARSE_RECOVER;
 	ctxt = xmlCreatePushParserCtxt(NULL, NULL, NULL, 0, url);
@@ -100,13 +174,16 @@ xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean 
 	pe->doc = doc;
 	ctxt->_private = pe;
 	ctxt->sax->serror = record_error_cb;
+	ctxt->sax->startElementNs = start_element_cb;
 	ctxt->sax->endElementNs = end_element_cb;
+	ctxt->sax->comment = comment_cb;
+	ctxt->sax->processingInstruction = pi_cb;
 	/* recover mode turns every reference numeric: 2.9 drops named ones
 	 * after an error */
-	*hostile = !feed_prep_xml(text, len, recover, ctxt);
+	feed_prep_xml(text, len, recover, ctxt, guard);
 	xdoc = ctxt->myDoc;
 	ctxt->myDoc = NULL;
-	if (xdoc && (*hostile || (!recover && !ctxt->wellFormed))) {
+	if (xdoc && (guard->why || (!recover && !ctxt->wellFormed))) {
 		xmlFreeDoc(xdoc);
 		xdoc = NULL;
 	}
@@ -607,6 +684,34 @@ static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur)
 	return TRUE;
 }
 
+/* The <link> tags of an HTML page (at most FW_FEED_MAX_LINKTAGS, each up
+ * to 4 KB and FW_FEED_MAX_ATTRS attributes) as a page of their own: what
+ * html_feed_link reads, in bounded memory and linear time whatever the page
+ * holds. */
+static GString *html_link_tags(const char *buf, gsize len)
+{
+	GString *out = g_string_new("<html><head>");
+	const char *p = buf, *end = buf + len;
+	guint n = 0;
+
+	while (n < FW_FEED_MAX_LINKTAGS && (p = memchr(p, '<', end - p)) != NULL) {
+		const char *e;
+		if (end - p < 6 || g_ascii_strncasecmp(p + 1, "link", 4) != 0 ||
+		    !(g_ascii_isspace(p[5]) || p[5] == '/' || p[5] == '>')) {
+			p++;
+			continue;
+		}
+		e = memchr(p, '>', MIN((gsize)(end - p), 4096));
+		if (e && !feed_tag_too_wide(p, e + 1, NULL)) {
+			g_string_append_len(out, p, e + 1 - p);
+			n++;
+		}
+		p = e ? e + 1 : p + 1;
+	}
+	g_string_append(out, "</head></html>");
+	return out;
+}
+
 /* Finds a feed link (<link rel=alternate type=rss/atom>) in an HTML page. */
 static char *html_feed_link(const char *buf, gsize len, const char *base_url)
 {
@@ -614,10 +719,9 @@ static char *html_feed_link(const char *buf, gsize len, const char *base_url)
 	char *found = NULL;
 	GQueue q = G_QUEUE_INIT;
 	guint seen = 0;
+	g_autoptr(GString) links = html_link_tags(buf, len);
 
-	if (len > G_MAXINT)
-		return NULL;
-	h = htmlReadMemory(buf, (int)len, base_url, "UTF-8",
+	h = htmlReadMemory(links->str, (int)links->len, base_url, "UTF-8",
 	                   HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 	                   HTML_PARSE_RECOVER);
 	if (!h)

@@ -12,6 +12,7 @@
  * across namespaces (item_child) and an item's identity, and the lifecycle
  * of items and documents. */
 #include <string.h>
+#include <time.h>
 
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
@@ -376,6 +377,84 @@ struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry)
 }
 
 /* ------------------------------------------------------------------ */
+/* What reaches the user                                               */
+
+/* Length of the character at p (valid UTF-8) if nothing a feed supplies may
+ * carry it to a terminal, notification, CSV or HTML: a C0 or C1 control,
+ * DEL, a bidi override or isolate (U+202A-U+202E, U+2066-U+2069); else 0. */
+static gsize unsafe_len(const guchar *p)
+{
+	if (p[0] < 0x20 || p[0] == 0x7F)
+		return 1;
+	if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+		return 2;
+	if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+	                     (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)))
+		return 3;
+	return 0;
+}
+
+/* The first character of s that unsafe_len refuses, or NULL. */
+static char *first_unsafe(char *s)
+{
+	for (; *s; s++)
+		if (unsafe_len((const guchar *)s))
+			return s;
+	return NULL;
+}
+
+/* Drops the characters of unsafe_len from s in place; returns s, or NULL
+ * (freeing it) if nothing is left. */
+static char *strip_unsafe(char *s)
+{
+	char *w = s ? first_unsafe(s) : NULL;
+
+	if (!w)
+		return s;
+	for (const char *r = w; *r;) {
+		gsize n = unsafe_len((const guchar *)r);
+		if (n)
+			r += n;
+		else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return feed_nonempty(s);
+}
+
+/* Cleans every string of a parsed document with strip_unsafe (the text
+ * fields lost their controls already; ids and bidi controls go here). An id
+ * left empty becomes "sha1:" and the hash of what it was. */
+static void doc_strip_unsafe(struct fw_feed_doc *doc)
+{
+	doc->title = strip_unsafe(doc->title);
+	doc->link = strip_unsafe(doc->link);
+	for (guint i = 0; i < doc->items->len; i++) {
+		struct fw_item *it = doc->items->pdata[i];
+
+		if (first_unsafe(it->id)) {
+			g_autofree char *was = g_strdup(it->id);
+			it->id = feed_nonempty(strip_unsafe(it->id) ? g_strstrip(it->id) : NULL);
+			if (!it->id) {
+				g_autofree char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA1, was, -1);
+				it->id = g_strconcat("sha1:", h, NULL);
+			}
+		}
+		it->title = strip_unsafe(it->title);
+		it->link = strip_unsafe(it->link);
+		it->author = strip_unsafe(it->author);
+		it->summary = strip_unsafe(it->summary);
+		it->content = strip_unsafe(it->content);
+		for (guint c = 0; c < it->categories->len;) {
+			if (strip_unsafe(it->categories->pdata[c]))
+				c++;
+			else
+				g_ptr_array_steal_index(it->categories, c);   /* freed already */
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* Entry points                                                        */
 
 void fw_feed_init(void)
@@ -383,17 +462,63 @@ void fw_feed_init(void)
 	feed_xml_init();
 }
 
+/* Thread CPU time in microseconds. */
+static gint64 thread_cpu_us(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* Stops the parse for why (HOSTILE), unless it is stopped already. */
+void feed_guard_refuse(struct feed_guard *g, const char *why)
+{
+	if (!g->why) {
+		g->why = why;
+		g->code = FW_FEED_ERROR_HOSTILE;
+	}
+}
+
+/* Whether the parse must stop: stopped before, cancelled, or over its CPU
+ * budget (the clock is read at every 64th call). Cheap: call it often. */
+gboolean feed_guard_stop(struct feed_guard *g)
+{
+	if (g->why)
+		return TRUE;
+	if (g->cancel && g_atomic_int_get(g->cancel)) {
+		g->why = "parse cancelled";
+		g->code = FW_FEED_ERROR_CANCELLED;
+	} else if (g->deadline && (g->calls++ & 63) == 0 && thread_cpu_us() > g->deadline) {
+		feed_guard_refuse(g, "feed took too long to parse (over its CPU budget)");
+	}
+	return g->why != NULL;
+}
+
 struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
                                   const char *content_type, GError **error)
 {
+	return fw_feed_parse_limited(data, len, base_url, content_type, NULL, error);
+}
+
+struct fw_feed_doc *fw_feed_parse_limited(const char *data, gsize len, const char *base_url,
+                                          const char *content_type,
+                                          const struct fw_feed_limits *limits, GError **error)
+{
 	struct feed_text text;
 	struct feed_parse_err strict_err, rec_err;
+	struct feed_guard guard = { 0 };
 	xmlDocPtr xdoc;
-	gboolean degraded = FALSE, hostile;
+	gboolean degraded = FALSE;
 	struct fw_feed_doc *doc = NULL;
 
 	g_return_val_if_fail(data != NULL || len == 0, NULL);
 	feed_xml_init();
+	if (limits) {
+		guard.cancel = limits->cancel;
+		if (limits->budget_ms > 0)
+			guard.deadline = thread_cpu_us() + limits->budget_ms * 1000;
+	}
 	if (len > FW_FEED_MAX_DOC) {
 		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE,
 		            "feed too large (%" G_GSIZE_FORMAT " bytes)", len);
@@ -402,20 +527,20 @@ struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_
 	if (!feed_to_utf8(&text, data ? data : "", len, content_type, error))
 		return NULL;
 	if (feed_looks_json(text.str, text.len)) {
-		doc = feed_json_parse(text.str, text.len, base_url, error);
+		doc = feed_json_parse(text.str, text.len, base_url, &guard, error);
 		goto out;
 	}
 
 	doc = g_new0(struct fw_feed_doc, 1);
 	doc->items = g_ptr_array_new_with_free_func((GDestroyNotify)fw_item_free);
-	xdoc = feed_xml_parse(text.str, text.len, base_url, FALSE, &strict_err, doc, &hostile);
-	if (!xdoc && !hostile) {
+	xdoc = feed_xml_parse(text.str, text.len, base_url, FALSE, &strict_err, doc, &guard);
+	if (!xdoc && !guard.why) {
 		g_ptr_array_set_size(doc->items, 0);
-		xdoc = feed_xml_parse(text.str, text.len, base_url, TRUE, &rec_err, doc, &hostile);
+		xdoc = feed_xml_parse(text.str, text.len, base_url, TRUE, &rec_err, doc, &guard);
 		degraded = TRUE;
 	}
-	if (hostile) {
-		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE, "feed declares entities");
+	if (guard.why) {
+		g_set_error(error, FW_FEED_ERROR, guard.code, "%s", guard.why);
 		goto fail;
 	}
 	if (degraded && strict_err.code == XML_ERR_INTERNAL_ERROR &&
@@ -456,6 +581,8 @@ fail:
 	fw_feed_doc_free(doc);
 	doc = NULL;
 out:
+	if (doc)
+		doc_strip_unsafe(doc);
 	g_free(text.owned);
 	return doc;
 }

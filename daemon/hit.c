@@ -88,6 +88,38 @@ static void add_match(JsonBuilder *b, const char *field, guint start, guint end)
 	json_builder_end_object(b);
 }
 
+/* json (json-glib's output, valid UTF-8) with DEL, the C1 controls and the
+ * bidi overrides and isolates (U+202A-U+202E, U+2066-U+2069) written as
+ * \uXXXX, as json-glib writes C0 controls: they occur only inside strings,
+ * and a terminal or viewer showing the JSON must not act on them. Takes
+ * ownership. */
+static char *escape_unsafe(char *json)
+{
+	GString *out = NULL;
+	const char *done = json, *p;
+
+	for (p = json; *p; p++) {
+		const guchar *u = (const guchar *)p;
+		gsize n = u[0] == 0x7F ? 1
+		        : u[0] == 0xC2 && u[1] >= 0x80 && u[1] <= 0x9F ? 2
+		        : u[0] == 0xE2 && ((u[1] == 0x80 && u[2] >= 0xAA && u[2] <= 0xAE) ||
+		                           (u[1] == 0x81 && u[2] >= 0xA6 && u[2] <= 0xA9)) ? 3 : 0;
+		if (!n)
+			continue;
+		if (!out)
+			out = g_string_sized_new(strlen(json) + 16);
+		g_string_append_len(out, done, p - done);
+		g_string_append_printf(out, "\\u%04x", g_utf8_get_char(p));
+		done = p + n;
+		p += n - 1;
+	}
+	if (!out)
+		return json;
+	g_string_append(out, done);
+	g_free(json);
+	return g_string_free(out, FALSE);
+}
+
 /* The builder's document as one line of JSON. Caller frees. */
 static char *to_json(JsonBuilder *b)
 {
@@ -95,7 +127,7 @@ static char *to_json(JsonBuilder *b)
 	g_autoptr(JsonNode) root = json_builder_get_root(b);
 
 	json_generator_set_root(gen, root);
-	return json_generator_to_data(gen, NULL);
+	return escape_unsafe(json_generator_to_data(gen, NULL));
 }
 
 /* ---- writing the stored lists ------------------------------------------ */

@@ -424,9 +424,12 @@ poll_worker_cb(gpointer data, gpointer user_data)
 	if (!g_atomic_int_get(&p->stopping)) {
 		gsize len = 0;
 		const char *body = job->body ? g_bytes_get_data(job->body, &len) : NULL;
+		/* one feed holds the worker (and every feed's hits behind it) for
+		 * its budget at most; stopping interrupts it */
+		struct fw_feed_limits lim = { FW_FEED_BUDGET_MS, &p->stopping };
 
-		job->doc = fw_feed_parse(body ? body : "", len, job->base_url, job->content_type,
-		                         &job->error);
+		job->doc = fw_feed_parse_limited(body ? body : "", len, job->base_url,
+		                                 job->content_type, &lim, &job->error);
 	}
 	if (job->doc != NULL) {
 		const char *title = job->feed_title ? job->feed_title
@@ -436,12 +439,14 @@ poll_worker_cb(gpointer data, gpointer user_data)
 
 		job->hashes = g_ptr_array_new_full(job->doc->items->len, g_free);
 		job->hits = g_ptr_array_new_full(job->doc->items->len, (GDestroyNotify)g_ptr_array_unref);
-		for (guint i = 0; i < job->doc->items->len; i++) {
+		for (guint i = 0; i < job->doc->items->len && !g_atomic_int_get(&p->stopping); i++) {
 			const struct fw_item *it = job->doc->items->pdata[i];
 			g_ptr_array_add(job->hashes, fw_hit_item_hash(buf, it));
 			g_ptr_array_add(job->hits, item_hits_compute(job->gen->matcher, matches, it, title));
 		}
 		fw_matches_free(matches);
+		if (job->hashes->len < job->doc->items->len)   /* stopping: never stored */
+			g_clear_pointer(&job->doc, fw_feed_doc_free);
 	}
 	g_async_queue_push(p->done_jobs, job);
 	g_source_set_ready_time(p->done_source, 0);

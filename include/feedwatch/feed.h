@@ -18,7 +18,9 @@ GQuark fw_feed_error_quark(void);
 enum fw_feed_error_code {
 	FW_FEED_ERROR_NOT_XML,     /* not a well-formed document, even in recover mode */
 	FW_FEED_ERROR_NOT_FEED,    /* XML or HTML but no rss/rdf/feed root ("not a feed: text/html") */
-	FW_FEED_ERROR_HOSTILE,     /* refused: entity declarations, size, depth */
+	FW_FEED_ERROR_HOSTILE,     /* refused: entity declarations, size, depth, a cap below,
+	                            * the CPU budget */
+	FW_FEED_ERROR_CANCELLED,   /* fw_feed_limits.cancel was set during the parse */
 };
 
 /* Time value meaning "the feed gave no date". */
@@ -53,6 +55,25 @@ struct fw_feed_doc {
 	gint64 ttl;        /* <ttl> or sy:updatePeriod, in seconds; 0 = none */
 };
 
+/* What one parse may cost. Whatever the document, a parse holds at most
+ * its decoded text (up to 3x its bytes from a legacy charset), one 4 MB run
+ * of it being fixed (up to 5x), one item with what it has read so far, and
+ * at most 200000 XML nodes (elements, attributes, comments, processing
+ * instructions; ~250 bytes each) or 100000 JSON values (~300 bytes each):
+ * with the default max_size of 10 MB, under 100 MB (docs/design.md
+ * "Hostile input" has the figures). Elements are refused over 512
+ * attributes (libxml2 checks duplicates in quadratic time), a DOCTYPE's
+ * internal subset is dropped, an HTML page is searched only for its <link>
+ * tags. A parse that hits one of these fails with HOSTILE naming it. */
+struct fw_feed_limits {
+	gint64 budget_ms;      /* thread CPU time the parse may take; 0: no limit */
+	const gint *cancel;    /* read atomically: the parse stops soon after it turns
+	                        * non-zero (CANCELLED); NULL: never */
+};
+
+/* The CPU budget the daemon gives a parse (fw_feed_limits.budget_ms). */
+#define FW_FEED_BUDGET_MS 10000
+
 /* Parses a feed document from memory. base_url is the URL it was fetched
  * from (final URL after redirects) or NULL; content_type is the HTTP
  * Content-Type header (its charset counts after a byte order mark and the
@@ -61,9 +82,18 @@ struct fw_feed_doc {
  * XML: LINE:COL: ..."), NOT_FEED ("not a feed: text/html", with " (it links
  * to a feed: URL)" when the page names one; "not a feed: XML document with
  * root element <x>"), HOSTILE ("feed declares entities", "feed nested too
- * deeply", "feed too large" over 64 MB). */
+ * deeply", "feed too large" over 64 MB, and the caps of fw_feed_limits).
+ * Every string of the result is free of C0 and C1 controls and of bidi
+ * overrides and isolates (U+202A-U+202E, U+2066-U+2069), ids included. */
 struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
                                   const char *content_type, GError **error);
+
+/* fw_feed_parse within limits (NULL: none): over its budget it fails with
+ * HOSTILE "feed took too long to parse (over its CPU budget)", cancelled
+ * with CANCELLED. */
+struct fw_feed_doc *fw_feed_parse_limited(const char *data, gsize len, const char *base_url,
+                                          const char *content_type,
+                                          const struct fw_feed_limits *limits, GError **error);
 
 /* Initialises libxml2 for the process now (else the first parse does, on
  * its thread): its global tables are then the caller's thread's memory. */

@@ -6,7 +6,7 @@
 # request (nginx's access log sees only the feeds themselves); billion laughs
 # is refused; an HTML page names the feed it links to.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 21
+plan 22
 [ -x "$FW_BUILD/feedwatch" ] || { echo "Bail out! $FW_BUILD/feedwatch is not built"; exit 1; }
 
 www="$T_TMP/www"
@@ -72,6 +72,13 @@ like "$ST $ERR" "^1 .*not a feed: text/html \\(it links to a feed: $BASE/feeds/r
 	"an HTML page names the feed it links to"
 parse page-file "$www/page.html"
 like "$ST $ERR" '^1 .*not a feed: text/html' "the same page as a file: not a feed"
+
+# term_cut (match's output) replaced one byte of a two-byte C1 control and
+# printed the other alone: invalid UTF-8 on the terminal (issue 16)
+printf 'Milei \xc2\x85 wins \xe2\x80\xae here\n' | fw match milei - > "$T_TMP/match.out"
+iconv -f UTF-8 -t UTF-8 "$T_TMP/match.out" > /dev/null 2>&1 &&
+	! LC_ALL=C grep -q -P '\xc2[\x80-\x9f]|\xe2\x80\xae' "$T_TMP/match.out"
+ok $? "match prints valid UTF-8 without the C1 control or the bidi override"
 
 sleep 0.2
 requests=$(grep -c . "$NGINX_LOG")

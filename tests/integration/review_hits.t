@@ -121,7 +121,7 @@ is "$(count --unread --limit 3)" 3 "--unread with --limit"
 hits_json "$T_TMP/all.json"
 fw -c "$CONF" hits --format csv --limit 0 > "$T_TMP/all.csv"
 out=$("$FW_PY" - "$T_TMP/all.csv" "$T_TMP/all.json" <<'PY' 2>&1
-import csv, json, sys
+import csv, json, re, sys
 raw = open(sys.argv[1], "rb").read()
 bad = []
 if not raw.endswith(b"\r\n") or b"\n" in raw.replace(b"\r\n", b""):
@@ -139,6 +139,8 @@ for r, h in zip(rows, hits):
     for k in want_cols:
         v = h[k]
         v = "" if v is None else ("true" if v is True else "false" if v is False else str(v))
+        # CSV prints each control or bidi override as a space (issue 16)
+        v = re.sub("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", " ", v)
         if r[k] != v: bad.append("%s %s: %r != %r" % (h["id"], k, r[k], v))
 print("\n".join(bad[:20]))
 sys.exit(1 if bad else 0)

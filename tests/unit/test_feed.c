@@ -322,6 +322,19 @@ static const char json_v10[] =
 static const char json_noid[] =
 	"{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [{\"url\": \"/rel/1\", \"title\": \"r\"},"
 	" {\"title\": \"only title\"}, {\"url\": \"javascript:alert(1)\", \"id\": \"js\"}, {}]}";
+/* ESC sequences and bidi overrides in ids and titles; ids over int64 */
+static const char json_escape_ids[] =
+	"{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": ["
+	"{\"id\": \"j\\u001b[31mX\\u001b]52;c;YQ==\\u0007\\u001b[2J\\u202e\", \"title\": \"evil \\u202etxt\"},"
+	"{\"id\": \"\\u001b\\u009b\\u2066\", \"title\": \"ctl\"},"
+	"{\"id\": 123456789012345678901234567890, \"title\": \"a\"},"
+	"{\"id\": 123456789012345678901234567891, \"title\": \"b\"}]}";
+/* C1 controls (U+009B CSI, U+009D OSC) in a guid, bidi overrides in text */
+static const char c1_guid_doc[] =
+	"<rss version=\"2.0\"><channel><item><guid>a\xC2\x9B" "1mb\xC2\x9D" "0;t\x07\xE2\x81\xA6" "c</guid>"
+	"<title>Flip \xE2\x80\xAEgnp.exe</title><description>Sum &#x202E;rev</description>"
+	"<category>a\xE2\x80\xAB" "b</category><author>Mallory\xE2\x81\xA9</author>"
+	"</item></channel></rss>";
 static const char json_plain[] = "{\"hello\": \"world\"}";
 static const char json_broken[] = "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [";
 static const char json_empty[] = "\xEF\xBB\xBF {\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}";
@@ -715,6 +728,71 @@ static char *gen_attr_5mb(gsize *len)
 static char *gen_title_1mb(gsize *len)
 {
 	return big_item("<title>", "Milei ", 1024 * 1024 / 6, "</title>", len);
+}
+
+/* Issue 16's shapes: small on the wire, huge once parsed. */
+static char *gen_json_empty_objects(gsize *len)
+{
+	GString *s = g_string_new("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [");
+	for (int i = 0; i < 3000000; i++)
+		g_string_append(s, i ? ",{}" : "{}");
+	g_string_append(s, "]}");
+	*len = s->len;
+	return g_string_free(s, FALSE);
+}
+
+static char *gen_category_elements(gsize *len)
+{
+	return big_item("<title>Big</title><category>", "<a/>", 2500000, "</category>", len);
+}
+
+static char *gen_doctype_pis(gsize *len)
+{
+	GString *s = g_string_new("<?xml version=\"1.0\"?><!DOCTYPE rss [");
+	for (int i = 0; i < 2000000; i++)
+		g_string_append(s, "<?a?>");
+	g_string_append(s, "]><rss version=\"2.0\"><channel><title>P</title>"
+	                   "<item><guid>pi</guid></item></channel></rss>");
+	*len = s->len;
+	return g_string_free(s, FALSE);
+}
+
+static char *gen_html_paragraphs(gsize *len)
+{
+	GString *s = g_string_new("<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+	                          "<link rel=\"alternate\" type=\"application/rss+xml\" "
+	                          "href=\"https://p.example.org/feed\"></head><body>");
+	for (int i = 0; i < 3000000; i++)
+		g_string_append(s, "<p>");
+	g_string_append(s, "</body></html>");
+	*len = s->len;
+	return g_string_free(s, FALSE);
+}
+
+/* 80 k attributes on one element: 16 s in libxml2 2.9.14's duplicate check. */
+static char *gen_attrs_80k(gsize *len)
+{
+	GString *s = g_string_new("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item");
+	for (int i = 0; i < 80000; i++)
+		g_string_append_printf(s, " a%d=\"1\"", i);
+	g_string_append(s, "><guid>x</guid></item></channel></rss>");
+	*len = s->len;
+	return g_string_free(s, FALSE);
+}
+
+/* The same in an HTML page's <link>, past where the XML parse stops (the
+ * not-a-feed sniff reads every <link>). */
+static char *gen_html_attrs_80k(gsize *len)
+{
+	GString *s = g_string_new("<html><head><meta charset=\"utf-8\">");
+	for (int i = 0; i < 200000; i++)
+		g_string_append(s, "<p>");
+	g_string_append(s, "<link rel=\"alternate\"");
+	for (int i = 0; i < 80000; i++)
+		g_string_append_printf(s, " a%d", i);
+	g_string_append(s, "></head><body>x</body></html>");
+	*len = s->len;
+	return g_string_free(s, FALSE);
 }
 
 static char *gen_nul_flood(gsize *len)
@@ -1184,6 +1262,30 @@ static const struct feed_row rows[] = {
 	{ .name = "bogus-http-charset", .xml = latin1_bogus_http_doc, .content_type = "text/xml; charset=no-such",
 	  .n_items = 1, .title = "Señor" },
 
+	/* issue 16: shapes that built ~0.3-1 GB before, caps named in the error */
+	{ .name = "json-3m-empty-objects", .gen = gen_json_empty_objects,
+	  .error = ERR(FW_FEED_ERROR_HOSTILE), .error_has = "over 100000 values" },
+	{ .name = "category-2.5m-elements", .gen = gen_category_elements,
+	  .error = ERR(FW_FEED_ERROR_HOSTILE), .error_has = "over 200000 XML nodes" },
+	{ .name = "doctype-2m-pis", .gen = gen_doctype_pis, .n_items = 1, .id = "pi",
+	  .feed_title = "P" },
+	{ .name = "html-3m-paragraphs", .gen = gen_html_paragraphs,
+	  .error = ERR(FW_FEED_ERROR_NOT_FEED),
+	  .error_has = "not a feed: text/html (it links to a feed: https://p.example.org/feed)" },
+	{ .name = "attributes-80k", .gen = gen_attrs_80k, .error = ERR(FW_FEED_ERROR_HOSTILE),
+	  .error_has = "over 512 attributes" },
+	{ .name = "html-attributes-80k", .gen = gen_html_attrs_80k,
+	  .error = ERR(FW_FEED_ERROR_NOT_FEED), .error_has = "not a feed: text/html" },
+	{ .name = "json-id-escapes", .xml = json_escape_ids, .n_items = 4,
+	  .id = "j[31mX]52;c;YQ==[2J", .title = "evil txt" },
+	{ .name = "json-id-only-controls", .xml = json_escape_ids, .n_items = 4, .item = 1,
+	  .id = "sha1:", .title = "ctl" },
+	{ .name = "json-id-over-int64", .xml = json_escape_ids, .n_items = 4, .item = 2,
+	  .id = "123456789012345678901234567890" },
+	{ .name = "guid-c1-bidi", .xml = c1_guid_doc, .n_items = 1, .id = "a1mb0;t c",
+	  .title = "Flip gnp.exe", .summary = "Sum rev", .categories = "ab",
+	  .author = "Mallory" },
+
 	/* hostile sizes and shapes: bounded results, the rest of the feed kept */
 	{ .name = "text-node-11mb", .gen = gen_text_11mb, .n_items = 2, .item = 1, .title = "After" },
 	{ .name = "text-node-11mb-capped", .gen = gen_text_11mb, .n_items = 2, .title = "Big",
@@ -1527,6 +1629,45 @@ static void test_caps(void)
 	g_string_free(s, TRUE);
 }
 
+/* A parse over its CPU budget fails HOSTILE naming it; a cancelled one
+ * CANCELLED; without limits the same document parses. */
+static void test_budget(void)
+{
+	GString *s = g_string_new(many_items_doc_head);
+	for (int i = 0; i < 5000; i++)
+		g_string_append_printf(s, "<item><guid>%d</guid><description>&lt;p&gt;word word "
+		                       "word word word word word word word word&lt;/p&gt;</description>"
+		                       "</item>", i);
+	g_string_append(s, RSS_TAIL);
+	g_autoptr(GError) error = NULL;
+	struct fw_feed_limits lim = { .budget_ms = 1 };
+	struct fw_feed_doc *doc = fw_feed_parse_limited(s->str, s->len, NULL, NULL, &lim, &error);
+	g_assert_null(doc);
+	g_assert_error(error, FW_FEED_ERROR, FW_FEED_ERROR_HOSTILE);
+	g_assert_nonnull(strstr(error->message, "CPU budget"));
+	g_clear_error(&error);
+
+	gint cancel = 1;
+	struct fw_feed_limits stop = { .cancel = &cancel };
+	doc = fw_feed_parse_limited(s->str, s->len, NULL, NULL, &stop, &error);
+	g_assert_null(doc);
+	g_assert_error(error, FW_FEED_ERROR, FW_FEED_ERROR_CANCELLED);
+	g_clear_error(&error);
+	doc = fw_feed_parse_limited(json_basic, strlen(json_basic), NULL, NULL, &stop, &error);
+	g_assert_null(doc);
+	g_assert_error(error, FW_FEED_ERROR, FW_FEED_ERROR_CANCELLED);
+	g_clear_error(&error);
+
+	cancel = 0;
+	lim.budget_ms = 60000;
+	lim.cancel = &cancel;
+	doc = fw_feed_parse_limited(s->str, s->len, NULL, NULL, &lim, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(doc->items->len, ==, 5000);
+	fw_feed_doc_free(doc);
+	g_string_free(s, TRUE);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -1539,5 +1680,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/feed/deep", test_deep);
 	g_test_add_func("/feed/caps", test_caps);
 	g_test_add_func("/feed/long_guid", test_long_guid);
+	g_test_add_func("/feed/budget", test_budget);
 	return g_test_run();
 }

@@ -234,6 +234,27 @@ static void test_json(void)
 	                ==, "title");
 }
 
+/* C1 controls, DEL and bidi overrides are escaped like C0 ones (json-glib
+ * writes them raw): the line holds none of them, and reads back the same. */
+static void test_json_unsafe(void)
+{
+	static const char title[] = "a\xC2\x9B" "31m b\xC2\x9D" "52;c\x7F d\xE2\x80\xAE" "e\xE2\x81\xA6" "f\x1B";
+	struct fw_hit_row r = { .id = 1, .topic = "t", .feed = "f", .item_id = "\xC2\x9Bid",
+	                        .title = (char *)title, .found = 10 };
+	g_autofree char *line = fw_hit_json(&r);
+	g_autoptr(JsonParser) p = json_parser_new();
+	JsonObject *o;
+
+	g_test_message("%s", line);
+	g_assert_nonnull(strstr(line, "\"a\\u009b31m b\\u009d52;c\\u007f d\\u202ee\\u2066f\\u001b\""));
+	g_assert_nonnull(strstr(line, "\"\\u009bid\""));
+	for (const char *c = line; *c; c++)
+		g_assert_true((guchar)*c >= 0x20 && (guchar)*c < 0x7F);
+	g_assert_true(json_parser_load_from_data(p, line, -1, NULL));
+	o = json_node_get_object(json_parser_get_root(p));
+	g_assert_cmpstr(json_object_get_string_member(o, "title"), ==, title);
+}
+
 /* A digest: its head, then each hit exactly as fw_hit_json writes it. */
 static void test_digest_json(void)
 {
@@ -284,6 +305,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/hit/matched", test_matched);
 	g_test_add_func("/hit/time-utc", test_time_utc);
 	g_test_add_func("/hit/json", test_json);
+	g_test_add_func("/hit/json_unsafe", test_json_unsafe);
 	g_test_add_func("/hit/digest-json", test_digest_json);
 	return g_test_run();
 }
