@@ -25,7 +25,8 @@ SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover
 endif
 
 FW_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude \
-	-DFW_VERSION='"$(VERSION)"' -DFW_DOCDIR='"$(DOCDIR)"' $(SAN) $(shell $(PKG_CONFIG) --cflags $(PKGS))
+	-DFW_VERSION='"$(VERSION)"' -DFW_DOCDIR='"$(DOCDIR)"' -DFW_SYSCONFDIR='"$(SYSCONFDIR)"' \
+	$(SAN) $(shell $(PKG_CONFIG) --cflags $(PKGS))
 FW_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
 
 # libfeedwatch.a: the service's pipeline (daemon/ but feedwatchd.c).
@@ -40,6 +41,16 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 all: $(B)/feedwatch $(B)/feedwatchd
+
+# The paths compiled in (FW_DOCDIR, FW_SYSCONFDIR) follow PREFIX: the sources
+# that use them depend on a stamp rewritten whenever those paths change, so
+# `make install PREFIX=...` after a plain `make` rebuilds them.
+PATH_SRC = $(shell grep -l 'FW_DOCDIR\|FW_SYSCONFDIR' daemon/*.c cli/*.c)
+PATH_OBJ = $(patsubst daemon/%.c,$(B)/obj/%.o,$(patsubst cli/%.c,$(B)/obj/cli/%.o,$(PATH_SRC)))
+$(PATH_OBJ): $(B)/paths.stamp
+$(B)/paths.stamp: FORCE | $(B)/obj
+	@echo '$(DOCDIR) $(SYSCONFDIR)' | cmp -s - $@ || echo '$(DOCDIR) $(SYSCONFDIR)' > $@
+FORCE:
 
 $(B)/obj/%.o: daemon/%.c $(wildcard include/feedwatch/*.h daemon/*.h) | $(B)/obj
 	$(CC) $(FW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -155,4 +166,4 @@ deb:
 clean:
 	rm -rf build
 
-.PHONY: all deps run test check-build memcheck bench fuzz install uninstall deb clean
+.PHONY: all deps run test check-build memcheck bench fuzz install uninstall deb clean FORCE

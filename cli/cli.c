@@ -11,10 +11,25 @@
 
 #include "feedwatch/fetch.h"
 #include "feedwatch/lock.h"
+#include "feedwatch/log.h"
 
 #include "cli.h"
 
 /* ---- options and errors ------------------------------------------------ */
+
+const struct fw_cmd_entry *fw_cli_cmd;
+
+/* "feedwatch CMD" for the command running, else "feedwatch". */
+static const char *
+who(void)
+{
+	static char buf[64];
+
+	if (fw_cli_cmd == NULL)
+		return "feedwatch";
+	g_snprintf(buf, sizeof buf, "feedwatch %s", fw_cli_cmd->name);
+	return buf;
+}
 
 gboolean
 fw_cli_parse_options(const struct fw_cmd_entry *cmd, const GOptionEntry *entries, int *argc,
@@ -24,9 +39,13 @@ fw_cli_parse_options(const struct fw_cmd_entry *cmd, const GOptionEntry *entries
 	g_autoptr(GOptionContext) ctx = g_option_context_new(cmd->synopsis);
 	g_autoptr(GError) err = NULL;
 
+	fw_cli_cmd = cmd;
 	g_set_prgname(prg);   /* "Usage: feedwatch hits [OPTION…]" */
 
 	g_option_context_set_summary(ctx, cmd->help);
+	g_option_context_set_description(ctx, "Global options (-c, -v) go before or after the "
+	                                 "command. Exit status: 0 done, 1 failed, 2 bad usage "
+	                                 "or query. See feedwatch(1).");
 	if (entries != NULL)
 		g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_add_main_entries(ctx, fw_cli_common_entries, NULL);
@@ -35,15 +54,24 @@ fw_cli_parse_options(const struct fw_cmd_entry *cmd, const GOptionEntry *entries
 		        err->message, cmd->name);
 		return FALSE;
 	}
+	fw_log_init(fw_cli_opt_verbose);
 	return TRUE;
 }
 
 int
-fw_cli_usage_error(const char *fmt, const char *arg)
+fw_cli_usage(const char *fmt, ...)
 {
-	fprintf(stderr, "feedwatch: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'feedwatch --help'.\n");
+	va_list ap;
+	g_autofree char *msg = NULL;
+
+	va_start(ap, fmt);
+	msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n", who(), msg);
+	if (fw_cli_cmd != NULL)
+		fprintf(stderr, "Try 'feedwatch %s --help'.\n", fw_cli_cmd->name);
+	else
+		fprintf(stderr, "Try 'feedwatch --help'.\n");
 	return FW_EXIT_USAGE;
 }
 
@@ -65,8 +93,175 @@ fw_cli_hit_id(const char *s, gint64 *out)
 {
 	char *end;
 
+	if (!g_ascii_isdigit(*s))
+		return FALSE;
+	errno = 0;
 	*out = g_ascii_strtoll(s, &end, 10);
-	return *s != '\0' && *end == '\0' && *out > 0;
+	return errno == 0 && *end == '\0' && *out > 0;
+}
+
+gboolean
+fw_cli_hit_ids(const char *s, GArray *ids)
+{
+	g_auto(GStrv) parts = g_strsplit(s, ",", -1);
+	g_autoptr(GArray) got = g_array_new(FALSE, FALSE, sizeof(gint64));
+
+	for (int i = 0; parts[i] != NULL; i++) {
+		g_auto(GStrv) ends = g_strsplit(parts[i], "-", 3);
+		gint64 lo, hi;
+
+		if (ends[0] == NULL || !fw_cli_hit_id(ends[0], &lo))
+			return FALSE;
+		hi = lo;
+		if (ends[1] != NULL && (ends[2] != NULL || !fw_cli_hit_id(ends[1], &hi)))
+			return FALSE;
+		if (hi < lo || hi - lo >= FW_CLI_MAX_IDS - (gint64)got->len)
+			return FALSE;
+		for (gint64 id = lo; id <= hi; id++)
+			g_array_append_val(got, id);
+	}
+	if (got->len == 0 || ids->len + got->len > FW_CLI_MAX_IDS)
+		return FALSE;
+	g_array_append_vals(ids, got->data, got->len);
+	return TRUE;
+}
+
+/* The Levenshtein distance between a and b (casefolded, by characters). */
+static guint
+edit_distance(const char *a, const char *b)
+{
+	g_autofree char *fa = g_utf8_casefold(a, -1), *fb = g_utf8_casefold(b, -1);
+	g_autofree gunichar *ua = g_utf8_to_ucs4_fast(fa, -1, NULL);
+	g_autofree gunichar *ub = g_utf8_to_ucs4_fast(fb, -1, NULL);
+	glong la = g_utf8_strlen(fa, -1), lb = g_utf8_strlen(fb, -1);
+	g_autofree guint *row = g_new(guint, lb + 1);
+
+	for (glong j = 0; j <= lb; j++)
+		row[j] = (guint)j;
+	for (glong i = 1; i <= la; i++) {
+		guint diag = row[0];
+
+		row[0] = (guint)i;
+		for (glong j = 1; j <= lb; j++) {
+			guint up = row[j];
+
+			row[j] = MIN(MIN(row[j] + 1, row[j - 1] + 1), diag + (ua[i - 1] != ub[j - 1]));
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *
+fw_cli_nearest(const char *name, const char *const *candidates, guint n)
+{
+	const char *best = NULL;
+	guint best_d = G_MAXUINT, len = (guint)g_utf8_strlen(name, -1);
+
+	for (guint i = 0; i < n; i++) {
+		guint d;
+
+		if (candidates[i] == NULL)
+			continue;
+		d = edit_distance(name, candidates[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	/* A likely misspelling: a few edits, fewer than a third of the name. */
+	return best != NULL && best_d > 0 && best_d <= MAX(2, len / 3) && best_d < len ? best : NULL;
+}
+
+/* ---- names of topics and feeds ------------------------------------------ */
+
+/* TRUE when store holds a hit of topic (or, !topic, from feed) name. */
+static gboolean
+store_has_hit(struct fw_store *store, const char *name, gboolean topic)
+{
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	char *names[] = { (char *)name, NULL };
+	struct fw_hit_filter f = { .limit = 1 };
+
+	if (store == NULL)
+		return FALSE;
+	if (topic)
+		f.topics = names;
+	else
+		f.feeds = names;
+	return fw_store_hits(store, &f, rows, NULL) && rows->len > 0;
+}
+
+/* Prints "no KIND 'name' in CONFIG", the nearest candidate and hint (a
+ * line of its own, or NULL) as a usage error. */
+static void
+unknown_name(const char *kind, const char *name, const struct fw_config *cfg, GPtrArray *cands,
+             const char *hint)
+{
+	const char *near = fw_cli_nearest(name, (const char *const *)cands->pdata, cands->len);
+	g_autofree char *shown = fw_cli_term_cut(name, 60);
+
+	fw_cli_usage("no %s '%s' in %s%s%s%s%s%s", kind, shown, cfg->path,
+	             near ? ": did you mean " : "", near ? near : "", near ? "?" : "",
+	             hint ? "\n" : "", hint ? hint : "");
+}
+
+char **
+fw_cli_topic_keys(const struct fw_config *cfg, struct fw_store *store, char **names,
+                  const char *hint)
+{
+	g_autoptr(GStrvBuilder) keys = g_strv_builder_new();
+
+	if (names == NULL)
+		return NULL;
+	for (int k = 0; names[k] != NULL; k++) {
+		g_autofree char *fold = g_utf8_casefold(names[k], -1);
+		g_autoptr(GPtrArray) cands = g_ptr_array_new();
+		gboolean found = FALSE;
+
+		for (guint i = 0; i < cfg->topics->len; i++) {
+			const struct fw_topic_conf *t = cfg->topics->pdata[i];
+			g_autofree char *tf = t->name ? g_utf8_casefold(t->name, -1) : NULL;
+
+			if (strcmp(t->key, names[k]) == 0 || g_strcmp0(tf, fold) == 0) {
+				g_strv_builder_add(keys, t->key);
+				found = TRUE;
+			}
+			g_ptr_array_add(cands, t->key);
+			if (t->name != NULL && strcmp(t->name, t->key) != 0)
+				g_ptr_array_add(cands, t->name);
+		}
+		if (!found && store_has_hit(store, names[k], TRUE)) {
+			g_strv_builder_add(keys, names[k]);   /* a topic that left the config */
+			found = TRUE;
+		}
+		if (!found) {
+			unknown_name("topic", names[k], cfg, cands, hint);
+			return NULL;
+		}
+	}
+	return g_strv_builder_end(keys);
+}
+
+gboolean
+fw_cli_feed_keys_ok(const struct fw_config *cfg, struct fw_store *store, char **names)
+{
+	for (int k = 0; names != NULL && names[k] != NULL; k++) {
+		g_autoptr(GPtrArray) cands = g_ptr_array_new();
+		gboolean found = FALSE;
+
+		for (guint i = 0; i < cfg->feeds->len; i++) {
+			const struct fw_feed_conf *fc = cfg->feeds->pdata[i];
+
+			found |= strcmp(fc->key, names[k]) == 0;
+			g_ptr_array_add(cands, fc->key);
+		}
+		if (!found && !store_has_hit(store, names[k], FALSE)) {
+			unknown_name("feed", names[k], cfg, cands, NULL);
+			return FALSE;
+		}
+	}
+	return TRUE;
 }
 
 /* ---- config and store -------------------------------------------------- */
@@ -80,14 +275,14 @@ fw_cli_load_config(void)
 	struct fw_config *cfg;
 
 	if (path == NULL) {
-		fprintf(stderr, "feedwatch: %s\n", err->message);
+		fprintf(stderr, "%s: %s\n", who(), err->message);
 		return NULL;
 	}
 	cfg = fw_config_load(path, errors, &err);
 	if (cfg == NULL) {
 		for (guint i = 0; i < errors->len; i++)
 			fprintf(stderr, "%s\n", (char *)errors->pdata[i]);
-		fprintf(stderr, "feedwatch: %s\n", err->message);
+		fprintf(stderr, "%s: %s\n", who(), err->message);
 	}
 	return cfg;
 }
@@ -98,14 +293,22 @@ fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg, gboolean reade
 	g_autoptr(GError) err = NULL;
 
 	db->cfg = cfg;
-	db->store = fw_store_open(cfg->database, &err);
+	if (reader && !g_file_test(cfg->database, G_FILE_TEST_EXISTS)) {
+		/* A reader never creates the database: an empty one in memory. */
+		fprintf(stderr, "%s: nothing has been polled yet (no database %s): start feedwatchd "
+		        "or run 'feedwatch poll'\n", who(), cfg->database);
+		db->fresh = TRUE;
+		db->store = fw_store_open(":memory:", &err);
+	} else {
+		db->store = fw_store_open(cfg->database, &err);
+	}
 	if (db->store == NULL && reader &&
 	    g_error_matches(err, FW_STORE_ERROR, FW_STORE_ERROR_READONLY)) {
 		g_clear_error(&err);
 		db->store = fw_store_open_readonly(cfg->database, &err);
 	}
 	if (db->store == NULL) {
-		fprintf(stderr, "feedwatch: %s\n", err->message);
+		fprintf(stderr, "%s: %s\n", who(), err->message);
 		fw_cli_db_close(db, 1);
 		return FALSE;
 	}
@@ -139,6 +342,13 @@ fw_cli_use_color(void)
 	const char *nc = g_getenv("NO_COLOR");
 
 	return isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+}
+
+void
+fw_cli_say_empty(const char *what)
+{
+	if (isatty(STDOUT_FILENO))
+		fprintf(stderr, "%s: %s\n", who(), what);
 }
 
 guint

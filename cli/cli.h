@@ -2,7 +2,8 @@
  * entry, option parsing, opening the config and the store, the terminal, and
  * fetching or reading a feed once. One command a file (cli/cmd-*.c), the
  * table in cli/feedwatch.c. Single-threaded; errors are printed on stderr
- * here, and the commands return the exit status (0, 1, or FW_EXIT_USAGE). */
+ * here as "feedwatch COMMAND: ...", and the commands return the exit status
+ * of feedwatch(1)'s table: 0 done, 1 failed, FW_EXIT_USAGE. */
 #ifndef FW_CLI_H
 #define FW_CLI_H
 
@@ -14,7 +15,8 @@
 #include "feedwatch/sched.h"
 #include "feedwatch/store.h"
 
-/* The exit status of a bad option or argument. */
+/* The exit status of a bad option or argument, an unknown topic or feed, a
+ * query that does not parse, or a request that cannot be done as asked. */
 #define FW_EXIT_USAGE 2
 
 /* One command of the tool: a row of fw_cmd_table. */
@@ -37,6 +39,9 @@ extern char *fw_cli_opt_config;
 extern gboolean fw_cli_opt_verbose;
 extern gint64 fw_cli_opt_test_now;
 extern const GOptionEntry fw_cli_common_entries[];
+
+/* The command running (set by main before it runs), or NULL. */
+extern const struct fw_cmd_entry *fw_cli_cmd;
 
 int fw_cmd_add(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv);
@@ -63,14 +68,41 @@ int fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv);
 gboolean fw_cli_parse_options(const struct fw_cmd_entry *cmd, const GOptionEntry *entries,
                               int *argc, char ***argv);
 
-/* Prints "feedwatch: " fmt (with arg) and a hint on stderr; returns FW_EXIT_USAGE. */
-int fw_cli_usage_error(const char *fmt, const char *arg);
+/* Prints "feedwatch CMD: message" and "Try 'feedwatch CMD --help'." on
+ * stderr (CMD: fw_cli_cmd; without one, the tool's); returns FW_EXIT_USAGE. */
+int fw_cli_usage(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
 /* Prints "feedwatch CMD: message" on stderr; returns 1 (the error exit status). */
 int fw_cli_fail(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* Parses a hit number (> 0) into *out; FALSE for anything else. */
 gboolean fw_cli_hit_id(const char *s, gint64 *out);
+
+/* Appends the hit numbers of s to ids (of gint64): a number, a range "1-3"
+ * or a comma-separated list of them ("1-3,7"). FALSE (ids unchanged) for
+ * anything else, a range going down or more than FW_CLI_MAX_IDS numbers. */
+#define FW_CLI_MAX_IDS 100000
+gboolean fw_cli_hit_ids(const char *s, GArray *ids);
+
+/* The element of candidates (NULL-terminated; NULL entries skipped up to n)
+ * nearest to name by edit distance (ignoring case), when near enough to be
+ * a likely misspelling; else NULL. */
+const char *fw_cli_nearest(const char *name, const char *const *candidates, guint n);
+
+/* ---- names of topics and feeds ------------------------------------------ */
+
+/* The topic keys named by names (NULL-terminated): each a topic's key or
+ * display name in cfg, or (store not NULL) a topic that has hits in store.
+ * A new list (g_strfreev), or NULL after printing "no topic X ... did you
+ * mean Y?" and hint (a line, or NULL) as a usage error. names NULL: NULL,
+ * and nothing printed. */
+char **fw_cli_topic_keys(const struct fw_config *cfg, struct fw_store *store, char **names,
+                         const char *hint);
+
+/* Checks that each of names is a feed key of cfg or, with store, one the
+ * store knows; FALSE after printing the usage error for the first that is
+ * not. */
+gboolean fw_cli_feed_keys_ok(const struct fw_config *cfg, struct fw_store *store, char **names);
 
 /* ---- config and store -------------------------------------------------- */
 
@@ -82,11 +114,14 @@ struct fw_config *fw_cli_load_config(void);
 struct fw_cli_db {
 	struct fw_config *cfg;
 	struct fw_store *store;
+	gboolean fresh;   /* a reader's database does not exist yet: store is empty, in memory */
 };
 
 /* Loads the config and opens its store into db; prints what failed and
  * returns FALSE (db then holds nothing). reader: the command only reads, so a
- * database it cannot write is opened read-only instead of refused. */
+ * database it cannot write is opened read-only instead of refused, and one
+ * that does not exist is not created: the store is then an empty one in
+ * memory (db->fresh) and "nothing has been polled yet" is said on stderr. */
 gboolean fw_cli_db_open(struct fw_cli_db *db, gboolean reader);
 
 /* Opens cfg's store into db (db takes cfg, also on failure: freed then);
@@ -100,6 +135,10 @@ int fw_cli_db_close(struct fw_cli_db *db, int rc);
 
 /* TRUE when stdout is a terminal and NO_COLOR is unset or empty. */
 gboolean fw_cli_use_color(void);
+
+/* When stdout is a terminal, prints "feedwatch CMD: " what on stderr: an
+ * empty result says so to a person, never to a script. */
+void fw_cli_say_empty(const char *what);
 
 /* The terminal's columns: $COLUMNS, else the terminal's, else 100. */
 guint fw_cli_term_width(void);

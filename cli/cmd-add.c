@@ -81,11 +81,11 @@ fw_cmd_add(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc != 2)
-		return fw_cli_usage_error("add: give one URL (%s)", "a feed or a site's page");
+		return fw_cli_usage("give one URL (%s)", "a feed or a site's page");
 	if (!g_str_has_prefix(argv[1], "http://") && !g_str_has_prefix(argv[1], "https://"))
-		return fw_cli_usage_error("add: '%s' is not an http:// or https:// URL", argv[1]);
+		return fw_cli_usage("'%s' is not an http:// or https:// URL", argv[1]);
 	if (name != NULL && !fw_config_name_ok(name))
-		return fw_cli_usage_error("add: bad --name '%s' (letters, digits, '-', '_' and '.')", name);
+		return fw_cli_usage("bad --name '%s' (letters, digits, '-', '_' and '.')", name);
 	if ((cfg = fw_cli_load_config()) == NULL)
 		return 1;
 	if ((doc = find_feed(argv[1], cfg, &feed_url, &site)) == NULL) {
@@ -106,7 +106,7 @@ fw_cmd_add(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (site == NULL && doc->link != NULL)
 		site = g_strdup(doc->link);
 	key = name ? g_strdup(name) : fw_opml_feed_name(doc->title, feed_url, names);
-	of = fw_opml_feed_new(title, feed_url, site, NULL);
+	of = fw_opml_feed_new(title ? title : doc->title, feed_url, site, NULL);
 	group = fw_opml_config_group(of, key);
 	fw_opml_feed_free(of);
 	block = g_strdup_printf("\n# Added by feedwatch add: %s (%u item%s)\n%s",

@@ -120,13 +120,15 @@ backtest_days(const struct backtest *bt)
 	       bt->items, bt->items == 1 ? "" : "s");
 }
 
-/* Runs a topic of the config (argv[1] names it) or else the query argv[1]
- * over the stored items (published since --since) and prints the matches. */
+/* Runs a topic of the config (argv[1] names it: key or display name) or the
+ * --query over the stored items (published since --since) and prints the
+ * matches. */
 int
 fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
-	static char *since, *format;
+	static char *since, *format, *query;
 	static const GOptionEntry entries[] = {
+		{ "query", 'q', 0, G_OPTION_ARG_STRING, &query, "Run QUERY instead of a topic", "QUERY" },
 		{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Only items published at or after WHEN", "WHEN" },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, "table (the default) or json (the matches, one a line)", "FORMAT" },
 		{ NULL }
@@ -136,6 +138,7 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	struct fw_cli_db db;
 	const struct fw_topic_conf *topic = NULL;
 	g_autofree char *qtext = NULL;
+	g_auto(GStrv) keys = NULL;
 	g_autoptr(GError) err = NULL;
 	struct fw_query *q;
 	gint64 from = 0;
@@ -144,27 +147,37 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
-	if (argc != 2)
-		return fw_cli_usage_error("backtest: give one TOPIC or QUERY (%s)", "quote a query with spaces");
+	if (query == NULL && argc != 2)
+		return fw_cli_usage("give one TOPIC, or --query QUERY");
+	if (query != NULL && argc > 1)
+		return fw_cli_usage("give a TOPIC or --query QUERY, not both ('%s')", argv[1]);
 	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "table") != 0)
-		return fw_cli_usage_error("backtest: unknown format '%s' (table, json)", format);
+		return fw_cli_usage("unknown format '%s' (table, json)", format);
 	if (since != NULL && !fw_config_parse_when(since, fw_now(), &from))
-		return fw_cli_usage_error("backtest: bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
+		return fw_cli_usage("bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
 	if ((cfg = fw_cli_load_config()) == NULL)
 		return 1;
-	for (guint i = 0; i < cfg->topics->len; i++) {
-		const struct fw_topic_conf *t = cfg->topics->pdata[i];
-		if (strcmp(t->key, argv[1]) == 0)
-			topic = t;
+	if (query == NULL) {
+		char *names[] = { argv[1], NULL };
+
+		/* A topic of the config only: one that left it has no query. */
+		if ((keys = fw_cli_topic_keys(cfg, NULL, names, "(to run a query: --query QUERY)")) == NULL) {
+			fw_config_free(cfg);
+			return FW_EXIT_USAGE;
+		}
+		for (guint i = 0; i < cfg->topics->len; i++) {
+			const struct fw_topic_conf *t = cfg->topics->pdata[i];
+			if (topic == NULL && strcmp(t->key, keys[0]) == 0)
+				topic = t;
+		}
 	}
-	qtext = topic ? fw_topic_conf_query(topic) : g_strdup(argv[1]);
+	qtext = topic ? fw_topic_conf_query(topic) : g_strdup(query);
 	q = fw_query_parse(qtext, &col, &err);
 	if (q == NULL) {
-		fprintf(stderr, "feedwatch backtest: '%s' is no topic of %s, and as a query:%u: %s\n"
-		        "    %s\n    %*s^\n", argv[1], cfg->path, col, err->message, qtext,
-		        (int)(col > 0 ? col - 1 : 0), "");
+		fprintf(stderr, "feedwatch backtest: query:%u: %s\n    %s\n    %*s^\n", col,
+		        err->message, qtext, (int)(col > 0 ? col - 1 : 0), "");
 		fw_config_free(cfg);
-		return 1;
+		return FW_EXIT_USAGE;
 	}
 	if (!fw_cli_db_open_store(&db, cfg, TRUE)) {
 		fw_query_free(q);
@@ -185,6 +198,8 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		rc = fw_cli_fail("backtest", "%s", err->message);
 	else if (!bt.json)
 		backtest_days(&bt);
+	else if (bt.matched == 0)
+		fw_cli_say_empty("no stored item matches");
 	g_hash_table_unref(bt.days);
 	fw_query_free(q);
 	return fw_cli_db_close(&db, rc);

@@ -16,17 +16,17 @@ fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, NULL, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc > 1)
-		return fw_cli_usage_error("check: unexpected argument '%s'", argv[1]);
+		return fw_cli_usage("unexpected argument '%s'", argv[1]);
 	path = fw_config_find(fw_cli_opt_config, &err);
 	if (path == NULL) {
-		fprintf(stderr, "feedwatch: %s\n", err->message);
+		fprintf(stderr, "feedwatch check: %s\n", err->message);
 		return 1;
 	}
 	cfg = fw_config_load(path, errors, &err);
 	if (cfg == NULL) {
 		for (guint i = 0; i < errors->len; i++)
 			printf("%s\n", (char *)errors->pdata[i]);
-		fprintf(stderr, "feedwatch: %s\n", err->message);
+		fprintf(stderr, "feedwatch check: %s\n", err->message);
 		return 1;
 	}
 	printf("%s: ok, %u feed%s, %u topic%s, database %s\n", path, cfg->feeds->len,

@@ -28,7 +28,7 @@ fw_cmd_export(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc > 1)
-		return fw_cli_usage_error("export: unexpected argument '%s'", argv[1]);
+		return fw_cli_usage("unexpected argument '%s'", argv[1]);
 	if ((cfg = fw_cli_load_config()) == NULL)
 		return 1;
 	if (!g_file_get_contents(cfg->path, &text, NULL, &err)) {

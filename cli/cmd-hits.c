@@ -134,7 +134,7 @@ fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
 	static char **topics, **feeds, *since, *until, *format, *search;
 	static gboolean unread, follow;
-	static int limit = -1;
+	static int limit;
 	static const GOptionEntry entries[] = {
 		{ "topic", 't', 0, G_OPTION_ARG_STRING_ARRAY, &topics, "Only topic T (repeatable)", "T" },
 		{ "feed", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &feeds, "Only feed F (repeatable)", "F" },
@@ -152,39 +152,48 @@ fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	struct fw_cli_db db;
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
 	g_autoptr(GError) err = NULL;
+	g_auto(GStrv) keys = NULL;
 	gint64 now = fw_now();
 	int rc = 0;
 
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc > 1)
-		return fw_cli_usage_error("hits: unexpected argument '%s'", argv[1]);
+		return fw_cli_usage("unexpected argument '%s'", argv[1]);
 	if (format != NULL && !fw_hitlog_format_from_name(format, &fmt))
-		return fw_cli_usage_error("hits: unknown format '%s' (table, json, csv, atom)", format);
+		return fw_cli_usage("unknown format '%s' (table, json, csv, atom)", format);
 	if (follow && fmt == FW_HITLOG_ATOM)
-		return fw_cli_usage_error("hits: --follow works with table, json and csv, not %s", format);
+		return fw_cli_usage("--follow works with table, json and csv, not %s", format);
 	if (since != NULL && !fw_config_parse_when(since, now, &f.since))
-		return fw_cli_usage_error("hits: bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
+		return fw_cli_usage("bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
 	if (until != NULL && !fw_config_parse_when(until, now, &f.until))
-		return fw_cli_usage_error("hits: bad --until '%s' (e.g. 2024-11-26, 36h, 7d)", until);
-	if (limit < -1)
-		return fw_cli_usage_error("hits: bad --limit '%s' (a number, 0 for all)", "negative");
-	f.topics = topics;
-	f.feeds = feeds;
+		return fw_cli_usage("bad --until '%s' (e.g. 2024-11-26, 36h, 7d)", until);
+	if (limit < 0)
+		return fw_cli_usage("bad --limit %d (a number of hits, 0 for all)", limit);
 	f.unread = unread;
 	f.search = search;
-	f.limit = limit < 0 ? 0 : (guint)limit;
+	f.limit = (guint)limit;
 	/* the reader's time; the table lists stories, the other formats hits */
 	f.published = TRUE;
 	f.stories = fmt == FW_HITLOG_TABLE && !follow;
 	if (!fw_cli_db_open(&db, TRUE))
 		return 1;
+	if (follow && db.fresh)
+		return fw_cli_db_close(&db, fw_cli_fail("hits", "--follow reads the daemon's database: "
+		                                        "start feedwatchd first"));
+	if ((topics != NULL && (keys = fw_cli_topic_keys(db.cfg, db.store, topics, NULL)) == NULL) ||
+	    !fw_cli_feed_keys_ok(db.cfg, db.store, feeds))
+		return fw_cli_db_close(&db, FW_EXIT_USAGE);
+	f.topics = keys;
+	f.feeds = feeds;
 	if (follow) {
 		rc = follow_hits(db.store, &f, fmt, fw_cli_use_color(), fw_cli_term_width());
 	} else if (!fw_store_hits(db.store, &f, rows, &err)) {
 		rc = fw_cli_fail("hits", "%s", err->message);
 	} else {
 		fw_hitlog_print(rows, fmt, stdout, fw_cli_use_color(), fw_cli_term_width());
+		if (rows->len == 0 && !db.fresh)
+			fw_cli_say_empty("no hits match");
 	}
 	return fw_cli_db_close(&db, rc);
 }

@@ -31,7 +31,7 @@ fw_cmd_import(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc != 2)
-		return fw_cli_usage_error("import: give one OPML file (%s)", "or - for standard input");
+		return fw_cli_usage("give one OPML file (%s)", "or - for standard input");
 	if ((cfg = fw_cli_load_config()) == NULL)
 		return 1;
 	if (strcmp(argv[1], "-") == 0) {

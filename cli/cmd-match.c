@@ -87,13 +87,13 @@ fw_cmd_match(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc < 2 || argc > 3)
-		return fw_cli_usage_error("match: give a QUERY and a FILE, URL or - (%s)", "stdin");
+		return fw_cli_usage("give a QUERY and a FILE, URL or - (%s)", "stdin");
 	src = argc == 3 ? argv[2] : "-";
 	q = fw_query_parse(argv[1], &col, &err);
 	if (q == NULL) {
 		fprintf(stderr, "feedwatch match: query:%u: %s\n    %s\n    %*s^\n", col, err->message,
 		        argv[1], (int)(col > 0 ? col - 1 : 0), "");
-		return 1;
+		return FW_EXIT_USAGE;
 	}
 	if (strcmp(src, "-") == 0 || !g_str_has_prefix(src, "http")) {
 		/* A file or standard input: a feed, else plain text (one item). */

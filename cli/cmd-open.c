@@ -75,9 +75,9 @@ fw_cmd_open(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, NULL, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc != 2)
-		return fw_cli_usage_error("open: give one hit number (%s)", "feedwatch open HIT");
+		return fw_cli_usage("give one hit number (%s)", "feedwatch open HIT");
 	if (!fw_cli_hit_id(argv[1], &id))
-		return fw_cli_usage_error("open: '%s' is not a hit number", argv[1]);
+		return fw_cli_usage("'%s' is not a hit number", argv[1]);
 	if (!fw_cli_db_open(&db, FALSE))
 		return 1;
 	row = fw_store_hit_get(db.store, id, &err);

@@ -57,17 +57,17 @@ fw_cmd_parse(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc != 2)
-		return fw_cli_usage_error("parse: give one FILE, URL or - (%s)", "stdin");
+		return fw_cli_usage("give one FILE, URL or - (%s)", "stdin");
 	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
-		return fw_cli_usage_error("parse: unknown format '%s' (text, json)", format);
+		return fw_cli_usage("unknown format '%s' (text, json)", format);
 	json = format != NULL && strcmp(format, "json") == 0;
 	doc = fw_cli_read_feed(argv[1], &err);
 	if (doc == NULL) {
-		fprintf(stderr, "feedwatch: %s: %s\n", argv[1], err->message);
+		fprintf(stderr, "feedwatch parse: %s: %s\n", argv[1], err->message);
 		return 1;
 	}
 	if (doc->degraded)
-		fprintf(stderr, "feedwatch: %s: broken feed read in recover mode: %s\n", argv[1],
+		fprintf(stderr, "feedwatch parse: %s: broken feed read in recover mode: %s\n", argv[1],
 		        doc->warning ? doc->warning : "");
 	if (!json)
 		printf("feed: %s (%u item%s)\n", doc->title ? doc->title : "(no title)", doc->items->len,

@@ -1,5 +1,6 @@
 /* feedwatch poll — one poll cycle now, in the foreground; or, when
  * feedwatchd runs, ask it to poll now. See feedwatch(1). */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -68,9 +69,34 @@ poll_signal_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* feedwatchd (pid) runs on cfg's database: asks it to poll the feeds (every
+ * one when NULL) now: SIGUSR1, or a request for the feeds and SIGUSR2. It
+ * notifies what it finds, so no_notify is refused (FW_EXIT_USAGE). */
+static int
+ask_daemon(const struct fw_config *cfg, pid_t pid, char **feeds, gboolean no_notify)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *which = feeds ? g_strjoinv(", ", feeds) : NULL;
+
+	if (no_notify)
+		return fw_cli_usage("feedwatchd (pid %ld) is running on %s and notifies every hit "
+		                    "it records: --no-notify cannot be done while it runs (stop it "
+		                    "first, or poll without --no-notify)", (long)pid, cfg->database);
+	if (feeds != NULL && !fw_lock_request_put(cfg->database, feeds, &err))
+		return fw_cli_fail("poll", "cannot ask feedwatchd (pid %ld) to poll %s: %s",
+		                   (long)pid, which, err->message);
+	if (kill(pid, feeds ? SIGUSR2 : SIGUSR1) < 0)
+		return fw_cli_fail("poll", "cannot signal feedwatchd (pid %ld): %s", (long)pid,
+		                   g_strerror(errno));
+	printf("feedwatchd (pid %ld) is running on %s: asked it to poll %s now\n", (long)pid,
+	       cfg->database, which ? which : "every feed");
+	return 0;
+}
+
 /* Polls the config's feeds (or --feed ones) once with the daemon's poller,
- * waits for their notifications, prints the figures on stderr. 1 when a feed
- * failed or the run was interrupted. */
+ * waits for their notifications, prints the figures on stderr; when
+ * feedwatchd runs, asks it instead. 1 when a feed failed or the run was
+ * interrupted. */
 int
 fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -95,31 +121,20 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc > 1)
-		return fw_cli_usage_error("poll: unexpected argument '%s'", argv[1]);
-	fw_log_init(fw_cli_opt_verbose);
+		return fw_cli_usage("unexpected argument '%s'", argv[1]);
 	if ((cfg = fw_cli_load_config()) == NULL)
 		return 1;
-	for (int k = 0; feeds && feeds[k]; k++) {
-		gboolean found = FALSE;
-		for (guint i = 0; i < cfg->feeds->len; i++)
-			found |= strcmp(((struct fw_feed_conf *)cfg->feeds->pdata[i])->key, feeds[k]) == 0;
-		if (!found) {
-			fprintf(stderr, "feedwatch poll: no feed '%s' in %s\n", feeds[k], cfg->path);
-			fw_config_free(cfg);
-			return 1;
-		}
+	if (!fw_cli_feed_keys_ok(cfg, NULL, feeds)) {
+		fw_config_free(cfg);
+		return FW_EXIT_USAGE;
 	}
 	/* The daemon polls its own database: ask it rather than race it. */
 	if ((lock_fd = fw_lock_take(cfg->database, &holder, &err)) < 0) {
-		if (holder > 0 && kill(holder, SIGUSR1) == 0) {
-			printf("feedwatchd (pid %ld) is running on %s: asked it to poll every feed now\n",
-			       (long)holder, cfg->database);
-			fw_config_free(cfg);
-			return 0;
-		}
-		fprintf(stderr, "feedwatch: %s\n", err->message);
+		rc = holder > 0 ? ask_daemon(cfg, holder, feeds, no_notify) : 1;
+		if (holder <= 0)
+			fprintf(stderr, "feedwatch poll: %s\n", err->message);
 		fw_config_free(cfg);
-		return 1;
+		return rc;
 	}
 	if (!fw_cli_db_open_store(&db, cfg, FALSE)) {
 		fw_lock_release(lock_fd);
@@ -130,7 +145,7 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		notify.clock_offset = fw_cli_opt_test_now - fw_now();
 	r.poller = fw_poller_new(NULL, cfg, db.store, no_notify ? NULL : &notify, &err);
 	if (r.poller == NULL) {
-		fprintf(stderr, "feedwatch: %s\n", err->message);
+		fprintf(stderr, "feedwatch poll: %s\n", err->message);
 		rc = 1;
 		goto out;
 	}
@@ -150,7 +165,7 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_unix_signal_add(SIGTERM, poll_signal_cb, &r);
 	g_main_loop_run(r.loop);
 	fw_poller_stats(r.poller, &st);
-	fprintf(stderr, "feedwatch: polled %u feed%s (%u failed): %u new item%s, %u new hit%s, "
+	fprintf(stderr, "feedwatch poll: polled %u feed%s (%u failed): %u new item%s, %u new hit%s, "
 	        "%u notification%s sent%s\n",
 	        st.feeds_ok + st.feeds_failed, st.feeds_ok + st.feeds_failed == 1 ? "" : "s",
 	        st.feeds_failed, st.items_new, st.items_new == 1 ? "" : "s", st.hits_new,

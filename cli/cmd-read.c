@@ -4,9 +4,9 @@
 
 #include "cli.h"
 
-/* Marks the stories of the hits given (every topic and feed of each, in one
- * transaction), or --all hits (of --topic), read for `read` and unread for
- * `unread`. */
+/* Marks the stories of the hits given (numbers, ranges, lists; every topic
+ * and feed of each, in one transaction), or --all hits (of --topic), read for
+ * `read` and unread for `unread`. */
 int
 fw_cmd_read(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -22,27 +22,28 @@ fw_cmd_read(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	struct fw_cli_db db;
 	g_autoptr(GArray) ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_autoptr(GError) err = NULL;
+	g_auto(GStrv) keys = NULL;
 	int rc = 0;
 
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (!all && argc < 2)
-		return fw_cli_usage_error("%s: which hits? (HIT... or --all)", name);
+		return fw_cli_usage("which hits? (HIT... or --all)");
 	if (all && argc > 1)
-		return fw_cli_usage_error("%s: give hit numbers or --all, not both", name);
+		return fw_cli_usage("give hit numbers or --all, not both");
 	if (!all && topics != NULL)
-		return fw_cli_usage_error("%s: --topic goes with --all", name);
-	for (int i = 1; i < argc; i++) {
-		gint64 id;
-		if (!fw_cli_hit_id(argv[i], &id))
-			return fw_cli_usage_error("'%s' is not a hit number", argv[i]);
-		g_array_append_val(ids, id);
-	}
+		return fw_cli_usage("--topic goes with --all");
+	for (int i = 1; i < argc; i++)
+		if (!fw_cli_hit_ids(argv[i], ids))
+			return fw_cli_usage("'%s' is not a hit number, a range (1-3) or a list (1,4-6)",
+			                    argv[i]);
 	if (!fw_cli_db_open(&db, FALSE))
 		return 1;
+	if (topics != NULL && (keys = fw_cli_topic_keys(db.cfg, db.store, topics, NULL)) == NULL)
+		return fw_cli_db_close(&db, FW_EXIT_USAGE);
 	if (all) {
 		gint64 changed = 0;
-		if (fw_store_hits_set_read_all(db.store, topics, read, &changed, &err))
+		if (fw_store_hits_set_read_all(db.store, keys, read, &changed, &err))
 			printf("%" G_GINT64_FORMAT " hit%s marked %s\n", changed, changed == 1 ? "" : "s", name);
 	} else if (fw_store_begin(db.store, &err)) {
 		for (guint i = 0; i < ids->len && err == NULL; i++)

@@ -19,15 +19,15 @@ fw_cmd_reload(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, NULL, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc > 1)
-		return fw_cli_usage_error("reload: unexpected argument '%s'", argv[1]);
+		return fw_cli_usage("unexpected argument '%s'", argv[1]);
 	if ((cfg = fw_cli_load_config()) == NULL)
 		return 1;
 	pid = fw_lock_holder(cfg->database);
 	if (pid <= 0) {
-		fprintf(stderr, "feedwatch: no feedwatchd is running on %s\n", cfg->database);
+		fprintf(stderr, "feedwatch reload: no feedwatchd is running on %s\n", cfg->database);
 		rc = 1;
 	} else if (kill(pid, SIGHUP) < 0) {
-		fprintf(stderr, "feedwatch: cannot signal feedwatchd (pid %ld): %s\n", (long)pid,
+		fprintf(stderr, "feedwatch reload: cannot signal feedwatchd (pid %ld): %s\n", (long)pid,
 		        g_strerror(errno));
 		rc = 1;
 	} else {

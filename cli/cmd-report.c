@@ -28,6 +28,7 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_autoptr(GPtrArray) rtopics = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) err = NULL;
 	g_autofree char *tmp = NULL;
+	g_auto(GStrv) keys = NULL;
 	gint64 now = fw_now();
 	FILE *out = stdout;
 	int rc = 0;
@@ -35,16 +36,18 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc > 1)
-		return fw_cli_usage_error("report: unexpected argument '%s'", argv[1]);
+		return fw_cli_usage("unexpected argument '%s'", argv[1]);
 	if (!fw_config_parse_when(since ? since : "30d", now, &f.since))
-		return fw_cli_usage_error("report: bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
+		return fw_cli_usage("bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
 	if (until != NULL && !fw_config_parse_when(until, now, &f.until))
-		return fw_cli_usage_error("report: bad --until '%s' (e.g. 2024-11-26, 36h, 7d)", until);
+		return fw_cli_usage("bad --until '%s' (e.g. 2024-11-26, 36h, 7d)", until);
 	if (output == NULL && isatty(STDOUT_FILENO))
-		return fw_cli_usage_error("report: %s", "this is HTML: redirect it (feedwatch report > report.html) or use -o FILE");
+		return fw_cli_usage("%s", "this is HTML: redirect it (feedwatch report > report.html) or use -o FILE");
 	if (!fw_cli_db_open(&db, TRUE))
 		return 1;
-	f.topics = topics;
+	if (topics != NULL && (keys = fw_cli_topic_keys(db.cfg, db.store, topics, NULL)) == NULL)
+		return fw_cli_db_close(&db, FW_EXIT_USAGE);
+	f.topics = keys;
 	f.published = TRUE;
 	if (!fw_store_hits(db.store, &f, rows, &err)) {
 		rc = fw_cli_fail("report", "%s", err->message);
@@ -54,7 +57,7 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		const struct fw_topic_conf *t = db.cfg->topics->pdata[i];
 		struct fw_report_topic *rt;
 
-		if (topics != NULL && !g_strv_contains((const char *const *)topics, t->key))
+		if (keys != NULL && !g_strv_contains((const char *const *)keys, t->key))
 			continue;
 		rt = g_new0(struct fw_report_topic, 1);
 		rt->key = t->key;

@@ -25,14 +25,14 @@ fw_cmd_show(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
-		return fw_cli_usage_error("show: unknown format '%s' (text, json)", format);
+		return fw_cli_usage("unknown format '%s' (text, json)", format);
 	json = format != NULL && strcmp(format, "json") == 0;
 	if (argc < 2)
-		return fw_cli_usage_error("show: which hit? (%s)", "feedwatch show HIT");
+		return fw_cli_usage("which hit? (%s)", "feedwatch show HIT");
 	for (int i = 1; i < argc; i++) {
 		gint64 id;
 		if (!fw_cli_hit_id(argv[i], &id))
-			return fw_cli_usage_error("show: '%s' is not a hit number", argv[i]);
+			return fw_cli_usage("'%s' is not a hit number", argv[i]);
 	}
 	if (!fw_cli_db_open(&db, TRUE))
 		return 1;

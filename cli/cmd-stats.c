@@ -39,11 +39,11 @@ fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc > 1)
-		return fw_cli_usage_error("stats: unexpected argument '%s'", argv[1]);
+		return fw_cli_usage("unexpected argument '%s'", argv[1]);
 	if (days < 1 || days > FW_STATS_MAX_DAYS)
-		return fw_cli_usage_error("stats: --days must be from 1 to %s", G_STRINGIFY(FW_STATS_MAX_DAYS));
+		return fw_cli_usage("--days must be from 1 to %s", G_STRINGIFY(FW_STATS_MAX_DAYS));
 	if (format != NULL && !fw_stats_format_from_name(format, &fmt))
-		return fw_cli_usage_error("stats: unknown format '%s' (table, json, csv)", format);
+		return fw_cli_usage("unknown format '%s' (table, json, csv)", format);
 	if (!fw_cli_db_open(&db, TRUE))
 		return 1;
 	today = fw_stats_day(fw_now());
@@ -67,6 +67,8 @@ fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv)
 				fw_stats_count(s, r->topic, r->topic_name, t);
 		}
 		fw_stats_print(s, fmt, stdout, fw_cli_use_color(), fw_cli_term_width());
+		if (rows->len == 0 && !db.fresh)
+			fw_cli_say_empty("no hits in these days");
 	}
 	fw_stats_free(s);
 	return fw_cli_db_close(&db, rc);

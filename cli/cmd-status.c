@@ -207,9 +207,9 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
 	if (argc > 1)
-		return fw_cli_usage_error("status: unexpected argument '%s'", argv[1]);
+		return fw_cli_usage("unexpected argument '%s'", argv[1]);
 	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "table") != 0)
-		return fw_cli_usage_error("status: unknown format '%s' (table, json)", format);
+		return fw_cli_usage("unknown format '%s' (table, json)", format);
 	json = format != NULL && strcmp(format, "json") == 0;
 	if (!fw_cli_db_open(&db, TRUE))
 		return 1;

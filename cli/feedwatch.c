@@ -104,7 +104,7 @@ usage(FILE *out)
 {
 	const char *group = NULL;
 
-	fputs("Usage: feedwatch [-c FILE] COMMAND [ARGS]\n", out);
+	fputs("Usage: feedwatch [-c FILE] [-v] COMMAND [OPTION…] [ARGS]\n", out);
 	for (const struct fw_cmd_entry *c = fw_cmd_table; c->name != NULL; c++) {
 		g_auto(GStrv) lines = g_strsplit(c->summary, "\n", 0);
 
@@ -115,7 +115,9 @@ usage(FILE *out)
 		for (int i = 1; lines[i] != NULL; i++)
 			fprintf(out, "  %-8s  %s\n", "", lines[i]);
 	}
-	fputs("\nRun 'feedwatch COMMAND --help' for a command's options. See feedwatch(1).\n", out);
+	fputs("\nRun 'feedwatch help COMMAND' (or 'feedwatch COMMAND --help') for a command's "
+	      "options.\nExit status: 0 done, 1 failed, 2 bad usage or query. See feedwatch(1).\n",
+	      out);
 }
 
 /* The command called name, or NULL. */
@@ -128,43 +130,130 @@ cmd_find(const char *name)
 	return NULL;
 }
 
+/* "unknown command NAME" (and the nearest command's name) as a usage error. */
+static int
+cmd_unknown(const char *name)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	const char *near;
+
+	for (const struct fw_cmd_entry *c = fw_cmd_table; c->name != NULL; c++)
+		g_ptr_array_add(names, (gpointer)c->name);
+	near = fw_cli_nearest(name, (const char *const *)names->pdata, names->len);
+	if (near != NULL)
+		return fw_cli_usage("unknown command '%s': did you mean %s?", name, near);
+	return fw_cli_usage("unknown command '%s'", name);
+}
+
+/* The value of option opt ("-c", "--config") at argv[*i]: "--config=V",
+ * "-cV" or the next word (then *i moves on). NULL when argv[*i] is not opt;
+ * "" when opt has no value. */
+static const char *
+global_value(int argc, char **argv, int *i, const char *opt)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(opt);
+
+	if (strncmp(a, opt, n) != 0)
+		return NULL;
+	if (a[n] == '=' && opt[1] == '-')
+		return a + n + 1;
+	if (a[n] != '\0' && opt[1] != '-')
+		return a + n;
+	if (a[n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc)
+		return "";
+	return argv[++*i];
+}
+
+/* Takes the global options before the command (-c FILE, --config=FILE, -v,
+ * --test-now=N, --help, --version). The index of the command word, or -1
+ * with *rc the status to exit with. */
+static int
+global_options(int argc, char **argv, int *rc)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i], *v;
+
+		if (strcmp(a, "--") == 0)
+			return i + 1;
+		if ((v = global_value(argc, argv, &i, "--config")) != NULL ||
+		    (v = global_value(argc, argv, &i, "-c")) != NULL) {
+			if (*v == '\0') {
+				*rc = fw_cli_usage("%s wants a FILE", a);
+				return -1;
+			}
+			g_free(fw_cli_opt_config);
+			fw_cli_opt_config = g_strdup(v);
+		} else if ((v = global_value(argc, argv, &i, "--test-now")) != NULL) {
+			char *end;
+
+			fw_cli_opt_test_now = g_ascii_strtoll(v, &end, 10);
+			if (*v == '\0' || *end != '\0') {
+				*rc = fw_cli_usage("--test-now wants Unix seconds");
+				return -1;
+			}
+		} else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			fw_cli_opt_verbose = TRUE;
+		} else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			usage(stdout);
+			*rc = 0;
+			return -1;
+		} else if (strcmp(a, "--version") == 0) {
+			printf("feedwatch %s\n", FW_VERSION);
+			*rc = 0;
+			return -1;
+		} else {
+			*rc = fw_cli_usage("unknown option '%s' before the command", a);
+			return -1;
+		}
+	}
+	return i;
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct fw_cmd_entry *cmd;
 	char *help_argv[3] = { NULL };
+	int first, rc = FW_EXIT_USAGE;
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
 	fw_log_init(FALSE);
-	/* Global -c before the command: feedwatch -c FILE hits */
-	while (argc > 2 && (strcmp(argv[1], "-c") == 0 || strcmp(argv[1], "--config") == 0)) {
-		fw_cli_opt_config = g_strdup(argv[2]);
-		argv[2] = argv[0];
-		argv += 2;
-		argc -= 2;
-	}
-	if (argc < 2) {
+	/* Global options before the command: feedwatch -v -c FILE hits */
+	if ((first = global_options(argc, argv, &rc)) < 0)
+		return rc;
+	fw_log_init(fw_cli_opt_verbose);
+	if (first >= argc) {
 		usage(stderr);
 		return FW_EXIT_USAGE;
 	}
+	argv[first - 1] = argv[0];
+	argv += first - 1;
+	argc -= first - 1;
 	argv++;
 	argc--;
-	if (strcmp(argv[0], "help") == 0 && argc == 2) {
+	if (strcmp(argv[0], "help") == 0) {
+		if (argc == 1) {
+			usage(stdout);
+			return 0;
+		}
+		if (argc > 2)
+			return fw_cli_usage("help takes one COMMAND, not '%s'", argv[2]);
 		/* feedwatch help CMD: CMD --help */
+		if (cmd_find(argv[1]) == NULL)
+			return cmd_unknown(argv[1]);
 		help_argv[0] = argv[1];
 		help_argv[1] = (char *)"--help";
 		argv = help_argv;
-	} else if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0 ||
-	           strcmp(argv[0], "help") == 0) {
-		usage(stdout);
-		return 0;
-	}
-	if (strcmp(argv[0], "--version") == 0) {
-		printf("feedwatch %s\n", FW_VERSION);
-		return 0;
+		argc = 2;
 	}
 	if ((cmd = cmd_find(argv[0])) == NULL)
-		return fw_cli_usage_error("unknown command '%s'", argv[0]);
+		return cmd_unknown(argv[0]);
+	fw_cli_cmd = cmd;
 	return cmd->run(cmd, argc, argv);
 }

@@ -76,13 +76,13 @@ _feedwatch()
 		esac
 		COMPREPLY=($(compgen -W "$formats" -- "$cur"))
 		return ;;
-	--since | --until | --hits-before | -d | --days | -n | --limit | -s | --search | --name | --title)
+	--since | --until | --hits-before | -d | --days | -n | --limit | -s | --search | --name | --title | -q | --query)
 		return ;;
 	esac
 
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-c --config --help --version" -- "$cur"))
+			COMPREPLY=($(compgen -W "-c --config -v --verbose --help --version" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		fi
@@ -97,14 +97,14 @@ _feedwatch()
 	stats) opts+=" -d --days --format" ;;
 	report) opts+=" --since --until -t --topic --title -o --output" ;;
 	status) opts+=" --format" ;;
-	backtest) opts+=" --since --format" ;;
+	backtest) opts+=" -q --query --since --format" ;;
 	parse) opts+=" --format" ;;
 	match) opts+=" -w --why" ;;
 	add) opts+=" --name --title -n --dry-run" ;;
 	import) opts+=" -n --dry-run" ;;
 	export) opts+=" -o --output" ;;
 	poll) opts+=" -f --feed --no-notify --now" ;;
-	prune) opts+=" --hits-before" ;;
+	prune) opts+=" --hits-before -n --dry-run -y --yes" ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -18,6 +18,10 @@ G_DEFINE_QUARK(fw-config-error-quark, fw_config_error)
 
 #define CONFIG_MIN_INTERVAL 60
 
+#ifndef FW_SYSCONFDIR
+#define FW_SYSCONFDIR "/etc"   /* the Makefile passes PREFIX's */
+#endif
+
 /* One "key = value" line of the file. */
 struct entry {
 	char *key;
@@ -946,7 +950,7 @@ char *
 fw_config_find(const char *cli_path, GError **error)
 {
 	g_autofree char *user = NULL;
-	const char *sys = "/etc/feedwatch/feedwatch.conf";
+	const char *sys = FW_SYSCONFDIR "/feedwatch/feedwatch.conf";
 
 	if (cli_path != NULL)
 		return g_strdup(cli_path);

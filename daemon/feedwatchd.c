@@ -1,6 +1,8 @@
 /* feedwatchd — the daemon: a GLib main loop that schedules polls, fetches,
  * parses, matches, stores and notifies. Foreground only; systemd supervises
- * it (Type=notify). See feedwatchd(8). */
+ * it (Type=notify). Signals: TERM and INT stop it, HUP reloads the config,
+ * USR1 polls every feed now, USR2 polls the feeds `feedwatch poll --feed`
+ * asked for. See feedwatchd(8). */
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -170,6 +172,30 @@ daemon_poll_now_cb(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* SIGUSR2: the feeds `feedwatch poll --feed` asked for (fw_lock_request_put). */
+static gboolean
+daemon_requests_cb(gpointer data)
+{
+	struct daemon *d = data;
+	g_auto(GStrv) keys = fw_lock_requests_take(d->cfg->database);
+
+	for (int k = 0; keys[k] != NULL && !d->stopping; k++) {
+		guint i;
+
+		for (i = 0; i < d->cfg->feeds->len; i++)
+			if (strcmp(((struct fw_feed_conf *)d->cfg->feeds->pdata[i])->key, keys[k]) == 0)
+				break;
+		if (i == d->cfg->feeds->len) {
+			g_autofree char *key = g_strescape(keys[k], NULL);
+			fw_log_warn("asked to poll feed '%.80s', which is not in %s", key, d->config_path);
+			continue;
+		}
+		fw_log_info("polling %s now (feedwatch poll --feed)", keys[k]);
+		fw_poller_poll(d->poller, i);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
 static void daemon_schedule(struct daemon *d);
 
 /* SIGHUP: validate the config completely; on any error keep the old one. */
@@ -261,11 +287,21 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
+	/* Until their handlers are in place (the lock already names us), a
+	 * request or a reload must not kill the daemon. */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 	g_option_context_set_summary(octx, "The feedwatch daemon: polls feeds, matches topics, "
 	                             "records and notifies hits. Runs in the foreground.");
 	g_option_context_add_main_entries(octx, entries, NULL);
 	if (!g_option_context_parse(octx, &argc, &argv, &err)) {
-		fprintf(stderr, "feedwatchd: %s\n", err->message);
+		fprintf(stderr, "feedwatchd: %s\nTry 'feedwatchd --help'.\n", err->message);
+		return 2;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "feedwatchd: unexpected argument '%s' (it takes options only)\n"
+		        "Try 'feedwatchd --help'.\n", argv[1]);
 		return 2;
 	}
 	if (version) {
@@ -315,10 +351,12 @@ main(int argc, char **argv)
 	g_unix_signal_add(SIGINT, daemon_stop_cb, &d);
 	g_unix_signal_add(SIGHUP, daemon_reload_cb, &d);
 	g_unix_signal_add(SIGUSR1, daemon_poll_now_cb, &d);
+	g_unix_signal_add(SIGUSR2, daemon_requests_cb, &d);
 	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0)
 		g_timeout_add(MAX(wd_usec / 2000, 1), daemon_watchdog_cb, &d);
 	d.outbox_timer = g_timeout_add_seconds(60, daemon_outbox_cb, &d);
 	daemon_schedule(&d);
+	daemon_requests_cb(&d);   /* any sent before SIGUSR2 was handled */
 	fw_poller_flush_outbox(d.poller);
 	fw_log_info("watching %u feed%s for %u topic%s (config %s, database %s)", d.cfg->feeds->len,
 	            d.cfg->feeds->len == 1 ? "" : "s", d.cfg->topics->len,

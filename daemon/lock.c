@@ -87,3 +87,63 @@ fw_lock_release(int fd)
 	if (fd >= 0)
 		close(fd);
 }
+
+/* The directory and the name prefix of db_path's requests. */
+static void
+request_prefix(const char *db_path, char **dir, char **prefix)
+{
+	g_autofree char *base = g_path_get_basename(db_path);
+
+	*dir = g_path_get_dirname(db_path);
+	*prefix = g_strconcat(base, ".poll.", NULL);
+}
+
+gboolean
+fw_lock_request_put(const char *db_path, char **feed_keys, GError **error)
+{
+	static guint n;
+	g_autofree char *dir = NULL, *prefix = NULL, *name = NULL, *path = NULL;
+	g_autoptr(GString) text = g_string_new(NULL);
+
+	request_prefix(db_path, &dir, &prefix);
+	name = g_strdup_printf("%s%ld-%u.req", prefix, (long)getpid(), n++);
+	path = g_build_filename(dir, name, NULL);
+	for (int i = 0; feed_keys != NULL && feed_keys[i] != NULL; i++)
+		g_string_append_printf(text, "%s\n", feed_keys[i]);
+	/* A temporary file renamed: the daemon never reads half a request. */
+	return g_file_set_contents_full(path, text->str, (gssize)text->len,
+	                                G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+char **
+fw_lock_requests_take(const char *db_path)
+{
+	g_autofree char *dir = NULL, *prefix = NULL;
+	g_autoptr(GStrvBuilder) keys = g_strv_builder_new();
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GDir) d = NULL;
+	const char *name;
+
+	request_prefix(db_path, &dir, &prefix);
+	if ((d = g_dir_open(dir, 0, NULL)) == NULL)
+		return g_strv_builder_end(keys);
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *path = NULL, *text = NULL;
+		g_auto(GStrv) lines = NULL;
+		gsize len = 0;
+
+		if (!g_str_has_prefix(name, prefix) || !g_str_has_suffix(name, ".req"))
+			continue;
+		path = g_build_filename(dir, name, NULL);
+		/* Taken once: whoever removes it reads it. A request is a few
+		 * names; a bigger file is no request of ours. */
+		if (!g_file_get_contents(path, &text, &len, NULL) || unlink(path) != 0 ||
+		    len > 65536)
+			continue;
+		lines = g_strsplit(text, "\n", -1);
+		for (int i = 0; lines[i] != NULL; i++)
+			if (*lines[i] != '\0' && g_hash_table_add(seen, g_strdup(lines[i])))
+				g_strv_builder_add(keys, lines[i]);
+	}
+	return g_strv_builder_end(keys);
+}

@@ -19,4 +19,14 @@ pid_t fw_lock_holder(const char *db_path);
 /* Releases a lock taken by fw_lock_take (-1 is fine). */
 void fw_lock_release(int fd);
 
+/* Requests to the running daemon: a file of its own beside the database
+ * ("DB.poll.PID-N.req", written whole then renamed into place) holding the
+ * keys of the feeds to poll now, one a line; then SIGUSR2. Writes one;
+ * FALSE with error. */
+gboolean fw_lock_request_put(const char *db_path, char **feed_keys, GError **error);
+
+/* Takes every request waiting beside db_path (the files are removed): the
+ * feed keys they name, each once, in a new list (g_strfreev). */
+char **fw_lock_requests_take(const char *db_path);
+
 #endif

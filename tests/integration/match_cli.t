@@ -1,7 +1,7 @@
 #!/bin/bash
 # `feedwatch match QUERY FILE` through the real binary: on the TAC fixture and
 # on a small feed of near misses, matching items are printed with their
-# snippet and matched spans, the others not; a bad query exits 1 naming the
+# snippet and matched spans, the others not; a bad query exits 2 naming the
 # column, with a caret under it; `feedwatch check` names file:line:col of each
 # kind of query error, in query = and also = lines; `match --why`
 # says why an item did not match.
@@ -92,14 +92,14 @@ like "$out" "^2 of 4 items matched$" "a regular expression"
 
 # A bad query: exit 1, the column, the query and a caret under the column.
 fw match 'China (swap OR x' "$small" > "$T_TMP/out" 2> "$T_TMP/err"
-is "$?" 1 "a bad query exits 1"
+is "$?" 2 "a bad query exits 2"
 err=$(cat "$T_TMP/err")
 like "$err" "query:7: unbalanced parenthesis" "the error names column 7"
 caret=$(sed -n 3p "$T_TMP/err")
 is "$caret" "          ^" "the caret is under column 7"
 is "$(cat "$T_TMP/out")" "" "nothing on stdout"
 fw match 'Común /a(b/' "$small" 2> "$T_TMP/err" > /dev/null
-is "$?" 1 "a bad regular expression exits 1"
+is "$?" 2 "a bad regular expression exits 2"
 like "$(cat "$T_TMP/err")" "query:11: bad regular expression: missing terminating \)" "at the character PCRE2 names"
 fw match 'NOT milei' "$small" 2> "$T_TMP/err" > /dev/null
 like "$(cat "$T_TMP/err")" "query:1: a topic must require something" "NOT alone is an error"

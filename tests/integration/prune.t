@@ -1,8 +1,10 @@
 #!/bin/bash
 # feedwatch prune: hits are kept unless --hits-before says otherwise; old
-# items that hit nothing and left their feed are forgotten.
+# items that hit nothing and left their feed are forgotten. On a terminal it
+# says what it would forget and asks; --dry-run and --yes (issue 15 item 10).
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 7
+plan 14
+PTY="$FW_PY $FW_HELPERS/pty_run.py"
 
 cat > "$T_TMP/tac.xml" <<'XML'
 <?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
@@ -36,8 +38,22 @@ out=$(fw -c "$conf" prune)
 like "$out" "^forgot 0 hits and $((items - 1)) items$" "items past the retention that hit nothing are forgotten"
 is "$(sqlite3 "$T_TMP/fw.db" "select count(*) from items")" 1 "the item with a hit stays"
 
-out=$(fw -c "$conf" prune --hits-before "$(date -u -d tomorrow +%Y-%m-%d)")
-like "$out" "^forgot 1 hit and " "--hits-before forgets older hits"
+tomorrow=$(date -u -d tomorrow +%Y-%m-%d)
+out=$(fw -c "$conf" prune --dry-run --hits-before "$tomorrow")
+like "$?:$out" $'^0:would forget 1 hit and 0 items \\(items past the 1d retention that hit nothing\\):\n  1  [0-9-]+  milei  Milei in Washington$' \
+	"--dry-run says what it would forget, and lists the hits"
+is "$(sqlite3 "$T_TMP/fw.db" "select count(*) from hits")" 1 "--dry-run forgets nothing"
+out=$($PTY --after '[y/N] ' $'n\n' "$FW_BUILD/feedwatch" -c "$conf" prune --hits-before "$tomorrow")
+like "$?:$out" $'^1:would forget 1 hit .*\n  1  .*Milei in Washington\nForget them\\? \\[y/N\\] nothing forgotten$' \
+	"on a terminal: says what it would forget and asks; 'n' is no (exit 1)"
+is "$(sqlite3 "$T_TMP/fw.db" "select count(*) from hits")" 1 "and the hit is kept"
+out=$($PTY --after '[y/N] ' $'y\n' "$FW_BUILD/feedwatch" -c "$conf" prune --hits-before "$tomorrow")
+like "$?:$out" $'^0:would forget 1 hit .*\nForget them\\? \\[y/N\\] forgot 1 hit and 1 item$' "'y' forgets the hit (and then its item)"
+is "$(sqlite3 "$T_TMP/fw.db" "select count(*) from hits")" 0 "--hits-before forgets older hits"
+out=$($PTY "" "$FW_BUILD/feedwatch" -c "$conf" prune --yes --hits-before "$tomorrow")
+is "$?:$out" "0:forgot 0 hits and 0 items" "--yes on a terminal: no question"
+out=$($PTY "" "$FW_BUILD/feedwatch" -c "$conf" prune)
+is "$?:$out" "0:nothing to forget" "on a terminal with nothing to forget: says so, no question"
 fw -c "$conf" prune --hits-before yesterday-ish 2> /dev/null
 is "$?" 2 "a bad WHEN is a usage error"
 done_testing

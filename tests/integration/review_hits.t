@@ -181,7 +181,7 @@ ok $? "Atom: each entry is a hit (id, [topic] title, link, dates, snippet, categ
 [ -z "$out" ] || diag "$out"
 grep -q '&lt;script&gt;alert(1)&lt;/script&gt; Milei meets Mercosur' "$T_TMP/all.atom"
 ok $? "Atom: the <script> title is escaped text"
-fw -c "$CONF" hits --format atom --topic nosuch > "$T_TMP/empty.atom"
+fw -c "$CONF" hits --format atom --search no-such-words-anywhere > "$T_TMP/empty.atom"
 xmllint --noout "$T_TMP/empty.atom" && grep -q '<feed xmlns="http://www.w3.org/2005/Atom">' "$T_TMP/empty.atom"
 ok $? "Atom: no hits is still a valid feed"
 

@@ -163,8 +163,8 @@ serve "$T_TMP/www"
 fw -c "$CONF" add "$BASE/blog/" > "$T_TMP/add" 2> "$T_TMP/add.err"
 ok $? "add of a page with a feed link exits 0"
 is "$(cat "$T_TMP/add")" "added [feed review-test-desk] $BASE/blog/feed.xml to $CONF" "add: found the feed, named it from its title"
-like "$(tail -n 4 "$CONF")" $'^# Added by feedwatch add: Review & Test Desk \\(1 item\\)\n\\[feed review-test-desk\\]\nurl = '"$BASE"$'/blog/feed.xml\nsite = '"$BASE/blog/"'$' \
-	"add: the group appended, with the page as its site"
+like "$(tail -n 5 "$CONF")" $'^# Added by feedwatch add: Review & Test Desk \\(1 item\\)\n\\[feed review-test-desk\\]\nurl = '"$BASE"$'/blog/feed.xml\ntitle = Review & Test Desk\nsite = '"$BASE/blog/"'$' \
+	"add: the group appended, with the feed's title and the page as its site (issue 15 item 12)"
 cmp -s -n "$(stat -c %s "$T_TMP/before.conf")" "$CONF" "$T_TMP/before.conf"
 ok $? "add: every byte of the old config is kept"
 fw -c "$CONF" check > /dev/null 2>&1

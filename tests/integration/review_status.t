@@ -141,14 +141,14 @@ like "$(sed -n 1p "$T_TMP/bt2")" '^Topic argentina \(Argentina\): \(Milei\) OR \
 is "$(tail -n 1 "$T_TMP/bt2")" "$(fw -c "$CONF" hits --format json --limit 0 --topic milei --topic mercosur | "$FW_PY" -c '
 import json,sys; print(len({(h["feed"], h["item_id"]) for h in map(json.loads, sys.stdin)}))') of 202 stored items matched" \
 	"backtest with also=: the items of either topic"
-fw -c "$CONF" backtest --format json '"meets Mercosur"' > "$T_TMP/bt.json"
+fw -c "$CONF" backtest --format json --query '"meets Mercosur"' > "$T_TMP/bt.json"
 is "$("$FW_PY" -c '
 import json,sys; print(sorted(json.loads(l)["feed"] for l in open(sys.argv[1])))' "$T_TMP/bt.json")" \
 	"['mirror', 'review']" "backtest of a query, --format json"
 is "$(fw -c "$CONF" backtest --since 2099-01-01 milei | tail -n 1)" "0 of 0 stored items matched" "backtest --since"
-fw -c "$CONF" backtest 'China NEAR/x swap' > /dev/null 2> "$T_TMP/err"
-is "$?" 1 "backtest of a bad query: exit 1"
-like "$(cat "$T_TMP/err")" "is no topic of .*, and as a query:" "the error says it is neither a topic nor a query"
+fw -c "$CONF" backtest --query 'China NEAR/x swap' > /dev/null 2> "$T_TMP/err"
+is "$?" 2 "backtest of a bad query: exit 2"
+like "$(cat "$T_TMP/err")" "^feedwatch backtest: query:" "the error says where the query is wrong"
 
 # match --why, on plain text and on a feed
 out=$(echo "Milei met the Mercosur leaders" | fw match --why 'Mercosur NEAR/2 Milei')

@@ -4,10 +4,11 @@
 # verify` without a single warning, the system unit's exposure is scored,
 # both units make files private (UMask=0077), the user unit does not order
 # itself after a target a user manager does not have, the system unit and an
-# admin's `feedwatch -c CONFIG hits` find the same database, and `make
-# uninstall` leaves nothing behind (but an admin's edited system config).
+# admin's `feedwatch -c CONFIG hits` find the same database, the installed
+# binaries know their PREFIX, and `make uninstall` leaves nothing behind (but
+# an admin's edited system config).
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 22
+plan 24
 
 prefix="$T_TMP/prefix"
 make -s -C "$FW_TOP" install PREFIX="$prefix" > "$T_TMP/install.out" 2>&1
@@ -31,6 +32,15 @@ conf=$(sed -n 's/^ExecStart=.* -c \([^ ]*\).*/\1/p' "$sys")
 is "$conf" "$prefix/etc/feedwatch/feedwatch.conf" "the system unit reads SYSCONFDIR/feedwatch/feedwatch.conf (PREFIX/etc here)"
 [ -f "$conf" ]
 ok $? "make install installed that system config"
+# Issue 15 item 13: the binaries know the PREFIX they were installed with,
+# even after a plain `make` built them for another one.
+out=$(cd / && env -i HOME="$T_TMP/nohome" "$prefix/bin/feedwatch" check 2>&1)
+like "$out" "^$conf: ok, " "the installed feedwatch finds PREFIX/etc/feedwatch/feedwatch.conf without -c"
+mv "$conf" "$conf.aside"
+out=$(cd / && env -i HOME="$T_TMP/nohome" "$prefix/bin/feedwatch" check 2>&1)
+mv "$conf.aside" "$conf"
+like "$out" "looked for .* and $conf \\(copy the example from config/feedwatch.conf or $prefix/share/doc/feedwatch/feedwatch.conf," \
+	"without a config it points to PREFIX's system config and example"
 state=$(sed -n 's/^StateDirectory=//p' "$sys")
 db=$(cd / && HOME=/nonexistent XDG_DATA_HOME= "$prefix/bin/feedwatch" -c "$conf" check 2>&1 | sed -n 's/.*, database //p')
 is "$db" "/var/lib/$state/feedwatch.db" "an admin's feedwatch -c $conf finds /var/lib/$state/feedwatch.db, the unit's StateDirectory"
