@@ -149,7 +149,7 @@ uninstall:
 
 # The Debian package (debian/): dpkg-buildpackage cleans and writes in the
 # tree it builds, so it builds a copy of the tree's files (tracked and not
-# ignored) in DEBDIR/src. Output: DEBDIR/feedwatch_*.deb and DEBDIR/build.log.
+# ignored) in DEBDIR/src, never sanitized (SANITIZE is not passed on). Output: DEBDIR/feedwatch_*.deb and DEBDIR/build.log.
 DEBDIR ?= $(B)/deb
 deb:
 	rm -rf $(DEBDIR)/src $(DEBDIR)/build.log $(DEBDIR)/feedwatch_* $(DEBDIR)/feedwatch-dbgsym_*
@@ -158,7 +158,7 @@ deb:
 	  find . -path ./build -prune -o -path ./.git -prune -o -type f -print0; } | \
 	  tar --null --ignore-failed-read -T - -cf - | tar -xf - -C $(DEBDIR)/src
 	@echo "dpkg-buildpackage -us -uc -b in $(DEBDIR)/src, log in $(DEBDIR)/build.log"
-	@cd $(DEBDIR)/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	@cd $(DEBDIR)/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SANITIZE \
 		dpkg-buildpackage -us -uc -b -Jauto > ../build.log 2>&1 || \
 		{ tail -n 40 ../build.log; exit 1; }
 	@ls $(DEBDIR)/*.deb
