@@ -118,6 +118,8 @@ for r, h in zip(rows, hits):
     for k in want_cols:
         v = h[k]
         v = "" if v is None else ("true" if v is True else "false" if v is False else str(v))
+        if v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            v = "'" + v   # neutralised for spreadsheets (OWASP CSV injection)
         if r[k] != v: bad.append("%s %s: %r != %r" % (h["id"], k, r[k], v))
 print("\n".join(bad[:20]))
 sys.exit(1 if bad else 0)
