@@ -54,14 +54,18 @@ struct fw_outbox {
 	gint64 probed_at;         /* monotonic µs of the last probe */
 	GSource *flush_idle;
 	guint sent, failed;
+	guint exec_running;       /* exec jobs handed to fw_jobs, not yet done */
+	gboolean exec_held;       /* exec rows were left pending at exec_parallel */
 	struct fw_outbox_opts opts;
 };
 
 /* A tag of an exec or webhook job: the rows it delivers. */
 struct job_tag {
+	struct fw_outbox *o;
 	GArray *ids;              /* gint64 */
 	char *what;               /* "exec" or "webhook" */
 	char *topic;
+	gboolean exec;            /* counted in exec_running */
 };
 
 /* One item's desktop rows in a flush. */
@@ -400,6 +404,8 @@ job_tag_free(gpointer p)
 {
 	struct job_tag *t = p;
 
+	if (t->exec)
+		t->o->exec_running--;
 	g_array_unref(t->ids);
 	g_free(t->what);
 	g_free(t->topic);
@@ -412,6 +418,10 @@ job_tag_new(struct fw_outbox *o, const char *what, const char *topic, const GArr
 {
 	struct job_tag *t = g_new0(struct job_tag, 1);
 
+	t->o = o;
+	t->exec = strcmp(what, "exec") == 0;
+	if (t->exec)
+		o->exec_running++;
 	t->ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_array_append_vals(t->ids, ids->data, ids->len);
 	t->what = g_strdup(what);
@@ -436,6 +446,20 @@ outbox_job_done_cb(gpointer tag, gboolean ok, const char *error, gpointer data)
 		fw_log_warn("topic %s: %s (tried again later)", t->topic, why);
 	}
 	record(o, t->ids, ok, why);
+	/* a hook slot is free once this tag is freed, after the callback */
+	if (t->exec && o->exec_held)
+		flush_later(o);
+}
+
+/* TRUE when exec_parallel hooks run: the row stays pending in the outbox
+ * (not in flight) and a hook's end flushes again. */
+static gboolean
+exec_full(struct fw_outbox *o)
+{
+	if (o->exec_running < MAX(o->cfg->exec_parallel, 1u))
+		return FALSE;
+	o->exec_held = TRUE;
+	return TRUE;
 }
 
 /* Fails rows now (a row that cannot even be tried), for a retry later. */
@@ -529,6 +553,8 @@ send_job_row(struct fw_outbox *o, const struct fw_outbox_row *r)
 	g_autofree char *json = NULL;
 
 	g_array_append_val(ids, r->id);
+	if (r->channel == FW_CHANNEL_EXEC && t != NULL && t->exec_argv != NULL && exec_full(o))
+		return;
 	if (t == NULL || (r->channel == FW_CHANNEL_EXEC && t->exec_argv == NULL) ||
 	    (r->channel == FW_CHANNEL_WEBHOOK && t->webhook == NULL)) {
 		g_autofree char *why = g_strdup_printf("topic %s: no %s configured any more", r->topic,
@@ -1066,7 +1092,7 @@ flush_digests(struct fw_outbox *o, GPtrArray *rows, gint64 now)
 				}
 				continue;
 			}
-			if (channels[c] == FW_CHANNEL_EXEC && t->exec_argv == NULL)
+			if (channels[c] == FW_CHANNEL_EXEC && (t->exec_argv == NULL || exec_full(o)))
 				continue;
 			if (channels[c] == FW_CHANNEL_WEBHOOK && t->webhook == NULL)
 				continue;
@@ -1088,6 +1114,7 @@ fw_outbox_flush(struct fw_outbox *o)
 		fw_log_err("cannot read the outbox: %s", err->message);
 		return;
 	}
+	o->exec_held = FALSE;
 	for (guint i = 0; i < rows->len; i++) {
 		struct fw_outbox_row *r = rows->pdata[i];
 		const struct fw_topic_conf *t;
@@ -1185,7 +1212,7 @@ gboolean
 fw_outbox_busy(struct fw_outbox *o)
 {
 	return fw_notifier_pending(o->notifier) > 0 || fw_jobs_pending(o->jobs) > 0 ||
-	       g_hash_table_size(o->sending) > 0;
+	       g_hash_table_size(o->sending) > 0 || o->flush_idle != NULL;
 }
 
 void
