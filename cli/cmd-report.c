@@ -1,5 +1,6 @@
 /* feedwatch report — the hit log as one self-contained HTML page. See feedwatch(1). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -69,9 +70,18 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	o.now = f.until > 0 ? f.until : now;
 	o.topics = rtopics;
 	if (output != NULL) {
-		tmp = g_strdup_printf("%s.tmp%ld", output, (long)getpid());
-		if ((out = fopen(tmp, "w")) == NULL) {
+		/* A new file of a random name (O_EXCL: never a planted file or
+		 * symlink), mode 0666 less the umask as fopen would make it. */
+		int fd;
+
+		tmp = g_strdup_printf("%s.XXXXXX", output);
+		fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0666);
+		if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
 			rc = fw_cli_fail("report", "cannot write %s: %s", tmp, g_strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlink(tmp);
+			}
 			goto done;
 		}
 	}

@@ -299,13 +299,19 @@ static void print_table(GPtrArray *rows, FILE *out, gboolean color, guint width,
 /* ---- CSV --------------------------------------------------------------- */
 
 /* Appends one RFC 4180 field: controls and bidi overrides made spaces
- * (clean_text), quoted (quotes doubled) when it holds a comma or quote. */
+ * (clean_text), quoted (quotes doubled) when it holds a comma or quote. A
+ * field that a spreadsheet would take for a formula (its first byte = + - @,
+ * tab or CR) gets a leading single quote and is quoted, as OWASP's "CSV
+ * Injection" page recommends. */
 static void csv_field(GString *line, const char *value, gboolean last)
 {
 	g_autofree char *v = clean_text(value, FALSE);
+	gboolean formula = v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL;
 
-	if (strpbrk(v, ",\"\r\n")) {
+	if (formula || strpbrk(v, ",\"\r\n")) {
 		g_string_append_c(line, '"');
+		if (formula)
+			g_string_append_c(line, '\'');
 		for (const char *p = v; *p; p++) {
 			if (*p == '"')
 				g_string_append_c(line, '"');

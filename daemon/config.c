@@ -652,6 +652,12 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 		else
 			c->max_parallel = (guint)n;
 	}
+	if ((e = group_get(g, "exec_parallel")) != NULL) {
+		if (!fw_config_parse_size(e->value, &n) || n < 1 || n > 1000)
+			problem(sc, e->line, e->col, "exec_parallel: expected a number from 1 to 1000");
+		else
+			c->exec_parallel = (guint)n;
+	}
 	if ((e = group_get(g, "max_per_host")) != NULL) {
 		if (!fw_config_parse_size(e->value, &n) || n < 1 || n > 100)
 			problem(sc, e->line, e->col, "max_per_host: expected a number from 1 to 100");
@@ -999,6 +1005,7 @@ fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *er
 	c->interval = 15 * 60;
 	c->max_parallel = 8;
 	c->max_per_host = 2;
+	c->exec_parallel = 4;
 	c->timeout = 30;
 	c->max_size = 10 * 1024 * 1024;
 	c->retention = 90 * 86400;

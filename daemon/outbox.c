@@ -42,7 +42,11 @@ struct fw_outbox {
 	struct fw_store *store;
 	struct fw_notifier *notifier;
 	struct fw_jobs *jobs;
-	GHashTable *sending;      /* gint64 outbox ids handed to a channel, not yet done */
+	GHashTable *sending;      /* gint64 outbox ids handed to a channel, not yet done
+	                             (or done and not recorded: in unrecorded too) */
+	GHashTable *unrecorded;   /* gint64 outbox id -> struct outcome *: sent (or failed)
+	                             but the store could not record it (disk full): the
+	                             write is retried at each flush, never the delivery */
 	GHashTable *topics;       /* key -> struct topic_state * */
 	GHashTable *found;        /* gint64 hit id -> gint64 found (digests) */
 	enum server_state server;
@@ -54,14 +58,34 @@ struct fw_outbox {
 	gint64 probed_at;         /* monotonic µs of the last probe */
 	GSource *flush_idle;
 	guint sent, failed;
+	guint exec_running;       /* exec jobs handed to fw_jobs, not yet done */
+	gboolean exec_held;       /* exec rows were left pending at exec_parallel */
 	struct fw_outbox_opts opts;
 };
 
+/* An outcome the store could not record yet. */
+struct outcome {
+	gboolean ok;
+	char *error;
+};
+
+/* Frees an outcome. */
+static void
+outcome_free(gpointer p)
+{
+	struct outcome *x = p;
+
+	g_free(x->error);
+	g_free(x);
+}
+
 /* A tag of an exec or webhook job: the rows it delivers. */
 struct job_tag {
+	struct fw_outbox *o;
 	GArray *ids;              /* gint64 */
 	char *what;               /* "exec" or "webhook" */
 	char *topic;
+	gboolean exec;            /* counted in exec_running */
 };
 
 /* One item's desktop rows in a flush. */
@@ -198,7 +222,10 @@ cap_full(struct fw_outbox *o, const char *key, gint64 now)
 	       shown_last_hour(topic_state(o, key), now) >= t->max_per_hour;
 }
 
-/* Records the outcome of rows in one transaction; forgets them as in flight. */
+/* Records the outcome of rows in one transaction; forgets them as in flight.
+ * When the store cannot write (disk full), the outcomes are kept in memory
+ * (the rows stay in flight, so no flush sends them again) and the write is
+ * retried at the next flush. */
 static void
 record(struct fw_outbox *o, const GArray *ids, gboolean ok, const char *error)
 {
@@ -216,10 +243,60 @@ record(struct fw_outbox *o, const GArray *ids, gboolean ok, const char *error)
 		else
 			fw_store_rollback(o->store);
 	}
-	if (err != NULL)
-		fw_log_err("cannot record a notification: %s", err->message);
-	for (guint i = 0; i < ids->len; i++)
+	if (err != NULL) {
+		fw_log_err("cannot record a notification (kept to record later, not sent again): %s",
+		           err->message);
+		for (guint i = 0; i < ids->len; i++) {
+			struct outcome *x = g_new0(struct outcome, 1);
+			x->ok = ok;
+			x->error = g_strdup(error);
+			g_hash_table_replace(o->unrecorded,
+			                     g_memdup2(&g_array_index(ids, gint64, i), sizeof(gint64)), x);
+		}
+		return;
+	}
+	for (guint i = 0; i < ids->len; i++) {
+		g_hash_table_remove(o->unrecorded, &g_array_index(ids, gint64, i));
 		g_hash_table_remove(o->sending, &g_array_index(ids, gint64, i));
+	}
+}
+
+/* Tries again to record the outcomes the store could not write; TRUE when
+ * none is left. */
+static gboolean
+record_unrecorded(struct fw_outbox *o)
+{
+	g_autoptr(GError) err = NULL;
+	GHashTableIter it;
+	gpointer key, val;
+	gint64 now = outbox_now(o);
+
+	if (g_hash_table_size(o->unrecorded) == 0)
+		return TRUE;
+	if (!fw_store_begin(o->store, &err))
+		goto fail;
+	g_hash_table_iter_init(&it, o->unrecorded);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		const struct outcome *x = val;
+		if (!fw_store_outbox_done(o->store, *(gint64 *)key, x->ok, x->error, now, &err)) {
+			fw_store_rollback(o->store);
+			goto fail;
+		}
+	}
+	if (!fw_store_commit(o->store, &err))
+		goto fail;
+	g_hash_table_iter_init(&it, o->unrecorded);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		g_hash_table_remove(o->sending, key);
+	fw_log_info("recorded %u notification%s the store could not write before",
+	            g_hash_table_size(o->unrecorded), g_hash_table_size(o->unrecorded) == 1 ? "" : "s");
+	g_hash_table_remove_all(o->unrecorded);
+	return TRUE;
+fail:
+	fw_log_err("cannot record %u notification%s yet (not sent again): %s",
+	           g_hash_table_size(o->unrecorded), g_hash_table_size(o->unrecorded) == 1 ? "" : "s",
+	           err->message);
+	return FALSE;
 }
 
 /* Marks ids as in flight. */
@@ -400,6 +477,8 @@ job_tag_free(gpointer p)
 {
 	struct job_tag *t = p;
 
+	if (t->exec)
+		t->o->exec_running--;
 	g_array_unref(t->ids);
 	g_free(t->what);
 	g_free(t->topic);
@@ -412,6 +491,10 @@ job_tag_new(struct fw_outbox *o, const char *what, const char *topic, const GArr
 {
 	struct job_tag *t = g_new0(struct job_tag, 1);
 
+	t->o = o;
+	t->exec = strcmp(what, "exec") == 0;
+	if (t->exec)
+		o->exec_running++;
 	t->ids = g_array_new(FALSE, FALSE, sizeof(gint64));
 	g_array_append_vals(t->ids, ids->data, ids->len);
 	t->what = g_strdup(what);
@@ -436,6 +519,20 @@ outbox_job_done_cb(gpointer tag, gboolean ok, const char *error, gpointer data)
 		fw_log_warn("topic %s: %s (tried again later)", t->topic, why);
 	}
 	record(o, t->ids, ok, why);
+	/* a hook slot is free once this tag is freed, after the callback */
+	if (t->exec && o->exec_held)
+		flush_later(o);
+}
+
+/* TRUE when exec_parallel hooks run: the row stays pending in the outbox
+ * (not in flight) and a hook's end flushes again. */
+static gboolean
+exec_full(struct fw_outbox *o)
+{
+	if (o->exec_running < MAX(o->cfg->exec_parallel, 1u))
+		return FALSE;
+	o->exec_held = TRUE;
+	return TRUE;
 }
 
 /* Fails rows now (a row that cannot even be tried), for a retry later. */
@@ -529,6 +626,8 @@ send_job_row(struct fw_outbox *o, const struct fw_outbox_row *r)
 	g_autofree char *json = NULL;
 
 	g_array_append_val(ids, r->id);
+	if (r->channel == FW_CHANNEL_EXEC && t != NULL && t->exec_argv != NULL && exec_full(o))
+		return;
 	if (t == NULL || (r->channel == FW_CHANNEL_EXEC && t->exec_argv == NULL) ||
 	    (r->channel == FW_CHANNEL_WEBHOOK && t->webhook == NULL)) {
 		g_autofree char *why = g_strdup_printf("topic %s: no %s configured any more", r->topic,
@@ -1066,7 +1165,7 @@ flush_digests(struct fw_outbox *o, GPtrArray *rows, gint64 now)
 				}
 				continue;
 			}
-			if (channels[c] == FW_CHANNEL_EXEC && t->exec_argv == NULL)
+			if (channels[c] == FW_CHANNEL_EXEC && (t->exec_argv == NULL || exec_full(o)))
 				continue;
 			if (channels[c] == FW_CHANNEL_WEBHOOK && t->webhook == NULL)
 				continue;
@@ -1084,10 +1183,12 @@ fw_outbox_flush(struct fw_outbox *o)
 	g_autoptr(GError) err = NULL;
 	gint64 now = outbox_now(o);
 
+	record_unrecorded(o);
 	if (!fw_store_outbox_due(o->store, now, FW_OUTBOX_BATCH, rows, &err)) {
 		fw_log_err("cannot read the outbox: %s", err->message);
 		return;
 	}
+	o->exec_held = FALSE;
 	for (guint i = 0; i < rows->len; i++) {
 		struct fw_outbox_row *r = rows->pdata[i];
 		const struct fw_topic_conf *t;
@@ -1137,6 +1238,7 @@ fw_outbox_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	o->cfg = cfg;
 	o->store = store;
 	o->sending = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	o->unrecorded = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, outcome_free);
 	o->topics = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, topic_state_free);
 	o->found = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	o->release = TRUE;
@@ -1161,6 +1263,11 @@ fw_outbox_free(struct fw_outbox *o)
 		g_source_destroy(o->flush_idle);
 		g_source_unref(o->flush_idle);
 	}
+	if (g_hash_table_size(o->unrecorded) > 0 && !record_unrecorded(o))
+		fw_log_err("%u notification%s sent but not recorded: sent again at the next start",
+		           g_hash_table_size(o->unrecorded),
+		           g_hash_table_size(o->unrecorded) == 1 ? " was" : "s were");
+	g_hash_table_unref(o->unrecorded);
 	g_hash_table_unref(o->sending);
 	g_hash_table_unref(o->topics);
 	g_hash_table_unref(o->found);
@@ -1185,7 +1292,8 @@ gboolean
 fw_outbox_busy(struct fw_outbox *o)
 {
 	return fw_notifier_pending(o->notifier) > 0 || fw_jobs_pending(o->jobs) > 0 ||
-	       g_hash_table_size(o->sending) > 0;
+	       g_hash_table_size(o->sending) > g_hash_table_size(o->unrecorded) ||
+	       o->flush_idle != NULL;
 }
 
 void

@@ -58,6 +58,7 @@ struct fw_config {
 	gint64 interval;      /* default feed interval, seconds */
 	guint max_parallel;
 	guint max_per_host;
+	guint exec_parallel;  /* exec hooks running at once (default 4) */
 	gint64 timeout;       /* seconds */
 	gint64 max_size;      /* bytes */
 	gboolean notify_initial;

@@ -32,6 +32,7 @@ static const struct row rows[] = {
 	{ "bad size", "[feedwatch]\nmax_size = ten\n", "PATH:2:12: max_size: bad size" },
 	{ "bad bool", "[feedwatch]\nnotify_initial = maybe\n", "PATH:2:18: notify_initial: expected true or false" },
 	{ "bad parallel", "[feedwatch]\nmax_parallel = 0\n", "max_parallel: expected a number" },
+	{ "bad exec parallel", "[feedwatch]\nexec_parallel = 0\n", "exec_parallel: expected a number" },
 	{ "no url", "[feed a]\ntitle = A\n", "PATH:1: [feed a] has no url" },
 	{ "ftp url", "[feed a]\nurl = ftp://a.b/x\n", "PATH:2:7: url: only http://, https:// and file:// URLs" },
 	{ "not a url", "[feed a]\nurl = just words\n", "PATH:2:7: url: not a URL" },
@@ -120,7 +121,7 @@ static void
 test_values(void)
 {
 	g_autofree char *path = write_conf("values",
-		"[feedwatch]\ninterval = 10m\nmax_parallel = 4\ntimeout = 20s\nmax_size = 2M\n"
+		"[feedwatch]\ninterval = 10m\nmax_parallel = 4\nexec_parallel = 2\ntimeout = 20s\nmax_size = 2M\n"
 		"notify_initial = true\nretention = 30d\ndatabase = ~/fw/x.db\n"
 		"[feed tac]\nurl = https://www.theamericanconservative.com/feed/\ntitle = TAC\n"
 		"[feed b]\nurl = http://b.example/rss\ninterval = 2h\n"
@@ -136,6 +137,7 @@ test_values(void)
 	g_assert_nonnull(c);
 	g_assert_cmpint(c->interval, ==, 600);
 	g_assert_cmpuint(c->max_parallel, ==, 4);
+	g_assert_cmpuint(c->exec_parallel, ==, 2);
 	g_assert_cmpint(c->timeout, ==, 20);
 	g_assert_cmpint(c->max_size, ==, 2 * 1024 * 1024);
 	g_assert_true(c->notify_initial);

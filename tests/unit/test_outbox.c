@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "feedwatch/config.h"
 #include "feedwatch/outbox.h"
@@ -278,6 +279,63 @@ static void test_exec_backoff(void)
 	g_assert_cmpuint(due->len, ==, 1);
 	g_assert_cmpint(((struct fw_outbox_row *)due->pdata[0])->attempts, ==, 1);
 	fixture_clear(&f);
+}
+
+/* The lines of a file (0 when it is missing). */
+static guint file_lines(const char *path)
+{
+	g_autofree char *text = NULL;
+	guint n = 0;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return 0;
+	for (const char *p = text; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+/* A delivery the store cannot record (every write fails: another connection
+ * holds the write lock, as a full disk would refuse it) is not sent again
+ * at the next flushes; its outcome is written once the store can, and the
+ * hook has run once. */
+static void test_unrecorded(void)
+{
+	g_autofree char *log = g_build_filename(tmpdir, "unrecorded.log", NULL);
+	g_autofree char *cmd = g_strdup_printf("echo run >> '%s'", log);
+	const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+	struct fixture f;
+	struct fw_topic_conf *t;
+	struct fw_outbox *o;
+	sqlite3 *lock = NULL;
+	gint64 now = day + 3600;
+	g_autofree char *got = NULL;
+
+	fixture_init(&f);
+	t = topic_add(&f, "hook", FW_CHANNEL_EXEC);
+	t->exec_argv = g_strdupv((char **)argv);
+	hit_add(&f, "hook", FW_CHANNEL_EXEC, now);
+	fw_store_set_busy_timeout(f.store, 20);
+	g_assert_cmpint(sqlite3_open(f.db, &lock), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_exec(lock, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+	o = outbox_at(&f, now);
+	for (int i = 0; i < 5; i++) {
+		fw_outbox_flush(o);
+		settle(o);
+	}
+	g_assert_cmpuint(file_lines(log), ==, 1);
+	g_assert_false(fw_outbox_busy(o));   /* what waits is a write, not a delivery */
+	g_assert_cmpint(sqlite3_exec(lock, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+	sqlite3_close(lock);
+	fw_outbox_flush(o);
+	settle(o);
+	fw_outbox_flush(o);
+	settle(o);
+	g_assert_cmpuint(file_lines(log), ==, 1);
+	got = notified(&f);
+	g_assert_cmpstr(got, ==, "delivered");
+	fw_outbox_free(o);
+	fixture_clear(&f);
+	g_unlink(log);
 }
 
 /* No session bus: desktop rows are held, pending, with no failed attempt;
@@ -694,6 +752,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/outbox/admit", test_admit);
 	g_test_add_func("/outbox/digest", test_digest);
 	g_test_add_func("/outbox/exec-backoff", test_exec_backoff);
+	g_test_add_func("/outbox/unrecorded", test_unrecorded);
 	g_test_add_func("/outbox/no-bus", test_no_bus);
 	g_test_add_func("/outbox/quiet", test_quiet);
 	g_test_add_func("/outbox/coalesce", test_coalesce);
