@@ -300,13 +300,14 @@ static void print_table(GPtrArray *rows, FILE *out, gboolean color, guint width,
 
 /* Appends one RFC 4180 field: controls and bidi overrides made spaces
  * (clean_text), quoted (quotes doubled) when it holds a comma or quote. A
- * field that a spreadsheet would take for a formula (its first byte = + - @,
- * tab or CR) gets a leading single quote and is quoted, as OWASP's "CSV
- * Injection" page recommends. */
+ * field that a spreadsheet would take for a formula (= + - @ first, after any
+ * spaces, tabs or CRs: those are spaces here) gets a leading single quote and
+ * is quoted, as OWASP's "CSV Injection" page recommends. */
 static void csv_field(GString *line, const char *value, gboolean last)
 {
 	g_autofree char *v = clean_text(value, FALSE);
-	gboolean formula = v[0] != '\0' && strchr("=+-@\t\r", v[0]) != NULL;
+	const char *first = v + strspn(v, " ");   /* tab and CR are spaces by now */
+	gboolean formula = *first != '\0' && strchr("=+-@", *first) != NULL;
 
 	if (formula || strpbrk(v, ",\"\r\n")) {
 		g_string_append_c(line, '"');

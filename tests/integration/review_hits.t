@@ -141,7 +141,7 @@ for r, h in zip(rows, hits):
         v = "" if v is None else ("true" if v is True else "false" if v is False else str(v))
         # CSV prints each control or bidi override as a space (issue 16)
         v = re.sub("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", " ", v)
-        if v[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        if v.lstrip(" ")[:1] in ("=", "+", "-", "@"):
             v = "'" + v   # neutralised for spreadsheets (OWASP CSV injection)
         if r[k] != v: bad.append("%s %s: %r != %r" % (h["id"], k, r[k], v))
 print("\n".join(bad[:20]))

@@ -320,7 +320,8 @@ static void test_csv(void)
 }
 
 /* Fields a spreadsheet would run as formulas (OWASP "CSV Injection"): a
- * leading = + - @ tab or CR gets a single quote in front, inside quotes. */
+ * leading = + - @ (after spaces; tab and CR are spaces) gets a single quote in
+ * front, inside quotes. */
 static void test_csv_formula(void)
 {
 	static const struct {
@@ -332,8 +333,9 @@ static void test_csv_formula(void)
 		{ "=1+1", "'=1+1" },
 		{ "+1", "'+1" },
 		{ "-2+3", "'-2+3" },
-		{ "\t=1", "'\t=1" },
-		{ "\r=1", "'\r=1" },
+		{ "\t=1", "' =1" },     /* controls are spaces in CSV (issue 16) */
+		{ "\r=1", "' =1" },
+		{ "  @x", "'  @x" },
 		{ "a=1", "a=1" },
 		{ "'quoted", "'quoted" },
 		{ "", "" },
