@@ -98,6 +98,9 @@ struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry);
 int feed_atom_link_rank(xmlNodePtr n);
 char *feed_bounded_id(char *id);
 
+/* feed-date.c */
+gint64 feed_parse_date(const char *s, gboolean *zone_dropped);
+
 /* feed-encoding.c */
 gboolean feed_to_utf8(struct feed_text *t, const char *data, gsize len, const char *content_type,
                       GError **error);

@@ -73,7 +73,8 @@ void fw_feed_doc_free(struct fw_feed_doc *doc);  /* NULL is fine */
 void fw_item_free(struct fw_item *item);         /* NULL is fine */
 
 /* Parses an RFC 822 / RFC 3339 / ISO 8601 date (with real-world variants).
- * Returns Unix seconds UTC, or FW_TIME_NONE for nonsense. */
+ * Returns Unix seconds UTC, or FW_TIME_NONE for nonsense; a zone out of
+ * range ("+3000") is dropped and the time read as UTC. */
 gint64 fw_feed_parse_date(const char *s);
 
 #endif
