@@ -154,8 +154,9 @@ static const char *prep_ref(struct prep *pp, const char *p, const char *end, gbo
 			v = fw_html_cp1252((guchar)v);
 		if (!xml_char_ok(v))
 			v = 0xFFFD;
-		if (semi && q - p < 12 && v == strtoull(hex ? p + 3 : p + 2, NULL, hex ? 16 : 10))
-			return q + 1;   /* fine as it is */
+		if (semi && q - p < 12 && p[2] != 'X' &&
+		    v == strtoull(hex ? p + 3 : p + 2, NULL, hex ? 16 : 10))
+			return q + 1;   /* fine as it is ("&#X41;" is not XML: rewritten) */
 		g_snprintf(rep, sizeof rep, "&#%u;", (guint)v);
 		prep_fix(pp, p, rep, semi ? q + 1 : q);
 		return semi ? q + 1 : q;
