@@ -18,7 +18,7 @@ GQuark fw_feed_error_quark(void);
 enum fw_feed_error_code {
 	FW_FEED_ERROR_NOT_XML,     /* not a well-formed document, even in recover mode */
 	FW_FEED_ERROR_NOT_FEED,    /* XML or HTML but no rss/rdf/feed root ("not a feed: text/html") */
-	FW_FEED_ERROR_HOSTILE,     /* refused: entity declarations, size, depth */
+	FW_FEED_ERROR_HOSTILE,     /* refused: entities other than plain internal text, size, depth */
 };
 
 /* Time value meaning "the feed gave no date". */
