@@ -88,6 +88,7 @@ gboolean feed_http_url_ok(const char *s);
 char *feed_url_dup(const char *u);
 char *feed_escape_iri(char *h);
 char *feed_resolve(xmlNodePtr n, const char *href);
+char *feed_plain_text(const char *s);
 enum feed_dialect feed_dialect_of(xmlNodePtr root);
 void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d);
 gboolean feed_looks_html(const char *s, gsize len);
@@ -102,6 +103,7 @@ char *feed_bounded_id(char *id);
 gint64 feed_parse_date(const char *s, gboolean *zone_dropped);
 
 /* feed-encoding.c */
+char *feed_undouble_utf8(const char *s, gssize len, gboolean *ascii);
 gboolean feed_to_utf8(struct feed_text *t, const char *data, gsize len, const char *content_type,
                       GError **error);
 

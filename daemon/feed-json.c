@@ -79,6 +79,9 @@ static char *json_text(JsonObject *o, const char *name, gboolean html, gsize max
 	const char *v = jstr(o, name);
 	if (!v)
 		return NULL;
+	g_autofree char *fixed = feed_undouble_utf8(v, -1, NULL);
+	if (fixed)
+		v = fixed;
 	return feed_nonempty(feed_cap(html ? fw_html_to_text(v, -1) : fw_html_clean(v, -1), max));
 }
 

@@ -295,7 +295,11 @@ enum feed_kind feed_atom_kind(xmlNodePtr n)
 }
 
 /* Plain text of element n read as kind (markup children always count as
- * HTML), cut to max bytes. Returns NULL if empty. */
+ * HTML), cut to max bytes. Text that was UTF-8 encoded twice
+ * (feed_undouble_utf8) is repaired as the feed wrote it (markup and
+ * references, ASCII, left as they are), or, when that is all ASCII, as the
+ * text it gives (the mojibake was in character references). Returns NULL
+ * if empty. */
 char *feed_text_of(xmlNodePtr n, enum feed_kind kind, gsize max)
 {
 	g_autofree char *tmp = NULL;
@@ -322,8 +326,33 @@ char *feed_text_of(xmlNodePtr n, enum feed_kind kind, gsize max)
 	} else {
 		raw = node_text_ref(n, &tmp);
 	}
-	out = kind == K_HTML ? fw_html_to_text(raw, -1) : fw_html_clean(raw, -1);
+	gboolean ascii;
+	gsize len = strlen(raw);
+	g_autofree char *fixed = feed_undouble_utf8(raw, len, &ascii);
+	if (fixed) {
+		raw = fixed;
+		len = strlen(raw);
+	}
+	out = kind == K_HTML ? fw_html_to_text(raw, len) : fw_html_clean(raw, len);
+	if (ascii && *out && (fixed = feed_undouble_utf8(out, -1, NULL))) {
+		g_free(out);
+		out = g_steal_pointer(&fixed);
+	}
 	return feed_nonempty(feed_cap(out, max));
+}
+
+/* Plain text of an attribute value (fw_html_clean), repaired like
+ * feed_text_of's. */
+char *feed_plain_text(const char *s)
+{
+	gboolean ascii;
+	g_autofree char *fixed = feed_undouble_utf8(s, -1, &ascii);
+	char *out = fw_html_clean(fixed ? fixed : s, -1);
+	if (ascii && (fixed = feed_undouble_utf8(out, -1, NULL))) {
+		g_free(out);
+		out = g_steal_pointer(&fixed);
+	}
+	return out;
 }
 
 /* Trimmed raw text of n (valid UTF-8), or NULL if empty. */

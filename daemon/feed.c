@@ -157,8 +157,7 @@ static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 				t = (char *)xmlGetProp(c, (const xmlChar *)"label");
 			}
 			if (t)
-				add_category(s, feed_nonempty(feed_cap(fw_html_clean(t, -1),
-				                                       FW_FEED_MAX_SHORT)));
+				add_category(s, feed_nonempty(feed_cap(feed_plain_text(t), FW_FEED_MAX_SHORT)));
 		}
 	} else if (feed_is_rss(c) && !atom_entry) {
 		if (!strcmp(name, "title")) {
