@@ -88,6 +88,8 @@ gboolean feed_http_url_ok(const char *s);
 char *feed_url_dup(const char *u);
 char *feed_escape_iri(char *h);
 char *feed_resolve(xmlNodePtr n, const char *href);
+char *feed_resolve_ex(xmlNodePtr n, const char *href, gboolean *escaped);
+xmlChar *feed_build_uri(char **h, const xmlChar *base, gboolean *escaped);
 char *feed_plain_text(const char *s);
 enum feed_dialect feed_dialect_of(xmlNodePtr root);
 void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d);

@@ -59,15 +59,21 @@ static JsonArray *jarr(JsonObject *o, const char *name)
 	return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
 }
 
-/* Resolves a JSON Feed URL against base; http(s) only. */
-static char *json_link(const char *href, const char *base)
+/* Resolves a JSON Feed URL against base; http(s) only. *escaped (if given)
+ * says whether it had to be escaped further to parse (feed_build_uri). */
+static char *json_link(const char *href, const char *base, gboolean *escaped)
 {
+	gboolean esc = FALSE;
+	if (escaped)
+		*escaped = FALSE;
 	if (!href || strlen(href) > FW_FEED_MAX_LINK)
 		return NULL;
 	g_autofree char *h = feed_escape_iri(g_strstrip(g_strdup(href)));
 	if (!*h)
 		return NULL;
-	xmlChar *abs = xmlBuildURI((const xmlChar *)h, (const xmlChar *)base);
+	xmlChar *abs = feed_build_uri(&h, (const xmlChar *)base, &esc);
+	if (escaped)
+		*escaped = esc;
 	char *out = abs && feed_http_url_ok((const char *)abs) ? feed_url_dup((const char *)abs) : NULL;
 	xmlFree(abs);
 	return out;
@@ -85,17 +91,23 @@ static char *json_text(JsonObject *o, const char *name, gboolean html, gsize max
 	return feed_nonempty(feed_cap(html ? fw_html_to_text(v, -1) : fw_html_clean(v, -1), max));
 }
 
-/* Builds one item from a JSON Feed item object; NULL if it is empty. */
+/* Builds one item from a JSON Feed item object; NULL if it is empty. Its
+ * id: id, else url (as feedwatch always resolved it, see feed.c), else a
+ * hash of title and content; else the url escaped to resolve. */
 static struct fw_item *json_item(JsonObject *o, const char *base)
 {
 	struct fw_item *it = g_new0(struct fw_item, 1);
 	JsonNode *idn = json_object_get_member(o, "id");
 	char *id = NULL;
+	gboolean esc_url = FALSE, esc_ext = FALSE;
+	const char *id_link;
 
 	it->title = json_text(o, "title", FALSE, FW_FEED_MAX_TITLE);
-	it->link = json_link(jstr(o, "url"), base);
+	it->link = json_link(jstr(o, "url"), base, &esc_url);
+	char *ext = !it->link || esc_url ? json_link(jstr(o, "external_url"), base, &esc_ext) : NULL;
+	id_link = it->link && !esc_url ? it->link : ext && !esc_ext ? ext : NULL;
 	if (!it->link)
-		it->link = json_link(jstr(o, "external_url"), base);
+		it->link = g_steal_pointer(&ext);
 	it->content = json_text(o, "content_html", TRUE, FW_FEED_MAX_TEXT);
 	if (!it->content)
 		it->content = json_text(o, "content_text", FALSE, FW_FEED_MAX_TEXT);
@@ -143,7 +155,10 @@ static struct fw_item *json_item(JsonObject *o, const char *base)
 	}
 	if (id)
 		id = feed_bounded_id(id);
-	if (!id && it->link)
+	if (!id && id_link)
+		id = feed_bounded_id(g_strdup(id_link));
+	g_free(ext);
+	if (!id && it->link && !it->title && !it->content && !it->summary)
 		id = feed_bounded_id(g_strdup(it->link));
 	if (!id) {
 		if (!it->title && !it->content && !it->summary) {
@@ -190,7 +205,7 @@ struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *bas
 	struct fw_feed_doc *doc = g_new0(struct fw_feed_doc, 1);
 	doc->items = g_ptr_array_new_with_free_func((GDestroyNotify)fw_item_free);
 	doc->title = json_text(o, "title", FALSE, FW_FEED_MAX_TITLE);
-	doc->link = json_link(jstr(o, "home_page_url"), base_url);
+	doc->link = json_link(jstr(o, "home_page_url"), base_url, NULL);
 	JsonArray *items = jarr(o, "items");
 	guint n = items ? json_array_get_length(items) : 0;
 	for (guint i = 0; i < n && doc->items->len < FW_FEED_MAX_ITEMS; i++) {

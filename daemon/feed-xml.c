@@ -433,14 +433,58 @@ static gboolean has_scheme(const char *h)
 	return FALSE;
 }
 
+/* Percent-encodes what libxml2's URI parser refuses and browsers take as
+ * it is (Spiegel's ".../#refsponi#ref=rss"): a '#' after the first, a '%'
+ * not followed by two hex digits, '[' and ']' past the host. Takes and
+ * returns ownership. */
+static char *escape_more(char *h)
+{
+	GString *out = g_string_sized_new(strlen(h) + 16);
+	gboolean hash = FALSE, past_host = !strstr(h, "//");
+	const char *p = h, *ss = strstr(h, "//");
+
+	for (; *p; p++) {
+		if (!past_host && p > ss + 1 && (*p == '/' || *p == '?' || *p == '#'))
+			past_host = TRUE;
+		if (*p == '#' && hash)
+			g_string_append(out, "%23");
+		else if (*p == '%' && !(g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])))
+			g_string_append(out, "%25");
+		else if ((*p == '[' || *p == ']') && past_host)
+			g_string_append_printf(out, "%%%02X", (guchar)*p);
+		else
+			g_string_append_c(out, *p);
+		hash = hash || *p == '#';
+	}
+	g_free(h);
+	return g_string_free(out, FALSE);
+}
+
+/* xmlBuildURI of *h (escaped by feed_escape_iri) against base; a link
+ * libxml2 will not parse as it is is escaped further (escape_more, *h
+ * replaced) and built again, *escaped set. Returns what xmlBuildURI does. */
+xmlChar *feed_build_uri(char **h, const xmlChar *base, gboolean *escaped)
+{
+	xmlChar *abs = xmlBuildURI((const xmlChar *)*h, base);
+	*escaped = FALSE;
+	if (!abs && strpbrk(*h, "#%[]")) {
+		*h = escape_more(*h);
+		abs = xmlBuildURI((const xmlChar *)*h, base);
+		*escaped = TRUE;
+	}
+	return abs;
+}
+
 /* Resolves href against n's xml:base chain and the document URL; returns an
- * http(s) URL or NULL. */
-char *feed_resolve(xmlNodePtr n, const char *href)
+ * http(s) URL or NULL. *escaped says whether feed_build_uri had to escape
+ * it further. */
+char *feed_resolve_ex(xmlNodePtr n, const char *href, gboolean *escaped)
 {
 	g_autofree char *h = NULL;
 	xmlChar *base, *abs;
 	char *out = NULL;
 
+	*escaped = FALSE;
 	if (!href)
 		return NULL;
 	h = g_strstrip(g_strdup(href));
@@ -448,12 +492,19 @@ char *feed_resolve(xmlNodePtr n, const char *href)
 		return NULL;
 	h = feed_escape_iri(h);
 	base = has_scheme(h) ? NULL : xmlNodeGetBase(n->doc, n);
-	abs = xmlBuildURI((const xmlChar *)h, base);
+	abs = feed_build_uri(&h, base, escaped);
 	if (abs && feed_http_url_ok((const char *)abs))
 		out = feed_url_dup((const char *)abs);
 	xmlFree(abs);
 	xmlFree(base);
 	return out;
+}
+
+/* feed_resolve_ex without saying whether the link was escaped further. */
+char *feed_resolve(xmlNodePtr n, const char *href)
+{
+	gboolean escaped;
+	return feed_resolve_ex(n, href, &escaped);
 }
 
 /* ------------------------------------------------------------------ */

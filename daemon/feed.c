@@ -56,6 +56,8 @@ struct item_src {
 	GPtrArray *cats;           /* of char*, plain text */
 	char *link;                /* best link so far */
 	int link_rank;
+	char *id_link;             /* best link that resolved unescaped: the id's */
+	int id_link_rank;
 	char *guid_link;           /* guid as a permalink */
 };
 
@@ -89,16 +91,31 @@ static void take_author(struct item_src *s, xmlNodePtr n, int rank)
 		g_ptr_array_add(s->authors, n);
 }
 
-/* Offers a link for the item at rank. */
+/* Offers a link for the item at rank; the id's link takes it too when it
+ * resolved as it was (feed_resolve_ex did not escape it further), so that
+ * an item's id stays what it was before such links were read. */
 static void offer_link(struct item_src *s, xmlNodePtr n, const char *href, int rank)
 {
-	if (s->link && rank >= s->link_rank)
+	gboolean to_link = !s->link || rank < s->link_rank;
+	gboolean to_id = !s->id_link || rank < s->id_link_rank;
+	gboolean escaped;
+
+	if (!to_link && !to_id)
 		return;
-	char *l = feed_resolve(n, href);
-	if (l) {
+	char *l = feed_resolve_ex(n, href, &escaped);
+	if (!l)
+		return;
+	if (to_id && !escaped) {
+		g_free(s->id_link);
+		s->id_link = g_strdup(l);
+		s->id_link_rank = rank;
+	}
+	if (to_link) {
 		g_free(s->link);
 		s->link = l;
 		s->link_rank = rank;
+	} else {
+		g_free(l);
 	}
 }
 
@@ -357,10 +374,13 @@ struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry)
 		char *v = fw_html_valid_utf8(id, -1);
 		g_free(id);
 		id = feed_bounded_id(v);
-	} else if (it->link) {
-		id = feed_bounded_id(g_strdup(it->link));
+	} else if (s.id_link) {
+		id = feed_bounded_id(g_strdup(s.id_link));
+	} else if (it->link && !it->title && !it->summary && !it->content) {
+		id = feed_bounded_id(g_strdup(it->link));   /* an item not read before */
 	} else {
 		if (!it->title && !it->summary && !it->content) {
+			g_free(s.id_link);
 			fw_item_free(it);
 			return NULL;
 		}
@@ -370,6 +390,7 @@ struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry)
 		g_autofree char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA1, all, -1);
 		id = g_strconcat("sha1:", h, NULL);
 	}
+	g_free(s.id_link);
 	it->id = id;
 	return it;
 }
