@@ -92,7 +92,7 @@ char *feed_resolve_ex(xmlNodePtr n, const char *href, gboolean *escaped);
 xmlChar *feed_build_uri(char **h, const xmlChar *base, gboolean *escaped);
 char *feed_plain_text(const char *s);
 enum feed_dialect feed_dialect_of(xmlNodePtr root);
-void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d);
+void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d, gboolean recover);
 gboolean feed_looks_html(const char *s, gsize len);
 void feed_not_feed_html(const char *buf, gsize len, const char *base_url, GError **error);
 

@@ -35,7 +35,7 @@ void feed_xml_init(void)
 	}
 }
 
-static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur);
+static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur, gboolean recover);
 
 /* Ends an element as libxml2 would, then lets stream_element read a finished
  * item and free it, so that the tree never holds more than one item. */
@@ -50,7 +50,7 @@ static void end_element_cb(void *ctx, const xmlChar *localname, const xmlChar *p
 	/* libxml2 appends the next text to the last child at ctxt->nodelen when
 	 * nodemem != 0; with cur gone that child is another node: 0 makes it
 	 * concatenate safely (xmlTextConcat) instead. */
-	if (cur && pe && pe->doc && cur->doc == ctxt->myDoc && stream_element(pe->doc, cur))
+	if (cur && pe && pe->doc && cur->doc == ctxt->myDoc && stream_element(pe->doc, cur, ctxt->recovery))
 		ctxt->nodemem = 0;
 }
 
@@ -592,37 +592,84 @@ static void channel_fields(struct fw_feed_doc *doc, xmlNodePtr el)
 		doc->ttl = MAX(period / freq, 60);
 }
 
-/* Adds the item elements that are children of el. */
-static void collect_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom)
+/* Whether c is an item of its dialect: an Atom entry, or an RSS item. */
+static gboolean is_item(xmlNodePtr c, gboolean atom)
 {
-	for (xmlNodePtr c = el->children; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || doc->items->len >= FW_FEED_MAX_ITEMS)
-			continue;
-		gboolean is_item = atom ? feed_is_atom(c) && !strcmp((const char *)c->name, "entry")
-		                        : feed_is_rss(c) && !strcmp((const char *)c->name, "item");
-		if (is_item) {
+	return c->type == XML_ELEMENT_NODE &&
+	       (atom ? feed_is_atom(c) && !strcmp((const char *)c->name, "entry")
+	             : feed_is_rss(c) && !strcmp((const char *)c->name, "item"));
+}
+
+static void nested_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom);
+
+/* Adds item element c to doc (up to FW_FEED_MAX_ITEMS); in recover mode
+ * then the items nested in it (nested_items). */
+static void add_item(struct fw_feed_doc *doc, xmlNodePtr c, gboolean atom, gboolean recover)
+{
+	if (doc->items->len < FW_FEED_MAX_ITEMS) {
+		struct fw_item *it = feed_make_item(c, atom);
+		if (it)
+			g_ptr_array_add(doc->items, it);
+	}
+	if (recover)
+		nested_items(doc, c, atom);
+}
+
+/* Adds the items nested at any depth under el, in document order. In
+ * recover mode, where libxml2 closes one element an end tag whatever its
+ * name, an element left open before the items (<itunes:category text="x">
+ * without its end tag) holds them all, and one left open in an item puts
+ * the next items inside it. */
+static void nested_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom)
+{
+	xmlNodePtr c = el->children;
+	while (c) {
+		if (is_item(c, atom) && doc->items->len < FW_FEED_MAX_ITEMS) {
 			struct fw_item *it = feed_make_item(c, atom);
 			if (it)
 				g_ptr_array_add(doc->items, it);
 		}
+		if (c->type == XML_ELEMENT_NODE && c->children) {
+			c = c->children;
+			continue;
+		}
+		while (!c->next) {
+			c = c->parent;
+			if (c == el)
+				return;
+		}
+		c = c->next;
 	}
 }
 
-/* Fills doc from a parsed feed tree. */
-void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d)
+/* Adds the item elements that are children of el; in recover mode also
+ * those nested in its other children (but a channel's). */
+static void collect_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom, gboolean recover)
+{
+	for (xmlNodePtr c = el->children; c; c = c->next) {
+		if (is_item(c, atom))
+			add_item(doc, c, atom, recover);
+		else if (recover && c->type == XML_ELEMENT_NODE &&
+		         !(feed_is_rss(c) && !strcmp((const char *)c->name, "channel")))
+			nested_items(doc, c, atom);
+	}
+}
+
+/* Fills doc from a parsed feed tree (read in recover mode: recover). */
+void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d, gboolean recover)
 {
 	if (d == D_ATOM) {
 		channel_fields(doc, root);
-		collect_items(doc, root, TRUE);
+		collect_items(doc, root, TRUE, recover);
 		return;
 	}
 	for (xmlNodePtr c = root->children; c; c = c->next) {
 		if (c->type == XML_ELEMENT_NODE && feed_is_rss(c) && !strcmp((const char *)c->name, "channel")) {
 			channel_fields(doc, c);
-			collect_items(doc, c, FALSE);
+			collect_items(doc, c, FALSE, recover);
 		}
 	}
-	collect_items(doc, root, FALSE);   /* RSS 1.0 items are siblings of channel */
+	collect_items(doc, root, FALSE, recover);   /* RSS 1.0 items are siblings of channel */
 }
 
 /* Whether a container child named name is one channel_fields reads. */
@@ -635,10 +682,11 @@ static gboolean channel_field_name(const char *name)
 /* Called as each element ends during the parse: an item or entry that is a
  * child of the item container (the channel, or the root) becomes an item of
  * doc, and every finished container child that feed_read_tree would not read is
- * freed at once. What is left (the channel fields, an item cut off by the end
+ * freed at once (in recover mode after reading the items nested in it:
+ * nested_items). What is left (the channel fields, an item cut off by the end
  * of a broken document) is read by feed_read_tree after the parse. Returns whether
  * cur was freed. */
-static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur)
+static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur, gboolean recover)
 {
 	xmlNodePtr parent = cur->parent, root;
 	gboolean in_channel;
@@ -677,11 +725,10 @@ static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur)
 	}
 	if (keep)
 		return FALSE;
-	if (item && doc->items->len < FW_FEED_MAX_ITEMS) {
-		struct fw_item *it = feed_make_item(cur, d == D_ATOM);
-		if (it)
-			g_ptr_array_add(doc->items, it);
-	}
+	if (item)
+		add_item(doc, cur, d == D_ATOM, recover);
+	else if (recover && d != D_NONE)
+		nested_items(doc, cur, d == D_ATOM);
 	xmlUnlinkNode(cur);
 	xmlFreeNode(cur);
 	return TRUE;

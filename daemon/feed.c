@@ -468,7 +468,7 @@ struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_
 		doc->warning = g_strdup_printf("XML error at %d:%d: %s (read in recover mode)",
 		                               strict_err.line, strict_err.col, strict_err.msg);
 	}
-	feed_read_tree(doc, root, d);
+	feed_read_tree(doc, root, d, degraded);
 	xmlFreeDoc(xdoc);
 	goto out;
 fail:
