@@ -91,10 +91,24 @@ static char *json_text(JsonObject *o, const char *name, gboolean html, gsize max
 	return feed_nonempty(feed_cap(html ? fw_html_to_text(v, -1) : fw_html_clean(v, -1), max));
 }
 
+/* The date in member name of o; a date read without its nonsense zone
+ * marks doc degraded. */
+static gint64 json_date(JsonObject *o, const char *name, struct fw_feed_doc *doc)
+{
+	gboolean dropped;
+	const char *v = jstr(o, name);
+	gint64 t = feed_parse_date(v, &dropped);
+	if (dropped) {
+		g_autofree char *clean = fw_html_clean(v, 200);
+		feed_warn(doc, "a date's zone makes no sense, read as UTC: \"%s\"", clean);
+	}
+	return t;
+}
+
 /* Builds one item from a JSON Feed item object; NULL if it is empty. Its
- * id: id, else url (as feedwatch always resolved it, see feed.c), else a
- * hash of title and content; else the url escaped to resolve. */
-static struct fw_item *json_item(JsonObject *o, const char *base)
+ * id: id, else url (as feedwatch always resolved it, see feed.c item_id),
+ * else a hash of title and content; else the url escaped to resolve. */
+static struct fw_item *json_item(JsonObject *o, const char *base, struct fw_feed_doc *doc)
 {
 	struct fw_item *it = g_new0(struct fw_item, 1);
 	JsonNode *idn = json_object_get_member(o, "id");
@@ -112,8 +126,8 @@ static struct fw_item *json_item(JsonObject *o, const char *base)
 	if (!it->content)
 		it->content = json_text(o, "content_text", FALSE, FW_FEED_MAX_TEXT);
 	it->summary = json_text(o, "summary", FALSE, FW_FEED_MAX_TEXT);
-	it->published = fw_feed_parse_date(jstr(o, "date_published"));
-	it->updated = fw_feed_parse_date(jstr(o, "date_modified"));
+	it->published = json_date(o, "date_published", doc);
+	it->updated = json_date(o, "date_modified", doc);
 	if (it->published == FW_TIME_NONE)
 		it->published = it->updated;
 	it->categories = g_ptr_array_new_with_free_func(g_free);
@@ -212,7 +226,7 @@ struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *bas
 		JsonNode *in = json_array_get_element(items, i);
 		if (!JSON_NODE_HOLDS_OBJECT(in))
 			continue;
-		struct fw_item *it = json_item(json_node_get_object(in), base_url);
+		struct fw_item *it = json_item(json_node_get_object(in), base_url, doc);
 		if (it)
 			g_ptr_array_add(doc->items, it);
 	}

@@ -18,6 +18,8 @@
 /* ------------------------------------------------------------------ */
 /* libxml2 set-up                                                      */
 
+static void ns_keys_init(void);
+
 /* Refuses every external entity, DTD and XInclude load. */
 static xmlParserInputPtr refuse_loader_cb(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 {
@@ -31,6 +33,7 @@ void feed_xml_init(void)
 	if (g_once_init_enter(&done)) {
 		xmlInitParser();
 		xmlSetExternalEntityLoader(refuse_loader_cb);
+		ns_keys_init();
 		g_once_init_leave(&done, 1);
 	}
 }
@@ -121,41 +124,92 @@ xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean 
 /* ------------------------------------------------------------------ */
 /* Tree helpers                                                        */
 
-/* Namespace URI of a node, or NULL. */
-static const char *ns_of(xmlNodePtr n)
+/* The namespaces of enum feed_ns, as their specifications spell them. */
+static const char *const ns_uri[] = {
+	[FNS_ATOM] = NS_ATOM, [FNS_ATOM03] = NS_ATOM03, [FNS_RSS1] = NS_RSS1,
+	[FNS_RSS090] = NS_RSS090, [FNS_USERLAND] = NS_USERLAND, [FNS_RDF] = NS_RDF,
+	[FNS_CONTENT] = NS_CONTENT, [FNS_DC] = NS_DC, [FNS_DCTERMS] = NS_DCTERMS, [FNS_SY] = NS_SY,
+	[FNS_ITUNES] = NS_ITUNES, [FNS_XHTML] = NS_XHTML, [FNS_FEEDBURNER] = NS_FEEDBURNER,
+	[FNS_MEDIA] = NS_MEDIA,
+};
+
+/* The part of a namespace URI that names it as publishers vary it: without
+ * "http://" or "https://", a "www." and a final '/'; its length in *len. */
+static const char *ns_key(const char *u, gsize *len)
 {
-	return n->ns ? (const char *)n->ns->href : NULL;
+	if (g_ascii_strncasecmp(u, "http://", 7) == 0)
+		u += 7;
+	else if (g_ascii_strncasecmp(u, "https://", 8) == 0)
+		u += 8;
+	if (g_ascii_strncasecmp(u, "www.", 4) == 0)
+		u += 4;
+	*len = strlen(u);
+	if (*len > 0 && u[*len - 1] == '/')
+		(*len)--;
+	return u;
 }
 
-/* Whether n is element name in namespace ns (NULL: no namespace). */
-static gboolean is_el(xmlNodePtr n, const char *ns, const char *name)
+/* ns_key of each of ns_uri (ns_keys_init, once). */
+static struct { const char *key; gsize len; } ns_keys[G_N_ELEMENTS(ns_uri)];
+
+static void ns_keys_init(void)
 {
-	const char *u = ns_of(n);
-	if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, name) != 0)
-		return FALSE;
-	return ns ? (u && strcmp(u, ns) == 0) : u == NULL;
+	for (gsize i = 0; i < G_N_ELEMENTS(ns_uri); i++)
+		if (ns_uri[i])
+			ns_keys[i].key = ns_key(ns_uri[i], &ns_keys[i].len);
 }
 
-/* Whether n is in the RSS vocabulary (no namespace, RSS 1.0 or 0.90). */
+/* Which known namespace URI u is, matched as publishers write it: http or
+ * https, any case ("http://www.itunes.com/DTDs/Podcast-1.0.dtd"), with or
+ * without "www." and a final '/'. */
+static enum feed_ns ns_classify(const char *u)
+{
+	gsize n;
+	for (gsize i = 0; i < G_N_ELEMENTS(ns_uri); i++)
+		if (ns_uri[i] && strcmp(u, ns_uri[i]) == 0)
+			return (enum feed_ns)i;   /* as specified: the common case */
+	const char *k = ns_key(u, &n);
+	for (gsize i = 0; i < G_N_ELEMENTS(ns_uri); i++)
+		if (ns_keys[i].key && ns_keys[i].len == n && g_ascii_strncasecmp(k, ns_keys[i].key, n) == 0)
+			return (enum feed_ns)i;
+	return FNS_OTHER;
+}
+
+/* Classifies a namespace declaration (ns_classify) into its _private, as
+ * feed_ns_of reads it; returns the namespace. */
+enum feed_ns feed_ns_classify(xmlNsPtr ns)
+{
+	enum feed_ns k = ns_classify((const char *)ns->href);
+	gboolean ex = k != FNS_OTHER && strcmp((const char *)ns->href, ns_uri[k]) == 0;
+	ns->_private = GINT_TO_POINTER(1 + (k << 1) + ex);
+	return k;
+}
+
+/* Whether n is element name in namespace ns. */
+static gboolean is_el(xmlNodePtr n, enum feed_ns ns, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0 &&
+	       feed_ns_of(n, NULL) == ns;
+}
+
+/* Whether n is in the RSS vocabulary (no namespace, RSS 1.0 or 0.90, Userland). */
 gboolean feed_is_rss(xmlNodePtr n)
 {
-	const char *u = ns_of(n);
-	return !u || strcmp(u, NS_RSS1) == 0 || strcmp(u, NS_RSS090) == 0 ||
-	       strcmp(u, NS_USERLAND) == 0;
+	enum feed_ns k = feed_ns_of(n, NULL);
+	return k == FNS_NONE || k == FNS_RSS1 || k == FNS_RSS090 || k == FNS_USERLAND;
 }
 
 /* Whether n is in an Atom namespace (1.0 or 0.3). */
 gboolean feed_is_atom(xmlNodePtr n)
 {
-	const char *u = ns_of(n);
-	return u && (strcmp(u, NS_ATOM) == 0 || strcmp(u, NS_ATOM03) == 0);
+	enum feed_ns k = feed_ns_of(n, NULL);
+	return k == FNS_ATOM || k == FNS_ATOM03;
 }
 
 /* Whether n's namespace is ns. */
-gboolean feed_in_ns(xmlNodePtr n, const char *ns)
+gboolean feed_in_ns(xmlNodePtr n, enum feed_ns ns)
 {
-	const char *u = ns_of(n);
-	return u && strcmp(u, ns) == 0;
+	return feed_ns_of(n, NULL) == ns;
 }
 
 /* Whether n has element children (markup that was not escaped). */
@@ -270,28 +324,52 @@ char *feed_nonempty(char *s)
 	return s;
 }
 
-/* Kind of an Atom text construct from its type (and 0.3 mode) attributes. */
+/* Kind of an Atom text construct from its type (and 0.3 mode) attributes:
+ * Atom 0.3 mode="base64", and Atom 1.0 types neither text nor XML, are
+ * base64 (read as text if they decode to it); src= is out of line. */
 enum feed_kind feed_atom_kind(xmlNodePtr n)
 {
 	g_autofree char *type = (char *)xmlGetProp(n, (const xmlChar *)"type");
 	g_autofree char *mode = (char *)xmlGetProp(n, (const xmlChar *)"mode");
 	g_autofree char *src = (char *)xmlGetProp(n, (const xmlChar *)"src");
+	gboolean b64 = mode && strcmp(mode, "base64") == 0;
+	enum feed_kind k;
 
-	if (src || (mode && strcmp(mode, "base64") == 0))
+	if (src)
 		return K_SKIP;
 	if (mode && strcmp(mode, "xml") == 0)
 		return K_XHTML;
 	if (!type || !*type || strcmp(type, "text") == 0 || strcmp(type, "text/plain") == 0)
-		return (mode && strcmp(mode, "escaped") == 0) ? K_HTML : K_TEXT;
-	if (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0)
-		return K_HTML;
-	if (strcmp(type, "xhtml") == 0 || strcmp(type, "application/xhtml+xml") == 0)
-		return K_XHTML;
-	if (g_str_has_prefix(type, "text/"))
-		return K_TEXT;
-	if (g_str_has_suffix(type, "+xml") || g_str_has_suffix(type, "/xml"))
-		return K_XHTML;
-	return K_SKIP;
+		k = (mode && strcmp(mode, "escaped") == 0) ? K_HTML : K_TEXT;
+	else if (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0)
+		k = K_HTML;
+	else if (strcmp(type, "xhtml") == 0 || strcmp(type, "application/xhtml+xml") == 0)
+		k = K_XHTML;
+	else if (g_str_has_prefix(type, "text/"))
+		k = K_TEXT;
+	else if (g_str_has_suffix(type, "+xml") || g_str_has_suffix(type, "/xml"))
+		k = K_XHTML;
+	else
+		return K_B64_TEXT;
+	if (b64)
+		return k == K_TEXT ? K_B64_TEXT : K_B64_HTML;
+	return k;
+}
+
+/* The text that n's base64 content decodes to, or NULL if that is not
+ * text (not UTF-8, or binary with NULs). */
+static char *base64_text(xmlNodePtr n)
+{
+	char *b = feed_node_text(n);
+	gsize len = 0;
+	if (*b)
+		g_base64_decode_inplace(b, &len);
+	b[len] = '\0';
+	if (len == 0 || memchr(b, '\0', len) || !g_utf8_validate(b, len, NULL)) {
+		g_free(b);
+		return NULL;
+	}
+	return b;
 }
 
 /* Plain text of element n read as kind (markup children always count as
@@ -308,7 +386,12 @@ char *feed_text_of(xmlNodePtr n, enum feed_kind kind, gsize max)
 
 	if (!n || kind == K_SKIP)
 		return NULL;
-	if (kind == K_XHTML || feed_has_elements(n)) {
+	if (kind == K_B64_TEXT || kind == K_B64_HTML) {
+		raw = tmp = base64_text(n);
+		if (!raw)
+			return NULL;
+		kind = kind == K_B64_HTML ? K_HTML : K_TEXT;
+	} else if (kind == K_XHTML || feed_has_elements(n)) {
 		xmlNodePtr div = NULL;
 		int nel = 0;
 		for (xmlNodePtr c = n->children; c; c = c->next) {
@@ -317,7 +400,7 @@ char *feed_text_of(xmlNodePtr n, enum feed_kind kind, gsize max)
 				div = c;
 			}
 		}
-		if (nel != 1 || !is_el(div, NS_XHTML, "div"))
+		if (nel != 1 || !is_el(div, FNS_XHTML, "div"))
 			div = NULL;
 		GString *m = g_string_new(NULL);
 		append_markup(m, div ? div : n, 0);
@@ -517,7 +600,7 @@ enum feed_dialect feed_dialect_of(xmlNodePtr root)
 		return D_NONE;
 	if (!strcmp((const char *)root->name, "rss") && feed_is_rss(root))
 		return D_RSS;
-	if (!strcmp((const char *)root->name, "RDF") && feed_in_ns(root, NS_RDF))
+	if (!strcmp((const char *)root->name, "RDF") && feed_in_ns(root, FNS_RDF))
 		return D_RDF;
 	if (!strcmp((const char *)root->name, "feed") && feed_is_atom(root))
 		return D_ATOM;
@@ -576,10 +659,10 @@ static void channel_fields(struct fw_feed_doc *doc, xmlNodePtr el)
 			gint64 v = g_ascii_strtoll(g_strstrip(t), NULL, 10);
 			if (v > 0 && v <= 525600)
 				ttl = v * 60;
-		} else if (feed_in_ns(c, NS_SY) && !strcmp(name, "updatePeriod")) {
+		} else if (feed_in_ns(c, FNS_SY) && !strcmp(name, "updatePeriod")) {
 			g_autofree char *t = feed_node_text(c);
 			period = sy_period(g_strstrip(t));
-		} else if (feed_in_ns(c, NS_SY) && !strcmp(name, "updateFrequency")) {
+		} else if (feed_in_ns(c, FNS_SY) && !strcmp(name, "updateFrequency")) {
 			g_autofree char *t = feed_node_text(c);
 			gint64 v = g_ascii_strtoll(g_strstrip(t), NULL, 10);
 			if (v >= 1 && v <= 100000)
@@ -607,7 +690,7 @@ static void nested_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom);
 static void add_item(struct fw_feed_doc *doc, xmlNodePtr c, gboolean atom, gboolean recover)
 {
 	if (doc->items->len < FW_FEED_MAX_ITEMS) {
-		struct fw_item *it = feed_make_item(c, atom);
+		struct fw_item *it = feed_make_item(c, atom, doc);
 		if (it)
 			g_ptr_array_add(doc->items, it);
 	}
@@ -625,7 +708,7 @@ static void nested_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom)
 	xmlNodePtr c = el->children;
 	while (c) {
 		if (is_item(c, atom) && doc->items->len < FW_FEED_MAX_ITEMS) {
-			struct fw_item *it = feed_make_item(c, atom);
+			struct fw_item *it = feed_make_item(c, atom, doc);
 			if (it)
 				g_ptr_array_add(doc->items, it);
 		}

@@ -31,8 +31,9 @@ enum fw_feed_error_code {
  * feed gives only that. Empty items (no id, title, link or text) are
  * skipped; a document yields at most 10000 items. */
 struct fw_item {
-	char *id;          /* guid / atom:id / rdf:about; else link; else "sha1:" hash of the
-	                    * title and content; one over 1 KB becomes "sha1:" and its hash */
+	char *id;          /* guid / atom:id; dc:identifier; rdf:about; else link; else "sha1:"
+	                    * hash of the title and content; one over 1 KB becomes "sha1:" and
+	                    * its hash; never changes for an item (docs/design.md section 3) */
 	char *title;       /* plain text */
 	char *link;        /* absolute http(s) URL (xml:base and feed URL resolved), or NULL */
 	gint64 published;
@@ -48,8 +49,9 @@ struct fw_feed_doc {
 	char *title;       /* the feed's own title, plain text, or NULL */
 	char *link;        /* the site link, or NULL */
 	GPtrArray *items;  /* of struct fw_item *, in document order; never NULL */
-	gboolean degraded; /* the strict parse failed; read in recover mode */
-	char *warning;     /* why degraded, or NULL */
+	gboolean degraded; /* the strict parse failed (read in recover mode), or a date's
+	                    * nonsense zone was dropped */
+	char *warning;     /* why degraded ("; " between reasons), or NULL */
 	gint64 ttl;        /* <ttl> or sy:updatePeriod, in seconds; 0 = none */
 };
 
