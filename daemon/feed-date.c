@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "feedwatch/feed.h"
+#include "feed-int.h"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
 static gint64 days_from_civil(gint64 y, int m, int d)
@@ -62,8 +63,9 @@ static void skip_ws(const char **p, gboolean commas)
 }
 
 /* Reads a numeric zone "+hhmm", "+hh:mm", "+hh" at p into *off (seconds
- * east); returns FALSE if there is none. */
-static gboolean numeric_zone(const char **p, int *off)
+ * east); returns FALSE if there is none. One out of range ("+3000") is
+ * read as UTC, with *dropped set. */
+static gboolean numeric_zone(const char **p, int *off, gboolean *dropped)
 {
 	const char *q = *p;
 	int sign, h, m = 0, n;
@@ -87,8 +89,10 @@ static gboolean numeric_zone(const char **p, int *off)
 		if (m < 0)
 			return FALSE;
 	}
-	if (h > 23 || m > 59)
-		return FALSE;
+	if (h > 23 || m > 59) {
+		h = m = 0;
+		*dropped = TRUE;
+	}
 	*off = sign * (h * 3600 + m * 60);
 	*p = q;
 	return TRUE;
@@ -146,9 +150,15 @@ static gboolean named_zone(const char **p, int *off)
 	return TRUE;   /* unknown zone names count as UTC */
 }
 
-/* Month number of an English month name (3 letters or longer), or 0. */
+/* Month number of an English month name (3 letters or longer) or of a
+ * Portuguese, Spanish or German abbreviation English does not have ("Set",
+ * "Out", "Dez", "Ene", "Okt"...), or 0. */
 static int month_of(const char **p)
 {
+	static const struct { const char *abbr; int month; } other[] = {
+		{ "fev", 2 }, { "abr", 4 }, { "mai", 5 }, { "ago", 8 }, { "set", 9 }, { "out", 10 },
+		{ "dez", 12 }, { "ene", 1 }, { "dic", 12 }, { "okt", 10 },
+	};
 	static const char *const names[] = { "january", "february", "march", "april", "may", "june",
 		"july", "august", "september", "october", "november", "december" };
 	const char *q = *p;
@@ -172,10 +182,44 @@ static int month_of(const char **p)
 			return m + 1;
 		}
 	}
+	for (gsize i = 0; n == 3 && i < G_N_ELEMENTS(other); i++) {
+		if (strcmp(other[i].abbr, w) == 0) {
+			*p = q + n;
+			if (**p == '.')
+				(*p)++;
+			return other[i].month;
+		}
+	}
 	return 0;
 }
 
-/* Reads "hh:mm[:ss[.frac]]" at p. */
+/* Reads "am" / "pm" (or "a.m." / "p.m.", any case) after a time at p,
+ * making *h a 24-hour hour; FALSE if the hour is not 1-12 then. Nothing
+ * there is fine. */
+static gboolean am_pm(const char **p, int *h)
+{
+	const char *q = *p;
+	skip_ws(&q, FALSE);
+	char c = g_ascii_tolower(*q);
+	if (c != 'a' && c != 'p')
+		return TRUE;
+	const char *m = q[1] == '.' ? q + 2 : q + 1;
+	if (g_ascii_tolower(*m) != 'm')
+		return TRUE;
+	m++;
+	if (q[1] == '.' && *m == '.')
+		m++;
+	if (g_ascii_isalpha(*m))
+		return TRUE;   /* a word, not am/pm */
+	if (*h < 1 || *h > 12)
+		return FALSE;
+	*h = *h % 12 + (c == 'p' ? 12 : 0);
+	*p = m;
+	return TRUE;
+}
+
+/* Reads "hh:mm[:ss[.frac]]" (one-digit hours and seconds too) at p, with
+ * am/pm after it. */
 static gboolean clock_time(const char **p, int *h, int *mi, int *s)
 {
 	const char *q = *p;
@@ -191,7 +235,7 @@ static gboolean clock_time(const char **p, int *h, int *mi, int *s)
 	if (*q == ':') {
 		q++;
 		*s = digits(&q, 2, &n);
-		if (*s < 0 || n != 2)
+		if (*s < 0)
 			return FALSE;
 		if (*q == '.' || *q == ',') {
 			q++;
@@ -201,23 +245,25 @@ static gboolean clock_time(const char **p, int *h, int *mi, int *s)
 				q++;
 		}
 	}
+	if (!am_pm(&q, h))
+		return FALSE;
 	*p = q;
 	return TRUE;
 }
 
 /* Reads an optional zone after a time: numeric, named, or named+numeric. */
-static gboolean zone_of(const char **p, int *off)
+static gboolean zone_of(const char **p, int *off, gboolean *dropped)
 {
 	const char *q = *p;
 	*off = 0;
 	skip_ws(&q, FALSE);
-	if (numeric_zone(&q, off)) {
+	if (numeric_zone(&q, off, dropped)) {
 		*p = q;
 		return TRUE;
 	}
 	if (named_zone(&q, off)) {
 		int extra;
-		if (numeric_zone(&q, &extra))
+		if (numeric_zone(&q, &extra, dropped))
 			*off = extra;   /* "GMT+0100" */
 		*p = q;
 		return TRUE;
@@ -250,18 +296,22 @@ static int full_year(int y, int ndigits)
 }
 
 /* RFC 822 / 2822 / 850 and asctime forms. */
-static gint64 parse_rfc822(const char *p)
+static gint64 parse_rfc822(const char *p, gboolean *dropped)
 {
 	int d, mo, y, h = 0, mi = 0, s = 0, off = 0, n;
 
 	skip_ws(&p, FALSE);
-	/* optional weekday ("Tue," "Tuesday," "Tue") */
-	if (g_ascii_isalpha(*p) && !month_of(&(const char *){ p })) {
-		while (g_ascii_isalpha(*p))
-			p++;
-		if (*p == '.')
-			p++;
-		skip_ws(&p, TRUE);
+	/* optional weekday ("Tue," "Tuesday," "Tue"; "Mar," is Spanish Tuesday) */
+	if (g_ascii_isalpha(*p)) {
+		const char *w = p;
+		while (g_ascii_isalpha(*w))
+			w++;
+		if (*w == '.')
+			w++;
+		if (*w == ',' || !month_of(&(const char *){ p })) {
+			p = w;
+			skip_ws(&p, TRUE);
+		}
 	}
 	if (g_ascii_isdigit(*p)) {
 		d = digits(&p, 2, NULL);
@@ -284,7 +334,7 @@ static gint64 parse_rfc822(const char *p)
 		if (g_ascii_isdigit(*p)) {
 			if (!clock_time(&p, &h, &mi, &s))
 				return FW_TIME_NONE;
-			if (!zone_of(&p, &off))
+			if (!zone_of(&p, &off, dropped))
 				return FW_TIME_NONE;
 		}
 	} else {
@@ -303,12 +353,12 @@ static gint64 parse_rfc822(const char *p)
 			y = y4;
 			p = q;
 			skip_ws(&p, TRUE);
-			if (g_ascii_isdigit(*p) && (!clock_time(&p, &h, &mi, &s) || !zone_of(&p, &off)))
+			if (g_ascii_isdigit(*p) && (!clock_time(&p, &h, &mi, &s) || !zone_of(&p, &off, dropped)))
 				return FW_TIME_NONE;
 		} else {
 			if (!clock_time(&p, &h, &mi, &s))
 				return FW_TIME_NONE;
-			zone_of(&p, &off);
+			zone_of(&p, &off, dropped);
 			skip_ws(&p, FALSE);
 			y = digits(&p, 4, &n);
 			if (y < 0 || n != 4)
@@ -320,8 +370,9 @@ static gint64 parse_rfc822(const char *p)
 	return make_time(y, mo, d, h, mi, s, off);
 }
 
-/* ISO 8601 / RFC 3339 / W3C-DTF, extended or basic ("20241126T050500Z"). */
-static gint64 parse_iso(const char *p)
+/* ISO 8601 / RFC 3339 / W3C-DTF, extended or basic ("20241126T050500Z"),
+ * and "2020/1/10 14:33:00". */
+static gint64 parse_iso(const char *p, gboolean *dropped)
 {
 	int y, mo = 1, d = 1, h = 0, mi = 0, s = 0, off = 0, n;
 	gboolean basic;
@@ -349,6 +400,16 @@ static gint64 parse_iso(const char *p)
 			if (n != 2)
 				return FW_TIME_NONE;
 		}
+	} else if (*p == '/') {
+		/* "2020/1/10": one or two digits, a day always */
+		p++;
+		mo = digits(&p, 2, &n);
+		if (mo < 0 || *p != '/')
+			return FW_TIME_NONE;
+		p++;
+		d = digits(&p, 2, &n);
+		if (d < 0)
+			return FW_TIME_NONE;
 	}
 	if (*p == 'T' || *p == 't' || (*p == ' ' && g_ascii_isdigit(p[1]))) {
 		p++;
@@ -376,7 +437,7 @@ static gint64 parse_iso(const char *p)
 		if (*p == 'Z' || *p == 'z') {
 			p++;
 		} else if (*p == '+' || *p == '-') {
-			if (!numeric_zone(&p, &off))
+			if (!numeric_zone(&p, &off, dropped))
 				return FW_TIME_NONE;
 		} else if (g_ascii_isalpha(*p)) {
 			if (!named_zone(&p, &off))
@@ -388,11 +449,17 @@ static gint64 parse_iso(const char *p)
 	return make_time(y, mo, d, h, mi, s, off);
 }
 
-gint64 fw_feed_parse_date(const char *s)
+/* fw_feed_parse_date, and *zone_dropped (if given) set when a nonsense zone
+ * ("+3000") was dropped and the time read as UTC. */
+gint64 feed_parse_date(const char *s, gboolean *zone_dropped)
 {
 	const char *p = s;
+	gboolean dropped = FALSE;
+	gint64 t;
 	int n;
 
+	if (zone_dropped)
+		*zone_dropped = FALSE;
 	if (!s)
 		return FW_TIME_NONE;
 	skip_ws(&p, FALSE);
@@ -400,7 +467,13 @@ gint64 fw_feed_parse_date(const char *s)
 		return FW_TIME_NONE;
 	const char *q = p;
 	digits(&q, 8, &n);
-	if (n == 4 || n == 8)
-		return parse_iso(p);
-	return parse_rfc822(p);
+	t = (n == 4 || n == 8) ? parse_iso(p, &dropped) : parse_rfc822(p, &dropped);
+	if (zone_dropped)
+		*zone_dropped = dropped && t != FW_TIME_NONE;
+	return t;
+}
+
+gint64 fw_feed_parse_date(const char *s)
+{
+	return feed_parse_date(s, NULL);
 }

@@ -368,3 +368,175 @@ gboolean feed_to_utf8(struct feed_text *t, const char *data, gsize len, const ch
 		repair_utf8(t, data, len, NULL);   /* unknown or bogus label: not fatal */
 	return TRUE;
 }
+
+/* ------------------------------------------------------------------ */
+/* Text encoded twice                                                  */
+
+/* Index of the first byte >= 0x80 in [s, s+len), or len. */
+static gsize first_high(const char *s, gsize len)
+{
+	gsize i = 0;
+#ifdef __SSE2__
+	for (; i + 16 <= len; i += 16) {
+		guint m = (guint)_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(s + i)));
+		if (m)
+			return i + __builtin_ctz(m);
+	}
+#endif
+	for (; i + 8 <= len; i += 8) {
+		guint64 v;
+		memcpy(&v, s + i, 8);
+		if (v & HIGHS)
+			break;
+	}
+	while (i < len && (guchar)s[i] < 0x80)
+		i++;
+	return i;
+}
+
+/* The characters Windows-1252 puts at 0x80-0x9F, sorted, with their bytes
+ * (from fw_html_cp1252, built once). */
+static struct { gunichar c; guchar b; } cp1252_rev[32];
+static gsize cp1252_rev_n;
+
+static void cp1252_rev_init(void)
+{
+	static gsize done = 0;
+	if (!g_once_init_enter(&done))
+		return;
+	for (int b = 0x80; b <= 0x9F; b++) {
+		gunichar c = fw_html_cp1252((guchar)b);
+		if (c == 0xFFFD)
+			continue;
+		gsize i = cp1252_rev_n++;
+		for (; i > 0 && cp1252_rev[i - 1].c > c; i--)
+			cp1252_rev[i] = cp1252_rev[i - 1];
+		cp1252_rev[i].c = c;
+		cp1252_rev[i].b = (guchar)b;
+	}
+	g_once_init_leave(&done, 1);
+}
+
+/* The byte code point c is in Windows-1252, bytes 0x80-0x9F also as
+ * Latin-1 reads them (U+0080-U+009F), or -1. */
+static int cp1252_byte(gunichar c)
+{
+	if (c < 0x100)
+		return (int)c;
+	gsize lo = 0, hi = cp1252_rev_n;
+	while (lo < hi) {
+		gsize mid = (lo + hi) / 2;
+		if (cp1252_rev[mid].c == c)
+			return cp1252_rev[mid].b;
+		if (cp1252_rev[mid].c < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* Whether code point c is one text encoded twice never decodes to but
+ * legitimate text does (an accented capital or "ß" followed by "…", "™",
+ * "’" or "®": "heiß…" is DF 85, NKo U+07C5): controls, IPA, spacing
+ * modifiers and combining marks, Hebrew points, Syriac to NKo. */
+static gboolean undouble_implausible(gunichar c)
+{
+	return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F) ||
+	       (c >= 0x250 && c <= 0x36F) || (c >= 0x591 && c <= 0x5C7) || (c >= 0x700 && c <= 0x7FF);
+}
+
+/* One round of undoing a double encoding: s (valid UTF-8) read back to
+ * Windows-1252 / Latin-1 bytes, which must be valid UTF-8 (RFC 3629: no
+ * overlongs, surrogates) holding at least one multi-byte character and
+ * no implausible one. Checked first without a copy (most text fails at
+ * its first non-ASCII character); returns the text the bytes are, or NULL
+ * (s left alone). */
+static char *undouble_once(const char *s, gsize len, gboolean *ascii)
+{
+	gsize start = first_high(s, len);
+	if (ascii)
+		*ascii = start == len;
+	if (start == len)
+		return NULL;
+	const char *p = s + start, *end = s + len;
+	int need = 0;
+	guchar lo = 0x80, hi = 0xBF;
+	gunichar cp = 0;
+	gboolean multi = FALSE;
+
+	while (p < end) {
+		int b;
+		if ((guchar)*p < 0x80) {
+			b = (guchar)*p++;
+		} else {
+			b = cp1252_byte(g_utf8_get_char(p));
+			p = g_utf8_next_char(p);
+		}
+		if (b < 0)
+			return NULL;
+		if (need == 0) {
+			if (b < 0x80) {
+				if (undouble_implausible((gunichar)b))
+					return NULL;
+				continue;
+			}
+			if (b >= 0xC2 && b <= 0xDF)
+				need = 1, lo = 0x80, hi = 0xBF, cp = b & 0x1F;
+			else if (b >= 0xE0 && b <= 0xEF)
+				need = 2, lo = b == 0xE0 ? 0xA0 : 0x80, hi = b == 0xED ? 0x9F : 0xBF, cp = b & 0x0F;
+			else if (b >= 0xF0 && b <= 0xF4)
+				need = 3, lo = b == 0xF0 ? 0x90 : 0x80, hi = b == 0xF4 ? 0x8F : 0xBF, cp = b & 0x07;
+			else
+				return NULL;
+		} else {
+			if (b < lo || b > hi)
+				return NULL;
+			lo = 0x80, hi = 0xBF;
+			cp = (cp << 6) | (b & 0x3F);
+			if (--need == 0) {
+				if (undouble_implausible(cp))
+					return NULL;
+				multi = TRUE;
+			}
+		}
+	}
+	if (need || !multi)
+		return NULL;
+	char *out = g_malloc(len + 1), *o = out;
+	memcpy(o, s, start);
+	o += start;
+	for (p = s + start; p < end;) {
+		if ((guchar)*p < 0x80) {
+			*o++ = *p++;
+		} else {
+			*o++ = (char)cp1252_byte(g_utf8_get_char(p));
+			p = g_utf8_next_char(p);
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Repairs text that was UTF-8 encoded twice (UTF-8 read as Latin-1 or
+ * Windows-1252 and encoded again: "KÃ¶lner" for "Kölner"), the way ftfy
+ * does: only when the whole of s reads back to bytes that decode cleanly
+ * as UTF-8 (undouble_once), again while that holds (text encoded three
+ * times), at most three rounds. s is valid UTF-8. Returns the repaired
+ * text, or NULL if s is left as it is (most text: ASCII, or a character
+ * that pairs with nothing stops the check at once); *ascii (if given) says
+ * whether s is all ASCII. len < 0: s is NUL-terminated. */
+char *feed_undouble_utf8(const char *s, gssize len, gboolean *ascii)
+{
+	char *cur = NULL;
+	cp1252_rev_init();
+	for (int round = 0; round < 3; round++) {
+		gsize n = cur ? strlen(cur) : len < 0 ? strlen(s) : (gsize)len;
+		char *next = undouble_once(cur ? cur : s, n, round == 0 ? ascii : NULL);
+		if (!next)
+			break;
+		g_free(cur);
+		cur = next;
+	}
+	return cur;
+}

@@ -9,7 +9,8 @@
 
 #include "feedwatch/feed.h"
 
-/* Namespaces the parser reads. */
+/* Namespaces the parser reads, as their specifications spell them
+ * (feed_ns_of also accepts the variants publishers write). */
 #define NS_ATOM     "http://www.w3.org/2005/Atom"
 #define NS_ATOM03   "http://purl.org/atom/ns#"
 #define NS_RSS1     "http://purl.org/rss/1.0/"
@@ -23,6 +24,14 @@
 #define NS_ITUNES   "http://www.itunes.com/dtds/podcast-1.0.dtd"
 #define NS_XHTML    "http://www.w3.org/1999/xhtml"
 #define NS_FEEDBURNER "http://rssnamespace.org/feedburner/ext/1.0"
+#define NS_MEDIA    "http://search.yahoo.com/mrss/"
+
+/* The same namespaces as feed_ns_of names them: FNS_NONE for no namespace,
+ * FNS_OTHER for one the parser does not read. */
+enum feed_ns {
+	FNS_OTHER, FNS_NONE, FNS_ATOM, FNS_ATOM03, FNS_RSS1, FNS_RSS090, FNS_USERLAND, FNS_RDF,
+	FNS_CONTENT, FNS_DC, FNS_DCTERMS, FNS_SY, FNS_ITUNES, FNS_XHTML, FNS_FEEDBURNER, FNS_MEDIA,
+};
 
 /* Bounds on a document and what it yields (feed.h states them to callers). */
 #define FW_FEED_MAX_DOC     (64 * 1024 * 1024)  /* refuse larger documents */
@@ -50,6 +59,31 @@ static inline guint64 word_has_zero(guint64 v)
 	return (v - ONES) & ~v & HIGHS;
 }
 #endif
+
+/* Which namespace n is in; *exact (if given) says whether its URI is
+ * spelt as the specification does (ids are read from those only, see
+ * feed.c item_id). feed_ns_classify keeps the answer in the xmlNs (its
+ * _private: 1 + 2 * namespace + exact), so each declaration is classified
+ * once and this is called for every element. */
+enum feed_ns feed_ns_classify(xmlNsPtr ns);
+static inline enum feed_ns feed_ns_of(xmlNodePtr n, gboolean *exact)
+{
+	xmlNsPtr ns = n->ns;
+	gintptr v;
+	if (!ns || !ns->href) {
+		if (exact)
+			*exact = TRUE;
+		return FNS_NONE;
+	}
+	v = GPOINTER_TO_INT(ns->_private);
+	if (G_UNLIKELY(!v)) {
+		feed_ns_classify(ns);
+		v = GPOINTER_TO_INT(ns->_private);
+	}
+	if (exact)
+		*exact = (v - 1) & 1;
+	return (enum feed_ns)((v - 1) >> 1);
+}
 
 /* Decoded text: [str, str+len), valid UTF-8 without NULs, either the
  * caller's bytes (owned NULL) or a string of ours. */
@@ -79,8 +113,8 @@ struct feed_parse_err {
 	gsize nodes;            /* elements, attributes, comments and PIs in the tree now */
 };
 
-/* Text kinds of an element's content. */
-enum feed_kind { K_TEXT, K_HTML, K_XHTML, K_SKIP };
+/* Text kinds of an element's content (K_B64_*: base64 of text or HTML). */
+enum feed_kind { K_TEXT, K_HTML, K_XHTML, K_SKIP, K_B64_TEXT, K_B64_HTML };
 
 /* Feed dialects, by root element (feed_dialect_of). */
 enum feed_dialect { D_NONE, D_RSS, D_RDF, D_ATOM };
@@ -92,7 +126,7 @@ xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean 
                          struct feed_guard *guard);
 gboolean feed_is_rss(xmlNodePtr n);
 gboolean feed_is_atom(xmlNodePtr n);
-gboolean feed_in_ns(xmlNodePtr n, const char *ns);
+gboolean feed_in_ns(xmlNodePtr n, enum feed_ns ns);
 gboolean feed_has_elements(xmlNodePtr n);
 char *feed_node_text(xmlNodePtr n);
 char *feed_node_markup(xmlNodePtr n);
@@ -105,19 +139,27 @@ gboolean feed_http_url_ok(const char *s);
 char *feed_url_dup(const char *u);
 char *feed_escape_iri(char *h);
 char *feed_resolve(xmlNodePtr n, const char *href);
+char *feed_resolve_ex(xmlNodePtr n, const char *href, gboolean *escaped);
+xmlChar *feed_build_uri(char **h, const xmlChar *base, gboolean *escaped);
+char *feed_plain_text(const char *s);
 enum feed_dialect feed_dialect_of(xmlNodePtr root);
-void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d);
+void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d, gboolean recover);
 gboolean feed_looks_html(const char *s, gsize len);
 void feed_not_feed_html(const char *buf, gsize len, const char *base_url, GError **error);
 
 /* feed.c */
-struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry);
+struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry, struct fw_feed_doc *doc);
+void feed_warn(struct fw_feed_doc *doc, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 int feed_atom_link_rank(xmlNodePtr n);
 char *feed_bounded_id(char *id);
 gboolean feed_guard_stop(struct feed_guard *g);
 void feed_guard_refuse(struct feed_guard *g, const char *why);
 
+/* feed-date.c */
+gint64 feed_parse_date(const char *s, gboolean *zone_dropped);
+
 /* feed-encoding.c */
+char *feed_undouble_utf8(const char *s, gssize len, gboolean *ascii);
 gboolean feed_to_utf8(struct feed_text *t, const char *data, gsize len, const char *content_type,
                       GError **error);
 

@@ -131,15 +131,21 @@ static JsonArray *jarr(JsonObject *o, const char *name)
 	return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
 }
 
-/* Resolves a JSON Feed URL against base; http(s) only. */
-static char *json_link(const char *href, const char *base)
+/* Resolves a JSON Feed URL against base; http(s) only. *escaped (if given)
+ * says whether it had to be escaped further to parse (feed_build_uri). */
+static char *json_link(const char *href, const char *base, gboolean *escaped)
 {
+	gboolean esc = FALSE;
+	if (escaped)
+		*escaped = FALSE;
 	if (!href || strlen(href) > FW_FEED_MAX_LINK)
 		return NULL;
 	g_autofree char *h = feed_escape_iri(g_strstrip(g_strdup(href)));
 	if (!*h)
 		return NULL;
-	xmlChar *abs = xmlBuildURI((const xmlChar *)h, (const xmlChar *)base);
+	xmlChar *abs = feed_build_uri(&h, (const xmlChar *)base, &esc);
+	if (escaped)
+		*escaped = esc;
 	char *out = abs && feed_http_url_ok((const char *)abs) ? feed_url_dup((const char *)abs) : NULL;
 	xmlFree(abs);
 	return out;
@@ -151,26 +157,49 @@ static char *json_text(JsonObject *o, const char *name, gboolean html, gsize max
 	const char *v = jstr(o, name);
 	if (!v)
 		return NULL;
+	g_autofree char *fixed = feed_undouble_utf8(v, -1, NULL);
+	if (fixed)
+		v = fixed;
 	return feed_nonempty(feed_cap(html ? fw_html_to_text(v, -1) : fw_html_clean(v, -1), max));
 }
 
-/* Builds one item from a JSON Feed item object; NULL if it is empty. */
-static struct fw_item *json_item(JsonObject *o, const char *base)
+/* The date in member name of o; a date read without its nonsense zone
+ * marks doc degraded. */
+static gint64 json_date(JsonObject *o, const char *name, struct fw_feed_doc *doc)
+{
+	gboolean dropped;
+	const char *v = jstr(o, name);
+	gint64 t = feed_parse_date(v, &dropped);
+	if (dropped) {
+		g_autofree char *clean = fw_html_clean(v, 200);
+		feed_warn(doc, "a date's zone makes no sense, read as UTC: \"%s\"", clean);
+	}
+	return t;
+}
+
+/* Builds one item from a JSON Feed item object; NULL if it is empty. Its
+ * id: id, else url (as feedwatch always resolved it, see feed.c item_id),
+ * else a hash of title and content; else the url escaped to resolve. */
+static struct fw_item *json_item(JsonObject *o, const char *base, struct fw_feed_doc *doc)
 {
 	struct fw_item *it = g_new0(struct fw_item, 1);
 	JsonNode *idn = json_object_get_member(o, "id");
 	char *id = NULL;
+	gboolean esc_url = FALSE, esc_ext = FALSE;
+	const char *id_link;
 
 	it->title = json_text(o, "title", FALSE, FW_FEED_MAX_TITLE);
-	it->link = json_link(jstr(o, "url"), base);
+	it->link = json_link(jstr(o, "url"), base, &esc_url);
+	char *ext = !it->link || esc_url ? json_link(jstr(o, "external_url"), base, &esc_ext) : NULL;
+	id_link = it->link && !esc_url ? it->link : ext && !esc_ext ? ext : NULL;
 	if (!it->link)
-		it->link = json_link(jstr(o, "external_url"), base);
+		it->link = g_steal_pointer(&ext);
 	it->content = json_text(o, "content_html", TRUE, FW_FEED_MAX_TEXT);
 	if (!it->content)
 		it->content = json_text(o, "content_text", FALSE, FW_FEED_MAX_TEXT);
 	it->summary = json_text(o, "summary", FALSE, FW_FEED_MAX_TEXT);
-	it->published = fw_feed_parse_date(jstr(o, "date_published"));
-	it->updated = fw_feed_parse_date(jstr(o, "date_modified"));
+	it->published = json_date(o, "date_published", doc);
+	it->updated = json_date(o, "date_modified", doc);
 	if (it->published == FW_TIME_NONE)
 		it->published = it->updated;
 	it->categories = g_ptr_array_new_with_free_func(g_free);
@@ -209,7 +238,10 @@ static struct fw_item *json_item(JsonObject *o, const char *base)
 		id = feed_nonempty(g_strstrip(fw_html_valid_utf8(json_node_get_string(idn), -1)));
 	if (id)
 		id = feed_bounded_id(id);
-	if (!id && it->link)
+	if (!id && id_link)
+		id = feed_bounded_id(g_strdup(id_link));
+	g_free(ext);
+	if (!id && it->link && !it->title && !it->content && !it->summary)
 		id = feed_bounded_id(g_strdup(it->link));
 	if (!id) {
 		if (!it->title && !it->content && !it->summary) {
@@ -270,7 +302,7 @@ struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *bas
 	struct fw_feed_doc *doc = g_new0(struct fw_feed_doc, 1);
 	doc->items = g_ptr_array_new_with_free_func((GDestroyNotify)fw_item_free);
 	doc->title = json_text(o, "title", FALSE, FW_FEED_MAX_TITLE);
-	doc->link = json_link(jstr(o, "home_page_url"), base_url);
+	doc->link = json_link(jstr(o, "home_page_url"), base_url, NULL);
 	JsonArray *items = jarr(o, "items");
 	guint n = items ? json_array_get_length(items) : 0;
 	for (guint i = 0; i < n && doc->items->len < FW_FEED_MAX_ITEMS; i++) {
@@ -282,7 +314,7 @@ struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *bas
 		JsonNode *in = json_array_get_element(items, i);
 		if (!JSON_NODE_HOLDS_OBJECT(in))
 			continue;
-		struct fw_item *it = json_item(json_node_get_object(in), base_url);
+		struct fw_item *it = json_item(json_node_get_object(in), base_url, doc);
 		if (it)
 			g_ptr_array_add(doc->items, it);
 	}

@@ -1,8 +1,11 @@
-/* feed-prep — the byte pass before libxml2 (feed_prep_xml). It refuses
- * entity declarations, turns undeclared HTML entities into character
- * references (so no getEntity hook and no entity nodes), escapes stray '&'
- * and '<', replaces control characters and cuts runs libxml2 would give up
- * on, feeding libxml2's push parser in chunks as it goes. */
+/* feed-prep — the byte pass before libxml2 (feed_prep_xml). It expands the
+ * plain text entities a DOCTYPE's internal subset declares itself and
+ * refuses any other entity declaration (external, parameter, recursive,
+ * too large, or used so much it amplifies), turns undeclared HTML entities
+ * into character references (so libxml2 sees no entity at all: no
+ * getEntity hook, no entity nodes), escapes stray '&' and '<', replaces
+ * control characters and cuts runs libxml2 would give up on, feeding
+ * libxml2's push parser in chunks as it goes. */
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -15,6 +18,8 @@
 #include "feed-int.h"
 
 #define FW_FEED_CHUNK (256 * 1024)   /* the byte pass feeds libxml2 this much at a time */
+#define FW_FEED_MAX_ENTITY 4096        /* bytes of one declared entity's value */
+#define FW_FEED_MAX_ENTITIES 64        /* entities a document may declare */
 
 /* The byte pass over a document, feeding libxml2's push parser as it goes:
  * the text not yet fed is out (fixed text, if any) then [copied, p). */
@@ -24,6 +29,9 @@ struct prep {
 	xmlParserCtxtPtr ctxt;   /* the parser fed, or NULL */
 	gboolean stop;           /* the parser gave up or the guard stopped it */
 	struct feed_guard *guard;
+	gboolean hostile;        /* an entity declaration or use refused */
+	GHashTable *ents;        /* declared entity name -> its text, escaped; or NULL */
+	gsize ent_budget;        /* bytes expansions may still add */
 };
 
 /* Replaces [at, resume) of the source with repl. */
@@ -157,8 +165,9 @@ static const char *prep_ref(struct prep *pp, const char *p, const char *end, gbo
 			v = fw_html_cp1252((guchar)v);
 		if (!xml_char_ok(v))
 			v = 0xFFFD;
-		if (semi && q - p < 12 && v == strtoull(hex ? p + 3 : p + 2, NULL, hex ? 16 : 10))
-			return q + 1;   /* fine as it is */
+		if (semi && q - p < 12 && p[2] != 'X' &&
+		    v == strtoull(hex ? p + 3 : p + 2, NULL, hex ? 16 : 10))
+			return q + 1;   /* fine as it is ("&#X41;" is not XML: rewritten) */
 		g_snprintf(rep, sizeof rep, "&#%u;", (guint)v);
 		prep_fix(pp, p, rep, semi ? q + 1 : q);
 		return semi ? q + 1 : q;
@@ -177,6 +186,20 @@ static const char *prep_ref(struct prep *pp, const char *p, const char *end, gbo
 			if (strlen(pre[i].name) == nlen && memcmp(pre[i].name, n, nlen) == 0) {
 				if (numeric)
 					prep_fix(pp, p, pre[i].num, q + 1);
+				return q + 1;
+			}
+		}
+		if (pp->ents) {
+			g_autofree char *key = g_strndup(n, nlen);
+			const char *v = g_hash_table_lookup(pp->ents, key);
+			if (v) {
+				gsize vlen = strlen(v);
+				if (vlen > pp->ent_budget) {
+					pp->hostile = TRUE;   /* amplifies */
+					return end;
+				}
+				pp->ent_budget -= vlen;
+				prep_fix(pp, p, v, q + 1);
 				return q + 1;
 			}
 		}
@@ -293,11 +316,144 @@ gboolean feed_tag_too_wide(const char *p, const char *end, const char **tag_end)
 	return words > FW_FEED_MAX_ATTRS + 1;
 }
 
-/* Handles a DOCTYPE at p; sets *hostile if its internal subset declares
- * entities. The subset is dropped (its newlines kept for line numbers):
- * nothing in it is used, and libxml2 would keep all of it in memory.
- * Returns where scanning resumes. */
-static const char *prep_doctype(struct prep *pp, const char *p, const char *end, gboolean *hostile)
+/* Skips spaces in [p, end). */
+static const char *skip_spaces(const char *p, const char *end)
+{
+	while (p < end && g_ascii_isspace(*p))
+		p++;
+	return p;
+}
+
+/* The text of an entity value [v, e) as the byte pass feeds it: character
+ * references and the five XML entities decoded, then '&' and '<' escaped
+ * (markup in a value stays text), control characters spaces. NULL if it
+ * refers to another entity (recursion, amplification) or a parameter
+ * entity. */
+static char *entity_text(const char *v, const char *e)
+{
+	GString *out = g_string_sized_new(e - v + 16);
+	while (v < e) {
+		char c = *v;
+		if (c == '%')
+			goto refuse;
+		if (c == '&') {
+			const char *semi = memchr(v, ';', MIN(e - v, 12));
+			gunichar u = 0;
+			if (!semi)
+				goto refuse;
+			if (v[1] == '#') {
+				gboolean hex = v[2] == 'x';
+				char *stop;
+				guint64 n = g_ascii_strtoull(v + (hex ? 3 : 2), &stop, hex ? 16 : 10);
+				if (stop != semi || stop == v + (hex ? 3 : 2) || n > 0x10FFFF)
+					goto refuse;
+				u = (gunichar)n;
+			} else {
+				static const char *const pre[] = { "amp", "lt", "gt", "quot", "apos" };
+				static const char chars[] = "&<>\"'";
+				for (gsize i = 0; i < G_N_ELEMENTS(pre); i++)
+					if ((gsize)(semi - v - 1) == strlen(pre[i]) && !memcmp(v + 1, pre[i], semi - v - 1))
+						u = (guchar)chars[i];
+				if (!u)
+					goto refuse;   /* another entity */
+			}
+			if (u == '&' || u == '<')
+				g_string_append_printf(out, "&#%u;", u);
+			else if (u < 0x20 && u != '\t' && u != '\n' && u != '\r')
+				g_string_append_c(out, ' ');
+			else
+				g_string_append_unichar(out, u);
+			v = semi + 1;
+			continue;
+		}
+		if (c == '<')
+			g_string_append(out, "&#60;");
+		else if ((guchar)c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			g_string_append_c(out, ' ');
+		else
+			g_string_append_c(out, c);
+		v++;
+	}
+	return g_string_free(out, FALSE);
+refuse:
+	g_string_free(out, TRUE);
+	return NULL;
+}
+
+/* Reads an internal subset [p, e): keeps the plain text entities it
+ * declares in pp->ents. Returns FALSE if it declares anything else: an
+ * external or parameter entity, a value that refers to an entity, one
+ * over FW_FEED_MAX_ENTITY bytes or more than FW_FEED_MAX_ENTITIES. */
+static gboolean prep_subset(struct prep *pp, const char *p, const char *e)
+{
+	for (;;) {
+		p = skip_spaces(p, e);
+		if (p >= e)
+			return TRUE;
+		if (e - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+			const char *c = find(p + 4, e, "-->");
+			if (!c)
+				return FALSE;
+			p = c + 3;
+		} else if (e - p >= 2 && memcmp(p, "<?", 2) == 0) {
+			const char *c = find(p + 2, e, "?>");
+			if (!c)
+				return FALSE;
+			p = c + 2;
+		} else if (e - p >= 8 && memcmp(p, "<!ENTITY", 8) == 0) {
+			const char *n = skip_spaces(p + 8, e);
+			const char *ne = n;
+			while (ne < e && !g_ascii_isspace(*ne) && *ne != '"' && *ne != '\'' && *ne != '>' &&
+			       *ne != '%')
+				ne++;
+			const char *v = skip_spaces(ne, e);
+			if (ne == n || ne - n > 64 || v >= e || (*v != '"' && *v != '\''))
+				return FALSE;   /* a parameter entity, or SYSTEM / PUBLIC */
+			const char *ve = memchr(v + 1, *v, e - v - 1);
+			if (!ve || ve - v - 1 > FW_FEED_MAX_ENTITY)
+				return FALSE;
+			const char *gt = skip_spaces(ve + 1, e);
+			if (gt >= e || *gt != '>')
+				return FALSE;   /* NDATA and the like */
+			char *text = entity_text(v + 1, ve);
+			if (!text)
+				return FALSE;
+			if (!pp->ents)
+				pp->ents = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+			char *name = g_strndup(n, ne - n);
+			if (g_hash_table_size(pp->ents) >= FW_FEED_MAX_ENTITIES) {
+				g_free(name);
+				g_free(text);
+				return FALSE;
+			}
+			if (g_hash_table_contains(pp->ents, name)) {
+				g_free(name);   /* the first declaration counts */
+				g_free(text);
+			} else {
+				g_hash_table_insert(pp->ents, name, text);
+			}
+			p = gt + 1;
+		} else if (e - p >= 3 && memcmp(p, "<!", 2) == 0 && g_ascii_isupper(p[2])) {
+			/* ELEMENT, ATTLIST, NOTATION: skipped, quotes and all */
+			char quote = 0;
+			for (p += 2; p < e && (quote || *p != '>'); p++)
+				if (quote ? *p == quote : (*p == '"' || *p == '\''))
+					quote = quote ? 0 : *p;
+			if (p >= e)
+				return FALSE;
+			p++;
+		} else {
+			return FALSE;   /* a parameter entity reference, or what is this */
+		}
+	}
+}
+
+/* Handles a DOCTYPE at p (in a document of len bytes). An internal subset
+ * that declares only plain text entities (prep_subset) is not fed, its
+ * entities expanded as they are used, in all by no more bytes than the
+ * document has (else it amplifies); any other entity declaration sets
+ * pp->hostile. Returns where scanning resumes. */
+static const char *prep_doctype(struct prep *pp, const char *p, const char *end, gsize len)
 {
 	const char *q = p + 9;
 	char quote = 0;
@@ -313,12 +469,13 @@ static const char *prep_doctype(struct prep *pp, const char *p, const char *end,
 			break;
 		} else if (*q == '[') {
 			/* internal subset: up to "]" spaces ">" */
-			const char *e = q;
+			const char *e = q, *close = NULL;
 			while ((e = memchr(e, ']', end - e))) {
 				const char *f = e + 1;
 				while (f < end && g_ascii_isspace(*f))
 					f++;
 				if (f < end && *f == '>') {
+					close = e;
 					e = f + 1;
 					break;
 				}
@@ -326,14 +483,28 @@ static const char *prep_doctype(struct prep *pp, const char *p, const char *end,
 			}
 			if (!e)
 				e = end;
-			if (g_strstr_len(q, e - q, "<!ENTITY") || g_strstr_len(q, e - q, "<!entity"))
-				*hostile = TRUE;
+			if (g_strstr_len(q, e - q, "<!ENTITY") || g_strstr_len(q, e - q, "<!entity")) {
+				if (!close || !prep_subset(pp, q + 1, close)) {
+					pp->hostile = TRUE;
+					return e;
+				}
+				pp->ent_budget = len;
+			}
+			/* The subset is not fed (its newlines kept for libxml2's line
+			 * numbers): libxml2 sees no declaration, and would keep every
+			 * one of them, processing instructions too, in memory. */
 			prep_controls(pp, p, q);
 			GString *nl = g_string_new(NULL);
-			for (const char *c = q; (c = memchr(c, '\n', e - c)) != NULL; c++)
-				g_string_append_c(nl, '\n');
-			g_string_append_c(nl, '>');
-			prep_fix(pp, q, nl->str, e);
+			for (const char *c = q; c < (close ? close + 1 : e); c++)
+				if (*c == '\n')
+					g_string_append_c(nl, '\n');
+			if (close) {
+				prep_fix(pp, q, nl->str, close + 1);
+				prep_controls(pp, close + 1, e);
+			} else {
+				g_string_append_c(nl, '>');
+				prep_fix(pp, q, nl->str, e);
+			}
 			g_string_free(nl, TRUE);
 			return e;
 		}
@@ -345,22 +516,21 @@ static const char *prep_doctype(struct prep *pp, const char *p, const char *end,
 /* The byte pass (see the top of the file) over [s, s+len), feeding the
  * result to ctxt in chunks that end before a tag, and ending the document.
  * numeric also turns the five XML entities into character references (for
- * recover mode). FALSE, with guard->why set, if the document declares
- * entities or has an element over FW_FEED_MAX_ATTRS attributes, or the
- * guard stopped the parse (the rest is then not fed). */
+ * recover mode). FALSE, with guard->why set, if an entity declaration or use
+ * is refused (prep_doctype), an element has over FW_FEED_MAX_ATTRS attributes,
+ * or the guard stopped the parse (the rest is then not fed). */
 gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxtPtr ctxt,
                        struct feed_guard *guard)
 {
-	struct prep pp = { s, NULL, ctxt, FALSE, guard };
+	struct prep pp = { .copied = s, .ctxt = ctxt, .guard = guard };
 	const char *p = s, *end = s + len;
-	gboolean hostile = FALSE;
 
 	while (p < end && g_ascii_isspace(*p))
 		p++;
 	if (p > s && p < end && *p == '<')
 		pp.copied = p;   /* whitespace before the XML declaration */
 	const char *mark = p;   /* the last '<' */
-	while (p < end && !hostile) {
+	while (p < end && !pp.hostile) {
 		if (G_UNLIKELY((gsize)(p - mark) > FW_FEED_MAX_RUN))
 			mark = p = prep_cut(&pp, p, end);
 #ifdef __SSE2__
@@ -418,7 +588,7 @@ gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxt
 		} else if (end - p >= 2 && p[1] == '?') {
 			mark = p = prep_skip(&pp, p, end, 2, "?>", FALSE);
 		} else if (end - p >= 9 && g_ascii_strncasecmp(p, "<!DOCTYPE", 9) == 0) {
-			mark = p = prep_doctype(&pp, p, end, &hostile);
+			mark = p = prep_doctype(&pp, p, end, len);
 		} else if (end - p >= 2 && p[1] == '!') {
 			p++;
 		} else {
@@ -426,11 +596,13 @@ gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxt
 			p++;
 		}
 	}
-	if (hostile)
+	if (pp.hostile)
 		feed_guard_refuse(guard, "feed declares entities");
 	if (!guard->why)
 		prep_feed(&pp, end, TRUE);
 	if (pp.out)
 		g_string_free(pp.out, TRUE);
+	if (pp.ents)
+		g_hash_table_destroy(pp.ents);
 	return !guard->why;
 }

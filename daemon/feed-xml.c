@@ -18,6 +18,8 @@
 /* ------------------------------------------------------------------ */
 /* libxml2 set-up                                                      */
 
+static void ns_keys_init(void);
+
 /* Refuses every external entity, DTD and XInclude load. */
 static xmlParserInputPtr refuse_loader_cb(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 {
@@ -31,11 +33,12 @@ void feed_xml_init(void)
 	if (g_once_init_enter(&done)) {
 		xmlInitParser();
 		xmlSetExternalEntityLoader(refuse_loader_cb);
+		ns_keys_init();
 		g_once_init_leave(&done, 1);
 	}
 }
 
-static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur);
+static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur, gboolean recover);
 
 /* Nodes of the tree under and including element n that the parse counts
  * (pe->nodes): elements, attributes, namespace declarations, comments and
@@ -119,7 +122,7 @@ static void end_element_cb(void *ctx, const xmlChar *localname, const xmlChar *p
 	/* libxml2 appends the next text to the last child at ctxt->nodelen when
 	 * nodemem != 0; with cur gone that child is another node: 0 makes it
 	 * concatenate safely (xmlTextConcat) instead. */
-	if (may_free && stream_element(pe->doc, cur)) {
+	if (may_free && stream_element(pe->doc, cur, ctxt->recovery)) {
 		ctxt->nodemem = 0;
 		pe->nodes -= MIN(k, pe->nodes);
 	}
@@ -152,7 +155,8 @@ static void record_error_cb(void *data, xmlErrorPtr e)
  * (feed_prep_xml), never touching the network or files; items are read into
  * doc as they end and removed from the tree (see stream_element). Returns
  * the rest of the tree, or NULL: not well-formed (unless recover), or
- * *hostile set; pe gets the first error. */
+ * guard->why set (refused, over a cap or budget, cancelled); pe gets the
+ * first error. */
 xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean recover,
                          struct feed_parse_err *pe, struct fw_feed_doc *doc,
                          struct feed_guard *guard)
@@ -198,41 +202,92 @@ xmlDocPtr feed_xml_parse(const char *text, gsize len, const char *url, gboolean 
 /* ------------------------------------------------------------------ */
 /* Tree helpers                                                        */
 
-/* Namespace URI of a node, or NULL. */
-static const char *ns_of(xmlNodePtr n)
+/* The namespaces of enum feed_ns, as their specifications spell them. */
+static const char *const ns_uri[] = {
+	[FNS_ATOM] = NS_ATOM, [FNS_ATOM03] = NS_ATOM03, [FNS_RSS1] = NS_RSS1,
+	[FNS_RSS090] = NS_RSS090, [FNS_USERLAND] = NS_USERLAND, [FNS_RDF] = NS_RDF,
+	[FNS_CONTENT] = NS_CONTENT, [FNS_DC] = NS_DC, [FNS_DCTERMS] = NS_DCTERMS, [FNS_SY] = NS_SY,
+	[FNS_ITUNES] = NS_ITUNES, [FNS_XHTML] = NS_XHTML, [FNS_FEEDBURNER] = NS_FEEDBURNER,
+	[FNS_MEDIA] = NS_MEDIA,
+};
+
+/* The part of a namespace URI that names it as publishers vary it: without
+ * "http://" or "https://", a "www." and a final '/'; its length in *len. */
+static const char *ns_key(const char *u, gsize *len)
 {
-	return n->ns ? (const char *)n->ns->href : NULL;
+	if (g_ascii_strncasecmp(u, "http://", 7) == 0)
+		u += 7;
+	else if (g_ascii_strncasecmp(u, "https://", 8) == 0)
+		u += 8;
+	if (g_ascii_strncasecmp(u, "www.", 4) == 0)
+		u += 4;
+	*len = strlen(u);
+	if (*len > 0 && u[*len - 1] == '/')
+		(*len)--;
+	return u;
 }
 
-/* Whether n is element name in namespace ns (NULL: no namespace). */
-static gboolean is_el(xmlNodePtr n, const char *ns, const char *name)
+/* ns_key of each of ns_uri (ns_keys_init, once). */
+static struct { const char *key; gsize len; } ns_keys[G_N_ELEMENTS(ns_uri)];
+
+static void ns_keys_init(void)
 {
-	const char *u = ns_of(n);
-	if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, name) != 0)
-		return FALSE;
-	return ns ? (u && strcmp(u, ns) == 0) : u == NULL;
+	for (gsize i = 0; i < G_N_ELEMENTS(ns_uri); i++)
+		if (ns_uri[i])
+			ns_keys[i].key = ns_key(ns_uri[i], &ns_keys[i].len);
 }
 
-/* Whether n is in the RSS vocabulary (no namespace, RSS 1.0 or 0.90). */
+/* Which known namespace URI u is, matched as publishers write it: http or
+ * https, any case ("http://www.itunes.com/DTDs/Podcast-1.0.dtd"), with or
+ * without "www." and a final '/'. */
+static enum feed_ns ns_classify(const char *u)
+{
+	gsize n;
+	for (gsize i = 0; i < G_N_ELEMENTS(ns_uri); i++)
+		if (ns_uri[i] && strcmp(u, ns_uri[i]) == 0)
+			return (enum feed_ns)i;   /* as specified: the common case */
+	const char *k = ns_key(u, &n);
+	for (gsize i = 0; i < G_N_ELEMENTS(ns_uri); i++)
+		if (ns_keys[i].key && ns_keys[i].len == n && g_ascii_strncasecmp(k, ns_keys[i].key, n) == 0)
+			return (enum feed_ns)i;
+	return FNS_OTHER;
+}
+
+/* Classifies a namespace declaration (ns_classify) into its _private, as
+ * feed_ns_of reads it; returns the namespace. */
+enum feed_ns feed_ns_classify(xmlNsPtr ns)
+{
+	enum feed_ns k = ns_classify((const char *)ns->href);
+	gboolean ex = k != FNS_OTHER && strcmp((const char *)ns->href, ns_uri[k]) == 0;
+	ns->_private = GINT_TO_POINTER(1 + (k << 1) + ex);
+	return k;
+}
+
+/* Whether n is element name in namespace ns. */
+static gboolean is_el(xmlNodePtr n, enum feed_ns ns, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0 &&
+	       feed_ns_of(n, NULL) == ns;
+}
+
+/* Whether n is in the RSS vocabulary (no namespace, RSS 1.0 or 0.90, Userland). */
 gboolean feed_is_rss(xmlNodePtr n)
 {
-	const char *u = ns_of(n);
-	return !u || strcmp(u, NS_RSS1) == 0 || strcmp(u, NS_RSS090) == 0 ||
-	       strcmp(u, NS_USERLAND) == 0;
+	enum feed_ns k = feed_ns_of(n, NULL);
+	return k == FNS_NONE || k == FNS_RSS1 || k == FNS_RSS090 || k == FNS_USERLAND;
 }
 
 /* Whether n is in an Atom namespace (1.0 or 0.3). */
 gboolean feed_is_atom(xmlNodePtr n)
 {
-	const char *u = ns_of(n);
-	return u && (strcmp(u, NS_ATOM) == 0 || strcmp(u, NS_ATOM03) == 0);
+	enum feed_ns k = feed_ns_of(n, NULL);
+	return k == FNS_ATOM || k == FNS_ATOM03;
 }
 
 /* Whether n's namespace is ns. */
-gboolean feed_in_ns(xmlNodePtr n, const char *ns)
+gboolean feed_in_ns(xmlNodePtr n, enum feed_ns ns)
 {
-	const char *u = ns_of(n);
-	return u && strcmp(u, ns) == 0;
+	return feed_ns_of(n, NULL) == ns;
 }
 
 /* Whether n has element children (markup that was not escaped). */
@@ -347,32 +402,60 @@ char *feed_nonempty(char *s)
 	return s;
 }
 
-/* Kind of an Atom text construct from its type (and 0.3 mode) attributes. */
+/* Kind of an Atom text construct from its type (and 0.3 mode) attributes:
+ * Atom 0.3 mode="base64", and Atom 1.0 types neither text nor XML, are
+ * base64 (read as text if they decode to it); src= is out of line. */
 enum feed_kind feed_atom_kind(xmlNodePtr n)
 {
 	g_autofree char *type = (char *)xmlGetProp(n, (const xmlChar *)"type");
 	g_autofree char *mode = (char *)xmlGetProp(n, (const xmlChar *)"mode");
 	g_autofree char *src = (char *)xmlGetProp(n, (const xmlChar *)"src");
+	gboolean b64 = mode && strcmp(mode, "base64") == 0;
+	enum feed_kind k;
 
-	if (src || (mode && strcmp(mode, "base64") == 0))
+	if (src)
 		return K_SKIP;
 	if (mode && strcmp(mode, "xml") == 0)
 		return K_XHTML;
 	if (!type || !*type || strcmp(type, "text") == 0 || strcmp(type, "text/plain") == 0)
-		return (mode && strcmp(mode, "escaped") == 0) ? K_HTML : K_TEXT;
-	if (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0)
-		return K_HTML;
-	if (strcmp(type, "xhtml") == 0 || strcmp(type, "application/xhtml+xml") == 0)
-		return K_XHTML;
-	if (g_str_has_prefix(type, "text/"))
-		return K_TEXT;
-	if (g_str_has_suffix(type, "+xml") || g_str_has_suffix(type, "/xml"))
-		return K_XHTML;
-	return K_SKIP;
+		k = (mode && strcmp(mode, "escaped") == 0) ? K_HTML : K_TEXT;
+	else if (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0)
+		k = K_HTML;
+	else if (strcmp(type, "xhtml") == 0 || strcmp(type, "application/xhtml+xml") == 0)
+		k = K_XHTML;
+	else if (g_str_has_prefix(type, "text/"))
+		k = K_TEXT;
+	else if (g_str_has_suffix(type, "+xml") || g_str_has_suffix(type, "/xml"))
+		k = K_XHTML;
+	else
+		return K_B64_TEXT;
+	if (b64)
+		return k == K_TEXT ? K_B64_TEXT : K_B64_HTML;
+	return k;
+}
+
+/* The text that n's base64 content decodes to, or NULL if that is not
+ * text (not UTF-8, or binary with NULs). */
+static char *base64_text(xmlNodePtr n)
+{
+	char *b = feed_node_text(n);
+	gsize len = 0;
+	if (*b)
+		g_base64_decode_inplace(b, &len);
+	b[len] = '\0';
+	if (len == 0 || memchr(b, '\0', len) || !g_utf8_validate(b, len, NULL)) {
+		g_free(b);
+		return NULL;
+	}
+	return b;
 }
 
 /* Plain text of element n read as kind (markup children always count as
- * HTML), cut to max bytes. Returns NULL if empty. */
+ * HTML), cut to max bytes. Text that was UTF-8 encoded twice
+ * (feed_undouble_utf8) is repaired as the feed wrote it (markup and
+ * references, ASCII, left as they are), or, when that is all ASCII, as the
+ * text it gives (the mojibake was in character references). Returns NULL
+ * if empty. */
 char *feed_text_of(xmlNodePtr n, enum feed_kind kind, gsize max)
 {
 	g_autofree char *tmp = NULL;
@@ -381,7 +464,12 @@ char *feed_text_of(xmlNodePtr n, enum feed_kind kind, gsize max)
 
 	if (!n || kind == K_SKIP)
 		return NULL;
-	if (kind == K_XHTML || feed_has_elements(n)) {
+	if (kind == K_B64_TEXT || kind == K_B64_HTML) {
+		raw = tmp = base64_text(n);
+		if (!raw)
+			return NULL;
+		kind = kind == K_B64_HTML ? K_HTML : K_TEXT;
+	} else if (kind == K_XHTML || feed_has_elements(n)) {
 		xmlNodePtr div = NULL;
 		int nel = 0;
 		for (xmlNodePtr c = n->children; c; c = c->next) {
@@ -390,7 +478,7 @@ char *feed_text_of(xmlNodePtr n, enum feed_kind kind, gsize max)
 				div = c;
 			}
 		}
-		if (nel != 1 || !is_el(div, NS_XHTML, "div"))
+		if (nel != 1 || !is_el(div, FNS_XHTML, "div"))
 			div = NULL;
 		GString *m = g_string_new(NULL);
 		append_markup(m, div ? div : n, 0);
@@ -399,8 +487,33 @@ char *feed_text_of(xmlNodePtr n, enum feed_kind kind, gsize max)
 	} else {
 		raw = node_text_ref(n, &tmp);
 	}
-	out = kind == K_HTML ? fw_html_to_text(raw, -1) : fw_html_clean(raw, -1);
+	gboolean ascii;
+	gsize len = strlen(raw);
+	g_autofree char *fixed = feed_undouble_utf8(raw, len, &ascii);
+	if (fixed) {
+		raw = fixed;
+		len = strlen(raw);
+	}
+	out = kind == K_HTML ? fw_html_to_text(raw, len) : fw_html_clean(raw, len);
+	if (ascii && *out && (fixed = feed_undouble_utf8(out, -1, NULL))) {
+		g_free(out);
+		out = g_steal_pointer(&fixed);
+	}
 	return feed_nonempty(feed_cap(out, max));
+}
+
+/* Plain text of an attribute value (fw_html_clean), repaired like
+ * feed_text_of's. */
+char *feed_plain_text(const char *s)
+{
+	gboolean ascii;
+	g_autofree char *fixed = feed_undouble_utf8(s, -1, &ascii);
+	char *out = fw_html_clean(fixed ? fixed : s, -1);
+	if (ascii && (fixed = feed_undouble_utf8(out, -1, NULL))) {
+		g_free(out);
+		out = g_steal_pointer(&fixed);
+	}
+	return out;
 }
 
 /* Trimmed raw text of n (valid UTF-8), or NULL if empty. */
@@ -481,14 +594,58 @@ static gboolean has_scheme(const char *h)
 	return FALSE;
 }
 
+/* Percent-encodes what libxml2's URI parser refuses and browsers take as
+ * it is (Spiegel's ".../#refsponi#ref=rss"): a '#' after the first, a '%'
+ * not followed by two hex digits, '[' and ']' past the host. Takes and
+ * returns ownership. */
+static char *escape_more(char *h)
+{
+	GString *out = g_string_sized_new(strlen(h) + 16);
+	gboolean hash = FALSE, past_host = !strstr(h, "//");
+	const char *p = h, *ss = strstr(h, "//");
+
+	for (; *p; p++) {
+		if (!past_host && p > ss + 1 && (*p == '/' || *p == '?' || *p == '#'))
+			past_host = TRUE;
+		if (*p == '#' && hash)
+			g_string_append(out, "%23");
+		else if (*p == '%' && !(g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])))
+			g_string_append(out, "%25");
+		else if ((*p == '[' || *p == ']') && past_host)
+			g_string_append_printf(out, "%%%02X", (guchar)*p);
+		else
+			g_string_append_c(out, *p);
+		hash = hash || *p == '#';
+	}
+	g_free(h);
+	return g_string_free(out, FALSE);
+}
+
+/* xmlBuildURI of *h (escaped by feed_escape_iri) against base; a link
+ * libxml2 will not parse as it is is escaped further (escape_more, *h
+ * replaced) and built again, *escaped set. Returns what xmlBuildURI does. */
+xmlChar *feed_build_uri(char **h, const xmlChar *base, gboolean *escaped)
+{
+	xmlChar *abs = xmlBuildURI((const xmlChar *)*h, base);
+	*escaped = FALSE;
+	if (!abs && strpbrk(*h, "#%[]")) {
+		*h = escape_more(*h);
+		abs = xmlBuildURI((const xmlChar *)*h, base);
+		*escaped = TRUE;
+	}
+	return abs;
+}
+
 /* Resolves href against n's xml:base chain and the document URL; returns an
- * http(s) URL or NULL. */
-char *feed_resolve(xmlNodePtr n, const char *href)
+ * http(s) URL or NULL. *escaped says whether feed_build_uri had to escape
+ * it further. */
+char *feed_resolve_ex(xmlNodePtr n, const char *href, gboolean *escaped)
 {
 	g_autofree char *h = NULL;
 	xmlChar *base, *abs;
 	char *out = NULL;
 
+	*escaped = FALSE;
 	if (!href)
 		return NULL;
 	h = g_strstrip(g_strdup(href));
@@ -496,12 +653,19 @@ char *feed_resolve(xmlNodePtr n, const char *href)
 		return NULL;
 	h = feed_escape_iri(h);
 	base = has_scheme(h) ? NULL : xmlNodeGetBase(n->doc, n);
-	abs = xmlBuildURI((const xmlChar *)h, base);
+	abs = feed_build_uri(&h, base, escaped);
 	if (abs && feed_http_url_ok((const char *)abs))
 		out = feed_url_dup((const char *)abs);
 	xmlFree(abs);
 	xmlFree(base);
 	return out;
+}
+
+/* feed_resolve_ex without saying whether the link was escaped further. */
+char *feed_resolve(xmlNodePtr n, const char *href)
+{
+	gboolean escaped;
+	return feed_resolve_ex(n, href, &escaped);
 }
 
 /* ------------------------------------------------------------------ */
@@ -514,7 +678,7 @@ enum feed_dialect feed_dialect_of(xmlNodePtr root)
 		return D_NONE;
 	if (!strcmp((const char *)root->name, "rss") && feed_is_rss(root))
 		return D_RSS;
-	if (!strcmp((const char *)root->name, "RDF") && feed_in_ns(root, NS_RDF))
+	if (!strcmp((const char *)root->name, "RDF") && feed_in_ns(root, FNS_RDF))
 		return D_RDF;
 	if (!strcmp((const char *)root->name, "feed") && feed_is_atom(root))
 		return D_ATOM;
@@ -573,10 +737,10 @@ static void channel_fields(struct fw_feed_doc *doc, xmlNodePtr el)
 			gint64 v = g_ascii_strtoll(g_strstrip(t), NULL, 10);
 			if (v > 0 && v <= 525600)
 				ttl = v * 60;
-		} else if (feed_in_ns(c, NS_SY) && !strcmp(name, "updatePeriod")) {
+		} else if (feed_in_ns(c, FNS_SY) && !strcmp(name, "updatePeriod")) {
 			g_autofree char *t = feed_node_text(c);
 			period = sy_period(g_strstrip(t));
-		} else if (feed_in_ns(c, NS_SY) && !strcmp(name, "updateFrequency")) {
+		} else if (feed_in_ns(c, FNS_SY) && !strcmp(name, "updateFrequency")) {
 			g_autofree char *t = feed_node_text(c);
 			gint64 v = g_ascii_strtoll(g_strstrip(t), NULL, 10);
 			if (v >= 1 && v <= 100000)
@@ -589,37 +753,84 @@ static void channel_fields(struct fw_feed_doc *doc, xmlNodePtr el)
 		doc->ttl = MAX(period / freq, 60);
 }
 
-/* Adds the item elements that are children of el. */
-static void collect_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom)
+/* Whether c is an item of its dialect: an Atom entry, or an RSS item. */
+static gboolean is_item(xmlNodePtr c, gboolean atom)
 {
-	for (xmlNodePtr c = el->children; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || doc->items->len >= FW_FEED_MAX_ITEMS)
-			continue;
-		gboolean is_item = atom ? feed_is_atom(c) && !strcmp((const char *)c->name, "entry")
-		                        : feed_is_rss(c) && !strcmp((const char *)c->name, "item");
-		if (is_item) {
-			struct fw_item *it = feed_make_item(c, atom);
+	return c->type == XML_ELEMENT_NODE &&
+	       (atom ? feed_is_atom(c) && !strcmp((const char *)c->name, "entry")
+	             : feed_is_rss(c) && !strcmp((const char *)c->name, "item"));
+}
+
+static void nested_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom);
+
+/* Adds item element c to doc (up to FW_FEED_MAX_ITEMS); in recover mode
+ * then the items nested in it (nested_items). */
+static void add_item(struct fw_feed_doc *doc, xmlNodePtr c, gboolean atom, gboolean recover)
+{
+	if (doc->items->len < FW_FEED_MAX_ITEMS) {
+		struct fw_item *it = feed_make_item(c, atom, doc);
+		if (it)
+			g_ptr_array_add(doc->items, it);
+	}
+	if (recover)
+		nested_items(doc, c, atom);
+}
+
+/* Adds the items nested at any depth under el, in document order. In
+ * recover mode, where libxml2 closes one element an end tag whatever its
+ * name, an element left open before the items (<itunes:category text="x">
+ * without its end tag) holds them all, and one left open in an item puts
+ * the next items inside it. */
+static void nested_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom)
+{
+	xmlNodePtr c = el->children;
+	while (c) {
+		if (is_item(c, atom) && doc->items->len < FW_FEED_MAX_ITEMS) {
+			struct fw_item *it = feed_make_item(c, atom, doc);
 			if (it)
 				g_ptr_array_add(doc->items, it);
 		}
+		if (c->type == XML_ELEMENT_NODE && c->children) {
+			c = c->children;
+			continue;
+		}
+		while (!c->next) {
+			c = c->parent;
+			if (c == el)
+				return;
+		}
+		c = c->next;
 	}
 }
 
-/* Fills doc from a parsed feed tree. */
-void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d)
+/* Adds the item elements that are children of el; in recover mode also
+ * those nested in its other children (but a channel's). */
+static void collect_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom, gboolean recover)
+{
+	for (xmlNodePtr c = el->children; c; c = c->next) {
+		if (is_item(c, atom))
+			add_item(doc, c, atom, recover);
+		else if (recover && c->type == XML_ELEMENT_NODE &&
+		         !(feed_is_rss(c) && !strcmp((const char *)c->name, "channel")))
+			nested_items(doc, c, atom);
+	}
+}
+
+/* Fills doc from a parsed feed tree (read in recover mode: recover). */
+void feed_read_tree(struct fw_feed_doc *doc, xmlNodePtr root, enum feed_dialect d, gboolean recover)
 {
 	if (d == D_ATOM) {
 		channel_fields(doc, root);
-		collect_items(doc, root, TRUE);
+		collect_items(doc, root, TRUE, recover);
 		return;
 	}
 	for (xmlNodePtr c = root->children; c; c = c->next) {
 		if (c->type == XML_ELEMENT_NODE && feed_is_rss(c) && !strcmp((const char *)c->name, "channel")) {
 			channel_fields(doc, c);
-			collect_items(doc, c, FALSE);
+			collect_items(doc, c, FALSE, recover);
 		}
 	}
-	collect_items(doc, root, FALSE);   /* RSS 1.0 items are siblings of channel */
+	collect_items(doc, root, FALSE, recover);   /* RSS 1.0 items are siblings of channel */
 }
 
 /* Whether a container child named name is one channel_fields reads. */
@@ -632,10 +843,11 @@ static gboolean channel_field_name(const char *name)
 /* Called as each element ends during the parse: an item or entry that is a
  * child of the item container (the channel, or the root) becomes an item of
  * doc, and every finished container child that feed_read_tree would not read is
- * freed at once. What is left (the channel fields, an item cut off by the end
+ * freed at once (in recover mode after reading the items nested in it:
+ * nested_items). What is left (the channel fields, an item cut off by the end
  * of a broken document) is read by feed_read_tree after the parse. Returns whether
  * cur was freed. */
-static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur)
+static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur, gboolean recover)
 {
 	xmlNodePtr parent = cur->parent, root;
 	gboolean in_channel;
@@ -674,11 +886,10 @@ static gboolean stream_element(struct fw_feed_doc *doc, xmlNodePtr cur)
 	}
 	if (keep)
 		return FALSE;
-	if (item && doc->items->len < FW_FEED_MAX_ITEMS) {
-		struct fw_item *it = feed_make_item(cur, d == D_ATOM);
-		if (it)
-			g_ptr_array_add(doc->items, it);
-	}
+	if (item)
+		add_item(doc, cur, d == D_ATOM, recover);
+	else if (recover && d != D_NONE)
+		nested_items(doc, cur, d == D_ATOM);
 	xmlUnlinkNode(cur);
 	xmlFreeNode(cur);
 	return TRUE;

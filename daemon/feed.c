@@ -26,13 +26,21 @@ G_DEFINE_QUARK(fw-feed-error-quark, fw_feed_error)
 /* ------------------------------------------------------------------ */
 /* Items                                                               */
 
-/* What one item's elements provide, best source first (lower rank wins). */
+/* One source of a field: an element and its rank (lower wins). */
 struct pick {
 	xmlNodePtr node;
 	int rank;
 };
 
-/* Takes n for a field if rank beats what it has. */
+/* The sources of one text field, best first (equal ranks in document
+ * order): the first whose text is not empty gives the field. */
+#define FEED_MAX_CANDS 6
+struct cands {
+	struct pick c[FEED_MAX_CANDS];
+	int n;
+};
+
+/* Takes n for a legacy pick if rank beats what it has. */
 static void take(struct pick *p, xmlNodePtr n, int rank)
 {
 	if (!p->node || rank < p->rank) {
@@ -41,24 +49,69 @@ static void take(struct pick *p, xmlNodePtr n, int rank)
 	}
 }
 
-/* Keeps the first date element of each rank. */
-static void take_date(xmlNodePtr *slots, xmlNodePtr n, int rank)
+/* Adds n at rank to the sources in c (the worst goes when c is full). */
+static void cand_add(struct cands *c, xmlNodePtr n, int rank)
 {
-	if (!slots[rank])
-		slots[rank] = n;
+	int i = c->n;
+	if (i == FEED_MAX_CANDS) {
+		if (rank >= c->c[i - 1].rank)
+			return;
+		i--;
+	} else {
+		c->n++;
+	}
+	for (; i > 0 && c->c[i - 1].rank > rank; i--)
+		c->c[i] = c->c[i - 1];
+	c->c[i].node = n;
+	c->c[i].rank = rank;
+}
+
+/* Whether element n holds nothing: no element child, no text but spaces. */
+static gboolean node_empty(xmlNodePtr n)
+{
+	for (xmlNodePtr c = n->children; c; c = c->next) {
+		if (c->type == XML_ELEMENT_NODE)
+			return FALSE;
+		if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+			for (const xmlChar *p = c->content; *p; p++)
+				if (!g_ascii_isspace(*p))
+					return FALSE;
+	}
+	return TRUE;
 }
 
 struct item_src {
-	struct pick title, guid, summary, content;
+	struct cands title, summary, content, guid;
+	struct pick l_title, l_summary, l_content, l_guid;   /* for the id: see item_id */
 	xmlNodePtr published[6], updated[3];   /* date sources by rank, first of each */
-	enum feed_kind title_kind, summary_kind, content_kind;
-	GPtrArray *authors;        /* of xmlNodePtr, of the best rank */
-	int author_rank;
+	struct pick authors[32];
+	int n_authors;
 	GPtrArray *cats;           /* of char*, plain text */
 	char *link;                /* best link so far */
 	int link_rank;
+	char *id_link;             /* best link by the id's rules (see item_id) */
+	int id_link_rank;
 	char *guid_link;           /* guid as a permalink */
+	gboolean exact;            /* the element looked at is in a namespace spelt exactly */
+	char *zone_dropped;        /* the first date read without its nonsense zone */
 };
+
+/* Offers element n as a source of a text field at rank: to the field if it
+ * is not empty, and to the id's legacy pick l (if any) as the id rules say. */
+static void take_text(struct item_src *s, struct cands *f, struct pick *l, xmlNodePtr n, int rank)
+{
+	if (l && s->exact)
+		take(l, n, rank);
+	if (!node_empty(n))
+		cand_add(f, n, rank);
+}
+
+/* Keeps the first date element of each rank that is not empty. */
+static void take_date(xmlNodePtr *slots, xmlNodePtr n, int rank)
+{
+	if (!slots[rank] && !node_empty(n))
+		slots[rank] = n;
+}
 
 /* Adds a category if new and non-empty. */
 static void add_category(struct item_src *s, char *c)
@@ -78,28 +131,51 @@ static void add_category(struct item_src *s, char *c)
 	g_ptr_array_add(s->cats, c);
 }
 
-/* Takes an author element if its rank is at least as good as the best. */
-static void take_author(struct item_src *s, xmlNodePtr n, int rank)
+/* Adds each comma-separated keyword of element n as a category
+ * (itunes:keywords, media:keywords). */
+static void add_keywords(struct item_src *s, xmlNodePtr n)
 {
-	if (s->authors->len > 0 && rank > s->author_rank)
+	g_autofree char *t = feed_text_of(n, K_TEXT, FW_FEED_MAX_TEXT);
+	if (!t)
 		return;
-	if (s->authors->len > 0 && rank < s->author_rank)
-		g_ptr_array_set_size(s->authors, 0);
-	s->author_rank = rank;
-	if (s->authors->len < 16)
-		g_ptr_array_add(s->authors, n);
+	g_auto(GStrv) words = g_strsplit(t, ",", FW_FEED_MAX_CATS + 1);
+	for (char **w = words; *w && s->cats->len < FW_FEED_MAX_CATS; w++)
+		add_category(s, feed_nonempty(feed_cap(g_strdup(g_strstrip(*w)), FW_FEED_MAX_SHORT)));
 }
 
-/* Offers a link for the item at rank. */
+/* Takes an author element at rank unless it is empty. */
+static void take_author(struct item_src *s, xmlNodePtr n, int rank)
+{
+	if (s->n_authors < (int)G_N_ELEMENTS(s->authors) && !node_empty(n)) {
+		s->authors[s->n_authors].node = n;
+		s->authors[s->n_authors++].rank = rank;
+	}
+}
+
+/* Offers a link for the item at rank; the id's link (item_id) takes it too
+ * when it comes from an exactly spelt namespace and resolved as it was. */
 static void offer_link(struct item_src *s, xmlNodePtr n, const char *href, int rank)
 {
-	if (s->link && rank >= s->link_rank)
+	gboolean to_link = !s->link || rank < s->link_rank;
+	gboolean to_id = s->exact && (!s->id_link || rank < s->id_link_rank);
+	gboolean escaped;
+
+	if (!to_link && !to_id)
 		return;
-	char *l = feed_resolve(n, href);
-	if (l) {
+	char *l = feed_resolve_ex(n, href, &escaped);
+	if (!l)
+		return;
+	if (to_id && !escaped) {
+		g_free(s->id_link);
+		s->id_link = g_strdup(l);
+		s->id_link_rank = rank;
+	}
+	if (to_link) {
 		g_free(s->link);
 		s->link = l;
 		s->link_rank = rank;
+	} else {
+		g_free(l);
 	}
 }
 
@@ -117,79 +193,142 @@ int feed_atom_link_rank(xmlNodePtr n)
 	return 30;
 }
 
-/* Looks at one child element of an item or entry: the one table of which
- * element gives which field, ranked across namespaces (lower rank wins). */
+/* The namespace an undeclared prefix conventionally stands for, for
+ * elements like "content:encoded" whose prefix is not bound (libxml2 keeps
+ * them without a namespace, named with the prefix); *name moves to the
+ * local name. FNS_NONE if the prefix is not one of these. */
+static enum feed_ns unbound_prefix(const char **name)
+{
+	static const struct { const char *prefix; enum feed_ns ns; } conv[] = {
+		{ "content:", FNS_CONTENT }, { "dc:", FNS_DC }, { "dcterms:", FNS_DCTERMS },
+		{ "itunes:", FNS_ITUNES }, { "media:", FNS_MEDIA }, { "atom:", FNS_ATOM },
+		{ "feedburner:", FNS_FEEDBURNER },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS(conv); i++) {
+		if (g_str_has_prefix(*name, conv[i].prefix)) {
+			*name += strlen(conv[i].prefix);
+			return conv[i].ns;
+		}
+	}
+	return FNS_NONE;
+}
+
+/* An Atom element of an entry (or an atom: element of an RSS item). */
+static void atom_child(struct item_src *s, xmlNodePtr c, const char *name)
+{
+	if (!strcmp(name, "id")) {
+		take_text(s, &s->guid, &s->l_guid, c, 1);
+	} else if (!strcmp(name, "title")) {
+		take_text(s, &s->title, &s->l_title, c, 1);
+	} else if (!strcmp(name, "link")) {
+		g_autofree char *href = (char *)xmlGetProp(c, (const xmlChar *)"href");
+		int r = feed_atom_link_rank(c);
+		if (r >= 0)
+			offer_link(s, c, href, r);
+	} else if (!strcmp(name, "content")) {
+		take_text(s, &s->content, &s->l_content, c, 1);
+	} else if (!strcmp(name, "summary")) {
+		take_text(s, &s->summary, &s->l_summary, c, 2);
+	} else if (!strcmp(name, "published") || !strcmp(name, "issued")) {
+		take_date(s->published, c, 2);
+	} else if (!strcmp(name, "created")) {
+		take_date(s->published, c, 5);
+	} else if (!strcmp(name, "updated") || !strcmp(name, "modified")) {
+		take_date(s->updated, c, 1);
+	} else if (!strcmp(name, "author")) {
+		take_author(s, c, 3);
+	} else if (!strcmp(name, "category")) {
+		g_autofree char *t = (char *)xmlGetProp(c, (const xmlChar *)"term");
+		if (!t || !*t) {
+			g_free(t);
+			t = (char *)xmlGetProp(c, (const xmlChar *)"label");
+		}
+		if (t)
+			add_category(s, feed_nonempty(feed_cap(feed_plain_text(t), FW_FEED_MAX_SHORT)));
+	}
+}
+
+/* An RSS element of an item (no namespace, RSS 1.0 / 0.90, Userland). */
+static void rss_child(struct item_src *s, xmlNodePtr c, const char *name)
+{
+	if (!strcmp(name, "title")) {
+		take_text(s, &s->title, &s->l_title, c, 1);
+	} else if (!strcmp(name, "link")) {
+		g_autofree char *t = feed_node_text(c);
+		offer_link(s, c, t, 1);
+	} else if (!strcmp(name, "guid")) {
+		take_text(s, &s->guid, &s->l_guid, c, 1);
+		g_autofree char *pl = (char *)xmlGetProp(c, (const xmlChar *)"isPermaLink");
+		if (!s->guid_link && !(pl && g_ascii_strcasecmp(g_strstrip(pl), "false") == 0)) {
+			/* only a guid that is itself an absolute URL is a link */
+			g_autofree char *t = feed_node_text(c);
+			g_strstrip(t);
+			if (feed_http_url_ok(t))
+				s->guid_link = feed_resolve(c, t);
+		}
+	} else if (!strcmp(name, "description")) {
+		take_text(s, &s->summary, &s->l_summary, c, 1);
+	} else if (!strcmp(name, "pubDate")) {
+		take_date(s->published, c, 1);
+	} else if (!strcmp(name, "author")) {
+		take_author(s, c, 2);
+	} else if (!strcmp(name, "category")) {
+		add_category(s, feed_text_of(c, K_TEXT, FW_FEED_MAX_SHORT));
+	} else if (!strcmp(name, "categories")) {
+		/* a wrapper some publishers invent: <categories><category>... */
+		for (xmlNodePtr k = c->children; k; k = k->next)
+			if (k->type == XML_ELEMENT_NODE && !strcmp((const char *)k->name, "category"))
+				add_category(s, feed_text_of(k, K_TEXT, FW_FEED_MAX_SHORT));
+	}
+}
+
+/* A Media RSS element of an item, or (rank 10) of its media:group: text
+ * for items that have none of their own, categories. */
+static void media_child(struct item_src *s, xmlNodePtr c, const char *name, int rank)
+{
+	if (!strcmp(name, "title")) {
+		take_text(s, &s->title, NULL, c, rank);
+	} else if (!strcmp(name, "description")) {
+		take_text(s, &s->summary, NULL, c, rank);
+	} else if (!strcmp(name, "category")) {
+		add_category(s, feed_text_of(c, K_TEXT, FW_FEED_MAX_SHORT));
+	} else if (!strcmp(name, "keywords")) {
+		add_keywords(s, c);
+	} else if (!strcmp(name, "group") && rank == 9) {
+		for (xmlNodePtr g = c->children; g; g = g->next)
+			if (g->type == XML_ELEMENT_NODE && feed_in_ns(g, FNS_MEDIA))
+				media_child(s, g, (const char *)g->name, 10);
+	}
+}
+
+/* Looks at one child element of an item or entry: which element gives
+ * which field, ranked across namespaces (lower rank wins). */
 static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 {
 	const char *name = (const char *)c->name;
+	enum feed_ns ns = feed_ns_of(c, &s->exact);
 
-	if (feed_is_atom(c)) {
-		if (!strcmp(name, "id")) {
-			take(&s->guid, c, 1);
-		} else if (!strcmp(name, "title")) {
-			if (!s->title.node || s->title.rank > 1)
-				s->title_kind = feed_atom_kind(c);
-			take(&s->title, c, 1);
-		} else if (!strcmp(name, "link")) {
-			g_autofree char *href = (char *)xmlGetProp(c, (const xmlChar *)"href");
-			int r = feed_atom_link_rank(c);
-			if (r >= 0)
-				offer_link(s, c, href, r);
-		} else if (!strcmp(name, "content")) {
-			if (!s->content.node || s->content.rank > 1)
-				s->content_kind = feed_atom_kind(c);
-			take(&s->content, c, 1);
-		} else if (!strcmp(name, "summary")) {
-			if (!s->summary.node || s->summary.rank > 2)
-				s->summary_kind = feed_atom_kind(c);
-			take(&s->summary, c, 2);
-		} else if (!strcmp(name, "published") || !strcmp(name, "issued")) {
-			take_date(s->published, c, 2);
-		} else if (!strcmp(name, "created")) {
-			take_date(s->published, c, 5);
-		} else if (!strcmp(name, "updated") || !strcmp(name, "modified")) {
-			take_date(s->updated, c, 1);
-		} else if (!strcmp(name, "author")) {
-			take_author(s, c, 3);
-		} else if (!strcmp(name, "category")) {
-			g_autofree char *t = (char *)xmlGetProp(c, (const xmlChar *)"term");
-			if (!t || !*t) {
-				g_free(t);
-				t = (char *)xmlGetProp(c, (const xmlChar *)"label");
-			}
-			if (t)
-				add_category(s, feed_nonempty(feed_cap(fw_html_clean(t, -1),
-				                                       FW_FEED_MAX_SHORT)));
-		}
-	} else if (feed_is_rss(c) && !atom_entry) {
-		if (!strcmp(name, "title")) {
-			take(&s->title, c, 1);
-		} else if (!strcmp(name, "link")) {
-			g_autofree char *t = feed_node_text(c);
-			offer_link(s, c, t, 1);
-		} else if (!strcmp(name, "guid")) {
-			take(&s->guid, c, 1);
-			g_autofree char *pl = (char *)xmlGetProp(c, (const xmlChar *)"isPermaLink");
-			if (!s->guid_link && !(pl && g_ascii_strcasecmp(g_strstrip(pl), "false") == 0)) {
-				/* only a guid that is itself an absolute URL is a link */
-				g_autofree char *t = feed_node_text(c);
-				g_strstrip(t);
-				if (feed_http_url_ok(t))
-					s->guid_link = feed_resolve(c, t);
-			}
-		} else if (!strcmp(name, "description")) {
-			take(&s->summary, c, 1);
-		} else if (!strcmp(name, "pubDate")) {
-			take_date(s->published, c, 1);
-		} else if (!strcmp(name, "author")) {
-			take_author(s, c, 2);
-		} else if (!strcmp(name, "category")) {
-			add_category(s, feed_text_of(c, K_TEXT, FW_FEED_MAX_SHORT));
-		}
-	} else if (feed_in_ns(c, NS_CONTENT)) {
+	if (ns == FNS_NONE && strchr(name, ':')) {
+		ns = unbound_prefix(&name);
+		s->exact = FALSE;
+	}
+	switch (ns) {
+	case FNS_ATOM:
+	case FNS_ATOM03:
+		atom_child(s, c, name);
+		break;
+	case FNS_NONE:
+	case FNS_RSS1:
+	case FNS_RSS090:
+	case FNS_USERLAND:
+		if (!atom_entry)
+			rss_child(s, c, name);
+		break;
+	case FNS_CONTENT:
 		if (!strcmp(name, "encoded"))
-			take(&s->content, c, 0);
-	} else if (feed_in_ns(c, NS_DC)) {
+			take_text(s, &s->content, &s->l_content, c, 0);
+		break;
+	case FNS_DC:
 		if (!strcmp(name, "creator"))
 			take_author(s, c, 1);
 		else if (!strcmp(name, "subject"))
@@ -197,37 +336,78 @@ static void item_child(struct item_src *s, xmlNodePtr c, gboolean atom_entry)
 		else if (!strcmp(name, "date"))
 			take_date(s->published, c, 3);
 		else if (!strcmp(name, "description"))
-			take(&s->summary, c, 3);
+			take_text(s, &s->summary, &s->l_summary, c, 3);
 		else if (!strcmp(name, "title"))
-			take(&s->title, c, 3);
+			take_text(s, &s->title, &s->l_title, c, 3);
 		else if (!strcmp(name, "identifier"))
-			take(&s->guid, c, 3);
-	} else if (feed_in_ns(c, NS_DCTERMS)) {
+			take_text(s, &s->guid, &s->l_guid, c, 3);
+		break;
+	case FNS_DCTERMS:
 		if (!strcmp(name, "modified"))
 			take_date(s->updated, c, 2);
 		else if (!strcmp(name, "issued") || !strcmp(name, "created"))
 			take_date(s->published, c, 4);
-	} else if (feed_in_ns(c, NS_ITUNES)) {
+		break;
+	case FNS_ITUNES:
 		if (!strcmp(name, "summary"))
-			take(&s->summary, c, 4);
+			take_text(s, &s->summary, &s->l_summary, c, 4);
 		else if (!strcmp(name, "author"))
 			take_author(s, c, 4);
-	} else if (feed_in_ns(c, NS_FEEDBURNER)) {
+		else if (!strcmp(name, "keywords"))
+			add_keywords(s, c);
+		break;
+	case FNS_FEEDBURNER:
 		if (!strcmp(name, "origLink")) {
 			g_autofree char *t = feed_node_text(c);
 			offer_link(s, c, t, 0);   /* the article itself, not the proxy */
 		}
-	} else if (feed_in_ns(c, NS_XHTML)) {
+		break;
+	case FNS_MEDIA:
+		media_child(s, c, name, 9);
+		break;
+	case FNS_XHTML:
 		if (!strcmp(name, "body") || !strcmp(name, "div"))
-			take(&s->content, c, 2);
+			take_text(s, &s->content, &s->l_content, c, 2);
+		break;
+	default:
+		break;
 	}
 }
 
+/* How the text of element n reads: Atom says (type, mode), Media RSS says
+ * (type="html" or plain), anything else may hold escaped HTML. */
+static enum feed_kind kind_of(xmlNodePtr n)
+{
+	if (feed_is_atom(n))
+		return feed_atom_kind(n);
+	if (feed_in_ns(n, FNS_MEDIA)) {
+		g_autofree char *type = (char *)xmlGetProp(n, (const xmlChar *)"type");
+		return type && !g_ascii_strcasecmp(type, "html") ? K_HTML : K_TEXT;
+	}
+	return K_HTML;
+}
+
+/* The text of the best source in c whose text is not empty, cut to max;
+ * *from gets that source. NULL if none has text. */
+static char *cand_text(struct cands *c, gsize max, xmlNodePtr *from)
+{
+	*from = NULL;
+	for (int i = 0; i < c->n; i++) {
+		char *t = feed_text_of(c->c[i].node, kind_of(c->c[i].node), max);
+		if (t) {
+			*from = c->c[i].node;
+			return t;
+		}
+	}
+	return NULL;
+}
+
 /* Plain text of one author element (Atom: name, else email; RSS author
- * "mail@x (Name)": Name). */
+ * "mail@x (Name)": Name; an RSS author with child elements: its name
+ * child, as <author><name>N</name><title>T</title></author>). */
 static char *author_text(xmlNodePtr n)
 {
-	if (feed_is_atom(n)) {
+	if (feed_is_atom(n) || feed_has_elements(n)) {
 		xmlNodePtr name = NULL, email = NULL;
 		for (xmlNodePtr c = n->children; c; c = c->next) {
 			if (c->type != XML_ELEMENT_NODE)
@@ -237,7 +417,8 @@ static char *author_text(xmlNodePtr n)
 			else if (!email && !strcmp((const char *)c->name, "email"))
 				email = c;
 		}
-		return feed_text_of(name ? name : email, K_TEXT, FW_FEED_MAX_SHORT);
+		if (name || email || feed_is_atom(n))
+			return feed_text_of(name ? name : email, K_TEXT, FW_FEED_MAX_SHORT);
 	}
 	char *t = feed_text_of(n, K_TEXT, FW_FEED_MAX_SHORT);
 	if (t && feed_is_rss(n)) {
@@ -255,22 +436,58 @@ static char *author_text(xmlNodePtr n)
 	return t;
 }
 
-/* Parses the date in element n, or FW_TIME_NONE. */
-static gint64 date_of(xmlNodePtr n)
+/* The authors of the best rank that has one with text, joined by ", ";
+ * NULL if none has text. */
+static char *authors_text(struct item_src *s)
 {
+	int done = G_MININT;
+	for (;;) {
+		int rank = G_MAXINT;
+		for (int i = 0; i < s->n_authors; i++)
+			if (s->authors[i].rank > done && s->authors[i].rank < rank)
+				rank = s->authors[i].rank;
+		if (rank == G_MAXINT)
+			return NULL;
+		GString *a = g_string_new(NULL);
+		for (int i = 0, k = 0; i < s->n_authors && k < 16; i++) {
+			if (s->authors[i].rank != rank)
+				continue;
+			k++;
+			g_autofree char *t = author_text(s->authors[i].node);
+			if (!t || strstr(a->str, t))
+				continue;
+			if (a->len)
+				g_string_append(a, ", ");
+			g_string_append(a, t);
+		}
+		char *out = feed_nonempty(feed_cap(g_string_free(a, FALSE), FW_FEED_MAX_SHORT));
+		if (out)
+			return out;
+		done = rank;
+	}
+}
+
+/* Parses the date in element n, or FW_TIME_NONE; a date read without its
+ * nonsense zone is noted in s. */
+static gint64 date_of(struct item_src *s, xmlNodePtr n)
+{
+	gboolean dropped = FALSE;
 	if (!n)
 		return FW_TIME_NONE;
 	g_autofree char *t = feed_node_text(n);
 	if (strlen(t) > 200)
 		return FW_TIME_NONE;
-	return fw_feed_parse_date(t);
+	gint64 v = feed_parse_date(t, &dropped);
+	if (dropped && !s->zone_dropped)
+		s->zone_dropped = fw_html_clean(t, -1);
+	return v;
 }
 
 /* The first date that parses among slots (best rank first), or FW_TIME_NONE. */
-static gint64 first_date(xmlNodePtr *slots, gsize n)
+static gint64 first_date(struct item_src *s, xmlNodePtr *slots, gsize n)
 {
 	for (gsize i = 0; i < n; i++) {
-		gint64 t = date_of(slots[i]);
+		gint64 t = date_of(s, slots[i]);
 		if (t != FW_TIME_NONE)
 			return t;
 	}
@@ -298,81 +515,103 @@ char *feed_bounded_id(char *id)
 	return id;
 }
 
-/* Builds one item from an item/entry element; NULL if it is empty. */
-struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry)
+/* "sha1:" and the hash of the raw text of title and body. */
+static char *hash_id(xmlNodePtr title, xmlNodePtr body)
+{
+	g_autofree char *t = raw_of(title);
+	g_autofree char *c = raw_of(body);
+	g_autofree char *all = g_strconcat(t, "\n\n", c, NULL);
+	g_autofree char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA1, all, -1);
+	return g_strconcat("sha1:", h, NULL);
+}
+
+/* A trimmed guid made valid UTF-8 and bounded, or NULL if n is NULL or blank. */
+static char *guid_id(xmlNodePtr n)
+{
+	char *id = feed_trimmed(n);
+	if (!id)
+		return NULL;
+	char *v = fw_html_valid_utf8(id, -1);
+	g_free(id);
+	return feed_bounded_id(v);
+}
+
+/* The item's id (docs/design.md "Item identity"): the first of guid /
+ * atom:id (rank 1) or dc:identifier (rank 3), rdf:about, the link, a hash
+ * of the raw title and content (or summary), read as feedwatch always read
+ * them (the l_ picks: the first source of the best rank, blank or not;
+ * namespaces spelt exactly; links that resolve unescaped) so that an
+ * item's id stays what the store has. Only an item that gave none of those
+ * takes its id from what the parser reads since: a guid in a namespace
+ * variant, a link escaped to resolve, the hash of its text as read now.
+ * NULL for an item without any. */
+static char *item_id(struct item_src *s, xmlNodePtr el, const struct fw_item *it,
+                     xmlNodePtr title, xmlNodePtr body)
+{
+	char *id = guid_id(s->l_guid.node);
+	if (id)
+		return id;
+	xmlChar *about = xmlGetNsProp(el, (const xmlChar *)"about", (const xmlChar *)NS_RDF);
+	if (about) {
+		id = feed_nonempty(g_strstrip(g_strdup((const char *)about)));
+		xmlFree(about);
+		if (id) {
+			char *v = fw_html_valid_utf8(id, -1);
+			g_free(id);
+			return feed_bounded_id(v);
+		}
+	}
+	if (s->id_link)
+		return feed_bounded_id(g_strdup(s->id_link));
+	xmlNodePtr l_body = s->l_content.node ? s->l_content.node : s->l_summary.node;
+	gboolean text = it->title || it->summary || it->content;
+	if (text && ((s->l_title.node && !node_empty(s->l_title.node)) ||
+	             (l_body && !node_empty(l_body))))
+		return hash_id(s->l_title.node, l_body);
+	/* an item feedwatch did not read before */
+	for (int i = 0; i < s->guid.n; i++)
+		if ((id = guid_id(s->guid.c[i].node)))
+			return id;
+	if (it->link)
+		return feed_bounded_id(g_strdup(it->link));
+	return text ? hash_id(title, body) : NULL;
+}
+
+/* Builds one item from an item/entry element; NULL if it is empty. A date
+ * read without its zone marks doc degraded. */
+struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry, struct fw_feed_doc *doc)
 {
 	struct item_src s = { 0 };
 	struct fw_item *it;
+	xmlNodePtr title, summary, content;
 
-	s.authors = g_ptr_array_new();
 	s.cats = g_ptr_array_new_with_free_func(g_free);
-	s.title_kind = atom_entry ? K_TEXT : K_HTML;
-	s.summary_kind = atom_entry ? K_TEXT : K_HTML;
-	s.content_kind = K_HTML;
 	for (xmlNodePtr c = el->children; c; c = c->next)
 		if (c->type == XML_ELEMENT_NODE)
 			item_child(&s, c, atom_entry);
 
 	it = g_new0(struct fw_item, 1);
-	/* RSS titles and descriptions may hold escaped HTML; Atom says which. */
-	if (s.title.node && !feed_is_atom(s.title.node))
-		s.title_kind = K_HTML;
-	if (s.summary.node && !feed_is_atom(s.summary.node))
-		s.summary_kind = K_HTML;
-	if (s.content.node && !feed_is_atom(s.content.node))
-		s.content_kind = K_HTML;
-	it->title = feed_text_of(s.title.node, s.title_kind, FW_FEED_MAX_TITLE);
-	it->summary = feed_text_of(s.summary.node, s.summary_kind, FW_FEED_MAX_TEXT);
-	it->content = feed_text_of(s.content.node, s.content_kind, FW_FEED_MAX_TEXT);
+	it->title = cand_text(&s.title, FW_FEED_MAX_TITLE, &title);
+	it->summary = cand_text(&s.summary, FW_FEED_MAX_TEXT, &summary);
+	it->content = cand_text(&s.content, FW_FEED_MAX_TEXT, &content);
 	it->link = s.link ? s.link : s.guid_link;
 	if (s.link)
 		g_free(s.guid_link);
-	it->published = first_date(s.published, G_N_ELEMENTS(s.published));
-	it->updated = first_date(s.updated, G_N_ELEMENTS(s.updated));
+	it->published = first_date(&s, s.published, G_N_ELEMENTS(s.published));
+	it->updated = first_date(&s, s.updated, G_N_ELEMENTS(s.updated));
 	if (it->published == FW_TIME_NONE)
 		it->published = it->updated;
-	if (s.authors->len > 0) {
-		GString *a = g_string_new(NULL);
-		for (guint i = 0; i < s.authors->len; i++) {
-			g_autofree char *t = author_text(g_ptr_array_index(s.authors, i));
-			if (!t || strstr(a->str, t))
-				continue;
-			if (a->len)
-				g_string_append(a, ", ");
-			g_string_append(a, t);
-		}
-		it->author = feed_nonempty(feed_cap(g_string_free(a, FALSE), FW_FEED_MAX_SHORT));
-	}
+	it->author = authors_text(&s);
 	it->categories = s.cats;
-	g_ptr_array_free(s.authors, TRUE);
-
-	/* identity: guid / atom:id / rdf:about, else link, else a hash */
-	char *id = feed_trimmed(s.guid.node);
-	if (!id) {
-		xmlChar *about = xmlGetNsProp(el, (const xmlChar *)"about", (const xmlChar *)NS_RDF);
-		if (about) {
-			id = feed_nonempty(g_strstrip(g_strdup((const char *)about)));
-			xmlFree(about);
-		}
+	it->id = item_id(&s, el, it, title, content ? content : summary);
+	g_free(s.id_link);
+	if (s.zone_dropped)
+		feed_warn(doc, "a date's zone makes no sense, read as UTC: \"%s\"", s.zone_dropped);
+	g_free(s.zone_dropped);
+	if (!it->id) {
+		fw_item_free(it);
+		return NULL;
 	}
-	if (id) {
-		char *v = fw_html_valid_utf8(id, -1);
-		g_free(id);
-		id = feed_bounded_id(v);
-	} else if (it->link) {
-		id = feed_bounded_id(g_strdup(it->link));
-	} else {
-		if (!it->title && !it->summary && !it->content) {
-			fw_item_free(it);
-			return NULL;
-		}
-		g_autofree char *t = raw_of(s.title.node);
-		g_autofree char *c = raw_of(s.content.node ? s.content.node : s.summary.node);
-		g_autofree char *all = g_strconcat(t, "\n\n", c, NULL);
-		g_autofree char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA1, all, -1);
-		id = g_strconcat("sha1:", h, NULL);
-	}
-	it->id = id;
 	return it;
 }
 
@@ -457,6 +696,33 @@ static void doc_strip_unsafe(struct fw_feed_doc *doc)
 /* ------------------------------------------------------------------ */
 /* Entry points                                                        */
 
+/* Marks doc degraded and adds a reason to its warning, "; " between
+ * reasons. A reason of a kind already there (the text before its first
+ * ':') is not added again: the first of each kind is enough. */
+void feed_warn(struct fw_feed_doc *doc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *w = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	doc->degraded = TRUE;
+	if (!doc->warning) {
+		doc->warning = w;
+		return;
+	}
+	const char *colon = strchr(w, ':');
+	g_autofree char *kind = g_strndup(w, colon ? (gsize)(colon - w) : strlen(w));
+	g_autofree char *later = g_strconcat("; ", kind, NULL);
+	if (g_str_has_prefix(doc->warning, kind) || strstr(doc->warning, later)) {
+		g_free(w);
+		return;
+	}
+	char *both = g_strconcat(doc->warning, "; ", w, NULL);
+	g_free(w);
+	g_free(doc->warning);
+	doc->warning = both;
+}
+
 void fw_feed_init(void)
 {
 	feed_xml_init();
@@ -536,6 +802,8 @@ struct fw_feed_doc *fw_feed_parse_limited(const char *data, gsize len, const cha
 	xdoc = feed_xml_parse(text.str, text.len, base_url, FALSE, &strict_err, doc, &guard);
 	if (!xdoc && !guard.why) {
 		g_ptr_array_set_size(doc->items, 0);
+		doc->degraded = FALSE;
+		g_clear_pointer(&doc->warning, g_free);
 		xdoc = feed_xml_parse(text.str, text.len, base_url, TRUE, &rec_err, doc, &guard);
 		degraded = TRUE;
 	}
@@ -569,11 +837,18 @@ struct fw_feed_doc *fw_feed_parse_limited(const char *data, gsize len, const cha
 		goto fail;
 	}
 	if (degraded) {
+		char *w = g_strdup_printf("XML error at %d:%d: %s (read in recover mode)",
+		                          strict_err.line, strict_err.col, strict_err.msg);
+		if (doc->warning) {
+			char *both = g_strconcat(w, "; ", doc->warning, NULL);
+			g_free(w);
+			g_free(doc->warning);
+			w = both;
+		}
 		doc->degraded = TRUE;
-		doc->warning = g_strdup_printf("XML error at %d:%d: %s (read in recover mode)",
-		                               strict_err.line, strict_err.col, strict_err.msg);
+		doc->warning = w;
 	}
-	feed_read_tree(doc, root, d);
+	feed_read_tree(doc, root, d, degraded);
 	xmlFreeDoc(xdoc);
 	goto out;
 fail:

@@ -18,8 +18,8 @@ GQuark fw_feed_error_quark(void);
 enum fw_feed_error_code {
 	FW_FEED_ERROR_NOT_XML,     /* not a well-formed document, even in recover mode */
 	FW_FEED_ERROR_NOT_FEED,    /* XML or HTML but no rss/rdf/feed root ("not a feed: text/html") */
-	FW_FEED_ERROR_HOSTILE,     /* refused: entity declarations, size, depth, a cap below,
-	                            * the CPU budget */
+	FW_FEED_ERROR_HOSTILE,     /* refused: entities other than plain internal text, size,
+	                            * depth, a cap below, the CPU budget */
 	FW_FEED_ERROR_CANCELLED,   /* fw_feed_limits.cancel was set during the parse */
 };
 
@@ -33,8 +33,9 @@ enum fw_feed_error_code {
  * feed gives only that. Empty items (no id, title, link or text) are
  * skipped; a document yields at most 10000 items. */
 struct fw_item {
-	char *id;          /* guid / atom:id / rdf:about; else link; else "sha1:" hash of the
-	                    * title and content; one over 1 KB becomes "sha1:" and its hash */
+	char *id;          /* guid / atom:id; dc:identifier; rdf:about; else link; else "sha1:"
+	                    * hash of the title and content; one over 1 KB becomes "sha1:" and
+	                    * its hash; never changes for an item (docs/design.md section 3) */
 	char *title;       /* plain text */
 	char *link;        /* absolute http(s) URL (xml:base and feed URL resolved), or NULL */
 	gint64 published;
@@ -50,8 +51,9 @@ struct fw_feed_doc {
 	char *title;       /* the feed's own title, plain text, or NULL */
 	char *link;        /* the site link, or NULL */
 	GPtrArray *items;  /* of struct fw_item *, in document order; never NULL */
-	gboolean degraded; /* the strict parse failed; read in recover mode */
-	char *warning;     /* why degraded, or NULL */
+	gboolean degraded; /* the strict parse failed (read in recover mode), or a date's
+	                    * nonsense zone was dropped */
+	char *warning;     /* why degraded ("; " between reasons), or NULL */
 	gint64 ttl;        /* <ttl> or sy:updatePeriod, in seconds; 0 = none */
 };
 
@@ -103,7 +105,8 @@ void fw_feed_doc_free(struct fw_feed_doc *doc);  /* NULL is fine */
 void fw_item_free(struct fw_item *item);         /* NULL is fine */
 
 /* Parses an RFC 822 / RFC 3339 / ISO 8601 date (with real-world variants).
- * Returns Unix seconds UTC, or FW_TIME_NONE for nonsense. */
+ * Returns Unix seconds UTC, or FW_TIME_NONE for nonsense; a zone out of
+ * range ("+3000") is dropped and the time read as UTC. */
 gint64 fw_feed_parse_date(const char *s);
 
 #endif

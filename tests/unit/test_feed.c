@@ -38,6 +38,7 @@ struct feed_row {
 	const char *content;      /* exact content, "(null)" for none */
 	const char *summary;      /* exact summary, "(null)" for none */
 	char *(*gen)(gsize *len); /* builds the document (instead of xml or file) */
+	const char *warning_has;  /* substring of doc->warning */
 };
 
 /* ---- documents ---- */
@@ -688,6 +689,165 @@ static char *gen_utf16_lone_surrogate(gsize *len)
 
 /* ---- hostile sizes and shapes (generated) ---- */
 
+/* ---- issue 18: real feeds as their publishers write them ---- */
+
+#define ITUNES_RSS(ns, items) "<rss version=\"2.0\" " ns "><channel><title>Pod</title>" items \
+	"</channel></rss>"
+
+/* 1: namespaces as podcast publishers spell them (Taverncast: the itunes
+ * DTD capitalised, content without the final slash; dc over https) */
+static const char ns_variants_doc[] = ITUNES_RSS(
+	"xmlns:itunes=\"http://www.itunes.com/DTDs/Podcast-1.0.dtd\" "
+	"xmlns:content=\"http://purl.org/rss/1.0/modules/content\" "
+	"xmlns:dc=\"https://purl.org/dc/elements/1.1\"",
+	"<item><title>Taverncast 66</title><guid>tc66</guid>"
+	"<itunes:author>Taverncast: www.taverncast.com</itunes:author>"
+	"<itunes:keywords>beer, games , hobbies</itunes:keywords>"
+	"<content:encoded><![CDATA[<p>Taverncast tosses around</p>]]></content:encoded></item>"
+	"<item><title>dc</title><guid>tc67</guid><dc:creator>Bill</dc:creator></item>"
+	/* ids read as always: a dc:identifier in a namespace variant does not
+	 * take over from the link or the hash an item had */
+	"<item><title>v</title><link>https://v.example.org/1</link>"
+	"<dc:identifier>doi:10.1/x</dc:identifier></item>"
+	"<item><title>t</title><dc:identifier>doi:10.1/y</dc:identifier></item>");
+
+/* 2: links libxml2 will not parse as they are (Spiegel's second '#') */
+static const char odd_links2_doc[] = RSS(
+	"<item><title>Spiegel</title><guid>sp1</guid>"
+	"<link>https://www.spiegel.de/politik/ausland/x-a-1.html#refsponi#ref=rss</link></item>"
+	"<item><title>pct</title><guid>sp2</guid><link>https://l.example.org/a%zz/b%</link></item>"
+	"<item><title>brackets</title><guid>sp3</guid><link>https://l.example.org/list[1]/x?q=[2]</link></item>"
+	"<item><title>t</title><link>https://l.example.org/a#b#c</link></item>"
+	"<item><title>relative</title><guid>sp5</guid><link>/rel/a%zz#x#y</link></item>");
+
+/* 3: empty elements never win (rssparser customfields: <dc:creator/>
+ * before <author>; an empty description before itunes:summary) */
+static const char empty_wins_doc[] = ITUNES_RSS(
+	"xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\" "
+	"xmlns:dc=\"http://purl.org/dc/elements/1.1/\"",
+	"<item><title>Customfields</title><guid>cf1</guid><dc:creator/>"
+	"<author>Dr. Ananth Prabhu G</author></item>"
+	"<item><title>ep</title><guid>cf2</guid><description></description>"
+	"<itunes:summary>Taverncast celebrates Oktoberfest</itunes:summary></item>"
+	"<item><title> </title><dc:title>Dc title</dc:title><description>d</description></item>");
+
+/* 4: RSS author with child elements (Google Cloud blog) */
+static const char author_children_doc[] = RSS(
+	"<item><title>Cloud</title><guid>gc1</guid>"
+	"<author xmlns:author=\"http://www.w3.org/2005/Atom\"><name>Chris Rawles</name>"
+	"<title>ML Solutions Engineer</title><department></department><company></company></author>"
+	"<author xmlns:author=\"http://www.w3.org/2005/Atom\"><name>Ryan Gillard</name>"
+	"<title>Machine Learning Solutions Engineer</title></author></item>");
+
+/* 5: an element left open before the items (feedjira's podcast feed), and
+ * one left open inside an item */
+static const char unclosed_category_doc[] =
+	"<?xml version='1.0' encoding='UTF-8'?>\n"
+	"<rss xmlns:itunes='http://www.itunes.com/dtds/podcast-1.0.dtd' version='2.0'><channel>"
+	"<title>All About Everything</title>\n<itunes:category text='Technology'>\n"
+	"<itunes:category text='Gadgets'/>\n<itunes:category text='TV &amp; Film'/>\n"
+	"<item><title>Shake Shake Shake Your Spices</title>"
+	"<guid>http://example.com/podcasts/archive/aae20050615.m4a</guid></item>\n"
+	"<item><title>Socket Wrench Shootout</title>"
+	"<guid>http://example.com/podcasts/archive/aae20050608.mp3</guid></item>\n"
+	"<item><title>Red, Whine, &amp; Blue</title>"
+	"<guid>http://example.com/podcasts/archive/aae20050601.mp3</guid></item>\n</channel></rss>";
+static const char unclosed_in_item_doc[] = RSS(
+	"<item><title>One</title><guid>u1</guid><description><b>bold</description></item>"
+	"<item><title>Two</title><guid>u2</guid></item><item><title>Three</title><guid>u3</guid></item>");
+
+/* 6: the id rule: guid / atom:id, then dc:identifier (bioRxiv), then
+ * rdf:about, then the link */
+static const char biorxiv_doc[] = RDF(
+	"<item rdf:about=\"http://biorxiv.org/cgi/content/short/2020.01.01.1?rss=1\">"
+	"<title>A paper</title><link>http://biorxiv.org/cgi/content/short/2020.01.01.1?rss=1</link>"
+	"<dc:identifier>doi:10.1101/2020.01.01.1</dc:identifier></item>"
+	"<item rdf:about=\"http://biorxiv.org/2\"><title>B</title><link>http://biorxiv.org/l2</link></item>"
+	"<item><title>C</title><guid>g3</guid><dc:identifier>doi:3</dc:identifier></item>");
+
+/* 7: Media RSS text (a YouTube channel feed; Media RSS in RSS) */
+static const char youtube_doc[] =
+	"<feed xmlns:yt=\"http://www.youtube.com/xml/schemas/2015\" "
+	"xmlns:media=\"http://search.yahoo.com/mrss/\" xmlns=\"http://www.w3.org/2005/Atom\">"
+	"<title>PBS Terra</title>"
+	"<entry><id>yt:video:abc</id><yt:videoId>abc</yt:videoId><title>Weathered</title>"
+	"<link rel=\"alternate\" href=\"https://www.youtube.com/watch?v=abc\"/>"
+	"<media:group><media:title>Weathered (media)</media:title>"
+	"<media:content url=\"https://www.youtube.com/v/abc\" type=\"application/x-shockwave-flash\"/>"
+	"<media:description>Check Out Weathered on PBS Terra https://x.example.org/</media:description>"
+	"<media:keywords>climate, weather</media:keywords></media:group></entry>"
+	"<entry><id>yt:video:def</id><media:title>Only media title</media:title>"
+	"<media:description type=\"html\">&lt;b&gt;Bold&lt;/b&gt; text</media:description>"
+	"<media:category>Music</media:category>"
+	"<media:content url=\"https://x.example.org/m.mov\"><media:title>Not this</media:title>"
+	"<media:keywords>no, not, these</media:keywords></media:content></entry>"
+	"<entry><id>yt:video:ghi</id><title>Own</title><summary>own summary</summary>"
+	"<media:description>media summary</media:description></entry></feed>";
+static const char media_rss_doc[] =
+	"<rss version=\"2.0\" xmlns:media=\"http://search.yahoo.com/mrss/\"><channel><title>M</title>"
+	"<item><title>t</title><media:description>d</media:description></item></channel></rss>";
+
+/* 8: dates real feeds write (Sunnyvale, Yahoo weather), a nonsense zone */
+static const char dates18_doc[] = RSS(
+	"<item><title>Sunnyvale</title><guid>d1</guid><pubDate>Mon, 21 Jan 2008 8:56 am PST</pubDate></item>"
+	"<item><title>kc0011</title><guid>d2</guid><pubDate>2020/1/10 14:33:00</pubDate></item>"
+	"<item><title>rome</title><guid>d3</guid><dc:date>2006-01-17T12:35:9+01:00</dc:date></item>"
+	"<item><title>uol</title><guid>d4</guid><pubDate>Seg, 24 Set 2018 19:42:40 -0300</pubDate></item>");
+static const char bad_zone_doc[] = RSS(
+	"<item><title>zone</title><guid>z1</guid><pubDate>Tue, 26 Nov 2024 05:05:00 +3000</pubDate></item>"
+	"<item><title>zone2</title><guid>z2</guid><pubDate>Tue, 26 Nov 2024 06:05:00 +3000</pubDate></item>");
+
+/* 9: categories in a <categories> wrapper (Macworld), content: unbound
+ * (feedjira) */
+static const char macworld_doc[] =
+	"<rss version=\"2.0\"><channel><title>Macworld</title>"
+	"<item><title>Best smart lock</title><guid>mw1</guid><categories>\n\t"
+	"<category>Connected Home</category>\n\t<category>Bluetooth</category>\n</categories></item>"
+	"<item><title>Spices</title><guid>sp</guid><content:encoded>&lt;p&gt;&lt;strong&gt;TOPIC"
+	"&lt;/strong&gt;: Gooseneck Options&lt;/p&gt;</content:encoded></item></channel></rss>";
+
+/* 10: UTF-8 encoded twice (bold.dk, rss.com), and the near misses left
+ * alone */
+static const char mojibake_doc[] = RSS(
+	"<item><guid>m0</guid><title>KÃ¶lner Dom</title><category>EspaÃ±ol</category>"
+	"<description>BrÃ¸ndby â€“ â€œquotedâ€\xC2\x9D <![CDATA[[&#8230;]]]></description></item>"
+	"<item><guid>m1</guid><title>Kölner Dom</title></item>"
+	"<item><guid>m2</guid><title>KÃ¶lner und Köln</title></item>"
+	"<item><guid>m3</guid><title>Zu heiß…</title></item>"
+	"<item><guid>m4</guid><title>SÃO PAULO</title></item>"
+	"<item><guid>m5</guid><title>CAFÉ™</title></item>"
+	"<item><guid>m6</guid><title>KÃ¶ln 日本</title></item>"
+	"<item><guid>m7</guid><title>KÃƒÂ¶lner</title></item>"
+	"<item><guid>m8</guid><title><![CDATA[K&#195;&#182;lner]]></title></item>"
+	"<item><guid>m9</guid><title>Á¿ and Ã</title></item>"
+	"<item><guid>m10</guid><title>Â…</title></item>"
+	"<item><guid>m11</guid><title>ðŸ’¡ Tips</title></item>"
+	"<item><guid>m12</guid><title>KÃ¶lner&#8230;</title></item>");
+
+/* feedparser's forms: base64 text constructs, "&#X41;", a DOCTYPE entity */
+static const char base64_doc[] =
+	"<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>b</title>"
+	"<entry><id>b1</id><content type=\"application/octet-stream\">\n  RXhhbXBsZSA8Yj5BdG9tPC9iPg==\n"
+	"</content></entry>"
+	"<entry><id>b2</id><title type=\"text/html\" mode=\"base64\">RXhhbXBsZSA8Yj5BdG9tPC9iPg==</title>"
+	"<summary type=\"application/octet-stream\">/w==</summary></entry></feed>";
+static const char base64_03_doc[] =
+	"<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\"><entry>"
+	"<title mode=\"base64\">\n    RXhhbXBsZSA8Yj5BdG9tPC9iPg==\n  </title></entry></feed>";
+static const char hex_upper_doc[] = RSS(
+	"<item><title>&#X41;&#x42;&#X20AC;</title><guid>x41</guid></item>");
+static const char doctype_entity_doc[] =
+	"<!DOCTYPE rss [\n  <!ENTITY id \"tag:example.com,\">\n  <!-- a comment -->\n"
+	"  <!ENTITY co 'AT&amp;T &#169; <b>'>\n  <!ELEMENT rss ANY>\n]>\n"
+	"<rss version=\"2.0\"><channel><item><guid isPermaLink='false'>&id;2006-05-04:/blog/</guid>"
+	"<title>&co; &amp; &nbsp;x</title></item></channel></rss>";
+static const char entity_recursive_doc[] =
+	"<!DOCTYPE rss [<!ENTITY a \"x\"><!ENTITY b \"&a;&a;\">]>"
+	"<rss version=\"2.0\"><channel><item><title>&b;</title></item></channel></rss>";
+static const char entity_external_doc[] =
+	"<!DOCTYPE rss [<!ENTITY ok \"fine\"><!ENTITY x PUBLIC \"-//x\" \"http://x.example.org/x\">]>"
+	"<rss version=\"2.0\"><channel><item><title>&ok;</title></item></channel></rss>";
+
 /* RSS whose first item has head + n copies of unit + tail, then an item "After". */
 static char *big_item(const char *head, const char *unit, gsize n, const char *tail, gsize *len)
 {
@@ -899,6 +1059,20 @@ static char *gen_long_link_id(gsize *len)
 	for (int i = 0; i < 200; i++)
 		g_string_append(s, "\xC3\xA9");   /* each becomes %C3%A9 */
 	g_string_append(s, "</link></item></channel></rss>");
+	*len = s->len;
+	return g_string_free(s, FALSE);
+}
+
+/* An entity of 4000 bytes used 3000 times: 12 MB from a 16 KB document. */
+static char *gen_entity_amplifies(gsize *len)
+{
+	GString *s = g_string_new("<!DOCTYPE rss [<!ENTITY a \"");
+	for (int i = 0; i < 4000; i++)
+		g_string_append_c(s, 'a');
+	g_string_append(s, "\">]><rss><channel><item><title>");
+	for (int i = 0; i < 3000; i++)
+		g_string_append(s, "&a;");
+	g_string_append(s, "</title></item></channel></rss>");
 	*len = s->len;
 	return g_string_free(s, FALSE);
 }
@@ -1316,6 +1490,90 @@ static const struct feed_row rows[] = {
 	  .title = "Item 3999 A B & C…", .link = "https://ch.example.org/3999?a=1&b=2" },
 	{ .name = "chunked-truncated", .gen = gen_chunked_truncated, .degraded = TRUE, .n_items = ANY,
 	  .item = 3000, .title = "Item 3000 A B & C…", .feed_title = "Chunks" },
+	/* issue 18: a row for every point, in the shape real feeds showed it */
+	{ .name = "18-1-itunes-dtd-capitalised", .xml = ns_variants_doc, .n_items = 4,
+	  .author = "Taverncast: www.taverncast.com", .content = "Taverncast tosses around",
+	  .categories = "beer|games|hobbies" },
+	{ .name = "18-1-dc-https-no-slash", .xml = ns_variants_doc, .n_items = 4, .item = 1, .author = "Bill" },
+	{ .name = "18-1-id-keeps-link", .xml = ns_variants_doc, .n_items = 4, .item = 2,
+	  .id = "https://v.example.org/1" },
+	{ .name = "18-1-id-keeps-hash", .xml = ns_variants_doc, .n_items = 4, .item = 3,
+	  .id = "sha1:250ba0a0a6db66d738462323ff3c83cf30d8e0c3" },
+	{ .name = "18-2-spiegel-second-hash", .xml = odd_links2_doc, .n_items = 5, .id = "sp1",
+	  .link = "https://www.spiegel.de/politik/ausland/x-a-1.html#refsponi%23ref=rss" },
+	{ .name = "18-2-bad-percent", .xml = odd_links2_doc, .n_items = 5, .item = 1,
+	  .link = "https://l.example.org/a%25zz/b%25" },
+	{ .name = "18-2-brackets-in-path", .xml = odd_links2_doc, .n_items = 5, .item = 2,
+	  .link = "https://l.example.org/list%5B1%5D/x?q=%5B2%5D" },
+	{ .name = "18-2-id-unchanged", .xml = odd_links2_doc, .n_items = 5, .item = 3,
+	  .link = "https://l.example.org/a#b%23c", .id = "sha1:250ba0a0a6db66d738462323ff3c83cf30d8e0c3" },
+	{ .name = "18-2-relative-resolved", .xml = odd_links2_doc, .base_url = "https://l.example.org/feed/",
+	  .n_items = 5, .item = 4, .link = "https://l.example.org/rel/a%25zz#x%23y" },
+	{ .name = "18-3-empty-dc-creator", .xml = empty_wins_doc, .n_items = 3, .author = "Dr. Ananth Prabhu G" },
+	{ .name = "18-3-empty-description", .xml = empty_wins_doc, .n_items = 3, .item = 1,
+	  .summary = "Taverncast celebrates Oktoberfest" },
+	{ .name = "18-3-blank-title-id-unchanged", .xml = empty_wins_doc, .n_items = 3, .item = 2,
+	  .title = "Dc title", .id = "sha1:7f5a3585f67b8fb4b0ce4acba6f2d102ff5f30bf" },
+	{ .name = "18-4-author-name-child", .xml = author_children_doc, .n_items = 1,
+	  .author = "Chris Rawles, Ryan Gillard" },
+	{ .name = "18-5-unclosed-before-items", .xml = unclosed_category_doc, .degraded = TRUE, .n_items = 3,
+	  .item = 2, .title = "Red, Whine, & Blue", .id = "http://example.com/podcasts/archive/aae20050601.mp3",
+	  .feed_title = "All About Everything" },
+	{ .name = "18-5-unclosed-in-item", .xml = unclosed_in_item_doc, .degraded = TRUE, .n_items = 3,
+	  .item = 2, .id = "u3", .title = "Three" },
+	{ .name = "18-6-dc-identifier-over-about", .xml = biorxiv_doc, .n_items = 3,
+	  .id = "doi:10.1101/2020.01.01.1", .link = "http://biorxiv.org/cgi/content/short/2020.01.01.1?rss=1" },
+	{ .name = "18-6-about-over-link", .xml = biorxiv_doc, .n_items = 3, .item = 1, .id = "http://biorxiv.org/2",
+	  .link = "http://biorxiv.org/l2" },
+	{ .name = "18-6-guid-over-dc-identifier", .xml = biorxiv_doc, .n_items = 3, .item = 2, .id = "g3" },
+	{ .name = "18-7-youtube-media-group", .xml = youtube_doc, .n_items = 3, .title = "Weathered",
+	  .summary = "Check Out Weathered on PBS Terra https://x.example.org/", .categories = "climate|weather" },
+	{ .name = "18-7-media-title-html-category", .xml = youtube_doc, .n_items = 3, .item = 1,
+	  .title = "Only media title", .summary = "Bold text", .categories = "Music" },
+	{ .name = "18-7-own-summary-first", .xml = youtube_doc, .n_items = 3, .item = 2, .summary = "own summary" },
+	{ .name = "18-7-id-unchanged", .xml = media_rss_doc, .n_items = 1, .summary = "d",
+	  .id = "sha1:250ba0a0a6db66d738462323ff3c83cf30d8e0c3" },
+	{ .name = "18-8-am-pm", .xml = dates18_doc, .n_items = 4, .published = "2008-01-21T16:56:00Z" },
+	{ .name = "18-8-slashes", .xml = dates18_doc, .n_items = 4, .item = 1, .published = "2020-01-10T14:33:00Z" },
+	{ .name = "18-8-one-digit-seconds", .xml = dates18_doc, .n_items = 4, .item = 2,
+	  .published = "2006-01-17T11:35:09Z" },
+	{ .name = "18-8-portuguese", .xml = dates18_doc, .n_items = 4, .item = 3, .published = "2018-09-24T22:42:40Z" },
+	{ .name = "18-8-nonsense-zone", .xml = bad_zone_doc, .degraded = TRUE, .n_items = 2, .item = 1,
+	  .published = "2024-11-26T06:05:00Z",
+	  .warning_has = "a date's zone makes no sense, read as UTC: \"Tue, 26 Nov 2024 05:05:00 +3000\"" },
+	{ .name = "18-9-categories-wrapper", .xml = macworld_doc, .n_items = 2, .categories = "Connected Home|Bluetooth" },
+	{ .name = "18-9-content-prefix-unbound", .xml = macworld_doc, .n_items = 2, .item = 1,
+	  .content = "TOPIC: Gooseneck Options" },
+	{ .name = "18-10-double-encoded", .xml = mojibake_doc, .n_items = 13, .title = "Kölner Dom",
+	  .categories = "Español", .summary = "Brøndby – “quoted” […]" },
+	{ .name = "18-10-near-miss-utf8", .xml = mojibake_doc, .n_items = 13, .item = 1, .title = "Kölner Dom" },
+	{ .name = "18-10-near-miss-mixed", .xml = mojibake_doc, .n_items = 13, .item = 2, .title = "KÃ¶lner und Köln" },
+	{ .name = "18-10-near-miss-sz-ellipsis", .xml = mojibake_doc, .n_items = 13, .item = 3, .title = "Zu heiß…" },
+	{ .name = "18-10-near-miss-portuguese", .xml = mojibake_doc, .n_items = 13, .item = 4, .title = "SÃO PAULO" },
+	{ .name = "18-10-near-miss-capital-tm", .xml = mojibake_doc, .n_items = 13, .item = 5, .title = "CAFÉ™" },
+	{ .name = "18-10-near-miss-not-cp1252", .xml = mojibake_doc, .n_items = 13, .item = 6, .title = "KÃ¶ln 日本" },
+	{ .name = "18-10-encoded-three-times", .xml = mojibake_doc, .n_items = 13, .item = 7, .title = "Kölner" },
+	{ .name = "18-10-in-references", .xml = mojibake_doc, .n_items = 13, .item = 8, .title = "Kölner" },
+	{ .name = "18-10-near-miss-overlong", .xml = mojibake_doc, .n_items = 13, .item = 9, .title = "Á¿ and Ã" },
+	{ .name = "18-10-near-miss-control", .xml = mojibake_doc, .n_items = 13, .item = 10, .title = "Â…" },
+	{ .name = "18-10-emoji", .xml = mojibake_doc, .n_items = 13, .item = 11, .title = "💡 Tips" },
+	{ .name = "18-10-near-miss-xml-reference", .xml = mojibake_doc, .n_items = 13, .item = 12,
+	  .title = "KÃ¶lner…" },
+	{ .name = "18-base64-octet-stream", .xml = base64_doc, .n_items = 2, .content = "Example <b>Atom</b>",
+	  .id = "b1" },
+	{ .name = "18-base64-html-not-text", .xml = base64_doc, .n_items = 2, .item = 1, .title = "Example Atom",
+	  .summary = "(null)" },
+	{ .name = "18-base64-atom03", .xml = base64_03_doc, .n_items = 1, .title = "Example <b>Atom</b>",
+	  .id = "sha1:682ac3ce987c817bb30940ee486de50b490dc91a" },
+	{ .name = "18-hex-entity-upper-x", .xml = hex_upper_doc, .n_items = 1, .title = "AB€" },
+	{ .name = "18-doctype-entity", .xml = doctype_entity_doc, .n_items = 1,
+	  .id = "tag:example.com,2006-05-04:/blog/", .title = "AT&T © & x" },
+	{ .name = "18-entity-recursive", .xml = entity_recursive_doc, .error = ERR(FW_FEED_ERROR_HOSTILE),
+	  .error_has = "feed declares entities" },
+	{ .name = "18-entity-external", .xml = entity_external_doc, .error = ERR(FW_FEED_ERROR_HOSTILE),
+	  .error_has = "feed declares entities" },
+	{ .name = "18-entity-amplifies", .gen = gen_entity_amplifies, .error = ERR(FW_FEED_ERROR_HOSTILE),
+	  .error_has = "feed declares entities" },
 };
 
 /* Reads a fixture file (relative to the source tree). */
@@ -1451,6 +1709,8 @@ static void test_row(gconstpointer data)
 	g_assert_cmpint(doc->degraded, ==, r->degraded);
 	if (r->degraded)
 		g_assert_nonnull(doc->warning);
+	if (r->warning_has)
+		check_has("warning", doc->warning, r->warning_has);
 	if (r->n_items == NO_ITEMS)
 		g_assert_cmpuint(doc->items->len, ==, 0);
 	else if (r->n_items != ANY)
