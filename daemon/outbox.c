@@ -54,6 +54,9 @@ struct fw_outbox {
 	gint64 probed_at;         /* monotonic µs of the last probe */
 	GSource *flush_idle;
 	guint sent, failed;
+	GSource *budget;          /* ends opts.desktop_budget_ms, or NULL */
+	gboolean over_budget;     /* it ended: no more desktop notices */
+	guint late;               /* notices left unshown by it */
 	struct fw_outbox_opts opts;
 };
 
@@ -634,13 +637,38 @@ item_title(const struct item *it)
 	                      FW_OUTBOX_TITLE_MAX);
 }
 
+/* The end of desktop_budget_ms: what the notifier still holds is late. */
+static gboolean
+budget_cb(gpointer data)
+{
+	struct fw_outbox *o = data;
+
+	o->over_budget = TRUE;
+	o->late += fw_notifier_pending(o->notifier);
+	g_source_unref(o->budget);
+	o->budget = NULL;
+	return G_SOURCE_REMOVE;
+}
+
 /* Sends n (held when every topic it names is over its hourly cap, unless
- * force); records it as shown for its topics. Takes n. */
+ * force); records it as shown for its topics. Takes n. With a desktop
+ * budget, the first notice starts it and none goes after it ran out. */
 static void
 notice_send(struct fw_outbox *o, struct fw_notice *n, const char *const *topics, gboolean force)
 {
 	gint64 now = outbox_now(o);
 	gboolean held = !force && topics != NULL && topics[0] != NULL;
+
+	if (o->over_budget) {
+		o->late++;   /* its rows stay pending */
+		fw_notice_free(n);
+		return;
+	}
+	if (o->opts.desktop_budget_ms > 0 && o->budget == NULL) {
+		o->budget = g_timeout_source_new(o->opts.desktop_budget_ms);
+		g_source_set_callback(o->budget, budget_cb, o, NULL);
+		g_source_attach(o->budget, o->ctx);
+	}
 
 	for (guint i = 0; held && topics[i] != NULL; i++)
 		held = cap_full(o, topics[i], now);
@@ -1157,6 +1185,10 @@ fw_outbox_free(struct fw_outbox *o)
 		return;
 	fw_notifier_free(o->notifier);
 	fw_jobs_free(o->jobs);
+	if (o->budget != NULL) {
+		g_source_destroy(o->budget);
+		g_source_unref(o->budget);
+	}
 	if (o->flush_idle != NULL) {
 		g_source_destroy(o->flush_idle);
 		g_source_unref(o->flush_idle);
@@ -1184,8 +1216,16 @@ fw_outbox_reconfigure(struct fw_outbox *o, const struct fw_config *cfg)
 gboolean
 fw_outbox_busy(struct fw_outbox *o)
 {
+	if (o->over_budget)   /* only exec and webhook rows are still awaited */
+		return fw_jobs_pending(o->jobs) > 0;
 	return fw_notifier_pending(o->notifier) > 0 || fw_jobs_pending(o->jobs) > 0 ||
 	       g_hash_table_size(o->sending) > 0;
+}
+
+guint
+fw_outbox_late(struct fw_outbox *o)
+{
+	return o->late;
 }
 
 void

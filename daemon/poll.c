@@ -836,8 +836,10 @@ void
 fw_poller_stats(struct fw_poller *p, struct fw_poll_stats *out)
 {
 	*out = p->stats;
-	if (p->outbox != NULL)
+	if (p->outbox != NULL) {
 		fw_outbox_stats(p->outbox, &out->notices_sent, &out->notices_failed);
+		out->notices_late = fw_outbox_late(p->outbox);
+	}
 	out->failing = 0;
 	for (guint i = 0; i < p->runs->len; i++)
 		out->failing += ((struct feed_run *)p->runs->pdata[i])->failures > 0;
