@@ -703,6 +703,12 @@ send_item(struct fw_outbox *o, struct item *it)
 	for (guint i = 0; i < it->rows->len; i++) {
 		const struct fw_outbox_row *r = it->rows->pdata[i];
 		g_ptr_array_add(names, (gpointer)topic_name(o, r->topic, r->topic_name));
+		/* every topic's words in bold where its snippet is the one shown */
+		if (i > 0 && g_strcmp0(r->snippet, first->snippet) == 0) {
+			g_autoptr(GArray) more = fw_hit_marks_parse(r->marks_json);
+			if (more != NULL && marks != NULL)
+				g_array_append_vals(marks, more->data, more->len);
+		}
 	}
 	g_ptr_array_add(names, NULL);
 	n->summary = fw_notice_summary((const char *const *)names->pdata, first->feed_title);
@@ -782,7 +788,25 @@ send_topic_summary(struct fw_outbox *o, const char *key, GPtrArray *items, const
 	ts->coal_count += items->len;
 	ts->coal_on = TRUE;
 	head = g_strdup_printf("%s: %u new%s", name, ts->coal_count, how);
-	n->summary = summary_with_titles(head, ts->coal_titles);
+	{
+		/* short: "Milei: 6 new — MercoPress"; the titles are in the body */
+		const struct fw_outbox_row *r0 = ((struct item *)items->pdata[0])->rows->pdata[0];
+		/* the feed when every item counted so far came from it (this flush
+		 * started the count) */
+		const char *feed = ts->coal_count == items->len ? r0->feed_title : NULL;
+
+		for (guint i = 1; i < items->len && feed != NULL; i++) {
+			const struct fw_outbox_row *ri = ((struct item *)items->pdata[i])->rows->pdata[0];
+			if (g_strcmp0(ri->feed_title, feed) != 0)
+				feed = NULL;
+		}
+		if (feed != NULL && *feed != '\0') {
+			g_autofree char *all = g_strconcat(head, FW_OUTBOX_DASH, feed, NULL);
+			n->summary = fw_notice_line(all, FW_OUTBOX_SUMMARY_MAX);
+		} else {
+			n->summary = fw_notice_line(head, FW_OUTBOX_SUMMARY_MAX);
+		}
+	}
 	n->body = summary_body(ts->coal_titles, ts->coal_count);
 	n->topics = g_strdupv((char **)topics);
 	n->replace_key = g_strconcat(FW_OUTBOX_TOPIC_KEY, key, NULL);
