@@ -31,6 +31,46 @@ who(void)
 	return buf;
 }
 
+/* The entry of short option c in entries, or NULL. */
+static const GOptionEntry *
+short_entry(const GOptionEntry *entries, char c)
+{
+	for (; entries != NULL && entries->long_name != NULL; entries++)
+		if (entries->short_name == c)
+			return entries;
+	return NULL;
+}
+
+/* The first argument before "--" that starts with one '-' and is no option
+ * nor group of flags ("-china": a query), or NULL. GLib would read it as
+ * -c hina or print the help. */
+static const char *
+stray_dash_arg(const GOptionEntry *entries, int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || a[1] == '-' || a[1] == '\0')
+			continue;
+		if (a[2] == '\0') {   /* -x: an option taking a value skips it */
+			const GOptionEntry *e = short_entry(entries, a[1]);
+			if (e == NULL)
+				e = short_entry(fw_cli_common_entries, a[1]);
+			if (e != NULL && e->arg != G_OPTION_ARG_NONE)
+				i++;
+			continue;
+		}
+		for (const char *p = a + 1; *p; p++) {
+			const GOptionEntry *e = short_entry(entries, *p);
+			if (e == NULL)
+				e = short_entry(fw_cli_common_entries, *p);
+			if (e == NULL || e->arg != G_OPTION_ARG_NONE)
+				return a;
+		}
+	}
+	return NULL;
+}
+
 gboolean
 fw_cli_parse_options(const struct fw_cmd_entry *cmd, const GOptionEntry *entries, int *argc,
                      char ***argv)
@@ -38,6 +78,7 @@ fw_cli_parse_options(const struct fw_cmd_entry *cmd, const GOptionEntry *entries
 	g_autofree char *prg = g_strdup_printf("feedwatch %s", cmd->name);
 	g_autoptr(GOptionContext) ctx = g_option_context_new(cmd->synopsis);
 	g_autoptr(GError) err = NULL;
+	const char *stray;
 
 	fw_cli_cmd = cmd;
 	g_set_prgname(prg);   /* "Usage: feedwatch hits [OPTION…]" */
@@ -49,12 +90,26 @@ fw_cli_parse_options(const struct fw_cmd_entry *cmd, const GOptionEntry *entries
 	if (entries != NULL)
 		g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_add_main_entries(ctx, fw_cli_common_entries, NULL);
+	if ((stray = stray_dash_arg(entries, *argc, *argv)) != NULL) {
+		fprintf(stderr, "feedwatch %s: '%s' is not an option; an argument that starts "
+		        "with '-' (a query such as -china) goes after '--': feedwatch %s -- %s ...\n"
+		        "Try 'feedwatch %s --help'.\n", cmd->name, stray, cmd->name, stray, cmd->name);
+		return FALSE;
+	}
 	if (!g_option_context_parse(ctx, argc, argv, &err)) {
 		fprintf(stderr, "feedwatch %s: %s\nTry 'feedwatch %s --help'.\n", cmd->name,
 		        err->message, cmd->name);
 		return FALSE;
 	}
 	fw_log_init(fw_cli_opt_verbose);
+	/* GLib keeps "--" when an argument after it starts with '-': drop it. */
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp((*argv)[i], "--") == 0) {
+			memmove(*argv + i, *argv + i + 1, (*argc - i) * sizeof(char *));
+			(*argc)--;
+			break;
+		}
+	}
 	return TRUE;
 }
 

@@ -21,6 +21,9 @@ struct poll_run {
 	gboolean interrupted;
 };
 
+/* The time a one-shot poll gives the notification server in all. */
+#define FW_POLL_NOTIFY_BUDGET_MS 5000
+
 static gboolean poll_check_cb(gpointer data);
 
 /* One check, then the 20 ms timer carries on if something is still in flight. */
@@ -143,6 +146,8 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	fw_store_set_durable(db.store, cfg->durable);
 	if (fw_cli_opt_test_now > 0)
 		notify.clock_offset = fw_cli_opt_test_now - fw_now();
+	/* A hung notification server gets this long in all, not 25 s a notice. */
+	notify.desktop_budget_ms = FW_POLL_NOTIFY_BUDGET_MS;
 	r.poller = fw_poller_new(NULL, cfg, db.store, no_notify ? NULL : &notify, &err);
 	if (r.poller == NULL) {
 		fprintf(stderr, "feedwatch poll: %s\n", err->message);
@@ -171,6 +176,10 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	        st.feeds_failed, st.items_new, st.items_new == 1 ? "" : "s", st.hits_new,
 	        st.hits_new == 1 ? "" : "s", st.notices_sent, st.notices_sent == 1 ? "" : "s",
 	        st.notices_failed ? " (some could not be shown: kept pending)" : "");
+	if (st.notices_late > 0)
+		fprintf(stderr, "feedwatch: the notification server did not show %u notification%s "
+		        "within %d s: kept pending for the next run\n", st.notices_late,
+		        st.notices_late == 1 ? "" : "s", FW_POLL_NOTIFY_BUDGET_MS / 1000);
 	if (st.feeds_failed > 0 || r.interrupted)
 		rc = 1;
 	g_main_loop_unref(r.loop);

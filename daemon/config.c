@@ -12,6 +12,7 @@
 
 #include "feedwatch/config.h"
 #include "feedwatch/opml.h"
+#include "feedwatch/text.h"
 #include "feedwatch/topic.h"
 
 G_DEFINE_QUARK(fw-config-error-quark, fw_config_error)
@@ -39,12 +40,22 @@ struct group {
 	int line;
 	GPtrArray *entries;  /* of struct entry * */
 	GHashTable *keys;    /* the scan's index of first entries (below) */
+	GPtrArray *asked;    /* the keys its loader looked up (static strings): the known ones */
+	gboolean bad;        /* its header was reported: not loaded, its keys not checked */
+};
+
+/* One problem found, kept to be reported in file order. */
+struct problem {
+	int line;
+	int col;
+	guint seq;   /* the order found, for ties */
+	char *msg;   /* "path:line[:col]: text" */
 };
 
 struct scan {
 	const char *path;    /* as given, for messages */
 	char *dir;           /* its folder, absolute: relative paths start here */
-	GPtrArray *errors;   /* of char * */
+	GArray *problems;    /* of struct problem, in the order found */
 	GPtrArray *groups;   /* of struct group * */
 	GHashTable *names;   /* group name -> its first struct group * */
 	GHashTable *keys;    /* (group, key) -> its first struct entry *, a set of entries */
@@ -82,6 +93,7 @@ group_free(struct group *g)
 {
 	g_free(g->name);
 	g_ptr_array_unref(g->entries);
+	g_ptr_array_unref(g->asked);
 	g_free(g);
 }
 
@@ -90,6 +102,7 @@ problem(struct scan *sc, int line, int col, const char *fmt, ...)
 {
 	va_list ap;
 	g_autofree char *msg = NULL;
+	struct problem pr = { .line = line, .col = col, .seq = sc->problems->len };
 
 	/* A line with a NUL has that one problem: what the NUL cut is noise. */
 	if (sc->nul_lines != NULL && g_hash_table_contains(sc->nul_lines, GINT_TO_POINTER(line)))
@@ -98,9 +111,38 @@ problem(struct scan *sc, int line, int col, const char *fmt, ...)
 	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	if (col > 0)
-		g_ptr_array_add(sc->errors, g_strdup_printf("%s:%d:%d: %s", sc->path, line, col, msg));
+		pr.msg = g_strdup_printf("%s:%d:%d: %s", sc->path, line, col, msg);
 	else
-		g_ptr_array_add(sc->errors, g_strdup_printf("%s:%d: %s", sc->path, line, msg));
+		pr.msg = g_strdup_printf("%s:%d: %s", sc->path, line, msg);
+	g_array_append_val(sc->problems, pr);
+}
+
+/* Orders problems by line, then column; the order found otherwise. */
+static gint
+problem_cmp(gconstpointer a, gconstpointer b)
+{
+	const struct problem *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* A new group named name (taken) at line. */
+static struct group *
+group_new(struct scan *sc, char *name, int line)
+{
+	struct group *g = g_new0(struct group, 1);
+
+	g->name = name;
+	g->line = line;
+	g->entries = g_ptr_array_new_with_free_func((GDestroyNotify)entry_free);
+	g->asked = g_ptr_array_new();
+	g->keys = sc->keys;
+	g_ptr_array_add(sc->groups, g);
+	return g;
 }
 
 /* If p starts a /regex/ term of a query (a '/' at the start of a term),
@@ -165,20 +207,19 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 
 		if (end == NULL || end[1 + strspn(end + 1, " \t")] != '\0') {
 			problem(sc, line, 0, "a group header must look like [name]");
-			*cur = NULL;
+			/* its keys belong to it: one problem, not one per key */
+			*cur = group_new(sc, g_strdup(""), line);
+			(*cur)->bad = TRUE;
 			return;
 		}
-		g = g_new0(struct group, 1);
-		g->name = g_strstrip(g_strndup(s + 1, end - s - 1));
-		g->line = line;
-		g->entries = g_ptr_array_new_with_free_func((GDestroyNotify)entry_free);
-		g->keys = sc->keys;
-		if ((first = g_hash_table_lookup(sc->names, g->name)) != NULL)
+		g = group_new(sc, g_strstrip(g_strndup(s + 1, end - s - 1)), line);
+		if ((first = g_hash_table_lookup(sc->names, g->name)) != NULL) {
 			problem(sc, line, 0, "group [%s] appears twice (first on line %d)",
 			        g->name, first->line);
-		else
+			g->bad = TRUE;
+		} else {
 			g_hash_table_insert(sc->names, g->name, g);
-		g_ptr_array_add(sc->groups, g);
+		}
 		*cur = g;
 		return;
 	}
@@ -261,6 +302,7 @@ group_get(struct group *g, const char *key)
 	struct entry probe = { .key = (char *)key, .group = g };
 	struct entry *e = g_hash_table_lookup(g->keys, &probe);
 
+	g_ptr_array_add(g->asked, (gpointer)key);
 	if (e != NULL)
 		e->used = TRUE;
 	return e;
@@ -989,7 +1031,7 @@ fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *er
 {
 	g_autofree char *abs = g_canonicalize_filename(path, NULL);
 	g_autofree char *dir = g_path_get_dirname(abs);
-	struct scan sc = { .path = path, .dir = dir, .errors = errors };
+	struct scan sc = { .path = path, .dir = dir };
 	struct fw_config *c;
 	guint nerr = errors->len;
 	gboolean have_main = FALSE;
@@ -1012,6 +1054,7 @@ fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *er
 	c->quiet_start = c->quiet_end = -1;
 	c->feeds = g_ptr_array_new_with_free_func((GDestroyNotify)feed_conf_free);
 	c->topics = g_ptr_array_new_with_free_func((GDestroyNotify)topic_conf_free);
+	sc.problems = g_array_new(FALSE, FALSE, sizeof(struct problem));
 	sc.groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
 	sc.names = g_hash_table_new(g_str_hash, g_str_equal);
 	sc.keys = g_hash_table_new(entry_hash, entry_equal);
@@ -1020,7 +1063,7 @@ fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *er
 	/* [feedwatch] first: feeds take its interval as their default. */
 	for (guint i = 0; i < sc.groups->len; i++) {
 		struct group *g = sc.groups->pdata[i];
-		if (strcmp(g->name, "feedwatch") == 0) {
+		if (!g->bad && strcmp(g->name, "feedwatch") == 0) {
 			load_main(&sc, g, c);
 			have_main = TRUE;
 		}
@@ -1031,17 +1074,27 @@ fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *er
 		gboolean feed = g_str_has_prefix(g->name, "feed ");
 		gboolean topic = g_str_has_prefix(g->name, "topic ");
 
-		if (strcmp(g->name, "feedwatch") == 0)
+		if (g->bad || strcmp(g->name, "feedwatch") == 0)
 			continue;
 		if (!feed && !topic) {
-			problem(&sc, g->line, 0, "unknown group [%s] (expected [feedwatch], [feed NAME] or "
-			        "[topic NAME])", g->name);
+			static const char *const kinds[] = { "feedwatch", "feed", "topic" };
+			g_autofree char *word = g_strndup(g->name, strcspn(g->name, " \t"));
+			const char *near = fw_text_nearest(word, kinds, G_N_ELEMENTS(kinds));
+
+			if (near != NULL)
+				problem(&sc, g->line, 0, "unknown group [%s]; did you mean [%s%s]?", g->name,
+				        near, g->name + strlen(word));
+			else
+				problem(&sc, g->line, 0, "unknown group [%s] (expected [feedwatch], [feed NAME] "
+				        "or [topic NAME])", g->name);
+			g->bad = TRUE;
 			continue;
 		}
 		name = g->name + (feed ? 5 : 6);
 		name += strspn(name, " ");
 		if (!fw_config_name_ok(name)) {
 			problem(&sc, g->line, 0, "[%s]: a name is letters, digits, '-', '_' and '.'", g->name);
+			g->bad = TRUE;
 			continue;
 		}
 		if (feed)
@@ -1053,7 +1106,8 @@ fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *er
 		int line = 0;
 		for (guint i = 0; i < sc.groups->len && line == 0; i++) {
 			struct group *g = sc.groups->pdata[i];
-			struct entry *e = strcmp(g->name, "feedwatch") == 0 ? group_get(g, "opml") : NULL;
+			struct entry *e = !g->bad && strcmp(g->name, "feedwatch") == 0
+			                  ? group_get(g, "opml") : NULL;
 			line = e ? e->line : 0;
 		}
 		load_opml(&sc, c, line);
@@ -1063,12 +1117,23 @@ fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *er
 		struct group *g = sc.groups->pdata[i];
 		for (guint k = 0; k < g->entries->len; k++) {
 			struct entry *e = g->entries->pdata[k];
-			if (!e->used && (strcmp(g->name, "feedwatch") == 0 ||
-			                 g_str_has_prefix(g->name, "feed ") ||
-			                 g_str_has_prefix(g->name, "topic ")))
+			const char *near;
+
+			if (e->used || g->bad)
+				continue;
+			near = fw_text_nearest(e->key, (const char *const *)g->asked->pdata, g->asked->len);
+			if (near != NULL)
+				problem(&sc, e->line, 0, "unknown key '%s' in [%s]; did you mean %s?", e->key,
+				        g->name, near);
+			else
 				problem(&sc, e->line, 0, "unknown key '%s' in [%s]", e->key, g->name);
 		}
 	}
+	/* Reported in file order (loading goes group kind by group kind). */
+	g_array_sort(sc.problems, problem_cmp);
+	for (guint i = 0; i < sc.problems->len; i++)
+		g_ptr_array_add(errors, g_array_index(sc.problems, struct problem, i).msg);
+	g_array_unref(sc.problems);
 	(void)have_main;
 	if (c->database == NULL)
 		c->database = g_build_filename(g_get_user_data_dir(), "feedwatch", "feedwatch.db", NULL);

@@ -93,6 +93,21 @@ char *fw_notice_summary(const char *const *topic_names, const char *feed_title)
 	return cut_with_ellipsis(all, FW_NOTIFY_SUMMARY_MAX);
 }
 
+/* TRUE when the snippet sn is (a cut of) the title t: its text without the
+ * ellipses of a cut is in t (both cleaned). */
+static gboolean snippet_in_title(const char *sn, const char *t)
+{
+	g_autofree char *core = g_strdup(sn);
+	char *p = g_strstrip(core);
+
+	if (g_str_has_prefix(p, FW_NOTIFY_ELLIPSIS))
+		p += strlen(FW_NOTIFY_ELLIPSIS);
+	if (g_str_has_suffix(p, FW_NOTIFY_ELLIPSIS))
+		p[strlen(p) - strlen(FW_NOTIFY_ELLIPSIS)] = '\0';
+	p = g_strstrip(p);
+	return *p != '\0' && *t != '\0' && strstr(t, p) != NULL;
+}
+
 char *fw_notice_body(const char *title, const char *snippet, const GArray *marks)
 {
 	g_autofree char *t = clean_text(title, FALSE);
@@ -104,7 +119,8 @@ char *fw_notice_body(const char *title, const char *snippet, const GArray *marks
 	glong cut = MIN(len, FW_NOTIFY_SNIPPET_MAX);
 	glong pos = 0;
 
-	append_escaped(out, tcut, -1);
+	if (*sn == '\0' || !snippet_in_title(sn, t))
+		append_escaped(out, tcut, -1);   /* said once: not when the snippet is the title */
 	if (*sn == '\0')
 		return g_string_free(out, FALSE);
 	if (out->len > 0)

@@ -60,6 +60,9 @@ struct fw_outbox {
 	guint sent, failed;
 	guint exec_running;       /* exec jobs handed to fw_jobs, not yet done */
 	gboolean exec_held;       /* exec rows were left pending at exec_parallel */
+	GSource *budget;          /* ends opts.desktop_budget_ms, or NULL */
+	gboolean over_budget;     /* it ended: no more desktop notices */
+	guint late;               /* notices left unshown by it */
 	struct fw_outbox_opts opts;
 };
 
@@ -733,13 +736,38 @@ item_title(const struct item *it)
 	                      FW_OUTBOX_TITLE_MAX);
 }
 
+/* The end of desktop_budget_ms: what the notifier still holds is late. */
+static gboolean
+budget_cb(gpointer data)
+{
+	struct fw_outbox *o = data;
+
+	o->over_budget = TRUE;
+	o->late += fw_notifier_pending(o->notifier);
+	g_source_unref(o->budget);
+	o->budget = NULL;
+	return G_SOURCE_REMOVE;
+}
+
 /* Sends n (held when every topic it names is over its hourly cap, unless
- * force); records it as shown for its topics. Takes n. */
+ * force); records it as shown for its topics. Takes n. With a desktop
+ * budget, the first notice starts it and none goes after it ran out. */
 static void
 notice_send(struct fw_outbox *o, struct fw_notice *n, const char *const *topics, gboolean force)
 {
 	gint64 now = outbox_now(o);
 	gboolean held = !force && topics != NULL && topics[0] != NULL;
+
+	if (o->over_budget) {
+		o->late++;   /* its rows stay pending */
+		fw_notice_free(n);
+		return;
+	}
+	if (o->opts.desktop_budget_ms > 0 && o->budget == NULL) {
+		o->budget = g_timeout_source_new(o->opts.desktop_budget_ms);
+		g_source_set_callback(o->budget, budget_cb, o, NULL);
+		g_source_attach(o->budget, o->ctx);
+	}
 
 	for (guint i = 0; held && topics[i] != NULL; i++)
 		held = cap_full(o, topics[i], now);
@@ -774,6 +802,12 @@ send_item(struct fw_outbox *o, struct item *it)
 	for (guint i = 0; i < it->rows->len; i++) {
 		const struct fw_outbox_row *r = it->rows->pdata[i];
 		g_ptr_array_add(names, (gpointer)topic_name(o, r->topic, r->topic_name));
+		/* every topic's words in bold where its snippet is the one shown */
+		if (i > 0 && g_strcmp0(r->snippet, first->snippet) == 0) {
+			g_autoptr(GArray) more = fw_hit_marks_parse(r->marks_json);
+			if (more != NULL && marks != NULL)
+				g_array_append_vals(marks, more->data, more->len);
+		}
 	}
 	g_ptr_array_add(names, NULL);
 	n->summary = fw_notice_summary((const char *const *)names->pdata, first->feed_title);
@@ -853,7 +887,25 @@ send_topic_summary(struct fw_outbox *o, const char *key, GPtrArray *items, const
 	ts->coal_count += items->len;
 	ts->coal_on = TRUE;
 	head = g_strdup_printf("%s: %u new%s", name, ts->coal_count, how);
-	n->summary = summary_with_titles(head, ts->coal_titles);
+	{
+		/* short: "Milei: 6 new — MercoPress"; the titles are in the body */
+		const struct fw_outbox_row *r0 = ((struct item *)items->pdata[0])->rows->pdata[0];
+		/* the feed when every item counted so far came from it (this flush
+		 * started the count) */
+		const char *feed = ts->coal_count == items->len ? r0->feed_title : NULL;
+
+		for (guint i = 1; i < items->len && feed != NULL; i++) {
+			const struct fw_outbox_row *ri = ((struct item *)items->pdata[i])->rows->pdata[0];
+			if (g_strcmp0(ri->feed_title, feed) != 0)
+				feed = NULL;
+		}
+		if (feed != NULL && *feed != '\0') {
+			g_autofree char *all = g_strconcat(head, FW_OUTBOX_DASH, feed, NULL);
+			n->summary = fw_notice_line(all, FW_OUTBOX_SUMMARY_MAX);
+		} else {
+			n->summary = fw_notice_line(head, FW_OUTBOX_SUMMARY_MAX);
+		}
+	}
 	n->body = summary_body(ts->coal_titles, ts->coal_count);
 	n->topics = g_strdupv((char **)topics);
 	n->replace_key = g_strconcat(FW_OUTBOX_TOPIC_KEY, key, NULL);
@@ -1259,6 +1311,10 @@ fw_outbox_free(struct fw_outbox *o)
 		return;
 	fw_notifier_free(o->notifier);
 	fw_jobs_free(o->jobs);
+	if (o->budget != NULL) {
+		g_source_destroy(o->budget);
+		g_source_unref(o->budget);
+	}
 	if (o->flush_idle != NULL) {
 		g_source_destroy(o->flush_idle);
 		g_source_unref(o->flush_idle);
@@ -1291,9 +1347,17 @@ fw_outbox_reconfigure(struct fw_outbox *o, const struct fw_config *cfg)
 gboolean
 fw_outbox_busy(struct fw_outbox *o)
 {
+	if (o->over_budget)   /* only exec and webhook rows are still awaited */
+		return fw_jobs_pending(o->jobs) > 0;
 	return fw_notifier_pending(o->notifier) > 0 || fw_jobs_pending(o->jobs) > 0 ||
 	       g_hash_table_size(o->sending) > g_hash_table_size(o->unrecorded) ||
 	       o->flush_idle != NULL;
+}
+
+guint
+fw_outbox_late(struct fw_outbox *o)
+{
+	return o->late;
 }
 
 void

@@ -28,7 +28,8 @@ struct feed_run {
 	int failures;             /* consecutive, as stored */
 	char *url;                /* fetched by the poll in flight: the config's or moved_to */
 	char *moved_to;           /* as stored when the poll started, or NULL */
-	gint64 ttl;               /* <ttl> / sy:updatePeriod of the last parse, 0 none */
+	gint64 ttl;               /* <ttl> / sy:updatePeriod, as stored, 0 none */
+	gint64 max_age;           /* Cache-Control max-age, as stored, 0 none */
 	gboolean gone_logged;     /* "gone, not polled" said once in this process */
 };
 
@@ -316,17 +317,25 @@ poll_note_move(struct feed_run *run, const struct fw_feed_conf *fc, const char *
 }
 
 /* Records the outcome of a poll and hands the feed back to the caller.
- * hint: the publisher's (ttl, max-age), retry_after: from a 429/503. */
+ * The publisher's hints (ttl, max-age) are the record's when it has new
+ * ones, else those stored; retry_after: from a 429/503. */
 static void
-poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 hint, gint64 retry_after)
+poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after)
 {
 	struct fw_poller *p = run->p;
 	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
 	g_autoptr(GError) err = NULL;
 	gint64 now = fw_now();
 	int failures = rec->ok ? 0 : run->failures + 1;
-	gint64 next;
+	gint64 next, hint;
 
+	if (rec->hints) {
+		run->ttl = rec->ttl;
+		run->max_age = rec->max_age;
+	} else if (rec->max_age > 0) {
+		run->max_age = rec->max_age;
+	}
+	hint = MAX(run->ttl, run->max_age);
 	if (!is_remote(run->url))
 		hint = 0;   /* a local file costs nothing to read: the interval rules */
 	next = fw_sched_next_poll(now, fc->interval, failures, hint, retry_after, fc->key);
@@ -472,10 +481,12 @@ poll_job_done(struct fw_poller *p, struct parse_job *job)
 		rec->error = job->error ? job->error->message : "not parsed";
 		rec->etag = rec->last_modified = NULL;
 		rec->permanent_url = NULL;
-		poll_finish(run, rec, run->ttl, 0);
+		poll_finish(run, rec, 0);
 		return;
 	}
-	run->ttl = job->doc->ttl;
+	rec->hints = TRUE;
+	rec->ttl = job->doc->ttl;
+	rec->max_age = job->max_age;
 	if (job->doc->degraded)
 		fw_log_warn("%s: broken feed read in recover mode: %s", fc->key,
 		            job->doc->warning ? job->doc->warning : "");
@@ -491,7 +502,7 @@ poll_job_done(struct fw_poller *p, struct parse_job *job)
 		rec->etag = rec->last_modified = NULL;
 		rec->permanent_url = NULL;
 	}
-	poll_finish(run, rec, MAX(run->ttl, job->max_age), 0);
+	poll_finish(run, rec, 0);
 }
 
 /* Drains what the worker handed back. */
@@ -538,7 +549,7 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	if (r->error != NULL) {
 		rec.error = r->error;
 		rec.gone = r->http_status == 410;
-		poll_finish(run, &rec, run->ttl, r->retry_after);
+		poll_finish(run, &rec, r->retry_after);
 		poll_release(p);
 		return;
 	}
@@ -548,7 +559,8 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	rec.permanent_url = r->permanent_url;
 	if (r->not_modified) {
 		fw_log_debug("%s: not modified", fc->key);
-		poll_finish(run, &rec, MAX(run->ttl, r->max_age), 0);
+		rec.max_age = r->max_age;
+		poll_finish(run, &rec, 0);
 		poll_release(p);
 		return;
 	}
@@ -762,6 +774,8 @@ fw_poller_poll(struct fw_poller *p, guint i)
 	run->feed_id = st.id;
 	run->fetched_before = st.fetched;
 	run->failures = st.failures;
+	run->ttl = st.ttl;
+	run->max_age = st.max_age;
 	run->in_flight = TRUE;
 	run->url = g_strdup(st.moved_to != NULL ? st.moved_to : fc->url);
 	run->moved_to = g_strdup(st.moved_to);
@@ -827,8 +841,10 @@ void
 fw_poller_stats(struct fw_poller *p, struct fw_poll_stats *out)
 {
 	*out = p->stats;
-	if (p->outbox != NULL)
+	if (p->outbox != NULL) {
 		fw_outbox_stats(p->outbox, &out->notices_sent, &out->notices_failed);
+		out->notices_late = fw_outbox_late(p->outbox);
+	}
 	out->failing = 0;
 	for (guint i = 0; i < p->runs->len; i++)
 		out->failing += ((struct feed_run *)p->runs->pdata[i])->failures > 0;

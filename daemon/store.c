@@ -91,6 +91,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE feeds ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;"
 	"DROP INDEX items_last_seen;"
 	"CREATE INDEX items_feed_seen ON items(feed_id, last_seen);",
+	/* 2 -> 3: the feed's own poll hints, kept until a fetch brings new ones
+	 * (a 304 does not lose them). */
+	"ALTER TABLE feeds ADD COLUMN ttl INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE feeds ADD COLUMN max_age INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == FW_STORE_SCHEMA_VERSION);
@@ -153,7 +157,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" WHERE feeds.url IS NOT excluded.url",
 	[ST_FEED_SELECT] =
 		"SELECT id, etag, last_modified, title, fetched, last_poll, next_poll, failures,"
-		" moved_to, gone FROM feeds WHERE key = ?1",
+		" moved_to, gone, ttl, max_age FROM feeds WHERE key = ?1",
 	[ST_FEED_POLLED] =
 		"UPDATE feeds SET last_poll = ?2, http_status = ?3, error = ?4,"
 		" etag = CASE WHEN ?10 THEN ?5 ELSE etag END,"
@@ -169,7 +173,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"   THEN moved_count + 1 ELSE 1 END"
 		"   THEN CASE WHEN ?14 IS url THEN NULL ELSE ?14 END ELSE moved_to END,"
 		" moved_next = ?14,"
-		" gone = CASE WHEN ?16 THEN 1 WHEN ?11 THEN 0 ELSE gone END"
+		" gone = CASE WHEN ?16 THEN 1 WHEN ?11 THEN 0 ELSE gone END,"
+		/* ?17 a parsed document: its hints replace the stored ones */
+		" ttl = CASE WHEN ?17 THEN ?18 ELSE ttl END,"
+		" max_age = CASE WHEN ?17 OR ?19 > 0 THEN ?19 ELSE max_age END"
 		" WHERE id = ?1",
 	[ST_ITEM_SELECT] =
 		"SELECT id, hash, last_seen FROM items WHERE feed_id = ?1 AND item_key = ?2",
@@ -802,6 +809,8 @@ gboolean fw_store_feed_get(struct fw_store *s, const char *key, const char *url,
 	st->failures = sqlite3_column_int(q, 7);
 	st->moved_to = column_dup(q, 8);
 	st->gone = sqlite3_column_int(q, 9) != 0;
+	st->ttl = sqlite3_column_int64(q, 10);
+	st->max_age = sqlite3_column_int64(q, 11);
 	done(q);
 	return TRUE;
 }
@@ -835,6 +844,9 @@ gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
 	bind_text(q, 14, rec->permanent_url && *rec->permanent_url ? rec->permanent_url : NULL);
 	sqlite3_bind_int(q, 15, FW_STORE_MOVED_AFTER);
 	sqlite3_bind_int(q, 16, rec->gone);
+	sqlite3_bind_int(q, 17, rec->hints);
+	sqlite3_bind_int64(q, 18, MAX(rec->ttl, 0));
+	sqlite3_bind_int64(q, 19, MAX(rec->max_age, 0));
 	if (!run(s, q, "recording a poll", error))
 		return FALSE;
 	if (sqlite3_changes(s->db) == 0) {

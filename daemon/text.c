@@ -347,3 +347,55 @@ fw_text_tokenize(const char *text, fw_text_token_cb cb, gpointer data)
 	tok_flush(&t, p, ci);
 	return t.index;
 }
+
+/* The optimal-string-alignment distance of a and b (ASCII case ignored),
+ * or limit+1 when it is more than limit. */
+static guint
+text_distance(const char *a, const char *b, guint limit)
+{
+	gsize la = strlen(a), lb = strlen(b);
+	g_autofree guint *d = NULL;
+	guint result;
+
+	if ((la > lb ? la - lb : lb - la) > limit || la > 64 || lb > 64)
+		return limit + 1;
+	d = g_new(guint, (la + 1) * (lb + 1));
+#define D(i, j) d[(i) * (lb + 1) + (j)]
+	for (gsize i = 0; i <= la; i++)
+		D(i, 0) = i;
+	for (gsize j = 0; j <= lb; j++)
+		D(0, j) = j;
+	for (gsize i = 1; i <= la; i++) {
+		for (gsize j = 1; j <= lb; j++) {
+			guint cost = g_ascii_tolower(a[i - 1]) != g_ascii_tolower(b[j - 1]);
+			guint v = MIN(MIN(D(i - 1, j) + 1, D(i, j - 1) + 1), D(i - 1, j - 1) + cost);
+			if (i > 1 && j > 1 && g_ascii_tolower(a[i - 1]) == g_ascii_tolower(b[j - 2]) &&
+			    g_ascii_tolower(a[i - 2]) == g_ascii_tolower(b[j - 1]))
+				v = MIN(v, D(i - 2, j - 2) + 1);
+			D(i, j) = v;
+		}
+	}
+	result = D(la, lb);
+#undef D
+	return MIN(result, limit + 1);
+}
+
+const char *
+fw_text_nearest(const char *s, const char *const *names, gsize n)
+{
+	const char *best = NULL;
+	guint best_d = 3, limit = MIN(2, (guint)(strlen(s) - 1) / 2);
+
+	if (*s == '\0')
+		return NULL;
+	for (gsize i = 0; i < n; i++) {
+		guint d = text_distance(s, names[i], limit);
+		if (d == 0)
+			return NULL;
+		if (d <= limit && d < best_d) {
+			best = names[i];
+			best_d = d;
+		}
+	}
+	return best;
+}

@@ -56,6 +56,7 @@ struct parser {
 	struct token op;    /* the last operator consumed, for messages (kind TK_EOF: none) */
 	guint depth;
 	guint parens;       /* open parentheses around the current position */
+	guint open_col;     /* column of the innermost open parenthesis */
 	guint err_col;
 	GError *error;
 };
@@ -211,7 +212,13 @@ lex_bare(struct parser *ps, const char *p)
 		}
 		/* After a field, "http://..." is a word (link:http://x.org). */
 		if (letters && ps->op.kind != TK_FIELD) {
-			fail_at(ps, t->col, "unknown field '%s'", name);
+			const char *near = fw_text_nearest(name, field_names, FW_FIELD_COUNT);
+
+			if (near != NULL)
+				fail_at(ps, t->col, "unknown field '%s'; did you mean %s:?", name, near);
+			else
+				fail_at(ps, t->col, "unknown field '%s' (fields: title, summary, content, "
+				        "category, author, feed, link)", name);
 			return FALSE;
 		}
 	}
@@ -727,6 +734,14 @@ op_name(const struct token *t)
 
 static struct fw_qnode *parse_or(struct parser *ps);
 
+/* The error for the end of the query inside parentheses: at the innermost
+ * one left open. Returns NULL. */
+static gpointer
+fail_unclosed(struct parser *ps)
+{
+	return fail_at(ps, ps->open_col, "unclosed (");
+}
+
 /* The error for a token that cannot start a term, after operator ps->op. */
 static gpointer
 fail_no_term(struct parser *ps)
@@ -746,6 +761,8 @@ fail_no_term(struct parser *ps)
 			return fail_at(ps, op->col, "%s needs a term on both sides", op_name(op));
 		if (op->kind == TK_NOT || op->kind == TK_MINUS)
 			return fail_at(ps, op->col, "%s needs a term after it", op_name(op));
+		if (ps->parens > 0)
+			return fail_unclosed(ps);
 		return fail_at(ps, 1, "empty query");
 	case TK_RP:
 		if (ps->parens == 0)
@@ -771,6 +788,7 @@ parse_primary(struct parser *ps)
 {
 	struct token t = ps->tok;
 	struct fw_qnode *n;
+	guint open;
 
 	switch (t.kind) {
 	case TK_WORD:
@@ -798,14 +816,19 @@ parse_primary(struct parser *ps)
 		if (ps->tok.kind == TK_RP)
 			return fail_at(ps, t.col, "empty parentheses");
 		ps->parens++;
+		open = ps->open_col;
+		ps->open_col = t.col;
 		n = parse_or(ps);
+		if (n != NULL && ps->tok.kind != TK_RP) {
+			/* only the end can stop a group: any other token starts a term
+			 * or is an operator parse_or would have taken */
+			node_free(n);
+			n = fail_unclosed(ps);
+		}
+		ps->open_col = open;
 		ps->parens--;
 		if (n == NULL)
 			return NULL;
-		if (ps->tok.kind != TK_RP) {
-			node_free(n);
-			return fail_at(ps, t.col, "unbalanced parenthesis");
-		}
 		n->end = col_of(ps, ps->p);
 		if (!advance(ps)) {
 			node_free(n);

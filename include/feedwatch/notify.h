@@ -43,7 +43,8 @@ void fw_notice_free(struct fw_notice *n);   /* NULL is fine */
 char *fw_notice_summary(const char *const *topic_names, const char *feed_title);
 
 /* The body markup: the title (escaped) on the first line, then the snippet
- * with its marked words in <b>, everything else escaped. Input made valid UTF-8 and cut to
+ * with its marked words in <b>, everything else escaped; the title is left
+ * out when the snippet is (a cut of) it, so that it is said once. Input made valid UTF-8 and cut to
  * a sane length (title 300, snippet 400 characters) before escaping. marks
  * are struct fw_span offsets into snippet (may be NULL). Caller frees. */
 char *fw_notice_body(const char *title, const char *snippet, const GArray *marks);

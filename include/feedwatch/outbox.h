@@ -28,6 +28,13 @@ struct fw_outbox_opts {
 	                           module reads (due rows, backoff, quiet hours, caps,
 	                           mutes, digests): 0 but in tests (--test-now); never
 	                           negative, or rows poll made now are not due yet */
+	guint desktop_budget_ms; /* the time the notification server gets in all,
+	                           from the first desktop notice handed to it (0: no
+	                           limit, the daemon's way; a one-shot poll gives a
+	                           few seconds): past it no notice is handed over,
+	                           what was not shown stays pending for the next run,
+	                           fw_outbox_busy stops waiting for the desktop and
+	                           fw_outbox_late counts what was left */
 };
 
 /* A dispatcher on ctx (NULL = thread default); cfg and store are borrowed,
@@ -56,6 +63,10 @@ gboolean fw_outbox_busy(struct fw_outbox *o);
 
 /* Notices sent and failed (including "no server") since the dispatcher was made. */
 void fw_outbox_stats(struct fw_outbox *o, guint *sent, guint *failed);
+
+/* Desktop notices left unshown (pending) because desktop_budget_ms ran out:
+ * those queued or being shown then and those not handed over after. */
+guint fw_outbox_late(struct fw_outbox *o);
 
 /* The state a new hit of topic t on item item_rowid starts in, the rule
  * poll applies before fw_store_hit_add: none when t has no channel; initial

@@ -62,6 +62,7 @@ gboolean fw_poller_busy(struct fw_poller *p);
 /* Counters since the poller was made. */
 struct fw_poll_stats {
 	guint feeds_ok, feeds_failed, items_new, hits_new, notices_sent, notices_failed;
+	guint notices_late;   /* left pending: the desktop budget ran out */
 	guint failing;   /* feeds whose last poll failed, now */
 	guint feeds_skipped; /* not fetched: gone (410), or their host asked to wait */
 };

@@ -33,7 +33,7 @@ enum fw_store_error_code {
 struct fw_store;
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FW_STORE_SCHEMA_VERSION 2
+#define FW_STORE_SCHEMA_VERSION 3
 
 /* Opens (creating it and its directories, 0700) the database at path, runs
  * migrations. Returns a new store (free with fw_store_free) or NULL with
@@ -95,6 +95,10 @@ struct fw_feed_state {
 	                         FW_STORE_MOVED_AFTER consecutive polls; or NULL */
 	gboolean gone;        /* the server said 410 Gone: not polled again until
 	                         its url in the config changes */
+	gint64 ttl;           /* the feed's own poll hint (<ttl>, sy:updatePeriod /
+	                         updateFrequency) in seconds, 0 none */
+	gint64 max_age;       /* Cache-Control max-age of the last answer that had
+	                         one since the last full fetch, 0 none */
 };
 
 /* Consecutive polls that must end in the same permanent redirect before the
@@ -126,6 +130,11 @@ struct fw_poll_record {
 	                              permanent (301/308), else NULL; counted towards
 	                              moved_to (a poll without one resets the count) */
 	gboolean gone;        /* HTTP 410: sets gone */
+	gboolean hints;       /* a document was fetched and parsed: ttl and max_age
+	                         replace the stored hints (0: none) */
+	gint64 ttl;           /* with hints: the document's <ttl>/sy:update* seconds */
+	gint64 max_age;       /* Cache-Control max-age, 0 none; without hints (a 304,
+	                         a failure) one > 0 replaces the stored one, 0 keeps it */
 };
 
 /* Records a poll (time now) on the feed row: status, error, validators,

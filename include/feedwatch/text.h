@@ -60,4 +60,10 @@ typedef void (*fw_text_token_cb)(const struct fw_text_word *w, gpointer data);
  * Returns the number of words. */
 guint fw_text_tokenize(const char *text, fw_text_token_cb cb, gpointer data);
 
+/* The name of names[0..n) nearest to s (ASCII case ignored), for "did you
+ * mean" hints: at most 2 edits (an edit inserts, deletes, changes or swaps
+ * neighbouring characters) and fewer than half of s's bytes; NULL when
+ * none is that near or s is one of them. */
+const char *fw_text_nearest(const char *s, const char *const *names, gsize n);
+
 #endif

@@ -57,6 +57,8 @@ Routes:
   /wrong-type       the /ok feed as application/octet-stream
   /ignores-conditional  the /ok feed with its ETag and Last-Modified, always 200
   /cache-control/V  the /ok feed with Cache-Control: V (URL-decoded)
+  /cache-control-304/V  the same with an ETag; a conditional GET gets a 304
+                    without Cache-Control
   /etag-crlf        an ETag with control characters in it
   /etag-fold        an ETag folded over two lines (CR LF SP); answers 304 when
                     If-None-Match is the unfolded value "crlf folded"
@@ -276,6 +278,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/ignores-conditional":
             self.send_body(200, FEED, "application/rss+xml",
                            [("ETag", ETAG), ("Last-Modified", LAST_MODIFIED)])
+        elif path.startswith("/cache-control-304/"):
+            # Cache-Control on the 200 only: a 304 answers without it
+            if self.headers.get("If-None-Match") == ETAG:
+                self.send_response(304)
+                self.send_header("ETag", ETAG)
+                self.end_headers()
+                return
+            value = urllib.parse.unquote(path[len("/cache-control-304/"):])
+            self.send_body(200, FEED, "application/rss+xml",
+                           [("Cache-Control", value), ("ETag", ETAG)])
         elif path.startswith("/cache-control/"):
             value = urllib.parse.unquote(path[len("/cache-control/"):])
             self.send_body(200, FEED, "application/rss+xml", [("Cache-Control", value)])

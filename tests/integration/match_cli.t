@@ -6,7 +6,7 @@
 # kind of query error, in query = and also = lines; `match --why`
 # says why an item did not match.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 55
+plan 60
 
 tac="$FW_TOP/tests/fixtures/tac-feed.xml"
 small="$T_TMP/small.xml"
@@ -94,7 +94,7 @@ like "$out" "^2 of 4 items matched$" "a regular expression"
 fw match 'China (swap OR x' "$small" > "$T_TMP/out" 2> "$T_TMP/err"
 is "$?" 2 "a bad query exits 2"
 err=$(cat "$T_TMP/err")
-like "$err" "query:7: unbalanced parenthesis" "the error names column 7"
+like "$err" "query:7: unclosed \\(" "the error names column 7, the ( left open"
 caret=$(sed -n 3p "$T_TMP/err")
 is "$caret" "          ^" "the caret is under column 7"
 is "$(cat "$T_TMP/out")" "" "nothing on stdout"
@@ -103,6 +103,17 @@ is "$?" 2 "a bad regular expression exits 2"
 like "$(cat "$T_TMP/err")" "query:11: bad regular expression: missing terminating \)" "at the character PCRE2 names"
 fw match 'NOT milei' "$small" 2> "$T_TMP/err" > /dev/null
 like "$(cat "$T_TMP/err")" "query:1: a topic must require something" "NOT alone is an error"
+# The end of the query inside a group: the ( left open, not "empty query".
+fw match 'Milei AND (' "$small" 2> "$T_TMP/err" > /dev/null
+is "$?" 1 "a query ending in ( exits 1"
+like "$(cat "$T_TMP/err")" "query:11: unclosed \\(" "Milei AND (: unclosed ( at column 11"
+# A query that starts with '-' goes after '--'; without it the error says so.
+fw match -china "$small" > "$T_TMP/out" 2> "$T_TMP/err"
+is "$?" 2 "match -china (no --) is a usage error"
+like "$(cat "$T_TMP/err")" "'-china' is not an option; .* goes after '--': feedwatch match -- -china" \
+	"the error for -china says to put it after --"
+out=$(fw match -- '-chinese milei' "$small")
+like "$out" "^1 of 4 items matched$" "match -- '-chinese milei': the query after -- works"
 
 # feedwatch check: file:line:col of each kind of query error, the value's
 # column plus the error's column in the query (query = and also = lines).
@@ -142,11 +153,11 @@ check_at() {
 	c=$(printf '%s\n' "$out" | grep -A2 "^$conf:$1:$2: " | sed -n 3p)
 	is "$c" "$(printf '%*s^' $((4 + $2 - 1)) '')" "line $1: the caret is under column $2"
 }
-check_at 4 9 "unbalanced parenthesis"
+check_at 4 9 "unclosed \\("
 check_at 6 17 "OR needs a term on both sides"
 check_at 8 9 "unknown field 'foo'"
 check_at 11 39 "also: NEAR/n needs a number of words"
-check_at 14 14 "also: unbalanced parenthesis"
+check_at 14 14 "also: unclosed \\("
 check_at 16 18 "bad regular expression: missing terminating \)"
 check_at 18 9 "a topic must require something"
 check_at 21 15 "also: OR needs a term on both sides"

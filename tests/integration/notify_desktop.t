@@ -8,7 +8,7 @@
 # the feeds meant for separate flushes come late from the fault server.
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/notify_setup.sh"
-plan 29
+plan 30
 
 W="$T_TMP/www"
 mkdir -p "$W"
@@ -88,10 +88,12 @@ for f in c1 c2; do
 done
 fw -c "$conf" poll --feed c1 --feed c2 2> /dev/null
 is "$(ncount)" 2 "eight items of one topic in two flushes: two Notify calls"
-like "$(nlog 1 'n["summary"]')" '^Mercosur: 4 new — Mercosur c1 one; Mercosur c1 two' \
-	"the first says how many and the first titles"
+is "$(nlog 1 'n["summary"]')" 'Mercosur: 4 new — Feed c1' \
+	"the first says how many, from which feed: short (issue 15.11)"
+is "$(nlog 1 'n["body"]')" $'Mercosur c1 one\nMercosur c1 two\nMercosur c1 three\nMercosur c1 four' \
+	"its body lists the titles, each once"
 is "$(nlog 1 'n["replaces_id"]')" 0 "the first is new"
-like "$(nlog 2 'n["summary"]')" '^Mercosur: 8 new — ' "the second counts all eight"
+is "$(nlog 2 'n["summary"]')" 'Mercosur: 8 new' "the second counts all eight, of two feeds: no feed named"
 is "$(nlog 2 'n["replaces_id"]')" "$(nlog 1 'n["id"]')" "and replaces the first (the same id)"
 like "$(nlog 2 'n["body"]')" $'\nand 3 more$' "its body lists the first five titles, then how many more"
 is "$(hits "$conf" 'len([x for x in h if x["topic"] == "mercosur" and x["notified"] == "delivered"])')" 9 \
@@ -119,7 +121,7 @@ done
 before=$(ncount)
 fw -c "$conf" poll --feed c4 --feed c5 2> /dev/null
 is "$(( $(ncount) - before ))" 1 "two feeds ending together, four items: one notification"
-like "$(nlog "$(ncount)" 'n["summary"]')" '^Mercosur: 4 new — ' "it counts the four"
+like "$(nlog "$(ncount)" 'n["summary"]')" '^Mercosur: 4 new$' "it counts the four (two feeds: none named)"
 
 # max_per_hour = 2: five feeds with one Capped item each in one poll, 1.2 s
 # apart: two are shown, three held (still pending); an hour later one summary

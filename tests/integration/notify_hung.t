@@ -2,10 +2,12 @@
 # A notification server that never answers (--hang) does not stall
 # feedwatchd: notify_notification_show blocks on the worker thread while
 # another feed keeps being polled every 2 s and WATCHDOG=1 keeps reaching
-# systemd; the hits stay pending and the daemon still stops cleanly.
+# systemd; the hits stay pending and the daemon still stops cleanly. The
+# one-shot `feedwatch poll` gives the hung server 5 s in all (not 25 s a
+# notification), says what it left pending and exits.
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/notify_setup.sh"
-plan 8
+plan 13
 
 W="$T_TMP/www"
 mkdir -p "$W"
@@ -57,4 +59,17 @@ DPID=
 ok $([ $(( $(date +%s) - t0 )) -le 10 ]; echo $?) "within a few seconds"
 rm -f "$sock"
 wait "$lpid" 2>/dev/null
+
+# One-shot: the pending hits (and a new one) go to the still hung server.
+write_feed "$W/news.xml" "News" "Milei one|x" "Milei two|x" "Milei three|x" "Milei four|x"
+n0=$(ncount)
+t0=$(date +%s%N)
+fw -c "$conf" poll 2> "$T_TMP/poll.err"
+rc=$? ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+is "$rc" 0 "poll exits 0 (the feeds were polled)"
+ok $([ "$ms" -lt 12000 ]; echo $?) "within 5 s for the server and 2 s to let go of it, not 25 s a notification ($ms ms)"
+ok $([ "$(ncount)" -gt "$n0" ]; echo $?) "it did try the server"
+like "$(cat "$T_TMP/poll.err")" "notification server did not show [0-9]+ notifications? within 5 s: kept pending" \
+	"poll says what it left pending"
+is "$(hits "$conf" 'sorted({x["notified"] for x in h})')" '["pending"]' "the hits are still pending for the next run"
 done_testing

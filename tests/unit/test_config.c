@@ -70,8 +70,8 @@ static const struct row rows[] = {
 	{ "regex comma not split", "[topic m]\nquery = x\nalso = /a,b/, y\n", NULL },
 	{ "regex hash not a comment", "[topic m]\nquery = /C# ;x/ milei\n", NULL },
 	{ "invalid utf8", "[feedwatch]\n\xff\xfe = 1\n", "PATH:2: not valid UTF-8" },
-	{ "feedwatch group twice", "[feedwatch]\ndatabase = a.db\nopml = a.opml\n[feedwatch]\n"
-	  "database = b.db\nopml = b.opml\n", "PATH:4: group [feedwatch] appears twice" },
+	{ "feedwatch group twice", "[feedwatch]\ndatabase = a.db\n[feedwatch]\n"
+	  "database = b.db\nopml = b.opml\n", "PATH:3: group [feedwatch] appears twice" },
 	{ "file url with a host", "[feed a]\nurl = file://a.xml\n",
 	  "PATH:2:7: url: a file URL is file:///ABSOLUTE/" },
 	{ "file url relative", "[feed a]\nurl = file:feeds/a.xml\n", NULL },
@@ -113,6 +113,49 @@ test_row(gconstpointer data)
 		if (strstr(errors->pdata[0], want->str) == NULL)
 			g_test_message("got: %s\nwant: %s", (char *)errors->pdata[0], want->str);
 		g_assert_nonnull(strstr(errors->pdata[0], want->str));
+	}
+}
+
+/* check's problems: in file order, one for a bad header (not one per key
+ * under it), and the nearest key, field or group named for a misspelling. */
+static void
+test_problem_order(void)
+{
+	static const char text[] =
+		"[topic milei]\n"                        /* 1 */
+		"query = titel:Milei\n"                  /* 2 */
+		"[feedwatch]\n"                          /* 3 */
+		"notify_intial = true\n"                 /* 4 */
+		"[feed tac\n"                            /* 5: bad header */
+		"url = https://example.org/a.xml\n"      /* 6 */
+		"interval = 1h\n"                        /* 7 */
+		"[fed x]\n"                              /* 8 */
+		"url = https://example.org/b.xml\n"      /* 9 */
+		"[topic b]\n"                            /* 10 */
+		"query = a AND (\n"                      /* 11 */
+		"urgncy = low\n"                         /* 12 */
+		"colour = red\n";                        /* 13 */
+	static const char *const want[] = {
+		"PATH:2:9: unknown field 'titel'; did you mean title:?",
+		"PATH:4: unknown key 'notify_intial' in [feedwatch]; did you mean notify_initial?",
+		"PATH:5: a group header must look like [name]",
+		"PATH:8: unknown group [fed x]; did you mean [feed x]?",
+		"PATH:11:15: unclosed (",
+		"PATH:12: unknown key 'urgncy' in [topic b]; did you mean urgency?",
+		"PATH:13: unknown key 'colour' in [topic b]",
+	};
+	g_autofree char *path = write_conf("problem order", text);
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) err = NULL;
+
+	g_assert_null(fw_config_load(path, errors, &err));
+	for (guint i = 0; i < errors->len; i++)
+		g_test_message("got: %s", (char *)errors->pdata[i]);
+	g_assert_cmpuint(errors->len, ==, G_N_ELEMENTS(want));
+	for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+		g_autoptr(GString) w = g_string_new(want[i]);
+		g_string_replace(w, "PATH", path, 0);
+		g_assert_true(g_str_has_prefix(errors->pdata[i], w->str));
 	}
 }
 
@@ -507,6 +550,7 @@ main(int argc, char **argv)
 	g_test_add_func("/config/not-regular", test_not_regular);
 	g_test_add_func("/config/relative-paths", test_relative_paths);
 	g_test_add_func("/config/many-topics", test_many_topics);
+	g_test_add_func("/config/problem-order", test_problem_order);
 	g_test_add_func("/config/durations", test_durations);
 	g_test_add_func("/config/when", test_when);
 	rc = g_test_run();

@@ -82,6 +82,15 @@ static const struct body_row body_rows[] = {
 	{ "T", 0, " Milei more", 389, { { 390, 395 } }, 0, 389, "T\n", " <b>Milei</b> more" },
 	{ "T", 0, "Milei", 395, { { 395, 400 } }, 0, 395, "T\n", "<b>Milei</b>" },
 	{ "T", 0, "", 500, { { 450, 455 } }, 0, 400, "T\n", ELL },
+	/* the match in the title: the snippet is the title, said once (issue 15.11) */
+	{ "Milei wins the vote", 0, "Milei wins the vote", 0, { { 0, 5 } }, 0, 0,
+	  "<b>Milei</b> wins the vote", NULL },
+	{ " Milei & Lula ", 0, "Milei & Lula", 0, { { 0, 5 }, { 8, 12 } }, 0, 0,
+	  "<b>Milei</b> &amp; <b>Lula</b>", NULL },
+	{ "Milei wins the vote in Buenos Aires", 0, ELL "the vote in Buenos" ELL, 0, { { 0 } }, 0, 0,
+	  ELL "the vote in Buenos" ELL, NULL },
+	{ "Milei wins", 0, "Milei wins the vote", 0, { { 0, 5 } }, 0, 0,
+	  "Milei wins\n<b>Milei</b> wins the vote", NULL },
 	/* cut before escaping: "&" counts as one character */
 	{ "T", 0, "&&&&&", 398, { { 0, 1 } }, 0, 397, "T\n<b>y</b>", "&amp;&amp;" ELL },
 };
