@@ -105,7 +105,7 @@ fw match 'NOT milei' "$small" 2> "$T_TMP/err" > /dev/null
 like "$(cat "$T_TMP/err")" "query:1: a topic must require something" "NOT alone is an error"
 # The end of the query inside a group: the ( left open, not "empty query".
 fw match 'Milei AND (' "$small" 2> "$T_TMP/err" > /dev/null
-is "$?" 1 "a query ending in ( exits 1"
+is "$?" 2 "a query ending in ( exits 2 (a bad query, feedwatch(1) EXIT STATUS)"
 like "$(cat "$T_TMP/err")" "query:11: unclosed \\(" "Milei AND (: unclosed ( at column 11"
 # A query that starts with '-' goes after '--'; without it the error says so.
 fw match -china "$small" > "$T_TMP/out" 2> "$T_TMP/err"
