@@ -45,7 +45,11 @@ is() {
 }
 
 # like GOT REGEX NAME (grep -E)
+# A pattern with a newline would be several grep patterns, one of them empty
+# (matching anything): it fails instead.
 like() {
+	case "$2" in *"
+"*) ok 1 "$3"; diag "like: the pattern holds a newline: $2"; return ;; esac
 	if printf '%s\n' "$1" | grep -Eq -- "$2"; then ok 0 "$3"
 	else ok 1 "$3"; diag "got: $1" "expected to match: $2"; fi
 }
