@@ -18,7 +18,8 @@
  *   the last hour is held; the held items come out as one notice once the
  *   hour allows;
  * - quiet hours (the topic's quiet_start..quiet_end, local time) and a mute
- *   ("Mute topic for 24 h") hold the topic's desktop rows; when they end,
+ *   ("Mute topic for 24 h", or m in `feedwatch browse`: stored, see
+ *   fw_store_mutes, read at every flush) hold the topic's desktop rows; when they end,
  *   one summary ("feedwatch: 5 hits during quiet hours — Milei 2, Mercosur 3")
  *   or one notice per topic (mute) shows what was held;
  * - no session bus or no notification server: rows are held, not failed
@@ -30,8 +31,8 @@
  *   flush of a dispatcher treats what an earlier run left due the same way
  *   ("... not shown yet ...");
  * - held rows stay pending in the store (`feedwatch hits` shows "pending").
- * Holds, mutes, caps and what is on screen are kept in memory: a new process
- * starts afresh (mutes last until feedwatchd stops).
+ * Holds, caps and what is on screen are kept in memory: a new process starts
+ * afresh; mutes are in the store and outlive it.
  *
  * Actions (default/"Open": open the link with xdg-open and mark the hits
  * read; "Mark read"; "Mute topic for 24 h") are offered only by feedwatchd
