@@ -11,6 +11,8 @@ DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
 PKGS = glib-2.0 gio-2.0 libcurl libxml-2.0 sqlite3 libnotify libsystemd json-glib-1.0
+# The tool's alone: `feedwatch browse` (cli/cmd-browse.c) draws with ncurses.
+TOOL_PKGS = ncursesw
 
 CFLAGS ?= -O2 -g
 B = build
@@ -33,7 +35,7 @@ CORE_SRC = $(filter-out daemon/feedwatchd.c,$(sort $(wildcard daemon/*.c))) $(IN
 CORE_OBJ = $(patsubst cli/%.c,$(B)/obj/cli/%.o,$(CORE_SRC:daemon/%.c=$(B)/obj/%.o))
 CLI_SRC = $(filter-out cli/feedwatch.c $(INTERIM_SRC),$(sort $(wildcard cli/*.c)))
 CLI_OBJ = $(CLI_SRC:cli/%.c=$(B)/obj/cli/%.o)
-CLI_TESTS = $(B)/tests/test_hitlog $(B)/tests/test_report $(B)/tests/test_stats
+CLI_TESTS = $(B)/tests/test_browse $(B)/tests/test_hitlog $(B)/tests/test_report $(B)/tests/test_stats
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -45,6 +47,8 @@ $(B)/obj/%.o: daemon/%.c $(wildcard include/feedwatch/*.h daemon/*.h) | $(B)/obj
 
 $(B)/obj/cli/%.o: cli/%.c $(wildcard include/feedwatch/*.h cli/*.h) | $(B)/obj/cli
 	$(CC) $(FW_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/cli/cmd-browse.o: FW_CFLAGS += $(shell $(PKG_CONFIG) --cflags $(TOOL_PKGS))
 
 $(B)/obj/outbox.o: cli/hitlog.h
 $(B)/obj/outbox.o: FW_CFLAGS += -Icli
@@ -58,7 +62,7 @@ $(B)/libfeedwatch-cli.a: $(CLI_OBJ)
 	$(AR) rcs $@ $^
 
 $(B)/feedwatch: $(B)/obj/cli/feedwatch.o $(B)/libfeedwatch-cli.a $(B)/libfeedwatch.a
-	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(FW_LIBS)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(FW_LIBS) $(shell $(PKG_CONFIG) --libs $(TOOL_PKGS))
 
 $(B)/feedwatchd: $(B)/obj/feedwatchd.o $(B)/libfeedwatch.a
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(FW_LIBS)
