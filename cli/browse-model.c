@@ -95,6 +95,34 @@ story_key(const struct fw_hit_row *r)
 	return item_key(r->feed, r->item_id);
 }
 
+/* When a hit's item was published, else when the hit was found. */
+static gint64
+hit_when(const struct fw_hit_row *r)
+{
+	return r->published != FW_TIME_NONE ? r->published : r->found;
+}
+
+/* Puts the story's lead first: the hit of the item published first (the
+ * original, not a later copy), then the first found; sets when. */
+static void
+story_lead(struct fw_browse_story *st)
+{
+	guint lead = 0;
+
+	for (guint i = 1; i < st->hits->len; i++) {
+		const struct fw_hit_row *r = st->hits->pdata[i], *l = st->hits->pdata[lead];
+
+		if (hit_when(r) < hit_when(l))
+			lead = i;
+	}
+	if (lead > 0) {
+		gpointer h = g_ptr_array_steal_index(st->hits, lead);
+
+		g_ptr_array_insert(st->hits, 0, h);
+	}
+	st->when = hit_when(st->hits->pdata[0]);
+}
+
 /* Newest first: by when, then by the lead's id. */
 static gint
 story_cmp(gconstpointer a, gconstpointer b)
@@ -312,7 +340,6 @@ fw_browse_load(struct fw_browse *b, struct fw_store *s, gint64 now, GError **err
 			st = g_new0(struct fw_browse_story, 1);
 			st->key = g_steal_pointer(&key);
 			st->hits = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
-			st->when = r->published != FW_TIME_NONE ? r->published : r->found;
 			g_hash_table_insert(by_key, st->key, st);
 			g_ptr_array_add(stories, st);
 		}
@@ -322,6 +349,8 @@ fw_browse_load(struct fw_browse *b, struct fw_store *s, gint64 now, GError **err
 		g_ptr_array_add(st->hits, rows->pdata[i]);
 		rows->pdata[i] = NULL;
 	}
+	for (guint i = 0; i < stories->len; i++)
+		story_lead(stories->pdata[i]);
 	g_ptr_array_sort(stories, story_cmp);
 	for (guint i = 0; i < stories->len; i++) {
 		struct fw_browse_story *st = stories->pdata[i];

@@ -77,8 +77,10 @@ void fw_browse_matched_spans(const char *matched_json, const char *field, GArray
 struct fw_browse_story {
 	char *key;           /* the canonical link, else "feed\x1fitem id" */
 	GPtrArray *hits;     /* struct fw_hit_row *, owned: every hit of the story in
-	                        every topic and feed, oldest found first; hits[0]
-	                        (the first found) is its lead: title, feed, link */
+	                        every topic and feed; hits[0] is its lead (title,
+	                        feed, link): the hit of the item published first
+	                        (found, for one without a date), the first found
+	                        among equals; then the others, oldest found first */
 	gint64 when;         /* the lead's published date, else when it was found */
 	char *topics;        /* the names of its topics, ", " between, in the order
 	                        of the model's topics */

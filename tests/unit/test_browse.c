@@ -442,6 +442,24 @@ static void test_model_stories(struct fixture *f, gconstpointer data)
 	g_assert_nonnull(st);
 	g_assert_cmpstr(st->topics, ==, "Milei, Mercosur, China swaps");
 
+	/* the lead is the original (published first), not the copy found first */
+	{
+		gint64 copy = put_item(f, f->feed_b, "c-copy", "Copy of the scoop",
+		                       "https://news.example/scoop", "x", 8000);
+		gint64 orig = put_item(f, f->feed_a, "c-orig", "The scoop",
+		                       "https://news.example/scoop", "x", 7500);
+		gint64 hc = add_hit(f, copy, "milei", "Milei", 800);
+		gint64 ho = add_hit(f, orig, "milei", "Milei", 1900);
+
+		load(f);
+		st = fw_browse_story_find(f->b, "https://news.example/scoop");
+		g_assert_nonnull(st);
+		g_assert_cmpint(((struct fw_hit_row *)st->hits->pdata[0])->id, ==, ho);
+		g_assert_cmpint(((struct fw_hit_row *)st->hits->pdata[1])->id, ==, hc);
+		g_assert_cmpint(st->when, ==, 7500);
+		assert_topic(f, "milei", "The scoop,Milei meets Mercosur/1");
+	}
+
 	/* A: every story of a topic */
 	t = fw_browse_topic_find(f->b, "china");
 	{
@@ -451,7 +469,7 @@ static void test_model_stories(struct fixture *f, gconstpointer data)
 		g_assert_cmpuint(n, ==, 2);
 	}
 	assert_topic(f, "china", "Beijing swap line,Milei meets Mercosur/0");
-	assert_topic(f, NULL, "Beijing swap line,Milei meets Mercosur,Old Milei/1");
+	assert_topic(f, NULL, "The scoop,Beijing swap line,Milei meets Mercosur,Old Milei/2");
 }
 
 /* The filter: the query language on the items' fields; one of a story's
