@@ -4,9 +4,9 @@
  * feedwatch(1) "browse"; the model and the text are in cli/browse.h.
  *
  * ncurses (wide characters); single-threaded. The store's data version is
- * read every FW_BROWSE_POLL_MS, and what another process committed (the
- * daemon's new hits, `feedwatch read`) is loaded again. Feed text reaches
- * the screen only through fw_browse_clean. */
+ * read every FW_BROWSE_POLL_MS; when another process committed and the hits
+ * or mutes changed (the daemon's new hits, `feedwatch read`), the hit log is
+ * loaded again. Feed text reaches the screen only through fw_browse_clean. */
 #include <curses.h>
 #include <stdarg.h>
 #include <string.h>
@@ -49,6 +49,7 @@ struct ui {
 	char *message;               /* the last line's text, or NULL */
 	gboolean message_bad;
 	gint64 version;              /* the store's data version last seen */
+	char *signature;             /* and its hits' and mutes' signature */
 	gint64 polled;               /* monotonic µs of the last look */
 	gboolean quit;
 	int rows, cols;
@@ -69,13 +70,15 @@ attrs_init(void)
 	a_label = A_BOLD;
 	a_muted = A_DIM;
 	if ((nc == NULL || *nc == '\0') && has_colors() && start_color() == OK) {
-		use_default_colors();
+		/* the terminal's own background, else black */
+		short bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
+
 		init_pair(PAIR_BAR, COLOR_WHITE, COLOR_BLUE);
 		init_pair(PAIR_MARK, COLOR_BLACK, COLOR_YELLOW);
-		init_pair(PAIR_TOPIC, COLOR_CYAN, -1);
-		init_pair(PAIR_FEED, COLOR_GREEN, -1);
-		init_pair(PAIR_DATE, COLOR_YELLOW, -1);
-		init_pair(PAIR_BAD, COLOR_RED, -1);
+		init_pair(PAIR_TOPIC, COLOR_CYAN, bg);
+		init_pair(PAIR_FEED, COLOR_GREEN, bg);
+		init_pair(PAIR_DATE, COLOR_YELLOW, bg);
+		init_pair(PAIR_BAD, COLOR_RED, bg);
 		a_bar = COLOR_PAIR(PAIR_BAR) | A_BOLD;
 		a_mark = COLOR_PAIR(PAIR_MARK);
 		a_topic = COLOR_PAIR(PAIR_TOPIC);
@@ -698,11 +701,13 @@ reload(struct ui *ui, gboolean quiet)
 }
 
 /* Asks the store whether another process wrote to it, every
- * FW_BROWSE_POLL_MS; loads again when it did. */
+ * FW_BROWSE_POLL_MS; loads again when the hits or the mutes changed (the
+ * daemon commits at every poll, mostly of nothing the browser shows). */
 static void
 poll_store(struct ui *ui)
 {
 	gint64 v = 0, t = g_get_monotonic_time();
+	g_autofree char *sig = NULL;
 
 	if (t - ui->polled < FW_BROWSE_POLL_MS * 1000)
 		return;
@@ -710,6 +715,11 @@ poll_store(struct ui *ui)
 	if (!fw_store_browse_version(ui->db.store, &v, NULL) || v == ui->version)
 		return;
 	ui->version = v;
+	sig = fw_store_browse_signature(ui->db.store, NULL);
+	if (sig != NULL && g_strcmp0(sig, ui->signature) == 0)
+		return;
+	g_free(ui->signature);
+	ui->signature = g_steal_pointer(&sig);
 	reload(ui, FALSE);
 }
 
@@ -770,13 +780,34 @@ toggle_read(struct ui *ui, struct fw_browse_story *st)
 	g_clear_pointer(&ui->reader, g_ptr_array_unref);
 }
 
-/* A: every story of the topic read. */
+/* Asks a yes-or-no question on the last row: TRUE for y. */
+static gboolean
+ask_yes(struct ui *ui, const char *question)
+{
+	wint_t ch;
+	int r;
+
+	move(ui->rows - 1, 0);
+	clrtoeol();
+	put(ui->rows - 1, 0, question, (guint)ui->cols - 1, FALSE, A_BOLD);
+	refresh();
+	while ((r = get_wch(&ch)) == ERR || (r == KEY_CODE_YES && ch == KEY_RESIZE))
+		;
+	return r == OK && (ch == 'y' || ch == 'Y');
+}
+
+/* A: every story of the topic read (All topics: after a yes). */
 static void
 all_read(struct ui *ui, struct fw_browse_topic *t)
 {
 	g_autoptr(GError) err = NULL;
 	guint n = 0;
 
+	if (t->key == NULL && t->unread > 0 &&
+	    !ask_yes(ui, "Mark every story of every topic read? (y/n)")) {
+		say(ui, FALSE, "Nothing marked.");
+		return;
+	}
 	if (!fw_browse_topic_set_read(ui->b, ui->db.store, t, &n, &err))
 		say(ui, TRUE, "%s", err->message);
 	else
@@ -1112,6 +1143,7 @@ fw_cmd_browse(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	fw_browse_set_ascii(!g_get_charset(NULL));
 	ui.b = fw_browse_new(ui.db.cfg);
 	fw_store_browse_version(ui.db.store, &ui.version, NULL);
+	ui.signature = fw_store_browse_signature(ui.db.store, NULL);
 	if (!fw_browse_load(ui.b, ui.db.store, fw_cli_now(), &err)) {
 		fw_browse_free(ui.b);
 		return fw_cli_db_close(&ui.db, fw_cli_fail("browse", "%s", err->message));
@@ -1148,6 +1180,7 @@ fw_cmd_browse(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_free(ui.topic_key);
 	g_free(ui.story_key);
 	g_free(ui.message);
+	g_free(ui.signature);
 	fw_browse_free(ui.b);
 	return fw_cli_db_close(&ui.db, 0);
 }

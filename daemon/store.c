@@ -129,6 +129,7 @@ enum stmt_id {
 	ST_MUTE_EXPIRE,
 	ST_MUTES,
 	ST_DATA_VERSION,
+	ST_BROWSE_SIGNATURE,
 	ST_COUNT
 };
 
@@ -252,6 +253,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"SELECT topic, until FROM mutes WHERE until > ?1",
 	[ST_DATA_VERSION] =
 		"PRAGMA data_version",
+	/* What the browser shows of the hits and mutes, in a few numbers. */
+	[ST_BROWSE_SIGNATURE] =
+		"SELECT (SELECT count(*) || ':' || ifnull(max(id), 0) || ':' || total(read) || ':' ||"
+		" total(read * id) FROM hits) || '|' ||"
+		" ifnull((SELECT group_concat(topic || ':' || until, ',') FROM mutes), '')",
 };
 
 struct fw_store {
@@ -1584,6 +1590,21 @@ gboolean fw_store_browse_version(struct fw_store *s, gint64 *version, GError **e
 	*version = sqlite3_column_int64(q, 0);
 	done(q);
 	return TRUE;
+}
+
+char *fw_store_browse_signature(struct fw_store *s, GError **error)
+{
+	sqlite3_stmt *q;
+	char *sig = NULL;
+
+	if (!(q = stmt(s, ST_BROWSE_SIGNATURE, error)))
+		return NULL;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		sig = column_dup(q, 0);
+	else
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading the hit log's signature");
+	done(q);
+	return sig;
 }
 
 gboolean fw_store_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb, gpointer data,

@@ -334,6 +334,12 @@ gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_
  * (PRAGMA data_version; this connection's own writes do not change it). */
 gboolean fw_store_browse_version(struct fw_store *s, gint64 *version, GError **error);
 
+/* A short text that changes when a hit is added, removed, or marked read or
+ * unread, or a mute changes (counts and sums, so two changes may in rare
+ * cases cancel out): the browser loads the hit log again only then, not at
+ * every commit of the daemon. NULL with error. Caller frees. */
+char *fw_store_browse_signature(struct fw_store *s, GError **error);
+
 /* Calls cb for every stored item that has a hit, by row id (the fields of
  * fw_store_items_foreach), for filtering the hit log with a query. */
 gboolean fw_store_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb, gpointer data,

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
 . "$(dirname "$0")/notify_setup.sh"   # wait_until, start_daemon; TZ=UTC
-plan 52
+plan 54
 
 # Under valgrind everything is slower: wait longer.
 WAIT=20
@@ -209,6 +209,14 @@ ok $? "A marks every story of the topic read"
 keys a q
 shows a '^ +0/[0-9]+  Milei'
 ok $? "the topics: Milei has no unread story left"
+unread_before=$(fw -c "$CONF" hits --unread --format json | wc -l)
+keys a g A
+shows a '^Mark every story of every topic read\? \(y/n\)'
+ok $? "A on All topics asks first"
+keys a n
+shows a '^Nothing marked\.'
+is "$(fw -c "$CONF" hits --unread --format json | wc -l)" "$unread_before" "and n leaves them unread"
+keys a j
 
 # ---- mute ---------------------------------------------------------------
 keys a j m

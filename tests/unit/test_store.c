@@ -1062,6 +1062,43 @@ static void test_data_version(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(v2, !=, v1);
 }
 
+/* The signature moves with what the browser shows only. */
+static void test_browse_signature(struct fixture *f, gconstpointer data)
+{
+	gint64 feed = feed_id(f->s, "a");
+	gint64 item = put_item(f->s, feed, "i1", "One", NULL, 100);
+	gint64 item2 = put_item(f->s, feed, "i2", "Two", NULL, 100);
+	gint64 h1, h2;
+	char *sigs[7];
+
+	sigs[0] = fw_store_browse_signature(f->s, NULL);
+	h1 = add_hit(f->s, item, "t", "initial", 0, 100, "s");
+	h2 = add_hit(f->s, item2, "t", "initial", 0, 100, "s");
+	sigs[1] = fw_store_browse_signature(f->s, NULL);
+	g_assert_true(fw_store_hit_set_read(f->s, h1, TRUE, NULL));
+	sigs[2] = fw_store_browse_signature(f->s, NULL);
+	/* one read, another unread: not the same */
+	g_assert_true(fw_store_hit_set_read(f->s, h1, FALSE, NULL));
+	g_assert_true(fw_store_hit_set_read(f->s, h2, TRUE, NULL));
+	sigs[3] = fw_store_browse_signature(f->s, NULL);
+	g_assert_true(fw_store_mute_set(f->s, "t", 5000, 100, NULL));
+	sigs[4] = fw_store_browse_signature(f->s, NULL);
+	/* a poll of a feed that brings nothing new */
+	put_item(f->s, feed, "i3", "Three", NULL, 200);
+	sigs[5] = fw_store_browse_signature(f->s, NULL);
+	g_assert_cmpstr(sigs[5], ==, sigs[4]);
+	sql_exec(f->path, "DELETE FROM hits WHERE id = 1");
+	sigs[6] = fw_store_browse_signature(f->s, NULL);
+	for (int i = 0; i < 7; i++) {
+		g_assert_nonnull(sigs[i]);
+		for (int k = 0; k < i; k++)
+			if (!(i == 5 && k == 4))
+				g_assert_cmpstr(sigs[i], !=, sigs[k]);
+	}
+	for (int i = 0; i < 7; i++)
+		g_free(sigs[i]);
+}
+
 /* ---- identity and newness ---------------------------------------------- */
 
 /* Polls of feeds, one transaction per poll number: each row puts one item
@@ -1874,6 +1911,7 @@ int main(int argc, char **argv)
 	ADD("/store/prune-foreach", test_prune_foreach, 0);
 	ADD("/store/mutes", test_mutes, 0);
 	ADD("/store/data-version", test_data_version, 0);
+	ADD("/store/browse-signature", test_browse_signature, 0);
 	ADD("/store/item/identity", test_identity, 0);
 	ADD("/store/item/identity-autocommit", test_identity_autocommit, 0);
 	ADD("/store/hits/also-in", test_also_in, 0);
