@@ -52,6 +52,7 @@ struct ui {
 	char *signature;             /* and its hits' and mutes' signature */
 	gint64 polled;               /* monotonic µs of the last look */
 	gboolean quit;
+	gboolean dirty;              /* the screen is to be drawn again */
 	int rows, cols;
 };
 
@@ -677,6 +678,7 @@ reload(struct ui *ui, gboolean quiet)
 	struct fw_browse_topic *nt;
 	int i;
 
+	ui->dirty = TRUE;
 	if (!fw_browse_load(ui->b, ui->db.store, fw_cli_now(), &err)) {
 		say(ui, TRUE, "%s", err->message);
 		return;
@@ -1163,14 +1165,19 @@ fw_cmd_browse(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	curs_set(0);
 	timeout(FW_BROWSE_KEY_MS);
 	attrs_init();
+	ui.dirty = TRUE;
 	while (!ui.quit) {
 		wint_t ch;
 		int r;
 
-		draw(&ui);
+		if (ui.dirty)
+			draw(&ui);
+		ui.dirty = FALSE;
 		r = get_wch(&ch);
-		if (r != ERR)
+		if (r != ERR) {
 			key(&ui, r, ch);
+			ui.dirty = TRUE;
+		}
 		poll_store(&ui);
 	}
 	endwin();
