@@ -12,7 +12,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
 . "$(dirname "$0")/notify_setup.sh"   # wait_until, start_daemon; TZ=UTC
-plan 54
+plan 56
 
 # Under valgrind everything is slower: wait longer.
 WAIT=20
@@ -142,6 +142,11 @@ hits_json "$T_TMP/hits.json"
 summary=$(sqlite3 "$DB" "SELECT summary FROM items WHERE item_key = 'hostile-1'")
 # body NAME COLS: the reader's text on screen is the hostile item's, wrapped at COLS.
 body() { screen "$1" > "$T_TMP/body.txt"; term body "$T_TMP/body.txt" "$summary" "$2"; }
+
+fw -c "$CONF" browse < /dev/null > /dev/null 2> "$T_TMP/err"
+like "$?:$(cat "$T_TMP/err")" '^1:feedwatch browse: needs a terminal' "without a terminal: exit 1, said"
+fw -c "$CONF" browse extra > /dev/null 2> "$T_TMP/err"
+like "$?:$(cat "$T_TMP/err")" "^2:feedwatch: browse: unexpected argument 'extra'" "an argument: usage error"
 
 # ---- 80x24: the topics, a topic's stories, the reader -------------------
 browse a 80 24
