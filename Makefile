@@ -11,7 +11,8 @@ DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
 PKGS = glib-2.0 gio-2.0 libcurl libxml-2.0 sqlite3 libnotify libsystemd json-glib-1.0
-# The tool's alone: `feedwatch browse` (cli/cmd-browse.c) draws with ncurses.
+# The tool's alone: `feedwatch browse` (cli/cmd-browse.c, cli/browse-screen.c)
+# draws with ncurses.
 TOOL_PKGS = ncursesw
 
 CFLAGS ?= -O2 -g
@@ -48,7 +49,7 @@ $(B)/obj/%.o: daemon/%.c $(wildcard include/feedwatch/*.h daemon/*.h) | $(B)/obj
 $(B)/obj/cli/%.o: cli/%.c $(wildcard include/feedwatch/*.h cli/*.h) | $(B)/obj/cli
 	$(CC) $(FW_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(B)/obj/cli/cmd-browse.o: FW_CFLAGS += $(shell $(PKG_CONFIG) --cflags $(TOOL_PKGS))
+$(B)/obj/cli/cmd-browse.o $(B)/obj/cli/browse-screen.o: FW_CFLAGS += $(shell $(PKG_CONFIG) --cflags $(TOOL_PKGS))
 
 $(B)/obj/outbox.o: cli/hitlog.h
 $(B)/obj/outbox.o: FW_CFLAGS += -Icli
