@@ -13,6 +13,9 @@ DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
 PKGS = glib-2.0 gio-2.0 libcurl libxml-2.0 sqlite3 libnotify libsystemd json-glib-1.0
+# The tool's alone: `feedwatch browse` (cli/cmd-browse.c, cli/browse-screen.c)
+# draws with ncurses.
+TOOL_PKGS = ncursesw
 
 # CFLAGS, CPPFLAGS and LDFLAGS are the builder's (Debian's from dpkg-buildflags:
 # fortify, stack protector, relro, now); every compile gets CPPFLAGS and CFLAGS,
@@ -35,7 +38,7 @@ CORE_SRC = $(filter-out daemon/feedwatchd.c,$(sort $(wildcard daemon/*.c)))
 CORE_OBJ = $(CORE_SRC:daemon/%.c=$(B)/obj/%.o)
 CLI_SRC = $(filter-out cli/feedwatch.c,$(sort $(wildcard cli/*.c)))
 CLI_OBJ = $(CLI_SRC:cli/%.c=$(B)/obj/cli/%.o)
-CLI_TESTS = $(B)/tests/test_hitlog $(B)/tests/test_report $(B)/tests/test_stats
+CLI_TESTS = $(B)/tests/test_browse $(B)/tests/test_hitlog $(B)/tests/test_report $(B)/tests/test_stats
 UNIT_SRC = $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 FUZZ_SRC = $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -58,6 +61,8 @@ $(B)/obj/%.o: daemon/%.c $(wildcard include/feedwatch/*.h daemon/*.h) | $(B)/obj
 $(B)/obj/cli/%.o: cli/%.c $(wildcard include/feedwatch/*.h cli/*.h) | $(B)/obj/cli
 	$(CC) $(FW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+$(B)/obj/cli/cmd-browse.o $(B)/obj/cli/browse-screen.o: FW_CFLAGS += $(shell $(PKG_CONFIG) --cflags $(TOOL_PKGS))
+
 $(B)/libfeedwatch.a: $(CORE_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
@@ -67,7 +72,7 @@ $(B)/libfeedwatch-cli.a: $(CLI_OBJ)
 	$(AR) rcs $@ $^
 
 $(B)/feedwatch: $(B)/obj/cli/feedwatch.o $(B)/libfeedwatch-cli.a $(B)/libfeedwatch.a
-	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(FW_LIBS)
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(FW_LIBS) $(shell $(PKG_CONFIG) --libs $(TOOL_PKGS))
 
 $(B)/feedwatchd: $(B)/obj/feedwatchd.o $(B)/libfeedwatch.a
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $^ $(FW_LIBS)

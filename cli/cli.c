@@ -442,6 +442,38 @@ fw_cli_term_cut(const char *s, guint max)
 	return g_string_free(out, FALSE);
 }
 
+gchar **
+fw_cli_browser_argv(const char *url, GError **error)
+{
+	const char *browser = g_getenv("BROWSER");
+	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+
+	if (browser != NULL && *browser != '\0') {
+		g_auto(GStrv) list = g_strsplit(browser, ":", 2);
+		g_auto(GStrv) words = NULL;
+		gboolean placed = FALSE;
+
+		if (!g_shell_parse_argv(list[0], NULL, &words, error))
+			return NULL;
+		for (int i = 0; words[i] != NULL; i++) {
+			if (strstr(words[i], "%s") != NULL) {
+				g_autoptr(GString) w = g_string_new(words[i]);
+
+				g_string_replace(w, "%s", url, 0);
+				g_strv_builder_add(b, w->str);
+				placed = TRUE;
+			} else {
+				g_strv_builder_add(b, words[i]);
+			}
+		}
+		if (!placed)
+			g_strv_builder_add(b, url);
+	} else {
+		g_strv_builder_add_many(b, "xdg-open", url, NULL);
+	}
+	return g_strv_builder_end(b);
+}
+
 /* ---- JSON -------------------------------------------------------------- */
 
 void

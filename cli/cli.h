@@ -45,6 +45,7 @@ extern const struct fw_cmd_entry *fw_cli_cmd;
 
 int fw_cmd_add(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_browse(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_export(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv);
@@ -146,6 +147,12 @@ guint fw_cli_term_width(void);
 /* s for the terminal: control characters and bidi overrides as spaces, cut to max columns with
  * "…". Caller frees. */
 char *fw_cli_term_cut(const char *s, guint max);
+
+/* The command that opens url in the browser, to run without a shell:
+ * $BROWSER (the first of a colon-separated list, split into words as a
+ * shell would; "%s" in a word is the URL, else the URL is added), else
+ * xdg-open. NULL with error when $BROWSER does not split. g_strfreev it. */
+gchar **fw_cli_browser_argv(const char *url, GError **error);
 
 /* ---- JSON -------------------------------------------------------------- */
 

@@ -47,6 +47,11 @@ const struct fw_cmd_entry fw_cmd_table[] = {
 	{ "unread", "HIT... | --all", REVIEW,
 	  "mark hits unread",
 	  "Mark hits unread.", fw_cmd_read },
+	{ "browse", NULL, REVIEW,
+	  "browse the hit log in the terminal: topics, stories, a reader",
+	  "Browse the hit log in the terminal, in the manner of newsboat: the topics with their "
+	  "unread stories, a topic's stories, a reader with the matched words highlighted. "
+	  "Keys: ? in it; new hits appear by themselves.", fw_cmd_browse },
 	{ "stats", NULL, REVIEW,
 	  "hits per topic per day, with sparklines (--days N)",
 	  "Hits per topic per day for the last N days, with a sparkline a topic.", fw_cmd_stats },

@@ -42,8 +42,8 @@ _feedwatch()
 	local cur prev cmd i
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
-	local commands="hits show open read unread stats report status check match backtest parse
-		add import export poll reload prune help"
+	local commands="hits show open read unread browse stats report status check match backtest
+		parse add import export poll reload prune help"
 
 	# The command: the first word that is not -c FILE.
 	cmd=

@@ -460,8 +460,15 @@ outbox_action_cb(const struct fw_notice *n, enum fw_notify_action action, gpoint
 		break;
 	case FW_NOTIFY_MUTE:
 		for (guint i = 0; n->topics != NULL && n->topics[i] != NULL; i++) {
-			topic_state(o, n->topics[i])->muted_until = outbox_now(o) +
-			                                            FW_OUTBOX_MUTE_SECONDS;
+			gint64 now = outbox_now(o);
+
+			topic_state(o, n->topics[i])->muted_until = now + FW_OUTBOX_MUTE_SECONDS;
+			if (!fw_store_mute_set(o->store, n->topics[i], now + FW_OUTBOX_MUTE_SECONDS,
+			                       now, &err)) {
+				fw_log_warn("cannot store the mute of topic %s: %s", n->topics[i],
+				            err->message);
+				g_clear_error(&err);
+			}
 			fw_log_info("topic %s muted for 24 h", n->topics[i]);
 		}
 		break;
@@ -1001,6 +1008,31 @@ group_items(GPtrArray *rows)
 	return items;
 }
 
+/* Reads the stored mutes (feedwatch browse and the "Mute" action write
+ * them) into the topics' states: the store's word holds, unmutes too. */
+static void
+mutes_read(struct fw_outbox *o, gint64 now)
+{
+	g_autoptr(GHashTable) mutes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GError) err = NULL;
+	GHashTableIter it;
+	gpointer key, val;
+
+	if (!fw_store_mutes(o->store, now, mutes, &err)) {
+		fw_log_warn("cannot read the mutes: %s", err->message);
+		return;
+	}
+	g_hash_table_iter_init(&it, mutes);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		topic_state(o, key);
+	g_hash_table_iter_init(&it, o->topics);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		gint64 *until = g_hash_table_lookup(mutes, key);
+
+		((struct topic_state *)val)->muted_until = until != NULL ? *until : 0;
+	}
+}
+
 /* The desktop part of a flush: holds, summaries, coalescing, then one
  * notice per item. */
 static void
@@ -1026,6 +1058,7 @@ flush_desktop(struct fw_outbox *o, GPtrArray *desk, gint64 now)
 		}
 		return;
 	}
+	mutes_read(o, now);
 	/* Topics whose quiet hours or mute just ended: what they held comes now. */
 	g_hash_table_iter_init(&hit, o->topics);
 	while (g_hash_table_iter_next(&hit, &key, &val)) {

@@ -95,6 +95,12 @@ static const char *const migrations[] = {
 	 * (a 304 does not lose them). */
 	"ALTER TABLE feeds ADD COLUMN ttl INTEGER NOT NULL DEFAULT 0;"
 	"ALTER TABLE feeds ADD COLUMN max_age INTEGER NOT NULL DEFAULT 0;",
+	/* 3 -> 4: a topic's notifications muted until a time (feedwatch browse,
+	 * the "Mute topic for 24 h" action), kept across restarts. */
+	"CREATE TABLE mutes ("
+	"  topic TEXT PRIMARY KEY,"
+	"  until INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == FW_STORE_SCHEMA_VERSION);
@@ -124,6 +130,12 @@ enum stmt_id {
 	ST_FEED_STATUS,
 	ST_PRUNE,
 	ST_PRUNE_HITS,
+	ST_MUTE_SET,
+	ST_MUTE_CLEAR,
+	ST_MUTE_EXPIRE,
+	ST_MUTES,
+	ST_DATA_VERSION,
+	ST_BROWSE_SIGNATURE,
 	ST_COUNT
 };
 
@@ -259,6 +271,22 @@ static const char *const stmt_sql[ST_COUNT] = {
 	/* Hits found before ?1 (their outbox rows go with them). */
 	[ST_PRUNE_HITS] =
 		"DELETE FROM hits WHERE found < ?1",
+	[ST_MUTE_SET] =
+		"INSERT INTO mutes (topic, until) VALUES (?1, ?2)"
+		" ON CONFLICT (topic) DO UPDATE SET until = excluded.until",
+	[ST_MUTE_CLEAR] =
+		"DELETE FROM mutes WHERE topic = ?1",
+	[ST_MUTE_EXPIRE] =
+		"DELETE FROM mutes WHERE until <= ?1",
+	[ST_MUTES] =
+		"SELECT topic, until FROM mutes WHERE until > ?1",
+	[ST_DATA_VERSION] =
+		"PRAGMA data_version",
+	/* What the browser shows of the hits and mutes, in a few numbers. */
+	[ST_BROWSE_SIGNATURE] =
+		"SELECT (SELECT count(*) || ':' || ifnull(max(id), 0) || ':' || total(read) || ':' ||"
+		" total(read * id) FROM hits) || '|' ||"
+		" ifnull((SELECT group_concat(topic || ':' || until, ',') FROM mutes), '')",
 };
 
 struct fw_store {
@@ -1593,22 +1621,20 @@ static GPtrArray *categories_parse(const char *json)
 	return cats;
 }
 
-gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_cb cb,
-                                gpointer data, GError **error)
+/* Runs an items query (columns: row id, feed key, feed title, item_key,
+ * title, link, published, updated, author, categories, summary, content;
+ * ?1 bound to *since unless since is NULL) and calls cb per row. */
+static gboolean items_query(struct fw_store *s, const char *sql, const gint64 *since,
+                            fw_store_item_cb cb, gpointer data, GError **error)
 {
-	static const char sql[] =
-		"SELECT i.id, f.key, COALESCE(f.title, f.key), i.item_key, i.title, i.link,"
-		" i.published, i.updated, i.author, i.categories, i.summary, i.content"
-		" FROM items i JOIN feeds f ON f.id = i.feed_id"
-		" WHERE COALESCE(i.published, i.first_seen) >= ?1"
-		" ORDER BY COALESCE(i.published, i.first_seen), i.id";
 	sqlite3_stmt *q = NULL;
 	int rc;
 
 	rc = sqlite3_prepare_v2(s->db, sql, -1, &q, NULL);
 	if (rc != SQLITE_OK)
 		return fail(s, error, sqlite3_extended_errcode(s->db), "reading items");
-	sqlite3_bind_int64(q, 1, since);
+	if (since)
+		sqlite3_bind_int64(q, 1, *since);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct fw_item item = { 0 };
 		gboolean more;
@@ -1637,4 +1663,112 @@ gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_
 	}
 	sqlite3_finalize(q);
 	return TRUE;
+}
+
+gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_cb cb,
+                                gpointer data, GError **error)
+{
+	static const char sql[] =
+		"SELECT i.id, f.key, COALESCE(f.title, f.key), i.item_key, i.title, i.link,"
+		" i.published, i.updated, i.author, i.categories, i.summary, i.content"
+		" FROM items i JOIN feeds f ON f.id = i.feed_id"
+		" WHERE COALESCE(i.published, i.first_seen) >= ?1"
+		" ORDER BY COALESCE(i.published, i.first_seen), i.id";
+
+	return items_query(s, sql, &since, cb, data, error);
+}
+
+/* ---- mutes ------------------------------------------------------------- */
+
+gboolean fw_store_mute_set(struct fw_store *s, const char *topic, gint64 until, gint64 now,
+                           GError **error)
+{
+	sqlite3_stmt *q;
+	gboolean own, ok;
+
+	g_return_val_if_fail(topic != NULL, FALSE);
+	if (!auto_begin(s, &own, error))
+		return FALSE;
+	ok = (q = stmt(s, ST_MUTE_EXPIRE, error)) != NULL;
+	if (ok) {
+		sqlite3_bind_int64(q, 1, now);
+		ok = run(s, q, "forgetting ended mutes", error);
+	}
+	if (ok)
+		ok = (q = stmt(s, until > now ? ST_MUTE_SET : ST_MUTE_CLEAR, error)) != NULL;
+	if (ok) {
+		bind_text(q, 1, topic);
+		sqlite3_bind_int64(q, 2, until);
+		ok = run(s, q, until > now ? "muting a topic" : "unmuting a topic", error);
+	}
+	return auto_end(s, own, ok, error);
+}
+
+gboolean fw_store_mutes(struct fw_store *s, gint64 now, GHashTable *out, GError **error)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (!(q = stmt(s, ST_MUTES, error)))
+		return FALSE;
+	sqlite3_bind_int64(q, 1, now);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		gint64 until = sqlite3_column_int64(q, 1);
+
+		g_hash_table_insert(out, column_dup(q, 0), g_memdup2(&until, sizeof until));
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading mutes");
+		done(q);
+		return FALSE;
+	}
+	done(q);
+	return TRUE;
+}
+
+/* ---- feedwatch browse -------------------------------------------------- */
+
+gboolean fw_store_browse_version(struct fw_store *s, gint64 *version, GError **error)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (!(q = stmt(s, ST_DATA_VERSION, error)))
+		return FALSE;
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading the data version");
+		done(q);
+		return FALSE;
+	}
+	*version = sqlite3_column_int64(q, 0);
+	done(q);
+	return TRUE;
+}
+
+char *fw_store_browse_signature(struct fw_store *s, GError **error)
+{
+	sqlite3_stmt *q;
+	char *sig = NULL;
+
+	if (!(q = stmt(s, ST_BROWSE_SIGNATURE, error)))
+		return NULL;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		sig = column_dup(q, 0);
+	else
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading the hit log's signature");
+	done(q);
+	return sig;
+}
+
+gboolean fw_store_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb, gpointer data,
+                                       GError **error)
+{
+	static const char sql[] =
+		"SELECT i.id, f.key, COALESCE(f.title, f.key), i.item_key, i.title, i.link,"
+		" i.published, i.updated, i.author, i.categories, i.summary, i.content"
+		" FROM items i JOIN feeds f ON f.id = i.feed_id"
+		" WHERE EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id) ORDER BY i.id";
+
+	return items_query(s, sql, NULL, cb, data, error);
 }

@@ -9,8 +9,9 @@
  * jobs; it runs on the main context it is given, the store's thread. It
  * returns no errors: a failed delivery is recorded on its row (the store
  * retries it with backoff) and logged; without a notification server
- * desktop rows stay pending. Holds, mutes, caps and what is on screen are
- * kept in memory and end with the dispatcher. */
+ * desktop rows stay pending. Holds, caps and what is on screen are kept in
+ * memory and end with the dispatcher; mutes are in the store (fw_store_mutes,
+ * read at every flush: a mute set by `feedwatch browse` holds here too). */
 #ifndef FW_OUTBOX_H
 #define FW_OUTBOX_H
 

@@ -33,7 +33,7 @@ enum fw_store_error_code {
 struct fw_store;
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FW_STORE_SCHEMA_VERSION 3
+#define FW_STORE_SCHEMA_VERSION 4
 
 /* Opens (creating it and its directories, 0700) the database at path, runs
  * migrations. Returns a new store (free with fw_store_free) or NULL with
@@ -296,6 +296,21 @@ gboolean fw_store_hit_set_read(struct fw_store *s, gint64 hit_id, gboolean read,
 gboolean fw_store_hits_set_read_all(struct fw_store *s, char **topics, gboolean read,
                                     gint64 *changed, GError **error);
 
+/* ---- mutes ------------------------------------------------------------- */
+
+/* A mute holds a topic's desktop notifications until a time (table mutes):
+ * `feedwatch browse` (m) and the notification action "Mute topic for 24 h"
+ * write it, the outbox reads it at every flush; it outlives the processes. */
+
+/* Mutes topic until `until` (Unix seconds), or unmutes it when until <= now;
+ * mutes that ended by now are forgotten. Outside a transaction it makes its own. */
+gboolean fw_store_mute_set(struct fw_store *s, const char *topic, gint64 until, gint64 now,
+                           GError **error);
+
+/* Inserts the mutes that last past now into out: topic key (char *) ->
+ * until (gint64 *), both newly allocated (make out with g_free for both). */
+gboolean fw_store_mutes(struct fw_store *s, gint64 now, GHashTable *out, GError **error);
+
 /* ---- maintenance and backtests ------------------------------------------ */
 
 /* last_seen granularity, seconds: see fw_store_item_put. */
@@ -333,5 +348,22 @@ typedef gboolean (*fw_store_item_cb)(gint64 item_rowid, const char *feed_key,
  * at or after since, oldest first (for `feedwatch backtest`). */
 gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_cb cb,
                                 gpointer data, GError **error);
+
+/* ---- feedwatch browse -------------------------------------------------- */
+
+/* A number that changes when another connection commits to the database
+ * (PRAGMA data_version; this connection's own writes do not change it). */
+gboolean fw_store_browse_version(struct fw_store *s, gint64 *version, GError **error);
+
+/* A short text that changes when a hit is added, removed, or marked read or
+ * unread, or a mute changes (counts and sums, so two changes may in rare
+ * cases cancel out): the browser loads the hit log again only then, not at
+ * every commit of the daemon. NULL with error. Caller frees. */
+char *fw_store_browse_signature(struct fw_store *s, GError **error);
+
+/* Calls cb for every stored item that has a hit, by row id (the fields of
+ * fw_store_items_foreach), for filtering the hit log with a query. */
+gboolean fw_store_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb, gpointer data,
+                                       GError **error);
 
 #endif

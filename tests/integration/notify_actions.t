@@ -3,10 +3,10 @@
 # server: "Open" and the default action open the link (xdg-open, here a
 # recording stand-in) and mark the hit read, "Mark read" marks it read,
 # "Mute topic for 24 h" holds that topic's later notifications (pending)
-# while other topics still notify.
+# while other topics still notify, and is stored (table mutes).
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/notify_setup.sh"
-plan 17
+plan 18
 
 W="$T_TMP/www"
 mkdir -p "$W" "$T_TMP/bin"
@@ -64,6 +64,8 @@ ok $? "the third hit is shown"
 echo "invoke last mute" >> "$T_TMP/control"
 wait_until 20 grep -q "topic milei muted for 24 h" "$T_TMP/d.err"
 ok $? "Mute topic mutes it (logged)"
+is "$(sqlite3 "$T_TMP/fw.db" "SELECT topic, until - strftime('%s', 'now') BETWEEN 86000 AND 86400 FROM mutes")" \
+	"milei|1" "the mute is stored, for 24 h (feedwatch browse shows it, a restart keeps it)"
 write_feed "$W/a.xml" "A" "Milei one|x" "Milei two|x" "Milei three|x" "Milei four|x" "Mercosur five|x"
 wait_until 30 at_least 4
 ok $? "a hit of another topic is still shown"

@@ -5,8 +5,8 @@
 # the bash completion loads and completes commands, options, formats and
 # the config's topic and feed keys.
 . "$(dirname "$0")/../helpers/lib.sh"
-COMMANDS="hits show open read unread stats report status check match backtest parse add import export poll reload"
-plan 50
+COMMANDS="hits show open read unread browse stats report status check match backtest parse add import export poll reload"
+plan 52
 page="$FW_TOP/man/feedwatch.1"
 
 out=$(LC_ALL=C.UTF-8 groff -ww -z -man -Tutf8 "$page" 2>&1)

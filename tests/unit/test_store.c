@@ -163,7 +163,7 @@ static void test_open(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(sql_int(f->path, "PRAGMA auto_vacuum"), ==, 2);
 	g_assert_cmpint(sql_int(f->path, "PRAGMA page_size"), ==, 8192);
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-	                        " AND name IN ('feeds','items','hits','outbox')"), ==, 4);
+	                        " AND name IN ('feeds','items','hits','outbox','mutes')"), ==, 5);
 	g_assert_cmpint(sql_int(f->path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"),
 	                ==, 1);
 }
@@ -998,6 +998,118 @@ static void test_prune_foreach(struct fixture *f, gconstpointer data)
 	g_string_truncate(seen, 0);
 	g_assert_true(fw_store_items_foreach(f->s, 1000, count_cb, seen, &err));
 	g_assert_cmpstr(seen->str, ==, "a/new:0");
+	/* the items of the hit log only */
+	g_string_truncate(seen, 0);
+	g_assert_true(fw_store_browse_items_foreach(f->s, count_cb, seen, &err));
+	g_assert_no_error(err);
+	g_assert_cmpstr(seen->str, ==, "a/old-hit:0");
+}
+
+/* ---- mutes and the data version ------------------------------------------ */
+
+/* The mutes that last past now, as "topic:until ..." sorted. */
+static char *mutes_str(struct fw_store *s, gint64 now)
+{
+	g_autoptr(GHashTable) m = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(GList) keys = NULL;
+
+	g_assert_true(fw_store_mutes(s, now, m, &err));
+	g_assert_no_error(err);
+	keys = g_list_sort(g_hash_table_get_keys(m), (GCompareFunc)strcmp);
+	for (GList *k = keys; k; k = k->next)
+		g_string_append_printf(out, "%s%s:%" G_GINT64_FORMAT, out->len ? " " : "",
+		                       (char *)k->data, *(gint64 *)g_hash_table_lookup(m, k->data));
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+static void test_mutes(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) err = NULL;
+	char *got;
+
+	g_assert_true(fw_store_mute_set(f->s, "milei", 1000, 100, &err));
+	g_assert_true(fw_store_mute_set(f->s, "mercosur", 500, 100, &err));
+	g_assert_no_error(err);
+	got = mutes_str(f->s, 100);
+	g_assert_cmpstr(got, ==, "mercosur:500 milei:1000");
+	g_free(got);
+	/* a mute that ended is not returned, and the next write forgets it */
+	got = mutes_str(f->s, 600);
+	g_assert_cmpstr(got, ==, "milei:1000");
+	g_free(got);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM mutes"), ==, 2);
+	g_assert_true(fw_store_mute_set(f->s, "milei", 2000, 600, &err));   /* longer */
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM mutes"), ==, 1);
+	got = mutes_str(f->s, 600);
+	g_assert_cmpstr(got, ==, "milei:2000");
+	g_free(got);
+	/* until <= now: unmuted; inside a transaction it waits for its commit */
+	g_assert_true(fw_store_begin(f->s, &err));
+	g_assert_true(fw_store_mute_set(f->s, "milei", 0, 600, &err));
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM mutes"), ==, 1);
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM mutes"), ==, 0);
+	got = mutes_str(f->s, 0);
+	g_assert_cmpstr(got, ==, "");
+	g_free(got);
+}
+
+static void test_data_version(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) err = NULL;
+	gint64 v0 = -1, v1 = -1, v2 = -1;
+
+	g_assert_true(fw_store_browse_version(f->s, &v0, &err));
+	g_assert_no_error(err);
+	/* its own writes do not change it */
+	g_assert_true(fw_store_mute_set(f->s, "milei", 1000, 100, &err));
+	g_assert_true(fw_store_browse_version(f->s, &v1, &err));
+	g_assert_cmpint(v1, ==, v0);
+	/* another connection's commit does */
+	sql_exec(f->path, "DELETE FROM mutes");
+	g_assert_true(fw_store_browse_version(f->s, &v2, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(v2, !=, v1);
+}
+
+/* The signature moves with what the browser shows only. */
+static void test_browse_signature(struct fixture *f, gconstpointer data)
+{
+	gint64 feed = feed_id(f->s, "a");
+	gint64 item = put_item(f->s, feed, "i1", "One", NULL, 100);
+	gint64 item2 = put_item(f->s, feed, "i2", "Two", NULL, 100);
+	gint64 h1, h2;
+	char *sigs[7];
+
+	sigs[0] = fw_store_browse_signature(f->s, NULL);
+	h1 = add_hit(f->s, item, "t", FW_HIT_NOTIFIED_INITIAL, 0, 100, "s");
+	h2 = add_hit(f->s, item2, "t", FW_HIT_NOTIFIED_INITIAL, 0, 100, "s");
+	sigs[1] = fw_store_browse_signature(f->s, NULL);
+	g_assert_true(fw_store_hit_set_read(f->s, h1, TRUE, NULL));
+	sigs[2] = fw_store_browse_signature(f->s, NULL);
+	/* one read, another unread: not the same */
+	g_assert_true(fw_store_hit_set_read(f->s, h1, FALSE, NULL));
+	g_assert_true(fw_store_hit_set_read(f->s, h2, TRUE, NULL));
+	sigs[3] = fw_store_browse_signature(f->s, NULL);
+	g_assert_true(fw_store_mute_set(f->s, "t", 5000, 100, NULL));
+	sigs[4] = fw_store_browse_signature(f->s, NULL);
+	/* a poll of a feed that brings nothing new */
+	put_item(f->s, feed, "i3", "Three", NULL, 200);
+	sigs[5] = fw_store_browse_signature(f->s, NULL);
+	g_assert_cmpstr(sigs[5], ==, sigs[4]);
+	sql_exec(f->path, "DELETE FROM hits WHERE id = 1");
+	sigs[6] = fw_store_browse_signature(f->s, NULL);
+	for (int i = 0; i < 7; i++) {
+		g_assert_nonnull(sigs[i]);
+		for (int k = 0; k < i; k++)
+			if (!(i == 5 && k == 4))
+				g_assert_cmpstr(sigs[i], !=, sigs[k]);
+	}
+	for (int i = 0; i < 7; i++)
+		g_free(sigs[i]);
 }
 
 /* ---- identity and newness ---------------------------------------------- */
@@ -1976,6 +2088,9 @@ int main(int argc, char **argv)
 	ADD("/store/outbox/deliver", test_outbox, 0);
 	ADD("/store/outbox/backoff", test_outbox_backoff, 0);
 	ADD("/store/prune-foreach", test_prune_foreach, 0);
+	ADD("/store/mutes", test_mutes, 0);
+	ADD("/store/data-version", test_data_version, 0);
+	ADD("/store/browse-signature", test_browse_signature, 0);
 	ADD("/store/item/identity", test_identity, 0);
 	ADD("/store/item/identity-autocommit", test_identity_autocommit, 0);
 	ADD("/store/hits/also-in", test_also_in, 0);
