@@ -2,7 +2,8 @@
 # The daemon's crash test (issue 16, item 4): feedwatchd with 2,000 matching
 # items (4 feeds x 500, served by nginx, notify_initial = true) and an exec
 # hook that appends its hit id to a log, SIGKILLed while it runs the hooks,
-# restarted, FW_DCRASH_KILLS times (default 8), then left to finish. Every hit
+# restarted, FW_DCRASH_KILLS times (default 8; FW_DCRASH_SEED picks the
+# moments), then left to finish. Every hit
 # ends delivered and ran its hook at least once; a hook runs again after a
 # kill only when the kill came between its start and the record of its
 # outcome, so the hooks run more than once are at most kills x exec_parallel
@@ -15,6 +16,8 @@ kills=${FW_DCRASH_KILLS:-8}
 par=4
 feeds=4
 per=500
+# Under FW_WRAP (valgrind): 2 kills, 400 hits.
+[ -n "$FW_WRAP" ] && { kills=${FW_DCRASH_KILLS:-2}; per=100; }
 total=$((feeds * per))
 W="$T_TMP/www"
 mkdir -p "$W"
@@ -49,11 +52,11 @@ delivered() {
 # Each round: start the daemon, wait until the hooks have run a random number
 # more times (30 to 250 runs), SIGKILL it in the middle of running them.
 done_kills=0
-RANDOM=16
+RANDOM=${FW_DCRASH_SEED:-16}
 for k in $(seq "$kills"); do
 	before=$(runs)
 	want=$((before + 30 + RANDOM % 220))
-	"$FW_BUILD/feedwatchd" -c "$conf" 2>> "$T_TMP/d.err" &
+	$FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2>> "$T_TMP/d.err" &
 	dpid=$!
 	for i in $(seq 600); do [ "$(runs)" -ge "$want" ] && break; sleep 0.05; done
 	kill -KILL $dpid 2>/dev/null && done_kills=$((done_kills + 1))
@@ -61,7 +64,7 @@ for k in $(seq "$kills"); do
 	sleep 0.1     # hooks the killed daemon started may still write
 done
 # The last run: to the end (every hit delivered), then stopped cleanly.
-"$FW_BUILD/feedwatchd" -c "$conf" 2>> "$T_TMP/d.err" &
+$FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2>> "$T_TMP/d.err" &
 dpid=$!
 for i in $(seq 1200); do [ "$(delivered)" -ge "$total" ] && break; sleep 0.1; done
 sleep 0.5
