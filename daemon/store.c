@@ -1396,18 +1396,19 @@ gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 		g_string_append(where, " AND h.id > ?");
 	if (f->stories) {
 		/* The stories with a hit that matches, newest (latest hit) first,
-		 * then every hit of each, a story's hits together in id order. */
+		 * then every hit of each, a story's hits together, the first
+		 * published (then found) first: it leads the story's row. */
 		g_string_append_printf(sql, "WITH hx AS (SELECT h.id AS hid, " HIT_STORY " AS story,"
 		                       " " HIT_TIME " AS t" HIT_FROM "%s),"
 		                       " sel AS (SELECT hx.story AS story, MAX(hx.t) AS st FROM hx"
 		                       " JOIN hits h ON h.id = hx.hid JOIN items i ON i.id = h.item_id"
 		                       " JOIN feeds f ON f.id = i.feed_id%s GROUP BY hx.story"
 		                       " ORDER BY st %s, hx.story %s%s)"
-		                       " SELECT * FROM (" HIT_SELECT ", sel.st AS st, sel.story AS ss"
-		                       " FROM sel JOIN hx ON hx.story = sel.story"
+		                       " SELECT * FROM (" HIT_SELECT ", sel.st AS st, sel.story AS ss,"
+		                       " hx.t AS ht FROM sel JOIN hx ON hx.story = sel.story"
 		                       " JOIN hits h ON h.id = hx.hid JOIN items i ON i.id = h.item_id"
 		                       " JOIN feeds f ON f.id = i.feed_id)"
-		                       " ORDER BY st %s, ss %s, 1 ASC",
+		                       " ORDER BY st %s, ss %s, ht ASC, 1 ASC",
 		                       "", where->str, dir, dir, f->limit ? " LIMIT ?" : "", dir, dir);
 	} else {
 		g_string_append_printf(sql, HIT_SELECT HIT_FROM "%s ORDER BY %s %s, h.id %s%s",
