@@ -5,41 +5,17 @@
 
 #include "cli.h"
 
-/* Runs the browser on url: $BROWSER (the first of a colon-separated list;
- * "%s" in it is the URL, else the URL is added), else xdg-open. No shell.
- * Waits up to 5 s for it to fail; a browser still running then is fine. */
+/* Runs the browser on url (fw_cli_browser_argv: $BROWSER, else xdg-open; no
+ * shell). Waits up to 5 s for it to fail; a browser still running then is fine. */
 static gboolean
 launch_browser(const char *url, GError **error)
 {
-	const char *browser = g_getenv("BROWSER");
-	g_auto(GStrv) argv = NULL;
-	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
+	g_auto(GStrv) argv = fw_cli_browser_argv(url, error);
 	GPid pid;
 	int status;
 
-	if (browser != NULL && *browser != '\0') {
-		g_auto(GStrv) list = g_strsplit(browser, ":", 2);
-		g_auto(GStrv) words = NULL;
-		gboolean placed = FALSE;
-
-		if (!g_shell_parse_argv(list[0], NULL, &words, error))
-			return FALSE;
-		for (int i = 0; words[i]; i++) {
-			if (strstr(words[i], "%s") != NULL) {
-				g_autoptr(GString) w = g_string_new(words[i]);
-				g_string_replace(w, "%s", url, 0);
-				g_strv_builder_add(b, w->str);
-				placed = TRUE;
-			} else {
-				g_strv_builder_add(b, words[i]);
-			}
-		}
-		if (!placed)
-			g_strv_builder_add(b, url);
-	} else {
-		g_strv_builder_add_many(b, "xdg-open", url, NULL);
-	}
-	argv = g_strv_builder_end(b);
+	if (argv == NULL)
+		return FALSE;
 	if (!g_spawn_async(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL,
 	                   NULL, &pid, error))
 		return FALSE;
