@@ -348,8 +348,8 @@ static void notification_fill(struct worker *w, NotifyNotification *nn, struct l
                               const struct fw_notice *n, gboolean with_actions)
 {
 	g_autofree char *plain = NULL;
-	const char *summary = n->summary != NULL && *n->summary != '\0' ? n->summary
-	                      : FW_NOTIFY_APP_NAME;
+	g_autofree char *summary = fw_notice_summary_inert(n->summary != NULL && *n->summary != '\0' ?
+	                                                   n->summary : FW_NOTIFY_APP_NAME);
 
 	if (w->markup != 1)
 		plain = markup_to_plain(n->body != NULL ? n->body : "");

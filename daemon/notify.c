@@ -27,8 +27,9 @@ static char *clean_text(const char *s, gboolean keep_newlines)
 		gunichar c = g_utf8_get_char(p);
 		if (c == '\n' && keep_newlines)
 			g_string_append_c(out, '\n');
-		else if (g_unichar_iscntrl(c) || c == 0xfffe || c == 0xffff)
-			g_string_append_c(out, ' ');
+		else if (g_unichar_iscntrl(c) || c == 0xfffe || c == 0xffff ||
+		         (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+			g_string_append_c(out, ' ');   /* controls, bidi overrides, isolates */
 		else
 			g_string_append_unichar(out, c);
 	}
@@ -209,6 +210,21 @@ void fw_notice_free(struct fw_notice *n)
 	g_free(n->link);
 	g_free(n->replace_key);
 	g_free(n);
+}
+
+char *fw_notice_summary_inert(const char *summary)
+{
+	GString *out = g_string_sized_new(strlen(summary) + 8);
+
+	for (const char *p = summary; *p != '\0'; p++) {
+		if (*p == '<')
+			g_string_append(out, "\xe2\x80\xb9");   /* U+2039 ‹ */
+		else if (*p == '>')
+			g_string_append(out, "\xe2\x80\xba");   /* U+203A › */
+		else
+			g_string_append_c(out, *p);
+	}
+	return g_string_free(out, FALSE);
 }
 
 char *fw_notice_line(const char *s, glong max)

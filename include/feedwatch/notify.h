@@ -50,8 +50,14 @@ char *fw_notice_summary(const char *const *topic_names, const char *feed_title);
 char *fw_notice_body(const char *title, const char *snippet, const GArray *marks);
 
 /* Plain text made safe for one line of a notification: valid UTF-8, control
- * characters as spaces, trimmed, cut to max characters with "…". Caller frees. */
+ * characters and bidi overrides as spaces, trimmed, cut to max characters
+ * with "…". Caller frees. */
 char *fw_notice_line(const char *s, glong max);
+
+/* summary as it is sent: plain text by the specification, but some servers
+ * render markup in it, so no tag may form: '<' and '>' become the look-alike
+ * quotation marks U+2039 and U+203A. Caller frees. */
+char *fw_notice_summary_inert(const char *summary);
 
 /* A header line "Name: value" (for a webhook) with value made safe for
  * HTTP: valid UTF-8, control characters as spaces, and as an RFC 2047

@@ -23,7 +23,7 @@ database = $T_TMP/fw.db
 notify_initial = true
 [feed hostile]
 url = file://$W/hostile.xml
-title = Hostile & Co
+title = Hostile & Co <img src="file:///etc/passwd"/>
 [topic milei]
 query = Milei
 urgency = low
@@ -51,14 +51,15 @@ is "$n1" 'Milei &lt;a href=&quot;javascript:alert(1)&quot;&gt;click&lt;/a&gt; &a
 like "$(nlog 1 'n["body"]')" '<b>Milei</b> &amp; &lt;script&gt;x&lt;/script&gt; &quot;quoted&quot;' \
 	"the snippet's text is escaped; only the match is in <b>"
 is "$(nlog 1 '__import__("re").sub("</?b>", "", n["body"]).count("<")')" 0 "no other tag than <b>"
-is "$(nlog 1 'n["summary"]')" "Milei — Hostile & Co" "the summary names the topic and the feed (plain text)"
+is "$(nlog 1 'n["summary"]')" 'Milei — Hostile & Co ‹img src="file:///etc/passwd"/›' \
+	"the summary names the topic and the feed: plain text in which no tag can form (issue 16)"
 is "$(nlog 1 'n["app_name"] + " " + n["hints"]["category"] + " " + str(n["hints"]["urgency"])')" \
 	"feedwatch x-feedwatch.hit 0" "app name, category, the topic's urgency (low)"
 like "$(nlog 2 'n["body"]')" '^Milei caf. bytes' "a stray byte arrives as a character (valid UTF-8)"
 is "$(nlog 3 'len(n["body"].split("\n")[0])')" 301 "a 1 MB title is cut to 300 characters and an ellipsis"
 like "$(nlog 3 'len(n["body"])')" '^[0-9]{3}$' "the whole 1 MB body stays under 1000 characters"
 is "$(nlog 3 'n["hints"]["urgency"]')" 2 "Milei (low) and Mercosur (critical): critical wins"
-is "$(nlog 3 'n["summary"]')" "Milei · Mercosur — Hostile & Co" "one notification names both topics"
+is "$(nlog 3 'n["summary"]')" 'Milei · Mercosur — Hostile & Co ‹img src="file:///etc/passwd"/›' "one notification names both topics"
 is "$(hits "$conf" 'sorted({x["notified"] for x in h})')" '["delivered"]' "every hit is delivered"
 
 # A server without body-markup gets plain text.
