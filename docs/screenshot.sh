@@ -1,14 +1,34 @@
 #!/bin/sh
-# Makes docs/notification.png: a real notification daemon (dunst) under Xvfb
-# showing the notification `feedwatch poll` sends for the TAC fixture
-# (tests/fixtures/tac-feed.xml) with the example config and
-# notify_initial = true. Not part of `make test`.
+# Screenshots of a real notification daemon (dunst) under Xvfb showing what
+# `feedwatch poll` sends, with the example config and notify_initial = true.
+# Scenarios: tac (default), the TAC fixture (tests/fixtures/tac-feed.xml):
+# one item, one notification; batch, one feed of five new Mercosur items
+# that coalesce into one notification; title, one item whose only matches
+# (two topics') are in its title. -b BUILD takes the binaries of
+# another build directory (an older commit's, for a before/after pair).
+# Not part of `make test`.
 #
 # Needs (Debian): xvfb dunst imagemagick dbus fonts-dejavu-core, and
-# `make` run first.   Usage: sh docs/screenshot.sh [OUT.png]
+# `make` run first.
+# Usage: sh docs/screenshot.sh [-b BUILD] [tac|batch|title] [OUT.png]
+#   OUT defaults to docs/notification.png (tac), else
+#   docs/notification-SCENARIO.png.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:-$top/docs/notification.png}
+build=$top/build
+if [ "${1:-}" = -b ]; then
+	[ $# -ge 2 ] || { echo "usage: $0 [-b BUILD] [tac|batch|title] [OUT.png]" >&2; exit 2; }
+	build=$2
+	shift 2
+fi
+scenario=${1:-tac}
+case $scenario in
+tac) out=${2:-$top/docs/notification.png} ;;
+batch|title) out=${2:-$top/docs/notification-$scenario.png} ;;
+*) echo "$0: unknown scenario '$scenario' (tac, batch or title)" >&2; exit 2 ;;
+esac
+[ -x "$build/feedwatch" ] || { echo "$0: no $build/feedwatch: run make first" >&2; exit 1; }
+case $out in /*) ;; *) out=$(pwd)/$out ;; esac
 tmp=$(mktemp -d /tmp/fwshot.XXXXXX)
 display=:$(( $$ % 400 + 100 ))
 pids=""
@@ -18,7 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-Xvfb "$display" -screen 0 900x300x24 -nolisten tcp >/dev/null 2>&1 &
+Xvfb "$display" -screen 0 900x420x24 -nolisten tcp >/dev/null 2>&1 &
 pids="$pids $!"
 for i in $(seq 50); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
 export DISPLAY="$display"
@@ -30,7 +50,7 @@ mkdir -p "$tmp/dunst"
 cat > "$tmp/dunst/dunstrc" <<'RC'
 [global]
     width = 560
-    height = 300
+    height = 400
     origin = top-right
     offset = 20x20
     font = DejaVu Sans 11
@@ -68,12 +88,52 @@ for i in $(seq 50); do
 	sleep 0.1
 done
 
-sed -e "s|^url = https://www.theamericanconservative.com/feed/|url = file://$top/tests/fixtures/tac-feed.xml|" \
+case $scenario in
+tac) feed=$top/tests/fixtures/tac-feed.xml ;;
+batch)
+	# five new items of one topic in one feed: more than three coalesce
+	feed=$tmp/mercopress.xml
+	cat > "$feed" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel>
+<title>MercoPress</title><link>https://en.mercopress.com/</link>
+<item><title>Mercosur and EU close trade talks after 25 years</title>
+<link>https://en.mercopress.com/1</link><guid>mp-1</guid>
+<description>Leaders of the Mercosur bloc and the European Commission met in Montevideo.</description></item>
+<item><title>Uruguay presses Mercosur partners to let it negotiate with China</title>
+<link>https://en.mercopress.com/2</link><guid>mp-2</guid>
+<description>Montevideo wants flexibility within Mercosur for bilateral deals.</description></item>
+<item><title>Paraguay takes over the Mercosur pro tempore presidency</title>
+<link>https://en.mercopress.com/3</link><guid>mp-3</guid>
+<description>Asunción will chair Mercosur for the next six months.</description></item>
+<item><title>French farmers protest against the Mercosur agreement</title>
+<link>https://en.mercopress.com/4</link><guid>mp-4</guid>
+<description>Tractors blocked roads as Paris repeated its opposition to Mercosur.</description></item>
+<item><title>Bolivia's accession to Mercosur: what changes for La Paz</title>
+<link>https://en.mercopress.com/5</link><guid>mp-5</guid>
+<description>Bolivia becomes the fifth full member of Mercosur.</description></item>
+</channel></rss>
+XML
+	;;
+title)
+	feed=$tmp/mercopress.xml
+	cat > "$feed" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel>
+<title>MercoPress</title><link>https://en.mercopress.com/</link>
+<item><title>Milei skips the Mercosur summit in Montevideo</title>
+<link>https://en.mercopress.com/6</link><guid>mp-6</guid>
+<description>Argentina's foreign minister will attend in his place.</description></item>
+</channel></rss>
+XML
+	;;
+esac
+sed -e "s|^url = https://www.theamericanconservative.com/feed/|url = file://$feed|" \
     -e "s|^# database = .*|database = $tmp/fw.db|" \
     -e "s|^notify_initial = false|notify_initial = true|" "$top/config/feedwatch.conf" > "$tmp/fw.conf"
-"$top/build/feedwatch" -c "$tmp/fw.conf" poll
+"$build/feedwatch" -c "$tmp/fw.conf" poll
 sleep 1.5
 import -window root "$tmp/screen.png"
 # the notification's corner of the screen
-convert "$tmp/screen.png" -crop 620x200+280+0 +repage -trim -bordercolor "#d0d4da" -border 16 "$out"
+convert "$tmp/screen.png" -crop 620x420+280+0 +repage -trim -bordercolor "#d0d4da" -border 16 +repage "$out"
 echo "wrote $out"
