@@ -4,7 +4,7 @@
 # backtest (a topic with its also= queries, or a query, over every stored item).
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 54
+plan 57
 review_setup
 
 cat >> "$CONF" <<EOF
@@ -227,4 +227,15 @@ ok $? "status FEED --format json: one object, validators, the reason for the nex
 fw -c "$CONF" status pgae > /dev/null 2> "$T_TMP/err"
 is "$?" 2 "status of an unknown feed: exit 2"
 like "$(cat "$T_TMP/err")" "^feedwatch status: no feed 'pgae' in .*: did you mean page\\?" "status of an unknown feed: did you mean"
+# backtest at a terminal wraps its headings (the feed of wide characters'
+# title) at COLUMNS; into a pipe it does not.
+script -qec "env COLUMNS=80 NO_COLOR=1 $FW_WRAP '$FW_BUILD/feedwatch' -c '$CONF' backtest --query '\"Milei meets\"'" /dev/null |
+	tr -d '\r' > "$T_TMP/bt.tty"
+like "$(cat "$T_TMP/bt.tty")" "[0-9]  阿根廷 与 .*
+  .*<script>alert\\(1\\)</script> Milei meets Mercosur" "backtest at a terminal: the heading wraps"
+fits "$T_TMP/bt.tty"
+ok $? "backtest at COLUMNS=80 on a terminal: no line wider than 80"
+COLUMNS=80 fw -c "$CONF" backtest --query '"Milei meets"' > "$T_TMP/bt.pipe"
+is "$(grep -c '^2024-[0-9 :-]*  阿根廷 与 .* 协定  <script>alert(1)</script> Milei meets Mercosur$' "$T_TMP/bt.pipe")" 1 \
+	"backtest into a pipe: the heading on one line, whole"
 done_testing
