@@ -474,6 +474,17 @@ fw_cli_browser_argv(const char *url, GError **error)
 	return g_strv_builder_end(b);
 }
 
+char *
+fw_cli_term_marked(const char *text, guint max, gboolean color)
+{
+	g_autofree char *cut = fw_cli_term_cut(text, max);
+	g_auto(GStrv) a = g_strsplit(cut, FW_CLI_MARK_OPEN, -1);
+	g_autofree char *open = g_strjoinv(color ? "\033[1m" : "[", a);
+	g_auto(GStrv) b = g_strsplit(open, FW_CLI_MARK_CLOSE, -1);
+
+	return g_strjoinv(color ? "\033[0m" : "]", b);
+}
+
 /* ---- JSON -------------------------------------------------------------- */
 
 void

@@ -154,6 +154,16 @@ char *fw_cli_term_cut(const char *s, guint max);
  * xdg-open. NULL with error when $BROWSER does not split. g_strfreev it. */
 gchar **fw_cli_browser_argv(const char *url, GError **error);
 
+/* The marks to render a snippet with before fw_cli_term_marked (which
+ * blanks control characters, so escapes cannot go through it): private-use
+ * characters U+E000 and U+E001. */
+#define FW_CLI_MARK_OPEN "\xee\x80\x80"
+#define FW_CLI_MARK_CLOSE "\xee\x80\x81"
+
+/* text rendered with FW_CLI_MARK_OPEN/CLOSE, as fw_cli_term_cut (cut to max
+ * characters) with its marks made bold escapes (color) or [ ]. Caller frees. */
+char *fw_cli_term_marked(const char *text, guint max, gboolean color);
+
 /* ---- JSON -------------------------------------------------------------- */
 
 /* Adds member name: v, or null for NULL. */

@@ -2,6 +2,7 @@
  * See feedwatch(1). */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "feedwatch/match.h"
 #include "feedwatch/topic.h"
@@ -9,20 +10,23 @@
 #include "feedwatch/hit.h"
 
 #include "cli.h"
+#include "hitlog.h"
 #include "stats.h"
 
 /* A run: the query, how to print, and the counts so far. */
 struct backtest {
 	const struct fw_query *query;
 	gboolean json, color;
-	guint width;
+	guint width;         /* the day bars' */
+	guint wrap;          /* the terminal's width, 0 for a pipe: no wrap */
 	guint items, matched, undated;
 	GHashTable *days;    /* local day -> count (GUINT_TO_POINTER) */
 	guint first_day, last_day;
 };
 
 /* One stored item: counts it and, when it matches, prints it (a line of
- * JSON, or a heading and the marked snippet). Returns TRUE: carry on. */
+ * JSON, or a heading and the marked snippet, wrapped at bt->wrap). Returns
+ * TRUE: carry on. */
 static gboolean
 backtest_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title,
                  const struct fw_item *it, gpointer data)
@@ -71,19 +75,22 @@ backtest_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 		g_autofree char *date = dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M") : g_strdup("(no date)");
 		g_autofree char *head = g_strdup_printf("%s  %s  %s", date, feed_title ? feed_title : feed_key,
 		                                        it->title ? it->title : it->id);
-		g_autofree char *cut = fw_cli_term_cut(head, bt->width);
-		g_autofree char *clean = NULL;
+		g_autofree char *clean = fw_cli_term_cut(head, G_MAXUINT);
+		g_autoptr(GString) out = g_string_new(NULL);
 
-		text = sn ? fw_snippet_render(sn->text, sn->marks, bt->color ? "\033[1m" : "[",
-		                              bt->color ? "\033[0m" : "]", FALSE) : NULL;
-		printf("%s%s%s\n", bt->color ? "\033[1m" : "", cut, bt->color ? "\033[0m" : "");
+		if (bt->color)
+			g_string_append(out, "\033[1m");
+		fw_hitlog_wrap(out, clean, bt->wrap, "", "  ");
+		if (bt->color)
+			g_string_insert(out, out->len - 1, "\033[0m");
+		text = sn ? fw_snippet_render(sn->text, sn->marks, FW_CLI_MARK_OPEN, FW_CLI_MARK_CLOSE,
+		                              FALSE) : NULL;
 		if (text) {
-			clean = g_strdup(text);
-			for (char *p = clean; *p; p++)
-				if (*p == '\n' || *p == '\r' || *p == '\t')
-					*p = ' ';
-			printf("    %s\n", clean);
+			g_autofree char *snip = fw_cli_term_marked(text, G_MAXUINT, bt->color);
+
+			fw_hitlog_wrap(out, snip, bt->wrap, "    ", "    ");
 		}
+		fputs(out->str, stdout);
 	}
 	fw_snippet_free(sn);
 	g_array_unref(spans);
@@ -187,6 +194,7 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	bt.json = format != NULL && strcmp(format, "json") == 0;
 	bt.color = fw_cli_use_color();
 	bt.width = fw_cli_term_width();
+	bt.wrap = isatty(STDOUT_FILENO) ? bt.width : 0;
 	bt.days = g_hash_table_new(g_direct_hash, g_direct_equal);
 	if (!bt.json) {
 		if (topic)

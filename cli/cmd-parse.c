@@ -1,8 +1,11 @@
 /* feedwatch parse — show how feedwatch reads a feed. See feedwatch(1). */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
 
 #include "cli.h"
+#include "hitlog.h"
 
 /* One item as a JSON object on one line. */
 static void
@@ -29,6 +32,23 @@ print_item_json(const struct fw_feed_doc *doc, const struct fw_item *it)
 	fw_cli_json_puts(b);
 }
 
+/* "  label      value": value cleaned for the terminal and cut to max
+ * characters on a character boundary (with "…"), its words wrapped at width
+ * (0: not) under itself; nothing for NULL. */
+static void
+print_field(const char *label, const char *value, guint max, guint width)
+{
+	g_autofree char *clean = NULL, *lead = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	if (value == NULL)
+		return;
+	clean = fw_cli_term_cut(value, max);
+	lead = g_strdup_printf("  %-10s ", label);
+	fw_hitlog_wrap(out, clean, width, lead, "             ");
+	fputs(out->str, stdout);
+}
+
 /* "  label      2024-11-26 14:05:00 +0100" (local time); nothing for no time. */
 static void
 print_time(const char *label, gint64 t)
@@ -41,7 +61,8 @@ print_time(const char *label, gint64 t)
 }
 
 /* Parses the feed in argv[1] and prints its title and items, the fields as
- * text or one JSON object an item. */
+ * text (wrapped at the terminal's width when stdout is one; summary and
+ * content cut at 300 characters) or one JSON object an item. */
 int
 fw_cmd_parse(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -53,6 +74,7 @@ fw_cmd_parse(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_autoptr(GError) err = NULL;
 	struct fw_feed_doc *doc;
 	gboolean json;
+	guint width = isatty(STDOUT_FILENO) ? fw_cli_term_width() : 0;
 
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
@@ -69,31 +91,36 @@ fw_cmd_parse(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (doc->degraded)
 		fprintf(stderr, "feedwatch parse: %s: broken feed read in recover mode: %s\n", argv[1],
 		        doc->warning ? doc->warning : "");
-	if (!json)
-		printf("feed: %s (%u item%s)\n", doc->title ? doc->title : "(no title)", doc->items->len,
-		       doc->items->len == 1 ? "" : "s");
+	if (!json) {
+		g_autofree char *title = fw_cli_term_cut(doc->title ? doc->title : "(no title)", G_MAXUINT);
+		g_autofree char *head = g_strdup_printf("feed: %s (%u item%s)", title, doc->items->len,
+		                                        doc->items->len == 1 ? "" : "s");
+		g_autoptr(GString) out = g_string_new(NULL);
+
+		fw_hitlog_wrap(out, head, width, "", "      ");
+		fputs(out->str, stdout);
+	}
 	for (guint i = 0; i < doc->items->len; i++) {
 		const struct fw_item *it = doc->items->pdata[i];
+		g_autofree char *title = NULL;
+		g_autoptr(GString) out = g_string_new(NULL);
+
 		if (json) {
 			print_item_json(doc, it);
 			continue;
 		}
-		printf("\n%s\n", it->title ? it->title : "(no title)");
-		printf("  %-10s %s\n", "id", it->id);
-		if (it->link)
-			printf("  %-10s %s\n", "link", it->link);
+		title = fw_cli_term_cut(it->title ? it->title : "(no title)", G_MAXUINT);
+		fw_hitlog_wrap(out, title, width, "", "");
+		printf("\n%s", out->str);
+		print_field("id", it->id, G_MAXUINT, width);
+		print_field("link", it->link, G_MAXUINT, width);
 		print_time("published", it->published);
 		print_time("updated", it->updated);
-		if (it->author)
-			printf("  %-10s %s\n", "author", it->author);
+		print_field("author", it->author, G_MAXUINT, width);
 		for (guint c = 0; c < it->categories->len; c++)
-			printf("  %-10s %s\n", "category", (char *)it->categories->pdata[c]);
-		if (it->summary)
-			printf("  %-10s %.300s%s\n", "summary", it->summary,
-			       g_utf8_strlen(it->summary, -1) > 300 ? "…" : "");
-		if (it->content)
-			printf("  %-10s %.300s%s\n", "content", it->content,
-			       strlen(it->content) > 300 ? "…" : "");
+			print_field("category", it->categories->pdata[c], G_MAXUINT, width);
+		print_field("summary", it->summary, 300, width);
+		print_field("content", it->content, 300, width);
 	}
 	fw_feed_doc_free(doc);
 	return 0;

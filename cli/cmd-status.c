@@ -1,11 +1,12 @@
-/* feedwatch status — each feed's health, and whether feedwatchd runs.
- * See feedwatch(1). */
+/* feedwatch status — each feed's health, and whether feedwatchd runs; or
+ * one feed in full. See feedwatch(1). */
 #include <stdio.h>
 #include <string.h>
 
 #include "feedwatch/lock.h"
 
 #include "cli.h"
+#include "hitlog.h"
 
 /* A feed's health word, and its rank: failing feeds first. */
 static const char *
@@ -138,7 +139,7 @@ status_table(const struct fw_config *cfg, GPtrArray *lines, pid_t pid, guint fai
 {
 	gboolean color = fw_cli_use_color();
 	gint64 now = fw_now();
-	guint fixed, werr, width = fw_cli_term_width();
+	guint width = fw_cli_term_width();
 
 	if (pid > 0)
 		printf("feedwatchd is running (pid %ld) on %s\n", (long)pid, cfg->database);
@@ -148,13 +149,9 @@ status_table(const struct fw_config *cfg, GPtrArray *lines, pid_t pid, guint fai
 	       failing);
 	if (lines->len > 0) {
 		wkey = MIN(wkey, 24);
-		fixed = 8 + 2 + wkey + 2 + 10 + 2 + 4 + 2 + 9 + 2 + 6 + 2 + 5 + 2;
-		werr = width > fixed + 10 ? width - fixed : 10;
-		printf("%s%-8s  %-*s  %-10s  %4s  %-9s  %6s  %5s  %s%s\n", color ? "\033[1m" : "",
+		printf("%s%-8s  %-*s  %-10s  %4s  %-9s  %6s  %5s%s\n", color ? "\033[1m" : "",
 		       "HEALTH", (int)wkey, "FEED", "LAST POLL", "HTTP", "NEXT POLL", "ITEMS",
-		       "HITS", "ERROR", color ? "\033[0m" : "");
-	} else {
-		werr = 0;
+		       "HITS", color ? "\033[0m" : "");
 	}
 	for (guint i = 0; i < lines->len; i++) {
 		const struct status_line *l = lines->pdata[i];
@@ -166,28 +163,255 @@ status_table(const struct fw_config *cfg, GPtrArray *lines, pid_t pid, guint fai
 		                                        now, FALSE);
 		g_autofree char *http = st && st->http_status > 0
 		                        ? g_strdup_printf("%ld", st->http_status) : g_strdup("-");
-		g_autofree char *note = NULL, *cut = NULL, *line = NULL;
+		g_autofree char *note = NULL, *clean = NULL, *line = NULL;
+		g_autoptr(GString) wrapped = g_string_new(NULL);
 		const char *hc = !color ? "" : l->rank == 0 || l->rank == 1 ? "\033[31m"
 		                 : l->rank == 5 ? "\033[32m" : "\033[33m";
 
+		line = g_strdup_printf("%s%-8s%s  %s%*s  %-10s  %4s  %-9s  %6" G_GINT64_FORMAT
+		                       "  %5" G_GINT64_FORMAT, hc, l->health,
+		                       color ? "\033[0m" : "", key,
+		                       (int)(wkey - g_utf8_strlen(key, -1)), "", last, http, next,
+		                       st ? st->items : 0, st ? st->hits : 0);
+		puts(line);
+		/* the error (or note) in full on the lines under the row, wrapped
+		 * under the feed's column: never cut */
 		if (st && st->error)
 			note = g_strdup(st->error);
 		else if (st && st->moved_to)
 			note = g_strdup_printf("moved to %s", st->moved_to);
 		else if (st && st->degraded)
 			note = g_strdup("read in recover mode (broken XML)");
-		cut = fw_cli_term_cut(note ? note : "", werr);
-		line = g_strdup_printf("%s%-8s%s  %s%*s  %-10s  %4s  %-9s  %6" G_GINT64_FORMAT
-		                       "  %5" G_GINT64_FORMAT "  %s", hc, l->health,
-		                       color ? "\033[0m" : "", key,
-		                       (int)(wkey - g_utf8_strlen(key, -1)), "", last, http, next,
-		                       st ? st->items : 0, st ? st->hits : 0, cut);
-		puts(g_strchomp(line));
+		if (note == NULL)
+			continue;
+		clean = fw_cli_term_cut(note, G_MAXUINT);
+		fw_hitlog_wrap(wrapped, clean, width, "          ", "          ");
+		fputs(wrapped->str, stdout);
+	}
+}
+
+/* "45s", "5m", "3h", "2d": a span of seconds, in its largest whole unit. */
+static char *
+span_text(gint64 d)
+{
+	if (d >= 86400 && d % 86400 == 0)
+		return g_strdup_printf("%" G_GINT64_FORMAT "d", d / 86400);
+	if (d >= 3600 && d % 3600 == 0)
+		return g_strdup_printf("%" G_GINT64_FORMAT "h", d / 3600);
+	if (d >= 60 && d % 60 == 0)
+		return g_strdup_printf("%" G_GINT64_FORMAT "m", d / 60);
+	if (d >= 7200)
+		return g_strdup_printf("%" G_GINT64_FORMAT "h%02" G_GINT64_FORMAT "m", d / 3600,
+		                       d % 3600 / 60);
+	if (d >= 120)
+		return g_strdup_printf("%" G_GINT64_FORMAT "m%02" G_GINT64_FORMAT "s", d / 60, d % 60);
+	return g_strdup_printf("%" G_GINT64_FORMAT "s", d);
+}
+
+/* Why the next poll is when it is, recomputed as fw_sched_next_poll would
+ * (the store keeps the time, not the reason): the interval, the backoff
+ * after failures, or the feed's own hint (ttl, max-age) or Retry-After. */
+static char *
+next_poll_reason(const struct fw_feed_conf *fc, const struct fw_feed_status *st)
+{
+	gint64 interval = MAX(fc->interval, 1), gap, base;
+	g_autofree char *iv = span_text(interval), *gs = NULL, *bs = NULL;
+
+	if (st == NULL || st->last_poll == 0)
+		return g_strdup("never polled: at the daemon's start");
+	if (st->gone)
+		return g_strdup("never: the server said 410 Gone (a new url= polls again)");
+	if (st->next_poll == 0)
+		return g_strdup("as soon as possible");
+	gap = st->next_poll - st->last_poll;
+	gs = span_text(MAX(gap, 0));
+	if (st->failures > 0) {
+		base = interval;
+		for (int f = 1; f < st->failures && base < FW_SCHED_DAY; f++)
+			base *= 2;
+		base = MIN(MAX(base, interval), MAX(interval, FW_SCHED_DAY));
+		bs = span_text(base);
+		if (gap > base + 60)
+			return g_strdup_printf("the server's Retry-After (%s; backoff after %d failure%s: %s)",
+			                       gs, st->failures, st->failures == 1 ? "" : "s", bs);
+		return g_strdup_printf("backoff after %d failure%s: %s (interval %s, doubled each failure, "
+		                       "at most a day)", st->failures, st->failures == 1 ? "" : "s", bs, iv);
+	}
+	/* the jitter after a success is at most 5% */
+	if (gap > interval + interval / 20 + 1)
+		return g_strdup_printf("the feed's own hint (ttl, sy:updatePeriod or Cache-Control "
+		                       "max-age): %s, more than the interval %s", gs, iv);
+	return g_strdup_printf("the interval, %s (and a little jitter)", iv);
+}
+
+/* What to do about a feed, from its error and state: the feed an HTML page
+ * links to (in the parser's error, "(it links to a feed: URL)"), a move, a
+ * 410; NULL when nothing. */
+static char *
+feed_hint(const struct fw_feed_status *st)
+{
+	const char *p, *mark = "(it links to a feed: ";
+
+	if (st == NULL)
+		return NULL;
+	if (st->error && (p = strstr(st->error, mark)) != NULL) {
+		g_autofree char *url = g_strdup(p + strlen(mark));
+		char *end = strrchr(url, ')');
+
+		if (end)
+			*end = '\0';
+		return g_strdup_printf("the page is HTML and links to a feed: %s (put that in url=)", url);
+	}
+	if (st->moved_to)
+		return g_strdup_printf("the feed moved for good (301/308): polled at %s; put it in url=",
+		                       st->moved_to);
+	if (st->gone)
+		return g_strdup("the server said 410 Gone: remove the feed, or give it a new url=");
+	if (st->degraded)
+		return g_strdup("the feed is broken XML, read in recover mode: items may be missing");
+	return NULL;
+}
+
+/* "2024-11-26 14:05 (3h ago)" in local time; "never" for 0. */
+static char *
+when_text(gint64 t, gint64 now, gboolean ago)
+{
+	g_autoptr(GDateTime) dt = t ? g_date_time_new_from_unix_local(t) : NULL;
+	g_autofree char *d = dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M:%S") : NULL;
+	g_autofree char *r = relative_time(t, now, ago);
+
+	if (t == 0)
+		return g_strdup("never");
+	return g_strdup_printf("%s (%s)", d ? d : "?", r);
+}
+
+/* Appends "  label      value" to out, value cleaned of controls and wrapped
+ * at width under itself; nothing for a NULL value. */
+static void
+field_line(GString *out, const char *label, const char *value, guint width)
+{
+	g_autofree char *clean = NULL, *lead = NULL;
+
+	if (value == NULL)
+		return;
+	clean = fw_cli_term_cut(value, G_MAXUINT);
+	lead = g_strdup_printf("  %-12s", label);
+	fw_hitlog_wrap(out, clean, width, lead, "              ");
+}
+
+/* One feed in full: every field the store has, why the next poll is when it
+ * is, the last error uncut and a hint; as text (wrapped at the width) or as
+ * one JSON object. */
+static void
+status_one(const struct status_line *l, gboolean json, guint width)
+{
+	const struct fw_feed_status *st = l->st;
+	g_autofree char *reason = next_poll_reason(l->fc, st), *hint = feed_hint(st);
+	g_autoptr(GString) out = g_string_new(NULL);
+	gint64 now = fw_now();
+
+	if (json) {
+		g_autoptr(JsonBuilder) b = json_builder_new_immutable();
+
+		json_builder_begin_object(b);
+		fw_cli_json_str(b, "feed", l->fc->key);
+		fw_cli_json_str(b, "url", l->fc->url);
+		fw_cli_json_str(b, "title", l->fc->title ? l->fc->title : st ? st->title : NULL);
+		fw_cli_json_str(b, "feed_title", st ? st->title : NULL);
+		fw_cli_json_str(b, "health", l->health);
+		json_builder_set_member_name(b, "interval");
+		json_builder_add_int_value(b, l->fc->interval);
+		fw_cli_json_time(b, "last_poll", st ? st->last_poll : 0, TRUE);
+		fw_cli_json_time(b, "next_poll", st ? st->next_poll : 0, TRUE);
+		fw_cli_json_str(b, "next_poll_reason", reason);
+		json_builder_set_member_name(b, "http_status");
+		if (st && st->http_status > 0)
+			json_builder_add_int_value(b, st->http_status);
+		else
+			json_builder_add_null_value(b);
+		fw_cli_json_str(b, "etag", st ? st->etag : NULL);
+		fw_cli_json_str(b, "last_modified", st ? st->last_modified : NULL);
+		json_builder_set_member_name(b, "bytes");
+		json_builder_add_int_value(b, st ? st->bytes : 0);
+		json_builder_set_member_name(b, "seconds");
+		json_builder_add_double_value(b, st ? st->seconds : 0);
+		fw_cli_json_str(b, "error", st ? st->error : NULL);
+		json_builder_set_member_name(b, "failures");
+		json_builder_add_int_value(b, st ? st->failures : 0);
+		json_builder_set_member_name(b, "items");
+		json_builder_add_int_value(b, st ? st->items : 0);
+		json_builder_set_member_name(b, "hits");
+		json_builder_add_int_value(b, st ? st->hits : 0);
+		fw_cli_json_str(b, "moved_to", st ? st->moved_to : NULL);
+		json_builder_set_member_name(b, "gone");
+		json_builder_add_boolean_value(b, st && st->gone);
+		json_builder_set_member_name(b, "degraded");
+		json_builder_add_boolean_value(b, st && st->degraded);
+		fw_cli_json_str(b, "hint", hint);
+		json_builder_end_object(b);
+		fw_cli_json_puts(b);
+		return;
+	}
+	{
+		g_autofree char *key = fw_cli_term_cut(l->fc->key, G_MAXUINT);
+		g_autofree char *iv = span_text(MAX(l->fc->interval, 1));
+		g_autofree char *last = st ? when_text(st->last_poll, now, TRUE) : g_strdup("never");
+		g_autofree char *next = NULL, *http = NULL, *valid = NULL;
+		g_autofree char *count = NULL;
+
+		g_string_append_printf(out, "%s (%s)\n", key, l->health);
+		field_line(out, "url", l->fc->url, width);
+		field_line(out, "title", l->fc->title ? l->fc->title : st ? st->title : NULL, width);
+		if (l->fc->title && st && st->title)
+			field_line(out, "feed title", st->title, width);
+		field_line(out, "interval", iv, width);
+		if (st && st->last_poll) {
+			g_autofree char *when = g_steal_pointer(&last);
+
+			http = st->http_status > 0 ? g_strdup_printf("HTTP %ld", st->http_status)
+			                           : g_strdup("no HTTP status");
+			last = g_strdup_printf("%s: %s, %" G_GINT64_FORMAT " bytes in %.2fs", when, http,
+			                       st->bytes, st->seconds);
+		}
+		field_line(out, "last poll", last, width);
+		if (st && st->last_poll && !st->gone && st->next_poll) {
+			g_autofree char *when = when_text(st->next_poll, now, FALSE);
+
+			next = g_strdup_printf("%s: %s", when, reason);
+		} else {
+			next = g_strdup(reason);
+		}
+		field_line(out, "next poll", next, width);
+		if (st && (st->etag || st->last_modified))
+			valid = g_strdup_printf("%s%s%s%s%s", st->etag ? "ETag " : "",
+			                        st->etag ? st->etag : "",
+			                        st->etag && st->last_modified ? ", " : "",
+			                        st->last_modified ? "Last-Modified " : "",
+			                        st->last_modified ? st->last_modified : "");
+		field_line(out, "validators", valid ? valid : "none (every poll fetches in full)", width);
+		count = g_strdup_printf("%d", st ? st->failures : 0);
+		field_line(out, "failures", count, width);
+		g_free(count);
+		count = g_strdup_printf("%" G_GINT64_FORMAT, st ? st->items : 0);
+		field_line(out, "items", count, width);
+		g_free(count);
+		count = g_strdup_printf("%" G_GINT64_FORMAT, st ? st->hits : 0);
+		field_line(out, "hits", count, width);
+		if (st && st->moved_to)
+			field_line(out, "moved to", st->moved_to, width);
+		if (st && st->gone)
+			field_line(out, "gone", "yes (HTTP 410)", width);
+		if (st && st->degraded)
+			field_line(out, "degraded", "yes (read in recover mode)", width);
+		field_line(out, "error", st && st->error ? st->error : "none", width);
+		field_line(out, "hint", hint, width);
+		fputs(out->str, stdout);
 	}
 }
 
 /* Each feed of the config with what the store knows of it, failing feeds
- * first, as a table or JSON. */
+ * first, as a table or JSON; with argv[1], that feed in full (exit 2 when
+ * the config has no such feed). */
 int
 fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -206,13 +430,19 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
-	if (argc > 1)
-		return fw_cli_usage("unexpected argument '%s'", argv[1]);
+	if (argc > 2)
+		return fw_cli_usage("unexpected argument '%s'", argv[2]);
 	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "table") != 0)
 		return fw_cli_usage("unknown format '%s' (table, json)", format);
 	json = format != NULL && strcmp(format, "json") == 0;
 	if (!fw_cli_db_open(&db, TRUE))
 		return 1;
+	if (argc == 2) {
+		char *names[] = { argv[1], NULL };
+
+		if (!fw_cli_feed_keys_ok(db.cfg, NULL, names))
+			return fw_cli_db_close(&db, FW_EXIT_USAGE);
+	}
 	if (!fw_store_feed_statuses(db.store, statuses, &err))
 		return fw_cli_db_close(&db, fw_cli_fail("status", "%s", err->message));
 	pid = fw_lock_holder(db.cfg->database);
@@ -232,6 +462,14 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		g_ptr_array_add(lines, l);
 	}
 	g_ptr_array_sort(lines, status_line_cmp);
+	for (guint i = 0; argc == 2 && i < lines->len; i++) {
+		const struct status_line *l = lines->pdata[i];
+
+		if (strcmp(l->fc->key, argv[1]) == 0)
+			status_one(l, json, fw_cli_term_width());
+	}
+	if (argc == 2)
+		return fw_cli_db_close(&db, 0);
 	if (json)
 		status_json(db.cfg, lines, pid);
 	else

@@ -59,10 +59,12 @@ const struct fw_cmd_entry fw_cmd_table[] = {
 	  "one self-contained HTML page of the hits (--since WHEN)",
 	  "One self-contained HTML page of the hit log: a timeline of hits per topic and the "
 	  "hits by topic with their snippets and links.", fw_cmd_report },
-	{ "status", NULL, FEEDS,
+	{ "status", "[FEED]", FEEDS,
 	  "each feed: health, last poll, HTTP status, error, next poll; the daemon",
-	  "Each feed: health, last poll, HTTP status, next poll, items, hits, error (failing "
-	  "feeds first); and whether feedwatchd is running.", fw_cmd_status },
+	  "Each feed: health, last poll, HTTP status, next poll, items, hits, and its error "
+	  "on the lines under it (failing feeds first); and whether feedwatchd is running. "
+	  "With FEED: that feed in full (url, titles, last and next poll and why, HTTP "
+	  "validators, failures, the last error uncut, a hint).", fw_cmd_status },
 	{ "check", NULL, FEEDS,
 	  "validate the config and every query",
 	  "Validate the config and every query; exit 1 on any error.", fw_cmd_check },

@@ -258,7 +258,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" f.error, f.failures, f.bytes, f.seconds, f.degraded, f.moved_to, f.gone,"
 		" (SELECT COUNT(*) FROM items i WHERE i.feed_id = f.id),"
 		" (SELECT COUNT(*) FROM hits h JOIN items i ON i.id = h.item_id"
-		"   WHERE i.feed_id = f.id)"
+		"   WHERE i.feed_id = f.id), f.etag, f.last_modified"
 		" FROM feeds f ORDER BY f.key",
 	/* Old, without a hit, and no longer in the feed (?2: FW_STORE_SEEN_STEP)
 	 * or of a feed not polled since ?1 (gone from the config). */
@@ -894,6 +894,8 @@ void fw_store_feed_status_free(struct fw_feed_status *st)
 	g_free(st->title);
 	g_free(st->error);
 	g_free(st->moved_to);
+	g_free(st->etag);
+	g_free(st->last_modified);
 	g_free(st);
 }
 
@@ -923,6 +925,8 @@ gboolean fw_store_feed_statuses(struct fw_store *s, GPtrArray *out, GError **err
 		st->gone = sqlite3_column_int(q, 13) != 0;
 		st->items = sqlite3_column_int64(q, 14);
 		st->hits = sqlite3_column_int64(q, 15);
+		st->etag = column_dup(q, 16);
+		st->last_modified = column_dup(q, 17);
 		g_ptr_array_add(out, st);
 	}
 	if (rc != SQLITE_DONE) {

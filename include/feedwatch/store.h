@@ -163,6 +163,7 @@ struct fw_feed_status {
 	gint64 items, hits;       /* stored */
 	char *moved_to;           /* as in struct fw_feed_state */
 	gboolean gone;
+	char *etag, *last_modified;  /* the validators of the next conditional GET, or NULL */
 };
 void fw_store_feed_status_free(struct fw_feed_status *st);   /* NULL is fine */
 

@@ -54,6 +54,14 @@ like() {
 	else ok 1 "$3"; diag "got: $1" "expected to match: $2"; fi
 }
 
+# like_ml GOT PATTERN NAME: PATTERN (a Python regex, ^ and $ at each line)
+# found in GOT; the pattern may span lines (a newline in it is a newline).
+like_ml() {
+	if "$FW_PY" -c 'import re, sys; sys.exit(0 if re.search(sys.argv[2], sys.argv[1], re.M) else 1)' \
+		"$1" "$2"; then ok 0 "$3"
+	else ok 1 "$3"; diag "got: $1" "expected to match (across lines): $2"; fi
+}
+
 # fw ARGS: runs the feedwatch CLI (under FW_WRAP). To start feedwatchd in the
 # background, run "$FW_WRAP" "$FW_BUILD/feedwatchd" directly, so that $! is its pid.
 fw() { $FW_WRAP "$FW_BUILD/feedwatch" "$@"; }

@@ -4,9 +4,10 @@
 # snippet and matched spans, the others not; a bad query exits 2 naming the
 # column, with a caret under it; `feedwatch check` names file:line:col of each
 # kind of query error, in query = and also = lines; `match --why`
-# says why an item did not match.
+# says why an item did not match; at a terminal match --why and parse wrap
+# their words (wide characters too), offsets only with -v.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 60
+plan 71
 
 tac="$FW_TOP/tests/fixtures/tac-feed.xml"
 small="$T_TMP/small.xml"
@@ -46,7 +47,7 @@ cat > "$small" <<'XML'
 XML
 
 # The TAC fixture: one item, which holds all three example topics.
-out=$(fw match Milei "$tac")
+out=$(fw -v match Milei "$tac")
 ok $? "match Milei on the TAC fixture exits 0"
 like "$out" "^The Limits to a Trump-Milei Alignment$" "the matching item's title is printed"
 like "$out" "^  https://www.theamericanconservative.com/the-limits-to-a-trump-milei-alignment/$" "then its link"
@@ -55,12 +56,12 @@ like "$out" "matched: title:22-27 \"Milei\" summary:[0-9]+-[0-9]+ \"Milei\" cont
 like "$out" "category:[0-9]+-[0-9]+ \"Milei\"" "the category span too"
 like "$out" "^1 of 1 item matched$" "a count at the end"
 
-out=$(fw match '(China OR Chinese OR Beijing) NEAR/8 swap*' "$tac")
+out=$(fw -v match '(China OR Chinese OR Beijing) NEAR/8 swap*' "$tac")
 like "$out" "currency \[swaps\] with \[China\]" "NEAR: both words marked in the snippet"
 like "$out" "matched: content:[0-9]+-[0-9]+ \"swaps\" content:[0-9]+-[0-9]+ \"China\"$" "NEAR: exactly the two spans"
 like "$out" "^1 of 1 item matched$" "NEAR: the item matched"
 
-out=$(fw match 'Mercosur OR Mercosul OR "Mercado Común del Sur"' "$tac")
+out=$(fw -v match 'Mercosur OR Mercosul OR "Mercado Común del Sur"' "$tac")
 like "$out" "matched: content:[0-9]+-[0-9]+ \"Mercosur\"" "Mercosur in the content"
 
 out=$(fw match 'Chinatown OR "currency swaps with Beijing"' "$tac")
@@ -68,7 +69,7 @@ ok $? "a query matching nothing exits 0"
 is "$out" "0 of 1 item matched" "and prints only the count"
 
 # A small feed of near misses: only items 1 and 4 mention Milei.
-out=$(fw match Milei "$small")
+out=$(fw -v match Milei "$small")
 like "$out" "^Milei wins the vote$" "item 1 (title) matches"
 like "$out" "matched: title:0-5 \"Milei\" summary:7-12 \"Milei\"$" "item 1: title and summary spans"
 like "$out" "^An interview$" "item 4 matches: inline tags do not split Mi<b>lei</b>"
@@ -168,4 +169,46 @@ like "$out" "^$conf:25:16: NEAR needs words" "line 25 col 16: NEAR needs words"
 out=$(fw match --why '(China OR Chinese OR Beijing) NEAR/8 swap*' "$small")
 like "$out" "China found in (summary|content), but swap\\* not found" "--why: China without swaps (item 2)"
 like "$out" "none of China, Chinese, Beijing found, swap\\* not found" "--why: neither (item 1)"
+# At a terminal (script(1) gives one) match --why and parse wrap their words
+# at COLUMNS, wide characters counting two columns; piped, they do not wrap.
+# Offsets of the matched words only with -v.
+# fits FILE N: no line of FILE wider than N terminal columns.
+fits() { "$FW_PY" -c '
+import sys, unicodedata
+w = lambda l: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+bad = [l for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if w(l) > int(sys.argv[2])]
+print("\n".join(bad[:3])); sys.exit(1 if bad else 0)' "$1" "$2"; }
+tty() { script -qec "env COLUMNS=$1 NO_COLOR=1 $FW_WRAP '$FW_BUILD/feedwatch' $2" /dev/null | tr -d '\r'; }
+wide="$T_TMP/wide.xml"
+{
+	printf '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>Wide</title>\n'
+	printf '<item><title>%s Milei</title><guid>w1</guid>\n' "$(printf '阿根廷总统 米莱 与 南方共同市场 领导人 会晤 %.0s' $(seq 4))"
+	printf '<description>%s Milei met the Mercosur leaders in Montevideo %s</description></item>\n' \
+		"$(printf 'the trade agreement with the European Union %.0s' $(seq 3))" "$(printf '貿易協定 %.0s' $(seq 20))"
+	printf '<item><title>Long summary</title><guid>w2</guid><description>x%s</description></item>\n' \
+		"$(printf 'é%.0s' $(seq 400))"
+	printf '</channel></rss>\n'
+} > "$wide"
+tty 80 "match --why 'Milei OR Mercosur' '$wide'" > "$T_TMP/why.tty"
+like "$(cat "$T_TMP/why.tty")" "why: " "match --why at a terminal: the reason"
+fits "$T_TMP/why.tty" 80
+ok $? "match --why at COLUMNS=80 on a terminal: no line wider than 80 (wide characters wrapped)"
+like "$(cat "$T_TMP/why.tty")" '^  领导人 会晤 阿根廷总统' "match --why at a terminal: the title's continued lines are indented under it"
+fw match --why 'Milei OR Mercosur' "$wide" > "$T_TMP/why.pipe"
+fits "$T_TMP/why.pipe" 80 > /dev/null
+is "$?" 1 "match --why into a pipe: lines not wrapped"
+like "$(grep 'matched:' "$T_TMP/why.pipe")" '^  matched: "Milei" in title, summary; "Mercosur" in summary$' \
+	"match: the matched words by field, without offsets"
+like "$(fw -v match 'Milei OR Mercosur' "$wide" | grep 'matched:')" '^  matched: title:[0-9]+-[0-9]+ "Milei" summary:' \
+	"match -v: with their offsets"
+tty 80 "parse '$wide'" > "$T_TMP/parse.tty"
+grep -v '^  summary    xéé' "$T_TMP/parse.tty" > "$T_TMP/parse.fit"   # one word of 300: whole, never cut
+fits "$T_TMP/parse.fit" 80
+ok $? "parse at COLUMNS=80 on a terminal: no line wider than 80 (but a word longer than a line)"
+like "$(grep -A1 '^阿根廷' "$T_TMP/parse.tty" | sed -n 2p)" '^[^ ]' "parse at a terminal: a long title of wide characters wraps"
+fw parse "$wide" > "$T_TMP/parse.pipe"
+is "$(grep -c '^阿根廷.*Milei$' "$T_TMP/parse.pipe")" 1 "parse into a pipe: the title on one line"
+iconv -f UTF-8 -t UTF-8 "$T_TMP/parse.pipe" > /dev/null 2>&1
+ok $? "parse: the summary cut at 300 characters is valid UTF-8 (never cut inside a character)"
+like "$(grep '^  summary .*é…$' "$T_TMP/parse.pipe")" "^  summary    xé{298}…$" "parse: the cut summary is 300 characters and …"
 done_testing

@@ -4,7 +4,7 @@
 # backtest (a topic with its also= queries, or a query, over every stored item).
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 36
+plan 57
 review_setup
 
 cat >> "$CONF" <<EOF
@@ -26,10 +26,11 @@ fw -c "$CONF" status > "$T_TMP/status" 2> "$T_TMP/status.err"
 ok $? "status exits 0"
 is "$(sed -n 1p "$T_TMP/status")" "feedwatchd is not running (database $DB)" "status: the daemon is not running"
 is "$(sed -n 2p "$T_TMP/status")" "24 feeds, 1 failing" "status: counts"
-like "$(sed -n 3p "$T_TMP/status")" '^HEALTH +FEED +LAST POLL +HTTP +NEXT POLL +ITEMS +HITS +ERROR$' "status: the heading"
-like "$(sed -n 4p "$T_TMP/status")" '^failing +broken +(just now|[0-9]+s ago) +404 +in [0-9]+[smh] +0 +0 +HTTP 404' \
-	"status: the failing feed first, with its HTTP status and error"
-like "$(sed -n 5p "$T_TMP/status")" '^never +later +- +- +- +0 +0 *$' "status: a feed never polled"
+like "$(sed -n 3p "$T_TMP/status")" '^HEALTH +FEED +LAST POLL +HTTP +NEXT POLL +ITEMS +HITS$' "status: the heading"
+like "$(sed -n 4p "$T_TMP/status")" '^failing +broken +(just now|[0-9]+s ago) +404 +in [0-9]+[smh] +0 +0$' \
+	"status: the failing feed first, with its HTTP status"
+like "$(sed -n 5p "$T_TMP/status")" '^          HTTP 404' "status: its error on the line under it"
+like "$(sed -n 6p "$T_TMP/status")" '^never +later +- +- +- +0 +0 *$' "status: a feed never polled"
 is "$(grep -c '^ok ' "$T_TMP/status")" 22 "status: every other feed is ok"
 like "$(grep '^ok  *review ' "$T_TMP/status")" ' 200 .* 1 +2 *$' "status: items and hits of a feed"
 
@@ -160,4 +161,84 @@ like "$out" '0 of 1 item matched$' "match: plain text is one item"
 out=$(fw match --why 'Milei' "$CORPUS/extra/review.xml")
 like "$out" '^  why: Milei found in title and summary$' "match --why: why it matched too"
 like "$(fw match 'Milei OR' - < /dev/null 2>&1)" '^feedwatch match: query:[0-9]+: ' "match: a bad query names the column"
+
+# status at 80 columns: an HTML page that links to a feed by a long path (a
+# long error), a feed with a long name and a long title of wide characters.
+# fits FILE: every line of FILE fits 80 terminal columns (East Asian wide
+# characters take 2), but a word longer than a line alone on its own (a URL:
+# wrapped, never cut); else prints the first that does not and fails.
+fits() { "$FW_PY" -c '
+import sys, unicodedata
+w = lambda l: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+for l in open(sys.argv[1], encoding="utf-8"):
+    l = l.rstrip("\n")
+    if w(l) > 80 and len(l.split()) > 1 and not (len(l.split()) == 2 and w(l.split()[-1]) > 66):
+        print(l); sys.exit(1)' "$1"; }
+long=$(printf 'section-%s/' $(seq 12))
+printf '<!doctype html><html><head><title>Page</title><link rel="alternate" type="application/rss+xml" href="/%sfeed.xml"></head><body>news</body></html>\n' \
+	"$long" > "$CORPUS/page.html"
+cjk=$(printf '阿根廷 与 南方共同市场 的 贸易 协定 %.0s' $(seq 6))
+sed -e "s|<title>Review &amp; Test Desk</title>|<title>$cjk</title>|" "$CORPUS/extra/review.xml" > "$CORPUS/extra/cjk.xml"
+feed=a-feed-whose-name-is-far-too-long-for-its-column
+printf '\n[feed page]\nurl = %s/page.html\n\n[feed %s]\nurl = %s/extra/cjk.xml\n' "$BASE" "$feed" "$BASE" >> "$CONF"
+fw -c "$CONF" poll --no-notify --feed page --feed "$feed" > /dev/null 2>&1
+COLUMNS=80 fw -c "$CONF" status > "$T_TMP/status80"
+like_ml "$(grep -A2 '^failing  *page ' "$T_TMP/status80")" \
+	"^failing +page .*
+          not a feed: text/html \\(it links to a feed:
+          $BASE/section-1/section-2/" "status at 80 columns: the long error whole, wrapped under the row"
+tr -d '\n ' < "$T_TMP/status80" | grep -q -F "section-12/feed.xml)"
+ok $? "status at 80 columns: the error is not cut"
+fits "$T_TMP/status80"
+ok $? "status at 80 columns: no line wider than 80 (but a URL alone on its line)"
+
+COLUMNS=80 fw -c "$CONF" status page > "$T_TMP/page" 2> "$T_TMP/page.err"
+ok $? "status FEED exits 0"
+is "$(sed -n 1p "$T_TMP/page")" "page (failing)" "status FEED: the feed's name and health"
+like_ml "$(cat "$T_TMP/page")" "
+  url +$BASE/page.html
+" "status FEED: its url"
+like_ml "$(cat "$T_TMP/page")" "
+  last poll +[0-9-]+ [0-9:]+ \\((just now|[0-9]+s ago)\\): HTTP 200, [0-9]+ bytes" \
+	"status FEED: the last poll, its HTTP status and size"
+like_ml "$(cat "$T_TMP/page")" "
+  next poll +[0-9-]+ [0-9:]+ \\(in [0-9]+m\\): backoff after 1 failure: [0-9]+m" \
+	"status FEED: the next poll and why (the backoff)"
+like_ml "$(cat "$T_TMP/page")" "
+  failures +1
+" "status FEED: the failures"
+like "$(tr -d '\n ' < "$T_TMP/page")" "hintthepageisHTMLandlinkstoafeed:${BASE}/${long}feed.xml\\(putthatinurl=\\)" \
+	"status FEED: the hint names the feed the page links to, uncut"
+fits "$T_TMP/page"
+ok $? "status FEED at 80 columns: no line wider than 80 (but a URL alone on its line)"
+
+COLUMNS=80 fw -c "$CONF" status "$feed" > "$T_TMP/cjk"
+like_ml "$(cat "$T_TMP/cjk")" "
+  title +阿根廷 与 南方共同市场 .*
+              .*协定" "status FEED: a long title of wide characters wrapped under itself"
+like_ml "$(cat "$T_TMP/cjk")" '
+  validators +ETag (W/)?"[^"]+", Last-Modified [A-Z][a-z][a-z], ' "status FEED: the HTTP validators"
+fits "$T_TMP/cjk"
+ok $? "status FEED: wide characters count two columns, no line wider than 80"
+fw -c "$CONF" status "$feed" --format json | "$FW_PY" -c '
+import json, sys
+f = json.load(sys.stdin)
+sys.exit(0 if f["feed"] == sys.argv[1] and f["etag"] and f["failures"] == 0 and f["hint"] is None
+         and f["next_poll_reason"].startswith("the interval") else 1)' "$feed"
+ok $? "status FEED --format json: one object, validators, the reason for the next poll"
+fw -c "$CONF" status pgae > /dev/null 2> "$T_TMP/err"
+is "$?" 2 "status of an unknown feed: exit 2"
+like "$(cat "$T_TMP/err")" "^feedwatch status: no feed 'pgae' in .*: did you mean page\\?" "status of an unknown feed: did you mean"
+# backtest at a terminal wraps its headings (the feed of wide characters'
+# title) at COLUMNS; into a pipe it does not.
+script -qec "env COLUMNS=80 NO_COLOR=1 $FW_WRAP '$FW_BUILD/feedwatch' -c '$CONF' backtest --query '\"Milei meets\"'" /dev/null |
+	tr -d '\r' > "$T_TMP/bt.tty"
+like_ml "$(cat "$T_TMP/bt.tty")" "[0-9] 阿根廷 与 .*
+(  .*
+)*  <script>alert\\(1\\)</script> Milei meets Mercosur$" "backtest at a terminal: the heading wraps"
+fits "$T_TMP/bt.tty"
+ok $? "backtest at COLUMNS=80 on a terminal: no line wider than 80"
+COLUMNS=80 fw -c "$CONF" backtest --query '"Milei meets"' > "$T_TMP/bt.pipe"
+is "$(grep -c '^2024-[0-9 :-]*  阿根廷 与 .* 协定  <script>alert(1)</script> Milei meets Mercosur$' "$T_TMP/bt.pipe")" 1 \
+	"backtest into a pipe: the heading on one line, whole"
 done_testing
