@@ -76,6 +76,26 @@ status_line_cmp(gconstpointer a, gconstpointer b)
 	return (int)x->order - (int)y->order;
 }
 
+
+/* The members of a feed's JSON object that say how it fares (error,
+ * failures, items, hits, moved_to, gone, degraded), for status and status FEED. */
+static void
+json_health(JsonBuilder *b, const struct fw_feed_status *st)
+{
+	fw_cli_json_str(b, "error", st ? st->error : NULL);
+	json_builder_set_member_name(b, "failures");
+	json_builder_add_int_value(b, st ? st->failures : 0);
+	json_builder_set_member_name(b, "items");
+	json_builder_add_int_value(b, st ? st->items : 0);
+	json_builder_set_member_name(b, "hits");
+	json_builder_add_int_value(b, st ? st->hits : 0);
+	fw_cli_json_str(b, "moved_to", st ? st->moved_to : NULL);
+	json_builder_set_member_name(b, "gone");
+	json_builder_add_boolean_value(b, st && st->gone);
+	json_builder_set_member_name(b, "degraded");
+	json_builder_add_boolean_value(b, st && st->degraded);
+}
+
 /* The status as one JSON object on one line. */
 static void
 status_json(const struct fw_config *cfg, GPtrArray *lines, pid_t pid)
@@ -112,18 +132,7 @@ status_json(const struct fw_config *cfg, GPtrArray *lines, pid_t pid)
 			json_builder_add_int_value(b, st->http_status);
 		else
 			json_builder_add_null_value(b);
-		fw_cli_json_str(b, "error", st ? st->error : NULL);
-		json_builder_set_member_name(b, "failures");
-		json_builder_add_int_value(b, st ? st->failures : 0);
-		json_builder_set_member_name(b, "items");
-		json_builder_add_int_value(b, st ? st->items : 0);
-		json_builder_set_member_name(b, "hits");
-		json_builder_add_int_value(b, st ? st->hits : 0);
-		fw_cli_json_str(b, "moved_to", st ? st->moved_to : NULL);
-		json_builder_set_member_name(b, "gone");
-		json_builder_add_boolean_value(b, st && st->gone);
-		json_builder_set_member_name(b, "degraded");
-		json_builder_add_boolean_value(b, st && st->degraded);
+		json_health(b, st);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -335,18 +344,7 @@ status_one(const struct status_line *l, gboolean json, guint width)
 		json_builder_add_int_value(b, st ? st->bytes : 0);
 		json_builder_set_member_name(b, "seconds");
 		json_builder_add_double_value(b, st ? st->seconds : 0);
-		fw_cli_json_str(b, "error", st ? st->error : NULL);
-		json_builder_set_member_name(b, "failures");
-		json_builder_add_int_value(b, st ? st->failures : 0);
-		json_builder_set_member_name(b, "items");
-		json_builder_add_int_value(b, st ? st->items : 0);
-		json_builder_set_member_name(b, "hits");
-		json_builder_add_int_value(b, st ? st->hits : 0);
-		fw_cli_json_str(b, "moved_to", st ? st->moved_to : NULL);
-		json_builder_set_member_name(b, "gone");
-		json_builder_add_boolean_value(b, st && st->gone);
-		json_builder_set_member_name(b, "degraded");
-		json_builder_add_boolean_value(b, st && st->degraded);
+		json_health(b, st);
 		fw_cli_json_str(b, "hint", hint);
 		json_builder_end_object(b);
 		fw_cli_json_puts(b);
