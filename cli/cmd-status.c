@@ -76,7 +76,6 @@ status_line_cmp(gconstpointer a, gconstpointer b)
 	return (int)x->order - (int)y->order;
 }
 
-
 /* The members of a feed's JSON object that say how it fares (error,
  * failures, items, hits, moved_to, gone, degraded), for status and status FEED. */
 static void
