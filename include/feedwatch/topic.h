@@ -55,7 +55,7 @@ const char *fw_query_source(const struct fw_query *q);
 /* The fields any term of q looks at (mask of 1 << enum fw_field). */
 guint fw_query_fields(const struct fw_query *q);
 
-/* The compiled form, read by match.c only; other modules treat a query as
+/* The compiled form, read by match*.c only; other modules treat a query as
  * opaque. A word is a phrase of one term. Immutable after parsing. */
 enum fw_qnode_kind {
 	FW_QNODE_PHRASE,    /* terms[0..n): consecutive words, in order */
