@@ -9,17 +9,14 @@
 #include "feedwatch/match.h"
 
 #include "browse.h"
+#include "hitlog.h"
 
 static gboolean ascii_only;
 
 gboolean
 fw_browse_unsafe(gunichar c)
 {
-	return g_unichar_iscntrl(c) ||              /* C0, DEL, C1 */
-	       c == 0x061c ||                       /* ARABIC LETTER MARK */
-	       c == 0x200e || c == 0x200f ||        /* LRM, RLM */
-	       (c >= 0x202a && c <= 0x202e) ||      /* embeddings, overrides, PDF */
-	       (c >= 0x2066 && c <= 0x2069);        /* isolates, PDI */
+	return fw_hitlog_unsafe_char(c);
 }
 
 void
@@ -31,22 +28,7 @@ fw_browse_set_ascii(gboolean ascii)
 char *
 fw_browse_clean(const char *s, gboolean keep_newlines)
 {
-	g_autofree char *valid = g_utf8_make_valid(s ? s : "", -1);
-	GString *out = g_string_sized_new(strlen(valid));
-
-	for (const char *p = valid; *p; p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
-
-		if (c == '\n' && keep_newlines)
-			g_string_append_c(out, '\n');
-		else if (fw_browse_unsafe(c))
-			g_string_append_c(out, ' ');
-		else if (ascii_only && c >= 0x80)
-			g_string_append_c(out, '?');
-		else
-			g_string_append_unichar(out, c);
-	}
-	return g_string_free(out, FALSE);
+	return fw_hitlog_clean(s, keep_newlines, ascii_only);
 }
 
 guint

@@ -14,6 +14,7 @@
 #include "feedwatch/log.h"
 
 #include "cli.h"
+#include "hitlog.h"
 
 /* ---- options and errors ------------------------------------------------ */
 
@@ -435,7 +436,7 @@ fw_cli_term_cut(const char *s, guint max)
 			break;
 		}
 		/* a control (a C1 one is two bytes) or bidi override: one space */
-		if (g_unichar_iscntrl(c) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+		if (fw_hitlog_unsafe_char(c))
 			c = ' ';
 		g_string_append_unichar(out, c);
 	}

@@ -38,17 +38,16 @@ gboolean fw_hitlog_format_from_name(const char *name, enum fw_hitlog_format *out
 
 /* ---- text helpers ------------------------------------------------------ */
 
-/* TRUE for characters that must not reach a terminal: C0/C1 controls and
- * bidirectional overrides (they reorder what follows them). */
-static gboolean unsafe_char(gunichar c)
+gboolean fw_hitlog_unsafe_char(gunichar c)
 {
-	return g_unichar_iscntrl(c) || (c >= 0x202a && c <= 0x202e) ||
-	       (c >= 0x2066 && c <= 0x2069);
+	return g_unichar_iscntrl(c) ||              /* C0, DEL, C1 */
+	       c == 0x061c ||                       /* ARABIC LETTER MARK */
+	       c == 0x200e || c == 0x200f ||        /* LRM, RLM */
+	       (c >= 0x202a && c <= 0x202e) ||      /* embeddings, overrides, PDF */
+	       (c >= 0x2066 && c <= 0x2069);        /* isolates, PDI */
 }
 
-/* A valid UTF-8 copy of s ("" for NULL) with every unsafe character replaced
- * by one space (character offsets stay the same); newlines kept if asked. */
-static char *clean_text(const char *s, gboolean keep_newlines)
+char *fw_hitlog_clean(const char *s, gboolean keep_newlines, gboolean ascii)
 {
 	g_autofree char *valid = g_utf8_make_valid(s ? s : "", -1);
 	GString *out = g_string_sized_new(strlen(valid));
@@ -58,12 +57,20 @@ static char *clean_text(const char *s, gboolean keep_newlines)
 
 		if (c == '\n' && keep_newlines)
 			g_string_append_c(out, '\n');
-		else if (unsafe_char(c))
+		else if (fw_hitlog_unsafe_char(c))
 			g_string_append_c(out, ' ');
+		else if (ascii && c >= 0x80)
+			g_string_append_c(out, '?');
 		else
 			g_string_append_unichar(out, c);
 	}
 	return g_string_free(out, FALSE);
+}
+
+/* fw_hitlog_clean without the ASCII fallback. Caller frees. */
+static char *clean_text(const char *s, gboolean keep_newlines)
+{
+	return fw_hitlog_clean(s, keep_newlines, FALSE);
 }
 
 /* Terminal columns of one character. */

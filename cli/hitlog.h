@@ -75,4 +75,14 @@ void fw_hitlog_show_story(const struct fw_hit_row *r, GPtrArray *story,
 void fw_hitlog_wrap(GString *out, const char *text, guint width, const char *first,
                     const char *hang);
 
+/* TRUE for a character a feed must not get to a terminal: C0, DEL and C1
+ * controls, and the bidirectional marks, embeddings, overrides and isolates
+ * (they reorder what follows them). The rule of every cli/ sink. */
+gboolean fw_hitlog_unsafe_char(gunichar c);
+
+/* A valid UTF-8 copy of s ("" for NULL) with each unsafe character one space
+ * (character offsets stay the same), newlines kept if asked, and with ascii
+ * every other non-ASCII character a '?'. Caller frees. */
+char *fw_hitlog_clean(const char *s, gboolean keep_newlines, gboolean ascii);
+
 #endif
