@@ -174,7 +174,7 @@ fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	f.search = search;
 	f.limit = (guint)limit;
 	/* the reader's time; the table lists stories, the other formats hits */
-	f.published = TRUE;
+	f.published = !follow;   /* --follow goes by the order hits are stored */
 	f.stories = fmt == FW_HITLOG_TABLE && !follow;
 	if (!fw_cli_db_open(&db, TRUE))
 		return 1;

@@ -9,7 +9,7 @@ plan 9
 review_setup
 
 hits_json "$T_TMP/before.json"
-maxid=$(head -n 1 "$T_TMP/before.json" | "$FW_PY" -c 'import json,sys; print(json.loads(sys.stdin.readline())["id"])')
+maxid=$("$FW_PY" -c 'import json,sys; print(max(json.loads(l)["id"] for l in open(sys.argv[1])))' "$T_TMP/before.json")
 
 # JSON: the last 3 hits first, then whatever comes.
 $FW_WRAP "$FW_BUILD/feedwatch" -c "$CONF" hits --follow --format json --limit 3 \
