@@ -35,10 +35,19 @@ struct fw_store;
 /* The schema version this code writes (PRAGMA user_version). */
 #define FW_STORE_SCHEMA_VERSION 4
 
-/* Opens (creating it and its directories, 0700) the database at path, runs
- * migrations. Returns a new store (free with fw_store_free) or NULL with
- * error naming the path. */
+/* TRUE when database (the config's `database`) names a PostgreSQL database:
+ * a postgresql:// or postgres:// URI, or a libpq "key=value ..." string
+ * (it starts with a word and '='); anything else is an SQLite file. */
+gboolean fw_store_is_pg(const char *database);
+
+/* Opens the database, running migrations: an SQLite file at path (creating
+ * it and its directories, 0700), or a PostgreSQL database (fw_store_is_pg:
+ * the team mode, see docs/design.md section 18). Returns a new store (free
+ * with fw_store_free) or NULL with error naming the database. */
 struct fw_store *fw_store_open(const char *path, GError **error);
+
+/* "sqlite" or "postgresql". */
+const char *fw_store_backend(struct fw_store *s);
 void fw_store_free(struct fw_store *s);   /* NULL is fine */
 
 /* Opens an existing database read-only, for a reader that cannot write it
