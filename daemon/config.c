@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "feedwatch/config.h"
+#include "feedwatch/store.h"
 #include "feedwatch/opml.h"
 #include "feedwatch/text.h"
 #include "feedwatch/topic.h"
@@ -717,7 +718,9 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 			problem(sc, e->line, e->col, "database: empty path");
 		else {
 			g_free(c->database);   /* a second [feedwatch] (reported) */
-			c->database = config_path(e->value, sc->dir);
+			/* A PostgreSQL connection string is the server's, not a path. */
+			c->database = fw_store_is_pg(e->value) ? g_strdup(e->value)
+			                                       : config_path(e->value, sc->dir);
 		}
 	}
 	if ((e = group_get(g, "opml")) != NULL && *e->value != '\0') {

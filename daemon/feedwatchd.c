@@ -177,7 +177,8 @@ static gboolean
 daemon_requests_cb(gpointer data)
 {
 	struct daemon *d = data;
-	g_auto(GStrv) keys = fw_lock_requests_take(d->cfg->database);
+	g_auto(GStrv) keys = fw_store_is_pg(d->cfg->database) ? NULL
+	                     : fw_lock_requests_take(d->cfg->database);
 
 	for (int k = 0; keys[k] != NULL && !d->stopping; k++) {
 		guint i;
@@ -324,7 +325,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	d.config_path = g_strdup(path);
-	if ((lock_fd = fw_lock_take(d.cfg->database, &holder, &err)) < 0) {
+	/* Pollers of a team database share it: no lock (section 18). */
+	if (!fw_store_is_pg(d.cfg->database) &&
+	    (lock_fd = fw_lock_take(d.cfg->database, &holder, &err)) < 0) {
 		fw_log_err("%s", err->message);
 		fw_config_free(d.cfg);
 		g_free(d.config_path);
