@@ -689,6 +689,9 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 	get_duration(sc, g, "interval", &c->interval);
 	get_duration(sc, g, "timeout", &c->timeout);
 	get_duration(sc, g, "retention", &c->retention);
+	get_duration(sc, g, "lease", &c->lease);
+	if (c->lease < 1 && (e = group_get(g, "lease")) != NULL)
+		problem(sc, e->line, e->col, "lease: at least 1s");
 	if ((e = group_get(g, "max_parallel")) != NULL) {
 		if (!fw_config_parse_size(e->value, &n) || n < 1 || n > 1000)
 			problem(sc, e->line, e->col, "max_parallel: expected a number from 1 to 1000");
@@ -1054,6 +1057,7 @@ fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *er
 	c->timeout = 30;
 	c->max_size = 10 * 1024 * 1024;
 	c->retention = 90 * 86400;
+	c->lease = FW_CONFIG_LEASE;
 	c->quiet_start = c->quiet_end = -1;
 	c->feeds = g_ptr_array_new_with_free_func((GDestroyNotify)feed_conf_free);
 	c->topics = g_ptr_array_new_with_free_func((GDestroyNotify)topic_conf_free);

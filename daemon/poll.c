@@ -31,6 +31,7 @@ struct feed_run {
 	gint64 ttl;               /* <ttl> / sy:updatePeriod, as stored, 0 none */
 	gint64 max_age;           /* Cache-Control max-age, as stored, 0 none */
 	gboolean gone_logged;     /* "gone, not polled" said once in this process */
+	gboolean claim_kept;      /* team mode: the claim was checked in the open group */
 };
 
 /* The compiled topics of one config, shared with the parse worker: a reload
@@ -91,12 +92,17 @@ struct fw_poller {
 	GSource *batch_timer;     /* ends the store's group POLL_BATCH_MS after it opened */
 };
 
+/* Team mode: a feed whose state could not be read or claimed (the server
+ * restarting) is tried again this many seconds later, not an interval. */
+#define POLL_RETRY_SOON 5
+
 /* Polls that end within this many milliseconds share one transaction (one
  * WAL write of the pages they all touch): see poll_batch_open. */
 #define POLL_BATCH_MS 250
 
 static void run_free(struct feed_run *run);
 static void poll_start_waiting(struct fw_poller *p, struct feed_run *run);
+static gboolean poll_claim(struct feed_run *run);
 static gboolean poll_done_source_cb(GSource *source, GSourceFunc cb, gpointer data);
 
 static GSourceFuncs poll_done_source_funcs = { .dispatch = poll_done_source_cb };
@@ -234,6 +240,11 @@ item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struc
 		h.matched_json = ih->matched;
 		h.notified = fw_outbox_admit(p->store, p->cfg, t, item_rowid, run->fetched_before,
 		                             &channels);
+		/* Team mode: desktops are the notifiers' (--notify-only), not a
+		 * poller's; exec and webhook stay, sent once by the poller that
+		 * claims the outbox row. */
+		if (fw_store_is_team(p->store))
+			channels &= ~(guint)FW_CHANNEL_DESKTOP;
 		if (!fw_store_hit_add(p->store, &h, channels, now, &hit_id, error))
 			return FALSE;
 		p->stats.hits_new++;
@@ -316,6 +327,37 @@ poll_note_move(struct feed_run *run, const struct fw_feed_conf *fc, const char *
 	fw_store_feed_state_clear(&st);
 }
 
+/* Team mode, before a poll is recorded: TRUE when this poller still holds
+ * the feed (the claim is renewed and locked in the open group); else the
+ * poll is dropped (another poller claimed the feed when this one's lease
+ * ran out, and records its own) and the feed handed back. */
+static gboolean
+poll_claim_kept(struct feed_run *run)
+{
+	struct fw_poller *p = run->p;
+	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
+	g_autoptr(GError) err = NULL;
+	gboolean held = TRUE;
+
+	if (run->claim_kept || !fw_store_is_team(p->store))
+		return TRUE;
+	if (!poll_batch_open(p, &err) ||
+	    !fw_store_feed_claim_keep(p->store, run->feed_id, fw_now(), p->cfg->lease, &held, &err))
+		fw_log_err("%s: cannot keep its claim: %s", fc->key, err->message);
+	else if (held)
+		return run->claim_kept = TRUE;
+	else
+		fw_log_warn("%s: its lease ran out and another poller took it: this poll is dropped "
+		            "(lease = %" G_GINT64_FORMAT "s is short for this load?)", fc->key,
+		            p->cfg->lease);
+	run->in_flight = FALSE;
+	g_clear_pointer(&run->url, g_free);
+	g_clear_pointer(&run->moved_to, g_free);
+	if (p->done_cb != NULL)
+		p->done_cb(run->index, fw_now() + POLL_RETRY_SOON, p->done_data);
+	return FALSE;
+}
+
 /* Records the outcome of a poll and hands the feed back to the caller.
  * The publisher's hints (ttl, max-age) are the record's when it has new
  * ones, else those stored; retry_after: from a 429/503. */
@@ -328,6 +370,10 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after
 	gint64 now = fw_now();
 	int failures = rec->ok ? 0 : run->failures + 1;
 	gint64 next, hint;
+
+	if (!poll_claim_kept(run))
+		return;
+	run->claim_kept = FALSE;
 
 	if (rec->hints) {
 		run->ttl = rec->ttl;
@@ -492,6 +538,8 @@ poll_job_done(struct fw_poller *p, struct parse_job *job)
 		            job->doc->warning ? job->doc->warning : "");
 	rec->degraded = job->doc->degraded;
 	rec->title = fc->title ? fc->title : job->doc->title;
+	if (!poll_claim_kept(run))
+		return;
 	if (!poll_store_job(run, job, fw_now(), &err)) {
 		/* Nothing of this poll was stored: keep the old validators so the
 		 * next poll fetches the feed again. */
@@ -692,6 +740,35 @@ run_free(struct feed_run *run)
 	g_free(run);
 }
 
+/* Team mode: every feed of the config gets its row at once, in config
+ * order and one transaction, before any poll: pollers starting together
+ * then never make rows in a crossing order inside their groups (a
+ * deadlock). On SQLite rows are made as feeds are first polled. */
+static void
+poll_feeds_register(struct fw_poller *p)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!fw_store_is_team(p->store) || !fw_store_begin(p->store, &err)) {
+		if (err != NULL)
+			fw_log_warn("cannot record the feeds: %s", err->message);
+		return;
+	}
+	for (guint i = 0; i < p->cfg->feeds->len; i++) {
+		const struct fw_feed_conf *fc = p->cfg->feeds->pdata[i];
+		struct fw_feed_state st = { 0 };
+
+		if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
+			fw_log_warn("cannot record the feeds: %s", err->message);
+			fw_store_rollback(p->store);
+			return;
+		}
+		fw_store_feed_state_clear(&st);
+	}
+	if (!fw_store_commit(p->store, &err))
+		fw_log_warn("cannot record the feeds: %s", err->message);
+}
+
 gboolean
 fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError **error)
 {
@@ -749,6 +826,7 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 	p->cfg = cfg;
 	if (p->outbox != NULL)
 		fw_outbox_reconfigure(p->outbox, cfg);
+	poll_feeds_register(p);
 	return TRUE;
 }
 
@@ -768,7 +846,8 @@ fw_poller_poll(struct fw_poller *p, guint i)
 	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
 		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
 		if (p->done_cb != NULL)
-			p->done_cb(i, fw_now() + fc->interval, p->done_data);
+			p->done_cb(i, fw_now() + (fw_store_is_team(p->store) ? POLL_RETRY_SOON
+			                                                     : fc->interval), p->done_data);
 		return;
 	}
 	run->feed_id = st.id;
@@ -790,11 +869,44 @@ fw_poller_poll(struct fw_poller *p, guint i)
 	}
 	if (st.moved_to != NULL)
 		fw_log_debug("%s: polling %s (moved from %s)", fc->key, st.moved_to, fc->url);
-	if (p->outstanding < p->max_outstanding)
-		poll_start(p, run, st.etag, st.last_modified);
-	else
+	if (p->outstanding < p->max_outstanding) {
+		if (poll_claim(run))
+			poll_start(p, run, st.etag, st.last_modified);
+	} else {
 		g_queue_push_tail(&p->backlog, run);
+	}
 	fw_store_feed_state_clear(&st);
+}
+
+/* Team mode: claims the run's feed as its fetch starts (section 18): TRUE
+ * to go on; FALSE when another poller has it, or polled it since it was
+ * scheduled here: the run is handed back due when to look again. Always
+ * TRUE on SQLite. */
+static gboolean
+poll_claim(struct feed_run *run)
+{
+	struct fw_poller *p = run->p;
+	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
+	g_autoptr(GError) err = NULL;
+	gboolean claimed = TRUE;
+	gint64 retry = 0, now = fw_now();
+
+	if (!fw_store_feed_claim(p->store, run->feed_id, now, p->cfg->lease, &claimed, &retry,
+	                         &err)) {
+		fw_log_err("%s: cannot claim it: %s", fc->key, err->message);
+		retry = now + POLL_RETRY_SOON;
+	} else if (claimed) {
+		return TRUE;
+	} else {
+		fw_log_debug("%s: another poller has it or polled it; looking again at %"
+		             G_GINT64_FORMAT, fc->key, retry);
+	}
+	run->in_flight = FALSE;
+	g_clear_pointer(&run->url, g_free);
+	g_clear_pointer(&run->moved_to, g_free);
+	if (p->done_cb != NULL)
+		p->done_cb(run->index, retry, p->done_data);
+	return FALSE;
 }
 
 /* Starts a run that waited in the backlog: reads its validators again. */
@@ -807,10 +919,11 @@ poll_start_waiting(struct fw_poller *p, struct feed_run *run)
 
 	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
 		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
-		poll_skip(run, fw_now() + fc->interval);
+		poll_skip(run, fw_now() + (fw_store_is_team(p->store) ? POLL_RETRY_SOON : fc->interval));
 		return;
 	}
-	poll_start(p, run, st.etag, st.last_modified);
+	if (poll_claim(run))
+		poll_start(p, run, st.etag, st.last_modified);
 	fw_store_feed_state_clear(&st);
 }
 

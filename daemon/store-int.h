@@ -31,6 +31,10 @@ struct fw_store_ops {
 	gboolean (*feed_polled)(struct fw_store *s, gint64 feed_id, gint64 now,
 	                        const struct fw_poll_record *rec, GError **error);
 	gboolean (*feed_statuses)(struct fw_store *s, GPtrArray *out, GError **error);
+	gboolean (*feed_claim)(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
+	                       gboolean *claimed, gint64 *retry, GError **error);
+	gboolean (*feed_claim_keep)(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
+	                            gboolean *held, GError **error);
 	gboolean (*item_put)(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
 	                     const char *hash, gint64 now, gint64 *item_rowid,
 	                     enum fw_item_state *state, GError **error);
@@ -44,6 +48,7 @@ struct fw_store_ops {
 	                        const char *error_text, gint64 now, GError **error);
 	gboolean (*hits)(struct fw_store *s, const struct fw_hit_filter *filter, GPtrArray *out,
 	                 GError **error);
+	gboolean (*hits_count)(struct fw_store *s, gint64 since, gint64 *count, GError **error);
 	gboolean (*story_hits)(struct fw_store *s, gint64 hit_id, GPtrArray *out, GError **error);
 	gboolean (*story_set_read)(struct fw_store *s, gint64 hit_id, gboolean read,
 	                           gint64 *changed, GError **error);
@@ -74,6 +79,7 @@ struct fw_store {
 	                          string without its password */
 	GHashTable *touched;   /* item row ids put in the open transaction */
 	gboolean group;        /* the open transaction is a group (fw_store_group_begin) */
+	char *poller;          /* this process: host:pid */
 	struct sqlite3 *db;
 	struct sqlite3_stmt **stmts;
 	struct fw_pg *pg;

@@ -111,6 +111,9 @@ enum pst_id {
 	PS_FEED_SELECT,
 	PS_FEED_UPSERT,
 	PS_FEED_POLLED,
+	PS_FEED_CLAIM,
+	PS_FEED_WHEN,
+	PS_FEED_KEEP,
 	PS_ITEM_SELECT,
 	PS_ITEM_BY_LINK,
 	PS_ITEM_INSERT,
@@ -138,6 +141,7 @@ enum pst_id {
 	PS_MUTES,
 	PS_DATA_VERSION,
 	PS_BROWSE_SIGNATURE,
+	PS_HITS_COUNT,
 	PS_COUNT
 };
 
@@ -183,8 +187,23 @@ static const char *const pst_sql[PS_COUNT] = {
 		" moved_next = $14::text,"
 		" gone = CASE WHEN $16::int <> 0 THEN 1 WHEN $11::int <> 0 THEN 0 ELSE gone END,"
 		" ttl = CASE WHEN $17::int <> 0 THEN $18::bigint ELSE ttl END,"
-		" max_age = CASE WHEN $17::int <> 0 OR $19::bigint > 0 THEN $19::bigint ELSE max_age END"
+		" max_age = CASE WHEN $17::int <> 0 OR $19::bigint > 0 THEN $19::bigint ELSE max_age END,"
+		" lease_until = 0"   /* the claim ends; claimed_by says who polled it last */
 		" WHERE id = $1::bigint",
+	/* Due, and nobody else's lease running; a row another poller is
+	 * claiming right now is skipped, not waited for. */
+	[PS_FEED_CLAIM] =
+		"UPDATE feeds SET claimed_by = $2::text, lease_until = $4::bigint,"
+		" claimed_since = $3::bigint"
+		" WHERE id = (SELECT id FROM feeds WHERE id = $1::bigint AND next_poll <= $3::bigint"
+		"   AND (lease_until <= $3::bigint OR claimed_by = $2::text)"
+		"   FOR UPDATE SKIP LOCKED) RETURNING id",
+	/* Still ours (claimed_by): renewed, and locked until the poll is recorded. */
+	[PS_FEED_KEEP] =
+		"UPDATE feeds SET lease_until = $3::bigint WHERE id = $1::bigint"
+		" AND claimed_by = $2::text AND lease_until > 0 RETURNING id",
+	[PS_FEED_WHEN] =
+		"SELECT GREATEST(next_poll, lease_until) FROM feeds WHERE id = $1::bigint",
 	[PS_ITEM_SELECT] =
 		"SELECT id, hash, last_seen FROM items WHERE feed_id = $1::bigint AND item_key = $2::text",
 	[PS_ITEM_BY_LINK] =
@@ -294,6 +313,8 @@ static const char *const pst_sql[PS_COUNT] = {
 	/* Moves on whenever any transaction of the cluster ends. */
 	[PS_DATA_VERSION] =
 		"SELECT pg_snapshot_xmax(pg_current_snapshot())::text",
+	[PS_HITS_COUNT] =
+		"SELECT count(*) FROM hits WHERE found >= $1::bigint",
 	[PS_BROWSE_SIGNATURE] =
 		"SELECT (SELECT count(*) || ':' || COALESCE(max(id), 0) || ':' ||"
 		" COALESCE(sum(read), 0) || ':' || COALESCE(sum(read * id), 0) FROM hits) || '|' ||"
@@ -303,9 +324,9 @@ static const char *const pst_sql[PS_COUNT] = {
 /* PostgreSQL's part of a store. */
 struct fw_pg {
 	PGconn *conn;
+	PGconn *claims;               /* claims commit at once, outside any group */
 	char *conninfo;
 	gboolean prepared[PS_COUNT];  /* on this connection */
-	char *poller;                 /* this process: host:pid */
 	gboolean unit_own;            /* the savepoint opened the transaction */
 };
 
@@ -421,7 +442,7 @@ static void pg_revive(struct fw_store *s)
 	memset(s->pg->prepared, 0, sizeof s->pg->prepared);
 	if (PQstatus(s->pg->conn) == CONNECTION_OK) {
 		PQsetClientEncoding(s->pg->conn, "UTF8");
-		PQclear(PQexec(s->pg->conn, "SET client_min_messages = warning"));
+		PQclear(PQexec(s->pg->conn, "SET client_min_messages = warning; SET jit = off"));
 	}
 }
 
@@ -761,6 +782,83 @@ static gboolean pg_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
 	return TRUE;
 }
 
+/* Runs statement id on the claims' connection (made, or made again, on
+ * demand), in a transaction of its own. As pq_run. */
+static PGresult *claims_run(struct fw_store *s, enum pst_id id, struct params *p, GError **error)
+{
+	PGresult *r;
+
+	if (!s->pg->claims)
+		s->pg->claims = PQconnectdb(s->pg->conninfo);
+	else if (PQstatus(s->pg->claims) != CONNECTION_OK)
+		PQreset(s->pg->claims);
+	if (PQstatus(s->pg->claims) != CONNECTION_OK) {
+		g_autofree char *m = g_strstrip(g_strdup(PQerrorMessage(s->pg->claims)));
+
+		p_clear(p);
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN, "%s: claiming a feed: %s",
+		            s->path, m);
+		return NULL;
+	}
+	r = PQexecParams(s->pg->claims, pst_sql[id], p->n, NULL, p->v, NULL, NULL, 0);
+	p_clear(p);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		g_autofree char *m = g_strstrip(g_strdup(PQresultErrorMessage(r)));
+
+		g_set_error(error, FW_STORE_ERROR, pg_error_code(s->pg->claims, r),
+		            "%s: claiming a feed: %s", s->path, m);
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Claims are written on a connection of their own: other pollers see a
+ * claim at once, whatever group the poller has open, and rolling a group
+ * back does not drop its claims. */
+static gboolean pg_feed_claim(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
+                              gboolean *claimed, gint64 *retry, GError **error)
+{
+	struct params p = { 0 };
+	PGresult *r;
+
+	p_int(&p, feed_id);
+	p_text(&p, fw_store_poller_name(s));
+	p_int(&p, now);
+	p_int(&p, now + MAX(lease, 1));
+	if (!(r = claims_run(s, PS_FEED_CLAIM, &p, error)))
+		return FALSE;
+	*claimed = PQntuples(r) > 0;
+	PQclear(r);
+	if (*claimed)
+		return TRUE;
+	p_int(&p, feed_id);
+	if (!(r = claims_run(s, PS_FEED_WHEN, &p, error)))
+		return FALSE;
+	*retry = PQntuples(r) > 0 ? col_int(r, 0, 0) : 0;
+	PQclear(r);
+	/* Held this very moment by one that is claiming it: look again soon. */
+	if (*retry <= now)
+		*retry = now + 1;
+	return TRUE;
+}
+
+static gboolean pg_feed_claim_keep(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
+                                   gboolean *held, GError **error)
+{
+	struct params p = { 0 };
+	PGresult *r;
+
+	p_int(&p, feed_id);
+	p_text(&p, fw_store_poller_name(s));
+	p_int(&p, now + MAX(lease, 1));
+	if (!(r = pq_run(s, PS_FEED_KEEP, &p, "keeping a claim", error)))
+		return FALSE;
+	*held = PQntuples(r) > 0;
+	PQclear(r);
+	return TRUE;
+}
+
 static gboolean pg_feed_statuses(struct fw_store *s, GPtrArray *out, GError **error)
 {
 	PGresult *r;
@@ -1007,7 +1105,7 @@ static gboolean pg_outbox_due(struct fw_store *s, gint64 now, guint limit,
 
 	p_int(&p, now);
 	p_int(&p, limit ? (gint64)limit : G_MAXINT64);
-	p_text(&p, s->pg->poller);
+	p_text(&p, fw_store_poller_name(s));
 	p_int(&p, now + PG_OUTBOX_LEASE);
 	if (!(r = pq_run(s, PS_OUTBOX_DUE, &p, "reading the outbox", error)))
 		return FALSE;
@@ -1177,6 +1275,19 @@ static gboolean pg_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 		return FALSE;
 	for (int i = 0; i < PQntuples(r); i++)
 		g_ptr_array_add(out, hit_row_read(r, i, FALSE));
+	PQclear(r);
+	return TRUE;
+}
+
+static gboolean pg_hits_count(struct fw_store *s, gint64 since, gint64 *count, GError **error)
+{
+	struct params p = { 0 };
+	PGresult *r;
+
+	p_int(&p, since);
+	if (!(r = pq_run(s, PS_HITS_COUNT, &p, "counting hits", error)))
+		return FALSE;
+	*count = col_int(r, 0, 0);
 	PQclear(r);
 	return TRUE;
 }
@@ -1510,7 +1621,6 @@ struct fw_store *fw_store_pg_open(const char *conninfo, GError **error)
 	s->touched = g_hash_table_new(g_direct_hash, g_direct_equal);
 	s->pg = g_new0(struct fw_pg, 1);
 	s->pg->conninfo = g_strdup(conninfo);
-	s->pg->poller = g_strdup_printf("%s:%ld", g_get_host_name(), (long)getpid());
 	s->pg->conn = PQconnectdb(conninfo);
 	if (PQstatus(s->pg->conn) != CONNECTION_OK) {
 		err = g_strstrip(g_strdup(PQerrorMessage(s->pg->conn)));
@@ -1520,7 +1630,7 @@ struct fw_store *fw_store_pg_open(const char *conninfo, GError **error)
 		return NULL;
 	}
 	if (PQsetClientEncoding(s->pg->conn, "UTF8") != 0 ||
-	    !pq_exec(s, "SET client_min_messages = warning", "connecting", error) ||
+	    !pq_exec(s, "SET client_min_messages = warning; SET jit = off", "connecting", error) ||
 	    !pg_migrate(s, error)) {
 		if (error && !*error)
 			g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN,
@@ -1535,8 +1645,9 @@ static void pg_free(struct fw_store *s)
 {
 	if (s->pg) {
 		PQfinish(s->pg->conn);
+		if (s->pg->claims)
+			PQfinish(s->pg->claims);
 		g_free(s->pg->conninfo);
-		g_free(s->pg->poller);
 		g_free(s->pg);
 	}
 	if (s->touched)
@@ -1561,6 +1672,8 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.feed_get = pg_feed_get,
 	.feed_polled = pg_feed_polled,
 	.feed_statuses = pg_feed_statuses,
+	.feed_claim = pg_feed_claim,
+	.feed_claim_keep = pg_feed_claim_keep,
 	.item_put = pg_item_put,
 	.hit_exists = pg_hit_exists,
 	.story_notified = pg_story_notified,
@@ -1568,6 +1681,7 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.outbox_due = pg_outbox_due,
 	.outbox_done = pg_outbox_done,
 	.hits = pg_hits,
+	.hits_count = pg_hits_count,
 	.story_hits = pg_story_hits,
 	.story_set_read = pg_story_set_read,
 	.hit_get = pg_hit_get,

@@ -135,6 +135,7 @@ enum stmt_id {
 	ST_MUTES,
 	ST_DATA_VERSION,
 	ST_BROWSE_SIGNATURE,
+	ST_HITS_COUNT,
 	ST_COUNT
 };
 
@@ -286,6 +287,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"SELECT (SELECT count(*) || ':' || ifnull(max(id), 0) || ':' || total(read) || ':' ||"
 		" total(read * id) FROM hits) || '|' ||"
 		" ifnull((SELECT group_concat(topic || ':' || until, ',') FROM mutes), '')",
+	[ST_HITS_COUNT] =
+		"SELECT count(*) FROM hits WHERE found >= ?1",
 };
 
 
@@ -1302,6 +1305,23 @@ static gboolean sq_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 	return TRUE;
 }
 
+static gboolean sq_hits_count(struct fw_store *s, gint64 since, gint64 *count, GError **error)
+{
+	sqlite3_stmt *q;
+
+	if (!(q = stmt(s, ST_HITS_COUNT, error)))
+		return FALSE;
+	sqlite3_bind_int64(q, 1, since);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "counting hits");
+		done(q);
+		return FALSE;
+	}
+	*count = sqlite3_column_int64(q, 0);
+	done(q);
+	return TRUE;
+}
+
 static gboolean sq_story_hits(struct fw_store *s, gint64 hit_id, GPtrArray *out, GError **error)
 {
 	sqlite3_stmt *q;
@@ -1634,6 +1654,7 @@ const struct fw_store_ops fw_store_sqlite_ops = {
 	.outbox_due = sq_outbox_due,
 	.outbox_done = sq_outbox_done,
 	.hits = sq_hits,
+	.hits_count = sq_hits_count,
 	.story_hits = sq_story_hits,
 	.story_set_read = sq_story_set_read,
 	.hit_get = sq_hit_get,

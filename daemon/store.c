@@ -3,6 +3,7 @@
  * string) and every fw_store_ call goes to its ops table (store-int.h); and
  * what both backends share. See include/feedwatch/store.h. */
 #include <string.h>
+#include <unistd.h>
 
 #include "store-int.h"
 
@@ -50,10 +51,43 @@ const char *fw_store_backend(struct fw_store *s)
 	return s->ops->name;
 }
 
+gboolean fw_store_is_team(struct fw_store *s)
+{
+	return s->ops->feed_claim != NULL;
+}
+
 void fw_store_free(struct fw_store *s)
 {
-	if (s)
+	if (s) {
+		g_free(s->poller);
 		s->ops->free(s);
+	}
+}
+
+gboolean fw_store_feed_claim(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
+                             gboolean *claimed, gint64 *retry, GError **error)
+{
+	*claimed = TRUE;
+	*retry = 0;
+	if (!s->ops->feed_claim)
+		return TRUE;
+	return s->ops->feed_claim(s, feed_id, now, lease, claimed, retry, error);
+}
+
+gboolean fw_store_feed_claim_keep(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
+                                  gboolean *held, GError **error)
+{
+	*held = TRUE;
+	if (!s->ops->feed_claim_keep)
+		return TRUE;
+	return s->ops->feed_claim_keep(s, feed_id, now, lease, held, error);
+}
+
+const char *fw_store_poller_name(struct fw_store *s)
+{
+	if (!s->poller)
+		s->poller = g_strdup_printf("%s:%ld", g_get_host_name(), (long)getpid());
+	return s->poller;
 }
 
 /* ---- the backend's ops ------------------------------------------------ */
@@ -165,6 +199,11 @@ gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
                        GPtrArray *out, GError **error)
 {
 	return s->ops->hits(s, filter, out, error);
+}
+
+gboolean fw_store_hits_count(struct fw_store *s, gint64 since, gint64 *count, GError **error)
+{
+	return s->ops->hits_count(s, since, count, error);
 }
 
 gboolean fw_store_story_hits(struct fw_store *s, gint64 hit_id, GPtrArray *out, GError **error)

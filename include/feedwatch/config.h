@@ -63,6 +63,8 @@ struct fw_config {
 	gint64 max_size;      /* bytes */
 	gboolean notify_initial;
 	gint64 retention;     /* seconds */
+	gint64 lease;         /* team mode: how long a poller's claim on a feed
+	                         lasts, seconds (FW_CONFIG_LEASE) */
 	char *database;       /* absolute path, ~ expanded; default under XDG data dir */
 	char *opml;           /* NULL or absolute path */
 	gboolean durable;     /* synchronous=FULL (survives power loss) instead of NORMAL */
@@ -70,6 +72,9 @@ struct fw_config {
 	GPtrArray *feeds;     /* of struct fw_feed_conf *, in file order */
 	GPtrArray *topics;    /* of struct fw_topic_conf *, in file order */
 };
+
+/* The default lease: well past a fetch's timeout and its storing. */
+#define FW_CONFIG_LEASE 300
 
 /* Finds the config: cli_path if given, else $XDG_CONFIG_HOME/feedwatch/
  * feedwatch.conf, else /etc/feedwatch/feedwatch.conf. Returns a new path or

@@ -48,6 +48,9 @@ struct fw_store *fw_store_open(const char *path, GError **error);
 
 /* "sqlite" or "postgresql". */
 const char *fw_store_backend(struct fw_store *s);
+
+/* TRUE for a team database (PostgreSQL): several pollers may share it. */
+gboolean fw_store_is_team(struct fw_store *s);
 void fw_store_free(struct fw_store *s);   /* NULL is fine */
 
 /* Opens an existing database read-only, for a reader that cannot write it
@@ -152,6 +155,28 @@ struct fw_poll_record {
  * that was not a 304. FW_STORE_ERROR_NOT_FOUND for an unknown feed_id. */
 gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
                               const struct fw_poll_record *rec, GError **error);
+
+/* Claims feed feed_id for this process (the store's poller name) until
+ * now + lease when it is due (its next_poll <= now) and no other poller
+ * holds it (no lease running). *claimed says whether it did; when not,
+ * *retry is when to ask again (its next poll, or the end of the other's
+ * lease). A claim ends with fw_store_feed_polled, or at its lease's end
+ * when its poller died. On SQLite (one poller) every feed is claimed and
+ * nothing is written. */
+gboolean fw_store_feed_claim(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
+                             gboolean *claimed, gint64 *retry, GError **error);
+
+/* Before a poll is recorded (inside the transaction that records it): TRUE
+ * in *held when this process still holds its claim on feed_id, which is
+ * then renewed to now + lease and locked until the transaction ends; FALSE
+ * when another poller claimed the feed meanwhile (this one's lease ran
+ * out): the poll must be dropped, the other records its own. Always held on
+ * SQLite. */
+gboolean fw_store_feed_claim_keep(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
+                                  gboolean *held, GError **error);
+
+/* The name this store's process claims feeds under: host:pid. */
+const char *fw_store_poller_name(struct fw_store *s);
 
 /* The canonical form of a link for joining stories across feeds: scheme and
  * host lower-cased, default port, fragment, utm_*, fbclid and gclid removed,
@@ -280,6 +305,10 @@ struct fw_hit_filter {
  * order of their latest hit's time. */
 gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
                        GPtrArray *out, GError **error);
+
+/* *count: the hits found at or after since (the daemon's "hits today"),
+ * counted without reading them. */
+gboolean fw_store_hits_count(struct fw_store *s, gint64 since, gint64 *count, GError **error);
 
 /* A story is a hit's item together with every item of the same canonical
  * link (the same story in other feeds, or republished); its number (struct
