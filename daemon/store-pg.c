@@ -291,8 +291,8 @@ static const char *const pst_sql[PS_COUNT] = {
 		" f.error, f.failures, f.bytes, f.seconds, f.degraded, f.moved_to, f.gone,"
 		" (SELECT COUNT(*) FROM items i WHERE i.feed_id = f.id),"
 		" (SELECT COUNT(*) FROM hits h JOIN items i ON i.id = h.item_id"
-		"   WHERE i.feed_id = f.id), f.etag, f.last_modified"
-		" FROM feeds f ORDER BY f.key",
+		"   WHERE i.feed_id = f.id), f.etag, f.last_modified, f.claimed_by, f.claimed_since,"
+		" f.lease_until FROM feeds f ORDER BY f.key",
 	[PS_PRUNE] =
 		"DELETE FROM items WHERE id IN (SELECT i.id FROM feeds f JOIN items i"
 		" ON i.feed_id = f.id AND i.last_seen < $1::bigint"
@@ -886,6 +886,9 @@ static gboolean pg_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
 		st->hits = col_int(r, i, 15);
 		st->etag = col_dup(r, i, 16);
 		st->last_modified = col_dup(r, i, 17);
+		st->claimed_by = col_dup(r, i, 18);
+		st->claimed_since = col_int(r, i, 19);
+		st->lease_until = col_int(r, i, 20);
 		g_ptr_array_add(out, st);
 	}
 	PQclear(r);

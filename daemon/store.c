@@ -311,6 +311,7 @@ void fw_store_feed_status_free(struct fw_feed_status *st)
 	g_free(st->moved_to);
 	g_free(st->etag);
 	g_free(st->last_modified);
+	g_free(st->claimed_by);
 	g_free(st);
 }
 

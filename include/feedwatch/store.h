@@ -198,6 +198,9 @@ struct fw_feed_status {
 	char *moved_to;           /* as in struct fw_feed_state */
 	gboolean gone;
 	char *etag, *last_modified;  /* the validators of the next conditional GET, or NULL */
+	char *claimed_by;         /* team mode: the poller holding it (lease_until >
+	                             now) or that polled it last; NULL on SQLite */
+	gint64 claimed_since, lease_until;  /* its claim, Unix seconds; 0 none */
 };
 void fw_store_feed_status_free(struct fw_feed_status *st);   /* NULL is fine */
 

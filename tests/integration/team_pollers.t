@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 feeds=${FW_TEAM_FEEDS:-1000}
-plan 15
+plan 17
 
 gen="$FW_TOP/bench/gen_corpus.py"
 diff_py="$FW_HELPERS/truth_diff.py"
@@ -65,6 +65,8 @@ is "$(wc -l < "$T_TMP/fetch.0")" "$feeds" "nginx: every feed fetched"
 is "$(awk '$2 != 1' "$T_TMP/fetch.0" | wc -l)" 0 "nginx: each feed fetched once in the cycle"
 pollers=$(psql_v "SELECT count(DISTINCT claimed_by) FROM feeds")
 ok $([ "$pollers" -ge 2 ] && echo 0 || echo 1) "the work spread over the pollers ($pollers of 3 polled feeds)"
+like "$(fw -c "$conf" status | head -n 4)" "3 pollers polled in the last 10m" \
+	"status: the three pollers"
 maxid=$("$FW_PY" "$diff_py" maxid "$T_TMP/hits.0")
 
 # Revision 1, and a new cycle now: every feed due (as if its interval had
@@ -88,6 +90,8 @@ for try in $(seq 1 500); do
 done
 kill -KILL "$1"
 ok $([ "$held" -gt 0 ] && echo 0 || echo 1) "poller 1 SIGKILLed while it held claims ($held)"
+heldfeed=$(psql_v "SELECT key FROM feeds WHERE lease_until > 0 AND claimed_by LIKE '%:$1' LIMIT 1")
+like "$(fw -c "$conf" status "$heldfeed")" "claimed +by .*:$1 since" "status FEED: which poller holds it, since when"
 wait_for "SELECT count(*) = $feeds FROM feeds WHERE last_poll >= $start AND lease_until = 0"
 ok $? "the others polled every feed, poller 1's $held held ones when its lease ended"
 is "$(psql_v "SELECT count(*) FROM feeds WHERE claimed_by LIKE '%:$1' AND last_poll >= $start AND lease_until > 0")" 0 \
