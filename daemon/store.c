@@ -83,6 +83,12 @@ gboolean fw_store_feed_claim_keep(struct fw_store *s, gint64 feed_id, gint64 now
 	return s->ops->feed_claim_keep(s, feed_id, now, lease, held, error);
 }
 
+void fw_store_set_poller_name(struct fw_store *s, const char *name)
+{
+	g_free(s->poller);
+	s->poller = g_strdup(name);
+}
+
 const char *fw_store_poller_name(struct fw_store *s)
 {
 	if (!s->poller)

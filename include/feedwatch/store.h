@@ -175,8 +175,9 @@ gboolean fw_store_feed_claim(struct fw_store *s, gint64 feed_id, gint64 now, gin
 gboolean fw_store_feed_claim_keep(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
                                   gboolean *held, GError **error);
 
-/* The name this store's process claims feeds under: host:pid. */
+/* The name this store claims feeds under: host:pid unless set. */
 const char *fw_store_poller_name(struct fw_store *s);
+void fw_store_set_poller_name(struct fw_store *s, const char *name);
 
 /* The canonical form of a link for joining stories across feeds: scheme and
  * host lower-cased, default port, fragment, utm_*, fbclid and gclid removed,

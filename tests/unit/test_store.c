@@ -2127,6 +2127,71 @@ static const struct {
 	{ "%%%", "%%%" },
 };
 
+/* ---- claims (team mode) -------------------------------------------------- */
+
+/* Two stores are two pollers (their names made different). On SQLite every
+ * claim succeeds and nothing is held; on PostgreSQL a feed is one poller's
+ * until its poll is recorded or its lease ends, a feed not due is nobody's,
+ * and a poll whose lease ran out and was taken is not kept. Two pollers
+ * putting the same item and hit make one of each. */
+static void test_claims(struct fixture *f, gconstpointer data)
+{
+	const struct run *run = data;
+	g_autoptr(GError) err = NULL;
+	struct fw_store *b = fw_store_open(f->path, &err);
+	struct fw_poll_record rec = { .ok = TRUE, .http_status = 200, .next_poll = 2000 };
+	gint64 feed = feed_id(f->s, "a"), retry = -1, item_a, item_b, hit = 0;
+	gboolean claimed = FALSE, held = FALSE;
+	struct fw_hit_new h = { .topic = "t", .topic_name = "t", .snippet = "s", .marks_json = "[]",
+	                        .matched_json = "[]", .notified = FW_HIT_NOTIFIED_NONE };
+
+	g_assert_no_error(err);
+	fw_store_set_poller_name(b, "other:1");
+	g_assert_cmpint(fw_store_is_team(f->s), ==, run->pg);
+	/* a new feed is due: A claims it for 60 s, B cannot until then */
+	g_assert_true(fw_store_feed_claim(f->s, feed, 1000, 60, &claimed, &retry, &err));
+	g_assert_true(claimed);
+	g_assert_true(fw_store_feed_claim(b, feed, 1010, 60, &claimed, &retry, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(claimed, ==, !run->pg);
+	if (run->pg)
+		g_assert_cmpint(retry, ==, 1060);
+	/* A records the poll: its claim ends; the feed is due at 2000 for both */
+	g_assert_true(fw_store_feed_polled(f->s, feed, 1020, &rec, &err));
+	g_assert_true(fw_store_feed_claim(b, feed, 1030, 60, &claimed, &retry, &err));
+	g_assert_cmpint(claimed, ==, !run->pg);
+	if (run->pg)
+		g_assert_cmpint(retry, ==, 2000);
+	/* due again: A claims, dies; B takes it when the lease ended; A's
+	 * late poll is then not kept, B's is */
+	g_assert_true(fw_store_feed_claim(f->s, feed, 2000, 60, &claimed, &retry, &err));
+	g_assert_true(claimed);
+	g_assert_true(fw_store_feed_claim(b, feed, 2061, 60, &claimed, &retry, &err));
+	g_assert_true(claimed);
+	g_assert_true(fw_store_feed_claim_keep(f->s, feed, 2070, 60, &held, &err));
+	g_assert_cmpint(held, ==, !run->pg);
+	g_assert_true(fw_store_feed_claim_keep(b, feed, 2070, 60, &held, &err));
+	g_assert_true(held);
+	g_assert_no_error(err);
+	/* racing writers: the same item and hit from both make one of each */
+	item_a = put_item(f->s, feed, "x", "X", NULL, 1);
+	item_b = put_item(b, feed, "x", "X", NULL, 1);
+	g_assert_cmpint(item_a, ==, item_b);
+	h.item_rowid = item_a;
+	g_assert_true(fw_store_hit_add(f->s, &h, 0, 1, &hit, &err));
+	g_assert_true(fw_store_begin(b, &err));
+	g_assert_false(fw_store_hit_add(b, &h, 0, 1, &hit, &err));
+	g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_EXISTS);
+	g_clear_error(&err);
+	/* the transaction is still usable after it */
+	put_item(b, feed, "y", "Y", NULL, 1);
+	g_assert_true(fw_store_commit(b, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM hits"), ==, 1);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items"), ==, 2);
+	fw_store_free(b);
+}
+
 static void test_canonical(void)
 {
 	g_assert_null(fw_store_canonical_link(NULL));
@@ -2200,6 +2265,7 @@ static const struct {
 	{ "/hits/filter", test_hits_filter, FALSE, TRUE },
 	{ "/outbox/deliver", test_outbox, FALSE, TRUE },
 	{ "/outbox/backoff", test_outbox_backoff, FALSE, TRUE },
+	{ "/feed/claims", test_claims, FALSE, TRUE },
 	{ "/prune-foreach", test_prune_foreach, FALSE, TRUE },
 	{ "/mutes", test_mutes, FALSE, TRUE },
 	{ "/data-version", test_data_version, FALSE, FALSE },
