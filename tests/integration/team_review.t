@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 14
+plan 15
 pg_start
 review_setup
 PGCONF="$T_TMP/pg.conf"
@@ -36,8 +36,8 @@ ok $? "hits: the same $n hits on both"
 
 # same NAME ARGS...: the command's output is the same on both, but for hit
 # numbers, found times, poll times (the two polls ran at different seconds)
-# and fetch durations.
-unvary() { sed -E -e 's/hit[- ][0-9]+/hit N/g' -e 's/found <time[^>]*>[^<]*/found /g' \
+# and fetch durations; status FEED's "polled by" line is the team database's.
+unvary() { sed -E -e '/^ *polled by /d' -e 's/hit[- ][0-9]+/hit N/g' -e 's/found <time[^>]*>[^<]*/found /g' \
 	-e 's/bytes in [0-9.]+s/bytes/' -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \([^)]*\)/TIME/g'; }
 same() {
 	name=$1; shift
@@ -53,6 +53,7 @@ norm_hits "$PGCONF" --search MERCOSUR > "$T_TMP/b.json"
 cmp -s "$T_TMP/a.json" "$T_TMP/b.json" && [ -s "$T_TMP/a.json" ]
 ok $? "hits --search (case folded): the same"
 same "status FEED" status f0003
+like "$(fw -c "$PGCONF" status f0003)" "polled by +[^ ]+:[0-9]+" "status FEED on PostgreSQL: which poller polled it"
 
 # show and read by id: the same story found by its title on each.
 id_of() { fw -c "$1" hits --format json --limit 0 --topic "$2" |
