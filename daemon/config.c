@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "feedwatch/config.h"
-#include "feedwatch/store.h"
 #include "feedwatch/opml.h"
 #include "feedwatch/text.h"
 #include "feedwatch/topic.h"
@@ -562,6 +561,27 @@ read_bounded(const char *path, gsize max, char **data, gsize *len, GError **erro
 	return TRUE;
 }
 
+gboolean
+fw_config_database_is_pg(const char *database)
+{
+	const char *p = database;
+
+	if (!database)
+		return FALSE;
+	if (g_str_has_prefix(database, "postgresql://") || g_str_has_prefix(database, "postgres://"))
+		return TRUE;
+	/* A libpq key=value string: it starts with a keyword and '='. */
+	while (g_ascii_isspace(*p))
+		p++;
+	if (!g_ascii_isalpha(*p))
+		return FALSE;
+	while (g_ascii_isalnum(*p) || *p == '_')
+		p++;
+	while (g_ascii_isspace(*p))
+		p++;
+	return *p == '=';
+}
+
 /* Expands ~ and makes a path absolute relative to dir (the config's folder,
  * absolute), whatever the working directory. */
 static char *
@@ -722,8 +742,8 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 		else {
 			g_free(c->database);   /* a second [feedwatch] (reported) */
 			/* A PostgreSQL connection string is the server's, not a path. */
-			c->database = fw_store_is_pg(e->value) ? g_strdup(e->value)
-			                                       : config_path(e->value, sc->dir);
+			c->database = fw_config_database_is_pg(e->value) ? g_strdup(e->value)
+			                                                 : config_path(e->value, sc->dir);
 		}
 	}
 	if ((e = group_get(g, "opml")) != NULL && *e->value != '\0') {

@@ -6,27 +6,13 @@
 #include <unistd.h>
 
 #include "store-int.h"
+#include "feedwatch/config.h"
 
 G_DEFINE_QUARK(fw-store-error-quark, fw_store_error)
 
 gboolean fw_store_is_pg(const char *database)
 {
-	const char *p = database;
-
-	if (!database)
-		return FALSE;
-	if (g_str_has_prefix(database, "postgresql://") || g_str_has_prefix(database, "postgres://"))
-		return TRUE;
-	/* A libpq key=value string: it starts with a keyword and '='. */
-	while (g_ascii_isspace(*p))
-		p++;
-	if (!g_ascii_isalpha(*p))
-		return FALSE;
-	while (g_ascii_isalnum(*p) || *p == '_')
-		p++;
-	while (g_ascii_isspace(*p))
-		p++;
-	return *p == '=';
+	return fw_config_database_is_pg(database);
 }
 
 struct fw_store *fw_store_open(const char *database, GError **error)

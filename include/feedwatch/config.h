@@ -107,6 +107,12 @@ char *fw_topic_conf_query(const struct fw_topic_conf *t);
 /* TRUE for a valid feed or topic name: letters, digits, '-', '_' and '.'. */
 gboolean fw_config_name_ok(const char *s);
 
+/* TRUE when a `database` value names a PostgreSQL database (team mode): a
+ * postgresql:// or postgres:// URI, or a libpq "key=value ..." string (it
+ * starts with a word and '='); anything else is an SQLite file's path.
+ * fw_store_is_pg is the same rule. */
+gboolean fw_config_database_is_pg(const char *database);
+
 /* Parses "90", "15m", "2h", "1d", "30s" into seconds; FALSE when bad. */
 gboolean fw_config_parse_duration(const char *s, gint64 *out);
 

@@ -77,9 +77,10 @@ cp "$out/truth.tsv" "$T_TMP/truth.1"
 logline=$(wc -l < "$NGINX_LOG")
 start=$(date +%s)
 psql_v "UPDATE feeds SET next_poll = 0" > /dev/null
-kill -USR1 "$1" "$2" "$3"
-# Once poller 1 holds claims (looked at while it is stopped, so that what
-# is seen is what it holds), it is killed.
+# Poller 1 starts the cycle alone; once it holds claims (looked at while it
+# is stopped, so that what is seen is what it holds) it is killed, and the
+# other two are asked to poll.
+kill -USR1 "$1"
 held=0
 for try in $(seq 1 500); do
 	kill -STOP "$1"
@@ -89,6 +90,7 @@ for try in $(seq 1 500); do
 	sleep 0.01
 done
 kill -KILL "$1"
+kill -USR1 "$2" "$3"
 ok $([ "$held" -gt 0 ] && echo 0 || echo 1) "poller 1 SIGKILLed while it held claims ($held)"
 heldfeed=$(psql_v "SELECT key FROM feeds WHERE lease_until > 0 AND claimed_by LIKE '%:$1' LIMIT 1")
 like "$(fw -c "$conf" status "$heldfeed")" "claimed +by .*:$1 since" "status FEED: which poller holds it, since when"
