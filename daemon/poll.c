@@ -90,11 +90,17 @@ struct fw_poller {
 	guint outstanding;        /* fetches and jobs not yet finished */
 	guint max_outstanding;    /* bounds the bodies held in memory */
 	GSource *batch_timer;     /* ends the store's group POLL_BATCH_MS after it opened */
+	GHashTable *pauses;       /* team mode: host -> until (gint64 *), every poller's
+	                             Retry-After pauses as last read from the store */
+	gint64 pauses_read;       /* when they were (Unix seconds) */
 };
 
 /* Team mode: a feed whose state could not be read or claimed (the server
  * restarting) is tried again this many seconds later, not an interval. */
 #define POLL_RETRY_SOON 5
+
+/* Team mode: the hosts' shared pauses are read again this often (seconds). */
+#define POLL_PAUSES_EVERY 5
 
 /* Polls that end within this many milliseconds share one transaction (one
  * WAL write of the pages they all touch): see poll_batch_open. */
@@ -103,6 +109,7 @@ struct fw_poller {
 static void run_free(struct feed_run *run);
 static void poll_start_waiting(struct fw_poller *p, struct feed_run *run);
 static gboolean poll_claim(struct feed_run *run);
+static void poll_host_pause(struct fw_poller *p, const char *url, gint64 seconds);
 static gboolean poll_done_source_cb(GSource *source, GSourceFunc cb, gpointer data);
 
 static GSourceFuncs poll_done_source_funcs = { .dispatch = poll_done_source_cb };
@@ -597,6 +604,8 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	if (r->error != NULL) {
 		rec.error = r->error;
 		rec.gone = r->http_status == 410;
+		if (r->retry_after > 0)
+			poll_host_pause(p, r->url, r->retry_after);
 		poll_finish(run, &rec, r->retry_after);
 		poll_release(p);
 		return;
@@ -675,6 +684,7 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	p->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
 	p->store = store;
 	p->runs = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
+	p->pauses = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	p->orphans = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
 	g_queue_init(&p->backlog);
 	p->max_outstanding = 2 * MAX(cfg->max_parallel, 1u);
@@ -726,6 +736,7 @@ fw_poller_free(struct fw_poller *p)
 	fw_outbox_free(p->outbox);
 	gen_unref(p->gen);
 	g_ptr_array_unref(p->runs);
+	g_hash_table_unref(p->pauses);
 	g_ptr_array_unref(p->orphans);
 	g_main_context_unref(p->ctx);
 	g_free(p);
@@ -878,6 +889,41 @@ fw_poller_poll(struct fw_poller *p, guint i)
 	fw_store_feed_state_clear(&st);
 }
 
+/* Team mode: when url's host is paused for every poller, until when; else
+ * 0. The pauses are read from the store every POLL_PAUSES_EVERY seconds. */
+static gint64
+poll_host_paused(struct fw_poller *p, const char *url, gint64 now)
+{
+	g_autofree char *host = fw_fetch_url_host(url);
+	g_autoptr(GError) err = NULL;
+	gint64 *until;
+
+	if (now - p->pauses_read >= POLL_PAUSES_EVERY) {
+		g_hash_table_remove_all(p->pauses);
+		if (!fw_store_host_pauses(p->store, now, p->pauses, &err))
+			fw_log_warn("cannot read the hosts' pauses: %s", err->message);
+		p->pauses_read = now;
+	}
+	until = g_hash_table_lookup(p->pauses, host);
+	return until != NULL ? *until : 0;
+}
+
+/* Team mode: a 429 or 503 with Retry-After pauses the host for every
+ * poller (and at once for this one). */
+static void
+poll_host_pause(struct fw_poller *p, const char *url, gint64 seconds)
+{
+	g_autofree char *host = fw_fetch_url_host(url);
+	g_autoptr(GError) err = NULL;
+	gint64 until = fw_now() + seconds;
+
+	if (!fw_store_is_team(p->store) || *host == '\0' || seconds <= 0)
+		return;
+	if (!fw_store_host_pause(p->store, host, until, &err))
+		fw_log_warn("%s: cannot share its pause: %s", host, err->message);
+	g_hash_table_insert(p->pauses, g_steal_pointer(&host), g_memdup2(&until, sizeof until));
+}
+
 /* Team mode: claims the run's feed as its fetch starts (section 18): TRUE
  * to go on; FALSE when another poller has it, or polled it since it was
  * scheduled here: the run is handed back due when to look again. Always
@@ -891,8 +937,13 @@ poll_claim(struct feed_run *run)
 	gboolean claimed = TRUE;
 	gint64 retry = 0, now = fw_now();
 
-	if (!fw_store_feed_claim(p->store, run->feed_id, now, p->cfg->lease, &claimed, &retry,
-	                         &err)) {
+	if (fw_store_is_team(p->store) && (retry = poll_host_paused(p, run->url, now)) > now) {
+		/* Another poller's 429 or 503 asked every poller to wait. */
+		fw_log_debug("%s: its host asked to wait; looking again at %" G_GINT64_FORMAT, fc->key,
+		             retry);
+		p->stats.feeds_skipped++;
+	} else if (!fw_store_feed_claim(p->store, run->feed_id, now, p->cfg->lease, &claimed, &retry,
+	                                &err)) {
 		fw_log_err("%s: cannot claim it: %s", fc->key, err->message);
 		retry = now + POLL_RETRY_SOON;
 	} else if (claimed) {

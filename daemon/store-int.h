@@ -33,6 +33,8 @@ struct fw_store_ops {
 	gboolean (*feed_statuses)(struct fw_store *s, GPtrArray *out, GError **error);
 	gboolean (*feed_claim)(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
 	                       gboolean *claimed, gint64 *retry, GError **error);
+	gboolean (*host_pause)(struct fw_store *s, const char *host, gint64 until, GError **error);
+	gboolean (*host_pauses)(struct fw_store *s, gint64 now, GHashTable *out, GError **error);
 	gboolean (*feed_claim_keep)(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
 	                            gboolean *held, GError **error);
 	gboolean (*item_put)(struct fw_store *s, gint64 feed_id, const struct fw_item *item,

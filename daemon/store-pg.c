@@ -104,6 +104,11 @@ static const char *const pg_migrations[] = {
 	"  topic text COLLATE \"C\" PRIMARY KEY,"
 	"  until bigint NOT NULL"
 	");",
+	/* 1 -> 2: a host's Retry-After pause, shared by every poller. */
+	"CREATE TABLE host_pauses ("
+	"  host text COLLATE \"C\" PRIMARY KEY,"
+	"  until bigint NOT NULL"
+	");",
 };
 
 /* Prepared statements: made on first use on a connection. */
@@ -142,6 +147,8 @@ enum pst_id {
 	PS_DATA_VERSION,
 	PS_BROWSE_SIGNATURE,
 	PS_HITS_COUNT,
+	PS_HOST_PAUSE,
+	PS_HOST_PAUSES,
 	PS_COUNT
 };
 
@@ -313,6 +320,11 @@ static const char *const pst_sql[PS_COUNT] = {
 	/* Moves on whenever any transaction of the cluster ends. */
 	[PS_DATA_VERSION] =
 		"SELECT pg_snapshot_xmax(pg_current_snapshot())::text",
+	[PS_HOST_PAUSE] =
+		"INSERT INTO host_pauses (host, until) VALUES ($1::text, $2::bigint)"
+		" ON CONFLICT (host) DO UPDATE SET until = GREATEST(host_pauses.until, excluded.until)",
+	[PS_HOST_PAUSES] =
+		"SELECT host, until FROM host_pauses WHERE until > $1::bigint",
 	[PS_HITS_COUNT] =
 		"SELECT count(*) FROM hits WHERE found >= $1::bigint",
 	[PS_BROWSE_SIGNATURE] =
@@ -1504,6 +1516,34 @@ static gboolean pg_mutes(struct fw_store *s, gint64 now, GHashTable *out, GError
 	return TRUE;
 }
 
+/* ---- host pauses -------------------------------------------------------- */
+
+static gboolean pg_host_pause(struct fw_store *s, const char *host, gint64 until, GError **error)
+{
+	struct params p = { 0 };
+
+	p_text(&p, host);
+	p_int(&p, until);
+	return pq_do(s, PS_HOST_PAUSE, &p, "pausing a host", NULL, error);
+}
+
+static gboolean pg_host_pauses(struct fw_store *s, gint64 now, GHashTable *out, GError **error)
+{
+	struct params p = { 0 };
+	PGresult *r;
+
+	p_int(&p, now);
+	if (!(r = pq_run(s, PS_HOST_PAUSES, &p, "reading host pauses", error)))
+		return FALSE;
+	for (int i = 0; i < PQntuples(r); i++) {
+		gint64 until = col_int(r, i, 1);
+
+		g_hash_table_insert(out, col_dup(r, i, 0), g_memdup2(&until, sizeof until));
+	}
+	PQclear(r);
+	return TRUE;
+}
+
 /* ---- feedwatch browse -------------------------------------------------- */
 
 static gboolean pg_browse_version(struct fw_store *s, gint64 *version, GError **error)
@@ -1677,6 +1717,8 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.feed_statuses = pg_feed_statuses,
 	.feed_claim = pg_feed_claim,
 	.feed_claim_keep = pg_feed_claim_keep,
+	.host_pause = pg_host_pause,
+	.host_pauses = pg_host_pauses,
 	.item_put = pg_item_put,
 	.hit_exists = pg_hit_exists,
 	.story_notified = pg_story_notified,

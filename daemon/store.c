@@ -69,6 +69,20 @@ gboolean fw_store_feed_claim_keep(struct fw_store *s, gint64 feed_id, gint64 now
 	return s->ops->feed_claim_keep(s, feed_id, now, lease, held, error);
 }
 
+gboolean fw_store_host_pause(struct fw_store *s, const char *host, gint64 until, GError **error)
+{
+	if (!s->ops->host_pause)
+		return TRUE;
+	return s->ops->host_pause(s, host, until, error);
+}
+
+gboolean fw_store_host_pauses(struct fw_store *s, gint64 now, GHashTable *out, GError **error)
+{
+	if (!s->ops->host_pauses)
+		return TRUE;
+	return s->ops->host_pauses(s, now, out, error);
+}
+
 void fw_store_set_poller_name(struct fw_store *s, const char *name)
 {
 	g_free(s->poller);

@@ -175,6 +175,16 @@ gboolean fw_store_feed_claim(struct fw_store *s, gint64 feed_id, gint64 now, gin
 gboolean fw_store_feed_claim_keep(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
                                   gboolean *held, GError **error);
 
+/* Team mode: a host ("host:port", fw_fetch_url_host) asked every poller to
+ * wait until `until` (a 429 or 503 with Retry-After): recorded for all (the
+ * later of two pauses wins). A no-op on SQLite, whose one poller keeps its
+ * pauses in its fetcher. */
+gboolean fw_store_host_pause(struct fw_store *s, const char *host, gint64 until, GError **error);
+
+/* Inserts the host pauses that last past now into out: host (char *) ->
+ * until (gint64 *), both newly allocated. Nothing on SQLite. */
+gboolean fw_store_host_pauses(struct fw_store *s, gint64 now, GHashTable *out, GError **error);
+
 /* The name this store claims feeds under: host:pid unless set. */
 const char *fw_store_poller_name(struct fw_store *s);
 void fw_store_set_poller_name(struct fw_store *s, const char *name);

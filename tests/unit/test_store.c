@@ -2192,6 +2192,39 @@ static void test_claims(struct fixture *f, gconstpointer data)
 	fw_store_free(b);
 }
 
+/* Hosts' pauses: shared on PostgreSQL (the later pause wins, ended ones are
+ * not returned), nothing on SQLite. A PostgreSQL database of schema 1 gets
+ * the table when opened (migration 2). */
+static void test_host_pauses(struct fixture *f, gconstpointer data)
+{
+	const struct run *run = data;
+	g_autoptr(GHashTable) m = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GError) err = NULL;
+	gint64 *until;
+
+	if (run->pg) {
+		fw_store_free(f->s);
+		sql_exec(f->path, "DROP TABLE host_pauses; UPDATE schema_version SET version = 1");
+		f->s = fw_store_open(f->path, &err);
+		g_assert_no_error(err);
+		g_assert_cmpint(sql_int(f->path, "SELECT version FROM schema_version"), ==, 2);
+	}
+	g_assert_true(fw_store_host_pause(f->s, "example.org:443", 100, &err));
+	g_assert_true(fw_store_host_pause(f->s, "example.org:443", 50, &err));
+	g_assert_true(fw_store_host_pause(f->s, "other.org:80", 70, &err));
+	g_assert_true(fw_store_host_pauses(f->s, 60, m, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(g_hash_table_size(m), ==, run->pg ? 2 : 0);
+	if (run->pg) {
+		until = g_hash_table_lookup(m, "example.org:443");
+		g_assert_nonnull(until);
+		g_assert_cmpint(*until, ==, 100);
+	}
+	g_hash_table_remove_all(m);
+	g_assert_true(fw_store_host_pauses(f->s, 70, m, &err));
+	g_assert_cmpuint(g_hash_table_size(m), ==, run->pg ? 1 : 0);
+}
+
 static void test_canonical(void)
 {
 	g_assert_null(fw_store_canonical_link(NULL));
@@ -2266,6 +2299,7 @@ static const struct {
 	{ "/outbox/deliver", test_outbox, FALSE, TRUE },
 	{ "/outbox/backoff", test_outbox_backoff, FALSE, TRUE },
 	{ "/feed/claims", test_claims, FALSE, TRUE },
+	{ "/host-pauses", test_host_pauses, FALSE, TRUE },
 	{ "/prune-foreach", test_prune_foreach, FALSE, TRUE },
 	{ "/mutes", test_mutes, FALSE, TRUE },
 	{ "/data-version", test_data_version, FALSE, FALSE },
