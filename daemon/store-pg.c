@@ -333,10 +333,21 @@ static const char *const pst_sql[PS_COUNT] = {
 		" COALESCE((SELECT string_agg(topic || ':' || until, ',' ORDER BY topic) FROM mutes), '')",
 };
 
+/* Reconnecting with backoff: the first try at once, then waits from
+ * PG_REVIVE_MIN doubling to PG_REVIVE_MAX (µs) while the server stays
+ * away; between tries calls fail at once on the dead connection. */
+#define PG_REVIVE_MIN (250 * 1000)
+#define PG_REVIVE_MAX (30 * G_USEC_PER_SEC)
+struct revive {
+	gint64 at;     /* monotonic µs of the next try, 0 now */
+	gint64 wait;   /* the last wait, 0 none */
+};
+
 /* PostgreSQL's part of a store. */
 struct fw_pg {
 	PGconn *conn;
 	PGconn *claims;               /* claims commit at once, outside any group */
+	struct revive revive, claims_revive;  /* their reconnection backoff */
 	char *conninfo;
 	gboolean prepared[PS_COUNT];  /* on this connection */
 	gboolean unit_own;            /* the savepoint opened the transaction */
@@ -446,13 +457,31 @@ static gboolean in_txn(struct fw_store *s)
 
 /* Outside a transaction, resets a connection that was lost (the server
  * restarted): its statements are prepared again on use. */
+/* Resets a lost connection c unless it is not yet time; TRUE when c is up. */
+static gboolean conn_revive(PGconn *c, struct revive *rv)
+{
+	gint64 now = g_get_monotonic_time();
+
+	if (PQstatus(c) == CONNECTION_OK)
+		return TRUE;
+	if (now < rv->at)
+		return FALSE;
+	PQreset(c);
+	if (PQstatus(c) == CONNECTION_OK) {
+		rv->at = rv->wait = 0;
+		return TRUE;
+	}
+	rv->wait = rv->wait ? MIN(rv->wait * 2, PG_REVIVE_MAX) : PG_REVIVE_MIN;
+	rv->at = now + rv->wait;
+	return FALSE;
+}
+
 static void pg_revive(struct fw_store *s)
 {
 	if (PQstatus(s->pg->conn) == CONNECTION_OK || in_txn(s))
 		return;
-	PQreset(s->pg->conn);
 	memset(s->pg->prepared, 0, sizeof s->pg->prepared);
-	if (PQstatus(s->pg->conn) == CONNECTION_OK) {
+	if (conn_revive(s->pg->conn, &s->pg->revive)) {
 		PQsetClientEncoding(s->pg->conn, "UTF8");
 		PQclear(PQexec(s->pg->conn, "SET client_min_messages = warning; SET jit = off"));
 	}
@@ -802,9 +831,7 @@ static PGresult *claims_run(struct fw_store *s, enum pst_id id, struct params *p
 
 	if (!s->pg->claims)
 		s->pg->claims = PQconnectdb(s->pg->conninfo);
-	else if (PQstatus(s->pg->claims) != CONNECTION_OK)
-		PQreset(s->pg->claims);
-	if (PQstatus(s->pg->claims) != CONNECTION_OK) {
+	if (!conn_revive(s->pg->claims, &s->pg->claims_revive)) {
 		g_autofree char *m = g_strstrip(g_strdup(PQerrorMessage(s->pg->claims)));
 
 		p_clear(p);
