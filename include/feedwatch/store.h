@@ -33,7 +33,7 @@ enum fw_store_error_code {
 struct fw_store;
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FW_STORE_SCHEMA_VERSION 4
+#define FW_STORE_SCHEMA_VERSION 5
 
 /* Opens (creating it and its directories, 0700) the database at path, runs
  * migrations. Returns a new store (free with fw_store_free) or NULL with
