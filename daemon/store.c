@@ -198,10 +198,19 @@ enum stmt_id {
 	"SELECT h.id, h.topic, h.topic_name, f.key, COALESCE(f.title, f.key), i.item_key," \
 	" i.title, i.link, i.published, h.found, h.snippet, h.marks, h.matched, h.read," \
 	" h.notified, i.author," \
+	" CASE WHEN EXISTS (SELECT 1 FROM items i2 WHERE i2.canon_link = i.canon_link" \
+	"   AND i2.id <> i.id) THEN" \
 	" (SELECT group_concat(t, ', ') FROM (SELECT DISTINCT COALESCE(f2.title, f2.key) AS t" \
 	"   FROM items i2 JOIN feeds f2 ON f2.id = i2.feed_id" \
-	"   WHERE i2.canon_link = i.canon_link AND i2.feed_id <> i.feed_id ORDER BY t))," \
+	"   WHERE i2.canon_link = i.canon_link AND i2.feed_id <> i.feed_id ORDER BY t)) END," \
 	" " HIT_STORY
+/* The columns of HIT_SELECT from the hit alone (filter->brief): id,
+ * topic, topic_name, published (the reader's time), found, read, notified
+ * and story; with BRIEF_FROM when no filter needs the item or feed. */
+#define HIT_SELECT_BRIEF \
+	"SELECT h.id, h.topic, h.topic_name, NULL, NULL, NULL, NULL, NULL, h.rtime, h.found," \
+	" NULL, NULL, NULL, h.read, h.notified, NULL, NULL, " HIT_STORY
+#define BRIEF_FROM " FROM hits h"
 #define HIT_FROM \
 	" FROM hits h JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id"
 
@@ -1548,14 +1557,18 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f,
 	return g_string_free(g_steal_pointer(&json), FALSE);
 }
 
-gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
-                       GPtrArray *out, GError **error)
+/* Runs the hit log query of filter (see fw_store_hits), handing each row to
+ * take (which owns it) with data; stops when take returns FALSE. */
+static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter,
+                          gboolean (*take)(struct fw_hit_row *row, gpointer data), gpointer data,
+                          GError **error)
 {
 	static const struct fw_hit_filter none = { 0 };
 	g_autoptr(GString) sql = g_string_new(NULL);
 	const struct fw_hit_filter *f = filter ? filter : &none;
 	const char *t = f->published || f->stories ? HIT_TIME : "h.found";
 	const char *dir = f->oldest_first ? "ASC" : "DESC";
+	const char *select = f->brief ? HIT_SELECT_BRIEF : HIT_SELECT;
 	g_autofree char *stories = NULL;
 	struct hit_where w;
 	sqlite3_stmt *q = NULL;
@@ -1572,12 +1585,15 @@ gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 			hit_where_clear(&w);
 			return FALSE;
 		}
-		g_string_append(sql, HIT_SELECT " FROM json_each(?) sn"
-		                " JOIN hits h ON h.story = sn.value JOIN items i ON i.id = h.item_id"
-		                " JOIN feeds f ON f.id = i.feed_id ORDER BY sn.key, h.rtime, h.id");
+		g_string_append_printf(sql, "%s FROM json_each(?) sn JOIN hits h ON h.story = sn.value"
+		                       " JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id"
+		                       " ORDER BY sn.key, h.rtime, h.id", select);
 	} else {
-		g_string_append_printf(sql, HIT_SELECT HIT_FROM "%s ORDER BY %s %s, h.id %s%s",
-		                       w.sql->str, t, dir, dir, f->limit ? " LIMIT ?" : "");
+		gboolean hit_only = f->brief && !f->feeds && !(f->search && *f->search);
+
+		g_string_append_printf(sql, "%s%s%s ORDER BY %s %s, h.id %s%s", select,
+		                       hit_only ? BRIEF_FROM : HIT_FROM, w.sql->str, t, dir, dir,
+		                       f->limit ? " LIMIT ?" : "");
 	}
 
 	rc = sqlite3_prepare_v2(s->db, sql->str, -1, &q, NULL);
@@ -1594,7 +1610,10 @@ gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 	}
 	hit_where_clear(&w);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		g_ptr_array_add(out, hit_row_read(q, FALSE));
+		if (!take(hit_row_read(q, FALSE), data)) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	if (rc != SQLITE_DONE) {
 		fail(s, error, sqlite3_extended_errcode(s->db), "reading hits");
 		sqlite3_finalize(q);
@@ -1602,6 +1621,42 @@ gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 	}
 	sqlite3_finalize(q);
 	return TRUE;
+}
+
+/* hits_each's take for fw_store_hits: appends to the array. */
+static gboolean hits_append(struct fw_hit_row *row, gpointer out)
+{
+	g_ptr_array_add(out, row);
+	return TRUE;
+}
+
+gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
+                       GPtrArray *out, GError **error)
+{
+	return hits_each(s, filter, hits_append, out, error);
+}
+
+struct hits_cb {
+	fw_store_hit_cb cb;
+	gpointer data;
+};
+
+/* hits_each's take for fw_store_hits_foreach: the caller's callback, then free. */
+static gboolean hits_call(struct fw_hit_row *row, gpointer data)
+{
+	struct hits_cb *c = data;
+	gboolean more = c->cb(row, c->data);
+
+	fw_hit_row_free(row);
+	return more;
+}
+
+gboolean fw_store_hits_foreach(struct fw_store *s, const struct fw_hit_filter *filter,
+                               fw_store_hit_cb cb, gpointer data, GError **error)
+{
+	struct hits_cb c = { cb, data };
+
+	return hits_each(s, filter, hits_call, &c, error);
 }
 
 gboolean fw_store_story_hits(struct fw_store *s, gint64 hit_id, GPtrArray *out, GError **error)

@@ -263,6 +263,10 @@ struct fw_hit_filter {
 	                      later one; else found */
 	gboolean stories;  /* select stories (published time): each story with a
 	                      hit that matches, with every hit it has */
+	gboolean brief;    /* rows from the hit alone, for counting: id, topic,
+	                      topic_name, found, read, notified, story, and as
+	                      published the reader's time (published, or found
+	                      when it has none or a later one); no text, no feed */
 };
 
 /* Appends the hits matching filter, newest first (or oldest first), to out
@@ -271,6 +275,15 @@ struct fw_hit_filter {
  * order of their latest hit's time. */
 gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
                        GPtrArray *out, GError **error);
+
+/* Called per hit of fw_store_hits_foreach, in the same order; the row is
+ * valid during the call only. Return FALSE to stop. */
+typedef gboolean (*fw_store_hit_cb)(const struct fw_hit_row *row, gpointer data);
+
+/* fw_store_hits one row at a time, none kept: memory does not grow with the
+ * log (`hits --format json` of a year). */
+gboolean fw_store_hits_foreach(struct fw_store *s, const struct fw_hit_filter *filter,
+                               fw_store_hit_cb cb, gpointer data, GError **error);
 
 /* A story is a hit's item together with every item of the same canonical
  * link (the same story in other feeds, or republished); its number (struct
