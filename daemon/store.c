@@ -1591,9 +1591,11 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 	} else {
 		gboolean hit_only = f->brief && !f->feeds && !(f->search && *f->search);
 
-		g_string_append_printf(sql, "%s%s%s ORDER BY %s %s, h.id %s%s", select,
-		                       hit_only ? BRIEF_FROM : HIT_FROM, w.sql->str, t, dir, dir,
-		                       f->limit ? " LIMIT ?" : "");
+		/* after an id (--follow, every 0.5 s): the hits past it by rowid,
+		 * then sorted ('+' keeps the time's index from walking them all) */
+		g_string_append_printf(sql, "%s%s%s ORDER BY %s%s %s, h.id %s%s", select,
+		                       hit_only ? BRIEF_FROM : HIT_FROM, w.sql->str,
+		                       f->after_id ? "+" : "", t, dir, dir, f->limit ? " LIMIT ?" : "");
 	}
 
 	rc = sqlite3_prepare_v2(s->db, sql->str, -1, &q, NULL);
