@@ -204,6 +204,7 @@ fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	} else if (fmt == FW_HITLOG_JSON) {
 		guint n = 0;
 
+		f.no_also_in = TRUE;   /* not a field of the JSON */
 		if (!fw_store_hits_foreach(db.store, &f, json_line_cb, &n, &err))
 			rc = fw_cli_fail("hits", "%s", err->message);
 		else if (n == 0 && !db.fresh)

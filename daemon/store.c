@@ -194,10 +194,13 @@ enum stmt_id {
 /* A hit's time for the reader: published, found when it has none or claims
  * a time after it was found; kept in the hit (indexed). */
 #define HIT_TIME "h.rtime"
-#define HIT_SELECT \
+#define HIT_SELECT_HEAD \
 	"SELECT h.id, h.topic, h.topic_name, f.key, COALESCE(f.title, f.key), i.item_key," \
 	" i.title, i.link, i.published, h.found, h.snippet, h.marks, h.matched, h.read," \
-	" h.notified, i.author," \
+	" h.notified, i.author,"
+/* HIT_SELECT without also_in (filter->no_also_in) */
+#define HIT_SELECT_NO_ALSO HIT_SELECT_HEAD " NULL, " HIT_STORY
+#define HIT_SELECT HIT_SELECT_HEAD \
 	" CASE WHEN EXISTS (SELECT 1 FROM items i2 WHERE i2.canon_link = i.canon_link" \
 	"   AND i2.id <> i.id) THEN" \
 	" (SELECT group_concat(t, ', ') FROM (SELECT DISTINCT COALESCE(f2.title, f2.key) AS t" \
@@ -1377,35 +1380,49 @@ gboolean fw_store_outbox_done(struct fw_store *s, gint64 outbox_id, gboolean ok,
 
 /* ---- reading the hit log ---------------------------------------------- */
 
-/* A hit row from the columns of HIT_SELECT (and summary, content if full). */
-static struct fw_hit_row *hit_row_read(sqlite3_stmt *q, gboolean full)
+/* Column i's text as SQLite holds it (valid until the next step), or NULL. */
+static char *column_view(sqlite3_stmt *st, int i)
 {
-	struct fw_hit_row *r = g_new0(struct fw_hit_row, 1);
+	return (char *)sqlite3_column_text(st, i);
+}
 
+/* Fills r from the columns of HIT_SELECT (and summary, content if full),
+ * its strings made by text (column_dup: copies; column_view: borrowed). */
+static void hit_row_fill(struct fw_hit_row *r, sqlite3_stmt *q, gboolean full,
+                         char *(*text)(sqlite3_stmt *, int))
+{
 	r->id = sqlite3_column_int64(q, 0);
-	r->topic = column_dup(q, 1);
-	r->topic_name = column_dup(q, 2);
-	r->feed = column_dup(q, 3);
-	r->feed_title = column_dup(q, 4);
-	r->item_id = column_dup(q, 5);
-	r->title = column_dup(q, 6);
-	r->link = column_dup(q, 7);
+	r->topic = text(q, 1);
+	r->topic_name = text(q, 2);
+	r->feed = text(q, 3);
+	r->feed_title = text(q, 4);
+	r->item_id = text(q, 5);
+	r->title = text(q, 6);
+	r->link = text(q, 7);
 	r->published = column_time(q, 8);
 	r->found = sqlite3_column_int64(q, 9);
-	r->snippet = column_dup(q, 10);
-	r->marks_json = column_dup(q, 11);
-	r->matched_json = column_dup(q, 12);
+	r->snippet = text(q, 10);
+	r->marks_json = text(q, 11);
+	r->matched_json = text(q, 12);
 	r->read = sqlite3_column_int(q, 13) != 0;
 	/* the schema's CHECK allows the enum's names only */
 	if (!fw_hit_notified_from_name((const char *)sqlite3_column_text(q, 14), &r->notified))
 		r->notified = FW_HIT_NOTIFIED_NONE;
-	r->author = column_dup(q, 15);
-	r->also_in = column_dup(q, 16);
+	r->author = text(q, 15);
+	r->also_in = text(q, 16);
 	r->story = sqlite3_column_int64(q, 17);
 	if (full) {
-		r->summary = column_dup(q, 18);
-		r->content = column_dup(q, 19);
+		r->summary = text(q, 18);
+		r->content = text(q, 19);
 	}
+}
+
+/* A new hit row from the columns of HIT_SELECT (and summary, content if full). */
+static struct fw_hit_row *hit_row_read(sqlite3_stmt *q, gboolean full)
+{
+	struct fw_hit_row *r = g_new0(struct fw_hit_row, 1);
+
+	hit_row_fill(r, q, full, column_dup);
 	return r;
 }
 
@@ -1558,17 +1575,21 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f,
 }
 
 /* Runs the hit log query of filter (see fw_store_hits), handing each row to
- * take (which owns it) with data; stops when take returns FALSE. */
+ * take with data; stops when take returns FALSE. The row is take's to keep
+ * and free, or with borrow a view into the statement's columns that lives
+ * during the call only (no copy of its strings: a million rows of --format
+ * json). */
 static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter,
                           gboolean (*take)(struct fw_hit_row *row, gpointer data), gpointer data,
-                          GError **error)
+                          gboolean borrow, GError **error)
 {
 	static const struct fw_hit_filter none = { 0 };
 	g_autoptr(GString) sql = g_string_new(NULL);
 	const struct fw_hit_filter *f = filter ? filter : &none;
 	const char *t = f->published || f->stories ? HIT_TIME : "h.found";
 	const char *dir = f->oldest_first ? "ASC" : "DESC";
-	const char *select = f->brief ? HIT_SELECT_BRIEF : HIT_SELECT;
+	const char *select = f->brief ? HIT_SELECT_BRIEF : f->no_also_in ? HIT_SELECT_NO_ALSO
+	                                                                : HIT_SELECT;
 	g_autofree char *stories = NULL;
 	struct hit_where w;
 	sqlite3_stmt *q = NULL;
@@ -1611,11 +1632,18 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 			sqlite3_bind_int64(q, n, f->limit);
 	}
 	hit_where_clear(&w);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if (!take(hit_row_read(q, FALSE), data)) {
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct fw_hit_row view = { 0 }, *r = &view;
+
+		if (borrow)
+			hit_row_fill(&view, q, FALSE, column_view);
+		else
+			r = hit_row_read(q, FALSE);
+		if (!take(r, data)) {
 			rc = SQLITE_DONE;
 			break;
 		}
+	}
 	if (rc != SQLITE_DONE) {
 		fail(s, error, sqlite3_extended_errcode(s->db), "reading hits");
 		sqlite3_finalize(q);
@@ -1635,7 +1663,7 @@ static gboolean hits_append(struct fw_hit_row *row, gpointer out)
 gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
                        GPtrArray *out, GError **error)
 {
-	return hits_each(s, filter, hits_append, out, error);
+	return hits_each(s, filter, hits_append, out, FALSE, error);
 }
 
 struct hits_cb {
@@ -1643,14 +1671,13 @@ struct hits_cb {
 	gpointer data;
 };
 
-/* hits_each's take for fw_store_hits_foreach: the caller's callback, then free. */
+/* hits_each's take for fw_store_hits_foreach: the caller's callback (the
+ * row is borrowed). */
 static gboolean hits_call(struct fw_hit_row *row, gpointer data)
 {
 	struct hits_cb *c = data;
-	gboolean more = c->cb(row, c->data);
 
-	fw_hit_row_free(row);
-	return more;
+	return c->cb(row, c->data);
 }
 
 gboolean fw_store_hits_foreach(struct fw_store *s, const struct fw_hit_filter *filter,
@@ -1658,7 +1685,7 @@ gboolean fw_store_hits_foreach(struct fw_store *s, const struct fw_hit_filter *f
 {
 	struct hits_cb c = { cb, data };
 
-	return hits_each(s, filter, hits_call, &c, error);
+	return hits_each(s, filter, hits_call, &c, TRUE, error);
 }
 
 gboolean fw_store_story_hits(struct fw_store *s, gint64 hit_id, GPtrArray *out, GError **error)

@@ -263,6 +263,8 @@ struct fw_hit_filter {
 	                      later one; else found */
 	gboolean stories;  /* select stories (published time): each story with a
 	                      hit that matches, with every hit it has */
+	gboolean no_also_in; /* leave also_in NULL (the feeds of the story's other
+	                      items: a lookup a hit that --format json does not show) */
 	gboolean brief;    /* rows from the hit alone, for counting: id, topic,
 	                      topic_name, found, read, notified, story, and as
 	                      published the reader's time (published, or found
