@@ -760,6 +760,13 @@ void fw_store_set_busy_timeout(struct fw_store *s, int ms)
 	sqlite3_busy_timeout(s->db, ms);
 }
 
+void fw_store_set_mmap(struct fw_store *s, gint64 bytes)
+{
+	g_autofree char *sql = g_strdup_printf("PRAGMA mmap_size = %" G_GINT64_FORMAT, bytes);
+
+	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+}
+
 void fw_store_set_durable(struct fw_store *s, gboolean durable)
 {
 	sqlite3_exec(s->db, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",

@@ -52,6 +52,11 @@ struct fw_store *fw_store_open_readonly(const char *path, GError **error);
 #define FW_STORE_BUSY_TIMEOUT 5000
 void fw_store_set_busy_timeout(struct fw_store *s, int ms);
 
+/* Reads the file through a memory map of up to bytes (PRAGMA mmap_size; 0
+ * none, the default): no copy of each page read. For a reader of the whole
+ * log (the tool); the daemon keeps reads through its page cache. */
+void fw_store_set_mmap(struct fw_store *s, gint64 bytes);
+
 /* durable: synchronous=FULL, every commit is on disk before it returns
  * (survives a power cut); else NORMAL (the default: a power cut may lose the
  * last commits, a crash of the process never does). Config `durable = true`. */
