@@ -71,8 +71,21 @@ def create_schema(feedwatch, out, db):
     os.unlink(conf)
 
 
+class Pool:
+    """Sentences made once and drawn from (a million random.choice calls an
+    item's words would take most of the run)."""
+
+    def __init__(self, rnd, n, lo, hi):
+        self.items = [sentence(rnd, rnd.randint(lo, hi)) for _ in range(n)]
+        self.rnd = rnd
+
+    def pick(self):
+        return self.items[int(self.rnd.random() * len(self.items))]
+
+
 def generate(args):
     rnd = random.Random(args.seed)
+    titles, words8, words20 = Pool(rnd, 4000, 5, 10), Pool(rnd, 4000, 6, 8), Pool(rnd, 2000, 15, 20)
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
     db = os.path.join(out, "hits.db")
@@ -104,9 +117,20 @@ def generate(args):
 
     con = sqlite3.connect(db, isolation_level=None)
     con.execute("PRAGMA synchronous = OFF")
-    con.execute("PRAGMA journal_mode = WAL")
-    con.execute("PRAGMA cache_size = -200000")
+    # loaded straight into the file (no WAL, no journal: a failed run is
+    # made again), in WAL mode again afterwards as the daemon keeps it
+    con.execute("PRAGMA journal_mode = OFF")
+    con.execute("PRAGMA locking_mode = EXCLUSIVE")
+    con.execute("PRAGMA cache_size = -400000")
+    # The schema's triggers keep a hit's story and reader's time (schema 5):
+    # this script computes both itself and sets the triggers aside while it
+    # loads (one UPDATE a hit would double the run); --check verifies.
+    cols = [r[1] for r in con.execute("PRAGMA table_info(hits)")]
+    kept = "story" in cols and "rtime" in cols
+    triggers = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
     con.execute("BEGIN")
+    for name, _ in triggers:
+        con.execute('DROP TRIGGER "%s"' % name)
     con.executemany("INSERT INTO feeds (id, key, url, title, fetched, last_poll, next_poll,"
                     " http_status) VALUES (?, ?, ?, ?, 1, ?, ?, 200)",
                     [(f + 1, "f%03d" % f, "file://%s/feeds/f%03d.xml" % (out, f),
@@ -118,6 +142,7 @@ def generate(args):
     n_items = int(args.hits / 1.3)
     step = (end - start) / max(n_items, 1)
     prev_link = None
+    story_of = {}   # canonical link -> its story (the lowest hit id)
     while hit_id < args.hits:
         item_id += 1
         pub = int(start + item_id * step + rnd.uniform(0, step))
@@ -132,12 +157,12 @@ def generate(args):
             stories += 1
             canon = "https://site%03d.example/%d/%d" % (feed, pub // 86400, item_id)
             link = canon
-            title = sentence(rnd, rnd.randint(5, 10)).capitalize()
+            title = titles.pick().capitalize()
         ntop = 1 if rnd.random() < 0.72 else 2 if rnd.random() < 0.85 else 3
         tops = sorted(set(pick_topic() for _ in range(ntop)))
         words = " ".join(topic_word(k) for k in tops)
-        summary = "%s %s %s." % (sentence(rnd, 8), words, sentence(rnd, 8))
-        content = "%s %s. %s" % (summary, sentence(rnd, 20), sentence(rnd, 15))
+        summary = "%s %s %s." % (words8.pick(), words, words8.pick())
+        content = "%s %s. %s" % (summary, words20.pick(), words20.pick())
         published = None if rnd.random() < 0.03 else pub
         found = pub + rnd.randint(60, 7200)
         found = min(found, end)
@@ -146,10 +171,12 @@ def generate(args):
                       "%016x" % rnd.getrandbits(64), found, found))
         if args.peers:
             peer.append((feed, published or found, title, link, summary, item_id))
+        rtime = min(published if published is not None else found, found)
         for k in tops:
             hit_id += 1
+            story = story_of.setdefault(canon, hit_id)
             w = topic_word(k)
-            snippet = "… %s %s %s …" % (sentence(rnd, 6), w, sentence(rnd, 6))
+            snippet = "… %s %s %s …" % (words8.pick(), w, words8.pick())
             s = snippet.index(w)
             c = content.index(w)
             old = end - found > 7 * 86400
@@ -157,16 +184,29 @@ def generate(args):
                          "[[%d,%d]]" % (s, s + len(w)),
                          '[{"field":"content","start":%d,"end":%d}]' % (c, c + len(w)),
                          1 if old or rnd.random() < 0.5 else 0,
-                         "initial" if found - start < 86400 else "delivered"))
+                         "initial" if found - start < 86400 else "delivered", rtime, story))
             if hit_id >= args.hits:
                 break
         prev_link = (link, canon, title, feed)
         if len(hits) >= 50000:
-            flush(con, items, hits)
-    flush(con, items, hits)
+            flush(con, items, hits, kept)
+    flush(con, items, hits, kept)
+    for _, sql in triggers:
+        con.execute(sql)
     con.execute("COMMIT")
+    if args.check and kept:
+        stale = con.execute(
+            "SELECT COUNT(*) FROM hits h JOIN items i ON i.id = h.item_id"
+            " WHERE h.rtime IS NOT MIN(COALESCE(i.published, h.found), h.found)"
+            " OR h.story IS NOT COALESCE((SELECT MIN(hs.id) FROM items si JOIN hits hs"
+            " ON hs.item_id = si.id WHERE si.canon_link = i.canon_link),"
+            " (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))").fetchone()[0]
+        if stale:
+            raise SystemExit("gen_hitlog: %d hits with a story or time the schema would not give"
+                             % stale)
     con.execute("PRAGMA optimize")
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.execute("PRAGMA locking_mode = NORMAL")
+    con.execute("PRAGMA journal_mode = WAL")
     con.close()
     if args.peers:
         write_peers(out, peer, args.feeds)
@@ -175,12 +215,18 @@ def generate(args):
             "config": os.path.join(out, "feedwatch.conf"), "database": db}
 
 
-def flush(con, items, hits):
+def flush(con, items, hits, kept):
     con.executemany("INSERT INTO items (id, feed_id, item_key, title, link, canon_link, published,"
                     " author, categories, summary, content, hash, first_seen, last_seen)"
                     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", items)
-    con.executemany("INSERT INTO hits (id, item_id, topic, topic_name, found, snippet, marks,"
-                    " matched, read, notified) VALUES (?,?,?,?,?,?,?,?,?,?)", hits)
+    if kept:
+        con.executemany("INSERT INTO hits (id, item_id, topic, topic_name, found, snippet, marks,"
+                        " matched, read, notified, rtime, story)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", hits)
+    else:
+        con.executemany("INSERT INTO hits (id, item_id, topic, topic_name, found, snippet, marks,"
+                        " matched, read, notified) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (h[:10] for h in hits))
     items.clear()
     hits.clear()
 
@@ -239,6 +285,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--end", type=int, default=0, help="Unix time of the last hit (default now)")
     ap.add_argument("--peers", action="store_true", help="also sfeed files and a newsboat cache")
+    ap.add_argument("--check", action="store_true",
+                    help="verify every hit's story and time against the schema's definition")
     args = ap.parse_args()
     t0 = time.monotonic()
     res = generate(args)
