@@ -9,7 +9,9 @@
  * Schema: PRAGMA user_version, brought forward at open by migrations that run
  * in one write transaction. A new database gets 8 KiB pages and
  * auto_vacuum=INCREMENTAL; one made before version 2 keeps 4 KiB pages and
- * auto_vacuum=NONE until a manual VACUUM. */
+ * auto_vacuum=NONE until a manual VACUUM. From version 5 each hit keeps its
+ * story and reader's time (hits.story, hits.rtime, indexed), kept true by
+ * triggers whatever writes the tables. */
 #ifndef FW_STORE_H
 #define FW_STORE_H
 
