@@ -19,6 +19,12 @@ BUILD/libfeedwatch.a, then measures, in this order:
   match     match_bench (fw_matcher_match over every item) with 10 and 10,000
             topics, taking turns in one process, vs LC_ALL=C grep -F -w -i -f
             of the topics' words over the items' text
+  review    a year of hits (bench/gen_hitlog.py: 1,000,000 hits, 50 topics, with
+            sfeed files and a newsboat cache of the same items): hits --limit 50,
+            hits --topic, show, stats --days 30, hits --format json (beside
+            sfeed_plain), report --since 30d, browse's first screen on a pty,
+            newsboat -x print-unread; 5000 topics × 20 hits; configs of 10,000
+            and 100,000 topics (hits --limit 20, check)
   idle      feedwatchd with every feed at 15m, all polled once, then a quiet
             window: CPU seconds and wakeups a minute, resident memory
   peers     sfeed_update (maxjobs=16) and newsboat -x reload (reload-threads
@@ -651,6 +657,194 @@ def bench_match(ctx, t):
                    "are left out of grep's word list." % (len(files) * ctx["items"]))
 
 
+# ---------------------------------------------------------------------------
+# The review commands on a year of hits (issue 19, goals 3 and 4).
+
+GEN_HITLOG = os.path.join(BENCH, "gen_hitlog.py")
+
+
+def first_screen(cmd, marker, timeout=120):
+    """Seconds from starting cmd on an 80×24 pseudo-terminal until its output
+    holds marker (its first full draw), then types q; None if it never did."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = dict(os.environ, TERM="xterm-256color")
+    env.pop("NO_COLOR", None)
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=subprocess.DEVNULL, env=env,
+                         close_fds=True)
+    os.close(slave)
+    out, took = b"", None
+    while time.perf_counter() - t0 < timeout:
+        r, _, _ = select.select([master], [], [], 1)
+        if not r:
+            continue
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        out += chunk
+        if marker.encode() in out:
+            took = time.perf_counter() - t0
+            break
+    os.write(master, b"q")
+    try:
+        p.wait(10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+    os.close(master)
+    return took
+
+
+def gen_hitlog(ctx, out, hits, topics, peers=False):
+    cmd = [sys.executable, GEN_HITLOG, "--feedwatch", ctx["fw"], "--out", out, "--hits", str(hits),
+           "--topics", str(topics), "--days", "365"]
+    t0 = time.monotonic()
+    r = run(cmd + (["--peers"] if peers else []))
+    res = json.loads(r.out.strip().splitlines()[-1])
+    res["wall"] = time.monotonic() - t0
+    return res
+
+
+def timed(cmd, runs, env=None):
+    """The runs of cmd: the median wall, the peak RSS, the last run (its
+    output) and the median CPU seconds (user + sys)."""
+    rs = [run(cmd, env=env) for _ in range(runs)]
+    return median([r.wall for r in rs]), mx(*[r.rss_kb for r in rs]), rs[-1], \
+        median([r.cpu for r in rs])
+
+
+def bench_review(ctx, t):
+    fw, runs, work = ctx["fw"], ctx["runs"], ctx["work"]
+    d = os.path.join(work, "hitlog")
+    log("review: generating a year of hits (bench/gen_hitlog.py, 1,000,000 hits, 50 topics)")
+    y = gen_hitlog(ctx, d, 1000000, 50, peers=True)
+    conf = y["config"]
+    t.add("review_gen", "a year of hits: gen_hitlog.py, %d hits × %d topics, %d items, %d "
+          "stories (%.0f MB), with the peers' copies" % (y["hits"], y["topics"], y["items"],
+                                                         y["stories"], y["bytes"] / 1e6),
+          fmt_s(y["wall"]), "—", None, None, None, "< 60 s", raw={"fw": y["wall"]})
+    start, _, _, start_cpu = timed([fw, "--version"], runs)
+    mid = y["hits"] // 2
+
+    # The millisecond goals are judged on CPU time (user + sys): on a shared
+    # machine the wall clock of a 20 ms command is mostly the others' load.
+    def row(key, label, args, goal_s):
+        log("review: %s" % label)
+        secs, rss, _, cpu = timed([fw, "-c", conf] + args, runs)
+        t.add(key, label, "%s (CPU %s)" % (fmt_s(secs), fmt_s(cpu)),
+              "%s (CPU %s: feedwatch --version)" % (fmt_s(start), fmt_s(start_cpu)), secs / start,
+              rss, None, "< %s" % fmt_s(goal_s), raw={"fw": secs, "cpu": cpu, "floor": start})
+        t.goals.append(("%s under %s: CPU %s (wall %s)" % (label, fmt_s(goal_s), fmt_s(cpu),
+                                                          fmt_s(secs)), cpu < goal_s))
+
+    row("review_hits", "hits --limit 50 (a year of hits)", ["hits", "--limit", "50"], 0.05)
+    row("review_topic", "hits --topic t05 --limit 50", ["hits", "--topic", "t05", "--limit", "50"], 0.05)
+    row("review_show", "show %d" % mid, ["show", str(mid)], 0.02)
+    row("review_stats", "stats --days 30", ["stats", "--days", "30"], 0.2)
+
+    log("review: hits --format json")
+    secs, rss, last, cpu = timed([fw, "-c", conf, "hits", "--format", "json"], runs)
+    n = last.out.count("\n")
+    sfeed = sorted(glob.glob(os.path.join(d, "sfeed", "feeds", "*")))
+    peer = "—"
+    ratio = praw = None
+    if shutil.which("sfeed_plain") and sfeed:
+        ps, _, plast, _ = timed(["sfeed_plain"] + sfeed, runs)
+        pn = plast.out.count("\n")
+        peer = "%s (sfeed_plain, the %d items)" % (fmt_rate(pn / ps, "items/s"), pn)
+        ratio, praw = (secs / n) / (ps / pn), pn / ps
+    t.add("review_json", "hits --format json: hits/s (%d hits)" % n,
+          "%s (CPU: %s)" % (fmt_rate(n / secs, "hits/s"), fmt_rate(n / cpu, "hits/s")),
+          peer, ratio, rss, None, "≥ 200 khits/s", raw={"fw": n / secs, "cpu": n / cpu,
+                                                        "floor": praw})
+    t.goals.append(("hits --format json at ≥ 200k hits/s: CPU %s (wall %s)"
+                    % (fmt_rate(n / cpu, "hits/s"), fmt_rate(n / secs, "hits/s")),
+                    n / cpu >= 200000))
+
+    log("review: report --since 30d")
+    html = os.path.join(work, "report.html")
+    secs, rss, _, _ = timed([fw, "-c", conf, "report", "--since", "30d", "-o", html], runs)
+    mb = os.path.getsize(html) / 1e6
+    t.add("review_report", "report --since 30d (the last month's stories)",
+          "%s, %.1f MB" % (fmt_s(secs), mb), "—", None, rss, None, "< 2 s, < 5 MB",
+          raw={"fw": secs, "mb": mb})
+    t.goals.append(("report --since 30d under 2 s and 5 MB: %s, %.1f MB" % (fmt_s(secs), mb),
+                    secs < 2 and mb < 5))
+
+    log("review: browse, time to the first screen")
+    # one run: it loads every hit (seconds to a minute), see the note
+    b = first_screen([fw, "-c", conf, "browse"], "?:Help")
+    t.add("review_browse", "browse: the first screen at 80×24 (pty, 1 run)", fmt_s(b), "—", None,
+          None, None, "< 100 ms", raw={"fw": b})
+    t.notes.append("review: browse loads the whole hit log (fw_store_hits of every hit) and "
+                   "groups it into stories in the tool before its first screen; opening in "
+                   "100 ms needs counts from the store and a topic's stories a window at a time.")
+    t.goals.append(("browse opens under 100 ms: %s" % fmt_s(b), b is not None and b < 0.1))
+
+    nb = os.path.join(d, "newsboat")
+    if shutil.which("newsboat") and os.path.exists(os.path.join(nb, "cache.db")):
+        if time.monotonic() + 120 < ctx["deadline"]:
+            log("review: newsboat -x print-unread over the same items")
+            env = dict(os.environ, HOME=os.path.join(nb, "home"))
+            env.pop("XDG_CONFIG_HOME", None)
+            env.pop("XDG_DATA_HOME", None)
+            r = run(["newsboat", "-u", os.path.join(nb, "urls"), "-c", os.path.join(nb, "cache.db"),
+                     "-C", os.path.join(nb, "config"), "-x", "print-unread"], env=env)
+            t.add("review_newsboat", "newsboat -x print-unread, the same %d items (1 run)"
+                  % y["items"], fmt_s(r.wall), "—", None, r.rss_kb, None, "—",
+                  raw={"fw": r.wall})
+        else:
+            t.notes.append("review: newsboat -x print-unread left out (past the budget).")
+
+    # The second shape: many topics with few hits each.
+    log("review: many topics, few hits (5000 topics, 100,000 hits)")
+    m = gen_hitlog(ctx, os.path.join(work, "hitlog-many"), 100000, 5000)
+    for key, label, args in [("review_many_hits", "5000 topics × 20 hits: hits --limit 50",
+                              ["hits", "--limit", "50"]),
+                             ("review_many_topic", "5000 topics × 20 hits: hits --topic t4000 --limit 50",
+                              ["hits", "--topic", "t4000", "--limit", "50"]),
+                             ("review_many_report", "5000 topics × 20 hits: report --since 30d",
+                              ["report", "--since", "30d", "-o", html])]:
+        secs, rss, _, cpu = timed([fw, "-c", m["config"]] + args, runs)
+        t.add(key, label, "%s (CPU %s)" % (fmt_s(secs), fmt_s(cpu)), "—", None, rss, None, "—",
+              raw={"fw": secs, "cpu": cpu})
+
+    # Config loading: 10,000 and 100,000 topics.
+    for k in (10000, 100000):
+        cpath = os.path.join(work, "topics-%d.conf" % k)
+        with open(cpath, "w") as fh:
+            fh.write("[feedwatch]\ndatabase = %s\n" % y["database"])
+            for i in range(k):
+                q = ("w%d" % i, '"w%d swap"' % i, "(w%d OR x%d) NEAR/5 swap*" % (i, i),
+                     "title:w%d -deal" % i)[i % 4]
+                fh.write("[topic t%d]\nquery = %s\n" % (i, q))
+        goal = 0.05 if k == 10000 else 0.5
+        for cmd, what in ((["hits", "--limit", "20"], "hits --limit 20"), (["check"], "check")):
+            secs, rss, _, cpu = timed([fw, "-c", cpath] + cmd, runs)
+            g = "< %s" % fmt_s(goal) if cmd[0] == "hits" else "— (compiles every query)"
+            t.add("config_%d_%s" % (k, cmd[0]), "config of %d topics: %s" % (k, what),
+                  "%s (CPU %s)" % (fmt_s(secs), fmt_s(cpu)),
+                  "%s (CPU %s: feedwatch --version)" % (fmt_s(start), fmt_s(start_cpu)),
+                  secs / start, rss, None, g, raw={"fw": secs, "cpu": cpu, "floor": start})
+            if cmd[0] == "hits":
+                t.goals.append(("config of %d topics loads (hits --limit 20) under %s: CPU %s "
+                                "(wall %s)" % (k, fmt_s(goal), fmt_s(cpu), fmt_s(secs)),
+                                cpu < goal))
+    t.notes.append("review: %s; `feedwatch --version` (start-up, linking) takes %s; a year of "
+                   "hits is %d hits of %d items over 365 days in %d feeds, 15%% of stories in two "
+                   "feeds, topics busy in Zipf's proportions; the peers read the same items "
+                   "(sfeed's TSV files, a newsboat cache)." % (
+                       "bench/gen_hitlog.py --hits 1000000 --topics 50 --days 365 --peers",
+                       fmt_s(start), y["hits"], y["items"], y["feeds"]))
+
+
 def proc_cpu(pid):
     fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -1096,7 +1290,8 @@ def main():
     ap.add_argument("--budget", type=int, default=560,
                     help="seconds the whole run may take; the peers, measured last, get fewer "
                          "runs past it (default 560)")
-    ap.add_argument("--skip", default="", help="comma list of: peers, parse, match, revision, idle, team")
+    ap.add_argument("--skip", default="",
+                    help="comma list of: peers, parse, match, review, revision, idle, team")
     ap.add_argument("--quick", action="store_true",
                     help="a smoke run: 100 feeds, 3 runs, 1 peer run, 10 s idle, 10,1000 topics")
     ap.add_argument("--profile", action="store_true", help="callgrind profiles instead of the table")
@@ -1154,7 +1349,7 @@ def main():
         # The peers come late (they take most of the time and stop at the
         # budget) and the revision last (it rewrites the corpus in place).
         for name, fn in [("cold+warm", bench_cold_warm), ("parse", bench_parse),
-                         ("match", bench_match), ("idle", bench_idle),
+                         ("match", bench_match), ("review", bench_review), ("idle", bench_idle),
                          ("team", bench_team), ("peers", bench_peers),
                          ("revision", bench_revision)]:
             if name in skip:

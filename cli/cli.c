@@ -322,8 +322,10 @@ fw_cli_feed_keys_ok(const struct fw_config *cfg, struct fw_store *store, char **
 
 /* ---- config and store -------------------------------------------------- */
 
-struct fw_config *
-fw_cli_load_config(void)
+/* The config, with its queries compiled unless names_only (every problem
+ * printed); NULL when it cannot be used. */
+static struct fw_config *
+load_config(gboolean names_only)
 {
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
@@ -334,7 +336,8 @@ fw_cli_load_config(void)
 		fprintf(stderr, "%s: %s\n", who(), err->message);
 		return NULL;
 	}
-	cfg = fw_config_load(path, errors, &err);
+	cfg = names_only ? fw_config_load_names(path, errors, &err)
+	                 : fw_config_load(path, errors, &err);
 	if (cfg == NULL) {
 		for (guint i = 0; i < errors->len; i++)
 			fprintf(stderr, "%s\n", (char *)errors->pdata[i]);
@@ -342,6 +345,15 @@ fw_cli_load_config(void)
 	}
 	return cfg;
 }
+
+struct fw_config *
+fw_cli_load_config(void)
+{
+	return load_config(FALSE);
+}
+
+/* The memory map the tool reads the database through (bytes). */
+#define FW_CLI_MMAP (G_GINT64_CONSTANT(1) << 30)
 
 gboolean
 fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg, gboolean reader)
@@ -369,6 +381,8 @@ fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg, gboolean reade
 		fw_cli_db_close(db, 1);
 		return FALSE;
 	}
+	/* a reader of a year of hits reads it mapped, not copied page by page */
+	fw_store_set_mmap(db->store, FW_CLI_MMAP);
 	return TRUE;
 }
 
@@ -378,7 +392,8 @@ fw_cli_db_open(struct fw_cli_db *db, gboolean reader)
 	struct fw_config *cfg;
 
 	memset(db, 0, sizeof *db);
-	cfg = fw_cli_load_config();
+	/* the hit log's readers need topics' names, not their matchers */
+	cfg = load_config(TRUE);
 	return cfg != NULL && fw_cli_db_open_store(db, cfg, reader);
 }
 

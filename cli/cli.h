@@ -118,8 +118,9 @@ struct fw_cli_db {
 	gboolean fresh;   /* a reader's database does not exist yet: store is empty, in memory */
 };
 
-/* Loads the config and opens its store into db; prints what failed and
- * returns FALSE (db then holds nothing). reader: the command only reads, so a
+/* Loads the config (names only: queries are not compiled, and a bad query
+ * is not an error here; fw_config_load_names) and opens its store into db;
+ * prints what failed and returns FALSE (db then holds nothing). reader: the command only reads, so a
  * database it cannot write is opened read-only instead of refused, and one
  * that does not exist is not created: the store is then an empty one in
  * memory (db->fresh) and "nothing has been polled yet" is said on stderr. */

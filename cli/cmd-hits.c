@@ -127,6 +127,19 @@ follow_hits(struct fw_store *store, struct fw_hit_filter *f, enum fw_hitlog_form
 	return fl.rc;
 }
 
+/* fw_store_hits_foreach's callback of `hits --format json`: one line a hit,
+ * as it is read (a year of hits is never all in memory). FALSE when stdout
+ * failed (a closed pipe). */
+static gboolean
+json_line_cb(const struct fw_hit_row *row, gpointer count)
+{
+	g_autofree char *line = fw_hit_json(row);
+
+	(*(guint *)count)++;
+	fputs(line, stdout);
+	return putchar('\n') != EOF;
+}
+
 /* Prints the hits the options select (table, json, csv or atom); with
  * --follow, keeps printing new ones. */
 int
@@ -188,6 +201,15 @@ fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	f.feeds = feeds;
 	if (follow) {
 		rc = follow_hits(db.store, &f, fmt, fw_cli_use_color(), fw_cli_term_width());
+	} else if (fmt == FW_HITLOG_JSON) {
+		guint n = 0;
+
+		f.no_also_in = TRUE;   /* not a field of the JSON */
+		if (!fw_store_hits_foreach(db.store, &f, json_line_cb, &n, &err))
+			rc = fw_cli_fail("hits", "%s", err->message);
+		else if (n == 0 && !db.fresh)
+			fw_cli_say_empty("no hits match");
+		fflush(stdout);
 	} else if (!fw_store_hits(db.store, &f, rows, &err)) {
 		rc = fw_cli_fail("hits", "%s", err->message);
 	} else {

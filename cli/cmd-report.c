@@ -7,6 +7,13 @@
 #include "cli.h"
 #include "report.h"
 
+/* The report's load: a listed story's hit with its text. */
+static struct fw_hit_row *
+report_load(gint64 id, gpointer store)
+{
+	return fw_store_hit_get(store, id, NULL);
+}
+
 /* Writes the page for the hits of --since .. --until (of --topic) to stdout
  * (never a terminal) or, through a temporary file renamed, to --output. */
 int
@@ -14,11 +21,13 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
 	static char *since, *until, *output, *title;
 	static char **topics;
+	static int per_topic = FW_REPORT_PER_TOPIC;
 	static const GOptionEntry entries[] = {
 		{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Stories published at or after WHEN (default: 30d; found when undated)", "WHEN" },
 		{ "until", 0, 0, G_OPTION_ARG_STRING, &until, "Stories published before WHEN", "WHEN" },
 		{ "topic", 't', 0, G_OPTION_ARG_STRING_ARRAY, &topics, "Only topic T (repeatable)", "T" },
 		{ "title", 0, 0, G_OPTION_ARG_STRING, &title, "The page's heading", "TEXT" },
+		{ "per-topic", 'n', 0, G_OPTION_ARG_INT, &per_topic, "List a topic's newest N stories (default " G_STRINGIFY(FW_REPORT_PER_TOPIC) "; 0: all)", "N" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE instead of standard output", "FILE" },
 		{ NULL }
 	};
@@ -42,6 +51,8 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage("bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
 	if (until != NULL && !fw_config_parse_when(until, now, &f.until))
 		return fw_cli_usage("bad --until '%s' (e.g. 2024-11-26, 36h, 7d)", until);
+	if (per_topic < 0)
+		return fw_cli_usage("bad --per-topic %d (a number of stories, 0 for all)", per_topic);
 	if (output == NULL && isatty(STDOUT_FILENO))
 		return fw_cli_usage("%s", "this is HTML: redirect it (feedwatch report > report.html) or use -o FILE");
 	if (!fw_cli_db_open(&db, TRUE))
@@ -50,6 +61,7 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_db_close(&db, FW_EXIT_USAGE);
 	f.topics = keys;
 	f.published = TRUE;
+	f.brief = TRUE;   /* counted without text; the stories listed are loaded */
 	if (!fw_store_hits(db.store, &f, rows, &err)) {
 		rc = fw_cli_fail("report", "%s", err->message);
 		goto done;
@@ -69,6 +81,9 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	o.since = f.since;
 	o.now = f.until > 0 ? f.until : now;
 	o.topics = rtopics;
+	o.per_topic = (guint)per_topic;
+	o.load = report_load;
+	o.load_data = db.store;
 	if (output != NULL) {
 		/* A new file of a random name (O_EXCL: never a planted file or
 		 * symlink), mode 0666 less the umask as fopen would make it. */

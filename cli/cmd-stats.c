@@ -52,6 +52,7 @@ fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	f.since = fw_stats_day_start(s->first_day);
 	f.oldest_first = TRUE;
 	f.published = TRUE;
+	f.brief = TRUE;
 	if (!fw_store_hits(db.store, &f, rows, &err)) {
 		rc = fw_cli_fail("stats", "%s", err->message);
 	} else {

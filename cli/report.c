@@ -324,6 +324,53 @@ static void put_hit(FILE *out, const struct fw_hit_row *r)
 	fputs("</p>\n</article>\n", out);
 }
 
+/* What a topic's section and summary row show: its stories in the order
+ * of rows (each by its representative, story_representatives), unread
+ * among them, the latest time. */
+struct topic_tally {
+	GPtrArray *stories;   /* of const struct fw_hit_row * (rows' own) */
+	guint unread;
+	gint64 latest;
+};
+
+static void topic_tally_free(gpointer p)
+{
+	struct topic_tally *t = p;
+
+	g_ptr_array_unref(t->stories);
+	g_free(t);
+}
+
+/* Topic key -> struct topic_tally, in one pass over rows (newest first). */
+static GHashTable *topic_tallies(GPtrArray *rows)
+{
+	GHashTable *tally = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, topic_tally_free);
+	g_autoptr(GHashTable) rep = story_representatives(rows);
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint k = 0; k < rows->len; k++) {
+		const struct fw_hit_row *r = rows->pdata[k];
+		const char *key = r->topic ? r->topic : "";
+		g_autofree char *sk = story_topic_key(r);
+		struct topic_tally *t = g_hash_table_lookup(tally, key);
+
+		if (t == NULL) {
+			t = g_new0(struct topic_tally, 1);
+			t->stories = g_ptr_array_new();
+			t->latest = FW_TIME_NONE;
+			g_hash_table_insert(tally, (gpointer)key, t);
+		}
+		/* counted by the story's first (newest) hit, listed by its representative */
+		if (story_first(seen, r)) {
+			t->unread += !r->read;
+			t->latest = MAX(t->latest, hit_time(r));
+		}
+		if (g_hash_table_lookup(rep, sk) == r)
+			g_ptr_array_add(t->stories, (gpointer)r);
+	}
+	return tally;
+}
+
 void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 {
 	guint last = fw_stats_day(o->now), first = last;
@@ -331,6 +378,7 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 	g_autofree char *generated = local_time(o->now);
 	g_autofree char *from = NULL, *to = NULL;
 	const char *title = o->title ? o->title : "feedwatch report";
+	g_autoptr(GHashTable) tally = NULL;
 
 	if (o->since > 0) {
 		first = fw_stats_day(o->since);
@@ -347,6 +395,7 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 	if (last - first + 1 > FW_STATS_MAX_DAYS)
 		first = last + 1 - FW_STATS_MAX_DAYS;
 	s = collect_topics(rows, o, first, last - first + 1);
+	tally = topic_tallies(rows);
 	from = fw_stats_day_label(first);
 	to = fw_stats_day_label(last);
 
@@ -378,51 +427,49 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 	      "<th>Latest</th></tr></thead>\n<tbody>\n", out);
 	for (guint i = 0; i < s->series->len; i++) {
 		const struct fw_stats_series *se = s->series->pdata[i];
+		const struct topic_tally *ta = g_hash_table_lookup(tally, se->key);
 		g_autofree char *id = section_id(se->key);
-		guint n = 0, unread = 0;
-		gint64 latest = FW_TIME_NONE;
-		g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
-		for (guint k = 0; k < rows->len; k++) {
-			const struct fw_hit_row *r = rows->pdata[k];
-
-			if (g_strcmp0(r->topic ? r->topic : "", se->key) != 0 || !story_first(seen, r))
-				continue;
-			n++;
-			unread += !r->read;
-			latest = MAX(latest, hit_time(r));
-		}
 		fprintf(out, "<tr><td><a href=\"#%s\">", id);
 		put_text(out, se->name);
-		fprintf(out, "</a></td><td class=\"n\">%u</td><td class=\"n\">%u</td><td>", n, unread);
-		put_time(out, latest);
+		fprintf(out, "</a></td><td class=\"n\">%u</td><td class=\"n\">%u</td><td>",
+		        ta ? ta->stories->len : 0, ta ? ta->unread : 0);
+		put_time(out, ta ? ta->latest : FW_TIME_NONE);
 		fputs("</td></tr>\n", out);
 	}
-	fputs("</tbody>\n</table>\n</section>\n", out);
+	fputs("</tbody>\n</table>\n", out);
+	if (o->per_topic > 0)
+		fprintf(out, "<p class=\"meta\">Each topic below lists its newest %u stor%s; the counts "
+		        "are of all of them.</p>\n", o->per_topic, o->per_topic == 1 ? "y" : "ies");
+	fputs("</section>\n", out);
 
 	for (guint i = 0; i < s->series->len; i++) {
 		const struct fw_stats_series *se = s->series->pdata[i];
+		const struct topic_tally *ta = g_hash_table_lookup(tally, se->key);
 		g_autofree char *id = section_id(se->key);
-		guint n = 0;
-		g_autoptr(GHashTable) rep = story_representatives(rows);
+		guint n = ta ? ta->stories->len : 0, shown = n;
 
+		if (o->per_topic > 0 && shown > o->per_topic)
+			shown = o->per_topic;
 		fprintf(out, "<section class=\"topic\" id=\"%s\" style=\"--c:%s\">\n<h2>", id,
 		        palette[i % G_N_ELEMENTS(palette)]);
 		put_text(out, se->name);
 		fputs("</h2>\n", out);
-		for (guint k = 0; k < rows->len; k++) {
-			const struct fw_hit_row *r = rows->pdata[k];
+		for (guint k = 0; k < shown; k++) {
+			const struct fw_hit_row *r = ta->stories->pdata[k];
+			struct fw_hit_row *full = o->load ? o->load(r->id, o->load_data) : NULL;
 
-			g_autofree char *key = story_topic_key(r);
-
-			if (g_strcmp0(r->topic ? r->topic : "", se->key) != 0 ||
-			    g_hash_table_lookup(rep, key) != r)
-				continue;
-			put_hit(out, r);
-			n++;
+			put_hit(out, full ? full : r);
+			fw_hit_row_free(full);
 		}
 		if (n == 0)
 			fputs("<p class=\"meta\">No hits in this period.</p>\n", out);
+		else if (shown < n) {
+			fprintf(out, "<p class=\"more\">The newest %u of %u stories; %u more in this "
+			        "period (<code>feedwatch hits --topic ", shown, n, n - shown);
+			put_text(out, se->key);
+			fputs("</code>).</p>\n", out);
+		}
 		fputs("</section>\n", out);
 	}
 	fputs("<footer>Made by feedwatch " FW_VERSION ". Dates are local time; a story is counted "

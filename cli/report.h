@@ -13,6 +13,11 @@
 #include <stdio.h>
 #include <glib.h>
 
+struct fw_hit_row;
+
+/* `feedwatch report`'s stories listed a topic unless --per-topic says. */
+#define FW_REPORT_PER_TOPIC 50
+
 /* A topic as the report names it: sections follow the order given. */
 struct fw_report_topic {
 	const char *key;
@@ -26,6 +31,13 @@ struct fw_report_opts {
 	GPtrArray *topics;     /* of struct fw_report_topic *, or NULL: topics (from the
 	                          config) in section order; topics of rows not listed here
 	                          get a section after them */
+	guint per_topic;       /* a topic's section lists its newest this many stories
+	                          and says how many more there are; 0: all */
+	/* When set, the stories listed are shown from load(id) (a new row with
+	 * text, freed here; NULL: the row as given): rows may then be brief
+	 * (filter->brief), which counts a busy month without its text. */
+	struct fw_hit_row *(*load)(gint64 id, gpointer data);
+	gpointer load_data;
 };
 
 /* Writes the page for rows (of struct fw_hit_row *, newest first, as

@@ -95,7 +95,7 @@ _feedwatch()
 	show) opts+=" --format" ;;
 	read | unread) opts+=" -a --all -t --topic" ;;
 	stats) opts+=" -d --days --format" ;;
-	report) opts+=" --since --until -t --topic --title -o --output" ;;
+	report) opts+=" --since --until -t --topic --title -n --per-topic -o --output" ;;
 	status) opts+=" --format" ;;
 	backtest) opts+=" -q --query --since --format" ;;
 	parse) opts+=" --format" ;;

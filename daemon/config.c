@@ -61,6 +61,7 @@ struct scan {
 	GHashTable *keys;    /* (group, key) -> its first struct entry *, a set of entries */
 	char *buf;           /* the text, its lines cut at '\n' */
 	GHashTable *nul_lines; /* lines with a NUL (reported once), or NULL */
+	gboolean names_only; /* queries are kept as written, not compiled */
 };
 
 /* The (group, key) index: an entry hashes and compares by both. */
@@ -916,7 +917,7 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 	t->quiet_end = c->quiet_end;
 	if ((e = group_get(g, "query")) == NULL || *e->value == '\0') {
 		problem(sc, e ? e->line : g->line, 0, "[topic %s] has no query", name);
-	} else {
+	} else if (!sc->names_only) {
 		g_autoptr(GError) err = NULL;
 		guint col = 0;
 		struct fw_query *q = fw_query_parse(e->value, &col, &err);
@@ -928,12 +929,14 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 		}
 		fw_query_free(q);
 		t->query = g_strdup(e->value);
+	} else {
+		t->query = g_strdup(e->value);
 	}
 	if ((e = group_get(g, "also")) != NULL) {
 		g_autoptr(GArray) offsets = g_array_new(FALSE, FALSE, sizeof(int));
 
 		t->also = split_also(e->value, offsets);
-		for (int i = 0; t->also[i]; i++) {
+		for (int i = 0; !sc->names_only && t->also[i]; i++) {
 			g_autoptr(GError) err = NULL;
 			guint col = 0;
 			struct fw_query *q = fw_query_parse(t->also[i], &col, &err);
@@ -1040,24 +1043,48 @@ fw_config_find(const char *cli_path, GError **error)
 	return NULL;
 }
 
-struct fw_config *
-fw_config_load(const char *path, GPtrArray *errors, GError **error)
+static struct fw_config *load_data(const char *path, const char *text, gsize len,
+                                    gboolean names_only, GPtrArray *errors, GError **error);
+
+/* Reads path (bounded) and loads it; queries compiled unless names_only. */
+static struct fw_config *
+load_file(const char *path, gboolean names_only, GPtrArray *errors, GError **error)
 {
 	g_autofree char *text = NULL;
 	gsize len = 0;
 
 	if (!read_bounded(path, FW_CONFIG_MAX_SIZE, &text, &len, error))
 		return NULL;
-	return fw_config_load_data(path, text, len, errors, error);
+	return load_data(path, text, len, names_only, errors, error);
+}
+
+struct fw_config *
+fw_config_load(const char *path, GPtrArray *errors, GError **error)
+{
+	return load_file(path, FALSE, errors, error);
+}
+
+struct fw_config *
+fw_config_load_names(const char *path, GPtrArray *errors, GError **error)
+{
+	return load_file(path, TRUE, errors, error);
 }
 
 struct fw_config *
 fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *errors,
                     GError **error)
 {
+	return load_data(path, text, len, FALSE, errors, error);
+}
+
+/* fw_config_load_data, compiling no query when names_only. */
+static struct fw_config *
+load_data(const char *path, const char *text, gsize len, gboolean names_only, GPtrArray *errors,
+          GError **error)
+{
 	g_autofree char *abs = g_canonicalize_filename(path, NULL);
 	g_autofree char *dir = g_path_get_dirname(abs);
-	struct scan sc = { .path = path, .dir = dir };
+	struct scan sc = { .path = path, .dir = dir, .names_only = names_only };
 	struct fw_config *c;
 	guint nerr = errors->len;
 	gboolean have_main = FALSE;

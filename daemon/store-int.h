@@ -17,6 +17,7 @@ struct fw_store_ops {
 	const char *name;   /* "sqlite", "postgresql" */
 	void (*free)(struct fw_store *s);
 	void (*set_busy_timeout)(struct fw_store *s, int ms);
+	void (*set_mmap)(struct fw_store *s, gint64 bytes);
 	void (*set_durable)(struct fw_store *s, gboolean durable);
 	gboolean (*begin)(struct fw_store *s, GError **error);
 	gboolean (*commit)(struct fw_store *s, GError **error);
@@ -50,6 +51,8 @@ struct fw_store_ops {
 	                        const char *error_text, gint64 now, GError **error);
 	gboolean (*hits)(struct fw_store *s, const struct fw_hit_filter *filter, GPtrArray *out,
 	                 GError **error);
+	gboolean (*hits_foreach)(struct fw_store *s, const struct fw_hit_filter *filter,
+	                         fw_store_hit_cb cb, gpointer data, GError **error);
 	gboolean (*hits_count)(struct fw_store *s, gint64 since, gint64 *count, GError **error);
 	gboolean (*story_hits)(struct fw_store *s, gint64 hit_id, GPtrArray *out, GError **error);
 	gboolean (*story_set_read)(struct fw_store *s, gint64 hit_id, gboolean read,

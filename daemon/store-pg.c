@@ -1315,8 +1315,14 @@ static gboolean pg_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 	}
 	if (!(r = pq_sql(s, sql->str, &p, "reading hits", error)))
 		return FALSE;
-	for (int i = 0; i < PQntuples(r); i++)
-		g_ptr_array_add(out, hit_row_read(r, i, FALSE));
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct fw_hit_row *h = hit_row_read(r, i, FALSE);
+
+		/* brief rows carry the reader's time as published (store.h) */
+		if (f->brief && (h->published == FW_TIME_NONE || h->published > h->found))
+			h->published = h->found;
+		g_ptr_array_add(out, h);
+	}
 	PQclear(r);
 	return TRUE;
 }

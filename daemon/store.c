@@ -103,6 +103,12 @@ void fw_store_set_busy_timeout(struct fw_store *s, int ms)
 	s->ops->set_busy_timeout(s, ms);
 }
 
+void fw_store_set_mmap(struct fw_store *s, gint64 bytes)
+{
+	if (s->ops->set_mmap)
+		s->ops->set_mmap(s, bytes);
+}
+
 void fw_store_set_durable(struct fw_store *s, gboolean durable)
 {
 	s->ops->set_durable(s, durable);
@@ -205,6 +211,23 @@ gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
                        GPtrArray *out, GError **error)
 {
 	return s->ops->hits(s, filter, out, error);
+}
+
+gboolean fw_store_hits_foreach(struct fw_store *s, const struct fw_hit_filter *filter,
+                               fw_store_hit_cb cb, gpointer data, GError **error)
+{
+	g_autoptr(GPtrArray) rows = NULL;
+
+	if (s->ops->hits_foreach)
+		return s->ops->hits_foreach(s, filter, cb, data, error);
+	/* A backend without a cursor: the rows read at once, then handed out. */
+	rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	if (!s->ops->hits(s, filter, rows, error))
+		return FALSE;
+	for (guint i = 0; i < rows->len; i++)
+		if (!cb(rows->pdata[i], data))
+			break;
+	return TRUE;
 }
 
 gboolean fw_store_hits_count(struct fw_store *s, gint64 since, gint64 *count, GError **error)

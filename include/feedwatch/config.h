@@ -2,7 +2,8 @@
  *
  * Every problem is collected as one "FILE:LINE[:COL]: message" string so that
  * `feedwatch check` can print them all; a config with any problem is not
- * returned. Queries are compiled here (fw_query_parse) to find their errors. */
+ * returned. Queries are compiled here (fw_query_parse) to find their errors,
+ * unless only names are asked for (fw_config_load_names). */
 #ifndef FW_CONFIG_H
 #define FW_CONFIG_H
 
@@ -91,6 +92,13 @@ char *fw_config_find(const char *cli_path, GError **error);
  * g_free'd) and error is set to FW_CONFIG_ERROR_INVALID, or to a
  * G_FILE_ERROR when the file cannot be read. Linear in the file's size. */
 struct fw_config *fw_config_load(const char *path, GPtrArray *errors, GError **error);
+
+/* fw_config_load for a command that needs topics' keys and names but not
+ * their matchers (the hit log's readers: hits, show, stats, report, browse):
+ * queries are kept as written and not compiled, so a query error is not a
+ * problem here (check, poll, match and the daemon report it); every other
+ * problem is. */
+struct fw_config *fw_config_load_names(const char *path, GPtrArray *errors, GError **error);
 
 /* The same for len bytes of text already read (a NUL among them is a
  * problem at its line:column); path names it in problems, and relative

@@ -9,7 +9,9 @@
  * Schema: PRAGMA user_version, brought forward at open by migrations that run
  * in one write transaction. A new database gets 8 KiB pages and
  * auto_vacuum=INCREMENTAL; one made before version 2 keeps 4 KiB pages and
- * auto_vacuum=NONE until a manual VACUUM. */
+ * auto_vacuum=NONE until a manual VACUUM. From version 5 each hit keeps its
+ * story and reader's time (hits.story, hits.rtime, indexed), kept true by
+ * triggers whatever writes the tables. */
 #ifndef FW_STORE_H
 #define FW_STORE_H
 
@@ -33,7 +35,7 @@ enum fw_store_error_code {
 struct fw_store;
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FW_STORE_SCHEMA_VERSION 4
+#define FW_STORE_SCHEMA_VERSION 5
 
 /* TRUE when database (the config's `database`) names a PostgreSQL database:
  * a postgresql:// or postgres:// URI, or a libpq "key=value ..." string
@@ -63,6 +65,11 @@ struct fw_store *fw_store_open_readonly(const char *path, GError **error);
  * (milliseconds; FW_STORE_BUSY_TIMEOUT after open). */
 #define FW_STORE_BUSY_TIMEOUT 5000
 void fw_store_set_busy_timeout(struct fw_store *s, int ms);
+
+/* Reads the file through a memory map of up to bytes (PRAGMA mmap_size; 0
+ * none, the default): no copy of each page read. For a reader of the whole
+ * log (the tool); the daemon keeps reads through its page cache. */
+void fw_store_set_mmap(struct fw_store *s, gint64 bytes);
 
 /* durable: synchronous=FULL, every commit is on disk before it returns
  * (survives a power cut); else NORMAL (the default: a power cut may lose the
@@ -311,6 +318,12 @@ struct fw_hit_filter {
 	                      later one; else found */
 	gboolean stories;  /* select stories (published time): each story with a
 	                      hit that matches, with every hit it has */
+	gboolean no_also_in; /* leave also_in NULL (the feeds of the story's other
+	                      items: a lookup a hit that --format json does not show) */
+	gboolean brief;    /* rows from the hit alone, for counting: id, topic,
+	                      topic_name, found, read, notified, story, and as
+	                      published the reader's time (published, or found
+	                      when it has none or a later one); no text, no feed */
 };
 
 /* Appends the hits matching filter, newest first (or oldest first), to out
@@ -323,6 +336,15 @@ gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 /* *count: the hits found at or after since (the daemon's "hits today"),
  * counted without reading them. */
 gboolean fw_store_hits_count(struct fw_store *s, gint64 since, gint64 *count, GError **error);
+
+/* Called per hit of fw_store_hits_foreach, in the same order; the row is
+ * valid during the call only. Return FALSE to stop. */
+typedef gboolean (*fw_store_hit_cb)(const struct fw_hit_row *row, gpointer data);
+
+/* fw_store_hits one row at a time, none kept: memory does not grow with the
+ * log (`hits --format json` of a year). */
+gboolean fw_store_hits_foreach(struct fw_store *s, const struct fw_hit_filter *filter,
+                               fw_store_hit_cb cb, gpointer data, GError **error);
 
 /* A story is a hit's item together with every item of the same canonical
  * link (the same story in other feeds, or republished); its number (struct

@@ -6,7 +6,7 @@
 # element. Without chromium the browser checks are skipped.
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 21
+plan 24
 review_setup
 
 # The corpus' items were published in 2024: the report counts by the date published.
@@ -22,6 +22,29 @@ fw -c "$CONF" report --since 2099-01-01 -o "$T_TMP/empty.html" 2> "$T_TMP/err"
 ok $? "report -o FILE"
 grep -q '0 stories (0 hits) published from' "$T_TMP/empty.html"
 ok $? "report --since the future: a page with no hits"
+# --per-topic 1: each topic lists its newest story and counts the rest.
+fw -c "$CONF" report --since 2020-01-01 --per-topic 1 > "$T_TMP/one.html" 2> /dev/null
+python3 - "$T_TMP/report.html" "$T_TMP/one.html" > "$T_TMP/per.out" <<'PY'
+import re, sys
+full, one = (open(p).read() for p in sys.argv[1:])
+def sections(html):
+    return {m.group(1): m.group(2) for m in
+            re.finditer(r'<section class="topic" id="([^"]+)"[^>]*>(.*?)</section>', html, re.S)}
+fs, os_ = sections(full), sections(one)
+bad = []
+for sid, body in fs.items():
+    n = body.count("<article")
+    m = os_[sid].count("<article")
+    more = re.search(r'The newest 1 of (\d+) stories; (\d+) more', os_[sid])
+    if m != min(n, 1) or (n > 1) != bool(more) or (more and (int(more.group(1)), int(more.group(2))) != (n, n - 1)):
+        bad.append("%s: %d listed of %d, %s" % (sid, m, n, more and more.group(0)))
+print("busy=%d" % sum(1 for b in fs.values() if b.count("<article") > 1))
+print("\n".join(bad) or "ok")
+PY
+like "$(cat "$T_TMP/per.out")" '^busy=[1-9]' "report: the fixture has a topic with more than one story"
+like "$(tail -n 1 "$T_TMP/per.out")" '^ok$' "report --per-topic 1: each topic its newest story, then 'The newest 1 of N stories; N-1 more'"
+grep -q 'Each topic below lists its newest 1 story' "$T_TMP/one.html"
+ok $? "report --per-topic 1: the page says each topic lists its newest one"
 script -qec "$FW_WRAP '$FW_BUILD/feedwatch' -c '$CONF' report" /dev/null > "$T_TMP/tty" 2>&1
 like "$(cat "$T_TMP/tty")" "redirect it" "report to a terminal: refused, with the way to do it"
 

@@ -479,6 +479,68 @@ test_many_topics(void)
 		g_assert_cmpfloat(secs, <, 20.0);
 }
 
+/* Names only (fw_config_load_names): the readers of the hit log load a
+ * config whose queries are not compiled; a query error is not a problem
+ * there but stays one for fw_config_load (check, poll, the daemon), and
+ * every other problem is one for both. */
+static const struct {
+	const char *name, *text;
+	const char *full_error;   /* fw_config_load's first problem, or NULL for none */
+	const char *names_error;  /* fw_config_load_names's, or NULL for none */
+} names_rows[] = {
+	{ "good", "[topic milei]\nquery = Milei\nname = Javier\n", NULL, NULL },
+	{ "bad query", "[topic milei]\nquery = (Milei\n", "names.conf:2:9: ", NULL },
+	{ "bad also", "[topic m]\nquery = Mercosur\nalso = Mercosul, \"open\n",
+	  "names.conf:3:", NULL },
+	{ "bad regex", "[topic r]\nquery = /(/\n", "names.conf:2:", NULL },
+	{ "no query", "[topic milei]\nname = Milei\n", "names.conf:1: [topic milei] has no query",
+	  "names.conf:1: [topic milei] has no query" },
+	{ "unknown key", "[topic milei]\nquery = (Milei\nqeury = x\n", "names.conf:2:9: ",
+	  "names.conf:3: unknown key 'qeury' in [topic milei]; did you mean query?" },
+	{ "twice", "[topic a]\nquery = a\n[topic a]\nquery = b\n",
+	  "names.conf:3: group [topic a] appears twice", "names.conf:3: group [topic a] appears twice" },
+	{ "bad channel", "[topic a]\nquery = (a\nnotify = pager\n", "names.conf:2:",
+	  "names.conf:3:10: notify: unknown channel 'pager'" },
+};
+
+static void
+test_names_only(void)
+{
+	g_autofree char *path = g_build_filename(tmpdir, "names.conf", NULL);
+	g_autofree char *cwd = g_get_current_dir();
+
+	g_assert_cmpint(chdir(tmpdir), ==, 0);
+	for (gsize i = 0; i < G_N_ELEMENTS(names_rows); i++) {
+		for (int names = 0; names < 2; names++) {
+			g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+			g_autoptr(GError) err = NULL;
+			const char *want = names ? names_rows[i].names_error : names_rows[i].full_error;
+			struct fw_config *c;
+
+			g_test_message("names row %s, %s", names_rows[i].name, names ? "names" : "full");
+			g_assert_true(g_file_set_contents(path, names_rows[i].text, -1, NULL));
+			c = names ? fw_config_load_names("names.conf", errors, &err)
+			          : fw_config_load("names.conf", errors, &err);
+			if (want == NULL) {
+				g_assert_no_error(err);
+				g_assert_nonnull(c);
+				/* the names and the query as written are there */
+				g_assert_cmpuint(c->topics->len, ==, 1);
+				g_assert_nonnull(((struct fw_topic_conf *)c->topics->pdata[0])->query);
+				g_assert_nonnull(((struct fw_topic_conf *)c->topics->pdata[0])->name);
+			} else {
+				g_assert_null(c);
+				g_assert_error(err, FW_CONFIG_ERROR, FW_CONFIG_ERROR_INVALID);
+				g_assert_cmpuint(errors->len, >=, 1);
+				g_assert_true(g_str_has_prefix(errors->pdata[0], want));
+			}
+			fw_config_free(c);
+		}
+	}
+	g_unlink(path);
+	g_assert_cmpint(chdir(cwd), ==, 0);
+}
+
 static void
 test_missing_file(void)
 {
@@ -593,6 +655,7 @@ main(int argc, char **argv)
 	g_test_add_func("/config/not-regular", test_not_regular);
 	g_test_add_func("/config/relative-paths", test_relative_paths);
 	g_test_add_func("/config/many-topics", test_many_topics);
+	g_test_add_func("/config/names-only", test_names_only);
 	g_test_add_func("/config/problem-order", test_problem_order);
 	g_test_add_func("/config/durations", test_durations);
 	g_test_add_func("/config/database", test_database);

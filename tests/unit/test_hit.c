@@ -255,6 +255,92 @@ static void test_json_unsafe(void)
 	g_assert_cmpstr(json_object_get_string_member(o, "title"), ==, title);
 }
 
+/* Every C0 control (U+001F too, which json-glib 1.6 left raw: invalid
+ * JSON) is escaped, and the text reads back as it was. */
+static void test_json_controls(void)
+{
+	char title[0x80];
+	struct fw_hit_row r = { .id = 1, .topic = "t", .feed = "f", .item_id = "i",
+	                        .title = title, .found = 10 };
+	g_autofree char *line = NULL;
+	g_autoptr(JsonParser) p = json_parser_new();
+
+	for (int c = 1; c < 0x80; c++)
+		title[c - 1] = (char)c;
+	title[0x7F] = '\0';
+	line = fw_hit_json(&r);
+	for (const char *c = line; *c; c++)
+		g_assert_true((guchar)*c >= 0x20 && (guchar)*c < 0x7F);
+	g_assert_nonnull(strstr(line, "\\u001e\\u001f !\\\"#"));
+	g_assert_nonnull(strstr(line, "\\b\\t\\n\\u000b\\f\\r"));
+	g_assert_true(json_parser_load_from_data(p, line, -1, NULL));
+	g_assert_cmpstr(json_object_get_string_member(json_node_get_object(json_parser_get_root(p)),
+	                                              "title"), ==, title);
+	/* times as fw_hit_time_utc writes them, at the ends of its range too */
+	static const gint64 times[] = { G_GINT64_CONSTANT(-62135596800),
+	                                G_GINT64_CONSTANT(-29999999993), 1732600000,
+	                                G_GINT64_CONSTANT(253402300799) };
+
+	for (gsize k = 0; k < G_N_ELEMENTS(times); k++) {
+		gint64 t = times[k];
+		g_autofree char *want = fw_hit_time_utc(t);
+		g_autofree char *member = g_strdup_printf("\"published\":\"%s\"", want);
+		g_autofree char *l2 = NULL;
+
+		r.published = t;
+		l2 = fw_hit_json(&r);
+		g_assert_nonnull(strstr(l2, member));
+		if (k == 0)
+			g_assert_cmpstr(want, ==, "0001-01-01T00:00:00Z");
+		if (k == 3)
+			g_assert_cmpstr(want, ==, "9999-12-31T23:59:59Z");
+	}
+	r.published = G_GINT64_CONSTANT(253402300800);   /* year 10000 */
+	g_free(line);
+	line = fw_hit_json(&r);
+	g_assert_nonnull(strstr(line, "\"published\":null"));
+}
+
+/* The matched list in the JSON: the stored form read in place, anything
+ * else as fw_hit_matched_parse reads it (well-formed entries kept). */
+static const struct {
+	const char *stored, *want;
+} matched_rows[] = {
+	{ "[]", "[]" },
+	{ "", "[]" },
+	{ NULL, "[]" },
+	{ "junk", "[]" },
+	{ "[{\"field\":\"title\",\"start\":0,\"end\":5}]", "[{\"field\":\"title\",\"start\":0,\"end\":5}]" },
+	{ "[{\"field\":\"content\",\"start\":1,\"end\":2},{\"field\":\"title\",\"start\":0,\"end\":3}]",
+	  "[{\"field\":\"content\",\"start\":1,\"end\":2},{\"field\":\"title\",\"start\":0,\"end\":3}]" },
+	{ "[{\"field\":\"title\",\"start\":0,\"end\":5},1]", "[{\"field\":\"title\",\"start\":0,\"end\":5}]" },
+	{ "[{\"start\":1,\"field\":\"a\",\"end\":2}]", "[{\"field\":\"a\",\"start\":1,\"end\":2}]" },
+	{ "[ {\"field\":\"a\",\"start\":1,\"end\":2} ]", "[{\"field\":\"a\",\"start\":1,\"end\":2}]" },
+	{ "[{\"field\":\"x\\\"y\",\"start\":1,\"end\":2}]", "[{\"field\":\"x\\\"y\",\"start\":1,\"end\":2}]" },
+	{ "[{\"field\":\"a\",\"start\":-1,\"end\":2}]", "[]" },
+	{ "[{\"field\":\"a\",\"start\":4294967296,\"end\":2}]", "[]" },
+	{ "[{\"field\":\"a\",\"start\":4294967295,\"end\":2}]",
+	  "[{\"field\":\"a\",\"start\":4294967295,\"end\":2}]" },
+	{ "[{\"field\":\"a\",\"start\":1.5,\"end\":2}]", "[]" },
+	{ "[{\"field\":\"a\",\"start\":1,\"end\":2}", "[]" },
+	{ "[{\"field\":\"a\",\"start\":1,\"end\":2}] x", "[]" },
+};
+
+static void test_json_matched(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(matched_rows); i++) {
+		struct fw_hit_row r = { .id = 1, .topic = "t", .feed = "f", .item_id = "i", .found = 10,
+		                        .matched_json = (char *)matched_rows[i].stored };
+		g_autofree char *line = fw_hit_json(&r);
+		g_autofree char *want = g_strdup_printf(",\"matched\":%s,\"read\"", matched_rows[i].want);
+		g_autoptr(JsonParser) p = json_parser_new();
+
+		g_test_message("matched %s: %s", matched_rows[i].stored, line);
+		g_assert_nonnull(strstr(line, want));
+		g_assert_true(json_parser_load_from_data(p, line, -1, NULL));
+	}
+}
+
 /* A digest: its head, then each hit exactly as fw_hit_json writes it. */
 static void test_digest_json(void)
 {
@@ -306,6 +392,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/hit/time-utc", test_time_utc);
 	g_test_add_func("/hit/json", test_json);
 	g_test_add_func("/hit/json_unsafe", test_json_unsafe);
+	g_test_add_func("/hit/json-controls", test_json_controls);
+	g_test_add_func("/hit/json-matched", test_json_matched);
 	g_test_add_func("/hit/digest-json", test_digest_json);
 	return g_test_run();
 }

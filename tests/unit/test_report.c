@@ -218,6 +218,85 @@ static void test_since(void)
 	g_assert_nonnull(strstr(html2, "from 2014-11-"));   /* 3660 days back */
 }
 
+/* The report's load callback: the row of id with its text (a title). */
+static struct fw_hit_row *load_row(gint64 id, gpointer calls)
+{
+	struct fw_hit_row *r = g_new0(struct fw_hit_row, 1);
+
+	(*(int *)calls)++;
+	r->id = id;
+	r->story = id;
+	r->topic = g_strdup("busy");
+	r->feed = g_strdup("f");
+	r->title = g_strdup_printf("Loaded %" G_GINT64_FORMAT, id);
+	r->published = FW_TIME_NONE;
+	r->found = T_FOUND;
+	return r;
+}
+
+/* A busy topic lists its newest per_topic stories, loaded with their text,
+ * and says how many more there are; the counts are of all. */
+static const struct {
+	guint per_topic;
+	int articles;        /* listed */
+	const char *first;   /* the first listed */
+	const char *more;    /* the "more" line, or NULL for none */
+} per_topic_rows[] = {
+	{ 2, 2, "Loaded 14", "The newest 2 of 5 stories; 3 more in this period" },
+	{ 4, 4, "Loaded 14", "The newest 4 of 5 stories; 1 more in this period" },
+	{ 5, 5, "Loaded 14", NULL },
+	{ 0, 5, "Loaded 14", NULL },
+};
+
+static void test_per_topic(void)
+{
+	struct fw_report_topic busy = { "busy", "Busy" };
+	g_autoptr(GPtrArray) topics = g_ptr_array_new();
+	struct fw_hit_row brief[5];
+
+	g_ptr_array_add(topics, &busy);
+	/* brief rows (no text), newest first: 14, 13, ... 10 */
+	for (int k = 0; k < 5; k++)
+		brief[k] = (struct fw_hit_row){ .id = 14 - k, .story = 14 - k, .topic = "busy",
+		                                .topic_name = "Busy", .feed = "f",
+		                                .published = FW_TIME_NONE,
+		                                .found = T_FOUND - k * 3600 };
+	for (gsize i = 0; i < G_N_ELEMENTS(per_topic_rows); i++) {
+		g_autoptr(GPtrArray) a = g_ptr_array_new();
+		int calls = 0, articles = 0;
+		struct fw_report_opts o = { .now = T_FOUND + 60, .since = T_FOUND - DAY,
+		                            .topics = topics, .per_topic = per_topic_rows[i].per_topic,
+		                            .load = load_row, .load_data = &calls };
+		char *buf = NULL, *first;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		g_test_message("per topic %u", per_topic_rows[i].per_topic);
+		for (int k = 0; k < 5; k++)
+			g_ptr_array_add(a, &brief[k]);
+		fw_report_write(a, &o, f);
+		fclose(f);
+		for (const char *p = buf; (p = strstr(p, "<article")) != NULL; p++)
+			articles++;
+		g_assert_cmpint(articles, ==, per_topic_rows[i].articles);
+		g_assert_cmpint(calls, ==, per_topic_rows[i].articles);
+		first = strstr(buf, "<h3>");
+		g_assert_nonnull(first);
+		g_assert_true(g_str_has_prefix(first + 4, per_topic_rows[i].first));
+		/* the summary counts every story */
+		g_assert_nonnull(strstr(buf, "Busy</a></td><td class=\"n\">5</td><td class=\"n\">5</td>"));
+		if (per_topic_rows[i].more) {
+			g_assert_nonnull(strstr(buf, per_topic_rows[i].more));
+			g_assert_nonnull(strstr(buf, "feedwatch hits --topic busy"));
+		} else {
+			g_assert_null(strstr(buf, "class=\"more\""));
+		}
+		g_assert_true((per_topic_rows[i].per_topic > 0) ==
+		              (strstr(buf, "lists its newest") != NULL));
+		free(buf);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_setenv("TZ", "America/Argentina/Buenos_Aires", TRUE);
@@ -233,5 +312,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/report/raw", test_raw);
 	g_test_add_func("/report/empty", test_empty);
 	g_test_add_func("/report/since", test_since);
+	g_test_add_func("/report/per-topic", test_per_topic);
 	return g_test_run();
 }

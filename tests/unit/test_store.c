@@ -1585,6 +1585,182 @@ static void test_stories(struct fixture *f, gconstpointer data)
 	g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND);
 }
 
+/* Hits whose stored story or reader's time is not what their definition
+ * says (store.h): the story is the lowest id of the hits of every item with
+ * the item's canonical link, else of the item's own hits; the time is
+ * published, or found when there is none or a later one. */
+#define STALE_HITS \
+	"SELECT COUNT(*) FROM hits h JOIN items i ON i.id = h.item_id" \
+	" WHERE h.rtime IS NOT MIN(COALESCE(i.published, h.found), h.found)" \
+	" OR h.story IS NOT COALESCE((SELECT MIN(hs.id) FROM items si JOIN hits hs" \
+	"   ON hs.item_id = si.id WHERE si.canon_link = i.canon_link)," \
+	"   (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))"
+
+/* The story and time kept in each hit (schema 5) stay true through what
+ * changes them: new hits, an item republished with another date, an item
+ * whose link moves it into another story, the lowest hit of a story pruned. */
+static void test_story_kept(struct fixture *f, gconstpointer data)
+{
+	gint64 ids[G_N_ELEMENTS(grouping_rows)], changed = 0;
+	g_autoptr(GError) err = NULL;
+	struct fw_hit_row *r;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
+		gint64 item = put_dated(f->s, feed_id(f->s, grouping_rows[i].feed), grouping_rows[i].id,
+		                        grouping_rows[i].title, grouping_rows[i].link,
+		                        grouping_rows[i].published, grouping_rows[i].found);
+
+		ids[i] = add_hit(f->s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
+		                 grouping_rows[i].found, grouping_rows[i].title);
+		g_assert_cmpint(sql_int(f->path, STALE_HITS), ==, 0);
+	}
+	g_assert_cmpint(sql_int(f->path, "SELECT COUNT(*) FROM hits WHERE story IS NULL"
+	                        " OR rtime IS NULL"), ==, 0);
+	/* d1 edited: published earlier than found now, so its time follows */
+	put_dated(f->s, feed_id(f->s, "mp"), "d1", "Other, edited", "https://x.example/other", 900,
+	          1500);
+	g_assert_cmpint(sql_int(f->path, STALE_HITS), ==, 0);
+	r = fw_store_hit_get(f->s, ids[7], &err);
+	g_assert_no_error(err);
+	g_assert_cmpint(r->published, ==, 900);
+	fw_hit_row_free(r);
+	g_assert_cmpint(sql_int(f->path, "SELECT rtime FROM hits WHERE id = 8"), ==, 900);
+	/* found aged by hand (as a test may): the time follows */
+	sql_exec(f->path, "UPDATE hits SET found = found - 40 * 86400");
+	g_assert_cmpint(sql_int(f->path, STALE_HITS), ==, 0);
+	sql_exec(f->path, "UPDATE hits SET found = found + 40 * 86400");
+	/* d1's link now the first story's: it joins it */
+	put_dated(f->s, feed_id(f->s, "mp"), "d1", "Other, moved", "https://x.example/s1", 900, 1600);
+	g_assert_cmpint(sql_int(f->path, STALE_HITS), ==, 0);
+	r = fw_store_hit_get(f->s, ids[7], &err);
+	g_assert_cmpint(r->story, ==, ids[0]);
+	fw_hit_row_free(r);
+	/* the first story's lowest hits (found 1000) pruned: b1's hit numbers it */
+	g_assert_true(fw_store_prune_hits(f->s, 1001, &changed, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(changed, ==, 2);
+	g_assert_cmpint(sql_int(f->path, STALE_HITS), ==, 0);
+	r = fw_store_hit_get(f->s, ids[7], &err);
+	g_assert_cmpint(r->story, ==, ids[2]);
+	fw_hit_row_free(r);
+	{
+		g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+
+		g_assert_true(fw_store_story_hits(f->s, ids[7], out, &err));
+		g_assert_cmpuint(out->len, ==, 2);   /* b1 and d1 */
+		g_assert_cmpint(((struct fw_hit_row *)out->pdata[0])->id, ==, ids[2]);
+	}
+}
+
+/* ---- query plans ---------------------------------------------------------- */
+
+static struct fw_store *open_spied(const char *path, sqlite3 **db);
+
+/* The statements a store's connection prepares and runs (sqlite3_trace_v2). */
+static int trace_stmt(unsigned type, void *ctx, void *p, void *x)
+{
+	const char *sql = sqlite3_sql(p);
+
+	if (type == SQLITE_TRACE_STMT && sql != NULL && !g_str_has_prefix(sql, "--"))
+		g_ptr_array_add(ctx, g_strdup(sql));
+	return 0;
+}
+
+/* What the review commands ask the store (feedwatch(1)): none of them may
+ * read the hits or items table in full (a SCAN without an index) or sort
+ * the whole log (a temporary b-tree for the ORDER BY of the outer query). */
+static const struct {
+	const char *name;
+	struct fw_hit_filter filter;
+	int story_of;   /* >= 0: fw_store_story_hits of this hit (show) instead */
+	gboolean full_walk;   /* the whole log in order (--format json): an index
+	                         walk is right, only a sort is wrong */
+	gboolean sort_ok;     /* what it reads is few (the hits after an id) */
+} plan_rows[] = {
+	{ "hits --limit 50", { .stories = TRUE, .limit = 50 }, -1, FALSE, FALSE },
+	{ "hits --topic X --limit 50", { .stories = TRUE, .limit = 50,
+	                                 .topics = (char *[]){ "milei", NULL } }, -1, FALSE, FALSE },
+	{ "hits --unread --limit 50", { .stories = TRUE, .limit = 50, .unread = TRUE }, -1, FALSE, FALSE },
+	{ "hits --since 30d --limit 50", { .stories = TRUE, .limit = 50, .since = 900 }, -1, FALSE, FALSE },
+	{ "stats --days 30", { .published = TRUE, .brief = TRUE, .oldest_first = TRUE,
+	                       .since = 900 }, -1, FALSE, FALSE },
+	{ "report --since 30d", { .published = TRUE, .brief = TRUE, .since = 900 }, -1, FALSE, FALSE },
+	{ "hits --format json", { .published = TRUE }, -1, TRUE, FALSE },
+	{ "hits --format json --topic X", { .published = TRUE,
+	                                    .topics = (char *[]){ "milei", NULL } }, -1, FALSE, FALSE },
+	{ "hits --follow", { .after_id = 3, .oldest_first = TRUE }, -1, FALSE, TRUE },
+	{ "show ID", { 0 }, 3, FALSE, FALSE },
+};
+
+static void test_query_plans(struct fixture *f, gconstpointer data)
+{
+	sqlite3 *db = NULL, *ro = NULL;
+	struct fw_store *s;
+
+	fw_store_free(f->s);
+	f->s = NULL;
+	s = open_spied(f->path, &db);
+	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
+		gint64 item = put_dated(s, feed_id(s, grouping_rows[i].feed), grouping_rows[i].id,
+		                        grouping_rows[i].title, grouping_rows[i].link,
+		                        grouping_rows[i].published, grouping_rows[i].found);
+
+		add_hit(s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
+		        grouping_rows[i].found, grouping_rows[i].title);
+	}
+	g_assert_cmpint(sqlite3_open_v2(f->path, &ro, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+	for (gsize i = 0; i < G_N_ELEMENTS(plan_rows); i++) {
+		g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func(g_free);
+		g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+		g_autoptr(GError) err = NULL;
+		guint hits_seen = 0;
+
+		g_test_message("plan of %s", plan_rows[i].name);
+		sqlite3_trace_v2(db, SQLITE_TRACE_STMT, trace_stmt, sqls);
+		if (plan_rows[i].story_of >= 0)
+			g_assert_true(fw_store_story_hits(s, plan_rows[i].story_of, out, &err));
+		else
+			g_assert_true(fw_store_hits(s, &plan_rows[i].filter, out, &err));
+		sqlite3_trace_v2(db, 0, NULL, NULL);
+		g_assert_no_error(err);
+		g_assert_cmpuint(out->len, >, 0);
+		g_assert_cmpuint(sqls->len, >, 0);
+		for (guint k = 0; k < sqls->len; k++) {
+			g_autofree char *eqp = g_strdup_printf("EXPLAIN QUERY PLAN %s",
+			                                       (char *)sqls->pdata[k]);
+			sqlite3_stmt *q = NULL;
+			/* the hits of the stories chosen (json_each): a sort of those only */
+			gboolean chosen = strstr(sqls->pdata[k], "FROM json_each(") != NULL;
+
+			g_assert_cmpint(sqlite3_prepare_v2(ro, eqp, -1, &q, NULL), ==, SQLITE_OK);
+			while (sqlite3_step(q) == SQLITE_ROW) {
+				int parent = sqlite3_column_int(q, 1);
+				const char *d = (const char *)sqlite3_column_text(q, 3);
+
+				g_test_message("  %d %s", parent, d);
+				/* every table read is a SEARCH, or a walk in index order */
+				if (g_str_has_prefix(d, "SCAN ") && strstr(d, " USING ") == NULL &&
+				    strstr(d, "VIRTUAL TABLE") == NULL && strstr(d, "CONSTANT ROW") == NULL &&
+				    !g_str_has_prefix(d, "SCAN (subquery"))
+					g_error("%s: a full scan: %s\n%s", plan_rows[i].name, d,
+					        (char *)sqls->pdata[k]);
+				if (g_str_has_prefix(d, "SCAN h USING") && !plan_rows[i].full_walk &&
+				    !(plan_rows[i].filter.stories && plan_rows[i].filter.limit))
+					g_error("%s: walks every hit: %s", plan_rows[i].name, d);
+				if (parent == 0 && !chosen && !plan_rows[i].sort_ok &&
+				    strstr(d, "TEMP B-TREE FOR ORDER BY") != NULL)
+					g_error("%s: sorts the log: %s\n%s", plan_rows[i].name, d,
+					        (char *)sqls->pdata[k]);
+				hits_seen += strstr(d, " h ") != NULL || g_str_has_suffix(d, " h");
+			}
+			sqlite3_finalize(q);
+		}
+		g_assert_cmpuint(hits_seen, >, 0);
+	}
+	sqlite3_close(ro);
+	fw_store_free(s);
+}
+
 /* ---- permanent redirects and 410 Gone ----------------------------------- */
 
 /* Polls in sequence (url: the config's url for the feed get before the poll). */
@@ -2308,6 +2484,8 @@ static const struct {
 	{ "/item/identity-autocommit", test_identity_autocommit, FALSE, TRUE },
 	{ "/hits/also-in", test_also_in, FALSE, TRUE },
 	{ "/hits/stories", test_stories, FALSE, TRUE },
+	{ "/hits/story-kept", test_story_kept, FALSE, FALSE },
+	{ "/hits/query-plans", test_query_plans, FALSE, FALSE },
 	{ "/feed/moved-gone", test_moved, FALSE, TRUE },
 	{ "/open/migrate", test_migrate, TRUE, FALSE },
 	{ "/durable", test_durable, FALSE, FALSE },
