@@ -1,5 +1,9 @@
-/* store — the only owner of sqlite3 *: schema, migrations, feeds' poll
- * state, items, hits, outbox.
+/* store — the only owner of the database: schema, migrations, feeds' poll
+ * state, items, hits, outbox. Two backends behind one interface, chosen by
+ * the database string at open: an SQLite file (the default, described
+ * here), or PostgreSQL for a team (fw_store_is_pg; daemon/store-pg.c and
+ * docs/design.md section 18: the same operations, several pollers sharing
+ * the database through claims with a lease).
  *
  * SQLite in WAL mode, synchronous=NORMAL (FULL with fw_store_set_durable),
  * busy_timeout on every connection, BEGIN IMMEDIATE for writes, bound
