@@ -12,6 +12,8 @@
 #include "feedwatch/sched.h"
 
 #define POLL_SNIPPET_WIDTH 200
+/* Parse workers at most (one per processor up to this): see fw_poller_new. */
+#define POLL_WORKERS_MAX 4
 #define POLL_OUTBOX_BATCH 200
 
 /* One feed of the config and its poll in flight. Heap-allocated, so that a
@@ -53,6 +55,7 @@ struct item_hit {
  * stores the result (the store is used from one thread). */
 struct parse_job {
 	gboolean settle;          /* not a feed: fw_poller_settle's job */
+	guint worker;             /* the pool it went to */
 	struct feed_run *run;
 	struct poll_gen *gen;
 	char *feed_title;         /* the config's title= or NULL (the feed's own is in doc) */
@@ -81,7 +84,9 @@ struct fw_poller {
 	fw_poll_done_cb done_cb;
 	gpointer done_data;
 	struct fw_poll_stats stats;
-	GThreadPool *pool;        /* one parse worker */
+	GThreadPool *pools[POLL_WORKERS_MAX];  /* one parse worker each */
+	guint workers;            /* pools in use */
+	guint worker_jobs[POLL_WORKERS_MAX];   /* jobs handed to each, not yet back */
 	GAsyncQueue *done_jobs;   /* of struct parse_job *, back from the worker */
 	GSource *done_source;     /* made ready by the worker; drains done_jobs */
 	gint stopping;            /* atomic: the worker only hands jobs back */
@@ -514,6 +519,7 @@ poll_done_source_cb(GSource *source, GSourceFunc cb, gpointer data)
 
 	g_source_set_ready_time(source, -1);
 	while ((job = g_async_queue_try_pop(p->done_jobs)) != NULL) {
+		p->worker_jobs[job->worker]--;
 		poll_job_done(p, job);
 		parse_job_free(job);
 		poll_release(p);
@@ -581,7 +587,12 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	job->rec.etag = job->etag;
 	job->rec.last_modified = job->last_modified;
 	job->rec.permanent_url = job->permanent_url;
-	g_thread_pool_push(p->pool, job, NULL);
+	/* to the worker with the fewest jobs (the first of them) */
+	for (guint k = 1; k < p->workers; k++)
+		if (p->worker_jobs[k] < p->worker_jobs[job->worker])
+			job->worker = k;
+	p->worker_jobs[job->worker]++;
+	g_thread_pool_push(p->pools[job->worker], job, NULL);
 }
 
 /* Starts the fetch of a run whose state was read. */
@@ -635,7 +646,12 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	g_source_set_callback(p->done_source, NULL, p, NULL);
 	g_source_attach(p->done_source, p->ctx);
 	fw_feed_init();
-	p->pool = g_thread_pool_new(poll_worker_cb, p, 1, FALSE, NULL);
+	/* Parsing and matching are most of a cycle's work: a worker per
+	 * processor (a pool of one thread each, so that fw_poller_settle can
+	 * reach every thread), while the main loop fetches and stores. */
+	p->workers = CLAMP(g_get_num_processors(), 1, POLL_WORKERS_MAX);
+	for (guint k = 0; k < p->workers; k++)
+		p->pools[k] = g_thread_pool_new(poll_worker_cb, p, 1, TRUE, NULL);
 	if (!fw_poller_reconfigure(p, cfg, error)) {
 		fw_poller_free(p);
 		return NULL;
@@ -659,10 +675,10 @@ fw_poller_free(struct fw_poller *p)
 		return;
 	struct parse_job *job;
 
-	/* The worker finishes what it holds without parsing; its jobs are dropped. */
+	/* The workers finish what they hold without parsing; their jobs are dropped. */
 	g_atomic_int_set(&p->stopping, 1);
-	if (p->pool != NULL)
-		g_thread_pool_free(p->pool, FALSE, TRUE);
+	for (guint k = 0; k < p->workers; k++)
+		g_thread_pool_free(p->pools[k], FALSE, TRUE);
 	if (p->done_jobs != NULL) {
 		while ((job = g_async_queue_try_pop(p->done_jobs)) != NULL)
 			parse_job_free(job);
@@ -824,10 +840,13 @@ fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer data)
 void
 fw_poller_settle(struct fw_poller *p)
 {
-	struct parse_job *job = g_new0(struct parse_job, 1);
+	for (guint k = 0; k < p->workers; k++) {
+		struct parse_job *job = g_new0(struct parse_job, 1);
 
-	job->settle = TRUE;
-	g_thread_pool_push(p->pool, job, NULL);
+		job->settle = TRUE;
+		job->worker = k;
+		g_thread_pool_push(p->pools[k], job, NULL);
+	}
 }
 
 gboolean
