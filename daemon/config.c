@@ -1014,6 +1014,27 @@ fw_config_find(const char *cli_path, GError **error)
 	return NULL;
 }
 
+/* Reports every key of g its loader did not consume as unknown (with the
+ * nearest known key of its kind); nothing for a group reported already. */
+static void
+group_check_keys(struct scan *sc, struct group *g)
+{
+	for (guint k = 0; k < g->entries->len && !g->bad; k++) {
+		struct entry *e = g->entries->pdata[k];
+		const char *near;
+
+		if (e->used)
+			continue;
+		near = g->asked ? fw_text_nearest(e->key, (const char *const *)g->asked->pdata,
+		                                  g->asked->len) : NULL;
+		if (near != NULL)
+			problem(sc, e->line, 0, "unknown key '%s' in [%s]; did you mean %s?", e->key,
+			        g->name, near);
+		else
+			problem(sc, e->line, 0, "unknown key '%s' in [%s]", e->key, g->name);
+	}
+}
+
 static struct fw_config *config_load_buf(const char *path, char *text, gsize len,
                                          GPtrArray *errors, GError **error);
 
@@ -1123,6 +1144,15 @@ config_load_buf(const char *path, char *text, gsize len, GPtrArray *errors, GErr
 			load_feed(&sc, g, name, c);
 		else
 			load_topic(&sc, g, name, c);
+		/* its keys are known or reported now: its entries can go (a config
+		 * of 100,000 feeds holds either its entries or its feeds, not both) */
+		group_check_keys(&sc, g);
+		for (guint k = 0; k < g->entries->len; k++) {
+			struct entry *e = g->entries->pdata[k];
+			if (g_hash_table_lookup(sc.keys, e) == e)
+				g_hash_table_remove(sc.keys, e);
+		}
+		g_ptr_array_set_size(g->entries, 0);
 	}
 	if (c->opml != NULL) {
 		int line = 0;
@@ -1135,23 +1165,8 @@ config_load_buf(const char *path, char *text, gsize len, GPtrArray *errors, GErr
 		load_opml(&sc, c, line);
 	}
 	/* Every key not consumed above is unknown. */
-	for (guint i = 0; i < sc.groups->len; i++) {
-		struct group *g = sc.groups->pdata[i];
-		for (guint k = 0; k < g->entries->len; k++) {
-			struct entry *e = g->entries->pdata[k];
-			const char *near;
-
-			if (e->used || g->bad)
-				continue;
-			near = g->asked ? fw_text_nearest(e->key, (const char *const *)g->asked->pdata,
-			                                  g->asked->len) : NULL;
-			if (near != NULL)
-				problem(&sc, e->line, 0, "unknown key '%s' in [%s]; did you mean %s?", e->key,
-				        g->name, near);
-			else
-				problem(&sc, e->line, 0, "unknown key '%s' in [%s]", e->key, g->name);
-		}
-	}
+	for (guint i = 0; i < sc.groups->len; i++)
+		group_check_keys(&sc, sc.groups->pdata[i]);
 	/* Reported in file order (loading goes group kind by group kind). */
 	g_array_sort(sc.problems, problem_cmp);
 	for (guint i = 0; i < sc.problems->len; i++)
