@@ -88,9 +88,19 @@ heap_remove(struct fw_sched *s, guint f)
 	heap_down(s, s->pos[last]);
 }
 
-/* Fires every feed that is due, then re-arms for the next. The due feeds
- * are taken out first, so a callback that sets its feed due again (even
- * in the past) has it fire at the next round, not in this one. */
+/* Orders feed indices. */
+static gint
+index_cmp(gconstpointer a, gconstpointer b)
+{
+	guint x = *(const guint *)a, y = *(const guint *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Fires every feed that is due, in the order of the config, then re-arms
+ * for the next. The due feeds are taken out first, so a callback that sets
+ * its feed due again (even in the past) has it fire at the next round, not
+ * in this one. */
 static gboolean
 sched_timer_cb(gpointer data)
 {
@@ -106,6 +116,7 @@ sched_timer_cb(gpointer data)
 		s->due[f] = G_MAXINT64;   /* the callback reschedules it */
 		g_array_append_val(fire, f);
 	}
+	g_array_sort(fire, index_cmp);
 	s->firing = TRUE;
 	for (guint k = 0; k < fire->len; k++)
 		s->cb(g_array_index(fire, guint, k), s->data);

@@ -225,24 +225,28 @@ struct many {
 	guint *count;
 	guint fired;
 	guint want;
+	gint last;      /* the feed fired last, -1 none */
 };
 
-/* Counts the calls of each feed; quits after the last one expected. */
+/* Counts the calls of each feed, which come in the config's order; quits
+ * after the last one expected. */
 static void many_cb(guint i, gpointer data)
 {
 	struct many *m = data;
 
+	g_assert_cmpint((gint)i, >, m->last);
+	m->last = (gint)i;
 	m->count[i]++;
 	if (++m->fired == m->want)
 		g_main_loop_quit(m->loop);
 }
 
 /* Of many feeds, those due (set in any order, several at the same second)
- * fire once each and the others not at all. */
+ * fire once each, in the config's order, and the others not at all. */
 static void test_many_due(void)
 {
 	enum { N = 3000 };
-	struct many m = { .loop = g_main_loop_new(NULL, FALSE), .count = g_new0(guint, N) };
+	struct many m = { .loop = g_main_loop_new(NULL, FALSE), .count = g_new0(guint, N), .last = -1 };
 	struct fw_sched *s = fw_sched_new(NULL, N, many_cb, &m);
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
 	guint guard = g_timeout_add_seconds(10, guard_cb, NULL);
