@@ -779,6 +779,21 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 	return TRUE;
 }
 
+/* Copies what a poll needs of a feed's stored state into its run. */
+static void
+run_take_state(struct feed_run *run, const struct fw_feed_conf *fc, const struct fw_feed_state *st)
+{
+	run->feed_id = st->id;
+	run->fetched_before = st->fetched;
+	run->failures = st->failures;
+	run->ttl = st->ttl;
+	run->max_age = st->max_age;
+	g_free(run->url);
+	g_free(run->moved_to);
+	run->url = g_strdup(st->moved_to != NULL ? st->moved_to : fc->url);
+	run->moved_to = g_strdup(st->moved_to);
+}
+
 void
 fw_poller_poll(struct fw_poller *p, guint i)
 {
@@ -798,14 +813,15 @@ fw_poller_poll(struct fw_poller *p, guint i)
 			p->done_cb(i, fw_now() + fc->interval, p->done_data);
 		return;
 	}
-	run->feed_id = st.id;
-	run->fetched_before = st.fetched;
-	run->failures = st.failures;
-	run->ttl = st.ttl;
-	run->max_age = st.max_age;
 	run->in_flight = TRUE;
-	run->url = g_strdup(st.moved_to != NULL ? st.moved_to : fc->url);
-	run->moved_to = g_strdup(st.moved_to);
+	if (!st.gone && p->outstanding >= p->max_outstanding) {
+		/* It waits; its state is read again when it starts (a cycle of
+		 * 100,000 feeds keeps only the runs waiting, not their URLs). */
+		g_queue_push_tail(&p->backlog, run);
+		fw_store_feed_state_clear(&st);
+		return;
+	}
+	run_take_state(run, fc, &st);
 	if (st.gone) {
 		if (!run->gone_logged)
 			fw_log_info("%s: gone (HTTP 410): not polled; change its url in %s to poll "
@@ -817,10 +833,7 @@ fw_poller_poll(struct fw_poller *p, guint i)
 	}
 	if (st.moved_to != NULL)
 		fw_log_debug("%s: polling %s (moved from %s)", fc->key, st.moved_to, fc->url);
-	if (p->outstanding < p->max_outstanding)
-		poll_start(p, run, st.etag, st.last_modified);
-	else
-		g_queue_push_tail(&p->backlog, run);
+	poll_start(p, run, st.etag, st.last_modified);
 	fw_store_feed_state_clear(&st);
 }
 
@@ -837,6 +850,14 @@ poll_start_waiting(struct fw_poller *p, struct feed_run *run)
 		poll_skip(run, fw_now() + fc->interval);
 		return;
 	}
+	run_take_state(run, fc, &st);
+	if (st.gone) {   /* gone while it waited: not fetched */
+		fw_store_feed_state_clear(&st);
+		poll_skip(run, G_MAXINT64);
+		return;
+	}
+	if (st.moved_to != NULL)
+		fw_log_debug("%s: polling %s (moved from %s)", fc->key, st.moved_to, fc->url);
 	poll_start(p, run, st.etag, st.last_modified);
 	fw_store_feed_state_clear(&st);
 }
