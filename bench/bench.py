@@ -21,8 +21,16 @@ BUILD/libfeedwatch.a, then measures, in this order:
             of the topics' words over the items' text
   idle      feedwatchd with every feed at 15m, all polled once, then a quiet
             window: CPU seconds and wakeups a minute, resident memory
+  wide      cold and warm again on a second corpus, gen_corpus.py --mix wide
+            (1000 feeds x 10 items: RSS 1.0 and Latin-1 feeds, long bodies,
+            more hits), in bench/out/wide, served by a second nginx
+  scale     cold cycles of 1000, 10,000 and 100,000 feeds of 2 items (copies
+            of 1000 files, served from serve.sh's /copies/ so that every
+            feed's links are its own): a feed's cost against 1000's, the peak
+            memory; then feedwatchd idle with the 100,000
   peers     sfeed_update (maxjobs=16) and newsboat -x reload (reload-threads
-            16), cold and warm, when installed; fewer runs past --budget
+            16), cold and warm, when installed, on both corpora; fewer runs
+            past --budget
   revision  gen_corpus.py --revision 1 in place (10% of feeds change), polled
             from the database of a revision-0 poll, vs the conditional curl
             plus xmllint of the feeds that changed
