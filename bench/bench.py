@@ -38,8 +38,8 @@ BUILD/libfeedwatch.a, then measures, in this order:
 The table goes to stdout and (full runs only) to bench/last-run.md, with the
 figures in bench/last-run.json; the next run shows its × floor beside them.
 --profile instead runs valgrind --tool=callgrind on the cold cycle and the
-two drivers (a smaller corpus) and prints the top functions of each (also
-written to bench/last-profile.md).
+two drivers (a smaller corpus; --profile-mix wide: of the wide mix) and
+prints the top functions of each (also written to bench/last-profile.md).
 Standard library only; Python 3.9 or later.
 """
 import argparse
@@ -1143,14 +1143,16 @@ def profile(args, bins, build):
     corpus = os.path.join(out, "corpus")
     os.makedirs(out, exist_ok=True)
     feeds = args.profile_feeds
-    log("profile: corpus of %d feeds" % feeds)
-    gen_corpus(corpus, feeds, args.items, 0, [10, 10000])
+    log("profile: corpus of %d feeds (%s mix)" % (feeds, args.profile_mix))
+    gen_corpus(corpus, feeds, args.items, 0, [10, 10000],
+               mix=args.profile_mix if args.profile_mix != "default" else None)
     files = sorted(glob.glob(os.path.join(corpus, "feeds", "*.xml")))
     srv = Server(corpus)
     mach = machine()
     report = ["Profiles, %s, commit %s (valgrind --tool=callgrind, instructions; corpus of %d "
-              "feeds × %d items; `sh bench/run.sh --profile`)" % (mach["date"], mach["commit"],
-                                                                   feeds, args.items), ""]
+              "feeds × %d items, %s mix; `sh bench/run.sh --profile%s`)"
+              % (mach["date"], mach["commit"], feeds, args.items, args.profile_mix,
+                 " --profile-mix " + args.profile_mix if args.profile_mix != "default" else ""), ""]
     try:
         db = os.path.join(out, "fw.db")
         conf = os.path.join(out, "fw.conf")
@@ -1224,6 +1226,8 @@ def main():
                          "100 wide feeds, scale 100,1000")
     ap.add_argument("--profile", action="store_true", help="callgrind profiles instead of the table")
     ap.add_argument("--profile-feeds", type=int, default=200)
+    ap.add_argument("--profile-mix", choices=["default", "wide"], default="default",
+                    help="the corpus --profile generates (gen_corpus.py --mix)")
     args = ap.parse_args()
     if args.quick:
         args.feeds, args.runs, args.peer_runs, args.idle, args.topics = 100, 3, 1, 10, "10,1000"
