@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <json-glib/json-glib.h>
+#include <zstd.h>
 
 #include "feedwatch/store.h"
 #include "feedwatch/config.h"
@@ -101,6 +102,16 @@ static const char *const migrations[] = {
 	"  topic TEXT PRIMARY KEY,"
 	"  until INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+	/* 4 -> 5: an item's summary, content and categories become one
+	 * compressed body (body_pack: the text cut to FW_STORE_TEXT_MAX), its
+	 * hash 16 bytes instead of 32 hex digits (hash_pack): a stored item
+	 * costs about a third of what it did. */
+	"ALTER TABLE items ADD COLUMN body BLOB;"
+	"UPDATE items SET body = fw_body_pack(summary, content, categories),"
+	" hash = fw_hash_pack(hash);"
+	"ALTER TABLE items DROP COLUMN summary;"
+	"ALTER TABLE items DROP COLUMN content;"
+	"ALTER TABLE items DROP COLUMN categories;",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == FW_STORE_SCHEMA_VERSION);
@@ -198,12 +209,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" AND link = ?3 AND title IS ?4 ORDER BY id",
 	[ST_ITEM_INSERT] =
 		"INSERT INTO items (feed_id, item_key, title, link, canon_link, published, updated,"
-		" author, categories, summary, content, hash, first_seen, last_seen)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+		" author, body, hash, first_seen, last_seen)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
 	[ST_ITEM_UPDATE] =
 		"UPDATE items SET title = ?3, link = ?4, canon_link = ?5, published = ?6,"
-		" updated = ?7, author = ?8, categories = ?9, summary = ?10, content = ?11,"
-		" hash = ?12, last_seen = ?13 WHERE id = ?1",
+		" updated = ?7, author = ?8, body = ?9, hash = ?10, last_seen = ?11 WHERE id = ?1",
 	[ST_ITEM_SEEN] =
 		"UPDATE items SET last_seen = ?2 WHERE id = ?1",
 	[ST_HIT_EXISTS] =
@@ -240,10 +250,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" ELSE notified END"
 		" WHERE id = (SELECT hit_id FROM outbox WHERE id = ?1)",
 	[ST_HIT_GET] =
-		HIT_SELECT ", i.summary, i.content" HIT_FROM " WHERE h.id = ?1",
+		HIT_SELECT ", i.body" HIT_FROM " WHERE h.id = ?1",
 	/* Every hit of the story of hit ?1, with the item's text, by id. */
 	[ST_STORY_HITS] =
-		HIT_SELECT ", i.summary, i.content" HIT_FROM
+		HIT_SELECT ", i.body" HIT_FROM
 		" WHERE i.id IN (SELECT si.id FROM hits sh JOIN items sa ON sa.id = sh.item_id"
 		"   JOIN items si ON si.id = sa.id OR si.canon_link = sa.canon_link"
 		"   WHERE sh.id = ?1) ORDER BY h.id",
@@ -295,7 +305,13 @@ struct fw_store {
 	sqlite3_stmt *stmts[ST_COUNT];
 	GHashTable *touched;   /* item row ids put in the open transaction */
 	gboolean group;        /* the open transaction is a group (fw_store_group_begin) */
+	ZSTD_CCtx *zc;         /* items' bodies, made on first use */
+	ZSTD_DCtx *zd;
 };
+
+/* SQL functions of the migration to schema 5 (item bodies, below). */
+static void body_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+static void hash_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 /* Maps an SQLite result code to an FW_STORE_ERROR code. */
 static int error_code(int rc)
@@ -587,6 +603,15 @@ struct fw_store *fw_store_open(const char *path, GError **error)
 	rc = sqlite3_create_function_v2(s->db, "fw_contains", 2,
 	                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 	                                NULL, contains_fn, NULL, NULL, NULL);
+	/* For the migration to schema 5. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(s->db, "fw_body_pack", 3,
+		                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+		                                s, body_pack_fn, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(s->db, "fw_hash_pack", 1,
+		                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+		                                NULL, hash_pack_fn, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail_open;
 	if (!migrate(s, error)) {
@@ -696,6 +721,8 @@ void fw_store_free(struct fw_store *s)
 	sqlite3_close_v2(s->db);
 	if (s->touched)
 		g_hash_table_unref(s->touched);
+	ZSTD_freeCCtx(s->zc);
+	ZSTD_freeDCtx(s->zd);
 	g_free(s->path);
 	g_free(s);
 }
@@ -1018,29 +1045,204 @@ char *fw_store_canonical_link(const char *url)
 
 /* ---- items and hits ---------------------------------------------------- */
 
-/* The categories as a JSON array of strings. */
-static char *categories_json(const GPtrArray *cats)
+/* Parses a categories column of schema 4 (a JSON array) into a new array of
+ * strings. */
+static GPtrArray *categories_parse(const char *json)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
+	GPtrArray *cats = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(JsonParser) p = NULL;
+	JsonNode *root;
+	JsonArray *a;
 
-	json_builder_begin_array(b);
-	for (guint i = 0; cats && i < cats->len; i++) {
-		const char *c = g_ptr_array_index(cats, i);
+	if (!json || !*json)
+		return cats;
+	p = json_parser_new_immutable();
+	if (!json_parser_load_from_data(p, json, -1, NULL))
+		return cats;
+	root = json_parser_get_root(p);
+	if (!root || !JSON_NODE_HOLDS_ARRAY(root))
+		return cats;
+	a = json_node_get_array(root);
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonNode *n = json_array_get_element(a, i);
 
-		if (c)
-			json_builder_add_string_value(b, c);
+		if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING)
+			g_ptr_array_add(cats, g_strdup(json_node_get_string(n)));
 	}
-	json_builder_end_array(b);
-	root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	return json_generator_to_data(gen, NULL);
+	return cats;
 }
 
-/* Binds the item's fields ?3..?13 (shared by insert and update). */
+/* ---- item bodies ------------------------------------------------------- */
+
+/* An item's body (schema 5) is a zstd frame (level BODY_LEVEL, with its
+ * content size, no checksum) of the GVariant (msmsas): summary, content,
+ * categories. The text is cut to FW_STORE_TEXT_MAX bytes a field. A body
+ * that does not decode (a damaged row) reads as no text. */
+#define BODY_LEVEL 1
+#define BODY_MAX (64 * 1024 * 1024)   /* refused past this decoded size */
+
+/* A valid UTF-8 copy of text cut to at most max bytes at a character
+ * boundary, or NULL for NULL. */
+static char *text_cut(const char *text, gsize max)
+{
+	gsize n;
+
+	if (!text)
+		return NULL;
+	n = strlen(text);
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((guchar)text[n] & 0xc0) == 0x80)
+			n--;
+	}
+	return g_utf8_make_valid(text, n);
+}
+
+/* The body of summary, content and cats (of char *, may be NULL) as a new
+ * GBytes, or NULL when there is no text at all or zstd fails. */
+static GBytes *body_pack(struct fw_store *s, const char *summary, const char *content,
+                         const GPtrArray *cats)
+{
+	g_autofree char *sum = text_cut(summary, FW_STORE_TEXT_MAX);
+	g_autofree char *con = text_cut(content, FW_STORE_TEXT_MAX);
+	g_autoptr(GVariant) v = NULL;
+	GVariantBuilder b;
+	gsize size, bound, n;
+	void *out;
+
+	if (!sum && !con && (!cats || cats->len == 0))
+		return NULL;
+	g_variant_builder_init(&b, G_VARIANT_TYPE_STRING_ARRAY);
+	for (guint i = 0; cats && i < cats->len; i++) {
+		const char *c = g_ptr_array_index(cats, i);
+		g_autofree char *valid = c ? g_utf8_make_valid(c, -1) : NULL;
+
+		if (valid)
+			g_variant_builder_add(&b, "s", valid);
+	}
+	v = g_variant_ref_sink(g_variant_new("(msmsas)", sum, con, &b));
+	if (!s->zc) {
+		s->zc = ZSTD_createCCtx();
+		if (!s->zc)
+			return NULL;
+		ZSTD_CCtx_setParameter(s->zc, ZSTD_c_compressionLevel, BODY_LEVEL);
+		ZSTD_CCtx_setParameter(s->zc, ZSTD_c_contentSizeFlag, 1);
+		ZSTD_CCtx_setParameter(s->zc, ZSTD_c_checksumFlag, 0);
+	}
+	size = g_variant_get_size(v);
+	bound = ZSTD_compressBound(size);
+	out = g_malloc(bound);
+	n = ZSTD_compress2(s->zc, out, bound, g_variant_get_data(v), size);
+	if (ZSTD_isError(n)) {
+		g_free(out);
+		return NULL;
+	}
+	return g_bytes_new_take(g_realloc(out, n), n);
+}
+
+/* The (msmsas) of a stored body, or NULL for none or one that does not
+ * decode. */
+static GVariant *body_unpack(struct fw_store *s, const void *data, int len)
+{
+	unsigned long long size;
+	void *buf;
+	size_t n;
+
+	if (!data || len <= 0)
+		return NULL;
+	size = ZSTD_getFrameContentSize(data, (size_t)len);
+	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > BODY_MAX)
+		return NULL;
+	if (!s->zd && !(s->zd = ZSTD_createDCtx()))
+		return NULL;
+	buf = g_malloc(size ? size : 1);
+	n = ZSTD_decompressDCtx(s->zd, buf, size, data, (size_t)len);
+	if (ZSTD_isError(n) || n != size) {
+		g_free(buf);
+		return NULL;
+	}
+	/* Not trusted: a damaged body gives empty values, never a crash. */
+	return g_variant_ref_sink(g_variant_new_from_data(G_VARIANT_TYPE("(msmsas)"), buf, size,
+	                                                  FALSE, g_free, buf));
+}
+
+/* Reads the body in column i into new strings *summary and *content and, when
+ * cats is not NULL, appends the categories (char *, newly allocated) to it. */
+static void body_read(struct fw_store *s, sqlite3_stmt *q, int i, char **summary,
+                      char **content, GPtrArray *cats)
+{
+	g_autoptr(GVariant) v = body_unpack(s, sqlite3_column_blob(q, i), sqlite3_column_bytes(q, i));
+	g_autoptr(GVariantIter) it = NULL;
+	char *c;
+
+	*summary = *content = NULL;
+	if (!v)
+		return;
+	g_variant_get(v, "(msmsas)", summary, content, &it);
+	while (cats && g_variant_iter_next(it, "s", &c))
+		g_ptr_array_add(cats, c);
+}
+
+/* SQL fw_body_pack(summary, content, categories JSON): the body of schema 5
+ * (the migration from 4). */
+static void body_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct fw_store *s = sqlite3_user_data(ctx);
+	g_autoptr(GPtrArray) cats = categories_parse((const char *)sqlite3_value_text(argv[2]));
+	g_autoptr(GBytes) body = body_pack(s, (const char *)sqlite3_value_text(argv[0]),
+	                                   (const char *)sqlite3_value_text(argv[1]), cats);
+	gsize n;
+	const void *data;
+
+	if (!body) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	data = g_bytes_get_data(body, &n);
+	sqlite3_result_blob64(ctx, data, n, SQLITE_TRANSIENT);
+}
+
+/* The stored form of an item hash into out: the 16 bytes of the 32 hex
+ * digits hit makes (TRUE), else FALSE (stored as the text given). */
+static gboolean hash_pack(const char *hash, guint8 out[16])
+{
+	if (!hash || strlen(hash) != 32)
+		return FALSE;
+	for (int i = 0; i < 16; i++) {
+		int hi = g_ascii_xdigit_value(hash[2 * i]), lo = g_ascii_xdigit_value(hash[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return FALSE;
+		out[i] = (guint8)(hi << 4 | lo);
+	}
+	return TRUE;
+}
+
+/* SQL fw_hash_pack(hash): the stored form of a schema 4 hash (hash_pack). */
+static void hash_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	guint8 raw[16];
+
+	if (hash_pack((const char *)sqlite3_value_text(argv[0]), raw))
+		sqlite3_result_blob(ctx, raw, sizeof raw, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_value(ctx, argv[0]);
+}
+
+/* Binds hash in its stored form (hash_pack). */
+static void bind_hash(sqlite3_stmt *q, int i, const char *hash)
+{
+	guint8 raw[16];
+
+	if (hash_pack(hash, raw))
+		sqlite3_bind_blob(q, i, raw, sizeof raw, SQLITE_TRANSIENT);
+	else
+		bind_text(q, i, hash);
+}
+
+/* Binds the item's fields ?3..?11 (shared by insert and update); body may be NULL. */
 static void bind_item(sqlite3_stmt *q, const struct fw_item *item, const char *canon,
-                      const char *cats, const char *hash, gint64 now)
+                      GBytes *body, const char *hash, gint64 now)
 {
 	bind_text(q, 3, item->title);
 	bind_text(q, 4, item->link);
@@ -1048,18 +1250,28 @@ static void bind_item(sqlite3_stmt *q, const struct fw_item *item, const char *c
 	bind_time(q, 6, item->published);
 	bind_time(q, 7, item->updated);
 	bind_text(q, 8, item->author);
-	bind_text(q, 9, cats);
-	bind_text(q, 10, item->summary);
-	bind_text(q, 11, item->content);
-	bind_text(q, 12, hash);
-	sqlite3_bind_int64(q, 13, now);
+	if (body)
+		sqlite3_bind_blob64(q, 9, g_bytes_get_data(body, NULL), g_bytes_get_size(body),
+		                    SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 9);
+	bind_hash(q, 10, hash);
+	sqlite3_bind_int64(q, 11, now);
 }
 
-/* TRUE when column i holds hash (both may be NULL); no copy made. */
+/* TRUE when column i holds hash in its stored form (both may be NULL); no
+ * copy made. */
 static gboolean column_is(sqlite3_stmt *q, int i, const char *hash)
 {
-	const char *old = (const char *)sqlite3_column_text(q, i);
+	guint8 raw[16];
+	const char *old;
 
+	if (hash_pack(hash, raw))
+		return sqlite3_column_type(q, i) == SQLITE_BLOB && sqlite3_column_bytes(q, i) == 16 &&
+		       memcmp(sqlite3_column_blob(q, i), raw, 16) == 0;
+	if (hash && sqlite3_column_type(q, i) != SQLITE_TEXT)
+		return FALSE;
+	old = (const char *)sqlite3_column_text(q, i);
 	return old == hash || (old && hash && strcmp(old, hash) == 0);
 }
 
@@ -1094,7 +1306,8 @@ gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_i
                            const char *hash, gint64 now, gint64 *item_rowid,
                            enum fw_item_state *state, GError **error)
 {
-	g_autofree char *canon = NULL, *cats = NULL;
+	g_autofree char *canon = NULL;
+	g_autoptr(GBytes) body = NULL;
 	gboolean in_txn = !sqlite3_get_autocommit(s->db), same = FALSE;
 	gint64 rowid = 0, last_seen = 0;
 	sqlite3_stmt *q;
@@ -1149,12 +1362,12 @@ gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_i
 	} else {
 		if (!canon)
 			canon = fw_store_canonical_link(item->link);
-		cats = categories_json(item->categories);
+		body = body_pack(s, item->summary, item->content, item->categories);
 		if (!(q = stmt(s, rowid ? ST_ITEM_UPDATE : ST_ITEM_INSERT, error)))
 			return FALSE;
 		sqlite3_bind_int64(q, 1, rowid ? rowid : feed_id);
 		bind_text(q, 2, item->id);
-		bind_item(q, item, canon, cats, hash, now);
+		bind_item(q, item, canon, body, hash, now);
 		if (!run(s, q, rowid ? "updating an item" : "adding an item", error))
 			return FALSE;
 		*state = rowid ? FW_ITEM_CHANGED : FW_ITEM_NEW;
@@ -1325,8 +1538,9 @@ gboolean fw_store_outbox_done(struct fw_store *s, gint64 outbox_id, gboolean ok,
 
 /* ---- reading the hit log ---------------------------------------------- */
 
-/* A hit row from the columns of HIT_SELECT (and summary, content if full). */
-static struct fw_hit_row *hit_row_read(sqlite3_stmt *q, gboolean full)
+/* A hit row from the columns of HIT_SELECT (and the item's summary and
+ * content from its body, if full). */
+static struct fw_hit_row *hit_row_read(struct fw_store *s, sqlite3_stmt *q, gboolean full)
 {
 	struct fw_hit_row *r = g_new0(struct fw_hit_row, 1);
 
@@ -1350,10 +1564,8 @@ static struct fw_hit_row *hit_row_read(sqlite3_stmt *q, gboolean full)
 	r->author = column_dup(q, 15);
 	r->also_in = column_dup(q, 16);
 	r->story = sqlite3_column_int64(q, 17);
-	if (full) {
-		r->summary = column_dup(q, 18);
-		r->content = column_dup(q, 19);
-	}
+	if (full)
+		body_read(s, q, 18, &r->summary, &r->content, NULL);
 	return r;
 }
 
@@ -1433,7 +1645,7 @@ gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 	if (f->limit)
 		sqlite3_bind_int64(q, ++n, f->limit);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		g_ptr_array_add(out, hit_row_read(q, FALSE));
+		g_ptr_array_add(out, hit_row_read(s, q, FALSE));
 	if (rc != SQLITE_DONE) {
 		fail(s, error, sqlite3_extended_errcode(s->db), "reading hits");
 		sqlite3_finalize(q);
@@ -1453,7 +1665,7 @@ gboolean fw_store_story_hits(struct fw_store *s, gint64 hit_id, GPtrArray *out, 
 		return FALSE;
 	sqlite3_bind_int64(q, 1, hit_id);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		g_ptr_array_add(out, hit_row_read(q, TRUE));
+		g_ptr_array_add(out, hit_row_read(s, q, TRUE));
 	if (rc != SQLITE_DONE) {
 		fail(s, error, sqlite3_extended_errcode(s->db), "reading a story");
 		done(q);
@@ -1501,7 +1713,7 @@ struct fw_hit_row *fw_store_hit_get(struct fw_store *s, gint64 hit_id, GError **
 	sqlite3_bind_int64(q, 1, hit_id);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		r = hit_row_read(q, TRUE);
+		r = hit_row_read(s, q, TRUE);
 	else if (rc == SQLITE_DONE)
 		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND,
 		            "no hit %" G_GINT64_FORMAT, hit_id);
@@ -1600,35 +1812,9 @@ void fw_store_release_memory(struct fw_store *s)
 	sqlite3_db_release_memory(s->db);
 }
 
-/* Parses the categories column (JSON array) into a new array of strings. */
-static GPtrArray *categories_parse(const char *json)
-{
-	GPtrArray *cats = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(JsonParser) p = NULL;
-	JsonNode *root;
-	JsonArray *a;
-
-	if (!json || !*json)
-		return cats;
-	p = json_parser_new_immutable();
-	if (!json_parser_load_from_data(p, json, -1, NULL))
-		return cats;
-	root = json_parser_get_root(p);
-	if (!root || !JSON_NODE_HOLDS_ARRAY(root))
-		return cats;
-	a = json_node_get_array(root);
-	for (guint i = 0; i < json_array_get_length(a); i++) {
-		JsonNode *n = json_array_get_element(a, i);
-
-		if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING)
-			g_ptr_array_add(cats, g_strdup(json_node_get_string(n)));
-	}
-	return cats;
-}
-
 /* Runs an items query (columns: row id, feed key, feed title, item_key,
- * title, link, published, updated, author, categories, summary, content;
- * ?1 bound to *since unless since is NULL) and calls cb per row. */
+ * title, link, published, updated, author, body; ?1 bound to *since unless
+ * since is NULL) and calls cb per row. */
 static gboolean items_query(struct fw_store *s, const char *sql, const gint64 *since,
                             fw_store_item_cb cb, gpointer data, GError **error)
 {
@@ -1650,12 +1836,13 @@ static gboolean items_query(struct fw_store *s, const char *sql, const gint64 *s
 		item.published = column_time(q, 6);
 		item.updated = column_time(q, 7);
 		item.author = (char *)sqlite3_column_text(q, 8);
-		item.categories = categories_parse((const char *)sqlite3_column_text(q, 9));
-		item.summary = (char *)sqlite3_column_text(q, 10);
-		item.content = (char *)sqlite3_column_text(q, 11);
+		item.categories = g_ptr_array_new_with_free_func(g_free);
+		body_read(s, q, 9, &item.summary, &item.content, item.categories);
 		more = cb(sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
 		          (const char *)sqlite3_column_text(q, 2), &item, data);
 		g_ptr_array_unref(item.categories);
+		g_free(item.summary);
+		g_free(item.content);
 		if (!more) {
 			rc = SQLITE_DONE;
 			break;
@@ -1675,7 +1862,7 @@ gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_
 {
 	static const char sql[] =
 		"SELECT i.id, f.key, COALESCE(f.title, f.key), i.item_key, i.title, i.link,"
-		" i.published, i.updated, i.author, i.categories, i.summary, i.content"
+		" i.published, i.updated, i.author, i.body"
 		" FROM items i JOIN feeds f ON f.id = i.feed_id"
 		" WHERE COALESCE(i.published, i.first_seen) >= ?1"
 		" ORDER BY COALESCE(i.published, i.first_seen), i.id";
@@ -1771,7 +1958,7 @@ gboolean fw_store_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb, 
 {
 	static const char sql[] =
 		"SELECT i.id, f.key, COALESCE(f.title, f.key), i.item_key, i.title, i.link,"
-		" i.published, i.updated, i.author, i.categories, i.summary, i.content"
+		" i.published, i.updated, i.author, i.body"
 		" FROM items i JOIN feeds f ON f.id = i.feed_id"
 		" WHERE EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id) ORDER BY i.id";
 

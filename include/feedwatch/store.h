@@ -33,7 +33,14 @@ enum fw_store_error_code {
 struct fw_store;
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FW_STORE_SCHEMA_VERSION 4
+#define FW_STORE_SCHEMA_VERSION 5
+
+/* What is kept of an item's text (schema 5): its summary and its content,
+ * each cut to its first FW_STORE_TEXT_MAX bytes (at a character boundary),
+ * are stored with its categories as one zstd-compressed body; matching at
+ * poll time sees the whole text, backtest and show what is kept
+ * (docs/design.md section 4). */
+#define FW_STORE_TEXT_MAX (16 * 1024)
 
 /* Opens (creating it and its directories, 0700) the database at path, runs
  * migrations. Returns a new store (free with fw_store_free) or NULL with
