@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <json-glib/json-glib.h>
 #include <zstd.h>
+#include <zdict.h>
 
 #include "feedwatch/store.h"
 #include "feedwatch/config.h"
@@ -103,15 +104,20 @@ static const char *const migrations[] = {
 	"  until INTEGER NOT NULL"
 	") WITHOUT ROWID;",
 	/* 4 -> 5: an item's summary, content and categories become one
-	 * compressed body (body_pack: the text cut to FW_STORE_TEXT_MAX), its
-	 * hash 16 bytes instead of 32 hex digits (hash_pack): a stored item
-	 * costs about a third of what it did. */
+	 * compressed body (body_pack: the text cut to FW_STORE_TEXT_MAX, zstd
+	 * with a dictionary trained on the database's items), its hash 16
+	 * bytes instead of 32 hex digits (hash_pack). */
 	"ALTER TABLE items ADD COLUMN body BLOB;"
 	"UPDATE items SET body = fw_body_pack(summary, content, categories),"
 	" hash = fw_hash_pack(hash);"
 	"ALTER TABLE items DROP COLUMN summary;"
 	"ALTER TABLE items DROP COLUMN content;"
-	"ALTER TABLE items DROP COLUMN categories;",
+	"ALTER TABLE items DROP COLUMN categories;"
+	/* the zstd dictionaries bodies are packed with, by their dictionary ID */
+	"CREATE TABLE dicts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  data BLOB NOT NULL"
+	");",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == FW_STORE_SCHEMA_VERSION);
@@ -147,6 +153,9 @@ enum stmt_id {
 	ST_MUTES,
 	ST_DATA_VERSION,
 	ST_BROWSE_SIGNATURE,
+	ST_DICT_NEWEST,
+	ST_DICT_GET,
+	ST_DICT_ADD,
 	ST_COUNT
 };
 
@@ -297,6 +306,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"SELECT (SELECT count(*) || ':' || ifnull(max(id), 0) || ':' || total(read) || ':' ||"
 		" total(read * id) FROM hits) || '|' ||"
 		" ifnull((SELECT group_concat(topic || ':' || until, ',') FROM mutes), '')",
+	[ST_DICT_NEWEST] =
+		"SELECT id, data FROM dicts ORDER BY rowid DESC LIMIT 1",
+	[ST_DICT_GET] =
+		"SELECT data FROM dicts WHERE id = ?1",
+	[ST_DICT_ADD] =
+		"INSERT OR IGNORE INTO dicts (id, data) VALUES (?1, ?2)",
 };
 
 struct fw_store {
@@ -307,7 +322,18 @@ struct fw_store {
 	gboolean group;        /* the open transaction is a group (fw_store_group_begin) */
 	ZSTD_CCtx *zc;         /* items' bodies, made on first use */
 	ZSTD_DCtx *zd;
+	ZSTD_CDict *cdict;     /* the dictionary bodies are packed with, or NULL */
+	gboolean dict_looked;  /* the newest stored dictionary was looked for */
+	guint dict_pending;    /* the ID of a dictionary written in the open
+	                          transaction: used once committed (dict_settle) */
+	GByteArray *samples;   /* bodies packed without a dictionary, to train one */
+	GArray *sample_sizes;  /* of size_t */
+	GHashTable *ddicts;    /* dictionary ID -> ZSTD_DDict *, for reading */
 };
+
+/* After a commit or rollback: starts using a dictionary written in the
+ * transaction if it was committed (item bodies, below). */
+static void dict_settle(struct fw_store *s);
 
 /* SQL functions of the migration to schema 5 (item bodies, below). */
 static void body_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
@@ -723,6 +749,13 @@ void fw_store_free(struct fw_store *s)
 		g_hash_table_unref(s->touched);
 	ZSTD_freeCCtx(s->zc);
 	ZSTD_freeDCtx(s->zd);
+	ZSTD_freeCDict(s->cdict);
+	if (s->samples)
+		g_byte_array_unref(s->samples);
+	if (s->sample_sizes)
+		g_array_unref(s->sample_sizes);
+	if (s->ddicts)
+		g_hash_table_unref(s->ddicts);
 	g_free(s->path);
 	g_free(s);
 }
@@ -753,6 +786,7 @@ gboolean fw_store_commit(struct fw_store *s, GError **error)
 		fw_store_rollback(s);
 		return FALSE;
 	}
+	dict_settle(s);
 	return TRUE;
 }
 
@@ -764,6 +798,7 @@ void fw_store_rollback(struct fw_store *s)
 	g_hash_table_remove_all(s->touched);
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	dict_settle(s);
 }
 
 gboolean fw_store_savepoint(struct fw_store *s, GError **error)
@@ -779,6 +814,7 @@ gboolean fw_store_release(struct fw_store *s, GError **error)
 		fw_store_rollback_to(s);
 		return FALSE;
 	}
+	dict_settle(s);
 	return TRUE;
 }
 
@@ -1077,9 +1113,20 @@ static GPtrArray *categories_parse(const char *json)
 /* An item's body (schema 5) is a zstd frame (level BODY_LEVEL, with its
  * content size, no checksum) of the GVariant (msmsas): summary, content,
  * categories. The text is cut to FW_STORE_TEXT_MAX bytes a field. A body
- * that does not decode (a damaged row) reads as no text. */
-#define BODY_LEVEL 1
+ * that does not decode (a damaged row) reads as no text.
+ *
+ * Bodies are packed with the database's dictionary (table dicts, its ID in
+ * the frame) once there is one: it is trained (ZDICT_trainFromBuffer, at
+ * most DICT_SIZE) from the first DICT_SAMPLES bodies a process packs
+ * without one (or DICT_SAMPLE_BYTES of them), stored in the transaction of
+ * the item that completed the samples, and used from the commit of that
+ * transaction on (dict_settle): no body ever names a dictionary that was
+ * rolled back. Bodies packed before stay as they are. */
+#define BODY_LEVEL 3
 #define BODY_MAX (64 * 1024 * 1024)   /* refused past this decoded size */
+#define DICT_SIZE (110 * 1024)
+#define DICT_SAMPLES 1000
+#define DICT_SAMPLE_BYTES (4 * 1024 * 1024)
 
 /* A valid UTF-8 copy of text cut to at most max bytes at a character
  * boundary, or NULL for NULL. */
@@ -1098,10 +1145,81 @@ static char *text_cut(const char *text, gsize max)
 	return g_utf8_make_valid(text, n);
 }
 
+/* Reads the newest stored dictionary into s->cdict, once. */
+static void dict_load(struct fw_store *s)
+{
+	sqlite3_stmt *q;
+
+	if (s->dict_looked)
+		return;
+	s->dict_looked = TRUE;
+	if (!(q = stmt(s, ST_DICT_NEWEST, NULL)))
+		return;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		s->cdict = ZSTD_createCDict(sqlite3_column_blob(q, 1),
+		                            (size_t)sqlite3_column_bytes(q, 1), BODY_LEVEL);
+	done(q);
+}
+
+/* Trains a dictionary on the samples and writes it in the open transaction
+ * (dict_pending). The samples are dropped either way. */
+static void dict_train(struct fw_store *s)
+{
+	g_autofree void *dict = g_malloc(DICT_SIZE);
+	sqlite3_stmt *q;
+	size_t n;
+
+	n = ZDICT_trainFromBuffer(dict, DICT_SIZE, s->samples->data,
+	                          (const size_t *)(void *)s->sample_sizes->data,
+	                          s->sample_sizes->len);
+	g_byte_array_set_size(s->samples, 0);
+	g_array_set_size(s->sample_sizes, 0);
+	if (ZDICT_isError(n) || ZDICT_getDictID(dict, n) == 0 || !(q = stmt(s, ST_DICT_ADD, NULL)))
+		return;
+	sqlite3_bind_int64(q, 1, ZDICT_getDictID(dict, n));
+	sqlite3_bind_blob(q, 2, dict, (int)n, SQLITE_STATIC);
+	if (run(s, q, "storing a dictionary", NULL))
+		s->dict_pending = ZDICT_getDictID(dict, n);
+}
+
+static void dict_settle(struct fw_store *s)
+{
+	sqlite3_stmt *q;
+	guint id = s->dict_pending;
+
+	if (!id || !sqlite3_get_autocommit(s->db))
+		return;
+	s->dict_pending = 0;
+	if (!(q = stmt(s, ST_DICT_GET, NULL)))
+		return;
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) == SQLITE_ROW && !s->cdict)
+		s->cdict = ZSTD_createCDict(sqlite3_column_blob(q, 0),
+		                            (size_t)sqlite3_column_bytes(q, 0), BODY_LEVEL);
+	done(q);
+}
+
+/* Keeps a body packed without a dictionary as a sample; trains one when
+ * there are enough. */
+static void dict_sample(struct fw_store *s, const void *data, size_t size)
+{
+	if (s->cdict || s->dict_pending)
+		return;
+	if (!s->samples) {
+		s->samples = g_byte_array_new();
+		s->sample_sizes = g_array_new(FALSE, FALSE, sizeof(size_t));
+	}
+	g_byte_array_append(s->samples, data, (guint)size);
+	g_array_append_val(s->sample_sizes, size);
+	if (s->sample_sizes->len >= DICT_SAMPLES || s->samples->len >= DICT_SAMPLE_BYTES)
+		dict_train(s);
+}
+
 /* The body of summary, content and cats (of char *, may be NULL) as a new
- * GBytes, or NULL when there is no text at all or zstd fails. */
+ * GBytes, or NULL when there is no text at all or zstd fails. With learn, a
+ * body packed without a dictionary goes to the samples (dict_sample). */
 static GBytes *body_pack(struct fw_store *s, const char *summary, const char *content,
-                         const GPtrArray *cats)
+                         const GPtrArray *cats, gboolean learn)
 {
 	g_autofree char *sum = text_cut(summary, FW_STORE_TEXT_MAX);
 	g_autofree char *con = text_cut(content, FW_STORE_TEXT_MAX);
@@ -1129,15 +1247,48 @@ static GBytes *body_pack(struct fw_store *s, const char *summary, const char *co
 		ZSTD_CCtx_setParameter(s->zc, ZSTD_c_contentSizeFlag, 1);
 		ZSTD_CCtx_setParameter(s->zc, ZSTD_c_checksumFlag, 0);
 	}
+	if (learn)
+		dict_load(s);
 	size = g_variant_get_size(v);
 	bound = ZSTD_compressBound(size);
 	out = g_malloc(bound);
-	n = ZSTD_compress2(s->zc, out, bound, g_variant_get_data(v), size);
+	if (learn && s->cdict)
+		n = ZSTD_compress_usingCDict(s->zc, out, bound, g_variant_get_data(v), size, s->cdict);
+	else
+		n = ZSTD_compress2(s->zc, out, bound, g_variant_get_data(v), size);
 	if (ZSTD_isError(n)) {
 		g_free(out);
 		return NULL;
 	}
+	if (learn && !s->cdict)
+		dict_sample(s, g_variant_get_data(v), size);
 	return g_bytes_new_take(g_realloc(out, n), n);
+}
+
+/* Frees a ZSTD_DDict (a GDestroyNotify). */
+static void ddict_free(gpointer d)
+{
+	ZSTD_freeDDict(d);
+}
+
+/* The dictionary of ID id for reading, or NULL when there is none. */
+static ZSTD_DDict *dict_get(struct fw_store *s, guint id)
+{
+	ZSTD_DDict *d;
+	sqlite3_stmt *q;
+
+	if (!s->ddicts)
+		s->ddicts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, ddict_free);
+	if ((d = g_hash_table_lookup(s->ddicts, GUINT_TO_POINTER(id))))
+		return d;
+	if (!(q = stmt(s, ST_DICT_GET, NULL)))
+		return NULL;
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) == SQLITE_ROW &&
+	    (d = ZSTD_createDDict(sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0))))
+		g_hash_table_insert(s->ddicts, GUINT_TO_POINTER(id), d);
+	done(q);
+	return d;
 }
 
 /* The (msmsas) of a stored body, or NULL for none or one that does not
@@ -1145,6 +1296,8 @@ static GBytes *body_pack(struct fw_store *s, const char *summary, const char *co
 static GVariant *body_unpack(struct fw_store *s, const void *data, int len)
 {
 	unsigned long long size;
+	ZSTD_DDict *dict = NULL;
+	unsigned id;
 	void *buf;
 	size_t n;
 
@@ -1153,10 +1306,16 @@ static GVariant *body_unpack(struct fw_store *s, const void *data, int len)
 	size = ZSTD_getFrameContentSize(data, (size_t)len);
 	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > BODY_MAX)
 		return NULL;
+	id = ZSTD_getDictID_fromFrame(data, (size_t)len);
+	if (id && !(dict = dict_get(s, id)))
+		return NULL;
 	if (!s->zd && !(s->zd = ZSTD_createDCtx()))
 		return NULL;
 	buf = g_malloc(size ? size : 1);
-	n = ZSTD_decompressDCtx(s->zd, buf, size, data, (size_t)len);
+	if (dict)
+		n = ZSTD_decompress_usingDDict(s->zd, buf, size, data, (size_t)len, dict);
+	else
+		n = ZSTD_decompressDCtx(s->zd, buf, size, data, (size_t)len);
 	if (ZSTD_isError(n) || n != size) {
 		g_free(buf);
 		return NULL;
@@ -1190,7 +1349,7 @@ static void body_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	struct fw_store *s = sqlite3_user_data(ctx);
 	g_autoptr(GPtrArray) cats = categories_parse((const char *)sqlite3_value_text(argv[2]));
 	g_autoptr(GBytes) body = body_pack(s, (const char *)sqlite3_value_text(argv[0]),
-	                                   (const char *)sqlite3_value_text(argv[1]), cats);
+	                                   (const char *)sqlite3_value_text(argv[1]), cats, FALSE);
 	gsize n;
 	const void *data;
 
@@ -1362,7 +1521,7 @@ gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_i
 	} else {
 		if (!canon)
 			canon = fw_store_canonical_link(item->link);
-		body = body_pack(s, item->summary, item->content, item->categories);
+		body = body_pack(s, item->summary, item->content, item->categories, TRUE);
 		if (!(q = stmt(s, rowid ? ST_ITEM_UPDATE : ST_ITEM_INSERT, error)))
 			return FALSE;
 		sqlite3_bind_int64(q, 1, rowid ? rowid : feed_id);
@@ -1810,6 +1969,13 @@ gboolean fw_store_maintain(struct fw_store *s, GError **error)
 void fw_store_release_memory(struct fw_store *s)
 {
 	sqlite3_db_release_memory(s->db);
+	/* made (or read) again on first use */
+	g_clear_pointer(&s->zc, ZSTD_freeCCtx);
+	g_clear_pointer(&s->zd, ZSTD_freeDCtx);
+	g_clear_pointer(&s->cdict, ZSTD_freeCDict);
+	s->dict_looked = FALSE;
+	if (s->ddicts)
+		g_hash_table_remove_all(s->ddicts);
 }
 
 /* Runs an items query (columns: row id, feed key, feed title, item_key,

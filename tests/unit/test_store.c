@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <zstd.h>
 
 #include "feedwatch/store.h"
 #include "feedwatch/hit.h"
@@ -1957,6 +1958,123 @@ static void test_body_damaged(struct fixture *f, gconstpointer data)
 	}
 }
 
+/* Puts n items "PREFIX-i" of prose (words of a small vocabulary from rand)
+ * in feed, in the open transaction or their own. */
+static void put_prose(struct fw_store *s, gint64 feed, const char *prefix, int n, GRand *rand)
+{
+	static const char *const words[] = {
+		"the", "government", "said", "trade", "minister", "bloc", "summit", "inflation",
+		"peso", "exports", "talks", "agreement", "on", "with", "a", "of", "to", "and",
+		"reform", "budget", "central", "bank", "rates", "soy", "harvest", "ports",
+	};
+
+	for (int i = 0; i < n; i++) {
+		g_autofree char *id = g_strdup_printf("%s-%d", prefix, i);
+		g_autoptr(GString) text = g_string_new(NULL);
+		struct fw_item it = item_make(id, id, NULL);
+		g_autoptr(GError) err = NULL;
+		enum fw_item_state state;
+		gint64 rowid;
+
+		for (int w = 0; w < 60; w++)
+			g_string_append_printf(text, "%s ", words[g_rand_int_range(rand, 0,
+			                                                G_N_ELEMENTS(words))]);
+		it.content = text->str;
+		it.categories = g_ptr_array_new();
+		g_assert_true(fw_store_item_put(s, feed, &it, id, 100, &rowid, &state, &err));
+		g_assert_no_error(err);
+		g_ptr_array_unref(it.categories);
+	}
+}
+
+/* How many bodies name a zstd dictionary (read with a separate connection). */
+static int bodies_with_dict(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int n = 0;
+
+	g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT body FROM items WHERE body IS NOT NULL", -1,
+	                                   &st, NULL), ==, SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n += ZSTD_getDictID_fromFrame(sqlite3_column_blob(st, 0),
+		                              (size_t)sqlite3_column_bytes(st, 0)) != 0;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Counts the items whose content is 60 words (read back whole). */
+static gboolean prose_cb(gint64 rowid, const char *feed_key, const char *feed_title,
+                         const struct fw_item *item, gpointer data)
+{
+	g_auto(GStrv) words = item->content ? g_strsplit(item->content, " ", -1) : NULL;
+	int *n = data;
+
+	*n += words && g_strv_length(words) == 61;   /* 60 words and the empty tail */
+	return TRUE;
+}
+
+/* The dictionary: trained from the first 1000 bodies, used once committed,
+ * never when its transaction was rolled back; bodies with and without it
+ * read back, in this store, a read-only one, and after memory is released. */
+static void test_body_dict(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GRand) rand = g_rand_new_with_seed(3);
+	g_autoptr(GError) err = NULL;
+	gint64 feed = feed_id(f->s, "a");
+	struct fw_store *ro;
+	int whole = 0;
+
+	/* a transaction that trains one and rolls back: no dictionary, none used */
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "undone", 1100, rand);
+	fw_store_rollback(f->s);
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "plain", 50, rand);
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 0);
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 0);
+	/* 1000 samples (the 50 above count): trained in this transaction, used
+	 * from its commit on */
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "first", 1000, rand);
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 1);
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 0);
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "then", 200, rand);
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 200);
+	g_assert_cmpint(sql_int(f->path, "SELECT avg(length(body)) FROM items WHERE item_key"
+	                        " LIKE 'then-%'"), <,
+	                sql_int(f->path, "SELECT avg(length(body)) FROM items WHERE item_key"
+	                        " LIKE 'first-%'"));
+	/* every body reads back whole, here, read-only, and after a release */
+	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
+	g_assert_cmpint(whole, ==, 1250);
+	ro = fw_store_open_readonly(f->path, &err);
+	g_assert_no_error(err);
+	whole = 0;
+	g_assert_true(fw_store_items_foreach(ro, 0, prose_cb, &whole, &err));
+	g_assert_cmpint(whole, ==, 1250);
+	fw_store_free(ro);
+	fw_store_release_memory(f->s);
+	put_prose(f->s, feed, "after", 10, rand);
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 210);
+	whole = 0;
+	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
+	g_assert_cmpint(whole, ==, 1260);
+	/* a dictionary that is gone: its bodies read as no text */
+	sql_exec(f->path, "DELETE FROM dicts");
+	fw_store_release_memory(f->s);
+	whole = 0;
+	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(whole, ==, 1050);
+}
+
 /* A database of schema 4 (made here with the SQL that version ran): its
  * items' text in columns, hashes as hex. */
 static const char v4_schema[] =
@@ -2498,6 +2616,7 @@ int main(int argc, char **argv)
 	ADD("/store/open/migrate-v4", test_migrate_v4, 1);
 	ADD("/store/item/body", test_body, 0);
 	ADD("/store/item/body-damaged", test_body_damaged, 0);
+	ADD("/store/item/body-dict", test_body_dict, 0);
 	ADD("/store/durable", test_durable, 0);
 	ADD("/store/maintain", test_maintain, 0);
 	ADD("/store/retention", test_retention, 0);
