@@ -37,9 +37,10 @@ struct fw_store;
 
 /* What is kept of an item's text (schema 5): its summary and its content,
  * each cut to its first FW_STORE_TEXT_MAX bytes (at a character boundary),
- * are stored with its categories as one zstd-compressed body; matching at
- * poll time sees the whole text, backtest and show what is kept
- * (docs/design.md section 4). */
+ * are stored with its categories as one zstd-compressed body (with a
+ * dictionary the database trains on its own first items); matching at poll
+ * time sees the whole text, backtest and show what is kept (docs/design.md
+ * section 4). */
 #define FW_STORE_TEXT_MAX (16 * 1024)
 
 /* Opens (creating it and its directories, 0700) the database at path, runs
