@@ -153,7 +153,7 @@ enum stmt_id {
 	ST_MUTES,
 	ST_DATA_VERSION,
 	ST_BROWSE_SIGNATURE,
-	ST_DICT_NEWEST,
+	ST_DICT_ONE,
 	ST_DICT_GET,
 	ST_DICT_ADD,
 	ST_COUNT
@@ -306,8 +306,9 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"SELECT (SELECT count(*) || ':' || ifnull(max(id), 0) || ':' || total(read) || ':' ||"
 		" total(read * id) FROM hits) || '|' ||"
 		" ifnull((SELECT group_concat(topic || ':' || until, ',') FROM mutes), '')",
-	[ST_DICT_NEWEST] =
-		"SELECT id, data FROM dicts ORDER BY rowid DESC LIMIT 1",
+	/* One dictionary: there is one, unless two processes trained at once. */
+	[ST_DICT_ONE] =
+		"SELECT id, data FROM dicts ORDER BY id LIMIT 1",
 	[ST_DICT_GET] =
 		"SELECT data FROM dicts WHERE id = ?1",
 	[ST_DICT_ADD] =
@@ -323,7 +324,7 @@ struct fw_store {
 	ZSTD_CCtx *zc;         /* items' bodies, made on first use */
 	ZSTD_DCtx *zd;
 	ZSTD_CDict *cdict;     /* the dictionary bodies are packed with, or NULL */
-	gboolean dict_looked;  /* the newest stored dictionary was looked for */
+	gboolean dict_looked;  /* the stored dictionary was looked for */
 	guint dict_pending;    /* the ID of a dictionary written in the open
 	                          transaction: used once committed (dict_settle) */
 	GByteArray *samples;   /* bodies packed without a dictionary, to train one */
@@ -1145,15 +1146,16 @@ static char *text_cut(const char *text, gsize max)
 	return g_utf8_make_valid(text, n);
 }
 
-/* Reads the newest stored dictionary into s->cdict, once. */
+/* Reads the stored dictionary into s->cdict, once (not while one written
+ * in the open transaction waits for its commit: dict_settle). */
 static void dict_load(struct fw_store *s)
 {
 	sqlite3_stmt *q;
 
-	if (s->dict_looked)
+	if (s->dict_looked || s->dict_pending)
 		return;
 	s->dict_looked = TRUE;
-	if (!(q = stmt(s, ST_DICT_NEWEST, NULL)))
+	if (!(q = stmt(s, ST_DICT_ONE, NULL)))
 		return;
 	if (sqlite3_step(q) == SQLITE_ROW)
 		s->cdict = ZSTD_createCDict(sqlite3_column_blob(q, 1),
