@@ -156,6 +156,7 @@ enum stmt_id {
 	ST_DICT_ONE,
 	ST_DICT_GET,
 	ST_DICT_ADD,
+	ST_DICT_SAMPLES,
 	ST_COUNT
 };
 
@@ -313,6 +314,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"SELECT data FROM dicts WHERE id = ?1",
 	[ST_DICT_ADD] =
 		"INSERT OR IGNORE INTO dicts (id, data) VALUES (?1, ?2)",
+	[ST_DICT_SAMPLES] =
+		"SELECT body FROM items WHERE body IS NOT NULL ORDER BY id DESC LIMIT ?1",
 };
 
 struct fw_store {
@@ -1174,8 +1177,8 @@ static void dict_train(struct fw_store *s)
 	n = ZDICT_trainFromBuffer(dict, DICT_SIZE, s->samples->data,
 	                          (const size_t *)(void *)s->sample_sizes->data,
 	                          s->sample_sizes->len);
-	g_byte_array_set_size(s->samples, 0);
-	g_array_set_size(s->sample_sizes, 0);
+	g_clear_pointer(&s->samples, g_byte_array_unref);
+	g_clear_pointer(&s->sample_sizes, g_array_unref);
 	if (ZDICT_isError(n) || ZDICT_getDictID(dict, n) == 0 || !(q = stmt(s, ST_DICT_ADD, NULL)))
 		return;
 	sqlite3_bind_int64(q, 1, ZDICT_getDictID(dict, n));
@@ -1961,17 +1964,62 @@ gboolean fw_store_prune_hits(struct fw_store *s, gint64 before, gint64 *deleted,
 	return TRUE;
 }
 
+/* Trains the database's dictionary from its newest DICT_SAMPLES bodies
+ * when it has none (a database migrated from schema 4, or whose polls never
+ * packed DICT_SAMPLES bodies in one go), in a transaction of its own;
+ * nothing while it has fewer. */
+static gboolean dict_learn_stored(struct fw_store *s, GError **error)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	dict_load(s);
+	if (s->cdict || s->dict_pending || !sqlite3_get_autocommit(s->db))
+		return TRUE;
+	if (!(q = stmt(s, ST_DICT_SAMPLES, error)))
+		return FALSE;
+	sqlite3_bind_int(q, 1, DICT_SAMPLES);
+	g_clear_pointer(&s->samples, g_byte_array_unref);
+	g_clear_pointer(&s->sample_sizes, g_array_unref);
+	s->samples = g_byte_array_new();
+	s->sample_sizes = g_array_new(FALSE, FALSE, sizeof(size_t));
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && s->samples->len < DICT_SAMPLE_BYTES) {
+		g_autoptr(GVariant) v = body_unpack(s, sqlite3_column_blob(q, 0),
+		                                    sqlite3_column_bytes(q, 0));
+		size_t size = v ? g_variant_get_size(v) : 0;
+
+		if (size) {
+			g_byte_array_append(s->samples, g_variant_get_data(v), (guint)size);
+			g_array_append_val(s->sample_sizes, size);
+		}
+	}
+	done(q);
+	if (s->sample_sizes->len < DICT_SAMPLES && s->samples->len < DICT_SAMPLE_BYTES) {
+		g_clear_pointer(&s->samples, g_byte_array_unref);
+		g_clear_pointer(&s->sample_sizes, g_array_unref);
+		return TRUE;
+	}
+	if (!fw_store_begin(s, error))
+		return FALSE;
+	dict_train(s);
+	return fw_store_commit(s, error);
+}
+
 gboolean fw_store_maintain(struct fw_store *s, GError **error)
 {
 	/* analysis_limit bounds the ANALYZE that optimize may run on big tables. */
 	return exec(s, "PRAGMA analysis_limit = 1000; PRAGMA optimize", "optimizing", error) &&
-	       exec(s, "PRAGMA incremental_vacuum", "vacuuming", error);
+	       exec(s, "PRAGMA incremental_vacuum", "vacuuming", error) &&
+	       dict_learn_stored(s, error);
 }
 
 void fw_store_release_memory(struct fw_store *s)
 {
 	sqlite3_db_release_memory(s->db);
-	/* made (or read) again on first use */
+	/* made (or read) again on first use; samples not yet trained on are
+	 * dropped (a cycle that packs DICT_SAMPLES bodies trains) */
+	g_clear_pointer(&s->samples, g_byte_array_unref);
+	g_clear_pointer(&s->sample_sizes, g_array_unref);
 	g_clear_pointer(&s->zc, ZSTD_freeCCtx);
 	g_clear_pointer(&s->zd, ZSTD_freeDCtx);
 	g_clear_pointer(&s->cdict, ZSTD_freeCDict);

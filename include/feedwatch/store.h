@@ -339,8 +339,10 @@ gboolean fw_store_prune(struct fw_store *s, gint64 before, gint64 *deleted, GErr
 gboolean fw_store_prune_hits(struct fw_store *s, gint64 before, gint64 *deleted, GError **error);
 
 /* Periodic upkeep (the daemon: hourly, after fw_store_prune): PRAGMA
- * optimize, and an incremental vacuum that gives freed pages back to the file
- * system (a no-op on databases made with auto_vacuum=NONE). */
+ * optimize, an incremental vacuum that gives freed pages back to the file
+ * system (a no-op on databases made with auto_vacuum=NONE), and for a
+ * database without a compression dictionary one trained from its newest
+ * item bodies (docs/design.md section 4). */
 gboolean fw_store_maintain(struct fw_store *s, GError **error);
 
 /* Gives SQLite's page cache back to the heap (the daemon: when a poll cycle

@@ -2075,6 +2075,41 @@ static void test_body_dict(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(whole, ==, 1050);
 }
 
+/* Items that arrive a few at a time (memory released between them) never
+ * make 1000 samples in one go: maintenance trains the dictionary from the
+ * stored bodies, once there are enough. */
+static void test_body_dict_maintain(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GRand) rand = g_rand_new_with_seed(4);
+	g_autoptr(GError) err = NULL;
+	gint64 feed = feed_id(f->s, "a");
+	int whole = 0;
+
+	for (int i = 0; i < 11; i++) {
+		g_autofree char *prefix = g_strdup_printf("slow%d", i);
+
+		put_prose(f->s, feed, prefix, 99, rand);
+		fw_store_release_memory(f->s);
+		if (i == 0) {
+			/* too few bodies yet: maintenance trains nothing */
+			g_assert_true(fw_store_maintain(f->s, &err));
+			g_assert_no_error(err);
+			g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 0);
+		}
+	}
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 0);
+	g_assert_true(fw_store_maintain(f->s, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 1);
+	put_prose(f->s, feed, "later", 20, rand);
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 20);
+	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
+	g_assert_cmpint(whole, ==, 1109);
+	/* and once only */
+	g_assert_true(fw_store_maintain(f->s, &err));
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 1);
+}
+
 /* A database of schema 4 (made here with the SQL that version ran): its
  * items' text in columns, hashes as hex. */
 static const char v4_schema[] =
@@ -2617,6 +2652,7 @@ int main(int argc, char **argv)
 	ADD("/store/item/body", test_body, 0);
 	ADD("/store/item/body-damaged", test_body_damaged, 0);
 	ADD("/store/item/body-dict", test_body_dict, 0);
+	ADD("/store/item/body-dict-maintain", test_body_dict_maintain, 0);
 	ADD("/store/durable", test_durable, 0);
 	ADD("/store/maintain", test_maintain, 0);
 	ADD("/store/retention", test_retention, 0);
