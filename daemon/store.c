@@ -563,7 +563,15 @@ static gboolean migrate(struct fw_store *s, GError **error)
 		fw_store_rollback(s);
 		return FALSE;
 	}
-	return fw_store_commit(s, error);
+	if (!fw_store_commit(s, error))
+		return FALSE;
+	/* Schema 5 packed every item's text: the rows shrank in place and left
+	 * their pages mostly empty (a cold cycle's 52 MB became 78 MB). VACUUM
+	 * packs them again, once; if it cannot (disk full, a reader), the
+	 * database is as valid, only larger. */
+	if (version >= 1 && version < 5)
+		sqlite3_exec(s->db, "VACUUM", NULL, NULL, NULL);
+	return TRUE;
 }
 
 /* TRUE when errno-like e means "no permission to write". */
@@ -626,8 +634,7 @@ struct fw_store *fw_store_open(const char *path, GError **error)
 	 * memory: on disk (/var/tmp) they were written more than the database
 	 * itself, 3 MB for every MB stored. */
 	rc = sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-	                  " PRAGMA journal_size_limit = 4194304; PRAGMA temp_store = MEMORY",
-	                  NULL, NULL, NULL);
+	                  " PRAGMA journal_size_limit = 4194304", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail_open;
 	rc = sqlite3_create_function_v2(s->db, "fw_contains", 2,
@@ -644,10 +651,13 @@ struct fw_store *fw_store_open(const char *path, GError **error)
 		                                NULL, hash_pack_fn, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail_open;
+	/* Migrations rewrite whole tables: their journals and VACUUM's copy go
+	 * to temporary files, not to memory (a daemon under MemoryMax). */
 	if (!migrate(s, error)) {
 		fw_store_free(s);
 		return NULL;
 	}
+	sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	return s;
 
 fail_open:
