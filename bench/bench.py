@@ -37,6 +37,9 @@ BUILD/libfeedwatch.a, then measures, in this order:
   peers     sfeed_update (maxjobs=16) and newsboat -x reload (reload-threads
             16), cold and warm, when installed, on both corpora; fewer runs
             past --budget
+  retention the database after 90 simulated days of the 1000 feeds (the
+            corpus, then gen_corpus.py's revision growth a day, over file://)
+            against the bytes of its items in the feeds
   revision  gen_corpus.py --revision 1 in place (10% of feeds change), polled
             from the database of a revision-0 poll, vs the conditional curl
             plus xmllint of the feeds that changed
@@ -54,6 +57,7 @@ import glob
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import signal
@@ -718,6 +722,90 @@ def scale_idle(ctx, t, conf, n, srv):
                    "memory is VmHWM at start-up; %d requests (none due)."
                    % (n, started, fmt_mb(anon), fmt_mb(filek), fetched))
 
+
+RETENTION_DAYS = 90
+RETENTION_STEP = 5    # simulated days a poll covers
+
+
+def bench_retention(ctx, t):
+    """The archive on disk (issue 19 goal 5): the database after 90 simulated
+    days of the 1000 feeds. Day 0 is the corpus (every feed's 20 items); each
+    day after it, a feed gains gen_corpus.py's revision growth (about one
+    feed in ten, 1-3 items, ~200 a day), written as RSS 2.0 items of the
+    corpus's prose (title, a 240-character description, content:encoded of
+    3-7 paragraphs). Polled over file:// every RETENTION_STEP days, each file
+    holding its feed's items of those days; nothing is pruned within the
+    retention (90 days), so this is what a database holds at its steady
+    state. Bytes per item stored against the item's bytes in the feed."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("gen_corpus", GEN)
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    fw, feeds, work = ctx["fw"], ctx["feeds"], ctx["work"]
+    root = os.path.join(work, "retention")
+    fresh_dir(os.path.join(root, "feeds"))
+    db = os.path.join(work, "retention.db")
+    conf = os.path.join(work, "retention.conf")
+    rm_db(db)
+    for u in ctx["urls"]:
+        shutil.copyfile(os.path.join(ctx["corpus"], u), os.path.join(root, u))
+    fw_conf(ctx["corpus"], "file://" + root, conf, db)
+    feed_bytes, items = ctx["bytes"], feeds * ctx["items"]
+    started = time.monotonic()
+    log("retention: day 0 (the corpus)")
+    fw_poll(fw, conf, feeds, t.problems, "retention day 0")
+    epoch = 1735689600  # 2025-01-01
+    for day in range(1, RETENTION_DAYS + 1, RETENTION_STEP):
+        days = range(day, min(day + RETENTION_STEP, RETENTION_DAYS + 1))
+        log("retention: days %d-%d" % (days[0], days[-1]))
+        for f, u in enumerate(ctx["urls"]):
+            out = []
+            for d in days:
+                for n in range(gen.growth(1, f, d)):
+                    rng = random.Random("retention/%d/%d/%d" % (f, d, n))
+                    paras = ["<p>%s</p>" % " ".join(gen.sentence(rng, gen.VOCAB_EN)
+                                                    for _ in range(rng.randint(2, 5)))
+                             for _ in range(rng.randint(3, 7))]
+                    title = gen.sentence(rng, gen.VOCAB_EN, 5, 11).rstrip(".?…")
+                    link = "https://news%d.example.org/retention/%d/%d" % (f, d, n)
+                    when = time.strftime("%a, %d %b %Y %H:%M:%S +0000",
+                                         time.gmtime(epoch + d * 86400 + n * 3600))
+                    out.append("<item><title>%s</title><link>%s</link><guid>%s</guid>"
+                               "<pubDate>%s</pubDate><dc:creator>Desk %d</dc:creator>"
+                               "<description><![CDATA[%s]]></description>"
+                               "<content:encoded><![CDATA[%s]]></content:encoded></item>\n"
+                               % (title, link, link, when, f % 7,
+                                  gen.excerpt(re.sub(r"<[^>]+>", " ", paras[0]), 240),
+                                  "\n".join(paras)))
+            if not out:
+                continue
+            items += len(out)
+            feed_bytes += sum(len(x.encode()) for x in out)
+            with open(os.path.join(root, u), "w", encoding="utf-8") as fh:
+                fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
+                         'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+                         'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+                         '<title>Feed %d</title><link>https://news%d.example.org/</link>\n%s'
+                         '</channel></rss>\n' % (f, f, "".join(out)))
+        fw_poll(fw, conf, feeds, t.problems, "retention days %d-%d" % (days[0], days[-1]))
+    seconds = time.monotonic() - started
+    sh(["sqlite3", db, "PRAGMA wal_checkpoint(TRUNCATE)"])
+    size = os.path.getsize(db)
+    stored = int(sh(["sqlite3", db, "SELECT count(*) FROM items"]).strip())
+    if stored != items:
+        t.problems.append("retention: %d items stored, %d in the feeds" % (stored, items))
+    ratio = size / feed_bytes
+    t.add("retention", "archive after %d days of %d feeds: %d items (%.0f MB of feed items)"
+          % (RETENTION_DAYS, feeds, stored, feed_bytes / 1e6),
+          "%.1f MB, %.0f B/item" % (size / 1e6, size / max(stored, 1)),
+          "%.0f B/item in the feed" % (feed_bytes / max(items, 1)), ratio, None, None,
+          "≤ 1/3 of the feed", raw={"fw": size, "floor": feed_bytes, "items": stored})
+    t.goals.append(("archive: stored bytes at most 1/3 of the items' bytes in the feed: %.2f"
+                    % ratio, ratio <= 1 / 3))
+    t.notes.append("retention: day 0 is the corpus, then gen_corpus.py's revision growth a day "
+                   "(RSS 2.0 items of its prose) polled over file:// every %d days; %.0f s; "
+                   "bytes per item: database / items stored, feed / items."
+                   % (RETENTION_STEP, seconds))
 
 
 def setup_sfeed(ctx, urls):
@@ -1414,7 +1502,7 @@ def main():
                     help="seconds the whole run may take; the peers, measured last, get fewer "
                          "runs past it (default 1200)")
     ap.add_argument("--skip", default="",
-                    help="comma list of: peers, parse, match, review, revision, idle, wide, scale")
+                    help="comma list of: peers, parse, match, review, revision, idle, wide, scale, retention")
     ap.add_argument("--quick", action="store_true",
                     help="a smoke run: 100 feeds, 3 runs, 1 peer run, 10 s idle, 10,1000 topics, "
                          "100 wide feeds, scale 100,1000")
@@ -1469,7 +1557,7 @@ def main():
         # budget) and the revision last (it rewrites the corpus in place).
         for name, fn in [("cold+warm", bench_cold_warm), ("parse", bench_parse),
                          ("match", bench_match), ("review", bench_review), ("idle", bench_idle),
-                         ("wide", bench_wide), ("scale", bench_scale),
+                         ("wide", bench_wide), ("scale", bench_scale), ("retention", bench_retention),
                          ("peers", bench_peers), ("wide peers", bench_wide_peers),
                          ("revision", bench_revision)]:
             if name in skip or (name == "wide peers" and skip & {"wide", "peers"}):
