@@ -76,8 +76,8 @@ struct fw_store_ops {
 	                                 GError **error);
 };
 
-/* One store. The first four fields are both backends'; db and stmts are
- * SQLite's, pg PostgreSQL's (store-pg.c). */
+/* One store. The first five fields are both backends'; db to ddicts are
+ * SQLite's (store-sqlite.c), pg PostgreSQL's (store-pg.c). */
 struct fw_store {
 	const struct fw_store_ops *ops;
 	char *path;            /* named in messages: the file, or the connection
@@ -87,6 +87,15 @@ struct fw_store {
 	char *poller;          /* this process: host:pid */
 	struct sqlite3 *db;
 	struct sqlite3_stmt **stmts;
+	struct ZSTD_CCtx_s *zc;   /* items' bodies, made on first use */
+	struct ZSTD_DCtx_s *zd;
+	struct ZSTD_CDict_s *cdict; /* the dictionary bodies are packed with, or NULL */
+	gboolean dict_looked;     /* the stored dictionary was looked for */
+	guint dict_pending;       /* the ID of a dictionary written in the open
+	                             transaction: used once committed (dict_settle) */
+	GByteArray *samples;      /* bodies packed without a dictionary, to train one */
+	GArray *sample_sizes;     /* of size_t */
+	GHashTable *ddicts;       /* dictionary ID -> ZSTD_DDict *, for reading */
 	struct fw_pg *pg;
 };
 
