@@ -52,6 +52,8 @@ ok $? "the hits are exactly the truth: none lost, none twice"
 [ -s "$T_TMP/diff" ] && diag "$(tail -n 5 "$T_TMP/diff")"
 for n in 1 2; do
 	kill -0 "$(echo $PIDS | cut -d' ' -f$n)" 2>/dev/null
-	ok $? "poller $n is still running"
+	st=$?
+	ok $st "poller $n is still running"
+	[ $st = 0 ] || diag "$(tail -n 30 "$T_TMP/poller$n.log")"
 done
 done_testing
