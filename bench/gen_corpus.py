@@ -2,7 +2,7 @@
 """Writes a deterministic feed corpus for feedwatch's benchmarks and tests.
 
     gen_corpus.py OUT --feeds N --items M [--revision R] [--topics K[,K...]]
-                  [--seed S] [--verify]
+                  [--seed S] [--mix default|wide] [--verify]
 
 Under OUT:
   feeds/fNNNN.xml  N feeds of M items each, in seven dialects (feed f has
@@ -23,6 +23,12 @@ Under OUT:
                      rss2-cp1252  English RSS 2.0 written in Windows-1252 (curly
                                   quotes, dashes as 0x91-0x97) but labelled
                                   ISO-8859-1
+                   --mix wide is a second mix for the benchmarks (issue 19):
+                   feed f has dialect WIDE_ORDER[f % 10] (three in ten RSS 1.0,
+                   three ISO-8859-1, one Windows-1252), bodies about three
+                   times as long (8-16 paragraphs of 3-7 sentences), each
+                   seed topic planted in one item in four (1-3 mentions an
+                   item) instead of one in twenty
   truth.tsv        feed key <TAB> item id <TAB> topic key: every hit the three
                    seed topics must make on the items of this revision
   items.tsv        feed key <TAB> item id <TAB> link <TAB> title <TAB> published
@@ -79,6 +85,8 @@ from datetime import datetime, timedelta, timezone
 
 DIALECT_ORDER = ["rss2-wp", "atom", "rss1", "rss2-plain", "rss2-latin1",
                  "rss2-wp", "atom-base", "rss2-cp1252", "rss2-wp", "atom"]
+WIDE_ORDER = ["rss1", "rss2-latin1", "rss2-wp", "rss1", "rss2-cp1252",
+              "rss2-latin1", "atom", "rss1", "rss2-latin1", "rss2-plain"]
 
 SEED_TOPICS = [
     ("milei", None, "Milei"),
@@ -89,6 +97,7 @@ TOPIC_KEYS = [k for k, _, _ in SEED_TOPICS]
 
 # Rates per item and topic.
 P_POSITIVE = 0.05
+P_POSITIVE_WIDE = 0.25   # --mix wide
 P_NEAR_MISS = 0.07
 P_GROW = 10          # one feed in P_GROW gains items at a revision
 P_EDIT = 50          # one feed in P_EDIT has an item edited at a revision
@@ -206,6 +215,7 @@ def make_rare_words():
 
 
 RARE = make_rare_words()
+WIDE = False   # --mix wide (set once by main)
 
 for _w in ENGLISH + ENGLISH_EXTRA + SPANISH:
     assert not is_seed_word(_w), _w
@@ -413,8 +423,13 @@ def make_item(seed, f, n, dialect, edits):
     lang = lang_of(dialect)
     vocab = VOCAB_ES if lang == "es" else VOCAB_EN
     curly = dialect in ("rss2-cp1252", "rss2-wp", "atom")
-    paras = [[sentence(rng, vocab, curly=curly) for _ in range(rng.randint(2, 5))]
-             for _ in range(rng.randint(3, 7))]
+    if WIDE:
+        paras = [[sentence(rng, vocab, curly=curly) for _ in range(rng.randint(3, 7))]
+                 for _ in range(rng.randint(8, 16))]
+    else:
+        paras = [[sentence(rng, vocab, curly=curly) for _ in range(rng.randint(2, 5))]
+                 for _ in range(rng.randint(3, 7))]
+    p_positive = P_POSITIVE_WIDE if WIDE else P_POSITIVE
     title_words = sentence(rng, vocab, 5, 11).rstrip(".?…").split()
     if rng.random() < 0.1:
         title_words.insert(rng.randrange(1, len(title_words)), "&")
@@ -427,7 +442,7 @@ def make_item(seed, f, n, dialect, edits):
     title_em = None
     for topic in TOPIC_KEYS:
         r = rng.random()
-        if r < P_POSITIVE:
+        if r < p_positive:
             planted.add(topic)
             where = "title" if rng.random() < 0.25 else "body"
             if topic in CATEGORY_POSITIVE and dialect == "rss2-wp" and rng.random() < 0.15:
@@ -442,7 +457,11 @@ def make_item(seed, f, n, dialect, edits):
             if where == "title" and dialect == "atom" and rng.random() < 0.5:
                 title_em = phrase
             plant(rng, title_words, paras, where, phrase)
-        elif r < P_POSITIVE + P_NEAR_MISS:
+            for _ in range(rng.randint(0, 2) if WIDE else 0):
+                # more mentions of it in the body
+                forms = POSITIVE[topic]["es" if lang == "es" else rng.choice(["html", "text"])]
+                plant(rng, title_words, paras, "body", rng.choice(forms))
+        elif r < p_positive + P_NEAR_MISS:
             nm = NEAR_MISS[topic]
             kinds = ["text", "text", "html"] if lang == "en" else ["es"]
             kinds += ["author"] * (dialect in ("rss2-wp", "atom", "atom-base"))
@@ -832,8 +851,12 @@ def main(argv=None):
     ap.add_argument("--revision", type=int, default=0)
     ap.add_argument("--topics", default="0", help="K or a comma-separated list of K")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--mix", choices=["default", "wide"], default="default",
+                    help="wide: more RSS 1.0 and Latin-1 feeds, long bodies, more hits")
     ap.add_argument("--verify", action="store_true", help="parse every feed written (slower)")
     a = ap.parse_args(argv)
+    global WIDE
+    WIDE = a.mix == "wide"
     try:
         topic_counts = [int(k) for k in a.topics.split(",")]
     except ValueError:
@@ -843,8 +866,8 @@ def main(argv=None):
     started = time.time()
     os.makedirs(os.path.join(a.out, "feeds"), exist_ok=True)
     truth, items_tsv, urls, changed = [], [], [], []
-    conf = ["# feedwatch corpus: --feeds %d --items %d --seed %d (revision-independent)"
-            % (a.feeds, a.items, a.seed),
+    conf = ["# feedwatch corpus: --feeds %d --items %d --seed %d%s (revision-independent)"
+            % (a.feeds, a.items, a.seed, " --mix wide" if WIDE else ""),
             "[feedwatch]", "interval = 5m", ""]
     for key, name, q in SEED_TOPICS:
         conf.append("[topic %s]" % key)
@@ -854,7 +877,7 @@ def main(argv=None):
     total_bytes, n_items, dialects, per_topic = 0, 0, {}, dict.fromkeys(TOPIC_KEYS, 0)
     new_items = edited = 0
     for f in range(a.feeds):
-        dialect = DIALECT_ORDER[f % len(DIALECT_ORDER)]
+        dialect = (WIDE_ORDER if WIDE else DIALECT_ORDER)[f % len(DIALECT_ORDER)]
         dialects[dialect] = dialects.get(dialect, 0) + 1
         key = "f%04d" % f
         numbers, edits = feed_state(a.seed, f, a.items, a.revision)

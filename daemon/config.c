@@ -40,7 +40,9 @@ struct group {
 	int line;
 	GPtrArray *entries;  /* of struct entry * */
 	GHashTable *keys;    /* the scan's index of first entries (below) */
-	GPtrArray *asked;    /* the keys its loader looked up (static strings): the known ones */
+	GPtrArray *asked;    /* the keys the loaders of its kind looked up (static strings, the
+	                      * scan's, shared by the kind: one list, not one a group): the
+	                      * known ones; NULL until loaded */
 	gboolean bad;        /* its header was reported: not loaded, its keys not checked */
 };
 
@@ -62,6 +64,7 @@ struct scan {
 	char *buf;           /* the text, its lines cut at '\n' */
 	GHashTable *nul_lines; /* lines with a NUL (reported once), or NULL */
 	gboolean names_only; /* queries are kept as written, not compiled */
+	GPtrArray *asked[3]; /* group->asked of [feedwatch], [feed] and [topic] groups */
 };
 
 /* The (group, key) index: an entry hashes and compares by both. */
@@ -94,7 +97,6 @@ group_free(struct group *g)
 {
 	g_free(g->name);
 	g_ptr_array_unref(g->entries);
-	g_ptr_array_unref(g->asked);
 	g_free(g);
 }
 
@@ -140,7 +142,6 @@ group_new(struct scan *sc, char *name, int line)
 	g->name = name;
 	g->line = line;
 	g->entries = g_ptr_array_new_with_free_func((GDestroyNotify)entry_free);
-	g->asked = g_ptr_array_new();
 	g->keys = sc->keys;
 	g_ptr_array_add(sc->groups, g);
 	return g;
@@ -262,15 +263,13 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
  * so that what follows does not cascade into more problems). Groups and keys
  * are indexed by hash: linear in the size of the file. */
 static void
-scan_text(struct scan *sc, const char *text, gsize len)
+scan_text(struct scan *sc, char *text, gsize len)
 {
 	struct group *cur = NULL;
 	char *p, *end;
 	int line = 1;
 
-	sc->buf = g_malloc(len + 1);
-	memcpy(sc->buf, text, len);
-	sc->buf[len] = '\0';
+	sc->buf = text;   /* scanned in place: its lines stay the entries' text */
 	for (p = sc->buf, end = sc->buf + len; p <= end; line++) {
 		char *nl = memchr(p, '\n', (size_t)(end - p));
 		char *stop = nl != NULL ? nl : end;
@@ -303,7 +302,8 @@ group_get(struct group *g, const char *key)
 	struct entry probe = { .key = (char *)key, .group = g };
 	struct entry *e = g_hash_table_lookup(g->keys, &probe);
 
-	g_ptr_array_add(g->asked, (gpointer)key);
+	if (g->asked != NULL && !g_ptr_array_find_with_equal_func(g->asked, key, g_str_equal, NULL))
+		g_ptr_array_add(g->asked, (gpointer)key);
 	if (e != NULL)
 		e->used = TRUE;
 	return e;
@@ -1017,19 +1017,41 @@ fw_config_find(const char *cli_path, GError **error)
 	return NULL;
 }
 
-static struct fw_config *load_data(const char *path, const char *text, gsize len,
-                                    gboolean names_only, GPtrArray *errors, GError **error);
+/* Reports every key of g its loader did not consume as unknown (with the
+ * nearest known key of its kind); nothing for a group reported already. */
+static void
+group_check_keys(struct scan *sc, struct group *g)
+{
+	for (guint k = 0; k < g->entries->len && !g->bad; k++) {
+		struct entry *e = g->entries->pdata[k];
+		const char *near;
+
+		if (e->used)
+			continue;
+		near = g->asked ? fw_text_nearest(e->key, (const char *const *)g->asked->pdata,
+		                                  g->asked->len) : NULL;
+		if (near != NULL)
+			problem(sc, e->line, 0, "unknown key '%s' in [%s]; did you mean %s?", e->key,
+			        g->name, near);
+		else
+			problem(sc, e->line, 0, "unknown key '%s' in [%s]", e->key, g->name);
+	}
+}
+
+static struct fw_config *config_load_buf(const char *path, char *text, gsize len,
+                                         gboolean names_only, GPtrArray *errors,
+                                         GError **error);
 
 /* Reads path (bounded) and loads it; queries compiled unless names_only. */
 static struct fw_config *
 load_file(const char *path, gboolean names_only, GPtrArray *errors, GError **error)
 {
-	g_autofree char *text = NULL;
+	char *text = NULL;
 	gsize len = 0;
 
 	if (!read_bounded(path, FW_CONFIG_MAX_SIZE, &text, &len, error))
 		return NULL;
-	return load_data(path, text, len, names_only, errors, error);
+	return config_load_buf(path, text, len, names_only, errors, error);
 }
 
 struct fw_config *
@@ -1048,13 +1070,26 @@ struct fw_config *
 fw_config_load_data(const char *path, const char *text, gsize len, GPtrArray *errors,
                     GError **error)
 {
-	return load_data(path, text, len, FALSE, errors, error);
+	char *copy;
+
+	if (len > FW_CONFIG_MAX_SIZE) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+		            "%s is larger than %d MiB, the most that is read", path,
+		            FW_CONFIG_MAX_SIZE / (1024 * 1024));
+		return NULL;
+	}
+	copy = g_malloc(len + 1);
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	return config_load_buf(path, copy, len, FALSE, errors, error);
 }
 
-/* fw_config_load_data, compiling no query when names_only. */
+/* fw_config_load_data of text[0..len) (NUL-terminated at len), which it
+ * takes and frees (one copy of a config of 100,000 feeds in memory, not
+ * two); queries compiled unless names_only. */
 static struct fw_config *
-load_data(const char *path, const char *text, gsize len, gboolean names_only, GPtrArray *errors,
-          GError **error)
+config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
+                GPtrArray *errors, GError **error)
 {
 	g_autofree char *abs = g_canonicalize_filename(path, NULL);
 	g_autofree char *dir = g_path_get_dirname(abs);
@@ -1063,12 +1098,6 @@ load_data(const char *path, const char *text, gsize len, gboolean names_only, GP
 	guint nerr = errors->len;
 	gboolean have_main = FALSE;
 
-	if (len > FW_CONFIG_MAX_SIZE) {
-		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-		            "%s is larger than %d MiB, the most that is read", path,
-		            FW_CONFIG_MAX_SIZE / (1024 * 1024));
-		return NULL;
-	}
 	c = g_new0(struct fw_config, 1);
 	c->path = g_strdup(path);
 	c->interval = 15 * 60;
@@ -1085,12 +1114,16 @@ load_data(const char *path, const char *text, gsize len, gboolean names_only, GP
 	sc.groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
 	sc.names = g_hash_table_new(g_str_hash, g_str_equal);
 	sc.keys = g_hash_table_new(entry_hash, entry_equal);
+	for (guint k = 0; k < G_N_ELEMENTS(sc.asked); k++)
+		sc.asked[k] = g_ptr_array_new();
 	scan_text(&sc, text, len);
+	g_clear_pointer(&sc.names, g_hash_table_unref);   /* only the scan needs it */
 
 	/* [feedwatch] first: feeds take its interval as their default. */
 	for (guint i = 0; i < sc.groups->len; i++) {
 		struct group *g = sc.groups->pdata[i];
 		if (!g->bad && strcmp(g->name, "feedwatch") == 0) {
+			g->asked = sc.asked[0];
 			load_main(&sc, g, c);
 			have_main = TRUE;
 		}
@@ -1124,10 +1157,20 @@ load_data(const char *path, const char *text, gsize len, gboolean names_only, GP
 			g->bad = TRUE;
 			continue;
 		}
+		g->asked = sc.asked[feed ? 1 : 2];
 		if (feed)
 			load_feed(&sc, g, name, c);
 		else
 			load_topic(&sc, g, name, c);
+		/* its keys are known or reported now: its entries can go (a config
+		 * of 100,000 feeds holds either its entries or its feeds, not both) */
+		group_check_keys(&sc, g);
+		for (guint k = 0; k < g->entries->len; k++) {
+			struct entry *e = g->entries->pdata[k];
+			if (g_hash_table_lookup(sc.keys, e) == e)
+				g_hash_table_remove(sc.keys, e);
+		}
+		g_ptr_array_set_size(g->entries, 0);
 	}
 	if (c->opml != NULL) {
 		int line = 0;
@@ -1140,22 +1183,8 @@ load_data(const char *path, const char *text, gsize len, gboolean names_only, GP
 		load_opml(&sc, c, line);
 	}
 	/* Every key not consumed above is unknown. */
-	for (guint i = 0; i < sc.groups->len; i++) {
-		struct group *g = sc.groups->pdata[i];
-		for (guint k = 0; k < g->entries->len; k++) {
-			struct entry *e = g->entries->pdata[k];
-			const char *near;
-
-			if (e->used || g->bad)
-				continue;
-			near = fw_text_nearest(e->key, (const char *const *)g->asked->pdata, g->asked->len);
-			if (near != NULL)
-				problem(&sc, e->line, 0, "unknown key '%s' in [%s]; did you mean %s?", e->key,
-				        g->name, near);
-			else
-				problem(&sc, e->line, 0, "unknown key '%s' in [%s]", e->key, g->name);
-		}
-	}
+	for (guint i = 0; i < sc.groups->len; i++)
+		group_check_keys(&sc, sc.groups->pdata[i]);
 	/* Reported in file order (loading goes group kind by group kind). */
 	g_array_sort(sc.problems, problem_cmp);
 	for (guint i = 0; i < sc.problems->len; i++)
@@ -1165,10 +1194,11 @@ load_data(const char *path, const char *text, gsize len, gboolean names_only, GP
 	if (c->database == NULL)
 		c->database = g_build_filename(g_get_user_data_dir(), "feedwatch", "feedwatch.db", NULL);
 	g_hash_table_unref(sc.keys);
-	g_hash_table_unref(sc.names);
 	if (sc.nul_lines != NULL)
 		g_hash_table_unref(sc.nul_lines);
 	g_ptr_array_unref(sc.groups);
+	for (guint k = 0; k < G_N_ELEMENTS(sc.asked); k++)
+		g_ptr_array_unref(sc.asked[k]);
 	g_free(sc.buf);
 	if (errors->len > nerr) {
 		g_set_error(error, FW_CONFIG_ERROR, FW_CONFIG_ERROR_INVALID, "%s: %u error%s", path,

@@ -24,7 +24,8 @@ fw_snippet_make(const struct fw_doc *doc, const GArray *spans, guint width)
 	struct fw_snippet *sn;
 	const char *text;
 	g_autofree gunichar *u = NULL;
-	glong n = 0;
+	const char *p;
+	guint n, lo, cap, m;
 	guint a, b, slen, before;
 	GString *out;
 
@@ -41,30 +42,47 @@ fw_snippet_make(const struct fw_doc *doc, const GArray *spans, guint width)
 	if (first == NULL)
 		return NULL;
 	text = doc->field[first->field];
-	u = g_utf8_to_ucs4_fast(text, -1, &n);
-	if (first->start > (guint)n || first->end > (guint)n || first->start > first->end)
+	if (first->start > first->end)
 		return NULL;
+	/* Only the characters the window can reach are decoded (a long content
+	 * holds many hits, each cutting its snippet from it): [lo, lo + m), n
+	 * the field's length when the decoding reached its end, else G_MAXUINT
+	 * (more than any window needs). */
+	lo = first->start > width + 1 ? first->start - width - 1 : 0;
+	cap = first->end - lo + width + 1;
+	p = text;
+	for (guint i = 0; i < lo && *p; i++)
+		p = g_utf8_next_char(p);
+	u = g_new(gunichar, cap);
+	for (m = 0; m < cap && *p; m++) {
+		u[m] = g_utf8_get_char(p);
+		p = g_utf8_next_char(p);
+	}
+	n = *p ? G_MAXUINT : lo + m;
+	if (first->start > n || first->end > n)
+		return NULL;
+#define U(i) u[(i) - lo]
 
 	/* The window [a, b): the span, with the rest of the width split around it. */
 	slen = first->end - first->start;
 	before = width > slen ? (width - slen) / 2 : 0;
 	a = first->start > before ? first->start - before : 0;
-	b = MIN((guint)n, MAX(a + width, first->end));
-	if (b == (guint)n && b - a < width)
+	b = MIN(n, MAX(a + width, first->end));
+	if (b == n && b - a < width)
 		a = b > width ? MIN(b - width, first->start) : 0;
 	/* Cut at word boundaries, never into the span. */
 	if (a > 0) {
-		if (wordish(u[a - 1]))
-			while (a < first->start && wordish(u[a]))
+		if (wordish(U(a - 1)))
+			while (a < first->start && wordish(U(a)))
 				a++;
-		while (a < first->start && !wordish(u[a]))
+		while (a < first->start && !wordish(U(a)))
 			a++;
 	}
-	if (b < (guint)n) {
-		if (wordish(u[b]))
-			while (b > first->end && wordish(u[b - 1]))
+	if (b < n) {
+		if (wordish(U(b)))
+			while (b > first->end && wordish(U(b - 1)))
 				b--;
-		while (b > first->end && g_unichar_isspace(u[b - 1]))
+		while (b > first->end && g_unichar_isspace(U(b - 1)))
 			b--;
 	}
 
@@ -75,9 +93,10 @@ fw_snippet_make(const struct fw_doc *doc, const GArray *spans, guint width)
 	if (a > 0)
 		g_string_append(out, "…");
 	for (guint i = a; i < b; i++)
-		g_string_append_unichar(out, u[i]);
-	if (b < (guint)n)
+		g_string_append_unichar(out, U(i));
+	if (b < n)
 		g_string_append(out, "…");
+#undef U
 	sn->text = g_string_free(out, FALSE);
 	for (guint i = 0; i < spans->len; i++) {
 		const struct fw_span *s = &g_array_index(spans, struct fw_span, i);

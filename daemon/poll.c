@@ -12,6 +12,8 @@
 #include "feedwatch/sched.h"
 
 #define POLL_SNIPPET_WIDTH 200
+/* Parse workers at most (one per processor up to this): see fw_poller_new. */
+#define POLL_WORKERS_MAX 4
 #define POLL_OUTBOX_BATCH 200
 
 /* One feed of the config and its poll in flight. Heap-allocated, so that a
@@ -53,6 +55,7 @@ struct item_hit {
  * stores the result (the store is used from one thread). */
 struct parse_job {
 	gboolean settle;          /* not a feed: fw_poller_settle's job */
+	guint worker;             /* the pool it went to */
 	struct feed_run *run;
 	struct poll_gen *gen;
 	char *feed_title;         /* the config's title= or NULL (the feed's own is in doc) */
@@ -81,7 +84,9 @@ struct fw_poller {
 	fw_poll_done_cb done_cb;
 	gpointer done_data;
 	struct fw_poll_stats stats;
-	GThreadPool *pool;        /* one parse worker */
+	GThreadPool *pools[POLL_WORKERS_MAX];  /* one parse worker each */
+	guint workers;            /* pools in use */
+	guint worker_jobs[POLL_WORKERS_MAX];   /* jobs handed to each, not yet back */
 	GAsyncQueue *done_jobs;   /* of struct parse_job *, back from the worker */
 	GSource *done_source;     /* made ready by the worker; drains done_jobs */
 	gint stopping;            /* atomic: the worker only hands jobs back */
@@ -514,6 +519,7 @@ poll_done_source_cb(GSource *source, GSourceFunc cb, gpointer data)
 
 	g_source_set_ready_time(source, -1);
 	while ((job = g_async_queue_try_pop(p->done_jobs)) != NULL) {
+		p->worker_jobs[job->worker]--;
 		poll_job_done(p, job);
 		parse_job_free(job);
 		poll_release(p);
@@ -581,7 +587,12 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	job->rec.etag = job->etag;
 	job->rec.last_modified = job->last_modified;
 	job->rec.permanent_url = job->permanent_url;
-	g_thread_pool_push(p->pool, job, NULL);
+	/* to the worker with the fewest jobs (the first of them) */
+	for (guint k = 1; k < p->workers; k++)
+		if (p->worker_jobs[k] < p->worker_jobs[job->worker])
+			job->worker = k;
+	p->worker_jobs[job->worker]++;
+	g_thread_pool_push(p->pools[job->worker], job, NULL);
 }
 
 /* Starts the fetch of a run whose state was read. */
@@ -635,7 +646,12 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	g_source_set_callback(p->done_source, NULL, p, NULL);
 	g_source_attach(p->done_source, p->ctx);
 	fw_feed_init();
-	p->pool = g_thread_pool_new(poll_worker_cb, p, 1, FALSE, NULL);
+	/* Parsing and matching are most of a cycle's work: a worker per
+	 * processor (a pool of one thread each, so that fw_poller_settle can
+	 * reach every thread), while the main loop fetches and stores. */
+	p->workers = CLAMP(g_get_num_processors(), 1, POLL_WORKERS_MAX);
+	for (guint k = 0; k < p->workers; k++)
+		p->pools[k] = g_thread_pool_new(poll_worker_cb, p, 1, TRUE, NULL);
 	if (!fw_poller_reconfigure(p, cfg, error)) {
 		fw_poller_free(p);
 		return NULL;
@@ -659,10 +675,10 @@ fw_poller_free(struct fw_poller *p)
 		return;
 	struct parse_job *job;
 
-	/* The worker finishes what it holds without parsing; its jobs are dropped. */
+	/* The workers finish what they hold without parsing; their jobs are dropped. */
 	g_atomic_int_set(&p->stopping, 1);
-	if (p->pool != NULL)
-		g_thread_pool_free(p->pool, FALSE, TRUE);
+	for (guint k = 0; k < p->workers; k++)
+		g_thread_pool_free(p->pools[k], FALSE, TRUE);
 	if (p->done_jobs != NULL) {
 		while ((job = g_async_queue_try_pop(p->done_jobs)) != NULL)
 			parse_job_free(job);
@@ -697,6 +713,9 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 {
 	struct fw_matcher *m = fw_matcher_new();
 	GPtrArray *runs;
+	GHashTable *old_runs;
+	GHashTableIter it;
+	gpointer value;
 
 	for (guint i = 0; i < cfg->topics->len; i++) {
 		const struct fw_topic_conf *t = cfg->topics->pdata[i];
@@ -711,17 +730,23 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 		fw_matcher_add(m, i, q);
 	}
 	fw_matcher_build(m);   /* on this thread: the worker's memory stays transient */
+	/* The runs of feeds that stay are found by key (a hash table: a reload
+	 * of 100,000 feeds must not compare every pair). */
+	old_runs = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint k = 0; k < p->runs->len; k++) {   /* keys are unique: group names */
+		struct feed_run *old = p->runs->pdata[k];
+		g_hash_table_insert(old_runs, old->key, old);
+	}
+	g_ptr_array_set_free_func(p->runs, NULL);
+	g_ptr_array_unref(p->runs);
 	runs = g_ptr_array_new_full(cfg->feeds->len, (GDestroyNotify)run_free);
 	for (guint i = 0; i < cfg->feeds->len; i++) {
 		const struct fw_feed_conf *fc = cfg->feeds->pdata[i];
-		struct feed_run *run = NULL;
+		struct feed_run *run = g_hash_table_lookup(old_runs, fc->key);
 
-		for (guint k = 0; k < p->runs->len && run == NULL; k++) {
-			struct feed_run *old = p->runs->pdata[k];
-			if (old != NULL && strcmp(old->key, fc->key) == 0)
-				run = g_ptr_array_steal_index_fast(p->runs, k);
-		}
-		if (run == NULL) {
+		if (run != NULL) {
+			g_hash_table_remove(old_runs, fc->key);
+		} else {
 			run = g_new0(struct feed_run, 1);
 			run->p = p;
 			run->key = g_strdup(fc->key);
@@ -731,16 +756,18 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 		g_ptr_array_add(runs, run);
 	}
 	/* What is left belongs to removed feeds. */
-	while (p->runs->len > 0) {
-		struct feed_run *old = g_ptr_array_steal_index_fast(p->runs, 0);
+	g_hash_table_iter_init(&it, old_runs);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct feed_run *old = value;
 		if (old->in_flight) {
 			old->orphan = TRUE;
 			g_ptr_array_add(p->orphans, old);
 		} else {
+			g_hash_table_iter_steal(&it);
 			run_free(old);
 		}
 	}
-	g_ptr_array_unref(p->runs);
+	g_hash_table_unref(old_runs);
 	p->runs = runs;
 	gen_unref(p->gen);
 	p->gen = g_new0(struct poll_gen, 1);
@@ -750,6 +777,21 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 	if (p->outbox != NULL)
 		fw_outbox_reconfigure(p->outbox, cfg);
 	return TRUE;
+}
+
+/* Copies what a poll needs of a feed's stored state into its run. */
+static void
+run_take_state(struct feed_run *run, const struct fw_feed_conf *fc, const struct fw_feed_state *st)
+{
+	run->feed_id = st->id;
+	run->fetched_before = st->fetched;
+	run->failures = st->failures;
+	run->ttl = st->ttl;
+	run->max_age = st->max_age;
+	g_free(run->url);
+	g_free(run->moved_to);
+	run->url = g_strdup(st->moved_to != NULL ? st->moved_to : fc->url);
+	run->moved_to = g_strdup(st->moved_to);
 }
 
 void
@@ -771,14 +813,15 @@ fw_poller_poll(struct fw_poller *p, guint i)
 			p->done_cb(i, fw_now() + fc->interval, p->done_data);
 		return;
 	}
-	run->feed_id = st.id;
-	run->fetched_before = st.fetched;
-	run->failures = st.failures;
-	run->ttl = st.ttl;
-	run->max_age = st.max_age;
 	run->in_flight = TRUE;
-	run->url = g_strdup(st.moved_to != NULL ? st.moved_to : fc->url);
-	run->moved_to = g_strdup(st.moved_to);
+	if (!st.gone && p->outstanding >= p->max_outstanding) {
+		/* It waits; its state is read again when it starts (a cycle of
+		 * 100,000 feeds keeps only the runs waiting, not their URLs). */
+		g_queue_push_tail(&p->backlog, run);
+		fw_store_feed_state_clear(&st);
+		return;
+	}
+	run_take_state(run, fc, &st);
 	if (st.gone) {
 		if (!run->gone_logged)
 			fw_log_info("%s: gone (HTTP 410): not polled; change its url in %s to poll "
@@ -790,10 +833,7 @@ fw_poller_poll(struct fw_poller *p, guint i)
 	}
 	if (st.moved_to != NULL)
 		fw_log_debug("%s: polling %s (moved from %s)", fc->key, st.moved_to, fc->url);
-	if (p->outstanding < p->max_outstanding)
-		poll_start(p, run, st.etag, st.last_modified);
-	else
-		g_queue_push_tail(&p->backlog, run);
+	poll_start(p, run, st.etag, st.last_modified);
 	fw_store_feed_state_clear(&st);
 }
 
@@ -810,6 +850,14 @@ poll_start_waiting(struct fw_poller *p, struct feed_run *run)
 		poll_skip(run, fw_now() + fc->interval);
 		return;
 	}
+	run_take_state(run, fc, &st);
+	if (st.gone) {   /* gone while it waited: not fetched */
+		fw_store_feed_state_clear(&st);
+		poll_skip(run, G_MAXINT64);
+		return;
+	}
+	if (st.moved_to != NULL)
+		fw_log_debug("%s: polling %s (moved from %s)", fc->key, st.moved_to, fc->url);
 	poll_start(p, run, st.etag, st.last_modified);
 	fw_store_feed_state_clear(&st);
 }
@@ -824,10 +872,13 @@ fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer data)
 void
 fw_poller_settle(struct fw_poller *p)
 {
-	struct parse_job *job = g_new0(struct parse_job, 1);
+	for (guint k = 0; k < p->workers; k++) {
+		struct parse_job *job = g_new0(struct parse_job, 1);
 
-	job->settle = TRUE;
-	g_thread_pool_push(p->pool, job, NULL);
+		job->settle = TRUE;
+		job->worker = k;
+		g_thread_pool_push(p->pools[k], job, NULL);
+	}
 }
 
 gboolean

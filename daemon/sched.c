@@ -1,14 +1,26 @@
 /* sched — see include/feedwatch/sched.h. */
 #include "feedwatch/sched.h"
 
+/* The due feeds in a binary min-heap of feed indices ordered by due time,
+ * with each feed's place in it: setting a feed, and taking the earliest,
+ * cost O(log n), so a cycle of n feeds is O(n log n) (a scan of every feed
+ * per poll made a cycle of 100,000 feeds O(n^2)). Feeds never due are not
+ * in the heap. */
 struct fw_sched {
 	GMainContext *ctx;
 	guint n;
 	gint64 *due;          /* Unix seconds per feed; G_MAXINT64 = never */
+	guint *heap;          /* feed indices, heap[0] the earliest */
+	guint *pos;           /* where feed i is in heap, or SCHED_OUT */
+	guint len;            /* feeds in the heap */
 	GSource *timer;       /* fires at the earliest due time */
+	gint64 armed;         /* the due time the timer is for */
+	gboolean firing;      /* in sched_timer_cb: it arms the timer when done */
 	fw_sched_due_cb cb;
 	gpointer data;
 };
+
+#define SCHED_OUT G_MAXUINT
 
 static void sched_arm(struct fw_sched *s);
 
@@ -18,21 +30,98 @@ fw_now(void)
 	return g_get_real_time() / G_USEC_PER_SEC;
 }
 
-/* Fires every feed that is due, then re-arms for the next. */
+/* Puts feed f at heap place k. */
+static void
+heap_place(struct fw_sched *s, guint k, guint f)
+{
+	s->heap[k] = f;
+	s->pos[f] = k;
+}
+
+/* Moves the feed at place k up while it is due before its parent. */
+static void
+heap_up(struct fw_sched *s, guint k)
+{
+	guint f = s->heap[k];
+
+	while (k > 0 && s->due[s->heap[(k - 1) / 2]] > s->due[f]) {
+		heap_place(s, k, s->heap[(k - 1) / 2]);
+		k = (k - 1) / 2;
+	}
+	heap_place(s, k, f);
+}
+
+/* Moves the feed at place k down while a child is due before it. */
+static void
+heap_down(struct fw_sched *s, guint k)
+{
+	guint f = s->heap[k];
+
+	for (;;) {
+		guint c = 2 * k + 1;
+		if (c >= s->len)
+			break;
+		if (c + 1 < s->len && s->due[s->heap[c + 1]] < s->due[s->heap[c]])
+			c++;
+		if (s->due[s->heap[c]] >= s->due[f])
+			break;
+		heap_place(s, k, s->heap[c]);
+		k = c;
+	}
+	heap_place(s, k, f);
+}
+
+/* Takes feed f out of the heap (if it is there). */
+static void
+heap_remove(struct fw_sched *s, guint f)
+{
+	guint k = s->pos[f], last;
+
+	if (k == SCHED_OUT)
+		return;
+	s->pos[f] = SCHED_OUT;
+	last = s->heap[--s->len];
+	if (k == s->len)
+		return;
+	heap_place(s, k, last);
+	heap_up(s, k);
+	heap_down(s, s->pos[last]);
+}
+
+/* Orders feed indices. */
+static gint
+index_cmp(gconstpointer a, gconstpointer b)
+{
+	guint x = *(const guint *)a, y = *(const guint *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Fires every feed that is due, in the order of the config, then re-arms
+ * for the next. The due feeds are taken out first, so a callback that sets
+ * its feed due again (even in the past) has it fire at the next round, not
+ * in this one. */
 static gboolean
 sched_timer_cb(gpointer data)
 {
 	struct fw_sched *s = data;
 	gint64 now = fw_now();
+	GArray *fire = g_array_new(FALSE, FALSE, sizeof(guint));
 
 	g_source_unref(s->timer);
 	s->timer = NULL;
-	for (guint i = 0; i < s->n; i++) {
-		if (s->due[i] <= now) {
-			s->due[i] = G_MAXINT64;   /* the callback reschedules it */
-			s->cb(i, s->data);
-		}
+	while (s->len > 0 && s->due[s->heap[0]] <= now) {
+		guint f = s->heap[0];
+		heap_remove(s, f);
+		s->due[f] = G_MAXINT64;   /* the callback reschedules it */
+		g_array_append_val(fire, f);
 	}
+	g_array_sort(fire, index_cmp);
+	s->firing = TRUE;
+	for (guint k = 0; k < fire->len; k++)
+		s->cb(g_array_index(fire, guint, k), s->data);
+	s->firing = FALSE;
+	g_array_unref(fire);
 	sched_arm(s);
 	return G_SOURCE_REMOVE;
 }
@@ -40,20 +129,18 @@ sched_timer_cb(gpointer data)
 gint64
 fw_sched_next_due(struct fw_sched *s)
 {
-	gint64 min = G_MAXINT64;
-
-	for (guint i = 0; i < s->n; i++)
-		if (s->due[i] < min)
-			min = s->due[i];
-	return min;
+	return s->len > 0 ? s->due[s->heap[0]] : G_MAXINT64;
 }
 
-/* (Re)starts the single timer for the earliest due feed. */
+/* (Re)starts the single timer for the earliest due feed, unless it is
+ * already set for that time. */
 static void
 sched_arm(struct fw_sched *s)
 {
 	gint64 next = fw_sched_next_due(s), wait;
 
+	if (s->firing || (s->timer != NULL && s->armed == next))
+		return;
 	if (s->timer != NULL) {
 		g_source_destroy(s->timer);
 		g_source_unref(s->timer);
@@ -66,6 +153,7 @@ sched_arm(struct fw_sched *s)
 		wait = 0;
 	if (wait > 86400)
 		wait = 86400;
+	s->armed = next;
 	s->timer = wait == 0 ? g_timeout_source_new(0) : g_timeout_source_new_seconds((guint)wait);
 	g_source_set_callback(s->timer, sched_timer_cb, s, NULL);
 	g_source_attach(s->timer, s->ctx);
@@ -79,8 +167,12 @@ fw_sched_new(GMainContext *ctx, guint n, fw_sched_due_cb due, gpointer data)
 	s->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
 	s->n = n;
 	s->due = g_new(gint64, n ? n : 1);
-	for (guint i = 0; i < n; i++)
+	s->heap = g_new(guint, n ? n : 1);
+	s->pos = g_new(guint, n ? n : 1);
+	for (guint i = 0; i < n; i++) {
 		s->due[i] = G_MAXINT64;
+		s->pos[i] = SCHED_OUT;
+	}
 	s->cb = due;
 	s->data = data;
 	return s;
@@ -97,6 +189,8 @@ fw_sched_free(struct fw_sched *s)
 	}
 	g_main_context_unref(s->ctx);
 	g_free(s->due);
+	g_free(s->heap);
+	g_free(s->pos);
 	g_free(s);
 }
 
@@ -104,7 +198,13 @@ void
 fw_sched_set(struct fw_sched *s, guint i, gint64 when)
 {
 	g_return_if_fail(i < s->n);
+	heap_remove(s, i);
 	s->due[i] = when;
+	if (when != G_MAXINT64) {
+		s->pos[i] = s->len;
+		s->heap[s->len++] = i;
+		heap_up(s, s->len - 1);
+	}
 	sched_arm(s);
 }
 

@@ -7,6 +7,8 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <json-glib/json-glib.h>
+#include <zstd.h>
+#include <zdict.h>
 
 #include "feedwatch/store.h"
 #include "feedwatch/config.h"
@@ -157,6 +159,21 @@ static const char *const migrations[] = {
 	"    OR item_id IN (SELECT id FROM items WHERE canon_link = OLD.canon_link)"
 	"    OR item_id IN (SELECT id FROM items WHERE canon_link = NEW.canon_link);"
 	"END;",
+	/* 5 -> 6: an item's summary, content and categories become one
+	 * compressed body (body_pack: the text cut to FW_STORE_TEXT_MAX, zstd
+	 * with a dictionary trained on the database's items), its hash 16
+	 * bytes instead of 32 hex digits (hash_pack). */
+	"ALTER TABLE items ADD COLUMN body BLOB;"
+	"UPDATE items SET body = fw_body_pack(summary, content, categories),"
+	" hash = fw_hash_pack(hash);"
+	"ALTER TABLE items DROP COLUMN summary;"
+	"ALTER TABLE items DROP COLUMN content;"
+	"ALTER TABLE items DROP COLUMN categories;"
+	/* the zstd dictionaries bodies are packed with, by their dictionary ID */
+	"CREATE TABLE dicts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  data BLOB NOT NULL"
+	");",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == FW_STORE_SCHEMA_VERSION);
@@ -192,6 +209,10 @@ enum stmt_id {
 	ST_MUTES,
 	ST_DATA_VERSION,
 	ST_BROWSE_SIGNATURE,
+	ST_DICT_ONE,
+	ST_DICT_GET,
+	ST_DICT_ADD,
+	ST_DICT_SAMPLES,
 	ST_COUNT
 };
 
@@ -264,12 +285,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" AND link = ?3 AND title IS ?4 ORDER BY id",
 	[ST_ITEM_INSERT] =
 		"INSERT INTO items (feed_id, item_key, title, link, canon_link, published, updated,"
-		" author, categories, summary, content, hash, first_seen, last_seen)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+		" author, body, hash, first_seen, last_seen)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
 	[ST_ITEM_UPDATE] =
 		"UPDATE items SET title = ?3, link = ?4, canon_link = ?5, published = ?6,"
-		" updated = ?7, author = ?8, categories = ?9, summary = ?10, content = ?11,"
-		" hash = ?12, last_seen = ?13 WHERE id = ?1",
+		" updated = ?7, author = ?8, body = ?9, hash = ?10, last_seen = ?11 WHERE id = ?1",
 	[ST_ITEM_SEEN] =
 		"UPDATE items SET last_seen = ?2 WHERE id = ?1",
 	[ST_HIT_EXISTS] =
@@ -306,10 +326,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" ELSE notified END"
 		" WHERE id = (SELECT hit_id FROM outbox WHERE id = ?1)",
 	[ST_HIT_GET] =
-		HIT_SELECT ", i.summary, i.content" HIT_FROM " WHERE h.id = ?1",
+		HIT_SELECT ", i.body" HIT_FROM " WHERE h.id = ?1",
 	/* Every hit of the story of hit ?1, with the item's text, by id. */
 	[ST_STORY_HITS] =
-		HIT_SELECT ", i.summary, i.content" HIT_FROM
+		HIT_SELECT ", i.body" HIT_FROM
 		" WHERE h.story = (SELECT story FROM hits WHERE id = ?1) ORDER BY h.id",
 	[ST_STORY_SET_READ] =
 		"UPDATE hits SET read = ?2 WHERE read <> ?2"
@@ -350,6 +370,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"SELECT (SELECT count(*) || ':' || ifnull(max(id), 0) || ':' || total(read) || ':' ||"
 		" total(read * id) FROM hits) || '|' ||"
 		" ifnull((SELECT group_concat(topic || ':' || until, ',') FROM mutes), '')",
+	/* One dictionary: there is one, unless two processes trained at once. */
+	[ST_DICT_ONE] =
+		"SELECT id, data FROM dicts ORDER BY id LIMIT 1",
+	[ST_DICT_GET] =
+		"SELECT data FROM dicts WHERE id = ?1",
+	[ST_DICT_ADD] =
+		"INSERT OR IGNORE INTO dicts (id, data) VALUES (?1, ?2)",
+	[ST_DICT_SAMPLES] =
+		"SELECT body FROM items WHERE body IS NOT NULL ORDER BY id DESC LIMIT ?1",
 };
 
 struct fw_store {
@@ -358,7 +387,24 @@ struct fw_store {
 	sqlite3_stmt *stmts[ST_COUNT];
 	GHashTable *touched;   /* item row ids put in the open transaction */
 	gboolean group;        /* the open transaction is a group (fw_store_group_begin) */
+	ZSTD_CCtx *zc;         /* items' bodies, made on first use */
+	ZSTD_DCtx *zd;
+	ZSTD_CDict *cdict;     /* the dictionary bodies are packed with, or NULL */
+	gboolean dict_looked;  /* the stored dictionary was looked for */
+	guint dict_pending;    /* the ID of a dictionary written in the open
+	                          transaction: used once committed (dict_settle) */
+	GByteArray *samples;   /* bodies packed without a dictionary, to train one */
+	GArray *sample_sizes;  /* of size_t */
+	GHashTable *ddicts;    /* dictionary ID -> ZSTD_DDict *, for reading */
 };
+
+/* After a commit or rollback: starts using a dictionary written in the
+ * transaction if it was committed (item bodies, below). */
+static void dict_settle(struct fw_store *s);
+
+/* SQL functions of the migration to schema 6 (item bodies, below). */
+static void body_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+static void hash_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 /* Maps an SQLite result code to an FW_STORE_ERROR code. */
 static int error_code(int rc)
@@ -580,7 +626,15 @@ static gboolean migrate(struct fw_store *s, GError **error)
 		fw_store_rollback(s);
 		return FALSE;
 	}
-	return fw_store_commit(s, error);
+	if (!fw_store_commit(s, error))
+		return FALSE;
+	/* Schema 6 packed every item's text: the rows shrank in place and left
+	 * their pages mostly empty (a cold cycle's 52 MB became 78 MB). VACUUM
+	 * packs them again, once; if it cannot (disk full, a reader), the
+	 * database is as valid, only larger. */
+	if (version >= 1 && version < 6)
+		sqlite3_exec(s->db, "VACUUM", NULL, NULL, NULL);
+	return TRUE;
 }
 
 /* TRUE when errno-like e means "no permission to write". */
@@ -643,19 +697,30 @@ struct fw_store *fw_store_open(const char *path, GError **error)
 	 * memory: on disk (/var/tmp) they were written more than the database
 	 * itself, 3 MB for every MB stored. */
 	rc = sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-	                  " PRAGMA journal_size_limit = 4194304; PRAGMA temp_store = MEMORY",
-	                  NULL, NULL, NULL);
+	                  " PRAGMA journal_size_limit = 4194304", NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail_open;
 	rc = sqlite3_create_function_v2(s->db, "fw_contains", 2,
 	                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 	                                NULL, contains_fn, NULL, NULL, NULL);
+	/* For the migration to schema 6. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(s->db, "fw_body_pack", 3,
+		                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+		                                s, body_pack_fn, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(s->db, "fw_hash_pack", 1,
+		                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+		                                NULL, hash_pack_fn, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail_open;
+	/* Migrations rewrite whole tables: their journals and VACUUM's copy go
+	 * to temporary files, not to memory (a daemon under MemoryMax). */
 	if (!migrate(s, error)) {
 		fw_store_free(s);
 		return NULL;
 	}
+	sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
 	return s;
 
 fail_open:
@@ -759,6 +824,15 @@ void fw_store_free(struct fw_store *s)
 	sqlite3_close_v2(s->db);
 	if (s->touched)
 		g_hash_table_unref(s->touched);
+	ZSTD_freeCCtx(s->zc);
+	ZSTD_freeDCtx(s->zd);
+	ZSTD_freeCDict(s->cdict);
+	if (s->samples)
+		g_byte_array_unref(s->samples);
+	if (s->sample_sizes)
+		g_array_unref(s->sample_sizes);
+	if (s->ddicts)
+		g_hash_table_unref(s->ddicts);
 	g_free(s->path);
 	g_free(s);
 }
@@ -796,6 +870,7 @@ gboolean fw_store_commit(struct fw_store *s, GError **error)
 		fw_store_rollback(s);
 		return FALSE;
 	}
+	dict_settle(s);
 	return TRUE;
 }
 
@@ -807,6 +882,7 @@ void fw_store_rollback(struct fw_store *s)
 	g_hash_table_remove_all(s->touched);
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	dict_settle(s);
 }
 
 gboolean fw_store_savepoint(struct fw_store *s, GError **error)
@@ -822,6 +898,7 @@ gboolean fw_store_release(struct fw_store *s, GError **error)
 		fw_store_rollback_to(s);
 		return FALSE;
 	}
+	dict_settle(s);
 	return TRUE;
 }
 
@@ -1088,29 +1165,328 @@ char *fw_store_canonical_link(const char *url)
 
 /* ---- items and hits ---------------------------------------------------- */
 
-/* The categories as a JSON array of strings. */
-static char *categories_json(const GPtrArray *cats)
+/* Parses a categories column of schema 5 and before (a JSON array) into a new array of
+ * strings. */
+static GPtrArray *categories_parse(const char *json)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
+	GPtrArray *cats = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(JsonParser) p = NULL;
+	JsonNode *root;
+	JsonArray *a;
 
-	json_builder_begin_array(b);
-	for (guint i = 0; cats && i < cats->len; i++) {
-		const char *c = g_ptr_array_index(cats, i);
+	if (!json || !*json)
+		return cats;
+	p = json_parser_new_immutable();
+	if (!json_parser_load_from_data(p, json, -1, NULL))
+		return cats;
+	root = json_parser_get_root(p);
+	if (!root || !JSON_NODE_HOLDS_ARRAY(root))
+		return cats;
+	a = json_node_get_array(root);
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonNode *n = json_array_get_element(a, i);
 
-		if (c)
-			json_builder_add_string_value(b, c);
+		if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING)
+			g_ptr_array_add(cats, g_strdup(json_node_get_string(n)));
 	}
-	json_builder_end_array(b);
-	root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	return json_generator_to_data(gen, NULL);
+	return cats;
 }
 
-/* Binds the item's fields ?3..?13 (shared by insert and update). */
+/* ---- item bodies ------------------------------------------------------- */
+
+/* An item's body (schema 6) is a zstd frame (level BODY_LEVEL, with its
+ * content size, no checksum) of the GVariant (msmsas): summary, content,
+ * categories. The text is cut to FW_STORE_TEXT_MAX bytes a field. A body
+ * that does not decode (a damaged row) reads as no text.
+ *
+ * Bodies are packed with the database's dictionary (table dicts, its ID in
+ * the frame) once there is one: it is trained (ZDICT_trainFromBuffer, at
+ * most DICT_SIZE) from the first DICT_SAMPLES bodies a process packs
+ * without one (or DICT_SAMPLE_BYTES of them), stored in the transaction of
+ * the item that completed the samples, and used from the commit of that
+ * transaction on (dict_settle): no body ever names a dictionary that was
+ * rolled back. Bodies packed before stay as they are. */
+#define BODY_LEVEL 3
+#define BODY_MAX (64 * 1024 * 1024)   /* refused past this decoded size */
+#define DICT_SIZE (110 * 1024)
+#define DICT_SAMPLES 1000
+#define DICT_SAMPLE_BYTES (4 * 1024 * 1024)
+
+/* A valid UTF-8 copy of text cut to at most max bytes at a character
+ * boundary, or NULL for NULL. */
+static char *text_cut(const char *text, gsize max)
+{
+	gsize n;
+
+	if (!text)
+		return NULL;
+	n = strlen(text);
+	if (n > max) {
+		n = max;
+		while (n > 0 && ((guchar)text[n] & 0xc0) == 0x80)
+			n--;
+	}
+	return g_utf8_make_valid(text, n);
+}
+
+/* Reads the stored dictionary into s->cdict, once (not while one written
+ * in the open transaction waits for its commit: dict_settle). */
+static void dict_load(struct fw_store *s)
+{
+	sqlite3_stmt *q;
+
+	if (s->dict_looked || s->dict_pending)
+		return;
+	s->dict_looked = TRUE;
+	if (!(q = stmt(s, ST_DICT_ONE, NULL)))
+		return;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		s->cdict = ZSTD_createCDict(sqlite3_column_blob(q, 1),
+		                            (size_t)sqlite3_column_bytes(q, 1), BODY_LEVEL);
+	done(q);
+}
+
+/* Trains a dictionary on the samples and writes it in the open transaction
+ * (dict_pending). The samples are dropped either way. */
+static void dict_train(struct fw_store *s)
+{
+	g_autofree void *dict = g_malloc(DICT_SIZE);
+	sqlite3_stmt *q;
+	size_t n;
+
+	n = ZDICT_trainFromBuffer(dict, DICT_SIZE, s->samples->data,
+	                          (const size_t *)(void *)s->sample_sizes->data,
+	                          s->sample_sizes->len);
+	g_clear_pointer(&s->samples, g_byte_array_unref);
+	g_clear_pointer(&s->sample_sizes, g_array_unref);
+	if (ZDICT_isError(n) || ZDICT_getDictID(dict, n) == 0 || !(q = stmt(s, ST_DICT_ADD, NULL)))
+		return;
+	sqlite3_bind_int64(q, 1, ZDICT_getDictID(dict, n));
+	sqlite3_bind_blob(q, 2, dict, (int)n, SQLITE_STATIC);
+	if (run(s, q, "storing a dictionary", NULL))
+		s->dict_pending = ZDICT_getDictID(dict, n);
+}
+
+static void dict_settle(struct fw_store *s)
+{
+	sqlite3_stmt *q;
+	guint id = s->dict_pending;
+
+	if (!id || !sqlite3_get_autocommit(s->db))
+		return;
+	s->dict_pending = 0;
+	if (!(q = stmt(s, ST_DICT_GET, NULL)))
+		return;
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) == SQLITE_ROW && !s->cdict)
+		s->cdict = ZSTD_createCDict(sqlite3_column_blob(q, 0),
+		                            (size_t)sqlite3_column_bytes(q, 0), BODY_LEVEL);
+	done(q);
+}
+
+/* Keeps a body packed without a dictionary as a sample; trains one when
+ * there are enough. */
+static void dict_sample(struct fw_store *s, const void *data, size_t size)
+{
+	if (s->cdict || s->dict_pending)
+		return;
+	if (!s->samples) {
+		s->samples = g_byte_array_new();
+		s->sample_sizes = g_array_new(FALSE, FALSE, sizeof(size_t));
+	}
+	g_byte_array_append(s->samples, data, (guint)size);
+	g_array_append_val(s->sample_sizes, size);
+	if (s->sample_sizes->len >= DICT_SAMPLES || s->samples->len >= DICT_SAMPLE_BYTES)
+		dict_train(s);
+}
+
+/* The body of summary, content and cats (of char *, may be NULL) as a new
+ * GBytes, or NULL when there is no text at all or zstd fails. With learn, a
+ * body packed without a dictionary goes to the samples (dict_sample). */
+static GBytes *body_pack(struct fw_store *s, const char *summary, const char *content,
+                         const GPtrArray *cats, gboolean learn)
+{
+	g_autofree char *sum = text_cut(summary, FW_STORE_TEXT_MAX);
+	g_autofree char *con = text_cut(content, FW_STORE_TEXT_MAX);
+	g_autoptr(GVariant) v = NULL;
+	GVariantBuilder b;
+	gsize size, bound, n;
+	void *out;
+
+	if (!sum && !con && (!cats || cats->len == 0))
+		return NULL;
+	g_variant_builder_init(&b, G_VARIANT_TYPE_STRING_ARRAY);
+	for (guint i = 0; cats && i < cats->len; i++) {
+		const char *c = g_ptr_array_index(cats, i);
+		g_autofree char *valid = c ? g_utf8_make_valid(c, -1) : NULL;
+
+		if (valid)
+			g_variant_builder_add(&b, "s", valid);
+	}
+	v = g_variant_ref_sink(g_variant_new("(msmsas)", sum, con, &b));
+	if (!s->zc) {
+		s->zc = ZSTD_createCCtx();
+		if (!s->zc)
+			return NULL;
+		ZSTD_CCtx_setParameter(s->zc, ZSTD_c_compressionLevel, BODY_LEVEL);
+		ZSTD_CCtx_setParameter(s->zc, ZSTD_c_contentSizeFlag, 1);
+		ZSTD_CCtx_setParameter(s->zc, ZSTD_c_checksumFlag, 0);
+	}
+	if (learn)
+		dict_load(s);
+	size = g_variant_get_size(v);
+	bound = ZSTD_compressBound(size);
+	out = g_malloc(bound);
+	if (learn && s->cdict)
+		n = ZSTD_compress_usingCDict(s->zc, out, bound, g_variant_get_data(v), size, s->cdict);
+	else
+		n = ZSTD_compress2(s->zc, out, bound, g_variant_get_data(v), size);
+	if (ZSTD_isError(n)) {
+		g_free(out);
+		return NULL;
+	}
+	if (learn && !s->cdict)
+		dict_sample(s, g_variant_get_data(v), size);
+	return g_bytes_new_take(g_realloc(out, n), n);
+}
+
+/* Frees a ZSTD_DDict (a GDestroyNotify). */
+static void ddict_free(gpointer d)
+{
+	ZSTD_freeDDict(d);
+}
+
+/* The dictionary of ID id for reading, or NULL when there is none. */
+static ZSTD_DDict *dict_get(struct fw_store *s, guint id)
+{
+	ZSTD_DDict *d;
+	sqlite3_stmt *q;
+
+	if (!s->ddicts)
+		s->ddicts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, ddict_free);
+	if ((d = g_hash_table_lookup(s->ddicts, GUINT_TO_POINTER(id))))
+		return d;
+	if (!(q = stmt(s, ST_DICT_GET, NULL)))
+		return NULL;
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) == SQLITE_ROW &&
+	    (d = ZSTD_createDDict(sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0))))
+		g_hash_table_insert(s->ddicts, GUINT_TO_POINTER(id), d);
+	done(q);
+	return d;
+}
+
+/* The (msmsas) of a stored body, or NULL for none or one that does not
+ * decode. */
+static GVariant *body_unpack(struct fw_store *s, const void *data, int len)
+{
+	unsigned long long size;
+	ZSTD_DDict *dict = NULL;
+	unsigned id;
+	void *buf;
+	size_t n;
+
+	if (!data || len <= 0)
+		return NULL;
+	size = ZSTD_getFrameContentSize(data, (size_t)len);
+	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > BODY_MAX)
+		return NULL;
+	id = ZSTD_getDictID_fromFrame(data, (size_t)len);
+	if (id && !(dict = dict_get(s, id)))
+		return NULL;
+	if (!s->zd && !(s->zd = ZSTD_createDCtx()))
+		return NULL;
+	buf = g_malloc(size ? size : 1);
+	if (dict)
+		n = ZSTD_decompress_usingDDict(s->zd, buf, size, data, (size_t)len, dict);
+	else
+		n = ZSTD_decompressDCtx(s->zd, buf, size, data, (size_t)len);
+	if (ZSTD_isError(n) || n != size) {
+		g_free(buf);
+		return NULL;
+	}
+	/* Not trusted: a damaged body gives empty values, never a crash. */
+	return g_variant_ref_sink(g_variant_new_from_data(G_VARIANT_TYPE("(msmsas)"), buf, size,
+	                                                  FALSE, g_free, buf));
+}
+
+/* Reads the body in column i into new strings *summary and *content and, when
+ * cats is not NULL, appends the categories (char *, newly allocated) to it. */
+static void body_read(struct fw_store *s, sqlite3_stmt *q, int i, char **summary,
+                      char **content, GPtrArray *cats)
+{
+	g_autoptr(GVariant) v = body_unpack(s, sqlite3_column_blob(q, i), sqlite3_column_bytes(q, i));
+	g_autoptr(GVariantIter) it = NULL;
+	char *c;
+
+	*summary = *content = NULL;
+	if (!v)
+		return;
+	g_variant_get(v, "(msmsas)", summary, content, &it);
+	while (cats && g_variant_iter_next(it, "s", &c))
+		g_ptr_array_add(cats, c);
+}
+
+/* SQL fw_body_pack(summary, content, categories JSON): the body of schema 6
+ * (the migration from 5). */
+static void body_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct fw_store *s = sqlite3_user_data(ctx);
+	g_autoptr(GPtrArray) cats = categories_parse((const char *)sqlite3_value_text(argv[2]));
+	g_autoptr(GBytes) body = body_pack(s, (const char *)sqlite3_value_text(argv[0]),
+	                                   (const char *)sqlite3_value_text(argv[1]), cats, FALSE);
+	gsize n;
+	const void *data;
+
+	if (!body) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	data = g_bytes_get_data(body, &n);
+	sqlite3_result_blob64(ctx, data, n, SQLITE_TRANSIENT);
+}
+
+/* The stored form of an item hash into out: the 16 bytes of the 32 hex
+ * digits hit makes (TRUE), else FALSE (stored as the text given). */
+static gboolean hash_pack(const char *hash, guint8 out[16])
+{
+	if (!hash || strlen(hash) != 32)
+		return FALSE;
+	for (int i = 0; i < 16; i++) {
+		int hi = g_ascii_xdigit_value(hash[2 * i]), lo = g_ascii_xdigit_value(hash[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return FALSE;
+		out[i] = (guint8)(hi << 4 | lo);
+	}
+	return TRUE;
+}
+
+/* SQL fw_hash_pack(hash): the stored form of a hash of schema 5 and before (hash_pack). */
+static void hash_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	guint8 raw[16];
+
+	if (hash_pack((const char *)sqlite3_value_text(argv[0]), raw))
+		sqlite3_result_blob(ctx, raw, sizeof raw, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_value(ctx, argv[0]);
+}
+
+/* Binds hash in its stored form (hash_pack). */
+static void bind_hash(sqlite3_stmt *q, int i, const char *hash)
+{
+	guint8 raw[16];
+
+	if (hash_pack(hash, raw))
+		sqlite3_bind_blob(q, i, raw, sizeof raw, SQLITE_TRANSIENT);
+	else
+		bind_text(q, i, hash);
+}
+
+/* Binds the item's fields ?3..?11 (shared by insert and update); body may be NULL. */
 static void bind_item(sqlite3_stmt *q, const struct fw_item *item, const char *canon,
-                      const char *cats, const char *hash, gint64 now)
+                      GBytes *body, const char *hash, gint64 now)
 {
 	bind_text(q, 3, item->title);
 	bind_text(q, 4, item->link);
@@ -1118,18 +1494,28 @@ static void bind_item(sqlite3_stmt *q, const struct fw_item *item, const char *c
 	bind_time(q, 6, item->published);
 	bind_time(q, 7, item->updated);
 	bind_text(q, 8, item->author);
-	bind_text(q, 9, cats);
-	bind_text(q, 10, item->summary);
-	bind_text(q, 11, item->content);
-	bind_text(q, 12, hash);
-	sqlite3_bind_int64(q, 13, now);
+	if (body)
+		sqlite3_bind_blob64(q, 9, g_bytes_get_data(body, NULL), g_bytes_get_size(body),
+		                    SQLITE_STATIC);
+	else
+		sqlite3_bind_null(q, 9);
+	bind_hash(q, 10, hash);
+	sqlite3_bind_int64(q, 11, now);
 }
 
-/* TRUE when column i holds hash (both may be NULL); no copy made. */
+/* TRUE when column i holds hash in its stored form (both may be NULL); no
+ * copy made. */
 static gboolean column_is(sqlite3_stmt *q, int i, const char *hash)
 {
-	const char *old = (const char *)sqlite3_column_text(q, i);
+	guint8 raw[16];
+	const char *old;
 
+	if (hash_pack(hash, raw))
+		return sqlite3_column_type(q, i) == SQLITE_BLOB && sqlite3_column_bytes(q, i) == 16 &&
+		       memcmp(sqlite3_column_blob(q, i), raw, 16) == 0;
+	if (hash && sqlite3_column_type(q, i) != SQLITE_TEXT)
+		return FALSE;
+	old = (const char *)sqlite3_column_text(q, i);
 	return old == hash || (old && hash && strcmp(old, hash) == 0);
 }
 
@@ -1164,7 +1550,8 @@ gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_i
                            const char *hash, gint64 now, gint64 *item_rowid,
                            enum fw_item_state *state, GError **error)
 {
-	g_autofree char *canon = NULL, *cats = NULL;
+	g_autofree char *canon = NULL;
+	g_autoptr(GBytes) body = NULL;
 	gboolean in_txn = !sqlite3_get_autocommit(s->db), same = FALSE;
 	gint64 rowid = 0, last_seen = 0;
 	sqlite3_stmt *q;
@@ -1219,12 +1606,12 @@ gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_i
 	} else {
 		if (!canon)
 			canon = fw_store_canonical_link(item->link);
-		cats = categories_json(item->categories);
+		body = body_pack(s, item->summary, item->content, item->categories, TRUE);
 		if (!(q = stmt(s, rowid ? ST_ITEM_UPDATE : ST_ITEM_INSERT, error)))
 			return FALSE;
 		sqlite3_bind_int64(q, 1, rowid ? rowid : feed_id);
 		bind_text(q, 2, item->id);
-		bind_item(q, item, canon, cats, hash, now);
+		bind_item(q, item, canon, body, hash, now);
 		if (!run(s, q, rowid ? "updating an item" : "adding an item", error))
 			return FALSE;
 		*state = rowid ? FW_ITEM_CHANGED : FW_ITEM_NEW;
@@ -1401,10 +1788,9 @@ static char *column_view(sqlite3_stmt *st, int i)
 	return (char *)sqlite3_column_text(st, i);
 }
 
-/* Fills r from the columns of HIT_SELECT (and summary, content if full),
- * its strings made by text (column_dup: copies; column_view: borrowed). */
-static void hit_row_fill(struct fw_hit_row *r, sqlite3_stmt *q, gboolean full,
-                         char *(*text)(sqlite3_stmt *, int))
+/* Fills r from the columns of HIT_SELECT, its strings made by text
+ * (column_dup: copies; column_view: borrowed). */
+static void hit_row_fill(struct fw_hit_row *r, sqlite3_stmt *q, char *(*text)(sqlite3_stmt *, int))
 {
 	r->id = sqlite3_column_int64(q, 0);
 	r->topic = text(q, 1);
@@ -1426,18 +1812,17 @@ static void hit_row_fill(struct fw_hit_row *r, sqlite3_stmt *q, gboolean full,
 	r->author = text(q, 15);
 	r->also_in = text(q, 16);
 	r->story = sqlite3_column_int64(q, 17);
-	if (full) {
-		r->summary = text(q, 18);
-		r->content = text(q, 19);
-	}
 }
 
-/* A new hit row from the columns of HIT_SELECT (and summary, content if full). */
-static struct fw_hit_row *hit_row_read(sqlite3_stmt *q, gboolean full)
+/* A new hit row from the columns of HIT_SELECT (and the item's summary and
+ * content from its body, if full). */
+static struct fw_hit_row *hit_row_read(struct fw_store *s, sqlite3_stmt *q, gboolean full)
 {
 	struct fw_hit_row *r = g_new0(struct fw_hit_row, 1);
 
-	hit_row_fill(r, q, full, column_dup);
+	hit_row_fill(r, q, column_dup);
+	if (full)
+		body_read(s, q, 18, &r->summary, &r->content, NULL);
 	return r;
 }
 
@@ -1679,9 +2064,9 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 		struct fw_hit_row view = { 0 }, *r = &view;
 
 		if (borrow)
-			hit_row_fill(&view, q, FALSE, column_view);
+			hit_row_fill(&view, q, column_view);
 		else
-			r = hit_row_read(q, FALSE);
+			r = hit_row_read(s, q, FALSE);
 		if (!take(r, data)) {
 			rc = SQLITE_DONE;
 			break;
@@ -1741,7 +2126,7 @@ gboolean fw_store_story_hits(struct fw_store *s, gint64 hit_id, GPtrArray *out, 
 		return FALSE;
 	sqlite3_bind_int64(q, 1, hit_id);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		g_ptr_array_add(out, hit_row_read(q, TRUE));
+		g_ptr_array_add(out, hit_row_read(s, q, TRUE));
 	if (rc != SQLITE_DONE) {
 		fail(s, error, sqlite3_extended_errcode(s->db), "reading a story");
 		done(q);
@@ -1789,7 +2174,7 @@ struct fw_hit_row *fw_store_hit_get(struct fw_store *s, gint64 hit_id, GError **
 	sqlite3_bind_int64(q, 1, hit_id);
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
-		r = hit_row_read(q, TRUE);
+		r = hit_row_read(s, q, TRUE);
 	else if (rc == SQLITE_DONE)
 		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND,
 		            "no hit %" G_GINT64_FORMAT, hit_id);
@@ -1876,47 +2261,73 @@ gboolean fw_store_prune_hits(struct fw_store *s, gint64 before, gint64 *deleted,
 	return TRUE;
 }
 
+/* Trains the database's dictionary from its newest DICT_SAMPLES bodies
+ * when it has none (a database migrated from schema 5 or before, or whose polls never
+ * packed DICT_SAMPLES bodies in one go), in a transaction of its own;
+ * nothing while it has fewer. */
+static gboolean dict_learn_stored(struct fw_store *s, GError **error)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	dict_load(s);
+	if (s->cdict || s->dict_pending || !sqlite3_get_autocommit(s->db))
+		return TRUE;
+	if (!(q = stmt(s, ST_DICT_SAMPLES, error)))
+		return FALSE;
+	sqlite3_bind_int(q, 1, DICT_SAMPLES);
+	g_clear_pointer(&s->samples, g_byte_array_unref);
+	g_clear_pointer(&s->sample_sizes, g_array_unref);
+	s->samples = g_byte_array_new();
+	s->sample_sizes = g_array_new(FALSE, FALSE, sizeof(size_t));
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW && s->samples->len < DICT_SAMPLE_BYTES) {
+		g_autoptr(GVariant) v = body_unpack(s, sqlite3_column_blob(q, 0),
+		                                    sqlite3_column_bytes(q, 0));
+		size_t size = v ? g_variant_get_size(v) : 0;
+
+		if (size) {
+			g_byte_array_append(s->samples, g_variant_get_data(v), (guint)size);
+			g_array_append_val(s->sample_sizes, size);
+		}
+	}
+	done(q);
+	if (s->sample_sizes->len < DICT_SAMPLES && s->samples->len < DICT_SAMPLE_BYTES) {
+		g_clear_pointer(&s->samples, g_byte_array_unref);
+		g_clear_pointer(&s->sample_sizes, g_array_unref);
+		return TRUE;
+	}
+	if (!fw_store_begin(s, error))
+		return FALSE;
+	dict_train(s);
+	return fw_store_commit(s, error);
+}
+
 gboolean fw_store_maintain(struct fw_store *s, GError **error)
 {
 	/* analysis_limit bounds the ANALYZE that optimize may run on big tables. */
 	return exec(s, "PRAGMA analysis_limit = 1000; PRAGMA optimize", "optimizing", error) &&
-	       exec(s, "PRAGMA incremental_vacuum", "vacuuming", error);
+	       exec(s, "PRAGMA incremental_vacuum", "vacuuming", error) &&
+	       dict_learn_stored(s, error);
 }
 
 void fw_store_release_memory(struct fw_store *s)
 {
 	sqlite3_db_release_memory(s->db);
-}
-
-/* Parses the categories column (JSON array) into a new array of strings. */
-static GPtrArray *categories_parse(const char *json)
-{
-	GPtrArray *cats = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(JsonParser) p = NULL;
-	JsonNode *root;
-	JsonArray *a;
-
-	if (!json || !*json)
-		return cats;
-	p = json_parser_new_immutable();
-	if (!json_parser_load_from_data(p, json, -1, NULL))
-		return cats;
-	root = json_parser_get_root(p);
-	if (!root || !JSON_NODE_HOLDS_ARRAY(root))
-		return cats;
-	a = json_node_get_array(root);
-	for (guint i = 0; i < json_array_get_length(a); i++) {
-		JsonNode *n = json_array_get_element(a, i);
-
-		if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING)
-			g_ptr_array_add(cats, g_strdup(json_node_get_string(n)));
-	}
-	return cats;
+	/* made (or read) again on first use; samples not yet trained on are
+	 * dropped (a cycle that packs DICT_SAMPLES bodies trains) */
+	g_clear_pointer(&s->samples, g_byte_array_unref);
+	g_clear_pointer(&s->sample_sizes, g_array_unref);
+	g_clear_pointer(&s->zc, ZSTD_freeCCtx);
+	g_clear_pointer(&s->zd, ZSTD_freeDCtx);
+	g_clear_pointer(&s->cdict, ZSTD_freeCDict);
+	s->dict_looked = FALSE;
+	if (s->ddicts)
+		g_hash_table_remove_all(s->ddicts);
 }
 
 /* Runs an items query (columns: row id, feed key, feed title, item_key,
- * title, link, published, updated, author, categories, summary, content;
- * ?1 bound to *since unless since is NULL) and calls cb per row. */
+ * title, link, published, updated, author, body; ?1 bound to *since unless
+ * since is NULL) and calls cb per row. */
 static gboolean items_query(struct fw_store *s, const char *sql, const gint64 *since,
                             fw_store_item_cb cb, gpointer data, GError **error)
 {
@@ -1938,12 +2349,13 @@ static gboolean items_query(struct fw_store *s, const char *sql, const gint64 *s
 		item.published = column_time(q, 6);
 		item.updated = column_time(q, 7);
 		item.author = (char *)sqlite3_column_text(q, 8);
-		item.categories = categories_parse((const char *)sqlite3_column_text(q, 9));
-		item.summary = (char *)sqlite3_column_text(q, 10);
-		item.content = (char *)sqlite3_column_text(q, 11);
+		item.categories = g_ptr_array_new_with_free_func(g_free);
+		body_read(s, q, 9, &item.summary, &item.content, item.categories);
 		more = cb(sqlite3_column_int64(q, 0), (const char *)sqlite3_column_text(q, 1),
 		          (const char *)sqlite3_column_text(q, 2), &item, data);
 		g_ptr_array_unref(item.categories);
+		g_free(item.summary);
+		g_free(item.content);
 		if (!more) {
 			rc = SQLITE_DONE;
 			break;
@@ -1963,7 +2375,7 @@ gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_
 {
 	static const char sql[] =
 		"SELECT i.id, f.key, COALESCE(f.title, f.key), i.item_key, i.title, i.link,"
-		" i.published, i.updated, i.author, i.categories, i.summary, i.content"
+		" i.published, i.updated, i.author, i.body"
 		" FROM items i JOIN feeds f ON f.id = i.feed_id"
 		" WHERE COALESCE(i.published, i.first_seen) >= ?1"
 		" ORDER BY COALESCE(i.published, i.first_seen), i.id";
@@ -2059,7 +2471,7 @@ gboolean fw_store_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb, 
 {
 	static const char sql[] =
 		"SELECT i.id, f.key, COALESCE(f.title, f.key), i.item_key, i.title, i.link,"
-		" i.published, i.updated, i.author, i.categories, i.summary, i.content"
+		" i.published, i.updated, i.author, i.body"
 		" FROM items i JOIN feeds f ON f.id = i.feed_id"
 		" WHERE EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id) ORDER BY i.id";
 

@@ -261,8 +261,10 @@ tok_cjk(struct tok *t, gunichar c, guint ci)
 	tok_report(t, ci, ci + 1);
 }
 
-/* ASCII letters and digits, lower-cased; 0 for everything else. */
-static const char ascii_word[128] = {
+/* ASCII letters and digits, lower-cased; 0 for everything else (every
+ * byte from 0x80 too: the table covers a byte, so the loops index it
+ * without a range check). */
+static const char ascii_word[256] = {
 	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
 	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
 	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e', ['F'] = 'f',
@@ -298,19 +300,37 @@ fw_text_tokenize(const char *text, fw_text_token_cb cb, gpointer data)
 		if (b < 0x80) {
 			char l = ascii_word[b];
 			if (l) {
-				if (!t.in_word)
+				/* the whole run of ASCII letters and digits at once */
+				const char *q = p;
+				gsize len = t.len;
+				guint32 h = t.hash;
+
+				if (!t.in_word) {
 					tok_begin(&t, p, ci);
-				if (t.len < FW_TEXT_WORD_MAX && !t.full) {
-					t.buf[t.len++] = l;
-					t.hash = FW_TEXT_HASH_STEP(t.hash, l);
-				} else {
-					t.full = TRUE;
+					len = 0;
+					h = t.hash;
 				}
+				if (!t.full) {
+					for (; l && len < FW_TEXT_WORD_MAX; l = ascii_word[(guchar)*++q]) {
+						t.buf[len++] = l;
+						h = FW_TEXT_HASH_STEP(h, l);
+					}
+					t.len = len;
+					t.hash = h;
+				}
+				if (ascii_word[(guchar)*q]) {
+					t.full = TRUE;
+					while (ascii_word[(guchar)*q])
+						q++;
+				}
+				ci += q - p;
+				p = q;
 			} else {
-				tok_flush(&t, p, ci);
+				if (t.in_word)
+					tok_flush(&t, p, ci);
+				p++;
+				ci++;
 			}
-			p++;
-			ci++;
 			continue;
 		}
 		c = g_utf8_get_char_validated(p, -1);

@@ -77,8 +77,9 @@ struct fw_config {
  * NULL with FW_CONFIG_ERROR_NOT_FOUND naming every path looked in. */
 char *fw_config_find(const char *cli_path, GError **error);
 
-/* The largest config (and opml= file) that is read, in bytes. */
-#define FW_CONFIG_MAX_SIZE (4 * 1024 * 1024)
+/* The largest config (and opml= file) that is read, in bytes: room for
+ * 100,000 feeds or topics, with comments. */
+#define FW_CONFIG_MAX_SIZE (32 * 1024 * 1024)
 
 /* Loads and validates path, a regular file of at most FW_CONFIG_MAX_SIZE
  * bytes (a FIFO or device is refused unread). On success returns a new

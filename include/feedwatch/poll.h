@@ -3,7 +3,8 @@
  *
  * A poller owns the fetcher, the matcher and the outbox built from one
  * config, and borrows the config and the store. Parsing, hashing and
- * matching run on one worker thread; everything else (the store, the
+ * matching run on worker threads (one per processor, at most 4; a body
+ * goes to the one with the fewest jobs); everything else (the store, the
  * outbox, the callbacks) on the given main context. Polls that end within
  * 250 ms share one transaction (durable = true: each its own), committed
  * before anything is sent. A failing feed is recorded on the feed and
@@ -52,7 +53,7 @@ void fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer dat
 /* Commits the polls stored so far, then sends what is due in the outbox. */
 void fw_poller_flush_outbox(struct fw_poller *p);
 
-/* For a quiet poller: the worker thread frees its buffers, then the heap's
+/* For a quiet poller: each worker thread frees its buffers, then the heap's
  * free pages (every thread's arena) go back to the system (malloc_trim). */
 void fw_poller_settle(struct fw_poller *p);
 

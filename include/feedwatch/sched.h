@@ -2,7 +2,8 @@
  * and the library's clock (fw_now).
  *
  * One timer for all feeds (the earliest due), so an idle daemon with a
- * thousand feeds wakes once per due feed, not once per feed per tick. A
+ * thousand feeds wakes once per due feed, not once per feed per tick; the
+ * feeds in a heap, so setting one costs O(log n) and the next due O(1). A
  * scheduler runs on the main context it is given; fw_now and
  * fw_sched_next_poll are safe on any thread. */
 #ifndef FW_SCHED_H

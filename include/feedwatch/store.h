@@ -35,7 +35,15 @@ enum fw_store_error_code {
 struct fw_store;
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FW_STORE_SCHEMA_VERSION 5
+#define FW_STORE_SCHEMA_VERSION 6
+
+/* What is kept of an item's text (schema 6): its summary and its content,
+ * each cut to its first FW_STORE_TEXT_MAX bytes (at a character boundary),
+ * are stored with its categories as one zstd-compressed body (with a
+ * dictionary the database trains on its own first items); matching at poll
+ * time sees the whole text, backtest and show what is kept (docs/design.md
+ * section 4). */
+#define FW_STORE_TEXT_MAX (16 * 1024)
 
 /* Opens (creating it and its directories, 0700) the database at path, runs
  * migrations. Returns a new store (free with fw_store_free) or NULL with
@@ -353,8 +361,10 @@ gboolean fw_store_prune(struct fw_store *s, gint64 before, gint64 *deleted, GErr
 gboolean fw_store_prune_hits(struct fw_store *s, gint64 before, gint64 *deleted, GError **error);
 
 /* Periodic upkeep (the daemon: hourly, after fw_store_prune): PRAGMA
- * optimize, and an incremental vacuum that gives freed pages back to the file
- * system (a no-op on databases made with auto_vacuum=NONE). */
+ * optimize, an incremental vacuum that gives freed pages back to the file
+ * system (a no-op on databases made with auto_vacuum=NONE), and for a
+ * database without a compression dictionary one trained from its newest
+ * item bodies (docs/design.md section 4). */
 gboolean fw_store_maintain(struct fw_store *s, GError **error);
 
 /* Gives SQLite's page cache back to the heap (the daemon: when a poll cycle

@@ -5,6 +5,8 @@
 #   serve.sh start ROOT PORT   prints the base URL (http://127.0.0.1:PORT)
 #   serve.sh stop PORT
 #
+# /copies/PATH?copy=K serves PATH with "example.org" and "example.com" made
+# "example.org.cK" and "example.com.cK" (distinct feeds from one file).
 # nginx's files live in /tmp/feedwatch-test-nginx-PORT; access.log there has
 # one line a request: "STATUS BYTES URI".
 set -eu
@@ -48,6 +50,16 @@ http {
 	server {
 		listen 127.0.0.1:$port;
 		root $root;
+		# /copies/PATH?copy=K is PATH with its hosts made K's own (bench.py's
+		# scale row: many distinct feeds from a few files)
+		location /copies/ {
+			alias $root/;
+			sub_filter_types application/rss+xml application/atom+xml;
+			sub_filter_once off;
+			sub_filter_last_modified on;
+			sub_filter 'example.org' 'example.org.c\$arg_copy';
+			sub_filter 'example.com' 'example.com.c\$arg_copy';
+		}
 	}
 }
 CONF

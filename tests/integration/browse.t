@@ -139,7 +139,9 @@ elif cmd == "body":
 PY
 term() { "$FW_PY" "$T_TMP/term.py" "$@"; }
 hits_json "$T_TMP/hits.json"
-summary=$(sqlite3 "$DB" "SELECT summary FROM items WHERE item_key = 'hostile-1'")
+# (the stored summary is the parsed one: items' text is stored compressed)
+summary=$(fw parse --format json "$CORPUS/extra/browse.xml" | "$FW_PY" -c 'import json, sys
+print(next(json.loads(l)["summary"] for l in sys.stdin if l.strip() and json.loads(l)["id"] == "hostile-1"))')
 # body NAME COLS: the reader's text on screen is the hostile item's, wrapped at COLS.
 body() { screen "$1" > "$T_TMP/body.txt"; term body "$T_TMP/body.txt" "$summary" "$2"; }
 

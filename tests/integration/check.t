@@ -3,7 +3,7 @@
 # named by file:line[:col], exit 1; no config at all names the paths looked in.
 # Relative paths in a config are taken from its own folder, whatever the
 # working directory; a NUL byte is an error at its line:column; only a
-# regular file of at most 4 MiB is read.
+# regular file of at most 32 MiB is read.
 . "$(dirname "$0")/../helpers/lib.sh"
 plan 28
 
@@ -77,9 +77,9 @@ is "$?" 1 "check fails on a config with a NUL byte"
 like "$(cat "$T_TMP/out")" "nul.conf:5:11: a NUL byte" "the NUL is named at line 5, column 11"
 like "$(cat "$T_TMP/out")" "nul.conf:7:9: " "and the bad query after it is still found"
 
-# Only a regular file up to 4 MiB: /dev/zero, a FIFO, a 5 MB file fail at once.
+# Only a regular file up to 32 MiB: /dev/zero, a FIFO, a 34 MB file fail at once.
 mkfifo "$T_TMP/fifo.conf"
-head -c 5000000 /dev/zero | tr '\0' '#' > "$T_TMP/big.conf"
+head -c 34000000 /dev/zero | tr '\0' '#' > "$T_TMP/big.conf"
 for f in /dev/zero "$T_TMP/fifo.conf" "$T_TMP/big.conf"; do
 	start=$(date +%s%N)
 	timeout 20 "$FW_BUILD/feedwatch" -c "$f" check > /dev/null 2> "$T_TMP/err"
@@ -88,7 +88,7 @@ for f in /dev/zero "$T_TMP/fifo.conf" "$T_TMP/big.conf"; do
 	diag "check -c $f: exit $st in $ms ms"
 	is "$st" 1 "check -c $(basename "$f") fails (not a hang or a 9 GB read)"
 done
-like "$(cat "$T_TMP/err")" "big.conf is larger than 4 MiB" "the error says why"
+like "$(cat "$T_TMP/err")" "big.conf is larger than 32 MiB" "the error says why"
 timeout 20 "$FW_BUILD/feedwatchd" -c /dev/zero 2> "$T_TMP/err"
 is "$?" 1 "feedwatchd -c /dev/zero fails at once"
 like "$(cat "$T_TMP/err")" "/dev/zero is not a regular file" "and says it is not a regular file"

@@ -4,12 +4,13 @@
 # them, `feedwatch poll` reads them, and `feedwatch hits` must report exactly
 # the planted hits (truth.tsv). Then three later revisions (new items, edited
 # items) are polled: the new hits must be exactly the new items' hits, and
-# every feed file that did not change must have been answered 304.
+# every feed file that did not change must have been answered 304. Last, a
+# small corpus of the wide mix is polled and its hits checked the same way.
 # FW_CORPUS_FEEDS / FW_CORPUS_REVISIONS change the size (defaults 200 / 3).
 . "$(dirname "$0")/../helpers/lib.sh"
 feeds=${FW_CORPUS_FEEDS:-200}
 revs=${FW_CORPUS_REVISIONS:-3}
-plan $((6 + 5 * revs))
+plan $((9 + 5 * revs))
 
 gen="$FW_TOP/bench/gen_corpus.py"
 diff_py="$FW_HELPERS/truth_diff.py"
@@ -75,4 +76,21 @@ for r in $(seq 1 "$revs"); do
 	minus+=(--minus "$T_TMP/truth.$r")
 	maxid=$("$FW_PY" "$diff_py" maxid "$T_TMP/hits.$r")
 done
+
+# The benchmarks' second mix (--mix wide: RSS 1.0 and Latin-1 feeds, long
+# bodies, many hits), smaller: read over file://, the hits are its truth.
+wide="$T_TMP/wide"
+wconf="$T_TMP/wide.conf"
+check "gen_corpus.py --mix wide writes 30 feeds x 5 items" \
+	"$FW_PY" "$gen" "$wide" --feeds 30 --items 5 --seed 1 --mix wide
+sed -e "s|@BASE@|file://$wide|g" -e "s|^\[feedwatch\]\$|[feedwatch]\ndatabase = $T_TMP/wide.db|" \
+	"$wide/feedwatch.conf" > "$wconf"
+fw -c "$wconf" poll --no-notify > "$T_TMP/wide.poll" 2>&1
+st=$?
+ok $st "the wide corpus polls"
+[ $st = 0 ] || diag "$(tail -n 20 "$T_TMP/wide.poll")"
+fw -c "$wconf" hits --format json --limit 0 > "$T_TMP/wide.hits" 2> "$T_TMP/wide.err" ||
+	diag "$(cat "$T_TMP/wide.err")"
+check "its hits are exactly its truth.tsv ($(wc -l < "$wide/truth.tsv") planted)" \
+	"$FW_PY" "$diff_py" hits "$T_TMP/wide.hits" --truth "$wide/truth.tsv"
 done_testing

@@ -336,6 +336,14 @@ static const char c1_guid_doc[] =
 	"<title>Flip \xE2\x80\xAEgnp.exe</title><description>Sum &#x202E;rev</description>"
 	"<category>a\xE2\x80\xAB" "b</category><author>Mallory\xE2\x81\xA9</author>"
 	"</item></channel></rss>";
+/* the same in texts longer than a 16-byte block: a bidi override across
+ * a block's end, a C1 control at a block's start, two in a row, one last */
+static const char c1_long_doc[] =
+	"<rss version=\"2.0\"><channel><item><guid>0123456789abcd\xE2\x80\xAE" "efghijklmnopqrstuvwxyz</guid>"
+	"<title>0123456789abcdef\xC2\x9B" "0123456789abcd\xE2\x81\xA6\xE2\x81\xA9" "ef 0123456789abcdef"
+	"0123456789\xE2\x80\xAA</title>"
+	"<description>&#xE9;t&#xE9; 0123456789 0123456789 0123456789 0123456789 &#x202E;r&#x202C;</description>"
+	"</item></channel></rss>";
 static const char json_plain[] = "{\"hello\": \"world\"}";
 static const char json_broken[] = "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [";
 static const char json_empty[] = "\xEF\xBB\xBF {\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}";
@@ -1456,6 +1464,10 @@ static const struct feed_row rows[] = {
 	  .id = "sha1:", .title = "ctl" },
 	{ .name = "json-id-over-int64", .xml = json_escape_ids, .n_items = 4, .item = 2,
 	  .id = "123456789012345678901234567890" },
+	{ .name = "long-c1-bidi", .xml = c1_long_doc, .n_items = 1,
+	  .id = "0123456789abcdefghijklmnopqrstuvwxyz",
+	  .title = "0123456789abcdef0123456789abcdef 0123456789abcdef0123456789",
+	  .summary = "\xC3\xA9t\xC3\xA9 0123456789 0123456789 0123456789 0123456789 r" },
 	{ .name = "guid-c1-bidi", .xml = c1_guid_doc, .n_items = 1, .id = "a1mb0;t c",
 	  .title = "Flip gnp.exe", .summary = "Sum rev", .categories = "ab",
 	  .author = "Mallory" },

@@ -599,6 +599,9 @@ static const struct snip_row snip_rows[] = {
 	  "content" },
 	{ MILEI, NULL, "aaa bbb ccc ddd eee fff Milei ggg hhh iii jjj kkk", 20, FALSE,
 	  "…fff [Milei] ggg hhh…", "content" },
+	/* the window far from both ends (only it is decoded) */
+	{ MILEI, NULL, "aaa bbb ccc ddd eee fff Milei ggg hhh iii jjj kkk lll mmm nnn ooo ppp", 20,
+	  FALSE, "…fff [Milei] ggg hhh…", "content" },
 	{ MILEI, NULL, "Milei said that aaa bbb ccc", 10, FALSE, "[Milei] said…", "content" },
 	{ MILEI, NULL, "aaa bbb ccc Milei", 10, FALSE, "…ccc [Milei]", "content" },
 	{ MILEI, NULL, "a < b & Milei > c", 200, TRUE, "a &lt; b &amp; <b>Milei</b> &gt; c", "content" },

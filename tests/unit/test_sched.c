@@ -184,6 +184,90 @@ static void test_timer(void)
 	g_main_loop_unref(f.loop);
 }
 
+/* The earliest due time follows any sequence of settings (checked against
+ * a scan of every feed after each), feeds set never included. */
+static void test_heap(void)
+{
+	enum { N = 2000, OPS = 20000 };
+	struct fw_sched *s = fw_sched_new(NULL, N, due_cb, NULL);
+	gint64 *due = g_new(gint64, N);
+	GRand *r = g_rand_new_with_seed(19);
+	gint64 base = g_get_real_time() / G_USEC_PER_SEC + 86400;   /* nothing fires */
+
+	for (guint i = 0; i < N; i++)
+		due[i] = G_MAXINT64;
+	for (guint k = 0; k < OPS; k++) {
+		guint i = g_rand_int_range(r, 0, N);
+		gint64 want = G_MAXINT64;
+
+		/* a few equal times, some never, most anywhere in a day */
+		switch (g_rand_int_range(r, 0, 8)) {
+		case 0: due[i] = G_MAXINT64; break;
+		case 1: due[i] = base; break;
+		default: due[i] = base + g_rand_int_range(r, 0, 86400); break;
+		}
+		fw_sched_set(s, i, due[i]);
+		for (guint j = 0; j < N; j++)
+			want = MIN(want, due[j]);
+		g_assert_cmpint(fw_sched_next_due(s), ==, want);
+	}
+	/* every feed set never: nothing is due */
+	for (guint i = 0; i < N; i++)
+		fw_sched_set(s, i, G_MAXINT64);
+	g_assert_cmpint(fw_sched_next_due(s), ==, G_MAXINT64);
+	g_rand_free(r);
+	g_free(due);
+	fw_sched_free(s);
+}
+
+struct many {
+	GMainLoop *loop;
+	guint *count;
+	guint fired;
+	guint want;
+	gint last;      /* the feed fired last, -1 none */
+};
+
+/* Counts the calls of each feed, which come in the config's order; quits
+ * after the last one expected. */
+static void many_cb(guint i, gpointer data)
+{
+	struct many *m = data;
+
+	g_assert_cmpint((gint)i, >, m->last);
+	m->last = (gint)i;
+	m->count[i]++;
+	if (++m->fired == m->want)
+		g_main_loop_quit(m->loop);
+}
+
+/* Of many feeds, those due (set in any order, several at the same second)
+ * fire once each, in the config's order, and the others not at all. */
+static void test_many_due(void)
+{
+	enum { N = 3000 };
+	struct many m = { .loop = g_main_loop_new(NULL, FALSE), .count = g_new0(guint, N), .last = -1 };
+	struct fw_sched *s = fw_sched_new(NULL, N, many_cb, &m);
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;
+	guint guard = g_timeout_add_seconds(10, guard_cb, NULL);
+
+	for (guint k = 0; k < N; k++) {
+		guint i = (k * 7919u) % N;   /* a permutation of 0..N-1 */
+		fw_sched_set(s, i, i % 3 == 0 ? now + 3600 + i : now - (gint64)(i % 5));
+		m.want += i % 3 != 0;
+	}
+	g_main_loop_run(m.loop);
+	for (int i = 0; i < 20; i++)
+		g_main_context_iteration(NULL, FALSE);
+	for (guint i = 0; i < N; i++)
+		g_assert_cmpuint(m.count[i], ==, i % 3 == 0 ? 0 : 1);
+	g_assert_cmpint(fw_sched_next_due(s), ==, now + 3600);
+	g_source_remove(guard);
+	fw_sched_free(s);
+	g_free(m.count);
+	g_main_loop_unref(m.loop);
+}
+
 /* A scheduler of no feeds is fine. */
 static void test_empty(void)
 {
@@ -200,5 +284,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sched/jitter-spread", test_jitter_spread);
 	g_test_add_func("/sched/timer", test_timer);
 	g_test_add_func("/sched/empty", test_empty);
+	g_test_add_func("/sched/heap", test_heap);
+	g_test_add_func("/sched/many-due", test_many_due);
 	return g_test_run();
 }

@@ -9,8 +9,10 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <zstd.h>
 
 #include "feedwatch/store.h"
+#include "feedwatch/hit.h"
 #include "feedwatch/config.h"
 
 struct fixture {
@@ -84,6 +86,20 @@ static void sql_exec(const char *path, const char *sql)
 	g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
 	g_assert_cmpint(sqlite3_exec(db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
 	sqlite3_close(db);
+}
+
+/* n characters of text that compress little (bodies are stored compressed):
+ * base64 of bytes from rand. */
+static char *noise_text(GRand *rand, gsize n)
+{
+	g_autofree guint8 *raw = g_malloc(n);
+	char *text;
+
+	for (gsize k = 0; k < n; k++)
+		raw[k] = (guint8)g_rand_int_range(rand, 0, 256);
+	text = g_base64_encode(raw, n);
+	text[n] = '\0';
+	return text;
 }
 
 /* A stack item with the given id, title, link. */
@@ -440,6 +456,17 @@ static const struct {
 	{ "b", "guid-3", "Third", "h3", FW_ITEM_CHANGED, 6 },
 };
 
+/* Appends the item's categories, "," between them, and ";" to data (a GString). */
+static gboolean cats_cb(gint64 rowid, const char *feed_key, const char *feed_title,
+                        const struct fw_item *item, gpointer data)
+{
+	for (guint i = 0; i < item->categories->len; i++)
+		g_string_append_printf(data, "%s%s", i ? "," : "",
+		                       (const char *)item->categories->pdata[i]);
+	g_string_append_c(data, ';');
+	return TRUE;
+}
+
 static void test_item_put(struct fixture *f, gconstpointer data)
 {
 	gint64 rowids[G_N_ELEMENTS(item_rows)];
@@ -475,8 +502,16 @@ static void test_item_put(struct fixture *f, gconstpointer data)
 	                        " AND first_seen = 1000 AND last_seen = 1002"), ==, 1);
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE canon_link ="
 	                        " 'https://example.com/story'"), ==, 4);
-	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE categories ="
-	                        " '[\"Politics\",\"Latin America\"]'"), ==, 4);
+	/* the categories come back in order, from the item's compressed body */
+	{
+		g_autoptr(GString) seen = g_string_new(NULL);
+		g_autoptr(GError) err = NULL;
+
+		g_assert_true(fw_store_items_foreach(f->s, 0, cats_cb, seen, &err));
+		g_assert_no_error(err);
+		g_assert_cmpstr(seen->str, ==, "Politics,Latin America;Politics,Latin America;"
+		                "Politics,Latin America;Politics,Latin America;");
+	}
 }
 
 /* Rolled back items are gone; committed ones stay. */
@@ -1942,6 +1977,520 @@ static void test_migrate(struct fixture *f, gconstpointer data)
 	}
 }
 
+/* ---- item bodies (schema 6) --------------------------------------------- */
+
+/* An item's text through the store: summary, content and categories in,
+ * what fw_store_items_foreach and fw_store_hit_get give back. want_* NULL:
+ * the same as given; "" with a NULL field given: NULL back. */
+static const struct {
+	const char *name, *summary, *content;
+	const char *cats;        /* "|" between categories, NULL none */
+	gsize cut_summary, cut_content;  /* 0: whole; else the bytes kept */
+} body_rows[] = {
+	{ "plain", "A summary.", "Some content, longer than the summary.", "Politics|World", 0, 0 },
+	{ "no content", "Only a summary", NULL, NULL, 0, 0 },
+	{ "no text", NULL, NULL, NULL, 0, 0 },
+	{ "categories only", NULL, NULL, "Economía|日本", 0, 0 },
+	{ "empty strings", "", "", "", 0, 0 },
+	{ "multibyte", "Común — ñandú 😀 东京", "Ação, São Paulo; 北京 ‮rtl‬", NULL, 0, 0 },
+	/* cut at FW_STORE_TEXT_MAX bytes, never inside a character: "é" is 2
+	 * bytes at offset FW_STORE_TEXT_MAX - 1, so one byte less is kept */
+	{ "content cut", "short", "@long-é", NULL, 0, FW_STORE_TEXT_MAX - 1 },
+	{ "summary cut", "@long", NULL, NULL, FW_STORE_TEXT_MAX, 0 },
+};
+
+/* Text of FW_STORE_TEXT_MAX + 100 bytes for "@long" (ASCII), with "é" at
+ * FW_STORE_TEXT_MAX - 1 for "@long-é"; else text itself (a copy). */
+static char *body_text(const char *text)
+{
+	GString *g;
+
+	if (!text || text[0] != '@')
+		return g_strdup(text);
+	g = g_string_new(NULL);
+	for (int i = 0; g->len < FW_STORE_TEXT_MAX + 100; i++)
+		g_string_append_printf(g, "w%d ", i);
+	if (strcmp(text, "@long-é") == 0) {
+		g_string_truncate(g, FW_STORE_TEXT_MAX - 1);
+		g_string_append(g, "é and more words after the cut");
+	}
+	return g_string_free(g, FALSE);
+}
+
+struct body_seen {
+	char *summary, *content, *cats;
+};
+
+/* Keeps the item's text (the one item stored). */
+static gboolean body_cb(gint64 rowid, const char *feed_key, const char *feed_title,
+                        const struct fw_item *item, gpointer data)
+{
+	struct body_seen *b = data;
+	g_autoptr(GString) cats = g_string_new(NULL);
+
+	b->summary = g_strdup(item->summary);
+	b->content = g_strdup(item->content);
+	for (guint i = 0; i < item->categories->len; i++)
+		g_string_append_printf(cats, "%s%s", i ? "|" : "",
+		                       (const char *)item->categories->pdata[i]);
+	b->cats = g_strdup(cats->str);
+	return TRUE;
+}
+
+/* want: text cut to cut bytes (0: whole), or NULL for NULL. */
+static void assert_kept(const char *got, const char *text, gsize cut)
+{
+	if (!text) {
+		g_assert_null(got);
+		return;
+	}
+	g_assert_nonnull(got);
+	g_assert_true(g_utf8_validate(got, -1, NULL));
+	if (cut) {
+		g_assert_cmpuint(strlen(got), ==, cut);
+		g_assert_true(strncmp(got, text, cut) == 0);
+	} else {
+		g_assert_cmpstr(got, ==, text);
+	}
+}
+
+static void test_body(struct fixture *f, gconstpointer data)
+{
+	gint64 feed = feed_id(f->s, "a");
+
+	for (gsize i = 0; i < G_N_ELEMENTS(body_rows); i++) {
+		g_autofree char *summary = body_text(body_rows[i].summary);
+		g_autofree char *content = body_text(body_rows[i].content);
+		g_auto(GStrv) cats = body_rows[i].cats ? g_strsplit(body_rows[i].cats, "|", -1) : NULL;
+		g_autofree char *id = g_strdup_printf("body-%zu", i);
+		g_autoptr(GError) err = NULL;
+		struct fw_item it = item_make(id, body_rows[i].name, NULL);
+		struct body_seen seen = { 0 };
+		enum fw_item_state state;
+		struct fw_hit_row *r;
+		gint64 rowid, hit;
+
+		g_test_message("body row %s", body_rows[i].name);
+		sql_exec(f->path, "DELETE FROM hits; DELETE FROM items");
+		it.summary = summary;
+		it.content = content;
+		it.categories = g_ptr_array_new();
+		for (char **c = cats; c && *c; c++)
+			if (**c)
+				g_ptr_array_add(it.categories, *c);
+		g_assert_true(fw_store_item_put(f->s, feed, &it, "0123456789abcdef0123456789ABCDEF",
+		                                100, &rowid, &state, &err));
+		g_assert_no_error(err);
+		g_ptr_array_unref(it.categories);
+		/* backtest's view */
+		g_assert_true(fw_store_items_foreach(f->s, 0, body_cb, &seen, &err));
+		g_assert_no_error(err);
+		assert_kept(seen.summary, summary, body_rows[i].cut_summary);
+		assert_kept(seen.content, content, body_rows[i].cut_content);
+		g_assert_cmpstr(seen.cats, ==, body_rows[i].cats ? body_rows[i].cats : "");
+		/* show's view */
+		hit = add_hit(f->s, rowid, "t", FW_HIT_NOTIFIED_NONE, 0, 100, "s");
+		r = fw_store_hit_get(f->s, hit, &err);
+		g_assert_no_error(err);
+		assert_kept(r->summary, summary, body_rows[i].cut_summary);
+		assert_kept(r->content, content, body_rows[i].cut_content);
+		fw_hit_row_free(r);
+		/* the hash is 16 bytes, and the same hash is the same item */
+		g_assert_cmpint(sql_int(f->path, "SELECT length(hash) FROM items"), ==, 16);
+		g_assert_true(fw_store_item_put(f->s, feed, &it, "0123456789abcdef0123456789abcdef",
+		                                100, &rowid, &state, &err));
+		g_assert_cmpint(state, ==, FW_ITEM_SEEN);
+		g_free(seen.summary);
+		g_free(seen.content);
+		g_free(seen.cats);
+	}
+	/* the body is compressed: 16 KiB of "wN " words take under half */
+	g_assert_cmpint(sql_int(f->path, "SELECT length(body) FROM items"), <,
+	                FW_STORE_TEXT_MAX / 2);
+}
+
+/* A body that does not decode (a damaged row) reads as no text. */
+static void test_body_damaged(struct fixture *f, gconstpointer data)
+{
+	static const char *const damage[] = {
+		"x'00'", "x'28b52ffd'", "x'28b52ffd2000ffffffffffff'", "'text'", "zeroblob(9)",
+		"substr(body, 1, length(body) - 3)",
+	};
+	gint64 feed = feed_id(f->s, "a");
+	struct fw_item it = item_make("d", "Damaged", NULL);
+	g_autoptr(GError) err = NULL;
+	enum fw_item_state state;
+	gint64 rowid, hit;
+
+	it.summary = "a summary";
+	it.content = "the content";
+	it.categories = g_ptr_array_new();
+	g_assert_true(fw_store_item_put(f->s, feed, &it, "h", 100, &rowid, &state, &err));
+	g_ptr_array_unref(it.categories);
+	hit = add_hit(f->s, rowid, "t", FW_HIT_NOTIFIED_NONE, 0, 100, "s");
+	for (gsize i = 0; i < G_N_ELEMENTS(damage); i++) {
+		g_autofree char *sql = g_strdup_printf("UPDATE items SET body = %s", damage[i]);
+		struct body_seen seen = { 0 };
+		struct fw_hit_row *r;
+
+		g_test_message("damage %s", damage[i]);
+		sql_exec(f->path, sql);
+		g_assert_true(fw_store_items_foreach(f->s, 0, body_cb, &seen, &err));
+		g_assert_no_error(err);
+		g_assert_null(seen.summary);
+		g_assert_null(seen.content);
+		g_free(seen.cats);
+		r = fw_store_hit_get(f->s, hit, &err);
+		g_assert_no_error(err);
+		g_assert_cmpstr(r->title, ==, "Damaged");
+		g_assert_null(r->content);
+		fw_hit_row_free(r);
+	}
+}
+
+/* Puts n items "PREFIX-i" of prose (words of a small vocabulary from rand)
+ * in feed, in the open transaction or their own. */
+static void put_prose(struct fw_store *s, gint64 feed, const char *prefix, int n, GRand *rand)
+{
+	static const char *const words[] = {
+		"the", "government", "said", "trade", "minister", "bloc", "summit", "inflation",
+		"peso", "exports", "talks", "agreement", "on", "with", "a", "of", "to", "and",
+		"reform", "budget", "central", "bank", "rates", "soy", "harvest", "ports",
+	};
+
+	for (int i = 0; i < n; i++) {
+		g_autofree char *id = g_strdup_printf("%s-%d", prefix, i);
+		g_autoptr(GString) text = g_string_new(NULL);
+		struct fw_item it = item_make(id, id, NULL);
+		g_autoptr(GError) err = NULL;
+		enum fw_item_state state;
+		gint64 rowid;
+
+		for (int w = 0; w < 60; w++)
+			g_string_append_printf(text, "%s ", words[g_rand_int_range(rand, 0,
+			                                                G_N_ELEMENTS(words))]);
+		it.content = text->str;
+		it.categories = g_ptr_array_new();
+		g_assert_true(fw_store_item_put(s, feed, &it, id, 100, &rowid, &state, &err));
+		g_assert_no_error(err);
+		g_ptr_array_unref(it.categories);
+	}
+}
+
+/* How many bodies name a zstd dictionary (read with a separate connection). */
+static int bodies_with_dict(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int n = 0;
+
+	g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+	g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT body FROM items WHERE body IS NOT NULL", -1,
+	                                   &st, NULL), ==, SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n += ZSTD_getDictID_fromFrame(sqlite3_column_blob(st, 0),
+		                              (size_t)sqlite3_column_bytes(st, 0)) != 0;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Counts the items whose content is 60 words (read back whole). */
+static gboolean prose_cb(gint64 rowid, const char *feed_key, const char *feed_title,
+                         const struct fw_item *item, gpointer data)
+{
+	g_auto(GStrv) words = item->content ? g_strsplit(item->content, " ", -1) : NULL;
+	int *n = data;
+
+	*n += words && g_strv_length(words) == 61;   /* 60 words and the empty tail */
+	return TRUE;
+}
+
+/* The dictionary: trained from the first 1000 bodies, used once committed,
+ * never when its transaction was rolled back; bodies with and without it
+ * read back, in this store, a read-only one, and after memory is released. */
+static void test_body_dict(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GRand) rand = g_rand_new_with_seed(3);
+	g_autoptr(GError) err = NULL;
+	gint64 feed = feed_id(f->s, "a");
+	struct fw_store *ro;
+	int whole = 0;
+
+	/* a transaction that trains one and rolls back: no dictionary, none used */
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "undone", 1100, rand);
+	fw_store_rollback(f->s);
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "plain", 50, rand);
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 0);
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 0);
+	/* 1000 samples (the 50 above count): trained in this transaction, used
+	 * from its commit on */
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "first", 1000, rand);
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 1);
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 0);
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "then", 200, rand);
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 200);
+	g_assert_cmpint(sql_int(f->path, "SELECT avg(length(body)) FROM items WHERE item_key"
+	                        " LIKE 'then-%'"), <,
+	                sql_int(f->path, "SELECT avg(length(body)) FROM items WHERE item_key"
+	                        " LIKE 'first-%'"));
+	/* every body reads back whole, here, read-only, and after a release */
+	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
+	g_assert_cmpint(whole, ==, 1250);
+	ro = fw_store_open_readonly(f->path, &err);
+	g_assert_no_error(err);
+	whole = 0;
+	g_assert_true(fw_store_items_foreach(ro, 0, prose_cb, &whole, &err));
+	g_assert_cmpint(whole, ==, 1250);
+	fw_store_free(ro);
+	fw_store_release_memory(f->s);
+	put_prose(f->s, feed, "after", 10, rand);
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 210);
+	whole = 0;
+	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
+	g_assert_cmpint(whole, ==, 1260);
+	/* a dictionary that is gone: its bodies read as no text */
+	sql_exec(f->path, "DELETE FROM dicts");
+	fw_store_release_memory(f->s);
+	whole = 0;
+	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(whole, ==, 1050);
+}
+
+/* Items that arrive a few at a time (memory released between them) never
+ * make 1000 samples in one go: maintenance trains the dictionary from the
+ * stored bodies, once there are enough. */
+static void test_body_dict_maintain(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GRand) rand = g_rand_new_with_seed(4);
+	g_autoptr(GError) err = NULL;
+	gint64 feed = feed_id(f->s, "a");
+	int whole = 0;
+
+	for (int i = 0; i < 11; i++) {
+		g_autofree char *prefix = g_strdup_printf("slow%d", i);
+
+		put_prose(f->s, feed, prefix, 99, rand);
+		fw_store_release_memory(f->s);
+		if (i == 0) {
+			/* too few bodies yet: maintenance trains nothing */
+			g_assert_true(fw_store_maintain(f->s, &err));
+			g_assert_no_error(err);
+			g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 0);
+		}
+	}
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 0);
+	g_assert_true(fw_store_maintain(f->s, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 1);
+	put_prose(f->s, feed, "later", 20, rand);
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 20);
+	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
+	g_assert_cmpint(whole, ==, 1109);
+	/* and once only */
+	g_assert_true(fw_store_maintain(f->s, &err));
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 1);
+}
+
+/* A database of schema 4 (made here with the SQL that version ran): its
+ * items' text in columns, hashes as hex. */
+static const char v4_schema[] =
+	"CREATE TABLE feeds (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, url TEXT,"
+	" title TEXT, etag TEXT, last_modified TEXT, fetched INTEGER NOT NULL DEFAULT 0,"
+	" last_poll INTEGER NOT NULL DEFAULT 0, next_poll INTEGER NOT NULL DEFAULT 0,"
+	" http_status INTEGER NOT NULL DEFAULT 0, error TEXT, failures INTEGER NOT NULL DEFAULT 0,"
+	" bytes INTEGER NOT NULL DEFAULT 0, seconds REAL NOT NULL DEFAULT 0,"
+	" degraded INTEGER NOT NULL DEFAULT 0, moved_to TEXT, moved_next TEXT,"
+	" moved_count INTEGER NOT NULL DEFAULT 0, gone INTEGER NOT NULL DEFAULT 0,"
+	" ttl INTEGER NOT NULL DEFAULT 0, max_age INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE items (id INTEGER PRIMARY KEY,"
+	" feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,"
+	" item_key TEXT NOT NULL, title TEXT, link TEXT, canon_link TEXT, published INTEGER,"
+	" updated INTEGER, author TEXT, categories TEXT, summary TEXT, content TEXT, hash TEXT,"
+	" first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, UNIQUE (feed_id, item_key));"
+	"CREATE INDEX items_canon_link ON items(canon_link) WHERE canon_link IS NOT NULL;"
+	"CREATE TABLE hits (id INTEGER PRIMARY KEY,"
+	" item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,"
+	" topic TEXT NOT NULL, topic_name TEXT NOT NULL, found INTEGER NOT NULL, snippet TEXT,"
+	" marks TEXT, matched TEXT, read INTEGER NOT NULL DEFAULT 0, notified TEXT NOT NULL"
+	" CHECK (notified IN ('initial','pending','delivered','failed','none')),"
+	" UNIQUE (item_id, topic));"
+	"CREATE INDEX hits_found ON hits(found, id);"
+	"CREATE INDEX hits_topic ON hits(topic, found);"
+	"CREATE TABLE outbox (id INTEGER PRIMARY KEY,"
+	" hit_id INTEGER NOT NULL REFERENCES hits(id) ON DELETE CASCADE,"
+	" channel INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN"
+	" ('pending','delivered','failed')), attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_try INTEGER NOT NULL, error TEXT, UNIQUE (hit_id, channel));"
+	"CREATE INDEX outbox_due ON outbox(state, next_try);"
+	"CREATE INDEX items_feed_seen ON items(feed_id, last_seen);"
+	"CREATE TABLE mutes (topic TEXT PRIMARY KEY, until INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO feeds (id, key, url, title, fetched, last_poll)"
+	" VALUES (1, 'mp', 'https://en.mercopress.com/rss', 'MercoPress', 1, 1732700000);";
+
+/* The v4 items: id, title, summary, content, categories. */
+static const struct {
+	const char *id, *title, *summary, *content;
+	const char *cats[3];
+} v4_items[] = {
+	{ "mp-1", "Milei and Lula meet", "At the Mercosur summit.",
+	  "Milei and Lula met at the Mercosur summit in Montevideo; the swap with China was"
+	  " not discussed.", { "Politics", "Mercosur", NULL } },
+	{ "mp-2", "Soy exports", "Record harvest.", NULL, { NULL } },
+	{ "mp-3", "Ñandú census", NULL, "Los ñandúes de la Patagonia — 日本 😀", { "Ciencia", NULL } },
+};
+
+/* Counts the items whose text (summary or content) holds data (a string). */
+static gboolean find_cb(gint64 rowid, const char *feed_key, const char *feed_title,
+                        const struct fw_item *item, gpointer data)
+{
+	const char **want = data;
+
+	if ((item->content && strstr(item->content, want[0])) ||
+	    (item->summary && strstr(item->summary, want[0])))
+		want[1]++;
+	return TRUE;
+}
+
+/* Appends "id|summary|content|cat,cat,;" to data (a GString). */
+static gboolean fields_cb(gint64 rowid, const char *feed_key, const char *feed_title,
+                          const struct fw_item *item, gpointer data)
+{
+	GString *g = data;
+
+	g_string_append_printf(g, "%s|%s|%s|", item->id, item->summary ? item->summary : "(null)",
+	                       item->content ? item->content : "(null)");
+	for (guint i = 0; i < item->categories->len; i++)
+		g_string_append_printf(g, "%s,", (const char *)item->categories->pdata[i]);
+	g_string_append_c(g, ';');
+	return TRUE;
+}
+
+static void test_migrate_v4(struct fixture *f, gconstpointer data)
+{
+	g_autofree char *dir = g_path_get_dirname(f->path);
+	g_autoptr(GString) sql = g_string_new(v4_schema);
+	g_autoptr(GString) scratch = g_string_new(NULL);
+	g_autoptr(GPtrArray) story = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GError) err = NULL;
+	g_autofree char *hash_edited = NULL;
+	const char *find[2] = { "Montevideo", NULL };
+	struct fw_hit_row *r;
+	gint64 rowid;
+
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
+	for (gsize i = 0; i < G_N_ELEMENTS(v4_items); i++) {
+		struct fw_item it = item_make(v4_items[i].id, v4_items[i].title, NULL);
+		g_autofree char *hash = NULL, *s1 = NULL, *s2 = NULL, *s3 = NULL, *s4 = NULL;
+		g_autoptr(GString) cats = g_string_new("[");
+
+		it.summary = (char *)v4_items[i].summary;
+		it.content = (char *)v4_items[i].content;
+		it.categories = g_ptr_array_new();
+		for (const char *const *c = v4_items[i].cats; *c; c++) {
+			g_ptr_array_add(it.categories, (char *)*c);
+			g_string_append_printf(cats, "%s\"%s\"", cats->len > 1 ? "," : "", *c);
+		}
+		g_string_append_c(cats, ']');
+		hash = fw_hit_item_hash(scratch, &it);
+		g_ptr_array_unref(it.categories);
+		s1 = sqlite3_mprintf("%Q", v4_items[i].title);
+		s2 = sqlite3_mprintf("%Q", v4_items[i].summary);
+		s3 = sqlite3_mprintf("%Q", v4_items[i].content);
+		s4 = sqlite3_mprintf("%Q", cats->str);
+		g_string_append_printf(sql, "INSERT INTO items (id, feed_id, item_key, title, published,"
+		                       " categories, summary, content, hash, first_seen, last_seen)"
+		                       " VALUES (%zu, 1, '%s', %s, 1732700000, %s, %s, %s, '%s',"
+		                       " 1732700000, 1732700000);", i + 1, v4_items[i].id, s1, s4,
+		                       s2, s3, hash);
+		sqlite3_free(g_steal_pointer(&s1));
+		sqlite3_free(g_steal_pointer(&s2));
+		sqlite3_free(g_steal_pointer(&s3));
+		sqlite3_free(g_steal_pointer(&s4));
+	}
+	g_string_append(sql, "INSERT INTO hits (item_id, topic, topic_name, found, snippet, marks,"
+	                " matched, notified) VALUES (1, 'milei', 'Milei', 1732700100, 'Milei and"
+	                " Lula', '[[0,5]]', '[]', 'delivered'); PRAGMA user_version = 4;");
+	g_assert_true(g_file_set_contents(f->path, "", 0, NULL));
+	sql_exec(f->path, sql->str);
+	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, 4);
+
+	f->s = fw_store_open(f->path, &err);
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, FW_STORE_SCHEMA_VERSION);
+	assert_integrity(f->path);
+	/* the text columns are gone, every row has its body and a 16-byte hash */
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM pragma_table_info('items')"
+	                        " WHERE name IN ('summary', 'content', 'categories')"), ==, 0);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE body IS NOT NULL"
+	                        " AND length(hash) = 16"), ==, 3);
+	/* show reads the hit's item text back */
+	g_assert_true(fw_store_story_hits(f->s, 1, story, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(story->len, ==, 1);
+	r = story->pdata[0];
+	g_assert_cmpstr(r->title, ==, "Milei and Lula meet");
+	g_assert_cmpstr(r->summary, ==, v4_items[0].summary);
+	g_assert_cmpstr(r->content, ==, v4_items[0].content);
+	/* backtest finds the old items' text, categories and all */
+	g_assert_true(fw_store_items_foreach(f->s, 0, find_cb, find, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(GPOINTER_TO_INT(find[1]), ==, 1);
+	/* every field of every item, as it was */
+	{
+		g_autoptr(GString) want = g_string_new(NULL), got = g_string_new(NULL);
+
+		for (gsize i = 0; i < G_N_ELEMENTS(v4_items); i++) {
+			g_string_append_printf(want, "%s|%s|%s|", v4_items[i].id,
+			                       v4_items[i].summary ? v4_items[i].summary : "(null)",
+			                       v4_items[i].content ? v4_items[i].content : "(null)");
+			for (const char *const *c = v4_items[i].cats; *c; c++)
+				g_string_append_printf(want, "%s,", *c);
+			g_string_append_c(want, ';');
+		}
+		g_assert_true(fw_store_items_foreach(f->s, 0, fields_cb, got, &err));
+		g_assert_no_error(err);
+		g_assert_cmpstr(got->str, ==, want->str);
+	}
+	/* edit detection: each item as it was is SEEN, an edited one CHANGED */
+	for (gsize i = 0; i < G_N_ELEMENTS(v4_items); i++) {
+		struct fw_item it = item_make(v4_items[i].id, v4_items[i].title, NULL);
+		g_autofree char *hash = NULL;
+		enum fw_item_state state;
+
+		it.summary = (char *)v4_items[i].summary;
+		it.content = (char *)v4_items[i].content;
+		it.categories = g_ptr_array_new();
+		for (const char *const *c = v4_items[i].cats; *c; c++)
+			g_ptr_array_add(it.categories, (char *)*c);
+		hash = fw_hit_item_hash(scratch, &it);
+		g_assert_true(fw_store_item_put(f->s, 1, &it, hash, 1732700200, &rowid, &state, &err));
+		g_assert_no_error(err);
+		g_assert_cmpint(rowid, ==, (gint64)i + 1);
+		g_assert_cmpint(state, ==, FW_ITEM_SEEN);
+		if (i == 0) {
+			it.content = "Milei and Lula met at the Mercosur summit; edited.";
+			hash_edited = fw_hit_item_hash(scratch, &it);
+			g_assert_true(fw_store_item_put(f->s, 1, &it, hash_edited, 1732700300, &rowid,
+			                                &state, &err));
+			g_assert_cmpint(state, ==, FW_ITEM_CHANGED);
+		}
+		g_ptr_array_unref(it.categories);
+	}
+	r = fw_store_hit_get(f->s, 1, &err);
+	g_assert_no_error(err);
+	g_assert_cmpstr(r->content, ==, "Milei and Lula met at the Mercosur summit; edited.");
+	fw_hit_row_free(r);
+}
+
 /* ---- durable, maintenance ------------------------------------------------ */
 
 /* The connection every store opens is spied on through an SQLite auto
@@ -2006,7 +2555,7 @@ static void test_durable(struct fixture *f, gconstpointer data)
 /* Pruning frees pages; maintenance gives them back to the file system. */
 static void test_maintain(struct fixture *f, gconstpointer data)
 {
-	g_autofree char *big = g_strnfill(3000, 'x');
+	g_autoptr(GRand) rand = g_rand_new_with_seed(1);
 	g_autoptr(GError) err = NULL;
 	gint64 feed = feed_id(f->s, "a"), deleted = 0, pages;
 
@@ -2015,6 +2564,7 @@ static void test_maintain(struct fixture *f, gconstpointer data)
 		g_autofree char *id = g_strdup_printf("old-%d", i);
 		struct fw_item it = item_make(id, "Old", NULL);
 		enum fw_item_state state;
+		g_autofree char *big = noise_text(rand, 3000);
 		gint64 rowid;
 
 		it.content = big;
@@ -2142,7 +2692,7 @@ static void test_last_seen(struct fixture *f, gconstpointer data)
  * fails with FULL naming the database, and every committed one is there. */
 static void test_full(struct fixture *f, gconstpointer data)
 {
-	g_autofree char *body = g_strnfill(2000, 'y');
+	g_autoptr(GRand) rand = g_rand_new_with_seed(2);
 	g_autoptr(GError) err = NULL;
 	struct fw_store *s;
 	sqlite3 *db;
@@ -2161,6 +2711,7 @@ static void test_full(struct fixture *f, gconstpointer data)
 
 		for (int i = 0; ok && i < 5; i++) {
 			g_autofree char *id = g_strdup_printf("%d-%d", poll, i);
+			g_autofree char *body = noise_text(rand, 2000);
 			struct fw_item it = item_make(id, id, NULL);
 			enum fw_item_state state;
 			gint64 rowid;
@@ -2289,6 +2840,11 @@ int main(int argc, char **argv)
 	ADD("/store/hits/query-plans", test_query_plans, 0);
 	ADD("/store/feed/moved-gone", test_moved, 0);
 	ADD("/store/open/migrate", test_migrate, 1);
+	ADD("/store/open/migrate-v4", test_migrate_v4, 1);
+	ADD("/store/item/body", test_body, 0);
+	ADD("/store/item/body-damaged", test_body_damaged, 0);
+	ADD("/store/item/body-dict", test_body_dict, 0);
+	ADD("/store/item/body-dict-maintain", test_body_dict_maintain, 0);
 	ADD("/store/durable", test_durable, 0);
 	ADD("/store/maintain", test_maintain, 0);
 	ADD("/store/retention", test_retention, 0);

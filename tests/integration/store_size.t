@@ -1,0 +1,73 @@
+#!/bin/bash
+# What the archive costs on disk (issue 16 item 6, issue 19 goal 5): a feed
+# of large unique items that match nothing, polled three times with new
+# items each time, leaves a database under a third of the bytes fetched
+# (items' text is stored compressed, each field cut to 16 KiB); what is kept
+# is still read back: backtest finds words at the start of an item's text
+# and in its categories, not those past the cut; an unchanged item is not
+# taken for an edited one.
+. "$(dirname "$0")/../helpers/lib.sh"
+plan 7
+
+# gen ROUND: 30 items of ~95 KB of prose (words of the TAC fixture in random
+# order; the first paragraph names the round), ids ROUND-0 .. ROUND-29.
+gen() {
+	"$FW_PY" - "$FW_TOP/tests/fixtures/tac-feed.xml" "$T_TMP/big.xml" "$1" <<'PY'
+import random, re, sys
+src, out, r = sys.argv[1], sys.argv[2], int(sys.argv[3])
+words = [w for w in re.sub(r"<[^>]*>", " ", open(src, encoding="utf-8").read()).split()
+         if w.isalpha() and w.lower() not in ("quokka", "wombat", "numbat")]
+rng = random.Random(r)
+items = []
+for n in range(30):
+    paras = ["<p>quokka%d opens item %d.</p>" % (r, n)]
+    size = 0
+    while size < 95000:
+        p = " ".join(rng.choice(words) for _ in range(120))
+        paras.append("<p>%s.</p>" % p)
+        size += len(p) + 8
+    paras.append("<p>numbat%d closes it.</p>" % r)
+    items.append("<item><guid>%d-%d</guid><title>Round %d item %d</title>"
+                 "<link>https://big.example/%d/%d</link><category>wombat%d</category>"
+                 "<description><![CDATA[%s]]></description></item>"
+                 % (r, n, r, n, r, n, r, "".join(paras)))
+open(out, "w", encoding="utf-8").write(
+    '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Big</title>\n'
+    + "\n".join(items) + "\n</channel></rss>\n")
+PY
+}
+
+conf="$T_TMP/fw.conf"
+cat > "$conf" <<CONF
+[feedwatch]
+database = $T_TMP/fw.db
+[feed big]
+url = file://$T_TMP/big.xml
+[topic nothing]
+query = Zanzibarxyzzy
+CONF
+fetched=0
+for round in 0 1 2; do
+	gen "$round"
+	fetched=$((fetched + $(stat -c %s "$T_TMP/big.xml")))
+	fw -c "$conf" poll --no-notify 2> "$T_TMP/poll.log" ||
+		diag "poll $round: $(cat "$T_TMP/poll.log")"
+done
+is "$(sqlite3 "$T_TMP/fw.db" "select count(*) from items")" 90 "three polls stored 90 items"
+sqlite3 "$T_TMP/fw.db" "PRAGMA wal_checkpoint(TRUNCATE)" > /dev/null
+stored=$(stat -c %s "$T_TMP/fw.db")
+diag "fetched $fetched bytes, database $stored bytes"
+[ "$((stored * 3))" -lt "$fetched" ]
+ok $? "the database ($stored bytes) is under a third of the feed bytes polled ($fetched)"
+
+# backtest reads the stored text back
+count() { fw -c "$conf" backtest --format json --query "$1" 2> /dev/null | wc -l; }
+is "$(count quokka1)" 30 "backtest finds a word at the start of each item of round 1"
+is "$(count 'category:wombat2')" 30 "and the categories"
+is "$(count numbat0)" 0 "but not a word past the 16 KiB kept of an item's text"
+
+# unchanged items stay unchanged: no edit is seen in the stored ones
+fw -c "$conf" poll --no-notify 2> "$T_TMP/poll.log"
+like "$(cat "$T_TMP/poll.log")" ": 0 new items" "polling the same feed again finds nothing new"
+is "$(sqlite3 "$T_TMP/fw.db" "select count(*) from items")" 90 "and stores nothing more"
+done_testing
