@@ -1067,6 +1067,8 @@ def bench_review(ctx, t):
 
     row("review_hits", "hits --limit 50 (a year of hits)", ["hits", "--limit", "50"], 0.05)
     row("review_topic", "hits --topic t05 --limit 50", ["hits", "--topic", "t05", "--limit", "50"], 0.05)
+    row("review_topics", "hits --topic t01 --topic t02 --limit 50",
+        ["hits", "--topic", "t01", "--topic", "t02", "--limit", "50"], 0.05)
     row("review_show", "show %d" % mid, ["show", str(mid)], 0.02)
     row("review_stats", "stats --days 30", ["stats", "--days", "30"], 0.2)
 
@@ -1106,7 +1108,9 @@ def bench_review(ctx, t):
           None, None, "< 100 ms", raw={"fw": b})
     t.notes.append("review: browse loads the whole hit log (fw_store_hits of every hit) and "
                    "groups it into stories in the tool before its first screen; opening in "
-                   "100 ms needs counts from the store and a topic's stories a window at a time.")
+                   "100 ms needs counts from the store and a topic's stories a window at a time "
+                   "(callgrind on 100,000 hits: the rows with their texts 51%, SQLite 43%, "
+                   "canonical links 16%, story topic names 10%; linear).")
     t.goals.append(("browse opens under 100 ms: %s" % fmt_s(b), b is not None and b < 0.1))
 
     nb = os.path.join(d, "newsboat")

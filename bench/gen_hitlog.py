@@ -216,9 +216,18 @@ def generate(args):
 
 
 def flush(con, items, hits, kept):
-    con.executemany("INSERT INTO items (id, feed_id, item_key, title, link, canon_link, published,"
-                    " author, categories, summary, content, hash, first_seen, last_seen)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", items)
+    if "body" in [r[1] for r in con.execute("PRAGMA table_info(items)")]:
+        # schema 6: summary, content and categories are one zstd-packed body
+        # that only feedwatch writes (fw_body_pack); NULL reads as no text,
+        # which the review commands but show never read
+        con.executemany("INSERT INTO items (id, feed_id, item_key, title, link, canon_link,"
+                        " published, author, body, hash, first_seen, last_seen)"
+                        " VALUES (?,?,?,?,?,?,?,?,NULL,?,?,?)",
+                        (it[:8] + it[11:] for it in items))
+    else:
+        con.executemany("INSERT INTO items (id, feed_id, item_key, title, link, canon_link,"
+                        " published, author, categories, summary, content, hash, first_seen,"
+                        " last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", items)
     if kept:
         con.executemany("INSERT INTO hits (id, item_id, topic, topic_name, found, snippet, marks,"
                         " matched, read, notified, rtime, story)"

@@ -14,6 +14,35 @@ stats_add_topics(struct fw_stats *s, const struct fw_config *cfg)
 	}
 }
 
+/* The counting of fw_cmd_stats: the stories already counted, per topic. */
+struct stats_run {
+	struct fw_stats *s;
+	GHashTable *seen;   /* topic key -> set of story numbers (gint64 *) */
+	guint hits;
+};
+
+/* fw_store_hit_cb: counts the hit's story once a topic (not once a feed), on
+ * the day of its first hit in the range (rows come oldest first). */
+static gboolean
+stats_hit(const struct fw_hit_row *r, gpointer data)
+{
+	struct stats_run *run = data;
+	GHashTable *stories = g_hash_table_lookup(run->seen, r->topic);
+	gint64 story = r->story > 0 ? r->story : -r->id;
+	gint64 t = r->published != FW_TIME_NONE && r->published < r->found ? r->published : r->found;
+
+	run->hits++;
+	if (stories == NULL) {
+		stories = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+		g_hash_table_insert(run->seen, g_strdup(r->topic), stories);
+	}
+	if (!g_hash_table_contains(stories, &story)) {
+		g_hash_table_add(stories, g_memdup2(&story, sizeof story));
+		fw_stats_count(run->s, r->topic, r->topic_name, t);
+	}
+	return TRUE;
+}
+
 /* Counts the stories of the last --days days per topic and day published
  * (found when undated) and prints them (table, json or csv). */
 int
@@ -30,9 +59,10 @@ fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	struct fw_cli_db db;
 	struct fw_stats *s;
 	struct fw_hit_filter f = { 0 };
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
 	g_autoptr(GError) err = NULL;
-	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                                   (GDestroyNotify)g_hash_table_unref);
+	struct stats_run run = { NULL, seen, 0 };
 	guint today;
 	int rc = 0;
 
@@ -53,22 +83,13 @@ fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	f.oldest_first = TRUE;
 	f.published = TRUE;
 	f.brief = TRUE;
-	if (!fw_store_hits(db.store, &f, rows, &err)) {
+	run.s = s;
+	/* the rows streamed, none kept (a busy month is 100,000 hits) */
+	if (!fw_store_hits_foreach(db.store, &f, stats_hit, &run, &err)) {
 		rc = fw_cli_fail("stats", "%s", err->message);
 	} else {
-		for (guint i = 0; i < rows->len; i++) {
-			const struct fw_hit_row *r = rows->pdata[i];
-			gint64 t = r->published != FW_TIME_NONE && r->published < r->found ?
-			           r->published : r->found;
-			char *key = g_strdup_printf("%" G_GINT64_FORMAT "/%s",
-			                            r->story > 0 ? r->story : -r->id, r->topic);
-
-			/* a story once a topic (not once a feed), on its published day */
-			if (g_hash_table_add(seen, key))
-				fw_stats_count(s, r->topic, r->topic_name, t);
-		}
 		fw_stats_print(s, fmt, stdout, fw_cli_use_color(), fw_cli_term_width());
-		if (rows->len == 0 && !db.fresh)
+		if (run.hits == 0 && !db.fresh)
 			fw_cli_say_empty("no hits in these days");
 	}
 	fw_stats_free(s);

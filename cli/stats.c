@@ -116,7 +116,17 @@ struct fw_stats_series *fw_stats_topic(struct fw_stats *s, const char *key, cons
 void fw_stats_count(struct fw_stats *s, const char *key, const char *name, gint64 t)
 {
 	struct fw_stats_series *se = fw_stats_topic(s, key, name);
-	guint day = fw_stats_day(t);
+	guint day = s->day;
+
+	if (t < s->day_from || t >= s->day_to) {
+		day = fw_stats_day(t);
+		s->day = day;
+		/* an empty range (never matched) when the day has no bounds */
+		s->day_from = day ? fw_stats_day_start(day) : 0;
+		s->day_to = day ? fw_stats_day_start(day + 1) : 0;
+		if (s->day_from == 0 || s->day_to <= s->day_from || t < s->day_from || t >= s->day_to)
+			s->day_from = s->day_to = 0;
+	}
 
 	if (day < s->first_day || day - s->first_day >= s->ndays) {
 		s->outside++;

@@ -29,6 +29,11 @@ struct fw_stats {
 	guint ndays;
 	GPtrArray *series;   /* of struct fw_stats_series *, owned */
 	guint outside;       /* times counted that fell outside the range */
+	/* private: the local day of the last time counted and its bounds
+	 * [day_from, day_to), so that times in order find their day without
+	 * localtime_r each (a month of hits: 12% of stats --days 30) */
+	guint day;
+	gint64 day_from, day_to;
 };
 
 /* The local day (GDate Julian day) of Unix time t; 0 for FW_TIME_NONE or out of range. */

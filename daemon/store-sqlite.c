@@ -1719,12 +1719,11 @@ static void hit_where_clear(struct hit_where *w)
 	g_ptr_array_unref(w->texts);
 }
 
-/* Binds the values of w (and the filter's times) from parameter 1; returns
- * the next parameter's number. */
+/* Binds the values of w (and the filter's times) from parameter n + 1;
+ * returns the next parameter's number. */
 static int hit_where_bind(sqlite3_stmt *q, const struct hit_where *w,
-                          const struct fw_hit_filter *f)
+                          const struct fw_hit_filter *f, int n)
 {
-	int n = 0;
 
 	for (guint i = 0; i < w->texts->len; i++)
 		bind_text(q, ++n, g_ptr_array_index(w->texts, i));
@@ -1755,8 +1754,9 @@ static int story_at_newest_first(gconstpointer a, gconstpointer b)
  * latest matching hit's time (then by number; newest first unless
  * oldest_first), at most limit, as a JSON array of numbers. Newest first
  * with a limit walks the hits newest first through an index (hits_rtime,
- * hits_topic_rtime) and stops after the limit's story (and its ties): a
- * story first met is at its latest time. Else one GROUP BY. NULL on error. */
+ * hits_topic_rtime; for two topics or more, each topic's walk merged by a
+ * UNION ALL) and stops after the limit's story (and its ties): a story
+ * first met is at its latest time. Else one GROUP BY. NULL on error. */
 static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f,
                            const struct hit_where *w, GError **error)
 {
@@ -1768,9 +1768,28 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f,
 	const char *dir = f->oldest_first ? "ASC" : "DESC";
 	sqlite3_stmt *q = NULL;
 	gint64 cut = G_MININT64;
+	guint arms = f->topics != NULL ? g_strv_length(f->topics) : 0;
+	struct { struct fw_hit_filter f; char *topic[2]; struct hit_where w; } *one = NULL;
 	int rc, n;
 
-	if (walk)
+	if (walk && arms > 1) {
+		one = g_new0(typeof(*one), arms);
+		for (guint i = 0; i < arms; i++) {
+			one[i].f = *f;
+			one[i].topic[0] = f->topics[i];
+			one[i].f.topics = one[i].topic;
+			hit_where_make(&one[i].w, &one[i].f, HIT_TIME);
+		}
+	}
+	if (one != NULL) {
+		/* two topics or more: each topic's walk of hits_topic_rtime, merged
+		 * (an IN list would sort every hit of those topics) */
+		for (guint i = 0; i < arms; i++) {
+			g_string_append_printf(sql, "%sSELECT h.story, h.rtime, h.id" HIT_FROM "%s",
+			                       i ? " UNION ALL " : "", one[i].w.sql->str);
+		}
+		g_string_append(sql, " ORDER BY 2 DESC, 3 DESC");
+	} else if (walk)
 		g_string_append_printf(sql, "SELECT h.story, h.rtime" HIT_FROM "%s"
 		                       " ORDER BY h.rtime DESC, h.id DESC", w->sql->str);
 	else
@@ -1778,11 +1797,20 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f,
 		                       " GROUP BY h.story ORDER BY st %s, h.story %s%s",
 		                       w->sql->str, dir, dir, f->limit ? " LIMIT ?" : "");
 	rc = sqlite3_prepare_v2(s->db, sql->str, -1, &q, NULL);
+	if (rc == SQLITE_OK && one != NULL) {
+		n = 0;
+		for (guint i = 0; i < arms; i++)
+			n = hit_where_bind(q, &one[i].w, &one[i].f, n) - 1;
+	} else if (rc == SQLITE_OK) {
+		n = hit_where_bind(q, w, f, 0);
+	}
+	for (guint i = 0; one != NULL && i < arms; i++)
+		hit_where_clear(&one[i].w);
+	g_free(one);
 	if (rc != SQLITE_OK) {
 		fail(s, error, sqlite3_extended_errcode(s->db), "reading hits");
 		return NULL;
 	}
-	n = hit_where_bind(q, w, f);
 	if (!walk && f->limit)
 		sqlite3_bind_int64(q, n, f->limit);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -1873,7 +1901,7 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 	if (f->stories) {
 		bind_text(q, 1, stories);
 	} else {
-		n = hit_where_bind(q, &w, f);
+		n = hit_where_bind(q, &w, f, 0);
 		if (f->limit)
 			sqlite3_bind_int64(q, n, f->limit);
 	}

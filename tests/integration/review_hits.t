@@ -5,7 +5,7 @@
 # xmllint and our own feed parser, the table's widths and colors).
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 43
+plan 44
 export TZ=America/Argentina/Buenos_Aires
 review_setup
 
@@ -75,6 +75,11 @@ is "$(count --topic milei)" "$((milei + 2))" "--topic milei: the corpus' $milei 
 is "$(count --topic milei --topic china-swaps)" \
 	"$((milei + 2 + $(grep -c $'\tchina-swaps$' "$CORPUS/truth.tsv")))" "--topic twice: either"
 is "$(count -t nosuch)" 0 "--topic of no hit: nothing"
+# two topics and a limit merge each topic's walk: the newest stories of the
+# whole list (--limit 0), the same ones in the same order
+fw -c "$CONF" hits --topic milei --topic china-swaps --limit 0 > "$T_TMP/two.all"
+fw -c "$CONF" hits --topic milei --topic china-swaps --limit 4 > "$T_TMP/two.4"
+is "$(head -n 5 "$T_TMP/two.all")" "$(cat "$T_TMP/two.4")" "--topic twice --limit 4: the first 4 stories of all"
 f3=$(grep -c $'^f0003\t' "$CORPUS/truth.tsv")
 is "$(count --feed f0003)" "$f3" "--feed f0003: its $f3 hits"
 is "$(fw -c "$CONF" hits --format json --feed f0003 | "$FW_PY" -c '

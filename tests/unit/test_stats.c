@@ -101,6 +101,43 @@ static struct fw_stats *counted(void)
 	return s;
 }
 
+/* Counting remembers the last day's bounds: times in order and back, an
+ * hour apart across the night Buenos Aires went to summer time (2008-10-19,
+ * a day of 23 hours), fall on the days fw_stats_day says. */
+static void test_count_days(void)
+{
+	static const struct { gint64 from; int step; } walks[] = {
+		{ 1224200000, 3600 },                  /* 2008-10-16 .. 10-22, in order */
+		{ 1224200000 + 140 * 3600, -3600 },    /* the same, newest first */
+		{ 1224200000, 1777 },                  /* not on the hour */
+	};
+
+	for (gsize w = 0; w < G_N_ELEMENTS(walks); w++) {
+		guint first = fw_stats_day(1224200000 - 86400);
+		struct fw_stats *s = fw_stats_new(first, 9);
+		guint want[9] = { 0 };
+		struct fw_stats_series *se;
+
+		for (int i = 0; i <= 140; i++) {
+			gint64 t = walks[w].from + (gint64)i * walks[w].step;
+			guint d = fw_stats_day(t);
+
+			g_assert_cmpuint(d, >=, first);
+			g_assert_cmpuint(d - first, <, 9);
+			want[d - first]++;
+			fw_stats_count(s, "milei", NULL, t);
+		}
+		se = s->series->pdata[0];
+		for (guint d = 0; d < 9; d++)
+			g_assert_cmpuint(se->counts[d], ==, want[d]);
+		g_assert_cmpuint(s->outside, ==, 0);
+		fw_stats_free(s);
+	}
+	/* the summer night is a short day */
+	g_assert_cmpint(fw_stats_day_start(fw_stats_day(1224400000) + 1) -
+	                fw_stats_day_start(fw_stats_day(1224400000)), ==, 23 * 3600);
+}
+
 static void test_count(void)
 {
 	struct fw_stats *s = counted();
@@ -299,6 +336,7 @@ int main(int argc, char **argv)
 	}
 	g_test_add_func("/stats/day/none", test_day_none);
 	g_test_add_func("/stats/count", test_count);
+	g_test_add_func("/stats/count/days", test_count_days);
 	g_test_add_func("/stats/range-clamped", test_range_clamped);
 	for (gsize i = 0; i < G_N_ELEMENTS(table_cases); i++) {
 		g_autofree char *name = g_strdup_printf("/stats/table/%u", table_cases[i].width);

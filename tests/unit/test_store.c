@@ -1565,6 +1565,8 @@ static void test_stories(struct fixture *f, gconstpointer data)
 	{
 		static char *mercosur[] = { "mercosur", NULL }, *china[] = { "china", NULL };
 		static char *mp[] = { "mp", NULL };
+		static char *china_mercosur[] = { "china", "mercosur", NULL };
+		static char *milei_china[] = { "milei", "china", NULL };
 		const struct {
 			struct fw_hit_filter filter;
 			int want[12];
@@ -1578,6 +1580,15 @@ static void test_stories(struct fixture *f, gconstpointer data)
 			{ { .stories = TRUE, .topics = china }, { 3, 4, 5, -1 } },
 			{ { .stories = TRUE, .feeds = mp, .limit = 3 },
 			  { 7, 6, 0, 1, 2, -1 } },
+			/* two topics and a limit: the topics' walks merged */
+			{ { .stories = TRUE, .topics = china_mercosur, .limit = 5 },
+			  { 3, 4, 5, 0, 1, 2, -1 } },
+			{ { .stories = TRUE, .topics = china_mercosur, .limit = 1 }, { 3, 4, 5, -1 } },
+			{ { .stories = TRUE, .topics = milei_china, .limit = 2 }, { 7, 6, -1 } },
+			{ { .stories = TRUE, .topics = milei_china, .limit = 3 }, { 7, 6, 3, 4, 5, -1 } },
+			{ { .stories = TRUE, .topics = china_mercosur, .since = 150, .limit = 5 },
+			  { 3, 4, 5, -1 } },
+			{ { .stories = TRUE, .topics = china_mercosur, .feeds = mp, .limit = 5 }, { -1 } },
 			/* time is published (found without one): story 0 is of 100..200 */
 			{ { .stories = TRUE, .until = 300 }, { 0, 1, 2, -1 } },
 			{ { .stories = TRUE, .since = 300, .until = 1250 }, { 3, 4, 5, -1 } },
@@ -1715,6 +1726,9 @@ static const struct {
 	{ "hits --limit 50", { .stories = TRUE, .limit = 50 }, -1, FALSE, FALSE },
 	{ "hits --topic X --limit 50", { .stories = TRUE, .limit = 50,
 	                                 .topics = (char *[]){ "milei", NULL } }, -1, FALSE, FALSE },
+	{ "hits --topic X --topic Y --limit 50", { .stories = TRUE, .limit = 50,
+	                                           .topics = (char *[]){ "milei", "china", NULL } },
+	  -1, FALSE, FALSE },
 	{ "hits --unread --limit 50", { .stories = TRUE, .limit = 50, .unread = TRUE }, -1, FALSE, FALSE },
 	{ "hits --since 30d --limit 50", { .stories = TRUE, .limit = 50, .since = 900 }, -1, FALSE, FALSE },
 	{ "stats --days 30", { .published = TRUE, .brief = TRUE, .oldest_first = TRUE,
