@@ -1484,6 +1484,122 @@ def profile(args, bins, build):
 
 
 # ---------------------------------------------------------------------------
+# Team mode: pollers on a private PostgreSQL (tests/helpers/pg.sh).
+
+PG_SH = os.path.join(TOP, "tests", "helpers", "pg.sh")
+
+
+def psql(pgdir, db, sql):
+    user = "postgres" if os.getuid() == 0 else os.environ.get("USER", "")
+    psql_bin = "/usr/lib/postgresql/15/bin/psql"
+    if not os.access(psql_bin, os.X_OK):
+        psql_bin = "psql"
+    r = subprocess.run([psql_bin, "-qAtX", "-h", pgdir, "-U", user, "-d", db, "-c", sql],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return r.stdout.strip()
+
+
+def sqlite_value(db, sql):
+    import sqlite3
+    try:
+        c = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=5)
+        try:
+            return str(c.execute(sql).fetchone()[0])
+        finally:
+            c.close()
+    except Exception:
+        return ""
+
+
+def team_cycle(fwd, conf, n, done, start_db_query=None, warm=None):
+    """Starts n pollers on conf (or signals the running ones in warm) and
+    waits until done() is true; returns (seconds, processes)."""
+    t0 = time.monotonic()
+    if warm is None:
+        procs = [subprocess.Popen([fwd, "-c", conf], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL) for _ in range(n)]
+    else:
+        procs = warm
+        for p in procs:
+            p.send_signal(signal.SIGUSR1)
+    while not done():
+        if time.monotonic() - t0 > 300:
+            raise SystemExit("bench team: a cycle did not end in 300 s")
+        time.sleep(0.05)
+    return time.monotonic() - t0, procs
+
+
+def team_stop(procs):
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait()
+
+
+def bench_team(ctx, t):
+    fwd, corpus, srv, feeds, work = ctx["fwd"], ctx["corpus"], ctx["srv"], ctx["feeds"], ctx["work"]
+    runs = 1 if ctx["runs"] < 3 else 3
+    pgdir = os.path.join("/tmp", "fwpg-bench.%d" % os.getpid())
+    sh(["sh", PG_SH, "start", pgdir])
+    try:
+        rows = []
+        # The SQLite daemon, the same way: one feedwatchd from an empty file.
+        for n in [0, 1, 2, 3]:
+            cold, warm = [], []
+            for i in range(runs):
+                log("team: %s, run %d/%d" % ("SQLite daemon" if n == 0 else "%d poller(s) on PostgreSQL" % n,
+                                             i + 1, runs))
+                conf = os.path.join(work, "team.conf")
+                if n == 0:
+                    db = os.path.join(work, "team.db")
+                    rm_db(db)
+                    q = lambda sql, db=db: sqlite_value(db, sql)
+                else:
+                    name = "team_%d_%d" % (n, i)
+                    db = sh(["sh", PG_SH, "db", pgdir, name]).strip()
+                    q = lambda sql, name=name: psql(pgdir, name, sql)
+                fw_conf(corpus, srv.base, conf, db)
+                mark = srv.mark()
+                secs, procs = team_cycle(fwd, conf, max(n, 1), lambda: q(
+                    "SELECT count(*) FROM feeds WHERE last_poll > 0 AND fetched = 1") == str(feeds))
+                try:
+                    st = srv.statuses(mark)
+                    if st.get("200", 0) != feeds:
+                        t.problems.append("team cold (%d): nginx answered %s" % (n, st))
+                    cold.append(secs)
+                    start = int(time.time())
+                    time.sleep(1.1)   # last_poll has seconds: a new cycle is after start
+                    if n > 0:   # due in the database (the SQLite daemon polls all on SIGUSR1)
+                        q("UPDATE feeds SET next_poll = 0")
+                    mark = srv.mark()
+                    secs, _ = team_cycle(fwd, conf, n, lambda: q(
+                        "SELECT count(*) FROM feeds WHERE last_poll > %d" % start) == str(feeds),
+                        warm=procs)
+                    st = srv.statuses(mark)
+                    if st.get("304", 0) != feeds:
+                        t.problems.append("team warm (%d): nginx answered %s (want %d × 304)"
+                                          % (n, st, feeds))
+                    warm.append(secs)
+                finally:
+                    team_stop(procs)
+            rows.append((n, median(cold), median(warm)))
+        base = rows[0]
+        for n, c, w in rows:
+            label = "SQLite daemon (1 feedwatchd)" if n == 0 else \
+                    "%d poller%s on PostgreSQL" % (n, "" if n == 1 else "s")
+            t.add("team%d" % n, "team: %s, cold / warm cycle" % label,
+                  "%s / %s" % (fmt_s(c), fmt_s(w)),
+                  "%s / %s (SQLite daemon)" % (fmt_s(base[1]), fmt_s(base[2])), c / base[1],
+                  goal="", raw={"cold": c, "warm": w})
+        t.notes.append("team: each cycle from starting the pollers (or SIGUSR1 after setting every "
+                       "feed due) until every feed's poll is recorded, polled by querying the "
+                       "database every 50 ms; %d run(s) a figure, median. Notify latency: no "
+                       "notifier yet (issue 20, stage 3)." % runs)
+    finally:
+        sh(["sh", PG_SH, "stop", pgdir])
+
+
+# ---------------------------------------------------------------------------
 
 def main():
     global WORK
@@ -1506,7 +1622,8 @@ def main():
                     help="seconds the whole run may take; the peers, measured last, get fewer "
                          "runs past it (default 1200)")
     ap.add_argument("--skip", default="",
-                    help="comma list of: peers, parse, match, review, revision, idle, wide, scale, retention")
+                    help="comma list of: peers, parse, match, review, revision, idle, wide, scale, "
+                         "retention, team")
     ap.add_argument("--quick", action="store_true",
                     help="a smoke run: 100 feeds, 3 runs, 1 peer run, 10 s idle, 10,1000 topics, "
                          "100 wide feeds, scale 100,1000")
@@ -1562,7 +1679,7 @@ def main():
         for name, fn in [("cold+warm", bench_cold_warm), ("parse", bench_parse),
                          ("match", bench_match), ("review", bench_review), ("idle", bench_idle),
                          ("wide", bench_wide), ("scale", bench_scale), ("retention", bench_retention),
-                         ("peers", bench_peers), ("wide peers", bench_wide_peers),
+                         ("team", bench_team), ("peers", bench_peers), ("wide peers", bench_wide_peers),
                          ("revision", bench_revision)]:
             if name in skip or (name == "wide peers" and skip & {"wide", "peers"}):
                 continue

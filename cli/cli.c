@@ -361,7 +361,8 @@ fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg, gboolean reade
 	g_autoptr(GError) err = NULL;
 
 	db->cfg = cfg;
-	if (reader && !g_file_test(cfg->database, G_FILE_TEST_EXISTS)) {
+	if (reader && !fw_store_is_pg(cfg->database) &&
+	    !g_file_test(cfg->database, G_FILE_TEST_EXISTS)) {
 		/* A reader never creates the database: an empty one in memory. */
 		fprintf(stderr, "%s: nothing has been polled yet (no database %s): start feedwatchd "
 		        "or run 'feedwatch poll'\n", who(), cfg->database);

@@ -39,7 +39,7 @@ fw_cmd_export(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	extras = fw_opml_config_extras(text);
 	/* Feeds without a configured title get their own, when a poll stored it;
 	 * a database that does not exist yet is not made for that. */
-	if (g_file_test(cfg->database, G_FILE_TEST_EXISTS)) {
+	if (fw_store_is_pg(cfg->database) || g_file_test(cfg->database, G_FILE_TEST_EXISTS)) {
 		struct fw_store *store = fw_store_open(cfg->database, NULL);
 		if (store)
 			fw_store_feed_statuses(store, statuses, NULL);

@@ -112,7 +112,7 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		{ NULL }
 	};
 	pid_t holder = 0;
-	int lock_fd;
+	int lock_fd = -1;
 	struct fw_config *cfg;
 	struct fw_cli_db db;
 	struct poll_run r = { 0 };
@@ -132,7 +132,8 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return FW_EXIT_USAGE;
 	}
 	/* The daemon polls its own database: ask it rather than race it. */
-	if ((lock_fd = fw_lock_take(cfg->database, &holder, &err)) < 0) {
+	if (!fw_store_is_pg(cfg->database) &&
+	    (lock_fd = fw_lock_take(cfg->database, &holder, &err)) < 0) {
 		rc = holder > 0 ? ask_daemon(cfg, holder, feeds, no_notify) : 1;
 		if (holder <= 0)
 			fprintf(stderr, "feedwatch poll: %s\n", err->message);

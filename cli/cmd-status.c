@@ -139,6 +139,63 @@ status_json(const struct fw_config *cfg, GPtrArray *lines, pid_t pid)
 	fw_cli_json_puts(b);
 }
 
+static char *span_text(gint64 d);
+
+/* Orders an array of strings (g_ptr_array_sort gives pointers to elements). */
+static gint
+name_cmp(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Team mode: the pollers the feed rows name, those that polled within two
+ * intervals (or hold a claim) first as alive, with their last poll and the
+ * feeds they hold now. */
+static void
+status_pollers(const struct fw_config *cfg, GPtrArray *lines, gint64 now)
+{
+	g_autoptr(GHashTable) last = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+	g_autoptr(GHashTable) held = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	g_autofree char *span = NULL;
+	guint alive = 0;
+
+	for (guint i = 0; i < lines->len; i++) {
+		const struct fw_feed_status *st = ((const struct status_line *)lines->pdata[i])->st;
+		gint64 *t;
+
+		if (!st || !st->claimed_by)
+			continue;
+		if (!(t = g_hash_table_lookup(last, st->claimed_by))) {
+			t = g_new0(gint64, 1);
+			g_hash_table_insert(last, st->claimed_by, t);
+			g_ptr_array_add(names, st->claimed_by);
+		}
+		*t = MAX(*t, st->last_poll);
+		if (st->lease_until > now)
+			g_hash_table_insert(held, st->claimed_by, GUINT_TO_POINTER(
+			        GPOINTER_TO_UINT(g_hash_table_lookup(held, st->claimed_by)) + 1));
+	}
+	g_ptr_array_sort(names, name_cmp);
+	for (guint i = 0; i < names->len; i++) {
+		const char *n = names->pdata[i];
+		gint64 t = *(gint64 *)g_hash_table_lookup(last, n);
+
+		alive += t >= now - 2 * cfg->interval || g_hash_table_lookup(held, n) != NULL;
+	}
+	span = span_text(2 * MAX(cfg->interval, 1));
+	printf("team database %s: %u poller%s polled in the last %s\n", cfg->database, alive,
+	       alive == 1 ? "" : "s", span);
+	for (guint i = 0; i < names->len; i++) {
+		const char *n = names->pdata[i];
+		g_autofree char *clean = fw_cli_term_cut(n, 40);
+		g_autofree char *when = relative_time(*(gint64 *)g_hash_table_lookup(last, n), now, TRUE);
+		guint k = GPOINTER_TO_UINT(g_hash_table_lookup(held, n));
+
+		printf("  %-28s last poll %s, holds %u feed%s\n", clean, when, k, k == 1 ? "" : "s");
+	}
+}
+
 /* The status as text: the daemon, the count of failing feeds, and a table
  * whose feed column is wkey wide and whose error column fills the width. */
 static void
@@ -149,7 +206,9 @@ status_table(const struct fw_config *cfg, GPtrArray *lines, pid_t pid, guint fai
 	gint64 now = fw_now();
 	guint width = fw_cli_term_width();
 
-	if (pid > 0)
+	if (fw_store_is_pg(cfg->database))
+		status_pollers(cfg, lines, now);
+	else if (pid > 0)
 		printf("feedwatchd is running (pid %ld) on %s\n", (long)pid, cfg->database);
 	else
 		printf("feedwatchd is not running (database %s)\n", cfg->database);
@@ -345,6 +404,11 @@ status_one(const struct status_line *l, gboolean json, guint width)
 		json_builder_add_double_value(b, st ? st->seconds : 0);
 		json_health(b, st);
 		fw_cli_json_str(b, "hint", hint);
+		if (st && st->claimed_by) {
+			fw_cli_json_str(b, "claimed_by", st->claimed_by);
+			fw_cli_json_time(b, "claimed_since", st->claimed_since, TRUE);
+			fw_cli_json_time(b, "lease_until", st->lease_until, TRUE);
+		}
 		json_builder_end_object(b);
 		fw_cli_json_puts(b);
 		return;
@@ -394,6 +458,14 @@ status_one(const struct status_line *l, gboolean json, guint width)
 		g_free(count);
 		count = g_strdup_printf("%" G_GINT64_FORMAT, st ? st->hits : 0);
 		field_line(out, "hits", count, width);
+		if (st && st->claimed_by && st->lease_until > now) {
+			g_autofree char *since = when_text(st->claimed_since, now, TRUE);
+			g_autofree char *c = g_strdup_printf("by %s since %s", st->claimed_by, since);
+
+			field_line(out, "claimed", c, width);
+		} else if (st && st->claimed_by) {
+			field_line(out, "polled by", st->claimed_by, width);
+		}
 		if (st && st->moved_to)
 			field_line(out, "moved to", st->moved_to, width);
 		if (st && st->gone)

@@ -562,6 +562,27 @@ read_bounded(const char *path, gsize max, char **data, gsize *len, GError **erro
 	return TRUE;
 }
 
+gboolean
+fw_config_database_is_pg(const char *database)
+{
+	const char *p = database;
+
+	if (!database)
+		return FALSE;
+	if (g_str_has_prefix(database, "postgresql://") || g_str_has_prefix(database, "postgres://"))
+		return TRUE;
+	/* A libpq key=value string: it starts with a keyword and '='. */
+	while (g_ascii_isspace(*p))
+		p++;
+	if (!g_ascii_isalpha(*p))
+		return FALSE;
+	while (g_ascii_isalnum(*p) || *p == '_')
+		p++;
+	while (g_ascii_isspace(*p))
+		p++;
+	return *p == '=';
+}
+
 /* Expands ~ and makes a path absolute relative to dir (the config's folder,
  * absolute), whatever the working directory. */
 static char *
@@ -689,6 +710,9 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 	get_duration(sc, g, "interval", &c->interval);
 	get_duration(sc, g, "timeout", &c->timeout);
 	get_duration(sc, g, "retention", &c->retention);
+	get_duration(sc, g, "lease", &c->lease);
+	if (c->lease < 1 && (e = group_get(g, "lease")) != NULL)
+		problem(sc, e->line, e->col, "lease: at least 1s");
 	if ((e = group_get(g, "max_parallel")) != NULL) {
 		if (!fw_config_parse_size(e->value, &n) || n < 1 || n > 1000)
 			problem(sc, e->line, e->col, "max_parallel: expected a number from 1 to 1000");
@@ -718,7 +742,9 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 			problem(sc, e->line, e->col, "database: empty path");
 		else {
 			g_free(c->database);   /* a second [feedwatch] (reported) */
-			c->database = config_path(e->value, sc->dir);
+			/* A PostgreSQL connection string is the server's, not a path. */
+			c->database = fw_config_database_is_pg(e->value) ? g_strdup(e->value)
+			                                                 : config_path(e->value, sc->dir);
 		}
 	}
 	if ((e = group_get(g, "opml")) != NULL && *e->value != '\0') {
@@ -1107,6 +1133,7 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 	c->timeout = 30;
 	c->max_size = 10 * 1024 * 1024;
 	c->retention = 90 * 86400;
+	c->lease = FW_CONFIG_LEASE;
 	c->quiet_start = c->quiet_end = -1;
 	c->feeds = g_ptr_array_new_with_free_func((GDestroyNotify)feed_conf_free);
 	c->topics = g_ptr_array_new_with_free_func((GDestroyNotify)topic_conf_free);

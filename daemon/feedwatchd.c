@@ -40,12 +40,11 @@ hits_today(struct daemon *d)
 	g_autoptr(GDateTime) now = g_date_time_new_now_local();
 	g_autoptr(GDateTime) midnight = g_date_time_new_local(g_date_time_get_year(now),
 		g_date_time_get_month(now), g_date_time_get_day_of_month(now), 0, 0, 0);
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
-	struct fw_hit_filter f = { .since = g_date_time_to_unix(midnight) };
+	gint64 n = 0;
 
-	if (!fw_store_hits(d->store, &f, rows, NULL))
+	if (!fw_store_hits_count(d->store, g_date_time_to_unix(midnight), &n, NULL))
 		return 0;
-	return rows->len;
+	return (guint)n;
 }
 
 /* STATUS= "412 feeds, 3 failing, 17 hits today, next poll in 42 s", at
@@ -177,9 +176,10 @@ static gboolean
 daemon_requests_cb(gpointer data)
 {
 	struct daemon *d = data;
-	g_auto(GStrv) keys = fw_lock_requests_take(d->cfg->database);
+	g_auto(GStrv) keys = fw_store_is_pg(d->cfg->database) ? NULL
+	                     : fw_lock_requests_take(d->cfg->database);
 
-	for (int k = 0; keys[k] != NULL && !d->stopping; k++) {
+	for (int k = 0; keys != NULL && keys[k] != NULL && !d->stopping; k++) {
 		guint i;
 
 		for (i = 0; i < d->cfg->feeds->len; i++)
@@ -325,7 +325,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	d.config_path = g_strdup(path);
-	if ((lock_fd = fw_lock_take(d.cfg->database, &holder, &err)) < 0) {
+	/* Pollers of a team database share it: no lock (section 18). */
+	if (!fw_store_is_pg(d.cfg->database) &&
+	    (lock_fd = fw_lock_take(d.cfg->database, &holder, &err)) < 0) {
 		fw_log_err("%s", err->message);
 		fw_config_free(d.cfg);
 		g_free(d.config_path);

@@ -841,7 +841,7 @@ static void pump(struct fw_fetcher *f)
 
 /* Returns "host:port" of an http(s) URL, host lower-cased and the default
  * port filled in, or "" (no per-host limit) for anything else. */
-static char *url_host(const char *url)
+char *fw_fetch_url_host(const char *url)
 {
 	CURLU *u = curl_url();
 	char *host = NULL;
@@ -932,7 +932,7 @@ void fw_fetcher_add(struct fw_fetcher *f, const char *url, const char *etag,
 	x->req_etag = etag != NULL ? sanitize_header_value(etag, strlen(etag)) : NULL;
 	x->req_last_modified = last_modified != NULL ?
 		sanitize_header_value(last_modified, strlen(last_modified)) : NULL;
-	x->host = url_host(x->r.url);
+	x->host = fw_fetch_url_host(x->r.url);
 	g_queue_push_tail(&f->waiting, x);
 	/* Results are never delivered from here: errors and file:// reads go
 	 * through the idle source, curl's through its sockets and timer. */
@@ -947,7 +947,7 @@ void fw_fetcher_post(struct fw_fetcher *f, const char *url, const char *const *h
 	x->f = f;
 	x->r.user = user;
 	x->r.url = g_strdup(url != NULL ? url : "");
-	x->host = url_host(x->r.url);
+	x->host = fw_fetch_url_host(x->r.url);
 	x->done = done;
 	x->post = g_bytes_new(body != NULL ? body : "", body != NULL ? len : 0);
 	x->post_headers = g_strdupv((char **)headers);

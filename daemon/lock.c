@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "feedwatch/lock.h"
+#include "feedwatch/store.h"
 
 static char *
 lock_path(const char *db_path)
@@ -68,8 +69,13 @@ fw_lock_take(const char *db_path, pid_t *holder, GError **error)
 pid_t
 fw_lock_holder(const char *db_path)
 {
-	g_autofree char *path = lock_path(db_path);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	g_autofree char *path = NULL;
+	int fd;
+
+	if (fw_store_is_pg(db_path))
+		return 0;
+	path = lock_path(db_path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	pid_t pid = 0;
 
 	if (fd < 0)

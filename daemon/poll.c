@@ -33,6 +33,7 @@ struct feed_run {
 	gint64 ttl;               /* <ttl> / sy:updatePeriod, as stored, 0 none */
 	gint64 max_age;           /* Cache-Control max-age, as stored, 0 none */
 	gboolean gone_logged;     /* "gone, not polled" said once in this process */
+	gboolean claim_kept;      /* team mode: the claim was checked in the open group */
 };
 
 /* The compiled topics of one config, shared with the parse worker: a reload
@@ -94,7 +95,17 @@ struct fw_poller {
 	guint outstanding;        /* fetches and jobs not yet finished */
 	guint max_outstanding;    /* bounds the bodies held in memory */
 	GSource *batch_timer;     /* ends the store's group POLL_BATCH_MS after it opened */
+	GHashTable *pauses;       /* team mode: host -> until (gint64 *), every poller's
+	                             Retry-After pauses as last read from the store */
+	gint64 pauses_read;       /* when they were (Unix seconds) */
 };
+
+/* Team mode: a feed whose state could not be read or claimed (the server
+ * restarting) is tried again this many seconds later, not an interval. */
+#define POLL_RETRY_SOON 5
+
+/* Team mode: the hosts' shared pauses are read again this often (seconds). */
+#define POLL_PAUSES_EVERY 5
 
 /* Polls that end within this many milliseconds share one transaction (one
  * WAL write of the pages they all touch): see poll_batch_open. */
@@ -102,6 +113,8 @@ struct fw_poller {
 
 static void run_free(struct feed_run *run);
 static void poll_start_waiting(struct fw_poller *p, struct feed_run *run);
+static gboolean poll_claim(struct feed_run *run);
+static void poll_host_pause(struct fw_poller *p, const char *url, gint64 seconds);
 static gboolean poll_done_source_cb(GSource *source, GSourceFunc cb, gpointer data);
 
 static GSourceFuncs poll_done_source_funcs = { .dispatch = poll_done_source_cb };
@@ -239,6 +252,11 @@ item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struc
 		h.matched_json = ih->matched;
 		h.notified = fw_outbox_admit(p->store, p->cfg, t, item_rowid, run->fetched_before,
 		                             &channels);
+		/* Team mode: desktops are the notifiers' (--notify-only), not a
+		 * poller's; exec and webhook stay, sent once by the poller that
+		 * claims the outbox row. */
+		if (fw_store_is_team(p->store))
+			channels &= ~(guint)FW_CHANNEL_DESKTOP;
 		if (!fw_store_hit_add(p->store, &h, channels, now, &hit_id, error))
 			return FALSE;
 		p->stats.hits_new++;
@@ -321,6 +339,37 @@ poll_note_move(struct feed_run *run, const struct fw_feed_conf *fc, const char *
 	fw_store_feed_state_clear(&st);
 }
 
+/* Team mode, before a poll is recorded: TRUE when this poller still holds
+ * the feed (the claim is renewed and locked in the open group); else the
+ * poll is dropped (another poller claimed the feed when this one's lease
+ * ran out, and records its own) and the feed handed back. */
+static gboolean
+poll_claim_kept(struct feed_run *run)
+{
+	struct fw_poller *p = run->p;
+	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
+	g_autoptr(GError) err = NULL;
+	gboolean held = TRUE;
+
+	if (run->claim_kept || !fw_store_is_team(p->store))
+		return TRUE;
+	if (!poll_batch_open(p, &err) ||
+	    !fw_store_feed_claim_keep(p->store, run->feed_id, fw_now(), p->cfg->lease, &held, &err))
+		fw_log_err("%s: cannot keep its claim: %s", fc->key, err->message);
+	else if (held)
+		return run->claim_kept = TRUE;
+	else
+		fw_log_warn("%s: its lease ran out and another poller took it: this poll is dropped "
+		            "(lease = %" G_GINT64_FORMAT "s is short for this load?)", fc->key,
+		            p->cfg->lease);
+	run->in_flight = FALSE;
+	g_clear_pointer(&run->url, g_free);
+	g_clear_pointer(&run->moved_to, g_free);
+	if (p->done_cb != NULL)
+		p->done_cb(run->index, fw_now() + POLL_RETRY_SOON, p->done_data);
+	return FALSE;
+}
+
 /* Records the outcome of a poll and hands the feed back to the caller.
  * The publisher's hints (ttl, max-age) are the record's when it has new
  * ones, else those stored; retry_after: from a 429/503. */
@@ -333,6 +382,10 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after
 	gint64 now = fw_now();
 	int failures = rec->ok ? 0 : run->failures + 1;
 	gint64 next, hint;
+
+	if (!poll_claim_kept(run))
+		return;
+	run->claim_kept = FALSE;
 
 	if (rec->hints) {
 		run->ttl = rec->ttl;
@@ -497,6 +550,8 @@ poll_job_done(struct fw_poller *p, struct parse_job *job)
 		            job->doc->warning ? job->doc->warning : "");
 	rec->degraded = job->doc->degraded;
 	rec->title = fc->title ? fc->title : job->doc->title;
+	if (!poll_claim_kept(run))
+		return;
 	if (!poll_store_job(run, job, fw_now(), &err)) {
 		/* Nothing of this poll was stored: keep the old validators so the
 		 * next poll fetches the feed again. */
@@ -555,6 +610,8 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	if (r->error != NULL) {
 		rec.error = r->error;
 		rec.gone = r->http_status == 410;
+		if (r->retry_after > 0)
+			poll_host_pause(p, r->url, r->retry_after);
 		poll_finish(run, &rec, r->retry_after);
 		poll_release(p);
 		return;
@@ -638,6 +695,7 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	p->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
 	p->store = store;
 	p->runs = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
+	p->pauses = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	p->orphans = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
 	g_queue_init(&p->backlog);
 	p->max_outstanding = 2 * MAX(cfg->max_parallel, 1u);
@@ -694,6 +752,7 @@ fw_poller_free(struct fw_poller *p)
 	fw_outbox_free(p->outbox);
 	gen_unref(p->gen);
 	g_ptr_array_unref(p->runs);
+	g_hash_table_unref(p->pauses);
 	g_ptr_array_unref(p->orphans);
 	g_main_context_unref(p->ctx);
 	g_free(p);
@@ -706,6 +765,35 @@ run_free(struct feed_run *run)
 	g_free(run->url);
 	g_free(run->moved_to);
 	g_free(run);
+}
+
+/* Team mode: every feed of the config gets its row at once, in config
+ * order and one transaction, before any poll: pollers starting together
+ * then never make rows in a crossing order inside their groups (a
+ * deadlock). On SQLite rows are made as feeds are first polled. */
+static void
+poll_feeds_register(struct fw_poller *p)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (!fw_store_is_team(p->store) || !fw_store_begin(p->store, &err)) {
+		if (err != NULL)
+			fw_log_warn("cannot record the feeds: %s", err->message);
+		return;
+	}
+	for (guint i = 0; i < p->cfg->feeds->len; i++) {
+		const struct fw_feed_conf *fc = p->cfg->feeds->pdata[i];
+		struct fw_feed_state st = { 0 };
+
+		if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
+			fw_log_warn("cannot record the feeds: %s", err->message);
+			fw_store_rollback(p->store);
+			return;
+		}
+		fw_store_feed_state_clear(&st);
+	}
+	if (!fw_store_commit(p->store, &err))
+		fw_log_warn("cannot record the feeds: %s", err->message);
 }
 
 gboolean
@@ -776,6 +864,7 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 	p->cfg = cfg;
 	if (p->outbox != NULL)
 		fw_outbox_reconfigure(p->outbox, cfg);
+	poll_feeds_register(p);
 	return TRUE;
 }
 
@@ -810,7 +899,8 @@ fw_poller_poll(struct fw_poller *p, guint i)
 	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
 		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
 		if (p->done_cb != NULL)
-			p->done_cb(i, fw_now() + fc->interval, p->done_data);
+			p->done_cb(i, fw_now() + (fw_store_is_team(p->store) ? POLL_RETRY_SOON
+			                                                     : fc->interval), p->done_data);
 		return;
 	}
 	run->in_flight = TRUE;
@@ -833,8 +923,80 @@ fw_poller_poll(struct fw_poller *p, guint i)
 	}
 	if (st.moved_to != NULL)
 		fw_log_debug("%s: polling %s (moved from %s)", fc->key, st.moved_to, fc->url);
-	poll_start(p, run, st.etag, st.last_modified);
+	if (poll_claim(run))
+		poll_start(p, run, st.etag, st.last_modified);
 	fw_store_feed_state_clear(&st);
+}
+
+/* Team mode: when url's host is paused for every poller, until when; else
+ * 0. The pauses are read from the store every POLL_PAUSES_EVERY seconds. */
+static gint64
+poll_host_paused(struct fw_poller *p, const char *url, gint64 now)
+{
+	g_autofree char *host = fw_fetch_url_host(url);
+	g_autoptr(GError) err = NULL;
+	gint64 *until;
+
+	if (now - p->pauses_read >= POLL_PAUSES_EVERY) {
+		g_hash_table_remove_all(p->pauses);
+		if (!fw_store_host_pauses(p->store, now, p->pauses, &err))
+			fw_log_warn("cannot read the hosts' pauses: %s", err->message);
+		p->pauses_read = now;
+	}
+	until = g_hash_table_lookup(p->pauses, host);
+	return until != NULL ? *until : 0;
+}
+
+/* Team mode: a 429 or 503 with Retry-After pauses the host for every
+ * poller (and at once for this one). */
+static void
+poll_host_pause(struct fw_poller *p, const char *url, gint64 seconds)
+{
+	g_autofree char *host = fw_fetch_url_host(url);
+	g_autoptr(GError) err = NULL;
+	gint64 until = fw_now() + seconds;
+
+	if (!fw_store_is_team(p->store) || *host == '\0' || seconds <= 0)
+		return;
+	if (!fw_store_host_pause(p->store, host, until, &err))
+		fw_log_warn("%s: cannot share its pause: %s", host, err->message);
+	g_hash_table_insert(p->pauses, g_steal_pointer(&host), g_memdup2(&until, sizeof until));
+}
+
+/* Team mode: claims the run's feed as its fetch starts (section 18): TRUE
+ * to go on; FALSE when another poller has it, or polled it since it was
+ * scheduled here: the run is handed back due when to look again. Always
+ * TRUE on SQLite. */
+static gboolean
+poll_claim(struct feed_run *run)
+{
+	struct fw_poller *p = run->p;
+	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
+	g_autoptr(GError) err = NULL;
+	gboolean claimed = TRUE;
+	gint64 retry = 0, now = fw_now();
+
+	if (fw_store_is_team(p->store) && (retry = poll_host_paused(p, run->url, now)) > now) {
+		/* Another poller's 429 or 503 asked every poller to wait. */
+		fw_log_debug("%s: its host asked to wait; looking again at %" G_GINT64_FORMAT, fc->key,
+		             retry);
+		p->stats.feeds_skipped++;
+	} else if (!fw_store_feed_claim(p->store, run->feed_id, now, p->cfg->lease, &claimed, &retry,
+	                                &err)) {
+		fw_log_err("%s: cannot claim it: %s", fc->key, err->message);
+		retry = now + POLL_RETRY_SOON;
+	} else if (claimed) {
+		return TRUE;
+	} else {
+		fw_log_debug("%s: another poller has it or polled it; looking again at %"
+		             G_GINT64_FORMAT, fc->key, retry);
+	}
+	run->in_flight = FALSE;
+	g_clear_pointer(&run->url, g_free);
+	g_clear_pointer(&run->moved_to, g_free);
+	if (p->done_cb != NULL)
+		p->done_cb(run->index, retry, p->done_data);
+	return FALSE;
 }
 
 /* Starts a run that waited in the backlog: reads its validators again. */
@@ -847,7 +1009,7 @@ poll_start_waiting(struct fw_poller *p, struct feed_run *run)
 
 	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
 		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
-		poll_skip(run, fw_now() + fc->interval);
+		poll_skip(run, fw_now() + (fw_store_is_team(p->store) ? POLL_RETRY_SOON : fc->interval));
 		return;
 	}
 	run_take_state(run, fc, &st);
@@ -858,7 +1020,8 @@ poll_start_waiting(struct fw_poller *p, struct feed_run *run)
 	}
 	if (st.moved_to != NULL)
 		fw_log_debug("%s: polling %s (moved from %s)", fc->key, st.moved_to, fc->url);
-	poll_start(p, run, st.etag, st.last_modified);
+	if (poll_claim(run))
+		poll_start(p, run, st.etag, st.last_modified);
 	fw_store_feed_state_clear(&st);
 }
 

@@ -1,5 +1,6 @@
-/* store — the only owner of sqlite3 *: schema, migrations, feeds' poll state,
- * items, hits, outbox. See include/feedwatch/store.h. */
+/* store-sqlite — the SQLite backend of store, the only owner of sqlite3 *:
+ * schema, migrations, feeds' poll state, items, hits, outbox. See
+ * include/feedwatch/store.h and store-int.h. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,10 +11,8 @@
 #include <zstd.h>
 #include <zdict.h>
 
-#include "feedwatch/store.h"
+#include "store-int.h"
 #include "feedwatch/config.h"
-
-G_DEFINE_QUARK(fw-store-error-quark, fw_store_error)
 
 /* The story of the hits of item ITEM (an SQL expression naming an items.id):
  * the lowest id of the hits of every item with its canonical link, else of
@@ -213,6 +212,7 @@ enum stmt_id {
 	ST_DICT_GET,
 	ST_DICT_ADD,
 	ST_DICT_SAMPLES,
+	ST_HITS_COUNT,
 	ST_COUNT
 };
 
@@ -379,24 +379,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"INSERT OR IGNORE INTO dicts (id, data) VALUES (?1, ?2)",
 	[ST_DICT_SAMPLES] =
 		"SELECT body FROM items WHERE body IS NOT NULL ORDER BY id DESC LIMIT ?1",
+	[ST_HITS_COUNT] =
+		"SELECT count(*) FROM hits WHERE found >= ?1",
 };
 
-struct fw_store {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *stmts[ST_COUNT];
-	GHashTable *touched;   /* item row ids put in the open transaction */
-	gboolean group;        /* the open transaction is a group (fw_store_group_begin) */
-	ZSTD_CCtx *zc;         /* items' bodies, made on first use */
-	ZSTD_DCtx *zd;
-	ZSTD_CDict *cdict;     /* the dictionary bodies are packed with, or NULL */
-	gboolean dict_looked;  /* the stored dictionary was looked for */
-	guint dict_pending;    /* the ID of a dictionary written in the open
-	                          transaction: used once committed (dict_settle) */
-	GByteArray *samples;   /* bodies packed without a dictionary, to train one */
-	GArray *sample_sizes;  /* of size_t */
-	GHashTable *ddicts;    /* dictionary ID -> ZSTD_DDict *, for reading */
-};
 
 /* After a commit or rollback: starts using a dictionary written in the
  * transaction if it was committed (item bodies, below). */
@@ -405,6 +391,14 @@ static void dict_settle(struct fw_store *s);
 /* SQL functions of the migration to schema 6 (item bodies, below). */
 static void body_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 static void hash_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+
+static gboolean sq_begin(struct fw_store *s, GError **error);
+static gboolean sq_commit(struct fw_store *s, GError **error);
+static void sq_rollback(struct fw_store *s);
+static void sq_free(struct fw_store *s);
+static void sq_rollback_to(struct fw_store *s);
+static gboolean sq_group_end(struct fw_store *s, GError **error);
+static gboolean sq_hit_set_read(struct fw_store *s, gint64 hit_id, gboolean read, GError **error);
 
 /* Maps an SQLite result code to an FW_STORE_ERROR code. */
 static int error_code(int rc)
@@ -537,7 +531,7 @@ static gboolean auto_begin(struct fw_store *s, gboolean *own, GError **error)
 {
 	*own = sqlite3_get_autocommit(s->db) != 0;
 	if (*own)
-		return fw_store_begin(s, error);
+		return sq_begin(s, error);
 	return TRUE;
 }
 
@@ -547,18 +541,9 @@ static gboolean auto_end(struct fw_store *s, gboolean own, gboolean ok, GError *
 	if (!own)
 		return ok;
 	if (ok)
-		return fw_store_commit(s, error);
-	fw_store_rollback(s);
+		return sq_commit(s, error);
+	sq_rollback(s);
 	return FALSE;
-}
-
-/* Folds a string for case-insensitive search. */
-static char *search_fold(const char *text)
-{
-	g_autofree char *valid = g_utf8_make_valid(text, -1);
-	g_autofree char *folded = g_utf8_casefold(valid, -1);
-
-	return g_utf8_normalize(folded, -1, G_NORMALIZE_ALL);
 }
 
 /* SQL fw_contains(haystack, needle): 1 when needle occurs in haystack, ignoring
@@ -577,8 +562,8 @@ static void contains_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	/* The needle is the same on every row: fold it once. */
 	n = sqlite3_get_auxdata(ctx, 1);
 	if (!n)
-		n = folded = search_fold(needle);
-	h = search_fold(hay);
+		n = folded = fw_store_search_fold(needle);
+	h = fw_store_search_fold(hay);
 	sqlite3_result_int(ctx, strstr(h, n) != NULL);
 	if (folded)
 		sqlite3_set_auxdata(ctx, 1, g_steal_pointer(&folded), g_free);
@@ -603,17 +588,17 @@ static gboolean migrate(struct fw_store *s, GError **error)
 			return fail(s, error, sqlite3_extended_errcode(s->db), "reading the schema version");
 		if (version > newest) {
 			if (pass == 1)
-				fw_store_rollback(s);
+				sq_rollback(s);
 			g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN,
 			            "%s: database schema version %d is newer than this feedwatch "
 			            "knows (%d)", s->path, version, newest);
 			return FALSE;
 		}
 		if (version == newest)
-			return pass == 0 ? TRUE : fw_store_commit(s, error);
+			return pass == 0 ? TRUE : sq_commit(s, error);
 		/* Behind: take the write lock and look again (another process may
 		 * have migrated meanwhile). */
-		if (pass == 0 && !fw_store_begin(s, error))
+		if (pass == 0 && !sq_begin(s, error))
 			return FALSE;
 	}
 	for (int v = version; v < newest && ok; v++) {
@@ -623,10 +608,10 @@ static gboolean migrate(struct fw_store *s, GError **error)
 		ok = exec(s, migrations[v], what, error) && exec(s, pragma, what, error);
 	}
 	if (!ok) {
-		fw_store_rollback(s);
+		sq_rollback(s);
 		return FALSE;
 	}
-	if (!fw_store_commit(s, error))
+	if (!sq_commit(s, error))
 		return FALSE;
 	/* Schema 6 packed every item's text: the rows shrank in place and left
 	 * their pages mostly empty (a cold cycle's 52 MB became 78 MB). VACUUM
@@ -643,7 +628,7 @@ static gboolean errno_readonly(int e)
 	return e == EACCES || e == EPERM || e == EROFS;
 }
 
-struct fw_store *fw_store_open(const char *path, GError **error)
+struct fw_store *fw_store_sqlite_open(const char *path, GError **error)
 {
 	g_autofree char *dir = NULL;
 	struct fw_store *s;
@@ -664,7 +649,9 @@ struct fw_store *fw_store_open(const char *path, GError **error)
 	fresh = g_stat(path, &sb) != 0 || sb.st_size == 0;
 	s = g_new0(struct fw_store, 1);
 	s->path = g_strdup(path);
+	s->ops = &fw_store_sqlite_ops;
 	s->touched = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s->stmts = g_new0(sqlite3_stmt *, ST_COUNT);
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
 	if (rc != SQLITE_OK)
@@ -674,7 +661,7 @@ struct fw_store *fw_store_open(const char *path, GError **error)
 	if (sqlite3_db_readonly(s->db, "main") == 1) {
 		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_READONLY,
 		            "%s: database is read-only (no write permission)", path);
-		fw_store_free(s);
+		sq_free(s);
 		return NULL;
 	}
 	/* Page size and auto_vacuum take only on a file without tables and
@@ -717,7 +704,7 @@ struct fw_store *fw_store_open(const char *path, GError **error)
 	/* Migrations rewrite whole tables: their journals and VACUUM's copy go
 	 * to temporary files, not to memory (a daemon under MemoryMax). */
 	if (!migrate(s, error)) {
-		fw_store_free(s);
+		sq_free(s);
 		return NULL;
 	}
 	sqlite3_exec(s->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);
@@ -736,7 +723,7 @@ fail_open:
 			code = FW_STORE_ERROR_READONLY;
 		g_set_error(error, FW_STORE_ERROR, code, "%s: cannot open the database: %s",
 		            path, msg);
-		fw_store_free(s);
+		sq_free(s);
 		return NULL;
 	}
 }
@@ -753,7 +740,7 @@ static int open_ro(struct fw_store *s, const char *uri)
 	return rc;
 }
 
-struct fw_store *fw_store_open_readonly(const char *path, GError **error)
+struct fw_store *fw_store_sqlite_open_readonly(const char *path, GError **error)
 {
 	g_autofree char *abs = g_canonicalize_filename(path, NULL);
 	g_autofree char *uri = g_filename_to_uri(abs, NULL, NULL);
@@ -771,7 +758,9 @@ struct fw_store *fw_store_open_readonly(const char *path, GError **error)
 	}
 	s = g_new0(struct fw_store, 1);
 	s->path = g_strdup(path);
+	s->ops = &fw_store_sqlite_ops;
 	s->touched = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s->stmts = g_new0(sqlite3_stmt *, ST_COUNT);
 	/* A WAL database is read through its -shm file, which exists while any
 	 * connection has it open. Without one, no writer has it open and all of
 	 * it is in the database file: that is read as is (immutable), so that
@@ -785,7 +774,7 @@ struct fw_store *fw_store_open_readonly(const char *path, GError **error)
 		g_set_error(error, FW_STORE_ERROR, error_code(sqlite3_extended_errcode(s->db)),
 		            "%s: cannot open the database read-only: %s", path,
 		            s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-		fw_store_free(s);
+		sq_free(s);
 		return NULL;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
@@ -800,7 +789,7 @@ struct fw_store *fw_store_open_readonly(const char *path, GError **error)
 		            "%s: database is read-only and its schema (version %d) is not this "
 		            "feedwatch's (%d): open it once with write access", path, version,
 		            (int)G_N_ELEMENTS(migrations));
-		fw_store_free(s);
+		sq_free(s);
 		return NULL;
 	}
 	rc = sqlite3_create_function_v2(s->db, "fw_contains", 2,
@@ -809,18 +798,19 @@ struct fw_store *fw_store_open_readonly(const char *path, GError **error)
 	if (rc != SQLITE_OK) {
 		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN, "%s: %s", path,
 		            sqlite3_errmsg(s->db));
-		fw_store_free(s);
+		sq_free(s);
 		return NULL;
 	}
 	return s;
 }
 
-void fw_store_free(struct fw_store *s)
+static void sq_free(struct fw_store *s)
 {
 	if (!s)
 		return;
-	for (int i = 0; i < ST_COUNT; i++)
+	for (int i = 0; s->stmts && i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmts[i]);
+	g_free(s->stmts);
 	sqlite3_close_v2(s->db);
 	if (s->touched)
 		g_hash_table_unref(s->touched);
@@ -837,44 +827,44 @@ void fw_store_free(struct fw_store *s)
 	g_free(s);
 }
 
-void fw_store_set_busy_timeout(struct fw_store *s, int ms)
+static void sq_set_busy_timeout(struct fw_store *s, int ms)
 {
 	sqlite3_busy_timeout(s->db, ms);
 }
 
-void fw_store_set_mmap(struct fw_store *s, gint64 bytes)
+static void sq_set_mmap(struct fw_store *s, gint64 bytes)
 {
 	g_autofree char *sql = g_strdup_printf("PRAGMA mmap_size = %" G_GINT64_FORMAT, bytes);
 
 	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 }
 
-void fw_store_set_durable(struct fw_store *s, gboolean durable)
+static void sq_set_durable(struct fw_store *s, gboolean durable)
 {
 	sqlite3_exec(s->db, durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
 	             NULL, NULL, NULL);
 }
 
-gboolean fw_store_begin(struct fw_store *s, GError **error)
+static gboolean sq_begin(struct fw_store *s, GError **error)
 {
-	if (s->group && !fw_store_group_end(s, error))
+	if (s->group && !sq_group_end(s, error))
 		return FALSE;
 	g_hash_table_remove_all(s->touched);
 	return exec(s, "BEGIN IMMEDIATE", "starting a transaction", error);
 }
 
-gboolean fw_store_commit(struct fw_store *s, GError **error)
+static gboolean sq_commit(struct fw_store *s, GError **error)
 {
 	g_hash_table_remove_all(s->touched);
 	if (!exec(s, "COMMIT", "committing", error)) {
-		fw_store_rollback(s);
+		sq_rollback(s);
 		return FALSE;
 	}
 	dict_settle(s);
 	return TRUE;
 }
 
-void fw_store_rollback(struct fw_store *s)
+static void sq_rollback(struct fw_store *s)
 {
 	if (!s)
 		return;
@@ -885,24 +875,24 @@ void fw_store_rollback(struct fw_store *s)
 	dict_settle(s);
 }
 
-gboolean fw_store_savepoint(struct fw_store *s, GError **error)
+static gboolean sq_savepoint(struct fw_store *s, GError **error)
 {
 	g_hash_table_remove_all(s->touched);
 	return exec(s, "SAVEPOINT fw_unit", "starting a savepoint", error);
 }
 
-gboolean fw_store_release(struct fw_store *s, GError **error)
+static gboolean sq_release(struct fw_store *s, GError **error)
 {
 	g_hash_table_remove_all(s->touched);
 	if (!exec(s, "RELEASE fw_unit", "committing", error)) {
-		fw_store_rollback_to(s);
+		sq_rollback_to(s);
 		return FALSE;
 	}
 	dict_settle(s);
 	return TRUE;
 }
 
-void fw_store_rollback_to(struct fw_store *s)
+static void sq_rollback_to(struct fw_store *s)
 {
 	g_hash_table_remove_all(s->touched);
 	/* SQLite may have rolled the whole transaction back already (SQLITE_FULL). */
@@ -910,9 +900,9 @@ void fw_store_rollback_to(struct fw_store *s)
 		sqlite3_exec(s->db, "ROLLBACK TO fw_unit; RELEASE fw_unit", NULL, NULL, NULL);
 }
 
-gboolean fw_store_group_begin(struct fw_store *s, GError **error)
+static gboolean sq_group_begin(struct fw_store *s, GError **error)
 {
-	if (s->group && sqlite3_get_autocommit(s->db) && !fw_store_group_end(s, error))
+	if (s->group && sqlite3_get_autocommit(s->db) && !sq_group_end(s, error))
 		return FALSE;   /* undone by SQLite: said once, then a new group */
 	if (!sqlite3_get_autocommit(s->db))
 		return TRUE;
@@ -923,7 +913,7 @@ gboolean fw_store_group_begin(struct fw_store *s, GError **error)
 	return TRUE;
 }
 
-gboolean fw_store_group_end(struct fw_store *s, GError **error)
+static gboolean sq_group_end(struct fw_store *s, GError **error)
 {
 	if (!s->group)
 		return TRUE;
@@ -934,23 +924,12 @@ gboolean fw_store_group_end(struct fw_store *s, GError **error)
 		            "a storage error undid the writes of the open group");
 		return FALSE;
 	}
-	return fw_store_commit(s, error);
+	return sq_commit(s, error);
 }
 
 /* ---- feeds ------------------------------------------------------------ */
 
-void fw_store_feed_state_clear(struct fw_feed_state *st)
-{
-	if (!st)
-		return;
-	g_clear_pointer(&st->etag, g_free);
-	g_clear_pointer(&st->last_modified, g_free);
-	g_clear_pointer(&st->title, g_free);
-	g_clear_pointer(&st->moved_to, g_free);
-	memset(st, 0, sizeof(*st));
-}
-
-gboolean fw_store_feed_get(struct fw_store *s, const char *key, const char *url,
+static gboolean sq_feed_get(struct fw_store *s, const char *key, const char *url,
                            struct fw_feed_state *st, GError **error)
 {
 	sqlite3_stmt *q;
@@ -990,7 +969,7 @@ gboolean fw_store_feed_get(struct fw_store *s, const char *key, const char *url,
 	return TRUE;
 }
 
-gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
+static gboolean sq_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
                               const struct fw_poll_record *rec, GError **error)
 {
 	sqlite3_stmt *q;
@@ -1032,21 +1011,7 @@ gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
 	return TRUE;
 }
 
-void fw_store_feed_status_free(struct fw_feed_status *st)
-{
-	if (!st)
-		return;
-	g_free(st->key);
-	g_free(st->url);
-	g_free(st->title);
-	g_free(st->error);
-	g_free(st->moved_to);
-	g_free(st->etag);
-	g_free(st->last_modified);
-	g_free(st);
-}
-
-gboolean fw_store_feed_statuses(struct fw_store *s, GPtrArray *out, GError **error)
+static gboolean sq_feed_statuses(struct fw_store *s, GPtrArray *out, GError **error)
 {
 	sqlite3_stmt *q;
 	int rc;
@@ -1085,112 +1050,7 @@ gboolean fw_store_feed_statuses(struct fw_store *s, GPtrArray *out, GError **err
 	return TRUE;
 }
 
-/* ---- canonical links --------------------------------------------------- */
-
-/* TRUE for query parameters that only track the reader. */
-static gboolean tracking_param(const char *param, gsize len)
-{
-	return (len >= 4 && g_ascii_strncasecmp(param, "utm_", 4) == 0) ||
-	       (len == 6 && g_ascii_strncasecmp(param, "fbclid", 6) == 0) ||
-	       (len == 5 && g_ascii_strncasecmp(param, "gclid", 5) == 0);
-}
-
-/* TRUE when a parsed host holds only what a host may (RFC 3986 reg-name,
- * IP literal, or non-ASCII for IDNs). */
-static gboolean host_ok(const char *host)
-{
-	if (!host || !*host)
-		return FALSE;
-	for (const unsigned char *p = (const unsigned char *)host; *p; p++) {
-		if (*p < 0x80 && !g_ascii_isalnum(*p) && !strchr("-._~%!$&'()*+,;=:[]", *p))
-			return FALSE;
-	}
-	return TRUE;
-}
-
-/* Upper-cases the hex digits of %-escapes in place. */
-static void upcase_escapes(char *p)
-{
-	for (; *p; p++) {
-		if (p[0] == '%' && g_ascii_isxdigit(p[1]) && g_ascii_isxdigit(p[2])) {
-			p[1] = g_ascii_toupper(p[1]);
-			p[2] = g_ascii_toupper(p[2]);
-			p += 2;
-		}
-	}
-}
-
-char *fw_store_canonical_link(const char *url)
-{
-	g_autoptr(GUri) uri = NULL;
-	g_autofree char *scheme = NULL, *host = NULL, *path = NULL;
-	g_autoptr(GString) query = NULL;
-	const char *q;
-	int port;
-
-	if (!url)
-		return NULL;
-	uri = g_uri_parse(url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
-	if (!uri || !host_ok(g_uri_get_host(uri)))
-		return g_strdup(url);
-	scheme = g_ascii_strdown(g_uri_get_scheme(uri), -1);
-	host = g_ascii_strdown(g_uri_get_host(uri), -1);
-	port = g_uri_get_port(uri);
-	if ((port == 80 && !strcmp(scheme, "http")) || (port == 443 && !strcmp(scheme, "https")))
-		port = -1;
-	path = g_strdup(g_uri_get_path(uri));
-	upcase_escapes(path);
-	for (gsize n = strlen(path); n > 0 && path[n - 1] == '/'; n--)
-		path[n - 1] = '\0';
-
-	q = g_uri_get_query(uri);
-	if (q) {
-		g_auto(GStrv) params = g_strsplit(q, "&", -1);
-
-		query = g_string_new(NULL);
-		for (char **p = params; *p; p++) {
-			gsize name_len = strcspn(*p, "=");
-
-			if (!**p || tracking_param(*p, name_len))
-				continue;
-			if (query->len)
-				g_string_append_c(query, '&');
-			g_string_append(query, *p);
-		}
-		upcase_escapes(query->str);
-	}
-	return g_uri_join(G_URI_FLAGS_ENCODED, scheme, g_uri_get_userinfo(uri), host, port,
-	                  path, query && query->len ? query->str : NULL, NULL);
-}
-
 /* ---- items and hits ---------------------------------------------------- */
-
-/* Parses a categories column of schema 5 and before (a JSON array) into a new array of
- * strings. */
-static GPtrArray *categories_parse(const char *json)
-{
-	GPtrArray *cats = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(JsonParser) p = NULL;
-	JsonNode *root;
-	JsonArray *a;
-
-	if (!json || !*json)
-		return cats;
-	p = json_parser_new_immutable();
-	if (!json_parser_load_from_data(p, json, -1, NULL))
-		return cats;
-	root = json_parser_get_root(p);
-	if (!root || !JSON_NODE_HOLDS_ARRAY(root))
-		return cats;
-	a = json_node_get_array(root);
-	for (guint i = 0; i < json_array_get_length(a); i++) {
-		JsonNode *n = json_array_get_element(a, i);
-
-		if (JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING)
-			g_ptr_array_add(cats, g_strdup(json_node_get_string(n)));
-	}
-	return cats;
-}
 
 /* ---- item bodies ------------------------------------------------------- */
 
@@ -1432,7 +1292,7 @@ static void body_read(struct fw_store *s, sqlite3_stmt *q, int i, char **summary
 static void body_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct fw_store *s = sqlite3_user_data(ctx);
-	g_autoptr(GPtrArray) cats = categories_parse((const char *)sqlite3_value_text(argv[2]));
+	g_autoptr(GPtrArray) cats = fw_store_categories_parse((const char *)sqlite3_value_text(argv[2]));
 	g_autoptr(GBytes) body = body_pack(s, (const char *)sqlite3_value_text(argv[0]),
 	                                   (const char *)sqlite3_value_text(argv[1]), cats, FALSE);
 	gsize n;
@@ -1546,7 +1406,7 @@ static gboolean item_find(struct fw_store *s, sqlite3_stmt *q, gboolean in_txn, 
 	return TRUE;
 }
 
-gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
+static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
                            const char *hash, gint64 now, gint64 *item_rowid,
                            enum fw_item_state *state, GError **error)
 {
@@ -1640,17 +1500,17 @@ static gboolean exists(struct fw_store *s, enum stmt_id id, gint64 item_rowid,
 	return found;
 }
 
-gboolean fw_store_hit_exists(struct fw_store *s, gint64 item_rowid, const char *topic)
+static gboolean sq_hit_exists(struct fw_store *s, gint64 item_rowid, const char *topic)
 {
 	return exists(s, ST_HIT_EXISTS, item_rowid, topic);
 }
 
-gboolean fw_store_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic)
+static gboolean sq_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic)
 {
 	return exists(s, ST_STORY_NOTIFIED, item_rowid, topic);
 }
 
-gboolean fw_store_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,
+static gboolean sq_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,
                           gint64 now, gint64 *hit_id, GError **error)
 {
 	enum fw_hit_notified notified;
@@ -1699,21 +1559,7 @@ gboolean fw_store_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint 
 
 /* ---- outbox ------------------------------------------------------------ */
 
-void fw_store_outbox_row_free(struct fw_outbox_row *r)
-{
-	if (!r)
-		return;
-	g_free(r->topic);
-	g_free(r->topic_name);
-	g_free(r->feed_title);
-	g_free(r->title);
-	g_free(r->link);
-	g_free(r->snippet);
-	g_free(r->marks_json);
-	g_free(r);
-}
-
-gboolean fw_store_outbox_due(struct fw_store *s, gint64 now, guint limit,
+static gboolean sq_outbox_due(struct fw_store *s, gint64 now, guint limit,
                              GPtrArray *out, GError **error)
 {
 	sqlite3_stmt *q;
@@ -1749,7 +1595,7 @@ gboolean fw_store_outbox_due(struct fw_store *s, gint64 now, guint limit,
 	return TRUE;
 }
 
-gboolean fw_store_outbox_done(struct fw_store *s, gint64 outbox_id, gboolean ok,
+static gboolean sq_outbox_done(struct fw_store *s, gint64 outbox_id, gboolean ok,
                               const char *error_text, gint64 now, GError **error)
 {
 	sqlite3_stmt *q;
@@ -2088,7 +1934,7 @@ static gboolean hits_append(struct fw_hit_row *row, gpointer out)
 	return TRUE;
 }
 
-gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
+static gboolean sq_hits(struct fw_store *s, const struct fw_hit_filter *filter,
                        GPtrArray *out, GError **error)
 {
 	return hits_each(s, filter, hits_append, out, FALSE, error);
@@ -2108,7 +1954,7 @@ static gboolean hits_call(struct fw_hit_row *row, gpointer data)
 	return c->cb(row, c->data);
 }
 
-gboolean fw_store_hits_foreach(struct fw_store *s, const struct fw_hit_filter *filter,
+static gboolean sq_hits_foreach(struct fw_store *s, const struct fw_hit_filter *filter,
                                fw_store_hit_cb cb, gpointer data, GError **error)
 {
 	struct hits_cb c = { cb, data };
@@ -2116,7 +1962,24 @@ gboolean fw_store_hits_foreach(struct fw_store *s, const struct fw_hit_filter *f
 	return hits_each(s, filter, hits_call, &c, TRUE, error);
 }
 
-gboolean fw_store_story_hits(struct fw_store *s, gint64 hit_id, GPtrArray *out, GError **error)
+static gboolean sq_hits_count(struct fw_store *s, gint64 since, gint64 *count, GError **error)
+{
+	sqlite3_stmt *q;
+
+	if (!(q = stmt(s, ST_HITS_COUNT, error)))
+		return FALSE;
+	sqlite3_bind_int64(q, 1, since);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "counting hits");
+		done(q);
+		return FALSE;
+	}
+	*count = sqlite3_column_int64(q, 0);
+	done(q);
+	return TRUE;
+}
+
+static gboolean sq_story_hits(struct fw_store *s, gint64 hit_id, GPtrArray *out, GError **error)
 {
 	sqlite3_stmt *q;
 	guint before = out->len;
@@ -2141,7 +2004,7 @@ gboolean fw_store_story_hits(struct fw_store *s, gint64 hit_id, GPtrArray *out, 
 	return TRUE;
 }
 
-gboolean fw_store_story_set_read(struct fw_store *s, gint64 hit_id, gboolean read,
+static gboolean sq_story_set_read(struct fw_store *s, gint64 hit_id, gboolean read,
                                  gint64 *changed, GError **error)
 {
 	sqlite3_stmt *q;
@@ -2158,12 +2021,12 @@ gboolean fw_store_story_set_read(struct fw_store *s, gint64 hit_id, gboolean rea
 	if (changed)
 		*changed = sqlite3_changes64(s->db);
 	/* Nothing changed: a story already marked, or no such hit (NOT_FOUND). */
-	if (sqlite3_changes(s->db) == 0 && !fw_store_hit_set_read(s, hit_id, read, error))
+	if (sqlite3_changes(s->db) == 0 && !sq_hit_set_read(s, hit_id, read, error))
 		return auto_end(s, own, FALSE, error);
 	return auto_end(s, own, TRUE, error);
 }
 
-struct fw_hit_row *fw_store_hit_get(struct fw_store *s, gint64 hit_id, GError **error)
+static struct fw_hit_row *sq_hit_get(struct fw_store *s, gint64 hit_id, GError **error)
 {
 	struct fw_hit_row *r = NULL;
 	sqlite3_stmt *q;
@@ -2184,7 +2047,7 @@ struct fw_hit_row *fw_store_hit_get(struct fw_store *s, gint64 hit_id, GError **
 	return r;
 }
 
-gboolean fw_store_hit_set_read(struct fw_store *s, gint64 hit_id, gboolean read, GError **error)
+static gboolean sq_hit_set_read(struct fw_store *s, gint64 hit_id, gboolean read, GError **error)
 {
 	sqlite3_stmt *q;
 
@@ -2202,7 +2065,7 @@ gboolean fw_store_hit_set_read(struct fw_store *s, gint64 hit_id, gboolean read,
 	return TRUE;
 }
 
-gboolean fw_store_hits_set_read_all(struct fw_store *s, char **topics, gboolean read,
+static gboolean sq_hits_set_read_all(struct fw_store *s, char **topics, gboolean read,
                                     gint64 *changed, GError **error)
 {
 	g_autoptr(GString) sql = g_string_new("UPDATE hits SET read = ? WHERE read <> ?");
@@ -2232,7 +2095,7 @@ gboolean fw_store_hits_set_read_all(struct fw_store *s, char **topics, gboolean 
 
 /* ---- maintenance and backtests ------------------------------------------ */
 
-gboolean fw_store_prune(struct fw_store *s, gint64 before, gint64 *deleted, GError **error)
+static gboolean sq_prune(struct fw_store *s, gint64 before, gint64 *deleted, GError **error)
 {
 	sqlite3_stmt *q;
 
@@ -2247,7 +2110,7 @@ gboolean fw_store_prune(struct fw_store *s, gint64 before, gint64 *deleted, GErr
 	return TRUE;
 }
 
-gboolean fw_store_prune_hits(struct fw_store *s, gint64 before, gint64 *deleted, GError **error)
+static gboolean sq_prune_hits(struct fw_store *s, gint64 before, gint64 *deleted, GError **error)
 {
 	sqlite3_stmt *q;
 
@@ -2296,13 +2159,13 @@ static gboolean dict_learn_stored(struct fw_store *s, GError **error)
 		g_clear_pointer(&s->sample_sizes, g_array_unref);
 		return TRUE;
 	}
-	if (!fw_store_begin(s, error))
+	if (!sq_begin(s, error))
 		return FALSE;
 	dict_train(s);
-	return fw_store_commit(s, error);
+	return sq_commit(s, error);
 }
 
-gboolean fw_store_maintain(struct fw_store *s, GError **error)
+static gboolean sq_maintain(struct fw_store *s, GError **error)
 {
 	/* analysis_limit bounds the ANALYZE that optimize may run on big tables. */
 	return exec(s, "PRAGMA analysis_limit = 1000; PRAGMA optimize", "optimizing", error) &&
@@ -2310,7 +2173,7 @@ gboolean fw_store_maintain(struct fw_store *s, GError **error)
 	       dict_learn_stored(s, error);
 }
 
-void fw_store_release_memory(struct fw_store *s)
+static void sq_release_memory(struct fw_store *s)
 {
 	sqlite3_db_release_memory(s->db);
 	/* made (or read) again on first use; samples not yet trained on are
@@ -2370,7 +2233,7 @@ static gboolean items_query(struct fw_store *s, const char *sql, const gint64 *s
 	return TRUE;
 }
 
-gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_cb cb,
+static gboolean sq_items_foreach(struct fw_store *s, gint64 since, fw_store_item_cb cb,
                                 gpointer data, GError **error)
 {
 	static const char sql[] =
@@ -2385,7 +2248,7 @@ gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_
 
 /* ---- mutes ------------------------------------------------------------- */
 
-gboolean fw_store_mute_set(struct fw_store *s, const char *topic, gint64 until, gint64 now,
+static gboolean sq_mute_set(struct fw_store *s, const char *topic, gint64 until, gint64 now,
                            GError **error)
 {
 	sqlite3_stmt *q;
@@ -2409,7 +2272,7 @@ gboolean fw_store_mute_set(struct fw_store *s, const char *topic, gint64 until, 
 	return auto_end(s, own, ok, error);
 }
 
-gboolean fw_store_mutes(struct fw_store *s, gint64 now, GHashTable *out, GError **error)
+static gboolean sq_mutes(struct fw_store *s, gint64 now, GHashTable *out, GError **error)
 {
 	sqlite3_stmt *q;
 	int rc;
@@ -2433,7 +2296,7 @@ gboolean fw_store_mutes(struct fw_store *s, gint64 now, GHashTable *out, GError 
 
 /* ---- feedwatch browse -------------------------------------------------- */
 
-gboolean fw_store_browse_version(struct fw_store *s, gint64 *version, GError **error)
+static gboolean sq_browse_version(struct fw_store *s, gint64 *version, GError **error)
 {
 	sqlite3_stmt *q;
 	int rc;
@@ -2451,7 +2314,7 @@ gboolean fw_store_browse_version(struct fw_store *s, gint64 *version, GError **e
 	return TRUE;
 }
 
-char *fw_store_browse_signature(struct fw_store *s, GError **error)
+static char *sq_browse_signature(struct fw_store *s, GError **error)
 {
 	sqlite3_stmt *q;
 	char *sig = NULL;
@@ -2466,7 +2329,7 @@ char *fw_store_browse_signature(struct fw_store *s, GError **error)
 	return sig;
 }
 
-gboolean fw_store_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb, gpointer data,
+static gboolean sq_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb, gpointer data,
                                        GError **error)
 {
 	static const char sql[] =
@@ -2477,3 +2340,46 @@ gboolean fw_store_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb, 
 
 	return items_query(s, sql, NULL, cb, data, error);
 }
+
+const struct fw_store_ops fw_store_sqlite_ops = {
+	.name = "sqlite",
+	.free = sq_free,
+	.set_busy_timeout = sq_set_busy_timeout,
+	.set_mmap = sq_set_mmap,
+	.set_durable = sq_set_durable,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.savepoint = sq_savepoint,
+	.release = sq_release,
+	.rollback_to = sq_rollback_to,
+	.group_begin = sq_group_begin,
+	.group_end = sq_group_end,
+	.feed_get = sq_feed_get,
+	.feed_polled = sq_feed_polled,
+	.feed_statuses = sq_feed_statuses,
+	.item_put = sq_item_put,
+	.hit_exists = sq_hit_exists,
+	.story_notified = sq_story_notified,
+	.hit_add = sq_hit_add,
+	.outbox_due = sq_outbox_due,
+	.outbox_done = sq_outbox_done,
+	.hits = sq_hits,
+	.hits_foreach = sq_hits_foreach,
+	.hits_count = sq_hits_count,
+	.story_hits = sq_story_hits,
+	.story_set_read = sq_story_set_read,
+	.hit_get = sq_hit_get,
+	.hit_set_read = sq_hit_set_read,
+	.hits_set_read_all = sq_hits_set_read_all,
+	.mute_set = sq_mute_set,
+	.mutes = sq_mutes,
+	.prune = sq_prune,
+	.prune_hits = sq_prune_hits,
+	.maintain = sq_maintain,
+	.release_memory = sq_release_memory,
+	.items_foreach = sq_items_foreach,
+	.browse_version = sq_browse_version,
+	.browse_signature = sq_browse_signature,
+	.browse_items_foreach = sq_browse_items_foreach,
+};

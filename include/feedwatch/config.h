@@ -64,6 +64,8 @@ struct fw_config {
 	gint64 max_size;      /* bytes */
 	gboolean notify_initial;
 	gint64 retention;     /* seconds */
+	gint64 lease;         /* team mode: how long a poller's claim on a feed
+	                         lasts, seconds (FW_CONFIG_LEASE) */
 	char *database;       /* absolute path, ~ expanded; default under XDG data dir */
 	char *opml;           /* NULL or absolute path */
 	gboolean durable;     /* synchronous=FULL (survives power loss) instead of NORMAL */
@@ -71,6 +73,9 @@ struct fw_config {
 	GPtrArray *feeds;     /* of struct fw_feed_conf *, in file order */
 	GPtrArray *topics;    /* of struct fw_topic_conf *, in file order */
 };
+
+/* The default lease: well past a fetch's timeout and its storing. */
+#define FW_CONFIG_LEASE 300
 
 /* Finds the config: cli_path if given, else $XDG_CONFIG_HOME/feedwatch/
  * feedwatch.conf, else /etc/feedwatch/feedwatch.conf. Returns a new path or
@@ -110,6 +115,12 @@ char *fw_topic_conf_query(const struct fw_topic_conf *t);
 
 /* TRUE for a valid feed or topic name: letters, digits, '-', '_' and '.'. */
 gboolean fw_config_name_ok(const char *s);
+
+/* TRUE when a `database` value names a PostgreSQL database (team mode): a
+ * postgresql:// or postgres:// URI, or a libpq "key=value ..." string (it
+ * starts with a word and '='); anything else is an SQLite file's path.
+ * fw_store_is_pg is the same rule. */
+gboolean fw_config_database_is_pg(const char *database);
 
 /* Parses "90", "15m", "2h", "1d", "30s" into seconds; FALSE when bad. */
 gboolean fw_config_parse_duration(const char *s, gint64 *out);

@@ -90,6 +90,10 @@ void fw_fetcher_add(struct fw_fetcher *f, const char *url, const char *etag,
 void fw_fetcher_post(struct fw_fetcher *f, const char *url, const char *const *headers,
                      const char *body, gsize len, fw_fetch_done_cb done, gpointer user);
 
+/* The per-host key of url: "host:port", host lower-cased, the default port
+ * filled in; "" for anything but http(s). Caller frees. */
+char *fw_fetch_url_host(const char *url);
+
 /* Requests queued or in flight. */
 guint fw_fetcher_pending(struct fw_fetcher *f);
 

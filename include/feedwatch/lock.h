@@ -1,7 +1,8 @@
 /* lock — one daemon per database: a lock file beside it ("DB.lock") held
  * with flock() for the daemon's life and holding its pid, so a second
  * daemon refuses to start and `feedwatch poll` / `feedwatch reload` can find
- * the running one. */
+ * the running one. A PostgreSQL database (fw_store_is_pg) has no lock: any
+ * number of pollers share it (docs/design.md section 18); its holder is 0. */
 #ifndef FW_LOCK_H
 #define FW_LOCK_H
 

@@ -1,5 +1,9 @@
-/* store — the only owner of sqlite3 *: schema, migrations, feeds' poll
- * state, items, hits, outbox.
+/* store — the only owner of the database: schema, migrations, feeds' poll
+ * state, items, hits, outbox. Two backends behind one interface, chosen by
+ * the database string at open: an SQLite file (the default, described
+ * here), or PostgreSQL for a team (fw_store_is_pg; daemon/store-pg.c and
+ * docs/design.md section 18: the same operations, several pollers sharing
+ * the database through claims with a lease).
  *
  * SQLite in WAL mode, synchronous=NORMAL (FULL with fw_store_set_durable),
  * busy_timeout on every connection, BEGIN IMMEDIATE for writes, bound
@@ -45,10 +49,22 @@ struct fw_store;
  * section 4). */
 #define FW_STORE_TEXT_MAX (16 * 1024)
 
-/* Opens (creating it and its directories, 0700) the database at path, runs
- * migrations. Returns a new store (free with fw_store_free) or NULL with
- * error naming the path. */
+/* TRUE when database (the config's `database`) names a PostgreSQL database:
+ * a postgresql:// or postgres:// URI, or a libpq "key=value ..." string
+ * (it starts with a word and '='); anything else is an SQLite file. */
+gboolean fw_store_is_pg(const char *database);
+
+/* Opens the database, running migrations: an SQLite file at path (creating
+ * it and its directories, 0700), or a PostgreSQL database (fw_store_is_pg:
+ * the team mode, see docs/design.md section 18). Returns a new store (free
+ * with fw_store_free) or NULL with error naming the database. */
 struct fw_store *fw_store_open(const char *path, GError **error);
+
+/* "sqlite" or "postgresql". */
+const char *fw_store_backend(struct fw_store *s);
+
+/* TRUE for a team database (PostgreSQL): several pollers may share it. */
+gboolean fw_store_is_team(struct fw_store *s);
 void fw_store_free(struct fw_store *s);   /* NULL is fine */
 
 /* Opens an existing database read-only, for a reader that cannot write it
@@ -159,6 +175,39 @@ struct fw_poll_record {
 gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
                               const struct fw_poll_record *rec, GError **error);
 
+/* Claims feed feed_id for this process (the store's poller name) until
+ * now + lease when it is due (its next_poll <= now) and no other poller
+ * holds it (no lease running). *claimed says whether it did; when not,
+ * *retry is when to ask again (its next poll, or the end of the other's
+ * lease). A claim ends with fw_store_feed_polled, or at its lease's end
+ * when its poller died. On SQLite (one poller) every feed is claimed and
+ * nothing is written. */
+gboolean fw_store_feed_claim(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
+                             gboolean *claimed, gint64 *retry, GError **error);
+
+/* Before a poll is recorded (inside the transaction that records it): TRUE
+ * in *held when this process still holds its claim on feed_id, which is
+ * then renewed to now + lease and locked until the transaction ends; FALSE
+ * when another poller claimed the feed meanwhile (this one's lease ran
+ * out): the poll must be dropped, the other records its own. Always held on
+ * SQLite. */
+gboolean fw_store_feed_claim_keep(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
+                                  gboolean *held, GError **error);
+
+/* Team mode: a host ("host:port", fw_fetch_url_host) asked every poller to
+ * wait until `until` (a 429 or 503 with Retry-After): recorded for all (the
+ * later of two pauses wins). A no-op on SQLite, whose one poller keeps its
+ * pauses in its fetcher. */
+gboolean fw_store_host_pause(struct fw_store *s, const char *host, gint64 until, GError **error);
+
+/* Inserts the host pauses that last past now into out: host (char *) ->
+ * until (gint64 *), both newly allocated. Nothing on SQLite. */
+gboolean fw_store_host_pauses(struct fw_store *s, gint64 now, GHashTable *out, GError **error);
+
+/* The name this store claims feeds under: host:pid unless set. */
+const char *fw_store_poller_name(struct fw_store *s);
+void fw_store_set_poller_name(struct fw_store *s, const char *name);
+
 /* The canonical form of a link for joining stories across feeds: scheme and
  * host lower-cased, default port, fragment, utm_*, fbclid and gclid removed,
  * trailing slash folded. NULL for NULL. Caller frees. */
@@ -179,6 +228,9 @@ struct fw_feed_status {
 	char *moved_to;           /* as in struct fw_feed_state */
 	gboolean gone;
 	char *etag, *last_modified;  /* the validators of the next conditional GET, or NULL */
+	char *claimed_by;         /* team mode: the poller holding it (lease_until >
+	                             now) or that polled it last; NULL on SQLite */
+	gint64 claimed_since, lease_until;  /* its claim, Unix seconds; 0 none */
 };
 void fw_store_feed_status_free(struct fw_feed_status *st);   /* NULL is fine */
 
@@ -292,6 +344,10 @@ struct fw_hit_filter {
  * order of their latest hit's time. */
 gboolean fw_store_hits(struct fw_store *s, const struct fw_hit_filter *filter,
                        GPtrArray *out, GError **error);
+
+/* *count: the hits found at or after since (the daemon's "hits today"),
+ * counted without reading them. */
+gboolean fw_store_hits_count(struct fw_store *s, gint64 since, gint64 *count, GError **error);
 
 /* Called per hit of fw_store_hits_foreach, in the same order; the row is
  * valid during the call only. Return FALSE to stop. */

@@ -594,6 +594,49 @@ test_when(void)
 	g_assert_false(fw_config_parse_when("2024-13-45", now, &v));
 }
 
+/* Which database values are PostgreSQL connection strings (kept as written)
+ * and which are paths (made absolute), and that lease is read. */
+static const struct {
+	const char *value;
+	gboolean pg;
+} database_rows[] = {
+	{ "postgresql://feedwatch@db.example.org/feedwatch", TRUE },
+	{ "postgres://db/fw", TRUE },
+	{ "host=/tmp/pg dbname=feedwatch", TRUE },
+	{ "dbname = feedwatch", TRUE },
+	{ "fw.db", FALSE },
+	{ "/var/lib/feedwatch/feedwatch.db", FALSE },
+	{ "~/fw.db", FALSE },
+	{ "data/host=x.db", FALSE },
+	{ "postgresql:relative.db", FALSE },
+	{ "=x", FALSE },
+};
+
+static void test_database(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(database_rows); i++) {
+		g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+		g_autoptr(GError) err = NULL;
+		g_autofree char *text = g_strdup_printf("[feedwatch]\ndatabase = %s\nlease = 30s\n"
+		                                        "[topic t]\nquery = x\n"
+		                                        "[feed f]\nurl = https://example.com/f\n",
+		                                        database_rows[i].value);
+		struct fw_config *c = fw_config_load_data("/etc/fw/feedwatch.conf", text, strlen(text),
+		                                          errors, &err);
+
+		g_test_message("database = %s", database_rows[i].value);
+		g_assert_no_error(err);
+		g_assert_cmpint(fw_config_database_is_pg(database_rows[i].value), ==,
+		                database_rows[i].pg);
+		if (database_rows[i].pg)
+			g_assert_cmpstr(c->database, ==, database_rows[i].value);
+		else
+			g_assert_true(g_path_is_absolute(c->database));
+		g_assert_cmpint(c->lease, ==, 30);
+		fw_config_free(c);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -618,6 +661,7 @@ main(int argc, char **argv)
 	g_test_add_func("/config/names-only", test_names_only);
 	g_test_add_func("/config/problem-order", test_problem_order);
 	g_test_add_func("/config/durations", test_durations);
+	g_test_add_func("/config/database", test_database);
 	g_test_add_func("/config/when", test_when);
 	rc = g_test_run();
 	{

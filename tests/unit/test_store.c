@@ -1,4 +1,8 @@
-/* Unit tests for store: a real SQLite file in a temporary directory. */
+/* Unit tests for store, one table of cases run on both backends: a real
+ * SQLite file in a temporary directory, and a schema of its own on a private
+ * PostgreSQL server (FW_TEST_PG, a connection string; when unset the test
+ * starts one with tests/helpers/pg.sh and stops it at the end). Cases that
+ * are SQLite's own (its files, pragmas, locks) run on SQLite only. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -9,6 +13,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <libpq-fe.h>
 #include <zstd.h>
 
 #include "feedwatch/store.h"
@@ -17,9 +22,45 @@
 
 struct fixture {
 	char *tmp;    /* the temporary directory */
-	char *path;   /* tmp/data/feedwatch/feedwatch.db (parents not yet made) */
+	char *path;   /* tmp/data/feedwatch/feedwatch.db (parents not yet made),
+	                 or the connection string of the case's PostgreSQL schema */
+	char *schema; /* PostgreSQL: the case's schema */
 	struct fw_store *s;
 };
+
+/* How a case runs: on which backend, and whether the fixture opens the store. */
+struct run {
+	gboolean pg;
+	gboolean noopen;
+};
+
+static char *pg_server;   /* the connection string of the private server */
+static int pg_schemas;
+
+static void quiet(void *arg, const char *message)
+{
+}
+
+/* Runs SQL on the private server (as the test's own connection); the first
+ * value of the result, or NULL. */
+static char *pg_query(const char *conninfo, const char *sql)
+{
+	PGconn *c = PQconnectdb(conninfo);
+
+	PQsetNoticeProcessor(c, quiet, NULL);
+	PGresult *r;
+	char *v = NULL;
+
+	g_assert_cmpint(PQstatus(c), ==, CONNECTION_OK);
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+		g_error("%s: %s", sql, PQresultErrorMessage(r));
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+		v = g_strdup(PQgetvalue(r, 0, 0));
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
 
 /* Removes a directory tree (only what the tests made). */
 static void rm_rf(const char *path)
@@ -42,12 +83,22 @@ static void rm_rf(const char *path)
 
 static void fixture_setup(struct fixture *f, gconstpointer data)
 {
+	const struct run *run = data;
 	g_autoptr(GError) err = NULL;
 
 	f->tmp = g_dir_make_tmp("fwstore-XXXXXX", &err);
 	g_assert_no_error(err);
-	f->path = g_build_filename(f->tmp, "data", "feedwatch", "feedwatch.db", NULL);
-	if (GPOINTER_TO_INT(data) == 0) {
+	if (run->pg) {
+		g_autofree char *sql = NULL;
+
+		f->schema = g_strdup_printf("t%d_%d", (int)getpid(), ++pg_schemas);
+		sql = g_strdup_printf("CREATE SCHEMA %s", f->schema);
+		g_free(pg_query(pg_server, sql));
+		f->path = g_strdup_printf("%s options='-csearch_path=%s'", pg_server, f->schema);
+	} else {
+		f->path = g_build_filename(f->tmp, "data", "feedwatch", "feedwatch.db", NULL);
+	}
+	if (!run->noopen) {
 		f->s = fw_store_open(f->path, &err);
 		g_assert_no_error(err);
 		g_assert_nonnull(f->s);
@@ -57,18 +108,32 @@ static void fixture_setup(struct fixture *f, gconstpointer data)
 static void fixture_teardown(struct fixture *f, gconstpointer data)
 {
 	fw_store_free(f->s);
+	if (f->schema) {
+		g_autofree char *sql = g_strdup_printf("DROP SCHEMA %s CASCADE", f->schema);
+
+		g_free(pg_query(pg_server, sql));
+		g_free(f->schema);
+	}
 	rm_rf(f->tmp);
 	g_free(f->tmp);
 	g_free(f->path);
 }
 
-/* An integer from a one-row query, read with a separate connection. */
+/* An integer from a one-row query, read with a separate connection (a
+ * PostgreSQL boolean is 1 or 0; -1 for no row). */
 static gint64 sql_int(const char *path, const char *sql)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	gint64 v = -1;
 
+	if (fw_store_is_pg(path)) {
+		g_autofree char *t = pg_query(path, sql);
+
+		if (!t)
+			return -1;
+		return !strcmp(t, "t") ? 1 : !strcmp(t, "f") ? 0 : g_ascii_strtoll(t, NULL, 10);
+	}
 	g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
 	g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -83,6 +148,10 @@ static void sql_exec(const char *path, const char *sql)
 {
 	sqlite3 *db = NULL;
 
+	if (fw_store_is_pg(path)) {
+		g_free(pg_query(path, sql));
+		return;
+	}
 	g_assert_cmpint(sqlite3_open(path, &db), ==, SQLITE_OK);
 	g_assert_cmpint(sqlite3_exec(db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
 	sqlite3_close(db);
@@ -122,7 +191,7 @@ static gint64 put_item(struct fw_store *s, gint64 feed, const char *id, const ch
 	gint64 rowid = 0;
 
 	it.categories = g_ptr_array_new();
-	g_assert_true(fw_store_item_put(s, feed, &it, title, now, &rowid, &state, &err));
+	fw_store_item_put(s, feed, &it, title, now, &rowid, &state, &err);
 	g_assert_no_error(err);
 	g_ptr_array_unref(it.categories);
 	return rowid;
@@ -190,7 +259,8 @@ static void test_too_new(struct fixture *f, gconstpointer data)
 
 	fw_store_free(f->s);
 	f->s = NULL;
-	sql_exec(f->path, "PRAGMA user_version = 99");
+	sql_exec(f->path, fw_store_is_pg(f->path) ? "UPDATE schema_version SET version = 99"
+	                                          : "PRAGMA user_version = 99");
 	f->s = fw_store_open(f->path, &err);
 	g_assert_null(f->s);
 	g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_OPEN);
@@ -530,7 +600,6 @@ static void test_transaction(struct fixture *f, gconstpointer data)
 	g_assert_true(fw_store_commit(f->s, &err));
 	g_assert_no_error(err);
 	fw_store_rollback(f->s);  /* no transaction: nothing happens */
-	g_assert_cmpint(sql_int(f->path, "SELECT group_concat(item_key) FROM items") , !=, -1);
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE item_key = 'x'"), ==, 0);
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE item_key IN ('y','z')"),
 	                ==, 2);
@@ -1238,6 +1307,8 @@ static char *sql_text(const char *path, const char *sql)
 	sqlite3_stmt *st = NULL;
 	char *v = NULL;
 
+	if (fw_store_is_pg(path))
+		return pg_query(path, sql);
 	g_assert_cmpint(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
 	g_assert_cmpint(sqlite3_prepare_v2(db, sql, -1, &st, NULL), ==, SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
@@ -1247,11 +1318,15 @@ static char *sql_text(const char *path, const char *sql)
 	return v;
 }
 
-/* Asserts that PRAGMA integrity_check says ok. */
+/* Asserts that PRAGMA integrity_check says ok (SQLite's own check: on
+ * PostgreSQL the server keeps its files whole). */
 static void assert_integrity(const char *path)
 {
-	g_autofree char *ic = sql_text(path, "PRAGMA integrity_check");
+	g_autofree char *ic = NULL;
 
+	if (fw_store_is_pg(path))
+		return;
+	ic = sql_text(path, "PRAGMA integrity_check");
 	g_assert_cmpstr(ic, ==, "ok");
 }
 
@@ -2793,6 +2868,104 @@ static const struct {
 	{ "%%%", "%%%" },
 };
 
+/* ---- claims (team mode) -------------------------------------------------- */
+
+/* Two stores are two pollers (their names made different). On SQLite every
+ * claim succeeds and nothing is held; on PostgreSQL a feed is one poller's
+ * until its poll is recorded or its lease ends, a feed not due is nobody's,
+ * and a poll whose lease ran out and was taken is not kept. Two pollers
+ * putting the same item and hit make one of each. */
+static void test_claims(struct fixture *f, gconstpointer data)
+{
+	const struct run *run = data;
+	g_autoptr(GError) err = NULL;
+	struct fw_store *b = fw_store_open(f->path, &err);
+	struct fw_poll_record rec = { .ok = TRUE, .http_status = 200, .next_poll = 2000 };
+	gint64 feed = feed_id(f->s, "a"), retry = -1, item_a, item_b, hit = 0;
+	gboolean claimed = FALSE, held = FALSE;
+	struct fw_hit_new h = { .topic = "t", .topic_name = "t", .snippet = "s", .marks_json = "[]",
+	                        .matched_json = "[]", .notified = FW_HIT_NOTIFIED_NONE };
+
+	g_assert_no_error(err);
+	fw_store_set_poller_name(b, "other:1");
+	g_assert_cmpint(fw_store_is_team(f->s), ==, run->pg);
+	/* a new feed is due: A claims it for 60 s, B cannot until then */
+	g_assert_true(fw_store_feed_claim(f->s, feed, 1000, 60, &claimed, &retry, &err));
+	g_assert_true(claimed);
+	g_assert_true(fw_store_feed_claim(b, feed, 1010, 60, &claimed, &retry, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(claimed, ==, !run->pg);
+	if (run->pg)
+		g_assert_cmpint(retry, ==, 1060);
+	/* A records the poll: its claim ends; the feed is due at 2000 for both */
+	g_assert_true(fw_store_feed_polled(f->s, feed, 1020, &rec, &err));
+	g_assert_true(fw_store_feed_claim(b, feed, 1030, 60, &claimed, &retry, &err));
+	g_assert_cmpint(claimed, ==, !run->pg);
+	if (run->pg)
+		g_assert_cmpint(retry, ==, 2000);
+	/* due again: A claims, dies; B takes it when the lease ended; A's
+	 * late poll is then not kept, B's is */
+	g_assert_true(fw_store_feed_claim(f->s, feed, 2000, 60, &claimed, &retry, &err));
+	g_assert_true(claimed);
+	g_assert_true(fw_store_feed_claim(b, feed, 2061, 60, &claimed, &retry, &err));
+	g_assert_true(claimed);
+	g_assert_true(fw_store_feed_claim_keep(f->s, feed, 2070, 60, &held, &err));
+	g_assert_cmpint(held, ==, !run->pg);
+	g_assert_true(fw_store_feed_claim_keep(b, feed, 2070, 60, &held, &err));
+	g_assert_true(held);
+	g_assert_no_error(err);
+	/* racing writers: the same item and hit from both make one of each */
+	item_a = put_item(f->s, feed, "x", "X", NULL, 1);
+	item_b = put_item(b, feed, "x", "X", NULL, 1);
+	g_assert_cmpint(item_a, ==, item_b);
+	h.item_rowid = item_a;
+	g_assert_true(fw_store_hit_add(f->s, &h, 0, 1, &hit, &err));
+	g_assert_true(fw_store_begin(b, &err));
+	g_assert_false(fw_store_hit_add(b, &h, 0, 1, &hit, &err));
+	g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_EXISTS);
+	g_clear_error(&err);
+	/* the transaction is still usable after it */
+	put_item(b, feed, "y", "Y", NULL, 1);
+	g_assert_true(fw_store_commit(b, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM hits"), ==, 1);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items"), ==, 2);
+	fw_store_free(b);
+}
+
+/* Hosts' pauses: shared on PostgreSQL (the later pause wins, ended ones are
+ * not returned), nothing on SQLite. A PostgreSQL database of schema 1 gets
+ * the table when opened (migration 2). */
+static void test_host_pauses(struct fixture *f, gconstpointer data)
+{
+	const struct run *run = data;
+	g_autoptr(GHashTable) m = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GError) err = NULL;
+	gint64 *until;
+
+	if (run->pg) {
+		fw_store_free(f->s);
+		sql_exec(f->path, "DROP TABLE host_pauses; UPDATE schema_version SET version = 1");
+		f->s = fw_store_open(f->path, &err);
+		g_assert_no_error(err);
+		g_assert_cmpint(sql_int(f->path, "SELECT version FROM schema_version"), ==, 2);
+	}
+	g_assert_true(fw_store_host_pause(f->s, "example.org:443", 100, &err));
+	g_assert_true(fw_store_host_pause(f->s, "example.org:443", 50, &err));
+	g_assert_true(fw_store_host_pause(f->s, "other.org:80", 70, &err));
+	g_assert_true(fw_store_host_pauses(f->s, 60, m, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(g_hash_table_size(m), ==, run->pg ? 2 : 0);
+	if (run->pg) {
+		until = g_hash_table_lookup(m, "example.org:443");
+		g_assert_nonnull(until);
+		g_assert_cmpint(*until, ==, 100);
+	}
+	g_hash_table_remove_all(m);
+	g_assert_true(fw_store_host_pauses(f->s, 70, m, &err));
+	g_assert_cmpuint(g_hash_table_size(m), ==, run->pg ? 1 : 0);
+}
+
 static void test_canonical(void)
 {
 	g_assert_null(fw_store_canonical_link(NULL));
@@ -2804,53 +2977,117 @@ static void test_canonical(void)
 	}
 }
 
+/* Starts the private PostgreSQL unless FW_TEST_PG names one; its directory
+ * (to stop it) in *dir. */
+static void pg_server_start(char **dir)
+{
+	const char *given = g_getenv("FW_TEST_PG");
+	g_autofree char *out = NULL, *err = NULL;
+	g_autoptr(GError) error = NULL;
+	int status = 0;
+
+	*dir = NULL;
+	if (given && *given) {
+		pg_server = g_strdup(given);
+		return;
+	}
+	*dir = g_strdup_printf("/tmp/fwpg-unit.%d", (int)getpid());
+	{
+		char *argv[] = { "sh", "tests/helpers/pg.sh", "start", *dir, NULL };
+
+		if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+		                  &status, &error) || !g_spawn_check_wait_status(status, NULL))
+			g_error("cannot start PostgreSQL (tests/helpers/pg.sh, run from the top "
+			        "directory): %s%s", error ? error->message : "", err ? err : "");
+	}
+	pg_server = g_strdup(g_strstrip(out));
+}
+
+static void pg_server_stop(char *dir)
+{
+	char *argv[] = { "sh", "tests/helpers/pg.sh", "stop", dir, NULL };
+
+	if (dir)
+		g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+		             NULL, NULL, NULL, NULL, NULL, NULL);
+	g_free(dir);
+}
+
+/* The cases: name (under /store/sqlite and /store/pg), function, whether the
+ * fixture leaves the store closed, whether it runs on PostgreSQL too. */
+static const struct {
+	const char *name;
+	void (*fn)(struct fixture *f, gconstpointer data);
+	gboolean noopen;
+	gboolean pg;
+} cases[] = {
+	{ "/open", test_open, FALSE, FALSE },
+	{ "/open/too-new", test_too_new, FALSE, TRUE },
+	{ "/open/corrupt", test_corrupt, TRUE, FALSE },
+	{ "/open/readonly", test_readonly, FALSE, FALSE },
+	{ "/feed/polled", test_feed_polled, FALSE, TRUE },
+	{ "/feed/statuses", test_feed_statuses, FALSE, TRUE },
+	{ "/item/put", test_item_put, FALSE, TRUE },
+	{ "/transaction", test_transaction, FALSE, TRUE },
+	{ "/group", test_group, FALSE, TRUE },
+	{ "/wal-reader", test_wal_reader, FALSE, TRUE },
+	{ "/busy", test_busy, FALSE, FALSE },
+	{ "/hit/duplicate", test_hit_duplicate, FALSE, TRUE },
+	{ "/hit/notified", test_hit_notified, FALSE, TRUE },
+	{ "/hit/story-notified", test_story_notified, FALSE, TRUE },
+	{ "/hit/get-read", test_hit_get, FALSE, TRUE },
+	{ "/hits/filter", test_hits_filter, FALSE, TRUE },
+	{ "/outbox/deliver", test_outbox, FALSE, TRUE },
+	{ "/outbox/backoff", test_outbox_backoff, FALSE, TRUE },
+	{ "/feed/claims", test_claims, FALSE, TRUE },
+	{ "/host-pauses", test_host_pauses, FALSE, TRUE },
+	{ "/prune-foreach", test_prune_foreach, FALSE, TRUE },
+	{ "/mutes", test_mutes, FALSE, TRUE },
+	{ "/data-version", test_data_version, FALSE, FALSE },
+	{ "/browse-signature", test_browse_signature, FALSE, TRUE },
+	{ "/item/identity", test_identity, FALSE, TRUE },
+	{ "/item/identity-autocommit", test_identity_autocommit, FALSE, TRUE },
+	{ "/hits/also-in", test_also_in, FALSE, TRUE },
+	{ "/hits/stories", test_stories, FALSE, TRUE },
+	{ "/hits/story-kept", test_story_kept, FALSE, FALSE },
+	{ "/hits/query-plans", test_query_plans, FALSE, FALSE },
+	{ "/open/migrate-v4", test_migrate_v4, TRUE, FALSE },
+	{ "/item/body", test_body, FALSE, FALSE },
+	{ "/item/body-damaged", test_body_damaged, FALSE, FALSE },
+	{ "/item/body-dict", test_body_dict, FALSE, FALSE },
+	{ "/item/body-dict-maintain", test_body_dict_maintain, FALSE, FALSE },
+	{ "/feed/moved-gone", test_moved, FALSE, TRUE },
+	{ "/open/migrate", test_migrate, TRUE, FALSE },
+	{ "/durable", test_durable, FALSE, FALSE },
+	{ "/maintain", test_maintain, FALSE, FALSE },
+	{ "/retention", test_retention, FALSE, TRUE },
+	{ "/item/last-seen", test_last_seen, FALSE, TRUE },
+	{ "/full", test_full, FALSE, FALSE },
+};
+
 int main(int argc, char **argv)
 {
+	static struct run runs[2][2] = {
+		{ { FALSE, FALSE }, { FALSE, TRUE } }, { { TRUE, FALSE }, { TRUE, TRUE } },
+	};
+	char *pg_dir = NULL;
+	int rc;
+
 	g_test_init(&argc, &argv, NULL);
 	sqlite3_auto_extension((void (*)(void))spy_init);
-#define ADD(name, fn, noopen) \
-	g_test_add(name, struct fixture, GINT_TO_POINTER(noopen), fixture_setup, fn, fixture_teardown)
-	ADD("/store/open", test_open, 0);
-	ADD("/store/open/too-new", test_too_new, 0);
-	ADD("/store/open/corrupt", test_corrupt, 1);
-	ADD("/store/open/readonly", test_readonly, 0);
-	ADD("/store/feed/polled", test_feed_polled, 0);
-	ADD("/store/feed/statuses", test_feed_statuses, 0);
-	ADD("/store/item/put", test_item_put, 0);
-	ADD("/store/transaction", test_transaction, 0);
-	ADD("/store/group", test_group, 0);
-	ADD("/store/wal-reader", test_wal_reader, 0);
-	ADD("/store/busy", test_busy, 0);
-	ADD("/store/hit/duplicate", test_hit_duplicate, 0);
-	ADD("/store/hit/notified", test_hit_notified, 0);
-	ADD("/store/hit/story-notified", test_story_notified, 0);
-	ADD("/store/hit/get-read", test_hit_get, 0);
-	ADD("/store/hits/filter", test_hits_filter, 0);
-	ADD("/store/outbox/deliver", test_outbox, 0);
-	ADD("/store/outbox/backoff", test_outbox_backoff, 0);
-	ADD("/store/prune-foreach", test_prune_foreach, 0);
-	ADD("/store/mutes", test_mutes, 0);
-	ADD("/store/data-version", test_data_version, 0);
-	ADD("/store/browse-signature", test_browse_signature, 0);
-	ADD("/store/item/identity", test_identity, 0);
-	ADD("/store/item/identity-autocommit", test_identity_autocommit, 0);
-	ADD("/store/hits/also-in", test_also_in, 0);
-	ADD("/store/hits/stories", test_stories, 0);
-	ADD("/store/hits/story-kept", test_story_kept, 0);
-	ADD("/store/hits/query-plans", test_query_plans, 0);
-	ADD("/store/feed/moved-gone", test_moved, 0);
-	ADD("/store/open/migrate", test_migrate, 1);
-	ADD("/store/open/migrate-v4", test_migrate_v4, 1);
-	ADD("/store/item/body", test_body, 0);
-	ADD("/store/item/body-damaged", test_body_damaged, 0);
-	ADD("/store/item/body-dict", test_body_dict, 0);
-	ADD("/store/item/body-dict-maintain", test_body_dict_maintain, 0);
-	ADD("/store/durable", test_durable, 0);
-	ADD("/store/maintain", test_maintain, 0);
-	ADD("/store/retention", test_retention, 0);
-	ADD("/store/item/last-seen", test_last_seen, 0);
-	ADD("/store/full", test_full, 0);
-#undef ADD
+	for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+		for (int pg = 0; pg <= (cases[i].pg ? 1 : 0); pg++) {
+			g_autofree char *name = g_strdup_printf("/store/%s%s", pg ? "pg" : "sqlite",
+			                                        cases[i].name);
+
+			g_test_add(name, struct fixture, &runs[pg][cases[i].noopen], fixture_setup,
+			           cases[i].fn, fixture_teardown);
+		}
+	}
 	g_test_add_func("/store/canonical-link", test_canonical);
-	return g_test_run();
+	pg_server_start(&pg_dir);
+	rc = g_test_run();
+	pg_server_stop(pg_dir);
+	g_free(pg_server);
+	return rc;
 }

@@ -1,0 +1,119 @@
+/* store-int — what store.c (the dispatch) shares with its two backends,
+ * store-sqlite.c and store-pg.c: the store's struct and the ops table.
+ * Private to daemon/store*.c. Every op has the meaning of the fw_store_
+ * function of the same name in include/feedwatch/store.h. */
+#ifndef FW_STORE_INT_H
+#define FW_STORE_INT_H
+
+#include <json-glib/json-glib.h>
+
+#include "feedwatch/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+struct fw_pg;
+
+struct fw_store_ops {
+	const char *name;   /* "sqlite", "postgresql" */
+	void (*free)(struct fw_store *s);
+	void (*set_busy_timeout)(struct fw_store *s, int ms);
+	void (*set_mmap)(struct fw_store *s, gint64 bytes);
+	void (*set_durable)(struct fw_store *s, gboolean durable);
+	gboolean (*begin)(struct fw_store *s, GError **error);
+	gboolean (*commit)(struct fw_store *s, GError **error);
+	void (*rollback)(struct fw_store *s);
+	gboolean (*savepoint)(struct fw_store *s, GError **error);
+	gboolean (*release)(struct fw_store *s, GError **error);
+	void (*rollback_to)(struct fw_store *s);
+	gboolean (*group_begin)(struct fw_store *s, GError **error);
+	gboolean (*group_end)(struct fw_store *s, GError **error);
+	gboolean (*feed_get)(struct fw_store *s, const char *key, const char *url,
+	                     struct fw_feed_state *st, GError **error);
+	gboolean (*feed_polled)(struct fw_store *s, gint64 feed_id, gint64 now,
+	                        const struct fw_poll_record *rec, GError **error);
+	gboolean (*feed_statuses)(struct fw_store *s, GPtrArray *out, GError **error);
+	gboolean (*feed_claim)(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
+	                       gboolean *claimed, gint64 *retry, GError **error);
+	gboolean (*host_pause)(struct fw_store *s, const char *host, gint64 until, GError **error);
+	gboolean (*host_pauses)(struct fw_store *s, gint64 now, GHashTable *out, GError **error);
+	gboolean (*feed_claim_keep)(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
+	                            gboolean *held, GError **error);
+	gboolean (*item_put)(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
+	                     const char *hash, gint64 now, gint64 *item_rowid,
+	                     enum fw_item_state *state, GError **error);
+	gboolean (*hit_exists)(struct fw_store *s, gint64 item_rowid, const char *topic);
+	gboolean (*story_notified)(struct fw_store *s, gint64 item_rowid, const char *topic);
+	gboolean (*hit_add)(struct fw_store *s, const struct fw_hit_new *h, guint channels,
+	                    gint64 now, gint64 *hit_id, GError **error);
+	gboolean (*outbox_due)(struct fw_store *s, gint64 now, guint limit, GPtrArray *out,
+	                       GError **error);
+	gboolean (*outbox_done)(struct fw_store *s, gint64 outbox_id, gboolean ok,
+	                        const char *error_text, gint64 now, GError **error);
+	gboolean (*hits)(struct fw_store *s, const struct fw_hit_filter *filter, GPtrArray *out,
+	                 GError **error);
+	gboolean (*hits_foreach)(struct fw_store *s, const struct fw_hit_filter *filter,
+	                         fw_store_hit_cb cb, gpointer data, GError **error);
+	gboolean (*hits_count)(struct fw_store *s, gint64 since, gint64 *count, GError **error);
+	gboolean (*story_hits)(struct fw_store *s, gint64 hit_id, GPtrArray *out, GError **error);
+	gboolean (*story_set_read)(struct fw_store *s, gint64 hit_id, gboolean read,
+	                           gint64 *changed, GError **error);
+	struct fw_hit_row *(*hit_get)(struct fw_store *s, gint64 hit_id, GError **error);
+	gboolean (*hit_set_read)(struct fw_store *s, gint64 hit_id, gboolean read, GError **error);
+	gboolean (*hits_set_read_all)(struct fw_store *s, char **topics, gboolean read,
+	                              gint64 *changed, GError **error);
+	gboolean (*mute_set)(struct fw_store *s, const char *topic, gint64 until, gint64 now,
+	                     GError **error);
+	gboolean (*mutes)(struct fw_store *s, gint64 now, GHashTable *out, GError **error);
+	gboolean (*prune)(struct fw_store *s, gint64 before, gint64 *deleted, GError **error);
+	gboolean (*prune_hits)(struct fw_store *s, gint64 before, gint64 *deleted, GError **error);
+	gboolean (*maintain)(struct fw_store *s, GError **error);
+	void (*release_memory)(struct fw_store *s);
+	gboolean (*items_foreach)(struct fw_store *s, gint64 since, fw_store_item_cb cb,
+	                          gpointer data, GError **error);
+	gboolean (*browse_version)(struct fw_store *s, gint64 *version, GError **error);
+	char *(*browse_signature)(struct fw_store *s, GError **error);
+	gboolean (*browse_items_foreach)(struct fw_store *s, fw_store_item_cb cb, gpointer data,
+	                                 GError **error);
+};
+
+/* One store. The first five fields are both backends'; db to ddicts are
+ * SQLite's (store-sqlite.c), pg PostgreSQL's (store-pg.c). */
+struct fw_store {
+	const struct fw_store_ops *ops;
+	char *path;            /* named in messages: the file, or the connection
+	                          string without its password */
+	GHashTable *touched;   /* item row ids put in the open transaction */
+	gboolean group;        /* the open transaction is a group (fw_store_group_begin) */
+	char *poller;          /* this process: host:pid */
+	struct sqlite3 *db;
+	struct sqlite3_stmt **stmts;
+	struct ZSTD_CCtx_s *zc;   /* items' bodies, made on first use */
+	struct ZSTD_DCtx_s *zd;
+	struct ZSTD_CDict_s *cdict; /* the dictionary bodies are packed with, or NULL */
+	gboolean dict_looked;     /* the stored dictionary was looked for */
+	guint dict_pending;       /* the ID of a dictionary written in the open
+	                             transaction: used once committed (dict_settle) */
+	GByteArray *samples;      /* bodies packed without a dictionary, to train one */
+	GArray *sample_sizes;     /* of size_t */
+	GHashTable *ddicts;       /* dictionary ID -> ZSTD_DDict *, for reading */
+	struct fw_pg *pg;
+};
+
+extern const struct fw_store_ops fw_store_sqlite_ops;
+extern const struct fw_store_ops fw_store_pg_ops;
+
+/* The backends' openers: a new store or NULL with error. */
+struct fw_store *fw_store_sqlite_open(const char *path, GError **error);
+struct fw_store *fw_store_sqlite_open_readonly(const char *path, GError **error);
+struct fw_store *fw_store_pg_open(const char *conninfo, GError **error);
+
+/* Shared helpers (store.c). */
+
+/* The categories as a JSON array of strings (new). */
+char *fw_store_categories_json(const GPtrArray *cats);
+/* Parses a categories column (JSON array) into a new array of strings. */
+GPtrArray *fw_store_categories_parse(const char *json);
+/* Folds a string for case-insensitive search (new). */
+char *fw_store_search_fold(const char *text);
+
+#endif

@@ -1,0 +1,59 @@
+#!/bin/bash
+# PostgreSQL stopped and started again in the middle of a cycle: two pollers
+# on the generated corpus (300 feeds) reconnect, every feed is polled, and
+# the hits are exactly the corpus truth, none lost and none twice.
+. "$(dirname "$0")/../helpers/lib.sh"
+. "$FW_HELPERS/pg.sh"
+feeds=${FW_TEAM_FEEDS:-300}
+plan 8
+
+gen="$FW_TOP/bench/gen_corpus.py"
+diff_py="$FW_HELPERS/truth_diff.py"
+out="$T_TMP/corpus"
+conf="$T_TMP/feedwatch.conf"
+[ -x "$FW_BUILD/feedwatchd" ] || { echo "Bail out! $FW_BUILD/feedwatchd is not built"; exit 1; }
+psql_v() { "$(pg_bin psql)" -qAtX -h "$FW_PG_DIR" -U "$(pg_user)" -d feedwatch -c "$1" 2> /dev/null; }
+wait_for() {   # until the query answers t (bounded: 180 s)
+	local n=0
+	while [ "$(psql_v "$1")" != t ]; do
+		n=$((n + 1))
+		[ $n -gt 1800 ] && return 1
+		sleep 0.1
+	done
+}
+
+"$FW_PY" "$gen" "$out" --feeds "$feeds" --items 10 --seed 2 > "$T_TMP/gen.log" 2>&1
+ok $? "gen_corpus.py writes $feeds feeds"
+pg_start
+serve "$out"
+sed -e "s|@BASE@|$BASE|g" -e "s|^\[feedwatch\]\$|[feedwatch]\ndatabase = $FW_PG\nlease = 5s|" \
+	"$out/feedwatch.conf" > "$conf"
+PIDS=""
+stop_pollers() { for p in $PIDS; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+at_exit stop_pollers
+for n in 1 2; do
+	$FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" > "$T_TMP/poller$n.log" 2>&1 &
+	PIDS="$PIDS $!"
+done
+# Once some feeds are recorded (the cycle is under way), the server stops.
+wait_for "SELECT count(*) > 0 FROM feeds WHERE last_poll > 0"
+ok $? "the cycle started"
+before=$(psql_v "SELECT count(*) FROM feeds WHERE last_poll > 0")
+sh "$FW_HELPERS/pg.sh" halt "$FW_PG_DIR"
+ok $([ "$before" -lt "$feeds" ] && echo 0 || echo 1) "stopped mid-cycle ($before of $feeds feeds recorded)"
+sleep 2
+sh "$FW_HELPERS/pg.sh" restart "$FW_PG_DIR"
+ok $? "PostgreSQL stopped and started again mid-cycle"
+wait_for "SELECT count(*) = $feeds FROM feeds WHERE last_poll > 0 AND lease_until = 0"
+ok $? "the pollers came back and polled every feed"
+fw -c "$conf" hits --format json --limit 0 > "$T_TMP/hits"
+"$FW_PY" "$diff_py" hits "$T_TMP/hits" --truth "$out/truth.tsv" > "$T_TMP/diff" 2>&1
+ok $? "the hits are exactly the truth: none lost, none twice"
+[ -s "$T_TMP/diff" ] && diag "$(tail -n 5 "$T_TMP/diff")"
+for n in 1 2; do
+	kill -0 "$(echo $PIDS | cut -d' ' -f$n)" 2>/dev/null
+	st=$?
+	ok $st "poller $n is still running"
+	[ $st = 0 ] || diag "$(tail -n 30 "$T_TMP/poller$n.log")"
+done
+done_testing

@@ -1,0 +1,82 @@
+#!/bin/sh
+# The review commands on a team database: the review corpus (review_setup.sh)
+# polled once into SQLite and once into a private PostgreSQL
+# (tests/helpers/pg.sh); hits, show, stats, report, read and status must say
+# the same on both (hit ids and found times aside: feeds are stored in the
+# order their fetches end).
+. "$(dirname "$0")/../helpers/lib.sh"
+. "$FW_HELPERS/pg.sh"
+. "$(dirname "$0")/review_setup.sh"
+plan 15
+pg_start
+review_setup
+PGCONF="$T_TMP/pg.conf"
+sed "s|^database = .*|database = $FW_PG|" "$CONF" > "$PGCONF"
+fw -c "$PGCONF" poll --no-notify > "$T_TMP/pgpoll.log" 2>&1
+ok $? "poll into PostgreSQL"
+like "$(cat "$T_TMP/pgpoll.log")" "polled 22 feeds \(0 failed\)" "every feed polled"
+
+# hits as JSON without what depends on the order of storing, sorted.
+norm_hits() {   # norm_hits CONF [ARGS...]
+	conf=$1; shift
+	fw -c "$conf" hits --format json --limit 0 "$@" |
+		"$FW_PY" -c 'import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+for r in rows:
+    for k in ("id", "story", "found"): r.pop(k, None)
+for l in sorted(json.dumps(r, sort_keys=True) for r in rows): print(l)'
+}
+norm_hits "$CONF" > "$T_TMP/sq.json"
+norm_hits "$PGCONF" > "$T_TMP/pg.json"
+n=$(wc -l < "$T_TMP/sq.json")
+ok $([ "$n" -gt 10 ] && echo 0 || echo 1) "SQLite has hits ($n)"
+cmp -s "$T_TMP/sq.json" "$T_TMP/pg.json"
+ok $? "hits: the same $n hits on both"
+[ $? = 0 ] || diff "$T_TMP/sq.json" "$T_TMP/pg.json" | head -n 6 | sed 's/^/# /'
+
+# same NAME ARGS...: the command's output is the same on both, but for hit
+# numbers, found times, poll times (the two polls ran at different seconds)
+# and fetch durations; status FEED's "polled by" line is the team database's.
+unvary() { sed -E -e '/^ *polled by /d' -e 's/hit[- ][0-9]+/hit N/g' -e 's/found <time[^>]*>[^<]*/found /g' \
+	-e 's/bytes in [0-9.]+s/bytes/' -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} \([^)]*\)/TIME/g'; }
+same() {
+	name=$1; shift
+	fw -c "$CONF" "$@" 2>&1 | unvary > "$T_TMP/a.out"
+	fw -c "$PGCONF" "$@" 2>&1 | unvary > "$T_TMP/b.out"
+	if cmp -s "$T_TMP/a.out" "$T_TMP/b.out" && [ -s "$T_TMP/a.out" ]; then ok 0 "$name"
+	else ok 1 "$name"; diff "$T_TMP/a.out" "$T_TMP/b.out" | head -n 6 | sed 's/^/# /'; fi
+}
+same "stats" stats
+same "report" report --since 2020-01-01
+norm_hits "$CONF" --search MERCOSUR > "$T_TMP/a.json"
+norm_hits "$PGCONF" --search MERCOSUR > "$T_TMP/b.json"
+cmp -s "$T_TMP/a.json" "$T_TMP/b.json" && [ -s "$T_TMP/a.json" ]
+ok $? "hits --search (case folded): the same"
+same "status FEED" status f0003
+like "$(fw -c "$PGCONF" status f0003)" "polled by +[^ ]+:[0-9]+" "status FEED on PostgreSQL: which poller polled it"
+
+# show and read by id: the same story found by its title on each.
+id_of() { fw -c "$1" hits --format json --limit 0 --topic "$2" |
+	"$FW_PY" -c 'import json, sys; print(min(json.loads(l)["id"] for l in sys.stdin))'; }
+sq_id=$(id_of "$CONF" milei)
+pg_id=$(id_of "$PGCONF" milei)
+fw -c "$CONF" show "$sq_id" | grep -v '^Hit\|^Found\|^Story' > "$T_TMP/a.show"
+fw -c "$PGCONF" show "$pg_id" | grep -v '^Hit\|^Found\|^Story' > "$T_TMP/b.show"
+cmp -s "$T_TMP/a.show" "$T_TMP/b.show" && [ -s "$T_TMP/a.show" ]
+ok $? "show: the same hit"
+fw -c "$PGCONF" read "$pg_id" > /dev/null 2>&1
+ok $? "read on PostgreSQL"
+fw -c "$CONF" read "$sq_id" > /dev/null 2>&1
+norm_hits "$CONF" --unread > "$T_TMP/a.json"
+norm_hits "$PGCONF" --unread > "$T_TMP/b.json"
+cmp -s "$T_TMP/a.json" "$T_TMP/b.json" && [ -s "$T_TMP/a.json" ]
+ok $? "hits --unread after read: the same"
+unread=$(fw -c "$PGCONF" hits --unread --limit 0 --format json | wc -l)
+all=$(fw -c "$PGCONF" hits --limit 0 --format json | wc -l)
+ok $([ "$unread" -lt "$all" ] && echo 0 || echo 1) "read hits leave the unread list ($unread of $all)"
+
+# A second poll of the unchanged corpus: nothing new, no duplicate.
+fw -c "$PGCONF" poll --no-notify > "$T_TMP/pgpoll2.log" 2>&1
+like "$(cat "$T_TMP/pgpoll2.log")" "0 new items, 0 new hits" "second poll: nothing new"
+is "$(fw -c "$PGCONF" hits --limit 0 --format json | wc -l)" "$all" "second poll: no duplicate hit"
+done_testing
