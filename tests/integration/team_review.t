@@ -55,9 +55,12 @@ ok $? "hits --search (case folded): the same"
 same "status FEED" status f0003
 like "$(fw -c "$PGCONF" status f0003)" "polled by +[^ ]+:[0-9]+" "status FEED on PostgreSQL: which poller polled it"
 
-# show and read by id: the same story found by its title on each.
+# show and read by id: the same hit on each, found by its feed and item (ids
+# follow the order the fetches ended in, which differs between the polls).
 id_of() { fw -c "$1" hits --format json --limit 0 --topic "$2" |
-	"$FW_PY" -c 'import json, sys; print(min(json.loads(l)["id"] for l in sys.stdin))'; }
+	"$FW_PY" -c 'import json, sys
+rows = [json.loads(l) for l in sys.stdin]
+print(min(rows, key=lambda r: (r["feed"], r["item_id"] or ""))["id"])'; }
 sq_id=$(id_of "$CONF" milei)
 pg_id=$(id_of "$PGCONF" milei)
 fw -c "$CONF" show "$sq_id" | grep -v '^Hit\|^Found\|^Story' > "$T_TMP/a.show"
