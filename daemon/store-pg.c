@@ -1532,13 +1532,16 @@ static gboolean pg_mute_set(struct fw_store *s, const char *topic, gint64 until,
 	return auto_end(s, own, ok, error);
 }
 
-static gboolean pg_mutes(struct fw_store *s, gint64 now, GHashTable *out, GError **error)
+/* Runs stmt (of one parameter, now) whose rows are (name, until) and puts
+ * each in out: name (new string) -> until (new gint64). FALSE with error. */
+static gboolean pq_until_map(struct fw_store *s, enum pst_id stmt, gint64 now, const char *what,
+                             GHashTable *out, GError **error)
 {
 	struct params p = { 0 };
 	PGresult *r;
 
 	p_int(&p, now);
-	if (!(r = pq_run(s, PS_MUTES, &p, "reading mutes", error)))
+	if (!(r = pq_run(s, stmt, &p, what, error)))
 		return FALSE;
 	for (int i = 0; i < PQntuples(r); i++) {
 		gint64 until = col_int(r, i, 1);
@@ -1547,6 +1550,11 @@ static gboolean pg_mutes(struct fw_store *s, gint64 now, GHashTable *out, GError
 	}
 	PQclear(r);
 	return TRUE;
+}
+
+static gboolean pg_mutes(struct fw_store *s, gint64 now, GHashTable *out, GError **error)
+{
+	return pq_until_map(s, PS_MUTES, now, "reading mutes", out, error);
 }
 
 /* ---- host pauses -------------------------------------------------------- */
@@ -1562,19 +1570,7 @@ static gboolean pg_host_pause(struct fw_store *s, const char *host, gint64 until
 
 static gboolean pg_host_pauses(struct fw_store *s, gint64 now, GHashTable *out, GError **error)
 {
-	struct params p = { 0 };
-	PGresult *r;
-
-	p_int(&p, now);
-	if (!(r = pq_run(s, PS_HOST_PAUSES, &p, "reading host pauses", error)))
-		return FALSE;
-	for (int i = 0; i < PQntuples(r); i++) {
-		gint64 until = col_int(r, i, 1);
-
-		g_hash_table_insert(out, col_dup(r, i, 0), g_memdup2(&until, sizeof until));
-	}
-	PQclear(r);
-	return TRUE;
+	return pq_until_map(s, PS_HOST_PAUSES, now, "reading host pauses", out, error);
 }
 
 /* ---- feedwatch browse -------------------------------------------------- */
