@@ -654,15 +654,78 @@ fw_config_name_ok(const char *s)
 	return TRUE;
 }
 
-static void
-feed_conf_free(struct fw_feed_conf *f)
+/* Where a config keeps its feeds: their structs in blocks (16, 32, ... up
+ * to CONFIG_FEED_BLOCK a block) and their strings packed in one string
+ * chunk, categories interned; nothing is freed before the config. A feed
+ * of 100,000 costs 56 bytes and its strings, with no malloc header each
+ * (five allocations a feed cost about 80 bytes more). */
+struct fw_config_mem {
+	GPtrArray *blocks;      /* of struct fw_feed_conf arrays */
+	struct fw_feed_conf *next;  /* the next free struct of the last block */
+	guint room;             /* structs left there */
+	GStringChunk *strings;
+};
+
+#define CONFIG_FEED_BLOCK 1024
+#define CONFIG_STRING_CHUNK 16384
+
+static struct fw_config_mem *
+config_mem_new(void)
 {
-	g_free(f->key);
-	g_free(f->url);
-	g_free(f->title);
-	g_free(f->site);
-	g_free(f->category);
-	g_free(f);
+	struct fw_config_mem *m = g_new0(struct fw_config_mem, 1);
+
+	m->blocks = g_ptr_array_new_with_free_func(g_free);
+	m->strings = g_string_chunk_new(CONFIG_STRING_CHUNK);
+	return m;
+}
+
+static void
+config_mem_free(struct fw_config_mem *m)
+{
+	if (m == NULL)
+		return;
+	g_ptr_array_unref(m->blocks);
+	g_string_chunk_free(m->strings);
+	g_free(m);
+}
+
+/* A new zeroed feed, owned by c's feed memory (not yet in c->feeds). */
+static struct fw_feed_conf *
+feed_conf_new(struct fw_config *c)
+{
+	struct fw_config_mem *m = c->mem;
+
+	if (m->room == 0) {
+		m->room = MIN(16u << MIN(m->blocks->len, 6u), CONFIG_FEED_BLOCK);
+		m->next = g_new0(struct fw_feed_conf, m->room);
+		g_ptr_array_add(m->blocks, m->next);
+	}
+	m->room--;
+	return m->next++;
+}
+
+/* A copy of s (NULL: NULL) in c's feed strings, freed with c. */
+static char *
+config_str(struct fw_config *c, const char *s)
+{
+	return s != NULL ? g_string_chunk_insert(c->mem->strings, s) : NULL;
+}
+
+/* The same for a string that many feeds share (a category): one copy. */
+static char *
+config_str_shared(struct fw_config *c, const char *s)
+{
+	return s != NULL ? g_string_chunk_insert_const(c->mem->strings, s) : NULL;
+}
+
+/* config_str of s, which is freed. */
+static char *
+config_str_take(struct fw_config *c, char *s)
+{
+	char *copy = config_str(c, s);
+
+	g_free(s);
+	return copy;
 }
 
 static void
@@ -688,6 +751,7 @@ fw_config_free(struct fw_config *c)
 	g_free(c->opml);
 	g_ptr_array_unref(c->feeds);
 	g_ptr_array_unref(c->topics);
+	config_mem_free(c->mem);
 	g_free(c);
 }
 
@@ -765,31 +829,32 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 static void
 load_feed(struct scan *sc, struct group *g, const char *name, struct fw_config *c)
 {
-	struct fw_feed_conf *f = g_new0(struct fw_feed_conf, 1);
+	struct fw_feed_conf *f = feed_conf_new(c);
 	struct entry *e;
 	const char *why = NULL;
+	char *url;
 
-	f->key = g_strdup(name);
+	f->key = config_str(c, name);
 	f->line = g->line;
 	f->interval = c->interval;
 	if ((e = group_get(g, "url")) == NULL)
 		problem(sc, g->line, 0, "[feed %s] has no url", name);
-	else if ((f->url = file_url_resolve(e->value, sc->dir)) != NULL)
-		;   /* file:PATH, from the config's folder */
+	else if ((url = file_url_resolve(e->value, sc->dir)) != NULL)
+		f->url = config_str_take(c, url);   /* file:PATH, from the config's folder */
 	else if (!url_ok(e->value, TRUE, &why))
 		problem(sc, e->line, e->col, "url: %s: '%s'", why, e->value);
 	else
-		f->url = g_strdup(e->value);
+		f->url = config_str(c, e->value);
 	if ((e = group_get(g, "title")) != NULL && *e->value != '\0')
-		f->title = g_strdup(e->value);
+		f->title = config_str(c, e->value);
 	if ((e = group_get(g, "site")) != NULL) {
 		if (!url_ok(e->value, FALSE, &why))
 			problem(sc, e->line, e->col, "site: %s: '%s'", why, e->value);
 		else
-			f->site = g_strdup(e->value);
+			f->site = config_str(c, e->value);
 	}
 	if ((e = group_get(g, "category")) != NULL && *e->value != '\0')
-		f->category = g_strdup(e->value);
+		f->category = config_str_shared(c, e->value);
 	if ((e = group_get(g, "interval")) != NULL) {
 		if (!fw_config_parse_duration(e->value, &f->interval))
 			problem(sc, e->line, e->col, "interval: bad duration '%s'", e->value);
@@ -832,12 +897,12 @@ load_opml(struct scan *sc, struct fw_config *c, int line)
 
 		if (g_hash_table_contains(urls, o->xml_url))
 			continue;
-		f = g_new0(struct fw_feed_conf, 1);
-		f->key = fw_opml_feed_name(o->title, o->xml_url, taken);
-		f->url = g_strdup(o->xml_url);
-		f->title = g_strdup(o->title);
-		f->site = g_strdup(o->html_url);
-		f->category = g_strdup(o->category);
+		f = feed_conf_new(c);
+		f->key = config_str_take(c, fw_opml_feed_name(o->title, o->xml_url, taken));
+		f->url = config_str(c, o->xml_url);
+		f->title = config_str(c, o->title);
+		f->site = config_str(c, o->html_url);
+		f->category = config_str_shared(c, o->category);
 		f->interval = c->interval;
 		g_ptr_array_add(c->feeds, f);
 		g_hash_table_add(taken, f->key);
@@ -1135,7 +1200,8 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 	c->retention = 90 * 86400;
 	c->lease = FW_CONFIG_LEASE;
 	c->quiet_start = c->quiet_end = -1;
-	c->feeds = g_ptr_array_new_with_free_func((GDestroyNotify)feed_conf_free);
+	c->mem = config_mem_new();
+	c->feeds = g_ptr_array_new();   /* its feeds are in c->mem */
 	c->topics = g_ptr_array_new_with_free_func((GDestroyNotify)topic_conf_free);
 	sc.problems = g_array_new(FALSE, FALSE, sizeof(struct problem));
 	sc.groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
@@ -1145,6 +1211,8 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 		sc.asked[k] = g_ptr_array_new();
 	scan_text(&sc, text, len);
 	g_clear_pointer(&sc.names, g_hash_table_unref);   /* only the scan needs it */
+	g_ptr_array_unref(c->feeds);   /* room for every group at once, not 1.5 times it */
+	c->feeds = g_ptr_array_sized_new(sc.groups->len);
 
 	/* [feedwatch] first: feeds take its interval as their default. */
 	for (guint i = 0; i < sc.groups->len; i++) {
