@@ -32,13 +32,16 @@ struct entry {
 	const char *text; /* the whole line, for caret messages (points into buf) */
 	const struct group *group;
 	gboolean used;
+	struct entry *next;  /* the group's next entry */
 };
 
 /* One [group] and its entries. */
 struct group {
 	char *name;
 	int line;
-	GPtrArray *entries;  /* of struct entry * */
+	struct entry *first, *last;  /* its entries, in file order (a list: no
+	                      * GPtrArray a group, whose GSlice structs GLib 2.74 kept
+	                      * after the load, scattered over the heap) */
 	GHashTable *keys;    /* the scan's index of first entries (below) */
 	GPtrArray *asked;    /* the keys the loaders of its kind looked up (static strings, the
 	                      * scan's, shared by the kind: one list, not one a group): the
@@ -92,11 +95,23 @@ entry_free(struct entry *e)
 	g_free(e);
 }
 
+/* Frees g's entries. */
+static void
+group_entries_free(struct group *g)
+{
+	while (g->first != NULL) {
+		struct entry *e = g->first;
+		g->first = e->next;
+		entry_free(e);
+	}
+	g->last = NULL;
+}
+
 static void
 group_free(struct group *g)
 {
 	g_free(g->name);
-	g_ptr_array_unref(g->entries);
+	group_entries_free(g);
 	g_free(g);
 }
 
@@ -141,7 +156,6 @@ group_new(struct scan *sc, char *name, int line)
 
 	g->name = name;
 	g->line = line;
-	g->entries = g_ptr_array_new_with_free_func((GDestroyNotify)entry_free);
 	g->keys = sc->keys;
 	g_ptr_array_add(sc->groups, g);
 	return g;
@@ -253,7 +267,11 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 		} else {
 			g_hash_table_add(sc->keys, e);
 		}
-		g_ptr_array_add((*cur)->entries, e);
+		if ((*cur)->last != NULL)
+			(*cur)->last->next = e;
+		else
+			(*cur)->first = e;
+		(*cur)->last = e;
 	}
 }
 
@@ -654,20 +672,20 @@ fw_config_name_ok(const char *s)
 	return TRUE;
 }
 
-/* Where a config keeps its feeds: their structs in blocks (16, 32, ... up
- * to CONFIG_FEED_BLOCK a block) and their strings packed in one string
- * chunk, categories interned; nothing is freed before the config. A feed
- * of 100,000 costs 56 bytes and its strings, with no malloc header each
+/* Where a config keeps its feeds: their structs and strings bumped one
+ * after the other into blocks (4 KiB, doubling up to CONFIG_BLOCK), shared
+ * strings (categories) once; nothing is freed before the config. A feed
+ * costs its 56-byte struct and its strings with no malloc header each
  * (five allocations a feed cost about 80 bytes more). */
 struct fw_config_mem {
-	GPtrArray *blocks;      /* of struct fw_feed_conf arrays */
-	struct fw_feed_conf *next;  /* the next free struct of the last block */
-	guint room;             /* structs left there */
-	GStringChunk *strings;
+	GPtrArray *blocks;      /* of the blocks, g_free'd */
+	char *next;             /* free room in the last block */
+	gsize room;             /* bytes of it */
+	gsize size;             /* of the next block */
+	GHashTable *shared;     /* string -> its copy, while loading (else NULL) */
 };
 
-#define CONFIG_FEED_BLOCK 1024
-#define CONFIG_STRING_CHUNK 16384
+#define CONFIG_BLOCK (1024 * 1024)
 
 static struct fw_config_mem *
 config_mem_new(void)
@@ -675,7 +693,8 @@ config_mem_new(void)
 	struct fw_config_mem *m = g_new0(struct fw_config_mem, 1);
 
 	m->blocks = g_ptr_array_new_with_free_func(g_free);
-	m->strings = g_string_chunk_new(CONFIG_STRING_CHUNK);
+	m->size = 4096;
+	m->shared = g_hash_table_new(g_str_hash, g_str_equal);
 	return m;
 }
 
@@ -685,37 +704,68 @@ config_mem_free(struct fw_config_mem *m)
 	if (m == NULL)
 		return;
 	g_ptr_array_unref(m->blocks);
-	g_string_chunk_free(m->strings);
+	if (m->shared != NULL)
+		g_hash_table_unref(m->shared);
 	g_free(m);
+}
+
+/* len bytes of c's feed memory, aligned to align (a power of two). */
+static gpointer
+config_mem_get(struct fw_config *c, gsize len, gsize align)
+{
+	struct fw_config_mem *m = c->mem;
+	gsize pad = (align - ((guintptr)m->next & (align - 1))) & (align - 1);
+	char *out;
+
+	if (m->next == NULL || pad + len > m->room) {
+		gsize size = MAX(m->size, len);
+		m->next = g_malloc(size);   /* g_malloc is aligned for any struct */
+		m->room = size;
+		g_ptr_array_add(m->blocks, m->next);
+		m->size = MIN(m->size * 2, (gsize)CONFIG_BLOCK);
+		pad = 0;
+	}
+	out = m->next + pad;
+	m->next = out + len;
+	m->room -= pad + len;
+	return out;
 }
 
 /* A new zeroed feed, owned by c's feed memory (not yet in c->feeds). */
 static struct fw_feed_conf *
 feed_conf_new(struct fw_config *c)
 {
-	struct fw_config_mem *m = c->mem;
+	struct fw_feed_conf *f = config_mem_get(c, sizeof *f, G_ALIGNOF(struct fw_feed_conf));
 
-	if (m->room == 0) {
-		m->room = MIN(16u << MIN(m->blocks->len, 6u), CONFIG_FEED_BLOCK);
-		m->next = g_new0(struct fw_feed_conf, m->room);
-		g_ptr_array_add(m->blocks, m->next);
-	}
-	m->room--;
-	return m->next++;
+	memset(f, 0, sizeof *f);
+	return f;
 }
 
-/* A copy of s (NULL: NULL) in c's feed strings, freed with c. */
+/* A copy of s (NULL: NULL) in c's feed memory, freed with c. */
 static char *
 config_str(struct fw_config *c, const char *s)
 {
-	return s != NULL ? g_string_chunk_insert(c->mem->strings, s) : NULL;
+	gsize len;
+
+	if (s == NULL)
+		return NULL;
+	len = strlen(s) + 1;
+	return memcpy(config_mem_get(c, len, 1), s, len);
 }
 
 /* The same for a string that many feeds share (a category): one copy. */
 static char *
 config_str_shared(struct fw_config *c, const char *s)
 {
-	return s != NULL ? g_string_chunk_insert_const(c->mem->strings, s) : NULL;
+	char *copy;
+
+	if (s == NULL)
+		return NULL;
+	if ((copy = g_hash_table_lookup(c->mem->shared, s)) == NULL) {
+		copy = config_str(c, s);
+		g_hash_table_add(c->mem->shared, copy);
+	}
+	return copy;
 }
 
 /* config_str of s, which is freed. */
@@ -1113,8 +1163,7 @@ fw_config_find(const char *cli_path, GError **error)
 static void
 group_check_keys(struct scan *sc, struct group *g)
 {
-	for (guint k = 0; k < g->entries->len && !g->bad; k++) {
-		struct entry *e = g->entries->pdata[k];
+	for (struct entry *e = g->first; e != NULL && !g->bad; e = e->next) {
 		const char *near;
 
 		if (e->used)
@@ -1260,12 +1309,10 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 		/* its keys are known or reported now: its entries can go (a config
 		 * of 100,000 feeds holds either its entries or its feeds, not both) */
 		group_check_keys(&sc, g);
-		for (guint k = 0; k < g->entries->len; k++) {
-			struct entry *e = g->entries->pdata[k];
+		for (struct entry *e = g->first; e != NULL; e = e->next)
 			if (g_hash_table_lookup(sc.keys, e) == e)
 				g_hash_table_remove(sc.keys, e);
-		}
-		g_ptr_array_set_size(g->entries, 0);
+		group_entries_free(g);
 	}
 	if (c->opml != NULL) {
 		int line = 0;
@@ -1285,6 +1332,7 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 	for (guint i = 0; i < sc.problems->len; i++)
 		g_ptr_array_add(errors, g_array_index(sc.problems, struct problem, i).msg);
 	g_array_unref(sc.problems);
+	g_clear_pointer(&c->mem->shared, g_hash_table_unref);   /* loading is over */
 	(void)have_main;
 	if (c->database == NULL)
 		c->database = g_build_filename(g_get_user_data_dir(), "feedwatch", "feedwatch.db", NULL);
