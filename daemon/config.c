@@ -672,16 +672,21 @@ fw_config_name_ok(const char *s)
 	return TRUE;
 }
 
-/* Where a config keeps its feeds: their structs and strings bumped one
- * after the other into blocks (4 KiB, doubling up to CONFIG_BLOCK), shared
- * strings (categories) once; nothing is freed before the config. A feed
- * costs its 56-byte struct and its strings with no malloc header each
- * (five allocations a feed cost about 80 bytes more). */
-struct fw_config_mem {
-	GPtrArray *blocks;      /* of the blocks, g_free'd */
+/* Where a config keeps its feeds: their structs bumped into blocks of
+ * their own and their strings into others (no padding between them), each
+ * kind's blocks 4 KiB, doubling up to CONFIG_BLOCK; shared strings
+ * (categories) once; nothing is freed before the config. A feed costs its
+ * 56-byte struct and its strings with no malloc header each (five
+ * allocations a feed cost about 80 bytes more). */
+struct config_bump {
 	char *next;             /* free room in the last block */
 	gsize room;             /* bytes of it */
 	gsize size;             /* of the next block */
+};
+
+struct fw_config_mem {
+	GPtrArray *blocks;      /* of the blocks, g_free'd */
+	struct config_bump feeds, strings;
 	GHashTable *shared;     /* string -> its copy, while loading (else NULL) */
 };
 
@@ -693,7 +698,7 @@ config_mem_new(void)
 	struct fw_config_mem *m = g_new0(struct fw_config_mem, 1);
 
 	m->blocks = g_ptr_array_new_with_free_func(g_free);
-	m->size = 4096;
+	m->feeds.size = m->strings.size = 4096;
 	m->shared = g_hash_table_new(g_str_hash, g_str_equal);
 	return m;
 }
@@ -709,25 +714,23 @@ config_mem_free(struct fw_config_mem *m)
 	g_free(m);
 }
 
-/* len bytes of c's feed memory, aligned to align (a power of two). */
+/* len bytes of m's memory from bump b, which hands out only multiples of
+ * its first len (so that g_malloc's alignment holds for each). */
 static gpointer
-config_mem_get(struct fw_config *c, gsize len, gsize align)
+config_mem_get(struct fw_config_mem *m, struct config_bump *b, gsize len)
 {
-	struct fw_config_mem *m = c->mem;
-	gsize pad = (align - ((guintptr)m->next & (align - 1))) & (align - 1);
 	char *out;
 
-	if (m->next == NULL || pad + len > m->room) {
-		gsize size = MAX(m->size, len);
-		m->next = g_malloc(size);   /* g_malloc is aligned for any struct */
-		m->room = size;
-		g_ptr_array_add(m->blocks, m->next);
-		m->size = MIN(m->size * 2, (gsize)CONFIG_BLOCK);
-		pad = 0;
+	if (len > b->room) {
+		gsize size = MAX(b->size, len);
+		b->next = g_malloc(size);
+		b->room = size;
+		g_ptr_array_add(m->blocks, b->next);
+		b->size = MIN(b->size * 2, (gsize)CONFIG_BLOCK);
 	}
-	out = m->next + pad;
-	m->next = out + len;
-	m->room -= pad + len;
+	out = b->next;
+	b->next += len;
+	b->room -= len;
 	return out;
 }
 
@@ -735,7 +738,7 @@ config_mem_get(struct fw_config *c, gsize len, gsize align)
 static struct fw_feed_conf *
 feed_conf_new(struct fw_config *c)
 {
-	struct fw_feed_conf *f = config_mem_get(c, sizeof *f, G_ALIGNOF(struct fw_feed_conf));
+	struct fw_feed_conf *f = config_mem_get(c->mem, &c->mem->feeds, sizeof *f);
 
 	memset(f, 0, sizeof *f);
 	return f;
@@ -750,7 +753,7 @@ config_str(struct fw_config *c, const char *s)
 	if (s == NULL)
 		return NULL;
 	len = strlen(s) + 1;
-	return memcpy(config_mem_get(c, len, 1), s, len);
+	return memcpy(config_mem_get(c->mem, &c->mem->strings, len), s, len);
 }
 
 /* The same for a string that many feeds share (a category): one copy. */

@@ -4,7 +4,6 @@
  * USR1 polls every feed now, USR2 polls the feeds `feedwatch poll --feed`
  * asked for. See feedwatchd(8). */
 #include <locale.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -326,11 +325,6 @@ main(int argc, char **argv)
 		return 1;
 	}
 	d.config_path = g_strdup(path);
-	/* What loading freed (a config of 100,000 feeds: tens of MB in small
-	 * pieces) is merged and given back now, before the store and the
-	 * poller allocate for the daemon's life: left to chance, their pieces
-	 * land in its holes and pin them (section 13). */
-	malloc_trim(0);
 	/* Pollers of a team database share it: no lock (section 18). */
 	if (!fw_store_is_pg(d.cfg->database) &&
 	    (lock_fd = fw_lock_take(d.cfg->database, &holder, &err)) < 0) {
