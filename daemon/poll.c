@@ -16,24 +16,31 @@
 #define POLL_WORKERS_MAX 4
 #define POLL_OUTBOX_BATCH 200
 
-/* One feed of the config and its poll in flight. Heap-allocated, so that a
- * reload can keep the runs of feeds that stay and orphan those in flight
- * whose feed was removed (freed when their fetch comes back). */
+/* One poll of a feed, from the start of its fetch until it is recorded:
+ * made from the feed's stored state when the fetch starts and freed when
+ * the poll is done, so an idle feed costs the poller one byte (p->marks).
+ * A reload moves a run to its feed's new index, or orphans it when its feed
+ * left the config (freed when its fetch or job comes back). */
 struct feed_run {
 	struct fw_poller *p;
 	guint index;              /* in p->cfg->feeds */
-	char *key;
 	gboolean orphan;          /* its feed left the config while in flight */
 	gint64 feed_id;
 	gboolean fetched_before;  /* a successful fetch was recorded before this poll */
-	gboolean in_flight;
 	int failures;             /* consecutive, as stored */
-	char *url;                /* fetched by the poll in flight: the config's or moved_to */
+	char *url;                /* fetched: the config's or moved_to */
 	char *moved_to;           /* as stored when the poll started, or NULL */
 	gint64 ttl;               /* <ttl> / sy:updatePeriod, as stored, 0 none */
 	gint64 max_age;           /* Cache-Control max-age, as stored, 0 none */
-	gboolean gone_logged;     /* "gone, not polled" said once in this process */
 	gboolean claim_kept;      /* team mode: the claim was checked in the open group */
+};
+
+/* What the poller keeps of each feed between polls (p->marks, a byte a
+ * feed; everything else the next poll needs is in the store). */
+enum run_mark {
+	RUN_BUSY = 1 << 0,        /* waiting in the backlog or in flight */
+	RUN_FAILING = 1 << 1,     /* its last poll in this process failed */
+	RUN_GONE_LOGGED = 1 << 2, /* "gone, not polled" said once in this process */
 };
 
 /* The compiled topics of one config, shared with the parse worker: a reload
@@ -80,8 +87,8 @@ struct fw_poller {
 	struct fw_fetcher *fetcher;
 	struct poll_gen *gen;
 	struct fw_outbox *outbox;     /* NULL without notify options */
-	GPtrArray *runs;          /* of struct feed_run *, parallel to cfg->feeds */
-	GPtrArray *orphans;       /* of struct feed_run *, in flight, feed removed */
+	guint8 *marks;            /* enum run_mark bits, parallel to cfg->feeds */
+	GHashTable *flying;       /* set of struct feed_run * (owned): the polls started */
 	fw_poll_done_cb done_cb;
 	gpointer done_data;
 	struct fw_poll_stats stats;
@@ -91,7 +98,8 @@ struct fw_poller {
 	GAsyncQueue *done_jobs;   /* of struct parse_job *, back from the worker */
 	GSource *done_source;     /* made ready by the worker; drains done_jobs */
 	gint stopping;            /* atomic: the worker only hands jobs back */
-	GQueue backlog;           /* of struct feed_run *, waiting for room */
+	GArray *backlog;          /* of guint, feed indices waiting for room, from */
+	guint backlog_head;       /* this one on */
 	guint outstanding;        /* fetches and jobs not yet finished */
 	guint max_outstanding;    /* bounds the bodies held in memory */
 	GSource *batch_timer;     /* ends the store's group POLL_BATCH_MS after it opened */
@@ -112,7 +120,8 @@ struct fw_poller {
 #define POLL_BATCH_MS 250
 
 static void run_free(struct feed_run *run);
-static void poll_start_waiting(struct fw_poller *p, struct feed_run *run);
+static guint run_end(struct feed_run *run);
+static void poll_start_waiting(struct fw_poller *p, guint i);
 static gboolean poll_claim(struct feed_run *run);
 static void poll_host_pause(struct fw_poller *p, const char *url, gint64 seconds);
 static gboolean poll_done_source_cb(GSource *source, GSourceFunc cb, gpointer data);
@@ -350,6 +359,7 @@ poll_claim_kept(struct feed_run *run)
 	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
 	g_autoptr(GError) err = NULL;
 	gboolean held = TRUE;
+	guint i;
 
 	if (run->claim_kept || !fw_store_is_team(p->store))
 		return TRUE;
@@ -362,11 +372,9 @@ poll_claim_kept(struct feed_run *run)
 		fw_log_warn("%s: its lease ran out and another poller took it: this poll is dropped "
 		            "(lease = %" G_GINT64_FORMAT "s is short for this load?)", fc->key,
 		            p->cfg->lease);
-	run->in_flight = FALSE;
-	g_clear_pointer(&run->url, g_free);
-	g_clear_pointer(&run->moved_to, g_free);
+	i = run_end(run);
 	if (p->done_cb != NULL)
-		p->done_cb(run->index, fw_now() + POLL_RETRY_SOON, p->done_data);
+		p->done_cb(i, fw_now() + POLL_RETRY_SOON, p->done_data);
 	return FALSE;
 }
 
@@ -382,6 +390,7 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after
 	gint64 now = fw_now();
 	int failures = rec->ok ? 0 : run->failures + 1;
 	gint64 next, hint;
+	guint i;
 
 	if (!poll_claim_kept(run))
 		return;
@@ -409,7 +418,7 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after
 		fw_log_warn("%s: gone: %s answered HTTP 410; it will not be polled again "
 		            "(change its url in %s to poll it again)", fc->key, run->url,
 		            p->cfg->path);
-		run->gone_logged = TRUE;
+		p->marks[run->index] |= RUN_GONE_LOGGED;
 		next = G_MAXINT64;
 	} else if (rec->ok) {
 		p->stats.feeds_ok++;
@@ -424,14 +433,15 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after
 		else
 			fw_log_debug("%s: still failing (%d): %s", fc->key, failures, rec->error);
 	}
-	run->failures = failures;
-	run->in_flight = FALSE;
-	g_clear_pointer(&run->url, g_free);
-	g_clear_pointer(&run->moved_to, g_free);
+	if (failures > 0)
+		p->marks[run->index] |= RUN_FAILING;
+	else
+		p->marks[run->index] &= ~RUN_FAILING;
+	i = run_end(run);
 	if (p->cfg->durable)
 		poll_batch_close(p);   /* every poll on disk before anything is sent */
 	if (p->done_cb != NULL)
-		p->done_cb(run->index, next, p->done_data);
+		p->done_cb(i, next, p->done_data);
 }
 
 /* A poll that did not happen (gone, or its host asked to wait): nothing is
@@ -440,13 +450,11 @@ static void
 poll_skip(struct feed_run *run, gint64 next)
 {
 	struct fw_poller *p = run->p;
+	guint i = run_end(run);
 
 	p->stats.feeds_skipped++;
-	run->in_flight = FALSE;
-	g_clear_pointer(&run->url, g_free);
-	g_clear_pointer(&run->moved_to, g_free);
 	if (p->done_cb != NULL)
-		p->done_cb(run->index, next, p->done_data);
+		p->done_cb(i, next, p->done_data);
 }
 
 static void poll_release(struct fw_poller *p);
@@ -530,7 +538,7 @@ poll_job_done(struct fw_poller *p, struct parse_job *job)
 	struct fw_poll_record *rec = &job->rec;
 
 	if (run->orphan) {
-		g_ptr_array_remove_fast(p->orphans, run);   /* frees it */
+		g_hash_table_remove(p->flying, run);   /* frees it */
 		return;
 	}
 	fc = p->cfg->feeds->pdata[run->index];
@@ -592,7 +600,7 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	struct parse_job *job;
 
 	if (run->orphan) {
-		g_ptr_array_remove_fast(p->orphans, run);   /* frees it */
+		g_hash_table_remove(p->flying, run);   /* frees it */
 		poll_release(p);
 		return;
 	}
@@ -666,14 +674,14 @@ poll_release(struct fw_poller *p)
 {
 	if (p->outstanding > 0)
 		p->outstanding--;
-	while (p->outstanding < p->max_outstanding && !g_queue_is_empty(&p->backlog)) {
-		struct feed_run *run = g_queue_pop_head(&p->backlog);
+	while (p->outstanding < p->max_outstanding && p->backlog_head < p->backlog->len) {
+		guint i = g_array_index(p->backlog, guint, p->backlog_head++);
 
-		if (run->orphan) {
-			g_ptr_array_remove_fast(p->orphans, run);
-			continue;
+		if (p->backlog_head == p->backlog->len) {   /* emptied: reuse it */
+			g_array_set_size(p->backlog, 0);
+			p->backlog_head = 0;
 		}
-		poll_start_waiting(p, run);
+		poll_start_waiting(p, i);
 	}
 	if (p->outstanding == 0)
 		poll_batch_close(p);   /* the cycle is over: no reason to wait */
@@ -694,10 +702,10 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 
 	p->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
 	p->store = store;
-	p->runs = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
+	p->flying = g_hash_table_new_full(g_direct_hash, g_direct_equal, (GDestroyNotify)run_free,
+	                                  NULL);
 	p->pauses = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	p->orphans = g_ptr_array_new_with_free_func((GDestroyNotify)run_free);
-	g_queue_init(&p->backlog);
+	p->backlog = g_array_new(FALSE, FALSE, sizeof(guint));
 	p->max_outstanding = 2 * MAX(cfg->max_parallel, 1u);
 	p->done_jobs = g_async_queue_new();
 	p->done_source = g_source_new(&poll_done_source_funcs, sizeof(GSource));
@@ -746,14 +754,14 @@ fw_poller_free(struct fw_poller *p)
 		g_source_destroy(p->done_source);
 		g_source_unref(p->done_source);
 	}
-	g_queue_clear(&p->backlog);
+	g_array_unref(p->backlog);
 	poll_batch_commit(p);
 	fw_fetcher_free(p->fetcher);
 	fw_outbox_free(p->outbox);
 	gen_unref(p->gen);
-	g_ptr_array_unref(p->runs);
+	g_hash_table_unref(p->flying);
+	g_free(p->marks);
 	g_hash_table_unref(p->pauses);
-	g_ptr_array_unref(p->orphans);
 	g_main_context_unref(p->ctx);
 	g_free(p);
 }
@@ -761,10 +769,35 @@ fw_poller_free(struct fw_poller *p)
 static void
 run_free(struct feed_run *run)
 {
-	g_free(run->key);
 	g_free(run->url);
 	g_free(run->moved_to);
 	g_free(run);
+}
+
+/* A run for a poll of feed i starting now (the feed is marked busy). */
+static struct feed_run *
+run_new(struct fw_poller *p, guint i)
+{
+	struct feed_run *run = g_new0(struct feed_run, 1);
+
+	run->p = p;
+	run->index = i;
+	run->feed_id = -1;
+	g_hash_table_add(p->flying, run);
+	return run;
+}
+
+/* Ends a run: its feed is no longer busy and the run is freed. Returns the
+ * feed's index. */
+static guint
+run_end(struct feed_run *run)
+{
+	struct fw_poller *p = run->p;
+	guint i = run->index;
+
+	p->marks[i] &= ~RUN_BUSY;
+	g_hash_table_remove(p->flying, run);
+	return i;
 }
 
 /* Team mode: every feed of the config gets its row at once, in config
@@ -800,8 +833,11 @@ gboolean
 fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError **error)
 {
 	struct fw_matcher *m = fw_matcher_new();
-	GPtrArray *runs;
-	GHashTable *old_runs;
+	guint old_n = p->cfg != NULL ? p->cfg->feeds->len : 0;
+	guint8 *marks = g_new0(guint8, MAX(cfg->feeds->len, 1u));
+	guint *moved = g_new(guint, MAX(old_n, 1u));   /* old index -> new, or G_MAXUINT */
+	GArray *backlog;
+	GHashTable *old_index;
 	GHashTableIter it;
 	gpointer value;
 
@@ -813,50 +849,56 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 		if (q == NULL) {
 			g_prefix_error(error, "topic %s: column %u: ", t->key, col);
 			fw_matcher_free(m);
+			g_free(marks);
+			g_free(moved);
 			return FALSE;
 		}
 		fw_matcher_add(m, i, q);
 	}
 	fw_matcher_build(m);   /* on this thread: the worker's memory stays transient */
-	/* The runs of feeds that stay are found by key (a hash table: a reload
+	/* Feeds that stay keep their marks, runs and places in the backlog:
+	 * found by key in the old config, still alive (a hash table: a reload
 	 * of 100,000 feeds must not compare every pair). */
-	old_runs = g_hash_table_new(g_str_hash, g_str_equal);
-	for (guint k = 0; k < p->runs->len; k++) {   /* keys are unique: group names */
-		struct feed_run *old = p->runs->pdata[k];
-		g_hash_table_insert(old_runs, old->key, old);
+	old_index = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint k = 0; k < old_n; k++) {   /* keys are unique: group names */
+		const struct fw_feed_conf *fc = p->cfg->feeds->pdata[k];
+		g_hash_table_insert(old_index, fc->key, GUINT_TO_POINTER(k));
+		moved[k] = G_MAXUINT;
 	}
-	g_ptr_array_set_free_func(p->runs, NULL);
-	g_ptr_array_unref(p->runs);
-	runs = g_ptr_array_new_full(cfg->feeds->len, (GDestroyNotify)run_free);
 	for (guint i = 0; i < cfg->feeds->len; i++) {
 		const struct fw_feed_conf *fc = cfg->feeds->pdata[i];
-		struct feed_run *run = g_hash_table_lookup(old_runs, fc->key);
+		gpointer k;
 
-		if (run != NULL) {
-			g_hash_table_remove(old_runs, fc->key);
-		} else {
-			run = g_new0(struct feed_run, 1);
-			run->p = p;
-			run->key = g_strdup(fc->key);
-			run->feed_id = -1;
-		}
-		run->index = i;
-		g_ptr_array_add(runs, run);
-	}
-	/* What is left belongs to removed feeds. */
-	g_hash_table_iter_init(&it, old_runs);
-	while (g_hash_table_iter_next(&it, NULL, &value)) {
-		struct feed_run *old = value;
-		if (old->in_flight) {
-			old->orphan = TRUE;
-			g_ptr_array_add(p->orphans, old);
-		} else {
-			g_hash_table_iter_steal(&it);
-			run_free(old);
+		if (g_hash_table_lookup_extended(old_index, fc->key, NULL, &k)) {
+			marks[i] = p->marks[GPOINTER_TO_UINT(k)];
+			moved[GPOINTER_TO_UINT(k)] = i;
 		}
 	}
-	g_hash_table_unref(old_runs);
-	p->runs = runs;
+	g_hash_table_unref(old_index);
+	/* Runs of removed feeds are orphans, dropped when they come back;
+	 * removed feeds waiting in the backlog are dropped now. */
+	g_hash_table_iter_init(&it, p->flying);
+	while (g_hash_table_iter_next(&it, &value, NULL)) {
+		struct feed_run *run = value;
+		if (run->orphan)
+			continue;
+		if (moved[run->index] == G_MAXUINT)
+			run->orphan = TRUE;
+		else
+			run->index = moved[run->index];
+	}
+	backlog = g_array_new(FALSE, FALSE, sizeof(guint));
+	for (guint k = p->backlog_head; k < p->backlog->len; k++) {
+		guint i = moved[g_array_index(p->backlog, guint, k)];
+		if (i != G_MAXUINT)
+			g_array_append_val(backlog, i);
+	}
+	g_array_unref(p->backlog);
+	p->backlog = backlog;
+	p->backlog_head = 0;
+	g_free(moved);
+	g_free(p->marks);
+	p->marks = marks;
 	gen_unref(p->gen);
 	p->gen = g_new0(struct poll_gen, 1);
 	p->gen->ref = 1;
@@ -868,7 +910,7 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 	return TRUE;
 }
 
-/* Copies what a poll needs of a feed's stored state into its run. */
+/* Copies what a poll needs of a feed's stored state into its new run. */
 static void
 run_take_state(struct feed_run *run, const struct fw_feed_conf *fc, const struct fw_feed_state *st)
 {
@@ -893,8 +935,7 @@ fw_poller_poll(struct fw_poller *p, guint i)
 
 	g_return_if_fail(i < p->cfg->feeds->len);
 	fc = p->cfg->feeds->pdata[i];
-	run = p->runs->pdata[i];
-	if (run->in_flight)
+	if (p->marks[i] & RUN_BUSY)
 		return;
 	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
 		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
@@ -903,20 +944,21 @@ fw_poller_poll(struct fw_poller *p, guint i)
 			                                                     : fc->interval), p->done_data);
 		return;
 	}
-	run->in_flight = TRUE;
+	p->marks[i] |= RUN_BUSY;
 	if (!st.gone && p->outstanding >= p->max_outstanding) {
-		/* It waits; its state is read again when it starts (a cycle of
-		 * 100,000 feeds keeps only the runs waiting, not their URLs). */
-		g_queue_push_tail(&p->backlog, run);
+		/* It waits as its index; its state is read when it starts (a
+		 * cycle of 100,000 feeds keeps 4 bytes a feed waiting). */
+		g_array_append_val(p->backlog, i);
 		fw_store_feed_state_clear(&st);
 		return;
 	}
+	run = run_new(p, i);
 	run_take_state(run, fc, &st);
 	if (st.gone) {
-		if (!run->gone_logged)
+		if (!(p->marks[i] & RUN_GONE_LOGGED))
 			fw_log_info("%s: gone (HTTP 410): not polled; change its url in %s to poll "
 			            "it again", fc->key, p->cfg->path);
-		run->gone_logged = TRUE;
+		p->marks[i] |= RUN_GONE_LOGGED;
 		fw_store_feed_state_clear(&st);
 		poll_skip(run, G_MAXINT64);
 		return;
@@ -975,6 +1017,7 @@ poll_claim(struct feed_run *run)
 	g_autoptr(GError) err = NULL;
 	gboolean claimed = TRUE;
 	gint64 retry = 0, now = fw_now();
+	guint i;
 
 	if (fw_store_is_team(p->store) && (retry = poll_host_paused(p, run->url, now)) > now) {
 		/* Another poller's 429 or 503 asked every poller to wait. */
@@ -991,19 +1034,19 @@ poll_claim(struct feed_run *run)
 		fw_log_debug("%s: another poller has it or polled it; looking again at %"
 		             G_GINT64_FORMAT, fc->key, retry);
 	}
-	run->in_flight = FALSE;
-	g_clear_pointer(&run->url, g_free);
-	g_clear_pointer(&run->moved_to, g_free);
+	i = run_end(run);
 	if (p->done_cb != NULL)
-		p->done_cb(run->index, retry, p->done_data);
+		p->done_cb(i, retry, p->done_data);
 	return FALSE;
 }
 
-/* Starts a run that waited in the backlog: reads its validators again. */
+/* Starts the poll of feed i, which waited in the backlog: reads its state
+ * again. */
 static void
-poll_start_waiting(struct fw_poller *p, struct feed_run *run)
+poll_start_waiting(struct fw_poller *p, guint i)
 {
-	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
+	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[i];
+	struct feed_run *run = run_new(p, i);
 	struct fw_feed_state st = { 0 };
 	g_autoptr(GError) err = NULL;
 
@@ -1047,7 +1090,7 @@ fw_poller_settle(struct fw_poller *p)
 gboolean
 fw_poller_busy(struct fw_poller *p)
 {
-	return p->outstanding > 0 || !g_queue_is_empty(&p->backlog) ||
+	return p->outstanding > 0 || p->backlog_head < p->backlog->len ||
 	       fw_fetcher_pending(p->fetcher) > 0 || (p->outbox != NULL && fw_outbox_busy(p->outbox));
 }
 
@@ -1060,6 +1103,6 @@ fw_poller_stats(struct fw_poller *p, struct fw_poll_stats *out)
 		out->notices_late = fw_outbox_late(p->outbox);
 	}
 	out->failing = 0;
-	for (guint i = 0; i < p->runs->len; i++)
-		out->failing += ((struct feed_run *)p->runs->pdata[i])->failures > 0;
+	for (guint i = 0; i < p->cfg->feeds->len; i++)
+		out->failing += (p->marks[i] & RUN_FAILING) != 0;
 }

@@ -5,11 +5,12 @@
  * with each feed's place in it: setting a feed, and taking the earliest,
  * cost O(log n), so a cycle of n feeds is O(n log n) (a scan of every feed
  * per poll made a cycle of 100,000 feeds O(n^2)). Feeds never due are not
- * in the heap. */
+ * in the heap. Times are kept as 32-bit Unix seconds (until 2106): 12 bytes
+ * a feed, not 16. */
 struct fw_sched {
 	GMainContext *ctx;
 	guint n;
-	gint64 *due;          /* Unix seconds per feed; G_MAXINT64 = never */
+	guint32 *due;         /* Unix seconds per feed; SCHED_NEVER = never */
 	guint *heap;          /* feed indices, heap[0] the earliest */
 	guint *pos;           /* where feed i is in heap, or SCHED_OUT */
 	guint len;            /* feeds in the heap */
@@ -21,6 +22,17 @@ struct fw_sched {
 };
 
 #define SCHED_OUT G_MAXUINT
+#define SCHED_NEVER G_MAXUINT32
+
+/* A time as kept: clamped to what 32 bits hold (before 1970 is due as much
+ * as 1970; G_MAXINT64 is never). */
+static guint32
+sched_time(gint64 when)
+{
+	if (when == G_MAXINT64)
+		return SCHED_NEVER;
+	return (guint32)CLAMP(when, 0, (gint64)SCHED_NEVER - 1);
+}
 
 static void sched_arm(struct fw_sched *s);
 
@@ -113,7 +125,7 @@ sched_timer_cb(gpointer data)
 	while (s->len > 0 && s->due[s->heap[0]] <= now) {
 		guint f = s->heap[0];
 		heap_remove(s, f);
-		s->due[f] = G_MAXINT64;   /* the callback reschedules it */
+		s->due[f] = SCHED_NEVER;   /* the callback reschedules it */
 		g_array_append_val(fire, f);
 	}
 	g_array_sort(fire, index_cmp);
@@ -129,7 +141,7 @@ sched_timer_cb(gpointer data)
 gint64
 fw_sched_next_due(struct fw_sched *s)
 {
-	return s->len > 0 ? s->due[s->heap[0]] : G_MAXINT64;
+	return s->len > 0 ? (gint64)s->due[s->heap[0]] : G_MAXINT64;
 }
 
 /* (Re)starts the single timer for the earliest due feed, unless it is
@@ -166,11 +178,11 @@ fw_sched_new(GMainContext *ctx, guint n, fw_sched_due_cb due, gpointer data)
 
 	s->ctx = ctx ? g_main_context_ref(ctx) : g_main_context_ref_thread_default();
 	s->n = n;
-	s->due = g_new(gint64, n ? n : 1);
+	s->due = g_new(guint32, n ? n : 1);
 	s->heap = g_new(guint, n ? n : 1);
 	s->pos = g_new(guint, n ? n : 1);
 	for (guint i = 0; i < n; i++) {
-		s->due[i] = G_MAXINT64;
+		s->due[i] = SCHED_NEVER;
 		s->pos[i] = SCHED_OUT;
 	}
 	s->cb = due;
@@ -199,8 +211,8 @@ fw_sched_set(struct fw_sched *s, guint i, gint64 when)
 {
 	g_return_if_fail(i < s->n);
 	heap_remove(s, i);
-	s->due[i] = when;
-	if (when != G_MAXINT64) {
+	s->due[i] = sched_time(when);
+	if (s->due[i] != SCHED_NEVER) {
 		s->pos[i] = s->len;
 		s->heap[s->len++] = i;
 		heap_up(s, s->len - 1);

@@ -70,8 +70,10 @@ struct fw_config {
 	char *opml;           /* NULL or absolute path */
 	gboolean durable;     /* synchronous=FULL (survives power loss) instead of NORMAL */
 	int quiet_start, quiet_end; /* quiet_hours = 22:00-07:00 in minutes; -1 = none */
-	GPtrArray *feeds;     /* of struct fw_feed_conf *, in file order */
+	GPtrArray *feeds;     /* of struct fw_feed_conf *, in file order; they and their
+	                         strings are the config's (freed with it) */
 	GPtrArray *topics;    /* of struct fw_topic_conf *, in file order */
+	struct fw_config_mem *mem;  /* config.c's: where the feeds are kept */
 };
 
 /* The default lease: well past a fetch's timeout and its storing. */
