@@ -306,6 +306,8 @@ enum stmt_id {
 	"SELECT h.id, h.topic, h.topic_name, NULL, NULL, NULL, NULL, NULL, h.rtime, h.found," \
 	" NULL, NULL, NULL, h.read, h.notified, NULL, NULL, " HIT_STORY
 #define BRIEF_FROM " FROM hits h"
+/* The columns of HIT_SELECT, HIT_SELECT_NO_ALSO and HIT_SELECT_BRIEF. */
+#define HIT_COLUMNS 18
 #define HIT_FROM \
 	" FROM hits h JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id"
 
@@ -1994,6 +1996,9 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 	struct hit_where w;
 	sqlite3_stmt *q = NULL;
 	int rc, n;
+	gboolean hit_only = f->brief && !f->feeds && !(f->search && *f->search);
+	guint arms = f->topics != NULL && !f->stories && !f->after_id ? g_strv_length(f->topics) : 0;
+	struct { struct fw_hit_filter f; char *topic[2]; struct hit_where w; } *one = NULL;
 
 	hit_where_make(&w, f, t);
 	if (f->stories) {
@@ -2009,9 +2014,22 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 		g_string_append_printf(sql, "%s FROM json_each(?) sn JOIN hits h ON h.story = sn.value"
 		                       " JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id"
 		                       " ORDER BY sn.key, h.rtime, h.id", select);
+	} else if (arms > 1) {
+		/* two topics or more (json, csv, atom): each topic's walk of its
+		 * index merged, as the table's stories are (story_numbers); the
+		 * time is a column after the row's for the merge's order */
+		one = g_new0(typeof(*one), arms);
+		for (guint i = 0; i < arms; i++) {
+			one[i].f = *f;
+			one[i].topic[0] = f->topics[i];
+			one[i].f.topics = one[i].topic;
+			hit_where_make(&one[i].w, &one[i].f, t);
+			g_string_append_printf(sql, "%s%s, %s%s%s", i ? " UNION ALL " : "", select, t,
+			                       hit_only ? BRIEF_FROM : HIT_FROM, one[i].w.sql->str);
+		}
+		g_string_append_printf(sql, " ORDER BY %d %s, 1 %s%s", HIT_COLUMNS + 1, dir, dir,
+		                       f->limit ? " LIMIT ?" : "");
 	} else {
-		gboolean hit_only = f->brief && !f->feeds && !(f->search && *f->search);
-
 		/* after an id (--follow, every 0.5 s): the hits past it by rowid,
 		 * then sorted ('+' keeps the time's index from walking them all) */
 		g_string_append_printf(sql, "%s%s%s ORDER BY %s%s %s, h.id %s%s", select,
@@ -2020,16 +2038,23 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 	}
 
 	rc = sqlite3_prepare_v2(s->db, sql->str, -1, &q, NULL);
+	if (rc == SQLITE_OK && f->stories) {
+		bind_text(q, 1, stories);
+	} else if (rc == SQLITE_OK) {
+		n = 1;
+		for (guint i = 0; one != NULL && i < arms; i++)
+			n = hit_where_bind(q, &one[i].w, &one[i].f, n - 1);
+		if (one == NULL)
+			n = hit_where_bind(q, &w, f, 0);
+		if (f->limit)
+			sqlite3_bind_int64(q, n, f->limit);
+	}
+	for (guint i = 0; one != NULL && i < arms; i++)
+		hit_where_clear(&one[i].w);
+	g_free(one);
 	if (rc != SQLITE_OK) {
 		hit_where_clear(&w);
 		return fail(s, error, sqlite3_extended_errcode(s->db), "reading hits");
-	}
-	if (f->stories) {
-		bind_text(q, 1, stories);
-	} else {
-		n = hit_where_bind(q, &w, f, 0);
-		if (f->limit)
-			sqlite3_bind_int64(q, n, f->limit);
 	}
 	hit_where_clear(&w);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
