@@ -1814,6 +1814,36 @@ static int hit_where_bind(sqlite3_stmt *q, const struct hit_where *w,
 	return n + 1;
 }
 
+/* One topic's arm of a walk merged over several topics: the filter with
+ * that topic alone and its WHERE clause. */
+struct topic_arm {
+	struct fw_hit_filter f;
+	char *topic[2];
+	struct hit_where w;
+};
+
+/* The arms of f's topics (arms of them), t the time column. Free with
+ * topic_arms_free. */
+static struct topic_arm *topic_arms_make(const struct fw_hit_filter *f, const char *t, guint arms)
+{
+	struct topic_arm *one = g_new0(struct topic_arm, arms);
+
+	for (guint i = 0; i < arms; i++) {
+		one[i].f = *f;
+		one[i].topic[0] = f->topics[i];
+		one[i].f.topics = one[i].topic;
+		hit_where_make(&one[i].w, &one[i].f, t);
+	}
+	return one;
+}
+
+static void topic_arms_free(struct topic_arm *one, guint arms)
+{
+	for (guint i = 0; one != NULL && i < arms; i++)
+		hit_where_clear(&one[i].w);
+	g_free(one);
+}
+
 /* A story in the order of the hit table, with its latest matching hit's time. */
 struct story_at {
 	gint64 story, t;
@@ -1866,18 +1896,11 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f,
 	sqlite3_stmt *q = NULL;
 	gint64 cut = G_MININT64;
 	guint arms = f->topics != NULL ? g_strv_length(f->topics) : 0;
-	struct { struct fw_hit_filter f; char *topic[2]; struct hit_where w; } *one = NULL;
+	struct topic_arm *one = NULL;
 	int rc, n = 0;
 
-	if (walk && arms > 1) {
-		one = g_new0(typeof(*one), arms);
-		for (guint i = 0; i < arms; i++) {
-			one[i].f = *f;
-			one[i].topic[0] = f->topics[i];
-			one[i].f.topics = one[i].topic;
-			hit_where_make(&one[i].w, &one[i].f, HIT_TIME);
-		}
-	}
+	if (walk && arms > 1)
+		one = topic_arms_make(f, HIT_TIME, arms);
 	if (one != NULL) {
 		/* two topics or more: each topic's walk of hits_topic_rtime, merged
 		 * (an IN list would sort every hit of those topics) */
@@ -1914,9 +1937,7 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f,
 			sqlite3_bind_int64(q, n++, f->page_story);
 		}
 	}
-	for (guint i = 0; one != NULL && i < arms; i++)
-		hit_where_clear(&one[i].w);
-	g_free(one);
+	topic_arms_free(one, arms);
 	if (rc == SQLITE_OK && page && walk) {
 		/* a story met at or before the page's time that has a matching hit
 		 * after it was on a page before (through the story's few hits, not
@@ -1998,7 +2019,7 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 	int rc, n;
 	gboolean hit_only = f->brief && !f->feeds && !(f->search && *f->search);
 	guint arms = f->topics != NULL && !f->stories && !f->after_id ? g_strv_length(f->topics) : 0;
-	struct { struct fw_hit_filter f; char *topic[2]; struct hit_where w; } *one = NULL;
+	struct topic_arm *one = NULL;
 
 	hit_where_make(&w, f, t);
 	if (f->stories) {
@@ -2018,12 +2039,8 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 		/* two topics or more (json, csv, atom): each topic's walk of its
 		 * index merged, as the table's stories are (story_numbers); the
 		 * time is a column after the row's for the merge's order */
-		one = g_new0(typeof(*one), arms);
+		one = topic_arms_make(f, t, arms);
 		for (guint i = 0; i < arms; i++) {
-			one[i].f = *f;
-			one[i].topic[0] = f->topics[i];
-			one[i].f.topics = one[i].topic;
-			hit_where_make(&one[i].w, &one[i].f, t);
 			g_string_append_printf(sql, "%s%s, %s%s%s", i ? " UNION ALL " : "", select, t,
 			                       hit_only ? BRIEF_FROM : HIT_FROM, one[i].w.sql->str);
 		}
