@@ -414,14 +414,13 @@ story_cols(const struct fw_browse_ui *ui, const struct fw_browse_topic *t, struc
 
 /* One row of the stories view: story st at row y (sel: the cursor's). */
 static void
-draw_story(struct fw_browse_ui *ui, const struct fw_browse_topic *t, const struct story_cols *cc,
+draw_story(struct fw_browse_ui *ui, const struct fw_browse_topic *t, const struct story_cols *c,
            int y, const struct fw_browse_story *st, gboolean sel)
 {
-	struct story_cols c = *cc;
 	const struct fw_hit_row *lead = st->hits->pdata[0];
 	gboolean unread = fw_browse_story_unread(st, t->key);
 	attr_t base = (sel ? A_REVERSE : A_NORMAL) | (unread ? A_BOLD : A_NORMAL);
-	g_autofree char *date = fw_browse_screen_time(st->when, c.date > 10 ? "%Y-%m-%d %H:%M" : "%Y-%m-%d");
+	g_autofree char *date = fw_browse_screen_time(st->when, c->date > 10 ? "%Y-%m-%d %H:%M" : "%Y-%m-%d");
 	g_autofree char *feed = fw_browse_clean(lead->feed_title, FALSE);
 	g_autofree char *title = fw_browse_clean(lead->title ? lead->title : "(no title)", FALSE);
 	g_autofree char *topics = story_topics(ui, t, st);
@@ -429,17 +428,17 @@ draw_story(struct fw_browse_ui *ui, const struct fw_browse_topic *t, const struc
 
 	fw_browse_screen_put(y, x, unread ? "N " : "  ", 2, TRUE, base);
 	x += 2;
-	fw_browse_screen_put(y, x, date, c.date, TRUE, base | (sel ? 0 : a_date));
-	x += (int)c.date;
+	fw_browse_screen_put(y, x, date, c->date, TRUE, base | (sel ? 0 : a_date));
+	x += (int)c->date;
 	fw_browse_screen_put(y, x, "  ", 2, TRUE, base);
-	fw_browse_screen_put(y, x + 2, feed, c.feed, TRUE, base | (sel ? 0 : a_feed));
-	x += 2 + (int)c.feed;
+	fw_browse_screen_put(y, x + 2, feed, c->feed, TRUE, base | (sel ? 0 : a_feed));
+	x += 2 + (int)c->feed;
 	fw_browse_screen_put(y, x, "  ", 2, TRUE, base);
-	fw_browse_screen_put(y, x + 2, title, c.title, TRUE, base);
-	x += 2 + (int)c.title;
-	if (c.topics > 0) {
+	fw_browse_screen_put(y, x + 2, title, c->title, TRUE, base);
+	x += 2 + (int)c->title;
+	if (c->topics > 0) {
 		fw_browse_screen_put(y, x, "  ", 2, TRUE, base);
-		fw_browse_screen_put(y, x + 2, topics, c.topics, TRUE, base | (sel ? 0 : a_topic));
+		fw_browse_screen_put(y, x + 2, topics, c->topics, TRUE, base | (sel ? 0 : a_topic));
 	}
 }
 

@@ -157,7 +157,7 @@ gboolean fw_browse_story_has_topic(const struct fw_browse_story *st, const char 
 char *fw_browse_story_topics(const struct fw_browse *b, const struct fw_browse_story *st,
                              const char *topic, const char *prefix);
 
-/* The story with this key, or NULL. */
+/* The story with this key among those loaded (the window), or NULL. */
 struct fw_browse_story *fw_browse_story_find(struct fw_browse *b, const char *key);
 
 /* Marks every hit of the story read (or unread), in one transaction. */

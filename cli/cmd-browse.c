@@ -6,8 +6,9 @@
  *
  * ncurses (wide characters); single-threaded. The store's data version is
  * read every FW_BROWSE_POLL_MS; when another process committed and the hits
- * or mutes changed (the daemon's new hits, `feedwatch read`), the hit log is
- * loaded again. Feed text reaches the screen only through fw_browse_clean. */
+ * or mutes changed (the daemon's new hits, `feedwatch read`), the counts and
+ * the window at the cursor are read again. Feed text reaches the screen only
+ * through fw_browse_clean. */
 #include <string.h>
 #include <unistd.h>
 
@@ -44,8 +45,9 @@ reader_open(struct fw_browse_ui *ui, struct fw_browse_story *st)
 	fw_browse_screen_reader(ui);
 }
 
-/* Loads the hit log again, keeping the cursors on the same topic and
- * story; the reader goes back to the list when its story is gone. */
+/* Reads the counts and the window again, keeping the cursors on the same
+ * topic and story (when it is still near); the reader goes back to the list
+ * when its story is gone. */
 static void
 reload(struct fw_browse_ui *ui)
 {
