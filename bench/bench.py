@@ -986,7 +986,10 @@ GEN_HITLOG = os.path.join(BENCH, "gen_hitlog.py")
 
 def first_screen(cmd, marker, timeout=120):
     """Seconds from starting cmd on an 80×24 pseudo-terminal until its output
-    holds marker (its first full draw), then types q; None if it never did."""
+    holds marker (its first full draw), then types q: (wall, CPU of the whole
+    run, user + sys, quitting included, peak RSS in KB when it drew: VmHWM,
+    not wait4's, which counts the forking parent's pages); wall None if it
+    never drew."""
     import fcntl
     import pty
     import select
@@ -1013,14 +1016,25 @@ def first_screen(cmd, marker, timeout=120):
         if marker.encode() in out:
             took = time.perf_counter() - t0
             break
-    os.write(master, b"q")
+    hwm = None
     try:
-        p.wait(10)
-    except subprocess.TimeoutExpired:
+        with open("/proc/%d/status" % p.pid) as fh:
+            hwm = next((int(l.split()[1]) for l in fh if l.startswith("VmHWM:")), None)
+    except OSError:
+        pass
+    os.write(master, b"q")
+    ru = None
+    for _ in range(100):
+        pid, _, ru = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        time.sleep(0.1)
+    else:
         p.kill()
-        p.wait()
+        _, _, ru = os.wait4(p.pid, 0)
+    p.returncode = 0
     os.close(master)
-    return took
+    return took, ru.ru_utime + ru.ru_stime, hwm
 
 
 def gen_hitlog(ctx, out, hits, topics, peers=False):
@@ -1102,16 +1116,19 @@ def bench_review(ctx, t):
                     secs < 2 and mb < 5))
 
     log("review: browse, time to the first screen")
-    # one run: it loads every hit (seconds to a minute), see the note
-    b = first_screen([fw, "-c", conf, "browse"], "?:Help")
-    t.add("review_browse", "browse: the first screen at 80×24 (pty, 1 run)", fmt_s(b), "—", None,
-          None, None, "< 100 ms", raw={"fw": b})
-    t.notes.append("review: browse loads the whole hit log (fw_store_hits of every hit) and "
-                   "groups it into stories in the tool before its first screen; opening in "
-                   "100 ms needs counts from the store and a topic's stories a window at a time "
-                   "(callgrind on 100,000 hits: the rows with their texts 51%, SQLite 43%, "
-                   "canonical links 16%, story topic names 10%; linear).")
-    t.goals.append(("browse opens under 100 ms: %s" % fmt_s(b), b is not None and b < 0.1))
+    # the topics' counts (topic_counts) and nothing else: judged on CPU time
+    bs = [first_screen([fw, "-c", conf, "browse"], "?:Help") for _ in range(runs)]
+    drawn = all(x[0] is not None for x in bs)
+    b = median([x[0] for x in bs]) if drawn else None
+    bcpu = median([x[1] for x in bs])
+    t.add("review_browse", "browse: the first screen at 80×24 (pty)",
+          "%s (CPU %s, quitting included)" % (fmt_s(b), fmt_s(bcpu)), "—", None,
+          mx(*[x[2] for x in bs]), None, "< 100 ms", raw={"fw": b, "cpu": bcpu})
+    t.notes.append("review: browse draws its topics from the counts the store keeps "
+                   "(topic_counts, schema 7) and reads a topic's stories a window of two pages "
+                   "of 100 at a time by keyset; the filter reads every item once when set.")
+    t.goals.append(("browse opens under 100 ms: CPU %s (wall %s)" % (fmt_s(bcpu), fmt_s(b)),
+                    drawn and bcpu < 0.1))
 
     nb = os.path.join(d, "newsboat")
     if shutil.which("newsboat") and os.path.exists(os.path.join(nb, "cache.db")):

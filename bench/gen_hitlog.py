@@ -191,6 +191,13 @@ def generate(args):
         if len(hits) >= 50000:
             flush(con, items, hits, kept)
     flush(con, items, hits, kept)
+    # schema 7: the topics' counts, which the triggers keep, counted once
+    if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'topic_counts'").fetchone():
+        con.execute("DELETE FROM topic_counts")
+        for grp, key in (("GROUP BY topic", "topic"), ("", "''")):
+            con.execute("INSERT INTO topic_counts SELECT %s, COUNT(*), COUNT(DISTINCT story),"
+                        " COUNT(DISTINCT CASE WHEN read = 0 THEN story END), TOTAL(read),"
+                        " TOTAL(read * id) FROM hits %s" % (key, grp))
     for _, sql in triggers:
         con.execute(sql)
     con.execute("COMMIT")

@@ -1,12 +1,18 @@
 /* browse-model — the hit log as `feedwatch browse` shows it: topics with
- * their unread counts, stories, the filter, marking read and muting. See
- * cli/browse.h. */
+ * their unread counts, a topic's window of stories, the filter, marking read
+ * and muting. See cli/browse.h. */
 #include <string.h>
 
 #include "feedwatch/match.h"
 #include "feedwatch/topic.h"
 
 #include "browse.h"
+
+/* A place in a list of stories: a story and its time there (the store's
+ * keyset of a page). */
+struct fw_browse_mark {
+	gint64 at, story;
+};
 
 /* ---- stories and topics ------------------------------------------------ */
 
@@ -15,6 +21,8 @@ story_free(gpointer p)
 {
 	struct fw_browse_story *st = p;
 
+	if (st == NULL)
+		return;
 	g_free(st->key);
 	g_ptr_array_unref(st->hits);
 	g_free(st->topics);
@@ -54,6 +62,7 @@ fw_browse_new(const struct fw_config *cfg)
 	b->stories = g_ptr_array_new_with_free_func(story_free);
 	b->by_key = g_hash_table_new(g_str_hash, g_str_equal);
 	b->conf_topics = g_ptr_array_new_with_free_func(topic_free);
+	b->page_ends = g_array_new(FALSE, FALSE, sizeof(struct fw_browse_mark));
 	for (guint i = 0; cfg != NULL && i < cfg->topics->len; i++) {
 		const struct fw_topic_conf *tc = cfg->topics->pdata[i];
 
@@ -76,6 +85,8 @@ fw_browse_free(struct fw_browse *b)
 	fw_query_free(b->filter);
 	if (b->filter_items != NULL)
 		g_hash_table_unref(b->filter_items);
+	g_free(b->win_topic);
+	g_array_unref(b->page_ends);
 	g_free(b);
 }
 
@@ -86,13 +97,19 @@ item_key(const char *feed, const char *item_id)
 	return g_strdup_printf("%s\x1f%s", feed ? feed : "", item_id ? item_id : "");
 }
 
-/* The story key of a hit: its link made canonical, else its item. */
+/* The story key of a hit: the store's story number. */
 static char *
 story_key(const struct fw_hit_row *r)
 {
-	if (r->link != NULL && *r->link != '\0')
-		return fw_store_canonical_link(r->link);
-	return item_key(r->feed, r->item_id);
+	return g_strdup_printf("%" G_GINT64_FORMAT, r->story);
+}
+
+/* A hit's time for the reader: published, found when it has none or a later
+ * one (the store's hits.rtime). */
+static gint64
+hit_rtime(const struct fw_hit_row *r)
+{
+	return r->published != FW_TIME_NONE && r->published < r->found ? r->published : r->found;
 }
 
 /* When a hit's item was published, else when the hit was found. */
@@ -123,17 +140,17 @@ story_lead(struct fw_browse_story *st)
 	st->when = hit_when(st->hits->pdata[0]);
 }
 
-/* Newest first: by when, then by the lead's id. */
+/* The store's order: newest first by at, then by story number. */
 static gint
 story_cmp(gconstpointer a, gconstpointer b)
 {
 	const struct fw_browse_story *x = *(struct fw_browse_story *const *)a;
 	const struct fw_browse_story *y = *(struct fw_browse_story *const *)b;
-	gint64 xi = ((struct fw_hit_row *)x->hits->pdata[0])->id;
-	gint64 yi = ((struct fw_hit_row *)y->hits->pdata[0])->id;
+	gint64 xi = ((struct fw_hit_row *)x->hits->pdata[0])->story;
+	gint64 yi = ((struct fw_hit_row *)y->hits->pdata[0])->story;
 
-	if (x->when != y->when)
-		return x->when > y->when ? -1 : 1;
+	if (x->at != y->at)
+		return x->at > y->at ? -1 : 1;
 	return xi > yi ? -1 : xi < yi;
 }
 
@@ -170,7 +187,8 @@ fw_browse_story_has_topic(const struct fw_browse_story *st, const char *topic)
 	return FALSE;
 }
 
-/* Counts each topic's unread stories again. */
+/* Counts each topic's unread stories again (with a filter: the model holds
+ * every story that passes). */
 static void
 count_unread(struct fw_browse *b)
 {
@@ -183,7 +201,7 @@ count_unread(struct fw_browse *b)
 	}
 }
 
-/* Which stories the filter shows, and each topic's list of them. */
+/* With a filter: which stories pass, and each topic's list of them. */
 static void
 build_lists(struct fw_browse *b)
 {
@@ -208,6 +226,8 @@ build_lists(struct fw_browse *b)
 			if (st->shown && fw_browse_story_has_topic(st, t->key))
 				g_ptr_array_add(t->stories, st);
 		}
+		t->first = 0;
+		t->total = t->stories->len;
 	}
 	count_unread(b);
 }
@@ -236,6 +256,11 @@ fw_browse_story_topics(const struct fw_browse *b, const struct fw_browse_story *
 }
 
 /* ---- the filter -------------------------------------------------------- */
+
+static gboolean load_all(struct fw_browse *b, struct fw_store *s, GHashTable *mutes,
+                         GError **error);
+static gboolean load_counts(struct fw_browse *b, struct fw_store *s, GHashTable *mutes,
+                            GError **error);
 
 struct filter_run {
 	const struct fw_query *q;
@@ -280,8 +305,10 @@ fw_browse_set_filter(struct fw_browse *b, struct fw_store *s, const char *text,
                      guint *err_col, GError **error)
 {
 	g_autofree char *trimmed = g_strstrip(g_strdup(text ? text : ""));
-	struct fw_query *q = NULL;
-	GHashTable *items = NULL;
+	g_autoptr(GHashTable) mutes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	struct fw_query *q = NULL, *old_q = b->filter;
+	GHashTable *items = NULL, *old_items = b->filter_items;
+	gboolean ok;
 
 	if (*trimmed != '\0') {
 		if ((q = fw_query_parse(trimmed, err_col, error)) == NULL)
@@ -291,71 +318,86 @@ fw_browse_set_filter(struct fw_browse *b, struct fw_store *s, const char *text,
 			return FALSE;
 		}
 	}
-	fw_query_free(b->filter);
-	g_free(b->filter_text);
-	if (b->filter_items != NULL)
-		g_hash_table_unref(b->filter_items);
 	b->filter = q;
 	b->filter_items = items;
+	ok = fw_store_mutes(s, b->now, mutes, error) &&
+	     (q != NULL ? load_all(b, s, mutes, error) : load_counts(b, s, mutes, error));
+	if (!ok) {
+		b->filter = old_q;
+		b->filter_items = old_items;
+		fw_query_free(q);
+		if (items != NULL)
+			g_hash_table_unref(items);
+		return FALSE;
+	}
+	fw_query_free(old_q);
+	if (old_items != NULL)
+		g_hash_table_unref(old_items);
+	g_free(b->filter_text);
 	b->filter_text = q != NULL ? g_steal_pointer(&trimmed) : NULL;
-	build_lists(b);
 	return TRUE;
 }
 
 /* ---- loading ----------------------------------------------------------- */
 
-gboolean
-fw_browse_load(struct fw_browse *b, struct fw_store *s, gint64 now, GError **error)
+/* Groups rows (a story's hits together, as fw_store_hits gives them with
+ * stories) into new stories appended to out, each story's at its newest
+ * hit of topic (NULL: any); the rows are taken. */
+static void
+group_rows(GPtrArray *rows, const char *topic, GPtrArray *out)
 {
-	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
-	g_autoptr(GHashTable) mutes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	g_autoptr(GHashTable) items = NULL;
-	struct fw_hit_filter f = { .oldest_first = TRUE };
-	GPtrArray *stories, *topics;
-	GHashTable *by_key;
+	g_autoptr(GHashTable) by_story = g_hash_table_new(g_int64_hash, g_int64_equal);
 
-	if (!fw_store_hits(s, &f, rows, error) || !fw_store_mutes(s, now, mutes, error))
-		return FALSE;
-	if (b->filter != NULL && (items = filter_items(s, b->filter, error)) == NULL)
-		return FALSE;
+	for (guint i = 0; i < rows->len; i++) {
+		struct fw_hit_row *r = rows->pdata[i];
+		struct fw_browse_story *st = g_hash_table_lookup(by_story, &r->story);
 
-	/* Topics: All, the config's, then those only the hit log knows. */
-	topics = g_ptr_array_new_with_free_func(topic_free);
+		if (st == NULL) {
+			st = g_new0(struct fw_browse_story, 1);
+			st->key = story_key(r);
+			st->hits = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+			st->at = G_MININT64;
+			st->shown = TRUE;
+			g_hash_table_insert(by_story, &r->story, st);
+			g_ptr_array_add(out, st);
+		}
+		if (topic == NULL || g_strcmp0(r->topic, topic) == 0)
+			st->at = MAX(st->at, hit_rtime(r));
+		g_ptr_array_add(st->hits, r);
+		rows->pdata[i] = NULL;
+	}
+	for (guint i = 0; i < out->len; i++)
+		story_lead(out->pdata[i]);
+}
+
+/* New topics: All, the config's, then those of counts (struct
+ * fw_browse_count *) only the hit log knows; with their counts and mutes. */
+static GPtrArray *
+topics_make(struct fw_browse *b, GPtrArray *counts, GHashTable *mutes)
+{
+	GPtrArray *topics = g_ptr_array_new_with_free_func(topic_free);
+
 	g_ptr_array_add(topics, topic_new(NULL, "All topics"));
 	for (guint i = 0; i < b->conf_topics->len; i++) {
 		const struct fw_browse_topic *t = b->conf_topics->pdata[i];
 
 		g_ptr_array_add(topics, topic_new(t->key, t->name));
 	}
-	/* Stories: hits grouped by story key, oldest hit first. */
-	stories = g_ptr_array_new_with_free_func(story_free);
-	by_key = g_hash_table_new(g_str_hash, g_str_equal);
-	b->max_hit_id = 0;
-	for (guint i = 0; i < rows->len; i++) {
-		struct fw_hit_row *r = rows->pdata[i];
-		g_autofree char *key = story_key(r);
-		struct fw_browse_story *st = g_hash_table_lookup(by_key, key);
+	for (guint i = 0; counts != NULL && i < counts->len; i++) {
+		const struct fw_browse_count *c = counts->pdata[i];
+		int k = topic_pos(topics, c->topic);
+		struct fw_browse_topic *t;
 
-		if (st == NULL) {
-			st = g_new0(struct fw_browse_story, 1);
-			st->key = g_steal_pointer(&key);
-			st->hits = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
-			g_hash_table_insert(by_key, st->key, st);
-			g_ptr_array_add(stories, st);
+		if (k < 0) {
+			t = topic_new(c->topic, c->topic_name ? c->topic_name : c->topic);
+			g_ptr_array_add(topics, t);
+		} else {
+			t = topics->pdata[k];
 		}
-		if (topic_pos(topics, r->topic) < 0)
-			g_ptr_array_add(topics, topic_new(r->topic, r->topic_name ? r->topic_name : r->topic));
-		b->max_hit_id = MAX(b->max_hit_id, r->id);
-		g_ptr_array_add(st->hits, rows->pdata[i]);
-		rows->pdata[i] = NULL;
-	}
-	for (guint i = 0; i < stories->len; i++)
-		story_lead(stories->pdata[i]);
-	g_ptr_array_sort(stories, story_cmp);
-	for (guint i = 0; i < stories->len; i++) {
-		struct fw_browse_story *st = stories->pdata[i];
-
-		st->topics = topics_names(st, topics, NULL, "");
+		t->total = (guint)c->stories;
+		t->unread = (guint)c->unread;
+		if (c->topic == NULL)
+			b->max_hit_id = c->last_hit;
 	}
 	for (guint i = 1; i < topics->len; i++) {
 		struct fw_browse_topic *t = topics->pdata[i];
@@ -363,19 +405,244 @@ fw_browse_load(struct fw_browse *b, struct fw_store *s, gint64 now, GError **err
 
 		t->muted_until = until != NULL ? *until : 0;
 	}
+	return topics;
+}
 
-	g_ptr_array_unref(b->topics);
-	g_hash_table_unref(b->by_key);
-	g_ptr_array_unref(b->stories);
-	b->topics = topics;
-	b->stories = stories;
-	b->by_key = by_key;
-	if (items != NULL) {
-		g_hash_table_unref(b->filter_items);
-		b->filter_items = g_steal_pointer(&items);
+/* Forgets the window (its stories, its pages' places). */
+static void
+window_drop(struct fw_browse *b)
+{
+	for (guint i = 0; i < b->topics->len; i++) {
+		struct fw_browse_topic *t = b->topics->pdata[i];
+
+		g_ptr_array_set_size(t->stories, 0);
+		t->first = 0;
 	}
+	g_hash_table_remove_all(b->by_key);
+	g_ptr_array_set_size(b->stories, 0);
+	g_array_set_size(b->page_ends, 0);
+	b->win_set = FALSE;
+}
+
+/* Names each story's topics (in the order of b's topics). */
+static void
+stories_name(struct fw_browse *b, GPtrArray *stories)
+{
+	for (guint i = 0; i < stories->len; i++) {
+		struct fw_browse_story *st = stories->pdata[i];
+
+		g_free(st->topics);
+		st->topics = topics_names(st, b->topics, NULL, "");
+	}
+}
+
+/* Reads every hit into stories that pass the filter (filter_items). */
+static gboolean
+load_all(struct fw_browse *b, struct fw_store *s, GHashTable *mutes, GError **error)
+{
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GPtrArray) stories = g_ptr_array_new_with_free_func(story_free);
+	struct fw_hit_filter f = { .oldest_first = TRUE };
+	GPtrArray *topics;
+
+	if (!fw_store_hits(s, &f, rows, error))
+		return FALSE;
+	group_rows(rows, NULL, stories);
+	g_ptr_array_sort(stories, story_cmp);
+	b->max_hit_id = 0;
+	topics = topics_make(b, NULL, mutes);
+	for (guint i = 0; i < stories->len; i++) {
+		struct fw_browse_story *st = stories->pdata[i];
+
+		for (guint k = 0; k < st->hits->len; k++) {
+			const struct fw_hit_row *r = st->hits->pdata[k];
+
+			if (topic_pos(topics, r->topic) < 0)
+				g_ptr_array_add(topics, topic_new(r->topic, r->topic_name ? r->topic_name
+				                                                         : r->topic));
+			b->max_hit_id = MAX(b->max_hit_id, r->id);
+		}
+	}
+	window_drop(b);
+	g_ptr_array_unref(b->topics);
+	b->topics = topics;
+	for (guint i = 0; i < stories->len; i++) {
+		struct fw_browse_story *st = stories->pdata[i];
+
+		g_hash_table_insert(b->by_key, st->key, st);
+		g_ptr_array_add(b->stories, st);
+		stories->pdata[i] = NULL;
+	}
+	stories_name(b, b->stories);
 	build_lists(b);
 	return TRUE;
+}
+
+/* Reads the counts into new topics; the window is read when asked for. */
+static gboolean
+load_counts(struct fw_browse *b, struct fw_store *s, GHashTable *mutes, GError **error)
+{
+	g_autoptr(GPtrArray) counts =
+		g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_browse_count_free);
+	GPtrArray *topics;
+
+	if (!fw_store_browse_counts(s, counts, error))
+		return FALSE;
+	window_drop(b);
+	topics = topics_make(b, counts, mutes);
+	g_ptr_array_unref(b->topics);
+	b->topics = topics;
+	return TRUE;
+}
+
+gboolean
+fw_browse_load(struct fw_browse *b, struct fw_store *s, gint64 now, GError **error)
+{
+	g_autoptr(GHashTable) mutes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GHashTable) items = NULL;
+
+	if (!fw_store_mutes(s, now, mutes, error))
+		return FALSE;
+	if (b->filter != NULL && (items = filter_items(s, b->filter, error)) == NULL)
+		return FALSE;
+	b->now = now;
+	if (items != NULL) {
+		GHashTable *old = b->filter_items;
+
+		b->filter_items = items;
+		if (!load_all(b, s, mutes, error)) {
+			b->filter_items = old;
+			return FALSE;
+		}
+		g_steal_pointer(&items);
+		if (old != NULL)
+			g_hash_table_unref(old);
+		return TRUE;
+	}
+	return load_counts(b, s, mutes, error);
+}
+
+/* Reads the counts again after a write (no filter) and puts them in the
+ * topics; with a filter, counts the stories held. */
+static gboolean
+counts_again(struct fw_browse *b, struct fw_store *s, GError **error)
+{
+	g_autoptr(GPtrArray) counts = NULL;
+
+	if (b->filter != NULL) {
+		count_unread(b);
+		return TRUE;
+	}
+	counts = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_browse_count_free);
+	if (!fw_store_browse_counts(s, counts, error))
+		return FALSE;
+	for (guint i = 0; i < b->topics->len; i++) {
+		struct fw_browse_topic *t = b->topics->pdata[i];
+
+		t->total = t->unread = 0;
+		for (guint k = 0; k < counts->len; k++) {
+			const struct fw_browse_count *c = counts->pdata[k];
+
+			if (g_strcmp0(c->topic, t->key) == 0) {
+				t->total = (guint)c->stories;
+				t->unread = (guint)c->unread;
+			}
+		}
+	}
+	return TRUE;
+}
+
+/* ---- the window -------------------------------------------------------- */
+
+/* Reads pages q and q + 1 of t's list into the window (the pages before q
+ * must have been read: their last story starts it); records where they end.
+ * FALSE with error. */
+static gboolean
+window_read(struct fw_browse *b, struct fw_store *s, struct fw_browse_topic *t, guint q,
+            GError **error)
+{
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GPtrArray) stories = g_ptr_array_new_with_free_func(story_free);
+	char *one[2] = { t->key, NULL };
+	struct fw_hit_filter f = { .stories = TRUE, .limit = 2 * FW_BROWSE_PAGE,
+	                           .topics = t->key != NULL ? one : NULL };
+
+	g_assert(q <= b->page_ends->len);
+	if (q > 0) {
+		const struct fw_browse_mark *m = &g_array_index(b->page_ends, struct fw_browse_mark, q - 1);
+
+		f.page_time = m->at;
+		f.page_story = m->story;
+	}
+	if (!fw_store_hits(s, &f, rows, error))
+		return FALSE;
+	group_rows(rows, t->key, stories);
+	g_ptr_array_sort(stories, story_cmp);
+	if (!b->win_set || g_strcmp0(b->win_topic, t->key) != 0) {
+		window_drop(b);
+		g_free(b->win_topic);
+		b->win_topic = g_strdup(t->key);
+	}
+	b->win_set = TRUE;
+	/* a full page's last story starts the next (none after a page not full) */
+	for (guint k = 0; k < 2 && stories->len >= (k + 1) * FW_BROWSE_PAGE; k++) {
+		const struct fw_browse_story *st = stories->pdata[(k + 1) * FW_BROWSE_PAGE - 1];
+		struct fw_browse_mark m = { st->at, ((struct fw_hit_row *)st->hits->pdata[0])->story };
+
+		if (q + k < b->page_ends->len)
+			g_array_index(b->page_ends, struct fw_browse_mark, q + k) = m;
+		else
+			g_array_append_val(b->page_ends, m);
+	}
+	g_hash_table_remove_all(b->by_key);
+	g_ptr_array_set_size(b->stories, 0);
+	for (guint i = 0; i < b->topics->len; i++)
+		g_ptr_array_set_size(((struct fw_browse_topic *)b->topics->pdata[i])->stories, 0);
+	for (guint i = 0; i < stories->len; i++) {
+		struct fw_browse_story *st = stories->pdata[i];
+
+		g_hash_table_insert(b->by_key, st->key, st);
+		g_ptr_array_add(b->stories, st);
+		g_ptr_array_add(t->stories, st);
+		stories->pdata[i] = NULL;
+	}
+	t->first = q * FW_BROWSE_PAGE;
+	stories_name(b, b->stories);
+	return TRUE;
+}
+
+struct fw_browse_story *
+fw_browse_topic_story(struct fw_browse *b, struct fw_store *s, struct fw_browse_topic *t,
+                      guint i, GError **error)
+{
+	guint p = i / FW_BROWSE_PAGE, p0 = t->first / FW_BROWSE_PAGE, q = p;
+	gboolean loaded = b->filter != NULL ||
+	                  (b->win_set && g_strcmp0(b->win_topic, t->key) == 0 && t->stories->len > 0);
+
+	if (i >= t->total)
+		return NULL;
+	if (loaded && i >= t->first && i - t->first < t->stories->len)
+		return t->stories->pdata[i - t->first];
+	if (b->filter != NULL)
+		return NULL;
+	if (!b->win_set || g_strcmp0(b->win_topic, t->key) != 0)
+		window_drop(b);
+	else if (loaded && p == p0 + 2)
+		q = p - 1;   /* moving down: the page before stays in the window */
+	/* the pages before q, never read: read them on the way (their ends) */
+	while (b->page_ends->len < q) {
+		guint had = b->page_ends->len;
+
+		if (!window_read(b, s, t, had, error))
+			return NULL;
+		if (b->page_ends->len == had)
+			return NULL;   /* the list ended before (it changed meanwhile) */
+	}
+	if (!window_read(b, s, t, q, error))
+		return NULL;
+	if (i >= t->first && i - t->first < t->stories->len)
+		return t->stories->pdata[i - t->first];
+	return NULL;
 }
 
 /* ---- finding ----------------------------------------------------------- */
@@ -399,14 +666,14 @@ fw_browse_topic_index(const struct fw_browse_topic *t, const struct fw_browse_st
 {
 	for (guint i = 0; st != NULL && i < t->stories->len; i++)
 		if (t->stories->pdata[i] == st)
-			return (int)i;
+			return (int)(t->first + i);
 	return -1;
 }
 
 /* ---- marking read and muting ------------------------------------------- */
 
 /* Writes read to every hit of the stories (struct fw_browse_story *) in one
- * transaction; then to the model. */
+ * transaction; then to the model and its counts. */
 static gboolean
 stories_set_read(struct fw_browse *b, struct fw_store *s, GPtrArray *stories, gboolean read,
                  GError **error)
@@ -439,8 +706,7 @@ stories_set_read(struct fw_browse *b, struct fw_store *s, GPtrArray *stories, gb
 		for (guint k = 0; k < st->hits->len; k++)
 			((struct fw_hit_row *)st->hits->pdata[k])->read = read;
 	}
-	count_unread(b);
-	return TRUE;
+	return counts_again(b, s, error);
 }
 
 gboolean
@@ -458,7 +724,22 @@ fw_browse_topic_set_read(struct fw_browse *b, struct fw_store *s, struct fw_brow
                          guint *changed, GError **error)
 {
 	g_autoptr(GPtrArray) unread = g_ptr_array_new();
+	gint64 n = 0;
 
+	if (b->filter == NULL) {
+		/* the whole list, in the store; then the window's rows */
+		if (!fw_store_topic_set_read(s, t->key, TRUE, &n, error))
+			return FALSE;
+		for (guint i = 0; i < b->stories->len; i++) {
+			struct fw_browse_story *st = b->stories->pdata[i];
+
+			for (guint k = 0; fw_browse_story_has_topic(st, t->key) && k < st->hits->len; k++)
+				((struct fw_hit_row *)st->hits->pdata[k])->read = TRUE;
+		}
+		if (changed != NULL)
+			*changed = (guint)n;
+		return counts_again(b, s, error);
+	}
 	for (guint i = 0; i < t->stories->len; i++)
 		if (fw_browse_story_unread(t->stories->pdata[i], NULL))
 			g_ptr_array_add(unread, t->stories->pdata[i]);

@@ -144,7 +144,12 @@ fw_browse_screen_story(struct fw_browse_ui *ui)
 {
 	struct fw_browse_topic *t = fw_browse_screen_topic(ui);
 
-	return ui->story_cur < t->stories->len ? t->stories->pdata[ui->story_cur] : NULL;
+	g_autoptr(GError) err = NULL;
+	struct fw_browse_story *st = fw_browse_topic_story(ui->b, ui->db.store, t, ui->story_cur, &err);
+
+	if (err != NULL)
+		fw_browse_screen_say(ui, TRUE, "%s", err->message);
+	return st;
 }
 
 /* "muted until Thu 14:05" for a muted topic, else NULL. Caller frees. */
@@ -319,7 +324,7 @@ draw_topics(struct fw_browse_ui *ui, gint64 now)
 	for (guint i = 0; i < topics->len; i++) {
 		struct fw_browse_topic *t = topics->pdata[i];
 		g_autofree char *u = g_strdup_printf("%u", t->unread);
-		g_autofree char *n = g_strdup_printf("%u", t->stories->len);
+		g_autofree char *n = g_strdup_printf("%u", t->total);
 
 		wu = MAX(wu, (guint)strlen(u));
 		wt = MAX(wt, (guint)strlen(n));
@@ -337,7 +342,7 @@ draw_topics(struct fw_browse_ui *ui, gint64 now)
 		struct fw_browse_topic *t = topics->pdata[i];
 		gboolean sel = i == ui->topic_cur;
 		g_autofree char *counts = g_strdup_printf("%c  %*u/%-*u  ", t->unread ? 'N' : ' ',
-		                                          (int)wu, t->unread, (int)wt, t->stories->len);
+		                                          (int)wu, t->unread, (int)wt, t->total);
 		g_autofree char *name = fw_browse_clean(t->name, FALSE);
 		g_autofree char *muted = muted_text(t, now);
 		guint x = fw_browse_width(counts), w = (guint)ui->cols;
@@ -407,6 +412,36 @@ story_cols(const struct fw_browse_ui *ui, const struct fw_browse_topic *t, struc
 	}
 }
 
+/* One row of the stories view: story st at row y (sel: the cursor's). */
+static void
+draw_story(struct fw_browse_ui *ui, const struct fw_browse_topic *t, const struct story_cols *c,
+           int y, const struct fw_browse_story *st, gboolean sel)
+{
+	const struct fw_hit_row *lead = st->hits->pdata[0];
+	gboolean unread = fw_browse_story_unread(st, t->key);
+	attr_t base = (sel ? A_REVERSE : A_NORMAL) | (unread ? A_BOLD : A_NORMAL);
+	g_autofree char *date = fw_browse_screen_time(st->when, c->date > 10 ? "%Y-%m-%d %H:%M" : "%Y-%m-%d");
+	g_autofree char *feed = fw_browse_clean(lead->feed_title, FALSE);
+	g_autofree char *title = fw_browse_clean(lead->title ? lead->title : "(no title)", FALSE);
+	g_autofree char *topics = story_topics(ui, t, st);
+	int x = 0;
+
+	fw_browse_screen_put(y, x, unread ? "N " : "  ", 2, TRUE, base);
+	x += 2;
+	fw_browse_screen_put(y, x, date, c->date, TRUE, base | (sel ? 0 : a_date));
+	x += (int)c->date;
+	fw_browse_screen_put(y, x, "  ", 2, TRUE, base);
+	fw_browse_screen_put(y, x + 2, feed, c->feed, TRUE, base | (sel ? 0 : a_feed));
+	x += 2 + (int)c->feed;
+	fw_browse_screen_put(y, x, "  ", 2, TRUE, base);
+	fw_browse_screen_put(y, x + 2, title, c->title, TRUE, base);
+	x += 2 + (int)c->title;
+	if (c->topics > 0) {
+		fw_browse_screen_put(y, x, "  ", 2, TRUE, base);
+		fw_browse_screen_put(y, x + 2, topics, c->topics, TRUE, base | (sel ? 0 : a_topic));
+	}
+}
+
 /* The stories of the current topic. */
 static void
 draw_stories(struct fw_browse_ui *ui, gint64 now)
@@ -414,46 +449,33 @@ draw_stories(struct fw_browse_ui *ui, gint64 now)
 	struct fw_browse_topic *t = fw_browse_screen_topic(ui);
 	guint rows = fw_browse_screen_rows(ui);
 	struct story_cols c;
+	g_autoptr(GError) err = NULL;
 	g_autofree char *muted = muted_text(t, now);
 	g_autofree char *left = g_strdup_printf("feedwatch browse · %s · %u unread, %u %s%s%s%s%s",
-	                                        t->name, t->unread, t->stories->len,
-	                                        t->stories->len == 1 ? "story" : "stories",
+	                                        t->name, t->unread, t->total,
+	                                        t->total == 1 ? "story" : "stories",
 	                                        muted ? " · " : "", muted ? muted : "",
 	                                        ui->b->filter_text ? " · filter: " : "",
 	                                        ui->b->filter_text ? ui->b->filter_text : "");
 
 	bar(ui, 0, left, NULL);
+	clamp_list(&ui->story_cur, &ui->story_top, t->total, rows);
+	/* the window holds the rows shown (the last first: then the first) */
+	if (t->total > 0 && (fw_browse_topic_story(ui->b, ui->db.store, t,
+	                                           MIN(ui->story_top + rows, t->total) - 1, &err) == NULL ||
+	                     fw_browse_topic_story(ui->b, ui->db.store, t, ui->story_top, &err) == NULL))
+		fw_browse_screen_say(ui, TRUE, "%s", err ? err->message : "the list changed");
 	story_cols(ui, t, &c);
-	clamp_list(&ui->story_cur, &ui->story_top, t->stories->len, rows);
-	if (t->stories->len == 0)
+	if (t->total == 0)
 		fw_browse_screen_put(2, 2, ui->b->filter_text ? "No story passes the filter." : "No story yet.",
 		    (guint)MAX(ui->cols - 2, 0), FALSE, A_NORMAL);
-	for (guint r = 0; r < rows && ui->story_top + r < t->stories->len; r++) {
+	for (guint r = 0; r < rows && ui->story_top + r < t->total; r++) {
 		guint i = ui->story_top + r;
-		const struct fw_browse_story *st = t->stories->pdata[i];
-		const struct fw_hit_row *lead = st->hits->pdata[0];
-		gboolean sel = i == ui->story_cur, unread = fw_browse_story_unread(st, t->key);
-		attr_t base = (sel ? A_REVERSE : A_NORMAL) | (unread ? A_BOLD : A_NORMAL);
-		g_autofree char *date = fw_browse_screen_time(st->when, c.date > 10 ? "%Y-%m-%d %H:%M" : "%Y-%m-%d");
-		g_autofree char *feed = fw_browse_clean(lead->feed_title, FALSE);
-		g_autofree char *title = fw_browse_clean(lead->title ? lead->title : "(no title)", FALSE);
-		g_autofree char *topics = story_topics(ui, t, st);
-		int y = 1 + (int)r, x = 0;
+		const struct fw_browse_story *st = fw_browse_topic_story(ui->b, ui->db.store, t, i, NULL);
 
-		fw_browse_screen_put(y, x, unread ? "N " : "  ", 2, TRUE, base);
-		x += 2;
-		fw_browse_screen_put(y, x, date, c.date, TRUE, base | (sel ? 0 : a_date));
-		x += (int)c.date;
-		fw_browse_screen_put(y, x, "  ", 2, TRUE, base);
-		fw_browse_screen_put(y, x + 2, feed, c.feed, TRUE, base | (sel ? 0 : a_feed));
-		x += 2 + (int)c.feed;
-		fw_browse_screen_put(y, x, "  ", 2, TRUE, base);
-		fw_browse_screen_put(y, x + 2, title, c.title, TRUE, base);
-		x += 2 + (int)c.title;
-		if (c.topics > 0) {
-			fw_browse_screen_put(y, x, "  ", 2, TRUE, base);
-			fw_browse_screen_put(y, x + 2, topics, c.topics, TRUE, base | (sel ? 0 : a_topic));
-		}
+		if (st == NULL)
+			break;
+		draw_story(ui, t, &c, 1 + (int)r, st, i == ui->story_cur);
 	}
 }
 
@@ -473,7 +495,7 @@ draw_reader(struct fw_browse_ui *ui)
 	if (ui->reader_top + rows > n)
 		ui->reader_top = n > rows ? n - rows : 0;
 	left = i >= 0 ? g_strdup_printf("feedwatch browse · %s · story %d of %u%s", t->name, i + 1,
-	                                t->stories->len,
+	                                t->total,
 	                                st && fw_browse_story_unread(st, NULL) ? " · unread" : "")
 	              : g_strdup_printf("feedwatch browse · %s", t->name);
 	if (n <= rows)

@@ -3,10 +3,18 @@
  * and wrapped for a terminal (browse-text.c). cli/cmd-browse.c draws them
  * with ncurses; tests/unit/test_browse.c tests them without a terminal.
  *
- * A story is an item with the same story in other feeds: the hits whose
- * items share a canonical link (fw_store_canonical_link, the join of
- * "also in" and of notifications), else the hits of one item. Marking a
- * story read marks every hit of it, in every topic and feed.
+ * A story is the store's (struct fw_hit_row's story, hits.story): an item
+ * with the same story in other feeds, the hits whose items share a canonical
+ * link, else the hits of one item. Marking a story read marks every hit of
+ * it, in every topic and feed.
+ *
+ * The model holds the topics' counts (fw_store_browse_counts) and one
+ * topic's window of stories: FW_BROWSE_PAGE stories a page, two pages at a
+ * time, read from the store page after page by keyset (fw_store_hits with
+ * stories, a limit and the page before's last story) as the user moves;
+ * memory follows the window, not the log. With a filter every hit is read
+ * once and the stories that pass are all held (the filter's pass reads the
+ * whole log anyway).
  *
  * Single-threaded. The model reads and writes through the store it is
  * given (errors come back as GError, the model unchanged); the text
@@ -74,14 +82,19 @@ void fw_browse_matched_spans(const char *matched_json, const char *field, GArray
 
 /* ---- topics and stories (browse-model.c) ------------------------------- */
 
+/* Stories a page of the window (the window holds two). */
+#define FW_BROWSE_PAGE 100
+
 struct fw_browse_story {
-	char *key;           /* the canonical link, else "feed\x1fitem id" */
+	char *key;           /* the store's story number, as text */
 	GPtrArray *hits;     /* struct fw_hit_row *, owned: every hit of the story in
 	                        every topic and feed; hits[0] is its lead (title,
 	                        feed, link): the hit of the item published first
 	                        (found, for one without a date), the first found
 	                        among equals; then the others, oldest found first */
 	gint64 when;         /* the lead's published date, else when it was found */
+	gint64 at;           /* its place in the list: the reader's time of its
+	                        newest hit of the list's topic (the store's order) */
 	char *topics;        /* the names of its topics, ", " between, in the order
 	                        of the model's topics */
 	gboolean shown;      /* it passes the filter (TRUE without one) */
@@ -90,8 +103,11 @@ struct fw_browse_story {
 struct fw_browse_topic {
 	char *key;           /* NULL: "All topics", every story */
 	char *name;
-	GPtrArray *stories;  /* struct fw_browse_story *, borrowed: the shown stories
-	                        with a hit of this topic, newest first */
+	GPtrArray *stories;  /* struct fw_browse_story *, borrowed: the loaded part
+	                        of the topic's list (newest first), its stories
+	                        first .. first + len - 1; use fw_browse_topic_story */
+	guint first;
+	guint total;         /* stories in the list (with a filter: that pass) */
 	guint unread;        /* of those, the ones with an unread hit of this topic */
 	gint64 muted_until;  /* Unix seconds; 0 not muted */
 };
@@ -99,23 +115,28 @@ struct fw_browse_topic {
 struct fw_browse {
 	GPtrArray *topics;   /* struct fw_browse_topic *: All topics, then the config's
 	                        in its order, then topics only the hit log knows */
-	GPtrArray *stories;  /* struct fw_browse_story *, owned, newest first */
+	GPtrArray *stories;  /* struct fw_browse_story *, owned: the window's (with a
+	                        filter, every story) */
 	char *filter_text;   /* the filter as typed, or NULL */
-	gint64 max_hit_id;   /* the newest hit loaded */
+	gint64 max_hit_id;   /* the newest hit in the store at the last load */
 	/* private */
 	GHashTable *by_key;  /* story key -> story */
 	GPtrArray *conf_topics;  /* struct fw_browse_topic * templates from the config */
 	struct fw_query *filter;
 	GHashTable *filter_items; /* "feed\x1fitem id" of the items the filter matched */
+	gint64 now;          /* of the last load, for the mutes */
+	char *win_topic;     /* the window's topic (key), when win_set */
+	gboolean win_set;
+	GArray *page_ends;   /* struct fw_browse_mark: the last story of each page read */
 };
 
 /* An empty model knowing cfg's topics (their keys and names are copied). */
 struct fw_browse *fw_browse_new(const struct fw_config *cfg);
 void fw_browse_free(struct fw_browse *b);   /* NULL is fine */
 
-/* (Re)reads every hit, the mutes lasting past now and, with a filter, which
- * items it matches; rebuilds stories and topics. FALSE with error: the
- * model is as it was. */
+/* (Re)reads the topics' counts and the mutes lasting past now (the window
+ * is read again when next asked for); with a filter, every hit and which
+ * items it matches. FALSE with error: the model is as it was. */
 gboolean fw_browse_load(struct fw_browse *b, struct fw_store *s, gint64 now, GError **error);
 
 /* Filters the stories with a query of the topic language (a story is shown
@@ -136,15 +157,16 @@ gboolean fw_browse_story_has_topic(const struct fw_browse_story *st, const char 
 char *fw_browse_story_topics(const struct fw_browse *b, const struct fw_browse_story *st,
                              const char *topic, const char *prefix);
 
-/* The story with this key, or NULL. */
+/* The story with this key among those loaded (the window), or NULL. */
 struct fw_browse_story *fw_browse_story_find(struct fw_browse *b, const char *key);
 
 /* Marks every hit of the story read (or unread), in one transaction. */
 gboolean fw_browse_story_set_read(struct fw_browse *b, struct fw_store *s,
                                   struct fw_browse_story *st, gboolean read, GError **error);
 
-/* Marks every story the topic lists read (every hit of each); *changed
- * (may be NULL): how many stories were unread. */
+/* Marks every story the topic lists read (every hit of each; in the store,
+ * fw_store_topic_set_read, without a filter); *changed (may be NULL): how
+ * many stories were unread. */
 gboolean fw_browse_topic_set_read(struct fw_browse *b, struct fw_store *s,
                                   struct fw_browse_topic *t, guint *changed, GError **error);
 
@@ -157,7 +179,14 @@ gboolean fw_browse_topic_mute(struct fw_browse *b, struct fw_store *s,
 /* The topic with this key (NULL: All topics), or NULL when there is none. */
 struct fw_browse_topic *fw_browse_topic_find(struct fw_browse *b, const char *key);
 
-/* The index of st in t's stories, or -1. */
+/* The index of st in t's list (when it is in the window), or -1. */
 int fw_browse_topic_index(const struct fw_browse_topic *t, const struct fw_browse_story *st);
+
+/* Story i of t's list (0 is the newest), reading the window that holds it
+ * when it is not loaded (the pages before it first, when they were never
+ * read); NULL past the end or on error (error set). */
+struct fw_browse_story *fw_browse_topic_story(struct fw_browse *b, struct fw_store *s,
+                                              struct fw_browse_topic *t, guint i,
+                                              GError **error);
 
 #endif

@@ -6,8 +6,9 @@
  *
  * ncurses (wide characters); single-threaded. The store's data version is
  * read every FW_BROWSE_POLL_MS; when another process committed and the hits
- * or mutes changed (the daemon's new hits, `feedwatch read`), the hit log is
- * loaded again. Feed text reaches the screen only through fw_browse_clean. */
+ * or mutes changed (the daemon's new hits, `feedwatch read`), the counts and
+ * the window at the cursor are read again. Feed text reaches the screen only
+ * through fw_browse_clean. */
 #include <string.h>
 #include <unistd.h>
 
@@ -44,8 +45,9 @@ reader_open(struct fw_browse_ui *ui, struct fw_browse_story *st)
 	fw_browse_screen_reader(ui);
 }
 
-/* Loads the hit log again, keeping the cursors on the same topic and
- * story; the reader goes back to the list when its story is gone. */
+/* Reads the counts and the window again, keeping the cursors on the same
+ * topic and story (when it is still near); the reader goes back to the list
+ * when its story is gone. */
 static void
 reload(struct fw_browse_ui *ui)
 {
@@ -71,7 +73,11 @@ reload(struct fw_browse_ui *ui)
 		                                    nt->key != NULL))
 			ui->topic_cur = k;
 	}
-	i = fw_browse_topic_index(fw_browse_screen_topic(ui), fw_browse_story_find(ui->b, story_at));
+	/* the window at the cursor again: the story is found when it is near */
+	nt = fw_browse_screen_topic(ui);
+	if (ui->view != FW_BROWSE_VIEW_TOPICS && nt->total > 0)
+		fw_browse_topic_story(ui->b, ui->db.store, nt, MIN(ui->story_cur, nt->total - 1), NULL);
+	i = fw_browse_topic_index(nt, fw_browse_story_find(ui->b, story_at));
 	if (i >= 0)
 		ui->story_cur = (guint)i;
 	if (ui->view == FW_BROWSE_VIEW_READER) {
@@ -221,17 +227,42 @@ mute(struct fw_browse_ui *ui, struct fw_browse_topic *t)
 }
 
 /* The first story of t from index `from` on (wrapping round) that is unread
- * in t, skipping `skip`; -1 when none. */
+ * in t, skipping the story keyed `skip` (may be NULL); -1 when none. It
+ * reads the list a window at a time: as far as the next unread story. */
 static int
-next_unread(const struct fw_browse_topic *t, guint from, const struct fw_browse_story *skip)
+next_unread(struct fw_browse_ui *ui, struct fw_browse_topic *t, guint from, const char *skip)
 {
-	for (guint k = 0; k < t->stories->len; k++) {
-		const struct fw_browse_story *st = t->stories->pdata[(from + k) % t->stories->len];
+	g_autofree char *skip_key = g_strdup(skip);
 
-		if (st != skip && fw_browse_story_unread(st, t->key))
-			return (int)((from + k) % t->stories->len);
+	if (t->unread == 0)
+		return -1;
+	for (guint k = 0; k < t->total; k++) {
+		guint i = (from + k) % t->total;
+		g_autoptr(GError) err = NULL;
+		const struct fw_browse_story *st = fw_browse_topic_story(ui->b, ui->db.store, t, i, &err);
+
+		if (st == NULL) {
+			if (err != NULL)
+				fw_browse_screen_say(ui, TRUE, "%s", err->message);
+			return -1;
+		}
+		if (g_strcmp0(st->key, skip_key) != 0 && fw_browse_story_unread(st, t->key))
+			return (int)i;
 	}
 	return -1;
+}
+
+/* Opens story i of t in the reader (reading its window when needed). */
+static void
+reader_open_at(struct fw_browse_ui *ui, struct fw_browse_topic *t, guint i)
+{
+	g_autoptr(GError) err = NULL;
+	struct fw_browse_story *st = fw_browse_topic_story(ui->b, ui->db.store, t, i, &err);
+
+	if (st != NULL)
+		reader_open(ui, st);
+	else if (err != NULL)
+		fw_browse_screen_say(ui, TRUE, "%s", err->message);
 }
 
 /* Reads a line on the last row after prompt, starting from initial; the
@@ -311,7 +342,7 @@ filter_ask(struct fw_browse_ui *ui)
 	ui->story_cur = ui->story_top = 0;
 	if (ui->view == FW_BROWSE_VIEW_READER)
 		ui->view = FW_BROWSE_VIEW_STORIES;
-	n = ((struct fw_browse_topic *)ui->b->topics->pdata[0])->stories->len;
+	n = ((struct fw_browse_topic *)ui->b->topics->pdata[0])->total;
 	if (ui->b->filter_text != NULL)
 		fw_browse_screen_say(ui, FALSE, "%u %s the filter.", n, n == 1 ? "story passes" : "stories pass");
 	else
@@ -403,7 +434,7 @@ key_stories(struct fw_browse_ui *ui, int r, wint_t ch)
 	struct fw_browse_story *st = fw_browse_screen_story(ui);
 	int i;
 
-	if (move_key(r, ch, &ui->story_cur, t->stories->len, fw_browse_screen_rows(ui), FALSE))
+	if (move_key(r, ch, &ui->story_cur, t->total, fw_browse_screen_rows(ui), FALSE))
 		return;
 	if (back_key(r, ch)) {
 		ui->view = FW_BROWSE_VIEW_TOPICS;
@@ -411,14 +442,14 @@ key_stories(struct fw_browse_ui *ui, int r, wint_t ch)
 		if (st != NULL)
 			reader_open(ui, st);
 	} else if (r == OK && ch == 'n') {
-		if ((i = next_unread(t, ui->story_cur, NULL)) >= 0)
-			reader_open(ui, t->stories->pdata[i]);
+		if ((i = next_unread(ui, t, ui->story_cur, NULL)) >= 0)
+			reader_open_at(ui, t, (guint)i);
 		else
 			fw_browse_screen_say(ui, FALSE, "No unread story in %s.", t->name);
 	} else if (r == OK && (ch == 'r' || ch == 'N')) {
 		if (st != NULL) {
 			toggle_read(ui, st);
-			if (ui->story_cur + 1 < t->stories->len)
+			if (ui->story_cur + 1 < t->total)
 				ui->story_cur++;
 		}
 	} else if (r == OK && ch == 'o') {
@@ -445,17 +476,17 @@ key_reader(struct fw_browse_ui *ui, int r, wint_t ch)
 	} else if (st == NULL) {
 		return;
 	} else if (r == OK && ch == 'n') {
-		int k = next_unread(t, i >= 0 ? (guint)i + 1 : 0, st);
+		int k = next_unread(ui, t, i >= 0 ? (guint)i + 1 : 0, st->key);
 
 		if (k >= 0)
-			reader_open(ui, t->stories->pdata[k]);
+			reader_open_at(ui, t, (guint)k);
 		else
 			fw_browse_screen_say(ui, FALSE, "No unread story left in %s.", t->name);
 	} else if (r == OK && (ch == 'J' || ch == 'K')) {
 		int k = i + (ch == 'J' ? 1 : -1);
 
-		if (i >= 0 && k >= 0 && (guint)k < t->stories->len)
-			reader_open(ui, t->stories->pdata[k]);
+		if (i >= 0 && k >= 0 && (guint)k < t->total)
+			reader_open_at(ui, t, (guint)k);
 		else
 			fw_browse_screen_say(ui, FALSE, ch == 'J' ? "This is the last story." : "This is the first story.");
 	} else if (r == OK && (ch == 'r' || ch == 'N')) {
@@ -524,6 +555,9 @@ fw_cmd_browse(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_fail("browse", "needs a terminal (standard input and output)");
 	if (!fw_cli_db_open(&ui.db, FALSE))
 		return 1;
+	/* it reads a window at a time for as long as it runs: through SQLite's
+	 * page cache, not a map that keeps every page it ever read */
+	fw_store_set_mmap(ui.db.store, 0);
 	fw_browse_set_ascii(!g_get_charset(NULL));
 	ui.b = fw_browse_new(ui.db.cfg);
 	fw_store_browse_version(ui.db.store, &ui.version, NULL);

@@ -74,6 +74,9 @@ struct fw_store_ops {
 	char *(*browse_signature)(struct fw_store *s, GError **error);
 	gboolean (*browse_items_foreach)(struct fw_store *s, fw_store_item_cb cb, gpointer data,
 	                                 GError **error);
+	gboolean (*browse_counts)(struct fw_store *s, GPtrArray *out, GError **error);
+	gboolean (*topic_set_read)(struct fw_store *s, const char *topic, gboolean read,
+	                           gint64 *changed, GError **error);
 };
 
 /* One store. The first five fields are both backends'; db to ddicts are

@@ -1263,7 +1263,7 @@ static gboolean pg_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 	const struct fw_hit_filter *f = filter ? filter : &none;
 	const char *t = f->published || f->stories ? PG_HIT_TIME : "h.found";
 	const char *dir = f->oldest_first ? "ASC" : "DESC";
-	g_autofree char *limit = NULL;
+	g_autofree char *limit = NULL, *having = NULL;
 	struct params p = { 0 };
 	PGresult *r;
 
@@ -1296,19 +1296,27 @@ static gboolean pg_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 		p_int(&p, f->limit);
 		limit = g_strdup_printf(" LIMIT $%d::bigint", p.n);
 	}
+	if (f->stories && !f->oldest_first && f->page_story > 0) {
+		/* the next page: the stories after (page_time, page_story) */
+		p_int(&p, f->page_time);
+		p_int(&p, f->page_story);
+		having = g_strdup_printf(" HAVING (MAX(hx.t), hx.story) < ($%d::bigint, $%d::bigint)",
+		                         p.n - 1, p.n);
+	}
 	if (f->stories) {
 		g_string_append_printf(sql, "WITH hx AS (SELECT h.id AS hid, " PG_HIT_STORY " AS story,"
 		                       " " PG_HIT_TIME " AS t" PG_HIT_FROM "),"
 		                       " sel AS (SELECT hx.story AS story, MAX(hx.t) AS st FROM hx"
 		                       " JOIN hits h ON h.id = hx.hid JOIN items i ON i.id = h.item_id"
-		                       " JOIN feeds f ON f.id = i.feed_id%s GROUP BY hx.story"
+		                       " JOIN feeds f ON f.id = i.feed_id%s GROUP BY hx.story%s"
 		                       " ORDER BY st %s, hx.story %s%s)"
 		                       " SELECT * FROM (" PG_HIT_SELECT ", sel.st AS st, sel.story AS ss,"
 		                       " hx.t AS ht FROM sel JOIN hx ON hx.story = sel.story"
 		                       " JOIN hits h ON h.id = hx.hid JOIN items i ON i.id = h.item_id"
 		                       " JOIN feeds f ON f.id = i.feed_id) x"
 		                       " ORDER BY st %s, ss %s, ht ASC, 1 ASC",
-		                       where->str, dir, dir, limit ? limit : "", dir, dir);
+		                       where->str, having ? having : "", dir, dir, limit ? limit : "",
+		                       dir, dir);
 	} else {
 		g_string_append_printf(sql, PG_HIT_SELECT PG_HIT_FROM "%s ORDER BY %s %s, h.id %s%s",
 		                       where->str, t, dir, dir, limit ? limit : "");
@@ -1610,6 +1618,59 @@ static gboolean pg_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb,
 	return pg_items_query(s, sql, NULL, cb, data, error);
 }
 
+/* Counted from the hits (PostgreSQL has no topic_counts): every topic first,
+ * then each topic by key. */
+static gboolean pg_browse_counts(struct fw_store *s, GPtrArray *out, GError **error)
+{
+	static const char sql[] =
+		"WITH hx AS (SELECT h.id, h.topic, h.topic_name, h.read, " PG_HIT_TIME " AS t, "
+		PG_HIT_STORY " AS story FROM hits h JOIN items i ON i.id = h.item_id)"
+		" SELECT * FROM (SELECT NULL::text AS k, NULL::text, COUNT(DISTINCT story),"
+		" COUNT(DISTINCT CASE WHEN read = 0 THEN story END), COALESCE(MAX(id), 0), 0 AS o"
+		" FROM hx UNION ALL SELECT topic, (array_agg(topic_name ORDER BY t DESC))[1],"
+		" COUNT(DISTINCT story), COUNT(DISTINCT CASE WHEN read = 0 THEN story END), 0, 1"
+		" FROM hx GROUP BY topic) u ORDER BY o, k COLLATE \"C\"";
+	PGresult *r;
+
+	if (!(r = pq_sql(s, sql, NULL, "counting stories", error)))
+		return FALSE;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct fw_browse_count *c = g_new0(struct fw_browse_count, 1);
+
+		c->topic = col_dup(r, i, 0);
+		c->topic_name = col_dup(r, i, 1);
+		c->stories = col_int(r, i, 2);
+		c->unread = col_int(r, i, 3);
+		c->last_hit = col_int(r, i, 4);
+		g_ptr_array_add(out, c);
+	}
+	PQclear(r);
+	return TRUE;
+}
+
+static gboolean pg_topic_set_read(struct fw_store *s, const char *topic, gboolean read,
+                                  gint64 *changed, GError **error)
+{
+	static const char sql[] =
+		"WITH hx AS (SELECT h.id, h.topic, h.read, " PG_HIT_STORY " AS story FROM hits h"
+		" JOIN items i ON i.id = h.item_id),"
+		" sel AS (SELECT id, story FROM hx WHERE read <> $2::int AND ($1::text IS NULL OR"
+		" story IN (SELECT story FROM hx WHERE topic = $1::text))),"
+		" up AS (UPDATE hits SET read = $2::int WHERE id IN (SELECT id FROM sel))"
+		" SELECT COUNT(DISTINCT story) FROM sel";
+	struct params p = { 0 };
+	PGresult *r;
+
+	p_text(&p, topic);
+	p_int(&p, read ? 1 : 0);
+	if (!(r = pq_sql(s, sql, &p, "marking stories read", error)))
+		return FALSE;
+	if (changed)
+		*changed = col_int(r, 0, 0);
+	PQclear(r);
+	return TRUE;
+}
+
 /* ---- open ---------------------------------------------------------------- */
 
 /* Brings the schema to the newest version, in one transaction, under an
@@ -1771,4 +1832,6 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.browse_version = pg_browse_version,
 	.browse_signature = pg_browse_signature,
 	.browse_items_foreach = pg_browse_items_foreach,
+	.browse_counts = pg_browse_counts,
+	.topic_set_read = pg_topic_set_read,
 };

@@ -26,6 +26,23 @@
 	"(SELECT si.id FROM items i JOIN items si ON si.id = i.id OR si.canon_link = i.canon_link" \
 	" WHERE i.id = " ITEM ")"
 
+/* The statements of a trigger that add a hit ROW (NEW or OLD) to the counts
+ * of topic_counts (SIGN "+") or take it from them ("-"): its story counts
+ * for its topic and for every topic ('') unless another hit of the story
+ * (of the topic) is there to count it; the same for unread stories. */
+#define COUNTS_ONE(SIGN, ROW, COL, WHERE, OTHER) \
+	"  UPDATE topic_counts SET " COL " = " COL " " SIGN " 1 WHERE " WHERE " AND " ROW \
+	".story IS NOT NULL AND NOT EXISTS (SELECT 1 FROM hits x WHERE x.story = " ROW ".story" \
+	" AND x.id <> " ROW ".id" OTHER ");"
+#define COUNTS(SIGN, ROW) \
+	COUNTS_ONE(SIGN, ROW, "stories", "topic = " ROW ".topic", " AND x.topic = " ROW ".topic") \
+	COUNTS_ONE(SIGN, ROW, "stories", "topic = ''", "") \
+	COUNTS_ONE(SIGN, ROW, "unread", "topic = " ROW ".topic AND " ROW ".read = 0", \
+	           " AND x.topic = " ROW ".topic AND x.read = 0") \
+	COUNTS_ONE(SIGN, ROW, "unread", "topic = '' AND " ROW ".read = 0", " AND x.read = 0") \
+	"  UPDATE topic_counts SET reads = reads " SIGN " " ROW ".read, readsum = readsum " SIGN \
+	" " ROW ".read * " ROW ".id WHERE topic IN (" ROW ".topic, '');"
+
 /* Schema migrations: entry n takes user_version n to n + 1. A new version is
  * a new entry at the end; entries already released never change. */
 static const char *const migrations[] = {
@@ -173,6 +190,49 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY,"
 	"  data BLOB NOT NULL"
 	");",
+	/* 6 -> 7: each topic's count of stories and of unread stories, and of
+	 * hits and read hits (topic '' for every topic), kept by triggers so
+	 * that `feedwatch browse` opens without counting a year of hits (1.6 s
+	 * for 1,000,000). A hit adds to a count when no other hit of its story
+	 * (of its topic, unread) does, and takes from it in the same way; the
+	 * delete trigger counts before it renumbers the story. */
+	"CREATE TABLE topic_counts ("
+	"  topic TEXT PRIMARY KEY,"
+	"  hits INTEGER NOT NULL DEFAULT 0,"
+	"  stories INTEGER NOT NULL DEFAULT 0,"
+	"  unread INTEGER NOT NULL DEFAULT 0,"
+	"  reads INTEGER NOT NULL DEFAULT 0,"     /* read hits, and the sum of their ids: */
+	"  readsum INTEGER NOT NULL DEFAULT 0"    /* browse's signature */
+	") WITHOUT ROWID;"
+	"INSERT INTO topic_counts SELECT topic, COUNT(*), COUNT(DISTINCT story),"
+	"  COUNT(DISTINCT CASE WHEN read = 0 THEN story END), TOTAL(read), TOTAL(read * id)"
+	"  FROM hits GROUP BY topic;"
+	"INSERT INTO topic_counts SELECT '', COUNT(*), COUNT(DISTINCT story),"
+	"  COUNT(DISTINCT CASE WHEN read = 0 THEN story END), TOTAL(read), TOTAL(read * id)"
+	"  FROM hits;"
+	"DROP TRIGGER hits_insert_story;"
+	"DROP TRIGGER hits_delete_story;"
+	"CREATE TRIGGER hits_insert_story AFTER INSERT ON hits BEGIN"
+	"  INSERT INTO topic_counts (topic) VALUES (NEW.topic) ON CONFLICT DO NOTHING;"
+	"  UPDATE topic_counts SET hits = hits + 1 WHERE topic IN (NEW.topic, '');"
+	COUNTS("+", "NEW")
+	"  UPDATE hits SET rtime = (SELECT MIN(COALESCE(i.published, NEW.found), NEW.found)"
+	"    FROM items i WHERE i.id = NEW.item_id), story = " STORY_OF("NEW.item_id")
+	"    WHERE id = NEW.id;"
+	"  UPDATE hits SET story = NEW.id WHERE story > NEW.id AND story = (SELECT MIN(story)"
+	"    FROM hits WHERE story <> NEW.id AND item_id IN " STORY_ITEMS("NEW.item_id") ");"
+	"END;"
+	"CREATE TRIGGER hits_delete_story AFTER DELETE ON hits BEGIN"
+	"  UPDATE topic_counts SET hits = hits - 1 WHERE topic IN (OLD.topic, '');"
+	COUNTS("-", "OLD")
+	"  UPDATE hits SET story = " STORY_OF("hits.item_id")
+	"    WHERE OLD.story = OLD.id AND story = OLD.id;"
+	"END;"
+	"CREATE TRIGGER hits_counts AFTER UPDATE OF story, read ON hits"
+	"  WHEN OLD.story IS NOT NEW.story OR OLD.read IS NOT NEW.read BEGIN"
+	COUNTS("-", "OLD")
+	COUNTS("+", "NEW")
+	"END;",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == FW_STORE_SCHEMA_VERSION);
@@ -213,6 +273,9 @@ enum stmt_id {
 	ST_DICT_ADD,
 	ST_DICT_SAMPLES,
 	ST_HITS_COUNT,
+	ST_BROWSE_COUNTS,
+	ST_TOPIC_UNREAD,
+	ST_TOPIC_SET_READ,
 	ST_COUNT
 };
 
@@ -243,6 +306,8 @@ enum stmt_id {
 	"SELECT h.id, h.topic, h.topic_name, NULL, NULL, NULL, NULL, NULL, h.rtime, h.found," \
 	" NULL, NULL, NULL, h.read, h.notified, NULL, NULL, " HIT_STORY
 #define BRIEF_FROM " FROM hits h"
+/* The columns of HIT_SELECT, HIT_SELECT_NO_ALSO and HIT_SELECT_BRIEF. */
+#define HIT_COLUMNS 18
 #define HIT_FROM \
 	" FROM hits h JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id"
 
@@ -367,9 +432,22 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"PRAGMA data_version",
 	/* What the browser shows of the hits and mutes, in a few numbers. */
 	[ST_BROWSE_SIGNATURE] =
-		"SELECT (SELECT count(*) || ':' || ifnull(max(id), 0) || ':' || total(read) || ':' ||"
-		" total(read * id) FROM hits) || '|' ||"
+		"SELECT (SELECT hits || ':' || ifnull((SELECT max(id) FROM hits), 0) || ':' || reads"
+		" || ':' || readsum FROM topic_counts WHERE topic = '') || '|' ||"
 		" ifnull((SELECT group_concat(topic || ':' || until, ',') FROM mutes), '')",
+	/* every topic ('') first; a topic's name from its newest hit */
+	[ST_BROWSE_COUNTS] =
+		"SELECT NULLIF(c.topic, ''), (SELECT h.topic_name FROM hits h WHERE h.topic = c.topic"
+		" ORDER BY h.rtime DESC LIMIT 1), c.stories, c.unread,"
+		" CASE WHEN c.topic = '' THEN (SELECT MAX(id) FROM hits) END"
+		" FROM topic_counts c WHERE c.topic = '' OR c.hits > 0 ORDER BY c.topic",
+	/* the stories of topic ?1 (NULL: all) with a hit not yet ?2 */
+	[ST_TOPIC_UNREAD] =
+		"SELECT COUNT(DISTINCT story) FROM hits WHERE read <> ?2 AND (?1 IS NULL OR story IN"
+		" (SELECT story FROM hits WHERE topic = ?1))",
+	[ST_TOPIC_SET_READ] =
+		"UPDATE hits SET read = ?2 WHERE read <> ?2 AND (?1 IS NULL OR story IN"
+		" (SELECT story FROM hits WHERE topic = ?1))",
 	/* One dictionary: there is one, unless two processes trained at once. */
 	[ST_DICT_ONE] =
 		"SELECT id, data FROM dicts ORDER BY id LIMIT 1",
@@ -1736,6 +1814,36 @@ static int hit_where_bind(sqlite3_stmt *q, const struct hit_where *w,
 	return n + 1;
 }
 
+/* One topic's arm of a walk merged over several topics: the filter with
+ * that topic alone and its WHERE clause. */
+struct topic_arm {
+	struct fw_hit_filter f;
+	char *topic[2];
+	struct hit_where w;
+};
+
+/* The arms of f's topics (arms of them), t the time column. Free with
+ * topic_arms_free. */
+static struct topic_arm *topic_arms_make(const struct fw_hit_filter *f, const char *t, guint arms)
+{
+	struct topic_arm *one = g_new0(struct topic_arm, arms);
+
+	for (guint i = 0; i < arms; i++) {
+		one[i].f = *f;
+		one[i].topic[0] = f->topics[i];
+		one[i].f.topics = one[i].topic;
+		hit_where_make(&one[i].w, &one[i].f, t);
+	}
+	return one;
+}
+
+static void topic_arms_free(struct topic_arm *one, guint arms)
+{
+	for (guint i = 0; one != NULL && i < arms; i++)
+		hit_where_clear(&one[i].w);
+	g_free(one);
+}
+
 /* A story in the order of the hit table, with its latest matching hit's time. */
 struct story_at {
 	gint64 story, t;
@@ -1750,13 +1858,29 @@ static int story_at_newest_first(gconstpointer a, gconstpointer b)
 	return x->story < y->story ? 1 : x->story > y->story ? -1 : 0;
 }
 
+/* TRUE when the story has a hit matching probe's filter (bound up to
+ * parameter n - 1) after time t: it was listed on a page before. */
+static gboolean page_before(sqlite3_stmt *probe, int n, gint64 story, gint64 t)
+{
+	gboolean before;
+
+	sqlite3_bind_int64(probe, n, story);
+	sqlite3_bind_int64(probe, n + 1, t);
+	before = sqlite3_step(probe) == SQLITE_ROW;
+	sqlite3_reset(probe);
+	return before;
+}
+
 /* The stories with a hit that matches the filter, in the order of their
  * latest matching hit's time (then by number; newest first unless
  * oldest_first), at most limit, as a JSON array of numbers. Newest first
  * with a limit walks the hits newest first through an index (hits_rtime,
  * hits_topic_rtime; for two topics or more, each topic's walk merged by a
  * UNION ALL) and stops after the limit's story (and its ties): a story
- * first met is at its latest time. Else one GROUP BY. NULL on error. */
+ * first met is at its latest time. Else one GROUP BY. A page after
+ * (page_time, page_story): the walk starts at page_time and leaves out the
+ * stories met that have a matching hit after it (they were listed before);
+ * the GROUP BY keeps the stories after it. NULL on error. */
 static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f,
                            const struct hit_where *w, GError **error)
 {
@@ -1765,50 +1889,71 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f,
 	g_autoptr(GArray) found = g_array_new(FALSE, FALSE, sizeof(struct story_at));
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	gboolean walk = !f->oldest_first && f->limit > 0;
+	gboolean page = !f->oldest_first && f->page_story > 0;
+	sqlite3_stmt *probe = NULL;
+	int pn = 0;
 	const char *dir = f->oldest_first ? "ASC" : "DESC";
 	sqlite3_stmt *q = NULL;
 	gint64 cut = G_MININT64;
 	guint arms = f->topics != NULL ? g_strv_length(f->topics) : 0;
-	struct { struct fw_hit_filter f; char *topic[2]; struct hit_where w; } *one = NULL;
-	int rc, n;
+	struct topic_arm *one = NULL;
+	int rc, n = 0;
 
-	if (walk && arms > 1) {
-		one = g_new0(typeof(*one), arms);
-		for (guint i = 0; i < arms; i++) {
-			one[i].f = *f;
-			one[i].topic[0] = f->topics[i];
-			one[i].f.topics = one[i].topic;
-			hit_where_make(&one[i].w, &one[i].f, HIT_TIME);
-		}
-	}
+	if (walk && arms > 1)
+		one = topic_arms_make(f, HIT_TIME, arms);
 	if (one != NULL) {
 		/* two topics or more: each topic's walk of hits_topic_rtime, merged
 		 * (an IN list would sort every hit of those topics) */
 		for (guint i = 0; i < arms; i++) {
-			g_string_append_printf(sql, "%sSELECT h.story, h.rtime, h.id" HIT_FROM "%s",
-			                       i ? " UNION ALL " : "", one[i].w.sql->str);
+			g_string_append_printf(sql, "%sSELECT h.story, h.rtime, h.id" HIT_FROM "%s%s",
+			                       i ? " UNION ALL " : "", one[i].w.sql->str,
+			                       page ? " AND h.rtime <= ?" : "");
 		}
 		g_string_append(sql, " ORDER BY 2 DESC, 3 DESC");
 	} else if (walk)
-		g_string_append_printf(sql, "SELECT h.story, h.rtime" HIT_FROM "%s"
-		                       " ORDER BY h.rtime DESC, h.id DESC", w->sql->str);
+		g_string_append_printf(sql, "SELECT h.story, h.rtime" HIT_FROM "%s%s"
+		                       " ORDER BY h.rtime DESC, h.id DESC", w->sql->str,
+		                       page ? " AND h.rtime <= ?" : "");
 	else
 		g_string_append_printf(sql, "SELECT h.story, MAX(h.rtime) AS st" HIT_FROM "%s"
-		                       " GROUP BY h.story ORDER BY st %s, h.story %s%s",
-		                       w->sql->str, dir, dir, f->limit ? " LIMIT ?" : "");
+		                       " GROUP BY h.story%s ORDER BY st %s, h.story %s%s",
+		                       w->sql->str, page ? " HAVING st < ? OR (st = ? AND h.story < ?)" : "",
+		                       dir, dir, f->limit ? " LIMIT ?" : "");
 	rc = sqlite3_prepare_v2(s->db, sql->str, -1, &q, NULL);
 	if (rc == SQLITE_OK && one != NULL) {
 		n = 0;
-		for (guint i = 0; i < arms; i++)
+		for (guint i = 0; i < arms; i++) {
 			n = hit_where_bind(q, &one[i].w, &one[i].f, n) - 1;
+			if (page)
+				sqlite3_bind_int64(q, ++n, f->page_time);
+		}
 	} else if (rc == SQLITE_OK) {
 		n = hit_where_bind(q, w, f, 0);
+		if (page && walk) {
+			sqlite3_bind_int64(q, n++, f->page_time);
+		} else if (page) {
+			sqlite3_bind_int64(q, n++, f->page_time);
+			sqlite3_bind_int64(q, n++, f->page_time);
+			sqlite3_bind_int64(q, n++, f->page_story);
+		}
 	}
-	for (guint i = 0; one != NULL && i < arms; i++)
-		hit_where_clear(&one[i].w);
-	g_free(one);
+	topic_arms_free(one, arms);
+	if (rc == SQLITE_OK && page && walk) {
+		/* a story met at or before the page's time that has a matching hit
+		 * after it was on a page before (through the story's few hits, not
+		 * the topic's index: that would walk every newer hit) */
+		g_autofree char *psql = g_strdup_printf("SELECT 1 FROM hits h INDEXED BY hits_story"
+		                                        " JOIN items i ON i.id = h.item_id"
+		                                        " JOIN feeds f ON f.id = i.feed_id"
+		                                        "%s AND h.story = ? AND h.rtime > ? LIMIT 1",
+		                                        w->sql->str);
+
+		if ((rc = sqlite3_prepare_v2(s->db, psql, -1, &probe, NULL)) == SQLITE_OK)
+			pn = hit_where_bind(probe, w, f, 0);
+	}
 	if (rc != SQLITE_OK) {
 		fail(s, error, sqlite3_extended_errcode(s->db), "reading hits");
+		sqlite3_finalize(q);
 		return NULL;
 	}
 	if (!walk && f->limit)
@@ -1824,12 +1969,16 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f,
 		if (a.t < cut)
 			break;
 		if (!g_hash_table_contains(seen, &a.story)) {
-			g_array_append_val(found, a);
 			g_hash_table_add(seen, g_memdup2(&a.story, sizeof a.story));
+			if (page && ((a.t == f->page_time && a.story >= f->page_story) ||
+			             page_before(probe, pn, a.story, f->page_time)))
+				continue;
+			g_array_append_val(found, a);
 			if (found->len == f->limit)
 				cut = a.t;
 		}
 	}
+	sqlite3_finalize(probe);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		fail(s, error, sqlite3_extended_errcode(s->db), "reading hits");
 		sqlite3_finalize(q);
@@ -1868,6 +2017,9 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 	struct hit_where w;
 	sqlite3_stmt *q = NULL;
 	int rc, n;
+	gboolean hit_only = f->brief && !f->feeds && !(f->search && *f->search);
+	guint arms = f->topics != NULL && !f->stories && !f->after_id ? g_strv_length(f->topics) : 0;
+	struct topic_arm *one = NULL;
 
 	hit_where_make(&w, f, t);
 	if (f->stories) {
@@ -1883,9 +2035,18 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 		g_string_append_printf(sql, "%s FROM json_each(?) sn JOIN hits h ON h.story = sn.value"
 		                       " JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id"
 		                       " ORDER BY sn.key, h.rtime, h.id", select);
+	} else if (arms > 1) {
+		/* two topics or more (json, csv, atom): each topic's walk of its
+		 * index merged, as the table's stories are (story_numbers); the
+		 * time is a column after the row's for the merge's order */
+		one = topic_arms_make(f, t, arms);
+		for (guint i = 0; i < arms; i++) {
+			g_string_append_printf(sql, "%s%s, %s%s%s", i ? " UNION ALL " : "", select, t,
+			                       hit_only ? BRIEF_FROM : HIT_FROM, one[i].w.sql->str);
+		}
+		g_string_append_printf(sql, " ORDER BY %d %s, 1 %s%s", HIT_COLUMNS + 1, dir, dir,
+		                       f->limit ? " LIMIT ?" : "");
 	} else {
-		gboolean hit_only = f->brief && !f->feeds && !(f->search && *f->search);
-
 		/* after an id (--follow, every 0.5 s): the hits past it by rowid,
 		 * then sorted ('+' keeps the time's index from walking them all) */
 		g_string_append_printf(sql, "%s%s%s ORDER BY %s%s %s, h.id %s%s", select,
@@ -1894,16 +2055,23 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 	}
 
 	rc = sqlite3_prepare_v2(s->db, sql->str, -1, &q, NULL);
+	if (rc == SQLITE_OK && f->stories) {
+		bind_text(q, 1, stories);
+	} else if (rc == SQLITE_OK) {
+		n = 1;
+		for (guint i = 0; one != NULL && i < arms; i++)
+			n = hit_where_bind(q, &one[i].w, &one[i].f, n - 1);
+		if (one == NULL)
+			n = hit_where_bind(q, &w, f, 0);
+		if (f->limit)
+			sqlite3_bind_int64(q, n, f->limit);
+	}
+	for (guint i = 0; one != NULL && i < arms; i++)
+		hit_where_clear(&one[i].w);
+	g_free(one);
 	if (rc != SQLITE_OK) {
 		hit_where_clear(&w);
 		return fail(s, error, sqlite3_extended_errcode(s->db), "reading hits");
-	}
-	if (f->stories) {
-		bind_text(q, 1, stories);
-	} else {
-		n = hit_where_bind(q, &w, f, 0);
-		if (f->limit)
-			sqlite3_bind_int64(q, n, f->limit);
 	}
 	hit_where_clear(&w);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -2341,6 +2509,60 @@ static gboolean sq_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb,
 	return items_query(s, sql, NULL, cb, data, error);
 }
 
+static gboolean sq_browse_counts(struct fw_store *s, GPtrArray *out, GError **error)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (!(q = stmt(s, ST_BROWSE_COUNTS, error)))
+		return FALSE;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		struct fw_browse_count *c = g_new0(struct fw_browse_count, 1);
+
+		c->topic = column_dup(q, 0);
+		c->topic_name = column_dup(q, 1);
+		c->stories = sqlite3_column_int64(q, 2);
+		c->unread = sqlite3_column_int64(q, 3);
+		c->last_hit = sqlite3_column_int64(q, 4);
+		g_ptr_array_add(out, c);
+	}
+	if (rc != SQLITE_DONE) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "counting stories");
+		done(q);
+		return FALSE;
+	}
+	done(q);
+	return TRUE;
+}
+
+static gboolean sq_topic_set_read(struct fw_store *s, const char *topic, gboolean read,
+                                  gint64 *changed, GError **error)
+{
+	sqlite3_stmt *q;
+	gint64 n = 0;
+	gboolean own, ok;
+
+	if (!auto_begin(s, &own, error))
+		return FALSE;
+	if (!(q = stmt(s, ST_TOPIC_UNREAD, error)))
+		return auto_end(s, own, FALSE, error);
+	bind_text(q, 1, topic);
+	sqlite3_bind_int(q, 2, read ? 1 : 0);
+	ok = sqlite3_step(q) == SQLITE_ROW;
+	n = ok ? sqlite3_column_int64(q, 0) : 0;
+	if (!ok)
+		fail(s, error, sqlite3_extended_errcode(s->db), "marking stories read");
+	done(q);
+	if (ok && (ok = (q = stmt(s, ST_TOPIC_SET_READ, error)) != NULL)) {
+		bind_text(q, 1, topic);
+		sqlite3_bind_int(q, 2, read ? 1 : 0);
+		ok = run(s, q, "marking stories read", error);
+	}
+	if (ok && changed)
+		*changed = n;
+	return auto_end(s, own, ok, error);
+}
+
 const struct fw_store_ops fw_store_sqlite_ops = {
 	.name = "sqlite",
 	.free = sq_free,
@@ -2382,4 +2604,6 @@ const struct fw_store_ops fw_store_sqlite_ops = {
 	.browse_version = sq_browse_version,
 	.browse_signature = sq_browse_signature,
 	.browse_items_foreach = sq_browse_items_foreach,
+	.browse_counts = sq_browse_counts,
+	.topic_set_read = sq_topic_set_read,
 };

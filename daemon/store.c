@@ -315,6 +315,26 @@ gboolean fw_store_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb, 
 	return s->ops->browse_items_foreach(s, cb, data, error);
 }
 
+gboolean fw_store_browse_counts(struct fw_store *s, GPtrArray *out, GError **error)
+{
+	return s->ops->browse_counts(s, out, error);
+}
+
+void fw_store_browse_count_free(struct fw_browse_count *c)
+{
+	if (c) {
+		g_free(c->topic);
+		g_free(c->topic_name);
+		g_free(c);
+	}
+}
+
+gboolean fw_store_topic_set_read(struct fw_store *s, const char *topic, gboolean read,
+                                 gint64 *changed, GError **error)
+{
+	return s->ops->topic_set_read(s, topic, read, changed, error);
+}
+
 /* ---- shared ------------------------------------------------------------ */
 
 void fw_store_feed_state_clear(struct fw_feed_state *st)

@@ -39,7 +39,7 @@ enum fw_store_error_code {
 struct fw_store;
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FW_STORE_SCHEMA_VERSION 6
+#define FW_STORE_SCHEMA_VERSION 7
 
 /* What is kept of an item's text (schema 6): its summary and its content,
  * each cut to its first FW_STORE_TEXT_MAX bytes (at a character boundary),
@@ -332,6 +332,11 @@ struct fw_hit_filter {
 	                      hit that matches, with every hit it has */
 	gboolean no_also_in; /* leave also_in NULL (the feeds of the story's other
 	                      items: a lookup a hit that --format json does not show) */
+	gint64 page_time;  /* with stories, newest first and page_story set: only
+	                      the stories after (page_time, page_story) in that
+	                      order, the next page of a list (keyset paging): */
+	gint64 page_story; /* the last story of the page before and its latest
+	                      matching hit's reader's time; 0 none */
 	gboolean brief;    /* rows from the hit alone, for counting: id, topic,
 	                      topic_name, found, read, notified, story, and as
 	                      published the reader's time (published, or found
@@ -449,6 +454,28 @@ gboolean fw_store_browse_version(struct fw_store *s, gint64 *version, GError **e
  * cases cancel out): the browser loads the hit log again only then, not at
  * every commit of the daemon. NULL with error. Caller frees. */
 char *fw_store_browse_signature(struct fw_store *s, GError **error);
+
+/* The stories of one topic, or of every topic (topic NULL): how many have
+ * a hit of it, how many an unread hit of it. */
+struct fw_browse_count {
+	char *topic;        /* key; NULL for every topic */
+	char *topic_name;   /* the name its newest hit has; NULL for every topic */
+	gint64 stories, unread;
+	gint64 last_hit;    /* every topic only: the highest hit id (0 none) */
+};
+void fw_store_browse_count_free(struct fw_browse_count *c);   /* NULL is fine */
+
+/* Appends the counts of every topic (topic NULL) first, then of each topic
+ * with a hit, by key, to out (of struct fw_browse_count *). SQLite keeps
+ * them in table topic_counts (schema 7, by triggers): reading them costs
+ * nothing like counting a year of hits. */
+gboolean fw_store_browse_counts(struct fw_store *s, GPtrArray *out, GError **error);
+
+/* Marks every hit of every story that has a hit of topic (NULL: of every
+ * story) read or unread, in all their topics; *changed (may be NULL) is how
+ * many stories changed. Outside a transaction it makes its own. */
+gboolean fw_store_topic_set_read(struct fw_store *s, const char *topic, gboolean read,
+                                 gint64 *changed, GError **error);
 
 /* Calls cb for every stored item that has a hit, by row id (the fields of
  * fw_store_items_foreach), for filtering the hit log with a query. */

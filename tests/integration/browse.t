@@ -8,11 +8,14 @@
 # window), mark read and unread (the database changes), open, mark all
 # read, mute (the mutes table; feedwatchd holds the muted topic's
 # notification), the filter, a hit stored by a running feedwatchd appearing,
-# resizing, NO_COLOR, and the hostile title shown inert.
+# resizing, NO_COLOR, the hostile title shown inert, and a topic of 250
+# stories read a window at a time (past the first window, marking read
+# there, a refresh while scrolled, a story whose older copy is deep in the
+# list listed once).
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
 . "$(dirname "$0")/notify_setup.sh"   # wait_until, start_daemon; TZ=UTC
-plan 56
+plan 69
 
 # Under valgrind everything is slower: wait longer.
 WAIT=20
@@ -309,10 +312,70 @@ keys a Q
 wait_until "$WAIT" test -s "$T_TMP/a.rc"
 is "$(cat "$T_TMP/a.rc" 2>/dev/null)" 0 "Q quits, status 0"
 
+# ---- a long topic: read a window at a time --------------------------------
+# 250 stories of a topic the config does not have, a minute apart (the
+# browser reads FW_BROWSE_PAGE = 100 stories a page, two pages at a time),
+# and an old copy of story 005 (its link), older than all of them: the
+# story is listed once, by its newest hit.
+paging_add() {   # FIRST LAST: items page-FIRST..page-LAST with a hit each
+	sqlite3 "$DB" "WITH RECURSIVE n(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
+	INSERT INTO items (feed_id, item_key, title, link, canon_link, published, first_seen, last_seen)
+	SELECT (SELECT MIN(id) FROM feeds), 'page-' || i, printf('Page story %03d', i),
+		'https://paging.example/' || i, 'https://paging.example/' || i,
+		strftime('%s', 'now') - 3600 - i * 60, strftime('%s', 'now'), strftime('%s', 'now') FROM n;
+	INSERT INTO hits (item_id, topic, topic_name, found, snippet, marks, matched, notified)
+	SELECT id, 'paging', 'Paging', strftime('%s', 'now'), 'page', '[]', '[]', 'none'
+		FROM items WHERE item_key LIKE 'page-%' AND id NOT IN (SELECT item_id FROM hits);"
+}
+paging_add 0 249
+sqlite3 "$DB" "INSERT INTO items (feed_id, item_key, title, link, canon_link, published, first_seen, last_seen)
+	SELECT MAX(id), 'page-old-copy', 'Page story 005, an old copy', 'https://paging.example/5',
+		'https://paging.example/5', strftime('%s', 'now') - 86400 * 30, 0, 0 FROM feeds;
+	INSERT INTO hits (item_id, topic, topic_name, found, snippet, marks, matched, notified)
+	SELECT id, 'paging', 'Paging', strftime('%s', 'now'), 'page', '[]', '[]', 'none'
+		FROM items WHERE item_key = 'page-old-copy';"
+browse c 80 24
+shows c 'All topics'
+keys c G Enter
+shows c '· Paging · 250 unread, 250 stories'
+ok $? "the topic's counts: 250 stories (the old copy is story 005's)"
+screen c | sed -n 2p > "$T_TMP/p1.txt"
+like "$(cat "$T_TMP/p1.txt")" 'Page story 000' "the newest story first"
+keys c G
+shows c '^N .*Page story 249'
+ok $? "G: the last story, past the first window (two pages of 100)"
+screen c > "$T_TMP/plast.txt"
+is "$(grep -c 'Page story' "$T_TMP/plast.txt")" 21 "a full screen of stories at the end"
+is "$(grep -c 'Page story 005' "$T_TMP/plast.txt")" 0 "the story with an old copy is not listed again by it"
+keys c Enter
+shows c '· Paging · story 250 of 250'
+ok $? "the reader: the last story of the list"
+wait_until "$WAIT" eval '[ "$(sqlite3 "$DB" "SELECT h.read FROM hits h JOIN items i ON i.id = h.item_id WHERE i.title = '"'Page story 249'"'")" = 1 ]'
+ok $? "reading a story in a later window marks it read in the database"
+keys c K
+shows c '^Title: +Page story 248$'
+ok $? "K: the story before, across the reader"
+keys c q k k r
+wait_until "$WAIT" eval '[ "$(sqlite3 "$DB" "SELECT h.read FROM hits h JOIN items i ON i.id = h.item_id WHERE i.title = '"'Page story 246'"'")" = 1 ]'
+ok $? "r marks a story of the later window read"
+shows c '· Paging · 247 unread, 250 stories'
+ok $? "the counts follow"
+# another process stores stories: the list is read again, the cursor stays
+paging_add 250 251
+shows c '· Paging · 249 unread, 252 stories'
+ok $? "a refresh while scrolled: the new counts"
+screen c > "$T_TMP/prefresh.txt"
+grep -q 'Page story 24[0-9]' "$T_TMP/prefresh.txt"
+ok $? "and the same place in the list"
+keys c g
+shows c '^. .*Page story 000'
+ok $? "g: back to the first window"
+keys c Q
+
 # ---- NO_COLOR -----------------------------------------------------------
 browse b 80 24 NO_COLOR=1
 shows b 'All topics'
-keys b Enter Enter
+keys b j Enter Enter
 shows b '^Title: +Milei'
 screen_e b > "$T_TMP/nocolor.ansi"
 grep -Eq $'\033\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m' "$T_TMP/nocolor.ansi"

@@ -344,12 +344,17 @@ topic_str(struct fixture *f, const char *key)
 	GString *out = g_string_new(NULL);
 
 	g_assert_nonnull(t);
-	for (guint i = 0; i < t->stories->len; i++) {
-		const struct fw_browse_story *st = t->stories->pdata[i];
-		const struct fw_hit_row *lead = st->hits->pdata[0];
+	for (guint i = 0; i < t->total; i++) {
+		g_autoptr(GError) err = NULL;
+		const struct fw_browse_story *st = fw_browse_topic_story(f->b, f->s, t, i, &err);
+		const struct fw_hit_row *lead;
 
+		g_assert_no_error(err);
+		g_assert_nonnull(st);
+		lead = st->hits->pdata[0];
 		g_string_append_printf(out, "%s%s", i ? "," : "", lead->title);
 	}
+	g_assert_null(fw_browse_topic_story(f->b, f->s, t, t->total, NULL));
 	g_string_append_printf(out, "/%u", t->unread);
 	return g_string_free(out, FALSE);
 }
@@ -375,9 +380,24 @@ stored_read(struct fixture *f, gint64 id)
 	return read;
 }
 
+/* The first story of topic key's list (its window read). */
+static struct fw_browse_story *
+first_story(struct fixture *f, const char *key)
+{
+	return fw_browse_topic_story(f->b, f->s, fw_browse_topic_find(f->b, key), 0, NULL);
+}
+
+/* The story of hit id, as the model keys it. */
+static char *
+key_of(gint64 id)
+{
+	return g_strdup_printf("%" G_GINT64_FORMAT, id);
+}
+
 /* Stories: two topics of one item, the same story in two feeds (a link
  * with tracking parameters), an item without a link, a topic the config
- * no longer has; newest published first. */
+ * no longer has; in the store's order: the newest hit of the list's topic
+ * first (its reader's time: published, found when it is later). */
 static void test_model_stories(struct fixture *f, gconstpointer data)
 {
 	gint64 a1 = put_item(f, f->feed_a, "a1", "Milei meets Mercosur",
@@ -396,7 +416,8 @@ static void test_model_stories(struct fixture *f, gconstpointer data)
 	add_hit(f, a2, "china", "China swaps", 1200);
 	add_hit(f, a3, "gone", "Gone topic", 900);
 	load(f);
-	g_assert_cmpuint(f->b->stories->len, ==, 3 + 0);   /* a1+b1, a2, a3 */
+	g_assert_cmpuint(f->b->stories->len, ==, 0);   /* only counts, no window yet */
+	g_assert_cmpuint(fw_browse_topic_find(f->b, NULL)->total, ==, 3);   /* a1+b1, a2, a3 */
 	/* a3 has no date: found (900) puts it last */
 	assert_topic(f, NULL, "Beijing swap line,Milei meets Mercosur,Old Milei/3");
 	assert_topic(f, "milei", "Milei meets Mercosur/1");
@@ -408,7 +429,8 @@ static void test_model_stories(struct fixture *f, gconstpointer data)
 	g_assert_null(((struct fw_browse_topic *)f->b->topics->pdata[0])->key);
 	g_assert_cmpstr(((struct fw_browse_topic *)f->b->topics->pdata[3])->name, ==, "China swaps");
 	g_assert_cmpstr(((struct fw_browse_topic *)f->b->topics->pdata[4])->name, ==, "Gone topic");
-	st = ((struct fw_browse_topic *)f->b->topics->pdata[1])->stories->pdata[0];
+	st = first_story(f, "milei");
+	g_assert_cmpuint(f->b->stories->len, ==, 1);   /* milei's window */
 	g_assert_cmpuint(st->hits->len, ==, 3);
 	g_assert_cmpint(((struct fw_hit_row *)st->hits->pdata[0])->id, ==, h1);   /* the lead */
 	g_assert_cmpint(st->when, ==, 5000);
@@ -428,17 +450,24 @@ static void test_model_stories(struct fixture *f, gconstpointer data)
 	assert_topic(f, "milei", "Milei meets Mercosur/0");
 	assert_topic(f, "mercosur", "Milei meets Mercosur/0");
 	assert_topic(f, NULL, "Beijing swap line,Milei meets Mercosur,Old Milei/2");
+	st = first_story(f, "milei");   /* the window moved: read it again */
 	g_assert_true(fw_browse_story_set_read(f->b, f->s, st, FALSE, NULL));
 	g_assert_false(stored_read(f, h2));
 	assert_topic(f, "mercosur", "Milei meets Mercosur/1");
 
-	/* an edit makes the item hit a new topic: unread there only */
+	/* an edit makes the item hit a new topic: unread there only; the
+	 * story is listed there by that hit's time */
+	st = first_story(f, "milei");
 	g_assert_true(fw_browse_story_set_read(f->b, f->s, st, TRUE, NULL));
 	add_hit(f, b1, "china", "China swaps", 1300);
 	load(f);
-	assert_topic(f, "china", "Beijing swap line,Milei meets Mercosur/2");
+	assert_topic(f, "china", "Milei meets Mercosur,Beijing swap line/2");
 	assert_topic(f, "milei", "Milei meets Mercosur/0");
-	st = fw_browse_story_find(f->b, "https://news.example/2024/milei");
+	{
+		g_autofree char *k = key_of(h1);
+
+		st = fw_browse_story_find(f->b, k);
+	}
 	g_assert_nonnull(st);
 	g_assert_cmpstr(st->topics, ==, "Milei, Mercosur, China swaps");
 
@@ -451,8 +480,11 @@ static void test_model_stories(struct fixture *f, gconstpointer data)
 		gint64 hc = add_hit(f, copy, "milei", "Milei", 800);
 		gint64 ho = add_hit(f, orig, "milei", "Milei", 1900);
 
+		g_autofree char *k = key_of(hc);   /* the story's number: its first hit */
+
 		load(f);
-		st = fw_browse_story_find(f->b, "https://news.example/scoop");
+		first_story(f, "milei");
+		st = fw_browse_story_find(f->b, k);
 		g_assert_nonnull(st);
 		g_assert_cmpint(((struct fw_hit_row *)st->hits->pdata[0])->id, ==, ho);
 		g_assert_cmpint(((struct fw_hit_row *)st->hits->pdata[1])->id, ==, hc);
@@ -468,8 +500,9 @@ static void test_model_stories(struct fixture *f, gconstpointer data)
 		g_assert_true(fw_browse_topic_set_read(f->b, f->s, t, &n, NULL));
 		g_assert_cmpuint(n, ==, 2);
 	}
-	assert_topic(f, "china", "Beijing swap line,Milei meets Mercosur/0");
-	assert_topic(f, NULL, "The scoop,Beijing swap line,Milei meets Mercosur,Old Milei/2");
+	assert_topic(f, "china", "Milei meets Mercosur,Beijing swap line/0");
+	assert_topic(f, NULL, "The scoop,Milei meets Mercosur,Beijing swap line,Old Milei/2");
+	g_assert_true(stored_read(f, h1) && stored_read(f, h2));   /* its other topics' hits too */
 }
 
 /* The filter: the query language on the items' fields; one of a story's

@@ -962,6 +962,9 @@ static const struct {
 	{ "oldest first", { .oldest_first = TRUE }, "1 2 3 4 5 6" },
 	{ "one topic", { .topics = mercosur_only }, "5 4 2" },
 	{ "two topics", { .topics = mercosur_milei }, "6 5 4 2 1" },
+	{ "two topics, two", { .topics = mercosur_milei, .limit = 2 }, "6 5" },
+	{ "two topics, oldest first, three", { .topics = mercosur_milei, .oldest_first = TRUE,
+	                                       .limit = 3 }, "1 2 4" },
 	{ "unknown topic", { .topics = nobody }, "" },
 	{ "feed", { .feeds = feed_b }, "6 4 3" },
 	{ "feed and topic", { .feeds = feed_b, .topics = mercosur_only }, "4" },
@@ -977,6 +980,24 @@ static const struct {
 	{ "limit", { .limit = 2 }, "6 5" },
 	{ "after id, oldest first", { .after_id = 4, .oldest_first = TRUE }, "5 6" },
 	{ "unread mercosur, one", { .topics = mercosur_only, .unread = TRUE, .limit = 1 }, "4" },
+	/* stories (every hit of each, by time): 4 (5000: 4 6), 1 (4000: 1 5), 3, 2 */
+	{ "stories, two", { .stories = TRUE, .limit = 2 }, "4 6 1 5" },
+	/* the next page: story 4's hit 4 is older than the page's end, its hit 6
+	 * newer (it was on the page before) */
+	{ "stories, the page after 1", { .stories = TRUE, .limit = 2, .page_time = 4000,
+	                                  .page_story = 1 }, "3 2" },
+	{ "stories, the page after 1, no limit", { .stories = TRUE, .page_time = 4000,
+	                                            .page_story = 1 }, "3 2" },
+	{ "stories, a tie at the page's time", { .stories = TRUE, .limit = 3, .page_time = 4000,
+	                                         .page_story = 2 }, "1 5 3 2" },
+	{ "stories, a tie, no limit", { .stories = TRUE, .page_time = 4000, .page_story = 2 },
+	  "1 5 3 2" },
+	{ "mercosur stories, the page after 4", { .stories = TRUE, .topics = mercosur_only,
+	                                          .limit = 1, .page_time = 3000, .page_story = 4 },
+	  "2" },
+	{ "two topics' stories, the page after 1", { .stories = TRUE, .topics = mercosur_milei,
+	                                             .limit = 1, .page_time = 4000,
+	                                             .page_story = 1 }, "2" },
 };
 
 static void test_hits_filter(struct fixture *f, gconstpointer data)
@@ -994,6 +1015,76 @@ static void test_hits_filter(struct fixture *f, gconstpointer data)
 			                       ((struct fw_hit_row *)out->pdata[k])->id);
 		g_test_message("filter %s: %s", filter_rows[i].name, got->str);
 		g_assert_cmpstr(got->str, ==, filter_rows[i].want);
+	}
+}
+
+/* The counts as "topic:stories/unread" (every topic as "*"), by key. */
+static char *counts_str(struct fw_store *s, gint64 *last_hit)
+{
+	g_autoptr(GPtrArray) out =
+		g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_browse_count_free);
+	g_autoptr(GError) err = NULL;
+	GString *got = g_string_new(NULL);
+
+	g_assert_true(fw_store_browse_counts(s, out, &err));
+	g_assert_no_error(err);
+	for (guint i = 0; i < out->len; i++) {
+		const struct fw_browse_count *c = out->pdata[i];
+
+		g_string_append_printf(got, "%s%s%s%s:%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+		                       i ? " " : "", c->topic ? c->topic : "*",
+		                       c->topic_name ? "=" : "", c->topic_name ? c->topic_name : "",
+		                       c->stories, c->unread);
+		if (c->topic == NULL && last_hit != NULL)
+			*last_hit = c->last_hit;
+	}
+	return g_string_free(got, FALSE);
+}
+
+/* Each step's counts after it: a story counts once per topic however many
+ * hits it has there, and as unread while one of them is; a story's first
+ * hit deleted renumbers it and moves no count. */
+static void test_browse_counts(struct fixture *f, gconstpointer data)
+{
+	static const struct {
+		const char *step, *topic;   /* step: "read" (topic_set_read), "unread", "prune" */
+		gint64 changed;
+		const char *want;
+	} steps[] = {
+		{ NULL, NULL, 0, "*:4/4 china-swaps=china-swaps:1/1 mercosur=mercosur:3/2"
+		  " milei=milei:2/2" },
+		/* every story with a mercosur hit (1, 2, 4), in every topic */
+		{ "read", "mercosur", 3, "*:4/1 china-swaps=china-swaps:1/1 mercosur=mercosur:3/0"
+		  " milei=milei:2/0" },
+		{ "read", "mercosur", 0, "*:4/1 china-swaps=china-swaps:1/1 mercosur=mercosur:3/0"
+		  " milei=milei:2/0" },
+		{ "unread", NULL, 3, "*:4/4 china-swaps=china-swaps:1/1 mercosur=mercosur:3/3"
+		  " milei=milei:2/2" },
+		/* hits 1 and 2 go: story 1 is hit 5's now (mercosur only), story 2 is gone */
+		{ "prune", NULL, 2, "*:3/3 china-swaps=china-swaps:1/1 mercosur=mercosur:2/2"
+		  " milei=milei:1/1" },
+	};
+	gint64 last = 0;
+
+	hits_populate(f->s);
+	for (gsize i = 0; i < G_N_ELEMENTS(steps); i++) {
+		g_autoptr(GError) err = NULL;
+		g_autofree char *got = NULL;
+		gint64 changed = -1;
+
+		if (g_strcmp0(steps[i].step, "prune") == 0)
+			g_assert_true(fw_store_prune_hits(f->s, 2500, &changed, &err));
+		else if (steps[i].step != NULL)
+			g_assert_true(fw_store_topic_set_read(f->s, steps[i].topic,
+			                                      g_str_equal(steps[i].step, "read"), &changed,
+			                                      &err));
+		g_assert_no_error(err);
+		if (steps[i].step != NULL)
+			g_assert_cmpint(changed, ==, steps[i].changed);
+		got = counts_str(f->s, &last);
+		g_test_message("counts after %s: %s", steps[i].step ? steps[i].step : "populate", got);
+		g_assert_cmpstr(got, ==, steps[i].want);
+		g_assert_cmpint(last, ==, 6);
 	}
 }
 
@@ -1737,6 +1828,19 @@ static const struct {
 	{ "hits --format json", { .published = TRUE }, -1, TRUE, FALSE },
 	{ "hits --format json --topic X", { .published = TRUE,
 	                                    .topics = (char *[]){ "milei", NULL } }, -1, FALSE, FALSE },
+	{ "hits --format json --topic X --topic Y --limit 50",
+	  { .published = TRUE, .limit = 50, .topics = (char *[]){ "milei", "china", NULL } },
+	  -1, FALSE, FALSE },
+	{ "hits --format json --topic X --topic Y", { .published = TRUE,
+	                                              .topics = (char *[]){ "milei", "china", NULL } },
+	  -1, FALSE, FALSE },
+	{ "browse: a topic's next page", { .stories = TRUE, .limit = 200,
+	                                   .topics = (char *[]){ "milei", NULL },
+	                                   .page_time = G_GINT64_CONSTANT(1) << 40, .page_story = 1 },
+	  -1, FALSE, FALSE },
+	{ "browse: the next page of all topics", { .stories = TRUE, .limit = 200,
+	                                           .page_time = G_GINT64_CONSTANT(1) << 40,
+	                                           .page_story = 1 }, -1, FALSE, FALSE },
 	{ "hits --follow", { .after_id = 3, .oldest_first = TRUE }, -1, FALSE, TRUE },
 	{ "show ID", { 0 }, 3, FALSE, FALSE },
 };
@@ -3037,6 +3141,7 @@ static const struct {
 	{ "/hit/story-notified", test_story_notified, FALSE, TRUE },
 	{ "/hit/get-read", test_hit_get, FALSE, TRUE },
 	{ "/hits/filter", test_hits_filter, FALSE, TRUE },
+	{ "/browse/counts", test_browse_counts, FALSE, TRUE },
 	{ "/outbox/deliver", test_outbox, FALSE, TRUE },
 	{ "/outbox/backoff", test_outbox_backoff, FALSE, TRUE },
 	{ "/feed/claims", test_claims, FALSE, TRUE },
