@@ -2475,6 +2475,21 @@ static gboolean fields_cb(gint64 rowid, const char *feed_key, const char *feed_t
 	return TRUE;
 }
 
+/* Makes the database at f->path from sql (schema version `from`) and opens it
+ * into f->s: migrated to the current version, intact. */
+static void open_old(struct fixture *f, const char *sql, int from)
+{
+	g_autoptr(GError) err = NULL;
+
+	g_assert_true(g_file_set_contents(f->path, "", 0, NULL));
+	sql_exec(f->path, sql);
+	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, from);
+	f->s = fw_store_open(f->path, &err);
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, FW_STORE_SCHEMA_VERSION);
+	assert_integrity(f->path);
+}
+
 static void test_migrate_v4(struct fixture *f, gconstpointer data)
 {
 	g_autofree char *dir = g_path_get_dirname(f->path);
@@ -2520,14 +2535,7 @@ static void test_migrate_v4(struct fixture *f, gconstpointer data)
 	g_string_append(sql, "INSERT INTO hits (item_id, topic, topic_name, found, snippet, marks,"
 	                " matched, notified) VALUES (1, 'milei', 'Milei', 1732700100, 'Milei and"
 	                " Lula', '[[0,5]]', '[]', 'delivered'); PRAGMA user_version = 4;");
-	g_assert_true(g_file_set_contents(f->path, "", 0, NULL));
-	sql_exec(f->path, sql->str);
-	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, 4);
-
-	f->s = fw_store_open(f->path, &err);
-	g_assert_no_error(err);
-	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, FW_STORE_SCHEMA_VERSION);
-	assert_integrity(f->path);
+	open_old(f, sql->str, 4);
 	/* the text columns are gone, every row has its body and a 16-byte hash */
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM pragma_table_info('items')"
 	                        " WHERE name IN ('summary', 'content', 'categories')"), ==, 0);
@@ -2624,13 +2632,7 @@ static void test_migrate_v6(struct fixture *f, gconstpointer data)
 	gint64 rowid = 0, gamma, hit;
 
 	g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
-	g_assert_true(g_file_set_contents(f->path, "", 0, NULL));
-	sql_exec(f->path, sql);
-	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, 6);
-	f->s = fw_store_open(f->path, &err);
-	g_assert_no_error(err);
-	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, FW_STORE_SCHEMA_VERSION);
-	assert_integrity(f->path);
+	open_old(f, sql, 6);
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM pragma_table_info('items')"
 	                        " WHERE name = 'canon_link'"), ==, 0);
 	/* each item's key is that of its canonical link */
