@@ -27,6 +27,7 @@ Prints one JSON line: hits, items, stories, topics, feeds, seconds, bytes.
 Deterministic for a seed and --end. Standard library only.
 """
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -206,8 +207,9 @@ def generate(args):
             "SELECT COUNT(*) FROM hits h JOIN items i ON i.id = h.item_id"
             " WHERE h.rtime IS NOT MIN(COALESCE(i.published, h.found), h.found)"
             " OR h.story IS NOT COALESCE((SELECT MIN(hs.id) FROM items si JOIN hits hs"
-            " ON hs.item_id = si.id WHERE si.canon_link = i.canon_link),"
-            " (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))").fetchone()[0]
+            " ON hs.item_id = si.id WHERE si.{0} = i.{0}),"
+            " (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))"
+            .format(canon_col(con))).fetchone()[0]
         if stale:
             raise SystemExit("gen_hitlog: %d hits with a story or time the schema would not give"
                              % stale)
@@ -222,13 +224,28 @@ def generate(args):
             "config": os.path.join(out, "feedwatch.conf"), "database": db}
 
 
+def canon_col(con):
+    """The column stories join on: canon_hash from schema 8, canon_link before."""
+    cols = [r[1] for r in con.execute("PRAGMA table_info(items)")]
+    return "canon_hash" if "canon_hash" in cols else "canon_link"
+
+
+def canon_hash(canon):
+    """Schema 8's key of a canonical link, as feedwatch stores it: the first 8
+    bytes of its SHA-256, big-endian, signed."""
+    return int.from_bytes(hashlib.sha256(canon.encode()).digest()[:8], "big", signed=True)
+
+
 def flush(con, items, hits, kept):
+    if canon_col(con) == "canon_hash":
+        items[:] = [it[:5] + (canon_hash(it[5]),) + it[6:] for it in items]
     if "body" in [r[1] for r in con.execute("PRAGMA table_info(items)")]:
         # schema 6: summary, content and categories are one zstd-packed body
         # that only feedwatch writes (fw_body_pack); NULL reads as no text,
         # which the review commands but show never read
-        con.executemany("INSERT INTO items (id, feed_id, item_key, title, link, canon_link,"
-                        " published, author, body, hash, first_seen, last_seen)"
+        con.executemany("INSERT INTO items (id, feed_id, item_key, title, link, " +
+                        canon_col(con) + ", published, author, body, hash, first_seen,"
+                        " last_seen)"
                         " VALUES (?,?,?,?,?,?,?,?,NULL,?,?,?)",
                         (it[:8] + it[11:] for it in items))
     else:

@@ -316,21 +316,23 @@ is "$(cat "$T_TMP/a.rc" 2>/dev/null)" 0 "Q quits, status 0"
 # 250 stories of a topic the config does not have, a minute apart (the
 # browser reads FW_BROWSE_PAGE = 100 stories a page, two pages at a time),
 # and an old copy of story 005 (its link), older than all of them: the
-# story is listed once, by its newest hit.
+# story is listed once, by its newest hit. Stories join on canon_hash (the
+# 8-byte key of the canonical link, schema 8); these rows take small keys of
+# their own, -1000000 - i, which no real link's key is in practice.
 paging_add() {   # FIRST LAST: items page-FIRST..page-LAST with a hit each
 	sqlite3 "$DB" "WITH RECURSIVE n(i) AS (SELECT $1 UNION ALL SELECT i + 1 FROM n WHERE i < $2)
-	INSERT INTO items (feed_id, item_key, title, link, canon_link, published, first_seen, last_seen)
+	INSERT INTO items (feed_id, item_key, title, link, canon_hash, published, first_seen, last_seen)
 	SELECT (SELECT MIN(id) FROM feeds), 'page-' || i, printf('Page story %03d', i),
-		'https://paging.example/' || i, 'https://paging.example/' || i,
+		'https://paging.example/' || i, -1000000 - i,
 		strftime('%s', 'now') - 3600 - i * 60, strftime('%s', 'now'), strftime('%s', 'now') FROM n;
 	INSERT INTO hits (item_id, topic, topic_name, found, snippet, marks, matched, notified)
 	SELECT id, 'paging', 'Paging', strftime('%s', 'now'), 'page', '[]', '[]', 'none'
 		FROM items WHERE item_key LIKE 'page-%' AND id NOT IN (SELECT item_id FROM hits);"
 }
 paging_add 0 249
-sqlite3 "$DB" "INSERT INTO items (feed_id, item_key, title, link, canon_link, published, first_seen, last_seen)
+sqlite3 "$DB" "INSERT INTO items (feed_id, item_key, title, link, canon_hash, published, first_seen, last_seen)
 	SELECT MAX(id), 'page-old-copy', 'Page story 005, an old copy', 'https://paging.example/5',
-		'https://paging.example/5', strftime('%s', 'now') - 86400 * 30, 0, 0 FROM feeds;
+		-1000005, strftime('%s', 'now') - 86400 * 30, 0, 0 FROM feeds;
 	INSERT INTO hits (item_id, topic, topic_name, found, snippet, marks, matched, notified)
 	SELECT id, 'paging', 'Paging', strftime('%s', 'now'), 'page', '[]', '[]', 'none'
 		FROM items WHERE item_key = 'page-old-copy';"

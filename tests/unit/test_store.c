@@ -526,6 +526,23 @@ static const struct {
 	{ "b", "guid-3", "Third", "h3", FW_ITEM_CHANGED, 6 },
 };
 
+/* What schema 8 stores as an item's canon_hash for its canonical link: the
+ * first 8 bytes of its SHA-256, big-endian, signed (computed here on its own,
+ * as bench/gen_hitlog.py does). */
+static gint64 canon_key(const char *canon)
+{
+	g_autoptr(GChecksum) c = g_checksum_new(G_CHECKSUM_SHA256);
+	guint8 d[32];
+	gsize n = sizeof d;
+	guint64 v = 0;
+
+	g_checksum_update(c, (const guchar *)canon, -1);
+	g_checksum_get_digest(c, d, &n);
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | d[i];
+	return (gint64)v;
+}
+
 /* Appends the item's categories, "," between them, and ";" to data (a GString). */
 static gboolean cats_cb(gint64 rowid, const char *feed_key, const char *feed_title,
                         const struct fw_item *item, gpointer data)
@@ -570,8 +587,17 @@ static void test_item_put(struct fixture *f, gconstpointer data)
 	 * last_seen alone (refreshed only every FW_STORE_SEEN_STEP) */
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE title = 'First, edited'"
 	                        " AND first_seen = 1000 AND last_seen = 1002"), ==, 1);
-	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE canon_link ="
-	                        " 'https://example.com/story'"), ==, 4);
+	/* the four share their canonical link: PostgreSQL keeps its text,
+	 * SQLite (schema 8) the key made of it */
+	{
+		g_autofree char *q = fw_store_is_pg(f->path)
+			? g_strdup("SELECT count(*) FROM items WHERE canon_link ="
+			           " 'https://example.com/story'")
+			: g_strdup_printf("SELECT count(*) FROM items WHERE canon_hash = %" G_GINT64_FORMAT,
+			                  canon_key("https://example.com/story"));
+
+		g_assert_cmpint(sql_int(f->path, q), ==, 4);
+	}
 	/* the categories come back in order, from the item's compressed body */
 	{
 		g_autoptr(GString) seen = g_string_new(NULL);
@@ -1730,7 +1756,7 @@ static void test_stories(struct fixture *f, gconstpointer data)
 	"SELECT COUNT(*) FROM hits h JOIN items i ON i.id = h.item_id" \
 	" WHERE h.rtime IS NOT MIN(COALESCE(i.published, h.found), h.found)" \
 	" OR h.story IS NOT COALESCE((SELECT MIN(hs.id) FROM items si JOIN hits hs" \
-	"   ON hs.item_id = si.id WHERE si.canon_link = i.canon_link)," \
+	"   ON hs.item_id = si.id WHERE si.canon_hash = i.canon_hash)," \
 	"   (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))"
 
 /* The story and time kept in each hit (schema 5) stay true through what
@@ -2553,6 +2579,21 @@ static gboolean fields_cb(gint64 rowid, const char *feed_key, const char *feed_t
 	return TRUE;
 }
 
+/* Makes the database at f->path from sql (schema version `from`) and opens it
+ * into f->s: migrated to the current version, intact. */
+static void open_old(struct fixture *f, const char *sql, int from)
+{
+	g_autoptr(GError) err = NULL;
+
+	g_assert_true(g_file_set_contents(f->path, "", 0, NULL));
+	sql_exec(f->path, sql);
+	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, from);
+	f->s = fw_store_open(f->path, &err);
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, FW_STORE_SCHEMA_VERSION);
+	assert_integrity(f->path);
+}
+
 static void test_migrate_v4(struct fixture *f, gconstpointer data)
 {
 	g_autofree char *dir = g_path_get_dirname(f->path);
@@ -2598,14 +2639,7 @@ static void test_migrate_v4(struct fixture *f, gconstpointer data)
 	g_string_append(sql, "INSERT INTO hits (item_id, topic, topic_name, found, snippet, marks,"
 	                " matched, notified) VALUES (1, 'milei', 'Milei', 1732700100, 'Milei and"
 	                " Lula', '[[0,5]]', '[]', 'delivered'); PRAGMA user_version = 4;");
-	g_assert_true(g_file_set_contents(f->path, "", 0, NULL));
-	sql_exec(f->path, sql->str);
-	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, 4);
-
-	f->s = fw_store_open(f->path, &err);
-	g_assert_no_error(err);
-	g_assert_cmpint(sql_int(f->path, "PRAGMA user_version"), ==, FW_STORE_SCHEMA_VERSION);
-	assert_integrity(f->path);
+	open_old(f, sql->str, 4);
 	/* the text columns are gone, every row has its body and a 16-byte hash */
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM pragma_table_info('items')"
 	                        " WHERE name IN ('summary', 'content', 'categories')"), ==, 0);
@@ -2668,6 +2702,107 @@ static void test_migrate_v4(struct fixture *f, gconstpointer data)
 	g_assert_no_error(err);
 	g_assert_cmpstr(r->content, ==, "Milei and Lula met at the Mercosur summit; edited.");
 	fw_hit_row_free(r);
+}
+
+/* The items of db/v6.sql (a database made by the schema-6 binary): row id,
+ * link, and each hit's id, item and story as that binary numbered them. */
+static const struct {
+	gint64 id;
+	const char *link;
+} v6_items[] = {
+	{ 1, "https://alpha.example/2024/milei-wins?utm_source=rss" },   /* beta's reprint */
+	{ 2, "https://beta.example/mercosur" },
+	{ 3, "https://alpha.example/2024/milei-wins/" },
+	{ 4, "https://alpha.example/2024/wheat/" },
+};
+static const gint64 v6_hits[][3] = { { 1, 1, 1 }, { 2, 2, 2 }, { 3, 3, 1 } };
+
+/* Schema 6 to 7 on a file the schema-6 binary made: the canonical links
+ * become their keys (canon_hash), the stories and "also in" are as they
+ * were, the items are still found by key and by link, their text reads
+ * back, and a new item of the same story joins it. */
+static void test_migrate_v6(struct fixture *f, gconstpointer data)
+{
+	g_autofree char *dir = g_path_get_dirname(f->path);
+	g_autofree char *sql = read_fixture("db/v6.sql");
+	g_autoptr(GPtrArray) hits = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GPtrArray) story = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GError) err = NULL;
+	const char *find[2] = { "Rosario", NULL };
+	g_autofree char *hash = NULL;
+	struct fw_item it = item_make("alpha-1", "Milei wins the runoff",
+	                              "https://alpha.example/2024/milei-wins/");
+	enum fw_item_state state;
+	gint64 rowid = 0, gamma, hit;
+
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0700), ==, 0);
+	open_old(f, sql, 6);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM pragma_table_info('items')"
+	                        " WHERE name = 'canon_link'"), ==, 0);
+	/* each item's key is that of its canonical link */
+	for (gsize i = 0; i < G_N_ELEMENTS(v6_items); i++) {
+		g_autofree char *canon = fw_store_canonical_link(v6_items[i].link);
+		g_autofree char *q = g_strdup_printf("SELECT canon_hash = %" G_GINT64_FORMAT
+		                                     " FROM items WHERE id = %" G_GINT64_FORMAT
+		                                     " AND link = '%s'", canon_key(canon),
+		                                     v6_items[i].id, v6_items[i].link);
+
+		g_test_message("v6 item %" G_GINT64_FORMAT, v6_items[i].id);
+		g_assert_cmpint(sql_int(f->path, q), ==, 1);
+	}
+	/* the hits keep their stories, which still match their definition */
+	for (gsize i = 0; i < G_N_ELEMENTS(v6_hits); i++) {
+		g_autofree char *q = g_strdup_printf("SELECT item_id = %" G_GINT64_FORMAT
+		                                     " AND story = %" G_GINT64_FORMAT
+		                                     " FROM hits WHERE id = %" G_GINT64_FORMAT,
+		                                     v6_hits[i][1], v6_hits[i][2], v6_hits[i][0]);
+
+		g_assert_cmpint(sql_int(f->path, q), ==, 1);
+	}
+	g_assert_cmpint(sql_int(f->path, STALE_HITS), ==, 0);
+	/* the reprint is "also in" the other feed; show reads the story's text */
+	g_assert_true(fw_store_hits(f->s, &(struct fw_hit_filter){ .oldest_first = TRUE }, hits,
+	                            &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(hits->len, ==, 3);
+	for (guint i = 0; i < hits->len; i++) {
+		struct fw_hit_row *r = hits->pdata[i];
+
+		g_assert_cmpstr(r->also_in, ==, r->id == 1 ? "Alpha News" : r->id == 3 ? "Beta Wire"
+		                                                                      : NULL);
+	}
+	g_assert_true(fw_store_story_hits(f->s, 3, story, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(story->len, ==, 2);
+	g_assert_cmpstr(((struct fw_hit_row *)story->pdata[1])->summary, ==,
+	                "Javier Milei won the runoff on Sunday.");
+	/* backtest reads every item's text */
+	g_assert_true(fw_store_items_foreach(f->s, 0, find_cb, find, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(GPOINTER_TO_INT(find[1]), ==, 1);
+	/* edit detection: the item as stored is seen, by its key and, under a
+	 * guid that changed, by its link and title */
+	hash = sql_text(f->path, "SELECT lower(hex(hash)) FROM items WHERE id = 3");
+	it.categories = g_ptr_array_new();
+	g_assert_true(fw_store_item_put(f->s, 1, &it, hash, 1796300000, &rowid, &state, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(rowid, ==, 3);
+	g_assert_cmpint(state, ==, FW_ITEM_SEEN);
+	it.id = "alpha-1-again";
+	g_assert_true(fw_store_item_put(f->s, 1, &it, hash, 1796300000, &rowid, &state, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(rowid, ==, 3);
+	g_assert_cmpint(state, ==, FW_ITEM_SEEN);
+	g_ptr_array_unref(it.categories);
+	/* a third feed's copy joins the story (the triggers made again on
+	 * canon_hash) */
+	gamma = put_item(f->s, feed_id(f->s, "gamma"), "gamma-1", "Milei wins",
+	                 "https://ALPHA.example/2024/milei-wins?utm_medium=rss", 1796300000);
+	g_assert_cmpint(gamma, ==, 5);
+	hit = add_hit(f->s, gamma, "milei", FW_HIT_NOTIFIED_NONE, 0, 1796300000, "Milei");
+	g_assert_cmpint(sql_int(f->path, "SELECT story FROM hits WHERE item_id = 5"), ==, 1);
+	g_assert_cmpint(hit, >, 3);
+	g_assert_cmpint(sql_int(f->path, STALE_HITS), ==, 0);
 }
 
 /* ---- durable, maintenance ------------------------------------------------ */
@@ -3157,6 +3292,7 @@ static const struct {
 	{ "/hits/story-kept", test_story_kept, FALSE, FALSE },
 	{ "/hits/query-plans", test_query_plans, FALSE, FALSE },
 	{ "/open/migrate-v4", test_migrate_v4, TRUE, FALSE },
+	{ "/open/migrate-v6", test_migrate_v6, TRUE, FALSE },
 	{ "/item/body", test_body, FALSE, FALSE },
 	{ "/item/body-damaged", test_body_damaged, FALSE, FALSE },
 	{ "/item/body-dict", test_body_dict, FALSE, FALSE },
