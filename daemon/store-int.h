@@ -74,6 +74,14 @@ struct fw_store_ops {
 	char *(*browse_signature)(struct fw_store *s, GError **error);
 	gboolean (*browse_items_foreach)(struct fw_store *s, fw_store_item_cb cb, gpointer data,
 	                                 GError **error);
+	/* Team mode only (NULL on SQLite). */
+	void (*set_subscriber)(struct fw_store *s, const char *name);
+	gboolean (*subscribe)(struct fw_store *s, char **topics, const char *configured,
+	                      gint64 now, gboolean *fresh, GError **error);
+	gboolean (*listen)(struct fw_store *s, int *fd, GError **error);
+	gboolean (*heard)(struct fw_store *s, guint *count);
+	guint (*connection)(struct fw_store *s);
+	gboolean (*subscribers)(struct fw_store *s, GPtrArray *out, GError **error);
 };
 
 /* One store. The first five fields are both backends'; db to ddicts are
