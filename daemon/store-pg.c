@@ -136,7 +136,11 @@ static const char *const pg_migrations[] = {
 	"  subscriber text COLLATE \"C\" NOT NULL,"
 	"  hit_id bigint NOT NULL REFERENCES hits(id) ON DELETE CASCADE,"
 	"  PRIMARY KEY (subscriber, hit_id)"
-	");",
+	");"
+	/* a mute is its person's too ('' for one made before) */
+	"ALTER TABLE mutes ADD COLUMN subscriber text COLLATE \"C\" NOT NULL DEFAULT '';"
+	"ALTER TABLE mutes DROP CONSTRAINT mutes_pkey;"
+	"ALTER TABLE mutes ADD PRIMARY KEY (subscriber, topic);",
 };
 
 /* Prepared statements: made on first use on a connection. */
@@ -193,6 +197,7 @@ enum pst_id {
 	" (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))"
 /* The reader: read state is per subscriber (fw_store_set_subscriber). */
 #define PG_SUB "current_setting('feedwatch.subscriber', true)"
+#define PG_SUBK "COALESCE(" PG_SUB ", '')"
 #define PG_HIT_READ \
 	"(EXISTS (SELECT 1 FROM reads rd WHERE rd.hit_id = h.id AND rd.subscriber = " PG_SUB "))::int"
 #define PG_HIT_TIME "LEAST(COALESCE(i.published, h.found), h.found)"
@@ -361,14 +366,15 @@ static const char *const pst_sql[PS_COUNT] = {
 	[PS_PRUNE_HITS] =
 		"DELETE FROM hits WHERE found < $1::bigint",
 	[PS_MUTE_SET] =
-		"INSERT INTO mutes (topic, until) VALUES ($1::text, $2::bigint)"
-		" ON CONFLICT (topic) DO UPDATE SET until = excluded.until",
+		"INSERT INTO mutes (subscriber, topic, until) VALUES (" PG_SUBK ", $1::text, $2::bigint)"
+		" ON CONFLICT (subscriber, topic) DO UPDATE SET until = excluded.until",
 	[PS_MUTE_CLEAR] =
-		"DELETE FROM mutes WHERE topic = $1::text AND $2::bigint IS NOT NULL",
+		"DELETE FROM mutes WHERE subscriber = " PG_SUBK " AND topic = $1::text"
+		" AND $2::bigint IS NOT NULL",
 	[PS_MUTE_EXPIRE] =
 		"DELETE FROM mutes WHERE until <= $1::bigint",
 	[PS_MUTES] =
-		"SELECT topic, until FROM mutes WHERE until > $1::bigint",
+		"SELECT topic, until FROM mutes WHERE until > $1::bigint AND subscriber = " PG_SUBK,
 	/* Moves on whenever any transaction of the cluster ends. */
 	[PS_DATA_VERSION] =
 		"SELECT pg_snapshot_xmax(pg_current_snapshot())::text",
@@ -435,7 +441,8 @@ static const char *const pst_sql[PS_COUNT] = {
 		"SELECT (SELECT count(*) || ':' || COALESCE(max(id), 0) || ':' ||"
 		" (SELECT count(*) || ':' || COALESCE(sum(hit_id), 0) FROM reads"
 		"   WHERE subscriber = " PG_SUB ") FROM hits) || '|' ||"
-		" COALESCE((SELECT string_agg(topic || ':' || until, ',' ORDER BY topic) FROM mutes), '')",
+		" COALESCE((SELECT string_agg(topic || ':' || until, ',' ORDER BY topic) FROM mutes"
+		"   WHERE subscriber = " PG_SUBK "), '')",
 };
 
 /* Reconnecting with backoff: the first try at once, then waits from
@@ -2035,6 +2042,11 @@ struct fw_store *fw_store_pg_open(const char *conninfo, GError **error)
 			            "%s: cannot use UTF-8 on this connection", s->path);
 		fw_store_free(s);
 		return NULL;
+	}
+	{
+		/* the config's default subscriber until told otherwise */
+		g_autofree char *me = g_strdup_printf("%s@%s", g_get_user_name(), g_get_host_name());
+		pg_set_subscriber(s, me);
 	}
 	return s;
 }

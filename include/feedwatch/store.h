@@ -385,10 +385,10 @@ gboolean fw_store_hits_set_read_all(struct fw_store *s, char **topics, gboolean 
 
 /* ---- team mode: desks (PostgreSQL; docs/design.md section 18) ---------- */
 
-/* Whose read state this store reads and writes: on PostgreSQL read marks
- * belong to a subscriber (the config's `subscriber`); a store without one
- * sees every hit unread and cannot mark any. Ignored on SQLite (one reader,
- * hits.read). Kept across reconnects. */
+/* Whose read state and mutes this store reads and writes: on PostgreSQL
+ * they belong to a subscriber (the config's `subscriber`; $USER@hostname
+ * until set). Ignored on SQLite (one reader: hits.read, mutes). Kept across
+ * reconnects. */
 void fw_store_set_subscriber(struct fw_store *s, const char *name);
 
 /* Makes this store a desk notifier's (feedwatchd --notify-only) for the
