@@ -11,31 +11,11 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 feeds=${FW_TEAM_FEEDS:-60}
-plan 29
+plan 32
 
 gen="$FW_TOP/bench/gen_corpus.py"
 out="$T_TMP/corpus"
 [ -x "$FW_BUILD/feedwatchd" ] || { echo "Bail out! $FW_BUILD/feedwatchd is not built"; exit 1; }
-psql_v() { "$(pg_bin psql)" -qAtX -h "$FW_PG_DIR" -U "$(pg_user)" -d feedwatch -c "$1" 2> /dev/null; }
-# wait_for SQL: until the query answers t (bounded: 180 s), 0 when it did.
-wait_for() {
-	local n=0
-	while [ "$(psql_v "$1")" != t ]; do
-		n=$((n + 1))
-		[ $n -gt 1800 ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
-check() {
-	local name=$1 res st
-	shift
-	res=$("$@" 2>&1)
-	st=$?
-	ok "$st" "$name"
-	[ "$st" = 0 ] || diag "$res"
-}
-
 "$FW_PY" "$gen" "$out" --feeds "$feeds" --items 10 --seed 3 > "$T_TMP/gen.log" 2>&1
 ok $? "gen_corpus.py writes $feeds feeds"
 pg_start
@@ -100,7 +80,7 @@ desk() {
 }
 desk ana
 desk ben
-wait_for "SELECT count(*) = 2 FROM subscribers"
+pg_wait "SELECT count(*) = 2 FROM subscribers"
 ok $? "two notifiers registered"
 "$FW_BUILD/feedwatchd" -c "$T_TMP/ana.conf" --notify-only > "$T_TMP/dup.log" 2>&1
 like "$(cat "$T_TMP/dup.log")" "another notifier runs as subscriber ana" \
@@ -121,17 +101,27 @@ settled() {
 }
 A_T="'milei','china-swaps'"
 B_T="'mercosur','china-swaps'"
-all_polled() { wait_for "SELECT count(*) = $feeds FROM feeds WHERE last_poll >= $1 AND lease_until = 0"; }
+# revision R N: the corpus's revision R and N items in extra, every feed due
+# and the poller asked to poll them now (from time $start).
+revision() {
+	"$FW_PY" "$gen" "$out" --feeds "$((feeds - 1))" --items 10 --seed 3 --revision "$1" \
+		> "$T_TMP/gen$1.log" 2>&1
+	extra "$2"
+	start=$(date +%s)
+	pg_sql "UPDATE feeds SET next_poll = 0" > /dev/null
+	kill -USR1 "$POLLER"
+}
+all_polled() { pg_wait "SELECT count(*) = $feeds FROM feeds WHERE last_poll >= $1 AND lease_until = 0"; }
 all_polled 1
 ok $? "the poller polled every feed"
-wait_for "$(settled ana "$A_T")" && wait_for "$(settled ben "$B_T")"
+pg_wait "$(settled ana "$A_T")" && pg_wait "$(settled ben "$B_T")"
 ok $? "both desks showed every hit of their topics"
 
 # verify NAME TOPICS FROM: desk NAME's notifications (from line FROM of its
 # log on) show exactly the hits it recorded shown since then, each in one
 # notification, none of another topic; prints the count.
 verify() {
-	psql_v "SELECT h.id, h.topic, x.state FROM shown x JOIN hits h ON h.id = x.hit_id
+	pg_sql "SELECT h.id, h.topic, x.state FROM shown x JOIN hits h ON h.id = x.hit_id
 		WHERE x.subscriber = '$1' ORDER BY h.id" > "$T_TMP/$1.shown"
 	$FW_PY - "$T_TMP/$1.log" "$T_TMP/$1.shown" "$2" "${3:-1}" "${4:-0}" <<'PY'
 import json, sys
@@ -162,7 +152,7 @@ check "ben: exactly his topics' hits, each once" verify ben mercosur,china-swaps
 n_a=$(verify ana milei,china-swaps); n_b=$(verify ben mercosur,china-swaps)
 ok $([ "${n_a:-0}" -gt 3 ] && [ "${n_b:-0}" -gt 3 ] && echo 0 || echo 1) "both showed hits ($n_a, $n_b)"
 common="SELECT string_agg(hit_id::text, ',' ORDER BY hit_id) FROM shown x JOIN hits h ON h.id = x.hit_id WHERE h.topic = 'china-swaps' AND subscriber ="
-is "$(psql_v "$common 'ana'")" "$(psql_v "$common 'ben'")" "the common topic's hits went to both desks"
+is "$(pg_sql "$common 'ana'")" "$(pg_sql "$common 'ben'")" "the common topic's hits went to both desks"
 
 # Mark read on ana's desk: the hits of her last notification, for her only.
 last_ids=$($FW_PY -c 'import json, sys
@@ -172,7 +162,7 @@ unread() { fw -c "$T_TMP/$1.conf" hits --unread --limit 0 --format json | wc -l;
 total=$(fw -c "$conf" hits --limit 0 --format json | wc -l)
 echo "invoke last read" >> "$T_TMP/ana.control"
 n_ids=$(echo $last_ids | wc -w)
-wait_for "SELECT count(*) = $n_ids FROM reads WHERE subscriber = 'ana'"
+pg_wait "SELECT count(*) = $n_ids FROM reads WHERE subscriber = 'ana'"
 ok $? "Mark read on ana's desk recorded her read marks ($n_ids)"
 is "$(unread ana)" "$((total - n_ids))" "ana: those hits left her unread list"
 is "$(unread ben)" "$total" "ben: nothing read for him"
@@ -182,17 +172,13 @@ like "$(fw -c "$T_TMP/ana.conf" status | head -n 12)" "ana +milei, china-swaps" 
 # Ben's desk stops; revision 1 brings new hits; it starts again: one summary.
 kill -TERM "$DESK_ben"; wait "$DESK_ben" 2>/dev/null
 ben_lines=$(wc -l < "$T_TMP/ben.log")
-ben_max=$(psql_v "SELECT COALESCE(max(id), 0) FROM hits")
-"$FW_PY" "$gen" "$out" --feeds "$((feeds - 1))" --items 10 --seed 3 --revision 1 > "$T_TMP/gen1.log" 2>&1
-extra 6
-start=$(date +%s)
-psql_v "UPDATE feeds SET next_poll = 0" > /dev/null
-kill -USR1 "$POLLER"
+ben_max=$(pg_sql "SELECT COALESCE(max(id), 0) FROM hits")
+revision 1 6
 all_polled "$start"
 ok $? "revision 1 polled while ben's desk is stopped"
-new_b=$(psql_v "SELECT count(*) FROM hits WHERE id > $ben_max AND topic IN ($B_T)")
+new_b=$(pg_sql "SELECT count(*) FROM hits WHERE id > $ben_max AND topic IN ($B_T)")
 desk ben
-wait_for "$(settled ben "$B_T")"
+pg_wait "$(settled ben "$B_T")"
 ok $? "ben's desk started again and caught up"
 ok $([ "$new_b" -ge 10 ] && echo 0 || echo 1) "hits came for ben's topics meanwhile ($new_b)"
 is "$(($(wc -l < "$T_TMP/ben.log") - ben_lines))" 1 "one notification for the backlog"
@@ -200,17 +186,13 @@ like "$(tail -n 1 "$T_TMP/ben.log")" "\"summary\": \"feedwatch: [0-9]+ hits whil
 	"it is the summary \"N hits while away\""
 check "ben: the summary holds every new hit, none shown before" \
 	verify ben mercosur,china-swaps "$((ben_lines + 1))" "$ben_max"
-wait_for "$(settled ana "$A_T")"
+pg_wait "$(settled ana "$A_T")"
 check "ana, running meanwhile: her topics' hits, each once" verify ana milei,china-swaps
 
 # PostgreSQL stops and starts again while the poller stores revision 2.
-shown_before=$(psql_v "SELECT count(*) FROM shown")
-"$FW_PY" "$gen" "$out" --feeds "$((feeds - 1))" --items 10 --seed 3 --revision 2 > "$T_TMP/gen2.log" 2>&1
-extra 16
-start=$(date +%s)
-psql_v "UPDATE feeds SET next_poll = 0" > /dev/null
-kill -USR1 "$POLLER"
-wait_for "SELECT count(*) > 0 FROM feeds WHERE last_poll >= $start"
+shown_before=$(pg_sql "SELECT count(*) FROM shown")
+revision 2 16
+pg_wait "SELECT count(*) > 0 FROM feeds WHERE last_poll >= $start"
 sh "$FW_HELPERS/pg.sh" halt "$FW_PG_DIR"
 sleep 2
 sh "$FW_HELPERS/pg.sh" restart "$FW_PG_DIR"
@@ -222,9 +204,9 @@ reconnected
 ok $? "both desks connected again"
 all_polled "$start"
 ok $? "revision 2 polled"
-wait_for "$(settled ana "$A_T")" && wait_for "$(settled ben "$B_T")"
+pg_wait "$(settled ana "$A_T")" && pg_wait "$(settled ben "$B_T")"
 ok $? "both desks showed every hit after the restart"
-shown_after=$(psql_v "SELECT count(*) FROM shown")
+shown_after=$(pg_sql "SELECT count(*) FROM shown")
 ok $([ "$shown_after" -ge "$((shown_before + 20))" ] && echo 0 || echo 1) \
 	"revision 2 brought the desks new hits ($shown_before, then $shown_after)"
 check "ana: nothing lost, nothing twice" verify ana milei,china-swaps
@@ -235,5 +217,10 @@ for n in ana ben; do
 	st=$?
 	ok $st "desk $n is still running"
 	[ $st = 0 ] || diag "$(tail -n 20 "$T_TMP/desk-$n.log")"
+	kill -TERM "$pid"
+	wait "$pid"
+	is "$?" 0 "desk $n stops cleanly on SIGTERM"
 done
+bad=$(grep -h 'Sanitizer\|runtime error\| crit: ' "$T_TMP"/desk-*.log "$T_TMP/poller.log" | head -n 5)
+is "$bad" "" "no sanitizer report or critical error in the logs"
 done_testing
