@@ -93,7 +93,7 @@ desk_attach(struct fw_desk *d, GError **error)
 		g_source_destroy(d->watch);
 		g_source_unref(d->watch);
 	}
-	d->watch = g_unix_fd_source_new(fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
+	d->watch = g_unix_fd_source_new(fd, G_IO_IN | G_IO_HUP | G_IO_ERR | G_IO_NVAL);
 	g_source_set_callback(d->watch, (GSourceFunc)(void (*)(void))desk_socket_cb, d, NULL);
 	g_source_attach(d->watch, NULL);
 	return TRUE;
@@ -168,8 +168,17 @@ desk_socket_cb(gint fd, GIOCondition cond, gpointer data)
 	struct fw_desk *d = data;
 	guint heard = 0;
 
+	g_autoptr(GError) err = NULL;
+
 	(void)fd;
 	(void)cond;
+	if (fw_store_connection(d->store) != d->conn) {
+		/* the store connected again meanwhile (a write after a show):
+		 * this socket is gone, watch the new one */
+		if (!desk_attach(d, &err))
+			desk_lost(d, err->message);
+		return G_SOURCE_REMOVE;
+	}
 	if (!fw_store_heard(d->store, &heard)) {
 		desk_lost(d, "the connection closed");
 		return G_SOURCE_REMOVE;   /* desk_lost dropped its reference */
