@@ -137,7 +137,10 @@ install: all
 	sed 's|@bindir@|$(BINDIR)|g' systemd/feedwatch.service > $(DESTDIR)$(USERUNITDIR)/feedwatch.service
 	sed -e 's|@bindir@|$(BINDIR)|g' -e 's|@sysconfdir@|$(SYSCONFDIR)|g' systemd/feedwatch-system.service \
 		> $(DESTDIR)$(SYSUNITDIR)/feedwatch.service
-	chmod 644 $(DESTDIR)$(USERUNITDIR)/feedwatch.service $(DESTDIR)$(SYSUNITDIR)/feedwatch.service
+	sed 's|@bindir@|$(BINDIR)|g' systemd/feedwatch-notify.service \
+		> $(DESTDIR)$(USERUNITDIR)/feedwatch-notify.service
+	chmod 644 $(DESTDIR)$(USERUNITDIR)/feedwatch.service $(DESTDIR)$(SYSUNITDIR)/feedwatch.service \
+		$(DESTDIR)$(USERUNITDIR)/feedwatch-notify.service
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/feedwatch $(DESTDIR)$(BINDIR)/feedwatchd \
@@ -145,6 +148,7 @@ uninstall:
 		$(DESTDIR)$(MANDIR)/man8/feedwatchd.8 $(DESTDIR)$(DOCDIR)/feedwatch.conf \
 		$(DESTDIR)$(DOCDIR)/feedwatch-system.conf \
 		$(DESTDIR)$(DOCDIR)/README.md $(DESTDIR)$(USERUNITDIR)/feedwatch.service \
+		$(DESTDIR)$(USERUNITDIR)/feedwatch-notify.service \
 		$(DESTDIR)$(SYSUNITDIR)/feedwatch.service $(DESTDIR)$(COMPLETIONDIR)/feedwatch
 	-rmdir $(DESTDIR)$(DOCDIR)
 # The system config only when it is still the one installed.

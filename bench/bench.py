@@ -1553,6 +1553,92 @@ def team_stop(procs):
         p.wait()
 
 
+def team_notify_latency(ctx, pgdir):
+    """One poller's cold cycle with a desk notifier on a private session bus:
+    per hit, recorded by notify_server.py minus committed (PostgreSQL's
+    commit timestamp). Returns {"median", "p90", "hits"} in seconds, or None."""
+    fwd, corpus, srv, feeds, work = ctx["fwd"], ctx["corpus"], ctx["srv"], ctx["feeds"], ctx["work"]
+    log("team: notify latency (1 poller, 1 desk notifier)")
+    psql(pgdir, "postgres", "ALTER SYSTEM SET track_commit_timestamp = on")
+    sh(["sh", PG_SH, "halt", pgdir])
+    sh(["sh", PG_SH, "restart", pgdir])
+    name = "team_notify"
+    db = sh(["sh", PG_SH, "db", pgdir, name]).strip()
+    q = lambda sql: psql(pgdir, name, sql)
+    conf = os.path.join(work, "team-notify.conf")
+    fw_conf(corpus, srv.base, conf, db)
+    with open(conf) as fh:
+        text = fh.read().replace("[feedwatch]\n", "[feedwatch]\nnotify_initial = true\n"
+                                 "subscriber = bench\n", 1)
+    with open(conf, "w") as fh:
+        fh.write(text)
+    busdir = os.path.join(work, "bus")
+    os.makedirs(busdir, exist_ok=True)
+    with open(os.path.join(busdir, "bus.conf"), "w") as fh:
+        fh.write("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+                 " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+                 "<busconfig><type>session</type><listen>unix:tmpdir=%s</listen>"
+                 "<auth>EXTERNAL</auth><policy context=\"default\">"
+                 "<allow send_destination=\"*\" eavesdrop=\"true\"/><allow eavesdrop=\"true\"/>"
+                 "<allow own=\"*\"/></policy></busconfig>\n" % busdir)
+    r = subprocess.run(["dbus-daemon", "--config-file=" + os.path.join(busdir, "bus.conf"),
+                        "--fork", "--print-address=1", "--print-pid=2"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        log("team: no dbus-daemon: %s" % r.stderr.strip())
+        return None
+    env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=r.stdout.strip())
+    buspid = int(r.stderr.strip())
+    nlog, ready = os.path.join(work, "notify.log"), os.path.join(work, "notify.ready")
+    for f in (nlog, ready):
+        if os.path.exists(f):
+            os.unlink(f)
+    procs = []
+    try:
+        procs.append(subprocess.Popen(["/usr/bin/python3", os.path.join(TOP, "tests", "helpers",
+                                       "notify_server.py"), "--log", nlog, "--ready", ready],
+                                      env=env))
+        t0 = time.monotonic()
+        while not os.path.exists(ready) and time.monotonic() - t0 < 10:
+            time.sleep(0.05)
+        procs.append(subprocess.Popen([fwd, "-c", conf, "--notify-only"], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        while q("SELECT count(*) FROM subscribers") != "1":
+            if time.monotonic() - t0 > 30:
+                raise SystemExit("bench team: the notifier did not start")
+            time.sleep(0.05)
+        _, pollers = team_cycle(fwd, conf, 1, lambda: q(
+            "SELECT count(*) FROM feeds WHERE last_poll > 0 AND fetched = 1") == str(feeds))
+        procs += pollers
+        # settled: nothing claimed is left unshown, and nothing new is claimed
+        last, t0 = None, time.monotonic()
+        while time.monotonic() - t0 < 120:
+            now = q("SELECT count(*) || ':' || count(*) FILTER (WHERE state = 'pending') FROM shown")
+            if now == last and now.endswith(":0"):
+                break
+            last = now
+            time.sleep(1)
+        first = {}
+        with open(nlog, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    c = json.loads(line)
+                    for i in c["hints"].get("x-feedwatch-hits", "").split():
+                        first.setdefault(int(i), c["time"])
+        committed = {}
+        for row in q("SELECT id, extract(epoch FROM pg_xact_commit_timestamp(xmin)) FROM hits"
+                     " WHERE pg_xact_commit_timestamp(xmin) IS NOT NULL").splitlines():
+            i, ts = row.split("|")
+            committed[int(i)] = float(ts)
+        lat = sorted(first[i] - committed[i] for i in first if i in committed)
+        if not lat:
+            return None
+        return {"median": median(lat), "p90": lat[int(len(lat) * 0.9)], "hits": len(lat)}
+    finally:
+        team_stop(procs)
+        os.kill(buspid, signal.SIGTERM)
+
+
 def bench_team(ctx, t):
     fwd, corpus, srv, feeds, work = ctx["fwd"], ctx["corpus"], ctx["srv"], ctx["feeds"], ctx["work"]
     runs = 1 if ctx["runs"] < 3 else 3
@@ -1610,8 +1696,19 @@ def bench_team(ctx, t):
                   goal="", raw={"cold": c, "warm": w})
         t.notes.append("team: each cycle from starting the pollers (or SIGUSR1 after setting every "
                        "feed due) until every feed's poll is recorded, polled by querying the "
-                       "database every 50 ms; %d run(s) a figure, median. Notify latency: no "
-                       "notifier yet (issue 20, stage 3)." % runs)
+                       "database every 50 ms; %d run(s) a figure, median." % runs)
+        lat = team_notify_latency(ctx, pgdir)
+        if lat:
+            t.add("team-notify", "team: notify latency, hit stored → shown on a desk (median / p90)",
+                  "%s / %s" % (fmt_s(lat["median"]), fmt_s(lat["p90"])), "", None, goal="",
+                  raw=lat)
+            t.notes.append("team notify latency: one poller's cold cycle (notify_initial = true) "
+                           "with one desk notifier (feedwatchd --notify-only, subscribe = all) on "
+                           "a private session bus with tests/helpers/notify_server.py; per hit, "
+                           "the time the server recorded the first notification naming it "
+                           "(x-feedwatch-hits) minus the commit time of the hit's transaction "
+                           "(track_commit_timestamp); median and p90 over the %d hits shown."
+                           % lat["hits"])
     finally:
         sh(["sh", PG_SH, "stop", pgdir])
 

@@ -383,6 +383,8 @@ fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg, gboolean reade
 	}
 	/* a reader of a year of hits reads it mapped, not copied page by page */
 	fw_store_set_mmap(db->store, FW_CLI_MMAP);
+	/* on a team database read state is this person's */
+	fw_store_set_subscriber(db->store, cfg->subscriber);
 	return TRUE;
 }
 

@@ -196,19 +196,38 @@ status_pollers(const struct fw_config *cfg, GPtrArray *lines, gint64 now)
 	}
 }
 
+/* Team mode: the desk notifiers (subscriber, topics, last seen). */
+static void
+status_desks(GPtrArray *desks, gint64 now)
+{
+	if (desks == NULL || desks->len == 0)
+		return;
+	printf("%u notifier%s:\n", desks->len, desks->len == 1 ? "" : "s");
+	for (guint i = 0; i < desks->len; i++) {
+		const struct fw_subscriber_status *st = desks->pdata[i];
+		g_autofree char *name = fw_cli_term_cut(st->name, 28);
+		g_autofree char *topics = fw_cli_term_cut(st->topics, 40);
+		g_autofree char *when = relative_time(st->last_seen, now, TRUE);
+
+		printf("  %-28s %s; last seen %s, %" G_GINT64_FORMAT " shown, %" G_GINT64_FORMAT
+		       " waiting\n", name, topics, when, st->shown, st->pending);
+	}
+}
+
 /* The status as text: the daemon, the count of failing feeds, and a table
  * whose feed column is wkey wide and whose error column fills the width. */
 static void
 status_table(const struct fw_config *cfg, GPtrArray *lines, pid_t pid, guint failing,
-             guint wkey)
+             guint wkey, GPtrArray *desks)
 {
 	gboolean color = fw_cli_use_color();
 	gint64 now = fw_now();
 	guint width = fw_cli_term_width();
 
-	if (fw_store_is_pg(cfg->database))
+	if (fw_store_is_pg(cfg->database)) {
 		status_pollers(cfg, lines, now);
-	else if (pid > 0)
+		status_desks(desks, now);
+	} else if (pid > 0)
 		printf("feedwatchd is running (pid %ld) on %s\n", (long)pid, cfg->database);
 	else
 		printf("feedwatchd is not running (database %s)\n", cfg->database);
@@ -492,6 +511,8 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	struct fw_cli_db db;
 	g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_feed_status_free);
 	g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) desks =
+		g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_subscriber_status_free);
 	g_autoptr(GError) err = NULL;
 	gboolean json;
 	pid_t pid;
@@ -511,6 +532,10 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 
 		if (!fw_cli_feed_keys_ok(db.cfg, NULL, names))
 			return fw_cli_db_close(&db, FW_EXIT_USAGE);
+	}
+	if (!fw_store_subscribers(db.store, desks, &err)) {
+		fprintf(stderr, "feedwatch: %s\n", err->message);
+		g_clear_error(&err);
 	}
 	if (!fw_store_feed_statuses(db.store, statuses, &err))
 		return fw_cli_db_close(&db, fw_cli_fail("status", "%s", err->message));
@@ -542,6 +567,6 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (json)
 		status_json(db.cfg, lines, pid);
 	else
-		status_table(db.cfg, lines, pid, failing, wkey);
+		status_table(db.cfg, lines, pid, failing, wkey, desks);
 	return fw_cli_db_close(&db, 0);
 }

@@ -802,6 +802,8 @@ fw_config_free(struct fw_config *c)
 	g_free(c->path);
 	g_free(c->database);
 	g_free(c->opml);
+	g_free(c->subscriber);
+	g_strfreev(c->subscribe);
 	g_ptr_array_unref(c->feeds);
 	g_ptr_array_unref(c->topics);
 	config_mem_free(c->mem);
@@ -873,6 +875,31 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 	if ((e = group_get(g, "quiet_hours")) != NULL &&
 	    !parse_clock_range(e->value, &c->quiet_start, &c->quiet_end))
 		problem(sc, e->line, e->col, "quiet_hours: expected HH:MM-HH:MM (e.g. 22:00-07:00)");
+	if ((e = group_get(g, "subscriber")) != NULL) {
+		if (*e->value == '\0' || !g_utf8_validate(e->value, -1, NULL) ||
+		    strlen(e->value) > 200)
+			problem(sc, e->line, e->col, "subscriber: expected a name (e.g. ana@desk1)");
+		else {
+			g_free(c->subscriber);
+			c->subscriber = g_strdup(e->value);
+		}
+	}
+	if ((e = group_get(g, "subscribe")) != NULL) {
+		g_strfreev(c->subscribe);
+		c->subscribe = NULL;
+		if (g_strcmp0(g_strstrip(e->value), "all") != 0) {
+			g_auto(GStrv) parts = g_strsplit(e->value, ",", -1);
+			GPtrArray *keys = g_ptr_array_new();
+
+			for (guint k = 0; parts[k] != NULL; k++)
+				if (*g_strstrip(parts[k]) != '\0')
+					g_ptr_array_add(keys, g_strdup(parts[k]));
+			g_ptr_array_add(keys, NULL);
+			c->subscribe = (char **)g_ptr_array_free(keys, FALSE);
+			if (c->subscribe[0] == NULL)
+				problem(sc, e->line, e->col, "subscribe: expected topic keys or all");
+		}
+	}
 	if (c->interval < CONFIG_MIN_INTERVAL)
 		problem(sc, g->line, 0, "interval: at least 1m");
 	if (c->timeout < 1)
@@ -1181,6 +1208,40 @@ group_check_keys(struct scan *sc, struct group *g)
 	}
 }
 
+/* Reports every key of subscribe = that names no topic (with the nearest
+ * topic key), at the line of the [feedwatch] entry that said it. */
+static void
+check_subscribe(struct scan *sc, const struct fw_config *c)
+{
+	g_autoptr(GPtrArray) keys = g_ptr_array_new();
+	g_autoptr(GHashTable) known = g_hash_table_new(g_str_hash, g_str_equal);
+	struct entry *e = NULL;
+
+	for (guint i = 0; i < sc->groups->len && e == NULL; i++) {
+		struct group *g = sc->groups->pdata[i];
+		if (!g->bad && strcmp(g->name, "feedwatch") == 0)
+			e = group_get(g, "subscribe");
+	}
+	for (guint i = 0; i < c->topics->len; i++) {
+		const struct fw_topic_conf *t = c->topics->pdata[i];
+		g_ptr_array_add(keys, t->key);
+		g_hash_table_add(known, t->key);
+	}
+	for (guint k = 0; c->subscribe[k] != NULL; k++) {
+		const char *near;
+
+		if (g_hash_table_contains(known, c->subscribe[k]))
+			continue;
+		near = fw_text_nearest(c->subscribe[k], (const char *const *)keys->pdata, keys->len);
+		if (near != NULL)
+			problem(sc, e ? e->line : 0, e ? e->col : 0,
+			        "subscribe: no topic '%s'; did you mean %s?", c->subscribe[k], near);
+		else
+			problem(sc, e ? e->line : 0, e ? e->col : 0, "subscribe: no topic '%s'",
+			        c->subscribe[k]);
+	}
+}
+
 static struct fw_config *config_load_buf(const char *path, char *text, gsize len,
                                          gboolean names_only, GPtrArray *errors,
                                          GError **error);
@@ -1327,6 +1388,8 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 		}
 		load_opml(&sc, c, line);
 	}
+	if (c->subscribe != NULL)
+		check_subscribe(&sc, c);
 	/* Every key not consumed above is unknown. */
 	for (guint i = 0; i < sc.groups->len; i++)
 		group_check_keys(&sc, sc.groups->pdata[i]);
@@ -1339,6 +1402,8 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 	(void)have_main;
 	if (c->database == NULL)
 		c->database = g_build_filename(g_get_user_data_dir(), "feedwatch", "feedwatch.db", NULL);
+	if (c->subscriber == NULL)
+		c->subscriber = g_strdup_printf("%s@%s", g_get_user_name(), g_get_host_name());
 	g_hash_table_unref(sc.keys);
 	if (sc.nul_lines != NULL)
 		g_hash_table_unref(sc.nul_lines);

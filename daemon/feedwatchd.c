@@ -12,6 +12,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "feedwatch/config.h"
+#include "feedwatch/desk.h"
 #include "feedwatch/lock.h"
 #include "feedwatch/log.h"
 #include "feedwatch/poll.h"
@@ -31,6 +32,7 @@ struct daemon {
 	gint64 status_at;     /* when STATUS= was last sent (µs, monotonic) */
 	gint64 pruned_at;     /* when old items were last pruned (Unix seconds) */
 	guint settle_id;      /* idle source of daemon_settle_cb, or 0 */
+	struct fw_desk *desk; /* --notify-only: the desk notifier instead of a poller */
 };
 
 /* Hits found since local midnight. */
@@ -214,6 +216,13 @@ daemon_reload_cb(gpointer data)
 		for (guint i = 0; i < errors->len; i++)
 			fw_log_err("%s", (char *)errors->pdata[i]);
 		fw_log_err("%s; keeping the configuration in use", err->message);
+	} else if (d->desk != NULL) {
+		fw_desk_reconfigure(d->desk, cfg);
+		fw_config_free(d->cfg);
+		d->cfg = cfg;
+		fw_log_info("reloaded: %u topic%s", cfg->topics->len, cfg->topics->len == 1 ? "" : "s");
+		sd_notify(0, "READY=1");
+		return G_SOURCE_CONTINUE;
 	} else if (!fw_poller_reconfigure(d->poller, cfg, &err)) {
 		fw_log_err("%s; keeping the configuration in use", err->message);
 		fw_config_free(cfg);
@@ -262,16 +271,50 @@ daemon_schedule(struct daemon *d)
 	}
 }
 
+/* --notify-only: the desk notifier on d's store (section 18); returns the
+ * exit status. */
+static int
+daemon_notify_only(struct daemon *d, const struct fw_outbox_opts *notify)
+{
+	g_autoptr(GError) err = NULL;
+	g_auto(GStrv) topics = fw_desk_topics(d->cfg);
+	guint64 wd_usec = 0;
+
+	fw_store_set_subscriber(d->store, d->cfg->subscriber);
+	if ((d->desk = fw_desk_new(d->cfg, d->store, notify, &err)) == NULL) {
+		fw_log_err("%s", err->message);
+		return 1;
+	}
+	d->loop = g_main_loop_new(NULL, FALSE);
+	g_unix_signal_add(SIGTERM, daemon_stop_cb, d);
+	g_unix_signal_add(SIGINT, daemon_stop_cb, d);
+	g_unix_signal_add(SIGHUP, daemon_reload_cb, d);
+	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0)
+		g_timeout_add(MAX(wd_usec / 2000, 1), daemon_watchdog_cb, d);
+	fw_log_info("notifying %s of %u topic%s (config %s, database %s)", d->cfg->subscriber,
+	            g_strv_length(topics), g_strv_length(topics) == 1 ? "" : "s", d->config_path,
+	            d->cfg->database);
+	sd_notify(0, "READY=1");
+	sd_notifyf(0, "STATUS=notifying %s of %u topic%s", d->cfg->subscriber,
+	           g_strv_length(topics), g_strv_length(topics) == 1 ? "" : "s");
+	g_main_loop_run(d->loop);
+	g_main_loop_unref(d->loop);
+	fw_desk_free(d->desk);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static char *config_path;
-	static gboolean verbose, version;
+	static gboolean verbose, version, notify_only;
 	static gint64 test_now;
 	static const GOptionEntry entries[] = {
 		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path, "Read FILE as the config", "FILE" },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages", NULL },
 		{ "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version", NULL },
+		{ "notify-only", 0, 0, G_OPTION_ARG_NONE, &notify_only,
+		  "Poll nothing: show this desk's hits from the team database", NULL },
 		/* tests: the notifications' clock starts at this time and runs on */
 		{ "test-now", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &test_now, NULL, "UNIX_SECONDS" },
 		{ NULL }
@@ -325,6 +368,13 @@ main(int argc, char **argv)
 		return 1;
 	}
 	d.config_path = g_strdup(path);
+	if (notify_only && !fw_store_is_pg(d.cfg->database)) {
+		fw_log_err("--notify-only needs a team database (database = postgresql://...); "
+		           "%s names %s", path, d.cfg->database);
+		fw_config_free(d.cfg);
+		g_free(d.config_path);
+		return 1;
+	}
 	/* Pollers of a team database share it: no lock (section 18). */
 	if (!fw_store_is_pg(d.cfg->database) &&
 	    (lock_fd = fw_lock_take(d.cfg->database, &holder, &err)) < 0) {
@@ -341,6 +391,10 @@ main(int argc, char **argv)
 	fw_store_set_durable(d.store, d.cfg->durable);
 	if (test_now > 0)
 		notify.clock_offset = test_now - fw_now();
+	if (notify_only) {
+		rc = daemon_notify_only(&d, &notify);
+		goto out;
+	}
 	d.poller = fw_poller_new(NULL, d.cfg, d.store, &notify, &err);
 	if (d.poller == NULL) {
 		fw_log_err("%s", err->message);

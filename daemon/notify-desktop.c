@@ -358,6 +358,16 @@ static void notification_fill(struct worker *w, NotifyNotification *nn, struct l
 	notify_notification_set_category(nn, FW_NOTIFY_CATEGORY);
 	notify_notification_set_app_name(nn, FW_NOTIFY_APP_NAME);
 	notify_notification_set_hint_string(nn, "desktop-entry", FW_NOTIFY_APP_NAME);
+	if (n->hit_ids != NULL && n->hit_ids->len > 0) {
+		/* which hits it shows, for scripts and tests: "12 13 40" */
+		GString *ids = g_string_new(NULL);
+
+		for (guint i = 0; i < n->hit_ids->len; i++)
+			g_string_append_printf(ids, "%s%" G_GINT64_FORMAT, i ? " " : "",
+			                       g_array_index(n->hit_ids, gint64, i));
+		notify_notification_set_hint_string(nn, "x-feedwatch-hits", ids->str);
+		g_string_free(ids, TRUE);
+	}
 	notify_notification_clear_actions(nn);
 	if (!with_actions)
 		return;

@@ -54,7 +54,8 @@ struct fw_outbox {
 	gboolean off_warned;      /* the warning for this off period was logged */
 	gboolean held_off;        /* desktop rows were held for want of a server */
 	gboolean release;         /* the next flush summarises every desktop row */
-	const char *release_why;  /* "while notifications were off" */
+	const char *release_why;  /* "while notifications were off" (static, or the
+	                             caller's: fw_outbox_backlog) */
 	gint64 probed_at;         /* monotonic µs of the last probe */
 	GSource *flush_idle;
 	guint sent, failed;
@@ -1375,6 +1376,13 @@ void
 fw_outbox_reconfigure(struct fw_outbox *o, const struct fw_config *cfg)
 {
 	o->cfg = cfg;
+}
+
+void
+fw_outbox_backlog(struct fw_outbox *o, const char *why)
+{
+	o->release = TRUE;
+	o->release_why = why;
 }
 
 gboolean

@@ -77,6 +77,14 @@ struct fw_store_ops {
 	gboolean (*browse_counts)(struct fw_store *s, GPtrArray *out, GError **error);
 	gboolean (*topic_set_read)(struct fw_store *s, const char *topic, gboolean read,
 	                           gint64 *changed, GError **error);
+	/* Team mode only (NULL on SQLite). */
+	void (*set_subscriber)(struct fw_store *s, const char *name);
+	gboolean (*subscribe)(struct fw_store *s, char **topics, const char *configured,
+	                      gint64 now, gboolean *fresh, GError **error);
+	gboolean (*listen)(struct fw_store *s, int *fd, GError **error);
+	gboolean (*heard)(struct fw_store *s, guint *count);
+	guint (*connection)(struct fw_store *s);
+	gboolean (*subscribers)(struct fw_store *s, GPtrArray *out, GError **error);
 };
 
 /* One store. The first five fields are both backends'; db to ddicts are

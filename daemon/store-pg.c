@@ -16,6 +16,7 @@
 
 #include "store-int.h"
 #include "feedwatch/config.h"
+#include "feedwatch/log.h"
 
 /* Schema migrations: entry n takes schema_version n to n + 1, as SQLite's
  * (its own list: version 1 here is SQLite's version 4 and the team's
@@ -109,6 +110,37 @@ static const char *const pg_migrations[] = {
 	"  host text COLLATE \"C\" PRIMARY KEY,"
 	"  until bigint NOT NULL"
 	");",
+	/* 2 -> 3: the desks (feedwatchd --notify-only, section 18): who they
+	 * are, what each claimed to show, and each person's read state (hits.read
+	 * is no longer read on PostgreSQL). */
+	"CREATE TABLE subscribers ("
+	"  name text COLLATE \"C\" PRIMARY KEY,"
+	"  topics text NOT NULL,"                   /* as configured: keys, or all */
+	"  cursor bigint NOT NULL DEFAULT 0,"       /* every hit up to it was considered */
+	"  first_seen bigint NOT NULL,"
+	"  last_seen bigint NOT NULL"
+	");"
+	"CREATE TABLE shown ("
+	"  subscriber text COLLATE \"C\" NOT NULL REFERENCES subscribers(name) ON DELETE CASCADE,"
+	"  hit_id bigint NOT NULL REFERENCES hits(id) ON DELETE CASCADE,"
+	"  state text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','shown','failed')),"
+	"  claimed_at bigint NOT NULL,"
+	"  shown_at bigint,"
+	"  attempts integer NOT NULL DEFAULT 0,"
+	"  next_try bigint NOT NULL DEFAULT 0,"
+	"  error text,"
+	"  PRIMARY KEY (subscriber, hit_id)"
+	");"
+	"CREATE INDEX shown_due ON shown(subscriber, state, next_try);"
+	"CREATE TABLE reads ("
+	"  subscriber text COLLATE \"C\" NOT NULL,"
+	"  hit_id bigint NOT NULL REFERENCES hits(id) ON DELETE CASCADE,"
+	"  PRIMARY KEY (subscriber, hit_id)"
+	");"
+	/* a mute is its person's too ('' for one made before) */
+	"ALTER TABLE mutes ADD COLUMN subscriber text COLLATE \"C\" NOT NULL DEFAULT '';"
+	"ALTER TABLE mutes DROP CONSTRAINT mutes_pkey;"
+	"ALTER TABLE mutes ADD PRIMARY KEY (subscriber, topic);",
 };
 
 /* Prepared statements: made on first use on a connection. */
@@ -149,6 +181,13 @@ enum pst_id {
 	PS_HITS_COUNT,
 	PS_HOST_PAUSE,
 	PS_HOST_PAUSES,
+	PS_SUB_JOIN,
+	PS_SUB_CLAIM,
+	PS_SUB_SEEN,
+	PS_SUB_DUE,
+	PS_SUB_OK,
+	PS_SUB_RETRY,
+	PS_SUBSCRIBERS,
 	PS_COUNT
 };
 
@@ -156,10 +195,16 @@ enum pst_id {
 	"COALESCE((SELECT MIN(hs.id) FROM items si JOIN hits hs ON hs.item_id = si.id" \
 	"   WHERE si.canon_link = i.canon_link)," \
 	" (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))"
+/* The reader: read state is per subscriber (fw_store_set_subscriber). */
+#define PG_SUB "current_setting('feedwatch.subscriber', true)"
+#define PG_SUBK "COALESCE(" PG_SUB ", '')"
+#define PG_HIT_READ \
+	"(EXISTS (SELECT 1 FROM reads rd WHERE rd.hit_id = h.id AND rd.subscriber = " PG_SUB "))::int"
 #define PG_HIT_TIME "LEAST(COALESCE(i.published, h.found), h.found)"
 #define PG_HIT_SELECT \
 	"SELECT h.id, h.topic, h.topic_name, f.key, COALESCE(f.title, f.key), i.item_key," \
-	" i.title, i.link, i.published, h.found, h.snippet, h.marks, h.matched, h.read," \
+	" i.title, i.link, i.published, h.found, h.snippet, h.marks, h.matched, " \
+	PG_HIT_READ "," \
 	" h.notified, i.author," \
 	" (SELECT string_agg(t, ', ' ORDER BY t COLLATE \"C\") FROM (SELECT DISTINCT" \
 	"   COALESCE(f2.title, f2.key) AS t FROM items i2 JOIN feeds f2 ON f2.id = i2.feed_id" \
@@ -281,18 +326,30 @@ static const char *const pst_sql[PS_COUNT] = {
 		" WHERE id = (SELECT hit_id FROM outbox WHERE id = $1::bigint)",
 	[PS_HIT_GET] =
 		PG_HIT_SELECT ", i.summary, i.content" PG_HIT_FROM " WHERE h.id = $1::bigint",
+	/* A row back when the hit exists. */
 	[PS_HIT_SET_READ] =
-		"UPDATE hits SET read = $2::int WHERE id = $1::bigint",
+		"WITH h AS (SELECT id FROM hits WHERE id = $1::bigint),"
+		" ins AS (INSERT INTO reads (subscriber, hit_id) SELECT " PG_SUB ", id FROM h"
+		"   WHERE $2::int <> 0 ON CONFLICT DO NOTHING),"
+		" del AS (DELETE FROM reads WHERE $2::int = 0 AND subscriber = " PG_SUB
+		"   AND hit_id IN (SELECT id FROM h))"
+		" SELECT id FROM h",
 	[PS_STORY_HITS] =
 		PG_HIT_SELECT ", i.summary, i.content" PG_HIT_FROM
 		" WHERE i.id IN (SELECT si.id FROM hits sh JOIN items sa ON sa.id = sh.item_id"
 		"   JOIN items si ON si.id = sa.id OR si.canon_link = sa.canon_link"
 		"   WHERE sh.id = $1::bigint) ORDER BY h.id",
+	/* A row back per hit whose read state changed. */
 	[PS_STORY_SET_READ] =
-		"UPDATE hits SET read = $2::int WHERE read <> $2::int AND item_id IN (SELECT si.id"
-		" FROM hits sh JOIN items sa ON sa.id = sh.item_id"
-		" JOIN items si ON si.id = sa.id OR si.canon_link = sa.canon_link"
-		" WHERE sh.id = $1::bigint)",
+		"WITH st AS (SELECT id FROM hits WHERE item_id IN (SELECT si.id"
+		"   FROM hits sh JOIN items sa ON sa.id = sh.item_id"
+		"   JOIN items si ON si.id = sa.id OR si.canon_link = sa.canon_link"
+		"   WHERE sh.id = $1::bigint)),"
+		" ins AS (INSERT INTO reads (subscriber, hit_id) SELECT " PG_SUB ", id FROM st"
+		"   WHERE $2::int <> 0 ON CONFLICT DO NOTHING RETURNING 1),"
+		" del AS (DELETE FROM reads WHERE $2::int = 0 AND subscriber = " PG_SUB
+		"   AND hit_id IN (SELECT id FROM st) RETURNING 1)"
+		" SELECT 1 FROM ins UNION ALL SELECT 1 FROM del",
 	[PS_FEED_STATUS] =
 		"SELECT f.key, f.url, f.title, f.fetched, f.last_poll, f.next_poll, f.http_status,"
 		" f.error, f.failures, f.bytes, f.seconds, f.degraded, f.moved_to, f.gone,"
@@ -309,14 +366,15 @@ static const char *const pst_sql[PS_COUNT] = {
 	[PS_PRUNE_HITS] =
 		"DELETE FROM hits WHERE found < $1::bigint",
 	[PS_MUTE_SET] =
-		"INSERT INTO mutes (topic, until) VALUES ($1::text, $2::bigint)"
-		" ON CONFLICT (topic) DO UPDATE SET until = excluded.until",
+		"INSERT INTO mutes (subscriber, topic, until) VALUES (" PG_SUBK ", $1::text, $2::bigint)"
+		" ON CONFLICT (subscriber, topic) DO UPDATE SET until = excluded.until",
 	[PS_MUTE_CLEAR] =
-		"DELETE FROM mutes WHERE topic = $1::text AND $2::bigint IS NOT NULL",
+		"DELETE FROM mutes WHERE subscriber = " PG_SUBK " AND topic = $1::text"
+		" AND $2::bigint IS NOT NULL",
 	[PS_MUTE_EXPIRE] =
 		"DELETE FROM mutes WHERE until <= $1::bigint",
 	[PS_MUTES] =
-		"SELECT topic, until FROM mutes WHERE until > $1::bigint",
+		"SELECT topic, until FROM mutes WHERE until > $1::bigint AND subscriber = " PG_SUBK,
 	/* Moves on whenever any transaction of the cluster ends. */
 	[PS_DATA_VERSION] =
 		"SELECT pg_snapshot_xmax(pg_current_snapshot())::text",
@@ -325,12 +383,66 @@ static const char *const pst_sql[PS_COUNT] = {
 		" ON CONFLICT (host) DO UPDATE SET until = GREATEST(host_pauses.until, excluded.until)",
 	[PS_HOST_PAUSES] =
 		"SELECT host, until FROM host_pauses WHERE until > $1::bigint",
+	/* A desk starts (or comes back): a new subscriber's cursor is the newest
+	 * hit (no flood of history). $1 name, $2 topics as configured, $3 now;
+	 * TRUE back when it was new. */
+	[PS_SUB_JOIN] =
+		"INSERT INTO subscribers (name, topics, cursor, first_seen, last_seen)"
+		" VALUES ($1::text, $2::text, (SELECT COALESCE(max(id), 0) FROM hits), $3::bigint,"
+		" $3::bigint) ON CONFLICT (name) DO UPDATE SET topics = excluded.topics,"
+		" last_seen = excluded.last_seen RETURNING (xmax = 0)",
+	/* Claims for display every hit after the cursor of the subscribed topics
+	 * ($2, an array) it has not claimed: not the hits of a feed's first
+	 * fetch (initial), one hit per story and topic (the first, as the
+	 * pollers decide it for exec and webhook). */
+	[PS_SUB_CLAIM] =
+		"INSERT INTO shown (subscriber, hit_id, claimed_at, next_try)"
+		" SELECT $1::text, h.id, $3::bigint, $3::bigint FROM subscribers s"
+		" JOIN hits h ON h.id > s.cursor JOIN items i ON i.id = h.item_id"
+		" WHERE s.name = $1::text AND h.topic = ANY ($2::text[]) AND h.notified <> 'initial'"
+		" AND NOT EXISTS (SELECT 1 FROM shown x WHERE x.subscriber = $1::text"
+		"   AND x.hit_id = h.id)"
+		" AND (i.canon_link IS NULL OR NOT EXISTS (SELECT 1 FROM items i2"
+		"   JOIN hits h2 ON h2.item_id = i2.id AND h2.topic = h.topic"
+		"   WHERE i2.canon_link = i.canon_link AND i2.id <> i.id AND (h2.id < h.id"
+		"     AND h2.notified <> 'initial' OR EXISTS (SELECT 1 FROM shown x2"
+		"     WHERE x2.subscriber = $1::text AND x2.hit_id = h2.id))))"
+		" ORDER BY h.id ON CONFLICT DO NOTHING RETURNING hit_id",
+	/* Alive; the cursor trails the newest hit by PG_SUB_SLACK: hit ids are
+	 * given at insert and transactions commit in any order, so a hit may
+	 * appear below ids already seen. */
+	[PS_SUB_SEEN] =
+		"UPDATE subscribers SET last_seen = $2::bigint, cursor = GREATEST(cursor,"
+		" COALESCE((SELECT max(id) FROM hits WHERE found < $2::bigint - $3::bigint), 0))"
+		" WHERE name = $1::text",
+	[PS_SUB_DUE] =
+		"SELECT x.hit_id, x.hit_id, h.item_id, $4::int, h.topic, h.topic_name,"
+		" COALESCE(f.title, f.key), i.title, i.link, h.snippet, h.marks, x.attempts"
+		" FROM shown x JOIN hits h ON h.id = x.hit_id JOIN items i ON i.id = h.item_id"
+		" JOIN feeds f ON f.id = i.feed_id WHERE x.subscriber = $1::text"
+		" AND x.state = 'pending' AND x.next_try <= $2::bigint"
+		" ORDER BY x.next_try, x.hit_id LIMIT $3::bigint",
+	[PS_SUB_OK] =
+		"UPDATE shown SET state = 'shown', shown_at = $3::bigint, error = NULL"
+		" WHERE subscriber = $1::text AND hit_id = $2::bigint",
+	[PS_SUB_RETRY] =
+		"UPDATE shown SET attempts = attempts + 1, error = $3::text,"
+		" state = CASE WHEN attempts + 1 >= $4::int THEN 'failed' ELSE 'pending' END,"
+		" next_try = $5::bigint + ($6::bigint << LEAST(attempts, 20))"
+		" WHERE subscriber = $1::text AND hit_id = $2::bigint",
+	[PS_SUBSCRIBERS] =
+		"SELECT s.name, s.topics, s.first_seen, s.last_seen,"
+		" (SELECT count(*) FROM shown x WHERE x.subscriber = s.name AND x.state = 'shown'),"
+		" (SELECT count(*) FROM shown x WHERE x.subscriber = s.name AND x.state = 'pending')"
+		" FROM subscribers s ORDER BY s.name",
 	[PS_HITS_COUNT] =
 		"SELECT count(*) FROM hits WHERE found >= $1::bigint",
 	[PS_BROWSE_SIGNATURE] =
 		"SELECT (SELECT count(*) || ':' || COALESCE(max(id), 0) || ':' ||"
-		" COALESCE(sum(read), 0) || ':' || COALESCE(sum(read * id), 0) FROM hits) || '|' ||"
-		" COALESCE((SELECT string_agg(topic || ':' || until, ',' ORDER BY topic) FROM mutes), '')",
+		" (SELECT count(*) || ':' || COALESCE(sum(hit_id), 0) FROM reads"
+		"   WHERE subscriber = " PG_SUB ") FROM hits) || '|' ||"
+		" COALESCE((SELECT string_agg(topic || ':' || until, ',' ORDER BY topic) FROM mutes"
+		"   WHERE subscriber = " PG_SUBK "), '')",
 };
 
 /* Reconnecting with backoff: the first try at once, then waits from
@@ -350,6 +462,11 @@ struct fw_pg {
 	struct revive revive, claims_revive;  /* their reconnection backoff */
 	char *conninfo;
 	gboolean prepared[PS_COUNT];  /* on this connection */
+	char *subscriber;             /* the reader (fw_store_set_subscriber), or NULL */
+	char **topics;                /* a desk's topics (fw_store_subscribe), or NULL: the
+	                                 outbox is the pollers' */
+	gboolean listening;           /* LISTEN feedwatch_hits, again after a reset */
+	guint connection;             /* connections made: grows at each reset */
 	gboolean unit_own;            /* the savepoint opened the transaction */
 };
 
@@ -476,14 +593,30 @@ static gboolean conn_revive(PGconn *c, struct revive *rv)
 	return FALSE;
 }
 
+/* What a new connection must be told again: the reader, LISTEN. */
+static void pg_session(struct fw_store *s)
+{
+	if (s->pg->subscriber) {
+		const char *v[1] = { s->pg->subscriber };
+
+		PQclear(PQexecParams(s->pg->conn,
+		                     "SELECT set_config('feedwatch.subscriber', $1::text, false)",
+		                     1, NULL, v, NULL, NULL, 0));
+	}
+	if (s->pg->listening)
+		PQclear(PQexec(s->pg->conn, "LISTEN feedwatch_hits"));
+}
+
 static void pg_revive(struct fw_store *s)
 {
 	if (PQstatus(s->pg->conn) == CONNECTION_OK || in_txn(s))
 		return;
 	memset(s->pg->prepared, 0, sizeof s->pg->prepared);
 	if (conn_revive(s->pg->conn, &s->pg->revive)) {
+		s->pg->connection++;
 		PQsetClientEncoding(s->pg->conn, "UTF8");
 		PQclear(PQexec(s->pg->conn, "SET client_min_messages = warning; SET jit = off"));
+		pg_session(s);
 	}
 }
 
@@ -1139,18 +1272,31 @@ static gboolean pg_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint
 /* How long an outbox row claimed by a poller is its own (seconds). */
 #define PG_OUTBOX_LEASE 300
 
+static gboolean pg_sub_due(struct fw_store *s, gint64 now, guint limit, GPtrArray *out,
+                           GError **error);
+static void outbox_rows(PGresult *r, GPtrArray *out);
+
 static gboolean pg_outbox_due(struct fw_store *s, gint64 now, guint limit,
                               GPtrArray *out, GError **error)
 {
 	struct params p = { 0 };
 	PGresult *r;
 
+	if (s->pg->topics)
+		return pg_sub_due(s, now, limit, out, error);
 	p_int(&p, now);
 	p_int(&p, limit ? (gint64)limit : G_MAXINT64);
 	p_text(&p, fw_store_poller_name(s));
 	p_int(&p, now + PG_OUTBOX_LEASE);
 	if (!(r = pq_run(s, PS_OUTBOX_DUE, &p, "reading the outbox", error)))
 		return FALSE;
+	outbox_rows(r, out);
+	return TRUE;
+}
+
+/* Appends the outbox rows of r (the columns of PS_OUTBOX_DUE) to out; clears r. */
+static void outbox_rows(PGresult *r, GPtrArray *out)
+{
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct fw_outbox_row *o = g_new0(struct fw_outbox_row, 1);
 
@@ -1169,6 +1315,186 @@ static gboolean pg_outbox_due(struct fw_store *s, gint64 now, guint limit,
 		g_ptr_array_add(out, o);
 	}
 	PQclear(r);
+}
+
+/* ---- a desk's outbox: its subscriber's claimed hits -------------------- */
+
+/* How far the subscriber's cursor trails the newest hit (seconds found). */
+#define PG_SUB_SLACK 3600
+
+/* The topics as a PostgreSQL array literal (new). */
+static char *pg_text_array(char **v)
+{
+	GString *a = g_string_new("{");
+
+	for (guint i = 0; v && v[i]; i++) {
+		if (i)
+			g_string_append_c(a, ',');
+		g_string_append_c(a, '"');
+		for (const char *c = v[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				g_string_append_c(a, '\\');
+			g_string_append_c(a, *c);
+		}
+		g_string_append_c(a, '"');
+	}
+	g_string_append_c(a, '}');
+	return g_string_free(a, FALSE);
+}
+
+/* A desk's due rows: first claims the new hits of its topics (shown,
+ * pending), then returns its pending ones, the hit id as the row's id. */
+static gboolean pg_sub_due(struct fw_store *s, gint64 now, guint limit, GPtrArray *out,
+                           GError **error)
+{
+	g_autofree char *topics = pg_text_array(s->pg->topics);
+	struct params p = { 0 };
+	PGresult *r;
+	int claimed;
+
+	p_text(&p, s->pg->subscriber);
+	p_text(&p, topics);
+	p_int(&p, now);
+	if (!(r = pq_run(s, PS_SUB_CLAIM, &p, "claiming hits to show", error)))
+		return FALSE;
+	claimed = PQntuples(r);
+	PQclear(r);
+	if (claimed > 0)
+		fw_log_debug("claimed %d hit%s to show", claimed, claimed == 1 ? "" : "s");
+	p_text(&p, s->pg->subscriber);
+	p_int(&p, now);
+	p_int(&p, PG_SUB_SLACK);
+	if (!pq_do(s, PS_SUB_SEEN, &p, "recording the subscriber's visit", NULL, error))
+		return FALSE;
+	p_text(&p, s->pg->subscriber);
+	p_int(&p, now);
+	p_int(&p, limit ? (gint64)limit : G_MAXINT64);
+	p_int(&p, FW_CHANNEL_DESKTOP);
+	if (!(r = pq_run(s, PS_SUB_DUE, &p, "reading the hits to show", error)))
+		return FALSE;
+	outbox_rows(r, out);
+	return TRUE;
+}
+
+/* A desk's outcome: hit hit_id shown (for good), or failed once (backoff). */
+static gboolean pg_sub_done(struct fw_store *s, gint64 hit_id, gboolean ok,
+                            const char *error_text, gint64 now, GError **error)
+{
+	struct params p = { 0 };
+	gint64 changed = 0;
+
+	p_text(&p, s->pg->subscriber);
+	p_int(&p, hit_id);
+	if (ok) {
+		p_int(&p, now);
+	} else {
+		p_text(&p, error_text ? error_text : "failed");
+		p_int(&p, FW_STORE_OUTBOX_MAX_ATTEMPTS);
+		p_int(&p, now);
+		p_int(&p, FW_STORE_OUTBOX_BACKOFF);
+	}
+	if (!pq_do(s, ok ? PS_SUB_OK : PS_SUB_RETRY, &p, "recording a notification", &changed,
+	           error))
+		return FALSE;
+	if (changed == 0) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND,
+		            "%s: hit %" G_GINT64_FORMAT " was not claimed by %s", s->path, hit_id,
+		            s->pg->subscriber);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void pg_set_subscriber(struct fw_store *s, const char *name)
+{
+	g_free(s->pg->subscriber);
+	s->pg->subscriber = g_strdup(name);
+	if (PQstatus(s->pg->conn) == CONNECTION_OK)
+		pg_session(s);
+}
+
+static gboolean pg_subscribe(struct fw_store *s, char **topics, const char *configured,
+                             gint64 now, gboolean *fresh, GError **error)
+{
+	struct params p = { 0 };
+	g_autofree char *key = g_strdup_printf("feedwatch subscriber %s", s->pg->subscriber);
+	PGresult *r;
+	gboolean got;
+
+	g_return_val_if_fail(s->pg->subscriber != NULL, FALSE);
+	/* One desk per subscriber: the session holds this lock (taken again
+	 * after a reconnect) or the desk does not start. */
+	p_text(&p, key);
+	if (!(r = pq_sql(s, "SELECT pg_try_advisory_lock(hashtext($1::text))", &p,
+	                 "locking the subscriber", error)))
+		return FALSE;
+	got = !strcmp(col_str(r, 0, 0) ? col_str(r, 0, 0) : "", "t");
+	PQclear(r);
+	if (!got) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_BUSY,
+		            "%s: another notifier runs as subscriber %s (set subscriber = in the "
+		            "config to tell desks apart)", s->path, s->pg->subscriber);
+		return FALSE;
+	}
+	p_text(&p, s->pg->subscriber);
+	p_text(&p, configured);
+	p_int(&p, now);
+	if (!(r = pq_run(s, PS_SUB_JOIN, &p, "registering the subscriber", error)))
+		return FALSE;
+	if (fresh)
+		*fresh = PQntuples(r) > 0 && !strcmp(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	g_strfreev(s->pg->topics);
+	s->pg->topics = g_strdupv(topics);
+	return TRUE;
+}
+
+static gboolean pg_listen(struct fw_store *s, int *fd, GError **error)
+{
+	if (!pq_exec(s, "LISTEN feedwatch_hits", "listening for hits", error))
+		return FALSE;
+	s->pg->listening = TRUE;
+	*fd = PQsocket(s->pg->conn);
+	return TRUE;
+}
+
+static gboolean pg_heard(struct fw_store *s, guint *count)
+{
+	PGnotify *n;
+
+	*count = 0;
+	if (PQstatus(s->pg->conn) != CONNECTION_OK || !PQconsumeInput(s->pg->conn))
+		return FALSE;
+	while ((n = PQnotifies(s->pg->conn)) != NULL) {
+		(*count)++;
+		PQfreemem(n);
+	}
+	return PQstatus(s->pg->conn) == CONNECTION_OK;
+}
+
+static guint pg_connection(struct fw_store *s)
+{
+	return s->pg->connection;
+}
+
+static gboolean pg_subscribers(struct fw_store *s, GPtrArray *out, GError **error)
+{
+	PGresult *r;
+
+	if (!(r = pq_run(s, PS_SUBSCRIBERS, NULL, "reading the subscribers", error)))
+		return FALSE;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct fw_subscriber_status *st = g_new0(struct fw_subscriber_status, 1);
+
+		st->name = col_dup(r, i, 0);
+		st->topics = col_dup(r, i, 1);
+		st->first_seen = col_int(r, i, 2);
+		st->last_seen = col_int(r, i, 3);
+		st->shown = col_int(r, i, 4);
+		st->pending = col_int(r, i, 5);
+		g_ptr_array_add(out, st);
+	}
+	PQclear(r);
 	return TRUE;
 }
 
@@ -1179,6 +1505,8 @@ static gboolean pg_outbox_done(struct fw_store *s, gint64 outbox_id, gboolean ok
 	gboolean own, good;
 	gint64 changed = 0;
 
+	if (s->pg->topics)
+		return pg_sub_done(s, outbox_id, ok, error_text, now, error);
 	if (!auto_begin(s, &own, error))
 		return FALSE;
 	p_int(&p, outbox_id);
@@ -1287,7 +1615,7 @@ static gboolean pg_hits(struct fw_store *s, const struct fw_hit_filter *filter,
 		g_string_append_printf(where, " AND %s < $%d::bigint", t, p.n);
 	}
 	if (f->unread)
-		g_string_append(where, " AND h.read = 0");
+		g_string_append(where, " AND " PG_HIT_READ " = 0");
 	if (f->after_id) {
 		p_int(&p, f->after_id);
 		g_string_append_printf(where, " AND h.id > $%d::bigint", p.n);
@@ -1427,12 +1755,17 @@ static gboolean pg_story_set_read(struct fw_store *s, gint64 hit_id, gboolean re
 static gboolean pg_hits_set_read_all(struct fw_store *s, char **topics, gboolean read,
                                      gint64 *changed, GError **error)
 {
-	g_autoptr(GString) sql = g_string_new("UPDATE hits SET read = $1::int WHERE read <> $1::int");
+	g_autoptr(GString) sql = g_string_new("WITH st AS (SELECT id FROM hits WHERE TRUE");
 	struct params p = { 0 };
 	PGresult *r;
 
 	p_int(&p, read ? 1 : 0);
 	where_in(sql, &p, "topic", topics);
+	g_string_append(sql, "), ins AS (INSERT INTO reads (subscriber, hit_id) SELECT " PG_SUB
+	                ", id FROM st WHERE $1::int <> 0 ON CONFLICT DO NOTHING RETURNING 1),"
+	                " del AS (DELETE FROM reads WHERE $1::int = 0 AND subscriber = " PG_SUB
+	                " AND hit_id IN (SELECT id FROM st) RETURNING 1)"
+	                " SELECT 1 FROM ins UNION ALL SELECT 1 FROM del");
 	if (!(r = pq_sql(s, sql->str, &p, "marking hits read", error)))
 		return FALSE;
 	if (changed)
@@ -1618,12 +1951,13 @@ static gboolean pg_browse_items_foreach(struct fw_store *s, fw_store_item_cb cb,
 	return pg_items_query(s, sql, NULL, cb, data, error);
 }
 
-/* Counted from the hits (PostgreSQL has no topic_counts): every topic first,
- * then each topic by key. */
+/* Counted from the hits (PostgreSQL has no topic_counts), unread for this
+ * connection's subscriber: every topic first, then each topic by key. */
 static gboolean pg_browse_counts(struct fw_store *s, GPtrArray *out, GError **error)
 {
 	static const char sql[] =
-		"WITH hx AS (SELECT h.id, h.topic, h.topic_name, h.read, " PG_HIT_TIME " AS t, "
+		"WITH hx AS (SELECT h.id, h.topic, h.topic_name, " PG_HIT_READ " AS read, "
+		PG_HIT_TIME " AS t, "
 		PG_HIT_STORY " AS story FROM hits h JOIN items i ON i.id = h.item_id)"
 		" SELECT * FROM (SELECT NULL::text AS k, NULL::text, COUNT(DISTINCT story),"
 		" COUNT(DISTINCT CASE WHEN read = 0 THEN story END), COALESCE(MAX(id), 0), 0 AS o"
@@ -1652,11 +1986,14 @@ static gboolean pg_topic_set_read(struct fw_store *s, const char *topic, gboolea
                                   gint64 *changed, GError **error)
 {
 	static const char sql[] =
-		"WITH hx AS (SELECT h.id, h.topic, h.read, " PG_HIT_STORY " AS story FROM hits h"
-		" JOIN items i ON i.id = h.item_id),"
+		"WITH hx AS (SELECT h.id, h.topic, " PG_HIT_READ " AS read, " PG_HIT_STORY " AS story"
+		" FROM hits h JOIN items i ON i.id = h.item_id),"
 		" sel AS (SELECT id, story FROM hx WHERE read <> $2::int AND ($1::text IS NULL OR"
 		" story IN (SELECT story FROM hx WHERE topic = $1::text))),"
-		" up AS (UPDATE hits SET read = $2::int WHERE id IN (SELECT id FROM sel))"
+		" ins AS (INSERT INTO reads (subscriber, hit_id) SELECT " PG_SUB ", id FROM sel"
+		"   WHERE $2::int <> 0 ON CONFLICT DO NOTHING),"
+		" del AS (DELETE FROM reads WHERE $2::int = 0 AND subscriber = " PG_SUB
+		"   AND hit_id IN (SELECT id FROM sel))"
 		" SELECT COUNT(DISTINCT story) FROM sel";
 	struct params p = { 0 };
 	PGresult *r;
@@ -1771,6 +2108,11 @@ struct fw_store *fw_store_pg_open(const char *conninfo, GError **error)
 		fw_store_free(s);
 		return NULL;
 	}
+	{
+		/* the config's default subscriber until told otherwise */
+		g_autofree char *me = g_strdup_printf("%s@%s", g_get_user_name(), g_get_host_name());
+		pg_set_subscriber(s, me);
+	}
 	return s;
 }
 
@@ -1781,6 +2123,8 @@ static void pg_free(struct fw_store *s)
 		if (s->pg->claims)
 			PQfinish(s->pg->claims);
 		g_free(s->pg->conninfo);
+		g_free(s->pg->subscriber);
+		g_strfreev(s->pg->topics);
 		g_free(s->pg);
 	}
 	if (s->touched)
@@ -1834,4 +2178,10 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.browse_items_foreach = pg_browse_items_foreach,
 	.browse_counts = pg_browse_counts,
 	.topic_set_read = pg_topic_set_read,
+	.set_subscriber = pg_set_subscriber,
+	.subscribe = pg_subscribe,
+	.listen = pg_listen,
+	.heard = pg_heard,
+	.connection = pg_connection,
+	.subscribers = pg_subscribers,
 };

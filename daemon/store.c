@@ -96,6 +96,58 @@ const char *fw_store_poller_name(struct fw_store *s)
 	return s->poller;
 }
 
+void fw_store_set_subscriber(struct fw_store *s, const char *name)
+{
+	if (s->ops->set_subscriber)
+		s->ops->set_subscriber(s, name);
+}
+
+gboolean fw_store_subscribe(struct fw_store *s, char **topics, const char *configured,
+                            gint64 now, gboolean *fresh, GError **error)
+{
+	if (!s->ops->subscribe) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_FAILED,
+		            "%s: a notifier needs a team database", s->path);
+		return FALSE;
+	}
+	return s->ops->subscribe(s, topics, configured, now, fresh, error);
+}
+
+gboolean fw_store_listen(struct fw_store *s, int *fd, GError **error)
+{
+	if (!s->ops->listen) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_FAILED,
+		            "%s: only a team database announces hits", s->path);
+		return FALSE;
+	}
+	return s->ops->listen(s, fd, error);
+}
+
+gboolean fw_store_heard(struct fw_store *s, guint *count)
+{
+	*count = 0;
+	return s->ops->heard ? s->ops->heard(s, count) : TRUE;
+}
+
+guint fw_store_connection(struct fw_store *s)
+{
+	return s->ops->connection ? s->ops->connection(s) : 0;
+}
+
+void fw_store_subscriber_status_free(struct fw_subscriber_status *st)
+{
+	if (st) {
+		g_free(st->name);
+		g_free(st->topics);
+		g_free(st);
+	}
+}
+
+gboolean fw_store_subscribers(struct fw_store *s, GPtrArray *out, GError **error)
+{
+	return s->ops->subscribers ? s->ops->subscribers(s, out, error) : TRUE;
+}
+
 /* ---- the backend's ops ------------------------------------------------ */
 
 void fw_store_set_busy_timeout(struct fw_store *s, int ms)

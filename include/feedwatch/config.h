@@ -70,6 +70,10 @@ struct fw_config {
 	char *opml;           /* NULL or absolute path */
 	gboolean durable;     /* synchronous=FULL (survives power loss) instead of NORMAL */
 	int quiet_start, quiet_end; /* quiet_hours = 22:00-07:00 in minutes; -1 = none */
+	char *subscriber;     /* team mode: who this desk is (read state, what the notifier
+	                         showed); default $USER@hostname */
+	char **subscribe;     /* team mode: the topic keys this desk's notifier shows
+	                         (NULL-terminated, each a topic of the config), or NULL: all */
 	GPtrArray *feeds;     /* of struct fw_feed_conf *, in file order; they and their
 	                         strings are the config's (freed with it) */
 	GPtrArray *topics;    /* of struct fw_topic_conf *, in file order */

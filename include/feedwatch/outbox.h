@@ -59,6 +59,13 @@ void fw_outbox_reconfigure(struct fw_outbox *o, const struct fw_config *cfg);
 /* Sends every row that is due and not already in flight (or holds it). */
 void fw_outbox_flush(struct fw_outbox *o);
 
+/* The next flush that reads the outbox summarises every desktop row it
+ * finds in one notification "feedwatch: N hits WHY — Milei 4, ..." (a
+ * single item comes as itself), as the first flush of a dispatcher does
+ * ("not shown yet"): the desk notifier's backlog after a stop, a lost
+ * connection or a sleep (why: "while away"). */
+void fw_outbox_backlog(struct fw_outbox *o, const char *why);
+
 /* TRUE while something was handed to a channel and not yet reported. */
 gboolean fw_outbox_busy(struct fw_outbox *o);
 

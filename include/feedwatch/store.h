@@ -388,6 +388,49 @@ gboolean fw_store_hit_set_read(struct fw_store *s, gint64 hit_id, gboolean read,
 gboolean fw_store_hits_set_read_all(struct fw_store *s, char **topics, gboolean read,
                                     gint64 *changed, GError **error);
 
+/* ---- team mode: desks (PostgreSQL; docs/design.md section 18) ---------- */
+
+/* Whose read state and mutes this store reads and writes: on PostgreSQL
+ * they belong to a subscriber (the config's `subscriber`; $USER@hostname
+ * until set). Ignored on SQLite (one reader: hits.read, mutes). Kept across
+ * reconnects. */
+void fw_store_set_subscriber(struct fw_store *s, const char *name);
+
+/* Makes this store a desk notifier's (feedwatchd --notify-only) for the
+ * subscriber set before: takes the subscriber's lock for the session (a
+ * second desk of the same name fails with FW_STORE_ERROR_BUSY), registers it
+ * (configured: its topics as written, for status) and from now on
+ * fw_store_outbox_due claims the new hits of topics (keys, NULL-terminated)
+ * for it and returns its unshown ones as desktop rows whose id is the hit's;
+ * fw_store_outbox_done records them shown. *fresh (may be NULL): the
+ * subscriber is new (it starts at the newest hit). Call again after a
+ * reconnect (fw_store_connection). FW_STORE_ERROR_FAILED on SQLite. */
+gboolean fw_store_subscribe(struct fw_store *s, char **topics, const char *configured,
+                            gint64 now, gboolean *fresh, GError **error);
+
+/* LISTENs for new hits on this store's connection (again after each
+ * reconnect) and sets *fd to its socket, to watch for input. */
+gboolean fw_store_listen(struct fw_store *s, int *fd, GError **error);
+
+/* Reads what arrived on the socket: *count new-hit announcements. FALSE
+ * when the connection is lost (calls then reconnect with backoff). */
+gboolean fw_store_heard(struct fw_store *s, guint *count);
+
+/* Connections made again since open: changes at each reconnect (0 on SQLite). */
+guint fw_store_connection(struct fw_store *s);
+
+/* A desk, for `feedwatch status`. */
+struct fw_subscriber_status {
+	char *name, *topics;
+	gint64 first_seen, last_seen;   /* Unix seconds */
+	gint64 shown, pending;          /* hits shown; claimed and not shown yet */
+};
+void fw_store_subscriber_status_free(struct fw_subscriber_status *st);   /* NULL is fine */
+
+/* Appends every subscriber, by name, to out (of struct fw_subscriber_status *);
+ * nothing on SQLite. */
+gboolean fw_store_subscribers(struct fw_store *s, GPtrArray *out, GError **error);
+
 /* ---- mutes ------------------------------------------------------------- */
 
 /* A mute holds a topic's desktop notifications until a time (table mutes):

@@ -99,6 +99,17 @@ serve_stop() { sh "$FW_HELPERS/serve.sh" stop "$NGINX_PORT"; }
 # done_testing: exit status for prove.
 done_testing() { [ "$T_FAILED" = 0 ]; exit $?; }
 
+# check NAME CMD...: one test, ok when CMD succeeds; its output as diagnostics
+# when it fails.
+check() {
+	local name=$1 res st
+	shift
+	res=$("$@" 2>&1)
+	st=$?
+	ok "$st" "$name"
+	[ "$st" = 0 ] || diag "$res"
+}
+
 # start_bus: a private D-Bus session bus for this test (exported
 # DBUS_SESSION_BUS_ADDRESS), stopped when the test ends.
 start_bus() {

@@ -4,7 +4,8 @@
 Owns org.freedesktop.Notifications on the bus named by DBUS_SESSION_BUS_ADDRESS
 and writes each Notify call as one JSON line to --log FILE:
   {"app_name", "replaces_id", "app_icon", "summary", "body", "actions",
-   "hints": {"urgency": 1, "category": "x-feedwatch.hit", ...}, "expire_timeout", "id"}
+   "hints": {"urgency": 1, "category": "x-feedwatch.hit", ...}, "expire_timeout", "id",
+   "time": Unix seconds (float) when the call came}
 (the line is written and flushed before the reply is sent). Writes "ready" to
 --ready FILE once the name is owned. Exits when the bus goes away, or on
 SIGTERM/SIGINT.
@@ -45,6 +46,7 @@ import argparse
 import json
 import signal
 import sys
+import time
 
 import gi
 
@@ -150,6 +152,7 @@ class Server:
             "hints": hints,
             "expire_timeout": expire_timeout,
             "id": nid,
+            "time": time.time(),
         }
         if self.log:
             self.log.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")

@@ -73,6 +73,21 @@ pg_start() {
 }
 pg_at_exit() { pg_cmd_stop "$FW_PG_DIR"; }
 
+# pg_sql SQL (sourced, after pg_start): one query on the test's database,
+# its rows unaligned ("a|b"), errors dropped.
+pg_sql() { "$(pg_bin psql)" -qAtX -h "$FW_PG_DIR" -U "$(pg_user)" -d feedwatch -c "$1" 2> /dev/null; }
+
+# pg_wait SQL: until the query answers t (bounded: 180 s); 0 when it did.
+pg_wait() {
+	local n=0
+	while [ "$(pg_sql "$1")" != t ]; do
+		n=$((n + 1))
+		[ $n -gt 1800 ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
 # Run as a command (not sourced by a .t).
 case "${0##*/}" in
 pg.sh)

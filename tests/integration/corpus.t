@@ -18,16 +18,6 @@ out="$T_TMP/corpus"
 conf="$T_TMP/feedwatch.conf"
 [ -x "$FW_BUILD/feedwatch" ] || { echo "Bail out! $FW_BUILD/feedwatch is not built"; exit 1; }
 
-# check NAME CMD...: one test point, passing when CMD exits 0; its output
-# (the differences) becomes diag lines.
-check() {
-	local name=$1 res st
-	shift
-	res=$("$@" 2>&1)
-	st=$?
-	ok "$st" "$name"
-	[ "$st" = 0 ] || diag "$res"
-}
 
 # hits_json FILE: every hit, one JSON object a line.
 hits_json() { fw -c "$conf" hits --format json --limit 0 > "$1" 2> "$1.err"; }

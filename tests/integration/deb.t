@@ -45,6 +45,7 @@ for f in /usr/bin/feedwatch /usr/bin/feedwatchd \
          /usr/share/man/man8/feedwatchd.8.gz /usr/share/bash-completion/completions/feedwatch \
          /usr/share/doc/feedwatch/examples/feedwatch.conf /usr/share/doc/feedwatch/copyright \
          /usr/share/doc/feedwatch/changelog.Debian.gz /usr/lib/systemd/user/feedwatch.service \
+         /usr/lib/systemd/user/feedwatch-notify.service \
          /lib/systemd/system/feedwatch.service /lib/systemd/system/feedwatch.service.d/debian.conf \
          /etc/feedwatch/feedwatch.conf; do
 	grep -qxF "$f" "$T_TMP/files" || lacking="${lacking:-} $f"

@@ -56,15 +56,6 @@ sys.exit(1 if bad else 0)
 EOF
 }
 
-# check NAME CMD...: one test point passing when CMD exits 0 (output as diag).
-check() {
-	local name=$1 res st
-	shift
-	res=$("$@" 2>&1)
-	st=$?
-	ok "$st" "$name"
-	[ "$st" = 0 ] || diag "$res"
-}
 
 check "gen_corpus.py writes $feeds feeds x 10 items" \
 	"$FW_PY" "$gen" "$out" --feeds "$feeds" --items 10 --seed 3

@@ -17,25 +17,6 @@ out="$T_TMP/corpus"
 conf="$T_TMP/feedwatch.conf"
 [ -x "$FW_BUILD/feedwatchd" ] || { echo "Bail out! $FW_BUILD/feedwatchd is not built"; exit 1; }
 
-check() {
-	local name=$1 res st
-	shift
-	res=$("$@" 2>&1)
-	st=$?
-	ok "$st" "$name"
-	[ "$st" = 0 ] || diag "$res"
-}
-psql_v() { "$(pg_bin psql)" -qAtX -h "$FW_PG_DIR" -U "$(pg_user)" -d feedwatch -c "$1" 2> /dev/null; }
-# wait_for SQL: until the query answers t (bounded: 180 s), 0 when it did.
-wait_for() {
-	local n=0
-	while [ "$(psql_v "$1")" != t ]; do
-		n=$((n + 1))
-		[ $n -gt 1800 ] && return 1
-		sleep 0.1
-	done
-	return 0
-}
 # Requests per feed URI in the nginx log after line $1: "URI COUNT" lines.
 fetches() { tail -n +"$(($1 + 1))" "$NGINX_LOG" | awk '$3 ~ /^\/feeds\// { n[$3]++ } END { for (u in n) print u, n[u] }'; }
 
@@ -55,7 +36,7 @@ for n in 1 2 3; do
 	PIDS="$PIDS $!"
 done
 set -- $PIDS
-wait_for "SELECT count(*) = $feeds FROM feeds WHERE last_poll > 0 AND lease_until = 0"
+pg_wait "SELECT count(*) = $feeds FROM feeds WHERE last_poll > 0 AND lease_until = 0"
 ok $? "the three pollers polled every feed"
 fw -c "$conf" hits --format json --limit 0 > "$T_TMP/hits.0"
 check "the hits are exactly truth.tsv, each once" \
@@ -63,7 +44,7 @@ check "the hits are exactly truth.tsv, each once" \
 fetches 0 > "$T_TMP/fetch.0"
 is "$(wc -l < "$T_TMP/fetch.0")" "$feeds" "nginx: every feed fetched"
 is "$(awk '$2 != 1' "$T_TMP/fetch.0" | wc -l)" 0 "nginx: each feed fetched once in the cycle"
-pollers=$(psql_v "SELECT count(DISTINCT claimed_by) FROM feeds")
+pollers=$(pg_sql "SELECT count(DISTINCT claimed_by) FROM feeds")
 ok $([ "$pollers" -ge 2 ] && echo 0 || echo 1) "the work spread over the pollers ($pollers of 3 polled feeds)"
 like "$(fw -c "$conf" status | head -n 4)" "3 pollers polled in the last 10m" \
 	"status: the three pollers"
@@ -76,7 +57,7 @@ check "gen_corpus.py writes revision 1" \
 cp "$out/truth.tsv" "$T_TMP/truth.1"
 logline=$(wc -l < "$NGINX_LOG")
 start=$(date +%s)
-psql_v "UPDATE feeds SET next_poll = 0" > /dev/null
+pg_sql "UPDATE feeds SET next_poll = 0" > /dev/null
 # Poller 1 starts the cycle alone; once it holds claims (looked at while it
 # is stopped, so that what is seen is what it holds) it is killed, and the
 # other two are asked to poll.
@@ -84,7 +65,7 @@ kill -USR1 "$1"
 held=0
 for try in $(seq 1 500); do
 	kill -STOP "$1"
-	held=$(psql_v "SELECT count(*) FROM feeds WHERE lease_until > 0 AND claimed_by LIKE '%:$1'")
+	held=$(pg_sql "SELECT count(*) FROM feeds WHERE lease_until > 0 AND claimed_by LIKE '%:$1'")
 	[ "$held" -gt 0 ] && break
 	kill -CONT "$1"
 	sleep 0.01
@@ -92,11 +73,11 @@ done
 kill -KILL "$1"
 kill -USR1 "$2" "$3"
 ok $([ "$held" -gt 0 ] && echo 0 || echo 1) "poller 1 SIGKILLed while it held claims ($held)"
-heldfeed=$(psql_v "SELECT key FROM feeds WHERE lease_until > 0 AND claimed_by LIKE '%:$1' LIMIT 1")
+heldfeed=$(pg_sql "SELECT key FROM feeds WHERE lease_until > 0 AND claimed_by LIKE '%:$1' LIMIT 1")
 like "$(fw -c "$conf" status "$heldfeed")" "claimed +by .*:$1 since" "status FEED: which poller holds it, since when"
-wait_for "SELECT count(*) = $feeds FROM feeds WHERE last_poll >= $start AND lease_until = 0"
+pg_wait "SELECT count(*) = $feeds FROM feeds WHERE last_poll >= $start AND lease_until = 0"
 ok $? "the others polled every feed, poller 1's $held held ones when its lease ended"
-is "$(psql_v "SELECT count(*) FROM feeds WHERE claimed_by LIKE '%:$1' AND last_poll >= $start AND lease_until > 0")" 0 \
+is "$(pg_sql "SELECT count(*) FROM feeds WHERE claimed_by LIKE '%:$1' AND last_poll >= $start AND lease_until > 0")" 0 \
 	"no feed still held by the dead poller"
 fetches "$logline" > "$T_TMP/fetch.1"
 is "$(wc -l < "$T_TMP/fetch.1")" "$feeds" "cycle 2: every feed fetched"

@@ -12,15 +12,6 @@ diff_py="$FW_HELPERS/truth_diff.py"
 out="$T_TMP/corpus"
 conf="$T_TMP/feedwatch.conf"
 [ -x "$FW_BUILD/feedwatchd" ] || { echo "Bail out! $FW_BUILD/feedwatchd is not built"; exit 1; }
-psql_v() { "$(pg_bin psql)" -qAtX -h "$FW_PG_DIR" -U "$(pg_user)" -d feedwatch -c "$1" 2> /dev/null; }
-wait_for() {   # until the query answers t (bounded: 180 s)
-	local n=0
-	while [ "$(psql_v "$1")" != t ]; do
-		n=$((n + 1))
-		[ $n -gt 1800 ] && return 1
-		sleep 0.1
-	done
-}
 
 "$FW_PY" "$gen" "$out" --feeds "$feeds" --items 10 --seed 2 > "$T_TMP/gen.log" 2>&1
 ok $? "gen_corpus.py writes $feeds feeds"
@@ -36,15 +27,15 @@ for n in 1 2; do
 	PIDS="$PIDS $!"
 done
 # Once some feeds are recorded (the cycle is under way), the server stops.
-wait_for "SELECT count(*) > 0 FROM feeds WHERE last_poll > 0"
+pg_wait "SELECT count(*) > 0 FROM feeds WHERE last_poll > 0"
 ok $? "the cycle started"
-before=$(psql_v "SELECT count(*) FROM feeds WHERE last_poll > 0")
+before=$(pg_sql "SELECT count(*) FROM feeds WHERE last_poll > 0")
 sh "$FW_HELPERS/pg.sh" halt "$FW_PG_DIR"
 ok $([ "$before" -lt "$feeds" ] && echo 0 || echo 1) "stopped mid-cycle ($before of $feeds feeds recorded)"
 sleep 2
 sh "$FW_HELPERS/pg.sh" restart "$FW_PG_DIR"
 ok $? "PostgreSQL stopped and started again mid-cycle"
-wait_for "SELECT count(*) = $feeds FROM feeds WHERE last_poll > 0 AND lease_until = 0"
+pg_wait "SELECT count(*) = $feeds FROM feeds WHERE last_poll > 0 AND lease_until = 0"
 ok $? "the pollers came back and polled every feed"
 fw -c "$conf" hits --format json --limit 0 > "$T_TMP/hits"
 "$FW_PY" "$diff_py" hits "$T_TMP/hits" --truth "$out/truth.tsv" > "$T_TMP/diff" 2>&1

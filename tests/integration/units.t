@@ -1,19 +1,21 @@
 #!/bin/bash
 # The systemd units and the install: `make install` puts everything in place
-# with @bindir@ and @sysconfdir@ substituted, both units pass `systemd-analyze
-# verify` without a single warning, the system unit's exposure is scored,
-# both units make files private (UMask=0077), the user unit does not order
-# itself after a target a user manager does not have, the system unit and an
+# with @bindir@ and @sysconfdir@ substituted, the three units (the user and
+# system pollers, the user's desk notifier) pass `systemd-analyze verify`
+# without a single warning, the system unit's exposure is scored, every unit
+# makes files private (UMask=0077), the user units do not order themselves
+# after a target a user manager does not have, the system unit and an
 # admin's `feedwatch -c CONFIG hits` find the same database, the installed
 # binaries know their PREFIX, and `make uninstall` leaves nothing behind (but
 # an admin's edited system config).
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 24
+plan 28
 
 prefix="$T_TMP/prefix"
 make -s -C "$FW_TOP" install PREFIX="$prefix" > "$T_TMP/install.out" 2>&1
 ok $? "make install PREFIX=... succeeds"
 for f in bin/feedwatch bin/feedwatchd lib/systemd/user/feedwatch.service \
+         lib/systemd/user/feedwatch-notify.service \
          lib/systemd/system/feedwatch.service share/man/man1/feedwatch.1 \
          share/doc/feedwatch/feedwatch.conf; do
 	[ -e "$prefix/$f" ] || missing="${missing:-} $f"
@@ -22,10 +24,14 @@ is "${missing:-}" "" "binaries, units, man pages and the example config are inst
 like "$(grep ^ExecStart= "$prefix/lib/systemd/user/feedwatch.service")" "^ExecStart=$prefix/bin/feedwatchd$" "@bindir@ is substituted"
 user="$prefix/lib/systemd/user/feedwatch.service"
 sys="$prefix/lib/systemd/system/feedwatch.service"
-is "$(grep -c '@[a-z]*@' "$user" "$sys" | tr '\n' ' ')" "$user:0 $sys:0 " "no @placeholder@ is left in either unit"
+desk="$prefix/lib/systemd/user/feedwatch-notify.service"
+is "$(grep -c '@[a-z]*@' "$user" "$sys" "$desk" | tr '\n' ' ')" "$user:0 $sys:0 $desk:0 " "no @placeholder@ is left in any unit"
+like "$(grep ^ExecStart= "$desk")" "^ExecStart=$prefix/bin/feedwatchd --notify-only$" \
+	"the notifier's unit runs feedwatchd --notify-only"
 
 # The user manager has no network-online.target: ordering after it does nothing.
-is "$(grep -cE '^(After|Wants|Requires)=.*network-online' "$user")" 0 "the user unit is not ordered after network-online.target"
+is "$(grep -cE '^(After|Wants|Requires)=.*network-online' "$user" "$desk" | tr '\n' ' ')" "$user:0 $desk:0 " \
+	"the user units are not ordered after network-online.target"
 
 # The system unit's config: installed, and naming the StateDirectory's database.
 conf=$(sed -n 's/^ExecStart=.* -c \([^ ]*\).*/\1/p' "$sys")
@@ -63,20 +69,23 @@ if command -v systemd-analyze > /dev/null; then
 	out=$(systemd-analyze --user verify "$prefix/lib/systemd/user/feedwatch.service" 2>&1)
 	ok $? "systemd-analyze --user verify: the user unit"
 	is "$out" "" "and it prints no warning"
+	out=$(systemd-analyze --user verify "$desk" 2>&1)
+	ok $? "systemd-analyze --user verify: the notifier's unit"
+	is "$out" "" "and it prints no warning"
 	score=$(systemd-analyze security --offline=true "$prefix/lib/systemd/system/feedwatch.service" 2>&1 |
 		sed -n 's/.*Overall exposure level for feedwatch.service: \([0-9.]*\).*/\1/p')
 	diag "system unit exposure (systemd-analyze security --offline=true): $score"
 	like "$score" "^[0-2]\.[0-9]$" "the system unit's exposure is below 3 (got $score)"
 	# UMask=0077 as systemd itself reads it: files only for the service's user.
-	for u in system user; do
-		flag=; [ $u = user ] && flag=--user
-		line=$(systemd-analyze security $flag --offline=true "$prefix/lib/systemd/$u/feedwatch.service" 2>&1 |
+	for u in system/feedwatch user/feedwatch user/feedwatch-notify; do
+		flag=; case $u in user/*) flag=--user ;; esac
+		line=$(systemd-analyze security $flag --offline=true "$prefix/lib/systemd/$u.service" 2>&1 |
 			grep -E '^. UMask=')
-		like "$line" "^✓ UMask=" "the $u unit's files are private (systemd-analyze security: UMask=)"
+		like "$line" "^✓ UMask=" "the unit $u's files are private (systemd-analyze security: UMask=)"
 	done
 else
-	for i in 1 2 3 4 5 6 7; do echo "ok $((T_NUM + i)) # skip systemd-analyze is not installed"; done
-	T_NUM=$((T_NUM + 7))
+	for i in 1 2 3 4 5 6 7 8 9 10; do echo "ok $((T_NUM + i)) # skip systemd-analyze is not installed"; done
+	T_NUM=$((T_NUM + 10))
 fi
 
 dest="$T_TMP/dest"

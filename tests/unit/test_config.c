@@ -75,6 +75,16 @@ static const struct row rows[] = {
 	{ "file url with a host", "[feed a]\nurl = file://a.xml\n",
 	  "PATH:2:7: url: a file URL is file:///ABSOLUTE/" },
 	{ "file url relative", "[feed a]\nurl = file:feeds/a.xml\n", NULL },
+	{ "subscribe", "[feedwatch]\nsubscriber = ana@desk1\nsubscribe = milei, china-swaps\n"
+	  "[topic milei]\nquery = Milei\n[topic china-swaps]\nquery = swap\n", NULL },
+	{ "subscribe all", "[feedwatch]\nsubscribe = all\n[topic milei]\nquery = Milei\n", NULL },
+	{ "subscribe unknown topic", "[feedwatch]\nsubscribe = milei, china-swap\n"
+	  "[topic milei]\nquery = Milei\n[topic china-swaps]\nquery = swap\n",
+	  "PATH:2:13: subscribe: no topic 'china-swap'; did you mean china-swaps?" },
+	{ "subscribe nothing", "[feedwatch]\nsubscribe = ,\n", "PATH:2:13: subscribe: expected topic keys" },
+	{ "subscriber empty", "[feedwatch]\nsubscriber =\n", "PATH:2:" },
+	{ "subscriber misspelt", "[feedwatch]\nsubscribers = ana\n",
+	  "PATH:2: unknown key 'subscribers' in [feedwatch]; did you mean subscriber?" },
 };
 
 static char *
@@ -637,6 +647,32 @@ static void test_database(void)
 	}
 }
 
+/* subscriber and subscribe: as written, or $USER@hostname and all. */
+static void test_subscribe(void)
+{
+	static const char with[] = "[feedwatch]\nsubscriber = ana@desk1\nsubscribe = b , a\n"
+	                           "[topic a]\nquery = x\n[topic b]\nquery = y\n";
+	static const char without[] = "[topic a]\nquery = x\n";
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GError) err = NULL;
+	g_autofree char *dflt = g_strdup_printf("%s@%s", g_get_user_name(), g_get_host_name());
+	struct fw_config *c = fw_config_load_data("/etc/fw/feedwatch.conf", with, strlen(with),
+	                                          errors, &err);
+
+	g_assert_no_error(err);
+	g_assert_cmpstr(c->subscriber, ==, "ana@desk1");
+	g_assert_nonnull(c->subscribe);
+	g_assert_cmpstr(c->subscribe[0], ==, "b");
+	g_assert_cmpstr(c->subscribe[1], ==, "a");
+	g_assert_null(c->subscribe[2]);
+	fw_config_free(c);
+	c = fw_config_load_data("/etc/fw/feedwatch.conf", without, strlen(without), errors, &err);
+	g_assert_no_error(err);
+	g_assert_cmpstr(c->subscriber, ==, dflt);
+	g_assert_null(c->subscribe);
+	fw_config_free(c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -663,6 +699,7 @@ main(int argc, char **argv)
 	g_test_add_func("/config/durations", test_durations);
 	g_test_add_func("/config/database", test_database);
 	g_test_add_func("/config/when", test_when);
+	g_test_add_func("/config/subscribe", test_subscribe);
 	rc = g_test_run();
 	{
 		g_autoptr(GDir) d = g_dir_open(tmpdir, 0, NULL);

@@ -1636,6 +1636,7 @@ static void test_stories(struct fixture *f, gconstpointer data)
 	gint64 ids[G_N_ELEMENTS(grouping_rows)];
 	g_autoptr(GError) err = NULL;
 	gint64 changed = -1;
+	const char *read_count;
 
 	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
 		gint64 item = put_dated(f->s, feed_id(f->s, grouping_rows[i].feed), grouping_rows[i].id,
@@ -1724,11 +1725,14 @@ static void test_stories(struct fixture *f, gconstpointer data)
 			assert_hits(out, ids, lists[i].want);
 		}
 	}
-	/* Marking a story read marks every topic and feed of it, nothing else. */
+	/* Marking a story read marks every topic and feed of it, nothing else
+	 * (on PostgreSQL, for this subscriber). */
+	read_count = fw_store_is_pg(f->path) ? "SELECT COUNT(*) FROM reads"
+	                                     : "SELECT COUNT(*) FROM hits WHERE read = 1";
 	g_assert_true(fw_store_story_set_read(f->s, ids[2], TRUE, &changed, &err));
 	g_assert_no_error(err);
 	g_assert_cmpint(changed, ==, 3);
-	g_assert_cmpint(sql_int(f->path, "SELECT COUNT(*) FROM hits WHERE read = 1"), ==, 3);
+	g_assert_cmpint(sql_int(f->path, read_count), ==, 3);
 	g_assert_true(fw_store_story_set_read(f->s, ids[0], TRUE, &changed, &err));
 	g_assert_cmpint(changed, ==, 0);
 	{
@@ -1743,7 +1747,7 @@ static void test_stories(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(changed, ==, 3);
 	g_assert_true(fw_store_story_set_read(f->s, ids[1], FALSE, &changed, &err));
 	g_assert_cmpint(changed, ==, 3);
-	g_assert_cmpint(sql_int(f->path, "SELECT COUNT(*) FROM hits WHERE read = 1"), ==, 3);
+	g_assert_cmpint(sql_int(f->path, read_count), ==, 3);
 	g_assert_false(fw_store_story_set_read(f->s, 999, TRUE, &changed, &err));
 	g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_NOT_FOUND);
 }
@@ -3174,7 +3178,7 @@ static void test_claims(struct fixture *f, gconstpointer data)
 
 /* Hosts' pauses: shared on PostgreSQL (the later pause wins, ended ones are
  * not returned), nothing on SQLite. A PostgreSQL database of schema 1 gets
- * the table when opened (migration 2). */
+ * the table when opened (migrations 2 and 3). */
 static void test_host_pauses(struct fixture *f, gconstpointer data)
 {
 	const struct run *run = data;
@@ -3184,10 +3188,14 @@ static void test_host_pauses(struct fixture *f, gconstpointer data)
 
 	if (run->pg) {
 		fw_store_free(f->s);
-		sql_exec(f->path, "DROP TABLE host_pauses; UPDATE schema_version SET version = 1");
+		/* back to schema 1: without schema 2's and 3's tables and columns */
+		sql_exec(f->path, "DROP TABLE host_pauses, shown, reads, subscribers;"
+		         " ALTER TABLE mutes DROP CONSTRAINT mutes_pkey;"
+		         " ALTER TABLE mutes DROP COLUMN subscriber; ALTER TABLE mutes ADD PRIMARY KEY (topic);"
+		         " UPDATE schema_version SET version = 1");
 		f->s = fw_store_open(f->path, &err);
 		g_assert_no_error(err);
-		g_assert_cmpint(sql_int(f->path, "SELECT version FROM schema_version"), ==, 2);
+		g_assert_cmpint(sql_int(f->path, "SELECT version FROM schema_version"), ==, 3);
 	}
 	g_assert_true(fw_store_host_pause(f->s, "example.org:443", 100, &err));
 	g_assert_true(fw_store_host_pause(f->s, "example.org:443", 50, &err));
@@ -3252,6 +3260,120 @@ static void pg_server_stop(char *dir)
 	g_free(dir);
 }
 
+/* Desks (team mode): a new subscriber starts at the newest hit; a desk's
+ * outbox claims its topics' new hits once (not those of a first fetch, one
+ * per story and topic) and returns them until they are shown; two
+ * subscribers each get a hit, one name has one desk; read state and mutes
+ * are each subscriber's. No desks on SQLite. */
+static void test_subscribers(struct fixture *f, gconstpointer data)
+{
+	const struct run *run = data;
+	char *topics[] = { "milei", NULL };
+	g_autoptr(GPtrArray) rows =
+		g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
+	g_autoptr(GPtrArray) subs =
+		g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_subscriber_status_free);
+	g_autoptr(GHashTable) m = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GError) err = NULL;
+	struct fw_store *b, *c;
+	struct fw_hit_row *row;
+	gint64 feed, feed2, h1, h2, h6;
+	gboolean fresh = FALSE;
+
+	if (!run->pg) {
+		g_assert_false(fw_store_subscribe(f->s, topics, "milei", 100, &fresh, &err));
+		g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_FAILED);
+		return;
+	}
+	feed = feed_id(f->s, "f");
+	feed2 = feed_id(f->s, "g");
+	add_hit(f->s, put_item(f->s, feed, "0", "Old", "https://a.example/0", 10), "milei",
+	        FW_HIT_NOTIFIED_NONE, 0, 10, "old");
+	fw_store_set_subscriber(f->s, "ana");
+	g_assert_true(fw_store_subscribe(f->s, topics, "milei", 100, &fresh, &err));
+	g_assert_no_error(err);
+	g_assert_true(fresh);
+	h1 = add_hit(f->s, put_item(f->s, feed, "1", "One", "https://a.example/1", 110), "milei",
+	             FW_HIT_NOTIFIED_PENDING, 0, 110, "one");
+	h2 = add_hit(f->s, put_item(f->s, feed, "2", "Two", "https://b.example/story", 110),
+	             "milei", FW_HIT_NOTIFIED_PENDING, 0, 110, "two");
+	/* the same story in another feed, another topic, a first fetch */
+	add_hit(f->s, put_item(f->s, feed2, "3", "Two", "https://b.example/story/", 110), "milei",
+	        FW_HIT_NOTIFIED_NONE, 0, 110, "two again");
+	add_hit(f->s, put_item(f->s, feed, "4", "Four", "https://a.example/4", 110), "mercosur",
+	        FW_HIT_NOTIFIED_PENDING, 0, 110, "four");
+	add_hit(f->s, put_item(f->s, feed2, "5", "Five", "https://a.example/5", 110), "milei",
+	        FW_HIT_NOTIFIED_INITIAL, 0, 110, "five");
+	for (int pass = 0; pass < 2; pass++) {   /* claimed once, due until shown */
+		g_ptr_array_set_size(rows, 0);
+		g_assert_true(fw_store_outbox_due(f->s, 200, 0, rows, &err));
+		g_assert_no_error(err);
+		g_assert_cmpuint(rows->len, ==, 2);
+		g_assert_cmpint(((struct fw_outbox_row *)rows->pdata[0])->id, ==, h1);
+		g_assert_cmpint(((struct fw_outbox_row *)rows->pdata[0])->hit_id, ==, h1);
+		g_assert_cmpint(((struct fw_outbox_row *)rows->pdata[1])->id, ==, h2);
+		g_assert_cmpuint(((struct fw_outbox_row *)rows->pdata[1])->channel, ==, FW_CHANNEL_DESKTOP);
+	}
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM shown"), ==, 2);
+	g_assert_true(fw_store_outbox_done(f->s, h1, TRUE, NULL, 200, &err));
+	g_assert_true(fw_store_outbox_done(f->s, h2, FALSE, "no", 200, &err));
+	g_assert_no_error(err);
+	g_ptr_array_set_size(rows, 0);
+	g_assert_true(fw_store_outbox_due(f->s, 200, 0, rows, &err));
+	g_assert_cmpuint(rows->len, ==, 0);   /* h2 waits for its backoff */
+	g_assert_true(fw_store_outbox_due(f->s, 200 + FW_STORE_OUTBOX_BACKOFF, 0, rows, &err));
+	g_assert_cmpuint(rows->len, ==, 1);
+
+	/* a second desk starts at the newest hit, then gets the new ones too */
+	b = fw_store_open(f->path, &err);
+	g_assert_no_error(err);
+	fw_store_set_subscriber(b, "ben");
+	g_assert_true(fw_store_subscribe(b, topics, "all", 300, &fresh, &err));
+	g_assert_true(fresh);
+	g_ptr_array_set_size(rows, 0);
+	g_assert_true(fw_store_outbox_due(b, 300, 0, rows, &err));
+	g_assert_cmpuint(rows->len, ==, 0);
+	h6 = add_hit(f->s, put_item(f->s, feed, "6", "Six", "https://a.example/6", 310), "milei",
+	             FW_HIT_NOTIFIED_PENDING, 0, 310, "six");
+	g_assert_true(fw_store_outbox_due(b, 400, 0, rows, &err));
+	g_assert_cmpuint(rows->len, ==, 1);
+	g_assert_cmpint(((struct fw_outbox_row *)rows->pdata[0])->id, ==, h6);
+	g_ptr_array_set_size(rows, 0);
+	g_assert_true(fw_store_outbox_due(f->s, 400, 0, rows, &err));
+	g_assert_cmpuint(rows->len, ==, 2);   /* h2 again and h6 */
+
+	/* one desk per subscriber */
+	c = fw_store_open(f->path, &err);
+	g_assert_no_error(err);
+	fw_store_set_subscriber(c, "ana");
+	g_assert_false(fw_store_subscribe(c, topics, "milei", 400, NULL, &err));
+	g_assert_error(err, FW_STORE_ERROR, FW_STORE_ERROR_BUSY);
+	g_clear_error(&err);
+	fw_store_free(c);
+
+	/* read state and mutes: each subscriber's */
+	g_assert_true(fw_store_hit_set_read(f->s, h1, TRUE, &err));
+	g_assert_no_error(err);
+	row = fw_store_hit_get(f->s, h1, &err);
+	g_assert_true(row->read);
+	fw_hit_row_free(row);
+	row = fw_store_hit_get(b, h1, &err);
+	g_assert_false(row->read);
+	fw_hit_row_free(row);
+	g_assert_true(fw_store_mute_set(f->s, "milei", 1000, 400, &err));
+	g_assert_true(fw_store_mutes(b, 400, m, &err));
+	g_assert_cmpuint(g_hash_table_size(m), ==, 0);
+	g_assert_true(fw_store_mutes(f->s, 400, m, &err));
+	g_assert_cmpuint(g_hash_table_size(m), ==, 1);
+	g_assert_true(fw_store_subscribers(b, subs, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(subs->len, ==, 2);
+	g_assert_cmpstr(((struct fw_subscriber_status *)subs->pdata[0])->name, ==, "ana");
+	g_assert_cmpint(((struct fw_subscriber_status *)subs->pdata[0])->shown, ==, 1);
+	g_assert_cmpstr(((struct fw_subscriber_status *)subs->pdata[1])->topics, ==, "all");
+	fw_store_free(b);
+}
+
 /* The cases: name (under /store/sqlite and /store/pg), function, whether the
  * fixture leaves the store closed, whether it runs on PostgreSQL too. */
 static const struct {
@@ -3281,6 +3403,7 @@ static const struct {
 	{ "/outbox/backoff", test_outbox_backoff, FALSE, TRUE },
 	{ "/feed/claims", test_claims, FALSE, TRUE },
 	{ "/host-pauses", test_host_pauses, FALSE, TRUE },
+	{ "/subscribers", test_subscribers, FALSE, TRUE },
 	{ "/prune-foreach", test_prune_foreach, FALSE, TRUE },
 	{ "/mutes", test_mutes, FALSE, TRUE },
 	{ "/data-version", test_data_version, FALSE, FALSE },
