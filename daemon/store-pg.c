@@ -179,7 +179,7 @@ static const char *const pg_migrations[] = {
 	"CREATE TRIGGER hits_found_rtime BEFORE UPDATE OF found ON hits FOR EACH ROW"
 	"  WHEN (OLD.found IS DISTINCT FROM NEW.found) EXECUTE FUNCTION fw_hits_found();"
 	"CREATE FUNCTION fw_items_published() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-	"  UPDATE hits SET rtime = LEAST(COALESCE(NEW.published, found), found)"
+	"  UPDATE hits SET rtime = LEAST(COALESCE(NEW.published, hits.found), hits.found)"
 	"    WHERE item_id = NEW.id;"
 	"  RETURN NULL;"
 	"END $$;"
@@ -1531,17 +1531,21 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f, co
 	int row;
 
 	if (arms > 1) {
-		/* an IN list would sort every hit of those topics */
+		/* an IN list would sort every hit of those topics; arms each
+		 * ordered, in FROM, are merged (Merge Append of the index walks:
+		 * arms flattened into one append are sorted, PostgreSQL 15) */
+		g_string_append(sql, "SELECT * FROM (");
 		for (guint i = 0; i < arms; i++) {
 			struct fw_hit_filter one = *f;
 			char *topic[2] = { f->topics[i], NULL };
 
 			one.topics = topic;
-			g_string_append_printf(sql, "%sSELECT h.story, h.rtime, h.id%s",
+			g_string_append_printf(sql, "%s(SELECT h.story, h.rtime, h.id%s",
 			                       i ? " UNION ALL " : "", from);
 			hit_where(sql, &p, &one, PG_HIT_TIME);
+			g_string_append(sql, " ORDER BY h.rtime DESC, h.id DESC)");
 		}
-		g_string_append(sql, " ORDER BY 2 DESC, 3 DESC");
+		g_string_append(sql, ") u ORDER BY 2 DESC, 3 DESC");
 	} else if (walk) {
 		g_string_append_printf(sql, "SELECT h.story, h.rtime, h.id%s", from);
 		hit_where(sql, &p, f, PG_HIT_TIME);
