@@ -36,6 +36,10 @@ struct fw_store_ops {
 	                       gboolean *claimed, gint64 *retry, GError **error);
 	gboolean (*host_pause)(struct fw_store *s, const char *host, gint64 until, GError **error);
 	gboolean (*host_pauses)(struct fw_store *s, gint64 now, GHashTable *out, GError **error);
+	gboolean (*poller_beat)(struct fw_store *s, gint64 started, gint64 now, gint64 every,
+	                        const char *version, GError **error);
+	gboolean (*poller_leave)(struct fw_store *s, GError **error);
+	gboolean (*pollers)(struct fw_store *s, GPtrArray *out, GError **error);
 	gboolean (*feed_claim_keep)(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
 	                            gboolean *held, GError **error);
 	gboolean (*item_put)(struct fw_store *s, gint64 feed_id, const struct fw_item *item,

@@ -243,6 +243,9 @@ enum pst_id {
 	PS_HITS_COUNT,
 	PS_HOST_PAUSE,
 	PS_HOST_PAUSES,
+	PS_POLLER_BEAT,
+	PS_POLLER_LEAVE,
+	PS_POLLERS,
 	PS_COUNT
 };
 
@@ -424,6 +427,18 @@ static const char *const pst_sql[PS_COUNT] = {
 		" ON CONFLICT (host) DO UPDATE SET until = GREATEST(host_pauses.until, excluded.until)",
 	[PS_HOST_PAUSES] =
 		"SELECT host, until FROM host_pauses WHERE until > $1::bigint",
+	/* Its row made or renewed; the pollers not heard of for long forgotten. */
+	[PS_POLLER_BEAT] =
+		"WITH gone AS (DELETE FROM pollers WHERE last_beat < $6::bigint AND name <> $1::text)"
+		" INSERT INTO pollers (name, started, last_beat, beat_every, version)"
+		" VALUES ($1::text, $2::bigint, $3::bigint, $4::bigint, $5::text)"
+		" ON CONFLICT (name) DO UPDATE SET started = excluded.started,"
+		" last_beat = excluded.last_beat, beat_every = excluded.beat_every,"
+		" version = excluded.version RETURNING name",
+	[PS_POLLER_LEAVE] =
+		"DELETE FROM pollers WHERE name = $1::text RETURNING name",
+	[PS_POLLERS] =
+		"SELECT name, version, started, last_beat, beat_every FROM pollers ORDER BY name",
 	[PS_HITS_COUNT] =
 		"SELECT count(*) FROM hits WHERE found >= $1::bigint",
 	[PS_BROWSE_SIGNATURE] =
@@ -934,7 +949,8 @@ static gboolean pg_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
 
 /* Runs statement id on the claims' connection (made, or made again, on
  * demand), in a transaction of its own. As pq_run. */
-static PGresult *claims_run(struct fw_store *s, enum pst_id id, struct params *p, GError **error)
+static PGresult *claims_run(struct fw_store *s, enum pst_id id, struct params *p,
+                            const char *what, GError **error)
 {
 	PGresult *r;
 
@@ -944,8 +960,7 @@ static PGresult *claims_run(struct fw_store *s, enum pst_id id, struct params *p
 		g_autofree char *m = g_strstrip(g_strdup(PQerrorMessage(s->pg->claims)));
 
 		p_clear(p);
-		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN, "%s: claiming a feed: %s",
-		            s->path, m);
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN, "%s: %s: %s", s->path, what, m);
 		return NULL;
 	}
 	r = PQexecParams(s->pg->claims, pst_sql[id], p->n, NULL, p->v, NULL, NULL, 0);
@@ -954,7 +969,7 @@ static PGresult *claims_run(struct fw_store *s, enum pst_id id, struct params *p
 		g_autofree char *m = g_strstrip(g_strdup(PQresultErrorMessage(r)));
 
 		g_set_error(error, FW_STORE_ERROR, pg_error_code(s->pg->claims, r),
-		            "%s: claiming a feed: %s", s->path, m);
+		            "%s: %s: %s", s->path, what, m);
 		PQclear(r);
 		return NULL;
 	}
@@ -974,20 +989,72 @@ static gboolean pg_feed_claim(struct fw_store *s, gint64 feed_id, gint64 now, gi
 	p_text(&p, fw_store_poller_name(s));
 	p_int(&p, now);
 	p_int(&p, now + MAX(lease, 1));
-	if (!(r = claims_run(s, PS_FEED_CLAIM, &p, error)))
+	if (!(r = claims_run(s, PS_FEED_CLAIM, &p, "claiming a feed", error)))
 		return FALSE;
 	*claimed = PQntuples(r) > 0;
 	PQclear(r);
 	if (*claimed)
 		return TRUE;
 	p_int(&p, feed_id);
-	if (!(r = claims_run(s, PS_FEED_WHEN, &p, error)))
+	if (!(r = claims_run(s, PS_FEED_WHEN, &p, "claiming a feed", error)))
 		return FALSE;
 	*retry = PQntuples(r) > 0 ? col_int(r, 0, 0) : 0;
 	PQclear(r);
 	/* Held this very moment by one that is claiming it: look again soon. */
 	if (*retry <= now)
 		*retry = now + 1;
+	return TRUE;
+}
+
+/* The heartbeat is written on the claims' connection: seen at once,
+ * whatever group the poller has open. */
+static gboolean pg_poller_beat(struct fw_store *s, gint64 started, gint64 now, gint64 every,
+                               const char *version, GError **error)
+{
+	struct params p = { 0 };
+	PGresult *r;
+
+	p_text(&p, fw_store_poller_name(s));
+	p_int(&p, started);
+	p_int(&p, now);
+	p_int(&p, MAX(every, 1));
+	p_text(&p, version);
+	p_int(&p, now - FW_STORE_POLLER_FORGET);
+	if (!(r = claims_run(s, PS_POLLER_BEAT, &p, "recording the poller's heartbeat", error)))
+		return FALSE;
+	PQclear(r);
+	return TRUE;
+}
+
+static gboolean pg_poller_leave(struct fw_store *s, GError **error)
+{
+	struct params p = { 0 };
+	PGresult *r;
+
+	p_text(&p, fw_store_poller_name(s));
+	if (!(r = claims_run(s, PS_POLLER_LEAVE, &p, "forgetting the poller", error)))
+		return FALSE;
+	PQclear(r);
+	return TRUE;
+}
+
+static gboolean pg_pollers(struct fw_store *s, GPtrArray *out, GError **error)
+{
+	PGresult *r;
+
+	if (!(r = pq_run(s, PS_POLLERS, NULL, "reading the pollers", error)))
+		return FALSE;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct fw_store_poller *pl = g_new0(struct fw_store_poller, 1);
+
+		pl->name = col_dup(r, i, 0);
+		pl->version = col_dup(r, i, 1);
+		pl->started = col_int(r, i, 2);
+		pl->last_beat = col_int(r, i, 3);
+		pl->beat_every = col_int(r, i, 4);
+		g_ptr_array_add(out, pl);
+	}
+	PQclear(r);
 	return TRUE;
 }
 
@@ -2112,6 +2179,9 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.feed_statuses = pg_feed_statuses,
 	.feed_claim = pg_feed_claim,
 	.feed_claim_keep = pg_feed_claim_keep,
+	.poller_beat = pg_poller_beat,
+	.poller_leave = pg_poller_leave,
+	.pollers = pg_pollers,
 	.host_pause = pg_host_pause,
 	.host_pauses = pg_host_pauses,
 	.item_put = pg_item_put,

@@ -83,6 +83,37 @@ gboolean fw_store_host_pauses(struct fw_store *s, gint64 now, GHashTable *out, G
 	return s->ops->host_pauses(s, now, out, error);
 }
 
+void fw_store_poller_free(struct fw_store_poller *p)
+{
+	if (!p)
+		return;
+	g_free(p->name);
+	g_free(p->version);
+	g_free(p);
+}
+
+gboolean fw_store_poller_beat(struct fw_store *s, gint64 started, gint64 now, gint64 every,
+                              const char *version, GError **error)
+{
+	if (!s->ops->poller_beat)
+		return TRUE;
+	return s->ops->poller_beat(s, started, now, every, version, error);
+}
+
+gboolean fw_store_poller_leave(struct fw_store *s, GError **error)
+{
+	if (!s->ops->poller_leave)
+		return TRUE;
+	return s->ops->poller_leave(s, error);
+}
+
+gboolean fw_store_pollers(struct fw_store *s, GPtrArray *out, GError **error)
+{
+	if (!s->ops->pollers)
+		return TRUE;
+	return s->ops->pollers(s, out, error);
+}
+
 void fw_store_set_poller_name(struct fw_store *s, const char *name)
 {
 	g_free(s->poller);

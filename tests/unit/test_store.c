@@ -3184,6 +3184,45 @@ static void test_host_pauses(struct fixture *f, gconstpointer data)
 	g_assert_cmpuint(g_hash_table_size(m), ==, run->pg ? 1 : 0);
 }
 
+/* Pollers' heartbeats: made, renewed (started kept as given), listed by
+ * name, forgotten on leaving; a poller silent for a week is forgotten by
+ * the next beat of another. Nothing on SQLite. */
+static void test_pollers(struct fixture *f, gconstpointer data)
+{
+	const struct run *run = data;
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_poller_free);
+	g_autoptr(GError) err = NULL;
+	struct fw_store_poller *p;
+
+	sql_exec(f->path, run->pg ? "INSERT INTO pollers VALUES ('gone:1', 1, 10, 30, NULL)"
+	                          : "SELECT 1");
+	fw_store_set_poller_name(f->s, "b:2");
+	g_assert_true(fw_store_poller_beat(f->s, 100, 100, 30, "0.1.0", &err));
+	g_assert_true(fw_store_poller_beat(f->s, 100, 130, 30, "0.1.0", &err));
+	fw_store_set_poller_name(f->s, "a:1");
+	g_assert_true(fw_store_poller_beat(f->s, 120, 120 + FW_STORE_POLLER_FORGET, 2, NULL, &err));
+	g_assert_true(fw_store_pollers(f->s, out, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(out->len, ==, run->pg ? 2 : 0);
+	if (!run->pg)
+		return;
+	p = out->pdata[1];
+	g_assert_cmpstr(p->name, ==, "b:2");
+	g_assert_cmpint(p->started, ==, 100);
+	g_assert_cmpint(p->last_beat, ==, 130);
+	g_assert_cmpint(p->beat_every, ==, 30);
+	g_assert_cmpstr(p->version, ==, "0.1.0");
+	p = out->pdata[0];
+	g_assert_cmpstr(p->name, ==, "a:1");
+	g_assert_null(p->version);
+	g_assert_true(fw_store_poller_leave(f->s, &err));
+	g_ptr_array_set_size(out, 0);
+	g_assert_true(fw_store_pollers(f->s, out, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(out->len, ==, 1);
+	g_assert_cmpstr(((struct fw_store_poller *)out->pdata[0])->name, ==, "b:2");
+}
+
 static void test_canonical(void)
 {
 	g_assert_null(fw_store_canonical_link(NULL));
@@ -3259,6 +3298,7 @@ static const struct {
 	{ "/outbox/backoff", test_outbox_backoff, FALSE, TRUE },
 	{ "/feed/claims", test_claims, FALSE, TRUE },
 	{ "/host-pauses", test_host_pauses, FALSE, TRUE },
+	{ "/pollers", test_pollers, FALSE, TRUE },
 	{ "/prune-foreach", test_prune_foreach, FALSE, TRUE },
 	{ "/mutes", test_mutes, FALSE, TRUE },
 	{ "/data-version", test_data_version, FALSE, FALSE },
