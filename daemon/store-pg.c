@@ -1560,20 +1560,6 @@ static void hit_where(GString *sql, struct params *p, const struct fw_hit_filter
 	}
 }
 
-/* A story with its latest matching hit's time. */
-struct story_at {
-	gint64 story, t;
-};
-
-static int story_at_newest_first(gconstpointer a, gconstpointer b)
-{
-	const struct story_at *x = a, *y = b;
-
-	if (x->t != y->t)
-		return x->t < y->t ? 1 : -1;
-	return x->story < y->story ? 1 : x->story > y->story ? -1 : 0;
-}
-
 /* The stories with a hit that matches the filter, in the order of their
  * latest matching hit's time (then by number; newest first unless
  * oldest_first), at most limit, as a PostgreSQL array literal; from is the
@@ -1585,13 +1571,12 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f, co
                            GError **error)
 {
 	g_autoptr(GString) sql = g_string_new(NULL);
-	g_autoptr(GString) arr = g_string_new("{");
-	g_autoptr(GArray) found = g_array_new(FALSE, FALSE, sizeof(struct story_at));
-	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	gboolean walk = !f->oldest_first && f->limit > 0;
 	const char *dir = f->oldest_first ? "ASC" : "DESC";
 	guint arms = walk && f->topics != NULL ? g_strv_length(f->topics) : 0;
-	gint64 cut = G_MININT64;
+	struct fw_store_stories st;
+	gboolean ok;
+	char *arr;
 	struct params p = { 0 };
 	struct cursor c;
 	const PGresult *r;
@@ -1629,35 +1614,15 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f, co
 	if (!cursor_open(s, &c, sql->str, &p, walk ? MAX(2 * (int)MIN(f->limit, 100000), 200)
 	                                          : PG_FETCH, error))
 		return NULL;
-	while (cursor_next(&c, &r, &row, error)) {
-		struct story_at a = { col_int(r, row, 0), col_int(r, row, 1) };
-
-		if (!walk) {
-			g_array_append_val(found, a);
-			continue;
-		}
-		/* past the limit's story and the stories of its time */
-		if (a.t < cut)
+	fw_store_stories_init(&st, walk, f->limit);
+	while (cursor_next(&c, &r, &row, error))
+		if (!fw_store_stories_add(&st, col_int(r, row, 0), col_int(r, row, 1)))
 			break;
-		if (!g_hash_table_contains(seen, &a.story)) {
-			g_array_append_val(found, a);
-			g_hash_table_add(seen, g_memdup2(&a.story, sizeof a.story));
-			if (found->len == f->limit)
-				cut = a.t;
-		}
-	}
-	if (!cursor_close(&c, !c.failed, c.failed ? NULL : error))
-		return NULL;
-	if (walk) {
-		g_array_sort(found, story_at_newest_first);
-		if (found->len > f->limit)
-			g_array_set_size(found, f->limit);
-	}
-	for (guint i = 0; i < found->len; i++)
-		g_string_append_printf(arr, "%s%" G_GINT64_FORMAT, i ? "," : "",
-		                       g_array_index(found, struct story_at, i).story);
-	g_string_append_c(arr, '}');
-	return g_string_free(g_steal_pointer(&arr), FALSE);
+	ok = cursor_close(&c, !c.failed, c.failed ? NULL : error);
+	arr = fw_store_stories_end(&st, '{', '}');
+	if (!ok)
+		g_clear_pointer(&arr, g_free);
+	return arr;
 }
 
 /* Runs the hit log query of filter (see fw_store_hits) through a cursor,
@@ -1724,40 +1689,19 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 	return cursor_close(&c, !c.failed, c.failed ? NULL : error);
 }
 
-/* hits_each's take for fw_store_hits: appends to the array. */
-static gboolean hits_append(struct fw_hit_row *row, gpointer out)
-{
-	g_ptr_array_add(out, row);
-	return TRUE;
-}
-
 static gboolean pg_hits(struct fw_store *s, const struct fw_hit_filter *filter,
                         GPtrArray *out, GError **error)
 {
-	return hits_each(s, filter, hits_append, out, FALSE, error);
-}
-
-struct hits_cb {
-	fw_store_hit_cb cb;
-	gpointer data;
-};
-
-/* hits_each's take for fw_store_hits_foreach: the caller's callback (the
- * row is borrowed). */
-static gboolean hits_call(struct fw_hit_row *row, gpointer data)
-{
-	struct hits_cb *c = data;
-
-	return c->cb(row, c->data);
+	return hits_each(s, filter, fw_store_hit_append, out, FALSE, error);
 }
 
 /* Streams the rows (a cursor): a year of hits is never held at once. */
 static gboolean pg_hits_foreach(struct fw_store *s, const struct fw_hit_filter *filter,
                                 fw_store_hit_cb cb, gpointer data, GError **error)
 {
-	struct hits_cb c = { cb, data };
+	struct fw_store_hit_call c = { cb, data };
 
-	return hits_each(s, filter, hits_call, &c, TRUE, error);
+	return hits_each(s, filter, fw_store_hit_call, &c, TRUE, error);
 }
 
 static gboolean pg_hits_count(struct fw_store *s, gint64 since, gint64 *count, GError **error)

@@ -1509,6 +1509,25 @@ static gint64 put_dated(struct fw_store *s, gint64 feed, const char *id, const c
 	return rowid;
 }
 
+/* Puts grouping_rows' items and hits in s, in order; their hit ids to ids
+ * (may be NULL). With path, after each hit no hit of the database may be
+ * stale (the query stale counts those that are). */
+static void grouping_put(struct fw_store *s, gint64 *ids, const char *path, const char *stale)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
+		gint64 item = put_dated(s, feed_id(s, grouping_rows[i].feed), grouping_rows[i].id,
+		                        grouping_rows[i].title, grouping_rows[i].link,
+		                        grouping_rows[i].published, grouping_rows[i].found);
+		gint64 id = add_hit(s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
+		                    grouping_rows[i].found, grouping_rows[i].title);
+
+		if (ids)
+			ids[i] = id;
+		if (path)
+			g_assert_cmpint(sql_int(path, stale), ==, 0);
+	}
+}
+
 /* Asserts out holds exactly the hits (by grouping_rows index) of want, -1 ended, in order. */
 static void assert_hits(GPtrArray *out, const gint64 *ids, const int *want)
 {
@@ -1529,14 +1548,7 @@ static void test_stories(struct fixture *f, gconstpointer data)
 	g_autoptr(GError) err = NULL;
 	gint64 changed = -1;
 
-	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
-		gint64 item = put_dated(f->s, feed_id(f->s, grouping_rows[i].feed), grouping_rows[i].id,
-		                        grouping_rows[i].title, grouping_rows[i].link,
-		                        grouping_rows[i].published, grouping_rows[i].found);
-
-		ids[i] = add_hit(f->s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
-		                 grouping_rows[i].found, grouping_rows[i].title);
-	}
+	grouping_put(f->s, ids, NULL, NULL);
 	/* Each hit knows its story, and the story lists every hit of it. */
 	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
 		g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
@@ -1673,15 +1685,7 @@ static void test_story_kept(struct fixture *f, gconstpointer data)
 	g_autoptr(GError) err = NULL;
 	struct fw_hit_row *r;
 
-	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
-		gint64 item = put_dated(f->s, feed_id(f->s, grouping_rows[i].feed), grouping_rows[i].id,
-		                        grouping_rows[i].title, grouping_rows[i].link,
-		                        grouping_rows[i].published, grouping_rows[i].found);
-
-		ids[i] = add_hit(f->s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
-		                 grouping_rows[i].found, grouping_rows[i].title);
-		g_assert_cmpint(sql_int(f->path, STALE_HITS_OF), ==, 0);
-	}
+	grouping_put(f->s, ids, f->path, STALE_HITS_OF);
 	g_assert_cmpint(sql_int(f->path, "SELECT COUNT(*) FROM hits WHERE story IS NULL"
 	                        " OR rtime IS NULL"), ==, 0);
 	/* d1 edited: published earlier than found now, so its time follows */
@@ -1788,14 +1792,7 @@ static void test_migrate_stories(struct fixture *f, gconstpointer data)
 
 	if (!run->pg)
 		return;   /* SQLite's migration 5: test_migrate_v4 */
-	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
-		gint64 item = put_dated(f->s, feed_id(f->s, grouping_rows[i].feed), grouping_rows[i].id,
-		                        grouping_rows[i].title, grouping_rows[i].link,
-		                        grouping_rows[i].published, grouping_rows[i].found);
-
-		ids[i] = add_hit(f->s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
-		                 grouping_rows[i].found, grouping_rows[i].title);
-	}
+	grouping_put(f->s, ids, NULL, NULL);
 	fw_store_free(f->s);
 	f->s = NULL;
 	version = sql_int(f->path, "SELECT version FROM schema_version");
@@ -1874,14 +1871,7 @@ static void test_query_plans(struct fixture *f, gconstpointer data)
 	fw_store_free(f->s);
 	f->s = NULL;
 	s = open_spied(f->path, &db);
-	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
-		gint64 item = put_dated(s, feed_id(s, grouping_rows[i].feed), grouping_rows[i].id,
-		                        grouping_rows[i].title, grouping_rows[i].link,
-		                        grouping_rows[i].published, grouping_rows[i].found);
-
-		add_hit(s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
-		        grouping_rows[i].found, grouping_rows[i].title);
-	}
+	grouping_put(s, NULL, NULL, NULL);
 	g_assert_cmpint(sqlite3_open_v2(f->path, &ro, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
 	for (gsize i = 0; i < G_N_ELEMENTS(plan_rows); i++) {
 		g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func(g_free);
@@ -1974,14 +1964,7 @@ static void test_query_plans_pg(struct fixture *f, gconstpointer data)
 	                       pg_server, f->schema);
 	s = fw_store_open(conn, &err);
 	g_assert_no_error(err);
-	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
-		gint64 item = put_dated(s, feed_id(s, grouping_rows[i].feed), grouping_rows[i].id,
-		                        grouping_rows[i].title, grouping_rows[i].link,
-		                        grouping_rows[i].published, grouping_rows[i].found);
-
-		add_hit(s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
-		        grouping_rows[i].found, grouping_rows[i].title);
-	}
+	grouping_put(s, NULL, NULL, NULL);
 	cap = g_build_filename(f->tmp, "plans", NULL);
 	for (gsize i = 0; i < G_N_ELEMENTS(plan_rows); i++) {
 		g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
