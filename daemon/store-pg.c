@@ -1565,60 +1565,81 @@ static void hit_where(GString *sql, struct params *p, const struct fw_hit_filter
  * oldest_first), at most limit, as a PostgreSQL array literal; from is the
  * FROM clause. As store-sqlite.c's: newest first with a limit walks the hits
  * newest first through hits_rtime or hits_topic_rtime (two topics or more:
- * each topic's walk, merged by a UNION ALL) and stops after the limit's
- * story and its ties; else one GROUP BY. NULL with error. */
+ * each topic's walk, merged) and stops after the limit's story and its
+ * ties; else one GROUP BY. NULL with error. */
 static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f, const char *from,
                            GError **error)
 {
-	g_autoptr(GString) sql = g_string_new(NULL);
 	gboolean walk = !f->oldest_first && f->limit > 0;
 	const char *dir = f->oldest_first ? "ASC" : "DESC";
-	guint arms = walk && f->topics != NULL ? g_strv_length(f->topics) : 0;
+	guint arms = walk && f->topics != NULL && f->topics[0] ? g_strv_length(f->topics) : 1;
+	int batch = walk ? MAX(2 * (int)MIN(f->limit, 100000), 200) : PG_FETCH;
+	g_autofree struct cursor *c = g_new0(struct cursor, arms);
+	g_autofree const PGresult **r = g_new0(const PGresult *, arms);
+	g_autofree int *row = g_new0(int, arms);
+	g_autofree gboolean *live = g_new0(gboolean, arms);
 	struct fw_store_stories st;
-	gboolean ok;
+	gboolean ok = TRUE;
+	guint opened = 0;
 	char *arr;
-	struct params p = { 0 };
-	struct cursor c;
-	const PGresult *r;
-	int row;
 
-	if (arms > 1) {
-		/* an IN list would sort every hit of those topics; arms each
-		 * ordered, in FROM, are merged (Merge Append of the index walks:
-		 * arms flattened into one append are sorted, PostgreSQL 15) */
-		g_string_append(sql, "SELECT * FROM (");
-		for (guint i = 0; i < arms; i++) {
-			struct fw_hit_filter one = *f;
-			char *topic[2] = { f->topics[i], NULL };
+	/* Two topics or more: a walk of hits_topic_rtime a topic, merged here
+	 * (an IN list would sort every hit of those topics, and PostgreSQL 15
+	 * sorts each arm of a UNION ALL in full: the arm's topic = $n is no
+	 * constant of the appended relation's order). The cursors share one
+	 * transaction (the first one's). */
+	for (guint i = 0; ok && i < arms; i++) {
+		g_autoptr(GString) sql = g_string_new(NULL);
+		struct fw_hit_filter one = *f;
+		char *topic[2] = { arms > 1 ? f->topics[i] : NULL, NULL };
+		struct params p = { 0 };
 
+		if (arms > 1)
 			one.topics = topic;
-			g_string_append_printf(sql, "%s(SELECT h.story, h.rtime, h.id%s",
-			                       i ? " UNION ALL " : "", from);
+		if (walk) {
+			g_string_append_printf(sql, "SELECT h.story, h.rtime, h.id%s", from);
 			hit_where(sql, &p, &one, PG_HIT_TIME);
-			g_string_append(sql, " ORDER BY h.rtime DESC, h.id DESC)");
+			g_string_append(sql, " ORDER BY h.rtime DESC, h.id DESC");
+		} else {
+			g_string_append_printf(sql, "SELECT h.story, MAX(h.rtime) AS st%s", from);
+			hit_where(sql, &p, &one, PG_HIT_TIME);
+			g_string_append_printf(sql, " GROUP BY h.story ORDER BY st %s, h.story %s", dir,
+			                       dir);
+			if (f->limit) {
+				p_int(&p, f->limit);
+				g_string_append_printf(sql, " LIMIT $%d::bigint", p.n);
+			}
 		}
-		g_string_append(sql, ") u ORDER BY 2 DESC, 3 DESC");
-	} else if (walk) {
-		g_string_append_printf(sql, "SELECT h.story, h.rtime, h.id%s", from);
-		hit_where(sql, &p, f, PG_HIT_TIME);
-		g_string_append(sql, " ORDER BY h.rtime DESC, h.id DESC");
-	} else {
-		g_string_append_printf(sql, "SELECT h.story, MAX(h.rtime) AS st%s", from);
-		hit_where(sql, &p, f, PG_HIT_TIME);
-		g_string_append_printf(sql, " GROUP BY h.story ORDER BY st %s, h.story %s", dir, dir);
-		if (f->limit) {
-			p_int(&p, f->limit);
-			g_string_append_printf(sql, " LIMIT $%d::bigint", p.n);
-		}
+		ok = cursor_open(s, &c[i], sql->str, &p, batch, error);
+		opened += ok;
+		live[i] = ok && cursor_next(&c[i], &r[i], &row[i], error);
+		ok = ok && !c[i].failed;
 	}
-	if (!cursor_open(s, &c, sql->str, &p, walk ? MAX(2 * (int)MIN(f->limit, 100000), 200)
-	                                          : PG_FETCH, error))
-		return NULL;
 	fw_store_stories_init(&st, walk, f->limit);
-	while (cursor_next(&c, &r, &row, error))
-		if (!fw_store_stories_add(&st, col_int(r, row, 0), col_int(r, row, 1)))
+	while (ok) {
+		guint best = arms;
+		gint64 story, t;
+
+		/* the newest row of the arms (rtime, then id), or of the one */
+		for (guint i = 0; i < arms; i++) {
+			if (live[i] && (best == arms ||
+			                col_int(r[i], row[i], 1) > col_int(r[best], row[best], 1) ||
+			                (col_int(r[i], row[i], 1) == col_int(r[best], row[best], 1) &&
+			                 col_int(r[i], row[i], 2) > col_int(r[best], row[best], 2))))
+				best = i;
+		}
+		if (best == arms)
 			break;
-	ok = cursor_close(&c, !c.failed, c.failed ? NULL : error);
+		story = col_int(r[best], row[best], 0);
+		t = col_int(r[best], row[best], 1);
+		if (!fw_store_stories_add(&st, story, t))
+			break;
+		live[best] = cursor_next(&c[best], &r[best], &row[best], error);
+		ok = !c[best].failed;
+	}
+	/* the first cursor's transaction ends last */
+	for (guint i = opened; i-- > 0;)
+		ok = cursor_close(&c[i], ok, ok ? error : NULL) && ok;
 	arr = fw_store_stories_end(&st, '{', '}');
 	if (!ok)
 		g_clear_pointer(&arr, g_free);
