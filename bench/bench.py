@@ -25,6 +25,11 @@ BUILD/libfeedwatch.a, then measures, in this order:
             sfeed_plain), report --since 30d, browse's first screen on a pty,
             newsboat -x print-unread; 5000 topics × 20 hits; configs of 10,000
             and 100,000 topics (hits --limit 20, check)
+  review pg the review commands on a team database: 250,000 hits of a year
+            (gen_hitlog.py) copied into a private PostgreSQL (hitlog_pg.py, in
+            the schema before hits kept their story, so the migration runs on
+            them), each command beside SQLite over the same hits, with the
+            server's CPU (skipped with review or team)
   idle      feedwatchd with every feed at 15m, all polled once, then a quiet
             window: CPU seconds and wakeups a minute, resident memory
   wide      cold and warm again on a second corpus, gen_corpus.py --mix wide
