@@ -25,7 +25,7 @@ BUILD/libfeedwatch.a, then measures, in this order:
             sfeed_plain), report --since 30d, browse's first screen on a pty,
             newsboat -x print-unread; 5000 topics × 20 hits; configs of 10,000
             and 100,000 topics (hits --limit 20, check)
-  review pg the review commands on a team database: 250,000 hits of a year
+  review pg the review commands on a team database: 100,000 hits of a year
             (gen_hitlog.py) copied into a private PostgreSQL (hitlog_pg.py, in
             the schema before hits kept their story, so the migration runs on
             them), each command beside SQLite over the same hits, with the
@@ -1567,15 +1567,15 @@ def review_pg(fw, sqlite_conf, pg_conf, pgdir, runs, mid, report):
 
 
 def bench_review_pg(ctx, t):
-    """The review commands on a team database (250,000 hits of a year, the
+    """The review commands on a team database (100,000 hits of a year, the
     same in an SQLite file beside it): PostgreSQL's wall, the command's and
     the server's CPU, against SQLite's."""
     fw, work = ctx["fw"], ctx["work"]
     runs = min(ctx["runs"], 3)
     d = os.path.join(work, "hitlog-pg")
     pgdir = os.path.join("/tmp", "fwpg-review.%d" % os.getpid())
-    log("review (PostgreSQL): 250,000 hits (gen_hitlog.py), copied into a private PostgreSQL")
-    y = gen_hitlog(ctx, d, 250000, 50)
+    log("review (PostgreSQL): 100,000 hits (gen_hitlog.py), copied into a private PostgreSQL")
+    y = gen_hitlog(ctx, d, 100000, 50)
     sh(["sh", PG_SH, "start", pgdir])
     try:
         conn = sh(["sh", PG_SH, "db", pgdir, "year"]).strip()
