@@ -25,6 +25,11 @@ BUILD/libfeedwatch.a, then measures, in this order:
             sfeed_plain), report --since 30d, browse's first screen on a pty,
             newsboat -x print-unread; 5000 topics × 20 hits; configs of 10,000
             and 100,000 topics (hits --limit 20, check)
+  review pg the review commands on a team database: 100,000 hits of a year
+            (gen_hitlog.py) copied into a private PostgreSQL (hitlog_pg.py, in
+            the schema before hits kept their story, so the migration runs on
+            them), each command beside SQLite over the same hits, with the
+            server's CPU (skipped with review or team)
   idle      feedwatchd with every feed at 15m, all polled once, then a quiet
             window: CPU seconds and wakeups a minute, resident memory
   wide      cold and warm again on a second corpus, gen_corpus.py --mix wide
@@ -1528,6 +1533,97 @@ def sqlite_value(db, sql):
         return ""
 
 
+def server_cpu(pgdir):
+    """CPU seconds the PostgreSQL server in pgdir has spent in its ended
+    children (the connections' backends, reaped by the postmaster)."""
+    pid = int(open(os.path.join(pgdir, "data", "postmaster.pid")).readline())
+    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12]) + int(f[13]) + int(f[14])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_pg(cmd, runs, pgdir):
+    """timed() of a command on a team database: the median wall, the peak
+    RSS, the last run, the median CPU of the command and the median CPU of
+    the server's backend that served it."""
+    rs, srv = [], []
+    for _ in range(runs):
+        before = server_cpu(pgdir)
+        rs.append(run(cmd))
+        time.sleep(0.3)   # the backend's exit reaped
+        srv.append(server_cpu(pgdir) - before)
+    return median([r.wall for r in rs]), mx(*[r.rss_kb for r in rs]), rs[-1], \
+        median([r.cpu for r in rs]), median(srv)
+
+
+REVIEW_PG = [
+    ("hits", "hits --limit 50", ["hits", "--limit", "50"]),
+    ("topic", "hits --topic t05 --limit 50", ["hits", "--topic", "t05", "--limit", "50"]),
+    ("topics", "hits --topic t01 --topic t02 --limit 50",
+     ["hits", "--topic", "t01", "--topic", "t02", "--limit", "50"]),
+    ("show", "show (the middle hit)", ["show", "MID"]),
+    ("stats", "stats --days 30", ["stats", "--days", "30"]),
+    ("report", "report --since 30d", ["report", "--since", "30d", "-o", "REPORT"]),
+    ("json", "hits --format json", ["hits", "--format", "json"]),
+]
+
+
+def review_pg(fw, sqlite_conf, pg_conf, pgdir, runs, mid, report):
+    """The review commands on both backends, over the same hits: a list of
+    (key, label, SQLite (wall, cpu), PostgreSQL (wall, client cpu, server
+    cpu), lines of output)."""
+    out = []
+    for key, label, args in REVIEW_PG:
+        args = [str(mid) if a == "MID" else report if a == "REPORT" else a for a in args]
+        log("review (PostgreSQL): %s" % label)
+        sw, _, slast, scpu = timed([fw, "-c", sqlite_conf] + args, runs)
+        pw, _, plast, pcpu, pserver = timed_pg([fw, "-c", pg_conf] + args, runs, pgdir)
+        if key != "report" and slast.out != plast.out:
+            raise SystemExit("bench: %s says otherwise on PostgreSQL than on SQLite" % label)
+        out.append((key, label, (sw, scpu), (pw, pcpu, pserver), plast.out.count("\n")))
+    return out
+
+
+def bench_review_pg(ctx, t):
+    """The review commands on a team database (100,000 hits of a year, the
+    same in an SQLite file beside it): PostgreSQL's wall, the command's and
+    the server's CPU, against SQLite's."""
+    fw, work = ctx["fw"], ctx["work"]
+    runs = min(ctx["runs"], 3)
+    d = os.path.join(work, "hitlog-pg")
+    pgdir = os.path.join("/tmp", "fwpg-review.%d" % os.getpid())
+    log("review (PostgreSQL): 100,000 hits (gen_hitlog.py), copied into a private PostgreSQL")
+    y = gen_hitlog(ctx, d, 100000, 50)
+    sh(["sh", PG_SH, "start", pgdir])
+    try:
+        conn = sh(["sh", PG_SH, "db", pgdir, "year"]).strip()
+        t0 = time.monotonic()
+        r = run([sys.executable, os.path.join(BENCH, "hitlog_pg.py"), "--feedwatch", fw,
+                 "--hitlog", d, "--pg", conn, "--before-stories"])
+        pg = json.loads(r.out.strip().splitlines()[-1])
+        load = time.monotonic() - t0
+        m = run([fw, "-c", pg["config"], "hits", "--limit", "1"])
+        psql(pgdir, "year", "ANALYZE")
+        t.add("review_pg_load", "review (PostgreSQL): %d hits copied in (hitlog_pg.py), then "
+              "migrated (their stories and times)" % pg["hits"],
+              "%s, migration %s" % (fmt_s(load), fmt_s(m.wall)), "—", None, None, None, "—",
+              raw={"fw": m.wall, "load": load})
+        html = os.path.join(work, "report-pg.html")
+        for key, label, (sw, scpu), (pw, pcpu, pserver), n in review_pg(
+                fw, y["config"], pg["config"], pgdir, runs, y["hits"] // 2, html):
+            t.add("review_pg_" + key, "review (PostgreSQL, %d hits): %s" % (pg["hits"], label),
+                  "%s (CPU %s + server %s)" % (fmt_s(pw), fmt_s(pcpu), fmt_s(pserver)),
+                  "%s (CPU %s: SQLite)" % (fmt_s(sw), fmt_s(scpu)), (pcpu + pserver) / max(scpu, 1e-3),
+                  None, None, "—", raw={"fw": pw, "cpu": pcpu, "server": pserver, "floor": scpu})
+        t.notes.append("review (PostgreSQL): the review commands on a team database (a private "
+                       "PostgreSQL 15 on a Unix socket) over the same %d hits as an SQLite file "
+                       "(gen_hitlog.py, then hitlog_pg.py); CPU is the command's and the "
+                       "server's backend's (the postmaster's reaped children), × floor is their "
+                       "sum against SQLite's CPU; %d run(s) a figure, median; the outputs are "
+                       "the same on both (but the report's file)." % (pg["hits"], runs))
+    finally:
+        sh(["sh", PG_SH, "stop", pgdir])
+
+
 def team_cycle(fwd, conf, n, done, start_db_query=None, warm=None):
     """Starts n pollers on conf (or signals the running ones in warm) and
     waits until done() is true; returns (seconds, processes)."""
@@ -1793,9 +1889,11 @@ def main():
         for name, fn in [("cold+warm", bench_cold_warm), ("parse", bench_parse),
                          ("match", bench_match), ("review", bench_review), ("idle", bench_idle),
                          ("wide", bench_wide), ("scale", bench_scale), ("retention", bench_retention),
-                         ("team", bench_team), ("peers", bench_peers), ("wide peers", bench_wide_peers),
+                         ("team", bench_team), ("review pg", bench_review_pg),
+                         ("peers", bench_peers), ("wide peers", bench_wide_peers),
                          ("revision", bench_revision)]:
-            if name in skip or (name == "wide peers" and skip & {"wide", "peers"}):
+            if name in skip or (name == "wide peers" and skip & {"wide", "peers"}) or \
+                    (name == "review pg" and skip & {"review", "team"}):
                 continue
             t0 = time.monotonic()
             fn(ctx, t)

@@ -95,14 +95,41 @@ json_health(JsonBuilder *b, const struct fw_feed_status *st)
 	json_builder_add_boolean_value(b, st && st->degraded);
 }
 
+/* TRUE when poller p beat within twice its period at now. */
+static gboolean
+poller_alive(const struct fw_store_poller *p, gint64 now)
+{
+	return p->last_beat >= now - 2 * MAX(p->beat_every, 1);
+}
+
 /* The status as one JSON object on one line. */
 static void
-status_json(const struct fw_config *cfg, GPtrArray *lines, pid_t pid)
+status_json(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, pid_t pid)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
+	gint64 now = fw_now();
 
 	json_builder_begin_object(b);
 	fw_cli_json_str(b, "database", cfg->database);
+	if (fw_store_is_pg(cfg->database)) {
+		json_builder_set_member_name(b, "pollers");
+		json_builder_begin_array(b);
+		for (guint i = 0; i < pollers->len; i++) {
+			const struct fw_store_poller *p = pollers->pdata[i];
+
+			json_builder_begin_object(b);
+			fw_cli_json_str(b, "name", p->name);
+			json_builder_set_member_name(b, "alive");
+			json_builder_add_boolean_value(b, poller_alive(p, now));
+			fw_cli_json_time(b, "started", p->started, TRUE);
+			fw_cli_json_time(b, "last_beat", p->last_beat, TRUE);
+			json_builder_set_member_name(b, "beat_every");
+			json_builder_add_int_value(b, p->beat_every);
+			fw_cli_json_str(b, "version", p->version);
+			json_builder_end_object(b);
+		}
+		json_builder_end_array(b);
+	}
 	json_builder_set_member_name(b, "daemon");
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "running");
@@ -148,16 +175,18 @@ name_cmp(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Team mode: the pollers the feed rows name, those that polled within two
- * intervals (or hold a claim) first as alive, with their last poll and the
- * feeds they hold now. */
+/* Team mode: the pollers with a heartbeat (the pollers table), those alive
+ * (a beat within twice its period) counted, each with its last beat, its
+ * last poll and the feeds it holds now (its claims' leases running); then
+ * any poller that holds feeds without a heartbeat (a poller of an older
+ * feedwatch). */
 static void
-status_pollers(const struct fw_config *cfg, GPtrArray *lines, gint64 now)
+status_pollers(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, gint64 now)
 {
 	g_autoptr(GHashTable) last = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
 	g_autoptr(GHashTable) held = g_hash_table_new(g_str_hash, g_str_equal);
-	g_autoptr(GPtrArray) names = g_ptr_array_new();
-	g_autofree char *span = NULL;
+	g_autoptr(GHashTable) beating = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GPtrArray) others = g_ptr_array_new();
 	guint alive = 0;
 
 	for (guint i = 0; i < lines->len; i++) {
@@ -169,30 +198,48 @@ status_pollers(const struct fw_config *cfg, GPtrArray *lines, gint64 now)
 		if (!(t = g_hash_table_lookup(last, st->claimed_by))) {
 			t = g_new0(gint64, 1);
 			g_hash_table_insert(last, st->claimed_by, t);
-			g_ptr_array_add(names, st->claimed_by);
 		}
 		*t = MAX(*t, st->last_poll);
 		if (st->lease_until > now)
 			g_hash_table_insert(held, st->claimed_by, GUINT_TO_POINTER(
 			        GPOINTER_TO_UINT(g_hash_table_lookup(held, st->claimed_by)) + 1));
 	}
-	g_ptr_array_sort(names, name_cmp);
-	for (guint i = 0; i < names->len; i++) {
-		const char *n = names->pdata[i];
-		gint64 t = *(gint64 *)g_hash_table_lookup(last, n);
+	for (guint i = 0; i < pollers->len; i++) {
+		const struct fw_store_poller *p = pollers->pdata[i];
 
-		alive += t >= now - 2 * cfg->interval || g_hash_table_lookup(held, n) != NULL;
+		alive += poller_alive(p, now);
+		g_hash_table_add(beating, p->name);
 	}
-	span = span_text(2 * MAX(cfg->interval, 1));
-	printf("team database %s: %u poller%s polled in the last %s\n", cfg->database, alive,
-	       alive == 1 ? "" : "s", span);
-	for (guint i = 0; i < names->len; i++) {
-		const char *n = names->pdata[i];
+	printf("team database %s: %u poller%s alive\n", cfg->database, alive,
+	       alive == 1 ? "" : "s");
+	for (guint i = 0; i < pollers->len; i++) {
+		const struct fw_store_poller *p = pollers->pdata[i];
+		const gint64 *t = g_hash_table_lookup(last, p->name);
+		g_autofree char *clean = fw_cli_term_cut(p->name, 40);
+		g_autofree char *beat = relative_time(p->last_beat, now, TRUE);
+		g_autofree char *poll = relative_time(t ? *t : 0, now, TRUE);
+		guint k = GPOINTER_TO_UINT(g_hash_table_lookup(held, p->name));
+
+		printf("  %-28s %s, last beat %s, last poll %s, holds %u feed%s\n", clean,
+		       poller_alive(p, now) ? "alive" : "not alive", beat, poll, k, k == 1 ? "" : "s");
+	}
+	/* holders with no heartbeat, by name */
+	{
+		GHashTableIter it;
+		gpointer name;
+
+		g_hash_table_iter_init(&it, held);
+		while (g_hash_table_iter_next(&it, &name, NULL))
+			if (!g_hash_table_contains(beating, name))
+				g_ptr_array_add(others, name);
+	}
+	g_ptr_array_sort(others, name_cmp);
+	for (guint i = 0; i < others->len; i++) {
+		const char *n = others->pdata[i];
 		g_autofree char *clean = fw_cli_term_cut(n, 40);
-		g_autofree char *when = relative_time(*(gint64 *)g_hash_table_lookup(last, n), now, TRUE);
 		guint k = GPOINTER_TO_UINT(g_hash_table_lookup(held, n));
 
-		printf("  %-28s last poll %s, holds %u feed%s\n", clean, when, k, k == 1 ? "" : "s");
+		printf("  %-28s no heartbeat, holds %u feed%s\n", clean, k, k == 1 ? "" : "s");
 	}
 }
 
@@ -217,15 +264,15 @@ status_desks(GPtrArray *desks, gint64 now)
 /* The status as text: the daemon, the count of failing feeds, and a table
  * whose feed column is wkey wide and whose error column fills the width. */
 static void
-status_table(const struct fw_config *cfg, GPtrArray *lines, pid_t pid, guint failing,
-             guint wkey, GPtrArray *desks)
+status_table(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, pid_t pid,
+             guint failing, guint wkey, GPtrArray *desks)
 {
 	gboolean color = fw_cli_use_color();
 	gint64 now = fw_now();
 	guint width = fw_cli_term_width();
 
 	if (fw_store_is_pg(cfg->database)) {
-		status_pollers(cfg, lines, now);
+		status_pollers(cfg, lines, pollers, now);
 		status_desks(desks, now);
 	} else if (pid > 0)
 		printf("feedwatchd is running (pid %ld) on %s\n", (long)pid, cfg->database);
@@ -513,6 +560,7 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) desks =
 		g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_subscriber_status_free);
+	g_autoptr(GPtrArray) pollers = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_poller_free);
 	g_autoptr(GError) err = NULL;
 	gboolean json;
 	pid_t pid;
@@ -537,7 +585,8 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		fprintf(stderr, "feedwatch: %s\n", err->message);
 		g_clear_error(&err);
 	}
-	if (!fw_store_feed_statuses(db.store, statuses, &err))
+	if (!fw_store_feed_statuses(db.store, statuses, &err) ||
+	    !fw_store_pollers(db.store, pollers, &err))
 		return fw_cli_db_close(&db, fw_cli_fail("status", "%s", err->message));
 	pid = fw_lock_holder(db.cfg->database);
 	for (guint i = 0; i < db.cfg->feeds->len; i++) {
@@ -565,8 +614,8 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (argc == 2)
 		return fw_cli_db_close(&db, 0);
 	if (json)
-		status_json(db.cfg, lines, pid);
+		status_json(db.cfg, lines, pollers, pid);
 	else
-		status_table(db.cfg, lines, pid, failing, wkey, desks);
+		status_table(db.cfg, lines, pollers, pid, failing, wkey, desks);
 	return fw_cli_db_close(&db, 0);
 }

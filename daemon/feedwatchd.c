@@ -33,7 +33,36 @@ struct daemon {
 	gint64 pruned_at;     /* when old items were last pruned (Unix seconds) */
 	guint settle_id;      /* idle source of daemon_settle_cb, or 0 */
 	struct fw_desk *desk; /* --notify-only: the desk notifier instead of a poller */
+	gint64 started;       /* Unix seconds */
+	guint beat_timer;     /* team mode: the next heartbeat, or 0 */
 };
+
+/* Team mode: the seconds between a poller's heartbeats, a third of the
+ * lease (2 s to 30 s): a poller that died shows as not alive (no beat for
+ * twice that) before the others take its feeds at its lease's end. */
+#define DAEMON_BEAT_MIN 2
+#define DAEMON_BEAT_MAX 30
+static gint64
+daemon_beat_every(const struct fw_config *cfg)
+{
+	return CLAMP(cfg->lease / 3, DAEMON_BEAT_MIN, DAEMON_BEAT_MAX);
+}
+
+/* Team mode: records that this poller is alive (the pollers table, read by
+ * `feedwatch status`), then again a beat later (the lease of the config
+ * loaded then). */
+static gboolean
+daemon_beat_cb(gpointer data)
+{
+	struct daemon *d = data;
+	gint64 every = daemon_beat_every(d->cfg);
+	g_autoptr(GError) err = NULL;
+
+	if (!fw_store_poller_beat(d->store, d->started, fw_now(), every, FW_VERSION, &err))
+		fw_log_warn("cannot record this poller's heartbeat: %s", err->message);
+	d->beat_timer = g_timeout_add_seconds((guint)every, daemon_beat_cb, d);
+	return G_SOURCE_REMOVE;
+}
 
 /* Hits found since local midnight. */
 static guint
@@ -412,6 +441,9 @@ main(int argc, char **argv)
 	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0)
 		g_timeout_add(MAX(wd_usec / 2000, 1), daemon_watchdog_cb, &d);
 	d.outbox_timer = g_timeout_add_seconds(60, daemon_outbox_cb, &d);
+	d.started = fw_now();
+	if (fw_store_is_team(d.store))
+		daemon_beat_cb(&d);
 	daemon_schedule(&d);
 	daemon_requests_cb(&d);   /* any sent before SIGUSR2 was handled */
 	fw_poller_flush_outbox(d.poller);
@@ -426,6 +458,12 @@ main(int argc, char **argv)
 	daemon_settle_later(&d);
 	g_main_loop_run(d.loop);
 	g_main_loop_unref(d.loop);
+	if (d.beat_timer != 0) {
+		g_source_remove(d.beat_timer);
+		if (!fw_store_poller_leave(d.store, &err))
+			fw_log_warn("cannot forget this poller's heartbeat: %s", err->message);
+		g_clear_error(&err);
+	}
 	if (d.settle_id != 0)
 		g_source_remove(d.settle_id);
 out:

@@ -36,6 +36,10 @@ struct fw_store_ops {
 	                       gboolean *claimed, gint64 *retry, GError **error);
 	gboolean (*host_pause)(struct fw_store *s, const char *host, gint64 until, GError **error);
 	gboolean (*host_pauses)(struct fw_store *s, gint64 now, GHashTable *out, GError **error);
+	gboolean (*poller_beat)(struct fw_store *s, gint64 started, gint64 now, gint64 every,
+	                        const char *version, GError **error);
+	gboolean (*poller_leave)(struct fw_store *s, GError **error);
+	gboolean (*pollers)(struct fw_store *s, GPtrArray *out, GError **error);
 	gboolean (*feed_claim_keep)(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
 	                            gboolean *held, GError **error);
 	gboolean (*item_put)(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
@@ -126,5 +130,38 @@ char *fw_store_categories_json(const GPtrArray *cats);
 GPtrArray *fw_store_categories_parse(const char *json);
 /* Folds a string for case-insensitive search (new). */
 char *fw_store_search_fold(const char *text);
+
+/* The backends' row takers for fw_store_hits (appends the row to the
+ * GPtrArray data) and fw_store_hits_foreach (data a struct
+ * fw_store_hit_call: calls its callback with the borrowed row); TRUE to go on. */
+struct fw_store_hit_call {
+	fw_store_hit_cb cb;
+	gpointer data;
+};
+gboolean fw_store_hit_append(struct fw_hit_row *row, gpointer data);
+gboolean fw_store_hit_call(struct fw_hit_row *row, gpointer data);
+
+/* The stories of a listing (fw_store_hits with stories) chosen from rows of
+ * (story, time) in a query's order: every row (a GROUP BY's, walk FALSE), or
+ * a walk of the hits newest first that stops after the limit's story and
+ * the stories of its time (a story first met is at its latest time). */
+struct fw_store_stories {
+	GArray *found;       /* of struct { gint64 story, t; }, in the rows' order */
+	GHashTable *seen;    /* the story numbers met */
+	gboolean walk;
+	guint limit;
+	gint64 cut;          /* the time of the limit's story once met */
+	/* NULL, or TRUE to leave out a story first met at t (a page's stories
+	 * listed before); set after init */
+	gboolean (*skip)(gint64 story, gint64 t, gpointer data);
+	gpointer skip_data;
+};
+void fw_store_stories_init(struct fw_store_stories *st, gboolean walk, guint limit);
+/* Takes one row; FALSE when the walk is past what it needs (stop reading). */
+gboolean fw_store_stories_add(struct fw_store_stories *st, gint64 story, gint64 t);
+/* The stories chosen, in order, as numbers joined by commas between open and
+ * close ("[1,2]" for SQLite's json_each, "{1,2}" for a PostgreSQL array);
+ * frees st's parts. */
+char *fw_store_stories_end(struct fw_store_stories *st, char open, char close);
 
 #endif

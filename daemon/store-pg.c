@@ -141,6 +141,97 @@ static const char *const pg_migrations[] = {
 	"ALTER TABLE mutes ADD COLUMN subscriber text COLLATE \"C\" NOT NULL DEFAULT '';"
 	"ALTER TABLE mutes DROP CONSTRAINT mutes_pkey;"
 	"ALTER TABLE mutes ADD PRIMARY KEY (subscriber, topic);",
+	/* 3 -> 4: SQLite's schema 5 and the pollers' heartbeats.
+	 * A hit keeps its reader's time (rtime: its item's published time, or
+	 * found when it has none or a later one) and its story (the lowest hit
+	 * id of the hits of its item and of every item with the same canonical
+	 * link), indexed, so that the review commands walk an index instead of
+	 * computing both for every hit of the log. Backfilled in one pass (a
+	 * window over the story's items), then kept by triggers whatever
+	 * writes, as SQLite's are: a new hit gets both before it is inserted
+	 * (in its transaction's view), and a deferred trigger settles its story
+	 * again at commit under an advisory lock, seeing what other pollers
+	 * committed meanwhile (two pollers storing the same story at once each
+	 * saw only their own hit). The time indexes end with id, the order the
+	 * listings walk (SQLite's have the rowid). */
+	"ALTER TABLE hits ADD COLUMN rtime bigint, ADD COLUMN story bigint;"
+	"UPDATE hits SET rtime = LEAST(COALESCE(x.published, hits.found), hits.found),"
+	"  story = x.story FROM (SELECT h.id, i.published, MIN(h.id) OVER (PARTITION BY"
+	"    i.canon_link, CASE WHEN i.canon_link IS NULL THEN i.id END) AS story"
+	"    FROM hits h JOIN items i ON i.id = h.item_id) x WHERE x.id = hits.id;"
+	"CREATE INDEX hits_rtime ON hits(rtime, id);"
+	"CREATE INDEX hits_topic_rtime ON hits(topic, rtime, id);"
+	"CREATE INDEX hits_story ON hits(story);"
+	/* the story of item it, from the hits as they are (NULL: none) */
+	"CREATE FUNCTION fw_story_of(it bigint) RETURNS bigint LANGUAGE sql STABLE AS $$"
+	"  SELECT COALESCE((SELECT MIN(hs.id) FROM items si JOIN hits hs ON hs.item_id = si.id"
+	"    WHERE si.canon_link = i.canon_link),"
+	"    (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id)) FROM items i WHERE i.id = it"
+	"$$;"
+	/* the hits of the story of item it (by their items) set to story m */
+	"CREATE FUNCTION fw_story_set(it bigint, m bigint) RETURNS void LANGUAGE sql AS $$"
+	"  UPDATE hits SET story = m WHERE story IS DISTINCT FROM m AND (item_id = it"
+	"    OR item_id IN (SELECT id FROM items WHERE canon_link ="
+	"      (SELECT canon_link FROM items WHERE id = it)))"
+	"$$;"
+	"CREATE FUNCTION fw_hits_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	"  NEW.rtime := LEAST(COALESCE((SELECT published FROM items WHERE id = NEW.item_id),"
+	"    NEW.found), NEW.found);"
+	"  NEW.story := LEAST(NEW.id, fw_story_of(NEW.item_id));"
+	"  RETURN NEW;"
+	"END $$;"
+	"CREATE TRIGGER hits_insert_story BEFORE INSERT ON hits"
+	"  FOR EACH ROW EXECUTE FUNCTION fw_hits_insert();"
+	/* at commit, one transaction at a time: the story as committed by all,
+	 * and a hit given a lower id than its story's renumbers it */
+	"CREATE FUNCTION fw_hits_settle() RETURNS trigger LANGUAGE plpgsql AS $$"
+	"DECLARE m bigint; BEGIN"
+	"  PERFORM pg_advisory_xact_lock(2020202021);"
+	"  m := fw_story_of(NEW.item_id);"
+	"  IF m IS NOT NULL THEN PERFORM fw_story_set(NEW.item_id, m); END IF;"
+	"  RETURN NULL;"
+	"END $$;"
+	"CREATE CONSTRAINT TRIGGER hits_settle_story AFTER INSERT ON hits"
+	"  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION fw_hits_settle();"
+	"CREATE FUNCTION fw_hits_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	"  UPDATE hits SET story = fw_story_of(hits.item_id) WHERE story = OLD.id;"
+	"  RETURN NULL;"
+	"END $$;"
+	"CREATE TRIGGER hits_delete_story AFTER DELETE ON hits"
+	"  FOR EACH ROW WHEN (OLD.story = OLD.id) EXECUTE FUNCTION fw_hits_delete();"
+	/* found never changes in feedwatch; an edit by hand is followed */
+	"CREATE FUNCTION fw_hits_found() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	"  NEW.rtime := LEAST(COALESCE((SELECT published FROM items WHERE id = NEW.item_id),"
+	"    NEW.found), NEW.found);"
+	"  RETURN NEW;"
+	"END $$;"
+	"CREATE TRIGGER hits_found_rtime BEFORE UPDATE OF found ON hits FOR EACH ROW"
+	"  WHEN (OLD.found IS DISTINCT FROM NEW.found) EXECUTE FUNCTION fw_hits_found();"
+	"CREATE FUNCTION fw_items_published() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	"  UPDATE hits SET rtime = LEAST(COALESCE(NEW.published, hits.found), hits.found)"
+	"    WHERE item_id = NEW.id;"
+	"  RETURN NULL;"
+	"END $$;"
+	"CREATE TRIGGER items_published_hits AFTER UPDATE OF published ON items FOR EACH ROW"
+	"  WHEN (OLD.published IS DISTINCT FROM NEW.published)"
+	"  EXECUTE FUNCTION fw_items_published();"
+	"CREATE FUNCTION fw_items_canon() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	"  UPDATE hits SET story = fw_story_of(hits.item_id) WHERE item_id = NEW.id"
+	"    OR item_id IN (SELECT id FROM items WHERE canon_link = OLD.canon_link)"
+	"    OR item_id IN (SELECT id FROM items WHERE canon_link = NEW.canon_link);"
+	"  RETURN NULL;"
+	"END $$;"
+	"CREATE TRIGGER items_canon_hits AFTER UPDATE OF canon_link ON items FOR EACH ROW"
+	"  WHEN (OLD.canon_link IS DISTINCT FROM NEW.canon_link)"
+	"  EXECUTE FUNCTION fw_items_canon();"
+	/* the pollers alive: each beats every beat_every seconds (section 18) */
+	"CREATE TABLE pollers ("
+	"  name text COLLATE \"C\" PRIMARY KEY,"   /* host:pid, as claimed_by */
+	"  started bigint NOT NULL,"
+	"  last_beat bigint NOT NULL,"
+	"  beat_every bigint NOT NULL,"
+	"  version text"
+	");",
 };
 
 /* Prepared statements: made on first use on a connection. */
@@ -188,28 +279,39 @@ enum pst_id {
 	PS_SUB_OK,
 	PS_SUB_RETRY,
 	PS_SUBSCRIBERS,
+	PS_POLLER_BEAT,
+	PS_POLLER_LEAVE,
+	PS_POLLERS,
 	PS_COUNT
 };
 
-#define PG_HIT_STORY \
-	"COALESCE((SELECT MIN(hs.id) FROM items si JOIN hits hs ON hs.item_id = si.id" \
-	"   WHERE si.canon_link = i.canon_link)," \
-	" (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))"
+/* A hit's story and reader's time: kept in the hit (schema 4, its triggers). */
+#define PG_HIT_STORY "h.story"
+#define PG_HIT_TIME "h.rtime"
 /* The reader: read state is per subscriber (fw_store_set_subscriber). */
 #define PG_SUB "current_setting('feedwatch.subscriber', true)"
 #define PG_SUBK "COALESCE(" PG_SUB ", '')"
 #define PG_HIT_READ \
 	"(EXISTS (SELECT 1 FROM reads rd WHERE rd.hit_id = h.id AND rd.subscriber = " PG_SUB "))::int"
-#define PG_HIT_TIME "LEAST(COALESCE(i.published, h.found), h.found)"
-#define PG_HIT_SELECT \
+#define PG_HIT_HEAD \
 	"SELECT h.id, h.topic, h.topic_name, f.key, COALESCE(f.title, f.key), i.item_key," \
 	" i.title, i.link, i.published, h.found, h.snippet, h.marks, h.matched, " \
-	PG_HIT_READ "," \
-	" h.notified, i.author," \
+	PG_HIT_READ ", h.notified, i.author,"
+/* PG_HIT_SELECT without also_in (filter->no_also_in) */
+#define PG_HIT_SELECT_NO_ALSO PG_HIT_HEAD " NULL::text, " PG_HIT_STORY
+#define PG_HIT_SELECT PG_HIT_HEAD \
 	" (SELECT string_agg(t, ', ' ORDER BY t COLLATE \"C\") FROM (SELECT DISTINCT" \
 	"   COALESCE(f2.title, f2.key) AS t FROM items i2 JOIN feeds f2 ON f2.id = i2.feed_id" \
 	"   WHERE i2.canon_link = i.canon_link AND i2.feed_id <> i.feed_id) ai)," \
 	" " PG_HIT_STORY
+/* The columns of PG_HIT_SELECT from the hit alone (filter->brief), the
+ * reader's time as published; with PG_BRIEF_FROM when no filter needs the
+ * item or the feed. */
+#define PG_HIT_SELECT_BRIEF \
+	"SELECT h.id, h.topic, h.topic_name, NULL::text, NULL::text, NULL::text, NULL::text," \
+	" NULL::text, h.rtime, h.found, NULL::text, NULL::text, NULL::text, " PG_HIT_READ "," \
+	" h.notified, NULL::text, NULL::text, " PG_HIT_STORY
+#define PG_BRIEF_FROM " FROM hits h"
 #define PG_HIT_FROM \
 	" FROM hits h JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id"
 
@@ -336,15 +438,11 @@ static const char *const pst_sql[PS_COUNT] = {
 		" SELECT id FROM h",
 	[PS_STORY_HITS] =
 		PG_HIT_SELECT ", i.summary, i.content" PG_HIT_FROM
-		" WHERE i.id IN (SELECT si.id FROM hits sh JOIN items sa ON sa.id = sh.item_id"
-		"   JOIN items si ON si.id = sa.id OR si.canon_link = sa.canon_link"
-		"   WHERE sh.id = $1::bigint) ORDER BY h.id",
+		" WHERE h.story = (SELECT story FROM hits WHERE id = $1::bigint) ORDER BY h.id",
 	/* A row back per hit whose read state changed. */
 	[PS_STORY_SET_READ] =
-		"WITH st AS (SELECT id FROM hits WHERE item_id IN (SELECT si.id"
-		"   FROM hits sh JOIN items sa ON sa.id = sh.item_id"
-		"   JOIN items si ON si.id = sa.id OR si.canon_link = sa.canon_link"
-		"   WHERE sh.id = $1::bigint)),"
+		"WITH st AS (SELECT id FROM hits"
+		"   WHERE story = (SELECT story FROM hits WHERE id = $1::bigint)),"
 		" ins AS (INSERT INTO reads (subscriber, hit_id) SELECT " PG_SUB ", id FROM st"
 		"   WHERE $2::int <> 0 ON CONFLICT DO NOTHING RETURNING 1),"
 		" del AS (DELETE FROM reads WHERE $2::int = 0 AND subscriber = " PG_SUB
@@ -435,6 +533,18 @@ static const char *const pst_sql[PS_COUNT] = {
 		" (SELECT count(*) FROM shown x WHERE x.subscriber = s.name AND x.state = 'shown'),"
 		" (SELECT count(*) FROM shown x WHERE x.subscriber = s.name AND x.state = 'pending')"
 		" FROM subscribers s ORDER BY s.name",
+	/* Its row made or renewed; the pollers not heard of for long forgotten. */
+	[PS_POLLER_BEAT] =
+		"WITH gone AS (DELETE FROM pollers WHERE last_beat < $6::bigint AND name <> $1::text)"
+		" INSERT INTO pollers (name, started, last_beat, beat_every, version)"
+		" VALUES ($1::text, $2::bigint, $3::bigint, $4::bigint, $5::text)"
+		" ON CONFLICT (name) DO UPDATE SET started = excluded.started,"
+		" last_beat = excluded.last_beat, beat_every = excluded.beat_every,"
+		" version = excluded.version RETURNING name",
+	[PS_POLLER_LEAVE] =
+		"DELETE FROM pollers WHERE name = $1::text RETURNING name",
+	[PS_POLLERS] =
+		"SELECT name, version, started, last_beat, beat_every FROM pollers ORDER BY name",
 	[PS_HITS_COUNT] =
 		"SELECT count(*) FROM hits WHERE found >= $1::bigint",
 	[PS_BROWSE_SIGNATURE] =
@@ -468,6 +578,7 @@ struct fw_pg {
 	gboolean listening;           /* LISTEN feedwatch_hits, again after a reset */
 	guint connection;             /* connections made: grows at each reset */
 	gboolean unit_own;            /* the savepoint opened the transaction */
+	guint cursors;                /* cursors declared (their names) */
 };
 
 /* Parameters of one statement, sent as text. */
@@ -491,6 +602,15 @@ static void p_text(struct params *p, const char *text)
 		text = valid;
 	}
 	p->v[p->n++] = text;
+}
+
+/* Adds text that p then owns (freed with p's values). */
+static void p_take(struct params *p, char *text)
+{
+	if (!p->owned)
+		p->owned = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(p->owned, text);
+	p_text(p, text);
 }
 
 static void p_int(struct params *p, gint64 v)
@@ -958,7 +1078,8 @@ static gboolean pg_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
 
 /* Runs statement id on the claims' connection (made, or made again, on
  * demand), in a transaction of its own. As pq_run. */
-static PGresult *claims_run(struct fw_store *s, enum pst_id id, struct params *p, GError **error)
+static PGresult *claims_run(struct fw_store *s, enum pst_id id, struct params *p,
+                            const char *what, GError **error)
 {
 	PGresult *r;
 
@@ -968,8 +1089,7 @@ static PGresult *claims_run(struct fw_store *s, enum pst_id id, struct params *p
 		g_autofree char *m = g_strstrip(g_strdup(PQerrorMessage(s->pg->claims)));
 
 		p_clear(p);
-		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN, "%s: claiming a feed: %s",
-		            s->path, m);
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN, "%s: %s: %s", s->path, what, m);
 		return NULL;
 	}
 	r = PQexecParams(s->pg->claims, pst_sql[id], p->n, NULL, p->v, NULL, NULL, 0);
@@ -978,7 +1098,7 @@ static PGresult *claims_run(struct fw_store *s, enum pst_id id, struct params *p
 		g_autofree char *m = g_strstrip(g_strdup(PQresultErrorMessage(r)));
 
 		g_set_error(error, FW_STORE_ERROR, pg_error_code(s->pg->claims, r),
-		            "%s: claiming a feed: %s", s->path, m);
+		            "%s: %s: %s", s->path, what, m);
 		PQclear(r);
 		return NULL;
 	}
@@ -998,20 +1118,72 @@ static gboolean pg_feed_claim(struct fw_store *s, gint64 feed_id, gint64 now, gi
 	p_text(&p, fw_store_poller_name(s));
 	p_int(&p, now);
 	p_int(&p, now + MAX(lease, 1));
-	if (!(r = claims_run(s, PS_FEED_CLAIM, &p, error)))
+	if (!(r = claims_run(s, PS_FEED_CLAIM, &p, "claiming a feed", error)))
 		return FALSE;
 	*claimed = PQntuples(r) > 0;
 	PQclear(r);
 	if (*claimed)
 		return TRUE;
 	p_int(&p, feed_id);
-	if (!(r = claims_run(s, PS_FEED_WHEN, &p, error)))
+	if (!(r = claims_run(s, PS_FEED_WHEN, &p, "claiming a feed", error)))
 		return FALSE;
 	*retry = PQntuples(r) > 0 ? col_int(r, 0, 0) : 0;
 	PQclear(r);
 	/* Held this very moment by one that is claiming it: look again soon. */
 	if (*retry <= now)
 		*retry = now + 1;
+	return TRUE;
+}
+
+/* The heartbeat is written on the claims' connection: seen at once,
+ * whatever group the poller has open. */
+static gboolean pg_poller_beat(struct fw_store *s, gint64 started, gint64 now, gint64 every,
+                               const char *version, GError **error)
+{
+	struct params p = { 0 };
+	PGresult *r;
+
+	p_text(&p, fw_store_poller_name(s));
+	p_int(&p, started);
+	p_int(&p, now);
+	p_int(&p, MAX(every, 1));
+	p_text(&p, version);
+	p_int(&p, now - FW_STORE_POLLER_FORGET);
+	if (!(r = claims_run(s, PS_POLLER_BEAT, &p, "recording the poller's heartbeat", error)))
+		return FALSE;
+	PQclear(r);
+	return TRUE;
+}
+
+static gboolean pg_poller_leave(struct fw_store *s, GError **error)
+{
+	struct params p = { 0 };
+	PGresult *r;
+
+	p_text(&p, fw_store_poller_name(s));
+	if (!(r = claims_run(s, PS_POLLER_LEAVE, &p, "forgetting the poller", error)))
+		return FALSE;
+	PQclear(r);
+	return TRUE;
+}
+
+static gboolean pg_pollers(struct fw_store *s, GPtrArray *out, GError **error)
+{
+	PGresult *r;
+
+	if (!(r = pq_run(s, PS_POLLERS, NULL, "reading the pollers", error)))
+		return FALSE;
+	for (int i = 0; i < PQntuples(r); i++) {
+		struct fw_store_poller *pl = g_new0(struct fw_store_poller, 1);
+
+		pl->name = col_dup(r, i, 0);
+		pl->version = col_dup(r, i, 1);
+		pl->started = col_int(r, i, 2);
+		pl->last_beat = col_int(r, i, 3);
+		pl->beat_every = col_int(r, i, 4);
+		g_ptr_array_add(out, pl);
+	}
+	PQclear(r);
 	return TRUE;
 }
 
@@ -1532,34 +1704,136 @@ static gboolean pg_outbox_done(struct fw_store *s, gint64 outbox_id, gboolean ok
 
 /* ---- reading the hit log ---------------------------------------------- */
 
+/* A column as a view into r (valid while r is), NULL for NULL. */
+static char *col_view(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+/* Fills h from the columns of PG_HIT_SELECT at row i (with the item's
+ * summary and content if full), strings by get (col_dup copies, col_view
+ * borrows). */
+static void hit_row_fill(struct fw_hit_row *h, const PGresult *r, int i, gboolean full,
+                         char *(*get)(const PGresult *r, int row, int col))
+{
+	h->id = col_int(r, i, 0);
+	h->topic = get(r, i, 1);
+	h->topic_name = get(r, i, 2);
+	h->feed = get(r, i, 3);
+	h->feed_title = get(r, i, 4);
+	h->item_id = get(r, i, 5);
+	h->title = get(r, i, 6);
+	h->link = get(r, i, 7);
+	h->published = col_time(r, i, 8);
+	h->found = col_int(r, i, 9);
+	h->snippet = get(r, i, 10);
+	h->marks_json = get(r, i, 11);
+	h->matched_json = get(r, i, 12);
+	h->read = col_int(r, i, 13) != 0;
+	if (!fw_hit_notified_from_name(col_str(r, i, 14), &h->notified))
+		h->notified = FW_HIT_NOTIFIED_NONE;
+	h->author = get(r, i, 15);
+	h->also_in = get(r, i, 16);
+	h->story = col_int(r, i, 17);
+	if (full) {
+		h->summary = get(r, i, 18);
+		h->content = get(r, i, 19);
+	}
+}
+
+/* A new hit row from the columns of PG_HIT_SELECT at row i. */
 static struct fw_hit_row *hit_row_read(const PGresult *r, int i, gboolean full)
 {
 	struct fw_hit_row *h = g_new0(struct fw_hit_row, 1);
 
-	h->id = col_int(r, i, 0);
-	h->topic = col_dup(r, i, 1);
-	h->topic_name = col_dup(r, i, 2);
-	h->feed = col_dup(r, i, 3);
-	h->feed_title = col_dup(r, i, 4);
-	h->item_id = col_dup(r, i, 5);
-	h->title = col_dup(r, i, 6);
-	h->link = col_dup(r, i, 7);
-	h->published = col_time(r, i, 8);
-	h->found = col_int(r, i, 9);
-	h->snippet = col_dup(r, i, 10);
-	h->marks_json = col_dup(r, i, 11);
-	h->matched_json = col_dup(r, i, 12);
-	h->read = col_int(r, i, 13) != 0;
-	if (!fw_hit_notified_from_name(col_str(r, i, 14), &h->notified))
-		h->notified = FW_HIT_NOTIFIED_NONE;
-	h->author = col_dup(r, i, 15);
-	h->also_in = col_dup(r, i, 16);
-	h->story = col_int(r, i, 17);
-	if (full) {
-		h->summary = col_dup(r, i, 18);
-		h->content = col_dup(r, i, 19);
-	}
+	hit_row_fill(h, r, i, full, col_dup);
 	return h;
+}
+
+/* A query's rows read through a cursor, PG_FETCH rows at a time: memory
+ * does not grow with the result, a reader that stops early reads no
+ * further, and the planner prefers plans that give the first rows soon (an
+ * index walk in order over a sort of the whole log). It lives in the open
+ * transaction, or in one of its own (READ ONLY). */
+#define PG_FETCH 1000
+struct cursor {
+	struct fw_store *s;
+	char name[24];
+	gboolean own;      /* it opened the transaction */
+	int batch;         /* rows a FETCH asks for */
+	PGresult *r;       /* the rows fetched last */
+	int row;           /* the next of them */
+	gboolean end;      /* no more to fetch */
+	gboolean failed;   /* a FETCH failed (its error was set) */
+};
+
+/* Declares cursor c for sql (with p; consumed). FALSE with error. */
+static gboolean cursor_open(struct fw_store *s, struct cursor *c, const char *sql,
+                            struct params *p, int batch, GError **error)
+{
+	g_autofree char *decl = NULL;
+	PGresult *r;
+
+	memset(c, 0, sizeof *c);
+	c->s = s;
+	c->batch = MAX(batch, 1);
+	g_snprintf(c->name, sizeof c->name, "fw_cursor%u", ++s->pg->cursors);
+	c->own = !in_txn(s);
+	if (c->own && !pq_exec(s, "BEGIN READ ONLY", "reading hits", error)) {
+		p_clear(p);
+		return FALSE;
+	}
+	decl = g_strdup_printf("DECLARE %s NO SCROLL CURSOR FOR %s", c->name, sql);
+	if (!(r = pq_sql(s, decl, p, "reading hits", error))) {
+		if (c->own)
+			pg_rollback(s);
+		return FALSE;
+	}
+	PQclear(r);
+	return TRUE;
+}
+
+/* The next row of c: TRUE with *r and *row; FALSE at the end, or when a
+ * FETCH failed (c->failed, error set). */
+static gboolean cursor_next(struct cursor *c, const PGresult **r, int *row, GError **error)
+{
+	if (!c->r || c->row >= PQntuples(c->r)) {
+		g_autofree char *sql = NULL;
+
+		if (c->end)
+			return FALSE;
+		PQclear(c->r);
+		sql = g_strdup_printf("FETCH %d FROM %s", c->batch, c->name);
+		if (!(c->r = pq_sql(c->s, sql, NULL, "reading hits", error))) {
+			c->end = c->failed = TRUE;
+			return FALSE;
+		}
+		c->row = 0;
+		c->end = PQntuples(c->r) < c->batch;
+		if (PQntuples(c->r) == 0)
+			return FALSE;
+	}
+	*r = c->r;
+	*row = c->row++;
+	return TRUE;
+}
+
+/* Closes c and ends the transaction it opened: committed when ok, else
+ * rolled back. Returns ok, or FALSE with error when closing failed. */
+static gboolean cursor_close(struct cursor *c, gboolean ok, GError **error)
+{
+	g_clear_pointer(&c->r, PQclear);
+	if (ok) {
+		g_autofree char *sql = g_strdup_printf("CLOSE %s", c->name);
+
+		ok = pq_exec(c->s, sql, "reading hits", error);
+	}
+	if (!c->own)
+		return ok;
+	if (ok)
+		return pg_commit(c->s, error);
+	pg_rollback(c->s);
+	return FALSE;
 }
 
 /* Appends " AND column IN ($n,...)" for a NULL-terminated list, the values to p. */
@@ -1581,86 +1855,257 @@ static void where_in(GString *sql, struct params *p, const char *column, char **
  * needle folded by fw_store_search_fold). */
 #define PG_CONTAINS "strpos(lower(normalize(COALESCE(%s, ''), NFKD)), $%d::text) > 0"
 
-static gboolean pg_hits(struct fw_store *s, const struct fw_hit_filter *filter,
-                        GPtrArray *out, GError **error)
+/* Appends the filter's WHERE clause (" WHERE true AND ...") to sql, its
+ * values to p; t is the time column. */
+static void hit_where(GString *sql, struct params *p, const struct fw_hit_filter *f,
+                      const char *t)
+{
+	g_string_append(sql, " WHERE true");
+	where_in(sql, p, "h.topic", f->topics);
+	where_in(sql, p, "f.key", f->feeds);
+	if (f->search && *f->search) {
+		p_take(p, fw_store_search_fold(f->search));
+		g_string_append_printf(sql, " AND (" PG_CONTAINS " OR " PG_CONTAINS ")", "i.title",
+		                       p->n, "h.snippet", p->n);
+	}
+	if (f->since) {
+		p_int(p, f->since);
+		g_string_append_printf(sql, " AND %s >= $%d::bigint", t, p->n);
+	}
+	if (f->until) {
+		p_int(p, f->until);
+		g_string_append_printf(sql, " AND %s < $%d::bigint", t, p->n);
+	}
+	if (f->unread)
+		g_string_append(sql, " AND " PG_HIT_READ " = 0");
+	if (f->after_id) {
+		p_int(p, f->after_id);
+		g_string_append_printf(sql, " AND h.id > $%d::bigint", p->n);
+	}
+}
+
+/* The stories with a hit that matches the filter, in the order of their
+ * latest matching hit's time (then by number; newest first unless
+ * oldest_first), at most limit, as a PostgreSQL array literal; from is the
+ * FROM clause. As store-sqlite.c's: newest first with a limit walks the hits
+ * newest first through hits_rtime or hits_topic_rtime (two topics or more:
+ * each topic's walk, merged) and stops after the limit's story and its
+ * ties; else one GROUP BY. NULL with error. */
+/* A page's probe (browse's next page): the filter and the FROM clause. */
+struct page_probe {
+	struct fw_store *s;
+	const struct fw_hit_filter *f;
+	const char *from;
+	GError *error;      /* the probe's failure, or NULL */
+};
+
+/* fw_store_stories' skip for a page after (page_time, page_story): TRUE
+ * when the story was listed on a page before (at the page's time and not
+ * after it in order, or with a matching hit after that time). */
+static gboolean page_skip(gint64 story, gint64 t, gpointer data)
+{
+	struct page_probe *pc = data;
+	g_autoptr(GString) sql = g_string_new("SELECT 1");
+	struct params p = { 0 };
+	gboolean before;
+	PGresult *r;
+
+	if (t == pc->f->page_time && story >= pc->f->page_story)
+		return TRUE;
+	if (pc->error != NULL)
+		return FALSE;
+	g_string_append(sql, pc->from);
+	hit_where(sql, &p, pc->f, PG_HIT_TIME);
+	p_int(&p, story);
+	p_int(&p, pc->f->page_time);
+	g_string_append_printf(sql, " AND h.story = $%d::bigint AND h.rtime > $%d::bigint LIMIT 1",
+	                       p.n - 1, p.n);
+	if (!(r = pq_sql(pc->s, sql->str, &p, "reading a page of stories", &pc->error)))
+		return FALSE;
+	before = PQntuples(r) > 0;
+	PQclear(r);
+	return before;
+}
+
+static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f, const char *from,
+                           GError **error)
+{
+	gboolean walk = !f->oldest_first && f->limit > 0;
+	gboolean page = !f->oldest_first && f->page_story > 0;
+	struct page_probe pc = { s, f, from, NULL };
+	const char *dir = f->oldest_first ? "ASC" : "DESC";
+	guint arms = walk && f->topics != NULL && f->topics[0] ? g_strv_length(f->topics) : 1;
+	int batch = walk ? MAX(2 * (int)MIN(f->limit, 100000), 200) : PG_FETCH;
+	g_autofree struct cursor *c = g_new0(struct cursor, arms);
+	g_autofree const PGresult **r = g_new0(const PGresult *, arms);
+	g_autofree int *row = g_new0(int, arms);
+	g_autofree gboolean *live = g_new0(gboolean, arms);
+	struct fw_store_stories st;
+	gboolean ok = TRUE;
+	guint opened = 0;
+	char *arr;
+
+	/* Two topics or more: a walk of hits_topic_rtime a topic, merged here
+	 * (an IN list would sort every hit of those topics, and PostgreSQL 15
+	 * sorts each arm of a UNION ALL in full: the arm's topic = $n is no
+	 * constant of the appended relation's order). The cursors share one
+	 * transaction (the first one's). */
+	for (guint i = 0; ok && i < arms; i++) {
+		g_autoptr(GString) sql = g_string_new(NULL);
+		struct fw_hit_filter one = *f;
+		char *topic[2] = { arms > 1 ? f->topics[i] : NULL, NULL };
+		struct params p = { 0 };
+
+		if (arms > 1)
+			one.topics = topic;
+		if (walk) {
+			g_string_append_printf(sql, "SELECT h.story, h.rtime, h.id%s", from);
+			hit_where(sql, &p, &one, PG_HIT_TIME);
+			if (page) {
+				p_int(&p, f->page_time);
+				g_string_append_printf(sql, " AND h.rtime <= $%d::bigint", p.n);
+			}
+			g_string_append(sql, " ORDER BY h.rtime DESC, h.id DESC");
+		} else {
+			g_string_append_printf(sql, "SELECT h.story, MAX(h.rtime) AS st%s", from);
+			hit_where(sql, &p, &one, PG_HIT_TIME);
+			g_string_append(sql, " GROUP BY h.story");
+			if (page) {
+				/* the stories after (page_time, page_story) */
+				p_int(&p, f->page_time);
+				p_int(&p, f->page_story);
+				g_string_append_printf(sql, " HAVING (MAX(h.rtime), h.story) <"
+				                       " ($%d::bigint, $%d::bigint)", p.n - 1, p.n);
+			}
+			g_string_append_printf(sql, " ORDER BY st %s, h.story %s", dir, dir);
+			if (f->limit) {
+				p_int(&p, f->limit);
+				g_string_append_printf(sql, " LIMIT $%d::bigint", p.n);
+			}
+		}
+		ok = cursor_open(s, &c[i], sql->str, &p, batch, error);
+		opened += ok;
+		live[i] = ok && cursor_next(&c[i], &r[i], &row[i], error);
+		ok = ok && !c[i].failed;
+	}
+	fw_store_stories_init(&st, walk, f->limit);
+	if (page && walk) {
+		st.skip = page_skip;
+		st.skip_data = &pc;
+	}
+	while (ok) {
+		guint best = arms;
+		gint64 story, t;
+
+		/* the newest row of the arms (rtime, then id), or of the one */
+		for (guint i = 0; i < arms; i++) {
+			if (live[i] && (best == arms ||
+			                col_int(r[i], row[i], 1) > col_int(r[best], row[best], 1) ||
+			                (col_int(r[i], row[i], 1) == col_int(r[best], row[best], 1) &&
+			                 col_int(r[i], row[i], 2) > col_int(r[best], row[best], 2))))
+				best = i;
+		}
+		if (best == arms)
+			break;
+		story = col_int(r[best], row[best], 0);
+		t = col_int(r[best], row[best], 1);
+		if (!fw_store_stories_add(&st, story, t))
+			break;
+		live[best] = cursor_next(&c[best], &r[best], &row[best], error);
+		ok = !c[best].failed;
+	}
+	if (pc.error != NULL) {
+		if (ok)
+			g_propagate_error(error, g_steal_pointer(&pc.error));
+		g_clear_error(&pc.error);
+		ok = FALSE;
+	}
+	/* the first cursor's transaction ends last */
+	for (guint i = opened; i-- > 0;)
+		ok = cursor_close(&c[i], ok, ok ? error : NULL) && ok;
+	arr = fw_store_stories_end(&st, '{', '}');
+	if (!ok)
+		g_clear_pointer(&arr, g_free);
+	return arr;
+}
+
+/* Runs the hit log query of filter (see fw_store_hits) through a cursor,
+ * handing each row to take with data; stops when take returns FALSE. The
+ * row is take's to keep and free, or with borrow a view into the fetched
+ * rows that lives during the call only. */
+static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter,
+                          gboolean (*take)(struct fw_hit_row *row, gpointer data), gpointer data,
+                          gboolean borrow, GError **error)
 {
 	static const struct fw_hit_filter none = { 0 };
 	g_autoptr(GString) sql = g_string_new(NULL);
-	g_autoptr(GString) where = g_string_new(" WHERE true");
-	g_autofree char *needle = NULL;
 	const struct fw_hit_filter *f = filter ? filter : &none;
 	const char *t = f->published || f->stories ? PG_HIT_TIME : "h.found";
 	const char *dir = f->oldest_first ? "ASC" : "DESC";
-	g_autofree char *limit = NULL, *having = NULL;
+	const char *select = f->brief ? PG_HIT_SELECT_BRIEF : f->no_also_in ? PG_HIT_SELECT_NO_ALSO
+	                                                                  : PG_HIT_SELECT;
+	/* no filter needs the item or the feed */
+	gboolean hit_only = !f->feeds && !(f->search && *f->search);
 	struct params p = { 0 };
-	PGresult *r;
+	struct cursor c;
+	const PGresult *r;
+	gboolean more = TRUE;
+	int row;
 
-	where_in(where, &p, "h.topic", f->topics);
-	where_in(where, &p, "f.key", f->feeds);
-	if (f->search && *f->search) {
-		needle = fw_store_search_fold(f->search);
-		p_text(&p, needle);
-		g_string_append(where, " AND (");
-		g_string_append_printf(where, PG_CONTAINS, "i.title", p.n);
-		g_string_append(where, " OR ");
-		g_string_append_printf(where, PG_CONTAINS, "h.snippet", p.n);
-		g_string_append(where, ")");
-	}
-	if (f->since) {
-		p_int(&p, f->since);
-		g_string_append_printf(where, " AND %s >= $%d::bigint", t, p.n);
-	}
-	if (f->until) {
-		p_int(&p, f->until);
-		g_string_append_printf(where, " AND %s < $%d::bigint", t, p.n);
-	}
-	if (f->unread)
-		g_string_append(where, " AND " PG_HIT_READ " = 0");
-	if (f->after_id) {
-		p_int(&p, f->after_id);
-		g_string_append_printf(where, " AND h.id > $%d::bigint", p.n);
-	}
-	if (f->limit) {
-		p_int(&p, f->limit);
-		limit = g_strdup_printf(" LIMIT $%d::bigint", p.n);
-	}
-	if (f->stories && !f->oldest_first && f->page_story > 0) {
-		/* the next page: the stories after (page_time, page_story) */
-		p_int(&p, f->page_time);
-		p_int(&p, f->page_story);
-		having = g_strdup_printf(" HAVING (MAX(hx.t), hx.story) < ($%d::bigint, $%d::bigint)",
-		                         p.n - 1, p.n);
-	}
 	if (f->stories) {
-		g_string_append_printf(sql, "WITH hx AS (SELECT h.id AS hid, " PG_HIT_STORY " AS story,"
-		                       " " PG_HIT_TIME " AS t" PG_HIT_FROM "),"
-		                       " sel AS (SELECT hx.story AS story, MAX(hx.t) AS st FROM hx"
-		                       " JOIN hits h ON h.id = hx.hid JOIN items i ON i.id = h.item_id"
-		                       " JOIN feeds f ON f.id = i.feed_id%s GROUP BY hx.story%s"
-		                       " ORDER BY st %s, hx.story %s%s)"
-		                       " SELECT * FROM (" PG_HIT_SELECT ", sel.st AS st, sel.story AS ss,"
-		                       " hx.t AS ht FROM sel JOIN hx ON hx.story = sel.story"
-		                       " JOIN hits h ON h.id = hx.hid JOIN items i ON i.id = h.item_id"
-		                       " JOIN feeds f ON f.id = i.feed_id) x"
-		                       " ORDER BY st %s, ss %s, ht ASC, 1 ASC",
-		                       where->str, having ? having : "", dir, dir, limit ? limit : "",
-		                       dir, dir);
-	} else {
-		g_string_append_printf(sql, PG_HIT_SELECT PG_HIT_FROM "%s ORDER BY %s %s, h.id %s%s",
-		                       where->str, t, dir, dir, limit ? limit : "");
-	}
-	if (!(r = pq_sql(s, sql->str, &p, "reading hits", error)))
-		return FALSE;
-	for (int i = 0; i < PQntuples(r); i++) {
-		struct fw_hit_row *h = hit_row_read(r, i, FALSE);
+		/* the stories with a hit that matches, then every hit of each
+		 * (through hits_story), a story's hits together, the first
+		 * published (then found) first: it leads the story's row */
+		g_autofree char *stories = story_numbers(s, f, hit_only ? PG_BRIEF_FROM : PG_HIT_FROM,
+		                                         error);
 
-		/* brief rows carry the reader's time as published (store.h) */
-		if (f->brief && (h->published == FW_TIME_NONE || h->published > h->found))
-			h->published = h->found;
-		g_ptr_array_add(out, h);
+		if (stories == NULL)
+			return FALSE;
+		p_take(&p, g_steal_pointer(&stories));
+		g_string_append_printf(sql, "%s FROM unnest($1::bigint[]) WITH ORDINALITY sn(story, k)"
+		                       " JOIN hits h ON h.story = sn.story"
+		                       " JOIN items i ON i.id = h.item_id JOIN feeds f ON f.id = i.feed_id"
+		                       " ORDER BY sn.k, h.rtime, h.id", select);
+	} else {
+		g_string_append_printf(sql, "%s%s", select,
+		                       f->brief && hit_only ? PG_BRIEF_FROM : PG_HIT_FROM);
+		hit_where(sql, &p, f, t);
+		/* after an id (--follow, every 0.5 s): the few hits past it by
+		 * id, then sorted ("+ 0": no walk of the time's index) */
+		g_string_append_printf(sql, " ORDER BY %s%s %s, h.id %s", t, f->after_id ? " + 0" : "",
+		                       dir, dir);
+		if (f->limit) {
+			p_int(&p, f->limit);
+			g_string_append_printf(sql, " LIMIT $%d::bigint", p.n);
+		}
 	}
-	PQclear(r);
-	return TRUE;
+	if (!cursor_open(s, &c, sql->str, &p, f->limit ? MIN(f->limit, PG_FETCH) : PG_FETCH, error))
+		return FALSE;
+	while (more && cursor_next(&c, &r, &row, error)) {
+		struct fw_hit_row view = { 0 }, *h = &view;
+
+		if (borrow)
+			hit_row_fill(&view, r, row, FALSE, col_view);
+		else
+			h = hit_row_read(r, row, FALSE);
+		more = take(h, data);
+	}
+	return cursor_close(&c, !c.failed, c.failed ? NULL : error);
+}
+
+static gboolean pg_hits(struct fw_store *s, const struct fw_hit_filter *filter,
+                        GPtrArray *out, GError **error)
+{
+	return hits_each(s, filter, fw_store_hit_append, out, FALSE, error);
+}
+
+/* Streams the rows (a cursor): a year of hits is never held at once. */
+static gboolean pg_hits_foreach(struct fw_store *s, const struct fw_hit_filter *filter,
+                                fw_store_hit_cb cb, gpointer data, GError **error)
+{
+	struct fw_store_hit_call c = { cb, data };
+
+	return hits_each(s, filter, fw_store_hit_call, &c, TRUE, error);
 }
 
 static gboolean pg_hits_count(struct fw_store *s, gint64 since, gint64 *count, GError **error)
@@ -2151,6 +2596,9 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.feed_statuses = pg_feed_statuses,
 	.feed_claim = pg_feed_claim,
 	.feed_claim_keep = pg_feed_claim_keep,
+	.poller_beat = pg_poller_beat,
+	.poller_leave = pg_poller_leave,
+	.pollers = pg_pollers,
 	.host_pause = pg_host_pause,
 	.host_pauses = pg_host_pauses,
 	.item_put = pg_item_put,
@@ -2160,6 +2608,7 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.outbox_due = pg_outbox_due,
 	.outbox_done = pg_outbox_done,
 	.hits = pg_hits,
+	.hits_foreach = pg_hits_foreach,
 	.hits_count = pg_hits_count,
 	.story_hits = pg_story_hits,
 	.story_set_read = pg_story_set_read,

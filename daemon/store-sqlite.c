@@ -1944,30 +1944,27 @@ static void topic_arms_free(struct topic_arm *one, guint arms)
 	g_free(one);
 }
 
-/* A story in the order of the hit table, with its latest matching hit's time. */
-struct story_at {
-	gint64 story, t;
+/* A page's probe: a statement of the filter f bound up to parameter n - 1. */
+struct page_probe {
+	sqlite3_stmt *probe;
+	int n;
+	const struct fw_hit_filter *f;
 };
 
-static int story_at_newest_first(gconstpointer a, gconstpointer b)
+/* fw_store_stories' skip for a page after (page_time, page_story): TRUE
+ * when the story was listed on a page before (at the page's time and not
+ * after it in order, or with a matching hit after that time). */
+static gboolean page_skip(gint64 story, gint64 t, gpointer data)
 {
-	const struct story_at *x = a, *y = b;
-
-	if (x->t != y->t)
-		return x->t < y->t ? 1 : -1;
-	return x->story < y->story ? 1 : x->story > y->story ? -1 : 0;
-}
-
-/* TRUE when the story has a hit matching probe's filter (bound up to
- * parameter n - 1) after time t: it was listed on a page before. */
-static gboolean page_before(sqlite3_stmt *probe, int n, gint64 story, gint64 t)
-{
+	struct page_probe *pc = data;
 	gboolean before;
 
-	sqlite3_bind_int64(probe, n, story);
-	sqlite3_bind_int64(probe, n + 1, t);
-	before = sqlite3_step(probe) == SQLITE_ROW;
-	sqlite3_reset(probe);
+	if (t == pc->f->page_time && story >= pc->f->page_story)
+		return TRUE;
+	sqlite3_bind_int64(pc->probe, pc->n, story);
+	sqlite3_bind_int64(pc->probe, pc->n + 1, pc->f->page_time);
+	before = sqlite3_step(pc->probe) == SQLITE_ROW;
+	sqlite3_reset(pc->probe);
 	return before;
 }
 
@@ -1985,16 +1982,14 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f,
                            const struct hit_where *w, GError **error)
 {
 	g_autoptr(GString) sql = g_string_new(NULL);
-	g_autoptr(GString) json = g_string_new("[");
-	g_autoptr(GArray) found = g_array_new(FALSE, FALSE, sizeof(struct story_at));
-	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	gboolean walk = !f->oldest_first && f->limit > 0;
 	gboolean page = !f->oldest_first && f->page_story > 0;
 	sqlite3_stmt *probe = NULL;
 	int pn = 0;
 	const char *dir = f->oldest_first ? "ASC" : "DESC";
+	struct fw_store_stories st;
+	struct page_probe pc;
 	sqlite3_stmt *q = NULL;
-	gint64 cut = G_MININT64;
 	guint arms = f->topics != NULL ? g_strv_length(f->topics) : 0;
 	struct topic_arm *one = NULL;
 	int rc, n = 0;
@@ -2058,43 +2053,26 @@ static char *story_numbers(struct fw_store *s, const struct fw_hit_filter *f,
 	}
 	if (!walk && f->limit)
 		sqlite3_bind_int64(q, n, f->limit);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct story_at a = { sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1) };
-
-		if (!walk) {
-			g_array_append_val(found, a);
-			continue;
-		}
-		/* past the limit's story and the stories of its time */
-		if (a.t < cut)
-			break;
-		if (!g_hash_table_contains(seen, &a.story)) {
-			g_hash_table_add(seen, g_memdup2(&a.story, sizeof a.story));
-			if (page && ((a.t == f->page_time && a.story >= f->page_story) ||
-			             page_before(probe, pn, a.story, f->page_time)))
-				continue;
-			g_array_append_val(found, a);
-			if (found->len == f->limit)
-				cut = a.t;
-		}
+	fw_store_stories_init(&st, walk, f->limit);
+	if (page && walk) {
+		pc.probe = probe;
+		pc.n = pn;
+		pc.f = f;
+		st.skip = page_skip;
+		st.skip_data = &pc;
 	}
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if (!fw_store_stories_add(&st, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)))
+			break;
 	sqlite3_finalize(probe);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		fail(s, error, sqlite3_extended_errcode(s->db), "reading hits");
 		sqlite3_finalize(q);
+		g_free(fw_store_stories_end(&st, '[', ']'));
 		return NULL;
 	}
 	sqlite3_finalize(q);
-	if (walk) {
-		g_array_sort(found, story_at_newest_first);
-		if (found->len > f->limit)
-			g_array_set_size(found, f->limit);
-	}
-	for (guint i = 0; i < found->len; i++)
-		g_string_append_printf(json, "%s%" G_GINT64_FORMAT, i ? "," : "",
-		                       g_array_index(found, struct story_at, i).story);
-	g_string_append_c(json, ']');
-	return g_string_free(g_steal_pointer(&json), FALSE);
+	return fw_store_stories_end(&st, '[', ']');
 }
 
 /* Runs the hit log query of filter (see fw_store_hits), handing each row to
@@ -2195,39 +2173,18 @@ static gboolean hits_each(struct fw_store *s, const struct fw_hit_filter *filter
 	return TRUE;
 }
 
-/* hits_each's take for fw_store_hits: appends to the array. */
-static gboolean hits_append(struct fw_hit_row *row, gpointer out)
-{
-	g_ptr_array_add(out, row);
-	return TRUE;
-}
-
 static gboolean sq_hits(struct fw_store *s, const struct fw_hit_filter *filter,
                        GPtrArray *out, GError **error)
 {
-	return hits_each(s, filter, hits_append, out, FALSE, error);
-}
-
-struct hits_cb {
-	fw_store_hit_cb cb;
-	gpointer data;
-};
-
-/* hits_each's take for fw_store_hits_foreach: the caller's callback (the
- * row is borrowed). */
-static gboolean hits_call(struct fw_hit_row *row, gpointer data)
-{
-	struct hits_cb *c = data;
-
-	return c->cb(row, c->data);
+	return hits_each(s, filter, fw_store_hit_append, out, FALSE, error);
 }
 
 static gboolean sq_hits_foreach(struct fw_store *s, const struct fw_hit_filter *filter,
                                fw_store_hit_cb cb, gpointer data, GError **error)
 {
-	struct hits_cb c = { cb, data };
+	struct fw_store_hit_call c = { cb, data };
 
-	return hits_each(s, filter, hits_call, &c, TRUE, error);
+	return hits_each(s, filter, fw_store_hit_call, &c, TRUE, error);
 }
 
 static gboolean sq_hits_count(struct fw_store *s, gint64 since, gint64 *count, GError **error)

@@ -83,6 +83,37 @@ gboolean fw_store_host_pauses(struct fw_store *s, gint64 now, GHashTable *out, G
 	return s->ops->host_pauses(s, now, out, error);
 }
 
+void fw_store_poller_free(struct fw_store_poller *p)
+{
+	if (!p)
+		return;
+	g_free(p->name);
+	g_free(p->version);
+	g_free(p);
+}
+
+gboolean fw_store_poller_beat(struct fw_store *s, gint64 started, gint64 now, gint64 every,
+                              const char *version, GError **error)
+{
+	if (!s->ops->poller_beat)
+		return TRUE;
+	return s->ops->poller_beat(s, started, now, every, version, error);
+}
+
+gboolean fw_store_poller_leave(struct fw_store *s, GError **error)
+{
+	if (!s->ops->poller_leave)
+		return TRUE;
+	return s->ops->poller_leave(s, error);
+}
+
+gboolean fw_store_pollers(struct fw_store *s, GPtrArray *out, GError **error)
+{
+	if (!s->ops->pollers)
+		return TRUE;
+	return s->ops->pollers(s, out, error);
+}
+
 void fw_store_set_poller_name(struct fw_store *s, const char *name)
 {
 	g_free(s->poller);
@@ -568,3 +599,84 @@ char *fw_store_search_fold(const char *text)
 	return g_utf8_normalize(folded, -1, G_NORMALIZE_ALL);
 }
 
+gboolean fw_store_hit_append(struct fw_hit_row *row, gpointer data)
+{
+	g_ptr_array_add(data, row);
+	return TRUE;
+}
+
+gboolean fw_store_hit_call(struct fw_hit_row *row, gpointer data)
+{
+	struct fw_store_hit_call *c = data;
+
+	return c->cb(row, c->data);
+}
+
+/* ---- the stories of a listing --------------------------------------------- */
+
+struct story_at {
+	gint64 story, t;
+};
+
+static int story_at_newest_first(gconstpointer a, gconstpointer b)
+{
+	const struct story_at *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? 1 : -1;
+	return x->story < y->story ? 1 : x->story > y->story ? -1 : 0;
+}
+
+void fw_store_stories_init(struct fw_store_stories *st, gboolean walk, guint limit)
+{
+	st->found = g_array_new(FALSE, FALSE, sizeof(struct story_at));
+	st->seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+	st->walk = walk;
+	st->limit = limit;
+	st->cut = G_MININT64;
+	st->skip = NULL;
+	st->skip_data = NULL;
+}
+
+gboolean fw_store_stories_add(struct fw_store_stories *st, gint64 story, gint64 t)
+{
+	struct story_at a = { story, t };
+
+	if (!st->walk) {
+		g_array_append_val(st->found, a);
+		return TRUE;
+	}
+	/* past the limit's story and the stories of its time */
+	if (t < st->cut)
+		return FALSE;
+	if (!g_hash_table_contains(st->seen, &story)) {
+		g_hash_table_add(st->seen, g_memdup2(&story, sizeof story));
+		if (st->skip != NULL && st->skip(story, t, st->skip_data))
+			return TRUE;
+		g_array_append_val(st->found, a);
+		if (st->found->len == st->limit)
+			st->cut = t;
+	}
+	return TRUE;
+}
+
+char *fw_store_stories_end(struct fw_store_stories *st, char open, char close)
+{
+	GString *out = g_string_new(NULL);
+
+	if (st->walk) {
+		g_array_sort(st->found, story_at_newest_first);
+		if (st->found->len > st->limit)
+			g_array_set_size(st->found, st->limit);
+	}
+	g_string_append_c(out, open);
+	for (guint i = 0; i < st->found->len; i++)
+		g_string_append_printf(out, "%s%" G_GINT64_FORMAT, i ? "," : "",
+		                       g_array_index(st->found, struct story_at, i).story);
+	g_string_append_c(out, close);
+	g_array_unref(st->found);
+	g_hash_table_unref(st->seen);
+	st->found = NULL;
+	st->seen = NULL;
+	return g_string_free(out, FALSE);
+}

@@ -204,6 +204,32 @@ gboolean fw_store_host_pause(struct fw_store *s, const char *host, gint64 until,
  * until (gint64 *), both newly allocated. Nothing on SQLite. */
 gboolean fw_store_host_pauses(struct fw_store *s, gint64 now, GHashTable *out, GError **error);
 
+/* Team mode: the pollers' heartbeats (table pollers). */
+struct fw_store_poller {
+	char *name;          /* host:pid, as claimed_by */
+	char *version;       /* its feedwatch version, or NULL */
+	gint64 started;      /* Unix seconds */
+	gint64 last_beat;    /* its last beat, Unix seconds */
+	gint64 beat_every;   /* seconds between its beats: alive while its last
+	                        beat is within twice that */
+};
+void fw_store_poller_free(struct fw_store_poller *p);   /* NULL is fine */
+
+/* Team mode: records this poller (fw_store_poller_name) alive at now,
+ * started at started, running version, beating every `every` seconds; a
+ * poller not heard of for FW_STORE_POLLER_FORGET seconds is forgotten.
+ * Written at once, whatever group is open. A no-op on SQLite. */
+#define FW_STORE_POLLER_FORGET (7 * 86400)
+gboolean fw_store_poller_beat(struct fw_store *s, gint64 started, gint64 now, gint64 every,
+                              const char *version, GError **error);
+
+/* Team mode: forgets this poller's heartbeat (it exits cleanly). A no-op on SQLite. */
+gboolean fw_store_poller_leave(struct fw_store *s, GError **error);
+
+/* Appends the pollers that beat, by name, to out (of struct fw_store_poller
+ * *, caller frees). Nothing on SQLite. */
+gboolean fw_store_pollers(struct fw_store *s, GPtrArray *out, GError **error);
+
 /* The name this store claims feeds under: host:pid unless set. */
 const char *fw_store_poller_name(struct fw_store *s);
 void fw_store_set_poller_name(struct fw_store *s, const char *name);

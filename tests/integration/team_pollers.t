@@ -9,7 +9,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 feeds=${FW_TEAM_FEEDS:-1000}
-plan 17
+plan 22
 
 gen="$FW_TOP/bench/gen_corpus.py"
 diff_py="$FW_HELPERS/truth_diff.py"
@@ -41,13 +41,20 @@ ok $? "the three pollers polled every feed"
 fw -c "$conf" hits --format json --limit 0 > "$T_TMP/hits.0"
 check "the hits are exactly truth.tsv, each once" \
 	"$FW_PY" "$diff_py" hits "$T_TMP/hits.0" --truth "$T_TMP/truth.0"
+stale="SELECT count(*) FROM hits h JOIN items i ON i.id = h.item_id
+ WHERE h.rtime IS DISTINCT FROM LEAST(COALESCE(i.published, h.found), h.found)
+ OR h.story IS DISTINCT FROM COALESCE((SELECT MIN(hs.id) FROM items si JOIN hits hs
+   ON hs.item_id = si.id WHERE si.canon_link = i.canon_link),
+   (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))"
+is "$(psql_v "$stale")" 0 "each hit's kept story and time are its items' (three pollers stored them at once)"
 fetches 0 > "$T_TMP/fetch.0"
 is "$(wc -l < "$T_TMP/fetch.0")" "$feeds" "nginx: every feed fetched"
 is "$(awk '$2 != 1' "$T_TMP/fetch.0" | wc -l)" 0 "nginx: each feed fetched once in the cycle"
 pollers=$(pg_sql "SELECT count(DISTINCT claimed_by) FROM feeds")
 ok $([ "$pollers" -ge 2 ] && echo 0 || echo 1) "the work spread over the pollers ($pollers of 3 polled feeds)"
-like "$(fw -c "$conf" status | head -n 4)" "3 pollers polled in the last 10m" \
-	"status: the three pollers"
+like "$(fw -c "$conf" status | head -n 4)" "3 pollers alive" "status: the three pollers alive"
+is "$(psql_v "SELECT count(*) FROM pollers WHERE version IS NOT NULL AND beat_every = 2")" 3 \
+	"each poller beats, every 2 s (a third of the 5 s lease, at least 2 s)"
 maxid=$("$FW_PY" "$diff_py" maxid "$T_TMP/hits.0")
 
 # Revision 1, and a new cycle now: every feed due (as if its interval had
@@ -79,6 +86,10 @@ pg_wait "SELECT count(*) = $feeds FROM feeds WHERE last_poll >= $start AND lease
 ok $? "the others polled every feed, poller 1's $held held ones when its lease ended"
 is "$(pg_sql "SELECT count(*) FROM feeds WHERE claimed_by LIKE '%:$1' AND last_poll >= $start AND lease_until > 0")" 0 \
 	"no feed still held by the dead poller"
+# its last beat is older than its lease (5 s) now: twice its period (4 s) passed
+status=$(fw -c "$conf" status | head -n 4)
+like "$status" "2 pollers alive" "status: two pollers alive after one was killed"
+like "$status" ":$1 +not alive, last beat [0-9]+s ago" "status: the killed poller not alive, with its last beat"
 fetches "$logline" > "$T_TMP/fetch.1"
 is "$(wc -l < "$T_TMP/fetch.1")" "$feeds" "cycle 2: every feed fetched"
 twice=$(awk '$2 > 1' "$T_TMP/fetch.1" | wc -l)
@@ -90,6 +101,10 @@ check "revision 1: all hits are the union of truth 0 and 1, each once" \
 check "revision 1: the new hits are exactly the new items' hits" \
 	"$FW_PY" "$diff_py" hits "$T_TMP/hits.1" --truth "$T_TMP/truth.1" --minus "$T_TMP/truth.0" \
 	--id-gt "$maxid"
+kill -TERM "$2"
+wait "$2" 2>/dev/null
+is "$(psql_v "SELECT count(*) FROM pollers WHERE name LIKE '%:$2'")" 0 \
+	"a poller that exits cleanly forgets its heartbeat"
 bad=$(grep -h ' error: \| warning: \| crit: ' "$T_TMP/poller2.log" "$T_TMP/poller3.log" | head -n 5)
 is "$bad" "" "the living pollers logged no error or warning"
 done_testing

@@ -119,6 +119,15 @@ static void fixture_teardown(struct fixture *f, gconstpointer data)
 	g_free(f->path);
 }
 
+/* Takes a PostgreSQL database back to before the migration of the hits'
+ * story and time and of the pollers' table (the schema the code before it
+ * made); then version = version - 1 is that schema's number. */
+#define PG_UNDO_STORIES \
+	"DROP TABLE pollers; DROP FUNCTION fw_hits_insert, fw_hits_settle, fw_hits_delete," \
+	" fw_hits_found, fw_items_published, fw_items_canon CASCADE;" \
+	" DROP FUNCTION fw_story_of, fw_story_set;" \
+	" ALTER TABLE hits DROP COLUMN rtime, DROP COLUMN story;"
+
 /* An integer from a one-row query, read with a separate connection (a
  * PostgreSQL boolean is 1 or 0; -1 for no row). */
 static gint64 sql_int(const char *path, const char *sql)
@@ -1611,10 +1620,29 @@ static gint64 put_dated(struct fw_store *s, gint64 feed, const char *id, const c
 
 	it.published = published;
 	it.categories = g_ptr_array_new();
-	g_assert_true(fw_store_item_put(s, feed, &it, title, now, &rowid, &state, &err));
+	fw_store_item_put(s, feed, &it, title, now, &rowid, &state, &err);
 	g_assert_no_error(err);
 	g_ptr_array_unref(it.categories);
 	return rowid;
+}
+
+/* Puts grouping_rows' items and hits in s, in order; their hit ids to ids
+ * (may be NULL). With path, after each hit no hit of the database may be
+ * stale (the query stale counts those that are). */
+static void grouping_put(struct fw_store *s, gint64 *ids, const char *path, const char *stale)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
+		gint64 item = put_dated(s, feed_id(s, grouping_rows[i].feed), grouping_rows[i].id,
+		                        grouping_rows[i].title, grouping_rows[i].link,
+		                        grouping_rows[i].published, grouping_rows[i].found);
+		gint64 id = add_hit(s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
+		                    grouping_rows[i].found, grouping_rows[i].title);
+
+		if (ids)
+			ids[i] = id;
+		if (path)
+			g_assert_cmpint(sql_int(path, stale), ==, 0);
+	}
 }
 
 /* Asserts out holds exactly the hits (by grouping_rows index) of want, -1 ended, in order. */
@@ -1638,14 +1666,7 @@ static void test_stories(struct fixture *f, gconstpointer data)
 	gint64 changed = -1;
 	const char *read_count;
 
-	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
-		gint64 item = put_dated(f->s, feed_id(f->s, grouping_rows[i].feed), grouping_rows[i].id,
-		                        grouping_rows[i].title, grouping_rows[i].link,
-		                        grouping_rows[i].published, grouping_rows[i].found);
-
-		ids[i] = add_hit(f->s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
-		                 grouping_rows[i].found, grouping_rows[i].title);
-	}
+	grouping_put(f->s, ids, NULL, NULL);
 	/* Each hit knows its story, and the story lists every hit of it. */
 	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
 		g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
@@ -1763,30 +1784,35 @@ static void test_stories(struct fixture *f, gconstpointer data)
 	"   ON hs.item_id = si.id WHERE si.canon_hash = i.canon_hash)," \
 	"   (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))"
 
-/* The story and time kept in each hit (schema 5) stay true through what
- * changes them: new hits, an item republished with another date, an item
- * whose link moves it into another story, the lowest hit of a story pruned. */
+/* STALE_HITS in PostgreSQL's words. */
+#define PG_HIT_STORY_OLD \
+	"COALESCE((SELECT MIN(hs.id) FROM items si JOIN hits hs" \
+	"   ON hs.item_id = si.id WHERE si.canon_link = i.canon_link)," \
+	"   (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))"
+#define STALE_HITS_PG \
+	"SELECT COUNT(*) FROM hits h JOIN items i ON i.id = h.item_id" \
+	" WHERE h.rtime IS DISTINCT FROM LEAST(COALESCE(i.published, h.found), h.found)" \
+	" OR h.story IS DISTINCT FROM " PG_HIT_STORY_OLD
+
+/* The story and time kept in each hit (schema 5; PostgreSQL's migration
+ * after the subscribers') stay true through what changes them: new hits, an
+ * item republished with another date, an item whose link moves it into
+ * another story, the lowest hit of a story pruned. */
 static void test_story_kept(struct fixture *f, gconstpointer data)
 {
+	const struct run *run = data;
+	const char *STALE_HITS_OF = run->pg ? STALE_HITS_PG : STALE_HITS;
 	gint64 ids[G_N_ELEMENTS(grouping_rows)], changed = 0;
 	g_autoptr(GError) err = NULL;
 	struct fw_hit_row *r;
 
-	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
-		gint64 item = put_dated(f->s, feed_id(f->s, grouping_rows[i].feed), grouping_rows[i].id,
-		                        grouping_rows[i].title, grouping_rows[i].link,
-		                        grouping_rows[i].published, grouping_rows[i].found);
-
-		ids[i] = add_hit(f->s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
-		                 grouping_rows[i].found, grouping_rows[i].title);
-		g_assert_cmpint(sql_int(f->path, STALE_HITS), ==, 0);
-	}
+	grouping_put(f->s, ids, f->path, STALE_HITS_OF);
 	g_assert_cmpint(sql_int(f->path, "SELECT COUNT(*) FROM hits WHERE story IS NULL"
 	                        " OR rtime IS NULL"), ==, 0);
 	/* d1 edited: published earlier than found now, so its time follows */
 	put_dated(f->s, feed_id(f->s, "mp"), "d1", "Other, edited", "https://x.example/other", 900,
 	          1500);
-	g_assert_cmpint(sql_int(f->path, STALE_HITS), ==, 0);
+	g_assert_cmpint(sql_int(f->path, STALE_HITS_OF), ==, 0);
 	r = fw_store_hit_get(f->s, ids[7], &err);
 	g_assert_no_error(err);
 	g_assert_cmpint(r->published, ==, 900);
@@ -1794,11 +1820,11 @@ static void test_story_kept(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(sql_int(f->path, "SELECT rtime FROM hits WHERE id = 8"), ==, 900);
 	/* found aged by hand (as a test may): the time follows */
 	sql_exec(f->path, "UPDATE hits SET found = found - 40 * 86400");
-	g_assert_cmpint(sql_int(f->path, STALE_HITS), ==, 0);
+	g_assert_cmpint(sql_int(f->path, STALE_HITS_OF), ==, 0);
 	sql_exec(f->path, "UPDATE hits SET found = found + 40 * 86400");
 	/* d1's link now the first story's: it joins it */
 	put_dated(f->s, feed_id(f->s, "mp"), "d1", "Other, moved", "https://x.example/s1", 900, 1600);
-	g_assert_cmpint(sql_int(f->path, STALE_HITS), ==, 0);
+	g_assert_cmpint(sql_int(f->path, STALE_HITS_OF), ==, 0);
 	r = fw_store_hit_get(f->s, ids[7], &err);
 	g_assert_cmpint(r->story, ==, ids[0]);
 	fw_hit_row_free(r);
@@ -1806,7 +1832,7 @@ static void test_story_kept(struct fixture *f, gconstpointer data)
 	g_assert_true(fw_store_prune_hits(f->s, 1001, &changed, &err));
 	g_assert_no_error(err);
 	g_assert_cmpint(changed, ==, 2);
-	g_assert_cmpint(sql_int(f->path, STALE_HITS), ==, 0);
+	g_assert_cmpint(sql_int(f->path, STALE_HITS_OF), ==, 0);
 	r = fw_store_hit_get(f->s, ids[7], &err);
 	g_assert_cmpint(r->story, ==, ids[2]);
 	fw_hit_row_free(r);
@@ -1817,6 +1843,102 @@ static void test_story_kept(struct fixture *f, gconstpointer data)
 		g_assert_cmpuint(out->len, ==, 2);   /* b1 and d1 */
 		g_assert_cmpint(((struct fw_hit_row *)out->pdata[0])->id, ==, ids[2]);
 	}
+}
+
+/* Two pollers store hits of one story (the same link in two feeds) in
+ * transactions open at the same time, each blind to the other's hit: at
+ * commit the story is settled whichever commits first (PostgreSQL's
+ * deferred trigger; SQLite has one writer at a time and runs them in turn). */
+static const struct {
+	const char *name;
+	gboolean lower_first;   /* the transaction with the lower hit id commits first */
+} race_rows[] = {
+	{ "the lower hit commits first", TRUE },
+	{ "the higher hit commits first", FALSE },
+};
+
+static void test_story_race(struct fixture *f, gconstpointer data)
+{
+	const struct run *run = data;
+	g_autoptr(GError) err = NULL;
+	struct fw_store *b;
+
+	if (!run->pg)
+		return;   /* one writer: nothing races */
+	b = fw_store_open(f->path, &err);
+	g_assert_no_error(err);
+	for (gsize i = 0; i < G_N_ELEMENTS(race_rows); i++) {
+		g_autofree char *link = g_strdup_printf("https://race.example/%zu", i);
+		g_autofree char *ka = g_strdup_printf("ra%zu", i), *kb = g_strdup_printf("rb%zu", i);
+		gint64 ia = put_dated(f->s, feed_id(f->s, "tac"), ka, "Race", link, 100, 1000);
+		gint64 ib = put_dated(b, feed_id(b, "mp"), kb, "Race", link, 100, 1000);
+		gint64 ha, hb;
+		g_autofree char *q = NULL;
+
+		g_test_message("%s", race_rows[i].name);
+		g_assert_true(fw_store_begin(f->s, &err));
+		g_assert_true(fw_store_begin(b, &err));
+		ha = add_hit(f->s, ia, "milei", FW_HIT_NOTIFIED_INITIAL, 0, 1000, "a");
+		hb = add_hit(b, ib, "milei", FW_HIT_NOTIFIED_INITIAL, 0, 1000, "b");
+		g_assert_cmpint(ha, <, hb);
+		g_assert_true(fw_store_commit(race_rows[i].lower_first ? f->s : b, &err));
+		g_assert_true(fw_store_commit(race_rows[i].lower_first ? b : f->s, &err));
+		g_assert_no_error(err);
+		q = g_strdup_printf("SELECT COUNT(*) FROM hits WHERE id IN (%" G_GINT64_FORMAT ", %"
+		                    G_GINT64_FORMAT ") AND story = %" G_GINT64_FORMAT, ha, hb, ha);
+		g_assert_cmpint(sql_int(f->path, q), ==, 2);
+		g_assert_cmpint(sql_int(f->path, STALE_HITS_PG), ==, 0);
+	}
+	fw_store_free(b);
+}
+
+/* A PostgreSQL database made before hits kept their story and time (its
+ * schema taken back: PG_UNDO_STORIES) migrates to the same stories and
+ * times the queries of that schema computed from the items, and the
+ * listings read them. */
+static void test_migrate_stories(struct fixture *f, gconstpointer data)
+{
+	const struct run *run = data;
+	static const char computed[] =
+		"SELECT string_agg(h.id || ':' || " PG_HIT_STORY_OLD " || ':' ||"
+		" LEAST(COALESCE(i.published, h.found), h.found), ',' ORDER BY h.id)"
+		" FROM hits h JOIN items i ON i.id = h.item_id";
+	static const char kept[] =
+		"SELECT string_agg(id || ':' || story || ':' || rtime, ',' ORDER BY id) FROM hits";
+	gint64 ids[G_N_ELEMENTS(grouping_rows)];
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+	g_autoptr(GError) err = NULL;
+	g_autofree char *before = NULL, *after = NULL;
+	gint64 version;
+
+	if (!run->pg)
+		return;   /* SQLite's migration 5: test_migrate_v4 */
+	grouping_put(f->s, ids, NULL, NULL);
+	fw_store_free(f->s);
+	f->s = NULL;
+	version = sql_int(f->path, "SELECT version FROM schema_version");
+	sql_exec(f->path, PG_UNDO_STORIES "UPDATE schema_version SET version = version - 1");
+	before = sql_text(f->path, computed);
+	f->s = fw_store_open(f->path, &err);
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "SELECT version FROM schema_version"), ==, version);
+	after = sql_text(f->path, kept);
+	g_assert_cmpstr(after, ==, before);
+	g_assert_cmpint(sql_int(f->path, STALE_HITS_PG), ==, 0);
+	/* the table's stories, and the listing by them */
+	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
+		struct fw_hit_row *r = fw_store_hit_get(f->s, ids[i], &err);
+
+		g_assert_no_error(err);
+		g_assert_cmpint(r->story, ==, ids[grouping_rows[i].story]);
+		fw_hit_row_free(r);
+	}
+	g_assert_true(fw_store_hits(f->s, &(struct fw_hit_filter){ .stories = TRUE, .limit = 2 },
+	                            out, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(out->len, ==, 2);   /* d1's story (found 1400), then c1's (1300) */
+	g_assert_cmpint(((struct fw_hit_row *)out->pdata[0])->story, ==, ids[7]);
+	g_assert_cmpint(((struct fw_hit_row *)out->pdata[1])->story, ==, ids[6]);
 }
 
 /* ---- query plans ---------------------------------------------------------- */
@@ -1883,14 +2005,7 @@ static void test_query_plans(struct fixture *f, gconstpointer data)
 	fw_store_free(f->s);
 	f->s = NULL;
 	s = open_spied(f->path, &db);
-	for (gsize i = 0; i < G_N_ELEMENTS(grouping_rows); i++) {
-		gint64 item = put_dated(s, feed_id(s, grouping_rows[i].feed), grouping_rows[i].id,
-		                        grouping_rows[i].title, grouping_rows[i].link,
-		                        grouping_rows[i].published, grouping_rows[i].found);
-
-		add_hit(s, item, grouping_rows[i].topic, FW_HIT_NOTIFIED_INITIAL, 0,
-		        grouping_rows[i].found, grouping_rows[i].title);
-	}
+	grouping_put(s, NULL, NULL, NULL);
 	g_assert_cmpint(sqlite3_open_v2(f->path, &ro, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
 	for (gsize i = 0; i < G_N_ELEMENTS(plan_rows); i++) {
 		g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func(g_free);
@@ -1941,6 +2056,105 @@ static void test_query_plans(struct fixture *f, gconstpointer data)
 		g_assert_cmpuint(hits_seen, >, 0);
 	}
 	sqlite3_close(ro);
+	fw_store_free(s);
+}
+
+/* Sends stderr to a new file at path; returns the old stderr for stderr_back. */
+static int stderr_to(const char *path)
+{
+	int saved, fd;
+
+	fflush(stderr);
+	saved = dup(2);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	g_assert_cmpint(fd, >=, 0);
+	dup2(fd, 2);
+	close(fd);
+	return saved;
+}
+
+static void stderr_back(int saved)
+{
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+}
+
+/* TRUE when an EXPLAIN text has a Sort node (an Incremental Sort of rows
+ * already in order by its first key is not one). */
+static gboolean plan_sorts(const char *plan)
+{
+	g_auto(GStrv) lines = g_strsplit(plan, "\n", -1);
+
+	for (guint i = 0; lines[i]; i++) {
+		const char *l = lines[i];
+
+		while (*l == ' ')
+			l++;
+		if (g_str_has_prefix(l, "->  "))
+			l += 4;
+		if (g_str_has_prefix(l, "Sort  ("))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* The same on PostgreSQL: the store's connection explains every statement
+ * it runs (auto_explain, at WARNING: its notices go to stderr, caught here)
+ * with sequential scans and sorts priced out (enable_seqscan, enable_sort
+ * off: the tables are tiny, and a plan that has one anyway has no index
+ * to do without). None may read a table in full or sort the log. */
+static void test_query_plans_pg(struct fixture *f, gconstpointer data)
+{
+	const struct run *run = data;
+	g_autofree char *conn = NULL, *cap = NULL;
+	g_autoptr(GError) err = NULL;
+	struct fw_store *s;
+	int saved;
+
+	if (!run->pg)
+		return;   /* test_query_plans */
+	conn = g_strdup_printf("%s options='-csearch_path=%s -cenable_seqscan=off"
+	                       " -cenable_sort=off -csession_preload_libraries=auto_explain"
+	                       " -cauto_explain.log_min_duration=0 -cauto_explain.log_level=warning'",
+	                       pg_server, f->schema);
+	cap = g_build_filename(f->tmp, "plans", NULL);
+	saved = stderr_to(cap);   /* the plans of opening and filling it */
+	s = fw_store_open(conn, &err);
+	grouping_put(s, NULL, NULL, NULL);
+	stderr_back(saved);
+	g_assert_no_error(err);
+	for (gsize i = 0; i < G_N_ELEMENTS(plan_rows); i++) {
+		g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+		g_autofree char *text = NULL;
+		g_auto(GStrv) plans = NULL;
+		guint hits_seen = 0;
+
+		g_test_message("plan of %s", plan_rows[i].name);
+		saved = stderr_to(cap);
+		if (plan_rows[i].story_of >= 0)
+			fw_store_story_hits(s, plan_rows[i].story_of, out, &err);
+		else
+			fw_store_hits(s, &plan_rows[i].filter, out, &err);
+		stderr_back(saved);
+		g_assert_no_error(err);
+		g_assert_cmpuint(out->len, >, 0);
+		g_assert_true(g_file_get_contents(cap, &text, NULL, NULL));
+		plans = g_strsplit(text, "Query Text:", -1);
+		g_assert_cmpuint(g_strv_length(plans), >, 1);
+		for (guint k = 1; plans[k]; k++) {
+			/* the hits of the stories chosen (unnest): a sort of those only */
+			gboolean chosen = strstr(plans[k], "unnest(") != NULL;
+
+			g_test_message("%s", plans[k]);
+			if (strstr(plans[k], "Seq Scan on ") != NULL)
+				g_error("%s: a full scan:\n%s", plan_rows[i].name, plans[k]);
+			if (!chosen && !plan_rows[i].sort_ok && plan_sorts(plans[k]))
+				g_error("%s: sorts the log:\n%s", plan_rows[i].name, plans[k]);
+			hits_seen += strstr(plans[k], " on hits ") != NULL;
+		}
+		g_assert_cmpuint(hits_seen, >, 0);
+	}
 	fw_store_free(s);
 }
 
@@ -3178,7 +3392,7 @@ static void test_claims(struct fixture *f, gconstpointer data)
 
 /* Hosts' pauses: shared on PostgreSQL (the later pause wins, ended ones are
  * not returned), nothing on SQLite. A PostgreSQL database of schema 1 gets
- * the table when opened (migrations 2 and 3). */
+ * the table when opened (migrations 2, 3 and 4). */
 static void test_host_pauses(struct fixture *f, gconstpointer data)
 {
 	const struct run *run = data;
@@ -3187,15 +3401,18 @@ static void test_host_pauses(struct fixture *f, gconstpointer data)
 	gint64 *until;
 
 	if (run->pg) {
+		gint64 newest = sql_int(f->path, "SELECT version FROM schema_version");
+
 		fw_store_free(f->s);
-		/* back to schema 1: without schema 2's and 3's tables and columns */
-		sql_exec(f->path, "DROP TABLE host_pauses, shown, reads, subscribers;"
+		/* back to schema 1: without schema 2's, 3's and 4's tables and columns */
+		sql_exec(f->path, PG_UNDO_STORIES "DROP TABLE host_pauses, shown, reads, subscribers;"
 		         " ALTER TABLE mutes DROP CONSTRAINT mutes_pkey;"
 		         " ALTER TABLE mutes DROP COLUMN subscriber; ALTER TABLE mutes ADD PRIMARY KEY (topic);"
 		         " UPDATE schema_version SET version = 1");
 		f->s = fw_store_open(f->path, &err);
 		g_assert_no_error(err);
-		g_assert_cmpint(sql_int(f->path, "SELECT version FROM schema_version"), ==, 3);
+		g_assert_cmpint(sql_int(f->path, "SELECT version FROM schema_version"), ==, newest);
+		g_assert_cmpint(newest, ==, 4);
 	}
 	g_assert_true(fw_store_host_pause(f->s, "example.org:443", 100, &err));
 	g_assert_true(fw_store_host_pause(f->s, "example.org:443", 50, &err));
@@ -3211,6 +3428,45 @@ static void test_host_pauses(struct fixture *f, gconstpointer data)
 	g_hash_table_remove_all(m);
 	g_assert_true(fw_store_host_pauses(f->s, 70, m, &err));
 	g_assert_cmpuint(g_hash_table_size(m), ==, run->pg ? 1 : 0);
+}
+
+/* Pollers' heartbeats: made, renewed (started kept as given), listed by
+ * name, forgotten on leaving; a poller silent for a week is forgotten by
+ * the next beat of another. Nothing on SQLite. */
+static void test_pollers(struct fixture *f, gconstpointer data)
+{
+	const struct run *run = data;
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_poller_free);
+	g_autoptr(GError) err = NULL;
+	struct fw_store_poller *p;
+
+	sql_exec(f->path, run->pg ? "INSERT INTO pollers VALUES ('gone:1', 1, 10, 30, NULL)"
+	                          : "SELECT 1");
+	fw_store_set_poller_name(f->s, "b:2");
+	g_assert_true(fw_store_poller_beat(f->s, 100, 100, 30, "0.1.0", &err));
+	g_assert_true(fw_store_poller_beat(f->s, 100, 130, 30, "0.1.0", &err));
+	fw_store_set_poller_name(f->s, "a:1");
+	g_assert_true(fw_store_poller_beat(f->s, 120, 120 + FW_STORE_POLLER_FORGET, 2, NULL, &err));
+	g_assert_true(fw_store_pollers(f->s, out, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(out->len, ==, run->pg ? 2 : 0);
+	if (!run->pg)
+		return;
+	p = out->pdata[1];
+	g_assert_cmpstr(p->name, ==, "b:2");
+	g_assert_cmpint(p->started, ==, 100);
+	g_assert_cmpint(p->last_beat, ==, 130);
+	g_assert_cmpint(p->beat_every, ==, 30);
+	g_assert_cmpstr(p->version, ==, "0.1.0");
+	p = out->pdata[0];
+	g_assert_cmpstr(p->name, ==, "a:1");
+	g_assert_null(p->version);
+	g_assert_true(fw_store_poller_leave(f->s, &err));
+	g_ptr_array_set_size(out, 0);
+	g_assert_true(fw_store_pollers(f->s, out, &err));
+	g_assert_no_error(err);
+	g_assert_cmpuint(out->len, ==, 1);
+	g_assert_cmpstr(((struct fw_store_poller *)out->pdata[0])->name, ==, "b:2");
 }
 
 static void test_canonical(void)
@@ -3404,6 +3660,7 @@ static const struct {
 	{ "/feed/claims", test_claims, FALSE, TRUE },
 	{ "/host-pauses", test_host_pauses, FALSE, TRUE },
 	{ "/subscribers", test_subscribers, FALSE, TRUE },
+	{ "/pollers", test_pollers, FALSE, TRUE },
 	{ "/prune-foreach", test_prune_foreach, FALSE, TRUE },
 	{ "/mutes", test_mutes, FALSE, TRUE },
 	{ "/data-version", test_data_version, FALSE, FALSE },
@@ -3412,7 +3669,10 @@ static const struct {
 	{ "/item/identity-autocommit", test_identity_autocommit, FALSE, TRUE },
 	{ "/hits/also-in", test_also_in, FALSE, TRUE },
 	{ "/hits/stories", test_stories, FALSE, TRUE },
-	{ "/hits/story-kept", test_story_kept, FALSE, FALSE },
+	{ "/hits/story-kept", test_story_kept, FALSE, TRUE },
+	{ "/hits/story-race", test_story_race, FALSE, TRUE },
+	{ "/hits/query-plans-pg", test_query_plans_pg, TRUE, TRUE },
+	{ "/open/migrate-stories", test_migrate_stories, FALSE, TRUE },
 	{ "/hits/query-plans", test_query_plans, FALSE, FALSE },
 	{ "/open/migrate-v4", test_migrate_v4, TRUE, FALSE },
 	{ "/open/migrate-v6", test_migrate_v6, TRUE, FALSE },
