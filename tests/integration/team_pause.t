@@ -21,11 +21,10 @@ url = http://127.0.0.1:${P[0]}/ok
 [feed other]
 url = http://127.0.0.1:${P[1]}/ok
 EOF
-psql_v() { "$(pg_bin psql)" -qAtX -h "$FW_PG_DIR" -U "$(pg_user)" -d feedwatch -c "$1" 2> /dev/null; }
 
 fw -c "$conf" poll --no-notify --feed busy > "$T_TMP/poll.log" 2>&1
 like "$(cat "$T_TMP/poll.log")" "polled 1 feed \(1 failed\)" "the first poller got the 429"
-is "$(psql_v "SELECT host, until - $(date +%s) BETWEEN 100 AND 121 FROM host_pauses")" \
+is "$(pg_sql "SELECT host, until - $(date +%s) BETWEEN 100 AND 121 FROM host_pauses")" \
 	"127.0.0.1:${P[0]}|t" "its host is paused for every poller, for the Retry-After"
 : > "$T_TMP/requests"
 "$FW_BUILD/feedwatchd" -v -c "$conf" > "$T_TMP/poller.log" 2>&1 &
@@ -33,11 +32,11 @@ POLLER=$!
 stop_poller() { kill "$POLLER" 2>/dev/null; wait "$POLLER" 2>/dev/null; }
 at_exit stop_poller
 n=0
-until [ "$(psql_v "SELECT last_poll > 0 FROM feeds WHERE key = 'other'")" = t ] || [ $n -gt 600 ]; do
+until [ "$(pg_sql "SELECT last_poll > 0 FROM feeds WHERE key = 'other'")" = t ] || [ $n -gt 600 ]; do
 	n=$((n + 1)); sleep 0.1
 done
 ok $([ $n -le 600 ] && echo 0 || echo 1) "the second poller polled the other host's feed"
 is "$(grep -c "^${P[0]} " "$T_TMP/requests")" 0 "it sent nothing to the paused host"
-is "$(psql_v "SELECT last_poll FROM feeds WHERE key = 'calm'")" 0 "the paused host's other feed is not polled"
+is "$(pg_sql "SELECT last_poll FROM feeds WHERE key = 'calm'")" 0 "the paused host's other feed is not polled"
 like "$(cat "$T_TMP/poller.log")" "calm: its host asked to wait" "the poller says why"
 done_testing

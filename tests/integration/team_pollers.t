@@ -46,14 +46,14 @@ stale="SELECT count(*) FROM hits h JOIN items i ON i.id = h.item_id
  OR h.story IS DISTINCT FROM COALESCE((SELECT MIN(hs.id) FROM items si JOIN hits hs
    ON hs.item_id = si.id WHERE si.canon_link = i.canon_link),
    (SELECT MIN(hs.id) FROM hits hs WHERE hs.item_id = i.id))"
-is "$(psql_v "$stale")" 0 "each hit's kept story and time are its items' (three pollers stored them at once)"
+is "$(pg_sql "$stale")" 0 "each hit's kept story and time are its items' (three pollers stored them at once)"
 fetches 0 > "$T_TMP/fetch.0"
 is "$(wc -l < "$T_TMP/fetch.0")" "$feeds" "nginx: every feed fetched"
 is "$(awk '$2 != 1' "$T_TMP/fetch.0" | wc -l)" 0 "nginx: each feed fetched once in the cycle"
 pollers=$(pg_sql "SELECT count(DISTINCT claimed_by) FROM feeds")
 ok $([ "$pollers" -ge 2 ] && echo 0 || echo 1) "the work spread over the pollers ($pollers of 3 polled feeds)"
 like "$(fw -c "$conf" status | head -n 4)" "3 pollers alive" "status: the three pollers alive"
-is "$(psql_v "SELECT count(*) FROM pollers WHERE version IS NOT NULL AND beat_every = 2")" 3 \
+is "$(pg_sql "SELECT count(*) FROM pollers WHERE version IS NOT NULL AND beat_every = 2")" 3 \
 	"each poller beats, every 2 s (a third of the 5 s lease, at least 2 s)"
 maxid=$("$FW_PY" "$diff_py" maxid "$T_TMP/hits.0")
 
@@ -103,7 +103,7 @@ check "revision 1: the new hits are exactly the new items' hits" \
 	--id-gt "$maxid"
 kill -TERM "$2"
 wait "$2" 2>/dev/null
-is "$(psql_v "SELECT count(*) FROM pollers WHERE name LIKE '%:$2'")" 0 \
+is "$(pg_sql "SELECT count(*) FROM pollers WHERE name LIKE '%:$2'")" 0 \
 	"a poller that exits cleanly forgets its heartbeat"
 bad=$(grep -h ' error: \| warning: \| crit: ' "$T_TMP/poller2.log" "$T_TMP/poller3.log" | head -n 5)
 is "$bad" "" "the living pollers logged no error or warning"
