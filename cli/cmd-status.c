@@ -104,7 +104,8 @@ poller_alive(const struct fw_store_poller *p, gint64 now)
 
 /* The status as one JSON object on one line. */
 static void
-status_json(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, pid_t pid)
+status_json(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, GPtrArray *desks,
+            pid_t pid)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
 	gint64 now = fw_now();
@@ -126,6 +127,23 @@ status_json(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, p
 			json_builder_set_member_name(b, "beat_every");
 			json_builder_add_int_value(b, p->beat_every);
 			fw_cli_json_str(b, "version", p->version);
+			json_builder_end_object(b);
+		}
+		json_builder_end_array(b);
+		json_builder_set_member_name(b, "notifiers");
+		json_builder_begin_array(b);
+		for (guint i = 0; i < desks->len; i++) {
+			const struct fw_subscriber_status *st = desks->pdata[i];
+
+			json_builder_begin_object(b);
+			fw_cli_json_str(b, "subscriber", st->name);
+			fw_cli_json_str(b, "topics", st->topics);
+			fw_cli_json_time(b, "first_seen", st->first_seen, TRUE);
+			fw_cli_json_time(b, "last_seen", st->last_seen, TRUE);
+			json_builder_set_member_name(b, "shown");
+			json_builder_add_int_value(b, st->shown);
+			json_builder_set_member_name(b, "waiting");
+			json_builder_add_int_value(b, st->pending);
 			json_builder_end_object(b);
 		}
 		json_builder_end_array(b);
@@ -614,7 +632,7 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (argc == 2)
 		return fw_cli_db_close(&db, 0);
 	if (json)
-		status_json(db.cfg, lines, pollers, pid);
+		status_json(db.cfg, lines, pollers, desks, pid);
 	else
 		status_table(db.cfg, lines, pollers, pid, failing, wkey, desks);
 	return fw_cli_db_close(&db, 0);

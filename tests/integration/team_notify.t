@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 feeds=${FW_TEAM_FEEDS:-60}
-plan 32
+plan 33
 
 gen="$FW_TOP/bench/gen_corpus.py"
 out="$T_TMP/corpus"
@@ -168,6 +168,11 @@ is "$(unread ana)" "$((total - n_ids))" "ana: those hits left her unread list"
 is "$(unread ben)" "$total" "ben: nothing read for him"
 like "$(fw -c "$T_TMP/ana.conf" status | head -n 12)" "ana +milei, china-swaps" \
 	"status lists the notifiers"
+is "$(fw -c "$T_TMP/ana.conf" status --format json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join("%s=%s" % (n["subscriber"], n["topics"]) for n in d["notifiers"]))')" \
+	"ana=milei, china-swaps ben=mercosur, china-swaps" "status --format json lists the notifiers and their topics"
 
 # Ben's desk stops; revision 1 brings new hits; it starts again: one summary.
 kill -TERM "$DESK_ben"; wait "$DESK_ben" 2>/dev/null
