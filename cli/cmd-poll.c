@@ -145,6 +145,9 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return 1;
 	}
 	fw_store_set_durable(db.store, cfg->durable);
+	/* a cycle as the daemon runs it: the database read through SQLite's
+	 * cache, not mapped whole (the readers' map counts in its memory) */
+	fw_store_set_mmap(db.store, 0);
 	if (fw_cli_opt_test_now > 0)
 		notify.clock_offset = fw_cli_opt_test_now - fw_now();
 	/* A hung notification server gets this long in all, not 25 s a notice. */
