@@ -103,6 +103,8 @@ struct fw_poller {
 	guint outstanding;        /* fetches and jobs not yet finished */
 	guint max_outstanding;    /* bounds the bodies held in memory */
 	GSource *batch_timer;     /* ends the store's group POLL_BATCH_MS after it opened */
+	GArray *grouped;          /* of guint: team mode, the feeds whose polls the open
+	                             group records (handed back soon if it is lost) */
 	GHashTable *pauses;       /* team mode: host -> until (gint64 *), every poller's
 	                             Retry-After pauses as last read from the store */
 	gint64 pauses_read;       /* when they were (Unix seconds) */
@@ -159,9 +161,19 @@ poll_batch_commit(struct fw_poller *p)
 		g_source_destroy(p->batch_timer);
 		g_clear_pointer(&p->batch_timer, g_source_unref);
 	}
-	if (!fw_store_group_end(p->store, &err))
+	if (!fw_store_group_end(p->store, &err)) {
 		fw_log_err("cannot store the last polls (their feeds are fetched again in full "
 		           "at their next poll): %s", err->message);
+		/* Team mode: the database went away (a restart); their next poll
+		 * is soon, as a claim that failed, not an interval away. */
+		for (guint k = 0; k < p->grouped->len; k++) {
+			guint i = g_array_index(p->grouped, guint, k);
+
+			if (i < p->cfg->feeds->len && !(p->marks[i] & RUN_BUSY) && p->done_cb != NULL)
+				p->done_cb(i, fw_now() + POLL_RETRY_SOON, p->done_data);
+		}
+	}
+	g_array_set_size(p->grouped, 0);
 }
 
 /* Commits the open group, then lets the outbox send what it holds. */
@@ -409,10 +421,17 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after
 	/* A gone feed is never due; the store has no "never", so 0 is recorded
 	 * and the gone flag says why. */
 	rec->next_poll = rec->gone ? 0 : next;
-	if (!poll_batch_open(p, &err) || !fw_store_feed_polled(p->store, run->feed_id, now, rec, &err))
+	if (!poll_batch_open(p, &err) ||
+	    !fw_store_feed_polled(p->store, run->feed_id, now, rec, &err)) {
 		fw_log_err("%s: cannot record the poll: %s", fc->key, err->message);
-	else if (rec->permanent_url != NULL)
-		poll_note_move(run, fc, rec->permanent_url);
+		if (fw_store_is_team(p->store))
+			next = now + POLL_RETRY_SOON;   /* the database is restarting */
+	} else {
+		if (fw_store_is_team(p->store))
+			g_array_append_val(p->grouped, run->index);
+		if (rec->permanent_url != NULL)
+			poll_note_move(run, fc, rec->permanent_url);
+	}
 	if (rec->gone) {
 		p->stats.feeds_failed++;
 		fw_log_warn("%s: gone: %s answered HTTP 410; it will not be polled again "
@@ -706,6 +725,7 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	                                  NULL);
 	p->pauses = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	p->backlog = g_array_new(FALSE, FALSE, sizeof(guint));
+	p->grouped = g_array_new(FALSE, FALSE, sizeof(guint));
 	p->max_outstanding = 2 * MAX(cfg->max_parallel, 1u);
 	p->done_jobs = g_async_queue_new();
 	p->done_source = g_source_new(&poll_done_source_funcs, sizeof(GSource));
@@ -755,7 +775,9 @@ fw_poller_free(struct fw_poller *p)
 		g_source_unref(p->done_source);
 	}
 	g_array_unref(p->backlog);
+	p->done_cb = NULL;   /* nothing is handed back any more */
 	poll_batch_commit(p);
+	g_array_unref(p->grouped);
 	fw_fetcher_free(p->fetcher);
 	fw_outbox_free(p->outbox);
 	gen_unref(p->gen);
@@ -841,6 +863,8 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 	GHashTableIter it;
 	gpointer value;
 
+	if (p->cfg != NULL)
+		poll_batch_commit(p);   /* the open group's feeds are known by index */
 	for (guint i = 0; i < cfg->topics->len; i++) {
 		const struct fw_topic_conf *t = cfg->topics->pdata[i];
 		guint col = 0;

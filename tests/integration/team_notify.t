@@ -208,7 +208,10 @@ n=0; until reconnected || [ $n -gt 1800 ]; do sleep 0.1; n=$((n + 1)); done
 reconnected
 ok $? "both desks connected again"
 all_polled "$start"
-ok $? "revision 2 polled"
+st=$?
+ok $st "revision 2 polled"
+[ $st = 0 ] || diag "$(pg_sql "SELECT key, last_poll, next_poll, lease_until, failures, error
+	FROM feeds WHERE last_poll < $start OR lease_until <> 0 LIMIT 5"; tail -n 20 "$T_TMP/poller.log")"
 pg_wait "$(settled ana "$A_T")" && pg_wait "$(settled ben "$B_T")"
 ok $? "both desks showed every hit after the restart"
 shown_after=$(pg_sql "SELECT count(*) FROM shown")
