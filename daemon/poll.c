@@ -132,6 +132,21 @@ static GSourceFuncs poll_done_source_funcs = { .dispatch = poll_done_source_cb }
 
 static gboolean poll_batch_timer_cb(gpointer data);
 
+/* Team mode: the open group was lost (the database went away, a restart):
+ * the feeds whose polls it recorded are handed back due soon, as a claim
+ * that failed, not an interval away; they are fetched again in full. */
+static void
+poll_group_lost(struct fw_poller *p)
+{
+	for (guint k = 0; k < p->grouped->len; k++) {
+		guint i = g_array_index(p->grouped, guint, k);
+
+		if (i < p->cfg->feeds->len && !(p->marks[i] & RUN_BUSY) && p->done_cb != NULL)
+			p->done_cb(i, fw_now() + POLL_RETRY_SOON, p->done_data);
+	}
+	g_array_set_size(p->grouped, 0);
+}
+
 /* Group commit (fw_store_group_begin): the polls that end while a group is
  * open are written in its one transaction, committed when POLL_BATCH_MS have
  * passed, when nothing is in flight, or before anything else writes in a
@@ -141,8 +156,10 @@ static gboolean poll_batch_timer_cb(gpointer data);
 static gboolean
 poll_batch_open(struct fw_poller *p, GError **error)
 {
-	if (!fw_store_group_begin(p->store, error))
+	if (!fw_store_group_begin(p->store, error)) {
+		poll_group_lost(p);   /* a group left open is ended, lost, first */
 		return FALSE;
+	}
 	if (p->batch_timer == NULL) {
 		p->batch_timer = g_timeout_source_new(POLL_BATCH_MS);
 		g_source_set_callback(p->batch_timer, poll_batch_timer_cb, p, NULL);
@@ -164,14 +181,7 @@ poll_batch_commit(struct fw_poller *p)
 	if (!fw_store_group_end(p->store, &err)) {
 		fw_log_err("cannot store the last polls (their feeds are fetched again in full "
 		           "at their next poll): %s", err->message);
-		/* Team mode: the database went away (a restart); their next poll
-		 * is soon, as a claim that failed, not an interval away. */
-		for (guint k = 0; k < p->grouped->len; k++) {
-			guint i = g_array_index(p->grouped, guint, k);
-
-			if (i < p->cfg->feeds->len && !(p->marks[i] & RUN_BUSY) && p->done_cb != NULL)
-				p->done_cb(i, fw_now() + POLL_RETRY_SOON, p->done_data);
-		}
+		poll_group_lost(p);
 	}
 	g_array_set_size(p->grouped, 0);
 }
