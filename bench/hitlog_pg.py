@@ -31,6 +31,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gen_hitlog import canon_hash  # noqa: E402  (bench/, beside this file)
+
 # What --before-stories drops (the PostgreSQL migration of hits.story and
 # hits.rtime, and the pollers' table, in daemon/store-pg.c).
 UNDO_STORIES = (
@@ -62,15 +65,37 @@ def psql(conninfo, sql, stdin=None):
     return r.stdout.strip()
 
 
+# The SQLite file of schema 8 keeps an 8-byte key of each canonical link
+# (canon_hash), PostgreSQL the text: gen_hitlog.py's canonical link is the
+# link up to its query (a copy's "?utm_source=rss", once or more), which
+# copy_table checks against the key.
+CANON_SQL = "CASE WHEN instr(link, '?') > 0 THEN substr(link, 1, instr(link, '?') - 1) ELSE link END"
+
+
+def source_cols(src, table, cols):
+    """The SELECT list that reads table's cols from the SQLite file."""
+    have = [r[1] for r in src.execute("PRAGMA table_info(%s)" % table)]
+    if table == "items" and "canon_link" not in have:
+        return cols.replace("canon_link", CANON_SQL + ", canon_hash")
+    return cols
+
+
 def copy_table(src, conninfo, table, cols):
     """Streams table's cols from the SQLite file into PostgreSQL as CSV."""
+    sel = source_cols(src, table, cols)
+    check = sel != cols   # canon_hash follows the derived canon_link
     p = subprocess.Popen([psql_bin(), "-qAtX", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c",
                           "\\copy %s (%s) FROM STDIN WITH (FORMAT csv)" % (table, cols)],
                          stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     n = 0
-    for row in src.execute("SELECT %s FROM %s ORDER BY id" % (cols, table)):
+    k = cols.replace(" ", "").split(",").index("canon_link") if check else -1
+    for row in src.execute("SELECT %s FROM %s ORDER BY id" % (sel, table)):
+        if check:
+            if canon_hash(row[k]) != row[k + 1]:
+                raise SystemExit("hitlog_pg: item %d: its canonical link is not %r" % (row[0], row[k]))
+            row = row[:k + 1] + row[k + 2:]
         w.writerow(["" if v is None else v for v in row])
         n += 1
         if n % 20000 == 0:
