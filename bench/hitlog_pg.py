@@ -16,7 +16,11 @@ columns, triggers and pollers table dropped, schema_version one less), so
 that the binary's next open migrates a year of hits (timed by the caller).
 Items get no text (the review commands but show never read it).
 
-Writes DIR/feedwatch-pg.conf (gen_hitlog's config with this database) and
+Read marks become those of the subscriber "bench" (PostgreSQL keeps read
+state per subscriber).
+
+Writes DIR/feedwatch-pg.conf (gen_hitlog's config with this database and
+that subscriber) and
 prints one JSON line: hits, items, feeds, seconds, config. Standard library
 only, and psql.
 """
@@ -70,6 +74,10 @@ def psql(conninfo, sql, stdin=None):
 # link up to its query (a copy's "?utm_source=rss", once or more), which
 # copy_table checks against the key.
 CANON_SQL = "CASE WHEN instr(link, '?') > 0 THEN substr(link, 1, instr(link, '?') - 1) ELSE link END"
+
+
+# Who reads on the team database: the file's read marks are this one's.
+SUBSCRIBER = "bench"
 
 
 def source_cols(src, table, cols):
@@ -134,11 +142,16 @@ def main():
     src.close()
     for t, _ in TABLES:
         psql(args.pg, "SELECT setval(pg_get_serial_sequence('%s', 'id'), max(id)) FROM %s" % (t, t))
+    # read state is each subscriber's on PostgreSQL (table reads): the
+    # file's read marks become those of the config's subscriber
+    psql(args.pg, "INSERT INTO reads (subscriber, hit_id) SELECT '%s', id FROM hits WHERE read = 1"
+         % SUBSCRIBER)
     psql(args.pg, "ANALYZE")
     conf = os.path.join(args.hitlog, "feedwatch-pg.conf")
     with open(os.path.join(args.hitlog, "feedwatch.conf")) as fh, open(conf, "w") as out:
         for line in fh:
-            out.write("database = %s\n" % args.pg if line.startswith("database = ") else line)
+            out.write("database = %s\nsubscriber = %s\n" % (args.pg, SUBSCRIBER)
+                      if line.startswith("database = ") else line)
     sys.stdout.write(json.dumps({"hits": counts["hits"], "items": counts["items"],
                                  "feeds": counts["feeds"], "config": conf,
                                  "seconds": round(time.monotonic() - t0, 1)}) + "\n")
