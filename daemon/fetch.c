@@ -651,7 +651,8 @@ static char *http_date(gint64 t)
 
 /* Reads a file:// URL into x's result, at most max_size bytes. Refuses
  * anything but a regular file (no FIFOs or devices: /dev/zero never ends).
- * Answers not_modified when the request's ETag matches size and mtime. */
+ * Answers not_modified when the request's ETag matches size, mtime (in
+ * nanoseconds) and inode. */
 static void read_file_url(struct fw_fetcher *f, struct xfer *x)
 {
 	g_autoptr(GError) err = NULL;
@@ -685,8 +686,11 @@ static void read_file_url(struct fw_fetcher *f, struct xfer *x)
 		close(fd);
 		return;
 	}
-	x->r.etag = g_strdup_printf("\"%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT "\"",
-	                            (gint64)st.st_size, (gint64)st.st_mtime);
+	/* size, mtime to the nanosecond and inode: a file rewritten in the same
+	 * second with the same size (or renamed over) is not "not modified" */
+	x->r.etag = g_strdup_printf("\"%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT ".%09ld-%" G_GUINT64_FORMAT
+	                            "\"", (gint64)st.st_size, (gint64)st.st_mtim.tv_sec,
+	                            (long)st.st_mtim.tv_nsec, (guint64)st.st_ino);
 	x->r.last_modified = http_date((gint64)st.st_mtime);
 	if (x->req_etag != NULL && strcmp(x->req_etag, x->r.etag) == 0) {
 		x->r.not_modified = TRUE;

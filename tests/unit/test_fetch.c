@@ -464,6 +464,20 @@ static void test_file_conditional(void)
 	fw_fetcher_add(f, url, "\"0-0\"", NULL, NULL);
 	g_main_loop_run(st.loop);
 	g_assert_false(st.nm);
+	/* rewritten at once with other bytes of the same size (the same second,
+	 * the same length; a new file renamed over it): changed */
+	{
+		g_autofree char *text = NULL;
+		gsize len = 0;
+
+		g_assert_true(g_file_get_contents(path, &text, &len, NULL));
+		g_assert_cmpuint(len, >, 0);
+		text[0] = text[0] == 'x' ? 'y' : 'x';
+		g_assert_true(g_file_set_contents(path, text, (gssize)len, NULL));
+	}
+	fw_fetcher_add(f, url, etag, NULL, NULL);
+	g_main_loop_run(st.loop);
+	g_assert_false(st.nm);
 	fw_fetcher_free(f);
 	g_free(st.etag);
 	g_main_loop_unref(st.loop);
