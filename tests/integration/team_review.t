@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 15
+plan 17
 pg_start
 review_setup
 PGCONF="$T_TMP/pg.conf"
@@ -77,6 +77,29 @@ ok $? "hits --unread after read: the same"
 unread=$(fw -c "$PGCONF" hits --unread --limit 0 --format json | wc -l)
 all=$(fw -c "$PGCONF" hits --limit 0 --format json | wc -l)
 ok $([ "$unread" -lt "$all" ] && echo 0 || echo 1) "read hits leave the unread list ($unread of $all)"
+
+# browse on the team database (tmux): its first screen, the topics and
+# their story counts (unread: each person's), is SQLite's.
+TMUX_SOCK="$T_TMP/tmux.sock"
+tm() { tmux -u -f /dev/null -S "$TMUX_SOCK" "$@"; }
+tm_stop() { tm kill-server; }
+at_exit tm_stop
+for c in "$CONF" "$PGCONF"; do
+	n=$(basename "$c" .conf)
+	tm new-session -d -s "$n" -x 100 -y 30 "env TERM=tmux-256color LC_ALL=C.UTF-8 TZ=UTC \
+		$FW_WRAP '$FW_BUILD/feedwatch' -c '$c' browse 2> '$T_TMP/$n.err'"
+done
+sq=$(basename "$CONF" .conf)
+first() { tm capture-pane -p -t "$1" | grep -E '[0-9]' | head -n 8; }
+n=0
+until [ -n "$(first pg)" ] && [ "$(first pg)" = "$(first "$sq")" ] || [ $n -gt 600 ]; do
+	sleep 0.1; n=$((n + 1))
+done
+is "$(first pg)" "$(first "$sq")" "browse: the first screen on PostgreSQL is SQLite's"
+[ "$(first pg)" = "$(first "$sq")" ] || diag >&2 "$(first pg)" "$(first "$sq")"
+diag "$(first pg)"
+like "$(first pg)" "[Mm]ilei" "browse lists the topics there"
+tm send-keys -t pg q
 
 # A second poll of the unchanged corpus: nothing new, no duplicate.
 fw -c "$PGCONF" poll --no-notify > "$T_TMP/pgpoll2.log" 2>&1
