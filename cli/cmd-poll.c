@@ -18,6 +18,7 @@ struct poll_run {
 	GMainLoop *loop;
 	struct fw_poller *poller;
 	guint waiting;
+	guint8 *done;         /* a byte a feed of the config: its poll was counted */
 	gboolean interrupted;
 };
 
@@ -34,12 +35,16 @@ poll_check_once_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-/* A feed is done: one fewer to wait for. */
+/* A feed is done: one fewer to wait for (once a feed: in team mode a poll
+ * its lost group took is handed back again, and this run does not retry). */
 static void
 poll_done_cb(guint feed_index, gint64 next_poll, gpointer data)
 {
 	struct poll_run *r = data;
 
+	if (r->done[feed_index])
+		return;
+	r->done[feed_index] = 1;
 	if (r->waiting > 0)
 		r->waiting--;
 	/* The last feed: check at once (after this dispatch) rather than at the
@@ -159,6 +164,7 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		goto out;
 	}
 	r.loop = g_main_loop_new(NULL, FALSE);
+	r.done = g_new0(guint8, MAX(cfg->feeds->len, 1u));
 	fw_poller_set_done_cb(r.poller, poll_done_cb, &r);
 	if (!no_notify)
 		fw_poller_flush_outbox(r.poller);  /* what an earlier run could not send */
@@ -189,6 +195,7 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_main_loop_unref(r.loop);
 out:
 	fw_poller_free(r.poller);
+	g_free(r.done);
 	rc = fw_cli_db_close(&db, rc);
 	fw_lock_release(lock_fd);
 	return rc;

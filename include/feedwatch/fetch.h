@@ -76,7 +76,8 @@ struct fw_fetcher *fw_fetcher_new(GMainContext *ctx, const struct fw_fetch_opts 
 
 /* Queues a GET of url. etag / last_modified (may be NULL) make it
  * conditional. Never calls done synchronously. For file:// URLs the result
- * has an ETag made of size and mtime, and not_modified when it matches. */
+ * has an ETag made of size, mtime (nanoseconds) and inode, and not_modified
+ * when it matches. */
 void fw_fetcher_add(struct fw_fetcher *f, const char *url, const char *etag,
                     const char *last_modified, gpointer user);
 

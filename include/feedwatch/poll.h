@@ -46,7 +46,9 @@ void fw_poller_poll(struct fw_poller *p, guint i);
 
 /* Called when a feed's poll is done (recorded or skipped): index and when it
  * is due next (Unix seconds; G_MAXINT64 = never). Called once per
- * fw_poller_poll that was not a no-op, possibly from inside it. */
+ * fw_poller_poll that was not a no-op, possibly from inside it; in team mode
+ * called again for a feed whose recorded poll its group lost (the database
+ * went away before the commit): due again a few seconds on. */
 typedef void (*fw_poll_done_cb)(guint feed_index, gint64 next_poll, gpointer data);
 void fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer data);
 
