@@ -73,11 +73,13 @@ struct parse_job {
 	struct fw_poll_record rec; /* its strings point into the fields below */
 	char *etag, *last_modified, *permanent_url;
 	gint64 max_age;
+	struct fw_store_packer *packer; /* packs the items' bodies here, or NULL */
 	/* results */
 	struct fw_feed_doc *doc;
 	GError *error;
 	GPtrArray *hashes;        /* of char *, parallel to doc->items */
 	GPtrArray *hits;          /* of GPtrArray * (of struct item_hit *), parallel */
+	GPtrArray *bodies;        /* of GBytes * (or NULL), parallel, with a packer */
 };
 
 struct fw_poller {
@@ -318,8 +320,9 @@ poll_store_job(struct feed_run *run, struct parse_job *job, gint64 now, GError *
 		enum fw_item_state state;
 		gint64 rowid;
 
-		if (!fw_store_item_put(p->store, run->feed_id, it, job->hashes->pdata[i], now, &rowid,
-		                       &state, error))
+		if (!fw_store_item_put_packed(p->store, run->feed_id, it, job->hashes->pdata[i],
+		                              job->bodies ? job->bodies->pdata[i] : NULL, now, &rowid,
+		                              &state, error))
 			goto fail;
 		if (state == FW_ITEM_SEEN)
 			continue;
@@ -507,6 +510,9 @@ parse_job_free(struct parse_job *job)
 		g_ptr_array_unref(job->hashes);
 	if (job->hits)
 		g_ptr_array_unref(job->hits);
+	if (job->bodies)
+		g_ptr_array_unref(job->bodies);
+	fw_store_packer_unref(job->packer);
 	g_free(job);
 }
 
@@ -521,6 +527,7 @@ poll_worker_cb(gpointer data, gpointer user_data)
 	if (job->settle) {
 		/* The worker's buffers go, then every arena's free pages. */
 		fw_match_thread_release();
+		fw_store_pack_thread_release();
 		malloc_trim(0);
 		g_free(job);
 		return;
@@ -543,10 +550,17 @@ poll_worker_cb(gpointer data, gpointer user_data)
 
 		job->hashes = g_ptr_array_new_full(job->doc->items->len, g_free);
 		job->hits = g_ptr_array_new_full(job->doc->items->len, (GDestroyNotify)g_ptr_array_unref);
+		if (job->packer)
+			job->bodies = g_ptr_array_new_full(job->doc->items->len,
+			                                   (GDestroyNotify)g_bytes_unref);
 		for (guint i = 0; i < job->doc->items->len && !g_atomic_int_get(&p->stopping); i++) {
 			const struct fw_item *it = job->doc->items->pdata[i];
 			g_ptr_array_add(job->hashes, fw_hit_item_hash(buf, it));
 			g_ptr_array_add(job->hits, item_hits_compute(job->gen->matcher, matches, it, title));
+			/* packed here, off the main loop, even if the store finds the
+			 * item unchanged: cheaper than the main loop packing new ones */
+			if (job->bodies)
+				g_ptr_array_add(job->bodies, fw_store_packer_pack(job->packer, it));
 		}
 		fw_matches_free(matches);
 		if (job->hashes->len < job->doc->items->len)   /* stopping: never stored */
@@ -677,6 +691,7 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	job->last_modified = g_strdup(r->last_modified);
 	job->permanent_url = g_strdup(r->permanent_url);
 	job->max_age = r->max_age;
+	job->packer = fw_store_packer_get(p->store);
 	job->rec = rec;
 	job->rec.etag = job->etag;
 	job->rec.last_modified = job->last_modified;

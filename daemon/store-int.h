@@ -43,7 +43,7 @@ struct fw_store_ops {
 	gboolean (*feed_claim_keep)(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
 	                            gboolean *held, GError **error);
 	gboolean (*item_put)(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
-	                     const char *hash, gint64 now, gint64 *item_rowid,
+	                     const char *hash, GBytes *body, gint64 now, gint64 *item_rowid,
 	                     enum fw_item_state *state, GError **error);
 	gboolean (*hit_exists)(struct fw_store *s, gint64 item_rowid, const char *topic);
 	gboolean (*story_notified)(struct fw_store *s, gint64 item_rowid, const char *topic);
@@ -72,6 +72,7 @@ struct fw_store_ops {
 	gboolean (*prune_hits)(struct fw_store *s, gint64 before, gint64 *deleted, GError **error);
 	gboolean (*maintain)(struct fw_store *s, GError **error);
 	void (*release_memory)(struct fw_store *s);
+	struct fw_store_packer *(*packer)(struct fw_store *s);   /* NULL: text kept as text */
 	gboolean (*items_foreach)(struct fw_store *s, gint64 since, fw_store_item_cb cb,
 	                          gpointer data, GError **error);
 	gboolean (*browse_version)(struct fw_store *s, gint64 *version, GError **error);
@@ -104,7 +105,8 @@ struct fw_store {
 	struct sqlite3_stmt **stmts;
 	struct ZSTD_CCtx_s *zc;   /* items' bodies, made on first use */
 	struct ZSTD_DCtx_s *zd;
-	struct ZSTD_CDict_s *cdict; /* the dictionary bodies are packed with, or NULL */
+	struct fw_store_packer *packer; /* the dictionary bodies are packed with
+	                             (a reference, shared with workers), or NULL */
 	gboolean dict_looked;     /* the stored dictionary was looked for */
 	guint dict_pending;       /* the ID of a dictionary written in the open
 	                             transaction: used once committed (dict_settle) */

@@ -1276,8 +1276,8 @@ static void params_item(struct params *p, const struct fw_item *item, const char
 }
 
 static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
-                            const char *hash, gint64 now, gint64 *item_rowid,
-                            enum fw_item_state *state, GError **error)
+                            const char *hash, GBytes *body G_GNUC_UNUSED, gint64 now,
+                            gint64 *item_rowid, enum fw_item_state *state, GError **error)
 {
 	g_autofree char *canon = NULL, *cats = NULL;
 	gboolean txn = in_txn(s), same = FALSE;

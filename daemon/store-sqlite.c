@@ -950,7 +950,7 @@ static void sq_free(struct fw_store *s)
 		g_hash_table_unref(s->touched);
 	ZSTD_freeCCtx(s->zc);
 	ZSTD_freeDCtx(s->zd);
-	ZSTD_freeCDict(s->cdict);
+	fw_store_packer_unref(s->packer);
 	if (s->samples)
 		g_byte_array_unref(s->samples);
 	if (s->sample_sizes)
@@ -1223,7 +1223,41 @@ static char *text_cut(const char *text, gsize max)
 	return g_utf8_make_valid(text, n);
 }
 
-/* Reads the stored dictionary into s->cdict, once (not while one written
+/* A dictionary shared by the store and the threads that pack for it
+ * (fw_store_packer_get): immutable once made. */
+struct fw_store_packer {
+	gint ref;
+	ZSTD_CDict *cdict;
+};
+
+/* A packer owning cdict, or NULL when cdict is. */
+static struct fw_store_packer *packer_new(ZSTD_CDict *cdict)
+{
+	struct fw_store_packer *k;
+
+	if (!cdict)
+		return NULL;
+	k = g_new(struct fw_store_packer, 1);
+	k->ref = 1;
+	k->cdict = cdict;
+	return k;
+}
+
+void fw_store_packer_unref(struct fw_store_packer *k)
+{
+	if (k && g_atomic_int_dec_and_test(&k->ref)) {
+		ZSTD_freeCDict(k->cdict);
+		g_free(k);
+	}
+}
+
+/* The dictionary bodies are packed with, or NULL. */
+static const ZSTD_CDict *cdict_of(const struct fw_store *s)
+{
+	return s->packer ? s->packer->cdict : NULL;
+}
+
+/* Reads the stored dictionary into s->packer, once (not while one written
  * in the open transaction waits for its commit: dict_settle). */
 static void dict_load(struct fw_store *s)
 {
@@ -1235,8 +1269,8 @@ static void dict_load(struct fw_store *s)
 	if (!(q = stmt(s, ST_DICT_ONE, NULL)))
 		return;
 	if (sqlite3_step(q) == SQLITE_ROW)
-		s->cdict = ZSTD_createCDict(sqlite3_column_blob(q, 1),
-		                            (size_t)sqlite3_column_bytes(q, 1), BODY_LEVEL);
+		s->packer = packer_new(ZSTD_createCDict(sqlite3_column_blob(q, 1),
+		                                        (size_t)sqlite3_column_bytes(q, 1), BODY_LEVEL));
 	done(q);
 }
 
@@ -1272,9 +1306,9 @@ static void dict_settle(struct fw_store *s)
 	if (!(q = stmt(s, ST_DICT_GET, NULL)))
 		return;
 	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) == SQLITE_ROW && !s->cdict)
-		s->cdict = ZSTD_createCDict(sqlite3_column_blob(q, 0),
-		                            (size_t)sqlite3_column_bytes(q, 0), BODY_LEVEL);
+	if (sqlite3_step(q) == SQLITE_ROW && !s->packer)
+		s->packer = packer_new(ZSTD_createCDict(sqlite3_column_blob(q, 0),
+		                                        (size_t)sqlite3_column_bytes(q, 0), BODY_LEVEL));
 	done(q);
 }
 
@@ -1282,7 +1316,7 @@ static void dict_settle(struct fw_store *s)
  * there are enough. */
 static void dict_sample(struct fw_store *s, const void *data, size_t size)
 {
-	if (s->cdict || s->dict_pending)
+	if (s->packer || s->dict_pending)
 		return;
 	if (!s->samples) {
 		s->samples = g_byte_array_new();
@@ -1294,18 +1328,28 @@ static void dict_sample(struct fw_store *s, const void *data, size_t size)
 		dict_train(s);
 }
 
-/* The body of summary, content and cats (of char *, may be NULL) as a new
- * GBytes, or NULL when there is no text at all or zstd fails. With learn, a
- * body packed without a dictionary goes to the samples (dict_sample). */
-static GBytes *body_pack(struct fw_store *s, const char *summary, const char *content,
-                         const GPtrArray *cats, gboolean learn)
+/* A compression context at BODY_LEVEL, content size in the frame, no
+ * checksum; NULL if zstd cannot make one. */
+static ZSTD_CCtx *cctx_new(void)
+{
+	ZSTD_CCtx *zc = ZSTD_createCCtx();
+
+	if (zc) {
+		ZSTD_CCtx_setParameter(zc, ZSTD_c_compressionLevel, BODY_LEVEL);
+		ZSTD_CCtx_setParameter(zc, ZSTD_c_contentSizeFlag, 1);
+		ZSTD_CCtx_setParameter(zc, ZSTD_c_checksumFlag, 0);
+	}
+	return zc;
+}
+
+/* The GVariant (msmsas) of summary, content and cats (of char *, may be
+ * NULL), each text cut to FW_STORE_TEXT_MAX, or NULL when there is no
+ * text at all. */
+static GVariant *body_variant(const char *summary, const char *content, const GPtrArray *cats)
 {
 	g_autofree char *sum = text_cut(summary, FW_STORE_TEXT_MAX);
 	g_autofree char *con = text_cut(content, FW_STORE_TEXT_MAX);
-	g_autoptr(GVariant) v = NULL;
 	GVariantBuilder b;
-	gsize size, bound, n;
-	void *out;
 
 	if (!sum && !con && (!cats || cats->len == 0))
 		return NULL;
@@ -1317,31 +1361,81 @@ static GBytes *body_pack(struct fw_store *s, const char *summary, const char *co
 		if (valid)
 			g_variant_builder_add(&b, "s", valid);
 	}
-	v = g_variant_ref_sink(g_variant_new("(msmsas)", sum, con, &b));
-	if (!s->zc) {
-		s->zc = ZSTD_createCCtx();
-		if (!s->zc)
-			return NULL;
-		ZSTD_CCtx_setParameter(s->zc, ZSTD_c_compressionLevel, BODY_LEVEL);
-		ZSTD_CCtx_setParameter(s->zc, ZSTD_c_contentSizeFlag, 1);
-		ZSTD_CCtx_setParameter(s->zc, ZSTD_c_checksumFlag, 0);
-	}
-	if (learn)
-		dict_load(s);
-	size = g_variant_get_size(v);
-	bound = ZSTD_compressBound(size);
-	out = g_malloc(bound);
-	if (learn && s->cdict)
-		n = ZSTD_compress_usingCDict(s->zc, out, bound, g_variant_get_data(v), size, s->cdict);
+	return g_variant_ref_sink(g_variant_new("(msmsas)", sum, con, &b));
+}
+
+/* v packed with zc (and cdict unless NULL) as a new GBytes, or NULL when
+ * zstd fails. */
+static GBytes *variant_pack(ZSTD_CCtx *zc, const ZSTD_CDict *cdict, GVariant *v)
+{
+	gsize size = g_variant_get_size(v), bound = ZSTD_compressBound(size), n;
+	void *out = g_malloc(bound);
+
+	if (cdict)
+		n = ZSTD_compress_usingCDict(zc, out, bound, g_variant_get_data(v), size, cdict);
 	else
-		n = ZSTD_compress2(s->zc, out, bound, g_variant_get_data(v), size);
+		n = ZSTD_compress2(zc, out, bound, g_variant_get_data(v), size);
 	if (ZSTD_isError(n)) {
 		g_free(out);
 		return NULL;
 	}
-	if (learn && !s->cdict)
-		dict_sample(s, g_variant_get_data(v), size);
 	return g_bytes_new_take(g_realloc(out, n), n);
+}
+
+/* The body of summary, content and cats (of char *, may be NULL) as a new
+ * GBytes, or NULL when there is no text at all or zstd fails. With learn, a
+ * body packed without a dictionary goes to the samples (dict_sample). */
+static GBytes *body_pack(struct fw_store *s, const char *summary, const char *content,
+                         const GPtrArray *cats, gboolean learn)
+{
+	g_autoptr(GVariant) v = body_variant(summary, content, cats);
+	GBytes *out;
+
+	if (!v || (!s->zc && !(s->zc = cctx_new())))
+		return NULL;
+	if (learn)
+		dict_load(s);
+	out = variant_pack(s->zc, learn ? cdict_of(s) : NULL, v);
+	if (out && learn && !cdict_of(s))
+		dict_sample(s, g_variant_get_data(v), g_variant_get_size(v));
+	return out;
+}
+
+static void cctx_free(gpointer zc)
+{
+	ZSTD_freeCCtx(zc);
+}
+
+/* This thread's compression context for fw_store_packer_pack. */
+static GPrivate pack_cctx = G_PRIVATE_INIT(cctx_free);
+
+static struct fw_store_packer *sq_packer(struct fw_store *s)
+{
+	dict_load(s);
+	if (!s->packer)
+		return NULL;
+	g_atomic_int_inc(&s->packer->ref);
+	return s->packer;
+}
+
+GBytes *fw_store_packer_pack(struct fw_store_packer *k, const struct fw_item *item)
+{
+	g_autoptr(GVariant) v = body_variant(item->summary, item->content, item->categories);
+	ZSTD_CCtx *zc = g_private_get(&pack_cctx);
+
+	if (!v)
+		return NULL;
+	if (!zc) {
+		if (!(zc = cctx_new()))
+			return NULL;
+		g_private_set(&pack_cctx, zc);
+	}
+	return variant_pack(zc, k->cdict, v);
+}
+
+void fw_store_pack_thread_release(void)
+{
+	g_private_replace(&pack_cctx, NULL);
 }
 
 /* Frees a ZSTD_DDict (a GDestroyNotify). */
@@ -1585,7 +1679,7 @@ static gboolean item_find(struct fw_store *s, sqlite3_stmt *q, gboolean in_txn, 
 }
 
 static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
-                           const char *hash, gint64 now, gint64 *item_rowid,
+                           const char *hash, GBytes *packed, gint64 now, gint64 *item_rowid,
                            enum fw_item_state *state, GError **error)
 {
 	g_autofree char *canon = NULL;
@@ -1644,7 +1738,8 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 	} else {
 		if (!canon)
 			canon = fw_store_canonical_link(item->link);
-		body = body_pack(s, item->summary, item->content, item->categories, TRUE);
+		body = packed ? g_bytes_ref(packed)
+		              : body_pack(s, item->summary, item->content, item->categories, TRUE);
 		if (!(q = stmt(s, rowid ? ST_ITEM_UPDATE : ST_ITEM_INSERT, error)))
 			return FALSE;
 		sqlite3_bind_int64(q, 1, rowid ? rowid : feed_id);
@@ -2359,7 +2454,7 @@ static gboolean dict_learn_stored(struct fw_store *s, GError **error)
 	int rc;
 
 	dict_load(s);
-	if (s->cdict || s->dict_pending || !sqlite3_get_autocommit(s->db))
+	if (s->packer || s->dict_pending || !sqlite3_get_autocommit(s->db))
 		return TRUE;
 	if (!(q = stmt(s, ST_DICT_SAMPLES, error)))
 		return FALSE;
@@ -2407,7 +2502,7 @@ static void sq_release_memory(struct fw_store *s)
 	g_clear_pointer(&s->sample_sizes, g_array_unref);
 	g_clear_pointer(&s->zc, ZSTD_freeCCtx);
 	g_clear_pointer(&s->zd, ZSTD_freeDCtx);
-	g_clear_pointer(&s->cdict, ZSTD_freeCDict);
+	g_clear_pointer(&s->packer, fw_store_packer_unref);
 	s->dict_looked = FALSE;
 	if (s->ddicts)
 		g_hash_table_remove_all(s->ddicts);
@@ -2657,6 +2752,7 @@ const struct fw_store_ops fw_store_sqlite_ops = {
 	.prune_hits = sq_prune_hits,
 	.maintain = sq_maintain,
 	.release_memory = sq_release_memory,
+	.packer = sq_packer,
 	.items_foreach = sq_items_foreach,
 	.browse_version = sq_browse_version,
 	.browse_signature = sq_browse_signature,

@@ -259,7 +259,19 @@ gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_i
                            const char *hash, gint64 now, gint64 *item_rowid,
                            enum fw_item_state *state, GError **error)
 {
-	return s->ops->item_put(s, feed_id, item, hash, now, item_rowid, state, error);
+	return s->ops->item_put(s, feed_id, item, hash, NULL, now, item_rowid, state, error);
+}
+
+gboolean fw_store_item_put_packed(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
+                                  const char *hash, GBytes *body, gint64 now,
+                                  gint64 *item_rowid, enum fw_item_state *state, GError **error)
+{
+	return s->ops->item_put(s, feed_id, item, hash, body, now, item_rowid, state, error);
+}
+
+struct fw_store_packer *fw_store_packer_get(struct fw_store *s)
+{
+	return s->ops->packer ? s->ops->packer(s) : NULL;
 }
 
 gboolean fw_store_hit_exists(struct fw_store *s, gint64 item_rowid, const char *topic)

@@ -286,6 +286,27 @@ gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_i
                            const char *hash, gint64 now, gint64 *item_rowid,
                            enum fw_item_state *state, GError **error);
 
+/* fw_store_item_put with the item's body already packed by
+ * fw_store_packer_pack (a reference is taken), or NULL to pack it here. */
+gboolean fw_store_item_put_packed(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
+                                  const char *hash, GBytes *body, gint64 now,
+                                  gint64 *item_rowid, enum fw_item_state *state, GError **error);
+
+/* Packing items' bodies off the store's thread (the parse workers): a
+ * packer holds the database's compression dictionary and is immutable.
+ * fw_store_packer_get (store's thread) returns a new reference, or NULL
+ * when the backend keeps text as text (PostgreSQL) or the database has no
+ * dictionary yet (the store packs, and learns one, itself). Pack and unref
+ * on any thread, several at once: each thread keeps one compression
+ * context, freed by fw_store_pack_thread_release or at thread exit.
+ * fw_store_packer_pack returns a new GBytes, NULL for an item with no text
+ * (or if zstd fails: the store then packs it). */
+struct fw_store_packer;
+struct fw_store_packer *fw_store_packer_get(struct fw_store *s);
+GBytes *fw_store_packer_pack(struct fw_store_packer *k, const struct fw_item *item);
+void fw_store_packer_unref(struct fw_store_packer *k);
+void fw_store_pack_thread_release(void);
+
 /* TRUE when this item already has a hit for topic. */
 gboolean fw_store_hit_exists(struct fw_store *s, gint64 item_rowid, const char *topic);
 

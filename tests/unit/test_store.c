@@ -2688,6 +2688,99 @@ static void test_body_dict(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(whole, ==, 1050);
 }
 
+struct pack_job {
+	struct fw_store_packer *k;
+	GPtrArray *texts;       /* of char *: the items' contents */
+	GPtrArray *bodies;      /* of GBytes *: what the thread packed */
+};
+
+/* A thread packing each text as an item's content (fw_store_packer_pack). */
+static gpointer pack_thread(gpointer data)
+{
+	struct pack_job *j = data;
+
+	for (guint i = 0; i < j->texts->len; i++) {
+		struct fw_item it = { .content = j->texts->pdata[i] };
+
+		g_ptr_array_add(j->bodies, fw_store_packer_pack(j->k, &it));
+	}
+	fw_store_pack_thread_release();
+	return NULL;
+}
+
+/* A packer: none while the database has no dictionary (or one waits for
+ * its commit); then bodies packed on other threads, even after the store
+ * released its memory, are stored as given, name the dictionary and read
+ * back whole. */
+static void test_body_packer(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GRand) rand = g_rand_new_with_seed(5);
+	g_autoptr(GError) err = NULL;
+	gint64 feed = feed_id(f->s, "a");
+	struct pack_job j = { 0 }, j2;
+	GThread *th[2];
+	int whole = 0;
+
+	g_assert_null(fw_store_packer_get(f->s));
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "first", 1000, rand);
+	g_assert_null(fw_store_packer_get(f->s));   /* trained, not yet committed */
+	g_assert_true(fw_store_commit(f->s, &err));
+	j.k = fw_store_packer_get(f->s);
+	g_assert_nonnull(j.k);
+	fw_store_release_memory(f->s);
+	j.texts = g_ptr_array_new_with_free_func(g_free);
+	j.bodies = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	for (int i = 0; i < 40; i++) {
+		GString *text = g_string_new(NULL);
+
+		for (int w = 0; w < 60; w++)
+			g_string_append_printf(text, "%s ", i % 2 ? "peso" : "summit");
+		g_ptr_array_add(j.texts, g_string_free(text, FALSE));
+	}
+	/* two threads with the one packer, one after the other: each its own
+	 * context, the same bytes */
+	j2 = (struct pack_job){ j.k, j.texts,
+	                        g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref) };
+	th[0] = g_thread_new("pack", pack_thread, &j);
+	th[1] = g_thread_new("pack", pack_thread, &j2);
+	g_thread_join(th[0]);
+	g_thread_join(th[1]);
+	fw_store_packer_unref(j.k);
+	g_assert_cmpuint(j.bodies->len, ==, 40);
+	for (guint i = 0; i < j.bodies->len; i++)
+		g_assert_true(g_bytes_equal(j.bodies->pdata[i], j2.bodies->pdata[i]));
+	g_ptr_array_unref(j2.bodies);
+	g_assert_true(fw_store_begin(f->s, &err));
+	for (guint i = 0; i < j.texts->len; i++) {
+		g_autofree char *id = g_strdup_printf("packed-%u", i);
+		struct fw_item it = item_make(id, id, NULL);
+		enum fw_item_state state;
+		gint64 rowid;
+
+		it.content = j.texts->pdata[i];
+		it.categories = g_ptr_array_new();
+		g_assert_nonnull(j.bodies->pdata[i]);
+		g_assert_true(fw_store_item_put_packed(f->s, feed, &it, id, j.bodies->pdata[i], 100,
+		                                       &rowid, &state, &err));
+		g_assert_no_error(err);
+		g_assert_cmpint(state, ==, FW_ITEM_NEW);
+		g_ptr_array_unref(it.categories);
+	}
+	g_assert_true(fw_store_commit(f->s, &err));
+	for (guint i = 0; i < j.bodies->len; i++) {
+		g_autofree char *sql = g_strdup_printf("SELECT length(body) FROM items WHERE "
+		                                       "item_key = 'packed-%u'", i);
+
+		g_assert_cmpint(sql_int(f->path, sql), ==, g_bytes_get_size(j.bodies->pdata[i]));
+	}
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 40);
+	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
+	g_assert_cmpint(whole, ==, 1040);
+	g_ptr_array_unref(j.texts);
+	g_ptr_array_unref(j.bodies);
+}
+
 /* Items that arrive a few at a time (memory released between them) never
  * make 1000 samples in one go: maintenance trains the dictionary from the
  * stored bodies, once there are enough. */
@@ -3680,6 +3773,7 @@ static const struct {
 	{ "/item/body-damaged", test_body_damaged, FALSE, FALSE },
 	{ "/item/body-dict", test_body_dict, FALSE, FALSE },
 	{ "/item/body-dict-maintain", test_body_dict_maintain, FALSE, FALSE },
+	{ "/item/body-packer", test_body_packer, FALSE, FALSE },
 	{ "/feed/moved-gone", test_moved, FALSE, TRUE },
 	{ "/open/migrate", test_migrate, TRUE, FALSE },
 	{ "/durable", test_durable, FALSE, FALSE },
