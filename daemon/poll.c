@@ -516,7 +516,7 @@ parse_job_free(struct parse_job *job)
 	g_free(job);
 }
 
-/* The worker: parses a body, hashes and matches every item. Touches nothing
+/* The worker: parses a body, hashes, matches and packs every item. Touches nothing
  * of the poller but its queue and source. */
 static void
 poll_worker_cb(gpointer data, gpointer user_data)

@@ -53,6 +53,18 @@
 	"  UPDATE topic_counts SET reads = reads " SIGN " " ROW ".read, readsum = readsum " SIGN \
 	" " ROW ".read * " ROW ".id WHERE topic IN (" ROW ".topic, '');"
 
+/* COUNTS since schema 9: the same counts, but a row with read = 0 leaves
+ * reads and readsum alone instead of writing them unchanged (two rows of
+ * topic_counts written for nothing, twice, for every hit stored). */
+#define COUNTS9(SIGN, ROW) \
+	COUNTS_ONE(SIGN, ROW, "stories", "topic = " ROW ".topic", " AND x.topic = " ROW ".topic") \
+	COUNTS_ONE(SIGN, ROW, "stories", "topic = ''", "") \
+	COUNTS_ONE(SIGN, ROW, "unread", "topic = " ROW ".topic AND " ROW ".read = 0", \
+	           " AND x.topic = " ROW ".topic AND x.read = 0") \
+	COUNTS_ONE(SIGN, ROW, "unread", "topic = '' AND " ROW ".read = 0", " AND x.read = 0") \
+	"  UPDATE topic_counts SET reads = reads " SIGN " " ROW ".read, readsum = readsum " SIGN \
+	" " ROW ".read * " ROW ".id WHERE topic IN (" ROW ".topic, '') AND " ROW ".read <> 0;"
+
 /* Schema migrations: entry n takes user_version n to n + 1. A new version is
  * a new entry at the end; entries already released never change. */
 static const char *const migrations[] = {
@@ -280,6 +292,32 @@ static const char *const migrations[] = {
 	"  UPDATE hits SET story = " STORY_OF8("hits.item_id") " WHERE item_id = NEW.id"
 	"    OR item_id IN (SELECT id FROM items WHERE canon_hash = OLD.canon_hash)"
 	"    OR item_id IN (SELECT id FROM items WHERE canon_hash = NEW.canon_hash);"
+	"END;",
+	/* 8 -> 9: the hits' triggers with COUNTS9 (a third less time storing
+	 * a hit: 32 -> 21 µs on the wide corpus's 7,445) */
+	"DROP TRIGGER hits_insert_story;"
+	"DROP TRIGGER hits_delete_story;"
+	"DROP TRIGGER hits_counts;"
+	"CREATE TRIGGER hits_insert_story AFTER INSERT ON hits BEGIN"
+	"  INSERT INTO topic_counts (topic) VALUES (NEW.topic) ON CONFLICT DO NOTHING;"
+	"  UPDATE topic_counts SET hits = hits + 1 WHERE topic IN (NEW.topic, '');"
+	COUNTS9("+", "NEW")
+	"  UPDATE hits SET rtime = (SELECT MIN(COALESCE(i.published, NEW.found), NEW.found)"
+	"    FROM items i WHERE i.id = NEW.item_id), story = " STORY_OF8("NEW.item_id")
+	"    WHERE id = NEW.id;"
+	"  UPDATE hits SET story = NEW.id WHERE story > NEW.id AND story = (SELECT MIN(story)"
+	"    FROM hits WHERE story <> NEW.id AND item_id IN " STORY_ITEMS8("NEW.item_id") ");"
+	"END;"
+	"CREATE TRIGGER hits_delete_story AFTER DELETE ON hits BEGIN"
+	"  UPDATE topic_counts SET hits = hits - 1 WHERE topic IN (OLD.topic, '');"
+	COUNTS9("-", "OLD")
+	"  UPDATE hits SET story = " STORY_OF8("hits.item_id")
+	"    WHERE OLD.story = OLD.id AND story = OLD.id;"
+	"END;"
+	"CREATE TRIGGER hits_counts AFTER UPDATE OF story, read ON hits"
+	"  WHEN OLD.story IS NOT NEW.story OR OLD.read IS NOT NEW.read BEGIN"
+	COUNTS9("-", "OLD")
+	COUNTS9("+", "NEW")
 	"END;",
 };
 
