@@ -1242,7 +1242,7 @@ static gboolean sq_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
 #define BODY_MAX (64 * 1024 * 1024)   /* refused past this decoded size */
 #define DICT_SIZE (110 * 1024)
 #define DICT_SAMPLES 1000
-#define DICT_SAMPLE_BYTES (4 * 1024 * 1024)
+#define DICT_SAMPLE_BYTES (2 * 1024 * 1024)
 
 /* A valid UTF-8 copy of text cut to at most max bytes at a character
  * boundary, or NULL for NULL. */
