@@ -847,16 +847,17 @@ run_end(struct feed_run *run)
 	return i;
 }
 
-/* Team mode: every feed of the config gets its row at once, in config
- * order and one transaction, before any poll: pollers starting together
- * then never make rows in a crossing order inside their groups (a
- * deadlock). On SQLite rows are made as feeds are first polled. */
+/* Every feed of the config gets its row at once, in config order and one
+ * transaction, before any poll: team pollers starting together then never
+ * make rows in a crossing order inside their groups (a deadlock), and on
+ * SQLite a new config's 1000 feeds are one write transaction, not 1000
+ * (a feed whose row is there with its url is only read). */
 static void
 poll_feeds_register(struct fw_poller *p)
 {
 	g_autoptr(GError) err = NULL;
 
-	if (!fw_store_is_team(p->store) || !fw_store_begin(p->store, &err)) {
+	if (!fw_store_begin(p->store, &err)) {
 		if (err != NULL)
 			fw_log_warn("cannot record the feeds: %s", err->message);
 		return;
