@@ -516,6 +516,11 @@ parse_job_free(struct parse_job *job)
 	g_free(job);
 }
 
+/* One malloc_trim at a time: under another allocator (ASan's, a preloaded
+ * one) glibc's malloc is set up by the first malloc_trim, and two workers
+ * doing that at once crash in it (ptmalloc_init is not thread-safe). */
+static GMutex poll_trim_lock;
+
 /* The worker: parses a body, hashes, matches and packs every item. Touches nothing
  * of the poller but its queue and source. */
 static void
@@ -528,7 +533,9 @@ poll_worker_cb(gpointer data, gpointer user_data)
 		/* The worker's buffers go, then every arena's free pages. */
 		fw_match_thread_release();
 		fw_store_pack_thread_release();
+		g_mutex_lock(&poll_trim_lock);
 		malloc_trim(0);
+		g_mutex_unlock(&poll_trim_lock);
 		g_free(job);
 		return;
 	}
