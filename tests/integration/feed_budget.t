@@ -83,7 +83,10 @@ is "$(LC_ALL=C tr -d '\r' < "$T_TMP/hits.csv" > "$T_TMP/hits.lf"; unsafe "$T_TMP
 rm -f "$T_TMP"/fw.db*
 $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d2.err" &
 dpid=$!
-sleep 0.5
+# its signal handlers are in place once it says what it watches (under
+# valgrind that takes seconds: a SIGTERM before it kills by default, 143)
+for i in $(seq 600); do grep -q 'watching' "$T_TMP/d2.err" && break; sleep 0.1; done
+sleep 0.3
 start=$(date +%s%N)
 kill -TERM $dpid
 wait $dpid
