@@ -2,9 +2,10 @@
  * match -> store -> outbox, for `feedwatch poll` and feedwatchd.
  *
  * A poller owns the fetcher, the matcher and the outbox built from one
- * config, and borrows the config and the store. Parsing, hashing and
- * matching run on worker threads (one per processor, at most 4; a body
- * goes to the one with the fewest jobs); everything else (the store, the
+ * config, and borrows the config and the store. Parsing, hashing,
+ * matching and packing items' bodies (the store's fw_store_packer) run on
+ * worker threads (one per processor, at most 4; a body goes to the one
+ * with the fewest jobs); everything else (the store, the
  * outbox, the callbacks) on the given main context. Polls that end within
  * 250 ms share one transaction (durable = true: each its own), committed
  * before anything is sent. A failing feed is recorded on the feed and
