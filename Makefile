@@ -12,7 +12,7 @@ SYSCONFDIR ?= $(if $(filter /usr /usr/local,$(PREFIX)),/etc,$(PREFIX)/etc)
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
-PKGS = glib-2.0 gio-2.0 libcurl libxml-2.0 sqlite3 libpq libnotify libsystemd json-glib-1.0 libzstd
+PKGS = glib-2.0 gio-2.0 libcurl libxml-2.0 sqlite3 libpq libnotify json-glib-1.0 libzstd
 # The tool's alone: `feedwatch browse` (cli/cmd-browse.c, cli/browse-screen.c)
 # draws with ncurses.
 TOOL_PKGS = ncursesw

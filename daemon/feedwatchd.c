@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include <glib-unix.h>
-#include <systemd/sd-daemon.h>
 
 #include "feedwatch/config.h"
 #include "feedwatch/desk.h"
@@ -17,6 +16,7 @@
 #include "feedwatch/log.h"
 #include "feedwatch/poll.h"
 #include "feedwatch/sched.h"
+#include "feedwatch/service.h"
 #include "feedwatch/store.h"
 
 /* The daemon's state: one config, one store, one poller, one schedule. */
@@ -93,12 +93,12 @@ daemon_status(struct daemon *d, gboolean force)
 	fw_poller_stats(d->poller, &st);
 	today = hits_today(d);
 	if (next == G_MAXINT64)
-		sd_notifyf(0, "STATUS=%u feeds, %u failing, %u hit%s today", d->cfg->feeds->len,
-		           st.failing, today, today == 1 ? "" : "s");
+		fw_service_notify("STATUS=%u feeds, %u failing, %u hit%s today", d->cfg->feeds->len,
+		                  st.failing, today, today == 1 ? "" : "s");
 	else
-		sd_notifyf(0, "STATUS=%u feeds, %u failing, %u hit%s today, next poll in %" G_GINT64_FORMAT " s",
-		           d->cfg->feeds->len, st.failing, today, today == 1 ? "" : "s",
-		           MAX(0, next - fw_now()));
+		fw_service_notify("STATUS=%u feeds, %u failing, %u hit%s today, next poll in %" G_GINT64_FORMAT " s",
+		                  d->cfg->feeds->len, st.failing, today, today == 1 ? "" : "s",
+		                  MAX(0, next - fw_now()));
 }
 
 static void
@@ -110,7 +110,7 @@ daemon_due_cb(guint i, gpointer data)
 		fw_poller_poll(d->poller, i);
 }
 
-/* Once the poller is quiet: SQLite's page cache, the worker's buffers and
+/* Once the poller is quiet: SQLite's page cache, the worker threads and
  * the heap's free pages go back to the system, so an idle daemon stays
  * small between cycles. Returns G_SOURCE_REMOVE. */
 static gboolean
@@ -122,7 +122,7 @@ daemon_settle_cb(gpointer data)
 	if (fw_poller_busy(d->poller))
 		return G_SOURCE_REMOVE;   /* the last poll to finish asks again */
 	fw_store_release_memory(d->store);
-	fw_poller_settle(d->poller);   /* then malloc_trim, on the worker */
+	fw_poller_settle(d->poller);   /* the workers end, then malloc_trim */
 	return G_SOURCE_REMOVE;
 }
 
@@ -172,7 +172,7 @@ daemon_outbox_cb(gpointer data)
 static gboolean
 daemon_watchdog_cb(gpointer data)
 {
-	sd_notify(0, "WATCHDOG=1");
+	fw_service_notify("WATCHDOG=1");
 	return G_SOURCE_CONTINUE;
 }
 
@@ -184,7 +184,7 @@ daemon_stop_cb(gpointer data)
 	if (!d->stopping) {
 		d->stopping = TRUE;
 		fw_log_info("stopping");
-		sd_notify(0, "STOPPING=1");
+		fw_service_notify("STOPPING=1");
 		g_main_loop_quit(d->loop);
 	}
 	return G_SOURCE_CONTINUE;
@@ -238,7 +238,7 @@ daemon_reload_cb(gpointer data)
 	g_autoptr(GError) err = NULL;
 	struct fw_config *cfg;
 
-	sd_notify(0, "RELOADING=1");
+	fw_service_notify("RELOADING=1");
 	fw_log_info("reloading %s", d->config_path);
 	cfg = fw_config_load(d->config_path, errors, &err);
 	if (cfg == NULL) {
@@ -250,7 +250,7 @@ daemon_reload_cb(gpointer data)
 		fw_config_free(d->cfg);
 		d->cfg = cfg;
 		fw_log_info("reloaded: %u topic%s", cfg->topics->len, cfg->topics->len == 1 ? "" : "s");
-		sd_notify(0, "READY=1");
+		fw_service_notify("READY=1");
 		return G_SOURCE_CONTINUE;
 	} else if (!fw_poller_reconfigure(d->poller, cfg, &err)) {
 		fw_log_err("%s; keeping the configuration in use", err->message);
@@ -270,7 +270,7 @@ daemon_reload_cb(gpointer data)
 		            cfg->feeds->len == 1 ? "" : "s", cfg->topics->len,
 		            cfg->topics->len == 1 ? "" : "s");
 	}
-	sd_notify(0, "READY=1");
+	fw_service_notify("READY=1");
 	daemon_status(d, TRUE);
 	return G_SOURCE_CONTINUE;
 }
@@ -318,14 +318,14 @@ daemon_notify_only(struct daemon *d, const struct fw_outbox_opts *notify)
 	g_unix_signal_add(SIGTERM, daemon_stop_cb, d);
 	g_unix_signal_add(SIGINT, daemon_stop_cb, d);
 	g_unix_signal_add(SIGHUP, daemon_reload_cb, d);
-	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0)
+	if ((wd_usec = fw_service_watchdog_usec()) > 0)
 		g_timeout_add(MAX(wd_usec / 2000, 1), daemon_watchdog_cb, d);
 	fw_log_info("notifying %s of %u topic%s (config %s, database %s)", d->cfg->subscriber,
 	            g_strv_length(topics), g_strv_length(topics) == 1 ? "" : "s", d->config_path,
 	            d->cfg->database);
-	sd_notify(0, "READY=1");
-	sd_notifyf(0, "STATUS=notifying %s of %u topic%s", d->cfg->subscriber,
-	           g_strv_length(topics), g_strv_length(topics) == 1 ? "" : "s");
+	fw_service_notify("READY=1");
+	fw_service_notify("STATUS=notifying %s of %u topic%s", d->cfg->subscriber,
+	                  g_strv_length(topics), g_strv_length(topics) == 1 ? "" : "s");
 	g_main_loop_run(d->loop);
 	g_main_loop_unref(d->loop);
 	fw_desk_free(d->desk);
@@ -438,7 +438,7 @@ main(int argc, char **argv)
 	g_unix_signal_add(SIGHUP, daemon_reload_cb, &d);
 	g_unix_signal_add(SIGUSR1, daemon_poll_now_cb, &d);
 	g_unix_signal_add(SIGUSR2, daemon_requests_cb, &d);
-	if (sd_watchdog_enabled(0, &wd_usec) > 0 && wd_usec > 0)
+	if ((wd_usec = fw_service_watchdog_usec()) > 0)
 		g_timeout_add(MAX(wd_usec / 2000, 1), daemon_watchdog_cb, &d);
 	d.outbox_timer = g_timeout_add_seconds(60, daemon_outbox_cb, &d);
 	d.started = fw_now();
@@ -450,7 +450,7 @@ main(int argc, char **argv)
 	fw_log_info("watching %u feed%s for %u topic%s (config %s, database %s)", d.cfg->feeds->len,
 	            d.cfg->feeds->len == 1 ? "" : "s", d.cfg->topics->len,
 	            d.cfg->topics->len == 1 ? "" : "s", path, d.cfg->database);
-	sd_notify(0, "READY=1");
+	fw_service_notify("READY=1");
 	daemon_status(&d, TRUE);
 	/* Loading the config and scheduling every feed freed much of what they
 	 * used (a config of 100,000 feeds: tens of MB): give it back now, not
