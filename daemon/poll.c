@@ -62,7 +62,6 @@ struct item_hit {
  * parses it and hashes and matches every item (pure work), the main loop
  * stores the result (the store is used from one thread). */
 struct parse_job {
-	gboolean settle;          /* not a feed: fw_poller_settle's job */
 	guint worker;             /* the pool it went to */
 	struct feed_run *run;
 	struct poll_gen *gen;
@@ -82,6 +81,13 @@ struct parse_job {
 	GPtrArray *bodies;        /* of GBytes * (or NULL), parallel, with a packer */
 };
 
+/* A parse worker: a thread, started on its first job, and its queue. */
+struct poll_worker {
+	GThread *thread;          /* or NULL (poll_worker_push starts it) */
+	GAsyncQueue *queue;       /* of struct parse_job *; owned */
+	struct fw_poller *poller;
+};
+
 struct fw_poller {
 	GMainContext *ctx;
 	const struct fw_config *cfg;
@@ -94,8 +100,8 @@ struct fw_poller {
 	fw_poll_done_cb done_cb;
 	gpointer done_data;
 	struct fw_poll_stats stats;
-	GThreadPool *pools[POLL_WORKERS_MAX];  /* one parse worker each */
-	guint workers;            /* pools in use */
+	struct poll_worker pool[POLL_WORKERS_MAX];  /* the parse workers */
+	guint workers;            /* workers in use */
 	guint worker_jobs[POLL_WORKERS_MAX];   /* jobs handed to each, not yet back */
 	GAsyncQueue *done_jobs;   /* of struct parse_job *, back from the worker */
 	GSource *done_source;     /* made ready by the worker; drains done_jobs */
@@ -516,11 +522,6 @@ parse_job_free(struct parse_job *job)
 	g_free(job);
 }
 
-/* One malloc_trim at a time: under another allocator (ASan's, a preloaded
- * one) glibc's malloc is set up by the first malloc_trim, and two workers
- * doing that at once crash in it (ptmalloc_init is not thread-safe). */
-static GMutex poll_trim_lock;
-
 /* The worker: parses a body, hashes, matches and packs every item. Touches nothing
  * of the poller but its queue and source. */
 static void
@@ -529,16 +530,6 @@ poll_worker_cb(gpointer data, gpointer user_data)
 	struct parse_job *job = data;
 	struct fw_poller *p = user_data;
 
-	if (job->settle) {
-		/* The worker's buffers go, then every arena's free pages. */
-		fw_match_thread_release();
-		fw_store_pack_thread_release();
-		g_mutex_lock(&poll_trim_lock);
-		malloc_trim(0);
-		g_mutex_unlock(&poll_trim_lock);
-		g_free(job);
-		return;
-	}
 	if (!g_atomic_int_get(&p->stopping)) {
 		gsize len = 0;
 		const char *body = job->body ? g_bytes_get_data(job->body, &len) : NULL;
@@ -575,6 +566,45 @@ poll_worker_cb(gpointer data, gpointer user_data)
 	}
 	g_async_queue_push(p->done_jobs, job);
 	g_source_set_ready_time(p->done_source, 0);
+}
+
+/* A worker thread's life: its jobs in turn, until poll_worker_stop's end
+ * mark (the worker itself). Returns NULL. */
+static gpointer
+poll_worker_main(gpointer data)
+{
+	struct poll_worker *w = data;
+	gpointer job;
+
+	while ((job = g_async_queue_pop(w->queue)) != w)
+		poll_worker_cb(job, w->poller);
+	return NULL;
+}
+
+/* Hands job to worker k, starting its thread when it has none (the first
+ * job since the poller began or since fw_poller_settle ended it). */
+static void
+poll_worker_push(struct fw_poller *p, guint k, struct parse_job *job)
+{
+	struct poll_worker *w = &p->pool[k];
+
+	if (w->thread == NULL)
+		w->thread = g_thread_new("fw-parse", poll_worker_main, w);
+	g_async_queue_push(w->queue, job);
+}
+
+/* Ends worker k's thread once the jobs queued before are done, and waits
+ * for it: its buffers and malloc's cache are freed when this returns. */
+static void
+poll_worker_stop(struct fw_poller *p, guint k)
+{
+	struct poll_worker *w = &p->pool[k];
+
+	if (w->thread == NULL)
+		return;
+	g_async_queue_push(w->queue, w);
+	g_thread_join(w->thread);
+	w->thread = NULL;
 }
 
 /* Back on the main loop: stores a parsed job and records the poll. */
@@ -708,7 +738,7 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 		if (p->worker_jobs[k] < p->worker_jobs[job->worker])
 			job->worker = k;
 	p->worker_jobs[job->worker]++;
-	g_thread_pool_push(p->pools[job->worker], job, NULL);
+	poll_worker_push(p, job->worker, job);
 }
 
 /* Starts the fetch of a run whose state was read. */
@@ -765,11 +795,13 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	g_source_attach(p->done_source, p->ctx);
 	fw_feed_init();
 	/* Parsing and matching are most of a cycle's work: a worker per
-	 * processor (a pool of one thread each, so that fw_poller_settle can
-	 * reach every thread), while the main loop fetches and stores. */
+	 * processor (a pool of one thread each, started on its first job and
+	 * ended by fw_poller_settle), while the main loop fetches and stores. */
 	p->workers = CLAMP(g_get_num_processors(), 1, POLL_WORKERS_MAX);
-	for (guint k = 0; k < p->workers; k++)
-		p->pools[k] = g_thread_pool_new(poll_worker_cb, p, 1, TRUE, NULL);
+	for (guint k = 0; k < p->workers; k++) {
+		p->pool[k].queue = g_async_queue_new();
+		p->pool[k].poller = p;
+	}
 	if (!fw_poller_reconfigure(p, cfg, error)) {
 		fw_poller_free(p);
 		return NULL;
@@ -795,8 +827,11 @@ fw_poller_free(struct fw_poller *p)
 
 	/* The workers finish what they hold without parsing; their jobs are dropped. */
 	g_atomic_int_set(&p->stopping, 1);
-	for (guint k = 0; k < p->workers; k++)
-		g_thread_pool_free(p->pools[k], FALSE, TRUE);
+	for (guint k = 0; k < p->workers; k++) {
+		poll_worker_stop(p, k);
+		if (p->pool[k].queue != NULL)
+			g_async_queue_unref(p->pool[k].queue);
+	}
 	if (p->done_jobs != NULL) {
 		while ((job = g_async_queue_try_pop(p->done_jobs)) != NULL)
 			parse_job_free(job);
@@ -1135,13 +1170,13 @@ fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer data)
 void
 fw_poller_settle(struct fw_poller *p)
 {
-	for (guint k = 0; k < p->workers; k++) {
-		struct parse_job *job = g_new0(struct parse_job, 1);
-
-		job->settle = TRUE;
-		job->worker = k;
-		g_thread_pool_push(p->pools[k], job, NULL);
-	}
+	/* Each worker thread ends (joined) once its jobs are done: its buffers
+	 * (GPrivate) and malloc's per-thread cache go back to the arenas. The cache alone,
+	 * a few hundred small chunks scattered over a worker's arena, kept about
+	 * half a megabyte of its pages resident. */
+	for (guint k = 0; k < p->workers; k++)
+		poll_worker_stop(p, k);
+	malloc_trim(0);
 }
 
 gboolean

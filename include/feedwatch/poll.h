@@ -56,8 +56,9 @@ void fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer dat
 /* Commits the polls stored so far, then sends what is due in the outbox. */
 void fw_poller_flush_outbox(struct fw_poller *p);
 
-/* For a quiet poller: each worker thread frees its buffers, then the heap's
- * free pages (every thread's arena) go back to the system (malloc_trim). */
+/* For a quiet poller: the worker threads end (their buffers and malloc's
+ * per-thread caches are freed; the next job starts them again), then the
+ * heap's free pages (every arena's) go back to the system (malloc_trim). */
 void fw_poller_settle(struct fw_poller *p);
 
 /* TRUE while a fetch or a notification is in flight. */

@@ -1,9 +1,10 @@
 #!/bin/bash
 # feedwatchd's first form: it polls its feeds on the main loop, a feed that
 # cannot be reached is logged and does not stop it, it tells systemd READY
-# and STATUS, and it stops cleanly (exit 0) on SIGTERM and SIGINT.
+# and STATUS, its parse workers end between cycles and start again for the
+# next, and it stops cleanly (exit 0) on SIGTERM and SIGINT.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 11
+plan 13
 
 cp "$FW_TOP/tests/fixtures/tac-feed.xml" "$T_TMP/tac.xml"
 port=$(free_port)   # nothing listens there: connection refused
@@ -44,6 +45,21 @@ is "$(wc -l < "$T_TMP/hits.json")" 1 "the reachable feed's hit is recorded"
 grep -q '^READY=1$' "$T_TMP/notify.log"
 ok $? "READY=1 sent to NOTIFY_SOCKET"
 like "$(grep '^STATUS=' "$T_TMP/notify.log" | tail -n 1)" "^STATUS=2 feeds" "STATUS= a short line"
+
+# Between cycles (every 2 s here) the parse workers' threads end (fw-parse,
+# or a GLib pool's before):
+# seen with none at some moment; a new item then still gets parsed and hit.
+parse_threads() { cat /proc/$dpid/task/*/comm 2>/dev/null | grep -c '^fw-parse$\|^pool-'; }
+idle=no
+for i in $(seq 200); do [ "$(parse_threads)" = 0 ] && { idle=yes; break; }; sleep 0.05; done
+is "$idle" yes "between cycles no parse worker thread is left"
+sed -i 's#</channel>#<item><title>Milei again</title><guid>fw-new-1</guid><link>https://example.org/new-1</link><description>Milei spoke again.</description></item></channel>#' "$T_TMP/tac.xml"
+for i in $(seq 100); do
+	n=$(sqlite3 "$T_TMP/fw.db" "select count(*) from hits" 2>/dev/null || echo 0)
+	[ "${n:-0}" -ge 2 ] && break
+	sleep 0.1
+done
+is "$n" 2 "the next cycle's workers start again: the new item is a hit"
 
 kill -TERM $dpid
 wait $dpid
