@@ -238,6 +238,7 @@ dbuf_get(void)
 		g_array_set_size(b->toks, 0);
 		g_array_set_size(b->wide, 0);
 	}
+	b->room_spans = 0;   /* a new spans array, whose room is not known */
 	b->busy = TRUE;
 	return b;
 }

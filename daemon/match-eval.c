@@ -11,6 +11,21 @@
 /* Zero bytes after a field's text for the regex JIT (see fw_match_regex_text). */
 #define FW_MATCH_REGEX_PAD 64
 
+/* Appends span sp to spans, the array d's evaluation appends to (in place
+ * while its room allows: a call per span costs more than the span). */
+static inline void
+span_push(const struct docidx *d, GArray *spans, struct fw_span sp)
+{
+	FW_MATCH_PUSH(spans, &d->buf->room_spans, struct fw_span, sp);
+}
+
+/* Cuts spans (not zero-terminated, no clear function) back to len elements. */
+static inline void
+span_cut(GArray *spans, guint len)
+{
+	spans->len = len;
+}
+
 /* The word id of query term t (a whole word), or -1 if the item does not hold it. */
 static inline gint64
 word_id(const struct docidx *d, const struct fw_qterm *t)
@@ -126,7 +141,7 @@ span_cb(guint first, guint last, guint field, gpointer data)
 		.end = tok_at(s->d, last)->end,
 	};
 
-	g_array_append_val(s->spans, sp);
+	span_push(s->d, s->spans, sp);
 	return ++s->count < FW_MATCH_SPANS_MAX;
 }
 
@@ -173,7 +188,7 @@ occ_span(const struct docidx *d, const struct occ *o, GArray *spans)
 		.end = tok_at(d, o->last)->end,
 	};
 
-	g_array_append_val(spans, sp);
+	span_push(d, spans, sp);
 }
 
 /* a NEAR/n b: some occurrence of each, in the same field, not overlapping,
@@ -331,7 +346,7 @@ eval_regex(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 			sp.end = sp.start + utf8_chars(text + s, text + e);
 			last = text + e;
 			lastc = sp.end;
-			g_array_append_val(spans, sp);
+			span_push(d, spans, sp);
 			if (++count >= FW_MATCH_SPANS_MAX)
 				break;
 		} while (g_match_info_next(mi, NULL));
@@ -369,7 +384,7 @@ fw_match_eval(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 		for (guint i = 0; i < n->n; i++) {
 			if (!fw_match_eval(d, n->kids[i], spans)) {
 				if (spans)
-					g_array_set_size(spans, mark);
+					span_cut(spans, mark);
 				return FALSE;
 			}
 		}
@@ -445,8 +460,8 @@ fw_match_query_eval(const struct fw_qnode *root, const struct docidx *d, GArray 
 	/* Nothing appended (a NOT) leaves spans->data NULL if it was: no
 	 * pointer into it then (NULL + 0 is undefined). */
 	if (spans->len > mark)
-		g_array_set_size(spans, mark + spans_tidy(&g_array_index(spans, struct fw_span, mark),
-		                                          spans->len - mark));
+		span_cut(spans, mark + spans_tidy(&g_array_index(spans, struct fw_span, mark),
+		                                  spans->len - mark));
 	return TRUE;
 }
 

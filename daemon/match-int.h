@@ -189,6 +189,8 @@ struct dbuf {
 	GArray *pairs;          /* struct pair */
 	GArray *cand;           /* candidate slots */
 	guint room_pairs, room_cand, room_found;    /* see FW_MATCH_PUSH */
+	guint room_spans;       /* of the spans array the lent doc index's evaluation
+	                         * appends to (one an index: 0 when lent) */
 	GArray *found;          /* struct found */
 	GArray *wide;           /* word ids of words not all ASCII letters and digits
 	                         * (repeats possible) */
