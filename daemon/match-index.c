@@ -98,6 +98,36 @@ fw_match_file_under(struct fw_matcher *m, struct req r, guint slot)
 	}
 }
 
+/* Lays out the table of filed words the candidate scan probes: each word
+ * with topics filed under it by its hash, pointing at its postings. Only
+ * the hash is kept: two words of one hash both make their topics
+ * candidates, which evaluation then sorts out (a false candidate costs an
+ * evaluation, a probe of the word table a few cache misses a word). */
+void
+fw_match_index_words(struct fw_matcher *m)
+{
+	const struct strtab *t = &m->tab[TERM_WORD];
+	guint n = 0, size = 16;
+
+	for (guint32 e = 0; e < t->ents->len; e++)
+		n += strtab_ent(t, e)->val != 0;
+	while (size < 2 * n)
+		size *= 2;
+	g_free(m->wslots);
+	m->wslots = g_new0(struct wslot, size);
+	m->wmask = size - 1;
+	for (guint32 e = 0; e < t->ents->len; e++) {
+		const struct sent *x = strtab_ent(t, e);
+		guint32 i;
+
+		if (x->val == 0)
+			continue;
+		for (i = x->hash & m->wmask; m->wslots[i].end != 0; i = (i + 1) & m->wmask)
+			;
+		m->wslots[i] = (struct wslot){ x->hash, m->post_at[x->val - 1], m->post_at[x->val] };
+	}
+}
+
 /* TRUE if the filter bits name a term length beyond l (bit 31: 31 or more). */
 static inline gboolean
 longer_bits(guint32 bits, guint l)
@@ -187,6 +217,19 @@ pair_cmp_cb(gconstpointer a, gconstpointer b)
 	return x->wid < y->wid ? -1 : x->wid > y->wid;
 }
 
+/* Adds the topics of postings posts[at .. end) whose term counts in one of
+ * `fields` to the candidates. */
+static inline void
+add_postings(struct scan *sc, guint32 at, guint32 end, guint fields)
+{
+	for (guint32 i = at; i < end; i++) {
+		const struct posting *p = &sc->m->posts[i];
+
+		if ((p->fields & fields) && scratch_take(sc->got, p->slot))
+			FW_MATCH_PUSH(sc->cand, &sc->d->buf->room_cand, guint, p->slot);
+	}
+}
+
 /* Adds the topics of entry e of table kind (if it has any) whose term counts
  * in one of `fields` to the candidates. */
 static void
@@ -196,12 +239,7 @@ add_cands(struct scan *sc, guint kind, guint32 e, guint fields)
 
 	if (val == 0)
 		return;
-	for (guint32 i = sc->m->post_at[val - 1]; i < sc->m->post_at[val]; i++) {
-		const struct posting *p = &sc->m->posts[i];
-
-		if ((p->fields & fields) && scratch_take(sc->got, p->slot))
-			FW_MATCH_PUSH(sc->cand, &sc->d->buf->room_cand, guint, p->slot);
-	}
+	add_postings(sc, sc->m->post_at[val - 1], sc->m->post_at[val], fields);
 }
 
 /* Looks up the prefixes (kind TERM_PREFIX) or literals starting the text
@@ -326,9 +364,10 @@ fw_match_candidates(const struct fw_matcher *m, struct docidx *d)
 
 		/* The small bit sets first: most words have no topic filed under them. */
 		if (bloom_has(m->word_bloom, e->hash)) {
-			gint64 x = strtab_find(&m->tab[TERM_WORD], word, e->len, e->hash);
-			if (x >= 0)
-				add_cands(&sc, TERM_WORD, x, d->wfields[w] & FW_FIELDS_ALL);
+			for (guint32 i = e->hash & m->wmask; m->wslots[i].end != 0; i = (i + 1) & m->wmask)
+				if (m->wslots[i].hash == e->hash)
+					add_postings(&sc, m->wslots[i].at, m->wslots[i].end,
+					             d->wfields[w] & FW_FIELDS_ALL);
 		}
 		if (npfx > 0 && (m->prefix_short[1] || m->prefix_short[2] ||
 		                 (e->len >= 3 && bits_test(m->slot_bits[TERM_PREFIX], filter_slot(word)))))

@@ -390,6 +390,14 @@ struct cterm {
 	guint32 len;
 };
 
+/* A slot of the matcher's table of filed words (see fw_match_index_words):
+ * a word's hash and its topics, posts[at .. end); end 0 is an empty slot. */
+struct wslot {
+	guint32 hash;
+	guint32 at;
+	guint32 end;
+};
+
 struct fw_matcher {
 	GArray *topics;         /* struct topic, in the order added */
 	struct strtab tab[TERM_KINDS];  /* normalised term -> lists[val - 1] (val 0: none) */
@@ -397,6 +405,9 @@ struct fw_matcher {
 	struct posting *posts;  /* every list one after the other, for the scan: list i
 	                         * is posts[post_at[i] .. post_at[i + 1]) */
 	guint32 *post_at;
+	struct wslot *wslots;   /* the words with topics filed, by hash alone (the scan
+	                         * reads one slot a word, not the table's entry and string) */
+	guint32 wmask;          /* slots - 1 (a power of two - 1) */
 	guint8 prefix_short[3]; /* [l]: 1 if some prefix has l (1 or 2) bytes */
 	guint32 *filter[TERM_KINDS];    /* [TERM_PREFIX], [TERM_INFIX]: FW_MATCH_FILTER slots
 	                         * by the first 3 bytes: bit l (31: 31 or more) if
@@ -454,6 +465,8 @@ guint32 fw_match_term_entry(struct fw_matcher *m, const struct fw_qterm *t);
 void fw_match_enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n);
 /* Files topic slot under the term of r (once). */
 void fw_match_file_under(struct fw_matcher *m, struct req r, guint slot);
+/* Lays out m->wslots from the filed words (after posts and post_at). */
+void fw_match_index_words(struct fw_matcher *m);
 /* The slots of the topics that may match d (d's buffers' array, not the caller's). */
 GArray *fw_match_candidates(const struct fw_matcher *m, struct docidx *d);
 /* Frees the calling thread's scan scratch. */

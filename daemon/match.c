@@ -80,6 +80,7 @@ fw_matcher_free(struct fw_matcher *m)
 	g_ptr_array_unref(m->lists);
 	g_free(m->posts);
 	g_free(m->post_at);
+	g_free(m->wslots);
 	g_array_unref(m->always);
 	g_array_unref(m->clauses);
 	g_array_unref(m->cterms);
@@ -351,6 +352,7 @@ matcher_build(struct fw_matcher *m)
 		GArray *a = m->lists->pdata[i];
 		memcpy(m->posts + m->post_at[i], a->data, a->len * sizeof(struct posting));
 	}
+	fw_match_index_words(m);
 }
 
 /* Topics are filed when matching starts (then every topic's terms are
