@@ -286,14 +286,16 @@ scan_terms(struct scan *sc, guint kind, guint32 w, guint from)
 static gboolean
 checks_pass(const struct scan *sc, const struct topic *t)
 {
-	const struct fw_matcher *m = sc->m;
 	const struct docidx *d = sc->d;
+	const struct cterm *ct, *end;
 
-	for (guint i = 0; i < t->nchecks; i++) {
-		const struct clause *c = &g_array_index(m->clauses, struct clause, t->check_at + i);
+	if (t->nchecks == 0)
+		return TRUE;
+	ct = &g_array_index(sc->m->cterms, struct cterm, t->check_at);
+	for (guint i = 0; i < t->nchecks; i++, ct = end) {
 		gboolean any = FALSE;
-		for (guint j = 0; j < c->n && !any; j++) {
-			const struct cterm *ct = &g_array_index(m->cterms, struct cterm, c->at + j);
+		end = ct + 1 + ct->entry;   /* past the clause's head and terms */
+		for (ct++; ct < end && !any; ct++) {
 			switch (ct->kind) {
 			case TERM_WORD:
 				any = strtab_has_hash(&d->words, ct->len, ct->hash);

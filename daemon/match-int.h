@@ -364,31 +364,39 @@ struct topic {
 	guint number;
 	struct fw_query *q;
 	const struct fw_qnode *root;    /* q's, here to save a step */
-	guint check_at;         /* its checks: clauses[check_at .. check_at + nchecks) */
+	guint check_at;         /* its checks: nchecks clauses from cterms[check_at] */
 	guint nchecks;
 	guint twin;             /* the next topic with an equal query that is filed
 	                         * under this one and matches when it does, or
 	                         * FW_MATCH_NO_TWIN (see matcher_build) */
+	guint twin_at;          /* its twins, the chain laid out: twins[twin_at ..
+	                         * twin_at + ntwins) */
+	guint ntwins;
 	gboolean filed;         /* in the index (not evaluated always, not a twin) */
 };
 
 #define FW_MATCH_NO_TWIN G_MAXUINT
 
-/* A check: one of these terms must be in the item (cterms[at .. at + n)). */
-struct clause {
-	guint at;
-	guint n;
+/* A twin of a topic as a match needs it (see struct topic). */
+struct twin {
+	guint number;
+	guint slot;
 };
 
 /* A term of a check: an entry of the matcher's table of its kind, and for
  * a word its hash and length (enough for a check: a false yes only costs
- * an evaluation). */
+ * an evaluation). A clause of a check is a head (kind FW_MATCH_CLAUSE,
+ * entry: its number of terms) and its terms after it, so that a topic's
+ * checks are one run of the array. */
 struct cterm {
 	guint32 kind;
 	guint32 entry;
 	guint32 hash;
 	guint32 len;
 };
+
+/* The kind of a clause's head in cterms. */
+#define FW_MATCH_CLAUSE TERM_KINDS
 
 /* A slot of the matcher's table of filed words (see fw_match_index_words):
  * a word's hash and its topics, posts[at .. end); end 0 is an empty slot. */
@@ -423,8 +431,8 @@ struct fw_matcher {
 	guint64 *word_bloom;    /* FW_MATCH_BLOOM bits: 2 per word that has topics filed */
 	guint64 *term_bloom;    /* FW_MATCH_BLOOM bits: 2 per word of tab[TERM_WORD] */
 	GArray *always;         /* slots of topics evaluated on every item */
-	GArray *clauses;        /* struct clause: the checks of every topic */
-	GArray *cterms;         /* struct cterm: the terms of the checks */
+	GArray *cterms;         /* struct cterm: the checks of every topic, clause by clause */
+	GArray *twins;          /* struct twin: the topics' twins, topic by topic */
 	guint fields;           /* the fields any topic looks at */
 	GArray *uses[TERM_KINDS];   /* entry -> how many clauses of topics use the term */
 	GPtrArray *pending;     /* struct pending: topics added, not filed yet */
