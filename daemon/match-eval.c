@@ -264,38 +264,47 @@ const char *
 fw_match_regex_text(const struct docidx *d, guint f, gsize *len)
 {
 	struct docidx *dd = (struct docidx *)d;   /* a cache: d is logically unchanged */
-	const char *text = d->doc->field[f];
-
 	struct dbuf *b = d->buf;
 
-	*len = strlen(text);
-	if (dd->padded[f] == NULL) {
-		if (b->cap_pad[f] < *len + FW_MATCH_REGEX_PAD) {
-			g_free(b->pad[f]);
-			b->cap_pad[f] = MAX(*len + FW_MATCH_REGEX_PAD, 1024);
-			b->pad[f] = g_malloc(b->cap_pad[f]);
-		}
-		memcpy(b->pad[f], text, *len);
-		memset(b->pad[f] + *len, 0, FW_MATCH_REGEX_PAD);
-		dd->padded[f] = b->pad[f];
+	/* a field's text can be long: measured and copied once an item */
+	if (d->padded[f] != NULL) {
+		*len = d->padded_len[f];
+		return d->padded[f];
 	}
+	*len = dd->padded_len[f] = strlen(d->doc->field[f]);
+	if (b->cap_pad[f] < *len + FW_MATCH_REGEX_PAD) {
+		g_free(b->pad[f]);
+		b->cap_pad[f] = MAX(*len + FW_MATCH_REGEX_PAD, 1024);
+		b->pad[f] = g_malloc(b->cap_pad[f]);
+	}
+	memcpy(b->pad[f], d->doc->field[f], *len);
+	memset(b->pad[f] + *len, 0, FW_MATCH_REGEX_PAD);
+	dd->padded[f] = b->pad[f];
 	return dd->padded[f];
 }
 
 /* The characters in valid UTF-8 text [p, e): its bytes that do not
- * continue a character, counted 8 at a time. */
+ * continue a character, counted 32 at a time. */
 static guint
 utf8_chars(const char *p, const char *e)
 {
 	guint n = e - p;
 
+	/* continuation bytes are 10xxxxxx: bit 7 set, bit 6 clear; a byte of
+	 * each word below is 1 for one, and their sum is at most 4 a byte */
+#define FW_CONT(w) (((w) & ~((w) << 1) & G_GUINT64_CONSTANT(0x8080808080808080)) >> 7)
+	for (; p + 32 <= e; p += 32) {
+		guint64 w[4];
+		memcpy(w, p, 32);
+		w[0] = FW_CONT(w[0]) + FW_CONT(w[1]) + FW_CONT(w[2]) + FW_CONT(w[3]);
+		n -= (w[0] * G_GUINT64_CONSTANT(0x0101010101010101)) >> 56;   /* the sum of the bytes */
+	}
 	for (; p + 8 <= e; p += 8) {
 		guint64 w;
 		memcpy(&w, p, 8);
-		/* continuation bytes are 10xxxxxx: bit 7 set, bit 6 clear */
-		w = (w & ~(w << 1) & G_GUINT64_CONSTANT(0x8080808080808080)) >> 7;
-		n -= (w * G_GUINT64_CONSTANT(0x0101010101010101)) >> 56;   /* the sum of the bytes */
+		n -= (FW_CONT(w) * G_GUINT64_CONSTANT(0x0101010101010101)) >> 56;
 	}
+#undef FW_CONT
 	for (; p < e; p++)
 		n -= ((guchar)*p & 0xC0) == 0x80;
 	return n;

@@ -228,6 +228,7 @@ struct docidx {
 	                         * that is not all ASCII letters and digits */
 	gboolean long_words;    /* a word may have been cut (see build_cb, match-doc.c) */
 	char *padded[FW_FIELD_COUNT];   /* see fw_match_regex_text (in buf), NULL until made */
+	gsize padded_len[FW_FIELD_COUNT];   /* the text's length, once padded */
 	GArray **near;          /* buf's: eval_near's, reused within the item */
 };
 
