@@ -128,13 +128,6 @@ fw_match_index_words(struct fw_matcher *m)
 	}
 }
 
-/* TRUE if the filter bits name a term length beyond l (bit 31: 31 or more). */
-static inline gboolean
-longer_bits(guint32 bits, guint l)
-{
-	return l >= 31 ? (bits >> 31) != 0 : (bits >> (l + 1)) != 0;
-}
-
 /* Per-thread memory of the candidate scan, reused from item to item: a
  * byte a topic, 1 once it is a candidate (all 0 between items: the scan
  * clears the ones it set), so nothing is cleared or allocated per item. */
@@ -242,43 +235,63 @@ add_cands(struct scan *sc, guint kind, guint32 e, guint fields)
 	add_postings(sc, sc->m->post_at[val - 1], sc->m->post_at[val], fields);
 }
 
+/* Takes term entry e of table kind, found at the start of word id w's text
+ * at byte `from`: records it in d (prefix pairs, literal fields) and adds
+ * its topics to the candidates. */
+static void
+scan_found(struct scan *sc, guint kind, guint32 e, guint32 w, guint from)
+{
+	guint8 wf = sc->d->wfields[w];
+
+	if (kind == TERM_PREFIX) {
+		struct pair p = { e, w };
+		FW_MATCH_PUSH(sc->pairs, &sc->d->buf->room_pairs, struct pair, p);
+		sc->d->pfx_in[e] = 1;
+	} else {
+		sc->d->ifx_fields[e] |= wf & FW_FIELDS_ALL;
+		/* in an all-ASCII word no regex \b falls after its start */
+		if (from == 0 || (wf & FW_MATCH_WORD_WIDE))
+			sc->d->ifx_start[e] |= wf & FW_FIELDS_ALL;
+	}
+	add_cands(sc, kind, e, wf & FW_FIELDS_ALL);
+}
+
 /* Looks up the prefixes (kind TERM_PREFIX) or literals starting the text
- * (TERM_INFIX) of word id w at byte `from` that some topic uses: with the
- * filter bits of its first 3 bytes, only the lengths entered. FNV hashes
- * them on the way. */
+ * (TERM_INFIX) of word id w at byte `from` that some topic uses: only the
+ * lengths the filter bits of its first 3 bytes name (and the short
+ * prefixes), visited bit by bit. FNV hashes them on the way. */
 static void
 scan_terms(struct scan *sc, guint kind, guint32 w, guint from)
 {
 	const struct strtab *t = &sc->m->tab[kind];
 	const char *word = strtab_key(&sc->d->words, w) + from;
-	guint len = strtab_ent(&sc->d->words, w)->len - from;
+	guint len = strtab_ent(&sc->d->words, w)->len - from, l = 0;
 	guint32 bits = len >= 3 ? sc->m->filter[kind][filter_slot(word)] : 0;
 	guint32 h = FNV_INIT;
+	gint64 e;
 
-	for (guint l = 1; l <= len; l++) {
-		gint64 e;
+	if (kind == TERM_PREFIX)
+		bits |= (guint32)sc->m->prefix_short[1] << 1 | (guint32)sc->m->prefix_short[2] << 2;
+	/* bit l: a term of l bytes (31: 31 or more); none longer than the word */
+	if (len < 31)
+		bits &= (2u << len) - 1;
+	while (bits != 0) {
+		guint next = (guint)__builtin_ctz(bits);
 
-		h = fnv_step(h, word[l - 1]);
-		if (l < 3 ? !(kind == TERM_PREFIX && sc->m->prefix_short[l]) :
-		            !(bits & (1u << MIN(l, 31)))) {
-			if (l >= 3 && !longer_bits(bits, l))
-				break;
-			continue;
+		bits &= bits - 1;
+		if (next == 31) {
+			/* every length from 31 to the word's */
+			for (; l < len; ) {
+				h = fnv_step(h, word[l++]);
+				if (l >= 31 && (e = strtab_find(t, word, l, h)) >= 0)
+					scan_found(sc, kind, (guint32)e, w, from);
+			}
+			return;
 		}
-		if ((e = strtab_find(t, word, l, h)) < 0)
-			continue;
-		if (kind == TERM_PREFIX) {
-			struct pair p = { (guint32)e, w };
-			FW_MATCH_PUSH(sc->pairs, &sc->d->buf->room_pairs, struct pair, p);
-			sc->d->pfx_in[e] = 1;
-		} else {
-			guint8 wf = sc->d->wfields[w];
-			sc->d->ifx_fields[e] |= wf & FW_FIELDS_ALL;
-			/* in an all-ASCII word no regex \b falls after its start */
-			if (from == 0 || (wf & FW_MATCH_WORD_WIDE))
-				sc->d->ifx_start[e] |= wf & FW_FIELDS_ALL;
-		}
-		add_cands(sc, kind, e, sc->d->wfields[w] & FW_FIELDS_ALL);
+		for (; l < next; l++)
+			h = fnv_step(h, word[l]);
+		if ((e = strtab_find(t, word, l, h)) >= 0)
+			scan_found(sc, kind, (guint32)e, w, from);
 	}
 }
 
