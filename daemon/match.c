@@ -474,8 +474,9 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc, struct fw_match
 	cand = fw_match_candidates(m, &d);
 	found = d.buf->found;
 	g_array_set_size(found, 0);
-	/* Each query is a cache miss of its own: the next one is fetched while
-	 * this one is evaluated. */
+	/* Each query is a cache miss of its own: the next one's first lines
+	 * (its nodes, terms and words are one block, see topic.c) are fetched
+	 * while this one is evaluated. */
 	if (cand->len > 0)
 		__builtin_prefetch(g_array_index(m->topics, struct topic,
 		                                 g_array_index(cand, guint, 0)).root);
@@ -484,9 +485,14 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc, struct fw_match
 		const struct topic *t = &g_array_index(m->topics, struct topic, slot);
 		struct found f = { .number = t->number, .slot = slot, .first = r->spans->len };
 
-		if (i + 1 < cand->len)
-			__builtin_prefetch(g_array_index(m->topics, struct topic,
-			                                 g_array_index(cand, guint, i + 1)).root);
+		if (i + 1 < cand->len) {
+			const char *q = (const char *)g_array_index(m->topics, struct topic,
+			                                            g_array_index(cand, guint, i + 1)).root;
+			__builtin_prefetch(q);
+			__builtin_prefetch(q + 64);
+			__builtin_prefetch(q + 128);
+			__builtin_prefetch(q + 192);
+		}
 
 		if (fw_match_query_eval(t->root, &d, r->spans)) {
 			f.nspans = r->spans->len - f.first;
