@@ -337,6 +337,7 @@ fw_match_candidates(const struct fw_matcher *m, struct docidx *d)
 	guint nw = d->words.ents->len;
 	guint npfx = m->tab[TERM_PREFIX].ents->len, nifx = m->tab[TERM_INFIX].ents->len;
 	struct scan sc = { .m = m, .d = d };
+	GArray *filed = d->buf->filed;
 	guint keep = 0;
 
 	sc.cand = d->buf->cand;
@@ -373,16 +374,18 @@ fw_match_candidates(const struct fw_matcher *m, struct docidx *d)
 			add_cands(&sc, TERM_INFIX, e, FW_FIELDS_ALL);
 		nifx = 0;
 	}
+	g_array_set_size(filed, 0);
 	for (guint32 w = 0; w < nw; w++) {
 		const struct sent *e = strtab_ent(&d->words, w);
 		const char *word = strtab_key(&d->words, w);
 
-		/* The small bit sets first: most words have no topic filed under them. */
+		/* The small bit sets first: most words have no topic filed under
+		 * them. The others' slots are looked at after the loop, fetched
+		 * all at once (each a cache miss of its own). */
 		if (bloom_has(m->word_bloom, e->hash)) {
-			for (guint32 i = e->hash & m->wmask; m->wslots[i].end != 0; i = (i + 1) & m->wmask)
-				if (m->wslots[i].hash == e->hash)
-					add_postings(&sc, m->wslots[i].at, m->wslots[i].end,
-					             d->wfields[w] & FW_FIELDS_ALL);
+			struct filed f = { .w = w };
+			FW_MATCH_PUSH(filed, &d->buf->room_filed, struct filed, f);
+			__builtin_prefetch(&m->wslots[e->hash & m->wmask]);
 		}
 		if (npfx > 0 && (m->prefix_short[1] || m->prefix_short[2] ||
 		                 (e->len >= 3 && bits_test(m->slot_bits[TERM_PREFIX], filter_slot(word)))))
@@ -397,6 +400,28 @@ fw_match_candidates(const struct fw_matcher *m, struct docidx *d)
 				if (bits_test(m->slot_bits[TERM_INFIX], filter_slot(word + i)))
 					scan_terms(&sc, TERM_INFIX, w, i);
 		}
+	}
+
+	/* The filed words' postings: found, fetched, then taken. */
+	for (guint k = 0; k < filed->len; k++) {
+		struct filed *f = &g_array_index(filed, struct filed, k);
+		guint32 hash = strtab_ent(&d->words, f->w)->hash;
+
+		for (guint32 i = hash & m->wmask; m->wslots[i].end != 0; i = (i + 1) & m->wmask) {
+			if (m->wslots[i].hash != hash)
+				continue;
+			if (f->end != 0)   /* a second word of this hash: rare */
+				add_postings(&sc, m->wslots[i].at, m->wslots[i].end,
+				             d->wfields[f->w] & FW_FIELDS_ALL);
+			else
+				f->at = m->wslots[i].at, f->end = m->wslots[i].end;
+		}
+		if (f->end != 0)
+			__builtin_prefetch(&m->posts[f->at]);
+	}
+	for (guint k = 0; k < filed->len; k++) {
+		const struct filed *f = &g_array_index(filed, struct filed, k);
+		add_postings(&sc, f->at, f->end, d->wfields[f->w] & FW_FIELDS_ALL);
 	}
 
 	/* The words by prefix entry (pairs come in word id order). */

@@ -153,6 +153,15 @@ struct found {
 	guint nspans;
 };
 
+/* A word of the item that may have topics filed under it (its word id),
+ * then the postings found for it, posts[at .. end), end 0 when none (see
+ * fw_match_candidates). */
+struct filed {
+	guint32 w;
+	guint32 at;
+	guint32 end;
+};
+
 /* Makes room in a for at least twice its length, 64 elements at least, and
  * records the room in *room (see FW_MATCH_PUSH). */
 static inline void
@@ -192,6 +201,9 @@ struct dbuf {
 	guint room_spans;       /* of the spans array the lent doc index's evaluation
 	                         * appends to (one an index: 0 when lent) */
 	GArray *found;          /* struct found */
+	GArray *filed;          /* struct filed: fw_match_candidates' words that may
+	                         * have topics filed under them */
+	guint room_filed;
 	GArray *wide;           /* word ids of words not all ASCII letters and digits
 	                         * (repeats possible) */
 	GArray *near[2];        /* struct occ: eval_near's */
