@@ -187,6 +187,7 @@ dbuf_free(struct dbuf *b)
 	g_array_unref(b->cand);
 	g_array_unref(b->found);
 	g_array_unref(b->wide);
+	g_array_unref(b->filed);
 	g_array_unref(b->near[0]);
 	g_array_unref(b->near[1]);
 	g_free(b->pfx_in);
@@ -221,6 +222,7 @@ dbuf_get(void)
 		b->cand = g_array_new(FALSE, FALSE, sizeof(guint));
 		b->found = g_array_new(FALSE, FALSE, sizeof(struct found));
 		b->wide = g_array_new(FALSE, FALSE, sizeof(guint32));
+		b->filed = g_array_new(FALSE, FALSE, sizeof(struct filed));
 		b->near[0] = g_array_new(FALSE, FALSE, sizeof(struct occ));
 		b->near[1] = g_array_new(FALSE, FALSE, sizeof(struct occ));
 		if (keep)
@@ -238,6 +240,7 @@ dbuf_get(void)
 		g_array_set_size(b->toks, 0);
 		g_array_set_size(b->wide, 0);
 	}
+	b->room_spans = 0;   /* a new spans array, whose room is not known */
 	b->busy = TRUE;
 	return b;
 }

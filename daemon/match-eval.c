@@ -11,6 +11,21 @@
 /* Zero bytes after a field's text for the regex JIT (see fw_match_regex_text). */
 #define FW_MATCH_REGEX_PAD 64
 
+/* Appends span sp to spans, the array d's evaluation appends to (in place
+ * while its room allows: a call per span costs more than the span). */
+static inline void
+span_push(const struct docidx *d, GArray *spans, struct fw_span sp)
+{
+	FW_MATCH_PUSH(spans, &d->buf->room_spans, struct fw_span, sp);
+}
+
+/* Cuts spans (not zero-terminated, no clear function) back to len elements. */
+static inline void
+span_cut(GArray *spans, guint len)
+{
+	spans->len = len;
+}
+
 /* The word id of query term t (a whole word), or -1 if the item does not hold it. */
 static inline gint64
 word_id(const struct docidx *d, const struct fw_qterm *t)
@@ -126,7 +141,7 @@ span_cb(guint first, guint last, guint field, gpointer data)
 		.end = tok_at(s->d, last)->end,
 	};
 
-	g_array_append_val(s->spans, sp);
+	span_push(s->d, s->spans, sp);
 	return ++s->count < FW_MATCH_SPANS_MAX;
 }
 
@@ -173,7 +188,7 @@ occ_span(const struct docidx *d, const struct occ *o, GArray *spans)
 		.end = tok_at(d, o->last)->end,
 	};
 
-	g_array_append_val(spans, sp);
+	span_push(d, spans, sp);
 }
 
 /* a NEAR/n b: some occurrence of each, in the same field, not overlapping,
@@ -249,38 +264,47 @@ const char *
 fw_match_regex_text(const struct docidx *d, guint f, gsize *len)
 {
 	struct docidx *dd = (struct docidx *)d;   /* a cache: d is logically unchanged */
-	const char *text = d->doc->field[f];
-
 	struct dbuf *b = d->buf;
 
-	*len = strlen(text);
-	if (dd->padded[f] == NULL) {
-		if (b->cap_pad[f] < *len + FW_MATCH_REGEX_PAD) {
-			g_free(b->pad[f]);
-			b->cap_pad[f] = MAX(*len + FW_MATCH_REGEX_PAD, 1024);
-			b->pad[f] = g_malloc(b->cap_pad[f]);
-		}
-		memcpy(b->pad[f], text, *len);
-		memset(b->pad[f] + *len, 0, FW_MATCH_REGEX_PAD);
-		dd->padded[f] = b->pad[f];
+	/* a field's text can be long: measured and copied once an item */
+	if (d->padded[f] != NULL) {
+		*len = d->padded_len[f];
+		return d->padded[f];
 	}
+	*len = dd->padded_len[f] = strlen(d->doc->field[f]);
+	if (b->cap_pad[f] < *len + FW_MATCH_REGEX_PAD) {
+		g_free(b->pad[f]);
+		b->cap_pad[f] = MAX(*len + FW_MATCH_REGEX_PAD, 1024);
+		b->pad[f] = g_malloc(b->cap_pad[f]);
+	}
+	memcpy(b->pad[f], d->doc->field[f], *len);
+	memset(b->pad[f] + *len, 0, FW_MATCH_REGEX_PAD);
+	dd->padded[f] = b->pad[f];
 	return dd->padded[f];
 }
 
 /* The characters in valid UTF-8 text [p, e): its bytes that do not
- * continue a character, counted 8 at a time. */
+ * continue a character, counted 32 at a time. */
 static guint
 utf8_chars(const char *p, const char *e)
 {
 	guint n = e - p;
 
+	/* continuation bytes are 10xxxxxx: bit 7 set, bit 6 clear; a byte of
+	 * each word below is 1 for one, and their sum is at most 4 a byte */
+#define FW_CONT(w) (((w) & ~((w) << 1) & G_GUINT64_CONSTANT(0x8080808080808080)) >> 7)
+	for (; p + 32 <= e; p += 32) {
+		guint64 w[4];
+		memcpy(w, p, 32);
+		w[0] = FW_CONT(w[0]) + FW_CONT(w[1]) + FW_CONT(w[2]) + FW_CONT(w[3]);
+		n -= (w[0] * G_GUINT64_CONSTANT(0x0101010101010101)) >> 56;   /* the sum of the bytes */
+	}
 	for (; p + 8 <= e; p += 8) {
 		guint64 w;
 		memcpy(&w, p, 8);
-		/* continuation bytes are 10xxxxxx: bit 7 set, bit 6 clear */
-		w = (w & ~(w << 1) & G_GUINT64_CONSTANT(0x8080808080808080)) >> 7;
-		n -= (w * G_GUINT64_CONSTANT(0x0101010101010101)) >> 56;   /* the sum of the bytes */
+		n -= (FW_CONT(w) * G_GUINT64_CONSTANT(0x0101010101010101)) >> 56;
 	}
+#undef FW_CONT
 	for (; p < e; p++)
 		n -= ((guchar)*p & 0xC0) == 0x80;
 	return n;
@@ -331,7 +355,7 @@ eval_regex(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 			sp.end = sp.start + utf8_chars(text + s, text + e);
 			last = text + e;
 			lastc = sp.end;
-			g_array_append_val(spans, sp);
+			span_push(d, spans, sp);
 			if (++count >= FW_MATCH_SPANS_MAX)
 				break;
 		} while (g_match_info_next(mi, NULL));
@@ -369,7 +393,7 @@ fw_match_eval(const struct docidx *d, const struct fw_qnode *n, GArray *spans)
 		for (guint i = 0; i < n->n; i++) {
 			if (!fw_match_eval(d, n->kids[i], spans)) {
 				if (spans)
-					g_array_set_size(spans, mark);
+					span_cut(spans, mark);
 				return FALSE;
 			}
 		}
@@ -445,8 +469,8 @@ fw_match_query_eval(const struct fw_qnode *root, const struct docidx *d, GArray 
 	/* Nothing appended (a NOT) leaves spans->data NULL if it was: no
 	 * pointer into it then (NULL + 0 is undefined). */
 	if (spans->len > mark)
-		g_array_set_size(spans, mark + spans_tidy(&g_array_index(spans, struct fw_span, mark),
-		                                          spans->len - mark));
+		span_cut(spans, mark + spans_tidy(&g_array_index(spans, struct fw_span, mark),
+		                                  spans->len - mark));
 	return TRUE;
 }
 

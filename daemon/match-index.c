@@ -98,11 +98,34 @@ fw_match_file_under(struct fw_matcher *m, struct req r, guint slot)
 	}
 }
 
-/* TRUE if the filter bits name a term length beyond l (bit 31: 31 or more). */
-static inline gboolean
-longer_bits(guint32 bits, guint l)
+/* Lays out the table of filed words the candidate scan probes: each word
+ * with topics filed under it by its hash, pointing at its postings. Only
+ * the hash is kept: two words of one hash both make their topics
+ * candidates, which evaluation then sorts out (a false candidate costs an
+ * evaluation, a probe of the word table a few cache misses a word). */
+void
+fw_match_index_words(struct fw_matcher *m)
 {
-	return l >= 31 ? (bits >> 31) != 0 : (bits >> (l + 1)) != 0;
+	const struct strtab *t = &m->tab[TERM_WORD];
+	guint n = 0, size = 16;
+
+	for (guint32 e = 0; e < t->ents->len; e++)
+		n += strtab_ent(t, e)->val != 0;
+	while (size < 2 * n)
+		size *= 2;
+	g_free(m->wslots);
+	m->wslots = g_new0(struct wslot, size);
+	m->wmask = size - 1;
+	for (guint32 e = 0; e < t->ents->len; e++) {
+		const struct sent *x = strtab_ent(t, e);
+		guint32 i;
+
+		if (x->val == 0)
+			continue;
+		for (i = x->hash & m->wmask; m->wslots[i].end != 0; i = (i + 1) & m->wmask)
+			;
+		m->wslots[i] = (struct wslot){ x->hash, m->post_at[x->val - 1], m->post_at[x->val] };
+	}
 }
 
 /* Per-thread memory of the candidate scan, reused from item to item: a
@@ -187,6 +210,19 @@ pair_cmp_cb(gconstpointer a, gconstpointer b)
 	return x->wid < y->wid ? -1 : x->wid > y->wid;
 }
 
+/* Adds the topics of postings posts[at .. end) whose term counts in one of
+ * `fields` to the candidates. */
+static inline void
+add_postings(struct scan *sc, guint32 at, guint32 end, guint fields)
+{
+	for (guint32 i = at; i < end; i++) {
+		const struct posting *p = &sc->m->posts[i];
+
+		if ((p->fields & fields) && scratch_take(sc->got, p->slot))
+			FW_MATCH_PUSH(sc->cand, &sc->d->buf->room_cand, guint, p->slot);
+	}
+}
+
 /* Adds the topics of entry e of table kind (if it has any) whose term counts
  * in one of `fields` to the candidates. */
 static void
@@ -196,51 +232,66 @@ add_cands(struct scan *sc, guint kind, guint32 e, guint fields)
 
 	if (val == 0)
 		return;
-	for (guint32 i = sc->m->post_at[val - 1]; i < sc->m->post_at[val]; i++) {
-		const struct posting *p = &sc->m->posts[i];
+	add_postings(sc, sc->m->post_at[val - 1], sc->m->post_at[val], fields);
+}
 
-		if ((p->fields & fields) && scratch_take(sc->got, p->slot))
-			FW_MATCH_PUSH(sc->cand, &sc->d->buf->room_cand, guint, p->slot);
+/* Takes term entry e of table kind, found at the start of word id w's text
+ * at byte `from`: records it in d (prefix pairs, literal fields) and adds
+ * its topics to the candidates. */
+static void
+scan_found(struct scan *sc, guint kind, guint32 e, guint32 w, guint from)
+{
+	guint8 wf = sc->d->wfields[w];
+
+	if (kind == TERM_PREFIX) {
+		struct pair p = { e, w };
+		FW_MATCH_PUSH(sc->pairs, &sc->d->buf->room_pairs, struct pair, p);
+		sc->d->pfx_in[e] = 1;
+	} else {
+		sc->d->ifx_fields[e] |= wf & FW_FIELDS_ALL;
+		/* in an all-ASCII word no regex \b falls after its start */
+		if (from == 0 || (wf & FW_MATCH_WORD_WIDE))
+			sc->d->ifx_start[e] |= wf & FW_FIELDS_ALL;
 	}
+	add_cands(sc, kind, e, wf & FW_FIELDS_ALL);
 }
 
 /* Looks up the prefixes (kind TERM_PREFIX) or literals starting the text
- * (TERM_INFIX) of word id w at byte `from` that some topic uses: with the
- * filter bits of its first 3 bytes, only the lengths entered. FNV hashes
- * them on the way. */
+ * (TERM_INFIX) of word id w at byte `from` that some topic uses: only the
+ * lengths the filter bits of its first 3 bytes name (and the short
+ * prefixes), visited bit by bit. FNV hashes them on the way. */
 static void
 scan_terms(struct scan *sc, guint kind, guint32 w, guint from)
 {
 	const struct strtab *t = &sc->m->tab[kind];
 	const char *word = strtab_key(&sc->d->words, w) + from;
-	guint len = strtab_ent(&sc->d->words, w)->len - from;
+	guint len = strtab_ent(&sc->d->words, w)->len - from, l = 0;
 	guint32 bits = len >= 3 ? sc->m->filter[kind][filter_slot(word)] : 0;
 	guint32 h = FNV_INIT;
+	gint64 e;
 
-	for (guint l = 1; l <= len; l++) {
-		gint64 e;
+	if (kind == TERM_PREFIX)
+		bits |= (guint32)sc->m->prefix_short[1] << 1 | (guint32)sc->m->prefix_short[2] << 2;
+	/* bit l: a term of l bytes (31: 31 or more); none longer than the word */
+	if (len < 31)
+		bits &= (2u << len) - 1;
+	while (bits != 0) {
+		guint next = (guint)__builtin_ctz(bits);
 
-		h = fnv_step(h, word[l - 1]);
-		if (l < 3 ? !(kind == TERM_PREFIX && sc->m->prefix_short[l]) :
-		            !(bits & (1u << MIN(l, 31)))) {
-			if (l >= 3 && !longer_bits(bits, l))
-				break;
-			continue;
+		bits &= bits - 1;
+		if (next == 31) {
+			/* every length from 31 to the word's */
+			for (; l < len; ) {
+				h = fnv_step(h, word[l++]);
+				if (l >= 31 && (e = strtab_find(t, word, l, h)) >= 0)
+					scan_found(sc, kind, (guint32)e, w, from);
+			}
+			return;
 		}
-		if ((e = strtab_find(t, word, l, h)) < 0)
-			continue;
-		if (kind == TERM_PREFIX) {
-			struct pair p = { (guint32)e, w };
-			FW_MATCH_PUSH(sc->pairs, &sc->d->buf->room_pairs, struct pair, p);
-			sc->d->pfx_in[e] = 1;
-		} else {
-			guint8 wf = sc->d->wfields[w];
-			sc->d->ifx_fields[e] |= wf & FW_FIELDS_ALL;
-			/* in an all-ASCII word no regex \b falls after its start */
-			if (from == 0 || (wf & FW_MATCH_WORD_WIDE))
-				sc->d->ifx_start[e] |= wf & FW_FIELDS_ALL;
-		}
-		add_cands(sc, kind, e, sc->d->wfields[w] & FW_FIELDS_ALL);
+		for (; l < next; l++)
+			h = fnv_step(h, word[l]);
+		if ((e = strtab_find(t, word, l, h)) >= 0)
+			scan_found(sc, kind, (guint32)e, w, from);
 	}
 }
 
@@ -248,14 +299,16 @@ scan_terms(struct scan *sc, guint kind, guint32 w, guint from)
 static gboolean
 checks_pass(const struct scan *sc, const struct topic *t)
 {
-	const struct fw_matcher *m = sc->m;
 	const struct docidx *d = sc->d;
+	const struct cterm *ct, *end;
 
-	for (guint i = 0; i < t->nchecks; i++) {
-		const struct clause *c = &g_array_index(m->clauses, struct clause, t->check_at + i);
+	if (t->nchecks == 0)
+		return TRUE;
+	ct = &g_array_index(sc->m->cterms, struct cterm, t->check_at);
+	for (guint i = 0; i < t->nchecks; i++, ct = end) {
 		gboolean any = FALSE;
-		for (guint j = 0; j < c->n && !any; j++) {
-			const struct cterm *ct = &g_array_index(m->cterms, struct cterm, c->at + j);
+		end = ct + 1 + ct->entry;   /* past the clause's head and terms */
+		for (ct++; ct < end && !any; ct++) {
 			switch (ct->kind) {
 			case TERM_WORD:
 				any = strtab_has_hash(&d->words, ct->len, ct->hash);
@@ -284,6 +337,7 @@ fw_match_candidates(const struct fw_matcher *m, struct docidx *d)
 	guint nw = d->words.ents->len;
 	guint npfx = m->tab[TERM_PREFIX].ents->len, nifx = m->tab[TERM_INFIX].ents->len;
 	struct scan sc = { .m = m, .d = d };
+	GArray *filed = d->buf->filed;
 	guint keep = 0;
 
 	sc.cand = d->buf->cand;
@@ -320,15 +374,18 @@ fw_match_candidates(const struct fw_matcher *m, struct docidx *d)
 			add_cands(&sc, TERM_INFIX, e, FW_FIELDS_ALL);
 		nifx = 0;
 	}
+	g_array_set_size(filed, 0);
 	for (guint32 w = 0; w < nw; w++) {
 		const struct sent *e = strtab_ent(&d->words, w);
 		const char *word = strtab_key(&d->words, w);
 
-		/* The small bit sets first: most words have no topic filed under them. */
+		/* The small bit sets first: most words have no topic filed under
+		 * them. The others' slots are looked at after the loop, fetched
+		 * all at once (each a cache miss of its own). */
 		if (bloom_has(m->word_bloom, e->hash)) {
-			gint64 x = strtab_find(&m->tab[TERM_WORD], word, e->len, e->hash);
-			if (x >= 0)
-				add_cands(&sc, TERM_WORD, x, d->wfields[w] & FW_FIELDS_ALL);
+			struct filed f = { .w = w };
+			FW_MATCH_PUSH(filed, &d->buf->room_filed, struct filed, f);
+			__builtin_prefetch(&m->wslots[e->hash & m->wmask]);
 		}
 		if (npfx > 0 && (m->prefix_short[1] || m->prefix_short[2] ||
 		                 (e->len >= 3 && bits_test(m->slot_bits[TERM_PREFIX], filter_slot(word)))))
@@ -345,12 +402,38 @@ fw_match_candidates(const struct fw_matcher *m, struct docidx *d)
 		}
 	}
 
+	/* The filed words' postings: found, fetched, then taken. */
+	for (guint k = 0; k < filed->len; k++) {
+		struct filed *f = &g_array_index(filed, struct filed, k);
+		guint32 hash = strtab_ent(&d->words, f->w)->hash;
+
+		for (guint32 i = hash & m->wmask; m->wslots[i].end != 0; i = (i + 1) & m->wmask) {
+			if (m->wslots[i].hash != hash)
+				continue;
+			if (f->end != 0)   /* a second word of this hash: rare */
+				add_postings(&sc, m->wslots[i].at, m->wslots[i].end,
+				             d->wfields[f->w] & FW_FIELDS_ALL);
+			else
+				f->at = m->wslots[i].at, f->end = m->wslots[i].end;
+		}
+		if (f->end != 0)
+			__builtin_prefetch(&m->posts[f->at]);
+	}
+	for (guint k = 0; k < filed->len; k++) {
+		const struct filed *f = &g_array_index(filed, struct filed, k);
+		add_postings(&sc, f->at, f->end, d->wfields[f->w] & FW_FIELDS_ALL);
+	}
+
 	/* The words by prefix entry (pairs come in word id order). */
 	sort_small(sc.pairs, sizeof(struct pair), pair_cmp_cb);
 	d->npfx = sc.pairs->len;
 	d->pfx = (struct pair *)(void *)sc.pairs->data;
 
-	/* The checks, now that every term of the item is known. */
+	/* The checks, now that every term of the item is known (the topics
+	 * fetched first, all at once: each is a cache miss of its own). */
+	for (guint i = 0; i < sc.cand->len; i++)
+		__builtin_prefetch(&g_array_index(m->topics, struct topic,
+		                                  g_array_index(sc.cand, guint, i)));
 	for (guint i = 0; i < sc.cand->len; i++) {
 		guint s = g_array_index(sc.cand, guint, i);
 		if (checks_pass(&sc, &g_array_index(m->topics, struct topic, s)))

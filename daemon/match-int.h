@@ -153,6 +153,15 @@ struct found {
 	guint nspans;
 };
 
+/* A word of the item that may have topics filed under it (its word id),
+ * then the postings found for it, posts[at .. end), end 0 when none (see
+ * fw_match_candidates). */
+struct filed {
+	guint32 w;
+	guint32 at;
+	guint32 end;
+};
+
 /* Makes room in a for at least twice its length, 64 elements at least, and
  * records the room in *room (see FW_MATCH_PUSH). */
 static inline void
@@ -189,7 +198,12 @@ struct dbuf {
 	GArray *pairs;          /* struct pair */
 	GArray *cand;           /* candidate slots */
 	guint room_pairs, room_cand, room_found;    /* see FW_MATCH_PUSH */
+	guint room_spans;       /* of the spans array the lent doc index's evaluation
+	                         * appends to (one an index: 0 when lent) */
 	GArray *found;          /* struct found */
+	GArray *filed;          /* struct filed: fw_match_candidates' words that may
+	                         * have topics filed under them */
+	guint room_filed;
 	GArray *wide;           /* word ids of words not all ASCII letters and digits
 	                         * (repeats possible) */
 	GArray *near[2];        /* struct occ: eval_near's */
@@ -226,6 +240,7 @@ struct docidx {
 	                         * that is not all ASCII letters and digits */
 	gboolean long_words;    /* a word may have been cut (see build_cb, match-doc.c) */
 	char *padded[FW_FIELD_COUNT];   /* see fw_match_regex_text (in buf), NULL until made */
+	gsize padded_len[FW_FIELD_COUNT];   /* the text's length, once padded */
 	GArray **near;          /* buf's: eval_near's, reused within the item */
 };
 
@@ -362,30 +377,46 @@ struct topic {
 	guint number;
 	struct fw_query *q;
 	const struct fw_qnode *root;    /* q's, here to save a step */
-	guint check_at;         /* its checks: clauses[check_at .. check_at + nchecks) */
+	guint check_at;         /* its checks: nchecks clauses from cterms[check_at] */
 	guint nchecks;
 	guint twin;             /* the next topic with an equal query that is filed
 	                         * under this one and matches when it does, or
 	                         * FW_MATCH_NO_TWIN (see matcher_build) */
+	guint twin_at;          /* its twins, the chain laid out: twins[twin_at ..
+	                         * twin_at + ntwins) */
+	guint ntwins;
 	gboolean filed;         /* in the index (not evaluated always, not a twin) */
 };
 
 #define FW_MATCH_NO_TWIN G_MAXUINT
 
-/* A check: one of these terms must be in the item (cterms[at .. at + n)). */
-struct clause {
-	guint at;
-	guint n;
+/* A twin of a topic as a match needs it (see struct topic). */
+struct twin {
+	guint number;
+	guint slot;
 };
 
 /* A term of a check: an entry of the matcher's table of its kind, and for
  * a word its hash and length (enough for a check: a false yes only costs
- * an evaluation). */
+ * an evaluation). A clause of a check is a head (kind FW_MATCH_CLAUSE,
+ * entry: its number of terms) and its terms after it, so that a topic's
+ * checks are one run of the array. */
 struct cterm {
 	guint32 kind;
 	guint32 entry;
 	guint32 hash;
 	guint32 len;
+};
+
+/* The kind of a clause's head in cterms. */
+#define FW_MATCH_CLAUSE TERM_KINDS
+
+/* A slot of the matcher's table of filed words (see fw_match_index_words):
+ * a word's hash and its topics, posts[at .. end); end 0 is an empty slot. */
+struct wslot {
+	guint32 hash;
+	guint32 at;
+	guint32 end;
 };
 
 struct fw_matcher {
@@ -395,6 +426,9 @@ struct fw_matcher {
 	struct posting *posts;  /* every list one after the other, for the scan: list i
 	                         * is posts[post_at[i] .. post_at[i + 1]) */
 	guint32 *post_at;
+	struct wslot *wslots;   /* the words with topics filed, by hash alone (the scan
+	                         * reads one slot a word, not the table's entry and string) */
+	guint32 wmask;          /* slots - 1 (a power of two - 1) */
 	guint8 prefix_short[3]; /* [l]: 1 if some prefix has l (1 or 2) bytes */
 	guint32 *filter[TERM_KINDS];    /* [TERM_PREFIX], [TERM_INFIX]: FW_MATCH_FILTER slots
 	                         * by the first 3 bytes: bit l (31: 31 or more) if
@@ -410,8 +444,8 @@ struct fw_matcher {
 	guint64 *word_bloom;    /* FW_MATCH_BLOOM bits: 2 per word that has topics filed */
 	guint64 *term_bloom;    /* FW_MATCH_BLOOM bits: 2 per word of tab[TERM_WORD] */
 	GArray *always;         /* slots of topics evaluated on every item */
-	GArray *clauses;        /* struct clause: the checks of every topic */
-	GArray *cterms;         /* struct cterm: the terms of the checks */
+	GArray *cterms;         /* struct cterm: the checks of every topic, clause by clause */
+	GArray *twins;          /* struct twin: the topics' twins, topic by topic */
 	guint fields;           /* the fields any topic looks at */
 	GArray *uses[TERM_KINDS];   /* entry -> how many clauses of topics use the term */
 	GPtrArray *pending;     /* struct pending: topics added, not filed yet */
@@ -452,6 +486,8 @@ guint32 fw_match_term_entry(struct fw_matcher *m, const struct fw_qterm *t);
 void fw_match_enter_prefixes(struct fw_matcher *m, const struct fw_qnode *n);
 /* Files topic slot under the term of r (once). */
 void fw_match_file_under(struct fw_matcher *m, struct req r, guint slot);
+/* Lays out m->wslots from the filed words (after posts and post_at). */
+void fw_match_index_words(struct fw_matcher *m);
 /* The slots of the topics that may match d (d's buffers' array, not the caller's). */
 GArray *fw_match_candidates(const struct fw_matcher *m, struct docidx *d);
 /* Frees the calling thread's scan scratch. */

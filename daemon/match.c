@@ -48,8 +48,8 @@ fw_matcher_new(void)
 	m->word_bloom = g_new0(guint64, FW_MATCH_BLOOM / 64);
 	m->term_bloom = g_new0(guint64, FW_MATCH_BLOOM / 64);
 	m->always = g_array_new(FALSE, FALSE, sizeof(guint));
-	m->clauses = g_array_new(FALSE, FALSE, sizeof(struct clause));
 	m->cterms = g_array_new(FALSE, FALSE, sizeof(struct cterm));
+	m->twins = g_array_new(FALSE, FALSE, sizeof(struct twin));
 	for (guint k = 0; k < TERM_KINDS; k++)
 		m->uses[k] = g_array_new(FALSE, TRUE, sizeof(guint32));
 	m->pending = g_ptr_array_new_with_free_func(pending_free);
@@ -80,9 +80,10 @@ fw_matcher_free(struct fw_matcher *m)
 	g_ptr_array_unref(m->lists);
 	g_free(m->posts);
 	g_free(m->post_at);
+	g_free(m->wslots);
 	g_array_unref(m->always);
-	g_array_unref(m->clauses);
 	g_array_unref(m->cterms);
+	g_array_unref(m->twins);
 	g_free(m);
 }
 
@@ -320,17 +321,17 @@ matcher_build(struct fw_matcher *m)
 			                    GUINT_TO_POINTER(pd->slot + 1));
 
 		g_ptr_array_sort_with_data(cs, clause_rank_cb, m);
-		t->check_at = m->clauses->len;
+		t->check_at = m->cterms->len;
 		for (guint i = 1; i < cs->len && t->nchecks < FW_MATCH_CHECKS_MAX; i++) {
 			GArray *c = cs->pdata[i];
-			struct clause cl = { .at = m->cterms->len, .n = c->len };
+			struct cterm head = { .kind = FW_MATCH_CLAUSE, .entry = c->len };
+			g_array_append_val(m->cterms, head);
 			for (guint j = 0; j < c->len; j++) {
 				const struct fw_qterm *qt = g_array_index(c, struct req, j).t;
 				struct cterm ct = { term_kind(qt), fw_match_term_entry(m, qt), qt->hash,
 				                    qt->len };
 				g_array_append_val(m->cterms, ct);
 			}
-			g_array_append_val(m->clauses, cl);
 			t->nchecks++;
 		}
 		for (guint i = 0; i < ((GArray *)cs->pdata[0])->len; i++)
@@ -338,6 +339,19 @@ matcher_build(struct fw_matcher *m)
 		t->filed = TRUE;
 	}
 	g_ptr_array_set_size(m->pending, 0);
+
+	/* The twins in one array, a topic's together (a match reads them all). */
+	g_array_set_size(m->twins, 0);
+	for (guint s = 0; s < m->topics->len; s++) {
+		struct topic *t = &g_array_index(m->topics, struct topic, s);
+		t->twin_at = m->twins->len;
+		for (guint k = t->twin; k != FW_MATCH_NO_TWIN;
+		     k = g_array_index(m->topics, struct topic, k).twin) {
+			struct twin tw = { g_array_index(m->topics, struct topic, k).number, k };
+			g_array_append_val(m->twins, tw);
+		}
+		t->ntwins = m->twins->len - t->twin_at;
+	}
 
 	/* The lists in one array (a scattered GArray each costs the scan misses). */
 	g_free(m->posts);
@@ -351,6 +365,7 @@ matcher_build(struct fw_matcher *m)
 		GArray *a = m->lists->pdata[i];
 		memcpy(m->posts + m->post_at[i], a->data, a->len * sizeof(struct posting));
 	}
+	fw_match_index_words(m);
 }
 
 /* Topics are filed when matching starts (then every topic's terms are
@@ -459,19 +474,34 @@ fw_matcher_match(struct fw_matcher *m, const struct fw_doc *doc, struct fw_match
 	cand = fw_match_candidates(m, &d);
 	found = d.buf->found;
 	g_array_set_size(found, 0);
+	/* Each query is a cache miss of its own: the next one's first lines
+	 * (its nodes, terms and words are one block, see topic.c) are fetched
+	 * while this one is evaluated. */
+	if (cand->len > 0)
+		__builtin_prefetch(g_array_index(m->topics, struct topic,
+		                                 g_array_index(cand, guint, 0)).root);
 	for (guint i = 0; i < cand->len; i++) {
 		guint slot = g_array_index(cand, guint, i);
 		const struct topic *t = &g_array_index(m->topics, struct topic, slot);
 		struct found f = { .number = t->number, .slot = slot, .first = r->spans->len };
 
+		if (i + 1 < cand->len) {
+			const char *q = (const char *)g_array_index(m->topics, struct topic,
+			                                            g_array_index(cand, guint, i + 1)).root;
+			__builtin_prefetch(q);
+			__builtin_prefetch(q + 64);
+			__builtin_prefetch(q + 128);
+			__builtin_prefetch(q + 192);
+		}
+
 		if (fw_match_query_eval(t->root, &d, r->spans)) {
 			f.nspans = r->spans->len - f.first;
 			FW_MATCH_PUSH(found, &d.buf->room_found, struct found, f);
 			/* its twins match too, with the same spans */
-			for (guint s = t->twin; s != FW_MATCH_NO_TWIN;
-			     s = g_array_index(m->topics, struct topic, s).twin) {
-				f.number = g_array_index(m->topics, struct topic, s).number;
-				f.slot = s;
+			for (guint k = 0; k < t->ntwins; k++) {
+				const struct twin *tw = &g_array_index(m->twins, struct twin, t->twin_at + k);
+				f.number = tw->number;
+				f.slot = tw->slot;
 				FW_MATCH_PUSH(found, &d.buf->room_found, struct found, f);
 			}
 		}

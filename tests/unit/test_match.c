@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "feedwatch/match.h"
+#include "feedwatch/text.h"
 
 #define MILEI "Milei"
 #define MERCOSUR "Mercosur OR Mercosul OR \"Mercado Común del Sur\""
@@ -507,6 +508,76 @@ test_twins(void)
 		g_assert_cmpuint(h[i].nspans, ==, 2);
 		g_assert_cmpuint(fw_match_spans(r, &h[i])[0].start, ==, 4);
 		g_assert_cmpuint(fw_match_spans(r, &h[i])[1].start, ==, 16);
+	}
+	fw_matches_free(r);
+	fw_matcher_free(m);
+}
+
+/* The candidate scan tells filed words apart by hash alone (wslots,
+ * match-index.c): words of one FNV-1a hash (kwipbyv and uagxfyd, lfatghn
+ * and xwrsloy) give each other's topics as candidates, which evaluation
+ * turns down; the checks likewise. Every topic's hit equals
+ * fw_query_match's, twins and topics added after a match included. */
+static void
+test_hash_alike(void)
+{
+	static const char *const topics[] = {
+		"kwipbyv", "uagxfyd", "kwipbyv lfatghn", "title:kwipbyv", "kwipbyv -xwrsloy",
+		"uagxfyd", "\"lfatghn kwipbyv\"", "xwrsloy NEAR/2 uagxfyd", "kwipby*",
+	};
+	static const struct {
+		const char *title, *content;
+		const char *want;   /* the topics (their index) that match, as digits */
+	} docs[] = {
+		{ NULL, "uagxfyd", "15" },
+		{ NULL, "kwipbyv", "048" },
+		{ NULL, "kwipbyv xwrsloy", "08" },
+		{ NULL, "kwipbyv lfatghn", "0248" },
+		{ NULL, "lfatghn kwipbyv", "02468" },
+		{ "uagxfyd", "kwipbyv", "01458" },
+		{ "kwipbyv", "xwrsloy a uagxfyd", "013578" },
+		{ NULL, "lfatghn xwrsloy", "" },
+	};
+	struct fw_matcher *m = fw_matcher_new();
+	struct fw_matches *r = fw_matches_new();
+	struct fw_query *q[G_N_ELEMENTS(topics)];
+
+	g_assert_cmpuint(fw_text_hash("kwipbyv", 7), ==, fw_text_hash("uagxfyd", 7));
+	g_assert_cmpuint(fw_text_hash("lfatghn", 7), ==, fw_text_hash("xwrsloy", 7));
+	for (guint i = 0; i < G_N_ELEMENTS(topics); i++) {
+		q[i] = fw_query_parse(topics[i], NULL, NULL);
+		g_assert_nonnull(q[i]);
+		/* the last two come after a first match (a second build) */
+		if (i == G_N_ELEMENTS(topics) - 2) {
+			struct fw_doc d0 = { 0 };
+			d0.field[FW_FIELD_CONTENT] = "kwipbyv";
+			fw_matcher_match(m, &d0, r);
+		}
+		fw_matcher_add(m, i, q[i]);
+	}
+	for (guint k = 0; k < G_N_ELEMENTS(docs); k++) {
+		struct fw_doc d = { 0 };
+		GString *got = g_string_new(NULL);
+
+		d.field[FW_FIELD_TITLE] = docs[k].title;
+		d.field[FW_FIELD_CONTENT] = docs[k].content;
+		fw_matcher_match(m, &d, r);
+		for (guint i = 0; i < r->hits->len; i++) {
+			const struct fw_match *h = &g_array_index(r->hits, struct fw_match, i);
+			g_autoptr(GArray) spans = fw_query_match(q[h->topic], &d);
+
+			g_string_append_printf(got, "%u", h->topic);
+			g_assert_nonnull(spans);
+			g_assert_cmpuint(h->nspans, ==, spans->len);
+			g_assert_cmpmem(fw_match_spans(r, h), h->nspans * sizeof(struct fw_span),
+			                spans->data, spans->len * sizeof(struct fw_span));
+		}
+		for (guint t = 0; t < G_N_ELEMENTS(topics); t++) {
+			g_autoptr(GArray) spans = fw_query_match(q[t], &d);
+			g_assert_true((spans != NULL) == (strchr(got->str, '0' + t) != NULL));
+		}
+		g_assert_cmpstr(got->str, ==, docs[k].want);
+		g_string_free(got, TRUE);
 	}
 	fw_matches_free(r);
 	fw_matcher_free(m);
@@ -1072,6 +1143,7 @@ main(int argc, char **argv)
 	g_test_add_func("/match/matcher", test_matcher);
 	g_test_add_func("/match/no-spans", test_no_spans);
 	g_test_add_func("/match/twins", test_twins);
+	g_test_add_func("/match/hash-alike", test_hash_alike);
 	g_test_add_func("/match/literal-scan", test_literal_scan);
 	g_test_add_func("/match/render", test_render);
 	g_test_add_func("/match/property", test_property);
