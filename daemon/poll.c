@@ -62,7 +62,7 @@ struct item_hit {
  * parses it and hashes and matches every item (pure work), the main loop
  * stores the result (the store is used from one thread). */
 struct parse_job {
-	guint worker;             /* the pool it went to */
+	guint worker;             /* the worker it went to */
 	struct feed_run *run;
 	struct poll_gen *gen;
 	char *feed_title;         /* the config's title= or NULL (the feed's own is in doc) */
@@ -85,6 +85,7 @@ struct parse_job {
 struct poll_worker {
 	GThread *thread;          /* or NULL (poll_worker_push starts it) */
 	GAsyncQueue *queue;       /* of struct parse_job *; owned */
+	guint jobs;               /* handed to it, not yet back (main loop's count) */
 	struct fw_poller *poller;
 };
 
@@ -100,9 +101,8 @@ struct fw_poller {
 	fw_poll_done_cb done_cb;
 	gpointer done_data;
 	struct fw_poll_stats stats;
-	struct poll_worker pool[POLL_WORKERS_MAX];  /* the parse workers */
+	struct poll_worker worker[POLL_WORKERS_MAX];  /* the parse workers */
 	guint workers;            /* workers in use */
-	guint worker_jobs[POLL_WORKERS_MAX];   /* jobs handed to each, not yet back */
 	GAsyncQueue *done_jobs;   /* of struct parse_job *, back from the worker */
 	GSource *done_source;     /* made ready by the worker; drains done_jobs */
 	gint stopping;            /* atomic: the worker only hands jobs back */
@@ -525,10 +525,8 @@ parse_job_free(struct parse_job *job)
 /* The worker: parses a body, hashes, matches and packs every item. Touches nothing
  * of the poller but its queue and source. */
 static void
-poll_worker_cb(gpointer data, gpointer user_data)
+poll_worker_run(struct fw_poller *p, struct parse_job *job)
 {
-	struct parse_job *job = data;
-	struct fw_poller *p = user_data;
 
 	if (!g_atomic_int_get(&p->stopping)) {
 		gsize len = 0;
@@ -577,7 +575,7 @@ poll_worker_main(gpointer data)
 	gpointer job;
 
 	while ((job = g_async_queue_pop(w->queue)) != w)
-		poll_worker_cb(job, w->poller);
+		poll_worker_run(w->poller, job);
 	return NULL;
 }
 
@@ -586,7 +584,7 @@ poll_worker_main(gpointer data)
 static void
 poll_worker_push(struct fw_poller *p, guint k, struct parse_job *job)
 {
-	struct poll_worker *w = &p->pool[k];
+	struct poll_worker *w = &p->worker[k];
 
 	if (w->thread == NULL)
 		w->thread = g_thread_new("fw-parse", poll_worker_main, w);
@@ -598,7 +596,7 @@ poll_worker_push(struct fw_poller *p, guint k, struct parse_job *job)
 static void
 poll_worker_stop(struct fw_poller *p, guint k)
 {
-	struct poll_worker *w = &p->pool[k];
+	struct poll_worker *w = &p->worker[k];
 
 	if (w->thread == NULL)
 		return;
@@ -662,7 +660,7 @@ poll_done_source_cb(GSource *source, GSourceFunc cb, gpointer data)
 
 	g_source_set_ready_time(source, -1);
 	while ((job = g_async_queue_try_pop(p->done_jobs)) != NULL) {
-		p->worker_jobs[job->worker]--;
+		p->worker[job->worker].jobs--;
 		poll_job_done(p, job);
 		parse_job_free(job);
 		poll_release(p);
@@ -735,9 +733,9 @@ poll_fetch_done_cb(struct fw_fetch_result *r, gpointer data)
 	job->rec.permanent_url = job->permanent_url;
 	/* to the worker with the fewest jobs (the first of them) */
 	for (guint k = 1; k < p->workers; k++)
-		if (p->worker_jobs[k] < p->worker_jobs[job->worker])
+		if (p->worker[k].jobs < p->worker[job->worker].jobs)
 			job->worker = k;
-	p->worker_jobs[job->worker]++;
+	p->worker[job->worker].jobs++;
 	poll_worker_push(p, job->worker, job);
 }
 
@@ -795,12 +793,12 @@ fw_poller_new(GMainContext *ctx, const struct fw_config *cfg, struct fw_store *s
 	g_source_attach(p->done_source, p->ctx);
 	fw_feed_init();
 	/* Parsing and matching are most of a cycle's work: a worker per
-	 * processor (a pool of one thread each, started on its first job and
-	 * ended by fw_poller_settle), while the main loop fetches and stores. */
+	 * processor (a thread each, started on its first job and ended by
+	 * fw_poller_settle), while the main loop fetches and stores. */
 	p->workers = CLAMP(g_get_num_processors(), 1, POLL_WORKERS_MAX);
 	for (guint k = 0; k < p->workers; k++) {
-		p->pool[k].queue = g_async_queue_new();
-		p->pool[k].poller = p;
+		p->worker[k].queue = g_async_queue_new();
+		p->worker[k].poller = p;
 	}
 	if (!fw_poller_reconfigure(p, cfg, error)) {
 		fw_poller_free(p);
@@ -829,8 +827,8 @@ fw_poller_free(struct fw_poller *p)
 	g_atomic_int_set(&p->stopping, 1);
 	for (guint k = 0; k < p->workers; k++) {
 		poll_worker_stop(p, k);
-		if (p->pool[k].queue != NULL)
-			g_async_queue_unref(p->pool[k].queue);
+		if (p->worker[k].queue != NULL)
+			g_async_queue_unref(p->worker[k].queue);
 	}
 	if (p->done_jobs != NULL) {
 		while ((job = g_async_queue_try_pop(p->done_jobs)) != NULL)
