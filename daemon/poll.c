@@ -478,6 +478,8 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after
 	i = run_end(run);
 	if (p->cfg->durable)
 		poll_batch_close(p);   /* every poll on disk before anything is sent */
+	else if (fw_store_dict_waiting(p->store))
+		poll_batch_close(p);   /* the bodies stored next want the new dictionary */
 	if (p->done_cb != NULL)
 		p->done_cb(i, next, p->done_data);
 }

@@ -73,6 +73,7 @@ struct fw_store_ops {
 	gboolean (*maintain)(struct fw_store *s, GError **error);
 	void (*release_memory)(struct fw_store *s);
 	struct fw_store_packer *(*packer)(struct fw_store *s);   /* NULL: text kept as text */
+	gboolean (*dict_waiting)(struct fw_store *s);            /* NULL: no dictionary */
 	gboolean (*items_foreach)(struct fw_store *s, gint64 since, fw_store_item_cb cb,
 	                          gpointer data, GError **error);
 	gboolean (*browse_version)(struct fw_store *s, gint64 *version, GError **error);

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 #include <json-glib/json-glib.h>
 #include <zstd.h>
+#define ZDICT_STATIC_LINKING_ONLY   /* ZDICT_trainFromBuffer_fastCover */
 #include <zdict.h>
 
 #include "store-int.h"
@@ -1261,7 +1262,7 @@ static gboolean sq_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
  * that does not decode (a damaged row) reads as no text.
  *
  * Bodies are packed with the database's dictionary (table dicts, its ID in
- * the frame) once there is one: it is trained (ZDICT_trainFromBuffer, at
+ * the frame) once there is one: it is trained (ZDICT_trainFromBuffer_fastCover, at
  * most DICT_SIZE) from the first DICT_SAMPLES bodies a process packs
  * without one (or DICT_SAMPLE_BYTES of them), stored in the transaction of
  * the item that completed the samples, and used from the commit of that
@@ -1272,6 +1273,10 @@ static gboolean sq_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
 #define DICT_SIZE (110 * 1024)
 #define DICT_SAMPLES 1000
 #define DICT_SAMPLE_BYTES (2 * 1024 * 1024)
+/* fastCover's segment size: one training pass with it, not the search over
+ * k that ZDICT_trainFromBuffer makes (4-5x the time for bodies within 1%;
+ * docs/design.md, section 4) */
+#define DICT_K 1000
 
 /* A valid UTF-8 copy of text cut to at most max bytes at a character
  * boundary, or NULL for NULL. */
@@ -1349,9 +1354,14 @@ static void dict_train(struct fw_store *s)
 	sqlite3_stmt *q;
 	size_t n;
 
-	n = ZDICT_trainFromBuffer(dict, DICT_SIZE, s->samples->data,
-	                          (const size_t *)(void *)s->sample_sizes->data,
-	                          s->sample_sizes->len);
+	ZDICT_fastCover_params_t params = {
+		.k = DICT_K, .d = 8, .f = 20, .accel = 1, .nbThreads = 1,
+		.zParams.compressionLevel = BODY_LEVEL,
+	};
+
+	n = ZDICT_trainFromBuffer_fastCover(dict, DICT_SIZE, s->samples->data,
+	                                    (const size_t *)(void *)s->sample_sizes->data,
+	                                    s->sample_sizes->len, params);
 	g_clear_pointer(&s->samples, g_byte_array_unref);
 	g_clear_pointer(&s->sample_sizes, g_array_unref);
 	if (ZDICT_isError(n) || ZDICT_getDictID(dict, n) == 0 || !(q = stmt(s, ST_DICT_ADD, NULL)))
@@ -1377,6 +1387,13 @@ static void dict_settle(struct fw_store *s)
 		s->packer = packer_new(ZSTD_createCDict(sqlite3_column_blob(q, 0),
 		                                        (size_t)sqlite3_column_bytes(q, 0), BODY_LEVEL));
 	done(q);
+}
+
+/* TRUE while a dictionary trained in the open transaction waits for its
+ * commit (dict_settle). */
+static gboolean sq_dict_waiting(struct fw_store *s)
+{
+	return s->dict_pending != 0;
 }
 
 /* Keeps a body packed without a dictionary as a sample; trains one when
@@ -2820,6 +2837,7 @@ const struct fw_store_ops fw_store_sqlite_ops = {
 	.maintain = sq_maintain,
 	.release_memory = sq_release_memory,
 	.packer = sq_packer,
+	.dict_waiting = sq_dict_waiting,
 	.items_foreach = sq_items_foreach,
 	.browse_version = sq_browse_version,
 	.browse_signature = sq_browse_signature,

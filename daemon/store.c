@@ -269,6 +269,11 @@ gboolean fw_store_item_put_packed(struct fw_store *s, gint64 feed_id, const stru
 	return s->ops->item_put(s, feed_id, item, hash, body, now, item_rowid, state, error);
 }
 
+gboolean fw_store_dict_waiting(struct fw_store *s)
+{
+	return s->ops->dict_waiting ? s->ops->dict_waiting(s) : FALSE;
+}
+
 struct fw_store_packer *fw_store_packer_get(struct fw_store *s)
 {
 	return s->ops->packer ? s->ops->packer(s) : NULL;

@@ -108,6 +108,10 @@ void fw_store_rollback_to(struct fw_store *s);
  * storage error (disk full) undid it. TRUE from group_end with none open. */
 gboolean fw_store_group_begin(struct fw_store *s, GError **error);
 gboolean fw_store_group_end(struct fw_store *s, GError **error);
+/* TRUE when the open transaction holds a compression dictionary just
+ * trained: bodies are packed with it only from its commit on, so a caller
+ * holding a group open should end it now rather than at its timer. */
+gboolean fw_store_dict_waiting(struct fw_store *s);
 
 /* ---- feeds ------------------------------------------------------------ */
 

@@ -5,9 +5,11 @@
 # (items' text is stored compressed, each field cut to 16 KiB); what is kept
 # is still read back: backtest finds words at the start of an item's text
 # and in its categories, not those past the cut; an unchanged item is not
-# taken for an edited one.
+# taken for an edited one. A cold cycle commits as soon as its bodies have
+# trained the database's dictionary, so every body after the first 1000
+# uses it.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 7
+plan 9
 
 # gen ROUND: 30 items of ~95 KB of prose (words of the TAC fixture in random
 # order; the first paragraph names the round), ids ROUND-0 .. ROUND-29.
@@ -70,4 +72,32 @@ is "$(count numbat0)" 0 "but not a word past the 16 KiB kept of an item's text"
 fw -c "$conf" poll --no-notify 2> "$T_TMP/poll.log"
 like "$(cat "$T_TMP/poll.log")" ": 0 new items" "polling the same feed again finds nothing new"
 is "$(sqlite3 "$T_TMP/fw.db" "select count(*) from items")" 90 "and stores nothing more"
+# the dictionary: 60 feeds of 20 items polled in one cycle (one group
+# commit would hold them all); the first 1000 bodies train it, the other
+# 200 are packed with it
+"$FW_PY" - "$FW_TOP/tests/fixtures/tac-feed.xml" "$T_TMP/many" <<'PY'
+import os, random, re, sys
+src, out = sys.argv[1], sys.argv[2]
+words = [w for w in re.sub(r"<[^>]*>", " ", open(src, encoding="utf-8").read()).split()
+         if w.isalpha()]
+rng = random.Random(7)
+os.makedirs(out, exist_ok=True)
+for f in range(60):
+    items = ["<item><guid>m%d-%d</guid><title>Feed %d item %d</title><description>%s"
+             "</description></item>" % (f, n, f, n, " ".join(rng.choice(words) for _ in range(150)))
+             for n in range(20)]
+    open("%s/f%02d.xml" % (out, f), "w", encoding="utf-8").write(
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>M</title>'
+        + "\n".join(items) + "</channel></rss>\n")
+PY
+{
+	printf '[feedwatch]\ndatabase = %s\n[topic nothing]\nquery = Zanzibarxyzzy\n' "$T_TMP/many.db"
+	for f in "$T_TMP"/many/*.xml; do printf '[feed %s]\nurl = file://%s\n' "$(basename "$f" .xml)" "$f"; done
+} > "$T_TMP/many.conf"
+fw -c "$T_TMP/many.conf" poll --no-notify 2> "$T_TMP/many.log" || diag "$(cat "$T_TMP/many.log")"
+is "$(sqlite3 "$T_TMP/many.db" "select count(*) from items; select count(*) from dicts")" \
+	"$(printf '1200\n1')" "a cold cycle of 1200 items stored them and trained a dictionary"
+# a zstd frame names a dictionary when its header's flag bits 0-1 are set
+is "$(sqlite3 "$T_TMP/many.db" "select count(*) from items where (instr('0123456789ABCDEF',
+	substr(hex(body), 10, 1)) - 1) & 3")" 200 "every body after the first 1000 is packed with it"
 done_testing

@@ -2653,8 +2653,9 @@ static gboolean prose_cb(gint64 rowid, const char *feed_key, const char *feed_ti
 	return TRUE;
 }
 
-/* The dictionary: trained from the first 1000 bodies, used once committed,
- * never when its transaction was rolled back; bodies with and without it
+/* The dictionary: trained from the first 1000 bodies, waiting
+ * (fw_store_dict_waiting) until committed and used from then on, never when
+ * its transaction was rolled back; bodies with and without it
  * read back, in this store, a read-only one, and after memory is released. */
 static void test_body_dict(struct fixture *f, gconstpointer data)
 {
@@ -2665,9 +2666,12 @@ static void test_body_dict(struct fixture *f, gconstpointer data)
 	int whole = 0;
 
 	/* a transaction that trains one and rolls back: no dictionary, none used */
+	g_assert_false(fw_store_dict_waiting(f->s));
 	g_assert_true(fw_store_begin(f->s, &err));
 	put_prose(f->s, feed, "undone", 1100, rand);
+	g_assert_true(fw_store_dict_waiting(f->s));
 	fw_store_rollback(f->s);
+	g_assert_false(fw_store_dict_waiting(f->s));
 	g_assert_true(fw_store_begin(f->s, &err));
 	put_prose(f->s, feed, "plain", 50, rand);
 	g_assert_true(fw_store_commit(f->s, &err));
@@ -2677,7 +2681,9 @@ static void test_body_dict(struct fixture *f, gconstpointer data)
 	 * from its commit on */
 	g_assert_true(fw_store_begin(f->s, &err));
 	put_prose(f->s, feed, "first", 1000, rand);
+	g_assert_true(fw_store_dict_waiting(f->s));   /* the poller commits for it */
 	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_false(fw_store_dict_waiting(f->s));
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 1);
 	g_assert_cmpint(bodies_with_dict(f->path), ==, 0);
 	g_assert_true(fw_store_begin(f->s, &err));
