@@ -1020,46 +1020,18 @@ run_take_state(struct feed_run *run, const struct fw_feed_conf *fc, const struct
 void
 fw_poller_poll(struct fw_poller *p, guint i)
 {
-	const struct fw_feed_conf *fc;
-	struct feed_run *run;
-	struct fw_feed_state st = { 0 };
-	g_autoptr(GError) err = NULL;
-
 	g_return_if_fail(i < p->cfg->feeds->len);
-	fc = p->cfg->feeds->pdata[i];
 	if (p->marks[i] & RUN_BUSY)
 		return;
-	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
-		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
-		if (p->done_cb != NULL)
-			p->done_cb(i, fw_now() + (fw_store_is_team(p->store) ? POLL_RETRY_SOON
-			                                                     : fc->interval), p->done_data);
-		return;
-	}
 	p->marks[i] |= RUN_BUSY;
-	if (!st.gone && p->outstanding >= p->max_outstanding) {
+	if (p->outstanding >= p->max_outstanding) {
 		/* It waits as its index; its state is read when it starts (a
-		 * cycle of 100,000 feeds keeps 4 bytes a feed waiting). */
+		 * cycle of 100,000 feeds keeps 4 bytes a feed waiting, and reads
+		 * each feed's row once, mostly inside the open group). */
 		g_array_append_val(p->backlog, i);
-		fw_store_feed_state_clear(&st);
 		return;
 	}
-	run = run_new(p, i);
-	run_take_state(run, fc, &st);
-	if (st.gone) {
-		if (!(p->marks[i] & RUN_GONE_LOGGED))
-			fw_log_info("%s: gone (HTTP 410): not polled; change its url in %s to poll "
-			            "it again", fc->key, p->cfg->path);
-		p->marks[i] |= RUN_GONE_LOGGED;
-		fw_store_feed_state_clear(&st);
-		poll_skip(run, G_MAXINT64);
-		return;
-	}
-	if (st.moved_to != NULL)
-		fw_log_debug("%s: polling %s (moved from %s)", fc->key, st.moved_to, fc->url);
-	if (poll_claim(run))
-		poll_start(p, run, st.etag, st.last_modified);
-	fw_store_feed_state_clear(&st);
+	poll_start_waiting(p, i);
 }
 
 /* Team mode: when url's host is paused for every poller, until when; else
@@ -1132,8 +1104,9 @@ poll_claim(struct feed_run *run)
 	return FALSE;
 }
 
-/* Starts the poll of feed i, which waited in the backlog: reads its state
- * again. */
+/* Starts the poll of feed i, at once or after it waited in the backlog:
+ * reads its state; a feed gone (410) is skipped, said once, and one whose
+ * state cannot be read is handed back for later. */
 static void
 poll_start_waiting(struct fw_poller *p, guint i)
 {
@@ -1148,7 +1121,11 @@ poll_start_waiting(struct fw_poller *p, guint i)
 		return;
 	}
 	run_take_state(run, fc, &st);
-	if (st.gone) {   /* gone while it waited: not fetched */
+	if (st.gone) {
+		if (!(p->marks[i] & RUN_GONE_LOGGED))
+			fw_log_info("%s: gone (HTTP 410): not polled; change its url in %s to poll "
+			            "it again", fc->key, p->cfg->path);
+		p->marks[i] |= RUN_GONE_LOGGED;
 		fw_store_feed_state_clear(&st);
 		poll_skip(run, G_MAXINT64);
 		return;

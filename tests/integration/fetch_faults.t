@@ -5,7 +5,7 @@
 # Then a second poll: conditional GETs (304), a server that ignores them, an
 # ETag that had CR LF in it, Retry-After feeds that are not due.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 68
+plan 70
 
 # The fault server on 10 ports of 127.0.0.1 (the Retry-After feeds each get
 # their own host:port: a 429 makes its whole host wait) and one of ::1.
@@ -170,6 +170,12 @@ is "$(grep -c 'e404' "$T_TMP/poll2.err")" 0 "a feed that keeps failing is not lo
 is "$(grep -c ' /status/410$' "$T_TMP/fault.log")" 0 "a gone feed is not requested again"
 is "$(rec e410)" "410|1|HTTP 410" "and its record stays"
 like "$(cat "$T_TMP/poll2.err")" "e410: gone \(HTTP 410\): not polled" "and the poll says so"
+# the same when it waits for a free slot first (one poll at a time)
+sed 's/^max_parallel = .*/max_parallel = 1/' "$conf" > "$T_TMP/one.conf"
+: > "$T_TMP/fault.log"
+fw -c "$T_TMP/one.conf" poll --no-notify -f ok -f ignores -f e410 2> "$T_TMP/poll3.err"
+is "$(grep -c ' /status/410$' "$T_TMP/fault.log")" 0 "a gone feed that waited is not requested either"
+like "$(cat "$T_TMP/poll3.err")" "e410: gone \(HTTP 410\): not polled" "and the poll says so"
 
 # A permanent redirect (a 301 chain) seen on 3 polls in a row moves the feed.
 for i in 2 3; do fw -c "$conf" poll --no-notify -f chain > /dev/null 2> "$T_TMP/poll-chain$i.err"; done
