@@ -476,10 +476,10 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after
 	else
 		p->marks[run->index] &= ~RUN_FAILING;
 	i = run_end(run);
-	if (p->cfg->durable)
-		poll_batch_close(p);   /* every poll on disk before anything is sent */
-	else if (fw_store_dict_waiting(p->store))
-		poll_batch_close(p);   /* the bodies stored next want the new dictionary */
+	/* every poll on disk before anything is sent; or the bodies stored
+	 * next want the dictionary this group holds */
+	if (p->cfg->durable || fw_store_dict_waiting(p->store))
+		poll_batch_close(p);
 	if (p->done_cb != NULL)
 		p->done_cb(i, next, p->done_data);
 }

@@ -1262,12 +1262,12 @@ static gboolean sq_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
  * that does not decode (a damaged row) reads as no text.
  *
  * Bodies are packed with the database's dictionary (table dicts, its ID in
- * the frame) once there is one: it is trained (ZDICT_trainFromBuffer_fastCover, at
- * most DICT_SIZE) from the first DICT_SAMPLES bodies a process packs
- * without one (or DICT_SAMPLE_BYTES of them), stored in the transaction of
- * the item that completed the samples, and used from the commit of that
- * transaction on (dict_settle): no body ever names a dictionary that was
- * rolled back. Bodies packed before stay as they are. */
+ * the frame) once there is one: it is trained (fastCover, at most
+ * DICT_SIZE) from the first DICT_SAMPLES bodies a process packs without
+ * one (or DICT_SAMPLE_BYTES of them), stored in the transaction of the item
+ * that completed the samples, and used from the commit of that transaction
+ * on (dict_settle; fw_store_dict_waiting until then): no body ever names a
+ * dictionary that was rolled back. Bodies packed before stay as they are. */
 #define BODY_LEVEL 3
 #define BODY_MAX (64 * 1024 * 1024)   /* refused past this decoded size */
 #define DICT_SIZE (110 * 1024)

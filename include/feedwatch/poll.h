@@ -39,8 +39,9 @@ gboolean fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg,
 /* Starts polling the feed at index i of cfg->feeds (no-op if in flight),
  * at the store's moved_to when set, else at the config's url. A feed the
  * store marks gone, or whose host is waiting out a Retry-After, is not
- * fetched and nothing is recorded: done comes at once with G_MAXINT64 or
- * the time to try again. Otherwise the poll is recorded
+ * fetched and nothing is recorded: done comes with G_MAXINT64 or the time
+ * to try again when its turn comes (at once unless every fetch slot is
+ * taken; its state is read then). Otherwise the poll is recorded
  * (fw_store_feed_polled) with its next poll (fw_sched_next_poll) and its
  * new items and hits, then done is called. */
 void fw_poller_poll(struct fw_poller *p, guint i);
