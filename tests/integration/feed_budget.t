@@ -59,8 +59,12 @@ like "$(err cat)" '^1 .*over 200000 XML nodes' "2.4 M elements in one category: 
 like "$(err html)" '^1 .*not a feed: text/html' "3 M paragraphs of HTML: not a feed"
 hwm=$(awk '/VmHWM/ { print $2 }' /proc/$dpid/status)
 diag "daemon peak RSS: $hwm kB"
-[ -n "$hwm" ] && [ "$hwm" -lt 204800 ]
-ok $? "the daemon's peak memory stays under 200 MB (over 1 GB before)"
+# Under FW_WRAP (valgrind) VmHWM counts the tool's own memory as well: about
+# 53 MB alone came to 190-210 MB under it (2026-12-03), so twice the bound.
+bound=204800
+[ -n "$FW_WRAP" ] && bound=409600
+[ -n "$hwm" ] && [ "$hwm" -lt "$bound" ]
+ok $? "the daemon's peak memory stays under $((bound / 1024)) MB (over 1 GB before)"
 kill -TERM $dpid
 wait $dpid
 st=$?
