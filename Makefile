@@ -85,6 +85,9 @@ $(B)/tests/%: tests/unit/%.c $(B)/libfeedwatch.a | $(B)/tests
 $(CLI_TESTS): $(B)/libfeedwatch-cli.a $(wildcard cli/*.h)
 $(CLI_TESTS): TEST_CLI_INC = -Icli
 $(CLI_TESTS): TEST_CLI_LIB = $(B)/libfeedwatch-cli.a
+# The store's test checks its internal body format too (store-int.h).
+$(B)/tests/test_store: TEST_CLI_INC = -Idaemon
+$(B)/tests/test_store: daemon/store-int.h
 
 $(B)/obj $(B)/obj/cli $(B)/tests:
 	mkdir -p $@

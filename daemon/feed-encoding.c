@@ -33,79 +33,12 @@ static void append_cp1252(GString *out, const guchar *p, gsize n)
 	}
 }
 
-/* Length of the longest prefix of [s, s+len) that is valid UTF-8 without
- * NUL bytes (RFC 3629: no overlongs, surrogates or code points past
- * U+10FFFF). ASCII runs go 8 bytes at a time. */
-static gsize utf8_valid_len(const char *s, gsize len)
-{
-	const guchar *p = (const guchar *)s, *end = p + len;
-
-	while (p < end) {
-#ifdef __SSE2__
-		if (end - p >= 16) {
-			/* skip to the first byte that is NUL or >= 0x80 */
-			__m128i v = _mm_loadu_si128((const __m128i *)p);
-			guint m = (guint)_mm_movemask_epi8(v) |
-			          (guint)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
-			if (!m) {
-				p += 16;
-				continue;
-			}
-			p += __builtin_ctz(m);
-		}
-#else
-		if (end - p >= 8) {
-			guint64 v;
-			memcpy(&v, p, 8);
-			if (!((v & HIGHS) | word_has_zero(v))) {
-				p += 8;
-				continue;
-			}
-		}
-#endif
-		guchar c = *p;
-		if (c < 0x80) {
-			if (c == 0)
-				break;
-			p++;
-			continue;
-		}
-		gsize n;
-		guchar lo = 0x80, hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 2;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 3;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 4;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;
-		} else {
-			break;
-		}
-		if ((gsize)(end - p) < n || p[1] < lo || p[1] > hi)
-			break;
-		if (n >= 3 && (p[2] & 0xC0) != 0x80)
-			break;
-		if (n == 4 && (p[3] & 0xC0) != 0x80)
-			break;
-		p += n;
-	}
-	return (const char *)p - s;
-}
-
 /* Sets t to s itself if it is valid UTF-8, else to a copy with every invalid
  * byte read as Windows-1252 and NULs dropped. With own (s itself), the text
  * takes s over (and frees it if a copy is made). */
 static void repair_utf8(struct feed_text *t, const char *s, gsize len, char *own)
 {
-	gsize ok = utf8_valid_len(s, len);
+	gsize ok = fw_html_utf8_valid_len(s, len);
 	if (ok == len) {
 		t->str = s;
 		t->len = len;
@@ -121,7 +54,7 @@ static void repair_utf8(struct feed_text *t, const char *s, gsize len, char *own
 			break;
 		append_cp1252(out, (const guchar *)p, 1);
 		p++;
-		ok = utf8_valid_len(p, end - p);
+		ok = fw_html_utf8_valid_len(p, end - p);
 	}
 	g_free(own);
 	t->len = out->len;
@@ -346,7 +279,7 @@ gboolean feed_to_utf8(struct feed_text *t, const char *data, gsize len, const ch
 		repair_utf8(t, data, len, NULL);
 		return TRUE;
 	}
-	if (utf8_valid_len(data, len) == len) {
+	if (fw_html_utf8_valid_len(data, len) == len) {
 		t->str = data;   /* valid UTF-8 wins over the label */
 		t->len = len;
 		return TRUE;

@@ -568,6 +568,74 @@ char *fw_html_clean(const char *s, gssize len)
 	return out_finish(&o);
 }
 
+/* Length of the longest prefix of [s, s+len) that is valid UTF-8 without
+ * NUL bytes (RFC 3629: no overlongs, surrogates or code points past
+ * U+10FFFF). ASCII runs go 8 bytes at a time. */
+gsize fw_html_utf8_valid_len(const char *s, gsize len)
+{
+	const guchar *p = (const guchar *)s, *end = p + len;
+
+	while (p < end) {
+#ifdef __SSE2__
+		if (end - p >= 16) {
+			/* skip to the first byte that is NUL or >= 0x80 */
+			__m128i v = _mm_loadu_si128((const __m128i *)p);
+			guint m = (guint)_mm_movemask_epi8(v) |
+			          (guint)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128()));
+			if (!m) {
+				p += 16;
+				continue;
+			}
+			p += __builtin_ctz(m);
+		}
+#else
+		if (end - p >= 8) {
+			guint64 v;
+			memcpy(&v, p, 8);
+			if (!((v & 0x8080808080808080ULL) |
+			      ((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL))) {
+				p += 8;
+				continue;
+			}
+		}
+#endif
+		guchar c = *p;
+		if (c < 0x80) {
+			if (c == 0)
+				break;
+			p++;
+			continue;
+		}
+		gsize n;
+		guchar lo = 0x80, hi = 0xBF;
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 2;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 3;
+			if (c == 0xE0)
+				lo = 0xA0;
+			else if (c == 0xED)
+				hi = 0x9F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 4;
+			if (c == 0xF0)
+				lo = 0x90;
+			else if (c == 0xF4)
+				hi = 0x8F;
+		} else {
+			break;
+		}
+		if ((gsize)(end - p) < n || p[1] < lo || p[1] > hi)
+			break;
+		if (n >= 3 && (p[2] & 0xC0) != 0x80)
+			break;
+		if (n == 4 && (p[3] & 0xC0) != 0x80)
+			break;
+		p += n;
+	}
+	return (const char *)p - s;
+}
+
 char *fw_html_valid_utf8(const char *s, gssize len)
 {
 	GString *out;

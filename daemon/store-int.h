@@ -167,4 +167,10 @@ gboolean fw_store_stories_add(struct fw_store_stories *st, gint64 story, gint64 
  * frees st's parts. */
 char *fw_store_stories_end(struct fw_store_stories *st, char open, char close);
 
+/* An item's body before compression (SQLite, schema 6): GVariant's
+ * serialisation of (msmsas), summary, content (each cut to
+ * FW_STORE_TEXT_MAX, made valid UTF-8) and categories; NULL when there is no
+ * text at all. Any thread. */
+GBytes *fw_store_body_serialise(const char *summary, const char *content, const GPtrArray *cats);
+
 #endif

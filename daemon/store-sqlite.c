@@ -14,6 +14,7 @@
 
 #include "store-int.h"
 #include "feedwatch/config.h"
+#include "feedwatch/html.h"
 
 /* The story of the hits of item ITEM (an SQL expression naming an items.id):
  * the lowest id of the hits of every item with its canonical link, else of
@@ -1370,21 +1371,30 @@ static gboolean sq_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
  * docs/design.md, section 4) */
 #define DICT_K 1000
 
-/* A valid UTF-8 copy of text cut to at most max bytes at a character
- * boundary, or NULL for NULL. */
-static char *text_cut(const char *text, gsize max)
+/* text (NUL-terminated, may be NULL) cut to its first max bytes at a
+ * character boundary and made valid UTF-8: its bytes in *out and *len,
+ * borrowed when they are valid already (almost always), else in *own
+ * (caller frees). FALSE for NULL. */
+static gboolean text_cut(const char *text, gsize max, const char **out, gsize *len, char **own)
 {
 	gsize n;
 
+	*own = NULL;
 	if (!text)
-		return NULL;
+		return FALSE;
 	n = strlen(text);
 	if (n > max) {
 		n = max;
 		while (n > 0 && ((guchar)text[n] & 0xc0) == 0x80)
 			n--;
 	}
-	return g_utf8_make_valid(text, n);
+	if (fw_html_utf8_valid_len(text, n) != n) {
+		text = *own = g_utf8_make_valid(text, n);
+		n = strlen(text);
+	}
+	*out = text;
+	*len = n;
+	return TRUE;
 }
 
 /* A dictionary shared by the store and the threads that pack for it
@@ -1518,39 +1528,105 @@ static ZSTD_CCtx *cctx_new(void)
 	return zc;
 }
 
-/* The GVariant (msmsas) of summary, content and cats (of char *, may be
- * NULL), each text cut to FW_STORE_TEXT_MAX, or NULL when there is no
- * text at all. */
-static GVariant *body_variant(const char *summary, const char *content, const GPtrArray *cats)
+/* The size of a GVariant container of body bytes and n framing offsets, and
+ * the size of each offset (GVariant's serialisation, gvariant-serialiser.c). */
+static gsize gv_total(gsize body, gsize n, guint *width)
 {
-	g_autofree char *sum = text_cut(summary, FW_STORE_TEXT_MAX);
-	g_autofree char *con = text_cut(content, FW_STORE_TEXT_MAX);
-	GVariantBuilder b;
-
-	if (!sum && !con && (!cats || cats->len == 0))
-		return NULL;
-	g_variant_builder_init(&b, G_VARIANT_TYPE_STRING_ARRAY);
-	for (guint i = 0; cats && i < cats->len; i++) {
-		const char *c = g_ptr_array_index(cats, i);
-		g_autofree char *valid = c ? g_utf8_make_valid(c, -1) : NULL;
-
-		if (valid)
-			g_variant_builder_add(&b, "s", valid);
-	}
-	return g_variant_ref_sink(g_variant_new("(msmsas)", sum, con, &b));
+	*width = body + n <= G_MAXUINT8 ? 1 : body + 2 * n <= G_MAXUINT16 ? 2
+	         : body + 4 * n <= G_MAXUINT32 ? 4 : 8;
+	return body + *width * n;
 }
 
-/* v packed with zc (and cdict unless NULL) as a new GBytes, or NULL when
- * zstd fails. */
-static GBytes *variant_pack(ZSTD_CCtx *zc, const ZSTD_CDict *cdict, GVariant *v)
+/* Writes v as a little-endian offset of width bytes at p. */
+static void gv_offset(guint8 *p, gsize v, guint width)
 {
-	gsize size = g_variant_get_size(v), bound = ZSTD_compressBound(size), n;
-	void *out = g_malloc(bound);
+	for (guint i = 0; i < width; i++, v >>= 8)
+		p[i] = (guint8)v;
+}
+
+/* The body of summary, content and cats (of char *, may be NULL; each text
+ * cut to FW_STORE_TEXT_MAX) in GVariant's serialisation of (msmsas), or
+ * NULL when there is no text at all. Written here rather than by
+ * g_variant_new, which validated each string twice (GLib's validator is a
+ * byte at a time) and copied it three times: a quarter of packing a body.
+ * GLib reads it back (body_unpack); test_store compares it with
+ * g_variant_new's byte for byte. */
+GBytes *fw_store_body_serialise(const char *summary, const char *content, const GPtrArray *cats)
+{
+	const char *text[2];
+	gsize len[2], body = 0, arr_body = 0, arr = 0, n = 0, total, at, end;
+	g_autofree char *own0 = NULL, *own1 = NULL;
+	g_autoptr(GPtrArray) fixed = NULL;    /* categories made valid (rare) */
+	gboolean just[2];
+	guint width, arr_width = 0;
+	guint8 *out;
+
+	just[0] = text_cut(summary, FW_STORE_TEXT_MAX, &text[0], &len[0], &own0);
+	just[1] = text_cut(content, FW_STORE_TEXT_MAX, &text[1], &len[1], &own1);
+	fixed = g_ptr_array_new_with_free_func(g_free);
+	for (guint i = 0; cats && i < cats->len; i++) {
+		const char *c = g_ptr_array_index(cats, i);
+		gsize clen = c ? strlen(c) : 0;
+
+		if (!c)
+			continue;
+		if (fw_html_utf8_valid_len(c, clen) != clen) {
+			g_ptr_array_add(fixed, g_utf8_make_valid(c, clen));
+			clen = strlen(fixed->pdata[fixed->len - 1]);
+		}
+		arr_body += clen + 1;
+		n++;
+	}
+	if (!just[0] && !just[1] && (!cats || cats->len == 0))
+		return NULL;
+	if (n)
+		arr = gv_total(arr_body, n, &arr_width);
+	for (int f = 0; f < 2; f++)
+		body += just[f] ? len[f] + 2 : 0;   /* the string, its NUL, Just's NUL */
+	total = gv_total(body + arr, 2, &width);
+	out = g_malloc(total);
+	at = 0;
+	for (int f = 0; f < 2; f++) {
+		if (just[f]) {
+			memcpy(out + at, text[f], len[f]);
+			at += len[f];
+			out[at++] = '\0';
+			out[at++] = '\0';
+		}
+		/* the end of the first member last, of the second before it */
+		gv_offset(out + total - (f + 1) * width, at, width);
+	}
+	end = at;
+	for (guint i = 0, fix = 0, k = 0; cats && i < cats->len; i++) {
+		const char *c = g_ptr_array_index(cats, i);
+		gsize clen;
+
+		if (!c)
+			continue;
+		clen = strlen(c);
+		if (fw_html_utf8_valid_len(c, clen) != clen) {
+			c = fixed->pdata[fix++];
+			clen = strlen(c);
+		}
+		memcpy(out + at, c, clen + 1);
+		at += clen + 1;
+		gv_offset(out + end + arr_body + k++ * arr_width, at - end, arr_width);
+	}
+	return g_bytes_new_take(out, total);
+}
+
+/* data[0, size) packed with zc (and cdict unless NULL) as a new GBytes, or
+ * NULL when zstd fails. */
+static GBytes *bytes_pack(ZSTD_CCtx *zc, const ZSTD_CDict *cdict, GBytes *data)
+{
+	gsize size, bound, n;
+	const void *in = g_bytes_get_data(data, &size);
+	void *out = g_malloc((bound = ZSTD_compressBound(size)));
 
 	if (cdict)
-		n = ZSTD_compress_usingCDict(zc, out, bound, g_variant_get_data(v), size, cdict);
+		n = ZSTD_compress_usingCDict(zc, out, bound, in, size, cdict);
 	else
-		n = ZSTD_compress2(zc, out, bound, g_variant_get_data(v), size);
+		n = ZSTD_compress2(zc, out, bound, in, size);
 	if (ZSTD_isError(n)) {
 		g_free(out);
 		return NULL;
@@ -1564,16 +1640,16 @@ static GBytes *variant_pack(ZSTD_CCtx *zc, const ZSTD_CDict *cdict, GVariant *v)
 static GBytes *body_pack(struct fw_store *s, const char *summary, const char *content,
                          const GPtrArray *cats, gboolean learn)
 {
-	g_autoptr(GVariant) v = body_variant(summary, content, cats);
+	g_autoptr(GBytes) v = fw_store_body_serialise(summary, content, cats);
 	GBytes *out;
 
 	if (!v || (!s->zc && !(s->zc = cctx_new())))
 		return NULL;
 	if (learn)
 		dict_load(s);
-	out = variant_pack(s->zc, learn ? cdict_of(s) : NULL, v);
+	out = bytes_pack(s->zc, learn ? cdict_of(s) : NULL, v);
 	if (out && learn && !cdict_of(s))
-		dict_sample(s, g_variant_get_data(v), g_variant_get_size(v));
+		dict_sample(s, g_bytes_get_data(v, NULL), g_bytes_get_size(v));
 	return out;
 }
 
@@ -1596,7 +1672,8 @@ static struct fw_store_packer *sq_packer(struct fw_store *s)
 
 GBytes *fw_store_packer_pack(struct fw_store_packer *k, const struct fw_item *item)
 {
-	g_autoptr(GVariant) v = body_variant(item->summary, item->content, item->categories);
+	g_autoptr(GBytes) v = fw_store_body_serialise(item->summary, item->content,
+	                                              item->categories);
 	ZSTD_CCtx *zc = g_private_get(&pack_cctx);
 
 	if (!v)
@@ -1606,7 +1683,7 @@ GBytes *fw_store_packer_pack(struct fw_store_packer *k, const struct fw_item *it
 			return NULL;
 		g_private_set(&pack_cctx, zc);
 	}
-	return variant_pack(zc, k->cdict, v);
+	return bytes_pack(zc, k->cdict, v);
 }
 
 void fw_store_pack_thread_release(void)

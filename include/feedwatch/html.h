@@ -22,6 +22,11 @@ char *fw_html_to_text(const char *html, gssize len);
  * folds whitespace, trims. len < 0 means NUL-terminated. */
 char *fw_html_clean(const char *s, gssize len);
 
+/* Length of the longest prefix of s[0, len) that is valid UTF-8 with no NUL
+ * byte (as g_utf8_validate judges it, a few times faster: 16 ASCII bytes at
+ * a time). */
+gsize fw_html_utf8_valid_len(const char *s, gsize len);
+
 /* Makes s valid UTF-8: invalid bytes become U+FFFD, NUL bytes are dropped. */
 char *fw_html_valid_utf8(const char *s, gssize len);
 

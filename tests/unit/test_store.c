@@ -19,6 +19,7 @@
 #include "feedwatch/store.h"
 #include "feedwatch/hit.h"
 #include "feedwatch/config.h"
+#include "store-int.h"      /* fw_store_body_serialise */
 
 struct fixture {
 	char *tmp;    /* the temporary directory */
@@ -2596,6 +2597,79 @@ static void assert_kept(const char *got, const char *text, gsize cut)
 	}
 }
 
+/* fw_store_body_serialise writes (msmsas) as g_variant_new does, byte for
+ * byte: Nothing and Just, no categories and many, each size of framing
+ * offset (1, 2 and 4 bytes: a body past 255 bytes, past 65,535), invalid
+ * UTF-8 repaired, text cut at FW_STORE_TEXT_MAX. */
+static void test_body_serialise(void)
+{
+	g_autofree char *k1 = g_strnfill(300, 'k'), *k16 = g_strnfill(FW_STORE_TEXT_MAX + 7, 'x');
+	g_autoptr(GPtrArray) many = g_ptr_array_new();
+	g_autoptr(GPtrArray) few = g_ptr_array_new();
+	g_autoptr(GPtrArray) nulls = g_ptr_array_new();
+	g_autoptr(GPtrArray) bad = g_ptr_array_new();
+	const struct {
+		const char *summary, *content;
+		GPtrArray *cats;
+	} rows[] = {
+		{ "A summary.", "Some content.", NULL },
+		{ NULL, "Only content", NULL },
+		{ "Only a summary", NULL, few },
+		{ NULL, NULL, few },
+		{ NULL, NULL, nulls },
+		{ "", "", NULL },
+		{ "Común — 😀", "São Paulo; 北京", few },
+		{ k1, "short", few },
+		{ k16, k16, NULL },
+		{ "s", k1, many },
+		{ "bad \xff\xfe bytes", "cut \xe2\x82", bad },
+	};
+
+	g_ptr_array_add(few, "Politics");
+	g_ptr_array_add(few, "");
+	g_ptr_array_add(few, "日本");
+	g_ptr_array_add(nulls, NULL);
+	for (int i = 0; i < 5000; i++)
+		g_ptr_array_add(many, i % 7 ? "Economía" : "a category of some length, to pass 65,535");
+	g_ptr_array_add(bad, "ok");
+	g_ptr_array_add(bad, NULL);
+	g_ptr_array_add(bad, "bad \xc3");
+	g_assert_null(fw_store_body_serialise(NULL, NULL, NULL));
+	g_assert_null(fw_store_body_serialise(NULL, NULL, g_ptr_array_new()));
+	for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
+		g_autoptr(GBytes) got = fw_store_body_serialise(rows[r].summary, rows[r].content,
+		                                                rows[r].cats);
+		g_autofree char *sum = NULL, *con = NULL;
+		g_autoptr(GVariant) want = NULL;
+		GVariantBuilder b;
+
+		g_test_message("body row %zu", r);
+		for (int f = 0; f < 2; f++) {
+			const char *t = f ? rows[r].content : rows[r].summary;
+			gsize n = t ? strlen(t) : 0;
+
+			if (n > FW_STORE_TEXT_MAX) {   /* at a character boundary */
+				n = FW_STORE_TEXT_MAX;
+				while (((guchar)t[n] & 0xc0) == 0x80)
+					n--;
+			}
+			*(f ? &con : &sum) = t ? g_utf8_make_valid(t, n) : NULL;
+		}
+		g_variant_builder_init(&b, G_VARIANT_TYPE_STRING_ARRAY);
+		for (guint i = 0; rows[r].cats && i < rows[r].cats->len; i++) {
+			const char *c = g_ptr_array_index(rows[r].cats, i);
+			g_autofree char *v = c ? g_utf8_make_valid(c, -1) : NULL;
+
+			if (v)
+				g_variant_builder_add(&b, "s", v);
+		}
+		want = g_variant_ref_sink(g_variant_new("(msmsas)", sum, con, &b));
+		g_assert_nonnull(got);
+		g_assert_cmpmem(g_bytes_get_data(got, NULL), g_bytes_get_size(got),
+		                g_variant_get_data(want), g_variant_get_size(want));
+	}
+}
+
 static void test_body(struct fixture *f, gconstpointer data)
 {
 	gint64 feed = feed_id(f->s, "a");
@@ -3929,6 +4003,7 @@ int main(int argc, char **argv)
 		}
 	}
 	g_test_add_func("/store/canonical-link", test_canonical);
+	g_test_add_func("/store/body-serialise", test_body_serialise);
 	pg_server_start(&pg_dir);
 	rc = g_test_run();
 	pg_server_stop(pg_dir);
