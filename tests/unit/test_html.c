@@ -254,6 +254,42 @@ static void test_big(void)
 	g_string_free(u, TRUE);
 }
 
+/* fw_html_utf8_valid_len judges as g_utf8_validate does (the longest valid
+ * prefix, no NUL), with each kind of bad sequence at every offset around
+ * the 16-byte steps of its ASCII loop. */
+static void test_utf8_valid_len(void)
+{
+	static const char *const bad[] = {
+		"\xc0\xaf",           /* overlong '/' */
+		"\xe0\x80\xaf",       /* overlong, 3 bytes */
+		"\xed\xa0\x80",       /* a surrogate */
+		"\xf4\x90\x80\x80",   /* past U+10FFFF */
+		"\xf5\x80\x80\x80",
+		"\xe2\x82",           /* cut short */
+		"\x80",               /* a continuation alone */
+		"\xff",
+		"",                   /* NUL (the length counts it) */
+	};
+	static const char *const good[] = { "é", "€", "😀", "\xef\xbf\xbf", "\xf4\x8f\xbf\xbf" };
+
+	for (gsize k = 0; k < G_N_ELEMENTS(bad) + G_N_ELEMENTS(good); k++) {
+		const char *piece = k < G_N_ELEMENTS(bad) ? bad[k] : good[k - G_N_ELEMENTS(bad)];
+		gsize plen = MAX(strlen(piece), 1);   /* "" stands for one NUL byte */
+
+		for (gsize at = 0; at < 40; at++) {
+			g_autoptr(GString) s = g_string_new(NULL);
+			const char *stop = NULL;
+
+			for (gsize i = 0; i < at; i++)
+				g_string_append_c(s, 'a' + i % 26);
+			g_string_append_len(s, piece, plen);
+			g_string_append(s, "tail of plain ASCII text");
+			g_utf8_validate(s->str, s->len, &stop);
+			g_assert_cmpuint(fw_html_utf8_valid_len(s->str, s->len), ==, stop - s->str);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -273,5 +309,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/html/entity_lookup", test_entity_lookup);
 	g_test_add_func("/html/cp1252", test_cp1252);
 	g_test_add_func("/html/big", test_big);
+	g_test_add_func("/html/utf8-valid-len", test_utf8_valid_len);
 	return g_test_run();
 }
