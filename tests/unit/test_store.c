@@ -2618,6 +2618,7 @@ static void test_body_serialise(void)
 	g_autoptr(GPtrArray) few = g_ptr_array_new();
 	g_autoptr(GPtrArray) nulls = g_ptr_array_new();
 	g_autoptr(GPtrArray) bad = g_ptr_array_new();
+	g_autoptr(GPtrArray) empty = g_ptr_array_new();
 	const struct {
 		const char *summary, *content;
 		GPtrArray *cats;
@@ -2645,7 +2646,7 @@ static void test_body_serialise(void)
 	g_ptr_array_add(bad, NULL);
 	g_ptr_array_add(bad, "bad \xc3");
 	g_assert_null(fw_store_body_serialise(NULL, NULL, NULL));
-	g_assert_null(fw_store_body_serialise(NULL, NULL, g_ptr_array_new()));
+	g_assert_null(fw_store_body_serialise(NULL, NULL, empty));
 	for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
 		g_autoptr(GBytes) got = fw_store_body_serialise(rows[r].summary, rows[r].content,
 		                                                rows[r].cats);
