@@ -338,7 +338,7 @@ static const char *const migrations[] = {
 	COUNTS9("-", "OLD")
 	COUNTS9("+", "NEW")
 	"END;",
-	/* 9 -> 10: a hit costs a third of what it did to store (408,000 -> 181,000
+	/* 9 -> 10: a hit costs less than half what it did to store (408,000 -> 181,000
 	 * instructions; docs/design.md, "Storing a hit"). The store's INSERT gives
 	 * the hit its rtime and story (id = MAX(id) + 1, so no older hit's story
 	 * needs it); an INSERT that leaves either NULL gets both from
