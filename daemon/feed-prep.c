@@ -4,8 +4,9 @@
  * too large, or used so much it amplifies), turns undeclared HTML entities
  * into character references (so libxml2 sees no entity at all: no
  * getEntity hook, no entity nodes), escapes stray '&' and '<', replaces
- * control characters and cuts runs libxml2 would give up on, feeding
- * libxml2's push parser in chunks as it goes. */
+ * control characters and cuts runs libxml2 would give up on, gives a root
+ * <feed> without any namespace Atom 1.0's (prep_root), feeding libxml2's
+ * push parser in chunks as it goes. */
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -32,6 +33,7 @@ struct prep {
 	gboolean hostile;        /* an entity declaration or use refused */
 	GHashTable *ents;        /* declared entity name -> its text, escaped; or NULL */
 	gsize ent_budget;        /* bytes expansions may still add */
+	gboolean root_seen;      /* the first start tag (the root's) was seen */
 };
 
 /* Replaces [at, resume) of the source with repl. */
@@ -513,6 +515,45 @@ static const char *prep_doctype(struct prep *pp, const char *p, const char *end,
 	return q;
 }
 
+/* Whether the start tag [p, e) (from just after its name) may declare a
+ * default namespace: "xmlns", spaces and '=' anywhere in it, quoted or
+ * not (more than libxml2 could read as one, however broken the tag: the
+ * root is then left as it is). Each byte is read at most twice. */
+static gboolean may_declare_default_ns(const char *p, const char *e)
+{
+	while ((p = find(p, e, "xmlns")) != NULL) {
+		const char *q = skip_spaces(p + 5, e);
+		if (q < e && *q == '=')
+			return TRUE;
+		p += 5;
+	}
+	return FALSE;
+}
+
+/* The root's start tag at p, up to tag_end (as feed_tag_too_wide found it)
+ * in a document ending at end. A <feed> with no namespace at all (no
+ * prefix, no default namespace declared, not even xmlns="") and a '>'
+ * ending its tag (one cut short by a '<' is left as it is) is Atom 1.0
+ * whose generator left the namespace out, as sfeed and feedparser read it:
+ * it gets xmlns="http://www.w3.org/2005/Atom" after its name, which libxml2
+ * then scopes as it would the feed's own, to every unprefixed element that
+ * declares no default namespace of its own, on the DOM and the streaming
+ * paths alike. Any other root is left as it is. The insertion shifts the
+ * columns of errors later on that line, as the pass's other fixes do.
+ * Returns where scanning resumes. */
+static const char *prep_root(struct prep *pp, const char *p, const char *tag_end,
+                             const char *end)
+{
+	const char *name_end = p + 5;
+	if (end - p < 6 || tag_end < name_end || tag_end == end || *tag_end != '>' ||
+	    memcmp(p + 1, "feed", 4) != 0 ||
+	    !(g_ascii_isspace(*name_end) || *name_end == '/' || *name_end == '>') ||
+	    may_declare_default_ns(name_end, tag_end))
+		return p + 1;
+	prep_fix(pp, name_end, " xmlns=\"" NS_ATOM "\"", name_end);
+	return name_end;
+}
+
 /* The byte pass (see the top of the file) over [s, s+len), feeding the
  * result to ctxt in chunks that end before a tag, and ending the document.
  * numeric also turns the five XML entities into character references (for
@@ -571,7 +612,8 @@ gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxt
 		                            p[1] == ':' || (guchar)p[1] >= 0x80)) {
 			/* a tag: libxml2 checks its attributes for duplicates in
 			 * quadratic time; a chunk may end before it */
-			if (G_UNLIKELY(feed_tag_too_wide(p, end, NULL))) {
+			const char *tag_end;
+			if (G_UNLIKELY(feed_tag_too_wide(p, end, &tag_end))) {
 				feed_guard_refuse(guard, "feed has an element with over 512 attributes");
 				break;
 			}
@@ -579,6 +621,11 @@ gboolean feed_prep_xml(const char *s, gsize len, gboolean numeric, xmlParserCtxt
 				prep_feed(&pp, p, FALSE);
 				if (pp.stop)
 					break;
+			}
+			if (G_UNLIKELY(!pp.root_seen) && p[1] != '/') {
+				pp.root_seen = TRUE;
+				p = prep_root(&pp, p, tag_end, end);
+				continue;
 			}
 			p++;
 		} else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {

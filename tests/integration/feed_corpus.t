@@ -7,10 +7,13 @@
 # title, link and date exactly as written there, and no other item. Then the
 # same through nginx (`feedwatch parse URL`, the feed URL as base) for a feed
 # of each dialect. FW_CORPUS_FEEDS changes the size (default 60; 10, one of
-# each dialect, under FW_WRAP, where each run is slow).
+# each dialect, under FW_WRAP, where each run is slow). Last, Atom whose root
+# <feed> has no namespace (tests/fixtures/feeds/atom-no-namespace.xml) reads
+# as Atom 1.0, as a file and from its URL, and with another default
+# namespace on <feed> is still no feed.
 . "$(dirname "$0")/../helpers/lib.sh"
 if [ -n "$FW_WRAP" ]; then feeds=${FW_CORPUS_FEEDS:-10}; else feeds=${FW_CORPUS_FEEDS:-60}; fi
-plan 11
+plan 14
 
 gen="$FW_TOP/bench/gen_corpus.py"
 out="$T_TMP/corpus"
@@ -89,4 +92,19 @@ is "$fails" "" "every dialect parses from its URL"
 is "$(cat "$T_TMP"/url/*.err)" "" "no warning from the URL parses"
 check "from the URL: ids, titles, links and dates are the generator's" \
 	compare "$T_TMP/url" id title link published
+
+nons="$FW_TOP/tests/fixtures/feeds/atom-no-namespace.xml"
+nons_json='{"id":"tag:example.org,2026:a","title":"Milei meets Lula at Mercosur","link":"https://example.org/a","published":"2026-12-01T10:00:00Z","updated":"2026-12-01T10:00:00Z","author":null,"categories":[],"summary":"Talks on swaps.","content":null,"feed_title":"No namespace"}'
+fw parse "$nons" --format json > "$T_TMP/nons.json" 2> "$T_TMP/nons.err"
+is "$? $(cat "$T_TMP/nons.err" "$T_TMP/nons.json")" "0 $nons_json" \
+	"Atom without a namespace: its one entry, as a file"
+cp "$nons" "$out/nons.xml"
+fw parse "$BASE/nons.xml" --format json > "$T_TMP/nons-url.json" 2> "$T_TMP/nons-url.err"
+is "$? $(cat "$T_TMP/nons-url.err" "$T_TMP/nons-url.json")" "0 $nons_json" \
+	"Atom without a namespace: the same from its URL"
+sed 's|<feed>|<feed xmlns="http://example.com/other">|' "$nons" > "$T_TMP/other.xml"
+fw parse "$T_TMP/other.xml" --format json > "$T_TMP/other.json" 2> "$T_TMP/other.err"
+is "$? $(cat "$T_TMP/other.err" "$T_TMP/other.json")" \
+	"1 feedwatch parse: $T_TMP/other.xml: not a feed: XML document with root element <feed>" \
+	"<feed> with another default namespace: still not a feed"
 done_testing

@@ -514,6 +514,53 @@ static const char rdf_nons_doc[] = "<RDF><item><title>x</title></item></RDF>";
 static const char channel_root_doc[] = "<channel><item><title>x</title></item></channel>";
 static const char atom_nons_doc[] = "<feed><entry><title>x</title></entry></feed>";
 
+/* Atom whose root <feed> has no namespace at all (sloppy generators; sfeed
+ * and feedparser read it): read as Atom 1.0. Another default namespace on
+ * <feed>, even xmlns="", is still no feed; namespace-less RSS is as it was. */
+static const char atom_nons_html_doc[] =
+	"<?xml version=\"1.0\"?>\n<feed><title type=\"html\">Sloppy &amp;amp; co</title>"
+	"<link rel=\"self\" href=\"https://ns.example.org/feed\"/>"
+	"<link href=\"https://ns.example.org/\"/>"
+	"<entry><id>tag:ns.example.org,2026:h</id><title type=\"html\">Lula &amp;amp; &lt;em&gt;Milei&lt;/em&gt;</title>"
+	"<link rel=\"alternate\" href=\"https://ns.example.org/h\"/>"
+	"<published>2026-11-30T08:00:00Z</published><author><name>Desk 9</name></author>"
+	"<category term=\"trade\"/>"
+	"<content type=\"html\">&lt;p&gt;Para &lt;b&gt;one&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;Para&amp;nbsp;two.&lt;/p&gt;</content>"
+	"</entry>"
+	"<entry><id>tag:ns.example.org,2026:x</id><title>XHTML</title>"
+	"<content type=\"xhtml\"><div xmlns=\"http://www.w3.org/1999/xhtml\"><p>Val <b>x</b></p></div></content>"
+	"</entry></feed>";
+static const char atom_nons_other_doc[] =
+	"<feed xmlns=\"http://example.com/other\"><entry><id>o</id><title>x</title></entry></feed>";
+static const char atom_nons_empty_ns_doc[] =
+	"<feed xmlns=\"\"><entry><id>o</id><title>x</title></entry></feed>";
+static const char atom_prefixed_other_doc[] =
+	"<o:feed xmlns:o=\"http://example.com/other\"><o:entry><o:id>o</o:id></o:entry></o:feed>";
+static const char rss_nons_doc[] =
+	"<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>Plain RSS</title>"
+	"<link>https://pr.example.org/</link><item><title>Plain item</title>"
+	"<link>https://pr.example.org/1</link><guid isPermaLink=\"false\">pr-1</guid>"
+	"<description>&lt;p&gt;Plain &lt;b&gt;text&lt;/b&gt;&lt;/p&gt;</description>"
+	"<pubDate>Tue, 01 Dec 2026 10:00:00 +0000</pubDate></item></channel></rss>";
+static const char rss_feed_child_doc[] =
+	"<rss version=\"2.0\"><channel><title>C</title><feed><entry><id>no</id></entry></feed>"
+	"<item><guid>yes</guid><title>Only</title></item></channel></rss>";
+static const char atom_nons_media_doc[] =
+	"<feed xmlns:media=\"http://search.yahoo.com/mrss/\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+	"<title>Videos</title>"
+	"<entry><id>tag:v,2026:1</id><title>Clip</title><link href=\"https://v.example.org/1\"/>"
+	"<dc:creator>Desk 7</dc:creator>"
+	"<media:group><media:description>Media summary</media:description>"
+	"<media:keywords>swap, bloc</media:keywords></media:group></entry></feed>";
+static const char atom_nons_broken_doc[] =
+	"<feed><title>Broken</title><entry><id>b1</id><title>First</title></entry>"
+	"<entry><id>b2</id><title>Second <b>bold</title></entry></feed>";
+static const char atom_nons_empty_doc[] = "<feed/>";
+static const char atom_nons_prolog_doc[] =
+	"\xEF\xBB\xBF<?xml version=\"1.0\"?>\n<!-- <feed xmlns=\"urn:x\"> --><?pi <feed>?>"
+	"<!DOCTYPE feed>\n<feed\n  xml:base=\"https://b.example.org/x/?a=1&amp;b=2\" xmlns:xmlnsx=\"urn:x\">"
+	"<entry><id>p1</id><title>Prolog</title><link href=\"story\"/></entry></feed>";
+
 static const char ttl_both_doc[] =
 	"<rss version=\"2.0\" xmlns:sy=\"http://purl.org/rss/1.0/modules/syndication/\"><channel>"
 	"<sy:updatePeriod>hourly</sy:updatePeriod><ttl>120</ttl>"
@@ -1284,7 +1331,12 @@ static const struct feed_row rows[] = {
 	{ .name = "rdf-without-namespace", .xml = rdf_nons_doc, .error = ERR(FW_FEED_ERROR_NOT_FEED),
 	  .error_has = "<RDF>" },
 	{ .name = "channel-root", .xml = channel_root_doc, .error = ERR(FW_FEED_ERROR_NOT_FEED) },
-	{ .name = "atom-without-namespace", .xml = atom_nons_doc, .error = ERR(FW_FEED_ERROR_NOT_FEED) },
+	{ .name = "atom-other-default-namespace", .xml = atom_nons_other_doc, .error = ERR(FW_FEED_ERROR_NOT_FEED),
+	  .error_has = "not a feed: XML document with root element <feed>" },
+	{ .name = "atom-empty-default-namespace", .xml = atom_nons_empty_ns_doc, .error = ERR(FW_FEED_ERROR_NOT_FEED),
+	  .error_has = "not a feed: XML document with root element <feed>" },
+	{ .name = "atom-prefixed-other-namespace", .xml = atom_prefixed_other_doc, .error = ERR(FW_FEED_ERROR_NOT_FEED),
+	  .error_has = "not a feed: XML document with root element <feed>" },
 
 	/* broken documents */
 	{ .name = "truncated-in-cdata", .xml = trunc_cdata_doc, .degraded = TRUE, .item = 0, .id = "tc1",
@@ -1310,6 +1362,32 @@ static const struct feed_row rows[] = {
 	  .link = "https://ul.example.org/1" },
 	{ .name = "empty-rss", .xml = empty_rss_doc, .n_items = NO_ITEMS, .feed_title = "Empty" },
 	{ .name = "empty-atom", .xml = empty_atom_doc, .n_items = NO_ITEMS },
+	/* Atom without a namespace: read as Atom 1.0 */
+	{ .name = "atom-without-namespace", .xml = atom_nons_doc, .n_items = 1, .title = "x" },
+	{ .name = "atom-without-namespace-file", .file = "feeds/atom-no-namespace.xml", .n_items = 1,
+	  .id = "tag:example.org,2026:a", .title = "Milei meets Lula at Mercosur",
+	  .link = "https://example.org/a", .updated = "2026-12-01T10:00:00Z", .summary = "Talks on swaps.",
+	  .feed_title = "No namespace", .feed_link = "https://example.org/" },
+	{ .name = "atom-without-namespace-html", .xml = atom_nons_html_doc, .n_items = 2,
+	  .id = "tag:ns.example.org,2026:h", .title = "Lula & Milei", .link = "https://ns.example.org/h",
+	  .published = "2026-11-30T08:00:00Z", .author = "Desk 9", .categories = "trade",
+	  .content = "Para one. Para two.", .absent = "&lt;", .feed_title = "Sloppy & co",
+	  .feed_link = "https://ns.example.org/" },
+	{ .name = "atom-without-namespace-xhtml-div", .xml = atom_nons_html_doc, .n_items = 2, .item = 1,
+	  .id = "tag:ns.example.org,2026:x", .title = "XHTML", .content_has = "Val x", .absent = "<p>" },
+	{ .name = "atom-without-namespace-media", .xml = atom_nons_media_doc, .n_items = 1,
+	  .id = "tag:v,2026:1", .title = "Clip", .link = "https://v.example.org/1", .author = "Desk 7",
+	  .summary = "Media summary", .categories = "swap|bloc", .feed_title = "Videos" },
+	{ .name = "atom-without-namespace-recover", .xml = atom_nons_broken_doc, .degraded = TRUE,
+	  .n_items = 2, .item = 0, .id = "b1", .title = "First", .feed_title = "Broken" },
+	{ .name = "atom-without-namespace-empty", .xml = atom_nons_empty_doc, .n_items = NO_ITEMS },
+	{ .name = "atom-without-namespace-prolog", .xml = atom_nons_prolog_doc, .n_items = 1, .id = "p1",
+	  .title = "Prolog", .link = "https://b.example.org/x/story" },
+	{ .name = "rss-without-namespace", .xml = rss_nons_doc, .n_items = 1, .id = "pr-1",
+	  .title = "Plain item", .link = "https://pr.example.org/1", .published = "2026-12-01T10:00:00Z",
+	  .summary = "Plain text", .feed_title = "Plain RSS", .feed_link = "https://pr.example.org/" },
+	{ .name = "rss-feed-element-inside", .xml = rss_feed_child_doc, .n_items = 1, .id = "yes",
+	  .title = "Only" },
 	{ .name = "enclosure-only-item", .xml = enclosure_only_doc, .n_items = NO_ITEMS },
 	{ .name = "mixed-content", .xml = mixed_content_doc, .n_items = 1, .content = "Text cdata & more end" },
 
@@ -1940,6 +2018,57 @@ static void test_budget(void)
 	g_string_free(s, TRUE);
 }
 
+/* A feed of 6000 entries of over 40 nodes each, its root start tag root. */
+static GString *many_entries_doc(const char *root)
+{
+	GString *s = g_string_new("<?xml version=\"1.0\"?>\n");
+	g_string_append_printf(s, "%s<title>Many</title>", root);
+	for (int i = 0; i < 6000; i++) {
+		g_string_append_printf(s, "<entry><id>tag:m,2026:%d</id><title>Entry %d</title>"
+		                       "<link href=\"https://m.example.org/%d\"/>", i, i, i);
+		for (int k = 0; k < 20; k++)
+			g_string_append_printf(s, "<category term=\"c%d\"/>", k);
+		g_string_append(s, "<summary type=\"html\">&lt;p&gt;Swap&lt;/p&gt;</summary></entry>");
+	}
+	g_string_append(s, "</feed>");
+	return s;
+}
+
+/* A namespace-less Atom feed streams like a namespaced one under
+ * fw_feed_parse_limited: over 200000 nodes in all (more than the tree may
+ * hold at once) and over the byte pass's 256 KB chunks, every entry read
+ * as it ends; the same document with another default namespace is still
+ * no feed. */
+static void test_atom_nons_stream(void)
+{
+	GString *s = many_entries_doc("<feed>");
+	g_assert_cmpuint(s->len, >, 2 * 256 * 1024);
+
+	gint cancel = 0;
+	struct fw_feed_limits lim = { .budget_ms = 60000, .cancel = &cancel };
+	g_autoptr(GError) error = NULL;
+	struct fw_feed_doc *doc = fw_feed_parse_limited(s->str, s->len, NULL, NULL, &lim, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(doc);
+	g_assert_false(doc->degraded);
+	g_assert_cmpstr(doc->title, ==, "Many");
+	g_assert_cmpuint(doc->items->len, ==, 6000);
+	const struct fw_item *it = g_ptr_array_index(doc->items, 5999);
+	g_assert_cmpstr(it->id, ==, "tag:m,2026:5999");
+	g_assert_cmpstr(it->title, ==, "Entry 5999");
+	g_assert_cmpstr(it->link, ==, "https://m.example.org/5999");
+	g_assert_cmpstr(it->summary, ==, "Swap");
+	g_assert_cmpuint(it->categories->len, ==, 20);
+	fw_feed_doc_free(doc);
+	g_string_free(s, TRUE);
+
+	s = many_entries_doc("<feed xmlns=\"urn:other\">");
+	doc = fw_feed_parse_limited(s->str, s->len, NULL, NULL, &lim, &error);
+	g_assert_null(doc);
+	g_assert_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_FEED);
+	g_string_free(s, TRUE);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -1953,5 +2082,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/feed/caps", test_caps);
 	g_test_add_func("/feed/long_guid", test_long_guid);
 	g_test_add_func("/feed/budget", test_budget);
+	g_test_add_func("/feed/atom_nons_stream", test_atom_nons_stream);
 	return g_test_run();
 }
