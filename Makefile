@@ -13,6 +13,14 @@ DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
 PKGS = glib-2.0 gio-2.0 libcurl libxml-2.0 sqlite3 libpq libnotify json-glib-1.0 libzstd
+# Compiled against, not linked: loaded on first use by their SONAMEs
+# (daemon/lazylib.c; the review commands need none of them).
+LAZY_PKGS = libcurl libpq libnotify
+soname = $(shell readelf -d "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | \
+	sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+SONAME_CURL := $(call soname,curl)
+SONAME_PQ := $(call soname,pq)
+SONAME_NOTIFY := $(call soname,notify)
 # The tool's alone: `feedwatch browse` (cli/cmd-browse.c, cli/browse-screen.c)
 # draws with ncurses.
 TOOL_PKGS = ncursesw
@@ -29,8 +37,10 @@ endif
 
 FW_CFLAGS = -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Iinclude \
 	-DFW_VERSION='"$(VERSION)"' -DFW_DOCDIR='"$(DOCDIR)"' -DFW_SYSCONFDIR='"$(SYSCONFDIR)"' \
+	-DFW_SONAME_CURL='"$(SONAME_CURL)"' -DFW_SONAME_PQ='"$(SONAME_PQ)"' \
+	-DFW_SONAME_NOTIFY='"$(SONAME_NOTIFY)"' \
 	$(SAN) $(shell $(PKG_CONFIG) --cflags $(PKGS))
-FW_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+FW_LIBS = $(shell $(PKG_CONFIG) --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -lm
 
 # libfeedwatch.a: the service's pipeline (daemon/ but feedwatchd.c).
 # libfeedwatch-cli.a: the tool's commands and presenters (cli/ but feedwatch.c).
@@ -87,6 +97,8 @@ $(CLI_TESTS): TEST_CLI_INC = -Icli
 $(CLI_TESTS): TEST_CLI_LIB = $(B)/libfeedwatch-cli.a
 # The store's test checks its internal body format too (store-int.h).
 $(B)/tests/test_store: TEST_CLI_INC = -Idaemon
+# ... and reads the team database with libpq itself.
+$(B)/tests/test_store: FW_LIBS += $(shell $(PKG_CONFIG) --libs libpq)
 $(B)/tests/test_store: daemon/store-int.h
 
 $(B)/obj $(B)/obj/cli $(B)/tests:

@@ -9,19 +9,85 @@
  * and keeps queued requests' timeouts from running. Results that do not come
  * from curl (file:// URLs, set-up errors) are delivered from an idle source,
  * so done is never called from inside fw_fetcher_add. */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* curl's type-checking macros would call curl_easy_setopt itself: the
+ * calls go through the table below (lazylib.h) */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 #include <glib.h>
 #include <glib-unix.h>
 
 #include "feedwatch/fetch.h"
+#include "feedwatch/lazylib.h"
 #include "feedwatch/sched.h"
+
+/* libcurl, loaded by fetch_global_init: the functions this file calls. */
+#define FETCH_CURL_FUNCS(X) \
+	X(curl_easy_cleanup) \
+	X(curl_easy_getinfo) \
+	X(curl_easy_init) \
+	X(curl_easy_setopt) \
+	X(curl_easy_strerror) \
+	X(curl_free) \
+	X(curl_getdate) \
+	X(curl_global_cleanup) \
+	X(curl_global_init) \
+	X(curl_multi_add_handle) \
+	X(curl_multi_assign) \
+	X(curl_multi_cleanup) \
+	X(curl_multi_info_read) \
+	X(curl_multi_init) \
+	X(curl_multi_remove_handle) \
+	X(curl_multi_setopt) \
+	X(curl_multi_socket_action) \
+	X(curl_multi_strerror) \
+	X(curl_slist_append) \
+	X(curl_slist_free_all) \
+	X(curl_url) \
+	X(curl_url_cleanup) \
+	X(curl_url_get) \
+	X(curl_url_set)
+#define FETCH_DL_PTR(f) static typeof(f) *dl_##f;
+#define FETCH_DL_SYM(f) { #f, (void **)&dl_##f },
+FETCH_CURL_FUNCS(FETCH_DL_PTR)
+static const struct fw_lazylib_sym curl_syms[] = {
+	FETCH_CURL_FUNCS(FETCH_DL_SYM)
+	{ NULL, NULL }
+};
+static struct fw_lazylib curl_lib = { FW_SONAME_CURL, curl_syms, 0, NULL, NULL };
+/* curl.h makes these three macros that check their argument count */
+#undef curl_easy_getinfo
+#undef curl_easy_setopt
+#undef curl_multi_setopt
+#define curl_easy_cleanup (*dl_curl_easy_cleanup)
+#define curl_easy_getinfo (*dl_curl_easy_getinfo)
+#define curl_easy_init (*dl_curl_easy_init)
+#define curl_easy_setopt (*dl_curl_easy_setopt)
+#define curl_easy_strerror (*dl_curl_easy_strerror)
+#define curl_free (*dl_curl_free)
+#define curl_getdate (*dl_curl_getdate)
+#define curl_global_cleanup (*dl_curl_global_cleanup)
+#define curl_global_init (*dl_curl_global_init)
+#define curl_multi_add_handle (*dl_curl_multi_add_handle)
+#define curl_multi_assign (*dl_curl_multi_assign)
+#define curl_multi_cleanup (*dl_curl_multi_cleanup)
+#define curl_multi_info_read (*dl_curl_multi_info_read)
+#define curl_multi_init (*dl_curl_multi_init)
+#define curl_multi_remove_handle (*dl_curl_multi_remove_handle)
+#define curl_multi_setopt (*dl_curl_multi_setopt)
+#define curl_multi_socket_action (*dl_curl_multi_socket_action)
+#define curl_multi_strerror (*dl_curl_multi_strerror)
+#define curl_slist_append (*dl_curl_slist_append)
+#define curl_slist_free_all (*dl_curl_slist_free_all)
+#define curl_url (*dl_curl_url)
+#define curl_url_cleanup (*dl_curl_url_cleanup)
+#define curl_url_get (*dl_curl_url_get)
+#define curl_url_set (*dl_curl_url_set)
 
 /* libssh2_init's LIBSSH2_INIT_NO_CRYPTO (libssh2.h, not a build dependency). */
 #define FETCH_LIBSSH2_INIT_NO_CRYPTO 0x0001
@@ -96,6 +162,7 @@ struct fw_fetcher {
 	gboolean dying;             /* fw_fetcher_free called during a callback */
 };
 
+static void fetch_global_init(void);
 static void pump(struct fw_fetcher *f);
 static void check_multi_info(struct fw_fetcher *f);
 static void finish_later(struct fw_fetcher *f, struct xfer *x);
@@ -847,11 +914,13 @@ static void pump(struct fw_fetcher *f)
  * port filled in, or "" (no per-host limit) for anything else. */
 char *fw_fetch_url_host(const char *url)
 {
-	CURLU *u = curl_url();
+	CURLU *u;
 	char *host = NULL;
 	char *port = NULL;
 	char *out;
 
+	fetch_global_init();
+	u = curl_url();
 	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host != NULL &&
 	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK &&
@@ -876,8 +945,10 @@ static void fetch_global_init(void)
 	static gsize done;
 
 	if (g_once_init_enter(&done)) {
-		int (*ssh2_init)(int) = (int (*)(int))dlsym(RTLD_DEFAULT, "libssh2_init");
+		int (*ssh2_init)(int);
 
+		fw_lazylib_require(&curl_lib);
+		ssh2_init = (int (*)(int))fw_lazylib_optional(&curl_lib, "libssh2_init");
 		if (ssh2_init != NULL)
 			ssh2_init(FETCH_LIBSSH2_INIT_NO_CRYPTO);
 		curl_global_init(CURL_GLOBAL_DEFAULT);

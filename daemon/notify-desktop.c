@@ -16,7 +16,46 @@
 #include <glib.h>
 #include <libnotify/notify.h>
 
+#include "feedwatch/lazylib.h"
 #include "feedwatch/notify.h"
+
+/* libnotify, loaded by fw_notifier_new (lazylib.h): the functions this
+ * file calls. */
+#define NOTIFY_FUNCS(X) \
+	X(notify_get_server_caps) \
+	X(notify_init) \
+	X(notify_is_initted) \
+	X(notify_notification_add_action) \
+	X(notify_notification_clear_actions) \
+	X(notify_notification_new) \
+	X(notify_notification_set_app_name) \
+	X(notify_notification_set_category) \
+	X(notify_notification_set_hint_string) \
+	X(notify_notification_set_urgency) \
+	X(notify_notification_show) \
+	X(notify_notification_update) \
+	X(notify_uninit)
+#define NOTIFY_DL_PTR(f) static typeof(f) *dl_##f;
+#define NOTIFY_DL_SYM(f) { #f, (void **)&dl_##f },
+NOTIFY_FUNCS(NOTIFY_DL_PTR)
+static const struct fw_lazylib_sym notify_syms[] = {
+	NOTIFY_FUNCS(NOTIFY_DL_SYM)
+	{ NULL, NULL }
+};
+static struct fw_lazylib notify_lib = { FW_SONAME_NOTIFY, notify_syms, 0, NULL, NULL };
+#define notify_get_server_caps (*dl_notify_get_server_caps)
+#define notify_init (*dl_notify_init)
+#define notify_is_initted (*dl_notify_is_initted)
+#define notify_notification_add_action (*dl_notify_notification_add_action)
+#define notify_notification_clear_actions (*dl_notify_notification_clear_actions)
+#define notify_notification_new (*dl_notify_notification_new)
+#define notify_notification_set_app_name (*dl_notify_notification_set_app_name)
+#define notify_notification_set_category (*dl_notify_notification_set_category)
+#define notify_notification_set_hint_string (*dl_notify_notification_set_hint_string)
+#define notify_notification_set_urgency (*dl_notify_notification_set_urgency)
+#define notify_notification_show (*dl_notify_notification_show)
+#define notify_notification_update (*dl_notify_notification_update)
+#define notify_uninit (*dl_notify_uninit)
 
 #define FW_NOTIFY_APP_NAME "feedwatch"
 #define FW_NOTIFY_CATEGORY "x-feedwatch.hit"
@@ -692,9 +731,12 @@ static gboolean events_cb(gpointer data)
 
 struct fw_notifier *fw_notifier_new(GMainContext *ctx, fw_notify_done_cb done, gpointer data)
 {
-	struct fw_notifier *nt = g_new0(struct fw_notifier, 1);
-	struct shared *sh = g_new0(struct shared, 1);
+	struct fw_notifier *nt;
+	struct shared *sh;
 
+	fw_lazylib_require(&notify_lib);
+	nt = g_new0(struct fw_notifier, 1);
+	sh = g_new0(struct shared, 1);
 	sh->ref = 2;   /* the notifier and the worker */
 	sh->in = g_async_queue_new();
 	sh->wctx = g_main_context_new();

@@ -16,7 +16,70 @@
 
 #include "store-int.h"
 #include "feedwatch/config.h"
+#include "feedwatch/lazylib.h"
 #include "feedwatch/log.h"
+
+/* libpq, loaded by fw_store_pg_open (lazylib.h): the functions this file
+ * calls. */
+#define PG_FUNCS(X) \
+	X(PQclear) \
+	X(PQcmdTuples) \
+	X(PQconnectdb) \
+	X(PQconninfoFree) \
+	X(PQconninfoParse) \
+	X(PQconsumeInput) \
+	X(PQerrorMessage) \
+	X(PQexec) \
+	X(PQexecParams) \
+	X(PQexecPrepared) \
+	X(PQfinish) \
+	X(PQfreemem) \
+	X(PQgetisnull) \
+	X(PQgetvalue) \
+	X(PQnotifies) \
+	X(PQntuples) \
+	X(PQprepare) \
+	X(PQreset) \
+	X(PQresultErrorField) \
+	X(PQresultErrorMessage) \
+	X(PQresultStatus) \
+	X(PQsetClientEncoding) \
+	X(PQsocket) \
+	X(PQstatus) \
+	X(PQtransactionStatus)
+#define PG_DL_PTR(f) static typeof(f) *dl_##f;
+#define PG_DL_SYM(f) { #f, (void **)&dl_##f },
+PG_FUNCS(PG_DL_PTR)
+static const struct fw_lazylib_sym pq_syms[] = {
+	PG_FUNCS(PG_DL_SYM)
+	{ NULL, NULL }
+};
+static struct fw_lazylib pq_lib = { FW_SONAME_PQ, pq_syms, 0, NULL, NULL };
+#define PQclear (*dl_PQclear)
+#define PQcmdTuples (*dl_PQcmdTuples)
+#define PQconnectdb (*dl_PQconnectdb)
+#define PQconninfoFree (*dl_PQconninfoFree)
+#define PQconninfoParse (*dl_PQconninfoParse)
+#define PQconsumeInput (*dl_PQconsumeInput)
+#define PQerrorMessage (*dl_PQerrorMessage)
+#define PQexec (*dl_PQexec)
+#define PQexecParams (*dl_PQexecParams)
+#define PQexecPrepared (*dl_PQexecPrepared)
+#define PQfinish (*dl_PQfinish)
+#define PQfreemem (*dl_PQfreemem)
+#define PQgetisnull (*dl_PQgetisnull)
+#define PQgetvalue (*dl_PQgetvalue)
+#define PQnotifies (*dl_PQnotifies)
+#define PQntuples (*dl_PQntuples)
+#define PQprepare (*dl_PQprepare)
+#define PQreset (*dl_PQreset)
+#define PQresultErrorField (*dl_PQresultErrorField)
+#define PQresultErrorMessage (*dl_PQresultErrorMessage)
+#define PQresultStatus (*dl_PQresultStatus)
+#define PQsetClientEncoding (*dl_PQsetClientEncoding)
+#define PQsocket (*dl_PQsocket)
+#define PQstatus (*dl_PQstatus)
+#define PQtransactionStatus (*dl_PQtransactionStatus)
 
 /* Schema migrations: entry n takes schema_version n to n + 1, as SQLite's
  * (its own list: version 1 here is SQLite's version 4 and the team's
@@ -2528,8 +2591,14 @@ struct fw_store *fw_store_pg_open(const char *conninfo, GError **error)
 {
 	struct fw_store *s;
 	g_autofree char *err = NULL;
+	g_autoptr(GError) lib_error = NULL;
 
 	g_return_val_if_fail(conninfo != NULL, NULL);
+	if (!fw_lazylib_load(&pq_lib, &lib_error)) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN, "PostgreSQL: %s",
+		            lib_error->message);
+		return NULL;
+	}
 	s = g_new0(struct fw_store, 1);
 	s->ops = &fw_store_pg_ops;
 	s->path = conninfo_shown(conninfo);

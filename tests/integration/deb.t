@@ -14,7 +14,7 @@ for t in dpkg-buildpackage dh lintian blhc hardening-check systemd-analyze reade
 	command -v $t > /dev/null || missing="${missing:-} $t"
 done
 [ -z "${missing:-}" ] || { echo "Bail out! missing:$missing (make deps installs them)"; exit 1; }
-plan 32
+plan 33
 
 # Not the jobs or variables of a make that runs this test (make test
 # SANITIZE=1 must not build the package with sanitizers).
@@ -56,6 +56,14 @@ is "$stray" "" "nothing outside those directories (in /etc only the system confi
 # The system config is a conffile: an upgrade keeps the admin's edits.
 is "$(dpkg-deb -I "$D/feedwatch_${debversion}_$arch.deb" conffiles 2>&1)" "/etc/feedwatch/feedwatch.conf" \
 	"the system config is the package's one conffile"
+# libcurl, libpq and libnotify are loaded on first use (daemon/lazylib.c), so
+# dpkg-shlibdeps cannot see them: debian/control names their packages.
+deps=$(dpkg-deb -f "$D/feedwatch_${debversion}_$arch.deb" Depends)
+missing=""
+for p in libcurl3-gnutls libpq5 libnotify4 libsqlite3-0 libxml2; do
+	printf '%s\n' "$deps" | tr ',' '\n' | grep -q "^ *$p\b" || missing="$missing $p"
+done
+is "$missing" "" "Depends names the libraries loaded on first use and the linked ones ($deps)"
 
 # --- lintian ----------------------------------------------------------------
 lintian --pedantic --display-info "$D/feedwatch_${debversion}_$arch.changes" > "$T_TMP/lintian" 2>&1
