@@ -108,10 +108,13 @@ struct fw_store {
 	struct ZSTD_DCtx_s *zd;
 	struct fw_store_packer *packer; /* the dictionary bodies are packed with
 	                             (a reference, shared with workers), or NULL */
+	struct fw_store_packer *plain; /* the workers' packer while there is none */
 	gboolean dict_looked;     /* the stored dictionary was looked for */
 	guint dict_pending;       /* the ID of a dictionary written in the open
 	                             transaction: used once committed (dict_settle) */
 	GByteArray *samples;      /* bodies packed without a dictionary, to train one */
+	GThread *dict_thread;     /* training one from them, or NULL (dict_collect) */
+	struct dict_job *dict_job; /* its job, the thread's until it is done */
 	GArray *sample_sizes;     /* of size_t */
 	GHashTable *ddicts;       /* dictionary ID -> ZSTD_DDict *, for reading */
 	struct fw_pg *pg;

@@ -615,6 +615,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 /* After a commit or rollback: starts using a dictionary written in the
  * transaction if it was committed (item bodies, below). */
 static void dict_settle(struct fw_store *s);
+static void dict_collect(struct fw_store *s, gboolean wait);
 
 /* SQL functions of the migration to schema 6 (item bodies, below). */
 static void body_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
@@ -1074,6 +1075,9 @@ static void sq_free(struct fw_store *s)
 {
 	if (!s)
 		return;
+	/* a dictionary still training is kept for the next process */
+	if (s->db && s->stmts)
+		dict_collect(s, TRUE);
 	for (int i = 0; s->stmts && i < ST_COUNT; i++)
 		sqlite3_finalize(s->stmts[i]);
 	g_free(s->stmts);
@@ -1083,6 +1087,7 @@ static void sq_free(struct fw_store *s)
 	ZSTD_freeCCtx(s->zc);
 	ZSTD_freeDCtx(s->zd);
 	fw_store_packer_unref(s->packer);
+	fw_store_packer_unref(s->plain);
 	if (s->samples)
 		g_byte_array_unref(s->samples);
 	if (s->sample_sizes)
@@ -1357,9 +1362,12 @@ static gboolean sq_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
  * Bodies are packed with the database's dictionary (table dicts, its ID in
  * the frame) once there is one: it is trained (fastCover, at most
  * DICT_SIZE) from the first DICT_SAMPLES bodies a process packs without
- * one (or DICT_SAMPLE_BYTES of them), stored in the transaction of the item
- * that completed the samples, and used from the commit of that transaction
- * on (dict_settle; fw_store_dict_waiting until then): no body ever names a
+ * one (or DICT_SAMPLE_BYTES of them) on a thread of its own (dict_train),
+ * while bodies go on being packed without it; stored in the transaction
+ * open when the store next finds the training ended (dict_collect: at each
+ * item and fw_store_dict_waiting; waited for when the store releases its
+ * memory or is freed), and used from the commit of that transaction on
+ * (dict_settle; fw_store_dict_waiting until then): no body ever names a
  * dictionary that was rolled back. Bodies packed before stay as they are. */
 #define BODY_LEVEL 3
 #define BODY_MAX (64 * 1024 * 1024)   /* refused past this decoded size */
@@ -1398,11 +1406,22 @@ static gboolean text_cut(const char *text, gsize max, const char **out, gsize *l
 }
 
 /* A dictionary shared by the store and the threads that pack for it
- * (fw_store_packer_get): immutable once made. */
+ * (fw_store_packer_get), or none (the store's plain packer, handed out
+ * while the database has no dictionary): immutable once made. */
 struct fw_store_packer {
 	gint ref;
 	ZSTD_CDict *cdict;
 };
+
+/* A packer owning cdict (NULL: packing without a dictionary). */
+static struct fw_store_packer *packer_alloc(ZSTD_CDict *cdict)
+{
+	struct fw_store_packer *k = g_new(struct fw_store_packer, 1);
+
+	k->ref = 1;
+	k->cdict = cdict;
+	return k;
+}
 
 /* A packer owning cdict, or NULL when cdict is. */
 static struct fw_store_packer *packer_new(ZSTD_CDict *cdict)
@@ -1448,30 +1467,82 @@ static void dict_load(struct fw_store *s)
 	done(q);
 }
 
-/* Trains a dictionary on the samples and writes it in the open transaction
- * (dict_pending). The samples are dropped either way. */
-static void dict_train(struct fw_store *s)
-{
-	g_autofree void *dict = g_malloc(DICT_SIZE);
-	sqlite3_stmt *q;
-	size_t n;
+/* A dictionary's training, off the store's thread (fastCover on 1000 bodies
+ * is about 80 ms: the main loop would stop fetching and storing meanwhile,
+ * and the parse workers would wait for it). The thread owns the job until
+ * it sets done; then the store's thread joins it (dict_collect). */
+struct dict_job {
+	GByteArray *samples;
+	GArray *sizes;          /* of size_t */
+	void *dict;             /* DICT_SIZE bytes, n of them trained */
+	size_t n;               /* or a zstd error code */
+	gint done;
+};
 
+/* Trains job's dictionary and drops its samples; returns NULL (a GThreadFunc). */
+static gpointer dict_train_main(gpointer data)
+{
+	struct dict_job *job = data;
 	ZDICT_fastCover_params_t params = {
 		.k = DICT_K, .d = 8, .f = 20, .accel = 1, .nbThreads = 1,
 		.zParams.compressionLevel = BODY_LEVEL,
 	};
 
-	n = ZDICT_trainFromBuffer_fastCover(dict, DICT_SIZE, s->samples->data,
-	                                    (const size_t *)(void *)s->sample_sizes->data,
-	                                    s->sample_sizes->len, params);
-	g_clear_pointer(&s->samples, g_byte_array_unref);
-	g_clear_pointer(&s->sample_sizes, g_array_unref);
-	if (ZDICT_isError(n) || ZDICT_getDictID(dict, n) == 0 || !(q = stmt(s, ST_DICT_ADD, NULL)))
+	job->dict = g_malloc(DICT_SIZE);
+	job->n = ZDICT_trainFromBuffer_fastCover(job->dict, DICT_SIZE, job->samples->data,
+	                                         (const size_t *)(void *)job->sizes->data,
+	                                         job->sizes->len, params);
+	g_clear_pointer(&job->samples, g_byte_array_unref);
+	g_clear_pointer(&job->sizes, g_array_unref);
+	g_atomic_int_set(&job->done, 1);
+	return NULL;
+}
+
+/* Writes job's dictionary (if training made one) in the open transaction,
+ * or on its own when none is open, and frees job. Used from the commit on
+ * (dict_pending, dict_settle). */
+static void dict_store(struct fw_store *s, struct dict_job *job)
+{
+	sqlite3_stmt *q;
+	size_t n = job->n;
+
+	if (!ZDICT_isError(n) && ZDICT_getDictID(job->dict, n) != 0 &&
+	    (q = stmt(s, ST_DICT_ADD, NULL))) {
+		sqlite3_bind_int64(q, 1, ZDICT_getDictID(job->dict, n));
+		sqlite3_bind_blob(q, 2, job->dict, (int)n, SQLITE_STATIC);
+		if (run(s, q, "storing a dictionary", NULL)) {
+			s->dict_pending = ZDICT_getDictID(job->dict, n);
+			dict_settle(s);   /* at once when there was no transaction */
+		}
+	}
+	g_free(job->dict);
+	g_free(job);
+}
+
+/* Trains a dictionary on the samples (they go to the job): on a thread of
+ * its own, or here if none can be made, or with wait. */
+static void dict_train(struct fw_store *s, gboolean wait)
+{
+	struct dict_job *job = g_new0(struct dict_job, 1);
+
+	job->samples = g_steal_pointer(&s->samples);
+	job->sizes = g_steal_pointer(&s->sample_sizes);
+	if (!wait && (s->dict_thread = g_thread_try_new("fw-dict", dict_train_main, job, NULL))) {
+		s->dict_job = job;
 		return;
-	sqlite3_bind_int64(q, 1, ZDICT_getDictID(dict, n));
-	sqlite3_bind_blob(q, 2, dict, (int)n, SQLITE_STATIC);
-	if (run(s, q, "storing a dictionary", NULL))
-		s->dict_pending = ZDICT_getDictID(dict, n);
+	}
+	dict_train_main(job);
+	dict_store(s, job);
+}
+
+/* The training on its thread, when it has ended (or with wait, once it
+ * has): joined and its dictionary stored (dict_store). */
+static void dict_collect(struct fw_store *s, gboolean wait)
+{
+	if (!s->dict_thread || (!wait && !g_atomic_int_get(&s->dict_job->done)))
+		return;
+	g_thread_join(g_steal_pointer(&s->dict_thread));
+	dict_store(s, g_steal_pointer(&s->dict_job));
 }
 
 static void dict_settle(struct fw_store *s)
@@ -1495,6 +1566,7 @@ static void dict_settle(struct fw_store *s)
  * commit (dict_settle). */
 static gboolean sq_dict_waiting(struct fw_store *s)
 {
+	dict_collect(s, FALSE);
 	return s->dict_pending != 0;
 }
 
@@ -1502,7 +1574,7 @@ static gboolean sq_dict_waiting(struct fw_store *s)
  * there are enough. */
 static void dict_sample(struct fw_store *s, const void *data, size_t size)
 {
-	if (s->packer || s->dict_pending)
+	if (s->packer || s->dict_pending || s->dict_thread)
 		return;
 	if (!s->samples) {
 		s->samples = g_byte_array_new();
@@ -1511,7 +1583,7 @@ static void dict_sample(struct fw_store *s, const void *data, size_t size)
 	g_byte_array_append(s->samples, data, (guint)size);
 	g_array_append_val(s->sample_sizes, size);
 	if (s->sample_sizes->len >= DICT_SAMPLES || s->samples->len >= DICT_SAMPLE_BYTES)
-		dict_train(s);
+		dict_train(s, FALSE);
 }
 
 /* A compression context at BODY_LEVEL, content size in the frame, no
@@ -1661,13 +1733,17 @@ static void cctx_free(gpointer zc)
 /* This thread's compression context for fw_store_packer_pack. */
 static GPrivate pack_cctx = G_PRIVATE_INIT(cctx_free);
 
+/* The dictionary's packer, or while there is none the plain one: the
+ * bodies it packs are learned from as the store's own (dict_sample_packed). */
 static struct fw_store_packer *sq_packer(struct fw_store *s)
 {
+	struct fw_store_packer *k;
+
 	dict_load(s);
-	if (!s->packer)
-		return NULL;
-	g_atomic_int_inc(&s->packer->ref);
-	return s->packer;
+	if (!(k = s->packer) && !(k = s->plain))
+		k = s->plain = packer_alloc(NULL);
+	g_atomic_int_inc(&k->ref);
+	return k;
 }
 
 GBytes *fw_store_packer_pack(struct fw_store_packer *k, const struct fw_item *item)
@@ -1749,6 +1825,26 @@ static GVariant *body_unpack(struct fw_store *s, const void *data, int len)
 	/* Not trusted: a damaged body gives empty values, never a crash. */
 	return g_variant_ref_sink(g_variant_new_from_data(G_VARIANT_TYPE("(msmsas)"), buf, size,
 	                                                  FALSE, g_free, buf));
+}
+
+/* A body a worker packed without a dictionary (the plain packer), kept as a
+ * sample like the store's own (dict_sample) while one is to be learned. */
+static void dict_sample_packed(struct fw_store *s, GBytes *packed)
+{
+	gsize n;
+	const void *data = g_bytes_get_data(packed, &n);
+	unsigned long long size;
+	g_autofree void *raw = NULL;
+
+	if (s->packer || s->dict_pending || s->dict_thread || ZSTD_getDictID_fromFrame(data, n))
+		return;
+	/* our own frame, just made: its bytes as they were, not read as a body */
+	size = ZSTD_getFrameContentSize(data, n);
+	if (size == 0 || size > BODY_MAX || (!s->zd && !(s->zd = ZSTD_createDCtx())))
+		return;   /* also ZSTD_CONTENTSIZE_UNKNOWN and _ERROR, past BODY_MAX */
+	raw = g_malloc(size);
+	if (ZSTD_decompressDCtx(s->zd, raw, size, data, n) == size)
+		dict_sample(s, raw, size);
 }
 
 /* Reads the body in column i into new strings *summary and *content and, when
@@ -1858,24 +1954,35 @@ static void bind_hash(sqlite3_stmt *q, int i, const char *hash)
 		bind_text(q, i, hash);
 }
 
-/* Binds canon's link_hash (NULL without one) to parameter i. */
-static void bind_link_hash(sqlite3_stmt *q, int i, const char *canon)
-{
-	gint64 h;
+/* An item's story key (canon_hash): the link_hash of its link's canonical
+ * form, worked out on first use and kept for the item's other statements. */
+struct canon_key {
+	gboolean made, has;
+	gint64 hash;
+};
 
-	if (link_hash(canon, &h))
-		sqlite3_bind_int64(q, i, h);
+/* Binds the story key of link (NULL without one) to parameter i. */
+static void bind_canon_key(sqlite3_stmt *q, int i, struct canon_key *k, const char *link)
+{
+	if (!k->made) {
+		g_autofree char *canon = fw_store_canonical_link(link);
+
+		k->has = link_hash(canon, &k->hash);
+		k->made = TRUE;
+	}
+	if (k->has)
+		sqlite3_bind_int64(q, i, k->hash);
 	else
 		sqlite3_bind_null(q, i);
 }
 
 /* Binds the item's fields ?3..?11 (shared by insert and update); body may be NULL. */
-static void bind_item(sqlite3_stmt *q, const struct fw_item *item, const char *canon,
+static void bind_item(sqlite3_stmt *q, const struct fw_item *item, struct canon_key *key,
                       GBytes *body, const char *hash, gint64 now)
 {
 	bind_text(q, 3, item->title);
 	bind_text(q, 4, item->link);
-	bind_link_hash(q, 5, canon);
+	bind_canon_key(q, 5, key, item->link);
 	bind_time(q, 6, item->published);
 	bind_time(q, 7, item->updated);
 	bind_text(q, 8, item->author);
@@ -1935,7 +2042,7 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
                            const char *hash, GBytes *packed, gint64 now, gint64 *item_rowid,
                            enum fw_item_state *state, GError **error)
 {
-	g_autofree char *canon = NULL;
+	struct canon_key key = { FALSE, FALSE, 0 };
 	g_autoptr(GBytes) body = NULL;
 	gboolean in_txn = !sqlite3_get_autocommit(s->db), same = FALSE;
 	gint64 rowid = 0, last_seen = 0;
@@ -1943,6 +2050,7 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 	int rc;
 
 	g_return_val_if_fail(item != NULL && item->id != NULL, FALSE);
+	dict_collect(s, FALSE);
 	/* By its id. Already put in this poll: a duplicate, ignored. */
 	if (!(q = stmt(s, ST_ITEM_SELECT, error)))
 		return FALSE;
@@ -1967,10 +2075,9 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 
 	/* Else by link and title: a guid that changes on every fetch. */
 	if (!rowid && item->link) {
-		canon = fw_store_canonical_link(item->link);
 		if (!(q = stmt(s, ST_ITEM_BY_LINK, error)))
 			return FALSE;
-		bind_link_hash(q, 1, canon);
+		bind_canon_key(q, 1, &key, item->link);
 		sqlite3_bind_int64(q, 2, feed_id);
 		bind_text(q, 3, item->link);
 		bind_text(q, 4, item->title);
@@ -1989,15 +2096,15 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		}
 		*state = FW_ITEM_SEEN;
 	} else {
-		if (!canon)
-			canon = fw_store_canonical_link(item->link);
+		if (packed)
+			dict_sample_packed(s, packed);
 		body = packed ? g_bytes_ref(packed)
 		              : body_pack(s, item->summary, item->content, item->categories, TRUE);
 		if (!(q = stmt(s, rowid ? ST_ITEM_UPDATE : ST_ITEM_INSERT, error)))
 			return FALSE;
 		sqlite3_bind_int64(q, 1, rowid ? rowid : feed_id);
 		bind_text(q, 2, item->id);
-		bind_item(q, item, canon, body, hash, now);
+		bind_item(q, item, &key, body, hash, now);
 		if (!run(s, q, rowid ? "updating an item" : "adding an item", error))
 			return FALSE;
 		*state = rowid ? FW_ITEM_CHANGED : FW_ITEM_NEW;
@@ -2706,6 +2813,7 @@ static gboolean dict_learn_stored(struct fw_store *s, GError **error)
 	sqlite3_stmt *q;
 	int rc;
 
+	dict_collect(s, TRUE);
 	dict_load(s);
 	if (s->packer || s->dict_pending || !sqlite3_get_autocommit(s->db))
 		return TRUE;
@@ -2734,7 +2842,7 @@ static gboolean dict_learn_stored(struct fw_store *s, GError **error)
 	}
 	if (!sq_begin(s, error))
 		return FALSE;
-	dict_train(s);
+	dict_train(s, TRUE);
 	return sq_commit(s, error);
 }
 
@@ -2748,6 +2856,7 @@ static gboolean sq_maintain(struct fw_store *s, GError **error)
 
 static void sq_release_memory(struct fw_store *s)
 {
+	dict_collect(s, TRUE);
 	sqlite3_db_release_memory(s->db);
 	/* made (or read) again on first use; samples not yet trained on are
 	 * dropped (a cycle that packs DICT_SAMPLES bodies trains) */
@@ -2756,6 +2865,7 @@ static void sq_release_memory(struct fw_store *s)
 	g_clear_pointer(&s->zc, ZSTD_freeCCtx);
 	g_clear_pointer(&s->zd, ZSTD_freeDCtx);
 	g_clear_pointer(&s->packer, fw_store_packer_unref);
+	g_clear_pointer(&s->plain, fw_store_packer_unref);
 	s->dict_looked = FALSE;
 	if (s->ddicts)
 		g_hash_table_remove_all(s->ddicts);

@@ -110,7 +110,10 @@ gboolean fw_store_group_begin(struct fw_store *s, GError **error);
 gboolean fw_store_group_end(struct fw_store *s, GError **error);
 /* TRUE when the open transaction holds a compression dictionary just
  * trained: bodies are packed with it only from its commit on, so a caller
- * holding a group open should end it now rather than at its timer. */
+ * holding a group open should end it now rather than at its timer. The
+ * training runs on a thread of the store's; this call is where a training
+ * that has ended is collected into the open transaction (or written on its
+ * own when none is open). */
 gboolean fw_store_dict_waiting(struct fw_store *s);
 
 /* ---- feeds ------------------------------------------------------------ */
@@ -299,8 +302,9 @@ gboolean fw_store_item_put_packed(struct fw_store *s, gint64 feed_id, const stru
 /* Packing items' bodies off the store's thread (the parse workers): a
  * packer holds the database's compression dictionary and is immutable.
  * fw_store_packer_get (store's thread) returns a new reference, or NULL
- * when the backend keeps text as text (PostgreSQL) or the database has no
- * dictionary yet (the store packs, and learns one, itself). Pack and unref
+ * when the backend keeps text as text (PostgreSQL); while the database has
+ * no dictionary yet, a packer without one (the store learns one from the
+ * bodies it packs, as from its own). Pack and unref
  * on any thread, several at once: each thread keeps one compression
  * context, freed by fw_store_pack_thread_release or at thread exit.
  * fw_store_packer_pack returns a new GBytes, NULL for an item with no text

@@ -5,11 +5,12 @@
 # (items' text is stored compressed, each field cut to 16 KiB); what is kept
 # is still read back: backtest finds words at the start of an item's text
 # and in its categories, not those past the cut; an unchanged item is not
-# taken for an edited one. A cold cycle commits as soon as its bodies have
-# trained the database's dictionary, so every body after the first 1000
-# uses it.
+# taken for an edited one. A cold cycle's first 1000 bodies train the
+# database's dictionary (on a thread of the store's, while polling goes
+# on); the cycle commits as soon as it is stored, every body packed after
+# that uses it, and the next cycle's bodies all do.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 9
+plan 12
 
 # gen ROUND: 30 items of ~95 KB of prose (words of the TAC fixture in random
 # order; the first paragraph names the round), ids ROUND-0 .. ROUND-29.
@@ -98,6 +99,19 @@ fw -c "$T_TMP/many.conf" poll --no-notify 2> "$T_TMP/many.log" || diag "$(cat "$
 is "$(sqlite3 "$T_TMP/many.db" "select count(*) from items; select count(*) from dicts")" \
 	"$(printf '1200\n1')" "a cold cycle of 1200 items stored them and trained a dictionary"
 # a zstd frame names a dictionary when its header's flag bits 0-1 are set
-is "$(sqlite3 "$T_TMP/many.db" "select count(*) from items where (instr('0123456789ABCDEF',
-	substr(hex(body), 10, 1)) - 1) & 3")" 200 "every body after the first 1000 is packed with it"
+dict_bodies() { sqlite3 "$T_TMP/many.db" "select count(*) from items where $1 (instr('0123456789ABCDEF',
+	substr(hex(body), 10, 1)) - 1) & 3 $2"; }
+n=$(dict_bodies "" "")
+ok "$([ "$n" -le 200 ] && echo 0 || echo 1)" "at most the 200 bodies after the first 1000 are packed with it ($n are)"
+is "$(dict_bodies "not" "and id > (select min(id) from items where (instr('0123456789ABCDEF',
+	substr(hex(body), 10, 1)) - 1) & 3)")" 0 "once one body is packed with it, every later one is"
+# the next cycle: 5 new feeds of 20 items, every body packed with it
+cp "$T_TMP/many/f00.xml" "$T_TMP/many/g0.xml"
+for f in 1 2 3 4; do sed "s/m0-/g$f-/g" "$T_TMP/many/f00.xml" > "$T_TMP/many/g$f.xml"; done
+sed -i 's/m0-/g0-/g' "$T_TMP/many/g0.xml"
+for f in 0 1 2 3 4; do printf '[feed g%s]\nurl = file://%s\n' "$f" "$T_TMP/many/g$f.xml"; done >> "$T_TMP/many.conf"
+fw -c "$T_TMP/many.conf" poll --no-notify 2> "$T_TMP/many2.log" || diag "$(cat "$T_TMP/many2.log")"
+is "$(sqlite3 "$T_TMP/many.db" "select count(*) from items; select count(*) from dicts")" \
+	"$(printf '1300\n1')" "a second cycle stored 100 new items, with the same dictionary"
+is "$(dict_bodies "" "and item_key like 'g%'")" 100 "and packed all 100 with it"
 done_testing

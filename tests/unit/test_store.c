@@ -2777,7 +2777,18 @@ static void test_body_damaged(struct fixture *f, gconstpointer data)
 
 /* Puts n items "PREFIX-i" of prose (words of a small vocabulary from rand)
  * in feed, in the open transaction or their own. */
+/* put_prose, with each body packed by k first (fw_store_item_put_packed),
+ * or by the store when k is NULL. */
+static void put_prose_with(struct fw_store *s, struct fw_store_packer *k, gint64 feed,
+                           const char *prefix, int n, GRand *rand);
+
 static void put_prose(struct fw_store *s, gint64 feed, const char *prefix, int n, GRand *rand)
+{
+	put_prose_with(s, NULL, feed, prefix, n, rand);
+}
+
+static void put_prose_with(struct fw_store *s, struct fw_store_packer *k, gint64 feed,
+                           const char *prefix, int n, GRand *rand)
 {
 	static const char *const words[] = {
 		"the", "government", "said", "trade", "minister", "bloc", "summit", "inflation",
@@ -2796,9 +2807,14 @@ static void put_prose(struct fw_store *s, gint64 feed, const char *prefix, int n
 		for (int w = 0; w < 60; w++)
 			g_string_append_printf(text, "%s ", words[g_rand_int_range(rand, 0,
 			                                                G_N_ELEMENTS(words))]);
+		g_autoptr(GBytes) body = NULL;
+
 		it.content = text->str;
 		it.categories = g_ptr_array_new();
-		g_assert_true(fw_store_item_put(s, feed, &it, id, 100, &rowid, &state, &err));
+		if (k)
+			g_assert_nonnull((body = fw_store_packer_pack(k, &it)));
+		g_assert_true(fw_store_item_put_packed(s, feed, &it, id, body, 100, &rowid, &state,
+		                                       &err));
 		g_assert_no_error(err);
 		g_ptr_array_unref(it.categories);
 	}
@@ -2822,6 +2838,15 @@ static int bodies_with_dict(const char *path)
 	return n;
 }
 
+/* Waits (at most a minute) for the dictionary training on the store's
+ * thread to end and be collected into the open transaction. */
+static void wait_dict(struct fw_store *s)
+{
+	for (int i = 0; i < 60000 && !fw_store_dict_waiting(s); i++)
+		g_usleep(1000);
+	g_assert_true(fw_store_dict_waiting(s));
+}
+
 /* Counts the items whose content is 60 words (read back whole). */
 static gboolean prose_cb(gint64 rowid, const char *feed_key, const char *feed_title,
                          const struct fw_item *item, gpointer data)
@@ -2833,10 +2858,12 @@ static gboolean prose_cb(gint64 rowid, const char *feed_key, const char *feed_ti
 	return TRUE;
 }
 
-/* The dictionary: trained from the first 1000 bodies, waiting
- * (fw_store_dict_waiting) until committed and used from then on, never when
- * its transaction was rolled back; bodies with and without it
- * read back, in this store, a read-only one, and after memory is released. */
+/* The dictionary: trained from the first 1000 bodies on a thread while
+ * items go on being stored, collected into the transaction open when it
+ * has ended, waiting (fw_store_dict_waiting) until committed and used from
+ * then on, never when its transaction was rolled back; bodies with and
+ * without it read back, in this store, a read-only one, and after memory
+ * is released. */
 static void test_body_dict(struct fixture *f, gconstpointer data)
 {
 	g_autoptr(GRand) rand = g_rand_new_with_seed(3);
@@ -2849,7 +2876,7 @@ static void test_body_dict(struct fixture *f, gconstpointer data)
 	g_assert_false(fw_store_dict_waiting(f->s));
 	g_assert_true(fw_store_begin(f->s, &err));
 	put_prose(f->s, feed, "undone", 1100, rand);
-	g_assert_true(fw_store_dict_waiting(f->s));
+	wait_dict(f->s);
 	fw_store_rollback(f->s);
 	g_assert_false(fw_store_dict_waiting(f->s));
 	g_assert_true(fw_store_begin(f->s, &err));
@@ -2857,11 +2884,16 @@ static void test_body_dict(struct fixture *f, gconstpointer data)
 	g_assert_true(fw_store_commit(f->s, &err));
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 0);
 	g_assert_cmpint(bodies_with_dict(f->path), ==, 0);
-	/* 1000 samples (the 50 above count): trained in this transaction, used
-	 * from its commit on */
+	/* 1000 samples (the 50 above count) start the training; its
+	 * transaction commits without waiting for it (a commit does not
+	 * collect it), and the next one stores it once it has ended; used from
+	 * that one's commit on */
 	g_assert_true(fw_store_begin(f->s, &err));
 	put_prose(f->s, feed, "first", 1000, rand);
-	g_assert_true(fw_store_dict_waiting(f->s));   /* the poller commits for it */
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 0);
+	g_assert_true(fw_store_begin(f->s, &err));
+	wait_dict(f->s);   /* the poller commits for it */
 	g_assert_true(fw_store_commit(f->s, &err));
 	g_assert_false(fw_store_dict_waiting(f->s));
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 1);
@@ -2918,10 +2950,10 @@ static gpointer pack_thread(gpointer data)
 	return NULL;
 }
 
-/* A packer: none while the database has no dictionary (or one waits for
- * its commit); then bodies packed on other threads, even after the store
- * released its memory, are stored as given, name the dictionary and read
- * back whole. */
+/* A packer: one without a dictionary while the database has none (or one
+ * waits for its commit), whose bodies the store learns one from; then
+ * bodies packed on other threads, even after the store released its
+ * memory, are stored as given, name the dictionary and read back whole. */
 static void test_body_packer(struct fixture *f, gconstpointer data)
 {
 	g_autoptr(GRand) rand = g_rand_new_with_seed(5);
@@ -2931,11 +2963,19 @@ static void test_body_packer(struct fixture *f, gconstpointer data)
 	GThread *th[2];
 	int whole = 0;
 
-	g_assert_null(fw_store_packer_get(f->s));
+	/* no dictionary yet: a packer without one, whose bodies name none and
+	 * are learned from as the store's own */
+	j.k = fw_store_packer_get(f->s);
+	g_assert_nonnull(j.k);
 	g_assert_true(fw_store_begin(f->s, &err));
-	put_prose(f->s, feed, "first", 1000, rand);
-	g_assert_null(fw_store_packer_get(f->s));   /* trained, not yet committed */
+	put_prose_with(f->s, j.k, feed, "first", 1000, rand);
+	wait_dict(f->s);
+	fw_store_packer_unref(j.k);
+	j.k = fw_store_packer_get(f->s);   /* trained, not yet committed: still none */
+	put_prose_with(f->s, j.k, feed, "second", 10, rand);
+	fw_store_packer_unref(j.k);
 	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 0);
 	j.k = fw_store_packer_get(f->s);
 	g_assert_nonnull(j.k);
 	fw_store_release_memory(f->s);
@@ -2986,7 +3026,7 @@ static void test_body_packer(struct fixture *f, gconstpointer data)
 	}
 	g_assert_cmpint(bodies_with_dict(f->path), ==, 40);
 	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
-	g_assert_cmpint(whole, ==, 1040);
+	g_assert_cmpint(whole, ==, 1050);
 	g_ptr_array_unref(j.texts);
 	g_ptr_array_unref(j.bodies);
 }
