@@ -1625,9 +1625,11 @@ static void gv_offset(guint8 *p, gsize v, guint width)
  * g_variant_new's byte for byte. */
 GBytes *fw_store_body_serialise(const char *summary, const char *content, const GPtrArray *cats)
 {
+	struct cat { const char *p; gsize len; } on_stack[32], *cv = on_stack;
 	const char *text[2];
 	gsize len[2], body = 0, arr_body = 0, arr = 0, n = 0, total, at, end;
 	g_autofree char *own0 = NULL, *own1 = NULL;
+	g_autofree struct cat *on_heap = NULL;
 	g_autoptr(GPtrArray) fixed = NULL;    /* categories made valid (rare) */
 	gboolean just[2];
 	guint width, arr_width = 0;
@@ -1635,19 +1637,25 @@ GBytes *fw_store_body_serialise(const char *summary, const char *content, const 
 
 	just[0] = text_cut(summary, FW_STORE_TEXT_MAX, &text[0], &len[0], &own0);
 	just[1] = text_cut(content, FW_STORE_TEXT_MAX, &text[1], &len[1], &own1);
-	fixed = g_ptr_array_new_with_free_func(g_free);
+	if (cats && cats->len > G_N_ELEMENTS(on_stack))
+		cv = on_heap = g_new(struct cat, cats->len);
+	/* each category checked once: what to write, and its length */
 	for (guint i = 0; cats && i < cats->len; i++) {
 		const char *c = g_ptr_array_index(cats, i);
-		gsize clen = c ? strlen(c) : 0;
+		gsize clen;
 
 		if (!c)
 			continue;
+		clen = strlen(c);
 		if (fw_html_utf8_valid_len(c, clen) != clen) {
-			g_ptr_array_add(fixed, g_utf8_make_valid(c, clen));
-			clen = strlen(fixed->pdata[fixed->len - 1]);
+			if (!fixed)
+				fixed = g_ptr_array_new_with_free_func(g_free);
+			g_ptr_array_add(fixed, (gpointer)(c = g_utf8_make_valid(c, clen)));
+			clen = strlen(c);
 		}
+		cv[n].p = c;
+		cv[n++].len = clen;
 		arr_body += clen + 1;
-		n++;
 	}
 	if (!just[0] && !just[1] && (!cats || cats->len == 0))
 		return NULL;
@@ -1669,20 +1677,10 @@ GBytes *fw_store_body_serialise(const char *summary, const char *content, const 
 		gv_offset(out + total - (f + 1) * width, at, width);
 	}
 	end = at;
-	for (guint i = 0, fix = 0, k = 0; cats && i < cats->len; i++) {
-		const char *c = g_ptr_array_index(cats, i);
-		gsize clen;
-
-		if (!c)
-			continue;
-		clen = strlen(c);
-		if (fw_html_utf8_valid_len(c, clen) != clen) {
-			c = fixed->pdata[fix++];
-			clen = strlen(c);
-		}
-		memcpy(out + at, c, clen + 1);
-		at += clen + 1;
-		gv_offset(out + end + arr_body + k++ * arr_width, at - end, arr_width);
+	for (gsize k = 0; k < n; k++) {
+		memcpy(out + at, cv[k].p, cv[k].len + 1);
+		at += cv[k].len + 1;
+		gv_offset(out + end + arr_body + k * arr_width, at - end, arr_width);
 	}
 	return g_bytes_new_take(out, total);
 }
