@@ -52,14 +52,7 @@
 	X(curl_url_cleanup) \
 	X(curl_url_get) \
 	X(curl_url_set)
-#define FETCH_DL_PTR(f) static typeof(f) *dl_##f;
-#define FETCH_DL_SYM(f) { #f, (void **)&dl_##f },
-FETCH_CURL_FUNCS(FETCH_DL_PTR)
-static const struct fw_lazylib_sym curl_syms[] = {
-	FETCH_CURL_FUNCS(FETCH_DL_SYM)
-	{ NULL, NULL }
-};
-static struct fw_lazylib curl_lib = { FW_SONAME_CURL, curl_syms, 0, NULL, NULL };
+FW_LAZYLIB(curl_lib, FW_SONAME_CURL, FETCH_CURL_FUNCS)
 /* curl.h makes these three macros that check their argument count */
 #undef curl_easy_getinfo
 #undef curl_easy_setopt

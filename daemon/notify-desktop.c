@@ -35,14 +35,7 @@
 	X(notify_notification_show) \
 	X(notify_notification_update) \
 	X(notify_uninit)
-#define NOTIFY_DL_PTR(f) static typeof(f) *dl_##f;
-#define NOTIFY_DL_SYM(f) { #f, (void **)&dl_##f },
-NOTIFY_FUNCS(NOTIFY_DL_PTR)
-static const struct fw_lazylib_sym notify_syms[] = {
-	NOTIFY_FUNCS(NOTIFY_DL_SYM)
-	{ NULL, NULL }
-};
-static struct fw_lazylib notify_lib = { FW_SONAME_NOTIFY, notify_syms, 0, NULL, NULL };
+FW_LAZYLIB(notify_lib, FW_SONAME_NOTIFY, NOTIFY_FUNCS)
 #define notify_get_server_caps (*dl_notify_get_server_caps)
 #define notify_init (*dl_notify_init)
 #define notify_is_initted (*dl_notify_is_initted)

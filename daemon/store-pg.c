@@ -47,14 +47,7 @@
 	X(PQsocket) \
 	X(PQstatus) \
 	X(PQtransactionStatus)
-#define PG_DL_PTR(f) static typeof(f) *dl_##f;
-#define PG_DL_SYM(f) { #f, (void **)&dl_##f },
-PG_FUNCS(PG_DL_PTR)
-static const struct fw_lazylib_sym pq_syms[] = {
-	PG_FUNCS(PG_DL_SYM)
-	{ NULL, NULL }
-};
-static struct fw_lazylib pq_lib = { FW_SONAME_PQ, pq_syms, 0, NULL, NULL };
+FW_LAZYLIB(pq_lib, FW_SONAME_PQ, PG_FUNCS)
 #define PQclear (*dl_PQclear)
 #define PQcmdTuples (*dl_PQcmdTuples)
 #define PQconnectdb (*dl_PQconnectdb)

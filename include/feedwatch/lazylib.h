@@ -32,6 +32,17 @@ struct fw_lazylib {
 	char *error;        /* why, when it failed (kept for the process) */
 };
 
+/* In the one file that uses a library: FUNCS(X) lists the functions it
+ * calls; FW_LAZYLIB(lib, soname, FUNCS) declares a pointer dl_<function>
+ * of each one's own type, their table, and lib, the struct fw_lazylib that
+ * loads them. The file then #defines each name as (*dl_<name>). */
+#define FW_LAZYLIB_PTR(f) static typeof(f) *dl_##f;
+#define FW_LAZYLIB_SYM(f) { #f, (void **)&dl_##f },
+#define FW_LAZYLIB(lib, soname, FUNCS) \
+	FUNCS(FW_LAZYLIB_PTR) \
+	static const struct fw_lazylib_sym lib##_syms[] = { FUNCS(FW_LAZYLIB_SYM) { NULL, NULL } }; \
+	static struct fw_lazylib lib = { soname, lib##_syms, 0, NULL, NULL };
+
 /* Loads lib and every function of its table, once. TRUE when all are
  * there; else FALSE with an error naming the library and what is missing
  * (the same error on every later call). */
