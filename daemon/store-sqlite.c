@@ -1423,17 +1423,10 @@ static struct fw_store_packer *packer_alloc(ZSTD_CDict *cdict)
 	return k;
 }
 
-/* A packer owning cdict, or NULL when cdict is. */
+/* A packer owning cdict, or NULL when cdict is (zstd could not make it). */
 static struct fw_store_packer *packer_new(ZSTD_CDict *cdict)
 {
-	struct fw_store_packer *k;
-
-	if (!cdict)
-		return NULL;
-	k = g_new(struct fw_store_packer, 1);
-	k->ref = 1;
-	k->cdict = cdict;
-	return k;
+	return cdict ? packer_alloc(cdict) : NULL;
 }
 
 void fw_store_packer_unref(struct fw_store_packer *k)
