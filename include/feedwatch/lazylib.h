@@ -2,8 +2,9 @@
  * libnotify), loaded on first use instead of at every start.
  *
  * Linked normally, they and their dependencies made every `feedwatch`
- * command spend about 15 ms in the dynamic linker before main (57 shared
- * objects, most bound at load); `show` needs none of them. Each user keeps
+ * command spend about 10 ms of CPU loading 57 shared objects before main,
+ * most bound at load (docs/design.md, section 1); `show` needs none of
+ * them. Each user keeps
  * its own table of the functions it calls (fetch.c, store-pg.c,
  * notify-desktop.c: typeof the library's own prototypes, so calls stay
  * type-checked) and loads it with fw_lazylib_load before the first call.
