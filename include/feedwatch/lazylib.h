@@ -40,6 +40,8 @@ struct fw_lazylib {
 #define FW_LAZYLIB_PTR(f) static typeof(f) *dl_##f;
 #define FW_LAZYLIB_SYM(f) { #f, (void **)&dl_##f },
 #define FW_LAZYLIB(lib, soname, FUNCS) \
+	_Static_assert(sizeof(soname) > 1, #soname " is empty: the Makefile found no " \
+	               "lib*.so to read its SONAME from (install the -dev package)"); \
 	FUNCS(FW_LAZYLIB_PTR) \
 	static const struct fw_lazylib_sym lib##_syms[] = { FUNCS(FW_LAZYLIB_SYM) { NULL, NULL } }; \
 	static struct fw_lazylib lib = { soname, lib##_syms, 0, NULL, NULL };
