@@ -117,6 +117,10 @@ struct fw_store {
 	struct dict_job *dict_job; /* its job, the thread's until it is done */
 	GArray *sample_sizes;     /* of size_t */
 	GHashTable *ddicts;       /* dictionary ID -> ZSTD_DDict *, for reading */
+	gint64 unit_feed;         /* the feed whose items the open unit puts (its
+	                             first), or 0 (unit_fresh) */
+	gboolean unit_fresh;      /* it had no items when the unit began */
+	GHashTable *unit_keys;    /* its item_keys put in the unit -> row id */
 	struct fw_pg *pg;
 };
 

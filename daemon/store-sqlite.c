@@ -388,6 +388,7 @@ enum stmt_id {
 	ST_FEED_SELECT,
 	ST_FEED_POLLED,
 	ST_ITEM_SELECT,
+	ST_FEED_HAS_ITEMS,
 	ST_ITEM_BY_LINK,
 	ST_ITEM_INSERT,
 	ST_ITEM_UPDATE,
@@ -489,6 +490,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" WHERE id = ?1",
 	[ST_ITEM_SELECT] =
 		"SELECT id, hash, last_seen FROM items WHERE feed_id = ?1 AND item_key = ?2",
+	[ST_FEED_HAS_ITEMS] =
+		"SELECT 1 FROM items WHERE feed_id = ?1 LIMIT 1",
 	/* The same link and title in the same feed (through the canon_hash index). */
 	[ST_ITEM_BY_LINK] =
 		"SELECT id, hash, last_seen FROM items WHERE canon_hash = ?1 AND feed_id = ?2"
@@ -912,6 +915,7 @@ struct fw_store *fw_store_sqlite_open(const char *path, GError **error)
 	s->path = g_strdup(path);
 	s->ops = &fw_store_sqlite_ops;
 	s->touched = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s->unit_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	s->stmts = g_new0(sqlite3_stmt *, ST_COUNT);
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
@@ -1027,6 +1031,7 @@ struct fw_store *fw_store_sqlite_open_readonly(const char *path, GError **error)
 	s->path = g_strdup(path);
 	s->ops = &fw_store_sqlite_ops;
 	s->touched = g_hash_table_new(g_direct_hash, g_direct_equal);
+	s->unit_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	s->stmts = g_new0(sqlite3_stmt *, ST_COUNT);
 	/* A WAL database is read through its -shm file, which exists while any
 	 * connection has it open. Without one, no writer has it open and all of
@@ -1084,6 +1089,8 @@ static void sq_free(struct fw_store *s)
 	sqlite3_close_v2(s->db);
 	if (s->touched)
 		g_hash_table_unref(s->touched);
+	if (s->unit_keys)
+		g_hash_table_unref(s->unit_keys);
 	ZSTD_freeCCtx(s->zc);
 	ZSTD_freeDCtx(s->zd);
 	fw_store_packer_unref(s->packer);
@@ -1116,17 +1123,27 @@ static void sq_set_durable(struct fw_store *s, gboolean durable)
 	             NULL, NULL, NULL);
 }
 
+/* Forgets what the ending unit put (a transaction, or a savepoint's unit
+ * within a group): the rows it touched and its feed (sq_item_put). */
+static void unit_reset(struct fw_store *s)
+{
+	g_hash_table_remove_all(s->touched);
+	g_hash_table_remove_all(s->unit_keys);
+	s->unit_feed = 0;
+	s->unit_fresh = FALSE;
+}
+
 static gboolean sq_begin(struct fw_store *s, GError **error)
 {
 	if (s->group && !sq_group_end(s, error))
 		return FALSE;
-	g_hash_table_remove_all(s->touched);
+	unit_reset(s);
 	return exec(s, "BEGIN IMMEDIATE", "starting a transaction", error);
 }
 
 static gboolean sq_commit(struct fw_store *s, GError **error)
 {
-	g_hash_table_remove_all(s->touched);
+	unit_reset(s);
 	if (!exec(s, "COMMIT", "committing", error)) {
 		sq_rollback(s);
 		return FALSE;
@@ -1140,7 +1157,7 @@ static void sq_rollback(struct fw_store *s)
 	if (!s)
 		return;
 	s->group = FALSE;
-	g_hash_table_remove_all(s->touched);
+	unit_reset(s);
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	dict_settle(s);
@@ -1148,13 +1165,13 @@ static void sq_rollback(struct fw_store *s)
 
 static gboolean sq_savepoint(struct fw_store *s, GError **error)
 {
-	g_hash_table_remove_all(s->touched);
+	unit_reset(s);
 	return exec(s, "SAVEPOINT fw_unit", "starting a savepoint", error);
 }
 
 static gboolean sq_release(struct fw_store *s, GError **error)
 {
-	g_hash_table_remove_all(s->touched);
+	unit_reset(s);
 	if (!exec(s, "RELEASE fw_unit", "committing", error)) {
 		sq_rollback_to(s);
 		return FALSE;
@@ -1165,7 +1182,7 @@ static gboolean sq_release(struct fw_store *s, GError **error)
 
 static void sq_rollback_to(struct fw_store *s)
 {
-	g_hash_table_remove_all(s->touched);
+	unit_reset(s);
 	/* SQLite may have rolled the whole transaction back already (SQLITE_FULL). */
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK TO fw_unit; RELEASE fw_unit", NULL, NULL, NULL);
@@ -1177,7 +1194,7 @@ static gboolean sq_group_begin(struct fw_store *s, GError **error)
 		return FALSE;   /* undone by SQLite: said once, then a new group */
 	if (!sqlite3_get_autocommit(s->db))
 		return TRUE;
-	g_hash_table_remove_all(s->touched);
+	unit_reset(s);
 	if (!exec(s, "BEGIN IMMEDIATE", "starting a transaction", error))
 		return FALSE;
 	s->group = TRUE;
@@ -1189,7 +1206,7 @@ static gboolean sq_group_end(struct fw_store *s, GError **error)
 	if (!s->group)
 		return TRUE;
 	s->group = FALSE;
-	g_hash_table_remove_all(s->touched);
+	unit_reset(s);
 	if (sqlite3_get_autocommit(s->db)) {
 		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_FAILED,
 		            "a storage error undid the writes of the open group");
@@ -2029,19 +2046,58 @@ static gboolean item_find(struct fw_store *s, sqlite3_stmt *q, gboolean in_txn, 
 	return TRUE;
 }
 
+/* Whether feed_id is the feed the open unit began with and had no items
+ * then (*fresh); FALSE with error if that cannot be read. A new feed's
+ * first poll (all of a cold cycle) then skips looking its items up. */
+static gboolean unit_fresh(struct fw_store *s, gint64 feed_id, gboolean *fresh, GError **error)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (s->unit_feed == 0) {
+		if (!(q = stmt(s, ST_FEED_HAS_ITEMS, error)))
+			return FALSE;
+		sqlite3_bind_int64(q, 1, feed_id);
+		rc = sqlite3_step(q);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			fail(s, error, sqlite3_extended_errcode(s->db), "reading a feed's items");
+			done(q);
+			return FALSE;
+		}
+		done(q);
+		s->unit_feed = feed_id;
+		s->unit_fresh = rc == SQLITE_DONE;
+	}
+	*fresh = s->unit_fresh && s->unit_feed == feed_id;
+	return TRUE;
+}
+
 static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
                            const char *hash, GBytes *packed, gint64 now, gint64 *item_rowid,
                            enum fw_item_state *state, GError **error)
 {
 	struct canon_key key = { FALSE, FALSE, 0 };
 	g_autoptr(GBytes) body = NULL;
-	gboolean in_txn = !sqlite3_get_autocommit(s->db), same = FALSE;
+	gboolean in_txn = !sqlite3_get_autocommit(s->db), same = FALSE, fresh = FALSE;
 	gint64 rowid = 0, last_seen = 0;
 	sqlite3_stmt *q;
 	int rc;
 
 	g_return_val_if_fail(item != NULL && item->id != NULL, FALSE);
 	dict_collect(s, FALSE);
+	if (in_txn && !unit_fresh(s, feed_id, &fresh, error))
+		return FALSE;
+	if (fresh) {
+		/* Nothing stored to find: only what this unit put, in memory. */
+		gpointer id;
+
+		if (g_hash_table_lookup_extended(s->unit_keys, item->id, NULL, &id)) {
+			*item_rowid = GPOINTER_TO_SIZE(id);
+			*state = FW_ITEM_SEEN;
+			return TRUE;
+		}
+		goto insert;
+	}
 	/* By its id. Already put in this poll: a duplicate, ignored. */
 	if (!(q = stmt(s, ST_ITEM_SELECT, error)))
 		return FALSE;
@@ -2076,6 +2132,7 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 			return FALSE;
 	}
 
+insert:
 	if (rowid && same) {
 		if (last_seen <= now - FW_STORE_SEEN_STEP) {
 			if (!(q = stmt(s, ST_ITEM_SEEN, error)))
@@ -2104,6 +2161,8 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 	}
 	if (in_txn)
 		g_hash_table_add(s->touched, GSIZE_TO_POINTER(rowid));
+	if (fresh)
+		g_hash_table_insert(s->unit_keys, g_strdup(item->id), GSIZE_TO_POINTER(rowid));
 	*item_rowid = rowid;
 	return TRUE;
 }

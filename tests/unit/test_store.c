@@ -673,6 +673,35 @@ static void test_group(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE item_key IN ('x','z','w')"),
 	                ==, 3);
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE item_key = 'y'"), ==, 0);
+
+	/* A new feed's unit finds its own items in memory, and forgets them
+	 * with the unit: undone, they are new again. */
+	feed = feed_id(f->s, "new");
+	g_assert_true(fw_store_group_begin(f->s, &err));
+	for (int round = 0; round < 2; round++) {
+		g_assert_true(fw_store_savepoint(f->s, &err));
+		for (int k = 0; k < 2; k++) {
+			struct fw_item it = item_make("p", "P", "https://ex.com/p");
+			enum fw_item_state state = 99;
+			gint64 rowid = 0;
+			static gint64 first;
+
+			it.categories = g_ptr_array_new();
+			g_assert_true(fw_store_item_put(f->s, feed, &it, "hp", 1, &rowid, &state, &err));
+			g_ptr_array_unref(it.categories);
+			g_assert_cmpint(state, ==, k == 0 ? FW_ITEM_NEW : FW_ITEM_SEEN);
+			if (k == 0)
+				first = rowid;
+			g_assert_cmpint(rowid, ==, first);
+		}
+		if (round == 0)
+			fw_store_rollback_to(f->s);
+		else
+			g_assert_true(fw_store_release(f->s, &err));
+	}
+	g_assert_true(fw_store_group_end(f->s, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items WHERE item_key = 'p'"), ==, 1);
 }
 
 /* A reader (the feedwatch command) is not blocked by the daemon's open write
@@ -1414,6 +1443,23 @@ static const struct {
 	{ 21, "e", "https://ex.com/l", "L", "https://ex.com/l", "hl", FW_ITEM_NEW, "L" },
 	{ 22, "e", "https://ex.com/l", "L (fixed typo)", "https://ex.com/l", "hl2",
 	  FW_ITEM_CHANGED, "L" },
+
+	/* A new feed's first poll, which finds its items in memory (nothing is
+	 * stored to look up): the same rules. A guid twice, the first wins... */
+	{ 23, "f", "f-dup", "First", "https://ex.com/f1", "hf1", FW_ITEM_NEW, "F1" },
+	{ 23, "f", "f-dup", "Second", "https://ex.com/f2", "hf2", FW_ITEM_SEEN, "F1" },
+	/* ... the same link and title under two guids are two items ... */
+	{ 23, "f", "f-open-1", "Open", "https://ex.com/fo", "hfo1", FW_ITEM_NEW, "FO1" },
+	{ 23, "f", "f-open-2", "Open", "https://ex.com/fo", "hfo2", FW_ITEM_NEW, "FO2" },
+	{ 23, "f", "f-open-1", "Open", "https://ex.com/fo", "hfo1", FW_ITEM_SEEN, "FO1" },
+	/* ... an older feed in the same transaction looks its items up */
+	{ 23, "a", "g-10", "Story A", "https://ex.com/a", "ha2", FW_ITEM_SEEN, "A" },
+	{ 23, "f", "f-late", "Late", "https://ex.com/fl", "hfl", FW_ITEM_NEW, "FL" },
+	/* ... and its second poll finds them stored */
+	{ 24, "f", "f-dup", "First", "https://ex.com/f1", "hf1", FW_ITEM_SEEN, "F1" },
+	{ 24, "f", "f-open-3", "Open", "https://ex.com/fo", "hfo1", FW_ITEM_SEEN, "FO1" },
+	{ 24, "f", "f-late", "Late", "https://ex.com/fl", "hfl", FW_ITEM_SEEN, "FL" },
+	{ 24, "f", "f-new", "New", "https://ex.com/fn", "hfn", FW_ITEM_NEW, "FN" },
 };
 
 /* What each item stored in identity_rows holds at the end. */
@@ -1425,6 +1471,8 @@ static const struct {
 	{ "O1", "same-1", "Open thread" },
 	{ "X", "x", "X (updated)" },
 	{ "L", "https://ex.com/l", "L (fixed typo)" },
+	{ "F1", "f-dup", "First" },
+	{ "FO2", "f-open-2", "Open" },
 };
 
 /* A text from a one-row query, read with a separate connection; caller frees. */
