@@ -93,7 +93,7 @@ struct fw_store_ops {
 	gboolean (*subscribers)(struct fw_store *s, GPtrArray *out, GError **error);
 };
 
-/* One store. The first five fields are both backends'; db to ddicts are
+/* One store. The first five fields are both backends'; db to unit_keys are
  * SQLite's (store-sqlite.c), pg PostgreSQL's (store-pg.c). */
 struct fw_store {
 	const struct fw_store_ops *ops;
