@@ -93,13 +93,34 @@ struct fw_store_ops {
 	gboolean (*subscribers)(struct fw_store *s, GPtrArray *out, GError **error);
 };
 
-/* One store. The first five fields are both backends'; db to unit_keys are
+/* What the open unit put: a unit is a transaction, or a poll's savepoint
+ * within a group (fw_store_savepoint). Both backends' item_put find items
+ * through it (docs/design.md section 4, "A new feed's first poll"). */
+struct fw_store_unit {
+	GHashTable *touched;   /* item row ids put in it */
+	gint64 feed;           /* the feed of its first item, or 0 before one */
+	gboolean fresh;        /* that feed had no stored items then */
+	GHashTable *keys;      /* that feed's item_keys put in it -> row id, when fresh */
+};
+
+/* Makes u empty; frees what it holds (store.c). */
+void fw_store_unit_init(struct fw_store_unit *u);
+void fw_store_unit_clear(struct fw_store_unit *u);
+/* Forgets what the unit put, as it ends (commit, release, rollback) or begins. */
+void fw_store_unit_reset(struct fw_store_unit *u);
+/* In a fresh unit (each backend's unit_fresh sets feed and fresh at the
+ * unit's first item): the row id item_key was put as, or 0.
+ * fw_store_unit_add notes one put (touched always, keys when fresh). */
+gint64 fw_store_unit_find(const struct fw_store_unit *u, const char *item_key);
+void fw_store_unit_add(struct fw_store_unit *u, const char *item_key, gint64 rowid, gboolean fresh);
+
+/* One store. The first five fields are both backends'; db to ddicts are
  * SQLite's (store-sqlite.c), pg PostgreSQL's (store-pg.c). */
 struct fw_store {
 	const struct fw_store_ops *ops;
 	char *path;            /* named in messages: the file, or the connection
 	                          string without its password */
-	GHashTable *touched;   /* item row ids put in the open transaction */
+	struct fw_store_unit unit; /* what the open unit put */
 	gboolean group;        /* the open transaction is a group (fw_store_group_begin) */
 	char *poller;          /* this process: host:pid */
 	struct sqlite3 *db;
@@ -117,10 +138,6 @@ struct fw_store {
 	struct dict_job *dict_job; /* its job, the thread's until it is done */
 	GArray *sample_sizes;     /* of size_t */
 	GHashTable *ddicts;       /* dictionary ID -> ZSTD_DDict *, for reading */
-	gint64 unit_feed;         /* the feed whose items the open unit puts (its
-	                             first), or 0 (unit_fresh) */
-	gboolean unit_fresh;      /* it had no items when the unit began */
-	GHashTable *unit_keys;    /* its item_keys put in the unit -> row id */
 	struct fw_pg *pg;
 };
 

@@ -299,6 +299,7 @@ enum pst_id {
 	PS_FEED_WHEN,
 	PS_FEED_KEEP,
 	PS_ITEM_SELECT,
+	PS_FEED_HAS_ITEMS,
 	PS_ITEM_BY_LINK,
 	PS_ITEM_INSERT,
 	PS_ITEM_UPDATE,
@@ -416,6 +417,8 @@ static const char *const pst_sql[PS_COUNT] = {
 		"SELECT GREATEST(next_poll, lease_until) FROM feeds WHERE id = $1::bigint",
 	[PS_ITEM_SELECT] =
 		"SELECT id, hash, last_seen FROM items WHERE feed_id = $1::bigint AND item_key = $2::text",
+	[PS_FEED_HAS_ITEMS] =
+		"SELECT 1 FROM items WHERE feed_id = $1::bigint LIMIT 1",
 	[PS_ITEM_BY_LINK] =
 		"SELECT id, hash, last_seen FROM items WHERE canon_link = $1::text"
 		" AND feed_id = $2::bigint AND link = $3::text"
@@ -921,13 +924,13 @@ static gboolean pg_begin(struct fw_store *s, GError **error)
 {
 	if (s->group && !pg_group_end(s, error))
 		return FALSE;
-	g_hash_table_remove_all(s->touched);
+	fw_store_unit_reset(&s->unit);
 	return pq_exec(s, "BEGIN", "starting a transaction", error);
 }
 
 static gboolean pg_commit(struct fw_store *s, GError **error)
 {
-	g_hash_table_remove_all(s->touched);
+	fw_store_unit_reset(&s->unit);
 	/* COMMIT of a failed transaction answers ROLLBACK: say so. */
 	if (PQtransactionStatus(s->pg->conn) == PQTRANS_INERROR) {
 		pg_rollback(s);
@@ -948,14 +951,14 @@ static void pg_rollback(struct fw_store *s)
 		return;
 	s->group = FALSE;
 	s->pg->unit_own = FALSE;
-	g_hash_table_remove_all(s->touched);
+	fw_store_unit_reset(&s->unit);
 	if (PQstatus(s->pg->conn) == CONNECTION_OK && in_txn(s))
 		PQclear(PQexec(s->pg->conn, "ROLLBACK"));
 }
 
 static gboolean pg_savepoint(struct fw_store *s, GError **error)
 {
-	g_hash_table_remove_all(s->touched);
+	fw_store_unit_reset(&s->unit);
 	s->pg->unit_own = !in_txn(s);
 	if (s->pg->unit_own)   /* its own transaction, as SQLite's SAVEPOINT makes */
 		return pq_exec(s, "BEGIN; SAVEPOINT fw_unit", "starting a savepoint", error);
@@ -964,7 +967,7 @@ static gboolean pg_savepoint(struct fw_store *s, GError **error)
 
 static void pg_rollback_to(struct fw_store *s)
 {
-	g_hash_table_remove_all(s->touched);
+	fw_store_unit_reset(&s->unit);
 	if (PQstatus(s->pg->conn) != CONNECTION_OK || !in_txn(s))
 		return;
 	if (s->pg->unit_own) {
@@ -977,7 +980,7 @@ static void pg_rollback_to(struct fw_store *s)
 
 static gboolean pg_release(struct fw_store *s, GError **error)
 {
-	g_hash_table_remove_all(s->touched);
+	fw_store_unit_reset(&s->unit);
 	if (!pq_exec(s, "RELEASE fw_unit", "committing", error)) {
 		pg_rollback_to(s);
 		return FALSE;
@@ -996,7 +999,7 @@ static gboolean pg_group_begin(struct fw_store *s, GError **error)
 		return FALSE;
 	if (in_txn(s))
 		return TRUE;
-	g_hash_table_remove_all(s->touched);
+	fw_store_unit_reset(&s->unit);
 	if (!pq_exec(s, "BEGIN", "starting a transaction", error))
 		return FALSE;
 	s->group = TRUE;
@@ -1008,7 +1011,7 @@ static gboolean pg_group_end(struct fw_store *s, GError **error)
 	if (!s->group)
 		return TRUE;
 	s->group = FALSE;
-	g_hash_table_remove_all(s->touched);
+	fw_store_unit_reset(&s->unit);
 	if (!in_txn(s) || PQtransactionStatus(s->pg->conn) == PQTRANS_INERROR) {
 		pg_rollback(s);
 		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_FAILED,
@@ -1305,7 +1308,7 @@ static void item_pick(struct fw_store *s, const PGresult *r, gboolean txn, const
 	for (int i = 0; i < PQntuples(r); i++) {
 		gint64 id = col_int(r, i, 0);
 
-		if (txn && g_hash_table_contains(s->touched, GSIZE_TO_POINTER(id)))
+		if (txn && g_hash_table_contains(s->unit.touched, GSIZE_TO_POINTER(id)))
 			continue;
 		*rowid = id;
 		*same = g_strcmp0(col_str(r, i, 1), hash) == 0;
@@ -1331,17 +1334,49 @@ static void params_item(struct params *p, const struct fw_item *item, const char
 	p_int(p, now);
 }
 
+/* Whether feed_id is the feed the open unit began with and had no items
+ * then (*fresh), as store-sqlite.c's unit_fresh; FALSE with error if that
+ * cannot be read. */
+static gboolean pg_unit_fresh(struct fw_store *s, gint64 feed_id, gboolean *fresh, GError **error)
+{
+	struct params p = { 0 };
+	PGresult *r;
+
+	if (s->unit.feed == 0) {
+		p_int(&p, feed_id);
+		if (!(r = pq_run(s, PS_FEED_HAS_ITEMS, &p, "reading a feed's items", error)))
+			return FALSE;
+		s->unit.feed = feed_id;
+		s->unit.fresh = PQntuples(r) == 0;
+		PQclear(r);
+	}
+	*fresh = s->unit.fresh && s->unit.feed == feed_id;
+	return TRUE;
+}
+
 static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
                             const char *hash, GBytes *body G_GNUC_UNUSED, gint64 now,
                             gint64 *item_rowid, enum fw_item_state *state, GError **error)
 {
 	g_autofree char *canon = NULL, *cats = NULL;
-	gboolean txn = in_txn(s), same = FALSE;
+	gboolean txn = in_txn(s), same = FALSE, fresh = FALSE;
 	gint64 rowid = 0, last_seen = 0;
 	struct params p = { 0 };
 	PGresult *r;
 
 	g_return_val_if_fail(item != NULL && item->id != NULL, FALSE);
+	if (txn && !pg_unit_fresh(s, feed_id, &fresh, error))
+		return FALSE;
+	if (fresh) {
+		/* Nothing stored to find when the unit began: only what it put. A
+		 * poller that took the feed meanwhile is met by the INSERT. */
+		if ((rowid = fw_store_unit_find(&s->unit, item->id))) {
+			*item_rowid = rowid;
+			*state = FW_ITEM_SEEN;
+			return TRUE;
+		}
+		goto insert;
+	}
 	p_int(&p, feed_id);
 	p_text(&p, item->id);
 	if (!(r = pq_run(s, PS_ITEM_SELECT, &p, "reading an item", error)))
@@ -1352,7 +1387,7 @@ static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		last_seen = col_int(r, 0, 2);
 	}
 	PQclear(r);
-	if (rowid && txn && g_hash_table_contains(s->touched, GSIZE_TO_POINTER(rowid))) {
+	if (rowid && txn && g_hash_table_contains(s->unit.touched, GSIZE_TO_POINTER(rowid))) {
 		*item_rowid = rowid;
 		*state = FW_ITEM_SEEN;
 		return TRUE;
@@ -1369,6 +1404,7 @@ static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		PQclear(r);
 	}
 
+insert:
 	if (rowid && same) {
 		if (last_seen <= now - FW_STORE_SEEN_STEP) {
 			p_int(&p, rowid);
@@ -1408,7 +1444,7 @@ static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		}
 	}
 	if (txn)
-		g_hash_table_add(s->touched, GSIZE_TO_POINTER(rowid));
+		fw_store_unit_add(&s->unit, item->id, rowid, fresh && *state == FW_ITEM_NEW);
 	*item_rowid = rowid;
 	return TRUE;
 }
@@ -2595,7 +2631,7 @@ struct fw_store *fw_store_pg_open(const char *conninfo, GError **error)
 	s = g_new0(struct fw_store, 1);
 	s->ops = &fw_store_pg_ops;
 	s->path = conninfo_shown(conninfo);
-	s->touched = g_hash_table_new(g_direct_hash, g_direct_equal);
+	fw_store_unit_init(&s->unit);
 	s->pg = g_new0(struct fw_pg, 1);
 	s->pg->conninfo = g_strdup(conninfo);
 	s->pg->conn = PQconnectdb(conninfo);
@@ -2634,8 +2670,7 @@ static void pg_free(struct fw_store *s)
 		g_strfreev(s->pg->topics);
 		g_free(s->pg);
 	}
-	if (s->touched)
-		g_hash_table_unref(s->touched);
+	fw_store_unit_clear(&s->unit);
 	g_free(s->path);
 	g_free(s);
 }

@@ -914,8 +914,7 @@ struct fw_store *fw_store_sqlite_open(const char *path, GError **error)
 	s = g_new0(struct fw_store, 1);
 	s->path = g_strdup(path);
 	s->ops = &fw_store_sqlite_ops;
-	s->touched = g_hash_table_new(g_direct_hash, g_direct_equal);
-	s->unit_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	fw_store_unit_init(&s->unit);
 	s->stmts = g_new0(sqlite3_stmt *, ST_COUNT);
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, NULL);
@@ -1030,8 +1029,7 @@ struct fw_store *fw_store_sqlite_open_readonly(const char *path, GError **error)
 	s = g_new0(struct fw_store, 1);
 	s->path = g_strdup(path);
 	s->ops = &fw_store_sqlite_ops;
-	s->touched = g_hash_table_new(g_direct_hash, g_direct_equal);
-	s->unit_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	fw_store_unit_init(&s->unit);
 	s->stmts = g_new0(sqlite3_stmt *, ST_COUNT);
 	/* A WAL database is read through its -shm file, which exists while any
 	 * connection has it open. Without one, no writer has it open and all of
@@ -1087,10 +1085,7 @@ static void sq_free(struct fw_store *s)
 		sqlite3_finalize(s->stmts[i]);
 	g_free(s->stmts);
 	sqlite3_close_v2(s->db);
-	if (s->touched)
-		g_hash_table_unref(s->touched);
-	if (s->unit_keys)
-		g_hash_table_unref(s->unit_keys);
+	fw_store_unit_clear(&s->unit);
 	ZSTD_freeCCtx(s->zc);
 	ZSTD_freeDCtx(s->zd);
 	fw_store_packer_unref(s->packer);
@@ -1123,27 +1118,17 @@ static void sq_set_durable(struct fw_store *s, gboolean durable)
 	             NULL, NULL, NULL);
 }
 
-/* Forgets what the ending unit put (a transaction, or a savepoint's unit
- * within a group): the rows it touched and its feed (sq_item_put). */
-static void unit_reset(struct fw_store *s)
-{
-	g_hash_table_remove_all(s->touched);
-	g_hash_table_remove_all(s->unit_keys);
-	s->unit_feed = 0;
-	s->unit_fresh = FALSE;
-}
-
 static gboolean sq_begin(struct fw_store *s, GError **error)
 {
 	if (s->group && !sq_group_end(s, error))
 		return FALSE;
-	unit_reset(s);
+	fw_store_unit_reset(&s->unit);
 	return exec(s, "BEGIN IMMEDIATE", "starting a transaction", error);
 }
 
 static gboolean sq_commit(struct fw_store *s, GError **error)
 {
-	unit_reset(s);
+	fw_store_unit_reset(&s->unit);
 	if (!exec(s, "COMMIT", "committing", error)) {
 		sq_rollback(s);
 		return FALSE;
@@ -1157,7 +1142,7 @@ static void sq_rollback(struct fw_store *s)
 	if (!s)
 		return;
 	s->group = FALSE;
-	unit_reset(s);
+	fw_store_unit_reset(&s->unit);
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	dict_settle(s);
@@ -1165,13 +1150,13 @@ static void sq_rollback(struct fw_store *s)
 
 static gboolean sq_savepoint(struct fw_store *s, GError **error)
 {
-	unit_reset(s);
+	fw_store_unit_reset(&s->unit);
 	return exec(s, "SAVEPOINT fw_unit", "starting a savepoint", error);
 }
 
 static gboolean sq_release(struct fw_store *s, GError **error)
 {
-	unit_reset(s);
+	fw_store_unit_reset(&s->unit);
 	if (!exec(s, "RELEASE fw_unit", "committing", error)) {
 		sq_rollback_to(s);
 		return FALSE;
@@ -1182,7 +1167,7 @@ static gboolean sq_release(struct fw_store *s, GError **error)
 
 static void sq_rollback_to(struct fw_store *s)
 {
-	unit_reset(s);
+	fw_store_unit_reset(&s->unit);
 	/* SQLite may have rolled the whole transaction back already (SQLITE_FULL). */
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK TO fw_unit; RELEASE fw_unit", NULL, NULL, NULL);
@@ -1194,7 +1179,7 @@ static gboolean sq_group_begin(struct fw_store *s, GError **error)
 		return FALSE;   /* undone by SQLite: said once, then a new group */
 	if (!sqlite3_get_autocommit(s->db))
 		return TRUE;
-	unit_reset(s);
+	fw_store_unit_reset(&s->unit);
 	if (!exec(s, "BEGIN IMMEDIATE", "starting a transaction", error))
 		return FALSE;
 	s->group = TRUE;
@@ -1206,7 +1191,7 @@ static gboolean sq_group_end(struct fw_store *s, GError **error)
 	if (!s->group)
 		return TRUE;
 	s->group = FALSE;
-	unit_reset(s);
+	fw_store_unit_reset(&s->unit);
 	if (sqlite3_get_autocommit(s->db)) {
 		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_FAILED,
 		            "a storage error undid the writes of the open group");
@@ -2030,7 +2015,7 @@ static gboolean item_find(struct fw_store *s, sqlite3_stmt *q, gboolean in_txn, 
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		gint64 id = sqlite3_column_int64(q, 0);
 
-		if (in_txn && g_hash_table_contains(s->touched, GSIZE_TO_POINTER(id)))
+		if (in_txn && g_hash_table_contains(s->unit.touched, GSIZE_TO_POINTER(id)))
 			continue;
 		*rowid = id;
 		*same = column_is(q, 1, hash);
@@ -2054,7 +2039,7 @@ static gboolean unit_fresh(struct fw_store *s, gint64 feed_id, gboolean *fresh, 
 	sqlite3_stmt *q;
 	int rc;
 
-	if (s->unit_feed == 0) {
+	if (s->unit.feed == 0) {
 		if (!(q = stmt(s, ST_FEED_HAS_ITEMS, error)))
 			return FALSE;
 		sqlite3_bind_int64(q, 1, feed_id);
@@ -2065,10 +2050,10 @@ static gboolean unit_fresh(struct fw_store *s, gint64 feed_id, gboolean *fresh, 
 			return FALSE;
 		}
 		done(q);
-		s->unit_feed = feed_id;
-		s->unit_fresh = rc == SQLITE_DONE;
+		s->unit.feed = feed_id;
+		s->unit.fresh = rc == SQLITE_DONE;
 	}
-	*fresh = s->unit_fresh && s->unit_feed == feed_id;
+	*fresh = s->unit.fresh && s->unit.feed == feed_id;
 	return TRUE;
 }
 
@@ -2089,10 +2074,8 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		return FALSE;
 	if (fresh) {
 		/* Nothing stored to find: only what this unit put, in memory. */
-		gpointer id;
-
-		if (g_hash_table_lookup_extended(s->unit_keys, item->id, NULL, &id)) {
-			*item_rowid = GPOINTER_TO_SIZE(id);
+		if ((rowid = fw_store_unit_find(&s->unit, item->id))) {
+			*item_rowid = rowid;
 			*state = FW_ITEM_SEEN;
 			return TRUE;
 		}
@@ -2114,7 +2097,7 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		return FALSE;
 	}
 	done(q);
-	if (rowid && in_txn && g_hash_table_contains(s->touched, GSIZE_TO_POINTER(rowid))) {
+	if (rowid && in_txn && g_hash_table_contains(s->unit.touched, GSIZE_TO_POINTER(rowid))) {
 		*item_rowid = rowid;
 		*state = FW_ITEM_SEEN;
 		return TRUE;
@@ -2160,9 +2143,7 @@ insert:
 			rowid = sqlite3_last_insert_rowid(s->db);
 	}
 	if (in_txn)
-		g_hash_table_add(s->touched, GSIZE_TO_POINTER(rowid));
-	if (fresh)
-		g_hash_table_insert(s->unit_keys, g_strdup(item->id), GSIZE_TO_POINTER(rowid));
+		fw_store_unit_add(&s->unit, item->id, rowid, fresh);
 	*item_rowid = rowid;
 	return TRUE;
 }

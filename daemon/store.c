@@ -262,6 +262,42 @@ gboolean fw_store_item_put(struct fw_store *s, gint64 feed_id, const struct fw_i
 	return s->ops->item_put(s, feed_id, item, hash, NULL, now, item_rowid, state, error);
 }
 
+void fw_store_unit_init(struct fw_store_unit *u)
+{
+	u->touched = g_hash_table_new(g_direct_hash, g_direct_equal);
+	u->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	u->feed = 0;
+	u->fresh = FALSE;
+}
+
+void fw_store_unit_clear(struct fw_store_unit *u)
+{
+	g_clear_pointer(&u->touched, g_hash_table_unref);
+	g_clear_pointer(&u->keys, g_hash_table_unref);
+}
+
+void fw_store_unit_reset(struct fw_store_unit *u)
+{
+	g_hash_table_remove_all(u->touched);
+	g_hash_table_remove_all(u->keys);
+	u->feed = 0;
+	u->fresh = FALSE;
+}
+
+gint64 fw_store_unit_find(const struct fw_store_unit *u, const char *item_key)
+{
+	gpointer id;
+
+	return g_hash_table_lookup_extended(u->keys, item_key, NULL, &id) ? GPOINTER_TO_SIZE(id) : 0;
+}
+
+void fw_store_unit_add(struct fw_store_unit *u, const char *item_key, gint64 rowid, gboolean fresh)
+{
+	g_hash_table_add(u->touched, GSIZE_TO_POINTER(rowid));
+	if (fresh)
+		g_hash_table_insert(u->keys, g_strdup(item_key), GSIZE_TO_POINTER(rowid));
+}
+
 gboolean fw_store_item_put_packed(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
                                   const char *hash, GBytes *body, gint64 now,
                                   gint64 *item_rowid, enum fw_item_state *state, GError **error)
