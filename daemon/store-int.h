@@ -42,6 +42,8 @@ struct fw_store_ops {
 	gboolean (*pollers)(struct fw_store *s, GPtrArray *out, GError **error);
 	gboolean (*feed_claim_keep)(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
 	                            gboolean *held, GError **error);
+	/* *has: whether feed_id has any stored item (fw_store_unit_look) */
+	gboolean (*feed_has_items)(struct fw_store *s, gint64 feed_id, gboolean *has, GError **error);
 	gboolean (*item_put)(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
 	                     const char *hash, GBytes *body, gint64 now, gint64 *item_rowid,
 	                     enum fw_item_state *state, GError **error);
@@ -108,10 +110,14 @@ void fw_store_unit_init(struct fw_store_unit *u);
 void fw_store_unit_clear(struct fw_store_unit *u);
 /* Forgets what the unit put, as it ends (commit, release, rollback) or begins. */
 void fw_store_unit_reset(struct fw_store_unit *u);
-/* In a fresh unit (each backend's unit_fresh sets feed and fresh at the
- * unit's first item): the row id item_key was put as, or 0.
- * fw_store_unit_add notes one put (touched always, keys when fresh). */
-gint64 fw_store_unit_find(const struct fw_store_unit *u, const char *item_key);
+/* For an item put in a transaction: *fresh when feed_id is the unit's first
+ * feed and had no stored item then (asked once a unit, ops->feed_has_items),
+ * and then *seen, the row item_key was put as in this unit, or 0; FALSE with
+ * error if the database cannot be read. fw_store_unit_add notes one put
+ * (touched always, keys when fresh). */
+struct fw_store;
+gboolean fw_store_unit_look(struct fw_store *s, gint64 feed_id, const char *item_key,
+                            gboolean *fresh, gint64 *seen, GError **error);
 void fw_store_unit_add(struct fw_store_unit *u, const char *item_key, gint64 rowid, gboolean fresh);
 
 /* One store. The first five fields are both backends'; db to ddicts are

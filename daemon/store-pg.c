@@ -1334,23 +1334,17 @@ static void params_item(struct params *p, const struct fw_item *item, const char
 	p_int(p, now);
 }
 
-/* Whether feed_id is the feed the open unit began with and had no items
- * then (*fresh), as store-sqlite.c's unit_fresh; FALSE with error if that
- * cannot be read. */
-static gboolean pg_unit_fresh(struct fw_store *s, gint64 feed_id, gboolean *fresh, GError **error)
+static gboolean pg_feed_has_items(struct fw_store *s, gint64 feed_id, gboolean *has,
+                                  GError **error)
 {
 	struct params p = { 0 };
 	PGresult *r;
 
-	if (s->unit.feed == 0) {
-		p_int(&p, feed_id);
-		if (!(r = pq_run(s, PS_FEED_HAS_ITEMS, &p, "reading a feed's items", error)))
-			return FALSE;
-		s->unit.feed = feed_id;
-		s->unit.fresh = PQntuples(r) == 0;
-		PQclear(r);
-	}
-	*fresh = s->unit.fresh && s->unit.feed == feed_id;
+	p_int(&p, feed_id);
+	if (!(r = pq_run(s, PS_FEED_HAS_ITEMS, &p, "reading a feed's items", error)))
+		return FALSE;
+	*has = PQntuples(r) > 0;
+	PQclear(r);
 	return TRUE;
 }
 
@@ -1365,18 +1359,17 @@ static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 	PGresult *r;
 
 	g_return_val_if_fail(item != NULL && item->id != NULL, FALSE);
-	if (txn && !pg_unit_fresh(s, feed_id, &fresh, error))
+	if (txn && !fw_store_unit_look(s, feed_id, item->id, &fresh, &rowid, error))
 		return FALSE;
-	if (fresh) {
-		/* Nothing stored to find when the unit began: only what it put. A
-		 * poller that took the feed meanwhile is met by the INSERT. */
-		if ((rowid = fw_store_unit_find(&s->unit, item->id))) {
-			*item_rowid = rowid;
-			*state = FW_ITEM_SEEN;
-			return TRUE;
-		}
-		goto insert;
+	if (rowid) {   /* put in this unit already: a duplicate, ignored */
+		*item_rowid = rowid;
+		*state = FW_ITEM_SEEN;
+		return TRUE;
 	}
+	/* Nothing stored to find when the unit began but what it put; a poller
+	 * that took the feed meanwhile is met by the INSERT. */
+	if (fresh)
+		goto insert;
 	p_int(&p, feed_id);
 	p_text(&p, item->id);
 	if (!(r = pq_run(s, PS_ITEM_SELECT, &p, "reading an item", error)))
@@ -2698,6 +2691,7 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.pollers = pg_pollers,
 	.host_pause = pg_host_pause,
 	.host_pauses = pg_host_pauses,
+	.feed_has_items = pg_feed_has_items,
 	.item_put = pg_item_put,
 	.hit_exists = pg_hit_exists,
 	.story_notified = pg_story_notified,

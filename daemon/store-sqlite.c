@@ -2031,29 +2031,23 @@ static gboolean item_find(struct fw_store *s, sqlite3_stmt *q, gboolean in_txn, 
 	return TRUE;
 }
 
-/* Whether feed_id is the feed the open unit began with and had no items
- * then (*fresh); FALSE with error if that cannot be read. A new feed's
- * first poll (all of a cold cycle) then skips looking its items up. */
-static gboolean unit_fresh(struct fw_store *s, gint64 feed_id, gboolean *fresh, GError **error)
+static gboolean sq_feed_has_items(struct fw_store *s, gint64 feed_id, gboolean *has,
+                                  GError **error)
 {
 	sqlite3_stmt *q;
 	int rc;
 
-	if (s->unit.feed == 0) {
-		if (!(q = stmt(s, ST_FEED_HAS_ITEMS, error)))
-			return FALSE;
-		sqlite3_bind_int64(q, 1, feed_id);
-		rc = sqlite3_step(q);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-			fail(s, error, sqlite3_extended_errcode(s->db), "reading a feed's items");
-			done(q);
-			return FALSE;
-		}
+	if (!(q = stmt(s, ST_FEED_HAS_ITEMS, error)))
+		return FALSE;
+	sqlite3_bind_int64(q, 1, feed_id);
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		fail(s, error, sqlite3_extended_errcode(s->db), "reading a feed's items");
 		done(q);
-		s->unit.feed = feed_id;
-		s->unit.fresh = rc == SQLITE_DONE;
+		return FALSE;
 	}
-	*fresh = s->unit.fresh && s->unit.feed == feed_id;
+	done(q);
+	*has = rc == SQLITE_ROW;
 	return TRUE;
 }
 
@@ -2070,17 +2064,15 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 
 	g_return_val_if_fail(item != NULL && item->id != NULL, FALSE);
 	dict_collect(s, FALSE);
-	if (in_txn && !unit_fresh(s, feed_id, &fresh, error))
+	if (in_txn && !fw_store_unit_look(s, feed_id, item->id, &fresh, &rowid, error))
 		return FALSE;
-	if (fresh) {
-		/* Nothing stored to find: only what this unit put, in memory. */
-		if ((rowid = fw_store_unit_find(&s->unit, item->id))) {
-			*item_rowid = rowid;
-			*state = FW_ITEM_SEEN;
-			return TRUE;
-		}
-		goto insert;
+	if (rowid) {   /* put in this unit already: a duplicate, ignored */
+		*item_rowid = rowid;
+		*state = FW_ITEM_SEEN;
+		return TRUE;
 	}
+	if (fresh)
+		goto insert;   /* nothing stored to find but what this unit put */
 	/* By its id. Already put in this poll: a duplicate, ignored. */
 	if (!(q = stmt(s, ST_ITEM_SELECT, error)))
 		return FALSE;
@@ -3126,6 +3118,7 @@ const struct fw_store_ops fw_store_sqlite_ops = {
 	.feed_get = sq_feed_get,
 	.feed_polled = sq_feed_polled,
 	.feed_statuses = sq_feed_statuses,
+	.feed_has_items = sq_feed_has_items,
 	.item_put = sq_item_put,
 	.hit_exists = sq_hit_exists,
 	.story_notified = sq_story_notified,

@@ -284,11 +284,25 @@ void fw_store_unit_reset(struct fw_store_unit *u)
 	u->fresh = FALSE;
 }
 
-gint64 fw_store_unit_find(const struct fw_store_unit *u, const char *item_key)
+gboolean fw_store_unit_look(struct fw_store *s, gint64 feed_id, const char *item_key,
+                            gboolean *fresh, gint64 *seen, GError **error)
 {
+	struct fw_store_unit *u = &s->unit;
 	gpointer id;
 
-	return g_hash_table_lookup_extended(u->keys, item_key, NULL, &id) ? GPOINTER_TO_SIZE(id) : 0;
+	*seen = 0;
+	if (u->feed == 0) {
+		gboolean has;
+
+		if (!s->ops->feed_has_items(s, feed_id, &has, error))
+			return FALSE;
+		u->feed = feed_id;
+		u->fresh = !has;
+	}
+	*fresh = u->fresh && u->feed == feed_id;
+	if (*fresh && g_hash_table_lookup_extended(u->keys, item_key, NULL, &id))
+		*seen = GPOINTER_TO_SIZE(id);
+	return TRUE;
 }
 
 void fw_store_unit_add(struct fw_store_unit *u, const char *item_key, gint64 rowid, gboolean fresh)
