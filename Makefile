@@ -130,7 +130,9 @@ memcheck: deps
 	sh tests/helpers/vgcheck.sh $(B)/valgrind
 
 # Benchmarks against their floors, one table (bench/run.sh; bench/last-run.md).
-bench: deps all
+bench:
+	@sh .ci/deps bench
+	@$(MAKE) --no-print-directory all
 	FW_BUILD=$(B) sh bench/run.sh
 
 fuzz:
