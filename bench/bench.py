@@ -282,6 +282,17 @@ class Server:
         except OSError:
             return 0
 
+    def settled(self, since, want, timeout=3.0):
+        """statuses(since) once they count want requests, or after timeout s:
+        nginx logs a request after its response is sent, so a client may
+        have stored the answer before its line is written."""
+        end = time.monotonic() + timeout
+        while True:
+            st = self.statuses(since)
+            if sum(st.values()) >= want or time.monotonic() > end:
+                return st
+            time.sleep(0.05)
+
     def statuses(self, since):
         """Counts of the HTTP statuses logged since mark `since`."""
         counts = {}
@@ -426,7 +437,7 @@ def bench_cold_warm(ctx, t, tag=""):
         rm_db(db)
         mark = srv.mark()
         r = fw_poll(fw, conf, feeds, t.problems, "cold")
-        st = srv.statuses(mark)
+        st = srv.settled(mark, feeds)
         if st.get("200", 0) != feeds:
             t.problems.append("cold: nginx answered %s to feedwatch" % st)
         fw_cold.append(r)
@@ -463,7 +474,7 @@ def bench_cold_warm(ctx, t, tag=""):
         log("warm cycle %d/%d" % (i + 1, runs))
         mark = srv.mark()
         r = fw_poll(fw, conf, feeds, t.problems, "warm")
-        st = srv.statuses(mark)
+        st = srv.settled(mark, feeds)
         if st.get("304", 0) != feeds:
             t.problems.append("warm: nginx answered %s to feedwatch (want %d × 304)" % (st, feeds))
         fw_warm.append(r)
@@ -510,7 +521,7 @@ def bench_revision(ctx, t):
         copy_db(ctx["rev0_db"], db)
         mark = srv.mark()
         r = fw_poll(fw, conf, feeds, t.problems, "revision")
-        st = srv.statuses(mark)
+        st = srv.settled(mark, feeds)
         if st.get("200", 0) != changed or st.get("304", 0) != feeds - changed:
             t.problems.append("revision: nginx answered %s to feedwatch (want %d × 200)" % (st, changed))
         fw_rev.append(r)
@@ -622,7 +633,7 @@ def bench_scale(ctx, t):
             rm_db(db)
             mark = srv.mark()
             r = fw_poll(ctx["fw"], conf, n, t.problems, "scale %d" % n)
-            st = srv.statuses(mark)
+            st = srv.settled(mark, n)
             if st.get("200", 0) != n:
                 t.problems.append("scale %d: nginx answered %s" % (n, st))
             rs.append(r)
@@ -1802,7 +1813,7 @@ def bench_team(ctx, t):
                 secs, procs = team_cycle(fwd, conf, max(n, 1), lambda: q(
                     "SELECT count(*) FROM feeds WHERE last_poll > 0 AND fetched = 1") == str(feeds))
                 try:
-                    st = srv.statuses(mark)
+                    st = srv.settled(mark, feeds)
                     if st.get("200", 0) != feeds:
                         t.problems.append("team cold (%d): nginx answered %s" % (n, st))
                     cold.append(secs)
@@ -1814,7 +1825,7 @@ def bench_team(ctx, t):
                     secs, _ = team_cycle(fwd, conf, n, lambda: q(
                         "SELECT count(*) FROM feeds WHERE last_poll > %d" % start) == str(feeds),
                         warm=procs)
-                    st = srv.statuses(mark)
+                    st = srv.settled(mark, feeds)
                     if st.get("304", 0) != feeds:
                         t.problems.append("team warm (%d): nginx answered %s (want %d × 304)"
                                           % (n, st, feeds))
