@@ -1225,9 +1225,9 @@ def proc_switches(pid):
 def wait_quiet(p, deadline, errlog):
     """Waits until daemon p has used no CPU tick and made no voluntary
     context switch for a whole second, twice in a row (or until deadline):
-    the idle window must not hold the cycle's tail, such as a checkpoint
-    reading back pages the machine has dropped from its cache, which blocks
-    on the disk at almost no CPU."""
+    the idle window must not hold work still going on, such as reads of
+    pages the machine has dropped from its cache, which wait on the disk
+    at almost no CPU."""
     quiet, last = 0, None
     while quiet < 2 and time.monotonic() < deadline:
         time.sleep(1)
