@@ -31,7 +31,8 @@ BUILD/libfeedwatch.a, then measures, in this order:
             them), each command beside SQLite over the same hits, with the
             server's CPU (skipped with review or team)
   idle      feedwatchd with every feed at 15m, all polled once, then a quiet
-            window: CPU seconds and wakeups a minute, resident memory
+            window after its first outbox tick (a minute after start: the
+            hourly prune): CPU seconds and wakeups a minute, resident memory
   wide      cold and warm again on a second corpus, gen_corpus.py --mix wide
             (1000 feeds x 10 items: RSS 1.0 and Latin-1 feeds, long bodies,
             more hits), in bench/out/wide, served by a second nginx
@@ -40,8 +41,8 @@ BUILD/libfeedwatch.a, then measures, in this order:
             feed's links are its own): a feed's cost against 1000's, the peak
             memory; then feedwatchd idle with the 100,000
   peers     sfeed_update (maxjobs=16) and newsboat -x reload (reload-threads
-            16), cold and warm, when installed, on both corpora; fewer runs
-            past --budget
+            16), cold and warm, when installed (make bench installs them),
+            on both corpora; fewer runs past --budget
   retention the database after 90 simulated days of the 1000 feeds (the
             corpus, then gen_corpus.py's revision growth a day, over file://)
             against the bytes of its items in the feeds
@@ -698,14 +699,14 @@ def scale_idle(ctx, t, conf, n, srv):
     try:
         wait_quiet(p, time.monotonic() + 300, errlog.name)
         started = time.monotonic() - t0 - 2
-        start_hwm = proc_status_kb(p.pid, "VmHWM")
+        start_hwm = proc_value(p.pid, "VmHWM")
         log("scale: waiting out feedwatchd's first outbox tick")
         tick_sw, tick_rd = past_first_tick(p, t0, time.monotonic() + 300, errlog.name)
         cpu0, sw0, w0 = proc_cpu(p.pid), proc_switches(p.pid), time.monotonic()
         time.sleep(ctx["idle"])
         cpu1, sw1, w1 = proc_cpu(p.pid), proc_switches(p.pid), time.monotonic()
-        rss = proc_status_kb(p.pid, "VmRSS")
-        anon, filek = proc_status_kb(p.pid, "RssAnon"), proc_status_kb(p.pid, "RssFile")
+        rss = proc_value(p.pid, "VmRSS")
+        anon, filek = proc_value(p.pid, "RssAnon"), proc_value(p.pid, "RssFile")
         fetched = sum(srv.statuses(mark).values())
     finally:
         p.send_signal(signal.SIGTERM)
@@ -1244,13 +1245,6 @@ def wait_quiet(p, deadline, errlog):
 FIRST_TICK = 60
 
 
-def proc_read_bytes(pid):
-    for line in open("/proc/%d/io" % pid):
-        if line.startswith("read_bytes:"):
-            return int(line.split()[1])
-    return 0
-
-
 def past_first_tick(p, started, deadline, errlog):
     """Waits out daemon p's first outbox tick (FIRST_TICK s after started)
     and the quiet after it, so that an idle window holds what every minute
@@ -1259,10 +1253,11 @@ def past_first_tick(p, started, deadline, errlog):
     wait = started + FIRST_TICK - 2 - time.monotonic()
     if wait > 0:
         time.sleep(wait)
-    sw0, rd0 = proc_switches(p.pid), proc_read_bytes(p.pid)
+    sw0, rd0 = proc_switches(p.pid), proc_value(p.pid, "read_bytes", "io")
     time.sleep(3)
     wait_quiet(p, deadline, errlog)
-    return switches_between(sw0, proc_switches(p.pid)), proc_read_bytes(p.pid) - rd0
+    rd = proc_value(p.pid, "read_bytes", "io") - rd0
+    return switches_between(sw0, proc_switches(p.pid)), rd
 
 
 def switches_between(before, after):
@@ -1272,8 +1267,9 @@ def switches_between(before, after):
     return sum(v - before.get(tid, (0, 0))[0] for tid, (v, _) in after.items())
 
 
-def proc_status_kb(pid, key):
-    for line in open("/proc/%d/status" % pid):
+def proc_value(pid, key, name="status"):
+    """The number after "key:" in /proc/PID/name, or None."""
+    for line in open("/proc/%d/%s" % (pid, name)):
         if line.startswith(key + ":"):
             return int(line.split()[1])
     return None
@@ -1338,8 +1334,8 @@ def bench_idle(ctx, t):
         else:
             time.sleep(secs)
         cpu1, sw1, t1 = proc_cpu(p.pid), proc_switches(p.pid), time.monotonic()
-        rss, hwm = proc_status_kb(p.pid, "VmRSS"), proc_status_kb(p.pid, "VmHWM")
-        anon, filek = proc_status_kb(p.pid, "RssAnon"), proc_status_kb(p.pid, "RssFile")
+        rss, hwm = proc_value(p.pid, "VmRSS"), proc_value(p.pid, "VmHWM")
+        anon, filek = proc_value(p.pid, "RssAnon"), proc_value(p.pid, "RssFile")
         threads = len(glob.glob("/proc/%d/task/*" % p.pid))
         fetched = sum(srv.statuses(mark2).values())
     finally:
