@@ -12,7 +12,7 @@ SYSCONFDIR ?= $(if $(filter /usr /usr/local,$(PREFIX)),/etc,$(PREFIX)/etc)
 DESTDIR ?=
 
 PKG_CONFIG ?= pkg-config
-PKGS = glib-2.0 gio-2.0 libcurl libxml-2.0 sqlite3 libpq libnotify json-glib-1.0 libzstd
+PKGS = glib-2.0 gio-2.0 libcurl libxml-2.0 sqlite3 libpq libnotify json-glib-1.0 libzstd libdeflate
 # Compiled against, not linked: loaded on first use by their SONAMEs
 # (daemon/lazylib.c; the review commands need none of them).
 LAZY_PKGS = libcurl libpq libnotify

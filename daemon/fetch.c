@@ -25,6 +25,7 @@
 #include "feedwatch/fetch.h"
 #include "feedwatch/lazylib.h"
 #include "feedwatch/sched.h"
+#include "fetch-int.h"
 
 /* libcurl, loaded by fetch_global_init: the functions this file calls. */
 #define FETCH_CURL_FUNCS(X) \
@@ -111,7 +112,8 @@ struct xfer {
 	CURL *easy;
 	struct curl_slist *headers;
 	GByteArray *buf;
-	gint64 body_bytes;          /* decoded body bytes seen (stored or not) */
+	gint64 body_bytes;          /* body bytes seen as sent (stored or not) */
+	char *content_encoding;     /* of the last answer, sanitised, or NULL */
 	gboolean too_big;
 	gboolean error_body;        /* response is not 2xx: its body is discarded */
 	gboolean has_retry_after;
@@ -151,6 +153,7 @@ struct fw_fetcher {
 	GHashTable *per_host;       /* host -> GUINT count of running transfers */
 	GHashTable *host_wait;      /* host -> gint64 *: monotonic usec it waits until */
 	GHashTable *socks;          /* struct sock * set, to free leftovers */
+	struct fw_decoder *decoder; /* undoes Content-Encoding (fetch-decode.c) */
 	guint dispatching;          /* depth of our own callbacks calling `done` */
 	gboolean dying;             /* fw_fetcher_free called during a callback */
 };
@@ -182,6 +185,7 @@ static void xfer_free(struct xfer *x)
 	g_free(x->req_etag);
 	g_free(x->req_last_modified);
 	g_free(x->retry_after);
+	g_free(x->content_encoding);
 	g_free(x->r.permanent_url);
 	if (x->post != NULL)
 		g_bytes_unref(x->post);
@@ -342,8 +346,10 @@ static int timerfunc_cb(CURLM *multi, long timeout_ms, void *userp)
 
 /* --- easy handle callbacks --- */
 
-/* CURLOPT_WRITEFUNCTION: appends decoded body bytes, aborting (returns 0)
- * past max_size; bodies of non-2xx answers are counted and dropped. */
+/* CURLOPT_WRITEFUNCTION: appends body bytes as sent, aborting (returns 0)
+ * past max_size, or past fw_fetch_encoded_cap of it for an encoded body
+ * (decoding bounds the rest); bodies of non-2xx answers are counted and
+ * dropped. */
 static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
 	struct xfer *x = userdata;
@@ -358,6 +364,8 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 	}
 	if (x->error_body)
 		cap = MIN(cap, FW_FETCH_ERROR_BODY_MAX);
+	else if (x->content_encoding != NULL)
+		cap = fw_fetch_encoded_cap(cap);
 	if ((gint64)n > cap - x->body_bytes) {
 		x->too_big = TRUE;
 		return 0;
@@ -456,6 +464,7 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 		g_clear_pointer(&x->r.last_modified, g_free);
 		g_clear_pointer(&x->r.content_type, g_free);
 		g_clear_pointer(&x->retry_after, g_free);
+		g_clear_pointer(&x->content_encoding, g_free);
 		x->has_retry_after = FALSE;
 		x->max_age = 0;
 		x->no_cache = FALSE;
@@ -494,6 +503,18 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 		x->has_retry_after = TRUE;
 	} else if (IS("cache-control")) {
 		parse_cache_control(x, value, value_len);
+	} else if (IS("content-encoding")) {
+		/* several lines are one list (RFC 9110 5.3): joined with commas */
+		g_autofree char *v = sanitize_header_value(value, value_len);
+
+		if (v != NULL && x->content_encoding != NULL) {
+			g_autofree char *old = g_steal_pointer(&x->content_encoding);
+			x->content_encoding = g_strconcat(old, ", ", v, NULL);
+		} else if (v != NULL) {
+			x->content_encoding = g_steal_pointer(&v);
+		}
+		x->last_slot = &x->content_encoding;
+		return n;
 	}
 #undef IS
 	if (x->last_slot != NULL)
@@ -603,7 +624,14 @@ static void collect_result(struct xfer *x, CURLcode code)
 		set_error(x, "%s", curl_easy_strerror(code));
 	}
 	if (x->r.error == NULL && !x->r.not_modified) {
-		x->r.body = g_byte_array_free_to_bytes(g_steal_pointer(&x->buf));
+		char *why = NULL;
+
+		x->r.body = fw_decoder_run(x->f->decoder, x->content_encoding,
+		                           g_steal_pointer(&x->buf), x->f->opts.max_size, &why);
+		if (x->r.body != NULL)
+			x->r.bytes = (gint64)g_bytes_get_size(x->r.body);
+		else
+			x->r.error = why;
 	} else {
 		x->r.bytes = x->r.error != NULL ? x->body_bytes : 0;
 	}
@@ -801,6 +829,8 @@ static gboolean setup_easy(struct fw_fetcher *f, struct xfer *x)
 	}
 	x->buf = g_byte_array_new();
 	x->headers = curl_slist_append(x->headers, FW_FETCH_ACCEPT);
+	if (x->post == NULL)   /* a POST's answer is dropped: no need to compress it */
+		x->headers = curl_slist_append(x->headers, FW_FETCH_ACCEPT_ENCODING);
 	for (guint i = 0; x->post_headers != NULL && x->post_headers[i] != NULL; i++)
 		x->headers = curl_slist_append(x->headers, x->post_headers[i]);
 	if (x->post != NULL)
@@ -826,13 +856,13 @@ static gboolean setup_easy(struct fw_fetcher *f, struct xfer *x)
 	SET(CURLOPT_LOW_SPEED_TIME, MIN(timeout, (long)FW_FETCH_LOW_SPEED_TIME));
 	SET(CURLOPT_TIMEOUT, timeout);
 	SET(CURLOPT_NOSIGNAL, 1L);
-	SET(CURLOPT_ACCEPT_ENCODING, "");   /* every encoding libcurl decodes */
+	SET(CURLOPT_HTTP_CONTENT_DECODING, 0L);   /* fetch-decode.c decodes */
 	SET(CURLOPT_SSL_VERIFYPEER, 1L);
 	SET(CURLOPT_SSL_VERIFYHOST, 2L);
 	SET(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);   /* a proxy's CONNECT answer is no hop */
 	SET(CURLOPT_USERAGENT, f->user_agent);
 	SET(CURLOPT_HTTPHEADER, x->headers);
-	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->opts.max_size);
+	SET(CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)fw_fetch_encoded_cap(f->opts.max_size));
 	SET(CURLOPT_WRITEFUNCTION, write_cb);
 	SET(CURLOPT_WRITEDATA, (void *)x);
 	SET(CURLOPT_HEADERFUNCTION, header_cb);
@@ -977,6 +1007,7 @@ struct fw_fetcher *fw_fetcher_new(GMainContext *ctx, const struct fw_fetch_opts 
 	f->per_host = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	f->host_wait = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	f->socks = g_hash_table_new_full(g_direct_hash, g_direct_equal, sock_free, NULL);
+	f->decoder = fw_decoder_new();
 	f->multi = curl_multi_init();
 	curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
 	curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
@@ -1067,6 +1098,7 @@ void fw_fetcher_free(struct fw_fetcher *f)
 		g_source_unref(f->idle);
 	}
 	g_hash_table_destroy(f->socks);
+	fw_decoder_free(f->decoder);
 	g_hash_table_destroy(f->per_host);
 	g_hash_table_destroy(f->host_wait);
 	g_hash_table_destroy(f->running);

@@ -5,7 +5,9 @@
  * network: sockets and the timer are watched through GLib sources (as curl's
  * docs/examples/multi-event.c). Only http and https, also across redirects;
  * file:// URLs are read from disk (never reachable through a redirect).
- * Bodies are capped at max_size decoded bytes, counted in the write callback.
+ * Bodies are capped at max_size decoded bytes: the write callback counts the
+ * bytes as sent, and the decoder (daemon/fetch-decode.c) stops one byte past
+ * the cap whatever the compression ratio.
  *
  * A "host" here is the authority of the URL, host:port (lower-cased host,
  * default port filled in): max_per_host counts transfers per host:port, and a
@@ -15,8 +17,8 @@
  * fetcher's memory (a new process starts afresh; each feed's own next poll
  * is stored by poll).
  *
- * Every request sends Accept-Encoding with what libcurl decodes (Debian's:
- * gzip, deflate, br, zstd), User-Agent "feedwatch/VERSION (+project URL)",
+ * Every feed request sends Accept-Encoding: gzip, deflate, zstd (what the
+ * decoder undoes; a body in any other coding is an error), User-Agent "feedwatch/VERSION (+project URL)",
  * verifies TLS peers and host names, and shares the multi handle's
  * connection pool, DNS cache and HTTP/2 connections (multiplexed). */
 #ifndef FW_FETCH_H

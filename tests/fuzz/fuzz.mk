@@ -1,9 +1,10 @@
 # libFuzzer harnesses: make -f tests/fuzz/fuzz.mk   (needs clang)
-# Builds build/fuzz/fuzz_{feed,html,query,config} with ASan+UBSan.
+# Builds build/fuzz/fuzz_{feed,html,query,config,decode} with ASan+UBSan.
 # Run:  build/fuzz/fuzz_feed -max_total_time=60 tests/fuzz/corpus/feed
 #       build/fuzz/fuzz_html -max_total_time=60 tests/fuzz/corpus/html
 #       build/fuzz/fuzz_query -max_total_time=60 tests/fuzz/corpus/query
 #       build/fuzz/fuzz_config -max_total_time=60 tests/fuzz/corpus/config
+#       build/fuzz/fuzz_decode -max_total_time=60 tests/fuzz/corpus/decode
 # with UBSAN_OPTIONS=halt_on_error=1:suppressions=tests/fuzz/ubsan.supp (the
 # known reports that another change fixes; every other report stops the run).
 FUZZ_CC ?= clang
@@ -21,7 +22,7 @@ HDRS = $(wildcard include/feedwatch/*.h)
 MATCH_SRC = $(sort $(wildcard daemon/match*.c)) daemon/topic.c daemon/text.c
 CONFIG_SRC = daemon/config.c daemon/opml.c $(MATCH_SRC)
 
-all: $(FB)/fuzz_feed $(FB)/fuzz_html $(FB)/fuzz_query $(FB)/fuzz_config
+all: $(FB)/fuzz_feed $(FB)/fuzz_html $(FB)/fuzz_query $(FB)/fuzz_config $(FB)/fuzz_decode
 
 FEED_SRC = daemon/feed.c $(wildcard daemon/feed-*.c)
 
@@ -37,6 +38,10 @@ $(FB)/fuzz_query: tests/fuzz/fuzz_query.c $(MATCH_SRC) $(HDRS) | $(FB)
 $(FB)/fuzz_config: tests/fuzz/fuzz_config.c $(CONFIG_SRC) $(HDRS) | $(FB)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -DFW_DOCDIR='"/usr/local/share/doc/feedwatch"' -o $@ \
 		tests/fuzz/fuzz_config.c $(CONFIG_SRC) $(FUZZ_LIBS) -lm
+
+$(FB)/fuzz_decode: tests/fuzz/fuzz_decode.c daemon/fetch-decode.c daemon/fetch-int.h | $(FB)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_decode.c daemon/fetch-decode.c \
+		$(FUZZ_LIBS) $(shell $(PKG_CONFIG) --libs libzstd libdeflate)
 
 $(FB):
 	mkdir -p $@

@@ -30,6 +30,9 @@ Routes:
   /size/N           N bytes with Content-Length
   /chunked/N        N bytes, chunked
   /gzip-size/N      N bytes (decoded), Content-Encoding: gzip
+  /zstd-size/N      the same in zstd; /deflate-size/N in deflate (zlib)
+  /enc/NAME         a body in a Content-Encoding, from the table ENCODED below
+                    (valid, stacked, corrupt, truncated, bombs, unknown codings)
   /big-404          404 with a 2 MiB body (Content-Length)
   /big-404-chunked  404 with a 2 MiB body, chunked
   /redirect-file    302 to file:///etc/passwd
@@ -76,6 +79,7 @@ import socket
 import socketserver
 import ssl
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -112,6 +116,73 @@ def bomb():
             parts.append(c.flush())
             _bomb = b"".join(parts)
         return _bomb
+
+
+def zstd(data, *args):
+    """data compressed by the zstd command (zstd's own frame, with checksum)."""
+    return subprocess.run(["zstd", "-q", "-c", *args], input=data, check=True,
+                          stdout=subprocess.PIPE).stdout
+
+
+def deflate_raw(data):
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+def flip(data, at):
+    """data with the byte at index at inverted (a broken checksum)."""
+    b = bytearray(data)
+    b[at] ^= 0xFF
+    return bytes(b)
+
+
+# /enc/NAME: (Content-Encoding header lines, a function making the body).
+ENCODED = {
+    "gzip": (["gzip"], lambda: gzip.compress(FEED)),
+    "x-gzip": (["x-gzip"], lambda: gzip.compress(FEED)),
+    "upper": (["GZIP"], lambda: gzip.compress(FEED)),
+    "deflate": (["deflate"], lambda: zlib.compress(FEED)),
+    "deflate-raw": (["deflate"], lambda: deflate_raw(FEED)),
+    "zstd": (["zstd"], lambda: zstd(FEED)),
+    "identity": (["identity"], lambda: FEED),
+    "stacked": (["deflate, gzip"], lambda: gzip.compress(zlib.compress(FEED))),
+    "two-lines": (["deflate", "zstd"], lambda: zstd(zlib.compress(FEED))),
+    "members": (["gzip"], lambda: gzip.compress(FEED[:60]) + gzip.compress(FEED[60:])),
+    # a large first member and a small last one: the size in the last
+    # member's trailer is far too small a guess
+    "members-small-last": (["gzip"], lambda: gzip.compress(b"g" * 600000) +
+                           gzip.compress(b"<!-- end -->")),
+    "trailing": (["gzip"], lambda: gzip.compress(FEED) + b"\0\0\0 garbage"),
+    "empty": (["gzip"], lambda: b""),
+    "bad-crc": (["gzip"], lambda: flip(gzip.compress(FEED), -8)),
+    "truncated": (["gzip"], lambda: gzip.compress(FEED)[:-12]),
+    "not-gzip": (["gzip"], lambda: FEED),
+    "bad-deflate": (["deflate"], lambda: b"\xff" * 64),
+    "zstd-bad-checksum": (["zstd"], lambda: flip(zstd(FEED), -1)),
+    "zstd-truncated": (["zstd"], lambda: zstd(FEED)[:-8]),
+    "br": (["br"], lambda: FEED),
+    "compress": (["gzip, compress"], lambda: FEED),
+    "too-many": (["gzip, gzip, gzip, gzip, gzip"],
+                 lambda: gzip.compress(gzip.compress(gzip.compress(gzip.compress(
+                     gzip.compress(FEED)))))),
+    "deflate-bomb": (["deflate"], lambda: zlib.compress(bytes(100 << 20), 9)),
+    "zstd-bomb": (["zstd"], lambda: zstd(bytes(100 << 20))),
+    # each layer small, the whole a bomb: gzip of a gzip bomb
+    "nested-bomb": (["gzip, gzip"], lambda: gzip.compress(bomb())),
+    # a frame that asks for a 16 MiB window, past the 8 MiB HTTP allows
+    "zstd-window": (["zstd"], lambda: zstd(bytes(16 << 20), "--zstd=wlog=24",
+                                           "--no-content-size")),
+}
+_encoded = {}
+_encoded_lock = threading.Lock()
+
+
+def encoded(name):
+    """The body of /enc/NAME, made once."""
+    with _encoded_lock:
+        if name not in _encoded:
+            _encoded[name] = ENCODED[name][1]()
+        return _encoded[name]
 
 
 def http_date(t):
@@ -210,6 +281,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path.startswith("/gzip-size/") and path[11:].isdigit():
             self.send_body(200, gzip.compress(b"g" * min(int(path[11:]), 64 << 20)),
                            headers=[("Content-Encoding", "gzip")])
+        elif path.startswith("/zstd-size/") and path[11:].isdigit():
+            self.send_body(200, zstd(b"z" * min(int(path[11:]), 64 << 20)),
+                           headers=[("Content-Encoding", "zstd")])
+        elif path.startswith("/deflate-size/") and path[14:].isdigit():
+            self.send_body(200, zlib.compress(b"d" * min(int(path[14:]), 64 << 20)),
+                           headers=[("Content-Encoding", "deflate")])
+        elif path.startswith("/enc/") and path[5:] in ENCODED:
+            self.send_body(200, encoded(path[5:]), "application/rss+xml",
+                           [("Content-Encoding", v) for v in ENCODED[path[5:]][0]])
         elif path.startswith("/chunked/") and path[9:].isdigit():
             left = min(int(path[9:]), 64 << 20)
             self.send_response(200)

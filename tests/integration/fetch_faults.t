@@ -5,7 +5,7 @@
 # Then a second poll: conditional GETs (304), a server that ignores them, an
 # ETag that had CR LF in it, Retry-After feeds that are not due.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 70
+plan 76
 
 # The fault server on 10 ports of 127.0.0.1 (the Retry-After feeds each get
 # their own host:port: a 429 makes its whole host wait) and one of ::1.
@@ -71,6 +71,11 @@ CONF
 	feed bigcl "$F/big"
 	feed endless "$F/chunked-endless"
 	feed bomb "$F/gzip-bomb"
+	feed zbomb "$F/enc/zstd-bomb"
+	feed brotli "$F/enc/br"
+	feed badcrc "$F/enc/bad-crc"
+	feed zstd "$F/enc/zstd"
+	feed rawdeflate "$F/enc/deflate-raw"
 	feed empty "$F/empty"
 	feed html "$F/html"
 	feed wrongtype "$F/wrong-type"
@@ -83,7 +88,7 @@ fw -c "$conf" poll --no-notify > "$T_TMP/poll.out" 2> "$T_TMP/poll.err"
 rc=$?
 t1=$(date +%s)
 is "$rc" 1 "feedwatch poll exits 1 when some feeds failed"
-like "$(tail -n 1 "$T_TMP/poll.err")" "polled 33 feeds \(24 failed\)" "every feed was polled: 33, 24 failed"
+like "$(tail -n 1 "$T_TMP/poll.err")" "polled 38 feeds \(27 failed\)" "every feed was polled: 38, 27 failed"
 [ $((t1 - t0)) -lt 40 ]
 ok $? "the poll is bounded by the timeout ($((t1 - t0)) s)"
 
@@ -94,7 +99,7 @@ rec() { sqlite3 "$db" "select http_status || '|' || failures || '|' || coalesce(
 hits() { sqlite3 "$db" "select count(*) from hits h join items i on i.id = h.item_id join feeds f on f.id = i.feed_id where f.key = '$1'"; }
 
 # The good feeds: polled, recorded ok, hits stored, despite everything else.
-for k in good1 good2 good3 ok v6 chain wrongtype crlf ignores; do
+for k in good1 good2 good3 ok v6 chain wrongtype crlf ignores zstd rawdeflate; do
 	is "$(rec $k)|$(hits $k)" "200|0||1" "$k: 200, no error, its hit recorded"
 done
 is "$(col good1 "last_poll > 0 and next_poll > last_poll and bytes > 0 and seconds >= 0")" 1 \
@@ -128,6 +133,11 @@ is "$(rec bigcl)" "200|1|body larger than 1048576 bytes" "Content-Length over th
 is "$(rec endless)" "200|1|body larger than 1048576 bytes" "endless chunked body: cut at the cap"
 is "$(rec bomb)" "200|1|body larger than 1048576 bytes" "gzip bomb (100 MB from 100 KB): cut at the cap of decoded bytes"
 is "$(col bomb "bytes <= 1048576")" 1 "the bomb's recorded bytes stay under the cap"
+is "$(rec zbomb)" "200|1|body larger than 1048576 bytes" "zstd bomb (100 MB from 3 KB): cut at the cap"
+is "$(rec brotli)" '200|1|content coding "br" is not supported' "a coding never offered (br): the feed's error names it"
+is "$(rec badcrc)" "200|1|gzip body is corrupt or truncated" "gzip whose CRC does not match: an error, nothing stored"
+like "$(grep -c 'brotli.*content coding \"br\" is not supported' "$T_TMP/poll.err")" '^[1-9]' \
+	"the poll's log names the feed and the coding"
 like "$(rec empty)" "^200\|1\|.+" "empty 200: an error, not a crash"
 like "$(rec html)" "^200\|1\|.*not a feed" "HTML page 200: not a feed"
 is "$(sqlite3 "$db" "select count(*) from feeds where etag like '%'||char(13)||'%' or etag like '%'||char(10)||'%'")" 0 \
@@ -144,7 +154,7 @@ print(" ".join([feeds["good1"]["health"] == "ok" and "ok" or "?",
                 feeds["e500"]["health"] != "ok" and feeds["e500"]["failures"] == 1 and "failing" or "?",
                 feeds["e410"]["gone"] and "gone" or "?", str(len(feeds))]))
 PY
-)" "ok failing gone 33" "feedwatch status --format json: good ok, failing marked, gone marked"
+)" "ok failing gone 38" "feedwatch status --format json: good ok, failing marked, gone marked"
 
 # Logged once each, naming the feed.
 is "$(grep -c 'e500: HTTP 500' "$T_TMP/poll.err")" 1 "a failing feed is logged, once"
