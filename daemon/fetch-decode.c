@@ -20,6 +20,7 @@
 #define DECODE_ZSTD_WINDOW_LOG 23 /* 8 MiB: RFC 9659's limit for HTTP */
 #define DECODE_DEFLATE_RATIO 1032 /* deflate's largest ratio: no body decodes larger */
 #define DECODE_MIN_BUF 4096
+#define DECODE_ZSTD_KEEP (256 * 1024) /* a zstd context larger than this is freed after use */
 
 struct fw_decoder {
 	struct libdeflate_decompressor *inflate;
@@ -184,10 +185,15 @@ static GByteArray *decode_zstd(struct fw_decoder *d, const guint8 *in, gsize len
 			*error = g_strdup_printf("zstd body cannot be decoded: %s",
 			                         ZSTD_isError(ret) ? ZSTD_getErrorName(ret)
 			                                           : "no progress");
+			g_clear_pointer(&d->zstd, ZSTD_freeDCtx);
 			g_byte_array_unref(out);
 			return NULL;
 		}
 	}
+	/* A frame's window (up to 8 MiB) stays in the context: an idle daemon
+	 * does not keep a large one. */
+	if (ZSTD_sizeof_DCtx(d->zstd) > DECODE_ZSTD_KEEP)
+		g_clear_pointer(&d->zstd, ZSTD_freeDCtx);
 	if (ob.pos > (gsize)max) {
 		g_byte_array_unref(out);
 		return too_big(max, error);
