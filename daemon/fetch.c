@@ -624,10 +624,12 @@ static void collect_result(struct xfer *x, CURLcode code)
 		set_error(x, "%s", curl_easy_strerror(code));
 	}
 	if (x->r.error == NULL && !x->r.not_modified) {
+		/* A POST's answer is dropped unread: its coding cannot fail it. */
+		const char *coding = x->post != NULL ? NULL : x->content_encoding;
 		char *why = NULL;
 
-		x->r.body = fw_decoder_run(x->f->decoder, x->content_encoding,
-		                           g_steal_pointer(&x->buf), x->f->opts.max_size, &why);
+		x->r.body = fw_decoder_run(x->f->decoder, coding, g_steal_pointer(&x->buf),
+		                           x->f->opts.max_size, &why);
 		if (x->r.body != NULL)
 			x->r.bytes = (gint64)g_bytes_get_size(x->r.body);
 		else

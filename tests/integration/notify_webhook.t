@@ -2,15 +2,17 @@
 # Webhooks against a loopback receiver that records every request: the hit
 # as JSON with Idempotency-Key, ntfy's form (Title, Priority, Click, Tags),
 # a 500 answer that fails the row until the retry after the backoff (same
-# Idempotency-Key), and an unreachable receiver.
+# Idempotency-Key), an unreachable receiver, and a 2xx whose body claims a
+# coding it is not in (the answer is not read: still delivered).
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/notify_setup.sh"
-plan 19
+plan 21
 
 W="$T_TMP/www"
 mkdir -p "$W"
 cat > "$T_TMP/recv.py" <<'PY'
-"""Records each POST as a JSON line; paths containing "fail" answer 500 the first time."""
+"""Records each POST as a JSON line; paths containing "fail" answer 500 the first
+time; paths containing "brotli" answer with Content-Encoding: br on a plain body."""
 import http.server, json, os, sys
 port_file, log = sys.argv[1], sys.argv[2]
 seen = set()
@@ -25,6 +27,8 @@ class H(http.server.BaseHTTPRequestHandler):
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
         self.send_response(status)
         self.send_header("Content-Length", "2")
+        if "brotli" in self.path:
+            self.send_header("Content-Encoding", "br")
         self.end_headers()
         self.wfile.write(b"ok")
     def log_message(self, *a):
@@ -78,12 +82,16 @@ notify = webhook
 webhook = http://127.0.0.1:$port/ntfy/topic
 webhook_format = ntfy
 urgency = critical
+[topic mercado]
+query = Mercado
+notify = webhook
+webhook = http://127.0.0.1:$port/brotli
 CONF
 write_feed "$W/news.xml" "News" 'Milei & <b>friends</b>|Milei met "them"' 'Urgent Mercado Común|the text'
 
 fw -c "$conf" poll 2> "$T_TMP/poll.err"
 ok $? "poll exits 0"
-is "$(nreq)" 2 "two requests"
+is "$(nreq)" 3 "three requests"
 j=$(grep -n '"/json"' "$RLOG" | cut -d: -f1)
 n=$(grep -n '"/ntfy/topic"' "$RLOG" | cut -d: -f1)
 is "$(req "$j" 'r["headers"]["Content-Type"]')" "application/json" "JSON: Content-Type application/json"
@@ -105,6 +113,10 @@ is "$(req "$n" 'r["headers"]["Priority"] + " " + r["headers"]["Tags"] + " " + r[
 is "$(req "$n" 'r["body"]')" "$(hits "$conf" '[x["title"] + "\n" + x["snippet"] for x in h if x["topic"] == "urgent"][0]')" \
 	"the body is the title, then the snippet"
 is "$(hits "$conf" 'sorted({x["notified"] for x in h})')" '["delivered"]' "2xx: delivered"
+b=$(grep -n '"/brotli"' "$RLOG" | cut -d: -f1)
+is "$(req "$b" '"Accept-Encoding" in r["headers"]')" "False" "a POST offers no Content-Encoding"
+is "$(hits "$conf" '[x["notified"] for x in h if x["topic"] == "mercado"]')" '["delivered"]' \
+	"a 2xx whose body is in a coding never offered is delivered all the same"
 
 # A 500 fails the row; after the backoff it is sent again, with the same key.
 now=$(date +%s)
@@ -128,11 +140,11 @@ is "$(hits "$conf" '[x["notified"] for x in h if x["topic"] in ("flaky", "gone")
 	"both hits stay pending"
 k1=$(req "$(nreq)" 'r["headers"]["Idempotency-Key"]')
 fw -c "$conf" poll --test-now=$((now + 90)) --feed f 2> /dev/null
-is "$(nreq)" 3 "not sent again before the backoff"
+is "$(nreq)" 4 "not sent again before the backoff"
 fw -c "$conf" poll --test-now=$((now + 200)) --feed f 2> /dev/null
-is "$(nreq)" 4 "sent again after it"
-is "$(req 4 'r["path"] + " " + str(r["status"])')" "/fail 200" "and taken"
-is "$(req 4 'r["headers"]["Idempotency-Key"]')" "$k1" "with the same Idempotency-Key"
+is "$(nreq)" 5 "sent again after it"
+is "$(req 5 'r["path"] + " " + str(r["status"])')" "/fail 200" "and taken"
+is "$(req 5 'r["headers"]["Idempotency-Key"]')" "$k1" "with the same Idempotency-Key"
 is "$(hits "$conf" '[x["notified"] for x in h if x["topic"] in ("flaky", "gone")]')" '["delivered", "pending"]' \
 	"delivered; the unreachable one is still pending"
 done_testing
