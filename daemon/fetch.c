@@ -114,6 +114,7 @@ struct xfer {
 	GByteArray *buf;
 	gint64 body_bytes;          /* body bytes seen as sent (stored or not) */
 	char *content_encoding;     /* of the last answer, sanitised, or NULL */
+	gboolean encoding_too_long; /* its lines joined passed FW_FETCH_HEADER_MAX */
 	gboolean too_big;
 	gboolean error_body;        /* response is not 2xx: its body is discarded */
 	gboolean has_retry_after;
@@ -465,6 +466,7 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 		g_clear_pointer(&x->r.content_type, g_free);
 		g_clear_pointer(&x->retry_after, g_free);
 		g_clear_pointer(&x->content_encoding, g_free);
+		x->encoding_too_long = FALSE;
 		x->has_retry_after = FALSE;
 		x->max_age = 0;
 		x->no_cache = FALSE;
@@ -507,7 +509,10 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 		/* several lines are one list (RFC 9110 5.3): joined with commas */
 		g_autofree char *v = sanitize_header_value(value, value_len);
 
-		if (v != NULL && x->content_encoding != NULL) {
+		if (v != NULL && x->content_encoding != NULL &&
+		    strlen(x->content_encoding) + 2 + strlen(v) > FW_FETCH_HEADER_MAX) {
+			x->encoding_too_long = TRUE;   /* not joined: the answer fails */
+		} else if (v != NULL && x->content_encoding != NULL) {
 			g_autofree char *old = g_steal_pointer(&x->content_encoding);
 			x->content_encoding = g_strconcat(old, ", ", v, NULL);
 		} else if (v != NULL) {
@@ -623,6 +628,8 @@ static void collect_result(struct xfer *x, CURLcode code)
 	} else {
 		set_error(x, "%s", curl_easy_strerror(code));
 	}
+	if (x->r.error == NULL && !x->r.not_modified && x->encoding_too_long && x->post == NULL)
+		set_error(x, "Content-Encoding longer than %d bytes", FW_FETCH_HEADER_MAX);
 	if (x->r.error == NULL && !x->r.not_modified) {
 		/* A POST's answer is dropped unread: its coding cannot fail it. */
 		const char *coding = x->post != NULL ? NULL : x->content_encoding;

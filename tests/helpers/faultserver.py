@@ -161,6 +161,8 @@ ENCODED = {
     "zstd-bad-checksum": (["zstd"], lambda: flip(zstd(FEED), -1)),
     "zstd-truncated": (["zstd"], lambda: zstd(FEED)[:-8]),
     "br": (["br"], lambda: FEED),
+    # 600 header lines: joined, a list far over the 1 KiB a header may hold
+    "long-list": (["identity"] * 600, lambda: FEED),
     "compress": (["gzip, compress"], lambda: FEED),
     "too-many": (["gzip, gzip, gzip, gzip, gzip"],
                  lambda: gzip.compress(gzip.compress(gzip.compress(gzip.compress(

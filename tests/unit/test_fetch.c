@@ -141,6 +141,7 @@ static const struct row rows[] = {
 	{ "/enc/br", .status = 200, .error = "content coding \"br\" is not supported" },
 	{ "/enc/compress", .status = 200, .error = "content coding \"compress\" is not supported" },
 	{ "/enc/too-many", .status = 200, .error = "more than 4 content codings" },
+	{ "/enc/long-list", .status = 200, .error = "Content-Encoding longer than 1024 bytes" },
 	{ "/enc/deflate-bomb", .status = 200, .error = "body larger than 1048576 bytes" },
 	{ "/enc/zstd-bomb", .status = 200, .error = "body larger than 1048576 bytes" },
 	{ "/enc/nested-bomb", .status = 200, .error = "body larger than 1048576 bytes" },
