@@ -207,6 +207,17 @@ static GByteArray *decode_zstd(struct fw_decoder *d, const guint8 *in, gsize len
 	return out;
 }
 
+/* Whether a body starts as a feed's text does (after a UTF-8 byte order
+ * mark and white space: '<' or '{'), which no compressed body does. */
+static gboolean looks_like_text(const guint8 *p, gsize len)
+{
+	gsize i = len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+
+	while (i < len && i < 4096 && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+		i++;
+	return i < len && (p[i] == '<' || p[i] == '{');
+}
+
 GBytes *fw_decoder_run(struct fw_decoder *d, const char *coding, GByteArray *body,
                        gint64 max, char **error)
 {
@@ -251,6 +262,10 @@ GBytes *fw_decoder_run(struct fw_decoder *d, const char *coding, GByteArray *bod
 			out = decode_zstd(d, body->data, body->len, max, error);
 			break;
 		default:
+			/* A label servers send by mistake ("UTF-8", "none") on a
+			 * body that is plain text: read as it is, as browsers do. */
+			if (looks_like_text(body->data, body->len))
+				continue;
 			*error = g_strdup_printf("content coding \"%.*s\" is not supported",
 			                         (int)MIN(lens[n], 64), toks[n]);
 			out = NULL;

@@ -160,10 +160,13 @@ ENCODED = {
     "bad-deflate": (["deflate"], lambda: b"\xff" * 64),
     "zstd-bad-checksum": (["zstd"], lambda: flip(zstd(FEED), -1)),
     "zstd-truncated": (["zstd"], lambda: zstd(FEED)[:-8]),
-    "br": (["br"], lambda: FEED),
+    # brotli's bytes are not text: the coding is refused
+    "br": (["br"], lambda: b"\x8b\x0b\x80" + FEED),
+    # a charset where a coding belongs, on plain text: read as it is
+    "utf8-label": (["UTF-8"], lambda: b"\xef\xbb\xbf\n" + FEED),
     # 600 header lines: joined, a list far over the 1 KiB a header may hold
     "long-list": (["identity"] * 600, lambda: FEED),
-    "compress": (["gzip, compress"], lambda: FEED),
+    "compress": (["gzip, compress"], lambda: b"\x1f\x9d\x90" + FEED),
     "too-many": (["gzip, gzip, gzip, gzip, gzip"],
                  lambda: gzip.compress(gzip.compress(gzip.compress(gzip.compress(
                      gzip.compress(FEED)))))),

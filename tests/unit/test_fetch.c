@@ -139,6 +139,7 @@ static const struct row rows[] = {
 	{ "/enc/zstd-bad-checksum", .status = 200, .error = "zstd body cannot be decoded: " },
 	{ "/enc/zstd-truncated", .status = 200, .error = "zstd body is truncated" },
 	{ "/enc/br", .status = 200, .error = "content coding \"br\" is not supported" },
+	{ "/enc/utf8-label", .status = 200, .body = "Milei meets Mercosur" },
 	{ "/enc/compress", .status = 200, .error = "content coding \"compress\" is not supported" },
 	{ "/enc/too-many", .status = 200, .error = "more than 4 content codings" },
 	{ "/enc/long-list", .status = 200, .error = "Content-Encoding longer than 1024 bytes" },
