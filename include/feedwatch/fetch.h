@@ -18,7 +18,8 @@
  * is stored by poll).
  *
  * Every feed request sends Accept-Encoding: gzip, deflate, zstd (what the
- * decoder undoes; a body in any other coding is an error), User-Agent "feedwatch/VERSION (+project URL)",
+ * decoder undoes; a body in any other coding is an error, unless it starts
+ * as a feed's text does), User-Agent "feedwatch/VERSION (+project URL)",
  * verifies TLS peers and host names, and shares the multi handle's
  * connection pool, DNS cache and HTTP/2 connections (multiplexed). */
 #ifndef FW_FETCH_H
