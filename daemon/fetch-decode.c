@@ -248,15 +248,14 @@ GBytes *fw_decoder_run(struct fw_decoder *d, const char *coding, GByteArray *bod
 		}
 		p += len;
 	}
-	while (n > 0) {
+	while (n-- > 0) {
+		enum coding c = coding_of(toks[n], lens[n]);
 		GByteArray *out;
 
-		n--;
-		switch (coding_of(toks[n], lens[n])) {
+		switch (c) {
 		case CODING_GZIP:
 		case CODING_DEFLATE:
-			out = decode_deflate(d, coding_of(toks[n], lens[n]), body->data, body->len,
-			                     max, error);
+			out = decode_deflate(d, c, body->data, body->len, max, error);
 			break;
 		case CODING_ZSTD:
 			out = decode_zstd(d, body->data, body->len, max, error);
