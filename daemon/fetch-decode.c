@@ -72,6 +72,28 @@ static GByteArray *too_big(gint64 max, char **error)
 	return NULL;
 }
 
+/* A buffer of *cap bytes for output: hint, at least DECODE_MIN_BUF, at most
+ * limit. */
+static GByteArray *buf_new(gsize hint, gsize limit, gsize *cap)
+{
+	GByteArray *out;
+
+	*cap = CLAMP(hint, MIN((gsize)DECODE_MIN_BUF, limit), limit);
+	out = g_byte_array_sized_new((guint)*cap);
+	g_byte_array_set_size(out, (guint)*cap);
+	return out;
+}
+
+/* Doubles out (*cap bytes) up to limit; FALSE when it already holds limit. */
+static gboolean buf_grow(GByteArray *out, gsize *cap, gsize limit)
+{
+	if (*cap >= limit)
+		return FALSE;
+	*cap = MIN(*cap * 2, limit);
+	g_byte_array_set_size(out, (guint)*cap);
+	return TRUE;
+}
+
 /* Runs one libdeflate call of kind k on in into out. */
 static enum libdeflate_result inflate_once(struct libdeflate_decompressor *dd, enum coding k,
                                            gboolean raw, const guint8 *in, gsize len,
@@ -103,20 +125,15 @@ static GByteArray *decode_deflate(struct fw_decoder *d, enum coding k, const gui
 	if (k == CODING_GZIP && len >= 18)   /* ISIZE: the last member's size mod 2^32 */
 		hint = (gsize)in[len - 4] | (gsize)in[len - 3] << 8 | (gsize)in[len - 2] << 16 |
 		       (gsize)in[len - 1] << 24;
-	hint = MIN(hint, len * DECODE_DEFLATE_RATIO);
-	cap = CLAMP(hint, MIN((gsize)DECODE_MIN_BUF, limit), limit);
-	out = g_byte_array_sized_new((guint)cap);
-	g_byte_array_set_size(out, (guint)cap);
+	out = buf_new(MIN(hint, len * DECODE_DEFLATE_RATIO), limit, &cap);
 	for (;;) {
 		gsize in_used = 0, out_used = 0;
 		enum libdeflate_result r = inflate_once(d->inflate, k, raw, in + in_off, len - in_off,
 		                                        out->data + out_len, cap - out_len,
 		                                        &in_used, &out_used);
 		if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
-			if (cap >= limit)   /* max + 1 bytes would not hold it */
+			if (!buf_grow(out, &cap, limit))   /* max + 1 bytes would not hold it */
 				break;
-			cap = MIN(cap * 2, limit);
-			g_byte_array_set_size(out, (guint)cap);
 			continue;
 		}
 		if (r != LIBDEFLATE_SUCCESS && k == CODING_DEFLATE && !raw) {
@@ -151,7 +168,7 @@ static GByteArray *decode_zstd(struct fw_decoder *d, const guint8 *in, gsize len
 {
 	gsize limit = (gsize)max + 1;
 	unsigned long long size = ZSTD_getFrameContentSize(in, len);
-	gsize cap = size <= limit ? (gsize)size : MIN(len * 4, limit);
+	gsize cap;
 	ZSTD_inBuffer ib = { in, len, 0 };
 	ZSTD_outBuffer ob;
 	GByteArray *out;
@@ -165,16 +182,12 @@ static GByteArray *decode_zstd(struct fw_decoder *d, const guint8 *in, gsize len
 		ZSTD_DCtx_setParameter(d->zstd, ZSTD_d_windowLogMax, DECODE_ZSTD_WINDOW_LOG);
 	}
 	ZSTD_DCtx_reset(d->zstd, ZSTD_reset_session_only);
-	cap = CLAMP(cap, MIN((gsize)DECODE_MIN_BUF, limit), limit);
-	out = g_byte_array_sized_new((guint)cap);
-	g_byte_array_set_size(out, (guint)cap);
+	out = buf_new(size <= limit ? (gsize)size : len * 4, limit, &cap);
 	ob = (ZSTD_outBuffer){ out->data, cap, 0 };
 	while (ib.pos < ib.size || (ret != 0 && ob.pos == ob.size)) {
 		if (ob.pos == ob.size) {
-			if (cap >= limit)
+			if (!buf_grow(out, &cap, limit))
 				break;
-			cap = MIN(cap * 2, limit);
-			g_byte_array_set_size(out, (guint)cap);
 			ob.dst = out->data;
 			ob.size = cap;
 		}

@@ -505,8 +505,9 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userdata)
 		x->has_retry_after = TRUE;
 	} else if (IS("cache-control")) {
 		parse_cache_control(x, value, value_len);
-	} else if (IS("content-encoding")) {
-		/* several lines are one list (RFC 9110 5.3): joined with commas */
+	} else if (IS("content-encoding") && x->post == NULL) {
+		/* Several lines are one list (RFC 9110 5.3): joined with commas. A
+		 * POST's answer is dropped unread: its coding is not kept. */
 		g_autofree char *v = sanitize_header_value(value, value_len);
 
 		if (v != NULL && x->content_encoding != NULL &&
@@ -628,15 +629,13 @@ static void collect_result(struct xfer *x, CURLcode code)
 	} else {
 		set_error(x, "%s", curl_easy_strerror(code));
 	}
-	if (x->r.error == NULL && !x->r.not_modified && x->encoding_too_long && x->post == NULL)
+	if (x->r.error == NULL && !x->r.not_modified && x->encoding_too_long)
 		set_error(x, "Content-Encoding longer than %d bytes", FW_FETCH_HEADER_MAX);
 	if (x->r.error == NULL && !x->r.not_modified) {
-		/* A POST's answer is dropped unread: its coding cannot fail it. */
-		const char *coding = x->post != NULL ? NULL : x->content_encoding;
 		char *why = NULL;
 
-		x->r.body = fw_decoder_run(x->f->decoder, coding, g_steal_pointer(&x->buf),
-		                           x->f->opts.max_size, &why);
+		x->r.body = fw_decoder_run(x->f->decoder, x->content_encoding,
+		                           g_steal_pointer(&x->buf), x->f->opts.max_size, &why);
 		if (x->r.body != NULL)
 			x->r.bytes = (gint64)g_bytes_get_size(x->r.body);
 		else
