@@ -1356,9 +1356,9 @@ static gboolean sq_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
 
 /* ---- item bodies ------------------------------------------------------- */
 
-/* An item's body (schema 6) is a zstd frame (level BODY_LEVEL, with its
- * content size, no checksum) of the GVariant (msmsas): summary, content,
- * categories. The text is cut to FW_STORE_TEXT_MAX bytes a field. A body
+/* An item's body (schema 6) is a zstd frame (level BODY_LEVEL with the
+ * dictionary, PLAIN_LEVEL without one; with its content size, no checksum)
+ * of the GVariant (msmsas): summary, content, categories. The text is cut to FW_STORE_TEXT_MAX bytes a field. A body
  * that does not decode (a damaged row) reads as no text.
  *
  * Bodies are packed with the database's dictionary (table dicts, its ID in
@@ -1372,6 +1372,9 @@ static gboolean sq_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
  * (dict_settle; fw_store_dict_waiting until then): no body ever names a
  * dictionary that was rolled back. Bodies packed before stay as they are. */
 #define BODY_LEVEL 3
+/* without a dictionary level 1 packs an item as small as 3 does, in three
+ * quarters of the time (docs/design.md, section 4) */
+#define PLAIN_LEVEL 1
 #define BODY_MAX (64 * 1024 * 1024)   /* refused past this decoded size */
 #define DICT_SIZE (110 * 1024)
 #define DICT_SAMPLES 1000
@@ -1581,14 +1584,14 @@ static void dict_sample(struct fw_store *s, const void *data, size_t size)
 		dict_train(s, FALSE);
 }
 
-/* A compression context at BODY_LEVEL, content size in the frame, no
- * checksum; NULL if zstd cannot make one. */
+/* A compression context at PLAIN_LEVEL (a dictionary brings its own level),
+ * content size in the frame, no checksum; NULL if zstd cannot make one. */
 static ZSTD_CCtx *cctx_new(void)
 {
 	ZSTD_CCtx *zc = ZSTD_createCCtx();
 
 	if (zc) {
-		ZSTD_CCtx_setParameter(zc, ZSTD_c_compressionLevel, BODY_LEVEL);
+		ZSTD_CCtx_setParameter(zc, ZSTD_c_compressionLevel, PLAIN_LEVEL);
 		ZSTD_CCtx_setParameter(zc, ZSTD_c_contentSizeFlag, 1);
 		ZSTD_CCtx_setParameter(zc, ZSTD_c_checksumFlag, 0);
 	}
