@@ -42,6 +42,17 @@ short_entry(const GOptionEntry *entries, char c)
 	return NULL;
 }
 
+/* The entry of long option name (as given, "--name" without "=VALUE") in
+ * entries, or NULL. */
+static const GOptionEntry *
+long_entry(const GOptionEntry *entries, const char *name)
+{
+	for (; entries != NULL && entries->long_name != NULL; entries++)
+		if (strcmp(entries->long_name, name) == 0)
+			return entries;
+	return NULL;
+}
+
 /* The first argument before "--" that starts with one '-' and is no option
  * nor group of flags ("-china": a query), or NULL. GLib would read it as
  * -c hina or print the help. */
@@ -51,6 +62,15 @@ stray_dash_arg(const GOptionEntry *entries, int argc, char **argv)
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		const char *a = argv[i];
 
+		if (a[0] == '-' && a[1] == '-' && a[2] != '\0' && strchr(a, '=') == NULL) {
+			/* --name VALUE: the value may start with '-' (--since -7d) */
+			const GOptionEntry *e = long_entry(entries, a + 2);
+			if (e == NULL)
+				e = long_entry(fw_cli_common_entries, a + 2);
+			if (e != NULL && e->arg != G_OPTION_ARG_NONE)
+				i++;
+			continue;
+		}
 		if (a[0] != '-' || a[1] == '-' || a[1] == '\0')
 			continue;
 		if (a[2] == '\0') {   /* -x: an option taking a value skips it */

@@ -72,8 +72,8 @@ const struct fw_cmd_entry fw_cmd_table[] = {
 	  "try a query on a feed or text (QUERY [FILE|URL|-])",
 	  "Try a query on a feed, or on plain text, and show what matches and why (standard "
 	  "input when no FILE or URL is given).", fw_cmd_match },
-	{ "backtest", "TOPIC|QUERY", FEEDS,
-	  "run a topic or a query over every stored item (TOPIC|QUERY)",
+	{ "backtest", "TOPIC | --query QUERY", FEEDS,
+	  "run a topic or a query over every stored item (TOPIC | --query QUERY)",
 	  "Run a topic of the config (with its also= queries) or a query over every stored "
 	  "item; print the matches and the matches a day.", fw_cmd_backtest },
 	{ "parse", "FILE|URL|-", FEEDS,

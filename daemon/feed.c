@@ -799,6 +799,19 @@ gboolean feed_guard_stop(struct feed_guard *g)
 	return g->why != NULL;
 }
 
+/* TRUE if s[0, len) (UTF-8) is empty or only white space and byte-order
+ * marks. */
+static gboolean text_blank(const char *s, gsize len)
+{
+	for (gsize i = 0; i < len; i++) {
+		if (i + 3 <= len && memcmp(s + i, "\xEF\xBB\xBF", 3) == 0)
+			i += 2;
+		else if (!g_ascii_isspace(s[i]))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
                                   const char *content_type, GError **error)
 {
@@ -865,6 +878,10 @@ struct fw_feed_doc *fw_feed_parse_limited(const char *data, gsize len, const cha
 		else if (root)
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_FEED,
 			            "not a feed: XML document with root element <%s>", root->name);
+		else if (text_blank(text.str, text.len))
+			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML,
+			            "empty document (%" G_GSIZE_FORMAT " bytes%s)", len,
+			            len > 0 ? ", only white space" : "");
 		else
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML, "not XML: %d:%d: %s",
 			            strict_err.line, strict_err.col, strict_err.msg);

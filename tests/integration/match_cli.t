@@ -7,7 +7,7 @@
 # says why an item did not match; at a terminal match --why and parse wrap
 # their words (wide characters too), offsets only with -v.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 71
+plan 73
 
 tac="$FW_TOP/tests/fixtures/tac-feed.xml"
 small="$T_TMP/small.xml"
@@ -115,6 +115,11 @@ like "$(cat "$T_TMP/err")" "'-china' is not an option; .* goes after '--': feedw
 	"the error for -china says to put it after --"
 out=$(fw match -- '-chinese milei' "$small")
 like "$out" "^1 of 4 items matched$" "match -- '-chinese milei': the query after -- works"
+# A long option's value may start with '-': it is the option's to judge.
+fw hits --since -7d > /dev/null 2> "$T_TMP/err"
+is "$?" 2 "hits --since -7d is a usage error"
+like "$(cat "$T_TMP/err")" "^feedwatch hits: bad --since '-7d' \(e.g. " \
+	"hits --since -7d: --since's own message, not the one about '--'"
 
 # feedwatch check: file:line:col of each kind of query error, the value's
 # column plus the error's column in the query (query = and also = lines).
