@@ -336,7 +336,7 @@ static void csv_field(GString *line, const char *value, gboolean last)
 static void print_csv(GPtrArray *rows, FILE *out)
 {
 	static const char *const header[] = {
-		"id", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
+		"id", "story", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
 		"published", "found", "snippet", "read", "notified",
 	};
 	g_autoptr(GString) line = g_string_new(NULL);
@@ -347,11 +347,14 @@ static void print_csv(GPtrArray *rows, FILE *out)
 	for (guint i = 0; i < rows->len; i++) {
 		const struct fw_hit_row *r = g_ptr_array_index(rows, i);
 		g_autofree char *id = g_strdup_printf("%" G_GINT64_FORMAT, r->id);
+		g_autofree char *story = g_strdup_printf("%" G_GINT64_FORMAT,
+		                                         r->story > 0 ? r->story : r->id);
 		g_autofree char *published = fw_hit_time_utc(r->published);
 		g_autofree char *found = fw_hit_time_utc(r->found);
 
 		g_string_truncate(line, 0);
 		csv_field(line, id, FALSE);
+		csv_field(line, story, FALSE);
 		csv_field(line, r->topic, FALSE);
 		csv_field(line, r->topic_name ? r->topic_name : r->topic, FALSE);
 		csv_field(line, r->feed, FALSE);

@@ -61,7 +61,7 @@ PY
 ok $? "--follow's lines are the same objects as hits --format json"
 
 for i in $(seq 100); do [ "$(wc -l < "$T_TMP/follow.csv")" -ge $((2 + n_new)) ] && break; sleep 0.1; done
-is "$(grep -c '^id,topic,' "$T_TMP/follow.csv")" 1 "--follow --format csv: the header once"
+is "$(grep -c '^id,story,topic,' "$T_TMP/follow.csv")" 1 "--follow --format csv: the header once"
 is "$(wc -l < "$T_TMP/follow.csv")" "$((2 + n_new))" "--follow --format csv: a row a hit"
 
 kill -TERM "$follow"

@@ -134,7 +134,7 @@ if not raw.endswith(b"\r\n") or b"\n" in raw.replace(b"\r\n", b""):
     pass
 rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
 hits = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
-want_cols = ["id", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
+want_cols = ["id", "story", "topic", "topic_name", "feed", "feed_title", "item_id", "title", "link",
              "published", "found", "snippet", "read", "notified"]
 with open(sys.argv[1], newline="", encoding="utf-8") as f:
     header = next(csv.reader(f))
