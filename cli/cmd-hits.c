@@ -19,6 +19,38 @@ struct follow {
 	int rc;
 };
 
+/* Reorders rows so that the rows of one story are adjacent, each story where
+ * its first row was (the table prints a line a story of adjacent rows). */
+static void
+group_stories(GPtrArray *rows)
+{
+	g_autoptr(GHashTable) by_story = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL,
+	                                                       (GDestroyNotify)g_ptr_array_unref);
+	g_autoptr(GPtrArray) firsts = g_ptr_array_new();
+	guint n = 0;
+
+	for (guint i = 0; i < rows->len; i++) {
+		struct fw_hit_row *r = rows->pdata[i];
+		GPtrArray *same = r->story > 0 ? g_hash_table_lookup(by_story, &r->story) : NULL;
+
+		if (same == NULL) {
+			same = g_ptr_array_new();
+			g_ptr_array_add(firsts, same);
+			if (r->story > 0)
+				g_hash_table_insert(by_story, &r->story, same);
+		}
+		g_ptr_array_add(same, r);
+	}
+	for (guint i = 0; i < firsts->len; i++) {
+		GPtrArray *same = firsts->pdata[i];
+
+		for (guint k = 0; k < same->len; k++)
+			rows->pdata[n++] = same->pdata[k];
+		if (((struct fw_hit_row *)same->pdata[0])->story <= 0)
+			g_ptr_array_unref(same);   /* not in the table */
+	}
+}
+
 /* Prints rows; the CSV header and table heading only the first time. */
 static void
 follow_print(struct follow *fl, GPtrArray *rows)
@@ -26,6 +58,9 @@ follow_print(struct follow *fl, GPtrArray *rows)
 	char *buf = NULL, *nl;
 	size_t len = 0;
 	FILE *mem;
+
+	if (fl->format == FW_HITLOG_TABLE)
+		group_stories(rows);
 
 	if (!fl->header_done || fl->format == FW_HITLOG_JSON) {
 		fw_hitlog_print(rows, fl->format, stdout, fl->color, fl->width);
