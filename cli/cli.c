@@ -524,6 +524,24 @@ fw_cli_term_marked(const char *text, guint max, gboolean color)
 	return g_strjoinv(color ? "\033[0m" : "]", b);
 }
 
+char *
+fw_cli_snippet_marked(const struct fw_snippet *sn, guint max, gboolean color)
+{
+	g_autofree char *text = g_strdup(sn->text ? sn->text : "");
+	g_autofree char *marked = NULL;
+	char *p = text;
+
+	/* the marks' own characters, each the same length (and one character,
+	 * so that the marks' offsets hold) as U+FFFD */
+	while ((p = strstr(p, "\xee\x80")) != NULL) {
+		if (p[2] == '\x80' || p[2] == '\x81')
+			memcpy(p, "\xef\xbf\xbd", 3);
+		p += 2;
+	}
+	marked = fw_snippet_render(text, sn->marks, FW_CLI_MARK_OPEN, FW_CLI_MARK_CLOSE, FALSE);
+	return fw_cli_term_marked(marked, max, color);
+}
+
 /* ---- JSON -------------------------------------------------------------- */
 
 void

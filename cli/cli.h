@@ -165,6 +165,11 @@ gchar **fw_cli_browser_argv(const char *url, GError **error);
  * characters) with its marks made bold escapes (color) or [ ]. Caller frees. */
 char *fw_cli_term_marked(const char *text, guint max, gboolean color);
 
+struct fw_snippet;
+/* The snippet sn with its marks, as fw_cli_term_marked: a U+E000 or U+E001
+ * of the feed's own text shows as U+FFFD, never as a mark. Caller frees. */
+char *fw_cli_snippet_marked(const struct fw_snippet *sn, guint max, gboolean color);
+
 /* ---- JSON -------------------------------------------------------------- */
 
 /* Adds member name: v, or null for NULL. */

@@ -83,13 +83,9 @@ backtest_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 		fw_hitlog_wrap(out, clean, bt->wrap, "", "  ");
 		if (bt->color)
 			g_string_insert(out, out->len - 1, "\033[0m");
-		text = sn ? fw_snippet_render(sn->text, sn->marks, FW_CLI_MARK_OPEN, FW_CLI_MARK_CLOSE,
-		                              FALSE) : NULL;
-		if (text) {
-			g_autofree char *snip = fw_cli_term_marked(text, G_MAXUINT, bt->color);
-
-			fw_hitlog_wrap(out, snip, bt->wrap, "    ", "    ");
-		}
+		text = sn ? fw_cli_snippet_marked(sn, G_MAXUINT, bt->color) : NULL;
+		if (text)
+			fw_hitlog_wrap(out, text, bt->wrap, "    ", "    ");
 		fputs(out->str, stdout);
 	}
 	fw_snippet_free(sn);

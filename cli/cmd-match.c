@@ -110,9 +110,7 @@ match_one(const struct fw_query *q, const struct fw_item *it, const char *feed_t
 	}
 	{
 		struct fw_snippet *sn = fw_snippet_make(&d, spans, 200);
-		g_autofree char *text = sn ? fw_snippet_render(sn->text, sn->marks, FW_CLI_MARK_OPEN,
-		                                               FW_CLI_MARK_CLOSE, FALSE) : NULL;
-		g_autofree char *snip = text ? fw_cli_term_marked(text, 1000, color) : NULL;
+		g_autofree char *snip = sn ? fw_cli_snippet_marked(sn, 1000, color) : NULL;
 		g_autofree char *link = it->link ? fw_cli_term_cut(it->link, G_MAXUINT) : NULL;
 		g_autoptr(GString) m = g_string_new(NULL);
 

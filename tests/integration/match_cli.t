@@ -7,7 +7,7 @@
 # says why an item did not match; at a terminal match --why and parse wrap
 # their words (wide characters too), offsets only with -v.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 73
+plan 75
 
 tac="$FW_TOP/tests/fixtures/tac-feed.xml"
 small="$T_TMP/small.xml"
@@ -115,6 +115,13 @@ like "$(cat "$T_TMP/err")" "'-china' is not an option; .* goes after '--': feedw
 	"the error for -china says to put it after --"
 out=$(fw match -- '-chinese milei' "$small")
 like "$out" "^1 of 4 items matched$" "match -- '-chinese milei': the query after -- works"
+# A feed's own U+E000/U+E001 (the characters the tool marks matches with
+# before it makes them bold or [ ]) show as U+FFFD, never as marks.
+printf '<rss><channel><title>p</title><item><title>x</title><guid>1</guid><description>Milei text \356\200\200fake\356\200\201 \356\200\200rest</description></item></channel></rss>' > "$T_TMP/pua.xml"
+out=$(fw match Milei "$T_TMP/pua.xml")
+r=$(printf '\357\277\275')
+like "$out" "\\[Milei\\] text ${r}fake${r} ${r}rest" "a feed's U+E000/U+E001 are no marks: U+FFFD"
+is "$(printf '%s' "$out" | tr -cd '[' | wc -c)" 1 "one mark, the match's"
 # A long option's value may start with '-': it is the option's to judge.
 fw hits --since -7d > /dev/null 2> "$T_TMP/err"
 is "$?" 2 "hits --since -7d is a usage error"
