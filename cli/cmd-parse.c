@@ -89,7 +89,7 @@ fw_cmd_parse(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return 1;
 	}
 	if (doc->degraded)
-		fprintf(stderr, "feedwatch parse: %s: broken feed read in recover mode: %s\n", argv[1],
+		fprintf(stderr, "feedwatch parse: %s: feed read despite a problem: %s\n", argv[1],
 		        doc->warning ? doc->warning : "");
 	if (!json) {
 		g_autofree char *title = fw_cli_term_cut(doc->title ? doc->title : "(no title)", G_MAXUINT);

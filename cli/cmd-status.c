@@ -332,7 +332,8 @@ status_table(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, 
 		else if (st && st->moved_to)
 			note = g_strdup_printf("moved to %s", st->moved_to);
 		else if (st && st->degraded)
-			note = g_strdup("read in recover mode (broken XML)");
+			note = g_strdup("read despite a problem (broken XML read in recover mode, more than "
+			                 "10000 items, or a date's zone dropped): the daemon's log says which");
 		if (note == NULL)
 			continue;
 		clean = fw_cli_term_cut(note, G_MAXUINT);
@@ -419,7 +420,8 @@ feed_hint(const struct fw_feed_status *st)
 	if (st->gone)
 		return g_strdup("the server said 410 Gone: remove the feed, or give it a new url=");
 	if (st->degraded)
-		return g_strdup("the feed is broken XML, read in recover mode: items may be missing");
+		return g_strdup("the feed was read despite a problem (the daemon's log says which): "
+		                "items may be missing");
 	return NULL;
 }
 
@@ -555,7 +557,8 @@ status_one(const struct status_line *l, gboolean json, guint width)
 		if (st && st->gone)
 			field_line(out, "gone", "yes (HTTP 410)", width);
 		if (st && st->degraded)
-			field_line(out, "degraded", "yes (read in recover mode)", width);
+			field_line(out, "degraded", "yes (read despite a problem: the daemon's log says which)",
+			           width);
 		field_line(out, "error", st && st->error ? st->error : "none", width);
 		field_line(out, "hint", hint, width);
 		fputs(out->str, stdout);

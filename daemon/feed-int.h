@@ -150,6 +150,8 @@ void feed_not_feed_html(const char *buf, gsize len, const char *base_url, GError
 /* feed.c */
 struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry, struct fw_feed_doc *doc);
 void feed_warn(struct fw_feed_doc *doc, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* The warning that an item past FW_FEED_MAX_ITEMS was left out (once). */
+void feed_warn_items_cut(struct fw_feed_doc *doc);
 int feed_atom_link_rank(xmlNodePtr n);
 char *feed_bounded_id(char *id);
 gboolean feed_guard_stop(struct feed_guard *g);

@@ -305,7 +305,11 @@ struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *bas
 	doc->link = json_link(jstr(o, "home_page_url"), base_url, NULL);
 	JsonArray *items = jarr(o, "items");
 	guint n = items ? json_array_get_length(items) : 0;
-	for (guint i = 0; i < n && doc->items->len < FW_FEED_MAX_ITEMS; i++) {
+	for (guint i = 0; i < n; i++) {
+		if (doc->items->len >= FW_FEED_MAX_ITEMS) {
+			feed_warn_items_cut(doc);
+			break;
+		}
 		if (feed_guard_stop(guard)) {
 			g_set_error(error, FW_FEED_ERROR, guard->code, "%s", guard->why);
 			fw_feed_doc_free(doc);

@@ -771,6 +771,8 @@ static void add_item(struct fw_feed_doc *doc, xmlNodePtr c, gboolean atom, gbool
 		struct fw_item *it = feed_make_item(c, atom, doc);
 		if (it)
 			g_ptr_array_add(doc->items, it);
+	} else {
+		feed_warn_items_cut(doc);
 	}
 	if (recover)
 		nested_items(doc, c, atom);
@@ -789,6 +791,8 @@ static void nested_items(struct fw_feed_doc *doc, xmlNodePtr el, gboolean atom)
 			struct fw_item *it = feed_make_item(c, atom, doc);
 			if (it)
 				g_ptr_array_add(doc->items, it);
+		} else if (is_item(c, atom)) {
+			feed_warn_items_cut(doc);
 		}
 		if (c->type == XML_ELEMENT_NODE && c->children) {
 			c = c->children;

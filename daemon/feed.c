@@ -734,6 +734,11 @@ static void doc_strip_unsafe(struct fw_feed_doc *doc)
 /* ------------------------------------------------------------------ */
 /* Entry points                                                        */
 
+void feed_warn_items_cut(struct fw_feed_doc *doc)
+{
+	feed_warn(doc, "too many items: only the first %d read", FW_FEED_MAX_ITEMS);
+}
+
 /* Marks doc degraded and adds a reason to its warning, "; " between
  * reasons. A reason of a kind already there (the text before its first
  * ':') is not added again: the first of each kind is enough. */

@@ -634,7 +634,7 @@ poll_job_done(struct fw_poller *p, struct parse_job *job)
 	rec->ttl = job->doc->ttl;
 	rec->max_age = job->max_age;
 	if (job->doc->degraded)
-		fw_log_warn("%s: broken feed read in recover mode: %s", fc->key,
+		fw_log_warn("%s: feed read despite a problem: %s", fc->key,
 		            job->doc->warning ? job->doc->warning : "");
 	rec->degraded = job->doc->degraded;
 	rec->title = fc->title ? fc->title : job->doc->title;

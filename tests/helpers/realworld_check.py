@@ -95,7 +95,7 @@ def actual(outdir, name):
                 items.append({k: o.get(k) for k in FIELDS})
     if rc != 0:
         parse, error = "error", error_kind(err)
-    elif "broken feed read in recover mode" in err:
+    elif "feed read despite a problem" in err:
         parse, error = "degraded", None
     else:
         parse, error = "ok", None

@@ -6,7 +6,7 @@
 # request (nginx's access log sees only the feeds themselves); billion laughs
 # is refused; an HTML page names the feed it links to.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 22
+plan 24
 [ -x "$FW_BUILD/feedwatch" ] || { echo "Bail out! $FW_BUILD/feedwatch is not built"; exit 1; }
 
 www="$T_TMP/www"
@@ -79,6 +79,22 @@ printf 'Milei \xc2\x85 wins \xe2\x80\xae here\n' | fw match milei - > "$T_TMP/ma
 iconv -f UTF-8 -t UTF-8 "$T_TMP/match.out" > /dev/null 2>&1 &&
 	! LC_ALL=C grep -q -P '\xc2[\x80-\x9f]|\xe2\x80\xae' "$T_TMP/match.out"
 ok $? "match prints valid UTF-8 without the C1 control or the bidi override"
+
+# A feed of 10050 items: the first 10000 are read, and the log and status
+# say that the rest were left out (they were dropped without a word).
+"$FW_PY" -c '
+import sys
+sys.stdout.write("<rss><channel><title>many</title>" + "".join(
+    "<item><guid>%d</guid><title>t %d%s</title></item>" % (i, i, " Milei" if i in (9999, 10049) else "")
+    for i in range(10050)) + "</channel></rss>")' > "$T_TMP/many.xml"
+printf '[feedwatch]\ndatabase = %s/many.db\n[feed many]\nurl = file:%s/many.xml\n[topic milei]\nquery = Milei\n' \
+	"$T_TMP" "$T_TMP" > "$T_TMP/many.conf"
+fw -c "$T_TMP/many.conf" poll --no-notify > /dev/null 2> "$T_TMP/many.err"
+like "$(cat "$T_TMP/many.err")" "many: feed read despite a problem: too many items: only the first 10000 read" \
+	"poll: the log says items were left out"
+is "$(fw -c "$T_TMP/many.conf" status --format json | "$FW_PY" -c '
+import json, sys; f = json.load(sys.stdin)["feeds"][0]; print(f["degraded"], f["items"])')" "True 10000" \
+	"status: the feed is degraded, 10000 items stored"
 
 sleep 0.2
 requests=$(grep -c . "$NGINX_LOG")

@@ -1060,15 +1060,36 @@ static char *gen_wide(gsize *len)
 	return big_item("<title>wide</title>", "<x/>", 100000, "", len);
 }
 
-/* 10050 items (at most 10000 are read). */
-static char *gen_10050_items(gsize *len)
+/* n items of RSS (json: of a JSON Feed). */
+static char *gen_items(int n, gboolean json, gsize *len)
 {
-	GString *s = g_string_new("<rss><channel><title>many</title>");
-	for (int i = 0; i < 10050; i++)
-		g_string_append_printf(s, "<item><guid>%d</guid></item>", i);
-	g_string_append(s, "</channel></rss>");
+	GString *s = g_string_new(json ? "{\"version\": \"https://jsonfeed.org/version/1.1\", "
+	                                 "\"title\": \"many\", \"items\": ["
+	                               : "<rss><channel><title>many</title>");
+	for (int i = 0; i < n; i++)
+		g_string_append_printf(s, json ? "%s{\"id\": \"%d\"}" : "%s<item><guid>%d</guid></item>",
+		                       json && i > 0 ? ", " : "", i);
+	g_string_append(s, json ? "]}" : "</channel></rss>");
 	*len = s->len;
 	return g_string_free(s, FALSE);
+}
+
+/* 10050 items (at most 10000 are read, and the feed says so). */
+static char *gen_10050_items(gsize *len)
+{
+	return gen_items(10050, FALSE, len);
+}
+
+/* 10000 items: all read, no warning. */
+static char *gen_10000_items(gsize *len)
+{
+	return gen_items(10000, FALSE, len);
+}
+
+/* 10050 items of a JSON Feed. */
+static char *gen_10050_json(gsize *len)
+{
+	return gen_items(10050, TRUE, len);
 }
 
 /* 4000 items (about 1 MB, fed to libxml2 in several chunks) with HTML
@@ -1573,7 +1594,13 @@ static const struct feed_row rows[] = {
 	  .error_has = "nested too deeply" },
 	{ .name = "100000-siblings", .gen = gen_wide, .n_items = 2, .title = "wide" },
 	{ .name = "10050-items", .gen = gen_10050_items, .n_items = 10000, .item = 9999, .id = "9999",
+	  .feed_title = "many", .degraded = TRUE,
+	  .warning_has = "too many items: only the first 10000 read" },
+	{ .name = "10000-items", .gen = gen_10000_items, .n_items = 10000, .item = 9999, .id = "9999",
 	  .feed_title = "many" },
+	{ .name = "10050-items-json", .gen = gen_10050_json, .n_items = 10000, .item = 9999,
+	  .id = "9999", .feed_title = "many", .degraded = TRUE,
+	  .warning_has = "too many items: only the first 10000 read" },
 
 	{ .name = "long-link-id-hashed", .gen = gen_long_link_id, .n_items = 1, .id = "sha1:",
 	  .title = "long" },
