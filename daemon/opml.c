@@ -44,7 +44,8 @@ void fw_opml_feed_free(struct fw_opml_feed *f)
 /* ---- text helpers ------------------------------------------------------ */
 
 /* s as one trimmed line: valid UTF-8, controls and runs of white space folded
- * to one space. NULL for NULL or when nothing is left. */
+ * to one space, bidirectional controls dropped. NULL for NULL or when
+ * nothing is left. */
 static char *one_line(const char *s)
 {
 	g_autofree char *valid = NULL;
@@ -62,6 +63,9 @@ static char *one_line(const char *s)
 			space = out->len > 0;
 			continue;
 		}
+		if (c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+		    (c >= 0x2066 && c <= 0x2069))
+			continue;
 		if (space)
 			g_string_append_c(out, ' ');
 		space = FALSE;

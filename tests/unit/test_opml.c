@@ -71,6 +71,10 @@ static const struct parse_case parse_cases[] = {
 	  "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><opml version=\"1.0\"><body>"
 	  "<outline text=\"Espa\xf1" "a\" xmlUrl=\"https://es.example/\"/></body></opml>",
 	  -1, 0, { "España|https://es.example/|-|-" } },
+	{ "bidi controls dropped, C1 a space", HEAD
+	  "<outline text=\"Two&#x202e;evil&#x2066; &#x200f;x&#x85;y\" "
+	  "xmlUrl=\"https://bidi.example/\"/>" TAIL,
+	  -1, 0, { "Twoevil x y|https://bidi.example/|-|-" } },
 	{ "empty body", HEAD TAIL, -1, 0, { NULL } },
 	{ "not XML", HEAD "<outline text=\"a\">" TAIL, FW_OPML_ERROR_NOT_XML, 0, { NULL } },
 	{ "not OPML", "<rss version=\"2.0\"><channel/></rss>", FW_OPML_ERROR_NOT_OPML, 0, { NULL } },
