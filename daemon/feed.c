@@ -817,6 +817,28 @@ static gboolean text_blank(const char *s, gsize len)
 	return TRUE;
 }
 
+/* TRUE if the first character of s[0, len) (UTF-8) after white space and
+ * byte-order marks is '<'; else FALSE with that character, quoted if it is
+ * printable ASCII or as U+XXXX, in first (a static buffer). */
+static gboolean text_starts_markup(const char *s, gsize len, const char **first)
+{
+	static __thread char buf[16];
+	gsize i = 0;
+
+	while (i < len && (g_ascii_isspace(s[i]) ||
+	                   (i + 3 <= len && memcmp(s + i, "\xEF\xBB\xBF", 3) == 0)))
+		i += g_ascii_isspace(s[i]) ? 1 : 3;
+	if (i < len && s[i] == '<')
+		return TRUE;
+	if (i < len && g_ascii_isprint(s[i]) && s[i] != '\'')
+		g_snprintf(buf, sizeof buf, "'%c'", s[i]);
+	else
+		g_snprintf(buf, sizeof buf, "U+%04X", i < len ? (guint)g_utf8_get_char_validated(
+		                                                   s + i, (gssize)(len - i)) : 0u);
+	*first = buf;
+	return FALSE;
+}
+
 struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
                                   const char *content_type, GError **error)
 {
@@ -833,6 +855,7 @@ struct fw_feed_doc *fw_feed_parse_limited(const char *data, gsize len, const cha
 	xmlDocPtr xdoc;
 	gboolean degraded = FALSE;
 	struct fw_feed_doc *doc = NULL;
+	const char *first = NULL;
 
 	g_return_val_if_fail(data != NULL || len == 0, NULL);
 	feed_xml_init();
@@ -887,6 +910,9 @@ struct fw_feed_doc *fw_feed_parse_limited(const char *data, gsize len, const cha
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML,
 			            "empty document (%" G_GSIZE_FORMAT " bytes%s)", len,
 			            len > 0 ? ", only white space" : "");
+		else if (!text_starts_markup(text.str, text.len, &first))
+			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML,
+			            "not XML: it starts with %s, not '<' (nor '{' of a JSON Feed)", first);
 		else
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML, "not XML: %d:%d: %s",
 			            strict_err.line, strict_err.col, strict_err.msg);
