@@ -588,8 +588,12 @@ fw_cli_read_stdin(gsize max, gsize *len)
 	char buf[65536];
 	size_t n;
 
-	while ((max == 0 || s->len <= max) && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
+	/* a short count is the end (or an error): a terminal's Ctrl-D is read
+	 * once, not asked for again */
+	do {
+		n = fread(buf, 1, sizeof buf, stdin);
 		g_string_append_len(s, buf, n);
+	} while (n == sizeof buf && (max == 0 || s->len <= max));
 	*len = s->len;
 	return g_string_free(s, FALSE);
 }

@@ -174,6 +174,9 @@ fw_cmd_match(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		gsize len = 0;
 
 		if (strcmp(src, "-") == 0) {
+			if (argc == 2 && isatty(STDIN_FILENO))
+				fprintf(stderr, "feedwatch match: no FILE or URL: reading the text to match "
+				        "from the terminal (Ctrl-D ends it)\n");
 			text = fw_cli_read_stdin(0, &len);
 		} else if (!g_file_get_contents(src, &text, &len, &err)) {
 			fw_query_free(q);

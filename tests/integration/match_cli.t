@@ -7,7 +7,7 @@
 # says why an item did not match; at a terminal match --why and parse wrap
 # their words (wide characters too), offsets only with -v.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 75
+plan 78
 
 tac="$FW_TOP/tests/fixtures/tac-feed.xml"
 small="$T_TMP/small.xml"
@@ -122,6 +122,14 @@ out=$(fw match Milei "$T_TMP/pua.xml")
 r=$(printf '\357\277\275')
 like "$out" "\\[Milei\\] text ${r}fake${r} ${r}rest" "a feed's U+E000/U+E001 are no marks: U+FFFD"
 is "$(printf '%s' "$out" | tr -cd '[' | wc -c)" 1 "one mark, the match's"
+# No FILE at a terminal: a hint on stderr, and one Ctrl-D ends the text.
+out=$(timeout 20 "$FW_PY" "$FW_HELPERS/pty_run.py" $'Milei wins\n\x04' $FW_WRAP "$FW_BUILD/feedwatch" match milei 2> "$T_TMP/err")
+rc=$?
+like "$rc:$(printf '%s' "$out" | tail -n 1)" "^0:1 of 1 item matched" "match at a terminal: one Ctrl-D ends the text"
+like "$(cat "$T_TMP/err")" "^feedwatch match: no FILE or URL: reading the text to match from the terminal \\(Ctrl-D ends it\\)$" \
+	"match at a terminal without FILE says it reads the terminal"
+fw match milei "$small" < /dev/null 2> "$T_TMP/err" > /dev/null
+is "$(cat "$T_TMP/err")" "" "with a FILE, no such hint"
 # A long option's value may start with '-': it is the option's to judge.
 fw hits --since -7d > /dev/null 2> "$T_TMP/err"
 is "$?" 2 "hits --since -7d is a usage error"
