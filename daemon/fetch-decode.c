@@ -68,7 +68,7 @@ static enum coding coding_of(const char *tok, gsize len)
 /* Sets *error to the sentence for a body past max. Returns NULL. */
 static GByteArray *too_big(gint64 max, char **error)
 {
-	*error = g_strdup_printf("body larger than %" G_GINT64_FORMAT " bytes", max);
+	*error = g_strdup_printf("body larger than max_size (%" G_GINT64_FORMAT " bytes)", max);
 	return NULL;
 }
 

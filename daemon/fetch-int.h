@@ -25,9 +25,9 @@ void fw_decoder_free(struct fw_decoder *d);   /* NULL is fine */
 /* Undoes coding (a Content-Encoding value: a list undone right to left,
  * "identity" and NULL meaning none) on body, which it takes, keeping at most
  * max decoded bytes. Returns the decoded bytes, or NULL with *error set to a
- * sentence (caller frees): "body larger than MAX bytes", a corrupt or
- * truncated body, or a coding it does not know on a body that does not
- * start as text does (one that does is taken as it is). */
+ * sentence (caller frees): "body larger than max_size (MAX bytes)", a
+ * corrupt or truncated body, or a coding it does not know on a body that
+ * does not start as text does (one that does is taken as it is). */
 GBytes *fw_decoder_run(struct fw_decoder *d, const char *coding, GByteArray *body,
                        gint64 max, char **error);
 

@@ -233,6 +233,17 @@ static void set_error(struct xfer *x, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Sets x's error for a body past the cap: a feed's names the max_size
+ * setting that set it; a POST's answer (a fetcher of its own) does not. */
+static void set_too_big(struct xfer *x)
+{
+	if (x->post != NULL)
+		set_error(x, "answer larger than %" G_GINT64_FORMAT " bytes", x->f->opts.max_size);
+	else
+		set_error(x, "body larger than max_size (%" G_GINT64_FORMAT " bytes)",
+		          x->f->opts.max_size);
+}
+
 /* --- GLib side of the multi: sockets and the timer --- */
 
 /* A watched socket is ready: tells curl, then collects finished transfers. */
@@ -620,9 +631,9 @@ static void collect_result(struct xfer *x, CURLcode code)
 		else if (http_error || status == 0)
 			set_error(x, "HTTP %ld", status);
 	} else if (code == CURLE_WRITE_ERROR && x->too_big) {
-		set_error(x, "body larger than %" G_GINT64_FORMAT " bytes", x->f->opts.max_size);
+		set_too_big(x);
 	} else if (code == CURLE_FILESIZE_EXCEEDED) {
-		set_error(x, "body larger than %" G_GINT64_FORMAT " bytes", x->f->opts.max_size);
+		set_too_big(x);
 	} else if (x->errbuf[0] != '\0') {
 		g_autofree char *clean = sanitize_header_value(x->errbuf, strlen(x->errbuf));
 		set_error(x, "%s", clean != NULL ? clean : curl_easy_strerror(code));
@@ -778,7 +789,7 @@ static void read_file_url(struct fw_fetcher *f, struct xfer *x)
 		return;
 	}
 	if ((gint64)st.st_size > f->opts.max_size) {
-		set_error(x, "body larger than %" G_GINT64_FORMAT " bytes", f->opts.max_size);
+		set_too_big(x);
 		close(fd);
 		return;
 	}
@@ -807,7 +818,7 @@ static void read_file_url(struct fw_fetcher *f, struct xfer *x)
 		if (n == 0)
 			break;
 		if ((gint64)n > f->opts.max_size - (gint64)buf->len) {
-			set_error(x, "body larger than %" G_GINT64_FORMAT " bytes", f->opts.max_size);
+			set_too_big(x);
 			break;
 		}
 		g_byte_array_append(buf, chunk, (guint)n);
