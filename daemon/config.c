@@ -333,10 +333,13 @@ struct unit {
 	gint64 mul;
 };
 
+/* A duration needs its unit (a bare "15" is no guess at seconds or
+ * minutes); a size without one is bytes. Both take either case. */
 static const struct unit duration_units[] = {
-	{ "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 3600 }, { "d", 86400 }, { "w", 7 * 86400 },
+	{ "s", 1 }, { "m", 60 }, { "h", 3600 }, { "d", 86400 }, { "w", 7 * 86400 },
 	{ NULL, 0 }
 };
+#define DURATION_UNITS "s, m, h, d or w"   /* as the errors and the docs list them */
 
 static const struct unit size_units[] = {
 	{ "", 1 }, { "B", 1 }, { "K", 1024 }, { "KB", 1024 }, { "KiB", 1024 },
@@ -344,8 +347,9 @@ static const struct unit size_units[] = {
 	{ "G", 1024 * 1024 * 1024 }, { "GB", 1024 * 1024 * 1024 }, { "GiB", 1024 * 1024 * 1024 },
 	{ NULL, 0 }
 };
+#define SIZE_UNITS "K, M or G"
 
-/* Parses a non-negative integer with an optional unit (case-insensitive,
+/* Parses a non-negative integer with a unit of units (case-insensitive,
  * after optional spaces). FALSE on anything else or on overflow. */
 static gboolean
 parse_scaled(const char *s, const struct unit *units, gint64 *out)
@@ -384,6 +388,24 @@ fw_config_parse_size(const char *s, gint64 *out)
 	return parse_scaled(s, size_units, out);
 }
 
+/* TRUE when s is digits only (a number with no unit). */
+static gboolean
+all_digits(const char *s)
+{
+	return *s != '\0' && s[strspn(s, "0123456789")] == '\0';
+}
+
+/* Parses a plain count (digits, no unit) into *out. */
+static gboolean
+parse_count(const char *s, gint64 *out)
+{
+	errno = 0;
+	if (!all_digits(s))
+		return FALSE;
+	*out = g_ascii_strtoll(s, NULL, 10);
+	return errno == 0;
+}
+
 static gboolean
 parse_bool(const char *s, gboolean *out)
 {
@@ -405,7 +427,7 @@ fw_config_parse_when(const char *s, gint64 now, gint64 *out)
 
 	if (s == NULL || *s == '\0')
 		return FALSE;
-	if (fw_config_parse_duration(s, &age) && strchr("smhdw", s[strlen(s) - 1])) {
+	if (fw_config_parse_duration(s, &age)) {   /* never a bare number: that needs a unit */
 		*out = now - age;
 		return TRUE;
 	}
@@ -810,50 +832,80 @@ fw_config_free(struct fw_config *c)
 	g_free(c);
 }
 
+/* Reads e's value as a duration into *out; a bad one is a problem at its
+ * line:column listing the units. FALSE when it is bad. */
+static gboolean
+entry_duration(struct scan *sc, const struct entry *e, gint64 *out)
+{
+	if (fw_config_parse_duration(e->value, out))
+		return TRUE;
+	if (all_digits(e->value))
+		problem(sc, e->line, e->col, "%s: %s: a duration needs a unit: " DURATION_UNITS
+		        " (e.g. %sm)", e->key, e->value, e->value);
+	else
+		problem(sc, e->line, e->col, "%s: bad duration '%s': a whole number and a unit, "
+		        DURATION_UNITS " (e.g. 30s, 15m, 2h, 1d, 1w)", e->key, e->value);
+	return FALSE;
+}
+
+/* g's key as a duration of at least min seconds (min_text says it) into
+ * *out, which is left alone when the key is absent or bad. */
 static void
-get_duration(struct scan *sc, struct group *g, const char *key, gint64 *out)
+get_duration(struct scan *sc, struct group *g, const char *key, gint64 min,
+             const char *min_text, gint64 *out)
 {
 	struct entry *e = group_get(g, key);
+	gint64 v;
 
-	if (e != NULL && !fw_config_parse_duration(e->value, out))
-		problem(sc, e->line, e->col, "%s: bad duration '%s' (use e.g. 30s, 15m, 2h, 1d)",
-		        key, e->value);
+	if (e == NULL || !entry_duration(sc, e, &v))
+		return;
+	if (v < min)
+		problem(sc, e->line, e->col, "%s: at least %s", key, min_text);
+	else
+		*out = v;
+}
+
+/* g's key as a count from min to max into *out (left alone when absent or
+ * bad). */
+static void
+get_count(struct scan *sc, struct group *g, const char *key, gint64 min, gint64 max,
+          guint *out)
+{
+	struct entry *e = group_get(g, key);
+	gint64 n;
+
+	if (e == NULL)
+		return;
+	if (!parse_count(e->value, &n) || n < min || n > max)
+		problem(sc, e->line, e->col, "%s: expected a number from %" G_GINT64_FORMAT " to %"
+		        G_GINT64_FORMAT, key, min, max);
+	else
+		*out = (guint)n;
 }
 
 static void
 load_main(struct scan *sc, struct group *g, struct fw_config *c)
 {
 	struct entry *e;
-	gint64 n;
 
-	get_duration(sc, g, "interval", &c->interval);
-	get_duration(sc, g, "timeout", &c->timeout);
-	get_duration(sc, g, "retention", &c->retention);
-	get_duration(sc, g, "lease", &c->lease);
-	if (c->lease < 1 && (e = group_get(g, "lease")) != NULL)
-		problem(sc, e->line, e->col, "lease: at least 1s");
-	if ((e = group_get(g, "max_parallel")) != NULL) {
-		if (!fw_config_parse_size(e->value, &n) || n < 1 || n > 1000)
-			problem(sc, e->line, e->col, "max_parallel: expected a number from 1 to 1000");
+	get_duration(sc, g, "interval", CONFIG_MIN_INTERVAL, "1m", &c->interval);
+	get_duration(sc, g, "timeout", 1, "1s", &c->timeout);
+	get_duration(sc, g, "retention", 0, "0s", &c->retention);
+	get_duration(sc, g, "lease", 1, "1s", &c->lease);
+	get_count(sc, g, "max_parallel", 1, 1000, &c->max_parallel);
+	get_count(sc, g, "exec_parallel", 1, 1000, &c->exec_parallel);
+	get_count(sc, g, "max_per_host", 1, 100, &c->max_per_host);
+	if ((e = group_get(g, "max_size")) != NULL) {
+		gint64 n;
+
+		if (!fw_config_parse_size(e->value, &n))
+			problem(sc, e->line, e->col, "max_size: bad size '%s': a number of bytes, or one "
+			        "with a unit, " SIZE_UNITS " (e.g. 512K, 10M)", e->value);
+		else if (n < 1024)
+			problem(sc, e->line, e->col, "max_size: at least 1K");
 		else
-			c->max_parallel = (guint)n;
+			c->max_size = n;
 	}
-	if ((e = group_get(g, "exec_parallel")) != NULL) {
-		if (!fw_config_parse_size(e->value, &n) || n < 1 || n > 1000)
-			problem(sc, e->line, e->col, "exec_parallel: expected a number from 1 to 1000");
-		else
-			c->exec_parallel = (guint)n;
-	}
-	if ((e = group_get(g, "max_per_host")) != NULL) {
-		if (!fw_config_parse_size(e->value, &n) || n < 1 || n > 100)
-			problem(sc, e->line, e->col, "max_per_host: expected a number from 1 to 100");
-		else
-			c->max_per_host = (guint)n;
-	}
-	if ((e = group_get(g, "max_size")) != NULL &&
-	    (!fw_config_parse_size(e->value, &c->max_size) || c->max_size < 1024))
-		problem(sc, e->line, e->col, "max_size: bad size '%s' (use e.g. 512K, 10M; at least 1K)",
-		        e->value);
 	if ((e = group_get(g, "notify_initial")) != NULL && !parse_bool(e->value, &c->notify_initial))
 		problem(sc, e->line, e->col, "notify_initial: expected true or false");
 	if ((e = group_get(g, "database")) != NULL) {
@@ -900,10 +952,6 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 				problem(sc, e->line, e->col, "subscribe: expected topic keys or all");
 		}
 	}
-	if (c->interval < CONFIG_MIN_INTERVAL)
-		problem(sc, g->line, 0, "interval: at least 1m");
-	if (c->timeout < 1)
-		problem(sc, g->line, 0, "timeout: at least 1s");
 }
 
 static void
@@ -935,13 +983,9 @@ load_feed(struct scan *sc, struct group *g, const char *name, struct fw_config *
 	}
 	if ((e = group_get(g, "category")) != NULL && *e->value != '\0')
 		f->category = config_str_shared(c, e->value);
-	if ((e = group_get(g, "interval")) != NULL) {
-		if (!fw_config_parse_duration(e->value, &f->interval))
-			problem(sc, e->line, e->col, "interval: bad duration '%s'", e->value);
-		else if (f->interval < CONFIG_MIN_INTERVAL &&
-		         !(f->url != NULL && g_str_has_prefix(f->url, "file:")))
-			problem(sc, e->line, e->col, "interval: at least 1m for a remote feed");
-	}
+	if ((e = group_get(g, "interval")) != NULL && entry_duration(sc, e, &f->interval) &&
+	    f->interval < CONFIG_MIN_INTERVAL && !(f->url != NULL && g_str_has_prefix(f->url, "file:")))
+		problem(sc, e->line, e->col, "interval: at least 1m for a remote feed");
 	g_ptr_array_add(c->feeds, f);
 }
 
@@ -1098,7 +1142,7 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 		struct entry *mh = group_get(g, "max_per_hour");
 		gint64 n;
 		if (mh != NULL) {
-			if (!fw_config_parse_size(mh->value, &n) || n > 10000)
+			if (!parse_count(mh->value, &n) || n > 10000)
 				problem(sc, mh->line, mh->col, "max_per_hour: expected a number from 0 to 10000");
 			else
 				t->max_per_hour = (guint)n;

@@ -128,10 +128,12 @@ gboolean fw_config_name_ok(const char *s);
  * fw_store_is_pg is the same rule. */
 gboolean fw_config_database_is_pg(const char *database);
 
-/* Parses "90", "15m", "2h", "1d", "30s" into seconds; FALSE when bad. */
+/* Parses "30s", "15m", "2h", "1d", "1w" (a unit in either case, a space
+ * before it allowed) into seconds; FALSE when bad, a bare number too. */
 gboolean fw_config_parse_duration(const char *s, gint64 *out);
 
-/* Parses "10M", "512K", "1G", "1000" into bytes; FALSE when bad. */
+/* Parses "10M", "512K", "1G", "1000" (bytes) into bytes, KB, KiB and the
+ * like as K; FALSE when bad. */
 gboolean fw_config_parse_size(const char *s, gint64 *out);
 
 /* Parses WHEN for --since/--until: a date (2024-11-26), a date and time

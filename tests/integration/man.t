@@ -3,7 +3,7 @@
 # request); feedwatchd(8) lists every signal the daemon handles; README and
 # feedwatch.conf(5) list the interval units the config parser takes.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 5
+plan 6
 for page in feedwatch.1 feedwatch.conf.5 feedwatchd.8; do
 	out=$(LC_ALL=C.UTF-8 groff -ww -z -man -Tutf8 "$FW_TOP/man/$page" 2>&1)
 	is "$out" "" "$page: groff -ww prints no warning"
@@ -17,10 +17,19 @@ missing=""
 for s in $handled; do printf '%s\n' "$section" | grep -qw "$s" || missing="$missing $s"; done
 is "$handled:$missing" "SIGHUP SIGINT SIGTERM SIGUSR1 SIGUSR2 :" "feedwatchd(8) SIGNALS lists every signal the daemon handles"
 
-# The interval units: the parser's table, README's example, feedwatch.conf(5).
-code=$(sed -n 's/.*{ "", 1 }, \(.*\)/\1/p' "$FW_TOP/daemon/config.c" | grep -o '"[a-z]"' | tr -d '"' | tr '\n' ' ')
+# The duration units: the parser's table, the units its errors list, README's
+# example, the example config and feedwatch.conf(5).
+code=$(sed -n '/duration_units\[\] = {/{n;p;}' "$FW_TOP/daemon/config.c" | grep -o '"[a-z]"' | tr -d '"' | tr '\n' ' ')
+hint=$(sed -n 's/^#define DURATION_UNITS "\([a-z, ]*\)".*/\1/p' "$FW_TOP/daemon/config.c" | sed 's/ or /, /' | tr -d ',' | sed 's/$/ /')
 readme=$(sed -n 's/^interval = .*# default poll interval (\([a-z, ]*\)).*/\1/p' "$FW_TOP/README.md" | tr -d ',' | tr -s ' ' | sed 's/$/ /')
+example=$(sed -n 's/^interval = .*# default poll interval (\([a-z, ]*\)).*/\1/p' "$FW_TOP/config/feedwatch.conf" | tr -d ',' | tr -s ' ' | sed 's/$/ /')
 page=$(LC_ALL=C.UTF-8 MANWIDTH=200 groff -man -Tutf8 -P-c -P-b -P-u "$FW_TOP/man/feedwatch.conf.5" 2>/dev/null |
 	sed -n 's/^ *The default poll interval: \([a-z, ]*\);.*/\1/p' | tr -d ',' | tr -s ' ' | sed 's/$/ /')
-is "$code|$readme|$page" "s m h d w |s m h d w |s m h d w " "the interval units agree: parser, README, feedwatch.conf(5)"
+is "$code|$hint|$readme|$example|$page" "s m h d w |s m h d w |s m h d w |s m h d w |s m h d w " \
+	"the duration units agree: parser, its errors, README, example config, feedwatch.conf(5)"
+# The size units: what the errors list and what feedwatch.conf(5) says.
+hint=$(sed -n 's/^#define SIZE_UNITS "\([A-Za-z, ]*\)".*/\1/p' "$FW_TOP/daemon/config.c")
+page=$(LC_ALL=C.UTF-8 MANWIDTH=200 groff -man -Tutf8 -P-c -P-b -P-u "$FW_TOP/man/feedwatch.conf.5" 2>/dev/null |
+	tr '\n' ' ' | tr -s ' ' | grep -o 'SIZE is a whole number of bytes, or one with a unit, [A-Z, or]* (' | sed 's/.*unit, \(.*\) (/\1/')
+is "$hint|$page" "K, M or G|K, M or G" "the size units agree: the parser's errors, feedwatch.conf(5)"
 done_testing

@@ -25,7 +25,29 @@ static const struct row rows[] = {
 	{ "unknown feed key", "[feed a]\nurl = http://a.b/\nurll = x\n", "PATH:3: unknown key 'urll'" },
 	{ "bad duration", "[feedwatch]\ninterval = 5 minutes\n", "PATH:2:12: interval: bad duration" },
 	{ "bad duration unit", "[feedwatch]\ntimeout = 10y\n", "PATH:2:11: timeout: bad duration" },
-	{ "interval too short", "[feedwatch]\ninterval = 10s\n", "interval: at least 1m" },
+	{ "interval too short", "[feedwatch]\ninterval = 10s\n", "PATH:2:12: interval: at least 1m" },
+	{ "interval too short at its own line", "# c\n\n[feedwatch]\ninterval = 15s\n",
+	  "PATH:4:12: interval: at least 1m" },
+	{ "timeout zero", "[feedwatch]\ninterval = 5m\ntimeout = 0s\n", "PATH:3:11: timeout: at least 1s" },
+	{ "lease zero", "[feedwatch]\nlease = 0m\n", "PATH:2:9: lease: at least 1s" },
+	{ "duration without unit", "# c\n\n[feedwatch]\ninterval = 15\n",
+	  "PATH:4:12: interval: 15: a duration needs a unit: s, m, h, d or w (e.g. 15m)" },
+	{ "feed duration without unit", "[feed a]\nurl = http://a.b/\ninterval = 90\n",
+	  "PATH:3:12: interval: 90: a duration needs a unit: s, m, h, d or w" },
+	{ "duration in words", "[feedwatch]\nretention = 3 days\n",
+	  "PATH:2:13: retention: bad duration '3 days': a whole number and a unit, s, m, h, d or w" },
+	{ "feed duration in words", "[feed a]\nurl = http://a.b/\ninterval = 2 hours\n",
+	  "PATH:3:12: interval: bad duration '2 hours': a whole number and a unit, s, m, h, d or w" },
+	{ "duration units", "[feedwatch]\ntimeout = 30 s\ninterval = 2H\nretention = 7D\nlease = 1w\n"
+	  "[feed a]\nurl = http://a.b/\ninterval = 1d\n", NULL },
+	{ "size units", "[feedwatch]\nmax_size = 10MB\n[feed a]\nurl = http://a.b/\n", NULL },
+	{ "size too small", "[feedwatch]\nmax_size = 1000\n", "PATH:2:12: max_size: at least 1K" },
+	{ "size in words", "[feedwatch]\nmax_size = 10 megabytes\n",
+	  "PATH:2:12: max_size: bad size '10 megabytes': a number of bytes, or one with a unit, K, M or G" },
+	{ "count with a unit", "[feedwatch]\nmax_per_host = 1K\n",
+	  "PATH:2:16: max_per_host: expected a number from 1 to 100" },
+	{ "max_per_hour with a unit", "[topic t]\nquery = a\nmax_per_hour = 1k\n",
+	  "PATH:3:16: max_per_hour: expected a number from 0 to 10000" },
 	{ "feed interval too short", "[feed a]\nurl = http://a.b/\ninterval = 30s\n",
 	  "PATH:3:12: interval: at least 1m for a remote feed" },
 	{ "file feed may be fast", "[feed a]\nurl = file:///tmp/x.xml\ninterval = 10s\n", NULL },
@@ -567,10 +589,18 @@ test_missing_file(void)
 
 struct dur { const char *s; gboolean ok; gint64 v; };
 static const struct dur durs[] = {
-	{ "90", TRUE, 90 }, { "30s", TRUE, 30 }, { "15m", TRUE, 900 }, { "2h", TRUE, 7200 },
+	{ "90", FALSE, 0 }, { "30s", TRUE, 30 }, { "7D", TRUE, 604800 }, { "3 days", FALSE, 0 }, { "15m", TRUE, 900 }, { "2h", TRUE, 7200 },
 	{ "1d", TRUE, 86400 }, { "1w", TRUE, 604800 }, { "", FALSE, 0 }, { "m", FALSE, 0 },
 	{ "-5m", FALSE, 0 }, { "5mm", FALSE, 0 }, { "5 m", TRUE, 300 }, { "1.5h", FALSE, 0 },
 	{ "99999999999999999999", FALSE, 0 },
+};
+
+/* Sizes: bytes, or K, M, G in either case (KB, KiB the same). */
+static const struct dur sizes[] = {
+	{ "1000", TRUE, 1000 }, { "512K", TRUE, 524288 }, { "512k", TRUE, 524288 },
+	{ "10M", TRUE, 10485760 }, { "10MB", TRUE, 10485760 }, { "10 MiB", TRUE, 10485760 },
+	{ "1G", TRUE, 1073741824 }, { "100B", TRUE, 100 }, { "1.5M", FALSE, 0 },
+	{ "10 megs", FALSE, 0 }, { "M", FALSE, 0 }, { "-1K", FALSE, 0 }, { "10T", FALSE, 0 },
 };
 
 static void
@@ -581,6 +611,13 @@ test_durations(void)
 		g_assert_cmpint(fw_config_parse_duration(durs[i].s, &v), ==, durs[i].ok);
 		if (durs[i].ok)
 			g_assert_cmpint(v, ==, durs[i].v);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
+		gint64 v = 0;
+		g_test_message("size %s", sizes[i].s);
+		g_assert_cmpint(fw_config_parse_size(sizes[i].s, &v), ==, sizes[i].ok);
+		if (sizes[i].ok)
+			g_assert_cmpint(v, ==, sizes[i].v);
 	}
 }
 
@@ -600,6 +637,9 @@ test_when(void)
 	g_assert_cmpint(v, ==, 1732579200);
 	g_assert_true(fw_config_parse_when("2024-11-26 05:05", now, &v));
 	g_assert_cmpint(v, ==, now);
+	g_assert_true(fw_config_parse_when("1W", now, &v));   /* the config's grammar */
+	g_assert_cmpint(v, ==, now - 7 * 86400);
+	g_assert_false(fw_config_parse_when("90", now, &v));   /* an age needs its unit */
 	g_assert_false(fw_config_parse_when("yesterday", now, &v));
 	g_assert_false(fw_config_parse_when("2024-13-45", now, &v));
 }
