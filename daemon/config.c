@@ -39,6 +39,7 @@ struct entry {
 struct group {
 	char *name;
 	int line;
+	const char *text;    /* its header line, for columns (points into buf) */
 	struct entry *first, *last;  /* its entries, in file order (a list: no
 	                      * GPtrArray a group, whose GSlice structs GLib 2.74 kept
 	                      * after the load, scattered over the heap) */
@@ -229,6 +230,7 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 			return;
 		}
 		g = group_new(sc, g_strstrip(g_strndup(s + 1, end - s - 1)), line);
+		g->text = raw;
 		if ((first = g_hash_table_lookup(sc->names, g->name)) != NULL) {
 			problem(sc, line, 0, "group [%s] appears twice (first on line %d)",
 			        g->name, first->line);
@@ -683,15 +685,50 @@ url_ok(const char *url, gboolean allow_file, const char **why)
 	return FALSE;
 }
 
+/* The first character of s that a name may not have, or NULL. */
+static const char *
+name_bad_char(const char *s)
+{
+	for (; *s; s++)
+		if (!g_ascii_isalnum(*s) && *s != '-' && *s != '_' && *s != '.')
+			return s;
+	return NULL;
+}
+
 gboolean
 fw_config_name_ok(const char *s)
 {
-	if (*s == '\0')
-		return FALSE;
-	for (; *s; s++)
-		if (!g_ascii_isalnum(*s) && *s != '-' && *s != '_' && *s != '.')
-			return FALSE;
-	return TRUE;
+	return *s != '\0' && name_bad_char(s) == NULL;
+}
+
+/* Reports the bad name of group g ("feed" or "topic" kind) at the column
+ * of its first bad character, with an ASCII key to use instead when one
+ * can be made, and for a topic the display name that keeps the text. */
+static void
+report_bad_name(struct scan *sc, const struct group *g, const char *kind, const char *name)
+{
+	const char *bad = name_bad_char(name);
+	const char *at = g->text != NULL ? strstr(g->text, g->name) : NULL;
+	gunichar ch = g_utf8_get_char(bad);
+	int col = at != NULL ? (int)g_utf8_pointer_to_offset(g->text, at + (bad - g->name)) + 1 : 0;
+	g_autofree char *what = NULL, *ascii = g_str_to_ascii(name, "C");
+	g_autoptr(GString) hint = g_string_new(NULL);
+
+	if (ch == ' ' || ch == '\t')
+		what = g_strdup(ch == ' ' ? "a space" : "a tab");
+	else
+		what = g_strdup_printf("'%.*s'", (int)(g_utf8_next_char(bad) - bad), bad);
+	g_strdelimit(ascii, " \t", '-');
+	if (fw_config_name_ok(ascii))
+		g_string_append_printf(hint, "; e.g. [%s %s]", kind, ascii);
+	if (strcmp(kind, "topic") == 0) {
+		g_autofree char *first = g_utf8_strup(name, g_utf8_next_char(name) - name);
+		g_string_append_printf(hint, "%s name = %s%s", hint->len > 0
+		                       ? " with" : "; a display name may be any text:",
+		                       first, g_utf8_next_char(name));
+	}
+	problem(sc, g->line, col, "[%s]: a name is ASCII letters, digits, '-', '_' and '.', not %s%s",
+	        g->name, what, hint->str);
 }
 
 /* Where a config keeps its feeds: their structs bumped into blocks of
@@ -1405,7 +1442,7 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 		name = g->name + (feed ? 5 : 6);
 		name += strspn(name, " ");
 		if (!fw_config_name_ok(name)) {
-			problem(&sc, g->line, 0, "[%s]: a name is letters, digits, '-', '_' and '.'", g->name);
+			report_bad_name(&sc, g, feed ? "feed" : "topic", name);
 			g->bad = TRUE;
 			continue;
 		}

@@ -119,7 +119,7 @@ void fw_config_free(struct fw_config *c);   /* NULL is fine */
  * ("(Q) OR (A1) OR (A2)"), or a copy of the query alone. Caller frees. */
 char *fw_topic_conf_query(const struct fw_topic_conf *t);
 
-/* TRUE for a valid feed or topic name: letters, digits, '-', '_' and '.'. */
+/* TRUE for a valid feed or topic name: ASCII letters, digits, '-', '_' and '.'. */
 gboolean fw_config_name_ok(const char *s);
 
 /* TRUE when a `database` value names a PostgreSQL database (team mode): a

@@ -74,7 +74,19 @@ static const struct row rows[] = {
 	{ "key before group", "interval = 5m\n", "PATH:1: \"key = value\" before any [group]" },
 	{ "not key value", "[feedwatch]\njust text\n", "PATH:2: expected \"key = value\"" },
 	{ "bad header", "[feedwatch\n", "PATH:1: a group header must look like [name]" },
-	{ "bad feed name", "[feed a b]\nurl = http://a.b/\n", "a name is letters, digits" },
+	{ "bad feed name", "[feed a b]\nurl = http://a.b/\n",
+	  "PATH:1:8: [feed a b]: a name is ASCII letters, digits, '-', '_' and '.', not a space; "
+	  "e.g. [feed a-b]" },
+	{ "non-ASCII feed name", "[feed économie]\nurl = http://a.b/\n",
+	  "PATH:1:7: [feed économie]: a name is ASCII letters, digits, '-', '_' and '.', not 'é'; "
+	  "e.g. [feed economie]" },
+	{ "non-ASCII topic name", "# c\n  [ topic économie]\nquery = x\n",
+	  "PATH:2:11: [topic économie]: a name is ASCII letters, digits, '-', '_' and '.', not 'é'; "
+	  "e.g. [topic economie] with name = Économie" },
+	{ "CJK topic name", "[topic 经济]\nquery = x\n",
+	  "PATH:1:8: [topic 经济]: a name is ASCII letters, digits, '-', '_' and '.', not '经'; "
+	  "a display name may be any text: name = 经济" },
+	{ "display name is any text", "[topic economie]\nname = Économie 经济\nquery = x\n", NULL },
 	{ "hash inside quotes kept", "[topic t]\nquery = \"C# language\" OR x\n", NULL },
 	{ "crlf lines", "[feedwatch]\r\ninterval = 5m\r\n", NULL },
 	{ "also", "[topic m]\nquery = Mercosur\nalso = Mercosul, \"Mercado Común, del Sur\"\n", NULL },
