@@ -23,12 +23,31 @@ G_DEFINE_QUARK(fw-config-error-quark, fw_config_error)
 #define FW_SYSCONFDIR "/etc"   /* the Makefile passes PREFIX's */
 #endif
 
+/* The kinds of group, and the keys each kind's loader reads (group_get
+ * insists): what "did you mean" draws on, whatever groups the file has. */
+enum { KIND_MAIN, KIND_FEED, KIND_TOPIC, KIND_COUNT, KIND_NONE = -1 };
+
+static const char *const kind_headers[KIND_COUNT] = { "[feedwatch]", "[feed NAME]", "[topic NAME]" };
+
+static const char *const main_keys[] = {
+	"interval", "timeout", "retention", "lease", "max_parallel", "exec_parallel",
+	"max_per_host", "max_size", "notify_initial", "database", "opml", "durable",
+	"quiet_hours", "subscriber", "subscribe", NULL
+};
+static const char *const feed_keys[] = { "url", "title", "site", "category", "interval", NULL };
+static const char *const topic_keys[] = {
+	"query", "also", "max_per_hour", "quiet_hours", "digest_at", "webhook_format", "name",
+	"exec", "webhook", "notify", "urgency", NULL
+};
+static const char *const *const kind_keys[KIND_COUNT] = { main_keys, feed_keys, topic_keys };
+
 /* One "key = value" line of the file. */
 struct entry {
 	char *key;
 	char *value;
 	int line;
 	int col;       /* 1-based character column of the value */
+	int key_col;   /* and of the key */
 	const char *text; /* the whole line, for caret messages (points into buf) */
 	const struct group *group;
 	gboolean used;
@@ -44,9 +63,7 @@ struct group {
 	                      * GPtrArray a group, whose GSlice structs GLib 2.74 kept
 	                      * after the load, scattered over the heap) */
 	GHashTable *keys;    /* the scan's index of first entries (below) */
-	GPtrArray *asked;    /* the keys the loaders of its kind looked up (static strings, the
-	                      * scan's, shared by the kind: one list, not one a group): the
-	                      * known ones; NULL until loaded */
+	int kind;            /* KIND_MAIN, _FEED or _TOPIC once loaded; KIND_NONE before */
 	gboolean bad;        /* its header was reported: not loaded, its keys not checked */
 };
 
@@ -68,7 +85,6 @@ struct scan {
 	char *buf;           /* the text, its lines cut at '\n' */
 	GHashTable *nul_lines; /* lines with a NUL (reported once), or NULL */
 	gboolean names_only; /* queries are kept as written, not compiled */
-	GPtrArray *asked[3]; /* group->asked of [feedwatch], [feed] and [topic] groups */
 };
 
 /* The (group, key) index: an entry hashes and compares by both. */
@@ -158,6 +174,7 @@ group_new(struct scan *sc, char *name, int line)
 	g->name = name;
 	g->line = line;
 	g->keys = sc->keys;
+	g->kind = KIND_NONE;
 	g_ptr_array_add(sc->groups, g);
 	return g;
 }
@@ -255,6 +272,7 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 		char *v = eq + 1;
 
 		e->key = g_strstrip(g_strndup(s, eq - s));
+		e->key_col = (int)g_utf8_pointer_to_offset(raw, s) + 1;
 		v += strspn(v, " \t");
 		e->col = (int)g_utf8_pointer_to_offset(raw, v) + 1;
 		e->value = g_strdup(v);
@@ -322,8 +340,7 @@ group_get(struct group *g, const char *key)
 	struct entry probe = { .key = (char *)key, .group = g };
 	struct entry *e = g_hash_table_lookup(g->keys, &probe);
 
-	if (g->asked != NULL && !g_ptr_array_find_with_equal_func(g->asked, key, g_str_equal, NULL))
-		g_ptr_array_add(g->asked, (gpointer)key);
+	g_warn_if_fail(g->kind == KIND_NONE || g_strv_contains(kind_keys[g->kind], key));
 	if (e != NULL)
 		e->used = TRUE;
 	return e;
@@ -1269,24 +1286,66 @@ fw_config_find(const char *cli_path, GError **error)
 	return NULL;
 }
 
-/* Reports every key of g its loader did not consume as unknown (with the
- * nearest known key of its kind); nothing for a group reported already. */
+/* The key of kind k that key is, ignoring case, or (near) the nearest
+ * one; NULL when there is none. */
+static const char *
+kind_key_like(int k, const char *key, gboolean near)
+{
+	const char *const *keys = k >= 0 && k < KIND_COUNT ? kind_keys[k] : NULL;
+
+	for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+		if (g_ascii_strcasecmp(key, keys[i]) == 0)
+			return keys[i];
+	return near && keys != NULL ? fw_text_nearest(key, keys, g_strv_length((char **)keys)) : NULL;
+}
+
+/* Reports e, a key of g that its loader did not read, as unknown, with
+ * the first of: the key of g's kind it is in another case; the other kinds
+ * of group it is a key of; the nearest key of g's kind; the nearest key of
+ * another kind, and where it belongs. */
+static void
+report_unknown_key(struct scan *sc, const struct group *g, const struct entry *e)
+{
+	g_autoptr(GString) in = g_string_new(NULL);
+	const char *near = kind_key_like(g->kind, e->key, FALSE), *other = NULL;
+
+	if (near != NULL) {
+		problem(sc, e->line, e->key_col, "unknown key '%s' in [%s]; did you mean %s? "
+		        "(keys are case-sensitive)", e->key, g->name, near);
+		return;
+	}
+	for (int k = 0; k < KIND_COUNT; k++)
+		if (k != g->kind && (other = kind_key_like(k, e->key, FALSE)) != NULL)
+			g_string_append_printf(in, "%s%s", in->len > 0 ? " or " : "", kind_headers[k]);
+	if (in->len > 0) {
+		g_autofree char *key = g_ascii_strdown(e->key, -1);
+		problem(sc, e->line, e->key_col, "unknown key '%s' in [%s]; %s belongs in %s", e->key,
+		        g->name, key, in->str);
+		return;
+	}
+	if ((near = kind_key_like(g->kind, e->key, TRUE)) != NULL) {
+		problem(sc, e->line, e->key_col, "unknown key '%s' in [%s]; did you mean %s?", e->key,
+		        g->name, near);
+		return;
+	}
+	for (int k = 0; k < KIND_COUNT; k++) {
+		if (k != g->kind && (near = kind_key_like(k, e->key, TRUE)) != NULL) {
+			problem(sc, e->line, e->key_col, "unknown key '%s' in [%s]; did you mean %s? "
+			        "(it belongs in %s)", e->key, g->name, near, kind_headers[k]);
+			return;
+		}
+	}
+	problem(sc, e->line, e->key_col, "unknown key '%s' in [%s]", e->key, g->name);
+}
+
+/* Reports every key of g its loader did not consume as unknown; nothing
+ * for a group reported already. */
 static void
 group_check_keys(struct scan *sc, struct group *g)
 {
-	for (struct entry *e = g->first; e != NULL && !g->bad; e = e->next) {
-		const char *near;
-
-		if (e->used)
-			continue;
-		near = g->asked ? fw_text_nearest(e->key, (const char *const *)g->asked->pdata,
-		                                  g->asked->len) : NULL;
-		if (near != NULL)
-			problem(sc, e->line, 0, "unknown key '%s' in [%s]; did you mean %s?", e->key,
-			        g->name, near);
-		else
-			problem(sc, e->line, 0, "unknown key '%s' in [%s]", e->key, g->name);
-	}
+	for (struct entry *e = g->first; e != NULL && !g->bad; e = e->next)
+		if (!e->used)
+			report_unknown_key(sc, g, e);
 }
 
 /* Reports every key of subscribe = that names no topic (with the nearest
@@ -1401,8 +1460,6 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 	sc.groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
 	sc.names = g_hash_table_new(g_str_hash, g_str_equal);
 	sc.keys = g_hash_table_new(entry_hash, entry_equal);
-	for (guint k = 0; k < G_N_ELEMENTS(sc.asked); k++)
-		sc.asked[k] = g_ptr_array_new();
 	scan_text(&sc, text, len);
 	g_clear_pointer(&sc.names, g_hash_table_unref);   /* only the scan needs it */
 	g_ptr_array_unref(c->feeds);   /* room for every group at once, not 1.5 times it */
@@ -1412,7 +1469,7 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 	for (guint i = 0; i < sc.groups->len; i++) {
 		struct group *g = sc.groups->pdata[i];
 		if (!g->bad && strcmp(g->name, "feedwatch") == 0) {
-			g->asked = sc.asked[0];
+			g->kind = KIND_MAIN;
 			load_main(&sc, g, c);
 			have_main = TRUE;
 		}
@@ -1446,7 +1503,7 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 			g->bad = TRUE;
 			continue;
 		}
-		g->asked = sc.asked[feed ? 1 : 2];
+		g->kind = feed ? KIND_FEED : KIND_TOPIC;
 		if (feed)
 			load_feed(&sc, g, name, c);
 		else
@@ -1489,8 +1546,6 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 	if (sc.nul_lines != NULL)
 		g_hash_table_unref(sc.nul_lines);
 	g_ptr_array_unref(sc.groups);
-	for (guint k = 0; k < G_N_ELEMENTS(sc.asked); k++)
-		g_ptr_array_unref(sc.asked[k]);
 	g_free(sc.buf);
 	if (errors->len > nerr) {
 		g_set_error(error, FW_CONFIG_ERROR, FW_CONFIG_ERROR_INVALID, "%s: %u error%s", path,

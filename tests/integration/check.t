@@ -30,7 +30,7 @@ like "$out" "bad.conf:2:12: interval: bad duration" "bad duration at line 2 colu
 like "$out" "bad.conf:4:7: url: only http://, https:// and file://" "ftp URL at line 4 column 7"
 like "$out" "bad.conf:6:[0-9]+: " "bad query at line 6 with a column"
 like "$out" "^ +\^$" "a caret line under the query error"
-like "$out" "bad.conf:9: unknown key 'colour' in \[topic u\]" "unknown key at line 9"
+like "$out" "bad.conf:9:1: unknown key 'colour' in \[topic u\]" "unknown key at line 9"
 
 fwd -c "$bad" 2> "$T_TMP/derr"
 is "$?" 1 "feedwatchd refuses a bad config"

@@ -49,7 +49,7 @@ is "$?" 1 "backtest refuses it"
 write_conf Milei 'qeury = x'
 fw -c "$conf" hits > /dev/null 2> "$T_TMP/err2"
 is "$?" 1 "hits with an unknown key: exit 1"
-like "$(cat "$T_TMP/err2")" "fw.conf:7: unknown key 'qeury' in \\[topic milei\\]" "naming it"
+like "$(cat "$T_TMP/err2")" "fw.conf:7:1: unknown key 'qeury' in \\[topic milei\\]" "naming it"
 write_conf Milei '[topic milei]'
 fw -c "$conf" hits > /dev/null 2> "$T_TMP/err3"
 like "$(cat "$T_TMP/err3")" "group \\[topic milei\\] appears twice" "hits with a topic twice: the error"

@@ -21,8 +21,21 @@ static const struct row rows[] = {
 	{ "empty file", "", NULL },
 	{ "comments only", "# just\n; comments\n\n", NULL },
 	{ "unknown group", "[feedwatch]\n[feeds x]\nurl = http://a.b/\n", "PATH:2: unknown group [feeds x]" },
-	{ "unknown key", "[feedwatch]\nintervall = 5m\n", "PATH:2: unknown key 'intervall' in [feedwatch]" },
-	{ "unknown feed key", "[feed a]\nurl = http://a.b/\nurll = x\n", "PATH:3: unknown key 'urll'" },
+	{ "unknown key", "[feedwatch]\nintervall = 5m\n", "PATH:2:1: unknown key 'intervall' in [feedwatch]; did you mean interval?" },
+	{ "unknown feed key", "[feed a]\nurl = http://a.b/\nurll = x\n", "PATH:3:1: unknown key 'urll' in [feed a]; did you mean url?" },
+	{ "key in another case", "[topic t]\nquery = x\nQuery = y\n",
+	  "PATH:3:1: unknown key 'Query' in [topic t]; did you mean query? (keys are case-sensitive)" },
+	{ "key of another group", "[feed X]\nurl = http://a.b/\nnotify_initial = true\n",
+	  "PATH:3:1: unknown key 'notify_initial' in [feed X]; notify_initial belongs in [feedwatch]" },
+	{ "key of another group in another case", "[feedwatch]\nQuery = x\n",
+	  "PATH:2:1: unknown key 'Query' in [feedwatch]; query belongs in [topic NAME]" },
+	{ "misspelt key of another group", "[feed X]\nurl = http://a.b/\n  notify_intial = true\n",
+	  "PATH:3:3: unknown key 'notify_intial' in [feed X]; did you mean notify_initial? "
+	  "(it belongs in [feedwatch])" },
+	{ "key of two other groups", "[topic t]\nquery = x\ninterval = 1h\n",
+	  "PATH:3:1: unknown key 'interval' in [topic t]; interval belongs in [feedwatch] or [feed NAME]" },
+	{ "unknown key, nothing near", "[topic t]\nquery = x\ncolour = red\n",
+	  "PATH:3:1: unknown key 'colour' in [topic t]" },
 	{ "bad duration", "[feedwatch]\ninterval = 5 minutes\n", "PATH:2:12: interval: bad duration" },
 	{ "bad duration unit", "[feedwatch]\ntimeout = 10y\n", "PATH:2:11: timeout: bad duration" },
 	{ "interval too short", "[feedwatch]\ninterval = 10s\n", "PATH:2:12: interval: at least 1m" },
@@ -118,7 +131,7 @@ static const struct row rows[] = {
 	{ "subscribe nothing", "[feedwatch]\nsubscribe = ,\n", "PATH:2:13: subscribe: expected topic keys" },
 	{ "subscriber empty", "[feedwatch]\nsubscriber =\n", "PATH:2:" },
 	{ "subscriber misspelt", "[feedwatch]\nsubscribers = ana\n",
-	  "PATH:2: unknown key 'subscribers' in [feedwatch]; did you mean subscriber?" },
+	  "PATH:2:1: unknown key 'subscribers' in [feedwatch]; did you mean subscriber?" },
 };
 
 static char *
@@ -181,12 +194,12 @@ test_problem_order(void)
 		"colour = red\n";                        /* 13 */
 	static const char *const want[] = {
 		"PATH:2:9: unknown field 'titel'; did you mean title:?",
-		"PATH:4: unknown key 'notify_intial' in [feedwatch]; did you mean notify_initial?",
+		"PATH:4:1: unknown key 'notify_intial' in [feedwatch]; did you mean notify_initial?",
 		"PATH:5: a group header must look like [name]",
 		"PATH:8: unknown group [fed x]; did you mean [feed x]?",
 		"PATH:11:15: unclosed (",
-		"PATH:12: unknown key 'urgncy' in [topic b]; did you mean urgency?",
-		"PATH:13: unknown key 'colour' in [topic b]",
+		"PATH:12:1: unknown key 'urgncy' in [topic b]; did you mean urgency?",
+		"PATH:13:1: unknown key 'colour' in [topic b]",
 	};
 	g_autofree char *path = write_conf("problem order", text);
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
@@ -543,7 +556,7 @@ static const struct {
 	{ "no query", "[topic milei]\nname = Milei\n", "names.conf:1: [topic milei] has no query",
 	  "names.conf:1: [topic milei] has no query" },
 	{ "unknown key", "[topic milei]\nquery = (Milei\nqeury = x\n", "names.conf:2:9: ",
-	  "names.conf:3: unknown key 'qeury' in [topic milei]; did you mean query?" },
+	  "names.conf:3:1: unknown key 'qeury' in [topic milei]; did you mean query?" },
 	{ "twice", "[topic a]\nquery = a\n[topic a]\nquery = b\n",
 	  "names.conf:3: group [topic a] appears twice", "names.conf:3: group [topic a] appears twice" },
 	{ "bad channel", "[topic a]\nquery = (a\nnotify = pager\n", "names.conf:2:",
