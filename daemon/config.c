@@ -49,6 +49,7 @@ struct entry {
 	int col;       /* 1-based character column of the value */
 	int key_col;   /* and of the key */
 	const char *text; /* the whole line, for caret messages (points into buf) */
+	const char *comment; /* its inline comment in text, or NULL */
 	const struct group *group;
 	gboolean used;
 	struct entry *next;  /* the group's next entry */
@@ -196,9 +197,11 @@ skip_regex(const char *start, const char *p)
 }
 
 /* Cuts an inline comment: '#' or ';' after white space, outside double
- * quotes and /regexes/. */
-static void
-strip_comment(char *v)
+ * quotes and /regexes/; at v's start when white space came before it
+ * (after_space: "key = #x" is empty, "key =#x" is "#x"). Returns the
+ * comment's offset in v, or -1 when there is none. */
+static gssize
+strip_comment(char *v, gboolean after_space)
 {
 	gboolean quoted = FALSE;
 
@@ -209,13 +212,15 @@ strip_comment(char *v)
 			p = (char *)end - 1;
 		} else if (*p == '"') {
 			quoted = !quoted;
-		} else if ((*p == '#' || *p == ';') && !quoted && p > v &&
-		           (p[-1] == ' ' || p[-1] == '\t')) {
+		} else if ((*p == '#' || *p == ';') && !quoted &&
+		           (p > v ? p[-1] == ' ' || p[-1] == '\t' : after_space)) {
 			*p = '\0';
-			break;
+			g_strchomp(v);
+			return p - v;
 		}
 	}
 	g_strchomp(v);
+	return -1;
 }
 
 /* Scans one line (NUL-terminated, its '\n' cut) into sc; cur is the open
@@ -270,13 +275,15 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 	{
 		struct entry *e = g_new0(struct entry, 1), *first;
 		char *v = eq + 1;
+		gssize cut;
 
 		e->key = g_strstrip(g_strndup(s, eq - s));
 		e->key_col = (int)g_utf8_pointer_to_offset(raw, s) + 1;
 		v += strspn(v, " \t");
 		e->col = (int)g_utf8_pointer_to_offset(raw, v) + 1;
 		e->value = g_strdup(v);
-		strip_comment(e->value);
+		if ((cut = strip_comment(e->value, v > eq + 1)) >= 0)
+			e->comment = v + cut;
 		e->line = line;
 		e->text = raw;
 		e->group = *cur;
@@ -1158,8 +1165,14 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 	t->digest_at = 8 * 60;
 	t->quiet_start = c->quiet_start;
 	t->quiet_end = c->quiet_end;
-	if ((e = group_get(g, "query")) == NULL || *e->value == '\0') {
-		problem(sc, e ? e->line : g->line, 0, "[topic %s] has no query", name);
+	if ((e = group_get(g, "query")) == NULL) {
+		problem(sc, g->line, 0, "[topic %s] has no query", name);
+	} else if (*e->value == '\0' && e->comment != NULL) {
+		g_autofree char *word = g_strndup(e->comment, strcspn(e->comment, " \t"));
+		problem(sc, e->line, e->col, "[topic %s] has no query: '%s' is a comment (a '%c' after "
+		        "white space starts one; to match it, write \"%s\")", name, word, *word, word);
+	} else if (*e->value == '\0') {
+		problem(sc, e->line, e->col, "[topic %s] has no query: query = is empty", name);
 	} else if (!sc->names_only) {
 		g_autoptr(GError) err = NULL;
 		guint col = 0;

@@ -497,7 +497,8 @@ char *fw_opml_feed_name(const char *title, const char *url, GHashTable *taken)
 	return name;
 }
 
-/* A value for the config: one line, " #" and " ;" kept from being read as comments. */
+/* A value for the config: one line, " #" and " ;" kept from being read as
+ * comments (a '#' or ';' it starts with is kept by config_line). */
 static char *config_value(const char *s)
 {
 	g_autofree char *line = one_line(s);
@@ -516,19 +517,27 @@ static char *config_value(const char *s)
 	return g_string_free(out, FALSE);
 }
 
+/* Appends "key = value" to s; "key =value" when value starts with '#' or
+ * ';', which after white space would start a comment. */
+static void config_line(GString *s, const char *key, const char *value)
+{
+	g_string_append_printf(s, "%s =%s%s\n", key, *value == '#' || *value == ';' ? "" : " ", value);
+}
+
 char *fw_opml_config_group(const struct fw_opml_feed *f, const char *name)
 {
 	GString *s = g_string_new(NULL);
 	g_autofree char *url = config_value(f->xml_url), *title = config_value(f->title);
 	g_autofree char *site = config_value(f->html_url), *cat = config_value(f->category);
 
-	g_string_append_printf(s, "[feed %s]\nurl = %s\n", name, url ? url : "");
+	g_string_append_printf(s, "[feed %s]\n", name);
+	config_line(s, "url", url ? url : "");
 	if (title)
-		g_string_append_printf(s, "title = %s\n", title);
+		config_line(s, "title", title);
 	if (site)
-		g_string_append_printf(s, "site = %s\n", site);
+		config_line(s, "site", site);
 	if (cat)
-		g_string_append_printf(s, "category = %s\n", cat);
+		config_line(s, "category", cat);
 	return g_string_free(s, FALSE);
 }
 
@@ -541,7 +550,7 @@ GHashTable *fw_opml_config_extras(const char *text)
 
 	for (int i = 0; lines[i]; i++) {
 		char *s = g_strstrip(lines[i]), *eq;
-		gboolean comment = FALSE;
+		gboolean comment = FALSE, after_space;
 		char **slot;
 
 		if (*s == '[') {
@@ -574,9 +583,13 @@ GHashTable *fw_opml_config_extras(const char *text)
 			slot = &cur->category;
 		else
 			continue;
+		after_space = eq[1] == ' ' || eq[1] == '\t';
 		s = g_strstrip(eq + 1);
 		if (!comment) {
-			/* An inline comment after white space ends a real key's value. */
+			/* An inline comment after white space ends a real key's value
+			 * ("site = #x" has none; "site =#x" is #x), as config.c reads it. */
+			if (after_space && (*s == '#' || *s == ';'))
+				*s = '\0';
 			for (char *p = s + 1; *s && *p; p++)
 				if ((*p == '#' || *p == ';') && (p[-1] == ' ' || p[-1] == '\t')) {
 					*p = '\0';

@@ -101,6 +101,15 @@ static const struct row rows[] = {
 	  "a display name may be any text: name = 经济" },
 	{ "display name is any text", "[topic economie]\nname = Économie 经济\nquery = x\n", NULL },
 	{ "hash inside quotes kept", "[topic t]\nquery = \"C# language\" OR x\n", NULL },
+	{ "hash after '= ' is a comment", "[topic t]\nquery = #milei\n",
+	  "PATH:2:9: [topic t] has no query: '#milei' is a comment (a '#' after white space starts one; "
+	  "to match it, write \"#milei\")" },
+	{ "semicolon after '= ' is a comment", "[topic t]\nquery =\t;milei x\n",
+	  "PATH:2:9: [topic t] has no query: ';milei' is a comment" },
+	{ "hash right after '=' is kept", "[topic t]\nquery =#milei\n", NULL },
+	{ "empty query", "[topic t]\nquery =\n", "PATH:2:8: [topic t] has no query: query = is empty" },
+	{ "url fragment kept", "[feed a]\nurl = https://a.b/x#frag;y\n", NULL },
+	{ "empty url after a comment", "[feed a]\nurl = #https://a.b/\n", "PATH:2:7: url: not a URL" },
 	{ "crlf lines", "[feedwatch]\r\ninterval = 5m\r\n", NULL },
 	{ "also", "[topic m]\nquery = Mercosur\nalso = Mercosul, \"Mercado Común, del Sur\"\n", NULL },
 	{ "bad also column", "[topic m]\nquery = Mercosur\nalso = Mercosul, (swap\n", "PATH:3:18: also: " },
@@ -339,6 +348,31 @@ test_columns(void)
 	g_assert_null(fw_config_load(p2, e2, NULL));
 	/* The caret line keeps the tab: "\t" then spaces up to the column. */
 	g_assert_nonnull(strstr(e2->pdata[0], "\n    \t        ^"));
+}
+
+/* Inline comments: a '#' or ';' after white space (the white space after
+ * '=' too) starts one; one right after '=' or inside a word does not. */
+static void
+test_comments(void)
+{
+	static const char text[] =
+		"[feed a]\nurl = https://a.b/x#frag;y # the feed\ntitle = #1 News\n"
+		"category =#news ; tag\n"
+		"[topic t]\nquery =#milei ;and more\nname = Milei;s #c\n";
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	struct fw_config *c = fw_config_load_data("comments.conf", text, strlen(text), errors, NULL);
+	const struct fw_feed_conf *f;
+	const struct fw_topic_conf *t;
+
+	g_assert_nonnull(c);
+	f = c->feeds->pdata[0];
+	g_assert_cmpstr(f->url, ==, "https://a.b/x#frag;y");
+	g_assert_null(f->title);   /* "title = #1 News" is all comment */
+	g_assert_cmpstr(f->category, ==, "#news");
+	t = c->topics->pdata[0];
+	g_assert_cmpstr(t->query, ==, "#milei");
+	g_assert_cmpstr(t->name, ==, "Milei;s");
+	fw_config_free(c);
 }
 
 /* Every problem is reported, not just the first. */
@@ -751,6 +785,7 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/config/values", test_values);
 	g_test_add_func("/config/all-errors", test_all_errors);
+	g_test_add_func("/config/comments", test_comments);
 	g_test_add_func("/config/also-digest", test_also_digest);
 	g_test_add_func("/config/opml", test_opml);
 	g_test_add_func("/config/columns", test_columns);

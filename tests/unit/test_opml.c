@@ -272,7 +272,10 @@ static const struct group_case group_cases[] = {
 	{ "Issue #12 ; daily\nnews\t#hash", "https://y.example/", NULL, NULL, "y",
 	  "[feed y]\nurl = https://y.example/\ntitle = Issue\u00a0#12\u00a0; daily news\u00a0#hash\n" },
 	{ "#first;second", "https://z.example/", NULL, NULL, "z",
-	  "[feed z]\nurl = https://z.example/\ntitle = #first;second\n" },
+	  "[feed z]\nurl = https://z.example/\ntitle =#first;second\n" },
+	{ "w", "https://w.example/", "https://w.example/", ";news/#1", "w",
+	  "[feed w]\nurl = https://w.example/\ntitle = w\nsite = https://w.example/\n"
+	  "category =;news/#1\n" },
 };
 
 static void test_group(gconstpointer data)
@@ -294,7 +297,7 @@ static void test_extras(void)
 		"[feed b]\nurl = https://b.example/\nsite = https://b.example/home  # inline\n"
 		"category=Tech\n  ; site = second one ignored\n"
 		"[topic milei]\nquery = Milei\n# category = topic, not feed\n"
-		"[feed c]\nurl = https://c.example/\n"
+		"[feed c]\nurl = https://c.example/\nsite = #not a site\ncategory =#kept\n"
 		"[ feed broken\n# site = x\n";
 	g_autoptr(GHashTable) t = fw_opml_config_extras(config);
 	const struct fw_opml_feed *a = g_hash_table_lookup(t, "a");
@@ -309,8 +312,8 @@ static void test_extras(void)
 	g_assert_cmpstr(b->html_url, ==, "https://b.example/home");
 	g_assert_cmpstr(b->category, ==, "Tech");
 	g_assert_nonnull(c);
-	g_assert_null(c->html_url);
-	g_assert_null(c->category);
+	g_assert_null(c->html_url);   /* "site = #..." is a comment */
+	g_assert_cmpstr(c->category, ==, "#kept");
 }
 
 /* A group written by fw_opml_config_group is read back by fw_opml_config_extras. */
