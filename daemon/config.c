@@ -359,10 +359,11 @@ struct unit {
 	gint64 mul;
 };
 
-/* A duration needs its unit (a bare "15" is no guess at seconds or
- * minutes); a size without one is bytes. Both take either case. */
+/* A duration without a unit is seconds (as it always was: configs rely on
+ * it), a size without one bytes; a bare number below a key's minimum says
+ * so (get_duration). Units in either case. */
 static const struct unit duration_units[] = {
-	{ "s", 1 }, { "m", 60 }, { "h", 3600 }, { "d", 86400 }, { "w", 7 * 86400 },
+	{ "", 1 }, { "s", 1 }, { "m", 60 }, { "h", 3600 }, { "d", 86400 }, { "w", 7 * 86400 },
 	{ NULL, 0 }
 };
 #define DURATION_UNITS "s, m, h, d or w"   /* as the errors and the docs list them */
@@ -453,7 +454,8 @@ fw_config_parse_when(const char *s, gint64 now, gint64 *out)
 
 	if (s == NULL || *s == '\0')
 		return FALSE;
-	if (fw_config_parse_duration(s, &age)) {   /* never a bare number: that needs a unit */
+	if (fw_config_parse_duration(s, &age) &&
+	    strchr("smhdw", g_ascii_tolower(s[strlen(s) - 1]))) {   /* an age has its unit */
 		*out = now - age;
 		return TRUE;
 	}
@@ -900,13 +902,21 @@ entry_duration(struct scan *sc, const struct entry *e, gint64 *out)
 {
 	if (fw_config_parse_duration(e->value, out))
 		return TRUE;
-	if (all_digits(e->value))
-		problem(sc, e->line, e->col, "%s: %s: a duration needs a unit: " DURATION_UNITS
-		        " (e.g. %sm)", e->key, e->value, e->value);
-	else
-		problem(sc, e->line, e->col, "%s: bad duration '%s': a whole number and a unit, "
-		        DURATION_UNITS " (e.g. 30s, 15m, 2h, 1d, 1w)", e->key, e->value);
+	problem(sc, e->line, e->col, "%s: bad duration '%s': a whole number and a unit, "
+	        DURATION_UNITS " (e.g. 30s, 15m, 2h, 1d, 1w)", e->key, e->value);
 	return FALSE;
+}
+
+/* The problem of e's duration below its minimum min_text (what follows it:
+ * more): a number alone is seconds, which the message says. */
+static void
+duration_short(struct scan *sc, const struct entry *e, const char *min_text, const char *more)
+{
+	if (all_digits(e->value))
+		problem(sc, e->line, e->col, "%s: %s is %s seconds (a number alone): at least %s%s "
+		        "(e.g. %sm)", e->key, e->value, e->value, min_text, more, e->value);
+	else
+		problem(sc, e->line, e->col, "%s: at least %s%s", e->key, min_text, more);
 }
 
 /* g's key as a duration of at least min seconds (min_text says it) into
@@ -921,7 +931,7 @@ get_duration(struct scan *sc, struct group *g, const char *key, gint64 min,
 	if (e == NULL || !entry_duration(sc, e, &v))
 		return;
 	if (v < min)
-		problem(sc, e->line, e->col, "%s: at least %s", key, min_text);
+		duration_short(sc, e, min_text, "");
 	else
 		*out = v;
 }
@@ -1046,7 +1056,7 @@ load_feed(struct scan *sc, struct group *g, const char *name, struct fw_config *
 		f->category = config_str_shared(c, e->value);
 	if ((e = group_get(g, "interval")) != NULL && entry_duration(sc, e, &f->interval) &&
 	    f->interval < CONFIG_MIN_INTERVAL && !(f->url != NULL && g_str_has_prefix(f->url, "file:")))
-		problem(sc, e->line, e->col, "interval: at least 1m for a remote feed");
+		duration_short(sc, e, "1m", " for a remote feed");
 	g_ptr_array_add(c->feeds, f);
 }
 

@@ -44,9 +44,11 @@ static const struct row rows[] = {
 	{ "timeout zero", "[feedwatch]\ninterval = 5m\ntimeout = 0s\n", "PATH:3:11: timeout: at least 1s" },
 	{ "lease zero", "[feedwatch]\nlease = 0m\n", "PATH:2:9: lease: at least 1s" },
 	{ "duration without unit", "# c\n\n[feedwatch]\ninterval = 15\n",
-	  "PATH:4:12: interval: 15: a duration needs a unit: s, m, h, d or w (e.g. 15m)" },
-	{ "feed duration without unit", "[feed a]\nurl = http://a.b/\ninterval = 90\n",
-	  "PATH:3:12: interval: 90: a duration needs a unit: s, m, h, d or w" },
+	  "PATH:4:12: interval: 15 is 15 seconds (a number alone): at least 1m (e.g. 15m)" },
+	{ "duration without unit is seconds", "[feedwatch]\ntimeout = 30\n", NULL },
+	{ "feed duration without unit", "[feed a]\nurl = http://a.b/\ninterval = 30\n",
+	  "PATH:3:12: interval: 30 is 30 seconds (a number alone): at least 1m for a remote feed (e.g. 30m)" },
+	{ "feed duration without unit is seconds", "[feed a]\nurl = http://a.b/\ninterval = 90\n", NULL },
 	{ "duration in words", "[feedwatch]\nretention = 3 days\n",
 	  "PATH:2:13: retention: bad duration '3 days': a whole number and a unit, s, m, h, d or w" },
 	{ "feed duration in words", "[feed a]\nurl = http://a.b/\ninterval = 2 hours\n",
@@ -648,7 +650,7 @@ test_missing_file(void)
 
 struct dur { const char *s; gboolean ok; gint64 v; };
 static const struct dur durs[] = {
-	{ "90", FALSE, 0 }, { "30s", TRUE, 30 }, { "7D", TRUE, 604800 }, { "3 days", FALSE, 0 }, { "15m", TRUE, 900 }, { "2h", TRUE, 7200 },
+	{ "90", TRUE, 90 }, { "30s", TRUE, 30 }, { "7D", TRUE, 604800 }, { "3 days", FALSE, 0 }, { "15m", TRUE, 900 }, { "2h", TRUE, 7200 },
 	{ "1d", TRUE, 86400 }, { "1w", TRUE, 604800 }, { "", FALSE, 0 }, { "m", FALSE, 0 },
 	{ "-5m", FALSE, 0 }, { "5mm", FALSE, 0 }, { "5 m", TRUE, 300 }, { "1.5h", FALSE, 0 },
 	{ "99999999999999999999", FALSE, 0 },
