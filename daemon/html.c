@@ -55,7 +55,8 @@ static inline void out_space(struct out *o)
 /* Elements whose content is dropped entirely. */
 static const char *const raw_drop[] = { "script", "style", "template", "noembed", "noframes" };
 
-/* Elements that separate words, by first letter: "|name|name|". */
+/* Elements that separate words, by first letter: "|name|name|". Those that
+ * render nothing between two letters (wbr, meta, link, span...) join them. */
 static const char *const block_tags[26] = {
 	['a' - 'a'] = "|address|article|aside|audio|",
 	['b' - 'a'] = "|blockquote|body|br|button|",
@@ -65,8 +66,8 @@ static const char *const block_tags[26] = {
 	['f' - 'a'] = "|fieldset|figcaption|figure|footer|form|frame|frameset|",
 	['h' - 'a'] = "|h1|h2|h3|h4|h5|h6|head|header|hgroup|hr|html|",
 	['i' - 'a'] = "|iframe|img|input|",
-	['l' - 'a'] = "|legend|li|link|",
-	['m' - 'a'] = "|main|menu|meta|",
+	['l' - 'a'] = "|legend|li|",
+	['m' - 'a'] = "|main|menu|",
 	['n' - 'a'] = "|nav|",
 	['o' - 'a'] = "|object|ol|optgroup|option|",
 	['p' - 'a'] = "|p|pre|",
@@ -74,7 +75,6 @@ static const char *const block_tags[26] = {
 	['t' - 'a'] = "|table|tbody|td|textarea|tfoot|th|thead|title|tr|track|",
 	['u' - 'a'] = "|ul|",
 	['v' - 'a'] = "|video|",
-	['w' - 'a'] = "|wbr|",
 };
 
 /* Whether the lower-case tag name (n bytes, n < 16) is a block element. */

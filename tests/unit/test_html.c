@@ -93,7 +93,10 @@ static const struct html_row text_rows[] = {
 	{ "<p>Mercado <b>Común</b> del Sur</p>", "Mercado Común del Sur" },
 	{ "<P>Upper</P><DIV>case</DIV>", "Upper case" },
 	{ "<td>a</td><td>b</td>", "a b" },
-	{ "x<wbr>y", "x y" },
+	{ "x<wbr>y", "xy" },                       /* a break opportunity joins */
+	{ "<p>Leaders of the Mer<wbr>cosur bloc</p>", "Leaders of the Mercosur bloc" },
+	{ "Mer<WBR/>co<wbr />sur", "Mercosur" },
+	{ "Mi<meta itemprop=\"x\" content=\"y\">lei<link itemprop=\"u\" href=\"z\">", "Milei" },
 	{ "<p>a</p>\n\n<p>b</p>", "a b" },
 	{ "<noscript>ns</noscript>", "ns" },
 	{ "<template>t</template>u", "u" },
