@@ -33,19 +33,22 @@ is_ignorable(gunichar c)
 	return c == 0x00AD || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF;
 }
 
-/* TRUE for letters and numbers of any script. */
+/* TRUE for the letters and digits words are made of, of any script; not
+ * U+02BC MODIFIER LETTER APOSTROPHE (an apostrophe, as ' and ’ are: "Chinaʼs"
+ * holds china) nor other numbers (No: superscripts, subscripts, circled
+ * numbers, fractions, so a footnote mark does not stick: "Milei¹"). */
 static gboolean
-is_alnum_type(GUnicodeType t)
+is_word_char(gunichar c, GUnicodeType t)
 {
 	switch (t) {
-	case G_UNICODE_LOWERCASE_LETTER:
 	case G_UNICODE_MODIFIER_LETTER:
+		return c != 0x02BC;
+	case G_UNICODE_LOWERCASE_LETTER:
 	case G_UNICODE_OTHER_LETTER:
 	case G_UNICODE_TITLECASE_LETTER:
 	case G_UNICODE_UPPERCASE_LETTER:
 	case G_UNICODE_DECIMAL_NUMBER:
 	case G_UNICODE_LETTER_NUMBER:
-	case G_UNICODE_OTHER_NUMBER:
 		return TRUE;
 	default:
 		return FALSE;
@@ -343,10 +346,10 @@ fw_text_tokenize(const char *text, fw_text_token_cb cb, gpointer data)
 		}
 		next = g_utf8_next_char(p);
 		type = g_unichar_type(c);
-		if (is_alnum_type(type) && is_cjk(c)) {
+		if (is_word_char(c, type) && is_cjk(c)) {
 			tok_flush(&t, p, ci);
 			tok_cjk(&t, c, ci);
-		} else if (is_alnum_type(type) ||
+		} else if (is_word_char(c, type) ||
 		           ((is_mark(type) || is_ignorable(c)) && t.in_word)) {
 			if (!t.in_word)
 				tok_begin(&t, p, ci);

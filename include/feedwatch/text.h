@@ -53,7 +53,8 @@ typedef void (*fw_text_token_cb)(const struct fw_text_word *w, gpointer data);
 
 /* Splits text into words: a word is a run of letters and digits (any
  * script); everything else separates words ("Trump-Milei" holds "milei",
- * "China's" holds "china"); each CJK ideograph, kana or hangul syllable is
+ * "China's" and "Chinaʼs" hold "china", superscripts and other numbers that
+ * are not digits separate: "Milei¹"); each CJK ideograph, kana or hangul syllable is
  * a word of its own. Combining marks, soft hyphens and zero-width joiners
  * continue a word (and are dropped from it). text NULL is empty.
  * Allocates nothing for words of ASCII, Latin, Greek or Cyrillic letters.

@@ -290,6 +290,15 @@ static const struct row rows[] = {
 	{ "China's", NULL, "China", N },
 	{ "china", NULL, "“China”", Y, "content:1-6" },
 	{ "o'neill", NULL, "O’Neill", Y },
+	{ "China", NULL, "Chinaʼs swap", Y, "content:0-5" },   /* U+02BC */
+	{ "\"China's swap\"", NULL, "Chinaʼs swap", Y, "content:0-12" },
+	{ "Chinaʼs", NULL, "China’s", Y, "content:0-7" },
+	/* footnote marks and other numbers (No) separate; digits do not */
+	{ MILEI, NULL, "As Milei¹ noted.", Y, "content:3-8" },
+	{ MILEI, NULL, "Milei₂ and Milei⑴", Y, "content:0-5", 2 },
+	{ "\"Milei said\"", NULL, "Milei² said", Y, "content:0-11" },
+	{ "G20", NULL, "the G20 summit", Y, "content:4-7" },
+	{ "G20", NULL, "the G2⁰ summit", N },
 	/* CJK */
 	{ "中国", NULL, "我们和中国的关系", Y, "content:3-5" },
 	{ "中国", NULL, "国中", N },

@@ -117,6 +117,10 @@ static const struct tok_row tok_rows[] = {
 	{ "Mi\u200Dlei", "milei:0-6" },              /* zero-width joiner joins */
 	{ "Mi\u200Blei", "mi:0-2 lei:3-6" },         /* zero-width space separates */
 	{ "\u00ADMilei", "milei:1-6" },
+	{ "Chinaʼs swap", "china:0-5 s:6-7 swap:8-12" },   /* U+02BC apostrophe separates */
+	{ "As Milei¹ noted.", "as:0-2 milei:3-8 noted:10-15" },   /* footnote mark separates */
+	{ "km² H₂O ½ ① ❶x", "km:0-2 h:4-5 o:6-7 x:13-14" },   /* so does every other number (No) */
+	{ "G20 in 2024, Ⅻ", "g20:0-3 in:4-6 2024:7-11 xii:13-14" },   /* digits and Nl stay */
 	{ "www.example.com/a?b=1", "www:0-3 example:4-11 com:12-15 a:16-17 b:18-19 1:20-21" },
 };
 
