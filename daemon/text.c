@@ -76,7 +76,45 @@ is_cjk(gunichar c)
 	       (c >= 0x20000 && c <= 0x3FFFF);     /* CJK extensions B.. */
 }
 
-/* Drops combining marks and ignorable characters from s, in place. */
+/* The ASCII spelling of a case-folded letter that has no decomposition to
+ * one (a stroke, a bar, no dot, a ligature), as search engines' ASCII
+ * folding gives it (Lucene's ASCIIFoldingFilter, ICU's Latin-ASCII); "" for
+ * U+02BC (of "ŉ"), NULL for every other character. Never longer than c. */
+static const char *
+fold_letter(gunichar c)
+{
+	switch (c) {
+	case 0x00E6: return "ae";   /* æ */
+	case 0x00F0: return "d";    /* ð */
+	case 0x00F8: return "o";    /* ø */
+	case 0x00FE: return "th";   /* þ */
+	case 0x0111: return "d";    /* đ */
+	case 0x0127: return "h";    /* ħ */
+	case 0x0131: return "i";    /* ı */
+	case 0x0138: return "q";    /* ĸ */
+	case 0x0142: return "l";    /* ł */
+	case 0x014B: return "n";    /* ŋ */
+	case 0x0153: return "oe";   /* œ */
+	case 0x0167: return "t";    /* ŧ */
+	case 0x0180: return "b";    /* ƀ */
+	case 0x019A: return "l";    /* ƚ */
+	case 0x01B6: return "z";    /* ƶ */
+	case 0x01E5: return "g";    /* ǥ */
+	case 0x023C: return "c";    /* ȼ */
+	case 0x0247: return "e";    /* ɇ */
+	case 0x0249: return "j";    /* ɉ */
+	case 0x024D: return "r";    /* ɍ */
+	case 0x024F: return "y";    /* ɏ */
+	case 0x0268: return "i";    /* ɨ */
+	case 0x0289: return "u";    /* ʉ */
+	case 0x02BC: return "";     /* ʼ */
+	case 0x1D7D: return "p";    /* ᵽ */
+	default: return NULL;
+	}
+}
+
+/* Drops combining marks and ignorable characters from s and folds letters
+ * (fold_letter), in place: nothing gets longer. */
 static void
 drop_marks(char *s)
 {
@@ -85,7 +123,13 @@ drop_marks(char *s)
 	for (const char *p = s; *p;) {
 		const char *n = g_utf8_next_char(p);
 		gunichar c = g_utf8_get_char(p);
-		if (!is_mark(g_unichar_type(c)) && !is_ignorable(c)) {
+		const char *f = fold_letter(c);
+
+		if (f) {
+			gsize l = strlen(f);
+			memmove(w, f, l);
+			w += l;
+		} else if (!is_mark(g_unichar_type(c)) && !is_ignorable(c)) {
 			memmove(w, p, n - p);
 			w += n - p;
 		}

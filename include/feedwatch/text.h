@@ -12,7 +12,9 @@
 #define FW_TEXT_WORD_MAX 255
 
 /* Normalises a word for matching: NFKD, case folding, combining marks
- * removed ("Común" -> "comun", "ＭＩＬＥＩ" -> "milei", "ß" -> "ss").
+ * removed ("Común" -> "comun", "ＭＩＬＥＩ" -> "milei", "ß" -> "ss"), letters
+ * without a decomposition folded to ASCII ("Łódź" -> "lodz", "ı" -> "i",
+ * "æ" -> "ae", "þ" -> "th").
  * Invalid UTF-8 is repaired first; NULL gives "". Caller frees. */
 char *fw_text_normalize(const char *s, gssize len);
 
