@@ -25,12 +25,30 @@ is_mark(GUnicodeType t)
 	       t == G_UNICODE_ENCLOSING_MARK;
 }
 
-/* TRUE for invisible characters that do not break a word (soft hyphen,
- * zero-width joiners, word joiner, BOM): dropped like marks. */
+/* TRUE for invisible characters that do not break a word: the format
+ * characters (Cf: soft hyphen, zero-width space and joiners, bidi marks and
+ * overrides, word joiner, BOM) and the Arabic tatweel (a stretch between
+ * letters, Lm); dropped from words like marks. */
 static gboolean
-is_ignorable(gunichar c)
+is_ignorable(gunichar c, GUnicodeType t)
 {
-	return c == 0x00AD || c == 0x200C || c == 0x200D || c == 0x2060 || c == 0xFEFF;
+	return t == G_UNICODE_FORMAT || c == 0x0640;
+}
+
+/* TRUE for the scripts written without spaces, where U+200B ZERO WIDTH
+ * SPACE marks a word boundary (elsewhere it is only a line-break hint). */
+static gboolean
+is_spaceless(gunichar c)
+{
+	switch (g_unichar_get_script(c)) {
+	case G_UNICODE_SCRIPT_THAI:
+	case G_UNICODE_SCRIPT_LAO:
+	case G_UNICODE_SCRIPT_KHMER:
+	case G_UNICODE_SCRIPT_MYANMAR:
+		return TRUE;
+	default:
+		return FALSE;
+	}
 }
 
 /* TRUE for the letters and digits words are made of, of any script; not
@@ -129,7 +147,7 @@ drop_marks(char *s)
 			gsize l = strlen(f);
 			memmove(w, f, l);
 			w += l;
-		} else if (!is_mark(g_unichar_type(c)) && !is_ignorable(c)) {
+		} else if (!is_mark(g_unichar_type(c)) && !is_ignorable(c, g_unichar_type(c))) {
 			memmove(w, p, n - p);
 			w += n - p;
 		}
@@ -333,6 +351,7 @@ fw_text_tokenize(const char *text, fw_text_token_cb cb, gpointer data)
 {
 	struct tok t = { .cb = cb, .data = data };
 	const char *p = text;
+	gunichar prev = 0;   /* the character before p; 0 after ASCII or a bad byte */
 	guint ci = 0;
 
 	if (text == NULL)
@@ -378,6 +397,7 @@ fw_text_tokenize(const char *text, fw_text_token_cb cb, gpointer data)
 				p++;
 				ci++;
 			}
+			prev = 0;
 			continue;
 		}
 		c = g_utf8_get_char_validated(p, -1);
@@ -386,15 +406,23 @@ fw_text_tokenize(const char *text, fw_text_token_cb cb, gpointer data)
 			tok_flush(&t, p, ci);
 			p++;
 			ci++;
+			prev = 0;
 			continue;
 		}
 		next = g_utf8_next_char(p);
 		type = g_unichar_type(c);
-		if (is_word_char(c, type) && is_cjk(c)) {
+		if (is_ignorable(c, type)) {
+			/* inside a word: dropped, nothing to append (but a zero width
+			 * space next to Thai, Lao, Khmer or Burmese separates) */
+			if (!t.in_word || (c == 0x200B && (is_spaceless(prev) ||
+			                                   is_spaceless(g_utf8_get_char_validated(next, -1)))))
+				tok_flush(&t, p, ci);
+			else
+				t.ascii = FALSE;
+		} else if (is_word_char(c, type) && is_cjk(c)) {
 			tok_flush(&t, p, ci);
 			tok_cjk(&t, c, ci);
-		} else if (is_word_char(c, type) ||
-		           ((is_mark(type) || is_ignorable(c)) && t.in_word)) {
+		} else if (is_word_char(c, type) || (is_mark(type) && t.in_word)) {
 			if (!t.in_word)
 				tok_begin(&t, p, ci);
 			t.ascii = FALSE;
@@ -410,6 +438,7 @@ fw_text_tokenize(const char *text, fw_text_token_cb cb, gpointer data)
 		}
 		p = next;
 		ci++;
+		prev = c;
 	}
 	tok_flush(&t, p, ci);
 	return t.index;

@@ -57,8 +57,10 @@ typedef void (*fw_text_token_cb)(const struct fw_text_word *w, gpointer data);
  * script); everything else separates words ("Trump-Milei" holds "milei",
  * "China's" and "Chinaʼs" hold "china", superscripts and other numbers that
  * are not digits separate: "Milei¹"); each CJK ideograph, kana or hangul syllable is
- * a word of its own. Combining marks, soft hyphens and zero-width joiners
- * continue a word (and are dropped from it). text NULL is empty.
+ * a word of its own. Combining marks and invisible characters (format
+ * characters such as soft hyphens, zero width spaces and joiners, bidi marks;
+ * the Arabic tatweel) continue a word (and are dropped from it); a zero
+ * width space next to Thai, Lao, Khmer or Burmese separates. text NULL is empty.
  * Allocates nothing for words of ASCII, Latin, Greek or Cyrillic letters.
  * Returns the number of words. */
 guint fw_text_tokenize(const char *text, fw_text_token_cb cb, gpointer data);

@@ -45,6 +45,9 @@ static const struct row rows[] = {
 	{ MILEI, NULL, "Milei and Milei", Y, "content:0-5", 2 },
 	{ MILEI, NULL, "Milei\u0301", Y, "content:0-6" },
 	{ MILEI, NULL, "Mi\u00ADlei", Y, "content:0-6" },
+	{ MILEI, NULL, "Mi\u200Blei", Y, "content:0-6" },   /* invisible: one word */
+	{ MILEI, NULL, "Mi\u200Elei, Mi\u200Flei, Mi\u061Clei", Y, "content:0-6", 3 },
+	{ "Mi\u200Blei", NULL, "Milei", Y, "content:0-5" },
 	{ MILEI, "Milei", "milei", Y, "title:0-5", 2 },
 	/* milei: near misses */
 	{ MILEI, NULL, "mileage", N },
@@ -52,7 +55,7 @@ static const struct row rows[] = {
 	{ MILEI, NULL, "a mile in", N },
 	{ MILEI, NULL, "Mileto", N },
 	{ MILEI, NULL, "Mi lei", N },
-	{ MILEI, NULL, "Mi\u200Blei", N },
+
 	{ MILEI, NULL, "", N },
 	{ MILEI, NULL, NULL, N },
 	{ MILEI, "Mileis", NULL, N },
@@ -316,6 +319,12 @@ static const struct row rows[] = {
 	{ "\"Milei said\"", NULL, "Milei² said", Y, "content:0-11" },
 	{ "G20", NULL, "the G20 summit", Y, "content:4-7" },
 	{ "G20", NULL, "the G2⁰ summit", N },
+	/* Arabic tatweel joins; zero width space separates Thai words */
+	{ "ميلي", NULL, "قال ميـــلي", Y, "content:4-11" },
+	{ "ميـلي", NULL, "ميلي", Y },
+	{ "ไทย", NULL, "ประเทศ\u200Bไทย\u200Bประกาศ", Y, "content:7-10" },
+	{ "ไทย", NULL, "รัฐบาลประเทศไทยประกาศ", N },   /* no segmenter: one word */
+	{ "ประเทศ*", NULL, "รัฐบาล ประเทศไทยประกาศ", Y },
 	/* CJK */
 	{ "中国", NULL, "我们和中国的关系", Y, "content:3-5" },
 	{ "中国", NULL, "国中", N },

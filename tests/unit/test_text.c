@@ -53,6 +53,8 @@ static const struct norm_row norm_rows[] = {
 	{ "中国", "中国" },
 	{ "\u0301", "" },                         /* a lone mark */
 	{ "Mi\u00ADlei", "milei" },                /* soft hyphen */
+	{ "Mi\u200Elei\u200B", "milei" },          /* LRM, zero-width space */
+	{ "ميـــلي", "ميلي" },                    /* tatweel */
 };
 
 static void
@@ -132,7 +134,16 @@ static const struct tok_row tok_rows[] = {
 	{ "x—y–z", "x:0-1 y:2-3 z:4-5" },              /* em and en dashes */
 	{ "Mi\u00ADlei", "milei:0-6" },              /* soft hyphen joins */
 	{ "Mi\u200Dlei", "milei:0-6" },              /* zero-width joiner joins */
-	{ "Mi\u200Blei", "mi:0-2 lei:3-6" },         /* zero-width space separates */
+	{ "Mi\u200Blei", "milei:0-6" },              /* zero-width space joins in Latin */
+	{ "Mi\u200Elei Mi\u200Flei", "milei:0-6 milei:7-13" },   /* LRM, RLM join */
+	{ "Mi\u061Clei Mi\u202Elei\u202C Mi\u2066lei", "milei:0-6 milei:7-14 milei:15-21" },
+	{ "\u200BMilei\u200B x", "milei:1-7 x:8-9" },
+	{ "ไทย\u200Bประเทศ", "ไทย:0-3 ประเทศ:4-10" },   /* ... and separates in Thai */
+	{ "abc\u200Bไทย", "abc:0-3 ไทย:4-7" },
+	{ "ໄທ\u200Bລາວ ក\u200Bx", "ໄທ:0-2 ລາວ:3-6 ក:7-8 x:9-10" },   /* Lao, Khmer */
+	{ "ไทย abc\u200Bdef", "ไทย:0-3 abcdef:4-11" },
+	{ "ميـــلي", "ميلي:0-7" },                      /* tatweel joins */
+	{ "ـلي", "لي:1-3" },
 	{ "\u00ADMilei", "milei:1-6" },
 	{ "Chinaʼs swap", "china:0-5 s:6-7 swap:8-12" },   /* U+02BC apostrophe separates */
 	{ "As Milei¹ noted.", "as:0-2 milei:3-8 noted:10-15" },   /* footnote mark separates */
@@ -234,7 +245,7 @@ test_tokenize_consistent(void)
 		"ᾳ", "Ω", "Ω", "µ", "½", "²", "ﬀ", "Ǆ", "ǅ", "Ĳ", "ŀ", "ſ", "ʼn", "ϐ", "ﬆ", "ά",
 		"\u0345", "Ⅻ", "ⓐ", "ǲ", "К", "ӂ", "ԁ", "א", "ب", "ह", "ि", "्", "\u00AD",
 		"\u200D", "\u200B", "\uFEFF", "ł", "Ł", "ø", "Æ", "œ", "þ", "ı", "đ", "Ƚ", "ᵽ",
-		"\u02BC", "¹",
+		"\u02BC", "¹", "\u200E", "\u061C", "\u0640", "ก", "ไ", "\u202E",
 	};
 	GRand *rng = g_rand_new_with_seed(42);
 	struct check c = { 0 };
