@@ -25,6 +25,30 @@ is_mark(GUnicodeType t)
 	       t == G_UNICODE_ENCLOSING_MARK;
 }
 
+/* TRUE for the marks dropped from words: accents, which search ignores (the
+ * combining blocks, of script Inherited: U+0300-036F, 1AB0-1AFF, 1DC0-1DFF,
+ * 20D0-20FF, FE20-FE2F, Arabic harakat; and the marks of Latin, Greek,
+ * Cyrillic, Hebrew points, Arabic). Other scripts' marks spell the word
+ * (Devanagari vowel signs and virama, Thai vowels: काम is not कम) and stay. */
+static gboolean
+is_dropped_mark(gunichar c, GUnicodeType t)
+{
+	if (!is_mark(t))
+		return FALSE;
+	switch (g_unichar_get_script(c)) {
+	case G_UNICODE_SCRIPT_INHERITED:
+	case G_UNICODE_SCRIPT_COMMON:
+	case G_UNICODE_SCRIPT_LATIN:
+	case G_UNICODE_SCRIPT_GREEK:
+	case G_UNICODE_SCRIPT_CYRILLIC:
+	case G_UNICODE_SCRIPT_HEBREW:
+	case G_UNICODE_SCRIPT_ARABIC:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
 /* TRUE for invisible characters that do not break a word: the format
  * characters (Cf: soft hyphen, zero-width space and joiners, bidi marks and
  * overrides, word joiner, BOM) and the Arabic tatweel (a stretch between
@@ -131,7 +155,7 @@ fold_letter(gunichar c)
 	}
 }
 
-/* Drops combining marks and ignorable characters from s and folds letters
+/* Drops accents (is_dropped_mark) and ignorable characters from s and folds letters
  * (fold_letter), in place: nothing gets longer. */
 static void
 drop_marks(char *s)
@@ -147,7 +171,8 @@ drop_marks(char *s)
 			gsize l = strlen(f);
 			memmove(w, f, l);
 			w += l;
-		} else if (!is_mark(g_unichar_type(c)) && !is_ignorable(c, g_unichar_type(c))) {
+		} else if (!is_dropped_mark(c, g_unichar_type(c)) &&
+		           !is_ignorable(c, g_unichar_type(c))) {
 			memmove(w, p, n - p);
 			w += n - p;
 		}
@@ -184,7 +209,8 @@ fw_text_normalize(const char *s, gssize len)
 }
 
 /* Fills norm_table with the normalised form of every code point below
- * FW_TEXT_TABLE_MAX; normalising is context free once marks are dropped. */
+ * FW_TEXT_TABLE_MAX; normalising is context free once marks are dropped
+ * (every mark below it is an accent, dropped: test_text checks). */
 static gpointer
 table_init_cb(gpointer unused)
 {
@@ -317,7 +343,7 @@ tok_cjk(struct tok *t, gunichar c, guint ci)
 	t->ascii = FALSE;
 	for (gsize i = 0; i < n; i++) {
 		char u[8];
-		if (is_mark(g_unichar_type(dec[i])))
+		if (is_dropped_mark(dec[i], g_unichar_type(dec[i])))
 			continue;
 		tok_append(t, u, g_unichar_to_utf8(dec[i], u));
 	}

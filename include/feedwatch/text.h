@@ -11,8 +11,9 @@
  * boundary) the same way in texts and in queries. */
 #define FW_TEXT_WORD_MAX 255
 
-/* Normalises a word for matching: NFKD, case folding, combining marks
- * removed ("Común" -> "comun", "ＭＩＬＥＩ" -> "milei", "ß" -> "ss"), letters
+/* Normalises a word for matching: NFKD, case folding, accents removed
+ * (marks of the combining blocks, Latin, Greek, Cyrillic, Hebrew, Arabic;
+ * other scripts' marks, as Devanagari vowel signs, stay) ("Común" -> "comun", "ＭＩＬＥＩ" -> "milei", "ß" -> "ss"), letters
  * without a decomposition folded to ASCII ("Łódź" -> "lodz", "ı" -> "i",
  * "æ" -> "ae", "þ" -> "th").
  * Invalid UTF-8 is repaired first; NULL gives "". Caller frees. */

@@ -52,6 +52,16 @@ static const struct norm_row norm_rows[] = {
 	{ "が", "か" },                           /* dakuten is a combining mark */
 	{ "中国", "中国" },
 	{ "\u0301", "" },                         /* a lone mark */
+	{ "काम कम", "काम कम" },                   /* Devanagari vowel signs stay */
+	{ "दिल्ली", "दिल्ली" },                      /* and the virama */
+	{ "क़", "क\u093C" },                        /* nukta: decomposed, kept */
+	{ "รัฐบาล", "รัฐบาล" },                    /* Thai vowel marks stay */
+	{ "Nguyễn Phú Trọng", "nguyen phu trong" },   /* Vietnamese accents go */
+	{ "Αθήνα ΆΈΉ", "αθηνα αεη" },              /* Greek tonos */
+	{ "יְרוּשָׁלַיִם", "ירושלים" },             /* Hebrew points */
+	{ "مُحَمَّد الْقُرْآن", "محمد القران" },       /* Arabic harakat, madda */
+	{ "\u0456\u0483", "\u0456" },               /* Cyrillic titlo */
+	{ "a\u1AB0\u1DC0\u20D0\uFE20", "a" },       /* the combining blocks */
 	{ "Mi\u00ADlei", "milei" },                /* soft hyphen */
 	{ "Mi\u200Elei\u200B", "milei" },          /* LRM, zero-width space */
 	{ "ميـــلي", "ميلي" },                    /* tatweel */
@@ -140,7 +150,9 @@ static const struct tok_row tok_rows[] = {
 	{ "\u200BMilei\u200B x", "milei:1-7 x:8-9" },
 	{ "ไทย\u200Bประเทศ", "ไทย:0-3 ประเทศ:4-10" },   /* ... and separates in Thai */
 	{ "abc\u200Bไทย", "abc:0-3 ไทย:4-7" },
-	{ "ໄທ\u200Bລາວ ក\u200Bx", "ໄທ:0-2 ລາວ:3-6 ក:7-8 x:9-10" },   /* Lao, Khmer */
+	{ "ໄທ\u200Bລາວ ខ្មែរ\u200Bx", "ໄທ:0-2 ລາວ:3-6 ខ្មែរ:7-12 x:13-14" },   /* Lao, Khmer */
+	{ "सरकार ने कम किया", "सरकार:0-5 ने:6-8 कम:9-11 किया:12-16" },
+	{ "\u093Fx", "x:1-2" },                        /* a kept mark cannot start a word either */
 	{ "ไทย abc\u200Bdef", "ไทย:0-3 abcdef:4-11" },
 	{ "ميـــلي", "ميلي:0-7" },                      /* tatweel joins */
 	{ "ـلي", "لي:1-3" },
@@ -246,6 +258,7 @@ test_tokenize_consistent(void)
 		"\u0345", "Ⅻ", "ⓐ", "ǲ", "К", "ӂ", "ԁ", "א", "ب", "ह", "ि", "्", "\u00AD",
 		"\u200D", "\u200B", "\uFEFF", "ł", "Ł", "ø", "Æ", "œ", "þ", "ı", "đ", "Ƚ", "ᵽ",
 		"\u02BC", "¹", "\u200E", "\u061C", "\u0640", "ก", "ไ", "\u202E",
+		"\u0E31", "\u093E", "\u064E", "\u05B0", "\u0958", "\u093C", "\u0301\u093C",
 	};
 	GRand *rng = g_rand_new_with_seed(42);
 	struct check c = { 0 };
@@ -260,6 +273,25 @@ test_tokenize_consistent(void)
 	}
 	g_rand_free(rng);
 	g_assert_cmpuint(c.fails, ==, 0);
+}
+
+/* Every mark below U+0600 (norm_table's range) is an accent, dropped, so the
+ * table's one-character forms add up to a word's (U+0345 folds to iota). */
+static void
+test_marks_below_table(void)
+{
+	for (gunichar c = 0x80; c < 0x0600; c++) {
+		GUnicodeType t = g_unichar_type(c);
+		char s[8] = "a";
+		g_autofree char *norm = NULL;
+
+		if (t != G_UNICODE_NON_SPACING_MARK && t != G_UNICODE_SPACING_MARK &&
+		    t != G_UNICODE_ENCLOSING_MARK)
+			continue;
+		s[1 + g_unichar_to_utf8(c, s + 1)] = '\0';
+		norm = fw_text_normalize(s, -1);
+		g_assert_cmpstr(norm, ==, c == 0x0345 ? "aι" : "a");
+	}
 }
 
 int
@@ -277,5 +309,6 @@ main(int argc, char **argv)
 	}
 	g_test_add_func("/text/tokenize/long", test_tokenize_long);
 	g_test_add_func("/text/tokenize/consistent", test_tokenize_consistent);
+	g_test_add_func("/text/normalize/marks-below-table", test_marks_below_table);
 	return g_test_run();
 }
