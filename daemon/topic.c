@@ -392,6 +392,20 @@ make_phrase(struct parser *ps, const struct token *t, gboolean quoted)
 			g_free(c.terms[i].word);
 		return fail_at(ps, t->col, "a phrase has at most %d words", FW_TOPIC_PHRASE_MAX);
 	}
+	if (quoted) {
+		/* a '*' in a phrase must directly follow a word, as outside one */
+		guint k = 0, i = 0;
+
+		for (const char *p = text; *p; p = g_utf8_next_char(p), k++) {
+			while (i < c.n && c.ends[i] < k)
+				i++;
+			if (*p == '*' && (i == c.n || c.ends[i] != k)) {
+				for (guint j = 0; j < c.n; j++)
+					g_free(c.terms[j].word);
+				return fail_at(ps, t->col + 1 + k, "'*' must follow a letter or digit");
+			}
+		}
+	}
 	if (c.n == 0) {
 		if (!quoted && t->prefix)
 			return fail_at(ps, t->col + g_utf8_strlen(text, -1),

@@ -100,6 +100,7 @@ static const struct ok_row ok_rows[] = {
 	{ "“Mercado Común del Sur”", "\"mercado comun del sur\"" },
 	{ "\"China's swap\"", "\"china s swap\"" },
 	{ "\"swap* line\"", "\"swap* line\"" },
+	{ "\"swap* line*\"", "\"swap* line*\"" },
 	{ "\"single\"", "single" },
 	/* a word holding separators is a phrase */
 	{ "Trump-Milei", "\"trump milei\"" },
@@ -311,6 +312,11 @@ static const struct err_row err_rows[] = {
 	{ "swap**", "'*' can only end a word", 5 },
 	{ "*", "'*' must follow a letter or digit", 1 },
 	{ "swap-*", "'*' must follow a letter or digit", 6 },
+	{ "\"China *\"", "'*' must follow a letter or digit", 8 },   /* so in a phrase */
+	{ "\"*\"", "'*' must follow a letter or digit", 2 },
+	{ "x \"a * b\"", "'*' must follow a letter or digit", 6 },
+	{ "“swap** x”", "'*' must follow a letter or digit", 7 },
+	{ "\"swap-*\"", "'*' must follow a letter or digit", 7 },
 	{ "/abc", "unterminated regular expression", 1 },
 	{ "a /ab\\/", "unterminated regular expression", 3 },
 	{ "//", "empty regular expression", 1 },
