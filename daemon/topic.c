@@ -825,6 +825,9 @@ parse_primary(struct parser *ps)
 		}
 		return n;
 	case TK_LP:
+		/* the query itself is level 0: 100 parentheses deep is allowed */
+		if (++ps->depth > FW_TOPIC_DEPTH_MAX)
+			return fail_at(ps, t.col, "query nested too deeply");
 		if (!advance(ps))
 			return NULL;
 		if (ps->tok.kind == TK_RP)
@@ -841,6 +844,7 @@ parse_primary(struct parser *ps)
 		}
 		ps->open_col = open;
 		ps->parens--;
+		ps->depth--;
 		if (n == NULL)
 			return NULL;
 		n->end = col_of(ps, ps->p);
@@ -993,11 +997,8 @@ static struct fw_qnode *
 parse_or(struct parser *ps)
 {
 	g_autoptr(GPtrArray) kids = g_ptr_array_new_with_free_func((GDestroyNotify)node_free);
-	struct fw_qnode *n;
+	struct fw_qnode *n = parse_and(ps);
 
-	if (++ps->depth > FW_TOPIC_DEPTH_MAX)
-		return fail_at(ps, ps->tok.col, "query nested too deeply");
-	n = parse_and(ps);
 	if (n == NULL)
 		return NULL;
 	g_ptr_array_add(kids, n);
@@ -1009,7 +1010,6 @@ parse_or(struct parser *ps)
 			return NULL;
 		g_ptr_array_add(kids, n);
 	}
-	ps->depth--;
 	return make_list(FW_QNODE_OR, kids);
 }
 

@@ -378,6 +378,33 @@ test_deep(void)
 	g_string_append(s, "a b");
 	g_assert_null(fw_query_parse(s->str, &col, &error));
 	g_assert_true(g_str_has_prefix(error->message, "query nested too deeply"));
+	/* 100 levels is the limit: 100 parentheses or NOTs parse, 101 do not */
+	for (guint depth = 100; depth <= 101; depth++) {
+		const char *const pre[] = { "(", "NOT " };
+
+		for (guint k = 0; k < G_N_ELEMENTS(pre); k++) {
+			g_autoptr(GString) q = g_string_new(NULL);
+			g_autoptr(GError) e = NULL;
+			struct fw_query *fq;
+
+			for (guint i = 0; i < depth; i++)
+				g_string_append(q, pre[k]);
+			g_string_append(q, k == 0 ? "a" : "a b");
+			for (guint i = 0; k == 0 && i < depth; i++)
+				g_string_append_c(q, ')');
+			col = 0;
+			fq = fw_query_parse(q->str, &col, &e);
+			if (depth == 100) {
+				g_assert_no_error(e);
+				g_assert_nonnull(fq);
+				fw_query_free(fq);
+			} else {
+				g_assert_null(fq);
+				g_assert_true(g_str_has_prefix(e->message, "query nested too deeply"));
+				g_assert_cmpuint(col, ==, k == 0 ? 101 : 401);
+			}
+		}
+	}
 	/* moderately deep is fine */
 	g_string_truncate(s, 0);
 	for (int i = 0; i < 30; i++)
