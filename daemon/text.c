@@ -28,7 +28,7 @@ is_mark(GUnicodeType t)
 /* TRUE for the marks dropped from words: accents, which search ignores (the
  * combining blocks, of script Inherited: U+0300-036F, 1AB0-1AFF, 1DC0-1DFF,
  * 20D0-20FF, FE20-FE2F, Arabic harakat; and the marks of Latin, Greek,
- * Cyrillic, Hebrew points, Arabic). Other scripts' marks spell the word
+ * Cyrillic, Hebrew (points) and Arabic). Other scripts' marks spell the word
  * (Devanagari vowel signs and virama, Thai vowels: काम is not कम) and stay. */
 static gboolean
 is_dropped_mark(gunichar c, GUnicodeType t)
@@ -155,8 +155,8 @@ fold_letter(gunichar c)
 	}
 }
 
-/* Drops accents (is_dropped_mark) and ignorable characters from s and folds letters
- * (fold_letter), in place: nothing gets longer. */
+/* Drops accents (is_dropped_mark) and ignorable characters from s and folds
+ * letters (fold_letter), in place: nothing gets longer. */
 static void
 drop_marks(char *s)
 {
@@ -165,14 +165,14 @@ drop_marks(char *s)
 	for (const char *p = s; *p;) {
 		const char *n = g_utf8_next_char(p);
 		gunichar c = g_utf8_get_char(p);
+		GUnicodeType t = g_unichar_type(c);
 		const char *f = fold_letter(c);
 
 		if (f) {
 			gsize l = strlen(f);
 			memmove(w, f, l);
 			w += l;
-		} else if (!is_dropped_mark(c, g_unichar_type(c)) &&
-		           !is_ignorable(c, g_unichar_type(c))) {
+		} else if (!is_dropped_mark(c, t) && !is_ignorable(c, t)) {
 			memmove(w, p, n - p);
 			w += n - p;
 		}
