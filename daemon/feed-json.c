@@ -88,6 +88,78 @@ static void json_scan(const char *s, gsize len, struct json_scan *js)
 	}
 }
 
+/* Value of the four hex digits at p (at least four bytes there), or -1. */
+static int json_hex4(const char *p)
+{
+	int v = 0;
+
+	for (int k = 0; k < 4; k++) {
+		int d = g_ascii_xdigit_value(p[k]);
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* A copy of text with the \u escapes json-glib misreads fixed, or NULL if
+ * there are none: inside strings, a surrogate escape that is not half of a
+ * pair becomes \uFFFD (json-glib swallowed the next character, often the
+ * closing quote) and \u0000 is removed (json-glib cut the string there).
+ * One linear pass; the copy is never longer than text. */
+static char *json_fix_escapes(const char *s, gsize len, gsize *out_len)
+{
+	char *out = NULL;
+	gsize done = 0, w = 0;      /* s[done..i) not copied yet; out holds w bytes */
+	gboolean in_str = FALSE;
+
+	for (gsize i = 0; i < len; i++) {
+		const char *rep;
+		int v, lo;
+
+		if (s[i] == '"') {
+			in_str = !in_str;
+			continue;
+		}
+		if (!in_str || s[i] != '\\')
+			continue;
+		if (i + 6 > len || s[i + 1] != 'u' || (v = json_hex4(s + i + 2)) < 0) {
+			i++;                /* any other escape: skip the escaped byte */
+			continue;
+		}
+		if (v == 0) {
+			rep = "";
+		} else if (v >= 0xD800 && v <= 0xDBFF) {
+			lo = i + 12 <= len && s[i + 6] == '\\' && s[i + 7] == 'u' ? json_hex4(s + i + 8) : -1;
+			if (lo >= 0xDC00 && lo <= 0xDFFF) {
+				i += 11;    /* a pair: kept */
+				continue;
+			}
+			rep = "\\uFFFD";
+		} else if (v >= 0xDC00 && v <= 0xDFFF) {
+			rep = "\\uFFFD";
+		} else {
+			i += 5;
+			continue;
+		}
+		if (!out)
+			out = g_malloc(len + 1);
+		memcpy(out + w, s + done, i - done);
+		w += i - done;
+		memcpy(out + w, rep, strlen(rep));
+		w += strlen(rep);
+		done = i + 6;
+		i += 5;
+	}
+	if (!out)
+		return NULL;
+	memcpy(out + w, s + done, len - done);
+	w += len - done;
+	out[w] = '\0';
+	*out_len = w;
+	return out;
+}
+
 /* A copy of text with each numeric id of js quoted: the literal text is
  * the id, however large the number. */
 static char *json_quote_ids(const char *text, gsize len, const struct json_scan *js, gsize *out_len)
@@ -269,9 +341,12 @@ struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *bas
 	JsonObject *o;
 
 	struct json_scan js = { .num_ids = g_array_new(FALSE, FALSE, sizeof(gsize)) };
-	g_autofree char *quoted = NULL;
+	g_autofree char *quoted = NULL, *fixed = NULL;
 	gboolean loaded;
 
+	fixed = json_fix_escapes(text, len, &len);
+	if (fixed)
+		text = fixed;
 	json_scan(text, len, &js);
 	if (js.too_deep || js.values > FW_FEED_MAX_JSON_VALUES) {
 		if (js.too_deep)

@@ -344,6 +344,27 @@ static const char c1_long_doc[] =
 	"0123456789\xE2\x80\xAA</title>"
 	"<description>&#xE9;t&#xE9; 0123456789 0123456789 0123456789 0123456789 &#x202E;r&#x202C;</description>"
 	"</item></channel></rss>";
+/* \u escapes json-glib misreads: lone surrogates (at a string's end, before
+ * an escaped quote, before another escape, a low one alone), a pair, an
+ * escaped backslash before "ud800", \u0000 in a title and in ids */
+static const char json_surrogates[] =
+	"{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": ["
+	"{\"id\": \"s1\", \"title\": \"Milei emoji cut \\ud83d\"},"
+	"{\"id\": \"s2\", \"title\": \"Milei innocent neighbour\"},"
+	"{\"id\": \"s3\", \"title\": \"a \\uD800\\\"q\\\" b \\ud800\\u0041 c \\ud800\\n d\"},"
+	"{\"id\": \"s4\", \"title\": \"lo \\udc00 x \\udfff\\ud800\"},"
+	"{\"id\": \"s5\", \"title\": \"pair \\ud83d\\ude00 ok\"},"
+	"{\"id\": \"s6\", \"title\": \"literal \\\\ud800 \\\\u0000 text\"}]}";
+static const char json_nul[] =
+	"{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": ["
+	"{\"id\": \"x\\u0000a\", \"title\": \"Milei one\\u0000 hidden words\"},"
+	"{\"id\": \"x\\u0000b\", \"title\": \"Milei two\"}]}";
+/* r1: a lone surrogate at a string's end after ESC, OSC, BEL, CSI, C1 and a
+ * bidi override: the old json-glib error quoted them raw, cut mid-character */
+static const char json_error_escapes[] =
+	"{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"J\",\"items\":[{\"id\":\"x\","
+	"\"title\":\"Milei \x1b]0;PWNED\x07\x1b[31mRED\xc2\x9b" "1m\xe2\x80\xae \\ud800\","
+	"\"url\":\"http://ex8.com/1\"}]}";
 static const char json_plain[] = "{\"hello\": \"world\"}";
 static const char json_broken[] = "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [";
 static const char json_empty[] = "\xEF\xBB\xBF {\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}";
@@ -1320,6 +1341,24 @@ static const struct feed_row rows[] = {
 	{ .name = "json-broken", .xml = json_broken, .error = ERR(FW_FEED_ERROR_NOT_XML),
 	  .error_has = "not JSON" },
 	{ .name = "json-bom-empty", .xml = json_empty, .n_items = NO_ITEMS },
+	{ .name = "json-lone-high-at-end", .xml = json_surrogates, .n_items = 6, .id = "s1",
+	  .title = "Milei emoji cut \xEF\xBF\xBD" },
+	{ .name = "json-lone-high-neighbour-kept", .xml = json_surrogates, .n_items = 6, .item = 1,
+	  .id = "s2", .title = "Milei innocent neighbour" },
+	{ .name = "json-lone-high-before-quote-and-escape", .xml = json_surrogates, .n_items = 6,
+	  .item = 2, .id = "s3", .title = "a \xEF\xBF\xBD\"q\" b \xEF\xBF\xBD" "A c \xEF\xBF\xBD d" },
+	{ .name = "json-lone-low", .xml = json_surrogates, .n_items = 6, .item = 3, .id = "s4",
+	  .title = "lo \xEF\xBF\xBD x \xEF\xBF\xBD\xEF\xBF\xBD" },
+	{ .name = "json-surrogate-pair-kept", .xml = json_surrogates, .n_items = 6, .item = 4,
+	  .id = "s5", .title = "pair \xF0\x9F\x98\x80 ok" },
+	{ .name = "json-escaped-backslash-u", .xml = json_surrogates, .n_items = 6, .item = 5,
+	  .id = "s6", .title = "literal \\ud800 \\u0000 text" },
+	{ .name = "json-nul-escape-title", .xml = json_nul, .n_items = 2, .id = "xa",
+	  .title = "Milei one hidden words" },
+	{ .name = "json-nul-escape-ids-distinct", .xml = json_nul, .n_items = 2, .item = 1,
+	  .id = "xb", .title = "Milei two" },
+	{ .name = "json-r1-surrogate-after-escapes", .xml = json_error_escapes, .n_items = 1,
+	  .id = "x", .title = "Milei ]0;PWNED[31mRED1m \xEF\xBF\xBD" },
 
 	/* hostile and odd XML */
 	{ .name = "parameter-entity", .xml = pe_doc, .error = ERR(FW_FEED_ERROR_HOSTILE),
