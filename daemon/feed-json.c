@@ -1,5 +1,6 @@
 /* feed-json — JSON Feed 1.0 / 1.1 documents, through json-glib, to the
  * same items as XML feeds. */
+#include <stdio.h>
 #include <string.h>
 
 #include <libxml/uri.h>
@@ -331,6 +332,53 @@ static struct fw_item *json_item(JsonObject *o, const char *base, struct fw_feed
 	return it;
 }
 
+/* Our words for json-glib's error e, after its line and column: its own
+ * message quotes the feed's text (controls, characters cut in two) and is
+ * never passed on. Caller frees. */
+static char *json_error_text(const GError *e)
+{
+	static const struct { const char *says, *why; } parse[] = {
+		{ "unexpected end of file", "the document ends too soon" },
+		{ "scanner: unterminated string", "a string is not closed" },
+		{ "unterminated string", "a string is not closed" },
+		{ "invalid string constant", "a string holds a control character or a bad escape" },
+		{ "unexpected string constant", "a string where none belongs" },
+		{ "unexpected identifier", "a bare word where a value belongs" },
+		{ "unexpected number", "a number where none belongs" },
+		{ "unexpected character", "a character where none belongs" },
+	};
+	const char *why = NULL, *rest = NULL;
+	unsigned line = 0, col = 0;
+	int n = 0;
+
+	if (!e)
+		return g_strdup("too large");
+	if (sscanf(e->message, "<data>:%u:%u: %n", &line, &col, &n) == 2 && n > 0)
+		rest = e->message + n;
+	if (e->domain == JSON_PARSER_ERROR) {
+		switch (e->code) {
+		case JSON_PARSER_ERROR_TRAILING_COMMA: why = "a trailing comma"; break;
+		case JSON_PARSER_ERROR_MISSING_COMMA: why = "a comma missing"; break;
+		case JSON_PARSER_ERROR_MISSING_COLON: why = "a colon missing"; break;
+		case JSON_PARSER_ERROR_EMPTY_MEMBER_NAME: why = "an empty member name"; break;
+		case JSON_PARSER_ERROR_INVALID_DATA: why = "not UTF-8"; break;
+		default: break;
+		}
+	}
+	/* the scanner's errors come with another code (often INVALID_BAREWORD) */
+	if (!why && rest && g_str_has_prefix(rest, "Parse error: "))
+		for (gsize i = 0; i < G_N_ELEMENTS(parse) && !why; i++)
+			if (g_str_has_prefix(rest + strlen("Parse error: "), parse[i].says))
+				why = parse[i].why;
+	if (!why && e->domain == JSON_PARSER_ERROR && e->code == JSON_PARSER_ERROR_INVALID_BAREWORD)
+		why = "a bare word where a value belongs";
+	if (!why)
+		why = "syntax error";
+	if (rest)
+		return g_strdup_printf("line %u, column %u: %s", line, col, why);
+	return g_strdup(why);
+}
+
 /* Parses a JSON Feed (text is valid UTF-8). */
 struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *base_url,
                                     struct feed_guard *guard, GError **error)
@@ -363,7 +411,8 @@ struct fw_feed_doc *feed_json_parse(const char *text, gsize len, const char *bas
 	parser = json_parser_new_immutable();
 	loaded = len <= G_MAXSSIZE && json_parser_load_from_data(parser, text, (gssize)len, &e);
 	if (!loaded) {
-		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML, "not JSON: %s", e ? e->message : "too large");
+		g_autofree char *why = json_error_text(e);
+		g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML, "not JSON: %s", why);
 		return NULL;
 	}
 	root = json_parser_get_root(parser);

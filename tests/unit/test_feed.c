@@ -365,6 +365,10 @@ static const char json_error_escapes[] =
 	"{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"J\",\"items\":[{\"id\":\"x\","
 	"\"title\":\"Milei \x1b]0;PWNED\x07\x1b[31mRED\xc2\x9b" "1m\xe2\x80\xae \\ud800\","
 	"\"url\":\"http://ex8.com/1\"}]}";
+/* a JSON string cut off after control bytes: json-glib's message would quote it */
+static const char json_error_raw[] =
+	"{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"x\","
+	"\"title\":\"Milei \x1b]0;PWNED\x07\xc2\x9b\xe2\x80\xae\xd8\x9c\xe2\x80\x8f\x7f\x01\"x ]}";
 static const char json_plain[] = "{\"hello\": \"world\"}";
 static const char json_broken[] = "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [";
 static const char json_empty[] = "\xEF\xBB\xBF {\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}";
@@ -1359,6 +1363,9 @@ static const struct feed_row rows[] = {
 	  .id = "xb", .title = "Milei two" },
 	{ .name = "json-r1-surrogate-after-escapes", .xml = json_error_escapes, .n_items = 1,
 	  .id = "x", .title = "Milei ]0;PWNED[31mRED1m \xEF\xBF\xBD" },
+	{ .name = "json-error-quotes-nothing-raw", .xml = json_error_raw,
+	  .error = ERR(FW_FEED_ERROR_NOT_XML),
+	  .error_has = "not JSON: line 1, column 103: a string holds a control character or a bad escape" },
 
 	/* hostile and odd XML */
 	{ .name = "parameter-entity", .xml = pe_doc, .error = ERR(FW_FEED_ERROR_HOSTILE),
@@ -1814,6 +1821,23 @@ static void check_absent(const char *s, const char *bad)
 	g_assert_true(!s || !strstr(s, bad));
 }
 
+/* An error or warning quotes no feed text raw: valid UTF-8, no C0 or C1
+ * control, DEL or bidi control (embeddings, overrides, isolates, marks). */
+static void check_message_safe(const char *msg)
+{
+	if (!msg)
+		return;
+	g_assert_true(g_utf8_validate(msg, -1, NULL));
+	for (const char *p = msg; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		gboolean bad = c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x202A && c <= 0x202E) ||
+		               (c >= 0x2066 && c <= 0x2069) || c == 0x200E || c == 0x200F || c == 0x061C;
+		if (bad)
+			g_test_message("U+%04X in \"%s\"", c, msg);
+		g_assert_false(bad);
+	}
+}
+
 /* Every string of an item is valid UTF-8 within its bound (feed.h) and id
  * is set. */
 static void check_item_sane(const struct fw_item *it)
@@ -1865,6 +1889,7 @@ static void test_row(gconstpointer data)
 		g_assert_error(error, FW_FEED_ERROR, r->error - 1);
 		if (r->error_has)
 			check_has("error", error->message, r->error_has);
+		check_message_safe(error->message);
 		return;
 	}
 	if (!doc)
@@ -1876,6 +1901,7 @@ static void test_row(gconstpointer data)
 		g_assert_nonnull(doc->warning);
 	if (r->warning_has)
 		check_has("warning", doc->warning, r->warning_has);
+	check_message_safe(doc->warning);
 	if (r->n_items == NO_ITEMS)
 		g_assert_cmpuint(doc->items->len, ==, 0);
 	else if (r->n_items != ANY)
