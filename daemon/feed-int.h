@@ -148,6 +148,7 @@ gboolean feed_looks_html(const char *s, gsize len);
 void feed_not_feed_html(const char *buf, gsize len, const char *base_url, GError **error);
 
 /* feed.c */
+char *feed_safe_message(char *msg);
 struct fw_item *feed_make_item(xmlNodePtr el, gboolean atom_entry, struct fw_feed_doc *doc);
 void feed_warn(struct fw_feed_doc *doc, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* The warning that an item past FW_FEED_MAX_ITEMS was left out (once). */

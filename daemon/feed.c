@@ -699,13 +699,42 @@ static char *strip_unsafe(char *s)
 	return feed_nonempty(s);
 }
 
+/* Makes msg (an error or a warning that may quote the feed: libxml2 names
+ * elements, attributes and namespace URIs) safe to show, in place: each byte
+ * invalid in UTF-8, each character unsafe_len refuses and each bidi mark
+ * (U+200E, U+200F, U+061C) becomes '?'. Never longer; returns msg. */
+char *feed_safe_message(char *msg)
+{
+	char *w = msg;
+
+	for (const char *r = msg; r && *r;) {
+		const guchar *u = (const guchar *)r;
+		gunichar c = g_utf8_get_char_validated(r, -1);
+		gsize n = c < 0x110000 ? (gsize)g_utf8_skip[u[0]] : 1;
+
+		if (c >= 0x110000 || unsafe_len(u) || c == 0x200E || c == 0x200F || c == 0x061C) {
+			*w++ = '?';
+			r += n;
+		} else {
+			memmove(w, r, n);
+			w += n;
+			r += n;
+		}
+	}
+	if (w)
+		*w = '\0';
+	return msg;
+}
+
 /* Cleans every string of a parsed document with strip_unsafe (the text
  * fields lost their controls already; ids and bidi controls go here). An id
- * left empty becomes "sha1:" and the hash of what it was. */
+ * left empty becomes "sha1:" and the hash of what it was; the warning goes
+ * through feed_safe_message. */
 static void doc_strip_unsafe(struct fw_feed_doc *doc)
 {
 	doc->title = strip_unsafe(doc->title);
 	doc->link = strip_unsafe(doc->link);
+	feed_safe_message(doc->warning);
 	for (guint i = 0; i < doc->items->len; i++) {
 		struct fw_item *it = doc->items->pdata[i];
 
@@ -944,6 +973,8 @@ fail:
 out:
 	if (doc)
 		doc_strip_unsafe(doc);
+	else if (error && *error)
+		feed_safe_message((*error)->message);   /* it may quote the feed */
 	g_free(text.owned);
 	return doc;
 }

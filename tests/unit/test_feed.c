@@ -369,6 +369,26 @@ static const char json_error_escapes[] =
 static const char json_error_raw[] =
 	"{\"version\":\"https://jsonfeed.org/version/1.1\",\"items\":[{\"id\":\"x\","
 	"\"title\":\"Milei \x1b]0;PWNED\x07\xc2\x9b\xe2\x80\xae\xd8\x9c\xe2\x80\x8f\x7f\x01\"x ]}";
+/* libxml2's messages quote names and namespace URIs: U+061C (a name
+ * character), C1, bidi overrides and marks, a message cut mid-character */
+static const char xml_names_doc[] = RSS(
+	"<item><guid>n1</guid><title>t</title><a\xD8\x9C" "b>x</a\xD8\x9C" "c></item>");
+static const char xml_nsuri_doc[] =
+	"<rss version=\"2.0\" xmlns:x=\"http://a/\xC2\x9B\xE2\x80\xAE\xE2\x80\x8F\x1B[31m\">"
+	"<channel><item><guid>u1</guid></item></channel></rss></x>";
+static const char xml_cut_doc[] = RSS(
+	"<item><guid>c1</guid><a"
+	"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+	"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+	"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+	"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+	"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+	"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+	"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+	"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+	"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+	"\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"
+	">x</b></item>");
 static const char json_plain[] = "{\"hello\": \"world\"}";
 static const char json_broken[] = "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [";
 static const char json_empty[] = "\xEF\xBB\xBF {\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": []}";
@@ -1368,6 +1388,14 @@ static const struct feed_row rows[] = {
 	  .error_has = "not JSON: line 1, column 103: a string holds a control character or a bad escape" },
 
 	/* hostile and odd XML */
+	{ .name = "xml-error-names-made-safe", .xml = xml_names_doc, .degraded = TRUE, .id = "n1",
+	  .warning_has = "Opening and ending tag mismatch: a?b line 2 and a?c" },
+	{ .name = "xml-error-namespace-uri-made-safe", .xml = xml_nsuri_doc, .degraded = TRUE,
+	  .id = "u1", .warning_has = "xmlns:x: 'http://a/??? [31m' is not a valid URI" },
+	{ .name = "xml-error-cut-mid-character", .xml = xml_cut_doc, .degraded = TRUE, .id = "c1",
+	  .warning_has = "\xC3\xA9? (read in recover mode)" },
+	{ .name = "xml-root-name-made-safe", .xml = "<\xD8\x9Croot/>", .error = ERR(FW_FEED_ERROR_NOT_FEED),
+	  .error_has = "root element <?root>" },
 	{ .name = "parameter-entity", .xml = pe_doc, .error = ERR(FW_FEED_ERROR_HOSTILE),
 	  .error_has = "feed declares entities" },
 	{ .name = "subset-without-entities", .xml = subset_noent_doc, .n_items = 1, .id = "s1",
