@@ -6,7 +6,7 @@
 # request (nginx's access log sees only the feeds themselves); billion laughs
 # is refused; an HTML page names the feed it links to.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 24
+plan 27
 [ -x "$FW_BUILD/feedwatch" ] || { echo "Bail out! $FW_BUILD/feedwatch is not built"; exit 1; }
 
 www="$T_TMP/www"
@@ -95,6 +95,28 @@ like "$(cat "$T_TMP/many.err")" "many: feed read despite a problem: too many ite
 is "$(fw -c "$T_TMP/many.conf" status --format json | "$FW_PY" -c '
 import json, sys; f = json.load(sys.stdin)["feeds"][0]; print(f["degraded"], f["items"])')" "True 10000" \
 	"status: the feed is degraded, 10000 items stored"
+# safe_text FILE: valid UTF-8 with no C0 control but newline, DEL, C1
+# control or bidi control
+safe_text() {
+	iconv -f UTF-8 -t UTF-8 "$1" > /dev/null 2>&1 &&
+		! LC_ALL=C grep -q -P '[\x00-\x09\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8e\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xd8\x9c' "$1"
+}
+
+# json-glib's error quoted a JSON string raw (escapes, C1, bidi, a cut
+# character); a lone surrogate before the closing quote lost the whole feed
+printf '{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"x","title":"Milei \033]0;PWNED\007\033[31mRED\302\2331m\342\200\256\001" x]}' > "$www/jerr.json"
+parse jerr "$www/jerr.json"
+safe_text "$T_TMP/jerr.err"
+ok $? "a JSON error quotes nothing of the feed raw: $ERR"
+printf '{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","title":"Milei emoji cut \\ud83d"},{"id":"x\\u0000b","title":"Milei innocent\\u0000 neighbour"}]}' > "$www/jsur.json"
+parse jsur "$www/jsur.json"
+like "$ST $(printf '%s' "$OUT" | tr '\n' ' ')" $'^0 .*"title":"Milei emoji cut \xef\xbf\xbd".*"id":"xb","title":"Milei innocent neighbour"' \
+	"a lone surrogate becomes U+FFFD, \\u0000 is dropped, the neighbour is kept"
+# libxml2's message quotes a namespace URI
+feed '' '<item><guid>u</guid></item>' | sed 's|<rss |<rss xmlns:x="http://a/\xc2\x9b\xe2\x80\xae\x1b[2J" |; s|</rss>|</rss></x>|' > "$www/xmlerr.xml"
+parse xmlerr "$www/xmlerr.xml"
+safe_text "$T_TMP/xmlerr.err" && grep -q 'is not a valid URI' "$T_TMP/xmlerr.err"
+ok $? "an XML error's quoted URI is made safe: $ERR"
 
 sleep 0.2
 requests=$(grep -c . "$NGINX_LOG")
