@@ -277,7 +277,7 @@ filter_item(gint64 rowid, const char *feed_key, const char *feed_title,
 	struct fw_doc doc;
 	GArray *spans;
 
-	fw_doc_from_item(&doc, item, feed_title, &cats);
+	fw_doc_from_item(&doc, item, feed_key, feed_title, &cats);
 	spans = fw_query_match(run->q, &doc);
 	if (spans != NULL) {
 		g_hash_table_add(run->items, item_key(feed_key, item->id));

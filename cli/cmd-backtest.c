@@ -40,7 +40,7 @@ backtest_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 	guint day;
 
 	bt->items++;
-	fw_doc_from_item(&d, it, feed_title, &cats);
+	fw_doc_from_item(&d, it, feed_key, feed_title, &cats);
 	if ((spans = fw_query_match(bt->query, &d)) == NULL)
 		return TRUE;
 	bt->matched++;

@@ -90,7 +90,7 @@ match_one(const struct fw_query *q, const struct fw_item *it, const char *feed_t
 	const char *name = it->title ? it->title : it->id;
 	g_autofree char *t = fw_cli_term_cut(name, 200);
 
-	fw_doc_from_item(&d, it, feed_title, &cats);
+	fw_doc_from_item(&d, it, NULL, feed_title, &cats);
 	spans = fw_query_match(q, &d);
 	if (spans == NULL) {
 		if (why) {

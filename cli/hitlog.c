@@ -605,36 +605,65 @@ static void show_line(GString *out, const char *label, const char *value, guint 
 	fw_hitlog_wrap(out, v, width, lead, "           ");
 }
 
-/* The words a hit's snippet marks, each once (case aside), joined with
- * ", "; or NULL when it marks none. */
+/* Distinct words `show` lists as what matched, at most. */
+#define SHOW_WORDS 12
+
+/* Adds text's characters [start, end) to out (", " between) unless seen
+ * holds it already (case aside), up to SHOW_WORDS of them; counts the
+ * others in *more. Offsets outside text are skipped. */
+static void add_word(GString *out, GHashTable *seen, guint *n, guint *more, const char *text,
+                     guint start, guint end)
+{
+	glong len = text ? g_utf8_strlen(text, -1) : 0;
+	const char *a, *b;
+	g_autofree char *word = NULL, *clean = NULL;
+
+	if (end <= start || (glong)end > len)
+		return;
+	a = g_utf8_offset_to_pointer(text, start);
+	b = g_utf8_offset_to_pointer(a, end - start);
+	word = g_strndup(a, b - a);
+	clean = clean_text(word, FALSE);
+	if (!g_hash_table_add(seen, g_utf8_casefold(clean, -1)))
+		return;
+	if (*n >= SHOW_WORDS) {
+		(*more)++;
+		return;
+	}
+	g_string_append_printf(out, "%s%s", out->len ? ", " : "", clean);
+	(*n)++;
+}
+
+/* The words that matched in hit r, each once (case aside), joined with
+ * ", ": those its snippet marks, then those matched in its title, summary
+ * and content outside it; NULL when none is known. */
 static char *marked_words(const struct fw_hit_row *r)
 {
 	g_autofree char *snippet = clean_text(r->snippet, FALSE);
 	g_autoptr(GArray) marks = fw_hit_marks_parse(r->marks_json);
+	g_autoptr(GArray) matched = fw_hit_matched_parse(r->matched_json);
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	GString *out = g_string_new(NULL);
-	glong len = g_utf8_strlen(snippet, -1);
+	guint n = 0, more = 0;
 
 	for (guint i = 0; i < marks->len; i++) {
 		const struct fw_span *m = &g_array_index(marks, struct fw_span, i);
-		const char *a, *b;
-		g_autofree char *word = NULL;
-		char *fold;
+		add_word(out, seen, &n, &more, snippet, m->start, m->end);
+	}
+	for (guint i = 0; i < matched->len; i++) {
+		const struct fw_hit_match *m = &g_array_index(matched, struct fw_hit_match, i);
+		const char *text = !strcmp(m->field, "title") ? r->title
+		                 : !strcmp(m->field, "summary") ? r->summary
+		                 : !strcmp(m->field, "content") ? r->content : NULL;
 
-		if (m->end <= m->start || (glong)m->end > len)
-			continue;
-		a = g_utf8_offset_to_pointer(snippet, m->start);
-		b = g_utf8_offset_to_pointer(a, m->end - m->start);
-		word = g_strndup(a, b - a);
-		fold = g_utf8_casefold(word, -1);
-		if (!g_hash_table_add(seen, fold))
-			continue;
-		g_string_append_printf(out, "%s%s", out->len ? ", " : "", word);
+		add_word(out, seen, &n, &more, text, m->start, m->end);
 	}
 	if (out->len == 0) {
 		g_string_free(out, TRUE);
 		return NULL;
 	}
+	if (more > 0)
+		g_string_append_printf(out, " and %u more", more);
 	return g_string_free(out, FALSE);
 }
 

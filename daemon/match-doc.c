@@ -96,6 +96,7 @@ fw_match_strtab_add(struct strtab *t, const char *s, guint32 len, guint32 hash)
 struct build {
 	struct docidx *d;
 	guint field;
+	guint off;              /* character offset of the text tokenised in its field */
 	const struct fw_matcher *keep;  /* index only the words its topics can use, or NULL */
 	guint cap;              /* entries d->toks holds room for (at least) */
 };
@@ -138,37 +139,71 @@ token_wanted(const struct fw_matcher *m, const struct fw_text_word *tw)
 /* The word id of the words a matcher's topics cannot use (see build_cb). */
 #define FW_MATCH_OTHER 0
 
-/* Appends one word of a field to the doc index. */
+/* Appends a token of word id wid over characters [start, end) of b's field.
+ * In place while there is room: g_array_append_val is a call per word, and
+ * this is the hottest loop of matching. */
 static void
-build_cb(const struct fw_text_word *w, gpointer data)
+build_put(struct build *b, guint32 wid, guint start, guint end)
 {
-	struct build *b = data;
-	guint len = w->len, start = w->start, end = w->end;
-	struct dtok t = { .field = b->field, .start = start, .end = end };
+	struct dtok t = { .wid = wid, .field = b->field, .start = start, .end = end };
 
-	/* Words no topic can use all share one id (an empty word): they still
-	 * count as words, so phrase and NEAR distances stay exact. */
-	if (b->keep != NULL && !token_wanted(b->keep, w)) {
-		t.wid = FW_MATCH_OTHER;
-	} else {
-		t.wid = fw_match_strtab_add(&b->d->words, w->norm, len, w->hash);
-		/* the few words not all ASCII letters and digits (see fw_match_docidx_init) */
-		if (G_UNLIKELY(!w->ascii))
-			g_array_append_val(b->d->buf->wide, t.wid);
-	}
-
-	/* The tokenizer cuts words past FW_TEXT_WORD_MAX bytes (and reads at
-	 * most 8 times that): a regex literal may be in the part cut off. */
-	if (len > FW_TEXT_WORD_MAX - 8 || end - start > FW_TEXT_WORD_MAX - 8)
-		b->d->long_words = TRUE;
-	/* Appending in place while there is room: g_array_append_val is a call
-	 * per word, and this is the hottest loop of matching. */
 	if (b->d->toks->len < b->cap) {
 		((struct dtok *)(void *)b->d->toks->data)[b->d->toks->len++] = t;
 	} else {
 		g_array_append_val(b->d->toks, t);
 		b->cap = b->d->toks->len;
 	}
+}
+
+/* Appends one word of a field to the doc index. */
+static void
+build_cb(const struct fw_text_word *w, gpointer data)
+{
+	struct build *b = data;
+	guint len = w->len, start = w->start + b->off, end = w->end + b->off;
+	guint32 wid;
+
+	/* Words no topic can use all share one id (an empty word): they still
+	 * count as words, so phrase and NEAR distances stay exact. */
+	if (b->keep != NULL && !token_wanted(b->keep, w)) {
+		wid = FW_MATCH_OTHER;
+	} else {
+		wid = fw_match_strtab_add(&b->d->words, w->norm, len, w->hash);
+		/* the few words not all ASCII letters and digits (see fw_match_docidx_init) */
+		if (G_UNLIKELY(!w->ascii))
+			g_array_append_val(b->d->buf->wide, wid);
+	}
+
+	/* The tokenizer cuts words past FW_TEXT_WORD_MAX bytes (and reads at
+	 * most 8 times that): a regex literal may be in the part cut off. */
+	if (len > FW_TEXT_WORD_MAX - 8 || end - start > FW_TEXT_WORD_MAX - 8)
+		b->d->long_words = TRUE;
+	build_put(b, wid, start, end);
+}
+
+/* Tokenises the values of a field of several, one a line (the categories,
+ * the feed's title and key: fw_doc_from_item), with an empty word between
+ * two values: it matches nothing, so that no phrase runs from one value
+ * into the next. */
+static void
+build_values(struct build *b, const char *text)
+{
+	guint32 gap = fw_match_strtab_add(&b->d->words, "", 0, fnv("", 0));
+
+	b->off = 0;
+	for (const char *p = text;;) {
+		const char *nl = strchr(p, '\n');
+		g_autofree char *one = nl ? g_strndup(p, nl - p) : NULL;
+
+		fw_text_tokenize(one ? one : p, build_cb, b);
+		if (!nl)
+			break;
+		b->off += (guint)g_utf8_strlen(p, nl - p);
+		build_put(b, gap, b->off, b->off + 1);
+		b->off++;
+		p = nl + 1;
+	}
+	b->off = 0;
 }
 
 /* Slots of a doc index's word table kept between items at most. */
@@ -279,7 +314,10 @@ fw_match_docidx_init(struct docidx *d, const struct fw_doc *doc, guint mask,
 		if (!(mask & (1u << f)) || doc->field[f] == NULL)
 			continue;
 		b.field = f;
-		fw_text_tokenize(doc->field[f], build_cb, &b);
+		if ((f == FW_FIELD_CATEGORY || f == FW_FIELD_FEED) && strchr(doc->field[f], '\n'))
+			build_values(&b, doc->field[f]);
+		else
+			fw_text_tokenize(doc->field[f], build_cb, &b);
 	}
 	buf->words = d->words;   /* the table may have grown */
 	buf->cap_toks = b.cap;
@@ -334,22 +372,31 @@ fw_match_docidx_release(void)
 }
 
 void
-fw_doc_from_item(struct fw_doc *d, const struct fw_item *it, const char *feed_title, char **cats)
+fw_doc_from_item(struct fw_doc *d, const struct fw_item *it, const char *feed_key,
+                 const char *feed_title, char **own)
 {
 	GString *cs = g_string_new(NULL);
+	gsize feed_at;
 
 	for (guint i = 0; i < it->categories->len; i++) {
 		if (i > 0)
 			g_string_append(cs, " \n ");
 		g_string_append(cs, it->categories->pdata[i]);
 	}
-	*cats = g_string_free(cs, FALSE);
+	/* then, after its NUL, the feed's title and key (once if the same) */
+	g_string_append_c(cs, '\0');
+	feed_at = cs->len;
+	if (feed_title != NULL)
+		g_string_append(cs, feed_title);
+	if (feed_key != NULL && (feed_title == NULL || g_ascii_strcasecmp(feed_key, feed_title) != 0))
+		g_string_append_printf(cs, "%s%s", feed_title != NULL ? " \n " : "", feed_key);
 	memset(d, 0, sizeof *d);
 	d->field[FW_FIELD_TITLE] = it->title;
 	d->field[FW_FIELD_SUMMARY] = it->summary;
 	d->field[FW_FIELD_CONTENT] = it->content;
-	d->field[FW_FIELD_CATEGORY] = *cats;
+	d->field[FW_FIELD_CATEGORY] = cs->str;
 	d->field[FW_FIELD_AUTHOR] = it->author;
-	d->field[FW_FIELD_FEED] = feed_title;
+	d->field[FW_FIELD_FEED] = feed_title || feed_key ? cs->str + feed_at : NULL;
 	d->field[FW_FIELD_LINK] = it->link;
+	*own = g_string_free(cs, FALSE);
 }

@@ -240,13 +240,13 @@ gen_unref(struct poll_gen *g)
  * struct item_hit *). Pure: runs on the worker. */
 static GPtrArray *
 item_hits_compute(struct fw_matcher *matcher, struct fw_matches *matches,
-                  const struct fw_item *it, const char *feed_title)
+                  const struct fw_item *it, const char *feed_key, const char *feed_title)
 {
 	g_autofree char *cats = NULL;
 	struct fw_doc doc;
 	GPtrArray *out = g_ptr_array_new_with_free_func((GDestroyNotify)item_hit_free);
 
-	fw_doc_from_item(&doc, it, feed_title, &cats);
+	fw_doc_from_item(&doc, it, feed_key, feed_title, &cats);
 	fw_matcher_match(matcher, &doc, matches);
 	for (guint i = 0; i < matches->hits->len; i++) {
 		const struct fw_match *m = &g_array_index(matches->hits, struct fw_match, i);
@@ -337,7 +337,7 @@ poll_store_job(struct feed_run *run, struct parse_job *job, gint64 now, GError *
 		if (!fresh) {
 			if (matches == NULL)
 				matches = fw_matches_new();
-			redo = item_hits_compute(p->gen->matcher, matches, it, feed_title);
+			redo = item_hits_compute(p->gen->matcher, matches, it, fc->key, feed_title);
 		}
 		if (!item_hits_store(run, fc, it, rowid, fresh ? job->hits->pdata[i] : redo, now, error))
 			goto fail;
@@ -554,7 +554,8 @@ poll_worker_run(struct fw_poller *p, struct parse_job *job)
 		for (guint i = 0; i < job->doc->items->len && !g_atomic_int_get(&p->stopping); i++) {
 			const struct fw_item *it = job->doc->items->pdata[i];
 			g_ptr_array_add(job->hashes, fw_hit_item_hash(buf, it));
-			g_ptr_array_add(job->hits, item_hits_compute(job->gen->matcher, matches, it, title));
+			g_ptr_array_add(job->hits, item_hits_compute(job->gen->matcher, matches, it,
+			                                             job->feed_key, title));
 			/* packed here, off the main loop, even if the store finds the
 			 * item unchanged: cheaper than the main loop packing new ones */
 			if (job->bodies)

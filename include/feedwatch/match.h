@@ -22,11 +22,12 @@ struct fw_doc {
 };
 
 /* Fills d with an item as every matcher user sees it (the poller, match,
- * backtest): its fields, the categories joined one a line (so no phrase
- * spans two of them) and feed_title. *cats receives the joined categories,
- * which d points into: the caller frees it after d. */
-void fw_doc_from_item(struct fw_doc *d, const struct fw_item *it, const char *feed_title,
-                      char **cats);
+ * backtest): its fields, the categories one a line (no phrase spans two of
+ * them), and as the feed field feed_title and feed_key (the config's name
+ * of the feed), one a line; either may be NULL. *own receives the text d
+ * points into: the caller frees it after d. */
+void fw_doc_from_item(struct fw_doc *d, const struct fw_item *it, const char *feed_key,
+                      const char *feed_title, char **own);
 
 /* A matched word or phrase: character offsets in a field's text, end exclusive. */
 struct fw_span {

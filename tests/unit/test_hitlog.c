@@ -752,6 +752,53 @@ static void test_show_matched(void)
 }
 
 
+/* The Matched: line without verbose: the words the snippet marks, then
+ * those matched elsewhere in the title, summary and content, each once. */
+static const struct {
+	const char *title, *summary, *snippet, *marks, *matched, *want;
+} word_rows[] = {
+	{ "Beijing extends swap line", NULL, "the China swap deal", "[[4,9],[10,14]]",
+	  "[{\"field\":\"title\",\"start\":0,\"end\":7},{\"field\":\"title\",\"start\":16,\"end\":20},"
+	  "{\"field\":\"content\",\"start\":4,\"end\":9}]", "China, swap, Beijing" },
+	{ "x", "Milei and MILEI and Mileí", "none marked", "[]",
+	  "[{\"field\":\"summary\",\"start\":0,\"end\":5},{\"field\":\"summary\",\"start\":10,\"end\":15},"
+	  "{\"field\":\"summary\",\"start\":20,\"end\":25},{\"field\":\"summary\",\"start\":20,\"end\":99}]",
+	  "Milei, Mileí" },
+	{ "a b c d e f g h i j k l m n", NULL, "", "[]",
+	  "[{\"field\":\"title\",\"start\":0,\"end\":1},{\"field\":\"title\",\"start\":2,\"end\":3},"
+	  "{\"field\":\"title\",\"start\":4,\"end\":5},{\"field\":\"title\",\"start\":6,\"end\":7},"
+	  "{\"field\":\"title\",\"start\":8,\"end\":9},{\"field\":\"title\",\"start\":10,\"end\":11},"
+	  "{\"field\":\"title\",\"start\":12,\"end\":13},{\"field\":\"title\",\"start\":14,\"end\":15},"
+	  "{\"field\":\"title\",\"start\":16,\"end\":17},{\"field\":\"title\",\"start\":18,\"end\":19},"
+	  "{\"field\":\"title\",\"start\":20,\"end\":21},{\"field\":\"title\",\"start\":22,\"end\":23},"
+	  "{\"field\":\"title\",\"start\":24,\"end\":25},{\"field\":\"title\",\"start\":26,\"end\":27}]",
+	  "a, b, c, d, e, f, g, h, i, j, k, l and 2 more" },
+};
+
+static void test_show_words(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(word_rows); i++) {
+		struct fw_hit_row r = rows[0];
+		const struct fw_hitlog_show_opts o = { .color = FALSE, .width = 0, .verbose = FALSE };
+		g_autofree char *want = g_strdup_printf("\nMatched:   %s\n", word_rows[i].want);
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		r.title = (char *)word_rows[i].title;
+		r.summary = (char *)word_rows[i].summary;
+		r.content = "the China swap deal";
+		r.snippet = (char *)word_rows[i].snippet;
+		r.marks_json = (char *)word_rows[i].marks;
+		r.matched_json = (char *)word_rows[i].matched;
+		fw_hitlog_show_story(&r, NULL, &o, f);
+		fclose(f);
+		g_test_message("words row %zu:\n%s", i, buf);
+		g_assert_nonnull(strstr(buf, want));
+		free(buf);
+	}
+}
+
 /* show_item: the item's other hits (other topics) and the feeds it also
  * appeared in. Each row: the others' ids and what must be in the output. */
 static const struct {
@@ -871,6 +918,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/hitlog/show", test_show);
 	g_test_add_func("/hitlog/show/fields", test_show_fields);
 	g_test_add_func("/hitlog/show/matched", test_show_matched);
+	g_test_add_func("/hitlog/show/words", test_show_words);
 	g_test_add_func("/hitlog/show/item", test_show_item);
 	g_test_add_func("/hitlog/show/item-color", test_show_item_color);
 	g_test_add_func("/hitlog/marks-parse", test_marks_parse);

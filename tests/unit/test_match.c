@@ -261,6 +261,15 @@ static const struct row rows[] = {
 	{ "author:smith", "Smith", "Smith", N },
 	{ "category:politics", NULL, NULL, Y, "category:0-8", .category = "Politics" },
 	{ "china", NULL, NULL, Y, "category:0-5", .category = "China" },
+	/* categories are one field, a value a line (fw_doc_from_item): a phrase
+	 * stays in one value, NEAR reaches across (one word between values) */
+	{ "category:\"america mercosur\"", NULL, NULL, N, .category = "South America \n Mercosur" },
+	{ "category:\"south america\"", NULL, NULL, Y, "category:8-21", 1,
+	  .category = "Trade \n South America \n Mercosur" },
+	{ "category:mercosur", NULL, NULL, Y, "category:16-24", .category = "South America \n Mercosur" },
+	{ "america NEAR/1 mercosur", NULL, NULL, N, .category = "South America \n Mercosur" },
+	{ "america NEAR/2 mercosur", NULL, NULL, Y, "category:6-13", .category = "South America \n Mercosur" },
+	{ "\"argentina economy\"", NULL, NULL, N, .category = "Argentina \n Economy" },
 	{ "feed:tac", NULL, NULL, Y, "feed:0-3", .feed = "tac" },
 	{ "feed:\"american conservative\"", NULL, NULL, Y, "feed:4-25",
 	  .feed = "The American Conservative" },
@@ -1175,6 +1184,51 @@ test_threads(void)
 	g_rand_free(rng);
 }
 
+/* fw_doc_from_item: the feed field holds the feed's title and its key (the
+ * config's name), one a line; categories one a line. Each row: the feed's
+ * key and title, a query, whether it matches. */
+static const struct {
+	const char *key, *title, *query;
+	gboolean yes;
+} doc_rows[] = {
+	{ "tac", "The American Conservative", "feed:tac", Y },
+	{ "tac", "The American Conservative", "feed:\"american conservative\"", Y },
+	{ "tac", "The American Conservative", "feed:\"conservative tac\"", N },
+	{ "lanacion", "La Nación", "feed:lanacion", Y },
+	{ "lanacion", "La Nación", "feed:nacion", Y },
+	{ "mp", NULL, "feed:mp", Y },
+	{ NULL, "MercoPress", "feed:mercopress", Y },
+	{ "mercopress", "MercoPress", "feed:mercopress", Y },
+	{ NULL, NULL, "feed:x", N },
+	{ "tac", "The American Conservative", "category:\"south america\"", Y },
+	{ "tac", "The American Conservative", "category:\"america mercosur\"", N },
+};
+
+static void test_doc_from_item(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(doc_rows); i++) {
+		g_autoptr(GPtrArray) cats = g_ptr_array_new();
+		struct fw_item it = { .id = "1", .title = "Milei", .categories = cats };
+		g_autoptr(GError) error = NULL;
+		struct fw_query *q = fw_query_parse(doc_rows[i].query, NULL, &error);
+		g_autofree char *own = NULL;
+		struct fw_doc d;
+		GArray *spans;
+
+		g_assert_no_error(error);
+		g_ptr_array_add(cats, "South America");
+		g_ptr_array_add(cats, "Mercosur");
+		fw_doc_from_item(&d, &it, doc_rows[i].key, doc_rows[i].title, &own);
+		g_assert_cmpstr(d.field[FW_FIELD_CATEGORY], ==, "South America \n Mercosur");
+		spans = fw_query_match(q, &d);
+		g_test_message("row %zu: %s: %s", i, doc_rows[i].query, spans ? "yes" : "no");
+		g_assert_cmpint(spans != NULL, ==, doc_rows[i].yes);
+		if (spans)
+			g_array_unref(spans);
+		fw_query_free(q);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1194,6 +1248,7 @@ main(int argc, char **argv)
 	g_test_add_func("/match/why-long", test_why_long);
 	g_test_add_func("/match/many-spans", test_many_spans);
 	g_test_add_func("/match/matcher", test_matcher);
+	g_test_add_func("/match/doc-from-item", test_doc_from_item);
 	g_test_add_func("/match/no-spans", test_no_spans);
 	g_test_add_func("/match/twins", test_twins);
 	g_test_add_func("/match/hash-alike", test_hash_alike);
