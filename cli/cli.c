@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -703,6 +705,163 @@ fw_cli_read_feed(const char *src, GError **error)
 	abs = g_canonicalize_filename(src, NULL);
 	uri = g_filename_to_uri(abs, NULL, NULL);
 	return fw_feed_parse(data, len, uri, NULL, error);
+}
+
+/* Refuses to write path, a symbolic link: says where it points and what to
+ * give instead (the target itself; for standard output, no -o). Returns FALSE. */
+static gboolean
+output_refuse_link(const char *cmd, const char *path)
+{
+	g_autofree char *to = g_file_read_link(path, NULL);
+	g_autofree char *dir = g_path_get_dirname(path);
+	g_autofree char *abs = NULL;
+
+	if (to == NULL) {
+		fw_cli_fail(cmd, "cannot write %s: it is a symbolic link, which is not followed", path);
+		return FALSE;
+	}
+	abs = g_canonicalize_filename(to, dir);
+	if (strcmp(abs, "/proc/self/fd/1") == 0 || strcmp(path, "/dev/stdout") == 0)
+		fw_cli_fail(cmd, "cannot write %s: it is a symbolic link to %s, which is not followed: "
+		            "leave -o out to write to standard output", path, to);
+	else
+		fw_cli_fail(cmd, "cannot write %s: it is a symbolic link to %s, which is not followed: "
+		            "give the file itself (-o %s)", path, to, abs);
+	return FALSE;
+}
+
+/* What st is, for a refusal: "a folder", "a socket", ...; NULL for what can
+ * be written (a regular file, a character device, a FIFO). */
+static const char *
+output_refused_kind(const struct stat *st)
+{
+	if (S_ISREG(st->st_mode) || S_ISCHR(st->st_mode) || S_ISFIFO(st->st_mode))
+		return NULL;
+	if (S_ISDIR(st->st_mode))
+		return "a folder";
+	if (S_ISSOCK(st->st_mode))
+		return "a socket";
+	if (S_ISBLK(st->st_mode))
+		return "a block device";
+	return "not a file";
+}
+
+/* Opens path itself (a character device or a FIFO, st its lstat) to write
+ * in place: never created, followed or renamed. FALSE after printing why. */
+static gboolean
+output_open_device(const char *cmd, const char *path, const struct stat *st, gboolean no_tty,
+                   struct fw_cli_output *out)
+{
+	struct stat now;
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0) {
+		fw_cli_fail(cmd, "cannot write %s: %s", path, g_strerror(errno));
+		return FALSE;
+	}
+	/* Still what lstat saw, not something put there since. */
+	if (fstat(fd, &now) != 0 || now.st_dev != st->st_dev || now.st_ino != st->st_ino) {
+		fw_cli_fail(cmd, "cannot write %s: it changed while being opened", path);
+		close(fd);
+		return FALSE;
+	}
+	if (no_tty && isatty(fd)) {
+		fw_cli_fail(cmd, "cannot write %s: it is a terminal", path);
+		close(fd);
+		return FALSE;
+	}
+	if ((out->f = fdopen(fd, "w")) == NULL) {
+		fw_cli_fail(cmd, "cannot write %s: %s", path, g_strerror(errno));
+		close(fd);
+		return FALSE;
+	}
+	out->path = g_strdup(path);
+	return TRUE;
+}
+
+gboolean
+fw_cli_output_open(const char *cmd, const char *path, gboolean no_tty, struct fw_cli_output *out)
+{
+	g_autofree char *tmp = NULL, *dir = NULL;
+	struct stat st;
+	gboolean exists = TRUE;
+	const char *kind;
+	int fd, e;
+
+	memset(out, 0, sizeof *out);
+	if (lstat(path, &st) != 0) {
+		if (errno != ENOENT) {
+			fw_cli_fail(cmd, "cannot write %s: %s", path, g_strerror(errno));
+			return FALSE;
+		}
+		exists = FALSE;
+	}
+	if (exists && S_ISLNK(st.st_mode))
+		return output_refuse_link(cmd, path);
+	if (exists && (kind = output_refused_kind(&st)) != NULL) {
+		fw_cli_fail(cmd, "cannot write %s: it is %s", path, kind);
+		return FALSE;
+	}
+	if (exists && !S_ISREG(st.st_mode))
+		return output_open_device(cmd, path, &st, no_tty, out);
+	/* A new file of a random name (O_EXCL: never a planted file or
+	 * symlink), mode 0666 less the umask as fopen would make it, or the mode
+	 * of the file it replaces. */
+	tmp = g_strdup_printf("%s.XXXXXX", path);
+	fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0) {
+		e = errno;
+		dir = g_path_get_dirname(path);
+		if (e == ENOENT || e == ENOTDIR)
+			fw_cli_fail(cmd, "cannot write %s: there is no folder %s", path, dir);
+		else if (e == EACCES || e == EPERM || e == EROFS)
+			fw_cli_fail(cmd, "cannot write %s: cannot create a file in %s: %s", path, dir,
+			            g_strerror(e));
+		else
+			fw_cli_fail(cmd, "cannot write %s: %s", path, g_strerror(e));
+		return FALSE;
+	}
+	if ((exists && fchmod(fd, st.st_mode & 0777) != 0) || (out->f = fdopen(fd, "w")) == NULL) {
+		fw_cli_fail(cmd, "cannot write %s: %s", path, g_strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return FALSE;
+	}
+	out->path = g_strdup(path);
+	out->tmp = g_steal_pointer(&tmp);
+	return TRUE;
+}
+
+gboolean
+fw_cli_output_close(const char *cmd, struct fw_cli_output *out, gboolean abandon)
+{
+	gboolean ok = !abandon;
+	int e = 0;
+
+	if (out->f == NULL)
+		return FALSE;
+	errno = 0;
+	if (ok && (fflush(out->f) != 0 || ferror(out->f) ||
+	           (out->tmp != NULL && fsync(fileno(out->f)) != 0))) {
+		e = errno;
+		ok = FALSE;
+	}
+	if (fclose(out->f) != 0 && ok) {
+		e = errno;
+		ok = FALSE;
+	}
+	if (ok && out->tmp != NULL && rename(out->tmp, out->path) != 0) {
+		e = errno;
+		ok = FALSE;
+	}
+	if (!ok && out->tmp != NULL)
+		unlink(out->tmp);
+	if (!ok && !abandon)
+		fw_cli_fail(cmd, "cannot write %s: %s", out->path, e ? g_strerror(e) : "write error");
+	g_free(out->path);
+	g_free(out->tmp);
+	memset(out, 0, sizeof *out);
+	return ok;
 }
 
 /* ---- editing the config ------------------------------------------------ */

@@ -7,6 +7,8 @@
 #ifndef FW_CLI_H
 #define FW_CLI_H
 
+#include <stdio.h>
+
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -197,6 +199,30 @@ struct fw_feed_doc *fw_cli_fetch_feed(const char *url, gint64 timeout, gint64 ma
 
 /* Reads and parses a feed from a file, an http(s) URL or "-" (stdin). */
 struct fw_feed_doc *fw_cli_read_feed(const char *src, GError **error);
+
+/* A command's -o FILE, open for writing (fw_cli_output_open). */
+struct fw_cli_output {
+	FILE *f;      /* write here */
+	char *path;   /* FILE, as given */
+	char *tmp;    /* the temporary file renamed onto path when done; NULL when
+	               * path itself is written (a character device, a FIFO) */
+};
+
+/* Opens path for cmd to write: a missing or regular file through a new
+ * temporary file beside it (created exclusively, never through a link; mode
+ * 0666 less the umask, or the old file's), renamed onto path by
+ * fw_cli_output_close; a character device or a FIFO is written in place (no
+ * O_CREAT, no rename), but a terminal is refused when no_tty. A symbolic
+ * link (never followed), a folder, a socket or a block device is refused.
+ * FALSE after printing why (naming path, or its folder), path untouched. */
+gboolean fw_cli_output_open(const char *cmd, const char *path, gboolean no_tty,
+                            struct fw_cli_output *out);
+
+/* Finishes out (opened by fw_cli_output_open): flushes and closes it and
+ * renames the temporary file onto path; with abandon, or when a write
+ * failed, removes the temporary file instead and path keeps what it held.
+ * FALSE after printing why (unless abandoned); out then holds nothing. */
+gboolean fw_cli_output_close(const char *cmd, struct fw_cli_output *out, gboolean abandon);
 
 /* ---- editing the config ------------------------------------------------ */
 

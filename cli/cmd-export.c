@@ -8,7 +8,8 @@
 #include "cli.h"
 
 /* Writes the config's feeds as OPML 2.0 (titles: the config's, else the
- * feed's own as stored, else the name) to stdout or --output. */
+ * feed's own as stored, else the name) to stdout or --output
+ * (fw_cli_output_open). */
 int
 fw_cmd_export(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -66,8 +67,15 @@ fw_cmd_export(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	}
 	doc = fw_opml_write(feeds, "feedwatch feeds", fw_now());
 	if (output != NULL) {
-		if (!g_file_set_contents(output, doc, -1, &err))
-			rc = fw_cli_fail("export", "%s", err->message);
+		struct fw_cli_output file;
+
+		if (fw_cli_output_open("export", output, FALSE, &file)) {
+			fputs(doc, file.f);
+			if (!fw_cli_output_close("export", &file, FALSE))
+				rc = 1;
+		} else {
+			rc = 1;
+		}
 	} else {
 		fputs(doc, stdout);
 		if (fflush(stdout) != 0 || ferror(stdout))

@@ -1,6 +1,5 @@
 /* feedwatch report — the hit log as one self-contained HTML page. See feedwatch(1). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -15,7 +14,7 @@ report_load(gint64 id, gpointer store)
 }
 
 /* Writes the page for the hits of --since .. --until (of --topic) to stdout
- * (never a terminal) or, through a temporary file renamed, to --output. */
+ * or --output (fw_cli_output_open), never a terminal. */
 int
 fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -37,10 +36,9 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
 	g_autoptr(GPtrArray) rtopics = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GError) err = NULL;
-	g_autofree char *tmp = NULL;
 	g_auto(GStrv) keys = NULL;
 	gint64 now = fw_now();
-	FILE *out = stdout;
+	struct fw_cli_output file;
 	int rc = 0;
 
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
@@ -84,31 +82,17 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	o.per_topic = (guint)per_topic;
 	o.load = report_load;
 	o.load_data = db.store;
-	if (output != NULL) {
-		/* A new file of a random name (O_EXCL: never a planted file or
-		 * symlink), mode 0666 less the umask as fopen would make it. */
-		int fd;
-
-		tmp = g_strdup_printf("%s.XXXXXX", output);
-		fd = g_mkstemp_full(tmp, O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0666);
-		if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
-			rc = fw_cli_fail("report", "cannot write %s: %s", tmp, g_strerror(errno));
-			if (fd >= 0) {
-				close(fd);
-				unlink(tmp);
-			}
-			goto done;
-		}
+	if (output != NULL && !fw_cli_output_open("report", output, TRUE, &file)) {
+		rc = 1;
+		goto done;
 	}
-	fw_report_write(rows, &o, out);
+	fw_report_write(rows, &o, output != NULL ? file.f : stdout);
 	if (output != NULL) {
-		if (ferror(out) | (fclose(out) != 0) || rename(tmp, output) != 0) {
-			rc = fw_cli_fail("report", "cannot write %s: %s", output, g_strerror(errno));
-			unlink(tmp);
-		} else {
+		if (!fw_cli_output_close("report", &file, FALSE))
+			rc = 1;
+		else
 			fprintf(stderr, "feedwatch report: %u hit%s written to %s\n", rows->len,
 			        rows->len == 1 ? "" : "s", output);
-		}
 	} else if (fflush(stdout) != 0 || ferror(stdout)) {
 		rc = fw_cli_fail("report", "cannot write: %s", g_strerror(errno));
 	}
