@@ -4,8 +4,14 @@
 # (FILE.tmp<PID>, predictable) or a file planted anywhere beside FILE is never
 # followed or written; FILE gets the mode fopen would give it (0666 less the
 # umask) and no temporary is left behind. Issue 16, item 9.
+# What is at FILE decides how report and export -o write it: a regular file
+# is replaced (keeping its mode); a character device (/dev/null) or a FIFO is
+# written in place, never replaced; a symbolic link (followed, it is the
+# symlink attack; replaced, the user's link is lost), a folder or a socket is
+# refused, FILE untouched; a terminal is refused by report. The errors name
+# FILE, never the temporary file.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 9
+plan 40
 
 D="$T_TMP/data"
 mkdir -p "$D" "$T_TMP/out"
@@ -50,4 +56,68 @@ rm -f "$O"/*
 is "$(stat -c %a "$O/a.html")" 644 "umask 022: FILE is 0644"
 (umask 077; fw -c "$D/fw.conf" report -o "$O/b.html" 2> /dev/null)
 is "$(stat -c %a "$O/b.html")" 600 "umask 077: FILE is 0600"
+
+# What is at FILE, for both commands that take -o. As root, a regression
+# would replace the machine's /dev/null: a node of our own like it (1, 3)
+# stands in when one can be made.
+NUL=/dev/null
+if [ "$(id -u)" = 0 ] && mknod "$T_TMP/null" c 1 3 2> /dev/null && echo x > "$T_TMP/null"; then
+	NUL="$T_TMP/null"
+fi
+for c in report export; do
+	rm -rf "$O"; mkdir -p "$O"
+	fw -c "$D/fw.conf" $c -o "$NUL" 2> "$T_TMP/err"
+	is "$?" 0 "$c -o /dev/null: exits 0"
+	test -c "$NUL"
+	ok $? "$c -o /dev/null: it is still a character device"
+
+	mkfifo "$O/fifo"
+	cat "$O/fifo" > "$T_TMP/from-fifo" &
+	cat_pid=$!
+	fw -c "$D/fw.conf" $c -o "$O/fifo" 2> "$T_TMP/err"
+	is "$?" 0 "$c -o FIFO: exits 0"
+	test -p "$O/fifo" || kill $cat_pid 2> /dev/null   # replaced: nothing will open it
+	wait $cat_pid
+	grep -Eq '^<!DOCTYPE html>$|<opml' "$T_TMP/from-fifo"
+	ok $? "$c -o FIFO: the reader gets the output"
+	test -p "$O/fifo"
+	ok $? "$c -o FIFO: it is still a FIFO"
+
+	echo old > "$O/target"
+	ln -s "$O/target" "$O/link"
+	fw -c "$D/fw.conf" $c -o "$O/link" 2> "$T_TMP/err"
+	like "$?:$(cat "$T_TMP/err")" "^1:feedwatch $c: cannot write $O/link: it is a symbolic link to $O/target, which is not followed: give the file itself \(-o $O/target\)$" \
+		"$c -o SYMLINK: exit 1, names the link, where it points and what to give"
+	[ -L "$O/link" ] && [ "$(readlink "$O/link")" = "$O/target" ] && [ "$(cat "$O/target")" = old ]
+	ok $? "$c -o SYMLINK: the link and its target are left as they were"
+	# A link like /dev/stdout (not /dev/stdout itself: as root, a regression
+	# would replace the machine's).
+	ln -s /proc/self/fd/1 "$O/stdout"
+	fw -c "$D/fw.conf" $c -o "$O/stdout" > /dev/null 2> "$T_TMP/err"
+	like "$?:$(cat "$T_TMP/err")" "^1:.*cannot write $O/stdout: .* to /proc/self/fd/1, .*leave -o out to write to standard output" \
+		"$c -o a link to /proc/self/fd/1 (/dev/stdout): exit 1, says to leave -o out"
+	[ "$(readlink "$O/stdout")" = /proc/self/fd/1 ]
+	ok $? "$c -o a link to /proc/self/fd/1: the link is left as it was"
+
+	fw -c "$D/fw.conf" $c -o "$O/nodir/x" 2> "$T_TMP/err"
+	like "$?:$(cat "$T_TMP/err")" "^1:feedwatch $c: cannot write $O/nodir/x: there is no folder $O/nodir$" \
+		"$c -o FILE in a missing folder: exit 1, names FILE and the folder"
+	fw -c "$D/fw.conf" $c -o "$O" 2> "$T_TMP/err"
+	like "$?:$(cat "$T_TMP/err")" "^1:feedwatch $c: cannot write $O: it is a folder$" "$c -o FOLDER: exit 1, says so"
+
+	echo old > "$O/file"
+	chmod 640 "$O/file"
+	(umask 022; fw -c "$D/fw.conf" $c -o "$O/file" 2> "$T_TMP/err")
+	is "$?" 0 "$c -o an existing file: exits 0"
+	[ -f "$O/file" ] && ! [ -L "$O/file" ] && grep -Eq '^<!DOCTYPE html>$|<opml' "$O/file"
+	ok $? "$c -o an existing file: it is replaced"
+	is "$(stat -c %a "$O/file")" 640 "$c -o an existing file: its mode is kept"
+	is "$(find "$O" -name '*.??????' | wc -l)" 0 "$c: no temporary file left behind"
+done
+
+# A terminal given with -o: report refuses it as it refuses standard output.
+$FW_PY "$FW_HELPERS/pty_run.py" "" sh -c 'exec "$1" -c "$2" report -o "$(tty)"' sh \
+	"$FW_BUILD/feedwatch" "$D/fw.conf" > /dev/null 2> "$T_TMP/err"
+like "$?:$(cat "$T_TMP/err")" "^1:feedwatch report: cannot write /dev/pts/[0-9]+: it is a terminal" \
+	"report -o TERMINAL: exit 1, says so"
 done_testing
