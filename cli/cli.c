@@ -934,7 +934,7 @@ fw_cli_config_taken(const struct fw_config *cfg, GHashTable *names, GHashTable *
 void
 fw_cli_reload_hint(const struct fw_config *cfg)
 {
-	pid_t pid = fw_lock_holder(cfg->database);
+	pid_t pid = fw_lock_daemon(cfg->database);
 
 	if (pid > 0)
 		printf("feedwatchd (pid %ld) is running: 'feedwatch reload' makes it read them\n",

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gio/gio.h>
 #include <glib-unix.h>
 
 #include "feedwatch/lock.h"
@@ -101,6 +102,19 @@ ask_daemon(const struct fw_config *cfg, pid_t pid, char **feeds, gboolean no_not
 	return 0;
 }
 
+/* Another process than feedwatchd (h: a foreground `feedwatch poll`, say, or
+ * one that does not say what it is) holds cfg's database: it is not
+ * signalled. Says who; returns 1. */
+static int
+poll_busy(const struct fw_config *cfg, const struct fw_lock_holder *h)
+{
+	g_autofree char *who = fw_lock_holder_describe(h);
+
+	return fw_cli_fail("poll", "%s is using %s, and it is %s feedwatchd: nothing was asked of "
+	                   "it; poll again once it is done", who, cfg->database,
+	                   *h->role ? "not" : "not known to be");
+}
+
 /* Polls the config's feeds (or --feed ones) once with the daemon's poller,
  * waits for their notifications, prints the figures on stderr; when
  * feedwatchd runs, asks it instead. 1 when a feed failed or the run was
@@ -116,7 +130,7 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		{ "now", 0, 0, G_OPTION_ARG_NONE, &now_flag, "When the daemon runs, ask it to poll now (the default)", NULL },
 		{ NULL }
 	};
-	pid_t holder = 0;
+	struct fw_lock_holder holder;
 	int lock_fd = -1;
 	struct fw_config *cfg;
 	struct fw_cli_db db;
@@ -136,12 +150,16 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		fw_config_free(cfg);
 		return FW_EXIT_USAGE;
 	}
-	/* The daemon polls its own database: ask it rather than race it. */
+	/* The daemon polls its own database: ask it rather than race it. Only
+	 * a feedwatchd is asked (signalled), never another holder. */
 	if (!fw_store_is_pg(cfg->database) &&
-	    (lock_fd = fw_lock_take(cfg->database, &holder, &err)) < 0) {
-		rc = holder > 0 ? ask_daemon(cfg, holder, feeds, no_notify) : 1;
-		if (holder <= 0)
-			fprintf(stderr, "feedwatch poll: %s\n", err->message);
+	    (lock_fd = fw_lock_take(cfg->database, FW_LOCK_POLL, &holder, &err)) < 0) {
+		if (fw_lock_holder_is_daemon(&holder))
+			rc = ask_daemon(cfg, holder.pid, feeds, no_notify);
+		else if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_BUSY))
+			rc = poll_busy(cfg, &holder);
+		else
+			rc = fw_cli_fail("poll", "%s", err->message);
 		fw_config_free(cfg);
 		return rc;
 	}

@@ -8,13 +8,14 @@
 #include "cli.h"
 
 /* Sends SIGHUP to the feedwatchd that holds the config's database; 1 when
- * none runs or it cannot be signalled. */
+ * none runs (nobody holds it, or another command such as a foreground
+ * `feedwatch poll` does: that is never signalled) or it cannot be signalled. */
 int
 fw_cmd_reload(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
 	struct fw_config *cfg;
-	pid_t pid;
-	int rc = 0;
+	struct fw_lock_holder h;
+	int rc = 1;
 
 	if (!fw_cli_parse_options(cmd, NULL, &argc, &argv))
 		return FW_EXIT_USAGE;
@@ -22,16 +23,20 @@ fw_cmd_reload(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage("unexpected argument '%s'", argv[1]);
 	if ((cfg = fw_cli_load_config()) == NULL)
 		return 1;
-	pid = fw_lock_holder(cfg->database);
-	if (pid <= 0) {
+	if (!fw_lock_holder_read(cfg->database, &h)) {
 		fprintf(stderr, "feedwatch reload: no feedwatchd is running on %s\n", cfg->database);
-		rc = 1;
-	} else if (kill(pid, SIGHUP) < 0) {
-		fprintf(stderr, "feedwatch reload: cannot signal feedwatchd (pid %ld): %s\n", (long)pid,
-		        g_strerror(errno));
-		rc = 1;
+	} else if (!fw_lock_holder_is_daemon(&h)) {
+		g_autofree char *who = fw_lock_holder_describe(&h);
+
+		fprintf(stderr, "feedwatch reload: there is no feedwatchd to reload on %s: %s holds it, "
+		        "%s (not signalled)\n", cfg->database, who,
+		        *h.role ? "another feedwatch command, not the daemon" : "not known to be the daemon");
+	} else if (kill(h.pid, SIGHUP) < 0) {
+		fprintf(stderr, "feedwatch reload: cannot signal feedwatchd (pid %ld): %s\n",
+		        (long)h.pid, g_strerror(errno));
 	} else {
-		printf("asked feedwatchd (pid %ld) to reload %s\n", (long)pid, cfg->path);
+		printf("asked feedwatchd (pid %ld) to reload %s\n", (long)h.pid, cfg->path);
+		rc = 0;
 	}
 	fw_config_free(cfg);
 	return rc;

@@ -102,7 +102,7 @@ poller_alive(const struct fw_store_poller *p, gint64 now)
 	return p->last_beat >= now - 2 * MAX(p->beat_every, 1);
 }
 
-/* The status as one JSON object on one line. */
+/* The status as one JSON object on one line; pid: feedwatchd's, or 0. */
 static void
 status_json(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, GPtrArray *desks,
             pid_t pid)
@@ -279,11 +279,12 @@ status_desks(GPtrArray *desks, gint64 now)
 	}
 }
 
-/* The status as text: the daemon, the count of failing feeds, and a table
- * whose feed column is wkey wide and whose error column fills the width. */
+/* The status as text: the daemon (holder: who holds the lock, a daemon or
+ * not), the count of failing feeds, and a table whose feed column is wkey
+ * wide and whose error column fills the width. */
 static void
-status_table(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, pid_t pid,
-             guint failing, guint wkey, GPtrArray *desks)
+status_table(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers,
+             const struct fw_lock_holder *holder, guint failing, guint wkey, GPtrArray *desks)
 {
 	gboolean color = fw_cli_use_color();
 	gint64 now = fw_now();
@@ -292,10 +293,17 @@ status_table(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, 
 	if (fw_store_is_pg(cfg->database)) {
 		status_pollers(cfg, lines, pollers, now);
 		status_desks(desks, now);
-	} else if (pid > 0)
-		printf("feedwatchd is running (pid %ld) on %s\n", (long)pid, cfg->database);
-	else
+	} else if (fw_lock_holder_is_daemon(holder)) {
+		printf("feedwatchd is running (pid %ld) on %s\n", (long)holder->pid, cfg->database);
+	} else if (holder->pid > 0) {
+		/* Another command (a foreground poll) or a holder of unknown role. */
+		g_autofree char *who = fw_lock_holder_describe(holder);
+
+		printf("feedwatchd is %s running (database %s, in use by %s)\n",
+		       *holder->role ? "not" : "not known to be", cfg->database, who);
+	} else {
 		printf("feedwatchd is not running (database %s)\n", cfg->database);
+	}
 	printf("%u feed%s, %u failing\n", cfg->feeds->len, cfg->feeds->len == 1 ? "" : "s",
 	       failing);
 	if (lines->len > 0) {
@@ -584,7 +592,7 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_autoptr(GPtrArray) pollers = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_poller_free);
 	g_autoptr(GError) err = NULL;
 	gboolean json;
-	pid_t pid;
+	struct fw_lock_holder holder;
 	guint failing = 0, wkey = 4;
 
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
@@ -609,7 +617,7 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_store_feed_statuses(db.store, statuses, &err) ||
 	    !fw_store_pollers(db.store, pollers, &err))
 		return fw_cli_db_close(&db, fw_cli_fail("status", "%s", err->message));
-	pid = fw_lock_holder(db.cfg->database);
+	fw_lock_holder_read(db.cfg->database, &holder);
 	for (guint i = 0; i < db.cfg->feeds->len; i++) {
 		struct status_line *l = g_new0(struct status_line, 1);
 
@@ -635,8 +643,9 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (argc == 2)
 		return fw_cli_db_close(&db, 0);
 	if (json)
-		status_json(db.cfg, lines, pollers, desks, pid);
+		status_json(db.cfg, lines, pollers, desks,
+		            fw_lock_holder_is_daemon(&holder) ? holder.pid : 0);
 	else
-		status_table(db.cfg, lines, pollers, pid, failing, wkey, desks);
+		status_table(db.cfg, lines, pollers, &holder, failing, wkey, desks);
 	return fw_cli_db_close(&db, 0);
 }

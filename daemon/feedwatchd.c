@@ -356,7 +356,7 @@ main(int argc, char **argv)
 	struct daemon d = { 0 };
 	guint64 wd_usec = 0;
 	int rc = 0, lock_fd = -1;
-	pid_t holder = 0;
+	struct fw_lock_holder holder;
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
@@ -406,7 +406,7 @@ main(int argc, char **argv)
 	}
 	/* Pollers of a team database share it: no lock (section 18). */
 	if (!fw_store_is_pg(d.cfg->database) &&
-	    (lock_fd = fw_lock_take(d.cfg->database, &holder, &err)) < 0) {
+	    (lock_fd = fw_lock_take(d.cfg->database, FW_LOCK_DAEMON, &holder, &err)) < 0) {
 		fw_log_err("%s", err->message);
 		fw_config_free(d.cfg);
 		g_free(d.config_path);

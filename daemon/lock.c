@@ -18,25 +18,68 @@ lock_path(const char *db_path)
 	return g_strconcat(db_path, ".lock", NULL);
 }
 
-/* Reads the pid written in a lock file; 0 if none. */
-static pid_t
-read_pid(int fd)
+/* Whether role is a word a lock file may hold (letters, digits, '-', '_'). */
+static gboolean
+role_ok(const char *role)
 {
-	char buf[32] = { 0 };
-	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	gsize n = strlen(role);
 
-	return n > 0 ? (pid_t)atol(buf) : 0;
+	if (n == 0 || n >= FW_LOCK_ROLE_SIZE)
+		return FALSE;
+	for (gsize i = 0; i < n; i++)
+		if (!g_ascii_isalnum(role[i]) && role[i] != '-' && role[i] != '_')
+			return FALSE;
+	return TRUE;
+}
+
+/* What a holder of role is, for a message: "feedwatchd" or "feedwatch poll";
+ * NULL for an unknown role (""). Caller frees. */
+static char *
+role_name(const char *role)
+{
+	if (*role == '\0')
+		return NULL;
+	if (strcmp(role, FW_LOCK_DAEMON) == 0)
+		return g_strdup(FW_LOCK_DAEMON);
+	return g_strconcat("feedwatch ", role, NULL);
+}
+
+/* Reads who a lock file names ("PID ROLE\n", or the pid alone as an older
+ * feedwatch wrote it) into *h; pid 0 and role "" for what is not there. */
+static void
+read_holder(int fd, struct fw_lock_holder *h)
+{
+	char buf[64] = { 0 };
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	char *end = buf, *role;
+	long pid = 0;
+
+	memset(h, 0, sizeof *h);
+	if (n <= 0)
+		return;
+	pid = strtol(buf, &end, 10);
+	if (end == buf || pid <= 0 || pid > G_MAXINT32)
+		return;
+	h->pid = (pid_t)pid;
+	if (*end != ' ')
+		return;
+	role = end + 1;
+	role[strcspn(role, "\n")] = '\0';
+	if (role_ok(role))
+		g_strlcpy(h->role, role, sizeof h->role);
 }
 
 int
-fw_lock_take(const char *db_path, pid_t *holder, GError **error)
+fw_lock_take(const char *db_path, const char *role, struct fw_lock_holder *holder,
+             GError **error)
 {
 	g_autofree char *path = lock_path(db_path);
 	g_autofree char *dir = g_path_get_dirname(path);
-	char pid[32];
+	char line[64];
 	int fd, len;
 
-	*holder = 0;
+	g_return_val_if_fail(role_ok(role), -1);
+	memset(holder, 0, sizeof *holder);
 	g_mkdir_with_parents(dir, 0700);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -46,18 +89,24 @@ fw_lock_take(const char *db_path, pid_t *holder, GError **error)
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno;
-		*holder = read_pid(fd);
-		close(fd);
-		if (e == EWOULDBLOCK)
+
+		if (e == EWOULDBLOCK) {
+			g_autofree char *what = NULL;
+
+			read_holder(fd, holder);
+			what = role_name(holder->role);
 			g_set_error(error, G_IO_ERROR, G_IO_ERROR_BUSY,
-			            "another feedwatch process (pid %ld) is using %s", (long)*holder, db_path);
-		else
+			            "another feedwatch process (pid %ld) is using %s%s%s", (long)holder->pid,
+			            db_path, what ? ": " : "", what ? what : "");
+		} else {
 			g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "cannot lock %s: %s",
 			            path, g_strerror(e));
+		}
+		close(fd);
 		return -1;
 	}
-	len = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, len, 0) != len) {
+	len = snprintf(line, sizeof line, "%ld %s\n", (long)getpid(), role);
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, line, len, 0) != len) {
 		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "cannot write %s: %s",
 		            path, g_strerror(errno));
 		close(fd);
@@ -66,32 +115,68 @@ fw_lock_take(const char *db_path, pid_t *holder, GError **error)
 	return fd;
 }
 
-pid_t
-fw_lock_holder(const char *db_path)
+gboolean
+fw_lock_holder_read(const char *db_path, struct fw_lock_holder *holder)
 {
 	g_autofree char *path = NULL;
+	gboolean held = FALSE;
 	int fd;
 
+	memset(holder, 0, sizeof *holder);
 	if (fw_store_is_pg(db_path))
-		return 0;
+		return FALSE;
 	path = lock_path(db_path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	pid_t pid = 0;
-
-	if (fd < 0)
-		return 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return FALSE;
 	/* A shared lock we can take means nobody holds the exclusive one. */
-	if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK)
-		pid = read_pid(fd);
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+		held = TRUE;
+		read_holder(fd, holder);
+	}
 	close(fd);
-	return pid;
+	return held;
+}
+
+gboolean
+fw_lock_holder_is_daemon(const struct fw_lock_holder *h)
+{
+	return h->pid > 0 && strcmp(h->role, FW_LOCK_DAEMON) == 0;
+}
+
+pid_t
+fw_lock_daemon(const char *db_path)
+{
+	struct fw_lock_holder h;
+
+	if (!fw_lock_holder_read(db_path, &h) || !fw_lock_holder_is_daemon(&h))
+		return 0;
+	return h.pid;
+}
+
+char *
+fw_lock_holder_describe(const struct fw_lock_holder *h)
+{
+	g_autofree char *what = role_name(h->role);
+
+	if (h->pid <= 0)
+		return g_strdup("a feedwatch process that has not said what it is yet");
+	if (what == NULL)
+		return g_strdup_printf("pid %ld (a feedwatch that does not say what it is)",
+		                       (long)h->pid);
+	if (fw_lock_holder_is_daemon(h))
+		return g_strdup_printf("%s (pid %ld)", what, (long)h->pid);
+	return g_strdup_printf("`%s` (pid %ld)", what, (long)h->pid);
 }
 
 void
 fw_lock_release(int fd)
 {
-	if (fd >= 0)
-		close(fd);
+	if (fd < 0)
+		return;
+	/* Best effort: the next holder writes its own line anyway. */
+	if (ftruncate(fd, 0) < 0)
+		g_debug("cannot empty a lock file: %s", g_strerror(errno));
+	close(fd);
 }
 
 /* The directory and the name prefix of db_path's requests. */

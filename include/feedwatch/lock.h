@@ -1,23 +1,58 @@
-/* lock — one daemon per database: a lock file beside it ("DB.lock") held
- * with flock() for the daemon's life and holding its pid, so a second
- * daemon refuses to start and `feedwatch poll` / `feedwatch reload` can find
- * the running one. A PostgreSQL database (fw_store_is_pg) has no lock: any
- * number of pollers share it (docs/design.md section 18); its holder is 0. */
+/* lock — one writer per database: a lock file beside it ("DB.lock") held
+ * with flock() by feedwatchd for its life, or by a foreground `feedwatch
+ * poll` for its run, and holding the holder's pid and role ("PID ROLE\n"),
+ * so a second daemon or poll refuses to start and `feedwatch poll` /
+ * `feedwatch reload` / `feedwatch status` can tell whether the holder is a
+ * daemon to signal: only a feedwatchd is ever signalled. A lock file an
+ * older feedwatch wrote holds the pid alone: its holder's role is unknown.
+ * A PostgreSQL database (fw_store_is_pg) has no lock: any number of pollers
+ * share it (docs/design.md section 18); it has no holder. Any thread but
+ * for fw_lock_request_put (a static counter: one thread); what is returned
+ * is the caller's (an fd, a string, a list); errors are G_IO_ERROR. */
 #ifndef FW_LOCK_H
 #define FW_LOCK_H
 
 #include <sys/types.h>
 #include <glib.h>
 
-/* Takes the lock of database db_path and writes our pid into it. Returns
- * the lock's fd (keep it open; fw_lock_release) or -1 with error; when
- * another process holds it, *holder is its pid (0 if unknown). */
-int fw_lock_take(const char *db_path, pid_t *holder, GError **error);
+/* The roles a holder writes: the daemon, and a foreground `feedwatch poll`
+ * (another command taking the lock writes its own name). */
+#define FW_LOCK_DAEMON "feedwatchd"
+#define FW_LOCK_POLL "poll"
 
-/* The pid of the process holding db_path's lock, or 0 when none does. */
-pid_t fw_lock_holder(const char *db_path);
+/* Who holds a database's lock, as its file says. */
+#define FW_LOCK_ROLE_SIZE 32
+struct fw_lock_holder {
+	pid_t pid;                      /* 0 when the file names none */
+	char role[FW_LOCK_ROLE_SIZE];   /* FW_LOCK_DAEMON, a command's name, "" if unknown */
+};
 
-/* Releases a lock taken by fw_lock_take (-1 is fine). */
+/* Takes the lock of database db_path and writes our pid and role (a word:
+ * letters, digits, '-', '_') into it. Returns the lock's fd (keep it open;
+ * fw_lock_release) or -1 with error (G_IO_ERROR_BUSY when another process
+ * holds it: *holder then says who, else it is zeroed). */
+int fw_lock_take(const char *db_path, const char *role, struct fw_lock_holder *holder,
+                 GError **error);
+
+/* Whether a process holds db_path's lock: TRUE with *holder filled in,
+ * FALSE (zeroed) when none does or db_path is a team database. */
+gboolean fw_lock_holder_read(const char *db_path, struct fw_lock_holder *holder);
+
+/* Whether h is a feedwatchd (not another command, nor one of unknown role). */
+gboolean fw_lock_holder_is_daemon(const struct fw_lock_holder *h);
+
+/* The pid of the feedwatchd holding db_path's lock, the only process to
+ * signal: 0 when nobody holds it or its holder is not (known to be) a
+ * feedwatchd. */
+pid_t fw_lock_daemon(const char *db_path);
+
+/* h for a message: "feedwatchd (pid N)", "`feedwatch poll` (pid N)", or
+ * "pid N (a feedwatch that does not say what it is)". Caller frees. */
+char *fw_lock_holder_describe(const struct fw_lock_holder *h);
+
+/* Releases a lock taken by fw_lock_take (-1 is fine), emptying its file
+ * first: the next holder, until it has written its line, reads as unknown
+ * rather than as us (a crash leaves the line: the same then). */
 void fw_lock_release(int fd);
 
 /* Requests to the running daemon: a file of its own beside the database
