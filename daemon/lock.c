@@ -44,6 +44,21 @@ role_name(const char *role)
 	return g_strconcat("feedwatch ", role, NULL);
 }
 
+/* The role of a holder whose lock file holds its pid alone (a feedwatch
+ * from before the role line): a feedwatchd if the kernel names the process
+ * so (/proc/PID/comm), as a daemon still running across an upgrade is;
+ * else left unknown. */
+static void
+legacy_role(struct fw_lock_holder *h)
+{
+	g_autofree char *path = g_strdup_printf("/proc/%ld/comm", (long)h->pid);
+	g_autofree char *comm = NULL;
+
+	if (g_file_get_contents(path, &comm, NULL, NULL) &&
+	    strcmp(g_strchomp(comm), FW_LOCK_DAEMON) == 0)
+		g_strlcpy(h->role, FW_LOCK_DAEMON, sizeof h->role);
+}
+
 /* Reads who a lock file names ("PID ROLE\n", or the pid alone as an older
  * feedwatch wrote it) into *h; pid 0 and role "" for what is not there. */
 static void
@@ -61,8 +76,10 @@ read_holder(int fd, struct fw_lock_holder *h)
 	if (end == buf || pid <= 0 || pid > G_MAXINT32)
 		return;
 	h->pid = (pid_t)pid;
-	if (*end != ' ')
+	if (*end != ' ') {
+		legacy_role(h);
 		return;
+	}
 	role = end + 1;
 	role[strcspn(role, "\n")] = '\0';
 	if (role_ok(role))

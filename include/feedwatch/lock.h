@@ -4,7 +4,9 @@
  * so a second daemon or poll refuses to start and `feedwatch poll` /
  * `feedwatch reload` / `feedwatch status` can tell whether the holder is a
  * daemon to signal: only a feedwatchd is ever signalled. A lock file an
- * older feedwatch wrote holds the pid alone: its holder's role is unknown.
+ * older feedwatch wrote holds the pid alone: its holder is a feedwatchd if
+ * the kernel names the process so (a daemon running across an upgrade),
+ * else of unknown role.
  * A PostgreSQL database (fw_store_is_pg) has no lock: any number of pollers
  * share it (docs/design.md section 18); it has no holder. Any thread but
  * for fw_lock_request_put (a static counter: one thread); what is returned

@@ -7,7 +7,7 @@
 # does not say feedwatchd runs. A lock file holding a pid alone (an older
 # feedwatch's) is a holder of unknown role: not signalled either.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 19
+plan 21
 
 W="$T_TMP/www"
 mkdir -p "$W"
@@ -88,6 +88,21 @@ is "$(fw -c "$conf" status 2> /dev/null | head -n 1)" \
 kill -0 $opid
 ok $? "the holder of unknown role is not signalled"
 kill $opid; wait $opid 2> /dev/null
+
+# The same pid alone, held by a process the kernel calls feedwatchd (a
+# daemon started before the upgrade): it is the daemon, and reload signals
+# it (a copy of sleep, which SIGHUP ends).
+cp "$(command -v sleep)" "$T_TMP/feedwatchd"
+( flock -x 9; "$T_TMP/feedwatchd" 30 & echo "$!" >&9; wait ) 9> "$DB.lock" &
+for i in $(seq 100); do [ -s "$DB.lock" ] && break; sleep 0.05; done
+spid=$(cat "$DB.lock")
+fw -c "$conf" reload > "$T_TMP/out" 2> "$T_TMP/err"
+like "$?:$(cat "$T_TMP/out" "$T_TMP/err")" "^0:.*feedwatchd \\(pid $spid\\)" \
+	"a pid alone, of a process named feedwatchd: reload asks it"
+for i in $(seq 100); do kill -0 "$spid" 2> /dev/null || break; sleep 0.05; done
+! kill -0 "$spid" 2> /dev/null
+ok $? "and it got the signal (SIGHUP ended the stand-in)"
+wait
 
 # The daemon still writes its role, and is asked.
 $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d.err" &
