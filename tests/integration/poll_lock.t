@@ -94,6 +94,7 @@ kill $opid; wait $opid 2> /dev/null
 # it (a copy of sleep, which SIGHUP ends).
 cp "$(command -v sleep)" "$T_TMP/feedwatchd"
 ( flock -x 9; "$T_TMP/feedwatchd" 30 & echo "$!" >&9; wait ) 9> "$DB.lock" &
+holder=$!
 for i in $(seq 100); do [ -s "$DB.lock" ] && break; sleep 0.05; done
 spid=$(cat "$DB.lock")
 fw -c "$conf" reload > "$T_TMP/out" 2> "$T_TMP/err"
@@ -102,7 +103,7 @@ like "$?:$(cat "$T_TMP/out" "$T_TMP/err")" "^0:.*feedwatchd \\(pid $spid\\)" \
 for i in $(seq 100); do kill -0 "$spid" 2> /dev/null || break; sleep 0.05; done
 ! kill -0 "$spid" 2> /dev/null
 ok $? "and it got the signal (SIGHUP ended the stand-in)"
-wait
+wait "$holder"
 
 # The daemon still writes its role, and is asked.
 $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d.err" &
