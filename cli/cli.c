@@ -789,6 +789,10 @@ fw_cli_output_open(const char *cmd, const char *path, gboolean no_tty, struct fw
 	int fd, e;
 
 	memset(out, 0, sizeof *out);
+	if (*path == '\0') {
+		fw_cli_fail(cmd, "-o needs a file name (leave it out to write to standard output)");
+		return FALSE;
+	}
 	if (lstat(path, &st) != 0) {
 		if (errno != ENOENT) {
 			fw_cli_fail(cmd, "cannot write %s: %s", path, g_strerror(errno));

@@ -11,7 +11,7 @@
 # refused, FILE untouched; a terminal is refused by report. The errors name
 # FILE, never the temporary file.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 40
+plan 42
 
 D="$T_TMP/data"
 mkdir -p "$D" "$T_TMP/out"
@@ -120,4 +120,9 @@ $FW_PY "$FW_HELPERS/pty_run.py" "" sh -c 'exec "$1" -c "$2" report -o "$(tty)"' 
 	"$FW_BUILD/feedwatch" "$D/fw.conf" > /dev/null 2> "$T_TMP/err"
 like "$?:$(cat "$T_TMP/err")" "^1:feedwatch report: cannot write /dev/pts/[0-9]+: it is a terminal" \
 	"report -o TERMINAL: exit 1, says so"
+# An empty name: says what is missing.
+for c in report export; do
+	fw -c "$D/fw.conf" $c -o "" > /dev/null 2> "$T_TMP/err"
+	like "$?:$(cat "$T_TMP/err")" "^1:feedwatch $c: -o needs a file name" "$c -o '': exit 1, says a name is needed"
+done
 done_testing
