@@ -197,22 +197,27 @@ skip_regex(const char *start, const char *p)
 }
 
 /* Cuts an inline comment: '#' or ';' after white space, outside double
- * quotes and /regexes/; at v's start when white space came before it
- * (after_space: "key = #x" is empty, "key =#x" is "#x"). Returns the
- * comment's offset in v, or -1 when there is none. */
+ * quotes, single quotes that open a word (as a shell's: exec = sh -c 'a ;
+ * b'; an apostrophe inside a word, China's, opens nothing) and /regexes/;
+ * at v's start when white space came before it (after_space: "key = #x" is
+ * empty, "key =#x" is "#x"). Returns the comment's offset in v, or -1 when
+ * there is none. */
 static gssize
 strip_comment(char *v, gboolean after_space)
 {
-	gboolean quoted = FALSE;
+	gboolean quoted = FALSE, squoted = FALSE;
 
 	for (char *p = v; *p; p++) {
-		const char *end = quoted ? NULL : skip_regex(v, p);
+		gboolean word_start = p == v || p[-1] == ' ' || p[-1] == '\t';
+		const char *end = quoted || squoted ? NULL : skip_regex(v, p);
 
 		if (end != NULL) {
 			p = (char *)end - 1;
-		} else if (*p == '"') {
+		} else if (*p == '\'' && (squoted || (!quoted && word_start))) {
+			squoted = !squoted;
+		} else if (*p == '"' && !squoted) {
 			quoted = !quoted;
-		} else if ((*p == '#' || *p == ';') && !quoted &&
+		} else if ((*p == '#' || *p == ';') && !quoted && !squoted &&
 		           (p > v ? p[-1] == ' ' || p[-1] == '\t' : after_space)) {
 			*p = '\0';
 			g_strchomp(v);

@@ -228,6 +228,33 @@ test_problem_order(void)
 }
 
 /* The example values arrive in the structs. */
+/* Inline comments and quotes: a single quote that opens a word keeps a
+ * shell's ';' (exec = sh -c 'a ; b'); an apostrophe inside a word does not
+ * hide the comment after it. */
+static void
+test_comment_quotes(void)
+{
+	g_autofree char *path = write_conf("quotes",
+		"[topic a]\nquery = China's swap ; the note\n"
+		"exec = /bin/sh -c 'echo a ; echo b # c' \"x ; y\" # the note\nnotify = exec\n"
+		"[topic b]\nquery = x\nname = Don't panic # note\n");
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	struct fw_config *c = fw_config_load(path, errors, NULL);
+	const struct fw_topic_conf *t;
+	g_autofree char *q = NULL;
+
+	g_assert_nonnull(c);
+	t = c->topics->pdata[0];
+	q = fw_topic_conf_query(t);
+	g_assert_cmpstr(q, ==, "China's swap");
+	g_assert_cmpuint(g_strv_length(t->exec_argv), ==, 4);
+	g_assert_cmpstr(t->exec_argv[2], ==, "echo a ; echo b # c");
+	g_assert_cmpstr(t->exec_argv[3], ==, "x ; y");
+	t = c->topics->pdata[1];
+	g_assert_cmpstr(t->name, ==, "Don't panic");
+	fw_config_free(c);
+}
+
 static void
 test_values(void)
 {
@@ -786,6 +813,7 @@ main(int argc, char **argv)
 		g_test_add_data_func(name, &rows[i], test_row);
 	}
 	g_test_add_func("/config/values", test_values);
+	g_test_add_func("/config/comment-quotes", test_comment_quotes);
 	g_test_add_func("/config/all-errors", test_all_errors);
 	g_test_add_func("/config/comments", test_comments);
 	g_test_add_func("/config/also-digest", test_also_digest);
