@@ -700,30 +700,12 @@ static char *strip_unsafe(char *s)
 }
 
 /* Makes msg (an error or a warning that may quote the feed: libxml2 names
- * elements, attributes and namespace URIs) safe to show, in place: each byte
- * invalid in UTF-8, each character unsafe_len refuses and each bidi mark
- * (U+200E, U+200F, U+061C) becomes '?'. Never longer; returns msg. */
+ * elements, attributes and namespace URIs) safe to show, in place: every
+ * byte invalid in UTF-8, control and bidirectional control becomes '?'
+ * (fw_html_safe_line). Returns msg. */
 char *feed_safe_message(char *msg)
 {
-	char *w = msg;
-
-	for (const char *r = msg; r && *r;) {
-		const guchar *u = (const guchar *)r;
-		gunichar c = g_utf8_get_char_validated(r, -1);
-		gsize n = c < 0x110000 ? (gsize)g_utf8_skip[u[0]] : 1;
-
-		if (c >= 0x110000 || unsafe_len(u) || c == 0x200E || c == 0x200F || c == 0x061C) {
-			*w++ = '?';
-			r += n;
-		} else {
-			memmove(w, r, n);
-			w += n;
-			r += n;
-		}
-	}
-	if (w)
-		*w = '\0';
-	return msg;
+	return fw_html_safe_line(msg, '?');
 }
 
 /* Cleans every string of a parsed document with strip_unsafe (the text

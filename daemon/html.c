@@ -660,3 +660,31 @@ char *fw_html_valid_utf8(const char *s, gssize len)
 	}
 	return g_string_free(out, FALSE);
 }
+
+/* TRUE for a control or bidirectional control (fw_html_safe_line). */
+static gboolean safe_line_refuses(gunichar c)
+{
+	return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x061C || c == 0x200E ||
+	       c == 0x200F || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+char *fw_html_safe_line(char *s, char with)
+{
+	char *w = s;
+
+	for (const char *r = s; r && *r;) {
+		gunichar c = g_utf8_get_char_validated(r, -1);
+		gsize n = c < 0x110000 ? (gsize)g_utf8_skip[(guchar)*r] : 1;
+
+		if (c >= 0x110000 || safe_line_refuses(c)) {
+			*w++ = with;
+		} else {
+			memmove(w, r, n);
+			w += n;
+		}
+		r += n;
+	}
+	if (w)
+		*w = '\0';
+	return s;
+}

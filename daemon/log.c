@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "feedwatch/html.h"
 #include "feedwatch/log.h"
 
 static gboolean log_journal;
@@ -18,58 +19,24 @@ fw_log_init(gboolean verbose)
 	log_journal = js != NULL && *js != '\0';
 }
 
-/* TRUE for a character a log line never shows: controls (C0, DEL, C1; a
- * newline would start a forged line) and the bidirectional controls. */
-static gboolean
-log_unsafe(gunichar c)
-{
-	return g_unichar_iscntrl(c) || c == 0x061C || c == 0x200E || c == 0x200F ||
-	       (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
-}
-
-/* msg made valid UTF-8 with every character log_unsafe finds a space: a
- * message may quote a feed's bytes. Newly allocated. */
-static char *
-log_clean(const char *msg)
-{
-	char *out = g_utf8_make_valid(msg, -1);
-	GString *s = NULL;
-
-	for (const char *p = out; *p; p = g_utf8_next_char(p)) {
-		if (!log_unsafe(g_utf8_get_char(p)))
-			continue;
-		s = g_string_new_len(out, p - out);
-		for (; *p; p = g_utf8_next_char(p)) {
-			gunichar c = g_utf8_get_char(p);
-			if (log_unsafe(c))
-				g_string_append_c(s, ' ');
-			else
-				g_string_append_unichar(s, c);
-		}
-		break;
-	}
-	if (s == NULL)
-		return out;
-	g_free(out);
-	return g_string_free(s, FALSE);
-}
-
 void
 fw_log(int level, const char *fmt, ...)
 {
 	static const char *names[] = { "emerg", "alert", "crit", "error", "warning",
 		"notice", "info", "debug" };
 	va_list ap;
-	g_autofree char *raw = NULL, *msg = NULL;
+	g_autofree char *msg = NULL;
 
 	if (level >= LOG_DEBUG && !log_verbose)
 		return;
 	if (level < 0 || level > LOG_DEBUG)
 		level = LOG_INFO;
 	va_start(ap, fmt);
-	raw = g_strdup_vprintf(fmt, ap);
+	msg = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	msg = log_clean(raw);
+	/* a message may quote a feed: no control (a newline would forge a
+	 * line), no bidi control, valid UTF-8 */
+	fw_html_safe_line(msg, ' ');
 
 	g_mutex_lock(&log_lock);
 	if (log_journal) {

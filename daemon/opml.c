@@ -8,6 +8,7 @@
 #include <libxml/uri.h>
 #include <libxml/xmlwriter.h>
 
+#include "feedwatch/html.h"
 #include "feedwatch/opml.h"
 #include "feedwatch/text.h"
 
@@ -264,6 +265,8 @@ gboolean fw_opml_parse(const char *data, gsize len, GPtrArray *feeds, char **tit
 	if (doc == NULL) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 		g_autofree char *msg = g_strchomp(g_strdup(e && e->message ? e->message : "?"));
+
+		fw_html_safe_line(msg, '?');   /* libxml2 may quote the document */
 
 		g_set_error(error, FW_OPML_ERROR, FW_OPML_ERROR_NOT_XML, "not XML: line %d: %s",
 		            e ? e->line : 0, msg);

@@ -30,6 +30,13 @@ gsize fw_html_utf8_valid_len(const char *s, gsize len);
 /* Makes s valid UTF-8: invalid bytes become U+FFFD, NUL bytes are dropped. */
 char *fw_html_valid_utf8(const char *s, gssize len);
 
+/* Makes a message that may quote a feed (an error, a log line) safe for a
+ * terminal or a log, in place: each byte invalid in UTF-8 and each control
+ * (C0 with newline and tab, DEL, C1) and bidirectional control (U+061C,
+ * U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) becomes the ASCII byte
+ * with. Never longer; returns s (NULL for NULL). */
+char *fw_html_safe_line(char *s, char with);
+
 /* Code point of the named entity name[0, len) without '&' and ';' (HTML 4's
  * table through libxml2, case-sensitive, plus "apos"), or 0 if unknown. */
 gunichar fw_html_entity_lookup(const char *name, gsize len);

@@ -3,9 +3,9 @@
  * Everything goes to stderr. When JOURNAL_STREAM is set (started by systemd)
  * each line starts with "<N>" (sd-daemon.h priorities) so journald keeps the
  * level; otherwise with a local timestamp. Debug lines only after
- * fw_log_init(TRUE). A message is made valid UTF-8 and its controls
- * (newlines too) and bidirectional controls become spaces: messages quote
- * feeds. Safe to call from any thread. */
+ * fw_log_init(TRUE). A message's bytes invalid in UTF-8, controls
+ * (newlines too) and bidirectional controls become spaces
+ * (fw_html_safe_line): messages quote feeds. Safe to call from any thread. */
 #ifndef FW_LOG_H
 #define FW_LOG_H
 

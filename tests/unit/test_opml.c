@@ -411,6 +411,24 @@ static void test_too_large(void)
 	g_assert_error(err, FW_OPML_ERROR, FW_OPML_ERROR_HOSTILE);
 }
 
+/* A parse error quotes the document's names (libxml2's message): what
+ * reaches the user holds no control nor bidi control, and is valid UTF-8. */
+static void test_error_message(void)
+{
+	static const char doc[] = HEAD "<outline text=\"a\"><x\xD8\x9Cy></x\xE2\x80\xAEz></outline>" TAIL;
+	g_autoptr(GPtrArray) feeds = g_ptr_array_new_with_free_func((GDestroyNotify)fw_opml_feed_free);
+	g_autoptr(GError) err = NULL;
+	guint skipped = 0;
+
+	g_assert_false(fw_opml_parse(doc, sizeof doc - 1, feeds, NULL, &skipped, &err));
+	g_assert_error(err, FW_OPML_ERROR, FW_OPML_ERROR_NOT_XML);
+	g_test_message("%s", err->message);
+	g_assert_true(g_utf8_validate(err->message, -1, NULL));
+	g_assert_null(strstr(err->message, "\xD8\x9C"));
+	g_assert_null(strstr(err->message, "\xE2\x80\xAE"));
+	g_assert_nonnull(strchr(err->message, '?'));
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -421,6 +439,7 @@ int main(int argc, char **argv)
 		g_test_add_data_func(rt, &parse_cases[i], test_round_trip);
 	}
 	g_test_add_func("/opml/write/nesting", test_write_nesting);
+	g_test_add_func("/opml/error-message", test_error_message);
 	g_test_add_func("/opml/parse/too-large", test_too_large);
 	for (gsize i = 0; i < G_N_ELEMENTS(name_cases); i++) {
 		g_autofree char *name = g_strdup_printf("/opml/name/%zu", i);
