@@ -20,7 +20,7 @@ HDRS = $(wildcard include/feedwatch/*.h)
 # The matcher, whatever files it is split into (match*.c), the query
 # language and the text it works on.
 MATCH_SRC = $(sort $(wildcard daemon/match*.c)) daemon/topic.c daemon/text.c
-CONFIG_SRC = daemon/config.c daemon/opml.c $(MATCH_SRC)
+CONFIG_SRC = daemon/config.c daemon/opml.c daemon/html.c $(MATCH_SRC)
 
 all: $(FB)/fuzz_feed $(FB)/fuzz_html $(FB)/fuzz_query $(FB)/fuzz_config $(FB)/fuzz_decode
 
