@@ -244,7 +244,8 @@ static gint64 json_date(JsonObject *o, const char *name, struct fw_feed_doc *doc
 	const char *v = jstr(o, name);
 	gint64 t = feed_parse_date(v, &dropped);
 	if (dropped) {
-		g_autofree char *clean = fw_html_clean(v, 200);
+		/* at most its first 200 bytes: v may be shorter (it was read past) */
+		g_autofree char *clean = fw_html_clean(v, (gssize)strnlen(v, 200));
 		feed_warn(doc, "a date's zone makes no sense, read as UTC: \"%s\"", clean);
 	}
 	return t;

@@ -1741,6 +1741,13 @@ static const struct feed_row rows[] = {
 	{ .name = "18-8-nonsense-zone", .xml = bad_zone_doc, .degraded = TRUE, .n_items = 2, .item = 1,
 	  .published = "2024-11-26T06:05:00Z",
 	  .warning_has = "a date's zone makes no sense, read as UTC: \"Tue, 26 Nov 2024 05:05:00 +3000\"" },
+	/* a JSON Feed's date shorter than the 200 bytes the warning quotes at
+	 * most: it was read past (libFuzzer, 2026-12-04) */
+	{ .name = "18-8-nonsense-zone-json",
+	  .xml = "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [{\"id\": \"z\", "
+	         "\"content_text\": \"t\", \"date_published\": \"2025-11-26T05:05:00-43:00\"}]}",
+	  .degraded = TRUE, .n_items = 1,
+	  .warning_has = "a date's zone makes no sense, read as UTC: \"2025-11-26T05:05:00-43:00\"" },
 	{ .name = "18-9-categories-wrapper", .xml = macworld_doc, .n_items = 2, .categories = "Connected Home|Bluetooth" },
 	{ .name = "18-9-content-prefix-unbound", .xml = macworld_doc, .n_items = 2, .item = 1,
 	  .content = "TOPIC: Gooseneck Options" },
