@@ -713,7 +713,8 @@ static gboolean
 output_refuse_link(const char *cmd, const char *path)
 {
 	g_autofree char *to = g_file_read_link(path, NULL);
-	g_autofree char *dir = g_path_get_dirname(path);
+	g_autofree char *rel = g_path_get_dirname(path);
+	g_autofree char *dir = g_canonicalize_filename(rel, NULL);   /* from the working folder */
 	g_autofree char *abs = NULL;
 
 	if (to == NULL) {

@@ -11,7 +11,7 @@
 # refused, FILE untouched; a terminal is refused by report. The errors name
 # FILE, never the temporary file.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 42
+plan 44
 
 D="$T_TMP/data"
 mkdir -p "$D" "$T_TMP/out"
@@ -90,6 +90,11 @@ for c in report export; do
 		"$c -o SYMLINK: exit 1, names the link, where it points and what to give"
 	[ -L "$O/link" ] && [ "$(readlink "$O/link")" = "$O/target" ] && [ "$(cat "$O/target")" = old ]
 	ok $? "$c -o SYMLINK: the link and its target are left as they were"
+	# The same link given by a relative name, to a relative target.
+	ln -s target "$O/rel"
+	( cd "$O" && fw -c "$D/fw.conf" $c -o rel ) 2> "$T_TMP/err"
+	like "$?:$(cat "$T_TMP/err")" "^1:feedwatch $c: cannot write rel: it is a symbolic link to target, which is not followed: give the file itself \(-o $O/target\)$" \
+		"$c -o RELATIVE-SYMLINK: exit 1, where it points (it crashed)"
 	# A link like /dev/stdout (not /dev/stdout itself: as root, a regression
 	# would replace the machine's).
 	ln -s /proc/self/fd/1 "$O/stdout"
