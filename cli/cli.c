@@ -289,6 +289,7 @@ fw_cli_topic_keys(const struct fw_config *cfg, struct fw_store *store, char **na
                   const char *hint)
 {
 	g_autoptr(GStrvBuilder) keys = g_strv_builder_new();
+	g_autoptr(GHashTable) taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	if (names == NULL)
 		return NULL;
@@ -302,7 +303,8 @@ fw_cli_topic_keys(const struct fw_config *cfg, struct fw_store *store, char **na
 			g_autofree char *tf = t->name ? g_utf8_casefold(t->name, -1) : NULL;
 
 			if (strcmp(t->key, names[k]) == 0 || g_strcmp0(tf, fold) == 0) {
-				g_strv_builder_add(keys, t->key);
+				if (g_hash_table_add(taken, g_strdup(t->key)))   /* each topic once */
+					g_strv_builder_add(keys, t->key);
 				found = TRUE;
 			}
 			g_ptr_array_add(cands, t->key);
@@ -310,8 +312,27 @@ fw_cli_topic_keys(const struct fw_config *cfg, struct fw_store *store, char **na
 				g_ptr_array_add(cands, t->name);
 		}
 		if (!found && store_has_hit(store, names[k], TRUE)) {
-			g_strv_builder_add(keys, names[k]);   /* a topic that left the config */
+			if (g_hash_table_add(taken, g_strdup(names[k])))   /* a topic that left the config */
+				g_strv_builder_add(keys, names[k]);
 			found = TRUE;
+		}
+		if (!found && store != NULL) {
+			/* ... or by the display name its hits carry */
+			g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func(
+				(GDestroyNotify)fw_store_browse_count_free);
+
+			if (fw_store_browse_counts(store, counts, NULL)) {
+				for (guint i = 0; i < counts->len; i++) {
+					const struct fw_browse_count *bc = counts->pdata[i];
+					g_autofree char *nf = bc->topic_name ? g_utf8_casefold(bc->topic_name, -1) : NULL;
+
+					if (bc->topic != NULL && g_strcmp0(nf, fold) == 0) {
+						if (g_hash_table_add(taken, g_strdup(bc->topic)))
+							g_strv_builder_add(keys, bc->topic);
+						found = TRUE;
+					}
+				}
+			}
 		}
 		if (!found) {
 			unknown_name("topic", names[k], cfg, cands, hint);
@@ -324,6 +345,22 @@ fw_cli_topic_keys(const struct fw_config *cfg, struct fw_store *store, char **na
 gboolean
 fw_cli_feed_keys_ok(const struct fw_config *cfg, struct fw_store *store, char **names)
 {
+	/* each feed once (the store reads a key an arm): repeats dropped in place */
+	if (names != NULL) {
+		int n = 0;
+
+		for (int k = 0; names[k] != NULL; k++) {
+			gboolean seen = FALSE;
+
+			for (int j = 0; j < n && !seen; j++)
+				seen = strcmp(names[j], names[k]) == 0;
+			if (seen)
+				g_free(names[k]);
+			else
+				names[n++] = names[k];
+		}
+		names[n] = NULL;
+	}
 	for (int k = 0; names != NULL && names[k] != NULL; k++) {
 		g_autoptr(GPtrArray) cands = g_ptr_array_new();
 		gboolean found = FALSE;

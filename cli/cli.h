@@ -98,13 +98,13 @@ const char *fw_cli_nearest(const char *name, const char *const *candidates, guin
  * display name in cfg, or (store not NULL) a topic that has hits in store.
  * A new list (g_strfreev), or NULL after printing "no topic X ... did you
  * mean Y?" and hint (a line, or NULL) as a usage error. names NULL: NULL,
- * and nothing printed. */
+ * and nothing printed. Each key once, however often it is named. */
 char **fw_cli_topic_keys(const struct fw_config *cfg, struct fw_store *store, char **names,
                          const char *hint);
 
 /* Checks that each of names is a feed key of cfg or, with store, one the
  * store knows; FALSE after printing the usage error for the first that is
- * not. */
+ * not. A name given twice is dropped from names (freed) the second time. */
 gboolean fw_cli_feed_keys_ok(const struct fw_config *cfg, struct fw_store *store, char **names);
 
 /* ---- config and store -------------------------------------------------- */

@@ -4,7 +4,7 @@
 # its display name; a topic that left the config is still known by its
 # hits; backtest runs a query only with --query.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 19
+plan 22
 
 cat > "$T_TMP/tac.xml" <<'XML'
 <?xml version="1.0"?><rss version="2.0"><channel><title>TAC</title>
@@ -25,6 +25,7 @@ query = China NEAR swap*
 [topic milei]
 query = Milei
 [topic oldie]
+name = Old Times
 query = "Old topic"
 CONF
 fw -c "$conf" poll --no-notify 2> /dev/null
@@ -42,6 +43,9 @@ is "$(n --topic 'China swaps')" 1 "a topic by its display name"
 is "$(n --topic 'china SWAPS')" 1 "a display name in any case"
 is "$(n --topic china-swaps)" 1 "a topic by its key"
 is "$(n --topic oldie)" 1 "a topic that left the config is known by its hits"
+is "$(n --topic 'old TIMES')" 1 "and by the display name its hits carry"
+is "$(n --topic milei --topic Milei --topic milei)" 1 "a topic named three times: its hits once"
+is "$(n --feed tac --feed tac)" 3 "a feed named twice: its hits once"
 fw -c "$conf" hits --feed tak > /dev/null 2> "$T_TMP/err"
 like "$?:$(cat "$T_TMP/err")" "^2:feedwatch hits: no feed 'tak' in .*: did you mean tac\\?" "hits --feed tak: exit 2, did you mean tac"
 is "$(n --feed tac)" 3 "hits --feed tac"
