@@ -78,6 +78,9 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	o.title = title;
 	o.since = f.since;
 	o.now = f.until > 0 ? f.until : now;
+	o.generated = now;
+	o.since_arg = since ? since : "30d";
+	o.until_arg = until;
 	o.topics = rtopics;
 	o.per_topic = (guint)per_topic;
 	o.load = report_load;

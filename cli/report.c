@@ -375,7 +375,7 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 {
 	guint last = fw_stats_day(o->now), first = last;
 	struct fw_stats *s;
-	g_autofree char *generated = local_time(o->now);
+	g_autofree char *generated = local_time(o->generated > 0 ? o->generated : o->now);
 	g_autofree char *from = NULL, *to = NULL;
 	const char *title = o->title ? o->title : "feedwatch report";
 	g_autoptr(GHashTable) tally = NULL;
@@ -468,6 +468,14 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 			fprintf(out, "<p class=\"more\">The newest %u of %u stories; %u more in this "
 			        "period (<code>feedwatch hits --topic ", shown, n, n - shown);
 			put_text(out, se->key);
+			for (int a = 0; a < 2; a++) {
+				const char *v = a == 0 ? o->since_arg : o->until_arg;
+
+				if (v == NULL)
+					continue;
+				fputs(a == 0 ? " --since " : " --until ", out);
+				put_text(out, v);
+			}
 			fputs("</code>).</p>\n", out);
 		}
 		fputs("</section>\n", out);

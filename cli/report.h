@@ -27,7 +27,10 @@ struct fw_report_topic {
 struct fw_report_opts {
 	const char *title;     /* the page's heading; NULL: "feedwatch report" */
 	gint64 since;          /* start of the period (Unix s); 0: the day of the first hit */
-	gint64 now;            /* end of the period and "generated at" (Unix s) */
+	gint64 now;            /* end of the period (Unix s) */
+	gint64 generated;      /* "generated at" (Unix s); 0: now */
+	const char *since_arg, *until_arg; /* the period as given (--since, --until; NULL
+	                          for none), for the hint that lists a topic's other stories */
 	GPtrArray *topics;     /* of struct fw_report_topic *, or NULL: topics (from the
 	                          config) in section order; topics of rows not listed here
 	                          get a section after them */

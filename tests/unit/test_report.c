@@ -218,6 +218,16 @@ static void test_since(void)
 	g_assert_nonnull(strstr(html2, "from 2014-11-"));   /* 3660 days back */
 }
 
+/* --until ends the period; the page still says when it was made. */
+static void test_until(void)
+{
+	struct fw_report_opts o = { .since = T_FOUND - 2 * DAY, .now = T_FOUND,
+	                            .generated = T_FOUND + 9 * DAY };
+	g_autofree char *html = page(&o);
+
+	g_assert_nonnull(strstr(html, "from 2024-11-24 to 2024-11-26 (local time), generated 2024-12-05 "));
+}
+
 /* The report's load callback: the row of id with its text (a title). */
 static struct fw_hit_row *load_row(gint64 id, gpointer calls)
 {
@@ -241,11 +251,17 @@ static const struct {
 	int articles;        /* listed */
 	const char *first;   /* the first listed */
 	const char *more;    /* the "more" line, or NULL for none */
+	const char *since, *until;   /* the period as given */
+	const char *cmd;     /* the command the "more" line names */
 } per_topic_rows[] = {
-	{ 2, 2, "Loaded 14", "The newest 2 of 5 stories; 3 more in this period" },
-	{ 4, 4, "Loaded 14", "The newest 4 of 5 stories; 1 more in this period" },
-	{ 5, 5, "Loaded 14", NULL },
-	{ 0, 5, "Loaded 14", NULL },
+	{ 2, 2, "Loaded 14", "The newest 2 of 5 stories; 3 more in this period", NULL, NULL,
+	  "feedwatch hits --topic busy</code>" },
+	{ 4, 4, "Loaded 14", "The newest 4 of 5 stories; 1 more in this period", "30d", NULL,
+	  "feedwatch hits --topic busy --since 30d</code>" },
+	{ 4, 4, "Loaded 14", "The newest 4 of 5 stories; 1 more in this period", "2024-11-01",
+	  "2024-12-01", "feedwatch hits --topic busy --since 2024-11-01 --until 2024-12-01</code>" },
+	{ 5, 5, "Loaded 14", NULL, NULL, NULL, NULL },
+	{ 0, 5, "Loaded 14", NULL, NULL, NULL, NULL },
 };
 
 static void test_per_topic(void)
@@ -266,7 +282,9 @@ static void test_per_topic(void)
 		int calls = 0, articles = 0;
 		struct fw_report_opts o = { .now = T_FOUND + 60, .since = T_FOUND - DAY,
 		                            .topics = topics, .per_topic = per_topic_rows[i].per_topic,
-		                            .load = load_row, .load_data = &calls };
+		                            .load = load_row, .load_data = &calls,
+		                            .since_arg = per_topic_rows[i].since,
+		                            .until_arg = per_topic_rows[i].until };
 		char *buf = NULL, *first;
 		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);
@@ -287,7 +305,7 @@ static void test_per_topic(void)
 		g_assert_nonnull(strstr(buf, "Busy</a></td><td class=\"n\">5</td><td class=\"n\">5</td>"));
 		if (per_topic_rows[i].more) {
 			g_assert_nonnull(strstr(buf, per_topic_rows[i].more));
-			g_assert_nonnull(strstr(buf, "feedwatch hits --topic busy"));
+			g_assert_nonnull(strstr(buf, per_topic_rows[i].cmd));
 		} else {
 			g_assert_null(strstr(buf, "class=\"more\""));
 		}
@@ -312,6 +330,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/report/raw", test_raw);
 	g_test_add_func("/report/empty", test_empty);
 	g_test_add_func("/report/since", test_since);
+	g_test_add_func("/report/until", test_until);
 	g_test_add_func("/report/per-topic", test_per_topic);
 	return g_test_run();
 }
