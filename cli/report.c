@@ -294,11 +294,12 @@ static void put_timeline(FILE *out, const struct fw_stats *s)
 	fputs("</ul>\n</figure>\n", out);
 }
 
-/* One story of a topic as an <article>: hit r, and the feeds it is also in. */
-static void put_hit(FILE *out, const struct fw_hit_row *r)
+/* One story of a topic as an <article>: hit r, and the feeds it is also in;
+ * unread when a hit of the story in this topic is. */
+static void put_hit(FILE *out, const struct fw_hit_row *r, gboolean unread)
 {
 	fprintf(out, "<article id=\"hit-%" G_GINT64_FORMAT "\" class=\"hit%s\">\n<h3>", r->id,
-	        r->read ? "" : " unread");
+	        unread ? " unread" : "");
 	if (link_ok(r->link)) {
 		fputs("<a href=\"", out);
 		put_text(out, r->link);
@@ -326,7 +327,8 @@ static void put_hit(FILE *out, const struct fw_hit_row *r)
 
 /* What a topic's section and summary row show: its stories in the order
  * of rows (each by its representative, story_representatives), unread
- * among them, the latest time. */
+ * among them (a story with an unread hit of the topic, as `hits --unread`
+ * and browse count), the latest time. */
 struct topic_tally {
 	GPtrArray *stories;   /* of const struct fw_hit_row * (rows' own) */
 	guint unread;
@@ -341,12 +343,22 @@ static void topic_tally_free(gpointer p)
 	g_free(t);
 }
 
-/* Topic key -> struct topic_tally, in one pass over rows (newest first). */
-static GHashTable *topic_tallies(GPtrArray *rows)
+/* Topic key -> struct topic_tally, in two passes over rows (newest first);
+ * *unread receives the story_topic_key of each story with an unread hit
+ * of its topic (a new set). */
+static GHashTable *topic_tallies(GPtrArray *rows, GHashTable **unread)
 {
 	GHashTable *tally = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, topic_tally_free);
 	g_autoptr(GHashTable) rep = story_representatives(rows);
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	*unread = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (guint k = 0; k < rows->len; k++) {
+		const struct fw_hit_row *r = rows->pdata[k];
+
+		if (!r->read)
+			g_hash_table_add(*unread, story_topic_key(r));
+	}
 
 	for (guint k = 0; k < rows->len; k++) {
 		const struct fw_hit_row *r = rows->pdata[k];
@@ -362,7 +374,7 @@ static GHashTable *topic_tallies(GPtrArray *rows)
 		}
 		/* counted by the story's first (newest) hit, listed by its representative */
 		if (story_first(seen, r)) {
-			t->unread += !r->read;
+			t->unread += g_hash_table_contains(*unread, sk);
 			t->latest = MAX(t->latest, hit_time(r));
 		}
 		if (g_hash_table_lookup(rep, sk) == r)
@@ -378,7 +390,7 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 	g_autofree char *generated = local_time(o->generated > 0 ? o->generated : o->now);
 	g_autofree char *from = NULL, *to = NULL;
 	const char *title = o->title ? o->title : "feedwatch report";
-	g_autoptr(GHashTable) tally = NULL;
+	g_autoptr(GHashTable) tally = NULL, unread = NULL;
 
 	if (o->since > 0) {
 		first = fw_stats_day(o->since);
@@ -395,7 +407,7 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 	if (last - first + 1 > FW_STATS_MAX_DAYS)
 		first = last + 1 - FW_STATS_MAX_DAYS;
 	s = collect_topics(rows, o, first, last - first + 1);
-	tally = topic_tallies(rows);
+	tally = topic_tallies(rows, &unread);
 	from = fw_stats_day_label(first);
 	to = fw_stats_day_label(last);
 
@@ -459,7 +471,9 @@ void fw_report_write(GPtrArray *rows, const struct fw_report_opts *o, FILE *out)
 			const struct fw_hit_row *r = ta->stories->pdata[k];
 			struct fw_hit_row *full = o->load ? o->load(r->id, o->load_data) : NULL;
 
-			put_hit(out, full ? full : r);
+			g_autofree char *sk = story_topic_key(r);
+
+			put_hit(out, full ? full : r, g_hash_table_contains(unread, sk));
 			fw_hit_row_free(full);
 		}
 		if (n == 0)

@@ -218,6 +218,36 @@ static void test_since(void)
 	g_assert_nonnull(strstr(html2, "from 2014-11-"));   /* 3660 days back */
 }
 
+/* A story is unread in a topic when a hit of it there is, whichever hit
+ * shows it (as `hits --unread` and browse count). */
+static void test_unread_story(void)
+{
+	struct fw_report_topic tt = { "t", "Tee" };
+	g_autoptr(GPtrArray) topics = g_ptr_array_new();
+	g_autoptr(GPtrArray) a = g_ptr_array_new();
+	/* newest first: the copy (unread), then the original (read, shown) */
+	struct fw_hit_row copy = { .id = 2, .story = 1, .topic = "t", .topic_name = "Tee",
+	                           .feed = "b", .title = "copy", .published = T_FOUND - 60,
+	                           .found = T_FOUND, .read = FALSE };
+	struct fw_hit_row orig = { .id = 1, .story = 1, .topic = "t", .topic_name = "Tee",
+	                           .feed = "a", .title = "orig", .published = T_FOUND - 3600,
+	                           .found = T_FOUND - 60, .read = TRUE };
+	struct fw_report_opts o = { .now = T_FOUND + 60, .since = T_FOUND - DAY, .topics = topics };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	g_ptr_array_add(topics, &tt);
+	g_ptr_array_add(a, &copy);
+	g_ptr_array_add(a, &orig);
+	fw_report_write(a, &o, f);
+	fclose(f);
+	g_test_message("%s", buf);
+	g_assert_nonnull(strstr(buf, "<article id=\"hit-1\" class=\"hit unread\">"));
+	g_assert_nonnull(strstr(buf, "Tee</a></td><td class=\"n\">1</td><td class=\"n\">1</td>"));
+	free(buf);
+}
+
 /* --until ends the period; the page still says when it was made. */
 static void test_until(void)
 {
@@ -331,6 +361,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/report/empty", test_empty);
 	g_test_add_func("/report/since", test_since);
 	g_test_add_func("/report/until", test_until);
+	g_test_add_func("/report/unread-story", test_unread_story);
 	g_test_add_func("/report/per-topic", test_per_topic);
 	return g_test_run();
 }
