@@ -575,8 +575,8 @@ hints(enum fw_browse_view v)
 	case FW_BROWSE_VIEW_TOPICS:
 		return "q:Quit ENTER:Open n:Next unread A:All read m:Mute /:Filter ?:Help";
 	case FW_BROWSE_VIEW_STORIES:
-		return "q:Back ENTER:Read o:Open link r:Read/unread n:Next unread A:All read "
-		       "m:Mute /:Filter ?:Help";
+		/* 79 columns: all of it at 80 */
+		return "q:Back ENTER:Read o:Open r:Read/unread n:Next A:All read m:Mute /:Filter ?:Help";
 	case FW_BROWSE_VIEW_READER:
 		return "q:Back o:Open link r:Read/unread n:Next unread J/K:Next/prev m:Mute ?:Help";
 	case FW_BROWSE_VIEW_HELP:

@@ -186,7 +186,8 @@ ask_yes(struct fw_browse_ui *ui, const char *question)
 	return r == OK && (ch == 'y' || ch == 'Y');
 }
 
-/* A: every story of the topic read (All topics: after a yes). */
+/* A: every story of the topic read, or with a filter every story it shows
+ * (All topics: after a yes). */
 static void
 all_read(struct fw_browse_ui *ui, struct fw_browse_topic *t)
 {

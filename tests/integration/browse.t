@@ -15,7 +15,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
 . "$(dirname "$0")/notify_setup.sh"   # wait_until, start_daemon; TZ=UTC
-plan 69
+plan 70
 
 # Under valgrind everything is slower: wait longer.
 WAIT=20
@@ -175,6 +175,7 @@ like "$(sed -n 3p "$T_TMP/milei.txt")" 'Review & T.*<script>alert\(1\)</script> 
 	"the story in two feeds and two topics: one line, its other topic"
 is "$(grep -c 'wire copy' "$T_TMP/milei.txt")" 0 "the wire copy (published later) is not a line of its own"
 is "$(term widest "$T_TMP/milei.txt")" 80 "no line is wider than the window"
+like "$(sed -n 23p "$T_TMP/milei.txt")" '/:Filter \?:Help *$' "the stories' key hints fit 80 columns, ?:Help last"
 
 keys a Enter
 shows a '^Title: +Milei \[2J \]0;pwned 日本語のニュース 😀 gnp\.exe 31mZanzibar$'
