@@ -554,7 +554,7 @@ fw_cmd_browse(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage("unexpected argument '%s'", argv[1]);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return fw_cli_fail("browse", "needs a terminal (standard input and output)");
-	if (!fw_cli_db_open(&ui.db, FALSE))
+	if (!fw_cli_db_open(&ui.db, TRUE))   /* no database: nothing to show, none made */
 		return 1;
 	/* it reads a window at a time for as long as it runs: through SQLite's
 	 * page cache, not a map that keeps every page it ever read */

@@ -54,7 +54,7 @@ fw_cmd_open(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage("give one hit number (%s)", "feedwatch open HIT");
 	if (!fw_cli_hit_id(argv[1], &id))
 		return fw_cli_usage("'%s' is not a hit number", argv[1]);
-	if (!fw_cli_db_open(&db, FALSE))
+	if (!fw_cli_db_open(&db, TRUE))   /* no database: no hit, none made */
 		return 1;
 	row = fw_store_hit_get(db.store, id, &err);
 	if (row == NULL) {

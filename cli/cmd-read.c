@@ -38,7 +38,7 @@ fw_cmd_read(const struct fw_cmd_entry *cmd, int argc, char **argv)
 			return fw_cli_usage("'%s' is not a hit number, a range (1-3) or a list (1,4-6) "
 			                    "of at most %d hits in all (--all marks every hit)",
 			                    argv[i], FW_CLI_MAX_IDS);
-	if (!fw_cli_db_open(&db, FALSE))
+	if (!fw_cli_db_open(&db, TRUE))   /* no database: no hit, none made */
 		return 1;
 	if (topics != NULL && (keys = fw_cli_topic_keys(db.cfg, db.store, topics, NULL)) == NULL)
 		return fw_cli_db_close(&db, FW_EXIT_USAGE);

@@ -3,7 +3,7 @@
 # terminal (and only then); on a fresh setup the readers say nothing has been
 # polled yet and do not create a database.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 12
+plan 14
 PTY="$FW_PY $FW_HELPERS/pty_run.py"
 
 cat > "$T_TMP/tac.xml" <<'XML'
@@ -33,6 +33,13 @@ fw -c "$conf" report -o "$T_TMP/r.html" 2> /dev/null
 ok $? "report on a fresh setup: exit 0"
 [ ! -e "$T_TMP/data" ]
 ok $? "hits, status, stats, backtest and report created no database (nor its folder)"
+fw -c "$conf" read 1 > /dev/null 2> "$T_TMP/err"
+like "$?:$(tail -n 1 "$T_TMP/err")" "^1:feedwatch read: no hit 1$" "read 1 on a fresh setup: no hit 1, exit 1"
+fw -c "$conf" unread --all > /dev/null 2>&1
+fw -c "$conf" open 1 > /dev/null 2>&1
+TERM=xterm $PTY "q" "$FW_BUILD/feedwatch" -c "$conf" browse > /dev/null 2>&1
+[ ! -e "$T_TMP/data" ]
+ok $? "read, unread, open and browse created no database either"
 like "$(fw -c "$conf" status 2> /dev/null)" "never +tac" "status lists the feed as never polled"
 
 fw -c "$conf" poll --no-notify 2> /dev/null
