@@ -441,6 +441,7 @@ static const char *const pst_sql[PS_COUNT] = {
 		"SELECT 1 FROM hits WHERE item_id = $1::bigint AND topic = $2::text",
 	[PS_STORY_NOTIFIED] =
 		"SELECT 1 FROM items a JOIN items b ON b.canon_link = a.canon_link AND b.id <> a.id"
+		" AND (b.feed_id <> a.feed_id OR b.title IS NOT DISTINCT FROM a.title)"
 		" JOIN hits h ON h.item_id = b.id"
 		" WHERE a.id = $1::bigint AND a.canon_link IS NOT NULL AND h.topic = $2::text"
 		" AND h.notified IN ('pending', 'delivered') LIMIT 1",

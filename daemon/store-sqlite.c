@@ -509,6 +509,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"SELECT 1 FROM hits WHERE item_id = ?1 AND topic = ?2",
 	[ST_STORY_NOTIFIED] =
 		"SELECT 1 FROM items a JOIN items b ON b.canon_hash = a.canon_hash AND b.id <> a.id"
+		" AND (b.feed_id <> a.feed_id OR b.title IS a.title)"
 		" JOIN hits h ON h.item_id = b.id"
 		" WHERE a.id = ?1 AND a.canon_hash IS NOT NULL AND h.topic = ?2"
 		" AND h.notified IN ('pending', 'delivered') LIMIT 1",

@@ -319,8 +319,10 @@ void fw_store_pack_thread_release(void);
 gboolean fw_store_hit_exists(struct fw_store *s, gint64 item_rowid, const char *topic);
 
 /* TRUE when a hit for topic exists on another item with the same canonical
- * link (the same story in another feed or republished) whose notification
- * was or is being sent (notified is pending or delivered). */
+ * link (the same story in another feed, or republished in this one under
+ * the same title) whose notification was or is being sent (notified is
+ * pending or delivered). Items of one feed that share a link but not a
+ * title (a landing page as every item's link) are different news. */
 gboolean fw_store_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic);
 
 /* A new hit. Strings are copied. */

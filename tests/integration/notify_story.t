@@ -1,0 +1,45 @@
+#!/bin/bash
+# Which hits of one story are notified (design.md section 3): a copy in
+# another feed, or the same item republished in its feed under a new id and
+# the same title, is not; an item of the same feed with the same link but
+# its own title (a landing page as every item's link) is news, and is.
+. "$(dirname "$0")/../helpers/lib.sh"
+plan 6
+
+item() { printf '<item><guid>%s</guid><link>%s</link><title>%s</title><description>%s</description></item>' "$@"; }
+feed() { printf '<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title>%s</channel></rss>\n' "$1" "$2" > "$T_TMP/$1.xml.new"
+	mv "$T_TMP/$1.xml.new" "$T_TMP/$1.xml"; }
+L=https://press.example.org/
+cat > "$T_TMP/fw.conf" <<CONF
+[feedwatch]
+database = $T_TMP/fw.db
+[feed a]
+url = file:$T_TMP/a.xml
+[feed b]
+url = file:$T_TMP/b.xml
+[topic milei]
+query = Milei
+notify = exec
+exec = /bin/true
+CONF
+state() { sqlite3 "$T_TMP/fw.db" "select h.notified from hits h join items i on i.id = h.item_id where i.item_key = '$1'"; }
+
+# the first fetch of each feed: logged, not notified (notify_initial)
+feed a "$(item x0 https://a.example/0 'Nothing here' 'nothing')"
+feed b "$(item y0 https://b.example/0 'Nothing here' 'nothing')"
+fw -c "$T_TMP/fw.conf" poll > /dev/null 2>&1
+# a press release at the landing page
+feed a "$(item x0 https://a.example/0 'Nothing here' 'nothing')$(item p1 $L 'Milei press release one' 'Milei said one thing')"
+fw -c "$T_TMP/fw.conf" poll > /dev/null 2>&1
+is "$(state p1)" delivered "the first press release is notified"
+# another, at the same landing page, with its own title; the first again
+# under a new id (republished); the first in feed b (a copy)
+feed a "$(item x0 https://a.example/0 'Nothing here' 'nothing')$(item p1 $L 'Milei press release one' 'Milei said one thing')$(item p2 $L 'Milei press release two' 'Milei said another')$(item p1b $L 'Milei press release one' 'Milei said one thing again')"
+feed b "$(item y0 https://b.example/0 'Nothing here' 'nothing')$(item c1 $L 'Milei press release one' 'Milei said one thing')"
+fw -c "$T_TMP/fw.conf" poll > /dev/null 2>&1
+is "$(state p2)" delivered "another item of the feed at the same link, with its own title, is notified"
+is "$(state p1b)" none "the same title at the same link under a new id (republished) is not"
+is "$(state c1)" none "the copy in another feed is not"
+is "$(sqlite3 "$T_TMP/fw.db" "select count(distinct story) from hits")" 1 "the four are one story in the hit log"
+is "$(sqlite3 "$T_TMP/fw.db" "select count(*) from outbox")" 2 "two deliveries: p1 and p2"
+done_testing
