@@ -171,6 +171,21 @@ static struct job *job_new(struct fw_jobs *j, gpointer tag, GDestroyNotify tag_f
 	return x;
 }
 
+/* Runs in the child before exec: a process group of its own, so that the
+ * program and everything it starts are killed together (kill_group). */
+static void exec_child_setup(gpointer unused)
+{
+	setpgid(0, 0);
+}
+
+/* Sends sig to x's program and to whatever it started (its process
+ * group); to the program alone if it has no group (yet). */
+static void kill_group(struct job *x, int sig)
+{
+	if (kill(-x->pid, sig) != 0)
+		kill(x->pid, sig);
+}
+
 /* The exec poll: reports the program's end, kills it at its deadline. */
 static gboolean exec_poll_cb(gpointer data)
 {
@@ -182,7 +197,7 @@ static gboolean exec_poll_cb(gpointer data)
 	if (r == 0) {
 		if (!x->timed_out && g_get_monotonic_time() >= x->deadline) {
 			x->timed_out = TRUE;
-			kill(x->pid, SIGKILL);
+			kill_group(x, SIGKILL);
 		}
 		return G_SOURCE_CONTINUE;
 	}
@@ -269,7 +284,7 @@ void fw_jobs_exec(struct fw_jobs *j, const char *const *argv, const char *const 
 	if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)args->pdata,
 	                                      (const char *const *)envp,
 	                                      G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_FILE_AND_ARGV_ZERO |
-	                                      G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+	                                      G_SPAWN_STDOUT_TO_DEV_NULL, exec_child_setup, NULL,
 	                                      fd, -1, -1, NULL, NULL, 0, &x->pid,
 	                                      NULL, NULL, NULL, &err)) {
 		close(fd);
@@ -356,9 +371,12 @@ void fw_jobs_free(struct fw_jobs *j)
 	g_hash_table_iter_init(&it, j->running);
 	while (g_hash_table_iter_next(&it, &key, NULL)) {
 		struct job *x = key;
-		/* a program runs on, unwatched (reaped if it already ended) */
-		if (x->pid > 0)
+		/* a program still running is ended with what it started (its
+		 * delivery stays owed: the next start runs it again, not beside it) */
+		if (x->pid > 0) {
+			kill_group(x, SIGTERM);
 			waitpid(x->pid, NULL, WNOHANG);
+		}
 		job_free(x, TRUE);
 	}
 	g_hash_table_unref(j->running);

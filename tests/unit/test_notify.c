@@ -375,6 +375,69 @@ static void test_exec(void)
 	g_main_loop_unref(jr.loop);
 }
 
+/* TRUE once process pid is gone or a zombie (waited for up to 5 s). */
+static gboolean pid_gone(pid_t pid)
+{
+	for (int i = 0; i < 100; i++) {
+		g_autofree char *path = g_strdup_printf("/proc/%d/stat", (int)pid);
+		g_autofree char *stat = NULL;
+		const char *p;
+
+		if (!g_file_get_contents(path, &stat, NULL, NULL) || (p = strrchr(stat, ')')) == NULL ||
+		    p[1] == '\0' || p[2] == 'Z')
+			return TRUE;
+		g_usleep(50000);
+	}
+	return FALSE;
+}
+
+/* The pid a job's script wrote into file out (waited for up to 5 s). */
+static pid_t pid_written(const char *out)
+{
+	for (int i = 0; i < 100; i++) {
+		g_autofree char *text = NULL;
+
+		if (g_file_get_contents(out, &text, NULL, NULL) && strchr(text, '\n'))
+			return (pid_t)atoi(text);
+		g_usleep(50000);
+	}
+	return 0;
+}
+
+/* What a program starts dies with it: at its deadline (SIGKILL to its
+ * process group), and when the jobs are freed (the daemon stops: SIGTERM
+ * to the group), not left running re-parented to init. */
+static void test_exec_group(void)
+{
+	struct job_run jr = { .loop = g_main_loop_new(NULL, FALSE) };
+	g_autofree char *out = g_build_filename(tmpdir, "group.out", NULL);
+	const char *argv[] = { "/bin/sh", "-c", "sleep 30 & echo $! > \"$OUT\"; wait", NULL };
+	struct fw_jobs *j = fw_jobs_new(NULL, job_done_cb, &jr);
+	pid_t child;
+
+	g_setenv("OUT", out, TRUE);
+	g_unlink(out);
+	fw_jobs_exec(j, argv, NULL, "", 1, GUINT_TO_POINTER(1), NULL);
+	job_wait(&jr);
+	g_assert_false(jr.ok);
+	g_assert_true(g_str_has_prefix(jr.error, "killed after 1 s"));
+	child = pid_written(out);
+	g_assert_cmpint(child, >, 0);
+	g_assert_true(pid_gone(child));
+
+	g_unlink(out);
+	fw_jobs_exec(j, argv, NULL, "", 20, GUINT_TO_POINTER(2), NULL);
+	child = pid_written(out);
+	g_assert_cmpint(child, >, 0);
+	g_assert_false(pid_gone(0 * child + getpid()));   /* the check itself works */
+	fw_jobs_free(j);
+	g_assert_true(pid_gone(child));
+	g_unsetenv("OUT");
+	g_unlink(out);
+	g_free(jr.error);
+	g_main_loop_unref(jr.loop);
+}
+
 /* A missing program and no program fail, reported from the loop. */
 static void test_exec_missing(void)
 {
@@ -1027,6 +1090,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/notify/exec", test_exec);
 	g_test_add_func("/notify/exec-missing", test_exec_missing);
 	g_test_add_func("/notify/post-errors", test_post_errors);
+	g_test_add_func("/notify/exec-group", test_exec_group);
 	g_test_add_func("/notify/hang", test_hang);
 	rc = g_test_run();
 	bus_stop();
