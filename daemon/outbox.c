@@ -32,8 +32,11 @@ struct topic_state {
 	GArray *shown;            /* gint64: when notices naming it were shown (last hour) */
 	gboolean coal_on;         /* its coalesced notification is on screen */
 	guint coal_count;         /* items it counts */
-	GPtrArray *coal_titles;   /* char *: its first titles */
+	GPtrArray *coal_titles;   /* char *: its newest titles, newest first */
 	GArray *coal_hits;        /* gint64: the hits it shows */
+	char *coal_feed;          /* the feed title every item it counts came from, or
+	                             NULL (none yet, or several: coal_mixed) */
+	gboolean coal_mixed;      /* its items came from more than one feed */
 };
 
 struct fw_outbox {
@@ -126,6 +129,7 @@ topic_state_free(gpointer p)
 	g_array_unref(ts->shown);
 	g_ptr_array_unref(ts->coal_titles);
 	g_array_unref(ts->coal_hits);
+	g_free(ts->coal_feed);
 	g_free(ts);
 }
 
@@ -153,6 +157,8 @@ coal_reset(struct topic_state *ts)
 	ts->coal_count = 0;
 	g_ptr_array_set_size(ts->coal_titles, 0);
 	g_array_set_size(ts->coal_hits, 0);
+	g_clear_pointer(&ts->coal_feed, g_free);
+	ts->coal_mixed = FALSE;
 }
 
 /* Minutes after local midnight at Unix time t. */
@@ -879,9 +885,17 @@ send_topic_summary(struct fw_outbox *o, const char *key, GPtrArray *items, const
 		coal_reset(ts);
 	for (guint i = 0; i < items->len; i++) {
 		struct item *it = items->pdata[i];
+		const struct fw_outbox_row *r0 = it->rows->pdata[0];
+
 		notice_add_item(o, n, it);
-		if (ts->coal_titles->len < FW_OUTBOX_TITLES)
-			g_ptr_array_add(ts->coal_titles, item_title(it));
+		/* this flush's titles before the older ones: a new story shows */
+		g_ptr_array_insert(ts->coal_titles, (gint)MIN(i, ts->coal_titles->len), item_title(it));
+		if (ts->coal_titles->len > FW_OUTBOX_TITLES)
+			g_ptr_array_set_size(ts->coal_titles, FW_OUTBOX_TITLES);
+		if (ts->coal_feed == NULL && !ts->coal_mixed)
+			ts->coal_feed = g_strdup(r0->feed_title ? r0->feed_title : "");
+		else if (!ts->coal_mixed && g_strcmp0(ts->coal_feed, r0->feed_title ? r0->feed_title : "") != 0)
+			ts->coal_mixed = TRUE;
 		for (guint k = 0; k < it->rows->len; k++) {
 			const struct fw_outbox_row *rk = it->rows->pdata[k];
 			if (strcmp(rk->topic, key) == 0)
@@ -896,17 +910,11 @@ send_topic_summary(struct fw_outbox *o, const char *key, GPtrArray *items, const
 	ts->coal_on = TRUE;
 	head = g_strdup_printf("%s: %u new%s", name, ts->coal_count, how);
 	{
-		/* short: "Milei: 6 new — MercoPress"; the titles are in the body */
-		const struct fw_outbox_row *r0 = ((struct item *)items->pdata[0])->rows->pdata[0];
-		/* the feed when every item counted so far came from it (this flush
-		 * started the count) */
-		const char *feed = ts->coal_count == items->len ? r0->feed_title : NULL;
+		/* short: "Milei: 6 new — MercoPress" when every item counted so far
+		 * came from one feed, in this flush or the ones before; the titles
+		 * are in the body */
+		const char *feed = ts->coal_mixed ? NULL : ts->coal_feed;
 
-		for (guint i = 1; i < items->len && feed != NULL; i++) {
-			const struct fw_outbox_row *ri = ((struct item *)items->pdata[i])->rows->pdata[0];
-			if (g_strcmp0(ri->feed_title, feed) != 0)
-				feed = NULL;
-		}
 		if (feed != NULL && *feed != '\0') {
 			g_autofree char *all = g_strconcat(head, FW_OUTBOX_DASH, feed, NULL);
 			n->summary = fw_notice_line(all, FW_OUTBOX_SUMMARY_MAX);

@@ -96,8 +96,8 @@ is "$(nlog 1 'n["body"]')" $'Mercosur c1 one\nMercosur c1 two\nMercosur c1 three
 is "$(nlog 1 'n["replaces_id"]')" 0 "the first is new"
 is "$(nlog 2 'n["summary"]')" 'Mercosur: 8 new' "the second counts all eight, of two feeds: no feed named"
 is "$(nlog 2 'n["replaces_id"]')" "$(nlog 1 'n["id"]')" "and replaces the first (the same id)"
-is "$(nlog 2 'n["body"]')" $'Mercosur c1 one\nMercosur c1 two\nMercosur c1 three\nMercosur c1 four\nMercosur c2 one\nand 3 more' \
-	"its body lists the first five titles, then how many more"
+is "$(nlog 2 'n["body"]')" $'Mercosur c2 one\nMercosur c2 two\nMercosur c2 three\nMercosur c2 four\nMercosur c1 one\nand 3 more' \
+	"its body lists five titles, the new ones first (a new story shows), then how many more"
 is "$(hits "$conf" 'len([x for x in h if x["topic"] == "mercosur" and x["notified"] == "delivered"])')" 9 \
 	"every Mercosur hit is delivered"
 
