@@ -227,7 +227,6 @@ test_problem_order(void)
 	}
 }
 
-/* The example values arrive in the structs. */
 /* Inline comments and quotes: a single quote that opens a word keeps a
  * shell's ';' (exec = sh -c 'a ; b'); an apostrophe inside a word does not
  * hide the comment after it. */
@@ -255,6 +254,7 @@ test_comment_quotes(void)
 	fw_config_free(c);
 }
 
+/* The example values arrive in the structs. */
 static void
 test_values(void)
 {
