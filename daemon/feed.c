@@ -830,10 +830,9 @@ static gboolean text_blank(const char *s, gsize len)
 
 /* TRUE if the first character of s[0, len) (UTF-8) after white space and
  * byte-order marks is '<'; else FALSE with that character, quoted if it is
- * printable ASCII or as U+XXXX, in first (a static buffer). */
-static gboolean text_starts_markup(const char *s, gsize len, const char **first)
+ * printable ASCII or as U+XXXX, in buf. */
+static gboolean text_starts_markup(const char *s, gsize len, char buf[16])
 {
-	static __thread char buf[16];
 	gsize i = 0;
 
 	while (i < len && (g_ascii_isspace(s[i]) ||
@@ -842,11 +841,10 @@ static gboolean text_starts_markup(const char *s, gsize len, const char **first)
 	if (i < len && s[i] == '<')
 		return TRUE;
 	if (i < len && g_ascii_isprint(s[i]) && s[i] != '\'')
-		g_snprintf(buf, sizeof buf, "'%c'", s[i]);
+		g_snprintf(buf, 16, "'%c'", s[i]);
 	else
-		g_snprintf(buf, sizeof buf, "U+%04X", i < len ? (guint)g_utf8_get_char_validated(
-		                                                   s + i, (gssize)(len - i)) : 0u);
-	*first = buf;
+		g_snprintf(buf, 16, "U+%04X", i < len ? (guint)g_utf8_get_char_validated(
+		                                          s + i, (gssize)(len - i)) : 0u);
 	return FALSE;
 }
 
@@ -866,7 +864,7 @@ struct fw_feed_doc *fw_feed_parse_limited(const char *data, gsize len, const cha
 	xmlDocPtr xdoc;
 	gboolean degraded = FALSE;
 	struct fw_feed_doc *doc = NULL;
-	const char *first = NULL;
+	char first[16];   /* what a document that is no markup starts with */
 
 	g_return_val_if_fail(data != NULL || len == 0, NULL);
 	feed_xml_init();
@@ -921,7 +919,7 @@ struct fw_feed_doc *fw_feed_parse_limited(const char *data, gsize len, const cha
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML,
 			            "empty document (%" G_GSIZE_FORMAT " bytes%s)", len,
 			            len > 0 ? ", only white space" : "");
-		else if (!text_starts_markup(text.str, text.len, &first))
+		else if (!text_starts_markup(text.str, text.len, first))
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML,
 			            "not XML: it starts with %s, not '<' (nor '{' of a JSON Feed)", first);
 		else
