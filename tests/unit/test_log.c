@@ -1,8 +1,12 @@
 /* Unit tests for the log module: what a line shows of a message that quotes
  * a feed's bytes (controls, bidirectional controls, invalid UTF-8), as a
- * data table. Each row logs in a subprocess and its stderr is checked, in
- * both styles (journald's "<N>" prefix and the timestamp). */
+ * data table. Each row is logged with stderr on a temporary file, in both
+ * styles (journald's "<N>" prefix and the timestamp). */
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "feedwatch/log.h"
 
@@ -22,26 +26,46 @@ static const struct row rows[] = {
 	{ "invalid-utf8", "cut \xE2\x80 and \xFF end", "cut    and   end" },
 };
 
-/* The child: logs the row's message once. */
+/* What fw_log writes on stderr for msg, as a new string: stderr is a
+ * temporary file meanwhile (no subprocess: GLib's child watch would make
+ * valgrind warn about pidfd_open in `make memcheck`). */
+static char *logged(const char *msg)
+{
+	g_autofree char *path = NULL;
+	char *text = NULL;
+	int fd = g_file_open_tmp("fw-log-XXXXXX", &path, NULL), saved = dup(STDERR_FILENO);
+
+	g_assert_cmpint(fd, >=, 0);
+	fflush(stderr);
+	dup2(fd, STDERR_FILENO);
+	fw_log_warn("%s", msg);
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(fd);
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	g_unlink(path);
+	return text;
+}
+
+/* Logs the row's message in both styles and checks the line. */
 static void log_row(gconstpointer data)
 {
 	const struct row *r = data;
 
-	if (g_test_subprocess()) {
-		fw_log_init(FALSE);
-		fw_log_warn("%s", r->msg);
-		return;
-	}
 	for (int journal = 0; journal < 2; journal++) {
-		g_autofree char *want = NULL;
+		g_autofree char *got = NULL, *want = NULL;
 
-		/* the child inherits the environment, where fw_log_init looks */
+		/* fw_log_init looks at the environment */
 		g_setenv("JOURNAL_STREAM", journal ? "8:1" : "", TRUE);
-		g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-		g_test_trap_assert_passed();
+		fw_log_init(FALSE);
+		got = logged(r->msg);
 		want = journal ? g_strdup_printf("<4>%s\n", r->want)
-		               : g_strdup_printf("*warning: %s\n", r->want);
-		g_test_trap_assert_stderr(want);
+		               : g_strdup_printf(" warning: %s\n", r->want);
+		if (journal)
+			g_assert_cmpstr(got, ==, want);
+		else   /* after the timestamp */
+			g_assert_true(g_str_has_suffix(got, want));
 	}
 	g_unsetenv("JOURNAL_STREAM");
 }
