@@ -134,8 +134,17 @@ follow_hits(struct fw_store *store, struct fw_hit_filter *f, enum fw_hitlog_form
 	g_autoptr(GError) err = NULL;
 	guint sigint, sigterm, timer;
 
-	if (!fw_store_hits(store, f, rows, &err))
+	/* the signals are ours before the first line is out: one that comes
+	 * while the last hits print ends the loop as soon as it runs */
+	fl.loop = g_main_loop_new(NULL, FALSE);
+	sigint = g_unix_signal_add(SIGINT, follow_signal_cb, &fl);
+	sigterm = g_unix_signal_add(SIGTERM, follow_signal_cb, &fl);
+	if (!fw_store_hits(store, f, rows, &err)) {
+		g_source_remove(sigint);
+		g_source_remove(sigterm);
+		g_main_loop_unref(fl.loop);
 		return fw_cli_fail("hits", "%s", err->message);
+	}
 	if (rows->len > 0) {
 		f->after_id = max_id(rows);
 		for (guint i = 0; i < rows->len / 2; i++) {
@@ -149,10 +158,7 @@ follow_hits(struct fw_store *store, struct fw_hit_filter *f, enum fw_hitlog_form
 	fflush(stdout);
 	f->oldest_first = TRUE;
 	f->limit = 0;
-	fl.loop = g_main_loop_new(NULL, FALSE);
 	timer = g_timeout_add(500, follow_tick_cb, &fl);
-	sigint = g_unix_signal_add(SIGINT, follow_signal_cb, &fl);
-	sigterm = g_unix_signal_add(SIGTERM, follow_signal_cb, &fl);
 	g_main_loop_run(fl.loop);
 	g_source_remove(sigint);
 	g_source_remove(sigterm);
