@@ -815,37 +815,27 @@ gboolean feed_guard_stop(struct feed_guard *g)
 	return g->why != NULL;
 }
 
-/* TRUE if s[0, len) (UTF-8) is empty or only white space and byte-order
- * marks. */
-static gboolean text_blank(const char *s, gsize len)
-{
-	for (gsize i = 0; i < len; i++) {
-		if (i + 3 <= len && memcmp(s + i, "\xEF\xBB\xBF", 3) == 0)
-			i += 2;
-		else if (!g_ascii_isspace(s[i]))
-			return FALSE;
-	}
-	return TRUE;
-}
-
-/* TRUE if the first character of s[0, len) (UTF-8) after white space and
- * byte-order marks is '<'; else FALSE with that character, quoted if it is
- * printable ASCII or as U+XXXX, in buf. */
-static gboolean text_starts_markup(const char *s, gsize len, char buf[16])
+/* The offset in s[0, len) of its first byte after white space and UTF-8
+ * byte-order marks: len when there is none. */
+static gsize text_skip_blank(const char *s, gsize len)
 {
 	gsize i = 0;
 
 	while (i < len && (g_ascii_isspace(s[i]) ||
 	                   (i + 3 <= len && memcmp(s + i, "\xEF\xBB\xBF", 3) == 0)))
 		i += g_ascii_isspace(s[i]) ? 1 : 3;
-	if (i < len && s[i] == '<')
-		return TRUE;
-	if (i < len && g_ascii_isprint(s[i]) && s[i] != '\'')
+	return i;
+}
+
+/* The character at s[i] (i < len, UTF-8) in buf for a message: quoted if it
+ * is printable ASCII, else as U+XXXX. */
+static void text_char_name(const char *s, gsize len, gsize i, char buf[16])
+{
+	if (g_ascii_isprint(s[i]) && s[i] != '\'')
 		g_snprintf(buf, 16, "'%c'", s[i]);
 	else
-		g_snprintf(buf, 16, "U+%04X", i < len ? (guint)g_utf8_get_char_validated(
-		                                          s + i, (gssize)(len - i)) : 0u);
-	return FALSE;
+		g_snprintf(buf, 16, "U+%04X",
+		           (guint)g_utf8_get_char_validated(s + i, (gssize)(len - i)));
 }
 
 struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
@@ -865,6 +855,7 @@ struct fw_feed_doc *fw_feed_parse_limited(const char *data, gsize len, const cha
 	gboolean degraded = FALSE;
 	struct fw_feed_doc *doc = NULL;
 	char first[16];   /* what a document that is no markup starts with */
+	gsize at;         /* where its first character is */
 
 	g_return_val_if_fail(data != NULL || len == 0, NULL);
 	feed_xml_init();
@@ -915,14 +906,15 @@ struct fw_feed_doc *fw_feed_parse_limited(const char *data, gsize len, const cha
 		else if (root)
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_FEED,
 			            "not a feed: XML document with root element <%s>", root->name);
-		else if (text_blank(text.str, text.len))
+		else if ((at = text_skip_blank(text.str, text.len)) == text.len)
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML,
 			            "empty document (%" G_GSIZE_FORMAT " bytes%s)", len,
 			            len > 0 ? ", only white space" : "");
-		else if (!text_starts_markup(text.str, text.len, first))
+		else if (text.str[at] != '<') {
+			text_char_name(text.str, text.len, at, first);
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML,
 			            "not XML: it starts with %s, not '<' (nor '{' of a JSON Feed)", first);
-		else
+		} else
 			g_set_error(error, FW_FEED_ERROR, FW_FEED_ERROR_NOT_XML, "not XML: %d:%d: %s",
 			            strict_err.line, strict_err.col, strict_err.msg);
 		goto fail;
