@@ -102,13 +102,15 @@ poller_alive(const struct fw_store_poller *p, gint64 now)
 	return p->last_beat >= now - 2 * MAX(p->beat_every, 1);
 }
 
-/* The status as one JSON object on one line; pid: feedwatchd's, or 0. */
+/* The status as one JSON object on one line; holder: who holds the
+ * database's lock (pid 0: nobody). */
 static void
 status_json(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, GPtrArray *desks,
-            pid_t pid)
+            const struct fw_lock_holder *holder)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
 	gint64 now = fw_now();
+	pid_t pid = fw_lock_holder_is_daemon(holder) ? holder->pid : 0;
 
 	json_builder_begin_object(b);
 	fw_cli_json_str(b, "database", cfg->database);
@@ -158,6 +160,17 @@ status_json(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, G
 	else
 		json_builder_add_null_value(b);
 	json_builder_end_object(b);
+	/* Whoever holds the lock, the daemon or another command. */
+	json_builder_set_member_name(b, "lock");
+	if (holder->pid > 0) {
+		json_builder_begin_object(b);
+		json_builder_set_member_name(b, "pid");
+		json_builder_add_int_value(b, holder->pid);
+		fw_cli_json_str(b, "holder", holder->role[0] ? holder->role : NULL);
+		json_builder_end_object(b);
+	} else {
+		json_builder_add_null_value(b);
+	}
 	json_builder_set_member_name(b, "feeds");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < lines->len; i++) {
@@ -643,8 +656,7 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (argc == 2)
 		return fw_cli_db_close(&db, 0);
 	if (json)
-		status_json(db.cfg, lines, pollers, desks,
-		            fw_lock_holder_is_daemon(&holder) ? holder.pid : 0);
+		status_json(db.cfg, lines, pollers, desks, &holder);
 	else
 		status_table(db.cfg, lines, pollers, &holder, failing, wkey, desks);
 	return fw_cli_db_close(&db, 0);

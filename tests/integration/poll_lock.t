@@ -7,7 +7,7 @@
 # does not say feedwatchd runs. A lock file holding a pid alone (an older
 # feedwatch's) is a holder of unknown role: not signalled either.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 21
+plan 23
 
 W="$T_TMP/www"
 mkdir -p "$W"
@@ -56,8 +56,11 @@ like "$(cat "$T_TMP/out")|$(cat "$T_TMP/err")" \
 fw -c "$conf" status > "$T_TMP/status" 2>&1
 is "$(head -n 1 "$T_TMP/status")" "feedwatchd is not running (database $DB, in use by \`feedwatch poll\` (pid $ppid))" \
 	"status: feedwatchd is not running; the poll holds the database"
-fw -c "$conf" status --format json 2>&1 | grep -q '"daemon":{"running":false,"pid":null}'
+fw -c "$conf" status --format json > "$T_TMP/status.json" 2>&1
+grep -q '"daemon":{"running":false,"pid":null}' "$T_TMP/status.json"
 ok $? "status --format json: not running"
+grep -q "\"lock\":{\"pid\":$ppid,\"holder\":\"poll\"}" "$T_TMP/status.json"
+ok $? "status --format json: the lock is held by the poll, with its pid" || diag "$(cat "$T_TMP/status.json")"
 kill -0 $ppid
 ok $? "the first poll survives them all"
 wait $ppid
@@ -85,6 +88,9 @@ like "$?:$(cat "$T_TMP/err")" "^1:feedwatch reload: there is no feedwatchd to re
 is "$(fw -c "$conf" status 2> /dev/null | head -n 1)" \
 	"feedwatchd is not known to be running (database $DB, in use by pid $opid (a feedwatch that does not say what it is))" \
 	"status: not known to be running"
+fw -c "$conf" status --format json > "$T_TMP/status.json" 2>&1
+grep -q "\"daemon\":{\"running\":false,\"pid\":null},\"lock\":{\"pid\":$opid,\"holder\":null}" "$T_TMP/status.json"
+ok $? "status --format json: a holder of unknown role (null), not the daemon" || diag "$(cat "$T_TMP/status.json")"
 kill -0 $opid
 ok $? "the holder of unknown role is not signalled"
 kill $opid; wait $opid 2> /dev/null

@@ -4,7 +4,7 @@
 # backtest (a topic with its also= queries, or a query, over every stored item).
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 57
+plan 58
 review_setup
 
 cat >> "$CONF" <<EOF
@@ -41,6 +41,7 @@ s = json.load(open(sys.argv[1]))
 bad = []
 if s["database"] != sys.argv[2]: bad.append("database %r" % s["database"])
 if s["daemon"] != {"running": False, "pid": None}: bad.append("daemon %r" % s["daemon"])
+if s["lock"] is not None: bad.append("lock %r" % s["lock"])
 f = s["feeds"]
 if len(f) != 24: bad.append("%d feeds" % len(f))
 b = f[0]
@@ -78,6 +79,8 @@ done
 is "$(fw -c "$CONF" status | head -n 1)" "feedwatchd is running (pid $daemon) on $DB" "status: the daemon is running, with its pid"
 is "$(fw -c "$CONF" status --format json | "$FW_PY" -c 'import json,sys; print(json.load(sys.stdin)["daemon"])')" \
 	"{'running': True, 'pid': $daemon}" "status --format json: the daemon and its pid"
+is "$(fw -c "$CONF" status --format json | "$FW_PY" -c 'import json,sys; print(json.load(sys.stdin)["lock"])')" \
+	"{'pid': $daemon, 'holder': 'feedwatchd'}" "status --format json: the lock's holder is the daemon"
 kill -TERM "$daemon"
 wait "$daemon"
 is "$?" 0 "the daemon stops on SIGTERM"
