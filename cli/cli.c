@@ -609,13 +609,19 @@ fw_cli_json_time(JsonBuilder *b, const char *name, gint64 t, gboolean zero_is_no
 void
 fw_cli_json_puts(JsonBuilder *b)
 {
+	g_autofree char *out = fw_cli_json_text(b);
+
+	puts(out);
+}
+
+char *
+fw_cli_json_text(JsonBuilder *b)
+{
 	g_autoptr(JsonGenerator) gen = json_generator_new();
 	g_autoptr(JsonNode) root = json_builder_get_root(b);
-	g_autofree char *out = NULL;
 
 	json_generator_set_root(gen, root);
-	out = json_generator_to_data(gen, NULL);
-	puts(out);
+	return json_generator_to_data(gen, NULL);
 }
 
 /* ---- feeds and files --------------------------------------------------- */

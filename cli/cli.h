@@ -184,6 +184,9 @@ void fw_cli_json_time(JsonBuilder *b, const char *name, gint64 t, gboolean zero_
 /* Prints the builder's value as one line of JSON on stdout. */
 void fw_cli_json_puts(JsonBuilder *b);
 
+/* The builder's value as one line of JSON, without its newline; caller frees. */
+char *fw_cli_json_text(JsonBuilder *b);
+
 /* ---- feeds and files --------------------------------------------------- */
 
 /* All of standard input (reading stops once it holds more than max bytes;

@@ -109,6 +109,7 @@ status_json(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, G
             const struct fw_lock_holder *holder)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new_immutable();
+	g_autofree char *head = NULL;
 	gint64 now = fw_now();
 	pid_t pid = fw_lock_holder_is_daemon(holder) ? holder->pid : 0;
 
@@ -171,12 +172,19 @@ status_json(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, G
 	} else {
 		json_builder_add_null_value(b);
 	}
-	json_builder_set_member_name(b, "feeds");
-	json_builder_begin_array(b);
+	json_builder_end_object(b);
+	/* The feeds are written one object at a time: a tree of 100,000 of them
+	 * took 480 MB. The head is an object of members: it ends in '}'. */
+	head = fw_cli_json_text(b);
+	head[strlen(head) - 1] = '\0';
+	fputs(head, stdout);
+	fputs(",\"feeds\":[", stdout);
 	for (guint i = 0; i < lines->len; i++) {
 		const struct status_line *l = lines->pdata[i];
 		const struct fw_feed_status *st = l->st;
+		g_autofree char *one = NULL;
 
+		json_builder_reset(b);
 		json_builder_begin_object(b);
 		fw_cli_json_str(b, "feed", l->fc->key);
 		fw_cli_json_str(b, "url", l->fc->url);
@@ -191,10 +199,12 @@ status_json(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, G
 			json_builder_add_null_value(b);
 		json_health(b, st);
 		json_builder_end_object(b);
+		one = fw_cli_json_text(b);
+		if (i > 0)
+			putchar(',');
+		fputs(one, stdout);
 	}
-	json_builder_end_array(b);
-	json_builder_end_object(b);
-	fw_cli_json_puts(b);
+	puts("]}");
 }
 
 static char *span_text(gint64 d);
@@ -605,6 +615,7 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_autoptr(GPtrArray) pollers = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_poller_free);
 	g_autoptr(GError) err = NULL;
 	gboolean json;
+	g_autoptr(GHashTable) by_key = NULL;
 	struct fw_lock_holder holder;
 	guint failing = 0, wkey = 4;
 
@@ -631,16 +642,20 @@ fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	    !fw_store_pollers(db.store, pollers, &err))
 		return fw_cli_db_close(&db, fw_cli_fail("status", "%s", err->message));
 	fw_lock_holder_read(db.cfg->database, &holder);
+	/* The stored status of each key (the last of a key wins, as before): a
+	 * lookup a feed, not a scan (100,000 feeds took 28 s). */
+	by_key = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint k = 0; k < statuses->len; k++) {
+		const struct fw_feed_status *st = statuses->pdata[k];
+
+		g_hash_table_insert(by_key, st->key, (gpointer)st);
+	}
 	for (guint i = 0; i < db.cfg->feeds->len; i++) {
 		struct status_line *l = g_new0(struct status_line, 1);
 
 		l->fc = db.cfg->feeds->pdata[i];
 		l->order = i;
-		for (guint k = 0; k < statuses->len; k++) {
-			const struct fw_feed_status *st = statuses->pdata[k];
-			if (strcmp(st->key, l->fc->key) == 0)
-				l->st = st;
-		}
+		l->st = g_hash_table_lookup(by_key, l->fc->key);
 		l->health = feed_health(l->st, &l->rank);
 		failing += l->rank == 0;
 		wkey = MAX(wkey, (guint)g_utf8_strlen(l->fc->key, -1));
