@@ -626,6 +626,19 @@ fw_cli_json_text(JsonBuilder *b)
 
 /* ---- feeds and files --------------------------------------------------- */
 
+GHashTable *
+fw_cli_status_index(const GPtrArray *statuses)
+{
+	GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint k = 0; k < statuses->len; k++) {
+		struct fw_feed_status *st = statuses->pdata[k];
+
+		g_hash_table_insert(by_key, st->key, st);
+	}
+	return by_key;
+}
+
 char *
 fw_cli_read_stdin(gsize max, gsize *len)
 {

@@ -189,6 +189,10 @@ char *fw_cli_json_text(JsonBuilder *b);
 
 /* ---- feeds and files --------------------------------------------------- */
 
+/* statuses (of struct fw_feed_status *) indexed by feed key: a new table of
+ * borrowed pointers, valid while statuses is; caller unrefs. */
+GHashTable *fw_cli_status_index(const GPtrArray *statuses);
+
 /* All of standard input (reading stops once it holds more than max bytes;
  * 0: no limit) in a new string; its length in *len. */
 char *fw_cli_read_stdin(gsize max, gsize *len);

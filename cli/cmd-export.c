@@ -21,6 +21,7 @@ fw_cmd_export(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	struct fw_config *cfg;
 	g_autoptr(GPtrArray) feeds = g_ptr_array_new_with_free_func((GDestroyNotify)fw_opml_feed_free);
 	g_autoptr(GPtrArray) statuses = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_feed_status_free);
+	g_autoptr(GHashTable) by_key = NULL;
 	g_autoptr(GHashTable) extras = NULL;
 	g_autofree char *text = NULL, *doc = NULL;
 	g_autoptr(GError) err = NULL;
@@ -46,16 +47,16 @@ fw_cmd_export(const struct fw_cmd_entry *cmd, int argc, char **argv)
 			fw_store_feed_statuses(store, statuses, NULL);
 		fw_store_free(store);
 	}
+	by_key = fw_cli_status_index(statuses);
 	for (guint i = 0; i < cfg->feeds->len; i++) {
 		const struct fw_feed_conf *fc = cfg->feeds->pdata[i];
 		const struct fw_opml_feed *ex = g_hash_table_lookup(extras, fc->key);
 		const char *title = fc->title;
 
-		for (guint k = 0; title == NULL && k < statuses->len; k++) {
-			const struct fw_feed_status *st = statuses->pdata[k];
-			if (strcmp(st->key, fc->key) == 0)
-				title = st->title;
-		}
+		const struct fw_feed_status *st = g_hash_table_lookup(by_key, fc->key);
+
+		if (title == NULL && st != NULL)
+			title = st->title;
 		g_autoptr(GString) t = g_string_new(title ? title : fc->key);
 
 		/* import keeps " #" and " ;" in titles from reading as comments with a
