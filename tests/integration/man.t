@@ -1,9 +1,10 @@
 #!/bin/bash
 # The man pages are lint-clean (groff -ww warns about every questionable
 # request); feedwatchd(8) lists every signal the daemon handles; README and
-# feedwatch.conf(5) list the interval units the config parser takes.
+# feedwatch.conf(5) list the interval units the config parser takes;
+# feedwatch.conf(5) has an entry for every key the parser takes, in its group.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 6
+plan 7
 for page in feedwatch.1 feedwatch.conf.5 feedwatchd.8; do
 	out=$(LC_ALL=C.UTF-8 groff -ww -z -man -Tutf8 "$FW_TOP/man/$page" 2>&1)
 	is "$out" "" "$page: groff -ww prints no warning"
@@ -32,4 +33,27 @@ hint=$(sed -n 's/^#define SIZE_UNITS "\([A-Za-z, ]*\)".*/\1/p' "$FW_TOP/daemon/c
 page=$(LC_ALL=C.UTF-8 MANWIDTH=200 groff -man -Tutf8 -P-c -P-b -P-u "$FW_TOP/man/feedwatch.conf.5" 2>/dev/null |
 	tr '\n' ' ' | tr -s ' ' | grep -o 'SIZE is a whole number of bytes, or one with a unit, [A-Z, or]* (' | sed 's/.*unit, \(.*\) (/\1/')
 is "$hint|$page" "K, M or G|K, M or G" "the size units agree: the parser's errors, feedwatch.conf(5)"
+
+# Every key of the parser's tables (main_keys, feed_keys, topic_keys in
+# config.c) has its own "key = ..." entry in its group's section of
+# feedwatch.conf(5): a key named only in passing is one a user cannot find.
+text=$(LC_ALL=C.UTF-8 MANWIDTH=200 groff -man -Tutf8 -P-c -P-b -P-u "$FW_TOP/man/feedwatch.conf.5" 2>/dev/null)
+missing=""
+for kind in main feed topic; do
+	case $kind in
+	main) from='\[feedwatch\]' to='\[feed NAME\]' ;;
+	feed) from='\[feed NAME\]' to='\[topic NAME\]' ;;
+	topic) from='\[topic NAME\]' to='QUERIES' ;;
+	esac
+	keys=$("$FW_PY" -c 'import re, sys
+src = open(sys.argv[1]).read()
+m = re.search(r"static const char \*const %s_keys\[\] = \{(.*?)\};" % sys.argv[2], src, re.S)
+print(" ".join(re.findall(r"\x22([a-z_]+)\x22", m.group(1))))' "$FW_TOP/daemon/config.c" "$kind")
+	section=$(printf '%s\n' "$text" | sed -n "/^$from\$/,/^$to\$/p")
+	[ -n "$keys" ] && [ -n "$section" ] || missing="$missing (no $kind keys or section)"
+	for k in $keys; do
+		printf '%s\n' "$section" | grep -qE "^       $k = " || missing="$missing $kind:$k"
+	done
+done
+is "$missing" "" "feedwatch.conf(5) has an entry for every key of [feedwatch], [feed NAME] and [topic NAME]"
 done_testing
