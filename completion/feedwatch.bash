@@ -76,8 +76,12 @@ _feedwatch()
 		esac
 		COMPREPLY=($(compgen -W "$formats" -- "$cur"))
 		return ;;
-	--since | --until | --hits-before | -d | --days | -n | --limit | -s | --search | --name | --title | -q | --query)
+	--since | --until | --hits-before | -d | --days | --limit | --per-topic | -s | --search | --name | --title | -q | --query)
 		return ;;
+	-n)
+		# --limit N of hits, --per-topic N of report; elsewhere --dry-run,
+		# which takes no value: complete what follows it.
+		case $cmd in hits | report) return ;; esac ;;
 	esac
 
 	if [[ -z $cmd ]]; then

@@ -7,7 +7,7 @@
 comp="$FW_TOP/completion/feedwatch.bash"
 commands=$(fw help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
 set -- $commands
-plan $((3 + $#))
+plan $((6 + $#))
 
 # complete WORDS...: what the completion offers for the last word, sorted.
 complete_words() {
@@ -16,6 +16,8 @@ complete_words() {
 		COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
 		_feedwatch; [ ${#COMPREPLY[@]} = 0 ] || printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "' _ "$comp" "$@"
 }
+# complete_in DIR WORDS...: complete_words run in DIR.
+complete_in() { (cd "$1" && shift && complete_words "$@"); }
 # help_options CMD: the options `feedwatch CMD --help` lists, sorted.
 help_options() {
 	fw "$1" --help | sed -n 's/^  \(-[a-zA-Z]\), \(--[a-z-]*\).*/\1\n\2/p; s/^  \(--[a-z-]*\).*/\1/p' |
@@ -29,4 +31,12 @@ is "$(complete_words feedwatch help '')" "$want" "completion: feedwatch help COM
 for c in $commands; do
 	is "$(complete_words feedwatch "$c" -)" "$(help_options "$c")" "completion: $c's options are those of its --help"
 done
+
+# What follows an option: -n is a value only where it is --limit or
+# --per-topic; import's -n (--dry-run) takes none, so the OPML file comes next.
+mkdir -p "$T_TMP/files"
+touch "$T_TMP/files/subs.opml" "$T_TMP/files/notes.txt"
+is "$(complete_in "$T_TMP/files" feedwatch import -n '')" "subs.opml " "completion: import -n FILE offers the OPML files"
+is "$(complete_in "$T_TMP/files" feedwatch import --dry-run '')" "subs.opml " "completion: import --dry-run FILE, the same"
+is "$(complete_words feedwatch hits -n '')" "" "completion: hits -n N offers nothing (a number goes there)"
 done_testing
