@@ -1,7 +1,8 @@
 # bash completion for feedwatch(1): commands, each command's options, the
 # values of --format, topic and feed keys from the config (-c FILE, else
 # $XDG_CONFIG_HOME/feedwatch/feedwatch.conf, else /etc/feedwatch/feedwatch.conf),
-# unread hit numbers for show/open/read, and file names where a file goes.
+# unread hit numbers for show/open/read, the feed of status FEED, and file
+# names where a file goes.
 # Installed as $(PREFIX)/share/bash-completion/completions/feedwatch. Written by
 # hand: tests/integration/completion.t fails when its commands or a command's
 # options differ from what `feedwatch help` and `feedwatch COMMAND --help` list.
@@ -119,6 +120,8 @@ _feedwatch()
 		COMPREPLY=($(compgen -W "$(_feedwatch_hits)" -- "$cur")) ;;
 	backtest)
 		COMPREPLY=($(compgen -W "$(_feedwatch_keys topic)" -- "$cur")) ;;
+	status)
+		COMPREPLY=($(compgen -W "$(_feedwatch_keys feed)" -- "$cur")) ;;
 	help)
 		COMPREPLY=($(compgen -W "$commands" -- "$cur")) ;;
 	import)

@@ -7,7 +7,7 @@
 comp="$FW_TOP/completion/feedwatch.bash"
 commands=$(fw help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
 set -- $commands
-plan $((6 + $#))
+plan $((7 + $#))
 
 # complete WORDS...: what the completion offers for the last word, sorted.
 complete_words() {
@@ -39,4 +39,14 @@ touch "$T_TMP/files/subs.opml" "$T_TMP/files/notes.txt"
 is "$(complete_in "$T_TMP/files" feedwatch import -n '')" "subs.opml " "completion: import -n FILE offers the OPML files"
 is "$(complete_in "$T_TMP/files" feedwatch import --dry-run '')" "subs.opml " "completion: import --dry-run FILE, the same"
 is "$(complete_words feedwatch hits -n '')" "" "completion: hits -n N offers nothing (a number goes there)"
+# status FEED takes a feed key of the config, as --feed does.
+cat > "$T_TMP/c.conf" <<CONF
+[feed tac]
+url = file:///dev/null
+[feed mpress]
+url = file:///dev/null
+[topic milei]
+query = Milei
+CONF
+is "$(complete_words feedwatch -c "$T_TMP/c.conf" status '')" "mpress tac " "completion: status FEED offers the config's feed keys"
 done_testing
