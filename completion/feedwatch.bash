@@ -87,7 +87,7 @@ _feedwatch()
 
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-c --config -v --verbose --help --version" -- "$cur"))
+			COMPREPLY=($(compgen -W "-c --config -v --verbose -h --help --version" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$commands" -- "$cur"))
 		fi

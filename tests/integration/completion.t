@@ -7,7 +7,7 @@
 comp="$FW_TOP/completion/feedwatch.bash"
 commands=$(fw help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
 set -- $commands
-plan $((7 + $#))
+plan $((8 + $#))
 
 # complete WORDS...: what the completion offers for the last word, sorted.
 complete_words() {
@@ -49,4 +49,15 @@ url = file:///dev/null
 query = Milei
 CONF
 is "$(complete_words feedwatch -c "$T_TMP/c.conf" status '')" "mpress tac " "completion: status FEED offers the config's feed keys"
+# The options before a command: each is one feedwatch takes there.
+got=$(complete_words feedwatch -)
+bad=""
+for o in $got; do
+	case $o in
+	-c | --config) fw "$o" /dev/null help ;;
+	-v | --verbose) fw "$o" help ;;
+	*) fw "$o" ;;
+	esac > /dev/null 2>&1 || bad="$bad $o"
+done
+is "$got|$bad" "--config --help --verbose --version -c -h -v |" "completion: the global options, -h too, each accepted before a command"
 done_testing
