@@ -1,4 +1,4 @@
-/* feedwatch stats — hits per topic per day, with sparklines. See feedwatch(1). */
+/* feedwatch stats — stories per topic per day, with sparklines. See feedwatch(1). */
 #include <stdio.h>
 
 #include "cli.h"

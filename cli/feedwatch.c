@@ -53,12 +53,14 @@ const struct fw_cmd_entry fw_cmd_table[] = {
 	  "unread stories, a topic's stories, a reader with the matched words highlighted. "
 	  "Keys: ? in it; new hits appear by themselves.", fw_cmd_browse },
 	{ "stats", NULL, REVIEW,
-	  "hits per topic per day, with sparklines (--days N)",
-	  "Hits per topic per day for the last N days, with a sparkline a topic.", fw_cmd_stats },
+	  "stories per topic per day, with sparklines (--days N)",
+	  "Stories per topic per day published for the last N days (a story in two feeds "
+	  "counts once), with a sparkline a topic.", fw_cmd_stats },
 	{ "report", NULL, REVIEW,
-	  "one self-contained HTML page of the hits (--since WHEN)",
-	  "One self-contained HTML page of the hit log: a timeline of hits per topic and the "
-	  "hits by topic with their snippets and links.", fw_cmd_report },
+	  "one self-contained HTML page of the stories (--since WHEN)",
+	  "One self-contained HTML page of the hit log: a timeline of the stories per topic "
+	  "per day published, and each topic's stories with their snippets and links.",
+	  fw_cmd_report },
 	{ "status", "[FEED]", FEEDS,
 	  "each feed: health, last poll, HTTP status, error, next poll; the daemon",
 	  "Each feed: health, last poll, HTTP status, next poll, items, hits, and its error "

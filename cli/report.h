@@ -1,6 +1,6 @@
 /* report — the hit log as one self-contained HTML page for `feedwatch report`:
- * a timeline of hits per topic per day (inline SVG) and the hits grouped by
- * topic with their marked snippets and links.
+ * a timeline of the stories per topic per day (inline SVG) and each topic's
+ * stories with their marked snippets and links.
  *
  * No external assets and no JavaScript: the page carries its own style and a
  * Content-Security-Policy that forbids scripts. Everything from feeds is

@@ -4,7 +4,7 @@
 # point to its own help; one exit-code table; nothing given is accepted and
 # ignored (--limit -1, `feedwatchd extra`, hit ranges and lists).
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 29
+plan 31
 
 items=""
 for i in 1 2 3 4 5; do
@@ -47,6 +47,13 @@ fw help hist > /dev/null 2> "$T_TMP/err"
 like "$?:$(cat "$T_TMP/err")" "^2:feedwatch: unknown command 'hist': did you mean hits\\?" "help of an unknown command: exit 2, nearest command"
 like "$(fw --help)" "Exit status: 0 done, 1 failed, 2 bad usage or query" "the usage text has the exit-code table"
 like "$(fw hits --help)" "Exit status: 0 done, 1 failed, 2 bad usage or query" "a command's help has it too"
+
+# stats and report count stories (a story in two feeds once), as feedwatch(1)
+# says: their help says stories too, not hits.
+like "$(fw help | grep -E '^  (stats|report) ' | tr '\n' '|')" "^  stats +stories per topic per day[^|]*\\|  report +[^|]*of the stories " \
+	"feedwatch help: stats and report are of stories"
+like "$(fw stats --help | tr '\n' ' ')$(fw report --help | tr '\n' ' ')" "Stories per topic per day published .* a timeline of the stories per topic per day published" \
+	"stats --help and report --help: stories per topic per day published"
 
 # usage errors name the command and point to its own help
 for args in "status extra" "hits --since bogus" "show x" "read" "prune --hits-before never" "stats --days 0" "backtest"; do
