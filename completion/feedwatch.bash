@@ -13,7 +13,11 @@ _feedwatch_config()
 	local i
 	for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
 		case ${COMP_WORDS[i]} in
-		-c | --config) printf '%s\n' "${COMP_WORDS[i + 1]/#\~/$HOME}"; return ;;
+		-c | --config)
+			# bash splits --config=FILE at the '=' (COMP_WORDBREAKS): --config = FILE.
+			local f=${COMP_WORDS[i + 1]}
+			[[ $f == = ]] && f=${COMP_WORDS[i + 2]}
+			printf '%s\n' "${f/#\~/$HOME}"; return ;;
 		--config=*) local v=${COMP_WORDS[i]#--config=}; printf '%s\n' "${v/#\~/$HOME}"; return ;;
 		esac
 	done
@@ -43,6 +47,13 @@ _feedwatch()
 	local cur prev cmd i
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
+	# bash splits OPTION=VALUE at the '=' (COMP_WORDBREAKS) into three words,
+	# "--topic" "=" "mi": the option is the word before the '='.
+	if [[ $cur == = ]]; then
+		cur=
+	elif [[ $prev == = ]] && ((COMP_CWORD >= 2)); then
+		prev=${COMP_WORDS[COMP_CWORD - 2]}
+	fi
 	local commands="hits show open read unread browse stats report status check match backtest
 		parse add import export poll reload prune help"
 
@@ -50,7 +61,7 @@ _feedwatch()
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
-		-c | --config) ((i++)) ;;
+		-c | --config) [[ ${COMP_WORDS[i + 1]} == = ]] && ((i++)); ((i++)) ;;
 		-*) ;;
 		*) cmd=${COMP_WORDS[i]}; break ;;
 		esac

@@ -7,7 +7,7 @@
 comp="$FW_TOP/completion/feedwatch.bash"
 commands=$(fw help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
 set -- $commands
-plan $((8 + $#))
+plan $((11 + $#))
 
 # complete WORDS...: what the completion offers for the last word, sorted.
 complete_words() {
@@ -49,6 +49,13 @@ url = file:///dev/null
 query = Milei
 CONF
 is "$(complete_words feedwatch -c "$T_TMP/c.conf" status '')" "mpress tac " "completion: status FEED offers the config's feed keys"
+# OPTION=VALUE, as feedwatch(1) and --help write --config=FILE and --topic=T:
+# bash splits the line at '=' (COMP_WORDBREAKS), so the completion gets
+# "--config" "=" "FILE" as three words.
+is "$(complete_words feedwatch --config = "$T_TMP/c.conf" hits --feed '')" "mpress tac " \
+	"completion: --config=FILE before the command is read (hits --feed offers its feeds)"
+is "$(complete_words feedwatch -c "$T_TMP/c.conf" hits --topic = mi)" "milei " "completion: --topic=mi offers milei"
+is "$(complete_words feedwatch -c "$T_TMP/c.conf" hits --feed =)" "mpress tac " "completion: --feed= offers the feeds"
 # The options before a command: each is one feedwatch takes there.
 got=$(complete_words feedwatch -)
 bad=""
