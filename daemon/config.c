@@ -1536,9 +1536,16 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 		if (!feed && !topic) {
 			static const char *const kinds[] = { "feedwatch", "feed", "topic" };
 			g_autofree char *word = g_strndup(g->name, strcspn(g->name, " \t"));
-			const char *near = fw_text_nearest(word, kinds, G_N_ELEMENTS(kinds));
+			const char *near = fw_text_nearest(word, kinds, G_N_ELEMENTS(kinds)), *cased = NULL;
 
-			if (near != NULL)
+			/* [Feed x]: the nearest name ignores case, so it names none. */
+			for (guint k = 0; k < G_N_ELEMENTS(kinds); k++)
+				if (strcmp(word, kinds[k]) != 0 && g_ascii_strcasecmp(word, kinds[k]) == 0)
+					cased = kinds[k];
+			if (cased != NULL)
+				problem(&sc, g->line, 0, "unknown group [%s]; did you mean [%s%s]? (group "
+				        "names are case-sensitive)", g->name, cased, g->name + strlen(word));
+			else if (near != NULL)
 				problem(&sc, g->line, 0, "unknown group [%s]; did you mean [%s%s]?", g->name,
 				        near, g->name + strlen(word));
 			else
