@@ -2,9 +2,11 @@
 # The man pages are lint-clean (groff -ww warns about every questionable
 # request); feedwatchd(8) lists every signal the daemon handles; README and
 # feedwatch.conf(5) list the interval units the config parser takes;
-# feedwatch.conf(5) has an entry for every key the parser takes, in its group.
+# feedwatch.conf(5) has an entry for every key the parser takes, in its group;
+# feedwatch(1) names every option of each command's --help in the command's
+# section, and feedwatchd(8) every option of feedwatchd --help.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 7
+plan 9
 for page in feedwatch.1 feedwatch.conf.5 feedwatchd.8; do
 	out=$(LC_ALL=C.UTF-8 groff -ww -z -man -Tutf8 "$FW_TOP/man/$page" 2>&1)
 	is "$out" "" "$page: groff -ww prints no warning"
@@ -56,4 +58,28 @@ print(" ".join(re.findall(r"\x22([a-z_]+)\x22", m.group(1))))' "$FW_TOP/daemon/c
 	done
 done
 is "$missing" "" "feedwatch.conf(5) has an entry for every key of [feedwatch], [feed NAME] and [topic NAME]"
+
+# Every option `feedwatch CMD --help` lists (but the global ones, under
+# OPTIONS) is named in CMD's section of feedwatch(1), its short form too.
+text=$(LC_ALL=C.UTF-8 MANWIDTH=1000 groff -man -Tutf8 -P-c -P-b -P-u "$FW_TOP/man/feedwatch.1" 2>/dev/null | sed 's/‐/-/g')
+missing=""
+for c in $(fw help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p'); do
+	section=$(printf '%s\n' "$text" | awk -v c="$c" '
+		/^   [a-z]/ { in_cmd = ($1 == c || $0 ~ ("^   " c ",") || $0 ~ (", " c "$")) }
+		/^[A-Z]/ { in_cmd = 0 }
+		in_cmd')
+	[ -n "$section" ] || { missing="$missing $c:(no section)"; continue; }
+	for o in $(fw "$c" --help | sed -n 's/^  \(-[a-zA-Z]\), \(--[a-z-]*\).*/\1\n\2/p; s/^  \(--[a-z-]*\).*/\1/p'); do
+		case $o in -h | --help | -c | --config | -v | --verbose) continue ;; esac
+		printf '%s\n' "$section" | grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" || missing="$missing $c:$o"
+	done
+done
+is "$missing" "" "feedwatch(1) names every option of each command's --help in its section"
+section=$(LC_ALL=C.UTF-8 MANWIDTH=1000 groff -man -Tutf8 -P-c -P-b -P-u "$FW_TOP/man/feedwatchd.8" 2>/dev/null |
+	sed 's/‐/-/g' | sed -n '/^OPTIONS/,/^SYSTEMD/p')
+missing=""
+for o in $(fwd --help | sed -n 's/^  \(-[a-zA-Z]\), \(--[a-z-]*\).*/\1\n\2/p; s/^  \(--[a-z-]*\).*/\1/p'); do
+	printf '%s\n' "$section" | grep -qE -- "(^|[^a-z-])$o([^a-z-]|\$)" || missing="$missing $o"
+done
+is "$missing" "" "feedwatchd(8) OPTIONS names every option of feedwatchd --help"
 done_testing
