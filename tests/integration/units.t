@@ -9,7 +9,7 @@
 # binaries know their PREFIX, and `make uninstall` leaves nothing behind (but
 # an admin's edited system config).
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 28
+plan 29
 
 prefix="$T_TMP/prefix"
 make -s -C "$FW_TOP" install PREFIX="$prefix" > "$T_TMP/install.out" 2>&1
@@ -102,4 +102,15 @@ echo "# edited" >> "$(find "$dest" -path '*etc/feedwatch/feedwatch.conf')"
 make -s -C "$FW_TOP" uninstall DESTDIR="$dest" > /dev/null 2>&1
 left=$(cd "$dest" && find . -type f)
 is "$left" "./etc/feedwatch/feedwatch.conf" "uninstall keeps an edited system config, and only that"
+
+# MemoryDenyWriteExecute=yes (all three units) refuses writable and
+# executable memory, which PCRE2's JIT asks for: a /regex/ topic must still
+# match (GRegex falls back to the interpreter). The kernel's own form of the
+# same rule (PR_SET_MDWE, Linux 6.3) stands in for systemd's seccomp filter.
+out=$("$FW_PY" -c 'import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.prctl(65, 1, 0, 0, 0) != 0:
+    sys.exit("prctl(PR_SET_MDWE): " + os.strerror(ctypes.get_errno()))
+os.execv(sys.argv[1], sys.argv[1:])' "$FW_BUILD/feedwatch" match '/Mil[e]i/' "$FW_TOP/tests/fixtures/tac-feed.xml" 2>&1)
+like "$out" "Javier \\[Milei\\]" "a /regex/ topic matches under MemoryDenyWriteExecute (PR_SET_MDWE)"
 done_testing
