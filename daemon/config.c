@@ -670,6 +670,62 @@ fw_config_database_is_pg(const char *database)
 	return *p == '=';
 }
 
+/* libpq's connection keywords (PostgreSQL 15's PQconndefaults, and the few
+ * later versions added), for the check of a key=value database string. */
+static const char *const pg_keywords[] = {
+	"host", "hostaddr", "port", "dbname", "user", "password", "passfile",
+	"channel_binding", "connect_timeout", "client_encoding", "options",
+	"application_name", "fallback_application_name", "keepalives", "keepalives_idle",
+	"keepalives_interval", "keepalives_count", "tcp_user_timeout", "replication",
+	"gssencmode", "sslmode", "requiressl", "sslcompression", "sslcert", "sslkey",
+	"sslcertmode", "sslpassword", "sslrootcert", "sslcrl", "sslcrldir", "sslsni",
+	"requirepeer", "require_auth", "ssl_min_protocol_version", "ssl_max_protocol_version",
+	"krbsrvname", "gsslib", "gssdelegation", "service", "target_session_attrs",
+	"load_balance_hosts",
+};
+
+/* The first keyword of s, a libpq key=value string, that libpq does not
+ * know, as a new string; NULL when it knows them all (what does not read as
+ * key=value is left to libpq, which says where). Values: 'quoted' with
+ * backslash escapes, or up to white space. */
+static char *
+pg_unknown_keyword(const char *s)
+{
+	const char *p = s;
+
+	for (;;) {
+		const char *k;
+		gsize n;
+		gboolean known = FALSE;
+
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			return NULL;
+		k = p;
+		while (g_ascii_isalnum(*p) || *p == '_')
+			p++;
+		n = (gsize)(p - k);
+		p += strspn(p, " \t");
+		if (n == 0 || *p != '=')
+			return NULL;
+		for (gsize i = 0; i < G_N_ELEMENTS(pg_keywords) && !known; i++)
+			known = strlen(pg_keywords[i]) == n && strncmp(pg_keywords[i], k, n) == 0;
+		if (!known)
+			return g_strndup(k, n);
+		p += 1 + strspn(p + 1, " \t");
+		if (*p == '\'') {
+			for (p++; *p && *p != '\''; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			p += *p == '\'';
+		} else {
+			for (; *p && *p != ' ' && *p != '\t'; p++)
+				if (*p == '\\' && p[1])
+					p++;
+		}
+	}
+}
+
 /* Expands ~ and makes a path absolute relative to dir (the config's folder,
  * absolute), whatever the working directory. */
 static char *
@@ -1002,10 +1058,25 @@ load_main(struct scan *sc, struct group *g, struct fw_config *c)
 		if (*e->value == '\0')
 			problem(sc, e->line, e->col, "database: empty path");
 		else {
+			gboolean pg = fw_config_database_is_pg(e->value);
+			g_autofree char *bad = pg && !strstr(e->value, "://")
+			                       ? pg_unknown_keyword(e->value) : NULL;
+
 			g_free(c->database);   /* a second [feedwatch] (reported) */
 			/* A PostgreSQL connection string is the server's, not a path. */
-			c->database = fw_config_database_is_pg(e->value) ? g_strdup(e->value)
-			                                                 : config_path(e->value, sc->dir);
+			c->database = pg ? g_strdup(e->value) : config_path(e->value, sc->dir);
+			if (bad != NULL) {
+				const char *near = fw_text_nearest(bad, pg_keywords,
+				                                   G_N_ELEMENTS(pg_keywords));
+
+				if (near != NULL)
+					problem(sc, e->line, e->col, "database: '%s' is not a PostgreSQL "
+					        "connection keyword; did you mean %s?", bad, near);
+				else
+					problem(sc, e->line, e->col, "database: '%s' is not a PostgreSQL "
+					        "connection keyword (host, dbname, user, ...); a file name "
+					        "with '=' in it starts with ./", bad);
+			}
 		}
 	}
 	if ((e = group_get(g, "opml")) != NULL && *e->value != '\0') {

@@ -3,8 +3,9 @@
  * a failure is FW_CONFIG_ERROR_INVALID with at least one problem, or the
  * G_FILE_ERROR of an over-long text; every problem is valid UTF-8 (it goes
  * to a terminal) and starts "fuzz.conf:LINE[:COL]: " with LINE inside the
- * text; a config has an absolute database, feeds with a valid name and a
- * url, topics with a valid name, a display name and a query, and each
+ * text; a config has an absolute database path (or a PostgreSQL connection
+ * string, kept as written), feeds with a valid name and a url, topics with
+ * a valid name, a display name and a query, and each
  * topic's whole query (query ORed with also=) parses. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -56,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		g_error_free(err);
 	} else {
 		if (errors->len != 0 || err != NULL || c->database == NULL ||
-		    !g_path_is_absolute(c->database))
+		    (!g_path_is_absolute(c->database) && !fw_config_database_is_pg(c->database)))
 			__builtin_trap();
 		for (guint i = 0; i < c->feeds->len; i++) {
 			const struct fw_feed_conf *f = c->feeds->pdata[i];
