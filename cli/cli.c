@@ -411,6 +411,12 @@ fw_cli_load_config(void)
 	return load_config(FALSE);
 }
 
+struct fw_config *
+fw_cli_load_config_names(void)
+{
+	return load_config(TRUE);
+}
+
 /* The memory map the tool reads the database through (bytes). */
 #define FW_CLI_MMAP (G_GINT64_CONSTANT(1) << 30)
 

@@ -113,6 +113,10 @@ gboolean fw_cli_feed_keys_ok(const struct fw_config *cfg, struct fw_store *store
  * Returns NULL on failure. */
 struct fw_config *fw_cli_load_config(void);
 
+/* fw_cli_load_config with the queries kept as written, not compiled: for
+ * the commands that need topics' names only. */
+struct fw_config *fw_cli_load_config_names(void);
+
 /* A command's config and store, opened together and freed together. */
 struct fw_cli_db {
 	struct fw_config *cfg;

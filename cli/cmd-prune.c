@@ -82,6 +82,7 @@ fw_cmd_prune(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		{ NULL }
 	};
 	struct fw_cli_db db;
+	struct fw_config *cfg;
 	g_autoptr(GError) err = NULL;
 	gint64 now = fw_now(), before = 0, hits = 0, items = 0, r;
 	g_autofree char *retention = NULL;
@@ -99,7 +100,16 @@ fw_cmd_prune(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (hits_before != NULL && before <= 0)
 		return fw_cli_usage("--hits-before '%s' is before 1970", hits_before);
 	ask = !yes && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-	if (!fw_cli_db_open(&db, FALSE))
+	memset(&db, 0, sizeof db);
+	if ((cfg = fw_cli_load_config_names()) == NULL)
+		return 1;
+	if (!fw_store_is_pg(cfg->database) && !g_file_test(cfg->database, G_FILE_TEST_EXISTS)) {
+		/* nothing polled, nothing to forget: no empty database made for it */
+		printf("nothing to forget (no database %s yet)\n", cfg->database);
+		fw_config_free(cfg);
+		return 0;
+	}
+	if (!fw_cli_db_open_store(&db, cfg, FALSE))
 		return 1;
 	r = db.cfg->retention;
 	retention = r % 86400 == 0 ? g_strdup_printf("%" G_GINT64_FORMAT "d", r / 86400)

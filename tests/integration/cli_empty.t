@@ -3,7 +3,7 @@
 # terminal (and only then); on a fresh setup the readers say nothing has been
 # polled yet and do not create a database.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 14
+plan 16
 PTY="$FW_PY $FW_HELPERS/pty_run.py"
 
 cat > "$T_TMP/tac.xml" <<'XML'
@@ -40,6 +40,10 @@ fw -c "$conf" open 1 > /dev/null 2>&1
 TERM=xterm $PTY "q" "$FW_BUILD/feedwatch" -c "$conf" browse > /dev/null 2>&1
 [ ! -e "$T_TMP/data" ]
 ok $? "read, unread, open and browse created no database either"
+is "$(fw -c "$conf" prune 2>&1; echo "rc=$?")" "nothing to forget (no database $T_TMP/data/fw.db yet)
+rc=0" "prune on a fresh setup: nothing to forget, exit 0"
+[ ! -e "$T_TMP/data" ]
+ok $? "prune created no database either"
 like "$(fw -c "$conf" status 2> /dev/null)" "never +tac" "status lists the feed as never polled"
 
 fw -c "$conf" poll --no-notify 2> /dev/null
