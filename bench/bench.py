@@ -39,7 +39,8 @@ BUILD/libfeedwatch.a, then measures, in this order:
   scale     cold cycles of 1000, 10,000 and 100,000 feeds of 2 items (copies
             of 1000 files, served from serve.sh's /copies/ so that every
             feed's links are its own): a feed's cost against 1000's, the peak
-            memory; then feedwatchd idle with the 100,000
+            memory; status, status --format json and export on the 100,000;
+            then feedwatchd idle with them
   peers     sfeed_update (maxjobs=16) and newsboat -x reload (reload-threads
             16), cold and warm, when installed (make bench installs them),
             on both corpora; fewer runs past --budget
@@ -681,6 +682,16 @@ def bench_scale(ctx, t):
                    % (nfiles, SCALE_ITEMS, stats["bytes"] / 1e6, nfiles,
                       ", ".join("%d at %d" % (ctx["scale_runs"][n][0], n) for n in sizes),
                       ", ".join("%.2f ms at %d" % (ctx["scale_runs"][n][1] * 1000, n) for n in sizes)))
+    # The commands that list every feed, on the largest database: each a
+    # lookup a feed (status and export once scanned every stored feed a feed).
+    for key, label, args in (("status", "status", ["status"]),
+                             ("status_json", "status --format json", ["status", "--format", "json"]),
+                             ("export", "export (OPML)", ["export", "-o", os.path.join(work, "scale.opml")])):
+        log("scale: %s, %d feeds" % (label, big))
+        secs, rss, _, cpu = timed([ctx["fw"], "-c", conf] + args, 3 if big <= 10000 else 1)
+        t.add("scale_%s" % key, "scale: %s, %d feeds" % (label, big),
+              "%s (CPU %s)" % (fmt_s(secs), fmt_s(cpu)), "—", None, rss, None, "—",
+              raw={"fw": secs, "cpu": cpu})
     scale_idle(ctx, t, conf, big, srv)
 
 
