@@ -153,7 +153,7 @@ extern const struct fw_store_ops fw_store_pg_ops;
 /* The backends' openers: a new store or NULL with error. */
 struct fw_store *fw_store_sqlite_open(const char *path, GError **error);
 struct fw_store *fw_store_sqlite_open_readonly(const char *path, GError **error);
-struct fw_store *fw_store_pg_open(const char *conninfo, GError **error);
+struct fw_store *fw_store_pg_open(const char *conninfo, gboolean readonly, GError **error);
 
 /* Shared helpers (store.c). */
 

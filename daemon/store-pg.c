@@ -2541,15 +2541,39 @@ static gboolean pg_topic_set_read(struct fw_store *s, const char *topic, gboolea
 
 /* ---- open ---------------------------------------------------------------- */
 
+/* The schema version read without writing or locking (a read-only role
+ * can): -1 when there is no schema_version table or it cannot be read. */
+static int pg_schema_version(struct fw_store *s)
+{
+	PGresult *r = PQexec(s->pg->conn, "SELECT to_regclass('schema_version') IS NOT NULL");
+	gboolean there = PQresultStatus(r) == PGRES_TUPLES_OK && !g_strcmp0(col_str(r, 0, 0), "t");
+	int version = -1;
+
+	PQclear(r);
+	if (!there)
+		return -1;
+	r = PQexec(s->pg->conn, "SELECT COALESCE(max(version), -1) FROM schema_version");
+	if (PQresultStatus(r) == PGRES_TUPLES_OK)
+		version = (int)col_int(r, 0, 0);
+	PQclear(r);
+	return version;
+}
+
 /* Brings the schema to the newest version, in one transaction, under an
- * advisory lock so that pollers starting together migrate once. */
-static gboolean pg_migrate(struct fw_store *s, GError **error)
+ * advisory lock so that pollers starting together migrate once. A reader
+ * (readonly) of a schema already the newest only reads its version: a role
+ * that may not create tables opens it too. */
+static gboolean pg_migrate(struct fw_store *s, gboolean readonly, GError **error)
 {
 	const int newest = G_N_ELEMENTS(pg_migrations);
 	gboolean ok;
 	PGresult *r;
-	int version = 0;
+	int version = readonly ? pg_schema_version(s) : 0;
 
+	if (version == newest)
+		return TRUE;
+	if (version > newest)
+		goto newer;
 	if (!pq_exec(s, "BEGIN; SELECT pg_advisory_xact_lock(2020202020);"
 	             " CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);",
 	             "reading the schema version", error)) {
@@ -2565,6 +2589,7 @@ static gboolean pg_migrate(struct fw_store *s, GError **error)
 	PQclear(r);
 	if (version > newest) {
 		pg_rollback(s);
+newer:
 		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN,
 		            "%s: database schema version %d is newer than this feedwatch "
 		            "knows (%d)", s->path, version, newest);
@@ -2610,7 +2635,10 @@ static char *conninfo_shown(const char *conninfo)
 	return g_string_free(out, FALSE);
 }
 
-struct fw_store *fw_store_pg_open(const char *conninfo, GError **error)
+/* Connects to the team database and brings its schema up to date (readonly:
+ * a reader's open, which writes nothing when the schema is the newest).
+ * Returns the store, or NULL with error. */
+struct fw_store *fw_store_pg_open(const char *conninfo, gboolean readonly, GError **error)
 {
 	struct fw_store *s;
 	g_autofree char *err = NULL;
@@ -2638,7 +2666,7 @@ struct fw_store *fw_store_pg_open(const char *conninfo, GError **error)
 	}
 	if (PQsetClientEncoding(s->pg->conn, "UTF8") != 0 ||
 	    !pq_exec(s, "SET client_min_messages = warning; SET jit = off", "connecting", error) ||
-	    !pg_migrate(s, error)) {
+	    !pg_migrate(s, readonly, error)) {
 		if (error && !*error)
 			g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN,
 			            "%s: cannot use UTF-8 on this connection", s->path);

@@ -19,16 +19,16 @@ struct fw_store *fw_store_open(const char *database, GError **error)
 {
 	g_return_val_if_fail(database != NULL, NULL);
 	if (fw_store_is_pg(database))
-		return fw_store_pg_open(database, error);
+		return fw_store_pg_open(database, FALSE, error);
 	return fw_store_sqlite_open(database, error);
 }
 
 struct fw_store *fw_store_open_readonly(const char *database, GError **error)
 {
 	g_return_val_if_fail(database != NULL, NULL);
-	/* The server decides what this role may write. */
+	/* The server decides what this role may write; the schema is only read. */
 	if (fw_store_is_pg(database))
-		return fw_store_pg_open(database, error);
+		return fw_store_pg_open(database, TRUE, error);
 	return fw_store_sqlite_open_readonly(database, error);
 }
 

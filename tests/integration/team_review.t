@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 17
+plan 21
 pg_start
 review_setup
 PGCONF="$T_TMP/pg.conf"
@@ -105,4 +105,23 @@ tm send-keys -t pg q
 fw -c "$PGCONF" poll --no-notify > "$T_TMP/pgpoll2.log" 2>&1
 like "$(cat "$T_TMP/pgpoll2.log")" "0 new items, 0 new hits" "second poll: nothing new"
 is "$(fw -c "$PGCONF" hits --limit 0 --format json | wc -l)" "$all" "second poll: no duplicate hit"
+
+# A role that may only read (no CREATE on the schema; or every transaction
+# read-only) reads the team database: the schema is the newest, so opening
+# it writes nothing. A poller on such a role still refuses to start.
+pg_sql "CREATE ROLE ro LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO ro;
+	CREATE ROLE rotx LOGIN; GRANT ALL ON ALL TABLES IN SCHEMA public TO rotx;
+	ALTER ROLE rotx SET default_transaction_read_only = on" > /dev/null
+for role in ro rotx; do
+	sed "s|^database = .*|database = $(pg_conninfo "$FW_PG_DIR" feedwatch | sed "s/user=[^ ]*/user=$role/")|" \
+		"$CONF" > "$T_TMP/$role.conf"
+done
+is "$(fw -c "$T_TMP/ro.conf" hits --limit 0 --format json 2>&1 | wc -l)" "$all" \
+	"a role with SELECT only reads the hits"
+is "$(fw -c "$T_TMP/rotx.conf" hits --limit 0 --format json 2>&1 | wc -l)" "$all" \
+	"a role whose transactions are read-only reads the hits"
+fw -c "$T_TMP/ro.conf" status > "$T_TMP/ro.status" 2>&1
+ok $? "status on a read-only role"
+timeout 20 "$FW_BUILD/feedwatchd" -c "$T_TMP/ro.conf" > "$T_TMP/ro.poller" 2>&1
+is "$?" 1 "a poller on a read-only role exits 1 at start"
 done_testing
