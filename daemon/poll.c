@@ -116,6 +116,7 @@ struct fw_poller {
 	GHashTable *pauses;       /* team mode: host -> until (gint64 *), every poller's
 	                             Retry-After pauses as last read from the store */
 	gint64 pauses_read;       /* when they were (Unix seconds) */
+	gboolean db_away;         /* team mode: the database was unreachable, said once */
 };
 
 /* Team mode: a feed whose state could not be read or claimed (the server
@@ -130,6 +131,33 @@ struct fw_poller {
 #define POLL_BATCH_MS 250
 
 static void run_free(struct feed_run *run);
+
+/* Logs "KEY: WHAT: error". The team database gone (FW_STORE_ERROR_OPEN) is
+ * logged once, naming it, until poll_store_back: while it is away every
+ * feed fails every POLL_RETRY_SOON seconds, and those lines are debug. */
+static void
+poll_store_err(struct fw_poller *p, const char *key, const char *what, const GError *err)
+{
+	if (!fw_store_is_team(p->store) || !g_error_matches(err, FW_STORE_ERROR, FW_STORE_ERROR_OPEN)) {
+		fw_log_err("%s: %s: %s", key, what, err->message);
+		return;
+	}
+	if (!p->db_away)
+		fw_log_err("the team database is unreachable (%s): its feeds are tried again every "
+		           "%d s until it is back", err->message, POLL_RETRY_SOON);
+	p->db_away = TRUE;
+	fw_log_debug("%s: %s: %s", key, what, err->message);
+}
+
+/* A claim worked (both connections are up): says once that the team
+ * database is back. */
+static void
+poll_store_back(struct fw_poller *p)
+{
+	if (p->db_away)
+		fw_log_info("connected to the team database again");
+	p->db_away = FALSE;
+}
 static guint run_end(struct feed_run *run);
 static void poll_start_waiting(struct fw_poller *p, guint i);
 static gboolean poll_claim(struct feed_run *run);
@@ -396,7 +424,7 @@ poll_claim_kept(struct feed_run *run)
 		return TRUE;
 	if (!poll_batch_open(p, &err) ||
 	    !fw_store_feed_claim_keep(p->store, run->feed_id, fw_now(), p->cfg->lease, &held, &err))
-		fw_log_err("%s: cannot keep its claim: %s", fc->key, err->message);
+		poll_store_err(p, fc->key, "cannot keep its claim", err);
 	else if (held)
 		return run->claim_kept = TRUE;
 	else
@@ -1091,9 +1119,10 @@ poll_claim(struct feed_run *run)
 		p->stats.feeds_skipped++;
 	} else if (!fw_store_feed_claim(p->store, run->feed_id, now, p->cfg->lease, &claimed, &retry,
 	                                &err)) {
-		fw_log_err("%s: cannot claim it: %s", fc->key, err->message);
+		poll_store_err(p, fc->key, "cannot claim it", err);
 		retry = now + POLL_RETRY_SOON;
 	} else if (claimed) {
+		poll_store_back(p);
 		return TRUE;
 	} else {
 		fw_log_debug("%s: another poller has it or polled it; looking again at %"
@@ -1117,7 +1146,7 @@ poll_start_waiting(struct fw_poller *p, guint i)
 	g_autoptr(GError) err = NULL;
 
 	if (!fw_store_feed_get(p->store, fc->key, fc->url, &st, &err)) {
-		fw_log_err("%s: cannot read its state: %s", fc->key, err->message);
+		poll_store_err(p, fc->key, "cannot read its state", err);
 		poll_skip(run, fw_now() + (fw_store_is_team(p->store) ? POLL_RETRY_SOON : fc->interval));
 		return;
 	}

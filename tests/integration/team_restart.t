@@ -1,11 +1,13 @@
 #!/bin/bash
 # PostgreSQL stopped and started again in the middle of a cycle: two pollers
 # on the generated corpus (300 feeds) reconnect, every feed is polled, and
-# the hits are exactly the corpus truth, none lost and none twice.
+# the hits are exactly the corpus truth, none lost and none twice. Each
+# poller says once that the database is unreachable and once that it is
+# back, not a line a feed each time its feeds are tried again.
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 feeds=${FW_TEAM_FEEDS:-300}
-plan 8
+plan 12
 
 gen="$FW_TOP/bench/gen_corpus.py"
 diff_py="$FW_HELPERS/truth_diff.py"
@@ -46,5 +48,13 @@ for n in 1 2; do
 	st=$?
 	ok $st "poller $n is still running"
 	[ $st = 0 ] || diag "$(tail -n 30 "$T_TMP/poller$n.log")"
+	log="$T_TMP/poller$n.log"
+	errors=$(grep -c ' error: ' "$log")
+	ok $([ "$(grep -c 'error: the team database is unreachable (host=' "$log")" -le 2 ] &&
+		grep -q 'info: connected to the team database again' "$log" &&
+		! grep -q 'cannot \(read its state\|claim it\)' "$log" && echo 0 || echo 1) \
+		"poller $n: the database unreachable and back said once, not per feed"
+	ok $([ "$errors" -le 12 ] && echo 0 || echo 1) "poller $n: a few error lines for the outage ($errors)"
+	[ "$errors" -le 12 ] || diag "$(grep ' error: ' "$log" | cut -c1-160 | head -n 5)"
 done
 done_testing
