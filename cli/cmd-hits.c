@@ -15,6 +15,7 @@ struct follow {
 	struct fw_hit_filter *filter;
 	enum fw_hitlog_format format;
 	gboolean color, header_done;
+	gboolean away;            /* the team database was lost, said once */
 	guint width;
 	int rc;
 };
@@ -87,7 +88,9 @@ max_id(GPtrArray *rows)
 }
 
 /* Every 0.5 s: prints the hits stored since the last look. Stops on a read
- * error, or quietly when stdout is gone (a closed pipe). */
+ * error, or quietly when stdout is gone (a closed pipe); a team database
+ * that went away (restarting) is said once and looked at again until it is
+ * back. */
 static gboolean
 follow_tick_cb(gpointer data)
 {
@@ -96,10 +99,21 @@ follow_tick_cb(gpointer data)
 	g_autoptr(GError) err = NULL;
 
 	if (!fw_store_hits(fl->store, fl->filter, rows, &err)) {
+		if (fw_store_is_team(fl->store) &&
+		    g_error_matches(err, FW_STORE_ERROR, FW_STORE_ERROR_OPEN)) {
+			if (!fl->away)
+				fw_cli_fail("hits", "following again once the team database is back: %s",
+				            err->message);
+			fl->away = TRUE;
+			return G_SOURCE_CONTINUE;
+		}
 		fl->rc = fw_cli_fail("hits", "%s", err->message);
 		g_main_loop_quit(fl->loop);
 		return G_SOURCE_REMOVE;
 	}
+	if (fl->away)
+		fprintf(stderr, "feedwatch hits: connected to the team database again\n");
+	fl->away = FALSE;
 	if (rows->len > 0) {
 		fl->filter->after_id = MAX(fl->filter->after_id, max_id(rows));
 		follow_print(fl, rows);

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 21
+plan 25
 pg_start
 review_setup
 PGCONF="$T_TMP/pg.conf"
@@ -124,4 +124,30 @@ fw -c "$T_TMP/ro.conf" status > "$T_TMP/ro.status" 2>&1
 ok $? "status on a read-only role"
 timeout 20 "$FW_BUILD/feedwatchd" -c "$T_TMP/ro.conf" > "$T_TMP/ro.poller" 2>&1
 is "$?" 1 "a poller on a read-only role exits 1 at start"
+
+# hits --follow while PostgreSQL stops and starts again: it says so once,
+# keeps following, and prints a hit stored after the restart.
+$FW_WRAP "$FW_BUILD/feedwatch" -c "$PGCONF" hits --follow --format json --limit 1 \
+	> "$T_TMP/follow.json" 2> "$T_TMP/follow.err" &
+follow=$!
+stop_follow() { kill "$follow" 2>/dev/null; }
+at_exit stop_follow
+for i in $(seq 200); do [ -s "$T_TMP/follow.json" ] && break; sleep 0.05; done
+sh "$FW_HELPERS/pg.sh" halt "$FW_PG_DIR"
+sleep 2
+sh "$FW_HELPERS/pg.sh" restart "$FW_PG_DIR"
+new_id=$(pg_sql "INSERT INTO hits (item_id, topic, topic_name, found, notified)
+	SELECT item_id, 'restart', 'Restart', extract(epoch from now())::bigint, 'none'
+	FROM hits ORDER BY id LIMIT 1 RETURNING id")
+for i in $(seq 300); do grep -q "^{\"id\":$new_id," "$T_TMP/follow.json" && break; sleep 0.1; done
+grep -q "^{\"id\":$new_id," "$T_TMP/follow.json"
+ok $? "hits --follow printed the hit stored after the restart"
+grep -q "^{\"id\":$new_id," "$T_TMP/follow.json" || diag "$(cat "$T_TMP/follow.err")"
+kill -0 "$follow" 2>/dev/null
+ok $? "hits --follow is still running"
+like "$(cat "$T_TMP/follow.err")" "following again once the team database is back" \
+	"it said once that it lost the database"
+kill -TERM "$follow"
+wait "$follow"
+is "$?" 0 "SIGTERM ends it with status 0"
 done_testing
