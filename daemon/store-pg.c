@@ -44,6 +44,7 @@
 	X(PQresultErrorMessage) \
 	X(PQresultStatus) \
 	X(PQsetClientEncoding) \
+	X(PQsetNoticeProcessor) \
 	X(PQsocket) \
 	X(PQstatus) \
 	X(PQtransactionStatus)
@@ -70,6 +71,7 @@ FW_LAZYLIB(pq_lib, FW_SONAME_PQ, PG_FUNCS)
 #define PQresultErrorMessage (*dl_PQresultErrorMessage)
 #define PQresultStatus (*dl_PQresultStatus)
 #define PQsetClientEncoding (*dl_PQsetClientEncoding)
+#define PQsetNoticeProcessor (*dl_PQsetNoticeProcessor)
 #define PQsocket (*dl_PQsocket)
 #define PQstatus (*dl_PQstatus)
 #define PQtransactionStatus (*dl_PQtransactionStatus)
@@ -754,6 +756,27 @@ static gboolean in_txn(struct fw_store *s)
 
 /* Outside a transaction, resets a connection that was lost (the server
  * restarted): its statements are prepared again on use. */
+/* libpq's notice processor for our connections: what the server says
+ * outside an answer (its FATAL to an idle connection as it shuts down, a
+ * WARNING) is logged naming the database, not written raw to stderr. */
+static void pg_notice(void *arg, const char *message)
+{
+	const struct fw_store *s = arg;
+	g_autofree char *m = g_strstrip(g_strdup(message));
+
+	fw_log_warn("%s: the server says: %s", s->path, m);
+}
+
+/* A new connection to the team database, its notices logged (pg_notice). */
+static PGconn *pg_connect(struct fw_store *s, const char *conninfo)
+{
+	PGconn *c = PQconnectdb(conninfo);
+
+	if (c)
+		PQsetNoticeProcessor(c, pg_notice, s);
+	return c;
+}
+
 /* Resets a lost connection c unless it is not yet time; TRUE when c is up. */
 static gboolean conn_revive(PGconn *c, struct revive *rv)
 {
@@ -1144,7 +1167,7 @@ static PGresult *claims_run(struct fw_store *s, enum pst_id id, struct params *p
 	PGresult *r;
 
 	if (!s->pg->claims)
-		s->pg->claims = PQconnectdb(s->pg->conninfo);
+		s->pg->claims = pg_connect(s, s->pg->conninfo);
 	if (!conn_revive(s->pg->claims, &s->pg->claims_revive)) {
 		g_autofree char *m = g_strstrip(g_strdup(PQerrorMessage(s->pg->claims)));
 
@@ -2656,7 +2679,7 @@ struct fw_store *fw_store_pg_open(const char *conninfo, gboolean readonly, GErro
 	fw_store_unit_init(&s->unit);
 	s->pg = g_new0(struct fw_pg, 1);
 	s->pg->conninfo = g_strdup(conninfo);
-	s->pg->conn = PQconnectdb(conninfo);
+	s->pg->conn = pg_connect(s, conninfo);
 	if (PQstatus(s->pg->conn) != CONNECTION_OK) {
 		err = g_strstrip(g_strdup(PQerrorMessage(s->pg->conn)));
 		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN,

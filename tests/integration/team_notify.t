@@ -11,7 +11,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 feeds=${FW_TEAM_FEEDS:-60}
-plan 33
+plan 34
 
 gen="$FW_TOP/bench/gen_corpus.py"
 out="$T_TMP/corpus"
@@ -233,4 +233,9 @@ for n in ana ben; do
 done
 bad=$(grep -h 'Sanitizer\|runtime error\| crit: ' "$T_TMP"/desk-*.log "$T_TMP/poller.log" | head -n 5)
 is "$bad" "" "no sanitizer report or critical error in the logs"
+# what the server said as it stopped (its FATAL to the idle LISTEN
+# connection) is a log line naming the database, not libpq's raw text
+raw=$(cat "$T_TMP"/desk-*.log "$T_TMP/poller.log" | grep -Ev '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [a-z]+: |^==[0-9]+==' |
+	head -n 5)
+is "$raw" "" "every line the desks and the poller wrote is a log line"
 done_testing
