@@ -10,7 +10,7 @@ fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
-	g_autofree char *path = NULL;
+	g_autofree char *path = NULL, *shown = NULL;
 	struct fw_config *cfg;
 
 	if (!fw_cli_parse_options(cmd, NULL, &argc, &argv))
@@ -29,9 +29,10 @@ fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		fprintf(stderr, "feedwatch check: %s\n", err->message);
 		return 1;
 	}
+	shown = fw_config_database_shown(cfg->database);
 	printf("%s: ok, %u feed%s, %u topic%s, database %s\n", path, cfg->feeds->len,
 	       cfg->feeds->len == 1 ? "" : "s", cfg->topics->len, cfg->topics->len == 1 ? "" : "s",
-	       cfg->database);
+	       shown);
 	fw_config_free(cfg);
 	return 0;
 }

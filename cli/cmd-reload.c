@@ -24,7 +24,9 @@ fw_cmd_reload(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if ((cfg = fw_cli_load_config()) == NULL)
 		return 1;
 	if (!fw_lock_holder_read(cfg->database, &h)) {
-		fprintf(stderr, "feedwatch reload: no feedwatchd is running on %s\n", cfg->database);
+		g_autofree char *shown = fw_config_database_shown(cfg->database);
+
+		fprintf(stderr, "feedwatch reload: no feedwatchd is running on %s\n", shown);
 	} else if (!fw_lock_holder_is_daemon(&h)) {
 		g_autofree char *who = fw_lock_holder_describe(&h);
 

@@ -114,7 +114,9 @@ status_json(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, G
 	pid_t pid = fw_lock_holder_is_daemon(holder) ? holder->pid : 0;
 
 	json_builder_begin_object(b);
-	fw_cli_json_str(b, "database", cfg->database);
+	g_autofree char *shown = fw_config_database_shown(cfg->database);
+
+	fw_cli_json_str(b, "database", shown);
 	if (fw_store_is_pg(cfg->database)) {
 		json_builder_set_member_name(b, "pollers");
 		json_builder_begin_array(b);
@@ -228,6 +230,7 @@ status_pollers(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers
 	g_autoptr(GHashTable) held = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) beating = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GPtrArray) others = g_ptr_array_new();
+	g_autofree char *shown = NULL;
 	guint alive = 0;
 
 	for (guint i = 0; i < lines->len; i++) {
@@ -251,7 +254,8 @@ status_pollers(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers
 		alive += poller_alive(p, now);
 		g_hash_table_add(beating, p->name);
 	}
-	printf("team database %s: %u poller%s alive\n", cfg->database, alive,
+	shown = fw_config_database_shown(cfg->database);
+	printf("team database %s: %u poller%s alive\n", shown, alive,
 	       alive == 1 ? "" : "s");
 	for (guint i = 0; i < pollers->len; i++) {
 		const struct fw_store_poller *p = pollers->pdata[i];

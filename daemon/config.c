@@ -670,6 +670,61 @@ fw_config_database_is_pg(const char *database)
 	return *p == '=';
 }
 
+/* A password's text at v (after "password="): 'quoted' (backslash escapes)
+ * or up to a space or a URI parameter's end. Returns where it ends. */
+static const char *
+password_end(const char *v)
+{
+	if (*v != '\'')
+		return v + strcspn(v, " \t\n&");
+	for (v++; *v && *v != '\''; v++)
+		if (*v == '\\' && v[1])
+			v++;
+	return *v ? v + 1 : v;
+}
+
+char *
+fw_config_database_shown(const char *database)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = database, *k;
+
+	if (!fw_config_database_is_pg(database))
+		return g_strdup(database);
+	if (strstr(database, "://")) {
+		/* postgresql://user:password@host/...: the authority ends at / or ? */
+		const char *auth = strstr(database, "://") + 3;
+		gsize n = strcspn(auth, "/?");
+		const char *at = g_strrstr_len(auth, n, "@");
+		const char *colon = at ? memchr(auth, ':', at - auth) : NULL;
+
+		if (colon) {
+			g_string_append_len(out, database, colon + 1 - database);
+			g_string_append(out, "***");
+			p = at;
+		}
+	}
+	/* password=... as a keyword or a URI parameter */
+	while ((k = strstr(p, "password")) != NULL) {
+		const char *v = k + strlen("password");
+
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (*v != '=') {
+			g_string_append_len(out, p, v - p);
+			p = v;
+			continue;
+		}
+		for (v++; *v == ' ' || *v == '\t'; v++)
+			;
+		g_string_append_len(out, p, v - p);
+		g_string_append(out, "***");
+		p = password_end(v);
+	}
+	g_string_append(out, p);
+	return g_string_free(out, FALSE);
+}
+
 /* libpq's connection keywords (PostgreSQL 15's PQconndefaults, and the few
  * later versions added), for the check of a key=value database string. */
 static const char *const pg_keywords[] = {

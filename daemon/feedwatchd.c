@@ -256,9 +256,13 @@ daemon_reload_cb(gpointer data)
 		fw_log_err("%s; keeping the configuration in use", err->message);
 		fw_config_free(cfg);
 	} else {
-		if (strcmp(cfg->database, d->cfg->database) != 0)
+		if (strcmp(cfg->database, d->cfg->database) != 0) {
+			g_autofree char *to = fw_config_database_shown(cfg->database);
+			g_autofree char *in_use = fw_config_database_shown(d->cfg->database);
+
 			fw_log_warn("database changed to %s: takes effect at the next start; "
-			            "still using %s", cfg->database, d->cfg->database);
+			            "still using %s", to, in_use);
+		}
 		fw_config_free(d->cfg);
 		d->cfg = cfg;
 		fw_store_set_durable(d->store, cfg->durable);
@@ -307,6 +311,7 @@ daemon_notify_only(struct daemon *d, const struct fw_outbox_opts *notify)
 {
 	g_autoptr(GError) err = NULL;
 	g_auto(GStrv) topics = fw_desk_topics(d->cfg);
+	g_autofree char *shown = NULL;
 	guint64 wd_usec = 0;
 
 	fw_store_set_subscriber(d->store, d->cfg->subscriber);
@@ -320,9 +325,10 @@ daemon_notify_only(struct daemon *d, const struct fw_outbox_opts *notify)
 	g_unix_signal_add(SIGHUP, daemon_reload_cb, d);
 	if ((wd_usec = fw_service_watchdog_usec()) > 0)
 		g_timeout_add(MAX(wd_usec / 2000, 1), daemon_watchdog_cb, d);
+	shown = fw_config_database_shown(d->cfg->database);
 	fw_log_info("notifying %s of %u topic%s (config %s, database %s)", d->cfg->subscriber,
 	            g_strv_length(topics), g_strv_length(topics) == 1 ? "" : "s", d->config_path,
-	            d->cfg->database);
+	            shown);
 	fw_service_notify("READY=1");
 	fw_service_notify("STATUS=notifying %s of %u topic%s", d->cfg->subscriber,
 	                  g_strv_length(topics), g_strv_length(topics) == 1 ? "" : "s");
@@ -352,7 +358,7 @@ main(int argc, char **argv)
 	g_autoptr(GOptionContext) octx = g_option_context_new(NULL);
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
-	g_autofree char *path = NULL;
+	g_autofree char *path = NULL, *shown = NULL;
 	struct daemon d = { 0 };
 	guint64 wd_usec = 0;
 	int rc = 0, lock_fd = -1;
@@ -447,9 +453,10 @@ main(int argc, char **argv)
 	daemon_schedule(&d);
 	daemon_requests_cb(&d);   /* any sent before SIGUSR2 was handled */
 	fw_poller_flush_outbox(d.poller);
+	shown = fw_config_database_shown(d.cfg->database);
 	fw_log_info("watching %u feed%s for %u topic%s (config %s, database %s)", d.cfg->feeds->len,
 	            d.cfg->feeds->len == 1 ? "" : "s", d.cfg->topics->len,
-	            d.cfg->topics->len == 1 ? "" : "s", path, d.cfg->database);
+	            d.cfg->topics->len == 1 ? "" : "s", path, shown);
 	fw_service_notify("READY=1");
 	daemon_status(&d, TRUE);
 	/* Loading the config and scheduling every feed freed much of what they

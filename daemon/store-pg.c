@@ -2640,8 +2640,8 @@ static char *conninfo_shown(const char *conninfo)
 	gboolean secret = FALSE;
 	GString *out;
 
-	if (!opts)
-		return g_strdup(conninfo);
+	if (!opts)   /* it does not parse: any password in it masked */
+		return fw_config_database_shown(conninfo);
 	for (PQconninfoOption *o = opts; o->keyword; o++)
 		secret |= o->val && *o->val && !strcmp(o->keyword, "password");
 	if (!secret) {

@@ -128,6 +128,12 @@ gboolean fw_config_name_ok(const char *s);
  * fw_store_is_pg is the same rule. */
 gboolean fw_config_database_is_pg(const char *database);
 
+/* database as it may be shown (status, check, the daemon's log): a
+ * PostgreSQL connection string with the text of any password in it
+ * (postgresql://user:PASSWORD@..., password=PASSWORD) replaced by ***;
+ * a path as it is. New string. */
+char *fw_config_database_shown(const char *database);
+
 /* Parses "30s", "15m", "2h", "1d", "1w" (a unit in either case, a space
  * before it allowed) into seconds; FALSE when bad, a bare number too. */
 gboolean fw_config_parse_duration(const char *s, gint64 *out);

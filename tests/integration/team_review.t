@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 25
+plan 27
 pg_start
 review_setup
 PGCONF="$T_TMP/pg.conf"
@@ -124,6 +124,15 @@ fw -c "$T_TMP/ro.conf" status > "$T_TMP/ro.status" 2>&1
 ok $? "status on a read-only role"
 timeout 20 "$FW_BUILD/feedwatchd" -c "$T_TMP/ro.conf" > "$T_TMP/ro.poller" 2>&1
 is "$?" 1 "a poller on a read-only role exits 1 at start"
+
+# A password in the connection string (the README says: put it in
+# ~/.pgpass) is never shown: status, its JSON, check.
+sed "s|^database = .*|database = postgresql://$(pg_user):s3cret@/feedwatch?host=$FW_PG_DIR|" \
+	"$CONF" > "$T_TMP/pw.conf"
+shown=$({ fw -c "$T_TMP/pw.conf" status; fw -c "$T_TMP/pw.conf" status --format json
+	fw -c "$T_TMP/pw.conf" check; } 2>&1)
+like "$shown" "team database postgresql://$(pg_user):\*\*\*@/feedwatch" "status shows the database, its password masked"
+is "$(printf '%s\n' "$shown" | grep -c s3cret)" 0 "the password is in none of status, status --format json, check"
 
 # hits --follow while PostgreSQL stops and starts again: it says so once,
 # keeps following, and prints a hit stored after the restart.

@@ -788,6 +788,35 @@ static void test_database(void)
 	}
 }
 
+/* fw_config_database_shown: a connection string's password never shown
+ * (whether libpq could parse the string or not); the rest as written. */
+static const struct {
+	const char *database, *shown;
+} shown_rows[] = {
+	{ "postgresql://fw:s3cret@db.example.org/feedwatch", "postgresql://fw:***@db.example.org/feedwatch" },
+	{ "postgres://fw:s3cret@db/fw?bogus=1", "postgres://fw:***@db/fw?bogus=1" },
+	{ "postgresql://fw:p@ss@db/fw", "postgresql://fw:***@db/fw" },
+	{ "postgresql://fw@db/fw?password=s3cret&sslmode=require",
+	  "postgresql://fw@db/fw?password=***&sslmode=require" },
+	{ "postgresql://fw@db/fw", "postgresql://fw@db/fw" },
+	{ "postgresql://db:5432/fw", "postgresql://db:5432/fw" },
+	{ "host=/tmp/pg password=s3cret bogus=1", "host=/tmp/pg password=*** bogus=1" },
+	{ "host=db password = 's3 \\'cret' dbname=fw", "host=db password = *** dbname=fw" },
+	{ "password=s3cret", "password=***" },
+	{ "host=db dbname=fw", "host=db dbname=fw" },
+	{ "/var/lib/feedwatch/password=x.db", "/var/lib/feedwatch/password=x.db" },
+};
+
+static void test_database_shown(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(shown_rows); i++) {
+		g_autofree char *shown = fw_config_database_shown(shown_rows[i].database);
+
+		g_test_message("database = %s", shown_rows[i].database);
+		g_assert_cmpstr(shown, ==, shown_rows[i].shown);
+	}
+}
+
 /* subscriber and subscribe: as written, or $USER@hostname and all. */
 static void test_subscribe(void)
 {
@@ -841,6 +870,7 @@ main(int argc, char **argv)
 	g_test_add_func("/config/problem-order", test_problem_order);
 	g_test_add_func("/config/durations", test_durations);
 	g_test_add_func("/config/database", test_database);
+	g_test_add_func("/config/database-shown", test_database_shown);
 	g_test_add_func("/config/when", test_when);
 	g_test_add_func("/config/subscribe", test_subscribe);
 	rc = g_test_run();
