@@ -184,6 +184,8 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	r.loop = g_main_loop_new(NULL, FALSE);
 	r.done = g_new0(guint8, MAX(cfg->feeds->len, 1u));
 	fw_poller_set_done_cb(r.poller, poll_done_cb, &r);
+	/* now, as asked: on a team database too, not only the feeds that are due */
+	fw_poller_set_anytime(r.poller, TRUE);
 	if (!no_notify)
 		fw_poller_flush_outbox(r.poller);  /* what an earlier run could not send */
 	for (guint i = 0; i < cfg->feeds->len; i++) {

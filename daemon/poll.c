@@ -117,6 +117,7 @@ struct fw_poller {
 	                             Retry-After pauses as last read from the store */
 	gint64 pauses_read;       /* when they were (Unix seconds) */
 	gboolean db_away;         /* team mode: the database was unreachable, said once */
+	gboolean anytime;         /* team mode: claim feeds that are not due (fw_poller_set_anytime) */
 };
 
 /* Team mode: a feed whose state could not be read or claimed (the server
@@ -1117,8 +1118,8 @@ poll_claim(struct feed_run *run)
 		fw_log_debug("%s: its host asked to wait; looking again at %" G_GINT64_FORMAT, fc->key,
 		             retry);
 		p->stats.feeds_skipped++;
-	} else if (!fw_store_feed_claim(p->store, run->feed_id, now, p->cfg->lease, &claimed, &retry,
-	                                &err)) {
+	} else if (!fw_store_feed_claim(p->store, run->feed_id, now, p->cfg->lease, p->anytime,
+	                                &claimed, &retry, &err)) {
 		poll_store_err(p, fc->key, "cannot claim it", err);
 		retry = now + POLL_RETRY_SOON;
 	} else if (claimed) {
@@ -1172,6 +1173,12 @@ fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer data)
 {
 	p->done_cb = cb;
 	p->done_data = data;
+}
+
+void
+fw_poller_set_anytime(struct fw_poller *p, gboolean anytime)
+{
+	p->anytime = anytime;
 }
 
 void

@@ -33,7 +33,8 @@ struct fw_store_ops {
 	                        const struct fw_poll_record *rec, GError **error);
 	gboolean (*feed_statuses)(struct fw_store *s, GPtrArray *out, GError **error);
 	gboolean (*feed_claim)(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
-	                       gboolean *claimed, gint64 *retry, GError **error);
+	                       gboolean anytime, gboolean *claimed, gint64 *retry,
+	                       GError **error);
 	gboolean (*host_pause)(struct fw_store *s, const char *host, gint64 until, GError **error);
 	gboolean (*host_pauses)(struct fw_store *s, gint64 now, GHashTable *out, GError **error);
 	gboolean (*poller_beat)(struct fw_store *s, gint64 started, gint64 now, gint64 every,

@@ -403,12 +403,13 @@ static const char *const pst_sql[PS_COUNT] = {
 		" max_age = CASE WHEN $17::int <> 0 OR $19::bigint > 0 THEN $19::bigint ELSE max_age END,"
 		" lease_until = 0"   /* the claim ends; claimed_by says who polled it last */
 		" WHERE id = $1::bigint",
-	/* Due, and nobody else's lease running; a row another poller is
-	 * claiming right now is skipped, not waited for. */
+	/* Due (or asked for anytime: $5), and nobody else's lease running; a
+	 * row another poller is claiming right now is skipped, not waited for. */
 	[PS_FEED_CLAIM] =
 		"UPDATE feeds SET claimed_by = $2::text, lease_until = $4::bigint,"
 		" claimed_since = $3::bigint"
-		" WHERE id = (SELECT id FROM feeds WHERE id = $1::bigint AND next_poll <= $3::bigint"
+		" WHERE id = (SELECT id FROM feeds WHERE id = $1::bigint"
+		"   AND (next_poll <= $3::bigint OR $5::int <> 0)"
 		"   AND (lease_until <= $3::bigint OR claimed_by = $2::text)"
 		"   FOR UPDATE SKIP LOCKED) RETURNING id",
 	/* Still ours (claimed_by): renewed, and locked until the poll is recorded. */
@@ -1192,7 +1193,8 @@ static PGresult *claims_run(struct fw_store *s, enum pst_id id, struct params *p
  * claim at once, whatever group the poller has open, and rolling a group
  * back does not drop its claims. */
 static gboolean pg_feed_claim(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
-                              gboolean *claimed, gint64 *retry, GError **error)
+                              gboolean anytime, gboolean *claimed, gint64 *retry,
+                              GError **error)
 {
 	struct params p = { 0 };
 	PGresult *r;
@@ -1201,6 +1203,7 @@ static gboolean pg_feed_claim(struct fw_store *s, gint64 feed_id, gint64 now, gi
 	p_text(&p, fw_store_poller_name(s));
 	p_int(&p, now);
 	p_int(&p, now + MAX(lease, 1));
+	p_int(&p, anytime);
 	if (!(r = claims_run(s, PS_FEED_CLAIM, &p, "claiming a feed", error)))
 		return FALSE;
 	*claimed = PQntuples(r) > 0;

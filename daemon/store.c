@@ -51,13 +51,14 @@ void fw_store_free(struct fw_store *s)
 }
 
 gboolean fw_store_feed_claim(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
-                             gboolean *claimed, gint64 *retry, GError **error)
+                             gboolean anytime, gboolean *claimed, gint64 *retry,
+                             GError **error)
 {
 	*claimed = TRUE;
 	*retry = 0;
 	if (!s->ops->feed_claim)
 		return TRUE;
-	return s->ops->feed_claim(s, feed_id, now, lease, claimed, retry, error);
+	return s->ops->feed_claim(s, feed_id, now, lease, anytime, claimed, retry, error);
 }
 
 gboolean fw_store_feed_claim_keep(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,

@@ -54,6 +54,11 @@ void fw_poller_poll(struct fw_poller *p, guint i);
 typedef void (*fw_poll_done_cb)(guint feed_index, gint64 next_poll, gpointer data);
 void fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer data);
 
+/* Team mode: anytime TRUE claims a feed whether it is due or not (feedwatch
+ * poll: now), still never one another poller holds; FALSE (the daemon's
+ * default) claims only feeds due in the database. */
+void fw_poller_set_anytime(struct fw_poller *p, gboolean anytime);
+
 /* Commits the polls stored so far, then sends what is due in the outbox. */
 void fw_poller_flush_outbox(struct fw_poller *p);
 

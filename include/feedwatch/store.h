@@ -183,14 +183,16 @@ gboolean fw_store_feed_polled(struct fw_store *s, gint64 feed_id, gint64 now,
                               const struct fw_poll_record *rec, GError **error);
 
 /* Claims feed feed_id for this process (the store's poller name) until
- * now + lease when it is due (its next_poll <= now) and no other poller
- * holds it (no lease running). *claimed says whether it did; when not,
+ * now + lease when it is due (its next_poll <= now; anytime: whenever, as
+ * feedwatch poll asks) and no other poller holds it (no lease running).
+ * *claimed says whether it did; when not,
  * *retry is when to ask again (its next poll, or the end of the other's
  * lease). A claim ends with fw_store_feed_polled, or at its lease's end
  * when its poller died. On SQLite (one poller) every feed is claimed and
  * nothing is written. */
 gboolean fw_store_feed_claim(struct fw_store *s, gint64 feed_id, gint64 now, gint64 lease,
-                             gboolean *claimed, gint64 *retry, GError **error);
+                             gboolean anytime, gboolean *claimed, gint64 *retry,
+                             GError **error);
 
 /* Before a poll is recorded (inside the transaction that records it): TRUE
  * in *held when this process still holds its claim on feed_id, which is

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 27
+plan 28
 pg_start
 review_setup
 PGCONF="$T_TMP/pg.conf"
@@ -105,6 +105,9 @@ tm send-keys -t pg q
 fw -c "$PGCONF" poll --no-notify > "$T_TMP/pgpoll2.log" 2>&1
 like "$(cat "$T_TMP/pgpoll2.log")" "0 new items, 0 new hits" "second poll: nothing new"
 is "$(fw -c "$PGCONF" hits --limit 0 --format json | wc -l)" "$all" "second poll: no duplicate hit"
+fw -c "$PGCONF" poll --no-notify --feed f0003 > "$T_TMP/pgpoll3.log" 2>&1
+like "$(cat "$T_TMP/pgpoll3.log")" "polled 1 feed \(0 failed\)" \
+	"poll --feed on a team database polls it now, though it is not due"
 
 # A role that may only read (no CREATE on the schema; or every transaction
 # read-only) reads the team database: the schema is the newest, so opening

@@ -3738,24 +3738,31 @@ static void test_claims(struct fixture *f, gconstpointer data)
 	fw_store_set_poller_name(b, "other:1");
 	g_assert_cmpint(fw_store_is_team(f->s), ==, run->pg);
 	/* a new feed is due: A claims it for 60 s, B cannot until then */
-	g_assert_true(fw_store_feed_claim(f->s, feed, 1000, 60, &claimed, &retry, &err));
+	g_assert_true(fw_store_feed_claim(f->s, feed, 1000, 60, FALSE, &claimed, &retry, &err));
 	g_assert_true(claimed);
-	g_assert_true(fw_store_feed_claim(b, feed, 1010, 60, &claimed, &retry, &err));
+	g_assert_true(fw_store_feed_claim(b, feed, 1010, 60, FALSE, &claimed, &retry, &err));
 	g_assert_no_error(err);
 	g_assert_cmpint(claimed, ==, !run->pg);
 	if (run->pg)
 		g_assert_cmpint(retry, ==, 1060);
 	/* A records the poll: its claim ends; the feed is due at 2000 for both */
 	g_assert_true(fw_store_feed_polled(f->s, feed, 1020, &rec, &err));
-	g_assert_true(fw_store_feed_claim(b, feed, 1030, 60, &claimed, &retry, &err));
+	g_assert_true(fw_store_feed_claim(b, feed, 1030, 60, FALSE, &claimed, &retry, &err));
 	g_assert_cmpint(claimed, ==, !run->pg);
 	if (run->pg)
 		g_assert_cmpint(retry, ==, 2000);
+	/* feedwatch poll (anytime) claims it before it is due, and A cannot
+	 * then; the poll it records ends that claim */
+	g_assert_true(fw_store_feed_claim(b, feed, 1040, 60, TRUE, &claimed, &retry, &err));
+	g_assert_true(claimed);
+	g_assert_true(fw_store_feed_claim(f->s, feed, 1050, 60, TRUE, &claimed, &retry, &err));
+	g_assert_cmpint(claimed, ==, !run->pg);
+	g_assert_true(fw_store_feed_polled(b, feed, 1060, &rec, &err));
 	/* due again: A claims, dies; B takes it when the lease ended; A's
 	 * late poll is then not kept, B's is */
-	g_assert_true(fw_store_feed_claim(f->s, feed, 2000, 60, &claimed, &retry, &err));
+	g_assert_true(fw_store_feed_claim(f->s, feed, 2000, 60, FALSE, &claimed, &retry, &err));
 	g_assert_true(claimed);
-	g_assert_true(fw_store_feed_claim(b, feed, 2061, 60, &claimed, &retry, &err));
+	g_assert_true(fw_store_feed_claim(b, feed, 2061, 60, FALSE, &claimed, &retry, &err));
 	g_assert_true(claimed);
 	g_assert_true(fw_store_feed_claim_keep(f->s, feed, 2070, 60, &held, &err));
 	g_assert_cmpint(held, ==, !run->pg);
