@@ -30,6 +30,13 @@ fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return 1;
 	}
 	shown = fw_config_database_shown(cfg->database);
+	if (!fw_store_database_check(cfg->database, &err)) {
+		/* a connection string libpq cannot read never connects */
+		printf("%s: database %s: %s\n", path, shown, err->message);
+		fprintf(stderr, "feedwatch check: %s: 1 error\n", path);
+		fw_config_free(cfg);
+		return 1;
+	}
 	printf("%s: ok, %u feed%s, %u topic%s, database %s\n", path, cfg->feeds->len,
 	       cfg->feeds->len == 1 ? "" : "s", cfg->topics->len, cfg->topics->len == 1 ? "" : "s",
 	       shown);

@@ -155,6 +155,7 @@ extern const struct fw_store_ops fw_store_pg_ops;
 struct fw_store *fw_store_sqlite_open(const char *path, GError **error);
 struct fw_store *fw_store_sqlite_open_readonly(const char *path, GError **error);
 struct fw_store *fw_store_pg_open(const char *conninfo, gboolean readonly, GError **error);
+gboolean fw_store_pg_check(const char *conninfo, GError **error);
 
 /* Shared helpers (store.c). */
 

@@ -2661,6 +2661,30 @@ static char *conninfo_shown(const char *conninfo)
 	return g_string_free(out, FALSE);
 }
 
+/* TRUE when libpq parses conninfo (it is loaded for that); else FALSE with
+ * libpq's message. Connects to nothing. */
+gboolean fw_store_pg_check(const char *conninfo, GError **error)
+{
+	g_autoptr(GError) lib_error = NULL;
+	PQconninfoOption *opts;
+	char *msg = NULL;
+
+	if (!fw_lazylib_load(&pq_lib, &lib_error)) {
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN, "PostgreSQL: %s",
+		            lib_error->message);
+		return FALSE;
+	}
+	if ((opts = PQconninfoParse(conninfo, &msg)) != NULL) {
+		PQconninfoFree(opts);
+		return TRUE;
+	}
+	g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN, "%s",
+	            msg ? g_strstrip(msg) : "not a connection string libpq reads");
+	if (msg)
+		PQfreemem(msg);
+	return FALSE;
+}
+
 /* Connects to the team database and brings its schema up to date (readonly:
  * a reader's open, which writes nothing when the schema is the newest).
  * Returns the store, or NULL with error. */

@@ -15,6 +15,11 @@ gboolean fw_store_is_pg(const char *database)
 	return fw_config_database_is_pg(database);
 }
 
+gboolean fw_store_database_check(const char *database, GError **error)
+{
+	return !fw_store_is_pg(database) || fw_store_pg_check(database, error);
+}
+
 struct fw_store *fw_store_open(const char *database, GError **error)
 {
 	g_return_val_if_fail(database != NULL, NULL);

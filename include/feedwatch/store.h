@@ -54,6 +54,11 @@ struct fw_store;
  * (it starts with a word and '='); anything else is an SQLite file. */
 gboolean fw_store_is_pg(const char *database);
 
+/* TRUE when database can be given to its backend as written: a PostgreSQL
+ * connection string that libpq parses (libpq loaded for it), any path.
+ * Nothing is opened or connected to. FALSE with error (libpq's words). */
+gboolean fw_store_database_check(const char *database, GError **error);
+
 /* Opens the database, running migrations: an SQLite file at path (creating
  * it and its directories, 0700), or a PostgreSQL database (fw_store_is_pg:
  * the team mode, see docs/design.md section 18). Returns a new store (free

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 28
+plan 30
 pg_start
 review_setup
 PGCONF="$T_TMP/pg.conf"
@@ -136,6 +136,15 @@ shown=$({ fw -c "$T_TMP/pw.conf" status; fw -c "$T_TMP/pw.conf" status --format 
 	fw -c "$T_TMP/pw.conf" check; } 2>&1)
 like "$shown" "team database postgresql://$(pg_user):\*\*\*@/feedwatch" "status shows the database, its password masked"
 is "$(printf '%s\n' "$shown" | grep -c s3cret)" 0 "the password is in none of status, status --format json, check"
+
+# check reads the connection string as libpq will: one it cannot parse
+# is a problem (exit 1), named without its password.
+sed "s|^database = .*|database = host=$FW_PG_DIR password=s3cret dbname=feedwatch bogus=1|" \
+	"$CONF" > "$T_TMP/bogus.conf"
+out=$(fw -c "$T_TMP/bogus.conf" check 2>&1)
+is "$?" 1 "check: a connection string libpq cannot parse exits 1"
+like "$out" "database host=.* password=\*\*\* .*: invalid connection option \"bogus\"" \
+	"check names the problem, the password masked"
 
 # hits --follow while PostgreSQL stops and starts again: it says so once,
 # keeps following, and prints a hit stored after the restart.
