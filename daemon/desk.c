@@ -27,6 +27,7 @@ struct fw_desk {
 	gint64 slept;           /* CLOCK_BOOTTIME - CLOCK_MONOTONIC at the last look, µs */
 	gboolean lost;          /* the connection went; retry_id runs */
 	gboolean lost_warned;
+	gboolean held_warned;   /* back, but another notifier holds the subscriber: said */
 };
 
 static gboolean desk_socket_cb(gint fd, GIOCondition cond, gpointer data);
@@ -140,12 +141,19 @@ desk_retry_cb(gpointer data)
 	g_autoptr(GError) err = NULL;
 
 	if (!desk_attach(d, &err)) {
-		fw_log_debug("still no team database: %s", err->message);
+		/* the database is back but another notifier took the subscriber
+		 * while this one was away: said once, waited for */
+		if (g_error_matches(err, FW_STORE_ERROR, FW_STORE_ERROR_BUSY) && !d->held_warned)
+			fw_log_warn("connected to the team database again, but %s: showing nothing "
+			            "until it stops", err->message);
+		else
+			fw_log_debug("still no team database: %s", err->message);
+		d->held_warned |= g_error_matches(err, FW_STORE_ERROR, FW_STORE_ERROR_BUSY);
 		return G_SOURCE_CONTINUE;
 	}
 	fw_log_info("connected to the team database again");
 	d->retry_id = 0;
-	d->lost = d->lost_warned = FALSE;
+	d->lost = d->lost_warned = d->held_warned = FALSE;
 	desk_flush(d);
 	return G_SOURCE_REMOVE;
 }
