@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 30
+plan 31
 pg_start
 review_setup
 PGCONF="$T_TMP/pg.conf"
@@ -138,13 +138,15 @@ like "$shown" "team database postgresql://$(pg_user):\*\*\*@/feedwatch" "status 
 is "$(printf '%s\n' "$shown" | grep -c s3cret)" 0 "the password is in none of status, status --format json, check"
 
 # check reads the connection string as libpq will: one it cannot parse
-# is a problem (exit 1), named without its password.
-sed "s|^database = .*|database = host=$FW_PG_DIR password=s3cret dbname=feedwatch bogus=1|" \
+# is a problem (exit 1), named without its password. (A key=value string's
+# unknown keyword is the config's own problem, with its line: test_config.)
+sed "s|^database = .*|database = postgresql://ana:s3cret@/feedwatch?host=$FW_PG_DIR\&bogus=1|" \
 	"$CONF" > "$T_TMP/bogus.conf"
 out=$(fw -c "$T_TMP/bogus.conf" check 2>&1)
 is "$?" 1 "check: a connection string libpq cannot parse exits 1"
-like "$out" "database host=.* password=\*\*\* .*: invalid connection option \"bogus\"" \
+like "$out" "database postgresql://ana:\*\*\*@/feedwatch.*: invalid URI query parameter: \"bogus\"" \
 	"check names the problem, the password masked"
+is "$(printf '%s\n' "$out" | grep -c s3cret)" 0 "and the password is not in it"
 
 # hits --follow while PostgreSQL stops and starts again: it says so once,
 # keeps following, and prints a hit stored after the restart.
