@@ -159,6 +159,7 @@ poll_store_back(struct fw_poller *p)
 		fw_log_info("connected to the team database again");
 	p->db_away = FALSE;
 }
+
 static guint run_end(struct feed_run *run);
 static void poll_start_waiting(struct fw_poller *p, guint i);
 static gboolean poll_claim(struct feed_run *run);

@@ -755,8 +755,6 @@ static gboolean in_txn(struct fw_store *s)
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
-/* Outside a transaction, resets a connection that was lost (the server
- * restarted): its statements are prepared again on use. */
 /* libpq's notice processor for our connections: what the server says
  * outside an answer (its FATAL to an idle connection as it shuts down, a
  * WARNING) is logged naming the database, not written raw to stderr. */
@@ -811,6 +809,8 @@ static void pg_session(struct fw_store *s)
 		PQclear(PQexec(s->pg->conn, "LISTEN feedwatch_hits"));
 }
 
+/* Outside a transaction, resets a connection that was lost (the server
+ * restarted): its statements are prepared again on use. */
 static void pg_revive(struct fw_store *s)
 {
 	if (PQstatus(s->pg->conn) == CONNECTION_OK || in_txn(s))
