@@ -683,8 +683,10 @@ password_end(const char *v)
 	return *v ? v + 1 : v;
 }
 
-char *
-fw_config_database_shown(const char *database)
+/* database with the text of each password in it replaced by ***; each
+ * password's own text appended to secrets (unless NULL). New string. */
+static char *
+database_mask(const char *database, GPtrArray *secrets)
 {
 	GString *out = g_string_new(NULL);
 	const char *p = database, *k;
@@ -701,6 +703,8 @@ fw_config_database_shown(const char *database)
 		if (colon) {
 			g_string_append_len(out, database, colon + 1 - database);
 			g_string_append(out, "***");
+			if (secrets && at > colon + 1)
+				g_ptr_array_add(secrets, g_strndup(colon + 1, at - colon - 1));
 			p = at;
 		}
 	}
@@ -720,8 +724,46 @@ fw_config_database_shown(const char *database)
 		g_string_append_len(out, p, v - p);
 		g_string_append(out, "***");
 		p = password_end(v);
+		if (secrets && p > v)
+			g_ptr_array_add(secrets, g_strndup(v, p - v));
 	}
 	g_string_append(out, p);
+	return g_string_free(out, FALSE);
+}
+
+char *
+fw_config_database_shown(const char *database)
+{
+	return database_mask(database, NULL);
+}
+
+char *
+fw_config_database_masked(const char *text, const char *database)
+{
+	g_autoptr(GPtrArray) secrets = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *shown = database_mask(database, secrets);
+	GString *out = g_string_new(text);
+
+	if (*database != '\0')
+		g_string_replace(out, database, shown, 0);
+	for (guint i = 0; i < secrets->len; i++) {
+		const char *pw = secrets->pdata[i];
+		/* also quoted without its quotes, or with a URI's %-escapes undone */
+		g_autofree char *bare = NULL;
+		g_autofree char *plain = g_uri_unescape_string(pw, NULL);
+
+		if (pw[0] == '\'') {
+			gsize n = strlen(pw + 1);   /* pw[n] is its last character */
+
+			bare = g_strndup(pw + 1, n > 0 && pw[n] == '\'' ? n - 1 : n);
+		}
+
+		g_string_replace(out, pw, "***", 0);
+		if (bare && *bare)
+			g_string_replace(out, bare, "***", 0);
+		if (plain && *plain)
+			g_string_replace(out, plain, "***", 0);
+	}
 	return g_string_free(out, FALSE);
 }
 

@@ -2678,8 +2678,13 @@ gboolean fw_store_pg_check(const char *conninfo, GError **error)
 		PQconninfoFree(opts);
 		return TRUE;
 	}
-	g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN, "%s",
-	            msg ? g_strstrip(msg) : "not a connection string libpq reads");
+	{
+		/* libpq may quote the whole string, password and all */
+		g_autofree char *masked = fw_config_database_masked(
+		        msg ? g_strstrip(msg) : "not a connection string libpq reads", conninfo);
+
+		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN, "%s", masked);
+	}
 	if (msg)
 		PQfreemem(msg);
 	return FALSE;
@@ -2708,7 +2713,8 @@ struct fw_store *fw_store_pg_open(const char *conninfo, gboolean readonly, GErro
 	s->pg->conninfo = g_strdup(conninfo);
 	s->pg->conn = pg_connect(s, conninfo);
 	if (PQstatus(s->pg->conn) != CONNECTION_OK) {
-		err = g_strstrip(g_strdup(PQerrorMessage(s->pg->conn)));
+		/* libpq may quote the whole string, password and all */
+		err = fw_config_database_masked(g_strstrip(PQerrorMessage(s->pg->conn)), conninfo);
 		g_set_error(error, FW_STORE_ERROR, FW_STORE_ERROR_OPEN,
 		            "%s: cannot connect: %s", s->path, err);
 		fw_store_free(s);

@@ -134,6 +134,11 @@ gboolean fw_config_database_is_pg(const char *database);
  * a path as it is. New string. */
 char *fw_config_database_shown(const char *database);
 
+/* text (a message libpq wrote about database, which may quote it whole)
+ * with database replaced by its shown form and the text of any password in
+ * it by ***, wherever it appears. New string. */
+char *fw_config_database_masked(const char *text, const char *database);
+
 /* Parses "30s", "15m", "2h", "1d", "1w" (a unit in either case, a space
  * before it allowed) into seconds; FALSE when bad, a bare number too. */
 gboolean fw_config_parse_duration(const char *s, gint64 *out);

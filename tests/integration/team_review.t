@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 31
+plan 33
 pg_start
 review_setup
 PGCONF="$T_TMP/pg.conf"
@@ -147,6 +147,11 @@ is "$?" 1 "check: a connection string libpq cannot parse exits 1"
 like "$out" "database postgresql://ana:\*\*\*@/feedwatch.*: invalid URI query parameter: \"bogus\"" \
 	"check names the problem, the password masked"
 is "$(printf '%s\n' "$out" | grep -c s3cret)" 0 "and the password is not in it"
+# libpq quotes a URI it cannot read whole, password and all: masked there too.
+sed "s|^database = .*|database = postgresql://ana:s3cret@[::1/feedwatch|" "$CONF" > "$T_TMP/v6.conf"
+out=$(fw -c "$T_TMP/v6.conf" check 2>&1; fw -c "$T_TMP/v6.conf" status 2>&1)
+like "$out" "in URI: \"postgresql://ana:\*\*\*@\[::1/feedwatch\"" "libpq's message quotes the URI, its password masked"
+is "$(printf '%s\n' "$out" | grep -c s3cret)" 0 "the password is in neither check's nor status's message"
 
 # hits --follow while PostgreSQL stops and starts again: it says so once,
 # keeps following, and prints a hit stored after the restart.

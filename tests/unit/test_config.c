@@ -817,6 +817,33 @@ static void test_database_shown(void)
 	}
 }
 
+/* fw_config_database_masked: libpq's messages about a string it cannot
+ * read quote it whole, or a part of it; neither shows the password. */
+static const struct {
+	const char *database, *message, *masked;
+} masked_rows[] = {
+	{ "postgresql://ana:s3cret@[::1/fw",
+	  "end of string reached when looking for matching \"]\" in IPv6 host address in URI: "
+	  "\"postgresql://ana:s3cret@[::1/fw\"",
+	  "end of string reached when looking for matching \"]\" in IPv6 host address in URI: "
+	  "\"postgresql://ana:***@[::1/fw\"" },
+	{ "postgresql://ana:s%33cret@db/fw", "password \"s3cret\" rejected", "password \"***\" rejected" },
+	{ "host=db password='s3 cret' x", "near 's3 cret' and s3 cret", "near *** and ***" },
+	{ "host=db password=s3cret", "no password here", "no password here" },
+	{ "/var/lib/fw.db", "cannot open /var/lib/fw.db", "cannot open /var/lib/fw.db" },
+};
+
+static void test_database_masked(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(masked_rows); i++) {
+		g_autofree char *m = fw_config_database_masked(masked_rows[i].message,
+		                                               masked_rows[i].database);
+
+		g_test_message("database = %s", masked_rows[i].database);
+		g_assert_cmpstr(m, ==, masked_rows[i].masked);
+	}
+}
+
 /* subscriber and subscribe: as written, or $USER@hostname and all. */
 static void test_subscribe(void)
 {
@@ -871,6 +898,7 @@ main(int argc, char **argv)
 	g_test_add_func("/config/durations", test_durations);
 	g_test_add_func("/config/database", test_database);
 	g_test_add_func("/config/database-shown", test_database_shown);
+	g_test_add_func("/config/database-masked", test_database_masked);
 	g_test_add_func("/config/when", test_when);
 	g_test_add_func("/config/subscribe", test_subscribe);
 	rc = g_test_run();
