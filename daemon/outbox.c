@@ -12,6 +12,8 @@
 #define FW_OUTBOX_EXEC_TIMEOUT 30     /* seconds */
 #define FW_OUTBOX_PROBE_EVERY 10      /* seconds between server probes while there is none */
 #define FW_OUTBOX_BATCH 1000          /* due rows read per flush */
+#define FW_OUTBOX_RELEASE_BATCH 20000 /* and by a flush that summarises a backlog (one
+                                       * notification for all of it, not one a 1000) */
 #define FW_OUTBOX_TITLES 5            /* titles listed in a summary's body */
 #define FW_OUTBOX_TITLE_MAX 80        /* characters of one title in a summary line */
 #define FW_OUTBOX_SUMMARY_MAX 250     /* characters of a summary line */
@@ -1278,7 +1280,8 @@ fw_outbox_flush(struct fw_outbox *o)
 	gint64 now = outbox_now(o);
 
 	record_unrecorded(o);
-	if (!fw_store_outbox_due(o->store, now, FW_OUTBOX_BATCH, rows, &err)) {
+	if (!fw_store_outbox_due(o->store, now, o->release ? FW_OUTBOX_RELEASE_BATCH : FW_OUTBOX_BATCH,
+	                         rows, &err)) {
 		fw_log_err("cannot read the outbox: %s", err->message);
 		return;
 	}
@@ -1287,6 +1290,10 @@ fw_outbox_flush(struct fw_outbox *o)
 		struct fw_outbox_row *r = rows->pdata[i];
 		const struct fw_topic_conf *t;
 		if (g_hash_table_contains(o->sending, &r->id))
+			continue;
+		/* past a batch, a release reads on for the summary only: the other
+		 * channels' rows wait for the next flushes, a batch at a time */
+		if (i >= FW_OUTBOX_BATCH && r->channel != FW_CHANNEL_DESKTOP)
 			continue;
 		t = topic_by_key(o, r->topic);
 		if (t != NULL && t->digest)

@@ -6,7 +6,7 @@
 # earlier run left.
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/notify_setup.sh"
-plan 15
+plan 19
 
 W="$T_TMP/www"
 mkdir -p "$W"
@@ -80,4 +80,33 @@ write_feed "$W/news.xml" "News" "Milei one|x" "Milei two|x" "Mercosur three|x" \
 	"Mercosur four|x" "Mercosur five|x" "Milei and Mercosur six|x" "Milei seven|x"
 wait_until 20 at_least 2
 is "$(nlog 2 'n["summary"]')" "Milei — News" "later hits are shown one by one again"
+
+# A backlog larger than the outbox's batch (1000 rows a flush) is still ONE
+# summary: 1500 hits polled without a bus, then a poll with the server.
+conf2="$T_TMP/bulk.conf"
+cat > "$conf2" <<CONF
+[feedwatch]
+database = $T_TMP/bulk.db
+notify_initial = true
+[feed bulk]
+url = file://$W/bulk.xml
+[topic bulk]
+query = Bulk
+CONF
+"$FW_PY" - "$W/bulk.xml" <<'PY'
+import sys
+items = "".join("<item><guid>b%d</guid><title>Bulk story %d</title><link>https://bulk.example/%d</link></item>" % (i, i, i)
+                for i in range(1500))
+open(sys.argv[1], "w").write('<?xml version="1.0"?><rss version="2.0"><channel><title>Bulk</title>%s</channel></rss>' % items)
+PY
+nobus $FW_WRAP "$FW_BUILD/feedwatch" -c "$conf2" poll 2> /dev/null
+is "$(sqlite3 "$T_TMP/bulk.db" "select count(*) from hits where notified = 'pending'")" 1500 \
+	"1500 hits polled without a bus: all pending"
+before=$(ncount)
+fw -c "$conf2" poll --feed bulk 2> /dev/null
+is "$(( $(ncount) - before ))" 1 "then a poll with the server: one notification"
+is "$(nlog "$(ncount)" 'n["summary"]')" "feedwatch: 1500 hits not shown yet — Bulk 1500" \
+	"one summary of all 1500, not one a batch"
+is "$(sqlite3 "$T_TMP/bulk.db" "select count(*) from hits where notified = 'delivered'")" 1500 \
+	"and all 1500 are delivered"
 done_testing
