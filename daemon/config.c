@@ -88,9 +88,6 @@ struct scan {
 	GHashTable *names;   /* group name -> its first struct group * */
 	GHashTable *keys;    /* (group, key) -> its first struct entry *, a set of entries */
 	char *buf;           /* the text, its lines cut at '\n' */
-	GStringChunk *strings; /* the groups' names, the entries' keys and values: one
-	                      * block for them all, not a malloc each (a config of
-	                      * 100,000 feeds: 7 MB less at its peak) */
 	GHashTable *nul_lines; /* lines with a NUL (reported once), or NULL */
 	gboolean names_only; /* queries are kept as written, not compiled */
 };
@@ -112,10 +109,11 @@ entry_equal(gconstpointer a, gconstpointer b)
 	return x->group == y->group && strcmp(x->key, y->key) == 0;
 }
 
-/* Frees e (its strings are the scan's). */
 static void
 entry_free(struct entry *e)
 {
+	g_free(e->key);
+	g_free(e->value);
 	g_free(e);
 }
 
@@ -131,10 +129,10 @@ group_entries_free(struct group *g)
 	g->last = NULL;
 }
 
-/* Frees g and its entries (its name is the scan's). */
 static void
 group_free(struct group *g)
 {
+	g_free(g->name);
 	group_entries_free(g);
 	g_free(g);
 }
@@ -172,15 +170,7 @@ problem_cmp(gconstpointer a, gconstpointer b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* A copy of s[0, len) (len -1: all of s) in the scan's strings, which may be
- * changed in place and live as long as the scan. */
-static char *
-scan_str(struct scan *sc, const char *s, gssize len)
-{
-	return g_string_chunk_insert_len(sc->strings, s, len);
-}
-
-/* A new group named name (the scan's string) at line. */
+/* A new group named name (taken) at line. */
 static struct group *
 group_new(struct scan *sc, char *name, int line)
 {
@@ -266,11 +256,11 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 		if (end == NULL || end[1 + strspn(end + 1, " \t")] != '\0') {
 			problem(sc, line, 0, "a group header must look like [name]");
 			/* its keys belong to it: one problem, not one per key */
-			*cur = group_new(sc, scan_str(sc, "", 0), line);
+			*cur = group_new(sc, g_strdup(""), line);
 			(*cur)->bad = TRUE;
 			return;
 		}
-		g = group_new(sc, g_strstrip(scan_str(sc, s + 1, end - s - 1)), line);
+		g = group_new(sc, g_strstrip(g_strndup(s + 1, end - s - 1)), line);
 		g->text = raw;
 		if ((first = g_hash_table_lookup(sc->names, g->name)) != NULL) {
 			problem(sc, line, 0, "group [%s] appears twice (first on line %d)",
@@ -296,11 +286,11 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 		char *v = eq + 1;
 		gssize cut;
 
-		e->key = g_strstrip(scan_str(sc, s, eq - s));
+		e->key = g_strstrip(g_strndup(s, eq - s));
 		e->key_col = (int)g_utf8_pointer_to_offset(raw, s) + 1;
 		v += strspn(v, " \t");
 		e->col = (int)g_utf8_pointer_to_offset(raw, v) + 1;
-		e->value = scan_str(sc, v, -1);
+		e->value = g_strdup(v);
 		if ((cut = strip_comment(e->value, v > eq + 1)) >= 0)
 			e->comment = v + cut;
 		e->line = line;
@@ -1678,7 +1668,6 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 	sc.groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
 	sc.names = g_hash_table_new(g_str_hash, g_str_equal);
 	sc.keys = g_hash_table_new(entry_hash, entry_equal);
-	sc.strings = g_string_chunk_new(MIN(MAX(len, 256), CONFIG_BLOCK));
 	scan_text(&sc, text, len);
 	g_clear_pointer(&sc.names, g_hash_table_unref);   /* only the scan needs it */
 	g_ptr_array_unref(c->feeds);   /* room for every group at once, not 1.5 times it */
@@ -1772,7 +1761,6 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 	if (sc.nul_lines != NULL)
 		g_hash_table_unref(sc.nul_lines);
 	g_ptr_array_unref(sc.groups);
-	g_string_chunk_free(sc.strings);
 	g_free(sc.buf);
 	if (errors->len > nerr) {
 		g_set_error(error, FW_CONFIG_ERROR, FW_CONFIG_ERROR_INVALID, "%s: %u error%s", path,
