@@ -678,11 +678,12 @@ password_end(const char *v)
 static char *
 database_mask(const char *database, GPtrArray *secrets)
 {
-	GString *out = g_string_new(NULL);
+	GString *out;
 	const char *p = database, *k;
 
 	if (!fw_config_database_is_pg(database))
 		return g_strdup(database);
+	out = g_string_new(NULL);
 	if (strstr(database, "://")) {
 		/* postgresql://user:password@host/...: the authority ends at / or ? */
 		const char *auth = strstr(database, "://") + 3;
