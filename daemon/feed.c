@@ -838,6 +838,51 @@ static void text_char_name(const char *s, gsize len, gsize i, char buf[16])
 		           (guint)g_utf8_get_char_validated(s + i, (gssize)(len - i)));
 }
 
+/* The part of link that names a page for doc_mark_shared_links: without its
+ * fragment and trailing slashes; new. */
+static char *link_page(const char *link)
+{
+	gsize n = strcspn(link, "#");
+
+	while (n > 0 && link[n - 1] == '/')
+		n--;
+	return g_strndup(link, n);
+}
+
+/* Marks link_shared the items whose link another item of doc has under
+ * another title (the link as resolved, less fragment and trailing slash). */
+static void doc_mark_shared_links(struct fw_feed_doc *doc)
+{
+	g_autoptr(GHashTable) first = NULL;   /* page -> its first item */
+	g_autoptr(GHashTable) mixed = NULL;   /* pages under two titles */
+	g_autoptr(GPtrArray) pages = NULL;    /* each item's page, or NULL */
+
+	if (doc->items->len < 2)
+		return;
+	first = g_hash_table_new(g_str_hash, g_str_equal);
+	mixed = g_hash_table_new(g_str_hash, g_str_equal);
+	pages = g_ptr_array_new_full(doc->items->len, g_free);
+	for (guint i = 0; i < doc->items->len; i++) {
+		struct fw_item *it = doc->items->pdata[i], *f;
+		char *page = it->link ? link_page(it->link) : NULL;
+
+		g_ptr_array_add(pages, page);
+		if (!page)
+			continue;
+		if (!(f = g_hash_table_lookup(first, page)))
+			g_hash_table_insert(first, page, it);
+		else if (g_strcmp0(f->title, it->title) != 0)
+			g_hash_table_add(mixed, page);
+	}
+	if (g_hash_table_size(mixed) == 0)
+		return;
+	for (guint i = 0; i < doc->items->len; i++) {
+		struct fw_item *it = doc->items->pdata[i];
+
+		it->link_shared = pages->pdata[i] && g_hash_table_contains(mixed, pages->pdata[i]);
+	}
+}
+
 struct fw_feed_doc *fw_feed_parse(const char *data, gsize len, const char *base_url,
                                   const char *content_type, GError **error)
 {
@@ -943,8 +988,10 @@ fail:
 	fw_feed_doc_free(doc);
 	doc = NULL;
 out:
-	if (doc)
+	if (doc) {
 		doc_strip_unsafe(doc);
+		doc_mark_shared_links(doc);
+	}
 	else if (error && *error)
 		feed_safe_message((*error)->message);   /* it may quote the feed */
 	g_free(text.owned);

@@ -163,6 +163,11 @@ gboolean fw_store_pg_check(const char *conninfo, GError **error);
 char *fw_store_categories_json(const GPtrArray *cats);
 /* Parses a categories column (JSON array) into a new array of strings. */
 GPtrArray *fw_store_categories_parse(const char *json);
+/* The story key of an item whose link another item of its document has
+ * under another title (fw_item.link_shared: a press office whose items all
+ * link to one page): canon, a newline and the title ("" for none), new;
+ * docs/design.md section 3, "The same story in several feeds". */
+char *fw_store_story_link(const char *canon, const char *title);
 /* Folds a string for case-insensitive search (new). */
 char *fw_store_search_fold(const char *text);
 

@@ -290,6 +290,13 @@ static const char *const pg_migrations[] = {
 	"  beat_every bigint NOT NULL,"
 	"  version text"
 	");",
+	/* 4 -> 5: items of one document that share a link but not a title
+	 * are stories of their own, keyed on link and title (SQLite's 10 -> 11,
+	 * which says how) */
+	"UPDATE items SET canon_link = canon_link || E'\\n' || COALESCE(title, '') WHERE id IN ("
+	"  SELECT a.id FROM items a JOIN items o ON o.canon_link = a.canon_link"
+	"    AND o.feed_id = a.feed_id AND o.id <> a.id AND o.title IS DISTINCT FROM a.title"
+	"    AND o.first_seen <= a.last_seen AND a.first_seen <= o.last_seen);",
 };
 
 /* Prepared statements: made on first use on a connection. */
@@ -419,13 +426,16 @@ static const char *const pst_sql[PS_COUNT] = {
 	[PS_FEED_WHEN] =
 		"SELECT GREATEST(next_poll, lease_until) FROM feeds WHERE id = $1::bigint",
 	[PS_ITEM_SELECT] =
-		"SELECT id, hash, last_seen FROM items WHERE feed_id = $1::bigint AND item_key = $2::text",
+		"SELECT id, hash, last_seen, canon_link FROM items"
+		" WHERE feed_id = $1::bigint AND item_key = $2::text",
 	[PS_FEED_HAS_ITEMS] =
 		"SELECT 1 FROM items WHERE feed_id = $1::bigint LIMIT 1",
+	/* The same link and title in the same feed, under the link's key $1 or
+	 * its key of link and title $5, and whether it is under $1. */
 	[PS_ITEM_BY_LINK] =
-		"SELECT id, hash, last_seen FROM items WHERE canon_link = $1::text"
-		" AND feed_id = $2::bigint AND link = $3::text"
-		" AND title IS NOT DISTINCT FROM $4::text ORDER BY id",
+		"SELECT id, hash, last_seen, (canon_link = $1::text)::int FROM items"
+		" WHERE canon_link IN ($1::text, $5::text) AND feed_id = $2::bigint"
+		" AND link = $3::text AND title IS NOT DISTINCT FROM $4::text ORDER BY id",
 	/* A racing poller's insert wins; this one then reads it (no row back). */
 	[PS_ITEM_INSERT] =
 		"INSERT INTO items (feed_id, item_key, title, link, canon_link, published, updated,"
@@ -1327,14 +1337,18 @@ static gboolean pg_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
 
 /* ---- items and hits ---------------------------------------------------- */
 
-/* The first row of an item lookup not yet put in this transaction (any
- * row outside one): *rowid, *same (its hash is hash), *last_seen. */
+/* Reads PS_ITEM_BY_LINK's rows: the first not yet put in this transaction
+ * (any row outside one) fills *rowid, *same (its hash is hash) and
+ * *last_seen; the first of all *titled (its story keyed on link and title:
+ * the same link and title are the same story). */
 static void item_pick(struct fw_store *s, const PGresult *r, gboolean txn, const char *hash,
-                      gint64 *rowid, gboolean *same, gint64 *last_seen)
+                      gint64 *rowid, gboolean *same, gint64 *last_seen, gboolean *titled)
 {
 	for (int i = 0; i < PQntuples(r); i++) {
 		gint64 id = col_int(r, i, 0);
 
+		if (i == 0)
+			*titled = col_int(r, i, 3) == 0;
 		if (txn && g_hash_table_contains(s->unit.touched, GSIZE_TO_POINTER(id)))
 			continue;
 		*rowid = id;
@@ -1379,8 +1393,8 @@ static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
                             const char *hash, GBytes *body G_GNUC_UNUSED, gint64 now,
                             gint64 *item_rowid, enum fw_item_state *state, GError **error)
 {
-	g_autofree char *canon = NULL, *cats = NULL;
-	gboolean txn = in_txn(s), same = FALSE, fresh = FALSE;
+	g_autofree char *canon = NULL, *cats = NULL, *titled_key = NULL, *stored_key = NULL;
+	gboolean txn = in_txn(s), same = FALSE, fresh = FALSE, titled = item->link_shared;
 	gint64 rowid = 0, last_seen = 0;
 	struct params p = { 0 };
 	PGresult *r;
@@ -1405,6 +1419,7 @@ static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		rowid = col_int(r, 0, 0);
 		same = g_strcmp0(col_str(r, 0, 1), hash) == 0;
 		last_seen = col_int(r, 0, 2);
+		stored_key = col_dup(r, 0, 3);
 	}
 	PQclear(r);
 	if (rowid && txn && g_hash_table_contains(s->unit.touched, GSIZE_TO_POINTER(rowid))) {
@@ -1412,16 +1427,22 @@ static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		*state = FW_ITEM_SEEN;
 		return TRUE;
 	}
-	if (!rowid && item->link) {
-		canon = fw_store_canonical_link(item->link);
+	if (!rowid && (canon = fw_store_canonical_link(item->link))) {
+		titled_key = fw_store_story_link(canon, item->title);
 		p_text(&p, canon);
 		p_int(&p, feed_id);
 		p_text(&p, item->link);
 		p_text(&p, item->title);
+		p_text(&p, titled_key);
 		if (!(r = pq_run(s, PS_ITEM_BY_LINK, &p, "reading an item", error)))
 			return FALSE;
-		item_pick(s, r, txn, hash, &rowid, &same, &last_seen);
+		item_pick(s, r, txn, hash, &rowid, &same, &last_seen, &titled);
 		PQclear(r);
+	} else if (rowid && !same && (canon = fw_store_canonical_link(item->link))) {
+		/* edited: a stored key of link or of link and title stays */
+		titled_key = fw_store_story_link(canon, item->title);
+		titled = g_strcmp0(stored_key, canon) != 0 &&
+		         (titled || g_strcmp0(stored_key, titled_key) == 0);
 	}
 
 insert:
@@ -1436,10 +1457,12 @@ insert:
 	} else {
 		if (!canon)
 			canon = fw_store_canonical_link(item->link);
+		if (titled && canon && !titled_key)
+			titled_key = fw_store_story_link(canon, item->title);
 		cats = fw_store_categories_json(item->categories);
 		p_int(&p, rowid ? rowid : feed_id);
 		p_text(&p, item->id);
-		params_item(&p, item, canon, cats, hash, now);
+		params_item(&p, item, titled ? titled_key : canon, cats, hash, now);
 		if (!(r = pq_run(s, rowid ? PS_ITEM_UPDATE : PS_ITEM_INSERT, &p,
 		                 rowid ? "updating an item" : "adding an item", error)))
 			return FALSE;

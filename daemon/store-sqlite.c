@@ -378,6 +378,17 @@ static const char *const migrations[] = {
 	COUNTS10("-", "OLD", "")
 	COUNTS10("+", "NEW", "")
 	"END;",
+	/* 10 -> 11: items of one document that share a link but not a title
+	 * are stories of their own (a press office whose every release links
+	 * to its landing page: fw_item.link_shared), keyed on link and title
+	 * (fw_store_story_link). Stored items were in one document when they
+	 * were seen at the same time (first_seen..last_seen overlap; last_seen
+	 * is never later than the truth); the trigger items_canon_hits
+	 * renumbers their hits' stories. */
+	"UPDATE items SET canon_hash = fw_story_hash(link, title) WHERE id IN ("
+	"  SELECT a.id FROM items a JOIN items o ON o.canon_hash = a.canon_hash"
+	"    AND o.feed_id = a.feed_id AND o.id <> a.id AND o.title IS NOT a.title"
+	"    AND o.first_seen <= a.last_seen AND a.first_seen <= o.last_seen);",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == FW_STORE_SCHEMA_VERSION);
@@ -489,13 +500,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 		" max_age = CASE WHEN ?17 OR ?19 > 0 THEN ?19 ELSE max_age END"
 		" WHERE id = ?1",
 	[ST_ITEM_SELECT] =
-		"SELECT id, hash, last_seen FROM items WHERE feed_id = ?1 AND item_key = ?2",
+		"SELECT id, hash, last_seen, canon_hash FROM items WHERE feed_id = ?1 AND item_key = ?2",
 	[ST_FEED_HAS_ITEMS] =
 		"SELECT 1 FROM items WHERE feed_id = ?1 LIMIT 1",
-	/* The same link and title in the same feed (through the canon_hash index). */
+	/* The same link and title in the same feed, under the link's key ?1 or
+	 * its key of link and title ?5 (through the canon_hash index), and
+	 * whether it is under ?1. */
 	[ST_ITEM_BY_LINK] =
-		"SELECT id, hash, last_seen FROM items WHERE canon_hash = ?1 AND feed_id = ?2"
-		" AND link = ?3 AND title IS ?4 ORDER BY id",
+		"SELECT id, hash, last_seen, canon_hash = ?1 FROM items WHERE canon_hash IN (?1, ?5)"
+		" AND +feed_id = ?2 AND link = ?3 AND title IS ?4 ORDER BY id",
 	[ST_ITEM_INSERT] =
 		"INSERT INTO items (feed_id, item_key, title, link, canon_hash, published, updated,"
 		" author, body, hash, first_seen, last_seen)"
@@ -621,9 +634,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 static void dict_settle(struct fw_store *s);
 static void dict_collect(struct fw_store *s, gboolean wait);
 
-/* SQL functions of the migration to schema 6 (item bodies, below). */
+/* SQL functions of the migrations to schemas 6 (item bodies, below), 7 and 11. */
 static void body_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 static void link_hash_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+static void story_hash_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 static void hash_pack_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 
 static gboolean sq_begin(struct fw_store *s, GError **error);
@@ -980,11 +994,15 @@ struct fw_store *fw_store_sqlite_open(const char *path, GError **error)
 		rc = sqlite3_create_function_v2(s->db, "fw_hash_pack", 1,
 		                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
 		                                NULL, hash_pack_fn, NULL, NULL, NULL);
-	/* For the migration to schema 7. */
+	/* For the migrations to schemas 7 and 11. */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function_v2(s->db, "fw_link_hash", 1,
 		                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
 		                                NULL, link_hash_fn, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function_v2(s->db, "fw_story_hash", 2,
+		                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
+		                                NULL, story_hash_fn, NULL, NULL, NULL);
 	if (rc != SQLITE_OK)
 		goto fail_open;
 	/* Migrations rewrite whole tables: their journals and VACUUM's copy go
@@ -1956,6 +1974,23 @@ static void link_hash_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 }
 
+/* SQL fw_story_hash(link, title): the key of link and title
+ * (fw_store_story_link's link_hash), NULL for no link (the migration to
+ * schema 11). */
+static void story_hash_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	g_autofree char *canon = fw_store_canonical_link((const char *)sqlite3_value_text(argv[0]));
+	g_autofree char *key = canon ? fw_store_story_link(canon,
+	                                   (const char *)sqlite3_value_text(argv[1])) : NULL;
+	gint64 h;
+
+	(void)argc;
+	if (link_hash(key, &h))
+		sqlite3_result_int64(ctx, h);
+	else
+		sqlite3_result_null(ctx);
+}
+
 /* Binds hash in its stored form (hash_pack). */
 static void bind_hash(sqlite3_stmt *q, int i, const char *hash)
 {
@@ -1967,35 +2002,65 @@ static void bind_hash(sqlite3_stmt *q, int i, const char *hash)
 		bind_text(q, i, hash);
 }
 
-/* An item's story key (canon_hash): the link_hash of its link's canonical
- * form, worked out on first use and kept for the item's other statements. */
-struct canon_key {
-	gboolean made, has;
-	gint64 hash;
-};
+/* An item's story keys (canon_hash): the link_hash of its link's canonical
+ * form, and of that and its title (fw_store_story_link), for an item whose
+ * document has the link under another title (fw_item.link_shared); worked
+ * out on first use and kept for the item's other statements. */
+typedef struct {
+	gboolean made, has, titled_made;
+	char *canon;       /* the link's canonical form, NULL without a link */
+	gint64 plain;      /* the link's key */
+	gint64 titled;     /* the key of link and title */
+} CanonKey;
 
-/* Binds the story key of link (NULL without one) to parameter i. */
-static void bind_canon_key(sqlite3_stmt *q, int i, struct canon_key *k, const char *link)
+static void canon_key_clear(CanonKey *k)
+{
+	g_free(k->canon);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CanonKey, canon_key_clear)
+
+/* Makes k's link key for item's link; TRUE when it has one. */
+static gboolean canon_key_make(CanonKey *k, const struct fw_item *item)
 {
 	if (!k->made) {
-		g_autofree char *canon = fw_store_canonical_link(link);
-
-		k->has = link_hash(canon, &k->hash);
+		k->canon = fw_store_canonical_link(item->link);
+		k->has = link_hash(k->canon, &k->plain);
 		k->made = TRUE;
 	}
-	if (k->has)
-		sqlite3_bind_int64(q, i, k->hash);
-	else
-		sqlite3_bind_null(q, i);
+	return k->has;
 }
 
-/* Binds the item's fields ?3..?11 (shared by insert and update); body may be NULL. */
-static void bind_item(sqlite3_stmt *q, const struct fw_item *item, struct canon_key *key,
-                      GBytes *body, const char *hash, gint64 now)
+/* k's key of link and title (the link's key must exist). */
+static gint64 canon_key_titled(CanonKey *k, const struct fw_item *item)
+{
+	if (!k->titled_made) {
+		g_autofree char *key = fw_store_story_link(k->canon, item->title);
+
+		link_hash(key, &k->titled);
+		k->titled_made = TRUE;
+	}
+	return k->titled;
+}
+
+/* Binds item's story key to parameter i: the key of link and title when
+ * titled, else the link's, NULL without a link. */
+static void bind_canon_key(sqlite3_stmt *q, int i, CanonKey *k, const struct fw_item *item,
+                           gboolean titled)
+{
+	if (!canon_key_make(k, item))
+		sqlite3_bind_null(q, i);
+	else
+		sqlite3_bind_int64(q, i, titled ? canon_key_titled(k, item) : k->plain);
+}
+
+/* Binds the item's fields ?3..?11 (shared by insert and update), its story
+ * keyed on link and title when titled; body may be NULL. */
+static void bind_item(sqlite3_stmt *q, const struct fw_item *item, CanonKey *key,
+                      gboolean titled, GBytes *body, const char *hash, gint64 now)
 {
 	bind_text(q, 3, item->title);
 	bind_text(q, 4, item->link);
-	bind_canon_key(q, 5, key, item->link);
+	bind_canon_key(q, 5, key, item, titled);
 	bind_time(q, 6, item->published);
 	bind_time(q, 7, item->updated);
 	bind_text(q, 8, item->author);
@@ -2024,17 +2089,22 @@ static gboolean column_is(sqlite3_stmt *q, int i, const char *hash)
 	return old == hash || (old && hash && strcmp(old, hash) == 0);
 }
 
-/* Looks an item up with a statement bound by the caller: the first row not
- * yet put in this transaction (any row outside one) fills *rowid, *same
- * (its hash is hash) and *last_seen. FALSE with error on an SQLite error. */
-static gboolean item_find(struct fw_store *s, sqlite3_stmt *q, gboolean in_txn, const char *hash,
-                          gint64 *rowid, gboolean *same, gint64 *last_seen, GError **error)
+/* Reads ST_ITEM_BY_LINK, bound by the caller: the first row not yet put in
+ * this transaction (any row outside one) fills *rowid, *same (its hash is
+ * hash) and *last_seen; the first row of all *titled (its story keyed on
+ * link and title: the same link and title are the same story). FALSE with
+ * error on an SQLite error. */
+static gboolean item_find_link(struct fw_store *s, sqlite3_stmt *q, gboolean in_txn,
+                               const char *hash, gint64 *rowid, gboolean *same,
+                               gint64 *last_seen, gboolean *titled, GError **error)
 {
 	int rc;
 
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	for (gboolean first = TRUE; (rc = sqlite3_step(q)) == SQLITE_ROW; first = FALSE) {
 		gint64 id = sqlite3_column_int64(q, 0);
 
+		if (first)
+			*titled = !sqlite3_column_int(q, 3);
 		if (in_txn && g_hash_table_contains(s->unit.touched, GSIZE_TO_POINTER(id)))
 			continue;
 		*rowid = id;
@@ -2075,10 +2145,11 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
                            const char *hash, GBytes *packed, gint64 now, gint64 *item_rowid,
                            enum fw_item_state *state, GError **error)
 {
-	struct canon_key key = { FALSE, FALSE, 0 };
+	g_auto(CanonKey) key = { 0 };
 	g_autoptr(GBytes) body = NULL;
 	gboolean in_txn = !sqlite3_get_autocommit(s->db), same = FALSE, fresh = FALSE;
-	gint64 rowid = 0, last_seen = 0;
+	gboolean titled = FALSE, stored_has = FALSE;
+	gint64 rowid = 0, last_seen = 0, stored_key = 0;
 	sqlite3_stmt *q;
 	int rc;
 
@@ -2091,8 +2162,9 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		*state = FW_ITEM_SEEN;
 		return TRUE;
 	}
-	if (fresh)
-		goto insert;   /* nothing stored to find but what this unit put */
+	titled = item->link_shared;
+	if (fresh)   /* nothing stored to find but what this unit put */
+		goto insert;
 	/* By its id. Already put in this poll: a duplicate, ignored. */
 	if (!(q = stmt(s, ST_ITEM_SELECT, error)))
 		return FALSE;
@@ -2103,6 +2175,8 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		rowid = sqlite3_column_int64(q, 0);
 		same = column_is(q, 1, hash);
 		last_seen = sqlite3_column_int64(q, 2);
+		stored_has = sqlite3_column_type(q, 3) != SQLITE_NULL;
+		stored_key = sqlite3_column_int64(q, 3);
 	} else if (rc != SQLITE_DONE) {
 		fail(s, error, sqlite3_extended_errcode(s->db), "reading an item");
 		done(q);
@@ -2116,17 +2190,21 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 	}
 
 	/* Else by link and title: a guid that changes on every fetch. */
-	if (!rowid && item->link) {
+	if (!rowid && canon_key_make(&key, item)) {
 		if (!(q = stmt(s, ST_ITEM_BY_LINK, error)))
 			return FALSE;
-		bind_canon_key(q, 1, &key, item->link);
+		bind_canon_key(q, 1, &key, item, FALSE);
 		sqlite3_bind_int64(q, 2, feed_id);
 		bind_text(q, 3, item->link);
 		bind_text(q, 4, item->title);
-		if (!item_find(s, q, in_txn, hash, &rowid, &same, &last_seen, error))
+		bind_canon_key(q, 5, &key, item, TRUE);
+		if (!item_find_link(s, q, in_txn, hash, &rowid, &same, &last_seen, &titled, error))
 			return FALSE;
+	} else if (rowid && !same && canon_key_make(&key, item)) {
+		/* edited: a stored key of link or of link and title stays */
+		titled = !(stored_has && stored_key == key.plain) &&
+		         (titled || (stored_has && stored_key == canon_key_titled(&key, item)));
 	}
-
 insert:
 	if (rowid && same) {
 		if (last_seen <= now - FW_STORE_SEEN_STEP) {
@@ -2147,7 +2225,7 @@ insert:
 			return FALSE;
 		sqlite3_bind_int64(q, 1, rowid ? rowid : feed_id);
 		bind_text(q, 2, item->id);
-		bind_item(q, item, &key, body, hash, now);
+		bind_item(q, item, &key, titled, body, hash, now);
 		if (!run(s, q, rowid ? "updating an item" : "adding an item", error))
 			return FALSE;
 		*state = rowid ? FW_ITEM_CHANGED : FW_ITEM_NEW;

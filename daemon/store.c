@@ -318,6 +318,11 @@ void fw_store_unit_add(struct fw_store_unit *u, const char *item_key, gint64 row
 		g_hash_table_insert(u->keys, g_strdup(item_key), GSIZE_TO_POINTER(rowid));
 }
 
+char *fw_store_story_link(const char *canon, const char *title)
+{
+	return g_strconcat(canon, "\n", title ? title : "", NULL);
+}
+
 gboolean fw_store_item_put_packed(struct fw_store *s, gint64 feed_id, const struct fw_item *item,
                                   const char *hash, GBytes *body, gint64 now,
                                   gint64 *item_rowid, enum fw_item_state *state, GError **error)

@@ -44,6 +44,9 @@ struct fw_item {
 	GPtrArray *categories; /* of char*, plain text; never NULL (may be empty) */
 	char *summary;     /* plain text (description / summary) */
 	char *content;     /* plain text (content:encoded / atom:content); NULL if none */
+	gboolean link_shared; /* another item of its document has its link under another
+	                       * title (a landing page): the store keys its story on link
+	                       * and title (docs/design.md section 3) */
 };
 
 /* A parsed document. Owns its items. */

@@ -2,9 +2,10 @@
 # Which hits of one story are notified (design.md section 3): a copy in
 # another feed, or the same item republished in its feed under a new id and
 # the same title, is not; an item of the same feed with the same link but
-# its own title (a landing page as every item's link) is news, and is.
+# its own title (a landing page as every item's link) is news, and is, and
+# is a story of its own in the hit log.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 6
+plan 9
 
 item() { printf '<item><guid>%s</guid><link>%s</link><title>%s</title><description>%s</description></item>' "$@"; }
 feed() { printf '<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title>%s</channel></rss>\n' "$1" "$2" > "$T_TMP/$1.xml.new"
@@ -40,6 +41,11 @@ fw -c "$T_TMP/fw.conf" poll > /dev/null 2>&1
 is "$(state p2)" delivered "another item of the feed at the same link, with its own title, is notified"
 is "$(state p1b)" none "the same title at the same link under a new id (republished) is not"
 is "$(state c1)" none "the copy in another feed is not"
-is "$(sqlite3 "$T_TMP/fw.db" "select count(distinct story) from hits")" 1 "the four are one story in the hit log"
+story() { sqlite3 "$T_TMP/fw.db" "select h.story from hits h join items i on i.id = h.item_id where i.item_key = '$1'"; }
+is "$(sqlite3 "$T_TMP/fw.db" "select count(distinct story) from hits")" 2 "two stories in the hit log: p2 and the rest"
+is "$(story p1b) $(story c1)" "$(story p1) $(story p1)" "the republished one and the copy are p1's story"
+out=$(COLUMNS=100 fw -c "$T_TMP/fw.conf" hits)
+is "$(printf '%s\n' "$out" | grep -c 'Milei press release')" 2 "hits: a row for each release, with its title"
+like "$out" "Milei press release two" "hits: the second release's own title"
 is "$(sqlite3 "$T_TMP/fw.db" "select count(*) from outbox")" 2 "two deliveries: p1 and p2"
 done_testing

@@ -2205,6 +2205,50 @@ static void test_atom_nons_stream(void)
 	g_string_free(s, TRUE);
 }
 
+/* Documents (RSS, Atom, JSON Feed) and, per item, whether another item of
+ * its document has its link under another title (link_shared). */
+static const struct {
+	const char *name, *doc, *want;   /* want: '1' or '0' an item */
+} shared_rows[] = {
+	{ "rss", RSS_HEAD
+	  "<item><title>One</title><link>https://gov.example/press</link></item>"
+	  "<item><title>Two</title><link>https://gov.example/press</link></item>"
+	  "<item><title>Same</title><link>https://gov.example/a</link><guid>a1</guid></item>"
+	  "<item><title>Same</title><link>https://gov.example/a</link><guid>a2</guid></item>"
+	  "<item><title>No link</title><description>x</description></item>"
+	  "<item><link>https://gov.example/press</link><description>untitled</description></item>"
+	  RSS_TAIL, "110001" },
+	{ "atom", "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>F</title>"
+	  "<entry><id>1</id><title>One</title><link href=\"/press/#top\"/></entry>"
+	  "<entry><id>2</id><title>Two</title><link href=\"https://gov.example/press\"/></entry>"
+	  "<entry><id>3</id><title>Three</title><link href=\"https://gov.example/3\"/></entry>"
+	  "</feed>", "110" },
+	{ "json", "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"F\", \"items\": ["
+	  "{\"id\": \"1\", \"title\": \"One\", \"url\": \"https://gov.example/press\"},"
+	  "{\"id\": \"2\", \"title\": \"Two\", \"url\": \"https://gov.example/press\"}]}", "11" },
+	{ "one item", RSS_HEAD "<item><title>One</title><link>https://gov.example/press</link>"
+	  "</item>" RSS_TAIL, "0" },
+};
+
+/* link_shared marks the items of a landing page (docs/design.md section 3). */
+static void test_link_shared(void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS(shared_rows); i++) {
+		g_autoptr(GError) error = NULL;
+		struct fw_feed_doc *doc = fw_feed_parse(shared_rows[i].doc, strlen(shared_rows[i].doc),
+		                                        "https://gov.example/feed", NULL, &error);
+		g_autoptr(GString) got = g_string_new(NULL);
+
+		g_test_message("%s", shared_rows[i].name);
+		g_assert_no_error(error);
+		for (guint k = 0; k < doc->items->len; k++)
+			g_string_append_c(got, ((struct fw_item *)doc->items->pdata[k])->link_shared ? '1'
+			                                                                             : '0');
+		g_assert_cmpstr(got->str, ==, shared_rows[i].want);
+		fw_feed_doc_free(doc);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -2219,5 +2263,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/feed/long_guid", test_long_guid);
 	g_test_add_func("/feed/budget", test_budget);
 	g_test_add_func("/feed/atom_nons_stream", test_atom_nons_stream);
+	g_test_add_func("/feed/link_shared", test_link_shared);
 	return g_test_run();
 }

@@ -122,7 +122,7 @@ static void fixture_teardown(struct fixture *f, gconstpointer data)
 
 /* Takes a PostgreSQL database back to before the migration of the hits'
  * story and time and of the pollers' table (the schema the code before it
- * made); then version = version - 1 is that schema's number. */
+ * made); then version = 3 is that schema's number. */
 #define PG_UNDO_STORIES \
 	"DROP TABLE pollers; DROP FUNCTION fw_hits_insert, fw_hits_settle, fw_hits_delete," \
 	" fw_hits_found, fw_items_published, fw_items_canon CASCADE;" \
@@ -1855,6 +1855,164 @@ static void test_stories(struct fixture *f, gconstpointer data)
 	"  OR c.s IS NOT t.stories OR c.u IS NOT t.unread OR c.r IS NOT t.reads" \
 	"  OR c.rs IS NOT t.readsum"
 
+/* Items of one feed at one link (a press office's landing page), put in
+ * sequence at time now: unit 1 a transaction on the feed's first poll
+ * (fresh), 2 a later one, 0 none; (feed, id, title, hash, link, whether
+ * its document has the link under another title) -> state, the row of row
+ * same_as (-1: new), and a NEW row's hit in the story of row story_as's
+ * (-1: a story of its own). */
+#define LP "https://press.example.org/"
+static const struct {
+	int unit;
+	gint64 now;
+	const char *feed, *id, *title, *hash, *link;
+	gboolean shared;
+	enum fw_item_state want;
+	int same_as, story_as;
+} link_rows[] = {
+	{ 1, 1000, "press", "r1", "One", "h1", LP, TRUE, FW_ITEM_NEW, -1, -1 },
+	{ 1, 1000, "press", "r2", "Two", "h2", "https://press.example.org", TRUE, FW_ITEM_NEW, -1, -1 },
+	{ 1, 1000, "press", "r3", "Three", "h3", "https://PRESS.example.org/?utm_source=rss", TRUE,
+	  FW_ITEM_NEW, -1, -1 },
+	/* the same title under another id in the same document: the same story */
+	{ 1, 1000, "press", "r3b", "Three", "h3", LP, TRUE, FW_ITEM_NEW, -1, 2 },
+	{ 1, 1000, "press", "r1", "One", "h1", LP, TRUE, FW_ITEM_SEEN, 0, -1 },
+	{ 0, 5000, "press", "r4", "Four", "h4", LP, TRUE, FW_ITEM_NEW, -1, -1 },
+	{ 0, 5000, "press", "r1", "One", "h1", LP, TRUE, FW_ITEM_SEEN, 0, -1 },
+	/* republished under a new id: found by link and title */
+	{ 0, 5000, "press", "r2x", "Two", "h2", "https://press.example.org", TRUE, FW_ITEM_SEEN, 1,
+	  -1 },
+	/* edited: each keeps its story */
+	{ 0, 5000, "press", "r2", "Two", "h2e", "https://press.example.org", TRUE, FW_ITEM_CHANGED,
+	  1, -1 },
+	{ 0, 5000, "press", "r1", "One", "h1e", LP, FALSE, FW_ITEM_CHANGED, 0, -1 },
+	/* another feed at the link: a landing page is no story's identity */
+	{ 0, 5000, "wire", "w1", "Milei at the press office", "w", LP, FALSE, FW_ITEM_NEW, -1, -1 },
+	{ 2, 9000, "press", "r6", "Six", "h6", LP, TRUE, FW_ITEM_NEW, -1, -1 },
+	{ 2, 9000, "press", "r7", "Six", "h6", LP, TRUE, FW_ITEM_NEW, -1, 11 },
+	{ 2, 9000, "press", "r1", "One", "h1e", LP, TRUE, FW_ITEM_SEEN, 0, -1 },
+	/* the same link and title again under a new id beside it: its story */
+	{ 2, 9000, "press", "r1c", "One", "h1e", LP, TRUE, FW_ITEM_NEW, -1, 0 },
+	/* republished under a new id and title, the first gone: the same story */
+	{ 0, 1000, "tac", "a1", "Swaps", "a", "https://tac.example/swaps", FALSE, FW_ITEM_NEW, -1,
+	  -1 },
+	{ 0, 9000, "tac", "a1v2", "Swaps (updated)", "a2", "https://tac.example/swaps", FALSE,
+	  FW_ITEM_NEW, -1, 15 },
+};
+
+/* The story of the hit of each NEW row of link_rows, as a string. */
+static char *link_stories(struct fixture *f, const gint64 *hits)
+{
+	GString *out = g_string_new(NULL);
+
+	for (gsize i = 0; i < G_N_ELEMENTS(link_rows); i++) {
+		g_autofree char *q = NULL;
+
+		if (!hits[i])
+			continue;
+		q = g_strdup_printf("SELECT story FROM hits WHERE id = %" G_GINT64_FORMAT, hits[i]);
+		g_string_append_printf(out, "%" G_GINT64_FORMAT " ", sql_int(f->path, q));
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Items of one document that share a link but not a title are stories of
+ * their own, on the feed's first poll and after; the same title is the same
+ * story; an edit keeps an item's story; an item republished under a new id
+ * and title is the same story. A database of the schema before (every such
+ * item on the link's key: SQLite 10, PostgreSQL 4) migrates to the same
+ * stories. */
+static void test_story_link(struct fixture *f, gconstpointer data)
+{
+	gint64 rowids[G_N_ELEMENTS(link_rows)] = { 0 }, hits[G_N_ELEMENTS(link_rows)] = { 0 };
+	g_autofree char *before = NULL, *after = NULL, *undo = NULL;
+	g_autoptr(GError) err = NULL;
+	gint64 press = feed_id(f->s, "press");
+	gboolean pg = fw_store_is_pg(f->path);
+	int unit = 0;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(link_rows); i++) {
+		struct fw_item it = item_make(link_rows[i].id, link_rows[i].title, link_rows[i].link);
+		enum fw_item_state state = 99;
+
+		it.link_shared = link_rows[i].shared;
+
+		g_test_message("link row %zu", i);
+		if (link_rows[i].unit != unit && unit)
+			g_assert_true(fw_store_commit(f->s, &err));
+		if (link_rows[i].unit != unit && link_rows[i].unit)
+			g_assert_true(fw_store_begin(f->s, &err));
+		g_assert_no_error(err);
+		unit = link_rows[i].unit;
+		it.categories = g_ptr_array_new();
+		g_assert_true(fw_store_item_put(f->s, feed_id(f->s, link_rows[i].feed), &it,
+		                                link_rows[i].hash, link_rows[i].now, &rowids[i], &state,
+		                                &err));
+		g_assert_no_error(err);
+		g_ptr_array_unref(it.categories);
+		g_assert_cmpint(state, ==, link_rows[i].want);
+		if (link_rows[i].same_as >= 0)
+			g_assert_cmpint(rowids[i], ==, rowids[link_rows[i].same_as]);
+		if (state == FW_ITEM_NEW)
+			hits[i] = add_hit(f->s, rowids[i], "milei", FW_HIT_NOTIFIED_NONE, 0,
+			                  link_rows[i].now + (gint64)i, link_rows[i].title);
+	}
+	if (unit)
+		g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_no_error(err);
+	for (gsize i = 0; i < G_N_ELEMENTS(link_rows); i++) {
+		g_autofree char *q = NULL;
+		gint64 story;
+
+		if (!hits[i])
+			continue;
+		q = g_strdup_printf("SELECT story FROM hits WHERE id = %" G_GINT64_FORMAT, hits[i]);
+		story = sql_int(f->path, q);
+		g_test_message("link row %zu: hit %" G_GINT64_FORMAT ", story %" G_GINT64_FORMAT, i,
+		               hits[i], story);
+		for (gsize k = 0; k < i; k++) {
+			if (!hits[k])
+				continue;
+			g_free(q);
+			q = g_strdup_printf("SELECT story FROM hits WHERE id = %" G_GINT64_FORMAT, hits[k]);
+			if ((int)k == link_rows[i].story_as)
+				g_assert_cmpint(story, ==, sql_int(f->path, q));
+			else if (link_rows[i].story_as < 0 || link_rows[link_rows[i].story_as].story_as < 0)
+				g_assert_cmpint(story, !=, sql_int(f->path, q));
+		}
+	}
+	/* `hits`: a row a story, 7 of them */
+	{
+		struct fw_hit_filter filter = { .stories = TRUE };
+		g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)fw_hit_row_free);
+		g_autoptr(GHashTable) stories = g_hash_table_new(g_int64_hash, g_int64_equal);
+
+		g_assert_true(fw_store_hits(f->s, &filter, out, &err));
+		g_assert_no_error(err);
+		for (guint i = 0; i < out->len; i++)
+			g_hash_table_add(stories, &((struct fw_hit_row *)out->pdata[i])->story);
+		g_assert_cmpuint(g_hash_table_size(stories), ==, 7);
+	}
+
+	/* the schema before: every item at the link on its key */
+	before = link_stories(f, hits);
+	fw_store_free(f->s);
+	f->s = NULL;
+	undo = pg ? g_strdup_printf("UPDATE items SET canon_link = 'https://press.example.org'"
+	                            " WHERE feed_id = %" G_GINT64_FORMAT ";"
+	                            " UPDATE schema_version SET version = version - 1", press)
+	          : g_strdup_printf("UPDATE items SET canon_hash = %" G_GINT64_FORMAT
+	                            " WHERE feed_id = %" G_GINT64_FORMAT "; PRAGMA user_version = %d",
+	                            canon_key("https://press.example.org"), press,
+	                            FW_STORE_SCHEMA_VERSION - 1);
+	sql_exec(f->path, undo);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(DISTINCT story) FROM hits"), ==, 2);
+	f->s = fw_store_open(f->path, &err);
+	g_assert_no_error(err);
+	after = link_stories(f, hits);
+	g_assert_cmpstr(after, ==, before);
+}
+
 /* The story and time kept in each hit (schema 5; PostgreSQL's migration
  * after the subscribers') stay true through what changes them: new hits, an
  * item republished with another date, an item whose link moves it into
@@ -1990,7 +2148,7 @@ static void test_migrate_stories(struct fixture *f, gconstpointer data)
 	fw_store_free(f->s);
 	f->s = NULL;
 	version = sql_int(f->path, "SELECT version FROM schema_version");
-	sql_exec(f->path, PG_UNDO_STORIES "UPDATE schema_version SET version = version - 1");
+	sql_exec(f->path, PG_UNDO_STORIES "UPDATE schema_version SET version = 3");
 	before = sql_text(f->path, computed);
 	f->s = fw_store_open(f->path, &err);
 	g_assert_no_error(err);
@@ -3810,7 +3968,7 @@ static void test_host_pauses(struct fixture *f, gconstpointer data)
 		f->s = fw_store_open(f->path, &err);
 		g_assert_no_error(err);
 		g_assert_cmpint(sql_int(f->path, "SELECT version FROM schema_version"), ==, newest);
-		g_assert_cmpint(newest, ==, 4);
+		g_assert_cmpint(newest, ==, 5);
 	}
 	g_assert_true(fw_store_host_pause(f->s, "example.org:443", 100, &err));
 	g_assert_true(fw_store_host_pause(f->s, "example.org:443", 50, &err));
@@ -4068,6 +4226,7 @@ static const struct {
 	{ "/hits/also-in", test_also_in, FALSE, TRUE },
 	{ "/hits/stories", test_stories, FALSE, TRUE },
 	{ "/hits/story-kept", test_story_kept, FALSE, TRUE },
+	{ "/hits/story-link", test_story_link, FALSE, TRUE },
 	{ "/hits/story-race", test_story_race, FALSE, TRUE },
 	{ "/hits/query-plans-pg", test_query_plans_pg, TRUE, TRUE },
 	{ "/open/migrate-stories", test_migrate_stories, FALSE, TRUE },
