@@ -63,6 +63,7 @@ struct entry {
 struct group {
 	char *name;
 	int line;
+	int col;             /* its name's column in its header */
 	const char *text;    /* its header line, for columns (points into buf) */
 	struct entry *first, *last;  /* its entries, in file order (a list: no
 	                      * GPtrArray a group, whose GSlice structs GLib 2.74 kept
@@ -242,8 +243,10 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 
 	if (n > 0 && raw[n - 1] == '\r')
 		raw[n - 1] = '\0';
-	if (!g_utf8_validate(raw, -1, NULL)) {
-		problem(sc, line, 0, "not valid UTF-8");
+	if (!g_utf8_validate(raw, -1, (const char **)&s)) {
+		/* the column of the first byte that is not */
+		*s = '\0';
+		problem(sc, line, (int)g_utf8_strlen(raw, -1) + 1, "not valid UTF-8");
 		return;
 	}
 	s = raw + strspn(raw, " \t");
@@ -254,7 +257,8 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 		struct group *g, *first;
 
 		if (end == NULL || end[1 + strspn(end + 1, " \t")] != '\0') {
-			problem(sc, line, 0, "a group header must look like [name]");
+			problem(sc, line, (int)g_utf8_pointer_to_offset(raw, s) + 1,
+			        "a group header must look like [name]");
 			/* its keys belong to it: one problem, not one per key */
 			*cur = group_new(sc, g_strdup(""), line);
 			(*cur)->bad = TRUE;
@@ -262,8 +266,9 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 		}
 		g = group_new(sc, g_strstrip(g_strndup(s + 1, end - s - 1)), line);
 		g->text = raw;
+		g->col = (int)g_utf8_pointer_to_offset(raw, s + 1 + strspn(s + 1, " \t")) + 1;
 		if ((first = g_hash_table_lookup(sc->names, g->name)) != NULL) {
-			problem(sc, line, 0, "group [%s] appears twice (first on line %d)",
+			problem(sc, line, g->col, "group [%s] appears twice (first on line %d)",
 			        g->name, first->line);
 			g->bad = TRUE;
 		} else {
@@ -274,11 +279,13 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 	}
 	eq = strchr(s, '=');
 	if (eq == NULL) {
-		problem(sc, line, 0, "expected \"key = value\", a [group] or a comment");
+		problem(sc, line, (int)g_utf8_pointer_to_offset(raw, s) + 1,
+		        "expected \"key = value\", a [group] or a comment");
 		return;
 	}
 	if (*cur == NULL) {
-		problem(sc, line, 0, "\"key = value\" before any [group]");
+		problem(sc, line, (int)g_utf8_pointer_to_offset(raw, s) + 1,
+		        "\"key = value\" before any [group]");
 		return;
 	}
 	{
@@ -297,7 +304,7 @@ scan_line(struct scan *sc, char *raw, int line, struct group **cur)
 		e->text = raw;
 		e->group = *cur;
 		if ((first = g_hash_table_lookup(sc->keys, e)) != NULL) {
-			problem(sc, line, 0, "key '%s' appears twice in [%s] (first on line %d)",
+			problem(sc, line, e->key_col, "key '%s' appears twice in [%s] (first on line %d)",
 			        e->key, (*cur)->name, first->line);
 			e->used = TRUE;   /* reported once, not again as unknown */
 		} else {
@@ -1215,7 +1222,7 @@ load_feed(struct scan *sc, struct group *g, const char *name, struct fw_config *
 	f->line = g->line;
 	f->interval = c->interval;
 	if ((e = group_get(g, "url")) == NULL)
-		problem(sc, g->line, 0, "[feed %s] has no url", name);
+		problem(sc, g->line, g->col, "[feed %s] has no url", name);
 	else if ((url = file_url_resolve(e->value, sc->dir)) != NULL)
 		f->url = config_str_take(c, url);   /* file:PATH, from the config's folder */
 	else if (!url_ok(e->value, TRUE, &why))
@@ -1354,7 +1361,7 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 	t->quiet_start = c->quiet_start;
 	t->quiet_end = c->quiet_end;
 	if ((e = group_get(g, "query")) == NULL) {
-		problem(sc, g->line, 0, "[topic %s] has no query", name);
+		problem(sc, g->line, g->col, "[topic %s] has no query", name);
 	} else if (*e->value == '\0' && e->comment != NULL) {
 		g_autofree char *word = g_strndup(e->comment, strcspn(e->comment, " \t"));
 		problem(sc, e->line, e->col, "[topic %s] has no query: '%s' is a comment (a '%c' after "
@@ -1701,13 +1708,13 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 				if (strcmp(word, kinds[k]) != 0 && g_ascii_strcasecmp(word, kinds[k]) == 0)
 					cased = kinds[k];
 			if (cased != NULL)
-				problem(&sc, g->line, 0, "unknown group [%s]; did you mean [%s%s]? (group "
+				problem(&sc, g->line, g->col, "unknown group [%s]; did you mean [%s%s]? (group "
 				        "names are case-sensitive)", g->name, cased, g->name + strlen(word));
 			else if (near != NULL)
-				problem(&sc, g->line, 0, "unknown group [%s]; did you mean [%s%s]?", g->name,
+				problem(&sc, g->line, g->col, "unknown group [%s]; did you mean [%s%s]?", g->name,
 				        near, g->name + strlen(word));
 			else
-				problem(&sc, g->line, 0, "unknown group [%s] (expected [feedwatch], [feed NAME] "
+				problem(&sc, g->line, g->col, "unknown group [%s] (expected [feedwatch], [feed NAME] "
 				        "or [topic NAME])", g->name);
 			g->bad = TRUE;
 			continue;

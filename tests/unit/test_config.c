@@ -20,13 +20,13 @@ static const struct row rows[] = {
 	  "[topic milei]\nquery = Milei\n", NULL },
 	{ "empty file", "", NULL },
 	{ "comments only", "# just\n; comments\n\n", NULL },
-	{ "unknown group", "[feedwatch]\n[feeds x]\nurl = http://a.b/\n", "PATH:2: unknown group [feeds x]" },
+	{ "unknown group", "[feedwatch]\n[feeds x]\nurl = http://a.b/\n", "PATH:2:2: unknown group [feeds x]" },
 	{ "group in another case", "[Feed x]\nurl = http://a.b/\n",
-	  "PATH:1: unknown group [Feed x]; did you mean [feed x]? (group names are case-sensitive)" },
+	  "PATH:1:2: unknown group [Feed x]; did you mean [feed x]? (group names are case-sensitive)" },
 	{ "group without its name", "[topic]\nquery = x\n",
-	  "PATH:1: unknown group [topic] (expected [feedwatch], [feed NAME] or [topic NAME])" },
+	  "PATH:1:2: unknown group [topic] (expected [feedwatch], [feed NAME] or [topic NAME])" },
 	{ "main group in another case", "[FeedWatch]\ninterval = 5m\n",
-	  "PATH:1: unknown group [FeedWatch]; did you mean [feedwatch]? (group names are case-sensitive)" },
+	  "PATH:1:2: unknown group [FeedWatch]; did you mean [feedwatch]? (group names are case-sensitive)" },
 	{ "misspelt PostgreSQL keyword", "[feedwatch]\ndatabase = host=/tmp dbnmae=fw\n",
 	  "PATH:2:12: database: 'dbnmae' is not a PostgreSQL connection keyword; did you mean dbname?" },
 	{ "file name with '=' read as key=value", "[feedwatch]\ndatabase = watc= subord\n",
@@ -81,12 +81,13 @@ static const struct row rows[] = {
 	{ "bad bool", "[feedwatch]\nnotify_initial = maybe\n", "PATH:2:18: notify_initial: expected true or false" },
 	{ "bad parallel", "[feedwatch]\nmax_parallel = 0\n", "max_parallel: expected a number" },
 	{ "bad exec parallel", "[feedwatch]\nexec_parallel = 0\n", "exec_parallel: expected a number" },
-	{ "no url", "[feed a]\ntitle = A\n", "PATH:1: [feed a] has no url" },
+	{ "no url", "[feed a]\ntitle = A\n", "PATH:1:2: [feed a] has no url" },
+	{ "no url, indented", "  [ feed a]\ntitle = A\n", "PATH:1:5: [feed a] has no url" },
 	{ "ftp url", "[feed a]\nurl = ftp://a.b/x\n", "PATH:2:7: url: only http://, https:// and file:// URLs" },
 	{ "not a url", "[feed a]\nurl = just words\n", "PATH:2:7: url: not a URL" },
 	{ "url without host", "[feed a]\nurl = http:///x\n", "url: URL has no host" },
 	{ "javascript url", "[feed a]\nurl = javascript:alert(1)\n", "url: only http://" },
-	{ "no query", "[topic t]\nname = T\n", "PATH:1: [topic t] has no query" },
+	{ "no query", "[topic t]\nname = T\n", "PATH:1:2: [topic t] has no query" },
 	{ "bad query column", "[topic t]\nquery = (China OR Beijing\n", "PATH:2:" },
 	{ "bad urgency", "[topic t]\nquery = a\nurgency = loud\n", "PATH:3:11: urgency: expected low" },
 	{ "bad channel", "[topic t]\nquery = a\nnotify = pager\n", "notify: unknown channel 'pager'" },
@@ -94,12 +95,12 @@ static const struct row rows[] = {
 	{ "bad exec quoting", "[topic t]\nquery = a\nexec = /bin/x \"unclosed\n", "PATH:3:8: exec:" },
 	{ "webhook must be http", "[topic t]\nquery = a\nwebhook = file:///etc/passwd\n",
 	  "webhook: only http:// and https://" },
-	{ "duplicate key", "[feedwatch]\ninterval = 5m\ninterval = 6m\n", "PATH:3: key 'interval' appears twice" },
+	{ "duplicate key", "[feedwatch]\ninterval = 5m\ninterval = 6m\n", "PATH:3:1: key 'interval' appears twice" },
 	{ "duplicate group", "[feed a]\nurl = http://a.b/\n[feed a]\nurl = http://a.c/\n",
-	  "PATH:3: group [feed a] appears twice" },
-	{ "key before group", "interval = 5m\n", "PATH:1: \"key = value\" before any [group]" },
-	{ "not key value", "[feedwatch]\njust text\n", "PATH:2: expected \"key = value\"" },
-	{ "bad header", "[feedwatch\n", "PATH:1: a group header must look like [name]" },
+	  "PATH:3:2: group [feed a] appears twice" },
+	{ "key before group", "interval = 5m\n", "PATH:1:1: \"key = value\" before any [group]" },
+	{ "not key value", "[feedwatch]\njust text\n", "PATH:2:1: expected \"key = value\"" },
+	{ "bad header", "[feedwatch\n", "PATH:1:1: a group header must look like [name]" },
 	{ "bad feed name", "[feed a b]\nurl = http://a.b/\n",
 	  "PATH:1:8: [feed a b]: a name is ASCII letters, digits, '-', '_' and '.', not a space; "
 	  "e.g. [feed a-b]" },
@@ -138,9 +139,11 @@ static const struct row rows[] = {
 	{ "second also item column", "[topic m]\nquery = x\nalso = z OR, z OR\n", "PATH:3:" },
 	{ "regex comma not split", "[topic m]\nquery = x\nalso = /a,b/, y\n", NULL },
 	{ "regex hash not a comment", "[topic m]\nquery = /C# ;x/ milei\n", NULL },
-	{ "invalid utf8", "[feedwatch]\n\xff\xfe = 1\n", "PATH:2: not valid UTF-8" },
+	{ "invalid utf8", "[feedwatch]\n\xff\xfe = 1\n", "PATH:2:1: not valid UTF-8" },
+	/* the column of the first byte that is not UTF-8, in characters */
+	{ "invalid utf8 later", "[feedwatch]\ntitle = \xc3\xa9t\xff\n", "PATH:2:11: not valid UTF-8" },
 	{ "feedwatch group twice", "[feedwatch]\ndatabase = a.db\n[feedwatch]\n"
-	  "database = b.db\nopml = b.opml\n", "PATH:3: group [feedwatch] appears twice" },
+	  "database = b.db\nopml = b.opml\n", "PATH:3:2: group [feedwatch] appears twice" },
 	{ "file url with a host", "[feed a]\nurl = file://a.xml\n",
 	  "PATH:2:7: url: a file URL is file:///ABSOLUTE/" },
 	{ "file url relative", "[feed a]\nurl = file:feeds/a.xml\n", NULL },
@@ -217,8 +220,8 @@ test_problem_order(void)
 	static const char *const want[] = {
 		"PATH:2:9: unknown field 'titel'; did you mean title:?",
 		"PATH:4:1: unknown key 'notify_intial' in [feedwatch]; did you mean notify_initial?",
-		"PATH:5: a group header must look like [name]",
-		"PATH:8: unknown group [fed x]; did you mean [feed x]?",
+		"PATH:5:1: a group header must look like [name]",
+		"PATH:8:2: unknown group [fed x]; did you mean [feed x]?",
 		"PATH:11:15: unclosed (",
 		"PATH:12:1: unknown key 'urgncy' in [topic b]; did you mean urgency?",
 		"PATH:13:1: unknown key 'colour' in [topic b]",
@@ -605,8 +608,8 @@ test_many_topics(void)
 	g_test_message("%u topics loaded in %.2f s", n, secs);
 	g_assert_error(err, FW_CONFIG_ERROR, FW_CONFIG_ERROR_INVALID);
 	g_assert_cmpuint(errors->len, ==, 2);
-	w0 = g_strdup_printf("many.conf:%u: group [topic t5] appears twice (first on line 11)", 2 * n + 1);
-	w1 = g_strdup_printf("many.conf:%u: key 'query' appears twice in [topic t5]", 2 * n + 3);
+	w0 = g_strdup_printf("many.conf:%u:2: group [topic t5] appears twice (first on line 11)", 2 * n + 1);
+	w1 = g_strdup_printf("many.conf:%u:1: key 'query' appears twice in [topic t5]", 2 * n + 3);
 	g_assert_cmpstr(errors->pdata[0], ==, w0);
 	g_assert_true(g_str_has_prefix(errors->pdata[1], w1));
 	if (g_getenv("FW_WRAP") == NULL || *g_getenv("FW_WRAP") == '\0')
@@ -627,12 +630,12 @@ static const struct {
 	{ "bad also", "[topic m]\nquery = Mercosur\nalso = Mercosul, \"open\n",
 	  "names.conf:3:", NULL },
 	{ "bad regex", "[topic r]\nquery = /(/\n", "names.conf:2:", NULL },
-	{ "no query", "[topic milei]\nname = Milei\n", "names.conf:1: [topic milei] has no query",
-	  "names.conf:1: [topic milei] has no query" },
+	{ "no query", "[topic milei]\nname = Milei\n", "names.conf:1:2: [topic milei] has no query",
+	  "names.conf:1:2: [topic milei] has no query" },
 	{ "unknown key", "[topic milei]\nquery = (Milei\nqeury = x\n", "names.conf:2:9: ",
 	  "names.conf:3:1: unknown key 'qeury' in [topic milei]; did you mean query?" },
 	{ "twice", "[topic a]\nquery = a\n[topic a]\nquery = b\n",
-	  "names.conf:3: group [topic a] appears twice", "names.conf:3: group [topic a] appears twice" },
+	  "names.conf:3:2: group [topic a] appears twice", "names.conf:3:2: group [topic a] appears twice" },
 	{ "bad channel", "[topic a]\nquery = (a\nnotify = pager\n", "names.conf:2:",
 	  "names.conf:3:10: notify: unknown channel 'pager'" },
 };
