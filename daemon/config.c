@@ -1245,10 +1245,10 @@ load_feed(struct scan *sc, struct group *g, const char *name, struct fw_config *
 	g_ptr_array_add(c->feeds, f);
 }
 
-/* Adds the feeds of the opml= file that the config does not already have
- * (same url); their keys are made from their titles. */
+/* Adds the feeds of the opml= file (named at line:col) that the config does
+ * not already have (same url); their keys are made from their titles. */
 static void
-load_opml(struct scan *sc, struct fw_config *c, int line)
+load_opml(struct scan *sc, struct fw_config *c, int line, int col)
 {
 	g_autofree char *data = NULL;
 	g_autoptr(GError) err = NULL;
@@ -1258,11 +1258,11 @@ load_opml(struct scan *sc, struct fw_config *c, int line)
 	gsize len = 0;
 
 	if (!read_bounded(c->opml, FW_CONFIG_MAX_SIZE, &data, &len, &err)) {
-		problem(sc, line, 0, "opml: %s", err->message);
+		problem(sc, line, col, "opml: %s", err->message);
 		return;
 	}
 	if (!fw_opml_parse(data, len, feeds, NULL, NULL, &err)) {
-		problem(sc, line, 0, "opml: %s: %s", c->opml, err->message);
+		problem(sc, line, col, "opml: %s: %s", c->opml, err->message);
 		return;
 	}
 	for (guint i = 0; i < c->feeds->len; i++) {
@@ -1740,14 +1740,15 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 		group_entries_free(g);
 	}
 	if (c->opml != NULL) {
-		int line = 0;
+		int line = 0, col = 0;
 		for (guint i = 0; i < sc.groups->len && line == 0; i++) {
 			struct group *g = sc.groups->pdata[i];
 			struct entry *e = !g->bad && strcmp(g->name, "feedwatch") == 0
 			                  ? group_get(g, "opml") : NULL;
 			line = e ? e->line : 0;
+			col = e ? e->col : 0;
 		}
-		load_opml(&sc, c, line);
+		load_opml(&sc, c, line, col);
 	}
 	if (c->subscribe != NULL)
 		check_subscribe(&sc, c);

@@ -135,7 +135,7 @@ static const struct row rows[] = {
 	{ "durable", "[feedwatch]\ndurable = yes\n", NULL },
 	{ "site and category", "[feed a]\nurl = http://a.b/rss\nsite = http://a.b/\ncategory = News/Argentina\n", NULL },
 	{ "bad site", "[feed a]\nurl = http://a.b/rss\nsite = javascript:x\n", "PATH:3:8: site: only http://" },
-	{ "missing opml", "[feedwatch]\nopml = /nonexistent/feeds.opml\n", "PATH:2: opml: " },
+	{ "missing opml", "[feedwatch]\nopml = /nonexistent/feeds.opml\n", "PATH:2:8: opml: " },
 	{ "second also item column", "[topic m]\nquery = x\nalso = z OR, z OR\n", "PATH:3:" },
 	{ "regex comma not split", "[topic m]\nquery = x\nalso = /a,b/, y\n", NULL },
 	{ "regex hash not a comment", "[topic m]\nquery = /C# ;x/ milei\n", NULL },
