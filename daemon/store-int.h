@@ -126,7 +126,7 @@ void fw_store_unit_add(struct fw_store_unit *u, const char *item_key, gint64 row
 struct fw_store {
 	const struct fw_store_ops *ops;
 	char *path;            /* named in messages: the file, or the connection
-	                          string without its password */
+	                          string as status shows it (fw_config_database_shown) */
 	struct fw_store_unit unit; /* what the open unit put */
 	gboolean group;        /* the open transaction is a group (fw_store_group_begin) */
 	char *poller;          /* this process: host:pid */

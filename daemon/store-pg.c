@@ -2659,31 +2659,6 @@ newer:
 	return pg_commit(s, error);
 }
 
-/* The connection string for messages: as given, or without its password. */
-static char *conninfo_shown(const char *conninfo)
-{
-	PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
-	gboolean secret = FALSE;
-	GString *out;
-
-	if (!opts)   /* it does not parse: any password in it masked */
-		return fw_config_database_shown(conninfo);
-	for (PQconninfoOption *o = opts; o->keyword; o++)
-		secret |= o->val && *o->val && !strcmp(o->keyword, "password");
-	if (!secret) {
-		PQconninfoFree(opts);
-		return g_strdup(conninfo);
-	}
-	out = g_string_new("postgresql:");
-	for (PQconninfoOption *o = opts; o->keyword; o++) {
-		if (!o->val || !*o->val || !strcmp(o->keyword, "password"))
-			continue;
-		g_string_append_printf(out, " %s=%s", o->keyword, o->val);
-	}
-	PQconninfoFree(opts);
-	return g_string_free(out, FALSE);
-}
-
 /* TRUE when libpq parses conninfo (it is loaded for that); else FALSE with
  * libpq's message. Connects to nothing. */
 gboolean fw_store_pg_check(const char *conninfo, GError **error)
@@ -2730,7 +2705,7 @@ struct fw_store *fw_store_pg_open(const char *conninfo, gboolean readonly, GErro
 	}
 	s = g_new0(struct fw_store, 1);
 	s->ops = &fw_store_pg_ops;
-	s->path = conninfo_shown(conninfo);
+	s->path = fw_config_database_shown(conninfo);   /* as status shows it */
 	fw_store_unit_init(&s->unit);
 	s->pg = g_new0(struct fw_pg, 1);
 	s->pg->conninfo = g_strdup(conninfo);

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 33
+plan 35
 pg_start
 review_setup
 PGCONF="$T_TMP/pg.conf"
@@ -136,6 +136,13 @@ shown=$({ fw -c "$T_TMP/pw.conf" status; fw -c "$T_TMP/pw.conf" status --format 
 	fw -c "$T_TMP/pw.conf" check; } 2>&1)
 like "$shown" "team database postgresql://$(pg_user):\*\*\*@/feedwatch" "status shows the database, its password masked"
 is "$(printf '%s\n' "$shown" | grep -c s3cret)" 0 "the password is in none of status, status --format json, check"
+# a database that does not exist: the store's error names it as status does
+sed "s|^database = .*|database = postgresql://$(pg_user):s3cret@/nosuchdb?host=$FW_PG_DIR|" \
+	"$CONF" > "$T_TMP/pw2.conf"
+out=$(fw -c "$T_TMP/pw2.conf" hits 2>&1)
+like "$out" "postgresql://$(pg_user):\*\*\*@/nosuchdb\?host=.*nosuchdb.* does not exist" \
+	"a store error names the database as status does, its password masked"
+is "$(printf '%s\n' "$out" | grep -c s3cret)" 0 "and the password is not in it"
 
 # check reads the connection string as libpq will: one it cannot parse
 # is a problem (exit 1), named without its password. (A key=value string's
