@@ -528,12 +528,16 @@ static const char *const pst_sql[PS_COUNT] = {
 		" (SELECT COUNT(*) FROM hits h JOIN items i ON i.id = h.item_id"
 		"   WHERE i.feed_id = f.id), f.etag, f.last_modified, f.claimed_by, f.claimed_since,"
 		" f.lease_until FROM feeds f ORDER BY f.key",
+	/* Items a poller holds (it is storing them: seen again) are skipped, not
+	 * waited for: a poller that updates them while this deletes others
+	 * would wait on each other in turn (a deadlock, one of them failing). */
 	[PS_PRUNE] =
 		"DELETE FROM items WHERE id IN (SELECT i.id FROM feeds f JOIN items i"
 		" ON i.feed_id = f.id AND i.last_seen < $1::bigint"
 		" WHERE (f.last_poll < $1::bigint OR i.last_seen <"
 		"   (SELECT MAX(j.last_seen) FROM items j WHERE j.feed_id = f.id) - $2::bigint)"
-		" AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id))",
+		" AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.item_id = i.id)"
+		" FOR UPDATE OF i SKIP LOCKED)",
 	[PS_PRUNE_HITS] =
 		"DELETE FROM hits WHERE found < $1::bigint",
 	[PS_MUTE_SET] =
