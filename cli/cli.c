@@ -417,6 +417,21 @@ fw_cli_load_config_names(void)
 	return load_config(TRUE);
 }
 
+struct fw_config *
+fw_cli_load_config_adding(void)
+{
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *path = fw_config_find(fw_cli_opt_config, &err);
+
+	if (path != NULL ? g_file_test(path, G_FILE_TEST_EXISTS)
+	                 : !g_error_matches(err, FW_CONFIG_ERROR, FW_CONFIG_ERROR_NOT_FOUND))
+		return load_config(FALSE);
+	if (path == NULL)
+		path = g_build_filename(g_get_user_config_dir(), "feedwatch", "feedwatch.conf", NULL);
+	return fw_config_load_data(path, "", 0, errors, NULL);
+}
+
 /* The memory map the tool reads the database through (bytes). */
 #define FW_CLI_MMAP (G_GINT64_CONSTANT(1) << 30)
 
@@ -933,6 +948,17 @@ fw_cli_output_close(const char *cmd, struct fw_cli_output *out, gboolean abandon
 
 /* ---- editing the config ------------------------------------------------ */
 
+/* What a config made by add or import starts with (%s: the command, the date). */
+#define NEW_CONFIG \
+	"# feedwatch's configuration (man 5 feedwatch.conf), made by 'feedwatch %s' on %s.\n" \
+	"# Each feed is a [feed NAME] group. Each topic to watch for is a [topic NAME]\n" \
+	"# group with a query, for example:\n" \
+	"#\n" \
+	"#   [topic milei]\n" \
+	"#   query = Milei OR \"Javier Milei\"\n" \
+	"#\n" \
+	"# 'feedwatch check' checks it; feedwatchd (or 'feedwatch poll') polls the feeds.\n"
+
 gboolean
 fw_cli_config_append(const char *cmd, const char *path, const char *block)
 {
@@ -941,13 +967,27 @@ fw_cli_config_append(const char *cmd, const char *path, const char *block)
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GString) all = NULL;
 	gsize len = 0;
+	gboolean made = FALSE;
 	struct fw_config *check;
 	FILE *f;
 	int fd;
 
 	if (!g_file_get_contents(path, &text, &len, &err)) {
-		fw_cli_fail(cmd, "%s", err->message);
-		return FALSE;
+		g_autoptr(GDateTime) now = g_date_time_new_now_local();
+		g_autofree char *date = g_date_time_format(now, "%Y-%m-%d");
+
+		if (!g_error_matches(err, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+			fw_cli_fail(cmd, "%s", err->message);
+			return FALSE;
+		}
+		/* no config yet: a new one, for its owner alone (it may hold a password) */
+		if (g_mkdir_with_parents(dir, 0700) != 0) {
+			fw_cli_fail(cmd, "cannot make %s: %s", dir, g_strerror(errno));
+			return FALSE;
+		}
+		text = g_strdup_printf(NEW_CONFIG, cmd, date);
+		len = strlen(text);
+		made = TRUE;
 	}
 	all = g_string_new_len(text, (gssize)len);
 	if (len > 0 && text[len - 1] != '\n')
@@ -973,17 +1013,24 @@ fw_cli_config_append(const char *cmd, const char *path, const char *block)
 		return FALSE;
 	}
 	fw_config_free(check);
-	if ((f = fopen(path, "a")) == NULL) {
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | (made ? O_EXCL : 0), 0600);
+	if (fd < 0 || (f = fdopen(fd, "a")) == NULL) {
 		fw_cli_fail(cmd, "cannot write %s: %s", path, g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return FALSE;
 	}
-	if (len > 0 && text[len - 1] != '\n')
+	if (made)
+		fputs(text, f);
+	else if (len > 0 && text[len - 1] != '\n')
 		fputc('\n', f);
 	fputs(block, f);
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0) {
 		fw_cli_fail(cmd, "cannot write %s: %s", path, g_strerror(errno));
 		return FALSE;
 	}
+	if (made)
+		printf("made %s, a new configuration (feedwatch.conf(5)): topics go there too\n", path);
 	return TRUE;
 }
 

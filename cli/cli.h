@@ -117,6 +117,11 @@ struct fw_config *fw_cli_load_config(void);
  * the commands that need topics' names only. */
 struct fw_config *fw_cli_load_config_names(void);
 
+/* fw_cli_load_config for the commands that add feeds (add, import): where
+ * there is no config yet (none found, or -c FILE missing), an empty one
+ * whose path is where fw_cli_config_append will make it. */
+struct fw_config *fw_cli_load_config_adding(void);
+
 /* A command's config and store, opened together and freed together. */
 struct fw_cli_db {
 	struct fw_config *cfg;
@@ -238,8 +243,10 @@ gboolean fw_cli_output_close(const char *cmd, struct fw_cli_output *out, gboolea
 /* ---- editing the config ------------------------------------------------ */
 
 /* Appends block to the config file at path, after checking that the config
- * with it still loads; never rewrites a byte already there. FALSE with the
- * reason printed (as "feedwatch CMD: ..."). */
+ * with it still loads; never rewrites a byte already there. A path that does
+ * not exist is made (its folders 0700, the file 0600, starting with a
+ * comment on what goes in it) and said so. FALSE with the reason printed
+ * (as "feedwatch CMD: ..."). */
 gboolean fw_cli_config_append(const char *cmd, const char *path, const char *block);
 
 /* Adds the config's feed names to names and their canonical URLs (to the

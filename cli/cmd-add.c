@@ -86,7 +86,7 @@ fw_cmd_add(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage("'%s' is not an http:// or https:// URL", argv[1]);
 	if (name != NULL && !fw_config_name_ok(name))
 		return fw_cli_usage("bad --name '%s' (ASCII letters, digits, '-', '_' and '.')", name);
-	if ((cfg = fw_cli_load_config()) == NULL)
+	if ((cfg = fw_cli_load_config_adding()) == NULL)
 		return 1;
 	if ((doc = find_feed(argv[1], cfg, &feed_url, &site)) == NULL) {
 		fw_config_free(cfg);

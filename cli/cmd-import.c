@@ -32,7 +32,7 @@ fw_cmd_import(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return FW_EXIT_USAGE;
 	if (argc != 2)
 		return fw_cli_usage("give one OPML file (%s)", "or - for standard input");
-	if ((cfg = fw_cli_load_config()) == NULL)
+	if ((cfg = fw_cli_load_config_adding()) == NULL)
 		return 1;
 	if (strcmp(argv[1], "-") == 0) {
 		data = fw_cli_read_stdin(FW_OPML_MAX_SIZE, &len);

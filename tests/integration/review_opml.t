@@ -5,7 +5,7 @@
 # comments and every old byte stay, the feeds come back out of export
 # without loss; `add` finds a site's feed by autodiscovery on nginx.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 35
+plan 40
 FIX="$FW_TOP/tests/fixtures/opml/realworld.opml"
 CONF="$T_TMP/feedwatch.conf"
 
@@ -177,4 +177,20 @@ fw -c "$CONF" add "$BASE/missing.xml" > /dev/null 2> "$T_TMP/err"
 like "$?:$(cat "$T_TMP/err")" '^1:feedwatch add: .*missing.xml: HTTP 404' "add of a 404: exit 1"
 fw -c "$CONF" add --name 'bad name!' "$BASE/blog/" > /dev/null 2>&1
 is "$?" 2 "add --name with a bad name: usage error"
+
+# A new user's first command: no config anywhere. A failed add makes none;
+# add makes one at the user's place, for the user alone; import makes the
+# -c FILE it is given.
+user_conf="$XDG_CONFIG_HOME/feedwatch/feedwatch.conf"
+fw add "$BASE/missing.xml" > /dev/null 2>&1
+ok $([ ! -e "$user_conf" ] && echo 0 || echo 1) "no config yet: a failed add makes none"
+out=$(fw add "$BASE/blog/" 2>&1)
+is "$?:$(printf '%s\n' "$out" | grep -c "^made $user_conf, a new configuration")" "0:1" \
+	"no config yet: add makes one at \$XDG_CONFIG_HOME/feedwatch and says so"
+is "$(stat -c %a "$user_conf") $(stat -c %a "$(dirname "$user_conf")")" "600 700" \
+	"the new config and its folder are the user's alone"
+like "$(fw check 2>&1)" "feedwatch.conf: ok, 1 feed, 0 topics" "the new config checks, with the feed"
+fw -c "$T_TMP/new/team.conf" import "$FIX" > "$T_TMP/import-new" 2>&1
+is "$?:$(grep -c "^made $T_TMP/new/team.conf" "$T_TMP/import-new")" "0:1" \
+	"import -c FILE makes the missing FILE"
 done_testing
