@@ -1489,7 +1489,8 @@ fw_config_find(const char *cli_path, GError **error)
 		return g_strdup(sys);
 	g_set_error(error, FW_CONFIG_ERROR, FW_CONFIG_ERROR_NOT_FOUND,
 	            "no configuration found: looked for %s and %s (copy the example from "
-	            "config/feedwatch.conf or %s, or give -c FILE)",
+	            "config/feedwatch.conf or %s, give -c FILE, or let 'feedwatch add URL' "
+	            "make the first)",
 	            user, sys, FW_DOCDIR "/feedwatch.conf");
 	return NULL;
 }
