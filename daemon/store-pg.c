@@ -292,11 +292,20 @@ static const char *const pg_migrations[] = {
 	");",
 	/* 4 -> 5: items of one document that share a link but not a title
 	 * are stories of their own, keyed on link and title (SQLite's 10 -> 11,
-	 * which says how) */
-	"UPDATE items SET canon_link = canon_link || E'\\n' || COALESCE(title, '') WHERE id IN ("
-	"  SELECT a.id FROM items a JOIN items o ON o.canon_link = a.canon_link"
-	"    AND o.feed_id = a.feed_id AND o.id <> a.id AND o.title IS DISTINCT FROM a.title"
-	"    AND o.first_seen <= a.last_seen AND a.first_seen <= o.last_seen);",
+	 * which says how); their hits' stories renumbered once, not by
+	 * items_canon_hits for each item */
+	"CREATE TEMP TABLE fw_rekey ON COMMIT DROP AS SELECT a.id, a.canon_link AS old"
+	"  FROM items a WHERE a.canon_link IS NOT NULL AND EXISTS (SELECT 1 FROM items o"
+	"    WHERE o.canon_link = a.canon_link AND o.feed_id = a.feed_id AND o.id <> a.id"
+	"    AND o.title IS DISTINCT FROM a.title"
+	"    AND o.first_seen <= a.last_seen AND a.first_seen <= o.last_seen);"
+	"ALTER TABLE items DISABLE TRIGGER items_canon_hits;"
+	"UPDATE items SET canon_link = canon_link || E'\\n' || COALESCE(title, '')"
+	"  WHERE id IN (SELECT id FROM fw_rekey);"
+	"UPDATE hits SET story = fw_story_of(item_id) WHERE item_id IN (SELECT id FROM fw_rekey"
+	"  UNION SELECT i.id FROM items i WHERE i.canon_link IN (SELECT old FROM fw_rekey))"
+	"  AND story IS DISTINCT FROM fw_story_of(item_id);"
+	"ALTER TABLE items ENABLE TRIGGER items_canon_hits;",
 };
 
 /* Prepared statements: made on first use on a connection. */

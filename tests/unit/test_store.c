@@ -2011,6 +2011,9 @@ static void test_story_link(struct fixture *f, gconstpointer data)
 	g_assert_no_error(err);
 	after = link_stories(f, hits);
 	g_assert_cmpstr(after, ==, before);
+	g_assert_cmpint(sql_int(f->path, pg ? STALE_HITS_PG : STALE_HITS), ==, 0);
+	if (!pg)
+		g_assert_cmpint(sql_int(f->path, STALE_COUNTS), ==, 0);
 }
 
 /* The story and time kept in each hit (schema 5; PostgreSQL's migration
