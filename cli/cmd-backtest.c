@@ -13,9 +13,25 @@
 #include "hitlog.h"
 #include "stats.h"
 
+/* A match to record as a hit (--record). */
+struct backtest_hit {
+	gint64 item_rowid;
+	char *snippet, *marks, *matched;
+};
+
+static void
+backtest_hit_free(struct backtest_hit *h)
+{
+	g_free(h->snippet);
+	g_free(h->marks);
+	g_free(h->matched);
+	g_free(h);
+}
+
 /* A run: the query, how to print, and the counts so far. */
 struct backtest {
 	const struct fw_query *query;
+	GPtrArray *record;   /* of struct backtest_hit *, with --record; else NULL */
 	gboolean json, color;
 	guint width;         /* the day bars' */
 	guint wrap;          /* the terminal's width, 0 for a pipe: no wrap */
@@ -54,6 +70,15 @@ backtest_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 		bt->last_day = MAX(bt->last_day, day);
 	}
 	sn = fw_snippet_make(&d, spans, 200);
+	if (bt->record) {
+		struct backtest_hit *h = g_new0(struct backtest_hit, 1);
+
+		h->item_rowid = item_rowid;
+		h->snippet = g_strdup(sn ? sn->text : "");
+		h->marks = fw_hit_marks_json(sn ? sn->marks : NULL);
+		h->matched = fw_hit_matched_json(spans);
+		g_ptr_array_add(bt->record, h);
+	}
 	if (bt->json) {
 		g_autoptr(JsonBuilder) b = json_builder_new_immutable();
 
@@ -123,15 +148,56 @@ backtest_days(const struct backtest *bt)
 	       bt->items, bt->items == 1 ? "" : "s");
 }
 
+/* Stores bt's matches as hits of topic not notified (initial), in one
+ * transaction, but for items that have a hit of it already; prints how many.
+ * Returns the exit status. */
+static int
+backtest_record(struct fw_store *store, const struct fw_topic_conf *topic,
+                const struct backtest *bt)
+{
+	g_autoptr(GError) err = NULL;
+	guint added = 0, had = 0;
+	gint64 now = fw_now();
+
+	if (!fw_store_begin(store, &err))
+		return fw_cli_fail("backtest", "%s", err->message);
+	for (guint i = 0; i < bt->record->len; i++) {
+		const struct backtest_hit *m = bt->record->pdata[i];
+		struct fw_hit_new h = {
+			.item_rowid = m->item_rowid, .topic = topic->key, .topic_name = topic->name,
+			.snippet = m->snippet, .marks_json = m->marks, .matched_json = m->matched,
+			.notified = FW_HIT_NOTIFIED_INITIAL,
+		};
+
+		if (fw_store_hit_exists(store, m->item_rowid, topic->key)) {
+			had++;
+			continue;
+		}
+		if (!fw_store_hit_add(store, &h, 0, now, NULL, &err)) {
+			fw_store_rollback(store);
+			return fw_cli_fail("backtest", "%s (nothing recorded)", err->message);
+		}
+		added++;
+	}
+	if (!fw_store_commit(store, &err))
+		return fw_cli_fail("backtest", "%s (nothing recorded)", err->message);
+	/* (after JSON lines, on stderr: the output stays JSON) */
+	fprintf(bt->json ? stderr : stdout, "recorded %u hit%s of %s, not notified (%u already in "
+	        "the hit log)\n", added, added == 1 ? "" : "s", topic->key, had);
+	return 0;
+}
+
 /* Runs a topic of the config (argv[1] names it: key or display name) or the
  * --query over the stored items (published since --since) and prints the
- * matches. */
+ * matches; with --record, stores them as the topic's hits. */
 int
 fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
 	static char *since, *format, *query;
+	static gboolean record;
 	static const GOptionEntry entries[] = {
 		{ "query", 'q', 0, G_OPTION_ARG_STRING, &query, "Run QUERY instead of a topic", "QUERY" },
+		{ "record", 'r', 0, G_OPTION_ARG_NONE, &record, "Store the matches as the topic's hits, not notified", NULL },
 		{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Only items published at or after WHEN", "WHEN" },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &format, "table (the default) or json (the matches, one a line)", "FORMAT" },
 		{ NULL }
@@ -154,6 +220,8 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage("give one TOPIC, or --query QUERY");
 	if (query != NULL && argc > 1)
 		return fw_cli_usage("give a TOPIC or --query QUERY, not both ('%s')", argv[1]);
+	if (query != NULL && record)
+		return fw_cli_usage("--record stores a topic's hits: give a TOPIC, not --query");
 	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "table") != 0)
 		return fw_cli_usage("unknown format '%s' (table, json)", format);
 	if (since != NULL && !fw_config_parse_when(since, fw_now(), &from))
@@ -182,7 +250,7 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		fw_config_free(cfg);
 		return FW_EXIT_USAGE;
 	}
-	if (!fw_cli_db_open_store(&db, cfg, TRUE)) {
+	if (!fw_cli_db_open_store(&db, cfg, !record)) {
 		fw_query_free(q);
 		return 1;
 	}
@@ -192,6 +260,8 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	bt.width = fw_cli_term_width();
 	bt.wrap = isatty(STDOUT_FILENO) ? bt.width : 0;
 	bt.days = g_hash_table_new(g_direct_hash, g_direct_equal);
+	if (record)
+		bt.record = g_ptr_array_new_with_free_func((GDestroyNotify)backtest_hit_free);
 	if (!bt.json) {
 		if (topic)
 			printf("Topic %s (%s): %s\n\n", topic->key, topic->name, qtext);
@@ -204,6 +274,10 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		backtest_days(&bt);
 	else if (bt.matched == 0)
 		fw_cli_say_empty("no stored item matches");
+	if (rc == 0 && record)
+		rc = backtest_record(db.store, topic, &bt);
+	if (bt.record)
+		g_ptr_array_unref(bt.record);
 	g_hash_table_unref(bt.days);
 	fw_query_free(q);
 	return fw_cli_db_close(&db, rc);

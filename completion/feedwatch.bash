@@ -113,7 +113,7 @@ _feedwatch()
 	stats) opts+=" -d --days --format" ;;
 	report) opts+=" --since --until -t --topic --title -n --per-topic -o --output" ;;
 	status) opts+=" --format" ;;
-	backtest) opts+=" -q --query --since --format" ;;
+	backtest) opts+=" -q --query --since --format -r --record" ;;
 	parse) opts+=" --format" ;;
 	match) opts+=" -w --why" ;;
 	add) opts+=" --name --title -n --dry-run" ;;

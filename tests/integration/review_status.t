@@ -4,7 +4,7 @@
 # backtest (a topic with its also= queries, or a query, over every stored item).
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 58
+plan 64
 review_setup
 
 cat >> "$CONF" <<EOF
@@ -154,6 +154,22 @@ is "$(fw -c "$CONF" backtest --since 2099-01-01 milei | tail -n 1)" "0 of 0 stor
 fw -c "$CONF" backtest --query 'China NEAR/x swap' > /dev/null 2> "$T_TMP/err"
 is "$?" 2 "backtest of a bad query: exit 2"
 like "$(cat "$T_TMP/err")" "^feedwatch backtest: query:" "the error says where the query is wrong"
+# backtest --record: a topic added later gets the stored items' matches as
+# its hits, not notified; a second run records nothing twice (on a copy)
+cp "$DB" "$T_TMP/rec.db"
+sed "s|^database = .*|database = $T_TMP/rec.db|" "$CONF" > "$T_TMP/rec.conf"
+printf '\n[topic later]\nquery = Milei\nnotify = exec\nexec = /bin/true\n' >> "$T_TMP/rec.conf"
+is "$(fw -c "$T_TMP/rec.conf" backtest later --record | tail -n 1)" \
+	"recorded 12 hits of later, not notified (0 already in the hit log)" "backtest --record stores the matches"
+is "$(sqlite3 "$T_TMP/rec.db" "SELECT count(*), count(DISTINCT notified) || notified FROM hits WHERE topic = 'later'")" \
+	"12|1initial" "as the topic's hits, logged and never sent"
+is "$(sqlite3 "$T_TMP/rec.db" "SELECT count(*) FROM outbox o JOIN hits h ON h.id = o.hit_id WHERE h.topic = 'later'")" \
+	0 "nothing to send"
+is "$(fw -c "$T_TMP/rec.conf" hits --topic later --format json | wc -l)" 12 "hits lists them"
+is "$(fw -c "$T_TMP/rec.conf" backtest later --record 2>&1 | tail -n 1)" \
+	"recorded 0 hits of later, not notified (12 already in the hit log)" "a second run records nothing twice"
+fw -c "$T_TMP/rec.conf" backtest --record --query Milei > /dev/null 2>&1
+is "$?" 2 "backtest --record of a query: usage error"
 
 # match --why, on plain text and on a feed
 out=$(echo "Milei met the Mercosur leaders" | fw match --why 'Mercosur NEAR/2 Milei')
