@@ -850,21 +850,25 @@ static char *link_page(const char *link)
 }
 
 /* Marks link_shared the items whose link another item of doc has under
- * another title (the link as resolved, less fragment and trailing slash). */
+ * another title, and link_twin those whose link and title another has under
+ * another id (the link as resolved, less fragment and trailing slash). */
 static void doc_mark_shared_links(struct fw_feed_doc *doc)
 {
 	g_autoptr(GHashTable) first = NULL;   /* page -> its first item */
 	g_autoptr(GHashTable) mixed = NULL;   /* pages under two titles */
+	g_autoptr(GHashTable) pairs = NULL;   /* page and title -> its first item */
 	g_autoptr(GPtrArray) pages = NULL;    /* each item's page, or NULL */
 
 	if (doc->items->len < 2)
 		return;
 	first = g_hash_table_new(g_str_hash, g_str_equal);
 	mixed = g_hash_table_new(g_str_hash, g_str_equal);
+	pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	pages = g_ptr_array_new_full(doc->items->len, g_free);
 	for (guint i = 0; i < doc->items->len; i++) {
 		struct fw_item *it = doc->items->pdata[i], *f;
 		char *page = it->link ? link_page(it->link) : NULL;
+		char *pair;
 
 		g_ptr_array_add(pages, page);
 		if (!page)
@@ -873,6 +877,14 @@ static void doc_mark_shared_links(struct fw_feed_doc *doc)
 			g_hash_table_insert(first, page, it);
 		else if (g_strcmp0(f->title, it->title) != 0)
 			g_hash_table_add(mixed, page);
+		pair = g_strconcat(page, "\n", it->title ? it->title : "", NULL);
+		if (!(f = g_hash_table_lookup(pairs, pair)))
+			g_hash_table_insert(pairs, pair, it);
+		else {
+			g_free(pair);
+			if (strcmp(f->id, it->id) != 0)
+				f->link_twin = it->link_twin = TRUE;
+		}
 	}
 	if (g_hash_table_size(mixed) == 0)
 		return;

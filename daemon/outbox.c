@@ -1312,8 +1312,8 @@ fw_outbox_flush(struct fw_outbox *o)
 
 enum fw_hit_notified
 fw_outbox_admit(struct fw_store *store, const struct fw_config *cfg,
-                const struct fw_topic_conf *t, gint64 item_rowid, gboolean feed_fetched,
-                guint *channels)
+                const struct fw_topic_conf *t, gint64 item_rowid, gboolean twin,
+                gboolean feed_fetched, guint *channels)
 {
 	enum fw_hit_notified n;
 
@@ -1321,7 +1321,7 @@ fw_outbox_admit(struct fw_store *store, const struct fw_config *cfg,
 		n = FW_HIT_NOTIFIED_NONE;
 	else if (!feed_fetched && !cfg->notify_initial)
 		n = FW_HIT_NOTIFIED_INITIAL;
-	else if (fw_store_story_notified(store, item_rowid, t->key))
+	else if (fw_store_story_notified(store, item_rowid, t->key, twin))
 		n = FW_HIT_NOTIFIED_NONE;   /* the same story, notified from another feed */
 	else
 		n = FW_HIT_NOTIFIED_PENDING;

@@ -319,8 +319,8 @@ item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struc
 		h.snippet = ih->snippet;
 		h.marks_json = ih->marks;
 		h.matched_json = ih->matched;
-		h.notified = fw_outbox_admit(p->store, p->cfg, t, item_rowid, run->fetched_before,
-		                             &channels);
+		h.notified = fw_outbox_admit(p->store, p->cfg, t, item_rowid, it->link_twin,
+		                             run->fetched_before, &channels);
 		/* Team mode: desktops are the notifiers' (--notify-only), not a
 		 * poller's; exec and webhook stay, sent once by the poller that
 		 * claims the outbox row. */

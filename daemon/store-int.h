@@ -49,7 +49,8 @@ struct fw_store_ops {
 	                     const char *hash, GBytes *body, gint64 now, gint64 *item_rowid,
 	                     enum fw_item_state *state, GError **error);
 	gboolean (*hit_exists)(struct fw_store *s, gint64 item_rowid, const char *topic);
-	gboolean (*story_notified)(struct fw_store *s, gint64 item_rowid, const char *topic);
+	gboolean (*story_notified)(struct fw_store *s, gint64 item_rowid, const char *topic,
+	                           gboolean other_feeds);
 	gboolean (*hit_add)(struct fw_store *s, const struct fw_hit_new *h, guint channels,
 	                    gint64 now, gint64 *hit_id, GError **error);
 	gboolean (*outbox_due)(struct fw_store *s, gint64 now, guint limit, GPtrArray *out,

@@ -461,9 +461,11 @@ static const char *const pst_sql[PS_COUNT] = {
 		"UPDATE items SET last_seen = $2::bigint WHERE id = $1::bigint",
 	[PS_HIT_EXISTS] =
 		"SELECT 1 FROM hits WHERE item_id = $1::bigint AND topic = $2::text",
+	/* $3: items of other feeds only (a twin) */
 	[PS_STORY_NOTIFIED] =
 		"SELECT 1 FROM items a JOIN items b ON b.canon_link = a.canon_link AND b.id <> a.id"
-		" AND (b.feed_id <> a.feed_id OR b.title IS NOT DISTINCT FROM a.title)"
+		" AND (b.feed_id <> a.feed_id OR (NOT $3::boolean"
+		"   AND b.title IS NOT DISTINCT FROM a.title))"
 		" JOIN hits h ON h.item_id = b.id"
 		" WHERE a.id = $1::bigint AND a.canon_link IS NOT NULL AND h.topic = $2::text"
 		" AND h.notified IN ('pending', 'delivered') LIMIT 1",
@@ -1440,7 +1442,8 @@ static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		*state = FW_ITEM_SEEN;
 		return TRUE;
 	}
-	if (!rowid && (canon = fw_store_canonical_link(item->link))) {
+	/* by link and title: a guid that changes on every fetch (not a twin) */
+	if (!rowid && !item->link_twin && (canon = fw_store_canonical_link(item->link))) {
 		titled_key = fw_store_story_link(canon, item->title);
 		p_text(&p, canon);
 		p_int(&p, feed_id);
@@ -1527,9 +1530,21 @@ static gboolean pg_hit_exists(struct fw_store *s, gint64 item_rowid, const char 
 	return pg_exists(s, PS_HIT_EXISTS, item_rowid, topic);
 }
 
-static gboolean pg_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic)
+static gboolean pg_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic,
+                                  gboolean other_feeds)
 {
-	return pg_exists(s, PS_STORY_NOTIFIED, item_rowid, topic);
+	struct params p = { 0 };
+	PGresult *r;
+	gboolean found;
+
+	p_int(&p, item_rowid);
+	p_text(&p, topic);
+	p_text(&p, other_feeds ? "true" : "false");
+	if (!(r = pq_run(s, PS_STORY_NOTIFIED, &p, "reading hits", NULL)))
+		return FALSE;
+	found = PQntuples(r) > 0;
+	PQclear(r);
+	return found;
 }
 
 static gboolean pg_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,

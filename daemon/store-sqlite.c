@@ -537,9 +537,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"UPDATE items SET last_seen = ?2 WHERE id = ?1",
 	[ST_HIT_EXISTS] =
 		"SELECT 1 FROM hits WHERE item_id = ?1 AND topic = ?2",
+	/* ?3: items of other feeds only (a twin) */
 	[ST_STORY_NOTIFIED] =
 		"SELECT 1 FROM items a JOIN items b ON b.canon_hash = a.canon_hash AND b.id <> a.id"
-		" AND (b.feed_id <> a.feed_id OR b.title IS a.title)"
+		" AND (b.feed_id <> a.feed_id OR (NOT ?3 AND b.title IS a.title))"
 		" JOIN hits h ON h.item_id = b.id"
 		" WHERE a.id = ?1 AND a.canon_hash IS NOT NULL AND h.topic = ?2"
 		" AND h.notified IN ('pending', 'delivered') LIMIT 1",
@@ -2206,8 +2207,9 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		return TRUE;
 	}
 
-	/* Else by link and title: a guid that changes on every fetch. */
-	if (!rowid && canon_key_make(&key, item)) {
+	/* Else by link and title: a guid that changes on every fetch (not a
+	 * twin: another item of its document has its link and title). */
+	if (!rowid && !item->link_twin && canon_key_make(&key, item)) {
 		if (!(q = stmt(s, ST_ITEM_BY_LINK, error)))
 			return FALSE;
 		bind_canon_key(q, 1, &key, item, FALSE);
@@ -2276,9 +2278,20 @@ static gboolean sq_hit_exists(struct fw_store *s, gint64 item_rowid, const char 
 	return exists(s, ST_HIT_EXISTS, item_rowid, topic);
 }
 
-static gboolean sq_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic)
+static gboolean sq_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic,
+                                  gboolean other_feeds)
 {
-	return exists(s, ST_STORY_NOTIFIED, item_rowid, topic);
+	sqlite3_stmt *q = stmt(s, ST_STORY_NOTIFIED, NULL);
+	gboolean found;
+
+	if (!q)
+		return FALSE;
+	sqlite3_bind_int64(q, 1, item_rowid);
+	bind_text(q, 2, topic);
+	sqlite3_bind_int(q, 3, other_feeds);
+	found = sqlite3_step(q) == SQLITE_ROW;
+	done(q);
+	return found;
 }
 
 static gboolean sq_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,

@@ -345,9 +345,10 @@ gboolean fw_store_hit_exists(struct fw_store *s, gint64 item_rowid, const char *
 	return s->ops->hit_exists(s, item_rowid, topic);
 }
 
-gboolean fw_store_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic)
+gboolean fw_store_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic,
+                                 gboolean other_feeds)
 {
-	return s->ops->story_notified(s, item_rowid, topic);
+	return s->ops->story_notified(s, item_rowid, topic, other_feeds);
 }
 
 gboolean fw_store_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,

@@ -80,10 +80,11 @@ guint fw_outbox_late(struct fw_outbox *o);
  * poll applies before fw_store_hit_add: none when t has no channel; initial
  * when its feed had no successful fetch before (feed_fetched FALSE) and
  * cfg->notify_initial is off; none when the same story (canonical link) was
- * or is being notified for t from another feed; else pending. *channels
- * gets the channels to send on (t's when pending, else 0). */
+ * or is being notified for t (fw_store_story_notified; twin: the item's
+ * document lists another of its link and title, fw_item.link_twin); else
+ * pending. *channels gets the channels to send on (t's when pending, else 0). */
 enum fw_hit_notified fw_outbox_admit(struct fw_store *store, const struct fw_config *cfg,
                                      const struct fw_topic_conf *t, gint64 item_rowid,
-                                     gboolean feed_fetched, guint *channels);
+                                     gboolean twin, gboolean feed_fetched, guint *channels);
 
 #endif

@@ -329,8 +329,11 @@ gboolean fw_store_hit_exists(struct fw_store *s, gint64 item_rowid, const char *
  * link (the same story in another feed, or republished in this one under
  * the same title) whose notification was or is being sent (notified is
  * pending or delivered). Items of one feed that share a link but not a
- * title (a landing page as every item's link) are different news. */
-gboolean fw_store_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic);
+ * title (a landing page as every item's link) are different news; so are
+ * those of the same title with other_feeds (the item is a twin: its
+ * document lists the other beside it, fw_item.link_twin). */
+gboolean fw_store_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic,
+                                 gboolean other_feeds);
 
 /* A new hit. Strings are copied. */
 struct fw_hit_new {

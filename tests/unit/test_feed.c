@@ -2206,9 +2206,10 @@ static void test_atom_nons_stream(void)
 }
 
 /* Documents (RSS, Atom, JSON Feed) and, per item, whether another item of
- * its document has its link under another title (link_shared). */
+ * its document has its link under another title (link_shared), and its
+ * link and title under another id (link_twin). */
 static const struct {
-	const char *name, *doc, *want;   /* want: '1' or '0' an item */
+	const char *name, *doc, *want, *want_twin;   /* '1' or '0' an item */
 } shared_rows[] = {
 	{ "rss", RSS_HEAD
 	  "<item><title>One</title><link>https://gov.example/press</link></item>"
@@ -2217,34 +2218,46 @@ static const struct {
 	  "<item><title>Same</title><link>https://gov.example/a</link><guid>a2</guid></item>"
 	  "<item><title>No link</title><description>x</description></item>"
 	  "<item><link>https://gov.example/press</link><description>untitled</description></item>"
-	  RSS_TAIL, "110001" },
+	  RSS_TAIL, "110001", "001100" },
+	/* a podcast's two episodes at its home page under one title (the third
+	 * is the first again: a duplicate the store ignores by its id) */
+	{ "twins", RSS_HEAD
+	  "<item><title>Geekistry</title><link>https://cast.example/</link><guid>ep-full</guid></item>"
+	  "<item><title>Geekistry</title><link>https://cast.example/</link><guid>ep-preview</guid></item>"
+	  "<item><title>Geekistry</title><link>https://cast.example/</link><guid>ep-full</guid></item>"
+	  RSS_TAIL, "000", "110" },
 	{ "atom", "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>F</title>"
 	  "<entry><id>1</id><title>One</title><link href=\"/press/#top\"/></entry>"
 	  "<entry><id>2</id><title>Two</title><link href=\"https://gov.example/press\"/></entry>"
 	  "<entry><id>3</id><title>Three</title><link href=\"https://gov.example/3\"/></entry>"
-	  "</feed>", "110" },
+	  "</feed>", "110", "000" },
 	{ "json", "{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"F\", \"items\": ["
 	  "{\"id\": \"1\", \"title\": \"One\", \"url\": \"https://gov.example/press\"},"
-	  "{\"id\": \"2\", \"title\": \"Two\", \"url\": \"https://gov.example/press\"}]}", "11" },
+	  "{\"id\": \"2\", \"title\": \"Two\", \"url\": \"https://gov.example/press\"}]}", "11", "00" },
 	{ "one item", RSS_HEAD "<item><title>One</title><link>https://gov.example/press</link>"
-	  "</item>" RSS_TAIL, "0" },
+	  "</item>" RSS_TAIL, "0", "0" },
 };
 
-/* link_shared marks the items of a landing page (docs/design.md section 3). */
+/* link_shared marks the items of a landing page, link_twin the items of
+ * one link and title under several ids (docs/design.md section 3). */
 static void test_link_shared(void)
 {
 	for (gsize i = 0; i < G_N_ELEMENTS(shared_rows); i++) {
 		g_autoptr(GError) error = NULL;
 		struct fw_feed_doc *doc = fw_feed_parse(shared_rows[i].doc, strlen(shared_rows[i].doc),
 		                                        "https://gov.example/feed", NULL, &error);
-		g_autoptr(GString) got = g_string_new(NULL);
+		g_autoptr(GString) got = g_string_new(NULL), twin = g_string_new(NULL);
 
 		g_test_message("%s", shared_rows[i].name);
 		g_assert_no_error(error);
-		for (guint k = 0; k < doc->items->len; k++)
-			g_string_append_c(got, ((struct fw_item *)doc->items->pdata[k])->link_shared ? '1'
-			                                                                             : '0');
+		for (guint k = 0; k < doc->items->len; k++) {
+			const struct fw_item *it = doc->items->pdata[k];
+
+			g_string_append_c(got, it->link_shared ? '1' : '0');
+			g_string_append_c(twin, it->link_twin ? '1' : '0');
+		}
 		g_assert_cmpstr(got->str, ==, shared_rows[i].want);
+		g_assert_cmpstr(twin->str, ==, shared_rows[i].want_twin);
 		fw_feed_doc_free(doc);
 	}
 }

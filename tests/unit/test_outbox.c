@@ -385,21 +385,31 @@ static const struct {
 	gboolean fetched;         /* the feed had a successful fetch before */
 	gboolean notify_initial;
 	int elsewhere;            /* the same link in another feed: -1 none, else its hit's state */
+	gboolean here;            /* elsewhere is this feed's other item of the same title */
+	gboolean twin;            /* the item's document lists that one beside it */
 	enum fw_hit_notified want;
 } admit_rows[] = {
-	{ "pending", FW_CHANNEL_DESKTOP | FW_CHANNEL_EXEC, TRUE, FALSE, -1,
+	{ "pending", FW_CHANNEL_DESKTOP | FW_CHANNEL_EXEC, TRUE, FALSE, -1, FALSE, FALSE,
 	  FW_HIT_NOTIFIED_PENDING },
-	{ "no channel", 0, TRUE, FALSE, -1, FW_HIT_NOTIFIED_NONE },
-	{ "no channel, first fetch", 0, FALSE, FALSE, -1, FW_HIT_NOTIFIED_NONE },
-	{ "first fetch", FW_CHANNEL_WEBHOOK, FALSE, FALSE, -1, FW_HIT_NOTIFIED_INITIAL },
-	{ "first fetch, notify_initial", FW_CHANNEL_WEBHOOK, FALSE, TRUE, -1,
+	{ "no channel", 0, TRUE, FALSE, -1, FALSE, FALSE, FW_HIT_NOTIFIED_NONE },
+	{ "no channel, first fetch", 0, FALSE, FALSE, -1, FALSE, FALSE, FW_HIT_NOTIFIED_NONE },
+	{ "first fetch", FW_CHANNEL_WEBHOOK, FALSE, FALSE, -1, FALSE, FALSE, FW_HIT_NOTIFIED_INITIAL },
+	{ "first fetch, notify_initial", FW_CHANNEL_WEBHOOK, FALSE, TRUE, -1, FALSE, FALSE,
 	  FW_HIT_NOTIFIED_PENDING },
-	{ "story pending elsewhere", FW_CHANNEL_DESKTOP, TRUE, FALSE, FW_HIT_NOTIFIED_PENDING,
+	{ "story pending elsewhere", FW_CHANNEL_DESKTOP, TRUE, FALSE, FW_HIT_NOTIFIED_PENDING, FALSE, FALSE,
 	  FW_HIT_NOTIFIED_NONE },
-	{ "story initial elsewhere", FW_CHANNEL_DESKTOP, TRUE, FALSE, FW_HIT_NOTIFIED_INITIAL,
+	{ "story initial elsewhere", FW_CHANNEL_DESKTOP, TRUE, FALSE, FW_HIT_NOTIFIED_INITIAL, FALSE, FALSE,
 	  FW_HIT_NOTIFIED_PENDING },
 	{ "first fetch wins over the story", FW_CHANNEL_DESKTOP, FALSE, FALSE,
-	  FW_HIT_NOTIFIED_PENDING, FW_HIT_NOTIFIED_INITIAL },
+	  FW_HIT_NOTIFIED_PENDING, FALSE, FALSE, FW_HIT_NOTIFIED_INITIAL },
+	/* this feed's under the same title: republished */
+	{ "republished in this feed", FW_CHANNEL_DESKTOP, TRUE, FALSE, FW_HIT_NOTIFIED_PENDING,
+	  TRUE, FALSE, FW_HIT_NOTIFIED_NONE },
+	/* two items of one link and title in one document are two */
+	{ "a twin in this feed", FW_CHANNEL_DESKTOP, TRUE, FALSE, FW_HIT_NOTIFIED_PENDING, TRUE,
+	  TRUE, FW_HIT_NOTIFIED_PENDING },
+	{ "a twin, the story elsewhere", FW_CHANNEL_DESKTOP, TRUE, FALSE, FW_HIT_NOTIFIED_PENDING,
+	  FALSE, TRUE, FW_HIT_NOTIFIED_NONE },
 };
 
 /* fw_outbox_admit over admit_rows, on a real store. */
@@ -424,16 +434,25 @@ static void test_admit(void)
 		if (admit_rows[i].elsewhere >= 0) {
 			struct fw_hit_new h = { .topic = "milei", .notified = admit_rows[i].elsewhere };
 
+			struct fw_item twin = it;
+
+			twin.id = "y";
+			if (admit_rows[i].here)   /* a variant of the link: a row of its own */
+				twin.link = "https://example.com/story?utm_source=rss";
 			g_assert_true(fw_store_feed_get(f.store, "other", "file:///o.xml", &st, &err));
-			g_assert_true(fw_store_item_put(f.store, st.id, &it, "h", 1, &other, &state, &err));
+			g_assert_true(fw_store_item_put(f.store, admit_rows[i].here ? f.feed_id : st.id,
+			                                &twin, "h", 1, &other, &state, &err));
 			h.item_rowid = other;
 			g_assert_true(fw_store_hit_add(f.store, &h, FW_CHANNEL_DESKTOP, 1, NULL, &err));
 			fw_store_feed_state_clear(&st);
 		}
+		it.link_twin = admit_rows[i].twin;
 		g_assert_true(fw_store_item_put(f.store, f.feed_id, &it, "h", 1, &rowid, &state, &err));
 		g_assert_no_error(err);
-		g_assert_cmpint(fw_outbox_admit(f.store, &f.cfg, t, rowid, admit_rows[i].fetched,
-		                                &channels), ==, admit_rows[i].want);
+		g_assert_cmpint(state, ==, FW_ITEM_NEW);
+		g_assert_cmpint(fw_outbox_admit(f.store, &f.cfg, t, rowid, admit_rows[i].twin,
+		                                admit_rows[i].fetched, &channels), ==,
+		                admit_rows[i].want);
 		g_assert_cmpuint(channels, ==, admit_rows[i].want == FW_HIT_NOTIFIED_PENDING
 		                               ? admit_rows[i].channels : 0);
 		fixture_clear(&f);

@@ -873,10 +873,10 @@ static void test_story_notified(struct fixture *f, gconstpointer data)
 
 			sql_exec(path, sql);
 		}
-		g_assert_cmpint(fw_store_story_notified(s, i2, story_rows[i].topic_asked), ==,
+		g_assert_cmpint(fw_store_story_notified(s, i2, story_rows[i].topic_asked, FALSE), ==,
 		                story_rows[i].want);
 		/* the item itself is not "another item" */
-		g_assert_false(fw_store_story_notified(s, i1, story_rows[i].topic_hit));
+		g_assert_false(fw_store_story_notified(s, i1, story_rows[i].topic_hit, FALSE));
 		fw_store_free(s);
 	}
 }
@@ -1854,6 +1854,73 @@ static void test_stories(struct fixture *f, gconstpointer data)
 	"  WHERE hits > 0 OR topic = '') t ON t.topic = c.topic WHERE c.h IS NOT t.hits" \
 	"  OR c.s IS NOT t.stories OR c.u IS NOT t.unread OR c.r IS NOT t.reads" \
 	"  OR c.rs IS NOT t.readsum"
+
+/* Items put in sequence, each unit a transaction (the poll of one document):
+ * (id, title, link, twin: another item of its document has its link and
+ * title) -> state, and the row of row same_as (-1: a new one). */
+static const struct {
+	int unit;
+	const char *id, *title, *link;
+	gboolean twin;
+	enum fw_item_state want;
+	int same_as;
+} twin_rows[] = {
+	{ 1, "ep-full", "Geekistry", "https://cast.example/", FALSE, FW_ITEM_NEW, -1 },
+	/* the next fetch lists a second episode under the same link and title
+	 * first: a twin, not the stored one under a new guid */
+	{ 2, "ep-preview", "Geekistry", "https://cast.example/", TRUE, FW_ITEM_NEW, -1 },
+	{ 2, "ep-full", "Geekistry", "https://cast.example/", TRUE, FW_ITEM_SEEN, 0 },
+	{ 3, "ep-preview", "Geekistry", "https://cast.example/", TRUE, FW_ITEM_SEEN, 1 },
+	{ 3, "ep-full", "Geekistry", "https://cast.example/", TRUE, FW_ITEM_SEEN, 0 },
+	/* alone in its document, a new guid at a stored link and title is the
+	 * stored item (a guid that changes on every fetch) */
+	{ 4, "rand-1", "Daily", "https://cast.example/daily", FALSE, FW_ITEM_NEW, -1 },
+	{ 5, "rand-2", "Daily", "https://cast.example/daily", FALSE, FW_ITEM_SEEN, 5 },
+};
+
+/* A twin is found by its id only (docs/design.md section 3). */
+static void test_item_twins(struct fixture *f, gconstpointer data)
+{
+	gint64 rowids[G_N_ELEMENTS(twin_rows)] = { 0 };
+	gint64 feed = feed_id(f->s, "cast");
+	int unit = 0;
+
+	for (gsize i = 0; i < G_N_ELEMENTS(twin_rows); i++) {
+		struct fw_item it = item_make(twin_rows[i].id, twin_rows[i].title, twin_rows[i].link);
+		enum fw_item_state state = 99;
+		g_autoptr(GError) err = NULL;
+
+		g_test_message("twin row %zu", i);
+		if (twin_rows[i].unit != unit) {
+			if (unit)
+				g_assert_true(fw_store_commit(f->s, &err));
+			g_assert_true(fw_store_begin(f->s, &err));
+			unit = twin_rows[i].unit;
+		}
+		g_assert_no_error(err);
+		it.link_twin = twin_rows[i].twin;
+		it.categories = g_ptr_array_new();
+		/* the content is the id's: each episode is its own */
+		g_assert_true(fw_store_item_put(f->s, feed, &it, twin_rows[i].id[0] == 'r' ? "daily"
+		                                : twin_rows[i].id, 1000 + 4000 * (gint64)unit,
+		                                &rowids[i], &state, &err));
+		g_assert_no_error(err);
+		g_ptr_array_unref(it.categories);
+		g_assert_cmpint(state, ==, twin_rows[i].want);
+		if (twin_rows[i].same_as >= 0)
+			g_assert_cmpint(rowids[i], ==, rowids[twin_rows[i].same_as]);
+		else
+			for (gsize k = 0; k < i; k++)
+				g_assert_cmpint(rowids[i], !=, rowids[k]);
+	}
+	{
+		g_autoptr(GError) err = NULL;
+
+		g_assert_true(fw_store_commit(f->s, &err));
+		g_assert_no_error(err);
+	}
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items"), ==, 3);
+}
 
 /* Items of one feed at one link (a press office's landing page), put in
  * sequence at time now: unit 1 a transaction on the feed's first poll
@@ -4230,6 +4297,7 @@ static const struct {
 	{ "/hits/stories", test_stories, FALSE, TRUE },
 	{ "/hits/story-kept", test_story_kept, FALSE, TRUE },
 	{ "/hits/story-link", test_story_link, FALSE, TRUE },
+	{ "/item/twins", test_item_twins, FALSE, TRUE },
 	{ "/hits/story-race", test_story_race, FALSE, TRUE },
 	{ "/hits/query-plans-pg", test_query_plans_pg, TRUE, TRUE },
 	{ "/open/migrate-stories", test_migrate_stories, FALSE, TRUE },
