@@ -2224,6 +2224,7 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		titled = !(stored_has && stored_key == key.plain) &&
 		         (titled || (stored_has && stored_key == canon_key_titled(&key, item)));
 	}
+
 insert:
 	if (rowid && same) {
 		if (last_seen <= now - FW_STORE_SEEN_STEP) {

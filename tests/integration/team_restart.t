@@ -18,21 +18,29 @@ conf="$T_TMP/feedwatch.conf"
 "$FW_PY" "$gen" "$out" --feeds "$feeds" --items 10 --seed 2 > "$T_TMP/gen.log" 2>&1
 ok $? "gen_corpus.py writes $feeds feeds"
 pg_start
-serve "$out"
-sed -e "s|@BASE@|$BASE|g" -e "s|^\[feedwatch\]\$|[feedwatch]\ndatabase = $FW_PG\nlease = 5s|" \
+# each feed answered after 20 ms (the test server's /delayed/): the cycle
+# lasts long enough, on any machine, for the server to stop in its middle
+start_faultserver 1 --root "$out/feeds" --lifetime 600
+sed -e "s|@BASE@/feeds/|http://127.0.0.1:${P[0]}/delayed/20/|g" \
+	-e "s|^\[feedwatch\]\$|[feedwatch]\ndatabase = $FW_PG\nlease = 5s|" \
 	"$out/feedwatch.conf" > "$conf"
 PIDS=""
-stop_pollers() { for p in $PIDS; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
+stop_pollers() { for p in $PIDS; do kill "$p" 2>/dev/null; done; wait $PIDS 2>/dev/null; }
 at_exit stop_pollers
 for n in 1 2; do
 	$FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" > "$T_TMP/poller$n.log" 2>&1 &
 	PIDS="$PIDS $!"
 done
 # Once some feeds are recorded (the cycle is under way), the server stops.
+# The pollers are held (SIGSTOP) while it does, so that a fast machine
+# cannot finish the cycle during the shutdown; they go on against a server
+# that is gone.
 pg_wait "SELECT count(*) > 0 FROM feeds WHERE last_poll > 0"
 ok $? "the cycle started"
+for p in $PIDS; do kill -STOP "$p"; done
 before=$(pg_sql "SELECT count(*) FROM feeds WHERE last_poll > 0")
 sh "$FW_HELPERS/pg.sh" halt "$FW_PG_DIR"
+for p in $PIDS; do kill -CONT "$p"; done
 ok $([ "$before" -lt "$feeds" ] && echo 0 || echo 1) "stopped mid-cycle ($before of $feeds feeds recorded)"
 sleep 2
 sh "$FW_HELPERS/pg.sh" restart "$FW_PG_DIR"
