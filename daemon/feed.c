@@ -839,59 +839,76 @@ static void text_char_name(const char *s, gsize len, gsize i, char buf[16])
 }
 
 /* The part of link that names a page for doc_mark_shared_links: without its
- * fragment and trailing slashes; new. */
-static char *link_page(const char *link)
+ * fragment and trailing slashes; link itself when that is all of it, else
+ * a copy added to owned. */
+static const char *link_page(const char *link, GPtrArray *owned)
 {
-	gsize n = strcspn(link, "#");
+	gsize len = strlen(link), n = strcspn(link, "#");
 
 	while (n > 0 && link[n - 1] == '/')
 		n--;
-	return g_strndup(link, n);
+	if (n == len)
+		return link;
+	g_ptr_array_add(owned, g_strndup(link, n));
+	return g_ptr_array_index(owned, owned->len - 1);
 }
 
 /* Marks link_shared the items whose link another item of doc has under
  * another title, and link_twin those whose link and title another has under
- * another id (the link as resolved, less fragment and trailing slash). */
+ * another id (the link as resolved, less fragment and trailing slash). A
+ * document whose every item has a link of its own costs a lookup an item. */
 static void doc_mark_shared_links(struct fw_feed_doc *doc)
 {
 	g_autoptr(GHashTable) first = NULL;   /* page -> its first item */
 	g_autoptr(GHashTable) mixed = NULL;   /* pages under two titles */
 	g_autoptr(GHashTable) pairs = NULL;   /* page and title -> its first item */
-	g_autoptr(GPtrArray) pages = NULL;    /* each item's page, or NULL */
+	g_autoptr(GPtrArray) owned = NULL;    /* the pages that are copies */
+	g_autofree const char **pages = NULL; /* each item's page, or NULL */
+	gboolean repeated = FALSE;
 
 	if (doc->items->len < 2)
 		return;
 	first = g_hash_table_new(g_str_hash, g_str_equal);
+	owned = g_ptr_array_new_with_free_func(g_free);
+	pages = g_new0(const char *, doc->items->len);
+	for (guint i = 0; i < doc->items->len; i++) {
+		struct fw_item *it = doc->items->pdata[i];
+
+		if (!it->link)
+			continue;
+		pages[i] = link_page(it->link, owned);
+		if (!g_hash_table_insert(first, (gpointer)pages[i], it))
+			repeated = TRUE;   /* (the pass below looks again) */
+	}
+	if (!repeated)
+		return;
+	/* a page more than once: its titles, and its titles' ids */
+	g_hash_table_remove_all(first);
 	mixed = g_hash_table_new(g_str_hash, g_str_equal);
 	pairs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	pages = g_ptr_array_new_full(doc->items->len, g_free);
 	for (guint i = 0; i < doc->items->len; i++) {
 		struct fw_item *it = doc->items->pdata[i], *f;
-		char *page = it->link ? link_page(it->link) : NULL;
 		char *pair;
 
-		g_ptr_array_add(pages, page);
-		if (!page)
+		if (!pages[i])
 			continue;
-		if (!(f = g_hash_table_lookup(first, page)))
-			g_hash_table_insert(first, page, it);
+		if (!(f = g_hash_table_lookup(first, pages[i])))
+			g_hash_table_insert(first, (gpointer)pages[i], it);
 		else if (g_strcmp0(f->title, it->title) != 0)
-			g_hash_table_add(mixed, page);
-		pair = g_strconcat(page, "\n", it->title ? it->title : "", NULL);
-		if (!(f = g_hash_table_lookup(pairs, pair)))
+			g_hash_table_add(mixed, (gpointer)pages[i]);
+		pair = g_strconcat(pages[i], "\n", it->title ? it->title : "", NULL);
+		if (!(f = g_hash_table_lookup(pairs, pair))) {
 			g_hash_table_insert(pairs, pair, it);
-		else {
+		} else {
 			g_free(pair);
 			if (strcmp(f->id, it->id) != 0)
 				f->link_twin = it->link_twin = TRUE;
 		}
 	}
-	if (g_hash_table_size(mixed) == 0)
-		return;
 	for (guint i = 0; i < doc->items->len; i++) {
 		struct fw_item *it = doc->items->pdata[i];
 
-		it->link_shared = pages->pdata[i] && g_hash_table_contains(mixed, pages->pdata[i]);
+		it->link_shared = pages[i] && g_hash_table_contains(mixed, pages[i]);
 	}
 }
 
