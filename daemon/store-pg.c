@@ -1508,9 +1508,10 @@ insert:
 	return TRUE;
 }
 
-/* Runs a "SELECT 1 ..." statement bound to (item_rowid, topic): TRUE on a row. */
+/* Runs a "SELECT 1 ..." statement bound to (item_rowid, topic) and, when
+ * given, third: TRUE on a row. */
 static gboolean pg_exists(struct fw_store *s, enum pst_id id, gint64 item_rowid,
-                          const char *topic)
+                          const char *topic, const char *third)
 {
 	struct params p = { 0 };
 	PGresult *r;
@@ -1518,6 +1519,8 @@ static gboolean pg_exists(struct fw_store *s, enum pst_id id, gint64 item_rowid,
 
 	p_int(&p, item_rowid);
 	p_text(&p, topic);
+	if (third)
+		p_text(&p, third);
 	if (!(r = pq_run(s, id, &p, "reading hits", NULL)))
 		return FALSE;
 	found = PQntuples(r) > 0;
@@ -1527,24 +1530,13 @@ static gboolean pg_exists(struct fw_store *s, enum pst_id id, gint64 item_rowid,
 
 static gboolean pg_hit_exists(struct fw_store *s, gint64 item_rowid, const char *topic)
 {
-	return pg_exists(s, PS_HIT_EXISTS, item_rowid, topic);
+	return pg_exists(s, PS_HIT_EXISTS, item_rowid, topic, NULL);
 }
 
 static gboolean pg_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic,
                                   gboolean other_feeds)
 {
-	struct params p = { 0 };
-	PGresult *r;
-	gboolean found;
-
-	p_int(&p, item_rowid);
-	p_text(&p, topic);
-	p_text(&p, other_feeds ? "true" : "false");
-	if (!(r = pq_run(s, PS_STORY_NOTIFIED, &p, "reading hits", NULL)))
-		return FALSE;
-	found = PQntuples(r) > 0;
-	PQclear(r);
-	return found;
+	return pg_exists(s, PS_STORY_NOTIFIED, item_rowid, topic, other_feeds ? "true" : "false");
 }
 
 static gboolean pg_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,

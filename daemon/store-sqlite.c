@@ -2258,9 +2258,10 @@ insert:
 	return TRUE;
 }
 
-/* Steps a "SELECT 1 ..." statement bound to (item_rowid, topic): TRUE on a row. */
+/* Steps a "SELECT 1 ..." statement bound to (item_rowid, topic) and, when
+ * it has a third parameter, flag: TRUE on a row. */
 static gboolean exists(struct fw_store *s, enum stmt_id id, gint64 item_rowid,
-                       const char *topic)
+                       const char *topic, gboolean flag)
 {
 	sqlite3_stmt *q = stmt(s, id, NULL);
 	gboolean found;
@@ -2269,6 +2270,8 @@ static gboolean exists(struct fw_store *s, enum stmt_id id, gint64 item_rowid,
 		return FALSE;
 	sqlite3_bind_int64(q, 1, item_rowid);
 	bind_text(q, 2, topic);
+	if (sqlite3_bind_parameter_count(q) >= 3)
+		sqlite3_bind_int(q, 3, flag);
 	found = sqlite3_step(q) == SQLITE_ROW;
 	done(q);
 	return found;
@@ -2276,23 +2279,13 @@ static gboolean exists(struct fw_store *s, enum stmt_id id, gint64 item_rowid,
 
 static gboolean sq_hit_exists(struct fw_store *s, gint64 item_rowid, const char *topic)
 {
-	return exists(s, ST_HIT_EXISTS, item_rowid, topic);
+	return exists(s, ST_HIT_EXISTS, item_rowid, topic, FALSE);
 }
 
 static gboolean sq_story_notified(struct fw_store *s, gint64 item_rowid, const char *topic,
                                   gboolean other_feeds)
 {
-	sqlite3_stmt *q = stmt(s, ST_STORY_NOTIFIED, NULL);
-	gboolean found;
-
-	if (!q)
-		return FALSE;
-	sqlite3_bind_int64(q, 1, item_rowid);
-	bind_text(q, 2, topic);
-	sqlite3_bind_int(q, 3, other_feeds);
-	found = sqlite3_step(q) == SQLITE_ROW;
-	done(q);
-	return found;
+	return exists(s, ST_STORY_NOTIFIED, item_rowid, topic, other_feeds);
 }
 
 static gboolean sq_hit_add(struct fw_store *s, const struct fw_hit_new *h, guint channels,
