@@ -1434,7 +1434,8 @@ static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		rowid = col_int(r, 0, 0);
 		same = g_strcmp0(col_str(r, 0, 1), hash) == 0;
 		last_seen = col_int(r, 0, 2);
-		stored_key = col_dup(r, 0, 3);
+		if (!same)   /* an edit keeps its key (below); a seen item needs none */
+			stored_key = col_dup(r, 0, 3);
 	}
 	PQclear(r);
 	if (rowid && txn && g_hash_table_contains(s->unit.touched, GSIZE_TO_POINTER(rowid))) {
