@@ -306,6 +306,12 @@ static const char *const pg_migrations[] = {
 	"  UNION SELECT i.id FROM items i WHERE i.canon_link IN (SELECT old FROM fw_rekey))"
 	"  AND story IS DISTINCT FROM fw_story_of(item_id);"
 	"ALTER TABLE items ENABLE TRIGGER items_canon_hits;",
+	/* 5 -> 6: the topics the database has met (SQLite's 11 -> 12) */
+	"CREATE TABLE topics ("
+	"  topic text COLLATE \"C\" PRIMARY KEY,"
+	"  added bigint NOT NULL"
+	");"
+	"INSERT INTO topics SELECT DISTINCT topic, extract(epoch FROM now())::bigint FROM hits;",
 };
 
 /* Prepared statements: made on first use on a connection. */
@@ -323,6 +329,7 @@ enum pst_id {
 	PS_ITEM_UPDATE,
 	PS_ITEM_SEEN,
 	PS_HIT_EXISTS,
+	PS_TOPIC_LEARN,
 	PS_STORY_NOTIFIED,
 	PS_HIT_INSERT,
 	PS_HIT_NOTIFY,
@@ -461,6 +468,9 @@ static const char *const pst_sql[PS_COUNT] = {
 		"UPDATE items SET last_seen = $2::bigint WHERE id = $1::bigint",
 	[PS_HIT_EXISTS] =
 		"SELECT 1 FROM hits WHERE item_id = $1::bigint AND topic = $2::text",
+	[PS_TOPIC_LEARN] =
+		"INSERT INTO topics (topic, added) VALUES ($1::text, $2::bigint)"
+		" ON CONFLICT (topic) DO NOTHING",
 	/* $3: items of other feeds only (a twin) */
 	[PS_STORY_NOTIFIED] =
 		"SELECT 1 FROM items a JOIN items b ON b.canon_link = a.canon_link AND b.id <> a.id"
@@ -2405,18 +2415,10 @@ static void pg_release_memory(struct fw_store *s)
 {
 }
 
-/* Runs an items query (columns as in store-sqlite.c's items_query; $1 bound
- * to *since unless since is NULL) and calls cb per row. */
-static gboolean pg_items_query(struct fw_store *s, const char *sql, const gint64 *since,
-                               fw_store_item_cb cb, gpointer data, GError **error)
+/* Calls cb for each row of r, an items query's (columns as in
+ * store-sqlite.c's items_query). Returns FALSE when cb stopped. */
+static gboolean pg_items_rows(PGresult *r, fw_store_item_cb cb, gpointer data)
 {
-	struct params p = { 0 };
-	PGresult *r;
-
-	if (since)
-		p_int(&p, *since);
-	if (!(r = pq_sql(s, sql, &p, "reading items", error)))
-		return FALSE;
 	for (int i = 0; i < PQntuples(r); i++) {
 		struct fw_item item = { 0 };
 		gboolean more;
@@ -2433,8 +2435,24 @@ static gboolean pg_items_query(struct fw_store *s, const char *sql, const gint64
 		more = cb(col_int(r, i, 0), col_str(r, i, 1), col_str(r, i, 2), &item, data);
 		g_ptr_array_unref(item.categories);
 		if (!more)
-			break;
+			return FALSE;
 	}
+	return TRUE;
+}
+
+/* Runs an items query ($1 bound to *since unless since is NULL) and calls
+ * cb per row. */
+static gboolean pg_items_query(struct fw_store *s, const char *sql, const gint64 *since,
+                               fw_store_item_cb cb, gpointer data, GError **error)
+{
+	struct params p = { 0 };
+	PGresult *r;
+
+	if (since)
+		p_int(&p, *since);
+	if (!(r = pq_sql(s, sql, &p, "reading items", error)))
+		return FALSE;
+	pg_items_rows(r, cb, data);
 	PQclear(r);
 	return TRUE;
 }
@@ -2450,6 +2468,60 @@ static gboolean pg_items_foreach(struct fw_store *s, gint64 since, fw_store_item
 		" ORDER BY COALESCE(i.published, i.first_seen), i.id";
 
 	return pg_items_query(s, sql, &since, cb, data, error);
+}
+
+/* Read through a cursor, CURRENT_BATCH rows at a time: a team's feeds may
+ * list more text than a poller should hold at once. */
+#define CURRENT_BATCH 500
+
+static gboolean pg_current_items_foreach(struct fw_store *s, fw_store_item_cb cb, gpointer data,
+                                         GError **error)
+{
+	g_autofree char *declare = g_strdup_printf(
+		"DECLARE fw_current NO SCROLL CURSOR FOR"
+		" SELECT i.id, f.key, COALESCE(f.title, f.key), i.item_key, i.title, i.link,"
+		" i.published, i.updated, i.author, i.categories, i.summary, i.content"
+		" FROM feeds f JOIN items i ON i.feed_id = f.id AND i.last_seen >="
+		"  (SELECT MAX(j.last_seen) FROM items j WHERE j.feed_id = f.id) - %d",
+		FW_STORE_SEEN_STEP);
+	gboolean own, more = TRUE, ok;
+
+	if (!auto_begin(s, &own, error))
+		return FALSE;
+	ok = pq_exec(s, declare, "reading the current items", error);
+	while (ok && more) {
+		PGresult *r = pq_sql(s, "FETCH " G_STRINGIFY(CURRENT_BATCH) " FROM fw_current", NULL,
+		                     "reading the current items", error);
+
+		if (r == NULL) {
+			ok = FALSE;
+			break;
+		}
+		more = pg_items_rows(r, cb, data) && PQntuples(r) == CURRENT_BATCH;
+		PQclear(r);
+	}
+	if (ok)
+		ok = pq_exec(s, "CLOSE fw_current", "reading the current items", error);
+	return auto_end(s, own, ok, error);
+}
+
+static gboolean pg_topics_learn(struct fw_store *s, char *const *keys, guint n,
+                                GPtrArray *learned, GError **error)
+{
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;   /* for whoever reads the table */
+
+	for (guint i = 0; i < n; i++) {
+		struct params p = { 0 };
+		gint64 changed = 0;
+
+		p_text(&p, keys[i]);
+		p_int(&p, now);
+		if (!pq_do(s, PS_TOPIC_LEARN, &p, "recording the topics", &changed, error))
+			return FALSE;
+		if (changed > 0)
+			g_ptr_array_add(learned, keys[i]);
+	}
+	return TRUE;
 }
 
 /* ---- mutes ------------------------------------------------------------- */
@@ -2817,6 +2889,8 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.maintain = pg_maintain,
 	.release_memory = pg_release_memory,
 	.items_foreach = pg_items_foreach,
+	.current_items_foreach = pg_current_items_foreach,
+	.topics_learn = pg_topics_learn,
 	.browse_version = pg_browse_version,
 	.browse_signature = pg_browse_signature,
 	.browse_items_foreach = pg_browse_items_foreach,

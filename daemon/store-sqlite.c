@@ -406,6 +406,15 @@ static const char *const migrations[] = {
 	"    WHERE i.canon_hash IN (SELECT old FROM temp.fw_rekey));"
 	"DROP TABLE temp.fw_rekey;"
 	ITEMS_CANON_HITS8,
+	/* 11 -> 12: the topics the database has met (fw_store_topics_learn): a
+	 * topic new to it catches up on its feeds' current items. Those with
+	 * hits were met; one without is new once more and catches up. */
+	"CREATE TABLE topics ("
+	"  topic TEXT PRIMARY KEY,"
+	"  added INTEGER NOT NULL"
+	") WITHOUT ROWID;"
+	"INSERT INTO topics SELECT topic, CAST(strftime('%s', 'now') AS INTEGER)"
+	"  FROM topic_counts WHERE topic <> '' AND hits > 0;",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == FW_STORE_SCHEMA_VERSION);
@@ -442,6 +451,7 @@ enum stmt_id {
 	ST_MUTES,
 	ST_DATA_VERSION,
 	ST_BROWSE_SIGNATURE,
+	ST_TOPIC_LEARN,
 	ST_DICT_ONE,
 	ST_DICT_GET,
 	ST_DICT_ADD,
@@ -537,6 +547,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"UPDATE items SET last_seen = ?2 WHERE id = ?1",
 	[ST_HIT_EXISTS] =
 		"SELECT 1 FROM hits WHERE item_id = ?1 AND topic = ?2",
+	[ST_TOPIC_LEARN] =
+		"INSERT INTO topics (topic, added) VALUES (?1, ?2) ON CONFLICT (topic) DO NOTHING",
 	/* ?3: items of other feeds only (a twin) */
 	[ST_STORY_NOTIFIED] =
 		"SELECT 1 FROM items a JOIN items b ON b.canon_hash = a.canon_hash AND b.id <> a.id"
@@ -3074,6 +3086,43 @@ static gboolean sq_items_foreach(struct fw_store *s, gint64 since, fw_store_item
 	return items_query(s, sql, &since, cb, data, error);
 }
 
+/* Feed by feed: each feed's newest last_seen is one step of
+ * items_feed_seen, its current items a range of it; no sort (test_store
+ * checks the plan). */
+static gboolean sq_current_items_foreach(struct fw_store *s, fw_store_item_cb cb, gpointer data,
+                                         GError **error)
+{
+	static const char sql[] =
+		"SELECT i.id, f.key, COALESCE(f.title, f.key), i.item_key, i.title, i.link,"
+		" i.published, i.updated, i.author, i.body"
+		" FROM feeds f CROSS JOIN items i"   /* (CROSS: the feeds outside) */
+		" WHERE i.feed_id = f.id AND i.last_seen >="
+		"  (SELECT MAX(j.last_seen) FROM items j WHERE j.feed_id = f.id) - ?1";
+	const gint64 step = FW_STORE_SEEN_STEP;
+
+	return items_query(s, sql, &step, cb, data, error);
+}
+
+static gboolean sq_topics_learn(struct fw_store *s, char *const *keys, guint n,
+                                GPtrArray *learned, GError **error)
+{
+	gint64 now = g_get_real_time() / G_USEC_PER_SEC;   /* for whoever reads the table */
+
+	for (guint i = 0; i < n; i++) {
+		sqlite3_stmt *q = stmt(s, ST_TOPIC_LEARN, error);
+
+		if (q == NULL)
+			return FALSE;
+		bind_text(q, 1, keys[i]);
+		sqlite3_bind_int64(q, 2, now);
+		if (!run(s, q, "recording the topics", error))
+			return FALSE;
+		if (sqlite3_changes(s->db) > 0)
+			g_ptr_array_add(learned, keys[i]);
+	}
+	return TRUE;
+}
+
 /* ---- mutes ------------------------------------------------------------- */
 
 static gboolean sq_mute_set(struct fw_store *s, const char *topic, gint64 until, gint64 now,
@@ -3264,6 +3313,8 @@ const struct fw_store_ops fw_store_sqlite_ops = {
 	.packer = sq_packer,
 	.dict_waiting = sq_dict_waiting,
 	.items_foreach = sq_items_foreach,
+	.current_items_foreach = sq_current_items_foreach,
+	.topics_learn = sq_topics_learn,
 	.browse_version = sq_browse_version,
 	.browse_signature = sq_browse_signature,
 	.browse_items_foreach = sq_browse_items_foreach,

@@ -461,6 +461,19 @@ gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_
 	return s->ops->items_foreach(s, since, cb, data, error);
 }
 
+gboolean fw_store_current_items_foreach(struct fw_store *s, fw_store_item_cb cb, gpointer data,
+                                        GError **error)
+{
+	return s->ops->current_items_foreach(s, cb, data, error);
+}
+
+gboolean fw_store_topics_learn(struct fw_store *s, char *const *keys, guint n,
+                               GPtrArray *learned, GError **error)
+{
+	g_return_val_if_fail(keys != NULL || n == 0, FALSE);
+	return s->ops->topics_learn(s, keys, n, learned, error);
+}
+
 gboolean fw_store_browse_version(struct fw_store *s, gint64 *version, GError **error)
 {
 	return s->ops->browse_version(s, version, error);

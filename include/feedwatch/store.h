@@ -39,7 +39,7 @@ enum fw_store_error_code {
 struct fw_store;
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FW_STORE_SCHEMA_VERSION 11
+#define FW_STORE_SCHEMA_VERSION 12
 
 /* What is kept of an item's text (schema 6): its summary and its content,
  * each cut to its first FW_STORE_TEXT_MAX bytes (at a character boundary),
@@ -552,6 +552,20 @@ typedef gboolean (*fw_store_item_cb)(gint64 item_rowid, const char *feed_key,
  * at or after since, oldest first (for `feedwatch backtest`). */
 gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_cb cb,
                                 gpointer data, GError **error);
+
+/* Calls cb for every item still in its feed (last seen within
+ * FW_STORE_SEEN_STEP of the newest item seen in the feed, as fw_store_prune
+ * counts them), in no set order. cb must not use the store. */
+gboolean fw_store_current_items_foreach(struct fw_store *s, fw_store_item_cb cb, gpointer data,
+                                        GError **error);
+
+/* Topics the database has met (schema 12): records each of keys[0..n) it
+ * has not met and appends those (borrowed from keys) to learned. Inside a
+ * transaction (fw_store_begin), so that what is stored for a new topic
+ * commits with it; on PostgreSQL one poller learns a topic, the others wait
+ * for its commit and find it known. */
+gboolean fw_store_topics_learn(struct fw_store *s, char *const *keys, guint n,
+                               GPtrArray *learned, GError **error);
 
 /* ---- feedwatch browse -------------------------------------------------- */
 

@@ -127,7 +127,7 @@ static void fixture_teardown(struct fixture *f, gconstpointer data)
 	"DROP TABLE pollers; DROP FUNCTION fw_hits_insert, fw_hits_settle, fw_hits_delete," \
 	" fw_hits_found, fw_items_published, fw_items_canon CASCADE;" \
 	" DROP FUNCTION fw_story_of, fw_story_set;" \
-	" ALTER TABLE hits DROP COLUMN rtime, DROP COLUMN story;"
+	" ALTER TABLE hits DROP COLUMN rtime, DROP COLUMN story; DROP TABLE topics;"
 
 /* An integer from a one-row query, read with a separate connection (a
  * PostgreSQL boolean is 1 or 0; -1 for no row). */
@@ -1265,6 +1265,148 @@ static void test_prune_foreach(struct fixture *f, gconstpointer data)
 	g_assert_cmpstr(seen->str, ==, "a/old-hit:0");
 }
 
+static struct fw_store *open_spied(const char *path, sqlite3 **db);
+static int trace_stmt(unsigned type, void *ctx, void *p, void *x);
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What count_cb wrote, its words sorted. */
+static char *sorted_words(const GString *seen)
+{
+	g_auto(GStrv) v = g_strsplit(seen->str, " ", -1);
+
+	qsort(v, g_strv_length(v), sizeof(char *), cmp_strp);
+	return g_strjoinv(" ", v);
+}
+
+/* The items still in their feeds: each feed's last seen within
+ * FW_STORE_SEEN_STEP of its newest. */
+static void test_current_items(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GString) seen = g_string_new(NULL);
+	g_autoptr(GError) err = NULL;
+	gint64 a = feed_id(f->s, "a"), b = feed_id(f->s, "b");
+
+	put_item(f->s, a, "gone", "Gone from the feed", NULL, 100);
+	put_item(f->s, b, "b1", "A feed not polled since", NULL, 100);
+	put_item(f->s, a, "again", "Seen again", NULL, 100);
+	put_item(f->s, a, "new", "New", NULL, 9000);
+	put_item(f->s, a, "again", "Seen again", NULL, 9000);
+	put_item(f->s, a, "step", "Within a step of the newest", NULL, 9000 - FW_STORE_SEEN_STEP);
+	for (int inside = 0; inside <= 1; inside++) {
+		g_autofree char *got = NULL;
+
+		/* on its own, and inside a transaction (PostgreSQL: a cursor in it) */
+		g_string_truncate(seen, 0);
+		if (inside)
+			g_assert_true(fw_store_begin(f->s, &err));
+		g_assert_true(fw_store_current_items_foreach(f->s, count_cb, seen, &err));
+		g_assert_no_error(err);
+		if (inside)
+			g_assert_true(fw_store_commit(f->s, &err));
+		g_assert_no_error(err);
+		got = sorted_words(seen);
+		g_assert_cmpstr(got, ==, "a/again:0 a/new:0 a/step:0 b/b1:0");
+	}
+	if (!fw_store_is_pg(f->path)) {
+		/* the feeds are walked, each feed's current items a range of
+		 * items_feed_seen: no item read but those, no sort */
+		g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func(g_free);
+		sqlite3 *db = NULL;
+		struct fw_store *s;
+
+		fw_store_free(f->s);
+		f->s = NULL;
+		s = open_spied(f->path, &db);
+		sqlite3_trace_v2(db, SQLITE_TRACE_STMT, trace_stmt, sqls);
+		g_string_truncate(seen, 0);
+		g_assert_true(fw_store_current_items_foreach(s, count_cb, seen, &err));
+		sqlite3_trace_v2(db, 0, NULL, NULL);
+		g_assert_cmpuint(sqls->len, >, 0);
+		for (guint k = 0; k < sqls->len; k++) {
+			g_autofree char *eqp = g_strdup_printf("EXPLAIN QUERY PLAN %s",
+			                                       (char *)sqls->pdata[k]);
+			sqlite3_stmt *q = NULL;
+
+			g_assert_cmpint(sqlite3_prepare_v2(db, eqp, -1, &q, NULL), ==, SQLITE_OK);
+			while (sqlite3_step(q) == SQLITE_ROW) {
+				const char *d = (const char *)sqlite3_column_text(q, 3);
+
+				g_test_message("  %s", d);
+				if ((g_str_has_prefix(d, "SCAN ") && !g_str_has_prefix(d, "SCAN f")) ||
+				    strstr(d, "TEMP B-TREE") != NULL ||
+				    (g_str_has_prefix(d, "SEARCH i ") && strstr(d, "last_seen>") == NULL))
+					g_error("current items: %s\n%s", d, (char *)sqls->pdata[k]);
+			}
+			sqlite3_finalize(q);
+		}
+		fw_store_free(s);
+	}
+}
+
+/* The learned topics as "a b", in their order. */
+static char *learned_str(struct fw_store *s, const char *keys, gboolean commit)
+{
+	g_auto(GStrv) v = g_strsplit(keys, " ", -1);
+	g_autoptr(GPtrArray) learned = g_ptr_array_new();
+	g_autoptr(GError) err = NULL;
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	g_assert_true(fw_store_begin(s, &err));
+	g_assert_true(fw_store_topics_learn(s, v, g_strv_length(v), learned, &err));
+	g_assert_no_error(err);
+	if (commit)
+		g_assert_true(fw_store_commit(s, &err));
+	else
+		fw_store_rollback(s);
+	g_assert_no_error(err);
+	for (guint i = 0; i < learned->len; i++)
+		g_string_append_printf(out, "%s%s", i ? " " : "", (char *)learned->pdata[i]);
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* A topic is learned once, when its transaction commits; a database from
+ * before schema 12 knows the topics that have hits. */
+static void test_topics_learn(struct fixture *f, gconstpointer data)
+{
+	gboolean pg = fw_store_is_pg(f->path);
+	g_autoptr(GError) err = NULL;
+	gint64 item = put_item(f->s, feed_id(f->s, "a"), "i1", "Milei", NULL, 100);
+	static const struct {
+		const char *keys;
+		gboolean commit;
+		const char *want;
+	} rows[] = {
+		{ "milei mercosur", TRUE, "milei mercosur" },
+		{ "mercosur milei", TRUE, "" },
+		{ "milei swaps", FALSE, "swaps" },   /* rolled back: */
+		{ "swaps Swaps", TRUE, "swaps Swaps" },   /* still new; keys are case-sensitive */
+		{ "swaps", TRUE, "" },
+	};
+
+	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+		g_autofree char *got = learned_str(f->s, rows[i].keys, rows[i].commit);
+
+		g_test_message("row %zu: %s", i, rows[i].keys);
+		g_assert_cmpstr(got, ==, rows[i].want);
+	}
+	/* the migration: topics with hits are known, the rest new */
+	add_hit(f->s, item, "milei", FW_HIT_NOTIFIED_INITIAL, 0, 100, "s");
+	fw_store_free(f->s);
+	f->s = NULL;
+	sql_exec(f->path, pg ? "DROP TABLE topics; UPDATE schema_version SET version = version - 1"
+	                     : "DROP TABLE topics; PRAGMA user_version = 11");
+	f->s = fw_store_open(f->path, &err);
+	g_assert_no_error(err);
+	{
+		g_autofree char *got = learned_str(f->s, "milei mercosur", TRUE);
+		g_assert_cmpstr(got, ==, "mercosur");
+	}
+}
+
 /* ---- mutes and the data version ------------------------------------------ */
 
 /* The mutes that last past now, as "topic:until ..." sorted. */
@@ -2065,13 +2207,15 @@ static void test_story_link(struct fixture *f, gconstpointer data)
 	before = link_stories(f, hits);
 	fw_store_free(f->s);
 	f->s = NULL;
+	/* (back to 10 for SQLite, 4 for PostgreSQL: the later one made topics) */
 	undo = pg ? g_strdup_printf("UPDATE items SET canon_link = 'https://press.example.org'"
-	                            " WHERE feed_id = %" G_GINT64_FORMAT ";"
-	                            " UPDATE schema_version SET version = version - 1", press)
+	                            " WHERE feed_id = %" G_GINT64_FORMAT "; DROP TABLE topics;"
+	                            " UPDATE schema_version SET version = version - 2", press)
 	          : g_strdup_printf("UPDATE items SET canon_hash = %" G_GINT64_FORMAT
-	                            " WHERE feed_id = %" G_GINT64_FORMAT "; PRAGMA user_version = %d",
+	                            " WHERE feed_id = %" G_GINT64_FORMAT "; DROP TABLE topics;"
+	                            " PRAGMA user_version = %d",
 	                            canon_key("https://press.example.org"), press,
-	                            FW_STORE_SCHEMA_VERSION - 1);
+	                            FW_STORE_SCHEMA_VERSION - 2);
 	sql_exec(f->path, undo);
 	g_assert_cmpint(sql_int(f->path, "SELECT count(DISTINCT story) FROM hits"), ==, 2);
 	f->s = fw_store_open(f->path, &err);
@@ -4038,7 +4182,7 @@ static void test_host_pauses(struct fixture *f, gconstpointer data)
 		f->s = fw_store_open(f->path, &err);
 		g_assert_no_error(err);
 		g_assert_cmpint(sql_int(f->path, "SELECT version FROM schema_version"), ==, newest);
-		g_assert_cmpint(newest, ==, 5);
+		g_assert_cmpint(newest, ==, 6);
 	}
 	g_assert_true(fw_store_host_pause(f->s, "example.org:443", 100, &err));
 	g_assert_true(fw_store_host_pause(f->s, "example.org:443", 50, &err));
@@ -4288,6 +4432,8 @@ static const struct {
 	{ "/subscribers", test_subscribers, FALSE, TRUE },
 	{ "/pollers", test_pollers, FALSE, TRUE },
 	{ "/prune-foreach", test_prune_foreach, FALSE, TRUE },
+	{ "/items/current", test_current_items, FALSE, TRUE },
+	{ "/topics/learn", test_topics_learn, FALSE, TRUE },
 	{ "/mutes", test_mutes, FALSE, TRUE },
 	{ "/data-version", test_data_version, FALSE, FALSE },
 	{ "/browse-signature", test_browse_signature, FALSE, TRUE },
