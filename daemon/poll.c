@@ -950,6 +950,175 @@ poll_feeds_register(struct fw_poller *p)
 		fw_log_warn("cannot record the feeds: %s", err->message);
 }
 
+/* A topic new to the database, and what it found among the current items. */
+struct catch_topic {
+	guint index;               /* in the config's topics */
+	struct fw_query *query;
+	guint found;
+};
+
+/* A match of a new topic, to store once the items are read. */
+struct catch_hit {
+	gint64 item_rowid;
+	struct catch_topic *topic;
+	char *snippet, *marks, *matched;
+};
+
+struct catch_up {
+	GPtrArray *topics;         /* of struct catch_topic * */
+	GHashTable *feeds;         /* the config's feed keys */
+	GPtrArray *found;          /* of struct catch_hit * */
+	guint items;
+};
+
+static void
+catch_topic_free(struct catch_topic *t)
+{
+	fw_query_free(t->query);
+	g_free(t);
+}
+
+static void
+catch_hit_free(struct catch_hit *h)
+{
+	g_free(h->snippet);
+	g_free(h->marks);
+	g_free(h->matched);
+	g_free(h);
+}
+
+/* Runs the new topics over one current item of a feed of the config and
+ * keeps their matches (a fw_store_item_cb). */
+static gboolean
+catch_up_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title,
+                 const struct fw_item *it, gpointer data)
+{
+	struct catch_up *c = data;
+	g_autofree char *cats = NULL;
+	struct fw_doc doc;
+
+	if (!g_hash_table_contains(c->feeds, feed_key))
+		return TRUE;   /* a feed that left the config */
+	c->items++;
+	fw_doc_from_item(&doc, it, feed_key, feed_title, &cats);
+	for (guint k = 0; k < c->topics->len; k++) {
+		struct catch_topic *t = c->topics->pdata[k];
+		g_autoptr(GArray) spans = fw_query_match(t->query, &doc);
+		struct fw_snippet *sn;
+		struct catch_hit *h;
+
+		if (spans == NULL)
+			continue;
+		sn = fw_snippet_make(&doc, spans, POLL_SNIPPET_WIDTH);
+		h = g_new0(struct catch_hit, 1);
+		h->item_rowid = item_rowid;
+		h->topic = t;
+		h->snippet = g_strdup(sn ? sn->text : "");
+		h->marks = fw_hit_marks_json(sn ? sn->marks : NULL);
+		h->matched = fw_hit_matched_json(spans);
+		fw_snippet_free(sn);
+		g_ptr_array_add(c->found, h);
+	}
+	return TRUE;
+}
+
+/* Topics new to the database catch up (docs/design.md section 3): each is
+ * run over the items the config's feeds list now, and its matches are
+ * stored as a feed's first fetch stores its hits: initial (in the hit log,
+ * not notified) unless notify_initial. The store learns the topics in the
+ * same transaction, so this happens once a topic. A failure is logged and
+ * rolled back: the topics stay new for the next start or reload. */
+static void
+poll_topics_catch_up(struct fw_poller *p)
+{
+	const struct fw_config *cfg = p->cfg;
+	g_autoptr(GPtrArray) keys = g_ptr_array_new();
+	g_autoptr(GPtrArray) learned = g_ptr_array_new();
+	g_autoptr(GError) err = NULL;
+	struct catch_up c = { 0 };
+	gint64 now = fw_now();
+	gboolean ok, sent = FALSE;
+
+	for (guint i = 0; i < cfg->topics->len; i++)
+		g_ptr_array_add(keys, ((struct fw_topic_conf *)cfg->topics->pdata[i])->key);
+	if (keys->len == 0 || !fw_store_begin(p->store, &err)) {
+		if (err != NULL)
+			fw_log_warn("cannot look for new topics: %s", err->message);
+		return;
+	}
+	ok = fw_store_topics_learn(p->store, (char *const *)keys->pdata, keys->len, learned, &err);
+	if (!ok || learned->len == 0)
+		goto end;
+	c.topics = g_ptr_array_new_with_free_func((GDestroyNotify)catch_topic_free);
+	c.feeds = g_hash_table_new(g_str_hash, g_str_equal);
+	c.found = g_ptr_array_new_with_free_func((GDestroyNotify)catch_hit_free);
+	for (guint i = 0; i < cfg->feeds->len; i++)
+		g_hash_table_add(c.feeds, ((struct fw_feed_conf *)cfg->feeds->pdata[i])->key);
+	for (guint i = 0, k = 0; i < cfg->topics->len && k < learned->len; i++) {
+		const struct fw_topic_conf *tc = cfg->topics->pdata[i];
+		g_autofree char *text = NULL;
+		struct catch_topic *t;
+
+		if (tc->key != learned->pdata[k])
+			continue;   /* learned keeps the config's order */
+		k++;
+		text = fw_topic_conf_query(tc);
+		t = g_new0(struct catch_topic, 1);
+		t->index = i;
+		t->query = fw_query_parse(text, NULL, NULL);   /* compiled before: it does */
+		if (t->query == NULL) {
+			catch_topic_free(t);
+			continue;
+		}
+		g_ptr_array_add(c.topics, t);
+	}
+	ok = fw_store_current_items_foreach(p->store, catch_up_item_cb, &c, &err);
+	for (guint i = 0; ok && i < c.found->len; i++) {
+		struct catch_hit *m = c.found->pdata[i];
+		const struct fw_topic_conf *tc = cfg->topics->pdata[m->topic->index];
+		struct fw_hit_new h = {
+			.item_rowid = m->item_rowid, .topic = tc->key, .topic_name = tc->name,
+			.snippet = m->snippet, .marks_json = m->marks, .matched_json = m->matched,
+		};
+		guint channels;
+
+		if (fw_store_hit_exists(p->store, m->item_rowid, tc->key))
+			continue;   /* a hit of an earlier topic of the same key, kept */
+		/* as at a feed's first fetch: initial, unless notify_initial */
+		h.notified = fw_outbox_admit(p->store, cfg, tc, m->item_rowid, FALSE, FALSE, &channels);
+		if (fw_store_is_team(p->store))
+			channels &= ~(guint)FW_CHANNEL_DESKTOP;   /* the notifiers' (item_hits_store) */
+		ok = fw_store_hit_add(p->store, &h, channels, now, NULL, &err);
+		m->topic->found++;
+		sent |= channels != 0;
+	}
+end:
+	if (ok && fw_store_commit(p->store, &err)) {
+		if (sent && p->outbox != NULL)
+			fw_outbox_flush(p->outbox);   /* (at a start, fw_poller_flush_outbox) */
+		/* (a fresh database has nothing to say) */
+		for (guint k = 0; c.topics != NULL && c.items > 0 && k < c.topics->len; k++) {
+			const struct catch_topic *t = c.topics->pdata[k];
+			const struct fw_topic_conf *tc = cfg->topics->pdata[t->index];
+
+			fw_log_info("new topic %s: %u hit%s among the feeds' %u current item%s%s",
+			            tc->key, t->found, t->found == 1 ? "" : "s", c.items,
+			            c.items == 1 ? "" : "s",
+			            cfg->notify_initial ? "" : ", logged, not notified");
+		}
+	} else {
+		fw_log_warn("cannot look for what new topics find among the stored items: %s "
+		            "(they will look again at the next start or reload)",
+		            err ? err->message : "unknown error");
+		fw_store_rollback(p->store);
+	}
+	if (c.topics != NULL) {
+		g_ptr_array_unref(c.topics);
+		g_hash_table_unref(c.feeds);
+		g_ptr_array_unref(c.found);
+	}
+}
+
 gboolean
 fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError **error)
 {
@@ -1030,6 +1199,7 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 	if (p->outbox != NULL)
 		fw_outbox_reconfigure(p->outbox, cfg);
 	poll_feeds_register(p);
+	poll_topics_catch_up(p);
 	return TRUE;
 }
 

@@ -32,7 +32,8 @@ like "$(sed -n 4p "$T_TMP/status")" '^failing +broken +(just now|[0-9]+s ago) +4
 like "$(sed -n 5p "$T_TMP/status")" '^          HTTP 404' "status: its error on the line under it"
 like "$(sed -n 6p "$T_TMP/status")" '^never +later +- +- +- +0 +0 *$' "status: a feed never polled"
 is "$(grep -c '^ok ' "$T_TMP/status")" 22 "status: every other feed is ok"
-like "$(grep '^ok  *review ' "$T_TMP/status")" ' 200 .* 1 +2 *$' "status: items and hits of a feed"
+like "$(grep '^ok  *review ' "$T_TMP/status")" ' 200 .* 1 +3 *$' \
+	"status: items and hits of a feed (its item's two, and argentina's: a new topic, caught up)"
 
 fw -c "$CONF" status --format json > "$T_TMP/status.json"
 out=$("$FW_PY" - "$T_TMP/status.json" "$DB" <<'PY' 2>&1

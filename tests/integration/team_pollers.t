@@ -5,11 +5,12 @@
 # cycle; the work spread over the pollers. Then revision 1 and a new cycle,
 # and one poller SIGKILLed while it holds claims: the others poll its feeds
 # when its lease (5 s here) ends, and the new hits are exactly the new
-# items' hits. FW_TEAM_FEEDS changes the size (default 1000).
+# items' hits. Then a topic new to the database, caught up by one of two
+# pollers. FW_TEAM_FEEDS changes the size (default 1000).
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$FW_HELPERS/pg.sh"
 feeds=${FW_TEAM_FEEDS:-1000}
-plan 22
+plan 24
 
 gen="$FW_TOP/bench/gen_corpus.py"
 diff_py="$FW_HELPERS/truth_diff.py"
@@ -107,4 +108,27 @@ is "$(pg_sql "SELECT count(*) FROM pollers WHERE name LIKE '%:$2'")" 0 \
 	"a poller that exits cleanly forgets its heartbeat"
 bad=$(grep -h ' error: \| warning: \| crit: ' "$T_TMP/poller2.log" "$T_TMP/poller3.log" | head -n 5)
 is "$bad" "" "the living pollers logged no error or warning"
+
+# A topic new to the team database, two pollers starting at once: one of
+# them catches it up, over every feed's current items, each hit once.
+kill -TERM "$3"
+wait "$3" 2>/dev/null
+printf '[topic milei-again]\nquery = Milei\n' >> "$conf"
+PIDS=""
+for n in 4 5; do
+	$FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" > "$T_TMP/poller$n.log" 2>&1 &
+	PIDS="$PIDS $!"
+done
+for i in $(seq 300); do
+	[ "$(grep -l 'watching' "$T_TMP/poller4.log" "$T_TMP/poller5.log" | wc -l)" = 2 ] && break
+	sleep 0.1
+done
+want=$(fw -c "$conf" backtest milei-again | tail -n 1 | cut -d' ' -f1)
+is "$(grep -h 'new topic' "$T_TMP/poller4.log" "$T_TMP/poller5.log" | sed 's/.*info: //')" \
+	"new topic milei-again: $want hits among the feeds' $(pg_sql "SELECT count(*) FROM items") current items, logged, not notified" \
+	"a new topic: one poller of two catches it up, over every current item"
+is "$(pg_sql "SELECT count(*) || ' ' || count(DISTINCT item_id) || ' ' || min(notified) || ' ' || max(notified)
+  FROM hits WHERE topic = 'milei-again'")" "$want $want initial initial" \
+	"its hits: each match of the stored items once, initial"
+stop_pollers
 done_testing
