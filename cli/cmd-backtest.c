@@ -16,15 +16,13 @@
 /* A match to record as a hit (--record). */
 struct backtest_hit {
 	gint64 item_rowid;
-	char *snippet, *marks, *matched;
+	struct fw_hit_text text;
 };
 
 static void
 backtest_hit_free(struct backtest_hit *h)
 {
-	g_free(h->snippet);
-	g_free(h->marks);
-	g_free(h->matched);
+	fw_hit_text_clear(&h->text);
 	g_free(h);
 }
 
@@ -69,14 +67,12 @@ backtest_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 		bt->first_day = bt->first_day ? MIN(bt->first_day, day) : day;
 		bt->last_day = MAX(bt->last_day, day);
 	}
-	sn = fw_snippet_make(&d, spans, 200);
+	sn = fw_snippet_make(&d, spans, FW_HIT_SNIPPET_WIDTH);
 	if (bt->record) {
 		struct backtest_hit *h = g_new0(struct backtest_hit, 1);
 
 		h->item_rowid = item_rowid;
-		h->snippet = g_strdup(sn ? sn->text : "");
-		h->marks = fw_hit_marks_json(sn ? sn->marks : NULL);
-		h->matched = fw_hit_matched_json(spans);
+		fw_hit_text_make(&h->text, &d, spans, FW_HIT_SNIPPET_WIDTH);
 		g_ptr_array_add(bt->record, h);
 	}
 	if (bt->json) {
@@ -165,7 +161,8 @@ backtest_record(struct fw_store *store, const struct fw_topic_conf *topic,
 		const struct backtest_hit *m = bt->record->pdata[i];
 		struct fw_hit_new h = {
 			.item_rowid = m->item_rowid, .topic = topic->key, .topic_name = topic->name,
-			.snippet = m->snippet, .marks_json = m->marks, .matched_json = m->matched,
+			.snippet = m->text.snippet, .marks_json = m->text.marks,
+			.matched_json = m->text.matched,
 			.notified = FW_HIT_NOTIFIED_INITIAL,
 		};
 

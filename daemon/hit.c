@@ -194,6 +194,24 @@ char *fw_hit_matched_json(const GArray *spans)
 	return to_json(b);
 }
 
+void fw_hit_text_make(struct fw_hit_text *out, const struct fw_doc *doc, const GArray *spans,
+                      guint width)
+{
+	struct fw_snippet *sn = fw_snippet_make(doc, spans, width);
+
+	out->snippet = g_strdup(sn ? sn->text : "");
+	out->marks = fw_hit_marks_json(sn ? sn->marks : NULL);
+	out->matched = fw_hit_matched_json(spans);
+	fw_snippet_free(sn);
+}
+
+void fw_hit_text_clear(struct fw_hit_text *t)
+{
+	g_clear_pointer(&t->snippet, g_free);
+	g_clear_pointer(&t->marks, g_free);
+	g_clear_pointer(&t->matched, g_free);
+}
+
 /* ---- reading the stored lists ------------------------------------------ */
 
 /* Orders spans by start, then end. */

@@ -11,7 +11,6 @@
 #include "feedwatch/poll.h"
 #include "feedwatch/sched.h"
 
-#define POLL_SNIPPET_WIDTH 200
 /* Parse workers at most (one per processor up to this): see fw_poller_new. */
 #define POLL_WORKERS_MAX 4
 #define POLL_OUTBOX_BATCH 200
@@ -53,9 +52,7 @@ struct poll_gen {
 /* What matching one item gave for one topic, ready to store. */
 struct item_hit {
 	guint topic;
-	char *snippet;
-	char *marks;
-	char *matched;
+	struct fw_hit_text text;
 };
 
 /* A fetched body on its way through the parse worker and back: the worker
@@ -243,9 +240,7 @@ poll_batch_timer_cb(gpointer data)
 static void
 item_hit_free(struct item_hit *h)
 {
-	g_free(h->snippet);
-	g_free(h->marks);
-	g_free(h->matched);
+	fw_hit_text_clear(&h->text);
 	g_free(h);
 }
 
@@ -282,16 +277,11 @@ item_hits_compute(struct fw_matcher *matcher, struct fw_matches *matches,
 		const struct fw_match *m = &g_array_index(matches->hits, struct fw_match, i);
 		g_autoptr(GArray) spans = g_array_sized_new(FALSE, FALSE, sizeof(struct fw_span),
 		                                            m->nspans);
-		struct fw_snippet *sn;
 		struct item_hit *h = g_new0(struct item_hit, 1);
 
 		g_array_append_vals(spans, fw_match_spans(matches, m), m->nspans);
-		sn = fw_snippet_make(&doc, spans, POLL_SNIPPET_WIDTH);
 		h->topic = m->topic;
-		h->snippet = g_strdup(sn ? sn->text : "");
-		h->marks = fw_hit_marks_json(sn ? sn->marks : NULL);
-		h->matched = fw_hit_matched_json(spans);
-		fw_snippet_free(sn);
+		fw_hit_text_make(&h->text, &doc, spans, FW_HIT_SNIPPET_WIDTH);
 		g_ptr_array_add(out, h);
 	}
 	return out;
@@ -316,9 +306,9 @@ item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struc
 		h.item_rowid = item_rowid;
 		h.topic = t->key;
 		h.topic_name = t->name;
-		h.snippet = ih->snippet;
-		h.marks_json = ih->marks;
-		h.matched_json = ih->matched;
+		h.snippet = ih->text.snippet;
+		h.marks_json = ih->text.marks;
+		h.matched_json = ih->text.matched;
 		h.notified = fw_outbox_admit(p->store, p->cfg, t, item_rowid, it->link_twin,
 		                             run->fetched_before, &channels);
 		/* Team mode: desktops are the notifiers' (--notify-only), not a
@@ -961,7 +951,7 @@ struct catch_topic {
 struct catch_hit {
 	gint64 item_rowid;
 	struct catch_topic *topic;
-	char *snippet, *marks, *matched;
+	struct fw_hit_text text;
 };
 
 struct catch_up {
@@ -981,9 +971,7 @@ catch_topic_free(struct catch_topic *t)
 static void
 catch_hit_free(struct catch_hit *h)
 {
-	g_free(h->snippet);
-	g_free(h->marks);
-	g_free(h->matched);
+	fw_hit_text_clear(&h->text);
 	g_free(h);
 }
 
@@ -1004,19 +992,14 @@ catch_up_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 	for (guint k = 0; k < c->topics->len; k++) {
 		struct catch_topic *t = c->topics->pdata[k];
 		g_autoptr(GArray) spans = fw_query_match(t->query, &doc);
-		struct fw_snippet *sn;
 		struct catch_hit *h;
 
 		if (spans == NULL)
 			continue;
-		sn = fw_snippet_make(&doc, spans, POLL_SNIPPET_WIDTH);
 		h = g_new0(struct catch_hit, 1);
 		h->item_rowid = item_rowid;
 		h->topic = t;
-		h->snippet = g_strdup(sn ? sn->text : "");
-		h->marks = fw_hit_marks_json(sn ? sn->marks : NULL);
-		h->matched = fw_hit_matched_json(spans);
-		fw_snippet_free(sn);
+		fw_hit_text_make(&h->text, &doc, spans, FW_HIT_SNIPPET_WIDTH);
 		g_ptr_array_add(c->found, h);
 	}
 	return TRUE;
@@ -1078,7 +1061,8 @@ poll_topics_catch_up(struct fw_poller *p)
 		const struct fw_topic_conf *tc = cfg->topics->pdata[m->topic->index];
 		struct fw_hit_new h = {
 			.item_rowid = m->item_rowid, .topic = tc->key, .topic_name = tc->name,
-			.snippet = m->snippet, .marks_json = m->marks, .matched_json = m->matched,
+			.snippet = m->text.snippet, .marks_json = m->text.marks,
+			.matched_json = m->text.matched,
 		};
 		guint channels;
 

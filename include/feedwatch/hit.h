@@ -84,6 +84,19 @@ struct fw_hit_match {
  * list: [{"field":"content","start":1,"end":5},...]. Caller frees. */
 char *fw_hit_matched_json(const GArray *spans);
 
+/* What a hit stores of its match: the snippet of doc around spans
+ * (fw_snippet_make: "" when there is none), its marks
+ * (fw_hit_marks_json) and the matched list (fw_hit_matched_json). The
+ * strings belong to the struct: fw_hit_text_clear frees them. */
+struct fw_doc;
+#define FW_HIT_SNIPPET_WIDTH 200   /* characters of a stored snippet, at most */
+struct fw_hit_text {
+	char *snippet, *marks, *matched;
+};
+void fw_hit_text_make(struct fw_hit_text *out, const struct fw_doc *doc, const GArray *spans,
+                      guint width);
+void fw_hit_text_clear(struct fw_hit_text *t);
+
 /* Parses matched_json ([{"field":"content","start":1,"end":5},...]) into a
  * new array of struct fw_hit_match, in order, entries without a string field
  * and two offsets dropped; empty for NULL or junk. Free with g_array_unref
