@@ -233,9 +233,9 @@ fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (follow && fmt == FW_HITLOG_ATOM)
 		return fw_cli_usage("--follow works with table, json and csv, not %s", format);
 	if (since != NULL && !fw_config_parse_when(since, now, &f.since))
-		return fw_cli_usage("bad --since '%s' (e.g. 2024-11-26, 36h, 7d)", since);
+		return fw_cli_usage("bad --since '%s' (e.g. 2024-11-26, 36h, 7d, yesterday)", since);
 	if (until != NULL && !fw_config_parse_when(until, now, &f.until))
-		return fw_cli_usage("bad --until '%s' (e.g. 2024-11-26, 36h, 7d)", until);
+		return fw_cli_usage("bad --until '%s' (e.g. 2024-11-26, 36h, 7d, yesterday)", until);
 	if (limit < 0)
 		return fw_cli_usage("bad --limit %d (a number of hits, 0 for all)", limit);
 	f.unread = unread;

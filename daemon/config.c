@@ -470,6 +470,32 @@ fw_config_parse_when(const char *s, gint64 now, gint64 *out)
 
 	if (s == NULL || *s == '\0')
 		return FALSE;
+	{
+		/* the words journalctl and git take: now, and local midnights */
+		static const char *const days[] = { "yesterday", "today", "tomorrow" };
+
+		if (g_ascii_strcasecmp(s, "now") == 0) {
+			*out = now;
+			return TRUE;
+		}
+		for (int k = 0; k < 3; k++) {
+			if (g_ascii_strcasecmp(s, days[k]) == 0) {
+				g_autoptr(GDateTime) t = g_date_time_new_from_unix_local(now);
+				g_autoptr(GDateTime) midnight = NULL, day = NULL;
+
+				if (t == NULL)
+					return FALSE;
+				midnight = g_date_time_new_local(g_date_time_get_year(t),
+				                                 g_date_time_get_month(t),
+				                                 g_date_time_get_day_of_month(t), 0, 0, 0);
+				day = midnight ? g_date_time_add_days(midnight, k - 1) : NULL;
+				if (day == NULL)
+					return FALSE;
+				*out = g_date_time_to_unix(day);
+				return TRUE;
+			}
+		}
+	}
 	if (fw_config_parse_duration(s, &age) &&
 	    strchr("smhdw", g_ascii_tolower(s[strlen(s) - 1]))) {   /* an age has its unit */
 		*out = now - age;

@@ -148,8 +148,9 @@ gboolean fw_config_parse_duration(const char *s, gint64 *out);
 gboolean fw_config_parse_size(const char *s, gint64 *out);
 
 /* Parses WHEN for --since/--until: a date (2024-11-26), a date and time
- * (2024-11-26 14:00, 2024-11-26T14:00:00Z), or an age (36h, 7d) before now.
- * Local time unless a zone is given. Returns Unix seconds UTC. */
+ * (2024-11-26 14:00, 2024-11-26T14:00:00Z), an age (36h, 7d) before now,
+ * now, or today, yesterday and tomorrow (their local midnights). Local time
+ * unless a zone is given. Returns Unix seconds UTC. */
 gboolean fw_config_parse_when(const char *s, gint64 now, gint64 *out);
 
 #endif

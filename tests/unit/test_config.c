@@ -742,8 +742,25 @@ test_when(void)
 	g_assert_true(fw_config_parse_when("1W", now, &v));   /* the config's grammar */
 	g_assert_cmpint(v, ==, now - 7 * 86400);
 	g_assert_false(fw_config_parse_when("90", now, &v));   /* an age needs its unit */
-	g_assert_false(fw_config_parse_when("yesterday", now, &v));
 	g_assert_false(fw_config_parse_when("2024-13-45", now, &v));
+	/* words: now, and local midnights */
+	g_assert_true(fw_config_parse_when("now", now, &v));
+	g_assert_cmpint(v, ==, now);
+	g_assert_true(fw_config_parse_when("today", now, &v));
+	g_assert_cmpint(v, ==, 1732579200);
+	g_assert_true(fw_config_parse_when("Yesterday", now, &v));
+	g_assert_cmpint(v, ==, 1732579200 - 86400);
+	g_assert_true(fw_config_parse_when("TOMORROW", now, &v));
+	g_assert_cmpint(v, ==, 1732579200 + 86400);
+	g_assert_false(fw_config_parse_when("yesterday noon", now, &v));
+	g_assert_false(fw_config_parse_when("last week", now, &v));
+	/* a day of 23 hours: the midnight before a spring-forward night */
+	g_setenv("TZ", "Europe/Paris", TRUE);
+	g_assert_true(fw_config_parse_when("yesterday", 1711872000, &v));   /* 2024-03-31T08:00Z */
+	g_assert_cmpint(v, ==, 1711753200);   /* 2024-03-30T00:00+01:00 */
+	g_assert_true(fw_config_parse_when("today", 1711872000, &v));
+	g_assert_cmpint(v, ==, 1711839600);   /* 2024-03-31T00:00+01:00, 23 hours later */
+	g_setenv("TZ", "UTC", TRUE);
 }
 
 /* Which database values are PostgreSQL connection strings (kept as written)
