@@ -943,6 +943,7 @@ poll_feeds_register(struct fw_poller *p)
 /* A topic new to the database, and what it found among the current items. */
 struct catch_topic {
 	guint index;               /* in the config's topics */
+	gboolean changed;          /* a known topic with a new query */
 	struct fw_query *query;
 	guint found;
 };
@@ -1005,50 +1006,64 @@ catch_up_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 	return TRUE;
 }
 
-/* Topics new to the database catch up (docs/design.md section 3): each is
- * run over the items the config's feeds list now, and its matches are
- * stored as a feed's first fetch stores its hits: initial (in the hit log,
- * not notified) unless notify_initial. The store learns the topics in the
- * same transaction, so this happens once a topic. A failure is logged and
- * rolled back: the topics stay new for the next start or reload. */
+/* Topics new to the database, and topics whose query changed, catch up
+ * (docs/design.md section 3): each is run over the items the config's
+ * feeds list now, and its matches without a hit of it are stored as a
+ * feed's first fetch stores its hits: initial (in the hit log, not
+ * notified) unless notify_initial. The store learns the topics and queries
+ * in the same transaction, so this happens once a topic and query. A
+ * failure is logged and rolled back: they are new again at the next start
+ * or reload. */
 static void
 poll_topics_catch_up(struct fw_poller *p)
 {
 	const struct fw_config *cfg = p->cfg;
 	g_autoptr(GPtrArray) keys = g_ptr_array_new();
+	g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) learned = g_ptr_array_new();
+	g_autoptr(GPtrArray) changed = g_ptr_array_new();
 	g_autoptr(GError) err = NULL;
 	struct catch_up c = { 0 };
 	gint64 now = fw_now();
 	gboolean ok, sent = FALSE;
 
-	for (guint i = 0; i < cfg->topics->len; i++)
-		g_ptr_array_add(keys, ((struct fw_topic_conf *)cfg->topics->pdata[i])->key);
+	for (guint i = 0; i < cfg->topics->len; i++) {
+		const struct fw_topic_conf *tc = cfg->topics->pdata[i];
+
+		g_ptr_array_add(keys, tc->key);
+		g_ptr_array_add(queries, fw_topic_conf_query(tc));
+	}
 	if (keys->len == 0 || !fw_store_begin(p->store, &err)) {
 		if (err != NULL)
 			fw_log_warn("cannot look for new topics: %s", err->message);
 		return;
 	}
-	ok = fw_store_topics_learn(p->store, (char *const *)keys->pdata, keys->len, learned, &err);
-	if (!ok || learned->len == 0)
+	ok = fw_store_topics_learn(p->store, (char *const *)keys->pdata,
+	                           (char *const *)queries->pdata, keys->len, learned, changed, &err);
+	if (!ok || learned->len + changed->len == 0)
 		goto end;
 	c.topics = g_ptr_array_new_with_free_func((GDestroyNotify)catch_topic_free);
 	c.feeds = g_hash_table_new(g_str_hash, g_str_equal);
 	c.found = g_ptr_array_new_with_free_func((GDestroyNotify)catch_hit_free);
 	for (guint i = 0; i < cfg->feeds->len; i++)
 		g_hash_table_add(c.feeds, ((struct fw_feed_conf *)cfg->feeds->pdata[i])->key);
-	for (guint i = 0, k = 0; i < cfg->topics->len && k < learned->len; i++) {
+	for (guint i = 0, k = 0, j = 0; i < cfg->topics->len; i++) {
 		const struct fw_topic_conf *tc = cfg->topics->pdata[i];
-		g_autofree char *text = NULL;
 		struct catch_topic *t;
+		gboolean is_new = k < learned->len && tc->key == learned->pdata[k];
 
-		if (tc->key != learned->pdata[k])
-			continue;   /* learned keeps the config's order */
-		k++;
-		text = fw_topic_conf_query(tc);
+		/* learned and changed keep the config's order */
+		if (!is_new && !(j < changed->len && tc->key == changed->pdata[j]))
+			continue;
+		if (is_new)
+			k++;
+		else
+			j++;
 		t = g_new0(struct catch_topic, 1);
 		t->index = i;
-		t->query = fw_query_parse(text, NULL, NULL);   /* compiled before: it does */
+		t->changed = !is_new;
+		/* compiled before: it does */
+		t->query = fw_query_parse(queries->pdata[i], NULL, NULL);
 		if (t->query == NULL) {
 			catch_topic_free(t);
 			continue;
@@ -1067,7 +1082,7 @@ poll_topics_catch_up(struct fw_poller *p)
 		guint channels;
 
 		if (fw_store_hit_exists(p->store, m->item_rowid, tc->key))
-			continue;   /* a hit of an earlier topic of the same key, kept */
+			continue;   /* found by its query before, kept */
 		/* as at a feed's first fetch: initial, unless notify_initial */
 		h.notified = fw_outbox_admit(p->store, cfg, tc, m->item_rowid, FALSE, FALSE, &channels);
 		if (fw_store_is_team(p->store))
@@ -1085,13 +1100,16 @@ end:
 			const struct catch_topic *t = c.topics->pdata[k];
 			const struct fw_topic_conf *tc = cfg->topics->pdata[t->index];
 
-			fw_log_info("new topic %s: %u hit%s among the feeds' %u current item%s%s",
-			            tc->key, t->found, t->found == 1 ? "" : "s", c.items,
+			fw_log_info("%s %s%s: %u %shit%s among the feeds' %u current item%s%s",
+			            t->changed ? "topic" : "new topic", tc->key,
+			            t->changed ? " has a new query" : "", t->found,
+			            t->changed ? "new " : "", t->found == 1 ? "" : "s", c.items,
 			            c.items == 1 ? "" : "s",
 			            cfg->notify_initial ? "" : ", logged, not notified");
 		}
 	} else {
-		fw_log_warn("cannot look for what new topics find among the stored items: %s "
+		fw_log_warn("cannot look for what new topics and queries find among the stored "
+		            "items: %s "
 		            "(they will look again at the next start or reload)",
 		            err ? err->message : "unknown error");
 		fw_store_rollback(p->store);

@@ -82,8 +82,8 @@ struct fw_store_ops {
 	                          gpointer data, GError **error);
 	gboolean (*current_items_foreach)(struct fw_store *s, fw_store_item_cb cb, gpointer data,
 	                                  GError **error);
-	gboolean (*topics_learn)(struct fw_store *s, char *const *keys, guint n, GPtrArray *learned,
-	                         GError **error);
+	gboolean (*topics_learn)(struct fw_store *s, char *const *keys, char *const *queries, guint n,
+	                         GPtrArray *learned, GPtrArray *changed, GError **error);
 	gboolean (*browse_version)(struct fw_store *s, gint64 *version, GError **error);
 	char *(*browse_signature)(struct fw_store *s, GError **error);
 	gboolean (*browse_items_foreach)(struct fw_store *s, fw_store_item_cb cb, gpointer data,

@@ -306,12 +306,15 @@ static const char *const pg_migrations[] = {
 	"  UNION SELECT i.id FROM items i WHERE i.canon_link IN (SELECT old FROM fw_rekey))"
 	"  AND story IS DISTINCT FROM fw_story_of(item_id);"
 	"ALTER TABLE items ENABLE TRIGGER items_canon_hits;",
-	/* 5 -> 6: the topics the database has met (SQLite's 11 -> 12) */
+	/* 5 -> 6: the topics the database has met and their queries (SQLite's
+	 * 11 -> 12) */
 	"CREATE TABLE topics ("
 	"  topic text COLLATE \"C\" PRIMARY KEY,"
+	"  query text,"
 	"  added bigint NOT NULL"
 	");"
-	"INSERT INTO topics SELECT DISTINCT topic, extract(epoch FROM now())::bigint FROM hits;",
+	"INSERT INTO topics SELECT DISTINCT topic, NULL::text, extract(epoch FROM now())::bigint"
+	"  FROM hits;",
 };
 
 /* Prepared statements: made on first use on a connection. */
@@ -329,7 +332,10 @@ enum pst_id {
 	PS_ITEM_UPDATE,
 	PS_ITEM_SEEN,
 	PS_HIT_EXISTS,
+	PS_TOPIC_GET,
 	PS_TOPIC_LEARN,
+	PS_TOPIC_ADOPT,
+	PS_TOPIC_CHANGE,
 	PS_STORY_NOTIFIED,
 	PS_HIT_INSERT,
 	PS_HIT_NOTIFY,
@@ -468,9 +474,19 @@ static const char *const pst_sql[PS_COUNT] = {
 		"UPDATE items SET last_seen = $2::bigint WHERE id = $1::bigint",
 	[PS_HIT_EXISTS] =
 		"SELECT 1 FROM hits WHERE item_id = $1::bigint AND topic = $2::text",
+	[PS_TOPIC_GET] =
+		"SELECT (query IS NULL)::int, (query IS NOT DISTINCT FROM $2::text)::int FROM topics"
+		" WHERE topic = $1::text",
 	[PS_TOPIC_LEARN] =
-		"INSERT INTO topics (topic, added) VALUES ($1::text, $2::bigint)"
+		"INSERT INTO topics (topic, query, added) VALUES ($1::text, $2::text, $3::bigint)"
 		" ON CONFLICT (topic) DO NOTHING",
+	[PS_TOPIC_ADOPT] =
+		"UPDATE topics SET query = $2::text WHERE topic = $1::text AND query IS NULL",
+	/* a poller that waited for another's change finds the row changed
+	 * already (READ COMMITTED evaluates the WHERE again): 0 rows */
+	[PS_TOPIC_CHANGE] =
+		"UPDATE topics SET query = $2::text WHERE topic = $1::text"
+		" AND query IS DISTINCT FROM $2::text",
 	/* $3: items of other feeds only (a twin) */
 	[PS_STORY_NOTIFIED] =
 		"SELECT 1 FROM items a JOIN items b ON b.canon_link = a.canon_link AND b.id <> a.id"
@@ -2505,21 +2521,54 @@ static gboolean pg_current_items_foreach(struct fw_store *s, fw_store_item_cb cb
 	return auto_end(s, own, ok, error);
 }
 
-static gboolean pg_topics_learn(struct fw_store *s, char *const *keys, guint n,
-                                GPtrArray *learned, GError **error)
+/* Runs a topics statement on key, query (and now as $3 for an insert);
+ * *changed is whether it wrote a row. */
+static gboolean pg_topic_write(struct fw_store *s, enum pst_id id, const char *key,
+                               const char *query, gint64 now, gboolean *changed,
+                               GError **error)
+{
+	struct params p = { 0 };
+	gint64 rows = 0;
+
+	p_text(&p, key);
+	p_text(&p, query);
+	if (id == PS_TOPIC_LEARN)
+		p_int(&p, now);
+	if (!pq_do(s, id, &p, "recording the topics", &rows, error))
+		return FALSE;
+	*changed = rows > 0;
+	return TRUE;
+}
+
+/* As sq_topics_learn: a lookup, then at most one conditional write, whose
+ * rows say what the topic is when another poller writes it at once. */
+static gboolean pg_topics_learn(struct fw_store *s, char *const *keys, char *const *queries,
+                                guint n, GPtrArray *learned, GPtrArray *changed,
+                                GError **error)
 {
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;   /* for whoever reads the table */
 
 	for (guint i = 0; i < n; i++) {
 		struct params p = { 0 };
-		gint64 changed = 0;
+		gboolean known, unset = FALSE, same = FALSE, wrote;
+		PGresult *r;
 
 		p_text(&p, keys[i]);
-		p_int(&p, now);
-		if (!pq_do(s, PS_TOPIC_LEARN, &p, "recording the topics", &changed, error))
+		p_text(&p, queries[i]);
+		if (!(r = pq_run(s, PS_TOPIC_GET, &p, "reading the topics", error)))
 			return FALSE;
-		if (changed > 0)
-			g_ptr_array_add(learned, keys[i]);
+		if ((known = PQntuples(r) > 0)) {
+			unset = col_int(r, 0, 0) != 0;
+			same = col_int(r, 0, 1) != 0;
+		}
+		PQclear(r);
+		if (same)
+			continue;
+		if (!pg_topic_write(s, !known ? PS_TOPIC_LEARN : unset ? PS_TOPIC_ADOPT : PS_TOPIC_CHANGE,
+		                    keys[i], queries[i], now, &wrote, error))
+			return FALSE;
+		if (wrote && !unset)
+			g_ptr_array_add(known ? changed : learned, keys[i]);
 	}
 	return TRUE;
 }

@@ -406,14 +406,17 @@ static const char *const migrations[] = {
 	"    WHERE i.canon_hash IN (SELECT old FROM temp.fw_rekey));"
 	"DROP TABLE temp.fw_rekey;"
 	ITEMS_CANON_HITS8,
-	/* 11 -> 12: the topics the database has met (fw_store_topics_learn): a
-	 * topic new to it catches up on its feeds' current items. Those with
-	 * hits were met; one without is new once more and catches up. */
+	/* 11 -> 12: the topics the database has met and their queries
+	 * (fw_store_topics_learn): a topic new to it, or whose query changed,
+	 * catches up on its feeds' current items. Those with hits were met
+	 * (their query not known: taken as it is next); one without is new
+	 * once more and catches up. */
 	"CREATE TABLE topics ("
 	"  topic TEXT PRIMARY KEY,"
+	"  query TEXT,"
 	"  added INTEGER NOT NULL"
 	") WITHOUT ROWID;"
-	"INSERT INTO topics SELECT topic, CAST(strftime('%s', 'now') AS INTEGER)"
+	"INSERT INTO topics SELECT topic, NULL, CAST(strftime('%s', 'now') AS INTEGER)"
 	"  FROM topic_counts WHERE topic <> '' AND hits > 0;",
 };
 
@@ -451,7 +454,10 @@ enum stmt_id {
 	ST_MUTES,
 	ST_DATA_VERSION,
 	ST_BROWSE_SIGNATURE,
+	ST_TOPIC_GET,
 	ST_TOPIC_LEARN,
+	ST_TOPIC_ADOPT,
+	ST_TOPIC_CHANGE,
 	ST_DICT_ONE,
 	ST_DICT_GET,
 	ST_DICT_ADD,
@@ -547,8 +553,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 		"UPDATE items SET last_seen = ?2 WHERE id = ?1",
 	[ST_HIT_EXISTS] =
 		"SELECT 1 FROM hits WHERE item_id = ?1 AND topic = ?2",
+	[ST_TOPIC_GET] =
+		"SELECT query IS NULL, query IS ?2 FROM topics WHERE topic = ?1",
 	[ST_TOPIC_LEARN] =
-		"INSERT INTO topics (topic, added) VALUES (?1, ?2) ON CONFLICT (topic) DO NOTHING",
+		"INSERT INTO topics (topic, query, added) VALUES (?1, ?2, ?3)"
+		" ON CONFLICT (topic) DO NOTHING",
+	[ST_TOPIC_ADOPT] =
+		"UPDATE topics SET query = ?2 WHERE topic = ?1 AND query IS NULL",
+	[ST_TOPIC_CHANGE] =
+		"UPDATE topics SET query = ?2 WHERE topic = ?1 AND query IS NOT ?2",
 	/* ?3: items of other feeds only (a twin) */
 	[ST_STORY_NOTIFIED] =
 		"SELECT 1 FROM items a JOIN items b ON b.canon_hash = a.canon_hash AND b.id <> a.id"
@@ -3103,22 +3116,56 @@ static gboolean sq_current_items_foreach(struct fw_store *s, fw_store_item_cb cb
 	return items_query(s, sql, &step, cb, data, error);
 }
 
-static gboolean sq_topics_learn(struct fw_store *s, char *const *keys, guint n,
-                                GPtrArray *learned, GError **error)
+/* Runs a topics statement on key, query (and now as ?3 for an insert);
+ * *changed is whether it wrote a row. */
+static gboolean topic_write(struct fw_store *s, enum stmt_id id, const char *key,
+                            const char *query, gint64 now, gboolean *changed, GError **error)
+{
+	sqlite3_stmt *q = stmt(s, id, error);
+
+	if (q == NULL)
+		return FALSE;
+	bind_text(q, 1, key);
+	bind_text(q, 2, query);
+	if (id == ST_TOPIC_LEARN)
+		sqlite3_bind_int64(q, 3, now);
+	if (!run(s, q, "recording the topics", error))
+		return FALSE;
+	*changed = sqlite3_changes(s->db) > 0;
+	return TRUE;
+}
+
+static gboolean sq_topics_learn(struct fw_store *s, char *const *keys, char *const *queries,
+                                guint n, GPtrArray *learned, GPtrArray *changed,
+                                GError **error)
 {
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;   /* for whoever reads the table */
 
 	for (guint i = 0; i < n; i++) {
-		sqlite3_stmt *q = stmt(s, ST_TOPIC_LEARN, error);
+		sqlite3_stmt *q = stmt(s, ST_TOPIC_GET, error);
+		gboolean known, unset = FALSE, same = FALSE, wrote;
+		int rc;
 
 		if (q == NULL)
 			return FALSE;
 		bind_text(q, 1, keys[i]);
-		sqlite3_bind_int64(q, 2, now);
-		if (!run(s, q, "recording the topics", error))
+		bind_text(q, 2, queries[i]);
+		if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+			unset = sqlite3_column_int(q, 0);
+			same = sqlite3_column_int(q, 1);
+		}
+		known = rc == SQLITE_ROW;
+		done(q);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return fail(s, error, sqlite3_extended_errcode(s->db), "reading the topics");
+		if (same)
+			continue;   /* the usual case: one lookup */
+		/* new; known before schema 12 (takes its query silently); changed */
+		if (!topic_write(s, !known ? ST_TOPIC_LEARN : unset ? ST_TOPIC_ADOPT : ST_TOPIC_CHANGE,
+		                 keys[i], queries[i], now, &wrote, error))
 			return FALSE;
-		if (sqlite3_changes(s->db) > 0)
-			g_ptr_array_add(learned, keys[i]);
+		if (wrote && !unset)
+			g_ptr_array_add(known ? changed : learned, keys[i]);
 	}
 	return TRUE;
 }

@@ -467,11 +467,12 @@ gboolean fw_store_current_items_foreach(struct fw_store *s, fw_store_item_cb cb,
 	return s->ops->current_items_foreach(s, cb, data, error);
 }
 
-gboolean fw_store_topics_learn(struct fw_store *s, char *const *keys, guint n,
-                               GPtrArray *learned, GError **error)
+gboolean fw_store_topics_learn(struct fw_store *s, char *const *keys, char *const *queries,
+                               guint n, GPtrArray *learned, GPtrArray *changed,
+                               GError **error)
 {
-	g_return_val_if_fail(keys != NULL || n == 0, FALSE);
-	return s->ops->topics_learn(s, keys, n, learned, error);
+	g_return_val_if_fail((keys != NULL && queries != NULL) || n == 0, FALSE);
+	return s->ops->topics_learn(s, keys, queries, n, learned, changed, error);
 }
 
 gboolean fw_store_browse_version(struct fw_store *s, gint64 *version, GError **error)

@@ -32,10 +32,11 @@ void fw_poller_free(struct fw_poller *p);   /* aborts transfers; NULL is fine */
 /* Switches to a new config (cfg not owned; must outlive the poller or the
  * next reconfigure). Feeds are matched by key: those that stay keep their
  * state, added ones start, removed ones in flight are dropped when their
- * fetch returns. A topic new to the database is run over the items the
- * feeds list now, its matches stored as initial hits (never notified), once;
- * from then on it applies to items as they arrive. Returns FALSE (poller
- * unchanged) if a query does not compile. */
+ * fetch returns. A topic new to the database, or whose query changed, is
+ * run over the items the feeds list now, once, its matches stored as a
+ * first fetch's hits (initial unless notify_initial); from then on it
+ * applies to items as they arrive. Returns FALSE (poller unchanged) if a
+ * query does not compile. */
 gboolean fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError **error);
 
 /* Starts polling the feed at index i of cfg->feeds (no-op if in flight),

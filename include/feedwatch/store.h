@@ -559,13 +559,17 @@ gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_
 gboolean fw_store_current_items_foreach(struct fw_store *s, fw_store_item_cb cb, gpointer data,
                                         GError **error);
 
-/* Topics the database has met (schema 12): records each of keys[0..n) it
- * has not met and appends those (borrowed from keys) to learned. Inside a
- * transaction (fw_store_begin), so that what is stored for a new topic
- * commits with it; on PostgreSQL one poller learns a topic, the others wait
- * for its commit and find it known. */
-gboolean fw_store_topics_learn(struct fw_store *s, char *const *keys, guint n,
-                               GPtrArray *learned, GError **error);
+/* Topics the database has met (schema 12), with the query each had:
+ * records each of keys[0..n) with queries[i] and appends to learned the
+ * keys it had not met and to changed those it had met with another query
+ * (both borrowed from keys; a topic met before its query was kept, by a
+ * database from before schema 12, takes its query silently). Inside a
+ * transaction (fw_store_begin), so that what is stored for them commits
+ * with them; on PostgreSQL one poller learns a topic or a change, the
+ * others wait for its commit and find it known. */
+gboolean fw_store_topics_learn(struct fw_store *s, char *const *keys, char *const *queries,
+                               guint n, GPtrArray *learned, GPtrArray *changed,
+                               GError **error);
 
 /* ---- feedwatch browse -------------------------------------------------- */
 

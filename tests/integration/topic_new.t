@@ -2,11 +2,12 @@
 # A topic new to the database looks through the items its feeds list now,
 # once: what it finds goes into the hit log as initial hits (not notified,
 # unless notify_initial), and from then on it matches items as they arrive.
+# A known topic whose query changed does the same.
 # Items gone from their feed and feeds that left the config are not looked
 # at; a topic the database had before (an upgraded one: those with hits) is
 # not new; a reload that adds a topic catches it up in the daemon.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 22
+plan 26
 
 item() {  # item ID TITLE
 	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
@@ -75,6 +76,15 @@ fw -c "$conf" poll 2> /dev/null
 like "$(hits_of mercosur)" "^a3:initial a4:(pending|delivered)$" "a new item hits the topic as usual"
 is "$(cat "$REC")" "mercosur Mercosur tariffs" "and is notified, alone"
 
+# A new query for a known topic: the current items it finds without a hit
+# of the topic are caught up, the same way.
+sed -i 's/^query = Mercosur$/query = Mercosur OR Washington/' "$conf"
+fw -c "$conf" poll 2> "$T_TMP/pq.err"
+like "$(cat "$T_TMP/pq.err")" "info: topic mercosur has a new query: 1 new hit among the feeds' 3 current items, logged, not notified" \
+	"a changed query: the current items it finds are caught up, and it says so"
+like "$(hits_of mercosur)" "^a1:initial a3:initial a4:(pending|delivered)$" "the hit of a1 is added, initial; the others kept"
+is "$(cat "$REC")" "mercosur Mercosur tariffs" "and nothing more was notified"
+
 # A topic removed and added again is not new: its hits are its own business.
 q "PRAGMA foreign_keys = ON; DELETE FROM hits WHERE topic = 'mercosur'"
 fw -c "$conf" poll 2> "$T_TMP/p4.err"
@@ -108,4 +118,6 @@ fw -c "$conf" poll 2> "$T_TMP/p6.err"
 is "$(grep -o 'new topic [a-z]*' "$T_TMP/p6.err" | tr '\n' ' ')" "new topic mercosur new topic lula " \
 	"an upgraded database: the topics without hits are new (mercosur's were deleted), the others not"
 is "$(q "SELECT count(*) FROM topics")" 5 "and it knows the five topics"
+grep -q "has a new query" "$T_TMP/p6.err"
+is "$?" 1 "the others take their queries silently"
 done_testing

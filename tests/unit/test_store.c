@@ -1347,16 +1347,27 @@ static void test_current_items(struct fixture *f, gconstpointer data)
 	}
 }
 
-/* The learned topics as "a b", in their order. */
-static char *learned_str(struct fw_store *s, const char *keys, gboolean commit)
+/* Learns "key=query ..." and returns "new: a b; changed: c". */
+static char *learned_str(struct fw_store *s, const char *pairs, gboolean commit)
 {
-	g_auto(GStrv) v = g_strsplit(keys, " ", -1);
+	g_auto(GStrv) v = g_strsplit(pairs, " ", -1);
+	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) learned = g_ptr_array_new();
+	g_autoptr(GPtrArray) changed = g_ptr_array_new();
 	g_autoptr(GError) err = NULL;
-	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(GString) out = g_string_new("new:");
 
+	for (guint i = 0; v[i] != NULL; i++) {
+		char *eq = strchr(v[i], '=');
+
+		g_ptr_array_add(keys, g_strndup(v[i], eq - v[i]));
+		g_ptr_array_add(queries, g_strdup(eq + 1));
+	}
 	g_assert_true(fw_store_begin(s, &err));
-	g_assert_true(fw_store_topics_learn(s, v, g_strv_length(v), learned, &err));
+	g_assert_true(fw_store_topics_learn(s, (char *const *)keys->pdata,
+	                                    (char *const *)queries->pdata, keys->len, learned,
+	                                    changed, &err));
 	g_assert_no_error(err);
 	if (commit)
 		g_assert_true(fw_store_commit(s, &err));
@@ -1364,36 +1375,44 @@ static char *learned_str(struct fw_store *s, const char *keys, gboolean commit)
 		fw_store_rollback(s);
 	g_assert_no_error(err);
 	for (guint i = 0; i < learned->len; i++)
-		g_string_append_printf(out, "%s%s", i ? " " : "", (char *)learned->pdata[i]);
+		g_string_append_printf(out, " %s", (char *)learned->pdata[i]);
+	g_string_append(out, "; changed:");
+	for (guint i = 0; i < changed->len; i++)
+		g_string_append_printf(out, " %s", (char *)changed->pdata[i]);
 	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
-/* A topic is learned once, when its transaction commits; a database from
- * before schema 12 knows the topics that have hits. */
+/* A topic is learned once, with its query, when its transaction commits; a
+ * changed query is told once; a database from before schema 12 knows the
+ * topics that have hits, and takes their queries as they come. */
 static void test_topics_learn(struct fixture *f, gconstpointer data)
 {
 	gboolean pg = fw_store_is_pg(f->path);
 	g_autoptr(GError) err = NULL;
 	gint64 item = put_item(f->s, feed_id(f->s, "a"), "i1", "Milei", NULL, 100);
 	static const struct {
-		const char *keys;
+		const char *pairs;
 		gboolean commit;
 		const char *want;
 	} rows[] = {
-		{ "milei mercosur", TRUE, "milei mercosur" },
-		{ "mercosur milei", TRUE, "" },
-		{ "milei swaps", FALSE, "swaps" },   /* rolled back: */
-		{ "swaps Swaps", TRUE, "swaps Swaps" },   /* still new; keys are case-sensitive */
-		{ "swaps", TRUE, "" },
+		{ "milei=Milei mercosur=Mercosur", TRUE, "new: milei mercosur; changed:" },
+		{ "mercosur=Mercosur milei=Milei", TRUE, "new:; changed:" },
+		{ "milei=Milei swaps=swap*", FALSE, "new: swaps; changed:" },   /* rolled back: */
+		{ "swaps=swap* Swaps=swap*", TRUE, "new: swaps Swaps; changed:" },   /* still new */
+		{ "milei=Milei+OR+Caputo swaps=swap*", TRUE, "new:; changed: milei" },
+		{ "milei=Milei+OR+Caputo", TRUE, "new:; changed:" },
+		{ "milei=Milei", FALSE, "new:; changed: milei" },   /* rolled back: */
+		{ "milei=Milei", TRUE, "new:; changed: milei" },    /* told again */
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
-		g_autofree char *got = learned_str(f->s, rows[i].keys, rows[i].commit);
+		g_autofree char *got = learned_str(f->s, rows[i].pairs, rows[i].commit);
 
-		g_test_message("row %zu: %s", i, rows[i].keys);
+		g_test_message("row %zu: %s", i, rows[i].pairs);
 		g_assert_cmpstr(got, ==, rows[i].want);
 	}
-	/* the migration: topics with hits are known, the rest new */
+	/* the migration: topics with hits are known (their queries taken as
+	 * they come, silently), the rest new */
 	add_hit(f->s, item, "milei", FW_HIT_NOTIFIED_INITIAL, 0, 100, "s");
 	fw_store_free(f->s);
 	f->s = NULL;
@@ -1402,8 +1421,11 @@ static void test_topics_learn(struct fixture *f, gconstpointer data)
 	f->s = fw_store_open(f->path, &err);
 	g_assert_no_error(err);
 	{
-		g_autofree char *got = learned_str(f->s, "milei mercosur", TRUE);
-		g_assert_cmpstr(got, ==, "mercosur");
+		g_autofree char *got = learned_str(f->s, "milei=Milei+OR+Lula mercosur=Mercosur", TRUE);
+		g_autofree char *again = learned_str(f->s, "milei=Milei mercosur=Mercosur", TRUE);
+
+		g_assert_cmpstr(got, ==, "new: mercosur; changed:");
+		g_assert_cmpstr(again, ==, "new:; changed: milei");
 	}
 }
 
