@@ -940,7 +940,8 @@ poll_feeds_register(struct fw_poller *p)
 		fw_log_warn("cannot record the feeds: %s", err->message);
 }
 
-/* A topic new to the database, and what it found among the current items. */
+/* A topic new to the database (or with a new query), and what it found
+ * among the current items. */
 struct catch_topic {
 	guint index;               /* in the config's topics */
 	gboolean changed;          /* a known topic with a new query */
@@ -948,18 +949,14 @@ struct catch_topic {
 	guint found;
 };
 
-/* A match of a new topic, to store once the items are read. */
-struct catch_hit {
-	gint64 item_rowid;
-	struct catch_topic *topic;
-	struct fw_hit_text text;
-};
-
 struct catch_up {
+	struct fw_poller *p;
 	GPtrArray *topics;         /* of struct catch_topic * */
 	GHashTable *feeds;         /* the config's feed keys */
-	GPtrArray *found;          /* of struct catch_hit * */
 	guint items;
+	gint64 now;
+	gboolean sent;             /* a hit has channels to send */
+	GError *error;             /* what stopped the read */
 };
 
 static void
@@ -969,20 +966,16 @@ catch_topic_free(struct catch_topic *t)
 	g_free(t);
 }
 
-static void
-catch_hit_free(struct catch_hit *h)
-{
-	fw_hit_text_clear(&h->text);
-	g_free(h);
-}
-
 /* Runs the new topics over one current item of a feed of the config and
- * keeps their matches (a fw_store_item_cb). */
+ * stores their matches the item has no hit of, as a first fetch stores
+ * them: initial unless notify_initial (a fw_store_item_cb). FALSE with
+ * c->error when the store fails. */
 static gboolean
 catch_up_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title,
                  const struct fw_item *it, gpointer data)
 {
 	struct catch_up *c = data;
+	struct fw_poller *p = c->p;
 	g_autofree char *cats = NULL;
 	struct fw_doc doc;
 
@@ -992,16 +985,32 @@ catch_up_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 	fw_doc_from_item(&doc, it, feed_key, feed_title, &cats);
 	for (guint k = 0; k < c->topics->len; k++) {
 		struct catch_topic *t = c->topics->pdata[k];
-		g_autoptr(GArray) spans = fw_query_match(t->query, &doc);
-		struct catch_hit *h;
+		const struct fw_topic_conf *tc = p->cfg->topics->pdata[t->index];
+		g_autoptr(GArray) spans = NULL;
+		struct fw_hit_text text = { 0 };
+		struct fw_hit_new h = { 0 };
+		guint channels;
+		gboolean ok;
 
-		if (spans == NULL)
-			continue;
-		h = g_new0(struct catch_hit, 1);
-		h->item_rowid = item_rowid;
-		h->topic = t;
-		fw_hit_text_make(&h->text, &doc, spans, FW_HIT_SNIPPET_WIDTH);
-		g_ptr_array_add(c->found, h);
+		if (fw_store_hit_exists(p->store, item_rowid, tc->key) ||
+		    (spans = fw_query_match(t->query, &doc)) == NULL)
+			continue;   /* (a hit its query found before is kept) */
+		fw_hit_text_make(&text, &doc, spans, FW_HIT_SNIPPET_WIDTH);
+		h.item_rowid = item_rowid;
+		h.topic = tc->key;
+		h.topic_name = tc->name;
+		h.snippet = text.snippet;
+		h.marks_json = text.marks;
+		h.matched_json = text.matched;
+		h.notified = fw_outbox_admit(p->store, p->cfg, tc, item_rowid, FALSE, FALSE, &channels);
+		if (fw_store_is_team(p->store))
+			channels &= ~(guint)FW_CHANNEL_DESKTOP;   /* the notifiers' (item_hits_store) */
+		ok = fw_store_hit_add(p->store, &h, channels, c->now, NULL, &c->error);
+		fw_hit_text_clear(&text);
+		if (!ok)
+			return FALSE;
+		t->found++;
+		c->sent |= channels != 0;
 	}
 	return TRUE;
 }
@@ -1023,9 +1032,8 @@ poll_topics_catch_up(struct fw_poller *p)
 	g_autoptr(GPtrArray) learned = g_ptr_array_new();
 	g_autoptr(GPtrArray) changed = g_ptr_array_new();
 	g_autoptr(GError) err = NULL;
-	struct catch_up c = { 0 };
-	gint64 now = fw_now();
-	gboolean ok, sent = FALSE;
+	struct catch_up c = { .p = p, .now = fw_now() };
+	gboolean ok;
 
 	for (guint i = 0; i < cfg->topics->len; i++) {
 		const struct fw_topic_conf *tc = cfg->topics->pdata[i];
@@ -1044,7 +1052,6 @@ poll_topics_catch_up(struct fw_poller *p)
 		goto end;
 	c.topics = g_ptr_array_new_with_free_func((GDestroyNotify)catch_topic_free);
 	c.feeds = g_hash_table_new(g_str_hash, g_str_equal);
-	c.found = g_ptr_array_new_with_free_func((GDestroyNotify)catch_hit_free);
 	for (guint i = 0; i < cfg->feeds->len; i++)
 		g_hash_table_add(c.feeds, ((struct fw_feed_conf *)cfg->feeds->pdata[i])->key);
 	for (guint i = 0, k = 0, j = 0; i < cfg->topics->len; i++) {
@@ -1070,30 +1077,14 @@ poll_topics_catch_up(struct fw_poller *p)
 		}
 		g_ptr_array_add(c.topics, t);
 	}
-	ok = fw_store_current_items_foreach(p->store, catch_up_item_cb, &c, &err);
-	for (guint i = 0; ok && i < c.found->len; i++) {
-		struct catch_hit *m = c.found->pdata[i];
-		const struct fw_topic_conf *tc = cfg->topics->pdata[m->topic->index];
-		struct fw_hit_new h = {
-			.item_rowid = m->item_rowid, .topic = tc->key, .topic_name = tc->name,
-			.snippet = m->text.snippet, .marks_json = m->text.marks,
-			.matched_json = m->text.matched,
-		};
-		guint channels;
-
-		if (fw_store_hit_exists(p->store, m->item_rowid, tc->key))
-			continue;   /* found by its query before, kept */
-		/* as at a feed's first fetch: initial, unless notify_initial */
-		h.notified = fw_outbox_admit(p->store, cfg, tc, m->item_rowid, FALSE, FALSE, &channels);
-		if (fw_store_is_team(p->store))
-			channels &= ~(guint)FW_CHANNEL_DESKTOP;   /* the notifiers' (item_hits_store) */
-		ok = fw_store_hit_add(p->store, &h, channels, now, NULL, &err);
-		m->topic->found++;
-		sent |= channels != 0;
+	ok = fw_store_current_items_foreach(p->store, catch_up_item_cb, &c, &err) && c.error == NULL;
+	if (c.error != NULL) {   /* the first failure says why (a cursor fails after it) */
+		g_clear_error(&err);
+		g_propagate_error(&err, g_steal_pointer(&c.error));
 	}
 end:
 	if (ok && fw_store_commit(p->store, &err)) {
-		if (sent && p->outbox != NULL)
+		if (c.sent && p->outbox != NULL)
 			fw_outbox_flush(p->outbox);   /* (at a start, fw_poller_flush_outbox) */
 		/* (a fresh database has nothing to say) */
 		for (guint k = 0; c.topics != NULL && c.items > 0 && k < c.topics->len; k++) {
@@ -1109,15 +1100,13 @@ end:
 		}
 	} else {
 		fw_log_warn("cannot look for what new topics and queries find among the stored "
-		            "items: %s "
-		            "(they will look again at the next start or reload)",
+		            "items: %s (they will look again at the next start or reload)",
 		            err ? err->message : "unknown error");
 		fw_store_rollback(p->store);
 	}
 	if (c.topics != NULL) {
 		g_ptr_array_unref(c.topics);
 		g_hash_table_unref(c.feeds);
-		g_ptr_array_unref(c.found);
 	}
 }
 

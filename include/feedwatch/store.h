@@ -555,7 +555,9 @@ gboolean fw_store_items_foreach(struct fw_store *s, gint64 since, fw_store_item_
 
 /* Calls cb for every item still in its feed (last seen within
  * FW_STORE_SEEN_STEP of the newest item seen in the feed, as fw_store_prune
- * counts them), in no set order. cb must not use the store. */
+ * counts them), in no set order. cb may use the store (the items are read
+ * by a statement of their own, or a PostgreSQL cursor) but not change
+ * items. */
 gboolean fw_store_current_items_foreach(struct fw_store *s, fw_store_item_cb cb, gpointer data,
                                         GError **error);
 
