@@ -13,6 +13,15 @@ struct sqlite3;
 struct sqlite3_stmt;
 struct fw_pg;
 
+/* The writes of fw_store_topics_learn, each a no-op when another writer got
+ * there first: insert a new key (nothing if it is there), give a key kept
+ * without a query its query, change a key's query (nothing if it has it). */
+enum fw_store_topic_write {
+	FW_STORE_TOPIC_LEARN,
+	FW_STORE_TOPIC_ADOPT,
+	FW_STORE_TOPIC_CHANGE,
+};
+
 struct fw_store_ops {
 	const char *name;   /* "sqlite", "postgresql" */
 	void (*free)(struct fw_store *s);
@@ -82,8 +91,13 @@ struct fw_store_ops {
 	                          gpointer data, GError **error);
 	gboolean (*current_items_foreach)(struct fw_store *s, fw_store_item_cb cb, gpointer data,
 	                                  GError **error);
-	gboolean (*topics_learn)(struct fw_store *s, char *const *keys, char *const *queries, guint n,
-	                         GPtrArray *learned, GPtrArray *changed, GError **error);
+	/* fw_store_topics_learn's two steps: what the table says of key with
+	 * query (*known: a row; *unset: without a query; *same: with this one),
+	 * and one conditional write of it (*wrote: a row changed) */
+	gboolean (*topic_get)(struct fw_store *s, const char *key, const char *query,
+	                      gboolean *known, gboolean *unset, gboolean *same, GError **error);
+	gboolean (*topic_write)(struct fw_store *s, enum fw_store_topic_write what, const char *key,
+	                        const char *query, gint64 now, gboolean *wrote, GError **error);
 	gboolean (*browse_version)(struct fw_store *s, gint64 *version, GError **error);
 	char *(*browse_signature)(struct fw_store *s, GError **error);
 	gboolean (*browse_items_foreach)(struct fw_store *s, fw_store_item_cb cb, gpointer data,

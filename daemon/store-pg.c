@@ -2521,55 +2521,43 @@ static gboolean pg_current_items_foreach(struct fw_store *s, fw_store_item_cb cb
 	return auto_end(s, own, ok, error);
 }
 
-/* Runs a topics statement on key, query (and now as $3 for an insert);
- * *changed is whether it wrote a row. */
-static gboolean pg_topic_write(struct fw_store *s, enum pst_id id, const char *key,
-                               const char *query, gint64 now, gboolean *changed,
-                               GError **error)
+static gboolean pg_topic_get(struct fw_store *s, const char *key, const char *query,
+                             gboolean *known, gboolean *unset, gboolean *same, GError **error)
 {
+	struct params p = { 0 };
+	PGresult *r;
+
+	p_text(&p, key);
+	p_text(&p, query);
+	if (!(r = pq_run(s, PS_TOPIC_GET, &p, "reading the topics", error)))
+		return FALSE;
+	if ((*known = PQntuples(r) > 0)) {
+		*unset = col_int(r, 0, 0) != 0;
+		*same = col_int(r, 0, 1) != 0;
+	}
+	PQclear(r);
+	return TRUE;
+}
+
+static gboolean pg_topic_write(struct fw_store *s, enum fw_store_topic_write what,
+                               const char *key, const char *query, gint64 now,
+                               gboolean *wrote, GError **error)
+{
+	static const enum pst_id ids[] = {
+		[FW_STORE_TOPIC_LEARN] = PS_TOPIC_LEARN,
+		[FW_STORE_TOPIC_ADOPT] = PS_TOPIC_ADOPT,
+		[FW_STORE_TOPIC_CHANGE] = PS_TOPIC_CHANGE,
+	};
 	struct params p = { 0 };
 	gint64 rows = 0;
 
 	p_text(&p, key);
 	p_text(&p, query);
-	if (id == PS_TOPIC_LEARN)
+	if (what == FW_STORE_TOPIC_LEARN)
 		p_int(&p, now);
-	if (!pq_do(s, id, &p, "recording the topics", &rows, error))
+	if (!pq_do(s, ids[what], &p, "recording the topics", &rows, error))
 		return FALSE;
-	*changed = rows > 0;
-	return TRUE;
-}
-
-/* As sq_topics_learn: a lookup, then at most one conditional write, whose
- * rows say what the topic is when another poller writes it at once. */
-static gboolean pg_topics_learn(struct fw_store *s, char *const *keys, char *const *queries,
-                                guint n, GPtrArray *learned, GPtrArray *changed,
-                                GError **error)
-{
-	gint64 now = g_get_real_time() / G_USEC_PER_SEC;   /* for whoever reads the table */
-
-	for (guint i = 0; i < n; i++) {
-		struct params p = { 0 };
-		gboolean known, unset = FALSE, same = FALSE, wrote;
-		PGresult *r;
-
-		p_text(&p, keys[i]);
-		p_text(&p, queries[i]);
-		if (!(r = pq_run(s, PS_TOPIC_GET, &p, "reading the topics", error)))
-			return FALSE;
-		if ((known = PQntuples(r) > 0)) {
-			unset = col_int(r, 0, 0) != 0;
-			same = col_int(r, 0, 1) != 0;
-		}
-		PQclear(r);
-		if (same)
-			continue;
-		if (!pg_topic_write(s, !known ? PS_TOPIC_LEARN : unset ? PS_TOPIC_ADOPT : PS_TOPIC_CHANGE,
-		                    keys[i], queries[i], now, &wrote, error))
-			return FALSE;
-		if (wrote && !unset)
-			g_ptr_array_add(known ? changed : learned, keys[i]);
-	}
+	*wrote = rows > 0;
 	return TRUE;
 }
 
@@ -2939,7 +2927,8 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.release_memory = pg_release_memory,
 	.items_foreach = pg_items_foreach,
 	.current_items_foreach = pg_current_items_foreach,
-	.topics_learn = pg_topics_learn,
+	.topic_get = pg_topic_get,
+	.topic_write = pg_topic_write,
 	.browse_version = pg_browse_version,
 	.browse_signature = pg_browse_signature,
 	.browse_items_foreach = pg_browse_items_foreach,

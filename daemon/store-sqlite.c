@@ -3116,57 +3116,47 @@ static gboolean sq_current_items_foreach(struct fw_store *s, fw_store_item_cb cb
 	return items_query(s, sql, &step, cb, data, error);
 }
 
-/* Runs a topics statement on key, query (and now as ?3 for an insert);
- * *changed is whether it wrote a row. */
-static gboolean topic_write(struct fw_store *s, enum stmt_id id, const char *key,
-                            const char *query, gint64 now, gboolean *changed, GError **error)
+static gboolean sq_topic_get(struct fw_store *s, const char *key, const char *query,
+                             gboolean *known, gboolean *unset, gboolean *same, GError **error)
 {
-	sqlite3_stmt *q = stmt(s, id, error);
+	sqlite3_stmt *q = stmt(s, ST_TOPIC_GET, error);
+	int rc;
 
 	if (q == NULL)
 		return FALSE;
 	bind_text(q, 1, key);
 	bind_text(q, 2, query);
-	if (id == ST_TOPIC_LEARN)
-		sqlite3_bind_int64(q, 3, now);
-	if (!run(s, q, "recording the topics", error))
-		return FALSE;
-	*changed = sqlite3_changes(s->db) > 0;
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		*unset = sqlite3_column_int(q, 0);
+		*same = sqlite3_column_int(q, 1);
+	}
+	*known = rc == SQLITE_ROW;
+	done(q);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, error, sqlite3_extended_errcode(s->db), "reading the topics");
 	return TRUE;
 }
 
-static gboolean sq_topics_learn(struct fw_store *s, char *const *keys, char *const *queries,
-                                guint n, GPtrArray *learned, GPtrArray *changed,
-                                GError **error)
+static gboolean sq_topic_write(struct fw_store *s, enum fw_store_topic_write what,
+                               const char *key, const char *query, gint64 now,
+                               gboolean *wrote, GError **error)
 {
-	gint64 now = g_get_real_time() / G_USEC_PER_SEC;   /* for whoever reads the table */
+	static const enum stmt_id ids[] = {
+		[FW_STORE_TOPIC_LEARN] = ST_TOPIC_LEARN,
+		[FW_STORE_TOPIC_ADOPT] = ST_TOPIC_ADOPT,
+		[FW_STORE_TOPIC_CHANGE] = ST_TOPIC_CHANGE,
+	};
+	sqlite3_stmt *q = stmt(s, ids[what], error);
 
-	for (guint i = 0; i < n; i++) {
-		sqlite3_stmt *q = stmt(s, ST_TOPIC_GET, error);
-		gboolean known, unset = FALSE, same = FALSE, wrote;
-		int rc;
-
-		if (q == NULL)
-			return FALSE;
-		bind_text(q, 1, keys[i]);
-		bind_text(q, 2, queries[i]);
-		if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-			unset = sqlite3_column_int(q, 0);
-			same = sqlite3_column_int(q, 1);
-		}
-		known = rc == SQLITE_ROW;
-		done(q);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return fail(s, error, sqlite3_extended_errcode(s->db), "reading the topics");
-		if (same)
-			continue;   /* the usual case: one lookup */
-		/* new; known before schema 12 (takes its query silently); changed */
-		if (!topic_write(s, !known ? ST_TOPIC_LEARN : unset ? ST_TOPIC_ADOPT : ST_TOPIC_CHANGE,
-		                 keys[i], queries[i], now, &wrote, error))
-			return FALSE;
-		if (wrote && !unset)
-			g_ptr_array_add(known ? changed : learned, keys[i]);
-	}
+	if (q == NULL)
+		return FALSE;
+	bind_text(q, 1, key);
+	bind_text(q, 2, query);
+	if (what == FW_STORE_TOPIC_LEARN)
+		sqlite3_bind_int64(q, 3, now);
+	if (!run(s, q, "recording the topics", error))
+		return FALSE;
+	*wrote = sqlite3_changes(s->db) > 0;
 	return TRUE;
 }
 
@@ -3361,7 +3351,8 @@ const struct fw_store_ops fw_store_sqlite_ops = {
 	.dict_waiting = sq_dict_waiting,
 	.items_foreach = sq_items_foreach,
 	.current_items_foreach = sq_current_items_foreach,
-	.topics_learn = sq_topics_learn,
+	.topic_get = sq_topic_get,
+	.topic_write = sq_topic_write,
 	.browse_version = sq_browse_version,
 	.browse_signature = sq_browse_signature,
 	.browse_items_foreach = sq_browse_items_foreach,
