@@ -10,6 +10,7 @@
 #include "feedwatch/outbox.h"
 #include "feedwatch/poll.h"
 #include "feedwatch/sched.h"
+#include "feedwatch/service.h"
 
 /* Parse workers at most (one per processor up to this): see fw_poller_new. */
 #define POLL_WORKERS_MAX 4
@@ -940,6 +941,10 @@ poll_feeds_register(struct fw_poller *p)
 		fw_log_warn("cannot record the feeds: %s", err->message);
 }
 
+/* Current items read between two heartbeats of a long catch-up (about a
+ * quarter of a second of work) */
+#define CATCH_UP_BEAT 10000
+
 /* A topic new to the database (or with a new query), and what it found
  * among the current items. */
 struct catch_topic {
@@ -981,7 +986,12 @@ catch_up_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 
 	if (!g_hash_table_contains(c->feeds, feed_key))
 		return TRUE;   /* a feed that left the config */
-	c->items++;
+	/* A catch-up of millions of items blocks the main loop for a minute:
+	 * it tells the service manager it is alive and working, so that its
+	 * watchdog (and the start or reload timeout) does not kill it, only to
+	 * catch up again after the restart. Nothing without $NOTIFY_SOCKET. */
+	if (++c->items % CATCH_UP_BEAT == 0)
+		fw_service_notify("WATCHDOG=1\nEXTEND_TIMEOUT_USEC=%d", 30 * 1000 * 1000);
 	fw_doc_from_item(&doc, it, feed_key, feed_title, &cats);
 	for (guint k = 0; k < c->topics->len; k++) {
 		struct catch_topic *t = c->topics->pdata[k];
