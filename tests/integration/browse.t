@@ -166,6 +166,9 @@ is "$(tm display -p -t a '#{pane_title}')" "$(tm display -p -t a '#{host}')" \
 keys a j Enter
 shows a '· Milei · [0-9]+ unread, [0-9]+ stories'
 ok $? "Enter opens a topic's stories"
+# (the heading can be on the screen before the lines under it, on a busy
+# machine: wait for the last line looked at below)
+shows a 'Review & T.*  \+Mercosur$'
 screen a > "$T_TMP/milei.txt"
 like "$(sed -n 2p "$T_TMP/milei.txt")" '^N 2024-11-27  Hostile Wi…  Milei  \[2J \]0;pwned  日本語' \
 	"the newest story first: unread mark, date, feed, the title with its escapes inert"
