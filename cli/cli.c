@@ -154,6 +154,12 @@ fw_cli_usage(const char *fmt, ...)
 }
 
 int
+fw_cli_bad_when(const char *option, const char *value)
+{
+	return fw_cli_usage("bad %s '%s' (e.g. 2024-11-26, 36h, 7d, yesterday)", option, value);
+}
+
+int
 fw_cli_fail(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;

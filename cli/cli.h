@@ -75,6 +75,10 @@ gboolean fw_cli_parse_options(const struct fw_cmd_entry *cmd, const GOptionEntry
  * stderr (CMD: fw_cli_cmd; without one, the tool's); returns FW_EXIT_USAGE. */
 int fw_cli_usage(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
+/* fw_cli_usage for a WHEN (fw_config_parse_when) that does not parse:
+ * "bad OPTION 'VALUE' (e.g. ...)", the forms it takes. */
+int fw_cli_bad_when(const char *option, const char *value);
+
 /* Prints "feedwatch CMD: message" on stderr; returns 1 (the error exit status). */
 int fw_cli_fail(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 

@@ -222,7 +222,7 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (format != NULL && strcmp(format, "json") != 0 && strcmp(format, "table") != 0)
 		return fw_cli_usage("unknown format '%s' (table, json)", format);
 	if (since != NULL && !fw_config_parse_when(since, fw_now(), &from))
-		return fw_cli_usage("bad --since '%s' (e.g. 2024-11-26, 36h, 7d, yesterday)", since);
+		return fw_cli_bad_when("--since", since);
 	if ((cfg = fw_cli_load_config()) == NULL)
 		return 1;
 	if (query == NULL) {

@@ -206,7 +206,7 @@ fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	static const GOptionEntry entries[] = {
 		{ "topic", 't', 0, G_OPTION_ARG_STRING_ARRAY, &topics, "Only topic T (repeatable)", "T" },
 		{ "feed", 'f', 0, G_OPTION_ARG_STRING_ARRAY, &feeds, "Only feed F (repeatable)", "F" },
-		{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Published at or after WHEN (date, time or age: 36h, 7d; found when undated)", "WHEN" },
+		{ "since", 0, 0, G_OPTION_ARG_STRING, &since, "Published at or after WHEN (date, time, age: 36h, 7d, or yesterday; found when undated)", "WHEN" },
 		{ "until", 0, 0, G_OPTION_ARG_STRING, &until, "Published before WHEN", "WHEN" },
 		{ "unread", 'u', 0, G_OPTION_ARG_NONE, &unread, "Only unread hits", NULL },
 		{ "search", 's', 0, G_OPTION_ARG_STRING, &search, "Only hits whose title or snippet contains TEXT", "TEXT" },
@@ -233,9 +233,9 @@ fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (follow && fmt == FW_HITLOG_ATOM)
 		return fw_cli_usage("--follow works with table, json and csv, not %s", format);
 	if (since != NULL && !fw_config_parse_when(since, now, &f.since))
-		return fw_cli_usage("bad --since '%s' (e.g. 2024-11-26, 36h, 7d, yesterday)", since);
+		return fw_cli_bad_when("--since", since);
 	if (until != NULL && !fw_config_parse_when(until, now, &f.until))
-		return fw_cli_usage("bad --until '%s' (e.g. 2024-11-26, 36h, 7d, yesterday)", until);
+		return fw_cli_bad_when("--until", until);
 	if (limit < 0)
 		return fw_cli_usage("bad --limit %d (a number of hits, 0 for all)", limit);
 	f.unread = unread;

@@ -96,7 +96,7 @@ fw_cmd_prune(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (dry_run && yes)
 		return fw_cli_usage("--dry-run or --yes, not both");
 	if (hits_before != NULL && !fw_config_parse_when(hits_before, now, &before))
-		return fw_cli_usage("bad --hits-before '%s' (e.g. 2024-01-01, 365d)", hits_before);
+		return fw_cli_bad_when("--hits-before", hits_before);
 	if (hits_before != NULL && before <= 0)
 		return fw_cli_usage("--hits-before '%s' is before 1970", hits_before);
 	ask = !yes && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);

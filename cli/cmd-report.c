@@ -46,9 +46,9 @@ fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (argc > 1)
 		return fw_cli_usage("unexpected argument '%s'", argv[1]);
 	if (!fw_config_parse_when(since ? since : "30d", now, &f.since))
-		return fw_cli_usage("bad --since '%s' (e.g. 2024-11-26, 36h, 7d, yesterday)", since);
+		return fw_cli_bad_when("--since", since);
 	if (until != NULL && !fw_config_parse_when(until, now, &f.until))
-		return fw_cli_usage("bad --until '%s' (e.g. 2024-11-26, 36h, 7d, yesterday)", until);
+		return fw_cli_bad_when("--until", until);
 	if (per_topic < 0)
 		return fw_cli_usage("bad --per-topic %d (a number of stories, 0 for all)", per_topic);
 	if (output == NULL && isatty(STDOUT_FILENO))

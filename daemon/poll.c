@@ -288,6 +288,28 @@ item_hits_compute(struct fw_matcher *matcher, struct fw_matches *matches,
 	return out;
 }
 
+/* Stores the hit of topic t on item_rowid with text: its notification
+ * state and channels as fw_outbox_admit says (twin, and whether the feed
+ * was fetched before), channels and *hit_id (may be NULL) as stored. */
+static gboolean
+poll_hit_add(struct fw_poller *p, const struct fw_topic_conf *t, gint64 item_rowid,
+             gboolean twin, gboolean fetched_before, const struct fw_hit_text *text, gint64 now,
+             guint *channels, gint64 *hit_id, GError **error)
+{
+	struct fw_hit_new h = {
+		.item_rowid = item_rowid, .topic = t->key, .topic_name = t->name,
+		.snippet = text->snippet, .marks_json = text->marks, .matched_json = text->matched,
+	};
+
+	h.notified = fw_outbox_admit(p->store, p->cfg, t, item_rowid, twin, fetched_before, channels);
+	/* Team mode: desktops are the notifiers' (--notify-only), not a
+	 * poller's; exec and webhook stay, sent once by the poller that claims
+	 * the outbox row. */
+	if (fw_store_is_team(p->store))
+		*channels &= ~(guint)FW_CHANNEL_DESKTOP;
+	return fw_store_hit_add(p->store, &h, *channels, now, hit_id, error);
+}
+
 /* Stores the hits of one new or changed item for topics it did not hit before. */
 static gboolean
 item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struct fw_item *it,
@@ -298,26 +320,13 @@ item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struc
 	for (guint i = 0; i < hits->len; i++) {
 		const struct item_hit *ih = hits->pdata[i];
 		const struct fw_topic_conf *t = p->cfg->topics->pdata[ih->topic];
-		struct fw_hit_new h = { 0 };
 		gint64 hit_id;
 		guint channels;
 
 		if (fw_store_hit_exists(p->store, item_rowid, t->key))
 			continue;
-		h.item_rowid = item_rowid;
-		h.topic = t->key;
-		h.topic_name = t->name;
-		h.snippet = ih->text.snippet;
-		h.marks_json = ih->text.marks;
-		h.matched_json = ih->text.matched;
-		h.notified = fw_outbox_admit(p->store, p->cfg, t, item_rowid, it->link_twin,
-		                             run->fetched_before, &channels);
-		/* Team mode: desktops are the notifiers' (--notify-only), not a
-		 * poller's; exec and webhook stay, sent once by the poller that
-		 * claims the outbox row. */
-		if (fw_store_is_team(p->store))
-			channels &= ~(guint)FW_CHANNEL_DESKTOP;
-		if (!fw_store_hit_add(p->store, &h, channels, now, &hit_id, error))
+		if (!poll_hit_add(p, t, item_rowid, it->link_twin, run->fetched_before, &ih->text, now,
+		                  &channels, &hit_id, error))
 			return FALSE;
 		p->stats.hits_new++;
 		fw_log_debug("%s: hit %" G_GINT64_FORMAT " %s: %s", fc->key, hit_id, t->key,
@@ -998,7 +1007,6 @@ catch_up_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 		const struct fw_topic_conf *tc = p->cfg->topics->pdata[t->index];
 		g_autoptr(GArray) spans = NULL;
 		struct fw_hit_text text = { 0 };
-		struct fw_hit_new h = { 0 };
 		guint channels;
 		gboolean ok;
 
@@ -1006,16 +1014,9 @@ catch_up_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
 		    (spans = fw_query_match(t->query, &doc)) == NULL)
 			continue;   /* (a hit its query found before is kept) */
 		fw_hit_text_make(&text, &doc, spans, FW_HIT_SNIPPET_WIDTH);
-		h.item_rowid = item_rowid;
-		h.topic = tc->key;
-		h.topic_name = tc->name;
-		h.snippet = text.snippet;
-		h.marks_json = text.marks;
-		h.matched_json = text.matched;
-		h.notified = fw_outbox_admit(p->store, p->cfg, tc, item_rowid, FALSE, FALSE, &channels);
-		if (fw_store_is_team(p->store))
-			channels &= ~(guint)FW_CHANNEL_DESKTOP;   /* the notifiers' (item_hits_store) */
-		ok = fw_store_hit_add(p->store, &h, channels, c->now, NULL, &c->error);
+		/* as at a feed's first fetch: initial unless notify_initial */
+		ok = poll_hit_add(p, tc, item_rowid, FALSE, FALSE, &text, c->now, &channels, NULL,
+		                  &c->error);
 		fw_hit_text_clear(&text);
 		if (!ok)
 			return FALSE;
