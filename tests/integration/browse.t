@@ -15,7 +15,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
 . "$(dirname "$0")/notify_setup.sh"   # wait_until, start_daemon; TZ=UTC
-plan 70
+plan 73
 
 # Under valgrind everything is slower: wait longer.
 WAIT=20
@@ -43,6 +43,9 @@ TMUX_SOCK="$T_TMP/tmux.sock"
 tm() { tmux -u -f /dev/null -S "$TMUX_SOCK" "$@"; }
 tm_stop() { tm kill-server; }
 at_exit tm_stop
+# A session that outlives the browsers: with none left the server exits, and
+# a browser started while it is exiting fails ("server exited unexpectedly").
+tm new-session -d -s keep -x 20 -y 5 'sleep 100000'
 # browse NAME COLS ROWS [ENV=VALUE...]: feedwatch browse in a new tmux
 # session; its exit status goes to $T_TMP/NAME.rc.
 browse() {
@@ -377,12 +380,16 @@ keys c g
 shows c '^. .*Page story 000'
 ok $? "g: back to the first window"
 keys c Q
+wait_until "$WAIT" test -s "$T_TMP/c.rc"
+is "$(cat "$T_TMP/c.rc" 2>/dev/null)" 0 "Q quits the long topic's browser, status 0"
 
 # ---- NO_COLOR -----------------------------------------------------------
 browse b 80 24 NO_COLOR=1
 shows b 'All topics'
+ok $? "NO_COLOR: the browser opens"
 keys b j Enter Enter
 shows b '^Title: +Milei'
+ok $? "NO_COLOR: the reader shows the story"
 screen_e b > "$T_TMP/nocolor.ansi"
 grep -Eq $'\033\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m' "$T_TMP/nocolor.ansi"
 ok $([ $? = 1 ]; echo $?) "NO_COLOR: no color at all"
