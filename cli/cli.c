@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -492,6 +493,58 @@ fw_cli_db_close(struct fw_cli_db *db, int rc)
 	fw_config_free(db->cfg);
 	memset(db, 0, sizeof *db);
 	return rc;
+}
+
+/* ---- the running daemon ------------------------------------------------ */
+
+gboolean
+fw_cli_daemon_config_current(const struct fw_config *cfg, const struct fw_lock_holder *h)
+{
+	return h->digest[0] == '\0' || !fw_lock_holder_config_is(h, cfg->path) ||
+	       strcmp(h->digest, cfg->digest) == 0;
+}
+
+int
+fw_cli_daemon_reload(const char *cmd, const struct fw_config *cfg, const struct fw_lock_holder *h)
+{
+	struct fw_lock_holder now;
+	gboolean counts = h->digest[0] != '\0', same_file = fw_lock_holder_config_is(h, cfg->path);
+	gint64 until = g_get_monotonic_time() + FW_CLI_RELOAD_WAIT * G_USEC_PER_SEC;
+
+	if (kill(h->pid, SIGHUP) < 0)
+		return fw_cli_fail(cmd, "cannot signal feedwatchd (pid %ld): %s", (long)h->pid,
+		                   g_strerror(errno));
+	if (!counts) {
+		printf("asked feedwatchd (pid %ld) to reload %s\n", (long)h->pid, cfg->path);
+		return 0;
+	}
+	/* Its lock file counts the reloads it has handled: wait for one more. */
+	for (;;) {
+		if (!fw_lock_holder_read(cfg->database, &now) || now.pid != h->pid)
+			return fw_cli_fail(cmd, "feedwatchd (pid %ld) stopped before it said it had "
+			                   "reloaded (its log says why)", (long)h->pid);
+		if (now.reloads > h->reloads)
+			break;
+		if (g_get_monotonic_time() >= until)
+			return fw_cli_fail(cmd, "asked feedwatchd (pid %ld) to reload %s, and it has not "
+			                   "finished after %d s (its log will say how it went)",
+			                   (long)h->pid, same_file ? cfg->path : now.config,
+			                   FW_CLI_RELOAD_WAIT);
+		g_usleep(20000);
+	}
+	if (!same_file) {
+		printf("feedwatchd (pid %ld) reloaded %s, the config it runs on (not %s)\n",
+		       (long)h->pid, now.config[0] ? now.config : "its config", cfg->path);
+		return 0;
+	}
+	if (strcmp(now.digest, cfg->digest) != 0)
+		return fw_cli_fail(cmd, "feedwatchd (pid %ld) did not take %s as it is now and kept "
+		                   "the configuration it had (its log says why)", (long)h->pid,
+		                   cfg->path);
+	printf("feedwatchd (pid %ld) reloaded %s: %u feed%s, %u topic%s\n", (long)h->pid, cfg->path,
+	       cfg->feeds->len, cfg->feeds->len == 1 ? "" : "s", cfg->topics->len,
+	       cfg->topics->len == 1 ? "" : "s");
+	return 0;
 }
 
 /* ---- the terminal ------------------------------------------------------ */

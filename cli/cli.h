@@ -14,6 +14,7 @@
 
 #include "feedwatch/config.h"
 #include "feedwatch/feed.h"
+#include "feedwatch/lock.h"
 #include "feedwatch/sched.h"
 #include "feedwatch/store.h"
 
@@ -147,6 +148,26 @@ gboolean fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg, gbool
 
 /* Frees what db holds; returns rc (a command's last line: return fw_cli_db_close(&db, rc)). */
 int fw_cli_db_close(struct fw_cli_db *db, int rc);
+
+/* ---- the running daemon ------------------------------------------------ */
+
+/* How long `feedwatch reload` (or a poll that reloads first) waits for
+ * feedwatchd to say it has reloaded, in seconds. */
+#define FW_CLI_RELOAD_WAIT 60
+
+/* Asks feedwatchd h (it holds cfg's database) to reload its config (SIGHUP)
+ * and waits until its lock file counts the reload; says how it went, as
+ * command cmd: on stdout when it took cfg's file as it is now, else on
+ * stderr (it kept its config, did not answer in time, stopped, or cannot be
+ * signalled). A feedwatchd that does not count reloads (an older one) is
+ * signalled and not waited for. 0 when it reloaded (or was asked), else 1. */
+int fw_cli_daemon_reload(const char *cmd, const struct fw_config *cfg,
+                         const struct fw_lock_holder *h);
+
+/* Whether feedwatchd h runs on cfg's file as it is now: FALSE when its lock
+ * file names that file with another digest (edited since it was read);
+ * TRUE when it does not say, or names another file. */
+gboolean fw_cli_daemon_config_current(const struct fw_config *cfg, const struct fw_lock_holder *h);
 
 /* ---- the terminal ------------------------------------------------------ */
 

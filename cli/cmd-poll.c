@@ -78,19 +78,30 @@ poll_signal_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-/* feedwatchd (pid) runs on cfg's database: asks it to poll the feeds (every
- * one when NULL) now: SIGUSR1, or a request for the feeds and SIGUSR2. It
- * notifies what it finds, so no_notify is refused (FW_EXIT_USAGE). */
+/* feedwatchd h runs on cfg's database: asks it to poll the feeds (every
+ * one when NULL) now: SIGUSR1, or a request for the feeds and SIGUSR2;
+ * first, if cfg's file has changed since it read it, to reload it. It
+ * notifies what it finds, so no_notify is refused (FW_EXIT_USAGE). 1 when
+ * it could not be asked, or did not take the changed config. */
 static int
-ask_daemon(const struct fw_config *cfg, pid_t pid, char **feeds, gboolean no_notify)
+ask_daemon(const struct fw_config *cfg, const struct fw_lock_holder *h, char **feeds,
+           gboolean no_notify)
 {
 	g_autoptr(GError) err = NULL;
 	g_autofree char *which = feeds ? g_strjoinv(", ", feeds) : NULL;
+	pid_t pid = h->pid;
+	int rc = 0;
 
 	if (no_notify)
 		return fw_cli_usage("feedwatchd (pid %ld) is running on %s and notifies every hit "
 		                    "it records: --no-notify cannot be done while it runs (stop it "
 		                    "first, or poll without --no-notify)", (long)pid, cfg->database);
+	if (!fw_cli_daemon_config_current(cfg, h)) {
+		printf("%s has changed since feedwatchd (pid %ld) read it: asking it to reload first\n",
+		       cfg->path, (long)pid);
+		fflush(stdout);
+		rc = fw_cli_daemon_reload("poll", cfg, h);
+	}
 	if (feeds != NULL && !fw_lock_request_put(cfg->database, feeds, &err))
 		return fw_cli_fail("poll", "cannot ask feedwatchd (pid %ld) to poll %s: %s",
 		                   (long)pid, which, err->message);
@@ -99,7 +110,7 @@ ask_daemon(const struct fw_config *cfg, pid_t pid, char **feeds, gboolean no_not
 		                   g_strerror(errno));
 	printf("feedwatchd (pid %ld) is running on %s: asked it to poll %s now\n", (long)pid,
 	       cfg->database, which ? which : "every feed");
-	return 0;
+	return rc;
 }
 
 /* Another process than feedwatchd (h: a foreground `feedwatch poll`, say, or
@@ -155,7 +166,7 @@ fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (!fw_store_is_pg(cfg->database) &&
 	    (lock_fd = fw_lock_take(cfg->database, FW_LOCK_POLL, &holder, &err)) < 0) {
 		if (fw_lock_holder_is_daemon(&holder))
-			rc = ask_daemon(cfg, holder.pid, feeds, no_notify);
+			rc = ask_daemon(cfg, &holder, feeds, no_notify);
 		else if (g_error_matches(err, G_IO_ERROR, G_IO_ERROR_BUSY))
 			rc = poll_busy(cfg, &holder);
 		else

@@ -1,15 +1,14 @@
 /* feedwatch reload — make the running feedwatchd reload its config. See feedwatch(1). */
-#include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 
 #include "feedwatch/lock.h"
 
 #include "cli.h"
 
-/* Sends SIGHUP to the feedwatchd that holds the config's database; 1 when
- * none runs (nobody holds it, or another command such as a foreground
- * `feedwatch poll` does: that is never signalled) or it cannot be signalled. */
+/* Makes the feedwatchd that holds the config's database reload (SIGHUP) and
+ * waits until it has; 1 when none runs (nobody holds it, or another command
+ * such as a foreground `feedwatch poll` does: that is never signalled), or
+ * it kept its config, did not answer or cannot be signalled. */
 int
 fw_cmd_reload(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -33,12 +32,8 @@ fw_cmd_reload(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		fprintf(stderr, "feedwatch reload: there is no feedwatchd to reload on %s: %s holds it, "
 		        "%s (not signalled)\n", cfg->database, who,
 		        *h.role ? "another feedwatch command, not the daemon" : "not known to be the daemon");
-	} else if (kill(h.pid, SIGHUP) < 0) {
-		fprintf(stderr, "feedwatch reload: cannot signal feedwatchd (pid %ld): %s\n",
-		        (long)h.pid, g_strerror(errno));
 	} else {
-		printf("asked feedwatchd (pid %ld) to reload %s\n", (long)h.pid, cfg->path);
-		rc = 0;
+		rc = fw_cli_daemon_reload("reload", cfg, &h);
 	}
 	fw_config_free(cfg);
 	return rc;

@@ -162,6 +162,14 @@ status_json(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers, G
 		json_builder_add_int_value(b, pid);
 	else
 		json_builder_add_null_value(b);
+	/* the config it runs on, and whether that is the file as it is now
+	 * (null: it does not say) */
+	fw_cli_json_str(b, "config", pid > 0 && holder->config[0] ? holder->config : NULL);
+	json_builder_set_member_name(b, "config_current");
+	if (pid > 0 && holder->digest[0] && fw_lock_holder_config_is(holder, cfg->path))
+		json_builder_add_boolean_value(b, strcmp(holder->digest, cfg->digest) == 0);
+	else
+		json_builder_add_null_value(b);
 	json_builder_end_object(b);
 	/* Whoever holds the lock, the daemon or another command. */
 	json_builder_set_member_name(b, "lock");
@@ -322,6 +330,11 @@ status_table(const struct fw_config *cfg, GPtrArray *lines, GPtrArray *pollers,
 		status_desks(desks, now);
 	} else if (fw_lock_holder_is_daemon(holder)) {
 		printf("feedwatchd is running (pid %ld) on %s\n", (long)holder->pid, cfg->database);
+		if (holder->config[0] != '\0' && !fw_lock_holder_config_is(holder, cfg->path))
+			printf("it runs on the config %s, not %s\n", holder->config, cfg->path);
+		else if (!fw_cli_daemon_config_current(cfg, holder))
+			printf("%s has changed since feedwatchd read it: `feedwatch reload` applies "
+			       "the change\n", cfg->path);
 	} else if (holder->pid > 0) {
 		/* Another command (a foreground poll) or a holder of unknown role. */
 		g_autofree char *who = fw_lock_holder_describe(holder);

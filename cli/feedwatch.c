@@ -96,10 +96,13 @@ const struct fw_cmd_entry fw_cmd_table[] = {
 	{ "poll", NULL, FEEDS,
 	  "one poll cycle now, in the foreground (--feed F, --no-notify);\n"
 	  "when feedwatchd runs, asks it to poll now instead",
-	  "One poll cycle of every feed now, in the foreground.", fw_cmd_poll },
+	  "One poll cycle of every feed now, in the foreground. When feedwatchd runs, asks it "
+	  "to poll now instead, having it reload the config first if the file has changed "
+	  "since it read it.", fw_cmd_poll },
 	{ "reload", NULL, FEEDS,
 	  "make the running feedwatchd reload its config",
-	  "Make the running feedwatchd reload its config (SIGHUP).", fw_cmd_reload },
+	  "Make the running feedwatchd reload its config (SIGHUP), wait until it has, and say "
+	  "whether it took the file as it is now.", fw_cmd_reload },
 	{ "prune", NULL, FEEDS,
 	  "forget old items that hit nothing (--hits-before WHEN: hits too)",
 	  "Forget items past the retention that hit nothing; with --hits-before, hits too. The "

@@ -1083,6 +1083,7 @@ fw_config_free(struct fw_config *c)
 	g_free(c->path);
 	g_free(c->database);
 	g_free(c->opml);
+	g_free(c->digest);
 	g_free(c->subscriber);
 	g_strfreev(c->subscribe);
 	g_ptr_array_unref(c->feeds);
@@ -1271,6 +1272,20 @@ load_feed(struct scan *sc, struct group *g, const char *name, struct fw_config *
 	g_ptr_array_add(c->feeds, f);
 }
 
+/* Folds len bytes read into c's digest: SHA-256 of the digest so far (if
+ * any) and the bytes. */
+static void
+config_digest_add(struct fw_config *c, const char *data, gsize len)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+
+	if (c->digest != NULL)
+		g_checksum_update(sum, (const guchar *)c->digest, -1);
+	g_checksum_update(sum, (const guchar *)data, len);
+	g_free(c->digest);
+	c->digest = g_strdup(g_checksum_get_string(sum));
+}
+
 /* Adds the feeds of the opml= file (named at line:col) that the config does
  * not already have (same url); their keys are made from their titles. */
 static void
@@ -1287,6 +1302,7 @@ load_opml(struct scan *sc, struct fw_config *c, int line, int col)
 		problem(sc, line, col, "opml: %s", err->message);
 		return;
 	}
+	config_digest_add(c, data, len);
 	if (!fw_opml_parse(data, len, feeds, NULL, NULL, &err)) {
 		problem(sc, line, col, "opml: %s: %s", c->opml, err->message);
 		return;
@@ -1687,6 +1703,7 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 
 	c = g_new0(struct fw_config, 1);
 	c->path = g_strdup(path);
+	config_digest_add(c, text, len);   /* before the scan cuts its lines */
 	c->interval = 15 * 60;
 	c->max_parallel = 8;
 	c->max_per_host = 2;

@@ -35,7 +35,24 @@ struct daemon {
 	struct fw_desk *desk; /* --notify-only: the desk notifier instead of a poller */
 	gint64 started;       /* Unix seconds */
 	guint beat_timer;     /* team mode: the next heartbeat, or 0 */
+	int lock_fd;          /* the database's lock (fw_lock_take), or -1 (team mode) */
+	guint64 reloads;      /* SIGHUPs handled, the config taken or not */
 };
+
+/* Writes into the lock file the config in use and the reloads so far:
+ * `feedwatch reload` waits for the count to grow, and `poll` and `status`
+ * compare the digest with the config's file now. */
+static void
+daemon_note_config(struct daemon *d)
+{
+	g_autoptr(GError) err = NULL;
+
+	if (d->lock_fd >= 0 &&
+	    !fw_lock_note_config(d->lock_fd, FW_LOCK_DAEMON, d->reloads, d->cfg->digest,
+	                         d->config_path, &err))
+		fw_log_warn("%s: %s (`feedwatch reload` cannot tell when it is done)",
+		            d->cfg->database, err->message);
+}
 
 /* Team mode: the seconds between a poller's heartbeats, a third of the
  * lease (2 s to 30 s): a poller that died shows as not alive (no beat for
@@ -250,6 +267,8 @@ daemon_reload_cb(gpointer data)
 		fw_config_free(d->cfg);
 		d->cfg = cfg;
 		fw_log_info("reloaded: %u topic%s", cfg->topics->len, cfg->topics->len == 1 ? "" : "s");
+		d->reloads++;
+		daemon_note_config(d);
 		fw_service_notify("READY=1");
 		return G_SOURCE_CONTINUE;
 	} else if (!fw_poller_reconfigure(d->poller, cfg, &err)) {
@@ -274,6 +293,8 @@ daemon_reload_cb(gpointer data)
 		            cfg->feeds->len == 1 ? "" : "s", cfg->topics->len,
 		            cfg->topics->len == 1 ? "" : "s");
 	}
+	d->reloads++;
+	daemon_note_config(d);
 	fw_service_notify("READY=1");
 	daemon_status(d, TRUE);
 	return G_SOURCE_CONTINUE;
@@ -359,9 +380,9 @@ main(int argc, char **argv)
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char *path = NULL, *shown = NULL;
-	struct daemon d = { 0 };
+	struct daemon d = { .lock_fd = -1 };
 	guint64 wd_usec = 0;
-	int rc = 0, lock_fd = -1;
+	int rc = 0;
 	struct fw_lock_holder holder;
 
 	setlocale(LC_ALL, "");
@@ -412,7 +433,7 @@ main(int argc, char **argv)
 	}
 	/* Pollers of a team database share it: no lock (section 18). */
 	if (!fw_store_is_pg(d.cfg->database) &&
-	    (lock_fd = fw_lock_take(d.cfg->database, FW_LOCK_DAEMON, &holder, &err)) < 0) {
+	    (d.lock_fd = fw_lock_take(d.cfg->database, FW_LOCK_DAEMON, &holder, &err)) < 0) {
 		fw_log_err("%s", err->message);
 		fw_config_free(d.cfg);
 		g_free(d.config_path);
@@ -457,6 +478,7 @@ main(int argc, char **argv)
 	fw_log_info("watching %u feed%s for %u topic%s (config %s, database %s)", d.cfg->feeds->len,
 	            d.cfg->feeds->len == 1 ? "" : "s", d.cfg->topics->len,
 	            d.cfg->topics->len == 1 ? "" : "s", path, shown);
+	daemon_note_config(&d);
 	fw_service_notify("READY=1");
 	daemon_status(&d, TRUE);
 	/* Loading the config and scheduling every feed freed much of what they
@@ -478,7 +500,7 @@ out:
 	fw_poller_free(d.poller);
 	fw_store_free(d.store);
 	fw_config_free(d.cfg);
-	fw_lock_release(lock_fd);
+	fw_lock_release(d.lock_fd);
 	g_free(d.config_path);
 	return rc;
 }

@@ -59,14 +59,38 @@ legacy_role(struct fw_lock_holder *h)
 		g_strlcpy(h->role, FW_LOCK_DAEMON, sizeof h->role);
 }
 
-/* Reads who a lock file names ("PID ROLE\n", or the pid alone as an older
- * feedwatch wrote it) into *h; pid 0 and role "" for what is not there. */
+/* Reads the line "config RELOADS DIGEST PATH" at s (its end cut) into *h;
+ * leaves h's config fields empty when s is not one. */
+static void
+read_config_line(const char *s, struct fw_lock_holder *h)
+{
+	char *end = NULL;
+	guint64 reloads;
+	const char *digest, *path;
+
+	if (!g_str_has_prefix(s, "config "))
+		return;
+	reloads = g_ascii_strtoull(s + 7, &end, 10);
+	if (end == s + 7 || *end != ' ')
+		return;
+	digest = end + 1;
+	if ((path = strchr(digest, ' ')) == NULL || path - digest != FW_LOCK_DIGEST_SIZE - 1)
+		return;
+	h->reloads = reloads;
+	memcpy(h->digest, digest, FW_LOCK_DIGEST_SIZE - 1);
+	h->digest[FW_LOCK_DIGEST_SIZE - 1] = '\0';
+	g_strlcpy(h->config, path + 1, sizeof h->config);
+}
+
+/* Reads who a lock file names ("PID ROLE\n", then what fw_lock_note_config
+ * wrote, or the pid alone as an older feedwatch wrote it) into *h; pid 0,
+ * role "" and no config for what is not there. */
 static void
 read_holder(int fd, struct fw_lock_holder *h)
 {
-	char buf[64] = { 0 };
+	char buf[FW_LOCK_CONFIG_SIZE + 256] = { 0 };
 	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
-	char *end = buf, *role;
+	char *end = buf, *role, *next;
 	long pid = 0;
 
 	memset(h, 0, sizeof *h);
@@ -81,7 +105,12 @@ read_holder(int fd, struct fw_lock_holder *h)
 		return;
 	}
 	role = end + 1;
-	role[strcspn(role, "\n")] = '\0';
+	next = role + strcspn(role, "\n");
+	if (*next == '\n') {
+		*next++ = '\0';
+		next[strcspn(next, "\n")] = '\0';
+		read_config_line(next, h);
+	}
 	if (role_ok(role))
 		g_strlcpy(h->role, role, sizeof h->role);
 }
@@ -183,6 +212,56 @@ fw_lock_holder_describe(const struct fw_lock_holder *h)
 	if (fw_lock_holder_is_daemon(h))
 		return g_strdup_printf("%s (pid %ld)", what, (long)h->pid);
 	return g_strdup_printf("`%s` (pid %ld)", what, (long)h->pid);
+}
+
+/* path's real path (symbolic links followed), else its absolute path.
+ * Caller frees. */
+static char *
+real_path(const char *path)
+{
+	char *r = realpath(path, NULL);
+	char *out = r ? g_strdup(r) : g_canonicalize_filename(path, NULL);
+
+	free(r);
+	return out;
+}
+
+gboolean
+fw_lock_note_config(int fd, const char *role, guint64 reloads, const char *digest,
+                    const char *path, GError **error)
+{
+	g_autofree char *real = real_path(path);
+	g_autofree char *text = NULL;
+	gsize len;
+
+	g_return_val_if_fail(role_ok(role), FALSE);
+	/* A path that does not fit a line is not named (the config is then not
+	 * known by its path: readers compare nothing). */
+	if (strchr(real, '\n') != NULL || strlen(real) >= FW_LOCK_CONFIG_SIZE)
+		real[0] = '\0';
+	if (strlen(digest) != FW_LOCK_DIGEST_SIZE - 1 || strchr(digest, ' ') != NULL) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "bad config digest");
+		return FALSE;
+	}
+	text = g_strdup_printf("%ld %s\nconfig %" G_GUINT64_FORMAT " %s %s\n", (long)getpid(), role,
+	                       reloads, digest, real);
+	len = strlen(text);
+	/* One write from the start: the first line stays what it was, so a
+	 * reader meanwhile still finds who holds the lock. */
+	if (pwrite(fd, text, len, 0) != (ssize_t)len || ftruncate(fd, (off_t)len) < 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
+		            "cannot write the lock file: %s", g_strerror(errno));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+fw_lock_holder_config_is(const struct fw_lock_holder *h, const char *path)
+{
+	g_autofree char *real = real_path(path);
+
+	return h->config[0] != '\0' && strcmp(h->config, real) == 0;
 }
 
 void

@@ -56,6 +56,8 @@ struct fw_topic_conf {
 
 struct fw_config {
 	char *path;           /* the file read */
+	char *digest;         /* SHA-256 (hex) of what was read: the file, then its opml=
+	                         file: two loads with the same digest read the same */
 	gint64 interval;      /* default feed interval, seconds */
 	guint max_parallel;
 	guint max_per_host;

@@ -22,11 +22,19 @@
 #define FW_LOCK_DAEMON "feedwatchd"
 #define FW_LOCK_POLL "poll"
 
-/* Who holds a database's lock, as its file says. */
+/* Who holds a database's lock, as its file says; a feedwatchd adds a
+ * second line, "config RELOADS DIGEST PATH", once it has loaded its config
+ * and after each reload (fw_lock_note_config). */
 #define FW_LOCK_ROLE_SIZE 32
+#define FW_LOCK_DIGEST_SIZE 65
+#define FW_LOCK_CONFIG_SIZE 4096
 struct fw_lock_holder {
 	pid_t pid;                      /* 0 when the file names none */
 	char role[FW_LOCK_ROLE_SIZE];   /* FW_LOCK_DAEMON, a command's name, "" if unknown */
+	guint64 reloads;                /* SIGHUPs it has handled, taken or not */
+	char digest[FW_LOCK_DIGEST_SIZE]; /* fw_config.digest of the config it runs on;
+	                                   "" when the file says nothing of a config */
+	char config[FW_LOCK_CONFIG_SIZE]; /* that config's real path, "" if not known */
 };
 
 /* Takes the lock of database db_path and writes our pid and role (a word:
@@ -51,6 +59,16 @@ pid_t fw_lock_daemon(const char *db_path);
 /* h for a message: "feedwatchd (pid N)", "`feedwatch poll` (pid N)", or
  * "pid N (a feedwatch that does not say what it is)". Caller frees. */
 char *fw_lock_holder_describe(const struct fw_lock_holder *h);
+
+/* The holder of fd (fw_lock_take's, with role) runs on the config at path
+ * whose fw_config.digest is digest, and has handled reloads SIGHUPs: says
+ * so on the lock file's second line, the first left as it is. FALSE with
+ * error when it cannot be written. */
+gboolean fw_lock_note_config(int fd, const char *role, guint64 reloads, const char *digest,
+                             const char *path, GError **error);
+
+/* Whether h names path's file as its config (the same real path). */
+gboolean fw_lock_holder_config_is(const struct fw_lock_holder *h, const char *path);
 
 /* Releases a lock taken by fw_lock_take (-1 is fine), emptying its file
  * first: the next holder, until it has written its line, reads as unknown

@@ -7,7 +7,7 @@
 # does not say feedwatchd runs. A lock file holding a pid alone (an older
 # feedwatch's) is a holder of unknown role: not signalled either.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 23
+plan 25
 
 W="$T_TMP/www"
 mkdir -p "$W"
@@ -57,7 +57,7 @@ fw -c "$conf" status > "$T_TMP/status" 2>&1
 is "$(head -n 1 "$T_TMP/status")" "feedwatchd is not running (database $DB, in use by \`feedwatch poll\` (pid $ppid))" \
 	"status: feedwatchd is not running; the poll holds the database"
 fw -c "$conf" status --format json > "$T_TMP/status.json" 2>&1
-grep -q '"daemon":{"running":false,"pid":null}' "$T_TMP/status.json"
+grep -q '"daemon":{"running":false,"pid":null,"config":null,"config_current":null}' "$T_TMP/status.json"
 ok $? "status --format json: not running"
 grep -q "\"lock\":{\"pid\":$ppid,\"holder\":\"poll\"}" "$T_TMP/status.json"
 ok $? "status --format json: the lock is held by the poll, with its pid" || diag "$(cat "$T_TMP/status.json")"
@@ -89,7 +89,7 @@ is "$(fw -c "$conf" status 2> /dev/null | head -n 1)" \
 	"feedwatchd is not known to be running (database $DB, in use by pid $opid (a feedwatch that does not say what it is))" \
 	"status: not known to be running"
 fw -c "$conf" status --format json > "$T_TMP/status.json" 2>&1
-grep -q "\"daemon\":{\"running\":false,\"pid\":null},\"lock\":{\"pid\":$opid,\"holder\":null}" "$T_TMP/status.json"
+grep -q "\"daemon\":{\"running\":false,\"pid\":null,\"config\":null,\"config_current\":null},\"lock\":{\"pid\":$opid,\"holder\":null}" "$T_TMP/status.json"
 ok $? "status --format json: a holder of unknown role (null), not the daemon" || diag "$(cat "$T_TMP/status.json")"
 kill -0 $opid
 ok $? "the holder of unknown role is not signalled"
@@ -114,8 +114,11 @@ wait "$holder"
 # The daemon still writes its role, and is asked.
 $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d.err" &
 dpid=$!
-for i in $(seq 100); do grep -q "^$dpid feedwatchd\$" "$DB.lock" 2> /dev/null && break; sleep 0.05; done
-is "$(cat "$DB.lock")" "$dpid feedwatchd" "the daemon's lock file: PID feedwatchd"
+for i in $(seq 600); do grep -q "^config " "$DB.lock" 2> /dev/null && break; sleep 0.05; done
+is "$(head -n 1 "$DB.lock")" "$dpid feedwatchd" "the daemon's lock file: PID feedwatchd"
+like "$(sed -n 2p "$DB.lock")" "^config 0 [0-9a-f]{64} $(realpath "$conf")\$" \
+	"then the config it runs on: no reload yet, the digest, the path"
+is "$(wc -l < "$DB.lock")" 2 "and nothing else"
 out=$(fw -c "$conf" poll 2>&1)
 like "$?:$out" "^0:feedwatchd \\(pid $dpid\\) is running on $DB: asked it to poll every feed now" "poll asks the daemon"
 kill -TERM $dpid; wait $dpid

@@ -1,9 +1,11 @@
 #!/bin/bash
 # The daemon on one database: a second one refuses; SIGHUP with a broken
 # config keeps the old one; a reload that adds a feed polls it; SIGUSR1 and
-# `feedwatch poll` make it poll now.
+# `feedwatch poll` make it poll now; `feedwatch reload` waits for the reload
+# and says whether the daemon took the config; a config edited since the
+# daemon read it (status says so) is reloaded by `feedwatch poll` first.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 14
+plan 28
 
 item() {  # item ID TITLE
 	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
@@ -67,7 +69,10 @@ query = Mercosur
 CONF
 out=$(fw -c "$conf" reload)
 ok $? "feedwatch reload exits 0"
-like "$out" "asked feedwatchd \(pid $dpid\) to reload" "and names the daemon"
+is "$out" "feedwatchd (pid $dpid) reloaded $conf: 2 feeds, 2 topics" \
+	"once the daemon has reloaded: it names the daemon, the config and what it holds"
+grep -q "reloaded: 2 feeds, 2 topics" "$T_TMP/d.err"
+ok $? "the daemon had logged the reload when the command returned"
 wait_for mercosur 1
 ok $? "the added feed is polled with the added topic"
 like "$(tail -n 5 "$T_TMP/sd.log" | grep -c '^READY=1$')" "^[1-9]" "READY=1 again after the reload"
@@ -77,6 +82,73 @@ out=$(fw -c "$conf" poll)
 like "$out" "feedwatchd \(pid $dpid\) is running .* asked it to poll" "feedwatch poll asks the running daemon"
 wait_for milei 3
 ok $? "and the daemon polls"
+
+# The config edited while the daemon runs: status says so, and `feedwatch
+# poll` has it reloaded before asking for the poll, so a topic just added
+# has its hits when poll returns (the catch-up is part of the reload).
+item c1 "Bolivia and Argentina sign" | feed "$T_TMP/c.xml"
+printf '[topic bolivia]\nquery = Bolivia\n[feed c]\nurl = file://%s/c.xml\ninterval = 1h\n' "$T_TMP" >> "$conf"
+out=$(fw -c "$conf" status)
+like "$out" "$conf has changed since feedwatchd read it: \`feedwatch reload\` applies the change" \
+	"status: the config changed since the daemon read it"
+like "$(fw -c "$conf" status --format json | head -n 1)" '"daemon":\{"running":true,"pid":[0-9]+,"config":"[^"]*/fw.conf","config_current":false\}' \
+	"status --format json: config_current false"
+out=$(fw -c "$conf" poll)
+is "$?" 0 "poll after the edit exits 0"
+is "$out" "$conf has changed since feedwatchd (pid $dpid) read it: asking it to reload first
+feedwatchd (pid $dpid) reloaded $conf: 3 feeds, 3 topics
+feedwatchd (pid $dpid) is running on $T_TMP/fw.db: asked it to poll every feed now" \
+	"poll: the config changed, so the daemon reloads it first, then polls"
+is "$(count bolivia)" 1 "the added topic's hit is there when poll returns"
+like "$(fw -c "$conf" status --format json | head -n 1)" '"config_current":true' \
+	"status: the daemon runs on the config as it is"
+out=$(fw -c "$conf" status)
+ok $([[ "$out" != *"has changed"* ]]; echo $?) "and the text says nothing of a change"
+
+# The daemon reads a broken config after the command had read a good one:
+# the command says it kept its own. (The daemon is stopped while the
+# command's SIGHUP waits for it, and the file broken then.)
+printf '[topic chile]\nquery = Chile\n' >> "$conf"
+kill -STOP $dpid
+fw -c "$conf" reload > "$T_TMP/kept.out" 2> "$T_TMP/kept.err" &
+rpid=$!
+for i in $(seq 600); do
+	[ $(( 0x$(awk '/^ShdPnd:/ { print $2 }' /proc/$dpid/status) & 1 )) = 1 ] && break
+	sleep 0.05
+done
+printf '[topic broken]\nquery = (Chile\n' >> "$conf"
+kill -CONT $dpid
+wait $rpid
+is "$?" 1 "a reload the daemon could not take: exit 1"
+like "$(cat "$T_TMP/kept.err")" "^feedwatch reload: feedwatchd \(pid $dpid\) did not take $conf as it is now and kept the configuration it had \(its log says why\)\$" \
+	"and it says the daemon kept its configuration"
+like "$(cat "$T_TMP/d.err")" "query = \(Chile" "(the daemon logged the error)"
+sed -i '/^\[topic broken\]/,$d' "$conf"
+
+# A daemon on another config file that names the same database.
+cp "$conf" "$T_TMP/other.conf"
+like "$(fw -c "$T_TMP/other.conf" status)" "it runs on the config $conf, not $T_TMP/other.conf" \
+	"status run with another config names the daemon's"
+out=$(fw -c "$T_TMP/other.conf" reload)
+is "$?:$out" "0:feedwatchd (pid $dpid) reloaded $conf, the config it runs on (not $T_TMP/other.conf)" \
+	"reload run with another config reloads the daemon's and says so"
+
 kill -TERM $dpid; wait $dpid
+
+# A daemon that stops while the command waits for its reload.
+NOTIFY_SOCKET= $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d2.err" &
+dpid=$!
+for i in $(seq 600); do grep -q '^config ' "$T_TMP/fw.db.lock" 2> /dev/null && break; sleep 0.05; done
+kill -STOP $dpid
+fw -c "$conf" reload > /dev/null 2> "$T_TMP/gone.err" &
+rpid=$!
+for i in $(seq 600); do
+	[ $(( 0x$(awk '/^ShdPnd:/ { print $2 }' /proc/$dpid/status) & 1 )) = 1 ] && break
+	sleep 0.05
+done
+kill -KILL $dpid; wait $dpid 2> /dev/null
+wait $rpid
+is "$?:$(cat "$T_TMP/gone.err")" "1:feedwatch reload: feedwatchd (pid $dpid) stopped before it said it had reloaded (its log says why)" \
+	"a daemon that stops before reloading: exit 1, and it says so"
 rm -f "$sock"
 done_testing

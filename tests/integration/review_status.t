@@ -41,7 +41,7 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 bad = []
 if s["database"] != sys.argv[2]: bad.append("database %r" % s["database"])
-if s["daemon"] != {"running": False, "pid": None}: bad.append("daemon %r" % s["daemon"])
+if s["daemon"] != {"running": False, "pid": None, "config": None, "config_current": None}: bad.append("daemon %r" % s["daemon"])
 if s["lock"] is not None: bad.append("lock %r" % s["lock"])
 f = s["feeds"]
 if len(f) != 24: bad.append("%d feeds" % len(f))
@@ -73,13 +73,14 @@ $FW_WRAP "$FW_BUILD/feedwatchd" -c "$CONF" > "$T_TMP/daemon.log" 2>&1 &
 daemon=$!
 stop_daemon() { kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null; }
 at_exit stop_daemon
-for i in $(seq 200); do
-	fw -c "$CONF" status | head -n 1 | grep -q 'is running' && break
+for i in $(seq 200); do   # running, and it has said which config it read
+	fw -c "$CONF" status | head -n 1 | grep -q 'is running' && grep -q '^config ' "$DB.lock" && break
 	sleep 0.1
 done
 is "$(fw -c "$CONF" status | head -n 1)" "feedwatchd is running (pid $daemon) on $DB" "status: the daemon is running, with its pid"
 is "$(fw -c "$CONF" status --format json | "$FW_PY" -c 'import json,sys; print(json.load(sys.stdin)["daemon"])')" \
-	"{'running': True, 'pid': $daemon}" "status --format json: the daemon and its pid"
+	"{'running': True, 'pid': $daemon, 'config': '$(realpath "$CONF")', 'config_current': True}" \
+	"status --format json: the daemon, its pid, its config, which is the file as it is"
 is "$(fw -c "$CONF" status --format json | "$FW_PY" -c 'import json,sys; print(json.load(sys.stdin)["lock"])')" \
 	"{'pid': $daemon, 'holder': 'feedwatchd'}" "status --format json: the lock's holder is the daemon"
 kill -TERM "$daemon"

@@ -372,6 +372,53 @@ test_opml(void)
 	fw_config_free(c);
 }
 
+/* The digest: the same for the same bytes (from the file or as data, with
+ * or without the queries compiled), another for a changed config or a
+ * changed opml= file; a SHA-256 in hex. */
+static void
+test_digest(void)
+{
+	g_autofree char *opml = g_build_filename(tmpdir, "digest.opml", NULL);
+	g_autofree char *text = g_strdup_printf("[feedwatch]\nopml = %s\n[topic m]\nquery = x\n", opml);
+	g_autofree char *path = write_conf("digest", text);
+	g_autofree char *d1 = NULL, *d2 = NULL;
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	struct fw_config *a, *b, *c;
+
+	g_assert_true(g_file_set_contents(opml,
+		"<opml version=\"2.0\"><body><outline type=\"rss\" text=\"A\" xmlUrl=\"http://a.b/rss\"/>"
+		"</body></opml>", -1, NULL));
+	a = fw_config_load(path, errors, NULL);
+	b = fw_config_load_names(path, errors, NULL);
+	c = fw_config_load_data(path, text, strlen(text), errors, NULL);
+	g_assert_nonnull(a);
+	g_assert_nonnull(b);
+	g_assert_nonnull(c);
+	g_assert_cmpuint(strlen(a->digest), ==, 64);
+	g_assert_cmpstr(a->digest, ==, b->digest);
+	g_assert_cmpstr(a->digest, ==, c->digest);
+	d1 = g_strdup(a->digest);
+	fw_config_free(a);
+	fw_config_free(b);
+	fw_config_free(c);
+	/* the OPML file changes: so does the digest */
+	g_assert_true(g_file_set_contents(opml,
+		"<opml version=\"2.0\"><body><outline type=\"rss\" text=\"B\" xmlUrl=\"http://b.b/rss\"/>"
+		"</body></opml>", -1, NULL));
+	a = fw_config_load(path, errors, NULL);
+	g_assert_nonnull(a);
+	g_assert_cmpstr(a->digest, !=, d1);
+	d2 = g_strdup(a->digest);
+	fw_config_free(a);
+	/* the config's own text changes (its last newline dropped): so does the digest */
+	b = fw_config_load_data(path, text, strlen(text) - 1, errors, NULL);
+	g_assert_nonnull(b);
+	g_assert_cmpstr(b->digest, !=, d2);
+	g_assert_cmpstr(b->digest, !=, d1);
+	fw_config_free(b);
+	g_assert_cmpuint(errors->len, ==, 0);
+}
+
 /* Error columns: the second of two equal also= items, tabs before a query. */
 static void
 test_columns(void)
@@ -907,6 +954,7 @@ main(int argc, char **argv)
 	g_test_add_func("/config/comments", test_comments);
 	g_test_add_func("/config/also-digest", test_also_digest);
 	g_test_add_func("/config/opml", test_opml);
+	g_test_add_func("/config/digest", test_digest);
 	g_test_add_func("/config/columns", test_columns);
 	g_test_add_func("/config/missing-file", test_missing_file);
 	g_test_add_func("/config/nul", test_nul);
