@@ -14,6 +14,7 @@
 
 #include "feedwatch/fetch.h"
 #include "feedwatch/lock.h"
+#include "feedwatch/topic.h"
 #include "feedwatch/log.h"
 
 #include "cli.h"
@@ -256,6 +257,17 @@ fw_cli_nearest(const char *name, const char *const *candidates, guint n)
 	}
 	/* A likely misspelling: a few edits, fewer than a third of the name. */
 	return best != NULL && best_d > 0 && best_d <= MAX(2, len / 3) && best_d < len ? best : NULL;
+}
+
+void
+fw_cli_query_hint(const char *cmd, const char *query)
+{
+	guint col = 0;
+	g_autofree char *hint = fw_query_hint(query, &col);
+
+	if (hint != NULL)
+		fprintf(stderr, "feedwatch %s: query:%u: warning: %s\n    %s\n    %*s^\n", cmd, col, hint,
+		        query, (int)(col > 0 ? col - 1 : 0), "");
 }
 
 /* ---- names of topics and feeds ------------------------------------------ */

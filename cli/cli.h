@@ -80,6 +80,11 @@ int fw_cli_usage(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
  * "bad OPTION 'VALUE' (e.g. ...)", the forms it takes. */
 int fw_cli_bad_when(const char *option, const char *value);
 
+/* Prints on stderr, as command cmd, the likely slip in query (fw_query_hint)
+ * with a caret under it, if it has one ("feedwatch CMD: query:COL: warning:
+ * ..."). */
+void fw_cli_query_hint(const char *cmd, const char *query);
+
 /* Prints "feedwatch CMD: message" on stderr; returns 1 (the error exit status). */
 int fw_cli_fail(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 

@@ -247,6 +247,8 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		fw_config_free(cfg);
 		return FW_EXIT_USAGE;
 	}
+	if (topic == NULL)
+		fw_cli_query_hint("backtest", qtext);
 	if (!fw_cli_db_open_store(&db, cfg, !record)) {
 		fw_query_free(q);
 		return 1;

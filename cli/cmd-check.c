@@ -4,7 +4,8 @@
 #include "cli.h"
 
 /* Loads the config as feedwatchd would; prints every problem on stdout, or
- * a one-line summary. 1 when the config does not load. */
+ * the likely slips in its queries (warnings) and a one-line summary. 1 when
+ * the config does not load. */
 int
 fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -37,9 +38,14 @@ fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		fw_config_free(cfg);
 		return 1;
 	}
-	printf("%s: ok, %u feed%s, %u topic%s, database %s\n", path, cfg->feeds->len,
+	for (guint i = 0; i < cfg->hints->len; i++)
+		printf("%s\n", (char *)cfg->hints->pdata[i]);
+	printf("%s: ok, %u feed%s, %u topic%s, database %s", path, cfg->feeds->len,
 	       cfg->feeds->len == 1 ? "" : "s", cfg->topics->len, cfg->topics->len == 1 ? "" : "s",
 	       shown);
+	if (cfg->hints->len > 0)
+		printf(" (%u warning%s above)", cfg->hints->len, cfg->hints->len == 1 ? "" : "s");
+	printf("\n");
 	fw_config_free(cfg);
 	return 0;
 }

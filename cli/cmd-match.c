@@ -169,6 +169,7 @@ fw_cmd_match(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		        argv[1], (int)(col > 0 ? col - 1 : 0), "");
 		return FW_EXIT_USAGE;
 	}
+	fw_cli_query_hint("match", argv[1]);
 	if (strcmp(src, "-") == 0 || !g_str_has_prefix(src, "http")) {
 		/* A file or standard input: a feed, else plain text (one item). */
 		gsize len = 0;

@@ -1084,6 +1084,8 @@ fw_config_free(struct fw_config *c)
 	g_free(c->database);
 	g_free(c->opml);
 	g_free(c->digest);
+	if (c->hints != NULL)
+		g_ptr_array_unref(c->hints);
 	g_free(c->subscriber);
 	g_strfreev(c->subscribe);
 	g_ptr_array_unref(c->feeds);
@@ -1389,6 +1391,23 @@ caret(const char *text, int col)
 	return g_string_free(s, FALSE);
 }
 
+/* Adds to c->hints the likely slip in query (fw_query_hint), which starts at
+ * column col of entry e, as "path:line:col: warning: what" and a caret line. */
+static void
+query_hint(struct scan *sc, struct fw_config *c, const struct entry *e, const char *query,
+           int col, const char *what)
+{
+	guint at = 0;
+	g_autofree char *hint = fw_query_hint(query, &at);
+	g_autofree char *c2 = NULL;
+
+	if (hint == NULL)
+		return;
+	c2 = caret(e->text, col + (int)at - 1);
+	g_ptr_array_add(c->hints, g_strdup_printf("%s:%d:%d: warning: %s%s%s", sc->path, e->line,
+	                                          col + (int)at - 1, what, hint, c2));
+}
+
 static void
 load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config *c)
 {
@@ -1419,6 +1438,8 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 			int at = e->col + (col > 0 ? (int)col - 1 : 0);
 			g_autofree char *c2 = caret(e->text, at);
 			problem(sc, e->line, at, "%s%s", err->message, c2);
+		} else {
+			query_hint(sc, c, e, e->value, e->col, "");
 		}
 		fw_query_free(q);
 		t->query = g_strdup(e->value);
@@ -1438,6 +1459,9 @@ load_topic(struct scan *sc, struct group *g, const char *name, struct fw_config 
 				int where = e->col + g_array_index(offsets, int, i) + (col > 0 ? (int)col - 1 : 0);
 				g_autofree char *c2 = caret(e->text, where);
 				problem(sc, e->line, where, "also: %s%s", err->message, c2);
+			} else {
+				query_hint(sc, c, e, t->also[i], e->col + g_array_index(offsets, int, i),
+				           "also: ");
 			}
 			fw_query_free(q);
 		}
@@ -1716,6 +1740,7 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 	c->mem = config_mem_new();
 	c->feeds = g_ptr_array_new();   /* its feeds are in c->mem */
 	c->topics = g_ptr_array_new_with_free_func((GDestroyNotify)topic_conf_free);
+	c->hints = g_ptr_array_new_with_free_func(g_free);
 	sc.problems = g_array_new(FALSE, FALSE, sizeof(struct problem));
 	sc.groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
 	sc.names = g_hash_table_new(g_str_hash, g_str_equal);

@@ -246,6 +246,14 @@ daemon_requests_cb(gpointer data)
 
 static void daemon_schedule(struct daemon *d);
 
+/* Logs the likely slips in cfg's queries (`feedwatch check` shows them too). */
+static void
+daemon_log_hints(const struct fw_config *cfg)
+{
+	for (guint i = 0; i < cfg->hints->len; i++)
+		fw_log_warn("%s", (char *)cfg->hints->pdata[i]);
+}
+
 /* SIGHUP: validate the config completely; on any error keep the old one. */
 static gboolean
 daemon_reload_cb(gpointer data)
@@ -262,7 +270,7 @@ daemon_reload_cb(gpointer data)
 		for (guint i = 0; i < errors->len; i++)
 			fw_log_err("%s", (char *)errors->pdata[i]);
 		fw_log_err("%s; keeping the configuration in use", err->message);
-	} else if (d->desk != NULL) {
+	} else if (daemon_log_hints(cfg), d->desk != NULL) {
 		fw_desk_reconfigure(d->desk, cfg);
 		fw_config_free(d->cfg);
 		d->cfg = cfg;
@@ -424,6 +432,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	d.config_path = g_strdup(path);
+	daemon_log_hints(d.cfg);
 	if (notify_only && !fw_store_is_pg(d.cfg->database)) {
 		fw_log_err("--notify-only needs a team database (database = postgresql://...); "
 		           "%s names %s", path, d.cfg->database);

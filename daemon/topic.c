@@ -412,7 +412,11 @@ make_phrase(struct parser *ps, const struct token *t, gboolean quoted)
 			               "'*' must follow a letter or digit");
 		if (quoted)
 			return fail_at(ps, t->col, "empty phrase");
-		return fail_at(ps, t->col, "'%s' has no letters or digits", text);
+		return fail_at(ps, t->col, "'%s' has no letters or digits%s", text,
+		               strcmp(text, "|") == 0 || strcmp(text, "||") == 0
+		               ? " (for either side, write OR)"
+		               : strcmp(text, "&") == 0 || strcmp(text, "&&") == 0 || strcmp(text, "+") == 0
+		               ? " (for both sides, write AND, or nothing)" : "");
 	}
 	if (quoted) {
 		for (guint i = 0; i < c.n; i++) {
@@ -1117,6 +1121,63 @@ fields_of(const struct fw_qnode *n)
 			m |= fields_of(n->kids[i]);
 		return m;
 	}
+}
+
+/* Whether a token of kind k can end a term (what an operator may follow). */
+static gboolean
+ends_term(enum tk k)
+{
+	return k == TK_WORD || k == TK_PHRASE || k == TK_REGEX || k == TK_RP;
+}
+
+char *
+fw_query_hint(const char *src, guint *col)
+{
+	static const char *const ops[] = { "or", "and", "not", "near" };
+	struct parser ps = { .src = src, .p = src, .op.kind = TK_EOF };
+	struct token prev = { .kind = TK_EOF }, t;
+	char *hint = NULL;
+
+	*col = 0;
+	if (src == NULL || !g_utf8_validate(src, -1, NULL) || !lex(&ps))
+		goto out;
+	for (; ps.tok.kind != TK_EOF && hint == NULL; prev = t) {
+		const char *bar, *end;
+
+		t = ps.tok;
+		if (!advance(&ps))
+			break;
+		if (t.kind != TK_WORD || t.prefix)
+			continue;
+		end = t.s + t.len;
+		for (guint i = 0; i < G_N_ELEMENTS(ops) && hint == NULL; i++) {
+			g_autofree char *up = NULL;
+
+			if (t.len != strlen(ops[i]) || g_ascii_strncasecmp(t.s, ops[i], t.len) != 0 ||
+			    !ends_term(prev.kind) || !starts_term(ps.tok.kind))
+				continue;
+			up = g_ascii_strup(ops[i], -1);
+			*col = t.col;
+			hint = g_strdup_printf("'%.*s' is a word to find here, not an operator: "
+			                       "operators are in capitals (%s); to find the word, quote it",
+			                       (int)t.len, t.s, up);
+		}
+		if (hint == NULL && (bar = memchr(t.s, '|', t.len)) != NULL && bar > t.s &&
+		    bar + 1 < end) {
+			*col = col_of(&ps, bar);
+			hint = g_strdup_printf("'|' is not an operator: %.*s finds the words next to "
+			                       "each other; for either, write OR between them",
+			                       (int)t.len, t.s);
+		} else if (hint == NULL && t.len > 1 && (end[-1] == ',' || end[-1] == ';') &&
+		           starts_term(ps.tok.kind)) {
+			*col = col_of(&ps, end - 1);
+			hint = g_strdup_printf("'%c' is not an operator: the terms it separates are all "
+			                       "required; for any of them, write OR between them", end[-1]);
+		}
+	}
+out:
+	g_clear_error(&ps.error);
+	return hint;
 }
 
 struct fw_query *

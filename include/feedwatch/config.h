@@ -79,6 +79,9 @@ struct fw_config {
 	GPtrArray *feeds;     /* of struct fw_feed_conf *, in file order; they and their
 	                         strings are the config's (freed with it) */
 	GPtrArray *topics;    /* of struct fw_topic_conf *, in file order */
+	GPtrArray *hints;     /* of char *: likely slips in queries that load
+	                         (fw_query_hint), "path:line:col: warning: ..." and a
+	                         caret line, in file order; not problems */
 	struct fw_config_mem *mem;  /* config.c's: where the feeds are kept */
 };
 

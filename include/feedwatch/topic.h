@@ -43,6 +43,13 @@ struct fw_query *fw_query_parse(const char *src, guint *err_col, GError **error)
 
 void fw_query_free(struct fw_query *q);   /* NULL is fine */
 
+/* A likely slip in src, a query that parses but may not say what its
+ * writer meant: a lower-case operator between terms ("milei or mercosur"
+ * also needs the word "or"), a '|' inside a word, a ',' or ';' after one.
+ * Returns the first as a message (caller frees) with *col its 1-based
+ * character column, or NULL (and *col 0) when there is none. */
+char *fw_query_hint(const char *src, guint *col);
+
 /* The lower-case field name ("title", ...), static storage. */
 const char *fw_field_name(enum fw_field f);
 

@@ -3,9 +3,10 @@
 # named by file:line[:col], exit 1; no config at all names the paths looked in.
 # Relative paths in a config are taken from its own folder, whatever the
 # working directory; a NUL byte is an error at its line:column; only a
-# regular file of at most 32 MiB is read.
+# regular file of at most 32 MiB is read. Likely slips in queries that load
+# ("milei or mercosur") are warnings from check, match and the daemon.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 28
+plan 32
 
 fw -c "$FW_TOP/config/feedwatch.conf" check > "$T_TMP/out"
 ok $? "the shipped example config is valid"
@@ -31,6 +32,45 @@ like "$out" "bad.conf:4:7: url: only http://, https:// and file://" "ftp URL at 
 like "$out" "bad.conf:6:[0-9]+: " "bad query at line 6 with a column"
 like "$out" "^ +\^$" "a caret line under the query error"
 like "$out" "bad.conf:9:1: unknown key 'colour' in \[topic u\]" "unknown key at line 9"
+
+# Queries that load but may not say what their writer meant: warnings, by
+# line:col with a caret; check still exits 0, and so do match and the daemon.
+slips="$T_TMP/slips.conf"
+cat > "$slips" <<CONF
+[feedwatch]
+database = $T_TMP/slips.db
+[topic a]
+query = Milei, Mercosur
+[topic b]
+query = Milei
+also = Bolsonaro, Lula or Dilma
+[topic c]
+query = Milei|Mercosur
+[topic d]
+query = "milei or mercosur"
+CONF
+fw -c "$slips" check > "$T_TMP/out" 2> "$T_TMP/err"
+is "$?" 0 "check: slips are warnings, exit 0"
+is "$(cat "$T_TMP/out")" "$slips:4:14: warning: ',' is not an operator: the terms it separates are all required; for any of them, write OR between them
+    query = Milei, Mercosur
+                 ^
+$slips:7:24: warning: also: 'or' is a word to find here, not an operator: operators are in capitals (OR); to find the word, quote it
+    also = Bolsonaro, Lula or Dilma
+                           ^
+$slips:9:14: warning: '|' is not an operator: Milei|Mercosur finds the words next to each other; for either, write OR between them
+    query = Milei|Mercosur
+                 ^
+$slips: ok, 0 feeds, 4 topics, database $T_TMP/slips.db (3 warnings above)" \
+	"each slip by line:col with a caret, the quoted one not; the summary counts them"
+out=$(echo "Mercosur summit" | fw match 'mercosur or mercosul' 2>&1 >/dev/null)
+is "$out" "feedwatch match: query:10: warning: 'or' is a word to find here, not an operator: operators are in capitals (OR); to find the word, quote it
+    mercosur or mercosul
+             ^" "match: the slip on stderr, with a caret"
+$FW_WRAP "$FW_BUILD/feedwatchd" -c "$slips" 2> "$T_TMP/derr" &
+dpid=$!
+for i in $(seq 600); do grep -q "watching" "$T_TMP/derr" && break; sleep 0.05; done
+kill -TERM $dpid; wait $dpid
+like "$(grep -c 'warning: .*not an operator' "$T_TMP/derr")" "^3$" "feedwatchd logs the three slips, and runs"
 
 fwd -c "$bad" 2> "$T_TMP/derr"
 is "$?" 1 "feedwatchd refuses a bad config"

@@ -4,7 +4,7 @@
 # its display name; a topic that left the config is still known by its
 # hits; backtest runs a query only with --query.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 22
+plan 23
 
 cat > "$T_TMP/tac.xml" <<'XML'
 <?xml version="1.0"?><rss version="2.0"><channel><title>TAC</title>
@@ -68,6 +68,9 @@ like "$(fw -c "$conf" backtest 'China swaps' | head -n 1)" "^Topic china-swaps \
 like "$(fw -c "$conf" backtest --query 'Milei' | tail -n 1)" "^1 of 3 stored items matched$" "backtest --query runs a query"
 fw -c "$conf" backtest --query Milei milei > /dev/null 2>&1
 is "$?" 2 "backtest with a topic and --query: exit 2"
+fw -c "$conf" backtest --query 'milei or mercosur' > "$T_TMP/out" 2> "$T_TMP/err"
+is "$?:$(head -n 1 "$T_TMP/err")" "0:feedwatch backtest: query:7: warning: 'or' is a word to find here, not an operator: operators are in capitals (OR); to find the word, quote it" \
+	"backtest --query with a lower-case or: it runs, with a warning on stderr"
 fw -c "$conf" backtest --query 'Milei AND (' > /dev/null 2>&1
 is "$?" 2 "backtest --query with a bad query: exit 2"
 done_testing

@@ -275,6 +275,10 @@ static const struct err_row err_rows[] = {
 	{ "NOT", "NOT needs a term after it", 1 },
 	{ "a NOT", "NOT needs a term after it", 3 },
 	{ "a -", "'-' has no letters or digits", 3 },
+	{ "Milei | Mercosur", "'|' has no letters or digits (for either side, write OR)", 7 },
+	{ "Milei || Mercosur", "'||' has no letters or digits (for either side, write OR)", 7 },
+	{ "Milei && Mercosur", "'&&' has no letters or digits (for both sides, write AND", 7 },
+	{ "Milei & Mercosur", "'&' has no letters or digits (for both sides, write AND", 7 },
 	{ "foo:bar", "unknown field 'foo'", 1 },
 	{ "a bar:baz", "unknown field 'bar'", 3 },
 	{ "Común foo:bar", "unknown field 'foo'", 7 },
@@ -513,6 +517,64 @@ test_span(gconstpointer data)
 	fw_query_free(q);
 }
 
+/* fw_query_hint: a query that parses, and the slip it may hold. */
+struct hint_row {
+	const char *query;
+	const char *hint;   /* a prefix of the hint, or NULL for none */
+	guint col;
+};
+
+static const struct hint_row hint_rows[] = {
+	{ "milei or mercosur", "'or' is a word to find here, not an operator: operators are in "
+	  "capitals (OR); to find the word, quote it", 7 },
+	{ "Milei Or Mercosur", "'Or' is a word to find here, not an operator: operators are in "
+	  "capitals (OR)", 7 },
+	{ "Milei and (Mercosur OR Mercosul)", "'and' is a word to find here", 7 },
+	{ "\"Milei\" not Trump", "'not' is a word to find here, not an operator: operators are in "
+	  "capitals (NOT)", 9 },
+	{ "China near swap*", "'near' is a word to find here, not an operator: operators are in "
+	  "capitals (NEAR)", 7 },
+	{ "Milei, Mercosur", "',' is not an operator: the terms it separates are all required", 6 },
+	{ "Milei; \"Mercado Común\"", "';' is not an operator", 6 },
+	{ "Común, Milei", "',' is not an operator", 6 },   /* columns count characters */
+	{ "Milei|Mercosur", "'|' is not an operator: Milei|Mercosur finds the words next to each "
+	  "other; for either, write OR between them", 6 },
+	{ "a title:b|c", "'|' is not an operator", 10 },
+	/* none */
+	{ "Milei OR Mercosur", NULL, 0 },
+	{ "\"milei or mercosur\"", NULL, 0 },   /* quoted: the words meant */
+	{ "or Milei", NULL, 0 },                /* not between two terms */
+	{ "Milei or", NULL, 0 },
+	{ "Milei OR or", NULL, 0 },
+	{ "Milei AND \"or\" AND Mercosur", NULL, 0 },
+	{ "swap* or", NULL, 0 },
+	{ "Milei,", NULL, 0 },                  /* nothing after the comma */
+	{ "1,000 pesos", NULL, 0 },             /* a comma inside a number */
+	{ "|Milei", NULL, 0 },
+	{ "/a|b/ Milei", NULL, 0 },             /* a regex's '|' is its own */
+	{ "(China OR Chinese OR Beijing) NEAR/8 swap*", NULL, 0 },
+	{ "(x", NULL, 0 },                      /* does not parse: no hint either */
+	{ "", NULL, 0 },
+};
+
+static void
+test_hint(gconstpointer data)
+{
+	const struct hint_row *r = data;
+	guint col = 99;
+	g_autofree char *hint = fw_query_hint(r->query, &col);
+
+	if (r->hint == NULL) {
+		g_assert_null(hint);
+		g_assert_cmpuint(col, ==, 0);
+		return;
+	}
+	g_assert_nonnull(hint);
+	if (!g_str_has_prefix(hint, r->hint))
+		g_error("hint for '%s': got '%s', want '%s...'", r->query, hint, r->hint);
+	g_assert_cmpuint(col, ==, r->col);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -528,6 +590,10 @@ main(int argc, char **argv)
 	for (guint i = 0; i < G_N_ELEMENTS(span_rows); i++) {
 		g_autofree char *name = g_strdup_printf("/topic/span/%u", i);
 		g_test_add_data_func(name, &span_rows[i], test_span);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(hint_rows); i++) {
+		g_autofree char *name = g_strdup_printf("/topic/hint/%u", i);
+		g_test_add_data_func(name, &hint_rows[i], test_hint);
 	}
 	g_test_add_func("/topic/deep", test_deep);
 	g_test_add_func("/topic/fields", test_fields);
