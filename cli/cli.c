@@ -1116,12 +1116,28 @@ fw_cli_config_taken(const struct fw_config *cfg, GHashTable *names, GHashTable *
 	}
 }
 
-void
-fw_cli_reload_hint(const struct fw_config *cfg)
+int
+fw_cli_reload_edited(const char *cmd, const struct fw_config *cfg)
 {
-	pid_t pid = fw_lock_daemon(cfg->database);
+	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	struct fw_lock_holder h;
+	struct fw_config *now;
+	int rc;
 
-	if (pid > 0)
-		printf("feedwatchd (pid %ld) is running: 'feedwatch reload' makes it read them\n",
-		       (long)pid);
+	if (!fw_lock_holder_read(cfg->database, &h) || !fw_lock_holder_is_daemon(&h))
+		return 0;
+	if (h.config[0] != '\0' && !fw_lock_holder_config_is(&h, cfg->path)) {
+		printf("feedwatchd (pid %ld) runs on %s, not %s: it does not read this file\n",
+		       (long)h.pid, h.config, cfg->path);
+		return 0;
+	}
+	/* the file as edited (it loaded before the edit was written) */
+	if ((now = fw_config_load(cfg->path, errors, NULL)) == NULL) {
+		printf("feedwatchd (pid %ld) is running: 'feedwatch reload' makes it read the change\n",
+		       (long)h.pid);
+		return 0;
+	}
+	rc = fw_cli_daemon_reload(cmd, now, &h);
+	fw_config_free(now);
+	return rc;
 }

@@ -283,7 +283,9 @@ gboolean fw_cli_config_append(const char *cmd, const char *path, const char *blo
  * name) to urls. */
 void fw_cli_config_taken(const struct fw_config *cfg, GHashTable *names, GHashTable *urls);
 
-/* Prints "run 'feedwatch reload'" when feedwatchd runs on cfg's database. */
-void fw_cli_reload_hint(const struct fw_config *cfg);
+/* After cmd has added to the config file at cfg->path: when feedwatchd runs
+ * on cfg's database and that file, has it reload (fw_cli_daemon_reload);
+ * when it runs on another file, says so. 0, or 1 when the reload failed. */
+int fw_cli_reload_edited(const char *cmd, const struct fw_config *cfg);
 
 #endif

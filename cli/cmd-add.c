@@ -122,7 +122,8 @@ fw_cmd_add(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		rc = 1;
 	} else {
 		printf("added [feed %s] %s to %s\n", key, feed_url, cfg->path);
-		fw_cli_reload_hint(cfg);
+		fflush(stdout);
+		rc = fw_cli_reload_edited("add", cfg);
 	}
 out:
 	fw_feed_doc_free(doc);

@@ -27,6 +27,7 @@ fw_cmd_import(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_autoptr(GDateTime) dt = g_date_time_new_now_local();
 	gsize len = 0;
 	guint skipped = 0, dups = 0, added = 0;
+	int rc = 0;
 
 	if (!fw_cli_parse_options(cmd, entries, &argc, &argv))
 		return FW_EXIT_USAGE;
@@ -84,8 +85,9 @@ fw_cmd_import(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		printf(")");
 	}
 	printf("\n");
+	fflush(stdout);
 	if (added > 0 && !dry_run)
-		fw_cli_reload_hint(cfg);
+		rc = fw_cli_reload_edited("import", cfg);
 	fw_config_free(cfg);
-	return 0;
+	return rc;
 }

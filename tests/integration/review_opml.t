@@ -5,7 +5,7 @@
 # comments and every old byte stay, the feeds come back out of export
 # without loss; `add` finds a site's feed by autodiscovery on nginx.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 40
+plan 43
 FIX="$FW_TOP/tests/fixtures/opml/realworld.opml"
 CONF="$T_TMP/feedwatch.conf"
 
@@ -193,4 +193,23 @@ like "$(fw check 2>&1)" "feedwatch.conf: ok, 1 feed, 0 topics" "the new config c
 fw -c "$T_TMP/new/team.conf" import "$FIX" > "$T_TMP/import-new" 2>&1
 is "$?:$(grep -c "^made $T_TMP/new/team.conf" "$T_TMP/import-new")" "0:1" \
 	"import -c FILE makes the missing FILE"
+
+# With feedwatchd running on the config, add has it reload, and says what
+# it now holds; a daemon on another file is named, not reloaded.
+cp "$T_TMP/www/blog/feed.xml" "$T_TMP/www/second.xml"
+$FW_WRAP "$FW_BUILD/feedwatchd" 2> "$T_TMP/d.err" &
+dpid=$!
+for i in $(seq 600); do grep -q '^config ' "$XDG_DATA_HOME/feedwatch/feedwatch.db.lock" 2> /dev/null && break; sleep 0.05; done
+out=$(fw add --name second "$BASE/second.xml" 2>&1)
+is "$?:$out" "0:added [feed second] $BASE/second.xml to $user_conf
+feedwatchd (pid $dpid) reloaded $user_conf: 2 feeds, 0 topics" "add while feedwatchd runs: it reloads, and add says so"
+grep -q "reloaded: 2 feeds, 0 topics" "$T_TMP/d.err"
+ok $? "the daemon had reloaded when add returned"
+cp "$user_conf" "$T_TMP/copy.conf"
+cp "$T_TMP/www/blog/feed.xml" "$T_TMP/www/third.xml"
+out=$(fw -c "$T_TMP/copy.conf" add --name third "$BASE/third.xml" 2>&1)
+is "$?:$out" "0:added [feed third] $BASE/third.xml to $T_TMP/copy.conf
+feedwatchd (pid $dpid) runs on $user_conf, not $T_TMP/copy.conf: it does not read this file" \
+	"add to another file that names the same database: the daemon's file is named"
+kill -TERM $dpid; wait $dpid
 done_testing
