@@ -329,6 +329,7 @@ filter_ask(struct fw_browse_ui *ui)
 {
 	g_autofree char *q = prompt(ui, "Filter (a query; empty: none): ", ui->b->filter_text);
 	g_autoptr(GError) err = NULL;
+	g_autofree char *hint = NULL;
 	guint col = 0, n;
 
 	if (q == NULL)
@@ -344,7 +345,10 @@ filter_ask(struct fw_browse_ui *ui)
 	if (ui->view == FW_BROWSE_VIEW_READER)
 		ui->view = FW_BROWSE_VIEW_STORIES;
 	n = ((struct fw_browse_topic *)ui->b->topics->pdata[0])->total;
-	if (ui->b->filter_text != NULL)
+	if (ui->b->filter_text != NULL && (hint = fw_query_hint(ui->b->filter_text, &col)) != NULL)
+		fw_browse_screen_say(ui, FALSE, "%u %s the filter. Column %u: %s", n,
+		                     n == 1 ? "story passes" : "stories pass", col, hint);
+	else if (ui->b->filter_text != NULL)
 		fw_browse_screen_say(ui, FALSE, "%u %s the filter.", n, n == 1 ? "story passes" : "stories pass");
 	else
 		fw_browse_screen_say(ui, FALSE, "No filter: %u %s.", n, n == 1 ? "story" : "stories");

@@ -15,7 +15,7 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
 . "$(dirname "$0")/notify_setup.sh"   # wait_until, start_daemon; TZ=UTC
-plan 73
+plan 74
 
 # Under valgrind everything is slower: wait longer.
 WAIT=20
@@ -262,6 +262,11 @@ keys a -l '(Milei'
 keys a Enter
 shows a '^Filter: .* \(column [0-9]+\)'
 ok $? "a query that does not parse: its error and column"
+keys a / C-u
+keys a -l 'zanzibar or wire'
+keys a Enter
+shows a "^[0-9]+ stor(y passes|ies pass) the filter\. Column 10: .or. is a word to find here"
+ok $? "a query with a likely slip: it filters, and the status line says what may be wrong"
 keys a / C-u Enter
 shows a '^No filter: [0-9]+ stories\.'
 ok $? "an empty filter: none"
