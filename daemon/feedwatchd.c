@@ -265,12 +265,13 @@ daemon_reload_cb(gpointer data)
 
 	fw_service_notify("RELOADING=1");
 	fw_log_info("reloading %s", d->config_path);
-	cfg = fw_config_load(d->config_path, errors, &err);
+	if ((cfg = fw_config_load(d->config_path, errors, &err)) != NULL)
+		daemon_log_hints(cfg);
 	if (cfg == NULL) {
 		for (guint i = 0; i < errors->len; i++)
 			fw_log_err("%s", (char *)errors->pdata[i]);
 		fw_log_err("%s; keeping the configuration in use", err->message);
-	} else if (daemon_log_hints(cfg), d->desk != NULL) {
+	} else if (d->desk != NULL) {
 		fw_desk_reconfigure(d->desk, cfg);
 		fw_config_free(d->cfg);
 		d->cfg = cfg;
