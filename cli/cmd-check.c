@@ -4,7 +4,8 @@
 #include "cli.h"
 
 /* Loads the config as feedwatchd would; prints every problem on stdout, or
- * the likely slips in its queries (warnings) and a one-line summary. 1 when
+ * the likely slips in its queries (warnings), a one-line summary, and
+ * whether a running feedwatchd has yet to read the file as it is. 1 when
  * the config does not load. */
 int
 fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv)
@@ -13,6 +14,7 @@ fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char *path = NULL, *shown = NULL;
 	struct fw_config *cfg;
+	struct fw_lock_holder h;
 
 	if (!fw_cli_parse_options(cmd, NULL, &argc, &argv))
 		return FW_EXIT_USAGE;
@@ -46,6 +48,11 @@ fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	if (cfg->hints->len > 0)
 		printf(" (%u warning%s above)", cfg->hints->len, cfg->hints->len == 1 ? "" : "s");
 	printf("\n");
+	/* checked after an edit: the running daemon has not read it yet */
+	if (fw_lock_holder_read(cfg->database, &h) && fw_lock_holder_is_daemon(&h) &&
+	    !fw_cli_daemon_config_current(cfg, &h))
+		printf("feedwatchd (pid %ld) runs on %s as it was before it changed: "
+		       "`feedwatch reload` applies the change\n", (long)h.pid, path);
 	fw_config_free(cfg);
 	return 0;
 }

@@ -5,7 +5,7 @@
 # and says whether the daemon took the config; a config edited since the
 # daemon read it (status says so) is reloaded by `feedwatch poll` first.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 28
+plan 30
 
 item() {  # item ID TITLE
 	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
@@ -93,6 +93,8 @@ like "$out" "$conf has changed since feedwatchd read it: \`feedwatch reload\` ap
 	"status: the config changed since the daemon read it"
 like "$(fw -c "$conf" status --format json | head -n 1)" '"daemon":\{"running":true,"pid":[0-9]+,"config":"[^"]*/fw.conf","config_current":false\}' \
 	"status --format json: config_current false"
+is "$(fw -c "$conf" check | tail -n 1)" "feedwatchd (pid $dpid) runs on $conf as it was before it changed: \`feedwatch reload\` applies the change" \
+	"check after the edit: the file is good, and the daemon has yet to read it"
 out=$(fw -c "$conf" poll)
 is "$?" 0 "poll after the edit exits 0"
 is "$out" "$conf has changed since feedwatchd (pid $dpid) read it: asking it to reload first
@@ -104,6 +106,7 @@ like "$(fw -c "$conf" status --format json | head -n 1)" '"config_current":true'
 	"status: the daemon runs on the config as it is"
 out=$(fw -c "$conf" status)
 ok $([[ "$out" != *"has changed"* ]]; echo $?) "and the text says nothing of a change"
+is "$(fw -c "$conf" check | grep -c feedwatchd)" 0 "nor does check"
 
 # The daemon reads a broken config after the command had read a good one:
 # the command says it kept its own. (The daemon is stopped while the
