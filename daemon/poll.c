@@ -1040,6 +1040,7 @@ poll_topics_catch_up(struct fw_poller *p)
 	const struct fw_config *cfg = p->cfg;
 	g_autoptr(GPtrArray) keys = g_ptr_array_new();
 	g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) canon = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) learned = g_ptr_array_new();
 	g_autoptr(GPtrArray) changed = g_ptr_array_new();
 	g_autoptr(GError) err = NULL;
@@ -1049,8 +1050,13 @@ poll_topics_catch_up(struct fw_poller *p)
 	for (guint i = 0; i < cfg->topics->len; i++) {
 		const struct fw_topic_conf *tc = cfg->topics->pdata[i];
 
+		char *text = fw_topic_conf_query(tc);
+		struct fw_query *q = fw_query_parse(text, NULL, NULL);   /* compiled before: it does */
+
 		g_ptr_array_add(keys, tc->key);
-		g_ptr_array_add(queries, fw_topic_conf_query(tc));
+		g_ptr_array_add(queries, text);
+		g_ptr_array_add(canon, q != NULL ? fw_query_canonical(q) : g_strdup(text));
+		fw_query_free(q);
 	}
 	if (keys->len == 0 || !fw_store_begin(p->store, &err)) {
 		if (err != NULL)
@@ -1058,7 +1064,8 @@ poll_topics_catch_up(struct fw_poller *p)
 		return;
 	}
 	ok = fw_store_topics_learn(p->store, (char *const *)keys->pdata,
-	                           (char *const *)queries->pdata, keys->len, learned, changed, &err);
+	                           (char *const *)canon->pdata, (char *const *)queries->pdata,
+	                           keys->len, learned, changed, &err);
 	if (!ok || learned->len + changed->len == 0)
 		goto end;
 	c.topics = g_ptr_array_new_with_free_func((GDestroyNotify)catch_topic_free);

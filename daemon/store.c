@@ -471,25 +471,33 @@ gboolean fw_store_current_items_foreach(struct fw_store *s, fw_store_item_cb cb,
  * most one conditional write, whose result says what the topic is even when
  * another poller wrote it at once (it waited for that one's commit). */
 gboolean fw_store_topics_learn(struct fw_store *s, char *const *keys, char *const *queries,
-                               guint n, GPtrArray *learned, GPtrArray *changed,
-                               GError **error)
+                               char *const *written, guint n, GPtrArray *learned,
+                               GPtrArray *changed, GError **error)
 {
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;   /* for whoever reads the table */
 
 	g_return_val_if_fail((keys != NULL && queries != NULL) || n == 0, FALSE);
 	for (guint i = 0; i < n; i++) {
-		gboolean known = FALSE, unset = FALSE, same = FALSE, wrote = FALSE;
+		gboolean known = FALSE, unset = FALSE, same = FALSE, wrote = FALSE, as_written = FALSE;
 
 		if (!s->ops->topic_get(s, keys[i], queries[i], &known, &unset, &same, error))
 			return FALSE;
 		if (same)
 			continue;
+		/* kept as written (by a feedwatch from before canonical forms):
+		 * the same query takes its canonical form silently */
+		if (known && !unset && written != NULL && strcmp(written[i], queries[i]) != 0) {
+			gboolean k, u;
+
+			if (!s->ops->topic_get(s, keys[i], written[i], &k, &u, &as_written, error))
+				return FALSE;
+		}
 		/* new; met before schema 12 (takes its query silently); changed */
 		if (!s->ops->topic_write(s, !known ? FW_STORE_TOPIC_LEARN
 		                         : unset ? FW_STORE_TOPIC_ADOPT : FW_STORE_TOPIC_CHANGE,
 		                         keys[i], queries[i], now, &wrote, error))
 			return FALSE;
-		if (wrote && !unset)
+		if (wrote && !unset && !as_written)
 			g_ptr_array_add(known ? changed : learned, keys[i]);
 	}
 	return TRUE;

@@ -1123,6 +1123,59 @@ fields_of(const struct fw_qnode *n)
 	}
 }
 
+/* Appends n's canonical form to out (see fw_query_canonical). */
+static void
+canonical(GString *out, const struct fw_qnode *n)
+{
+	static const char *const sep[] = { [FW_QNODE_AND] = " AND ", [FW_QNODE_OR] = " OR " };
+
+	switch (n->kind) {
+	case FW_QNODE_PHRASE:
+		g_string_append_printf(out, "{%x}\"", n->fields);
+		for (guint i = 0; i < n->n; i++)
+			g_string_append_printf(out, "%s%s%s", i ? " " : "", n->terms[i].word,
+			                       n->terms[i].prefix ? "*" : "");
+		g_string_append_c(out, '"');
+		break;
+	case FW_QNODE_REGEX:
+		/* the pattern as compiled, and its flags */
+		g_string_append_printf(out, "{%x}/%s/%x", n->fields, g_regex_get_pattern(n->regex),
+		                       (guint)g_regex_get_compile_flags(n->regex));
+		break;
+	case FW_QNODE_AND:
+	case FW_QNODE_OR:
+		g_string_append_c(out, '(');
+		for (guint i = 0; i < n->n; i++) {
+			if (i > 0)
+				g_string_append(out, sep[n->kind]);
+			canonical(out, n->kids[i]);
+		}
+		g_string_append_c(out, ')');
+		break;
+	case FW_QNODE_NOT:
+		g_string_append(out, "NOT(");
+		canonical(out, n->kids[0]);
+		g_string_append_c(out, ')');
+		break;
+	case FW_QNODE_NEAR:
+		g_string_append_c(out, '(');
+		canonical(out, n->kids[0]);
+		g_string_append_printf(out, " NEAR/%u ", n->n);
+		canonical(out, n->kids[1]);
+		g_string_append_c(out, ')');
+		break;
+	}
+}
+
+char *
+fw_query_canonical(const struct fw_query *q)
+{
+	GString *out = g_string_new(NULL);
+
+	canonical(out, q->root);
+	return g_string_free(out, FALSE);
+}
+
 /* Whether a token of kind k can end a term (what an operator may follow). */
 static gboolean
 ends_term(enum tk k)

@@ -562,16 +562,18 @@ gboolean fw_store_current_items_foreach(struct fw_store *s, fw_store_item_cb cb,
                                         GError **error);
 
 /* Topics the database has met (schema 12), with the query each had:
- * records each of keys[0..n) with queries[i] and appends to learned the
- * keys it had not met and to changed those it had met with another query
- * (both borrowed from keys; a topic met before its query was kept, by a
- * database from before schema 12, takes its query silently). Inside a
+ * records each of keys[0..n) with queries[i] (fw_query_canonical) and
+ * appends to learned the keys it had not met and to changed those it had
+ * met with another query (both borrowed from keys; a topic met before its
+ * query was kept, by a database from before schema 12, takes its query
+ * silently, and so does one kept as written, written[i], by a feedwatch
+ * from before canonical forms; written may be NULL). Inside a
  * transaction (fw_store_begin), so that what is stored for them commits
  * with them; on PostgreSQL one poller learns a topic or a change, the
  * others wait for its commit and find it known. */
 gboolean fw_store_topics_learn(struct fw_store *s, char *const *keys, char *const *queries,
-                               guint n, GPtrArray *learned, GPtrArray *changed,
-                               GError **error);
+                               char *const *written, guint n, GPtrArray *learned,
+                               GPtrArray *changed, GError **error);
 
 /* ---- feedwatch browse -------------------------------------------------- */
 

@@ -43,6 +43,13 @@ struct fw_query *fw_query_parse(const char *src, guint *err_col, GError **error)
 
 void fw_query_free(struct fw_query *q);   /* NULL is fine */
 
+/* q as the matcher sees it, in one string: equal for two queries that
+ * match alike as written (spaces, case and accents of words, parentheses,
+ * AND written or not, also= folded in), different when a word, field,
+ * prefix, distance or regex differs (or the order of terms: such a change
+ * is taken for a change). Caller frees. */
+char *fw_query_canonical(const struct fw_query *q);
+
 /* A likely slip in src, a query that parses but may not say what its
  * writer meant: a lower-case operator between terms ("milei or mercosur"
  * also needs the word "or"), a '|' inside a word, a ',' or ';' after one.

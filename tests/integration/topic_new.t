@@ -2,12 +2,13 @@
 # A topic new to the database looks through the items its feeds list now,
 # once: what it finds goes into the hit log as initial hits (not notified,
 # unless notify_initial), and from then on it matches items as they arrive.
-# A known topic whose query changed does the same.
+# A known topic whose query changed does the same (a query written another
+# way, matching alike, has not changed).
 # Items gone from their feed and feeds that left the config are not looked
 # at; a topic the database had before (an upgraded one: those with hits) is
 # not new; a reload that adds a topic catches it up in the daemon.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 30
+plan 33
 
 item() {  # item ID TITLE
 	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
@@ -84,6 +85,20 @@ like "$(cat "$T_TMP/pq.err")" "info: topic mercosur has a new query: 1 new hit a
 	"a changed query: the current items it finds are caught up, and it says so"
 like "$(hits_of mercosur)" "^a1:initial a3:initial a4:(pending|delivered)$" "the hit of a1 is added, initial; the others kept"
 is "$(cat "$REC")" "mercosur Mercosur tariffs" "and nothing more was notified"
+
+# The same query written another way (case, spaces, parentheses) is no
+# change; nor is the query as a feedwatch from before canonical forms kept
+# it (its text as written): that takes the canonical form silently.
+sed -i 's/^query = Mercosur OR Washington$/query = (mercosur)   OR  WASHINGTON/' "$conf"
+fw -c "$conf" poll 2> "$T_TMP/pr.err"
+grep -q "new query" "$T_TMP/pr.err"
+is "$?" 1 "the same query written another way: nothing to catch up"
+q "UPDATE topics SET query = '(mercosur)   OR  WASHINGTON' WHERE topic = 'mercosur'"
+fw -c "$conf" poll 2> "$T_TMP/pr2.err"
+grep -q "new query" "$T_TMP/pr2.err"
+is "$?" 1 "a query kept as written, unchanged: nothing to catch up"
+is "$(q "SELECT query <> '(mercosur)   OR  WASHINGTON' AND query LIKE '%\"mercosur\"%\"washington\"%'
+	FROM topics WHERE topic = 'mercosur'")" 1 "and it is kept in its canonical form now"
 
 # A topic removed and added again is not new: its hits are its own business.
 q "PRAGMA foreign_keys = ON; DELETE FROM hits WHERE topic = 'mercosur'"

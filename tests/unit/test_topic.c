@@ -575,6 +575,54 @@ test_hint(gconstpointer data)
 	g_assert_cmpuint(col, ==, r->col);
 }
 
+/* fw_query_canonical: two queries that match alike have one form; any
+ * difference in what is matched gives another. */
+struct canon_row {
+	const char *a, *b;
+	gboolean same;
+};
+
+static const struct canon_row canon_rows[] = {
+	{ "Milei", "milei", TRUE },
+	{ "Milei", "\"MILEI\"", TRUE },
+	{ "Común", "comun", TRUE },
+	{ "Milei   OR  Mercosur", "Milei OR Mercosur", TRUE },
+	{ "(Milei) OR (Mercosur)", "Milei OR Mercosur", TRUE },   /* also= folded in */
+	{ "Milei Caputo", "Milei AND Caputo", TRUE },
+	{ "Milei -Trump", "Milei NOT Trump", TRUE },
+	{ "China NEAR swap*", "China NEAR/10 swap*", TRUE },
+	{ "title:(Milei OR Caputo)", "title:Milei OR title:Caputo", TRUE },
+	{ "/mil+ei/", "/mil+ei/", TRUE },
+	{ "Milei OR Mercosur", "Mercosur OR Milei", FALSE },   /* order: taken for a change */
+	{ "swap*", "swap", FALSE },
+	{ "title:Milei", "Milei", FALSE },
+	{ "China NEAR/5 swap", "China NEAR/6 swap", FALSE },
+	{ "/mil+ei/", "/mil+ei/i", FALSE },
+	{ "/mil+ei/", "/mil+e/", FALSE },
+	{ "\"Milei Caputo\"", "Milei Caputo", FALSE },
+	{ "Milei OR Caputo", "Milei Caputo", FALSE },
+	{ "Milei -Trump", "Milei Trump", FALSE },
+	{ "\"swap* line\"", "\"swap line\"", FALSE },
+};
+
+static void
+test_canonical(gconstpointer data)
+{
+	const struct canon_row *r = data;
+	struct fw_query *a = fw_query_parse(r->a, NULL, NULL), *b = fw_query_parse(r->b, NULL, NULL);
+	g_autofree char *ca = NULL, *cb = NULL;
+
+	g_assert_nonnull(a);
+	g_assert_nonnull(b);
+	ca = fw_query_canonical(a);
+	cb = fw_query_canonical(b);
+	if ((strcmp(ca, cb) == 0) != r->same)
+		g_error("'%s' -> %s, '%s' -> %s: want %s", r->a, ca, r->b, cb,
+		        r->same ? "the same" : "different");
+	fw_query_free(a);
+	fw_query_free(b);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -594,6 +642,10 @@ main(int argc, char **argv)
 	for (guint i = 0; i < G_N_ELEMENTS(hint_rows); i++) {
 		g_autofree char *name = g_strdup_printf("/topic/hint/%u", i);
 		g_test_add_data_func(name, &hint_rows[i], test_hint);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(canon_rows); i++) {
+		g_autofree char *name = g_strdup_printf("/topic/canonical/%u", i);
+		g_test_add_data_func(name, &canon_rows[i], test_canonical);
 	}
 	g_test_add_func("/topic/deep", test_deep);
 	g_test_add_func("/topic/fields", test_fields);
