@@ -1033,14 +1033,13 @@ catch_up_item_cb(gint64 item_rowid, const char *feed_key, const char *feed_title
  * notified) unless notify_initial. The store learns the topics and queries
  * in the same transaction, so this happens once a topic and query. A
  * failure is logged and rolled back: they are new again at the next start
- * or reload. */
+ * or reload. canon: each topic's fw_query_canonical, in the config's order. */
 static void
-poll_topics_catch_up(struct fw_poller *p)
+poll_topics_catch_up(struct fw_poller *p, GPtrArray *canon)
 {
 	const struct fw_config *cfg = p->cfg;
 	g_autoptr(GPtrArray) keys = g_ptr_array_new();
 	g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func(g_free);
-	g_autoptr(GPtrArray) canon = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) learned = g_ptr_array_new();
 	g_autoptr(GPtrArray) changed = g_ptr_array_new();
 	g_autoptr(GError) err = NULL;
@@ -1050,13 +1049,8 @@ poll_topics_catch_up(struct fw_poller *p)
 	for (guint i = 0; i < cfg->topics->len; i++) {
 		const struct fw_topic_conf *tc = cfg->topics->pdata[i];
 
-		char *text = fw_topic_conf_query(tc);
-		struct fw_query *q = fw_query_parse(text, NULL, NULL);   /* compiled before: it does */
-
 		g_ptr_array_add(keys, tc->key);
-		g_ptr_array_add(queries, text);
-		g_ptr_array_add(canon, q != NULL ? fw_query_canonical(q) : g_strdup(text));
-		fw_query_free(q);
+		g_ptr_array_add(queries, fw_topic_conf_query(tc));
 	}
 	if (keys->len == 0 || !fw_store_begin(p->store, &err)) {
 		if (err != NULL)
@@ -1132,6 +1126,7 @@ gboolean
 fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError **error)
 {
 	struct fw_matcher *m = fw_matcher_new();
+	g_autoptr(GPtrArray) canon = g_ptr_array_new_with_free_func(g_free);
 	guint old_n = p->cfg != NULL ? p->cfg->feeds->len : 0;
 	guint8 *marks = g_new0(guint8, MAX(cfg->feeds->len, 1u));
 	guint *moved = g_new(guint, MAX(old_n, 1u));   /* old index -> new, or G_MAXUINT */
@@ -1154,6 +1149,7 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 			g_free(moved);
 			return FALSE;
 		}
+		g_ptr_array_add(canon, fw_query_canonical(q));
 		fw_matcher_add(m, i, q);
 	}
 	fw_matcher_build(m);   /* on this thread: the worker's memory stays transient */
@@ -1208,7 +1204,7 @@ fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg, GError *
 	if (p->outbox != NULL)
 		fw_outbox_reconfigure(p->outbox, cfg);
 	poll_feeds_register(p);
-	poll_topics_catch_up(p);
+	poll_topics_catch_up(p, canon);
 	return TRUE;
 }
 

@@ -1131,10 +1131,18 @@ canonical(GString *out, const struct fw_qnode *n)
 
 	switch (n->kind) {
 	case FW_QNODE_PHRASE:
-		g_string_append_printf(out, "{%x}\"", n->fields);
-		for (guint i = 0; i < n->n; i++)
-			g_string_append_printf(out, "%s%s%s", i ? " " : "", n->terms[i].word,
-			                       n->terms[i].prefix ? "*" : "");
+		/* (no printf: a start with 10,000 topics makes 10,000 of these) */
+		g_string_append_c(out, '{');
+		for (int b = 28; b >= 0; b -= 4)
+			g_string_append_c(out, "0123456789abcdef"[(n->fields >> b) & 0xf]);
+		g_string_append(out, "}\"");
+		for (guint i = 0; i < n->n; i++) {
+			if (i > 0)
+				g_string_append_c(out, ' ');
+			g_string_append_len(out, n->terms[i].word, n->terms[i].len);
+			if (n->terms[i].prefix)
+				g_string_append_c(out, '*');
+		}
 		g_string_append_c(out, '"');
 		break;
 	case FW_QNODE_REGEX:
@@ -1170,7 +1178,7 @@ canonical(GString *out, const struct fw_qnode *n)
 char *
 fw_query_canonical(const struct fw_query *q)
 {
-	GString *out = g_string_new(NULL);
+	GString *out = g_string_sized_new(64);
 
 	canonical(out, q->root);
 	return g_string_free(out, FALSE);
