@@ -246,12 +246,18 @@ daemon_requests_cb(gpointer data)
 
 static void daemon_schedule(struct daemon *d);
 
-/* Logs the likely slips in cfg's queries (`feedwatch check` shows them too). */
+/* Logs the likely slips in cfg's queries (`feedwatch check` shows them too,
+ * with a caret line: the log has their first line, as a warning). */
 static void
 daemon_log_hints(const struct fw_config *cfg)
 {
-	for (guint i = 0; i < cfg->hints->len; i++)
-		fw_log_warn("%s", (char *)cfg->hints->pdata[i]);
+	for (guint i = 0; i < cfg->hints->len; i++) {
+		const char *h = cfg->hints->pdata[i], *w = strstr(h, ": warning: ");
+		int at = w != NULL ? (int)(w - h) : 0;
+
+		fw_log_warn("%.*s%s%.*s", at, h, w != NULL ? ": " : "",
+		            (int)strcspn(w != NULL ? w + 11 : h, "\n"), w != NULL ? w + 11 : h);
+	}
 }
 
 /* SIGHUP: validate the config completely; on any error keep the old one. */

@@ -6,7 +6,7 @@
 # regular file of at most 32 MiB is read. Likely slips in queries that load
 # ("milei or mercosur") are warnings from check, match and the daemon.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 32
+plan 33
 
 fw -c "$FW_TOP/config/feedwatch.conf" check > "$T_TMP/out"
 ok $? "the shipped example config is valid"
@@ -71,6 +71,8 @@ dpid=$!
 for i in $(seq 600); do grep -q "watching" "$T_TMP/derr" && break; sleep 0.05; done
 kill -TERM $dpid; wait $dpid
 like "$(grep -c 'warning: .*not an operator' "$T_TMP/derr")" "^3$" "feedwatchd logs the three slips, and runs"
+like "$(cat "$T_TMP/derr")" "warning: $slips:4:14: ',' is not an operator: the terms it separates are all required; for any of them, write OR between them\$" \
+	"each as one line: where, and what (the caret is check's)"
 
 fwd -c "$bad" 2> "$T_TMP/derr"
 is "$?" 1 "feedwatchd refuses a bad config"
