@@ -40,8 +40,11 @@ fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		fw_config_free(cfg);
 		return 1;
 	}
-	for (guint i = 0; i < cfg->hints->len; i++)
-		printf("%s\n", (char *)cfg->hints->pdata[i]);
+	for (guint i = 0; i < cfg->hints->len; i++) {
+		const struct fw_config_hint *hint = cfg->hints->pdata[i];
+
+		printf("%s: warning: %s%s\n", hint->where, hint->what, hint->caret);
+	}
 	printf("%s: ok, %u feed%s, %u topic%s, database %s", path, cfg->feeds->len,
 	       cfg->feeds->len == 1 ? "" : "s", cfg->topics->len, cfg->topics->len == 1 ? "" : "s",
 	       shown);

@@ -1391,21 +1391,32 @@ caret(const char *text, int col)
 	return g_string_free(s, FALSE);
 }
 
+static void
+config_hint_free(struct fw_config_hint *h)
+{
+	g_free(h->where);
+	g_free(h->what);
+	g_free(h->caret);
+	g_free(h);
+}
+
 /* Adds to c->hints the likely slip in query (fw_query_hint), which starts at
- * column col of entry e, as "path:line:col: warning: what" and a caret line. */
+ * column col of entry e; what: a prefix for its message ("also: "). */
 static void
 query_hint(struct scan *sc, struct fw_config *c, const struct entry *e, const char *query,
            int col, const char *what)
 {
 	guint at = 0;
 	g_autofree char *hint = fw_query_hint(query, &at);
-	g_autofree char *c2 = NULL;
+	struct fw_config_hint *h;
 
 	if (hint == NULL)
 		return;
-	c2 = caret(e->text, col + (int)at - 1);
-	g_ptr_array_add(c->hints, g_strdup_printf("%s:%d:%d: warning: %s%s%s", sc->path, e->line,
-	                                          col + (int)at - 1, what, hint, c2));
+	h = g_new(struct fw_config_hint, 1);
+	h->where = g_strdup_printf("%s:%d:%d", sc->path, e->line, col + (int)at - 1);
+	h->what = g_strconcat(what, hint, NULL);
+	h->caret = caret(e->text, col + (int)at - 1);
+	g_ptr_array_add(c->hints, h);
 }
 
 static void
@@ -1740,7 +1751,7 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 	c->mem = config_mem_new();
 	c->feeds = g_ptr_array_new();   /* its feeds are in c->mem */
 	c->topics = g_ptr_array_new_with_free_func((GDestroyNotify)topic_conf_free);
-	c->hints = g_ptr_array_new_with_free_func(g_free);
+	c->hints = g_ptr_array_new_with_free_func((GDestroyNotify)config_hint_free);
 	sc.problems = g_array_new(FALSE, FALSE, sizeof(struct problem));
 	sc.groups = g_ptr_array_new_with_free_func((GDestroyNotify)group_free);
 	sc.names = g_hash_table_new(g_str_hash, g_str_equal);

@@ -252,11 +252,9 @@ static void
 daemon_log_hints(const struct fw_config *cfg)
 {
 	for (guint i = 0; i < cfg->hints->len; i++) {
-		const char *h = cfg->hints->pdata[i], *w = strstr(h, ": warning: ");
-		int at = w != NULL ? (int)(w - h) : 0;
+		const struct fw_config_hint *h = cfg->hints->pdata[i];
 
-		fw_log_warn("%.*s%s%.*s", at, h, w != NULL ? ": " : "",
-		            (int)strcspn(w != NULL ? w + 11 : h, "\n"), w != NULL ? w + 11 : h);
+		fw_log_warn("%s: %s", h->where, h->what);
 	}
 }
 

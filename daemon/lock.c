@@ -189,16 +189,6 @@ fw_lock_holder_is_daemon(const struct fw_lock_holder *h)
 	return h->pid > 0 && strcmp(h->role, FW_LOCK_DAEMON) == 0;
 }
 
-pid_t
-fw_lock_daemon(const char *db_path)
-{
-	struct fw_lock_holder h;
-
-	if (!fw_lock_holder_read(db_path, &h) || !fw_lock_holder_is_daemon(&h))
-		return 0;
-	return h.pid;
-}
-
 char *
 fw_lock_holder_describe(const struct fw_lock_holder *h)
 {

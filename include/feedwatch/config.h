@@ -36,6 +36,14 @@ struct fw_feed_conf {
 	int line;         /* of the [feed ...] header; 0 for a feed from opml= */
 };
 
+/* A likely slip in a query that loads: where ("path:line:col"), what (the
+ * message), and the caret lines under it ("\n    text\n    ^"). */
+struct fw_config_hint {
+	char *where;
+	char *what;
+	char *caret;
+};
+
 struct fw_topic_conf {
 	char *key;        /* the group name after "topic " */
 	char *name;       /* display name (name=); default: the key capitalised, - and _ as spaces */
@@ -79,9 +87,8 @@ struct fw_config {
 	GPtrArray *feeds;     /* of struct fw_feed_conf *, in file order; they and their
 	                         strings are the config's (freed with it) */
 	GPtrArray *topics;    /* of struct fw_topic_conf *, in file order */
-	GPtrArray *hints;     /* of char *: likely slips in queries that load
-	                         (fw_query_hint), "path:line:col: warning: ..." and a
-	                         caret line, in file order; not problems */
+	GPtrArray *hints;     /* of struct fw_config_hint *: likely slips in queries
+	                         that load (fw_query_hint), in file order; not problems */
 	struct fw_config_mem *mem;  /* config.c's: where the feeds are kept */
 };
 

@@ -51,11 +51,6 @@ gboolean fw_lock_holder_read(const char *db_path, struct fw_lock_holder *holder)
 /* Whether h is a feedwatchd (not another command, nor one of unknown role). */
 gboolean fw_lock_holder_is_daemon(const struct fw_lock_holder *h);
 
-/* The pid of the feedwatchd holding db_path's lock, the only process to
- * signal: 0 when nobody holds it or its holder is not (known to be) a
- * feedwatchd. */
-pid_t fw_lock_daemon(const char *db_path);
-
 /* h for a message: "feedwatchd (pid N)", "`feedwatch poll` (pid N)", or
  * "pid N (a feedwatch that does not say what it is)". Caller frees. */
 char *fw_lock_holder_describe(const struct fw_lock_holder *h);
