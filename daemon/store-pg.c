@@ -1379,11 +1379,12 @@ static gboolean pg_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
 /* ---- items and hits ---------------------------------------------------- */
 
 /* Reads PS_ITEM_BY_LINK's rows: the first not yet put in this transaction
- * (any row outside one) fills *rowid, *same (its hash is hash) and
+ * (any row outside one), and for a twin one whose hash is hash, fills *rowid, *same (its hash is hash) and
  * *last_seen; the first of all *titled (its story keyed on link and title:
  * the same link and title are the same story). */
 static void item_pick(struct fw_store *s, const PGresult *r, gboolean txn, const char *hash,
-                      gint64 *rowid, gboolean *same, gint64 *last_seen, gboolean *titled)
+                      gboolean twin, gint64 *rowid, gboolean *same, gint64 *last_seen,
+                      gboolean *titled)
 {
 	for (int i = 0; i < PQntuples(r); i++) {
 		gint64 id = col_int(r, i, 0);
@@ -1392,6 +1393,8 @@ static void item_pick(struct fw_store *s, const PGresult *r, gboolean txn, const
 			*titled = col_int(r, i, 3) == 0;
 		if (txn && g_hash_table_contains(s->unit.touched, GSIZE_TO_POINTER(id)))
 			continue;
+		if (twin && g_strcmp0(col_str(r, i, 1), hash) != 0)
+			continue;   /* a twin takes only a row of its own text */
 		*rowid = id;
 		*same = g_strcmp0(col_str(r, i, 1), hash) == 0;
 		*last_seen = col_int(r, i, 2);
@@ -1469,8 +1472,9 @@ static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		*state = FW_ITEM_SEEN;
 		return TRUE;
 	}
-	/* by link and title: a guid that changes on every fetch (not a twin) */
-	if (!rowid && !item->link_twin && (canon = fw_store_canonical_link(item->link))) {
+	/* by link and title: a guid that changes on every fetch (a twin only as
+	 * a row of its own text) */
+	if (!rowid && (canon = fw_store_canonical_link(item->link))) {
 		titled_key = fw_store_story_link(canon, item->title);
 		p_text(&p, canon);
 		p_int(&p, feed_id);
@@ -1479,7 +1483,7 @@ static gboolean pg_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		p_text(&p, titled_key);
 		if (!(r = pq_run(s, PS_ITEM_BY_LINK, &p, "reading an item", error)))
 			return FALSE;
-		item_pick(s, r, txn, hash, &rowid, &same, &last_seen, &titled);
+		item_pick(s, r, txn, hash, item->link_twin, &rowid, &same, &last_seen, &titled);
 		PQclear(r);
 	} else if (rowid && !same && (canon = fw_store_canonical_link(item->link))) {
 		/* edited: a stored key of link or of link and title stays */

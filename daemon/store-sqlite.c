@@ -2133,12 +2133,12 @@ static gboolean column_is(sqlite3_stmt *q, int i, const char *hash)
 }
 
 /* Reads ST_ITEM_BY_LINK, bound by the caller: the first row not yet put in
- * this transaction (any row outside one) fills *rowid, *same (its hash is
- * hash) and *last_seen; the first row of all *titled (its story keyed on
+ * this transaction (any row outside one), and for a twin one whose hash is
+ * hash, fills *rowid, *same (its hash is hash) and *last_seen; the first row of all *titled (its story keyed on
  * link and title: the same link and title are the same story). FALSE with
  * error on an SQLite error. */
 static gboolean item_find_link(struct fw_store *s, sqlite3_stmt *q, gboolean in_txn,
-                               const char *hash, gint64 *rowid, gboolean *same,
+                               const char *hash, gboolean twin, gint64 *rowid, gboolean *same,
                                gint64 *last_seen, gboolean *titled, GError **error)
 {
 	int rc;
@@ -2150,6 +2150,8 @@ static gboolean item_find_link(struct fw_store *s, sqlite3_stmt *q, gboolean in_
 			*titled = !sqlite3_column_int(q, 3);
 		if (in_txn && g_hash_table_contains(s->unit.touched, GSIZE_TO_POINTER(id)))
 			continue;
+		if (twin && !column_is(q, 1, hash))
+			continue;   /* a twin takes only a row of its own text */
 		*rowid = id;
 		*same = column_is(q, 1, hash);
 		*last_seen = sqlite3_column_int64(q, 2);
@@ -2232,9 +2234,10 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		return TRUE;
 	}
 
-	/* Else by link and title: a guid that changes on every fetch (not a
-	 * twin: another item of its document has its link and title). */
-	if (!rowid && !item->link_twin && canon_key_make(&key, item)) {
+	/* Else by link and title: a guid that changes on every fetch; a twin
+	 * (another item of its document has its link and title) only as a
+	 * stored row of the same text, which nothing can tell from it. */
+	if (!rowid && canon_key_make(&key, item)) {
 		if (!(q = stmt(s, ST_ITEM_BY_LINK, error)))
 			return FALSE;
 		bind_canon_key(q, 1, &key, item, FALSE);
@@ -2242,7 +2245,8 @@ static gboolean sq_item_put(struct fw_store *s, gint64 feed_id, const struct fw_
 		bind_text(q, 3, item->link);
 		bind_text(q, 4, item->title);
 		bind_canon_key(q, 5, &key, item, TRUE);
-		if (!item_find_link(s, q, in_txn, hash, &rowid, &same, &last_seen, &titled, error))
+		if (!item_find_link(s, q, in_txn, hash, item->link_twin, &rowid, &same, &last_seen,
+		                    &titled, error))
 			return FALSE;
 	} else if (rowid && !same && canon_key_make(&key, item)) {
 		/* edited: a stored key of link or of link and title stays */

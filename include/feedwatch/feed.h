@@ -48,8 +48,8 @@ struct fw_item {
 	                       * title (a landing page): the store keys its story on link
 	                       * and title (docs/design.md section 3) */
 	gboolean link_twin;   /* another item of its document has its link and title under
-	                       * another id: the store finds it by its id only, never as a
-	                       * stored item whose guid changed (section 3) */
+	                       * another id: the store takes it for a stored item whose guid
+	                       * changed only when that one has its text too (section 3) */
 };
 
 /* A parsed document. Owns its items. */

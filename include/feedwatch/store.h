@@ -289,7 +289,8 @@ enum fw_item_state {
  * *state. now is the time seen. Identity, within the feed:
  *  - item->id (guid / atom:id, else link, else hash), else
  *  - the same link and title as a stored item (a guid that changes on every
- *    fetch): that item, which keeps its first id;
+ *    fetch): that item, which keeps its first id; for a twin
+ *    (item->link_twin), only a stored item of the same hash;
  *  - inside one transaction (one poll), an item whose identity was already
  *    put is a duplicate: SEEN, nothing stored (the first one wins);
  *  - an item that left the feed and comes back, or moves in the feed's

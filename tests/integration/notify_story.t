@@ -4,9 +4,10 @@
 # the same title, is not; an item of the same feed with the same link but
 # its own title (a landing page as every item's link) is news, and is, and
 # is a story of its own in the hit log; so is one of the same link and title
-# that the feed lists beside the first (a twin).
+# that the feed lists beside the first (a twin), but not again each time a
+# feed of guids that change on every fetch lists the pair anew.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 11
+plan 13
 
 item() { printf '<item><guid>%s</guid><link>%s</link><title>%s</title><description>%s</description></item>' "$@"; }
 feed() { printf '<?xml version="1.0"?><rss version="2.0"><channel><title>%s</title>%s</channel></rss>\n' "$1" "$2" > "$T_TMP/$1.xml.new"
@@ -65,4 +66,18 @@ fw -c "$T_TMP/fw.conf" poll > /dev/null 2>&1
 is "$(sqlite3 "$T_TMP/fw.db" "select group_concat(item_key, ' ') from (select item_key from items where link = '$E' order by id)")" \
 	"e1 e2" "two episodes, two items, each under its own id"
 is "$(state e1) $(state e2)" "delivered delivered" "each episode is notified"
+
+# a feed whose guids change on every fetch lists one story twice: the
+# pair is stored and notified once, not again on each later fetch
+R=https://b.example/twice
+n=0
+for poll in 1 2 3; do
+	feed b "$(item "r$poll-$n" $R 'Milei twice' 'the same story')$(item "r$poll-$((n + 1))" $R 'Milei twice' 'the same story')"
+	n=$((n + 2))
+	fw -c "$T_TMP/fw.conf" poll > /dev/null 2>&1
+done
+is "$(sqlite3 "$T_TMP/fw.db" "select count(*) from items where link = '$R'")" 2 \
+	"three fetches of a twice-listed story with new guids: two items"
+is "$(sqlite3 "$T_TMP/fw.db" "select count(*) from hits h join items i on i.id = h.item_id where i.link = '$R' and h.notified = 'delivered'")" \
+	2 "and two deliveries, from the first fetch only"
 done_testing

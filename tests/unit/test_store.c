@@ -2052,6 +2052,18 @@ static const struct {
 	 * stored item (a guid that changes on every fetch) */
 	{ 4, "rand-1", "Daily", "https://cast.example/daily", FALSE, FW_ITEM_NEW, -1 },
 	{ 5, "rand-2", "Daily", "https://cast.example/daily", FALSE, FW_ITEM_SEEN, 5 },
+	/* a feed of guids that change on every fetch lists one story twice:
+	 * the pair is stored once, then each finds a stored one of its text */
+	{ 6, "rand-3", "Twice", "https://cast.example/twice", TRUE, FW_ITEM_NEW, -1 },
+	{ 6, "rand-4", "Twice", "https://cast.example/twice", TRUE, FW_ITEM_NEW, -1 },
+	{ 7, "rand-5", "Twice", "https://cast.example/twice", TRUE, FW_ITEM_SEEN, 7 },
+	{ 7, "rand-6", "Twice", "https://cast.example/twice", TRUE, FW_ITEM_SEEN, 8 },
+	{ 8, "rand-7", "Twice", "https://cast.example/twice", TRUE, FW_ITEM_SEEN, 7 },
+	{ 8, "rand-8", "Twice", "https://cast.example/twice", TRUE, FW_ITEM_SEEN, 8 },
+	/* a third episode while the first leaves the feed: its own text, so
+	 * new, not the first under a new guid */
+	{ 9, "ep-third", "Geekistry", "https://cast.example/", TRUE, FW_ITEM_NEW, -1 },
+	{ 9, "ep-preview", "Geekistry", "https://cast.example/", TRUE, FW_ITEM_SEEN, 1 },
 };
 
 /* A twin is found by its id only (docs/design.md section 3). */
@@ -2095,7 +2107,7 @@ static void test_item_twins(struct fixture *f, gconstpointer data)
 		g_assert_true(fw_store_commit(f->s, &err));
 		g_assert_no_error(err);
 	}
-	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items"), ==, 3);
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM items"), ==, 6);
 }
 
 /* Items of one feed at one link (a press office's landing page), put in
