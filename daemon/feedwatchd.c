@@ -258,6 +258,17 @@ daemon_log_hints(const struct fw_config *cfg)
 	}
 }
 
+/* Logs the config's errors, each as its first line ("FILE:L:C: what"): the
+ * quoted line and caret that follow are for a terminal (feedwatch check). */
+static void daemon_log_config_errors(const GPtrArray *errors)
+{
+	for (guint i = 0; i < errors->len; i++) {
+		const char *e = errors->pdata[i];
+
+		fw_log_err("%.*s", (int)strcspn(e, "\n"), e);
+	}
+}
+
 /* SIGHUP: validate the config completely; on any error keep the old one. */
 static gboolean
 daemon_reload_cb(gpointer data)
@@ -272,8 +283,7 @@ daemon_reload_cb(gpointer data)
 	if ((cfg = fw_config_load(d->config_path, errors, &err)) != NULL)
 		daemon_log_hints(cfg);
 	if (cfg == NULL) {
-		for (guint i = 0; i < errors->len; i++)
-			fw_log_err("%s", (char *)errors->pdata[i]);
+		daemon_log_config_errors(errors);
 		fw_log_err("%s; keeping the configuration in use", err->message);
 	} else if (d->desk != NULL) {
 		fw_desk_reconfigure(d->desk, cfg);
@@ -431,8 +441,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if ((d.cfg = fw_config_load(path, errors, &err)) == NULL) {
-		for (guint i = 0; i < errors->len; i++)
-			fw_log_err("%s", (char *)errors->pdata[i]);
+		daemon_log_config_errors(errors);
 		fw_log_err("%s", err->message);
 		return 1;
 	}

@@ -47,7 +47,8 @@ cp "$conf" "$T_TMP/good.conf"
 printf '[topic bad]\nquery = (Milei\n' >> "$conf"
 kill -HUP $dpid
 for i in $(seq 50); do grep -q "keeping the configuration" "$T_TMP/d.err" && break; sleep 0.1; done
-like "$(cat "$T_TMP/d.err")" "fw.conf:[0-9]+:[0-9]+: .*" "the reload's errors are logged with file:line:col"
+like "$(cat "$T_TMP/d.err")" "error: [^ ]*fw.conf:$(wc -l < "$T_TMP/good.conf" | awk '{print $1 + 2}'):9: unclosed \($" \
+	"the reload's error is logged as one line, file:line:col and what (no quoted line, no caret)"
 like "$(cat "$T_TMP/d.err")" "keeping the configuration in use" "and the old configuration is kept"
 grep -q '^RELOADING=1$' "$T_TMP/sd.log"
 ok $? "RELOADING=1 sent"
@@ -125,7 +126,7 @@ wait $rpid
 is "$?" 1 "a reload the daemon could not take: exit 1"
 like "$(cat "$T_TMP/kept.err")" "^feedwatch reload: feedwatchd \(pid $dpid\) did not take $conf as it is now and kept the configuration it had \(its log says why\)\$" \
 	"and it says the daemon kept its configuration"
-like "$(cat "$T_TMP/d.err")" "query = \(Chile" "(the daemon logged the error)"
+is "$(grep -c 'error: .*fw\.conf:[0-9]*:9: unclosed ($' "$T_TMP/d.err")" 2 "(the daemon logged the error: the second such line)"
 sed -i '/^\[topic broken\]/,$d' "$conf"
 
 # A daemon on another config file that names the same database.
