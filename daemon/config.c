@@ -461,6 +461,48 @@ parse_bool(const char *s, gboolean *out)
 	return FALSE;
 }
 
+/* "N UNIT ago" as git takes it ("2 weeks ago", "1 month ago"): seconds to
+ * weeks exactly, months and years on the local calendar. FALSE if s is
+ * not one. */
+static gboolean
+parse_ago(const char *s, gint64 now, gint64 *out)
+{
+	static const struct { const char *unit; gint64 secs; } units[] = {
+		{ "second", 1 }, { "sec", 1 }, { "minute", 60 }, { "min", 60 }, { "hour", 3600 },
+		{ "day", 86400 }, { "week", 7 * 86400 }, { "month", 0 }, { "year", 0 },
+	};
+	char unit[16], tail;
+	unsigned n;
+	gsize len;
+
+	if (!g_ascii_isdigit(*s) || sscanf(s, "%u %15[A-Za-z] ago%c", &n, unit, &tail) != 2 ||
+	    n > 100000 ||
+	    g_ascii_strncasecmp(s + strlen(s) - 4, " ago", 4) != 0)
+		return FALSE;
+	len = strlen(unit);
+	if (len > 1 && (unit[len - 1] == 's' || unit[len - 1] == 'S'))
+		unit[--len] = '\0';
+	for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
+		g_autoptr(GDateTime) t = NULL, then = NULL;
+
+		if (g_ascii_strcasecmp(unit, units[i].unit) != 0)
+			continue;
+		if (units[i].secs) {
+			*out = now - (gint64)n * units[i].secs;
+			return TRUE;
+		}
+		if (!(t = g_date_time_new_from_unix_local(now)))
+			return FALSE;
+		then = units[i].unit[0] == 'm' ? g_date_time_add_months(t, -(int)n)
+		                               : g_date_time_add_years(t, -(int)n);
+		if (!then)
+			return FALSE;
+		*out = g_date_time_to_unix(then);
+		return TRUE;
+	}
+	return FALSE;
+}
+
 gboolean
 fw_config_parse_when(const char *s, gint64 now, gint64 *out)
 {
@@ -496,6 +538,8 @@ fw_config_parse_when(const char *s, gint64 now, gint64 *out)
 			}
 		}
 	}
+	if (parse_ago(s, now, out))
+		return TRUE;
 	if (fw_config_parse_duration(s, &age) &&
 	    strchr("smhdw", g_ascii_tolower(s[strlen(s) - 1]))) {   /* an age has its unit */
 		*out = now - age;

@@ -5,7 +5,7 @@
 # xmllint and our own feed parser, the table's widths and colors).
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/review_setup.sh"
-plan 48
+plan 50
 export TZ=America/Argentina/Buenos_Aires
 review_setup
 
@@ -260,4 +260,13 @@ ok $([ "$(count --since today)" -ge 1 ] && [ "$(count --since yesterday --until 
 is "$(count --since yesterday --until today)" "$(count --since "$(date -d yesterday +%F)" --until "$(date +%F)")" \
 	"--since yesterday --until today: yesterday's dates"
 is "$(count --until now)" "$total" "--until now: every hit found so far"
+# "N UNIT ago", as git takes it: one story 10 days old, another 20
+now=$(date +%s)
+sqlite3 "$DB" "UPDATE items SET published = $((now - 10 * 86400)) WHERE id = (SELECT MIN(item_id) FROM hits);
+	UPDATE items SET published = $((now - 20 * 86400)) WHERE id = (SELECT MAX(item_id) FROM hits)"
+two=$(count --since "2 weeks ago")
+three=$(count --since "3 Weeks ago")
+ok $([ "$two" -ge 1 ] && [ "$three" -gt "$two" ] && echo 0 || echo 1) \
+	"--since '2 weeks ago' has the story of 10 days, '3 weeks ago' the one of 20 too ($two, $three)"
+is "$two $three" "$(count --since 14d) $(count --since 21d)" "and they are 14d and 21d"
 done_testing

@@ -801,6 +801,40 @@ test_when(void)
 	g_assert_cmpint(v, ==, 1732579200 + 86400);
 	g_assert_false(fw_config_parse_when("yesterday noon", now, &v));
 	g_assert_false(fw_config_parse_when("last week", now, &v));
+	/* "N UNIT ago", as git takes it */
+	{
+		static const struct {
+			const char *s;
+			gint64 want;   /* -1: refused */
+		} ago[] = {
+			{ "2 weeks ago", 1732597500 - 14 * 86400 },
+			{ "1 week ago", 1732597500 - 7 * 86400 },
+			{ "3 days ago", 1732597500 - 3 * 86400 },
+			{ "1 Day Ago", 1732597500 - 86400 },
+			{ "36 hours ago", 1732597500 - 36 * 3600 },
+			{ "90 minutes ago", 1732597500 - 90 * 60 },
+			{ "90 mins ago", 1732597500 - 90 * 60 },
+			{ "30 seconds ago", 1732597500 - 30 },
+			{ "1 month ago", 1729919100 },    /* 2024-10-26T05:05:00Z */
+			{ "1 year ago", 1700975100 },     /* 2023-11-26T05:05:00Z */
+			{ "0 days ago", 1732597500 },
+			{ "2 fortnights ago", -1 },
+			{ "weeks ago", -1 },
+			{ "2 weeks", -1 },
+			{ "2 weeks ago!", -1 },
+			{ "2 weeks agone", -1 },
+			{ "-2 weeks ago", -1 },
+			{ "s ago", -1 },
+		};
+
+		for (guint i = 0; i < G_N_ELEMENTS(ago); i++) {
+			g_test_message("when %s", ago[i].s);
+			v = 0;
+			g_assert_cmpint(fw_config_parse_when(ago[i].s, now, &v), ==, ago[i].want >= 0);
+			if (ago[i].want >= 0)
+				g_assert_cmpint(v, ==, ago[i].want);
+		}
+	}
 	/* a day of 23 hours: the midnight before a spring-forward night */
 	g_setenv("TZ", "Europe/Paris", TRUE);
 	g_assert_true(fw_config_parse_when("yesterday", 1711872000, &v));   /* 2024-03-31T08:00Z */
