@@ -516,13 +516,34 @@ fw_cli_daemon_config_current(const struct fw_config *cfg, const struct fw_lock_h
 	       strcmp(h->digest, cfg->digest) == 0;
 }
 
+/* FW_CLI_RELOAD_WAIT, or FEEDWATCH_RELOAD_WAIT when that is a number of
+ * seconds (1 to a day). */
+static int
+reload_wait(void)
+{
+	const char *v = g_getenv("FEEDWATCH_RELOAD_WAIT");
+	gint64 n;
+
+	if (v && g_ascii_string_to_signed(v, 10, 1, 86400, &n, NULL))
+		return (int)n;
+	return FW_CLI_RELOAD_WAIT;
+}
+
 int
 fw_cli_daemon_reload(const char *cmd, const struct fw_config *cfg, const struct fw_lock_holder *h)
 {
-	struct fw_lock_holder now;
+	struct fw_lock_holder now, before = *h;
 	gboolean counts = h->digest[0] != '\0', same_file = fw_lock_holder_config_is(h, cfg->path);
-	gint64 until = g_get_monotonic_time() + FW_CLI_RELOAD_WAIT * G_USEC_PER_SEC;
+	int wait = reload_wait();
+	gint64 until = g_get_monotonic_time() + wait * G_USEC_PER_SEC;
+	guint64 want, seen;
 
+	/* A reload under way may have read the file before it was edited: then
+	 * the one this signal asks for is the second to end from now. */
+	if (counts && fw_lock_holder_read(cfg->database, &now) && now.pid == h->pid)
+		before = now;
+	want = before.reloads + (before.reloading ? 2 : 1);
+	seen = before.reloads;
 	if (kill(h->pid, SIGHUP) < 0)
 		return fw_cli_fail(cmd, "cannot signal feedwatchd (pid %ld): %s", (long)h->pid,
 		                   g_strerror(errno));
@@ -530,18 +551,24 @@ fw_cli_daemon_reload(const char *cmd, const struct fw_config *cfg, const struct 
 		printf("asked feedwatchd (pid %ld) to reload %s\n", (long)h->pid, cfg->path);
 		return 0;
 	}
-	/* Its lock file counts the reloads it has handled: wait for one more. */
+	/* Its lock file counts the reloads it has handled: wait for that one.
+	 * The time limit is for a daemon that does not begin; a reload under
+	 * way (a new topic's catch-up over many items) is waited for. */
 	for (;;) {
+		gint64 t = g_get_monotonic_time();
+
 		if (!fw_lock_holder_read(cfg->database, &now) || now.pid != h->pid)
 			return fw_cli_fail(cmd, "feedwatchd (pid %ld) stopped before it said it had "
 			                   "reloaded (its log says why)", (long)h->pid);
-		if (now.reloads > h->reloads)
+		if (now.reloads >= want)
 			break;
-		if (g_get_monotonic_time() >= until)
+		if (now.reloading || now.reloads != seen)
+			until = t + wait * G_USEC_PER_SEC;
+		seen = now.reloads;
+		if (t >= until)
 			return fw_cli_fail(cmd, "asked feedwatchd (pid %ld) to reload %s, and it has not "
-			                   "finished after %d s (its log will say how it went)",
-			                   (long)h->pid, same_file ? cfg->path : now.config,
-			                   FW_CLI_RELOAD_WAIT);
+			                   "begun after %d s (its log will say how it went)",
+			                   (long)h->pid, same_file ? cfg->path : now.config, wait);
 		g_usleep(20000);
 	}
 	if (!same_file) {

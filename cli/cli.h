@@ -157,13 +157,14 @@ int fw_cli_db_close(struct fw_cli_db *db, int rc);
 /* ---- the running daemon ------------------------------------------------ */
 
 /* How long `feedwatch reload` (or a poll that reloads first) waits for
- * feedwatchd to say it has reloaded, in seconds. */
+ * feedwatchd to begin the reload, in seconds (then as long as it takes),
+ * unless FEEDWATCH_RELOAD_WAIT says (a whole number of seconds). */
 #define FW_CLI_RELOAD_WAIT 60
 
 /* Asks feedwatchd h (it holds cfg's database) to reload its config (SIGHUP)
  * and waits until its lock file counts the reload; says how it went, as
  * command cmd: on stdout when it took cfg's file as it is now, else on
- * stderr (it kept its config, did not answer in time, stopped, or cannot be
+ * stderr (it kept its config, did not begin in time, stopped, or cannot be
  * signalled). A feedwatchd that does not count reloads (an older one) is
  * signalled and not waited for. 0 when it reloaded (or was asked), else 1. */
 int fw_cli_daemon_reload(const char *cmd, const struct fw_config *cfg,

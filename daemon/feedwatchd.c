@@ -43,13 +43,13 @@ struct daemon {
  * `feedwatch reload` waits for the count to grow, and `poll` and `status`
  * compare the digest with the config's file now. */
 static void
-daemon_note_config(struct daemon *d)
+daemon_note_config(struct daemon *d, gboolean reloading)
 {
 	g_autoptr(GError) err = NULL;
 
 	if (d->lock_fd >= 0 &&
 	    !fw_lock_note_config(d->lock_fd, FW_LOCK_DAEMON, d->reloads, d->cfg->digest,
-	                         d->config_path, &err))
+	                         d->config_path, reloading, &err))
 		fw_log_warn("%s: %s (`feedwatch reload` cannot tell when it is done)",
 		            d->cfg->database, err->message);
 }
@@ -279,6 +279,7 @@ daemon_reload_cb(gpointer data)
 	struct fw_config *cfg;
 
 	fw_service_notify("RELOADING=1");
+	daemon_note_config(d, TRUE);   /* `feedwatch reload` waits as long as it takes */
 	fw_log_info("reloading %s", d->config_path);
 	if ((cfg = fw_config_load(d->config_path, errors, &err)) != NULL)
 		daemon_log_hints(cfg);
@@ -291,7 +292,7 @@ daemon_reload_cb(gpointer data)
 		d->cfg = cfg;
 		fw_log_info("reloaded: %u topic%s", cfg->topics->len, cfg->topics->len == 1 ? "" : "s");
 		d->reloads++;
-		daemon_note_config(d);
+		daemon_note_config(d, FALSE);
 		fw_service_notify("READY=1");
 		return G_SOURCE_CONTINUE;
 	} else if (!fw_poller_reconfigure(d->poller, cfg, &err)) {
@@ -317,7 +318,7 @@ daemon_reload_cb(gpointer data)
 		            cfg->topics->len == 1 ? "" : "s");
 	}
 	d->reloads++;
-	daemon_note_config(d);
+	daemon_note_config(d, FALSE);
 	fw_service_notify("READY=1");
 	daemon_status(d, TRUE);
 	return G_SOURCE_CONTINUE;
@@ -501,7 +502,7 @@ main(int argc, char **argv)
 	fw_log_info("watching %u feed%s for %u topic%s (config %s, database %s)", d.cfg->feeds->len,
 	            d.cfg->feeds->len == 1 ? "" : "s", d.cfg->topics->len,
 	            d.cfg->topics->len == 1 ? "" : "s", path, shown);
-	daemon_note_config(&d);
+	daemon_note_config(&d, FALSE);
 	fw_service_notify("READY=1");
 	daemon_status(&d, TRUE);
 	/* Loading the config and scheduling every feed freed much of what they

@@ -83,8 +83,9 @@ read_config_line(const char *s, struct fw_lock_holder *h)
 }
 
 /* Reads who a lock file names ("PID ROLE\n", then what fw_lock_note_config
- * wrote, or the pid alone as an older feedwatch wrote it) into *h; pid 0,
- * role "" and no config for what is not there. */
+ * wrote: "config RELOADS DIGEST PATH\n" and maybe "reloading\n"; or the pid
+ * alone as an older feedwatch wrote it) into *h; pid 0, role "" and no
+ * config for what is not there. */
 static void
 read_holder(int fd, struct fw_lock_holder *h)
 {
@@ -107,9 +108,14 @@ read_holder(int fd, struct fw_lock_holder *h)
 	role = end + 1;
 	next = role + strcspn(role, "\n");
 	if (*next == '\n') {
+		char *third;
+
 		*next++ = '\0';
-		next[strcspn(next, "\n")] = '\0';
+		third = next + strcspn(next, "\n");
+		if (*third == '\n')
+			*third++ = '\0';
 		read_config_line(next, h);
+		h->reloading = h->digest[0] != '\0' && strncmp(third, "reloading\n", 10) == 0;
 	}
 	if (role_ok(role))
 		g_strlcpy(h->role, role, sizeof h->role);
@@ -218,7 +224,7 @@ real_path(const char *path)
 
 gboolean
 fw_lock_note_config(int fd, const char *role, guint64 reloads, const char *digest,
-                    const char *path, GError **error)
+                    const char *path, gboolean reloading, GError **error)
 {
 	g_autofree char *real = real_path(path);
 	g_autofree char *text = NULL;
@@ -233,8 +239,8 @@ fw_lock_note_config(int fd, const char *role, guint64 reloads, const char *diges
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "bad config digest");
 		return FALSE;
 	}
-	text = g_strdup_printf("%ld %s\nconfig %" G_GUINT64_FORMAT " %s %s\n", (long)getpid(), role,
-	                       reloads, digest, real);
+	text = g_strdup_printf("%ld %s\nconfig %" G_GUINT64_FORMAT " %s %s\n%s", (long)getpid(),
+	                       role, reloads, digest, real, reloading ? "reloading\n" : "");
 	len = strlen(text);
 	/* One write from the start: the first line stays what it was, so a
 	 * reader meanwhile still finds who holds the lock. */

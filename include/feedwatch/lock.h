@@ -35,6 +35,8 @@ struct fw_lock_holder {
 	char digest[FW_LOCK_DIGEST_SIZE]; /* fw_config.digest of the config it runs on;
 	                                   "" when the file says nothing of a config */
 	char config[FW_LOCK_CONFIG_SIZE]; /* that config's real path, "" if not known */
+	gboolean reloading;             /* it is handling a SIGHUP now (reloads is the
+	                                   count before it) */
 };
 
 /* Takes the lock of database db_path and writes our pid and role (a word:
@@ -56,11 +58,12 @@ gboolean fw_lock_holder_is_daemon(const struct fw_lock_holder *h);
 char *fw_lock_holder_describe(const struct fw_lock_holder *h);
 
 /* The holder of fd (fw_lock_take's, with role) runs on the config at path
- * whose fw_config.digest is digest, and has handled reloads SIGHUPs: says
- * so on the lock file's second line, the first left as it is. FALSE with
- * error when it cannot be written. */
+ * whose fw_config.digest is digest, has handled reloads SIGHUPs, and with
+ * reloading is handling one more: says so on the lock file's second line
+ * (and a third, "reloading"), the first left as it is. FALSE with error
+ * when it cannot be written. */
 gboolean fw_lock_note_config(int fd, const char *role, guint64 reloads, const char *digest,
-                             const char *path, GError **error);
+                             const char *path, gboolean reloading, GError **error);
 
 /* Whether h names path's file as its config (the same real path). */
 gboolean fw_lock_holder_config_is(const struct fw_lock_holder *h, const char *path);

@@ -5,7 +5,7 @@
 # and says whether the daemon took the config; a config edited since the
 # daemon read it (status says so) is reloaded by `feedwatch poll` first.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 30
+plan 34
 
 item() {  # item ID TITLE
 	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
@@ -154,5 +154,42 @@ kill -KILL $dpid; wait $dpid 2> /dev/null
 wait $rpid
 is "$?:$(cat "$T_TMP/gone.err")" "1:feedwatch reload: feedwatchd (pid $dpid) stopped before it said it had reloaded (its log says why)" \
 	"a daemon that stops before reloading: exit 1, and it says so"
+
+# A daemon that does not begin the reload in FEEDWATCH_RELOAD_WAIT seconds
+# (stopped, its SIGHUP pending): exit 1, and nothing marked as under way.
+NOTIFY_SOCKET= $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d3.err" &
+dpid=$!
+for i in $(seq 600); do grep -q "^config " "$T_TMP/fw.db.lock" && grep -q "^$dpid " "$T_TMP/fw.db.lock" && break; sleep 0.05; done
+kill -STOP $dpid
+FEEDWATCH_RELOAD_WAIT=1 fw -c "$conf" reload > /dev/null 2> "$T_TMP/late.err"
+is "$?:$(cat "$T_TMP/late.err")" "1:feedwatch reload: asked feedwatchd (pid $dpid) to reload $conf, and it has not begun after 1 s (its log will say how it went)" \
+	"a daemon that does not begin in FEEDWATCH_RELOAD_WAIT=1 s: exit 1, and it says so"
+kill -CONT $dpid
+for i in $(seq 600); do grep -q '^config 1 ' "$T_TMP/fw.db.lock" && break; sleep 0.05; done
+is "$(sed -n '2s/ .*//p;3p' "$T_TMP/fw.db.lock" | tr '\n' ' ')" "config " \
+	"once it has reloaded, its lock file no longer says a reload is under way"
+kill -TERM $dpid; wait $dpid
+
+# A reload under way is waited for past FEEDWATCH_RELOAD_WAIT: the lock
+# file says "reloading" while it lasts (a stand-in holds the lock, as
+# feedwatchd does, and takes 3 s to reload).
+standin() {  # standin MODE [SECONDS]: in the background, $spid; waits for its lock
+	$FW_PY "$FW_HELPERS/daemon_standin.py" "$T_TMP/fw.db.lock" "$conf" "$@" > "$T_TMP/standin.out" &
+	spid=$!
+	for i in $(seq 200); do grep -q ready "$T_TMP/standin.out" && break; sleep 0.05; done
+}
+standin slow 3
+FEEDWATCH_RELOAD_WAIT=1 fw -c "$conf" reload > "$T_TMP/slow.out" 2>&1
+like "$?:$(cat "$T_TMP/slow.out")" "^0:feedwatchd \\(pid $spid\\) reloaded $conf: [0-9]+ feeds?, [0-9]+ topics?$" \
+	"a reload of 3 s with FEEDWATCH_RELOAD_WAIT=1: waited for, and it went well"
+kill $spid; wait $spid
+
+# A reload under way when the command begins may have read the file before
+# its edit: the command waits for the next one, which reads it as it is.
+standin busy
+FEEDWATCH_RELOAD_WAIT=1 fw -c "$conf" reload > "$T_TMP/busy.out" 2>&1
+like "$?:$(cat "$T_TMP/busy.out")" "^0:feedwatchd \\(pid $spid\\) reloaded $conf: [0-9]+ feeds?, [0-9]+ topics?$" \
+	"a reload under way of the file before its edit: the next one is waited for"
+kill $spid; wait $spid
 rm -f "$sock"
 done_testing
