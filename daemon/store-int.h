@@ -22,6 +22,13 @@ enum fw_store_topic_write {
 	FW_STORE_TOPIC_CHANGE,
 };
 
+/* What the topics table says of a key and query (fw_store_ops.topics_get). */
+enum {
+	FW_STORE_TOPIC_KNOWN = 1,   /* a row */
+	FW_STORE_TOPIC_UNSET = 2,   /* without a query (met before schema 12) */
+	FW_STORE_TOPIC_SAME = 4,    /* with this query */
+};
+
 struct fw_store_ops {
 	const char *name;   /* "sqlite", "postgresql" */
 	void (*free)(struct fw_store *s);
@@ -91,11 +98,11 @@ struct fw_store_ops {
 	                          gpointer data, GError **error);
 	gboolean (*current_items_foreach)(struct fw_store *s, fw_store_item_cb cb, gpointer data,
 	                                  GError **error);
-	/* fw_store_topics_learn's two steps: what the table says of key with
-	 * query (*known: a row; *unset: without a query; *same: with this one),
-	 * and one conditional write of it (*wrote: a row changed) */
-	gboolean (*topic_get)(struct fw_store *s, const char *key, const char *query,
-	                      gboolean *known, gboolean *unset, gboolean *same, GError **error);
+	/* fw_store_topics_learn's two steps: what the table says of each
+	 * keys[i] with queries[i] (states[i], FW_STORE_TOPIC_* bits), and one
+	 * conditional write of one (*wrote: a row changed) */
+	gboolean (*topics_get)(struct fw_store *s, char *const *keys, char *const *queries,
+	                       guint n, guint8 *states, GError **error);
 	gboolean (*topic_write)(struct fw_store *s, enum fw_store_topic_write what, const char *key,
 	                        const char *query, gint64 now, gboolean *wrote, GError **error);
 	gboolean (*browse_version)(struct fw_store *s, gint64 *version, GError **error);

@@ -474,9 +474,11 @@ static const char *const pst_sql[PS_COUNT] = {
 		"UPDATE items SET last_seen = $2::bigint WHERE id = $1::bigint",
 	[PS_HIT_EXISTS] =
 		"SELECT 1 FROM hits WHERE item_id = $1::bigint AND topic = $2::text",
+	/* $1, $2: arrays of keys and queries; t.i numbers them from 1 */
 	[PS_TOPIC_GET] =
-		"SELECT (query IS NULL)::int, (query IS NOT DISTINCT FROM $2::text)::int FROM topics"
-		" WHERE topic = $1::text",
+		"SELECT t.i, (q.query IS NULL)::int, (q.query IS NOT DISTINCT FROM t.query)::int"
+		" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t (topic, query, i)"
+		" JOIN topics q ON q.topic = t.topic",
 	[PS_TOPIC_LEARN] =
 		"INSERT INTO topics (topic, query, added) VALUES ($1::text, $2::text, $3::bigint)"
 		" ON CONFLICT (topic) DO NOTHING",
@@ -1680,14 +1682,18 @@ static void outbox_rows(PGresult *r, GPtrArray *out)
 /* How far the subscriber's cursor trails the newest hit (seconds found). */
 #define PG_SUB_SLACK 3600
 
-/* The topics as a PostgreSQL array literal (new). */
-static char *pg_text_array(char **v)
+/* v[0..n) as a PostgreSQL array literal of text, NULL for NULL (new). */
+static char *pg_text_array_n(char *const *v, guint n)
 {
 	GString *a = g_string_new("{");
 
-	for (guint i = 0; v && v[i]; i++) {
+	for (guint i = 0; i < n; i++) {
 		if (i)
 			g_string_append_c(a, ',');
+		if (!v[i]) {
+			g_string_append(a, "NULL");
+			continue;
+		}
 		g_string_append_c(a, '"');
 		for (const char *c = v[i]; *c; c++) {
 			if (*c == '"' || *c == '\\')
@@ -1698,6 +1704,12 @@ static char *pg_text_array(char **v)
 	}
 	g_string_append_c(a, '}');
 	return g_string_free(a, FALSE);
+}
+
+/* The NULL-terminated v (the desk's topics) as pg_text_array_n (new). */
+static char *pg_text_array(char **v)
+{
+	return pg_text_array_n(v, v ? g_strv_length(v) : 0);
 }
 
 /* A desk's due rows: first claims the new hits of its topics (shown,
@@ -2525,21 +2537,34 @@ static gboolean pg_current_items_foreach(struct fw_store *s, fw_store_item_cb cb
 	return auto_end(s, own, ok, error);
 }
 
-static gboolean pg_topic_get(struct fw_store *s, const char *key, const char *query,
-                             gboolean *known, gboolean *unset, gboolean *same, GError **error)
-{
-	struct params p = { 0 };
-	PGresult *r;
+/* Topics a round trip reads (their arrays' literals: about 100 kB). */
+#define PG_TOPICS_BATCH 2000
 
-	p_text(&p, key);
-	p_text(&p, query);
-	if (!(r = pq_run(s, PS_TOPIC_GET, &p, "reading the topics", error)))
-		return FALSE;
-	if ((*known = PQntuples(r) > 0)) {
-		*unset = col_int(r, 0, 0) != 0;
-		*same = col_int(r, 0, 1) != 0;
+static gboolean pg_topics_get(struct fw_store *s, char *const *keys, char *const *queries,
+                              guint n, guint8 *states, GError **error)
+{
+	memset(states, 0, n);
+	for (guint at = 0; at < n; at += PG_TOPICS_BATCH) {
+		guint len = MIN(n - at, PG_TOPICS_BATCH);
+		g_autofree char *k = pg_text_array_n(keys + at, len);
+		g_autofree char *q = pg_text_array_n(queries + at, len);
+		struct params p = { 0 };
+		PGresult *r;
+
+		p_text(&p, k);
+		p_text(&p, q);
+		if (!(r = pq_run(s, PS_TOPIC_GET, &p, "reading the topics", error)))
+			return FALSE;
+		for (int row = 0; row < PQntuples(r); row++) {
+			gint64 i = col_int(r, row, 0) - 1;
+
+			if (i >= 0 && i < len)
+				states[at + i] = FW_STORE_TOPIC_KNOWN |
+				                 (col_int(r, row, 1) ? FW_STORE_TOPIC_UNSET : 0) |
+				                 (col_int(r, row, 2) ? FW_STORE_TOPIC_SAME : 0);
+		}
+		PQclear(r);
 	}
-	PQclear(r);
 	return TRUE;
 }
 
@@ -2931,7 +2956,7 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.release_memory = pg_release_memory,
 	.items_foreach = pg_items_foreach,
 	.current_items_foreach = pg_current_items_foreach,
-	.topic_get = pg_topic_get,
+	.topics_get = pg_topics_get,
 	.topic_write = pg_topic_write,
 	.browse_version = pg_browse_version,
 	.browse_signature = pg_browse_signature,

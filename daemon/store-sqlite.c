@@ -3120,24 +3120,26 @@ static gboolean sq_current_items_foreach(struct fw_store *s, fw_store_item_cb cb
 	return items_query(s, sql, &step, cb, data, error);
 }
 
-static gboolean sq_topic_get(struct fw_store *s, const char *key, const char *query,
-                             gboolean *known, gboolean *unset, gboolean *same, GError **error)
+static gboolean sq_topics_get(struct fw_store *s, char *const *keys, char *const *queries,
+                              guint n, guint8 *states, GError **error)
 {
-	sqlite3_stmt *q = stmt(s, ST_TOPIC_GET, error);
-	int rc;
+	for (guint i = 0; i < n; i++) {
+		sqlite3_stmt *q = stmt(s, ST_TOPIC_GET, error);
+		int rc;
 
-	if (q == NULL)
-		return FALSE;
-	bind_text(q, 1, key);
-	bind_text(q, 2, query);
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		*unset = sqlite3_column_int(q, 0);
-		*same = sqlite3_column_int(q, 1);
+		if (q == NULL)
+			return FALSE;
+		bind_text(q, 1, keys[i]);
+		bind_text(q, 2, queries[i]);
+		states[i] = 0;
+		if ((rc = sqlite3_step(q)) == SQLITE_ROW)
+			states[i] = FW_STORE_TOPIC_KNOWN |
+			            (sqlite3_column_int(q, 0) ? FW_STORE_TOPIC_UNSET : 0) |
+			            (sqlite3_column_int(q, 1) ? FW_STORE_TOPIC_SAME : 0);
+		done(q);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return fail(s, error, sqlite3_extended_errcode(s->db), "reading the topics");
 	}
-	*known = rc == SQLITE_ROW;
-	done(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(s, error, sqlite3_extended_errcode(s->db), "reading the topics");
 	return TRUE;
 }
 
@@ -3355,7 +3357,7 @@ const struct fw_store_ops fw_store_sqlite_ops = {
 	.dict_waiting = sq_dict_waiting,
 	.items_foreach = sq_items_foreach,
 	.current_items_foreach = sq_current_items_foreach,
-	.topic_get = sq_topic_get,
+	.topics_get = sq_topics_get,
 	.topic_write = sq_topic_write,
 	.browse_version = sq_browse_version,
 	.browse_signature = sq_browse_signature,

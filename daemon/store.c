@@ -475,29 +475,37 @@ gboolean fw_store_topics_learn(struct fw_store *s, char *const *keys, char *cons
                                GPtrArray *changed, GError **error)
 {
 	gint64 now = g_get_real_time() / G_USEC_PER_SEC;   /* for whoever reads the table */
+	g_autofree guint8 *states = NULL, *as_written = NULL;
 
 	g_return_val_if_fail((keys != NULL && queries != NULL) || n == 0, FALSE);
-	for (guint i = 0; i < n; i++) {
-		gboolean known = FALSE, unset = FALSE, same = FALSE, wrote = FALSE, as_written = FALSE;
-
-		if (!s->ops->topic_get(s, keys[i], queries[i], &known, &unset, &same, error))
-			return FALSE;
-		if (same)
-			continue;
-		/* kept as written (by a feedwatch from before canonical forms):
-		 * the same query takes its canonical form silently */
-		if (known && !unset && written != NULL && strcmp(written[i], queries[i]) != 0) {
-			gboolean k, u;
-
-			if (!s->ops->topic_get(s, keys[i], written[i], &k, &u, &as_written, error))
+	if (n == 0)
+		return TRUE;
+	/* what the table says of them all: one round trip to a server */
+	states = g_new0(guint8, n);
+	if (!s->ops->topics_get(s, keys, queries, n, states, error))
+		return FALSE;
+	/* kept as written (by a feedwatch from before canonical forms): the
+	 * same query takes its canonical form silently */
+	for (guint i = 0; written != NULL && i < n && !as_written; i++)
+		if (states[i] == FW_STORE_TOPIC_KNOWN && strcmp(written[i], queries[i]) != 0) {
+			as_written = g_new0(guint8, n);
+			if (!s->ops->topics_get(s, keys, written, n, as_written, error))
 				return FALSE;
 		}
+	for (guint i = 0; i < n; i++) {
+		gboolean known = states[i] & FW_STORE_TOPIC_KNOWN, unset = states[i] & FW_STORE_TOPIC_UNSET;
+		gboolean wrote = FALSE, same_written;
+
+		if (states[i] & FW_STORE_TOPIC_SAME)
+			continue;
+		same_written = known && !unset && as_written && strcmp(written[i], queries[i]) != 0 &&
+		               (as_written[i] & FW_STORE_TOPIC_SAME);
 		/* new; met before schema 12 (takes its query silently); changed */
 		if (!s->ops->topic_write(s, !known ? FW_STORE_TOPIC_LEARN
 		                         : unset ? FW_STORE_TOPIC_ADOPT : FW_STORE_TOPIC_CHANGE,
 		                         keys[i], queries[i], now, &wrote, error))
 			return FALSE;
-		if (wrote && !unset && !as_written)
+		if (wrote && !unset && !same_written)
 			g_ptr_array_add(known ? changed : learned, keys[i]);
 	}
 	return TRUE;

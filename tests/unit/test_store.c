@@ -1441,6 +1441,38 @@ static void test_topics_learn(struct fixture *f, gconstpointer data)
 	}
 }
 
+/* Topics learned in batches (PostgreSQL reads 2000 a round trip): 4500,
+ * with keys and queries that an array literal must escape. */
+static void test_topics_learn_many(struct fixture *f, gconstpointer data)
+{
+	static const char *const odd[] = { "q\"x=say\"hi\"", "back\\slash=a\\b",
+	                                   "{brace},comma={x},y", "NULL=NULL", "ñandú=Ñandú" };
+	g_autoptr(GString) pairs = g_string_new(NULL), keys = g_string_new("new:");
+	g_autoptr(GString) edited = NULL;
+	g_autofree char *first = NULL, *again = NULL, *changed = NULL;
+
+	for (guint i = 0; i < 4500; i++) {
+		g_string_append_printf(pairs, "%st%04u=w%04u", i ? " " : "", i, i);
+		g_string_append_printf(keys, " t%04u", i);
+	}
+	for (guint i = 0; i < G_N_ELEMENTS(odd); i++) {
+		g_string_append_printf(pairs, " %s", odd[i]);
+		g_string_append_printf(keys, " %.*s", (int)(strchr(odd[i], '=') - odd[i]), odd[i]);
+	}
+	g_string_append(keys, "; changed:");
+	first = learned_str(f->s, pairs->str, TRUE);
+	g_assert_cmpstr(first, ==, keys->str);
+	again = learned_str(f->s, pairs->str, TRUE);
+	g_assert_cmpstr(again, ==, "new:; changed:");
+	/* one query changed in the first batch, one in the third, and an odd one */
+	edited = g_string_new(pairs->str);
+	g_string_replace(edited, "t0001=w0001", "t0001=w0001b", 1);
+	g_string_replace(edited, "t4400=w4400", "t4400=w4400b", 1);
+	g_string_replace(edited, "back\\slash=a\\b", "back\\slash=a\\c", 1);
+	changed = learned_str(f->s, edited->str, TRUE);
+	g_assert_cmpstr(changed, ==, "new:; changed: t0001 t4400 back\\slash");
+}
+
 /* ---- mutes and the data version ------------------------------------------ */
 
 /* The mutes that last past now, as "topic:until ..." sorted. */
@@ -4480,6 +4512,7 @@ static const struct {
 	{ "/prune-foreach", test_prune_foreach, FALSE, TRUE },
 	{ "/items/current", test_current_items, FALSE, TRUE },
 	{ "/topics/learn", test_topics_learn, FALSE, TRUE },
+	{ "/topics/learn-many", test_topics_learn_many, FALSE, TRUE },
 	{ "/mutes", test_mutes, FALSE, TRUE },
 	{ "/data-version", test_data_version, FALSE, FALSE },
 	{ "/browse-signature", test_browse_signature, FALSE, TRUE },
