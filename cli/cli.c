@@ -1058,7 +1058,8 @@ fw_cli_output_close(const char *cmd, struct fw_cli_output *out, gboolean abandon
 	"# 'feedwatch check' checks it; feedwatchd (or 'feedwatch poll') polls the feeds.\n"
 
 gboolean
-fw_cli_config_append(const char *cmd, const char *path, const char *block)
+fw_cli_config_append(const char *cmd, const char *path, const char *block,
+                     fw_cli_config_verify verify, gpointer data)
 {
 	g_autofree char *text = NULL, *dir = g_path_get_dirname(path), *tmp = NULL;
 	g_autoptr(GError) err = NULL;
@@ -1107,7 +1108,11 @@ fw_cli_config_append(const char *cmd, const char *path, const char *block)
 	if (check == NULL) {
 		for (guint i = 0; i < errors->len; i++)
 			fprintf(stderr, "%s\n", (char *)errors->pdata[i]);
-		fw_cli_fail(cmd, "%s would not load with the new feeds: nothing written", path);
+		fw_cli_fail(cmd, "%s would not load with the addition: nothing written", path);
+		return FALSE;
+	}
+	if (verify != NULL && !verify(check, data)) {
+		fw_config_free(check);
 		return FALSE;
 	}
 	fw_config_free(check);

@@ -64,6 +64,7 @@ int fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_show(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_watch(const struct fw_cmd_entry *cmd, int argc, char **argv);
 
 /* ---- options and errors ------------------------------------------------ */
 
@@ -273,12 +274,17 @@ gboolean fw_cli_output_close(const char *cmd, struct fw_cli_output *out, gboolea
 
 /* ---- editing the config ------------------------------------------------ */
 
+/* Whether the config as it would be with the addition (loaded) holds what
+ * the command meant; FALSE with the reason printed. */
+typedef gboolean (*fw_cli_config_verify)(const struct fw_config *with, gpointer data);
+
 /* Appends block to the config file at path, after checking that the config
- * with it still loads; never rewrites a byte already there. A path that does
- * not exist is made (its folders 0700, the file 0600, starting with a
- * comment on what goes in it) and said so. FALSE with the reason printed
- * (as "feedwatch CMD: ..."). */
-gboolean fw_cli_config_append(const char *cmd, const char *path, const char *block);
+ * with it still loads (and, given verify, that verify passes it); never
+ * rewrites a byte already there. A path that does not exist is made (its
+ * folders 0700, the file 0600, starting with a comment on what goes in it)
+ * and said so. FALSE with the reason printed (as "feedwatch CMD: ..."). */
+gboolean fw_cli_config_append(const char *cmd, const char *path, const char *block,
+                              fw_cli_config_verify verify, gpointer data);
 
 /* Adds the config's feed names to names and their canonical URLs (to the
  * name) to urls. */

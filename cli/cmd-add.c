@@ -118,7 +118,7 @@ fw_cmd_add(const struct fw_cmd_entry *cmd, int argc, char **argv)
 			*p = ' ';
 	if (dry_run) {
 		fputs(block + 1, stdout);
-	} else if (!fw_cli_config_append("add", cfg->path, block)) {
+	} else if (!fw_cli_config_append("add", cfg->path, block, NULL, NULL)) {
 		rc = 1;
 	} else {
 		printf("added [feed %s] %s to %s\n", key, feed_url, cfg->path);

@@ -70,7 +70,7 @@ fw_cmd_import(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		                                        base, date, added, added == 1 ? "" : "s");
 		g_string_prepend(block, head);
 	}
-	if (added > 0 && !dry_run && !fw_cli_config_append("import", cfg->path, block->str)) {
+	if (added > 0 && !dry_run && !fw_cli_config_append("import", cfg->path, block->str, NULL, NULL)) {
 		fw_config_free(cfg);
 		return 1;
 	}

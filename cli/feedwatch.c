@@ -85,6 +85,12 @@ const struct fw_cmd_entry fw_cmd_table[] = {
 	  "add a feed to the config, found from a site's page (URL)",
 	  "Add a feed to the config: URL is the feed, or a page that announces it "
 	  "(<link rel=\"alternate\">). Comments and other lines are kept.", fw_cmd_add },
+	{ "watch", "QUERY", FEEDS,
+	  "watch for a topic: add a [topic NAME] with QUERY to the config",
+	  "Add a topic to the config: a [topic NAME] group with QUERY (checked first, as "
+	  "feedwatch check would), NAME made from its words unless --name gives it. A running "
+	  "feedwatchd reloads, and looks for it in the feeds' current items at once. Comments "
+	  "and other lines are kept.", fw_cmd_watch },
 	{ "import", "FILE.opml", FEEDS,
 	  "add the feeds of an OPML file to the config (FILE.opml)",
 	  "Append a [feed NAME] group to the config for each feed of an OPML file that is not "

@@ -55,7 +55,7 @@ _feedwatch()
 		prev=${COMP_WORDS[COMP_CWORD - 2]}
 	fi
 	local commands="hits show open read unread browse stats report status check match backtest
-		parse add import export poll reload prune help"
+		parse add watch import export poll reload prune help"
 
 	# The command: the first word that is not -c FILE.
 	cmd=
@@ -116,7 +116,7 @@ _feedwatch()
 	backtest) opts+=" -q --query --since --format -r --record" ;;
 	parse) opts+=" --format" ;;
 	match) opts+=" -w --why" ;;
-	add) opts+=" --name --title -n --dry-run" ;;
+	add | watch) opts+=" --name --title -n --dry-run" ;;
 	import) opts+=" -n --dry-run" ;;
 	export) opts+=" -o --output" ;;
 	poll) opts+=" -f --feed --no-notify --now" ;;
