@@ -400,6 +400,27 @@ fw_cli_feed_keys_ok(const struct fw_config *cfg, struct fw_store *store, char **
 
 /* ---- config and store -------------------------------------------------- */
 
+char *
+fw_cli_config_find(GError **error)
+{
+	g_autofree char *db = NULL;
+	struct fw_lock_holder h;
+	char *path = fw_config_find(fw_cli_opt_config, error);
+
+	if (path != NULL || !g_error_matches(*error, FW_CONFIG_ERROR, FW_CONFIG_ERROR_NOT_FOUND))
+		return path;
+	/* None of the user's: the file of a feedwatchd on the default database
+	 * (`make run` starts one on the example). */
+	db = g_build_filename(g_get_user_data_dir(), "feedwatch", "feedwatch.db", NULL);
+	if (!fw_lock_holder_read(db, &h) || !fw_lock_holder_is_daemon(&h) || h.config[0] == '\0' ||
+	    !g_file_test(h.config, G_FILE_TEST_IS_REGULAR))
+		return NULL;
+	g_clear_error(error);
+	fprintf(stderr, "%s: no config of your own: using %s, the one feedwatchd (pid %ld) runs on\n",
+	        who(), h.config, (long)h.pid);
+	return g_strdup(h.config);
+}
+
 /* The config, with its queries compiled unless names_only (every problem
  * printed); NULL when it cannot be used. */
 static struct fw_config *
@@ -407,7 +428,7 @@ load_config(gboolean names_only)
 {
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
-	g_autofree char *path = fw_config_find(fw_cli_opt_config, &err);
+	g_autofree char *path = fw_cli_config_find(&err);
 	struct fw_config *cfg;
 
 	if (path == NULL) {
@@ -441,7 +462,7 @@ fw_cli_load_config_adding(void)
 {
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
-	g_autofree char *path = fw_config_find(fw_cli_opt_config, &err);
+	g_autofree char *path = fw_cli_config_find(&err);
 
 	if (path != NULL ? g_file_test(path, G_FILE_TEST_EXISTS)
 	                 : !g_error_matches(err, FW_CONFIG_ERROR, FW_CONFIG_ERROR_NOT_FOUND))

@@ -124,6 +124,11 @@ gboolean fw_cli_feed_keys_ok(const struct fw_config *cfg, struct fw_store *store
  * Returns NULL on failure. */
 struct fw_config *fw_cli_load_config(void);
 
+/* The config's path: fw_config_find's (-c FILE, the user's, the system's);
+ * else, when feedwatchd runs on the default database, the file it runs on
+ * (said on stderr). NULL with error (FW_CONFIG_ERROR_NOT_FOUND). */
+char *fw_cli_config_find(GError **error);
+
 /* fw_cli_load_config with the queries kept as written, not compiled: for
  * the commands that need topics' names only. */
 struct fw_config *fw_cli_load_config_names(void);

@@ -20,7 +20,7 @@ fw_cmd_check(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return FW_EXIT_USAGE;
 	if (argc > 1)
 		return fw_cli_usage("unexpected argument '%s'", argv[1]);
-	path = fw_config_find(fw_cli_opt_config, &err);
+	path = fw_cli_config_find(&err);
 	if (path == NULL) {
 		fprintf(stderr, "feedwatch check: %s\n", err->message);
 		return 1;
