@@ -64,6 +64,7 @@ int fw_cmd_report(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_show(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_stats(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_status(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_unwatch(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_watch(const struct fw_cmd_entry *cmd, int argc, char **argv);
 
 /* ---- options and errors ------------------------------------------------ */

@@ -91,6 +91,11 @@ const struct fw_cmd_entry fw_cmd_table[] = {
 	  "feedwatch check would), NAME made from its words unless --name gives it. A running "
 	  "feedwatchd reloads, and looks for it in the feeds' current items at once. Comments "
 	  "and other lines are kept.", fw_cmd_watch },
+	{ "unwatch", "TOPIC", FEEDS,
+	  "stop watching for a topic: remove its [topic NAME] from the config",
+	  "Remove a topic from the config: its [topic NAME] group, from the header to its last "
+	  "key (and the comment watch wrote above it). Its hits stay in the hit log. A running "
+	  "feedwatchd reloads.", fw_cmd_unwatch },
 	{ "import", "FILE.opml", FEEDS,
 	  "add the feeds of an OPML file to the config (FILE.opml)",
 	  "Append a [feed NAME] group to the config for each feed of an OPML file that is not "

@@ -55,7 +55,7 @@ _feedwatch()
 		prev=${COMP_WORDS[COMP_CWORD - 2]}
 	fi
 	local commands="hits show open read unread browse stats report status check match backtest
-		parse add watch import export poll reload prune help"
+		parse add watch unwatch import export poll reload prune help"
 
 	# The command: the first word that is not -c FILE.
 	cmd=
@@ -117,7 +117,7 @@ _feedwatch()
 	parse) opts+=" --format" ;;
 	match) opts+=" -w --why" ;;
 	add | watch) opts+=" --name --title -n --dry-run" ;;
-	import) opts+=" -n --dry-run" ;;
+	import | unwatch) opts+=" -n --dry-run" ;;
 	export) opts+=" -o --output" ;;
 	poll) opts+=" -f --feed --no-notify --now" ;;
 	prune) opts+=" --hits-before -n --dry-run -y --yes" ;;
@@ -129,7 +129,7 @@ _feedwatch()
 	case $cmd in
 	show | open | read | unread)
 		COMPREPLY=($(compgen -W "$(_feedwatch_hits)" -- "$cur")) ;;
-	backtest)
+	backtest | unwatch)
 		COMPREPLY=($(compgen -W "$(_feedwatch_keys topic)" -- "$cur")) ;;
 	status)
 		COMPREPLY=($(compgen -W "$(_feedwatch_keys feed)" -- "$cur")) ;;
