@@ -608,7 +608,8 @@ static const char *const pst_sql[PS_COUNT] = {
 	/* Claims for display every hit after the cursor of the subscribed topics
 	 * ($2, an array) it has not claimed: not the hits of a feed's first
 	 * fetch (initial), one hit per story and topic (the first, as the
-	 * pollers decide it for exec and webhook). */
+	 * pollers decide it for exec and webhook: another item at the link is
+	 * the story when it is of another feed, or of the same feed and title). */
 	[PS_SUB_CLAIM] =
 		"INSERT INTO shown (subscriber, hit_id, claimed_at, next_try)"
 		" SELECT $1::text, h.id, $3::bigint, $3::bigint FROM subscribers s"
@@ -618,7 +619,8 @@ static const char *const pst_sql[PS_COUNT] = {
 		"   AND x.hit_id = h.id)"
 		" AND (i.canon_link IS NULL OR NOT EXISTS (SELECT 1 FROM items i2"
 		"   JOIN hits h2 ON h2.item_id = i2.id AND h2.topic = h.topic"
-		"   WHERE i2.canon_link = i.canon_link AND i2.id <> i.id AND (h2.id < h.id"
+		"   WHERE i2.canon_link = i.canon_link AND i2.id <> i.id"
+		"   AND (i2.feed_id <> i.feed_id OR i2.title IS NOT DISTINCT FROM i.title) AND (h2.id < h.id"
 		"     AND h2.notified <> 'initial' OR EXISTS (SELECT 1 FROM shown x2"
 		"     WHERE x2.subscriber = $1::text AND x2.hit_id = h2.id))))"
 		" ORDER BY h.id ON CONFLICT DO NOTHING RETURNING hit_id",

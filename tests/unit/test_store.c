@@ -1473,6 +1473,60 @@ static void test_topics_learn_many(struct fixture *f, gconstpointer data)
 	g_assert_cmpstr(changed, ==, "new:; changed: t0001 t4400 back\\slash");
 }
 
+/* A desk's claims, hit after hit of one topic at one link (PostgreSQL):
+ * (feed, id, title) -> whether the desk shows it. As fw_outbox_admit
+ * decides for a lone daemon: a copy in another feed is the story shown
+ * already; an item of the same feed with its own title is news (one with
+ * its title too is the stored item, test_item_twins). */
+static const struct {
+	const char *feed, *id, *title;
+	gboolean shown;
+} desk_story_rows[] = {
+	{ "a", "a1", "Milei one", TRUE },
+	{ "a", "a2", "Milei two", TRUE },    /* same feed and link, its own title */
+	{ "b", "b1", "Milei one", FALSE },   /* another feed's copy */
+	{ "b", "b2", "Milei three", FALSE }, /* another feed, the link shown already */
+};
+
+static void test_desk_stories(struct fixture *f, gconstpointer data)
+{
+	char *topics[] = { "milei", NULL };
+	g_autoptr(GError) err = NULL;
+
+	if (!fw_store_is_pg(f->path)) {
+		g_test_skip("desks are PostgreSQL's; a lone daemon's rule is test_outbox's admit rows");
+		return;
+	}
+	fw_store_set_subscriber(f->s, "ana");
+	g_assert_true(fw_store_subscribe(f->s, topics, "milei", 100, NULL, &err));
+	g_assert_no_error(err);
+	for (gsize i = 0; i < G_N_ELEMENTS(desk_story_rows); i++) {
+		g_autoptr(GPtrArray) due = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_outbox_row_free);
+		g_autofree char *url = g_strdup_printf("https://%s.example/feed", desk_story_rows[i].feed);
+		struct fw_feed_state st;
+		gint64 item, hit;
+		gboolean claimed = FALSE;
+
+		g_test_message("desk row %zu", i);
+		g_assert_true(fw_store_feed_get(f->s, desk_story_rows[i].feed, url, &st, &err));
+		g_assert_no_error(err);
+		item = put_item(f->s, st.id, desk_story_rows[i].id, desk_story_rows[i].title,
+		                "https://news.example/story", 200);
+		fw_store_feed_state_clear(&st);
+		hit = add_hit(f->s, item, "milei", FW_HIT_NOTIFIED_PENDING, FW_CHANNEL_DESKTOP, 200, "s");
+		g_assert_true(fw_store_outbox_due(f->s, 300, 100, due, &err));
+		g_assert_no_error(err);
+		for (guint k = 0; k < due->len; k++) {
+			struct fw_outbox_row *r = due->pdata[k];
+
+			claimed |= r->hit_id == hit;
+			g_assert_true(fw_store_outbox_done(f->s, r->id, TRUE, NULL, 300, &err));
+			g_assert_no_error(err);
+		}
+		g_assert_cmpint(claimed, ==, desk_story_rows[i].shown);
+	}
+}
+
 /* ---- mutes and the data version ------------------------------------------ */
 
 /* The mutes that last past now, as "topic:until ..." sorted. */
@@ -4513,6 +4567,7 @@ static const struct {
 	{ "/items/current", test_current_items, FALSE, TRUE },
 	{ "/topics/learn", test_topics_learn, FALSE, TRUE },
 	{ "/topics/learn-many", test_topics_learn_many, FALSE, TRUE },
+	{ "/desk/stories", test_desk_stories, FALSE, TRUE },
 	{ "/mutes", test_mutes, FALSE, TRUE },
 	{ "/data-version", test_data_version, FALSE, FALSE },
 	{ "/browse-signature", test_browse_signature, FALSE, TRUE },
