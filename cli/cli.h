@@ -54,6 +54,7 @@ int fw_cmd_export(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_hits(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_import(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_match(const struct fw_cmd_entry *cmd, int argc, char **argv);
+int fw_cmd_mute(const struct fw_cmd_entry *cmd, int argc, char **argv);   /* mute, unmute */
 int fw_cmd_open(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_parse(const struct fw_cmd_entry *cmd, int argc, char **argv);
 int fw_cmd_poll(const struct fw_cmd_entry *cmd, int argc, char **argv);

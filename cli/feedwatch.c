@@ -52,6 +52,14 @@ const struct fw_cmd_entry fw_cmd_table[] = {
 	  "Browse the hit log in the terminal, in the manner of newsboat: the topics with their "
 	  "unread stories, a topic's stories, a reader with the matched words highlighted. "
 	  "Keys: ? in it; new hits appear by themselves.", fw_cmd_browse },
+	{ "mute", "[TOPIC... | --all]", REVIEW,
+	  "hold a topic's desktop notifications (--for 3d, --until WHEN); alone: the mutes",
+	  "Mute topics: feedwatchd holds their desktop notifications until the mute ends (24 "
+	  "hours, --for or --until), then shows what it held as one, as the notification's "
+	  "\"Mute topic for 24 h\" and browse's m do. Alone, list the mutes.", fw_cmd_mute },
+	{ "unmute", "TOPIC... | --all", REVIEW,
+	  "release a muted topic's notifications",
+	  "Unmute topics: what feedwatchd held for them is shown now.", fw_cmd_mute },
 	{ "stats", NULL, REVIEW,
 	  "stories per topic per day, with sparklines (--days N)",
 	  "Stories per topic per day published for the last N days (a story in two feeds "

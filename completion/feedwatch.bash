@@ -54,7 +54,7 @@ _feedwatch()
 	elif [[ $prev == = ]] && ((COMP_CWORD >= 2)); then
 		prev=${COMP_WORDS[COMP_CWORD - 2]}
 	fi
-	local commands="hits show open read unread browse stats report status check match backtest
+	local commands="hits show open read unread mute unmute browse stats report status check match backtest
 		parse add watch unwatch import export poll reload prune help"
 
 	# The command: the first word that is not -c FILE.
@@ -88,7 +88,7 @@ _feedwatch()
 		esac
 		COMPREPLY=($(compgen -W "$formats" -- "$cur"))
 		return ;;
-	--since | --until | --hits-before | -d | --days | --limit | --per-topic | -s | --search | --name | --title | -q | --query)
+	--since | --until | --for | --hits-before | -d | --days | --limit | --per-topic | -s | --search | --name | --title | -q | --query)
 		return ;;
 	-n)
 		# --limit N of hits, --per-topic N of report; elsewhere --dry-run,
@@ -110,6 +110,8 @@ _feedwatch()
 	hits) opts+=" -t --topic -f --feed --since --until -u --unread -s --search -n --limit --format -F --follow" ;;
 	show) opts+=" --format" ;;
 	read | unread) opts+=" -a --all -t --topic" ;;
+	mute) opts+=" --for --until -a --all" ;;
+	unmute) opts+=" -a --all" ;;
 	stats) opts+=" -d --days --format" ;;
 	report) opts+=" --since --until -t --topic --title -n --per-topic -o --output" ;;
 	status) opts+=" --format" ;;
@@ -129,7 +131,7 @@ _feedwatch()
 	case $cmd in
 	show | open | read | unread)
 		COMPREPLY=($(compgen -W "$(_feedwatch_hits)" -- "$cur")) ;;
-	backtest | unwatch)
+	backtest | unwatch | mute | unmute)
 		COMPREPLY=($(compgen -W "$(_feedwatch_keys topic)" -- "$cur")) ;;
 	status)
 		COMPREPLY=($(compgen -W "$(_feedwatch_keys feed)" -- "$cur")) ;;
