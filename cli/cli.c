@@ -1082,7 +1082,7 @@ gboolean
 fw_cli_config_append(const char *cmd, const char *path, const char *block,
                      fw_cli_config_verify verify, gpointer data)
 {
-	g_autofree char *text = NULL, *dir = g_path_get_dirname(path), *tmp = NULL;
+	g_autofree char *text = NULL, *dir = g_path_get_dirname(path);
 	g_autoptr(GError) err = NULL;
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GString) all = NULL;
@@ -1113,19 +1113,9 @@ fw_cli_config_append(const char *cmd, const char *path, const char *block,
 	if (len > 0 && text[len - 1] != '\n')
 		g_string_append_c(all, '\n');
 	g_string_append(all, block);
-	/* The new text, checked by the real loader from the same folder. */
-	tmp = g_build_filename(dir, ".feedwatch-check-XXXXXX", NULL);
-	if ((fd = g_mkstemp(tmp)) < 0 || write(fd, all->str, all->len) != (ssize_t)all->len) {
-		fw_cli_fail(cmd, "cannot check the new config in %s: %s", dir, g_strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return FALSE;
-	}
-	close(fd);
-	check = fw_config_load(tmp, errors, &err);
-	unlink(tmp);
+	/* The new text, checked by the real loader as the file at path (its
+	 * problems name path, its relative paths are from path's folder). */
+	check = fw_config_load_data(path, all->str, all->len, errors, &err);
 	if (check == NULL) {
 		for (guint i = 0; i < errors->len; i++)
 			fprintf(stderr, "%s\n", (char *)errors->pdata[i]);

@@ -158,8 +158,16 @@ fw_cmd_watch(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		goto out;
 	}
 	key = name ? g_strdup(name) : watch_name(query, taken);
-	block = g_strdup_printf("\n# Added by feedwatch watch\n[topic %s]\nquery = %s\n%s%s%s", key,
-	                        query, title ? "name = " : "", title ? title : "", title ? "\n" : "");
+	/* a value that starts with # or ; is written right after the = */
+	{
+		GString *b = g_string_new(NULL);
+
+		g_string_append_printf(b, "\n# Added by feedwatch watch\n[topic %s]\nquery =%s%s\n", key,
+		                       strchr("#;", *query) ? "" : " ", query);
+		if (title)
+			g_string_append_printf(b, "name =%s%s\n", strchr("#;", *title) ? "" : " ", title);
+		block = g_string_free(b, FALSE);
+	}
 	want = (struct watch_want){ key, query, title, cfg->path };
 	if (dry_run) {
 		fputs(block + 1, stdout);
