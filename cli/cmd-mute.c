@@ -143,7 +143,9 @@ fw_cmd_mute(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		else
 			printf("%s was not muted\n", keys[i]);
 	}
-	if (all && !mute && keys[0] == NULL)
+	if (all && keys[0] == NULL && mute)
+		printf("no topic to mute: %s has none\n", db.cfg->path);
+	else if (all && keys[0] == NULL)
 		printf("no topic was muted\n");
 out:
 	return fw_cli_db_close(&db, rc);

@@ -5,7 +5,7 @@
 # times are usage errors.
 . "$(dirname "$0")/../helpers/lib.sh"
 . "$(dirname "$0")/notify_setup.sh"
-plan 17
+plan 20
 
 W="$T_TMP/www"
 mkdir -p "$W"
@@ -53,6 +53,10 @@ wait_until 30 at_least 3
 ok $? "the daemon shows what it held once the topic is unmuted"
 like "$(nlog 3 'n["summary"] + " " + n["body"]')" "Milei" "it is the Milei hit"
 is "$(fw -c "$conf" unmute milei)" "milei was not muted" "unmute again: it says so"
+is "$(fw -c "$conf" mute --all --until tomorrow | sed 's/ until .*//' | tr '\n' ' ')" "milei muted mercosur muted " \
+	"mute --all: every topic of the config"
+is "$(fw -c "$conf" unmute --all | sort | tr '\n' ' ')" "mercosur unmuted milei unmuted " "unmute --all: every mute"
+is "$(fw -c "$conf" unmute --all)" "no topic was muted" "and again: none left"
 
 fw -c "$conf" mute milie > /dev/null 2> "$T_TMP/err"
 like "$?:$(head -n 1 "$T_TMP/err")" "^2:feedwatch mute: no topic 'milie' .*did you mean milei\\?" \
