@@ -475,9 +475,10 @@ parse_ago(const char *s, gint64 now, gint64 *out)
 	unsigned n;
 	gsize len;
 
-	if (!g_ascii_isdigit(*s) || sscanf(s, "%u %15[A-Za-z] ago%c", &n, unit, &tail) != 2 ||
-	    n > 100000 ||
-	    g_ascii_strncasecmp(s + strlen(s) - 4, " ago", 4) != 0)
+	/* sscanf counts the conversions, not the literal " ago" after them */
+	if (!g_ascii_isdigit(*s) || (len = strlen(s)) < 6 ||
+	    g_ascii_strncasecmp(s + len - 4, " ago", 4) != 0 ||
+	    sscanf(s, "%u %15[A-Za-z] ago%c", &n, unit, &tail) != 2 || n > 100000)
 		return FALSE;
 	len = strlen(unit);
 	if (len > 1 && (unit[len - 1] == 's' || unit[len - 1] == 'S'))
