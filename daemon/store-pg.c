@@ -1383,9 +1383,10 @@ static gboolean pg_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
 /* ---- items and hits ---------------------------------------------------- */
 
 /* Reads PS_ITEM_BY_LINK's rows: the first not yet put in this transaction
- * (any row outside one), and for a twin one whose hash is hash, fills *rowid, *same (its hash is hash) and
- * *last_seen; the first of all *titled (its story keyed on link and title:
- * the same link and title are the same story). */
+ * (any row outside one), and for a twin one whose hash is hash, fills
+ * *rowid, *same (its hash is hash) and *last_seen; the first of all *titled
+ * (its story keyed on link and title: the same link and title are the same
+ * story). */
 static void item_pick(struct fw_store *s, const PGresult *r, gboolean txn, const char *hash,
                       gboolean twin, gint64 *rowid, gboolean *same, gint64 *last_seen,
                       gboolean *titled)
