@@ -2134,9 +2134,9 @@ static gboolean column_is(sqlite3_stmt *q, int i, const char *hash)
 
 /* Reads ST_ITEM_BY_LINK, bound by the caller: the first row not yet put in
  * this transaction (any row outside one), and for a twin one whose hash is
- * hash, fills *rowid, *same (its hash is hash) and *last_seen; the first row of all *titled (its story keyed on
- * link and title: the same link and title are the same story). FALSE with
- * error on an SQLite error. */
+ * hash, fills *rowid, *same (its hash is hash) and *last_seen; the first row
+ * of all *titled (its story keyed on link and title: the same link and title
+ * are the same story). FALSE with error on an SQLite error. */
 static gboolean item_find_link(struct fw_store *s, sqlite3_stmt *q, gboolean in_txn,
                                const char *hash, gboolean twin, gint64 *rowid, gboolean *same,
                                gint64 *last_seen, gboolean *titled, GError **error)
