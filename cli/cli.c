@@ -259,6 +259,21 @@ fw_cli_nearest(const char *name, const char *const *candidates, guint n)
 	return best != NULL && best_d > 0 && best_d <= MAX(2, len / 3) && best_d < len ? best : NULL;
 }
 
+/* "feedwatch CMD: query:COL: [warning: ]what", the query, and a caret. */
+static void
+query_problem(const char *cmd, const char *query, guint col, const char *what, gboolean warning)
+{
+	fprintf(stderr, "feedwatch %s: query:%u: %s%s\n    %s\n    %*s^\n", cmd, col,
+	        warning ? "warning: " : "", what, query, (int)(col > 0 ? col - 1 : 0), "");
+}
+
+int
+fw_cli_query_error(const char *cmd, const char *query, guint col, const char *what)
+{
+	query_problem(cmd, query, col, what, FALSE);
+	return FW_EXIT_USAGE;
+}
+
 void
 fw_cli_query_hint(const char *cmd, const char *query)
 {
@@ -266,8 +281,7 @@ fw_cli_query_hint(const char *cmd, const char *query)
 	g_autofree char *hint = fw_query_hint(query, &col);
 
 	if (hint != NULL)
-		fprintf(stderr, "feedwatch %s: query:%u: warning: %s\n    %s\n    %*s^\n", cmd, col, hint,
-		        query, (int)(col > 0 ? col - 1 : 0), "");
+		query_problem(cmd, query, col, hint, TRUE);
 }
 
 /* ---- names of topics and feeds ------------------------------------------ */

@@ -83,6 +83,11 @@ int fw_cli_usage(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
  * "bad OPTION 'VALUE' (e.g. ...)", the forms it takes. */
 int fw_cli_bad_when(const char *option, const char *value);
 
+/* Prints on stderr, as command cmd, why query (which fw_query_parse refused
+ * at column col) does not parse, with a caret under the column ("feedwatch
+ * CMD: query:COL: what"); returns FW_EXIT_USAGE. */
+int fw_cli_query_error(const char *cmd, const char *query, guint col, const char *what);
+
 /* Prints on stderr, as command cmd, the likely slip in query (fw_query_hint)
  * with a caret under it, if it has one ("feedwatch CMD: query:COL: warning:
  * ..."). */

@@ -242,10 +242,8 @@ fw_cmd_backtest(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	qtext = topic ? fw_topic_conf_query(topic) : g_strdup(query);
 	q = fw_query_parse(qtext, &col, &err);
 	if (q == NULL) {
-		fprintf(stderr, "feedwatch backtest: query:%u: %s\n    %s\n    %*s^\n", col,
-		        err->message, qtext, (int)(col > 0 ? col - 1 : 0), "");
 		fw_config_free(cfg);
-		return FW_EXIT_USAGE;
+		return fw_cli_query_error("backtest", qtext, col, err->message);
 	}
 	if (topic == NULL)
 		fw_cli_query_hint("backtest", qtext);

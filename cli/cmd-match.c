@@ -164,11 +164,8 @@ fw_cmd_match(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage("give a QUERY and a FILE, URL or - (%s)", "stdin");
 	src = argc == 3 ? argv[2] : "-";
 	q = fw_query_parse(argv[1], &col, &err);
-	if (q == NULL) {
-		fprintf(stderr, "feedwatch match: query:%u: %s\n    %s\n    %*s^\n", col, err->message,
-		        argv[1], (int)(col > 0 ? col - 1 : 0), "");
-		return FW_EXIT_USAGE;
-	}
+	if (q == NULL)
+		return fw_cli_query_error("match", argv[1], col, err->message);
 	fw_cli_query_hint("match", argv[1]);
 	if (strcmp(src, "-") == 0 || !g_str_has_prefix(src, "http")) {
 		/* A file or standard input: a feed, else plain text (one item). */

@@ -7,8 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "feedwatch/text.h"
-
 #include "cli.h"
 
 /* The comment `feedwatch watch` writes above a group. */
@@ -160,7 +158,7 @@ fw_cmd_unwatch(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		const char *near;
 
 		keys = unwatch_keys(cfg);
-		near = fw_text_nearest(argv[1], keys, cfg->topics->len);
+		near = fw_cli_nearest(argv[1], keys, cfg->topics->len);
 		fw_cli_fail("unwatch", "no [topic %s] in %s%s%s%s", argv[1], cfg->path,
 		            near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
 		goto out;

@@ -136,11 +136,8 @@ fw_cmd_watch(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		return fw_cli_usage("bad --name '%s' (ASCII letters, digits, '-', '_' and '.')", name);
 	if (title != NULL && (strpbrk(title, "\r\n") != NULL || !g_utf8_validate(title, -1, NULL)))
 		return fw_cli_usage("bad --title '%s' (one line of UTF-8 text)", title);
-	if ((q = fw_query_parse(query, &col, &err)) == NULL) {
-		fprintf(stderr, "feedwatch watch: query:%u: %s\n    %s\n    %*s^\n", col, err->message,
-		        query, (int)(col > 0 ? col - 1 : 0), "");
-		return FW_EXIT_USAGE;
-	}
+	if ((q = fw_query_parse(query, &col, &err)) == NULL)
+		return fw_cli_query_error("watch", query, col, err->message);
 	canon = fw_query_canonical(q);
 	fw_query_free(q);
 	fw_cli_query_hint("watch", query);
