@@ -425,7 +425,7 @@ fw_cli_config_find(GError **error)
 		return path;
 	/* None of the user's: the file of a feedwatchd on the default database
 	 * (`make run` starts one on the example). */
-	db = g_build_filename(g_get_user_data_dir(), "feedwatch", "feedwatch.db", NULL);
+	db = fw_config_default_database();
 	if (!fw_lock_holder_read(db, &h) || !fw_lock_holder_is_daemon(&h) || h.config[0] == '\0' ||
 	    !g_file_test(h.config, G_FILE_TEST_IS_REGULAR))
 		return NULL;

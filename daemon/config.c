@@ -504,6 +504,12 @@ parse_ago(const char *s, gint64 now, gint64 *out)
 	return FALSE;
 }
 
+char *
+fw_config_default_database(void)
+{
+	return g_build_filename(g_get_user_data_dir(), "feedwatch", "feedwatch.db", NULL);
+}
+
 gboolean
 fw_config_parse_when(const char *s, gint64 now, gint64 *out)
 {
@@ -1888,7 +1894,7 @@ config_load_buf(const char *path, char *text, gsize len, gboolean names_only,
 	g_clear_pointer(&c->mem->shared, g_hash_table_unref);   /* loading is over */
 	(void)have_main;
 	if (c->database == NULL)
-		c->database = g_build_filename(g_get_user_data_dir(), "feedwatch", "feedwatch.db", NULL);
+		c->database = fw_config_default_database();
 	if (c->subscriber == NULL)
 		c->subscriber = g_strdup_printf("%s@%s", g_get_user_name(), g_get_host_name());
 	g_hash_table_unref(sc.keys);

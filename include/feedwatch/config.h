@@ -134,6 +134,10 @@ char *fw_topic_conf_query(const struct fw_topic_conf *t);
 /* TRUE for a valid feed or topic name: ASCII letters, digits, '-', '_' and '.'. */
 gboolean fw_config_name_ok(const char *s);
 
+/* The database of a config that names none: $XDG_DATA_HOME/feedwatch/
+ * feedwatch.db (new). */
+char *fw_config_default_database(void);
+
 /* TRUE when a `database` value names a PostgreSQL database (team mode): a
  * postgresql:// or postgres:// URI, or a libpq "key=value ..." string (it
  * starts with a word and '='); anything else is an SQLite file's path.
