@@ -551,10 +551,8 @@ fw_cli_daemon_config_current(const struct fw_config *cfg, const struct fw_lock_h
 	       strcmp(h->digest, cfg->digest) == 0;
 }
 
-/* FW_CLI_RELOAD_WAIT, or FEEDWATCH_RELOAD_WAIT when that is a number of
- * seconds (1 to a day). */
-static int
-reload_wait(void)
+int
+fw_cli_daemon_wait(void)
 {
 	const char *v = g_getenv("FEEDWATCH_RELOAD_WAIT");
 	gint64 n;
@@ -565,11 +563,24 @@ reload_wait(void)
 }
 
 int
+fw_cli_daemon_signal(const char *cmd, pid_t pid, int sig)
+{
+	int e;
+
+	if (kill(pid, sig) == 0)
+		return 0;
+	e = errno;
+	return fw_cli_fail(cmd, "cannot signal feedwatchd (pid %ld): %s%s", (long)pid, g_strerror(e),
+	                   e == EPERM ? " (it runs as another user, the system service maybe: run "
+	                                "this as that user, or as root)" : "");
+}
+
+int
 fw_cli_daemon_reload(const char *cmd, const struct fw_config *cfg, const struct fw_lock_holder *h)
 {
 	struct fw_lock_holder now, before = *h;
 	gboolean counts = h->digest[0] != '\0', same_file = fw_lock_holder_config_is(h, cfg->path);
-	int wait = reload_wait();
+	int wait = fw_cli_daemon_wait();
 	gint64 until = g_get_monotonic_time() + wait * G_USEC_PER_SEC;
 	guint64 want, seen;
 
@@ -579,9 +590,8 @@ fw_cli_daemon_reload(const char *cmd, const struct fw_config *cfg, const struct 
 		before = now;
 	want = before.reloads + (before.reloading ? 2 : 1);
 	seen = before.reloads;
-	if (kill(h->pid, SIGHUP) < 0)
-		return fw_cli_fail(cmd, "cannot signal feedwatchd (pid %ld): %s", (long)h->pid,
-		                   g_strerror(errno));
+	if (fw_cli_daemon_signal(cmd, h->pid, SIGHUP) != 0)
+		return 1;
 	if (!counts) {
 		printf("asked feedwatchd (pid %ld) to reload %s\n", (long)h->pid, cfg->path);
 		return 0;

@@ -183,6 +183,15 @@ int fw_cli_db_close(struct fw_cli_db *db, int rc);
 int fw_cli_daemon_reload(const char *cmd, const struct fw_config *cfg,
                          const struct fw_lock_holder *h);
 
+/* Sends feedwatchd (pid) signal sig, as command cmd: 0, or 1 having said
+ * why it cannot be (with a hint when it runs as another user). */
+int fw_cli_daemon_signal(const char *cmd, pid_t pid, int sig);
+
+/* How long (seconds) a daemon gets to begin what it was asked:
+ * FEEDWATCH_RELOAD_WAIT when that is a number of seconds (1 to a day), else
+ * FW_CLI_RELOAD_WAIT. */
+int fw_cli_daemon_wait(void);
+
 /* Whether feedwatchd h runs on cfg's file as it is now: FALSE when its lock
  * file names that file with another digest (edited since it was read);
  * TRUE when it does not say, or names another file. */

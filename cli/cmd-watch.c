@@ -13,37 +13,47 @@
 
 /* A name for query's topic not in taken: its first words (ASCII, lower
  * case; no operators, fields or NEAR distances) joined by '-', then "-2",
- * "-3"... until free; "topic" when it has none. New. */
+ * "-3"... until free; "topic" when it has none. A word with no ASCII form
+ * (Путин) is left out of it: then *title, when not NULL, gets those first
+ * words as written (a display name that keeps them), else stays NULL. New. */
 static char *
-watch_name(const char *query, GHashTable *taken)
+watch_name(const char *query, GHashTable *taken, char **title)
 {
-	g_autofree char *ascii = g_str_to_ascii(query, "C");
-	g_autoptr(GString) base = g_string_new(NULL);
+	g_autoptr(GString) base = g_string_new(NULL), shown = g_string_new(NULL);
+	gboolean lost = FALSE;
 	guint words = 0;
 	char *name;
 
-	for (const char *p = ascii; *p && words < WATCH_NAME_WORDS;) {
+	for (const char *p = query; *p && words < WATCH_NAME_WORDS;) {
 		const char *w = p;
-		gsize n;
+		g_autofree char *word = NULL, *ascii = NULL;
 
-		if (!g_ascii_isalnum(*p)) {
-			p++;
+		if (!g_unichar_isalnum(g_utf8_get_char(p))) {
+			p = g_utf8_next_char(p);
 			continue;
 		}
-		while (g_ascii_isalnum(*p))
-			p++;
-		n = (gsize)(p - w);
-		if (*p == ':' || (w > ascii && w[-1] == '/') ||   /* title:, NEAR/8 */
-		    (n == 2 && strncmp(w, "OR", 2) == 0) || (n == 3 && strncmp(w, "AND", 3) == 0) ||
-		    (n == 3 && strncmp(w, "NOT", 3) == 0) || (n == 4 && strncmp(w, "NEAR", 4) == 0))
+		while (*p && g_unichar_isalnum(g_utf8_get_char(p)))
+			p = g_utf8_next_char(p);
+		word = g_strndup(w, (gsize)(p - w));
+		if (*p == ':' || (w > query && w[-1] == '/') ||   /* title:, NEAR/8 */
+		    strcmp(word, "OR") == 0 || strcmp(word, "AND") == 0 ||
+		    strcmp(word, "NOT") == 0 || strcmp(word, "NEAR") == 0)
 			continue;
-		if (base->len + n + 1 > WATCH_NAME_MAX)
-			break;
+		words++;
+		if (shown->len + strlen(word) + 1 <= WATCH_NAME_MAX * 2)
+			g_string_append_printf(shown, "%s%s", shown->len ? " " : "", word);
+		ascii = g_str_to_ascii(word, "C");
+		if (strchr(ascii, '?') != NULL) {
+			lost = TRUE;
+			continue;
+		}
+		if (base->len + strlen(ascii) + 1 > WATCH_NAME_MAX)
+			continue;
 		if (base->len)
 			g_string_append_c(base, '-');
-		for (gsize i = 0; i < n; i++)
-			g_string_append_c(base, g_ascii_tolower(w[i]));
-		words++;
+		for (const char *c = ascii; *c; c++)
+			if (g_ascii_isalnum(*c))
+				g_string_append_c(base, g_ascii_tolower(*c));
 	}
 	if (base->len == 0)
 		g_string_assign(base, "topic");
@@ -52,6 +62,8 @@ watch_name(const char *query, GHashTable *taken)
 		g_free(name);
 		name = g_strdup_printf("%s-%u", base->str, k);
 	}
+	if (title != NULL)
+		*title = lost ? g_strdup(shown->str) : NULL;
 	return name;
 }
 
@@ -117,7 +129,7 @@ fw_cmd_watch(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	};
 	g_autoptr(GHashTable) taken = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GError) err = NULL;
-	g_autofree char *query = NULL, *canon = NULL, *key = NULL, *block = NULL;
+	g_autofree char *query = NULL, *canon = NULL, *key = NULL, *block = NULL, *made_title = NULL;
 	struct fw_query *q;
 	struct fw_config *cfg;
 	struct watch_want want;
@@ -154,7 +166,9 @@ fw_cmd_watch(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		                 cfg->path);
 		goto out;
 	}
-	key = name ? g_strdup(name) : watch_name(query, taken);
+	key = name ? g_strdup(name) : watch_name(query, taken, title ? NULL : &made_title);
+	if (made_title != NULL)
+		title = made_title;   /* the words the name could not keep */
 	/* a value that starts with # or ; is written right after the = */
 	{
 		GString *b = g_string_new(NULL);

@@ -121,7 +121,7 @@ _feedwatch()
 	add | watch) opts+=" --name --title -n --dry-run" ;;
 	import | unwatch) opts+=" -n --dry-run" ;;
 	export) opts+=" -o --output" ;;
-	poll) opts+=" -f --feed --no-notify --now" ;;
+	poll) opts+=" -f --feed --no-notify --no-wait --now" ;;
 	prune) opts+=" --hits-before -n --dry-run -y --yes" ;;
 	esac
 	if [[ $cur == -* ]]; then

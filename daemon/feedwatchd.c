@@ -37,6 +37,17 @@ struct daemon {
 	guint beat_timer;     /* team mode: the next heartbeat, or 0 */
 	int lock_fd;          /* the database's lock (fw_lock_take), or -1 (team mode) */
 	guint64 reloads;      /* SIGHUPs handled, the config taken or not */
+	GPtrArray *replies;   /* of struct daemon_reply *: requests whose askers wait */
+	guint replies_id;     /* idle source of daemon_replies_cb, or 0 */
+};
+
+/* A request whose asker (`feedwatch poll`) waits for its outcome: the feeds
+ * still to be polled, and what those done gave. */
+struct daemon_reply {
+	char *id;             /* the request's (fw_lock_request.id) */
+	GHashTable *waiting;  /* set of feed keys (owned) */
+	guint ok, failed, skipped, items_new, hits_new;
+	GString *failures;    /* "failed KEY ERROR\n" lines */
 };
 
 /* Writes into the lock file the config in use and the reloads so far:
@@ -151,12 +162,127 @@ daemon_settle_later(struct daemon *d)
 		d->settle_id = g_idle_add_full(G_PRIORITY_LOW, daemon_settle_cb, d, NULL);
 }
 
+/* ---- requests (feedwatch poll) and their replies ---------------------- */
+
 static void
-daemon_polled_cb(guint i, gint64 next_poll, gpointer data)
+daemon_reply_free(struct daemon_reply *r)
+{
+	g_free(r->id);
+	g_hash_table_unref(r->waiting);
+	g_string_free(r->failures, TRUE);
+	g_free(r);
+}
+
+/* Feed key did not end as polled (why: one line): says so in r. */
+static void
+daemon_reply_fail(struct daemon_reply *r, const char *key, const char *why)
+{
+	r->failed++;
+	g_string_append_printf(r->failures, "failed %s ", key);
+	/* one line, whatever a feed's error quotes */
+	for (const char *c = why; *c && c - why < 400; c++)
+		g_string_append_c(r->failures, (guchar)*c < ' ' || *c == 0x7f ? ' ' : *c);
+	g_string_append_c(r->failures, '\n');
+}
+
+/* Writes the replies whose feeds are all done, once their polls are
+ * committed; with stopping, every reply (those not done say "stopped"). */
+static void
+daemon_replies_write(struct daemon *d, gboolean stopping)
+{
+	gboolean flushed = FALSE;
+
+	for (guint k = 0; k < d->replies->len;) {
+		struct daemon_reply *r = d->replies->pdata[k];
+		g_autofree char *text = NULL;
+		g_autoptr(GError) err = NULL;
+
+		if (g_hash_table_size(r->waiting) > 0 && !stopping) {
+			k++;
+			continue;
+		}
+		if (!flushed && !stopping)
+			fw_poller_flush_outbox(d->poller);   /* the polls on disk first */
+		flushed = TRUE;
+		if (g_hash_table_size(r->waiting) > 0)
+			text = g_strdup("stopped\n");
+		else
+			text = g_strdup_printf("done %u %u %u %u %u\n%s", r->ok, r->failed, r->skipped,
+			                       r->items_new, r->hits_new, r->failures->str);
+		if (!fw_lock_reply_put(d->cfg->database, r->id, text, &err))
+			fw_log_warn("cannot answer `feedwatch poll`: %s", err->message);
+		g_ptr_array_remove_index(d->replies, k);
+	}
+}
+
+static gboolean
+daemon_replies_cb(gpointer data)
+{
+	struct daemon *d = data;
+
+	d->replies_id = 0;
+	daemon_replies_write(d, FALSE);
+	return G_SOURCE_REMOVE;
+}
+
+/* Feed i's poll ended as o: counted in every reply waiting for it. */
+static void
+daemon_replies_note(struct daemon *d, guint i, const struct fw_poll_outcome *o)
+{
+	const char *key = ((struct fw_feed_conf *)d->cfg->feeds->pdata[i])->key;
+	gboolean done = FALSE;
+
+	for (guint k = 0; k < d->replies->len; k++) {
+		struct daemon_reply *r = d->replies->pdata[k];
+
+		if (!g_hash_table_remove(r->waiting, key))
+			continue;
+		if (o->end == FW_POLL_END_FAILED)
+			daemon_reply_fail(r, key, o->error);
+		else if (o->end == FW_POLL_END_OK)
+			r->ok++;
+		else
+			r->skipped++;
+		r->items_new += o->items_new;
+		r->hits_new += o->hits_new;
+		done = done || g_hash_table_size(r->waiting) == 0;
+	}
+	if (done && d->replies_id == 0)
+		d->replies_id = g_idle_add(daemon_replies_cb, d);
+}
+
+/* After a reload: a feed a reply waits for that left the config is done. */
+static void
+daemon_replies_reconfigured(struct daemon *d)
+{
+	g_autoptr(GHashTable) keys = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < d->cfg->feeds->len; i++)
+		g_hash_table_add(keys, ((struct fw_feed_conf *)d->cfg->feeds->pdata[i])->key);
+	for (guint k = 0; k < d->replies->len; k++) {
+		struct daemon_reply *r = d->replies->pdata[k];
+		GHashTableIter it;
+		gpointer key;
+
+		g_hash_table_iter_init(&it, r->waiting);
+		while (g_hash_table_iter_next(&it, &key, NULL))
+			if (!g_hash_table_contains(keys, key)) {
+				daemon_reply_fail(r, key, "it left the configuration before it was polled");
+				g_hash_table_iter_remove(&it);
+			}
+	}
+	if (d->replies_id == 0)
+		d->replies_id = g_idle_add(daemon_replies_cb, d);
+}
+
+static void
+daemon_polled_cb(guint i, gint64 next_poll, const struct fw_poll_outcome *o, gpointer data)
 {
 	struct daemon *d = data;
 
 	fw_sched_set(d->sched, i, next_poll);
+	if (d->replies->len > 0)
+		daemon_replies_note(d, i, o);
 	daemon_status(d, FALSE);
 	daemon_settle_later(d);
 }
@@ -219,28 +345,69 @@ daemon_poll_now_cb(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-/* SIGUSR2: the feeds `feedwatch poll --feed` asked for (fw_lock_request_put). */
+/* Starts request q (fw_lock_request): polls its feeds, and when its asker
+ * waits, keeps a reply for it. */
+static void
+daemon_request_start(struct daemon *d, const struct fw_lock_request *q)
+{
+	struct daemon_reply *r = NULL;
+	g_autoptr(GArray) polls = g_array_new(FALSE, FALSE, sizeof(guint));
+
+	if (q->reply) {
+		r = g_new0(struct daemon_reply, 1);
+		r->id = g_strdup(q->id);
+		r->waiting = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+		r->failures = g_string_new(NULL);
+		g_ptr_array_add(d->replies, r);
+	}
+	if (q->keys == NULL)
+		fw_log_info("polling every feed now (feedwatch poll)");
+	for (int k = 0; q->keys != NULL && q->keys[k] != NULL; k++) {
+		guint i;
+
+		for (i = 0; i < d->cfg->feeds->len; i++)
+			if (strcmp(((struct fw_feed_conf *)d->cfg->feeds->pdata[i])->key, q->keys[k]) == 0)
+				break;
+		if (i == d->cfg->feeds->len) {
+			g_autofree char *key = g_strescape(q->keys[k], NULL);
+
+			fw_log_warn("asked to poll feed '%.80s', which is not in %s", key, d->config_path);
+			if (r != NULL)
+				daemon_reply_fail(r, key, "not in the configuration feedwatchd runs on");
+			continue;
+		}
+		fw_log_info("polling %s now (feedwatch poll --feed)", q->keys[k]);
+		g_array_append_val(polls, i);
+	}
+	if (q->keys == NULL)
+		for (guint i = 0; i < d->cfg->feeds->len; i++)
+			g_array_append_val(polls, i);
+	/* every feed waited for before any poll starts: a done one may be
+	 * reported from inside fw_poller_poll */
+	for (guint k = 0; r != NULL && k < polls->len; k++) {
+		guint i = g_array_index(polls, guint, k);
+
+		g_hash_table_add(r->waiting,
+		                 g_strdup(((struct fw_feed_conf *)d->cfg->feeds->pdata[i])->key));
+	}
+	for (guint k = 0; k < polls->len; k++)
+		fw_poller_poll(d->poller, g_array_index(polls, guint, k));
+	if (r != NULL && d->replies_id == 0)
+		d->replies_id = g_idle_add(daemon_replies_cb, d);   /* nothing to poll */
+}
+
+/* SIGUSR2: the requests `feedwatch poll` left (fw_lock_request_put). */
 static gboolean
 daemon_requests_cb(gpointer data)
 {
 	struct daemon *d = data;
-	g_auto(GStrv) keys = fw_store_is_pg(d->cfg->database) ? NULL
-	                     : fw_lock_requests_take(d->cfg->database);
+	g_autoptr(GPtrArray) requests = NULL;
 
-	for (int k = 0; keys != NULL && keys[k] != NULL && !d->stopping; k++) {
-		guint i;
-
-		for (i = 0; i < d->cfg->feeds->len; i++)
-			if (strcmp(((struct fw_feed_conf *)d->cfg->feeds->pdata[i])->key, keys[k]) == 0)
-				break;
-		if (i == d->cfg->feeds->len) {
-			g_autofree char *key = g_strescape(keys[k], NULL);
-			fw_log_warn("asked to poll feed '%.80s', which is not in %s", key, d->config_path);
-			continue;
-		}
-		fw_log_info("polling %s now (feedwatch poll --feed)", keys[k]);
-		fw_poller_poll(d->poller, i);
-	}
+	if (fw_store_is_pg(d->cfg->database))
+		return G_SOURCE_CONTINUE;
+	requests = fw_lock_requests_take(d->cfg->database);
+	for (guint k = 0; k < requests->len && !d->stopping; k++)
+		daemon_request_start(d, requests->pdata[k]);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -312,6 +479,7 @@ daemon_reload_cb(gpointer data)
 		fw_sched_free(d->sched);
 		d->sched = fw_sched_new(NULL, d->cfg->feeds->len, daemon_due_cb, d);
 		daemon_schedule(d);
+		daemon_replies_reconfigured(d);
 		daemon_settle_later(d);   /* what the old config and the load freed */
 		fw_log_info("reloaded: %u feed%s, %u topic%s", cfg->feeds->len,
 		            cfg->feeds->len == 1 ? "" : "s", cfg->topics->len,
@@ -405,6 +573,7 @@ main(int argc, char **argv)
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char *path = NULL, *shown = NULL;
 	struct daemon d = { .lock_fd = -1 };
+	g_autoptr(GPtrArray) replies = g_ptr_array_new_with_free_func((GDestroyNotify)daemon_reply_free);
 	guint64 wd_usec = 0;
 	int rc = 0;
 	struct fw_lock_holder holder;
@@ -482,6 +651,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	d.loop = g_main_loop_new(NULL, FALSE);
+	d.replies = replies;
 	d.sched = fw_sched_new(NULL, d.cfg->feeds->len, daemon_due_cb, &d);
 	fw_poller_set_done_cb(d.poller, daemon_polled_cb, &d);
 	g_unix_signal_add(SIGTERM, daemon_stop_cb, &d);
@@ -519,6 +689,9 @@ main(int argc, char **argv)
 	}
 	if (d.settle_id != 0)
 		g_source_remove(d.settle_id);
+	if (d.replies_id != 0)
+		g_source_remove(d.replies_id);
+	daemon_replies_write(&d, TRUE);   /* their askers learn we stopped */
 out:
 	fw_sched_free(d.sched);
 	fw_poller_free(d.poller);

@@ -1,6 +1,7 @@
 /* lock — see include/feedwatch/lock.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +84,8 @@ read_config_line(const char *s, struct fw_lock_holder *h)
 }
 
 /* Reads who a lock file names ("PID ROLE\n", then what fw_lock_note_config
- * wrote: "config RELOADS DIGEST PATH\n" and maybe "reloading\n"; or the pid
+ * wrote: "config RELOADS DIGEST PATH\n", maybe "reloading\n", and
+ * "replies\n"; or the pid
  * alone as an older feedwatch wrote it) into *h; pid 0, role "" and no
  * config for what is not there. */
 static void
@@ -116,6 +118,8 @@ read_holder(int fd, struct fw_lock_holder *h)
 			*third++ = '\0';
 		read_config_line(next, h);
 		h->reloading = h->digest[0] != '\0' && strncmp(third, "reloading\n", 10) == 0;
+		h->replies = h->digest[0] != '\0' &&
+		             (strncmp(third, "replies\n", 8) == 0 || strstr(third, "\nreplies\n") != NULL);
 	}
 	if (role_ok(role))
 		g_strlcpy(h->role, role, sizeof h->role);
@@ -239,8 +243,9 @@ fw_lock_note_config(int fd, const char *role, guint64 reloads, const char *diges
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "bad config digest");
 		return FALSE;
 	}
-	text = g_strdup_printf("%ld %s\nconfig %" G_GUINT64_FORMAT " %s %s\n%s", (long)getpid(),
-	                       role, reloads, digest, real, reloading ? "reloading\n" : "");
+	text = g_strdup_printf("%ld %s\nconfig %" G_GUINT64_FORMAT " %s %s\n%sreplies\n",
+	                       (long)getpid(), role, reloads, digest, real,
+	                       reloading ? "reloading\n" : "");
 	len = strlen(text);
 	/* One write from the start: the first line stays what it was, so a
 	 * reader meanwhile still finds who holds the lock. */
@@ -271,62 +276,153 @@ fw_lock_release(int fd)
 	close(fd);
 }
 
-/* The directory and the name prefix of db_path's requests. */
-static void
-request_prefix(const char *db_path, char **dir, char **prefix)
+/* The path of request id's file with suffix (".req" or ".rep"). */
+static char *
+request_path(const char *db_path, const char *id, const char *suffix)
 {
-	g_autofree char *base = g_path_get_basename(db_path);
+	return g_strconcat(db_path, ".poll.", id, suffix, NULL);
+}
 
-	*dir = g_path_get_dirname(db_path);
-	*prefix = g_strconcat(base, ".poll.", NULL);
+/* Whether the process that wrote request id ("PID-N") is alive. */
+static gboolean
+asker_alive(const char *id)
+{
+	gint64 pid = g_ascii_strtoll(id, NULL, 10);
+
+	return pid > 0 && pid <= G_MAXINT32 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+static void
+request_free(struct fw_lock_request *r)
+{
+	g_free(r->id);
+	g_strfreev(r->keys);
+	g_free(r);
 }
 
 gboolean
-fw_lock_request_put(const char *db_path, char **feed_keys, GError **error)
+fw_lock_request_put(const char *db_path, char **feed_keys, gboolean reply, char **id,
+                    GError **error)
 {
 	static guint n;
-	g_autofree char *dir = NULL, *prefix = NULL, *name = NULL, *path = NULL;
-	g_autoptr(GString) text = g_string_new(NULL);
+	g_autofree char *name = g_strdup_printf("%ld-%u", (long)getpid(), n++);
+	g_autofree char *path = request_path(db_path, name, ".req");
+	g_autoptr(GString) text = g_string_new(reply ? "+reply\n" : "");
 
-	request_prefix(db_path, &dir, &prefix);
-	name = g_strdup_printf("%s%ld-%u.req", prefix, (long)getpid(), n++);
-	path = g_build_filename(dir, name, NULL);
+	if (feed_keys == NULL)
+		g_string_append(text, "*\n");
 	for (int i = 0; feed_keys != NULL && feed_keys[i] != NULL; i++)
 		g_string_append_printf(text, "%s\n", feed_keys[i]);
 	/* A temporary file renamed: the daemon never reads half a request. */
-	return g_file_set_contents_full(path, text->str, (gssize)text->len,
-	                                G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+	if (!g_file_set_contents_full(path, text->str, (gssize)text->len,
+	                              G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+		return FALSE;
+	if (id != NULL)
+		*id = g_steal_pointer(&name);
+	return TRUE;
 }
 
-char **
+/* Reads the request file dir/name (db_path's, id between prefix and
+ * ".req") and takes it: the reply file first when it asks for one, then
+ * the request file goes. NULL when it is no request, or another took it. */
+static struct fw_lock_request *
+request_take(const char *db_path, const char *dir, const char *name, gsize prefix_len)
+{
+	g_autofree char *path = g_build_filename(dir, name, NULL), *text = NULL;
+	g_autoptr(GStrvBuilder) keys = g_strv_builder_new();
+	g_auto(GStrv) lines = NULL;
+	struct fw_lock_request *r;
+	gboolean all = FALSE;
+	gsize len = 0;
+
+	/* A request is a few names; a bigger file is no request of ours. */
+	if (!g_file_get_contents(path, &text, &len, NULL) || len > 65536) {
+		unlink(path);
+		return NULL;
+	}
+	r = g_new0(struct fw_lock_request, 1);
+	r->id = g_strndup(name + prefix_len, strlen(name) - prefix_len - strlen(".req"));
+	lines = g_strsplit(text, "\n", -1);
+	for (int i = 0; lines[i] != NULL; i++) {
+		if (strcmp(lines[i], "+reply") == 0)
+			r->reply = asker_alive(r->id);
+		else if (strcmp(lines[i], "*") == 0)
+			all = TRUE;
+		else if (*lines[i] != '\0')
+			g_strv_builder_add(keys, lines[i]);
+	}
+	r->keys = all ? NULL : g_strv_builder_end(keys);
+	/* the reply before the request goes: an asker that finds neither
+	 * knows its daemon does not answer */
+	if (r->reply && !fw_lock_reply_put(db_path, r->id, "polling\n", NULL))
+		r->reply = FALSE;
+	/* Taken once: whoever removes it reads it. */
+	if (unlink(path) != 0) {
+		if (r->reply)
+			fw_lock_request_drop(db_path, r->id);
+		request_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+GPtrArray *
 fw_lock_requests_take(const char *db_path)
 {
-	g_autofree char *dir = NULL, *prefix = NULL;
-	g_autoptr(GStrvBuilder) keys = g_strv_builder_new();
-	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	g_autoptr(GDir) d = NULL;
+	g_autofree char *dir = g_path_get_dirname(db_path), *base = g_path_get_basename(db_path);
+	g_autofree char *prefix = g_strconcat(base, ".poll.", NULL);
+	GPtrArray *taken = g_ptr_array_new_with_free_func((GDestroyNotify)request_free);
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
 	const char *name;
 
-	request_prefix(db_path, &dir, &prefix);
-	if ((d = g_dir_open(dir, 0, NULL)) == NULL)
-		return g_strv_builder_end(keys);
-	while ((name = g_dir_read_name(d)) != NULL) {
-		g_autofree char *path = NULL, *text = NULL;
-		g_auto(GStrv) lines = NULL;
-		gsize len = 0;
+	while (d != NULL && (name = g_dir_read_name(d)) != NULL) {
+		struct fw_lock_request *r;
 
-		if (!g_str_has_prefix(name, prefix) || !g_str_has_suffix(name, ".req"))
-			continue;
-		path = g_build_filename(dir, name, NULL);
-		/* Taken once: whoever removes it reads it. A request is a few
-		 * names; a bigger file is no request of ours. */
-		if (!g_file_get_contents(path, &text, &len, NULL) || unlink(path) != 0 ||
-		    len > 65536)
-			continue;
-		lines = g_strsplit(text, "\n", -1);
-		for (int i = 0; lines[i] != NULL; i++)
-			if (*lines[i] != '\0' && g_hash_table_add(seen, g_strdup(lines[i])))
-				g_strv_builder_add(keys, lines[i]);
+		if (g_str_has_prefix(name, prefix) && g_str_has_suffix(name, ".req") &&
+		    (r = request_take(db_path, dir, name, strlen(prefix))) != NULL)
+			g_ptr_array_add(taken, r);
 	}
-	return g_strv_builder_end(keys);
+	return taken;
+}
+
+gboolean
+fw_lock_request_waiting(const char *db_path, const char *id)
+{
+	g_autofree char *path = request_path(db_path, id, ".req");
+
+	return g_file_test(path, G_FILE_TEST_EXISTS);
+}
+
+gboolean
+fw_lock_reply_put(const char *db_path, const char *id, const char *text, GError **error)
+{
+	g_autofree char *path = request_path(db_path, id, ".rep");
+
+	if (!asker_alive(id)) {
+		unlink(path);
+		return TRUE;
+	}
+	return g_file_set_contents_full(path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+	                                error);
+}
+
+char *
+fw_lock_reply_get(const char *db_path, const char *id)
+{
+	g_autofree char *path = request_path(db_path, id, ".rep");
+	char *text = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return NULL;
+	return text;
+}
+
+void
+fw_lock_request_drop(const char *db_path, const char *id)
+{
+	g_autofree char *req = request_path(db_path, id, ".req");
+	g_autofree char *rep = request_path(db_path, id, ".rep");
+
+	unlink(req);
+	unlink(rep);
 }

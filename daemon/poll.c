@@ -33,6 +33,7 @@ struct feed_run {
 	gint64 ttl;               /* <ttl> / sy:updatePeriod, as stored, 0 none */
 	gint64 max_age;           /* Cache-Control max-age, as stored, 0 none */
 	gboolean claim_kept;      /* team mode: the claim was checked in the open group */
+	guint items_new, hits_new; /* stored by this poll (none when its store failed) */
 };
 
 /* What the poller keeps of each feed between polls (p->marks, a byte a
@@ -174,11 +175,13 @@ static gboolean poll_batch_timer_cb(gpointer data);
 static void
 poll_group_lost(struct fw_poller *p)
 {
+	static const struct fw_poll_outcome again = { FW_POLL_END_AGAIN, 0, 0, NULL };
+
 	for (guint k = 0; k < p->grouped->len; k++) {
 		guint i = g_array_index(p->grouped, guint, k);
 
 		if (i < p->cfg->feeds->len && !(p->marks[i] & RUN_BUSY) && p->done_cb != NULL)
-			p->done_cb(i, fw_now() + POLL_RETRY_SOON, p->done_data);
+			p->done_cb(i, fw_now() + POLL_RETRY_SOON, &again, p->done_data);
 	}
 	g_array_set_size(p->grouped, 0);
 }
@@ -328,7 +331,7 @@ item_hits_store(struct feed_run *run, const struct fw_feed_conf *fc, const struc
 		if (!poll_hit_add(p, t, item_rowid, it->link_twin, run->fetched_before, &ih->text, now,
 		                  &channels, &hit_id, error))
 			return FALSE;
-		p->stats.hits_new++;
+		run->hits_new++;
 		fw_log_debug("%s: hit %" G_GINT64_FORMAT " %s: %s", fc->key, hit_id, t->key,
 		             it->title ? it->title : it->id);
 	}
@@ -363,7 +366,7 @@ poll_store_job(struct feed_run *run, struct parse_job *job, gint64 now, GError *
 		if (state == FW_ITEM_SEEN)
 			continue;
 		if (state == FW_ITEM_NEW)
-			p->stats.items_new++;
+			run->items_new++;
 		if (!fresh) {
 			if (matches == NULL)
 				matches = fw_matches_new();
@@ -373,10 +376,17 @@ poll_store_job(struct feed_run *run, struct parse_job *job, gint64 now, GError *
 			goto fail;
 	}
 	fw_matches_free(matches);
-	return fw_store_release(p->store, error);
+	if (!fw_store_release(p->store, error)) {   /* rolled back */
+		run->items_new = run->hits_new = 0;
+		return FALSE;
+	}
+	p->stats.items_new += run->items_new;
+	p->stats.hits_new += run->hits_new;
+	return TRUE;
 fail:
 	fw_matches_free(matches);
 	fw_store_rollback_to(p->store);
+	run->items_new = run->hits_new = 0;
 	return FALSE;
 }
 
@@ -418,6 +428,7 @@ poll_claim_kept(struct feed_run *run)
 {
 	struct fw_poller *p = run->p;
 	const struct fw_feed_conf *fc = p->cfg->feeds->pdata[run->index];
+	static const struct fw_poll_outcome again = { FW_POLL_END_AGAIN, 0, 0, NULL };
 	g_autoptr(GError) err = NULL;
 	gboolean held = TRUE;
 	guint i;
@@ -435,7 +446,7 @@ poll_claim_kept(struct feed_run *run)
 		            p->cfg->lease);
 	i = run_end(run);
 	if (p->done_cb != NULL)
-		p->done_cb(i, fw_now() + POLL_RETRY_SOON, p->done_data);
+		p->done_cb(i, fw_now() + POLL_RETRY_SOON, &again, p->done_data);
 	return FALSE;
 }
 
@@ -450,6 +461,7 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after
 	g_autoptr(GError) err = NULL;
 	gint64 now = fw_now();
 	int failures = rec->ok ? 0 : run->failures + 1;
+	struct fw_poll_outcome out = { FW_POLL_END_OK, run->items_new, run->hits_new, NULL };
 	gint64 next, hint;
 	guint i;
 
@@ -481,6 +493,10 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after
 		if (rec->permanent_url != NULL)
 			poll_note_move(run, fc, rec->permanent_url);
 	}
+	if (!rec->ok || rec->gone) {
+		out.end = FW_POLL_END_FAILED;
+		out.error = rec->gone ? "gone: HTTP 410" : rec->error ? rec->error : "failed";
+	}
 	if (rec->gone) {
 		p->stats.feeds_failed++;
 		fw_log_warn("%s: gone: %s answered HTTP 410; it will not be polled again "
@@ -511,7 +527,7 @@ poll_finish(struct feed_run *run, struct fw_poll_record *rec, gint64 retry_after
 	if (p->cfg->durable || fw_store_dict_waiting(p->store))
 		poll_batch_close(p);
 	if (p->done_cb != NULL)
-		p->done_cb(i, next, p->done_data);
+		p->done_cb(i, next, &out, p->done_data);
 }
 
 /* A poll that did not happen (gone, or its host asked to wait): nothing is
@@ -520,11 +536,12 @@ static void
 poll_skip(struct feed_run *run, gint64 next)
 {
 	struct fw_poller *p = run->p;
+	static const struct fw_poll_outcome skipped = { FW_POLL_END_SKIPPED, 0, 0, NULL };
 	guint i = run_end(run);
 
 	p->stats.feeds_skipped++;
 	if (p->done_cb != NULL)
-		p->done_cb(i, next, p->done_data);
+		p->done_cb(i, next, &skipped, p->done_data);
 }
 
 static void poll_release(struct fw_poller *p);
@@ -1287,6 +1304,7 @@ poll_claim(struct feed_run *run)
 	g_autoptr(GError) err = NULL;
 	gboolean claimed = TRUE;
 	gint64 retry = 0, now = fw_now();
+	struct fw_poll_outcome out = { FW_POLL_END_AGAIN, 0, 0, NULL };
 	guint i;
 
 	if (fw_store_is_team(p->store) && (retry = poll_host_paused(p, run->url, now)) > now) {
@@ -1294,6 +1312,7 @@ poll_claim(struct feed_run *run)
 		fw_log_debug("%s: its host asked to wait; looking again at %" G_GINT64_FORMAT, fc->key,
 		             retry);
 		p->stats.feeds_skipped++;
+		out.end = FW_POLL_END_SKIPPED;
 	} else if (!fw_store_feed_claim(p->store, run->feed_id, now, p->cfg->lease, p->anytime,
 	                                &claimed, &retry, &err)) {
 		poll_store_err(p, fc->key, "cannot claim it", err);
@@ -1307,7 +1326,7 @@ poll_claim(struct feed_run *run)
 	}
 	i = run_end(run);
 	if (p->done_cb != NULL)
-		p->done_cb(i, retry, p->done_data);
+		p->done_cb(i, retry, &out, p->done_data);
 	return FALSE;
 }
 

@@ -37,6 +37,7 @@ struct fw_lock_holder {
 	char config[FW_LOCK_CONFIG_SIZE]; /* that config's real path, "" if not known */
 	gboolean reloading;             /* it is handling a SIGHUP now (reloads is the
 	                                   count before it) */
+	gboolean replies;               /* it answers requests (fw_lock_reply_put) */
 };
 
 /* Takes the lock of database db_path and writes our pid and role (a word:
@@ -60,8 +61,8 @@ char *fw_lock_holder_describe(const struct fw_lock_holder *h);
 /* The holder of fd (fw_lock_take's, with role) runs on the config at path
  * whose fw_config.digest is digest, has handled reloads SIGHUPs, and with
  * reloading is handling one more: says so on the lock file's second line
- * (and a third, "reloading"), the first left as it is. FALSE with error
- * when it cannot be written. */
+ * (and a third, "reloading"), then "replies" (it answers requests), the
+ * first line left as it is. FALSE with error when it cannot be written. */
 gboolean fw_lock_note_config(int fd, const char *role, guint64 reloads, const char *digest,
                              const char *path, gboolean reloading, GError **error);
 
@@ -75,12 +76,39 @@ void fw_lock_release(int fd);
 
 /* Requests to the running daemon: a file of its own beside the database
  * ("DB.poll.PID-N.req", written whole then renamed into place) holding the
- * keys of the feeds to poll now, one a line; then SIGUSR2. Writes one;
- * FALSE with error. */
-gboolean fw_lock_request_put(const char *db_path, char **feed_keys, GError **error);
+ * keys of the feeds to poll now, one a line, or "*" for every feed, and
+ * "+reply" when the asker waits for the outcome; then SIGUSR2. Only a daemon
+ * whose lock file says "replies" (fw_lock_holder.replies) answers. */
+struct fw_lock_request {
+	char *id;          /* "PID-N": names its reply */
+	char **keys;       /* the feeds to poll, or NULL for every feed */
+	gboolean reply;    /* its asker waits for fw_lock_reply_put's answer */
+};
 
-/* Takes every request waiting beside db_path (the files are removed): the
- * feed keys they name, each once, in a new list (g_strfreev). */
-char **fw_lock_requests_take(const char *db_path);
+/* Writes a request for feed_keys (NULL: every feed), with reply asking for
+ * one; its id into *id (caller frees) when id is not NULL. FALSE with
+ * error. */
+gboolean fw_lock_request_put(const char *db_path, char **feed_keys, gboolean reply, char **id,
+                             GError **error);
+
+/* Takes every request waiting beside db_path (the files are removed): a new
+ * array of struct fw_lock_request (freeing them). A request that asks for a
+ * reply, from an asker still alive, gets its reply file ("DB.poll.ID.rep",
+ * saying "polling") before its request file goes; else its reply is off. */
+GPtrArray *fw_lock_requests_take(const char *db_path);
+
+/* Whether request id is still waiting to be taken. */
+gboolean fw_lock_request_waiting(const char *db_path, const char *id);
+
+/* Answers request id with text, replacing its reply file, if its asker is
+ * still alive; else its reply file goes. FALSE with error. */
+gboolean fw_lock_reply_put(const char *db_path, const char *id, const char *text,
+                           GError **error);
+
+/* Request id's reply file's text (caller frees), or NULL when there is none. */
+char *fw_lock_reply_get(const char *db_path, const char *id);
+
+/* Withdraws request id: its request and reply files go (the asker gave up). */
+void fw_lock_request_drop(const char *db_path, const char *id);
 
 #endif

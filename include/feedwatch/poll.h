@@ -49,12 +49,28 @@ gboolean fw_poller_reconfigure(struct fw_poller *p, const struct fw_config *cfg,
  * new items and hits, then done is called. */
 void fw_poller_poll(struct fw_poller *p, guint i);
 
-/* Called when a feed's poll is done (recorded or skipped): index and when it
- * is due next (Unix seconds; G_MAXINT64 = never). Called once per
- * fw_poller_poll that was not a no-op, possibly from inside it; in team mode
- * called again for a feed whose recorded poll its group lost (the database
- * went away before the commit): due again a few seconds on. */
-typedef void (*fw_poll_done_cb)(guint feed_index, gint64 next_poll, gpointer data);
+/* What became of one poll, for fw_poll_done_cb (valid during the call). */
+enum fw_poll_end {
+	FW_POLL_END_OK,        /* recorded: fetched, or not modified */
+	FW_POLL_END_FAILED,    /* recorded as failed (gone, HTTP 410, too), error says why */
+	FW_POLL_END_SKIPPED,   /* not fetched: gone, or its host asked to wait */
+	FW_POLL_END_AGAIN,     /* team mode: not recorded (claim, lease or group lost) */
+};
+struct fw_poll_outcome {
+	enum fw_poll_end end;
+	guint items_new, hits_new;   /* what this poll stored */
+	const char *error;           /* FW_POLL_END_FAILED: why; else NULL */
+};
+
+/* Called when a feed's poll is done (recorded or skipped): index, when it
+ * is due next (Unix seconds; G_MAXINT64 = never) and how it went. Called
+ * once per fw_poller_poll that was not a no-op, possibly from inside it; in
+ * team mode called again for a feed whose recorded poll its group lost (the
+ * database went away before the commit): due again a few seconds on. The
+ * poll's rows may still be in the open group: fw_poller_flush_outbox
+ * commits them. */
+typedef void (*fw_poll_done_cb)(guint feed_index, gint64 next_poll,
+                                const struct fw_poll_outcome *outcome, gpointer data);
 void fw_poller_set_done_cb(struct fw_poller *p, fw_poll_done_cb cb, gpointer data);
 
 /* Team mode: anytime TRUE claims a feed whether it is due or not (feedwatch

@@ -12,9 +12,14 @@ The lock file reads "PID feedwatchd", then "config RELOADS DIGEST PATH"
     deaf   never begins a reload (SIGHUP ignored)
     busy   starts inside a reload of an older CONFIG; on SIGHUP it ends that
            one (the old digest), then reloads CONFIG as it is: two reloads
+    old    a daemon from before replies to `feedwatch poll`: prints "SIGUSR1"
+           on SIGUSR1, and on SIGUSR2 takes the request files (DB.poll.*.req)
+           as it did, printing "SIGUSR2" and their lines
 Prints "ready" once the lock file is written; runs until SIGTERM (or 60 s).
+None of them writes "replies" in the lock file.
 """
 import fcntl
+import glob
 import hashlib
 import os
 import signal
@@ -39,6 +44,18 @@ def note(fd, reloads, dig, reloading):
     os.ftruncate(fd, len(text))
 
 
+def on_usr(signum, frame):
+    if signum == signal.SIGUSR1:
+        print("SIGUSR1", flush=True)
+        return
+    lines = []
+    for req in sorted(glob.glob(glob.escape(lock_path[:-len(".lock")]) + ".poll.*.req")):
+        with open(req) as f:
+            lines += f.read().split()
+        os.unlink(req)
+    print(" ".join(["SIGUSR2"] + lines), flush=True)
+
+
 def on_hup(signum, frame):
     global hup
     hup = True
@@ -48,6 +65,8 @@ fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
 fcntl.flock(fd, fcntl.LOCK_EX)
 signal.signal(signal.SIGTERM, lambda s, f: sys.exit(0))
 signal.signal(signal.SIGHUP, signal.SIG_IGN if mode == "deaf" else on_hup)
+signal.signal(signal.SIGUSR1, on_usr)
+signal.signal(signal.SIGUSR2, on_usr)
 reloads = 0
 if mode == "busy":
     note(fd, reloads, hashlib.sha256(b"the config before its edit").hexdigest(), True)

@@ -6,7 +6,7 @@
 # running, it reloads, and the topic's hits among the feeds' current items
 # are in the log when the command returns.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 27
+plan 30
 
 conf="$T_TMP/cfg/fw.conf"
 db="$T_TMP/fw.db"
@@ -41,6 +41,17 @@ is "$?:$(sed -n '/^\[topic argentina\]/,$p' "$conf")" "0:[topic argentina]
 query =#argentina
 name =#1 topic" "a query or title that starts with # is written right after the = (not a comment)"
 like "$(fw -c "$conf" check 2>&1)" "ok, 0 feeds, 5 topics" "and the config still checks"
+
+# Words with no ASCII form are left out of the name, and kept as name =.
+out=$(fw -c "$conf" watch 'Путин OR Кремль' 2>&1)
+is "$?:$(sed -n '/^\[topic topic\]/,$p' "$conf")" "0:[topic topic]
+query = Путин OR Кремль
+name = Путин Кремль" "a query of Cyrillic words: named topic, its words as name ="
+out=$(fw -c "$conf" watch 'Lula NEAR/5 Путин' 2>&1)
+is "$?:$(sed -n '/^\[topic lula\]/,$p' "$conf")" "0:[topic lula]
+query = Lula NEAR/5 Путин
+name = Lula Путин" "one such word: the name from the others, the words as written as name ="
+like "$(fw -c "$conf" check 2>&1)" "ok, 0 feeds, 7 topics" "and the config checks"
 
 # Refused, the file untouched.
 cp "$conf" "$T_TMP/before.conf"
@@ -88,7 +99,7 @@ for i in $(seq 600); do [ "$(sqlite3 "$db" "select count(*) from items" 2> /dev/
 ok $? "the daemon has polled the feed"
 out=$(fw -c "$conf" watch 'Mercosur OR Mercosul' 2>&1)
 is "$?:$out" "0:added [topic mercosur-mercosul] to $conf: query = Mercosur OR Mercosul
-feedwatchd (pid $dpid) reloaded $conf: 1 feed, 6 topics
+feedwatchd (pid $dpid) reloaded $conf: 1 feed, 8 topics
 what it would have found among the stored items: feedwatch backtest mercosur-mercosul" \
 	"with feedwatchd running: it reloads, and watch says so"
 is "$(sqlite3 "$db" "select i.item_key || ' ' || h.notified from hits h join items i on i.id = h.item_id where h.topic = 'mercosur-mercosul'")" \
