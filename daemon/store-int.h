@@ -105,6 +105,10 @@ struct fw_store_ops {
 	                       guint n, guint8 *states, GError **error);
 	gboolean (*topic_write)(struct fw_store *s, enum fw_store_topic_write what, const char *key,
 	                        const char *query, gint64 now, gboolean *wrote, GError **error);
+	/* NULL, or FW_STORE_TOPIC_LEARN of n keys at once, in their order
+	 * (wrote[i]: keys[i]'s row was made): a server's round trips */
+	gboolean (*topics_learn)(struct fw_store *s, char *const *keys, char *const *queries,
+	                         guint n, gint64 now, guint8 *wrote, GError **error);
 	gboolean (*browse_version)(struct fw_store *s, gint64 *version, GError **error);
 	char *(*browse_signature)(struct fw_store *s, GError **error);
 	gboolean (*browse_items_foreach)(struct fw_store *s, fw_store_item_cb cb, gpointer data,

@@ -333,7 +333,7 @@ enum pst_id {
 	PS_ITEM_SEEN,
 	PS_HIT_EXISTS,
 	PS_TOPIC_GET,
-	PS_TOPIC_LEARN,
+	PS_TOPICS_LEARN,
 	PS_TOPIC_ADOPT,
 	PS_TOPIC_CHANGE,
 	PS_STORY_NOTIFIED,
@@ -479,9 +479,13 @@ static const char *const pst_sql[PS_COUNT] = {
 		"SELECT t.i, (q.query IS NULL)::int, (q.query IS NOT DISTINCT FROM t.query)::int"
 		" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t (topic, query, i)"
 		" JOIN topics q ON q.topic = t.topic",
-	[PS_TOPIC_LEARN] =
-		"INSERT INTO topics (topic, query, added) VALUES ($1::text, $2::text, $3::bigint)"
-		" ON CONFLICT (topic) DO NOTHING",
+	/* $1, $2: arrays of keys and queries, inserted in their order (every
+	 * poller learns a config's topics in the same order: no deadlock) */
+	[PS_TOPICS_LEARN] =
+		"INSERT INTO topics (topic, query, added)"
+		" SELECT t.topic, t.query, $3::bigint"
+		" FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t (topic, query, i)"
+		" ORDER BY t.i ON CONFLICT (topic) DO NOTHING RETURNING topic",
 	[PS_TOPIC_ADOPT] =
 		"UPDATE topics SET query = $2::text WHERE topic = $1::text AND query IS NULL",
 	/* a poller that waited for another's change finds the row changed
@@ -2571,22 +2575,52 @@ static gboolean pg_topics_get(struct fw_store *s, char *const *keys, char *const
 	return TRUE;
 }
 
+static gboolean pg_topics_learn(struct fw_store *s, char *const *keys, char *const *queries,
+                                guint n, gint64 now, guint8 *wrote, GError **error)
+{
+	g_autoptr(GHashTable) at = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < n; i++)
+		g_hash_table_insert(at, keys[i], GUINT_TO_POINTER(i + 1));
+	memset(wrote, 0, n);
+	for (guint from = 0; from < n; from += PG_TOPICS_BATCH) {
+		guint len = MIN(n - from, PG_TOPICS_BATCH);
+		g_autofree char *k = pg_text_array_n(keys + from, len);
+		g_autofree char *q = pg_text_array_n(queries + from, len);
+		struct params p = { 0 };
+		PGresult *r;
+
+		p_text(&p, k);
+		p_text(&p, q);
+		p_int(&p, now);
+		if (!(r = pq_run(s, PS_TOPICS_LEARN, &p, "recording the topics", error)))
+			return FALSE;
+		for (int row = 0; row < PQntuples(r); row++) {
+			guint i = GPOINTER_TO_UINT(g_hash_table_lookup(at, PQgetvalue(r, row, 0)));
+
+			if (i > 0)
+				wrote[i - 1] = 1;
+		}
+		PQclear(r);
+	}
+	return TRUE;
+}
+
 static gboolean pg_topic_write(struct fw_store *s, enum fw_store_topic_write what,
                                const char *key, const char *query, gint64 now,
                                gboolean *wrote, GError **error)
 {
 	static const enum pst_id ids[] = {
-		[FW_STORE_TOPIC_LEARN] = PS_TOPIC_LEARN,
+		[FW_STORE_TOPIC_LEARN] = PS_TOPICS_LEARN,   /* not here: pg_topics_learn */
 		[FW_STORE_TOPIC_ADOPT] = PS_TOPIC_ADOPT,
 		[FW_STORE_TOPIC_CHANGE] = PS_TOPIC_CHANGE,
 	};
 	struct params p = { 0 };
 	gint64 rows = 0;
 
+	g_return_val_if_fail(what != FW_STORE_TOPIC_LEARN, FALSE);
 	p_text(&p, key);
 	p_text(&p, query);
-	if (what == FW_STORE_TOPIC_LEARN)
-		p_int(&p, now);
 	if (!pq_do(s, ids[what], &p, "recording the topics", &rows, error))
 		return FALSE;
 	*wrote = rows > 0;
@@ -2961,6 +2995,7 @@ const struct fw_store_ops fw_store_pg_ops = {
 	.current_items_foreach = pg_current_items_foreach,
 	.topics_get = pg_topics_get,
 	.topic_write = pg_topic_write,
+	.topics_learn = pg_topics_learn,
 	.browse_version = pg_browse_version,
 	.browse_signature = pg_browse_signature,
 	.browse_items_foreach = pg_browse_items_foreach,

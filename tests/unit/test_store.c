@@ -1449,7 +1449,7 @@ static void test_topics_learn_many(struct fixture *f, gconstpointer data)
 	                                   "{brace},comma={x},y", "NULL=NULL", "ñandú=Ñandú" };
 	g_autoptr(GString) pairs = g_string_new(NULL), keys = g_string_new("new:");
 	g_autoptr(GString) edited = NULL;
-	g_autofree char *first = NULL, *again = NULL, *changed = NULL;
+	g_autofree char *first = NULL, *again = NULL, *changed = NULL, *mixed = NULL;
 
 	for (guint i = 0; i < 4500; i++) {
 		g_string_append_printf(pairs, "%st%04u=w%04u", i ? " " : "", i, i);
@@ -1471,6 +1471,17 @@ static void test_topics_learn_many(struct fixture *f, gconstpointer data)
 	g_string_replace(edited, "back\\slash=a\\b", "back\\slash=a\\c", 1);
 	changed = learned_str(f->s, edited->str, TRUE);
 	g_assert_cmpstr(changed, ==, "new:; changed: t0001 t4400 back\\slash");
+	/* new ones among known ones (PostgreSQL inserts them in one round
+	 * trip): in the config's order, beside a change */
+	g_string_prepend(edited, "aaa=first ");
+	g_string_replace(edited, " t2000=w2000 ", " t2000=w2000 mid=middle ", 1);
+	g_string_replace(edited, "t3000=w3000", "t3000=w3000c", 1);
+	g_string_append(edited, " zzz=last");
+	mixed = learned_str(f->s, edited->str, TRUE);
+	g_assert_cmpstr(mixed, ==, "new: aaa mid zzz; changed: t3000");
+	g_free(mixed);
+	mixed = learned_str(f->s, edited->str, TRUE);
+	g_assert_cmpstr(mixed, ==, "new:; changed:");
 }
 
 /* A desk's claims, hit after hit of one topic at one link (PostgreSQL):
