@@ -110,7 +110,7 @@ print_reply(pid_t pid, const char *text)
 	fprintf(stderr, "feedwatch poll: feedwatchd polled %u feed%s (%u failed): %u new item%s, "
 	        "%u new hit%s%s\n", ok + failed, ok + failed == 1 ? "" : "s", failed, items,
 	        items == 1 ? "" : "s", hits, hits == 1 ? "" : "s",
-	        hits > 0 ? " (it notifies them)" : "");
+	        hits > 0 ? " (feedwatch hits lists them)" : "");
 	if (skipped > 0)
 		fprintf(stderr, "feedwatch poll: %u feed%s not fetched: gone (HTTP 410), or %s host "
 		        "asked to wait (see feedwatch status)\n", skipped, skipped == 1 ? "" : "s",

@@ -50,7 +50,7 @@ is "$(count a) $(count b)" "1 1" "the daemon polls both feeds at start"
 fw -c "$conf" poll > "$T_TMP/out" 2> "$T_TMP/err"
 is "$?:$(cat "$T_TMP/out")" "0:feedwatchd (pid $dpid) is running on $DB: asked it to poll every feed now" \
 	"poll asks the daemon for every feed"
-is "$(cat "$T_TMP/err")" "feedwatch poll: feedwatchd polled 2 feeds (0 failed): 2 new items, 2 new hits (it notifies them)" \
+is "$(cat "$T_TMP/err")" "feedwatch poll: feedwatchd polled 2 feeds (0 failed): 2 new items, 2 new hits (feedwatch hits lists them)" \
 	"and waits for its figures"
 is "$(count a) $(count b)" "2 2" "the new hits are in the log when it returns"
 is "$(files)" 0 "no request or reply file is left"
@@ -67,7 +67,7 @@ rm "$T_TMP/b.xml"
 fw -c "$conf" poll > "$T_TMP/out" 2> "$T_TMP/err"
 is "$?" 1 "a feed failed: exit 1"
 like "$(head -n 1 "$T_TMP/err")" "^feedwatch poll: b: .*b\\.xml: No such file or directory$" "the failed feed, with its error"
-is "$(tail -n 1 "$T_TMP/err")" "feedwatch poll: feedwatchd polled 2 feeds (1 failed): 1 new item, 1 new hit (it notifies them)" \
+is "$(tail -n 1 "$T_TMP/err")" "feedwatch poll: feedwatchd polled 2 feeds (1 failed): 1 new item, 1 new hit (feedwatch hits lists them)" \
 	"then the figures"
 item b1 "Milei uno" | feed "$T_TMP/b.xml"
 
