@@ -575,6 +575,136 @@ fw_cli_daemon_signal(const char *cmd, pid_t pid, int sig)
 	                                "this as that user, or as root)" : "");
 }
 
+static volatile sig_atomic_t wait_interrupted;
+
+static void
+wait_signal_handler(int sig)
+{
+	wait_interrupted = sig;
+}
+
+/* Prints the daemon's reply text ("done OK FAILED SKIPPED ITEMS HITS" and
+ * a "failed KEY ERROR" line a feed) as a foreground poll's figures, on
+ * stderr. 1 when a feed failed. */
+static int
+print_reply(const char *cmd, pid_t pid, const char *text)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	guint ok = 0, failed = 0, skipped = 0, items = 0, hits = 0;
+
+	fflush(stdout);   /* what the command said first comes first */
+	if (sscanf(lines[0], "done %u %u %u %u %u", &ok, &failed, &skipped, &items, &hits) != 5)
+		return fw_cli_fail(cmd, "feedwatchd (pid %ld) answered what this feedwatch cannot "
+		                   "read (another version?)", (long)pid);
+	for (int i = 1; lines[i] != NULL; i++)
+		if (g_str_has_prefix(lines[i], "failed ")) {
+			g_autofree char *line = fw_cli_term_cut(lines[i] + 7, 500);
+			char *sp = strchr(line, ' ');
+
+			if (sp != NULL)
+				*sp = '\0';
+			fprintf(stderr, "feedwatch %s: %s: %s\n", cmd, line, sp ? sp + 1 : "failed");
+		}
+	fprintf(stderr, "feedwatch %s: feedwatchd polled %u feed%s (%u failed): %u new item%s, "
+	        "%u new hit%s%s\n", cmd, ok + failed, ok + failed == 1 ? "" : "s", failed, items,
+	        items == 1 ? "" : "s", hits, hits == 1 ? "" : "s",
+	        hits > 0 ? " (feedwatch hits lists them)" : "");
+	if (skipped > 0)
+		fprintf(stderr, "feedwatch %s: %u feed%s not fetched: gone (HTTP 410), or %s host "
+		        "asked to wait (see feedwatch status)\n", cmd, skipped, skipped == 1 ? "" : "s",
+		        skipped == 1 ? "its" : "their");
+	return failed > 0 ? 1 : 0;
+}
+
+gboolean
+fw_cli_daemon_poll_ask(const char *cmd, const struct fw_config *cfg, const struct fw_lock_holder *h,
+                       char **feeds, gboolean reply, gboolean reload, char **id, int *rc)
+{
+	g_autoptr(GError) err = NULL;
+
+	*id = NULL;
+	*rc = 0;
+	reply = reply && h->replies;
+	if (reload && !reply)
+		*rc = fw_cli_daemon_reload(cmd, cfg, h);
+	/* Every feed: SIGUSR1 for a daemon that does not answer (an older one
+	 * reads no "*"), else a request like --feed's. */
+	if ((feeds != NULL || reply) && !fw_lock_request_put(cfg->database, feeds, reply, id, &err)) {
+		*rc = fw_cli_fail(cmd, "cannot ask feedwatchd (pid %ld) to poll: %s", (long)h->pid,
+		                  err->message);
+		return FALSE;
+	}
+	if (reload && reply) {
+		/* taken at the end of the reload: a new feed's first poll is then
+		 * the one reported, not a second one after it */
+		*rc = fw_cli_daemon_reload(cmd, cfg, h);
+		if (*rc != 0 && fw_lock_request_waiting(cfg->database, *id)) {
+			fw_lock_request_drop(cfg->database, *id);
+			g_clear_pointer(id, g_free);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	if (fw_cli_daemon_signal(cmd, h->pid, *id != NULL ? SIGUSR2 : SIGUSR1) != 0) {
+		if (*id != NULL)
+			fw_lock_request_drop(cfg->database, *id);
+		g_clear_pointer(id, g_free);
+		*rc = 1;
+		return FALSE;
+	}
+	if (!reply)
+		g_clear_pointer(id, g_free);
+	return TRUE;
+}
+
+int
+fw_cli_daemon_poll_wait(const char *cmd, const struct fw_config *cfg, const struct fw_lock_holder *h,
+                        const char *id)
+{
+	struct sigaction sa = { .sa_handler = wait_signal_handler }, old_int, old_term;
+	int wait = fw_cli_daemon_wait(), rc = -1;
+	gint64 until = g_get_monotonic_time() + wait * G_USEC_PER_SEC;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	while (rc < 0) {
+		struct fw_lock_holder now;
+		g_autofree char *text = NULL;
+
+		if (wait_interrupted) {
+			fw_lock_request_drop(cfg->database, id);
+			rc = fw_cli_fail(cmd, "stopped waiting: feedwatchd (pid %ld) polls on, and its "
+			                 "log and `feedwatch hits` will show what it finds", (long)h->pid);
+		} else if (!fw_lock_holder_read(cfg->database, &now) || now.pid != h->pid) {
+			fw_lock_request_drop(cfg->database, id);
+			rc = fw_cli_fail(cmd, "feedwatchd (pid %ld) stopped before it had polled (its "
+			                 "log says why)", (long)h->pid);
+		} else if (fw_lock_request_waiting(cfg->database, id)) {
+			/* a request file is taken (removed) after its reply is made */
+			if (g_get_monotonic_time() >= until) {
+				fw_lock_request_drop(cfg->database, id);
+				rc = fw_cli_fail(cmd, "asked feedwatchd (pid %ld) to poll, and it has not "
+				                 "begun after %d s", (long)h->pid, wait);
+			}
+		} else if ((text = fw_lock_reply_get(cfg->database, id)) == NULL) {
+			rc = 0;   /* taken, and not to be answered */
+		} else if (strcmp(text, "stopped\n") == 0) {
+			fw_lock_request_drop(cfg->database, id);
+			rc = fw_cli_fail(cmd, "feedwatchd (pid %ld) stopped before it had polled "
+			                 "every feed asked for", (long)h->pid);
+		} else if (!g_str_has_prefix(text, "polling")) {
+			fw_lock_request_drop(cfg->database, id);
+			rc = print_reply(cmd, h->pid, text);
+		}
+		if (rc < 0)
+			g_usleep(20000);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return rc;
+}
+
 int
 fw_cli_daemon_reload(const char *cmd, const struct fw_config *cfg, const struct fw_lock_holder *h)
 {
@@ -1184,12 +1314,13 @@ fw_cli_config_taken(const struct fw_config *cfg, GHashTable *names, GHashTable *
 }
 
 int
-fw_cli_reload_edited(const char *cmd, const struct fw_config *cfg)
+fw_cli_reload_edited(const char *cmd, const struct fw_config *cfg, char **poll_feeds)
 {
 	g_autoptr(GPtrArray) errors = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *id = NULL;
 	struct fw_lock_holder h;
 	struct fw_config *now;
-	int rc;
+	int rc = 0;
 
 	if (!fw_lock_holder_read(cfg->database, &h) || !fw_lock_holder_is_daemon(&h))
 		return 0;
@@ -1204,7 +1335,12 @@ fw_cli_reload_edited(const char *cmd, const struct fw_config *cfg)
 		       (long)h.pid);
 		return 0;
 	}
-	rc = fw_cli_daemon_reload(cmd, now, &h);
+	/* the new feeds' first poll, waited for when the daemon answers */
+	if (poll_feeds == NULL || !h.replies)
+		rc = fw_cli_daemon_reload(cmd, now, &h);
+	else if (fw_cli_daemon_poll_ask(cmd, now, &h, poll_feeds, TRUE, TRUE, &id, &rc) &&
+	         id != NULL && fw_cli_daemon_poll_wait(cmd, now, &h, id) != 0)
+		rc = 1;
 	fw_config_free(now);
 	return rc;
 }

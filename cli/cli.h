@@ -187,6 +187,26 @@ int fw_cli_daemon_reload(const char *cmd, const struct fw_config *cfg,
  * why it cannot be (with a hint when it runs as another user). */
 int fw_cli_daemon_signal(const char *cmd, pid_t pid, int sig);
 
+/* Asks feedwatchd h to poll feeds (keys; NULL: every feed), with reload
+ * after having it reload cfg's file (fw_cli_daemon_reload; *rc says how
+ * that went), in a request the reload's end takes. With reply, when h
+ * answers (fw_lock_holder.replies), *id names the request whose reply
+ * fw_cli_daemon_poll_wait waits for; else *id is NULL. FALSE (and *rc 1),
+ * having said why, when the daemon was not asked. */
+gboolean fw_cli_daemon_poll_ask(const char *cmd, const struct fw_config *cfg,
+                                const struct fw_lock_holder *h, char **feeds, gboolean reply,
+                                gboolean reload, char **id, int *rc);
+
+/* Waits for feedwatchd h's reply to its poll request id
+ * (fw_lock_request_put with reply) and prints the figures on stderr as
+ * command cmd, as a foreground poll does. A daemon that takes the request
+ * without answering (an older one) is not waited for; one that does not
+ * take it within fw_cli_daemon_wait() seconds is. SIGINT or SIGTERM stop
+ * the waiting (the daemon polls on). 0, or 1 when a feed failed, the daemon
+ * did not take the request or stopped, or the wait was cut. */
+int fw_cli_daemon_poll_wait(const char *cmd, const struct fw_config *cfg,
+                            const struct fw_lock_holder *h, const char *id);
+
 /* How long (seconds) a daemon gets to begin what it was asked:
  * FEEDWATCH_RELOAD_WAIT when that is a number of seconds (1 to a day), else
  * FW_CLI_RELOAD_WAIT. */
@@ -313,7 +333,9 @@ void fw_cli_config_taken(const struct fw_config *cfg, GHashTable *names, GHashTa
 
 /* After cmd has added to the config file at cfg->path: when feedwatchd runs
  * on cfg's database and that file, has it reload (fw_cli_daemon_reload);
- * when it runs on another file, says so. 0, or 1 when the reload failed. */
-int fw_cli_reload_edited(const char *cmd, const struct fw_config *cfg);
+ * when it runs on another file, says so. Then, with poll_feeds (keys),
+ * waits for their first poll and prints its figures
+ * (fw_cli_daemon_poll_wait). 0, or 1 when the reload or a feed failed. */
+int fw_cli_reload_edited(const char *cmd, const struct fw_config *cfg, char **poll_feeds);
 
 #endif

@@ -121,9 +121,11 @@ fw_cmd_add(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	} else if (!fw_cli_config_append("add", cfg->path, block, NULL, NULL)) {
 		rc = 1;
 	} else {
+		char *feeds[] = { key, NULL };
+
 		printf("added [feed %s] %s to %s\n", key, feed_url, cfg->path);
 		fflush(stdout);
-		rc = fw_cli_reload_edited("add", cfg);
+		rc = fw_cli_reload_edited("add", cfg, feeds);   /* and its first poll */
 	}
 out:
 	fw_feed_doc_free(doc);

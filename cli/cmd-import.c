@@ -87,7 +87,7 @@ fw_cmd_import(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	printf("\n");
 	fflush(stdout);
 	if (added > 0 && !dry_run)
-		rc = fw_cli_reload_edited("import", cfg);
+		rc = fw_cli_reload_edited("import", cfg, NULL);
 	fw_config_free(cfg);
 	return rc;
 }

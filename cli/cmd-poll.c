@@ -78,98 +78,6 @@ poll_signal_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static volatile sig_atomic_t wait_interrupted;
-
-static void
-wait_signal_handler(int sig)
-{
-	wait_interrupted = sig;
-}
-
-/* Prints the daemon's reply text ("done OK FAILED SKIPPED ITEMS HITS" and
- * a "failed KEY ERROR" line a feed) as a foreground poll's figures, on
- * stderr. 1 when a feed failed. */
-static int
-print_reply(pid_t pid, const char *text)
-{
-	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	guint ok = 0, failed = 0, skipped = 0, items = 0, hits = 0;
-
-	if (sscanf(lines[0], "done %u %u %u %u %u", &ok, &failed, &skipped, &items, &hits) != 5)
-		return fw_cli_fail("poll", "feedwatchd (pid %ld) answered what this feedwatch cannot "
-		                   "read (another version?)", (long)pid);
-	for (int i = 1; lines[i] != NULL; i++)
-		if (g_str_has_prefix(lines[i], "failed ")) {
-			g_autofree char *line = fw_cli_term_cut(lines[i] + 7, 500);
-			char *sp = strchr(line, ' ');
-
-			if (sp != NULL)
-				*sp = '\0';
-			fprintf(stderr, "feedwatch poll: %s: %s\n", line, sp ? sp + 1 : "failed");
-		}
-	fprintf(stderr, "feedwatch poll: feedwatchd polled %u feed%s (%u failed): %u new item%s, "
-	        "%u new hit%s%s\n", ok + failed, ok + failed == 1 ? "" : "s", failed, items,
-	        items == 1 ? "" : "s", hits, hits == 1 ? "" : "s",
-	        hits > 0 ? " (feedwatch hits lists them)" : "");
-	if (skipped > 0)
-		fprintf(stderr, "feedwatch poll: %u feed%s not fetched: gone (HTTP 410), or %s host "
-		        "asked to wait (see feedwatch status)\n", skipped, skipped == 1 ? "" : "s",
-		        skipped == 1 ? "its" : "their");
-	return failed > 0 ? 1 : 0;
-}
-
-/* Waits for feedwatchd h's reply to request id: its figures, as a
- * foreground poll prints them. A daemon that takes the request without
- * answering (an older one) is not waited for. SIGINT or SIGTERM stop the
- * waiting (the daemon polls on). 0, or 1 when a feed failed, the daemon
- * did not take the request in time or stopped, or the wait was cut. */
-static int
-wait_reply(const struct fw_config *cfg, const struct fw_lock_holder *h, const char *id)
-{
-	struct sigaction sa = { .sa_handler = wait_signal_handler }, old_int, old_term;
-	int wait = fw_cli_daemon_wait(), rc = -1;
-	gint64 until = g_get_monotonic_time() + wait * G_USEC_PER_SEC;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	while (rc < 0) {
-		struct fw_lock_holder now;
-		g_autofree char *text = NULL;
-
-		if (wait_interrupted) {
-			fw_lock_request_drop(cfg->database, id);
-			rc = fw_cli_fail("poll", "stopped waiting: feedwatchd (pid %ld) polls on, and its "
-			                 "log and `feedwatch hits` will show what it finds", (long)h->pid);
-		} else if (!fw_lock_holder_read(cfg->database, &now) || now.pid != h->pid) {
-			fw_lock_request_drop(cfg->database, id);
-			rc = fw_cli_fail("poll", "feedwatchd (pid %ld) stopped before it had polled (its "
-			                 "log says why)", (long)h->pid);
-		} else if (fw_lock_request_waiting(cfg->database, id)) {
-			/* a request file is taken (removed) after its reply is made */
-			if (g_get_monotonic_time() >= until) {
-				fw_lock_request_drop(cfg->database, id);
-				rc = fw_cli_fail("poll", "asked feedwatchd (pid %ld) to poll, and it has not "
-				                 "begun after %d s", (long)h->pid, wait);
-			}
-		} else if ((text = fw_lock_reply_get(cfg->database, id)) == NULL) {
-			rc = 0;   /* taken, and not to be answered */
-		} else if (strcmp(text, "stopped\n") == 0) {
-			fw_lock_request_drop(cfg->database, id);
-			rc = fw_cli_fail("poll", "feedwatchd (pid %ld) stopped before it had polled "
-			                 "every feed asked for", (long)h->pid);
-		} else if (!g_str_has_prefix(text, "polling")) {
-			fw_lock_request_drop(cfg->database, id);
-			rc = print_reply(h->pid, text);
-		}
-		if (rc < 0)
-			g_usleep(20000);
-	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	return rc;
-}
-
 /* feedwatchd h runs on cfg's database: asks it to poll the feeds (every
  * one when NULL) now, first, if cfg's file has changed since it read it,
  * to reload it; then, unless no_wait, waits for what it found (a daemon
@@ -180,41 +88,26 @@ static int
 ask_daemon(const struct fw_config *cfg, const struct fw_lock_holder *h, char **feeds,
            gboolean no_notify, gboolean no_wait)
 {
-	g_autoptr(GError) err = NULL;
 	g_autofree char *which = feeds ? g_strjoinv(", ", feeds) : NULL, *id = NULL;
-	struct fw_lock_holder now = *h;
+	gboolean current = fw_cli_daemon_config_current(cfg, h);
 	pid_t pid = h->pid;
-	gboolean reply;
 	int rc = 0;
 
 	if (no_notify)
 		return fw_cli_usage("feedwatchd (pid %ld) is running on %s and notifies every hit "
 		                    "it records: --no-notify cannot be done while it runs (stop it "
 		                    "first, or poll without --no-notify)", (long)pid, cfg->database);
-	if (!fw_cli_daemon_config_current(cfg, h)) {
+	if (!current) {
 		printf("%s has changed since feedwatchd (pid %ld) read it: asking it to reload first\n",
 		       cfg->path, (long)pid);
 		fflush(stdout);
-		rc = fw_cli_daemon_reload("poll", cfg, h);
-		if (!fw_lock_holder_read(cfg->database, &now) || now.pid != pid)
-			now = *h;
 	}
-	reply = now.replies && !no_wait;
-	/* Every feed: SIGUSR1 for a daemon that does not answer (an older one
-	 * reads no "*"), else a request like --feed's. */
-	if ((feeds != NULL || reply) &&
-	    !fw_lock_request_put(cfg->database, feeds, reply, &id, &err))
-		return fw_cli_fail("poll", "cannot ask feedwatchd (pid %ld) to poll %s: %s",
-		                   (long)pid, which ? which : "every feed", err->message);
-	if (fw_cli_daemon_signal("poll", pid, id != NULL ? SIGUSR2 : SIGUSR1) != 0) {
-		if (id != NULL)
-			fw_lock_request_drop(cfg->database, id);
+	if (!fw_cli_daemon_poll_ask("poll", cfg, h, feeds, !no_wait, !current, &id, &rc))
 		return 1;
-	}
 	printf("feedwatchd (pid %ld) is running on %s: asked it to poll %s now\n", (long)pid,
 	       cfg->database, which ? which : "every feed");
 	fflush(stdout);
-	if (reply && wait_reply(cfg, h, id) != 0)
+	if (id != NULL && fw_cli_daemon_poll_wait("poll", cfg, h, id) != 0)
 		rc = 1;
 	return rc;
 }

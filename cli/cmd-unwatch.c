@@ -196,7 +196,7 @@ fw_cmd_unwatch(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		goto out;
 	printf("removed [topic %s] from %s (its hits stay in the hit log)\n", argv[1], cfg->path);
 	fflush(stdout);
-	rc = fw_cli_reload_edited("unwatch", cfg);
+	rc = fw_cli_reload_edited("unwatch", cfg, NULL);
 out:
 	fw_config_free(without);
 	fw_config_free(cfg);

@@ -187,7 +187,7 @@ fw_cmd_watch(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	} else {
 		printf("added [topic %s] to %s: query = %s\n", key, cfg->path, query);
 		fflush(stdout);
-		rc = fw_cli_reload_edited("watch", cfg);
+		rc = fw_cli_reload_edited("watch", cfg, NULL);
 		if (rc == 0 && (fw_store_is_pg(cfg->database) ||
 		                g_file_test(cfg->database, G_FILE_TEST_EXISTS)))
 			printf("what it would have found among the stored items: feedwatch backtest %s\n",

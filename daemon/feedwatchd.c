@@ -485,6 +485,9 @@ daemon_reload_cb(gpointer data)
 		            cfg->feeds->len == 1 ? "" : "s", cfg->topics->len,
 		            cfg->topics->len == 1 ? "" : "s");
 	}
+	/* `feedwatch poll` and `add` leave their request before the SIGHUP:
+	 * taken now, a new feed's first poll is the one they report */
+	daemon_requests_cb(d);
 	d->reloads++;
 	daemon_note_config(d, FALSE);
 	fw_service_notify("READY=1");

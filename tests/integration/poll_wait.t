@@ -7,7 +7,7 @@
 # from before replies (its lock file does not say "replies") is asked as it
 # was and not waited for. A daemon of another user: the hint to run as it.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 26
+plan 29
 
 item() {  # item ID TITLE
 	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
@@ -70,6 +70,21 @@ like "$(head -n 1 "$T_TMP/err")" "^feedwatch poll: b: .*b\\.xml: No such file or
 is "$(tail -n 1 "$T_TMP/err")" "feedwatch poll: feedwatchd polled 2 feeds (1 failed): 1 new item, 1 new hit (feedwatch hits lists them)" \
 	"then the figures"
 item b1 "Milei uno" | feed "$T_TMP/b.xml"
+
+# A feed added by hand: poll has the daemon reload, and reports the new
+# feed's first poll (the one the reload starts), not a second one after it.
+item c1 "Milei tres" | feed "$T_TMP/c.xml"
+cat >> "$conf" <<CONF
+[feed c]
+url = file://$T_TMP/c.xml
+interval = 1h
+CONF
+fw -c "$conf" poll --feed c > "$T_TMP/out" 2> "$T_TMP/err"
+is "$?:$(tail -n 1 "$T_TMP/out")|$(cat "$T_TMP/err")" "0:feedwatchd (pid $dpid) is running on $DB: asked it to poll c now|feedwatch poll: feedwatchd polled 1 feed (0 failed): 1 new item, 1 new hit (feedwatch hits lists them)" \
+	"a new feed in the config: reloaded, and its first poll reported"
+like "$(head -n 2 "$T_TMP/out" | tr '\n' '|')" "^$conf has changed since feedwatchd .*: asking it to reload first\|feedwatchd \(pid $dpid\) reloaded $conf: 3 feeds, 1 topic\|$" \
+	"after the reload it asked for"
+is "$(count c)" 1 "its hit is in the log"
 
 # --no-wait: asked, and back at once, saying nothing more.
 fw -c "$conf" poll --no-wait > "$T_TMP/out" 2> "$T_TMP/err"

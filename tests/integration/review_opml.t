@@ -202,7 +202,9 @@ dpid=$!
 for i in $(seq 600); do grep -q '^config ' "$XDG_DATA_HOME/feedwatch/feedwatch.db.lock" 2> /dev/null && break; sleep 0.05; done
 out=$(fw add --name second "$BASE/second.xml" 2>&1)
 is "$?:$out" "0:added [feed second] $BASE/second.xml to $user_conf
-feedwatchd (pid $dpid) reloaded $user_conf: 2 feeds, 0 topics" "add while feedwatchd runs: it reloads, and add says so"
+feedwatchd (pid $dpid) reloaded $user_conf: 2 feeds, 0 topics
+feedwatch add: feedwatchd polled 1 feed (0 failed): 1 new item, 0 new hits" \
+	"add while feedwatchd runs: it reloads, and add says so, then the feed's first poll"
 grep -q "reloaded: 2 feeds, 0 topics" "$T_TMP/d.err"
 ok $? "the daemon had reloaded when add returned"
 cp "$user_conf" "$T_TMP/copy.conf"
