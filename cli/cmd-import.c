@@ -8,7 +8,8 @@
 #include "cli.h"
 
 /* Appends a [feed NAME] group for each feed of the OPML file argv[1] (or
- * stdin) whose URL the config does not have yet; prints what it adds. */
+ * stdin) whose URL the config does not have yet; prints what it adds, and
+ * when feedwatchd runs on the file, how their first polls went. */
 int
 fw_cmd_import(const struct fw_cmd_entry *cmd, int argc, char **argv)
 {
@@ -22,6 +23,7 @@ fw_cmd_import(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GHashTable) urls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	g_autoptr(GString) block = g_string_new(NULL);
+	g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func(g_free);   /* those added */
 	g_autoptr(GError) err = NULL;
 	g_autofree char *data = NULL, *title = NULL, *base = NULL, *date = NULL;
 	g_autoptr(GDateTime) dt = g_date_time_new_now_local();
@@ -62,6 +64,7 @@ fw_cmd_import(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		g_string_append_printf(block, "\n%s", group);
 		printf("%s [feed %s] %s\n", dry_run ? "would add" : "add", name, fd->xml_url);
 		g_hash_table_insert(urls, g_steal_pointer(&canon), g_strdup(name));
+		g_ptr_array_add(keys, g_strdup(name));
 		g_hash_table_add(names, g_steal_pointer(&name));
 		added++;
 	}
@@ -86,8 +89,11 @@ fw_cmd_import(const struct fw_cmd_entry *cmd, int argc, char **argv)
 	}
 	printf("\n");
 	fflush(stdout);
+	/* and, when the daemon runs, their first polls: a feed of another
+	 * reader's list that no longer answers is named now */
+	g_ptr_array_add(keys, NULL);
 	if (added > 0 && !dry_run)
-		rc = fw_cli_reload_edited("import", cfg, NULL);
+		rc = fw_cli_reload_edited("import", cfg, (char **)keys->pdata);
 	fw_config_free(cfg);
 	return rc;
 }

@@ -5,7 +5,7 @@
 # comments and every old byte stay, the feeds come back out of export
 # without loss; `add` finds a site's feed by autodiscovery on nginx.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 43
+plan 45
 FIX="$FW_TOP/tests/fixtures/opml/realworld.opml"
 CONF="$T_TMP/feedwatch.conf"
 
@@ -207,6 +207,21 @@ feedwatch add: feedwatchd polled 1 feed (0 failed): 1 new item, 0 new hits" \
 	"add while feedwatchd runs: it reloads, and add says so, then the feed's first poll"
 grep -q "reloaded: 2 feeds, 0 topics" "$T_TMP/d.err"
 ok $? "the daemon had reloaded when add returned"
+# import too waits for its feeds' first polls, and names a feed that fails.
+cp "$T_TMP/www/blog/feed.xml" "$T_TMP/www/fourth.xml"
+cat > "$T_TMP/two.opml" <<OPML
+<?xml version="1.0"?>
+<opml version="2.0"><body>
+<outline type="rss" text="Fourth" xmlUrl="$BASE/fourth.xml"/>
+<outline type="rss" text="Gone" xmlUrl="$BASE/gone.xml"/>
+</body></opml>
+OPML
+fw import "$T_TMP/two.opml" > "$T_TMP/imp.out" 2> "$T_TMP/imp.err"
+is "$?:$(tail -n 1 "$T_TMP/imp.out")" "1:feedwatchd (pid $dpid) reloaded $user_conf: 4 feeds, 0 topics" \
+	"import while feedwatchd runs: it reloads; a feed whose first poll failed: exit 1"
+is "$(cat "$T_TMP/imp.err")" "feedwatch import: gone: HTTP 404
+feedwatch import: feedwatchd polled 2 feeds (1 failed): 1 new item, 0 new hits" \
+	"the failed feed named, then the first polls' figures"
 cp "$user_conf" "$T_TMP/copy.conf"
 cp "$T_TMP/www/blog/feed.xml" "$T_TMP/www/third.xml"
 out=$(fw -c "$T_TMP/copy.conf" add --name third "$BASE/third.xml" 2>&1)
