@@ -590,14 +590,14 @@ static int
 print_reply(const char *cmd, pid_t pid, const char *text)
 {
 	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
-	guint ok = 0, failed = 0, skipped = 0, items = 0, hits = 0;
+	guint ok = 0, failed = 0, skipped = 0, items = 0, hits = 0, named = 0;
 
 	fflush(stdout);   /* what the command said first comes first */
 	if (sscanf(lines[0], "done %u %u %u %u %u", &ok, &failed, &skipped, &items, &hits) != 5)
 		return fw_cli_fail(cmd, "feedwatchd (pid %ld) answered what this feedwatch cannot "
 		                   "read (another version?)", (long)pid);
 	for (int i = 1; lines[i] != NULL; i++)
-		if (g_str_has_prefix(lines[i], "failed ")) {
+		if (g_str_has_prefix(lines[i], "failed ") && ++named) {
 			g_autofree char *line = fw_cli_term_cut(lines[i] + 7, 500);
 			char *sp = strchr(line, ' ');
 
@@ -605,6 +605,9 @@ print_reply(const char *cmd, pid_t pid, const char *text)
 				*sp = '\0';
 			fprintf(stderr, "feedwatch %s: %s: %s\n", cmd, line, sp ? sp + 1 : "failed");
 		}
+	if (failed > named)
+		fprintf(stderr, "feedwatch %s: and %u more failed (feedwatch status lists them)\n", cmd,
+		        failed - named);
 	fprintf(stderr, "feedwatch %s: feedwatchd polled %u feed%s (%u failed): %u new item%s, "
 	        "%u new hit%s%s\n", cmd, ok + failed, ok + failed == 1 ? "" : "s", failed, items,
 	        items == 1 ? "" : "s", hits, hits == 1 ? "" : "s",

@@ -173,11 +173,15 @@ daemon_reply_free(struct daemon_reply *r)
 	g_free(r);
 }
 
+/* The failed feeds a reply names (the rest are counted). */
+#define DAEMON_REPLY_FAILURES 50
+
 /* Feed key did not end as polled (why: one line): says so in r. */
 static void
 daemon_reply_fail(struct daemon_reply *r, const char *key, const char *why)
 {
-	r->failed++;
+	if (r->failed++ >= DAEMON_REPLY_FAILURES)
+		return;
 	g_string_append_printf(r->failures, "failed %s ", key);
 	/* one line, whatever a feed's error quotes */
 	for (const char *c = why; *c && c - why < 400; c++)

@@ -7,7 +7,7 @@
 # from before replies (its lock file does not say "replies") is asked as it
 # was and not waited for. A daemon of another user: the hint to run as it.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 29
+plan 30
 
 item() {  # item ID TITLE
 	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
@@ -146,6 +146,20 @@ like "$?:$(cat "$T_TMP/err")" "^1:feedwatch poll: asked feedwatchd \\(pid $dpid\
 	"a daemon that does not take the request in FEEDWATCH_RELOAD_WAIT=1 s: exit 1, says so"
 is "$(files)" 0 "and the request is withdrawn"
 kill -CONT $dpid
+kill -TERM $dpid; wait $dpid
+
+# Many failing feeds: the reply names 50 of them and counts the rest.
+many="$T_TMP/many.conf"
+{ printf '[feedwatch]\ndatabase = %s/many.db\n' "$T_TMP"
+  for i in $(seq 53); do printf '[feed m%02d]\nurl = file://%s/none-%d.xml\ninterval = 1h\n' "$i" "$T_TMP" "$i"; done
+} > "$many"
+$FW_WRAP "$FW_BUILD/feedwatchd" -c "$many" 2> "$T_TMP/d3.err" &
+dpid=$!
+for i in $(seq 600); do grep -q "^$dpid " "$T_TMP/many.db.lock" 2>/dev/null && grep -q '^replies$' "$T_TMP/many.db.lock" && break; sleep 0.05; done
+fw -c "$many" poll > /dev/null 2> "$T_TMP/err"
+is "$?:$(grep -c ': No such file or directory$' "$T_TMP/err")|$(tail -n 2 "$T_TMP/err" | tr '\n' '|')" \
+	"1:50|feedwatch poll: and 3 more failed (feedwatch status lists them)|feedwatch poll: feedwatchd polled 53 feeds (53 failed): 0 new items, 0 new hits|" \
+	"53 failed feeds: 50 named, the rest counted"
 kill -TERM $dpid; wait $dpid
 
 # A daemon from before replies: asked as it was (every feed: SIGUSR1), not waited for.
