@@ -113,6 +113,36 @@ watch_same(const struct fw_config *cfg, const char *canon)
 	return NULL;
 }
 
+/* After feedwatchd reloaded cfg's file with topic key (its catch-up over
+ * the feeds' current items done): says how many stories the hit log has
+ * for it. Nothing when no daemon runs on the file, or on an error. */
+static void
+watch_say_found(const struct fw_config *cfg, const char *key)
+{
+	g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func((GDestroyNotify)fw_store_browse_count_free);
+	struct fw_lock_holder h;
+	struct fw_store *store;
+	gint64 stories = 0;
+
+	if (!fw_lock_holder_read(cfg->database, &h) || !fw_lock_holder_is_daemon(&h) ||
+	    !fw_lock_holder_config_is(&h, cfg->path) ||
+	    (store = fw_store_open_readonly(cfg->database, NULL)) == NULL)
+		return;
+	if (fw_store_browse_counts(store, counts, NULL))
+		for (guint i = 0; i < counts->len; i++) {
+			const struct fw_browse_count *c = counts->pdata[i];
+
+			if (c->topic != NULL && strcmp(c->topic, key) == 0)
+				stories = c->stories;
+		}
+	fw_store_free(store);
+	if (stories == 0)
+		printf("feedwatchd found nothing for it among the feeds' current items\n");
+	else
+		printf("feedwatchd found %" G_GINT64_FORMAT " stor%s for it among the feeds' current "
+		       "items: feedwatch hits --topic %s\n", stories, stories == 1 ? "y" : "ies", key);
+}
+
 /* Adds the topic argv[1] to the config as a [topic NAME] group with that
  * query; a query the config has already (as the matcher reads it) is not
  * added again. */
@@ -188,6 +218,8 @@ fw_cmd_watch(const struct fw_cmd_entry *cmd, int argc, char **argv)
 		printf("added [topic %s] to %s: query = %s\n", key, cfg->path, query);
 		fflush(stdout);
 		rc = fw_cli_reload_edited("watch", cfg, NULL);
+		if (rc == 0)
+			watch_say_found(cfg, key);
 		if (rc == 0 && (fw_store_is_pg(cfg->database) ||
 		                g_file_test(cfg->database, G_FILE_TEST_EXISTS)))
 			printf("what it would have found among the stored items: feedwatch backtest %s\n",

@@ -6,7 +6,7 @@
 # running, it reloads, and the topic's hits among the feeds' current items
 # are in the log when the command returns.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 30
+plan 31
 
 conf="$T_TMP/cfg/fw.conf"
 db="$T_TMP/fw.db"
@@ -100,11 +100,15 @@ ok $? "the daemon has polled the feed"
 out=$(fw -c "$conf" watch 'Mercosur OR Mercosul' 2>&1)
 is "$?:$out" "0:added [topic mercosur-mercosul] to $conf: query = Mercosur OR Mercosul
 feedwatchd (pid $dpid) reloaded $conf: 1 feed, 8 topics
+feedwatchd found 1 story for it among the feeds' current items: feedwatch hits --topic mercosur-mercosul
 what it would have found among the stored items: feedwatch backtest mercosur-mercosul" \
-	"with feedwatchd running: it reloads, and watch says so"
+	"with feedwatchd running: it reloads, and watch says so, and what it found"
 is "$(sqlite3 "$db" "select i.item_key || ' ' || h.notified from hits h join items i on i.id = h.item_id where h.topic = 'mercosur-mercosul'")" \
 	"w1 initial" "the topic's hit among the current items is logged, not notified, when watch returns"
 like "$(cat "$T_TMP/d.err")" "new topic mercosur-mercosul: 1 hit" "the daemon's log says so"
+out=$(fw -c "$conf" watch 'Zzyzx' 2>&1)
+like "$?:$(printf '%s' "$out" | tr '\n' '|')" "^0:added .*\\|feedwatchd found nothing for it among the feeds' current items\\|" \
+	"a topic that finds nothing among them: said so"
 cp "$conf" "$T_TMP/other.conf"
 out=$(fw -c "$T_TMP/other.conf" watch 'Caputo' 2>&1)
 is "$?:$out" "0:added [topic caputo] to $T_TMP/other.conf: query = Caputo
