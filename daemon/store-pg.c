@@ -2547,20 +2547,34 @@ static gboolean pg_current_items_foreach(struct fw_store *s, fw_store_item_cb cb
 /* Topics a round trip reads (their arrays' literals: about 100 kB). */
 #define PG_TOPICS_BATCH 2000
 
+/* Runs statement id on keys[0, len) and queries[0, len) as two arrays ($1,
+ * $2), with now as $3 unless negative: its result (PQclear), or NULL with
+ * error. */
+static PGresult *pg_topics_run(struct fw_store *s, enum pst_id id, char *const *keys,
+                               char *const *queries, guint len, gint64 now, const char *what,
+                               GError **error)
+{
+	g_autofree char *k = pg_text_array_n(keys, len);
+	g_autofree char *q = pg_text_array_n(queries, len);
+	struct params p = { 0 };
+
+	p_text(&p, k);
+	p_text(&p, q);
+	if (now >= 0)
+		p_int(&p, now);
+	return pq_run(s, id, &p, what, error);
+}
+
 static gboolean pg_topics_get(struct fw_store *s, char *const *keys, char *const *queries,
                               guint n, guint8 *states, GError **error)
 {
 	memset(states, 0, n);
 	for (guint at = 0; at < n; at += PG_TOPICS_BATCH) {
 		guint len = MIN(n - at, PG_TOPICS_BATCH);
-		g_autofree char *k = pg_text_array_n(keys + at, len);
-		g_autofree char *q = pg_text_array_n(queries + at, len);
-		struct params p = { 0 };
-		PGresult *r;
+		PGresult *r = pg_topics_run(s, PS_TOPIC_GET, keys + at, queries + at, len, -1,
+		                            "reading the topics", error);
 
-		p_text(&p, k);
-		p_text(&p, q);
-		if (!(r = pq_run(s, PS_TOPIC_GET, &p, "reading the topics", error)))
+		if (r == NULL)
 			return FALSE;
 		for (int row = 0; row < PQntuples(r); row++) {
 			gint64 i = col_int(r, row, 0) - 1;
@@ -2584,16 +2598,11 @@ static gboolean pg_topics_learn(struct fw_store *s, char *const *keys, char *con
 		g_hash_table_insert(at, keys[i], GUINT_TO_POINTER(i + 1));
 	memset(wrote, 0, n);
 	for (guint from = 0; from < n; from += PG_TOPICS_BATCH) {
-		guint len = MIN(n - from, PG_TOPICS_BATCH);
-		g_autofree char *k = pg_text_array_n(keys + from, len);
-		g_autofree char *q = pg_text_array_n(queries + from, len);
-		struct params p = { 0 };
-		PGresult *r;
+		PGresult *r = pg_topics_run(s, PS_TOPICS_LEARN, keys + from, queries + from,
+		                            MIN(n - from, PG_TOPICS_BATCH), now,
+		                            "recording the topics", error);
 
-		p_text(&p, k);
-		p_text(&p, q);
-		p_int(&p, now);
-		if (!(r = pq_run(s, PS_TOPICS_LEARN, &p, "recording the topics", error)))
+		if (r == NULL)
 			return FALSE;
 		for (int row = 0; row < PQntuples(r); row++) {
 			guint i = GPOINTER_TO_UINT(g_hash_table_lookup(at, PQgetvalue(r, row, 0)));
