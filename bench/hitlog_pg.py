@@ -12,8 +12,9 @@ copied with psql's COPY, their ids kept (the identities then continue
 after them), and ANALYZE gives the planner the statistics autovacuum would.
 With --before-stories the database is first taken back to before the
 migration that keeps each hit's story and reader's time (that migration's
-columns, triggers and pollers table dropped, schema_version one less), so
-that the binary's next open migrates a year of hits (timed by the caller).
+columns, triggers and pollers table dropped, and the topics table of a
+later one; schema_version 3), so that the binary's next open migrates a
+year of hits (timed by the caller).
 Items get no text (the review commands but show never read it).
 
 Read marks become those of the subscriber "bench" (PostgreSQL keeps read
@@ -39,13 +40,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gen_hitlog import canon_hash  # noqa: E402  (bench/, beside this file)
 
 # What --before-stories drops (the PostgreSQL migration of hits.story and
-# hits.rtime, and the pollers' table, in daemon/store-pg.c).
+# hits.rtime, and the pollers' table, 3 -> 4 in daemon/store-pg.c, and the
+# ones after it: 5 -> 6's topics table; 4 -> 5 changes data only).
 UNDO_STORIES = (
-    "DROP TABLE pollers; DROP FUNCTION fw_hits_insert, fw_hits_settle, fw_hits_delete,"
+    "DROP TABLE topics; DROP TABLE pollers;"
+    " DROP FUNCTION fw_hits_insert, fw_hits_settle, fw_hits_delete,"
     " fw_hits_found, fw_items_published, fw_items_canon CASCADE;"
     " DROP FUNCTION fw_story_of, fw_story_set;"
     " ALTER TABLE hits DROP COLUMN rtime, DROP COLUMN story;"
-    " UPDATE schema_version SET version = version - 1;")
+    " UPDATE schema_version SET version = 3;")
 
 TABLES = [
     ("feeds", "id, key, url, title, fetched, last_poll, next_poll"),
