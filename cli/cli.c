@@ -493,10 +493,20 @@ gboolean
 fw_cli_db_open_store(struct fw_cli_db *db, struct fw_config *cfg, gboolean reader)
 {
 	g_autoptr(GError) err = NULL;
+	struct stat st;
+	int e = 0;
 
 	db->cfg = cfg;
-	if (reader && !fw_store_is_pg(cfg->database) &&
-	    !g_file_test(cfg->database, G_FILE_TEST_EXISTS)) {
+	/* not there, or not ours to see (the system service's folder): not the same */
+	if (reader && !fw_store_is_pg(cfg->database) && stat(cfg->database, &st) != 0 &&
+	    (e = errno) != ENOENT) {
+		fprintf(stderr, "%s: cannot read the database %s: %s%s\n", who(), cfg->database,
+		        g_strerror(e), e == EACCES ? " (it is another user's, the system service's "
+		        "maybe: run this as that user, or as root)" : "");
+		fw_cli_db_close(db, 1);
+		return FALSE;
+	}
+	if (e == ENOENT) {
 		/* A reader never creates the database: an empty one in memory. */
 		fprintf(stderr, "%s: nothing has been polled yet (no database %s): start feedwatchd "
 		        "or run 'feedwatch poll'\n", who(), cfg->database);

@@ -139,8 +139,11 @@ fw_lock_take(const char *db_path, const char *role, struct fw_lock_holder *holde
 	g_mkdir_with_parents(dir, 0700);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "cannot open %s: %s",
-		            path, g_strerror(errno));
+		int e = errno;
+
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e), "cannot open %s: %s%s", path,
+		            g_strerror(e), e == EACCES ? " (the database is another user's, the "
+		            "system service's maybe: run this as that user, or as root)" : "");
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {

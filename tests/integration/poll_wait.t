@@ -5,9 +5,9 @@
 # and committed. --no-wait returns at once; SIGINT stops the waiting, not
 # the daemon; a daemon that stops or does not begin is reported; a daemon
 # from before replies (its lock file does not say "replies") is asked as it
-# was and not waited for. A daemon of another user: the hint to run as it.
+# was and not waited for.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 30
+plan 29
 
 item() {  # item ID TITLE
 	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
@@ -173,28 +173,5 @@ fw -c "$conf" poll --feed a > /dev/null 2>&1
 for i in $(seq 100); do [ "$(grep -c SIGUSR "$T_TMP/standin.out")" = 2 ] && break; sleep 0.05; done
 is "$(grep SIGUSR "$T_TMP/standin.out" | tr '\n' '|')" "SIGUSR1|SIGUSR2 a|" \
 	"it got SIGUSR1 for every feed, then a request for a alone, as before"
-
-# Another user's daemon: signalling it is not permitted, and the hint says
-# whom to run as (the command runs as nobody; the stand-in as us, its lock
-# file and the config readable).
-shared="$T_TMP/shared"
-mkdir -m 755 "$shared"
-chmod 711 "$T_TMP"
-sed "s|^database = .*|database = $shared/fw.db|" "$conf" > "$shared/fw.conf"
-chmod 644 "$shared/fw.conf"
-kill $spid; wait $spid
-$FW_PY "$FW_HELPERS/daemon_standin.py" "$shared/fw.db.lock" "$shared/fw.conf" deaf > "$T_TMP/standin.out" &
-spid=$!
-for i in $(seq 200); do grep -q ready "$T_TMP/standin.out" && break; sleep 0.05; done
-chmod 644 "$shared/fw.db.lock"
-install -m 755 "$FW_BUILD/feedwatch" "$shared/feedwatch"
-nobody_run() { setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$shared" XDG_CONFIG_HOME="$shared" "$shared/feedwatch" "$@"; }
-if [ "$(id -u)" = 0 ]; then
-	nobody_run -c "$shared/fw.conf" reload > "$T_TMP/out" 2> "$T_TMP/err"
-	like "$?:$(cat "$T_TMP/err")" "^1:feedwatch reload: cannot signal feedwatchd \\(pid $spid\\): Operation not permitted \\(it runs as another user, the system service maybe: run this as that user, or as root\\)" \
-		"another user's daemon: not permitted, and whom to run as"
-else
-	ok 0 "# SKIP running as another user needs root (CI runs as root)"
-fi
 kill $spid; wait $spid
 done_testing
