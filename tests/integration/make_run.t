@@ -30,6 +30,7 @@ like "$(fw check 2> /dev/null)" "^$ex: ok, 1 feed, 3 topics, database $db" "chec
 out=$(fw watch Caputo 2> /dev/null)
 is "$?:$out" "0:added [topic caputo] to $ex: query = Caputo
 feedwatchd (pid $dpid) reloaded $ex: 1 feed, 4 topics
+feedwatchd found nothing for it among the feeds' current items
 what it would have found among the stored items: feedwatch backtest caputo" "watch adds to it, and the daemon reloads"
 
 # A config of the user's own wins.
