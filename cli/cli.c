@@ -587,6 +587,15 @@ fw_cli_daemon_signal(const char *cmd, pid_t pid, int sig)
 
 static volatile sig_atomic_t wait_interrupted;
 
+/* Blanks the progress line on standard error (a terminal) if *shown. */
+static void
+progress_clear(gboolean *shown)
+{
+	if (*shown)
+		fprintf(stderr, "\r%*s\r", 72, "");
+	*shown = FALSE;
+}
+
 static void
 wait_signal_handler(int sig)
 {
@@ -676,7 +685,9 @@ fw_cli_daemon_poll_wait(const char *cmd, const struct fw_config *cfg, const stru
 {
 	struct sigaction sa = { .sa_handler = wait_signal_handler }, old_int, old_term;
 	int wait = fw_cli_daemon_wait(), rc = -1;
-	gint64 until = g_get_monotonic_time() + wait * G_USEC_PER_SEC;
+	gint64 start = g_get_monotonic_time(), until = start + wait * G_USEC_PER_SEC;
+	gboolean tty = isatty(STDERR_FILENO), shown = FALSE;
+	guint done, total, last = G_MAXUINT;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
@@ -686,10 +697,12 @@ fw_cli_daemon_poll_wait(const char *cmd, const struct fw_config *cfg, const stru
 		g_autofree char *text = NULL;
 
 		if (wait_interrupted) {
+			progress_clear(&shown);
 			fw_lock_request_drop(cfg->database, id);
 			rc = fw_cli_fail(cmd, "stopped waiting: feedwatchd (pid %ld) polls on, and its "
 			                 "log and `feedwatch hits` will show what it finds", (long)h->pid);
 		} else if (!fw_lock_holder_read(cfg->database, &now) || now.pid != h->pid) {
+			progress_clear(&shown);
 			fw_lock_request_drop(cfg->database, id);
 			rc = fw_cli_fail(cmd, "feedwatchd (pid %ld) stopped before it had polled (its "
 			                 "log says why)", (long)h->pid);
@@ -703,12 +716,20 @@ fw_cli_daemon_poll_wait(const char *cmd, const struct fw_config *cfg, const stru
 		} else if ((text = fw_lock_reply_get(cfg->database, id)) == NULL) {
 			rc = 0;   /* taken, and not to be answered */
 		} else if (strcmp(text, "stopped\n") == 0) {
+			progress_clear(&shown);
 			fw_lock_request_drop(cfg->database, id);
 			rc = fw_cli_fail(cmd, "feedwatchd (pid %ld) stopped before it had polled "
 			                 "every feed asked for", (long)h->pid);
 		} else if (!g_str_has_prefix(text, "polling")) {
+			progress_clear(&shown);
 			fw_lock_request_drop(cfg->database, id);
 			rc = print_reply(cmd, h->pid, text);
+		} else if (tty && g_get_monotonic_time() - start >= G_USEC_PER_SEC &&
+		           sscanf(text, "polling %u %u", &done, &total) == 2 && done != last) {
+			/* how far, on a terminal, once the wait is a second long */
+			fprintf(stderr, "\rfeedwatch %s: %u of %u feeds polled...", cmd, done, total);
+			shown = TRUE;
+			last = done;
 		}
 		if (rc < 0)
 			g_usleep(20000);

@@ -46,6 +46,8 @@ struct daemon {
 struct daemon_reply {
 	char *id;             /* the request's (fw_lock_request.id) */
 	GHashTable *waiting;  /* set of feed keys (owned) */
+	guint total;          /* feeds asked for */
+	gint64 said;          /* when the reply file last said how far (µs, monotonic) */
 	guint ok, failed, skipped, items_new, hits_new;
 	GString *failures;    /* "failed KEY ERROR\n" lines */
 };
@@ -229,6 +231,22 @@ daemon_replies_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* The asker of r may show how far its feeds are: the reply file says
+ * "polling DONE TOTAL", once a second at most, while feeds remain. */
+static void
+daemon_reply_progress(struct daemon *d, struct daemon_reply *r)
+{
+	guint left = g_hash_table_size(r->waiting);
+	gint64 now = g_get_monotonic_time();
+	g_autofree char *text = NULL;
+
+	if (left == 0 || now - r->said < G_USEC_PER_SEC)
+		return;
+	r->said = now;
+	text = g_strdup_printf("polling %u %u\n", r->total - left, r->total);
+	fw_lock_reply_put(d->cfg->database, r->id, text, NULL);
+}
+
 /* Feed i's poll ended as o: counted in every reply waiting for it. */
 static void
 daemon_replies_note(struct daemon *d, guint i, const struct fw_poll_outcome *o)
@@ -250,6 +268,7 @@ daemon_replies_note(struct daemon *d, guint i, const struct fw_poll_outcome *o)
 		r->items_new += o->items_new;
 		r->hits_new += o->hits_new;
 		done = done || g_hash_table_size(r->waiting) == 0;
+		daemon_reply_progress(d, r);
 	}
 	if (done && d->replies_id == 0)
 		d->replies_id = g_idle_add(daemon_replies_cb, d);
@@ -394,6 +413,8 @@ daemon_request_start(struct daemon *d, const struct fw_lock_request *q)
 		g_hash_table_add(r->waiting,
 		                 g_strdup(((struct fw_feed_conf *)d->cfg->feeds->pdata[i])->key));
 	}
+	if (r != NULL)
+		r->total = r->failed + g_hash_table_size(r->waiting);
 	for (guint k = 0; k < polls->len; k++)
 		fw_poller_poll(d->poller, g_array_index(polls, guint, k));
 	if (r != NULL && d->replies_id == 0)

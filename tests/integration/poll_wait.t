@@ -7,7 +7,7 @@
 # from before replies (its lock file does not say "replies") is asked as it
 # was and not waited for.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 29
+plan 31
 
 item() {  # item ID TITLE
 	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
@@ -146,6 +146,23 @@ like "$?:$(cat "$T_TMP/err")" "^1:feedwatch poll: asked feedwatchd \\(pid $dpid\
 	"a daemon that does not take the request in FEEDWATCH_RELOAD_WAIT=1 s: exit 1, says so"
 is "$(files)" 0 "and the request is withdrawn"
 kill -CONT $dpid
+kill -TERM $dpid; wait $dpid
+
+# On a terminal (script(1) gives the command one), a wait of more than a
+# second shows how far the feeds are, then blanks that line for the figures.
+prog="$T_TMP/prog.conf"
+printf '[feedwatch]\ndatabase = %s/prog.db\ntimeout = 3s\n[feed a]\nurl = file://%s/a.xml\ninterval = 1h\n[feed s]\nurl = http://127.0.0.1:%s/slow\ninterval = 1h\n' \
+	"$T_TMP" "$T_TMP" "${P[0]}" > "$prog"
+$FW_WRAP "$FW_BUILD/feedwatchd" -c "$prog" 2> "$T_TMP/dp.err" &
+dpid=$!
+for i in $(seq 600); do grep -q "^$dpid " "$T_TMP/prog.db.lock" 2>/dev/null && grep -q '^replies$' "$T_TMP/prog.db.lock" && break; sleep 0.05; done
+for i in $(seq 200); do grep -q 's: ' "$T_TMP/dp.err" && break; sleep 0.05; done   # its first polls done
+script -qec "$FW_WRAP $FW_BUILD/feedwatch -c $prog poll" /dev/null > "$T_TMP/tty.out" 2>&1
+rc=$?
+is "$rc:$(grep -c 'feedwatch poll: 1 of 2 feeds polled\.\.\.' "$T_TMP/tty.out")" "1:1" \
+	"on a terminal: how far, while the slow feed is fetched"
+like "$(tr '\r' '\n' < "$T_TMP/tty.out" | grep -v '^ *$' | tail -n 1)" "^feedwatch poll: feedwatchd polled 2 feeds \(1 failed\): 0 new items, 0 new hits" \
+	"then the figures, on a line of their own"
 kill -TERM $dpid; wait $dpid
 
 # Many failing feeds: the reply names 50 of them and counts the rest.
