@@ -294,7 +294,7 @@ daemon_replies_reconfigured(struct daemon *d)
 				g_hash_table_iter_remove(&it);
 			}
 	}
-	if (d->replies_id == 0)
+	if (d->replies->len > 0 && d->replies_id == 0)
 		d->replies_id = g_idle_add(daemon_replies_cb, d);
 }
 
@@ -375,6 +375,8 @@ daemon_request_start(struct daemon *d, const struct fw_lock_request *q)
 {
 	struct daemon_reply *r = NULL;
 	g_autoptr(GArray) polls = g_array_new(FALSE, FALSE, sizeof(guint));
+	g_autoptr(GHashTable) index = NULL;   /* feed key -> its index + 1 */
+	guint asked = q->keys != NULL ? g_strv_length(q->keys) : 0;
 
 	if (q->reply) {
 		r = g_new0(struct daemon_reply, 1);
@@ -385,13 +387,16 @@ daemon_request_start(struct daemon *d, const struct fw_lock_request *q)
 	}
 	if (q->keys == NULL)
 		fw_log_info("polling every feed now (feedwatch poll)");
+	if (q->keys != NULL) {   /* an import's thousands of keys: looked up, not searched */
+		index = g_hash_table_new(g_str_hash, g_str_equal);
+		for (guint i = 0; i < d->cfg->feeds->len; i++)
+			g_hash_table_insert(index, ((struct fw_feed_conf *)d->cfg->feeds->pdata[i])->key,
+			                    GUINT_TO_POINTER(i + 1));
+	}
 	for (int k = 0; q->keys != NULL && q->keys[k] != NULL; k++) {
-		guint i;
+		guint i = GPOINTER_TO_UINT(g_hash_table_lookup(index, q->keys[k]));
 
-		for (i = 0; i < d->cfg->feeds->len; i++)
-			if (strcmp(((struct fw_feed_conf *)d->cfg->feeds->pdata[i])->key, q->keys[k]) == 0)
-				break;
-		if (i == d->cfg->feeds->len) {
+		if (i-- == 0) {
 			g_autofree char *key = g_strescape(q->keys[k], NULL);
 
 			fw_log_warn("asked to poll feed '%.80s', which is not in %s", key, d->config_path);
@@ -399,9 +404,12 @@ daemon_request_start(struct daemon *d, const struct fw_lock_request *q)
 				daemon_reply_fail(r, key, "not in the configuration feedwatchd runs on");
 			continue;
 		}
-		fw_log_info("polling %s now (feedwatch poll --feed)", q->keys[k]);
+		if (asked <= 10)   /* an import's are one line, below */
+			fw_log_info("polling %s now (feedwatch poll --feed)", q->keys[k]);
 		g_array_append_val(polls, i);
 	}
+	if (asked > 10)
+		fw_log_info("polling %u feeds now (feedwatch poll or import)", polls->len);
 	if (q->keys == NULL)
 		for (guint i = 0; i < d->cfg->feeds->len; i++)
 			g_array_append_val(polls, i);

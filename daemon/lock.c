@@ -279,6 +279,9 @@ fw_lock_release(int fd)
 	close(fd);
 }
 
+/* The largest request file taken (bytes). */
+#define FW_LOCK_REQUEST_MAX (16 * 1024 * 1024)
+
 /* The path of request id's file with suffix (".req" or ".rep"). */
 static char *
 request_path(const char *db_path, const char *id, const char *suffix)
@@ -338,8 +341,9 @@ request_take(const char *db_path, const char *dir, const char *name, gsize prefi
 	gboolean all = FALSE;
 	gsize len = 0;
 
-	/* A request is a few names; a bigger file is no request of ours. */
-	if (!g_file_get_contents(path, &text, &len, NULL) || len > 65536) {
+	/* A request names feeds of a config (an import's thousands, at most);
+	 * a bigger file is no request of ours. */
+	if (!g_file_get_contents(path, &text, &len, NULL) || len > FW_LOCK_REQUEST_MAX) {
 		unlink(path);
 		return NULL;
 	}

@@ -7,7 +7,7 @@
 # from before replies (its lock file does not say "replies") is asked as it
 # was and not waited for.
 . "$(dirname "$0")/../helpers/lib.sh"
-plan 31
+plan 32
 
 item() {  # item ID TITLE
 	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
@@ -177,6 +177,10 @@ fw -c "$many" poll > /dev/null 2> "$T_TMP/err"
 is "$?:$(grep -c ': No such file or directory$' "$T_TMP/err")|$(tail -n 2 "$T_TMP/err" | tr '\n' '|')" \
 	"1:50|feedwatch poll: and 3 more failed (feedwatch status lists them)|feedwatch poll: feedwatchd polled 53 feeds (53 failed): 0 new items, 0 new hits|" \
 	"53 failed feeds: 50 named, the rest counted"
+fw -c "$many" poll $(for i in $(seq 12); do printf -- '--feed m%02d ' "$i"; done) > /dev/null 2> "$T_TMP/err"
+is "$?:$(tail -n 1 "$T_TMP/err")|$(grep -c 'polling 12 feeds now (feedwatch poll or import)' "$T_TMP/d3.err")|$(grep -c 'polling m01 now' "$T_TMP/d3.err")" \
+	"1:feedwatch poll: feedwatchd polled 12 feeds (12 failed): 0 new items, 0 new hits|1|0" \
+	"12 feeds asked for: their figures, and one line in the daemon's log for them"
 kill -TERM $dpid; wait $dpid
 
 # A daemon from before replies: asked as it was (every feed: SIGUSR1), not waited for.
