@@ -67,6 +67,28 @@ like_ml() {
 fw() { $FW_WRAP "$FW_BUILD/feedwatch" "$@"; }
 fwd() { $FW_WRAP "$FW_BUILD/feedwatchd" "$@"; }
 
+# wait_daemon_lock LOCKFILE PID: until feedwatchd PID has written its config
+# line into LOCKFILE (30 s at most). One read of the file: a daemon killed
+# before it left stale lines that the new one's first write truncates.
+wait_daemon_lock() {
+	for i in $(seq 600); do
+		awk -v p="$2" 'NR == 1 && $1 == p { a = 1 } /^config / { c = 1 } END { exit !(a && c) }' \
+			"$1" 2> /dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# item ID TITLE: an RSS item, its link https://x.example/ID; feed FILE: an
+# RSS 2.0 document with the items on stdin, written to FILE (a test may
+# define its own instead).
+item() {
+	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
+}
+feed() {
+	{ echo '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'; cat; echo '</channel></rss>'; } > "$1"
+}
+
 # start_faultserver N [ARGS...]: tests/helpers/faultserver.py with ARGS,
 # serving until the test ends; N ports expected, in the array P.
 start_faultserver() {

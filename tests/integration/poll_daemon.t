@@ -2,16 +2,10 @@
 # Issue 15 item 3: `feedwatch poll` while the daemon runs honours its
 # options: --feed asks the daemon for exactly those feeds (a request file and
 # SIGUSR2), --no-notify is refused with the reason (exit 2); plain `poll`
-# still asks for every feed (SIGUSR1).
+# still asks for every feed (a request for "*"; poll_wait.t has the rest).
 . "$(dirname "$0")/../helpers/lib.sh"
 plan 12
 
-item() {  # item ID TITLE
-	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
-}
-feed() {  # feed FILE ITEMS...
-	{ echo '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'; cat; echo '</channel></rss>'; } > "$1"
-}
 item a1 "Milei one" | feed "$T_TMP/a.xml"
 item b1 "Milei uno" | feed "$T_TMP/b.xml"
 conf="$T_TMP/fw.conf"

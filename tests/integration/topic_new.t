@@ -10,12 +10,6 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 plan 33
 
-item() {  # item ID TITLE
-	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
-}
-feed() {  # feed FILE: the items on stdin
-	{ echo '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'; cat; echo '</channel></rss>'; } > "$1"
-}
 db="$T_TMP/fw.db"
 q() { sqlite3 "$db" "$1"; }
 hits_of() {  # the item ids TOPIC hit, and how: "a1:initial a3:initial"
