@@ -9,12 +9,6 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 plan 32
 
-item() {  # item ID TITLE
-	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
-}
-feed() {  # feed FILE ITEMS...
-	{ echo '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'; cat; echo '</channel></rss>'; } > "$1"
-}
 start_faultserver 1
 item a1 "Milei one" | feed "$T_TMP/a.xml"
 item b1 "Milei uno" | feed "$T_TMP/b.xml"
@@ -34,13 +28,10 @@ query = Milei
 CONF
 count() { sqlite3 "$DB" "select count(*) from hits h join items i on i.id = h.item_id join feeds f on f.id = i.feed_id where f.key = '$1'" 2>/dev/null || echo 0; }
 files() { ls "$T_TMP" | grep -cE '\.(req|rep)$'; }
-wait_lock() {  # until the lock file names $dpid and its config
-	for i in $(seq 600); do grep -q "^$dpid " "$DB.lock" 2>/dev/null && grep -q '^replies$' "$DB.lock" && break; sleep 0.05; done
-}
 
 $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d.err" &
 dpid=$!
-wait_lock
+wait_daemon_lock "$DB.lock" "$dpid"
 for i in $(seq 200); do [ "$(count a)" = 1 ] && [ "$(count b)" = 1 ] && break; sleep 0.05; done
 is "$(count a) $(count b)" "1 1" "the daemon polls both feeds at start"
 
@@ -139,7 +130,7 @@ is "$(files)" 0 "no request or reply file is left"
 sed -i '/^\[feed s\]/,$d' "$conf"
 $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d2.err" &
 dpid=$!
-wait_lock
+wait_daemon_lock "$DB.lock" "$dpid"
 kill -STOP $dpid
 FEEDWATCH_RELOAD_WAIT=1 fw -c "$conf" poll > "$T_TMP/out" 2> "$T_TMP/err"
 like "$?:$(cat "$T_TMP/err")" "^1:feedwatch poll: asked feedwatchd \\(pid $dpid\\) to poll, and it has not begun after 1 s" \
@@ -155,7 +146,7 @@ printf '[feedwatch]\ndatabase = %s/prog.db\ntimeout = 3s\n[feed a]\nurl = file:/
 	"$T_TMP" "$T_TMP" "${P[0]}" > "$prog"
 $FW_WRAP "$FW_BUILD/feedwatchd" -c "$prog" 2> "$T_TMP/dp.err" &
 dpid=$!
-for i in $(seq 600); do grep -q "^$dpid " "$T_TMP/prog.db.lock" 2>/dev/null && grep -q '^replies$' "$T_TMP/prog.db.lock" && break; sleep 0.05; done
+wait_daemon_lock "$T_TMP/prog.db.lock" "$dpid"
 for i in $(seq 200); do grep -q 's: ' "$T_TMP/dp.err" && break; sleep 0.05; done   # its first polls done
 script -qec "$FW_WRAP $FW_BUILD/feedwatch -c $prog poll" /dev/null > "$T_TMP/tty.out" 2>&1
 rc=$?
@@ -172,7 +163,7 @@ many="$T_TMP/many.conf"
 } > "$many"
 $FW_WRAP "$FW_BUILD/feedwatchd" -c "$many" 2> "$T_TMP/d3.err" &
 dpid=$!
-for i in $(seq 600); do grep -q "^$dpid " "$T_TMP/many.db.lock" 2>/dev/null && grep -q '^replies$' "$T_TMP/many.db.lock" && break; sleep 0.05; done
+wait_daemon_lock "$T_TMP/many.db.lock" "$dpid"
 fw -c "$many" poll > /dev/null 2> "$T_TMP/err"
 is "$?:$(grep -c ': No such file or directory$' "$T_TMP/err")|$(tail -n 2 "$T_TMP/err" | tr '\n' '|')" \
 	"1:50|feedwatch poll: and 3 more failed (feedwatch status lists them)|feedwatch poll: feedwatchd polled 53 feeds (53 failed): 0 new items, 0 new hits|" \

@@ -7,12 +7,6 @@
 . "$(dirname "$0")/../helpers/lib.sh"
 plan 34
 
-item() {  # item ID TITLE
-	printf '<item><title>%s</title><link>https://x.example/%s</link><guid>%s</guid></item>\n' "$2" "$1" "$1"
-}
-feed() {  # feed FILE ITEMS...
-	{ echo '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'; cat; echo '</channel></rss>'; } > "$1"
-}
 item a1 "Milei visits Washington" | feed "$T_TMP/a.xml"
 item b1 "Mercosur summit ends" | feed "$T_TMP/b.xml"
 conf="$T_TMP/fw.conf"
@@ -159,7 +153,7 @@ is "$?:$(cat "$T_TMP/gone.err")" "1:feedwatch reload: feedwatchd (pid $dpid) sto
 # (stopped, its SIGHUP pending): exit 1, and nothing marked as under way.
 NOTIFY_SOCKET= $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d3.err" &
 dpid=$!
-for i in $(seq 600); do grep -q "^config " "$T_TMP/fw.db.lock" && grep -q "^$dpid " "$T_TMP/fw.db.lock" && break; sleep 0.05; done
+wait_daemon_lock "$T_TMP/fw.db.lock" "$dpid"
 kill -STOP $dpid
 FEEDWATCH_RELOAD_WAIT=1 fw -c "$conf" reload > /dev/null 2> "$T_TMP/late.err"
 is "$?:$(cat "$T_TMP/late.err")" "1:feedwatch reload: asked feedwatchd (pid $dpid) to reload $conf, and it has not begun after 1 s (its log will say how it went)" \

@@ -86,7 +86,7 @@ ok $([ -z "$(grep bolsonaro "$T_TMP/real/fw.conf")" ] && echo 0 || echo 1) "the 
 # With feedwatchd running on the file: it reloads.
 NOTIFY_SOCKET= $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d.err" &
 dpid=$!
-for i in $(seq 600); do grep -q "^config " "$db.lock" 2> /dev/null && grep -q "^$dpid " "$db.lock" && break; sleep 0.05; done
+wait_daemon_lock "$db.lock" "$dpid"
 out=$(fw -c "$conf" unwatch mercosur 2>&1)
 is "$?:$out" "0:removed [topic mercosur] from $conf (its hits stay in the hit log)
 feedwatchd (pid $dpid) reloaded $conf: 1 feed, 0 topics" "with feedwatchd running: it reloads, and unwatch says so"

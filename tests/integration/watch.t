@@ -93,7 +93,7 @@ printf '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>%s%s
 printf '[feed wire]\nurl = file://%s\n' "$T_TMP/wire.xml" >> "$conf"
 NOTIFY_SOCKET= $FW_WRAP "$FW_BUILD/feedwatchd" -c "$conf" 2> "$T_TMP/d.err" &
 dpid=$!
-for i in $(seq 600); do grep -q "^config " "$db.lock" 2> /dev/null && grep -q "^$dpid " "$db.lock" && break; sleep 0.05; done
+wait_daemon_lock "$db.lock" "$dpid"
 for i in $(seq 600); do [ "$(sqlite3 "$db" "select count(*) from items" 2> /dev/null)" = 2 ] && break; sleep 0.05; done
 [ "$(sqlite3 "$db" "select count(*) from items")" = 2 ]
 ok $? "the daemon has polled the feed"
