@@ -19,7 +19,7 @@ if ! clang -fsanitize=fuzzer -o "$T_TMP/probe" "$T_TMP/probe.c" > "$T_TMP/probe.
 	echo "1..0 # skip clang cannot link libFuzzer (libclang-rt-14-dev missing?)"
 	exit 0
 fi
-plan 14
+plan 16
 
 (cd "$FW_TOP" && make -s fuzz) > "$T_TMP/build.log" 2>&1
 st=$?
@@ -43,9 +43,11 @@ nhtml=$(find "$corpus/html" -type f | wc -l)
 nquery=$(find "$corpus/query" -type f | wc -l)
 nconfig=$(find "$corpus/config" -type f | wc -l)
 ndecode=$(find "$corpus/decode" -type f | wc -l)
+nwordpack=$(find "$corpus/wordpack" -type f | wc -l)
 replay "fuzz_feed replays corpus/feed ($nfeed files)" "$fb/fuzz_feed" "$corpus/feed"
 replay "fuzz_html replays corpus/html ($nhtml files)" "$fb/fuzz_html" "$corpus/html"
 replay "fuzz_decode replays corpus/decode ($ndecode files)" "$fb/fuzz_decode" "$corpus/decode"
+replay "fuzz_wordpack replays corpus/wordpack ($nwordpack files)" "$fb/fuzz_wordpack" "$corpus/wordpack"
 replay "fuzz_feed replays corpus/html" "$fb/fuzz_feed" "$corpus/html"
 # The harness for config files runs in a folder of its own: relative paths
 # (opml = ...) resolve there, not in the source tree.
@@ -54,6 +56,6 @@ cd "$T_TMP/cwd"
 replay "fuzz_query replays corpus/query ($nquery files)" "$fb/fuzz_query" "$corpus/query"
 replay "fuzz_config replays corpus/config ($nconfig files)" "$fb/fuzz_config" "$corpus/config"
 cd "$FW_TOP"
-ok $([ "$nfeed" -ge 10 ] && [ "$nhtml" -ge 4 ] && [ "$nquery" -ge 100 ] && [ "$nconfig" -ge 40 ] && [ "$ndecode" -ge 10 ]; echo $?) \
-	"the seed corpus is there ($nfeed + $nhtml + $nquery + $nconfig + $ndecode files)"
+ok $([ "$nfeed" -ge 10 ] && [ "$nhtml" -ge 4 ] && [ "$nquery" -ge 100 ] && [ "$nconfig" -ge 40 ] && [ "$ndecode" -ge 10 ] && [ "$nwordpack" -ge 100 ]; echo $?) \
+	"the seed corpus is there ($nfeed + $nhtml + $nquery + $nconfig + $ndecode + $nwordpack files)"
 done_testing
