@@ -151,7 +151,7 @@ gboolean fw_store_unit_look(struct fw_store *s, gint64 feed_id, const char *item
                             gboolean *fresh, gint64 *seen, GError **error);
 void fw_store_unit_add(struct fw_store_unit *u, const char *item_key, gint64 rowid, gboolean fresh);
 
-/* One store. The first five fields are both backends'; db to ddicts are
+/* One store. The first five fields are both backends'; db to wmodels are
  * SQLite's (store-sqlite.c), pg PostgreSQL's (store-pg.c). */
 struct fw_store {
 	const struct fw_store_ops *ops;
@@ -175,6 +175,7 @@ struct fw_store {
 	struct dict_job *dict_job; /* its job, the thread's until it is done */
 	GArray *sample_sizes;     /* of size_t */
 	GHashTable *ddicts;       /* dictionary ID -> ZSTD_DDict *, for reading */
+	GHashTable *wmodels;      /* model ID -> struct fw_wordpack *, for reading */
 	struct fw_pg *pg;
 };
 

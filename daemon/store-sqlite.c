@@ -15,6 +15,7 @@
 #include "store-int.h"
 #include "feedwatch/config.h"
 #include "feedwatch/html.h"
+#include "feedwatch/wordpack.h"
 
 /* The story of the hits of item ITEM (an SQL expression naming an items.id):
  * the lowest id of the hits of every item with its canonical link, else of
@@ -418,6 +419,10 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;"
 	"INSERT INTO topics SELECT topic, NULL, CAST(strftime('%s', 'now') AS INTEGER)"
 	"  FROM topic_counts WHERE topic <> '' AND hits > 0;",
+	/* 12 -> 13: a body may be packed a word at a time (wordpack.h), its
+	 * model a row of dicts; an older feedwatch would read it as no text.
+	 * Nothing to change. */
+	"",
 };
 
 G_STATIC_ASSERT(G_N_ELEMENTS(migrations) == FW_STORE_SCHEMA_VERSION);
@@ -1174,6 +1179,8 @@ static void sq_free(struct fw_store *s)
 		g_array_unref(s->sample_sizes);
 	if (s->ddicts)
 		g_hash_table_unref(s->ddicts);
+	if (s->wmodels)
+		g_hash_table_unref(s->wmodels);
 	g_free(s->path);
 	g_free(s);
 }
@@ -1461,6 +1468,10 @@ static gboolean sq_feed_statuses(struct fw_store *s, GPtrArray *out, GError **er
  * k that ZDICT_trainFromBuffer makes (4-5x the time for bodies within 1%;
  * docs/design.md, section 4) */
 #define DICT_K 1000
+/* A word model is tried on the first WORDS_SAMPLES samples (words_early),
+ * and taken at once when it packs them to WORDS_AT_ONCE of zstd's trial. */
+#define WORDS_SAMPLES 300
+#define WORDS_AT_ONCE 0.7
 
 /* text (NUL-terminated, may be NULL) cut to its first max bytes at a
  * character boundary and made valid UTF-8: its bytes in *out and *len,
@@ -1488,42 +1499,49 @@ static gboolean text_cut(const char *text, gsize max, const char **out, gsize *l
 	return TRUE;
 }
 
-/* A dictionary shared by the store and the threads that pack for it
- * (fw_store_packer_get), or none (the store's plain packer, handed out
- * while the database has no dictionary): immutable once made. */
+/* A dictionary (a zstd one, or a word model) shared by the store and the
+ * threads that pack for it (fw_store_packer_get), or none (the store's
+ * plain packer, handed out while the database has no dictionary):
+ * immutable once made. */
 struct fw_store_packer {
 	gint ref;
 	ZSTD_CDict *cdict;
+	struct fw_wordpack *words;
 };
 
-/* A packer owning cdict (NULL: packing without a dictionary). */
-static struct fw_store_packer *packer_alloc(ZSTD_CDict *cdict)
+/* A packer owning cdict and words (both NULL: packing without a dictionary). */
+static struct fw_store_packer *packer_alloc(ZSTD_CDict *cdict, struct fw_wordpack *words)
 {
 	struct fw_store_packer *k = g_new(struct fw_store_packer, 1);
 
 	k->ref = 1;
 	k->cdict = cdict;
+	k->words = words;
 	return k;
 }
 
-/* A packer owning cdict, or NULL when cdict is (zstd could not make it). */
-static struct fw_store_packer *packer_new(ZSTD_CDict *cdict)
+/* A packer of the dictionary row id's data[0, n): a word model or a zstd
+ * dictionary; NULL when it is neither (or zstd could not make it). */
+static struct fw_store_packer *packer_new(guint id, const void *data, int n)
 {
-	return cdict ? packer_alloc(cdict) : NULL;
+	struct fw_wordpack *words;
+	ZSTD_CDict *cdict;
+
+	if (!data || n <= 0)
+		return NULL;
+	if (fw_wordpack_is_model(data, (gsize)n))
+		return (words = fw_wordpack_load(data, (gsize)n, id)) ? packer_alloc(NULL, words) : NULL;
+	cdict = ZSTD_createCDict(data, (size_t)n, BODY_LEVEL);
+	return cdict ? packer_alloc(cdict, NULL) : NULL;
 }
 
 void fw_store_packer_unref(struct fw_store_packer *k)
 {
 	if (k && g_atomic_int_dec_and_test(&k->ref)) {
 		ZSTD_freeCDict(k->cdict);
+		fw_wordpack_free(k->words);
 		g_free(k);
 	}
-}
-
-/* The dictionary bodies are packed with, or NULL. */
-static const ZSTD_CDict *cdict_of(const struct fw_store *s)
-{
-	return s->packer ? s->packer->cdict : NULL;
 }
 
 /* Reads the stored dictionary into s->packer, once (not while one written
@@ -1538,8 +1556,8 @@ static void dict_load(struct fw_store *s)
 	if (!(q = stmt(s, ST_DICT_ONE, NULL)))
 		return;
 	if (sqlite3_step(q) == SQLITE_ROW)
-		s->packer = packer_new(ZSTD_createCDict(sqlite3_column_blob(q, 1),
-		                                        (size_t)sqlite3_column_bytes(q, 1), BODY_LEVEL));
+		s->packer = packer_new((guint)sqlite3_column_int64(q, 0), sqlite3_column_blob(q, 1),
+		                       sqlite3_column_bytes(q, 1));
 	done(q);
 }
 
@@ -1552,10 +1570,135 @@ struct dict_job {
 	GArray *sizes;          /* of size_t */
 	void *dict;             /* DICT_SIZE bytes, n of them trained */
 	size_t n;               /* or a zstd error code */
+	GBytes *words;          /* or a word model, when it packs smaller */
 	gint done;
 };
 
-/* Trains job's dictionary and drops its samples; returns NULL (a GThreadFunc). */
+static ZSTD_CCtx *cctx_new(void);
+
+/* The texts of job's sample i, at byte at, into x (borrowed from the
+ * returned GVariant); *cats is a new array the caller frees. */
+static GVariant *sample_texts(const struct dict_job *job, gsize at, guint i,
+                              struct fw_wordpack_texts *x, const char ***cats)
+{
+	size_t size = g_array_index(job->sizes, size_t, i);
+	GVariant *v = g_variant_ref_sink(g_variant_new_from_data(G_VARIANT_TYPE("(msmsas)"),
+	                                                         job->samples->data + at, size,
+	                                                         FALSE, NULL, NULL));
+
+	g_variant_get(v, "(m&sm&s^a&s)", &x->summary, &x->content, cats);
+	x->cats = *cats;
+	x->n_cats = g_strv_length((char **)*cats);
+	return v;
+}
+
+/* Trying a word model against zstd on a dictionary job's samples: the
+ * model learned from the first four fifths (t), both packing the last. */
+struct trial {
+	struct fw_wordpack_trainer *t;
+	guint split;            /* the first sample held out */
+	gsize held;             /* its offset */
+	gsize words;            /* the held-out samples packed with the model */
+	gsize raw;              /* and by zstd with the others as its dictionary */
+};
+
+/* Learns the model of tr from the first samples and packs the others with
+ * it and with zstd, the samples learned from (their last DICT_SIZE bytes)
+ * its dictionary as they are: no training, and within a quarter of a
+ * trained one's sizes (design.md section 4). */
+static void trial_run(const struct dict_job *job, struct trial *tr)
+{
+	guint n = job->sizes->len;
+	struct fw_wordpack *m = NULL;
+	ZSTD_CCtx *zc = cctx_new();
+	ZSTD_CDict *raw = NULL;
+	g_autofree void *buf = NULL;
+	gsize at = 0, bound = 0;
+
+	tr->t = fw_wordpack_trainer_new();
+	tr->split = n - n / 5;
+	for (guint i = 0; i < n; i++) {
+		size_t size = g_array_index(job->sizes, size_t, i), z;
+		g_autofree const char **cats = NULL;
+		struct fw_wordpack_texts x;
+		g_autoptr(GVariant) v = sample_texts(job, at, i, &x, &cats);
+		g_autoptr(GBytes) w = NULL;
+
+		if (i < tr->split) {
+			fw_wordpack_trainer_add(tr->t, &x);
+			at += size;
+			continue;
+		}
+		if (i == tr->split) {
+			tr->held = at;
+			m = fw_wordpack_trainer_model(tr->t, 1);
+			raw = ZSTD_createCDict(job->samples->data + at - MIN(at, DICT_SIZE),
+			                       MIN(at, DICT_SIZE), BODY_LEVEL);
+		}
+		w = fw_wordpack_pack(m, &x);
+		tr->words += g_bytes_get_size(w);
+		if (bound < ZSTD_compressBound(size))
+			buf = g_realloc(buf, (bound = ZSTD_compressBound(size)));
+		z = zc && raw ? ZSTD_compress_usingCDict(zc, buf, bound, job->samples->data + at, size,
+		                                         raw)
+		              : size;
+		tr->raw += ZSTD_isError(z) ? size : z;
+		at += size;
+	}
+	fw_wordpack_free(m);
+	ZSTD_freeCDict(raw);
+	ZSTD_freeCCtx(zc);
+}
+
+/* The held-out samples' size packed with job's zstd dictionary. */
+static gsize trial_zstd(const struct dict_job *job, const struct trial *tr)
+{
+	ZSTD_CDict *cd = ZSTD_createCDict(job->dict, job->n, BODY_LEVEL);
+	ZSTD_CCtx *zc = cctx_new();
+	g_autofree void *buf = NULL;
+	gsize at = tr->held, bound = 0, total = 0;
+
+	for (guint i = tr->split; i < job->sizes->len; i++) {
+		size_t size = g_array_index(job->sizes, size_t, i), z;
+
+		if (bound < ZSTD_compressBound(size))
+			buf = g_realloc(buf, (bound = ZSTD_compressBound(size)));
+		z = cd && zc ? ZSTD_compress_usingCDict(zc, buf, bound, job->samples->data + at, size, cd)
+		             : size;
+		total += ZSTD_isError(z) ? size : z;
+		at += size;
+	}
+	ZSTD_freeCDict(cd);
+	ZSTD_freeCCtx(zc);
+	return total;
+}
+
+/* The model of every sample, in its stored form. */
+static GBytes *trial_model(const struct dict_job *job, struct trial *tr)
+{
+	struct fw_wordpack *m;
+	GBytes *out;
+	gsize at = tr->held;
+
+	for (guint i = tr->split; i < job->sizes->len; i++) {
+		g_autofree const char **cats = NULL;
+		struct fw_wordpack_texts x;
+		g_autoptr(GVariant) v = sample_texts(job, at, i, &x, &cats);
+
+		fw_wordpack_trainer_add(tr->t, &x);
+		at += g_array_index(job->sizes, size_t, i);
+	}
+	m = fw_wordpack_trainer_model(tr->t, 1);
+	out = fw_wordpack_save(m);
+	fw_wordpack_free(m);
+	return out;
+}
+
+/* Trains job's dictionary and drops its samples; returns NULL (a
+ * GThreadFunc). A word model that packs the held-out samples to at most
+ * WORDS_AT_ONCE of zstd's trial (trial_run) is taken without training
+ * zstd's dictionary; else that is trained and the smaller of the two
+ * taken, a tie going to zstd. */
 static gpointer dict_train_main(gpointer data)
 {
 	struct dict_job *job = data;
@@ -1563,15 +1706,50 @@ static gpointer dict_train_main(gpointer data)
 		.k = DICT_K, .d = 8, .f = 20, .accel = 1, .nbThreads = 1,
 		.zParams.compressionLevel = BODY_LEVEL,
 	};
+	struct trial tr = { 0 };
 
-	job->dict = g_malloc(DICT_SIZE);
-	job->n = ZDICT_trainFromBuffer_fastCover(job->dict, DICT_SIZE, job->samples->data,
-	                                         (const size_t *)(void *)job->sizes->data,
-	                                         job->sizes->len, params);
+	trial_run(job, &tr);
+	if (tr.split < job->sizes->len && tr.words <= tr.raw * WORDS_AT_ONCE) {
+		job->words = trial_model(job, &tr);
+	} else {
+		job->dict = g_malloc(DICT_SIZE);
+		job->n = ZDICT_trainFromBuffer_fastCover(job->dict, DICT_SIZE, job->samples->data,
+		                                         (const size_t *)(void *)job->sizes->data,
+		                                         job->sizes->len, params);
+		if (tr.split < job->sizes->len &&
+		    (ZDICT_isError(job->n) || tr.words < trial_zstd(job, &tr)))
+			job->words = trial_model(job, &tr);
+	}
+	fw_wordpack_trainer_free(tr.t);
 	g_clear_pointer(&job->samples, g_byte_array_unref);
 	g_clear_pointer(&job->sizes, g_array_unref);
 	g_atomic_int_set(&job->done, 1);
 	return NULL;
+}
+
+/* Writes a word model (its stored form) as a dictionary of a new ID, as
+ * dict_store does a zstd one. */
+static void words_store(struct fw_store *s, GBytes *model)
+{
+	sqlite3_stmt *q;
+
+	/* an ID no row has (zstd's are random too, 32768 to 2^31 - 1) */
+	for (int tries = 0; tries < 8; tries++) {
+		guint id = (guint)g_random_int_range(1, G_MAXINT32);
+
+		if (!(q = stmt(s, ST_DICT_ADD, NULL)))
+			return;
+		sqlite3_bind_int64(q, 1, id);
+		sqlite3_bind_blob(q, 2, g_bytes_get_data(model, NULL), (int)g_bytes_get_size(model),
+		                  SQLITE_STATIC);
+		if (!run(s, q, "storing a word model", NULL))
+			return;
+		if (sqlite3_changes(s->db) == 1) {
+			s->dict_pending = id;
+			dict_settle(s);   /* at once when there was no transaction */
+			return;
+		}
+	}
 }
 
 /* Writes job's dictionary (if training made one) in the open transaction,
@@ -1582,8 +1760,11 @@ static void dict_store(struct fw_store *s, struct dict_job *job)
 	sqlite3_stmt *q;
 	size_t n = job->n;
 
-	if (!ZDICT_isError(n) && ZDICT_getDictID(job->dict, n) != 0 &&
-	    (q = stmt(s, ST_DICT_ADD, NULL))) {
+	if (job->words) {
+		words_store(s, job->words);
+		g_bytes_unref(job->words);
+	} else if (!ZDICT_isError(n) && ZDICT_getDictID(job->dict, n) != 0 &&
+	           (q = stmt(s, ST_DICT_ADD, NULL))) {
 		sqlite3_bind_int64(q, 1, ZDICT_getDictID(job->dict, n));
 		sqlite3_bind_blob(q, 2, job->dict, (int)n, SQLITE_STATIC);
 		if (run(s, q, "storing a dictionary", NULL)) {
@@ -1633,8 +1814,7 @@ static void dict_settle(struct fw_store *s)
 		return;
 	sqlite3_bind_int64(q, 1, id);
 	if (sqlite3_step(q) == SQLITE_ROW && !s->packer)
-		s->packer = packer_new(ZSTD_createCDict(sqlite3_column_blob(q, 0),
-		                                        (size_t)sqlite3_column_bytes(q, 0), BODY_LEVEL));
+		s->packer = packer_new(id, sqlite3_column_blob(q, 0), sqlite3_column_bytes(q, 0));
 	done(q);
 }
 
@@ -1644,6 +1824,30 @@ static gboolean sq_dict_waiting(struct fw_store *s)
 {
 	dict_collect(s, FALSE);
 	return s->dict_pending != 0;
+}
+
+/* Tries a word model on the first WORDS_SAMPLES samples, here (a few ms):
+ * when it packs the held-out ones to at most WORDS_AT_ONCE of zstd's trial
+ * (trial_run), it is stored and the samples dropped (TRUE). Every body
+ * packed while a dictionary trains is packed without one, and a cold cycle
+ * stores a hundred a millisecond: this one does not wait for the thousand
+ * samples and the thread. */
+static gboolean words_early(struct fw_store *s)
+{
+	struct dict_job job = { .samples = s->samples, .sizes = s->sample_sizes };
+	struct trial tr = { 0 };
+	g_autoptr(GBytes) model = NULL;
+
+	trial_run(&job, &tr);
+	if (tr.split < job.sizes->len && tr.words <= tr.raw * WORDS_AT_ONCE)
+		model = trial_model(&job, &tr);
+	fw_wordpack_trainer_free(tr.t);
+	if (!model)
+		return FALSE;
+	g_clear_pointer(&s->samples, g_byte_array_unref);
+	g_clear_pointer(&s->sample_sizes, g_array_unref);
+	words_store(s, model);
+	return TRUE;
 }
 
 /* Keeps a body packed without a dictionary as a sample; trains one when
@@ -1658,6 +1862,8 @@ static void dict_sample(struct fw_store *s, const void *data, size_t size)
 	}
 	g_byte_array_append(s->samples, data, (guint)size);
 	g_array_append_val(s->sample_sizes, size);
+	if (s->sample_sizes->len == WORDS_SAMPLES && words_early(s))
+		return;
 	if (s->sample_sizes->len >= DICT_SAMPLES || s->samples->len >= DICT_SAMPLE_BYTES)
 		dict_train(s, FALSE);
 }
@@ -1780,6 +1986,25 @@ static GBytes *bytes_pack(ZSTD_CCtx *zc, const ZSTD_CDict *cdict, GBytes *data)
 	return g_bytes_new_take(g_realloc(out, n), n);
 }
 
+/* The body v (a serialised (msmsas)) packed with k's word model, or with
+ * zc and k's zstd dictionary (none when k is NULL or has none), as a new
+ * GBytes; NULL when zstd fails. */
+static GBytes *packer_pack(const struct fw_store_packer *k, ZSTD_CCtx *zc, GBytes *v)
+{
+	if (k && k->words) {
+		g_autoptr(GVariant) b = g_variant_new_from_bytes(G_VARIANT_TYPE("(msmsas)"), v, TRUE);
+		g_autofree const char **cats = NULL;
+		struct fw_wordpack_texts x = { 0 };
+
+		/* borrowed from v: serialised here, so trusted */
+		g_variant_get(b, "(m&sm&s^a&s)", &x.summary, &x.content, &cats);
+		x.cats = cats;
+		x.n_cats = g_strv_length((char **)cats);
+		return fw_wordpack_pack(k->words, &x);
+	}
+	return bytes_pack(zc, k ? k->cdict : NULL, v);
+}
+
 /* The body of summary, content and cats (of char *, may be NULL) as a new
  * GBytes, or NULL when there is no text at all or zstd fails. With learn, a
  * body packed without a dictionary goes to the samples (dict_sample). */
@@ -1793,8 +2018,8 @@ static GBytes *body_pack(struct fw_store *s, const char *summary, const char *co
 		return NULL;
 	if (learn)
 		dict_load(s);
-	out = bytes_pack(s->zc, learn ? cdict_of(s) : NULL, v);
-	if (out && learn && !cdict_of(s))
+	out = packer_pack(learn ? s->packer : NULL, s->zc, v);
+	if (out && learn && !s->packer)
 		dict_sample(s, g_bytes_get_data(v, NULL), g_bytes_get_size(v));
 	return out;
 }
@@ -1815,7 +2040,7 @@ static struct fw_store_packer *sq_packer(struct fw_store *s)
 
 	dict_load(s);
 	if (!(k = s->packer) && !(k = s->plain))
-		k = s->plain = packer_alloc(NULL);
+		k = s->plain = packer_alloc(NULL, NULL);
 	g_atomic_int_inc(&k->ref);
 	return k;
 }
@@ -1828,12 +2053,12 @@ GBytes *fw_store_packer_pack(struct fw_store_packer *k, const struct fw_item *it
 
 	if (!v)
 		return NULL;
-	if (!zc) {
+	if (!zc && !k->words) {
 		if (!(zc = cctx_new()))
 			return NULL;
 		g_private_set(&pack_cctx, zc);
 	}
-	return bytes_pack(zc, k->cdict, v);
+	return packer_pack(k, zc, v);
 }
 
 void fw_store_pack_thread_release(void)
@@ -1867,6 +2092,50 @@ static ZSTD_DDict *dict_get(struct fw_store *s, guint id)
 	return d;
 }
 
+/* Frees a word model (a GDestroyNotify). */
+static void wmodel_free(gpointer m)
+{
+	fw_wordpack_free(m);
+}
+
+/* The word model of ID id for reading, or NULL when there is none. */
+static struct fw_wordpack *wmodel_get(struct fw_store *s, guint id)
+{
+	struct fw_wordpack *m;
+	sqlite3_stmt *q;
+
+	if (!s->wmodels)
+		s->wmodels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, wmodel_free);
+	if ((m = g_hash_table_lookup(s->wmodels, GUINT_TO_POINTER(id))))
+		return m;
+	if (!(q = stmt(s, ST_DICT_GET, NULL)))
+		return NULL;
+	sqlite3_bind_int64(q, 1, id);
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_bytes(q, 0) > 0 &&
+	    (m = fw_wordpack_load(sqlite3_column_blob(q, 0), (gsize)sqlite3_column_bytes(q, 0), id)))
+		g_hash_table_insert(s->wmodels, GUINT_TO_POINTER(id), m);
+	done(q);
+	return m;
+}
+
+/* The (msmsas) of a body packed a word at a time, or NULL when it does not
+ * decode (or its model is not there). */
+static GVariant *words_unpack(struct fw_store *s, const void *data, int len)
+{
+	guint id = fw_wordpack_body_id(data, (gsize)len);
+	struct fw_wordpack *m = id ? wmodel_get(s, id) : NULL;
+	g_autofree char *summary = NULL, *content = NULL;
+	g_autoptr(GPtrArray) cats = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GBytes) b = NULL;
+
+	if (!m || !fw_wordpack_unpack(m, data, (gsize)len, &summary, &content, cats))
+		return NULL;
+	/* made valid UTF-8 and cut as when packed: a damaged body reads as text */
+	if (!(b = fw_store_body_serialise(summary, content, cats)))
+		return NULL;
+	return g_variant_ref_sink(g_variant_new_from_bytes(G_VARIANT_TYPE("(msmsas)"), b, TRUE));
+}
+
 /* The (msmsas) of a stored body, or NULL for none or one that does not
  * decode. */
 static GVariant *body_unpack(struct fw_store *s, const void *data, int len)
@@ -1879,6 +2148,8 @@ static GVariant *body_unpack(struct fw_store *s, const void *data, int len)
 
 	if (!data || len <= 0)
 		return NULL;
+	if (*(const guint8 *)data == FW_WORDPACK_MAGIC)
+		return words_unpack(s, data, len);
 	size = ZSTD_getFrameContentSize(data, (size_t)len);
 	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > BODY_MAX)
 		return NULL;
@@ -1919,6 +2190,16 @@ static void dict_sample_packed(struct fw_store *s, GBytes *packed)
 	raw = g_malloc(size);
 	if (ZSTD_decompressDCtx(s->zd, raw, size, data, n) == size)
 		dict_sample(s, raw, size);
+}
+
+/* TRUE for a body packed without a dictionary (a zstd frame naming none). */
+static gboolean body_plain(GBytes *body)
+{
+	gsize n;
+	const guint8 *p = g_bytes_get_data(body, &n);
+
+	return n > 5 && p[0] == 0x28 && p[1] == 0xB5 && p[2] == 0x2F && p[3] == 0xFD &&
+	       ZSTD_getDictID_fromFrame(p, n) == 0;
 }
 
 /* Reads the body in column i into new strings *summary and *content and, when
@@ -2268,8 +2549,10 @@ insert:
 	} else {
 		if (packed)
 			dict_sample_packed(s, packed);
-		body = packed ? g_bytes_ref(packed)
-		              : body_pack(s, item->summary, item->content, item->categories, TRUE);
+		if (packed && !(s->packer && body_plain(packed)))
+			body = g_bytes_ref(packed);
+		else   /* packed while the dictionary trained: again, with it */
+			body = body_pack(s, item->summary, item->content, item->categories, TRUE);
 		if (!(q = stmt(s, rowid ? ST_ITEM_UPDATE : ST_ITEM_INSERT, error)))
 			return FALSE;
 		sqlite3_bind_int64(q, 1, rowid ? rowid : feed_id);
@@ -3043,6 +3326,8 @@ static void sq_release_memory(struct fw_store *s)
 	s->dict_looked = FALSE;
 	if (s->ddicts)
 		g_hash_table_remove_all(s->ddicts);
+	if (s->wmodels)
+		g_hash_table_remove_all(s->wmodels);
 }
 
 /* Runs an items query (columns: row id, feed key, feed title, item_key,

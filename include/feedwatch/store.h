@@ -39,7 +39,7 @@ enum fw_store_error_code {
 struct fw_store;
 
 /* The schema version this code writes (PRAGMA user_version). */
-#define FW_STORE_SCHEMA_VERSION 12
+#define FW_STORE_SCHEMA_VERSION 13
 
 /* What is kept of an item's text (schema 6): its summary and its content,
  * each cut to its first FW_STORE_TEXT_MAX bytes (at a character boundary),

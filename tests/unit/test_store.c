@@ -2357,8 +2357,7 @@ static void test_story_link(struct fixture *f, gconstpointer data)
 	          : g_strdup_printf("UPDATE items SET canon_hash = %" G_GINT64_FORMAT
 	                            " WHERE feed_id = %" G_GINT64_FORMAT "; DROP TABLE topics;"
 	                            " PRAGMA user_version = %d",
-	                            canon_key("https://press.example.org"), press,
-	                            FW_STORE_SCHEMA_VERSION - 2);
+	                            canon_key("https://press.example.org"), press, 10);
 	sql_exec(f->path, undo);
 	g_assert_cmpint(sql_int(f->path, "SELECT count(DISTINCT story) FROM hits"), ==, 2);
 	f->s = fw_store_open(f->path, &err);
@@ -3345,6 +3344,9 @@ static void test_body_damaged(struct fixture *f, gconstpointer data)
 static void put_prose_with(struct fw_store *s, struct fw_store_packer *k, gint64 feed,
                            const char *prefix, int n, GRand *rand);
 
+/* What put_prose writes (see there). */
+static enum { PROSE_SITE, PROSE_WORDS } prose_kind;
+
 static void put_prose(struct fw_store *s, gint64 feed, const char *prefix, int n, GRand *rand)
 {
 	put_prose_with(s, NULL, feed, prefix, n, rand);
@@ -3359,6 +3361,13 @@ static void put_prose_with(struct fw_store *s, struct fw_store_packer *k, gint64
 		"reform", "budget", "central", "bank", "rates", "soy", "harvest", "ports",
 	};
 
+	/* eighteen words each */
+	static const char *const boiler[] = {
+		"Subscribe to our newsletter for the latest updates from the region and the world delivered every single morning",
+		"This story was produced with the support of our readers and partners across the continent and its islands",
+		"All rights reserved and reproduction of this material without written permission of the publisher is strictly prohibited here",
+	};
+
 	for (int i = 0; i < n; i++) {
 		g_autofree char *id = g_strdup_printf("%s-%d", prefix, i);
 		g_autoptr(GString) text = g_string_new(NULL);
@@ -3367,7 +3376,12 @@ static void put_prose_with(struct fw_store *s, struct fw_store_packer *k, gint64
 		enum fw_item_state state;
 		gint64 rowid;
 
-		for (int w = 0; w < 60; w++)
+		/* 60 words: of a small list at random (a word model's case), or a
+		 * site's boilerplate around numbers of its own (zstd's) */
+		for (int b = 0; prose_kind == PROSE_SITE && b < 3; b++)
+			g_string_append_printf(text, "%s %08x %08x ", boiler[(i + b) % 3],
+			                       g_rand_int(rand), g_rand_int(rand));
+		for (int w = 0; prose_kind == PROSE_WORDS && w < 60; w++)
 			g_string_append_printf(text, "%s ", words[g_rand_int_range(rand, 0,
 			                                                G_N_ELEMENTS(words))]);
 		g_autoptr(GBytes) body = NULL;
@@ -3382,6 +3396,10 @@ static void put_prose_with(struct fw_store *s, struct fw_store_packer *k, gint64
 		g_ptr_array_unref(it.categories);
 	}
 }
+
+/* Word models stored; bodies packed with one. */
+#define WORD_MODELS "SELECT count(*) FROM dicts WHERE hex(substr(data, 1, 4)) = '46575750'"
+#define WORD_BODIES "SELECT count(*) FROM items WHERE hex(substr(body, 1, 1)) = 'B7'"
 
 /* How many bodies name a zstd dictionary (read with a separate connection). */
 static int bodies_with_dict(const char *path)
@@ -3460,6 +3478,7 @@ static void test_body_dict(struct fixture *f, gconstpointer data)
 	g_assert_true(fw_store_commit(f->s, &err));
 	g_assert_false(fw_store_dict_waiting(f->s));
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 1);
+	g_assert_cmpint(sql_int(f->path, WORD_MODELS), ==, 0);   /* zstd's packs a site smaller */
 	g_assert_cmpint(bodies_with_dict(f->path), ==, 0);
 	g_assert_true(fw_store_begin(f->s, &err));
 	put_prose(f->s, feed, "then", 200, rand);
@@ -3491,6 +3510,88 @@ static void test_body_dict(struct fixture *f, gconstpointer data)
 	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
 	g_assert_no_error(err);
 	g_assert_cmpint(whole, ==, 1050);
+}
+
+/* A word model: prose of a small list's words packs smaller a word at a
+ * time than with zstd's dictionary, which the first WORDS_SAMPLES (300)
+ * bodies tell at once: the model is stored in the transaction open then,
+ * used from its commit on, and never when that rolls back; a body packed
+ * without it in the meantime (a worker's, in flight) is packed again with
+ * it; bodies read back whole here, read-only and after a release, and as
+ * no text once the model is gone. */
+static void test_body_words(struct fixture *f, gconstpointer data)
+{
+	g_autoptr(GRand) rand = g_rand_new_with_seed(9);
+	g_autoptr(GError) err = NULL;
+	gint64 feed = feed_id(f->s, "a");
+	struct fw_store_packer *k;
+	struct fw_store *ro;
+	int whole = 0;
+
+	prose_kind = PROSE_WORDS;
+	/* the model of a transaction rolled back: none stored, none used */
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "undone", 300, rand);
+	g_assert_true(fw_store_dict_waiting(f->s));
+	fw_store_rollback(f->s);
+	g_assert_false(fw_store_dict_waiting(f->s));
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "plain", 50, rand);
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 0);
+	g_assert_cmpint(sql_int(f->path, WORD_BODIES), ==, 0);
+	/* the 300th sample (the 50 above count): stored, used from its commit */
+	k = fw_store_packer_get(f->s);
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "first", 249, rand);
+	g_assert_false(fw_store_dict_waiting(f->s));
+	put_prose(f->s, feed, "first-last", 1, rand);
+	g_assert_true(fw_store_dict_waiting(f->s));
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 0);
+	put_prose(f->s, feed, "waiting", 10, rand);
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_false(fw_store_dict_waiting(f->s));
+	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 1);
+	g_assert_cmpint(sql_int(f->path, WORD_MODELS), ==, 1);
+	g_assert_cmpint(sql_int(f->path, WORD_BODIES), ==, 0);
+	g_assert_true(fw_store_begin(f->s, &err));
+	put_prose(f->s, feed, "then", 200, rand);
+	/* packed by a worker without it, before: packed again */
+	put_prose_with(f->s, k, feed, "flight", 10, rand);
+	fw_store_packer_unref(k);
+	g_assert_true(fw_store_commit(f->s, &err));
+	g_assert_cmpint(sql_int(f->path, WORD_BODIES), ==, 210);
+	g_assert_cmpint(bodies_with_dict(f->path), ==, 0);
+	g_assert_cmpint(sql_int(f->path, "SELECT avg(length(body)) FROM items WHERE item_key"
+	                        " LIKE 'then-%'") * 2, <,
+	                sql_int(f->path, "SELECT avg(length(body)) FROM items WHERE item_key"
+	                        " LIKE 'first-%'"));
+	/* every body reads back whole, here, read-only, and after a release */
+	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
+	g_assert_cmpint(whole, ==, 520);
+	ro = fw_store_open_readonly(f->path, &err);
+	g_assert_no_error(err);
+	whole = 0;
+	g_assert_true(fw_store_items_foreach(ro, 0, prose_cb, &whole, &err));
+	g_assert_cmpint(whole, ==, 520);
+	fw_store_free(ro);
+	fw_store_release_memory(f->s);
+	/* a worker's packer after the release: the model */
+	k = fw_store_packer_get(f->s);
+	put_prose_with(f->s, k, feed, "after", 10, rand);
+	fw_store_packer_unref(k);
+	g_assert_cmpint(sql_int(f->path, WORD_BODIES), ==, 220);
+	whole = 0;
+	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
+	g_assert_cmpint(whole, ==, 530);
+	/* a model that is gone: its bodies read as no text */
+	sql_exec(f->path, "DELETE FROM dicts");
+	fw_store_release_memory(f->s);
+	whole = 0;
+	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
+	g_assert_no_error(err);
+	g_assert_cmpint(whole, ==, 310);
+	prose_kind = PROSE_SITE;
 }
 
 struct pack_job {
@@ -4599,6 +4700,7 @@ static const struct {
 	{ "/item/body", test_body, FALSE, FALSE },
 	{ "/item/body-damaged", test_body_damaged, FALSE, FALSE },
 	{ "/item/body-dict", test_body_dict, FALSE, FALSE },
+	{ "/item/body-words", test_body_words, FALSE, FALSE },
 	{ "/item/body-dict-maintain", test_body_dict_maintain, FALSE, FALSE },
 	{ "/item/body-packer", test_body_packer, FALSE, FALSE },
 	{ "/feed/moved-gone", test_moved, FALSE, TRUE },
