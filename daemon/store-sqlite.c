@@ -1636,7 +1636,7 @@ static void trial_run(const struct dict_job *job, struct trial *tr)
 			                       MIN(at, DICT_SIZE), BODY_LEVEL);
 		}
 		w = fw_wordpack_pack(m, &x);
-		tr->words += g_bytes_get_size(w);
+		tr->words += w ? g_bytes_get_size(w) : size;
 		if (bound < ZSTD_compressBound(size))
 			buf = g_realloc(buf, (bound = ZSTD_compressBound(size)));
 		z = zc && raw ? ZSTD_compress_usingCDict(zc, buf, bound, job->samples->data + at, size,
@@ -1987,20 +1987,23 @@ static GBytes *bytes_pack(ZSTD_CCtx *zc, const ZSTD_CDict *cdict, GBytes *data)
 }
 
 /* The body v (a serialised (msmsas)) packed with k's word model, or with
- * zc and k's zstd dictionary (none when k is NULL or has none), as a new
- * GBytes; NULL when zstd fails. */
+ * zc and k's zstd dictionary (none when k is NULL or has none; none either
+ * for a body past the model's bounds), as a new GBytes; NULL when zstd
+ * fails. */
 static GBytes *packer_pack(const struct fw_store_packer *k, ZSTD_CCtx *zc, GBytes *v)
 {
 	if (k && k->words) {
 		g_autoptr(GVariant) b = g_variant_new_from_bytes(G_VARIANT_TYPE("(msmsas)"), v, TRUE);
 		g_autofree const char **cats = NULL;
 		struct fw_wordpack_texts x = { 0 };
+		GBytes *out;
 
 		/* borrowed from v: serialised here, so trusted */
 		g_variant_get(b, "(m&sm&s^a&s)", &x.summary, &x.content, &cats);
 		x.cats = cats;
 		x.n_cats = g_strv_length((char **)cats);
-		return fw_wordpack_pack(k->words, &x);
+		if ((out = fw_wordpack_pack(k->words, &x)))
+			return out;
 	}
 	return bytes_pack(zc, k ? k->cdict : NULL, v);
 }
@@ -2053,7 +2056,7 @@ GBytes *fw_store_packer_pack(struct fw_store_packer *k, const struct fw_item *it
 
 	if (!v)
 		return NULL;
-	if (!zc && !k->words) {
+	if (!zc) {
 		if (!(zc = cctx_new()))
 			return NULL;
 		g_private_set(&pack_cctx, zc);

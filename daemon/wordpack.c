@@ -9,6 +9,7 @@
  * the most significant first. */
 #include <string.h>
 
+#include "feedwatch/text.h"
 #include "feedwatch/wordpack.h"
 
 #define MAXLEN 24          /* bits of a code at most */
@@ -18,7 +19,6 @@
 #define WORDS_MAX 65536    /* symbols in a model's list at most */
 #define TOKEN_MAX 255      /* bytes of a listed token at most */
 #define GAMMA_MAX 24       /* bits of a gamma-coded number at most */
-#define CATS_MAX 4096
 #define MODEL_VERSION 1
 
 static const guint8 model_magic[4] = { 'F', 'W', 'W', 'P' };
@@ -58,14 +58,10 @@ static inline gboolean is_word(guint8 c)
 	return g_ascii_isalnum(c) || c >= 0x80;
 }
 
-/* FNV-1a of p[0, n). */
+/* The hash of p[0, n) (FNV-1a, as the matcher's words). */
 static inline guint32 hash_of(const guint8 *p, gsize n)
 {
-	guint32 h = 2166136261u;
-
-	for (gsize i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	return fw_text_hash((const char *)p, n);
 }
 
 typedef void (*token_cb)(const guint8 *p, gsize n, gpointer data);
@@ -542,8 +538,20 @@ static void pack_end(gpointer data)
 
 GBytes *fw_wordpack_pack(const struct fw_wordpack *m, const struct fw_wordpack_texts *x)
 {
-	struct packing k = { m, { g_byte_array_sized_new(256), 0, 0 } };
+	struct packing k;
 	guint8 head[5] = { FW_WORDPACK_MAGIC };
+	gsize total = 0;
+
+	if (x->n_cats > FW_WORDPACK_CATS_MAX)
+		return NULL;
+	/* what unpacking counts: the summary's tail past the prefix too */
+	total += x->content ? strlen(x->content) : 0;
+	total += x->summary ? strlen(x->summary) : 0;
+	for (guint i = 0; i < x->n_cats; i++)
+		total += strlen(x->cats[i]);
+	if (total > FW_WORDPACK_OUT_MAX / 2)
+		return NULL;
+	k = (struct packing){ m, { g_byte_array_sized_new(256), 0, 0 } };
 
 	for (guint i = 0; i < 4; i++)
 		head[1 + i] = (guint8)(m->id >> (8 * i));
@@ -697,7 +705,7 @@ gboolean fw_wordpack_unpack(const struct fw_wordpack *m, const void *data, gsize
 	r.at = 2;
 	if (has_summary && !(prefix = get_gamma(&r)))
 		return FALSE;
-	if (!(n_cats = get_gamma(&r)) || --n_cats > CATS_MAX)
+	if (!(n_cats = get_gamma(&r)) || --n_cats > FW_WORDPACK_CATS_MAX)
 		return FALSE;
 	if (has_content && !(c = get_text(&r, m, NULL, 0)))
 		return FALSE;

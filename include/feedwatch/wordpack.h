@@ -22,7 +22,9 @@
 /* A packed body's first byte (a zstd frame's is 0x28), then the model's id
  * (4 bytes, little-endian), then the code. */
 #define FW_WORDPACK_MAGIC 0xB7
+/* Bytes of text in all, and categories, a body holds at most. */
 #define FW_WORDPACK_OUT_MAX (1024 * 1024)
+#define FW_WORDPACK_CATS_MAX 4096
 
 struct fw_wordpack;
 struct fw_wordpack_trainer;
@@ -51,7 +53,8 @@ struct fw_wordpack *fw_wordpack_load(const void *data, gsize n, guint32 id);
 guint32 fw_wordpack_id(const struct fw_wordpack *m);
 void fw_wordpack_free(struct fw_wordpack *m);
 
-/* x packed with m, a new GBytes. */
+/* x packed with m, a new GBytes; NULL when x holds more than the bounds
+ * above (the caller packs it another way). */
 GBytes *fw_wordpack_pack(const struct fw_wordpack *m, const struct fw_wordpack_texts *x);
 /* The id of the model data[0, n) was packed with, or 0 when it is not a
  * packed body. */

@@ -19,6 +19,7 @@
 #include "feedwatch/store.h"
 #include "feedwatch/hit.h"
 #include "feedwatch/config.h"
+#include "feedwatch/wordpack.h"
 #include "store-int.h"      /* fw_store_body_serialise */
 
 struct fixture {
@@ -3512,6 +3513,15 @@ static void test_body_dict(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(whole, ==, 1050);
 }
 
+/* Adds the categories of the item many-cats to *data (a guint). */
+static gboolean many_cats_cb(gint64 rowid, const char *feed_key, const char *feed_title,
+                        const struct fw_item *item, gpointer data)
+{
+	if (g_strcmp0(item->id, "many-cats") == 0)
+		*(guint *)data += item->categories ? item->categories->len : 0;
+	return TRUE;
+}
+
 /* A word model: prose of a small list's words packs smaller a word at a
  * time than with zstd's dictionary, which the first WORDS_SAMPLES (300)
  * bodies tell at once: the model is stored in the transaction open then,
@@ -3584,6 +3594,26 @@ static void test_body_words(struct fixture *f, gconstpointer data)
 	whole = 0;
 	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
 	g_assert_cmpint(whole, ==, 530);
+	/* past a word-packed body's bounds (categories): zstd, read back whole */
+	{
+		struct fw_item it = item_make("many-cats", "many-cats", NULL);
+		enum fw_item_state state;
+		gint64 rowid;
+		guint n = 0;
+
+		it.content = "x";
+		it.categories = g_ptr_array_new();
+		for (int i = 0; i < FW_WORDPACK_CATS_MAX + 1; i++)
+			g_ptr_array_add(it.categories, "Trade");
+		g_assert_true(fw_store_item_put_packed(f->s, feed, &it, "h", NULL, 100, &rowid,
+		                                       &state, &err));
+		g_assert_no_error(err);
+		g_ptr_array_unref(it.categories);
+		g_assert_cmpint(sql_int(f->path, "SELECT hex(substr(body, 1, 1)) = '28' FROM items"
+		                        " WHERE item_key = 'many-cats'"), ==, 1);
+		g_assert_true(fw_store_items_foreach(f->s, 0, many_cats_cb, &n, &err));
+		g_assert_cmpuint(n, ==, FW_WORDPACK_CATS_MAX + 1);
+	}
 	/* a model that is gone: its bodies read as no text */
 	sql_exec(f->path, "DELETE FROM dicts");
 	fw_store_release_memory(f->s);

@@ -134,6 +134,33 @@ static void test_long(void)
 	fw_wordpack_free(m);
 }
 
+/* Texts past a body's bounds are refused (the store packs them with zstd):
+ * more categories than FW_WORDPACK_CATS_MAX, more bytes in all than half
+ * FW_WORDPACK_OUT_MAX; at the bounds they read back. */
+static void test_bounds(void)
+{
+	struct fw_wordpack *m = model_make(15, 10, 8);
+	g_autofree const char **cats = g_new(const char *, FW_WORDPACK_CATS_MAX + 1);
+	g_autofree char *text = g_strnfill(FW_WORDPACK_OUT_MAX / 2, 'a');
+	struct fw_wordpack_texts x = { NULL, NULL, cats, FW_WORDPACK_CATS_MAX };
+	GBytes *body;
+
+	for (guint i = 0; i <= FW_WORDPACK_CATS_MAX; i++)
+		cats[i] = "Trade";
+	g_assert_nonnull((body = fw_wordpack_pack(m, &x)));
+	check_back(m, body, &x);
+	g_bytes_unref(body);
+	x.n_cats++;
+	g_assert_null(fw_wordpack_pack(m, &x));
+	x = (struct fw_wordpack_texts){ NULL, text, NULL, 0 };
+	g_assert_nonnull((body = fw_wordpack_pack(m, &x)));
+	check_back(m, body, &x);
+	g_bytes_unref(body);
+	x.summary = "a";
+	g_assert_null(fw_wordpack_pack(m, &x));
+	fw_wordpack_free(m);
+}
+
 /* Text of the model's words packs to well under its bytes: about 5 bits a
  * word of 26 against 7 bytes a word and its space. */
 static void test_small(void)
@@ -280,6 +307,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/wordpack/round-trip", test_round_trip);
 	g_test_add_func("/wordpack/long", test_long);
+	g_test_add_func("/wordpack/bounds", test_bounds);
 	g_test_add_func("/wordpack/small", test_small);
 	g_test_add_func("/wordpack/save-load", test_save_load);
 	g_test_add_func("/wordpack/damaged-body", test_damaged_body);
