@@ -2069,56 +2069,50 @@ void fw_store_pack_thread_release(void)
 	g_private_replace(&pack_cctx, NULL);
 }
 
-/* Frees a ZSTD_DDict (a GDestroyNotify). */
+/* A reading dictionary made from a dicts row's data[0, n) of ID id, or
+ * NULL (a dict_cached maker). */
+typedef gpointer (*dict_make)(const void *data, gsize n, guint id);
+
+static gpointer ddict_make(const void *data, gsize n, guint id)
+{
+	return ZSTD_createDDict(data, n);
+}
+
 static void ddict_free(gpointer d)
 {
 	ZSTD_freeDDict(d);
 }
 
-/* The dictionary of ID id for reading, or NULL when there is none. */
-static ZSTD_DDict *dict_get(struct fw_store *s, guint id)
+static gpointer wmodel_make(const void *data, gsize n, guint id)
 {
-	ZSTD_DDict *d;
-	sqlite3_stmt *q;
-
-	if (!s->ddicts)
-		s->ddicts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, ddict_free);
-	if ((d = g_hash_table_lookup(s->ddicts, GUINT_TO_POINTER(id))))
-		return d;
-	if (!(q = stmt(s, ST_DICT_GET, NULL)))
-		return NULL;
-	sqlite3_bind_int64(q, 1, id);
-	if (sqlite3_step(q) == SQLITE_ROW &&
-	    (d = ZSTD_createDDict(sqlite3_column_blob(q, 0), (size_t)sqlite3_column_bytes(q, 0))))
-		g_hash_table_insert(s->ddicts, GUINT_TO_POINTER(id), d);
-	done(q);
-	return d;
+	return fw_wordpack_load(data, n, id);
 }
 
-/* Frees a word model (a GDestroyNotify). */
 static void wmodel_free(gpointer m)
 {
 	fw_wordpack_free(m);
 }
 
-/* The word model of ID id for reading, or NULL when there is none. */
-static struct fw_wordpack *wmodel_get(struct fw_store *s, guint id)
+/* The dictionary of ID id for reading, made by make from its row once and
+ * kept in *cache (freed with free_fn), or NULL when there is none. */
+static gpointer dict_cached(struct fw_store *s, GHashTable **cache, GDestroyNotify free_fn,
+                            dict_make make, guint id)
 {
-	struct fw_wordpack *m;
+	gpointer d;
 	sqlite3_stmt *q;
 
-	if (!s->wmodels)
-		s->wmodels = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, wmodel_free);
-	if ((m = g_hash_table_lookup(s->wmodels, GUINT_TO_POINTER(id))))
-		return m;
+	if (!*cache)
+		*cache = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, free_fn);
+	if ((d = g_hash_table_lookup(*cache, GUINT_TO_POINTER(id))))
+		return d;
 	if (!(q = stmt(s, ST_DICT_GET, NULL)))
 		return NULL;
 	sqlite3_bind_int64(q, 1, id);
 	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_bytes(q, 0) > 0 &&
-	    (m = fw_wordpack_load(sqlite3_column_blob(q, 0), (gsize)sqlite3_column_bytes(q, 0), id)))
-		g_hash_table_insert(s->wmodels, GUINT_TO_POINTER(id), m);
+	    (d = make(sqlite3_column_blob(q, 0), (gsize)sqlite3_column_bytes(q, 0), id)))
+		g_hash_table_insert(*cache, GUINT_TO_POINTER(id), d);
 	done(q);
-	return m;
+	return d;
 }
 
 /* The (msmsas) of a body packed a word at a time, or NULL when it does not
@@ -2126,7 +2120,8 @@ static struct fw_wordpack *wmodel_get(struct fw_store *s, guint id)
 static GVariant *words_unpack(struct fw_store *s, const void *data, int len)
 {
 	guint id = fw_wordpack_body_id(data, (gsize)len);
-	struct fw_wordpack *m = id ? wmodel_get(s, id) : NULL;
+	struct fw_wordpack *m = id ? dict_cached(s, &s->wmodels, wmodel_free, wmodel_make, id)
+	                           : NULL;
 	g_autofree char *summary = NULL, *content = NULL;
 	g_autoptr(GPtrArray) cats = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GBytes) b = NULL;
@@ -2157,7 +2152,7 @@ static GVariant *body_unpack(struct fw_store *s, const void *data, int len)
 	if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > BODY_MAX)
 		return NULL;
 	id = ZSTD_getDictID_fromFrame(data, (size_t)len);
-	if (id && !(dict = dict_get(s, id)))
+	if (id && !(dict = dict_cached(s, &s->ddicts, ddict_free, ddict_make, id)))
 		return NULL;
 	if (!s->zd && !(s->zd = ZSTD_createDCtx()))
 		return NULL;

@@ -3440,6 +3440,30 @@ static gboolean prose_cb(gint64 rowid, const char *feed_key, const char *feed_ti
 	return TRUE;
 }
 
+/* How many items of s read back with 60 words (prose_cb). */
+static int prose_whole(struct fw_store *s)
+{
+	g_autoptr(GError) err = NULL;
+	int whole = 0;
+
+	g_assert_true(fw_store_items_foreach(s, 0, prose_cb, &whole, &err));
+	g_assert_no_error(err);
+	return whole;
+}
+
+/* prose_whole of a read-only store of f's database. */
+static int prose_whole_ro(struct fixture *f)
+{
+	g_autoptr(GError) err = NULL;
+	struct fw_store *ro = fw_store_open_readonly(f->path, &err);
+	int whole;
+
+	g_assert_no_error(err);
+	whole = prose_whole(ro);
+	fw_store_free(ro);
+	return whole;
+}
+
 /* The dictionary: trained from the first 1000 bodies on a thread while
  * items go on being stored, collected into the transaction open when it
  * has ended, waiting (fw_store_dict_waiting) until committed and used from
@@ -3451,8 +3475,6 @@ static void test_body_dict(struct fixture *f, gconstpointer data)
 	g_autoptr(GRand) rand = g_rand_new_with_seed(3);
 	g_autoptr(GError) err = NULL;
 	gint64 feed = feed_id(f->s, "a");
-	struct fw_store *ro;
-	int whole = 0;
 
 	/* a transaction that trains one and rolls back: no dictionary, none used */
 	g_assert_false(fw_store_dict_waiting(f->s));
@@ -3490,27 +3512,16 @@ static void test_body_dict(struct fixture *f, gconstpointer data)
 	                sql_int(f->path, "SELECT avg(length(body)) FROM items WHERE item_key"
 	                        " LIKE 'first-%'"));
 	/* every body reads back whole, here, read-only, and after a release */
-	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
-	g_assert_cmpint(whole, ==, 1250);
-	ro = fw_store_open_readonly(f->path, &err);
-	g_assert_no_error(err);
-	whole = 0;
-	g_assert_true(fw_store_items_foreach(ro, 0, prose_cb, &whole, &err));
-	g_assert_cmpint(whole, ==, 1250);
-	fw_store_free(ro);
+	g_assert_cmpint(prose_whole(f->s), ==, 1250);
+	g_assert_cmpint(prose_whole_ro(f), ==, 1250);
 	fw_store_release_memory(f->s);
 	put_prose(f->s, feed, "after", 10, rand);
 	g_assert_cmpint(bodies_with_dict(f->path), ==, 210);
-	whole = 0;
-	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
-	g_assert_cmpint(whole, ==, 1260);
+	g_assert_cmpint(prose_whole(f->s), ==, 1260);
 	/* a dictionary that is gone: its bodies read as no text */
 	sql_exec(f->path, "DELETE FROM dicts");
 	fw_store_release_memory(f->s);
-	whole = 0;
-	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
-	g_assert_no_error(err);
-	g_assert_cmpint(whole, ==, 1050);
+	g_assert_cmpint(prose_whole(f->s), ==, 1050);
 }
 
 /* Adds the categories of the item many-cats to *data (a guint). */
@@ -3535,8 +3546,6 @@ static void test_body_words(struct fixture *f, gconstpointer data)
 	g_autoptr(GError) err = NULL;
 	gint64 feed = feed_id(f->s, "a");
 	struct fw_store_packer *k;
-	struct fw_store *ro;
-	int whole = 0;
 
 	prose_kind = PROSE_WORDS;
 	/* the model of a transaction rolled back: none stored, none used */
@@ -3577,23 +3586,15 @@ static void test_body_words(struct fixture *f, gconstpointer data)
 	                sql_int(f->path, "SELECT avg(length(body)) FROM items WHERE item_key"
 	                        " LIKE 'first-%'"));
 	/* every body reads back whole, here, read-only, and after a release */
-	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
-	g_assert_cmpint(whole, ==, 520);
-	ro = fw_store_open_readonly(f->path, &err);
-	g_assert_no_error(err);
-	whole = 0;
-	g_assert_true(fw_store_items_foreach(ro, 0, prose_cb, &whole, &err));
-	g_assert_cmpint(whole, ==, 520);
-	fw_store_free(ro);
+	g_assert_cmpint(prose_whole(f->s), ==, 520);
+	g_assert_cmpint(prose_whole_ro(f), ==, 520);
 	fw_store_release_memory(f->s);
 	/* a worker's packer after the release: the model */
 	k = fw_store_packer_get(f->s);
 	put_prose_with(f->s, k, feed, "after", 10, rand);
 	fw_store_packer_unref(k);
 	g_assert_cmpint(sql_int(f->path, WORD_BODIES), ==, 220);
-	whole = 0;
-	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
-	g_assert_cmpint(whole, ==, 530);
+	g_assert_cmpint(prose_whole(f->s), ==, 530);
 	/* past a word-packed body's bounds (categories): zstd, read back whole */
 	{
 		struct fw_item it = item_make("many-cats", "many-cats", NULL);
@@ -3617,10 +3618,7 @@ static void test_body_words(struct fixture *f, gconstpointer data)
 	/* a model that is gone: its bodies read as no text */
 	sql_exec(f->path, "DELETE FROM dicts");
 	fw_store_release_memory(f->s);
-	whole = 0;
-	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
-	g_assert_no_error(err);
-	g_assert_cmpint(whole, ==, 310);
+	g_assert_cmpint(prose_whole(f->s), ==, 310);
 	prose_kind = PROSE_SITE;
 }
 
@@ -3655,7 +3653,6 @@ static void test_body_packer(struct fixture *f, gconstpointer data)
 	gint64 feed = feed_id(f->s, "a");
 	struct pack_job j = { 0 }, j2;
 	GThread *th[2];
-	int whole = 0;
 
 	/* no dictionary yet: a packer without one, whose bodies name none and
 	 * are learned from as the store's own */
@@ -3719,8 +3716,7 @@ static void test_body_packer(struct fixture *f, gconstpointer data)
 		g_assert_cmpint(sql_int(f->path, sql), ==, g_bytes_get_size(j.bodies->pdata[i]));
 	}
 	g_assert_cmpint(bodies_with_dict(f->path), ==, 40);
-	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
-	g_assert_cmpint(whole, ==, 1050);
+	g_assert_cmpint(prose_whole(f->s), ==, 1050);
 	g_ptr_array_unref(j.texts);
 	g_ptr_array_unref(j.bodies);
 }
@@ -3733,7 +3729,6 @@ static void test_body_dict_maintain(struct fixture *f, gconstpointer data)
 	g_autoptr(GRand) rand = g_rand_new_with_seed(4);
 	g_autoptr(GError) err = NULL;
 	gint64 feed = feed_id(f->s, "a");
-	int whole = 0;
 
 	for (int i = 0; i < 11; i++) {
 		g_autofree char *prefix = g_strdup_printf("slow%d", i);
@@ -3753,8 +3748,7 @@ static void test_body_dict_maintain(struct fixture *f, gconstpointer data)
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 1);
 	put_prose(f->s, feed, "later", 20, rand);
 	g_assert_cmpint(bodies_with_dict(f->path), ==, 20);
-	g_assert_true(fw_store_items_foreach(f->s, 0, prose_cb, &whole, &err));
-	g_assert_cmpint(whole, ==, 1109);
+	g_assert_cmpint(prose_whole(f->s), ==, 1109);
 	/* and once only */
 	g_assert_true(fw_store_maintain(f->s, &err));
 	g_assert_cmpint(sql_int(f->path, "SELECT count(*) FROM dicts"), ==, 1);
