@@ -43,10 +43,11 @@ struct fw_store;
 
 /* What is kept of an item's text (schema 6): its summary and its content,
  * each cut to its first FW_STORE_TEXT_MAX bytes (at a character boundary),
- * are stored with its categories as one zstd-compressed body (with a
- * dictionary the database trains on its own first items); matching at poll
- * time sees the whole text, backtest and show what is kept (docs/design.md
- * section 4). */
+ * are stored with its categories as one compressed body (zstd with a
+ * dictionary the database trains on its own first items, or since schema
+ * 13 a word at a time with a word list learned the same way: wordpack.h);
+ * matching at poll time sees the whole text, backtest and show what is
+ * kept (docs/design.md section 4). */
 #define FW_STORE_TEXT_MAX (16 * 1024)
 
 /* TRUE when database (the config's `database`) names a PostgreSQL database:
@@ -308,7 +309,8 @@ gboolean fw_store_item_put_packed(struct fw_store *s, gint64 feed_id, const stru
                                   gint64 *item_rowid, enum fw_item_state *state, GError **error);
 
 /* Packing items' bodies off the store's thread (the parse workers): a
- * packer holds the database's compression dictionary and is immutable.
+ * packer holds the database's compression dictionary (zstd's, or a word
+ * model) and is immutable.
  * fw_store_packer_get (store's thread) returns a new reference, or NULL
  * when the backend keeps text as text (PostgreSQL); while the database has
  * no dictionary yet, a packer without one (the store learns one from the
