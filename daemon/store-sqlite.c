@@ -1576,6 +1576,18 @@ struct dict_job {
 
 static ZSTD_CCtx *cctx_new(void);
 
+/* The texts of v, a body (msmsas), into x, borrowed from v; returns the
+ * categories' array, which the caller frees. */
+static const char **body_texts(GVariant *v, struct fw_wordpack_texts *x)
+{
+	const char **cats = NULL;
+
+	g_variant_get(v, "(m&sm&s^a&s)", &x->summary, &x->content, &cats);
+	x->cats = cats;
+	x->n_cats = g_strv_length((char **)cats);
+	return cats;
+}
+
 /* The texts of job's sample i, at byte at, into x (borrowed from the
  * returned GVariant); *cats is a new array the caller frees. */
 static GVariant *sample_texts(const struct dict_job *job, gsize at, guint i,
@@ -1586,9 +1598,7 @@ static GVariant *sample_texts(const struct dict_job *job, gsize at, guint i,
 	                                                         job->samples->data + at, size,
 	                                                         FALSE, NULL, NULL));
 
-	g_variant_get(v, "(m&sm&s^a&s)", &x->summary, &x->content, cats);
-	x->cats = *cats;
-	x->n_cats = g_strv_length((char **)*cats);
+	*cats = body_texts(v, x);
 	return v;
 }
 
@@ -1602,58 +1612,10 @@ struct trial {
 	gsize raw;              /* and by zstd with the others as its dictionary */
 };
 
-/* Learns the model of tr from the first samples and packs the others with
- * it and with zstd, the samples learned from (their last DICT_SIZE bytes)
- * its dictionary as they are: no training, and within a quarter of a
- * trained one's sizes (design.md section 4). */
-static void trial_run(const struct dict_job *job, struct trial *tr)
+/* The held-out samples' size packed by zstd with cd (their own size when
+ * cd is NULL or zstd fails). */
+static gsize trial_zstd(const struct dict_job *job, const struct trial *tr, const ZSTD_CDict *cd)
 {
-	guint n = job->sizes->len;
-	struct fw_wordpack *m = NULL;
-	ZSTD_CCtx *zc = cctx_new();
-	ZSTD_CDict *raw = NULL;
-	g_autofree void *buf = NULL;
-	gsize at = 0, bound = 0;
-
-	tr->t = fw_wordpack_trainer_new();
-	tr->split = n - n / 5;
-	for (guint i = 0; i < n; i++) {
-		size_t size = g_array_index(job->sizes, size_t, i), z;
-		g_autofree const char **cats = NULL;
-		struct fw_wordpack_texts x;
-		g_autoptr(GVariant) v = sample_texts(job, at, i, &x, &cats);
-		g_autoptr(GBytes) w = NULL;
-
-		if (i < tr->split) {
-			fw_wordpack_trainer_add(tr->t, &x);
-			at += size;
-			continue;
-		}
-		if (i == tr->split) {
-			tr->held = at;
-			m = fw_wordpack_trainer_model(tr->t, 1);
-			raw = ZSTD_createCDict(job->samples->data + at - MIN(at, DICT_SIZE),
-			                       MIN(at, DICT_SIZE), BODY_LEVEL);
-		}
-		w = fw_wordpack_pack(m, &x);
-		tr->words += w ? g_bytes_get_size(w) : size;
-		if (bound < ZSTD_compressBound(size))
-			buf = g_realloc(buf, (bound = ZSTD_compressBound(size)));
-		z = zc && raw ? ZSTD_compress_usingCDict(zc, buf, bound, job->samples->data + at, size,
-		                                         raw)
-		              : size;
-		tr->raw += ZSTD_isError(z) ? size : z;
-		at += size;
-	}
-	fw_wordpack_free(m);
-	ZSTD_freeCDict(raw);
-	ZSTD_freeCCtx(zc);
-}
-
-/* The held-out samples' size packed with job's zstd dictionary. */
-static gsize trial_zstd(const struct dict_job *job, const struct trial *tr)
-{
-	ZSTD_CDict *cd = ZSTD_createCDict(job->dict, job->n, BODY_LEVEL);
 	ZSTD_CCtx *zc = cctx_new();
 	g_autofree void *buf = NULL;
 	gsize at = tr->held, bound = 0, total = 0;
@@ -1668,9 +1630,56 @@ static gsize trial_zstd(const struct dict_job *job, const struct trial *tr)
 		total += ZSTD_isError(z) ? size : z;
 		at += size;
 	}
-	ZSTD_freeCDict(cd);
 	ZSTD_freeCCtx(zc);
 	return total;
+}
+
+/* Learns the model of tr from the first samples and packs the others with
+ * it and with zstd, the samples learned from (their last DICT_SIZE bytes)
+ * its dictionary as they are: no training, and within a quarter of a
+ * trained one's sizes (design.md section 4). */
+static void trial_run(const struct dict_job *job, struct trial *tr)
+{
+	guint n = job->sizes->len;
+	struct fw_wordpack *m = NULL;
+	ZSTD_CDict *raw;
+	gsize at = 0;
+
+	tr->t = fw_wordpack_trainer_new();
+	tr->split = n - n / 5;
+	for (guint i = 0; i < n; i++) {
+		size_t size = g_array_index(job->sizes, size_t, i);
+		g_autofree const char **cats = NULL;
+		struct fw_wordpack_texts x;
+		g_autoptr(GVariant) v = sample_texts(job, at, i, &x, &cats);
+		g_autoptr(GBytes) w = NULL;
+
+		if (i == tr->split) {
+			tr->held = at;
+			m = fw_wordpack_trainer_model(tr->t, 1);
+		}
+		at += size;
+		if (i < tr->split) {
+			fw_wordpack_trainer_add(tr->t, &x);
+			continue;
+		}
+		w = fw_wordpack_pack(m, &x);
+		tr->words += w ? g_bytes_get_size(w) : size;
+	}
+	fw_wordpack_free(m);
+	if (tr->split == n)
+		return;   /* nothing held out */
+	raw = ZSTD_createCDict(job->samples->data + tr->held - MIN(tr->held, DICT_SIZE),
+	                       MIN(tr->held, DICT_SIZE), BODY_LEVEL);
+	tr->raw = trial_zstd(job, tr, raw);
+	ZSTD_freeCDict(raw);
+}
+
+/* TRUE when tr's model is taken without training zstd's dictionary: it
+ * packs the held-out samples to at most WORDS_AT_ONCE of zstd's trial. */
+static gboolean trial_decisive(const struct dict_job *job, const struct trial *tr)
+{
+	return tr->split < job->sizes->len && tr->words <= tr->raw * WORDS_AT_ONCE;
 }
 
 /* The model of every sample, in its stored form. */
@@ -1709,16 +1718,19 @@ static gpointer dict_train_main(gpointer data)
 	struct trial tr = { 0 };
 
 	trial_run(job, &tr);
-	if (tr.split < job->sizes->len && tr.words <= tr.raw * WORDS_AT_ONCE) {
+	if (trial_decisive(job, &tr)) {
 		job->words = trial_model(job, &tr);
 	} else {
 		job->dict = g_malloc(DICT_SIZE);
 		job->n = ZDICT_trainFromBuffer_fastCover(job->dict, DICT_SIZE, job->samples->data,
 		                                         (const size_t *)(void *)job->sizes->data,
 		                                         job->sizes->len, params);
-		if (tr.split < job->sizes->len &&
-		    (ZDICT_isError(job->n) || tr.words < trial_zstd(job, &tr)))
+		ZSTD_CDict *cd = ZDICT_isError(job->n) ? NULL
+		                 : ZSTD_createCDict(job->dict, job->n, BODY_LEVEL);
+
+		if (tr.split < job->sizes->len && (!cd || tr.words < trial_zstd(job, &tr, cd)))
 			job->words = trial_model(job, &tr);
+		ZSTD_freeCDict(cd);
 	}
 	fw_wordpack_trainer_free(tr.t);
 	g_clear_pointer(&job->samples, g_byte_array_unref);
@@ -1839,7 +1851,7 @@ static gboolean words_early(struct fw_store *s)
 	g_autoptr(GBytes) model = NULL;
 
 	trial_run(&job, &tr);
-	if (tr.split < job.sizes->len && tr.words <= tr.raw * WORDS_AT_ONCE)
+	if (trial_decisive(&job, &tr))
 		model = trial_model(&job, &tr);
 	fw_wordpack_trainer_free(tr.t);
 	if (!model)
@@ -1993,15 +2005,12 @@ static GBytes *bytes_pack(ZSTD_CCtx *zc, const ZSTD_CDict *cdict, GBytes *data)
 static GBytes *packer_pack(const struct fw_store_packer *k, ZSTD_CCtx *zc, GBytes *v)
 {
 	if (k && k->words) {
+		/* serialised here, so trusted */
 		g_autoptr(GVariant) b = g_variant_new_from_bytes(G_VARIANT_TYPE("(msmsas)"), v, TRUE);
-		g_autofree const char **cats = NULL;
-		struct fw_wordpack_texts x = { 0 };
+		struct fw_wordpack_texts x;
+		g_autofree const char **cats = body_texts(b, &x);
 		GBytes *out;
 
-		/* borrowed from v: serialised here, so trusted */
-		g_variant_get(b, "(m&sm&s^a&s)", &x.summary, &x.content, &cats);
-		x.cats = cats;
-		x.n_cats = g_strv_length((char **)cats);
 		if ((out = fw_wordpack_pack(k->words, &x)))
 			return out;
 	}

@@ -8,7 +8,7 @@
  * (design.md section 4).
  *
  * A model is immutable once made: threads may pack and unpack with one at
- * once. The caller owns what _new, _end, _load, _save and _pack return.
+ * once. The caller owns what _new, _model, _load, _save and _pack return.
  * Models and packed bodies read from a database are untrusted: loading and
  * unpacking check every length and fail (NULL, FALSE) rather than read or
  * write out of bounds, and a body's texts come out at most
